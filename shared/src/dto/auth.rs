@@ -1,0 +1,33 @@
+//! Sign-up and login bodies.
+
+use serde::{Deserialize, Serialize};
+
+/// Body of `POST /api/v1/auth/signup`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupRequest {
+    /// Login e-mail; unique, compared case-insensitively.
+    #[cfg_attr(feature = "openapi", schema(example = "owner@example.com"))]
+    pub email: String,
+    /// At least 8 characters with an uppercase letter and a digit; not a common
+    /// password and not containing the e-mail's local part.
+    #[cfg_attr(feature = "openapi", schema(example = "Correct7Horse"))]
+    pub password: String,
+    /// Optional mobile phone number in E.164 form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "+48500100200"))]
+    pub phone: Option<String>,
+    /// Home country, ISO 3166-1 alpha-2.
+    #[cfg_attr(feature = "openapi", schema(example = "PL"))]
+    pub country: String,
+}
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// Login e-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}

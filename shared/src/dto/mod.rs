@@ -1,0 +1,9 @@
+//! Request and response bodies, one module per resource.
+
+pub mod account;
+pub mod auth;
+pub mod health;
+
+pub use account::{AccountDto, CurrentSessionDto, MeResponse};
+pub use auth::{LoginRequest, SignupRequest};
+pub use health::HealthDto;

@@ -1,0 +1,128 @@
+//! The RFC 9457 `application/problem+json` body every error is answered with.
+
+use serde::{Deserialize, Serialize};
+
+/// Media type of [`Problem`] bodies.
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// Stable, machine-readable reason for a refusal. Clients branch on this, never on `title`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// One or more fields failed validation; see `errors`.
+    ValidationFailed,
+    /// The body is not valid JSON or does not match the expected shape.
+    MalformedBody,
+    /// A path parameter could not be parsed.
+    MalformedPath,
+    /// A query parameter could not be parsed.
+    MalformedQuery,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The body's media type is not accepted.
+    UnsupportedMediaType,
+    /// No session or credentials were presented, or they are no longer valid.
+    Unauthenticated,
+    /// The session ended because of inactivity or its absolute lifetime.
+    SessionExpired,
+    /// The e-mail and password do not match an account.
+    InvalidCredentials,
+    /// The state-changing request lacks a valid `X-CSRF-Token` header.
+    CsrfFailed,
+    /// The caller is known but may not do this.
+    Forbidden,
+    /// The resource does not exist (or is not visible to the caller).
+    NotFound,
+    /// The HTTP method is not supported on this resource.
+    MethodNotAllowed,
+    /// The request conflicts with the current state (e.g. the e-mail is taken).
+    Conflict,
+    /// Too many requests; retry later.
+    RateLimited,
+    /// A dependency (storage) is unavailable; retry later.
+    Unavailable,
+    /// An unexpected server error; the request id identifies it in the logs.
+    Internal,
+    /// A code this client version does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// Name of the request field, as in the request body.
+    pub field: String,
+    /// Stable reason, e.g. `too_short`, `missing_digit`, `taken` (see `validate::codes`).
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// An RFC 9457 problem details body with Portcullis' `code` and `errors` extensions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// URI identifying the problem type.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Explanation specific to this occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code.
+    pub code: ProblemCode,
+    /// Request id, to quote when asking for support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Per-field validation errors, when `code` is `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// The first error message reported for `field`, if any.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_from_newer_servers_still_parse() {
+        let body = r#"{"type":"about:blank","title":"x","status":418,"code":"brand_new"}"#;
+        let problem: Problem = serde_json::from_str(body).unwrap();
+        assert_eq!(problem.code, ProblemCode::Unknown);
+        assert!(problem.errors.is_empty());
+    }
+
+    #[test]
+    fn field_message_finds_the_field() {
+        let problem = Problem {
+            type_uri: "about:blank".into(),
+            title: "Invalid".into(),
+            status: 422,
+            detail: None,
+            code: ProblemCode::ValidationFailed,
+            request_id: None,
+            errors: vec![FieldError {
+                field: "email".into(),
+                code: "invalid_email".into(),
+                message: "Enter a valid e-mail address.".into(),
+            }],
+        };
+        assert_eq!(problem.field_message("email"), Some("Enter a valid e-mail address."));
+        assert_eq!(problem.field_message("password"), None);
+    }
+}

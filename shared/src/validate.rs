@@ -1,0 +1,164 @@
+//! Pure input checks the portal runs for instant feedback. The API runs them
+//! again (and more: common passwords, phone numbers) when it parses a request.
+
+use crate::problem::FieldError;
+
+/// Stable field error codes.
+pub mod codes {
+    /// The field is required.
+    pub const REQUIRED: &str = "required";
+    /// The password is shorter than [`super::PASSWORD_MIN_CHARS`].
+    pub const TOO_SHORT: &str = "too_short";
+    /// The value is longer than allowed.
+    pub const TOO_LONG: &str = "too_long";
+    /// The password has no uppercase letter.
+    pub const MISSING_UPPERCASE: &str = "missing_uppercase";
+    /// The password has no digit.
+    pub const MISSING_DIGIT: &str = "missing_digit";
+    /// The password contains the e-mail's local part.
+    pub const CONTAINS_EMAIL: &str = "contains_email";
+    /// The password is on the list of common passwords.
+    pub const COMMON_PASSWORD: &str = "common_password";
+    /// Not a valid e-mail address.
+    pub const INVALID_EMAIL: &str = "invalid_email";
+    /// Not a valid E.164 phone number.
+    pub const INVALID_PHONE: &str = "invalid_phone";
+    /// Not an ISO 3166-1 alpha-2 country code.
+    pub const INVALID_COUNTRY: &str = "invalid_country";
+    /// The value is already used by another account.
+    pub const TAKEN: &str = "taken";
+}
+
+/// Minimum password length, in characters (the seed's policy).
+pub const PASSWORD_MIN_CHARS: usize = 8;
+/// Maximum password length, in characters (bounds the hashing work).
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// Maximum e-mail length (RFC 5321 path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+fn field_error(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// Checks an e-mail address's syntax. Empty, over-long and malformed addresses fail.
+pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Some(field_error(field, codes::REQUIRED, "Enter your e-mail address."));
+    }
+    if email.chars().count() > EMAIL_MAX_CHARS {
+        return Some(field_error(field, codes::TOO_LONG, "This e-mail address is too long."));
+    }
+    let valid = email_address::EmailAddress::parse_with_options(
+        email,
+        email_address::Options::default().without_display_text(),
+    )
+    .map(|parsed| parsed.domain().contains('.'))
+    .unwrap_or(false);
+    if !valid {
+        return Some(field_error(field, codes::INVALID_EMAIL, "Enter a valid e-mail address, like name@example.com."));
+    }
+    None
+}
+
+/// Checks the seed's password policy: 8 to 128 characters, an uppercase letter, a
+/// digit, and not containing the local part of `email`. Returns every rule broken.
+pub fn check_password(field: &str, password: &str, email: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let length = password.chars().count();
+    if length == 0 {
+        errors.push(field_error(field, codes::REQUIRED, "Choose a password."));
+        return errors;
+    }
+    if length < PASSWORD_MIN_CHARS {
+        errors.push(field_error(field, codes::TOO_SHORT, "Use at least 8 characters."));
+    }
+    if length > PASSWORD_MAX_CHARS {
+        errors.push(field_error(field, codes::TOO_LONG, "Use at most 128 characters."));
+    }
+    if !password.chars().any(char::is_uppercase) {
+        errors.push(field_error(field, codes::MISSING_UPPERCASE, "Include at least one uppercase letter."));
+    }
+    if !password.chars().any(|c| c.is_ascii_digit()) {
+        errors.push(field_error(field, codes::MISSING_DIGIT, "Include at least one digit."));
+    }
+    let local_part = email.trim().split('@').next().unwrap_or_default().to_lowercase();
+    if local_part.chars().count() >= 3 && password.to_lowercase().contains(&local_part) {
+        errors.push(field_error(field, codes::CONTAINS_EMAIL, "Don't include your e-mail name in the password."));
+    }
+    errors
+}
+
+/// Checks that a phone number looks like E.164 (`+` and 8 to 15 digits). The API
+/// parses it fully with a phone-number library.
+pub fn check_phone_shape(field: &str, phone: &str) -> Option<FieldError> {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    let shaped = (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
+    (!shaped).then(|| field_error(field, codes::INVALID_PHONE, "Enter the number in international form, like +48500100200."))
+}
+
+/// Checks an ISO 3166-1 alpha-2 country code (upper case).
+pub fn check_country(field: &str, country: &str) -> Option<FieldError> {
+    if country.is_empty() {
+        return Some(field_error(field, codes::REQUIRED, "Choose your country."));
+    }
+    let known = country.len() == 2
+        && country.chars().all(|c| c.is_ascii_uppercase())
+        && isocountry::CountryCode::for_alpha2(country).is_ok();
+    (!known).then(|| field_error(field, codes::INVALID_COUNTRY, "Choose a country from the list."))
+}
+
+/// All countries as (alpha-2 code, English name), sorted by name, for pickers.
+pub fn countries() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> = isocountry::CountryCode::iter()
+        .map(|c| (c.alpha2(), c.name()))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(b.1));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_of(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.code.as_str()).collect()
+    }
+
+    #[test]
+    fn password_policy_reports_every_broken_rule() {
+        assert_eq!(codes_of(&check_password("password", "abc", "a@b.io")), [codes::TOO_SHORT, codes::MISSING_UPPERCASE, codes::MISSING_DIGIT]);
+        assert_eq!(codes_of(&check_password("password", "", "a@b.io")), [codes::REQUIRED]);
+        assert!(check_password("password", "Tr0ubadour", "jan@example.com").is_empty());
+    }
+
+    #[test]
+    fn password_may_not_contain_the_email_name() {
+        let errors = check_password("password", "Xjankowalski9", "JanKowalski@example.com");
+        assert_eq!(codes_of(&errors), [codes::CONTAINS_EMAIL]);
+    }
+
+    #[test]
+    fn email_syntax() {
+        assert!(check_email("email", "owner@example.com").is_none());
+        assert_eq!(check_email("email", "").unwrap().code, codes::REQUIRED);
+        assert_eq!(check_email("email", "not-an-email").unwrap().code, codes::INVALID_EMAIL);
+        assert_eq!(check_email("email", "a@localhost").unwrap().code, codes::INVALID_EMAIL);
+        assert_eq!(check_email("email", "Name <a@b.io>").unwrap().code, codes::INVALID_EMAIL);
+    }
+
+    #[test]
+    fn phone_and_country_shapes() {
+        assert!(check_phone_shape("phone", "+48500100200").is_none());
+        assert!(check_phone_shape("phone", "500100200").is_some());
+        assert!(check_phone_shape("phone", "+48 500").is_some());
+        assert!(check_country("country", "PL").is_none());
+        assert!(check_country("country", "pl").is_some());
+        assert!(check_country("country", "XX").is_some());
+        assert!(countries().iter().any(|(code, _)| *code == "DE"));
+    }
+}
