@@ -1,1 +1,12 @@
-//! placeholder
+//! The Portcullis customer portal: a Yew single-page app over the typed API client.
+//!
+//! Routing lives in [`app`], pages in [`pages`], reusable markup in [`components`], the
+//! signed-in session in [`state`] and every HTTP call in [`api`]. The crate compiles
+//! natively as well as to wasm, so components are tested with Yew's server renderer.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod hooks;
+pub mod pages;
+pub mod state;
