@@ -1,0 +1,55 @@
+//! Routes and the application root.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{Layout, RequireAnonymous, RequireSession};
+use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::state::SessionProvider;
+
+/// Every page of the portal.
+#[derive(Routable, Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The signed-in account's overview.
+    #[at("/")]
+    Dashboard,
+    #[at("/login")]
+    Login,
+    #[at("/signup")]
+    Signup,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// Renders the page for `route`, behind the guard it needs.
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Dashboard => html! { <RequireSession><DashboardPage /></RequireSession> },
+        Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
+        Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
+        Route::NotFound => html! { <NotFoundPage /> },
+    }
+}
+
+/// The portal inside a router and a [`SessionProvider`]: layout and the routed page.
+#[component]
+pub fn AppShell() -> Html {
+    html! {
+        <Layout>
+            <Switch<Route> render={switch} />
+        </Layout>
+    }
+}
+
+/// The browser application: history-API routing and a session restored from the API.
+#[component]
+pub fn App() -> Html {
+    html! {
+        <BrowserRouter>
+            <SessionProvider>
+                <AppShell />
+            </SessionProvider>
+        </BrowserRouter>
+    }
+}

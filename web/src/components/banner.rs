@@ -1,0 +1,138 @@
+//! The banner above a form for refusals that are not about one field.
+
+use portcullis_shared::problem::{Problem, ProblemCode};
+use yew::prelude::*;
+
+/// Props of [`FormBanner`].
+#[derive(Properties, PartialEq)]
+pub struct FormBannerProps {
+    /// The text; nothing is rendered without one.
+    #[prop_or_default]
+    pub message: Option<AttrValue>,
+}
+
+/// An error banner (`role="alert"`, `id="form-error"`).
+#[component]
+pub fn FormBanner(props: &FormBannerProps) -> Html {
+    match &props.message {
+        Some(message) => html! {
+            <div class="banner banner--error" id="form-error" role="alert">{ message.clone() }</div>
+        },
+        None => Html::default(),
+    }
+}
+
+/// What the banner of a form with `form_fields` says about `problem`: nothing when every
+/// error is shown next to its field, otherwise the part the fields can't show.
+pub fn banner_message(problem: &Problem, form_fields: &[&str]) -> Option<String> {
+    let orphans: Vec<&str> = problem
+        .errors
+        .iter()
+        .filter(|error| !form_fields.contains(&error.field.as_str()))
+        .map(|error| error.message.as_str())
+        .collect();
+    if !orphans.is_empty() {
+        return Some(orphans.join(" "));
+    }
+    if !problem.errors.is_empty() {
+        return None;
+    }
+    let own_words = match problem.code {
+        ProblemCode::ValidationFailed => return problem.detail.clone(),
+        ProblemCode::InvalidCredentials => Some("The e-mail address or password is incorrect."),
+        ProblemCode::RateLimited => Some("Too many attempts. Wait a minute and try again."),
+        ProblemCode::CsrfFailed => Some("Your session has changed. Reload the page and try again."),
+        ProblemCode::SessionExpired => Some("Your session has ended. Log in again."),
+        _ => None,
+    };
+    let mut message =
+        own_words
+            .map(str::to_owned)
+            .or_else(|| match (&problem.detail, problem.code) {
+                (Some(detail), _) => Some(format!("{} — {detail}", problem.title)),
+                (None, ProblemCode::Internal) => {
+                    Some("Something went wrong on our side. Try again in a moment.".to_owned())
+                }
+                (None, _) => Some(problem.title.clone()),
+            })?;
+    if let Some(request_id) = &problem.request_id {
+        if problem.code == ProblemCode::Internal {
+            message.push_str(&format!(" (Request id: {request_id}.)"));
+        }
+    }
+    Some(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portcullis_shared::problem::FieldError;
+
+    fn problem(code: ProblemCode, errors: &[(&str, &str)]) -> Problem {
+        Problem {
+            type_uri: "about:blank".into(),
+            title: "Refused".into(),
+            status: 400,
+            detail: None,
+            code,
+            request_id: None,
+            errors: errors
+                .iter()
+                .map(|(field, message)| FieldError {
+                    field: (*field).into(),
+                    code: "x".into(),
+                    message: (*message).into(),
+                })
+                .collect(),
+        }
+    }
+
+    const LOGIN_FIELDS: &[&str] = &["email", "password"];
+
+    #[test]
+    fn field_errors_stay_next_to_their_fields() {
+        let p = problem(ProblemCode::ValidationFailed, &[("email", "Bad e-mail.")]);
+        assert_eq!(banner_message(&p, LOGIN_FIELDS), None);
+    }
+
+    #[test]
+    fn errors_about_fields_the_form_lacks_go_to_the_banner() {
+        let p = problem(
+            ProblemCode::ValidationFailed,
+            &[("email", "Bad e-mail."), ("totp", "Enter the code.")],
+        );
+        assert_eq!(
+            banner_message(&p, LOGIN_FIELDS).as_deref(),
+            Some("Enter the code.")
+        );
+    }
+
+    #[test]
+    fn known_refusals_use_our_words() {
+        let p = problem(ProblemCode::InvalidCredentials, &[]);
+        assert_eq!(
+            banner_message(&p, LOGIN_FIELDS).as_deref(),
+            Some("The e-mail address or password is incorrect.")
+        );
+        let p = problem(ProblemCode::RateLimited, &[]);
+        assert!(banner_message(&p, LOGIN_FIELDS)
+            .unwrap()
+            .contains("Too many attempts"));
+    }
+
+    #[test]
+    fn other_refusals_use_the_servers_words_and_request_id() {
+        let mut p = problem(ProblemCode::Unavailable, &[]);
+        p.detail = Some("Storage is down.".into());
+        assert_eq!(
+            banner_message(&p, LOGIN_FIELDS).as_deref(),
+            Some("Refused — Storage is down.")
+        );
+
+        let mut p = problem(ProblemCode::Internal, &[]);
+        p.request_id = Some("req-42".into());
+        let message = banner_message(&p, LOGIN_FIELDS).unwrap();
+        assert!(message.contains("Something went wrong"), "{message}");
+        assert!(message.contains("req-42"), "{message}");
+    }
+}

@@ -1,0 +1,174 @@
+//! Labelled form controls with their error (or hint) underneath.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`TextField`].
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    /// Element id and form name; also the request field whose errors show here.
+    pub id: AttrValue,
+    /// Visible label.
+    pub label: AttrValue,
+    /// Input type: `text`, `email`, `password`, `tel`…
+    #[prop_or(AttrValue::Static("text"))]
+    pub input_type: AttrValue,
+    /// Current value.
+    pub value: AttrValue,
+    /// Called with the new value on every edit.
+    pub on_change: Callback<String>,
+    /// Error to show under the field; marks it invalid.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+    /// Help text shown under the field while it has no error.
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    /// Browser autofill hint (`email`, `current-password`, `new-password`, `tel`).
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub placeholder: Option<AttrValue>,
+    /// Labels the field "optional".
+    #[prop_or_default]
+    pub optional: bool,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+/// A labelled `<input>` with its inline error.
+#[component]
+pub fn TextField(props: &TextFieldProps) -> Html {
+    let oninput = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: InputEvent| {
+            on_change.emit(event.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
+    let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
+
+    html! {
+        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
+            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional={props.optional} />
+            <input
+                id={props.id.clone()}
+                name={props.id.clone()}
+                type={props.input_type.clone()}
+                value={props.value.clone()}
+                autocomplete={props.autocomplete.clone()}
+                placeholder={props.placeholder.clone()}
+                disabled={props.disabled}
+                aria-invalid={props.error.is_some().then_some("true")}
+                aria-describedby={described_by}
+                {oninput}
+            />
+            <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
+        </div>
+    }
+}
+
+/// Props of [`SelectField`].
+#[derive(Properties, PartialEq)]
+pub struct SelectFieldProps {
+    /// Element id and form name; also the request field whose errors show here.
+    pub id: AttrValue,
+    /// Visible label.
+    pub label: AttrValue,
+    /// `(value, text)` of each option, in display order.
+    pub options: Rc<Vec<(&'static str, &'static str)>>,
+    /// Value of the selected option.
+    pub value: AttrValue,
+    /// Called with the newly selected value.
+    pub on_change: Callback<String>,
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+/// A labelled `<select>` with its inline error.
+#[component]
+pub fn SelectField(props: &SelectFieldProps) -> Html {
+    let onchange = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: Event| {
+            on_change.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
+        })
+    };
+    let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
+
+    html! {
+        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
+            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional=false />
+            <select
+                id={props.id.clone()}
+                name={props.id.clone()}
+                autocomplete={props.autocomplete.clone()}
+                disabled={props.disabled}
+                aria-invalid={props.error.is_some().then_some("true")}
+                aria-describedby={described_by}
+                {onchange}
+            >
+                for (value, text) in props.options.iter().copied() {
+                    <option {value} selected={props.value == value}>{ text }</option>
+                }
+            </select>
+            <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldLabelProps {
+    id: AttrValue,
+    label: AttrValue,
+    optional: bool,
+}
+
+#[component]
+fn FieldLabel(props: &FieldLabelProps) -> Html {
+    html! {
+        <label for={props.id.clone()}>
+            { props.label.clone() }
+            if props.optional {
+                <span class="field-optional">{ "optional" }</span>
+            }
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldMessageProps {
+    id: AttrValue,
+    error: Option<AttrValue>,
+    hint: Option<AttrValue>,
+}
+
+#[component]
+fn FieldMessage(props: &FieldMessageProps) -> Html {
+    match (&props.error, &props.hint) {
+        (Some(error), _) => html! {
+            <p class="field-error" id={format!("{}-error", props.id)} role="alert">{ error.clone() }</p>
+        },
+        (None, Some(hint)) => html! {
+            <p class="field-hint" id={format!("{}-hint", props.id)}>{ hint.clone() }</p>
+        },
+        (None, None) => Html::default(),
+    }
+}
+
+/// The `aria-describedby` target: the error when there is one, else the hint.
+fn described_by(id: &str, has_error: bool, has_hint: bool) -> Option<AttrValue> {
+    if has_error {
+        Some(format!("{id}-error").into())
+    } else if has_hint {
+        Some(format!("{id}-hint").into())
+    } else {
+        None
+    }
+}

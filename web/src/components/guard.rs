@@ -1,0 +1,59 @@
+//! Route guards. Navigation follows the session: pages only change the session (log in,
+//! log out) and these guards move the visitor to where that session belongs.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::hooks::use_session;
+use crate::state::Session;
+
+#[derive(Properties, PartialEq)]
+pub struct GuardProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Renders its children for a signed-in visitor; sends anyone else to the login page.
+#[component]
+pub fn RequireSession(props: &GuardProps) -> Html {
+    let session = use_session();
+    match &*session {
+        Session::SignedIn(_) => props.children.clone(),
+        Session::Restoring => html! {
+            <div class="card card--loading" aria-busy="true">{ "Loading your account…" }</div>
+        },
+        Session::Anonymous => html! { <ReplaceRoute to={Route::Login} /> },
+    }
+}
+
+/// Renders its children for a visitor who is not signed in; sends a signed-in one home.
+///
+/// While the session is still being restored the children (a login or sign-up form) show:
+/// they work without an API round trip.
+#[component]
+pub fn RequireAnonymous(props: &GuardProps) -> Html {
+    let session = use_session();
+    match &*session {
+        Session::SignedIn(_) => html! { <ReplaceRoute to={Route::Dashboard} /> },
+        Session::Restoring | Session::Anonymous => props.children.clone(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplaceRouteProps {
+    to: Route,
+}
+
+/// Replaces the current history entry, so Back does not return to a page that would
+/// only redirect again (unlike yew-router's `Redirect`, which pushes on every render).
+#[component]
+fn ReplaceRoute(props: &ReplaceRouteProps) -> Html {
+    let navigator = use_navigator();
+    use_effect_with(props.to.clone(), move |to| {
+        if let Some(navigator) = navigator {
+            navigator.replace(to);
+        }
+    });
+    Html::default()
+}

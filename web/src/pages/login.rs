@@ -1,0 +1,133 @@
+use portcullis_shared::dto::LoginRequest;
+use portcullis_shared::problem::FieldError;
+use portcullis_shared::validate::{self, codes};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::app::Route;
+use crate::components::{banner_message, FormBanner, TextField};
+use crate::hooks::{use_form_problem, use_session, use_text_input};
+use crate::state::SessionAction;
+
+/// Request fields the login form shows errors next to.
+const FIELDS: &[&str] = &["email", "password"];
+
+/// The login form. A successful login sets the session; the route guard then opens the
+/// dashboard.
+#[component]
+pub fn LoginPage() -> Html {
+    let session = use_session();
+    let email = use_text_input("");
+    let password = use_text_input("");
+    let problem = use_form_problem();
+    let submitting = use_state(|| false);
+
+    let onsubmit = {
+        let (email, password) = (email.value.clone(), password.value.clone());
+        let (problem, submitting) = (problem.clone(), submitting.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *submitting {
+                return;
+            }
+            let request = LoginRequest {
+                email: email.trim().to_owned(),
+                password: password.clone(),
+            };
+            if let Some(invalid) = api::client_validation_problem(check_login(&request)) {
+                problem.set(Some(invalid));
+                return;
+            }
+            problem.set(None);
+            submitting.set(true);
+            let (session, problem, submitting) =
+                (session.clone(), problem.clone(), submitting.clone());
+            spawn_local(async move {
+                match api::login(&request).await {
+                    Ok(me) => session.dispatch(SessionAction::SignedIn(me.into())),
+                    Err(err) => {
+                        problem.set(Some(err.into_problem()));
+                        submitting.set(false);
+                    }
+                }
+            });
+        })
+    };
+
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+
+    html! {
+        <section class="auth">
+            <div class="card card--narrow">
+                <h1>{ "Log in" }</h1>
+                <p class="muted">{ "Welcome back. Log in to manage your SMS account." }</p>
+                <FormBanner message={banner} />
+                <form class="form" onsubmit={onsubmit} novalidate=true>
+                    <TextField id="email" label="E-mail address" input_type="email"
+                        autocomplete="email" placeholder="name@company.com"
+                        value={email.value.clone()}
+                        on_change={problem.on_change(&email.set, "email")}
+                        error={problem.field_message("email")} />
+                    <TextField id="password" label="Password" input_type="password"
+                        autocomplete="current-password"
+                        value={password.value.clone()}
+                        on_change={problem.on_change(&password.set, "password")}
+                        error={problem.field_message("password")} />
+                    <button id="login-submit" type="submit" class="button button--block"
+                        disabled={*submitting}>
+                        { if *submitting { "Logging in…" } else { "Log in" } }
+                    </button>
+                </form>
+                <p class="card-footer">
+                    { "New to Portcullis? " }
+                    <Link<Route> to={Route::Signup}>{ "Create an account" }</Link<Route>>
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// The checks worth making before asking the API. The password policy is not among them:
+/// it may have changed since the password was chosen.
+fn check_login(request: &LoginRequest) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> = validate::check_email("email", &request.email)
+        .into_iter()
+        .collect();
+    if request.password.is_empty() {
+        errors.push(FieldError {
+            field: "password".to_owned(),
+            code: codes::REQUIRED.to_owned(),
+            message: "Enter your password.".to_owned(),
+        });
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(email: &str, password: &str) -> LoginRequest {
+        LoginRequest {
+            email: email.into(),
+            password: password.into(),
+        }
+    }
+
+    #[test]
+    fn login_needs_an_email_and_a_password() {
+        let errors = check_login(&request("", ""));
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "password"]);
+    }
+
+    #[test]
+    fn login_does_not_apply_the_password_policy() {
+        assert!(check_login(&request("owner@example.com", "short")).is_empty());
+    }
+}
