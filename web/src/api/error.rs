@@ -51,9 +51,10 @@ impl ApiError {
                 "Can't reach Portcullis",
                 "Check your connection and try again.",
             ),
-            // A proxy in front of the API answers this way while the API is down.
+            // The API answers every error with a problem body, so a bare 5xx comes from
+            // whatever is in front of it (trunk's proxy answers 500 while the API is down).
             ApiError::UnexpectedResponse {
-                status: status @ 502..=504,
+                status: status @ 500..=599,
             } => synthetic(
                 ProblemCode::Unavailable,
                 status,
@@ -149,8 +150,13 @@ mod tests {
 
     #[test]
     fn proxy_failures_read_as_unavailable() {
-        let problem = ApiError::UnexpectedResponse { status: 502 }.into_problem();
-        assert_eq!(problem.code, ProblemCode::Unavailable);
+        for status in [500, 502, 503] {
+            let problem = ApiError::UnexpectedResponse { status }.into_problem();
+            assert_eq!(problem.code, ProblemCode::Unavailable, "{status}");
+        }
+        let problem = ApiError::UnexpectedResponse { status: 404 }.into_problem();
+        assert_eq!(problem.code, ProblemCode::Unknown);
+        assert!(problem.detail.unwrap().contains("HTTP 404"));
         let problem = ApiError::Network("connection refused".into()).into_problem();
         assert_eq!(problem.code, ProblemCode::Unavailable);
         assert_eq!(problem.title, "Can't reach Portcullis");
