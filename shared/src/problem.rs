@@ -122,7 +122,10 @@ mod tests {
                 message: "Enter a valid e-mail address.".into(),
             }],
         };
-        assert_eq!(problem.field_message("email"), Some("Enter a valid e-mail address."));
+        assert_eq!(
+            problem.field_message("email"),
+            Some("Enter a valid e-mail address.")
+        );
         assert_eq!(problem.field_message("password"), None);
     }
 }

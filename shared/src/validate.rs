@@ -48,10 +48,18 @@ fn field_error(field: &str, code: &str, message: &str) -> FieldError {
 pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
     let email = email.trim();
     if email.is_empty() {
-        return Some(field_error(field, codes::REQUIRED, "Enter your e-mail address."));
+        return Some(field_error(
+            field,
+            codes::REQUIRED,
+            "Enter your e-mail address.",
+        ));
     }
     if email.chars().count() > EMAIL_MAX_CHARS {
-        return Some(field_error(field, codes::TOO_LONG, "This e-mail address is too long."));
+        return Some(field_error(
+            field,
+            codes::TOO_LONG,
+            "This e-mail address is too long.",
+        ));
     }
     let valid = email_address::EmailAddress::parse_with_options(
         email,
@@ -60,7 +68,11 @@ pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
     .map(|parsed| parsed.domain().contains('.'))
     .unwrap_or(false);
     if !valid {
-        return Some(field_error(field, codes::INVALID_EMAIL, "Enter a valid e-mail address, like name@example.com."));
+        return Some(field_error(
+            field,
+            codes::INVALID_EMAIL,
+            "Enter a valid e-mail address, like name@example.com.",
+        ));
     }
     None
 }
@@ -75,20 +87,45 @@ pub fn check_password(field: &str, password: &str, email: &str) -> Vec<FieldErro
         return errors;
     }
     if length < PASSWORD_MIN_CHARS {
-        errors.push(field_error(field, codes::TOO_SHORT, "Use at least 8 characters."));
+        errors.push(field_error(
+            field,
+            codes::TOO_SHORT,
+            "Use at least 8 characters.",
+        ));
     }
     if length > PASSWORD_MAX_CHARS {
-        errors.push(field_error(field, codes::TOO_LONG, "Use at most 128 characters."));
+        errors.push(field_error(
+            field,
+            codes::TOO_LONG,
+            "Use at most 128 characters.",
+        ));
     }
     if !password.chars().any(char::is_uppercase) {
-        errors.push(field_error(field, codes::MISSING_UPPERCASE, "Include at least one uppercase letter."));
+        errors.push(field_error(
+            field,
+            codes::MISSING_UPPERCASE,
+            "Include at least one uppercase letter.",
+        ));
     }
     if !password.chars().any(|c| c.is_ascii_digit()) {
-        errors.push(field_error(field, codes::MISSING_DIGIT, "Include at least one digit."));
+        errors.push(field_error(
+            field,
+            codes::MISSING_DIGIT,
+            "Include at least one digit.",
+        ));
     }
-    let local_part = email.trim().split('@').next().unwrap_or_default().to_lowercase();
+    let local_part = email
+        .trim()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
     if local_part.chars().count() >= 3 && password.to_lowercase().contains(&local_part) {
-        errors.push(field_error(field, codes::CONTAINS_EMAIL, "Don't include your e-mail name in the password."));
+        errors.push(field_error(
+            field,
+            codes::CONTAINS_EMAIL,
+            "Don't include your e-mail name in the password.",
+        ));
     }
     errors
 }
@@ -97,8 +134,16 @@ pub fn check_password(field: &str, password: &str, email: &str) -> Vec<FieldErro
 /// parses it fully with a phone-number library.
 pub fn check_phone_shape(field: &str, phone: &str) -> Option<FieldError> {
     let digits = phone.strip_prefix('+').unwrap_or("");
-    let shaped = (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
-    (!shaped).then(|| field_error(field, codes::INVALID_PHONE, "Enter the number in international form, like +48500100200."))
+    let shaped = (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0');
+    (!shaped).then(|| {
+        field_error(
+            field,
+            codes::INVALID_PHONE,
+            "Enter the number in international form, like +48500100200.",
+        )
+    })
 }
 
 /// Checks an ISO 3166-1 alpha-2 country code (upper case).
@@ -109,7 +154,13 @@ pub fn check_country(field: &str, country: &str) -> Option<FieldError> {
     let known = country.len() == 2
         && country.chars().all(|c| c.is_ascii_uppercase())
         && isocountry::CountryCode::for_alpha2(country).is_ok();
-    (!known).then(|| field_error(field, codes::INVALID_COUNTRY, "Choose a country from the list."))
+    (!known).then(|| {
+        field_error(
+            field,
+            codes::INVALID_COUNTRY,
+            "Choose a country from the list.",
+        )
+    })
 }
 
 /// All countries as (alpha-2 code, English name), sorted by name, for pickers.
@@ -131,8 +182,18 @@ mod tests {
 
     #[test]
     fn password_policy_reports_every_broken_rule() {
-        assert_eq!(codes_of(&check_password("password", "abc", "a@b.io")), [codes::TOO_SHORT, codes::MISSING_UPPERCASE, codes::MISSING_DIGIT]);
-        assert_eq!(codes_of(&check_password("password", "", "a@b.io")), [codes::REQUIRED]);
+        assert_eq!(
+            codes_of(&check_password("password", "abc", "a@b.io")),
+            [
+                codes::TOO_SHORT,
+                codes::MISSING_UPPERCASE,
+                codes::MISSING_DIGIT
+            ]
+        );
+        assert_eq!(
+            codes_of(&check_password("password", "", "a@b.io")),
+            [codes::REQUIRED]
+        );
         assert!(check_password("password", "Tr0ubadour", "jan@example.com").is_empty());
     }
 
@@ -146,9 +207,18 @@ mod tests {
     fn email_syntax() {
         assert!(check_email("email", "owner@example.com").is_none());
         assert_eq!(check_email("email", "").unwrap().code, codes::REQUIRED);
-        assert_eq!(check_email("email", "not-an-email").unwrap().code, codes::INVALID_EMAIL);
-        assert_eq!(check_email("email", "a@localhost").unwrap().code, codes::INVALID_EMAIL);
-        assert_eq!(check_email("email", "Name <a@b.io>").unwrap().code, codes::INVALID_EMAIL);
+        assert_eq!(
+            check_email("email", "not-an-email").unwrap().code,
+            codes::INVALID_EMAIL
+        );
+        assert_eq!(
+            check_email("email", "a@localhost").unwrap().code,
+            codes::INVALID_EMAIL
+        );
+        assert_eq!(
+            check_email("email", "Name <a@b.io>").unwrap().code,
+            codes::INVALID_EMAIL
+        );
     }
 
     #[test]

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountDto {
     /// Stable public identifier of the account.
-    #[cfg_attr(feature = "openapi", schema(example = "acc_01j9z3q8m6e7r5t4y3w2v1u0s9"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "acc_01j9z3q8m6e7r5t4y3w2v1u0s9")
+    )]
     pub id: String,
     /// Login e-mail address, as the owner typed it.
     #[cfg_attr(feature = "openapi", schema(example = "owner@example.com"))]

@@ -1,0 +1,7 @@
+//! Extractors that establish who is calling and from where.
+
+mod client_ip;
+mod portal_user;
+
+pub use client_ip::{client_ip, ClientInfo};
+pub use portal_user::{session_cookie, PortalUser};

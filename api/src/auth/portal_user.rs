@@ -1,0 +1,78 @@
+//! `PortalUser`: the request carries a live portal session (and, when it
+//! changes state, that session's CSRF token).
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{
+    cookie::{time::Duration as CookieDuration, Cookie, SameSite},
+    dev::Payload,
+    http::Method,
+    web, FromRequest, HttpRequest,
+};
+use portcullis_shared::routes::{CSRF_HEADER, SESSION_COOKIE};
+use subtle::ConstantTimeEq;
+
+use crate::{
+    config::Config,
+    domain::SessionToken,
+    error::ApiError,
+    services::{
+        sessions::{self, PortalSession},
+        AppState,
+    },
+};
+
+/// A signed-in portal user.
+#[derive(Debug, Clone)]
+pub struct PortalUser(pub PortalSession);
+
+impl FromRequest for PortalUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .cookie(SESSION_COOKIE)
+            .and_then(|c| SessionToken::from_cookie(c.value()));
+        let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let csrf_header = req
+            .headers()
+            .get(CSRF_HEADER)
+            .map(|v| v.as_bytes().to_vec());
+        Box::pin(async move {
+            let state = state
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+            let token = token.ok_or(ApiError::Unauthenticated)?;
+            if changes_state {
+                let expected = token.csrf_token();
+                let presented = csrf_header.unwrap_or_default();
+                if !bool::from(presented.ct_eq(expected.as_bytes())) {
+                    return Err(ApiError::CsrfFailed);
+                }
+            }
+            sessions::authenticate(&state, token).await.map(PortalUser)
+        })
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, Secure when configured.
+/// `None` makes the cookie that deletes it.
+pub fn session_cookie(config: &Config, token: Option<&SessionToken>) -> Cookie<'static> {
+    let (value, max_age) = match token {
+        Some(token) => (
+            token.expose().to_owned(),
+            CookieDuration::seconds(
+                i64::try_from(config.session_lifetime.as_secs()).unwrap_or(i64::MAX),
+            ),
+        ),
+        None => (String::new(), CookieDuration::ZERO),
+    };
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(config.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}

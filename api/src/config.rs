@@ -1,0 +1,294 @@
+//! Configuration from `PORTCULLIS_*` environment variables, with documented
+//! defaults (see the README's configuration table).
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use ipnetwork::IpNetwork;
+
+/// Where the data lives. The URL scheme picks the backend.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `postgres://…` or `postgresql://…`, passed to libpq as is.
+    Postgres(String),
+    /// `sqlite://PATH`: a file path (relative to the working directory, or
+    /// absolute with `sqlite:///abs/path`).
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_DATABASE_URL",
+                    "sqlite:// needs a file path, e.g. sqlite://data/portcullis.db",
+                ));
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else {
+            Err(ConfigError::new(
+                "PORTCULLIS_DATABASE_URL",
+                "must start with postgres://, postgresql:// or sqlite://",
+            ))
+        }
+    }
+
+    /// The backend's name, for logs and metrics.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgres",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// Never prints a PostgreSQL password.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Postgres(url) => {
+                let redacted = match (url.find("://"), url.rfind('@')) {
+                    (Some(scheme_end), Some(at)) if at > scheme_end => {
+                        let userinfo = &url[scheme_end + 3..at];
+                        let user = userinfo.split(':').next().unwrap_or_default();
+                        format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                    }
+                    _ => url.clone(),
+                };
+                write!(f, "{redacted}")
+            }
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`PORTCULLIS_BIND`, default 127.0.0.1:8080; port 0 picks a free one).
+    pub bind: SocketAddr,
+    /// Storage (`PORTCULLIS_DATABASE_URL`, default sqlite://data/portcullis.db).
+    pub database_url: DatabaseUrl,
+    /// Connections in the storage pool (`PORTCULLIS_DB_POOL_SIZE`, default 8).
+    pub db_pool_size: u32,
+    /// Mark cookies `Secure` (`PORTCULLIS_COOKIE_SECURE`, default false; set true behind TLS).
+    pub cookie_secure: bool,
+    /// Peers whose X-Forwarded-For is believed (`PORTCULLIS_TRUSTED_PROXIES`, comma-separated
+    /// addresses or CIDR ranges; default none).
+    pub trusted_proxies: Vec<IpNetwork>,
+    /// `text` or `json` (`PORTCULLIS_LOG_FORMAT`, default text).
+    pub log_format: LogFormat,
+    /// tracing filter (`PORTCULLIS_LOG`, default `info`).
+    pub log_filter: String,
+    /// Built SPA to serve, with index.html fallback (`PORTCULLIS_STATIC_DIR`, default web/dist;
+    /// not served when the folder does not exist).
+    pub static_dir: Option<PathBuf>,
+    /// Portal session inactivity limit (`PORTCULLIS_SESSION_IDLE_TIMEOUT_SECS`, default 1800).
+    pub session_idle_timeout: Duration,
+    /// Portal session absolute lifetime (`PORTCULLIS_SESSION_LIFETIME_SECS`, default 43200).
+    pub session_lifetime: Duration,
+    /// Password hashes computed at once (`PORTCULLIS_HASH_CONCURRENCY`, default the CPU count).
+    pub hash_concurrency: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            variable,
+            message: message.into(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let parse_u64 = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            get(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .map_err(|_| ConfigError::new(name, "must be a whole number"))
+            })
+        };
+
+        let bind = get("PORTCULLIS_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
+            .parse()
+            .map_err(|_| {
+                ConfigError::new(
+                    "PORTCULLIS_BIND",
+                    "must be an address and port, e.g. 127.0.0.1:8080",
+                )
+            })?;
+        let database_url = DatabaseUrl::parse(
+            &get("PORTCULLIS_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/portcullis.db".to_owned()),
+        )?;
+        let db_pool_size = u32::try_from(parse_u64("PORTCULLIS_DB_POOL_SIZE", 8)?)
+            .ok()
+            .filter(|n| (1..=256).contains(n))
+            .ok_or_else(|| {
+                ConfigError::new("PORTCULLIS_DB_POOL_SIZE", "must be between 1 and 256")
+            })?;
+        let cookie_secure = match get("PORTCULLIS_COOKIE_SECURE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_COOKIE_SECURE",
+                    "must be true or false",
+                ))
+            }
+        };
+        let trusted_proxies = get("PORTCULLIS_TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.parse::<IpNetwork>().map_err(|_| {
+                            ConfigError::new(
+                                "PORTCULLIS_TRUSTED_PROXIES",
+                                format!("`{s}` is not an address or CIDR range"),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let log_format = match get("PORTCULLIS_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_LOG_FORMAT",
+                    "must be text or json",
+                ))
+            }
+        };
+        let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info".to_owned());
+        let static_dir = Some(PathBuf::from(
+            get("PORTCULLIS_STATIC_DIR").unwrap_or_else(|| "web/dist".to_owned()),
+        ));
+        let session_idle_timeout =
+            Duration::from_secs(parse_u64("PORTCULLIS_SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?);
+        let session_lifetime =
+            Duration::from_secs(parse_u64("PORTCULLIS_SESSION_LIFETIME_SECS", 12 * 60 * 60)?);
+        if session_idle_timeout.is_zero() || session_lifetime < session_idle_timeout {
+            return Err(ConfigError::new(
+                "PORTCULLIS_SESSION_LIFETIME_SECS",
+                "the idle timeout must be positive and the lifetime at least as long",
+            ));
+        }
+        let default_hashers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let hash_concurrency = usize::try_from(parse_u64(
+            "PORTCULLIS_HASH_CONCURRENCY",
+            default_hashers as u64,
+        )?)
+        .ok()
+        .filter(|n| (1..=1024).contains(n))
+        .ok_or_else(|| {
+            ConfigError::new("PORTCULLIS_HASH_CONCURRENCY", "must be between 1 and 1024")
+        })?;
+
+        Ok(Self {
+            bind,
+            database_url,
+            db_pool_size,
+            cookie_secure,
+            trusted_proxies,
+            log_format,
+            log_filter,
+            static_dir,
+            session_idle_timeout,
+            session_lifetime,
+            hash_concurrency,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_sqlite_on_loopback() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            config.database_url,
+            DatabaseUrl::Sqlite("data/portcullis.db".into())
+        );
+        assert!(!config.cookie_secure);
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn the_url_scheme_picks_the_backend_and_anything_else_is_refused() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:p@h/db").unwrap().backend(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        let err = config(&[("PORTCULLIS_DATABASE_URL", "mysql://h/db")]).unwrap_err();
+        assert_eq!(err.variable, "PORTCULLIS_DATABASE_URL");
+    }
+
+    #[test]
+    fn postgres_passwords_are_redacted_in_debug_output() {
+        let url = DatabaseUrl::parse("postgres://app:s3cret@db:5432/portcullis").unwrap();
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("app:***@db:5432"), "{shown}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_and_bad_ones_refused() {
+        let config =
+            config(&[("PORTCULLIS_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1")]).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 3);
+        assert!(super::Config::from_lookup(
+            |n| (n == "PORTCULLIS_TRUSTED_PROXIES").then(|| "10.0.0.0/33".to_owned())
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! The `accounts` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::accounts, DbConnection};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub password_hash: String,
+    pub phone: Option<String>,
+    pub country: String,
+    pub points_balance: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub email_normalized: &'a str,
+    pub password_hash: &'a str,
+    pub phone: Option<&'a str>,
+    pub country: &'a str,
+    pub points_balance: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_account(conn: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<()> {
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email_normalized: &str,
+) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::email_normalized.eq(email_normalized))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .find(id)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn email_taken(conn: &mut DbConnection, email_normalized: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::email_normalized.eq(email_normalized)),
+    ))
+    .get_result(conn)
+}
+
+pub fn count_accounts(conn: &mut DbConnection) -> QueryResult<i64> {
+    accounts::table.count().get_result(conn)
+}

@@ -1,0 +1,198 @@
+//! Storage: one diesel code path over PostgreSQL and SQLite.
+//!
+//! Queries are plain functions taking `&mut DbConnection`, grouped by table in
+//! the submodules. They run on a blocking thread via [`Db::run`], never on the
+//! async workers.
+
+pub mod accounts;
+pub mod schema;
+pub mod sessions;
+
+use std::time::Duration;
+
+use diesel::{
+    connection::SimpleConnection,
+    r2d2::{self, ManageConnection},
+    Connection, PgConnection, QueryResult, RunQueryDsl, SqliteConnection,
+};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::{config::DatabaseUrl, error::ApiError};
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type PoolError = r2d2::PoolError;
+
+/// Opens connections for the pool, applying SQLite's per-connection settings.
+#[derive(Debug, Clone)]
+pub struct ConnectionOpener {
+    url: DatabaseUrl,
+}
+
+impl ConnectionOpener {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn open(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_str().ok_or_else(|| {
+                    diesel::ConnectionError::InvalidConnectionUrl("path is not UTF-8".into())
+                })?;
+                let mut conn = SqliteConnection::establish(path)?;
+                // WAL lets readers run beside the writer; busy_timeout makes writers
+                // queue instead of failing; foreign keys are off by default in SQLite.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// A pooled connection, and whether it was found dead (then the pool drops it
+/// instead of handing it out again).
+pub struct PooledDb {
+    conn: DbConnection,
+    broken: bool,
+}
+
+fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+impl ManageConnection for ConnectionOpener {
+    type Connection = PooledDb;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<PooledDb, r2d2::Error> {
+        self.open()
+            .map(|conn| PooledDb {
+                conn,
+                broken: false,
+            })
+            .map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, pooled: &mut PooledDb) -> Result<(), r2d2::Error> {
+        ping(&mut pooled.conn).map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, pooled: &mut PooledDb) -> bool {
+        pooled.broken
+    }
+}
+
+/// Applies the migrations of the connection's backend that are not applied yet.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let applied = match conn {
+        DbConnection::Postgres(pg) => pg
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConnection::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(())
+}
+
+/// The storage handle the services use: a pool, and a way to run blocking
+/// diesel code off the async workers.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<ConnectionOpener>,
+    backend: &'static str,
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its folder if needed) and migrates.
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<Self> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create the database folder {}: {e}",
+                        parent.display()
+                    )
+                })?;
+            }
+        }
+        let opener = ConnectionOpener::new(url.clone());
+        // Migrate on one connection before the pool opens others: SQLite's switch
+        // to WAL and the schema must be in place first.
+        let mut first = opener
+            .open()
+            .map_err(|e| anyhow::anyhow!("cannot connect to {url:?}: {e}"))?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(3))
+            .test_on_check_out(false)
+            .build(opener)
+            .map_err(|e| anyhow::anyhow!("cannot open the connection pool for {url:?}: {e}"))?;
+        Ok(Self {
+            pool,
+            backend: url.backend(),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// Runs `work` with a pooled connection on a blocking thread.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut pooled = pool.get()?;
+            match work(&mut pooled.conn) {
+                // A query failed: if the connection is dead, storage went away
+                // under us. Say so (503, retryable) and let the pool drop it.
+                Err(ApiError::Internal(cause)) if ping(&mut pooled.conn).is_err() => {
+                    pooled.broken = true;
+                    Err(ApiError::Unavailable(cause))
+                }
+                result => result,
+            }
+        })
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("storage task failed: {e}")))?
+    }
+
+    /// Runs `work` inside one transaction: all of it is stored, or none.
+    pub async fn transaction<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| conn.transaction(work)).await
+    }
+
+    /// Storage answers a trivial query.
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.run(|conn| Ok(ping(conn)?)).await
+    }
+}

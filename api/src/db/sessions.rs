@@ -1,0 +1,82 @@
+//! The `sessions` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    accounts::AccountRow,
+    schema::{accounts, sessions},
+    DbConnection,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: String,
+    pub account_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub idle_timeout_secs: i64,
+    pub ip: String,
+    pub user_agent: String,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub idle_timeout_secs: i64,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub fn insert_session(conn: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The session with this id and its account, ended or not.
+pub fn find_with_account(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(SessionRow, AccountRow)>> {
+    sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::id.eq(id))
+        .select((SessionRow::as_select(), AccountRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Marks a session ended (kept for the login history); a no-op if it already was.
+pub fn end_session(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)
+    .map(|n| n > 0)
+}

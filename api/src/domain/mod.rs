@@ -1,0 +1,14 @@
+//! Newtypes that can only hold valid values. Handlers parse requests into
+//! these; services never see raw strings from outside.
+
+mod country;
+mod email;
+mod ids;
+mod password;
+mod phone;
+
+pub use country::CountryCode;
+pub use email::Email;
+pub use ids::{new_account_id, SessionToken};
+pub use password::{NewPassword, Password};
+pub use phone::PhoneNumber;

@@ -1,0 +1,275 @@
+//! The API's one error type. Every refusal becomes an RFC 9457
+//! `application/problem+json` body with a stable `code`.
+
+use actix_web::{
+    http::{header, StatusCode},
+    HttpResponse, ResponseError,
+};
+use portcullis_shared::problem::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
+
+use crate::telemetry;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("malformed body: {0}")]
+    MalformedBody(String),
+    #[error("malformed path: {0}")]
+    MalformedPath(String),
+    #[error("malformed query: {0}")]
+    MalformedQuery(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("session expired")]
+    SessionExpired,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("CSRF check failed")]
+    CsrfFailed,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("unavailable: {0:#}")]
+    Unavailable(anyhow::Error),
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    pub fn field(field: &str, code: &str, message: &str) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.to_owned(),
+        }])
+    }
+
+    pub fn code(&self) -> ProblemCode {
+        match self {
+            Self::Validation(_) => ProblemCode::ValidationFailed,
+            Self::MalformedBody(_) => ProblemCode::MalformedBody,
+            Self::MalformedPath(_) => ProblemCode::MalformedPath,
+            Self::MalformedQuery(_) => ProblemCode::MalformedQuery,
+            Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
+            Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            Self::Unauthenticated => ProblemCode::Unauthenticated,
+            Self::SessionExpired => ProblemCode::SessionExpired,
+            Self::InvalidCredentials => ProblemCode::InvalidCredentials,
+            Self::CsrfFailed => ProblemCode::CsrfFailed,
+            Self::Forbidden(_) => ProblemCode::Forbidden,
+            Self::NotFound => ProblemCode::NotFound,
+            Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
+            Self::Conflict { .. } => ProblemCode::Conflict,
+            Self::RateLimited { .. } => ProblemCode::RateLimited,
+            Self::Unavailable(_) => ProblemCode::Unavailable,
+            Self::Internal(_) => ProblemCode::Internal,
+        }
+    }
+
+    fn title_and_detail(&self) -> (&'static str, Option<String>) {
+        match self {
+            Self::Validation(_) => (
+                "Some fields are not valid",
+                Some("See `errors` for each field.".into()),
+            ),
+            Self::MalformedBody(why) => ("The request body could not be read", Some(why.clone())),
+            Self::MalformedPath(why) => ("The URL path is not valid", Some(why.clone())),
+            Self::MalformedQuery(why) => ("The query string is not valid", Some(why.clone())),
+            Self::PayloadTooLarge => ("The request body is too large", None),
+            Self::UnsupportedMediaType => ("Send the body as application/json", None),
+            Self::Unauthenticated => ("Sign in to continue", None),
+            Self::SessionExpired => ("Your session has ended; sign in again", None),
+            Self::InvalidCredentials => ("The e-mail or password is not correct", None),
+            Self::CsrfFailed => (
+                "Missing or invalid X-CSRF-Token header",
+                Some("State-changing portal requests must carry the session's CSRF token.".into()),
+            ),
+            Self::Forbidden(why) => ("You may not do this", Some(why.clone())),
+            Self::NotFound => ("Not found", None),
+            Self::MethodNotAllowed => ("Method not allowed on this resource", None),
+            Self::Conflict { detail, .. } => (
+                "The request conflicts with the current state",
+                Some(detail.clone()),
+            ),
+            Self::RateLimited { retry_after_secs } => (
+                "Too many requests",
+                Some(format!("Try again in {retry_after_secs} seconds.")),
+            ),
+            Self::Unavailable(_) => (
+                "The service is temporarily unavailable; try again shortly",
+                None,
+            ),
+            Self::Internal(_) => (
+                "Something went wrong on our side",
+                Some("Quote the request id when contacting support.".into()),
+            ),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let (title, detail) = self.title_and_detail();
+        let errors = match self {
+            Self::Validation(errors) | Self::Conflict { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let code = self.code();
+        Problem {
+            type_uri: problem_type_uri(code),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            code,
+            request_id: telemetry::current_request_id(),
+            errors,
+        }
+    }
+}
+
+/// A stable URI per problem code, pointing at its description in the API docs.
+pub fn problem_type_uri(code: ProblemCode) -> String {
+    let name = serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into());
+    format!("https://portcullis.dev/problems/{name}")
+}
+
+/// Writes a problem body with the right media type.
+pub fn problem_response(problem: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(serde_json::to_string(problem).unwrap_or_else(|_| String::from("{}")))
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MalformedBody(_) | Self::MalformedPath(_) | Self::MalformedQuery(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::CsrfFailed | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // The cause chain goes to the log, never to the client.
+        match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed")
+            }
+            Self::Unavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "dependency unavailable")
+            }
+            _ => {}
+        }
+        let mut response = problem_response(&self.to_problem());
+        if let Self::RateLimited { retry_after_secs } = self {
+            if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        if matches!(
+            self,
+            Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials
+        ) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Cookie realm=\"portcullis\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::Error;
+        match error {
+            // A broken connection means storage went away under us: retryable.
+            Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _)
+            | Error::BrokenTransactionManager => Self::Unavailable(error.into()),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::db::PoolError> for ApiError {
+    fn from(error: crate::db::PoolError) -> Self {
+        Self::Unavailable(error.into())
+    }
+}
+
+/// Maps actix's extractor errors (JSON, path, query) onto our problem bodies.
+pub mod extractors {
+    use actix_web::{
+        error::{JsonPayloadError, PathError, QueryPayloadError},
+        HttpRequest,
+    };
+
+    use super::ApiError;
+
+    pub fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+        let api_error = match &error {
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                ApiError::PayloadTooLarge
+            }
+            JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+            JsonPayloadError::Deserialize(cause) => {
+                ApiError::MalformedBody(describe_serde_error(cause))
+            }
+            _ => ApiError::MalformedBody("The body could not be read as JSON.".into()),
+        };
+        api_error.into()
+    }
+
+    pub fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
+        ApiError::MalformedPath(error.to_string()).into()
+    }
+
+    pub fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+        ApiError::MalformedQuery(error.to_string()).into()
+    }
+
+    /// serde_json's message names the field and position but never echoes the value.
+    fn describe_serde_error(error: &serde_json::Error) -> String {
+        let message = error.to_string();
+        // Keep messages short and free of input echoes such as long invalid strings.
+        let message: String = message.chars().take(200).collect();
+        format!("Invalid JSON: {message}")
+    }
+}

@@ -1,0 +1,14 @@
+//! Portcullis API: the customer portal's sessions and the integrator REST API
+//! of an SMS gateway. See the README for how to run it.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,20 @@
+//! Thin handlers, one module per resource, each with a `configure`.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod spa;
+
+use actix_web::{web, HttpResponse, Resource};
+
+use crate::error::ApiError;
+
+/// A resource that answers 405 problem+json to methods it does not route.
+/// (`.get()`/`.post()` on it add the `Allow`-worthy routes.)
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed)
+}

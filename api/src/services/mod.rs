@@ -1,0 +1,30 @@
+//! The rules, one module per capability. Handlers call these; these call `db`.
+
+pub mod accounts;
+pub mod passwords;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use crate::{config::Config, db::Db};
+
+pub use passwords::PasswordHasher;
+
+/// Everything a request may need, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub hasher: PasswordHasher,
+    pub config: Arc<Config>,
+}
+
+/// Timestamps are stored as UTC without zone; this is the one clock.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// RFC 3339 in UTC, to the second, as DTOs carry it.
+pub fn rfc3339(at: chrono::NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

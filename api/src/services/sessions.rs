@@ -1,0 +1,227 @@
+//! Portal sessions: logging in, recognising the session on each request,
+//! enforcing the idle timeout and absolute lifetime, logging out.
+
+use std::net::IpAddr;
+
+use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use portcullis_shared::dto::{CurrentSessionDto, MeResponse};
+
+use super::{accounts::account_dto, now, rfc3339, AppState};
+use crate::{
+    db::{
+        accounts::{self as account_rows, AccountRow},
+        sessions::{self as session_rows, NewSession, SessionRow},
+    },
+    domain::{Email, Password, SessionToken},
+    error::{ApiError, ApiResult},
+};
+
+/// Longest user agent kept with a session.
+const USER_AGENT_MAX_CHARS: usize = 512;
+/// `last_seen_at` is written at most this often per session, sparing a write
+/// per request while keeping the idle timeout accurate to this many seconds.
+const TOUCH_INTERVAL_SECS: i64 = 15;
+
+/// Why a session ended; stored with it.
+pub mod end_reasons {
+    pub const LOGOUT: &str = "logout";
+    pub const IDLE_TIMEOUT: &str = "idle_timeout";
+    pub const LIFETIME: &str = "lifetime";
+}
+
+/// Where a request came from, as recorded with sessions.
+#[derive(Debug, Clone)]
+pub struct ClientContext {
+    pub ip: IpAddr,
+    pub user_agent: String,
+}
+
+/// A live session and its account.
+#[derive(Debug, Clone)]
+pub struct PortalSession {
+    pub token: SessionToken,
+    pub session: SessionRow,
+    pub account: AccountRow,
+}
+
+impl PortalSession {
+    pub fn me(&self) -> MeResponse {
+        MeResponse {
+            account: account_dto(&self.account),
+            session: CurrentSessionDto {
+                csrf_token: self.token.csrf_token(),
+                created_at: rfc3339(self.session.created_at),
+                expires_at: rfc3339(self.session.expires_at),
+                idle_timeout_secs: self.session.idle_timeout_secs,
+            },
+        }
+    }
+}
+
+/// Checks the e-mail and password and opens a session. Unknown e-mails and
+/// wrong passwords take the same time and get the same answer.
+pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password: Password,
+    client: ClientContext,
+) -> ApiResult<PortalSession> {
+    let key = Email::normalize(email);
+    let account = state
+        .db
+        .run(move |conn| Ok(account_rows::find_by_email(conn, &key)?))
+        .await?;
+    let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
+    let password_ok = state.hasher.verify(password, stored_hash).await?;
+    let account = match account {
+        Some(account) if password_ok => account,
+        _ => return Err(ApiError::InvalidCredentials),
+    };
+
+    let token = SessionToken::generate();
+    let storage_id = token.storage_id();
+    let idle_timeout_secs =
+        i64::try_from(state.config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
+    let lifetime =
+        ChronoDuration::from_std(state.config.session_lifetime).map_err(ApiError::internal)?;
+    let user_agent: String = client
+        .user_agent
+        .chars()
+        .take(USER_AGENT_MAX_CHARS)
+        .collect();
+    let account_id = account.id.clone();
+    let session = state
+        .db
+        .transaction(move |conn| {
+            let created_at = now();
+            session_rows::insert_session(
+                conn,
+                &NewSession {
+                    id: &storage_id,
+                    account_id: &account_id,
+                    created_at,
+                    last_seen_at: created_at,
+                    expires_at: created_at + lifetime,
+                    idle_timeout_secs,
+                    ip: &client.ip.to_string(),
+                    user_agent: &user_agent,
+                },
+            )?;
+            session_rows::find_with_account(conn, &storage_id)?
+                .map(|(session, _)| session)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session vanished after insert")))
+        })
+        .await?;
+    tracing::info!(account_id = %account.id, ip = %client.ip, "portal login");
+    Ok(PortalSession {
+        token,
+        session,
+        account,
+    })
+}
+
+/// What the stored session allows at `at`.
+fn check_session_window(session: &SessionRow, at: NaiveDateTime) -> Result<(), &'static str> {
+    if at >= session.expires_at {
+        return Err(end_reasons::LIFETIME);
+    }
+    if at >= session.last_seen_at + ChronoDuration::seconds(session.idle_timeout_secs) {
+        return Err(end_reasons::IDLE_TIMEOUT);
+    }
+    Ok(())
+}
+
+/// Recognises the session behind a cookie, ending it if it has run out.
+pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<PortalSession> {
+    let storage_id = token.storage_id();
+    let (session, account) = state
+        .db
+        .run(move |conn| {
+            let Some((mut session, account)) = session_rows::find_with_account(conn, &storage_id)?
+            else {
+                return Err(ApiError::Unauthenticated);
+            };
+            if let Some(reason) = session
+                .end_reason
+                .as_deref()
+                .filter(|_| session.ended_at.is_some())
+            {
+                return Err(match reason {
+                    end_reasons::IDLE_TIMEOUT | end_reasons::LIFETIME => ApiError::SessionExpired,
+                    _ => ApiError::Unauthenticated,
+                });
+            }
+            let at = now();
+            if let Err(reason) = check_session_window(&session, at) {
+                session_rows::end_session(conn, &storage_id, at, reason)?;
+                return Err(ApiError::SessionExpired);
+            }
+            if (at - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+                session_rows::touch(conn, &storage_id, at)?;
+                session.last_seen_at = at;
+            }
+            Ok((session, account))
+        })
+        .await?;
+    Ok(PortalSession {
+        token,
+        session,
+        account,
+    })
+}
+
+/// Ends the session for good.
+pub async fn log_out(state: &AppState, session: &PortalSession) -> ApiResult<()> {
+    let storage_id = session.session.id.clone();
+    state
+        .db
+        .run(move |conn| {
+            session_rows::end_session(conn, &storage_id, now(), end_reasons::LOGOUT)?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!(account_id = %session.account.id, "portal logout");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(created: NaiveDateTime, last_seen: NaiveDateTime) -> SessionRow {
+        SessionRow {
+            id: "x".into(),
+            account_id: "acc".into(),
+            created_at: created,
+            last_seen_at: last_seen,
+            expires_at: created + ChronoDuration::hours(12),
+            idle_timeout_secs: 1800,
+            ip: "127.0.0.1".into(),
+            user_agent: String::new(),
+            ended_at: None,
+            end_reason: None,
+        }
+    }
+
+    #[test]
+    fn idle_timeout_and_lifetime_are_enforced() {
+        let t0 = now();
+        let s = session(t0, t0);
+        assert_eq!(
+            check_session_window(&s, t0 + ChronoDuration::minutes(29)),
+            Ok(())
+        );
+        assert_eq!(
+            check_session_window(&s, t0 + ChronoDuration::minutes(30)),
+            Err(end_reasons::IDLE_TIMEOUT)
+        );
+        let active = session(
+            t0,
+            t0 + ChronoDuration::hours(12) - ChronoDuration::minutes(1),
+        );
+        assert_eq!(
+            check_session_window(&active, t0 + ChronoDuration::hours(12)),
+            Err(end_reasons::LIFETIME)
+        );
+    }
+}

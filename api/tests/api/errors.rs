@@ -1,0 +1,120 @@
+use portcullis_shared::{problem::ProblemCode, routes};
+use reqwest::StatusCode;
+
+use crate::helpers::{expect_problem, Backend, TestApp};
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_problems_not_plain_text() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/no-such-thing"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    let response = app
+        .client
+        .get(app.url("/anything-else"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    let response = app.client.get(app.url(routes::LOGIN)).send().await.unwrap();
+    let problem = expect_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        ProblemCode::MethodNotAllowed,
+    )
+    .await;
+    assert!(problem.detail.is_none());
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_and_quoted_in_problems() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app
+        .client
+        .get(app.url(routes::ME))
+        .header("X-Request-Id", "trace-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers().get("x-request-id").unwrap(), "trace-123");
+    let problem = expect_problem(
+        response,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::Unauthenticated,
+    )
+    .await;
+    assert_eq!(problem.request_id.as_deref(), Some("trace-123"));
+    // An id that could forge log lines is replaced.
+    let response = app
+        .client
+        .get(app.url("/livez"))
+        .header("X-Request-Id", "a b\tc")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.headers().get("x-request-id").unwrap(), "a b\tc");
+}
+
+#[tokio::test]
+async fn security_headers_are_set() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app.client.get(app.url("/livez")).send().await.unwrap();
+    assert_eq!(
+        response.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    assert_eq!(response.headers().get("x-frame-options").unwrap(), "DENY");
+}
+
+/// Storage disappearing under a running server: 503 problem, not a hang or a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_loss_answers_503_and_readyz_says_not_ready() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+
+    let app = TestApp::spawn(Backend::Postgres).await;
+    assert_eq!(
+        app.client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let portcullis_api::config::DatabaseUrl::Postgres(url) = &app.database_url else {
+        unreachable!()
+    };
+    let (base, name) = url.rsplit_once('/').unwrap();
+    let mut admin = PgConnection::establish(&format!("{base}/postgres")).unwrap();
+    diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
+
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    expect_problem(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ProblemCode::Unavailable,
+    )
+    .await;
+    let response = app.login("x@example.com", "Whatever-123").await;
+    expect_problem(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ProblemCode::Unavailable,
+    )
+    .await;
+    assert_eq!(
+        app.client
+            .get(app.url("/livez"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,209 @@
+//! `TestApp`: a real server on port 0 over a fresh database, and typed helpers
+//! to talk to it.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use portcullis_api::{
+    config::{Config, DatabaseUrl},
+    db::{ConnectionOpener, DbConnection},
+    startup::Application,
+};
+use portcullis_shared::{
+    dto::{LoginRequest, MeResponse, SignupRequest},
+    problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
+    routes,
+};
+use reqwest::{header, StatusCode};
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: DatabaseUrl,
+    _sqlite_dir: Option<TempDir>,
+}
+
+/// A password that meets the policy.
+pub const GOOD_PASSWORD: &str = "Violet-Kettle-42";
+
+pub fn signup_request(email: &str) -> SignupRequest {
+    SignupRequest {
+        email: email.to_owned(),
+        password: GOOD_PASSWORD.to_owned(),
+        phone: Some("+48 500 100 200".to_owned()),
+        country: "PL".to_owned(),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts a server with extra `PORTCULLIS_*` settings.
+    pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        let (database_url, sqlite_dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                (
+                    format!("sqlite://{}", dir.path().join("portcullis.db").display()),
+                    Some(dir),
+                )
+            }
+            Backend::Postgres => (
+                tokio::task::spawn_blocking(|| crate::postgres::server().fresh_database())
+                    .await
+                    .expect("postgres setup"),
+                None,
+            ),
+        };
+        let mut vars: Vec<(String, String)> = vec![
+            ("PORTCULLIS_BIND".into(), "127.0.0.1:0".into()),
+            ("PORTCULLIS_DATABASE_URL".into(), database_url),
+            (
+                "PORTCULLIS_STATIC_DIR".into(),
+                "/nonexistent-portal-dir".into(),
+            ),
+            ("PORTCULLIS_DB_POOL_SIZE".into(), "4".into()),
+        ];
+        vars.extend(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let config = Config::from_lookup(|name| {
+            vars.iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .expect("test config");
+        let database_url = config.database_url.clone();
+        let app = Application::build(config)
+            .await
+            .expect("build the application");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        Self {
+            address,
+            client,
+            database_url,
+            _sqlite_dir: sqlite_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A direct connection to the app's database, for arranging and asserting.
+    pub fn db(&self) -> DbConnection {
+        ConnectionOpener::new(self.database_url.clone())
+            .open()
+            .expect("open test database")
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut self.db())
+            .expect("count rows")
+            .n
+    }
+
+    /// POSTs JSON with a CSRF header (`csrf`), as the portal does.
+    pub async fn post_json<T: serde::Serialize>(
+        &self,
+        path: &str,
+        body: &T,
+        csrf: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(routes::CSRF_HEADER, csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn signup(&self, request: &SignupRequest) -> reqwest::Response {
+        self.post_json(routes::SIGNUP, request, "1").await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let body = LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        self.post_json(routes::LOGIN, &body, "1").await
+    }
+
+    /// Signs up and logs in; returns the session as the login returned it.
+    pub async fn signed_in(&self, email: &str) -> MeResponse {
+        assert_eq!(
+            self.signup(&signup_request(email)).await.status(),
+            StatusCode::CREATED
+        );
+        let response = self.login(email, GOOD_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("MeResponse")
+    }
+
+    pub async fn me(&self) -> reqwest::Response {
+        self.client
+            .get(self.url(routes::ME))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// Asserts a problem+json answer with this status and code, and returns it.
+pub async fn expect_problem(
+    response: reqwest::Response,
+    status: StatusCode,
+    code: ProblemCode,
+) -> Problem {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, PROBLEM_CONTENT_TYPE);
+    let problem: Problem = response.json().await.expect("problem body");
+    assert_eq!(problem.code, code, "{problem:?}");
+    assert_eq!(problem.status, status.as_u16());
+    assert!(problem.type_uri.starts_with("https://"), "{problem:?}");
+    assert!(problem.request_id.is_some(), "{problem:?}");
+    problem
+}
+
+/// The field error codes a problem reports for `field`.
+pub fn field_codes(problem: &Problem, field: &str) -> Vec<String> {
+    problem
+        .errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.code.clone())
+        .collect()
+}

@@ -1,0 +1,26 @@
+//! The API's one integration-test binary. Every test that touches storage runs
+//! on SQLite and on PostgreSQL (a throw-away server the harness starts).
+
+/// Runs each named `async fn(TestApp)` once on each backend.
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test(crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$test(crate::helpers::TestApp::spawn(crate::helpers::Backend::Postgres).await).await
+            }
+        }
+    )+};
+}
+
+mod errors;
+mod health;
+mod helpers;
+mod login;
+mod openapi;
+mod postgres;
+mod signup;

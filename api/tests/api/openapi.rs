@@ -1,0 +1,72 @@
+//! `openapi.yaml` is generated from the code; this keeps the committed file equal.
+//! Regenerate with `cargo run -p portcullis-api -- openapi > openapi.yaml`.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp};
+
+fn committed() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml"))
+        .expect("openapi.yaml at the repo root")
+}
+
+#[test]
+fn committed_openapi_yaml_matches_the_code() {
+    let generated = portcullis_api::openapi::yaml();
+    assert!(
+        committed() == generated,
+        "openapi.yaml is stale: run `cargo run -p portcullis-api -- openapi > openapi.yaml` and commit it"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_as_problem_json() {
+    let doc: serde_json::Value =
+        serde_json::to_value(<portcullis_api::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+            .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for expected in [
+        "/api/v1/auth/signup",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/livez",
+        "/readyz",
+    ] {
+        assert!(paths.contains_key(expected), "{expected} is not documented");
+    }
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = &response["content"]["application/problem+json"];
+                    assert!(
+                        content.is_object(),
+                        "{method} {path} {status} is not problem+json"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_running_server_serves_the_document_and_swagger_ui() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let served: serde_json::Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served["info"]["title"], "Portcullis API");
+    let ui = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(ui.status(), StatusCode::OK);
+    assert!(
+        ui.text().await.unwrap().contains("swagger"),
+        "Swagger UI page"
+    );
+}
