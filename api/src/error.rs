@@ -146,13 +146,14 @@ impl ApiError {
     }
 }
 
-/// A stable URI per problem code, pointing at its description in the API docs.
+/// A stable URI per problem code. A URN rather than a URL: it names the
+/// problem type without promising a page at some address.
 pub fn problem_type_uri(code: ProblemCode) -> String {
     let name = serde_json::to_value(code)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| "unknown".into());
-    format!("https://portcullis.dev/problems/{name}")
+    format!("urn:portcullis:problem:{name}")
 }
 
 /// Writes a problem body with the right media type.

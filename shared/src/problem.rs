@@ -86,12 +86,16 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// The first error message reported for `field`, if any.
-    pub fn field_message(&self, field: &str) -> Option<&str> {
-        self.errors
+    /// Every error message reported for `field`, joined into one sentence
+    /// list (a password can break several rules at once), if any.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self
+            .errors
             .iter()
-            .find(|e| e.field == field)
+            .filter(|e| e.field == field)
             .map(|e| e.message.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
     }
 }
 
@@ -105,6 +109,31 @@ mod tests {
         let problem: Problem = serde_json::from_str(body).unwrap();
         assert_eq!(problem.code, ProblemCode::Unknown);
         assert!(problem.errors.is_empty());
+    }
+
+    #[test]
+    fn field_message_joins_every_message_for_the_field() {
+        let error = |code: &str, message: &str| FieldError {
+            field: "password".into(),
+            code: code.into(),
+            message: message.into(),
+        };
+        let problem = Problem {
+            type_uri: "about:blank".into(),
+            title: "Invalid".into(),
+            status: 422,
+            detail: None,
+            code: ProblemCode::ValidationFailed,
+            request_id: None,
+            errors: vec![
+                error("too_short", "Use at least 8 characters."),
+                error("missing_digit", "Include at least one digit."),
+            ],
+        };
+        assert_eq!(
+            problem.field_message("password").as_deref(),
+            Some("Use at least 8 characters. Include at least one digit.")
+        );
     }
 
     #[test]
@@ -123,7 +152,7 @@ mod tests {
             }],
         };
         assert_eq!(
-            problem.field_message("email"),
+            problem.field_message("email").as_deref(),
             Some("Enter a valid e-mail address.")
         );
         assert_eq!(problem.field_message("password"), None);

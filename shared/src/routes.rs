@@ -21,6 +21,9 @@ pub const API_DOCS: &str = "/api/docs";
 
 /// Header carrying the session's CSRF token on state-changing portal requests.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
+/// `X-CSRF-Token` value for requests made before a session exists (sign-up,
+/// login): the API requires the header there but has no token to match yet.
+pub const PRE_SESSION_CSRF: &str = "1";
 /// Name of the HttpOnly portal session cookie.
 pub const SESSION_COOKIE: &str = "portcullis_session";
 /// Header carrying the request id the server assigned (or accepted) for a request.

@@ -145,7 +145,8 @@ impl TestApp {
     }
 
     pub async fn signup(&self, request: &SignupRequest) -> reqwest::Response {
-        self.post_json(routes::SIGNUP, request, "1").await
+        self.post_json(routes::SIGNUP, request, routes::PRE_SESSION_CSRF)
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -153,7 +154,8 @@ impl TestApp {
             email: email.to_owned(),
             password: password.to_owned(),
         };
-        self.post_json(routes::LOGIN, &body, "1").await
+        self.post_json(routes::LOGIN, &body, routes::PRE_SESSION_CSRF)
+            .await
     }
 
     /// Signs up and logs in; returns the session as the login returned it.
@@ -193,7 +195,11 @@ pub async fn expect_problem(
     let problem: Problem = response.json().await.expect("problem body");
     assert_eq!(problem.code, code, "{problem:?}");
     assert_eq!(problem.status, status.as_u16());
-    assert!(problem.type_uri.starts_with("https://"), "{problem:?}");
+    let code_name = serde_json::to_value(code).unwrap();
+    assert_eq!(
+        problem.type_uri,
+        format!("urn:portcullis:problem:{}", code_name.as_str().unwrap())
+    );
     assert!(problem.request_id.is_some(), "{problem:?}");
     problem
 }

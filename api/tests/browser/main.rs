@@ -24,11 +24,18 @@ impl Drop for Process {
 }
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts the API binary serving the built portal; returns it and its base URL.
@@ -40,16 +47,24 @@ fn start_server(database: &std::path::Path) -> (Process, String) {
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
         .env("PORTCULLIS_BIND", "127.0.0.1:0")
-        .env("PORTCULLIS_DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env(
+            "PORTCULLIS_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
         .env("PORTCULLIS_STATIC_DIR", &dist)
         .env("PORTCULLIS_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
         .expect("start the portcullis binary");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read the listening line");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("read the listening line");
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line: {line}");
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "unexpected first line: {line}"
+    );
     (Process(child), url)
 }
 
@@ -85,7 +100,11 @@ async fn start_browser(profile: &std::path::Path) -> (Process, Client) {
     );
     let mut last_error = None;
     for _ in 0..50 {
-        match ClientBuilder::native().capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::native()
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(client) => return (driver, client),
             Err(error) => {
                 last_error = Some(error);
@@ -126,10 +145,17 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
     fill(&client, "input#email", "ada@example.com").await;
     fill(&client, "input#password", "Password1").await;
     fill(&client, "input#phone", "+48500100200").await;
-    find(&client, "select#country option[value='PL']").await.click().await.unwrap();
+    find(&client, "select#country option[value='PL']")
+        .await
+        .click()
+        .await
+        .unwrap();
     find(&client, "#signup-submit").await.click().await.unwrap();
     let error = text_of(&client, "#password-error").await;
-    assert!(error.to_lowercase().contains("common"), "server's field error is shown: {error}");
+    assert!(
+        error.to_lowercase().contains("common"),
+        "server's field error is shown: {error}"
+    );
 
     // A good password signs up and lands on the dashboard.
     fill(&client, "input#password", "Violet-Kettle-42").await;

@@ -9,23 +9,19 @@ pub use error::{client_validation_problem, ApiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{AccountDto, LoginRequest, MeResponse, SignupRequest};
-use portcullis_shared::routes::{CSRF_HEADER, LOGIN, LOGOUT, ME, SIGNUP};
+use portcullis_shared::routes::{CSRF_HEADER, LOGIN, LOGOUT, ME, PRE_SESSION_CSRF, SIGNUP};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// CSRF header value for requests made before a session exists (sign-up, login). The API
-/// only requires the header to be present there; it checks the token once a session exists.
-const NO_SESSION_CSRF: &str = "1";
-
 /// Creates an account. Does not sign in.
 pub async fn signup(request: &SignupRequest) -> Result<AccountDto, ApiError> {
-    let response = post_json(SIGNUP, NO_SESSION_CSRF, request).await?;
+    let response = post_json(SIGNUP, PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 
 /// Starts a portal session; the API sets the session cookie.
 pub async fn login(request: &LoginRequest) -> Result<MeResponse, ApiError> {
-    let response = post_json(LOGIN, NO_SESSION_CSRF, request).await?;
+    let response = post_json(LOGIN, PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 

@@ -17,7 +17,7 @@ impl FormProblem {
     pub fn field_message(&self, field: &str) -> Option<AttrValue> {
         self.get()
             .and_then(|problem| problem.field_message(field))
-            .map(|message| AttrValue::from(message.to_owned()))
+            .map(AttrValue::from)
     }
 
     /// Replaces the problem shown (`None` clears it, e.g. on a new submit).
