@@ -99,6 +99,11 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// Password hashes computed at once (`PORTCULLIS_HASH_CONCURRENCY`, default the CPU count).
     pub hash_concurrency: usize,
+    /// The server's public base URL, the `iss` of its tokens (`PORTCULLIS_PUBLIC_URL`,
+    /// default `http://` + the bind address).
+    pub public_url: String,
+    /// How often token last-use times are written (`PORTCULLIS_LAST_USED_FLUSH_MS`, default 5000).
+    pub last_used_flush: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,7 +223,22 @@ impl Config {
             ConfigError::new("PORTCULLIS_HASH_CONCURRENCY", "must be between 1 and 1024")
         })?;
 
+        let public_url = get("PORTCULLIS_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "PORTCULLIS_PUBLIC_URL",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        let last_used_flush =
+            Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
+
         Ok(Self {
+            public_url,
+            last_used_flush,
             bind,
             database_url,
             db_pool_size,

@@ -3,7 +3,7 @@
 
 use portcullis_shared::{dto, problem};
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme},
     Modify, OpenApi,
 };
 
@@ -27,6 +27,14 @@ use crate::routes;
         routes::me::me,
         routes::health::livez,
         routes::health::readyz,
+        routes::tokens::create_token,
+        routes::tokens::list_tokens,
+        routes::tokens::update_token,
+        routes::tokens::delete_token,
+        routes::api_allowlist::list_entries,
+        routes::api_allowlist::add_entry,
+        routes::api_allowlist::delete_entry,
+        routes::profile::profile,
     ),
     components(schemas(
         dto::SignupRequest,
@@ -35,22 +43,33 @@ use crate::routes;
         dto::CurrentSessionDto,
         dto::MeResponse,
         dto::HealthDto,
+        dto::CreateTokenRequest,
+        dto::UpdateTokenRequest,
+        dto::TokenDto,
+        dto::TokenState,
+        dto::CreatedTokenDto,
+        dto::AllowlistEntryDto,
+        dto::AddAllowlistEntryRequest,
+        dto::ProfileDto,
+        portcullis_shared::scope::Scope,
         problem::Problem,
         problem::ProblemCode,
         problem::FieldError,
     )),
-    modifiers(&SessionCookie),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
+        (name = "tokens", description = "API tokens and the API IP allowlist, managed in the portal"),
+        (name = "integrator", description = "Endpoints integrators call with `Authorization: Bearer <token>`"),
         (name = "operations", description = "Health checks"),
     )
 )]
 pub struct ApiDoc;
 
-struct SessionCookie;
+struct SecuritySchemes;
 
-impl Modify for SessionCookie {
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -60,6 +79,11 @@ impl Modify for SessionCookie {
                 "Portal session cookie set by POST /api/v1/auth/login",
             ))),
         );
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.bearer_format = Some("JWT".into());
+        bearer.description =
+            Some("An API token (`pcl_at_…`) made in the portal or by `POST /oauth/token`".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
     }
 }
 

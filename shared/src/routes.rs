@@ -10,6 +10,16 @@ pub const LOGIN: &str = "/api/v1/auth/login";
 pub const LOGOUT: &str = "/api/v1/auth/logout";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
+/// API tokens made in the portal (collection).
+pub const TOKENS: &str = "/api/v1/tokens";
+/// One API token.
+pub const TOKEN: &str = "/api/v1/tokens/{id}";
+/// The account's API IP allowlist (collection).
+pub const API_ALLOWLIST: &str = "/api/v1/api-allowlist";
+/// One API allowlist entry.
+pub const API_ALLOWLIST_ENTRY: &str = "/api/v1/api-allowlist/{id}";
+/// The account profile, for integrators (scope `profile`).
+pub const PROFILE: &str = "/api/v1/profile";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

@@ -27,6 +27,18 @@ pub mod codes {
     pub const INVALID_COUNTRY: &str = "invalid_country";
     /// The value is already used by another account.
     pub const TAKEN: &str = "taken";
+    /// Not an IP address, CIDR range or address/netmask pair.
+    pub const INVALID_CIDR: &str = "invalid_cidr";
+    /// The same entry is already in the list.
+    pub const DUPLICATE: &str = "duplicate";
+    /// The entry overlaps one already in the list.
+    pub const OVERLAPS: &str = "overlaps";
+    /// Not a known scope.
+    pub const INVALID_SCOPE: &str = "invalid_scope";
+    /// A date or time that is malformed or not in the future.
+    pub const INVALID_DATE: &str = "invalid_date";
+    /// The allowlist change would lock the current session's address out.
+    pub const LOCKS_YOU_OUT: &str = "locks_you_out";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod schema;
 pub mod sessions;
+pub mod tokens;
 
 use std::time::Duration;
 

@@ -30,4 +30,50 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, sessions);
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        algorithm -> Text,
+        private_key -> Text,
+        public_key -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        scopes -> Text,
+        hint -> Text,
+        ip_allowlist -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_allowlist_entries (id) {
+        id -> Text,
+        account_id -> Text,
+        value -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(api_allowlist_entries -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    sessions,
+    signing_keys,
+    api_tokens,
+    api_allowlist_entries
+);

@@ -1,9 +1,12 @@
 //! Thin handlers, one module per resource, each with a `configure`.
 
+pub mod api_allowlist;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod profile;
 pub mod spa;
+pub mod tokens;
 
 use actix_web::{web, HttpResponse, Resource};
 

@@ -1,8 +1,11 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
 pub mod accounts;
+pub mod api_access;
 pub mod passwords;
 pub mod sessions;
+pub mod signing;
+pub mod tokens;
 
 use std::sync::Arc;
 
@@ -15,6 +18,7 @@ pub use passwords::PasswordHasher;
 pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
+    pub access: Arc<api_access::ApiAccess>,
     pub config: Arc<Config>,
 }
 

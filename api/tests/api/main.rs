@@ -24,3 +24,4 @@ mod login;
 mod openapi;
 mod postgres;
 mod signup;
+mod tokens;

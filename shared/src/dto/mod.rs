@@ -3,7 +3,12 @@
 pub mod account;
 pub mod auth;
 pub mod health;
+pub mod tokens;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
 pub use health::HealthDto;
+pub use tokens::{
+    AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
+    TokenDto, TokenState, UpdateTokenRequest,
+};
