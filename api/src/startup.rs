@@ -62,6 +62,10 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
         };
         let access = Arc::new(ApiAccess::new(keys));
+        access
+            .load_revoked(&db, crate::services::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
         let flusher = tokio::spawn(flush_last_used_forever(
             access.clone(),
             db.clone(),
@@ -115,6 +119,8 @@ impl Application {
                 .configure(routes::tokens::configure)
                 .configure(routes::api_allowlist::configure)
                 .configure(routes::profile::configure)
+                .configure(routes::oauth::configure)
+                .configure(routes::oauth_clients::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),

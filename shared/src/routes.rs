@@ -20,6 +20,20 @@ pub const API_ALLOWLIST: &str = "/api/v1/api-allowlist";
 pub const API_ALLOWLIST_ENTRY: &str = "/api/v1/api-allowlist/{id}";
 /// The account profile, for integrators (scope `profile`).
 pub const PROFILE: &str = "/api/v1/profile";
+/// OAuth2 clients registered in the portal (collection).
+pub const OAUTH_CLIENTS: &str = "/api/v1/oauth-clients";
+/// One OAuth2 client.
+pub const OAUTH_CLIENT: &str = "/api/v1/oauth-clients/{id}";
+/// RFC 6749 token endpoint (client_credentials).
+pub const OAUTH_TOKEN: &str = "/oauth/token";
+/// RFC 7009 revocation endpoint.
+pub const OAUTH_REVOKE: &str = "/oauth/revoke";
+/// RFC 7662 introspection endpoint.
+pub const OAUTH_INTROSPECT: &str = "/oauth/introspect";
+/// RFC 8414 metadata.
+pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
+/// The token signing keys (JWKS).
+pub const JWKS: &str = "/.well-known/jwks.json";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

@@ -70,10 +70,38 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(api_allowlist_entries -> accounts (account_id));
+
+diesel::table! {
+    oauth_clients (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        ip_allowlist -> Text,
+        token_lifetime_secs -> BigInt,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        account_id -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(oauth_clients -> accounts (account_id));
+diesel::joinable!(revoked_tokens -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
     signing_keys,
     api_tokens,
-    api_allowlist_entries
+    api_allowlist_entries,
+    oauth_clients,
+    revoked_tokens,
 );

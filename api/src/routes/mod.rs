@@ -4,6 +4,8 @@ pub mod api_allowlist;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod oauth;
+pub mod oauth_clients;
 pub mod profile;
 pub mod spa;
 pub mod tokens;

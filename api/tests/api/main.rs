@@ -21,6 +21,7 @@ mod errors;
 mod health;
 mod helpers;
 mod login;
+mod oauth;
 mod openapi;
 mod postgres;
 mod signup;

@@ -3,11 +3,17 @@
 pub mod account;
 pub mod auth;
 pub mod health;
+pub mod oauth;
 pub mod tokens;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
 pub use health::HealthDto;
+pub use oauth::{
+    AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
+    IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
+    UpdateOAuthClientRequest,
+};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
     TokenDto, TokenState, UpdateTokenRequest,
