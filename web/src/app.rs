@@ -4,7 +4,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
-use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::pages::{
+    ApiAllowlistPage, DashboardPage, LoginPage, NotFoundPage, SignupPage, TokensPage,
+};
 use crate::state::SessionProvider;
 
 /// Every page of the portal.
@@ -13,6 +15,12 @@ pub enum Route {
     /// The signed-in account's overview.
     #[at("/")]
     Dashboard,
+    /// API tokens: list, create, disable, delete.
+    #[at("/tokens")]
+    Tokens,
+    /// The account's API IP allowlist.
+    #[at("/api-allowlist")]
+    ApiAllowlist,
     #[at("/login")]
     Login,
     #[at("/signup")]
@@ -26,6 +34,8 @@ pub enum Route {
 pub fn switch(route: Route) -> Html {
     match route {
         Route::Dashboard => html! { <RequireSession><DashboardPage /></RequireSession> },
+        Route::Tokens => html! { <RequireSession><TokensPage /></RequireSession> },
+        Route::ApiAllowlist => html! { <RequireSession><ApiAllowlistPage /></RequireSession> },
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::NotFound => html! { <NotFoundPage /> },
