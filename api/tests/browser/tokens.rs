@@ -1,6 +1,7 @@
 //! API tokens end to end: made in the portal, used from outside with `Authorization:
-//! Bearer`, disabled, re-enabled and deleted in the portal, each change effective on the
-//! very next call; and the account's API allowlist refusing calls from elsewhere.
+//! Bearer`, disabled, re-enabled, its allowlist edited and deleted in the portal, each
+//! change effective on the very next call; and the account's API allowlist refusing calls
+//! from elsewhere.
 
 use fantoccini::{Client, Locator};
 use portcullis_shared::dto::ProfileDto;
@@ -51,6 +52,10 @@ async fn sign_up(client: &Client, base: &str, email: &str) {
 
 async fn save_screenshot(client: &Client, name: &str, width: u32, height: u32) {
     client.set_window_size(width, height).await.unwrap();
+    client
+        .execute("window.scrollTo(0, 0)", Vec::new())
+        .await
+        .unwrap();
     // Let the layout settle at the new size.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let png = client.screenshot().await.unwrap();
@@ -135,6 +140,39 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     wait_for_text(&client, &format!("{row_css} .token-state"), "Active").await;
     expect_profile(&base, &secret, email).await;
 
+    // The token's own allowlist, edited in place: another address refuses the call.
+    click(&client, &format!("{row_css} .token-edit-allowlist")).await;
+    fill(
+        &client,
+        &format!("#token-allowlist-{id}"),
+        "198.51.100.0/24",
+    )
+    .await;
+    click(&client, &format!("{row_css} .token-allowlist-save")).await;
+    wait_for_text(
+        &client,
+        &format!("{row_css} .token-allowlist"),
+        "198.51.100.0/24",
+    )
+    .await;
+    expect_refusal(
+        &base,
+        &secret,
+        StatusCode::FORBIDDEN,
+        ProblemCode::TokenIpNotAllowed,
+    )
+    .await;
+    click(&client, &format!("{row_css} .token-edit-allowlist")).await;
+    fill(&client, &format!("#token-allowlist-{id}"), "127.0.0.0/8").await;
+    click(&client, &format!("{row_css} .token-allowlist-save")).await;
+    wait_for_text(
+        &client,
+        &format!("{row_css} .token-allowlist"),
+        "127.0.0.0/8",
+    )
+    .await;
+    expect_profile(&base, &secret, email).await;
+
     // The account's API allowlist applies on top of the token's: an entry elsewhere
     // refuses the call; removing it lets calls through again.
     click(&client, "a[href='/api-allowlist']").await;
@@ -151,8 +189,7 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     click(&client, "#allowlist-add").await;
     let error = text_of(&client, "#allowlist-value-error").await;
     assert!(error.contains("10.1.2.0/24"), "{error}");
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(screenshots_dir().join("api-allowlist.png"), &png).unwrap();
+    save_screenshot(&client, "api-allowlist.png", 1280, 900).await;
     expect_refusal(
         &base,
         &secret,
