@@ -102,6 +102,8 @@ pub struct Config {
     /// The server's public base URL, the `iss` of its tokens (`PORTCULLIS_PUBLIC_URL`,
     /// default `http://` + the bind address).
     pub public_url: String,
+    /// Trial points a new account starts with (`PORTCULLIS_SIGNUP_POINTS`, default 100).
+    pub signup_points: i64,
     /// How often token last-use times are written (`PORTCULLIS_LAST_USED_FLUSH_MS`, default 5000).
     pub last_used_flush: Duration,
 }
@@ -236,7 +238,11 @@ impl Config {
         let last_used_flush =
             Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
 
+        let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
+            .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
+
         Ok(Self {
+            signup_points,
             public_url,
             last_used_flush,
             bind,

@@ -37,6 +37,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("bearer token refused: {0:?}")]
     TokenRefused(crate::services::api_access::TokenRefusal),
+    #[error("country not allowed: {0}")]
+    CountryNotAllowed(String),
+    #[error("insufficient points: needs {needed}, has {balance}")]
+    InsufficientPoints { needed: i64, balance: i64 },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -90,6 +94,8 @@ impl ApiError {
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
                 TokenRefusal::InsufficientScope(_) => ProblemCode::InsufficientScope,
             },
+            Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
+            Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
             Self::NotFound => ProblemCode::NotFound,
             Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             Self::Conflict { .. } => ProblemCode::Conflict,
@@ -148,6 +154,14 @@ impl ApiError {
                     )),
                 ),
             },
+            Self::CountryNotAllowed(country) => (
+                "Messages to this country are blocked by the account's country filter",
+                Some(format!("Destination country {country} is not on the country filter; an account owner can add it in the portal.")),
+            ),
+            Self::InsufficientPoints { needed, balance } => (
+                "Not enough points for this message",
+                Some(format!("The message costs {needed} points and the balance is {balance}.")),
+            ),
             Self::NotFound => ("Not found", None),
             Self::MethodNotAllowed => ("Method not allowed on this resource", None),
             Self::Conflict { detail, .. } => (
@@ -226,6 +240,8 @@ impl ResponseError for ApiError {
                 | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
+            Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
+            Self::InsufficientPoints { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,

@@ -121,6 +121,8 @@ impl Application {
                 .configure(routes::profile::configure)
                 .configure(routes::oauth::configure)
                 .configure(routes::oauth_clients::configure)
+                .configure(routes::sms::configure)
+                .configure(routes::country_filter::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),

@@ -48,6 +48,10 @@ pub enum ProblemCode {
     TokenIpNotAllowed,
     /// The caller's address is not on the account's API IP allowlist.
     AccountIpNotAllowed,
+    /// The destination country is not on the account's country filter.
+    CountryNotAllowed,
+    /// The account's points balance does not cover the message.
+    InsufficientPoints,
     /// The resource does not exist (or is not visible to the caller).
     NotFound,
     /// The HTTP method is not supported on this resource.

@@ -34,6 +34,14 @@ pub const OAUTH_INTROSPECT: &str = "/oauth/introspect";
 pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
 /// The token signing keys (JWKS).
 pub const JWKS: &str = "/.well-known/jwks.json";
+/// Send and list messages (scope `sms`).
+pub const SMS: &str = "/api/v1/sms";
+/// One message (scope `sms`).
+pub const SMS_MESSAGE: &str = "/api/v1/sms/{id}";
+/// The account's country filter (portal).
+pub const COUNTRY_FILTER: &str = "/api/v1/country-filter";
+/// Header that makes a retried `POST /api/v1/sms` safe: the same key never sends twice.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

@@ -37,6 +37,10 @@ pub mod codes {
     pub const INVALID_SCOPE: &str = "invalid_scope";
     /// A date or time that is malformed or not in the future.
     pub const INVALID_DATE: &str = "invalid_date";
+    /// The sender name is not one of the account's approved names.
+    pub const UNKNOWN_SENDER: &str = "unknown_sender";
+    /// The Idempotency-Key header is not 1 to 255 visible ASCII characters.
+    pub const INVALID_IDEMPOTENCY_KEY: &str = "invalid_idempotency_key";
     /// The allowlist change would lock the current session's address out.
     pub const LOCKS_YOU_OUT: &str = "locks_you_out";
 }

@@ -104,4 +104,36 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_allowlist_entries,
     oauth_clients,
     revoked_tokens,
+    account_countries,
+    messages,
 );
+
+diesel::table! {
+    account_countries (account_id, country) {
+        account_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        account_id -> Text,
+        token_id -> Nullable<Text>,
+        recipient -> Text,
+        country -> Text,
+        sender -> Nullable<Text>,
+        body -> Text,
+        encoding -> Text,
+        parts -> BigInt,
+        points -> BigInt,
+        status -> Text,
+        idempotency_key -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(account_countries -> accounts (account_id));
+diesel::joinable!(messages -> accounts (account_id));

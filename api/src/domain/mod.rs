@@ -7,6 +7,7 @@ mod ids;
 pub mod ip_allowlist;
 mod password;
 mod phone;
+pub mod sms_text;
 
 pub use country::CountryCode;
 pub use email::Email;

@@ -2,11 +2,13 @@
 
 pub mod api_allowlist;
 pub mod auth;
+pub mod country_filter;
 pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod oauth_clients;
 pub mod profile;
+pub mod sms;
 pub mod spa;
 pub mod tokens;
 

@@ -84,6 +84,7 @@ pub async fn sign_up(state: &AppState, signup: Signup) -> ApiResult<AccountRow> 
         return Err(email_taken());
     }
     let password_hash = state.hasher.hash(signup.password.into_password()).await?;
+    let trial_points = state.config.signup_points;
     let id = new_account_id();
     state
         .db
@@ -98,7 +99,7 @@ pub async fn sign_up(state: &AppState, signup: Signup) -> ApiResult<AccountRow> 
                     password_hash: &password_hash,
                     phone: signup.phone.as_ref().map(PhoneNumber::as_str),
                     country: signup.country.as_str(),
-                    points_balance: 0,
+                    points_balance: trial_points,
                     created_at,
                     updated_at: created_at,
                 },
@@ -111,6 +112,8 @@ pub async fn sign_up(state: &AppState, signup: Signup) -> ApiResult<AccountRow> 
                 return Err(email_taken());
             }
             inserted?;
+            // Country filtering: a new account may message only its own country.
+            crate::db::sms::set_countries(conn, &id, &[signup.country.as_str().to_owned()])?;
             account_rows::find_by_id(conn, &id)?
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("account vanished after insert")))
         })

@@ -6,6 +6,7 @@ pub mod oauth;
 pub mod passwords;
 pub mod sessions;
 pub mod signing;
+pub mod sms;
 pub mod tokens;
 
 use std::sync::Arc;

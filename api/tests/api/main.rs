@@ -25,4 +25,5 @@ mod oauth;
 mod openapi;
 mod postgres;
 mod signup;
+mod sms;
 mod tokens;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod auth;
 pub mod health;
 pub mod oauth;
+pub mod sms;
 pub mod tokens;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
@@ -14,6 +15,7 @@ pub use oauth::{
     IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
     UpdateOAuthClientRequest,
 };
+pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
     TokenDto, TokenState, UpdateTokenRequest,
