@@ -41,6 +41,12 @@ pub enum ApiError {
     CountryNotAllowed(String),
     #[error("insufficient points: needs {needed}, has {balance}")]
     InsufficientPoints { needed: i64, balance: i64 },
+    #[error("one-time code expired")]
+    CodeExpired,
+    #[error("one-time code already used")]
+    CodeUsed,
+    #[error("one-time code locked")]
+    CodeLocked,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -96,6 +102,9 @@ impl ApiError {
             },
             Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
             Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
+            Self::CodeExpired => ProblemCode::CodeExpired,
+            Self::CodeUsed => ProblemCode::CodeUsed,
+            Self::CodeLocked => ProblemCode::CodeLocked,
             Self::NotFound => ProblemCode::NotFound,
             Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             Self::Conflict { .. } => ProblemCode::Conflict,
@@ -162,6 +171,9 @@ impl ApiError {
                 "Not enough points for this message",
                 Some(format!("The message costs {needed} points and the balance is {balance}.")),
             ),
+            Self::CodeExpired => ("The code has expired; send a new one", None),
+            Self::CodeUsed => ("The code was already used; send a new one", None),
+            Self::CodeLocked => ("Too many wrong attempts; send a new code", None),
             Self::NotFound => ("Not found", None),
             Self::MethodNotAllowed => ("Method not allowed on this resource", None),
             Self::Conflict { detail, .. } => (
@@ -242,6 +254,8 @@ impl ResponseError for ApiError {
             },
             Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
             Self::InsufficientPoints { .. } => StatusCode::PAYMENT_REQUIRED,
+            Self::CodeExpired | Self::CodeUsed => StatusCode::GONE,
+            Self::CodeLocked => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,

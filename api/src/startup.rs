@@ -122,6 +122,7 @@ impl Application {
                 .configure(routes::oauth::configure)
                 .configure(routes::oauth_clients::configure)
                 .configure(routes::sms::configure)
+                .configure(routes::authenticator::configure)
                 .configure(routes::country_filter::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

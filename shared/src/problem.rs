@@ -52,6 +52,12 @@ pub enum ProblemCode {
     CountryNotAllowed,
     /// The account's points balance does not cover the message.
     InsufficientPoints,
+    /// The one-time code expired; send a new one.
+    CodeExpired,
+    /// The one-time code was already used.
+    CodeUsed,
+    /// Too many wrong attempts for this one-time code; send a new one.
+    CodeLocked,
     /// The resource does not exist (or is not visible to the caller).
     NotFound,
     /// The HTTP method is not supported on this resource.

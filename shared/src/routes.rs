@@ -42,6 +42,10 @@ pub const SMS_MESSAGE: &str = "/api/v1/sms/{id}";
 pub const COUNTRY_FILTER: &str = "/api/v1/country-filter";
 /// Header that makes a retried `POST /api/v1/sms` safe: the same key never sends twice.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+/// SMS Authenticator: send a one-time code (scope `authenticator`).
+pub const AUTHENTICATOR_CODES: &str = "/api/v1/authenticator/codes";
+/// SMS Authenticator: check a code (scope `authenticator`).
+pub const AUTHENTICATOR_VERIFY: &str = "/api/v1/authenticator/codes/{id}/verify";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

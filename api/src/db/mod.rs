@@ -5,6 +5,7 @@
 //! async workers.
 
 pub mod accounts;
+pub mod authenticator;
 pub mod oauth;
 pub mod schema;
 pub mod sessions;

@@ -106,6 +106,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_tokens,
     account_countries,
     messages,
+    authenticator_codes,
 );
 
 diesel::table! {
@@ -137,3 +138,19 @@ diesel::table! {
 
 diesel::joinable!(account_countries -> accounts (account_id));
 diesel::joinable!(messages -> accounts (account_id));
+
+diesel::table! {
+    authenticator_codes (id) {
+        id -> Text,
+        account_id -> Text,
+        recipient -> Text,
+        code_hash -> Text,
+        message_id -> Text,
+        attempts -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        verified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(authenticator_codes -> accounts (account_id));

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api_access;
+pub mod authenticator;
 pub mod oauth;
 pub mod passwords;
 pub mod sessions;

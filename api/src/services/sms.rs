@@ -99,6 +99,17 @@ pub async fn send(
     let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
+    queue(state, caller, &to, &text, idempotency_key).await
+}
+
+/// Charges and queues a checked message (see [`send`]).
+pub async fn queue(
+    state: &AppState,
+    caller: &ApiCallerInfo,
+    to: &PhoneNumber,
+    text: &SmsText,
+    idempotency_key: Option<String>,
+) -> ApiResult<Sent> {
     let country = to.country().map(str::to_owned).ok_or_else(|| {
         ApiError::field(
             "to",

@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )+};
 }
 
+mod authenticator;
 mod errors;
 mod health;
 mod helpers;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod authenticator;
 pub mod health;
 pub mod oauth;
 pub mod sms;
@@ -9,6 +10,7 @@ pub mod tokens;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
+pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
