@@ -1,10 +1,16 @@
 //! Argon2id password hashing on a bounded set of blocking threads.
+//!
+//! Each hash needs 19 MiB of working memory. Allocating it per hash lets
+//! glibc's allocator keep freed blocks in its arenas (its dynamic mmap
+//! threshold rises to their size), so a login storm measured over 2 GiB of
+//! resident memory. Instead, each of the `concurrency` hashing slots keeps one
+//! buffer and reuses it: memory stays at `concurrency × 19 MiB`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use argon2::{
-    password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString},
-    Algorithm, Argon2, Params, Version,
+    password_hash::{Output, ParamsString, PasswordHash, SaltString},
+    Algorithm, Argon2, Block, Params, Version,
 };
 use tokio::sync::Semaphore;
 
@@ -15,17 +21,19 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
 const LANES: u32 = 1;
 
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
-        .expect("constant Argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn params() -> Params {
+    Params::new(MEMORY_KIB, ITERATIONS, LANES, None).expect("constant Argon2 parameters are valid")
 }
+
+/// Working memory for one hash at a time, reused across hashes.
+type Buffer = Vec<Block>;
 
 /// Hashes and verifies passwords. At most `concurrency` hashes run at once, so a
 /// login storm queues instead of exhausting memory or starving other requests.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    buffers: Arc<Mutex<Vec<Buffer>>>,
     /// Verified against when the account does not exist, so an unknown e-mail
     /// costs the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -33,15 +41,20 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Self> {
-        let dummy_hash = hash_blocking(&Password::new(uuid::Uuid::now_v7().to_string()))?;
+        let mut buffer = Vec::new();
+        let dummy_hash = hash_with(
+            &mut buffer,
+            &Password::new(uuid::Uuid::now_v7().to_string()),
+        )?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency)),
+            buffers: Arc::new(Mutex::new(vec![buffer])),
             dummy_hash: dummy_hash.into(),
         })
     }
 
     pub async fn hash(&self, password: Password) -> Result<String, ApiError> {
-        self.run(move || hash_blocking(&password).map_err(ApiError::Internal))
+        self.run(move |buffer| hash_with(buffer, &password).map_err(ApiError::Internal))
             .await
     }
 
@@ -55,21 +68,14 @@ impl PasswordHasher {
         let exists = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.to_string());
         let matches = self
-            .run(move || {
-                let parsed = PasswordHash::new(&hash).map_err(|e| {
-                    ApiError::internal(anyhow::anyhow!("stored hash unreadable: {e}"))
-                })?;
-                Ok(argon2()
-                    .verify_password(password.expose().as_bytes(), &parsed)
-                    .is_ok())
-            })
+            .run(move |buffer| verify_with(buffer, &password, &hash))
             .await?;
         Ok(exists && matches)
     }
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+        work: impl FnOnce(&mut Buffer) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let _permit = self
             .permits
@@ -77,23 +83,135 @@ impl PasswordHasher {
             .acquire_owned()
             .await
             .map_err(|e| ApiError::internal(anyhow::anyhow!("hasher closed: {e}")))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing task failed: {e}")))?
+        let buffers = self.buffers.clone();
+        tokio::task::spawn_blocking(move || {
+            // Holding a permit guarantees a free buffer or room for one more.
+            let mut buffer = buffers
+                .lock()
+                .expect("buffer pool lock")
+                .pop()
+                .unwrap_or_default();
+            let result = work(&mut buffer);
+            buffers.lock().expect("buffer pool lock").push(buffer);
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing task failed: {e}")))?
     }
 }
 
-fn hash_blocking(password: &Password) -> anyhow::Result<String> {
+/// Runs Argon2 into `out`, growing `buffer` only if `params` need more blocks.
+fn argon2_into(
+    buffer: &mut Buffer,
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &Password,
+    salt: &[u8],
+    out: &mut [u8],
+) -> argon2::Result<()> {
+    if buffer.len() < params.block_count() {
+        buffer.resize(params.block_count(), Block::default());
+    }
+    argon2.hash_password_into_with_memory(
+        password.expose().as_bytes(),
+        salt,
+        out,
+        &mut buffer[..params.block_count()],
+    )
+}
+
+fn hash_with(buffer: &mut Buffer, password: &Password) -> anyhow::Result<String> {
+    let params = params();
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.expose().as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(buffer, &argon2, &params, password, salt_bytes, &mut out)
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    let phc = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| anyhow::anyhow!("params: {e}"))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("output: {e}"))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Recomputes the stored hash's Argon2 with its own parameters and compares
+/// the outputs in constant time (`Output`'s equality is constant-time).
+fn verify_with(buffer: &mut Buffer, password: &Password, stored: &str) -> Result<bool, ApiError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::internal(anyhow::anyhow!("stored hash unreadable: {e}"))
+    };
+    let parsed = PasswordHash::new(stored).map_err(|e| unreadable(&e))?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).map_err(|e| unreadable(&e))?;
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(|e| unreadable(&e))?
+        .unwrap_or_default();
+    let params = Params::try_from(&parsed).map_err(|e| unreadable(&e))?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(unreadable(&"no salt or hash"));
+    };
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| unreadable(&e))?;
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    argon2_into(buffer, &argon2, &params, password, salt_bytes, &mut out)
+        .map_err(|e| unreadable(&e))?;
+    let computed = Output::new(&out).map_err(|e| unreadable(&e))?;
+    Ok(computed == expected)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_standard_phc_strings_the_argon2_crate_verifies() {
+        use argon2::password_hash::PasswordVerifier;
+
+        let hash = hash_with(&mut Vec::new(), &Password::new("Violet-Kettle-42".into())).unwrap();
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"Violet-Kettle-42", &parsed)
+            .is_ok());
+        assert!(Argon2::default()
+            .verify_password(b"violet-kettle-42", &parsed)
+            .is_err());
+    }
+
+    #[test]
+    fn hashes_made_elsewhere_with_other_parameters_verify() {
+        use argon2::password_hash::PasswordHasher as _;
+
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let other = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 3, 1, None).unwrap(),
+        );
+        let stored = other
+            .hash_password(b"Violet-Kettle-42", &salt)
+            .unwrap()
+            .to_string();
+        let mut buffer = Vec::new();
+        assert!(verify_with(
+            &mut buffer,
+            &Password::new("Violet-Kettle-42".into()),
+            &stored
+        )
+        .unwrap());
+        assert!(!verify_with(&mut buffer, &Password::new("nope".into()), &stored).unwrap());
+    }
 
     #[tokio::test]
     async fn hashes_with_owasp_parameters_and_verifies() {

@@ -1,0 +1,367 @@
+//! `portcullis-bench`: starts the release `portcullis` binary (from the same
+//! target folder) on a fresh SQLite file, or on PostgreSQL with
+//! `--postgres URL`, loads it over loopback from this process, and prints a
+//! table: requests per second and p50/p99 latency per scenario, each as a ratio
+//! to the unauthenticated baseline, plus the server's peak memory.
+//!
+//! `cargo build --release -p portcullis-api -p portcullis-bench && target/release/portcullis-bench [--seconds N] [--connections N] [--postgres URL]`
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use portcullis_shared::{
+    dto::{CreatedOAuthClientDto, CreatedTokenDto, MeResponse, MessageDto, OAuthTokenResponse},
+    routes,
+};
+use serde_json::json;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Server {
+    /// Resident memory now and at peak, in MiB, from /proc.
+    fn memory_mib(&self) -> (f64, f64) {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map_or(f64::NAN, |kb| kb / 1024.0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}
+
+struct Options {
+    seconds: u64,
+    connections: usize,
+    postgres: Option<String>,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        seconds: 10,
+        connections: 32,
+        postgres: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+        match arg.as_str() {
+            "--seconds" => options.seconds = value().parse().expect("--seconds N"),
+            "--connections" => options.connections = value().parse().expect("--connections N"),
+            "--postgres" => options.postgres = Some(value()),
+            other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
+        }
+    }
+    options
+}
+
+fn start_server(database_url: &str) -> (Server, String) {
+    let binary = std::env::current_exe()
+        .unwrap()
+        .with_file_name("portcullis");
+    assert!(
+        binary.is_file(),
+        "build the server first: cargo build --release -p portcullis-api"
+    );
+    let mut child = Command::new(binary)
+        .env("PORTCULLIS_BIND", "127.0.0.1:0")
+        .env("PORTCULLIS_DATABASE_URL", database_url)
+        .env("PORTCULLIS_STATIC_DIR", "/nonexistent")
+        .env("PORTCULLIS_LOG", "warn")
+        .env("PORTCULLIS_SIGNUP_POINTS", "1000000")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start portcullis");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    (Server(child), url)
+}
+
+/// One scenario's results.
+struct Figures {
+    name: &'static str,
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+    /// Server's resident and peak memory right after the scenario, MiB.
+    rss_after: (f64, f64),
+}
+
+impl Figures {
+    fn with_rss(mut self, (rss, hwm): (f64, f64)) -> Self {
+        self.rss_after = (rss, hwm);
+        self
+    }
+
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return f64::NAN;
+        }
+        let index = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[index] as f64 / 1000.0
+    }
+}
+
+type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
+async fn run(
+    name: &'static str,
+    connections: usize,
+    duration: Duration,
+    make: MakeRequest,
+) -> Figures {
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let make = make.clone();
+        workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            let (mut latencies, mut errors) = (Vec::new(), 0usize);
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                match make(&client).send().await {
+                    Ok(response) if response.status().is_success() => {
+                        let _ = response.bytes().await;
+                        latencies.push(sent.elapsed().as_micros() as u64);
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut figures = Figures {
+        name,
+        requests: 0,
+        errors: 0,
+        seconds: 0.0,
+        latencies_us: Vec::new(),
+        rss_after: (f64::NAN, f64::NAN),
+    };
+    for worker in workers {
+        let (latencies, errors) = worker.await.unwrap();
+        figures.requests += latencies.len();
+        figures.errors += errors;
+        figures.latencies_us.extend(latencies);
+    }
+    figures.seconds = started.elapsed().as_secs_f64();
+    figures.latencies_us.sort_unstable();
+    figures
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    let scratch = tempfile::tempdir().unwrap();
+    let database_url = options
+        .postgres
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", scratch.path().join("bench.db").display()));
+    let (server, base) = start_server(&database_url);
+    let (idle_rss, _) = server.memory_mib();
+    let url = |path: &str| format!("{base}{path}");
+
+    // Arrange: an account, a session, a token with a 5-entry allowlist, a message, an OAuth client.
+    let portal = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let email = format!("bench{}@example.com", std::process::id());
+    let password = "Violet-Kettle-42";
+    let csrf = routes::CSRF_HEADER;
+    let signup = json!({"email": email, "password": password, "country": "PL"});
+    assert!(portal
+        .post(url(routes::SIGNUP))
+        .header(csrf, "1")
+        .json(&signup)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_success());
+    let login = json!({"email": email, "password": password});
+    let me: MeResponse = portal
+        .post(url(routes::LOGIN))
+        .header(csrf, "1")
+        .json(&login)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token_body = json!({"name": "bench", "scopes": ["sms", "profile"], "ip_allowlist": ["10.0.0.0/8", "192.0.2.0/24", "198.51.100.7", "2001:db8::/32", "127.0.0.1"]});
+    let token: CreatedTokenDto = portal
+        .post(url(routes::TOKENS))
+        .header(csrf, &me.session.csrf_token)
+        .json(&token_body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let message: MessageDto = portal
+        .post(url(routes::SMS))
+        .bearer_auth(&token.secret)
+        .json(&json!({"to": "+48500100200", "text": "benchmark"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let client_body = json!({"name": "bench", "scopes": ["profile"]});
+    let oauth: CreatedOAuthClientDto = portal
+        .post(url(routes::OAUTH_CLIENTS))
+        .header(csrf, &me.session.csrf_token)
+        .json(&client_body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let issued: OAuthTokenResponse = portal
+        .post(url(routes::OAUTH_TOKEN))
+        .basic_auth(&oauth.client.id, Some(&oauth.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let duration = Duration::from_secs(options.seconds);
+    let n = options.connections;
+    let mut results = Vec::new();
+    let livez = url(routes::LIVEZ);
+    results.push(
+        run(
+            "(a) GET /livez (no auth, no storage)",
+            n,
+            duration,
+            Arc::new(move |c| c.get(&livez)),
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let sms_url = url(&routes::SMS_MESSAGE.replace("{id}", &message.id));
+    let secret = token.secret.clone();
+    results.push(
+        run(
+            "(b) GET /api/v1/sms/{id} (token, 5-entry allowlist)",
+            n,
+            duration,
+            Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret)),
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let token_url = url(routes::OAUTH_TOKEN);
+    let (id, client_secret) = (oauth.client.id.clone(), oauth.client_secret.clone());
+    results.push(
+        run(
+            "(c) POST /oauth/token (client_credentials)",
+            n,
+            duration,
+            Arc::new(move |c| {
+                c.post(&token_url)
+                    .basic_auth(&id, Some(&client_secret))
+                    .form(&[("grant_type", "client_credentials")])
+            }),
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let introspect_url = url(routes::OAUTH_INTROSPECT);
+    let (id, client_secret, access) = (
+        oauth.client.id.clone(),
+        oauth.client_secret.clone(),
+        issued.access_token.clone(),
+    );
+    results.push(
+        run(
+            "(d) POST /oauth/introspect",
+            n,
+            duration,
+            Arc::new(move |c| {
+                c.post(&introspect_url)
+                    .basic_auth(&id, Some(&client_secret))
+                    .form(&[("token", access.as_str())])
+            }),
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let login_url = url(routes::LOGIN);
+    results.push(
+        run(
+            "(e) POST /api/v1/auth/login (Argon2id)",
+            n,
+            duration,
+            Arc::new(move |c| c.post(&login_url).header(csrf, "1").json(&login)),
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let (_, peak_rss) = server.memory_mib();
+
+    let baseline = results[0].rps();
+    println!(
+        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {} cores\n",
+        if options.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        options.seconds,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server RSS / peak after, MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for figures in &results {
+        println!(
+            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {:.1} / {:.1} |",
+            figures.name,
+            figures.rps(),
+            figures.percentile_ms(0.50),
+            figures.percentile_ms(0.99),
+            figures.rps() / baseline,
+            figures.errors,
+            figures.rss_after.0,
+            figures.rss_after.1
+        );
+    }
+    println!(
+        "\nserver memory: {idle_rss:.1} MiB idle after start, {peak_rss:.1} MiB peak under load"
+    );
+}
