@@ -133,6 +133,7 @@ diesel::table! {
         error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        claimed_at -> Nullable<Timestamp>,
     }
 }
 
