@@ -123,6 +123,7 @@ impl Application {
                 .configure(routes::oauth_clients::configure)
                 .configure(routes::sms::configure)
                 .configure(routes::authenticator::configure)
+                .configure(routes::contacts::configure)
                 .configure(routes::country_filter::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

@@ -46,6 +46,14 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 pub const AUTHENTICATOR_CODES: &str = "/api/v1/authenticator/codes";
 /// SMS Authenticator: check a code (scope `authenticator`).
 pub const AUTHENTICATOR_VERIFY: &str = "/api/v1/authenticator/codes/{id}/verify";
+/// Contacts (scopes `contacts`, `contacts:read`).
+pub const CONTACTS: &str = "/api/v1/contacts";
+/// One contact.
+pub const CONTACT: &str = "/api/v1/contacts/{id}";
+/// Contact groups.
+pub const CONTACT_GROUPS: &str = "/api/v1/contact-groups";
+/// Import contacts from CSV (scope `contacts`).
+pub const CONTACTS_IMPORT: &str = "/api/v1/contacts/import";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

@@ -37,6 +37,8 @@ pub mod codes {
     pub const INVALID_SCOPE: &str = "invalid_scope";
     /// A date or time that is malformed or not in the future.
     pub const INVALID_DATE: &str = "invalid_date";
+    /// The named contact group does not exist.
+    pub const UNKNOWN_GROUP: &str = "unknown_group";
     /// The one-time code is not 6 digits.
     pub const INVALID_CODE: &str = "invalid_code";
     /// The sender name is not one of the account's approved names.

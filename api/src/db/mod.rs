@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod authenticator;
+pub mod contacts;
 pub mod oauth;
 pub mod schema;
 pub mod sessions;

@@ -107,6 +107,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_countries,
     messages,
     authenticator_codes,
+    contact_groups,
+    contacts,
+    contact_group_members,
 );
 
 diesel::table! {
@@ -155,3 +158,36 @@ diesel::table! {
 }
 
 diesel::joinable!(authenticator_codes -> accounts (account_id));
+
+diesel::table! {
+    contact_groups (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        account_id -> Text,
+        phone -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_group_members (contact_id, group_id) {
+        contact_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::joinable!(contact_groups -> accounts (account_id));
+diesel::joinable!(contacts -> accounts (account_id));
+diesel::joinable!(contact_group_members -> contacts (contact_id));
+diesel::joinable!(contact_group_members -> contact_groups (group_id));

@@ -149,12 +149,17 @@ pub fn set_countries(
 /// Claims up to `limit` messages to hand to the transport: queued ones, and
 /// ones whose claim is older than `stale_before` (their dispatcher died). Each
 /// claim is a conditional update, so two dispatchers never take the same one.
-pub fn claim_for_dispatch(conn: &mut DbConnection, limit: i64, at: NaiveDateTime, stale_before: NaiveDateTime) -> QueryResult<Vec<MessageRow>> {
+pub fn claim_for_dispatch(
+    conn: &mut DbConnection,
+    limit: i64,
+    at: NaiveDateTime,
+    stale_before: NaiveDateTime,
+) -> QueryResult<Vec<MessageRow>> {
     let candidates: Vec<MessageRow> = messages::table
         .filter(
-            messages::status
-                .eq("queued")
-                .or(messages::status.eq("sending").and(messages::claimed_at.lt(stale_before))),
+            messages::status.eq("queued").or(messages::status
+                .eq("sending")
+                .and(messages::claimed_at.lt(stale_before))),
         )
         .order(messages::created_at.asc())
         .limit(limit)
@@ -166,7 +171,11 @@ pub fn claim_for_dispatch(conn: &mut DbConnection, limit: i64, at: NaiveDateTime
             messages::table
                 .find(&message.id)
                 .filter(messages::status.eq(&message.status))
-                .filter(messages::claimed_at.is_null().or(messages::claimed_at.lt(stale_before))),
+                .filter(
+                    messages::claimed_at
+                        .is_null()
+                        .or(messages::claimed_at.lt(stale_before)),
+                ),
         )
         .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
         .execute(conn)?;
@@ -180,17 +189,29 @@ pub fn claim_for_dispatch(conn: &mut DbConnection, limit: i64, at: NaiveDateTime
 }
 
 pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(messages::table.find(id).filter(messages::status.eq("sending")))
-        .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        messages::table
+            .find(id)
+            .filter(messages::status.eq("sending")),
+    )
+    .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Marks a message failed for good and gives its points back.
-pub fn mark_failed_and_refund(conn: &mut DbConnection, message: &MessageRow, error: &str) -> QueryResult<()> {
-    let updated = diesel::update(messages::table.find(&message.id).filter(messages::status.eq("sending")))
-        .set((messages::status.eq("failed"), messages::error.eq(error)))
-        .execute(conn)?;
+pub fn mark_failed_and_refund(
+    conn: &mut DbConnection,
+    message: &MessageRow,
+    error: &str,
+) -> QueryResult<()> {
+    let updated = diesel::update(
+        messages::table
+            .find(&message.id)
+            .filter(messages::status.eq("sending")),
+    )
+    .set((messages::status.eq("failed"), messages::error.eq(error)))
+    .execute(conn)?;
     if updated == 1 {
         diesel::update(accounts::table.find(&message.account_id))
             .set(accounts::points_balance.eq(accounts::points_balance + message.points))

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_access;
 pub mod authenticator;
+pub mod contacts;
 pub mod oauth;
 pub mod passwords;
 pub mod sessions;

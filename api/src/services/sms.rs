@@ -22,6 +22,8 @@ pub const LIST_LIMIT_MAX: i64 = 100;
 /// Stored status values.
 pub mod statuses {
     pub const QUEUED: &str = "queued";
+    /// Claimed by a dispatcher, being handed to the transport.
+    pub const SENDING: &str = "sending";
     pub const SENT: &str = "sent";
     pub const FAILED: &str = "failed";
 }
@@ -136,6 +138,7 @@ pub async fn queue(
         error: None,
         created_at: now(),
         sent_at: None,
+        claimed_at: None,
     };
     let result = state
         .db

@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
 }
 
 mod authenticator;
+mod contacts;
 mod errors;
 mod health;
 mod helpers;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod auth;
 pub mod authenticator;
+pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod sms;
@@ -11,6 +12,10 @@ pub mod tokens;
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
 pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
+pub use contacts::{
+    ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
+    ImportRowError,
+};
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,

@@ -1,0 +1,139 @@
+//! The `contacts`, `contact_groups` and `contact_group_members` tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{contact_group_members, contact_groups, contacts},
+    DbConnection,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contacts)]
+pub struct ContactRow {
+    pub id: String,
+    pub account_id: String,
+    pub phone: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contact_groups)]
+pub struct GroupRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_contact(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    groups: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(contacts::table)
+        .values(contact)
+        .execute(conn)?;
+    for group in groups {
+        diesel::insert_into(contact_group_members::table)
+            .values((
+                contact_group_members::contact_id.eq(&contact.id),
+                contact_group_members::group_id.eq(group),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn phone_taken(conn: &mut DbConnection, account_id: &str, phone: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        contacts::table.filter(
+            contacts::account_id
+                .eq(account_id)
+                .and(contacts::phone.eq(phone)),
+        ),
+    ))
+    .get_result(conn)
+}
+
+pub fn find_contact(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+) -> QueryResult<Option<ContactRow>> {
+    contacts::table
+        .find(id)
+        .filter(contacts::account_id.eq(account_id))
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The account's contacts, by id, optionally only one group's, after `after`.
+pub fn list_contacts(
+    conn: &mut DbConnection,
+    account_id: &str,
+    group: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ContactRow>> {
+    let mut query = contacts::table
+        .filter(contacts::account_id.eq(account_id))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(group) = group {
+        let members = contact_group_members::table
+            .filter(contact_group_members::group_id.eq(group.to_owned()))
+            .select(contact_group_members::contact_id);
+        query = query.filter(contacts::id.eq_any(members));
+    }
+    if let Some(after) = after {
+        query = query.filter(contacts::id.gt(after.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Group ids of each of `contact_ids`.
+pub fn memberships(
+    conn: &mut DbConnection,
+    contact_ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    contact_group_members::table
+        .filter(contact_group_members::contact_id.eq_any(contact_ids))
+        .order(contact_group_members::group_id.asc())
+        .select((
+            contact_group_members::contact_id,
+            contact_group_members::group_id,
+        ))
+        .load(conn)
+}
+
+pub fn delete_contact(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        contacts::table
+            .find(id)
+            .filter(contacts::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+pub fn list_groups(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<GroupRow>> {
+    contact_groups::table
+        .filter(contact_groups::account_id.eq(account_id))
+        .order(contact_groups::name.asc())
+        .select(GroupRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_group(conn: &mut DbConnection, group: &GroupRow) -> QueryResult<()> {
+    diesel::insert_into(contact_groups::table)
+        .values(group)
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,250 @@
+//! `/api/v1/contacts` and `/api/v1/contact-groups` (scopes `contacts`, `contacts:read`).
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use portcullis_shared::{
+    dto::{
+        ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
+        ImportResultDto,
+    },
+    problem::Problem,
+    routes,
+    scope::Scope,
+};
+use serde::Deserialize;
+
+use super::resource;
+use crate::{
+    auth::ApiCaller,
+    error::{ApiError, ApiResult},
+    services::{contacts, AppState},
+};
+
+/// Largest CSV accepted by the import.
+const IMPORT_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::CONTACTS_IMPORT)
+            .post(import_contacts)
+            .app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES)),
+    )
+    .service(
+        resource(routes::CONTACTS)
+            .get(list_contacts)
+            .post(create_contact),
+    )
+    .service(
+        resource(routes::CONTACT)
+            .get(get_contact)
+            .delete(delete_contact),
+    )
+    .service(
+        resource(routes::CONTACT_GROUPS)
+            .get(list_groups)
+            .post(create_group),
+    );
+}
+
+/// Query of `GET /api/v1/contacts`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContactsQuery {
+    /// Only contacts in this group.
+    group: Option<String>,
+    /// Only contacts after this contact id (for the next page).
+    after: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<i64>,
+}
+
+/// List contacts (scope `contacts` or `contacts:read`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/contacts",
+    tag = "integrator",
+    params(ContactsQuery),
+    security(("bearer" = ["contacts:read"])),
+    responses(
+        (status = 200, description = "Contacts, by id", body = Vec<ContactDto>),
+        (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_contacts(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    query: web::Query<ContactsQuery>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::ContactsRead)?;
+    let ContactsQuery {
+        group,
+        after,
+        limit,
+    } = query.into_inner();
+    Ok(HttpResponse::Ok()
+        .json(contacts::list_contacts(&state, &caller.account_id, group, after, limit).await?))
+}
+
+/// Add a contact (scope `contacts`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/contacts",
+    tag = "integrator",
+    request_body = CreateContactRequest,
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 201, description = "Created", body = ContactDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Phone already in the contacts (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_contact(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    body: web::Json<CreateContactRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    Ok(HttpResponse::Created()
+        .json(contacts::create_contact(&state, &caller.account_id, body.into_inner()).await?))
+}
+
+/// One contact (scope `contacts` or `contacts:read`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/contacts/{id}",
+    tag = "integrator",
+    params(("id" = String, Path, description = "Contact id")),
+    security(("bearer" = ["contacts:read"])),
+    responses(
+        (status = 200, description = "The contact", body = ContactDto),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_contact(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::ContactsRead)?;
+    Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller.account_id, &id).await?))
+}
+
+/// Delete a contact (scope `contacts`).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/contacts/{id}",
+    tag = "integrator",
+    params(("id" = String, Path, description = "Contact id")),
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_contact(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    contacts::delete_contact(&state, &caller.account_id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List contact groups (scope `contacts` or `contacts:read`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/contact-groups",
+    tag = "integrator",
+    security(("bearer" = ["contacts:read"])),
+    responses(
+        (status = 200, description = "Groups, by name", body = Vec<ContactGroupDto>),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_groups(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::ContactsRead)?;
+    Ok(HttpResponse::Ok().json(contacts::list_groups(&state, &caller.account_id).await?))
+}
+
+/// Create a contact group (scope `contacts`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/contact-groups",
+    tag = "integrator",
+    request_body = CreateContactGroupRequest,
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 201, description = "Created", body = ContactGroupDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_group(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    body: web::Json<CreateContactGroupRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    Ok(HttpResponse::Created()
+        .json(contacts::create_group(&state, &caller.account_id, &body.name).await?))
+}
+
+/// Import contacts from CSV (scope `contacts`).
+///
+/// Send `text/csv` with a header row naming `phone` (required) and any of
+/// `first_name`, `last_name`, `email`, `groups` (existing group names separated
+/// by `;`). Valid rows are imported together; each invalid row is reported with
+/// its line number and skipped.
+#[utoipa::path(
+    post,
+    path = "/api/v1/contacts/import",
+    tag = "integrator",
+    request_body(content_type = "text/csv", description = "CSV with a header row", content = String),
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 200, description = "Imported, with the rows skipped", body = ImportResultDto),
+        (status = 400, description = "Unreadable CSV (`malformed_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 2 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `phone` column", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn import_contacts(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller.account_id, &body).await?))
+}

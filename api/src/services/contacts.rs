@@ -1,0 +1,401 @@
+//! The contact database: contacts with groups, and CSV import with per-row errors.
+
+use std::collections::{HashMap, HashSet};
+
+use portcullis_shared::{
+    dto::{ContactDto, ContactGroupDto, CreateContactRequest, ImportResultDto, ImportRowError},
+    problem::FieldError,
+    validate::{self, codes},
+};
+
+use super::{now, rfc3339, AppState};
+use crate::{
+    db::contacts::{self as contact_rows, ContactRow, GroupRow},
+    domain::PhoneNumber,
+    error::{ApiError, ApiResult},
+};
+
+const NAME_MAX_CHARS: usize = 100;
+/// Most rows one import accepts.
+pub const IMPORT_MAX_ROWS: usize = 10_000;
+
+fn contact_dto(row: &ContactRow, groups: Vec<String>) -> ContactDto {
+    ContactDto {
+        id: row.id.clone(),
+        phone: row.phone.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        email: row.email.clone(),
+        groups,
+        created_at: rfc3339(row.created_at),
+    }
+}
+
+fn group_dto(row: &GroupRow) -> ContactGroupDto {
+    ContactGroupDto {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        created_at: rfc3339(row.created_at),
+    }
+}
+
+fn optional_text(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let value = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > NAME_MAX_CHARS {
+        errors.push(FieldError {
+            field: field.into(),
+            code: codes::TOO_LONG.into(),
+            message: "Use at most 100 characters.".into(),
+        });
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// A contact whose fields are valid (groups still to be checked against the account).
+struct NewContact {
+    phone: PhoneNumber,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    groups: Vec<String>,
+}
+
+fn parse_contact(request: &CreateContactRequest) -> Result<NewContact, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let phone = PhoneNumber::parse("phone", &request.phone)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let first_name = optional_text("first_name", request.first_name.as_deref(), &mut errors);
+    let last_name = optional_text("last_name", request.last_name.as_deref(), &mut errors);
+    let email = request
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .and_then(|e| match validate::check_email("email", e) {
+            Some(error) => {
+                errors.push(error);
+                None
+            }
+            None => Some(e.to_owned()),
+        });
+    let mut groups = request.groups.clone();
+    groups.sort();
+    groups.dedup();
+    match phone {
+        Some(phone) if errors.is_empty() => Ok(NewContact {
+            phone,
+            first_name,
+            last_name,
+            email,
+            groups,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn contact_row(account_id: &str, contact: &NewContact) -> ContactRow {
+    ContactRow {
+        id: format!("con_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.to_owned(),
+        phone: contact.phone.as_str().to_owned(),
+        first_name: contact.first_name.clone(),
+        last_name: contact.last_name.clone(),
+        email: contact.email.clone(),
+        created_at: now(),
+    }
+}
+
+pub async fn create_contact(
+    state: &AppState,
+    account_id: &str,
+    request: CreateContactRequest,
+) -> ApiResult<ContactDto> {
+    let contact = parse_contact(&request).map_err(ApiError::Validation)?;
+    let row = contact_row(account_id, &contact);
+    let stored = row.clone();
+    let groups = contact.groups.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let known: HashSet<String> = contact_rows::list_groups(conn, &stored.account_id)?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            if let Some(unknown) = groups.iter().find(|g| !known.contains(*g)) {
+                return Err(ApiError::field(
+                    "groups",
+                    codes::UNKNOWN_GROUP,
+                    &format!("No group {unknown} on this account."),
+                ));
+            }
+            if contact_rows::phone_taken(conn, &stored.account_id, &stored.phone)? {
+                return Err(ApiError::Conflict {
+                    detail: "A contact with this phone already exists.".into(),
+                    errors: vec![FieldError {
+                        field: "phone".into(),
+                        code: codes::DUPLICATE.into(),
+                        message: "A contact with this phone already exists.".into(),
+                    }],
+                });
+            }
+            Ok(contact_rows::insert_contact(conn, &stored, &groups)?)
+        })
+        .await?;
+    Ok(contact_dto(&row, contact.groups))
+}
+
+pub async fn list_contacts(
+    state: &AppState,
+    account_id: &str,
+    group: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+) -> ApiResult<Vec<ContactDto>> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::MalformedQuery(
+            "`limit` must be between 1 and 500.".into(),
+        ));
+    }
+    let account = account_id.to_owned();
+    state
+        .db
+        .run(move |conn| {
+            let rows = contact_rows::list_contacts(
+                conn,
+                &account,
+                group.as_deref(),
+                after.as_deref(),
+                limit,
+            )?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+            for (contact, group) in contact_rows::memberships(conn, &ids)? {
+                groups.entry(contact).or_default().push(group);
+            }
+            Ok(rows
+                .iter()
+                .map(|r| contact_dto(r, groups.remove(&r.id).unwrap_or_default()))
+                .collect())
+        })
+        .await
+}
+
+pub async fn get_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<ContactDto> {
+    let (account, contact) = (account_id.to_owned(), id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            let row =
+                contact_rows::find_contact(conn, &account, &contact)?.ok_or(ApiError::NotFound)?;
+            let groups = contact_rows::memberships(conn, std::slice::from_ref(&row.id))?
+                .into_iter()
+                .map(|(_, g)| g)
+                .collect();
+            Ok(contact_dto(&row, groups))
+        })
+        .await
+}
+
+pub async fn delete_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+    let (account, contact) = (account_id.to_owned(), id.to_owned());
+    if state
+        .db
+        .transaction(move |conn| Ok(contact_rows::delete_contact(conn, &account, &contact)?))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+pub async fn list_groups(state: &AppState, account_id: &str) -> ApiResult<Vec<ContactGroupDto>> {
+    let account = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| Ok(contact_rows::list_groups(conn, &account)?))
+        .await?;
+    Ok(rows.iter().map(group_dto).collect())
+}
+
+pub async fn create_group(
+    state: &AppState,
+    account_id: &str,
+    name: &str,
+) -> ApiResult<ContactGroupDto> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(ApiError::field(
+            "name",
+            codes::REQUIRED,
+            "Give the group a name of at most 100 characters.",
+        ));
+    }
+    let row = GroupRow {
+        id: format!("grp_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.to_owned(),
+        name: name.to_owned(),
+        created_at: now(),
+    };
+    let stored = row.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            if contact_rows::list_groups(conn, &stored.account_id)?
+                .iter()
+                .any(|g| g.name == stored.name)
+            {
+                return Err(ApiError::Conflict {
+                    detail: "A group with this name already exists.".into(),
+                    errors: vec![FieldError {
+                        field: "name".into(),
+                        code: codes::DUPLICATE.into(),
+                        message: "A group with this name already exists.".into(),
+                    }],
+                });
+            }
+            Ok(contact_rows::insert_group(conn, &stored)?)
+        })
+        .await?;
+    Ok(group_dto(&row))
+}
+
+/// Imports contacts from CSV with a header row naming the columns `phone`
+/// (required), `first_name`, `last_name`, `email` and `groups` (group names
+/// separated by `;`, which must exist). Valid rows are stored together in one
+/// transaction; each invalid row is reported with its line and skipped.
+pub async fn import_csv(
+    state: &AppState,
+    account_id: &str,
+    body: &[u8],
+) -> ApiResult<ImportResultDto> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::MalformedBody(format!("Unreadable CSV header: {e}")))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let Some(phone_at) = column("phone") else {
+        return Err(ApiError::field(
+            "phone",
+            codes::REQUIRED,
+            "The CSV header must name a `phone` column.",
+        ));
+    };
+    let (first_at, last_at, email_at, groups_at) = (
+        column("first_name"),
+        column("last_name"),
+        column("email"),
+        column("groups"),
+    );
+
+    let mut rows: Vec<(u64, CreateContactRequest, Vec<String>)> = Vec::new();
+    let mut errors: Vec<ImportRowError> = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index as u64 + 2;
+        if rows.len() + errors.len() >= IMPORT_MAX_ROWS {
+            return Err(ApiError::MalformedBody(format!(
+                "At most {IMPORT_MAX_ROWS} rows per import."
+            )));
+        }
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                errors.push(ImportRowError {
+                    line,
+                    field: "row".into(),
+                    code: "malformed_row".into(),
+                    message: format!("Unreadable row: {error}"),
+                });
+                continue;
+            }
+        };
+        let get = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::to_owned);
+        let group_names = get(groups_at)
+            .map(|g| {
+                g.split(';')
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let request = CreateContactRequest {
+            phone: get(Some(phone_at)).unwrap_or_default(),
+            first_name: get(first_at),
+            last_name: get(last_at),
+            email: get(email_at),
+            groups: vec![],
+        };
+        rows.push((line, request, group_names));
+    }
+
+    let account = account_id.to_owned();
+    state
+        .db
+        .transaction(move |conn| {
+            let groups: HashMap<String, String> = contact_rows::list_groups(conn, &account)?
+                .into_iter()
+                .map(|g| (g.name, g.id))
+                .collect();
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut imported = 0;
+            for (line, mut request, group_names) in rows {
+                let row_error = |field: &str, code: &str, message: String| ImportRowError {
+                    line,
+                    field: field.into(),
+                    code: code.into(),
+                    message,
+                };
+                if let Some(unknown) = group_names.iter().find(|n| !groups.contains_key(*n)) {
+                    errors.push(row_error(
+                        "groups",
+                        codes::UNKNOWN_GROUP,
+                        format!(
+                            "No group named `{}`.",
+                            unknown.chars().take(60).collect::<String>()
+                        ),
+                    ));
+                    continue;
+                }
+                request.groups = group_names.iter().map(|n| groups[n].clone()).collect();
+                let contact = match parse_contact(&request) {
+                    Ok(contact) => contact,
+                    Err(field_errors) => {
+                        errors.extend(
+                            field_errors
+                                .into_iter()
+                                .map(|e| row_error(&e.field, &e.code, e.message)),
+                        );
+                        continue;
+                    }
+                };
+                if !seen.insert(contact.phone.as_str().to_owned())
+                    || contact_rows::phone_taken(conn, &account, contact.phone.as_str())?
+                {
+                    errors.push(row_error(
+                        "phone",
+                        codes::DUPLICATE,
+                        "A contact with this phone already exists.".into(),
+                    ));
+                    continue;
+                }
+                contact_rows::insert_contact(
+                    conn,
+                    &contact_row(&account, &contact),
+                    &contact.groups,
+                )?;
+                imported += 1;
+            }
+            errors.sort_by_key(|e| e.line);
+            Ok(ImportResultDto { imported, errors })
+        })
+        .await
+}

@@ -1,0 +1,3 @@
+DROP TABLE contact_group_members;
+DROP TABLE contacts;
+DROP TABLE contact_groups;
