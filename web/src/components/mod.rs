@@ -6,6 +6,7 @@ mod copy_button;
 mod field;
 mod guard;
 mod layout;
+mod scope_picker;
 
 pub use api_access_tabs::ApiAccessTabs;
 pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
@@ -16,3 +17,4 @@ pub use field::{
 };
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};
+pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};

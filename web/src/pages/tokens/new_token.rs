@@ -6,14 +6,13 @@ use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
-use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::allowlist_text::{allowlist_entries, allowlist_message};
 use crate::api;
 use crate::components::{
-    banner_message, described_by, FieldMessage, FormBanner, TextAreaField, TextField,
+    banner_message, toggle_scope, FormBanner, ScopePicker, TextAreaField, TextField,
 };
 use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
 
@@ -45,13 +44,7 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
     let on_scope = {
         let (scopes, problem) = (scopes.clone(), problem.clone());
         Callback::from(move |(scope, checked): (Scope, bool)| {
-            let mut chosen = (*scopes).clone();
-            if checked {
-                chosen.insert(scope);
-            } else {
-                chosen.remove(&scope);
-            }
-            scopes.set(chosen);
+            scopes.set(toggle_scope(&scopes, scope, checked));
             problem.clear_field("scopes");
         })
     };
@@ -147,7 +140,7 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
                 value={name.value.clone()}
                 on_change={problem.on_change(&name.set, "name")}
                 error={problem.field_message("name")} />
-            <ScopePicker chosen={(*scopes).clone()} on_toggle={on_scope}
+            <ScopePicker id="new-token-scopes" name="scope" chosen={(*scopes).clone()} on_toggle={on_scope}
                 error={problem.field_message("scopes")} />
             <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
                 min={(*today).clone().map(AttrValue::from)}
@@ -168,72 +161,6 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             </div>
         </form>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct ScopePickerProps {
-    chosen: BTreeSet<Scope>,
-    on_toggle: Callback<(Scope, bool)>,
-    error: Option<AttrValue>,
-}
-
-/// One check box per scope, each with what it allows in plain words.
-#[component]
-fn ScopePicker(props: &ScopePickerProps) -> Html {
-    const ID: &str = "new-token-scopes";
-    html! {
-        <fieldset id={ID}
-            class={classes!("field", "scope-picker", props.error.is_some().then_some("field--invalid"))}
-            aria-describedby={described_by(ID, props.error.is_some(), false)}>
-            <legend>{ "Permissions" }</legend>
-            <p class="field-hint">{ "Choose only what the integration needs." }</p>
-            <div class="scope-grid">
-                for scope in Scope::ALL {
-                    <ScopeOption {scope} checked={props.chosen.contains(&scope)}
-                        on_toggle={props.on_toggle.clone()} />
-                }
-            </div>
-            <FieldMessage id={ID} error={props.error.clone()} />
-        </fieldset>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ScopeOptionProps {
-    scope: Scope,
-    checked: bool,
-    on_toggle: Callback<(Scope, bool)>,
-}
-
-#[component]
-fn ScopeOption(props: &ScopeOptionProps) -> Html {
-    let scope = props.scope;
-    let onchange = {
-        let on_toggle = props.on_toggle.clone();
-        Callback::from(move |event: Event| {
-            on_toggle.emit((
-                scope,
-                event.target_unchecked_into::<HtmlInputElement>().checked(),
-            ));
-        })
-    };
-    let id = scope_input_id(scope);
-    html! {
-        <label for={id.clone()}
-            class={classes!("scope-option", props.checked.then_some("scope-option--checked"))}>
-            <input type="checkbox" {id} name="scope" value={scope.as_str()}
-                checked={props.checked} {onchange} />
-            <span class="scope-text">
-                <code class="scope-name">{ scope.as_str() }</code>
-                <span class="scope-description">{ scope.description() }</span>
-            </span>
-        </label>
-    }
-}
-
-/// `scope-contacts-read` for `contacts:read`: ids without characters CSS must escape.
-fn scope_input_id(scope: Scope) -> String {
-    format!("scope-{}", scope.as_str().replace([':', '_'], "-"))
 }
 
 /// The request the form's values make, or what to fix first. The API checks it all again,
@@ -351,6 +278,7 @@ fn field_error(field: &str, code: &str, message: &str) -> FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::scope_input_id;
 
     fn scopes(list: &[Scope]) -> BTreeSet<Scope> {
         list.iter().copied().collect()
@@ -439,8 +367,14 @@ mod tests {
 
     #[test]
     fn scope_ids_need_no_css_escaping() {
-        assert_eq!(scope_input_id(Scope::ContactsRead), "scope-contacts-read");
-        assert_eq!(scope_input_id(Scope::SmsSender), "scope-sms-sender");
-        assert_eq!(scope_input_id(Scope::Profile), "scope-profile");
+        assert_eq!(
+            scope_input_id("scope", Scope::ContactsRead),
+            "scope-contacts-read"
+        );
+        assert_eq!(
+            scope_input_id("scope", Scope::SmsSender),
+            "scope-sms-sender"
+        );
+        assert_eq!(scope_input_id("scope", Scope::Profile), "scope-profile");
     }
 }
