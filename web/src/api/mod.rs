@@ -9,12 +9,14 @@ pub use error::{client_validation_problem, ApiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
-    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto,
-    LoginRequest, MeResponse, SignupRequest, TokenDto, UpdateTokenRequest,
+    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CountryFilterDto,
+    CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
+    LoginRequest, MeResponse, OAuthClientDto, SignupRequest, TokenDto, UpdateOAuthClientRequest,
+    UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
-    API_ALLOWLIST, API_ALLOWLIST_ENTRY, CSRF_HEADER, LOGIN, LOGOUT, ME, PRE_SESSION_CSRF, SIGNUP,
-    TOKEN, TOKENS,
+    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGOUT, ME,
+    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SIGNUP, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -96,6 +98,54 @@ pub async fn delete_api_allowlist_entry(csrf_token: &str, id: &str) -> Result<()
     let path = item_path(API_ALLOWLIST_ENTRY, id);
     let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
     expect_no_content(response).await
+}
+
+/// The account's OAuth2 clients.
+pub async fn list_oauth_clients() -> Result<Vec<OAuthClientDto>, ApiError> {
+    let response = send(Request::get(OAUTH_CLIENTS)).await?;
+    decode(response).await
+}
+
+/// Registers an OAuth2 client; the answer holds its secret, the only time it is shown.
+pub async fn create_oauth_client(
+    csrf_token: &str,
+    request: &CreateOAuthClientRequest,
+) -> Result<CreatedOAuthClientDto, ApiError> {
+    let response = send_json(Request::post(OAUTH_CLIENTS), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Disables, re-enables or re-scopes an OAuth2 client; answers the client as changed.
+pub async fn update_oauth_client(
+    csrf_token: &str,
+    id: &str,
+    request: &UpdateOAuthClientRequest,
+) -> Result<OAuthClientDto, ApiError> {
+    let path = item_path(OAUTH_CLIENT, id);
+    let response = send_json(Request::patch(&path), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Deletes an OAuth2 client and every token issued to it.
+pub async fn delete_oauth_client(csrf_token: &str, id: &str) -> Result<(), ApiError> {
+    let path = item_path(OAUTH_CLIENT, id);
+    let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
+    expect_no_content(response).await
+}
+
+/// The destination countries the account's messages may go to.
+pub async fn get_country_filter() -> Result<CountryFilterDto, ApiError> {
+    let response = send(Request::get(COUNTRY_FILTER)).await?;
+    decode(response).await
+}
+
+/// Replaces the country filter; answers the list as stored (normalised, sorted).
+pub async fn set_country_filter(
+    csrf_token: &str,
+    request: &CountryFilterDto,
+) -> Result<CountryFilterDto, ApiError> {
+    let response = send_json(Request::put(COUNTRY_FILTER), csrf_token, request).await?;
+    decode(response).await
 }
 
 /// `template` (a `shared::routes` path with `{id}`) for one resource; the id is

@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use portcullis_shared::dto::{AllowlistEntryDto, TokenDto};
+use portcullis_shared::dto::{AllowlistEntryDto, OAuthClientDto, TokenDto};
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -16,6 +16,12 @@ pub trait Keyed {
 }
 
 impl Keyed for TokenDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for OAuthClientDto {
     fn key(&self) -> &str {
         &self.id
     }
