@@ -5,7 +5,8 @@ use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
-    ApiAllowlistPage, DashboardPage, LoginPage, NotFoundPage, SignupPage, TokensPage,
+    ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
+    SignupPage, TokensPage,
 };
 use crate::state::SessionProvider;
 
@@ -21,6 +22,12 @@ pub enum Route {
     /// The account's API IP allowlist.
     #[at("/api-allowlist")]
     ApiAllowlist,
+    /// OAuth2 clients (client_credentials grant): list, register, disable, delete.
+    #[at("/oauth-clients")]
+    OAuthClients,
+    /// The destination countries messages may go to.
+    #[at("/country-filter")]
+    CountryFilter,
     #[at("/login")]
     Login,
     #[at("/signup")]
@@ -36,6 +43,8 @@ pub fn switch(route: Route) -> Html {
         Route::Dashboard => html! { <RequireSession><DashboardPage /></RequireSession> },
         Route::Tokens => html! { <RequireSession><TokensPage /></RequireSession> },
         Route::ApiAllowlist => html! { <RequireSession><ApiAllowlistPage /></RequireSession> },
+        Route::OAuthClients => html! { <RequireSession><OAuthClientsPage /></RequireSession> },
+        Route::CountryFilter => html! { <RequireSession><CountryFilterPage /></RequireSession> },
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::NotFound => html! { <NotFoundPage /> },

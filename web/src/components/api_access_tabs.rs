@@ -5,7 +5,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 
-/// "Tokens" and "IP allowlist", the current one marked.
+/// "Tokens", "OAuth2 clients" and "IP allowlist", the current one marked.
 #[component]
 pub fn ApiAccessTabs() -> Html {
     let route = use_route::<Route>();
@@ -20,6 +20,7 @@ pub fn ApiAccessTabs() -> Html {
     html! {
         <nav class="tabs" aria-label="API access">
             { tab(Route::Tokens, "Tokens", "tab-tokens") }
+            { tab(Route::OAuthClients, "OAuth2 clients", "tab-oauth-clients") }
             { tab(Route::ApiAllowlist, "IP allowlist", "tab-api-allowlist") }
         </nav>
     }

@@ -42,8 +42,11 @@ fn Nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     let current = |target: Route| (route.as_ref() == Some(&target)).then_some("nav-link--current");
-    let in_api_access =
-        matches!(route, Some(Route::Tokens | Route::ApiAllowlist)).then_some("nav-link--current");
+    let in_api_access = matches!(
+        route,
+        Some(Route::Tokens | Route::OAuthClients | Route::ApiAllowlist)
+    )
+    .then_some("nav-link--current");
 
     let links = match &*session {
         Session::SignedIn(me) => html! {
@@ -54,6 +57,10 @@ fn Nav() -> Html {
                 </Link<Route>>
                 <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
                     { "API tokens" }
+                </Link<Route>>
+                <Link<Route> to={Route::CountryFilter}
+                    classes={classes!("nav-link", current(Route::CountryFilter))}>
+                    { "Countries" }
                 </Link<Route>>
                 <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
             </>

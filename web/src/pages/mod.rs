@@ -1,9 +1,11 @@
 //! One component per route.
 
 mod api_allowlist;
+pub mod country_filter;
 mod dashboard;
 mod login;
 mod not_found;
+pub mod oauth_clients;
 mod signup;
 pub mod tokens;
 
@@ -11,8 +13,10 @@ pub use api_allowlist::{
     add_entry_request, AddEntryForm, AddEntryFormProps, AllowlistEntries, AllowlistEntriesProps,
     ApiAllowlistPage,
 };
+pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use oauth_clients::OAuthClientsPage;
 pub use signup::SignupPage;
 pub use tokens::TokensPage;

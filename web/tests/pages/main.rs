@@ -4,6 +4,8 @@
 //! to `SessionProvider` directly, and guard redirects show up as pages left empty.
 
 mod api_allowlist;
+mod country_filter;
+mod oauth_clients;
 mod support;
 mod tokens;
 
