@@ -10,6 +10,10 @@ async fn main() {
         print!("{}", openapi::yaml());
         return;
     }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("senders") {
+        std::process::exit(operator_senders(&args[1..]));
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -39,4 +43,36 @@ async fn main() {
         std::process::exit(1);
     }
     tracing::info!("stopped");
+}
+
+/// `portcullis senders approve|reject SENDER_ID`: the gateway operator's
+/// decision on a requested sender name, against the configured storage.
+fn operator_senders(args: &[String]) -> i32 {
+    let (approve, id) = match args {
+        [verb, id] if verb == "approve" => (true, id),
+        [verb, id] if verb == "reject" => (false, id),
+        _ => {
+            eprintln!("usage: portcullis senders approve|reject SENDER_ID");
+            return 2;
+        }
+    };
+    let result = Config::from_env()
+        .map_err(anyhow::Error::from)
+        .and_then(|config| portcullis_api::db::Db::connect(&config.database_url, 1))
+        .and_then(|db| {
+            db.blocking_run(|conn| portcullis_api::services::senders::decide(conn, id, approve))
+        });
+    match result {
+        Ok(()) => {
+            println!(
+                "sender {id} {}",
+                if approve { "approved" } else { "rejected" }
+            );
+            0
+        }
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            1
+        }
+    }
 }

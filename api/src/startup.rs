@@ -124,6 +124,7 @@ impl Application {
                 .configure(routes::sms::configure)
                 .configure(routes::authenticator::configure)
                 .configure(routes::contacts::configure)
+                .configure(routes::senders::configure)
                 .configure(routes::country_filter::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

@@ -54,6 +54,10 @@ pub const CONTACT: &str = "/api/v1/contacts/{id}";
 pub const CONTACT_GROUPS: &str = "/api/v1/contact-groups";
 /// Import contacts from CSV (scope `contacts`).
 pub const CONTACTS_IMPORT: &str = "/api/v1/contacts/import";
+/// Sender names (scope `sms_sender`).
+pub const SENDERS: &str = "/api/v1/senders";
+/// One sender name.
+pub const SENDER: &str = "/api/v1/senders/{id}";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

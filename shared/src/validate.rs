@@ -37,6 +37,8 @@ pub mod codes {
     pub const INVALID_SCOPE: &str = "invalid_scope";
     /// A date or time that is malformed or not in the future.
     pub const INVALID_DATE: &str = "invalid_date";
+    /// Not a valid alphanumeric sender name.
+    pub const INVALID_SENDER: &str = "invalid_sender";
     /// The named contact group does not exist.
     pub const UNKNOWN_GROUP: &str = "unknown_group";
     /// The one-time code is not 6 digits.

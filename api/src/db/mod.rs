@@ -9,6 +9,7 @@ pub mod authenticator;
 pub mod contacts;
 pub mod oauth;
 pub mod schema;
+pub mod senders;
 pub mod sessions;
 pub mod sms;
 pub mod tokens;
@@ -220,6 +221,15 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         self.run(move |conn| write_transaction(conn, work)).await
+    }
+
+    /// Runs `work` on this thread (for command-line tools, not request handlers).
+    pub fn blocking_run<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut pooled = self.pool.get()?;
+        work(&mut pooled.conn)
     }
 
     /// Storage answers a trivial query.

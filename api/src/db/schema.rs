@@ -110,6 +110,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_groups,
     contacts,
     contact_group_members,
+    sender_names,
 );
 
 diesel::table! {
@@ -191,3 +192,16 @@ diesel::joinable!(contact_groups -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_group_members -> contacts (contact_id));
 diesel::joinable!(contact_group_members -> contact_groups (group_id));
+
+diesel::table! {
+    sender_names (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sender_names -> accounts (account_id));

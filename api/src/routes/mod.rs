@@ -10,6 +10,7 @@ pub mod me;
 pub mod oauth;
 pub mod oauth_clients;
 pub mod profile;
+pub mod senders;
 pub mod sms;
 pub mod spa;
 pub mod tokens;

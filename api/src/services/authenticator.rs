@@ -74,7 +74,7 @@ pub async fn send_code(
     };
     let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
     // Charged and country-checked like any message; refused sends store no code.
-    let sent = sms::queue(state, caller, &to, &text, None).await?;
+    let sent = sms::queue(state, caller, &to, &text, None, None).await?;
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
     let row = CodeRow {

@@ -6,6 +6,7 @@ pub mod authenticator;
 pub mod contacts;
 pub mod oauth;
 pub mod passwords;
+pub mod senders;
 pub mod sessions;
 pub mod signing;
 pub mod sms;

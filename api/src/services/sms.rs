@@ -86,22 +86,21 @@ pub async fn send(
     let text = SmsText::parse("text", &request.text)
         .map_err(|e| errors.push(e))
         .ok();
-    if request
+    let sender = match request
         .sender
         .as_deref()
-        .is_some_and(|s| !s.trim().is_empty())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
     {
-        // Sender names are approved per account; none are approved yet.
-        errors.push(FieldError {
-            field: "sender".into(),
-            code: codes::UNKNOWN_SENDER.into(),
-            message: "This sender name is not approved for the account.".into(),
-        });
-    }
+        None => None,
+        Some(raw) => super::senders::parse_name("sender", raw)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
     let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    queue(state, caller, &to, &text, idempotency_key).await
+    queue(state, caller, &to, &text, sender, idempotency_key).await
 }
 
 /// Charges and queues a checked message (see [`send`]).
@@ -110,6 +109,7 @@ pub async fn queue(
     caller: &ApiCallerInfo,
     to: &PhoneNumber,
     text: &SmsText,
+    sender: Option<String>,
     idempotency_key: Option<String>,
 ) -> ApiResult<Sent> {
     let country = to.country().map(str::to_owned).ok_or_else(|| {
@@ -128,7 +128,7 @@ pub async fn queue(
         token_id: Some(token_id),
         recipient: to.as_str().to_owned(),
         country: country.clone(),
-        sender: None,
+        sender,
         body: text.as_str().to_owned(),
         encoding: text.encoding().as_str().to_owned(),
         parts: text.parts(),
@@ -148,6 +148,15 @@ pub async fn queue(
                     sms_rows::find_by_idempotency_key(conn, &row.account_id, key)?
                 {
                     return Ok((existing, false));
+                }
+            }
+            if let Some(sender) = &row.sender {
+                if !super::senders::is_approved(conn, &row.account_id, sender)? {
+                    return Err(ApiError::field(
+                        "sender",
+                        codes::UNKNOWN_SENDER,
+                        "This sender name is not approved for the account.",
+                    ));
                 }
             }
             if !sms_rows::country_allowed(conn, &row.account_id, &row.country)? {

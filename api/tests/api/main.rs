@@ -26,6 +26,7 @@ mod login;
 mod oauth;
 mod openapi;
 mod postgres;
+mod senders;
 mod signup;
 mod sms;
 mod tokens;

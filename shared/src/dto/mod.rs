@@ -6,6 +6,7 @@ pub mod authenticator;
 pub mod contacts;
 pub mod health;
 pub mod oauth;
+pub mod senders;
 pub mod sms;
 pub mod tokens;
 
@@ -22,6 +23,7 @@ pub use oauth::{
     IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
     UpdateOAuthClientRequest,
 };
+pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
