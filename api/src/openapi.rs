@@ -25,6 +25,9 @@ use crate::routes;
         routes::auth::login,
         routes::auth::logout,
         routes::me::me,
+        routes::security_log::list,
+        routes::security_log::export,
+        routes::dev_outbox::outbox,
         routes::health::livez,
         routes::health::readyz,
     ),
@@ -35,6 +38,12 @@ use crate::routes;
         dto::CurrentSessionDto,
         dto::MeResponse,
         dto::HealthDto,
+        dto::SecurityEventKind,
+        dto::SecurityEventDto,
+        dto::SecurityLogPage,
+        dto::ExportFormat,
+        dto::OutboxMessageDto,
+        dto::OutboxPage,
         problem::Problem,
         problem::ProblemCode,
         problem::FieldError,
@@ -43,7 +52,9 @@ use crate::routes;
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
+        (name = "security", description = "The account's security log"),
         (name = "operations", description = "Health checks"),
+        (name = "development", description = "Development-only helpers, off unless enabled"),
     )
 )]
 pub struct ApiDoc;

@@ -17,7 +17,7 @@ use crate::{
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
-    services::{AppState, PasswordHasher},
+    services::{AppState, Mailer, PasswordHasher, SmsTransport},
     telemetry,
 };
 
@@ -41,10 +41,20 @@ impl Application {
             let concurrency = config.hash_concurrency;
             tokio::task::spawn_blocking(move || PasswordHasher::new(concurrency)).await??
         };
+        let sms = SmsTransport::from_config(&config.delivery, db.clone())?;
+        let mailer = Mailer::from_config(&config.delivery, db.clone())?;
+        tracing::info!(
+            sms = sms.name(),
+            mail = mailer.name(),
+            dev_outbox_endpoint = config.delivery.dev_outbox,
+            "message delivery"
+        );
         let state = web::Data::new(AppState {
             db,
             hasher,
             config: config.clone(),
+            sms,
+            mailer,
         });
 
         let listener = TcpListener::bind(config.bind)
@@ -84,6 +94,8 @@ impl Application {
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
                 .configure(routes::me::configure)
+                .configure(routes::security_log::configure)
+                .configure(routes::dev_outbox::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),

@@ -5,7 +5,9 @@
 //! async workers.
 
 pub mod accounts;
+pub mod outbox;
 pub mod schema;
+pub mod security_events;
 pub mod sessions;
 
 use std::time::Duration;

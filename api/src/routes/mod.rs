@@ -1,8 +1,10 @@
 //! Thin handlers, one module per resource, each with a `configure`.
 
 pub mod auth;
+pub mod dev_outbox;
 pub mod health;
 pub mod me;
+pub mod security_log;
 pub mod spa;
 
 use actix_web::{web, HttpResponse, Resource};

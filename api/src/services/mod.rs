@@ -1,6 +1,8 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
 pub mod accounts;
+pub mod audit;
+pub mod delivery;
 pub mod passwords;
 pub mod sessions;
 
@@ -8,6 +10,7 @@ use std::sync::Arc;
 
 use crate::{config::Config, db::Db};
 
+pub use delivery::{Mailer, SmsTransport};
 pub use passwords::PasswordHasher;
 
 /// Everything a request may need, shared by all workers.
@@ -16,6 +19,8 @@ pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
     pub config: Arc<Config>,
+    pub sms: SmsTransport,
+    pub mailer: Mailer,
 }
 
 /// Timestamps are stored as UTC without zone; this is the one clock.
