@@ -4,7 +4,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
-use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SecurityLogPage, SignupPage};
 use crate::state::SessionProvider;
 
 /// Every page of the portal.
@@ -17,6 +17,9 @@ pub enum Route {
     Login,
     #[at("/signup")]
     Signup,
+    /// The account's security events, filterable and exportable.
+    #[at("/security-log")]
+    SecurityLog,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -28,6 +31,7 @@ pub fn switch(route: Route) -> Html {
         Route::Dashboard => html! { <RequireSession><DashboardPage /></RequireSession> },
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
+        Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -50,6 +50,10 @@ fn Nav() -> Html {
                     classes={classes!("nav-link", current(Route::Dashboard))}>
                     { "Dashboard" }
                 </Link<Route>>
+                <Link<Route> to={Route::SecurityLog}
+                    classes={classes!("nav-link", current(Route::SecurityLog))}>
+                    { "Security log" }
+                </Link<Route>>
                 <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
             </>
         },
