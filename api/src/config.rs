@@ -105,6 +105,13 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// SMS and e-mail transports and the development outbox (see `delivery`).
     pub delivery: DeliveryConfig,
+    /// The server's public base URL, the `iss` of its tokens (`PORTCULLIS_PUBLIC_URL`,
+    /// default `http://` + the bind address).
+    pub public_url: String,
+    /// Trial points a new account starts with (`PORTCULLIS_SIGNUP_POINTS`, default 100).
+    pub signup_points: i64,
+    /// How often token last-use times are written (`PORTCULLIS_LAST_USED_FLUSH_MS`, default 5000).
+    pub last_used_flush: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -225,8 +232,26 @@ impl Config {
         })?;
 
         let delivery = DeliveryConfig::from_lookup(&get)?;
+        let public_url = get("PORTCULLIS_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "PORTCULLIS_PUBLIC_URL",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        let last_used_flush =
+            Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
+
+        let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
+            .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
 
         Ok(Self {
+            signup_points,
+            public_url,
+            last_used_flush,
             bind,
             database_url,
             db_pool_size,

@@ -7,7 +7,7 @@ use actix_web::{
 };
 use portcullis_shared::problem::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
 
-use crate::telemetry;
+use crate::{services::api_access::TokenRefusal, telemetry};
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -35,6 +35,18 @@ pub enum ApiError {
     CsrfFailed,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    #[error("bearer token refused: {0:?}")]
+    TokenRefused(crate::services::api_access::TokenRefusal),
+    #[error("country not allowed: {0}")]
+    CountryNotAllowed(String),
+    #[error("insufficient points: needs {needed}, has {balance}")]
+    InsufficientPoints { needed: i64, balance: i64 },
+    #[error("one-time code expired")]
+    CodeExpired,
+    #[error("one-time code already used")]
+    CodeUsed,
+    #[error("one-time code locked")]
+    CodeLocked,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -81,6 +93,21 @@ impl ApiError {
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
             Self::CsrfFailed => ProblemCode::CsrfFailed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
+            Self::TokenRefused(refusal) => match refusal {
+                TokenRefusal::Missing => ProblemCode::MissingToken,
+                TokenRefusal::Invalid => ProblemCode::TokenInvalid,
+                TokenRefusal::Expired => ProblemCode::TokenExpired,
+                TokenRefusal::Disabled => ProblemCode::TokenDisabled,
+                TokenRefusal::Revoked => ProblemCode::TokenRevoked,
+                TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
+                TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
+                TokenRefusal::InsufficientScope(_) => ProblemCode::InsufficientScope,
+            },
+            Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
+            Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
+            Self::CodeExpired => ProblemCode::CodeExpired,
+            Self::CodeUsed => ProblemCode::CodeUsed,
+            Self::CodeLocked => ProblemCode::CodeLocked,
             Self::NotFound => ProblemCode::NotFound,
             Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             Self::Conflict { .. } => ProblemCode::Conflict,
@@ -110,6 +137,47 @@ impl ApiError {
                 Some("State-changing portal requests must carry the session's CSRF token.".into()),
             ),
             Self::Forbidden(why) => ("You may not do this", Some(why.clone())),
+            Self::TokenRefused(refusal) => match refusal {
+                TokenRefusal::Missing => (
+                    "Send an API token in the Authorization header",
+                    Some("Use `Authorization: Bearer <token>`.".into()),
+                ),
+                TokenRefusal::Invalid => (
+                    "The API token is not valid",
+                    Some("It is malformed, badly signed, or not issued by this server.".into()),
+                ),
+                TokenRefusal::Expired => ("The API token has expired", None),
+                TokenRefusal::Disabled => (
+                    "The API token is disabled",
+                    Some("Re-enable it in the portal's API tokens page.".into()),
+                ),
+                TokenRefusal::Revoked => ("The API token was deleted or revoked", None),
+                TokenRefusal::TokenIpNotAllowed => {
+                    ("Your address is not on this token's IP allowlist", None)
+                }
+                TokenRefusal::AccountIpNotAllowed => (
+                    "Your address is not on the account's API IP allowlist",
+                    None,
+                ),
+                TokenRefusal::InsufficientScope(scope) => (
+                    "The API token lacks the permission this needs",
+                    Some(format!(
+                        "This endpoint needs the `{}` scope.",
+                        scope.as_str()
+                    )),
+                ),
+            },
+            Self::CountryNotAllowed(country) => (
+                "Messages to this country are blocked by the account's country filter",
+                Some(format!("Destination country {country} is not on the country filter; an account owner can add it in the portal.")),
+            ),
+            Self::InsufficientPoints { needed, balance } => (
+                "Not enough points for this message",
+                Some(format!("The message costs {needed} points and the balance is {balance}.")),
+            ),
+            Self::CodeExpired => ("The code has expired; send a new one", None),
+            Self::CodeUsed => ("The code was already used; send a new one", None),
+            Self::CodeLocked => ("Too many wrong attempts; send a new code", None),
             Self::NotFound => ("Not found", None),
             Self::MethodNotAllowed => ("Method not allowed on this resource", None),
             Self::Conflict { detail, .. } => (
@@ -186,6 +254,16 @@ impl ResponseError for ApiError {
                 StatusCode::UNAUTHORIZED
             }
             Self::CsrfFailed | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TokenRefused(refusal) => match refusal {
+                TokenRefusal::TokenIpNotAllowed
+                | TokenRefusal::AccountIpNotAllowed
+                | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNAUTHORIZED,
+            },
+            Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
+            Self::InsufficientPoints { .. } => StatusCode::PAYMENT_REQUIRED,
+            Self::CodeExpired | Self::CodeUsed => StatusCode::GONE,
+            Self::CodeLocked => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -216,6 +294,15 @@ impl ResponseError for ApiError {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }
+        if let Self::TokenRefused(refusal) = self {
+            if let Some(value) =
+                bearer_challenge(*refusal).and_then(|c| header::HeaderValue::from_str(&c).ok())
+            {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+        }
         if matches!(
             self,
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials
@@ -226,6 +313,26 @@ impl ResponseError for ApiError {
             );
         }
         response
+    }
+}
+
+/// The RFC 6750 `WWW-Authenticate` challenge for a refused bearer token.
+fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
+    const REALM: &str = "Bearer realm=\"portcullis\"";
+    match refusal {
+        TokenRefusal::Missing => Some(REALM.to_owned()),
+        TokenRefusal::Invalid | TokenRefusal::Revoked | TokenRefusal::Disabled => Some(format!(
+            "{REALM}, error=\"invalid_token\", error_description=\"The access token is not valid\""
+        )),
+        TokenRefusal::Expired => Some(format!(
+            "{REALM}, error=\"invalid_token\", error_description=\"The access token expired\""
+        )),
+        TokenRefusal::InsufficientScope(scope) => Some(format!(
+            "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
+            scope.as_str()
+        )),
+        // An address refusal is not an authentication failure: no challenge.
+        TokenRefusal::TokenIpNotAllowed | TokenRefusal::AccountIpNotAllowed => None,
     }
 }
 

@@ -45,11 +45,13 @@ pub async fn catch_panic(
 pub fn problem_for_stray_error<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    // Our own error bodies are problem+json, or (OAuth endpoints) JSON in the
+    // RFC 6749 shape; actix's defaults are plain text.
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE));
+        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"));
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
@@ -93,8 +95,10 @@ pub async fn require_csrf_header(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let needs_header =
-        is_state_changing(req.method()) && !req.headers().contains_key(header::AUTHORIZATION);
+    // Only the portal's API uses cookies; OAuth endpoints authenticate clients by secret.
+    let needs_header = req.path().starts_with("/api/")
+        && is_state_changing(req.method())
+        && !req.headers().contains_key(header::AUTHORIZATION);
     let has_header = req
         .headers()
         .get(CSRF_HEADER)

@@ -3,7 +3,7 @@
 
 use portcullis_shared::{dto, problem};
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme},
     Modify, OpenApi,
 };
 
@@ -30,6 +30,30 @@ use crate::routes;
         routes::dev_outbox::outbox,
         routes::health::livez,
         routes::health::readyz,
+        routes::tokens::create_token,
+        routes::tokens::list_tokens,
+        routes::tokens::update_token,
+        routes::tokens::delete_token,
+        routes::api_allowlist::list_entries,
+        routes::api_allowlist::add_entry,
+        routes::api_allowlist::delete_entry,
+        routes::profile::profile,
+        routes::oauth_clients::create_client,
+        routes::oauth_clients::list_clients,
+        routes::oauth_clients::update_client,
+        routes::oauth_clients::delete_client,
+        routes::oauth::metadata,
+        routes::oauth::jwks,
+        routes::oauth::token,
+        routes::oauth::revoke,
+        routes::oauth::introspect,
+        routes::sms::send_sms,
+        routes::sms::list_sms,
+        routes::sms::get_sms,
+        routes::authenticator::send_code,
+        routes::authenticator::verify_code,
+        routes::country_filter::get_filter,
+        routes::country_filter::set_filter,
     ),
     components(schemas(
         dto::SignupRequest,
@@ -44,24 +68,54 @@ use crate::routes;
         dto::ExportFormat,
         dto::OutboxMessageDto,
         dto::OutboxPage,
+        dto::CreateTokenRequest,
+        dto::UpdateTokenRequest,
+        dto::TokenDto,
+        dto::TokenState,
+        dto::CreatedTokenDto,
+        dto::AllowlistEntryDto,
+        dto::AddAllowlistEntryRequest,
+        dto::ProfileDto,
+        portcullis_shared::scope::Scope,
+        dto::CreateOAuthClientRequest,
+        dto::UpdateOAuthClientRequest,
+        dto::OAuthClientDto,
+        dto::CreatedOAuthClientDto,
+        dto::OAuthTokenResponse,
+        dto::OAuthErrorResponse,
+        dto::IntrospectionResponse,
+        dto::AuthorizationServerMetadata,
+        dto::Jwk,
+        dto::JwkSet,
+        dto::SendSmsRequest,
+        dto::MessageDto,
+        dto::MessageStatus,
+        dto::CountryFilterDto,
+        dto::SendCodeRequest,
+        dto::SentCodeDto,
+        dto::VerifyCodeRequest,
+        dto::VerifyCodeResponse,
         problem::Problem,
         problem::ProblemCode,
         problem::FieldError,
     )),
-    modifiers(&SessionCookie),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
         (name = "security", description = "The account's security log"),
+        (name = "tokens", description = "API tokens and the API IP allowlist, managed in the portal"),
+        (name = "oauth", description = "OAuth2: clients, client_credentials tokens, revocation, introspection, metadata and keys"),
+        (name = "integrator", description = "Endpoints integrators call with `Authorization: Bearer <token>`"),
         (name = "operations", description = "Health checks"),
         (name = "development", description = "Development-only helpers, off unless enabled"),
     )
 )]
 pub struct ApiDoc;
 
-struct SessionCookie;
+struct SecuritySchemes;
 
-impl Modify for SessionCookie {
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -71,6 +125,11 @@ impl Modify for SessionCookie {
                 "Portal session cookie set by POST /api/v1/auth/login",
             ))),
         );
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.bearer_format = Some("JWT".into());
+        bearer.description =
+            Some("An API token (`pcl_at_…`) made in the portal or by `POST /oauth/token`".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
     }
 }
 

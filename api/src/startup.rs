@@ -13,11 +13,13 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     config::Config,
     db::Db,
-    error::extractors,
+    error::{extractors, ApiError},
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
-    services::{AppState, Mailer, PasswordHasher, SmsTransport},
+    services::{
+        api_access::ApiAccess, signing::KeyRing, AppState, Mailer, PasswordHasher, SmsTransport,
+    },
     telemetry,
 };
 
@@ -27,6 +29,20 @@ const JSON_LIMIT_BYTES: usize = 64 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
+    flusher: tokio::task::JoinHandle<()>,
+}
+
+/// Writes token last-use times in batches, off the request path.
+async fn flush_last_used_forever(access: Arc<ApiAccess>, db: Db, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = access.flush_last_used(&db).await {
+            tracing::warn!(%error, "could not record token last use; will retry");
+        }
+    }
 }
 
 impl Application {
@@ -49,13 +65,31 @@ impl Application {
             dev_outbox_endpoint = config.delivery.dev_outbox,
             "message delivery"
         );
+        let keys = {
+            let issuer = config.public_url.clone();
+            db.run(move |conn| KeyRing::load_or_create(conn, issuer).map_err(ApiError::Internal))
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
+        };
+        let access = Arc::new(ApiAccess::new(keys));
+        access
+            .load_revoked(&db, crate::services::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
+        let flusher = tokio::spawn(flush_last_used_forever(
+            access.clone(),
+            db.clone(),
+            config.last_used_flush,
+        ));
         let state = web::Data::new(AppState {
             db,
             hasher,
+            access,
             config: config.clone(),
             sms,
             mailer,
         });
+        let shutdown_state = state.clone();
 
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
@@ -96,6 +130,14 @@ impl Application {
                 .configure(routes::me::configure)
                 .configure(routes::security_log::configure)
                 .configure(routes::dev_outbox::configure)
+                .configure(routes::tokens::configure)
+                .configure(routes::api_allowlist::configure)
+                .configure(routes::profile::configure)
+                .configure(routes::oauth::configure)
+                .configure(routes::oauth_clients::configure)
+                .configure(routes::sms::configure)
+                .configure(routes::authenticator::configure)
+                .configure(routes::country_filter::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),
@@ -109,7 +151,12 @@ impl Application {
         .shutdown_timeout(10)
         .run();
 
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            state: shutdown_state,
+            flusher,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -118,6 +165,11 @@ impl Application {
 
     /// Serves until SIGTERM/SIGINT, then drains in-flight requests (graceful stop).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.flusher.abort();
+        if let Err(error) = self.state.access.flush_last_used(&self.state.db).await {
+            tracing::warn!(%error, "could not record token last use at shutdown");
+        }
+        result
     }
 }

@@ -8,4 +8,5 @@
 pub mod dto;
 pub mod problem;
 pub mod routes;
+pub mod scope;
 pub mod validate;

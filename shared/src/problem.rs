@@ -32,6 +32,32 @@ pub enum ProblemCode {
     CsrfFailed,
     /// The caller is known but may not do this.
     Forbidden,
+    /// No bearer token was presented to an integrator endpoint.
+    MissingToken,
+    /// The bearer token is malformed, badly signed, or not issued by this server.
+    TokenInvalid,
+    /// The bearer token is past its expiry.
+    TokenExpired,
+    /// The bearer token was disabled by the account; it can be re-enabled.
+    TokenDisabled,
+    /// The bearer token was deleted or revoked.
+    TokenRevoked,
+    /// The token lacks the scope this endpoint needs (see `detail`).
+    InsufficientScope,
+    /// The caller's address is not on the token's own IP allowlist.
+    TokenIpNotAllowed,
+    /// The caller's address is not on the account's API IP allowlist.
+    AccountIpNotAllowed,
+    /// The destination country is not on the account's country filter.
+    CountryNotAllowed,
+    /// The account's points balance does not cover the message.
+    InsufficientPoints,
+    /// The one-time code expired; send a new one.
+    CodeExpired,
+    /// The one-time code was already used.
+    CodeUsed,
+    /// Too many wrong attempts for this one-time code; send a new one.
+    CodeLocked,
     /// The resource does not exist (or is not visible to the caller).
     NotFound,
     /// The HTTP method is not supported on this resource.

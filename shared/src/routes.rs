@@ -16,6 +16,42 @@ pub const SECURITY_LOG: &str = "/api/v1/security-log";
 pub const SECURITY_LOG_EXPORT: &str = "/api/v1/security-log/export";
 /// Development only: messages stored instead of sent (404 unless enabled).
 pub const DEV_OUTBOX: &str = "/api/v1/dev/outbox";
+/// API tokens made in the portal (collection).
+pub const TOKENS: &str = "/api/v1/tokens";
+/// One API token.
+pub const TOKEN: &str = "/api/v1/tokens/{id}";
+/// The account's API IP allowlist (collection).
+pub const API_ALLOWLIST: &str = "/api/v1/api-allowlist";
+/// One API allowlist entry.
+pub const API_ALLOWLIST_ENTRY: &str = "/api/v1/api-allowlist/{id}";
+/// The account profile, for integrators (scope `profile`).
+pub const PROFILE: &str = "/api/v1/profile";
+/// OAuth2 clients registered in the portal (collection).
+pub const OAUTH_CLIENTS: &str = "/api/v1/oauth-clients";
+/// One OAuth2 client.
+pub const OAUTH_CLIENT: &str = "/api/v1/oauth-clients/{id}";
+/// RFC 6749 token endpoint (client_credentials).
+pub const OAUTH_TOKEN: &str = "/oauth/token";
+/// RFC 7009 revocation endpoint.
+pub const OAUTH_REVOKE: &str = "/oauth/revoke";
+/// RFC 7662 introspection endpoint.
+pub const OAUTH_INTROSPECT: &str = "/oauth/introspect";
+/// RFC 8414 metadata.
+pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
+/// The token signing keys (JWKS).
+pub const JWKS: &str = "/.well-known/jwks.json";
+/// Send and list messages (scope `sms`).
+pub const SMS: &str = "/api/v1/sms";
+/// One message (scope `sms`).
+pub const SMS_MESSAGE: &str = "/api/v1/sms/{id}";
+/// The account's country filter (portal).
+pub const COUNTRY_FILTER: &str = "/api/v1/country-filter";
+/// Header that makes a retried `POST /api/v1/sms` safe: the same key never sends twice.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+/// SMS Authenticator: send a one-time code (scope `authenticator`).
+pub const AUTHENTICATOR_CODES: &str = "/api/v1/authenticator/codes";
+/// SMS Authenticator: check a code (scope `authenticator`).
+pub const AUTHENTICATOR_VERIFY: &str = "/api/v1/authenticator/codes/{id}/verify";
 /// Process is up.
 pub const LIVEZ: &str = "/livez";
 /// Storage is reachable.

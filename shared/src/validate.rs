@@ -27,6 +27,24 @@ pub mod codes {
     pub const INVALID_COUNTRY: &str = "invalid_country";
     /// The value is already used by another account.
     pub const TAKEN: &str = "taken";
+    /// Not an IP address, CIDR range or address/netmask pair.
+    pub const INVALID_CIDR: &str = "invalid_cidr";
+    /// The same entry is already in the list.
+    pub const DUPLICATE: &str = "duplicate";
+    /// The entry overlaps one already in the list.
+    pub const OVERLAPS: &str = "overlaps";
+    /// Not a known scope.
+    pub const INVALID_SCOPE: &str = "invalid_scope";
+    /// A date or time that is malformed or not in the future.
+    pub const INVALID_DATE: &str = "invalid_date";
+    /// The one-time code is not 6 digits.
+    pub const INVALID_CODE: &str = "invalid_code";
+    /// The sender name is not one of the account's approved names.
+    pub const UNKNOWN_SENDER: &str = "unknown_sender";
+    /// The Idempotency-Key header is not 1 to 255 visible ASCII characters.
+    pub const INVALID_IDEMPOTENCY_KEY: &str = "invalid_idempotency_key";
+    /// The allowlist change would lock the current session's address out.
+    pub const LOCKS_YOU_OUT: &str = "locks_you_out";
 }
 
 /// Minimum password length, in characters (the seed's policy).

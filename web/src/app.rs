@@ -4,7 +4,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
-use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SecurityLogPage, SignupPage};
+use crate::pages::{
+    ApiAllowlistPage, DashboardPage, LoginPage, NotFoundPage, SecurityLogPage, SignupPage,
+    TokensPage,
+};
 use crate::state::SessionProvider;
 
 /// Every page of the portal.
@@ -13,6 +16,12 @@ pub enum Route {
     /// The signed-in account's overview.
     #[at("/")]
     Dashboard,
+    /// API tokens: list, create, disable, delete.
+    #[at("/tokens")]
+    Tokens,
+    /// The account's API IP allowlist.
+    #[at("/api-allowlist")]
+    ApiAllowlist,
     #[at("/login")]
     Login,
     #[at("/signup")]
@@ -29,6 +38,8 @@ pub enum Route {
 pub fn switch(route: Route) -> Html {
     match route {
         Route::Dashboard => html! { <RequireSession><DashboardPage /></RequireSession> },
+        Route::Tokens => html! { <RequireSession><TokensPage /></RequireSession> },
+        Route::ApiAllowlist => html! { <RequireSession><ApiAllowlistPage /></RequireSession> },
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },

@@ -1,7 +1,9 @@
 //! Extractors that establish who is calling and from where.
 
+mod api_caller;
 mod client_ip;
 mod portal_user;
 
+pub use api_caller::ApiCaller;
 pub use client_ip::{client_ip, ClientInfo};
 pub use portal_user::{session_cookie, PortalUser};

@@ -5,10 +5,14 @@
 //! async workers.
 
 pub mod accounts;
+pub mod authenticator;
+pub mod oauth;
 pub mod outbox;
 pub mod schema;
 pub mod security_events;
 pub mod sessions;
+pub mod sms;
+pub mod tokens;
 
 use std::time::Duration;
 
@@ -115,6 +119,32 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A transaction that may write. On SQLite it starts with `BEGIN IMMEDIATE`,
+/// taking the write lock up front: a deferred transaction that reads and then
+/// writes fails with "database is locked" when another writer got in between,
+/// where an immediate one simply waits its turn (busy_timeout).
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
 /// The storage handle the services use: a pool, and a way to run blocking
 /// diesel code off the async workers.
 #[derive(Clone)]
@@ -190,7 +220,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        self.run(move |conn| conn.transaction(work)).await
+        self.run(move |conn| write_transaction(conn, work)).await
     }
 
     /// Storage answers a trivial query.

@@ -56,5 +56,129 @@ diesel::table! {
 
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(security_events -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, sessions);
-diesel::allow_tables_to_appear_in_same_query!(accounts, security_events);
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        algorithm -> Text,
+        private_key -> Text,
+        public_key -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        scopes -> Text,
+        hint -> Text,
+        ip_allowlist -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_allowlist_entries (id) {
+        id -> Text,
+        account_id -> Text,
+        value -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(api_allowlist_entries -> accounts (account_id));
+
+diesel::table! {
+    oauth_clients (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        ip_allowlist -> Text,
+        token_lifetime_secs -> BigInt,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        account_id -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(oauth_clients -> accounts (account_id));
+diesel::joinable!(revoked_tokens -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    sessions,
+    signing_keys,
+    api_tokens,
+    api_allowlist_entries,
+    oauth_clients,
+    revoked_tokens,
+    account_countries,
+    messages,
+    authenticator_codes,
+    outbox_messages,
+    security_events,
+);
+
+diesel::table! {
+    account_countries (account_id, country) {
+        account_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        account_id -> Text,
+        token_id -> Nullable<Text>,
+        recipient -> Text,
+        country -> Text,
+        sender -> Nullable<Text>,
+        body -> Text,
+        encoding -> Text,
+        parts -> BigInt,
+        points -> BigInt,
+        status -> Text,
+        idempotency_key -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(account_countries -> accounts (account_id));
+diesel::joinable!(messages -> accounts (account_id));
+
+diesel::table! {
+    authenticator_codes (id) {
+        id -> Text,
+        account_id -> Text,
+        recipient -> Text,
+        code_hash -> Text,
+        message_id -> Text,
+        attempts -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        verified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(authenticator_codes -> accounts (account_id));

@@ -4,11 +4,14 @@
 mod country;
 mod email;
 mod ids;
+pub mod ip_allowlist;
 mod password;
 mod phone;
+pub mod sms_text;
 
 pub use country::CountryCode;
 pub use email::Email;
 pub use ids::{new_account_id, SessionToken};
+pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use password::{NewPassword, Password};
 pub use phone::PhoneNumber;

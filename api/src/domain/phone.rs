@@ -2,7 +2,11 @@ use portcullis_shared::{problem::FieldError, validate::codes};
 
 /// A valid mobile-or-fixed phone number, held in E.164 form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhoneNumber(String);
+pub struct PhoneNumber {
+    e164: String,
+    /// ISO 3166-1 alpha-2 of the region the number belongs to, when known.
+    region: Option<String>,
+}
 
 impl PhoneNumber {
     /// Parses an international number (`+` and country code) with libphonenumber's rules.
@@ -20,13 +24,23 @@ impl PhoneNumber {
         if !phonenumber::is_valid(&number) {
             return Err(invalid());
         }
-        Ok(Self(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        let region = number
+            .country()
+            .id()
+            .map(|id| AsRef::<str>::as_ref(&id).to_owned());
+        Ok(Self {
+            e164: number.format().mode(phonenumber::Mode::E164).to_string(),
+            region,
+        })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.e164
+    }
+
+    /// The destination country (ISO 3166-1 alpha-2), when the number has one.
+    pub fn country(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 }
 
@@ -45,5 +59,17 @@ mod tests {
         assert!(PhoneNumber::parse("phone", "+48 12").is_err());
         assert!(PhoneNumber::parse("phone", "500100200").is_err());
         assert!(PhoneNumber::parse("phone", "+999999999999").is_err());
+        assert_eq!(
+            PhoneNumber::parse("phone", "+48500100200")
+                .unwrap()
+                .country(),
+            Some("PL")
+        );
+        assert_eq!(
+            PhoneNumber::parse("phone", "+4915123456789")
+                .unwrap()
+                .country(),
+            Some("DE")
+        );
     }
 }

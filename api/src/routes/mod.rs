@@ -1,11 +1,19 @@
 //! Thin handlers, one module per resource, each with a `configure`.
 
+pub mod api_allowlist;
 pub mod auth;
+pub mod authenticator;
+pub mod country_filter;
 pub mod dev_outbox;
 pub mod health;
 pub mod me;
+pub mod oauth;
+pub mod oauth_clients;
+pub mod profile;
 pub mod security_log;
+pub mod sms;
 pub mod spa;
+pub mod tokens;
 
 use actix_web::{web, HttpResponse, Resource};
 

@@ -93,6 +93,7 @@ pub async fn sign_up(
         return Err(email_taken());
     }
     let password_hash = state.hasher.hash(signup.password.into_password()).await?;
+    let trial_points = state.config.signup_points;
     let id = new_account_id();
     state
         .db
@@ -107,7 +108,7 @@ pub async fn sign_up(
                     password_hash: &password_hash,
                     phone: signup.phone.as_ref().map(PhoneNumber::as_str),
                     country: signup.country.as_str(),
-                    points_balance: 0,
+                    points_balance: trial_points,
                     created_at,
                     updated_at: created_at,
                 },
@@ -125,6 +126,8 @@ pub async fn sign_up(
                 &SecurityEvent::new(&id, Actor::Account(id.clone()), SecurityEventKind::Signup)
                     .from_client(&client),
             )?;
+            // Country filtering: a new account may message only its own country.
+            crate::db::sms::set_countries(conn, &id, &[signup.country.as_str().to_owned()])?;
             account_rows::find_by_id(conn, &id)?
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("account vanished after insert")))
         })

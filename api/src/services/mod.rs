@@ -1,10 +1,16 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
 pub mod accounts;
+pub mod api_access;
 pub mod audit;
+pub mod authenticator;
 pub mod delivery;
+pub mod oauth;
 pub mod passwords;
 pub mod sessions;
+pub mod signing;
+pub mod sms;
+pub mod tokens;
 
 use std::sync::Arc;
 
@@ -18,6 +24,7 @@ pub use passwords::PasswordHasher;
 pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
+    pub access: Arc<api_access::ApiAccess>,
     pub config: Arc<Config>,
     pub sms: SmsTransport,
     pub mailer: Mailer,

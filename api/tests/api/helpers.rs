@@ -27,7 +27,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: DatabaseUrl,
-    _sqlite_dir: Option<std::sync::Arc<TempDir>>,
+    pub _sqlite_dir: Option<std::sync::Arc<TempDir>>,
 }
 
 /// A password that meets the policy.
@@ -72,6 +72,7 @@ impl TestApp {
                 "/nonexistent-portal-dir".into(),
             ),
             ("PORTCULLIS_DB_POOL_SIZE".into(), "4".into()),
+            ("PORTCULLIS_LAST_USED_FLUSH_MS".into(), "50".into()),
         ];
         vars.extend(
             settings
@@ -144,6 +145,24 @@ impl TestApp {
             .n
     }
 
+    /// The text columns of every row of `table`, concatenated, to search for
+    /// values that must not be stored.
+    pub fn table_text(&self, table: &str, columns: &[&str]) -> String {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            row: String,
+        }
+        let sql = format!("SELECT {} AS row FROM {table}", columns.join(" || ' ' || "));
+        diesel::sql_query(sql)
+            .load::<Row>(&mut self.db())
+            .expect("dump table")
+            .into_iter()
+            .map(|r| r.row)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// POSTs JSON with a CSRF header (`csrf`), as the portal does.
     pub async fn post_json<T: serde::Serialize>(
         &self,
@@ -183,6 +202,34 @@ impl TestApp {
         let response = self.login(email, GOOD_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.expect("MeResponse")
+    }
+
+    /// Sends a portal request with the session's CSRF token.
+    pub async fn portal(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        csrf: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header(routes::CSRF_HEADER, csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Calls an integrator endpoint with a bearer token, from a client without cookies.
+    pub async fn bearer_get(&self, path: &str, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn me(&self) -> reqwest::Response {

@@ -34,12 +34,16 @@ macro_rules! on_both_backends_with {
     )+};
 }
 
+mod authenticator;
 mod delivery;
 mod errors;
 mod health;
 mod helpers;
 mod login;
+mod oauth;
 mod openapi;
 mod postgres;
 mod security_log;
 mod signup;
+mod sms;
+mod tokens;

@@ -24,7 +24,7 @@ async fn signup_creates_an_account(app: TestApp) {
         "phone stored in E.164"
     );
     assert_eq!(account.country, "PL");
-    assert_eq!(account.points_balance, 0);
+    assert_eq!(account.points_balance, 100, "trial points");
     assert_eq!(app.count("accounts"), 1);
     assert!(app.count("sessions") == 0, "sign-up does not sign in");
 }

@@ -2,15 +2,30 @@
 
 pub mod account;
 pub mod auth;
+pub mod authenticator;
 pub mod health;
+pub mod oauth;
 pub mod outbox;
 pub mod security_log;
+pub mod sms;
+pub mod tokens;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
+pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
 pub use health::HealthDto;
+pub use oauth::{
+    AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
+    IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
+    UpdateOAuthClientRequest,
+};
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
 pub use security_log::{
     ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
     SecurityLogQuery,
+};
+pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
+pub use tokens::{
+    AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
+    TokenDto, TokenState, UpdateTokenRequest,
 };

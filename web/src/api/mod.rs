@@ -9,24 +9,26 @@ pub use error::{client_validation_problem, ApiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
-    AccountDto, ExportFormat, LoginRequest, MeResponse, SecurityEventKind, SecurityLogPage,
-    SignupRequest,
+    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto,
+    ExportFormat, LoginRequest, MeResponse, SecurityEventKind, SecurityLogPage, SignupRequest,
+    TokenDto, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
-    CSRF_HEADER, LOGIN, LOGOUT, ME, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP,
+    API_ALLOWLIST, API_ALLOWLIST_ENTRY, CSRF_HEADER, LOGIN, LOGOUT, ME, PRE_SESSION_CSRF,
+    SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Creates an account. Does not sign in.
 pub async fn signup(request: &SignupRequest) -> Result<AccountDto, ApiError> {
-    let response = post_json(SIGNUP, PRE_SESSION_CSRF, request).await?;
+    let response = send_json(Request::post(SIGNUP), PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 
 /// Starts a portal session; the API sets the session cookie.
 pub async fn login(request: &LoginRequest) -> Result<MeResponse, ApiError> {
-    let response = post_json(LOGIN, PRE_SESSION_CSRF, request).await?;
+    let response = send_json(Request::post(LOGIN), PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 
@@ -72,12 +74,81 @@ pub fn security_log_export_url(format: ExportFormat, kind: Option<SecurityEventK
     }
 }
 
-async fn post_json<B: Serialize>(
-    path: &str,
+/// The account's API tokens, newest first.
+pub async fn list_tokens() -> Result<Vec<TokenDto>, ApiError> {
+    let response = send(Request::get(TOKENS)).await?;
+    decode(response).await
+}
+
+/// Creates an API token; the answer holds its secret, which the API never shows again.
+pub async fn create_token(
+    csrf_token: &str,
+    request: &CreateTokenRequest,
+) -> Result<CreatedTokenDto, ApiError> {
+    let response = send_json(Request::post(TOKENS), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Renames, disables or re-enables a token, or replaces its IP allowlist.
+pub async fn update_token(
+    csrf_token: &str,
+    id: &str,
+    request: &UpdateTokenRequest,
+) -> Result<TokenDto, ApiError> {
+    let path = item_path(TOKEN, id);
+    let response = send_json(Request::patch(&path), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Deletes a token: calls made with it are refused from then on.
+pub async fn delete_token(csrf_token: &str, id: &str) -> Result<(), ApiError> {
+    let path = item_path(TOKEN, id);
+    let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
+    expect_no_content(response).await
+}
+
+/// The account's API IP allowlist; empty when API calls may come from anywhere.
+pub async fn list_api_allowlist() -> Result<Vec<AllowlistEntryDto>, ApiError> {
+    let response = send(Request::get(API_ALLOWLIST)).await?;
+    decode(response).await
+}
+
+/// Adds an address or range to the account's API IP allowlist.
+pub async fn add_api_allowlist_entry(
+    csrf_token: &str,
+    request: &AddAllowlistEntryRequest,
+) -> Result<AllowlistEntryDto, ApiError> {
+    let response = send_json(Request::post(API_ALLOWLIST), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Removes an entry from the account's API IP allowlist.
+pub async fn delete_api_allowlist_entry(csrf_token: &str, id: &str) -> Result<(), ApiError> {
+    let path = item_path(API_ALLOWLIST_ENTRY, id);
+    let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
+    expect_no_content(response).await
+}
+
+/// `template` (a `shared::routes` path with `{id}`) for one resource; the id is
+/// percent-encoded, so whatever the API hands out stays a single path segment.
+fn item_path(template: &str, id: &str) -> String {
+    let mut segment = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            segment.push(char::from(byte));
+        } else {
+            segment.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    template.replace("{id}", &segment)
+}
+
+async fn send_json<B: Serialize>(
+    request: RequestBuilder,
     csrf_token: &str,
     body: &B,
 ) -> Result<Response, ApiError> {
-    let request = Request::post(path)
+    let request = request
         .header(CSRF_HEADER, csrf_token)
         .header("Accept", "application/json")
         .json(body)
@@ -116,4 +187,25 @@ async fn expect_no_content(response: Response) -> Result<(), ApiError> {
     }
     let body = body_text(&response).await?;
     Err(ApiError::from_error_body(status, &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_paths_keep_the_id_one_segment() {
+        assert_eq!(
+            item_path(TOKEN, "tok_0193abc"),
+            "/api/v1/tokens/tok_0193abc"
+        );
+        assert_eq!(
+            item_path(API_ALLOWLIST_ENTRY, "ipa_1"),
+            "/api/v1/api-allowlist/ipa_1"
+        );
+        assert_eq!(
+            item_path(TOKEN, "../me?x=1 #"),
+            "/api/v1/tokens/..%2Fme%3Fx%3D1%20%23"
+        );
+    }
 }

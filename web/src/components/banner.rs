@@ -24,11 +24,14 @@ pub fn FormBanner(props: &FormBannerProps) -> Html {
 
 /// What the banner of a form with `form_fields` says about `problem`: nothing when every
 /// error is shown next to its field, otherwise the part the fields can't show.
+///
+/// A form field written `name[]` is a list shown in one control: it takes the errors about
+/// `name` and about each of its entries, `name[0]`, `name[1]`…
 pub fn banner_message(problem: &Problem, form_fields: &[&str]) -> Option<String> {
     let orphans: Vec<&str> = problem
         .errors
         .iter()
-        .filter(|error| !form_fields.contains(&error.field.as_str()))
+        .filter(|error| !shows_field(form_fields, &error.field))
         .map(|error| error.message.as_str())
         .collect();
     if !orphans.is_empty() {
@@ -61,6 +64,26 @@ pub fn banner_message(problem: &Problem, form_fields: &[&str]) -> Option<String>
         }
     }
     Some(message)
+}
+
+/// True when one of `form_fields` shows the errors about request field `field`.
+pub fn shows_field(form_fields: &[&str], field: &str) -> bool {
+    form_fields
+        .iter()
+        .any(|shown| match shown.strip_suffix("[]") {
+            Some(list) => list_entry(list, field).is_some() || field == list,
+            None => *shown == field,
+        })
+}
+
+/// The index `i` when `field` is `list[i]`.
+pub fn list_entry(list: &str, field: &str) -> Option<usize> {
+    field
+        .strip_prefix(list)?
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -105,6 +128,37 @@ mod tests {
             banner_message(&p, LOGIN_FIELDS).as_deref(),
             Some("Enter the code.")
         );
+    }
+
+    #[test]
+    fn a_list_field_shows_the_errors_about_its_entries() {
+        let fields = &["name", "ip_allowlist[]"];
+        let p = problem(
+            ProblemCode::ValidationFailed,
+            &[
+                ("ip_allowlist[0]", "Bad."),
+                ("ip_allowlist[12]", "Overlaps."),
+            ],
+        );
+        assert_eq!(banner_message(&p, fields), None);
+        let p = problem(
+            ProblemCode::ValidationFailed,
+            &[("ip_allowlist", "Too many.")],
+        );
+        assert_eq!(banner_message(&p, fields), None);
+        let p = problem(ProblemCode::ValidationFailed, &[("ip_allowlistx[0]", "?")]);
+        assert_eq!(banner_message(&p, fields).as_deref(), Some("?"));
+        let p = problem(
+            ProblemCode::ValidationFailed,
+            &[("ip_allowlist[0]", "Bad.")],
+        );
+        assert_eq!(
+            banner_message(&p, &["ip_allowlist"]).as_deref(),
+            Some("Bad.")
+        );
+        assert_eq!(list_entry("ip_allowlist", "ip_allowlist[3]"), Some(3));
+        assert_eq!(list_entry("ip_allowlist", "ip_allowlist[x]"), None);
+        assert_eq!(list_entry("ip_allowlist", "ip_allowlist"), None);
     }
 
     #[test]

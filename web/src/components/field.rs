@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// Props of [`TextField`].
@@ -35,6 +35,9 @@ pub struct TextFieldProps {
     pub optional: bool,
     #[prop_or_default]
     pub disabled: bool,
+    /// Earliest value, for `date` inputs.
+    #[prop_or_default]
+    pub min: Option<AttrValue>,
 }
 
 /// A labelled `<input>` with its inline error.
@@ -58,7 +61,69 @@ pub fn TextField(props: &TextFieldProps) -> Html {
                 value={props.value.clone()}
                 autocomplete={props.autocomplete.clone()}
                 placeholder={props.placeholder.clone()}
+                min={props.min.clone()}
                 disabled={props.disabled}
+                aria-invalid={props.error.is_some().then_some("true")}
+                aria-describedby={described_by}
+                {oninput}
+            />
+            <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
+        </div>
+    }
+}
+
+/// Props of [`TextAreaField`].
+#[derive(Properties, PartialEq)]
+pub struct TextAreaFieldProps {
+    /// Element id and form name.
+    pub id: AttrValue,
+    /// Visible label.
+    pub label: AttrValue,
+    /// Current value.
+    pub value: AttrValue,
+    /// Called with the new value on every edit.
+    pub on_change: Callback<String>,
+    /// Error to show under the field; marks it invalid.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+    /// Help text shown under the field while it has no error.
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub placeholder: Option<AttrValue>,
+    /// Visible lines.
+    #[prop_or(4)]
+    pub rows: u32,
+    /// Labels the field "optional".
+    #[prop_or_default]
+    pub optional: bool,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+/// A labelled `<textarea>` with its inline error.
+#[component]
+pub fn TextAreaField(props: &TextAreaFieldProps) -> Html {
+    let oninput = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: InputEvent| {
+            on_change.emit(event.target_unchecked_into::<HtmlTextAreaElement>().value());
+        })
+    };
+    let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
+
+    html! {
+        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
+            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional={props.optional} />
+            <textarea
+                id={props.id.clone()}
+                name={props.id.clone()}
+                rows={props.rows.to_string()}
+                value={props.value.clone()}
+                placeholder={props.placeholder.clone()}
+                disabled={props.disabled}
+                spellcheck="false"
+                autocomplete="off"
                 aria-invalid={props.error.is_some().then_some("true")}
                 aria-describedby={described_by}
                 {oninput}
@@ -142,15 +207,20 @@ fn FieldLabel(props: &FieldLabelProps) -> Html {
     }
 }
 
+/// Props of [`FieldMessage`].
 #[derive(Properties, PartialEq)]
-struct FieldMessageProps {
-    id: AttrValue,
-    error: Option<AttrValue>,
-    hint: Option<AttrValue>,
+pub struct FieldMessageProps {
+    /// The control's id: the message is `#<id>-error` or `#<id>-hint`.
+    pub id: AttrValue,
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
 }
 
+/// A control's error (`role="alert"`), or else its hint, for controls built by hand.
 #[component]
-fn FieldMessage(props: &FieldMessageProps) -> Html {
+pub fn FieldMessage(props: &FieldMessageProps) -> Html {
     match (&props.error, &props.hint) {
         (Some(error), _) => html! {
             <p class="field-error" id={format!("{}-error", props.id)} role="alert">{ error.clone() }</p>
@@ -163,7 +233,7 @@ fn FieldMessage(props: &FieldMessageProps) -> Html {
 }
 
 /// The `aria-describedby` target: the error when there is one, else the hint.
-fn described_by(id: &str, has_error: bool, has_hint: bool) -> Option<AttrValue> {
+pub fn described_by(id: &str, has_error: bool, has_hint: bool) -> Option<AttrValue> {
     if has_error {
         Some(format!("{id}-error").into())
     } else if has_hint {

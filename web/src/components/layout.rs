@@ -42,6 +42,8 @@ fn Nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     let current = |target: Route| (route.as_ref() == Some(&target)).then_some("nav-link--current");
+    let in_api_access =
+        matches!(route, Some(Route::Tokens | Route::ApiAllowlist)).then_some("nav-link--current");
 
     let links = match &*session {
         Session::SignedIn(me) => html! {
@@ -53,6 +55,9 @@ fn Nav() -> Html {
                 <Link<Route> to={Route::SecurityLog}
                     classes={classes!("nav-link", current(Route::SecurityLog))}>
                     { "Security log" }
+                </Link<Route>>
+                <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
+                    { "API tokens" }
                 </Link<Route>>
                 <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
             </>

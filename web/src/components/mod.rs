@@ -1,11 +1,18 @@
 //! Markup shared by pages: form fields, the form banner, the page layout and route guards.
 
+mod api_access_tabs;
 mod banner;
+mod copy_button;
 mod field;
 mod guard;
 mod layout;
 
-pub use banner::{banner_message, FormBanner, FormBannerProps};
-pub use field::{SelectField, SelectFieldProps, TextField, TextFieldProps};
+pub use api_access_tabs::ApiAccessTabs;
+pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
+pub use copy_button::{CopyButton, CopyButtonProps};
+pub use field::{
+    described_by, FieldMessage, FieldMessageProps, SelectField, SelectFieldProps, TextAreaField,
+    TextAreaFieldProps, TextField, TextFieldProps,
+};
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};

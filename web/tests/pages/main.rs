@@ -3,120 +3,15 @@
 //! Effects do not run on the server, so nothing here calls the API: the session is given
 //! to `SessionProvider` directly, and guard redirects show up as pages left empty.
 
-use portcullis_shared::dto::{AccountDto, CurrentSessionDto, MeResponse};
+mod api_allowlist;
+mod support;
+mod tokens;
+
 use portcullis_shared::validate;
-use portcullis_web::app::AppShell;
-use portcullis_web::components::{FormBanner, FormBannerProps, TextField, TextFieldProps};
-use portcullis_web::state::{Session, SessionProvider};
-use std::rc::Rc;
+use portcullis_web::components::{FormBanner, FormBannerProps, TextFieldProps};
 use yew::prelude::*;
-use yew_router::history::{AnyHistory, History, MemoryHistory};
-use yew_router::Router;
 
-/// The session a test starts from. (`Session` holds an `Rc`, which can't cross into the
-/// renderer's thread; this can.)
-#[derive(Clone, PartialEq)]
-enum Given {
-    Restoring,
-    Anonymous,
-    SignedIn(Box<MeResponse>),
-}
-
-#[derive(Properties, PartialEq)]
-struct PortalAtProps {
-    url: AttrValue,
-    given: Given,
-}
-
-/// The portal as `App` builds it, with an in-memory history opened at `url`.
-#[component]
-fn PortalAt(props: &PortalAtProps) -> Html {
-    let history = use_memo(props.url.clone(), |url| {
-        let history = AnyHistory::from(MemoryHistory::new());
-        history.push(url.as_str());
-        history
-    });
-    let session = match &props.given {
-        Given::Restoring => Session::Restoring,
-        Given::Anonymous => Session::Anonymous,
-        Given::SignedIn(me) => Session::SignedIn(Rc::new((**me).clone())),
-    };
-    html! {
-        <Router history={(*history).clone()}>
-            <SessionProvider initial={session}>
-                <AppShell />
-            </SessionProvider>
-        </Router>
-    }
-}
-
-async fn render_at(url: &'static str, given: Given) -> String {
-    yew::ServerRenderer::<PortalAt>::with_props(move || PortalAtProps {
-        url: url.into(),
-        given,
-    })
-    .hydratable(false)
-    .render()
-    .await
-}
-
-async fn render_field(props: impl FnOnce() -> TextFieldProps + Send + 'static) -> String {
-    yew::ServerRenderer::<TextField>::with_props(props)
-        .hydratable(false)
-        .render()
-        .await
-}
-
-fn owner() -> MeResponse {
-    MeResponse {
-        account: AccountDto {
-            id: "acc_01j9z3q8m6e7r5t4y3w2v1u0s9".into(),
-            email: "owner@example.com".into(),
-            phone: Some("+48500100200".into()),
-            country: "PL".into(),
-            points_balance: 12_500,
-            created_at: "2026-01-02T03:04:05Z".into(),
-        },
-        session: CurrentSessionDto {
-            csrf_token: "csrf-secret".into(),
-            created_at: "2026-11-22T08:00:00Z".into(),
-            expires_at: "2026-11-22T20:00:00Z".into(),
-            idle_timeout_secs: 1800,
-        },
-    }
-}
-
-/// The first opening tag holding `attribute`, e.g. `<option value="PL" selected>`.
-/// (The renderer does not keep the attribute order of the source.)
-fn tag_with<'a>(html: &'a str, attribute: &str) -> &'a str {
-    let at = html
-        .find(attribute)
-        .unwrap_or_else(|| panic!("no element with {attribute} in:\n{html}"));
-    let start = html[..=at].rfind('<').expect("tag start");
-    let end = at + html[at..].find('>').expect("tag end");
-    &html[start..=end]
-}
-
-/// The opening tag of the element with `id`, e.g. `<input id="email" …>`.
-fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
-    tag_with(html, &format!(r#"id="{id}""#))
-}
-
-/// The text right after the element with `id` (or, given `a="b"`, that attribute) opens.
-fn text_of<'a>(html: &'a str, id_or_attribute: &str) -> &'a str {
-    let tag = if id_or_attribute.contains('=') {
-        tag_with(html, id_or_attribute)
-    } else {
-        tag_with_id(html, id_or_attribute)
-    };
-    let after = html.find(tag).expect("tag") + tag.len();
-    let rest = &html[after..];
-    &rest[..rest.find('<').unwrap_or(rest.len())]
-}
-
-fn assert_has(tag: &str, attribute: &str) {
-    assert!(tag.contains(attribute), "expected {attribute} in {tag}");
-}
+use support::{assert_has, owner, render_at, render_field, tag_with, tag_with_id, text_of, Given};
 
 #[tokio::test]
 async fn login_page_renders_the_form_with_stable_ids() {
@@ -223,6 +118,7 @@ async fn a_field_with_an_error_shows_it_inline_and_is_marked_invalid() {
         placeholder: None,
         optional: false,
         disabled: false,
+        min: None,
     })
     .await;
 
@@ -259,6 +155,7 @@ async fn a_field_without_an_error_shows_its_hint_and_is_valid() {
         placeholder: Some("+48500100200".into()),
         optional: true,
         disabled: false,
+        min: None,
     })
     .await;
 

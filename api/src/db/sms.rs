@@ -1,0 +1,146 @@
+//! The `messages` and `account_countries` tables, and points.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{account_countries, accounts, messages},
+    DbConnection,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub account_id: String,
+    pub token_id: Option<String>,
+    pub recipient: String,
+    pub country: String,
+    pub sender: Option<String>,
+    pub body: String,
+    pub encoding: String,
+    pub parts: i64,
+    pub points: i64,
+    pub status: String,
+    pub idempotency_key: Option<String>,
+    pub error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_message(conn: &mut DbConnection, message: &MessageRow) -> QueryResult<()> {
+    diesel::insert_into(messages::table)
+        .values(message)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_account_message(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .find(id)
+        .filter(messages::account_id.eq(account_id))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_idempotency_key(
+    conn: &mut DbConnection,
+    account_id: &str,
+    key: &str,
+) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(
+            messages::account_id
+                .eq(account_id)
+                .and(messages::idempotency_key.eq(key)),
+        )
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The account's messages, newest first, before the message `before` (by id) if given.
+pub fn list_messages(
+    conn: &mut DbConnection,
+    account_id: &str,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<MessageRow>> {
+    let mut query = messages::table
+        .filter(messages::account_id.eq(account_id))
+        .select(MessageRow::as_select())
+        .order(messages::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(messages::id.lt(before.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Takes `points` from the balance if it covers them; false (and no change) otherwise.
+/// One conditional UPDATE, so concurrent sends can never overspend.
+pub fn charge_points(conn: &mut DbConnection, account_id: &str, points: i64) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(account_id)
+            .filter(accounts::points_balance.ge(points)),
+    )
+    .set(accounts::points_balance.eq(accounts::points_balance - points))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn points_balance(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+    accounts::table
+        .find(account_id)
+        .select(accounts::points_balance)
+        .first(conn)
+}
+
+pub fn allowed_countries(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<String>> {
+    account_countries::table
+        .filter(account_countries::account_id.eq(account_id))
+        .order(account_countries::country.asc())
+        .select(account_countries::country)
+        .load(conn)
+}
+
+pub fn country_allowed(
+    conn: &mut DbConnection,
+    account_id: &str,
+    country: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        account_countries::table.filter(
+            account_countries::account_id
+                .eq(account_id)
+                .and(account_countries::country.eq(country)),
+        ),
+    ))
+    .get_result(conn)
+}
+
+/// Replaces the account's country filter.
+pub fn set_countries(
+    conn: &mut DbConnection,
+    account_id: &str,
+    countries: &[String],
+) -> QueryResult<()> {
+    diesel::delete(account_countries::table.filter(account_countries::account_id.eq(account_id)))
+        .execute(conn)?;
+    for country in countries {
+        diesel::insert_into(account_countries::table)
+            .values((
+                account_countries::account_id.eq(account_id),
+                account_countries::country.eq(country),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

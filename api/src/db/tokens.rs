@@ -1,0 +1,183 @@
+//! The `api_tokens`, `api_allowlist_entries` and `signing_keys` tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{api_allowlist_entries, api_tokens, signing_keys},
+    DbConnection,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    /// Space-separated scope names, as in OAuth2.
+    pub scopes: String,
+    pub hint: String,
+    /// Newline-separated normalised entries.
+    pub ip_allowlist: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
+}
+
+pub fn insert_token(conn: &mut DbConnection, token: &TokenRow) -> QueryResult<()> {
+    diesel::insert_into(api_tokens::table)
+        .values(token)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_token(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TokenRow>> {
+    api_tokens::table
+        .find(id)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The token, only if it belongs to `account_id`.
+pub fn find_account_token(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+) -> QueryResult<Option<TokenRow>> {
+    api_tokens::table
+        .find(id)
+        .filter(api_tokens::account_id.eq(account_id))
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list_tokens(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<TokenRow>> {
+    api_tokens::table
+        .filter(api_tokens::account_id.eq(account_id))
+        .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
+        .select(TokenRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenChanges {
+    pub name: Option<String>,
+    pub disabled_at: Option<Option<NaiveDateTime>>,
+    pub ip_allowlist: Option<String>,
+}
+
+pub fn update_token(conn: &mut DbConnection, id: &str, changes: &TokenChanges) -> QueryResult<()> {
+    if changes.name.is_none() && changes.disabled_at.is_none() && changes.ip_allowlist.is_none() {
+        return Ok(());
+    }
+    diesel::update(api_tokens::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete_token(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(api_tokens::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Records a use, never moving `last_used_at` backwards.
+pub fn record_use(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+    ip: &str,
+) -> QueryResult<()> {
+    diesel::update(
+        api_tokens::table.find(id).filter(
+            api_tokens::last_used_at
+                .is_null()
+                .or(api_tokens::last_used_at.lt(at)),
+        ),
+    )
+    .set((
+        api_tokens::last_used_at.eq(at),
+        api_tokens::last_used_ip.eq(ip),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_allowlist_entries)]
+pub struct AllowlistEntryRow {
+    pub id: String,
+    pub account_id: String,
+    pub value: String,
+    pub label: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn list_allowlist(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Vec<AllowlistEntryRow>> {
+    api_allowlist_entries::table
+        .filter(api_allowlist_entries::account_id.eq(account_id))
+        .order((
+            api_allowlist_entries::created_at.asc(),
+            api_allowlist_entries::id.asc(),
+        ))
+        .select(AllowlistEntryRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_allowlist_entry(
+    conn: &mut DbConnection,
+    entry: &AllowlistEntryRow,
+) -> QueryResult<()> {
+    diesel::insert_into(api_allowlist_entries::table)
+        .values(entry)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete_allowlist_entry(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+) -> QueryResult<bool> {
+    diesel::delete(
+        api_allowlist_entries::table
+            .find(id)
+            .filter(api_allowlist_entries::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = signing_keys)]
+pub struct SigningKeyRow {
+    pub kid: String,
+    pub algorithm: String,
+    pub private_key: String,
+    pub public_key: String,
+    pub created_at: NaiveDateTime,
+    pub retired_at: Option<NaiveDateTime>,
+}
+
+pub fn list_signing_keys(conn: &mut DbConnection) -> QueryResult<Vec<SigningKeyRow>> {
+    signing_keys::table
+        .order((signing_keys::created_at.asc(), signing_keys::kid.asc()))
+        .select(SigningKeyRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_signing_key(conn: &mut DbConnection, key: &SigningKeyRow) -> QueryResult<()> {
+    diesel::insert_into(signing_keys::table)
+        .values(key)
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,98 @@
+//! `/api/v1/api-allowlist`: the account's API IP allowlist (separate from the portal's).
+
+use actix_web::{web, HttpResponse};
+use portcullis_shared::{
+    dto::{AddAllowlistEntryRequest, AllowlistEntryDto},
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::PortalUser,
+    error::ApiResult,
+    services::{tokens, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::API_ALLOWLIST)
+            .get(list_entries)
+            .post(add_entry),
+    )
+    .service(resource(routes::API_ALLOWLIST_ENTRY).delete(delete_entry));
+}
+
+/// List the account's API allowlist. Empty means API calls are allowed from anywhere.
+#[utoipa::path(
+    get,
+    path = "/api/v1/api-allowlist",
+    tag = "tokens",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The entries", body = Vec<AllowlistEntryDto>),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(tokens::list_api_allowlist(&state, &user.0.account.id).await?))
+}
+
+/// Add an address, CIDR range or address/netmask pair to the API allowlist.
+///
+/// Once the list has an entry, every API call from elsewhere is refused
+/// (`account_ip_not_allowed`), whatever its token's own allowlist says.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-allowlist",
+    tag = "tokens",
+    request_body = AddAllowlistEntryRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Added", body = AllowlistEntryDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Duplicate of or overlapping an entry (`conflict`; field `value`: `duplicate`/`overlaps`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_entry(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    body: web::Json<AddAllowlistEntryRequest>,
+) -> ApiResult<HttpResponse> {
+    let AddAllowlistEntryRequest { value, label } = body.into_inner();
+    let entry = tokens::add_api_allowlist_entry(&state, &user.0.account.id, &value, label).await?;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+/// Remove an entry from the API allowlist.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/api-allowlist/{id}",
+    tag = "tokens",
+    params(
+        ("id" = String, Path, description = "Entry id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_entry(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    tokens::delete_api_allowlist_entry(&state, &user.0.account.id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,85 @@
+//! `/api/v1/authenticator`: SMS Authenticator (scope `authenticator`).
+
+use actix_web::{web, HttpResponse};
+use portcullis_shared::{
+    dto::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
+    problem::Problem,
+    routes,
+    scope::Scope,
+};
+
+use super::resource;
+use crate::{
+    auth::ApiCaller,
+    error::ApiResult,
+    services::{authenticator, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::AUTHENTICATOR_CODES).post(send_code))
+        .service(resource(routes::AUTHENTICATOR_VERIFY).post(verify_code));
+}
+
+/// Send a one-time code to your user's phone.
+///
+/// The SMS is charged and country-filtered like any message. The code is 6
+/// digits, valid 5 minutes, single use, with at most 5 attempts.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authenticator/codes",
+    tag = "integrator",
+    request_body = SendCodeRequest,
+    security(("bearer" = ["authenticator"])),
+    responses(
+        (status = 201, description = "Sent", body = SentCodeDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "Not enough points (`insufficient_points`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `authenticator` missing, address not allowed, or country blocked (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid phone or app name", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn send_code(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    body: web::Json<SendCodeRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Authenticator)?;
+    Ok(HttpResponse::Created()
+        .json(authenticator::send_code(&state, caller, body.into_inner()).await?))
+}
+
+/// Check a code your user typed.
+///
+/// `verified` is true once, for the right code; wrong codes count against the
+/// 5 attempts.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authenticator/codes/{id}/verify",
+    tag = "integrator",
+    request_body = VerifyCodeRequest,
+    params(("id" = String, Path, description = "Code id from the send call")),
+    security(("bearer" = ["authenticator"])),
+    responses(
+        (status = 200, description = "Checked", body = VerifyCodeResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `authenticator` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such code on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Expired (`code_expired`) or already used (`code_used`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not 6 digits (field `code`: `invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong attempts (`code_locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn verify_code(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<VerifyCodeRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Authenticator)?;
+    Ok(HttpResponse::Ok()
+        .json(authenticator::verify_code(&state, caller, &id, body.into_inner()).await?))
+}

@@ -1,0 +1,61 @@
+//! `/api/v1/country-filter`: where the account's messages may go (portal).
+
+use actix_web::{web, HttpResponse};
+use portcullis_shared::{dto::CountryFilterDto, problem::Problem, routes};
+
+use super::resource;
+use crate::{
+    auth::PortalUser,
+    error::ApiResult,
+    services::{sms, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::COUNTRY_FILTER)
+            .get(get_filter)
+            .put(set_filter),
+    );
+}
+
+/// The destination countries messages may go to. A new account allows only its own country.
+#[utoipa::path(
+    get,
+    path = "/api/v1/country-filter",
+    tag = "account",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The filter", body = CountryFilterDto),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(sms::country_filter(&state, &user.0.account.id).await?))
+}
+
+/// Replace the country filter. An empty list blocks every destination.
+#[utoipa::path(
+    put,
+    path = "/api/v1/country-filter",
+    tag = "account",
+    request_body = CountryFilterDto,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The filter after the change", body = CountryFilterDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn set_filter(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    body: web::Json<CountryFilterDto>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(sms::set_country_filter(&state, &user.0.account.id, body.into_inner()).await?))
+}

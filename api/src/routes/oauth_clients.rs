@@ -1,0 +1,134 @@
+//! `/api/v1/oauth-clients`: OAuth2 clients, registered in the portal.
+
+use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::{
+    dto::{
+        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
+    },
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::PortalUser,
+    error::ApiResult,
+    services::{oauth, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::OAUTH_CLIENTS)
+            .get(list_clients)
+            .post(create_client),
+    )
+    .service(
+        resource(routes::OAUTH_CLIENT)
+            .patch(update_client)
+            .delete(delete_client),
+    );
+}
+
+/// Register an OAuth2 client for the client_credentials grant.
+///
+/// The `client_secret` in the answer is shown this once; only its hash is kept.
+#[utoipa::path(
+    post,
+    path = "/api/v1/oauth-clients",
+    tag = "oauth",
+    request_body = CreateOAuthClientRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Registered; `client_secret` is shown only now", body = CreatedOAuthClientDto),
+        (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name, scopes, lifetime or allowlist entry", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_client(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    body: web::Json<CreateOAuthClientRequest>,
+) -> ApiResult<HttpResponse> {
+    let created = oauth::create_client(&state, &user.0.account.id, body.into_inner()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(created))
+}
+
+/// List the account's OAuth2 clients.
+#[utoipa::path(
+    get,
+    path = "/api/v1/oauth-clients",
+    tag = "oauth",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The clients", body = Vec<OAuthClientDto>),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(oauth::list_clients(&state, &user.0.account.id).await?))
+}
+
+/// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/oauth-clients/{id}",
+    tag = "oauth",
+    request_body = UpdateOAuthClientRequest,
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The client after the change", body = OAuthClientDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_client(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UpdateOAuthClientRequest>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(oauth::update_client(&state, &user.0.account.id, &id, body.into_inner()).await?))
+}
+
+/// Delete a client: every token issued to it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/oauth-clients/{id}",
+    tag = "oauth",
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_client(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    oauth::delete_client(&state, &user.0.account.id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,126 @@
+//! `/api/v1/sms`: send and read messages (scope `sms`).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::{
+    dto::{MessageDto, SendSmsRequest},
+    problem::Problem,
+    routes,
+    scope::Scope,
+};
+use serde::Deserialize;
+
+use super::resource;
+use crate::{
+    auth::ApiCaller,
+    error::ApiResult,
+    services::{sms, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::SMS).post(send_sms).get(list_sms))
+        .service(resource(routes::SMS_MESSAGE).get(get_sms));
+}
+
+/// Query of `GET /api/v1/sms`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only messages older than this message id (for the next page).
+    before: Option<String>,
+    /// Page size, 1 to 100 (default 50).
+    limit: Option<i64>,
+}
+
+/// Send an SMS.
+///
+/// Checks the number, the text, the sender name, the account's country filter
+/// and its points balance; then charges the points and queues the message in
+/// one step. A refused request charges and queues nothing. With an
+/// `Idempotency-Key`, a retry returns the first message (200) and never sends
+/// or charges twice.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sms",
+    tag = "integrator",
+    request_body = SendSmsRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key returns the first message")),
+    security(("bearer" = ["sms"])),
+    responses(
+        (status = 201, description = "Queued and charged", body = MessageDto),
+        (status = 200, description = "Already sent with this Idempotency-Key: the first message", body = MessageDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The balance does not cover the message (`insufficient_points`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, address not allowed, or destination blocked by the country filter (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn send_sms(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SendSmsRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Sms)?;
+    let key = sms::parse_idempotency_key(
+        req.headers()
+            .get(routes::IDEMPOTENCY_KEY_HEADER)
+            .map(|v| v.as_bytes()),
+    )?;
+    let sent = sms::send(&state, caller, body.into_inner(), key).await?;
+    Ok(if sent.created {
+        HttpResponse::Created().json(sent.message)
+    } else {
+        HttpResponse::Ok().json(sent.message)
+    })
+}
+
+/// List sent messages, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sms",
+    tag = "integrator",
+    params(ListQuery),
+    security(("bearer" = ["sms"])),
+    responses(
+        (status = 200, description = "Messages", body = Vec<MessageDto>),
+        (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_sms(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Sms)?;
+    let ListQuery { before, limit } = query.into_inner();
+    Ok(HttpResponse::Ok().json(sms::list(&state, &caller.account_id, before, limit).await?))
+}
+
+/// One sent message.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sms/{id}",
+    tag = "integrator",
+    params(("id" = String, Path, description = "Message id")),
+    security(("bearer" = ["sms"])),
+    responses(
+        (status = 200, description = "The message", body = MessageDto),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such message on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_sms(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Sms)?;
+    Ok(HttpResponse::Ok().json(sms::get(&state, &caller.account_id, &id).await?))
+}

@@ -1,0 +1,130 @@
+//! `/api/v1/tokens`: API tokens, managed in the portal.
+
+use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::{
+    dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest},
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{auth::PortalUser, error::ApiResult, services::tokens};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::TOKENS).get(list_tokens).post(create_token))
+        .service(
+            resource(routes::TOKEN)
+                .patch(update_token)
+                .delete(delete_token),
+        );
+}
+
+/// Create an API token.
+///
+/// The secret in the answer is shown this once and never again: only what is
+/// needed to validate and revoke it is kept.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    request_body = CreateTokenRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created; `secret` is shown only now", body = CreatedTokenDto),
+        (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name, scopes, expiry or allowlist entry (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_token(
+    user: PortalUser,
+    state: web::Data<crate::services::AppState>,
+    body: web::Json<CreateTokenRequest>,
+) -> ApiResult<HttpResponse> {
+    let created = tokens::create_token(&state, &user.0.account.id, body.into_inner()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(created))
+}
+
+/// List the account's API tokens, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The tokens", body = Vec<TokenDto>),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_tokens(
+    user: PortalUser,
+    state: web::Data<crate::services::AppState>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(tokens::list_tokens(&state, &user.0.account.id).await?))
+}
+
+/// Rename a token, disable or re-enable it, or replace its IP allowlist.
+///
+/// Takes effect on the very next API call made with the token.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    request_body = UpdateTokenRequest,
+    params(
+        ("id" = String, Path, description = "Token id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The token after the change", body = TokenDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name or allowlist entry", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_token(
+    user: PortalUser,
+    state: web::Data<crate::services::AppState>,
+    id: web::Path<String>,
+    body: web::Json<UpdateTokenRequest>,
+) -> ApiResult<HttpResponse> {
+    let token = tokens::update_token(&state, &user.0.account.id, &id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(token))
+}
+
+/// Delete a token: it stops working on the very next call.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    params(
+        ("id" = String, Path, description = "Token id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_token(
+    user: PortalUser,
+    state: web::Data<crate::services::AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    tokens::delete_token(&state, &user.0.account.id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

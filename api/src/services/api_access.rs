@@ -1,0 +1,414 @@
+//! Deciding, on every integrator call, whether a bearer token may be used:
+//! signature, expiry, disabled/deleted, the token's IP allowlist and the
+//! account's API IP allowlist. Scopes are checked by the endpoint.
+//!
+//! Storage is not read on every call: verified tokens, token states and
+//! account allowlists are cached in memory. Every change made through this
+//! process evicts the affected entry at once, so the very next call sees it.
+//! (Other processes: see the scale-out issue.) Last-use times are collected
+//! here and written in batches.
+
+use std::{
+    collections::{HashMap, HashSet},
+    net::IpAddr,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use chrono::NaiveDateTime;
+use portcullis_shared::scope::Scope;
+
+use super::signing::{AccessClaims, KeyRing, VerifyError};
+use super::tokens::PORTAL_CLIENT_ID;
+use crate::{
+    db::{oauth as oauth_rows, tokens as token_rows, Db},
+    domain::{IpAllowlist, IpRange},
+    error::{ApiError, ApiResult},
+};
+
+/// Cached verified secrets are forgotten wholesale past this many.
+const VERIFIED_CACHE_LIMIT: usize = 100_000;
+
+/// Why a call was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    Missing,
+    Invalid,
+    Expired,
+    Disabled,
+    Revoked,
+    TokenIpNotAllowed,
+    AccountIpNotAllowed,
+    InsufficientScope(Scope),
+}
+
+/// A token's current state, as storage has it.
+#[derive(Debug)]
+pub struct TokenView {
+    pub id: String,
+    pub account_id: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub disabled: bool,
+    pub allowlist: IpAllowlist,
+}
+
+/// An OAuth2 client's current state, as storage has it.
+#[derive(Debug)]
+pub struct ClientView {
+    pub id: String,
+    pub account_id: String,
+    pub secret_hash: String,
+    pub scopes: Vec<Scope>,
+    pub allowlist: IpAllowlist,
+    pub disabled: bool,
+    pub token_lifetime_secs: i64,
+}
+
+/// A token that is usable right now (before address checks).
+#[derive(Debug, Clone)]
+pub struct LiveToken {
+    pub claims: Arc<AccessClaims>,
+    pub account_id: String,
+    /// The scopes it carries now: a client's tokens lose scopes the client lost.
+    pub scopes: Vec<Scope>,
+    /// The token's own allowlist (its client's, for issued tokens).
+    pub allowlist: IpAllowlistRef,
+    /// Set for tokens made in the portal, whose last use is recorded.
+    pub portal_token_id: Option<String>,
+}
+
+/// The allowlist a live token is bound by.
+#[derive(Debug, Clone)]
+pub enum IpAllowlistRef {
+    Token(Arc<TokenView>),
+    Client(Arc<ClientView>),
+}
+
+impl IpAllowlistRef {
+    fn list(&self) -> &IpAllowlist {
+        match self {
+            Self::Token(view) => &view.allowlist,
+            Self::Client(view) => &view.allowlist,
+        }
+    }
+}
+
+/// Who is calling the integrator API, once every rule passed.
+#[derive(Debug, Clone)]
+pub struct ApiCallerInfo {
+    pub account_id: String,
+    pub token_id: String,
+    pub scopes: Vec<Scope>,
+    pub ip: IpAddr,
+}
+
+impl ApiCallerInfo {
+    pub fn require(&self, needed: Scope) -> ApiResult<()> {
+        if self.scopes.iter().any(|s| s.covers(needed)) {
+            Ok(())
+        } else {
+            Err(ApiError::TokenRefused(TokenRefusal::InsufficientScope(
+                needed,
+            )))
+        }
+    }
+}
+
+pub fn parse_scopes(stored: &str) -> Vec<Scope> {
+    stored.split_whitespace().filter_map(Scope::parse).collect()
+}
+
+pub fn parse_stored_allowlist(stored: &str) -> Vec<IpRange> {
+    stored
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| IpRange::parse("ip_allowlist", l).ok())
+        .collect()
+}
+
+pub struct ApiAccess {
+    pub keys: KeyRing,
+    verified: RwLock<HashMap<Box<str>, Arc<AccessClaims>>>,
+    tokens: RwLock<HashMap<String, Option<Arc<TokenView>>>>,
+    clients: RwLock<HashMap<String, Option<Arc<ClientView>>>>,
+    revoked: RwLock<HashSet<String>>,
+    account_lists: RwLock<HashMap<String, Arc<IpAllowlist>>>,
+    last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
+}
+
+impl ApiAccess {
+    pub fn new(keys: KeyRing) -> Self {
+        Self {
+            keys,
+            verified: RwLock::default(),
+            tokens: RwLock::default(),
+            clients: RwLock::default(),
+            revoked: RwLock::default(),
+            account_lists: RwLock::default(),
+            last_used: Mutex::default(),
+        }
+    }
+
+    fn verify(&self, secret: &str) -> Result<Arc<AccessClaims>, TokenRefusal> {
+        if let Some(claims) = self.verified.read().expect("cache lock").get(secret) {
+            return Ok(claims.clone());
+        }
+        let claims = Arc::new(self.keys.verify(secret).map_err(|e| match e {
+            VerifyError::Expired => TokenRefusal::Expired,
+            VerifyError::Malformed => TokenRefusal::Invalid,
+        })?);
+        let mut cache = self.verified.write().expect("cache lock");
+        if cache.len() >= VERIFIED_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(secret.into(), claims.clone());
+        Ok(claims)
+    }
+
+    async fn token_view(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<TokenView>>> {
+        if let Some(view) = self.tokens.read().expect("cache lock").get(id) {
+            return Ok(view.clone());
+        }
+        let key = id.to_owned();
+        let row = db
+            .run(move |conn| Ok(token_rows::find_token(conn, &key)?))
+            .await?;
+        let view = row.map(|row| {
+            Arc::new(TokenView {
+                allowlist: IpAllowlist::new(&parse_stored_allowlist(&row.ip_allowlist)),
+                scopes: parse_scopes(&row.scopes),
+                disabled: row.disabled_at.is_some(),
+                expires_at: row.expires_at,
+                account_id: row.account_id,
+                id: row.id,
+            })
+        });
+        self.tokens
+            .write()
+            .expect("cache lock")
+            .insert(id.to_owned(), view.clone());
+        Ok(view)
+    }
+
+    async fn account_allowlist(&self, db: &Db, account_id: &str) -> ApiResult<Arc<IpAllowlist>> {
+        if let Some(list) = self
+            .account_lists
+            .read()
+            .expect("cache lock")
+            .get(account_id)
+        {
+            return Ok(list.clone());
+        }
+        let key = account_id.to_owned();
+        let rows = db
+            .run(move |conn| Ok(token_rows::list_allowlist(conn, &key)?))
+            .await?;
+        let ranges: Vec<IpRange> = rows
+            .iter()
+            .filter_map(|r| IpRange::parse("value", &r.value).ok())
+            .collect();
+        let list = Arc::new(IpAllowlist::new(&ranges));
+        self.account_lists
+            .write()
+            .expect("cache lock")
+            .insert(account_id.to_owned(), list.clone());
+        Ok(list)
+    }
+
+    /// The OAuth2 client with this id, as storage has it (cached).
+    pub async fn client_view(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<ClientView>>> {
+        if let Some(view) = self.clients.read().expect("cache lock").get(id) {
+            return Ok(view.clone());
+        }
+        let key = id.to_owned();
+        let row = db
+            .run(move |conn| Ok(oauth_rows::find_client(conn, &key)?))
+            .await?;
+        let view = row.map(|row| {
+            Arc::new(ClientView {
+                allowlist: IpAllowlist::new(&parse_stored_allowlist(&row.ip_allowlist)),
+                scopes: parse_scopes(&row.scopes),
+                disabled: row.disabled_at.is_some(),
+                token_lifetime_secs: row.token_lifetime_secs,
+                secret_hash: row.secret_hash,
+                account_id: row.account_id,
+                id: row.id,
+            })
+        });
+        self.clients
+            .write()
+            .expect("cache lock")
+            .insert(id.to_owned(), view.clone());
+        Ok(view)
+    }
+
+    /// Loads the revocations of tokens that have not expired yet.
+    pub async fn load_revoked(&self, db: &Db, now: NaiveDateTime) -> ApiResult<()> {
+        let jtis = db
+            .run(move |conn| Ok(oauth_rows::live_revoked(conn, now)?))
+            .await?;
+        self.revoked.write().expect("cache lock").extend(jtis);
+        Ok(())
+    }
+
+    /// Marks an issued token revoked in memory (after storing the revocation).
+    pub fn remember_revoked(&self, jti: &str) {
+        self.revoked
+            .write()
+            .expect("cache lock")
+            .insert(jti.to_owned());
+    }
+
+    /// Signature, expiry, and the state of the token (or of its client).
+    pub async fn live_token(
+        &self,
+        db: &Db,
+        secret: &str,
+        now: NaiveDateTime,
+    ) -> ApiResult<LiveToken> {
+        let refuse = |r| Err(ApiError::TokenRefused(r));
+        let claims = match self.verify(secret) {
+            Ok(claims) => claims,
+            Err(refusal) => return refuse(refusal),
+        };
+        if claims
+            .exp
+            .is_some_and(|exp| exp <= now.and_utc().timestamp())
+        {
+            return refuse(TokenRefusal::Expired);
+        }
+        if claims.client_id == PORTAL_CLIENT_ID {
+            let Some(view) = self.token_view(db, &claims.jti).await? else {
+                return refuse(TokenRefusal::Revoked);
+            };
+            if view.account_id != claims.sub {
+                return refuse(TokenRefusal::Invalid);
+            }
+            if view.expires_at.is_some_and(|at| at <= now) {
+                return refuse(TokenRefusal::Expired);
+            }
+            if view.disabled {
+                return refuse(TokenRefusal::Disabled);
+            }
+            return Ok(LiveToken {
+                account_id: view.account_id.clone(),
+                scopes: view.scopes.clone(),
+                portal_token_id: Some(view.id.clone()),
+                allowlist: IpAllowlistRef::Token(view),
+                claims,
+            });
+        }
+        let Some(client) = self.client_view(db, &claims.client_id).await? else {
+            return refuse(TokenRefusal::Revoked);
+        };
+        if client.account_id != claims.sub {
+            return refuse(TokenRefusal::Invalid);
+        }
+        if claims.exp.is_none() {
+            // Every token issued to a client expires; one without is not ours.
+            return refuse(TokenRefusal::Invalid);
+        }
+        if self
+            .revoked
+            .read()
+            .expect("cache lock")
+            .contains(&claims.jti)
+        {
+            return refuse(TokenRefusal::Revoked);
+        }
+        if client.disabled {
+            return refuse(TokenRefusal::Disabled);
+        }
+        let scopes = parse_scopes(&claims.scope)
+            .into_iter()
+            .filter(|s| client.scopes.iter().any(|c| c.covers(*s)))
+            .collect();
+        Ok(LiveToken {
+            account_id: client.account_id.clone(),
+            scopes,
+            portal_token_id: None,
+            allowlist: IpAllowlistRef::Client(client),
+            claims,
+        })
+    }
+
+    /// Applies every rule but the endpoint's scope to a bearer secret used from `ip`.
+    pub async fn authenticate(
+        &self,
+        db: &Db,
+        secret: &str,
+        ip: IpAddr,
+        now: NaiveDateTime,
+    ) -> ApiResult<ApiCallerInfo> {
+        let live = self.live_token(db, secret, now).await?;
+        if !live.allowlist.list().allows(ip) {
+            return Err(ApiError::TokenRefused(TokenRefusal::TokenIpNotAllowed));
+        }
+        self.check_account_allowlist(db, &live.account_id, ip)
+            .await?;
+        if let Some(id) = &live.portal_token_id {
+            self.last_used
+                .lock()
+                .expect("last-used lock")
+                .insert(id.clone(), (now, ip));
+        }
+        Ok(ApiCallerInfo {
+            account_id: live.account_id,
+            token_id: live.claims.jti.clone(),
+            scopes: live.scopes,
+            ip,
+        })
+    }
+
+    /// Refuses `ip` unless the account's API allowlist allows it.
+    pub async fn check_account_allowlist(
+        &self,
+        db: &Db,
+        account_id: &str,
+        ip: IpAddr,
+    ) -> ApiResult<()> {
+        if self.account_allowlist(db, account_id).await?.allows(ip) {
+            Ok(())
+        } else {
+            Err(ApiError::TokenRefused(TokenRefusal::AccountIpNotAllowed))
+        }
+    }
+
+    /// Forgets a client's cached state: call after changing or deleting it.
+    pub fn forget_client(&self, id: &str) {
+        self.clients.write().expect("cache lock").remove(id);
+    }
+
+    /// Forgets a token's cached state: call after changing or deleting it.
+    pub fn forget_token(&self, id: &str) {
+        self.tokens.write().expect("cache lock").remove(id);
+    }
+
+    /// Forgets an account's cached API allowlist: call after changing it.
+    pub fn forget_account_allowlist(&self, account_id: &str) {
+        self.account_lists
+            .write()
+            .expect("cache lock")
+            .remove(account_id);
+    }
+
+    /// Writes the collected last-use times. Returns how many tokens were updated.
+    pub async fn flush_last_used(&self, db: &Db) -> ApiResult<usize> {
+        let batch: Vec<(String, (NaiveDateTime, IpAddr))> =
+            std::mem::take(&mut *self.last_used.lock().expect("last-used lock"))
+                .into_iter()
+                .collect();
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let count = batch.len();
+        db.transaction(move |conn| {
+            for (id, (at, ip)) in &batch {
+                token_rows::record_use(conn, id, *at, &ip.to_string())?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(count)
+    }
+}

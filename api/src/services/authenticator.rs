@@ -1,0 +1,151 @@
+//! SMS Authenticator: an integrator sends a one-time code to its own user's
+//! phone (charged and country-filtered like any message) and later checks it.
+//! Codes: 6 digits, valid 5 minutes, single use, at most 5 attempts, hashed.
+
+use chrono::Duration;
+use portcullis_shared::{
+    dto::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
+    problem::FieldError,
+    validate::codes,
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::{api_access::ApiCallerInfo, now, rfc3339, sms, AppState};
+use crate::{
+    db::{
+        authenticator::{self as code_rows, CodeRow},
+        write_transaction,
+    },
+    domain::{sms_text::SmsText, PhoneNumber},
+    error::{ApiError, ApiResult},
+};
+
+const CODE_TTL_MINUTES: i64 = 5;
+const MAX_ATTEMPTS: i64 = 5;
+const APP_NAME_MAX_CHARS: usize = 30;
+
+fn hash_code(id: &str, code: &str) -> String {
+    Sha256::new()
+        .chain_update(id.as_bytes())
+        .chain_update(b":")
+        .chain_update(code.as_bytes())
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub async fn send_code(
+    state: &AppState,
+    caller: &ApiCallerInfo,
+    request: SendCodeRequest,
+) -> ApiResult<SentCodeDto> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let to = PhoneNumber::parse("to", &request.to)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let app_name = request
+        .app_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if app_name
+        .is_some_and(|n| n.chars().count() > APP_NAME_MAX_CHARS || n.chars().any(char::is_control))
+    {
+        errors.push(FieldError {
+            field: "app_name".into(),
+            code: codes::TOO_LONG.into(),
+            message: "Use at most 30 plain characters.".into(),
+        });
+    }
+    let Some(to) = to.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+    let body = match app_name {
+        Some(app) => {
+            format!("{code} is your code for {app}. It expires in {CODE_TTL_MINUTES} minutes.")
+        }
+        None => {
+            format!("{code} is your verification code. It expires in {CODE_TTL_MINUTES} minutes.")
+        }
+    };
+    let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
+    // Charged and country-checked like any message; refused sends store no code.
+    let sent = sms::queue(state, caller, &to, &text, None).await?;
+    let created_at = now();
+    let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
+    let row = CodeRow {
+        code_hash: hash_code(&id, &code),
+        id,
+        account_id: caller.account_id.clone(),
+        recipient: to.as_str().to_owned(),
+        message_id: sent.message.id.clone(),
+        attempts: 0,
+        created_at,
+        expires_at: created_at + Duration::minutes(CODE_TTL_MINUTES),
+        verified_at: None,
+    };
+    let stored = row.clone();
+    state
+        .db
+        .transaction(move |conn| Ok(code_rows::insert_code(conn, &stored)?))
+        .await?;
+    Ok(SentCodeDto {
+        id: row.id,
+        to: row.recipient,
+        message_id: row.message_id,
+        expires_at: rfc3339(row.expires_at),
+    })
+}
+
+pub async fn verify_code(
+    state: &AppState,
+    caller: &ApiCallerInfo,
+    id: &str,
+    request: VerifyCodeRequest,
+) -> ApiResult<VerifyCodeResponse> {
+    let presented = request.code.trim().to_owned();
+    if presented.len() != 6 || !presented.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::field(
+            "code",
+            codes::INVALID_CODE,
+            "The code is 6 digits.",
+        ));
+    }
+    let (account, id) = (caller.account_id.clone(), id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let row =
+                    code_rows::find_account_code(conn, &account, &id)?.ok_or(ApiError::NotFound)?;
+                let at = now();
+                if row.verified_at.is_some() {
+                    return Err(ApiError::CodeUsed);
+                }
+                if at >= row.expires_at {
+                    return Err(ApiError::CodeExpired);
+                }
+                if row.attempts >= MAX_ATTEMPTS {
+                    return Err(ApiError::CodeLocked);
+                }
+                let right: bool = hash_code(&row.id, &presented)
+                    .as_bytes()
+                    .ct_eq(row.code_hash.as_bytes())
+                    .into();
+                code_rows::record_attempt(conn, &row.id, right.then_some(at))?;
+                Ok(VerifyCodeResponse {
+                    verified: right,
+                    attempts_left: if right {
+                        0
+                    } else {
+                        MAX_ATTEMPTS - row.attempts - 1
+                    },
+                })
+            })
+        })
+        .await
+}

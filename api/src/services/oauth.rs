@@ -1,0 +1,538 @@
+//! OAuth2: clients registered in the portal, the client_credentials grant
+//! (RFC 6749 §4.4), revocation (RFC 7009) and introspection (RFC 7662).
+
+use std::net::IpAddr;
+
+use base64::{
+    engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+    Engine,
+};
+use portcullis_shared::{
+    dto::{
+        CreateOAuthClientRequest, CreatedOAuthClientDto, IntrospectionResponse, OAuthClientDto,
+        OAuthTokenResponse, UpdateOAuthClientRequest,
+    },
+    problem::FieldError,
+    scope::Scope,
+    validate::codes,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::{
+    api_access::{parse_scopes, parse_stored_allowlist, ClientView},
+    now, rfc3339,
+    signing::{AccessClaims, AUDIENCE},
+    AppState,
+};
+use crate::{
+    db::oauth::{self as oauth_rows, ClientChanges, ClientRow},
+    domain::{ip_allowlist::parse_entries, IpRange},
+    error::{ApiError, ApiResult},
+};
+
+/// Prefix of client secrets, so leaked ones can be recognised.
+pub const CLIENT_SECRET_PREFIX: &str = "pcl_cs_";
+const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3600;
+const TOKEN_LIFETIME_RANGE: std::ops::RangeInclusive<i64> = 60..=86_400;
+
+/// An OAuth2 refusal, answered in RFC 6749 §5.2 form.
+#[derive(Debug, thiserror::Error)]
+pub enum OAuthError {
+    #[error("invalid_request: {0}")]
+    InvalidRequest(String),
+    /// Client authentication failed; `basic` when the client used HTTP Basic.
+    #[error("invalid_client")]
+    InvalidClient { basic: bool },
+    #[error("unsupported_grant_type")]
+    UnsupportedGrantType,
+    #[error("invalid_scope: {0}")]
+    InvalidScope(String),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl OAuthError {
+    /// The RFC 6749 `error` value.
+    pub fn error_code(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidClient { .. } => "invalid_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope(_) => "invalid_scope",
+            Self::Api(_) => "server_error",
+        }
+    }
+
+    pub fn description(&self) -> String {
+        match self {
+            Self::InvalidRequest(why) => why.clone(),
+            Self::InvalidClient { .. } => "Client authentication failed.".into(),
+            Self::UnsupportedGrantType => "Only the client_credentials grant is supported.".into(),
+            Self::InvalidScope(why) => why.clone(),
+            Self::Api(_) => "The server could not handle the request.".into(),
+        }
+    }
+}
+
+/// Credentials a client presented: HTTP Basic or form fields.
+#[derive(Clone)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+    pub basic: bool,
+}
+
+impl std::fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.client_id)
+            .field("basic", &self.basic)
+            .finish_non_exhaustive()
+    }
+}
+
+fn percent_decode(value: &str) -> Option<String> {
+    form_urlencoded::parse(format!("v={value}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+}
+
+impl ClientCredentials {
+    /// Reads credentials from an `Authorization: Basic` header value and/or the
+    /// form's `client_id` and `client_secret`. Both at once is refused.
+    pub fn from_request(
+        authorization: Option<&str>,
+        form_id: Option<&str>,
+        form_secret: Option<&str>,
+    ) -> Result<Self, OAuthError> {
+        let basic = authorization.and_then(|value| {
+            let (scheme, encoded) = value.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| encoded.trim().to_owned())
+        });
+        match (basic, form_id) {
+            (Some(_), Some(_)) => Err(OAuthError::InvalidRequest(
+                "Use one client authentication method, not two.".into(),
+            )),
+            (Some(encoded), None) => {
+                let decoded = STANDARD
+                    .decode(encoded)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                let (id, secret) = decoded
+                    .as_deref()
+                    .and_then(|d| d.split_once(':'))
+                    .and_then(|(id, secret)| Some((percent_decode(id)?, percent_decode(secret)?)))
+                    .ok_or(OAuthError::InvalidClient { basic: true })?;
+                Ok(Self {
+                    client_id: id,
+                    client_secret: secret,
+                    basic: true,
+                })
+            }
+            (None, Some(id)) => Ok(Self {
+                client_id: id.to_owned(),
+                client_secret: form_secret.unwrap_or_default().to_owned(),
+                basic: false,
+            }),
+            (None, None) => Err(OAuthError::InvalidClient { basic: false }),
+        }
+    }
+}
+
+fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks the client's secret (in constant time), state and address.
+pub async fn authenticate_client(
+    state: &AppState,
+    credentials: &ClientCredentials,
+    ip: IpAddr,
+) -> Result<std::sync::Arc<ClientView>, OAuthError> {
+    let refused = OAuthError::InvalidClient {
+        basic: credentials.basic,
+    };
+    if credentials.client_id.len() > 100 || credentials.client_secret.len() > 200 {
+        return Err(refused);
+    }
+    let client = state
+        .access
+        .client_view(&state.db, &credentials.client_id)
+        .await?;
+    // Hash even for unknown clients so the timing says nothing about which exist.
+    let presented = hash_secret(&credentials.client_secret);
+    let Some(client) = client else {
+        return Err(refused);
+    };
+    let matches: bool = presented
+        .as_bytes()
+        .ct_eq(client.secret_hash.as_bytes())
+        .into();
+    if !matches || client.disabled || !client.allowlist.allows(ip) {
+        return Err(refused);
+    }
+    state
+        .access
+        .check_account_allowlist(&state.db, &client.account_id, ip)
+        .await
+        .map_err(|_| OAuthError::InvalidClient {
+            basic: credentials.basic,
+        })?;
+    Ok(client)
+}
+
+/// The client_credentials grant: a short-lived access token with the requested
+/// scopes (all the client's when none are requested).
+pub async fn issue_token(
+    state: &AppState,
+    client: &ClientView,
+    requested: Option<&str>,
+) -> Result<OAuthTokenResponse, OAuthError> {
+    let scopes: Vec<Scope> = match requested.map(str::trim).filter(|s| !s.is_empty()) {
+        None => client.scopes.clone(),
+        Some(requested) => {
+            let mut scopes = Vec::new();
+            for name in requested.split(' ').filter(|s| !s.is_empty()) {
+                let scope = Scope::parse(name).ok_or_else(|| {
+                    OAuthError::InvalidScope(format!(
+                        "Unknown scope `{}`.",
+                        name.chars().take(40).collect::<String>()
+                    ))
+                })?;
+                if !client.scopes.iter().any(|c| c.covers(scope)) {
+                    return Err(OAuthError::InvalidScope(format!(
+                        "This client may not request `{}`.",
+                        scope.as_str()
+                    )));
+                }
+                if !scopes.contains(&scope) {
+                    scopes.push(scope);
+                }
+            }
+            scopes
+        }
+    };
+    let issued_at = now().and_utc().timestamp();
+    let scope = scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let claims = AccessClaims {
+        iss: state.access.keys.issuer().to_owned(),
+        sub: client.account_id.clone(),
+        aud: AUDIENCE.to_owned(),
+        exp: Some(issued_at + client.token_lifetime_secs),
+        iat: issued_at,
+        jti: format!("oat_{}", uuid::Uuid::now_v7().simple()),
+        scope: scope.clone(),
+        client_id: client.id.clone(),
+    };
+    let access_token = state
+        .access
+        .keys
+        .sign(&claims)
+        .map_err(|e| OAuthError::Api(ApiError::Internal(e)))?;
+    Ok(OAuthTokenResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: client.token_lifetime_secs,
+        scope,
+    })
+}
+
+/// RFC 7009: revokes a token issued to this client. Unknown, foreign or
+/// already-invalid tokens are not an error.
+pub async fn revoke(state: &AppState, client: &ClientView, token: &str) -> Result<(), OAuthError> {
+    let Ok(live) = state.access.live_token(&state.db, token, now()).await else {
+        return Ok(());
+    };
+    if live.claims.client_id != client.id {
+        return Ok(());
+    }
+    let (jti, account, exp) = (
+        live.claims.jti.clone(),
+        live.account_id.clone(),
+        live.claims.exp.unwrap_or_default(),
+    );
+    let expires_at = chrono::DateTime::from_timestamp(exp, 0)
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(now);
+    state
+        .db
+        .transaction(move |conn| {
+            Ok(oauth_rows::insert_revoked(
+                conn,
+                &jti,
+                &account,
+                expires_at,
+                now(),
+            )?)
+        })
+        .await?;
+    state.access.remember_revoked(&live.claims.jti);
+    tracing::info!(client_id = %client.id, jti = %live.claims.jti, "access token revoked");
+    Ok(())
+}
+
+/// RFC 7662: whether a token is active, with its claims, for tokens of the
+/// client's own account; anything else is simply inactive.
+pub async fn introspect(
+    state: &AppState,
+    client: &ClientView,
+    token: &str,
+) -> Result<IntrospectionResponse, OAuthError> {
+    let live = match state.access.live_token(&state.db, token, now()).await {
+        Ok(live) if live.account_id == client.account_id => live,
+        Ok(_) | Err(ApiError::TokenRefused(_)) => return Ok(IntrospectionResponse::default()),
+        Err(other) => return Err(other.into()),
+    };
+    let claims = &live.claims;
+    Ok(IntrospectionResponse {
+        active: true,
+        scope: Some(
+            live.scopes
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        client_id: Some(claims.client_id.clone()),
+        token_type: Some("Bearer".into()),
+        exp: claims.exp,
+        iat: Some(claims.iat),
+        sub: Some(claims.sub.clone()),
+        aud: Some(claims.aud.clone()),
+        iss: Some(claims.iss.clone()),
+        jti: Some(claims.jti.clone()),
+    })
+}
+
+fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+fn client_dto(row: &ClientRow) -> OAuthClientDto {
+    OAuthClientDto {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        scopes: parse_scopes(&row.scopes),
+        ip_allowlist: parse_stored_allowlist(&row.ip_allowlist)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        token_lifetime_secs: row.token_lifetime_secs,
+        disabled: row.disabled_at.is_some(),
+        created_at: rfc3339(row.created_at),
+    }
+}
+
+fn joined(scopes: &[Scope]) -> String {
+    let mut scopes = scopes.to_vec();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn stored(ranges: &[IpRange]) -> String {
+    ranges
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(field_error(
+            "name",
+            codes::REQUIRED,
+            "Give the client a name of at most 100 characters.",
+        ));
+        return None;
+    }
+    Some(name.to_owned())
+}
+
+/// Registers a client and returns its secret, the only time it is shown.
+pub async fn create_client(
+    state: &AppState,
+    account_id: &str,
+    request: CreateOAuthClientRequest,
+) -> ApiResult<CreatedOAuthClientDto> {
+    let mut errors = Vec::new();
+    let name = parse_client_name(&request.name, &mut errors);
+    if request.scopes.is_empty() {
+        errors.push(field_error(
+            "scopes",
+            codes::REQUIRED,
+            "Choose at least one permission.",
+        ));
+    }
+    let lifetime = request
+        .token_lifetime_secs
+        .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS);
+    if !TOKEN_LIFETIME_RANGE.contains(&lifetime) {
+        errors.push(field_error(
+            "token_lifetime_secs",
+            codes::TOO_LONG,
+            "Choose between 60 and 86400 seconds.",
+        ));
+    }
+    let allowlist = parse_entries("ip_allowlist", &request.ip_allowlist)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let (Some(name), Some(allowlist), true) = (name, allowlist, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = format!("{CLIENT_SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let row = ClientRow {
+        id: format!("cli_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.to_owned(),
+        name,
+        secret_hash: hash_secret(&secret),
+        scopes: joined(&request.scopes),
+        ip_allowlist: stored(&allowlist),
+        token_lifetime_secs: lifetime,
+        created_at: now(),
+        disabled_at: None,
+    };
+    let insert = row.clone();
+    state
+        .db
+        .transaction(move |conn| Ok(oauth_rows::insert_client(conn, &insert)?))
+        .await?;
+    tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
+    Ok(CreatedOAuthClientDto {
+        client: client_dto(&row),
+        client_secret: secret,
+    })
+}
+
+pub async fn list_clients(state: &AppState, account_id: &str) -> ApiResult<Vec<OAuthClientDto>> {
+    let key = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| Ok(oauth_rows::list_clients(conn, &key)?))
+        .await?;
+    Ok(rows.iter().map(client_dto).collect())
+}
+
+/// Renames, re-scopes, disables/re-enables or re-lists a client: issued tokens
+/// follow on their very next use.
+pub async fn update_client(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    request: UpdateOAuthClientRequest,
+) -> ApiResult<OAuthClientDto> {
+    let mut errors = Vec::new();
+    let name = request
+        .name
+        .as_deref()
+        .map(|n| parse_client_name(n, &mut errors));
+    if request.scopes.as_ref().is_some_and(Vec::is_empty) {
+        errors.push(field_error(
+            "scopes",
+            codes::REQUIRED,
+            "Choose at least one permission.",
+        ));
+    }
+    let allowlist = request.ip_allowlist.as_deref().map(|list| {
+        parse_entries("ip_allowlist", list)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let at = now();
+    let changes = ClientChanges {
+        name: name.flatten(),
+        scopes: request.scopes.as_deref().map(joined),
+        ip_allowlist: allowlist.flatten().map(|r| stored(&r)),
+        disabled_at: request.disabled.map(|d| d.then_some(at)),
+    };
+    let (account, client) = (account_id.to_owned(), id.to_owned());
+    let row = state
+        .db
+        .transaction(move |conn| {
+            match oauth_rows::find_client(conn, &client)? {
+                Some(existing) if existing.account_id == account => {}
+                _ => return Err(ApiError::NotFound),
+            }
+            oauth_rows::update_client(conn, &client, &changes)?;
+            oauth_rows::find_client(conn, &client)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    state.access.forget_client(id);
+    Ok(client_dto(&row))
+}
+
+/// Deletes a client; its tokens stop working at once.
+pub async fn delete_client(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+    let (account, client) = (account_id.to_owned(), id.to_owned());
+    let deleted = state
+        .db
+        .transaction(move |conn| Ok(oauth_rows::delete_client(conn, &account, &client)?))
+        .await?;
+    state.access.forget_client(id);
+    if deleted {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_decoded_and_two_methods_refused() {
+        let header = format!("Basic {}", STANDARD.encode("cli_1:pcl_cs_a%2Bb"));
+        let creds = ClientCredentials::from_request(Some(&header), None, None).unwrap();
+        assert_eq!(
+            (
+                creds.client_id.as_str(),
+                creds.client_secret.as_str(),
+                creds.basic
+            ),
+            ("cli_1", "pcl_cs_a+b", true)
+        );
+        assert!(matches!(
+            ClientCredentials::from_request(Some(&header), Some("cli_1"), None),
+            Err(OAuthError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            ClientCredentials::from_request(Some("Basic !!!"), None, None),
+            Err(OAuthError::InvalidClient { basic: true })
+        ));
+        assert!(matches!(
+            ClientCredentials::from_request(None, None, None),
+            Err(OAuthError::InvalidClient { basic: false })
+        ));
+        assert!(
+            !format!("{creds:?}").contains("pcl_cs_"),
+            "secrets never print"
+        );
+    }
+}

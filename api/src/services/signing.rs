@@ -1,0 +1,174 @@
+//! The keys that sign API access tokens (Ed25519 JWTs, RFC 9068 profile).
+//! Kept in storage so every API process signs and verifies with the same keys.
+
+use std::collections::HashMap;
+
+use base64::{
+    engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+    Engine,
+};
+use ed25519_dalek::{pkcs8::EncodePrivateKey, SigningKey};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{
+    tokens::{self as token_rows, SigningKeyRow},
+    DbConnection,
+};
+
+/// Prefix of every access token, so secret scanners and people can recognise
+/// a leaked Portcullis token.
+pub const ACCESS_TOKEN_PREFIX: &str = "pcl_at_";
+/// The `aud` of access tokens.
+pub const AUDIENCE: &str = "portcullis-api";
+/// The JOSE `typ` of access tokens (RFC 9068).
+const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// Claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    pub iat: i64,
+    pub jti: String,
+    pub scope: String,
+    pub client_id: String,
+}
+
+struct VerifyingKey {
+    key: DecodingKey,
+    /// base64url public key, for the JWKS.
+    x: String,
+}
+
+pub struct KeyRing {
+    issuer: String,
+    signing_kid: String,
+    signing_key: EncodingKey,
+    verifying: HashMap<String, VerifyingKey>,
+    validation: Validation,
+}
+
+/// Why a presented token could not be verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyError {
+    Malformed,
+    Expired,
+}
+
+fn generate_key(now: chrono::NaiveDateTime) -> anyhow::Result<SigningKeyRow> {
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let der = key
+        .to_pkcs8_der()
+        .map_err(|e| anyhow::anyhow!("encode signing key: {e}"))?;
+    Ok(SigningKeyRow {
+        kid: format!("key_{}", uuid::Uuid::now_v7().simple()),
+        algorithm: "EdDSA".into(),
+        private_key: STANDARD.encode(der.as_bytes()),
+        public_key: URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes()),
+        created_at: now,
+        retired_at: None,
+    })
+}
+
+impl KeyRing {
+    /// Loads the keys, creating the first one if there is none.
+    pub fn load_or_create(conn: &mut DbConnection, issuer: String) -> anyhow::Result<Self> {
+        let mut rows = token_rows::list_signing_keys(conn)?;
+        if !rows.iter().any(|k| k.retired_at.is_none()) {
+            let row = generate_key(crate::services::now())?;
+            token_rows::insert_signing_key(conn, &row)?;
+            rows.push(row);
+        }
+        let active = rows
+            .iter()
+            .rev()
+            .find(|k| k.retired_at.is_none())
+            .ok_or_else(|| anyhow::anyhow!("no active signing key"))?;
+        let der = STANDARD.decode(&active.private_key)?;
+        let signing_key = EncodingKey::from_ed_der(&der);
+        let mut verifying = HashMap::new();
+        for row in &rows {
+            let key = DecodingKey::from_ed_components(&row.public_key)
+                .map_err(|e| anyhow::anyhow!("bad public key {}: {e}", row.kid))?;
+            verifying.insert(
+                row.kid.clone(),
+                VerifyingKey {
+                    key,
+                    x: row.public_key.clone(),
+                },
+            );
+        }
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&issuer]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["iss", "aud", "sub"]);
+        validation.leeway = 0;
+        Ok(Self {
+            issuer,
+            signing_kid: active.kid.clone(),
+            signing_key,
+            verifying,
+            validation,
+        })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Signs claims into a prefixed bearer secret.
+    pub fn sign(&self, claims: &AccessClaims) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.typ = Some(ACCESS_TOKEN_TYP.into());
+        header.kid = Some(self.signing_kid.clone());
+        let jwt = jsonwebtoken::encode(&header, claims, &self.signing_key)?;
+        Ok(format!("{ACCESS_TOKEN_PREFIX}{jwt}"))
+    }
+
+    /// Checks the prefix, the header (`typ`, `alg` EdDSA only, a known `kid`),
+    /// the signature, `iss`, `aud` and `exp`.
+    pub fn verify(&self, secret: &str) -> Result<AccessClaims, VerifyError> {
+        let jwt = secret
+            .strip_prefix(ACCESS_TOKEN_PREFIX)
+            .ok_or(VerifyError::Malformed)?;
+        if jwt.len() > 4096 {
+            return Err(VerifyError::Malformed);
+        }
+        let header = jsonwebtoken::decode_header(jwt).map_err(|_| VerifyError::Malformed)?;
+        if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
+            return Err(VerifyError::Malformed);
+        }
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.verifying.get(kid))
+            .ok_or(VerifyError::Malformed)?;
+        match jsonwebtoken::decode::<AccessClaims>(jwt, &key.key, &self.validation) {
+            Ok(data) => Ok(data.claims),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature
+                ) =>
+            {
+                Err(VerifyError::Expired)
+            }
+            Err(_) => Err(VerifyError::Malformed),
+        }
+    }
+
+    /// The public keys as (kid, base64url x), for the JWKS endpoint.
+    pub fn public_keys(&self) -> Vec<(String, String)> {
+        let mut keys: Vec<_> = self
+            .verifying
+            .iter()
+            .map(|(kid, k)| (kid.clone(), k.x.clone()))
+            .collect();
+        keys.sort();
+        keys
+    }
+}

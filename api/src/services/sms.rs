@@ -1,0 +1,278 @@
+//! The SMS API: sending (charged and queued in one transaction, idempotent),
+//! reading messages, and the account's country filter.
+
+use portcullis_shared::{
+    dto::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest},
+    problem::FieldError,
+    validate::codes,
+};
+
+use super::{api_access::ApiCallerInfo, now, rfc3339, AppState};
+use crate::{
+    db::sms::{self as sms_rows, MessageRow},
+    domain::{sms_text::SmsText, CountryCode, PhoneNumber},
+    error::{ApiError, ApiResult},
+};
+
+/// Points charged per message part.
+pub const POINTS_PER_PART: i64 = 1;
+/// Most messages returned by one list call.
+pub const LIST_LIMIT_MAX: i64 = 100;
+
+/// Stored status values.
+pub mod statuses {
+    pub const QUEUED: &str = "queued";
+    pub const SENT: &str = "sent";
+    pub const FAILED: &str = "failed";
+}
+
+pub fn message_dto(row: &MessageRow) -> MessageDto {
+    MessageDto {
+        id: row.id.clone(),
+        to: row.recipient.clone(),
+        country: row.country.clone(),
+        sender: row.sender.clone(),
+        text: row.body.clone(),
+        encoding: row.encoding.clone(),
+        parts: row.parts,
+        points: row.points,
+        status: match row.status.as_str() {
+            statuses::SENT => MessageStatus::Sent,
+            statuses::FAILED => MessageStatus::Failed,
+            _ => MessageStatus::Queued,
+        },
+        created_at: rfc3339(row.created_at),
+        sent_at: row.sent_at.map(rfc3339),
+    }
+}
+
+/// Checks an `Idempotency-Key` header value.
+pub fn parse_idempotency_key(raw: Option<&[u8]>) -> ApiResult<Option<String>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let valid = !raw.is_empty() && raw.len() <= 255 && raw.iter().all(|b| b.is_ascii_graphic());
+    if !valid {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            codes::INVALID_IDEMPOTENCY_KEY,
+            "Use 1 to 255 visible ASCII characters, e.g. a UUID.",
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(raw).into_owned()))
+}
+
+/// The outcome of a send: the message, and whether it was new (false when an
+/// earlier request with the same idempotency key already sent it).
+pub struct Sent {
+    pub message: MessageDto,
+    pub created: bool,
+}
+
+/// Sends a message: checks the recipient, text and sender, the country filter
+/// and the balance, then charges and queues it in one transaction. Nothing is
+/// charged or queued when any check fails; a repeated idempotency key returns
+/// the first message without charging again.
+pub async fn send(
+    state: &AppState,
+    caller: &ApiCallerInfo,
+    request: SendSmsRequest,
+    idempotency_key: Option<String>,
+) -> ApiResult<Sent> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let to = PhoneNumber::parse("to", &request.to)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let text = SmsText::parse("text", &request.text)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if request
+        .sender
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        // Sender names are approved per account; none are approved yet.
+        errors.push(FieldError {
+            field: "sender".into(),
+            code: codes::UNKNOWN_SENDER.into(),
+            message: "This sender name is not approved for the account.".into(),
+        });
+    }
+    let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    queue(state, caller, &to, &text, idempotency_key).await
+}
+
+/// Charges and queues a checked message (see [`send`]).
+pub async fn queue(
+    state: &AppState,
+    caller: &ApiCallerInfo,
+    to: &PhoneNumber,
+    text: &SmsText,
+    idempotency_key: Option<String>,
+) -> ApiResult<Sent> {
+    let country = to.country().map(str::to_owned).ok_or_else(|| {
+        ApiError::field(
+            "to",
+            codes::INVALID_PHONE,
+            "This number does not belong to a country.",
+        )
+    })?;
+
+    let account_id = caller.account_id.clone();
+    let token_id = caller.token_id.clone();
+    let row = MessageRow {
+        id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.clone(),
+        token_id: Some(token_id),
+        recipient: to.as_str().to_owned(),
+        country: country.clone(),
+        sender: None,
+        body: text.as_str().to_owned(),
+        encoding: text.encoding().as_str().to_owned(),
+        parts: text.parts(),
+        points: text.parts() * POINTS_PER_PART,
+        status: statuses::QUEUED.to_owned(),
+        idempotency_key: idempotency_key.clone(),
+        error: None,
+        created_at: now(),
+        sent_at: None,
+    };
+    let result = state
+        .db
+        .transaction(move |conn| {
+            if let Some(key) = &row.idempotency_key {
+                if let Some(existing) =
+                    sms_rows::find_by_idempotency_key(conn, &row.account_id, key)?
+                {
+                    return Ok((existing, false));
+                }
+            }
+            if !sms_rows::country_allowed(conn, &row.account_id, &row.country)? {
+                return Err(ApiError::CountryNotAllowed(row.country.clone()));
+            }
+            if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
+                let balance = sms_rows::points_balance(conn, &row.account_id)?;
+                return Err(ApiError::InsufficientPoints {
+                    needed: row.points,
+                    balance,
+                });
+            }
+            sms_rows::insert_message(conn, &row)?;
+            Ok((row, true))
+        })
+        .await;
+    let (row, created) = match result {
+        Ok(outcome) => outcome,
+        // Two retries raced with one key: the other one sent it; answer with it.
+        Err(ApiError::Internal(cause))
+            if idempotency_key.is_some() && is_unique_violation(&cause) =>
+        {
+            let key = idempotency_key.unwrap_or_default();
+            let existing = state
+                .db
+                .run(move |conn| Ok(sms_rows::find_by_idempotency_key(conn, &account_id, &key)?))
+                .await?
+                .ok_or(ApiError::Internal(cause))?;
+            (existing, false)
+        }
+        Err(error) => return Err(error),
+    };
+    if created {
+        tracing::info!(account_id = %row.account_id, message_id = %row.id, country = %row.country, parts = row.parts, "message queued");
+    }
+    Ok(Sent {
+        message: message_dto(&row),
+        created,
+    })
+}
+
+fn is_unique_violation(cause: &anyhow::Error) -> bool {
+    matches!(
+        cause.downcast_ref::<diesel::result::Error>(),
+        Some(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
+
+pub async fn get(state: &AppState, account_id: &str, id: &str) -> ApiResult<MessageDto> {
+    let (account, message) = (account_id.to_owned(), id.to_owned());
+    let row = state
+        .db
+        .run(move |conn| Ok(sms_rows::find_account_message(conn, &account, &message)?))
+        .await?;
+    row.as_ref().map(message_dto).ok_or(ApiError::NotFound)
+}
+
+pub async fn list(
+    state: &AppState,
+    account_id: &str,
+    before: Option<String>,
+    limit: Option<i64>,
+) -> ApiResult<Vec<MessageDto>> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=LIST_LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::MalformedQuery(
+            "`limit` must be between 1 and 100.".into(),
+        ));
+    }
+    let account = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| {
+            Ok(sms_rows::list_messages(
+                conn,
+                &account,
+                before.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    Ok(rows.iter().map(message_dto).collect())
+}
+
+pub async fn country_filter(state: &AppState, account_id: &str) -> ApiResult<CountryFilterDto> {
+    let account = account_id.to_owned();
+    let countries = state
+        .db
+        .run(move |conn| Ok(sms_rows::allowed_countries(conn, &account)?))
+        .await?;
+    Ok(CountryFilterDto { countries })
+}
+
+/// Replaces the country filter; every code must be ISO 3166-1 alpha-2.
+pub async fn set_country_filter(
+    state: &AppState,
+    account_id: &str,
+    request: CountryFilterDto,
+) -> ApiResult<CountryFilterDto> {
+    let mut errors = Vec::new();
+    let mut countries: Vec<String> = request
+        .countries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            CountryCode::parse(&format!("countries[{i}]"), raw)
+                .map_err(|e| errors.push(e))
+                .ok()
+        })
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    countries.sort();
+    countries.dedup();
+    let (account, stored) = (account_id.to_owned(), countries.clone());
+    state
+        .db
+        .transaction(move |conn| Ok(sms_rows::set_countries(conn, &account, &stored)?))
+        .await?;
+    tracing::info!(
+        account_id,
+        countries = countries.join(","),
+        "country filter changed"
+    );
+    Ok(CountryFilterDto { countries })
+}

@@ -1,0 +1,379 @@
+//! API tokens made in the portal, and the account's API IP allowlist.
+
+use chrono::{DateTime, NaiveDateTime};
+use portcullis_shared::{
+    dto::{
+        AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, TokenDto, TokenState,
+        UpdateTokenRequest,
+    },
+    problem::FieldError,
+    validate::codes,
+};
+
+use super::{
+    api_access::{parse_scopes, parse_stored_allowlist},
+    now, rfc3339,
+    signing::AccessClaims,
+    AppState,
+};
+use crate::{
+    db::tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
+    domain::{ip_allowlist::parse_entries, IpRange},
+    error::{ApiError, ApiResult},
+};
+
+const NAME_MAX_CHARS: usize = 100;
+const LABEL_MAX_CHARS: usize = 100;
+/// `client_id` of tokens made in the portal (OAuth clients use their own id).
+pub const PORTAL_CLIENT_ID: &str = "portal";
+
+fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+fn parse_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        errors.push(field_error(
+            "name",
+            codes::REQUIRED,
+            "Give the token a name.",
+        ));
+        None
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        errors.push(field_error(
+            "name",
+            codes::TOO_LONG,
+            "Use at most 100 characters.",
+        ));
+        None
+    } else {
+        Some(name.to_owned())
+    }
+}
+
+fn parse_allowlist(raw: &[String], errors: &mut Vec<FieldError>) -> Option<Vec<IpRange>> {
+    parse_entries("ip_allowlist", raw)
+        .map_err(|e| errors.extend(e))
+        .ok()
+}
+
+fn stored_allowlist(ranges: &[IpRange]) -> String {
+    ranges
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The token as listed in the portal.
+pub fn token_dto(row: &TokenRow, at: NaiveDateTime) -> TokenDto {
+    let state = if row.expires_at.is_some_and(|e| e <= at) {
+        TokenState::Expired
+    } else if row.disabled_at.is_some() {
+        TokenState::Disabled
+    } else {
+        TokenState::Active
+    };
+    TokenDto {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        scopes: parse_scopes(&row.scopes),
+        hint: row.hint.clone(),
+        state,
+        created_at: rfc3339(row.created_at),
+        expires_at: row.expires_at.map(rfc3339),
+        last_used_at: row.last_used_at.map(rfc3339),
+        last_used_ip: row.last_used_ip.clone(),
+        ip_allowlist: parse_stored_allowlist(&row.ip_allowlist)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
+/// Creates a token and returns its secret, the only time it is shown.
+pub async fn create_token(
+    state: &AppState,
+    account_id: &str,
+    request: CreateTokenRequest,
+) -> ApiResult<CreatedTokenDto> {
+    let created_at = now();
+    let mut errors = Vec::new();
+    let name = parse_name(&request.name, &mut errors);
+    let mut scopes = request.scopes.clone();
+    scopes.sort();
+    scopes.dedup();
+    if scopes.is_empty() {
+        errors.push(field_error(
+            "scopes",
+            codes::REQUIRED,
+            "Choose at least one permission.",
+        ));
+    }
+    let expires_at = match request
+        .expires_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(raw) => match DateTime::parse_from_rfc3339(raw) {
+            Ok(at) if at.naive_utc() > created_at => Some(at.naive_utc()),
+            Ok(_) => {
+                errors.push(field_error(
+                    "expires_at",
+                    codes::INVALID_DATE,
+                    "Choose an expiry in the future.",
+                ));
+                None
+            }
+            Err(_) => {
+                errors.push(field_error(
+                    "expires_at",
+                    codes::INVALID_DATE,
+                    "Use a date and time like 2027-01-31T23:59:59Z.",
+                ));
+                None
+            }
+        },
+    };
+    let allowlist = parse_allowlist(&request.ip_allowlist, &mut errors);
+    let (Some(name), Some(allowlist)) = (name, allowlist) else {
+        return Err(ApiError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+
+    let id = format!("tok_{}", uuid::Uuid::now_v7().simple());
+    let scope = scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let claims = AccessClaims {
+        iss: state.access.keys.issuer().to_owned(),
+        sub: account_id.to_owned(),
+        aud: super::signing::AUDIENCE.to_owned(),
+        exp: expires_at.map(|at| at.and_utc().timestamp()),
+        iat: created_at.and_utc().timestamp(),
+        jti: id.clone(),
+        scope: scope.clone(),
+        client_id: PORTAL_CLIENT_ID.to_owned(),
+    };
+    let secret = state
+        .access
+        .keys
+        .sign(&claims)
+        .map_err(ApiError::Internal)?;
+    let hint = secret
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>();
+    let row = TokenRow {
+        id,
+        account_id: account_id.to_owned(),
+        name,
+        scopes: scope,
+        hint: format!("…{hint}"),
+        ip_allowlist: stored_allowlist(&allowlist),
+        created_at,
+        expires_at,
+        disabled_at: None,
+        last_used_at: None,
+        last_used_ip: None,
+    };
+    let stored = row.clone();
+    state
+        .db
+        .transaction(move |conn| Ok(token_rows::insert_token(conn, &stored)?))
+        .await?;
+    tracing::info!(account_id, token_id = %row.id, "API token created");
+    Ok(CreatedTokenDto {
+        token: token_dto(&row, created_at),
+        secret,
+    })
+}
+
+pub async fn list_tokens(state: &AppState, account_id: &str) -> ApiResult<Vec<TokenDto>> {
+    let key = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| Ok(token_rows::list_tokens(conn, &key)?))
+        .await?;
+    let at = now();
+    Ok(rows.iter().map(|row| token_dto(row, at)).collect())
+}
+
+/// Renames, disables/re-enables, or replaces the allowlist of one of the account's tokens.
+pub async fn update_token(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    request: UpdateTokenRequest,
+) -> ApiResult<TokenDto> {
+    let mut errors = Vec::new();
+    let name = request.name.as_deref().map(|n| parse_name(n, &mut errors));
+    let allowlist = request
+        .ip_allowlist
+        .as_deref()
+        .map(|list| parse_allowlist(list, &mut errors));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let at = now();
+    let changes = TokenChanges {
+        name: name.flatten(),
+        disabled_at: request.disabled.map(|disabled| disabled.then_some(at)),
+        ip_allowlist: allowlist.flatten().map(|ranges| stored_allowlist(&ranges)),
+    };
+    let (account, token) = (account_id.to_owned(), id.to_owned());
+    let row = state
+        .db
+        .transaction(move |conn| {
+            let Some(existing) = token_rows::find_account_token(conn, &account, &token)? else {
+                return Err(ApiError::NotFound);
+            };
+            // Disabling an already-disabled token keeps the original time.
+            let changes = TokenChanges {
+                disabled_at: match (changes.disabled_at, existing.disabled_at) {
+                    (Some(Some(_)), Some(since)) => Some(Some(since)),
+                    (other, _) => other,
+                },
+                ..changes
+            };
+            token_rows::update_token(conn, &token, &changes)?;
+            token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    state.access.forget_token(id);
+    Ok(token_dto(&row, at))
+}
+
+/// Deletes one of the account's tokens; it stops working at once.
+pub async fn delete_token(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+    let (account, token) = (account_id.to_owned(), id.to_owned());
+    let deleted = state
+        .db
+        .transaction(move |conn| {
+            if token_rows::find_account_token(conn, &account, &token)?.is_none() {
+                return Ok(false);
+            }
+            Ok(token_rows::delete_token(conn, &token)?)
+        })
+        .await?;
+    state.access.forget_token(id);
+    if deleted {
+        tracing::info!(account_id, token_id = id, "API token deleted");
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn allowlist_entry_dto(row: &AllowlistEntryRow) -> AllowlistEntryDto {
+    AllowlistEntryDto {
+        id: row.id.clone(),
+        value: row.value.clone(),
+        label: row.label.clone(),
+        created_at: rfc3339(row.created_at),
+    }
+}
+
+pub async fn list_api_allowlist(
+    state: &AppState,
+    account_id: &str,
+) -> ApiResult<Vec<AllowlistEntryDto>> {
+    let key = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| Ok(token_rows::list_allowlist(conn, &key)?))
+        .await?;
+    Ok(rows.iter().map(allowlist_entry_dto).collect())
+}
+
+/// Adds an entry to the account's API allowlist; duplicates and overlaps are refused.
+pub async fn add_api_allowlist_entry(
+    state: &AppState,
+    account_id: &str,
+    value: &str,
+    label: Option<String>,
+) -> ApiResult<AllowlistEntryDto> {
+    let range = IpRange::parse("value", value).map_err(|e| ApiError::Validation(vec![e]))?;
+    let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+    if label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > LABEL_MAX_CHARS)
+    {
+        return Err(ApiError::field(
+            "label",
+            codes::TOO_LONG,
+            "Use at most 100 characters.",
+        ));
+    }
+    let row = AllowlistEntryRow {
+        id: format!("ipa_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.to_owned(),
+        value: range.to_string(),
+        label,
+        created_at: now(),
+    };
+    let stored = row.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let existing = token_rows::list_allowlist(conn, &stored.account_id)?;
+            if let Some(clash) = existing
+                .iter()
+                .find(|e| IpRange::parse("value", &e.value).is_ok_and(|r| r.overlaps(&range)))
+            {
+                let code = if clash.value == stored.value {
+                    codes::DUPLICATE
+                } else {
+                    codes::OVERLAPS
+                };
+                return Err(ApiError::Conflict {
+                    detail: format!(
+                        "{} overlaps {}, already on the list.",
+                        stored.value, clash.value
+                    ),
+                    errors: vec![field_error(
+                        "value",
+                        code,
+                        format!("Overlaps {}, already on the list.", clash.value),
+                    )],
+                });
+            }
+            Ok(token_rows::insert_allowlist_entry(conn, &stored)?)
+        })
+        .await?;
+    state.access.forget_account_allowlist(account_id);
+    Ok(allowlist_entry_dto(&row))
+}
+
+pub async fn delete_api_allowlist_entry(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+) -> ApiResult<()> {
+    let (account, entry) = (account_id.to_owned(), id.to_owned());
+    let deleted = state
+        .db
+        .transaction(move |conn| Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?))
+        .await?;
+    state.access.forget_account_allowlist(account_id);
+    if deleted {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,568 @@
+//! OAuth2: clients registered in the portal, driven by the `oauth2` crate as a
+//! real client, and by curl.
+
+use oauth2::{
+    basic::BasicClient, ClientId, ClientSecret, IntrospectionUrl, Scope as OAuthScope,
+    TokenIntrospectionResponse, TokenResponse, TokenUrl,
+};
+use portcullis_shared::{
+    dto::{
+        AuthorizationServerMetadata, CreatedOAuthClientDto, IntrospectionResponse, JwkSet,
+        MeResponse, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
+    },
+    problem::ProblemCode,
+    routes,
+};
+use reqwest::{header, Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{expect_problem, TestApp};
+
+async fn register(
+    app: &TestApp,
+    me: &MeResponse,
+    body: serde_json::Value,
+) -> CreatedOAuthClientDto {
+    let response = app
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(body),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn token_form(
+    app: &TestApp,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> reqwest::Response {
+    let mut request = http().post(app.url(routes::OAUTH_TOKEN)).form(form);
+    if let Some((id, secret)) = basic {
+        request = request.basic_auth(id, Some(secret));
+    }
+    request.send().await.unwrap()
+}
+
+async fn oauth_error(
+    response: reqwest::Response,
+    status: StatusCode,
+    error: &str,
+) -> OAuthErrorResponse {
+    assert_eq!(response.status(), status);
+    assert!(response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert_eq!(
+        response.headers().get(header::CACHE_CONTROL).unwrap(),
+        "no-store"
+    );
+    let body: OAuthErrorResponse = response.json().await.unwrap();
+    assert_eq!(body.error, error);
+    assert_eq!(body.code, error);
+    assert_eq!(body.status, status.as_u16());
+    body
+}
+
+async fn client_credentials_round_trip_with_the_oauth2_crate(app: TestApp) {
+    let me = app.signed_in("oauth@example.com").await;
+    let registered = register(
+        &app,
+        &me,
+        json!({"name": "billing", "scopes": ["profile", "sms"], "token_lifetime_secs": 600}),
+    )
+    .await;
+    assert!(registered.client_secret.starts_with("pcl_cs_"));
+    assert!(registered.client.id.starts_with("cli_"));
+
+    let client = BasicClient::new(ClientId::new(registered.client.id.clone()))
+        .set_client_secret(ClientSecret::new(registered.client_secret.clone()))
+        .set_token_uri(TokenUrl::new(app.url(routes::OAUTH_TOKEN)).unwrap())
+        .set_introspection_url(IntrospectionUrl::new(app.url(routes::OAUTH_INTROSPECT)).unwrap());
+    let http = http();
+
+    let token = client
+        .exchange_client_credentials()
+        .add_scope(OAuthScope::new("profile".into()))
+        .request_async(&http)
+        .await
+        .expect("client_credentials grant");
+    assert!(token.access_token().secret().starts_with("pcl_at_"));
+    assert_eq!(token.expires_in().unwrap().as_secs(), 600);
+    assert_eq!(
+        token.scopes().unwrap(),
+        &vec![OAuthScope::new("profile".into())]
+    );
+
+    let secret = token.access_token().secret().clone();
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &secret).await.status(),
+        StatusCode::OK
+    );
+
+    let introspection = client
+        .introspect(token.access_token())
+        .request_async(&http)
+        .await
+        .expect("introspection");
+    assert!(introspection.active());
+    assert_eq!(
+        introspection.scopes().unwrap(),
+        &vec![OAuthScope::new("profile".into())]
+    );
+    assert_eq!(
+        introspection.client_id().unwrap().as_str(),
+        registered.client.id
+    );
+    assert_eq!(introspection.sub(), Some(me.account.id.as_str()));
+
+    // The oauth2 crate refuses to revoke over plain http (`InsecureUrl`), and
+    // this test server has no TLS: the RFC 7009 request is made as the crate
+    // makes it (Basic auth, token, token_type_hint).
+    let revoked = http
+        .post(app.url(routes::OAUTH_REVOKE))
+        .basic_auth(&registered.client.id, Some(&registered.client_secret))
+        .form(&[
+            ("token", secret.as_str()),
+            ("token_type_hint", "access_token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &secret).await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::TokenRevoked,
+    )
+    .await;
+    let introspection = client
+        .introspect(token.access_token())
+        .request_async(&http)
+        .await
+        .expect("introspection");
+    assert!(!introspection.active());
+}
+
+async fn client_credentials_round_trip_with_curl(app: TestApp) {
+    let me = app.signed_in("curl@example.com").await;
+    let registered = register(&app, &me, json!({"name": "curl", "scopes": ["profile"]})).await;
+    let curl = |args: Vec<String>| {
+        let output = std::process::Command::new("curl")
+            .arg("-sS")
+            .args(args)
+            .output()
+            .expect("run curl");
+        assert!(
+            output.status.success(),
+            "curl failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let credentials = format!("{}:{}", registered.client.id, registered.client_secret);
+    let body = tokio::task::spawn_blocking({
+        let (url, credentials) = (app.url(routes::OAUTH_TOKEN), credentials.clone());
+        move || {
+            curl(vec![
+                "-u".into(),
+                credentials,
+                "-d".into(),
+                "grant_type=client_credentials".into(),
+                url,
+            ])
+        }
+    })
+    .await
+    .unwrap();
+    let token: OAuthTokenResponse =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(
+        (
+            token.token_type.as_str(),
+            token.scope.as_str(),
+            token.expires_in
+        ),
+        ("Bearer", "profile", 3600)
+    );
+
+    let call = {
+        let (url, token) = (app.url(routes::PROFILE), token.access_token.clone());
+        move || {
+            curl(vec![
+                "-H".into(),
+                format!("Authorization: Bearer {token}"),
+                url,
+            ])
+        }
+    };
+    let profile = tokio::task::spawn_blocking(call.clone()).await.unwrap();
+    assert!(profile.contains("curl@example.com"), "{profile}");
+
+    let form_auth = |path: &str| {
+        vec![
+            "-d".into(),
+            format!("client_id={}", registered.client.id),
+            "-d".into(),
+            format!("client_secret={}", registered.client_secret),
+            "-d".into(),
+            format!("token={}", token.access_token),
+            app.url(path),
+        ]
+    };
+    let introspect = form_auth(routes::OAUTH_INTROSPECT);
+    let active: IntrospectionResponse = serde_json::from_str(
+        &tokio::task::spawn_blocking(move || curl(introspect))
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(active.active);
+    let revoke = form_auth(routes::OAUTH_REVOKE);
+    tokio::task::spawn_blocking(move || curl(revoke))
+        .await
+        .unwrap();
+    let refused = tokio::task::spawn_blocking(call).await.unwrap();
+    assert!(refused.contains("token_revoked"), "{refused}");
+}
+
+async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
+    let me = app.signed_in("errors@example.com").await;
+    let registered = register(&app, &me, json!({"name": "x", "scopes": ["contacts:read"]})).await;
+    let (id, secret) = (
+        registered.client.id.as_str(),
+        registered.client_secret.as_str(),
+    );
+    let grant = [("grant_type", "client_credentials")];
+
+    let wrong = token_form(&app, &grant, Some((id, "pcl_cs_wrong"))).await;
+    assert_eq!(
+        wrong.headers().get(header::WWW_AUTHENTICATE).unwrap(),
+        "Basic realm=\"portcullis\""
+    );
+    oauth_error(wrong, StatusCode::UNAUTHORIZED, "invalid_client").await;
+    oauth_error(
+        token_form(&app, &grant, Some(("cli_nope", secret))).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+    )
+    .await;
+    oauth_error(
+        token_form(&app, &grant, None).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+    )
+    .await;
+    let post_wrong = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", "nope"),
+    ];
+    let response = token_form(&app, &post_wrong, None).await;
+    assert!(response.headers().get(header::WWW_AUTHENTICATE).is_none());
+    oauth_error(response, StatusCode::UNAUTHORIZED, "invalid_client").await;
+
+    oauth_error(
+        token_form(&app, &[("grant_type", "password")], Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "unsupported_grant_type",
+    )
+    .await;
+    oauth_error(
+        token_form(&app, &[], Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    let too_wide = [("grant_type", "client_credentials"), ("scope", "contacts")];
+    oauth_error(
+        token_form(&app, &too_wide, Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_scope",
+    )
+    .await;
+    let unknown = [("grant_type", "client_credentials"), ("scope", "admin")];
+    oauth_error(
+        token_form(&app, &unknown, Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_scope",
+    )
+    .await;
+    let repeated = [
+        ("grant_type", "client_credentials"),
+        ("grant_type", "client_credentials"),
+    ];
+    oauth_error(
+        token_form(&app, &repeated, Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    let both = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", secret),
+    ];
+    oauth_error(
+        token_form(&app, &both, Some((id, secret))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    let as_json = http()
+        .post(app.url(routes::OAUTH_TOKEN))
+        .basic_auth(id, Some(secret))
+        .json(&json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    oauth_error(as_json, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    // A narrower scope than the client's is granted as asked.
+    let narrow = token_form(
+        &app,
+        &[
+            ("grant_type", "client_credentials"),
+            ("scope", "contacts:read"),
+        ],
+        Some((id, secret)),
+    )
+    .await;
+    assert_eq!(
+        narrow.json::<OAuthTokenResponse>().await.unwrap().scope,
+        "contacts:read"
+    );
+}
+
+async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
+    let me = app.signed_in("clientstate@example.com").await;
+    let registered = register(
+        &app,
+        &me,
+        json!({"name": "x", "scopes": ["profile", "sms"]}),
+    )
+    .await;
+    let (id, secret) = (
+        registered.client.id.clone(),
+        registered.client_secret.clone(),
+    );
+    let token: OAuthTokenResponse = token_form(
+        &app,
+        &[("grant_type", "client_credentials")],
+        Some((&id, &secret)),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(token.scope, "sms profile");
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &token.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let path = routes::OAUTH_CLIENT.replace("{id}", &id);
+    let csrf = &me.session.csrf_token;
+
+    let rescoped: OAuthClientDto = app
+        .portal(Method::PATCH, &path, csrf, Some(json!({"scopes": ["sms"]})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rescoped.scopes.len(), 1);
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &token.access_token).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::InsufficientScope,
+    )
+    .await;
+    app.portal(
+        Method::PATCH,
+        &path,
+        csrf,
+        Some(json!({"scopes": ["sms", "profile"], "ip_allowlist": ["192.0.2.0/24"]})),
+    )
+    .await;
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &token.access_token).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::TokenIpNotAllowed,
+    )
+    .await;
+    oauth_error(
+        token_form(
+            &app,
+            &[("grant_type", "client_credentials")],
+            Some((&id, &secret)),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+    )
+    .await;
+    app.portal(
+        Method::PATCH,
+        &path,
+        csrf,
+        Some(json!({"ip_allowlist": [], "disabled": true})),
+    )
+    .await;
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &token.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::TokenDisabled,
+    )
+    .await;
+    app.portal(Method::PATCH, &path, csrf, Some(json!({"disabled": false})))
+        .await;
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &token.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.portal(Method::DELETE, &path, csrf, None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &token.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::TokenRevoked,
+    )
+    .await;
+    let listed: Vec<OAuthClientDto> = app
+        .client
+        .get(app.url(routes::OAUTH_CLIENTS))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+}
+
+async fn introspection_never_reveals_other_accounts_tokens(app: TestApp) {
+    let me = app.signed_in("mine@example.com").await;
+    let mine = register(&app, &me, json!({"name": "x", "scopes": ["profile"]})).await;
+    let token: OAuthTokenResponse = token_form(
+        &app,
+        &[("grant_type", "client_credentials")],
+        Some((&mine.client.id, &mine.client_secret)),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let other = TestApp {
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        ..app
+    };
+    let them = other.signed_in("theirs@example.com").await;
+    let theirs = register(&other, &them, json!({"name": "y", "scopes": ["profile"]})).await;
+    let response = http()
+        .post(other.url(routes::OAUTH_INTROSPECT))
+        .basic_auth(&theirs.client.id, Some(&theirs.client_secret))
+        .form(&[("token", token.access_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"active": false}));
+    // Nor can they revoke it.
+    http()
+        .post(other.url(routes::OAUTH_REVOKE))
+        .basic_auth(&theirs.client.id, Some(&theirs.client_secret))
+        .form(&[("token", token.access_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other
+            .bearer_get(routes::PROFILE, &token.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+async fn metadata_and_keys_let_clients_verify_tokens(app: TestApp) {
+    let metadata: AuthorizationServerMetadata = http()
+        .get(app.url(routes::OAUTH_METADATA))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        metadata.token_endpoint,
+        format!("{}{}", metadata.issuer, routes::OAUTH_TOKEN)
+    );
+    assert_eq!(metadata.grant_types_supported, ["client_credentials"]);
+    assert!(metadata
+        .scopes_supported
+        .contains(&"contacts:read".to_owned()));
+    let jwks: JwkSet = http()
+        .get(app.url(routes::JWKS))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks.keys.len(), 1);
+
+    let me = app.signed_in("jwks@example.com").await;
+    let registered = register(&app, &me, json!({"name": "x", "scopes": ["sms"]})).await;
+    let token: OAuthTokenResponse = token_form(
+        &app,
+        &[("grant_type", "client_credentials")],
+        Some((&registered.client.id, &registered.client_secret)),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let key = jsonwebtoken::DecodingKey::from_ed_components(&jwks.keys[0].x).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::EdDSA);
+    validation.set_audience(&["portcullis-api"]);
+    validation.set_issuer(&[&metadata.issuer]);
+    let data = jsonwebtoken::decode::<serde_json::Value>(
+        token.access_token.strip_prefix("pcl_at_").unwrap(),
+        &key,
+        &validation,
+    )
+    .expect("verifies with the JWKS");
+    assert_eq!(data.claims["client_id"], registered.client.id.as_str());
+    assert_eq!(data.header.kid.as_deref(), Some(jwks.keys[0].kid.as_str()));
+}
+
+on_both_backends!(
+    client_credentials_round_trip_with_the_oauth2_crate,
+    client_credentials_round_trip_with_curl,
+    token_endpoint_errors_follow_rfc_6749,
+    client_changes_reach_its_tokens_on_the_next_call,
+    introspection_never_reveals_other_accounts_tokens,
+    metadata_and_keys_let_clients_verify_tokens,
+);

@@ -1,0 +1,339 @@
+//! The SMS API: charged and queued atomically, country-filtered, idempotent.
+
+use portcullis_shared::{
+    dto::{CountryFilterDto, CreatedTokenDto, MeResponse, MessageDto, MessageStatus, ProfileDto},
+    problem::ProblemCode,
+    routes,
+    validate::codes,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{expect_problem, field_codes, Backend, TestApp};
+
+async fn token(app: &TestApp, me: &MeResponse, scopes: &[&str]) -> String {
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TOKENS,
+            &me.session.csrf_token,
+            Some(json!({"name": "sms", "scopes": scopes})),
+        )
+        .await;
+    response.json::<CreatedTokenDto>().await.unwrap().secret
+}
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    body: serde_json::Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(app.url(routes::SMS))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(key) = key {
+        request = request.header(routes::IDEMPOTENCY_KEY_HEADER, key);
+    }
+    request.send().await.unwrap()
+}
+
+async fn balance(app: &TestApp, token: &str) -> i64 {
+    app.bearer_get(routes::PROFILE, token)
+        .await
+        .json::<ProfileDto>()
+        .await
+        .unwrap()
+        .points_balance
+}
+
+async fn a_message_is_charged_queued_and_readable(app: TestApp) {
+    let me = app.signed_in("sender@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    assert_eq!(balance(&app, &token).await, 100);
+    let response = send(
+        &app,
+        &token,
+        json!({"to": "+48 500 100 200", "text": "Your parcel is on its way."}),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let message: MessageDto = response.json().await.unwrap();
+    assert_eq!(
+        (
+            message.to.as_str(),
+            message.country.as_str(),
+            message.parts,
+            message.points
+        ),
+        ("+48500100200", "PL", 1, 1)
+    );
+    assert_eq!(message.status, MessageStatus::Queued);
+    assert_eq!(message.encoding, "gsm7");
+    assert_eq!(balance(&app, &token).await, 99);
+
+    let long = send(
+        &app,
+        &token,
+        json!({"to": "+48500100200", "text": "ż".repeat(71)}),
+        None,
+    )
+    .await;
+    let long: MessageDto = long.json().await.unwrap();
+    assert_eq!(
+        (long.encoding.as_str(), long.parts, long.points),
+        ("ucs2", 2, 2)
+    );
+    assert_eq!(balance(&app, &token).await, 97);
+
+    let fetched: MessageDto = app
+        .bearer_get(&routes::SMS_MESSAGE.replace("{id}", &message.id), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, message);
+    let listed: Vec<MessageDto> = app
+        .bearer_get(routes::SMS, &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        [long.id.as_str(), message.id.as_str()]
+    );
+    let page: Vec<MessageDto> = app
+        .bearer_get(
+            &format!("{}?limit=1&before={}", routes::SMS, long.id),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].id, message.id);
+    expect_problem(
+        app.bearer_get(&format!("{}?limit=0", routes::SMS), &token)
+            .await,
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedQuery,
+    )
+    .await;
+    expect_problem(
+        app.bearer_get(&format!("{}?limit=x", routes::SMS), &token)
+            .await,
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedQuery,
+    )
+    .await;
+    expect_problem(
+        app.bearer_get(&routes::SMS_MESSAGE.replace("{id}", "msg_nope"), &token)
+            .await,
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+}
+
+async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
+    let me = app.signed_in("countries@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let filter: CountryFilterDto = app
+        .client
+        .get(app.url(routes::COUNTRY_FILTER))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        filter.countries,
+        ["PL"],
+        "a new account allows only its own country"
+    );
+
+    let to_germany = json!({"to": "+4915123456789", "text": "Hallo"});
+    let problem = expect_problem(
+        send(&app, &token, to_germany.clone(), None).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::CountryNotAllowed,
+    )
+    .await;
+    assert!(problem.detail.unwrap().contains("DE"));
+    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.count("messages"), 0);
+
+    let csrf = &me.session.csrf_token;
+    let bad = app
+        .portal(
+            Method::PUT,
+            routes::COUNTRY_FILTER,
+            csrf,
+            Some(json!({"countries": ["DE", "XX"]})),
+        )
+        .await;
+    let problem = expect_problem(
+        bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "countries[1]"),
+        [codes::INVALID_COUNTRY]
+    );
+    let updated: CountryFilterDto = app
+        .portal(
+            Method::PUT,
+            routes::COUNTRY_FILTER,
+            csrf,
+            Some(json!({"countries": ["pl", "DE", "DE"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(updated.countries, ["DE", "PL"]);
+    assert_eq!(
+        send(&app, &token, to_germany, None).await.status(),
+        StatusCode::CREATED
+    );
+}
+
+async fn a_retried_send_with_the_same_key_sends_and_charges_once(app: TestApp) {
+    let me = app.signed_in("retry@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let body = json!({"to": "+48500100200", "text": "Code 1234"});
+    let first = send(&app, &token, body.clone(), Some("order-42")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: MessageDto = first.json().await.unwrap();
+    let again = send(&app, &token, body.clone(), Some("order-42")).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json::<MessageDto>().await.unwrap().id, first.id);
+    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.count("messages"), 1);
+    let bad_key = send(&app, &token, body, Some("has space")).await;
+    let problem = expect_problem(
+        bad_key,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "Idempotency-Key"),
+        [codes::INVALID_IDEMPOTENCY_KEY]
+    );
+}
+
+async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
+    let me = app.signed_in("badsend@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let problem = expect_problem(
+        send(&app, &token, json!({"to": "+48 12", "text": " "}), None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "to"), [codes::INVALID_PHONE]);
+    assert_eq!(field_codes(&problem, "text"), [codes::REQUIRED]);
+    let problem = expect_problem(
+        send(
+            &app,
+            &token,
+            json!({"to": "+48500100200", "text": "hi", "sender": "ACME"}),
+            None,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "sender"), [codes::UNKNOWN_SENDER]);
+    expect_problem(
+        send(&app, &token, json!({"to": "+48500100200"}), None).await,
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedBody,
+    )
+    .await;
+    let profile_only = self::token(&app, &me, &["profile"]).await;
+    expect_problem(
+        send(
+            &app,
+            &profile_only,
+            json!({"to": "+48500100200", "text": "hi"}),
+            None,
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::InsufficientScope,
+    )
+    .await;
+    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.count("messages"), 0);
+}
+
+on_both_backends!(
+    a_message_is_charged_queued_and_readable,
+    the_country_filter_refuses_before_anything_is_charged,
+    a_retried_send_with_the_same_key_sends_and_charges_once,
+    bad_sends_are_refused_and_charge_nothing,
+);
+
+async fn concurrent_sends_never_overspend(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("PORTCULLIS_SIGNUP_POINTS", "5")]).await;
+    let me = app.signed_in("burst@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let sends = (0..20).map(|i| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            send(
+                app,
+                &token,
+                json!({"to": "+48500100200", "text": format!("burst {i}")}),
+                None,
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(sends).await;
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::PAYMENT_REQUIRED)
+        .count();
+    assert_eq!((created, refused), (5, 15), "{statuses:?}");
+    assert_eq!(balance(&app, &token).await, 0);
+    assert_eq!(app.count("messages"), 5);
+    let problem = expect_problem(
+        send(
+            &app,
+            &token,
+            json!({"to": "+48500100200", "text": "one more"}),
+            None,
+        )
+        .await,
+        StatusCode::PAYMENT_REQUIRED,
+        ProblemCode::InsufficientPoints,
+    )
+    .await;
+    assert!(problem.detail.unwrap().contains("balance is 0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_never_overspend_on_sqlite() {
+    concurrent_sends_never_overspend(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_never_overspend_on_postgres() {
+    concurrent_sends_never_overspend(Backend::Postgres).await;
+}

@@ -1,0 +1,182 @@
+//! What the browser tests share: the server and browser they drive, and ways to wait for
+//! and fill in elements.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// Kills a child process when dropped, so a failing test leaves nothing behind.
+pub struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the API binary serving the built portal; returns it and its base URL.
+pub fn start_server(database: &std::path::Path) -> (Process, String) {
+    let dist = repo_root().join("web/dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "web/dist is missing: build the portal first with `cd web && trunk build --release` (the README's test command does)"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env("PORTCULLIS_BIND", "127.0.0.1:0")
+        .env(
+            "PORTCULLIS_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .env("PORTCULLIS_STATIC_DIR", &dist)
+        .env("PORTCULLIS_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the portcullis binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "unexpected first line: {line}"
+    );
+    (Process(child), url)
+}
+
+fn chromedriver_path() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+fn chromium_path() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+pub async fn start_browser(profile: &std::path::Path) -> (Process, Client) {
+    let port = free_port();
+    let driver = Command::new(chromedriver_path())
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start chromedriver ({}): {e}; install it with `apt-get install -y chromium chromium-driver`", chromedriver_path()));
+    let driver = Process(driver);
+    let mut capabilities = Capabilities::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium_path(),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::native()
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(error) => {
+                last_error = Some(error);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot reach chromedriver: {last_error:?}");
+}
+
+pub async fn find(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for `{css}`: {e}"))
+}
+
+pub async fn fill(client: &Client, css: &str, value: &str) {
+    let field = find(client, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+pub async fn text_of(client: &Client, css: &str) -> String {
+    find(client, css).await.text().await.unwrap()
+}
+
+/// Where screenshots go (`target/tmp/screenshots`), created if need be.
+pub fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Waits until the element at `css` reads `expected` (the page changes after an API call).
+pub async fn wait_for_text(client: &Client, css: &str, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if text == expected {
+                    return;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("`{css}` still reads {last:?}, not {expected:?}");
+}
+
+/// Waits until nothing matches `css`.
+pub async fn wait_for_none(client: &Client, css: &str) {
+    for _ in 0..100 {
+        if client
+            .find_all(Locator::Css(css))
+            .await
+            .is_ok_and(|found| found.is_empty())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("`{css}` is still on the page");
+}
+
+/// Clicks the element at `css`, once it is there.
+pub async fn click(client: &Client, css: &str) {
+    find(client, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+}

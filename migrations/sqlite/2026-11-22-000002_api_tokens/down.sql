@@ -1,0 +1,3 @@
+DROP TABLE api_allowlist_entries;
+DROP TABLE api_tokens;
+DROP TABLE signing_keys;

@@ -1,0 +1,1 @@
+DROP TABLE authenticator_codes;

@@ -1,0 +1,319 @@
+//! The account's API IP allowlist: which addresses may call the API at all.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{AddAllowlistEntryRequest, AllowlistEntryDto};
+use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
+use portcullis_shared::validate::codes;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::app::Route;
+use crate::components::{banner_message, ApiAccessTabs, FormBanner, TextField};
+use crate::format::format_timestamp;
+use crate::hooks::{use_collection, use_form_problem, use_session_calls, use_text_input};
+
+/// Request fields the add form shows errors next to.
+const FIELDS: &[&str] = &["value", "label"];
+
+/// The API allowlist: its entries, adding one, removing one. Rendered only behind
+/// `RequireSession`.
+#[component]
+pub fn ApiAllowlistPage() -> Html {
+    let entries = use_collection(api::list_api_allowlist);
+    let collection = entries.get();
+
+    let load_error = collection
+        .problem
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| {
+            html! { <div class="banner banner--error" role="alert">{ format!("Could not load the allowlist. {message}") }</div> }
+        });
+    let status = collection.items.as_ref().map(|items| {
+        if items.is_empty() {
+            html! { <span class="badge badge--open" id="allowlist-status">{ "Open to any address" }</span> }
+        } else {
+            let entries = if items.len() == 1 { "entry" } else { "entries" };
+            html! {
+                <span class="badge badge--restricted" id="allowlist-status">
+                    { format!("Restricted · {} {entries}", items.len()) }
+                </span>
+            }
+        }
+    });
+    let body = match &collection.items {
+        Some(items) => html! {
+            <AllowlistEntries entries={items.clone()} on_removed={entries.remove_callback()} />
+        },
+        None if collection.problem.is_none() => html! {
+            <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
+        },
+        None => Html::default(),
+    };
+    let on_added = {
+        let entries = entries.clone();
+        Callback::from(move |_: AllowlistEntryDto| entries.reload())
+    };
+
+    html! {
+        <section class="api-access" data-testid="api-allowlist">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "API access" }</p>
+                    <h1>{ "API IP allowlist" }</h1>
+                    <p class="muted lead">
+                        { "The addresses your systems may call the Portcullis API from, whatever token \
+                           they use. It is separate from the portal's sign-in allowlist." }
+                    </p>
+                </div>
+            </div>
+            <ApiAccessTabs />
+            <div class="callout" id="allowlist-rules">
+                <ul>
+                    <li><strong>{ "Empty list: " }</strong>{ "API calls are accepted from any address." }</li>
+                    <li><strong>{ "One entry or more: " }</strong>
+                        { "calls from every other address are refused, with any token." }</li>
+                    <li><strong>{ "Tokens can narrow it further: " }</strong>
+                        { "a token's own IP allowlist applies on top of this one, so a call must pass both. Set it on the " }
+                        <Link<Route> to={Route::Tokens}>{ "tokens page" }</Link<Route>>{ "." }</li>
+                </ul>
+            </div>
+            <div class="card card--flush">
+                <div class="card-head">
+                    <h2>{ "Allowed addresses" }</h2>
+                    { status.unwrap_or_default() }
+                </div>
+                { load_error.unwrap_or_default() }
+                { body }
+            </div>
+            <div class="card">
+                <h2>{ "Add an address or range" }</h2>
+                <AddEntryForm {on_added} />
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`AllowlistEntries`].
+#[derive(Properties, PartialEq)]
+pub struct AllowlistEntriesProps {
+    /// The entries, in the API's order.
+    pub entries: Rc<Vec<AllowlistEntryDto>>,
+    /// Called with the id of an entry that is gone.
+    pub on_removed: Callback<String>,
+}
+
+/// Each entry with its label and a Remove button, or what an empty list means.
+#[component]
+pub fn AllowlistEntries(props: &AllowlistEntriesProps) -> Html {
+    if props.entries.is_empty() {
+        return html! {
+            <div class="empty-state" id="allowlist-empty">
+                <p class="empty-title">{ "No entries: calls are accepted from anywhere" }</p>
+                <p class="muted">
+                    { "Add your servers' addresses below to refuse API calls from everywhere else." }
+                </p>
+            </div>
+        };
+    }
+    html! {
+        <ul class="entry-list" id="allowlist-entries">
+            for entry in props.entries.iter() {
+                <AllowlistEntryRow key={entry.id.clone()} entry={entry.clone()}
+                    on_removed={props.on_removed.clone()} />
+            }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AllowlistEntryRowProps {
+    entry: AllowlistEntryDto,
+    on_removed: Callback<String>,
+}
+
+#[component]
+fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
+    let calls = use_session_calls();
+    let removing = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let entry = &props.entry;
+
+    let onclick = {
+        let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
+        let (id, on_removed) = (entry.id.clone(), props.on_removed.clone());
+        Callback::from(move |_: MouseEvent| {
+            if *removing {
+                return;
+            }
+            removing.set(true);
+            problem.set(None);
+            let (calls, removing, problem, id, on_removed) = (
+                calls.clone(),
+                removing.clone(),
+                problem.clone(),
+                id.clone(),
+                on_removed.clone(),
+            );
+            spawn_local(async move {
+                match api::delete_api_allowlist_entry(calls.csrf_token(), &id).await {
+                    Ok(()) => on_removed.emit(id),
+                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
+                        on_removed.emit(id)
+                    }
+                    Err(error) => {
+                        problem.set(Some(calls.problem(error)));
+                        removing.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
+
+    html! {
+        <li class="entry" data-entry-id={entry.id.clone()}>
+            <div class="entry-main">
+                <code class="entry-value">{ entry.value.clone() }</code>
+                { match &entry.label {
+                    Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
+                    None => html! { <span class="entry-label muted">{ "No label" }</span> },
+                } }
+            </div>
+            <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
+            <button type="button" class="button button--ghost-danger button--small allowlist-delete"
+                aria-label={format!("Remove {}", entry.value)}
+                disabled={*removing} {onclick}>
+                { if *removing { "Removing…" } else { "Remove" } }
+            </button>
+            if let Some(error) = error {
+                <p class="row-error" role="alert">{ error }</p>
+            }
+        </li>
+    }
+}
+
+/// Props of [`AddEntryForm`].
+#[derive(Properties, PartialEq)]
+pub struct AddEntryFormProps {
+    /// Called with the entry the API added; the form has cleared itself by then.
+    pub on_added: Callback<AllowlistEntryDto>,
+}
+
+/// Value and optional label of a new entry.
+#[component]
+pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
+    let calls = use_session_calls();
+    let value = use_text_input("");
+    let label = use_text_input("");
+    let problem = use_form_problem();
+    let submitting = use_state(|| false);
+
+    let onsubmit = {
+        let (value, label) = (value.clone(), label.clone());
+        let (calls, problem, submitting) = (calls.clone(), problem.clone(), submitting.clone());
+        let on_added = props.on_added.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *submitting {
+                return;
+            }
+            let request = match add_entry_request(&value.value, &label.value) {
+                Ok(request) => request,
+                Err(error) => {
+                    problem.set(api::client_validation_problem(vec![error]));
+                    return;
+                }
+            };
+            problem.set(None);
+            submitting.set(true);
+            let (calls, problem, submitting, on_added) = (
+                calls.clone(),
+                problem.clone(),
+                submitting.clone(),
+                on_added.clone(),
+            );
+            let (set_value, set_label) = (value.set.clone(), label.set.clone());
+            spawn_local(async move {
+                match api::add_api_allowlist_entry(calls.csrf_token(), &request).await {
+                    Ok(entry) => {
+                        set_value.emit(String::new());
+                        set_label.emit(String::new());
+                        on_added.emit(entry);
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                submitting.set(false);
+            });
+        })
+    };
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+
+    html! {
+        <form class="form" onsubmit={onsubmit} novalidate=true>
+            <FormBanner message={banner} />
+            <div class="form-inline">
+                <TextField id="allowlist-value" label="Address or range" autocomplete="off"
+                    placeholder="203.0.113.0/24"
+                    hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
+                    value={value.value.clone()}
+                    on_change={problem.on_change(&value.set, "value")}
+                    error={problem.field_message("value")} />
+                <TextField id="allowlist-label" label="Label" optional=true autocomplete="off"
+                    placeholder="e.g. Office, production servers"
+                    value={label.value.clone()}
+                    on_change={problem.on_change(&label.set, "label")}
+                    error={problem.field_message("label")} />
+                <div class="form-inline-action">
+                    <button id="allowlist-add" type="submit" class="button" disabled={*submitting}>
+                        { if *submitting { "Adding…" } else { "Add to allowlist" } }
+                    </button>
+                </div>
+            </div>
+        </form>
+    }
+}
+
+/// The request the form's values make; an empty label is left out. Whether the value is a
+/// valid address or range is the API's call.
+pub fn add_entry_request(value: &str, label: &str) -> Result<AddAllowlistEntryRequest, FieldError> {
+    let (value, label) = (value.trim(), label.trim());
+    if value.is_empty() {
+        return Err(FieldError {
+            field: "value".to_owned(),
+            code: codes::REQUIRED.to_owned(),
+            message: "Enter an address or a range, like 203.0.113.7 or 203.0.113.0/24.".to_owned(),
+        });
+    }
+    Ok(AddAllowlistEntryRequest {
+        value: value.to_owned(),
+        label: (!label.is_empty()).then(|| label.to_owned()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_value_is_needed_and_an_empty_label_is_left_out() {
+        let request = add_entry_request(" 10.0.0.0/24 ", "  ").unwrap();
+        assert_eq!(request.value, "10.0.0.0/24");
+        assert_eq!(request.label, None);
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("label").is_none(), "{json}");
+
+        let request = add_entry_request("203.0.113.7", " Office ").unwrap();
+        assert_eq!(request.label.as_deref(), Some("Office"));
+
+        let error = add_entry_request("  ", "Office").unwrap_err();
+        assert_eq!(error.field, "value");
+        assert_eq!(error.code, codes::REQUIRED);
+    }
+}

@@ -1,0 +1,135 @@
+//! A token's IP allowlist as the text area shows it: one address or range a line.
+
+use portcullis_shared::problem::Problem;
+
+use crate::components::list_entry;
+
+/// The request field holding a token's allowlist.
+pub const ALLOWLIST_FIELD: &str = "ip_allowlist";
+
+/// The entries typed into the text area, each with its 1-based line number. Blank lines
+/// are skipped; several entries on one line may be separated by commas or spaces, as
+/// lists pasted from elsewhere often are.
+pub fn allowlist_lines(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .flat_map(|(index, line)| {
+            line.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|entry| !entry.is_empty())
+                .map(move |entry| (index + 1, entry.to_owned()))
+        })
+        .collect()
+}
+
+/// The entries to send, in the order typed.
+pub fn allowlist_entries(text: &str) -> Vec<String> {
+    allowlist_lines(text)
+        .into_iter()
+        .map(|(_, entry)| entry)
+        .collect()
+}
+
+/// The text area's content for a stored list.
+pub fn allowlist_text(entries: &[String]) -> String {
+    entries.join("\n")
+}
+
+/// Every error the API reported about the list, each entry's prefixed with the line it
+/// was typed on (`ip_allowlist[2]` is the third entry, whatever blank lines came before).
+pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
+    let lines = allowlist_lines(text);
+    let messages: Vec<String> = problem
+        .errors
+        .iter()
+        .filter_map(|error| {
+            if error.field == ALLOWLIST_FIELD {
+                return Some(error.message.clone());
+            }
+            let index = list_entry(ALLOWLIST_FIELD, &error.field)?;
+            Some(match lines.get(index) {
+                Some((line, _)) => format!("Line {line}: {}", error.message),
+                None => error.message.clone(),
+            })
+        })
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portcullis_shared::problem::{FieldError, ProblemCode};
+
+    fn problem(errors: &[(&str, &str)]) -> Problem {
+        Problem {
+            type_uri: "about:blank".into(),
+            title: "Invalid".into(),
+            status: 422,
+            detail: None,
+            code: ProblemCode::ValidationFailed,
+            request_id: None,
+            errors: errors
+                .iter()
+                .map(|(field, message)| FieldError {
+                    field: (*field).into(),
+                    code: "invalid_cidr".into(),
+                    message: (*message).into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_entry_a_line_blank_lines_and_spaces_ignored() {
+        let text = "  203.0.113.7 \n\n10.0.0.0/24\r\n\t2001:db8::/32\n";
+        assert_eq!(
+            allowlist_entries(text),
+            ["203.0.113.7", "10.0.0.0/24", "2001:db8::/32"]
+        );
+        assert!(allowlist_entries("").is_empty());
+        assert!(allowlist_entries(" \n \n").is_empty());
+    }
+
+    #[test]
+    fn pasted_comma_separated_lists_are_split() {
+        assert_eq!(
+            allowlist_lines("203.0.113.7, 198.51.100.0/24;10.0.0.1\n\n192.0.2.1"),
+            [
+                (1, "203.0.113.7".to_owned()),
+                (1, "198.51.100.0/24".to_owned()),
+                (1, "10.0.0.1".to_owned()),
+                (3, "192.0.2.1".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stored_list_reads_back_as_the_same_entries() {
+        let stored = vec!["203.0.113.7".to_owned(), "10.0.0.0/24".to_owned()];
+        assert_eq!(allowlist_entries(&allowlist_text(&stored)), stored);
+    }
+
+    #[test]
+    fn entry_errors_name_the_line_they_were_typed_on() {
+        let text = "203.0.113.7\n\nnonsense\n10.0.0.0/24";
+        let p = problem(&[
+            ("name", "Give the token a name."),
+            (
+                "ip_allowlist[1]",
+                "`nonsense` is not an IP address or range.",
+            ),
+        ]);
+        assert_eq!(
+            allowlist_message(&p, text).as_deref(),
+            Some("Line 3: `nonsense` is not an IP address or range.")
+        );
+        let p = problem(&[("ip_allowlist[9]", "Overlaps.")]);
+        assert_eq!(allowlist_message(&p, text).as_deref(), Some("Overlaps."));
+        let p = problem(&[("ip_allowlist", "Too many entries.")]);
+        assert_eq!(
+            allowlist_message(&p, text).as_deref(),
+            Some("Too many entries.")
+        );
+        assert_eq!(allowlist_message(&problem(&[("name", "x")]), text), None);
+    }
+}

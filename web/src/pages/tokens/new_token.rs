@@ -1,0 +1,446 @@
+//! The "New token" form and the checks it runs before asking the API.
+
+use std::collections::BTreeSet;
+
+use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto};
+use portcullis_shared::problem::FieldError;
+use portcullis_shared::scope::Scope;
+use portcullis_shared::validate::codes;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::allowlist_text::{allowlist_entries, allowlist_message};
+use crate::api;
+use crate::components::{
+    banner_message, described_by, FieldMessage, FormBanner, TextAreaField, TextField,
+};
+use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
+
+/// Request fields the form shows errors next to.
+const FIELDS: &[&str] = &["name", "scopes", "expires_at", "ip_allowlist[]"];
+
+/// The API's limit on token names.
+const NAME_MAX_CHARS: usize = 100;
+
+/// Props of [`NewTokenForm`].
+#[derive(Properties, PartialEq)]
+pub struct NewTokenFormProps {
+    /// Called with the new token and its secret; the form has cleared itself by then.
+    pub on_created: Callback<CreatedTokenDto>,
+}
+
+/// Name, scopes, optional expiry and optional IP allowlist of a new API token.
+#[component]
+pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
+    let calls = use_session_calls();
+    let name = use_text_input("");
+    let scopes = use_state(BTreeSet::<Scope>::new);
+    let expiry = use_text_input("");
+    let allowlist = use_text_input("");
+    let problem = use_form_problem();
+    let submitting = use_state(|| false);
+    let today = use_memo((), |_| today_utc());
+
+    let on_scope = {
+        let (scopes, problem) = (scopes.clone(), problem.clone());
+        Callback::from(move |(scope, checked): (Scope, bool)| {
+            let mut chosen = (*scopes).clone();
+            if checked {
+                chosen.insert(scope);
+            } else {
+                chosen.remove(&scope);
+            }
+            scopes.set(chosen);
+            problem.clear_field("scopes");
+        })
+    };
+    let on_allowlist = {
+        let (set, problem) = (allowlist.set.clone(), problem.clone());
+        Callback::from(move |value: String| {
+            set.emit(value);
+            // The entries' indexes shift as lines change: every entry error is stale.
+            if let Some(current) = problem.get() {
+                let mut rest = current.clone();
+                rest.errors
+                    .retain(|error| !error.field.starts_with(super::ALLOWLIST_FIELD));
+                if rest.errors.len() != current.errors.len() {
+                    problem.set((!rest.errors.is_empty()).then_some(rest));
+                }
+            }
+        })
+    };
+
+    let onsubmit = {
+        let form = (
+            name.clone(),
+            (*scopes).clone(),
+            expiry.clone(),
+            allowlist.clone(),
+        );
+        let (calls, problem, submitting, scopes_state) = (
+            calls.clone(),
+            problem.clone(),
+            submitting.clone(),
+            scopes.clone(),
+        );
+        let on_created = props.on_created.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *submitting {
+                return;
+            }
+            let (name, chosen, expiry, allowlist) = &form;
+            let request =
+                match new_token_request(&name.value, chosen, &expiry.value, &allowlist.value) {
+                    Ok(request) => request,
+                    Err(errors) => {
+                        problem.set(api::client_validation_problem(errors));
+                        return;
+                    }
+                };
+            problem.set(None);
+            submitting.set(true);
+            let (calls, problem, submitting, on_created) = (
+                calls.clone(),
+                problem.clone(),
+                submitting.clone(),
+                on_created.clone(),
+            );
+            let (name, expiry, allowlist, scopes_state) = (
+                name.set.clone(),
+                expiry.set.clone(),
+                allowlist.set.clone(),
+                scopes_state.clone(),
+            );
+            spawn_local(async move {
+                match api::create_token(calls.csrf_token(), &request).await {
+                    Ok(created) => {
+                        name.emit(String::new());
+                        expiry.emit(String::new());
+                        allowlist.emit(String::new());
+                        scopes_state.set(BTreeSet::new());
+                        on_created.emit(created);
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                submitting.set(false);
+            });
+        })
+    };
+
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+    let allowlist_error = problem
+        .get()
+        .and_then(|p| allowlist_message(p, &allowlist.value))
+        .map(AttrValue::from);
+
+    html! {
+        <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-token-title">
+            <FormBanner message={banner} />
+            <TextField id="new-token-name" label="Name" autocomplete="off"
+                placeholder="e.g. CRM integration"
+                hint="Something to recognise it by, like the system that will use it."
+                value={name.value.clone()}
+                on_change={problem.on_change(&name.set, "name")}
+                error={problem.field_message("name")} />
+            <ScopePicker chosen={(*scopes).clone()} on_toggle={on_scope}
+                error={problem.field_message("scopes")} />
+            <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
+                min={(*today).clone().map(AttrValue::from)}
+                hint="Leave empty for a token that never expires. It stops working at the end of that day, UTC."
+                value={expiry.value.clone()}
+                on_change={problem.on_change(&expiry.set, "expires_at")}
+                error={problem.field_message("expires_at")} />
+            <TextAreaField id="new-token-allowlist" label="IP allowlist" optional=true rows=3
+                placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
+                hint="One address or range per line. Leave empty to allow every address the account's API allowlist allows."
+                value={allowlist.value.clone()}
+                on_change={on_allowlist}
+                error={allowlist_error} />
+            <div class="form-actions">
+                <button id="create-token" type="submit" class="button" disabled={*submitting}>
+                    { if *submitting { "Creating token…" } else { "Create token" } }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScopePickerProps {
+    chosen: BTreeSet<Scope>,
+    on_toggle: Callback<(Scope, bool)>,
+    error: Option<AttrValue>,
+}
+
+/// One check box per scope, each with what it allows in plain words.
+#[component]
+fn ScopePicker(props: &ScopePickerProps) -> Html {
+    const ID: &str = "new-token-scopes";
+    html! {
+        <fieldset id={ID}
+            class={classes!("field", "scope-picker", props.error.is_some().then_some("field--invalid"))}
+            aria-describedby={described_by(ID, props.error.is_some(), false)}>
+            <legend>{ "Permissions" }</legend>
+            <p class="field-hint">{ "Choose only what the integration needs." }</p>
+            <div class="scope-grid">
+                for scope in Scope::ALL {
+                    <ScopeOption {scope} checked={props.chosen.contains(&scope)}
+                        on_toggle={props.on_toggle.clone()} />
+                }
+            </div>
+            <FieldMessage id={ID} error={props.error.clone()} />
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScopeOptionProps {
+    scope: Scope,
+    checked: bool,
+    on_toggle: Callback<(Scope, bool)>,
+}
+
+#[component]
+fn ScopeOption(props: &ScopeOptionProps) -> Html {
+    let scope = props.scope;
+    let onchange = {
+        let on_toggle = props.on_toggle.clone();
+        Callback::from(move |event: Event| {
+            on_toggle.emit((
+                scope,
+                event.target_unchecked_into::<HtmlInputElement>().checked(),
+            ));
+        })
+    };
+    let id = scope_input_id(scope);
+    html! {
+        <label for={id.clone()}
+            class={classes!("scope-option", props.checked.then_some("scope-option--checked"))}>
+            <input type="checkbox" {id} name="scope" value={scope.as_str()}
+                checked={props.checked} {onchange} />
+            <span class="scope-text">
+                <code class="scope-name">{ scope.as_str() }</code>
+                <span class="scope-description">{ scope.description() }</span>
+            </span>
+        </label>
+    }
+}
+
+/// `scope-contacts-read` for `contacts:read`: ids without characters CSS must escape.
+fn scope_input_id(scope: Scope) -> String {
+    format!("scope-{}", scope.as_str().replace([':', '_'], "-"))
+}
+
+/// The request the form's values make, or what to fix first. The API checks it all again,
+/// and alone knows which addresses and ranges are valid.
+pub fn new_token_request(
+    name: &str,
+    scopes: &BTreeSet<Scope>,
+    expiry_date: &str,
+    allowlist: &str,
+) -> Result<CreateTokenRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.push(field_error(
+            "name",
+            codes::REQUIRED,
+            "Give the token a name.",
+        ));
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        errors.push(field_error(
+            "name",
+            codes::TOO_LONG,
+            "Use at most 100 characters.",
+        ));
+    }
+    if scopes.is_empty() {
+        errors.push(field_error(
+            "scopes",
+            codes::REQUIRED,
+            "Choose at least one permission.",
+        ));
+    }
+    let expires_at = expiry_end_of_day(expiry_date).unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CreateTokenRequest {
+        name: name.to_owned(),
+        scopes: scopes.iter().copied().collect(),
+        expires_at,
+        ip_allowlist: allowlist_entries(allowlist),
+    })
+}
+
+/// A date input's value (`2027-01-31`) as the last second of that day in UTC, RFC 3339
+/// (`2027-01-31T23:59:59Z`); empty means no expiry.
+pub fn expiry_end_of_day(date: &str) -> Result<Option<String>, FieldError> {
+    let date = date.trim();
+    if date.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        field_error(
+            "expires_at",
+            codes::INVALID_DATE,
+            "Enter a date like 2027-01-31.",
+        )
+    };
+    let mut parts = date.split('-');
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid());
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return Err(invalid());
+    }
+    let (y, m, d): (u32, u32, u32) = (
+        year.parse().map_err(|_| invalid())?,
+        month.parse().map_err(|_| invalid())?,
+        day.parse().map_err(|_| invalid())?,
+    );
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return Err(invalid());
+    }
+    Ok(Some(format!("{year}-{month}-{day}T23:59:59Z")))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Today's date in UTC (`2026-11-22`), the earliest expiry the date picker offers. Only
+/// the browser has a clock to ask; rendered elsewhere the picker has no lower bound.
+fn today_utc() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let now = String::from(web_sys::js_sys::Date::new_0().to_iso_string());
+        now.get(..10).map(str::to_owned)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+fn field_error(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scopes(list: &[Scope]) -> BTreeSet<Scope> {
+        list.iter().copied().collect()
+    }
+
+    fn fields_of(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_expiry_is_the_end_of_that_day_in_utc() {
+        assert_eq!(
+            expiry_end_of_day("2027-01-31").unwrap().as_deref(),
+            Some("2027-01-31T23:59:59Z")
+        );
+        assert_eq!(
+            expiry_end_of_day(" 2028-02-29 ").unwrap().as_deref(),
+            Some("2028-02-29T23:59:59Z")
+        );
+        assert_eq!(expiry_end_of_day("").unwrap(), None);
+        assert_eq!(expiry_end_of_day("   ").unwrap(), None);
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in [
+            "2027-02-29",
+            "2100-02-29",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-04-31",
+            "2027-01-00",
+            "27-01-31",
+            "2027-1-31",
+            "2027/01/31",
+            "2027-01-31T10:00",
+            "2027-01-31-01",
+            "tomorrow",
+        ] {
+            let error = expiry_end_of_day(bad).unwrap_err();
+            assert_eq!(error.field, "expires_at", "{bad}");
+            assert_eq!(error.code, codes::INVALID_DATE, "{bad}");
+        }
+        assert!(expiry_end_of_day("2000-02-29").is_ok());
+    }
+
+    #[test]
+    fn a_complete_form_makes_the_request() {
+        let request = new_token_request(
+            "  CRM integration ",
+            &scopes(&[Scope::Profile, Scope::Sms]),
+            "2027-01-31",
+            "203.0.113.7\n\n10.0.0.0/24\n",
+        )
+        .unwrap();
+        assert_eq!(
+            request,
+            CreateTokenRequest {
+                name: "CRM integration".into(),
+                scopes: vec![Scope::Sms, Scope::Profile],
+                expires_at: Some("2027-01-31T23:59:59Z".into()),
+                ip_allowlist: vec!["203.0.113.7".into(), "10.0.0.0/24".into()],
+            }
+        );
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(json["scopes"], serde_json::json!(["sms", "profile"]));
+    }
+
+    #[test]
+    fn expiry_and_allowlist_are_optional() {
+        let request = new_token_request("Backup", &scopes(&[Scope::Profile]), "", " \n").unwrap();
+        assert_eq!(request.expires_at, None);
+        assert!(request.ip_allowlist.is_empty());
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("expires_at").is_none(), "{json}");
+    }
+
+    #[test]
+    fn every_missing_or_bad_field_is_reported() {
+        let errors = new_token_request(" ", &BTreeSet::new(), "2027-02-30", "").unwrap_err();
+        assert_eq!(fields_of(&errors), ["name", "scopes", "expires_at"]);
+        let long = "x".repeat(101);
+        let errors = new_token_request(&long, &scopes(&[Scope::Sms]), "", "").unwrap_err();
+        assert_eq!(errors[0].code, codes::TOO_LONG);
+    }
+
+    #[test]
+    fn scope_ids_need_no_css_escaping() {
+        assert_eq!(scope_input_id(Scope::ContactsRead), "scope-contacts-read");
+        assert_eq!(scope_input_id(Scope::SmsSender), "scope-sms-sender");
+        assert_eq!(scope_input_id(Scope::Profile), "scope-profile");
+    }
+}
