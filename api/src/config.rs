@@ -5,6 +5,10 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use ipnetwork::IpNetwork;
 
+mod delivery;
+
+pub use delivery::{DeliveryConfig, MailTransportConfig, Secret, SmsTransportConfig};
+
 /// Where the data lives. The URL scheme picks the backend.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -99,6 +103,8 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// Password hashes computed at once (`PORTCULLIS_HASH_CONCURRENCY`, default the CPU count).
     pub hash_concurrency: usize,
+    /// SMS and e-mail transports and the development outbox (see `delivery`).
+    pub delivery: DeliveryConfig,
     /// The server's public base URL, the `iss` of its tokens (`PORTCULLIS_PUBLIC_URL`,
     /// default `http://` + the bind address).
     pub public_url: String,
@@ -225,6 +231,7 @@ impl Config {
             ConfigError::new("PORTCULLIS_HASH_CONCURRENCY", "must be between 1 and 1024")
         })?;
 
+        let delivery = DeliveryConfig::from_lookup(&get)?;
         let public_url = get("PORTCULLIS_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
@@ -256,6 +263,7 @@ impl Config {
             session_idle_timeout,
             session_lifetime,
             hash_concurrency,
+            delivery,
         })
     }
 }

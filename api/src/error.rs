@@ -60,6 +60,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
+    /// An SMS or e-mail could not be handed over; the cause is logged, not shown.
+    #[error("delivery failed: {0:#}")]
+    DeliveryFailed(anyhow::Error),
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }
@@ -110,6 +113,7 @@ impl ApiError {
             Self::Conflict { .. } => ProblemCode::Conflict,
             Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::Unavailable(_) => ProblemCode::Unavailable,
+            Self::DeliveryFailed(_) => ProblemCode::DeliveryFailed,
             Self::Internal(_) => ProblemCode::Internal,
         }
     }
@@ -188,6 +192,10 @@ impl ApiError {
                 "The service is temporarily unavailable; try again shortly",
                 None,
             ),
+            Self::DeliveryFailed(_) => (
+                "The message could not be sent; try again shortly",
+                Some("The delivery service did not accept it. Quote the request id if this keeps happening.".into()),
+            ),
             Self::Internal(_) => (
                 "Something went wrong on our side",
                 Some("Quote the request id when contacting support.".into()),
@@ -261,6 +269,7 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::DeliveryFailed(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -273,6 +282,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "dependency unavailable")
+            }
+            Self::DeliveryFailed(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "message delivery failed")
             }
             _ => {}
         }

@@ -25,6 +25,9 @@ use crate::routes;
         routes::auth::login,
         routes::auth::logout,
         routes::me::me,
+        routes::security_log::list,
+        routes::security_log::export,
+        routes::dev_outbox::outbox,
         routes::health::livez,
         routes::health::readyz,
         routes::tokens::create_token,
@@ -69,6 +72,12 @@ use crate::routes;
         dto::CurrentSessionDto,
         dto::MeResponse,
         dto::HealthDto,
+        dto::SecurityEventKind,
+        dto::SecurityEventDto,
+        dto::SecurityLogPage,
+        dto::ExportFormat,
+        dto::OutboxMessageDto,
+        dto::OutboxPage,
         dto::CreateTokenRequest,
         dto::UpdateTokenRequest,
         dto::TokenDto,
@@ -113,10 +122,12 @@ use crate::routes;
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
+        (name = "security", description = "The account's security log"),
         (name = "tokens", description = "API tokens and the API IP allowlist, managed in the portal"),
         (name = "oauth", description = "OAuth2: clients, client_credentials tokens, revocation, introspection, metadata and keys"),
         (name = "integrator", description = "Endpoints integrators call with `Authorization: Bearer <token>`"),
         (name = "operations", description = "Health checks"),
+        (name = "development", description = "Development-only helpers, off unless enabled"),
     )
 )]
 pub struct ApiDoc;

@@ -17,7 +17,9 @@ use crate::{
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
-    services::{api_access::ApiAccess, signing::KeyRing, AppState, PasswordHasher},
+    services::{
+        api_access::ApiAccess, signing::KeyRing, AppState, Mailer, PasswordHasher, SmsTransport,
+    },
     telemetry,
 };
 
@@ -55,6 +57,14 @@ impl Application {
             let concurrency = config.hash_concurrency;
             tokio::task::spawn_blocking(move || PasswordHasher::new(concurrency)).await??
         };
+        let sms = SmsTransport::from_config(&config.delivery, db.clone())?;
+        let mailer = Mailer::from_config(&config.delivery, db.clone())?;
+        tracing::info!(
+            sms = sms.name(),
+            mail = mailer.name(),
+            dev_outbox_endpoint = config.delivery.dev_outbox,
+            "message delivery"
+        );
         let keys = {
             let issuer = config.public_url.clone();
             db.run(move |conn| KeyRing::load_or_create(conn, issuer).map_err(ApiError::Internal))
@@ -76,6 +86,8 @@ impl Application {
             hasher,
             access,
             config: config.clone(),
+            sms,
+            mailer,
         });
         let shutdown_state = state.clone();
 
@@ -116,6 +128,8 @@ impl Application {
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
                 .configure(routes::me::configure)
+                .configure(routes::security_log::configure)
+                .configure(routes::dev_outbox::configure)
                 .configure(routes::tokens::configure)
                 .configure(routes::api_allowlist::configure)
                 .configure(routes::profile::configure)

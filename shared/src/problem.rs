@@ -68,6 +68,8 @@ pub enum ProblemCode {
     RateLimited,
     /// A dependency (storage) is unavailable; retry later.
     Unavailable,
+    /// An SMS or e-mail could not be handed to the delivery service; retry later.
+    DeliveryFailed,
     /// An unexpected server error; the request id identifies it in the logs.
     Internal,
     /// A code this client version does not know yet.

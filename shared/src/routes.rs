@@ -10,6 +10,12 @@ pub const LOGIN: &str = "/api/v1/auth/login";
 pub const LOGOUT: &str = "/api/v1/auth/logout";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
+/// The account's security log, newest first.
+pub const SECURITY_LOG: &str = "/api/v1/security-log";
+/// The account's security log as a CSV or JSON download.
+pub const SECURITY_LOG_EXPORT: &str = "/api/v1/security-log/export";
+/// Development only: messages stored instead of sent (404 unless enabled).
+pub const DEV_OUTBOX: &str = "/api/v1/dev/outbox";
 /// API tokens made in the portal (collection).
 pub const TOKENS: &str = "/api/v1/tokens";
 /// One API token.

@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
-    SignupPage, TokensPage,
+    SecurityLogPage, SignupPage, TokensPage,
 };
 use crate::state::SessionProvider;
 
@@ -32,6 +32,9 @@ pub enum Route {
     Login,
     #[at("/signup")]
     Signup,
+    /// The account's security events, filterable and exportable.
+    #[at("/security-log")]
+    SecurityLog,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -47,6 +50,7 @@ pub fn switch(route: Route) -> Html {
         Route::CountryFilter => html! { <RequireSession><CountryFilterPage /></RequireSession> },
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
+        Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

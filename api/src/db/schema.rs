@@ -29,7 +29,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    security_events (id) {
+        id -> Text,
+        account_id -> Text,
+        actor -> Text,
+        kind -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(security_events -> accounts (account_id));
 
 diesel::table! {
     signing_keys (kid) {
@@ -111,6 +137,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     contact_group_members,
     sender_names,
+    outbox_messages,
+    security_events,
 );
 
 diesel::table! {

@@ -43,10 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn signup(
     state: web::Data<AppState>,
+    client: ClientInfo,
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let signup = accounts::Signup::parse(body.into_inner())?;
-    let account = accounts::sign_up(&state, signup).await?;
+    let account = accounts::sign_up(&state, signup, client.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, routes::ME))
         .json(accounts::account_dto(&account)))
@@ -100,8 +101,12 @@ pub async fn login(
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn logout(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
-    sessions::log_out(&state, &user.0).await?;
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    client: ClientInfo,
+) -> ApiResult<HttpResponse> {
+    sessions::log_out(&state, &user.0, &client.0).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(&state.config, None))
         .finish())

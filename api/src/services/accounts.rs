@@ -1,12 +1,17 @@
 //! Signing up and reading accounts.
 
 use portcullis_shared::{
-    dto::{AccountDto, SignupRequest},
+    dto::{AccountDto, SecurityEventKind, SignupRequest},
     problem::FieldError,
     validate::codes,
 };
 
-use super::{now, rfc3339, AppState};
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    now, rfc3339,
+    sessions::ClientContext,
+    AppState,
+};
 use crate::{
     db::accounts::{self as account_rows, AccountRow, NewAccount},
     domain::{new_account_id, CountryCode, Email, NewPassword, PhoneNumber},
@@ -72,7 +77,11 @@ fn email_taken() -> ApiError {
 }
 
 /// Creates an account. Nothing is stored unless every check passes.
-pub async fn sign_up(state: &AppState, signup: Signup) -> ApiResult<AccountRow> {
+pub async fn sign_up(
+    state: &AppState,
+    signup: Signup,
+    client: ClientContext,
+) -> ApiResult<AccountRow> {
     let key = signup.email.normalized().to_owned();
     // Cheap check first so a taken e-mail doesn't cost a hash; the unique index
     // decides races.
@@ -112,6 +121,11 @@ pub async fn sign_up(state: &AppState, signup: Signup) -> ApiResult<AccountRow> 
                 return Err(email_taken());
             }
             inserted?;
+            audit::record(
+                conn,
+                &SecurityEvent::new(&id, Actor::Account(id.clone()), SecurityEventKind::Signup)
+                    .from_client(&client),
+            )?;
             // Country filtering: a new account may message only its own country.
             crate::db::sms::set_countries(conn, &id, &[signup.country.as_str().to_owned()])?;
             account_rows::find_by_id(conn, &id)?

@@ -2,8 +2,10 @@
 
 pub mod accounts;
 pub mod api_access;
+pub mod audit;
 pub mod authenticator;
 pub mod contacts;
+pub mod delivery;
 pub mod oauth;
 pub mod passwords;
 pub mod senders;
@@ -16,6 +18,7 @@ use std::sync::Arc;
 
 use crate::{config::Config, db::Db};
 
+pub use delivery::{Mailer, SmsTransport};
 pub use passwords::PasswordHasher;
 
 /// Everything a request may need, shared by all workers.
@@ -25,6 +28,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub access: Arc<api_access::ApiAccess>,
     pub config: Arc<Config>,
+    pub sms: SmsTransport,
+    pub mailer: Mailer,
 }
 
 /// Timestamps are stored as UTC without zone; this is the one clock.

@@ -4,9 +4,14 @@
 use std::net::IpAddr;
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
-use portcullis_shared::dto::{CurrentSessionDto, MeResponse};
+use diesel::Connection;
+use portcullis_shared::dto::{CurrentSessionDto, MeResponse, SecurityEventKind};
 
-use super::{accounts::account_dto, now, rfc3339, AppState};
+use super::{
+    accounts::account_dto,
+    audit::{self, Actor, SecurityEvent},
+    now, rfc3339, AppState,
+};
 use crate::{
     db::{
         accounts::{self as account_rows, AccountRow},
@@ -75,7 +80,24 @@ pub async fn log_in(
     let password_ok = state.hasher.verify(password, stored_hash).await?;
     let account = match account {
         Some(account) if password_ok => account,
-        _ => return Err(ApiError::InvalidCredentials),
+        Some(account) => {
+            // Recorded against the account it targeted; the answer stays the
+            // same as for an unknown e-mail.
+            let event = SecurityEvent::new(
+                &account.id,
+                Actor::Anonymous,
+                SecurityEventKind::LoginFailed,
+            )
+            .from_client(&client)
+            .detail("reason", "wrong_password");
+            state
+                .db
+                .run(move |conn| Ok(audit::record(conn, &event)?))
+                .await?;
+            tracing::info!(account_id = %account.id, ip = %client.ip, "portal login refused");
+            return Err(ApiError::InvalidCredentials);
+        }
+        None => return Err(ApiError::InvalidCredentials),
     };
 
     let token = SessionToken::generate();
@@ -90,9 +112,16 @@ pub async fn log_in(
         .take(USER_AGENT_MAX_CHARS)
         .collect();
     let account_id = account.id.clone();
+    let event = SecurityEvent::new(
+        &account.id,
+        Actor::Account(account.id.clone()),
+        SecurityEventKind::LoginSucceeded,
+    )
+    .from_client(&client);
     let session = state
         .db
         .transaction(move |conn| {
+            audit::record(conn, &event)?;
             let created_at = now();
             session_rows::insert_session(
                 conn,
@@ -153,7 +182,22 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
             }
             let at = now();
             if let Err(reason) = check_session_window(&session, at) {
-                session_rows::end_session(conn, &storage_id, at, reason)?;
+                conn.transaction(|conn| {
+                    // Only the request that actually ends it records the event.
+                    if session_rows::end_session(conn, &storage_id, at, reason)? {
+                        audit::record(
+                            conn,
+                            &SecurityEvent::new(
+                                &account.id,
+                                Actor::System,
+                                SecurityEventKind::SessionExpired,
+                            )
+                            .from_address(&session.ip, &session.user_agent)
+                            .detail("reason", reason),
+                        )?;
+                    }
+                    diesel::QueryResult::Ok(())
+                })?;
                 return Err(ApiError::SessionExpired);
             }
             if (at - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
@@ -171,12 +215,24 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
 }
 
 /// Ends the session for good.
-pub async fn log_out(state: &AppState, session: &PortalSession) -> ApiResult<()> {
+pub async fn log_out(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+) -> ApiResult<()> {
     let storage_id = session.session.id.clone();
+    let event = SecurityEvent::new(
+        &session.account.id,
+        Actor::Account(session.account.id.clone()),
+        SecurityEventKind::Logout,
+    )
+    .from_client(client);
     state
         .db
-        .run(move |conn| {
-            session_rows::end_session(conn, &storage_id, now(), end_reasons::LOGOUT)?;
+        .transaction(move |conn| {
+            if session_rows::end_session(conn, &storage_id, now(), end_reasons::LOGOUT)? {
+                audit::record(conn, &event)?;
+            }
             Ok(())
         })
         .await?;

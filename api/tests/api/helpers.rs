@@ -27,7 +27,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: DatabaseUrl,
-    pub _sqlite_dir: Option<TempDir>,
+    pub _sqlite_dir: Option<std::sync::Arc<TempDir>>,
 }
 
 /// A password that meets the policy.
@@ -102,7 +102,23 @@ impl TestApp {
             address,
             client,
             database_url,
-            _sqlite_dir: sqlite_dir,
+            _sqlite_dir: sqlite_dir.map(std::sync::Arc::new),
+        }
+    }
+
+    /// The same server through a second client with its own cookie jar, as
+    /// another person's browser.
+    pub fn another_browser(&self) -> Self {
+        Self {
+            address: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            database_url: self.database_url.clone(),
+            _sqlite_dir: self._sqlite_dir.clone(),
         }
     }
 

@@ -17,8 +17,26 @@ macro_rules! on_both_backends {
     )+};
 }
 
+/// Like `on_both_backends!`, with extra `PORTCULLIS_*` settings: a `const` of
+/// type `&[(&str, &str)]` in the calling module.
+macro_rules! on_both_backends_with {
+    ($settings:ident; $($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test(crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Sqlite, super::$settings).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$test(crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Postgres, super::$settings).await).await
+            }
+        }
+    )+};
+}
+
 mod authenticator;
 mod contacts;
+mod delivery;
 mod errors;
 mod health;
 mod helpers;
@@ -26,6 +44,7 @@ mod login;
 mod oauth;
 mod openapi;
 mod postgres;
+mod security_log;
 mod senders;
 mod signup;
 mod sms;

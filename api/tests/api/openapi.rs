@@ -30,6 +30,9 @@ fn every_operation_documents_its_errors_as_problem_json() {
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/me",
+        "/api/v1/security-log",
+        "/api/v1/security-log/export",
+        "/api/v1/dev/outbox",
         "/livez",
         "/readyz",
     ] {

@@ -6,6 +6,8 @@ pub mod authenticator;
 pub mod contacts;
 pub mod health;
 pub mod oauth;
+pub mod outbox;
+pub mod security_log;
 pub mod senders;
 pub mod sms;
 pub mod tokens;
@@ -22,6 +24,11 @@ pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
     IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
     UpdateOAuthClientRequest,
+};
+pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use security_log::{
+    ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
+    SecurityLogQuery,
 };
 pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};

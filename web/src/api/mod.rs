@@ -11,12 +11,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CountryFilterDto,
     CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
-    LoginRequest, MeResponse, OAuthClientDto, SignupRequest, TokenDto, UpdateOAuthClientRequest,
-    UpdateTokenRequest,
+    ExportFormat, LoginRequest, MeResponse, OAuthClientDto, SecurityEventKind, SecurityLogPage,
+    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGOUT, ME,
-    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SIGNUP, TOKEN, TOKENS,
+    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP,
+    TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -43,6 +44,36 @@ pub async fn logout(csrf_token: &str) -> Result<(), ApiError> {
 pub async fn me() -> Result<MeResponse, ApiError> {
     let response = send(Request::get(ME)).await?;
     decode(response).await
+}
+
+/// One page of the account's security log, newest first: of one `kind` or all, and older
+/// than `cursor` (the previous page's `next_cursor`) when given.
+pub async fn security_log(
+    kind: Option<SecurityEventKind>,
+    cursor: Option<&str>,
+) -> Result<SecurityLogPage, ApiError> {
+    let mut query: Vec<(&str, &str)> = Vec::new();
+    if let Some(kind) = kind {
+        query.push(("kind", kind.as_str()));
+    }
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor));
+    }
+    let response = send(Request::get(SECURITY_LOG).query(query)).await?;
+    decode(response).await
+}
+
+/// Where the browser downloads the security log as a file (the session cookie goes along).
+/// Kinds and formats are fixed snake_case names, so nothing needs escaping.
+pub fn security_log_export_url(format: ExportFormat, kind: Option<SecurityEventKind>) -> String {
+    match kind {
+        Some(kind) => format!(
+            "{SECURITY_LOG_EXPORT}?format={}&kind={}",
+            format.as_str(),
+            kind.as_str()
+        ),
+        None => format!("{SECURITY_LOG_EXPORT}?format={}", format.as_str()),
+    }
 }
 
 /// The account's API tokens, newest first.

@@ -55,6 +55,10 @@ fn Nav() -> Html {
                     classes={classes!("nav-link", current(Route::Dashboard))}>
                     { "Dashboard" }
                 </Link<Route>>
+                <Link<Route> to={Route::SecurityLog}
+                    classes={classes!("nav-link", current(Route::SecurityLog))}>
+                    { "Security log" }
+                </Link<Route>>
                 <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
                     { "API tokens" }
                 </Link<Route>>

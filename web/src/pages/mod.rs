@@ -6,6 +6,7 @@ mod dashboard;
 mod login;
 mod not_found;
 pub mod oauth_clients;
+mod security_log;
 mod signup;
 pub mod tokens;
 
@@ -18,5 +19,6 @@ pub use dashboard::DashboardPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
+pub use security_log::{kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage};
 pub use signup::SignupPage;
 pub use tokens::TokensPage;

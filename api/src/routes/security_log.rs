@@ -1,0 +1,103 @@
+//! `/api/v1/security-log`: the signed-in account's own security events.
+
+use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::{
+    dto::{
+        ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+    },
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::PortalUser,
+    error::{ApiError, ApiResult},
+    services::{audit, now, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::SECURITY_LOG).get(list))
+        .service(resource(routes::SECURITY_LOG_EXPORT).get(export));
+}
+
+/// The account's security log, newest first.
+///
+/// Sign-ups, sign-ins (successful and failed), sign-outs and expired sessions,
+/// with who did it, from where and when. Page with `cursor` = the previous
+/// page's `next_cursor`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/security-log",
+    operation_id = "list_security_events",
+    tag = "security",
+    params(SecurityLogQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "One page of events, newest first", body = SecurityLogPage),
+        (status = 400, description = "Bad filter, cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    query: web::Query<SecurityLogQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = audit::list(&state, &user.0.account.id, query.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(page))
+}
+
+/// Download the account's security log as CSV or JSON.
+///
+/// The same filters as the list, without paging: the newest 10,000 matching
+/// events, newest first. CSV has a header row (`created_at, kind, actor, ip,
+/// user_agent, details, id`; `details` is a JSON object); cells that a
+/// spreadsheet would run as a formula get a leading `'`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/security-log/export",
+    operation_id = "export_security_events",
+    tag = "security",
+    params(SecurityLogExportQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The events as a file (`Content-Disposition: attachment`)", content(
+            (String = "text/csv"),
+            (Vec<SecurityEventDto> = "application/json"),
+        )),
+        (status = 400, description = "Bad format or filter (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    query: web::Query<SecurityLogExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let events = audit::export(&state, &user.0.account.id, &query).await?;
+    let (content_type, body) = match query.format {
+        ExportFormat::Csv => ("text/csv; charset=utf-8", audit::to_csv(&events)?),
+        ExportFormat::Json => (
+            "application/json",
+            serde_json::to_vec(&events).map_err(ApiError::internal)?,
+        ),
+    };
+    let filename = format!(
+        "security-log-{}.{}",
+        now().format("%Y%m%dT%H%M%SZ"),
+        query.format.as_str()
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}

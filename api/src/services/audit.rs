@@ -1,0 +1,341 @@
+//! The security log: recording events (inside the caller's transaction, so an
+//! event is stored exactly when the change it describes is) and reading an
+//! account's own events back, filtered, paginated and exported.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use portcullis_shared::dto::{
+    SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+};
+
+use super::{now, rfc3339, sessions::ClientContext, AppState};
+use crate::{
+    db::{
+        security_events::{self as event_rows, EventFilter, SecurityEventRow},
+        DbConnection,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// Events per page unless asked otherwise, and the most one page may hold.
+const DEFAULT_PAGE_SIZE: u32 = 50;
+const MAX_PAGE_SIZE: u32 = 200;
+/// Most events one export holds (the newest).
+pub const EXPORT_MAX_EVENTS: i64 = 10_000;
+/// Longest user agent kept with an event.
+const USER_AGENT_MAX_CHARS: usize = 512;
+
+/// Who caused an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The account's owner login (its id).
+    Account(String),
+    /// A subuser login (its id).
+    Subuser(String),
+    /// The server itself, e.g. a session running out.
+    System,
+    /// Someone not signed in, e.g. a failed login attempt.
+    Anonymous,
+}
+
+impl Actor {
+    fn stored(&self) -> String {
+        match self {
+            Self::Account(id) | Self::Subuser(id) => id.clone(),
+            Self::System => "system".into(),
+            Self::Anonymous => "anonymous".into(),
+        }
+    }
+}
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct SecurityEvent {
+    pub account_id: String,
+    pub actor: Actor,
+    pub kind: SecurityEventKind,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: BTreeMap<String, String>,
+}
+
+impl SecurityEvent {
+    pub fn new(account_id: &str, actor: Actor, kind: SecurityEventKind) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+            actor,
+            kind,
+            ip: None,
+            user_agent: None,
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Where the request that caused it came from.
+    pub fn from_client(mut self, client: &ClientContext) -> Self {
+        self.ip = Some(client.ip.to_string());
+        self.user_agent = Some(client.user_agent.clone());
+        self
+    }
+
+    /// Where it came from, when it is known as stored strings (e.g. a session's).
+    pub fn from_address(mut self, ip: &str, user_agent: &str) -> Self {
+        self.ip = Some(ip.to_owned());
+        self.user_agent = Some(user_agent.to_owned());
+        self
+    }
+
+    /// A fact about the event. Never pass a secret (codes, passwords, tokens).
+    pub fn detail(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// Appends `event` on `conn`. Call it inside the transaction that makes the
+/// change it describes.
+pub fn record(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<()> {
+    let details = serde_json::to_string(&event.details)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    event_rows::insert_event(
+        conn,
+        &SecurityEventRow {
+            id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
+            account_id: event.account_id.clone(),
+            actor: event.actor.stored(),
+            kind: event.kind.as_str().to_owned(),
+            ip: event.ip.clone(),
+            user_agent: event
+                .user_agent
+                .as_ref()
+                .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect()),
+            details,
+            created_at: now(),
+        },
+    )
+}
+
+fn malformed(why: &str) -> ApiError {
+    ApiError::MalformedQuery(why.to_owned())
+}
+
+fn parse_time(name: &str, value: Option<&str>) -> ApiResult<Option<NaiveDateTime>> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| t.naive_utc())
+                .map_err(|_| {
+                    malformed(&format!(
+                        "`{name}` must be an RFC 3339 time, e.g. 2026-11-22T10:00:00Z"
+                    ))
+                })
+        })
+        .transpose()
+}
+
+/// Parses the filters both the page and the export take.
+fn parse_filter(
+    kind: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> ApiResult<EventFilter> {
+    let kind = kind
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            SecurityEventKind::parse(k).ok_or_else(|| {
+                let known: Vec<&str> = SecurityEventKind::ALL.iter().map(|k| k.as_str()).collect();
+                malformed(&format!("`kind` must be one of: {}", known.join(", ")))
+            })
+        })
+        .transpose()?;
+    let from = parse_time("from", from)?;
+    let to = parse_time("to", to)?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(malformed("`from` must not be later than `to`"));
+        }
+    }
+    Ok(EventFilter {
+        kind: kind.map(|k| k.as_str().to_owned()),
+        from,
+        to,
+        before: None,
+    })
+}
+
+fn event_dto(row: SecurityEventRow) -> ApiResult<SecurityEventDto> {
+    let details: BTreeMap<String, String> =
+        serde_json::from_str(&row.details).map_err(ApiError::internal)?;
+    Ok(SecurityEventDto {
+        kind: SecurityEventKind::parse(&row.kind).unwrap_or(SecurityEventKind::Unknown),
+        id: row.id,
+        actor: row.actor,
+        ip: row.ip,
+        user_agent: row.user_agent,
+        details,
+        created_at: rfc3339(row.created_at),
+    })
+}
+
+/// One page of the account's events, newest first.
+pub async fn list(
+    state: &AppState,
+    account_id: &str,
+    query: SecurityLogQuery,
+) -> ApiResult<SecurityLogPage> {
+    let mut filter = parse_filter(
+        query.kind.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+    )?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(malformed(&format!(
+            "`limit` must be between 1 and {MAX_PAGE_SIZE}"
+        )));
+    }
+    let cursor = query.cursor.filter(|c| !c.is_empty());
+    let account_id = account_id.to_owned();
+    let mut rows = state
+        .db
+        .run(move |conn| {
+            if let Some(cursor) = cursor {
+                // Only the account's own events resolve: a cursor never reveals another's.
+                let at = event_rows::find_for_account(conn, &account_id, &cursor)?
+                    .ok_or_else(|| malformed("`cursor` is not a cursor this log gave out"))?;
+                filter.before = Some((at.created_at, at.id));
+            }
+            Ok(event_rows::list_for_account(
+                conn,
+                &account_id,
+                &filter,
+                i64::from(limit) + 1,
+            )?)
+        })
+        .await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|r| r.id.clone())).flatten();
+    Ok(SecurityLogPage {
+        events: rows.into_iter().map(event_dto).collect::<ApiResult<_>>()?,
+        next_cursor,
+    })
+}
+
+/// Every matching event of the account (the newest [`EXPORT_MAX_EVENTS`]), newest first.
+pub async fn export(
+    state: &AppState,
+    account_id: &str,
+    query: &SecurityLogExportQuery,
+) -> ApiResult<Vec<SecurityEventDto>> {
+    let filter = parse_filter(
+        query.kind.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+    )?;
+    let account_id = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| {
+            Ok(event_rows::list_for_account(
+                conn,
+                &account_id,
+                &filter,
+                EXPORT_MAX_EVENTS,
+            )?)
+        })
+        .await?;
+    rows.into_iter().map(event_dto).collect()
+}
+
+/// A spreadsheet would run a cell that starts like a formula; the user agent
+/// and details come from outside, so such cells get a leading apostrophe.
+fn neutralise_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// RFC 4180 CSV with a header row; quoting and escaping by the `csv` crate.
+pub fn to_csv(events: &[SecurityEventDto]) -> ApiResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "created_at",
+            "kind",
+            "actor",
+            "ip",
+            "user_agent",
+            "details",
+            "id",
+        ])
+        .map_err(ApiError::internal)?;
+    for event in events {
+        let details = serde_json::to_string(&event.details).map_err(ApiError::internal)?;
+        writer
+            .write_record([
+                event.created_at.as_str(),
+                event.kind.as_str(),
+                &neutralise_formula(&event.actor),
+                event.ip.as_deref().unwrap_or_default(),
+                &neutralise_formula(event.user_agent.as_deref().unwrap_or_default()),
+                &neutralise_formula(&details),
+                event.id.as_str(),
+            ])
+            .map_err(ApiError::internal)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("writing CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_parsed_and_bad_ones_refused() {
+        let filter = parse_filter(
+            Some("login_failed"),
+            Some("2026-11-01T00:00:00Z"),
+            Some("2026-11-02T00:00:00+01:00"),
+        )
+        .unwrap();
+        assert_eq!(filter.kind.as_deref(), Some("login_failed"));
+        assert_eq!(
+            filter.to.unwrap().to_string(),
+            "2026-11-01 23:00:00",
+            "offsets are turned into UTC"
+        );
+        for (kind, from, to) in [
+            (Some("nope"), None, None),
+            (None, Some("yesterday"), None),
+            (
+                None,
+                Some("2026-11-02T00:00:00Z"),
+                Some("2026-11-01T00:00:00Z"),
+            ),
+        ] {
+            assert!(matches!(
+                parse_filter(kind, from, to),
+                Err(ApiError::MalformedQuery(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn formula_like_cells_are_defused() {
+        assert_eq!(
+            neutralise_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(neutralise_formula("Mozilla/5.0"), "Mozilla/5.0");
+    }
+}

@@ -1,0 +1,198 @@
+//! Sending SMS and e-mail. The transport is chosen by configuration: in
+//! development both store messages in `outbox_messages` (and log them, marked
+//! as development) instead of sending; in production SMS go to an HTTP webhook
+//! and e-mail to an SMTP server. Everything here is async: nothing blocks a
+//! worker, storage runs on the blocking pool.
+
+pub mod smtp;
+pub mod webhook;
+
+use portcullis_shared::dto::OutboxMessageDto;
+
+use super::{now, rfc3339};
+use crate::{
+    config::{DeliveryConfig, MailTransportConfig, SmsTransportConfig},
+    db::{
+        outbox::{self as outbox_rows, OutboxRow},
+        Db,
+    },
+    error::{ApiError, ApiResult},
+};
+
+pub use smtp::SmtpMailer;
+pub use webhook::WebhookSms;
+
+/// Newest outbox messages returned by the development endpoint.
+const OUTBOX_READ_LIMIT: i64 = 50;
+
+/// An SMS to send.
+#[derive(Debug, Clone)]
+pub struct Sms {
+    /// E.164 phone number.
+    pub to: String,
+    pub body: String,
+    /// Why it is sent (`two_factor_code`, `new_device_code`…), for the outbox and logs.
+    pub purpose: String,
+}
+
+/// An e-mail to send (plain text).
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Why it is sent (`password_reset`, `new_device_sign_in`…), for the outbox and logs.
+    pub purpose: String,
+}
+
+/// Where SMS go.
+#[derive(Clone)]
+pub enum SmsTransport {
+    /// Development: stored and logged, never sent.
+    Outbox(Db),
+    /// POSTed as JSON to the upstream gateway.
+    Webhook(WebhookSms),
+}
+
+impl SmsTransport {
+    pub fn from_config(config: &DeliveryConfig, db: Db) -> anyhow::Result<Self> {
+        Ok(match &config.sms {
+            SmsTransportConfig::Outbox => Self::Outbox(db),
+            SmsTransportConfig::Webhook {
+                url,
+                token,
+                timeout,
+            } => Self::Webhook(WebhookSms::new(url.expose(), token.clone(), *timeout)?),
+        })
+    }
+
+    /// For the start-up log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Outbox(_) => "outbox (development: SMS are stored, not sent)",
+            Self::Webhook(_) => "webhook",
+        }
+    }
+
+    /// Sends one SMS. A transport failure is [`ApiError::DeliveryFailed`] (502).
+    pub async fn send(&self, sms: &Sms) -> ApiResult<()> {
+        match self {
+            Self::Outbox(db) => {
+                store_in_outbox(db, "sms", &sms.to, None, &sms.body, &sms.purpose).await
+            }
+            Self::Webhook(webhook) => {
+                webhook.send(sms).await.map_err(ApiError::DeliveryFailed)?;
+                tracing::info!(purpose = %sms.purpose, "SMS handed to the gateway");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where e-mail goes.
+#[derive(Clone)]
+pub enum Mailer {
+    /// Development: stored and logged, never sent.
+    Outbox(Db),
+    /// Handed to an SMTP server (boxed: the transport is large).
+    Smtp(Box<SmtpMailer>),
+}
+
+impl Mailer {
+    pub fn from_config(config: &DeliveryConfig, db: Db) -> anyhow::Result<Self> {
+        Ok(match &config.mail {
+            MailTransportConfig::Outbox => Self::Outbox(db),
+            MailTransportConfig::Smtp { url, timeout } => Self::Smtp(Box::new(SmtpMailer::new(
+                url.expose(),
+                *timeout,
+                &config.mail_from,
+            )?)),
+        })
+    }
+
+    /// For the start-up log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Outbox(_) => "outbox (development: e-mail is stored, not sent)",
+            Self::Smtp(_) => "smtp",
+        }
+    }
+
+    /// Sends one e-mail. A transport failure is [`ApiError::DeliveryFailed`] (502).
+    pub async fn send(&self, mail: &Mail) -> ApiResult<()> {
+        match self {
+            Self::Outbox(db) => {
+                store_in_outbox(
+                    db,
+                    "email",
+                    &mail.to,
+                    Some(&mail.subject),
+                    &mail.body,
+                    &mail.purpose,
+                )
+                .await
+            }
+            Self::Smtp(smtp) => {
+                smtp.send(mail).await?;
+                tracing::info!(purpose = %mail.purpose, "e-mail handed to the SMTP server");
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn store_in_outbox(
+    db: &Db,
+    channel: &'static str,
+    recipient: &str,
+    subject: Option<&str>,
+    body: &str,
+    purpose: &str,
+) -> ApiResult<()> {
+    let row = OutboxRow {
+        id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
+        channel: channel.to_owned(),
+        recipient: recipient.to_owned(),
+        subject: subject.map(str::to_owned),
+        body: body.to_owned(),
+        purpose: purpose.to_owned(),
+        created_at: now(),
+    };
+    // The one place a code may appear in a log: development only, and said so.
+    tracing::warn!(
+        target: "portcullis_api::dev_outbox",
+        channel,
+        recipient,
+        subject,
+        purpose,
+        body,
+        "DEVELOPMENT OUTBOX: message stored, NOT sent (configure a real transport in production)"
+    );
+    db.run(move |conn| Ok(outbox_rows::insert_message(conn, &row)?))
+        .await
+}
+
+/// The newest outbox messages, for one recipient or all (development endpoint).
+pub async fn read_outbox(db: &Db, recipient: Option<String>) -> ApiResult<Vec<OutboxMessageDto>> {
+    let rows = db
+        .run(move |conn| {
+            Ok(outbox_rows::latest(
+                conn,
+                recipient.as_deref(),
+                OUTBOX_READ_LIMIT,
+            )?)
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| OutboxMessageDto {
+            id: row.id,
+            channel: row.channel,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            purpose: row.purpose,
+            created_at: rfc3339(row.created_at),
+        })
+        .collect())
+}

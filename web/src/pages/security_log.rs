@@ -1,0 +1,207 @@
+//! The security log page: the account's events, newest first, filtered by kind, with
+//! "load older" paging and CSV / JSON export links.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{ExportFormat, SecurityEventDto, SecurityEventKind};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::{banner_message, FormBanner, SelectField};
+use crate::hooks::{use_form_problem, use_session};
+use crate::state::SessionAction;
+
+/// The words the page shows for each kind.
+pub fn kind_label(kind: SecurityEventKind) -> &'static str {
+    match kind {
+        SecurityEventKind::Signup => "Account created",
+        SecurityEventKind::LoginSucceeded => "Signed in",
+        SecurityEventKind::LoginFailed => "Sign-in failed",
+        SecurityEventKind::Logout => "Signed out",
+        SecurityEventKind::SessionExpired => "Session expired",
+        SecurityEventKind::Unknown => "Other event",
+    }
+}
+
+/// `(value, text)` of the kind filter: every kind, after "all".
+fn kind_options() -> Rc<Vec<(&'static str, &'static str)>> {
+    let mut options = vec![("", "All events")];
+    options.extend(
+        SecurityEventKind::ALL
+            .iter()
+            .map(|kind| (kind.as_str(), kind_label(*kind))),
+    );
+    Rc::new(options)
+}
+
+/// The account's security log. Rendered only behind `RequireSession`.
+#[component]
+pub fn SecurityLogPage() -> Html {
+    let session = use_session();
+    let problem = use_form_problem();
+    let kind = use_state(|| None::<SecurityEventKind>);
+    let events = use_state(Vec::<SecurityEventDto>::new);
+    let next_cursor = use_state(|| None::<String>);
+    let loading = use_state(|| true);
+
+    // Fetches a page: the first one for the current filter, or the next older one.
+    let load = {
+        let (session, problem, events, next_cursor, loading) = (
+            session.clone(),
+            problem.clone(),
+            events.clone(),
+            next_cursor.clone(),
+            loading.clone(),
+        );
+        Callback::from(
+            move |(kind, cursor): (Option<SecurityEventKind>, Option<String>)| {
+                loading.set(true);
+                problem.set(None);
+                let (session, problem, events, next_cursor, loading) = (
+                    session.clone(),
+                    problem.clone(),
+                    events.clone(),
+                    next_cursor.clone(),
+                    loading.clone(),
+                );
+                spawn_local(async move {
+                    match api::security_log(kind, cursor.as_deref()).await {
+                        Ok(page) => {
+                            let mut shown = if cursor.is_some() {
+                                (*events).clone()
+                            } else {
+                                Vec::new()
+                            };
+                            shown.extend(page.events);
+                            events.set(shown);
+                            next_cursor.set(page.next_cursor);
+                        }
+                        Err(err) if err.is_signed_out() => {
+                            session.dispatch(SessionAction::SignedOut)
+                        }
+                        Err(err) => problem.set(Some(err.into_problem())),
+                    }
+                    loading.set(false);
+                });
+            },
+        )
+    };
+
+    {
+        let load = load.clone();
+        use_effect_with(*kind, move |kind| load.emit((*kind, None)));
+    }
+
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |value: String| kind.set(SecurityEventKind::parse(&value)))
+    };
+    let on_older = {
+        let (load, kind, next_cursor) = (load.clone(), kind.clone(), next_cursor.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(cursor) = (*next_cursor).clone() {
+                load.emit((*kind, Some(cursor)));
+            }
+        })
+    };
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| AttrValue::from(format!("Could not load the security log. {message}")));
+    let csv_href = api::security_log_export_url(ExportFormat::Csv, *kind);
+    let json_href = api::security_log_export_url(ExportFormat::Json, *kind);
+
+    html! {
+        <section class="security-log" data-testid="security-log">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Security" }</p>
+                    <h1>{ "Security log" }</h1>
+                </div>
+                <div class="actions">
+                    <a id="export-csv" class="button button--secondary" href={csv_href} download="">
+                        { "Export CSV" }
+                    </a>
+                    <a id="export-json" class="button button--secondary" href={json_href} download="">
+                        { "Export JSON" }
+                    </a>
+                </div>
+            </div>
+            <FormBanner message={banner} />
+            <div class="card">
+                <SelectField id="security-log-kind" label="Show" options={kind_options()}
+                    value={AttrValue::from(kind.map_or("", SecurityEventKind::as_str))}
+                    on_change={on_kind} />
+                <SecurityEventTable events={Rc::new((*events).clone())} loading={*loading} />
+                if next_cursor.is_some() {
+                    <button id="load-older" type="button" class="button button--secondary"
+                        onclick={on_older} disabled={*loading}>
+                        { "Load older events" }
+                    </button>
+                }
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`SecurityEventTable`].
+#[derive(Properties, PartialEq)]
+pub struct SecurityEventTableProps {
+    /// The events to list, in the order given (newest first).
+    pub events: Rc<Vec<SecurityEventDto>>,
+    /// A page is being fetched.
+    #[prop_or_default]
+    pub loading: bool,
+}
+
+/// The events as a table: when, what, who, from where.
+#[component]
+pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
+    if props.events.is_empty() {
+        let text = if props.loading {
+            "Loading…"
+        } else {
+            "No events match."
+        };
+        return html! { <p class="muted" id="security-log-empty">{ text }</p> };
+    }
+    html! {
+        <div class="table-scroll">
+        <table class="table" id="security-log-table">
+            <thead>
+                <tr>
+                    <th scope="col">{ "When (UTC)" }</th>
+                    <th scope="col">{ "Event" }</th>
+                    <th scope="col">{ "By" }</th>
+                    <th scope="col">{ "Address" }</th>
+                    <th scope="col">{ "Browser" }</th>
+                    <th scope="col">{ "Details" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for props.events.iter().map(event_row) }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+fn event_row(event: &SecurityEventDto) -> Html {
+    let details = event
+        .details
+        .iter()
+        .map(|(key, value)| format!("{key}: {value}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        <tr key={event.id.clone()} data-kind={event.kind.as_str()}>
+            <td><time datetime={event.created_at.clone()}>{ event.created_at.replace('T', " ").replace('Z', "") }</time></td>
+            <td>{ kind_label(event.kind) }</td>
+            <td>{ event.actor.clone() }</td>
+            <td>{ event.ip.clone().unwrap_or_default() }</td>
+            <td class="muted">{ event.user_agent.clone().unwrap_or_default() }</td>
+            <td>{ details }</td>
+        </tr>
+    }
+}
