@@ -112,6 +112,9 @@ pub struct Config {
     pub signup_points: i64,
     /// How often token last-use times are written (`PORTCULLIS_LAST_USED_FLUSH_MS`, default 5000).
     pub last_used_flush: Duration,
+    /// How often queued messages are handed to the SMS transport
+    /// (`PORTCULLIS_DISPATCH_INTERVAL_MS`, default 500).
+    pub dispatch_interval: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -242,6 +245,8 @@ impl Config {
                 "must be an http:// or https:// URL",
             ));
         }
+        let dispatch_interval =
+            Duration::from_millis(parse_u64("PORTCULLIS_DISPATCH_INTERVAL_MS", 500)?.max(10));
         let last_used_flush =
             Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
 
@@ -252,6 +257,7 @@ impl Config {
             signup_points,
             public_url,
             last_used_flush,
+            dispatch_interval,
             bind,
             database_url,
             db_pool_size,

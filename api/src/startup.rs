@@ -17,6 +17,7 @@ use crate::{
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
+    services::dispatch,
     services::{
         api_access::ApiAccess, signing::KeyRing, AppState, Mailer, PasswordHasher, SmsTransport,
     },
@@ -30,7 +31,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    flusher: tokio::task::JoinHandle<()>,
+    /// Token last-use flushing and message dispatch.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Writes token last-use times in batches, off the request path.
@@ -76,11 +78,18 @@ impl Application {
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
-        let flusher = tokio::spawn(flush_last_used_forever(
-            access.clone(),
-            db.clone(),
-            config.last_used_flush,
-        ));
+        let background = vec![
+            tokio::spawn(flush_last_used_forever(
+                access.clone(),
+                db.clone(),
+                config.last_used_flush,
+            )),
+            tokio::spawn(dispatch::dispatch_forever(
+                db.clone(),
+                sms.clone(),
+                config.dispatch_interval,
+            )),
+        ];
         let state = web::Data::new(AppState {
             db,
             hasher,
@@ -157,7 +166,7 @@ impl Application {
             port,
             server,
             state: shutdown_state,
-            flusher,
+            background,
         })
     }
 
@@ -168,7 +177,9 @@ impl Application {
     /// Serves until SIGTERM/SIGINT, then drains in-flight requests (graceful stop).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.flusher.abort();
+        for task in &self.background {
+            task.abort();
+        }
         if let Err(error) = self.state.access.flush_last_used(&self.state.db).await {
             tracing::warn!(%error, "could not record token last use at shutdown");
         }

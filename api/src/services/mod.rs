@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authenticator;
 pub mod contacts;
 pub mod delivery;
+pub mod dispatch;
 pub mod oauth;
 pub mod passwords;
 pub mod senders;

@@ -94,7 +94,8 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(fetched, message);
+    // The dispatcher may have sent it meanwhile; everything else is as answered.
+    assert_eq!(MessageDto { status: message.status, sent_at: message.sent_at.clone(), ..fetched }, message);
     let listed: Vec<MessageDto> = app
         .bearer_get(routes::SMS, &token)
         .await
@@ -336,4 +337,77 @@ async fn concurrent_sends_never_overspend_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_sends_never_overspend_on_postgres() {
     concurrent_sends_never_overspend(Backend::Postgres).await;
+}
+
+async fn wait_for_status(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    wanted: MessageStatus,
+) -> MessageDto {
+    let path = routes::SMS_MESSAGE.replace("{id}", id);
+    for _ in 0..100 {
+        let message: MessageDto = app.bearer_get(&path, token).await.json().await.unwrap();
+        if message.status == wanted {
+            return message;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("message {id} never reached {wanted:?}");
+}
+
+async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
+    let me = app.signed_in("dispatch@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let sent: MessageDto = send(
+        &app,
+        &token,
+        json!({"to": "+48500100200", "text": "Dispatched"}),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let delivered = wait_for_status(&app, &token, &sent.id, MessageStatus::Sent).await;
+    assert!(delivered.sent_at.is_some());
+    // The development transport keeps what it "sent" in the outbox, exactly once.
+    assert_eq!(app.count("outbox_messages"), 1);
+    assert_eq!(balance(&app, &token).await, 99);
+}
+
+on_both_backends!(queued_messages_are_handed_to_the_transport);
+
+/// A gateway that cannot be reached: the message fails for good and its points come back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undeliverable_messages_fail_and_are_refunded() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/sms");
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[
+            ("PORTCULLIS_SMS_TRANSPORT", "webhook"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", url.as_str()),
+            ("PORTCULLIS_SMS_WEBHOOK_TIMEOUT_SECS", "1"),
+        ],
+    )
+    .await;
+    let me = app.signed_in("undeliverable@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let sent: MessageDto = send(
+        &app,
+        &token,
+        json!({"to": "+48500100200", "text": "Nobody home"}),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(balance(&app, &token).await, 99);
+    wait_for_status(&app, &token, &sent.id, MessageStatus::Failed).await;
+    assert_eq!(balance(&app, &token).await, 100, "points refunded");
 }

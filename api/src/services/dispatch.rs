@@ -1,0 +1,73 @@
+//! Hands queued messages to the SMS transport, off the request path. A
+//! message is claimed before it is sent, so two processes never send it twice;
+//! a claim left by a process that died is taken over after a while. Permanent
+//! failures are marked failed and their points given back.
+
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+
+use super::{
+    delivery::{Sms, SmsTransport},
+    now,
+};
+use crate::db::{
+    sms::{self as sms_rows, MessageRow},
+    write_transaction, Db,
+};
+
+/// Messages claimed per round.
+const BATCH: i64 = 50;
+/// A claim older than this is considered abandoned.
+const STALE_CLAIM_SECS: i64 = 300;
+
+/// Sends what is queued now; returns how many messages were handled.
+pub async fn dispatch_once(db: &Db, transport: &SmsTransport) -> crate::error::ApiResult<usize> {
+    let at = now();
+    let stale_before = at - ChronoDuration::seconds(STALE_CLAIM_SECS);
+    let claimed: Vec<MessageRow> = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                Ok(sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?)
+            })
+        })
+        .await?;
+    let count = claimed.len();
+    for message in claimed {
+        let sms = Sms {
+            to: message.recipient.clone(),
+            body: message.body.clone(),
+            purpose: "api_message".into(),
+        };
+        match transport.send(&sms).await {
+            Ok(()) => {
+                let id = message.id.clone();
+                db.run(move |conn| Ok(sms_rows::mark_sent(conn, &id, now())?))
+                    .await?;
+            }
+            Err(error) => {
+                tracing::warn!(message_id = %message.id, error = %error, "message could not be delivered; points refunded");
+                let reason = error.to_string();
+                db.run(move |conn| {
+                    write_transaction(conn, |conn| {
+                        Ok(sms_rows::mark_failed_and_refund(conn, &message, &reason)?)
+                    })
+                })
+                .await?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Runs [`dispatch_once`] every `every`, and again at once while there is more.
+pub async fn dispatch_forever(db: Db, transport: SmsTransport, every: Duration) {
+    loop {
+        match dispatch_once(&db, &transport).await {
+            Ok(n) if n as i64 >= BATCH => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "message dispatch failed; will retry"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
