@@ -89,6 +89,17 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// A field error with this stable code and message.
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
 /// An RFC 9457 problem details body with Portcullis' `code` and `errors` extensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -58,26 +58,18 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Maximum e-mail length (RFC 5321 path limit).
 pub const EMAIL_MAX_CHARS: usize = 254;
 
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 /// Checks an e-mail address's syntax. Empty, over-long and malformed addresses fail.
 pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
     let email = email.trim();
     if email.is_empty() {
-        return Some(field_error(
+        return Some(FieldError::new(
             field,
             codes::REQUIRED,
             "Enter your e-mail address.",
         ));
     }
     if email.chars().count() > EMAIL_MAX_CHARS {
-        return Some(field_error(
+        return Some(FieldError::new(
             field,
             codes::TOO_LONG,
             "This e-mail address is too long.",
@@ -90,7 +82,7 @@ pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
     .map(|parsed| parsed.domain().contains('.'))
     .unwrap_or(false);
     if !valid {
-        return Some(field_error(
+        return Some(FieldError::new(
             field,
             codes::INVALID_EMAIL,
             "Enter a valid e-mail address, like name@example.com.",
@@ -105,32 +97,36 @@ pub fn check_password(field: &str, password: &str, email: &str) -> Vec<FieldErro
     let mut errors = Vec::new();
     let length = password.chars().count();
     if length == 0 {
-        errors.push(field_error(field, codes::REQUIRED, "Choose a password."));
+        errors.push(FieldError::new(
+            field,
+            codes::REQUIRED,
+            "Choose a password.",
+        ));
         return errors;
     }
     if length < PASSWORD_MIN_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             field,
             codes::TOO_SHORT,
             "Use at least 8 characters.",
         ));
     }
     if length > PASSWORD_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             field,
             codes::TOO_LONG,
             "Use at most 128 characters.",
         ));
     }
     if !password.chars().any(char::is_uppercase) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             field,
             codes::MISSING_UPPERCASE,
             "Include at least one uppercase letter.",
         ));
     }
     if !password.chars().any(|c| c.is_ascii_digit()) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             field,
             codes::MISSING_DIGIT,
             "Include at least one digit.",
@@ -143,7 +139,7 @@ pub fn check_password(field: &str, password: &str, email: &str) -> Vec<FieldErro
         .unwrap_or_default()
         .to_lowercase();
     if local_part.chars().count() >= 3 && password.to_lowercase().contains(&local_part) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             field,
             codes::CONTAINS_EMAIL,
             "Don't include your e-mail name in the password.",
@@ -160,7 +156,7 @@ pub fn check_phone_shape(field: &str, phone: &str) -> Option<FieldError> {
         && digits.chars().all(|c| c.is_ascii_digit())
         && !digits.starts_with('0');
     (!shaped).then(|| {
-        field_error(
+        FieldError::new(
             field,
             codes::INVALID_PHONE,
             "Enter the number in international form, like +48500100200.",
@@ -171,13 +167,17 @@ pub fn check_phone_shape(field: &str, phone: &str) -> Option<FieldError> {
 /// Checks an ISO 3166-1 alpha-2 country code (upper case).
 pub fn check_country(field: &str, country: &str) -> Option<FieldError> {
     if country.is_empty() {
-        return Some(field_error(field, codes::REQUIRED, "Choose your country."));
+        return Some(FieldError::new(
+            field,
+            codes::REQUIRED,
+            "Choose your country.",
+        ));
     }
     let known = country.len() == 2
         && country.chars().all(|c| c.is_ascii_uppercase())
         && isocountry::CountryCode::for_alpha2(country).is_ok();
     (!known).then(|| {
-        field_error(
+        FieldError::new(
             field,
             codes::INVALID_COUNTRY,
             "Choose a country from the list.",

@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     db::oauth::{self as oauth_rows, ClientChanges, ClientRow},
-    domain::{ip_allowlist::parse_entries, IpRange},
+    domain::ip_allowlist::{self, parse_entries},
     error::{ApiError, ApiResult},
 };
 
@@ -315,14 +315,6 @@ pub async fn introspect(
     })
 }
 
-fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
 fn client_dto(row: &ClientRow) -> OAuthClientDto {
     OAuthClientDto {
         id: row.id.clone(),
@@ -349,18 +341,10 @@ fn joined(scopes: &[Scope]) -> String {
         .join(" ")
 }
 
-fn stored(ranges: &[IpRange]) -> String {
-    ranges
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the client a name of at most 100 characters.",
@@ -379,7 +363,7 @@ pub async fn create_client(
     let mut errors = Vec::new();
     let name = parse_client_name(&request.name, &mut errors);
     if request.scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -389,7 +373,7 @@ pub async fn create_client(
         .token_lifetime_secs
         .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS);
     if !TOKEN_LIFETIME_RANGE.contains(&lifetime) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "token_lifetime_secs",
             codes::TOO_LONG,
             "Choose between 60 and 86400 seconds.",
@@ -410,7 +394,7 @@ pub async fn create_client(
         name,
         secret_hash: hash_secret(&secret),
         scopes: joined(&request.scopes),
-        ip_allowlist: stored(&allowlist),
+        ip_allowlist: ip_allowlist::to_stored(&allowlist),
         token_lifetime_secs: lifetime,
         created_at: now(),
         disabled_at: None,
@@ -450,7 +434,7 @@ pub async fn update_client(
         .as_deref()
         .map(|n| parse_client_name(n, &mut errors));
     if request.scopes.as_ref().is_some_and(Vec::is_empty) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -468,7 +452,7 @@ pub async fn update_client(
     let changes = ClientChanges {
         name: name.flatten(),
         scopes: request.scopes.as_deref().map(joined),
-        ip_allowlist: allowlist.flatten().map(|r| stored(&r)),
+        ip_allowlist: allowlist.flatten().map(|r| ip_allowlist::to_stored(&r)),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
     };
     let (account, client) = (account_id.to_owned(), id.to_owned());

@@ -18,7 +18,10 @@ use super::{
 };
 use crate::{
     db::tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
-    domain::{ip_allowlist::parse_entries, IpRange},
+    domain::{
+        ip_allowlist::{self, parse_entries},
+        IpRange,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -27,25 +30,17 @@ const LABEL_MAX_CHARS: usize = 100;
 /// `client_id` of tokens made in the portal (OAuth clients use their own id).
 pub const PORTAL_CLIENT_ID: &str = "portal";
 
-fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
 fn parse_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let name = raw.trim();
     if name.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the token a name.",
         ));
         None
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
             "Use at most 100 characters.",
@@ -60,14 +55,6 @@ fn parse_allowlist(raw: &[String], errors: &mut Vec<FieldError>) -> Option<Vec<I
     parse_entries("ip_allowlist", raw)
         .map_err(|e| errors.extend(e))
         .ok()
-}
-
-fn stored_allowlist(ranges: &[IpRange]) -> String {
-    ranges
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The token as listed in the portal.
@@ -109,7 +96,7 @@ pub async fn create_token(
     scopes.sort();
     scopes.dedup();
     if scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -125,7 +112,7 @@ pub async fn create_token(
         Some(raw) => match DateTime::parse_from_rfc3339(raw) {
             Ok(at) if at.naive_utc() > created_at => Some(at.naive_utc()),
             Ok(_) => {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "expires_at",
                     codes::INVALID_DATE,
                     "Choose an expiry in the future.",
@@ -133,7 +120,7 @@ pub async fn create_token(
                 None
             }
             Err(_) => {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "expires_at",
                     codes::INVALID_DATE,
                     "Use a date and time like 2027-01-31T23:59:59Z.",
@@ -185,7 +172,7 @@ pub async fn create_token(
         name,
         scopes: scope,
         hint: format!("…{hint}"),
-        ip_allowlist: stored_allowlist(&allowlist),
+        ip_allowlist: ip_allowlist::to_stored(&allowlist),
         created_at,
         expires_at,
         disabled_at: None,
@@ -234,7 +221,9 @@ pub async fn update_token(
     let changes = TokenChanges {
         name: name.flatten(),
         disabled_at: request.disabled.map(|disabled| disabled.then_some(at)),
-        ip_allowlist: allowlist.flatten().map(|ranges| stored_allowlist(&ranges)),
+        ip_allowlist: allowlist
+            .flatten()
+            .map(|ranges| ip_allowlist::to_stored(&ranges)),
     };
     let (account, token) = (account_id.to_owned(), id.to_owned());
     let row = state
@@ -346,7 +335,7 @@ pub async fn add_api_allowlist_entry(
                         "{} overlaps {}, already on the list.",
                         stored.value, clash.value
                     ),
-                    errors: vec![field_error(
+                    errors: vec![FieldError::new(
                         "value",
                         code,
                         format!("Overlaps {}, already on the list.", clash.value),

@@ -95,7 +95,14 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
         .await
         .unwrap();
     // The dispatcher may have sent it meanwhile; everything else is as answered.
-    assert_eq!(MessageDto { status: message.status, sent_at: message.sent_at.clone(), ..fetched }, message);
+    assert_eq!(
+        MessageDto {
+            status: message.status,
+            sent_at: message.sent_at.clone(),
+            ..fetched
+        },
+        message
+    );
     let listed: Vec<MessageDto> = app
         .bearer_get(routes::SMS, &token)
         .await
