@@ -114,6 +114,15 @@ impl ApiCallerInfo {
     }
 }
 
+/// The OAuth2 form of scopes: names separated by spaces, in the order given.
+pub fn scope_string(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
 }

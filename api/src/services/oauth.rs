@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{
-    api_access::{parse_scopes, parse_stored_allowlist, ClientView},
+    api_access::{parse_scopes, parse_stored_allowlist, scope_string, ClientView},
     now, rfc3339,
     signing::{AccessClaims, AUDIENCE},
     AppState,
@@ -220,11 +220,7 @@ pub async fn issue_token(
         }
     };
     let issued_at = now().and_utc().timestamp();
-    let scope = scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let scope = scope_string(&scopes);
     let claims = AccessClaims {
         iss: state.access.keys.issuer().to_owned(),
         sub: client.account_id.clone(),
@@ -297,13 +293,7 @@ pub async fn introspect(
     let claims = &live.claims;
     Ok(IntrospectionResponse {
         active: true,
-        scope: Some(
-            live.scopes
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        scope: Some(scope_string(&live.scopes)),
         client_id: Some(claims.client_id.clone()),
         token_type: Some("Bearer".into()),
         exp: claims.exp,
@@ -334,11 +324,7 @@ fn joined(scopes: &[Scope]) -> String {
     let mut scopes = scopes.to_vec();
     scopes.sort();
     scopes.dedup();
-    scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    scope_string(&scopes)
 }
 
 fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {

@@ -11,7 +11,7 @@ use portcullis_shared::{
 };
 
 use super::{
-    api_access::{parse_scopes, parse_stored_allowlist},
+    api_access::{parse_scopes, parse_stored_allowlist, scope_string},
     now, rfc3339,
     signing::AccessClaims,
     AppState,
@@ -138,11 +138,7 @@ pub async fn create_token(
     }
 
     let id = format!("tok_{}", uuid::Uuid::now_v7().simple());
-    let scope = scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let scope = scope_string(&scopes);
     let claims = AccessClaims {
         iss: state.access.keys.issuer().to_owned(),
         sub: account_id.to_owned(),
