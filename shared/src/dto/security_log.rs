@@ -11,14 +11,64 @@ use serde::{Deserialize, Serialize};
 pub enum SecurityEventKind {
     /// The account was created.
     Signup,
-    /// A portal sign-in succeeded.
+    /// A portal sign-in succeeded (details: `new_device`, `method`).
     LoginSucceeded,
-    /// A portal sign-in was refused (wrong password for this account).
+    /// A portal sign-in was refused (detail `reason`: `wrong_password`, `second_factor_failed`, `new_device_failed`, `ip_blocked`, `locked`).
     LoginFailed,
     /// The user signed out.
     Logout,
     /// A portal session ended through inactivity or its absolute lifetime.
     SessionExpired,
+    /// Portal sessions were ended by the user (detail `scope`: `one`, `others`, `all`).
+    SessionRevoked,
+    /// The account's inactivity timeout was changed.
+    SessionTimeoutChanged,
+    /// Sign-in was locked for a while after repeated failures (details: `scope`, `until`).
+    AccountLocked,
+    /// A two-factor method was turned on (detail `method`: `sms`, `totp`).
+    TwoFactorEnabled,
+    /// Two-factor authentication was turned off (detail `method`).
+    TwoFactorDisabled,
+    /// The account's "require two-factor for all users" setting was changed.
+    TwoFactorPolicyChanged,
+    /// A new set of recovery codes was made (the old set stops working).
+    RecoveryCodesGenerated,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
+    /// A browser was marked as a trusted device.
+    DeviceTrusted,
+    /// A trusted device was removed.
+    DeviceRemoved,
+    /// The password was changed.
+    PasswordChanged,
+    /// A password reset link was sent.
+    PasswordResetRequested,
+    /// The password was set through a reset link.
+    PasswordReset,
+    /// The "new password every 30 days" setting was changed.
+    PasswordPolicyChanged,
+    /// The portal IP allowlist was changed (details: `action`, `entry`).
+    PortalAllowlistChanged,
+    /// The API IP allowlist was changed (details: `action`, `entry`).
+    ApiAllowlistChanged,
+    /// An API token was created.
+    TokenCreated,
+    /// An API token was disabled, re-enabled or its allowlist edited (detail `change`).
+    TokenChanged,
+    /// An API token was deleted.
+    TokenDeleted,
+    /// An e-mail warned that a token expires within 7 days.
+    TokenExpiryWarned,
+    /// An OAuth client was registered.
+    OauthClientCreated,
+    /// An OAuth client was changed.
+    OauthClientChanged,
+    /// An OAuth client was deleted.
+    OauthClientDeleted,
+    /// An API call was refused (details: `reason`, `count` of refusals folded into this event).
+    ApiCallRefused,
+    /// The allowed destination countries were changed.
+    CountryFilterChanged,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -26,12 +76,37 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 5] = [
+    pub const ALL: [SecurityEventKind; 30] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
         Self::SessionExpired,
+        Self::SessionRevoked,
+        Self::SessionTimeoutChanged,
+        Self::AccountLocked,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::TwoFactorPolicyChanged,
+        Self::RecoveryCodesGenerated,
+        Self::RecoveryCodeUsed,
+        Self::DeviceTrusted,
+        Self::DeviceRemoved,
+        Self::PasswordChanged,
+        Self::PasswordResetRequested,
+        Self::PasswordReset,
+        Self::PasswordPolicyChanged,
+        Self::PortalAllowlistChanged,
+        Self::ApiAllowlistChanged,
+        Self::TokenCreated,
+        Self::TokenChanged,
+        Self::TokenDeleted,
+        Self::TokenExpiryWarned,
+        Self::OauthClientCreated,
+        Self::OauthClientChanged,
+        Self::OauthClientDeleted,
+        Self::ApiCallRefused,
+        Self::CountryFilterChanged,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -42,6 +117,31 @@ impl SecurityEventKind {
             Self::LoginFailed => "login_failed",
             Self::Logout => "logout",
             Self::SessionExpired => "session_expired",
+            Self::SessionRevoked => "session_revoked",
+            Self::SessionTimeoutChanged => "session_timeout_changed",
+            Self::AccountLocked => "account_locked",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::TwoFactorPolicyChanged => "two_factor_policy_changed",
+            Self::RecoveryCodesGenerated => "recovery_codes_generated",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::DeviceTrusted => "device_trusted",
+            Self::DeviceRemoved => "device_removed",
+            Self::PasswordChanged => "password_changed",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordPolicyChanged => "password_policy_changed",
+            Self::PortalAllowlistChanged => "portal_allowlist_changed",
+            Self::ApiAllowlistChanged => "api_allowlist_changed",
+            Self::TokenCreated => "token_created",
+            Self::TokenChanged => "token_changed",
+            Self::TokenDeleted => "token_deleted",
+            Self::TokenExpiryWarned => "token_expiry_warned",
+            Self::OauthClientCreated => "oauth_client_created",
+            Self::OauthClientChanged => "oauth_client_changed",
+            Self::OauthClientDeleted => "oauth_client_deleted",
+            Self::ApiCallRefused => "api_call_refused",
+            Self::CountryFilterChanged => "country_filter_changed",
             Self::Unknown => "unknown",
         }
     }
@@ -154,4 +254,20 @@ pub struct SecurityLogExportQuery {
     /// Only events before this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_serialises_as_its_stable_name_and_parses_back() {
+        for kind in SecurityEventKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(SecurityEventKind::parse(kind.as_str()), Some(kind));
+        }
+        let unknown: SecurityEventKind = serde_json::from_str("\"from_the_future\"").unwrap();
+        assert_eq!(unknown, SecurityEventKind::Unknown);
+    }
 }
