@@ -5,7 +5,10 @@ use actix_web::{
     http::{header, StatusCode},
     HttpResponse, ResponseError,
 };
-use portcullis_shared::problem::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
+use portcullis_shared::{
+    problem::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
+    validate::codes,
+};
 
 use crate::{services::api_access::TokenRefusal, telemetry};
 
@@ -58,6 +61,11 @@ pub enum ApiError {
     },
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// Sign-in locked after repeated failures; the same answer whatever the password.
+    #[error("login locked")]
+    LoginLocked { retry_after_secs: u64 },
+    #[error("login challenge invalid")]
+    LoginChallengeInvalid,
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
     /// An SMS or e-mail could not be handed over; the cause is logged, not shown.
@@ -112,6 +120,8 @@ impl ApiError {
             Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             Self::Conflict { .. } => ProblemCode::Conflict,
             Self::RateLimited { .. } => ProblemCode::RateLimited,
+            Self::LoginLocked { .. } => ProblemCode::LoginLocked,
+            Self::LoginChallengeInvalid => ProblemCode::LoginChallengeInvalid,
             Self::Unavailable(_) => ProblemCode::Unavailable,
             Self::DeliveryFailed(_) => ProblemCode::DeliveryFailed,
             Self::Internal(_) => ProblemCode::Internal,
@@ -188,6 +198,14 @@ impl ApiError {
                 "Too many requests",
                 Some(format!("Try again in {retry_after_secs} seconds.")),
             ),
+            Self::LoginLocked { retry_after_secs } => (
+                "Too many failed sign-ins; sign-in is locked for a while",
+                Some(format!("Try again in {retry_after_secs} seconds. The account owner was told by e-mail.")),
+            ),
+            Self::LoginChallengeInvalid => (
+                "This sign-in step has ended; sign in again",
+                None,
+            ),
             Self::Unavailable(_) => (
                 "The service is temporarily unavailable; try again shortly",
                 None,
@@ -207,6 +225,10 @@ impl ApiError {
         let (title, detail) = self.title_and_detail();
         let errors = match self {
             Self::Validation(errors) | Self::Conflict { errors, .. } => errors.clone(),
+            // Code problems also name the field, so forms can show them by it.
+            Self::CodeExpired => vec![FieldError::new("code", codes::CODE_EXPIRED, title)],
+            Self::CodeUsed => vec![FieldError::new("code", codes::CODE_USED, title)],
+            Self::CodeLocked => vec![FieldError::new("code", codes::CODE_LOCKED, title)],
             _ => Vec::new(),
         };
         let code = self.code();
@@ -267,7 +289,8 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::LoginChallengeInvalid => StatusCode::UNAUTHORIZED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::DeliveryFailed(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -289,7 +312,9 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = problem_response(&self.to_problem());
-        if let Self::RateLimited { retry_after_secs } = self {
+        if let Self::RateLimited { retry_after_secs } | Self::LoginLocked { retry_after_secs } =
+            self
+        {
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

@@ -136,6 +136,8 @@ impl Application {
                 .wrap(from_fn(telemetry::request_log))
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
+                .configure(routes::two_factor::configure)
+                .configure(routes::devices::configure)
                 .configure(routes::me::configure)
                 .configure(routes::security_log::configure)
                 .configure(routes::dev_outbox::configure)

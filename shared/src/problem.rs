@@ -66,6 +66,10 @@ pub enum ProblemCode {
     Conflict,
     /// Too many requests; retry later.
     RateLimited,
+    /// Sign-in is locked for a while after repeated failures (see `Retry-After`).
+    LoginLocked,
+    /// The held sign-in is unknown, finished or timed out; sign in again.
+    LoginChallengeInvalid,
     /// A dependency (storage) is unavailable; retry later.
     Unavailable,
     /// An SMS or e-mail could not be handed to the delivery service; retry later.

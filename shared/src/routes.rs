@@ -8,6 +8,32 @@ pub const SIGNUP: &str = "/api/v1/auth/signup";
 pub const LOGIN: &str = "/api/v1/auth/login";
 /// End the current portal session.
 pub const LOGOUT: &str = "/api/v1/auth/logout";
+/// Complete a held sign-in with a code.
+pub const LOGIN_VERIFY: &str = "/api/v1/auth/login/verify";
+/// Send a held sign-in's code again (or by another channel).
+pub const LOGIN_RESEND: &str = "/api/v1/auth/login/resend";
+/// Two-factor sign-in: status.
+pub const TWO_FACTOR: &str = "/api/v1/two-factor";
+/// Start SMS two-factor set-up (sends a code).
+pub const TWO_FACTOR_SMS: &str = "/api/v1/two-factor/sms";
+/// Finish SMS two-factor set-up.
+pub const TWO_FACTOR_SMS_CONFIRM: &str = "/api/v1/two-factor/sms/confirm";
+/// Start authenticator-app set-up.
+pub const TWO_FACTOR_TOTP: &str = "/api/v1/two-factor/totp";
+/// Finish authenticator-app set-up.
+pub const TWO_FACTOR_TOTP_CONFIRM: &str = "/api/v1/two-factor/totp/confirm";
+/// Send an SMS code to the two-factor phone, to confirm a change.
+pub const TWO_FACTOR_CODE: &str = "/api/v1/two-factor/code";
+/// Turn a two-factor method off.
+pub const TWO_FACTOR_DISABLE: &str = "/api/v1/two-factor/disable";
+/// Make a new set of recovery codes.
+pub const TWO_FACTOR_RECOVERY_CODES: &str = "/api/v1/two-factor/recovery-codes";
+/// Require two-factor sign-in for all users of the account.
+pub const TWO_FACTOR_POLICY: &str = "/api/v1/two-factor/policy";
+/// Trusted devices.
+pub const DEVICES: &str = "/api/v1/devices";
+/// One trusted device.
+pub const DEVICE: &str = "/api/v1/devices/{id}";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
 /// The account's security log, newest first.
@@ -73,6 +99,8 @@ pub const OPENAPI_JSON: &str = "/api/openapi.json";
 /// Swagger UI over the OpenAPI document.
 pub const API_DOCS: &str = "/api/docs";
 
+/// Cookie that identifies a browser for new-device checks.
+pub const DEVICE_COOKIE: &str = "portcullis_device";
 /// Header carrying the session's CSRF token on state-changing portal requests.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 /// `X-CSRF-Token` value for requests made before a session exists (sign-up,

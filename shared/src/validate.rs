@@ -49,6 +49,22 @@ pub mod codes {
     pub const INVALID_IDEMPOTENCY_KEY: &str = "invalid_idempotency_key";
     /// The allowlist change would lock the current session's address out.
     pub const LOCKS_YOU_OUT: &str = "locks_you_out";
+    /// The value does not match (a wrong current password or a wrong code).
+    pub const INCORRECT: &str = "incorrect";
+    /// The one-time code has expired.
+    pub const CODE_EXPIRED: &str = "code_expired";
+    /// The one-time code was already used.
+    pub const CODE_USED: &str = "code_used";
+    /// Too many wrong attempts on this code.
+    pub const CODE_LOCKED: &str = "code_locked";
+    /// No code has been sent for this method yet.
+    pub const NO_CODE_SENT: &str = "no_code_sent";
+    /// The method is not available here (not set up, or not allowed for this step).
+    pub const METHOD_UNAVAILABLE: &str = "method_unavailable";
+    /// The account requires two-factor sign-in, so the last method cannot go.
+    pub const TWO_FACTOR_REQUIRED: &str = "two_factor_required";
+    /// Turn two-factor sign-in on for yourself first.
+    pub const TWO_FACTOR_NOT_ENABLED: &str = "two_factor_not_enabled";
 }
 
 /// Minimum password length, in characters (the seed's policy).

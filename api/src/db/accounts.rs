@@ -17,6 +17,7 @@ pub struct AccountRow {
     pub points_balance: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub require_two_factor: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -68,4 +69,20 @@ pub fn email_taken(conn: &mut DbConnection, email_normalized: &str) -> QueryResu
 
 pub fn count_accounts(conn: &mut DbConnection) -> QueryResult<i64> {
     accounts::table.count().get_result(conn)
+}
+
+/// Sets the "require two-factor for all users" policy; false if unchanged.
+pub fn set_require_two_factor(
+    conn: &mut DbConnection,
+    id: &str,
+    required: bool,
+) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::require_two_factor.ne(required)),
+    )
+    .set(accounts::require_two_factor.eq(required))
+    .execute(conn)
+    .map(|n| n > 0)
 }

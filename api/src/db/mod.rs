@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod authenticator;
 pub mod contacts;
+pub mod devices;
 pub mod oauth;
 pub mod outbox;
 pub mod schema;
@@ -14,7 +15,10 @@ pub mod security_events;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod throttles;
 pub mod tokens;
+pub mod two_factor;
+pub mod verification_codes;
 
 use std::time::Duration;
 

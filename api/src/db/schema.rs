@@ -11,6 +11,7 @@ diesel::table! {
         points_balance -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        require_two_factor -> Bool,
     }
 }
 
@@ -139,6 +140,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     sender_names,
     outbox_messages,
     security_events,
+    second_factors,
+    recovery_codes,
+    verification_codes,
+    trusted_devices,
+    login_throttles,
 );
 
 diesel::table! {
@@ -233,3 +239,74 @@ diesel::table! {
 }
 
 diesel::joinable!(sender_names -> accounts (account_id));
+
+diesel::table! {
+    second_factors (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        phone -> Nullable<Text>,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        account_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    verification_codes (id) {
+        id -> Text,
+        account_id -> Text,
+        purpose -> Text,
+        channel -> Nullable<Text>,
+        destination -> Nullable<Text>,
+        code_hash -> Nullable<Text>,
+        attempts -> BigInt,
+        sends -> BigInt,
+        device_hash -> Nullable<Text>,
+        ip -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_sent_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    trusted_devices (id) {
+        id -> Text,
+        account_id -> Text,
+        device_hash -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        last_ip -> Text,
+    }
+}
+
+diesel::table! {
+    login_throttles (throttle_key) {
+        throttle_key -> Text,
+        failures -> BigInt,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        lock_count -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(second_factors -> accounts (account_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
+diesel::joinable!(verification_codes -> accounts (account_id));
+diesel::joinable!(trusted_devices -> accounts (account_id));

@@ -9,34 +9,71 @@ pub fn new_account_id() -> String {
     format!("acc_{}", uuid::Uuid::now_v7().simple())
 }
 
-/// The secret a portal session cookie carries: 256 random bits. Only its
-/// SHA-256 is stored, so a leaked database does not hand out sessions.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
+/// Declares a random 256-bit secret carried by a client (cookie or body),
+/// of which only a SHA-256 (with a per-kind prefix) is stored.
+macro_rules! secret_token {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn generate() -> Self {
+                let mut bytes = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut bytes);
+                Self(URL_SAFE_NO_PAD.encode(bytes))
+            }
+
+            /// Accepts a value only if it has the shape we issue.
+            pub fn parse(value: &str) -> Option<Self> {
+                let well_formed = value.len() == 43
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                well_formed.then(|| Self(value.to_owned()))
+            }
+
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+
+            /// The storage key: hex SHA-256 of the prefixed secret.
+            pub fn storage_id(&self) -> String {
+                hex_sha256(&[$prefix, self.0.as_bytes()])
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+    };
+}
+
+secret_token!(
+    /// The secret a portal session cookie carries.
+    SessionToken,
+    b"session:"
+);
+
+secret_token!(
+    /// The long-lived random cookie that identifies a browser, so that a
+    /// sign-in from an unknown one can be held for verification.
+    DeviceToken,
+    b"device:"
+);
+
+secret_token!(
+    /// The handle a client continues a held sign-in with (two-factor or
+    /// new-device verification). Knowing it proves the password was right.
+    ChallengeToken,
+    b"challenge:"
+);
 
 impl SessionToken {
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
-    }
-
-    /// Accepts a cookie value only if it has the shape we issue.
     pub fn from_cookie(value: &str) -> Option<Self> {
-        let well_formed = value.len() == 43
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        well_formed.then(|| Self(value.to_owned()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The storage key: hex SHA-256 of the secret.
-    pub fn storage_id(&self) -> String {
-        hex_sha256(&[b"session:", self.0.as_bytes()])
+        Self::parse(value)
     }
 
     /// The CSRF token bound to this session. Derived, so nothing more is stored;
@@ -50,13 +87,7 @@ impl SessionToken {
     }
 }
 
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken(***)")
-    }
-}
-
-fn hex_sha256(parts: &[&[u8]]) -> String {
+pub(crate) fn hex_sha256(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update(part);
@@ -82,5 +113,14 @@ mod tests {
         assert_ne!(SessionToken::generate(), token);
         assert!(SessionToken::from_cookie("short").is_none());
         assert!(format!("{token:?}").contains("***"));
+    }
+
+    #[test]
+    fn each_kind_of_secret_hashes_under_its_own_prefix() {
+        let device = DeviceToken::generate();
+        let same_secret_as_session = SessionToken::parse(device.expose()).unwrap();
+        assert_ne!(device.storage_id(), same_secret_as_session.storage_id());
+        assert!(ChallengeToken::parse("not a token").is_none());
+        assert_eq!(format!("{device:?}"), "DeviceToken(***)");
     }
 }

@@ -5,13 +5,17 @@ mod country;
 mod email;
 mod ids;
 pub mod ip_allowlist;
+mod one_time_code;
 mod password;
 mod phone;
 pub mod sms_text;
+mod totp;
 
 pub use country::CountryCode;
 pub use email::Email;
-pub use ids::{new_account_id, SessionToken};
+pub use ids::{new_account_id, ChallengeToken, DeviceToken, SessionToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};
+pub use one_time_code::{OneTimeCode, RecoveryCode};
 pub use password::{NewPassword, Password};
 pub use phone::PhoneNumber;
+pub use totp::TotpSecret;

@@ -1,23 +1,33 @@
-//! `/api/v1/auth/*`: sign up, log in, log out.
+//! `/api/v1/auth/*`: sign up, log in (with its held second step), log out.
 
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
-    dto::{AccountDto, LoginRequest, MeResponse, SignupRequest},
+    dto::{
+        AccountDto, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
+        SignupRequest, VerifyLoginRequest,
+    },
     problem::Problem,
     routes,
 };
 
 use super::resource;
 use crate::{
-    auth::{session_cookie, ClientInfo, PortalUser},
+    auth::{session_cookie, BrowserDevice, ClientInfo, PortalUser},
     domain::Password,
     error::ApiResult,
-    services::{accounts, sessions, AppState},
+    services::{
+        accounts,
+        login::{self, Completion, LoginOutcome},
+        sessions::{self, PortalSession},
+        AppState,
+    },
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(routes::SIGNUP).post(signup))
         .service(resource(routes::LOGIN).post(login))
+        .service(resource(routes::LOGIN_VERIFY).post(verify_login))
+        .service(resource(routes::LOGIN_RESEND).post(resend_login_code))
         .service(resource(routes::LOGOUT).post(logout));
 }
 
@@ -44,20 +54,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn signup(
     state: web::Data<AppState>,
     client: ClientInfo,
+    device: BrowserDevice,
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let signup = accounts::Signup::parse(body.into_inner())?;
-    let account = accounts::sign_up(&state, signup, client.0).await?;
-    Ok(HttpResponse::Created()
+    let account = accounts::sign_up(&state, signup, client.0, device.token.storage_id()).await?;
+    let mut response = HttpResponse::Created();
+    device.set_cookie(&state.config, &mut response);
+    Ok(response
         .insert_header((header::LOCATION, routes::ME))
         .json(accounts::account_dto(&account)))
 }
 
+/// The answer that opens a session: its cookie, the account and CSRF token.
+fn signed_in(state: &AppState, device: &BrowserDevice, session: &PortalSession) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    device.set_cookie(&state.config, &mut response);
+    response
+        .cookie(session_cookie(&state.config, Some(&session.token)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(session.me())
+}
+
 /// Sign in to the portal.
 ///
-/// Sets the HttpOnly `portcullis_session` cookie and returns the account with
-/// the session's CSRF token. The same answer is given for an unknown e-mail and
-/// a wrong password.
+/// `200`: signed in; sets the HttpOnly `portcullis_session` cookie and returns
+/// the account with the session's CSRF token. `202`: the password was right
+/// but the sign-in is held for a code (two-factor sign-in, or a browser that
+/// is not a trusted device): complete it with `POST /api/v1/auth/login/verify`.
+/// Browsers without a `portcullis_device` cookie get one. The same answer is
+/// given for an unknown e-mail and a wrong password; repeated failures lock
+/// sign-in for the e-mail and the address for a while (`429 login_locked`,
+/// the same whether the password is right or not).
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -66,25 +94,128 @@ pub async fn signup(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
+        (status = 202, description = "Held for a code", body = LoginChallengeDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Sign-in locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
     state: web::Data<AppState>,
     client: ClientInfo,
+    device: BrowserDevice,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
-    let session = sessions::log_in(&state, &email, Password::new(password), client.0).await?;
-    Ok(HttpResponse::Ok()
-        .cookie(session_cookie(&state.config, Some(&session.token)))
+    match login::log_in(
+        &state,
+        &email,
+        Password::new(password),
+        client.0,
+        &device.token,
+    )
+    .await?
+    {
+        LoginOutcome::Session(session) => Ok(signed_in(&state, &device, &session)),
+        LoginOutcome::Challenge(challenge) => {
+            let mut response = HttpResponse::Accepted();
+            device.set_cookie(&state.config, &mut response);
+            Ok(response
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(challenge))
+        }
+    }
+}
+
+/// Complete a held sign-in with a code.
+///
+/// `method` says which code: `sms` or `email` (the code just sent),
+/// `totp` (authenticator app) or `recovery_code`. `trust_device: true`
+/// remembers this browser so no new-device code is asked again. A wrong code
+/// is a `422` naming the field `code` (`incorrect`, with tries left); five
+/// wrong codes end the code (`429 code_locked`), and wrong codes count towards
+/// the sign-in lock like wrong passwords.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login/verify",
+    tag = "auth",
+    request_body = VerifyLoginRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The code expired (`code_expired`) or was used (`code_used`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed or wrong code, or a method this sign-in cannot use (`validation_failed`; field `code`: `invalid_code`/`incorrect`/`no_code_sent`, field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong codes (`code_locked`) or sign-in locked (`login_locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn verify_login(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    device: BrowserDevice,
+    body: web::Json<VerifyLoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let VerifyLoginRequest {
+        challenge_id,
+        method,
+        code,
+        trust_device,
+    } = body.into_inner();
+    let completion = Completion {
+        challenge_id,
+        method,
+        code,
+        trust_device,
+    };
+    let session = login::complete(&state, completion, client.0, &device.token).await?;
+    Ok(signed_in(&state, &device, &session))
+}
+
+/// Send a held sign-in's code again, or by another channel.
+///
+/// At most 5 codes per sign-in, 30 seconds apart (`429 rate_limited` with
+/// `Retry-After`). E-mail is offered only for new-device checks.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login/resend",
+    tag = "auth",
+    request_body = ResendLoginCodeRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 202, description = "Sent", body = LoginChallengeDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No code can be sent that way (field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many codes or too soon (`rate_limited`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn resend_login_code(
+    state: web::Data<AppState>,
+    body: web::Json<ResendLoginCodeRequest>,
+) -> ApiResult<HttpResponse> {
+    let ResendLoginCodeRequest {
+        challenge_id,
+        method,
+    } = body.into_inner();
+    let challenge = login::resend(&state, &challenge_id, method).await?;
+    Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(session.me()))
+        .json(challenge))
 }
 
 /// Sign out: ends the current session and clears its cookie.

@@ -6,6 +6,7 @@ pub mod authenticator;
 pub mod contacts;
 pub mod country_filter;
 pub mod dev_outbox;
+pub mod devices;
 pub mod health;
 pub mod me;
 pub mod oauth;
@@ -16,6 +17,7 @@ pub mod senders;
 pub mod sms;
 pub mod spa;
 pub mod tokens;
+pub mod two_factor;
 
 use actix_web::{web, HttpResponse, Resource};
 

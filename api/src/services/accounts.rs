@@ -81,6 +81,7 @@ pub async fn sign_up(
     state: &AppState,
     signup: Signup,
     client: ClientContext,
+    device_hash: String,
 ) -> ApiResult<AccountRow> {
     let key = signup.email.normalized().to_owned();
     // Cheap check first so a taken e-mail doesn't cost a hash; the unique index
@@ -128,8 +129,12 @@ pub async fn sign_up(
             )?;
             // Country filtering: a new account may message only its own country.
             crate::db::sms::set_countries(conn, &id, &[signup.country.as_str().to_owned()])?;
-            account_rows::find_by_id(conn, &id)?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("account vanished after insert")))
+            let account = account_rows::find_by_id(conn, &id)?.ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("account vanished after insert"))
+            })?;
+            // The browser that created the account is its first trusted device.
+            super::devices::trust(conn, &account, &device_hash, &client)?;
+            Ok(account)
         })
         .await
 }

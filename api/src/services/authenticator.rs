@@ -8,9 +8,6 @@ use portcullis_shared::{
     problem::FieldError,
     validate::codes,
 };
-use rand::Rng;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use super::{api_access::ApiCallerInfo, now, rfc3339, sms, AppState};
 use crate::{
@@ -18,24 +15,13 @@ use crate::{
         authenticator::{self as code_rows, CodeRow},
         write_transaction,
     },
-    domain::{sms_text::SmsText, PhoneNumber},
+    domain::{sms_text::SmsText, OneTimeCode, PhoneNumber},
     error::{ApiError, ApiResult},
 };
 
 const CODE_TTL_MINUTES: i64 = 5;
 const MAX_ATTEMPTS: i64 = 5;
 const APP_NAME_MAX_CHARS: usize = 30;
-
-fn hash_code(id: &str, code: &str) -> String {
-    Sha256::new()
-        .chain_update(id.as_bytes())
-        .chain_update(b":")
-        .chain_update(code.as_bytes())
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 pub async fn send_code(
     state: &AppState,
@@ -63,13 +49,16 @@ pub async fn send_code(
     let Some(to) = to.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+    let code = OneTimeCode::generate();
+    let code_text = code.expose();
     let body = match app_name {
         Some(app) => {
-            format!("{code} is your code for {app}. It expires in {CODE_TTL_MINUTES} minutes.")
+            format!("{code_text} is your code for {app}. It expires in {CODE_TTL_MINUTES} minutes.")
         }
         None => {
-            format!("{code} is your verification code. It expires in {CODE_TTL_MINUTES} minutes.")
+            format!(
+                "{code_text} is your verification code. It expires in {CODE_TTL_MINUTES} minutes."
+            )
         }
     };
     let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
@@ -78,7 +67,7 @@ pub async fn send_code(
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
     let row = CodeRow {
-        code_hash: hash_code(&id, &code),
+        code_hash: code.hash(&id),
         id,
         account_id: caller.account_id.clone(),
         recipient: to.as_str().to_owned(),
@@ -107,14 +96,8 @@ pub async fn verify_code(
     id: &str,
     request: VerifyCodeRequest,
 ) -> ApiResult<VerifyCodeResponse> {
-    let presented = request.code.trim().to_owned();
-    if presented.len() != 6 || !presented.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::field(
-            "code",
-            codes::INVALID_CODE,
-            "The code is 6 digits.",
-        ));
-    }
+    let presented =
+        OneTimeCode::parse("code", &request.code).map_err(|e| ApiError::Validation(vec![e]))?;
     let (account, id) = (caller.account_id.clone(), id.to_owned());
     state
         .db
@@ -132,10 +115,7 @@ pub async fn verify_code(
                 if row.attempts >= MAX_ATTEMPTS {
                     return Err(ApiError::CodeLocked);
                 }
-                let right: bool = hash_code(&row.id, &presented)
-                    .as_bytes()
-                    .ct_eq(row.code_hash.as_bytes())
-                    .into();
+                let right = presented.matches(&row.id, &row.code_hash);
                 code_rows::record_attempt(conn, &row.id, right.then_some(at))?;
                 Ok(VerifyCodeResponse {
                     verified: right,

@@ -4,16 +4,21 @@ pub mod accounts;
 pub mod api_access;
 pub mod audit;
 pub mod authenticator;
+pub mod codes;
 pub mod contacts;
 pub mod delivery;
+pub mod devices;
 pub mod dispatch;
+pub mod login;
 pub mod oauth;
 pub mod passwords;
 pub mod senders;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
+pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 
 use std::sync::Arc;
 

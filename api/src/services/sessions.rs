@@ -13,11 +13,13 @@ use super::{
     now, rfc3339, AppState,
 };
 use crate::{
+    config::Config,
     db::{
-        accounts::{self as account_rows, AccountRow},
+        accounts::AccountRow,
         sessions::{self as session_rows, NewSession, SessionRow},
+        DbConnection,
     },
-    domain::{Email, Password, SessionToken},
+    domain::SessionToken,
     error::{ApiError, ApiResult},
 };
 
@@ -63,90 +65,45 @@ impl PortalSession {
     }
 }
 
-/// Checks the e-mail and password and opens a session. Unknown e-mails and
-/// wrong passwords take the same time and get the same answer.
-pub async fn log_in(
-    state: &AppState,
-    email: &str,
-    password: Password,
-    client: ClientContext,
-) -> ApiResult<PortalSession> {
-    let key = Email::normalize(email);
-    let account = state
-        .db
-        .run(move |conn| Ok(account_rows::find_by_email(conn, &key)?))
-        .await?;
-    let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
-    let password_ok = state.hasher.verify(password, stored_hash).await?;
-    let account = match account {
-        Some(account) if password_ok => account,
-        Some(account) => {
-            // Recorded against the account it targeted; the answer stays the
-            // same as for an unknown e-mail.
-            let event = SecurityEvent::new(
-                &account.id,
-                Actor::Anonymous,
-                SecurityEventKind::LoginFailed,
-            )
-            .from_client(&client)
-            .detail("reason", "wrong_password");
-            state
-                .db
-                .run(move |conn| Ok(audit::record(conn, &event)?))
-                .await?;
-            tracing::info!(account_id = %account.id, ip = %client.ip, "portal login refused");
-            return Err(ApiError::InvalidCredentials);
-        }
-        None => return Err(ApiError::InvalidCredentials),
-    };
-
+/// Opens a portal session for `account`, inside the caller's transaction
+/// (the sign-in's last step), and records the sign-in.
+pub fn start_session(
+    conn: &mut DbConnection,
+    config: &Config,
+    account: &AccountRow,
+    client: &ClientContext,
+    event: SecurityEvent,
+) -> ApiResult<(SessionToken, SessionRow)> {
     let token = SessionToken::generate();
     let storage_id = token.storage_id();
     let idle_timeout_secs =
-        i64::try_from(state.config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
-    let lifetime =
-        ChronoDuration::from_std(state.config.session_lifetime).map_err(ApiError::internal)?;
+        i64::try_from(config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
+    let lifetime = ChronoDuration::from_std(config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
         .user_agent
         .chars()
         .take(USER_AGENT_MAX_CHARS)
         .collect();
-    let account_id = account.id.clone();
-    let event = SecurityEvent::new(
-        &account.id,
-        Actor::Account(account.id.clone()),
-        SecurityEventKind::LoginSucceeded,
-    )
-    .from_client(&client);
-    let session = state
-        .db
-        .transaction(move |conn| {
-            audit::record(conn, &event)?;
-            let created_at = now();
-            session_rows::insert_session(
-                conn,
-                &NewSession {
-                    id: &storage_id,
-                    account_id: &account_id,
-                    created_at,
-                    last_seen_at: created_at,
-                    expires_at: created_at + lifetime,
-                    idle_timeout_secs,
-                    ip: &client.ip.to_string(),
-                    user_agent: &user_agent,
-                },
-            )?;
-            session_rows::find_with_account(conn, &storage_id)?
-                .map(|(session, _)| session)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session vanished after insert")))
-        })
-        .await?;
+    audit::record(conn, &event)?;
+    let created_at = now();
+    session_rows::insert_session(
+        conn,
+        &NewSession {
+            id: &storage_id,
+            account_id: &account.id,
+            created_at,
+            last_seen_at: created_at,
+            expires_at: created_at + lifetime,
+            idle_timeout_secs,
+            ip: &client.ip.to_string(),
+            user_agent: &user_agent,
+        },
+    )?;
+    let session = session_rows::find_with_account(conn, &storage_id)?
+        .map(|(session, _)| session)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session vanished after insert")))?;
     tracing::info!(account_id = %account.id, ip = %client.ip, "portal login");
-    Ok(PortalSession {
-        token,
-        session,
-        account,
-    })
+    Ok((token, session))
 }
 
 /// What the stored session allows at `at`.

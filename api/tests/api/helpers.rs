@@ -10,7 +10,10 @@ use portcullis_api::{
     startup::Application,
 };
 use portcullis_shared::{
-    dto::{LoginRequest, MeResponse, SignupRequest},
+    dto::{
+        LoginChallengeDto, LoginRequest, MeResponse, SignupRequest, VerificationMethod,
+        VerifyLoginRequest,
+    },
     problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
     routes,
 };
@@ -28,7 +31,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: DatabaseUrl,
     pub _sqlite_dir: Option<std::sync::Arc<TempDir>>,
+    /// The `PORTCULLIS_*` settings it was started with.
+    pub settings: Vec<(String, String)>,
 }
+
+/// The phone of [`signup_request`] accounts, as stored.
+pub const SIGNUP_PHONE_E164: &str = "+48500100200";
 
 /// A password that meets the policy.
 pub const GOOD_PASSWORD: &str = "Violet-Kettle-42";
@@ -79,6 +87,19 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
+        Self::start(vars, sqlite_dir.map(std::sync::Arc::new)).await
+    }
+
+    /// A second server process on the same database (as with several API
+    /// processes sharing PostgreSQL, or a restart).
+    pub async fn second_process(&self) -> Self {
+        Self::start(self.settings.clone(), self._sqlite_dir.clone()).await
+    }
+
+    async fn start(
+        vars: Vec<(String, String)>,
+        sqlite_dir: Option<std::sync::Arc<TempDir>>,
+    ) -> Self {
         let config = Config::from_lookup(|name| {
             vars.iter()
                 .rev()
@@ -102,7 +123,8 @@ impl TestApp {
             address,
             client,
             database_url,
-            _sqlite_dir: sqlite_dir.map(std::sync::Arc::new),
+            _sqlite_dir: sqlite_dir,
+            settings: vars,
         }
     }
 
@@ -119,6 +141,7 @@ impl TestApp {
                 .expect("http client"),
             database_url: self.database_url.clone(),
             _sqlite_dir: self._sqlite_dir.clone(),
+            settings: self.settings.clone(),
         }
     }
 
@@ -230,6 +253,75 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// The newest development-outbox message to `recipient` (phone in E.164
+    /// or e-mail): `(purpose, body)`.
+    pub fn last_message_to(&self, recipient: &str) -> Option<(String, String)> {
+        use portcullis_api::db::schema::outbox_messages as outbox;
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .order((outbox::created_at.desc(), outbox::id.desc()))
+            .select((outbox::purpose, outbox::body))
+            .first(&mut self.db())
+            .optional()
+            .expect("read the outbox")
+    }
+
+    /// The 6-digit code in the newest outbox message to `recipient`.
+    pub fn last_code_to(&self, recipient: &str) -> String {
+        let (_, body) = self
+            .last_message_to(recipient)
+            .unwrap_or_else(|| panic!("no message to {recipient} in the outbox"));
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|word| word.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {body:?}"))
+            .to_owned()
+    }
+
+    /// Completes a held sign-in.
+    pub async fn verify_login(
+        &self,
+        challenge: &LoginChallengeDto,
+        method: VerificationMethod,
+        code: &str,
+        trust_device: bool,
+    ) -> reqwest::Response {
+        let body = VerifyLoginRequest {
+            challenge_id: challenge.challenge_id.clone(),
+            method,
+            code: code.to_owned(),
+            trust_device,
+        };
+        self.post_json(routes::LOGIN_VERIFY, &body, routes::PRE_SESSION_CSRF)
+            .await
+    }
+
+    /// Signs in to an existing account (made by [`signup_request`]) from this
+    /// client, passing the new-device check with the code from the outbox if
+    /// this browser is not trusted.
+    pub async fn signed_in_again(&self, email: &str) -> MeResponse {
+        self.signed_in_again_with(email, GOOD_PASSWORD).await
+    }
+
+    pub async fn signed_in_again_with(&self, email: &str, password: &str) -> MeResponse {
+        let response = self.login(email, password).await;
+        let response = match response.status() {
+            StatusCode::OK => response,
+            StatusCode::ACCEPTED => {
+                let challenge: LoginChallengeDto = response.json().await.expect("challenge");
+                let recipient = match challenge.sent_by {
+                    Some(VerificationMethod::Email) => email.to_owned(),
+                    _ => SIGNUP_PHONE_E164.to_owned(),
+                };
+                let code = self.last_code_to(&recipient);
+                let method = challenge.sent_by.expect("a code was sent");
+                self.verify_login(&challenge, method, &code, false).await
+            }
+            other => panic!("login answered {other}"),
+        };
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("MeResponse")
     }
 
     pub async fn me(&self) -> reqwest::Response {

@@ -41,6 +41,7 @@ mod errors;
 mod health;
 mod helpers;
 mod login;
+mod login_security;
 mod oauth;
 mod openapi;
 mod postgres;

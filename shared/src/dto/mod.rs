@@ -11,6 +11,7 @@ pub mod security_log;
 pub mod senders;
 pub mod sms;
 pub mod tokens;
+pub mod two_factor;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{LoginRequest, SignupRequest};
@@ -35,4 +36,11 @@ pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
     TokenDto, TokenState, UpdateTokenRequest,
+};
+pub use two_factor::{
+    ChallengeReason, CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest,
+    LoginChallengeDto, PasswordConfirmation, RecoveryCodesDto, ResendLoginCodeRequest,
+    SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto,
+    TwoFactorEnabledDto, TwoFactorPolicyRequest, TwoFactorStatusDto, VerificationMethod,
+    VerifyLoginRequest,
 };

@@ -1,0 +1,65 @@
+//! `/api/v1/devices`: the account's trusted devices.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::{dto::TrustedDeviceDto, problem::Problem, routes};
+
+use super::resource;
+use crate::{
+    auth::{BrowserDevice, ClientInfo, PortalUser},
+    error::ApiResult,
+    services::{devices, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::DEVICES).get(list_devices))
+        .service(resource(routes::DEVICE).delete(remove_device));
+}
+
+/// Trusted devices: browsers that sign in without a new-device code.
+#[utoipa::path(
+    get,
+    path = "/api/v1/devices",
+    tag = "two-factor",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Most recently seen first; `current` marks this browser", body = Vec<TrustedDeviceDto>),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_devices(
+    user: PortalUser,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let device = BrowserDevice::presented(&req);
+    Ok(HttpResponse::Ok().json(devices::list(&state, &user.0, device.as_ref()).await?))
+}
+
+/// Forget a trusted device: its next sign-in needs a code again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/devices/{id}",
+    tag = "two-factor",
+    params(
+        ("id" = String, Path, description = "Device id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such device on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_device(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    devices::remove(&state, &user.0, &path.into_inner(), &client.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

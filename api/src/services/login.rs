@@ -1,0 +1,643 @@
+//! Signing in to the portal, step by step:
+//!
+//! 1. Abuse limits: a locked e-mail or address is refused the same way
+//!    whether the password is right or not.
+//! 2. The password (unknown e-mails cost the same time and get the same answer).
+//! 3. A second step when needed: two-factor sign-in if the account has it on,
+//!    otherwise a code by SMS (or e-mail) when the browser is not one of the
+//!    account's trusted devices. The sign-in is then *held*: the client gets a
+//!    secret challenge handle and completes it with a code.
+//! 4. The session. A sign-in that needed a new-device check also sends an
+//!    e-mail with the time, address and browser.
+
+use chrono::{Duration, NaiveDateTime};
+use portcullis_shared::dto::{
+    ChallengeReason, LoginChallengeDto, SecurityEventKind, VerificationMethod,
+};
+
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    codes::{self, purposes, Check, Delivery},
+    delivery::Mail,
+    devices, now, rfc3339,
+    sessions::{self, ClientContext, PortalSession},
+    throttle::{self, NewLock, ThrottleKeys},
+    two_factor::{self, Factors},
+    AppState,
+};
+use crate::{
+    db::{
+        accounts::{self as account_rows, AccountRow},
+        verification_codes::{self as code_rows, VerificationRow},
+        DbConnection,
+    },
+    domain::{ChallengeToken, DeviceToken, Email, OneTimeCode, Password, RecoveryCode},
+    error::{ApiError, ApiResult},
+};
+
+/// What a correct password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in.
+    Session(PortalSession),
+    /// Held for a code.
+    Challenge(LoginChallengeDto),
+}
+
+/// Login failure reasons as recorded in the security log.
+mod reasons {
+    pub const WRONG_PASSWORD: &str = "wrong_password";
+    pub const SECOND_FACTOR_FAILED: &str = "second_factor_failed";
+    pub const NEW_DEVICE_FAILED: &str = "new_device_failed";
+    pub const LOCKED: &str = "locked";
+}
+
+const TWO_FACTOR_SMS: &str =
+    "{code} is your Portcullis sign-in code. It expires in 5 minutes. Never share it with anyone.";
+const NEW_DEVICE_TEXT: &str = "{code} is your Portcullis code to confirm a sign-in from a new device. It expires in 5 minutes. If this was not you, change your password.";
+
+fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> SecurityEvent {
+    SecurityEvent::new(account_id, Actor::Anonymous, SecurityEventKind::LoginFailed)
+        .from_client(client)
+        .detail("reason", reason)
+}
+
+/// Records a failed password or code against the limits; returns the lock it
+/// started, if any, after recording that too.
+fn count_failure(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    account_id: Option<&str>,
+    client: &ClientContext,
+    at: NaiveDateTime,
+) -> ApiResult<Option<NewLock>> {
+    let lock = throttle::record_failure(conn, keys, at)?;
+    if let (Some(lock), Some(account_id)) = (lock, account_id) {
+        audit::record(
+            conn,
+            &SecurityEvent::new(account_id, Actor::System, SecurityEventKind::AccountLocked)
+                .from_client(client)
+                .detail("scope", lock.scope.as_str())
+                .detail("until", rfc3339(lock.until)),
+        )?;
+    }
+    Ok(lock)
+}
+
+/// Tells the owner their sign-in was locked. Best effort: the lock holds
+/// whether or not the e-mail goes out.
+async fn notify_lock(
+    state: &AppState,
+    account: &AccountRow,
+    lock: NewLock,
+    client: &ClientContext,
+) {
+    let body = format!(
+        "Sign-in to your Portcullis account was locked until {} (UTC) after repeated failed attempts.\n\n\
+         Last attempt from: {}\nBrowser: {}\n\n\
+         If this was not you, someone may be guessing your password: after the lock ends, \
+         sign in, turn on two-factor sign-in and review your security log.",
+        lock.until.format("%Y-%m-%d %H:%M"),
+        client.ip,
+        client.user_agent,
+    );
+    let mail = Mail {
+        to: account.email.clone(),
+        subject: "Portcullis: sign-in locked after failed attempts".into(),
+        body,
+        purpose: "login_locked".into(),
+    };
+    if let Err(error) = state.mailer.send(&mail).await {
+        tracing::warn!(account_id = %account.id, error = %error, "lock notification not sent");
+    }
+}
+
+fn locked(for_: Duration) -> ApiError {
+    ApiError::LoginLocked {
+        retry_after_secs: throttle::retry_after_secs(for_),
+    }
+}
+
+/// Step 1 and 2, then 3 or 4. `device` is the browser's device cookie (the
+/// handler makes one when the browser has none).
+pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password: Password,
+    client: ClientContext,
+    device: &DeviceToken,
+) -> ApiResult<LoginOutcome> {
+    let key = Email::normalize(email);
+    let keys = ThrottleKeys::new(&key, client.ip);
+    let (account, lock) = {
+        let (keys, client) = (keys.clone(), client.clone());
+        state
+            .db
+            .run(move |conn| {
+                let account = account_rows::find_by_email(conn, &key)?;
+                let lock = throttle::locked_for(conn, &keys, now())?;
+                if let (Some(account), Some(_)) = (&account, lock) {
+                    audit::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
+                }
+                Ok((account, lock))
+            })
+            .await?
+    };
+    if let Some(lock) = lock {
+        return Err(locked(lock));
+    }
+
+    let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
+    let password_ok = state.hasher.verify(password, stored_hash).await?;
+    let account = match account {
+        Some(account) if password_ok => account,
+        account => {
+            let account_id = account.as_ref().map(|a| a.id.clone());
+            let (keys, failed_client) = (keys.clone(), client.clone());
+            let lock = state
+                .db
+                .transaction(move |conn| {
+                    if let Some(id) = account_id.as_deref() {
+                        audit::record(
+                            conn,
+                            &login_failed(id, &failed_client, reasons::WRONG_PASSWORD),
+                        )?;
+                    }
+                    count_failure(conn, &keys, account_id.as_deref(), &failed_client, now())
+                })
+                .await?;
+            if let (Some(account), Some(lock)) = (&account, lock) {
+                if lock.scope == throttle::LockScope::Email {
+                    notify_lock(state, account, lock, &client).await;
+                }
+            }
+            tracing::info!(ip = %client.ip, "portal login refused");
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+
+    let device_hash = device.storage_id();
+    let (factors, trusted) = {
+        let (account_id, device_hash) = (account.id.clone(), device_hash.clone());
+        state
+            .db
+            .run(move |conn| {
+                Ok((
+                    two_factor::confirmed_factors(conn, &account_id)?,
+                    devices::is_trusted(conn, &account_id, &device_hash)?,
+                ))
+            })
+            .await?
+    };
+
+    if factors.any() || !trusted {
+        return hold(state, &account, &factors, trusted, &client, device_hash)
+            .await
+            .map(LoginOutcome::Challenge);
+    }
+    let session = finish(state, account, keys, client, None, Completed::default()).await?;
+    Ok(LoginOutcome::Session(session))
+}
+
+/// Step 3: stores the held sign-in and sends the first code when there is
+/// only one way to get one.
+async fn hold(
+    state: &AppState,
+    account: &AccountRow,
+    factors: &Factors,
+    trusted: bool,
+    client: &ClientContext,
+    device_hash: String,
+) -> ApiResult<LoginChallengeDto> {
+    let purpose = if factors.any() {
+        purposes::LOGIN_TWO_FACTOR
+    } else {
+        purposes::LOGIN_NEW_DEVICE
+    };
+    let (token, row) = codes::new_row(&account.id, purpose, client, Some(device_hash));
+    let stored = row.clone();
+    state
+        .db
+        .run(move |conn| Ok(code_rows::insert(conn, &stored)?))
+        .await?;
+    tracing::info!(account_id = %account.id, purpose, trusted, "portal login held for a code");
+    // An authenticator app needs nothing sent; otherwise send the one code.
+    let first = match default_delivery(account, factors, purpose) {
+        Some(delivery) if !factors.totp => Some(delivery),
+        _ => None,
+    };
+    let mut row = row;
+    if let Some(delivery) = first {
+        row.last_sent_at = Some(codes::send(state, &row.id, delivery.clone()).await?);
+        row.channel = Some(delivery.method.as_str().to_owned());
+        row.destination = Some(delivery.destination);
+    }
+    Ok(challenge_dto(&token, &row, factors, account))
+}
+
+/// Where a held sign-in's code goes unless the client asks otherwise.
+fn default_delivery(account: &AccountRow, factors: &Factors, purpose: &str) -> Option<Delivery> {
+    if purpose == purposes::LOGIN_TWO_FACTOR {
+        return factors.sms_phone.clone().map(|phone| Delivery {
+            method: VerificationMethod::Sms,
+            destination: phone,
+            purpose: "login_code",
+            text: TWO_FACTOR_SMS,
+            subject: "",
+        });
+    }
+    Some(new_device_delivery(account, account.phone.is_some()))
+}
+
+fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
+    match (&account.phone, by_sms) {
+        (Some(phone), true) => Delivery {
+            method: VerificationMethod::Sms,
+            destination: phone.clone(),
+            purpose: "new_device_code",
+            text: NEW_DEVICE_TEXT,
+            subject: "",
+        },
+        _ => Delivery {
+            method: VerificationMethod::Email,
+            destination: account.email.clone(),
+            purpose: "new_device_code",
+            text: NEW_DEVICE_TEXT,
+            subject: "Portcullis: confirm a sign-in from a new device",
+        },
+    }
+}
+
+fn methods(account: &AccountRow, factors: &Factors, purpose: &str) -> Vec<VerificationMethod> {
+    if purpose == purposes::LOGIN_TWO_FACTOR {
+        let mut methods = Vec::new();
+        if factors.totp {
+            methods.push(VerificationMethod::Totp);
+        }
+        if factors.sms_phone.is_some() {
+            methods.push(VerificationMethod::Sms);
+        }
+        methods.push(VerificationMethod::RecoveryCode);
+        return methods;
+    }
+    let mut methods = Vec::new();
+    if account.phone.is_some() {
+        methods.push(VerificationMethod::Sms);
+    }
+    methods.push(VerificationMethod::Email);
+    methods
+}
+
+fn challenge_dto(
+    token: &ChallengeToken,
+    row: &VerificationRow,
+    factors: &Factors,
+    account: &AccountRow,
+) -> LoginChallengeDto {
+    let sent_by = row.channel.as_deref().and_then(parse_method);
+    LoginChallengeDto {
+        challenge_id: token.expose().to_owned(),
+        reason: if row.purpose == purposes::LOGIN_TWO_FACTOR {
+            ChallengeReason::TwoFactor
+        } else {
+            ChallengeReason::NewDevice
+        },
+        methods: methods(account, factors, &row.purpose),
+        sent_to: match (sent_by, row.destination.as_deref()) {
+            (Some(method), Some(destination)) => Some(codes::mask(method, destination)),
+            _ => None,
+        },
+        sent_by,
+        expires_at: rfc3339(row.expires_at),
+    }
+}
+
+fn parse_method(name: &str) -> Option<VerificationMethod> {
+    [
+        VerificationMethod::Sms,
+        VerificationMethod::Email,
+        VerificationMethod::Totp,
+        VerificationMethod::RecoveryCode,
+    ]
+    .into_iter()
+    .find(|m| m.as_str() == name)
+}
+
+/// A held sign-in found by its handle, with its account.
+fn open_challenge(
+    conn: &mut DbConnection,
+    token: &str,
+    at: NaiveDateTime,
+) -> ApiResult<(VerificationRow, AccountRow)> {
+    let token = ChallengeToken::parse(token.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
+    let row = code_rows::find(conn, &token.storage_id())?
+        .filter(|row| {
+            row.purpose == purposes::LOGIN_TWO_FACTOR || row.purpose == purposes::LOGIN_NEW_DEVICE
+        })
+        .filter(|row| row.consumed_at.is_none() && at < row.expires_at)
+        .ok_or(ApiError::LoginChallengeInvalid)?;
+    let account =
+        account_rows::find_by_id(conn, &row.account_id)?.ok_or(ApiError::LoginChallengeInvalid)?;
+    Ok((row, account))
+}
+
+/// Sends a held sign-in's code again, by the same or another channel.
+pub async fn resend(
+    state: &AppState,
+    challenge_id: &str,
+    method: Option<VerificationMethod>,
+) -> ApiResult<LoginChallengeDto> {
+    let token = challenge_id.trim().to_owned();
+    let (row, account, factors) = state
+        .db
+        .run(move |conn| {
+            let (row, account) = open_challenge(conn, &token, now())?;
+            let factors = two_factor::confirmed_factors(conn, &account.id)?;
+            Ok((row, account, factors))
+        })
+        .await?;
+    let method = method
+        .or_else(|| row.channel.as_deref().and_then(parse_method))
+        .unwrap_or(VerificationMethod::Sms);
+    let delivery = match (row.purpose.as_str(), method) {
+        (purposes::LOGIN_TWO_FACTOR, VerificationMethod::Sms) => {
+            default_delivery(&account, &factors, &row.purpose)
+        }
+        (purposes::LOGIN_NEW_DEVICE, VerificationMethod::Sms) if account.phone.is_some() => {
+            Some(new_device_delivery(&account, true))
+        }
+        (purposes::LOGIN_NEW_DEVICE, VerificationMethod::Email) => {
+            Some(new_device_delivery(&account, false))
+        }
+        _ => None,
+    }
+    .ok_or_else(|| {
+        ApiError::field(
+            "method",
+            portcullis_shared::validate::codes::METHOD_UNAVAILABLE,
+            "No code can be sent that way for this sign-in.",
+        )
+    })?;
+    let mut row = row;
+    row.last_sent_at = Some(codes::send(state, &row.id, delivery.clone()).await?);
+    row.channel = Some(delivery.method.as_str().to_owned());
+    row.destination = Some(delivery.destination);
+    let token =
+        ChallengeToken::parse(challenge_id.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
+    Ok(challenge_dto(&token, &row, &factors, &account))
+}
+
+/// What the client typed to complete a held sign-in.
+#[derive(Debug)]
+pub struct Completion {
+    pub challenge_id: String,
+    pub method: VerificationMethod,
+    pub code: String,
+    pub trust_device: bool,
+}
+
+/// The result of checking the code inside the transaction.
+enum Verdict {
+    Right { recovery_code_used: bool },
+    Wrong(ApiError, Option<NewLock>),
+}
+
+/// Step 3's end: checks the code and, when it is right, opens the session.
+pub async fn complete(
+    state: &AppState,
+    completion: Completion,
+    client: ClientContext,
+    device: &DeviceToken,
+) -> ApiResult<PortalSession> {
+    let Completion {
+        challenge_id,
+        method,
+        code,
+        trust_device,
+    } = completion;
+    // Parse before touching storage: a malformed code changes nothing.
+    let typed = TypedCode::parse(method, &code)?;
+    let verdict_client = client.clone();
+    let (row, account, verdict) = state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let (row, account) = open_challenge(conn, &challenge_id, at)?;
+            let keys = ThrottleKeys::new(&account.email_normalized, verdict_client.ip);
+            if let Some(lock) = throttle::locked_for(conn, &keys, at)? {
+                audit::record(
+                    conn,
+                    &login_failed(&account.id, &verdict_client, reasons::LOCKED),
+                )?;
+                return Ok((row, account, Verdict::Wrong(locked(lock), None)));
+            }
+            let verdict = match check_typed(conn, &row, &account, &typed, at)? {
+                Ok(recovery_code_used) => {
+                    if !code_rows::consume(conn, &row.id, at)? {
+                        return Err(ApiError::LoginChallengeInvalid);
+                    }
+                    Verdict::Right { recovery_code_used }
+                }
+                Err(refusal) => {
+                    let reason = if row.purpose == purposes::LOGIN_TWO_FACTOR {
+                        reasons::SECOND_FACTOR_FAILED
+                    } else {
+                        reasons::NEW_DEVICE_FAILED
+                    };
+                    audit::record(
+                        conn,
+                        &login_failed(&account.id, &verdict_client, reason)
+                            .detail("method", method.as_str()),
+                    )?;
+                    let lock = count_failure(conn, &keys, Some(&account.id), &verdict_client, at)?;
+                    Verdict::Wrong(refusal, lock)
+                }
+            };
+            Ok((row, account, verdict))
+        })
+        .await?;
+    let recovery_code_used = match verdict {
+        Verdict::Right { recovery_code_used } => recovery_code_used,
+        Verdict::Wrong(refusal, lock) => {
+            if let Some(lock) = lock.filter(|l| l.scope == throttle::LockScope::Email) {
+                notify_lock(state, &account, lock, &client).await;
+            }
+            return Err(refusal);
+        }
+    };
+    let device_hash = device.storage_id();
+    // The held sign-in remembers the browser that started it.
+    let same_browser = row.device_hash.as_deref() == Some(device_hash.as_str());
+    let was_trusted = {
+        let (account_id, device_hash) = (account.id.clone(), device_hash.clone());
+        state
+            .db
+            .run(move |conn| Ok(devices::is_trusted(conn, &account_id, &device_hash)?))
+            .await?
+    };
+    let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
+    let trust = (trust_device && same_browser).then_some(device_hash);
+    let how = Completed {
+        method: Some(method),
+        new_device: !was_trusted,
+        recovery_code_used,
+    };
+    finish(state, account, keys, client, trust, how).await
+}
+
+/// How a sign-in was completed, for the log and the new-device e-mail.
+#[derive(Debug, Clone, Copy, Default)]
+struct Completed {
+    method: Option<VerificationMethod>,
+    new_device: bool,
+    recovery_code_used: bool,
+}
+
+/// A code as typed, parsed for its method.
+enum TypedCode {
+    /// A code sent by this channel (`sms` or `email`).
+    Sent(VerificationMethod, OneTimeCode),
+    Totp(OneTimeCode),
+    Recovery(RecoveryCode),
+}
+
+impl TypedCode {
+    fn parse(method: VerificationMethod, code: &str) -> ApiResult<Self> {
+        let parsed = match method {
+            VerificationMethod::Sms | VerificationMethod::Email => {
+                OneTimeCode::parse("code", code).map(|c| Self::Sent(method, c))
+            }
+            VerificationMethod::Totp => OneTimeCode::parse("code", code).map(Self::Totp),
+            VerificationMethod::RecoveryCode => {
+                RecoveryCode::parse("code", code).map(Self::Recovery)
+            }
+        };
+        parsed.map_err(|e| ApiError::Validation(vec![e]))
+    }
+}
+
+/// Checks the typed code for this held sign-in. `Ok(Ok(recovery_used))` when
+/// right; `Ok(Err(refusal))` when wrong (counted, to be committed).
+fn check_typed(
+    conn: &mut DbConnection,
+    row: &VerificationRow,
+    account: &AccountRow,
+    typed: &TypedCode,
+    at: NaiveDateTime,
+) -> ApiResult<Result<bool, ApiError>> {
+    let two_factor = row.purpose == purposes::LOGIN_TWO_FACTOR;
+    match typed {
+        TypedCode::Sent(channel, code) => {
+            // The code must be typed for the channel it was sent by (so an
+            // e-mail code can never stand in for an SMS second factor).
+            if row.channel.as_deref() != Some(channel.as_str()) {
+                return Err(unavailable());
+            }
+            Ok(match codes::check(conn, row, code, at)? {
+                Check::Right => Ok(false),
+                Check::Wrong { attempts_left } => Err(codes::wrong_code(attempts_left)),
+            })
+        }
+        TypedCode::Totp(code) if two_factor => {
+            if row.attempts >= codes::MAX_ATTEMPTS {
+                return Err(ApiError::CodeLocked);
+            }
+            match two_factor::check_totp(conn, &account.id, code, at)? {
+                Some(true) => Ok(Ok(false)),
+                Some(false) => {
+                    code_rows::record_failed_attempt(conn, &row.id)?;
+                    Ok(Err(codes::wrong_code(
+                        codes::MAX_ATTEMPTS - row.attempts - 1,
+                    )))
+                }
+                None => Err(unavailable()),
+            }
+        }
+        TypedCode::Recovery(code) if two_factor => {
+            if row.attempts >= codes::MAX_ATTEMPTS {
+                return Err(ApiError::CodeLocked);
+            }
+            if two_factor::use_recovery_code(conn, &account.id, code, at)? {
+                Ok(Ok(true))
+            } else {
+                code_rows::record_failed_attempt(conn, &row.id)?;
+                Ok(Err(codes::wrong_code(
+                    codes::MAX_ATTEMPTS - row.attempts - 1,
+                )))
+            }
+        }
+        _ => Err(unavailable()),
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::field(
+        "method",
+        portcullis_shared::validate::codes::METHOD_UNAVAILABLE,
+        "This sign-in cannot be completed that way.",
+    )
+}
+
+/// Step 4: clears the e-mail's failures, trusts the device if asked, opens
+/// the session; then tells the owner about a sign-in from a new device.
+async fn finish(
+    state: &AppState,
+    account: AccountRow,
+    keys: ThrottleKeys,
+    client: ClientContext,
+    trust_device_hash: Option<String>,
+    how: Completed,
+) -> ApiResult<PortalSession> {
+    let config = state.config.clone();
+    let (session_account, session_client) = (account.clone(), client.clone());
+    let (token, session) = state
+        .db
+        .transaction(move |conn| {
+            throttle::record_success(conn, &keys)?;
+            let actor = Actor::Account(session_account.id.clone());
+            if let Some(hash) = trust_device_hash.as_deref() {
+                if devices::trust(conn, &session_account, hash, &session_client)? {
+                    audit::record(
+                        conn,
+                        &SecurityEvent::new(
+                            &session_account.id,
+                            actor.clone(),
+                            SecurityEventKind::DeviceTrusted,
+                        )
+                        .from_client(&session_client),
+                    )?;
+                }
+            }
+            if how.recovery_code_used {
+                audit::record(
+                    conn,
+                    &SecurityEvent::new(
+                        &session_account.id,
+                        actor.clone(),
+                        SecurityEventKind::RecoveryCodeUsed,
+                    )
+                    .from_client(&session_client),
+                )?;
+            }
+            let mut event = SecurityEvent::new(
+                &session_account.id,
+                actor,
+                SecurityEventKind::LoginSucceeded,
+            )
+            .from_client(&session_client)
+            .detail("new_device", how.new_device.to_string());
+            if let Some(method) = how.method {
+                event = event.detail("method", method.as_str());
+            }
+            sessions::start_session(conn, &config, &session_account, &session_client, event)
+        })
+        .await?;
+    if how.new_device {
+        devices::notify_new_device_sign_in(state, &account, &client).await;
+    }
+    Ok(PortalSession {
+        token,
+        session,
+        account,
+    })
+}

@@ -1,0 +1,609 @@
+//! Two-factor sign-in: SMS codes (set up by verifying a first code sent to
+//! the phone) and authenticator apps (RFC 6238, set up by entering a first
+//! code), ten single-use recovery codes shown once when the first method is
+//! turned on, and the account's "require two-factor for all users" policy.
+//! Turning a method off needs the password and a current code.
+
+use chrono::NaiveDateTime;
+use portcullis_shared::{
+    dto::{
+        CodeSentDto, DisableTwoFactorRequest, RecoveryCodesDto, SecurityEventKind, SmsFactorDto,
+        StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto,
+        TwoFactorStatusDto, VerificationMethod,
+    },
+    problem::FieldError,
+    validate::codes as field_codes,
+};
+
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    codes::{self, purposes, Check, Delivery},
+    now, rfc3339,
+    sessions::{ClientContext, PortalSession},
+    AppState,
+};
+use crate::{
+    db::{
+        accounts::{self as account_rows},
+        two_factor::{self as factor_rows, kinds, RecoveryCodeRow, SecondFactorRow},
+        verification_codes as code_rows, DbConnection,
+    },
+    domain::{OneTimeCode, Password, PhoneNumber, RecoveryCode, TotpSecret},
+    error::{ApiError, ApiResult},
+};
+
+pub const RECOVERY_CODES: usize = 10;
+
+const SETUP_TEXT: &str =
+    "{code} is your Portcullis code to turn on two-factor sign-in. It expires in 5 minutes.";
+const STEP_UP_TEXT: &str =
+    "{code} is your Portcullis code to confirm a security change. It expires in 5 minutes.";
+
+/// The confirmed methods of an account.
+#[derive(Debug, Clone, Default)]
+pub struct Factors {
+    /// The phone SMS codes go to, when SMS is on.
+    pub sms_phone: Option<String>,
+    pub totp: bool,
+}
+
+impl Factors {
+    pub fn any(&self) -> bool {
+        self.sms_phone.is_some() || self.totp
+    }
+}
+
+pub fn confirmed_factors(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> diesel::QueryResult<Factors> {
+    let mut factors = Factors::default();
+    for row in factor_rows::factors(conn, account_id)? {
+        if row.confirmed_at.is_none() {
+            continue;
+        }
+        match row.kind.as_str() {
+            kinds::SMS => factors.sms_phone = row.phone,
+            kinds::TOTP => factors.totp = true,
+            _ => {}
+        }
+    }
+    Ok(factors)
+}
+
+fn unix_seconds(at: NaiveDateTime) -> u64 {
+    u64::try_from(at.and_utc().timestamp()).unwrap_or(0)
+}
+
+/// Checks an authenticator-app code for the account's confirmed TOTP method:
+/// `None` if it has none, `Some(false)` for a wrong or replayed code.
+pub fn check_totp(
+    conn: &mut DbConnection,
+    account_id: &str,
+    code: &OneTimeCode,
+    at: NaiveDateTime,
+) -> diesel::QueryResult<Option<bool>> {
+    let Some(row) = factor_rows::factors(conn, account_id)?
+        .into_iter()
+        .find(|r| r.kind == kinds::TOTP && r.confirmed_at.is_some())
+    else {
+        return Ok(None);
+    };
+    let Some(secret) = row.totp_secret.as_deref().and_then(TotpSecret::from_base32) else {
+        return Ok(Some(false));
+    };
+    match secret.matching_step(code.expose(), unix_seconds(at)) {
+        // Each time step works once: a code seen on someone's screen cannot be reused.
+        Some(step) => Ok(Some(factor_rows::advance_totp_step(conn, &row.id, step)?)),
+        None => Ok(Some(false)),
+    }
+}
+
+/// Uses one of the account's recovery codes; false if it is not one.
+pub fn use_recovery_code(
+    conn: &mut DbConnection,
+    account_id: &str,
+    code: &RecoveryCode,
+    at: NaiveDateTime,
+) -> diesel::QueryResult<bool> {
+    factor_rows::use_recovery_code(conn, account_id, &code.hash(), at)
+}
+
+fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorStatusDto> {
+    let account = account_rows::find_by_id(conn, account_id)?.ok_or(ApiError::Unauthenticated)?;
+    let mut status = TwoFactorStatusDto {
+        enabled: false,
+        sms: None,
+        totp: None,
+        recovery_codes_left: 0,
+        required_for_all_users: account.require_two_factor,
+    };
+    for row in factor_rows::factors(conn, account_id)? {
+        let Some(enabled_at) = row.confirmed_at.map(rfc3339) else {
+            continue;
+        };
+        match row.kind.as_str() {
+            kinds::SMS => {
+                status.sms = Some(SmsFactorDto {
+                    phone: codes::mask_phone(row.phone.as_deref().unwrap_or_default()),
+                    enabled_at,
+                })
+            }
+            kinds::TOTP => status.totp = Some(TotpFactorDto { enabled_at }),
+            _ => {}
+        }
+    }
+    status.enabled = status.sms.is_some() || status.totp.is_some();
+    status.recovery_codes_left =
+        u32::try_from(factor_rows::unused_recovery_codes(conn, account_id)?).unwrap_or(0);
+    Ok(status)
+}
+
+pub async fn status(state: &AppState, session: &PortalSession) -> ApiResult<TwoFactorStatusDto> {
+    let account_id = session.account.id.clone();
+    state.db.run(move |conn| status_in(conn, &account_id)).await
+}
+
+/// The current password, re-entered to confirm a security change.
+async fn confirm_password(
+    state: &AppState,
+    session: &PortalSession,
+    password: String,
+) -> ApiResult<()> {
+    let ok = state
+        .hasher
+        .verify(
+            Password::new(password),
+            Some(session.account.password_hash.clone()),
+        )
+        .await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "password",
+            field_codes::INCORRECT,
+            "The password is not correct.",
+        ))
+    }
+}
+
+fn event(
+    session: &PortalSession,
+    kind: SecurityEventKind,
+    client: &ClientContext,
+) -> SecurityEvent {
+    SecurityEvent::new(
+        &session.account.id,
+        Actor::Account(session.account.id.clone()),
+        kind,
+    )
+    .from_client(client)
+}
+
+/// Starts SMS set-up: checks the password, sends a code to the phone.
+pub async fn start_sms(
+    state: &AppState,
+    session: &PortalSession,
+    request: StartSmsTwoFactorRequest,
+    client: &ClientContext,
+) -> ApiResult<CodeSentDto> {
+    let phone =
+        PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
+    confirm_password(state, session, request.password).await?;
+    start_code(
+        state,
+        session,
+        purposes::SETUP_SMS,
+        phone.as_str(),
+        "two_factor_setup",
+        SETUP_TEXT,
+        client,
+    )
+    .await
+}
+
+/// Sends a code to the confirmed SMS phone, to confirm turning a method off.
+pub async fn send_step_up_code(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+) -> ApiResult<CodeSentDto> {
+    let account_id = session.account.id.clone();
+    let factors = state
+        .db
+        .run(move |conn| Ok(confirmed_factors(conn, &account_id)?))
+        .await?;
+    let Some(phone) = factors.sms_phone else {
+        return Err(ApiError::Conflict {
+            detail: "SMS two-factor sign-in is not on.".into(),
+            errors: vec![FieldError::new(
+                "method",
+                field_codes::METHOD_UNAVAILABLE,
+                "Use your authenticator app or a recovery code.",
+            )],
+        });
+    };
+    start_code(
+        state,
+        session,
+        purposes::STEP_UP,
+        &phone,
+        "step_up_code",
+        STEP_UP_TEXT,
+        client,
+    )
+    .await
+}
+
+async fn start_code(
+    state: &AppState,
+    session: &PortalSession,
+    purpose: &'static str,
+    phone: &str,
+    outbox_purpose: &'static str,
+    text: &'static str,
+    client: &ClientContext,
+) -> ApiResult<CodeSentDto> {
+    let (_, row) = codes::new_row(&session.account.id, purpose, client, None);
+    let stored = row.clone();
+    state
+        .db
+        .run(move |conn| Ok(code_rows::insert(conn, &stored)?))
+        .await?;
+    let sent_at = codes::send(
+        state,
+        &row.id,
+        Delivery {
+            method: VerificationMethod::Sms,
+            destination: phone.to_owned(),
+            purpose: outbox_purpose,
+            text,
+            subject: "",
+        },
+    )
+    .await?;
+    Ok(CodeSentDto {
+        sent_to: codes::mask_phone(phone),
+        expires_at: rfc3339(sent_at + chrono::Duration::minutes(codes::CODE_TTL_MINUTES)),
+    })
+}
+
+/// A fresh set of recovery codes: stored hashed, returned for showing once.
+fn new_recovery_codes(
+    conn: &mut DbConnection,
+    account_id: &str,
+    at: NaiveDateTime,
+) -> diesel::QueryResult<Vec<String>> {
+    let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
+        .map(|_| RecoveryCode::generate())
+        .collect();
+    let rows: Vec<RecoveryCodeRow> = codes
+        .iter()
+        .map(|code| RecoveryCodeRow {
+            id: format!("rc_{}", uuid::Uuid::now_v7().simple()),
+            account_id: account_id.to_owned(),
+            code_hash: code.hash(),
+            created_at: at,
+            used_at: None,
+        })
+        .collect();
+    factor_rows::replace_recovery_codes(conn, account_id, &rows)?;
+    Ok(codes.iter().map(RecoveryCode::display).collect())
+}
+
+/// After a method is confirmed: recovery codes if it is the first, the event.
+fn enabled(
+    conn: &mut DbConnection,
+    session: &PortalSession,
+    had_factors: bool,
+    method: &str,
+    client: &ClientContext,
+    at: NaiveDateTime,
+) -> ApiResult<TwoFactorEnabledDto> {
+    let recovery_codes = if had_factors {
+        None
+    } else {
+        audit::record(
+            conn,
+            &event(session, SecurityEventKind::RecoveryCodesGenerated, client),
+        )?;
+        Some(new_recovery_codes(conn, &session.account.id, at)?)
+    };
+    audit::record(
+        conn,
+        &event(session, SecurityEventKind::TwoFactorEnabled, client).detail("method", method),
+    )?;
+    Ok(TwoFactorEnabledDto {
+        status: status_in(conn, &session.account.id)?,
+        recovery_codes,
+    })
+}
+
+/// Finishes SMS set-up with the code that was sent.
+pub async fn confirm_sms(
+    state: &AppState,
+    session: &PortalSession,
+    code: &str,
+    client: &ClientContext,
+) -> ApiResult<TwoFactorEnabledDto> {
+    let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
+    let (session, client) = (session.clone(), client.clone());
+    state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let account_id = session.account.id.clone();
+            let row = code_rows::latest_open(conn, &account_id, purposes::SETUP_SMS)?
+                .ok_or_else(no_code_sent)?;
+            if let Check::Wrong { attempts_left } = codes::check(conn, &row, &code, at)? {
+                return Ok(Err(codes::wrong_code(attempts_left)));
+            }
+            code_rows::consume(conn, &row.id, at)?;
+            let had_factors = confirmed_factors(conn, &account_id)?.any();
+            factor_rows::replace_factor(
+                conn,
+                &SecondFactorRow {
+                    id: format!("2fa_{}", uuid::Uuid::now_v7().simple()),
+                    account_id,
+                    kind: kinds::SMS.into(),
+                    phone: row.destination.clone(),
+                    totp_secret: None,
+                    totp_last_step: None,
+                    created_at: at,
+                    confirmed_at: Some(at),
+                },
+            )?;
+            enabled(conn, &session, had_factors, kinds::SMS, &client, at).map(Ok)
+        })
+        .await?
+}
+
+fn no_code_sent() -> ApiError {
+    ApiError::field(
+        "code",
+        field_codes::NO_CODE_SENT,
+        "Start the set-up first: no code has been sent.",
+    )
+}
+
+/// Starts authenticator-app set-up: a new secret, shown as a QR code.
+pub async fn start_totp(
+    state: &AppState,
+    session: &PortalSession,
+    password: String,
+) -> ApiResult<TotpSetupDto> {
+    confirm_password(state, session, password).await?;
+    let secret = TotpSecret::generate();
+    let account_id = session.account.id.clone();
+    let stored = SecondFactorRow {
+        id: format!("2fa_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.clone(),
+        kind: kinds::TOTP.into(),
+        phone: None,
+        totp_secret: Some(secret.to_base32()),
+        totp_last_step: None,
+        created_at: now(),
+        confirmed_at: None,
+    };
+    state
+        .db
+        .transaction(move |conn| {
+            if confirmed_factors(conn, &account_id)?.totp {
+                return Err(ApiError::Conflict {
+                    detail: "An authenticator app is already set up; turn it off first to move to another.".into(),
+                    errors: Vec::new(),
+                });
+            }
+            factor_rows::replace_factor(conn, &stored)?;
+            Ok(())
+        })
+        .await?;
+    let label = session.account.email.clone();
+    Ok(TotpSetupDto {
+        secret: secret.to_base32(),
+        otpauth_uri: secret.otpauth_uri(&label),
+        qr_svg: secret
+            .qr_svg_data_uri(&label)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("QR code did not render")))?,
+    })
+}
+
+/// Finishes authenticator-app set-up with a first code from the app.
+pub async fn confirm_totp(
+    state: &AppState,
+    session: &PortalSession,
+    code: &str,
+    client: &ClientContext,
+) -> ApiResult<TwoFactorEnabledDto> {
+    let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
+    let (session, client) = (session.clone(), client.clone());
+    state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let account_id = session.account.id.clone();
+            let pending = factor_rows::factors(conn, &account_id)?
+                .into_iter()
+                .find(|r| r.kind == kinds::TOTP && r.confirmed_at.is_none())
+                .ok_or_else(no_code_sent)?;
+            let step = pending
+                .totp_secret
+                .as_deref()
+                .and_then(TotpSecret::from_base32)
+                .and_then(|s| s.matching_step(code.expose(), unix_seconds(at)));
+            let Some(step) = step else {
+                return Err(ApiError::field(
+                    "code",
+                    field_codes::INCORRECT,
+                    "The code is not correct. Check the time on your phone and try the next code.",
+                ));
+            };
+            let had_factors = confirmed_factors(conn, &account_id)?.any();
+            factor_rows::confirm_factor(conn, &pending.id, at, Some(step))?;
+            enabled(conn, &session, had_factors, kinds::TOTP, &client, at)
+        })
+        .await
+}
+
+/// Turns a method off, given the password and a current code.
+pub async fn disable(
+    state: &AppState,
+    session: &PortalSession,
+    request: DisableTwoFactorRequest,
+    client: &ClientContext,
+) -> ApiResult<TwoFactorStatusDto> {
+    let kind = match request.method {
+        VerificationMethod::Sms => kinds::SMS,
+        VerificationMethod::Totp => kinds::TOTP,
+        _ => {
+            return Err(ApiError::field(
+                "method",
+                field_codes::METHOD_UNAVAILABLE,
+                "Only `sms` and `totp` can be turned off.",
+            ))
+        }
+    };
+    let typed = request.code.clone();
+    confirm_password(state, session, request.password).await?;
+    let (session, client) = (session.clone(), client.clone());
+    state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let account_id = session.account.id.clone();
+            let factors = confirmed_factors(conn, &account_id)?;
+            let has = match kind {
+                kinds::SMS => factors.sms_phone.is_some(),
+                _ => factors.totp,
+            };
+            if !has {
+                return Err(ApiError::NotFound);
+            }
+            if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
+                return Ok(Err(refusal));
+            }
+            let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
+            let account =
+                account_rows::find_by_id(conn, &account_id)?.ok_or(ApiError::Unauthenticated)?;
+            if last && account.require_two_factor {
+                return Err(ApiError::Conflict {
+                    detail: "The account requires two-factor sign-in for all users.".into(),
+                    errors: vec![FieldError::new(
+                        "method",
+                        field_codes::TWO_FACTOR_REQUIRED,
+                        "Set up another method first, or turn the requirement off.",
+                    )],
+                });
+            }
+            factor_rows::delete_factor(conn, &account_id, kind)?;
+            if last {
+                factor_rows::replace_recovery_codes(conn, &account_id, &[])?;
+            }
+            audit::record(
+                conn,
+                &event(&session, SecurityEventKind::TwoFactorDisabled, &client)
+                    .detail("method", kind),
+            )?;
+            status_in(conn, &account_id).map(Ok)
+        })
+        .await?
+}
+
+/// Checks a "current code" for a security change: an authenticator-app code,
+/// the last SMS step-up code, or a recovery code. `Ok(Err(_))` when wrong
+/// (attempts counted, to be committed).
+fn check_current_code(
+    conn: &mut DbConnection,
+    account_id: &str,
+    factors: &Factors,
+    typed: &str,
+    at: NaiveDateTime,
+) -> ApiResult<Result<(), ApiError>> {
+    if let Ok(recovery) = RecoveryCode::parse("code", typed) {
+        return Ok(if use_recovery_code(conn, account_id, &recovery, at)? {
+            Ok(())
+        } else {
+            Err(codes::wrong_code(codes::MAX_ATTEMPTS))
+        });
+    }
+    let code = OneTimeCode::parse("code", typed).map_err(|e| ApiError::Validation(vec![e]))?;
+    if factors.totp && check_totp(conn, account_id, &code, at)? == Some(true) {
+        return Ok(Ok(()));
+    }
+    if let Some(row) = code_rows::latest_open(conn, account_id, purposes::STEP_UP)? {
+        return Ok(match codes::check(conn, &row, &code, at)? {
+            Check::Right => {
+                code_rows::consume(conn, &row.id, at)?;
+                Ok(())
+            }
+            Check::Wrong { attempts_left } => Err(codes::wrong_code(attempts_left)),
+        });
+    }
+    Ok(Err(codes::wrong_code(codes::MAX_ATTEMPTS)))
+}
+
+/// A new set of recovery codes; the old set stops working.
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    session: &PortalSession,
+    password: String,
+    client: &ClientContext,
+) -> ApiResult<RecoveryCodesDto> {
+    confirm_password(state, session, password).await?;
+    let (session, client) = (session.clone(), client.clone());
+    state
+        .db
+        .transaction(move |conn| {
+            let account_id = session.account.id.clone();
+            if !confirmed_factors(conn, &account_id)?.any() {
+                return Err(not_enabled());
+            }
+            let codes = new_recovery_codes(conn, &account_id, now())?;
+            audit::record(
+                conn,
+                &event(&session, SecurityEventKind::RecoveryCodesGenerated, &client),
+            )?;
+            Ok(RecoveryCodesDto { codes })
+        })
+        .await
+}
+
+fn not_enabled() -> ApiError {
+    ApiError::Conflict {
+        detail: "Turn on two-factor sign-in for yourself first.".into(),
+        errors: vec![FieldError::new(
+            "required_for_all_users",
+            field_codes::TWO_FACTOR_NOT_ENABLED,
+            "Turn on two-factor sign-in for yourself first.",
+        )],
+    }
+}
+
+/// Sets "require two-factor sign-in for all users". Turning it on needs the
+/// owner's own two-factor sign-in on, so nobody locks themselves out.
+pub async fn set_policy(
+    state: &AppState,
+    session: &PortalSession,
+    required: bool,
+    client: &ClientContext,
+) -> ApiResult<TwoFactorStatusDto> {
+    let (session, client) = (session.clone(), client.clone());
+    state
+        .db
+        .transaction(move |conn| {
+            let account_id = session.account.id.clone();
+            if required && !confirmed_factors(conn, &account_id)?.any() {
+                return Err(not_enabled());
+            }
+            if account_rows::set_require_two_factor(conn, &account_id, required)? {
+                audit::record(
+                    conn,
+                    &event(&session, SecurityEventKind::TwoFactorPolicyChanged, &client)
+                        .detail("required_for_all_users", required.to_string()),
+                )?;
+            }
+            status_in(conn, &account_id)
+        })
+        .await
+}

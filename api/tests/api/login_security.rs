@@ -1,0 +1,699 @@
+//! Login security on both backends: new-device verification with trusted
+//! devices, SMS and authenticator-app two-factor sign-in with recovery codes,
+//! turning methods off, and the sign-in abuse limits. Codes are read from the
+//! development outbox, never bypassed.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use portcullis_api::domain::TotpSecret;
+use portcullis_shared::{
+    dto::{
+        ChallengeReason, CodeSentDto, LoginChallengeDto, MeResponse, SecurityEventKind,
+        SecurityLogPage, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto, TwoFactorStatusDto,
+        VerificationMethod,
+    },
+    problem::ProblemCode,
+    routes,
+    validate::codes,
+};
+use reqwest::{header, Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{
+    expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
+};
+
+async fn challenge(response: reqwest::Response) -> LoginChallengeDto {
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    response.json().await.expect("LoginChallengeDto")
+}
+
+async fn kinds(app: &TestApp) -> Vec<SecurityEventKind> {
+    let page: SecurityLogPage = app
+        .client
+        .get(app.url(routes::SECURITY_LOG))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page.events.into_iter().map(|e| e.kind).collect()
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+async fn new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time(app: TestApp) {
+    let owner = app.signed_in("held@example.com").await;
+    let other = app.another_browser();
+
+    let held = challenge(other.login("held@example.com", GOOD_PASSWORD).await).await;
+    assert_eq!(held.reason, ChallengeReason::NewDevice);
+    assert_eq!(held.sent_by, Some(VerificationMethod::Sms));
+    assert_eq!(held.sent_to.as_deref(), Some("+48******200"));
+    assert_eq!(
+        held.methods,
+        [VerificationMethod::Sms, VerificationMethod::Email]
+    );
+    // Held means no session yet.
+    assert_eq!(other.me().await.status(), StatusCode::UNAUTHORIZED);
+    let code = app.last_code_to(SIGNUP_PHONE_E164);
+
+    // A wrong code: a field error, still no session.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let problem = expect_problem(
+        other
+            .verify_login(&held, VerificationMethod::Sms, wrong, true)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
+    assert_eq!(other.me().await.status(), StatusCode::UNAUTHORIZED);
+
+    // The right code with "trust this device".
+    let response = other
+        .verify_login(&held, VerificationMethod::Sms, &code, true)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: MeResponse = response.json().await.unwrap();
+    assert_eq!(me.account.id, owner.account.id);
+    // The handle is finished: it cannot open a second session.
+    expect_problem(
+        other
+            .verify_login(&held, VerificationMethod::Sms, &code, true)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::LoginChallengeInvalid,
+    )
+    .await;
+
+    // The owner was told by e-mail, with the address and browser.
+    let (purpose, body) = app.last_message_to("held@example.com").unwrap();
+    assert_eq!(purpose, "new_device_sign_in");
+    assert!(
+        body.contains("127.0.0.1") && body.contains("/devices"),
+        "{body}"
+    );
+
+    // Both browsers are trusted now; this one is marked current.
+    let devices: Vec<TrustedDeviceDto> = other
+        .client
+        .get(other.url(routes::DEVICES))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.iter().filter(|d| d.current).count(), 1);
+
+    // Next time this browser signs straight in.
+    assert_eq!(
+        other
+            .login("held@example.com", GOOD_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let logged = kinds(&app).await;
+    for kind in [
+        SecurityEventKind::LoginFailed,
+        SecurityEventKind::DeviceTrusted,
+        SecurityEventKind::LoginSucceeded,
+    ] {
+        assert!(logged.contains(&kind), "{kind:?} missing from {logged:?}");
+    }
+}
+
+async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_again(app: TestApp) {
+    let mut request = signup_request("nophone@example.com");
+    request.phone = None;
+    assert_eq!(app.signup(&request).await.status(), StatusCode::CREATED);
+    let me: MeResponse = app
+        .login("nophone@example.com", GOOD_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let other = app.another_browser();
+    let held = challenge(other.login("nophone@example.com", GOOD_PASSWORD).await).await;
+    assert_eq!(held.sent_by, Some(VerificationMethod::Email));
+    assert_eq!(held.sent_to.as_deref(), Some("n****@example.com"));
+    assert_eq!(held.methods, [VerificationMethod::Email]);
+    let code = app.last_code_to("nophone@example.com");
+    // Not trusted this time: the next sign-in is held again.
+    let response = other
+        .verify_login(&held, VerificationMethod::Email, &code, false)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    challenge(other.login("nophone@example.com", GOOD_PASSWORD).await).await;
+
+    // The signing-up browser is the one trusted device; removing it means a
+    // code next time there too.
+    let devices: Vec<TrustedDeviceDto> = app
+        .client
+        .get(app.url(routes::DEVICES))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(devices[0].current);
+    let path = routes::DEVICE.replace("{id}", &devices[0].id);
+    let response = app
+        .portal(Method::DELETE, &path, &me.session.csrf_token, None)
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    expect_problem(
+        app.portal(Method::DELETE, &path, &me.session.csrf_token, None)
+            .await,
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+    challenge(app.login("nophone@example.com", GOOD_PASSWORD).await).await;
+}
+
+/// Turns SMS two-factor on for the signed-in account; returns the recovery codes.
+async fn enable_sms(app: &TestApp, csrf: &str) -> Vec<String> {
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": "+48 600 700 800"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let code = app.last_code_to("+48600700800");
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            csrf,
+            Some(json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let enabled: TwoFactorEnabledDto = response.json().await.unwrap();
+    enabled
+        .recovery_codes
+        .expect("first method: recovery codes")
+}
+
+async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs_one(app: TestApp) {
+    let me = app.signed_in("sms2fa@example.com").await;
+    let csrf = me.session.csrf_token.clone();
+
+    // Wrong password or a bad phone: refused, nothing sent.
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(json!({"password": "Wrong-Password-1", "phone": "+48600700800"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "password"), [codes::INCORRECT]);
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": "12"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
+    assert!(app.last_message_to("+48600700800").is_none());
+    // Confirming before any code was sent.
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({"code": "123456"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::NO_CODE_SENT]);
+
+    // Only the first code turns it on.
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": "+48600700800"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let sent: CodeSentDto = response.json().await.unwrap();
+    assert_eq!(sent.sent_to, "+48******800");
+    let code = app.last_code_to("+48600700800");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({ "code": wrong })),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
+    let status: TwoFactorStatusDto = app
+        .client
+        .get(app.url(routes::TWO_FACTOR))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!status.enabled, "a wrong code turns nothing on");
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let enabled: TwoFactorEnabledDto = response.json().await.unwrap();
+    assert!(enabled.status.enabled);
+    assert_eq!(enabled.status.sms.unwrap().phone, "+48******800");
+    assert_eq!(enabled.recovery_codes.unwrap().len(), 10);
+    assert_eq!(enabled.status.recovery_codes_left, 10);
+    // The same code cannot be confirmed twice.
+    expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({ "code": code })),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    // Codes are stored hashed only.
+    assert!(!app
+        .table_text("verification_codes", &["code_hash"])
+        .contains(&code));
+
+    // From now on even a trusted browser needs the SMS code.
+    let held = challenge(app.login("sms2fa@example.com", GOOD_PASSWORD).await).await;
+    assert_eq!(held.reason, ChallengeReason::TwoFactor);
+    assert_eq!(held.sent_by, Some(VerificationMethod::Sms));
+    assert_eq!(
+        held.methods,
+        [VerificationMethod::Sms, VerificationMethod::RecoveryCode]
+    );
+    let code = app.last_code_to("+48600700800");
+    // An e-mail code is no second factor.
+    let problem = expect_problem(
+        app.verify_login(&held, VerificationMethod::Email, &code, false)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "method"), [codes::METHOD_UNAVAILABLE]);
+    // A malformed code changes nothing.
+    let problem = expect_problem(
+        app.verify_login(&held, VerificationMethod::Sms, "12ab", false)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INVALID_CODE]);
+    // Asking again at once is refused with a wait.
+    let response = app
+        .post_json(
+            routes::LOGIN_RESEND,
+            &json!({"challenge_id": held.challenge_id}),
+            routes::PRE_SESSION_CSRF,
+        )
+        .await;
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    expect_problem(
+        response,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::RateLimited,
+    )
+    .await;
+    let response = app
+        .verify_login(&held, VerificationMethod::Sms, &code, false)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let logged = kinds(&app).await;
+    assert!(logged.contains(&SecurityEventKind::TwoFactorEnabled));
+    assert!(logged.contains(&SecurityEventKind::RecoveryCodesGenerated));
+}
+
+async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp) {
+    let me = app.signed_in("totp@example.com").await;
+    let csrf = me.session.csrf_token.clone();
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let setup: TotpSetupDto = response.json().await.unwrap();
+    assert!(setup.otpauth_uri.starts_with("otpauth://totp/Portcullis:"));
+    assert!(setup.qr_svg.starts_with("data:image/svg+xml;base64,"));
+    let app_secret = TotpSecret::from_base32(&setup.secret).expect("base32 secret");
+
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP_CONFIRM,
+            &csrf,
+            Some(json!({"code": "000000"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
+    let first = app_secret.code_at(now_unix());
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP_CONFIRM,
+            &csrf,
+            Some(json!({ "code": first })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let enabled: TwoFactorEnabledDto = response.json().await.unwrap();
+    let recovery = enabled.recovery_codes.unwrap();
+    assert!(enabled.status.totp.is_some());
+
+    // Sign-in: no SMS goes out for an app user; the code just used is spent.
+    let held = challenge(app.login("totp@example.com", GOOD_PASSWORD).await).await;
+    assert_eq!(held.sent_by, None);
+    assert_eq!(
+        held.methods,
+        [VerificationMethod::Totp, VerificationMethod::RecoveryCode]
+    );
+    let problem = expect_problem(
+        app.verify_login(&held, VerificationMethod::Totp, &first, false)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
+
+    // A recovery code works once.
+    let response = app
+        .verify_login(&held, VerificationMethod::RecoveryCode, &recovery[0], false)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let held = challenge(app.login("totp@example.com", GOOD_PASSWORD).await).await;
+    expect_problem(
+        app.verify_login(&held, VerificationMethod::RecoveryCode, &recovery[0], false)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    let status: TwoFactorStatusDto = app
+        .client
+        .get(app.url(routes::TWO_FACTOR))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status.recovery_codes_left, 9);
+    assert!(kinds(&app)
+        .await
+        .contains(&SecurityEventKind::RecoveryCodeUsed));
+    // Recovery codes are stored hashed only.
+    let stored = app.table_text("recovery_codes", &["code_hash"]);
+    assert!(recovery
+        .iter()
+        .all(|c| !stored.contains(&c.replace('-', ""))));
+}
+
+async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestApp) {
+    let me = app.signed_in("off@example.com").await;
+    let csrf = me.session.csrf_token.clone();
+    // The policy needs the owner's own two-factor first.
+    let problem = expect_problem(
+        app.portal(
+            Method::PUT,
+            routes::TWO_FACTOR_POLICY,
+            &csrf,
+            Some(json!({"required_for_all_users": true})),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "required_for_all_users"),
+        [codes::TWO_FACTOR_NOT_ENABLED]
+    );
+    let recovery = enable_sms(&app, &csrf).await;
+    let response = app
+        .portal(
+            Method::PUT,
+            routes::TWO_FACTOR_POLICY,
+            &csrf,
+            Some(json!({"required_for_all_users": true})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let status: TwoFactorStatusDto = response.json().await.unwrap();
+    assert!(status.required_for_all_users);
+
+    let disable =
+        |password: &str, code: &str| json!({"method": "sms", "password": password, "code": code});
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_DISABLE,
+            &csrf,
+            Some(disable("Wrong-Password-1", &recovery[0])),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "password"), [codes::INCORRECT]);
+    // A step-up SMS code, but the account requires two-factor: the last
+    // method cannot go.
+    let response = app
+        .portal(Method::POST, routes::TWO_FACTOR_CODE, &csrf, None)
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let step_up = app.last_code_to("+48600700800");
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_DISABLE,
+            &csrf,
+            Some(disable(GOOD_PASSWORD, &step_up)),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "method"),
+        [codes::TWO_FACTOR_REQUIRED]
+    );
+    let response = app
+        .portal(
+            Method::PUT,
+            routes::TWO_FACTOR_POLICY,
+            &csrf,
+            Some(json!({"required_for_all_users": false})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // A wrong code is refused; a recovery code does it.
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_DISABLE,
+            &csrf,
+            Some(disable(GOOD_PASSWORD, "999999")),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
+    assert_eq!(app.count("second_factors"), 1);
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_DISABLE,
+            &csrf,
+            Some(disable(GOOD_PASSWORD, &recovery[1])),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let status: TwoFactorStatusDto = response.json().await.unwrap();
+    assert!(!status.enabled);
+    assert_eq!(app.count("second_factors"), 0);
+    assert_eq!(app.count("recovery_codes"), 0);
+    // And sign-in from the trusted browser is direct again.
+    assert_eq!(
+        app.login("off@example.com", GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert!(kinds(&app)
+        .await
+        .contains(&SecurityEventKind::TwoFactorDisabled));
+}
+
+async fn repeated_failures_lock_sign_in_whatever_the_password_and_across_processes(app: TestApp) {
+    app.signed_in("locked@example.com").await;
+    for _ in 0..5 {
+        expect_problem(
+            app.login("locked@example.com", "Wrong-Password-1").await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+    // Now even the right password gets the lock answer.
+    let response = app.login("locked@example.com", GOOD_PASSWORD).await;
+    let retry_after: u64 = response.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    expect_problem(
+        response,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    // The owner is told.
+    let (purpose, _) = app.last_message_to("locked@example.com").unwrap();
+    assert_eq!(purpose, "login_locked");
+
+    // Another process on the same database (or a restart) keeps the lock.
+    let second = app.second_process().await;
+    expect_problem(
+        second.login("locked@example.com", GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+
+    // An e-mail nobody has locks the same way: the lock reveals nothing.
+    for _ in 0..5 {
+        expect_problem(
+            app.login("nobody@example.com", "Wrong-Password-1").await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+    expect_problem(
+        app.login("nobody@example.com", GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    assert!(app.last_message_to("nobody@example.com").is_none());
+}
+
+async fn wrong_codes_count_towards_the_lock_and_a_right_code_then_opens_nothing(app: TestApp) {
+    app.signed_in("guess@example.com").await;
+    let other = app.another_browser();
+    let held = challenge(other.login("guess@example.com", GOOD_PASSWORD).await).await;
+    let code = app.last_code_to(SIGNUP_PHONE_E164);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let problem = expect_problem(
+            other
+                .verify_login(&held, VerificationMethod::Sms, wrong, false)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+        )
+        .await;
+        let message = &problem.errors[0].message;
+        if left > 1 {
+            assert!(message.contains(&format!("{left} tries left")), "{message}");
+        }
+    }
+    // Five wrong codes locked sign-in for this e-mail: the right code opens nothing.
+    expect_problem(
+        other
+            .verify_login(&held, VerificationMethod::Sms, &code, false)
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    assert_eq!(other.me().await.status(), StatusCode::UNAUTHORIZED);
+    // An unknown handle is refused plainly.
+    let mut forged = held.clone();
+    forged.challenge_id = "x".repeat(43);
+    expect_problem(
+        other
+            .verify_login(&forged, VerificationMethod::Sms, &code, false)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::LoginChallengeInvalid,
+    )
+    .await;
+}
+
+on_both_backends!(
+    new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time,
+    without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_again,
+    sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs_one,
+    authenticator_app_codes_and_recovery_codes_work_once_each,
+    turning_two_factor_off_needs_the_password_and_a_current_code,
+    repeated_failures_lock_sign_in_whatever_the_password_and_across_processes,
+    wrong_codes_count_towards_the_lock_and_a_right_code_then_opens_nothing,
+);
