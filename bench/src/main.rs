@@ -197,15 +197,25 @@ async fn main() {
     let password = "Violet-Kettle-42";
     let csrf = routes::CSRF_HEADER;
     let signup = json!({"email": email, "password": password, "country": "PL"});
-    assert!(portal
+    let signed_up = portal
         .post(url(routes::SIGNUP))
         .header(csrf, "1")
         .json(&signup)
         .send()
         .await
-        .unwrap()
-        .status()
-        .is_success());
+        .unwrap();
+    assert!(signed_up.status().is_success());
+    // The signing-up browser is trusted; the login storm presents its device
+    // cookie so that it measures sign-ins, not new-device checks.
+    let device_cookie = signed_up
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(routes::DEVICE_COOKIE))
+        .and_then(|v| v.split(';').next())
+        .expect("sign-up sets the device cookie")
+        .to_owned();
     let login = json!({"email": email, "password": password});
     let me: MeResponse = portal
         .post(url(routes::LOGIN))
@@ -328,7 +338,12 @@ async fn main() {
             "(e) POST /api/v1/auth/login (Argon2id)",
             n,
             duration,
-            Arc::new(move |c| c.post(&login_url).header(csrf, "1").json(&login)),
+            Arc::new(move |c| {
+                c.post(&login_url)
+                    .header(csrf, "1")
+                    .header(reqwest::header::COOKIE, &device_cookie)
+                    .json(&login)
+            }),
         )
         .await
         .with_rss(server.memory_mib()),
