@@ -94,6 +94,7 @@ impl Application {
             db,
             hasher,
             access,
+            portal_allowlists: Arc::default(),
             config: config.clone(),
             sms,
             mailer,
@@ -137,6 +138,10 @@ impl Application {
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
                 .configure(routes::me::configure)
+                .configure(routes::sessions::configure)
+                .configure(routes::login_history::configure)
+                .configure(routes::session_timeout::configure)
+                .configure(routes::portal_allowlist::configure)
                 .configure(routes::security_log::configure)
                 .configure(routes::dev_outbox::configure)
                 .configure(routes::tokens::configure)

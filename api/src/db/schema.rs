@@ -11,6 +11,7 @@ diesel::table! {
         points_balance -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_idle_timeout_secs -> Nullable<BigInt>,
     }
 }
 
@@ -26,6 +27,7 @@ diesel::table! {
         user_agent -> Text,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        public_id -> Text,
     }
 }
 
@@ -94,6 +96,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_allowlist_entries (id) {
+        id -> Text,
+        account_id -> Text,
+        value -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_allowlist_entries -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(api_allowlist_entries -> accounts (account_id));
 
@@ -139,6 +152,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sender_names,
     outbox_messages,
     security_events,
+    portal_allowlist_entries,
 );
 
 diesel::table! {

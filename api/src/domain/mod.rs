@@ -2,6 +2,7 @@
 //! these; services never see raw strings from outside.
 
 mod country;
+mod device;
 mod email;
 mod ids;
 pub mod ip_allowlist;
@@ -10,6 +11,7 @@ mod phone;
 pub mod sms_text;
 
 pub use country::CountryCode;
+pub use device::describe_user_agent;
 pub use email::Email;
 pub use ids::{new_account_id, SessionToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};

@@ -1,15 +1,20 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
 pub mod accounts;
+pub mod active_sessions;
 pub mod api_access;
 pub mod audit;
 pub mod authenticator;
 pub mod contacts;
 pub mod delivery;
 pub mod dispatch;
+pub mod ip_allowlists;
+pub mod login_history;
 pub mod oauth;
 pub mod passwords;
+pub mod portal_allowlist;
 pub mod senders;
+pub mod session_timeout;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
@@ -28,6 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
     pub access: Arc<api_access::ApiAccess>,
+    /// Each account's compiled portal IP allowlist.
+    pub portal_allowlists: Arc<ip_allowlists::AllowlistCache>,
     pub config: Arc<Config>,
     pub sms: SmsTransport,
     pub mailer: Mailer,

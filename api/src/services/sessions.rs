@@ -32,6 +32,8 @@ pub mod end_reasons {
     pub const LOGOUT: &str = "logout";
     pub const IDLE_TIMEOUT: &str = "idle_timeout";
     pub const LIFETIME: &str = "lifetime";
+    /// Ended by the account from its sessions list.
+    pub const REVOKED: &str = "revoked";
 }
 
 /// Where a request came from, as recorded with sessions.
@@ -99,11 +101,11 @@ pub async fn log_in(
         }
         None => return Err(ApiError::InvalidCredentials),
     };
+    super::portal_allowlist::check_login(state, &account.id, &client).await?;
 
     let token = SessionToken::generate();
     let storage_id = token.storage_id();
-    let idle_timeout_secs =
-        i64::try_from(state.config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
+    let idle_timeout_secs = super::session_timeout::for_new_session(state, &account.id).await?;
     let lifetime =
         ChronoDuration::from_std(state.config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
@@ -150,7 +152,7 @@ pub async fn log_in(
 }
 
 /// What the stored session allows at `at`.
-fn check_session_window(session: &SessionRow, at: NaiveDateTime) -> Result<(), &'static str> {
+pub(crate) fn check_session_window(session: &SessionRow, at: NaiveDateTime) -> Result<(), &'static str> {
     if at >= session.expires_at {
         return Err(end_reasons::LIFETIME);
     }
@@ -256,6 +258,7 @@ mod tests {
             user_agent: String::new(),
             ended_at: None,
             end_reason: None,
+            public_id: "ses_x".into(),
         }
     }
 

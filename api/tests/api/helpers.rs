@@ -109,10 +109,25 @@ impl TestApp {
     /// The same server through a second client with its own cookie jar, as
     /// another person's browser.
     pub fn another_browser(&self) -> Self {
+        self.another_browser_with(&[])
+    }
+
+    /// Like [`TestApp::another_browser`], sending these headers with every
+    /// request: a `User-Agent`, or an `X-Forwarded-For` to be a browser at
+    /// that address behind a trusted proxy (`PORTCULLIS_TRUSTED_PROXIES`).
+    pub fn another_browser_with(&self, headers: &[(&str, &str)]) -> Self {
+        let mut defaults = header::HeaderMap::new();
+        for (name, value) in headers {
+            defaults.insert(
+                header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+                header::HeaderValue::from_str(value).expect("header value"),
+            );
+        }
         Self {
             address: self.address.clone(),
             client: reqwest::Client::builder()
                 .cookie_store(true)
+                .default_headers(defaults)
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(30))
                 .build()
@@ -199,6 +214,15 @@ impl TestApp {
             self.signup(&signup_request(email)).await.status(),
             StatusCode::CREATED
         );
+        let response = self.login(email, GOOD_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("MeResponse")
+    }
+
+    /// Opens one more session of an existing account from this client (use it
+    /// on `another_browser()`): the one place tests sign in again, so that
+    /// extra login steps are passed here only.
+    pub async fn signed_in_again(&self, email: &str) -> MeResponse {
         let response = self.login(email, GOOD_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.expect("MeResponse")
