@@ -13,7 +13,8 @@ pub fn describe_user_agent(user_agent: &str) -> String {
     let Some(parsed) = Parser::new().parse(user_agent.trim()) else {
         return UNKNOWN_DEVICE.to_owned();
     };
-    let known = |value: &str| (!value.is_empty() && value != VALUE_UNKNOWN).then(|| value.to_owned());
+    let known =
+        |value: &str| (!value.is_empty() && value != VALUE_UNKNOWN).then(|| value.to_owned());
     match (known(parsed.name), known(parsed.os)) {
         (Some(browser), Some(os)) => format!("{browser} on {os}"),
         (Some(browser), None) => browser,
@@ -50,6 +51,9 @@ mod tests {
     fn unreadable_agents_say_so() {
         assert_eq!(describe_user_agent(""), UNKNOWN_DEVICE);
         assert_eq!(describe_user_agent("   "), UNKNOWN_DEVICE);
-        assert_eq!(describe_user_agent("definitely not a browser"), UNKNOWN_DEVICE);
+        assert_eq!(
+            describe_user_agent("definitely not a browser"),
+            UNKNOWN_DEVICE
+        );
     }
 }

@@ -194,7 +194,8 @@ pub async fn list(
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
-    let (rows, next_cursor) = read_page(state, account_id, filter, query.cursor, query.limit).await?;
+    let (rows, next_cursor) =
+        read_page(state, account_id, filter, query.cursor, query.limit).await?;
     Ok(SecurityLogPage {
         events: rows.into_iter().map(event_dto).collect::<ApiResult<_>>()?,
         next_cursor,

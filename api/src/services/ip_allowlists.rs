@@ -34,10 +34,7 @@ pub fn parse_label(label: Option<String>) -> ApiResult<Option<String>> {
 }
 
 /// The stored values (normal form) that share an address with `range`.
-pub fn overlapping<'a>(
-    stored: impl IntoIterator<Item = &'a str>,
-    range: &IpRange,
-) -> Vec<&'a str> {
+pub fn overlapping<'a>(stored: impl IntoIterator<Item = &'a str>, range: &IpRange) -> Vec<&'a str> {
     stored
         .into_iter()
         .filter(|value| IpRange::parse("value", value).is_ok_and(|r| r.overlaps(range)))
@@ -125,7 +122,10 @@ mod tests {
 
     #[test]
     fn labels_are_trimmed_and_bounded() {
-        assert_eq!(parse_label(Some("  Office ".into())).unwrap().as_deref(), Some("Office"));
+        assert_eq!(
+            parse_label(Some("  Office ".into())).unwrap().as_deref(),
+            Some("Office")
+        );
         assert_eq!(parse_label(Some("   ".into())).unwrap(), None);
         assert_eq!(parse_label(None).unwrap(), None);
         assert!(matches!(

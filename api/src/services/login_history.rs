@@ -45,16 +45,22 @@ pub async fn list(
     query: LoginHistoryQuery,
 ) -> ApiResult<LoginHistoryPage> {
     let filter = EventFilter {
-        kinds: [SecurityEventKind::LoginSucceeded, SecurityEventKind::LoginFailed]
-            .iter()
-            .map(|kind| kind.as_str().to_owned())
-            .collect(),
+        kinds: [
+            SecurityEventKind::LoginSucceeded,
+            SecurityEventKind::LoginFailed,
+        ]
+        .iter()
+        .map(|kind| kind.as_str().to_owned())
+        .collect(),
         ..EventFilter::default()
     };
     let (rows, next_cursor) =
         audit::read_page(state, account_id, filter, query.cursor, query.limit).await?;
     Ok(LoginHistoryPage {
-        attempts: rows.into_iter().map(attempt_dto).collect::<ApiResult<_>>()?,
+        attempts: rows
+            .into_iter()
+            .map(attempt_dto)
+            .collect::<ApiResult<_>>()?,
         next_cursor,
     })
 }

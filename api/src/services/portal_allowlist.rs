@@ -112,7 +112,8 @@ pub async fn list(
         .db
         .run(move |conn| Ok(entry_rows::list_entries(conn, &key)?))
         .await?;
-    let allowed = ip_allowlists::compile(rows.iter().map(|r| r.value.as_str())).allows(your_address);
+    let allowed =
+        ip_allowlists::compile(rows.iter().map(|r| r.value.as_str())).allows(your_address);
     Ok(PortalAllowlistDto {
         your_address: your_address.to_string(),
         your_address_allowed: allowed,
@@ -227,7 +228,10 @@ pub async fn remove(
             let Some(entry) = rows.iter().find(|r| r.id == entry_id) else {
                 return Err(ApiError::NotFound);
             };
-            let after = rows.iter().filter(|r| r.id != entry_id).map(|r| r.value.as_str());
+            let after = rows
+                .iter()
+                .filter(|r| r.id != entry_id)
+                .map(|r| r.value.as_str());
             let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
             entry_rows::delete_entry(conn, &account_id, &entry_id)?;
             let event = change_event(
@@ -254,7 +258,11 @@ mod tests {
     fn the_guard_refuses_only_unconfirmed_lockouts() {
         let me: IpAddr = "203.0.113.7".parse().unwrap();
         assert_eq!(guard_lockout(["203.0.113.0/24"], me, false).unwrap(), false);
-        assert_eq!(guard_lockout(std::iter::empty(), me, false).unwrap(), false, "empty lets everyone in");
+        assert_eq!(
+            guard_lockout(std::iter::empty(), me, false).unwrap(),
+            false,
+            "empty lets everyone in"
+        );
         assert!(matches!(
             guard_lockout(["10.0.0.0/8"], me, false),
             Err(ApiError::WouldLockOut(ip)) if ip == me

@@ -137,7 +137,10 @@ mod tests {
             assert_eq!(parse_choice(secs).unwrap(), secs);
         }
         for secs in [0, -900, 60, 1799, 28_801, i64::MAX] {
-            assert!(matches!(parse_choice(secs), Err(ApiError::Validation(_))), "{secs}");
+            assert!(
+                matches!(parse_choice(secs), Err(ApiError::Validation(_))),
+                "{secs}"
+            );
         }
         assert_eq!(effective_secs(&config(1800), Some(7200)), 7200);
         assert_eq!(effective_secs(&config(1800), Some(61)), 1800);

@@ -152,7 +152,10 @@ pub async fn log_in(
 }
 
 /// What the stored session allows at `at`.
-pub(crate) fn check_session_window(session: &SessionRow, at: NaiveDateTime) -> Result<(), &'static str> {
+pub(crate) fn check_session_window(
+    session: &SessionRow,
+    at: NaiveDateTime,
+) -> Result<(), &'static str> {
     if at >= session.expires_at {
         return Err(end_reasons::LIFETIME);
     }

@@ -12,8 +12,7 @@ use portcullis_shared::{
 
 use super::{
     api_access::{parse_scopes, parse_stored_allowlist, scope_string},
-    ip_allowlists,
-    now, rfc3339,
+    ip_allowlists, now, rfc3339,
     signing::AccessClaims,
     AppState,
 };
@@ -307,7 +306,10 @@ pub async fn add_api_allowlist_entry(
         .db
         .transaction(move |conn| {
             let existing = token_rows::list_allowlist(conn, &stored.account_id)?;
-            if let Some(clash) = ip_allowlists::overlapping(existing.iter().map(|e| e.value.as_str()), &range).first() {
+            if let Some(clash) =
+                ip_allowlists::overlapping(existing.iter().map(|e| e.value.as_str()), &range)
+                    .first()
+            {
                 return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
             Ok(token_rows::insert_allowlist_entry(conn, &stored)?)

@@ -38,24 +38,32 @@ async fn allowlist(browser: &TestApp) -> PortalAllowlistDto {
     response.json().await.unwrap()
 }
 
-async fn add(
-    browser: &TestApp,
-    me: &MeResponse,
-    body: serde_json::Value,
-) -> reqwest::Response {
+async fn add(browser: &TestApp, me: &MeResponse, body: serde_json::Value) -> reqwest::Response {
     browser
-        .portal(Method::POST, routes::PORTAL_ALLOWLIST, &me.session.csrf_token, Some(body))
+        .portal(
+            Method::POST,
+            routes::PORTAL_ALLOWLIST,
+            &me.session.csrf_token,
+            Some(body),
+        )
         .await
 }
 
-async fn added(browser: &TestApp, me: &MeResponse, body: serde_json::Value) -> PortalAllowlistEntryDto {
+async fn added(
+    browser: &TestApp,
+    me: &MeResponse,
+    body: serde_json::Value,
+) -> PortalAllowlistEntryDto {
     let response = add(browser, me, body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
 }
 
 async fn remove(browser: &TestApp, me: &MeResponse, id: &str, query: &str) -> reqwest::Response {
-    let path = format!("{}{query}", routes::PORTAL_ALLOWLIST_ENTRY.replace("{id}", id));
+    let path = format!(
+        "{}{query}",
+        routes::PORTAL_ALLOWLIST_ENTRY.replace("{id}", id)
+    );
     browser
         .portal(Method::DELETE, &path, &me.session.csrf_token, None)
         .await
@@ -64,7 +72,10 @@ async fn remove(browser: &TestApp, me: &MeResponse, id: &str, query: &str) -> re
 async fn changes(browser: &TestApp) -> usize {
     let page: SecurityLogPage = browser
         .client
-        .get(browser.url(&format!("{}?kind=portal_allowlist_changed", routes::SECURITY_LOG)))
+        .get(browser.url(&format!(
+            "{}?kind=portal_allowlist_changed",
+            routes::SECURITY_LOG
+        )))
         .send()
         .await
         .unwrap()
@@ -102,10 +113,19 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
             ProblemCode::ValidationFailed,
         )
         .await;
-        assert_eq!(field_codes(&problem, "value"), [codes::INVALID_CIDR], "{bad}");
+        assert_eq!(
+            field_codes(&problem, "value"),
+            [codes::INVALID_CIDR],
+            "{bad}"
+        );
     }
     let problem = expect_problem(
-        add(&office, &me, json!({"value": "10.0.0.1", "label": "x".repeat(101)})).await,
+        add(
+            &office,
+            &me,
+            json!({"value": "10.0.0.1", "label": "x".repeat(101)}),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
@@ -122,7 +142,12 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     assert_eq!(app.count("portal_allowlist_entries"), 2);
     assert_eq!(changes(&office).await, 2);
 
-    let wider = added(&office, &me, json!({"value": "203.0.0.0/16", "label": "Campus"})).await;
+    let wider = added(
+        &office,
+        &me,
+        json!({"value": "203.0.0.0/16", "label": "Campus"}),
+    )
+    .await;
     assert_eq!(wider.overlaps, ["203.0.113.0/24"]);
     let list = allowlist(&office).await;
     let values: Vec<&str> = list.entries.iter().map(|e| e.value.as_str()).collect();
@@ -138,12 +163,20 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
 
     // The first entry, without our address: refused, nothing stored.
     let problem = expect_problem(
-        add(&home, &me, json!({"value": "203.0.113.0/24", "label": "Office"})).await,
+        add(
+            &home,
+            &me,
+            json!({"value": "203.0.113.0/24", "label": "Office"}),
+        )
+        .await,
         StatusCode::CONFLICT,
         ProblemCode::WouldLockOut,
     )
     .await;
-    assert_eq!(field_codes(&problem, "confirm_lockout"), [codes::LOCKS_YOU_OUT]);
+    assert_eq!(
+        field_codes(&problem, "confirm_lockout"),
+        [codes::LOCKS_YOU_OUT]
+    );
     assert!(problem.detail.unwrap().contains("198.51.100.5"));
     assert_eq!(app.count("portal_allowlist_entries"), 0);
     assert_eq!(changes(&home).await, 0);
@@ -171,17 +204,27 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     );
     // Confirmed, it happens; and the next request from here is refused.
     assert_eq!(
-        added(&home, &me, json!({"value": "203.0.113.0/24", "confirm_lockout": false}))
-            .await
-            .value,
+        added(
+            &home,
+            &me,
+            json!({"value": "203.0.113.0/24", "confirm_lockout": false})
+        )
+        .await
+        .value,
         "203.0.113.0/24"
     );
     assert_eq!(
-        remove(&home, &me, &ours.id, "?confirm_lockout=true").await.status(),
+        remove(&home, &me, &ours.id, "?confirm_lockout=true")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
-    let problem = expect_problem(home.me().await, StatusCode::FORBIDDEN, ProblemCode::IpNotAllowed)
-        .await;
+    let problem = expect_problem(
+        home.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
     assert!(problem.detail.unwrap().contains("198.51.100.5"));
     assert_eq!(app.count("portal_allowlist_entries"), 1);
 
@@ -190,7 +233,10 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     office_browser.signed_in_again("guard@example.com").await;
     let page: SecurityLogPage = office_browser
         .client
-        .get(office_browser.url(&format!("{}?kind=portal_allowlist_changed", routes::SECURITY_LOG)))
+        .get(office_browser.url(&format!(
+            "{}?kind=portal_allowlist_changed",
+            routes::SECURITY_LOG
+        )))
         .send()
         .await
         .unwrap()
@@ -206,10 +252,24 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
 
 async fn adding_the_first_entry_with_confirmation_locks_out_at_once(app: TestApp) {
     let (home, me) = owner_at(&app, "198.51.100.5", "confirm@example.com").await;
-    added(&home, &me, json!({"value": "203.0.113.0/24", "confirm_lockout": true})).await;
-    expect_problem(home.me().await, StatusCode::FORBIDDEN, ProblemCode::IpNotAllowed).await;
+    added(
+        &home,
+        &me,
+        json!({"value": "203.0.113.0/24", "confirm_lockout": true}),
+    )
+    .await;
     expect_problem(
-        home.client.get(home.url(routes::PORTAL_ALLOWLIST)).send().await.unwrap(),
+        home.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
+    expect_problem(
+        home.client
+            .get(home.url(routes::PORTAL_ALLOWLIST))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::FORBIDDEN,
         ProblemCode::IpNotAllowed,
     )
@@ -224,13 +284,28 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     let cafe_me = cafe.signed_in_again(email).await;
     assert_eq!(cafe.me().await.status(), StatusCode::OK);
 
-    added(&office, &me, json!({"value": "203.0.113.0/24", "label": "Office"})).await;
+    added(
+        &office,
+        &me,
+        json!({"value": "203.0.113.0/24", "label": "Office"}),
+    )
+    .await;
     // Every portal request from the café is refused now, changes included.
-    expect_problem(cafe.me().await, StatusCode::FORBIDDEN, ProblemCode::IpNotAllowed).await;
+    expect_problem(
+        cafe.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
     let open_before = app.count("sessions WHERE ended_at IS NULL");
     expect_problem(
-        cafe.portal(Method::POST, routes::SESSIONS_REVOKE_ALL, &cafe_me.session.csrf_token, None)
-            .await,
+        cafe.portal(
+            Method::POST,
+            routes::SESSIONS_REVOKE_ALL,
+            &cafe_me.session.csrf_token,
+            None,
+        )
+        .await,
         StatusCode::FORBIDDEN,
         ProblemCode::IpNotAllowed,
     )
@@ -314,7 +389,10 @@ on_both_backends_with!(
 async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp) {
     let spoofer = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.7")]);
     assert_eq!(
-        spoofer.signup(&signup_request("spoof@example.com")).await.status(),
+        spoofer
+            .signup(&signup_request("spoof@example.com"))
+            .await
+            .status(),
         StatusCode::CREATED
     );
     let me = spoofer.signed_in_again("spoof@example.com").await;
@@ -328,8 +406,18 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp)
         ProblemCode::WouldLockOut,
     )
     .await;
-    added(&spoofer, &me, json!({"value": "203.0.113.7", "confirm_lockout": true})).await;
-    expect_problem(spoofer.me().await, StatusCode::FORBIDDEN, ProblemCode::IpNotAllowed).await;
+    added(
+        &spoofer,
+        &me,
+        json!({"value": "203.0.113.7", "confirm_lockout": true}),
+    )
+    .await;
+    expect_problem(
+        spoofer.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
     expect_problem(
         spoofer.login("spoof@example.com", GOOD_PASSWORD).await,
         StatusCode::FORBIDDEN,

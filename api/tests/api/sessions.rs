@@ -104,14 +104,24 @@ async fn an_ended_sessions_cookie_is_refused_at_once(app: TestApp) {
     let theirs = list(&app).await.into_iter().find(|s| !s.current).unwrap();
 
     let response = app
-        .portal(Method::DELETE, &session_path(&theirs.id), &me.session.csrf_token, None)
+        .portal(
+            Method::DELETE,
+            &session_path(&theirs.id),
+            &me.session.csrf_token,
+            None,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert!(
         response.headers().get(header::SET_COOKIE).is_none(),
         "ending another session leaves ours alone"
     );
-    expect_problem(other.me().await, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated).await;
+    expect_problem(
+        other.me().await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::Unauthenticated,
+    )
+    .await;
     assert_eq!(app.me().await.status(), StatusCode::OK);
     assert_eq!(list(&app).await.len(), 1);
 
@@ -129,8 +139,13 @@ async fn an_ended_sessions_cookie_is_refused_at_once(app: TestApp) {
     // Gone is gone: a second time, and made-up ids, are not found and change nothing.
     for id in [theirs.id.as_str(), "ses_nope"] {
         expect_problem(
-            app.portal(Method::DELETE, &session_path(id), &me.session.csrf_token, None)
-                .await,
+            app.portal(
+                Method::DELETE,
+                &session_path(id),
+                &me.session.csrf_token,
+                None,
+            )
+            .await,
             StatusCode::NOT_FOUND,
             ProblemCode::NotFound,
         )
@@ -141,12 +156,25 @@ async fn an_ended_sessions_cookie_is_refused_at_once(app: TestApp) {
     // Ending the current session signs out and clears the cookie.
     let mine = list(&app).await.remove(0);
     let response = app
-        .portal(Method::DELETE, &session_path(&mine.id), &me.session.csrf_token, None)
+        .portal(
+            Method::DELETE,
+            &session_path(&mine.id),
+            &me.session.csrf_token,
+            None,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("Max-Age=0"), "{cookie}");
-    expect_problem(app.me().await, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated).await;
+    expect_problem(
+        app.me().await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::Unauthenticated,
+    )
+    .await;
 }
 
 async fn other_accounts_sessions_are_invisible_and_untouchable(app: TestApp) {
@@ -162,14 +190,24 @@ async fn other_accounts_sessions_are_invisible_and_untouchable(app: TestApp) {
     let before = open_sessions(&app);
     expect_problem(
         mallory_browser
-            .portal(Method::DELETE, &session_path(&alices.id), &mallory.session.csrf_token, None)
+            .portal(
+                Method::DELETE,
+                &session_path(&alices.id),
+                &mallory.session.csrf_token,
+                None,
+            )
             .await,
         StatusCode::NOT_FOUND,
         ProblemCode::NotFound,
     )
     .await;
     let revoked: RevokedSessionsDto = mallory_browser
-        .portal(Method::POST, routes::SESSIONS_REVOKE_OTHERS, &mallory.session.csrf_token, None)
+        .portal(
+            Method::POST,
+            routes::SESSIONS_REVOKE_OTHERS,
+            &mallory.session.csrf_token,
+            None,
+        )
         .await
         .json()
         .await
@@ -199,15 +237,24 @@ async fn log_out_other_sessions_keeps_the_current_one(app: TestApp) {
     assert_eq!(open_sessions(&app), 3);
 
     let response = app
-        .portal(Method::POST, routes::SESSIONS_REVOKE_OTHERS, &me.session.csrf_token, None)
+        .portal(
+            Method::POST,
+            routes::SESSIONS_REVOKE_OTHERS,
+            &me.session.csrf_token,
+            None,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let revoked: RevokedSessionsDto = response.json().await.unwrap();
     assert_eq!(revoked.revoked, 2);
     assert_eq!(app.me().await.status(), StatusCode::OK);
     for browser in [&phone, &tablet] {
-        expect_problem(browser.me().await, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated)
-            .await;
+        expect_problem(
+            browser.me().await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::Unauthenticated,
+        )
+        .await;
     }
     let left = list(&app).await;
     assert_eq!(left.len(), 1);
@@ -224,16 +271,28 @@ async fn log_out_everywhere_ends_every_session(app: TestApp) {
     phone.signed_in_again(email).await;
 
     let response = app
-        .portal(Method::POST, routes::SESSIONS_REVOKE_ALL, &me.session.csrf_token, None)
+        .portal(
+            Method::POST,
+            routes::SESSIONS_REVOKE_ALL,
+            &me.session.csrf_token,
+            None,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("portcullis_session=;"), "{cookie}");
     let revoked: RevokedSessionsDto = response.json().await.unwrap();
     assert_eq!(revoked.revoked, 2);
     for browser in [&app, &phone] {
-        expect_problem(browser.me().await, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated)
-            .await;
+        expect_problem(
+            browser.me().await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::Unauthenticated,
+        )
+        .await;
     }
     assert_eq!(open_sessions(&app), 0);
 
@@ -283,7 +342,10 @@ async fn the_timeout_is_one_of_the_choices_and_applies_to_every_session(app: Tes
             ProblemCode::ValidationFailed,
         )
         .await;
-        assert_eq!(field_codes(&problem, "idle_timeout_secs"), [codes::NOT_A_CHOICE]);
+        assert_eq!(
+            field_codes(&problem, "idle_timeout_secs"),
+            [codes::NOT_A_CHOICE]
+        );
     }
     expect_problem(
         app.portal(
@@ -297,7 +359,11 @@ async fn the_timeout_is_one_of_the_choices_and_applies_to_every_session(app: Tes
         ProblemCode::MalformedBody,
     )
     .await;
-    assert_eq!(timeout(&app).await.idle_timeout_secs, 1800, "nothing changed");
+    assert_eq!(
+        timeout(&app).await.idle_timeout_secs,
+        1800,
+        "nothing changed"
+    );
     assert_eq!(idle_timeouts(&app), [1800, 1800]);
     assert!(events(&app, "session_timeout_changed").await.is_empty());
 
@@ -340,7 +406,12 @@ async fn the_chosen_timeout_is_enforced(app: TestApp) {
     idle_for(&app, 14);
     assert_eq!(app.me().await.status(), StatusCode::OK);
     idle_for(&app, 16);
-    expect_problem(app.me().await, StatusCode::UNAUTHORIZED, ProblemCode::SessionExpired).await;
+    expect_problem(
+        app.me().await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::SessionExpired,
+    )
+    .await;
 }
 
 async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
@@ -359,7 +430,9 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
     // Another account's attempts are its own.
     let other = app.another_browser();
     other.signed_in("someone-else@example.com").await;
-    other.login("someone-else@example.com", "Wrong-Password-3").await;
+    other
+        .login("someone-else@example.com", "Wrong-Password-3")
+        .await;
     // Failures for unknown e-mails belong to no account.
     app.login("nobody@example.com", GOOD_PASSWORD).await;
 
@@ -384,7 +457,8 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
     assert_eq!(page.attempts[3].device, "Unknown device");
 
     // Two at a time: the pages add up to the same list.
-    let first: LoginHistoryPage = get(&firefox, &format!("{}?limit=2", routes::LOGIN_HISTORY)).await;
+    let first: LoginHistoryPage =
+        get(&firefox, &format!("{}?limit=2", routes::LOGIN_HISTORY)).await;
     assert_eq!(first.attempts, page.attempts[..2]);
     let cursor = first.next_cursor.expect("a second page");
     let second: LoginHistoryPage = get(
@@ -402,17 +476,31 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
             .send()
             .await
             .unwrap();
-        expect_problem(response, StatusCode::BAD_REQUEST, ProblemCode::MalformedQuery).await;
+        expect_problem(
+            response,
+            StatusCode::BAD_REQUEST,
+            ProblemCode::MalformedQuery,
+        )
+        .await;
     }
     // Someone else's cursor does not resolve here.
     let theirs: LoginHistoryPage = get(&other, routes::LOGIN_HISTORY).await;
     let response = firefox
         .client
-        .get(firefox.url(&format!("{}?cursor={}", routes::LOGIN_HISTORY, theirs.attempts[0].id)))
+        .get(firefox.url(&format!(
+            "{}?cursor={}",
+            routes::LOGIN_HISTORY,
+            theirs.attempts[0].id
+        )))
         .send()
         .await
         .unwrap();
-    expect_problem(response, StatusCode::BAD_REQUEST, ProblemCode::MalformedQuery).await;
+    expect_problem(
+        response,
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedQuery,
+    )
+    .await;
     expect_problem(
         app.another_browser()
             .client

@@ -28,19 +28,19 @@ pub use oauth::{
     UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
-pub use security_log::{
-    ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
-    SecurityLogQuery,
-};
 pub use portal_allowlist::{
     AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
     RemovePortalAllowlistEntryQuery,
 };
+pub use security_log::{
+    ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
+    SecurityLogQuery,
+};
+pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sessions::{
     LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, LoginOutcome, RevokedSessionsDto,
     SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SESSION_TIMEOUT_CHOICES_SECS,
 };
-pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,

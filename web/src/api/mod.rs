@@ -197,7 +197,8 @@ pub async fn revoke_session(csrf_token: &str, id: &str) -> Result<(), ApiError> 
 
 /// Ends every session of the account but this one.
 pub async fn revoke_other_sessions(csrf_token: &str) -> Result<RevokedSessionsDto, ApiError> {
-    let response = send(Request::post(SESSIONS_REVOKE_OTHERS).header(CSRF_HEADER, csrf_token)).await?;
+    let response =
+        send(Request::post(SESSIONS_REVOKE_OTHERS).header(CSRF_HEADER, csrf_token)).await?;
     decode(response).await
 }
 

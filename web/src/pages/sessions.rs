@@ -153,7 +153,10 @@ pub fn SessionTimeoutForm() -> Html {
     };
     let error = (*problem)
         .as_ref()
-        .and_then(|p| p.field_message("idle_timeout_secs").or_else(|| banner_message(p, &[])))
+        .and_then(|p| {
+            p.field_message("idle_timeout_secs")
+                .or_else(|| banner_message(p, &[]))
+        })
         .map(AttrValue::from);
     let Some(current) = (*timeout).clone() else {
         return html! {
@@ -202,13 +205,21 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
     let problem = use_state(|| None::<Problem>);
 
     let others = {
-        let (calls, busy, problem, on_done) =
-            (calls.clone(), busy.clone(), problem.clone(), props.on_done.clone());
+        let (calls, busy, problem, on_done) = (
+            calls.clone(),
+            busy.clone(),
+            problem.clone(),
+            props.on_done.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             busy.set(true);
             problem.set(None);
-            let (calls, busy, problem, on_done) =
-                (calls.clone(), busy.clone(), problem.clone(), on_done.clone());
+            let (calls, busy, problem, on_done) = (
+                calls.clone(),
+                busy.clone(),
+                problem.clone(),
+                on_done.clone(),
+            );
             spawn_local(async move {
                 match api::revoke_other_sessions(calls.csrf_token()).await {
                     Ok(_) => on_done.emit(()),
@@ -219,13 +230,21 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
         })
     };
     let everywhere = {
-        let (calls, busy, problem, session) =
-            (calls.clone(), busy.clone(), problem.clone(), session.clone());
+        let (calls, busy, problem, session) = (
+            calls.clone(),
+            busy.clone(),
+            problem.clone(),
+            session.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             busy.set(true);
             problem.set(None);
-            let (calls, busy, problem, session) =
-                (calls.clone(), busy.clone(), problem.clone(), session.clone());
+            let (calls, busy, problem, session) = (
+                calls.clone(),
+                busy.clone(),
+                problem.clone(),
+                session.clone(),
+            );
             spawn_local(async move {
                 match api::revoke_all_sessions(calls.csrf_token()).await {
                     // This session ended too: the route guard opens the login page.

@@ -24,7 +24,10 @@ async fn portal_allowlist_page_renders_the_add_form() {
     assert_eq!(text_of(&html, "portal-allowlist-add"), "Add to allowlist");
     assert!(html.contains("Loading the allowlist…"));
     let nav = between(&html, r#"aria-label="Main""#, "</nav>");
-    assert_has(tag_with(nav, r#"href="/portal-allowlist""#), "nav-link--current");
+    assert_has(
+        tag_with(nav, r#"href="/portal-allowlist""#),
+        "nav-link--current",
+    );
 }
 
 #[tokio::test]
@@ -45,7 +48,10 @@ async fn your_address_says_what_the_list_makes_of_it() {
         .render()
         .await;
         assert_eq!(text_of(&html, "your-address"), "203.0.113.7");
-        assert!(text_of(&html, "your-address-verdict").contains(expected), "{html}");
+        assert!(
+            text_of(&html, "your-address-verdict").contains(expected),
+            "{html}"
+        );
     }
 }
 
@@ -75,8 +81,14 @@ async fn entries_show_label_and_overlaps() {
     assert_eq!(text_of(office, r#"class="entry-value""#), "203.0.113.0/24");
     assert_eq!(text_of(office, r#"class="entry-label""#), "Office");
     assert!(office.contains("Overlaps 203.0.0.0/16"), "{office}");
-    assert_has(tag_with(office, "portal-allowlist-delete"), r#"aria-label="Remove 203.0.113.0/24""#);
-    assert!(!html.contains("lockout-confirm"), "no confirmation before a refusal");
+    assert_has(
+        tag_with(office, "portal-allowlist-delete"),
+        r#"aria-label="Remove 203.0.113.0/24""#,
+    );
+    assert!(
+        !html.contains("lockout-confirm"),
+        "no confirmation before a refusal"
+    );
 
     let empty = render_signed_in(|| {
         html! { <PortalAllowlistEntries entries={Rc::new(Vec::new())} on_changed={Callback::noop()} /> }
@@ -92,7 +104,9 @@ async fn the_lockout_confirmation_names_the_change_and_the_address() {
             type_uri: "urn:portcullis:problem:would_lock_out".into(),
             title: "This change would lock you out of the portal".into(),
             status: 409,
-            detail: Some("Afterwards the portal allowlist would refuse your address, 198.51.100.5.".into()),
+            detail: Some(
+                "Afterwards the portal allowlist would refuse your address, 198.51.100.5.".into(),
+            ),
             code: ProblemCode::WouldLockOut,
             request_id: None,
             errors: Vec::new(),
@@ -104,7 +118,10 @@ async fn the_lockout_confirmation_names_the_change_and_the_address() {
     })
     .await;
     assert_has(tag_with(&html, "lockout-confirm"), r#"role="alertdialog""#);
-    assert_eq!(text_of(&html, "lockout-title"), "Adding 10.0.0.0/8 would lock you out.");
+    assert_eq!(
+        text_of(&html, "lockout-title"),
+        "Adding 10.0.0.0/8 would lock you out."
+    );
     assert!(html.contains("198.51.100.5"), "{html}");
     assert_eq!(text_of(&html, r#"id="lockout-confirm""#), "Add anyway");
     assert_eq!(text_of(&html, r#"id="lockout-cancel""#), "Cancel");

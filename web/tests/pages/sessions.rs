@@ -50,7 +50,10 @@ async fn sessions_page_has_the_three_parts_and_the_sign_out_buttons() {
 async fn sessions_page_needs_a_session() {
     let html = render_at("/sessions", Given::Anonymous).await;
     assert!(!html.contains(r#"data-testid="sessions""#), "{html}");
-    assert!(!html.contains(r#"href="/sessions""#), "no link when signed out");
+    assert!(
+        !html.contains(r#"href="/sessions""#),
+        "no link when signed out"
+    );
 }
 
 #[tokio::test]
@@ -66,19 +69,34 @@ async fn the_current_session_is_marked_and_the_others_can_be_ended() {
 
     assert_eq!(html.matches("data-session-id=").count(), 2);
     let mine = between(&html, r#"data-session-id="ses_mine""#, "data-session-id=");
-    assert_eq!(text_of(mine, r#"class="session-device""#), "Chrome on Linux");
+    assert_eq!(
+        text_of(mine, r#"class="session-device""#),
+        "Chrome on Linux"
+    );
     assert_eq!(text_of(mine, "session-current"), "This session");
     assert_eq!(text_of(mine, r#"class="session-ip""#), "203.0.113.7");
     assert!(mine.contains("22 Nov 2026, 08:00 UTC"), "{mine}");
-    assert!(!mine.contains("session-remove"), "the current one is not offered for removal");
+    assert!(
+        !mine.contains("session-remove"),
+        "the current one is not offered for removal"
+    );
 
     let phone = between(&html, r#"data-session-id="ses_phone""#, "</tr>");
     assert!(!phone.contains("This session"));
-    assert_has(tag_with(phone, r#"title="UA of Safari on iPhone""#), "session-device");
-    assert!(phone.contains("22 Nov 2026, 09:30 UTC"), "last active: {phone}");
+    assert_has(
+        tag_with(phone, r#"title="UA of Safari on iPhone""#),
+        "session-device",
+    );
+    assert!(
+        phone.contains("22 Nov 2026, 09:30 UTC"),
+        "last active: {phone}"
+    );
     let remove = tag_with(phone, "session-remove");
     assert!(remove.starts_with("<button"), "{remove}");
-    assert_has(remove, r#"aria-label="Log out Safari on iPhone at 198.51.100.9""#);
+    assert_has(
+        remove,
+        r#"aria-label="Log out Safari on iPhone at 198.51.100.9""#,
+    );
 }
 
 #[tokio::test]
@@ -92,29 +110,36 @@ async fn login_history_shows_each_outcome_and_escapes_user_agents() {
         user_agent: Some("<script>alert(1)</script>".into()),
         device: "Unknown device".into(),
     };
-    let html = yew::ServerRenderer::<LoginHistoryTable>::with_props(move || LoginHistoryTableProps {
-        attempts: Rc::new(vec![
-            attempt("sev_3", LoginOutcome::Succeeded),
-            attempt("sev_2", LoginOutcome::IpBlocked),
-            attempt("sev_1", LoginOutcome::WrongPassword),
-        ]),
-        loading: false,
-    })
-    .hydratable(false)
-    .render()
-    .await;
+    let html =
+        yew::ServerRenderer::<LoginHistoryTable>::with_props(move || LoginHistoryTableProps {
+            attempts: Rc::new(vec![
+                attempt("sev_3", LoginOutcome::Succeeded),
+                attempt("sev_2", LoginOutcome::IpBlocked),
+                attempt("sev_1", LoginOutcome::WrongPassword),
+            ]),
+            loading: false,
+        })
+        .hydratable(false)
+        .render()
+        .await;
 
     assert_eq!(html.matches("<tr data-outcome=").count(), 3, "{html}");
     let blocked = between(&html, r#"data-outcome="ip_blocked""#, "</tr>");
     assert_has(tag_with(blocked, "badge--failed"), "badge");
-    assert!(blocked.contains("Blocked: address not allowed"), "{blocked}");
+    assert!(
+        blocked.contains("Blocked: address not allowed"),
+        "{blocked}"
+    );
     assert!(blocked.contains("198.51.100.9"));
     let ok = between(&html, r#"data-outcome="succeeded""#, "</tr>");
     assert!(ok.contains("badge--ok"), "{ok}");
     assert!(ok.contains("Signed in"));
     assert!(ok.contains("22 Nov 2026, 07:15 UTC"));
     assert!(html.contains("Wrong password"));
-    assert!(!html.contains("<script>"), "user agents are escaped: {html}");
+    assert!(
+        !html.contains("<script>"),
+        "user agents are escaped: {html}"
+    );
 
     let empty = yew::ServerRenderer::<LoginHistoryTable>::with_props(|| LoginHistoryTableProps {
         attempts: Rc::new(Vec::new()),
@@ -123,5 +148,8 @@ async fn login_history_shows_each_outcome_and_escapes_user_agents() {
     .hydratable(false)
     .render()
     .await;
-    assert_eq!(text_of(&empty, "login-history-empty"), "No sign-in attempts yet.");
+    assert_eq!(
+        text_of(&empty, "login-history-empty"),
+        "No sign-in attempts yet."
+    );
 }
