@@ -73,7 +73,10 @@ async fn the_current_session_is_marked_and_the_others_can_be_ended() {
         text_of(mine, r#"class="session-device""#),
         "Chrome on Linux"
     );
-    assert_eq!(text_of(mine, "session-current"), "This session");
+    assert_eq!(
+        text_of(mine, r#"class="badge badge--new session-current""#),
+        "This session"
+    );
     assert_eq!(text_of(mine, r#"class="session-ip""#), "203.0.113.7");
     assert!(mine.contains("22 Nov 2026, 08:00 UTC"), "{mine}");
     assert!(
