@@ -256,6 +256,22 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GETs `path` with this client (its cookies and default headers).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs `path`, expecting 200 and a JSON body.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
     pub async fn me(&self) -> reqwest::Response {
         self.client
             .get(self.url(routes::ME))

@@ -5,7 +5,7 @@
 use portcullis_shared::{
     dto::{
         LoginHistoryPage, LoginOutcome, MeResponse, PortalAllowlistDto, PortalAllowlistEntryDto,
-        SecurityLogPage,
+        SecurityEventDto, SecurityLogPage,
     },
     problem::ProblemCode,
     routes,
@@ -28,14 +28,17 @@ async fn owner_at(app: &TestApp, address: &str, email: &str) -> (TestApp, MeResp
 }
 
 async fn allowlist(browser: &TestApp) -> PortalAllowlistDto {
-    let response = browser
-        .client
-        .get(browser.url(routes::PORTAL_ALLOWLIST))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    browser.get_json(routes::PORTAL_ALLOWLIST).await
+}
+
+/// Portal requests from `browser` are refused for its address.
+async fn expect_locked_out(browser: &TestApp) {
+    expect_problem(
+        browser.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
 }
 
 async fn add(browser: &TestApp, me: &MeResponse, body: serde_json::Value) -> reqwest::Response {
@@ -69,20 +72,15 @@ async fn remove(browser: &TestApp, me: &MeResponse, id: &str, query: &str) -> re
         .await
 }
 
-async fn changes(browser: &TestApp) -> usize {
+/// The account's `portal_allowlist_changed` events, newest first.
+async fn changes(browser: &TestApp) -> Vec<SecurityEventDto> {
     let page: SecurityLogPage = browser
-        .client
-        .get(browser.url(&format!(
+        .get_json(&format!(
             "{}?kind=portal_allowlist_changed",
             routes::SECURITY_LOG
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page.events.len()
+        ))
+        .await;
+    page.events
 }
 
 async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
@@ -140,7 +138,7 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     .await;
     assert_eq!(field_codes(&problem, "value"), [codes::DUPLICATE]);
     assert_eq!(app.count("portal_allowlist_entries"), 2);
-    assert_eq!(changes(&office).await, 2);
+    assert_eq!(changes(&office).await.len(), 2);
 
     let wider = added(
         &office,
@@ -155,7 +153,7 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     assert_eq!(list.entries[0].overlaps, ["203.0.0.0/16"]);
     assert!(list.entries[1].overlaps.is_empty());
     assert!(list.your_address_allowed);
-    assert_eq!(changes(&office).await, 3);
+    assert_eq!(changes(&office).await.len(), 3);
 }
 
 async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
@@ -179,7 +177,7 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     );
     assert!(problem.detail.unwrap().contains("198.51.100.5"));
     assert_eq!(app.count("portal_allowlist_entries"), 0);
-    assert_eq!(changes(&home).await, 0);
+    assert_eq!(changes(&home).await.len(), 0);
 
     // With our address it needs no confirmation; then removing it would lock us out.
     let ours = added(&home, &me, json!({"value": "198.51.100.5"})).await;
@@ -231,19 +229,8 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     // From the office, the log shows the confirmed change.
     let office_browser = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.9")]);
     office_browser.signed_in_again("guard@example.com").await;
-    let page: SecurityLogPage = office_browser
-        .client
-        .get(office_browser.url(&format!(
-            "{}?kind=portal_allowlist_changed",
-            routes::SECURITY_LOG
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let newest = &page.events[0];
+    let events = changes(&office_browser).await;
+    let newest = &events[0];
     assert_eq!(newest.details["action"], "removed");
     assert_eq!(newest.details["entry"], "198.51.100.5");
     assert_eq!(newest.details["confirmed_lockout"], "true");
@@ -258,18 +245,9 @@ async fn adding_the_first_entry_with_confirmation_locks_out_at_once(app: TestApp
         json!({"value": "203.0.113.0/24", "confirm_lockout": true}),
     )
     .await;
+    expect_locked_out(&home).await;
     expect_problem(
-        home.me().await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
-    )
-    .await;
-    expect_problem(
-        home.client
-            .get(home.url(routes::PORTAL_ALLOWLIST))
-            .send()
-            .await
-            .unwrap(),
+        home.get(routes::PORTAL_ALLOWLIST).await,
         StatusCode::FORBIDDEN,
         ProblemCode::IpNotAllowed,
     )
@@ -291,12 +269,7 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     )
     .await;
     // Every portal request from the café is refused now, changes included.
-    expect_problem(
-        cafe.me().await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
-    )
-    .await;
+    expect_locked_out(&cafe).await;
     let open_before = app.count("sessions WHERE ended_at IS NULL");
     expect_problem(
         cafe.portal(
@@ -331,15 +304,7 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     .await;
     assert_eq!(app.count("sessions"), sessions_before, "no session opened");
 
-    let history: LoginHistoryPage = office
-        .client
-        .get(office.url(routes::LOGIN_HISTORY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: LoginHistoryPage = office.get_json(routes::LOGIN_HISTORY).await;
     let newest: Vec<(LoginOutcome, Option<&str>)> = history.attempts[..2]
         .iter()
         .map(|a| (a.outcome, a.ip.as_deref()))
@@ -412,12 +377,7 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp)
         json!({"value": "203.0.113.7", "confirm_lockout": true}),
     )
     .await;
-    expect_problem(
-        spoofer.me().await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
-    )
-    .await;
+    expect_locked_out(&spoofer).await;
     expect_problem(
         spoofer.login("spoof@example.com", GOOD_PASSWORD).await,
         StatusCode::FORBIDDEN,

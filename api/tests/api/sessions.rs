@@ -22,14 +22,16 @@ const FIREFOX_ON_WINDOWS: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const CHROME_ON_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-async fn get<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> T {
-    let response = app.client.get(app.url(path)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-    response.json().await.unwrap()
+/// The `Set-Cookie` header of an answer.
+fn cookie_set_by(response: &reqwest::Response) -> String {
+    response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn list(app: &TestApp) -> Vec<SessionDto> {
-    get(app, routes::SESSIONS).await
+    app.get_json(routes::SESSIONS).await
 }
 
 fn session_path(id: &str) -> String {
@@ -37,7 +39,9 @@ fn session_path(id: &str) -> String {
 }
 
 async fn events(app: &TestApp, kind: &str) -> Vec<SecurityEventDto> {
-    let page: SecurityLogPage = get(app, &format!("{}?kind={kind}", routes::SECURITY_LOG)).await;
+    let page: SecurityLogPage = app
+        .get_json(&format!("{}?kind={kind}", routes::SECURITY_LOG))
+        .await;
     page.events
 }
 
@@ -164,10 +168,7 @@ async fn an_ended_sessions_cookie_is_refused_at_once(app: TestApp) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = cookie_set_by(&response);
     assert!(cookie.contains("Max-Age=0"), "{cookie}");
     expect_problem(
         app.me().await,
@@ -279,10 +280,7 @@ async fn log_out_everywhere_ends_every_session(app: TestApp) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = cookie_set_by(&response);
     assert!(cookie.starts_with("portcullis_session=;"), "{cookie}");
     let revoked: RevokedSessionsDto = response.json().await.unwrap();
     assert_eq!(revoked.revoked, 2);
@@ -304,7 +302,7 @@ async fn log_out_everywhere_ends_every_session(app: TestApp) {
 }
 
 async fn timeout(app: &TestApp) -> SessionTimeoutDto {
-    get(app, routes::SESSION_TIMEOUT).await
+    app.get_json(routes::SESSION_TIMEOUT).await
 }
 
 async fn set_timeout(app: &TestApp, me: &MeResponse, secs: i64) -> reqwest::Response {
@@ -436,7 +434,7 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
     // Failures for unknown e-mails belong to no account.
     app.login("nobody@example.com", GOOD_PASSWORD).await;
 
-    let page: LoginHistoryPage = get(&firefox, routes::LOGIN_HISTORY).await;
+    let page: LoginHistoryPage = firefox.get_json(routes::LOGIN_HISTORY).await;
     let outcomes: Vec<LoginOutcome> = page.attempts.iter().map(|a| a.outcome).collect();
     assert_eq!(
         outcomes,
@@ -457,25 +455,27 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
     assert_eq!(page.attempts[3].device, "Unknown device");
 
     // Two at a time: the pages add up to the same list.
-    let first: LoginHistoryPage =
-        get(&firefox, &format!("{}?limit=2", routes::LOGIN_HISTORY)).await;
+    let first: LoginHistoryPage = firefox
+        .get_json(&format!("{}?limit=2", routes::LOGIN_HISTORY))
+        .await;
     assert_eq!(first.attempts, page.attempts[..2]);
     let cursor = first.next_cursor.expect("a second page");
-    let second: LoginHistoryPage = get(
-        &firefox,
-        &format!("{}?limit=2&cursor={cursor}", routes::LOGIN_HISTORY),
-    )
-    .await;
+    let second: LoginHistoryPage = firefox
+        .get_json(&format!(
+            "{}?limit=2&cursor={cursor}",
+            routes::LOGIN_HISTORY
+        ))
+        .await;
     assert_eq!(second.attempts, page.attempts[2..]);
     assert!(second.next_cursor.is_none());
 
-    for query in ["limit=0", "limit=500", "cursor=sev_nope"] {
+    // Bad paging, someone else's cursor, or no session: refused.
+    let theirs: LoginHistoryPage = other.get_json(routes::LOGIN_HISTORY).await;
+    let foreign_cursor = format!("cursor={}", theirs.attempts[0].id);
+    for query in ["limit=0", "limit=500", "cursor=sev_nope", &foreign_cursor] {
         let response = firefox
-            .client
-            .get(firefox.url(&format!("{}?{query}", routes::LOGIN_HISTORY)))
-            .send()
-            .await
-            .unwrap();
+            .get(&format!("{}?{query}", routes::LOGIN_HISTORY))
+            .await;
         expect_problem(
             response,
             StatusCode::BAD_REQUEST,
@@ -483,31 +483,8 @@ async fn login_history_lists_every_attempt_newest_first(app: TestApp) {
         )
         .await;
     }
-    // Someone else's cursor does not resolve here.
-    let theirs: LoginHistoryPage = get(&other, routes::LOGIN_HISTORY).await;
-    let response = firefox
-        .client
-        .get(firefox.url(&format!(
-            "{}?cursor={}",
-            routes::LOGIN_HISTORY,
-            theirs.attempts[0].id
-        )))
-        .send()
-        .await
-        .unwrap();
     expect_problem(
-        response,
-        StatusCode::BAD_REQUEST,
-        ProblemCode::MalformedQuery,
-    )
-    .await;
-    expect_problem(
-        app.another_browser()
-            .client
-            .get(app.url(routes::LOGIN_HISTORY))
-            .send()
-            .await
-            .unwrap(),
+        app.another_browser().get(routes::LOGIN_HISTORY).await,
         StatusCode::UNAUTHORIZED,
         ProblemCode::Unauthenticated,
     )

@@ -50,11 +50,7 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     click(&client, "nav a[href='/sessions']").await;
     find(&client, "#sessions-table").await;
     let current = find(&client, "tr.session--current").await;
-    assert!(current
-        .text()
-        .await
-        .unwrap()
-        .contains("This session"));
+    assert!(current.text().await.unwrap().contains("This session"));
     let phone_row = find(&client, "tr[data-session-id]:not(.session--current)").await;
     let phone_id = phone_row
         .attr("data-session-id")
@@ -95,12 +91,14 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     // This browser's session goes on.
     client.refresh().await.unwrap();
     find(&client, "tr.session--current").await;
-    assert!(client
-        .find_all(fantoccini::Locator::Css("tr[data-session-id]"))
-        .await
-        .unwrap()
-        .len()
-        == 1);
+    assert!(
+        client
+            .find_all(fantoccini::Locator::Css("tr[data-session-id]"))
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
     save_screenshot(&client, "sessions-after-removal.png", 1280, 1100).await;
 
     // "Log out everywhere" ends this one too: back to the login page.

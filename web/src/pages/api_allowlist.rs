@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::{AddAllowlistEntryRequest, AllowlistEntryDto};
-use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
+use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::codes;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -11,9 +11,11 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, ApiAccessTabs, FormBanner, TextField};
+use crate::components::{banner_message, AllowlistEntryFields, ApiAccessTabs, FormBanner};
 use crate::format::format_timestamp;
-use crate::hooks::{use_collection, use_form_problem, use_session_calls, use_text_input};
+use crate::hooks::{
+    use_collection, use_form_problem, use_removal, use_session_calls, use_text_input,
+};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label"];
@@ -137,42 +139,12 @@ struct AllowlistEntryRowProps {
 
 #[component]
 fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
-    let calls = use_session_calls();
-    let removing = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
     let entry = &props.entry;
-
-    let onclick = {
-        let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
-        let (id, on_removed) = (entry.id.clone(), props.on_removed.clone());
-        Callback::from(move |_: MouseEvent| {
-            if *removing {
-                return;
-            }
-            removing.set(true);
-            problem.set(None);
-            let (calls, removing, problem, id, on_removed) = (
-                calls.clone(),
-                removing.clone(),
-                problem.clone(),
-                id.clone(),
-                on_removed.clone(),
-            );
-            spawn_local(async move {
-                match api::delete_api_allowlist_entry(calls.csrf_token(), &id).await {
-                    Ok(()) => on_removed.emit(id),
-                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
-                        on_removed.emit(id)
-                    }
-                    Err(error) => {
-                        problem.set(Some(calls.problem(error)));
-                        removing.set(false);
-                    }
-                }
-            });
-        })
-    };
-    let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
+    let removal = use_removal(
+        &entry.id,
+        |csrf, id| async move { api::delete_api_allowlist_entry(&csrf, &id).await },
+        props.on_removed.clone(),
+    );
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
@@ -186,10 +158,10 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
-                disabled={*removing} {onclick}>
-                { if *removing { "Removing…" } else { "Remove" } }
+                disabled={removal.busy} onclick={removal.start}>
+                { if removal.busy { "Removing…" } else { "Remove" } }
             </button>
-            if let Some(error) = error {
+            if let Some(error) = removal.error {
                 <p class="row-error" role="alert">{ error }</p>
             }
         </li>
@@ -258,24 +230,9 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <div class="form-inline">
-                <TextField id="allowlist-value" label="Address or range" autocomplete="off"
-                    placeholder="203.0.113.0/24"
-                    hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
-                    value={value.value.clone()}
-                    on_change={problem.on_change(&value.set, "value")}
-                    error={problem.field_message("value")} />
-                <TextField id="allowlist-label" label="Label" optional=true autocomplete="off"
-                    placeholder="e.g. Office, production servers"
-                    value={label.value.clone()}
-                    on_change={problem.on_change(&label.set, "label")}
-                    error={problem.field_message("label")} />
-                <div class="form-inline-action">
-                    <button id="allowlist-add" type="submit" class="button" disabled={*submitting}>
-                        { if *submitting { "Adding…" } else { "Add to allowlist" } }
-                    </button>
-                </div>
-            </div>
+            <AllowlistEntryFields id_prefix="allowlist" value={value.clone()} label={label.clone()}
+                problem={problem.clone()} label_placeholder="e.g. Office, production servers"
+                submitting={*submitting} />
         </form>
     }
 }

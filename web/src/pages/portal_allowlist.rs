@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, TextField};
+use crate::components::{banner_message, AllowlistEntryFields, FormBanner};
 use crate::format::format_timestamp;
 use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
 use crate::pages::add_entry_request;
@@ -377,24 +377,9 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <div class="form-inline">
-                <TextField id="portal-allowlist-value" label="Address or range" autocomplete="off"
-                    placeholder="203.0.113.0/24"
-                    hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
-                    value={value.value.clone()}
-                    on_change={problem.on_change(&value.set, "value")}
-                    error={problem.field_message("value")} />
-                <TextField id="portal-allowlist-label" label="Label" optional=true autocomplete="off"
-                    placeholder="e.g. Head office"
-                    value={label.value.clone()}
-                    on_change={problem.on_change(&label.set, "label")}
-                    error={problem.field_message("label")} />
-                <div class="form-inline-action">
-                    <button id="portal-allowlist-add" type="submit" class="button" disabled={*submitting}>
-                        { if *submitting { "Adding…" } else { "Add to allowlist" } }
-                    </button>
-                </div>
-            </div>
+            <AllowlistEntryFields id_prefix="portal-allowlist" value={value.clone()}
+                label={label.clone()} problem={problem.clone()} label_placeholder="e.g. Head office"
+                submitting={*submitting} />
             if let Some(pending) = pending {
                 <LockoutConfirm change={format!("Adding {}", value.value.trim())} problem={pending}
                     confirm_text="Add anyway" busy={*submitting}

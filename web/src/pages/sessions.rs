@@ -4,14 +4,14 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::{LoginAttemptDto, LoginOutcome, SessionDto, SessionTimeoutDto};
-use portcullis_shared::problem::{Problem, ProblemCode};
+use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner, SelectField};
 use crate::format::{format_duration, format_timestamp};
-use crate::hooks::{use_collection, use_session, use_session_calls};
+use crate::hooks::{use_collection, use_removal, use_session, use_session_calls};
 use crate::state::SessionAction;
 
 /// The account's sessions and sign-ins. Rendered only behind `RequireSession`.
@@ -319,40 +319,12 @@ struct SessionRowProps {
 
 #[component]
 fn SessionRow(props: &SessionRowProps) -> Html {
-    let calls = use_session_calls();
-    let removing = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
     let session = &props.session;
-
-    let onclick = {
-        let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
-        let (id, on_removed) = (session.id.clone(), props.on_removed.clone());
-        Callback::from(move |_: MouseEvent| {
-            removing.set(true);
-            problem.set(None);
-            let (calls, removing, problem, id, on_removed) = (
-                calls.clone(),
-                removing.clone(),
-                problem.clone(),
-                id.clone(),
-                on_removed.clone(),
-            );
-            spawn_local(async move {
-                match api::revoke_session(calls.csrf_token(), &id).await {
-                    Ok(()) => on_removed.emit(id),
-                    // Already over (ended elsewhere or timed out): the list catches up.
-                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
-                        on_removed.emit(id)
-                    }
-                    Err(error) => {
-                        problem.set(Some(calls.problem(error)));
-                        removing.set(false);
-                    }
-                }
-            });
-        })
-    };
-    let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
+    let removal = use_removal(
+        &session.id,
+        |csrf, id| async move { api::revoke_session(&csrf, &id).await },
+        props.on_removed.clone(),
+    );
 
     html! {
         <tr data-session-id={session.id.clone()} class={classes!(session.current.then_some("session--current"))}>
@@ -369,11 +341,11 @@ fn SessionRow(props: &SessionRowProps) -> Html {
                 if !session.current {
                     <button type="button" class="button button--ghost-danger button--small session-remove"
                         aria-label={format!("Log out {} at {}", session.device, session.ip)}
-                        disabled={*removing} {onclick}>
-                        { if *removing { "Logging out…" } else { "Log out" } }
+                        disabled={removal.busy} onclick={removal.start}>
+                        { if removal.busy { "Logging out…" } else { "Log out" } }
                     </button>
                 }
-                if let Some(error) = error {
+                if let Some(error) = removal.error {
                     <p class="row-error" role="alert">{ error }</p>
                 }
             </td>
