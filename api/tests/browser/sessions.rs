@@ -5,7 +5,8 @@ use portcullis_shared::problem::{Problem, ProblemCode};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, find, save_screenshot, sign_up, start_browser, start_server, text_of, wait_for_none,
+    click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
+    wait_for_none, wait_for_text,
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -101,7 +102,30 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     );
     save_screenshot(&client, "sessions-after-removal.png", 1280, 1100).await;
 
+    // The portal allowlist shows this browser's address, and asks before an entry that
+    // would lock it out.
+    click(&client, "nav a[href='/portal-allowlist']").await;
+    wait_for_text(&client, "#your-address", "127.0.0.1").await;
+    find(&client, "#portal-allowlist-empty").await;
+    fill(&client, "#portal-allowlist-value", "10.0.0.0/8").await;
+    fill(&client, "#portal-allowlist-label", "VPN").await;
+    click(&client, "#portal-allowlist-add").await;
+    let confirm = text_of(&client, ".lockout-confirm").await;
+    assert!(confirm.contains("127.0.0.1"), "{confirm}");
+    save_screenshot(&client, "portal-allowlist-lockout.png", 1280, 1150).await;
+    click(&client, "#lockout-cancel").await;
+    wait_for_none(&client, ".lockout-confirm").await;
+    find(&client, "#portal-allowlist-empty").await;
+    fill(&client, "#portal-allowlist-value", "127.0.0.0/8").await;
+    fill(&client, "#portal-allowlist-label", "This machine").await;
+    click(&client, "#portal-allowlist-add").await;
+    wait_for_text(&client, "#portal-allowlist-status", "Restricted · 1 entry").await;
+    wait_for_text(&client, "#your-address-verdict", "It is on the list.").await;
+    save_screenshot(&client, "portal-allowlist.png", 1280, 1000).await;
+    client.set_window_size(1280, 900).await.unwrap();
+
     // "Log out everywhere" ends this one too: back to the login page.
+    click(&client, "nav a[href='/sessions']").await;
     click(&client, "#revoke-all").await;
     find(&client, "#login-submit").await;
     client.close().await.unwrap();

@@ -82,14 +82,15 @@ pub fn PortalAllowlistPage() -> Html {
                         }
                     </div>
                     <PortalAllowlistEntries entries={Rc::new(list.entries.clone())}
-                        on_changed={on_changed.clone()} />
+                        your_address={list.your_address.clone()} on_changed={on_changed.clone()} />
                 </div>
             } else if problem.is_none() {
                 <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
             }
             <div class="card">
                 <h2>{ "Add an address or range" }</h2>
-                <AddPortalEntryForm {on_changed} />
+                <AddPortalEntryForm {on_changed}
+                    your_address={(*list).as_ref().map(|l| AttrValue::from(l.your_address.clone()))} />
             </div>
         </section>
     }
@@ -130,8 +131,8 @@ pub fn YourAddress(props: &YourAddressProps) -> Html {
 pub struct LockoutConfirmProps {
     /// What the change is, e.g. "Adding 10.0.0.0/8".
     pub change: AttrValue,
-    /// The problem the API answered (its detail names the address).
-    pub problem: Problem,
+    /// This browser's address as the server sees it.
+    pub address: AttrValue,
     /// The text of the button that makes the change anyway.
     pub confirm_text: AttrValue,
     /// Makes the change anyway.
@@ -155,8 +156,9 @@ pub fn LockoutConfirm(props: &LockoutConfirmProps) -> Html {
                 <strong id="lockout-title">{ format!("{} would lock you out.", props.change) }</strong>
                 { " " }
                 <span id="lockout-detail">
-                    { props.problem.detail.clone().unwrap_or_else(|| props.problem.title.clone()) }
-                    { " This browser will be refused from the next request; you would need an allowed address to get back in." }
+                    { format!("Your address as the server sees it, {}, would not be on the list: this \
+                               browser would be refused from its next request, and you would need an \
+                               allowed address to get back in.", props.address) }
                 </span>
             </p>
             <div class="panel-actions">
@@ -178,6 +180,8 @@ pub fn LockoutConfirm(props: &LockoutConfirmProps) -> Html {
 pub struct PortalAllowlistEntriesProps {
     /// The entries, oldest first.
     pub entries: Rc<Vec<PortalAllowlistEntryDto>>,
+    /// This browser's address as the server sees it.
+    pub your_address: AttrValue,
     /// Called after an entry was removed.
     pub on_changed: Callback<()>,
 }
@@ -197,7 +201,7 @@ pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
         <ul class="entry-list" id="portal-allowlist-entries">
             for entry in props.entries.iter() {
                 <PortalEntryRow key={entry.id.clone()} entry={entry.clone()}
-                    on_changed={props.on_changed.clone()} />
+                    your_address={props.your_address.clone()} on_changed={props.on_changed.clone()} />
             }
         </ul>
     }
@@ -206,6 +210,7 @@ pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PortalEntryRowProps {
     entry: PortalAllowlistEntryDto,
+    your_address: AttrValue,
     on_changed: Callback<()>,
 }
 
@@ -244,8 +249,8 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
         })
     };
     let pending = (*problem)
-        .clone()
-        .filter(|p| p.code == ProblemCode::WouldLockOut);
+        .as_ref()
+        .is_some_and(|p| p.code == ProblemCode::WouldLockOut);
     let error = (*problem)
         .as_ref()
         .filter(|p| p.code != ProblemCode::WouldLockOut)
@@ -275,8 +280,9 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
                 disabled={*removing} onclick={remove.reform(|_: MouseEvent| false)}>
                 { if *removing { "Removing…" } else { "Remove" } }
             </button>
-            if let Some(pending) = pending {
-                <LockoutConfirm change={format!("Removing {}", entry.value)} problem={pending}
+            if pending {
+                <LockoutConfirm change={format!("Removing {}", entry.value)}
+                    address={props.your_address.clone()}
                     confirm_text="Remove anyway" busy={*removing}
                     on_confirm={remove.reform(|()| true)} {on_cancel} />
             }
@@ -290,6 +296,8 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
 /// Props of [`AddPortalEntryForm`].
 #[derive(Properties, PartialEq)]
 pub struct AddPortalEntryFormProps {
+    /// This browser's address as the server sees it, once known.
+    pub your_address: Option<AttrValue>,
     /// Called after an entry was added; the form has cleared itself by then.
     pub on_changed: Callback<()>,
 }
@@ -362,8 +370,7 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
     };
     let pending = problem
         .get()
-        .filter(|p| p.code == ProblemCode::WouldLockOut)
-        .cloned();
+        .is_some_and(|p| p.code == ProblemCode::WouldLockOut);
     let banner = problem
         .get()
         .filter(|p| p.code != ProblemCode::WouldLockOut)
@@ -380,8 +387,9 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
             <AllowlistEntryFields id_prefix="portal-allowlist" value={value.clone()}
                 label={label.clone()} problem={problem.clone()} label_placeholder="e.g. Head office"
                 submitting={*submitting} />
-            if let Some(pending) = pending {
-                <LockoutConfirm change={format!("Adding {}", value.value.trim())} problem={pending}
+            if pending {
+                <LockoutConfirm change={format!("Adding {}", value.value.trim())}
+                    address={props.your_address.clone().unwrap_or_else(|| AttrValue::from("unknown"))}
                     confirm_text="Add anyway" busy={*submitting}
                     on_confirm={send.reform(|()| true)} {on_cancel} />
             }

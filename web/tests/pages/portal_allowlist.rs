@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::PortalAllowlistEntryDto;
-use portcullis_shared::problem::{Problem, ProblemCode};
 use portcullis_web::pages::{LockoutConfirm, PortalAllowlistEntries, YourAddress};
 use yew::prelude::*;
 
@@ -74,7 +73,10 @@ async fn entries_show_label_and_overlaps() {
                 overlaps: vec!["203.0.113.0/24".into()],
             },
         ];
-        html! { <PortalAllowlistEntries entries={Rc::new(entries)} on_changed={Callback::noop()} /> }
+        html! {
+            <PortalAllowlistEntries entries={Rc::new(entries)} your_address="203.0.113.7"
+                on_changed={Callback::noop()} />
+        }
     })
     .await;
     let office = between(&html, r#"data-entry-id="ppa_office""#, "data-entry-id=");
@@ -91,7 +93,10 @@ async fn entries_show_label_and_overlaps() {
     );
 
     let empty = render_signed_in(|| {
-        html! { <PortalAllowlistEntries entries={Rc::new(Vec::new())} on_changed={Callback::noop()} /> }
+        html! {
+            <PortalAllowlistEntries entries={Rc::new(Vec::new())} your_address="203.0.113.7"
+                on_changed={Callback::noop()} />
+        }
     })
     .await;
     assert!(empty.contains(r#"id="portal-allowlist-empty""#), "{empty}");
@@ -100,19 +105,8 @@ async fn entries_show_label_and_overlaps() {
 #[tokio::test]
 async fn the_lockout_confirmation_names_the_change_and_the_address() {
     let html = render_signed_in(|| {
-        let problem = Problem {
-            type_uri: "urn:portcullis:problem:would_lock_out".into(),
-            title: "This change would lock you out of the portal".into(),
-            status: 409,
-            detail: Some(
-                "Afterwards the portal allowlist would refuse your address, 198.51.100.5.".into(),
-            ),
-            code: ProblemCode::WouldLockOut,
-            request_id: None,
-            errors: Vec::new(),
-        };
         html! {
-            <LockoutConfirm change="Adding 10.0.0.0/8" {problem} confirm_text="Add anyway"
+            <LockoutConfirm change="Adding 10.0.0.0/8" address="198.51.100.5" confirm_text="Add anyway"
                 on_confirm={Callback::noop()} on_cancel={Callback::noop()} />
         }
     })
