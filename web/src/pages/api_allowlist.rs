@@ -5,7 +5,6 @@ use std::rc::Rc;
 use portcullis_shared::dto::{AddAllowlistEntryRequest, AllowlistEntryDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -13,9 +12,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, AllowlistEntryFields, ApiAccessTabs, FormBanner};
 use crate::format::format_timestamp;
-use crate::hooks::{
-    use_collection, use_form_problem, use_removal, use_session_calls, use_text_input,
-};
+use crate::hooks::{use_collection, use_entry_form, use_removal};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label"];
@@ -178,51 +175,16 @@ pub struct AddEntryFormProps {
 /// Value and optional label of a new entry.
 #[component]
 pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
-    let calls = use_session_calls();
-    let value = use_text_input("");
-    let label = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
-
-    let onsubmit = {
-        let (value, label) = (value.clone(), label.clone());
-        let (calls, problem, submitting) = (calls.clone(), problem.clone(), submitting.clone());
-        let on_added = props.on_added.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if *submitting {
-                return;
-            }
-            let request = match add_entry_request(&value.value, &label.value) {
-                Ok(request) => request,
-                Err(error) => {
-                    problem.set(api::client_validation_problem(vec![error]));
-                    return;
-                }
-            };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_added) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_added.clone(),
-            );
-            let (set_value, set_label) = (value.set.clone(), label.set.clone());
-            spawn_local(async move {
-                match api::add_api_allowlist_entry(calls.csrf_token(), &request).await {
-                    Ok(entry) => {
-                        set_value.emit(String::new());
-                        set_label.emit(String::new());
-                        on_added.emit(entry);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
-        })
-    };
-    let banner = problem
+    let form = use_entry_form(
+        |csrf, request, _confirmed| async move { api::add_api_allowlist_entry(&csrf, &request).await },
+        props.on_added.clone(),
+    );
+    let onsubmit = form.submit.reform(|event: SubmitEvent| {
+        event.prevent_default();
+        false
+    });
+    let banner = form
+        .problem
         .get()
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
@@ -230,9 +192,9 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <AllowlistEntryFields id_prefix="allowlist" value={value.clone()} label={label.clone()}
-                problem={problem.clone()} label_placeholder="e.g. Office, production servers"
-                submitting={*submitting} />
+            <AllowlistEntryFields id_prefix="allowlist" value={form.value.clone()}
+                label={form.label.clone()} problem={form.problem.clone()}
+                label_placeholder="e.g. Office, production servers" submitting={form.submitting} />
         </form>
     }
 }

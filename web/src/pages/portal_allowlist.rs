@@ -14,8 +14,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{banner_message, AllowlistEntryFields, FormBanner};
 use crate::format::format_timestamp;
-use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
-use crate::pages::add_entry_request;
+use crate::hooks::{use_entry_form, use_session_calls};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label"];
@@ -305,69 +304,34 @@ pub struct AddPortalEntryFormProps {
 /// Value and optional label of a new entry; a `would_lock_out` answer asks first.
 #[component]
 pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
-    let calls = use_session_calls();
-    let value = use_text_input("");
-    let label = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
     let overlaps = use_state(Vec::<String>::new);
-
-    let send = {
-        let (value, label) = (value.clone(), label.clone());
-        let (calls, problem, submitting, overlaps) = (
-            calls.clone(),
-            problem.clone(),
-            submitting.clone(),
-            overlaps.clone(),
-        );
-        let on_changed = props.on_changed.clone();
-        Callback::from(move |confirm_lockout: bool| {
-            if *submitting {
-                return;
-            }
-            let request = match add_entry_request(&value.value, &label.value) {
-                Ok(request) => AddPortalAllowlistEntryRequest {
-                    value: request.value,
-                    label: request.label,
-                    confirm_lockout,
-                },
-                Err(error) => {
-                    problem.set(api::client_validation_problem(vec![error]));
-                    return;
-                }
-            };
-            problem.set(None);
-            overlaps.set(Vec::new());
-            submitting.set(true);
-            let (calls, problem, submitting, overlaps, on_changed) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                overlaps.clone(),
-                on_changed.clone(),
-            );
-            let (set_value, set_label) = (value.set.clone(), label.set.clone());
-            spawn_local(async move {
-                match api::add_portal_allowlist_entry(calls.csrf_token(), &request).await {
-                    Ok(entry) => {
-                        set_value.emit(String::new());
-                        set_label.emit(String::new());
-                        overlaps.set(entry.overlaps);
-                        on_changed.emit(());
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
+    let on_added = {
+        let (overlaps, on_changed) = (overlaps.clone(), props.on_changed.clone());
+        Callback::from(move |entry: PortalAllowlistEntryDto| {
+            overlaps.set(entry.overlaps);
+            on_changed.emit(());
         })
     };
+    let form = use_entry_form(
+        |csrf, request, confirm_lockout| async move {
+            let request = AddPortalAllowlistEntryRequest {
+                value: request.value,
+                label: request.label,
+                confirm_lockout,
+            };
+            api::add_portal_allowlist_entry(&csrf, &request).await
+        },
+        on_added,
+    );
     let onsubmit = {
-        let send = send.clone();
+        let (submit, overlaps) = (form.submit.clone(), overlaps.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            send.emit(false);
+            overlaps.set(Vec::new());
+            submit.emit(false);
         })
     };
+    let problem = &form.problem;
     let pending = problem
         .get()
         .is_some_and(|p| p.code == ProblemCode::WouldLockOut);
@@ -384,14 +348,14 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <AllowlistEntryFields id_prefix="portal-allowlist" value={value.clone()}
-                label={label.clone()} problem={problem.clone()} label_placeholder="e.g. Head office"
-                submitting={*submitting} />
+            <AllowlistEntryFields id_prefix="portal-allowlist" value={form.value.clone()}
+                label={form.label.clone()} problem={form.problem.clone()}
+                label_placeholder="e.g. Head office" submitting={form.submitting} />
             if pending {
-                <LockoutConfirm change={format!("Adding {}", value.value.trim())}
+                <LockoutConfirm change={format!("Adding {}", form.value.value.trim())}
                     address={props.your_address.clone().unwrap_or_else(|| AttrValue::from("unknown"))}
-                    confirm_text="Add anyway" busy={*submitting}
-                    on_confirm={send.reform(|()| true)} {on_cancel} />
+                    confirm_text="Add anyway" busy={form.submitting}
+                    on_confirm={form.submit.reform(|()| true)} {on_cancel} />
             }
             if !overlaps.is_empty() {
                 <p class="banner banner--warning" id="portal-allowlist-overlaps" role="status">
