@@ -48,10 +48,7 @@ pub fn PortalAllowlistPage() -> Html {
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
         .map(|message| AttrValue::from(format!("Could not load the allowlist. {message}")));
-    let on_changed = {
-        let reload = reload.clone();
-        Callback::from(move |()| reload.emit(()))
-    };
+    let on_changed = reload.clone();
 
     html! {
         <section class="api-access" data-testid="portal-allowlist">
