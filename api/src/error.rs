@@ -40,6 +40,12 @@ pub enum ApiError {
     Forbidden(String),
     #[error("bearer token refused: {0:?}")]
     TokenRefused(crate::services::api_access::TokenRefusal),
+    /// The portal IP allowlist refuses the caller's address.
+    #[error("address not on the portal allowlist: {0}")]
+    IpNotAllowed(std::net::IpAddr),
+    /// A portal allowlist change would refuse the caller's own address.
+    #[error("the change would lock {0} out")]
+    WouldLockOut(std::net::IpAddr),
     #[error("country not allowed: {0}")]
     CountryNotAllowed(String),
     #[error("insufficient points: needs {needed}, has {balance}")]
@@ -111,6 +117,8 @@ impl ApiError {
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
                 TokenRefusal::InsufficientScope(_) => ProblemCode::InsufficientScope,
             },
+            Self::IpNotAllowed(_) => ProblemCode::IpNotAllowed,
+            Self::WouldLockOut(_) => ProblemCode::WouldLockOut,
             Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
             Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
             Self::CodeExpired => ProblemCode::CodeExpired,
@@ -177,6 +185,14 @@ impl ApiError {
                     )),
                 ),
             },
+            Self::IpNotAllowed(address) => (
+                "Your address is not on the account's portal IP allowlist",
+                Some(format!("Requests from {address} are refused. Use the portal from an allowed address, or ask the account owner to add this one.")),
+            ),
+            Self::WouldLockOut(address) => (
+                "This change would lock you out of the portal",
+                Some(format!("Afterwards the portal allowlist would refuse your address, {address}. Send `confirm_lockout: true` to make the change anyway.")),
+            ),
             Self::CountryNotAllowed(country) => (
                 "Messages to this country are blocked by the account's country filter",
                 Some(format!("Destination country {country} is not on the country filter; an account owner can add it in the portal.")),
@@ -229,6 +245,11 @@ impl ApiError {
             Self::CodeExpired => vec![FieldError::new("code", codes::CODE_EXPIRED, title)],
             Self::CodeUsed => vec![FieldError::new("code", codes::CODE_USED, title)],
             Self::CodeLocked => vec![FieldError::new("code", codes::CODE_LOCKED, title)],
+            Self::WouldLockOut(address) => vec![FieldError::new(
+                "confirm_lockout",
+                portcullis_shared::validate::codes::LOCKS_YOU_OUT,
+                format!("Your address {address} would no longer be allowed."),
+            )],
             _ => Vec::new(),
         };
         let code = self.code();
@@ -282,7 +303,8 @@ impl ResponseError for ApiError {
                 | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
-            Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
+            Self::IpNotAllowed(_) | Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
+            Self::WouldLockOut(_) => StatusCode::CONFLICT,
             Self::InsufficientPoints { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::CodeExpired | Self::CodeUsed => StatusCode::GONE,
             Self::CodeLocked => StatusCode::TOO_MANY_REQUESTS,

@@ -94,6 +94,7 @@ impl Application {
             db,
             hasher,
             access,
+            portal_allowlists: Arc::default(),
             config: config.clone(),
             sms,
             mailer,
@@ -139,6 +140,10 @@ impl Application {
                 .configure(routes::two_factor::configure)
                 .configure(routes::devices::configure)
                 .configure(routes::me::configure)
+                .configure(routes::sessions::configure)
+                .configure(routes::login_history::configure)
+                .configure(routes::session_timeout::configure)
+                .configure(routes::portal_allowlist::configure)
                 .configure(routes::security_log::configure)
                 .configure(routes::dev_outbox::configure)
                 .configure(routes::tokens::configure)

@@ -48,6 +48,10 @@ pub enum ProblemCode {
     TokenIpNotAllowed,
     /// The caller's address is not on the account's API IP allowlist.
     AccountIpNotAllowed,
+    /// The caller's address is not on the account's portal IP allowlist.
+    IpNotAllowed,
+    /// The allowlist change would refuse the caller's own address; resend with `confirm_lockout`.
+    WouldLockOut,
     /// The destination country is not on the account's country filter.
     CountryNotAllowed,
     /// The account's points balance does not cover the message.

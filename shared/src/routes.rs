@@ -40,6 +40,22 @@ pub const ME: &str = "/api/v1/me";
 pub const SECURITY_LOG: &str = "/api/v1/security-log";
 /// The account's security log as a CSV or JSON download.
 pub const SECURITY_LOG_EXPORT: &str = "/api/v1/security-log/export";
+/// The account's live portal sessions.
+pub const SESSIONS: &str = "/api/v1/sessions";
+/// One portal session (`DELETE` ends it).
+pub const SESSION: &str = "/api/v1/sessions/{id}";
+/// End every portal session of the account but the current one.
+pub const SESSIONS_REVOKE_OTHERS: &str = "/api/v1/sessions/revoke-others";
+/// End every portal session of the account, the current one too.
+pub const SESSIONS_REVOKE_ALL: &str = "/api/v1/sessions/revoke-all";
+/// Every sign-in attempt on the account, newest first.
+pub const LOGIN_HISTORY: &str = "/api/v1/login-history";
+/// The inactivity timeout of the account's portal sessions.
+pub const SESSION_TIMEOUT: &str = "/api/v1/settings/session-timeout";
+/// The account's portal IP allowlist (collection).
+pub const PORTAL_ALLOWLIST: &str = "/api/v1/portal-allowlist";
+/// One portal allowlist entry.
+pub const PORTAL_ALLOWLIST_ENTRY: &str = "/api/v1/portal-allowlist/{id}";
 /// Development only: messages stored instead of sent (404 unless enabled).
 pub const DEV_OUTBOX: &str = "/api/v1/dev/outbox";
 /// API tokens made in the portal (collection).

@@ -47,6 +47,8 @@ pub mod codes {
     pub const UNKNOWN_SENDER: &str = "unknown_sender";
     /// The Idempotency-Key header is not 1 to 255 visible ASCII characters.
     pub const INVALID_IDEMPOTENCY_KEY: &str = "invalid_idempotency_key";
+    /// Not one of the values offered (e.g. the inactivity timeouts).
+    pub const NOT_A_CHOICE: &str = "not_a_choice";
     /// The allowlist change would lock the current session's address out.
     pub const LOCKS_YOU_OUT: &str = "locks_you_out";
     /// The value does not match (a wrong current password or a wrong code).

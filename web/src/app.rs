@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
-    SecurityLogPage, SignupPage, TokensPage,
+    PortalAllowlistPage, SecurityLogPage, SessionsPage, SignupPage, TokensPage,
 };
 use crate::state::SessionProvider;
 
@@ -35,6 +35,12 @@ pub enum Route {
     /// The account's security events, filterable and exportable.
     #[at("/security-log")]
     SecurityLog,
+    /// Live sessions, the login history and the inactivity timeout.
+    #[at("/sessions")]
+    Sessions,
+    /// Where the portal may be used from.
+    #[at("/portal-allowlist")]
+    PortalAllowlist,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,6 +57,10 @@ pub fn switch(route: Route) -> Html {
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
+        Route::Sessions => html! { <RequireSession><SessionsPage /></RequireSession> },
+        Route::PortalAllowlist => {
+            html! { <RequireSession><PortalAllowlistPage /></RequireSession> }
+        }
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -17,12 +17,15 @@ use crate::{
     domain::SessionToken,
     error::ApiError,
     services::{
+        portal_allowlist,
         sessions::{self, PortalSession},
         AppState,
     },
 };
 
-/// A signed-in portal user.
+use super::client_ip;
+
+/// A signed-in portal user, on an address the account's portal allowlist allows.
 #[derive(Debug, Clone)]
 pub struct PortalUser(pub PortalSession);
 
@@ -40,6 +43,7 @@ impl FromRequest for PortalUser {
             .headers()
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes().to_vec());
+        let ip = client_ip(req);
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -51,7 +55,9 @@ impl FromRequest for PortalUser {
                     return Err(ApiError::CsrfFailed);
                 }
             }
-            sessions::authenticate(&state, token).await.map(PortalUser)
+            let session = sessions::authenticate(&state, token).await?;
+            portal_allowlist::check_request(&state, &session.account.id, ip).await?;
+            Ok(PortalUser(session))
         })
     }
 }

@@ -86,3 +86,28 @@ pub fn set_require_two_factor(
     .execute(conn)
     .map(|n| n > 0)
 }
+
+/// The inactivity timeout the account chose, if it chose one.
+pub fn session_idle_timeout(conn: &mut DbConnection, id: &str) -> QueryResult<Option<i64>> {
+    accounts::table
+        .find(id)
+        .select(accounts::session_idle_timeout_secs)
+        .first(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+pub fn set_session_idle_timeout(
+    conn: &mut DbConnection,
+    id: &str,
+    secs: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::session_idle_timeout_secs.eq(Some(secs)),
+            accounts::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         require_two_factor -> Bool,
+        session_idle_timeout_secs -> Nullable<BigInt>,
     }
 }
 
@@ -27,6 +28,7 @@ diesel::table! {
         user_agent -> Text,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        public_id -> Text,
     }
 }
 
@@ -95,6 +97,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_allowlist_entries (id) {
+        id -> Text,
+        account_id -> Text,
+        value -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_allowlist_entries -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(api_allowlist_entries -> accounts (account_id));
 
@@ -145,6 +158,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_codes,
     trusted_devices,
     login_throttles,
+    portal_allowlist_entries,
 );
 
 diesel::table! {

@@ -22,6 +22,8 @@ pub struct SecurityEventRow {
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
     pub kind: Option<String>,
+    /// Any of these kinds (when not empty).
+    pub kinds: Vec<String>,
     /// Inclusive lower bound.
     pub from: Option<NaiveDateTime>,
     /// Exclusive upper bound.
@@ -69,6 +71,9 @@ pub fn list_for_account(
         .into_boxed();
     if let Some(kind) = &filter.kind {
         query = query.filter(security_events::kind.eq(kind.clone()));
+    }
+    if !filter.kinds.is_empty() {
+        query = query.filter(security_events::kind.eq_any(filter.kinds.clone()));
     }
     if let Some(from) = filter.from {
         query = query.filter(security_events::created_at.ge(from));

@@ -22,6 +22,8 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
+    /// The id the API shows (`ses_…`); see `services::active_sessions`.
+    pub public_id: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -37,9 +39,11 @@ pub struct NewSession<'a> {
     pub user_agent: &'a str,
 }
 
+/// Stores a new session under a fresh public id.
 pub fn insert_session(conn: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<()> {
+    let public_id = format!("ses_{}", uuid::Uuid::now_v7().simple());
     diesel::insert_into(sessions::table)
-        .values(session)
+        .values((session, sessions::public_id.eq(public_id)))
         .execute(conn)
         .map(|_| ())
 }
@@ -79,4 +83,56 @@ pub fn end_session(
     .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
     .execute(conn)
     .map(|n| n > 0)
+}
+
+/// The account's sessions that are not ended and not past their lifetime at
+/// `now`, most recently used first. (Idle ones are still here: their idle
+/// timeout is each row's own, so the caller checks it.)
+pub fn list_open_for_account(
+    conn: &mut DbConnection,
+    account_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::ended_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .order((sessions::last_seen_at.desc(), sessions::created_at.desc()))
+        .select(SessionRow::as_select())
+        .load(conn)
+}
+
+/// Ends the sessions with these (storage) ids that are still open. Returns
+/// how many it ended.
+pub fn end_sessions(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq_any(ids))
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)
+}
+
+/// Gives the account's open sessions a new inactivity timeout.
+pub fn set_account_idle_timeout(
+    conn: &mut DbConnection,
+    account_id: &str,
+    idle_timeout_secs: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set(sessions::idle_timeout_secs.eq(idle_timeout_secs))
+    .execute(conn)
 }

@@ -2,6 +2,7 @@
 //! these; services never see raw strings from outside.
 
 mod country;
+mod device;
 mod email;
 mod ids;
 pub mod ip_allowlist;
@@ -12,6 +13,7 @@ pub mod sms_text;
 mod totp;
 
 pub use country::CountryCode;
+pub use device::describe_user_agent;
 pub use email::Email;
 pub use ids::{new_account_id, ChallengeToken, DeviceToken, SessionToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};

@@ -17,6 +17,7 @@ use std::{
 use chrono::NaiveDateTime;
 use portcullis_shared::scope::Scope;
 
+use super::ip_allowlists::AllowlistCache;
 use super::signing::{AccessClaims, KeyRing, VerifyError};
 use super::tokens::PORTAL_CLIENT_ID;
 use crate::{
@@ -141,7 +142,7 @@ pub struct ApiAccess {
     tokens: RwLock<HashMap<String, Option<Arc<TokenView>>>>,
     clients: RwLock<HashMap<String, Option<Arc<ClientView>>>>,
     revoked: RwLock<HashSet<String>>,
-    account_lists: RwLock<HashMap<String, Arc<IpAllowlist>>>,
+    account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
 }
 
@@ -153,7 +154,7 @@ impl ApiAccess {
             tokens: RwLock::default(),
             clients: RwLock::default(),
             revoked: RwLock::default(),
-            account_lists: RwLock::default(),
+            account_lists: AllowlistCache::default(),
             last_used: Mutex::default(),
         }
     }
@@ -200,28 +201,14 @@ impl ApiAccess {
     }
 
     async fn account_allowlist(&self, db: &Db, account_id: &str) -> ApiResult<Arc<IpAllowlist>> {
-        if let Some(list) = self
-            .account_lists
-            .read()
-            .expect("cache lock")
-            .get(account_id)
-        {
-            return Ok(list.clone());
-        }
-        let key = account_id.to_owned();
-        let rows = db
-            .run(move |conn| Ok(token_rows::list_allowlist(conn, &key)?))
-            .await?;
-        let ranges: Vec<IpRange> = rows
-            .iter()
-            .filter_map(|r| IpRange::parse("value", &r.value).ok())
-            .collect();
-        let list = Arc::new(IpAllowlist::new(&ranges));
         self.account_lists
-            .write()
-            .expect("cache lock")
-            .insert(account_id.to_owned(), list.clone());
-        Ok(list)
+            .get_or_load(db, account_id, |conn, id| {
+                Ok(token_rows::list_allowlist(conn, id)?
+                    .into_iter()
+                    .map(|row| row.value)
+                    .collect())
+            })
+            .await
     }
 
     /// The OAuth2 client with this id, as storage has it (cached).
@@ -395,10 +382,7 @@ impl ApiAccess {
 
     /// Forgets an account's cached API allowlist: call after changing it.
     pub fn forget_account_allowlist(&self, account_id: &str) {
-        self.account_lists
-            .write()
-            .expect("cache lock")
-            .remove(account_id);
+        self.account_lists.forget(account_id);
     }
 
     /// Writes the collected last-use times. Returns how many tokens were updated.

@@ -165,6 +165,7 @@ fn parse_filter(
         from,
         to,
         before: None,
+        kinds: Vec::new(),
     })
 }
 
@@ -188,18 +189,35 @@ pub async fn list(
     account_id: &str,
     query: SecurityLogQuery,
 ) -> ApiResult<SecurityLogPage> {
-    let mut filter = parse_filter(
+    let filter = parse_filter(
         query.kind.as_deref(),
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    let (rows, next_cursor) =
+        read_page(state, account_id, filter, query.cursor, query.limit).await?;
+    Ok(SecurityLogPage {
+        events: rows.into_iter().map(event_dto).collect::<ApiResult<_>>()?,
+        next_cursor,
+    })
+}
+
+/// One page of the account's events matching `filter`, newest first, older
+/// than the event `cursor` names; and the cursor of the next page, if any.
+pub async fn read_page(
+    state: &AppState,
+    account_id: &str,
+    mut filter: EventFilter,
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> ApiResult<(Vec<SecurityEventRow>, Option<String>)> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
         return Err(malformed(&format!(
             "`limit` must be between 1 and {MAX_PAGE_SIZE}"
         )));
     }
-    let cursor = query.cursor.filter(|c| !c.is_empty());
+    let cursor = cursor.filter(|c| !c.is_empty());
     let account_id = account_id.to_owned();
     let mut rows = state
         .db
@@ -221,10 +239,7 @@ pub async fn list(
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = more.then(|| rows.last().map(|r| r.id.clone())).flatten();
-    Ok(SecurityLogPage {
-        events: rows.into_iter().map(event_dto).collect::<ApiResult<_>>()?,
-        next_cursor,
-    })
+    Ok((rows, next_cursor))
 }
 
 /// Every matching event of the account (the newest [`EXPORT_MAX_EVENTS`]), newest first.

@@ -176,6 +176,8 @@ pub async fn log_in(
         }
     };
 
+    super::portal_allowlist::check_login(state, &account.id, &client).await?;
+
     let device_hash = device.storage_id();
     let (factors, trusted) = {
         let (account_id, device_hash) = (account.id.clone(), device_hash.clone());

@@ -1,6 +1,7 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
 pub mod accounts;
+pub mod active_sessions;
 pub mod api_access;
 pub mod audit;
 pub mod authenticator;
@@ -9,10 +10,14 @@ pub mod contacts;
 pub mod delivery;
 pub mod devices;
 pub mod dispatch;
+pub mod ip_allowlists;
 pub mod login;
+pub mod login_history;
 pub mod oauth;
 pub mod passwords;
+pub mod portal_allowlist;
 pub mod senders;
+pub mod session_timeout;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
@@ -33,6 +38,8 @@ pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
     pub access: Arc<api_access::ApiAccess>,
+    /// Each account's compiled portal IP allowlist.
+    pub portal_allowlists: Arc<ip_allowlists::AllowlistCache>,
     pub config: Arc<Config>,
     pub sms: SmsTransport,
     pub mailer: Mailer,

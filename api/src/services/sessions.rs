@@ -34,6 +34,8 @@ pub mod end_reasons {
     pub const LOGOUT: &str = "logout";
     pub const IDLE_TIMEOUT: &str = "idle_timeout";
     pub const LIFETIME: &str = "lifetime";
+    /// Ended by the account from its sessions list.
+    pub const REVOKED: &str = "revoked";
 }
 
 /// Where a request came from, as recorded with sessions.
@@ -76,8 +78,7 @@ pub fn start_session(
 ) -> ApiResult<(SessionToken, SessionRow)> {
     let token = SessionToken::generate();
     let storage_id = token.storage_id();
-    let idle_timeout_secs =
-        i64::try_from(config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
+    let idle_timeout_secs = super::session_timeout::for_new_session_in(conn, config, &account.id)?;
     let lifetime = ChronoDuration::from_std(config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
         .user_agent
@@ -107,7 +108,10 @@ pub fn start_session(
 }
 
 /// What the stored session allows at `at`.
-fn check_session_window(session: &SessionRow, at: NaiveDateTime) -> Result<(), &'static str> {
+pub(crate) fn check_session_window(
+    session: &SessionRow,
+    at: NaiveDateTime,
+) -> Result<(), &'static str> {
     if at >= session.expires_at {
         return Err(end_reasons::LIFETIME);
     }
@@ -213,6 +217,7 @@ mod tests {
             user_agent: String::new(),
             ended_at: None,
             end_reason: None,
+            public_id: "ses_x".into(),
         }
     }
 

@@ -12,7 +12,7 @@ use portcullis_shared::{
 
 use super::{
     api_access::{parse_scopes, parse_stored_allowlist, scope_string},
-    now, rfc3339,
+    ip_allowlists, now, rfc3339,
     signing::AccessClaims,
     AppState,
 };
@@ -26,7 +26,6 @@ use crate::{
 };
 
 const NAME_MAX_CHARS: usize = 100;
-const LABEL_MAX_CHARS: usize = 100;
 /// `client_id` of tokens made in the portal (OAuth clients use their own id).
 pub const PORTAL_CLIENT_ID: &str = "portal";
 
@@ -294,17 +293,7 @@ pub async fn add_api_allowlist_entry(
     label: Option<String>,
 ) -> ApiResult<AllowlistEntryDto> {
     let range = IpRange::parse("value", value).map_err(|e| ApiError::Validation(vec![e]))?;
-    let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    if label
-        .as_ref()
-        .is_some_and(|l| l.chars().count() > LABEL_MAX_CHARS)
-    {
-        return Err(ApiError::field(
-            "label",
-            codes::TOO_LONG,
-            "Use at most 100 characters.",
-        ));
-    }
+    let label = ip_allowlists::parse_label(label)?;
     let row = AllowlistEntryRow {
         id: format!("ipa_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
@@ -317,26 +306,11 @@ pub async fn add_api_allowlist_entry(
         .db
         .transaction(move |conn| {
             let existing = token_rows::list_allowlist(conn, &stored.account_id)?;
-            if let Some(clash) = existing
-                .iter()
-                .find(|e| IpRange::parse("value", &e.value).is_ok_and(|r| r.overlaps(&range)))
+            if let Some(clash) =
+                ip_allowlists::overlapping(existing.iter().map(|e| e.value.as_str()), &range)
+                    .first()
             {
-                let code = if clash.value == stored.value {
-                    codes::DUPLICATE
-                } else {
-                    codes::OVERLAPS
-                };
-                return Err(ApiError::Conflict {
-                    detail: format!(
-                        "{} overlaps {}, already on the list.",
-                        stored.value, clash.value
-                    ),
-                    errors: vec![FieldError::new(
-                        "value",
-                        code,
-                        format!("Overlaps {}, already on the list.", clash.value),
-                    )],
-                });
+                return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
             Ok(token_rows::insert_allowlist_entry(conn, &stored)?)
         })

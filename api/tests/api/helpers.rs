@@ -131,10 +131,25 @@ impl TestApp {
     /// The same server through a second client with its own cookie jar, as
     /// another person's browser.
     pub fn another_browser(&self) -> Self {
+        self.another_browser_with(&[])
+    }
+
+    /// Like [`TestApp::another_browser`], sending these headers with every
+    /// request: a `User-Agent`, or an `X-Forwarded-For` to be a browser at
+    /// that address behind a trusted proxy (`PORTCULLIS_TRUSTED_PROXIES`).
+    pub fn another_browser_with(&self, headers: &[(&str, &str)]) -> Self {
+        let mut defaults = header::HeaderMap::new();
+        for (name, value) in headers {
+            defaults.insert(
+                header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+                header::HeaderValue::from_str(value).expect("header value"),
+            );
+        }
         Self {
             address: self.address.clone(),
             client: reqwest::Client::builder()
                 .cookie_store(true)
+                .default_headers(defaults)
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(30))
                 .build()
@@ -322,6 +337,22 @@ impl TestApp {
         };
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.expect("MeResponse")
+    }
+
+    /// GETs `path` with this client (its cookies and default headers).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs `path`, expecting 200 and a JSON body.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("JSON body")
     }
 
     pub async fn me(&self) -> reqwest::Response {

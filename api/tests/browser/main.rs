@@ -3,6 +3,7 @@
 //! `portcullis` binary on a fresh SQLite file.
 
 mod oauth_and_countries;
+mod sessions;
 mod support;
 mod tokens;
 

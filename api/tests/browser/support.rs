@@ -180,3 +180,31 @@ pub async fn click(client: &Client, css: &str) {
         .await
         .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
 }
+
+/// Signs up in the browser (a good password, country PL) and waits for the dashboard.
+pub async fn sign_up(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/signup")).await.unwrap();
+    fill(client, "input#email", email).await;
+    fill(client, "input#password", "Violet-Kettle-42").await;
+    find(client, "select#country option[value='PL']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(client, "#signup-submit").await;
+    find(client, "[data-testid=dashboard]").await;
+}
+
+/// Screenshots the page from its top at `width` × `height`.
+pub async fn save_screenshot(client: &Client, name: &str, width: u32, height: u32) {
+    client.set_window_size(width, height).await.unwrap();
+    client
+        .execute("window.scrollTo(0, 0)", Vec::new())
+        .await
+        .unwrap();
+    // Let the layout settle at the new size.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = client.screenshot().await.unwrap();
+    assert!(png.len() > 10_000, "a real screenshot");
+    std::fs::write(screenshots_dir().join(name), &png).unwrap();
+}

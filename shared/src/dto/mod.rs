@@ -7,8 +7,10 @@ pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
+pub mod portal_allowlist;
 pub mod security_log;
 pub mod senders;
+pub mod sessions;
 pub mod sms;
 pub mod tokens;
 pub mod two_factor;
@@ -27,11 +29,19 @@ pub use oauth::{
     UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use portal_allowlist::{
+    AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
+    RemovePortalAllowlistEntryQuery,
+};
 pub use security_log::{
     ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
     SecurityLogQuery,
 };
 pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
+pub use sessions::{
+    LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, LoginOutcome, RevokedSessionsDto,
+    SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SESSION_TIMEOUT_CHOICES_SECS,
+};
 pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,

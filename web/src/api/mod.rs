@@ -9,15 +9,18 @@ pub use error::{client_validation_problem, ApiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
-    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CountryFilterDto,
-    CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
-    ExportFormat, LoginRequest, MeResponse, OAuthClientDto, SecurityEventKind, SecurityLogPage,
-    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
+    AccountDto, AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
+    CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto,
+    CreatedTokenDto, ExportFormat, LoginHistoryPage, LoginRequest, MeResponse, OAuthClientDto,
+    PortalAllowlistDto, PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind,
+    SecurityLogPage, SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SignupRequest,
+    TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
-    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGOUT, ME,
-    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP,
-    TOKEN, TOKENS,
+    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGIN_HISTORY, LOGOUT,
+    ME, OAUTH_CLIENT, OAUTH_CLIENTS, PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF,
+    SECURITY_LOG, SECURITY_LOG_EXPORT, SESSION, SESSIONS, SESSIONS_REVOKE_ALL,
+    SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -177,6 +180,86 @@ pub async fn set_country_filter(
 ) -> Result<CountryFilterDto, ApiError> {
     let response = send_json(Request::put(COUNTRY_FILTER), csrf_token, request).await?;
     decode(response).await
+}
+
+/// The account's live portal sessions, the current one first.
+pub async fn list_sessions() -> Result<Vec<SessionDto>, ApiError> {
+    let response = send(Request::get(SESSIONS)).await?;
+    decode(response).await
+}
+
+/// Ends one of the account's sessions (its cookie is refused from then on).
+pub async fn revoke_session(csrf_token: &str, id: &str) -> Result<(), ApiError> {
+    let path = item_path(SESSION, id);
+    let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
+    expect_no_content(response).await
+}
+
+/// Ends every session of the account but this one.
+pub async fn revoke_other_sessions(csrf_token: &str) -> Result<RevokedSessionsDto, ApiError> {
+    let response =
+        send(Request::post(SESSIONS_REVOKE_OTHERS).header(CSRF_HEADER, csrf_token)).await?;
+    decode(response).await
+}
+
+/// Ends every session of the account, this one too; the API clears the cookie.
+pub async fn revoke_all_sessions(csrf_token: &str) -> Result<RevokedSessionsDto, ApiError> {
+    let response = send(Request::post(SESSIONS_REVOKE_ALL).header(CSRF_HEADER, csrf_token)).await?;
+    decode(response).await
+}
+
+/// One page of the account's sign-in attempts, newest first, older than `cursor` when given.
+pub async fn login_history(cursor: Option<&str>) -> Result<LoginHistoryPage, ApiError> {
+    let query: Vec<(&str, &str)> = cursor.map(|c| ("cursor", c)).into_iter().collect();
+    let response = send(Request::get(LOGIN_HISTORY).query(query)).await?;
+    decode(response).await
+}
+
+/// The account's inactivity timeout and the values it may take.
+pub async fn get_session_timeout() -> Result<SessionTimeoutDto, ApiError> {
+    let response = send(Request::get(SESSION_TIMEOUT)).await?;
+    decode(response).await
+}
+
+/// Chooses the inactivity timeout; the account's open sessions take it at once.
+pub async fn set_session_timeout(
+    csrf_token: &str,
+    idle_timeout_secs: i64,
+) -> Result<SessionTimeoutDto, ApiError> {
+    let request = SetSessionTimeoutRequest { idle_timeout_secs };
+    let response = send_json(Request::put(SESSION_TIMEOUT), csrf_token, &request).await?;
+    decode(response).await
+}
+
+/// The portal IP allowlist, with the address the API sees this browser at.
+pub async fn get_portal_allowlist() -> Result<PortalAllowlistDto, ApiError> {
+    let response = send(Request::get(PORTAL_ALLOWLIST)).await?;
+    decode(response).await
+}
+
+/// Adds an entry to the portal IP allowlist (`would_lock_out` unless confirmed when it
+/// would refuse this browser's address).
+pub async fn add_portal_allowlist_entry(
+    csrf_token: &str,
+    request: &AddPortalAllowlistEntryRequest,
+) -> Result<PortalAllowlistEntryDto, ApiError> {
+    let response = send_json(Request::post(PORTAL_ALLOWLIST), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Removes an entry from the portal IP allowlist; `confirm_lockout` as for adding.
+pub async fn remove_portal_allowlist_entry(
+    csrf_token: &str,
+    id: &str,
+    confirm_lockout: bool,
+) -> Result<(), ApiError> {
+    let path = item_path(PORTAL_ALLOWLIST_ENTRY, id);
+    let mut request = Request::delete(&path).header(CSRF_HEADER, csrf_token);
+    if confirm_lockout {
+        request = request.query([("confirm_lockout", "true")]);
+    }
+    let response = send(request).await?;
+    expect_no_content(response).await
 }
 
 /// `template` (a `shared::routes` path with `{id}`) for one resource; the id is

@@ -59,6 +59,14 @@ fn Nav() -> Html {
                     classes={classes!("nav-link", current(Route::SecurityLog))}>
                     { "Security log" }
                 </Link<Route>>
+                <Link<Route> to={Route::Sessions}
+                    classes={classes!("nav-link", current(Route::Sessions))}>
+                    { "Sessions" }
+                </Link<Route>>
+                <Link<Route> to={Route::PortalAllowlist}
+                    classes={classes!("nav-link", current(Route::PortalAllowlist))}>
+                    { "Portal allowlist" }
+                </Link<Route>>
                 <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
                     { "API tokens" }
                 </Link<Route>>

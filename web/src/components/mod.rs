@@ -1,5 +1,6 @@
 //! Markup shared by pages: form fields, the form banner, the page layout and route guards.
 
+mod allowlist_entry_fields;
 mod api_access_tabs;
 mod banner;
 mod copy_button;
@@ -8,6 +9,7 @@ mod guard;
 mod layout;
 mod scope_picker;
 
+pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
 pub use api_access_tabs::ApiAccessTabs;
 pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
 pub use copy_button::{CopyButton, CopyButtonProps};

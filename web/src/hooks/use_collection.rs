@@ -1,7 +1,9 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use portcullis_shared::dto::{AllowlistEntryDto, OAuthClientDto, TokenDto};
+use portcullis_shared::dto::{
+    AllowlistEntryDto, OAuthClientDto, PortalAllowlistEntryDto, SessionDto, TokenDto,
+};
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -28,6 +30,18 @@ impl Keyed for OAuthClientDto {
 }
 
 impl Keyed for AllowlistEntryDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for SessionDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for PortalAllowlistEntryDto {
     fn key(&self) -> &str {
         &self.id
     }

@@ -3,17 +3,16 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::{AddAllowlistEntryRequest, AllowlistEntryDto};
-use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
+use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, ApiAccessTabs, FormBanner, TextField};
+use crate::components::{banner_message, AllowlistEntryFields, ApiAccessTabs, FormBanner};
 use crate::format::format_timestamp;
-use crate::hooks::{use_collection, use_form_problem, use_session_calls, use_text_input};
+use crate::hooks::{use_collection, use_entry_form, use_removal};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label"];
@@ -137,42 +136,12 @@ struct AllowlistEntryRowProps {
 
 #[component]
 fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
-    let calls = use_session_calls();
-    let removing = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
     let entry = &props.entry;
-
-    let onclick = {
-        let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
-        let (id, on_removed) = (entry.id.clone(), props.on_removed.clone());
-        Callback::from(move |_: MouseEvent| {
-            if *removing {
-                return;
-            }
-            removing.set(true);
-            problem.set(None);
-            let (calls, removing, problem, id, on_removed) = (
-                calls.clone(),
-                removing.clone(),
-                problem.clone(),
-                id.clone(),
-                on_removed.clone(),
-            );
-            spawn_local(async move {
-                match api::delete_api_allowlist_entry(calls.csrf_token(), &id).await {
-                    Ok(()) => on_removed.emit(id),
-                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
-                        on_removed.emit(id)
-                    }
-                    Err(error) => {
-                        problem.set(Some(calls.problem(error)));
-                        removing.set(false);
-                    }
-                }
-            });
-        })
-    };
-    let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
+    let removal = use_removal(
+        &entry.id,
+        |csrf, id| async move { api::delete_api_allowlist_entry(&csrf, &id).await },
+        props.on_removed.clone(),
+    );
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
@@ -186,10 +155,10 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
-                disabled={*removing} {onclick}>
-                { if *removing { "Removing…" } else { "Remove" } }
+                disabled={removal.busy} onclick={removal.start}>
+                { if removal.busy { "Removing…" } else { "Remove" } }
             </button>
-            if let Some(error) = error {
+            if let Some(error) = removal.error {
                 <p class="row-error" role="alert">{ error }</p>
             }
         </li>
@@ -206,51 +175,16 @@ pub struct AddEntryFormProps {
 /// Value and optional label of a new entry.
 #[component]
 pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
-    let calls = use_session_calls();
-    let value = use_text_input("");
-    let label = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
-
-    let onsubmit = {
-        let (value, label) = (value.clone(), label.clone());
-        let (calls, problem, submitting) = (calls.clone(), problem.clone(), submitting.clone());
-        let on_added = props.on_added.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if *submitting {
-                return;
-            }
-            let request = match add_entry_request(&value.value, &label.value) {
-                Ok(request) => request,
-                Err(error) => {
-                    problem.set(api::client_validation_problem(vec![error]));
-                    return;
-                }
-            };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_added) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_added.clone(),
-            );
-            let (set_value, set_label) = (value.set.clone(), label.set.clone());
-            spawn_local(async move {
-                match api::add_api_allowlist_entry(calls.csrf_token(), &request).await {
-                    Ok(entry) => {
-                        set_value.emit(String::new());
-                        set_label.emit(String::new());
-                        on_added.emit(entry);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
-        })
-    };
-    let banner = problem
+    let form = use_entry_form(
+        |csrf, request, _confirmed| async move { api::add_api_allowlist_entry(&csrf, &request).await },
+        props.on_added.clone(),
+    );
+    let onsubmit = form.submit.reform(|event: SubmitEvent| {
+        event.prevent_default();
+        false
+    });
+    let banner = form
+        .problem
         .get()
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
@@ -258,24 +192,9 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <div class="form-inline">
-                <TextField id="allowlist-value" label="Address or range" autocomplete="off"
-                    placeholder="203.0.113.0/24"
-                    hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
-                    value={value.value.clone()}
-                    on_change={problem.on_change(&value.set, "value")}
-                    error={problem.field_message("value")} />
-                <TextField id="allowlist-label" label="Label" optional=true autocomplete="off"
-                    placeholder="e.g. Office, production servers"
-                    value={label.value.clone()}
-                    on_change={problem.on_change(&label.set, "label")}
-                    error={problem.field_message("label")} />
-                <div class="form-inline-action">
-                    <button id="allowlist-add" type="submit" class="button" disabled={*submitting}>
-                        { if *submitting { "Adding…" } else { "Add to allowlist" } }
-                    </button>
-                </div>
-            </div>
+            <AllowlistEntryFields id_prefix="allowlist" value={form.value.clone()}
+                label={form.label.clone()} problem={form.problem.clone()}
+                label_placeholder="e.g. Office, production servers" submitting={form.submitting} />
         </form>
     }
 }

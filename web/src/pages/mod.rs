@@ -6,7 +6,9 @@ mod dashboard;
 mod login;
 mod not_found;
 pub mod oauth_clients;
+mod portal_allowlist;
 mod security_log;
+mod sessions;
 mod signup;
 pub mod tokens;
 
@@ -19,6 +21,15 @@ pub use dashboard::DashboardPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
+pub use portal_allowlist::{
+    AddPortalEntryForm, AddPortalEntryFormProps, LockoutConfirm, LockoutConfirmProps,
+    PortalAllowlistEntries, PortalAllowlistEntriesProps, PortalAllowlistPage, YourAddress,
+    YourAddressProps,
+};
 pub use security_log::{kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage};
+pub use sessions::{
+    outcome_label, LoginHistory, LoginHistoryTable, LoginHistoryTableProps, SessionTable,
+    SessionTableProps, SessionTimeoutForm, SessionsPage, SignOutActions, SignOutActionsProps,
+};
 pub use signup::SignupPage;
 pub use tokens::TokensPage;

@@ -6,7 +6,9 @@
 mod api_allowlist;
 mod country_filter;
 mod oauth_clients;
+mod portal_allowlist;
 mod security_log;
+mod sessions;
 mod support;
 mod tokens;
 

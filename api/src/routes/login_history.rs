@@ -1,0 +1,50 @@
+//! `/api/v1/login-history`: every sign-in attempt on the account.
+
+use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::{
+    dto::{LoginHistoryPage, LoginHistoryQuery},
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::PortalUser,
+    error::ApiResult,
+    services::{login_history, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(routes::LOGIN_HISTORY).get(list_login_attempts));
+}
+
+/// The account's sign-in attempts, newest first.
+///
+/// Successful ones and every refusal once the e-mail matched the account:
+/// wrong password, second factor or new-device check failed, address not on
+/// the portal allowlist, sign-in locked. Page with `cursor` = the previous
+/// page's `next_cursor`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/login-history",
+    tag = "sessions",
+    params(LoginHistoryQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "One page of attempts, newest first", body = LoginHistoryPage),
+        (status = 400, description = "Bad cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_login_attempts(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    query: web::Query<LoginHistoryQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = login_history::list(&state, &user.0.account.id, query.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(page))
+}

@@ -1,0 +1,125 @@
+//! `/api/v1/portal-allowlist`: the account's portal IP allowlist (separate from the API's).
+
+use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::{
+    dto::{
+        AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
+        RemovePortalAllowlistEntryQuery,
+    },
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::{ClientInfo, PortalUser},
+    error::ApiResult,
+    services::{portal_allowlist, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::PORTAL_ALLOWLIST)
+            .get(list_portal_allowlist)
+            .post(add_portal_allowlist_entry),
+    )
+    .service(resource(routes::PORTAL_ALLOWLIST_ENTRY).delete(remove_portal_allowlist_entry));
+}
+
+/// The portal allowlist, and your address as the server sees it.
+///
+/// Empty means the portal may be used from anywhere. `your_address` follows
+/// the server's trusted-proxy rules (`X-Forwarded-For` only from
+/// `PORTCULLIS_TRUSTED_PROXIES`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/portal-allowlist",
+    tag = "portal allowlist",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The list", body = PortalAllowlistDto),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_portal_allowlist(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let list = portal_allowlist::list(&state, &user.0.account.id, client.0.ip).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(list))
+}
+
+/// Add an address, CIDR range or address/netmask pair to the portal allowlist.
+///
+/// Once the list has an entry, sign-ins and portal requests from elsewhere are
+/// refused (`ip_not_allowed`). Refused with `would_lock_out` when the list
+/// would then refuse your own address, unless `confirm_lockout` is true. The
+/// same range twice is a `duplicate`; overlapping ranges are kept and named in
+/// `overlaps`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/portal-allowlist",
+    tag = "portal allowlist",
+    request_body = AddPortalAllowlistEntryRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Added", body = PortalAllowlistEntryDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already on the list (`conflict`, field `value`: `duplicate`), or it would lock you out (`would_lock_out`, field `confirm_lockout`: `locks_you_out`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`) or label too long (field `label`: `too_long`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_portal_allowlist_entry(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    body: web::Json<AddPortalAllowlistEntryRequest>,
+) -> ApiResult<HttpResponse> {
+    let entry = portal_allowlist::add(&state, &user.0, &client.0, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+/// Remove an entry from the portal allowlist.
+///
+/// Refused with `would_lock_out` when the remaining list would refuse your own
+/// address, unless `?confirm_lockout=true`. Removing the last entry opens the
+/// portal to every address.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/portal-allowlist/{id}",
+    tag = "portal allowlist",
+    params(
+        ("id" = String, Path, description = "Entry id"),
+        RemovePortalAllowlistEntryQuery,
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "Bad `confirm_lockout` (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It would lock you out (`would_lock_out`, field `confirm_lockout`: `locks_you_out`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_portal_allowlist_entry(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<RemovePortalAllowlistEntryQuery>,
+) -> ApiResult<HttpResponse> {
+    portal_allowlist::remove(&state, &user.0, &client.0, &id, query.confirm_lockout).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,74 @@
+//! `/api/v1/settings/session-timeout`: how long a portal session may sit idle.
+
+use actix_web::{web, HttpResponse};
+use portcullis_shared::{
+    dto::{SessionTimeoutDto, SetSessionTimeoutRequest},
+    problem::Problem,
+    routes,
+};
+
+use super::resource;
+use crate::{
+    auth::{ClientInfo, PortalUser},
+    error::ApiResult,
+    services::{session_timeout, AppState},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(routes::SESSION_TIMEOUT)
+            .get(get_session_timeout)
+            .put(set_session_timeout),
+    );
+}
+
+/// The account's inactivity timeout and the values it may be set to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/settings/session-timeout",
+    tag = "sessions",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The timeout", body = SessionTimeoutDto),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_session_timeout(
+    user: PortalUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(session_timeout::get(&state, &user.0.account.id).await?))
+}
+
+/// Choose the inactivity timeout: 15 or 30 minutes, 1, 2, 4 or 8 hours.
+///
+/// Applies to new sessions and at once to the account's open ones (the
+/// current one included).
+#[utoipa::path(
+    put,
+    path = "/api/v1/settings/session-timeout",
+    tag = "sessions",
+    request_body = SetSessionTimeoutRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Changed", body = SessionTimeoutDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not one of the choices (field `idle_timeout_secs`: `not_a_choice`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn set_session_timeout(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    body: web::Json<SetSessionTimeoutRequest>,
+) -> ApiResult<HttpResponse> {
+    let secs = body.into_inner().idle_timeout_secs;
+    let timeout = session_timeout::set(&state, &user.0, &client.0, secs).await?;
+    Ok(HttpResponse::Ok().json(timeout))
+}

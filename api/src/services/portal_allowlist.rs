@@ -1,0 +1,271 @@
+//! The account's portal IP allowlist: when it has entries, the portal (sign-in
+//! and every signed-in request) only answers the account from addresses on it.
+//!
+//! Changes are guarded: one that would leave the caller's own address outside
+//! a non-empty list is refused (`would_lock_out`) unless confirmed.
+
+use std::net::IpAddr;
+
+use diesel::QueryResult;
+use portcullis_shared::dto::{
+    AddPortalAllowlistEntryRequest, LoginOutcome, PortalAllowlistDto, PortalAllowlistEntryDto,
+    SecurityEventKind,
+};
+
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    ip_allowlists, now, rfc3339,
+    sessions::{ClientContext, PortalSession},
+    AppState,
+};
+use crate::{
+    db::{
+        portal_allowlist::{self as entry_rows, PortalAllowlistEntryRow},
+        DbConnection,
+    },
+    domain::IpRange,
+    error::{ApiError, ApiResult},
+};
+
+/// Whether the account's list lets `ip` in (an empty list lets everyone in),
+/// read straight from storage.
+pub fn admits(conn: &mut DbConnection, account_id: &str, ip: IpAddr) -> QueryResult<bool> {
+    let values = entry_rows::list_values(conn, account_id)?;
+    Ok(ip_allowlists::compile(values.iter().map(String::as_str)).allows(ip))
+}
+
+/// Refuses a signed-in portal request from an address the account's list
+/// does not allow. Cached per account: this runs on every portal request.
+pub async fn check_request(state: &AppState, account_id: &str, ip: IpAddr) -> ApiResult<()> {
+    let list = state
+        .portal_allowlists
+        .get_or_load(&state.db, account_id, entry_rows::list_values)
+        .await?;
+    if list.allows(ip) {
+        Ok(())
+    } else {
+        Err(ApiError::IpNotAllowed(ip))
+    }
+}
+
+/// Refuses a sign-in (whose password was right) from an address the account's
+/// list does not allow, recording it as a failed login (`ip_blocked`).
+pub async fn check_login(
+    state: &AppState,
+    account_id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let (id, ip) = (account_id.to_owned(), client.ip);
+    let event = SecurityEvent::new(account_id, Actor::Anonymous, SecurityEventKind::LoginFailed)
+        .from_client(client)
+        .detail("reason", LoginOutcome::IpBlocked.as_str());
+    let admitted = state
+        .db
+        .transaction(move |conn| {
+            let admitted = admits(conn, &id, ip)?;
+            if !admitted {
+                audit::record(conn, &event)?;
+            }
+            Ok(admitted)
+        })
+        .await?;
+    if admitted {
+        Ok(())
+    } else {
+        tracing::info!(account_id, %ip, "portal login refused by the portal allowlist");
+        Err(ApiError::IpNotAllowed(ip))
+    }
+}
+
+/// Each entry, with the other entries it overlaps.
+fn entry_dtos(rows: &[PortalAllowlistEntryRow]) -> Vec<PortalAllowlistEntryDto> {
+    rows.iter()
+        .map(|row| {
+            let overlaps = IpRange::parse("value", &row.value)
+                .map(|range| {
+                    let others = rows.iter().filter(|other| other.id != row.id);
+                    ip_allowlists::overlapping(others.map(|o| o.value.as_str()), &range)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            PortalAllowlistEntryDto {
+                id: row.id.clone(),
+                value: row.value.clone(),
+                label: row.label.clone(),
+                created_at: rfc3339(row.created_at),
+                overlaps,
+            }
+        })
+        .collect()
+}
+
+/// The list, and whether it lets `your_address` in.
+pub async fn list(
+    state: &AppState,
+    account_id: &str,
+    your_address: IpAddr,
+) -> ApiResult<PortalAllowlistDto> {
+    let key = account_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| Ok(entry_rows::list_entries(conn, &key)?))
+        .await?;
+    let allowed =
+        ip_allowlists::compile(rows.iter().map(|r| r.value.as_str())).allows(your_address);
+    Ok(PortalAllowlistDto {
+        your_address: your_address.to_string(),
+        your_address_allowed: allowed,
+        entries: entry_dtos(&rows),
+    })
+}
+
+/// Refuses a change after which the list (`values`) would not let `ip` in,
+/// unless the caller confirmed it.
+fn guard_lockout<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+    ip: IpAddr,
+    confirmed: bool,
+) -> ApiResult<bool> {
+    let locks_out = !ip_allowlists::compile(values).allows(ip);
+    if locks_out && !confirmed {
+        return Err(ApiError::WouldLockOut(ip));
+    }
+    Ok(locks_out)
+}
+
+fn change_event(
+    account_id: &str,
+    client: &ClientContext,
+    action: &str,
+    entry: &str,
+    locked_out: bool,
+) -> SecurityEvent {
+    let event = SecurityEvent::new(
+        account_id,
+        Actor::Account(account_id.to_owned()),
+        SecurityEventKind::PortalAllowlistChanged,
+    )
+    .from_client(client)
+    .detail("action", action)
+    .detail("entry", entry);
+    if locked_out {
+        event.detail("confirmed_lockout", "true")
+    } else {
+        event
+    }
+}
+
+/// Adds an entry. The same range twice is refused (`duplicate`); overlapping
+/// ranges are kept and named in the answer's `overlaps`.
+pub async fn add(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+    request: AddPortalAllowlistEntryRequest,
+) -> ApiResult<PortalAllowlistEntryDto> {
+    let range =
+        IpRange::parse("value", &request.value).map_err(|e| ApiError::Validation(vec![e]))?;
+    let row = PortalAllowlistEntryRow {
+        id: format!("ppa_{}", uuid::Uuid::now_v7().simple()),
+        account_id: session.account.id.clone(),
+        value: range.to_string(),
+        label: ip_allowlists::parse_label(request.label)?,
+        created_at: now(),
+    };
+    let (client_copy, confirmed, stored) = (client.clone(), request.confirm_lockout, row.clone());
+    let overlaps = state
+        .db
+        .transaction(move |conn| {
+            let rows = entry_rows::list_entries(conn, &stored.account_id)?;
+            let values = || rows.iter().map(|r| r.value.as_str());
+            if values().any(|value| value == stored.value) {
+                return Err(ip_allowlists::clash_conflict(&stored.value, &stored.value));
+            }
+            let after = values().chain([stored.value.as_str()]);
+            let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
+            entry_rows::insert_entry(conn, &stored)?;
+            let event = change_event(
+                &stored.account_id,
+                &client_copy,
+                "added",
+                &stored.value,
+                locked_out,
+            );
+            audit::record(conn, &event)?;
+            Ok(ip_allowlists::overlapping(values(), &range)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<String>>())
+        })
+        .await?;
+    state.portal_allowlists.forget(&session.account.id);
+    tracing::info!(account_id = %session.account.id, entry = %row.value, "portal allowlist entry added");
+    Ok(PortalAllowlistEntryDto {
+        created_at: rfc3339(row.created_at),
+        id: row.id,
+        value: row.value,
+        label: row.label,
+        overlaps,
+    })
+}
+
+/// Removes an entry (`confirmed`: even if the list would then refuse the caller).
+pub async fn remove(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+    id: &str,
+    confirmed: bool,
+) -> ApiResult<()> {
+    let client_copy = client.clone();
+    let (account_id, entry_id) = (session.account.id.clone(), id.to_owned());
+    let removed = state
+        .db
+        .transaction(move |conn| {
+            let rows = entry_rows::list_entries(conn, &account_id)?;
+            let Some(entry) = rows.iter().find(|r| r.id == entry_id) else {
+                return Err(ApiError::NotFound);
+            };
+            let after = rows
+                .iter()
+                .filter(|r| r.id != entry_id)
+                .map(|r| r.value.as_str());
+            let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
+            entry_rows::delete_entry(conn, &account_id, &entry_id)?;
+            let event = change_event(
+                &account_id,
+                &client_copy,
+                "removed",
+                &entry.value,
+                locked_out,
+            );
+            audit::record(conn, &event)?;
+            Ok(entry.value.clone())
+        })
+        .await?;
+    state.portal_allowlists.forget(&session.account.id);
+    tracing::info!(account_id = %session.account.id, entry = %removed, "portal allowlist entry removed");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guard_refuses_only_unconfirmed_lockouts() {
+        let me: IpAddr = "203.0.113.7".parse().unwrap();
+        assert!(!guard_lockout(["203.0.113.0/24"], me, false).unwrap());
+        assert!(
+            !guard_lockout(std::iter::empty(), me, false).unwrap(),
+            "empty lets everyone in"
+        );
+        assert!(matches!(
+            guard_lockout(["10.0.0.0/8"], me, false),
+            Err(ApiError::WouldLockOut(ip)) if ip == me
+        ));
+        assert!(guard_lockout(["10.0.0.0/8"], me, true).unwrap());
+    }
+}

@@ -1,0 +1,158 @@
+//! The inactivity timeout of an account's portal sessions, chosen from a fixed
+//! list. New sessions start with it and changing it applies to the account's
+//! open sessions at once.
+
+use portcullis_shared::{
+    dto::{SecurityEventKind, SessionTimeoutDto, SESSION_TIMEOUT_CHOICES_SECS},
+    validate::codes,
+};
+
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    now,
+    sessions::{ClientContext, PortalSession},
+    AppState,
+};
+use crate::{
+    config::Config,
+    db::{accounts as account_rows, sessions as session_rows},
+    error::{ApiError, ApiResult},
+};
+
+/// The server's default (`PORTCULLIS_SESSION_IDLE_TIMEOUT_SECS`) as a choice:
+/// the largest choice not above it, or the smallest choice. A server set to
+/// 45 minutes gives accounts 30 until they choose.
+pub fn default_secs(config: &Config) -> i64 {
+    let configured = i64::try_from(config.session_idle_timeout.as_secs()).unwrap_or(i64::MAX);
+    SESSION_TIMEOUT_CHOICES_SECS
+        .iter()
+        .copied()
+        .filter(|choice| *choice <= configured)
+        .max()
+        .unwrap_or(SESSION_TIMEOUT_CHOICES_SECS[0])
+}
+
+/// What an account's stored choice (if any) means today: a stored value no
+/// longer on the list falls back to the default.
+fn effective_secs(config: &Config, chosen: Option<i64>) -> i64 {
+    chosen
+        .filter(|secs| SESSION_TIMEOUT_CHOICES_SECS.contains(secs))
+        .unwrap_or_else(|| default_secs(config))
+}
+
+/// The inactivity timeout a new session of the account gets.
+pub async fn for_new_session(state: &AppState, account_id: &str) -> ApiResult<i64> {
+    let (id, config) = (account_id.to_owned(), state.config.clone());
+    state
+        .db
+        .run(move |conn| Ok(for_new_session_in(conn, &config, &id)?))
+        .await
+}
+
+/// [`for_new_session`] inside the caller's transaction.
+pub fn for_new_session_in(
+    conn: &mut crate::db::DbConnection,
+    config: &Config,
+    account_id: &str,
+) -> diesel::QueryResult<i64> {
+    let chosen = account_rows::session_idle_timeout(conn, account_id)?;
+    Ok(effective_secs(config, chosen))
+}
+
+fn dto(config: &Config, idle_timeout_secs: i64) -> SessionTimeoutDto {
+    SessionTimeoutDto {
+        idle_timeout_secs,
+        choices: SESSION_TIMEOUT_CHOICES_SECS.to_vec(),
+        default_secs: default_secs(config),
+    }
+}
+
+/// The account's timeout and the choices.
+pub async fn get(state: &AppState, account_id: &str) -> ApiResult<SessionTimeoutDto> {
+    Ok(dto(
+        &state.config,
+        for_new_session(state, account_id).await?,
+    ))
+}
+
+/// Checks a requested timeout against the list.
+fn parse_choice(secs: i64) -> ApiResult<i64> {
+    if SESSION_TIMEOUT_CHOICES_SECS.contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(ApiError::field(
+            "idle_timeout_secs",
+            codes::NOT_A_CHOICE,
+            "Choose 15 or 30 minutes, or 1, 2, 4 or 8 hours (900, 1800, 3600, 7200, 14400 or 28800 seconds).",
+        ))
+    }
+}
+
+/// Stores the account's choice and gives every open session of the account
+/// the new timeout, recording the change.
+pub async fn set(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+    requested_secs: i64,
+) -> ApiResult<SessionTimeoutDto> {
+    let secs = parse_choice(requested_secs)?;
+    let account_id = session.account.id.clone();
+    let event = SecurityEvent::new(
+        &account_id,
+        Actor::Account(account_id.clone()),
+        SecurityEventKind::SessionTimeoutChanged,
+    )
+    .from_client(client)
+    .detail("idle_timeout_secs", secs.to_string());
+    state
+        .db
+        .transaction(move |conn| {
+            let before = account_rows::session_idle_timeout(conn, &account_id)?;
+            account_rows::set_session_idle_timeout(conn, &account_id, secs, now())?;
+            session_rows::set_account_idle_timeout(conn, &account_id, secs)?;
+            if before != Some(secs) {
+                let previous = before.map_or_else(|| "default".to_owned(), |b| b.to_string());
+                audit::record(conn, &event.detail("previous_secs", previous))?;
+            }
+            Ok(())
+        })
+        .await?;
+    tracing::info!(account_id = %session.account.id, secs, "session timeout changed");
+    Ok(dto(&state.config, secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(idle_secs: u64) -> Config {
+        let mut config = Config::from_lookup(|_| None).expect("default config");
+        config.session_idle_timeout = std::time::Duration::from_secs(idle_secs);
+        config
+    }
+
+    #[test]
+    fn the_servers_default_is_clamped_to_the_list() {
+        assert_eq!(default_secs(&config(1800)), 1800);
+        assert_eq!(default_secs(&config(2700)), 1800);
+        assert_eq!(default_secs(&config(60)), 900);
+        assert_eq!(default_secs(&config(86_400)), 28_800);
+    }
+
+    #[test]
+    fn only_listed_values_are_accepted_or_used() {
+        for secs in SESSION_TIMEOUT_CHOICES_SECS {
+            assert_eq!(parse_choice(secs).unwrap(), secs);
+        }
+        for secs in [0, -900, 60, 1799, 28_801, i64::MAX] {
+            assert!(
+                matches!(parse_choice(secs), Err(ApiError::Validation(_))),
+                "{secs}"
+            );
+        }
+        assert_eq!(effective_secs(&config(1800), Some(7200)), 7200);
+        assert_eq!(effective_secs(&config(1800), Some(61)), 1800);
+        assert_eq!(effective_secs(&config(1800), None), 1800);
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX sessions_public_id;
+ALTER TABLE sessions DROP COLUMN public_id;

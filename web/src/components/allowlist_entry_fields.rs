@@ -1,0 +1,50 @@
+//! The fields of a new allowlist entry, shared by the API and portal allowlist pages.
+
+use yew::prelude::*;
+
+use crate::components::TextField;
+use crate::hooks::{FormProblem, TextInput};
+
+/// Props of [`AllowlistEntryFields`].
+#[derive(Properties, PartialEq)]
+pub struct AllowlistEntryFieldsProps {
+    /// Prefix of the element ids: `{prefix}-value`, `{prefix}-label`, `{prefix}-add`.
+    pub id_prefix: &'static str,
+    /// The address or range.
+    pub value: TextInput,
+    /// The optional label.
+    pub label: TextInput,
+    /// The form's problem: errors about `value` and `label` show by their fields.
+    pub problem: FormProblem,
+    /// Example label.
+    pub label_placeholder: &'static str,
+    /// A request is under way.
+    pub submitting: bool,
+}
+
+/// Address or range, optional label, and the submit button, in one row.
+#[component]
+pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
+    let (value, label, problem) = (&props.value, &props.label, &props.problem);
+    html! {
+        <div class="form-inline">
+            <TextField id={format!("{}-value", props.id_prefix)} label="Address or range"
+                autocomplete="off" placeholder="203.0.113.0/24"
+                hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
+                value={value.value.clone()}
+                on_change={problem.on_change(&value.set, "value")}
+                error={problem.field_message("value")} />
+            <TextField id={format!("{}-label", props.id_prefix)} label="Label" optional=true
+                autocomplete="off" placeholder={props.label_placeholder}
+                value={label.value.clone()}
+                on_change={problem.on_change(&label.set, "label")}
+                error={problem.field_message("label")} />
+            <div class="form-inline-action">
+                <button id={format!("{}-add", props.id_prefix)} type="submit" class="button"
+                    disabled={props.submitting}>
+                    { if props.submitting { "Adding…" } else { "Add to allowlist" } }
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,70 @@
+use std::future::Future;
+use std::rc::Rc;
+
+use portcullis_shared::problem::{Problem, ProblemCode};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::ApiError;
+use crate::components::banner_message;
+use crate::hooks::use_session_calls;
+
+/// A list row's "remove" action: what starts it, whether it is under way, why it failed.
+pub struct Removal {
+    /// Starts the removal (ignored while one is under way).
+    pub start: Callback<MouseEvent>,
+    /// A removal is under way.
+    pub busy: bool,
+    /// Why the last attempt failed, for the row.
+    pub error: Option<String>,
+}
+
+/// Removes the item `id` with `remove(csrf_token, id)`. `on_removed` hears the id once the
+/// item is gone, also when the API says it already was (removed in another tab).
+#[hook]
+pub fn use_removal<F, Fut>(id: &str, remove: F, on_removed: Callback<String>) -> Removal
+where
+    F: Fn(String, String) -> Fut + 'static,
+    Fut: Future<Output = Result<(), ApiError>> + 'static,
+{
+    let calls = use_session_calls();
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let remove = Rc::new(remove);
+
+    let start = {
+        let (busy, problem, id) = (busy.clone(), problem.clone(), id.to_owned());
+        Callback::from(move |_: MouseEvent| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            let (calls, busy, problem, id, on_removed) = (
+                calls.clone(),
+                busy.clone(),
+                problem.clone(),
+                id.clone(),
+                on_removed.clone(),
+            );
+            let answer = remove(calls.csrf_token().to_owned(), id.clone());
+            spawn_local(async move {
+                match answer.await {
+                    Ok(()) => on_removed.emit(id),
+                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
+                        on_removed.emit(id)
+                    }
+                    Err(error) => {
+                        problem.set(Some(calls.problem(error)));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    Removal {
+        start,
+        busy: *busy,
+        error: (*problem).as_ref().and_then(|p| banner_message(p, &[])),
+    }
+}

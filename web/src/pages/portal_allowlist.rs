@@ -1,0 +1,364 @@
+//! The account's portal IP allowlist: where its users may sign in and use the portal from,
+//! with the address the server sees this browser at, and a confirmation step before any
+//! change that would lock this browser out.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{
+    AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
+};
+use portcullis_shared::problem::{Problem, ProblemCode};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::{banner_message, AllowlistEntryFields, FormBanner};
+use crate::format::format_timestamp;
+use crate::hooks::{use_entry_form, use_session_calls};
+
+/// Request fields the add form shows errors next to.
+const FIELDS: &[&str] = &["value", "label"];
+
+/// The portal allowlist page. Rendered only behind `RequireSession`.
+#[component]
+pub fn PortalAllowlistPage() -> Html {
+    let calls = use_session_calls();
+    let list = use_state(|| None::<PortalAllowlistDto>);
+    let problem = use_state(|| None::<Problem>);
+    let reload = {
+        let (calls, list, problem) = (calls.clone(), list.clone(), problem.clone());
+        use_callback((), move |(), _| {
+            let (calls, list, problem) = (calls.clone(), list.clone(), problem.clone());
+            spawn_local(async move {
+                match api::get_portal_allowlist().await {
+                    Ok(answer) => {
+                        list.set(Some(answer));
+                        problem.set(None);
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with((), move |_| reload.emit(()));
+    }
+    let load_error = (*problem)
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| AttrValue::from(format!("Could not load the allowlist. {message}")));
+    let on_changed = reload.clone();
+
+    html! {
+        <section class="api-access" data-testid="portal-allowlist">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Security" }</p>
+                    <h1>{ "Portal IP allowlist" }</h1>
+                    <p class="muted lead">
+                        { "The addresses your team may sign in to and use this portal from. It is \
+                           separate from the API allowlist, which limits where API calls come from." }
+                    </p>
+                </div>
+            </div>
+            <FormBanner message={load_error} />
+            if let Some(list) = (*list).clone() {
+                <YourAddress address={list.your_address.clone()} allowed={list.your_address_allowed}
+                    restricted={!list.entries.is_empty()} />
+                <div class="card card--flush">
+                    <div class="card-head">
+                        <h2>{ "Allowed addresses" }</h2>
+                        if list.entries.is_empty() {
+                            <span class="badge badge--open" id="portal-allowlist-status">{ "Open to any address" }</span>
+                        } else {
+                            <span class="badge badge--restricted" id="portal-allowlist-status">
+                                { format!("Restricted · {} {}", list.entries.len(), if list.entries.len() == 1 { "entry" } else { "entries" }) }
+                            </span>
+                        }
+                    </div>
+                    <PortalAllowlistEntries entries={Rc::new(list.entries.clone())}
+                        your_address={list.your_address.clone()} on_changed={on_changed.clone()} />
+                </div>
+            } else if problem.is_none() {
+                <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
+            }
+            <div class="card">
+                <h2>{ "Add an address or range" }</h2>
+                <AddPortalEntryForm {on_changed}
+                    your_address={(*list).as_ref().map(|l| AttrValue::from(l.your_address.clone()))} />
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`YourAddress`].
+#[derive(Properties, PartialEq)]
+pub struct YourAddressProps {
+    /// This browser's address as the server sees it.
+    pub address: AttrValue,
+    /// Whether the list lets it in.
+    pub allowed: bool,
+    /// Whether the list has entries at all.
+    pub restricted: bool,
+}
+
+/// "Your address as the server sees it", and what the list makes of it.
+#[component]
+pub fn YourAddress(props: &YourAddressProps) -> Html {
+    let verdict = match (props.restricted, props.allowed) {
+        (false, _) => "The list is empty, so the portal can be used from any address.",
+        (true, true) => "It is on the list.",
+        (true, false) => "It is not on the list: this browser will be refused.",
+    };
+    html! {
+        <div class="callout" id="your-address-box">
+            <p>
+                { "Your address as the server sees it: " }
+                <code id="your-address">{ props.address.clone() }</code>
+            </p>
+            <p class="muted" id="your-address-verdict">{ verdict }</p>
+        </div>
+    }
+}
+
+/// Props of [`LockoutConfirm`].
+#[derive(Properties, PartialEq)]
+pub struct LockoutConfirmProps {
+    /// What the change is, e.g. "Adding 10.0.0.0/8".
+    pub change: AttrValue,
+    /// This browser's address as the server sees it.
+    pub address: AttrValue,
+    /// The text of the button that makes the change anyway.
+    pub confirm_text: AttrValue,
+    /// Makes the change anyway.
+    pub on_confirm: Callback<()>,
+    /// Leaves everything as it is.
+    pub on_cancel: Callback<()>,
+    /// A request is under way.
+    #[prop_or_default]
+    pub busy: bool,
+}
+
+/// The step between a `would_lock_out` answer and the confirmed change.
+#[component]
+pub fn LockoutConfirm(props: &LockoutConfirmProps) -> Html {
+    let confirm = props.on_confirm.reform(|_: MouseEvent| ());
+    let cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    html! {
+        <div class="token-panel token-panel--danger lockout-confirm" role="alertdialog"
+            aria-labelledby="lockout-title" aria-describedby="lockout-detail">
+            <p>
+                <strong id="lockout-title">{ format!("{} would lock you out.", props.change) }</strong>
+                { " " }
+                <span id="lockout-detail">
+                    { format!("Your address as the server sees it, {}, would not be on the list: this \
+                               browser would be refused from its next request, and you would need an \
+                               allowed address to get back in.", props.address) }
+                </span>
+            </p>
+            <div class="panel-actions">
+                <button type="button" class="button button--danger button--small" id="lockout-confirm"
+                    disabled={props.busy} onclick={confirm}>
+                    { props.confirm_text.clone() }
+                </button>
+                <button type="button" class="button button--secondary button--small" id="lockout-cancel"
+                    disabled={props.busy} onclick={cancel}>
+                    { "Cancel" }
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Props of [`PortalAllowlistEntries`].
+#[derive(Properties, PartialEq)]
+pub struct PortalAllowlistEntriesProps {
+    /// The entries, oldest first.
+    pub entries: Rc<Vec<PortalAllowlistEntryDto>>,
+    /// This browser's address as the server sees it.
+    pub your_address: AttrValue,
+    /// Called after an entry was removed.
+    pub on_changed: Callback<()>,
+}
+
+/// Each entry with its label, overlaps and a Remove button, or what an empty list means.
+#[component]
+pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
+    if props.entries.is_empty() {
+        return html! {
+            <div class="empty-state" id="portal-allowlist-empty">
+                <p class="empty-title">{ "No entries: the portal can be used from anywhere" }</p>
+                <p class="muted">{ "Add your offices' addresses below to refuse sign-ins from everywhere else." }</p>
+            </div>
+        };
+    }
+    html! {
+        <ul class="entry-list" id="portal-allowlist-entries">
+            for entry in props.entries.iter() {
+                <PortalEntryRow key={entry.id.clone()} entry={entry.clone()}
+                    your_address={props.your_address.clone()} on_changed={props.on_changed.clone()} />
+            }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PortalEntryRowProps {
+    entry: PortalAllowlistEntryDto,
+    your_address: AttrValue,
+    on_changed: Callback<()>,
+}
+
+#[component]
+fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
+    let calls = use_session_calls();
+    let removing = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let entry = &props.entry;
+
+    let remove = {
+        let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
+        let (id, on_changed) = (entry.id.clone(), props.on_changed.clone());
+        Callback::from(move |confirm: bool| {
+            removing.set(true);
+            let (calls, removing, problem, id, on_changed) = (
+                calls.clone(),
+                removing.clone(),
+                problem.clone(),
+                id.clone(),
+                on_changed.clone(),
+            );
+            spawn_local(async move {
+                match api::remove_portal_allowlist_entry(calls.csrf_token(), &id, confirm).await {
+                    Ok(()) => {
+                        problem.set(None);
+                        on_changed.emit(());
+                    }
+                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
+                        on_changed.emit(())
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                removing.set(false);
+            });
+        })
+    };
+    let pending = (*problem)
+        .as_ref()
+        .is_some_and(|p| p.code == ProblemCode::WouldLockOut);
+    let error = (*problem)
+        .as_ref()
+        .filter(|p| p.code != ProblemCode::WouldLockOut)
+        .and_then(|p| banner_message(p, &[]));
+    let on_cancel = {
+        let problem = problem.clone();
+        Callback::from(move |()| problem.set(None))
+    };
+
+    html! {
+        <li class="entry" data-entry-id={entry.id.clone()}>
+            <div class="entry-main">
+                <code class="entry-value">{ entry.value.clone() }</code>
+                { match &entry.label {
+                    Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
+                    None => html! { <span class="entry-label muted">{ "No label" }</span> },
+                } }
+                if !entry.overlaps.is_empty() {
+                    <span class="entry-label muted entry-overlaps">
+                        { format!("Overlaps {}", entry.overlaps.join(", ")) }
+                    </span>
+                }
+            </div>
+            <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
+            <button type="button" class="button button--ghost-danger button--small portal-allowlist-delete"
+                aria-label={format!("Remove {}", entry.value)}
+                disabled={*removing} onclick={remove.reform(|_: MouseEvent| false)}>
+                { if *removing { "Removing…" } else { "Remove" } }
+            </button>
+            if pending {
+                <LockoutConfirm change={format!("Removing {}", entry.value)}
+                    address={props.your_address.clone()}
+                    confirm_text="Remove anyway" busy={*removing}
+                    on_confirm={remove.reform(|()| true)} {on_cancel} />
+            }
+            if let Some(error) = error {
+                <p class="row-error" role="alert">{ error }</p>
+            }
+        </li>
+    }
+}
+
+/// Props of [`AddPortalEntryForm`].
+#[derive(Properties, PartialEq)]
+pub struct AddPortalEntryFormProps {
+    /// This browser's address as the server sees it, once known.
+    pub your_address: Option<AttrValue>,
+    /// Called after an entry was added; the form has cleared itself by then.
+    pub on_changed: Callback<()>,
+}
+
+/// Value and optional label of a new entry; a `would_lock_out` answer asks first.
+#[component]
+pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
+    let overlaps = use_state(Vec::<String>::new);
+    let on_added = {
+        let (overlaps, on_changed) = (overlaps.clone(), props.on_changed.clone());
+        Callback::from(move |entry: PortalAllowlistEntryDto| {
+            overlaps.set(entry.overlaps);
+            on_changed.emit(());
+        })
+    };
+    let form = use_entry_form(
+        |csrf, request, confirm_lockout| async move {
+            let request = AddPortalAllowlistEntryRequest {
+                value: request.value,
+                label: request.label,
+                confirm_lockout,
+            };
+            api::add_portal_allowlist_entry(&csrf, &request).await
+        },
+        on_added,
+    );
+    let onsubmit = {
+        let (submit, overlaps) = (form.submit.clone(), overlaps.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            overlaps.set(Vec::new());
+            submit.emit(false);
+        })
+    };
+    let problem = &form.problem;
+    let pending = problem
+        .get()
+        .is_some_and(|p| p.code == ProblemCode::WouldLockOut);
+    let banner = problem
+        .get()
+        .filter(|p| p.code != ProblemCode::WouldLockOut)
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+    let on_cancel = {
+        let problem = problem.clone();
+        Callback::from(move |()| problem.set(None))
+    };
+
+    html! {
+        <form class="form" onsubmit={onsubmit} novalidate=true>
+            <FormBanner message={banner} />
+            <AllowlistEntryFields id_prefix="portal-allowlist" value={form.value.clone()}
+                label={form.label.clone()} problem={form.problem.clone()}
+                label_placeholder="e.g. Head office" submitting={form.submitting} />
+            if pending {
+                <LockoutConfirm change={format!("Adding {}", form.value.value.trim())}
+                    address={props.your_address.clone().unwrap_or_else(|| AttrValue::from("unknown"))}
+                    confirm_text="Add anyway" busy={form.submitting}
+                    on_confirm={form.submit.reform(|()| true)} {on_cancel} />
+            }
+            if !overlaps.is_empty() {
+                <p class="banner banner--warning" id="portal-allowlist-overlaps" role="status">
+                    { format!("Added. It overlaps {}, already on the list.", overlaps.join(", ")) }
+                </p>
+            }
+        </form>
+    }
+}
