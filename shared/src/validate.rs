@@ -49,6 +49,16 @@ pub mod codes {
     pub const INVALID_IDEMPOTENCY_KEY: &str = "invalid_idempotency_key";
     /// The allowlist change would lock the current session's address out.
     pub const LOCKS_YOU_OUT: &str = "locks_you_out";
+    /// The current password given is not the account's.
+    pub const WRONG_PASSWORD: &str = "wrong_password";
+    /// The new password is the current one or one of the last five.
+    pub const REUSED_PASSWORD: &str = "reused_password";
+    /// The reset link's token is unknown or malformed.
+    pub const INVALID_RESET_LINK: &str = "invalid_reset_link";
+    /// The reset link is older than 30 minutes.
+    pub const EXPIRED_RESET_LINK: &str = "expired_reset_link";
+    /// The reset link was used already (or a newer password was set).
+    pub const USED_RESET_LINK: &str = "used_reset_link";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -17,6 +17,7 @@ use crate::{
     domain::SessionToken,
     error::ApiError,
     services::{
+        password_change,
         sessions::{self, PortalSession},
         AppState,
     },
@@ -40,6 +41,8 @@ impl FromRequest for PortalUser {
             .headers()
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes().to_vec());
+        let allowed_while_change_required =
+            password_change::allowed_while_change_required(req.path());
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -51,7 +54,11 @@ impl FromRequest for PortalUser {
                     return Err(ApiError::CsrfFailed);
                 }
             }
-            sessions::authenticate(&state, token).await.map(PortalUser)
+            let session = sessions::authenticate(&state, token).await?;
+            if session.session.password_change_required && !allowed_while_change_required {
+                return Err(ApiError::PasswordChangeRequired);
+            }
+            Ok(PortalUser(session))
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod authenticator;
 pub mod contacts;
 pub mod oauth;
 pub mod outbox;
+pub mod passwords;
 pub mod schema;
 pub mod security_events;
 pub mod senders;

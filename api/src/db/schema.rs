@@ -11,6 +11,8 @@ diesel::table! {
         points_balance -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        password_changed_at -> Nullable<Timestamp>,
+        password_rotation_required -> Bool,
     }
 }
 
@@ -26,6 +28,7 @@ diesel::table! {
         user_agent -> Text,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        password_change_required -> Bool,
     }
 }
 
@@ -81,6 +84,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
         last_used_ip -> Nullable<Text>,
+        expiry_warned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -139,6 +143,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sender_names,
     outbox_messages,
     security_events,
+    password_history,
+    password_reset_tokens,
 );
 
 diesel::table! {
@@ -233,3 +239,27 @@ diesel::table! {
 }
 
 diesel::joinable!(sender_names -> accounts (account_id));
+
+diesel::table! {
+    password_history (id) {
+        id -> Text,
+        account_id -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        token_hash -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(password_history -> accounts (account_id));
+diesel::joinable!(password_reset_tokens -> accounts (account_id));

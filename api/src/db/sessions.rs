@@ -22,6 +22,8 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
+    /// Opened while a password change was due: may only change it.
+    pub password_change_required: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -35,6 +37,7 @@ pub struct NewSession<'a> {
     pub idle_timeout_secs: i64,
     pub ip: &'a str,
     pub user_agent: &'a str,
+    pub password_change_required: bool,
 }
 
 pub fn insert_session(conn: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<()> {
@@ -79,4 +82,31 @@ pub fn end_session(
     .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
     .execute(conn)
     .map(|n| n > 0)
+}
+
+/// Ends every live session of the account but `except`; returns how many.
+pub fn end_account_sessions(
+    conn: &mut DbConnection,
+    account_id: &str,
+    except: Option<&str>,
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<usize> {
+    // Session ids are never empty, so "" excepts nothing.
+    diesel::update(
+        sessions::table
+            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::ended_at.is_null())
+            .filter(sessions::id.ne(except.unwrap_or_default())),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)
+}
+
+/// Lets a session restricted to a password change do everything again.
+pub fn lift_password_change_requirement(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::password_change_required.eq(false))
+        .execute(conn)
+        .map(|_| ())
 }

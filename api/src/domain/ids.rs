@@ -16,18 +16,12 @@ pub struct SessionToken(String);
 
 impl SessionToken {
     pub fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(random_secret())
     }
 
     /// Accepts a cookie value only if it has the shape we issue.
     pub fn from_cookie(value: &str) -> Option<Self> {
-        let well_formed = value.len() == 43
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        well_formed.then(|| Self(value.to_owned()))
+        is_secret_shaped(value).then(|| Self(value.to_owned()))
     }
 
     pub fn expose(&self) -> &str {
@@ -54,6 +48,53 @@ impl fmt::Debug for SessionToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SessionToken(***)")
     }
+}
+
+/// The secret of a password reset link: 256 random bits. Only its SHA-256 is
+/// stored, so the database cannot be used to reset anyone's password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResetToken(String);
+
+impl ResetToken {
+    pub fn generate() -> Self {
+        Self(random_secret())
+    }
+
+    /// Accepts a link's token only if it has the shape we issue.
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        is_secret_shaped(value).then(|| Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The storage key: hex SHA-256 of the secret.
+    pub fn storage_id(&self) -> String {
+        hex_sha256(&[b"password-reset:", self.0.as_bytes()])
+    }
+}
+
+impl fmt::Debug for ResetToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ResetToken(***)")
+    }
+}
+
+/// 256 random bits, base64url without padding (43 characters).
+fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `value` has the shape of a [`random_secret`].
+fn is_secret_shaped(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn hex_sha256(parts: &[&[u8]]) -> String {

@@ -11,7 +11,7 @@ pub mod sms_text;
 
 pub use country::CountryCode;
 pub use email::Email;
-pub use ids::{new_account_id, SessionToken};
+pub use ids::{new_account_id, ResetToken, SessionToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use password::{NewPassword, Password};
 pub use phone::PhoneNumber;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod oauth_clients;
+pub mod passwords;
 pub mod profile;
 pub mod security_log;
 pub mod senders;

@@ -10,7 +10,7 @@ use portcullis_shared::dto::{CurrentSessionDto, MeResponse, SecurityEventKind};
 use super::{
     accounts::account_dto,
     audit::{self, Actor, SecurityEvent},
-    now, rfc3339, AppState,
+    now, password_change, rfc3339, AppState,
 };
 use crate::{
     db::{
@@ -58,6 +58,7 @@ impl PortalSession {
                 created_at: rfc3339(self.session.created_at),
                 expires_at: rfc3339(self.session.expires_at),
                 idle_timeout_secs: self.session.idle_timeout_secs,
+                password_change_required: self.session.password_change_required,
             },
         }
     }
@@ -134,6 +135,7 @@ pub async fn log_in(
                     idle_timeout_secs,
                     ip: &client.ip.to_string(),
                     user_agent: &user_agent,
+                    password_change_required: password_change::change_due(conn, &account_id, created_at)?,
                 },
             )?;
             session_rows::find_with_account(conn, &storage_id)?
@@ -256,6 +258,7 @@ mod tests {
             user_agent: String::new(),
             ended_at: None,
             end_reason: None,
+            password_change_required: false,
         }
     }
 

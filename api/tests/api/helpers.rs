@@ -10,7 +10,10 @@ use portcullis_api::{
     startup::Application,
 };
 use portcullis_shared::{
-    dto::{LoginRequest, MeResponse, SignupRequest},
+    dto::{
+        LoginRequest, MeResponse, OutboxMessageDto, OutboxPage, SecurityEventDto,
+        SecurityEventKind, SecurityLogPage, SignupRequest,
+    },
     problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
     routes,
 };
@@ -204,6 +207,20 @@ impl TestApp {
         response.json().await.expect("MeResponse")
     }
 
+    /// Opens another session of an existing account in this browser (use it on
+    /// `another_browser()`): the one way tests sign in again, so a login that
+    /// grows more steps changes only here.
+    pub async fn signed_in_again(&self, email: &str) -> MeResponse {
+        self.signed_in_again_with(email, GOOD_PASSWORD).await
+    }
+
+    /// [`Self::signed_in_again`] with another password than [`GOOD_PASSWORD`].
+    pub async fn signed_in_again_with(&self, email: &str, password: &str) -> MeResponse {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("MeResponse")
+    }
+
     /// Sends a portal request with the session's CSRF token.
     pub async fn portal(
         &self,
@@ -230,6 +247,60 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// The development outbox (the app must run with `PORTCULLIS_DEV_OUTBOX=true`), newest first.
+    pub async fn outbox(&self, recipient: Option<&str>) -> OutboxPage {
+        let mut request = self.client.get(self.url(routes::DEV_OUTBOX));
+        if let Some(recipient) = recipient {
+            request = request.query(&[("recipient", recipient)]);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("OutboxPage")
+    }
+
+    /// The e-mails to `recipient` sent for `purpose`, newest first.
+    pub async fn mails(&self, recipient: &str, purpose: &str) -> Vec<OutboxMessageDto> {
+        let mut messages = self.outbox(Some(recipient)).await.messages;
+        messages.retain(|m| m.channel == "email" && m.purpose == purpose);
+        messages
+    }
+
+    /// Waits (up to 10 s) until `count` e-mails to `recipient` for `purpose`
+    /// are in the outbox, for mail sent off the request path; returns them.
+    pub async fn wait_for_mails(
+        &self,
+        recipient: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<OutboxMessageDto> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let mails = self.mails(recipient, purpose).await;
+            if mails.len() >= count || std::time::Instant::now() > deadline {
+                assert_eq!(mails.len(), count, "{purpose} e-mails to {recipient}");
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The signed-in account's security events of `kind`, newest first.
+    pub async fn security_events(&self, kind: SecurityEventKind) -> Vec<SecurityEventDto> {
+        let response = self
+            .client
+            .get(self.url(routes::SECURITY_LOG))
+            .query(&[("kind", kind.as_str()), ("limit", "200")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+            .json::<SecurityLogPage>()
+            .await
+            .expect("SecurityLogPage")
+            .events
     }
 
     pub async fn me(&self) -> reqwest::Response {

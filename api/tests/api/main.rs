@@ -34,6 +34,7 @@ macro_rules! on_both_backends_with {
     )+};
 }
 
+mod api_audit;
 mod authenticator;
 mod contacts;
 mod delivery;
@@ -43,6 +44,7 @@ mod helpers;
 mod login;
 mod oauth;
 mod openapi;
+mod passwords;
 mod postgres;
 mod security_log;
 mod senders;
