@@ -5,8 +5,9 @@ use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
-    ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
-    SecurityLogPage, SignupPage, TokensPage,
+    ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
+    NotFoundPage, OAuthClientsPage, PasswordPage, ResetPasswordPage, SecurityLogPage, SignupPage,
+    TokensPage,
 };
 use crate::state::SessionProvider;
 
@@ -35,6 +36,15 @@ pub enum Route {
     /// The account's security events, filterable and exportable.
     #[at("/security-log")]
     SecurityLog,
+    /// Change the password; the "new password every 30 days" policy.
+    #[at("/password")]
+    Password,
+    /// Ask for a password reset link by e-mail.
+    #[at("/forgot-password")]
+    ForgotPassword,
+    /// Where a reset link lands (`?token=…`): choose the new password.
+    #[at("/reset-password")]
+    ResetPassword,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,6 +61,9 @@ pub fn switch(route: Route) -> Html {
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
+        Route::Password => html! { <RequireSession><PasswordPage /></RequireSession> },
+        Route::ForgotPassword => html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> },
+        Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

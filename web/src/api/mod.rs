@@ -9,15 +9,18 @@ pub use error::{client_validation_problem, ApiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
-    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CountryFilterDto,
-    CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
-    ExportFormat, LoginRequest, MeResponse, OAuthClientDto, SecurityEventKind, SecurityLogPage,
-    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
+    AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, ChangePasswordRequest,
+    ConfirmPasswordResetRequest, CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest,
+    CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginRequest, MeResponse,
+    OAuthClientDto, PasswordPolicyDto, PasswordResetRequest, SecurityEventKind, SecurityLogPage,
+    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdatePasswordPolicyRequest,
+    UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGOUT, ME,
-    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP,
-    TOKEN, TOKENS,
+    OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET,
+    PASSWORD_RESET_CONFIRM, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP, TOKEN,
+    TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -44,6 +47,45 @@ pub async fn logout(csrf_token: &str) -> Result<(), ApiError> {
 pub async fn me() -> Result<MeResponse, ApiError> {
     let response = send(Request::get(ME)).await?;
     decode(response).await
+}
+
+/// Changes the password; answers the session as it is now (no longer restricted).
+pub async fn change_password(
+    csrf_token: &str,
+    request: &ChangePasswordRequest,
+) -> Result<MeResponse, ApiError> {
+    let response = send_json(Request::post(PASSWORD), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// The account's password policy and when the password is due.
+pub async fn password_policy() -> Result<PasswordPolicyDto, ApiError> {
+    let response = send(Request::get(PASSWORD_POLICY)).await?;
+    decode(response).await
+}
+
+/// Turns "new password every 30 days" on or off.
+pub async fn set_password_policy(
+    csrf_token: &str,
+    request: &UpdatePasswordPolicyRequest,
+) -> Result<PasswordPolicyDto, ApiError> {
+    let response = send_json(Request::put(PASSWORD_POLICY), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Asks for a reset link; the API answers the same whether or not the account exists.
+pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<(), ApiError> {
+    let response = send_json(Request::post(PASSWORD_RESET), PRE_SESSION_CSRF, request).await?;
+    expect_no_content(response).await
+}
+
+/// Sets a new password with a reset link's token.
+pub async fn confirm_password_reset(
+    request: &ConfirmPasswordResetRequest,
+) -> Result<(), ApiError> {
+    let response =
+        send_json(Request::post(PASSWORD_RESET_CONFIRM), PRE_SESSION_CSRF, request).await?;
+    expect_no_content(response).await
 }
 
 /// One page of the account's security log, newest first: of one `kind` or all, and older

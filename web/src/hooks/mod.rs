@@ -2,12 +2,14 @@
 
 mod use_collection;
 mod use_form_problem;
+mod use_logout;
 mod use_session;
 mod use_session_calls;
 mod use_text_input;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
 pub use use_form_problem::{use_form_problem, FormProblem};
+pub use use_logout::{use_logout, Logout};
 pub use use_session::use_session;
 pub use use_session_calls::{use_session_calls, SessionCalls};
 pub use use_text_input::{use_text_input, TextInput};

@@ -3,9 +3,11 @@
 mod api_allowlist;
 pub mod country_filter;
 mod dashboard;
+mod forgot_password;
 mod login;
 mod not_found;
 pub mod oauth_clients;
+pub mod password;
 mod security_log;
 mod signup;
 pub mod tokens;
@@ -16,9 +18,11 @@ pub use api_allowlist::{
 };
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
+pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
+pub use password::{ChangePasswordForm, ForcedPasswordChange, PasswordPage};
 pub use security_log::{kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage};
 pub use signup::SignupPage;
 pub use tokens::TokensPage;
