@@ -48,6 +48,16 @@ pub fn find_state_by_email(
         .optional()
 }
 
+/// Holds the account's row lock until the transaction ends, so checks made
+/// after it (e.g. counting recent reset links) see every earlier request's
+/// writes on PostgreSQL too. (SQLite's write transactions are serial anyway.)
+pub fn lock_account(conn: &mut DbConnection, account_id: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(account_id))
+        .set(accounts::updated_at.eq(accounts::updated_at))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Turns the rotation policy on or off; true when that changed it.
 pub fn set_rotation_required(
     conn: &mut DbConnection,

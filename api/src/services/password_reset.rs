@@ -63,6 +63,7 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
             let Some(account) = password_rows::find_state_by_email(conn, &key)? else {
                 return Ok(None);
             };
+            password_rows::lock_account(conn, &account.id)?;
             let at = now();
             let recent = password_rows::count_reset_tokens_since(
                 conn,

@@ -124,6 +124,8 @@ pub async fn log_in(
         .transaction(move |conn| {
             audit::record(conn, &event)?;
             let created_at = now();
+            let password_change_required =
+                password_change::change_due(conn, &account_id, created_at)?;
             session_rows::insert_session(
                 conn,
                 &NewSession {
@@ -135,7 +137,7 @@ pub async fn log_in(
                     idle_timeout_secs,
                     ip: &client.ip.to_string(),
                     user_agent: &user_agent,
-                    password_change_required: password_change::change_due(conn, &account_id, created_at)?,
+                    password_change_required,
                 },
             )?;
             session_rows::find_with_account(conn, &storage_id)?
