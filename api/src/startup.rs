@@ -17,11 +17,11 @@ use crate::{
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
-    services::{dispatch, token_expiry},
     services::{
         api_access::ApiAccess, run_every, signing::KeyRing, AppState, Mailer, PasswordHasher,
         SmsTransport,
     },
+    services::{dispatch, token_expiry},
     telemetry,
 };
 

@@ -62,7 +62,9 @@ pub fn switch(route: Route) -> Html {
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
         Route::Password => html! { <RequireSession><PasswordPage /></RequireSession> },
-        Route::ForgotPassword => html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> },
+        Route::ForgotPassword => {
+            html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> }
+        }
         Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }

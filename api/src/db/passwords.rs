@@ -29,7 +29,10 @@ impl PasswordStateRow {
     }
 }
 
-pub fn find_state(conn: &mut DbConnection, account_id: &str) -> QueryResult<Option<PasswordStateRow>> {
+pub fn find_state(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Option<PasswordStateRow>> {
     accounts::table
         .find(account_id)
         .select(PasswordStateRow::as_select())

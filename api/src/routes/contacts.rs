@@ -173,9 +173,8 @@ pub async fn update_contact(
     body: web::Json<UpdateContactRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Scope::Contacts)?;
-    Ok(HttpResponse::Ok().json(
-        contacts::update_contact(&state, &caller.account_id, &id, body.into_inner()).await?,
-    ))
+    Ok(HttpResponse::Ok()
+        .json(contacts::update_contact(&state, &caller.account_id, &id, body.into_inner()).await?))
 }
 
 /// Delete a contact (scope `contacts`).

@@ -105,9 +105,14 @@ pub async fn update_client(
     id: web::Path<String>,
     body: web::Json<UpdateOAuthClientRequest>,
 ) -> ApiResult<HttpResponse> {
-    let updated =
-        oauth::update_client(&state, &user.0.account.id, &id, body.into_inner(), &client.0)
-            .await?;
+    let updated = oauth::update_client(
+        &state,
+        &user.0.account.id,
+        &id,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 

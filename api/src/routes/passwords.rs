@@ -59,7 +59,8 @@ pub async fn change_password(
     client: ClientInfo,
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let me = password_change::change_password(&state, &user.0, body.into_inner(), &client.0).await?;
+    let me =
+        password_change::change_password(&state, &user.0, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(me))
@@ -79,7 +80,10 @@ pub async fn change_password(
     )
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(password_change::password_policy(&state, &user.0.account.id).await?))
+    Ok(
+        HttpResponse::Ok()
+            .json(password_change::password_policy(&state, &user.0.account.id).await?),
+    )
 }
 
 /// Turn "choose a new password every 30 days" on or off.

@@ -105,9 +105,14 @@ pub async fn update_token(
     id: web::Path<String>,
     body: web::Json<UpdateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let token =
-        tokens::update_token(&state, &user.0.account.id, &id, body.into_inner(), &client.0)
-            .await?;
+    let token = tokens::update_token(
+        &state,
+        &user.0.account.id,
+        &id,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(token))
 }
 

@@ -326,7 +326,9 @@ impl ApiAccess {
     ) -> ApiResult<Result<LiveToken, Refused>> {
         let claims = match self.verify(secret) {
             Ok(claims) => claims,
-            Err(VerifyError::Malformed) => return Ok(Err(Refused::unattributed(TokenRefusal::Invalid))),
+            Err(VerifyError::Malformed) => {
+                return Ok(Err(Refused::unattributed(TokenRefusal::Invalid)))
+            }
             Err(VerifyError::Expired(claims)) => {
                 return Ok(Err(Refused::of(&claims, TokenRefusal::Expired)))
             }
@@ -420,7 +422,11 @@ impl ApiAccess {
         if !live.allowlist.list().allows(ip) {
             return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }
-        if !self.account_allowlist(db, &live.account_id).await?.allows(ip) {
+        if !self
+            .account_allowlist(db, &live.account_id)
+            .await?
+            .allows(ip)
+        {
             return Err(self.refuse(owned(TokenRefusal::AccountIpNotAllowed), ip, now));
         }
         if let Some(id) = &live.portal_token_id {

@@ -46,7 +46,11 @@ pub fn change_due_at(account: &PasswordStateRow) -> Option<NaiveDateTime> {
 }
 
 /// Whether a session of the account opened at `at` must change the password first.
-pub fn change_due(conn: &mut DbConnection, account_id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+pub fn change_due(
+    conn: &mut DbConnection,
+    account_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     Ok(password_rows::find_state(conn, account_id)?
         .and_then(|account| change_due_at(&account))
         .is_some_and(|due| due <= at))
@@ -121,7 +125,12 @@ pub fn replace_password(
 
 /// Tells the owner their password changed, with a way back if it was not them.
 /// Best effort: the change is made whether or not the mail goes out.
-pub async fn notify_password_changed(state: &AppState, email: &str, how: &str, client: &ClientContext) {
+pub async fn notify_password_changed(
+    state: &AppState,
+    email: &str,
+    how: &str,
+    client: &ClientContext,
+) {
     let mail = Mail {
         to: email.to_owned(),
         subject: "Your Portcullis password was changed".into(),
@@ -236,9 +245,10 @@ pub async fn set_password_policy(
     client: &ClientContext,
 ) -> ApiResult<PasswordPolicyDto> {
     let key = account_id.to_owned();
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::PasswordPolicyChanged, client)
-        .detail("rotation_required", rotation_required.to_string())
-        .detail("rotation_days", ROTATION_DAYS.to_string());
+    let event =
+        SecurityEvent::by_owner(account_id, SecurityEventKind::PasswordPolicyChanged, client)
+            .detail("rotation_required", rotation_required.to_string())
+            .detail("rotation_days", ROTATION_DAYS.to_string());
     let account = state
         .db
         .transaction(move |conn| {
@@ -290,7 +300,12 @@ mod tests {
         for path in [routes::ME, routes::LOGOUT, routes::PASSWORD] {
             assert!(allowed_while_change_required(path), "{path}");
         }
-        for path in [routes::TOKENS, routes::PASSWORD_POLICY, routes::SECURITY_LOG, "/api/v1/me/"] {
+        for path in [
+            routes::TOKENS,
+            routes::PASSWORD_POLICY,
+            routes::SECURITY_LOG,
+            "/api/v1/me/",
+        ] {
             assert!(!allowed_while_change_required(path), "{path}");
         }
     }

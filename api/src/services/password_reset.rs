@@ -176,8 +176,12 @@ pub async fn confirm_reset(
         account.password_hash.clone(),
         link.id.clone(),
     );
-    let event = SecurityEvent::new(&account.id, Actor::Anonymous, SecurityEventKind::PasswordReset)
-        .from_client(client);
+    let event = SecurityEvent::new(
+        &account.id,
+        Actor::Anonymous,
+        SecurityEventKind::PasswordReset,
+    )
+    .from_client(client);
     state
         .db
         .transaction(move |conn| {

@@ -133,7 +133,10 @@ impl RefusedCalls {
                 .collect();
         let dropped = self.dropped.swap(0, Ordering::Relaxed);
         if dropped > 0 {
-            tracing::warn!(dropped, "refused API calls not logged: too many distinct ones at once");
+            tracing::warn!(
+                dropped,
+                "refused API calls not logged: too many distinct ones at once"
+            );
         }
         let mut written = 0;
         for (key, tally) in batch {
@@ -159,9 +162,21 @@ mod tests {
         let at = crate::services::now();
         let ip: IpAddr = "203.0.113.9".parse().unwrap();
         for _ in 0..50 {
-            calls.note("acc", Credential::Token("tok".into()), TokenRefusal::Disabled, ip, at);
+            calls.note(
+                "acc",
+                Credential::Token("tok".into()),
+                TokenRefusal::Disabled,
+                ip,
+                at,
+            );
         }
-        calls.note("acc", Credential::Token("tok".into()), TokenRefusal::Expired, ip, at);
+        calls.note(
+            "acc",
+            Credential::Token("tok".into()),
+            TokenRefusal::Expired,
+            ip,
+            at,
+        );
         let pending = calls.pending.lock().unwrap();
         assert_eq!(pending.len(), 2);
         let disabled = pending

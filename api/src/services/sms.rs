@@ -284,8 +284,9 @@ pub async fn set_country_filter(
     countries.sort();
     countries.dedup();
     let (account, stored) = (account_id.to_owned(), countries.clone());
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::CountryFilterChanged, client)
-        .detail("countries", countries.join(","));
+    let event =
+        SecurityEvent::by_owner(account_id, SecurityEventKind::CountryFilterChanged, client)
+            .detail("countries", countries.join(","));
     state
         .db
         .transaction(move |conn| {

@@ -183,7 +183,10 @@ pub async fn create_token(
         .detail("token_id", row.id.clone())
         .detail("name", row.name.clone())
         .detail("scopes", row.scopes.clone())
-        .detail("expires_at", row.expires_at.map(rfc3339).unwrap_or_default());
+        .detail(
+            "expires_at",
+            row.expires_at.map(rfc3339).unwrap_or_default(),
+        );
     state
         .db
         .transaction(move |conn| {
@@ -262,7 +265,10 @@ pub async fn update_token(
                 audit::record(
                     conn,
                     &event
-                        .detail("name", changes.name.clone().unwrap_or(existing.name.clone()))
+                        .detail(
+                            "name",
+                            changes.name.clone().unwrap_or(existing.name.clone()),
+                        )
                         .detail("change", change),
                 )?;
             }

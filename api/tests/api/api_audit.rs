@@ -11,7 +11,9 @@ use portcullis_api::{
     services::{token_expiry, Mailer},
 };
 use portcullis_shared::{
-    dto::{CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind},
+    dto::{
+        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind,
+    },
     routes,
 };
 use reqwest::{Method, StatusCode};
@@ -27,7 +29,12 @@ const FAST_EXPIRY_CHECK: &[(&str, &str)] = &[
 
 async fn create_token(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
     let response = app
-        .portal(Method::POST, routes::TOKENS, &me.session.csrf_token, Some(body))
+        .portal(
+            Method::POST,
+            routes::TOKENS,
+            &me.session.csrf_token,
+            Some(body),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
@@ -72,7 +79,9 @@ async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
     let started = std::time::Instant::now();
     for _ in 0..50 {
         assert_eq!(
-            app.bearer_get(routes::PROFILE, &token.secret).await.status(),
+            app.bearer_get(routes::PROFILE, &token.secret)
+                .await
+                .status(),
             StatusCode::UNAUTHORIZED
         );
     }
@@ -97,7 +106,11 @@ async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
         assert_eq!(event.ip.as_deref(), Some("127.0.0.1"));
     }
     let all = app.security_events(SecurityEventKind::ApiCallRefused).await;
-    assert_eq!(all.len(), events.len(), "the forged token's calls are not logged");
+    assert_eq!(
+        all.len(),
+        events.len(),
+        "the forged token's calls are not logged"
+    );
     let stored = app.table_text("security_events", &["kind", "details"]);
     let signature = token.secret.rsplit('.').next().unwrap();
     assert!(!stored.contains(signature), "no secret is stored");
@@ -136,18 +149,28 @@ async fn newest(app: &TestApp, kind: SecurityEventKind) -> SecurityEventDto {
 async fn changes_to_api_access_are_recorded(app: TestApp) {
     let me = app.signed_in("audit@example.com").await;
     let csrf = me.session.csrf_token.clone();
-    let token = create_token(&app, &me, json!({"name": "CRM", "scopes": ["sms", "profile"]})).await;
+    let token = create_token(
+        &app,
+        &me,
+        json!({"name": "CRM", "scopes": ["sms", "profile"]}),
+    )
+    .await;
     let created = newest(&app, SecurityEventKind::TokenCreated).await;
     assert_eq!(created.details["token_id"], token.token.id);
     assert_eq!(created.details["name"], "CRM");
     assert_eq!(created.actor, me.account.id);
-    assert!(!app.table_text("security_events", &["details"]).contains(&token.secret));
+    assert!(!app
+        .table_text("security_events", &["details"])
+        .contains(&token.secret));
 
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     for (body, change) in [
         (json!({"disabled": true}), "disabled"),
         (json!({"disabled": false}), "enabled"),
-        (json!({"ip_allowlist": ["10.0.0.0/8"], "name": "CRM 2"}), "renamed,allowlist"),
+        (
+            json!({"ip_allowlist": ["10.0.0.0/8"], "name": "CRM 2"}),
+            "renamed,allowlist",
+        ),
     ] {
         let response = app
             .portal(Method::PATCH, &token_path, &csrf, Some(body))
@@ -158,10 +181,17 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
             change
         );
     }
-    app.portal(Method::PATCH, &token_path, &csrf, Some(json!({"name": "CRM 2"})))
-        .await;
+    app.portal(
+        Method::PATCH,
+        &token_path,
+        &csrf,
+        Some(json!({"name": "CRM 2"})),
+    )
+    .await;
     assert_eq!(
-        app.security_events(SecurityEventKind::TokenChanged).await.len(),
+        app.security_events(SecurityEventKind::TokenChanged)
+            .await
+            .len(),
         3,
         "a change that changes nothing is not recorded"
     );
@@ -184,7 +214,9 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     let client: CreatedOAuthClientDto = response.json().await.unwrap();
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
     assert_eq!(
-        newest(&app, SecurityEventKind::OauthClientCreated).await.details["client_id"],
+        newest(&app, SecurityEventKind::OauthClientCreated)
+            .await
+            .details["client_id"],
         client.client.id
     );
     app.portal(
@@ -195,12 +227,16 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     )
     .await;
     assert_eq!(
-        newest(&app, SecurityEventKind::OauthClientChanged).await.details["change"],
+        newest(&app, SecurityEventKind::OauthClientChanged)
+            .await
+            .details["change"],
         "scopes,disabled"
     );
     app.portal(Method::DELETE, &client_path, &csrf, None).await;
     assert_eq!(
-        newest(&app, SecurityEventKind::OauthClientDeleted).await.details["name"],
+        newest(&app, SecurityEventKind::OauthClientDeleted)
+            .await
+            .details["name"],
         "Billing"
     );
     assert!(!app
@@ -219,14 +255,20 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     let entry: serde_json::Value = response.json().await.unwrap();
     let added = newest(&app, SecurityEventKind::ApiAllowlistChanged).await;
     assert_eq!(
-        (added.details["action"].as_str(), added.details["entry"].as_str()),
+        (
+            added.details["action"].as_str(),
+            added.details["entry"].as_str()
+        ),
         ("added", "203.0.113.0/24")
     );
     let entry_path = routes::API_ALLOWLIST_ENTRY.replace("{id}", entry["id"].as_str().unwrap());
     app.portal(Method::DELETE, &entry_path, &csrf, None).await;
     let removed = newest(&app, SecurityEventKind::ApiAllowlistChanged).await;
     assert_eq!(
-        (removed.details["action"].as_str(), removed.details["entry"].as_str()),
+        (
+            removed.details["action"].as_str(),
+            removed.details["entry"].as_str()
+        ),
         ("removed", "203.0.113.0/24")
     );
 
@@ -241,7 +283,10 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     assert_eq!(response.status(), StatusCode::OK);
     let countries = newest(&app, SecurityEventKind::CountryFilterChanged).await;
     assert_eq!(
-        (countries.details["countries"].as_str(), countries.details["previous"].as_str()),
+        (
+            countries.details["countries"].as_str(),
+            countries.details["previous"].as_str()
+        ),
         ("DE,PL", "PL")
     );
 }
@@ -265,7 +310,11 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
     create_token(&app, &me, json!({"name": "Never", "scopes": ["profile"]})).await;
 
     let mails = app.wait_for_mails(email, "token_expiry_warning", 1).await;
-    assert!(mails[0].subject.as_deref().unwrap_or_default().contains("Soon"));
+    assert!(mails[0]
+        .subject
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Soon"));
     assert!(mails[0].body.contains(&soon.token.hint));
     assert!(!mails[0].body.contains(&soon.secret));
 
@@ -297,8 +346,13 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
         2,
         "each token is warned about once"
     );
-    let events = app.security_events(SecurityEventKind::TokenExpiryWarned).await;
-    let mut warned: Vec<&str> = events.iter().map(|e| e.details["token_id"].as_str()).collect();
+    let events = app
+        .security_events(SecurityEventKind::TokenExpiryWarned)
+        .await;
+    let mut warned: Vec<&str> = events
+        .iter()
+        .map(|e| e.details["token_id"].as_str())
+        .collect();
     warned.sort_unstable();
     let mut expected = vec![soon.token.id.as_str(), late.token.id.as_str()];
     expected.sort_unstable();

@@ -397,7 +397,10 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let renamed: ContactGroupDto = response.json().await.unwrap();
-    assert_eq!((renamed.id.as_str(), renamed.name.as_str()), (groups[0].id.as_str(), "Gold"));
+    assert_eq!(
+        (renamed.id.as_str(), renamed.name.as_str()),
+        (groups[0].id.as_str(), "Gold")
+    );
     let problem = expect_problem(
         call(&app, Method::PATCH, &write, &vip)
             .json(&json!({"name": "Newsletter"}))
@@ -431,7 +434,10 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
         StatusCode::NO_CONTENT
     );
     expect_problem(
-        call(&app, Method::DELETE, &write, &vip).send().await.unwrap(),
+        call(&app, Method::DELETE, &write, &vip)
+            .send()
+            .await
+            .unwrap(),
         StatusCode::NOT_FOUND,
         ProblemCode::NotFound,
     )
@@ -450,7 +456,11 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(kept.groups, [groups[1].id.clone()], "the contact stays, out of the group");
+    assert_eq!(
+        kept.groups,
+        [groups[1].id.clone()],
+        "the contact stays, out of the group"
+    );
 
     // Another account's group is not found.
     let (stranger, _) = tokens(&app.another_browser(), "stranger@example.com").await;

@@ -79,15 +79,25 @@ async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) 
         [codes::REUSED_PASSWORD]
     );
     assert_eq!(other.me().await.status(), StatusCode::OK);
-    assert!(app.security_events(SecurityEventKind::PasswordChanged).await.is_empty());
+    assert!(app
+        .security_events(SecurityEventKind::PasswordChanged)
+        .await
+        .is_empty());
 
     let response = change(&app, &me, GOOD_PASSWORD, "Amber-Lantern-77").await;
     assert_eq!(response.status(), StatusCode::OK);
     let after: MeResponse = response.json().await.unwrap();
-    assert_eq!(after.session.csrf_token, me.session.csrf_token, "the same session");
+    assert_eq!(
+        after.session.csrf_token, me.session.csrf_token,
+        "the same session"
+    );
     assert!(!after.session.password_change_required);
 
-    assert_eq!(app.me().await.status(), StatusCode::OK, "this session stays");
+    assert_eq!(
+        app.me().await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
     expect_problem(
         other.me().await,
         StatusCode::UNAUTHORIZED,
@@ -106,12 +116,16 @@ async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) 
     );
     third.signed_in_again_with(email, "Amber-Lantern-77").await;
 
-    let events = app.security_events(SecurityEventKind::PasswordChanged).await;
+    let events = app
+        .security_events(SecurityEventKind::PasswordChanged)
+        .await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].details["other_sessions_ended"], "1");
     assert_eq!(events[0].actor, me.account.id);
     let mails = app.wait_for_mails(email, "password_changed", 1).await;
-    assert!(mails[0].body.contains("API tokens and OAuth clients keep working"));
+    assert!(mails[0]
+        .body
+        .contains("API tokens and OAuth clients keep working"));
     assert!(!mails[0].body.contains("Amber-Lantern-77"));
     assert!(!app
         .table_text("password_history", &["password_hash"])
@@ -167,7 +181,11 @@ async fn reset_token(app: &TestApp, email: &str, count: usize) -> String {
         .find(|l| l.contains(routes::RESET_PASSWORD_PAGE))
         .expect("a link");
     assert!(link.starts_with("http"), "{link}");
-    link.split("?token=").nth(1).expect("a token").trim().to_owned()
+    link.split("?token=")
+        .nth(1)
+        .expect("a token")
+        .trim()
+        .to_owned()
 }
 
 async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
@@ -200,7 +218,10 @@ async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
     assert_eq!(unknown.status(), StatusCode::ACCEPTED);
     assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
     let token = reset_token(&app, email, 1).await;
-    assert!(app.mails("nobody@example.com", "password_reset").await.is_empty());
+    assert!(app
+        .mails("nobody@example.com", "password_reset")
+        .await
+        .is_empty());
     assert!(
         !app.table_text("password_reset_tokens", &["token_hash"])
             .contains(&token),
@@ -234,7 +255,9 @@ async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
     assert_eq!(field_codes(&problem, "token"), [codes::INVALID_RESET_LINK]);
 
     assert_eq!(
-        confirm(&stranger, &token, "Amber-Lantern-77").await.status(),
+        confirm(&stranger, &token, "Amber-Lantern-77")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     expect_problem(
@@ -263,7 +286,9 @@ async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
         .await;
     assert_eq!(requested.len(), 1);
     assert_eq!(requested[0].actor, "anonymous");
-    let reset = again.security_events(SecurityEventKind::PasswordReset).await;
+    let reset = again
+        .security_events(SecurityEventKind::PasswordReset)
+        .await;
     assert_eq!(reset.len(), 1);
     assert_eq!(reset[0].details["sessions_ended"], "1");
     app.wait_for_mails(email, "password_changed", 1).await;
@@ -303,7 +328,10 @@ async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
     .await;
     assert_eq!(field_codes(&problem, "token"), [codes::EXPIRED_RESET_LINK]);
     assert_eq!(
-        app.another_browser().login(email, GOOD_PASSWORD).await.status(),
+        app.another_browser()
+            .login(email, GOOD_PASSWORD)
+            .await
+            .status(),
         StatusCode::OK
     );
 
@@ -356,7 +384,13 @@ async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
 
     // Not due yet: a sign-in is free.
     let fresh = app.another_browser();
-    assert!(!fresh.signed_in_again(email).await.session.password_change_required);
+    assert!(
+        !fresh
+            .signed_in_again(email)
+            .await
+            .session
+            .password_change_required
+    );
 
     // 31 days later, a sign-in may only change the password.
     let long_ago = (Utc::now() - Duration::days(31)).naive_utc();
@@ -364,13 +398,21 @@ async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
         .set(accounts::password_changed_at.eq(long_ago))
         .execute(&mut app.db())
         .unwrap();
-    assert_eq!(app.me().await.status(), StatusCode::OK, "open sessions stay free");
+    assert_eq!(
+        app.me().await.status(),
+        StatusCode::OK,
+        "open sessions stay free"
+    );
     let due = app.another_browser();
     let restricted = due.signed_in_again(email).await;
     assert!(restricted.session.password_change_required);
     let me_now: MeResponse = due.me().await.json().await.unwrap();
     assert!(me_now.session.password_change_required);
-    for path in [routes::TOKENS, routes::PASSWORD_POLICY, routes::SECURITY_LOG] {
+    for path in [
+        routes::TOKENS,
+        routes::PASSWORD_POLICY,
+        routes::SECURITY_LOG,
+    ] {
         expect_problem(
             due.client.get(due.url(path)).send().await.unwrap(),
             StatusCode::FORBIDDEN,
@@ -387,7 +429,14 @@ async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
 
     let response = change(&due, &restricted, GOOD_PASSWORD, "Amber-Lantern-77").await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(!response.json::<MeResponse>().await.unwrap().session.password_change_required);
+    assert!(
+        !response
+            .json::<MeResponse>()
+            .await
+            .unwrap()
+            .session
+            .password_change_required
+    );
     assert_eq!(
         due.client
             .get(due.url(routes::TOKENS))
@@ -398,12 +447,13 @@ async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
         StatusCode::OK,
         "the change lifts the restriction"
     );
-    assert!(!due
-        .another_browser()
-        .signed_in_again_with(email, "Amber-Lantern-77")
-        .await
-        .session
-        .password_change_required);
+    assert!(
+        !due.another_browser()
+            .signed_in_again_with(email, "Amber-Lantern-77")
+            .await
+            .session
+            .password_change_required
+    );
 }
 
 async fn a_restricted_session_can_still_log_out(app: TestApp) {

@@ -11,16 +11,14 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, ChangePasswordRequest,
     ConfirmPasswordResetRequest, CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest,
-    CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginRequest, MeResponse,
-    OAuthClientDto, PasswordPolicyDto, PasswordResetRequest, SecurityEventKind, SecurityLogPage,
-    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdatePasswordPolicyRequest,
-    UpdateTokenRequest,
+    CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginRequest, MeResponse, OAuthClientDto,
+    PasswordPolicyDto, PasswordResetRequest, SecurityEventKind, SecurityLogPage, SignupRequest,
+    TokenDto, UpdateOAuthClientRequest, UpdatePasswordPolicyRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGOUT, ME,
-    OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET,
-    PASSWORD_RESET_CONFIRM, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP, TOKEN,
-    TOKENS,
+    OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET, PASSWORD_RESET_CONFIRM,
+    PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -80,11 +78,13 @@ pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<()
 }
 
 /// Sets a new password with a reset link's token.
-pub async fn confirm_password_reset(
-    request: &ConfirmPasswordResetRequest,
-) -> Result<(), ApiError> {
-    let response =
-        send_json(Request::post(PASSWORD_RESET_CONFIRM), PRE_SESSION_CSRF, request).await?;
+pub async fn confirm_password_reset(request: &ConfirmPasswordResetRequest) -> Result<(), ApiError> {
+    let response = send_json(
+        Request::post(PASSWORD_RESET_CONFIRM),
+        PRE_SESSION_CSRF,
+        request,
+    )
+    .await?;
     expect_no_content(response).await
 }
 

@@ -1,7 +1,9 @@
 //! The password: changing it, the "new password every 30 days" policy, and the view a
 //! session gets when a change is due and it may do nothing else.
 
-use portcullis_shared::dto::{ChangePasswordRequest, PasswordPolicyDto, UpdatePasswordPolicyRequest};
+use portcullis_shared::dto::{
+    ChangePasswordRequest, PasswordPolicyDto, UpdatePasswordPolicyRequest,
+};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::{self, codes};
 use web_sys::HtmlInputElement;
@@ -93,9 +95,7 @@ pub fn ChangePasswordForm() -> Html {
             if *submitting {
                 return;
             }
-            if let Some(invalid) =
-                api::client_validation_problem(check_change(&request, &email))
-            {
+            if let Some(invalid) = api::client_validation_problem(check_change(&request, &email)) {
                 problem.set(Some(invalid));
                 return;
             }
@@ -202,8 +202,12 @@ fn PasswordPolicyCard() -> Html {
             };
             saving.set(true);
             problem.set(None);
-            let (policy, problem, saving, calls) =
-                (policy.clone(), problem.clone(), saving.clone(), calls.clone());
+            let (policy, problem, saving, calls) = (
+                policy.clone(),
+                problem.clone(),
+                saving.clone(),
+                calls.clone(),
+            );
             spawn_local(async move {
                 match api::set_password_policy(calls.csrf_token(), &request).await {
                     Ok(saved) => policy.set(Some(saved)),

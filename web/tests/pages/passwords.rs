@@ -1,6 +1,8 @@
 //! The password pages: change and policy, the forced change, forgot and reset.
 
-use crate::support::{assert_has, between, owner, render_at, tag_with, tag_with_id, text_of, Given};
+use crate::support::{
+    assert_has, between, owner, render_at, tag_with, tag_with_id, text_of, Given,
+};
 
 fn due() -> Given {
     let mut me = owner();
@@ -21,7 +23,10 @@ async fn password_page_has_the_change_form_and_the_policy_switch() {
     assert_has(new, r#"type="password""#);
     assert_has(new, r#"autocomplete="new-password""#);
     assert!(text_of(&html, "new_password-hint").contains("not one of your last 5"));
-    assert_has(tag_with_id(&html, "change-password-submit"), r#"type="submit""#);
+    assert_has(
+        tag_with_id(&html, "change-password-submit"),
+        r#"type="submit""#,
+    );
     assert_eq!(text_of(&html, "change-password-submit"), "Change password");
 
     let switch = tag_with_id(&html, "rotation-required");
@@ -55,7 +60,10 @@ async fn the_login_page_links_to_the_password_reset() {
     let html = render_at("/login", Given::Anonymous).await;
     let link = tag_with(&html, r#"href="/forgot-password""#);
     assert!(link.starts_with("<a"), "{link}");
-    assert_eq!(text_of(&html, r#"href="/forgot-password""#), "Forgot password?");
+    assert_eq!(
+        text_of(&html, r#"href="/forgot-password""#),
+        "Forgot password?"
+    );
 }
 
 #[tokio::test]
