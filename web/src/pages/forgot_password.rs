@@ -3,7 +3,6 @@
 use portcullis_shared::dto::{ConfirmPasswordResetRequest, PasswordResetRequest};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate;
-use serde::Deserialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -109,23 +108,45 @@ pub fn ForgotPasswordPage() -> Html {
     }
 }
 
-/// The query of a reset link.
-#[derive(Debug, Default, Deserialize)]
-struct ResetLinkQuery {
-    #[serde(default)]
-    token: String,
+/// The `token` of a reset link's query string (`?token=…`). The tokens the API makes are
+/// base64url, which needs no decoding; anything else the API refuses.
+fn token_from_query(query: &str) -> String {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .unwrap_or_default()
+        .to_owned()
 }
 
-/// The page a reset link opens: choose the new password. Setting it ends every session of
-/// the account, so a visitor signed in here is signed out too.
+/// The page a reset link opens: choose the new password (the link's `token` is in the query).
 #[component]
 pub fn ResetPasswordPage() -> Html {
-    let session = use_session();
-    let location = use_location();
-    let token = location
-        .and_then(|l| l.query::<ResetLinkQuery>().ok())
-        .map(|q| q.token)
+    let token = use_location()
+        .map(|l| token_from_query(l.query_str()))
         .unwrap_or_default();
+    html! {
+        <section class="auth" data-testid="reset-password">
+            <div class="card card--narrow">
+                <h1>{ "Choose a new password" }</h1>
+                <ResetPasswordForm {token} />
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`ResetPasswordForm`].
+#[derive(Properties, PartialEq)]
+pub struct ResetPasswordFormProps {
+    /// The reset link's token; empty when the link had none.
+    pub token: AttrValue,
+}
+
+/// The new password for a reset link. Setting it ends every session of the account, so a
+/// visitor signed in here is signed out too.
+#[component]
+pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
+    let session = use_session();
     let password = use_text_input("");
     let problem = use_form_problem();
     let submitting = use_state(|| false);
@@ -133,7 +154,7 @@ pub fn ResetPasswordPage() -> Html {
 
     let onsubmit = {
         let request = ConfirmPasswordResetRequest {
-            token: token.clone(),
+            token: props.token.to_string(),
             new_password: password.value.clone(),
         };
         let (problem, submitting, done) = (problem.clone(), submitting.clone(), done.clone());
@@ -162,49 +183,53 @@ pub fn ResetPasswordPage() -> Html {
         .and_then(|p| banner_message(p, &["new_password"]))
         .map(AttrValue::from);
 
-    let body = if *done {
-        html! {
+    if *done {
+        return html! {
             <div class="banner banner--success" id="reset-done" role="status">
                 { "Your new password is set and every session was signed out. " }
                 <Link<Route> to={Route::Login}>{ "Log in with it" }</Link<Route>>
             </div>
-        }
-    } else if token.is_empty() {
-        html! {
+        };
+    }
+    if props.token.is_empty() {
+        return html! {
             <div class="banner banner--error" id="reset-no-token" role="alert">
                 { "This link is incomplete. Open the link from the e-mail again, or " }
                 <Link<Route> to={Route::ForgotPassword}>{ "ask for a new one" }</Link<Route>>
                 { "." }
             </div>
-        }
-    } else {
-        html! {
-            <>
-                <FormBanner message={banner} />
-                <form class="form" onsubmit={onsubmit} novalidate=true>
-                    <TextField id="new_password" label="New password" input_type="password"
-                        autocomplete="new-password" hint={NEW_PASSWORD_HINT}
-                        value={password.value.clone()}
-                        on_change={problem.on_change(&password.set, "new_password")}
-                        error={problem.field_message("new_password")} />
-                    <button id="reset-submit" type="submit" class="button button--block"
-                        disabled={*submitting}>
-                        { if *submitting { "Saving…" } else { "Set the new password" } }
-                    </button>
-                </form>
-                <p class="card-footer">
-                    <Link<Route> to={Route::ForgotPassword}>{ "Ask for a new link" }</Link<Route>>
-                </p>
-            </>
-        }
-    };
-
+        };
+    }
     html! {
-        <section class="auth" data-testid="reset-password">
-            <div class="card card--narrow">
-                <h1>{ "Choose a new password" }</h1>
-                { body }
-            </div>
-        </section>
+        <>
+            <FormBanner message={banner} />
+            <form class="form" onsubmit={onsubmit} novalidate=true>
+                <TextField id="new_password" label="New password" input_type="password"
+                    autocomplete="new-password" hint={NEW_PASSWORD_HINT}
+                    value={password.value.clone()}
+                    on_change={problem.on_change(&password.set, "new_password")}
+                    error={problem.field_message("new_password")} />
+                <button id="reset-submit" type="submit" class="button button--block"
+                    disabled={*submitting}>
+                    { if *submitting { "Saving…" } else { "Set the new password" } }
+                </button>
+            </form>
+            <p class="card-footer">
+                <Link<Route> to={Route::ForgotPassword}>{ "Ask for a new link" }</Link<Route>>
+            </p>
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_read_from_the_query_string() {
+        assert_eq!(token_from_query("?token=abc-_1"), "abc-_1");
+        assert_eq!(token_from_query("?utm=x&token=abc"), "abc");
+        assert_eq!(token_from_query(""), "");
+        assert_eq!(token_from_query("?tokens=abc"), "");
     }
 }

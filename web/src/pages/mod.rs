@@ -3,7 +3,7 @@
 mod api_allowlist;
 pub mod country_filter;
 mod dashboard;
-mod forgot_password;
+pub mod forgot_password;
 mod login;
 mod not_found;
 pub mod oauth_clients;
