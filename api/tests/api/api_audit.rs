@@ -28,16 +28,7 @@ const FAST_EXPIRY_CHECK: &[(&str, &str)] = &[
 ];
 
 async fn create_token(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
-    let response = app
-        .portal(
-            Method::POST,
-            routes::TOKENS,
-            &me.session.csrf_token,
-            Some(body),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
+    app.create_token(me, body).await
 }
 
 fn count_of(event: &SecurityEventDto) -> u64 {

@@ -11,7 +11,7 @@ use portcullis_api::{
 };
 use portcullis_shared::{
     dto::{
-        LoginRequest, MeResponse, OutboxMessageDto, OutboxPage, SecurityEventDto,
+        CreatedTokenDto, LoginRequest, MeResponse, OutboxMessageDto, OutboxPage, SecurityEventDto,
         SecurityEventKind, SecurityLogPage, SignupRequest,
     },
     problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
@@ -237,6 +237,20 @@ impl TestApp {
             request = request.json(&body);
         }
         request.send().await.expect("request")
+    }
+
+    /// Creates an API token in the portal with `body` (name, scopes…); returns it with its secret.
+    pub async fn create_token(&self, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
+        let response = self
+            .portal(
+                reqwest::Method::POST,
+                routes::TOKENS,
+                &me.session.csrf_token,
+                Some(body),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("CreatedTokenDto")
     }
 
     /// Calls an integrator endpoint with a bearer token, from a client without cookies.

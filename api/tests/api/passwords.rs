@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use portcullis_api::db::schema::{accounts, password_reset_tokens};
 use portcullis_shared::{
-    dto::{CreatedTokenDto, MeResponse, PasswordPolicyDto, SecurityEventKind},
+    dto::{MeResponse, PasswordPolicyDto, SecurityEventKind},
     problem::ProblemCode,
     routes,
     validate::codes,
@@ -30,16 +30,9 @@ async fn change(app: &TestApp, me: &MeResponse, current: &str, new: &str) -> req
 }
 
 async fn token_secret(app: &TestApp, me: &MeResponse) -> String {
-    let response = app
-        .portal(
-            Method::POST,
-            routes::TOKENS,
-            &me.session.csrf_token,
-            Some(json!({"name": "CRM", "scopes": ["profile"]})),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<CreatedTokenDto>().await.unwrap().secret
+    app.create_token(me, json!({"name": "CRM", "scopes": ["profile"]}))
+        .await
+        .secret
 }
 
 async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) {
