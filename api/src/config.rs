@@ -115,6 +115,12 @@ pub struct Config {
     /// How often queued messages are handed to the SMS transport
     /// (`PORTCULLIS_DISPATCH_INTERVAL_MS`, default 500).
     pub dispatch_interval: Duration,
+    /// How often refused API calls are written to the security log, folded into one event
+    /// per account, token, reason and address (`PORTCULLIS_REFUSED_CALLS_FLUSH_MS`, default 60000).
+    pub refused_calls_flush: Duration,
+    /// How often tokens expiring within 7 days are looked for, to warn their owners by e-mail
+    /// (`PORTCULLIS_TOKEN_EXPIRY_CHECK_MS`, default 3600000).
+    pub token_expiry_check: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -249,6 +255,11 @@ impl Config {
             Duration::from_millis(parse_u64("PORTCULLIS_DISPATCH_INTERVAL_MS", 500)?.max(10));
         let last_used_flush =
             Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
+        let refused_calls_flush =
+            Duration::from_millis(parse_u64("PORTCULLIS_REFUSED_CALLS_FLUSH_MS", 60_000)?.max(10));
+        let token_expiry_check = Duration::from_millis(
+            parse_u64("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", 3_600_000)?.max(10),
+        );
 
         let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
             .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
@@ -258,6 +269,8 @@ impl Config {
             public_url,
             last_used_flush,
             dispatch_interval,
+            refused_calls_flush,
+            token_expiry_check,
             bind,
             database_url,
             db_pool_size,

@@ -38,6 +38,9 @@ pub enum ApiError {
     CsrfFailed,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The session may only change the password until it has.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("bearer token refused: {0:?}")]
     TokenRefused(crate::services::api_access::TokenRefusal),
     /// The portal IP allowlist refuses the caller's address.
@@ -107,6 +110,7 @@ impl ApiError {
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
             Self::CsrfFailed => ProblemCode::CsrfFailed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
+            Self::PasswordChangeRequired => ProblemCode::PasswordChangeRequired,
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::Missing => ProblemCode::MissingToken,
                 TokenRefusal::Invalid => ProblemCode::TokenInvalid,
@@ -155,6 +159,10 @@ impl ApiError {
                 Some("State-changing portal requests must carry the session's CSRF token.".into()),
             ),
             Self::Forbidden(why) => ("You may not do this", Some(why.clone())),
+            Self::PasswordChangeRequired => (
+                "Choose a new password first",
+                Some("The account requires a new password every 30 days and this one is due. Change it with POST /api/v1/password; until then only that, GET /api/v1/me and logout are allowed.".into()),
+            ),
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::Missing => (
                     "Send an API token in the Authorization header",
@@ -268,11 +276,15 @@ impl ApiError {
 /// A stable URI per problem code. A URN rather than a URL: it names the
 /// problem type without promising a page at some address.
 pub fn problem_type_uri(code: ProblemCode) -> String {
-    let name = serde_json::to_value(code)
+    format!("urn:portcullis:problem:{}", code_name(code))
+}
+
+/// The stable snake_case name of a problem code, as clients see it.
+pub fn code_name(code: ProblemCode) -> String {
+    serde_json::to_value(code)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".into());
-    format!("urn:portcullis:problem:{name}")
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Writes a problem body with the right media type.
@@ -296,7 +308,9 @@ impl ResponseError for ApiError {
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::CsrfFailed | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::CsrfFailed | Self::Forbidden(_) | Self::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::TokenIpNotAllowed
                 | TokenRefusal::AccountIpNotAllowed

@@ -17,10 +17,11 @@ use crate::{
     middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
     openapi::ApiDoc,
     routes,
-    services::dispatch,
     services::{
-        api_access::ApiAccess, signing::KeyRing, AppState, Mailer, PasswordHasher, SmsTransport,
+        api_access::ApiAccess, run_every, signing::KeyRing, AppState, Mailer, PasswordHasher,
+        SmsTransport,
     },
+    services::{dispatch, token_expiry},
     telemetry,
 };
 
@@ -31,20 +32,26 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    /// Token last-use flushing and message dispatch.
+    /// Token last-use flushing, message dispatch, refused-call logging and token expiry warnings.
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Writes token last-use times in batches, off the request path.
 async fn flush_last_used_forever(access: Arc<ApiAccess>, db: Db, every: std::time::Duration) {
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if let Err(error) = access.flush_last_used(&db).await {
-            tracing::warn!(%error, "could not record token last use; will retry");
-        }
-    }
+    run_every(every, "recording token last use", move || {
+        let (access, db) = (access.clone(), db.clone());
+        async move { access.flush_last_used(&db).await }
+    })
+    .await
+}
+
+/// Writes refused API calls to the security log, folded, off the request path.
+async fn flush_refused_calls_forever(access: Arc<ApiAccess>, db: Db, every: std::time::Duration) {
+    run_every(every, "logging refused API calls", move || {
+        let (access, db) = (access.clone(), db.clone());
+        async move { access.refused.flush(&db).await }
+    })
+    .await
 }
 
 impl Application {
@@ -88,6 +95,17 @@ impl Application {
                 db.clone(),
                 sms.clone(),
                 config.dispatch_interval,
+            )),
+            tokio::spawn(flush_refused_calls_forever(
+                access.clone(),
+                db.clone(),
+                config.refused_calls_flush,
+            )),
+            tokio::spawn(token_expiry::warn_forever(
+                db.clone(),
+                mailer.clone(),
+                config.public_url.clone(),
+                config.token_expiry_check,
             )),
         ];
         let state = web::Data::new(AppState {
@@ -144,6 +162,7 @@ impl Application {
                 .configure(routes::login_history::configure)
                 .configure(routes::session_timeout::configure)
                 .configure(routes::portal_allowlist::configure)
+                .configure(routes::passwords::configure)
                 .configure(routes::security_log::configure)
                 .configure(routes::dev_outbox::configure)
                 .configure(routes::tokens::configure)
@@ -189,6 +208,9 @@ impl Application {
         }
         if let Err(error) = self.state.access.flush_last_used(&self.state.db).await {
             tracing::warn!(%error, "could not record token last use at shutdown");
+        }
+        if let Err(error) = self.state.access.refused.flush(&self.state.db).await {
+            tracing::warn!(%error, "could not log refused API calls at shutdown");
         }
         result
     }

@@ -32,6 +32,8 @@ pub enum ProblemCode {
     CsrfFailed,
     /// The caller is known but may not do this.
     Forbidden,
+    /// The session may only change the password (it is due) until it has: see `GET /api/v1/me`.
+    PasswordChangeRequired,
     /// No bearer token was presented to an integrator endpoint.
     MissingToken,
     /// The bearer token is malformed, badly signed, or not issued by this server.

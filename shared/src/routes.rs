@@ -34,6 +34,16 @@ pub const TWO_FACTOR_POLICY: &str = "/api/v1/two-factor/policy";
 pub const DEVICES: &str = "/api/v1/devices";
 /// One trusted device.
 pub const DEVICE: &str = "/api/v1/devices/{id}";
+/// Ask for a password reset link by e-mail.
+pub const PASSWORD_RESET: &str = "/api/v1/auth/password-reset";
+/// Set a new password with a reset link's token.
+pub const PASSWORD_RESET_CONFIRM: &str = "/api/v1/auth/password-reset/confirm";
+/// Change the signed-in account's password.
+pub const PASSWORD: &str = "/api/v1/password";
+/// The account's password policy ("new password every 30 days").
+pub const PASSWORD_POLICY: &str = "/api/v1/password/policy";
+/// The portal page a password reset link opens (`?token=…`).
+pub const RESET_PASSWORD_PAGE: &str = "/reset-password";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
 /// The account's security log, newest first.
@@ -100,6 +110,8 @@ pub const CONTACTS: &str = "/api/v1/contacts";
 pub const CONTACT: &str = "/api/v1/contacts/{id}";
 /// Contact groups.
 pub const CONTACT_GROUPS: &str = "/api/v1/contact-groups";
+/// One contact group.
+pub const CONTACT_GROUP: &str = "/api/v1/contact-groups/{id}";
 /// Import contacts from CSV (scope `contacts`).
 pub const CONTACTS_IMPORT: &str = "/api/v1/contacts/import";
 /// Sender names (scope `sms_sender`).

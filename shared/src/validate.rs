@@ -51,7 +51,7 @@ pub mod codes {
     pub const NOT_A_CHOICE: &str = "not_a_choice";
     /// The allowlist change would lock the current session's address out.
     pub const LOCKS_YOU_OUT: &str = "locks_you_out";
-    /// The value does not match (a wrong current password or a wrong code).
+    /// The code does not match.
     pub const INCORRECT: &str = "incorrect";
     /// The one-time code has expired.
     pub const CODE_EXPIRED: &str = "code_expired";
@@ -67,6 +67,16 @@ pub mod codes {
     pub const TWO_FACTOR_REQUIRED: &str = "two_factor_required";
     /// Turn two-factor sign-in on for yourself first.
     pub const TWO_FACTOR_NOT_ENABLED: &str = "two_factor_not_enabled";
+    /// The current password given is not the account's.
+    pub const WRONG_PASSWORD: &str = "wrong_password";
+    /// The new password is the current one or one of the last five.
+    pub const REUSED_PASSWORD: &str = "reused_password";
+    /// The reset link's token is unknown or malformed.
+    pub const INVALID_RESET_LINK: &str = "invalid_reset_link";
+    /// The reset link is older than 30 minutes.
+    pub const EXPIRED_RESET_LINK: &str = "expired_reset_link";
+    /// The reset link was used already (or a newer password was set).
+    pub const USED_RESET_LINK: &str = "used_reset_link";
 }
 
 /// Minimum password length, in characters (the seed's policy).

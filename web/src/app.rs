@@ -5,8 +5,9 @@ use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
-    ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
-    PortalAllowlistPage, SecurityLogPage, SessionsPage, SignupPage, TokensPage,
+    ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
+    NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
+    SecurityLogPage, SessionsPage, SignupPage, TokensPage,
 };
 use crate::state::SessionProvider;
 
@@ -41,6 +42,15 @@ pub enum Route {
     /// Where the portal may be used from.
     #[at("/portal-allowlist")]
     PortalAllowlist,
+    /// Change the password; the "new password every 30 days" policy.
+    #[at("/password")]
+    Password,
+    /// Ask for a password reset link by e-mail.
+    #[at("/forgot-password")]
+    ForgotPassword,
+    /// Where a reset link lands (`?token=…`): choose the new password.
+    #[at("/reset-password")]
+    ResetPassword,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -61,6 +71,11 @@ pub fn switch(route: Route) -> Html {
         Route::PortalAllowlist => {
             html! { <RequireSession><PortalAllowlistPage /></RequireSession> }
         }
+        Route::Password => html! { <RequireSession><PasswordPage /></RequireSession> },
+        Route::ForgotPassword => {
+            html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> }
+        }
+        Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

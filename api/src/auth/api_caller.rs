@@ -1,7 +1,7 @@
 //! `ApiCaller`: an integrator call with a bearer token that passed every rule
 //! but the endpoint's scope (checked with [`ApiCaller::require`]).
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
@@ -9,17 +9,33 @@ use super::client_ip;
 use crate::{
     error::{ApiError, ApiResult},
     services::{
-        api_access::{ApiCallerInfo, TokenRefusal},
+        api_access::{ApiAccess, ApiCallerInfo, TokenRefusal},
         now, AppState,
     },
 };
 
-#[derive(Debug, Clone)]
-pub struct ApiCaller(pub ApiCallerInfo);
+#[derive(Clone)]
+pub struct ApiCaller {
+    pub info: ApiCallerInfo,
+    access: Arc<ApiAccess>,
+}
 
 impl ApiCaller {
+    /// The caller, if its token has `scope`; a refusal is counted for the security log.
     pub fn require(&self, scope: portcullis_shared::scope::Scope) -> ApiResult<&ApiCallerInfo> {
-        self.0.require(scope).map(|()| &self.0)
+        self.info.require(scope).map_err(|error| {
+            if let ApiError::TokenRefused(refusal) = error {
+                self.access.refused.note(
+                    &self.info.account_id,
+                    self.info.credential.clone(),
+                    refusal,
+                    self.info.ip,
+                    now(),
+                );
+            }
+            error
+        })?;
+        Ok(&self.info)
     }
 }
 
@@ -46,11 +62,14 @@ impl FromRequest for ApiCaller {
             let token = token
                 .filter(|t| !t.is_empty())
                 .ok_or(ApiError::TokenRefused(TokenRefusal::Missing))?;
-            state
+            let info = state
                 .access
                 .authenticate(&state.db, &token, ip, now())
-                .await
-                .map(ApiCaller)
+                .await?;
+            Ok(ApiCaller {
+                info,
+                access: state.access.clone(),
+            })
         })
     }
 }

@@ -17,7 +17,7 @@ use crate::{
     domain::SessionToken,
     error::ApiError,
     services::{
-        portal_allowlist,
+        password_change, portal_allowlist,
         sessions::{self, PortalSession},
         AppState,
     },
@@ -44,6 +44,8 @@ impl FromRequest for PortalUser {
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes().to_vec());
         let ip = client_ip(req);
+        let allowed_while_change_required =
+            password_change::allowed_while_change_required(req.path());
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -57,6 +59,9 @@ impl FromRequest for PortalUser {
             }
             let session = sessions::authenticate(&state, token).await?;
             portal_allowlist::check_request(&state, &session.account.id, ip).await?;
+            if session.session.password_change_required && !allowed_while_change_required {
+                return Err(ApiError::PasswordChangeRequired);
+            }
             Ok(PortalUser(session))
         })
     }

@@ -37,26 +37,72 @@ pub fn insert_contact(
     diesel::insert_into(contacts::table)
         .values(contact)
         .execute(conn)?;
+    insert_memberships(conn, &contact.id, groups)
+}
+
+pub fn phone_taken(conn: &mut DbConnection, account_id: &str, phone: &str) -> QueryResult<bool> {
+    phone_taken_by_another(conn, account_id, phone, "")
+}
+
+/// Whether a contact other than `except` has this phone (ids are never empty:
+/// `""` excepts none).
+pub fn phone_taken_by_another(
+    conn: &mut DbConnection,
+    account_id: &str,
+    phone: &str,
+    except: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        contacts::table.filter(
+            contacts::account_id
+                .eq(account_id)
+                .and(contacts::phone.eq(phone))
+                .and(contacts::id.ne(except)),
+        ),
+    ))
+    .get_result(conn)
+}
+
+/// Stores the contact's fields (not its id, account or creation time).
+pub fn update_contact(conn: &mut DbConnection, contact: &ContactRow) -> QueryResult<()> {
+    diesel::update(contacts::table.find(&contact.id))
+        .set((
+            contacts::phone.eq(&contact.phone),
+            contacts::first_name.eq(&contact.first_name),
+            contacts::last_name.eq(&contact.last_name),
+            contacts::email.eq(&contact.email),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Makes `groups` the contact's groups.
+pub fn replace_memberships(
+    conn: &mut DbConnection,
+    contact_id: &str,
+    groups: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        contact_group_members::table.filter(contact_group_members::contact_id.eq(contact_id)),
+    )
+    .execute(conn)?;
+    insert_memberships(conn, contact_id, groups)
+}
+
+fn insert_memberships(
+    conn: &mut DbConnection,
+    contact_id: &str,
+    groups: &[String],
+) -> QueryResult<()> {
     for group in groups {
         diesel::insert_into(contact_group_members::table)
             .values((
-                contact_group_members::contact_id.eq(&contact.id),
+                contact_group_members::contact_id.eq(contact_id),
                 contact_group_members::group_id.eq(group),
             ))
             .execute(conn)?;
     }
     Ok(())
-}
-
-pub fn phone_taken(conn: &mut DbConnection, account_id: &str, phone: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        contacts::table.filter(
-            contacts::account_id
-                .eq(account_id)
-                .and(contacts::phone.eq(phone)),
-        ),
-    ))
-    .get_result(conn)
 }
 
 pub fn find_contact(
@@ -136,4 +182,33 @@ pub fn insert_group(conn: &mut DbConnection, group: &GroupRow) -> QueryResult<()
         .values(group)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Renames the account's group; false when it has no such group.
+pub fn rename_group(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        contact_groups::table
+            .find(id)
+            .filter(contact_groups::account_id.eq(account_id)),
+    )
+    .set(contact_groups::name.eq(name))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// Deletes the account's group; its contacts stay, their memberships go with
+/// it (ON DELETE CASCADE).
+pub fn delete_group(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        contact_groups::table
+            .find(id)
+            .filter(contact_groups::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
 }

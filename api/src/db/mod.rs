@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod devices;
 pub mod oauth;
 pub mod outbox;
+pub mod passwords;
 pub mod portal_allowlist;
 pub mod schema;
 pub mod security_events;

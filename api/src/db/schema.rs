@@ -13,6 +13,8 @@ diesel::table! {
         updated_at -> Timestamp,
         require_two_factor -> Bool,
         session_idle_timeout_secs -> Nullable<BigInt>,
+        password_changed_at -> Nullable<Timestamp>,
+        password_rotation_required -> Bool,
     }
 }
 
@@ -29,6 +31,7 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
         public_id -> Text,
+        password_change_required -> Bool,
     }
 }
 
@@ -84,6 +87,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
         last_used_ip -> Nullable<Text>,
+        expiry_warned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -159,6 +163,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     trusted_devices,
     login_throttles,
     portal_allowlist_entries,
+    password_history,
+    password_reset_tokens,
 );
 
 diesel::table! {
@@ -268,11 +274,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_history (id) {
+        id -> Text,
+        account_id -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     recovery_codes (id) {
         id -> Text,
         account_id -> Text,
         code_hash -> Text,
         created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        token_hash -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
     }
 }
@@ -324,3 +351,5 @@ diesel::joinable!(second_factors -> accounts (account_id));
 diesel::joinable!(recovery_codes -> accounts (account_id));
 diesel::joinable!(verification_codes -> accounts (account_id));
 diesel::joinable!(trusted_devices -> accounts (account_id));
+diesel::joinable!(password_history -> accounts (account_id));
+diesel::joinable!(password_reset_tokens -> accounts (account_id));

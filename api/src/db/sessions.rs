@@ -24,6 +24,8 @@ pub struct SessionRow {
     pub end_reason: Option<String>,
     /// The id the API shows (`ses_…`); see `services::active_sessions`.
     pub public_id: String,
+    /// Opened while a password change was due: may only change it.
+    pub password_change_required: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -37,6 +39,7 @@ pub struct NewSession<'a> {
     pub idle_timeout_secs: i64,
     pub ip: &'a str,
     pub user_agent: &'a str,
+    pub password_change_required: bool,
 }
 
 /// Stores a new session under a fresh public id.
@@ -135,4 +138,31 @@ pub fn set_account_idle_timeout(
     )
     .set(sessions::idle_timeout_secs.eq(idle_timeout_secs))
     .execute(conn)
+}
+
+/// Ends every live session of the account but `except`; returns how many.
+pub fn end_account_sessions(
+    conn: &mut DbConnection,
+    account_id: &str,
+    except: Option<&str>,
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<usize> {
+    // Session ids are never empty, so "" excepts nothing.
+    diesel::update(
+        sessions::table
+            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::ended_at.is_null())
+            .filter(sessions::id.ne(except.unwrap_or_default())),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)
+}
+
+/// Lets a session restricted to a password change do everything again.
+pub fn lift_password_change_requirement(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::password_change_required.eq(false))
+        .execute(conn)
+        .map(|_| ())
 }

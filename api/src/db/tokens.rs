@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{api_allowlist_entries, api_tokens, signing_keys},
+    schema::{accounts, api_allowlist_entries, api_tokens, signing_keys},
     DbConnection,
 };
 
@@ -107,6 +107,51 @@ pub fn record_use(
     ))
     .execute(conn)
     .map(|_| ())
+}
+
+/// Live tokens that expire after `now` and by `until`, whose owner was not
+/// warned yet, with the account's e-mail; soonest first.
+pub fn expiring_unwarned(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(TokenRow, String)>> {
+    api_tokens::table
+        .inner_join(accounts::table)
+        .filter(api_tokens::expires_at.gt(now))
+        .filter(api_tokens::expires_at.le(until))
+        .filter(api_tokens::expiry_warned_at.is_null())
+        .filter(api_tokens::disabled_at.is_null())
+        .order((api_tokens::expires_at.asc(), api_tokens::id.asc()))
+        .limit(limit)
+        .select((TokenRow::as_select(), accounts::email))
+        .load(conn)
+}
+
+/// Claims the expiry warning of a token: true for the one caller that set it,
+/// however many processes try at once.
+pub fn claim_expiry_warning(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::expiry_warned_at.is_null()),
+    )
+    .set(api_tokens::expiry_warned_at.eq(at))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// Gives a claimed warning back, for a later round to send.
+pub fn release_expiry_warning(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::expiry_warned_at.eq(None::<NaiveDateTime>))
+        .execute(conn)
+        .map(|_| ())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -26,6 +26,7 @@ macro_rules! secret_token {
 
             /// Accepts a value only if it has the shape we issue.
             pub fn parse(value: &str) -> Option<Self> {
+                let value = value.trim();
                 let well_formed = value.len() == 43
                     && value
                         .bytes()
@@ -69,6 +70,13 @@ secret_token!(
     /// new-device verification). Knowing it proves the password was right.
     ChallengeToken,
     b"challenge:"
+);
+
+secret_token!(
+    /// The secret of a password reset link. Only its hash is stored, so the
+    /// database cannot be used to reset anyone's password.
+    ResetToken,
+    b"password-reset:"
 );
 
 impl SessionToken {

@@ -9,7 +9,7 @@ use portcullis_shared::{
 
 use super::resource;
 use crate::{
-    auth::PortalUser,
+    auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{tokens, AppState},
 };
@@ -62,11 +62,14 @@ pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiRe
 )]
 pub async fn add_entry(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     body: web::Json<AddAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
     let AddAllowlistEntryRequest { value, label } = body.into_inner();
-    let entry = tokens::add_api_allowlist_entry(&state, &user.0.account.id, &value, label).await?;
+    let entry =
+        tokens::add_api_allowlist_entry(&state, &user.0.account.id, &value, label, &client.0)
+            .await?;
     Ok(HttpResponse::Created().json(entry))
 }
 
@@ -90,9 +93,10 @@ pub async fn add_entry(
 )]
 pub async fn delete_entry(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    tokens::delete_api_allowlist_entry(&state, &user.0.account.id, &id).await?;
+    tokens::delete_api_allowlist_entry(&state, &user.0.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

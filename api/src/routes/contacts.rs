@@ -4,7 +4,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use portcullis_shared::{
     dto::{
         ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
-        ImportResultDto,
+        ImportResultDto, UpdateContactRequest,
     },
     problem::Problem,
     routes,
@@ -36,12 +36,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource(routes::CONTACT)
             .get(get_contact)
+            .patch(update_contact)
             .delete(delete_contact),
     )
     .service(
         resource(routes::CONTACT_GROUPS)
             .get(list_groups)
             .post(create_group),
+    )
+    .service(
+        resource(routes::CONTACT_GROUP)
+            .patch(rename_group)
+            .delete(delete_group),
     );
 }
 
@@ -138,6 +144,39 @@ pub async fn get_contact(
     Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller.account_id, &id).await?))
 }
 
+/// Change a contact (scope `contacts`).
+///
+/// Only the fields sent change, checked as on creation; an empty string clears
+/// an optional field; `groups` replaces the contact's groups.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/contacts/{id}",
+    tag = "integrator",
+    request_body = UpdateContactRequest,
+    params(("id" = String, Path, description = "Contact id")),
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 200, description = "The contact after the change", body = ContactDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another contact has this phone (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_contact(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UpdateContactRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    Ok(HttpResponse::Ok()
+        .json(contacts::update_contact(&state, &caller.account_id, &id, body.into_inner()).await?))
+}
+
 /// Delete a contact (scope `contacts`).
 #[utoipa::path(
     delete,
@@ -206,6 +245,61 @@ pub async fn create_group(
     let caller = caller.require(Scope::Contacts)?;
     Ok(HttpResponse::Created()
         .json(contacts::create_group(&state, &caller.account_id, &body.name).await?))
+}
+
+/// Rename a contact group (scope `contacts`).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/contact-groups/{id}",
+    tag = "integrator",
+    request_body = CreateContactGroupRequest,
+    params(("id" = String, Path, description = "Group id")),
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 200, description = "The group after the change", body = ContactGroupDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn rename_group(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<CreateContactGroupRequest>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    Ok(HttpResponse::Ok()
+        .json(contacts::rename_group(&state, &caller.account_id, &id, &body.name).await?))
+}
+
+/// Delete a contact group (scope `contacts`): its contacts stay, out of the group.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/contact-groups/{id}",
+    tag = "integrator",
+    params(("id" = String, Path, description = "Group id")),
+    security(("bearer" = ["contacts"])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_group(
+    caller: ApiCaller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::Contacts)?;
+    contacts::delete_group(&state, &caller.account_id, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Import contacts from CSV (scope `contacts`).

@@ -5,7 +5,7 @@ use portcullis_shared::{dto::CountryFilterDto, problem::Problem, routes};
 
 use super::resource;
 use crate::{
-    auth::PortalUser,
+    auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{sms, AppState},
 };
@@ -53,9 +53,11 @@ pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResu
 )]
 pub async fn set_filter(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     body: web::Json<CountryFilterDto>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(sms::set_country_filter(&state, &user.0.account.id, body.into_inner()).await?))
+    let filter =
+        sms::set_country_filter(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
+    Ok(HttpResponse::Ok().json(filter))
 }

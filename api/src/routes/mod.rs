@@ -12,6 +12,7 @@ pub mod login_history;
 pub mod me;
 pub mod oauth;
 pub mod oauth_clients;
+pub mod passwords;
 pub mod portal_allowlist;
 pub mod profile;
 pub mod security_log;

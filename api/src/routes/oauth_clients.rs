@@ -11,7 +11,7 @@ use portcullis_shared::{
 
 use super::resource;
 use crate::{
-    auth::PortalUser,
+    auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{oauth, AppState},
 };
@@ -50,10 +50,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn create_client(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     body: web::Json<CreateOAuthClientRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created = oauth::create_client(&state, &user.0.account.id, body.into_inner()).await?;
+    let created =
+        oauth::create_client(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created))
@@ -98,12 +100,20 @@ pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiRe
 )]
 pub async fn update_client(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Json<UpdateOAuthClientRequest>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(oauth::update_client(&state, &user.0.account.id, &id, body.into_inner()).await?))
+    let updated = oauth::update_client(
+        &state,
+        &user.0.account.id,
+        &id,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
 }
 
 /// Delete a client: every token issued to it stops working at once.
@@ -126,9 +136,10 @@ pub async fn update_client(
 )]
 pub async fn delete_client(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    oauth::delete_client(&state, &user.0.account.id, &id).await?;
+    oauth::delete_client(&state, &user.0.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

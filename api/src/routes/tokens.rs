@@ -8,7 +8,11 @@ use portcullis_shared::{
 };
 
 use super::resource;
-use crate::{auth::PortalUser, error::ApiResult, services::tokens};
+use crate::{
+    auth::{ClientInfo, PortalUser},
+    error::ApiResult,
+    services::tokens,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(routes::TOKENS).get(list_tokens).post(create_token))
@@ -41,10 +45,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn create_token(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<crate::services::AppState>,
     body: web::Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created = tokens::create_token(&state, &user.0.account.id, body.into_inner()).await?;
+    let created =
+        tokens::create_token(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created))
@@ -94,11 +100,19 @@ pub async fn list_tokens(
 )]
 pub async fn update_token(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<crate::services::AppState>,
     id: web::Path<String>,
     body: web::Json<UpdateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let token = tokens::update_token(&state, &user.0.account.id, &id, body.into_inner()).await?;
+    let token = tokens::update_token(
+        &state,
+        &user.0.account.id,
+        &id,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(token))
 }
 
@@ -122,9 +136,10 @@ pub async fn update_token(
 )]
 pub async fn delete_token(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<crate::services::AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    tokens::delete_token(&state, &user.0.account.id, &id).await?;
+    tokens::delete_token(&state, &user.0.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -67,7 +67,7 @@ pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<H
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `incorrect`) or phone (field `phone`: `invalid_phone`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`) or phone (field `phone`: `invalid_phone`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Codes asked for too often (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
@@ -128,7 +128,7 @@ pub async fn confirm_sms(
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An app is already set up (`conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `incorrect`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -216,7 +216,7 @@ pub async fn send_code(
         (status = 404, description = "That method is not on", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account requires two-factor sign-in (field `method`: `two_factor_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "SMS code expired or used", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password or code (fields `password`, `code`: `incorrect`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password or code (field `password`: `wrong_password`, field `code`: `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes (`code_locked`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -245,7 +245,7 @@ pub async fn disable(
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `incorrect`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -18,6 +18,7 @@ use chrono::NaiveDateTime;
 use portcullis_shared::scope::Scope;
 
 use super::ip_allowlists::AllowlistCache;
+use super::refused_calls::{Credential, RefusedCalls};
 use super::signing::{AccessClaims, KeyRing, VerifyError};
 use super::tokens::PORTAL_CLIENT_ID;
 use crate::{
@@ -30,7 +31,7 @@ use crate::{
 const VERIFIED_CACHE_LIMIT: usize = 100_000;
 
 /// Why a call was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenRefusal {
     Missing,
     Invalid,
@@ -99,8 +100,44 @@ impl IpAllowlistRef {
 pub struct ApiCallerInfo {
     pub account_id: String,
     pub token_id: String,
+    /// The portal token, or the OAuth client the token was issued to.
+    pub credential: Credential,
     pub scopes: Vec<Scope>,
     pub ip: IpAddr,
+}
+
+/// A refused token, and whose it was (account, credential) when we signed it.
+#[derive(Debug)]
+struct Refused {
+    refusal: TokenRefusal,
+    owner: Option<(String, Credential)>,
+}
+
+impl Refused {
+    /// A token whose claims we cannot believe (malformed, badly signed, inconsistent).
+    fn unattributed(refusal: TokenRefusal) -> Self {
+        Self {
+            refusal,
+            owner: None,
+        }
+    }
+
+    /// A token we signed: its claims name the account and credential.
+    fn of(claims: &AccessClaims, refusal: TokenRefusal) -> Self {
+        Self {
+            refusal,
+            owner: Some((claims.sub.clone(), credential_of(claims))),
+        }
+    }
+}
+
+/// The portal token, or the OAuth client, a token we signed stands for.
+fn credential_of(claims: &AccessClaims) -> Credential {
+    if claims.client_id == PORTAL_CLIENT_ID {
+        Credential::Token(claims.jti.clone())
+    } else {
+        Credential::Client(claims.client_id.clone())
+    }
 }
 
 impl ApiCallerInfo {
@@ -144,6 +181,8 @@ pub struct ApiAccess {
     revoked: RwLock<HashSet<String>>,
     account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
+    /// Refused calls of tokens we signed, for the security log.
+    pub refused: RefusedCalls,
 }
 
 impl ApiAccess {
@@ -156,17 +195,15 @@ impl ApiAccess {
             revoked: RwLock::default(),
             account_lists: AllowlistCache::default(),
             last_used: Mutex::default(),
+            refused: RefusedCalls::default(),
         }
     }
 
-    fn verify(&self, secret: &str) -> Result<Arc<AccessClaims>, TokenRefusal> {
+    fn verify(&self, secret: &str) -> Result<Arc<AccessClaims>, VerifyError> {
         if let Some(claims) = self.verified.read().expect("cache lock").get(secret) {
             return Ok(claims.clone());
         }
-        let claims = Arc::new(self.keys.verify(secret).map_err(|e| match e {
-            VerifyError::Expired => TokenRefusal::Expired,
-            VerifyError::Malformed => TokenRefusal::Invalid,
-        })?);
+        let claims = Arc::new(self.keys.verify(secret)?);
         let mut cache = self.verified.write().expect("cache lock");
         if cache.len() >= VERIFIED_CACHE_LIMIT {
             cache.clear();
@@ -262,11 +299,28 @@ impl ApiAccess {
         secret: &str,
         now: NaiveDateTime,
     ) -> ApiResult<LiveToken> {
-        let refuse = |r| Err(ApiError::TokenRefused(r));
+        self.check_token(db, secret, now)
+            .await?
+            .map_err(|refused| ApiError::TokenRefused(refused.refusal))
+    }
+
+    /// [`Self::live_token`], saying whose token a refused one was when we signed it.
+    async fn check_token(
+        &self,
+        db: &Db,
+        secret: &str,
+        now: NaiveDateTime,
+    ) -> ApiResult<Result<LiveToken, Refused>> {
         let claims = match self.verify(secret) {
             Ok(claims) => claims,
-            Err(refusal) => return refuse(refusal),
+            Err(VerifyError::Malformed) => {
+                return Ok(Err(Refused::unattributed(TokenRefusal::Invalid)))
+            }
+            Err(VerifyError::Expired(claims)) => {
+                return Ok(Err(Refused::of(&claims, TokenRefusal::Expired)))
+            }
         };
+        let refuse = |refusal| Ok(Err(Refused::of(&claims, refusal)));
         if claims
             .exp
             .is_some_and(|exp| exp <= now.and_utc().timestamp())
@@ -278,7 +332,7 @@ impl ApiAccess {
                 return refuse(TokenRefusal::Revoked);
             };
             if view.account_id != claims.sub {
-                return refuse(TokenRefusal::Invalid);
+                return Ok(Err(Refused::unattributed(TokenRefusal::Invalid)));
             }
             if view.expires_at.is_some_and(|at| at <= now) {
                 return refuse(TokenRefusal::Expired);
@@ -286,23 +340,20 @@ impl ApiAccess {
             if view.disabled {
                 return refuse(TokenRefusal::Disabled);
             }
-            return Ok(LiveToken {
+            return Ok(Ok(LiveToken {
                 account_id: view.account_id.clone(),
                 scopes: view.scopes.clone(),
                 portal_token_id: Some(view.id.clone()),
                 allowlist: IpAllowlistRef::Token(view),
                 claims,
-            });
+            }));
         }
         let Some(client) = self.client_view(db, &claims.client_id).await? else {
             return refuse(TokenRefusal::Revoked);
         };
-        if client.account_id != claims.sub {
-            return refuse(TokenRefusal::Invalid);
-        }
-        if claims.exp.is_none() {
+        if client.account_id != claims.sub || claims.exp.is_none() {
             // Every token issued to a client expires; one without is not ours.
-            return refuse(TokenRefusal::Invalid);
+            return Ok(Err(Refused::unattributed(TokenRefusal::Invalid)));
         }
         if self
             .revoked
@@ -319,16 +370,26 @@ impl ApiAccess {
             .into_iter()
             .filter(|s| client.scopes.iter().any(|c| c.covers(*s)))
             .collect();
-        Ok(LiveToken {
+        Ok(Ok(LiveToken {
             account_id: client.account_id.clone(),
             scopes,
             portal_token_id: None,
             allowlist: IpAllowlistRef::Client(client),
             claims,
-        })
+        }))
     }
 
-    /// Applies every rule but the endpoint's scope to a bearer secret used from `ip`.
+    /// The refusal to answer, counted for the security log when we know whose token it was.
+    fn refuse(&self, refused: Refused, ip: IpAddr, now: NaiveDateTime) -> ApiError {
+        if let Some((account_id, credential)) = refused.owner {
+            self.refused
+                .note(&account_id, credential, refused.refusal, ip, now);
+        }
+        ApiError::TokenRefused(refused.refusal)
+    }
+
+    /// Applies every rule but the endpoint's scope to a bearer secret used from
+    /// `ip`. Refusals of tokens we signed are counted for the security log.
     pub async fn authenticate(
         &self,
         db: &Db,
@@ -336,12 +397,25 @@ impl ApiAccess {
         ip: IpAddr,
         now: NaiveDateTime,
     ) -> ApiResult<ApiCallerInfo> {
-        let live = self.live_token(db, secret, now).await?;
+        let live = match self.check_token(db, secret, now).await? {
+            Ok(live) => live,
+            Err(refused) => return Err(self.refuse(refused, ip, now)),
+        };
+        let credential = credential_of(&live.claims);
+        let owned = |refusal| Refused {
+            refusal,
+            owner: Some((live.account_id.clone(), credential.clone())),
+        };
         if !live.allowlist.list().allows(ip) {
-            return Err(ApiError::TokenRefused(TokenRefusal::TokenIpNotAllowed));
+            return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }
-        self.check_account_allowlist(db, &live.account_id, ip)
-            .await?;
+        if !self
+            .account_allowlist(db, &live.account_id)
+            .await?
+            .allows(ip)
+        {
+            return Err(self.refuse(owned(TokenRefusal::AccountIpNotAllowed), ip, now));
+        }
         if let Some(id) = &live.portal_token_id {
             self.last_used
                 .lock()
@@ -351,6 +425,7 @@ impl ApiAccess {
         Ok(ApiCallerInfo {
             account_id: live.account_id,
             token_id: live.claims.jti.clone(),
+            credential,
             scopes: live.scopes,
             ip,
         })

@@ -73,6 +73,11 @@ impl SecurityEvent {
         }
     }
 
+    /// A change the account's owner made from `client`, e.g. in the portal.
+    pub fn by_owner(account_id: &str, kind: SecurityEventKind, client: &ClientContext) -> Self {
+        Self::new(account_id, Actor::Account(account_id.to_owned()), kind).from_client(client)
+    }
+
     /// Where the request that caused it came from.
     pub fn from_client(mut self, client: &ClientContext) -> Self {
         self.ip = Some(client.ip.to_string());
@@ -91,6 +96,30 @@ impl SecurityEvent {
     pub fn detail(mut self, key: &str, value: impl Into<String>) -> Self {
         self.details.insert(key.to_owned(), value.into());
         self
+    }
+}
+
+/// The names of the parts a change really altered, comma-separated, for a
+/// `change` detail; empty when it altered nothing.
+pub fn change_list(parts: &[(&str, bool)]) -> String {
+    parts
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What a PATCH of an optional-disabled resource does to its `disabled_at`:
+/// `(disables, enables)` given the requested and the stored value.
+pub fn disabling(
+    requested: Option<Option<NaiveDateTime>>,
+    stored: Option<NaiveDateTime>,
+) -> (bool, bool) {
+    match requested {
+        Some(Some(_)) => (stored.is_none(), false),
+        Some(None) => (false, stored.is_some()),
+        None => (false, false),
     }
 }
 

@@ -3,14 +3,20 @@
 use std::collections::{HashMap, HashSet};
 
 use portcullis_shared::{
-    dto::{ContactDto, ContactGroupDto, CreateContactRequest, ImportResultDto, ImportRowError},
+    dto::{
+        ContactDto, ContactGroupDto, CreateContactRequest, ImportResultDto, ImportRowError,
+        UpdateContactRequest,
+    },
     problem::FieldError,
     validate::{self, codes},
 };
 
 use super::{now, rfc3339, AppState};
 use crate::{
-    db::contacts::{self as contact_rows, ContactRow, GroupRow},
+    db::{
+        contacts::{self as contact_rows, ContactRow, GroupRow},
+        DbConnection,
+    },
     domain::PhoneNumber,
     error::{ApiError, ApiResult},
 };
@@ -107,6 +113,34 @@ fn contact_row(account_id: &str, contact: &NewContact) -> ContactRow {
     }
 }
 
+/// Refuses group ids that are not the account's.
+fn check_groups_known(
+    conn: &mut DbConnection,
+    account_id: &str,
+    groups: &[String],
+) -> ApiResult<()> {
+    let known: HashSet<String> = contact_rows::list_groups(conn, account_id)?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    match groups.iter().find(|g| !known.contains(*g)) {
+        Some(unknown) => Err(ApiError::field(
+            "groups",
+            codes::UNKNOWN_GROUP,
+            &format!("No group {unknown} on this account."),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn duplicate(field: &str, what: &str) -> ApiError {
+    let message = format!("A {what} already exists.");
+    ApiError::Conflict {
+        detail: message.clone(),
+        errors: vec![FieldError::new(field, codes::DUPLICATE, message)],
+    }
+}
+
 pub async fn create_contact(
     state: &AppState,
     account_id: &str,
@@ -119,31 +153,69 @@ pub async fn create_contact(
     state
         .db
         .transaction(move |conn| {
-            let known: HashSet<String> = contact_rows::list_groups(conn, &stored.account_id)?
-                .into_iter()
-                .map(|g| g.id)
-                .collect();
-            if let Some(unknown) = groups.iter().find(|g| !known.contains(*g)) {
-                return Err(ApiError::field(
-                    "groups",
-                    codes::UNKNOWN_GROUP,
-                    &format!("No group {unknown} on this account."),
-                ));
-            }
+            check_groups_known(conn, &stored.account_id, &groups)?;
             if contact_rows::phone_taken(conn, &stored.account_id, &stored.phone)? {
-                return Err(ApiError::Conflict {
-                    detail: "A contact with this phone already exists.".into(),
-                    errors: vec![FieldError {
-                        field: "phone".into(),
-                        code: codes::DUPLICATE.into(),
-                        message: "A contact with this phone already exists.".into(),
-                    }],
-                });
+                return Err(duplicate("phone", "contact with this phone"));
             }
             Ok(contact_rows::insert_contact(conn, &stored, &groups)?)
         })
         .await?;
     Ok(contact_dto(&row, contact.groups))
+}
+
+fn group_ids_of(conn: &mut DbConnection, contact_id: &str) -> ApiResult<Vec<String>> {
+    Ok(
+        contact_rows::memberships(conn, std::slice::from_ref(&contact_id.to_owned()))?
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect(),
+    )
+}
+
+/// Changes the fields present in `request`, checked as on creation (on the
+/// contact as it would be afterwards); `groups` replaces the contact's groups.
+pub async fn update_contact(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    request: UpdateContactRequest,
+) -> ApiResult<ContactDto> {
+    let (account, contact_id) = (account_id.to_owned(), id.to_owned());
+    state
+        .db
+        .transaction(move |conn| {
+            let existing = contact_rows::find_contact(conn, &account, &contact_id)?
+                .ok_or(ApiError::NotFound)?;
+            let current_groups = group_ids_of(conn, &existing.id)?;
+            let merged = CreateContactRequest {
+                phone: request.phone.unwrap_or(existing.phone),
+                first_name: request.first_name.or(existing.first_name),
+                last_name: request.last_name.or(existing.last_name),
+                email: request.email.or(existing.email),
+                groups: request.groups.clone().unwrap_or(current_groups),
+            };
+            let contact = parse_contact(&merged).map_err(ApiError::Validation)?;
+            check_groups_known(conn, &account, &contact.groups)?;
+            if contact_rows::phone_taken_by_another(
+                conn,
+                &account,
+                contact.phone.as_str(),
+                &existing.id,
+            )? {
+                return Err(duplicate("phone", "contact with this phone"));
+            }
+            let row = ContactRow {
+                id: existing.id,
+                created_at: existing.created_at,
+                ..contact_row(&account, &contact)
+            };
+            contact_rows::update_contact(conn, &row)?;
+            if request.groups.is_some() {
+                contact_rows::replace_memberships(conn, &row.id, &contact.groups)?;
+            }
+            Ok(contact_dto(&row, contact.groups))
+        })
+        .await
 }
 
 pub async fn list_contacts(
@@ -190,26 +262,33 @@ pub async fn get_contact(state: &AppState, account_id: &str, id: &str) -> ApiRes
         .run(move |conn| {
             let row =
                 contact_rows::find_contact(conn, &account, &contact)?.ok_or(ApiError::NotFound)?;
-            let groups = contact_rows::memberships(conn, std::slice::from_ref(&row.id))?
-                .into_iter()
-                .map(|(_, g)| g)
-                .collect();
+            let groups = group_ids_of(conn, &row.id)?;
             Ok(contact_dto(&row, groups))
         })
         .await
 }
 
-pub async fn delete_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
-    let (account, contact) = (account_id.to_owned(), id.to_owned());
+/// Runs one of the `contact_rows::delete_*` functions on the account's `id`: 404 when it deleted nothing.
+async fn delete_owned(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    delete: fn(&mut DbConnection, &str, &str) -> diesel::QueryResult<bool>,
+) -> ApiResult<()> {
+    let (account, item) = (account_id.to_owned(), id.to_owned());
     if state
         .db
-        .transaction(move |conn| Ok(contact_rows::delete_contact(conn, &account, &contact)?))
+        .transaction(move |conn| Ok(delete(conn, &account, &item)?))
         .await?
     {
         Ok(())
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+pub async fn delete_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+    delete_owned(state, account_id, id, contact_rows::delete_contact).await
 }
 
 pub async fn list_groups(state: &AppState, account_id: &str) -> ApiResult<Vec<ContactGroupDto>> {
@@ -221,11 +300,7 @@ pub async fn list_groups(state: &AppState, account_id: &str) -> ApiResult<Vec<Co
     Ok(rows.iter().map(group_dto).collect())
 }
 
-pub async fn create_group(
-    state: &AppState,
-    account_id: &str,
-    name: &str,
-) -> ApiResult<ContactGroupDto> {
+fn parse_group_name(name: &str) -> ApiResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
         return Err(ApiError::field(
@@ -234,33 +309,74 @@ pub async fn create_group(
             "Give the group a name of at most 100 characters.",
         ));
     }
+    Ok(name.to_owned())
+}
+
+/// Whether another of the account's groups than `except` has this name.
+fn group_name_taken(
+    conn: &mut DbConnection,
+    account_id: &str,
+    name: &str,
+    except: &str,
+) -> ApiResult<bool> {
+    Ok(contact_rows::list_groups(conn, account_id)?
+        .iter()
+        .any(|g| g.name == name && g.id != except))
+}
+
+pub async fn create_group(
+    state: &AppState,
+    account_id: &str,
+    name: &str,
+) -> ApiResult<ContactGroupDto> {
     let row = GroupRow {
         id: format!("grp_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
-        name: name.to_owned(),
+        name: parse_group_name(name)?,
         created_at: now(),
     };
     let stored = row.clone();
     state
         .db
         .transaction(move |conn| {
-            if contact_rows::list_groups(conn, &stored.account_id)?
-                .iter()
-                .any(|g| g.name == stored.name)
-            {
-                return Err(ApiError::Conflict {
-                    detail: "A group with this name already exists.".into(),
-                    errors: vec![FieldError {
-                        field: "name".into(),
-                        code: codes::DUPLICATE.into(),
-                        message: "A group with this name already exists.".into(),
-                    }],
-                });
+            if group_name_taken(conn, &stored.account_id, &stored.name, "")? {
+                return Err(duplicate("name", "group with this name"));
             }
             Ok(contact_rows::insert_group(conn, &stored)?)
         })
         .await?;
     Ok(group_dto(&row))
+}
+
+pub async fn rename_group(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> ApiResult<ContactGroupDto> {
+    let name = parse_group_name(name)?;
+    let (account, group) = (account_id.to_owned(), id.to_owned());
+    state
+        .db
+        .transaction(move |conn| {
+            if group_name_taken(conn, &account, &name, &group)? {
+                return Err(duplicate("name", "group with this name"));
+            }
+            if !contact_rows::rename_group(conn, &account, &group, &name)? {
+                return Err(ApiError::NotFound);
+            }
+            contact_rows::list_groups(conn, &account)?
+                .iter()
+                .find(|g| g.id == group)
+                .map(group_dto)
+                .ok_or(ApiError::NotFound)
+        })
+        .await
+}
+
+/// Deletes a group; its contacts stay, only their membership in it goes.
+pub async fn delete_group(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+    delete_owned(state, account_id, id, contact_rows::delete_group).await
 }
 
 /// Imports contacts from CSV with a header row naming the columns `phone`

@@ -14,14 +14,18 @@ pub mod ip_allowlists;
 pub mod login;
 pub mod login_history;
 pub mod oauth;
+pub mod password_change;
+pub mod password_reset;
 pub mod passwords;
 pub mod portal_allowlist;
+pub mod refused_calls;
 pub mod senders;
 pub mod session_timeout;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
 pub mod throttle;
+pub mod token_expiry;
 pub mod tokens;
 pub mod two_factor;
 
@@ -43,6 +47,22 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub sms: SmsTransport,
     pub mailer: Mailer,
+}
+
+/// Runs `work` every `period`, for ever; a failure is logged and the next round retries.
+pub async fn run_every<F, Fut>(period: std::time::Duration, what: &'static str, mut work: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::error::ApiResult<usize>>,
+{
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = work().await {
+            tracing::warn!(%error, "{what} failed; will retry");
+        }
+    }
 }
 
 /// Timestamps are stored as UTC without zone; this is the one clock.

@@ -10,7 +10,7 @@ use base64::{
 use portcullis_shared::{
     dto::{
         CreateOAuthClientRequest, CreatedOAuthClientDto, IntrospectionResponse, OAuthClientDto,
-        OAuthTokenResponse, UpdateOAuthClientRequest,
+        OAuthTokenResponse, SecurityEventKind, UpdateOAuthClientRequest,
     },
     problem::FieldError,
     scope::Scope,
@@ -22,7 +22,9 @@ use subtle::ConstantTimeEq;
 
 use super::{
     api_access::{parse_scopes, parse_stored_allowlist, scope_string, ClientView},
+    audit::{self, SecurityEvent},
     now, rfc3339,
+    sessions::ClientContext,
     signing::{AccessClaims, AUDIENCE},
     AppState,
 };
@@ -345,6 +347,7 @@ pub async fn create_client(
     state: &AppState,
     account_id: &str,
     request: CreateOAuthClientRequest,
+    client: &ClientContext,
 ) -> ApiResult<CreatedOAuthClientDto> {
     let mut errors = Vec::new();
     let name = parse_client_name(&request.name, &mut errors);
@@ -386,9 +389,16 @@ pub async fn create_client(
         disabled_at: None,
     };
     let insert = row.clone();
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientCreated, client)
+        .detail("client_id", row.id.clone())
+        .detail("name", row.name.clone())
+        .detail("scopes", row.scopes.clone());
     state
         .db
-        .transaction(move |conn| Ok(oauth_rows::insert_client(conn, &insert)?))
+        .transaction(move |conn| {
+            oauth_rows::insert_client(conn, &insert)?;
+            Ok(audit::record(conn, &event)?)
+        })
         .await?;
     tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
     Ok(CreatedOAuthClientDto {
@@ -413,6 +423,7 @@ pub async fn update_client(
     account_id: &str,
     id: &str,
     request: UpdateOAuthClientRequest,
+    client: &ClientContext,
 ) -> ApiResult<OAuthClientDto> {
     let mut errors = Vec::new();
     let name = request
@@ -441,16 +452,35 @@ pub async fn update_client(
         ip_allowlist: allowlist.flatten().map(|r| ip_allowlist::to_stored(&r)),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
     };
-    let (account, client) = (account_id.to_owned(), id.to_owned());
+    let (account, client_id) = (account_id.to_owned(), id.to_owned());
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientChanged, client)
+        .detail("client_id", id);
     let row = state
         .db
         .transaction(move |conn| {
-            match oauth_rows::find_client(conn, &client)? {
-                Some(existing) if existing.account_id == account => {}
+            let existing = match oauth_rows::find_client(conn, &client_id)? {
+                Some(existing) if existing.account_id == account => existing,
                 _ => return Err(ApiError::NotFound),
+            };
+            oauth_rows::update_client(conn, &client_id, &changes)?;
+            let row = oauth_rows::find_client(conn, &client_id)?.ok_or(ApiError::NotFound)?;
+            let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
+            let change = audit::change_list(&[
+                ("renamed", row.name != existing.name),
+                ("scopes", row.scopes != existing.scopes),
+                ("allowlist", row.ip_allowlist != existing.ip_allowlist),
+                ("disabled", disables),
+                ("enabled", enables),
+            ]);
+            if !change.is_empty() {
+                audit::record(
+                    conn,
+                    &event
+                        .detail("name", row.name.clone())
+                        .detail("change", change),
+                )?;
             }
-            oauth_rows::update_client(conn, &client, &changes)?;
-            oauth_rows::find_client(conn, &client)?.ok_or(ApiError::NotFound)
+            Ok(row)
         })
         .await?;
     state.access.forget_client(id);
@@ -458,11 +488,25 @@ pub async fn update_client(
 }
 
 /// Deletes a client; its tokens stop working at once.
-pub async fn delete_client(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
-    let (account, client) = (account_id.to_owned(), id.to_owned());
+pub async fn delete_client(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let (account, client_id) = (account_id.to_owned(), id.to_owned());
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientDeleted, client)
+        .detail("client_id", id);
     let deleted = state
         .db
-        .transaction(move |conn| Ok(oauth_rows::delete_client(conn, &account, &client)?))
+        .transaction(move |conn| {
+            let existing = match oauth_rows::find_client(conn, &client_id)? {
+                Some(existing) if existing.account_id == account => existing,
+                _ => return Ok(false),
+            };
+            audit::record(conn, &event.detail("name", existing.name))?;
+            Ok(oauth_rows::delete_client(conn, &account, &client_id)?)
+        })
         .await?;
     state.access.forget_client(id);
     if deleted {

@@ -10,7 +10,7 @@ use portcullis_shared::dto::{CurrentSessionDto, MeResponse, SecurityEventKind};
 use super::{
     accounts::account_dto,
     audit::{self, Actor, SecurityEvent},
-    now, rfc3339, AppState,
+    now, password_change, rfc3339, AppState,
 };
 use crate::{
     config::Config,
@@ -62,6 +62,7 @@ impl PortalSession {
                 created_at: rfc3339(self.session.created_at),
                 expires_at: rfc3339(self.session.expires_at),
                 idle_timeout_secs: self.session.idle_timeout_secs,
+                password_change_required: self.session.password_change_required,
             },
         }
     }
@@ -87,6 +88,8 @@ pub fn start_session(
         .collect();
     audit::record(conn, &event)?;
     let created_at = now();
+    // Opened while a password change is due: it may only change the password.
+    let password_change_required = password_change::change_due(conn, &account.id, created_at)?;
     session_rows::insert_session(
         conn,
         &NewSession {
@@ -98,6 +101,7 @@ pub fn start_session(
             idle_timeout_secs,
             ip: &client.ip.to_string(),
             user_agent: &user_agent,
+            password_change_required,
         },
     )?;
     let session = session_rows::find_with_account(conn, &storage_id)?
@@ -218,6 +222,7 @@ mod tests {
             ended_at: None,
             end_reason: None,
             public_id: "ses_x".into(),
+            password_change_required: false,
         }
     }
 

@@ -53,10 +53,11 @@ pub struct KeyRing {
 }
 
 /// Why a presented token could not be verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifyError {
     Malformed,
-    Expired,
+    /// Well signed by us but past its `exp`: the claims say whose it was.
+    Expired(Box<AccessClaims>),
 }
 
 fn generate_key(now: chrono::NaiveDateTime) -> anyhow::Result<SigningKeyRow> {
@@ -155,7 +156,12 @@ impl KeyRing {
                     jsonwebtoken::errors::ErrorKind::ExpiredSignature
                 ) =>
             {
-                Err(VerifyError::Expired)
+                let mut ignoring_expiry = self.validation.clone();
+                ignoring_expiry.validate_exp = false;
+                jsonwebtoken::decode::<AccessClaims>(jwt, &key.key, &ignoring_expiry)
+                    .map_or(Err(VerifyError::Malformed), |data| {
+                        Err(VerifyError::Expired(Box::new(data.claims)))
+                    })
             }
             Err(_) => Err(VerifyError::Malformed),
         }

@@ -2,12 +2,18 @@
 //! reading messages, and the account's country filter.
 
 use portcullis_shared::{
-    dto::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest},
+    dto::{CountryFilterDto, MessageDto, MessageStatus, SecurityEventKind, SendSmsRequest},
     problem::FieldError,
     validate::codes,
 };
 
-use super::{api_access::ApiCallerInfo, now, rfc3339, AppState};
+use super::{
+    api_access::ApiCallerInfo,
+    audit::{self, SecurityEvent},
+    now, rfc3339,
+    sessions::ClientContext,
+    AppState,
+};
 use crate::{
     db::sms::{self as sms_rows, MessageRow},
     domain::{sms_text::SmsText, CountryCode, PhoneNumber},
@@ -258,6 +264,7 @@ pub async fn set_country_filter(
     state: &AppState,
     account_id: &str,
     request: CountryFilterDto,
+    client: &ClientContext,
 ) -> ApiResult<CountryFilterDto> {
     let mut errors = Vec::new();
     let mut countries: Vec<String> = request
@@ -277,9 +284,19 @@ pub async fn set_country_filter(
     countries.sort();
     countries.dedup();
     let (account, stored) = (account_id.to_owned(), countries.clone());
+    let event =
+        SecurityEvent::by_owner(account_id, SecurityEventKind::CountryFilterChanged, client)
+            .detail("countries", countries.join(","));
     state
         .db
-        .transaction(move |conn| Ok(sms_rows::set_countries(conn, &account, &stored)?))
+        .transaction(move |conn| {
+            let before = sms_rows::allowed_countries(conn, &account)?;
+            sms_rows::set_countries(conn, &account, &stored)?;
+            if before != stored {
+                audit::record(conn, &event.detail("previous", before.join(",")))?;
+            }
+            Ok(())
+        })
         .await?;
     tracing::info!(
         account_id,

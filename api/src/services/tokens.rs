@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDateTime};
 use portcullis_shared::{
     dto::{
-        AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, TokenDto, TokenState,
-        UpdateTokenRequest,
+        AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, SecurityEventKind, TokenDto,
+        TokenState, UpdateTokenRequest,
     },
     problem::FieldError,
     validate::codes,
@@ -12,7 +12,9 @@ use portcullis_shared::{
 
 use super::{
     api_access::{parse_scopes, parse_stored_allowlist, scope_string},
+    audit::{self, SecurityEvent},
     ip_allowlists, now, rfc3339,
+    sessions::ClientContext,
     signing::AccessClaims,
     AppState,
 };
@@ -87,6 +89,7 @@ pub async fn create_token(
     state: &AppState,
     account_id: &str,
     request: CreateTokenRequest,
+    client: &ClientContext,
 ) -> ApiResult<CreatedTokenDto> {
     let created_at = now();
     let mut errors = Vec::new();
@@ -175,9 +178,20 @@ pub async fn create_token(
         last_used_ip: None,
     };
     let stored = row.clone();
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenCreated, client)
+        .detail("token_id", row.id.clone())
+        .detail("name", row.name.clone())
+        .detail("scopes", row.scopes.clone())
+        .detail(
+            "expires_at",
+            row.expires_at.map(rfc3339).unwrap_or_default(),
+        );
     state
         .db
-        .transaction(move |conn| Ok(token_rows::insert_token(conn, &stored)?))
+        .transaction(move |conn| {
+            token_rows::insert_token(conn, &stored)?;
+            Ok(audit::record(conn, &event)?)
+        })
         .await?;
     tracing::info!(account_id, token_id = %row.id, "API token created");
     Ok(CreatedTokenDto {
@@ -202,6 +216,7 @@ pub async fn update_token(
     account_id: &str,
     id: &str,
     request: UpdateTokenRequest,
+    client: &ClientContext,
 ) -> ApiResult<TokenDto> {
     let mut errors = Vec::new();
     let name = request.name.as_deref().map(|n| parse_name(n, &mut errors));
@@ -221,12 +236,41 @@ pub async fn update_token(
             .map(|ranges| ip_allowlist::to_stored(&ranges)),
     };
     let (account, token) = (account_id.to_owned(), id.to_owned());
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenChanged, client)
+        .detail("token_id", id);
     let row = state
         .db
         .transaction(move |conn| {
             let Some(existing) = token_rows::find_account_token(conn, &account, &token)? else {
                 return Err(ApiError::NotFound);
             };
+            let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
+            let change = audit::change_list(&[
+                (
+                    "renamed",
+                    changes.name.as_ref().is_some_and(|n| *n != existing.name),
+                ),
+                ("disabled", disables),
+                ("enabled", enables),
+                (
+                    "allowlist",
+                    changes
+                        .ip_allowlist
+                        .as_ref()
+                        .is_some_and(|l| *l != existing.ip_allowlist),
+                ),
+            ]);
+            if !change.is_empty() {
+                audit::record(
+                    conn,
+                    &event
+                        .detail(
+                            "name",
+                            changes.name.clone().unwrap_or(existing.name.clone()),
+                        )
+                        .detail("change", change),
+                )?;
+            }
             // Disabling an already-disabled token keeps the original time.
             let changes = TokenChanges {
                 disabled_at: match (changes.disabled_at, existing.disabled_at) {
@@ -244,14 +288,22 @@ pub async fn update_token(
 }
 
 /// Deletes one of the account's tokens; it stops working at once.
-pub async fn delete_token(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
+pub async fn delete_token(
+    state: &AppState,
+    account_id: &str,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
     let (account, token) = (account_id.to_owned(), id.to_owned());
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenDeleted, client)
+        .detail("token_id", id);
     let deleted = state
         .db
         .transaction(move |conn| {
-            if token_rows::find_account_token(conn, &account, &token)?.is_none() {
+            let Some(existing) = token_rows::find_account_token(conn, &account, &token)? else {
                 return Ok(false);
-            }
+            };
+            audit::record(conn, &event.detail("name", existing.name))?;
             Ok(token_rows::delete_token(conn, &token)?)
         })
         .await?;
@@ -291,6 +343,7 @@ pub async fn add_api_allowlist_entry(
     account_id: &str,
     value: &str,
     label: Option<String>,
+    client: &ClientContext,
 ) -> ApiResult<AllowlistEntryDto> {
     let range = IpRange::parse("value", value).map_err(|e| ApiError::Validation(vec![e]))?;
     let label = ip_allowlists::parse_label(label)?;
@@ -302,6 +355,9 @@ pub async fn add_api_allowlist_entry(
         created_at: now(),
     };
     let stored = row.clone();
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::ApiAllowlistChanged, client)
+        .detail("action", "added")
+        .detail("entry", row.value.clone());
     state
         .db
         .transaction(move |conn| {
@@ -312,7 +368,8 @@ pub async fn add_api_allowlist_entry(
             {
                 return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
-            Ok(token_rows::insert_allowlist_entry(conn, &stored)?)
+            token_rows::insert_allowlist_entry(conn, &stored)?;
+            Ok(audit::record(conn, &event)?)
         })
         .await?;
     state.access.forget_account_allowlist(account_id);
@@ -323,11 +380,23 @@ pub async fn delete_api_allowlist_entry(
     state: &AppState,
     account_id: &str,
     id: &str,
+    client: &ClientContext,
 ) -> ApiResult<()> {
     let (account, entry) = (account_id.to_owned(), id.to_owned());
+    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::ApiAllowlistChanged, client)
+        .detail("action", "removed");
     let deleted = state
         .db
-        .transaction(move |conn| Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?))
+        .transaction(move |conn| {
+            let Some(existing) = token_rows::list_allowlist(conn, &account)?
+                .into_iter()
+                .find(|e| e.id == entry)
+            else {
+                return Ok(false);
+            };
+            audit::record(conn, &event.detail("entry", existing.value))?;
+            Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?)
+        })
         .await?;
     state.access.forget_account_allowlist(account_id);
     if deleted {

@@ -162,7 +162,7 @@ async fn confirm_password(
     } else {
         Err(ApiError::field(
             "password",
-            field_codes::INCORRECT,
+            field_codes::WRONG_PASSWORD,
             "The password is not correct.",
         ))
     }

@@ -260,7 +260,221 @@ async fn csv_import_reports_each_bad_row(app: TestApp) {
     assert_eq!(app.count("contacts"), 2);
 }
 
+async fn create_group(app: &TestApp, token: &str, name: &str) -> ContactGroupDto {
+    let response = post(app, token, routes::CONTACT_GROUPS)
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+/// A request with a bearer token, from a client without cookies.
+fn call(app: &TestApp, method: Method, token: &str, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+}
+
+async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
+    let (write, read) = tokens(&app, "patch@example.com").await;
+    let group = create_group(&app, &write, "VIP").await;
+    let create = |phone: &'static str| {
+        post(&app, &write, routes::CONTACTS)
+            .json(&json!({"phone": phone, "first_name": "Ada", "last_name": "Lovelace"}))
+            .send()
+    };
+    let ada: ContactDto = create("+48500100200").await.unwrap().json().await.unwrap();
+    let other: ContactDto = create("+48500100201").await.unwrap().json().await.unwrap();
+    let path = routes::CONTACT.replace("{id}", &ada.id);
+
+    let response = call(&app, Method::PATCH, &write, &path)
+        .json(&json!({"first_name": "Augusta", "last_name": "", "email": "ada@example.com", "groups": [group.id]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let changed: ContactDto = response.json().await.unwrap();
+    assert_eq!(changed.first_name.as_deref(), Some("Augusta"));
+    assert_eq!(changed.last_name, None, "an empty string clears");
+    assert_eq!(changed.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(changed.phone, "+48500100200", "absent fields stay");
+    assert_eq!(changed.groups, vec![group.id.clone()]);
+    assert_eq!(changed.created_at, ada.created_at);
+    let fetched: ContactDto = app.bearer_get(&path, &read).await.json().await.unwrap();
+    assert_eq!(fetched, changed);
+
+    // Only the fields sent change: the groups stay when not sent.
+    let renamed: ContactDto = call(&app, Method::PATCH, &write, &path)
+        .json(&json!({"phone": "+48 500 100 209"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(renamed.phone, "+48500100209");
+    assert_eq!(renamed.groups, vec![group.id.clone()]);
+
+    expect_problem(
+        call(&app, Method::PATCH, &read, &path)
+            .json(&json!({"first_name": "Eve"}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::FORBIDDEN,
+        ProblemCode::InsufficientScope,
+    )
+    .await;
+    let problem = expect_problem(
+        call(&app, Method::PATCH, &write, &path)
+            .json(&json!({"phone": "12", "email": "nope", "groups": ["grp_x"]}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
+    assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
+    let problem = expect_problem(
+        call(&app, Method::PATCH, &write, &path)
+            .json(&json!({"phone": other.phone}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "phone"), [codes::DUPLICATE]);
+    expect_problem(
+        call(
+            &app,
+            Method::PATCH,
+            &write,
+            &routes::CONTACT.replace("{id}", "con_nope"),
+        )
+        .json(&json!({"first_name": "Eve"}))
+        .send()
+        .await
+        .unwrap(),
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+    let unchanged: ContactDto = app.bearer_get(&path, &read).await.json().await.unwrap();
+    assert_eq!(unchanged, renamed, "refused changes change nothing");
+}
+
+async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
+    let (write, read) = tokens(&app, "groups@example.com").await;
+    let mut groups = Vec::new();
+    for name in ["VIP", "Newsletter"] {
+        groups.push(create_group(&app, &write, name).await);
+    }
+    let contact: ContactDto = post(&app, &write, routes::CONTACTS)
+        .json(&json!({"phone": "+48500100200", "groups": [groups[0].id, groups[1].id]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vip = routes::CONTACT_GROUP.replace("{id}", &groups[0].id);
+
+    let response = call(&app, Method::PATCH, &write, &vip)
+        .json(&json!({"name": "Gold"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let renamed: ContactGroupDto = response.json().await.unwrap();
+    assert_eq!(
+        (renamed.id.as_str(), renamed.name.as_str()),
+        (groups[0].id.as_str(), "Gold")
+    );
+    let problem = expect_problem(
+        call(&app, Method::PATCH, &write, &vip)
+            .json(&json!({"name": "Newsletter"}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "name"), [codes::DUPLICATE]);
+    for method in [Method::PATCH, Method::DELETE] {
+        expect_problem(
+            call(&app, method, &read, &vip)
+                .json(&json!({"name": "Silver"}))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+            ProblemCode::InsufficientScope,
+        )
+        .await;
+    }
+
+    assert_eq!(
+        call(&app, Method::DELETE, &write, &vip)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_problem(
+        call(&app, Method::DELETE, &write, &vip)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+    let left: Vec<ContactGroupDto> = app
+        .bearer_get(routes::CONTACT_GROUPS, &read)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].name, "Newsletter");
+    let kept: ContactDto = app
+        .bearer_get(&routes::CONTACT.replace("{id}", &contact.id), &read)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.groups,
+        [groups[1].id.clone()],
+        "the contact stays, out of the group"
+    );
+
+    // Another account's group is not found.
+    let (stranger, _) = tokens(&app.another_browser(), "stranger@example.com").await;
+    let newsletter = routes::CONTACT_GROUP.replace("{id}", &groups[1].id);
+    expect_problem(
+        call(&app, Method::DELETE, &stranger, &newsletter)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+    assert_eq!(app.count("contact_group_members"), 1);
+}
+
 on_both_backends!(
     contacts_and_groups_with_read_and_write_scopes,
-    csv_import_reports_each_bad_row
+    csv_import_reports_each_bad_row,
+    contacts_change_in_part_with_the_create_checks,
+    groups_are_renamed_and_deleted_without_their_contacts,
 );

@@ -44,13 +44,7 @@ async fn app_db(app: &TestApp) -> Db {
 }
 
 async fn outbox(app: &TestApp, recipient: Option<&str>) -> OutboxPage {
-    let mut request = app.client.get(app.url(routes::DEV_OUTBOX));
-    if let Some(recipient) = recipient {
-        request = request.query(&[("recipient", recipient)]);
-    }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    app.outbox(recipient).await
 }
 
 async fn the_outbox_stores_messages_and_the_dev_endpoint_reads_them(app: TestApp) {

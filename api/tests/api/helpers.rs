@@ -11,7 +11,8 @@ use portcullis_api::{
 };
 use portcullis_shared::{
     dto::{
-        LoginChallengeDto, LoginRequest, MeResponse, SignupRequest, VerificationMethod,
+        CreatedTokenDto, LoginChallengeDto, LoginRequest, MeResponse, OutboxMessageDto, OutboxPage,
+        SecurityEventDto, SecurityEventKind, SecurityLogPage, SignupRequest, VerificationMethod,
         VerifyLoginRequest,
     },
     problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
@@ -260,6 +261,20 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// Creates an API token in the portal with `body` (name, scopes…); returns it with its secret.
+    pub async fn create_token(&self, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
+        let response = self
+            .portal(
+                reqwest::Method::POST,
+                routes::TOKENS,
+                &me.session.csrf_token,
+                Some(body),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("CreatedTokenDto")
+    }
+
     /// Calls an integrator endpoint with a bearer token, from a client without cookies.
     pub async fn bearer_get(&self, path: &str, token: &str) -> reqwest::Response {
         reqwest::Client::new()
@@ -353,6 +368,60 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
         response.json().await.expect("JSON body")
+    }
+
+    /// The development outbox (the app must run with `PORTCULLIS_DEV_OUTBOX=true`), newest first.
+    pub async fn outbox(&self, recipient: Option<&str>) -> OutboxPage {
+        let mut request = self.client.get(self.url(routes::DEV_OUTBOX));
+        if let Some(recipient) = recipient {
+            request = request.query(&[("recipient", recipient)]);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("OutboxPage")
+    }
+
+    /// The e-mails to `recipient` sent for `purpose`, newest first.
+    pub async fn mails(&self, recipient: &str, purpose: &str) -> Vec<OutboxMessageDto> {
+        let mut messages = self.outbox(Some(recipient)).await.messages;
+        messages.retain(|m| m.channel == "email" && m.purpose == purpose);
+        messages
+    }
+
+    /// Waits (up to 10 s) until `count` e-mails to `recipient` for `purpose`
+    /// are in the outbox, for mail sent off the request path; returns them.
+    pub async fn wait_for_mails(
+        &self,
+        recipient: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<OutboxMessageDto> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let mails = self.mails(recipient, purpose).await;
+            if mails.len() >= count || std::time::Instant::now() > deadline {
+                assert_eq!(mails.len(), count, "{purpose} e-mails to {recipient}");
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The signed-in account's security events of `kind`, newest first.
+    pub async fn security_events(&self, kind: SecurityEventKind) -> Vec<SecurityEventDto> {
+        let response = self
+            .client
+            .get(self.url(routes::SECURITY_LOG))
+            .query(&[("kind", kind.as_str()), ("limit", "200")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+            .json::<SecurityLogPage>()
+            .await
+            .expect("SecurityLogPage")
+            .events
     }
 
     pub async fn me(&self) -> reqwest::Response {

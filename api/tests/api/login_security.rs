@@ -229,7 +229,7 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
         ProblemCode::ValidationFailed,
     )
     .await;
-    assert_eq!(field_codes(&problem, "password"), [codes::INCORRECT]);
+    assert_eq!(field_codes(&problem, "password"), [codes::WRONG_PASSWORD]);
     let problem = expect_problem(
         app.portal(
             Method::POST,
@@ -519,7 +519,7 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
         ProblemCode::ValidationFailed,
     )
     .await;
-    assert_eq!(field_codes(&problem, "password"), [codes::INCORRECT]);
+    assert_eq!(field_codes(&problem, "password"), [codes::WRONG_PASSWORD]);
     // A step-up SMS code, but the account requires two-factor: the last
     // method cannot go.
     let response = app

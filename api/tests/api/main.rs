@@ -34,6 +34,7 @@ macro_rules! on_both_backends_with {
     )+};
 }
 
+mod api_audit;
 mod authenticator;
 mod contacts;
 mod delivery;
@@ -44,6 +45,7 @@ mod login;
 mod login_security;
 mod oauth;
 mod openapi;
+mod passwords;
 mod portal_allowlist;
 mod postgres;
 mod security_log;

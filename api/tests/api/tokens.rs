@@ -13,16 +13,7 @@ use serde_json::json;
 use crate::helpers::{expect_problem, field_codes, Backend, TestApp};
 
 async fn create(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
-    let response = app
-        .portal(
-            Method::POST,
-            routes::TOKENS,
-            &me.session.csrf_token,
-            Some(body),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
+    app.create_token(me, body).await
 }
 
 fn token_path(id: &str) -> String {

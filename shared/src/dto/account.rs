@@ -39,6 +39,10 @@ pub struct CurrentSessionDto {
     pub expires_at: String,
     /// Seconds of inactivity after which the session ends.
     pub idle_timeout_secs: i64,
+    /// The password must be changed (`POST /api/v1/password`) before anything else
+    /// but this, logout and the change itself is allowed (`password_change_required`).
+    #[serde(default)]
+    pub password_change_required: bool,
 }
 
 /// Body of `GET /api/v1/me` and of a successful login.

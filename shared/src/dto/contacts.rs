@@ -43,6 +43,28 @@ pub struct CreateContactRequest {
     pub groups: Vec<String>,
 }
 
+/// Body of `PATCH /api/v1/contacts/{id}`: only the fields present change, checked as on
+/// creation; an empty string clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateContactRequest {
+    /// New phone, international form; unique within the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// New first name (`""` clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// New last name (`""` clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// New e-mail (`""` clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Group ids: replaces the contact's groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+}
+
 /// A contact group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,7 +77,7 @@ pub struct ContactGroupDto {
     pub created_at: String,
 }
 
-/// Body of `POST /api/v1/contact-groups`.
+/// Body of `POST /api/v1/contact-groups` and of `PATCH /api/v1/contact-groups/{id}` (rename).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateContactGroupRequest {

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
+pub mod passwords;
 pub mod portal_allowlist;
 pub mod security_log;
 pub mod senders;
@@ -20,7 +21,7 @@ pub use auth::{LoginRequest, SignupRequest};
 pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
 pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
-    ImportRowError,
+    ImportRowError, UpdateContactRequest,
 };
 pub use health::HealthDto;
 pub use oauth::{
@@ -29,6 +30,10 @@ pub use oauth::{
     UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use passwords::{
+    ChangePasswordRequest, ConfirmPasswordResetRequest, PasswordPolicyDto, PasswordResetRequest,
+    UpdatePasswordPolicyRequest,
+};
 pub use portal_allowlist::{
     AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
     RemovePortalAllowlistEntryQuery,

@@ -10,15 +10,17 @@ pub use error::{client_validation_problem, ApiError};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AccountDto, AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
-    CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto,
-    CreatedTokenDto, ExportFormat, LoginHistoryPage, LoginRequest, MeResponse, OAuthClientDto,
+    ChangePasswordRequest, ConfirmPasswordResetRequest, CountryFilterDto, CreateOAuthClientRequest,
+    CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginHistoryPage,
+    LoginRequest, MeResponse, OAuthClientDto, PasswordPolicyDto, PasswordResetRequest,
     PortalAllowlistDto, PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind,
     SecurityLogPage, SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SignupRequest,
-    TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
+    TokenDto, UpdateOAuthClientRequest, UpdatePasswordPolicyRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGIN_HISTORY, LOGOUT,
-    ME, OAUTH_CLIENT, OAUTH_CLIENTS, PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF,
+    ME, OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET,
+    PASSWORD_RESET_CONFIRM, PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF,
     SECURITY_LOG, SECURITY_LOG_EXPORT, SESSION, SESSIONS, SESSIONS_REVOKE_ALL,
     SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, TOKEN, TOKENS,
 };
@@ -47,6 +49,47 @@ pub async fn logout(csrf_token: &str) -> Result<(), ApiError> {
 pub async fn me() -> Result<MeResponse, ApiError> {
     let response = send(Request::get(ME)).await?;
     decode(response).await
+}
+
+/// Changes the password; answers the session as it is now (no longer restricted).
+pub async fn change_password(
+    csrf_token: &str,
+    request: &ChangePasswordRequest,
+) -> Result<MeResponse, ApiError> {
+    let response = send_json(Request::post(PASSWORD), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// The account's password policy and when the password is due.
+pub async fn password_policy() -> Result<PasswordPolicyDto, ApiError> {
+    let response = send(Request::get(PASSWORD_POLICY)).await?;
+    decode(response).await
+}
+
+/// Turns "new password every 30 days" on or off.
+pub async fn set_password_policy(
+    csrf_token: &str,
+    request: &UpdatePasswordPolicyRequest,
+) -> Result<PasswordPolicyDto, ApiError> {
+    let response = send_json(Request::put(PASSWORD_POLICY), csrf_token, request).await?;
+    decode(response).await
+}
+
+/// Asks for a reset link; the API answers the same whether or not the account exists.
+pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<(), ApiError> {
+    let response = send_json(Request::post(PASSWORD_RESET), PRE_SESSION_CSRF, request).await?;
+    expect_no_content(response).await
+}
+
+/// Sets a new password with a reset link's token.
+pub async fn confirm_password_reset(request: &ConfirmPasswordResetRequest) -> Result<(), ApiError> {
+    let response = send_json(
+        Request::post(PASSWORD_RESET_CONFIRM),
+        PRE_SESSION_CSRF,
+        request,
+    )
+    .await?;
+    expect_no_content(response).await
 }
 
 /// One page of the account's security log, newest first: of one `kind` or all, and older

@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::hooks::use_session;
+use crate::pages::ForcedPasswordChange;
 use crate::state::Session;
 
 #[derive(Properties, PartialEq)]
@@ -14,11 +15,15 @@ pub struct GuardProps {
     pub children: Html,
 }
 
-/// Renders its children for a signed-in visitor; sends anyone else to the login page.
+/// Renders its children for a signed-in visitor; sends anyone else to the login page. A
+/// session that must change its password first sees only the change form.
 #[component]
 pub fn RequireSession(props: &GuardProps) -> Html {
     let session = use_session();
     match &*session {
+        Session::SignedIn(me) if me.session.password_change_required => {
+            html! { <ForcedPasswordChange /> }
+        }
         Session::SignedIn(_) => props.children.clone(),
         Session::Restoring => html! {
             <div class="card card--loading" aria-busy="true">{ "Loading your account…" }</div>

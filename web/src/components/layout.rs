@@ -67,6 +67,10 @@ fn Nav() -> Html {
                     classes={classes!("nav-link", current(Route::PortalAllowlist))}>
                     { "Portal allowlist" }
                 </Link<Route>>
+                <Link<Route> to={Route::Password}
+                    classes={classes!("nav-link", current(Route::Password))}>
+                    { "Password" }
+                </Link<Route>>
                 <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
                     { "API tokens" }
                 </Link<Route>>

@@ -7,6 +7,7 @@ mod copy_button;
 mod field;
 mod guard;
 mod layout;
+mod logout_button;
 mod scope_picker;
 
 pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
@@ -19,4 +20,5 @@ pub use field::{
 };
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};
+pub use logout_button::{LogoutButton, LogoutButtonProps};
 pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};

@@ -1,54 +1,19 @@
 use portcullis_shared::dto::MeResponse;
 use portcullis_shared::validate;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api;
-use crate::components::{banner_message, FormBanner};
+use crate::components::{FormBanner, LogoutButton};
 use crate::format::{format_duration, format_points, format_timestamp};
-use crate::hooks::{use_form_problem, use_session};
-use crate::state::SessionAction;
+use crate::hooks::{use_logout, use_session};
 
 /// The signed-in account's overview. Rendered only behind `RequireSession`.
 #[component]
 pub fn DashboardPage() -> Html {
     let session = use_session();
-    let problem = use_form_problem();
-    let logging_out = use_state(|| false);
+    let logout = use_logout();
     let Some(me) = session.me().cloned() else {
         return Html::default();
     };
-
-    let onclick = {
-        let csrf_token = me.session.csrf_token.clone();
-        let (session, problem, logging_out) =
-            (session.clone(), problem.clone(), logging_out.clone());
-        Callback::from(move |_: MouseEvent| {
-            logging_out.set(true);
-            problem.set(None);
-            let (csrf_token, session, problem, logging_out) = (
-                csrf_token.clone(),
-                session.clone(),
-                problem.clone(),
-                logging_out.clone(),
-            );
-            spawn_local(async move {
-                match api::logout(&csrf_token).await {
-                    // The session is gone either way; the route guard opens the login page.
-                    Ok(()) => session.dispatch(SessionAction::SignedOut),
-                    Err(err) if err.is_signed_out() => session.dispatch(SessionAction::SignedOut),
-                    Err(err) => {
-                        problem.set(Some(err.into_problem()));
-                        logging_out.set(false);
-                    }
-                }
-            });
-        })
-    };
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not log out. {message}")));
 
     html! {
         <section class="dashboard" data-testid="dashboard">
@@ -57,12 +22,9 @@ pub fn DashboardPage() -> Html {
                     <p class="eyebrow">{ "Dashboard" }</p>
                     <h1>{ "Your account" }</h1>
                 </div>
-                <button id="logout" type="button" class="button button--secondary"
-                    onclick={onclick} disabled={*logging_out}>
-                    { if *logging_out { "Logging out…" } else { "Log out" } }
-                </button>
+                <LogoutButton logout={logout.clone()} />
             </div>
-            <FormBanner message={banner} />
+            <FormBanner message={logout.banner.clone()} />
             <AccountOverview me={me} />
         </section>
     }

@@ -83,6 +83,9 @@ pub fn LoginPage() -> Html {
                         { if *submitting { "Logging in…" } else { "Log in" } }
                     </button>
                 </form>
+                <p class="card-footer" id="forgot-password">
+                    <Link<Route> to={Route::ForgotPassword}>{ "Forgot password?" }</Link<Route>>
+                </p>
                 <p class="card-footer">
                     { "New to Portcullis? " }
                     <Link<Route> to={Route::Signup}>{ "Create an account" }</Link<Route>>

@@ -3,9 +3,11 @@
 mod api_allowlist;
 pub mod country_filter;
 mod dashboard;
+pub mod forgot_password;
 mod login;
 mod not_found;
 pub mod oauth_clients;
+pub mod password;
 mod portal_allowlist;
 mod security_log;
 mod sessions;
@@ -18,9 +20,11 @@ pub use api_allowlist::{
 };
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
+pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
+pub use password::{ChangePasswordForm, ForcedPasswordChange, PasswordPage};
 pub use portal_allowlist::{
     AddPortalEntryForm, AddPortalEntryFormProps, LockoutConfirm, LockoutConfirmProps,
     PortalAllowlistEntries, PortalAllowlistEntriesProps, PortalAllowlistPage, YourAddress,

@@ -6,6 +6,7 @@
 mod api_allowlist;
 mod country_filter;
 mod oauth_clients;
+mod passwords;
 mod portal_allowlist;
 mod security_log;
 mod sessions;

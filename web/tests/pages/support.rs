@@ -79,6 +79,7 @@ pub fn owner() -> MeResponse {
             created_at: "2026-11-22T08:00:00Z".into(),
             expires_at: "2026-11-22T20:00:00Z".into(),
             idle_timeout_secs: 1800,
+            password_change_required: false,
         },
     }
 }

@@ -1,0 +1,92 @@
+//! E-mails the account a week before one of its API tokens expires, once per
+//! token. A background job; several processes may run it on one database:
+//! each token's warning is claimed with a conditional UPDATE first, so only
+//! one of them sends it.
+
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+use portcullis_shared::dto::SecurityEventKind;
+
+use super::{
+    audit::{self, Actor, SecurityEvent},
+    delivery::{Mail, Mailer},
+    now, rfc3339,
+};
+use crate::{
+    db::{tokens as token_rows, Db},
+    error::ApiResult,
+};
+
+/// How long before its expiry a token's owner is warned.
+pub const WARN_DAYS_BEFORE: i64 = 7;
+/// Tokens looked at per round.
+const BATCH: i64 = 100;
+
+fn warning(to: String, name: &str, hint: &str, expires_at: &str, public_url: &str) -> Mail {
+    Mail {
+        to,
+        subject: format!("Your Portcullis API token “{name}” expires soon"),
+        body: format!(
+            "Your API token “{name}” ({hint}) expires at {expires_at}. Calls made with it \
+             will be refused from then on.\n\n\
+             To keep your integration working, create a new token and switch to it before then: \
+             {public_url}/tokens\n"
+        ),
+        purpose: "token_expiry_warning".into(),
+    }
+}
+
+/// Warns about every token expiring within [`WARN_DAYS_BEFORE`] days that
+/// was not warned about yet; returns how many warnings were sent.
+pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<usize> {
+    let at = now();
+    let until = at + ChronoDuration::days(WARN_DAYS_BEFORE);
+    let due = db
+        .run(move |conn| Ok(token_rows::expiring_unwarned(conn, at, until, BATCH)?))
+        .await?;
+    let mut sent = 0;
+    for (token, email) in due {
+        let Some(expires_at) = token.expires_at.map(rfc3339) else {
+            continue;
+        };
+        let id = token.id.clone();
+        if !db
+            .run(move |conn| Ok(token_rows::claim_expiry_warning(conn, &id, at)?))
+            .await?
+        {
+            continue; // another process has it
+        }
+        let mail = warning(email, &token.name, &token.hint, &expires_at, public_url);
+        if let Err(error) = mailer.send(&mail).await {
+            // The event is recorded only once the mail went out, so the log
+            // never claims a warning nobody got; the claim goes back for the next round.
+            tracing::warn!(%error, token_id = %token.id, "token expiry warning not sent; will retry");
+            let id = token.id.clone();
+            db.run(move |conn| Ok(token_rows::release_expiry_warning(conn, &id)?))
+                .await?;
+            continue;
+        }
+        let event = SecurityEvent::new(
+            &token.account_id,
+            Actor::System,
+            SecurityEventKind::TokenExpiryWarned,
+        )
+        .detail("token_id", token.id.clone())
+        .detail("name", token.name.clone())
+        .detail("expires_at", expires_at);
+        db.run(move |conn| Ok(audit::record(conn, &event)?)).await?;
+        tracing::info!(token_id = %token.id, "token expiry warning sent");
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Runs [`warn_once`] every `every`.
+pub async fn warn_forever(db: Db, mailer: Mailer, public_url: String, every: Duration) {
+    super::run_every(every, "token expiry warnings", move || {
+        let (db, mailer, public_url) = (db.clone(), mailer.clone(), public_url.clone());
+        async move { warn_once(&db, &mailer, &public_url).await }
+    })
+    .await
+}

@@ -1,0 +1,361 @@
+//! The security log of API access: refused calls (folded, never with a
+//! secret, never for tokens we did not sign), every change to tokens, OAuth
+//! clients, the API allowlist and the country filter, and the e-mail that warns
+//! of a token expiring within 7 days (once, even with several processes).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use portcullis_api::{
+    db::Db,
+    services::{token_expiry, Mailer},
+};
+use portcullis_shared::{
+    dto::{
+        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind,
+    },
+    routes,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const FAST_REFUSAL_LOG: &[(&str, &str)] = &[("PORTCULLIS_REFUSED_CALLS_FLUSH_MS", "1000")];
+const FAST_EXPIRY_CHECK: &[(&str, &str)] = &[
+    ("PORTCULLIS_DEV_OUTBOX", "true"),
+    ("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", "100"),
+];
+
+async fn create_token(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
+    app.create_token(me, body).await
+}
+
+fn count_of(event: &SecurityEventDto) -> u64 {
+    event.details["count"].parse().unwrap()
+}
+
+/// Waits until the refused-call events of `reason` add up to `total`.
+async fn refusals(app: &TestApp, reason: &str, total: u64) -> Vec<SecurityEventDto> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let events: Vec<SecurityEventDto> = app
+            .security_events(SecurityEventKind::ApiCallRefused)
+            .await
+            .into_iter()
+            .filter(|e| e.details["reason"] == reason)
+            .collect();
+        let counted: u64 = events.iter().map(count_of).sum();
+        if counted >= total || std::time::Instant::now() > deadline {
+            assert_eq!(counted, total, "{reason}: {events:?}");
+            return events;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
+    let me = app.signed_in("storm@example.com").await;
+    let token = create_token(&app, &me, json!({"name": "CRM", "scopes": ["profile"]})).await;
+    let response = app
+        .portal(
+            Method::PATCH,
+            &routes::TOKEN.replace("{id}", &token.token.id),
+            &me.session.csrf_token,
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let started = std::time::Instant::now();
+    for _ in 0..50 {
+        assert_eq!(
+            app.bearer_get(routes::PROFILE, &token.secret)
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // One event per flush interval (1 s here) that saw refusals, however many there were.
+    let intervals = started.elapsed().as_millis() as usize / 1000 + 2;
+    // A token we did not sign names no account to log against.
+    let forged = format!("{}x", token.secret);
+    for _ in 0..20 {
+        assert_eq!(
+            app.bearer_get(routes::PROFILE, &forged).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    let events = refusals(&app, "token_disabled", 50).await;
+    assert!(
+        events.len() <= intervals.min(10),
+        "one event per flush, not per call: {events:?}"
+    );
+    for event in &events {
+        assert_eq!(event.details["token_id"], token.token.id);
+        assert_eq!(event.ip.as_deref(), Some("127.0.0.1"));
+    }
+    let all = app.security_events(SecurityEventKind::ApiCallRefused).await;
+    assert_eq!(
+        all.len(),
+        events.len(),
+        "the forged token's calls are not logged"
+    );
+    let stored = app.table_text("security_events", &["kind", "details"]);
+    let signature = token.secret.rsplit('.').next().unwrap();
+    assert!(!stored.contains(signature), "no secret is stored");
+    assert!(!stored.contains(&token.secret));
+}
+
+async fn refusals_by_scope_and_address_are_logged_with_their_reason(app: TestApp) {
+    let me = app.signed_in("scopes@example.com").await;
+    let token = create_token(
+        &app,
+        &me,
+        json!({"name": "Reader", "scopes": ["profile"], "ip_allowlist": ["203.0.113.0/24"]}),
+    )
+    .await;
+    let open = create_token(&app, &me, json!({"name": "Open", "scopes": ["profile"]})).await;
+    for _ in 0..3 {
+        app.bearer_get(routes::PROFILE, &token.secret).await;
+        app.bearer_get(routes::CONTACTS, &open.secret).await;
+    }
+    let address = refusals(&app, "token_ip_not_allowed", 3).await;
+    assert_eq!(address[0].details["token_id"], token.token.id);
+    let scope = refusals(&app, "insufficient_scope", 3).await;
+    assert_eq!(scope[0].details["token_id"], open.token.id);
+    assert_eq!(scope[0].details["scope"], "contacts:read");
+}
+
+/// The newest event of `kind`.
+async fn newest(app: &TestApp, kind: SecurityEventKind) -> SecurityEventDto {
+    app.security_events(kind)
+        .await
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no {kind:?} event"))
+}
+
+async fn changes_to_api_access_are_recorded(app: TestApp) {
+    let me = app.signed_in("audit@example.com").await;
+    let csrf = me.session.csrf_token.clone();
+    let token = create_token(
+        &app,
+        &me,
+        json!({"name": "CRM", "scopes": ["sms", "profile"]}),
+    )
+    .await;
+    let created = newest(&app, SecurityEventKind::TokenCreated).await;
+    assert_eq!(created.details["token_id"], token.token.id);
+    assert_eq!(created.details["name"], "CRM");
+    assert_eq!(created.actor, me.account.id);
+    assert!(!app
+        .table_text("security_events", &["details"])
+        .contains(&token.secret));
+
+    let token_path = routes::TOKEN.replace("{id}", &token.token.id);
+    for (body, change) in [
+        (json!({"disabled": true}), "disabled"),
+        (json!({"disabled": false}), "enabled"),
+        (
+            json!({"ip_allowlist": ["10.0.0.0/8"], "name": "CRM 2"}),
+            "renamed,allowlist",
+        ),
+    ] {
+        let response = app
+            .portal(Method::PATCH, &token_path, &csrf, Some(body))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            newest(&app, SecurityEventKind::TokenChanged).await.details["change"],
+            change
+        );
+    }
+    app.portal(
+        Method::PATCH,
+        &token_path,
+        &csrf,
+        Some(json!({"name": "CRM 2"})),
+    )
+    .await;
+    assert_eq!(
+        app.security_events(SecurityEventKind::TokenChanged)
+            .await
+            .len(),
+        3,
+        "a change that changes nothing is not recorded"
+    );
+    let response = app.portal(Method::DELETE, &token_path, &csrf, None).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        newest(&app, SecurityEventKind::TokenDeleted).await.details["name"],
+        "CRM 2"
+    );
+
+    let response = app
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &csrf,
+            Some(json!({"name": "Billing", "scopes": ["sms"]})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let client: CreatedOAuthClientDto = response.json().await.unwrap();
+    let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
+    assert_eq!(
+        newest(&app, SecurityEventKind::OauthClientCreated)
+            .await
+            .details["client_id"],
+        client.client.id
+    );
+    app.portal(
+        Method::PATCH,
+        &client_path,
+        &csrf,
+        Some(json!({"scopes": ["sms", "contacts"], "disabled": true})),
+    )
+    .await;
+    assert_eq!(
+        newest(&app, SecurityEventKind::OauthClientChanged)
+            .await
+            .details["change"],
+        "scopes,disabled"
+    );
+    app.portal(Method::DELETE, &client_path, &csrf, None).await;
+    assert_eq!(
+        newest(&app, SecurityEventKind::OauthClientDeleted)
+            .await
+            .details["name"],
+        "Billing"
+    );
+    assert!(!app
+        .table_text("security_events", &["details"])
+        .contains(&client.client_secret));
+
+    let response = app
+        .portal(
+            Method::POST,
+            routes::API_ALLOWLIST,
+            &csrf,
+            Some(json!({"value": "203.0.113.0/24"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let entry: serde_json::Value = response.json().await.unwrap();
+    let added = newest(&app, SecurityEventKind::ApiAllowlistChanged).await;
+    assert_eq!(
+        (
+            added.details["action"].as_str(),
+            added.details["entry"].as_str()
+        ),
+        ("added", "203.0.113.0/24")
+    );
+    let entry_path = routes::API_ALLOWLIST_ENTRY.replace("{id}", entry["id"].as_str().unwrap());
+    app.portal(Method::DELETE, &entry_path, &csrf, None).await;
+    let removed = newest(&app, SecurityEventKind::ApiAllowlistChanged).await;
+    assert_eq!(
+        (
+            removed.details["action"].as_str(),
+            removed.details["entry"].as_str()
+        ),
+        ("removed", "203.0.113.0/24")
+    );
+
+    let response = app
+        .portal(
+            Method::PUT,
+            routes::COUNTRY_FILTER,
+            &csrf,
+            Some(json!({"countries": ["DE", "PL"]})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let countries = newest(&app, SecurityEventKind::CountryFilterChanged).await;
+    assert_eq!(
+        (
+            countries.details["countries"].as_str(),
+            countries.details["previous"].as_str()
+        ),
+        ("DE,PL", "PL")
+    );
+}
+
+async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
+    let email = "expiry@example.com";
+    let me = app.signed_in(email).await;
+    let in_days = |days: i64| (Utc::now() + chrono::Duration::days(days)).to_rfc3339();
+    let soon = create_token(
+        &app,
+        &me,
+        json!({"name": "Soon", "scopes": ["profile"], "expires_at": in_days(3)}),
+    )
+    .await;
+    create_token(
+        &app,
+        &me,
+        json!({"name": "Later", "scopes": ["profile"], "expires_at": in_days(30)}),
+    )
+    .await;
+    create_token(&app, &me, json!({"name": "Never", "scopes": ["profile"]})).await;
+
+    let mails = app.wait_for_mails(email, "token_expiry_warning", 1).await;
+    assert!(mails[0]
+        .subject
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Soon"));
+    assert!(mails[0].body.contains(&soon.token.hint));
+    assert!(!mails[0].body.contains(&soon.secret));
+
+    // Two more "processes" on the same database race the server's own job.
+    let url = app.database_url.clone();
+    let dbs: Vec<Db> = tokio::task::spawn_blocking(move || {
+        (0..2).map(|_| Db::connect(&url, 2).unwrap()).collect()
+    })
+    .await
+    .unwrap();
+    let late = create_token(
+        &app,
+        &me,
+        json!({"name": "Late", "scopes": ["profile"], "expires_at": in_days(6)}),
+    )
+    .await;
+    let racers = dbs.iter().map(|db| {
+        let mailer = Mailer::Outbox(db.clone());
+        let db = db.clone();
+        tokio::spawn(async move { token_expiry::warn_once(&db, &mailer, "http://x").await })
+    });
+    for racer in racers.collect::<Vec<_>>() {
+        racer.await.unwrap().unwrap();
+    }
+    app.wait_for_mails(email, "token_expiry_warning", 2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.mails(email, "token_expiry_warning").await.len(),
+        2,
+        "each token is warned about once"
+    );
+    let events = app
+        .security_events(SecurityEventKind::TokenExpiryWarned)
+        .await;
+    let mut warned: Vec<&str> = events
+        .iter()
+        .map(|e| e.details["token_id"].as_str())
+        .collect();
+    warned.sort_unstable();
+    let mut expected = vec![soon.token.id.as_str(), late.token.id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(warned, expected);
+    assert_eq!(events[0].actor, "system");
+}
+
+on_both_backends_with!(FAST_REFUSAL_LOG;
+    a_storm_of_refused_calls_becomes_a_few_counted_events,
+    refusals_by_scope_and_address_are_logged_with_their_reason,
+);
+
+on_both_backends!(changes_to_api_access_are_recorded);
+
+on_both_backends_with!(FAST_EXPIRY_CHECK; owners_are_warned_once_a_week_before_a_token_expires);

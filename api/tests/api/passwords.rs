@@ -1,0 +1,482 @@
+//! Passwords: changing one while signed in (other sessions end, API tokens
+//! keep working, the last five cannot come back), resetting one by e-mail link
+//! (no user enumeration, single use, expiry, a limit per hour), and the
+//! "new password every 30 days" policy that restricts a sign-in to the change.
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use portcullis_api::db::schema::{accounts, password_reset_tokens};
+use portcullis_shared::{
+    dto::{MeResponse, PasswordPolicyDto, SecurityEventKind},
+    problem::ProblemCode,
+    routes,
+    validate::codes,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD};
+
+const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
+
+async fn change(app: &TestApp, me: &MeResponse, current: &str, new: &str) -> reqwest::Response {
+    app.portal(
+        Method::POST,
+        routes::PASSWORD,
+        &me.session.csrf_token,
+        Some(json!({"current_password": current, "new_password": new})),
+    )
+    .await
+}
+
+async fn token_secret(app: &TestApp, me: &MeResponse) -> String {
+    app.create_token(me, json!({"name": "CRM", "scopes": ["profile"]}))
+        .await
+        .secret
+}
+
+async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) {
+    let email = "change@example.com";
+    let me = app.signed_in(email).await;
+    let secret = token_secret(&app, &me).await;
+    let other = app.another_browser();
+    other.signed_in_again(email).await;
+
+    // A wrong current password changes nothing.
+    let problem = expect_problem(
+        change(&app, &me, "Not-The-Password-1", "Amber-Lantern-77").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "current_password"),
+        [codes::WRONG_PASSWORD]
+    );
+    // The policy, and the current password itself, are refused.
+    let problem = expect_problem(
+        change(&app, &me, GOOD_PASSWORD, "short").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert!(field_codes(&problem, "new_password").contains(&codes::TOO_SHORT.to_owned()));
+    let problem = expect_problem(
+        change(&app, &me, GOOD_PASSWORD, GOOD_PASSWORD).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "new_password"),
+        [codes::REUSED_PASSWORD]
+    );
+    assert_eq!(other.me().await.status(), StatusCode::OK);
+    assert!(app
+        .security_events(SecurityEventKind::PasswordChanged)
+        .await
+        .is_empty());
+
+    let response = change(&app, &me, GOOD_PASSWORD, "Amber-Lantern-77").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let after: MeResponse = response.json().await.unwrap();
+    assert_eq!(
+        after.session.csrf_token, me.session.csrf_token,
+        "the same session"
+    );
+    assert!(!after.session.password_change_required);
+
+    assert_eq!(
+        app.me().await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    expect_problem(
+        other.me().await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::Unauthenticated,
+    )
+    .await;
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &secret).await.status(),
+        StatusCode::OK,
+        "API tokens are not affected"
+    );
+    let third = app.another_browser();
+    assert_eq!(
+        third.login(email, GOOD_PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    third.signed_in_again_with(email, "Amber-Lantern-77").await;
+
+    let events = app
+        .security_events(SecurityEventKind::PasswordChanged)
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].details["other_sessions_ended"], "1");
+    assert_eq!(events[0].actor, me.account.id);
+    let mails = app.wait_for_mails(email, "password_changed", 1).await;
+    assert!(mails[0]
+        .body
+        .contains("API tokens and OAuth clients keep working"));
+    assert!(!mails[0].body.contains("Amber-Lantern-77"));
+    assert!(!app
+        .table_text("password_history", &["password_hash"])
+        .contains("Amber"));
+}
+
+async fn the_last_five_passwords_cannot_come_back(app: TestApp) {
+    let email = "history@example.com";
+    let me = app.signed_in(email).await;
+    let passwords = [
+        GOOD_PASSWORD,
+        "Amber-Lantern-71",
+        "Amber-Lantern-72",
+        "Amber-Lantern-73",
+        "Amber-Lantern-74",
+        "Amber-Lantern-75",
+    ];
+    for pair in passwords.windows(2) {
+        assert_eq!(
+            change(&app, &me, pair[0], pair[1]).await.status(),
+            StatusCode::OK
+        );
+    }
+    // The current one and the four before it are refused; older ones are not remembered.
+    for old in &passwords[1..5] {
+        let problem = expect_problem(
+            change(&app, &me, "Amber-Lantern-75", old).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+        )
+        .await;
+        assert_eq!(
+            field_codes(&problem, "new_password"),
+            [codes::REUSED_PASSWORD],
+            "{old}"
+        );
+    }
+    assert_eq!(app.count("password_history"), 4);
+    assert_eq!(
+        change(&app, &me, "Amber-Lantern-75", GOOD_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+/// The link's token from the newest reset e-mail to `email`.
+async fn reset_token(app: &TestApp, email: &str, count: usize) -> String {
+    let mails = app.wait_for_mails(email, "password_reset", count).await;
+    let link = mails[0]
+        .body
+        .lines()
+        .find(|l| l.contains(routes::RESET_PASSWORD_PAGE))
+        .expect("a link");
+    assert!(link.starts_with("http"), "{link}");
+    link.split("?token=")
+        .nth(1)
+        .expect("a token")
+        .trim()
+        .to_owned()
+}
+
+async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
+    app.post_json(
+        routes::PASSWORD_RESET,
+        &json!({ "email": email }),
+        routes::PRE_SESSION_CSRF,
+    )
+    .await
+}
+
+async fn confirm(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        routes::PASSWORD_RESET_CONFIRM,
+        &json!({"token": token, "new_password": password}),
+        routes::PRE_SESSION_CSRF,
+    )
+    .await
+}
+
+async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
+    let email = "forgot@example.com";
+    let me = app.signed_in(email).await;
+    let secret = token_secret(&app, &me).await;
+
+    // Known and unknown e-mails get the same answer.
+    let known = ask_for_reset(&app.another_browser(), email).await;
+    let unknown = ask_for_reset(&app.another_browser(), "nobody@example.com").await;
+    assert_eq!(known.status(), StatusCode::ACCEPTED);
+    assert_eq!(unknown.status(), StatusCode::ACCEPTED);
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    let token = reset_token(&app, email, 1).await;
+    assert!(app
+        .mails("nobody@example.com", "password_reset")
+        .await
+        .is_empty());
+    assert!(
+        !app.table_text("password_reset_tokens", &["token_hash"])
+            .contains(&token),
+        "only a hash of the link is stored"
+    );
+
+    let stranger = app.another_browser();
+    let problem = expect_problem(
+        confirm(&stranger, &token, "weak").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert!(!field_codes(&problem, "new_password").is_empty());
+    let problem = expect_problem(
+        confirm(&stranger, &token, GOOD_PASSWORD).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        field_codes(&problem, "new_password"),
+        [codes::REUSED_PASSWORD]
+    );
+    let problem = expect_problem(
+        confirm(&stranger, "not-a-token", "Amber-Lantern-77").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "token"), [codes::INVALID_RESET_LINK]);
+
+    assert_eq!(
+        confirm(&stranger, &token, "Amber-Lantern-77")
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_problem(
+        app.me().await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::Unauthenticated,
+    )
+    .await;
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &secret).await.status(),
+        StatusCode::OK,
+        "API tokens are not affected"
+    );
+    let problem = expect_problem(
+        confirm(&stranger, &token, "Amber-Lantern-78").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "token"), [codes::USED_RESET_LINK]);
+
+    let again = app.another_browser();
+    again.signed_in_again_with(email, "Amber-Lantern-77").await;
+    let requested = again
+        .security_events(SecurityEventKind::PasswordResetRequested)
+        .await;
+    assert_eq!(requested.len(), 1);
+    assert_eq!(requested[0].actor, "anonymous");
+    let reset = again
+        .security_events(SecurityEventKind::PasswordReset)
+        .await;
+    assert_eq!(reset.len(), 1);
+    assert_eq!(reset[0].details["sessions_ended"], "1");
+    app.wait_for_mails(email, "password_changed", 1).await;
+}
+
+async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
+    let email = "limited@example.com";
+    assert_eq!(
+        app.signup(&signup_request(email)).await.status(),
+        StatusCode::CREATED
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            ask_for_reset(&app, email).await.status(),
+            StatusCode::ACCEPTED
+        );
+    }
+    let token = reset_token(&app, email, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.mails(email, "password_reset").await.len(),
+        3,
+        "at most 3 links an hour"
+    );
+    assert_eq!(app.count("password_reset_tokens"), 3);
+
+    let expired = (Utc::now() - Duration::minutes(1)).naive_utc();
+    diesel::update(password_reset_tokens::table)
+        .set(password_reset_tokens::expires_at.eq(expired))
+        .execute(&mut app.db())
+        .unwrap();
+    let problem = expect_problem(
+        confirm(&app, &token, "Amber-Lantern-77").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "token"), [codes::EXPIRED_RESET_LINK]);
+    // The old password still signs in (from the trusted browser that signed up).
+    assert_eq!(
+        app.login(email, GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+
+    let problem = expect_problem(
+        ask_for_reset(&app, "not an e-mail").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
+}
+
+async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
+    app.portal(
+        Method::PUT,
+        routes::PASSWORD_POLICY,
+        &me.session.csrf_token,
+        Some(json!({ "rotation_required": on })),
+    )
+    .await
+}
+
+async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
+    let email = "rotate@example.com";
+    let me = app.signed_in(email).await;
+    let policy: PasswordPolicyDto = app
+        .client
+        .get(app.url(routes::PASSWORD_POLICY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!policy.rotation_required);
+    assert_eq!(policy.change_due_at, None);
+
+    let response = set_policy(&app, &me, true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let policy: PasswordPolicyDto = response.json().await.unwrap();
+    assert!(policy.rotation_required);
+    assert_eq!(policy.rotation_days, 30);
+    assert!(policy.change_due_at.is_some());
+    set_policy(&app, &me, true).await;
+    let events = app
+        .security_events(SecurityEventKind::PasswordPolicyChanged)
+        .await;
+    assert_eq!(events.len(), 1, "setting it again changes nothing");
+    assert_eq!(events[0].details["rotation_required"], "true");
+
+    // Not due yet: a sign-in is free.
+    let fresh = app.another_browser();
+    assert!(
+        !fresh
+            .signed_in_again(email)
+            .await
+            .session
+            .password_change_required
+    );
+
+    // 31 days later, a sign-in may only change the password.
+    let long_ago = (Utc::now() - Duration::days(31)).naive_utc();
+    diesel::update(accounts::table)
+        .set(accounts::password_changed_at.eq(long_ago))
+        .execute(&mut app.db())
+        .unwrap();
+    assert_eq!(
+        app.me().await.status(),
+        StatusCode::OK,
+        "open sessions stay free"
+    );
+    let due = app.another_browser();
+    let restricted = due.signed_in_again(email).await;
+    assert!(restricted.session.password_change_required);
+    let me_now: MeResponse = due.me().await.json().await.unwrap();
+    assert!(me_now.session.password_change_required);
+    for path in [
+        routes::TOKENS,
+        routes::PASSWORD_POLICY,
+        routes::SECURITY_LOG,
+    ] {
+        expect_problem(
+            due.client.get(due.url(path)).send().await.unwrap(),
+            StatusCode::FORBIDDEN,
+            ProblemCode::PasswordChangeRequired,
+        )
+        .await;
+    }
+    expect_problem(
+        set_policy(&due, &restricted, false).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::PasswordChangeRequired,
+    )
+    .await;
+
+    let response = change(&due, &restricted, GOOD_PASSWORD, "Amber-Lantern-77").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        !response
+            .json::<MeResponse>()
+            .await
+            .unwrap()
+            .session
+            .password_change_required
+    );
+    assert_eq!(
+        due.client
+            .get(due.url(routes::TOKENS))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK,
+        "the change lifts the restriction"
+    );
+    assert!(
+        !due.another_browser()
+            .signed_in_again_with(email, "Amber-Lantern-77")
+            .await
+            .session
+            .password_change_required
+    );
+}
+
+async fn a_restricted_session_can_still_log_out(app: TestApp) {
+    let email = "leave@example.com";
+    let me = app.signed_in(email).await;
+    assert_eq!(set_policy(&app, &me, true).await.status(), StatusCode::OK);
+    let long_ago = (Utc::now() - Duration::days(40)).naive_utc();
+    diesel::update(accounts::table)
+        .set(accounts::password_changed_at.eq(long_ago))
+        .execute(&mut app.db())
+        .unwrap();
+    let due = app.another_browser();
+    let restricted = due.signed_in_again(email).await;
+    let response = due
+        .portal(
+            Method::POST,
+            routes::LOGOUT,
+            &restricted.session.csrf_token,
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+on_both_backends_with!(DEV_OUTBOX;
+    a_password_change_ends_other_sessions_but_not_api_tokens,
+    the_last_five_passwords_cannot_come_back,
+    a_reset_link_sets_a_new_password_once,
+    reset_links_expire_and_are_limited_per_hour,
+);
+
+on_both_backends!(
+    a_due_password_restricts_the_sign_in_to_changing_it,
+    a_restricted_session_can_still_log_out,
+);
