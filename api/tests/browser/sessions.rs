@@ -1,18 +1,27 @@
 //! Sessions end to end: a second session opened from another client shows in the Sessions
 //! page next to this browser's; ending it there refuses its cookie at once.
 
-use portcullis_shared::problem::{Problem, ProblemCode};
+use portcullis_shared::{
+    dto::LoginChallengeDto,
+    problem::{Problem, ProblemCode},
+    routes,
+};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
-    wait_for_none, wait_for_text,
+    click, fill, find, last_code_to, save_screenshot, sign_up, start_browser, start_server,
+    text_of, wait_for_none, wait_for_text,
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
-/// Another device of the same person: an HTTP client with its own cookie jar, signed in.
-async fn signed_in_elsewhere(base: &str, email: &str) -> reqwest::Client {
+/// Another device of the same person: an HTTP client with its own cookie jar, signed in
+/// (passing the new-device check with the code e-mailed to the account).
+async fn signed_in_elsewhere(
+    base: &str,
+    database: &std::path::Path,
+    email: &str,
+) -> reqwest::Client {
     let phone = reqwest::Client::builder()
         .cookie_store(true)
         .user_agent(PHONE)
@@ -22,6 +31,23 @@ async fn signed_in_elsewhere(base: &str, email: &str) -> reqwest::Client {
         .post(format!("{base}/api/v1/auth/login"))
         .header("X-CSRF-Token", "1")
         .json(&serde_json::json!({"email": email, "password": "Violet-Kettle-42"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "held for a new-device code"
+    );
+    let held: LoginChallengeDto = response.json().await.unwrap();
+    let response = phone
+        .post(format!("{base}{}", routes::LOGIN_VERIFY))
+        .header("X-CSRF-Token", "1")
+        .json(&serde_json::json!({
+            "challenge_id": held.challenge_id,
+            "method": "email",
+            "code": last_code_to(database, email),
+        }))
         .send()
         .await
         .unwrap();
@@ -44,7 +70,8 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "hopper@example.com";
     sign_up(&client, &base, email).await;
-    let phone = signed_in_elsewhere(&base, email).await;
+    let database = scratch.path().join("portcullis.db");
+    let phone = signed_in_elsewhere(&base, &database, email).await;
     assert_eq!(me_status(&base, &phone).await.status(), StatusCode::OK);
 
     // The header leads to the page: this browser's session and the phone's.

@@ -208,3 +208,26 @@ pub async fn save_screenshot(client: &Client, name: &str, width: u32, height: u3
     assert!(png.len() > 10_000, "a real screenshot");
     std::fs::write(screenshots_dir().join(name), &png).unwrap();
 }
+
+/// The 6-digit code in the newest development-outbox message to `recipient`
+/// (a phone in E.164 or an e-mail), read from the server's SQLite file.
+pub fn last_code_to(database: &std::path::Path, recipient: &str) -> String {
+    use diesel::prelude::*;
+    use portcullis_api::{
+        config::DatabaseUrl,
+        db::{schema::outbox_messages as outbox, ConnectionOpener},
+    };
+    let mut conn = ConnectionOpener::new(DatabaseUrl::Sqlite(database.to_path_buf()))
+        .open()
+        .expect("open the server's database");
+    let body: String = outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .select(outbox::body)
+        .first(&mut conn)
+        .unwrap_or_else(|_| panic!("no message to {recipient} in the outbox"));
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|word| word.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .to_owned()
+}
