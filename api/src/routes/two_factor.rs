@@ -134,10 +134,12 @@ pub async fn confirm_sms(
 )]
 pub async fn start_totp(
     user: PortalUser,
+    client: ClientInfo,
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let setup = two_factor::start_totp(&state, &user.0, body.into_inner().password).await?;
+    let setup =
+        two_factor::start_totp(&state, &user.0, body.into_inner().password, &client.0).await?;
     Ok(no_store().json(setup))
 }
 

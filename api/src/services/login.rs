@@ -118,6 +118,48 @@ fn locked(for_: Duration) -> ApiError {
     }
 }
 
+/// Checks a password re-entered to confirm a security change (two-factor
+/// settings, a password change). Wrong ones count towards the sign-in lock like
+/// failed sign-ins, and while the lock holds nothing can be confirmed, so a
+/// stolen session cannot be used to guess the password either.
+pub async fn confirm_password(
+    state: &AppState,
+    account: &AccountRow,
+    stored_hash: String,
+    password: Password,
+    client: &ClientContext,
+    field: &str,
+) -> ApiResult<()> {
+    let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
+    let lock_keys = keys.clone();
+    if let Some(lock) = state
+        .db
+        .run(move |conn| Ok(throttle::locked_for(conn, &lock_keys, now())?))
+        .await?
+    {
+        return Err(locked(lock));
+    }
+    if state.hasher.verify(password, Some(stored_hash)).await? {
+        return Ok(());
+    }
+    let (account_id, failed_client) = (account.id.clone(), client.clone());
+    let lock = state
+        .db
+        .transaction(move |conn| {
+            count_failure(conn, &keys, Some(&account_id), &failed_client, now())
+        })
+        .await?;
+    if let Some(lock) = lock.filter(|l| l.scope == throttle::LockScope::Email) {
+        notify_lock(state, account, lock, client).await;
+    }
+    tracing::info!(account_id = %account.id, ip = %client.ip, "re-entered password refused");
+    Err(ApiError::field(
+        field,
+        portcullis_shared::validate::codes::WRONG_PASSWORD,
+        "This is not your current password.",
+    ))
+}
+
 /// Step 1 and 2, then 3 or 4. `device` is the browser's device cookie (the
 /// handler makes one when the browser has none).
 pub async fn log_in(

@@ -166,18 +166,15 @@ pub async fn change_password(
         .run(move |conn| password_rows::find_state(conn, &key)?.ok_or(ApiError::Unauthenticated))
         .await?;
     let current = Password::new(request.current_password);
-    if !state
-        .hasher
-        .verify(current.clone(), Some(account.password_hash.clone()))
-        .await?
-    {
-        tracing::info!(account_id, ip = %client.ip, "password change refused: wrong current password");
-        return Err(ApiError::field(
-            "current_password",
-            codes::WRONG_PASSWORD,
-            "This is not your current password.",
-        ));
-    }
+    super::login::confirm_password(
+        state,
+        &session.account,
+        account.password_hash.clone(),
+        current.clone(),
+        client,
+        "current_password",
+    )
+    .await?;
     let new = NewPassword::parse("new_password", request.new_password, &account.email)
         .map_err(ApiError::Validation)?
         .into_password();

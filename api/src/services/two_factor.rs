@@ -149,23 +149,17 @@ async fn confirm_password(
     state: &AppState,
     session: &PortalSession,
     password: String,
+    client: &ClientContext,
 ) -> ApiResult<()> {
-    let ok = state
-        .hasher
-        .verify(
-            Password::new(password),
-            Some(session.account.password_hash.clone()),
-        )
-        .await?;
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "password",
-            field_codes::WRONG_PASSWORD,
-            "The password is not correct.",
-        ))
-    }
+    super::login::confirm_password(
+        state,
+        &session.account,
+        session.account.password_hash.clone(),
+        Password::new(password),
+        client,
+        "password",
+    )
+    .await
 }
 
 fn event(
@@ -190,7 +184,7 @@ pub async fn start_sms(
 ) -> ApiResult<CodeSentDto> {
     let phone =
         PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
-    confirm_password(state, session, request.password).await?;
+    confirm_password(state, session, request.password, client).await?;
     start_code(
         state,
         session,
@@ -372,8 +366,9 @@ pub async fn start_totp(
     state: &AppState,
     session: &PortalSession,
     password: String,
+    client: &ClientContext,
 ) -> ApiResult<TotpSetupDto> {
-    confirm_password(state, session, password).await?;
+    confirm_password(state, session, password, client).await?;
     let secret = TotpSecret::generate();
     let account_id = session.account.id.clone();
     let stored = SecondFactorRow {
@@ -465,7 +460,7 @@ pub async fn disable(
         }
     };
     let typed = request.code.clone();
-    confirm_password(state, session, request.password).await?;
+    confirm_password(state, session, request.password, client).await?;
     let (session, client) = (session.clone(), client.clone());
     state
         .db
@@ -550,7 +545,7 @@ pub async fn regenerate_recovery_codes(
     password: String,
     client: &ClientContext,
 ) -> ApiResult<RecoveryCodesDto> {
-    confirm_password(state, session, password).await?;
+    confirm_password(state, session, password, client).await?;
     let (session, client) = (session.clone(), client.clone());
     state
         .db

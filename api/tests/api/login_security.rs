@@ -688,7 +688,61 @@ async fn wrong_codes_count_towards_the_lock_and_a_right_code_then_opens_nothing(
     .await;
 }
 
+async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) {
+    let me = app.signed_in("guarded@example.com").await;
+    let csrf = me.session.csrf_token;
+    let change =
+        |current: &str| json!({"current_password": current, "new_password": "Amber-Lantern-77"});
+    for _ in 0..5 {
+        let problem = expect_problem(
+            app.portal(
+                Method::POST,
+                routes::PASSWORD,
+                &csrf,
+                Some(change("Wrong-Password-1")),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+        )
+        .await;
+        assert_eq!(
+            field_codes(&problem, "current_password"),
+            [codes::WRONG_PASSWORD]
+        );
+    }
+    // Locked now: neither the right password nor a two-factor set-up gets through.
+    expect_problem(
+        app.portal(
+            Method::POST,
+            routes::PASSWORD,
+            &csrf,
+            Some(change(GOOD_PASSWORD)),
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    assert!(kinds(&app)
+        .await
+        .contains(&SecurityEventKind::AccountLocked));
+}
+
 on_both_backends!(
+    a_signed_in_session_cannot_be_used_to_guess_the_password,
     new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time,
     without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_again,
     sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs_one,
