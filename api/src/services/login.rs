@@ -39,7 +39,7 @@ use crate::{
 #[derive(Debug)]
 pub enum LoginOutcome {
     /// Signed in.
-    Session(PortalSession),
+    Session(Box<PortalSession>),
     /// Held for a code.
     Challenge(LoginChallengeDto),
 }
@@ -240,7 +240,7 @@ pub async fn log_in(
             .map(LoginOutcome::Challenge);
     }
     let session = finish(state, account, keys, client, None, Completed::default()).await?;
-    Ok(LoginOutcome::Session(session))
+    Ok(LoginOutcome::Session(Box::new(session)))
 }
 
 /// Step 3: stores the held sign-in and sends the first code when there is
