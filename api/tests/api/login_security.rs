@@ -29,15 +29,7 @@ async fn challenge(response: reqwest::Response) -> LoginChallengeDto {
 }
 
 async fn kinds(app: &TestApp) -> Vec<SecurityEventKind> {
-    let page: SecurityLogPage = app
-        .client
-        .get(app.url(routes::SECURITY_LOG))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: SecurityLogPage = app.get_json(routes::SECURITY_LOG).await;
     page.events.into_iter().map(|e| e.kind).collect()
 }
 
@@ -103,15 +95,7 @@ async fn new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time
     );
 
     // Both browsers are trusted now; this one is marked current.
-    let devices: Vec<TrustedDeviceDto> = other
-        .client
-        .get(other.url(routes::DEVICES))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let devices: Vec<TrustedDeviceDto> = other.get_json(routes::DEVICES).await;
     assert_eq!(devices.len(), 2);
     assert_eq!(devices.iter().filter(|d| d.current).count(), 1);
 
@@ -159,15 +143,7 @@ async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_ag
 
     // The signing-up browser is the one trusted device; removing it means a
     // code next time there too.
-    let devices: Vec<TrustedDeviceDto> = app
-        .client
-        .get(app.url(routes::DEVICES))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let devices: Vec<TrustedDeviceDto> = app.get_json(routes::DEVICES).await;
     assert_eq!(devices.len(), 1);
     assert!(devices[0].current);
     let path = routes::DEVICE.replace("{id}", &devices[0].id);
@@ -286,15 +262,7 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     )
     .await;
     assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
-    let status: TwoFactorStatusDto = app
-        .client
-        .get(app.url(routes::TWO_FACTOR))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
     assert!(!status.enabled, "a wrong code turns nothing on");
     let response = app
         .portal(
@@ -452,15 +420,7 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
         ProblemCode::ValidationFailed,
     )
     .await;
-    let status: TwoFactorStatusDto = app
-        .client
-        .get(app.url(routes::TWO_FACTOR))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
     assert_eq!(status.recovery_codes_left, 9);
     assert!(kinds(&app)
         .await
