@@ -57,11 +57,12 @@ impl FromRequest for PortalUser {
                     return Err(ApiError::CsrfFailed);
                 }
             }
-            let session = sessions::authenticate(&state, token).await?;
+            let mut session = sessions::authenticate(&state, token).await?;
             portal_allowlist::check_request(&state, &session.account.id, ip).await?;
             if session.session.password_change_required && !allowed_while_change_required {
                 return Err(ApiError::PasswordChangeRequired);
             }
+            sessions::touch(&state, &mut session).await?;
             Ok(PortalUser(session))
         })
     }

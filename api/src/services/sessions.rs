@@ -125,13 +125,32 @@ pub(crate) fn check_session_window(
     Ok(())
 }
 
+/// Counts the request as activity for the idle timeout. Called once the
+/// request is admitted (a refused one, e.g. from an address off the portal
+/// allowlist, does not keep a session alive). Written at most every
+/// [`TOUCH_INTERVAL_SECS`].
+pub async fn touch(state: &AppState, session: &mut PortalSession) -> ApiResult<()> {
+    let at = now();
+    if (at - session.session.last_seen_at).num_seconds() < TOUCH_INTERVAL_SECS {
+        return Ok(());
+    }
+    let id = session.session.id.clone();
+    state
+        .db
+        .run(move |conn| Ok(session_rows::touch(conn, &id, at)?))
+        .await?;
+    session.session.last_seen_at = at;
+    Ok(())
+}
+
 /// Recognises the session behind a cookie, ending it if it has run out.
+/// Does not count as activity: see [`touch`].
 pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<PortalSession> {
     let storage_id = token.storage_id();
     let (session, account) = state
         .db
         .run(move |conn| {
-            let Some((mut session, account)) = session_rows::find_with_account(conn, &storage_id)?
+            let Some((session, account)) = session_rows::find_with_account(conn, &storage_id)?
             else {
                 return Err(ApiError::Unauthenticated);
             };
@@ -164,10 +183,6 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
                     diesel::QueryResult::Ok(())
                 })?;
                 return Err(ApiError::SessionExpired);
-            }
-            if (at - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
-                session_rows::touch(conn, &storage_id, at)?;
-                session.last_seen_at = at;
             }
             Ok((session, account))
         })

@@ -268,8 +268,26 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
         json!({"value": "203.0.113.0/24", "label": "Office"}),
     )
     .await;
-    // Every portal request from the café is refused now, changes included.
+    // Every portal request from the café is refused now, changes included,
+    // and a refused request does not keep its session alive.
+    let ten_minutes_ago = (chrono::Utc::now() - chrono::Duration::minutes(10)).naive_utc();
+    {
+        use diesel::prelude::*;
+        use portcullis_api::db::schema::sessions;
+        diesel::update(sessions::table)
+            .set(sessions::last_seen_at.eq(ten_minutes_ago))
+            .execute(&mut app.db())
+            .unwrap();
+    }
     expect_locked_out(&cafe).await;
+    assert_eq!(
+        app.count("sessions WHERE ended_at IS NULL"),
+        app.count(&format!(
+            "sessions WHERE ended_at IS NULL AND last_seen_at <= '{}'",
+            ten_minutes_ago.format("%Y-%m-%d %H:%M:%S%.f")
+        )),
+        "no session was kept alive by a refused request"
+    );
     let open_before = app.count("sessions WHERE ended_at IS NULL");
     expect_problem(
         cafe.portal(
