@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, LoginPage, NotFoundPage, OAuthClientsPage,
-    SecurityLogPage, SignupPage, TokensPage,
+    SecurityLogPage, SignupPage, TokensPage, TwoFactorPage,
 };
 use crate::state::SessionProvider;
 
@@ -35,6 +35,12 @@ pub enum Route {
     /// The account's security events, filterable and exportable.
     #[at("/security-log")]
     SecurityLog,
+    /// Two-factor sign-in settings and trusted devices.
+    #[at("/security/two-factor")]
+    TwoFactor,
+    /// Where the new sign-in e-mail points: the same page, for its trusted devices.
+    #[at("/devices")]
+    Devices,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,6 +57,9 @@ pub fn switch(route: Route) -> Html {
         Route::Login => html! { <RequireAnonymous><LoginPage /></RequireAnonymous> },
         Route::Signup => html! { <RequireAnonymous><SignupPage /></RequireAnonymous> },
         Route::SecurityLog => html! { <RequireSession><SecurityLogPage /></RequireSession> },
+        Route::TwoFactor | Route::Devices => {
+            html! { <RequireSession><TwoFactorPage /></RequireSession> }
+        }
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -1,12 +1,14 @@
 //! Custom hooks.
 
 mod use_collection;
+mod use_form_call;
 mod use_form_problem;
 mod use_session;
 mod use_session_calls;
 mod use_text_input;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
+pub use use_form_call::{use_form_call, FormCall};
 pub use use_form_problem::{use_form_problem, FormProblem};
 pub use use_session::use_session;
 pub use use_session_calls::{use_session_calls, SessionCalls};

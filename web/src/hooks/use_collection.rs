@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use portcullis_shared::dto::{AllowlistEntryDto, OAuthClientDto, TokenDto};
+use portcullis_shared::dto::{AllowlistEntryDto, OAuthClientDto, TokenDto, TrustedDeviceDto};
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -28,6 +28,12 @@ impl Keyed for OAuthClientDto {
 }
 
 impl Keyed for AllowlistEntryDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for TrustedDeviceDto {
     fn key(&self) -> &str {
         &self.id
     }

@@ -9,6 +9,7 @@ pub mod oauth_clients;
 mod security_log;
 mod signup;
 pub mod tokens;
+pub mod two_factor;
 
 pub use api_allowlist::{
     add_entry_request, AddEntryForm, AddEntryFormProps, AllowlistEntries, AllowlistEntriesProps,
@@ -16,9 +17,10 @@ pub use api_allowlist::{
 };
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
-pub use login::LoginPage;
+pub use login::{CodeStep, CodeStepProps, LoginPage};
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
 pub use security_log::{kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage};
 pub use signup::SignupPage;
 pub use tokens::TokensPage;
+pub use two_factor::TwoFactorPage;

@@ -122,6 +122,7 @@ async fn a_field_with_an_error_shows_it_inline_and_is_marked_invalid() {
         optional: false,
         disabled: false,
         min: None,
+        inputmode: None,
     })
     .await;
 
@@ -159,6 +160,7 @@ async fn a_field_without_an_error_shows_its_hint_and_is_valid() {
         optional: true,
         disabled: false,
         min: None,
+        inputmode: None,
     })
     .await;
 
