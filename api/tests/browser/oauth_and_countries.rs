@@ -2,27 +2,14 @@
 //! access tokens from `/oauth/token` that work until the client is disabled in the portal;
 //! the destination countries are chosen by searching and ticking, and stay saved.
 
-use fantoccini::Client;
 use portcullis_shared::dto::{OAuthTokenResponse, ProfileDto};
 use portcullis_shared::problem::{Problem, ProblemCode};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, screenshots_dir, start_browser, start_server, text_of, wait_for_text,
+    click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
+    wait_for_text,
 };
-
-async fn sign_up(client: &Client, base: &str, email: &str) {
-    client.goto(&format!("{base}/signup")).await.unwrap();
-    fill(client, "input#email", email).await;
-    fill(client, "input#password", "Violet-Kettle-42").await;
-    find(client, "select#country option[value='PL']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    click(client, "#signup-submit").await;
-    find(client, "[data-testid=dashboard]").await;
-}
 
 /// The client_credentials grant, as an integrator's system makes it.
 async fn access_token(base: &str, client_id: &str, client_secret: &str) -> OAuthTokenResponse {
@@ -46,26 +33,13 @@ async fn call_profile(base: &str, access_token: &str) -> reqwest::Response {
         .expect("call the API")
 }
 
-/// Screenshots the page from its top at `width` × `height`.
-async fn save_screenshot(client: &Client, name: &str, width: u32, height: u32) {
-    client.set_window_size(width, height).await.unwrap();
-    client
-        .execute("window.scrollTo(0, 0)", Vec::new())
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let png = client.screenshot().await.unwrap();
-    assert!(png.len() > 10_000, "a real screenshot");
-    std::fs::write(screenshots_dir().join(name), &png).unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oauth_client_works_until_disabled_and_countries_are_chosen_by_search() {
     let scratch = tempfile::tempdir().unwrap();
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "katherine@example.com";
-    sign_up(&client, &base, email).await;
+    sign_up(&client, &base, email, None).await;
 
     // The tokens page's tabs lead to the clients page, which starts empty.
     click(&client, "nav a[href='/tokens']").await;

@@ -10,7 +10,12 @@ use std::{
 };
 
 use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
+use portcullis_shared::dto::{OutboxMessageDto, OutboxPage};
+use portcullis_shared::routes::DEV_OUTBOX;
 use serde_json::json;
+
+/// The password the tests sign up with.
+pub const PASSWORD: &str = "Violet-Kettle-42";
 
 /// Kills a child process when dropped, so a failing test leaves nothing behind.
 pub struct Process(Child);
@@ -51,6 +56,8 @@ pub fn start_server(database: &std::path::Path) -> (Process, String) {
             format!("sqlite://{}", database.display()),
         )
         .env("PORTCULLIS_STATIC_DIR", &dist)
+        // Codes are read from the development outbox, as a developer would.
+        .env("PORTCULLIS_DEV_OUTBOX", "true")
         .env("PORTCULLIS_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -179,4 +186,69 @@ pub async fn click(client: &Client, css: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+}
+
+/// Signs up in the portal (with `phone`, if given) and waits for the dashboard.
+pub async fn sign_up(client: &Client, base: &str, email: &str, phone: Option<&str>) {
+    client.goto(&format!("{base}/signup")).await.unwrap();
+    fill(client, "input#email", email).await;
+    fill(client, "input#password", PASSWORD).await;
+    if let Some(phone) = phone {
+        fill(client, "input#phone", phone).await;
+    }
+    click(client, "select#country option[value='PL']").await;
+    click(client, "#signup-submit").await;
+    find(client, "[data-testid=dashboard]").await;
+}
+
+/// Screenshots the page from its top at `width` × `height`.
+pub async fn save_screenshot(client: &Client, name: &str, width: u32, height: u32) {
+    client.set_window_size(width, height).await.unwrap();
+    client
+        .execute("window.scrollTo(0, 0)", Vec::new())
+        .await
+        .unwrap();
+    // Let the layout settle at the new size.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = client.screenshot().await.unwrap();
+    assert!(png.len() > 10_000, "a real screenshot");
+    std::fs::write(screenshots_dir().join(name), &png).unwrap();
+}
+
+/// The development outbox's messages to `recipient`, newest first.
+pub async fn outbox(base: &str, recipient: &str) -> Vec<OutboxMessageDto> {
+    let response = reqwest::Client::new()
+        .get(format!("{base}{DEV_OUTBOX}"))
+        .query(&[("recipient", recipient)])
+        .send()
+        .await
+        .expect("read the outbox");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json::<OutboxPage>().await.unwrap().messages
+}
+
+/// Waits for the newest message to `recipient` sent for `purpose`.
+pub async fn outbox_message(base: &str, recipient: &str, purpose: &str) -> OutboxMessageDto {
+    for _ in 0..100 {
+        if let Some(message) = outbox(base, recipient)
+            .await
+            .into_iter()
+            .find(|m| m.purpose == purpose)
+        {
+            return message;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("no {purpose} message to {recipient} in the outbox");
+}
+
+/// The 6-digit code in the newest message to `recipient` sent for `purpose`.
+pub async fn outbox_code(base: &str, recipient: &str, purpose: &str) -> String {
+    let message = outbox_message(base, recipient, purpose).await;
+    message
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|word| word.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {:?}", message.body))
+        .to_owned()
 }

@@ -3,14 +3,14 @@
 //! change effective on the very next call; and the account's API allowlist refusing calls
 //! from elsewhere.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use portcullis_shared::dto::ProfileDto;
 use portcullis_shared::problem::{Problem, ProblemCode};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, screenshots_dir, start_browser, start_server, text_of, wait_for_none,
-    wait_for_text,
+    click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
+    wait_for_none, wait_for_text,
 };
 
 /// `GET /api/v1/profile` with the token, as an integrator's system would call it.
@@ -37,39 +37,13 @@ async fn expect_refusal(base: &str, secret: &str, status: StatusCode, code: Prob
     assert_eq!(problem.code, code, "{problem:?}");
 }
 
-async fn sign_up(client: &Client, base: &str, email: &str) {
-    client.goto(&format!("{base}/signup")).await.unwrap();
-    fill(client, "input#email", email).await;
-    fill(client, "input#password", "Violet-Kettle-42").await;
-    find(client, "select#country option[value='PL']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    click(client, "#signup-submit").await;
-    find(client, "[data-testid=dashboard]").await;
-}
-
-async fn save_screenshot(client: &Client, name: &str, width: u32, height: u32) {
-    client.set_window_size(width, height).await.unwrap();
-    client
-        .execute("window.scrollTo(0, 0)", Vec::new())
-        .await
-        .unwrap();
-    // Let the layout settle at the new size.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let png = client.screenshot().await.unwrap();
-    assert!(png.len() > 10_000, "a real screenshot");
-    std::fs::write(screenshots_dir().join(name), &png).unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     let scratch = tempfile::tempdir().unwrap();
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "grace@example.com";
-    sign_up(&client, &base, email).await;
+    sign_up(&client, &base, email, None).await;
 
     // The header leads to the tokens page, which starts empty.
     click(&client, "nav a[href='/tokens']").await;

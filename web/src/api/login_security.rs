@@ -3,16 +3,15 @@
 
 use gloo_net::http::{Request, Response};
 use portcullis_shared::dto::{
-    CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest, LoginChallengeDto,
-    LoginRequest, MeResponse, PasswordConfirmation, RecoveryCodesDto, ResendLoginCodeRequest,
+    CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest, LoginChallengeDto, LoginRequest,
+    MeResponse, PasswordConfirmation, RecoveryCodesDto, ResendLoginCodeRequest,
     StartSmsTwoFactorRequest, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto,
     TwoFactorPolicyRequest, TwoFactorStatusDto, VerifyLoginRequest,
 };
 use portcullis_shared::routes::{
-    CSRF_HEADER, DEVICE, DEVICES, LOGIN, LOGIN_RESEND, LOGIN_VERIFY, PRE_SESSION_CSRF,
-    TWO_FACTOR, TWO_FACTOR_CODE, TWO_FACTOR_DISABLE, TWO_FACTOR_POLICY,
-    TWO_FACTOR_RECOVERY_CODES, TWO_FACTOR_SMS, TWO_FACTOR_SMS_CONFIRM, TWO_FACTOR_TOTP,
-    TWO_FACTOR_TOTP_CONFIRM,
+    CSRF_HEADER, DEVICE, DEVICES, LOGIN, LOGIN_RESEND, LOGIN_VERIFY, PRE_SESSION_CSRF, TWO_FACTOR,
+    TWO_FACTOR_CODE, TWO_FACTOR_DISABLE, TWO_FACTOR_POLICY, TWO_FACTOR_RECOVERY_CODES,
+    TWO_FACTOR_SMS, TWO_FACTOR_SMS_CONFIRM, TWO_FACTOR_TOTP, TWO_FACTOR_TOTP_CONFIRM,
 };
 
 use super::{body_text, decode, error, expect_no_content, item_path, send, send_json, ApiError};
@@ -140,7 +139,15 @@ pub async fn new_recovery_codes(
     csrf_token: &str,
     request: &PasswordConfirmation,
 ) -> Result<RecoveryCodesDto, ApiError> {
-    decode(send_json(Request::post(TWO_FACTOR_RECOVERY_CODES), csrf_token, request).await?).await
+    decode(
+        send_json(
+            Request::post(TWO_FACTOR_RECOVERY_CODES),
+            csrf_token,
+            request,
+        )
+        .await?,
+    )
+    .await
 }
 
 /// Requires (or stops requiring) two-factor sign-in for every user of the account.
@@ -210,7 +217,10 @@ mod tests {
     fn retry_after_is_read_in_seconds() {
         assert_eq!(parse_retry_after(Some("27")), Some(27));
         assert_eq!(parse_retry_after(Some(" 30 ")), Some(30));
-        assert_eq!(parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")), None);
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            None
+        );
         assert_eq!(parse_retry_after(None), None);
     }
 

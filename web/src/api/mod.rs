@@ -18,13 +18,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AccountDto, AddAllowlistEntryRequest, AllowlistEntryDto, CountryFilterDto,
     CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
-    ExportFormat, MeResponse, OAuthClientDto, SecurityEventKind, SecurityLogPage,
-    SignupRequest, TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
+    ExportFormat, MeResponse, OAuthClientDto, SecurityEventKind, SecurityLogPage, SignupRequest,
+    TokenDto, UpdateOAuthClientRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
-    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGOUT, ME,
-    OAUTH_CLIENT, OAUTH_CLIENTS, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP,
-    TOKEN, TOKENS,
+    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGOUT, ME, OAUTH_CLIENT,
+    OAUTH_CLIENTS, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT, SIGNUP, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -47,8 +47,8 @@ fn Nav() -> Html {
         Some(Route::Tokens | Route::OAuthClients | Route::ApiAllowlist)
     )
     .then_some("nav-link--current");
-    let in_two_factor = matches!(route, Some(Route::TwoFactor | Route::Devices))
-        .then_some("nav-link--current");
+    let in_two_factor =
+        matches!(route, Some(Route::TwoFactor | Route::Devices)).then_some("nav-link--current");
 
     let links = match &*session {
         Session::SignedIn(me) => html! {

@@ -5,6 +5,7 @@
 
 mod api_allowlist;
 mod country_filter;
+mod login_security;
 mod oauth_clients;
 mod security_log;
 mod support;

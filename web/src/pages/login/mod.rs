@@ -37,7 +37,9 @@ pub fn LoginPage() -> Html {
     if let Some(held) = &*challenge {
         let on_signed_in = {
             let session = session.clone();
-            Callback::from(move |me: MeResponse| session.dispatch(SessionAction::SignedIn(me.into())))
+            Callback::from(move |me: MeResponse| {
+                session.dispatch(SessionAction::SignedIn(me.into()))
+            })
         };
         let on_start_over = {
             let (challenge, set_password) = (challenge.clone(), password.set.clone());

@@ -87,9 +87,7 @@ pub fn normalize_code(method: VerificationMethod, code: &str) -> String {
 
 /// The checks worth making before asking the API (which parses the code again).
 pub fn check_code(method: VerificationMethod, code: &str) -> Option<FieldError> {
-    let error = |code_name: &str, message: &str| {
-        Some(FieldError::new("code", code_name, message))
-    };
+    let error = |code_name: &str, message: &str| Some(FieldError::new("code", code_name, message));
     if code.is_empty() {
         return error(codes::REQUIRED, "Enter the code.");
     }

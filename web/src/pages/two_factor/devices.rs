@@ -1,6 +1,5 @@
 //! Trusted devices: browsers that log in without a new-device code.
 
-
 use portcullis_shared::dto::TrustedDeviceDto;
 use portcullis_shared::problem::ProblemCode;
 use yew::prelude::*;

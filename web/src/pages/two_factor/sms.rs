@@ -1,8 +1,8 @@
 //! SMS codes: on (with a way to turn them off), or set up by confirming a first code.
 
 use portcullis_shared::dto::{
-    CodeSentDto, SmsFactorDto, StartSmsTwoFactorRequest,
-    TwoFactorEnabledDto, TwoFactorStatusDto, VerificationMethod,
+    CodeSentDto, SmsFactorDto, StartSmsTwoFactorRequest, TwoFactorEnabledDto, TwoFactorStatusDto,
+    VerificationMethod,
 };
 use portcullis_shared::validate;
 use yew::prelude::*;
@@ -96,7 +96,12 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
             );
         })
     };
-    let on_confirm = confirm_callback(&call, VerificationMethod::Sms, &code.value, &props.on_enabled);
+    let on_confirm = confirm_callback(
+        &call,
+        VerificationMethod::Sms,
+        &code.value,
+        &props.on_enabled,
+    );
     let on_change_number = back_callback(&sent, problem, &code.set);
     let banner = problem
         .get()

@@ -2,8 +2,8 @@
 //! and entering a first code from the app.
 
 use portcullis_shared::dto::{
-    PasswordConfirmation, TotpFactorDto, TotpSetupDto,
-    TwoFactorEnabledDto, TwoFactorStatusDto, VerificationMethod,
+    PasswordConfirmation, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto, TwoFactorStatusDto,
+    VerificationMethod,
 };
 use yew::prelude::*;
 
@@ -84,7 +84,12 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
             );
         })
     };
-    let on_confirm = confirm_callback(&call, VerificationMethod::Totp, &code.value, &props.on_enabled);
+    let on_confirm = confirm_callback(
+        &call,
+        VerificationMethod::Totp,
+        &code.value,
+        &props.on_enabled,
+    );
     let on_cancel = back_callback(&setup, problem, &code.set);
     let banner = problem
         .get()
