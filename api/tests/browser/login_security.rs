@@ -222,20 +222,18 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
     );
     assert!(mail.body.contains("127.0.0.1"), "{}", mail.body);
 
-    // The browser is listed as trusted, marked as this one.
+    // The browser is listed as trusted, marked as this one, beside the client that signed up.
     click(&client, "nav a[href='/security/two-factor']").await;
     find(&client, "#devices .device-current").await;
-    assert_eq!(
-        client
-            .find_all(Locator::Css("#devices [data-device-id]"))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    let name = text_of(&client, "#devices .device-name").await;
+    let devices = client
+        .find_all(Locator::Css("#devices [data-device-id]"))
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 2);
+    let this = "#devices [data-device-id]:has(.device-current)";
+    let name = text_of(&client, &format!("{this} .device-name")).await;
     assert_eq!(name, "Chrome on Linux");
-    let seen = text_of(&client, "#devices .device-seen").await;
+    let seen = text_of(&client, &format!("{this} .device-seen")).await;
     assert!(seen.contains("127.0.0.1"), "{seen}");
     save_screenshot(&client, "trusted-devices.png", 1280, 1300).await;
     client.set_window_size(1280, 900).await.unwrap();
@@ -247,8 +245,16 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
 
     // Removed from the list, the browser is asked for a code again.
     click(&client, "nav a[href='/security/two-factor']").await;
-    click(&client, "#devices .device-remove").await;
-    find(&client, "#devices-empty").await;
+    click(&client, &format!("{this} .device-remove")).await;
+    wait_for_none(&client, this).await;
+    assert_eq!(
+        client
+            .find_all(Locator::Css("#devices [data-device-id]"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     log_out(&client).await;
     log_in(&client, email).await;
     find(

@@ -172,6 +172,7 @@ pub async fn remove_device(csrf_token: &str, id: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error::tests::ME_BODY;
     use portcullis_shared::dto::{ChallengeReason, VerificationMethod};
     use portcullis_shared::problem::ProblemCode;
 
@@ -192,10 +193,7 @@ mod tests {
 
     #[test]
     fn a_200_login_is_signed_in_and_refusals_stay_refusals() {
-        let body = r#"{"account":{"id":"acc_1","email":"a@b.io","phone":null,"country":"PL",
-            "points_balance":5,"created_at":"2026-01-02T03:04:05Z"},
-            "session":{"csrf_token":"tok","created_at":"2026-01-02T03:04:05Z",
-            "expires_at":"2026-01-03T03:04:05Z","idle_timeout_secs":1800}}"#;
+        let body = ME_BODY;
         assert!(matches!(
             login_outcome(200, body),
             Ok(LoginOutcome::SignedIn(me)) if me.account.email == "a@b.io"

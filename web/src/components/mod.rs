@@ -7,6 +7,7 @@ mod field;
 mod guard;
 mod layout;
 mod scope_picker;
+mod shown_once;
 
 pub use api_access_tabs::ApiAccessTabs;
 pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
@@ -18,3 +19,4 @@ pub use field::{
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};
 pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};
+pub use shown_once::{ShownOnce, ShownOnceProps};

@@ -2,6 +2,7 @@
 //! app, turning them off, recovery codes, the account's policy and trusted devices.
 
 mod devices;
+mod password;
 mod policy;
 mod recovery_codes;
 mod set_up;

@@ -61,7 +61,8 @@ pub fn PolicyCard(props: &PolicyCardProps) -> Html {
                         { "Require two-factor sign-in for all users" }
                     </span>
                     <span class="check-option-hint">
-                        { "Subusers without a method set up are asked to add one at their next sign-in." }
+                        { "While this is on, the last method can't be turned off, so signing in always \
+                           takes a second step." }
                     </span>
                 </span>
             </label>

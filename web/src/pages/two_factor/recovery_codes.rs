@@ -3,12 +3,11 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::PasswordConfirmation;
-use web_sys::Element;
 use yew::prelude::*;
 
-use super::turn_off::password_required;
+use super::password::password_missing;
 use crate::api;
-use crate::components::{banner_message, CopyButton, FormBanner, TextField};
+use crate::components::{banner_message, CopyButton, FormBanner, ShownOnce, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Props of [`RecoveryCodesShown`].
@@ -21,51 +20,27 @@ pub struct RecoveryCodesShownProps {
 }
 
 /// The one time the recovery codes are shown: with a Copy button and a plain warning.
-/// Scrolled into view when it appears.
 #[component]
 pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(Rc::clone(&props.codes), move |_| {
-            if let Some(element) = node.cast::<Element>() {
-                element.scroll_into_view();
-            }
-        });
-    }
-    let onclick = props.on_done.reform(|_: MouseEvent| ());
+    let all = props.codes.join("\n");
     html! {
-        <section class="card secret-card" id="recovery-codes-shown" ref={node}
-            aria-labelledby="recovery-codes-title">
-            <div class="secret-head">
-                <span class="secret-icon" aria-hidden="true">{ "✓" }</span>
-                <div>
-                    <h2 id="recovery-codes-title">{ "Save your recovery codes" }</h2>
-                    <p class="muted">
-                        { "If you lose your phone, log in with one of these instead of a code. \
-                           Each works once." }
-                    </p>
-                </div>
-            </div>
-            <div class="banner banner--warning" role="alert">
-                <strong>{ "Save these now — you won't see them again." }</strong>
-                { " Keep them somewhere safe, like a password manager. Portcullis keeps only \
-                   what it needs to check them." }
-            </div>
+        <ShownOnce id="recovery-codes-shown" shown={all.clone()} title="Save your recovery codes"
+            subtitle={html! { "If you lose your phone, log in with one of these instead of a \
+                code. Each works once." }}
+            warning="Save these now — you won't see them again."
+            warning_detail="Keep them somewhere safe, like a password manager. Portcullis keeps \
+                only what it needs to check them."
+            done_id="recovery-codes-done" done_label="I've saved them"
+            on_done={props.on_done.clone()}>
             <ol class="recovery-codes" id="recovery-codes">
                 for code in props.codes.iter() {
                     <li><code>{ code.clone() }</code></li>
                 }
             </ol>
-            <div class="form-actions">
-                <CopyButton id="copy-recovery-codes" text={props.codes.join("\n")}
-                    label="Copy the recovery codes" />
-                <button type="button" id="recovery-codes-done" class="button button--secondary"
-                    {onclick}>
-                    { "I've saved them" }
-                </button>
+            <div class="form-actions recovery-codes-copy">
+                <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
             </div>
-        </section>
+        </ShownOnce>
     }
 }
 
@@ -93,9 +68,7 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
         let (on_codes, set_password) = (props.on_codes.clone(), password.set.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if request.password.is_empty() {
-                call.problem
-                    .set(api::client_validation_problem(vec![password_required()]));
+            if password_missing(&call, &request.password) {
                 return;
             }
             let (csrf_token, request) = (call.csrf_token(), request.clone());

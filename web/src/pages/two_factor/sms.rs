@@ -7,6 +7,7 @@ use portcullis_shared::dto::{
 use portcullis_shared::validate;
 use yew::prelude::*;
 
+use super::password::password_required;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
@@ -83,7 +84,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
                 .into_iter()
                 .collect();
             if request.password.is_empty() {
-                invalid.insert(0, super::turn_off::password_required());
+                invalid.insert(0, password_required());
             }
             if let Some(invalid) = api::client_validation_problem(invalid) {
                 call.problem.set(Some(invalid));

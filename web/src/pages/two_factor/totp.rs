@@ -7,8 +7,9 @@ use portcullis_shared::dto::{
 };
 use yew::prelude::*;
 
+use super::password::password_missing;
 use super::set_up::{back_callback, confirm_callback};
-use super::turn_off::{password_required, MethodState, TurnOffForm};
+use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
 use crate::components::{banner_message, CopyButton, FormBanner, TextField};
 use crate::hooks::{use_form_call, use_text_input};
@@ -72,9 +73,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if request.password.is_empty() {
-                call.problem
-                    .set(api::client_validation_problem(vec![password_required()]));
+            if password_missing(&call, &request.password) {
                 return;
             }
             let (csrf_token, request, setup) = (call.csrf_token(), request.clone(), setup.clone());

@@ -1,10 +1,9 @@
 //! An enabled method's summary, and turning it off with the password and a current code.
 
 use portcullis_shared::dto::{DisableTwoFactorRequest, TwoFactorStatusDto, VerificationMethod};
-use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate::codes;
 use yew::prelude::*;
 
+use super::password::password_missing;
 use crate::api;
 use crate::components::{banner_message, FormBanner, TextField};
 use crate::format::format_timestamp;
@@ -12,11 +11,6 @@ use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the turn-off form shows errors next to.
 const FIELDS: &[&str] = &["password", "code"];
-
-/// The error for a password left empty.
-pub fn password_required() -> FieldError {
-    FieldError::new("password", codes::REQUIRED, "Enter your password.")
-}
 
 #[derive(Properties, PartialEq)]
 pub struct MethodStateProps {
@@ -87,9 +81,7 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
         let on_status = props.on_status.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if request.password.is_empty() {
-                call.problem
-                    .set(api::client_validation_problem(vec![password_required()]));
+            if password_missing(&call, &request.password) {
                 return;
             }
             let (csrf_token, request, on_status) =
