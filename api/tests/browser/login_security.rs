@@ -1,8 +1,12 @@
 //! Login security end to end: SMS two-factor sign-in set up on the two-factor page and then
 //! asked for at every login; a browser the account has not seen held for a new-device code
-//! until it is trusted. Every code is read from the development outbox.
+//! until it is trusted; an authenticator app set up from its QR code's key, a recovery code
+//! standing in for it, and turning it off. Every sent code is read from the development outbox.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, Locator};
+use portcullis_api::domain::TotpSecret;
 use portcullis_shared::dto::SignupRequest;
 use portcullis_shared::routes::{CSRF_HEADER, PRE_SESSION_CSRF, SIGNUP};
 use reqwest::StatusCode;
@@ -275,6 +279,111 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
             .as_deref(),
         Some("")
     );
+
+    client.close().await.unwrap();
+}
+
+/// What an authenticator app holding `secret` shows now.
+fn app_code(secret: &str) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    TotpSecret::from_base32(secret)
+        .expect("a base32 key")
+        .code_at(now)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in_for_it() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
+    let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
+    let email = "lin@example.com";
+    sign_up(&client, &base, email, None).await;
+
+    // The password shows the QR code and the key to type in by hand.
+    click(&client, "nav a[href='/security/two-factor']").await;
+    fill(&client, "#totp-password", PASSWORD).await;
+    click(&client, "#totp-start").await;
+    let qr = find(&client, "#totp-qr").await;
+    let src = qr.attr("src").await.unwrap().unwrap_or_default();
+    assert!(src.starts_with("data:image/svg+xml"), "{src:.40}");
+    let secret = text_of(&client, "#totp-secret").await;
+    save_screenshot(&client, "two-factor-totp-setup.png", 1280, 1100).await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    // A wrong code is refused by the field; the app's code turns it on.
+    fill(&client, "#totp-code", "000000").await;
+    click(&client, "#totp-confirm").await;
+    let error = text_of(&client, "#totp-code-error").await;
+    assert!(error.contains("not correct"), "{error}");
+    fill(&client, "#totp-code", &app_code(&secret)).await;
+    click(&client, "#totp-confirm").await;
+    find(&client, "#recovery-codes-shown").await;
+    let mut recovery = Vec::new();
+    for code in client
+        .find_all(Locator::Css("#recovery-codes li"))
+        .await
+        .unwrap()
+    {
+        recovery.push(code.text().await.unwrap());
+    }
+    assert_eq!(recovery.len(), 10);
+    click(&client, "#recovery-codes-done").await;
+    wait_for_text(&client, "#two-factor-state", "On").await;
+    find(&client, "#totp-summary").await;
+
+    // The next login asks for the app's code; a recovery code can stand in for it.
+    log_out(&client).await;
+    log_in(&client, email).await;
+    find(&client, "[data-testid=login-code-step][data-method=totp]").await;
+    assert_eq!(
+        text_of(&client, "#login-code-prompt").await,
+        "Enter the 6-digit code from your authenticator app."
+    );
+    assert!(
+        !is_on_page(&client, "#login-resend").await,
+        "nothing was sent"
+    );
+    click(&client, "#use-recovery_code").await;
+    find(
+        &client,
+        "[data-testid=login-code-step][data-method=recovery_code]",
+    )
+    .await;
+    assert_eq!(
+        find(&client, "#login-code")
+            .await
+            .attr("inputmode")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("text")
+    );
+    fill(&client, "#login-code", &recovery[0]).await;
+    click(&client, "#login-verify").await;
+    find(&client, "[data-testid=dashboard]").await;
+
+    // Turning it off needs the password (checked by its field) and a current code.
+    click(&client, "nav a[href='/security/two-factor']").await;
+    wait_for_text(
+        &client,
+        "#recovery-codes-left",
+        "9 unused recovery codes left.",
+    )
+    .await;
+    click(&client, "#totp-turn-off").await;
+    fill(&client, "#totp-off-password", "Wrong-Password-9").await;
+    fill(&client, "#totp-off-code", &recovery[1]).await;
+    click(&client, "#totp-off-confirm").await;
+    let error = text_of(&client, "#totp-off-password-error").await;
+    assert!(error.contains("not correct"), "{error}");
+    fill(&client, "#totp-off-password", PASSWORD).await;
+    click(&client, "#totp-off-confirm").await;
+    wait_for_text(&client, "#two-factor-state", "Off").await;
+    find(&client, "#totp-start").await;
+    wait_for_none(&client, "#recovery-codes-card").await;
 
     client.close().await.unwrap();
 }

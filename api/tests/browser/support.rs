@@ -130,9 +130,19 @@ pub async fn find(client: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for `{css}`: {e}"))
 }
 
+/// Replaces the value of the field at `css` with `value`, as typing would.
 pub async fn fill(client: &Client, css: &str, value: &str) {
     let field = find(client, css).await;
     field.clear().await.unwrap();
+    // WebDriver's clear fires no `input` event, so the page would still hold the old value
+    // and put it back at its next render (a countdown re-renders every second).
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
+            vec![serde_json::to_value(&field).unwrap()],
+        )
+        .await
+        .unwrap();
     field.send_keys(value).await.unwrap();
 }
 

@@ -21,6 +21,9 @@ pub struct ShownOnceProps {
     pub done_id: AttrValue,
     pub done_label: AttrValue,
     pub on_done: Callback<()>,
+    /// Buttons shown before the done button (e.g. Copy).
+    #[prop_or_default]
+    pub actions: Html,
     /// What is shown once, between the warning and the button.
     #[prop_or_default]
     pub children: Html,
@@ -57,6 +60,7 @@ pub fn ShownOnce(props: &ShownOnceProps) -> Html {
             </div>
             { props.children.clone() }
             <div class="form-actions">
+                { props.actions.clone() }
                 <button type="button" id={props.done_id.clone()} class="button button--secondary"
                     {onclick}>
                     { props.done_label.clone() }

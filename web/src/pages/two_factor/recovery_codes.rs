@@ -31,15 +31,15 @@ pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
             warning_detail="Keep them somewhere safe, like a password manager. Portcullis keeps \
                 only what it needs to check them."
             done_id="recovery-codes-done" done_label="I've saved them"
-            on_done={props.on_done.clone()}>
+            on_done={props.on_done.clone()}
+            actions={html! {
+                <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
+            }}>
             <ol class="recovery-codes" id="recovery-codes">
                 for code in props.codes.iter() {
                     <li><code>{ code.clone() }</code></li>
                 }
             </ol>
-            <div class="form-actions recovery-codes-copy">
-                <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
-            </div>
         </ShownOnce>
     }
 }
