@@ -119,17 +119,19 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
     html! {
         <form class="form" onsubmit={on_confirm} novalidate=true>
             <div class="totp-setup">
-                <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="176" height="176"
+                <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="152" height="152"
                     alt="QR code to scan with your authenticator app" />
-                <div class="totp-steps">
-                    <p class="method-text">{ "1. Scan the QR code with your authenticator app." }</p>
-                    <p class="method-text muted">{ "Can't scan it? Type in this key:" }</p>
-                    <div class="secret-box secret-box--plain">
-                        <code id="totp-secret" class="secret-value">{ setup.secret.clone() }</code>
-                        <CopyButton id="copy-totp-secret" text={setup.secret.clone()}
-                            label="Copy the key" />
-                    </div>
-                    <p class="method-text">{ "2. Enter the 6-digit code the app shows." }</p>
+                <ol class="totp-steps">
+                    <li>{ "Scan the QR code with your authenticator app." }</li>
+                    <li>{ "Enter the 6-digit code the app shows below." }</li>
+                </ol>
+            </div>
+            <div>
+                <p class="method-text muted">{ "Can't scan it? Type in this key:" }</p>
+                <div class="secret-box secret-box--plain totp-key">
+                    <code id="totp-secret" class="secret-value">{ setup.secret.clone() }</code>
+                    <CopyButton id="copy-totp-secret" text={setup.secret.clone()}
+                        label="Copy the key" />
                 </div>
             </div>
             <FormBanner message={banner} />
