@@ -138,7 +138,42 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
     find(&client, "[data-testid=dashboard]").await;
     assert_eq!(text_of(&client, "#account-email").await, email);
 
+    // Required for everyone, the last method cannot be turned off: the refusal says why.
+    click(&client, "nav a[href='/security/two-factor']").await;
+    click(&client, "#require-two-factor").await;
+    wait_for_selected(&client, "#require-two-factor", true).await;
+    click(&client, "#sms-turn-off").await;
+    click(&client, "#sms-off-send").await;
+    let code = outbox_code(&base, PHONE, "step_up_code").await;
+    fill(&client, "#sms-off-password", PASSWORD).await;
+    fill(&client, "#sms-off-code", &code).await;
+    click(&client, "#sms-off-confirm").await;
+    let refusal = text_of(&client, "#form-error").await;
+    assert!(refusal.contains("turn the requirement off"), "{refusal}");
+
+    // Once the requirement is off, the same code turns SMS codes off.
+    click(&client, "#require-two-factor").await;
+    wait_for_selected(&client, "#require-two-factor", false).await;
+    click(&client, "#sms-off-confirm").await;
+    wait_for_text(&client, "#two-factor-state", "Off").await;
+    find(&client, "#sms-send").await;
+
     client.close().await.unwrap();
+}
+
+/// Waits until the checkbox at `css` is (or is not) ticked, as the API's answer sets it.
+async fn wait_for_selected(client: &Client, css: &str, selected: bool) {
+    for _ in 0..100 {
+        let field = find(client, css).await;
+        if field.is_selected().await.unwrap() == selected && field.is_enabled().await.unwrap() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!(
+        "`{css}` is not {}",
+        if selected { "ticked" } else { "unticked" }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
