@@ -7,7 +7,7 @@ use portcullis_shared::dto::{
     ChallengeReason, LoginChallengeDto, MeResponse, ResendLoginCodeRequest, VerificationMethod,
     VerifyLoginRequest,
 };
-use portcullis_shared::problem::ProblemCode;
+use portcullis_shared::problem::{Problem, ProblemCode};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::platform::time::sleep;
@@ -43,7 +43,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let ended = use_state(|| false);
-    let resend = use_resend(challenge.clone(), method.clone());
+    let resend = use_resend(challenge.clone(), method.clone(), ended.clone());
 
     if *ended {
         return html! { <StepEnded on_start_over={props.on_start_over.clone()} /> };
@@ -177,6 +177,8 @@ fn reason_name(reason: ChallengeReason) -> &'static str {
 struct Resend {
     challenge: UseStateHandle<LoginChallengeDto>,
     method: UseStateHandle<VerificationMethod>,
+    /// Set when the API says the held sign-in is over.
+    ended: UseStateHandle<bool>,
     sending: bool,
     set_sending: UseStateHandle<bool>,
     /// Seconds the API asked to wait before another code.
@@ -184,8 +186,8 @@ struct Resend {
     set_wait: UseStateHandle<Option<u32>>,
     notice: Option<AttrValue>,
     set_notice: UseStateHandle<Option<AttrValue>>,
-    problem: Option<portcullis_shared::problem::Problem>,
-    set_problem: UseStateHandle<Option<portcullis_shared::problem::Problem>>,
+    problem: Option<Problem>,
+    set_problem: UseStateHandle<Option<Problem>>,
 }
 
 impl Resend {
@@ -218,6 +220,11 @@ impl Resend {
                 }) if error.code() == Some(ProblemCode::RateLimited) => {
                     this.set_wait.set(Some(secs.max(1)));
                 }
+                Err(NotResent { error, .. })
+                    if error.code() == Some(ProblemCode::LoginChallengeInvalid) =>
+                {
+                    this.ended.set(true)
+                }
                 Err(NotResent { error, .. }) => this.set_problem.set(Some(error.into_problem())),
             }
             this.set_sending.set(false);
@@ -235,6 +242,7 @@ impl Resend {
 fn use_resend(
     challenge: UseStateHandle<LoginChallengeDto>,
     method: UseStateHandle<VerificationMethod>,
+    ended: UseStateHandle<bool>,
 ) -> Resend {
     let set_sending = use_state(|| false);
     let set_wait = use_state(|| None::<u32>);
@@ -254,6 +262,7 @@ fn use_resend(
     Resend {
         challenge,
         method,
+        ended,
         sending: *set_sending,
         wait: *set_wait,
         notice: (*set_notice).clone(),
