@@ -7,7 +7,7 @@ use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
     NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
-    SecurityLogPage, SessionsPage, SignupPage, TokensPage,
+    SecurityLogPage, SessionsPage, SignupPage, TokensPage, TwoFactorPage,
 };
 use crate::state::SessionProvider;
 
@@ -51,6 +51,12 @@ pub enum Route {
     /// Where a reset link lands (`?token=…`): choose the new password.
     #[at("/reset-password")]
     ResetPassword,
+    /// Two-factor sign-in settings and trusted devices.
+    #[at("/security/two-factor")]
+    TwoFactor,
+    /// Where the new sign-in e-mail points: the same page, for its trusted devices.
+    #[at("/devices")]
+    Devices,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -76,6 +82,9 @@ pub fn switch(route: Route) -> Html {
             html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> }
         }
         Route::ResetPassword => html! { <ResetPasswordPage /> },
+        Route::TwoFactor | Route::Devices => {
+            html! { <RequireSession><TwoFactorPage /></RequireSession> }
+        }
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

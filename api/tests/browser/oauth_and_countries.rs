@@ -39,7 +39,7 @@ async fn an_oauth_client_works_until_disabled_and_countries_are_chosen_by_search
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "katherine@example.com";
-    sign_up(&client, &base, email).await;
+    sign_up(&client, &base, email, None).await;
 
     // The tokens page's tabs lead to the clients page, which starts empty.
     click(&client, "nav a[href='/tokens']").await;

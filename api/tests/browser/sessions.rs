@@ -9,19 +9,15 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, last_code_to, save_screenshot, sign_up, start_browser, start_server,
-    text_of, wait_for_none, wait_for_text,
+    click, fill, find, outbox_code, save_screenshot, sign_up, start_browser, start_server, text_of,
+    wait_for_none, wait_for_text,
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 /// Another device of the same person: an HTTP client with its own cookie jar, signed in
 /// (passing the new-device check with the code e-mailed to the account).
-async fn signed_in_elsewhere(
-    base: &str,
-    database: &std::path::Path,
-    email: &str,
-) -> reqwest::Client {
+async fn signed_in_elsewhere(base: &str, email: &str) -> reqwest::Client {
     let phone = reqwest::Client::builder()
         .cookie_store(true)
         .user_agent(PHONE)
@@ -46,7 +42,7 @@ async fn signed_in_elsewhere(
         .json(&serde_json::json!({
             "challenge_id": held.challenge_id,
             "method": "email",
-            "code": last_code_to(database, email),
+            "code": outbox_code(base, email, "new_device_code").await,
         }))
         .send()
         .await
@@ -69,9 +65,8 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "hopper@example.com";
-    sign_up(&client, &base, email).await;
-    let database = scratch.path().join("portcullis.db");
-    let phone = signed_in_elsewhere(&base, &database, email).await;
+    sign_up(&client, &base, email, None).await;
+    let phone = signed_in_elsewhere(&base, email).await;
     assert_eq!(me_status(&base, &phone).await.status(), StatusCode::OK);
 
     // The header leads to the page: this browser's session and the phone's.

@@ -10,7 +10,12 @@ use std::{
 };
 
 use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
+use portcullis_shared::dto::{OutboxMessageDto, OutboxPage};
+use portcullis_shared::routes::DEV_OUTBOX;
 use serde_json::json;
+
+/// The password the tests sign up with.
+pub const PASSWORD: &str = "Violet-Kettle-42";
 
 /// Kills a child process when dropped, so a failing test leaves nothing behind.
 pub struct Process(Child);
@@ -51,6 +56,8 @@ pub fn start_server(database: &std::path::Path) -> (Process, String) {
             format!("sqlite://{}", database.display()),
         )
         .env("PORTCULLIS_STATIC_DIR", &dist)
+        // Codes are read from the development outbox, as a developer would.
+        .env("PORTCULLIS_DEV_OUTBOX", "true")
         .env("PORTCULLIS_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -123,9 +130,19 @@ pub async fn find(client: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for `{css}`: {e}"))
 }
 
+/// Replaces the value of the field at `css` with `value`, as typing would.
 pub async fn fill(client: &Client, css: &str, value: &str) {
     let field = find(client, css).await;
     field.clear().await.unwrap();
+    // WebDriver's clear fires no `input` event, so the page would still hold the old value
+    // and put it back at its next render (a countdown re-renders every second).
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
+            vec![serde_json::to_value(&field).unwrap()],
+        )
+        .await
+        .unwrap();
     field.send_keys(value).await.unwrap();
 }
 
@@ -181,16 +198,15 @@ pub async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
 }
 
-/// Signs up in the browser (a good password, country PL) and waits for the dashboard.
-pub async fn sign_up(client: &Client, base: &str, email: &str) {
+/// Signs up in the portal (with `phone`, if given) and waits for the dashboard.
+pub async fn sign_up(client: &Client, base: &str, email: &str, phone: Option<&str>) {
     client.goto(&format!("{base}/signup")).await.unwrap();
     fill(client, "input#email", email).await;
-    fill(client, "input#password", "Violet-Kettle-42").await;
-    find(client, "select#country option[value='PL']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    fill(client, "input#password", PASSWORD).await;
+    if let Some(phone) = phone {
+        fill(client, "input#phone", phone).await;
+    }
+    click(client, "select#country option[value='PL']").await;
     click(client, "#signup-submit").await;
     find(client, "[data-testid=dashboard]").await;
 }
@@ -209,25 +225,40 @@ pub async fn save_screenshot(client: &Client, name: &str, width: u32, height: u3
     std::fs::write(screenshots_dir().join(name), &png).unwrap();
 }
 
-/// The 6-digit code in the newest development-outbox message to `recipient`
-/// (a phone in E.164 or an e-mail), read from the server's SQLite file.
-pub fn last_code_to(database: &std::path::Path, recipient: &str) -> String {
-    use diesel::prelude::*;
-    use portcullis_api::{
-        config::DatabaseUrl,
-        db::{schema::outbox_messages as outbox, ConnectionOpener},
-    };
-    let mut conn = ConnectionOpener::new(DatabaseUrl::Sqlite(database.to_path_buf()))
-        .open()
-        .expect("open the server's database");
-    let body: String = outbox::table
-        .filter(outbox::recipient.eq(recipient))
-        .order((outbox::created_at.desc(), outbox::id.desc()))
-        .select(outbox::body)
-        .first(&mut conn)
-        .unwrap_or_else(|_| panic!("no message to {recipient} in the outbox"));
-    body.split(|c: char| !c.is_ascii_digit())
+/// The development outbox's messages to `recipient`, newest first.
+pub async fn outbox(base: &str, recipient: &str) -> Vec<OutboxMessageDto> {
+    let response = reqwest::Client::new()
+        .get(format!("{base}{DEV_OUTBOX}"))
+        .query(&[("recipient", recipient)])
+        .send()
+        .await
+        .expect("read the outbox");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json::<OutboxPage>().await.unwrap().messages
+}
+
+/// Waits for the newest message to `recipient` sent for `purpose`.
+pub async fn outbox_message(base: &str, recipient: &str, purpose: &str) -> OutboxMessageDto {
+    for _ in 0..100 {
+        if let Some(message) = outbox(base, recipient)
+            .await
+            .into_iter()
+            .find(|m| m.purpose == purpose)
+        {
+            return message;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("no {purpose} message to {recipient} in the outbox");
+}
+
+/// The 6-digit code in the newest message to `recipient` sent for `purpose`.
+pub async fn outbox_code(base: &str, recipient: &str, purpose: &str) -> String {
+    let message = outbox_message(base, recipient, purpose).await;
+    message
+        .body
+        .split(|c: char| !c.is_ascii_digit())
         .find(|word| word.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .unwrap_or_else(|| panic!("no code in {:?}", message.body))
         .to_owned()
 }

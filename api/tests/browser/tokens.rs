@@ -43,7 +43,7 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "grace@example.com";
-    sign_up(&client, &base, email).await;
+    sign_up(&client, &base, email, None).await;
 
     // The header leads to the tokens page, which starts empty.
     click(&client, "nav a[href='/tokens']").await;

@@ -110,7 +110,7 @@ fn synthetic(code: ProblemCode, status: u16, title: &str, detail: &str) -> Probl
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use portcullis_shared::dto::MeResponse;
 
@@ -137,13 +137,15 @@ mod tests {
         assert_eq!(err, ApiError::UnexpectedResponse { status: 200 });
     }
 
+    /// A `MeResponse` body, as `GET /me` and a login answer it.
+    pub(crate) const ME_BODY: &str = r#"{"account":{"id":"acc_1","email":"a@b.io","phone":null,
+        "country":"PL","points_balance":5,"created_at":"2026-01-02T03:04:05Z"},
+        "session":{"csrf_token":"tok","created_at":"2026-01-02T03:04:05Z",
+        "expires_at":"2026-01-03T03:04:05Z","idle_timeout_secs":1800}}"#;
+
     #[test]
     fn success_decodes_the_dto() {
-        let body = r#"{"account":{"id":"acc_1","email":"a@b.io","phone":null,"country":"PL",
-            "points_balance":5,"created_at":"2026-01-02T03:04:05Z"},
-            "session":{"csrf_token":"tok","created_at":"2026-01-02T03:04:05Z",
-            "expires_at":"2026-01-03T03:04:05Z","idle_timeout_secs":1800}}"#;
-        let me: MeResponse = decode_body(200, body).unwrap();
+        let me: MeResponse = decode_body(200, ME_BODY).unwrap();
         assert_eq!(me.account.email, "a@b.io");
         assert_eq!(me.session.csrf_token, "tok");
     }

@@ -4,25 +4,32 @@
 //! HttpOnly session cookie travels with every same-origin request without any handling here.
 
 mod error;
+mod login_security;
 
 pub use error::{client_validation_problem, ApiError};
+pub use login_security::{
+    confirm_sms_two_factor, confirm_totp_two_factor, disable_two_factor, list_devices, login,
+    new_recovery_codes, remove_device, resend_login_code, send_two_factor_code,
+    set_two_factor_policy, start_sms_two_factor, start_totp_two_factor, two_factor_status,
+    verify_login, LoginOutcome, NotResent,
+};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AccountDto, AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
     ChangePasswordRequest, ConfirmPasswordResetRequest, CountryFilterDto, CreateOAuthClientRequest,
     CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginHistoryPage,
-    LoginRequest, MeResponse, OAuthClientDto, PasswordPolicyDto, PasswordResetRequest,
-    PortalAllowlistDto, PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind,
-    SecurityLogPage, SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SignupRequest,
-    TokenDto, UpdateOAuthClientRequest, UpdatePasswordPolicyRequest, UpdateTokenRequest,
+    MeResponse, OAuthClientDto, PasswordPolicyDto, PasswordResetRequest, PortalAllowlistDto,
+    PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind, SecurityLogPage, SessionDto,
+    SessionTimeoutDto, SetSessionTimeoutRequest, SignupRequest, TokenDto, UpdateOAuthClientRequest,
+    UpdatePasswordPolicyRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
-    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN, LOGIN_HISTORY, LOGOUT,
-    ME, OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET,
-    PASSWORD_RESET_CONFIRM, PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF,
-    SECURITY_LOG, SECURITY_LOG_EXPORT, SESSION, SESSIONS, SESSIONS_REVOKE_ALL,
-    SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, TOKEN, TOKENS,
+    API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN_HISTORY, LOGOUT, ME,
+    OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET, PASSWORD_RESET_CONFIRM,
+    PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT,
+    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, TOKEN,
+    TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -30,12 +37,6 @@ use serde::Serialize;
 /// Creates an account. Does not sign in.
 pub async fn signup(request: &SignupRequest) -> Result<AccountDto, ApiError> {
     let response = send_json(Request::post(SIGNUP), PRE_SESSION_CSRF, request).await?;
-    decode(response).await
-}
-
-/// Starts a portal session; the API sets the session cookie.
-pub async fn login(request: &LoginRequest) -> Result<MeResponse, ApiError> {
-    let response = send_json(Request::post(LOGIN), PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 

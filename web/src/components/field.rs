@@ -38,6 +38,9 @@ pub struct TextFieldProps {
     /// Earliest value, for `date` inputs.
     #[prop_or_default]
     pub min: Option<AttrValue>,
+    /// Which on-screen keyboard phones show (`numeric` for codes).
+    #[prop_or_default]
+    pub inputmode: Option<AttrValue>,
 }
 
 /// A labelled `<input>` with its inline error.
@@ -62,6 +65,7 @@ pub fn TextField(props: &TextFieldProps) -> Html {
                 autocomplete={props.autocomplete.clone()}
                 placeholder={props.placeholder.clone()}
                 min={props.min.clone()}
+                inputmode={props.inputmode.clone()}
                 disabled={props.disabled}
                 aria-invalid={props.error.is_some().then_some("true")}
                 aria-describedby={described_by}

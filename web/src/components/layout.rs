@@ -47,6 +47,8 @@ fn Nav() -> Html {
         Some(Route::Tokens | Route::OAuthClients | Route::ApiAllowlist)
     )
     .then_some("nav-link--current");
+    let in_two_factor =
+        matches!(route, Some(Route::TwoFactor | Route::Devices)).then_some("nav-link--current");
 
     let links = match &*session {
         Session::SignedIn(me) => html! {
@@ -70,6 +72,9 @@ fn Nav() -> Html {
                 <Link<Route> to={Route::Password}
                     classes={classes!("nav-link", current(Route::Password))}>
                     { "Password" }
+                </Link<Route>>
+                <Link<Route> to={Route::TwoFactor} classes={classes!("nav-link", in_two_factor)}>
+                    { "Two-factor" }
                 </Link<Route>>
                 <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
                     { "API tokens" }

@@ -9,6 +9,7 @@ mod guard;
 mod layout;
 mod logout_button;
 mod scope_picker;
+mod shown_once;
 
 pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
 pub use api_access_tabs::ApiAccessTabs;
@@ -22,3 +23,4 @@ pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};
 pub use logout_button::{LogoutButton, LogoutButtonProps};
 pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};
+pub use shown_once::{ShownOnce, ShownOnceProps};

@@ -2,6 +2,7 @@
 
 mod use_collection;
 mod use_entry_form;
+mod use_form_call;
 mod use_form_problem;
 mod use_logout;
 mod use_removal;
@@ -11,6 +12,7 @@ mod use_text_input;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
 pub use use_entry_form::{use_entry_form, EntryForm};
+pub use use_form_call::{use_form_call, FormCall};
 pub use use_form_problem::{use_form_problem, FormProblem};
 pub use use_logout::{use_logout, Logout};
 pub use use_removal::{use_removal, Removal};

@@ -3,6 +3,7 @@ use std::rc::Rc;
 
 use portcullis_shared::dto::{
     AllowlistEntryDto, OAuthClientDto, PortalAllowlistEntryDto, SessionDto, TokenDto,
+    TrustedDeviceDto,
 };
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
@@ -42,6 +43,12 @@ impl Keyed for SessionDto {
 }
 
 impl Keyed for PortalAllowlistEntryDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for TrustedDeviceDto {
     fn key(&self) -> &str {
         &self.id
     }

@@ -13,6 +13,7 @@ mod security_log;
 mod sessions;
 mod signup;
 pub mod tokens;
+pub mod two_factor;
 
 pub use api_allowlist::{
     add_entry_request, AddEntryForm, AddEntryFormProps, AllowlistEntries, AllowlistEntriesProps,
@@ -21,7 +22,7 @@ pub use api_allowlist::{
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
 pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
-pub use login::LoginPage;
+pub use login::{CodeStep, CodeStepProps, LoginPage};
 pub use not_found::NotFoundPage;
 pub use oauth_clients::OAuthClientsPage;
 pub use password::{ChangePasswordForm, ForcedPasswordChange, PasswordPage};
@@ -37,3 +38,4 @@ pub use sessions::{
 };
 pub use signup::SignupPage;
 pub use tokens::TokensPage;
+pub use two_factor::TwoFactorPage;

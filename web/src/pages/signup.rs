@@ -56,9 +56,14 @@ pub fn SignupPage() -> Html {
                             email: request.email.clone(),
                             password: request.password.clone(),
                         };
-                        api::login(&login)
-                            .await
-                            .map_err(|_| created_but_not_signed_in())
+                        // The browser that signed up is trusted, so the login is not held;
+                        // if it ever is, the login page asks for the code.
+                        match api::login(&login).await {
+                            Ok(api::LoginOutcome::SignedIn(me)) => Ok(me),
+                            Ok(api::LoginOutcome::Held(_)) | Err(_) => {
+                                Err(created_but_not_signed_in())
+                            }
+                        }
                     }
                     Err(err) => Err(err.into_problem()),
                 };

@@ -5,6 +5,7 @@
 
 mod api_allowlist;
 mod country_filter;
+mod login_security;
 mod oauth_clients;
 mod passwords;
 mod portal_allowlist;
@@ -125,6 +126,7 @@ async fn a_field_with_an_error_shows_it_inline_and_is_marked_invalid() {
         optional: false,
         disabled: false,
         min: None,
+        inputmode: None,
     })
     .await;
 
@@ -162,6 +164,7 @@ async fn a_field_without_an_error_shows_its_hint_and_is_valid() {
         optional: true,
         disabled: false,
         min: None,
+        inputmode: None,
     })
     .await;
 

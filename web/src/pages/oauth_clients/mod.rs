@@ -9,11 +9,10 @@ pub use new_client::{new_client_request, NewClientForm, NewClientFormProps, LIFE
 
 use portcullis_shared::dto::CreatedOAuthClientDto;
 use portcullis_shared::routes::{OAUTH_TOKEN, PROFILE};
-use web_sys::Element;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, ApiAccessTabs, CopyButton};
+use crate::components::{banner_message, ApiAccessTabs, CopyButton, ShownOnce};
 use crate::hooks::use_collection;
 
 /// OAuth2 clients: list, state and scope changes, deletion and registration. Rendered only
@@ -156,39 +155,20 @@ pub struct NewClientSecretProps {
 /// not shown again, and the snippet filled in. Scrolled into view when it appears.
 #[component]
 pub fn NewClientSecret(props: &NewClientSecretProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(props.created.client.id.clone(), move |_| {
-            if let Some(element) = node.cast::<Element>() {
-                element.scroll_into_view();
-            }
-        });
-    }
-    let onclick = {
-        let on_done = props.on_done.clone();
-        Callback::from(move |_: MouseEvent| on_done.emit(()))
-    };
     let CreatedOAuthClientDto {
         client,
         client_secret,
     } = &props.created;
 
     html! {
-        <section class="card secret-card" id="new-client-created" ref={node}
-            aria-labelledby="new-client-created-title">
-            <div class="secret-head">
-                <span class="secret-icon" aria-hidden="true">{ "✓" }</span>
-                <div>
-                    <h2 id="new-client-created-title">{ format!("Client “{}” registered", client.name) }</h2>
-                    <p class="muted">{ "Give your system both values below." }</p>
-                </div>
-            </div>
-            <div class="banner banner--warning" role="alert">
-                <strong>{ "Copy the secret now — you won't see it again." }</strong>
-                { " Portcullis keeps only what it needs to check it. If you lose it, delete the \
-                   client and register a new one." }
-            </div>
+        <ShownOnce id="new-client-created" shown={client.id.clone()}
+            title={format!("Client “{}” registered", client.name)}
+            subtitle={html! { "Give your system both values below." }}
+            warning="Copy the secret now — you won't see it again."
+            warning_detail="Portcullis keeps only what it needs to check it. If you lose it, \
+                delete the client and register a new one."
+            done_id="client-secret-done" done_label="I've stored it safely"
+            on_done={props.on_done.clone()}>
             <p class="secret-label">{ "Client ID" }</p>
             <div class="secret-box secret-box--plain">
                 <code id="client-id" class="secret-value">{ client.id.clone() }</code>
@@ -200,12 +180,7 @@ pub fn NewClientSecret(props: &NewClientSecretProps) -> Html {
                 <CopyButton id="copy-client-secret" text={client_secret.clone()} label="Copy the secret" />
             </div>
             <pre class="code-block">{ usage_snippet(&props.token_url, &client.id, client_secret) }</pre>
-            <div class="form-actions">
-                <button type="button" id="client-secret-done" class="button button--secondary" {onclick}>
-                    { "I've stored it safely" }
-                </button>
-            </div>
-        </section>
+        </ShownOnce>
     }
 }
 

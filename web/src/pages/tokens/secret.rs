@@ -1,10 +1,9 @@
 //! The one time a new token's secret is shown.
 
 use portcullis_shared::dto::CreatedTokenDto;
-use web_sys::Element;
 use yew::prelude::*;
 
-use crate::components::CopyButton;
+use crate::components::{CopyButton, ShownOnce};
 
 /// Props of [`NewTokenSecret`].
 #[derive(Properties, PartialEq)]
@@ -19,46 +18,21 @@ pub struct NewTokenSecretProps {
 /// be shown again. Scrolled into view when it appears.
 #[component]
 pub fn NewTokenSecret(props: &NewTokenSecretProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(props.created.token.id.clone(), move |_| {
-            if let Some(element) = node.cast::<Element>() {
-                element.scroll_into_view();
-            }
-        });
-    }
-    let onclick = {
-        let on_done = props.on_done.clone();
-        Callback::from(move |_: MouseEvent| on_done.emit(()))
-    };
     let CreatedTokenDto { token, secret } = &props.created;
-
     html! {
-        <section class="card secret-card" id="new-token-created" ref={node}
-            aria-labelledby="new-token-created-title">
-            <div class="secret-head">
-                <span class="secret-icon" aria-hidden="true">{ "✓" }</span>
-                <div>
-                    <h2 id="new-token-created-title">{ format!("Token “{}” created", token.name) }</h2>
-                    <p class="muted">{ "Use it as a bearer token: " }
-                        <code>{ "Authorization: Bearer <token>" }</code></p>
-                </div>
-            </div>
-            <div class="banner banner--warning" role="alert">
-                <strong>{ "Copy it now — you won't see it again." }</strong>
-                { " Portcullis keeps only what it needs to check the token, not the token itself. \
-                   If you lose it, delete the token and create a new one." }
-            </div>
+        <ShownOnce id="new-token-created" shown={token.id.clone()}
+            title={format!("Token “{}” created", token.name)}
+            subtitle={html! { <>{ "Use it as a bearer token: " }
+                <code>{ "Authorization: Bearer <token>" }</code></> }}
+            warning="Copy it now — you won't see it again."
+            warning_detail="Portcullis keeps only what it needs to check the token, not the token \
+                itself. If you lose it, delete the token and create a new one."
+            done_id="token-secret-done" done_label="I've stored it safely"
+            on_done={props.on_done.clone()}>
             <div class="secret-box">
                 <code id="token-secret" class="secret-value">{ secret.clone() }</code>
                 <CopyButton id="copy-token-secret" text={secret.clone()} label="Copy the token" />
             </div>
-            <div class="form-actions">
-                <button type="button" id="token-secret-done" class="button button--secondary" {onclick}>
-                    { "I've stored it safely" }
-                </button>
-            </div>
-        </section>
+        </ShownOnce>
     }
 }

@@ -1,11 +1,19 @@
-use portcullis_shared::dto::LoginRequest;
+//! The login card: e-mail and password, then, when the API holds the sign-in, the code
+//! step in the same card.
+
+mod code_step;
+pub mod wording;
+
+pub use code_step::{CodeStep, CodeStepProps};
+
+use portcullis_shared::dto::{LoginChallengeDto, LoginRequest, MeResponse};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::{self, codes};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api;
+use crate::api::{self, LoginOutcome};
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input};
@@ -15,7 +23,8 @@ use crate::state::SessionAction;
 const FIELDS: &[&str] = &["email", "password"];
 
 /// The login form. A successful login sets the session; the route guard then opens the
-/// dashboard.
+/// dashboard. A held login shows the [`CodeStep`] instead of the form until a code
+/// completes it or the visitor starts over.
 #[component]
 pub fn LoginPage() -> Html {
     let session = use_session();
@@ -23,10 +32,36 @@ pub fn LoginPage() -> Html {
     let password = use_text_input("");
     let problem = use_form_problem();
     let submitting = use_state(|| false);
+    let challenge = use_state(|| None::<LoginChallengeDto>);
+
+    if let Some(held) = &*challenge {
+        let on_signed_in = {
+            let session = session.clone();
+            Callback::from(move |me: MeResponse| {
+                session.dispatch(SessionAction::SignedIn(me.into()))
+            })
+        };
+        let on_start_over = {
+            let (challenge, set_password) = (challenge.clone(), password.set.clone());
+            Callback::from(move |()| {
+                set_password.emit(String::new());
+                challenge.set(None);
+            })
+        };
+        return html! {
+            <section class="auth">
+                <div class="card card--narrow">
+                    <CodeStep key={held.challenge_id.clone()} challenge={held.clone()}
+                        {on_signed_in} {on_start_over} />
+                </div>
+            </section>
+        };
+    }
 
     let onsubmit = {
         let (email, password) = (email.value.clone(), password.value.clone());
-        let (problem, submitting) = (problem.clone(), submitting.clone());
+        let (problem, submitting, challenge) =
+            (problem.clone(), submitting.clone(), challenge.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *submitting {
@@ -42,11 +77,21 @@ pub fn LoginPage() -> Html {
             }
             problem.set(None);
             submitting.set(true);
-            let (session, problem, submitting) =
-                (session.clone(), problem.clone(), submitting.clone());
+            let (session, problem, submitting, challenge) = (
+                session.clone(),
+                problem.clone(),
+                submitting.clone(),
+                challenge.clone(),
+            );
             spawn_local(async move {
                 match api::login(&request).await {
-                    Ok(me) => session.dispatch(SessionAction::SignedIn(me.into())),
+                    Ok(LoginOutcome::SignedIn(me)) => {
+                        session.dispatch(SessionAction::SignedIn(me.into()))
+                    }
+                    Ok(LoginOutcome::Held(held)) => {
+                        submitting.set(false);
+                        challenge.set(Some(held));
+                    }
                     Err(err) => {
                         problem.set(Some(err.into_problem()));
                         submitting.set(false);

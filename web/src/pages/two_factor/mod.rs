@@ -1,0 +1,142 @@
+//! The two-factor page: which methods are on, setting up SMS codes and an authenticator
+//! app, turning them off, recovery codes, the account's policy and trusted devices.
+
+mod devices;
+mod password;
+mod policy;
+mod recovery_codes;
+mod set_up;
+mod sms;
+mod totp;
+mod turn_off;
+
+pub use devices::{browser_name, TrustedDeviceRow, TrustedDeviceRowProps, TrustedDevices};
+pub use policy::{PolicyCard, PolicyCardProps};
+pub use recovery_codes::{
+    RecoveryCodesCard, RecoveryCodesCardProps, RecoveryCodesShown, RecoveryCodesShownProps,
+};
+pub use sms::{SmsMethod, SmsMethodProps};
+pub use totp::{TotpMethod, TotpMethodProps};
+pub use turn_off::{TurnOffForm, TurnOffFormProps};
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{TwoFactorEnabledDto, TwoFactorStatusDto};
+use portcullis_shared::problem::Problem;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::banner_message;
+use crate::hooks::{use_session, use_session_calls};
+
+/// Two-factor sign-in and trusted devices. Rendered only behind `RequireSession`.
+#[component]
+pub fn TwoFactorPage() -> Html {
+    let session = use_session();
+    let calls = use_session_calls();
+    let status = use_state(|| None::<TwoFactorStatusDto>);
+    let load_problem = use_state(|| None::<Problem>);
+    // Recovery codes are shown once, right after they are made, until dismissed.
+    let fresh_codes = use_state(|| None::<Rc<Vec<String>>>);
+    {
+        let (status, load_problem) = (status.clone(), load_problem.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match api::two_factor_status().await {
+                    Ok(answer) => status.set(Some(answer)),
+                    Err(error) => load_problem.set(Some(calls.problem(error))),
+                }
+            });
+        });
+    }
+
+    let on_status = {
+        let status = status.clone();
+        Callback::from(move |answer: TwoFactorStatusDto| status.set(Some(answer)))
+    };
+    let on_enabled = {
+        let (status, fresh_codes) = (status.clone(), fresh_codes.clone());
+        Callback::from(move |enabled: TwoFactorEnabledDto| {
+            status.set(Some(enabled.status));
+            if let Some(codes) = enabled.recovery_codes {
+                fresh_codes.set(Some(Rc::new(codes)));
+            }
+        })
+    };
+    let on_new_codes = {
+        let (status, fresh_codes) = (status.clone(), fresh_codes.clone());
+        Callback::from(move |codes: Vec<String>| {
+            if let Some(current) = &*status {
+                let left = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                status.set(Some(TwoFactorStatusDto {
+                    recovery_codes_left: left,
+                    ..current.clone()
+                }));
+            }
+            fresh_codes.set(Some(Rc::new(codes)));
+        })
+    };
+    let on_codes_saved = {
+        let fresh_codes = fresh_codes.clone();
+        Callback::from(move |()| fresh_codes.set(None))
+    };
+    let account_phone = session
+        .me()
+        .and_then(|me| me.account.phone.clone())
+        .unwrap_or_default();
+
+    let body = match (&*status, &*load_problem) {
+        (Some(status), _) => html! {
+            <>
+                if let Some(codes) = &*fresh_codes {
+                    <RecoveryCodesShown codes={codes.clone()} on_done={on_codes_saved} />
+                }
+                <div class="method-grid">
+                    <SmsMethod factor={status.sms.clone()} {account_phone}
+                        on_enabled={on_enabled.clone()} on_status={on_status.clone()} />
+                    <TotpMethod factor={status.totp.clone()} sms_on={status.sms.is_some()}
+                        {on_enabled} on_status={on_status.clone()} />
+                </div>
+                if status.enabled {
+                    <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes} />
+                }
+                <PolicyCard required={status.required_for_all_users} enabled={status.enabled}
+                    {on_status} />
+            </>
+        },
+        (None, Some(problem)) => html! {
+            <div class="banner banner--error" role="alert">
+                { format!("Could not load your two-factor settings. {}",
+                    banner_message(problem, &[]).unwrap_or_default()) }
+            </div>
+        },
+        (None, None) => html! {
+            <p class="card loading muted" aria-busy="true">{ "Loading your two-factor settings…" }</p>
+        },
+    };
+    let state = (*status).as_ref().map(|status| {
+        if status.enabled {
+            html! { <span class="badge badge--restricted" id="two-factor-state">{ "On" }</span> }
+        } else {
+            html! { <span class="badge badge--open" id="two-factor-state">{ "Off" }</span> }
+        }
+    });
+
+    html! {
+        <section class="two-factor" data-testid="two-factor">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Sign-in security" }</p>
+                    <h1>{ "Two-factor sign-in " }{ state.unwrap_or_default() }</h1>
+                    <p class="muted lead">
+                        { "After your password, Portcullis asks for a code from your phone or an \
+                           authenticator app, so a stolen password alone is not enough to sign in." }
+                    </p>
+                </div>
+            </div>
+            { body }
+            <TrustedDevices />
+        </section>
+    }
+}

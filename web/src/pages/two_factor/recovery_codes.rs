@@ -1,0 +1,117 @@
+//! Recovery codes: shown once when made, and a new set on request.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::PasswordConfirmation;
+use yew::prelude::*;
+
+use super::password::password_missing;
+use crate::api;
+use crate::components::{banner_message, CopyButton, FormBanner, ShownOnce, TextField};
+use crate::hooks::{use_form_call, use_text_input};
+
+/// Props of [`RecoveryCodesShown`].
+#[derive(Properties, PartialEq)]
+pub struct RecoveryCodesShownProps {
+    /// The new codes, as the API made them.
+    pub codes: Rc<Vec<String>>,
+    /// Called when the user says the codes are saved.
+    pub on_done: Callback<()>,
+}
+
+/// The one time the recovery codes are shown: with a Copy button and a plain warning.
+#[component]
+pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
+    let all = props.codes.join("\n");
+    html! {
+        <ShownOnce id="recovery-codes-shown" shown={all.clone()} title="Save your recovery codes"
+            subtitle={html! { "If you lose your phone, log in with one of these instead of a \
+                code. Each works once." }}
+            warning="Save these now — you won't see them again."
+            warning_detail="Keep them somewhere safe, like a password manager. Portcullis keeps \
+                only what it needs to check them."
+            done_id="recovery-codes-done" done_label="I've saved them"
+            on_done={props.on_done.clone()}
+            actions={html! {
+                <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
+            }}>
+            <ol class="recovery-codes" id="recovery-codes">
+                for code in props.codes.iter() {
+                    <li><code>{ code.clone() }</code></li>
+                }
+            </ol>
+        </ShownOnce>
+    }
+}
+
+/// Props of [`RecoveryCodesCard`].
+#[derive(Properties, PartialEq)]
+pub struct RecoveryCodesCardProps {
+    /// Unused codes left.
+    pub left: u32,
+    /// Called with a new set of codes.
+    pub on_codes: Callback<Vec<String>>,
+}
+
+/// How many codes are left, and making a new set with the password.
+#[component]
+pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
+    let password = use_text_input("");
+    let call = use_form_call();
+    let problem = &call.problem;
+
+    let onsubmit = {
+        let call = call.clone();
+        let request = PasswordConfirmation {
+            password: password.value.clone(),
+        };
+        let (on_codes, set_password) = (props.on_codes.clone(), password.set.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if password_missing(&call, &request.password) {
+                return;
+            }
+            let (csrf_token, request) = (call.csrf_token(), request.clone());
+            let (on_codes, set_password) = (on_codes.clone(), set_password.clone());
+            call.run(
+                async move { api::new_recovery_codes(&csrf_token, &request).await },
+                move |answer| {
+                    set_password.emit(String::new());
+                    on_codes.emit(answer.codes);
+                },
+            );
+        })
+    };
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, &["password"]))
+        .map(AttrValue::from);
+    let left = match props.left {
+        1 => "1 unused recovery code left.".to_owned(),
+        n => format!("{n} unused recovery codes left."),
+    };
+
+    html! {
+        <div class="card" id="recovery-codes-card">
+            <h2>{ "Recovery codes" }</h2>
+            <p class="method-text">
+                <span id="recovery-codes-left">{ left }</span>
+                { " Making a new set stops the old codes from working." }
+            </p>
+            <form class="form form-inline form-inline--two" {onsubmit} novalidate=true>
+                <TextField id="recovery-password" label="Your password" input_type="password"
+                    autocomplete="current-password"
+                    value={password.value.clone()}
+                    on_change={problem.on_change(&password.set, "password")}
+                    error={problem.field_message("password")} />
+                <div class="form-inline-action">
+                    <button id="recovery-regenerate" type="submit" class="button button--secondary"
+                        disabled={call.busy()}>
+                        { if call.busy() { "Making…" } else { "Make new recovery codes" } }
+                    </button>
+                </div>
+            </form>
+            <FormBanner message={banner} />
+        </div>
+    }
+}

@@ -1,0 +1,158 @@
+//! SMS codes: on (with a way to turn them off), or set up by confirming a first code.
+
+use portcullis_shared::dto::{
+    CodeSentDto, SmsFactorDto, StartSmsTwoFactorRequest, TwoFactorEnabledDto, TwoFactorStatusDto,
+    VerificationMethod,
+};
+use portcullis_shared::validate;
+use yew::prelude::*;
+
+use super::password::password_required;
+use super::set_up::{back_callback, confirm_callback};
+use super::turn_off::{MethodState, TurnOffForm};
+use crate::api;
+use crate::components::{banner_message, FormBanner, TextField};
+use crate::hooks::{use_form_call, use_text_input};
+
+/// Request fields the SMS forms show errors next to.
+const FIELDS: &[&str] = &["password", "phone", "code"];
+
+/// Props of [`SmsMethod`].
+#[derive(Properties, PartialEq)]
+pub struct SmsMethodProps {
+    /// The confirmed SMS method, if it is on.
+    pub factor: Option<SmsFactorDto>,
+    /// The account's phone, offered for set-up.
+    #[prop_or_default]
+    pub account_phone: AttrValue,
+    /// Called when set-up is confirmed.
+    pub on_enabled: Callback<TwoFactorEnabledDto>,
+    /// Called with the status after turning it off.
+    pub on_status: Callback<TwoFactorStatusDto>,
+}
+
+/// The SMS card.
+#[component]
+pub fn SmsMethod(props: &SmsMethodProps) -> Html {
+    html! {
+        <div class="card method-card" id="sms-method">
+            <div class="method-head">
+                <h2>{ "Text message (SMS)" }</h2>
+                <MethodState on={props.factor.is_some()} />
+            </div>
+            { match &props.factor {
+                Some(factor) => html! {
+                    <TurnOffForm method={VerificationMethod::Sms} sms_on=true
+                        summary={format!("Codes go to {}.", factor.phone)}
+                        since={factor.enabled_at.clone()}
+                        on_status={props.on_status.clone()} />
+                },
+                None => html! {
+                    <SmsSetUp account_phone={props.account_phone.clone()}
+                        on_enabled={props.on_enabled.clone()} />
+                },
+            } }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SmsSetUpProps {
+    account_phone: AttrValue,
+    on_enabled: Callback<TwoFactorEnabledDto>,
+}
+
+/// Password and phone, then the code texted to that phone.
+#[component]
+fn SmsSetUp(props: &SmsSetUpProps) -> Html {
+    let password = use_text_input("");
+    let phone = use_text_input(&props.account_phone);
+    let code = use_text_input("");
+    let sent = use_state(|| None::<CodeSentDto>);
+    let call = use_form_call();
+    let problem = &call.problem;
+
+    let on_send = {
+        let (call, sent) = (call.clone(), sent.clone());
+        let request = StartSmsTwoFactorRequest {
+            password: password.value.clone(),
+            phone: phone.value.trim().to_owned(),
+        };
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let mut invalid: Vec<_> = validate::check_phone_shape("phone", &request.phone)
+                .into_iter()
+                .collect();
+            if request.password.is_empty() {
+                invalid.insert(0, password_required());
+            }
+            if let Some(invalid) = api::client_validation_problem(invalid) {
+                call.problem.set(Some(invalid));
+                return;
+            }
+            let (csrf_token, request, sent) = (call.csrf_token(), request.clone(), sent.clone());
+            call.run(
+                async move { api::start_sms_two_factor(&csrf_token, &request).await },
+                move |answer| sent.set(Some(answer)),
+            );
+        })
+    };
+    let on_confirm = confirm_callback(
+        &call,
+        VerificationMethod::Sms,
+        &code.value,
+        &props.on_enabled,
+    );
+    let on_change_number = back_callback(&sent, problem, &code.set);
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+
+    let Some(sent) = &*sent else {
+        return html! {
+            <form class="form" onsubmit={on_send} novalidate=true>
+                <p class="method-text">
+                    { "We text a 6-digit code to your phone each time you log in." }
+                </p>
+                <FormBanner message={banner} />
+                <TextField id="sms-phone" label="Mobile phone" input_type="tel" autocomplete="tel"
+                    placeholder="+48500100200" hint="International format, starting with +."
+                    value={phone.value.clone()}
+                    on_change={problem.on_change(&phone.set, "phone")}
+                    error={problem.field_message("phone")} />
+                <TextField id="sms-password" label="Your password" input_type="password"
+                    autocomplete="current-password"
+                    value={password.value.clone()}
+                    on_change={problem.on_change(&password.set, "password")}
+                    error={problem.field_message("password")} />
+                <div class="form-actions">
+                    <button id="sms-send" type="submit" class="button" disabled={call.busy()}>
+                        { if call.busy() { "Sending…" } else { "Text me a code" } }
+                    </button>
+                </div>
+            </form>
+        };
+    };
+    html! {
+        <form class="form" onsubmit={on_confirm} novalidate=true>
+            <p class="method-text" id="sms-sent-to">
+                { format!("Enter the code we sent to {} to turn on SMS codes.", sent.sent_to) }
+            </p>
+            <FormBanner message={banner} />
+            <TextField id="sms-code" label="Code" autocomplete="one-time-code" inputmode="numeric"
+                placeholder="123456"
+                value={code.value.clone()}
+                on_change={problem.on_change(&code.set, "code")}
+                error={problem.field_message("code")} />
+            <div class="form-actions">
+                <button id="sms-confirm" type="submit" class="button" disabled={call.busy()}>
+                    { if call.busy() { "Checking…" } else { "Turn on SMS codes" } }
+                </button>
+                <button type="button" class="button button--secondary" onclick={on_change_number}>
+                    { "Use another number" }
+                </button>
+            </div>
+        </form>
+    }
+}

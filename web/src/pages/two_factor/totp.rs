@@ -1,0 +1,153 @@
+//! An authenticator app: on (with a way to turn it off), or set up by scanning a QR code
+//! and entering a first code from the app.
+
+use portcullis_shared::dto::{
+    PasswordConfirmation, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto, TwoFactorStatusDto,
+    VerificationMethod,
+};
+use yew::prelude::*;
+
+use super::password::password_missing;
+use super::set_up::{back_callback, confirm_callback};
+use super::turn_off::{MethodState, TurnOffForm};
+use crate::api;
+use crate::components::{banner_message, CopyButton, FormBanner, TextField};
+use crate::hooks::{use_form_call, use_text_input};
+
+/// Request fields the authenticator-app forms show errors next to.
+const FIELDS: &[&str] = &["password", "code"];
+
+/// Props of [`TotpMethod`].
+#[derive(Properties, PartialEq)]
+pub struct TotpMethodProps {
+    /// The confirmed authenticator app, if it is on.
+    pub factor: Option<TotpFactorDto>,
+    /// SMS codes are on too (a texted code can confirm turning this off).
+    pub sms_on: bool,
+    /// Called when set-up is confirmed.
+    pub on_enabled: Callback<TwoFactorEnabledDto>,
+    /// Called with the status after turning it off.
+    pub on_status: Callback<TwoFactorStatusDto>,
+}
+
+/// The authenticator-app card.
+#[component]
+pub fn TotpMethod(props: &TotpMethodProps) -> Html {
+    html! {
+        <div class="card method-card" id="totp-method">
+            <div class="method-head">
+                <h2>{ "Authenticator app" }</h2>
+                <MethodState on={props.factor.is_some()} />
+            </div>
+            { match &props.factor {
+                Some(factor) => html! {
+                    <TurnOffForm method={VerificationMethod::Totp} sms_on={props.sms_on}
+                        summary="Codes come from your authenticator app."
+                        since={factor.enabled_at.clone()}
+                        on_status={props.on_status.clone()} />
+                },
+                None => html! { <TotpSetUp on_enabled={props.on_enabled.clone()} /> },
+            } }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TotpSetUpProps {
+    on_enabled: Callback<TwoFactorEnabledDto>,
+}
+
+/// The password, then the QR code and secret with the first code from the app.
+#[component]
+fn TotpSetUp(props: &TotpSetUpProps) -> Html {
+    let password = use_text_input("");
+    let code = use_text_input("");
+    let setup = use_state(|| None::<TotpSetupDto>);
+    let call = use_form_call();
+    let problem = &call.problem;
+
+    let on_start = {
+        let (call, setup) = (call.clone(), setup.clone());
+        let request = PasswordConfirmation {
+            password: password.value.clone(),
+        };
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if password_missing(&call, &request.password) {
+                return;
+            }
+            let (csrf_token, request, setup) = (call.csrf_token(), request.clone(), setup.clone());
+            call.run(
+                async move { api::start_totp_two_factor(&csrf_token, &request).await },
+                move |answer| setup.set(Some(answer)),
+            );
+        })
+    };
+    let on_confirm = confirm_callback(
+        &call,
+        VerificationMethod::Totp,
+        &code.value,
+        &props.on_enabled,
+    );
+    let on_cancel = back_callback(&setup, problem, &code.set);
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+
+    let Some(setup) = &*setup else {
+        return html! {
+            <form class="form" onsubmit={on_start} novalidate=true>
+                <p class="method-text">
+                    { "Use an app such as Google Authenticator, Microsoft Authenticator or 1Password \
+                       to make sign-in codes, even without signal." }
+                </p>
+                <FormBanner message={banner} />
+                <TextField id="totp-password" label="Your password" input_type="password"
+                    autocomplete="current-password"
+                    value={password.value.clone()}
+                    on_change={problem.on_change(&password.set, "password")}
+                    error={problem.field_message("password")} />
+                <div class="form-actions">
+                    <button id="totp-start" type="submit" class="button" disabled={call.busy()}>
+                        { if call.busy() { "Checking…" } else { "Set up an app" } }
+                    </button>
+                </div>
+            </form>
+        };
+    };
+    html! {
+        <form class="form" onsubmit={on_confirm} novalidate=true>
+            <div class="totp-setup">
+                <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="152" height="152"
+                    alt="QR code to scan with your authenticator app" />
+                <ol class="totp-steps">
+                    <li>{ "Scan the QR code with your authenticator app." }</li>
+                    <li>{ "Enter the 6-digit code the app shows below." }</li>
+                </ol>
+            </div>
+            <div>
+                <p class="method-text muted">{ "Can't scan it? Type in this key:" }</p>
+                <div class="secret-box secret-box--plain totp-key">
+                    <code id="totp-secret" class="secret-value">{ setup.secret.clone() }</code>
+                    <CopyButton id="copy-totp-secret" text={setup.secret.clone()}
+                        label="Copy the key" />
+                </div>
+            </div>
+            <FormBanner message={banner} />
+            <TextField id="totp-code" label="Code from the app" autocomplete="one-time-code"
+                inputmode="numeric" placeholder="123456"
+                value={code.value.clone()}
+                on_change={problem.on_change(&code.set, "code")}
+                error={problem.field_message("code")} />
+            <div class="form-actions">
+                <button id="totp-confirm" type="submit" class="button" disabled={call.busy()}>
+                    { if call.busy() { "Checking…" } else { "Turn on the app" } }
+                </button>
+                <button type="button" class="button button--secondary" onclick={on_cancel}>
+                    { "Cancel" }
+                </button>
+            </div>
+        </form>
+    }
+}
