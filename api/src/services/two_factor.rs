@@ -20,6 +20,7 @@ use super::{
     codes::{self, purposes, Check, Delivery},
     now, rfc3339,
     sessions::{ClientContext, PortalSession},
+    throttle::{self, ThrottleKeys},
     AppState,
 };
 use crate::{
@@ -239,11 +240,24 @@ async fn start_code(
     text: &'static str,
     client: &ClientContext,
 ) -> ApiResult<CodeSentDto> {
-    let (_, row) = codes::new_row(&session.account.id, purpose, client, None);
-    let stored = row.clone();
-    state
+    // One open row per account and purpose, reused until its flow ends: the
+    // send limits (30 s apart, 5 per row) then bound how many SMS a signed-in
+    // user can trigger, whatever number they ask for.
+    let (_, fresh) = codes::new_row(&session.account.id, purpose, client, None);
+    let account_id = session.account.id.clone();
+    let row = state
         .db
-        .run(move |conn| Ok(code_rows::insert(conn, &stored)?))
+        .transaction(move |conn| {
+            let open = code_rows::latest_open(conn, &account_id, purpose)?
+                .filter(|row| now() < row.expires_at);
+            match open {
+                Some(row) => Ok(row),
+                None => {
+                    code_rows::insert(conn, &fresh)?;
+                    Ok(fresh)
+                }
+            }
+        })
         .await?;
     let sent_at = codes::send(
         state,
@@ -476,6 +490,8 @@ pub async fn disable(
                 return Err(ApiError::NotFound);
             }
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
+                let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
+                throttle::record_failure(conn, &keys, at)?;
                 return Ok(Err(refusal));
             }
             let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
@@ -519,7 +535,7 @@ fn check_current_code(
         return Ok(if use_recovery_code(conn, account_id, &recovery, at)? {
             Ok(())
         } else {
-            Err(codes::wrong_code(codes::MAX_ATTEMPTS))
+            Err(not_correct())
         });
     }
     let code = OneTimeCode::parse("code", typed).map_err(|e| ApiError::Validation(vec![e]))?;
@@ -535,7 +551,7 @@ fn check_current_code(
             Check::Wrong { attempts_left } => Err(codes::wrong_code(attempts_left)),
         });
     }
-    Ok(Err(codes::wrong_code(codes::MAX_ATTEMPTS)))
+    Ok(Err(not_correct()))
 }
 
 /// A new set of recovery codes; the old set stops working.
@@ -562,6 +578,12 @@ pub async fn regenerate_recovery_codes(
             Ok(RecoveryCodesDto { codes })
         })
         .await
+}
+
+/// A wrong "current code" where no per-code tries are kept (recovery and app
+/// codes); the failure still counts towards the sign-in lock.
+fn not_correct() -> ApiError {
+    ApiError::field("code", field_codes::INCORRECT, "The code is not correct.")
 }
 
 fn not_enabled() -> ApiError {

@@ -247,6 +247,23 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let sent: CodeSentDto = response.json().await.unwrap();
     assert_eq!(sent.sent_to, "+48******800");
+    // Asking again at once, to any number, waits: no SMS flood from a session.
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": "+48600700801"})),
+        )
+        .await;
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    expect_problem(
+        response,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::RateLimited,
+    )
+    .await;
+    assert!(app.last_message_to("+48600700801").is_none());
     let code = app.last_code_to("+48600700800");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let problem = expect_problem(
