@@ -229,10 +229,15 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn a_panicking_handler_answers_500_problem_json() {
+    async fn a_panicking_handler_answers_500_problem_json_with_the_security_headers() {
         let app = test::init_service(
             App::new()
+                .app_data(web::Data::new(SecurityHeaders::new(
+                    &["'sha256-abc='".to_owned()],
+                    true,
+                )))
                 .wrap(from_fn(catch_panic))
+                .wrap(from_fn(security_headers))
                 .wrap(from_fn(crate::telemetry::request_log))
                 .route("/explode", web::get().to(explode))
                 .route("/fine", web::get().to(HttpResponse::Ok)),
@@ -246,9 +251,23 @@ mod tests {
                 .expect("the panic surfaces as an error response");
         let response = error.error_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers();
         assert_eq!(
-            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            headers.get(header::CONTENT_TYPE).unwrap(),
             PROBLEM_CONTENT_TYPE
+        );
+        // The security headers reach even this pre-rendered response.
+        let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(
+            csp.to_str()
+                .unwrap()
+                .contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"),
+            "{csp:?}"
+        );
+        assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+        assert_eq!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+            "max-age=31536000; includeSubDomains"
         );
         let body = actix_web::body::to_bytes(response.into_body())
             .await
@@ -267,53 +286,22 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn every_answer_carries_the_security_headers_even_a_panic() {
-        let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(SecurityHeaders::new(
-                    &["'sha256-abc='".to_owned()],
-                    true,
-                )))
-                .wrap(from_fn(catch_panic))
-                .wrap(from_fn(security_headers))
-                .route("/explode", web::get().to(explode))
-                .route("/api/docs/", web::get().to(HttpResponse::Ok)),
-        )
-        .await;
-        let error =
-            test::try_call_service(&app, test::TestRequest::get().uri("/explode").to_request())
-                .await
-                .err()
-                .expect("the panic surfaces as an error response");
-        let response = error.error_response();
-        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let headers = response.headers();
-        let header_of = |name| headers.get(name).unwrap().to_str().unwrap();
-        let csp = header_of(header::CONTENT_SECURITY_POLICY);
-        assert!(
-            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"),
-            "{csp}"
-        );
-        assert!(!csp.contains("unsafe-inline"), "{csp}");
-        assert_eq!(header_of(header::X_FRAME_OPTIONS), "DENY");
-        assert_eq!(
-            header_of(header::STRICT_TRANSPORT_SECURITY),
-            "max-age=31536000; includeSubDomains"
-        );
-
-        let response = test::call_service(
-            &app,
-            test::TestRequest::get().uri("/api/docs/").to_request(),
-        )
-        .await;
-        let csp = response
-            .headers()
-            .get(header::CONTENT_SECURITY_POLICY)
-            .unwrap()
-            .to_str()
-            .unwrap();
-        assert!(csp.contains("style-src 'self' 'unsafe-inline'"), "{csp}");
-        assert_eq!(response.status(), StatusCode::OK);
-        assert!(!response.headers().contains_key(header::CACHE_CONTROL));
+    async fn only_swagger_ui_may_style_inline_and_api_answers_are_not_stored() {
+        let policy = SecurityHeaders::new(&[], false);
+        let csp_for = |path: &str| {
+            let mut headers = HeaderMap::new();
+            policy.apply(path, &mut headers);
+            assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+            let cache = headers.get(header::CACHE_CONTROL).cloned();
+            let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+            (csp.to_str().unwrap().to_owned(), cache)
+        };
+        let (docs, docs_cache) = csp_for("/api/docs/index.css");
+        assert!(docs.contains("style-src 'self' 'unsafe-inline'"), "{docs}");
+        assert_eq!(docs_cache, None);
+        let (api, api_cache) = csp_for("/api/v1/me");
+        assert!(!api.contains("unsafe-inline"), "{api}");
+        assert_eq!(api_cache, Some(HeaderValue::from_static("no-store")));
+        assert_eq!(csp_for("/login").1, None);
     }
 }

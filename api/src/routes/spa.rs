@@ -63,7 +63,7 @@ pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
             break;
         };
         if !lower[start..body_start].contains(" src=") {
-            let digest = Sha256::digest(index_html[body_start..body_end].as_bytes());
+            let digest = Sha256::digest(&index_html.as_bytes()[body_start..body_end]);
             hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
         }
         rest = body_end;
