@@ -85,8 +85,12 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     /// Connections in the storage pool (`PORTCULLIS_DB_POOL_SIZE`, default 8).
     pub db_pool_size: u32,
-    /// Mark cookies `Secure` (`PORTCULLIS_COOKIE_SECURE`, default false; set true behind TLS).
+    /// Mark cookies `Secure` (`PORTCULLIS_COOKIE_SECURE`, default false; set true behind TLS;
+    /// always true when the server terminates TLS itself).
     pub cookie_secure: bool,
+    /// TLS termination in the server (`PORTCULLIS_TLS_CERT_FILE` + `PORTCULLIS_TLS_KEY_FILE`);
+    /// `None` serves plain HTTP (for a TLS-terminating proxy in front, or development).
+    pub tls: Option<TlsFiles>,
     /// Peers whose X-Forwarded-For is believed (`PORTCULLIS_TRUSTED_PROXIES`, comma-separated
     /// addresses or CIDR ranges; default none).
     pub trusted_proxies: Vec<IpNetwork>,
@@ -106,7 +110,7 @@ pub struct Config {
     /// SMS and e-mail transports and the development outbox (see `delivery`).
     pub delivery: DeliveryConfig,
     /// The server's public base URL, the `iss` of its tokens (`PORTCULLIS_PUBLIC_URL`,
-    /// default `http://` + the bind address).
+    /// default `http://` + the bind address, `https://` with TLS).
     pub public_url: String,
     /// Trial points a new account starts with (`PORTCULLIS_SIGNUP_POINTS`, default 100).
     pub signup_points: i64,
@@ -121,6 +125,15 @@ pub struct Config {
     /// How often tokens expiring within 7 days are looked for, to warn their owners by e-mail
     /// (`PORTCULLIS_TOKEN_EXPIRY_CHECK_MS`, default 3600000).
     pub token_expiry_check: Duration,
+}
+
+/// The PEM files the server's TLS identity is read from at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert_file: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_file: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,9 +191,35 @@ impl Config {
             .ok_or_else(|| {
                 ConfigError::new("PORTCULLIS_DB_POOL_SIZE", "must be between 1 and 256")
             })?;
+        let tls =
+            match (
+                get("PORTCULLIS_TLS_CERT_FILE"),
+                get("PORTCULLIS_TLS_KEY_FILE"),
+            ) {
+                (None, None) => None,
+                (Some(cert_file), Some(key_file)) => Some(TlsFiles {
+                    cert_file: cert_file.into(),
+                    key_file: key_file.into(),
+                }),
+                (Some(_), None) => return Err(ConfigError::new(
+                    "PORTCULLIS_TLS_KEY_FILE",
+                    "must be set with PORTCULLIS_TLS_CERT_FILE (both, or neither for plain HTTP)",
+                )),
+                (None, Some(_)) => return Err(ConfigError::new(
+                    "PORTCULLIS_TLS_CERT_FILE",
+                    "must be set with PORTCULLIS_TLS_KEY_FILE (both, or neither for plain HTTP)",
+                )),
+            };
         let cookie_secure = match get("PORTCULLIS_COOKIE_SECURE").as_deref() {
-            None | Some("false") | Some("0") => false,
+            None => tls.is_some(),
             Some("true") | Some("1") => true,
+            Some("false") | Some("0") if tls.is_some() => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_COOKIE_SECURE",
+                    "cannot be false when the server serves TLS (PORTCULLIS_TLS_CERT_FILE)",
+                ))
+            }
+            Some("false") | Some("0") => false,
             Some(_) => {
                 return Err(ConfigError::new(
                     "PORTCULLIS_COOKIE_SECURE",
@@ -241,8 +280,9 @@ impl Config {
         })?;
 
         let delivery = DeliveryConfig::from_lookup(&get)?;
+        let default_scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = get("PORTCULLIS_PUBLIC_URL")
-            .unwrap_or_else(|| format!("http://{bind}"))
+            .unwrap_or_else(|| format!("{default_scheme}://{bind}"))
             .trim_end_matches('/')
             .to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -275,6 +315,7 @@ impl Config {
             database_url,
             db_pool_size,
             cookie_secure,
+            tls,
             trusted_proxies,
             log_format,
             log_filter,
@@ -308,6 +349,8 @@ mod tests {
             DatabaseUrl::Sqlite("data/portcullis.db".into())
         );
         assert!(!config.cookie_secure);
+        assert_eq!(config.tls, None);
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.session_idle_timeout, Duration::from_secs(1800));
     }
@@ -343,5 +386,31 @@ mod tests {
             |n| (n == "PORTCULLIS_TRUSTED_PROXIES").then(|| "10.0.0.0/33".to_owned())
         )
         .is_err());
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_makes_cookies_secure() {
+        let only_cert = config(&[("PORTCULLIS_TLS_CERT_FILE", "/etc/portcullis/cert.pem")]);
+        assert_eq!(only_cert.unwrap_err().variable, "PORTCULLIS_TLS_KEY_FILE");
+        let only_key = config(&[("PORTCULLIS_TLS_KEY_FILE", "/etc/portcullis/key.pem")]);
+        assert_eq!(only_key.unwrap_err().variable, "PORTCULLIS_TLS_CERT_FILE");
+
+        let files = [
+            ("PORTCULLIS_TLS_CERT_FILE", "/etc/portcullis/cert.pem"),
+            ("PORTCULLIS_TLS_KEY_FILE", "/etc/portcullis/key.pem"),
+        ];
+        let tls = config(&files).unwrap();
+        assert_eq!(
+            tls.tls,
+            Some(TlsFiles {
+                cert_file: "/etc/portcullis/cert.pem".into(),
+                key_file: "/etc/portcullis/key.pem".into(),
+            })
+        );
+        assert!(tls.cookie_secure, "TLS implies Secure cookies");
+        assert_eq!(tls.public_url, "https://127.0.0.1:8080");
+
+        let insecure = config(&[files[0], files[1], ("PORTCULLIS_COOKIE_SECURE", "false")]);
+        assert_eq!(insecure.unwrap_err().variable, "PORTCULLIS_COOKIE_SECURE");
     }
 }

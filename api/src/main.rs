@@ -23,6 +23,11 @@ async fn main() {
     };
     telemetry::init(&config);
     let host = config.bind.ip();
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(error) => {
@@ -36,7 +41,7 @@ async fn main() {
     } else {
         host.to_string()
     };
-    println!("Portcullis listening on http://{host}:{}", app.port());
+    println!("Portcullis listening on {scheme}://{host}:{}", app.port());
     let _ = std::io::stdout().flush();
     if let Err(error) = app.run_until_stopped().await {
         tracing::error!(%error, "server stopped with an error");

@@ -1,14 +1,18 @@
 //! Cross-cutting request guards: panics and stray errors become problem bodies,
-//! state-changing portal requests need a CSRF header.
+//! state-changing portal requests need a CSRF header, every response carries
+//! the security headers.
 
 use std::panic::AssertUnwindSafe;
 
 use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
-    http::{header, Method, StatusCode},
+    http::{
+        header::{self, HeaderMap, HeaderName, HeaderValue},
+        Method, StatusCode,
+    },
     middleware::{ErrorHandlerResponse, Next},
-    HttpMessage,
+    web, HttpMessage,
 };
 use futures_util::FutureExt;
 use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
@@ -112,6 +116,107 @@ pub async fn require_csrf_header(
         .map(ServiceResponse::map_into_left_body)
 }
 
+/// Where Swagger UI is served: its bundle styles elements inline, so it gets
+/// a looser policy than the portal.
+const API_DOCS_PREFIX: &str = "/api/docs";
+
+/// The security headers, computed once at start-up.
+pub struct SecurityHeaders {
+    portal_csp: HeaderValue,
+    docs_csp: HeaderValue,
+    /// Those every response carries, whatever its path.
+    common: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl SecurityHeaders {
+    /// `portal_script_hashes` are the CSP hash sources (`'sha256-…'`) of the
+    /// portal's inline scripts (trunk's loader); `hsts` is set when the server
+    /// terminates TLS itself.
+    pub fn new(portal_script_hashes: &[String], hsts: bool) -> Self {
+        // The portal loads only its own files; the wasm needs 'wasm-unsafe-eval'
+        // to be compiled, which lets no JavaScript string be evaluated. The
+        // two-factor QR code is a data: SVG image.
+        let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+        for hash in portal_script_hashes {
+            script_src.push(' ');
+            script_src.push_str(hash);
+        }
+        let portal_csp = format!(
+            "default-src 'self'; script-src {script_src}; style-src 'self'; \
+             img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        let docs_csp = "default-src 'self'; script-src 'self'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        let mut common = vec![
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            // Reset links carry their token in the URL; nothing the portal links
+            // to needs to know where the visitor came from.
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CROSS_ORIGIN_OPENER_POLICY, "same-origin"),
+        ];
+        if hsts {
+            common.push((
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=31536000; includeSubDomains",
+            ));
+        }
+        Self {
+            portal_csp: HeaderValue::from_str(&portal_csp)
+                .expect("hash sources are base64, a valid header value"),
+            docs_csp: HeaderValue::from_static(docs_csp),
+            common: common
+                .into_iter()
+                .map(|(name, value)| (name, HeaderValue::from_static(value)))
+                .collect(),
+        }
+    }
+
+    fn apply(&self, path: &str, headers: &mut HeaderMap) {
+        for (name, value) in &self.common {
+            headers.insert(name.clone(), value.clone());
+        }
+        let is_docs = path.starts_with(API_DOCS_PREFIX);
+        let csp = if is_docs {
+            &self.docs_csp
+        } else {
+            &self.portal_csp
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+        // API answers are per caller and often carry secrets: never stored
+        // unless the handler chose a caching policy (the public JWKS does).
+        let is_api = ["/api/", "/oauth/"].iter().any(|p| path.starts_with(p));
+        if is_api && !is_docs && !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+}
+
+/// Adds the security headers to every response, including errors that are
+/// still travelling as `Err` (a caught panic): their pre-rendered response
+/// gets them and travels on.
+pub async fn security_headers(
+    headers: web::Data<SecurityHeaders>,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // The request itself cannot be kept: the router needs it unshared.
+    let path = req.path().to_owned();
+    match next.call(req).await {
+        Ok(mut response) => {
+            headers.apply(&path, response.headers_mut());
+            Ok(response)
+        }
+        Err(error) => {
+            let mut response = error.error_response();
+            headers.apply(&path, response.headers_mut());
+            Err(actix_web::error::InternalError::from_response(error, response).into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
@@ -124,10 +229,15 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn a_panicking_handler_answers_500_problem_json() {
+    async fn a_panicking_handler_answers_500_problem_json_with_the_security_headers() {
         let app = test::init_service(
             App::new()
+                .app_data(web::Data::new(SecurityHeaders::new(
+                    &["'sha256-abc='".to_owned()],
+                    true,
+                )))
                 .wrap(from_fn(catch_panic))
+                .wrap(from_fn(security_headers))
                 .wrap(from_fn(crate::telemetry::request_log))
                 .route("/explode", web::get().to(explode))
                 .route("/fine", web::get().to(HttpResponse::Ok)),
@@ -141,9 +251,23 @@ mod tests {
                 .expect("the panic surfaces as an error response");
         let response = error.error_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers();
         assert_eq!(
-            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            headers.get(header::CONTENT_TYPE).unwrap(),
             PROBLEM_CONTENT_TYPE
+        );
+        // The security headers reach even this pre-rendered response.
+        let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(
+            csp.to_str()
+                .unwrap()
+                .contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"),
+            "{csp:?}"
+        );
+        assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+        assert_eq!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+            "max-age=31536000; includeSubDomains"
         );
         let body = actix_web::body::to_bytes(response.into_body())
             .await
@@ -159,5 +283,25 @@ mod tests {
         let response =
             test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
         assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[actix_web::test]
+    async fn only_swagger_ui_may_style_inline_and_api_answers_are_not_stored() {
+        let policy = SecurityHeaders::new(&[], false);
+        let csp_for = |path: &str| {
+            let mut headers = HeaderMap::new();
+            policy.apply(path, &mut headers);
+            assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+            let cache = headers.get(header::CACHE_CONTROL).cloned();
+            let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+            (csp.to_str().unwrap().to_owned(), cache)
+        };
+        let (docs, docs_cache) = csp_for("/api/docs/index.css");
+        assert!(docs.contains("style-src 'self' 'unsafe-inline'"), "{docs}");
+        assert_eq!(docs_cache, None);
+        let (api, api_cache) = csp_for("/api/v1/me");
+        assert!(!api.contains("unsafe-inline"), "{api}");
+        assert_eq!(api_cache, Some(HeaderValue::from_static("no-store")));
+        assert_eq!(csp_for("/login").1, None);
     }
 }

@@ -4,7 +4,7 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{
     dev::Server,
-    middleware::{self as actix_middleware, from_fn, DefaultHeaders, ErrorHandlers},
+    middleware::{self as actix_middleware, from_fn, ErrorHandlers},
     web, App, HttpServer,
 };
 use utoipa::OpenApi;
@@ -14,7 +14,10 @@ use crate::{
     config::Config,
     db::Db,
     error::{extractors, ApiError},
-    middleware::{catch_panic, problem_for_stray_error, require_csrf_header},
+    middleware::{
+        catch_panic, problem_for_stray_error, require_csrf_header, security_headers,
+        SecurityHeaders,
+    },
     openapi::ApiDoc,
     routes,
     services::{
@@ -22,7 +25,7 @@ use crate::{
         SmsTransport,
     },
     services::{dispatch, token_expiry},
-    telemetry,
+    telemetry, tls,
 };
 
 /// Largest JSON body accepted.
@@ -131,10 +134,23 @@ impl Application {
             None => tracing::info!("no built portal found (build it with `trunk build --release` in web/); serving the API only"),
         }
         tracing::info!(backend = state.db.backend(), database = ?config.database_url, "storage ready");
+        let portal_script_hashes = match &static_dir {
+            Some(dir) => {
+                let index = dir.join("index.html");
+                let html = std::fs::read_to_string(&index)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", index.display()))?;
+                routes::spa::inline_script_hashes(&html)
+            }
+            None => Vec::new(),
+        };
+        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
+        let security_headers_data =
+            web::Data::new(SecurityHeaders::new(&portal_script_hashes, tls.is_some()));
 
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(state.clone())
+                .app_data(security_headers_data.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(JSON_LIMIT_BYTES)
@@ -145,12 +161,7 @@ impl Application {
                 .wrap(from_fn(require_csrf_header))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
                 .wrap(from_fn(catch_panic))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
+                .wrap(from_fn(security_headers))
                 .wrap(actix_middleware::Compress::default())
                 .wrap(from_fn(telemetry::request_log))
                 .configure(routes::health::configure)
@@ -183,8 +194,11 @@ impl Application {
                 Some(dir) => app.configure(routes::spa::configure(dir.clone())),
                 None => app.default_service(web::to(routes::spa::not_found)),
             }
-        })
-        .listen(listener)?
+        });
+        let server = match tls {
+            Some(tls) => server.listen_rustls_0_23(listener, tls)?,
+            None => server.listen(listener)?,
+        }
         .shutdown_timeout(10)
         .run();
 

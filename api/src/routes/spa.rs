@@ -9,6 +9,8 @@ use actix_web::{
     http::header,
     web,
 };
+use base64::{engine::general_purpose::STANDARD, Engine};
+use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
@@ -45,6 +47,30 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     }
 }
 
+/// The CSP hash sources (`'sha256-…'`) of the inline scripts in the portal's
+/// `index.html`: trunk writes its wasm loader inline, with file names that
+/// change with every build, so the policy allows exactly the built one.
+pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` cut `index_html`.
+    let lower = index_html.to_ascii_lowercase();
+    let mut hashes = Vec::new();
+    let mut rest = 0;
+    while let Some(start) = lower[rest..].find("<script").map(|i| rest + i) {
+        let Some(body_start) = lower[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let Some(body_end) = lower[body_start..].find("</script").map(|i| body_start + i) else {
+            break;
+        };
+        if !lower[start..body_start].contains(" src=") {
+            let digest = Sha256::digest(&index_html.as_bytes()[body_start..body_end]);
+            hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
+        }
+        rest = body_end;
+    }
+    hashes
+}
+
 /// With no built portal, every unknown path is a 404 problem.
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound)
@@ -58,5 +84,16 @@ mod tests {
         assert!(super::is_api_path("/.well-known/jwks.json"));
         assert!(!super::is_api_path("/login"));
         assert!(!super::is_api_path("/apiary"));
+    }
+
+    #[test]
+    fn only_inline_scripts_are_hashed_exactly_as_written() {
+        let html = "<head><script src=\"/a.js\"></script>\n<SCRIPT type=\"module\">\nimport init from '/x.js';\n</SCRIPT></head>";
+        // printf "\nimport init from '/x.js';\n" | openssl sha256 -binary | base64
+        assert_eq!(
+            super::inline_script_hashes(html),
+            ["'sha256-rj6Ycg9yhc/aUqwo3hrIlxp86VVEQZR3LKMlG/J1o6s='"]
+        );
+        assert!(super::inline_script_hashes("<p>no scripts</p><script").is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `TestApp`: a real server on port 0 over a fresh database, and typed helpers
 //! to talk to it.
 
-use std::time::Duration;
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use diesel::prelude::*;
 use portcullis_api::{
@@ -34,6 +34,60 @@ pub struct TestApp {
     pub _sqlite_dir: Option<std::sync::Arc<TempDir>>,
     /// The `PORTCULLIS_*` settings it was started with.
     pub settings: Vec<(String, String)>,
+    /// The certificates of a server that terminates TLS, which its clients trust.
+    pub tls: Option<Arc<TestCertificates>>,
+}
+
+/// A throw-away CA and a server certificate it signed for 127.0.0.1 and
+/// localhost, written as PEM files for `PORTCULLIS_TLS_CERT_FILE` and
+/// `PORTCULLIS_TLS_KEY_FILE`.
+pub struct TestCertificates {
+    dir: TempDir,
+    /// The CA certificate, the one root a client needs to trust.
+    pub ca_pem: String,
+}
+
+impl TestCertificates {
+    pub fn generate() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca_params = CertificateParams::default();
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "Portcullis test CA");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).expect("CA certificate");
+
+        let server_key = KeyPair::generate().expect("server key");
+        let server_params =
+            CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+                .expect("server names");
+        let server = server_params
+            .signed_by(&server_key, &ca, &ca_key)
+            .expect("server certificate");
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let certificates = Self {
+            dir,
+            ca_pem: ca.pem(),
+        };
+        // The chain a server sends: its own certificate, then the CA's.
+        std::fs::write(
+            certificates.cert_file(),
+            format!("{}{}", server.pem(), certificates.ca_pem),
+        )
+        .expect("write the certificate chain");
+        std::fs::write(certificates.key_file(), server_key.serialize_pem()).expect("write the key");
+        certificates
+    }
+
+    pub fn cert_file(&self) -> PathBuf {
+        self.dir.path().join("server-chain.pem")
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.dir.path().join("server-key.pem")
+    }
 }
 
 /// The phone of [`signup_request`] accounts, as stored.
@@ -58,6 +112,32 @@ impl TestApp {
 
     /// Starts a server with extra `PORTCULLIS_*` settings.
     pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        Self::spawn_serving(backend, settings, None).await
+    }
+
+    /// Starts a server that terminates TLS with a [`TestCertificates`] chain
+    /// (passed as its `PORTCULLIS_TLS_*` settings), with extra settings; its
+    /// clients trust the test CA.
+    pub async fn spawn_over_tls(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        let certificates = TestCertificates::generate();
+        let (cert_file, key_file) = (certificates.cert_file(), certificates.key_file());
+        let mut settings = settings.to_vec();
+        settings.push((
+            "PORTCULLIS_TLS_CERT_FILE",
+            cert_file.to_str().expect("UTF-8 path"),
+        ));
+        settings.push((
+            "PORTCULLIS_TLS_KEY_FILE",
+            key_file.to_str().expect("UTF-8 path"),
+        ));
+        Self::spawn_serving(backend, &settings, Some(Arc::new(certificates))).await
+    }
+
+    async fn spawn_serving(
+        backend: Backend,
+        settings: &[(&str, &str)],
+        tls: Option<Arc<TestCertificates>>,
+    ) -> Self {
         let (database_url, sqlite_dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -88,18 +168,35 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        Self::start(vars, sqlite_dir.map(std::sync::Arc::new)).await
+        Self::start(vars, sqlite_dir.map(std::sync::Arc::new), tls).await
     }
 
     /// A second server process on the same database (as with several API
     /// processes sharing PostgreSQL, or a restart).
     pub async fn second_process(&self) -> Self {
-        Self::start(self.settings.clone(), self._sqlite_dir.clone()).await
+        self.second_process_with(&[]).await
+    }
+
+    /// Like [`TestApp::second_process`], with these settings changed.
+    pub async fn second_process_with(&self, settings: &[(&str, &str)]) -> Self {
+        let mut vars = self.settings.clone();
+        vars.extend(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        Self::start(vars, self._sqlite_dir.clone(), self.tls.clone()).await
+    }
+
+    /// A client builder that trusts the test CA when the server serves TLS.
+    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+        client_builder(self.tls.as_deref())
     }
 
     async fn start(
         vars: Vec<(String, String)>,
         sqlite_dir: Option<std::sync::Arc<TempDir>>,
+        tls: Option<Arc<TestCertificates>>,
     ) -> Self {
         let config = Config::from_lookup(|name| {
             vars.iter()
@@ -112,20 +209,16 @@ impl TestApp {
         let app = Application::build(config)
             .await
             .expect("build the application");
-        let address = format!("http://127.0.0.1:{}", app.port());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let address = format!("{scheme}://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("http client");
         Self {
             address,
-            client,
+            client: browser_client(tls.as_deref(), header::HeaderMap::new()),
             database_url,
             _sqlite_dir: sqlite_dir,
             settings: vars,
+            tls,
         }
     }
 
@@ -148,16 +241,11 @@ impl TestApp {
         }
         Self {
             address: self.address.clone(),
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .default_headers(defaults)
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("http client"),
+            client: browser_client(self.tls.as_deref(), defaults),
             database_url: self.database_url.clone(),
             _sqlite_dir: self._sqlite_dir.clone(),
             settings: self.settings.clone(),
+            tls: self.tls.clone(),
         }
     }
 
@@ -277,7 +365,9 @@ impl TestApp {
 
     /// Calls an integrator endpoint with a bearer token, from a client without cookies.
     pub async fn bearer_get(&self, path: &str, token: &str) -> reqwest::Response {
-        reqwest::Client::new()
+        self.client_builder()
+            .build()
+            .expect("http client")
             .get(self.url(path))
             .bearer_auth(token)
             .send()
@@ -431,6 +521,27 @@ impl TestApp {
             .await
             .expect("request")
     }
+}
+
+/// A client builder that trusts the test CA of a server serving TLS.
+fn client_builder(tls: Option<&TestCertificates>) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder().timeout(Duration::from_secs(30));
+    match tls {
+        Some(tls) => builder.add_root_certificate(
+            reqwest::Certificate::from_pem(tls.ca_pem.as_bytes()).expect("test CA"),
+        ),
+        None => builder,
+    }
+}
+
+/// A client with its own cookie jar that does not follow redirects, as a browser's fetch.
+fn browser_client(tls: Option<&TestCertificates>, headers: header::HeaderMap) -> reqwest::Client {
+    client_builder(tls)
+        .cookie_store(true)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
 }
 
 /// Asserts a problem+json answer with this status and code, and returns it.

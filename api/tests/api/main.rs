@@ -1,37 +1,44 @@
 //! The API's one integration-test binary. Every test that touches storage runs
 //! on SQLite and on PostgreSQL (a throw-away server the harness starts).
 
-/// Runs each named `async fn(TestApp)` once on each backend.
-macro_rules! on_both_backends {
-    ($($test:ident),+ $(,)?) => {$(
+/// Runs each named `async fn(TestApp)` once on each backend, on a server
+/// started by `TestApp::$spawn(backend, $settings)`.
+macro_rules! on_both_backends_started_by {
+    ($spawn:ident, $settings:expr; $($test:ident),+ $(,)?) => {$(
         mod $test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$test(crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await).await
+                super::$test(crate::helpers::TestApp::$spawn(crate::helpers::Backend::Sqlite, $settings).await).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$test(crate::helpers::TestApp::spawn(crate::helpers::Backend::Postgres).await).await
+                super::$test(crate::helpers::TestApp::$spawn(crate::helpers::Backend::Postgres, $settings).await).await
             }
         }
     )+};
 }
 
+/// Runs each named `async fn(TestApp)` once on each backend.
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        on_both_backends_started_by!(spawn_with, &[]; $($test),+);
+    };
+}
+
 /// Like `on_both_backends!`, with extra `PORTCULLIS_*` settings: a `const` of
 /// type `&[(&str, &str)]` in the calling module.
 macro_rules! on_both_backends_with {
-    ($settings:ident; $($test:ident),+ $(,)?) => {$(
-        mod $test {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$test(crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Sqlite, super::$settings).await).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$test(crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Postgres, super::$settings).await).await
-            }
-        }
-    )+};
+    ($settings:ident; $($test:ident),+ $(,)?) => {
+        on_both_backends_started_by!(spawn_with, super::$settings; $($test),+);
+    };
+}
+
+/// Like `on_both_backends!`, on a server that terminates TLS with a test CA's
+/// certificate (`TestApp::spawn_over_tls`), whose clients trust that CA.
+macro_rules! on_both_backends_over_tls {
+    ($($test:ident),+ $(,)?) => {
+        on_both_backends_started_by!(spawn_over_tls, &[]; $($test),+);
+    };
 }
 
 mod api_audit;
@@ -54,3 +61,4 @@ mod sessions;
 mod signup;
 mod sms;
 mod tokens;
+mod transport_security;

@@ -8,7 +8,7 @@ mod sessions;
 mod support;
 mod tokens;
 
-use support::{fill, find, screenshots_dir, start_browser, start_server, text_of};
+use support::{csp_violations, fill, find, screenshots_dir, start_browser, start_server, text_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_log_in_see_the_dashboard_and_log_out() {
@@ -39,6 +39,8 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
     find(&client, "[data-testid=dashboard]").await;
     assert_eq!(text_of(&client, "#account-email").await, "ada@example.com");
     assert!(text_of(&client, "#account-id").await.starts_with("acc_"));
+    // The server's Content-Security-Policy lets the whole portal run.
+    assert_eq!(csp_violations(&client).await, Vec::<String>::new());
 
     let screenshots = screenshots_dir();
     let png = client.screenshot().await.unwrap();
@@ -48,6 +50,7 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
     // A reload keeps the session (cookie + GET /me), then log out.
     client.refresh().await.unwrap();
     find(&client, "[data-testid=dashboard]").await;
+    assert_eq!(csp_violations(&client).await, Vec::<String>::new());
     find(&client, "#logout").await.click().await.unwrap();
     find(&client, "#login-submit").await;
     client.goto(&base).await.unwrap();

@@ -121,6 +121,24 @@ pub async fn start_browser(profile: &std::path::Path) -> (Process, Client) {
     panic!("cannot reach chromedriver: {last_error:?}");
 }
 
+/// The Content-Security-Policy violations the current page has reported since
+/// it loaded (Chromium buffers them for a `ReportingObserver`).
+pub async fn csp_violations(client: &Client) -> Vec<String> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const seen = [];
+        const keep = (reports) => reports.forEach((r) => seen.push(JSON.stringify(r.body)));
+        const observer = new ReportingObserver(keep, { types: ["csp-violation"], buffered: true });
+        observer.observe();
+        setTimeout(() => { keep(observer.takeRecords()); observer.disconnect(); done(seen); }, 300);
+    "#;
+    let reports = client
+        .execute_async(script, Vec::new())
+        .await
+        .expect("read the CSP reports");
+    serde_json::from_value(reports).expect("a list of reports")
+}
+
 pub async fn find(client: &Client, css: &str) -> Element {
     client
         .wait()

@@ -1,0 +1,285 @@
+//! Transport and browser security: TLS termination (versions, HSTS, Secure
+//! cookies) and the security headers on every kind of answer.
+
+use std::net::TcpStream;
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use openssl::{
+    ssl::{SslConnector, SslMethod, SslVersion},
+    x509::X509,
+};
+use portcullis_shared::{
+    dto::HealthDto,
+    problem::ProblemCode,
+    routes::{self, DEVICE_COOKIE, SESSION_COOKIE},
+};
+use reqwest::{header, Method, StatusCode};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
+
+/// The portal's policy when no built portal is served (no inline script to allow).
+const API_ONLY_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+fn header_of<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The headers every answer carries, whatever it is; returns its CSP.
+fn assert_security_headers(response: &reqwest::Response) -> String {
+    let what = format!("{} {}", response.status(), response.url().path());
+    assert_eq!(
+        header_of(response, "x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(
+        header_of(response, "x-frame-options"),
+        Some("DENY"),
+        "{what}"
+    );
+    assert_eq!(
+        header_of(response, "referrer-policy"),
+        Some("no-referrer"),
+        "{what}"
+    );
+    assert_eq!(
+        header_of(response, "cross-origin-opener-policy"),
+        Some("same-origin"),
+        "{what}"
+    );
+    assert_eq!(
+        header_of(response, "access-control-allow-origin"),
+        None,
+        "{what}: CORS stays closed"
+    );
+    header_of(response, "content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"))
+        .to_owned()
+}
+
+async fn every_answer_carries_the_security_headers(app: TestApp) {
+    let cross_site = |method: Method, path: &str| {
+        app.client
+            .request(method, app.url(path))
+            .header(header::ORIGIN, "https://evil.example")
+    };
+
+    // A JSON answer.
+    let livez = cross_site(Method::GET, routes::LIVEZ).send().await.unwrap();
+    assert_eq!(livez.status(), StatusCode::OK);
+    assert_eq!(assert_security_headers(&livez), API_ONLY_CSP);
+    assert_eq!(header_of(&livez, "strict-transport-security"), None);
+    livez.json::<HealthDto>().await.unwrap();
+
+    // A problem+json error from a handler, never stored by a cache.
+    let me = cross_site(Method::GET, routes::ME).send().await.unwrap();
+    assert_eq!(assert_security_headers(&me), API_ONLY_CSP);
+    assert_eq!(header_of(&me, "cache-control"), Some("no-store"));
+    expect_problem(me, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated).await;
+
+    // Actix's own 404, turned into a problem, inside and outside the API.
+    for path in ["/api/v1/nothing-here", "/nothing-here"] {
+        let missing = cross_site(Method::GET, path).send().await.unwrap();
+        assert_eq!(assert_security_headers(&missing), API_ONLY_CSP, "{path}");
+        expect_problem(missing, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    }
+
+    // A signed-in API answer that carries secrets.
+    app.signed_in("headers@example.com").await;
+    let me = app.me().await;
+    assert_eq!(me.status(), StatusCode::OK);
+    assert_security_headers(&me);
+    assert_eq!(header_of(&me, "cache-control"), Some("no-store"));
+
+    // A CORS preflight is granted nothing: a browser on another origin may not call the API.
+    let preflight = cross_site(Method::OPTIONS, routes::TOKENS)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", routes::CSRF_HEADER)
+        .send()
+        .await
+        .unwrap();
+    assert_security_headers(&preflight);
+    assert_eq!(header_of(&preflight, "access-control-allow-methods"), None);
+
+    // The public key set keeps the caching its handler chose.
+    let jwks = cross_site(Method::GET, routes::JWKS).send().await.unwrap();
+    assert_security_headers(&jwks);
+    assert_eq!(
+        header_of(&jwks, "cache-control"),
+        Some("public, max-age=300")
+    );
+
+    // Swagger UI, and only Swagger UI, may style elements inline.
+    let docs = app.get("/api/docs/").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    let docs_csp = assert_security_headers(&docs);
+    assert!(
+        docs_csp.contains("style-src 'self' 'unsafe-inline'"),
+        "{docs_csp}"
+    );
+    assert!(docs_csp.contains("frame-ancestors 'none'"), "{docs_csp}");
+    assert!(
+        !docs_csp.contains("script-src 'self' 'unsafe-inline'"),
+        "{docs_csp}"
+    );
+}
+
+/// The built portal's index.html, as trunk writes it: an inline module loader.
+const PORTAL_LOADER: &str = "\nimport init from '/portcullis-web-0123.js';\nawait init();\n";
+
+async fn the_portal_allows_exactly_its_own_inline_loader(app: TestApp) {
+    let portal = tempfile::tempdir().unwrap();
+    std::fs::write(
+        portal.path().join("index.html"),
+        format!(
+            "<!doctype html><html><head><link rel=\"stylesheet\" href=\"/style.css\">\
+             <script type=\"module\">{PORTAL_LOADER}</script></head><body></body></html>"
+        ),
+    )
+    .unwrap();
+    std::fs::write(portal.path().join("style.css"), "body { margin: 0 }").unwrap();
+    let dir = portal.path().to_str().unwrap();
+    let app = app
+        .second_process_with(&[("PORTCULLIS_STATIC_DIR", dir)])
+        .await;
+
+    let loader_hash = format!(
+        "'sha256-{}'",
+        STANDARD.encode(Sha256::digest(PORTAL_LOADER.as_bytes()))
+    );
+    // The index itself, under a client-side route, and a static file.
+    for path in ["/", "/settings/security", "/style.css"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let csp = assert_security_headers(&response);
+        assert_eq!(
+            csp,
+            API_ONLY_CSP.replace(
+                "'wasm-unsafe-eval'",
+                &format!("'wasm-unsafe-eval' {loader_hash}")
+            ),
+            "{path}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_ne!(header_of(&response, "cache-control"), Some("no-store"));
+    }
+}
+
+async fn plain_http_sends_no_hsts_and_no_secure_cookies(app: TestApp) {
+    assert!(app.address.starts_with("http://"));
+    let signup = app.signup(&signup_request("plain@example.com")).await;
+    let login = app.login("plain@example.com", GOOD_PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(header_of(&login, "strict-transport-security"), None);
+    let mut cookies = set_cookies(&signup);
+    cookies.extend(set_cookies(&login));
+    assert!(cookies.len() >= 2, "{cookies:?}");
+    assert!(cookies.iter().all(|c| !c.contains("Secure")), "{cookies:?}");
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn tls_serves_hsts_and_secure_cookies(app: TestApp) {
+    assert!(app.address.starts_with("https://"), "{}", app.address);
+    let livez = app.get(routes::LIVEZ).await;
+    assert_eq!(livez.status(), StatusCode::OK);
+    assert_eq!(header_of(&livez, "strict-transport-security"), Some(HSTS));
+    assert_security_headers(&livez);
+
+    let missing = app.get("/api/v1/nothing-here").await;
+    assert_eq!(header_of(&missing, "strict-transport-security"), Some(HSTS));
+
+    // The device cookie comes with the sign-up, the session with the login.
+    let signup = app.signup(&signup_request("tls@example.com")).await;
+    assert_eq!(signup.status(), StatusCode::CREATED);
+    let login = app.login("tls@example.com", GOOD_PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(header_of(&login, "strict-transport-security"), Some(HSTS));
+    let mut cookies = set_cookies(&signup);
+    cookies.extend(set_cookies(&login));
+    for name in [SESSION_COOKIE, DEVICE_COOKIE] {
+        let cookie = cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"));
+        assert!(cookie.contains("; Secure"), "{cookie}");
+        assert!(cookie.contains("; HttpOnly"), "{cookie}");
+    }
+    // The session works over TLS.
+    assert_eq!(app.me().await.status(), StatusCode::OK);
+}
+
+/// Shakes hands with an OpenSSL client that trusts `ca_pem`, limited to
+/// `max` (or its newest), and answers the negotiated version or the error.
+fn openssl_handshake(port: u16, ca_pem: &str, max: Option<SslVersion>) -> Result<String, String> {
+    let mut builder = SslConnector::builder(SslMethod::tls_client()).unwrap();
+    // OpenSSL 3 will not offer TLS 1.0/1.1 itself above security level 0:
+    // lowered, the refusal this sees is the server's.
+    builder.set_cipher_list("DEFAULT:@SECLEVEL=0").unwrap();
+    builder
+        .set_min_proto_version(Some(SslVersion::TLS1))
+        .unwrap();
+    builder.set_max_proto_version(max).unwrap();
+    builder
+        .cert_store_mut()
+        .add_cert(X509::from_pem(ca_pem.as_bytes()).unwrap())
+        .unwrap();
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    builder
+        .build()
+        .connect("localhost", stream)
+        .map(|tls| tls.ssl().version_str().to_owned())
+        .map_err(|e| e.to_string())
+}
+
+async fn tls_1_2_is_the_oldest_version_served(app: TestApp) {
+    let port: u16 = app.address.rsplit(':').next().unwrap().parse().unwrap();
+    let ca_pem = app.tls.as_ref().expect("a TLS server").ca_pem.clone();
+    let handshake = |max| {
+        let ca_pem = ca_pem.clone();
+        async move {
+            tokio::task::spawn_blocking(move || openssl_handshake(port, &ca_pem, max))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(handshake(None).await.as_deref(), Ok("TLSv1.3"));
+    assert_eq!(
+        handshake(Some(SslVersion::TLS1_2)).await.as_deref(),
+        Ok("TLSv1.2")
+    );
+    for old in [SslVersion::TLS1_1, SslVersion::TLS1] {
+        // rustls answers a pre-1.2 ClientHello with a fatal alert (here
+        // handshake_failure: such a hello offers none of the signature schemes
+        // its certificates need). "SSL alert number" is OpenSSL's word for an
+        // alert received: the refusal is the server's, not this client's.
+        let refused = handshake(Some(old)).await.expect_err("an old TLS version");
+        assert!(
+            refused.contains("SSL alert number"),
+            "the server should refuse with a fatal alert: {refused}"
+        );
+    }
+}
+
+on_both_backends!(
+    every_answer_carries_the_security_headers,
+    the_portal_allows_exactly_its_own_inline_loader,
+    plain_http_sends_no_hsts_and_no_secure_cookies,
+);
+
+on_both_backends_over_tls!(
+    tls_serves_hsts_and_secure_cookies,
+    tls_1_2_is_the_oldest_version_served,
+);
