@@ -152,6 +152,18 @@ pub async fn send(state: &AppState, row_id: &str, delivery: Delivery) -> ApiResu
     Ok(sent_at)
 }
 
+/// [`send`]s a code for `row` and notes on it where and when it went.
+pub async fn send_for(
+    state: &AppState,
+    row: &mut VerificationRow,
+    delivery: Delivery,
+) -> ApiResult<()> {
+    row.last_sent_at = Some(send(state, &row.id, delivery.clone()).await?);
+    row.channel = Some(delivery.method.as_str().to_owned());
+    row.destination = Some(delivery.destination);
+    Ok(())
+}
+
 /// The outcome of checking a typed code against a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -185,16 +197,29 @@ pub fn check(
     if at >= sent_at + Duration::minutes(CODE_TTL_MINUTES) || at >= row.expires_at {
         return Err(ApiError::CodeExpired);
     }
-    if row.attempts >= MAX_ATTEMPTS {
-        return Err(ApiError::CodeLocked);
-    }
+    ensure_tries_left(row)?;
     if code.matches(&row.id, hash) {
         return Ok(Check::Right);
     }
-    code_rows::record_failed_attempt(conn, &row.id)?;
     Ok(Check::Wrong {
-        attempts_left: MAX_ATTEMPTS - row.attempts - 1,
+        attempts_left: count_wrong(conn, row)?,
     })
+}
+
+/// Refuses once the row's wrong tries are used up.
+pub fn ensure_tries_left(row: &VerificationRow) -> ApiResult<()> {
+    if row.attempts >= MAX_ATTEMPTS {
+        return Err(ApiError::CodeLocked);
+    }
+    Ok(())
+}
+
+/// Counts a wrong code against the row (also for codes checked elsewhere,
+/// e.g. an authenticator app's); returns the tries left. The caller must
+/// commit before refusing.
+pub fn count_wrong(conn: &mut DbConnection, row: &VerificationRow) -> ApiResult<i64> {
+    code_rows::record_failed_attempt(conn, &row.id)?;
+    Ok(MAX_ATTEMPTS - row.attempts - 1)
 }
 
 /// The refusal of a wrong code, naming the `code` field.

@@ -272,9 +272,7 @@ async fn hold(
     };
     let mut row = row;
     if let Some(delivery) = first {
-        row.last_sent_at = Some(codes::send(state, &row.id, delivery.clone()).await?);
-        row.channel = Some(delivery.method.as_str().to_owned());
-        row.destination = Some(delivery.destination);
+        codes::send_for(state, &mut row, delivery).await?;
     }
     Ok(challenge_dto(&token, &row, factors, account))
 }
@@ -338,7 +336,7 @@ fn challenge_dto(
     factors: &Factors,
     account: &AccountRow,
 ) -> LoginChallengeDto {
-    let sent_by = row.channel.as_deref().and_then(parse_method);
+    let sent_by = row.channel.as_deref().and_then(VerificationMethod::parse);
     LoginChallengeDto {
         challenge_id: token.expose().to_owned(),
         reason: if row.purpose == purposes::LOGIN_TWO_FACTOR {
@@ -354,17 +352,6 @@ fn challenge_dto(
         sent_by,
         expires_at: rfc3339(row.expires_at),
     }
-}
-
-fn parse_method(name: &str) -> Option<VerificationMethod> {
-    [
-        VerificationMethod::Sms,
-        VerificationMethod::Email,
-        VerificationMethod::Totp,
-        VerificationMethod::RecoveryCode,
-    ]
-    .into_iter()
-    .find(|m| m.as_str() == name)
 }
 
 /// A held sign-in found by its handle, with its account.
@@ -401,7 +388,7 @@ pub async fn resend(
         })
         .await?;
     let method = method
-        .or_else(|| row.channel.as_deref().and_then(parse_method))
+        .or_else(|| row.channel.as_deref().and_then(VerificationMethod::parse))
         .unwrap_or(VerificationMethod::Sms);
     let delivery = match (row.purpose.as_str(), method) {
         (purposes::LOGIN_TWO_FACTOR, VerificationMethod::Sms) => {
@@ -423,9 +410,7 @@ pub async fn resend(
         )
     })?;
     let mut row = row;
-    row.last_sent_at = Some(codes::send(state, &row.id, delivery.clone()).await?);
-    row.channel = Some(delivery.method.as_str().to_owned());
-    row.destination = Some(delivery.destination);
+    codes::send_for(state, &mut row, delivery).await?;
     let token =
         ChallengeToken::parse(challenge_id.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
     Ok(challenge_dto(&token, &row, &factors, &account))
@@ -583,31 +568,19 @@ fn check_typed(
             })
         }
         TypedCode::Totp(code) if two_factor => {
-            if row.attempts >= codes::MAX_ATTEMPTS {
-                return Err(ApiError::CodeLocked);
-            }
+            codes::ensure_tries_left(row)?;
             match two_factor::check_totp(conn, &account.id, code, at)? {
                 Some(true) => Ok(Ok(false)),
-                Some(false) => {
-                    code_rows::record_failed_attempt(conn, &row.id)?;
-                    Ok(Err(codes::wrong_code(
-                        codes::MAX_ATTEMPTS - row.attempts - 1,
-                    )))
-                }
+                Some(false) => Ok(Err(codes::wrong_code(codes::count_wrong(conn, row)?))),
                 None => Err(unavailable()),
             }
         }
         TypedCode::Recovery(code) if two_factor => {
-            if row.attempts >= codes::MAX_ATTEMPTS {
-                return Err(ApiError::CodeLocked);
-            }
+            codes::ensure_tries_left(row)?;
             if two_factor::use_recovery_code(conn, &account.id, code, at)? {
                 Ok(Ok(true))
             } else {
-                code_rows::record_failed_attempt(conn, &row.id)?;
-                Ok(Err(codes::wrong_code(
-                    codes::MAX_ATTEMPTS - row.attempts - 1,
-                )))
+                Ok(Err(codes::wrong_code(codes::count_wrong(conn, row)?)))
             }
         }
         _ => Err(unavailable()),

@@ -19,6 +19,15 @@ pub enum VerificationMethod {
 }
 
 impl VerificationMethod {
+    /// Every method, in a stable order.
+    pub const ALL: [VerificationMethod; 4] =
+        [Self::Sms, Self::Email, Self::Totp, Self::RecoveryCode];
+
+    /// The method with this stable name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Sms => "sms",
