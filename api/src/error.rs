@@ -268,6 +268,8 @@ impl ApiError {
             detail,
             code,
             request_id: telemetry::current_request_id(),
+            permission: None,
+            opens_at: None,
             errors,
         }
     }

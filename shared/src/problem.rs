@@ -66,6 +66,15 @@ pub enum ProblemCode {
     CodeLocked,
     /// The resource does not exist (or is not visible to the caller).
     NotFound,
+    /// A subuser lacks the permission this needs; `permission` names it.
+    PermissionDenied,
+    /// The subuser may not send now; `opens_at` says when sending opens again.
+    OutsideSendingHours,
+    /// The message would take the subuser over their monthly points limit.
+    PointsLimitReached,
+    /// The account requires two-factor sign-in: the session may only set it up
+    /// (`/api/v1/two-factor/*`), read `GET /api/v1/me` and log out until it has.
+    TwoFactorSetupRequired,
     /// The HTTP method is not supported on this resource.
     MethodNotAllowed,
     /// The request conflicts with the current state (e.g. the e-mail is taken).
@@ -132,6 +141,12 @@ pub struct Problem {
     /// Per-field validation errors, when `code` is `validation_failed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The missing permission or scope, when `code` is `permission_denied`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+    /// When sending opens again (RFC 3339, UTC), when `code` is `outside_sending_hours`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
 }
 
 impl Problem {
@@ -174,6 +189,8 @@ mod tests {
             detail: None,
             code: ProblemCode::ValidationFailed,
             request_id: None,
+            permission: None,
+            opens_at: None,
             errors: vec![
                 error("too_short", "Use at least 8 characters."),
                 error("missing_digit", "Include at least one digit."),
@@ -194,6 +211,8 @@ mod tests {
             detail: None,
             code: ProblemCode::ValidationFailed,
             request_id: None,
+            permission: None,
+            opens_at: None,
             errors: vec![FieldError {
                 field: "email".into(),
                 code: "invalid_email".into(),

@@ -138,3 +138,15 @@ pub const PRE_SESSION_CSRF: &str = "1";
 pub const SESSION_COOKIE: &str = "portcullis_session";
 /// Header carrying the request id the server assigned (or accepted) for a request.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// The account's subusers (owner only).
+pub const SUBUSERS: &str = "/api/v1/subusers";
+/// One subuser (owner only).
+pub const SUBUSER: &str = "/api/v1/subusers/{id}";
+/// Disable a subuser: sessions end, tokens are refused, sign-in is refused.
+pub const SUBUSER_DISABLE: &str = "/api/v1/subusers/{id}/disable";
+/// Re-enable a disabled subuser.
+pub const SUBUSER_ENABLE: &str = "/api/v1/subusers/{id}/enable";
+/// Send a new invitation e-mail to a subuser who has not set a password yet.
+pub const SUBUSER_INVITATION: &str = "/api/v1/subusers/{id}/invitation";
+/// One subuser's entries of the security log, newest first (same query and page as the log).
+pub const SUBUSER_SECURITY_LOG: &str = "/api/v1/subusers/{id}/security-log";

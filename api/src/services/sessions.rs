@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
-use portcullis_shared::dto::{CurrentSessionDto, MeResponse, SecurityEventKind};
+use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, SecurityEventKind};
 
 use super::{
     accounts::account_dto,
@@ -64,6 +64,7 @@ impl PortalSession {
                 idle_timeout_secs: self.session.idle_timeout_secs,
                 password_change_required: self.session.password_change_required,
             },
+            access: AccessDto::owner(&self.account.id),
         }
     }
 }

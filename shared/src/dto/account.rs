@@ -53,4 +53,7 @@ pub struct MeResponse {
     pub account: AccountDto,
     /// The session this request was made with.
     pub session: CurrentSessionDto,
+    /// Owner or subuser, and what the login may do.
+    #[serde(default)]
+    pub access: crate::dto::AccessDto,
 }

@@ -13,6 +13,7 @@ pub mod security_log;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
 
@@ -58,4 +59,8 @@ pub use two_factor::{
     SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto,
     TwoFactorEnabledDto, TwoFactorPolicyRequest, TwoFactorStatusDto, VerificationMethod,
     VerifyLoginRequest,
+};
+pub use subusers::{
+    AccessDto, CreateSubuserRequest, PortalPermission, Role, SendingWindowDto, SubuserDto,
+    SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
 };

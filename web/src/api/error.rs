@@ -105,6 +105,8 @@ fn synthetic(code: ProblemCode, status: u16, title: &str, detail: &str) -> Probl
         detail: Some(detail.to_owned()),
         code,
         request_id: None,
+        permission: None,
+        opens_at: None,
         errors: Vec::new(),
     }
 }

@@ -99,6 +99,8 @@ mod tests {
             detail: None,
             code,
             request_id: None,
+            permission: None,
+            opens_at: None,
             errors: errors
                 .iter()
                 .map(|(field, message)| FieldError {

@@ -451,6 +451,8 @@ mod tests {
             detail: None,
             code: ProblemCode::ValidationFailed,
             request_id: None,
+            permission: None,
+            opens_at: None,
             errors: vec![FieldError {
                 field: "countries[1]".into(),
                 code: validate::codes::INVALID_COUNTRY.into(),

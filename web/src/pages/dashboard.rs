@@ -37,7 +37,9 @@ struct AccountOverviewProps {
 
 #[component]
 fn AccountOverview(props: &AccountOverviewProps) -> Html {
-    let MeResponse { account, session } = &props.me;
+    let MeResponse {
+        account, session, ..
+    } = &props.me;
     html! {
         <>
             <div class="stats">

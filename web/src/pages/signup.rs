@@ -163,6 +163,8 @@ fn created_but_not_signed_in() -> Problem {
         detail: Some("Log in with your new e-mail address and password.".to_owned()),
         code: ProblemCode::Unknown,
         request_id: None,
+        permission: None,
+        opens_at: None,
         errors: Vec::new(),
     }
 }

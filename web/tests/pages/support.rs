@@ -1,7 +1,7 @@
 //! What the component tests share: the portal rendered at a URL with a given session,
 //! and ways to find things in the HTML.
 
-use portcullis_shared::dto::{AccountDto, CurrentSessionDto, MeResponse};
+use portcullis_shared::dto::{AccessDto, AccountDto, CurrentSessionDto, MeResponse};
 use portcullis_web::app::AppShell;
 use portcullis_web::components::{TextField, TextFieldProps};
 use portcullis_web::state::{Session, SessionProvider};
@@ -81,6 +81,7 @@ pub fn owner() -> MeResponse {
             idle_timeout_secs: 1800,
             password_change_required: false,
         },
+        access: AccessDto::owner("acc_01j9z3q8m6e7r5t4y3w2v1u0s9"),
     }
 }
 

@@ -68,6 +68,8 @@ mod tests {
             detail: None,
             code: ProblemCode::ValidationFailed,
             request_id: None,
+            permission: None,
+            opens_at: None,
             errors: errors
                 .iter()
                 .map(|(field, message)| FieldError {

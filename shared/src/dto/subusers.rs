@@ -1,0 +1,310 @@
+//! Subusers: separate logins under an account, with a subset of its
+//! permissions, sender names, contact groups, sending hours and a monthly
+//! points limit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scope::Scope;
+
+/// A part of the portal a subuser may be allowed to use. The owner has all of
+/// them; managing subusers and account-wide settings (allowlists, country
+/// filter, policies) is the owner's alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PortalPermission {
+    /// Send messages from the portal and see the messages they sent.
+    #[serde(rename = "sms")]
+    Sms,
+    /// Read and change contacts and groups (only the granted groups).
+    #[serde(rename = "contacts")]
+    Contacts,
+    /// Read contacts and groups (only the granted groups).
+    #[serde(rename = "contacts:read")]
+    ContactsRead,
+    /// See the granted sender names.
+    #[serde(rename = "senders")]
+    Senders,
+    /// Make their own API tokens and OAuth clients, never beyond their API scopes.
+    #[serde(rename = "tokens")]
+    Tokens,
+    /// See their own entries of the security log.
+    #[serde(rename = "security_log")]
+    SecurityLog,
+}
+
+impl PortalPermission {
+    /// Every portal permission, in display order.
+    pub const ALL: [PortalPermission; 6] = [
+        PortalPermission::Sms,
+        PortalPermission::Contacts,
+        PortalPermission::ContactsRead,
+        PortalPermission::Senders,
+        PortalPermission::Tokens,
+        PortalPermission::SecurityLog,
+    ];
+
+    /// The wire name (also the `permission` of a `permission_denied` problem).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalPermission::Sms => "sms",
+            PortalPermission::Contacts => "contacts",
+            PortalPermission::ContactsRead => "contacts:read",
+            PortalPermission::Senders => "senders",
+            PortalPermission::Tokens => "tokens",
+            PortalPermission::SecurityLog => "security_log",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// A plain-language description for the subuser form.
+    pub fn description(self) -> &'static str {
+        match self {
+            PortalPermission::Sms => "Send text messages and see the messages they sent.",
+            PortalPermission::Contacts => "Read and change contacts in the groups below.",
+            PortalPermission::ContactsRead => "Read contacts in the groups below.",
+            PortalPermission::Senders => "See the sender names below.",
+            PortalPermission::Tokens => "Make their own API tokens, within their API scopes.",
+            PortalPermission::SecurityLog => "See their own security log.",
+        }
+    }
+
+    /// True when holding `self` allows what `needed` allows (`contacts` covers `contacts:read`).
+    pub fn covers(self, needed: PortalPermission) -> bool {
+        self == needed
+            || (self == PortalPermission::Contacts && needed == PortalPermission::ContactsRead)
+    }
+}
+
+/// Whether the signed-in login is the account's owner or one of its subusers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The account's owner: may do everything.
+    #[default]
+    Owner,
+    /// A subuser: may do what `portal` and `scopes` allow.
+    Subuser,
+}
+
+/// What the signed-in login may do (part of `GET /api/v1/me`); the portal
+/// shows only what is allowed, and the API refuses the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessDto {
+    /// Owner or subuser.
+    pub role: Role,
+    /// The company account the login belongs to (the owner's own id for the owner).
+    pub account_id: String,
+    /// Portal parts the login may use (every one for the owner).
+    pub portal: Vec<PortalPermission>,
+    /// API scopes the login's tokens may carry (every one for the owner).
+    pub scopes: Vec<Scope>,
+}
+
+impl AccessDto {
+    /// The owner of `account_id`: every portal part and every scope.
+    pub fn owner(account_id: &str) -> Self {
+        Self {
+            role: Role::Owner,
+            account_id: account_id.to_owned(),
+            portal: PortalPermission::ALL.to_vec(),
+            scopes: Scope::ALL.to_vec(),
+        }
+    }
+
+    /// True when the login may use portal part `needed`.
+    pub fn allows(&self, needed: PortalPermission) -> bool {
+        self.portal.iter().any(|p| p.covers(needed))
+    }
+
+    /// True for the account's owner.
+    pub fn is_owner(&self) -> bool {
+        self.role == Role::Owner
+    }
+}
+
+/// A day of the week, for sending windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// The wire name (`mon` … `sun`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
+}
+
+/// When a subuser may send: on these days, from `start` to `end` local time
+/// in `time_zone`. Outside it, sending is refused with `outside_sending_hours`
+/// and the problem's `opens_at` says when it opens again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendingWindowDto {
+    /// Days sending is allowed (at least one).
+    #[cfg_attr(feature = "openapi", schema(example = json!(["mon", "tue", "wed", "thu", "fri"])))]
+    pub days: Vec<Weekday>,
+    /// Local start time, `HH:MM` (inclusive).
+    #[cfg_attr(feature = "openapi", schema(example = "08:00"))]
+    pub start: String,
+    /// Local end time, `HH:MM` (exclusive), after `start`; `24:00` means midnight.
+    #[cfg_attr(feature = "openapi", schema(example = "18:00"))]
+    pub end: String,
+    /// IANA time zone name.
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Warsaw"))]
+    pub time_zone: String,
+}
+
+/// What a subuser may do and use. Sent whole when creating or editing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubuserGrantsDto {
+    /// Portal parts the subuser may use.
+    #[serde(default)]
+    pub portal: Vec<PortalPermission>,
+    /// API scopes the subuser's own tokens may carry.
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
+    /// Approved sender names the subuser may send from (none: only the gateway default).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["ACME"])))]
+    pub senders: Vec<String>,
+    /// Contact groups the subuser may see (ids); contacts outside them are invisible.
+    #[serde(default)]
+    pub contact_groups: Vec<String>,
+    /// When the subuser may send; absent: at any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_window: Option<SendingWindowDto>,
+    /// Points the subuser may spend per calendar month (UTC); absent: no limit of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_points_limit: Option<i64>,
+}
+
+/// Where a subuser is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubuserStatus {
+    /// Invited; has not set a password yet.
+    Invited,
+    /// Can sign in.
+    Active,
+    /// Disabled by the owner: cannot sign in, sessions ended, tokens refused.
+    Disabled,
+}
+
+/// A subuser as the owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubuserDto {
+    /// Stable identifier (also the subuser's `actor` in the security log).
+    pub id: String,
+    /// Login e-mail address.
+    #[cfg_attr(feature = "openapi", schema(example = "branch.krakow@example.com"))]
+    pub email: String,
+    /// Mobile phone in E.164 form (for codes), if given.
+    pub phone: Option<String>,
+    /// Invited, active or disabled.
+    pub status: SubuserStatus,
+    /// What the subuser may do and use.
+    pub grants: SubuserGrantsDto,
+    /// Points spent in the current calendar month (UTC).
+    pub points_used_this_month: i64,
+    /// Whether the subuser has two-factor sign-in on.
+    pub two_factor_enabled: bool,
+    /// Last successful sign-in (RFC 3339, UTC).
+    pub last_login_at: Option<String>,
+    /// When the subuser was created (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+/// Body of `POST /api/v1/subusers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateSubuserRequest {
+    /// Login e-mail address; must not be in use by any login.
+    pub email: String,
+    /// Password (the password policy applies). Absent: the subuser gets an
+    /// invitation e-mail with a link to set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Mobile phone for codes, international form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// What the subuser may do and use.
+    #[serde(default)]
+    pub grants: SubuserGrantsDto,
+}
+
+/// Body of `PUT /api/v1/subusers/{id}`: the whole new set of grants (and phone).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateSubuserRequest {
+    /// Mobile phone for codes, international form; absent removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// What the subuser may do and use from now on; tokens above it are narrowed at once.
+    pub grants: SubuserGrantsDto,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_names_round_trip_through_serde_and_parse() {
+        for permission in PortalPermission::ALL {
+            let json = serde_json::to_string(&permission).unwrap();
+            assert_eq!(json, format!("\"{}\"", permission.as_str()));
+            assert_eq!(PortalPermission::parse(permission.as_str()), Some(permission));
+        }
+        assert_eq!(PortalPermission::parse("subusers"), None);
+        assert!(PortalPermission::Contacts.covers(PortalPermission::ContactsRead));
+        assert!(!PortalPermission::ContactsRead.covers(PortalPermission::Contacts));
+    }
+
+    #[test]
+    fn grants_default_to_nothing_when_fields_are_left_out() {
+        let request: CreateSubuserRequest =
+            serde_json::from_str(r#"{"email":"a@example.com"}"#).unwrap();
+        assert_eq!(request.grants, SubuserGrantsDto::default());
+        let window: SendingWindowDto = serde_json::from_str(
+            r#"{"days":["mon","fri"],"start":"08:00","end":"18:00","time_zone":"Europe/Warsaw"}"#,
+        )
+        .unwrap();
+        assert_eq!(window.days, vec![Weekday::Mon, Weekday::Fri]);
+    }
+}
