@@ -25,6 +25,7 @@ pub use contacts::{
 };
 pub use health::HealthDto;
 pub use oauth::{
+    OAuthTokenActionForm, OAuthTokenForm,
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
     IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
     UpdateOAuthClientRequest,
