@@ -437,11 +437,20 @@ mod tests {
             config.cors_origins,
             ["https://app.example.com", "http://localhost:8081"]
         );
-        for bad in ["*", "https://*.example.com", "app.example.com", "https://a.example.com/path"] {
+        for bad in [
+            "*",
+            "https://*.example.com",
+            "app.example.com",
+            "https://a.example.com/path",
+        ] {
             let refused = super::Config::from_lookup(|n| {
                 (n == "PORTCULLIS_CORS_ORIGINS").then(|| bad.to_owned())
             });
-            assert_eq!(refused.unwrap_err().variable, "PORTCULLIS_CORS_ORIGINS", "{bad}");
+            assert_eq!(
+                refused.unwrap_err().variable,
+                "PORTCULLIS_CORS_ORIGINS",
+                "{bad}"
+            );
         }
     }
 

@@ -55,6 +55,7 @@ mod openapi;
 mod passwords;
 mod portal_allowlist;
 mod postgres;
+mod secrets_in_logs;
 mod security_log;
 mod senders;
 mod sessions;
