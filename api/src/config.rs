@@ -128,6 +128,10 @@ pub struct Config {
     /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
     /// comma-separated `scheme://host[:port]`; default none: CORS closed).
     pub cors_origins: Vec<String>,
+    /// How long a client has to send a request's headers before the server
+    /// answers 408 and closes the connection (`PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS`,
+    /// default 5000): slow or idle clients cannot hold connections open.
+    pub client_request_timeout: Duration,
 }
 
 /// The PEM files the server's TLS identity is read from at start-up.
@@ -315,6 +319,10 @@ impl Config {
             .transpose()?
             .unwrap_or_default();
 
+        let client_request_timeout = Duration::from_millis(
+            parse_u64("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", 5000)?.clamp(100, 600_000),
+        );
+
         let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
             .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
 
@@ -339,6 +347,7 @@ impl Config {
             hash_concurrency,
             delivery,
             cors_origins,
+            client_request_timeout,
         })
     }
 }

@@ -237,6 +237,13 @@ impl Application {
                 None => app.default_service(web::to(routes::spa::not_found)),
             }
         });
+        // Slow or idle clients: the headers must arrive within the request
+        // timeout (else 408 and the connection closes), a closing client gets
+        // 1 s to go, and each worker holds at most 25,000 connections.
+        let server = server
+            .client_request_timeout(config.client_request_timeout)
+            .client_disconnect_timeout(std::time::Duration::from_secs(1))
+            .max_connections(25_000);
         let server = match tls {
             Some(tls) => server.listen_rustls_0_23(listener, tls)?,
             None => server.listen(listener)?,

@@ -50,6 +50,7 @@ mod health;
 mod helpers;
 mod login;
 mod login_security;
+mod malformed_clients;
 mod oauth;
 mod openapi;
 mod passwords;
