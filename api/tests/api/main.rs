@@ -44,6 +44,7 @@ macro_rules! on_both_backends_over_tls {
 mod api_audit;
 mod authenticator;
 mod contacts;
+mod cors;
 mod delivery;
 mod errors;
 mod health;
