@@ -359,11 +359,11 @@ fn parse_origin(origin: &str) -> Result<String, ConfigError> {
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
     let valid = host.is_some_and(|host| {
-        !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-    });
+        host.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    }) && origin
+        .parse::<actix_web::http::Uri>()
+        .is_ok_and(|uri| uri.host().is_some_and(|h| !h.is_empty()) && uri.path() == "/");
     if valid {
         Ok(origin.to_ascii_lowercase())
     } else {
