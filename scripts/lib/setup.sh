@@ -65,6 +65,7 @@ ensure_schemathesis() {
     return 0
   fi
   say "installing schemathesis $SCHEMATHESIS_VERSION"
+  command -v python3 >/dev/null || ensure_apt python3 python3-venv
   rm -rf "$SCHEMATHESIS_VENV"
   if ! python3 -m venv "$SCHEMATHESIS_VENV" 2>/dev/null; then
     rm -rf "$SCHEMATHESIS_VENV"
