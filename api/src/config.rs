@@ -125,6 +125,13 @@ pub struct Config {
     /// How often tokens expiring within 7 days are looked for, to warn their owners by e-mail
     /// (`PORTCULLIS_TOKEN_EXPIRY_CHECK_MS`, default 3600000).
     pub token_expiry_check: Duration,
+    /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
+    /// comma-separated `scheme://host[:port]`; default none: CORS closed).
+    pub cors_origins: Vec<String>,
+    /// How long a client has to send a request's headers before the server
+    /// answers 408 and closes the connection (`PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS`,
+    /// default 5000): slow or idle clients cannot hold connections open.
+    pub client_request_timeout: Duration,
 }
 
 /// The PEM files the server's TLS identity is read from at start-up.
@@ -301,6 +308,21 @@ impl Config {
             parse_u64("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", 3_600_000)?.max(10),
         );
 
+        let cors_origins = get("PORTCULLIS_CORS_ORIGINS")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(parse_origin)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+
+        let client_request_timeout = Duration::from_millis(
+            parse_u64("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", 5000)?.clamp(100, 600_000),
+        );
+
         let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
             .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
 
@@ -324,7 +346,31 @@ impl Config {
             session_lifetime,
             hash_concurrency,
             delivery,
+            cors_origins,
+            client_request_timeout,
         })
+    }
+}
+
+/// One `PORTCULLIS_CORS_ORIGINS` entry: an exact origin, no wildcard, no path.
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let origin = origin.trim_end_matches('/');
+    let host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let valid = host.is_some_and(|host| {
+        host.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    }) && origin
+        .parse::<actix_web::http::Uri>()
+        .is_ok_and(|uri| uri.host().is_some_and(|h| !h.is_empty()) && uri.path() == "/");
+    if valid {
+        Ok(origin.to_ascii_lowercase())
+    } else {
+        Err(ConfigError::new(
+            "PORTCULLIS_CORS_ORIGINS",
+            format!("`{origin}` is not an origin such as https://app.example.com (no wildcard, no path)"),
+        ))
     }
 }
 
@@ -386,6 +432,35 @@ mod tests {
             |n| (n == "PORTCULLIS_TRUSTED_PROXIES").then(|| "10.0.0.0/33".to_owned())
         )
         .is_err());
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins() {
+        assert!(config(&[]).unwrap().cors_origins.is_empty());
+        let config = config(&[(
+            "PORTCULLIS_CORS_ORIGINS",
+            "https://App.example.com/, http://localhost:8081",
+        )])
+        .unwrap();
+        assert_eq!(
+            config.cors_origins,
+            ["https://app.example.com", "http://localhost:8081"]
+        );
+        for bad in [
+            "*",
+            "https://*.example.com",
+            "app.example.com",
+            "https://a.example.com/path",
+        ] {
+            let refused = super::Config::from_lookup(|n| {
+                (n == "PORTCULLIS_CORS_ORIGINS").then(|| bad.to_owned())
+            });
+            assert_eq!(
+                refused.unwrap_err().variable,
+                "PORTCULLIS_CORS_ORIGINS",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

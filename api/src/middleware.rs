@@ -61,6 +61,11 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
             response.map_into_left_body(),
         ));
     }
+    let cors_refusal = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<actix_cors::CorsError>())
+        .map(ToString::to_string);
     let error = match response.status() {
         StatusCode::NOT_FOUND => ApiError::NotFound,
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
@@ -76,6 +81,9 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
             "unhandled error response with status {status}"
         )),
     };
+    // A preflight from an origin not in PORTCULLIS_CORS_ORIGINS, or asking for
+    // a method or header we do not allow.
+    let error = cors_refusal.map_or(error, ApiError::Forbidden);
     let (request, _) = response.into_parts();
     let mut problem = error.to_problem();
     if let Some(id) = request.extensions().get::<crate::telemetry::RequestId>() {

@@ -183,7 +183,7 @@ use crate::routes;
         problem::ProblemCode,
         problem::FieldError,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &BodyProblems),
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
@@ -217,6 +217,51 @@ impl Modify for SecuritySchemes {
         bearer.description =
             Some("An API token (`pcl_at_…`) made in the portal or by `POST /oauth/token`".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+}
+
+/// Every operation that reads a JSON body can be refused before its handler
+/// runs: too large (413) or not JSON (415). Documented here once, for all.
+struct BodyProblems;
+
+impl Modify for BodyProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    problem::PROBLEM_CONTENT_TYPE,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let reads_json = operation
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| body.content.contains_key("application/json"));
+                if !reads_json {
+                    continue;
+                }
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| problem("Body too large").into());
+                responses
+                    .entry("415".into())
+                    .or_insert_with(|| problem("Body is not JSON").into());
+            }
+        }
     }
 }
 

@@ -57,6 +57,43 @@ async fn flush_refused_calls_forever(access: Arc<ApiAccess>, db: Db, every: std:
     .await
 }
 
+/// CORS for the origins in `PORTCULLIS_CORS_ORIGINS` (used only when there are
+/// some). Other origins get no `Access-Control-Allow-*` headers, so browsers
+/// there cannot read the answers; their requests are not refused, as a
+/// same-origin portal request carries an `Origin` too.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::{header, Method};
+    let cors = origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+        });
+    cors.block_on_origin_mismatch(false)
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::HeaderName::from_static("x-csrf-token"),
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            header::LOCATION,
+        ])
+        .supports_credentials()
+        .max_age(600)
+}
+
 impl Application {
     /// Connects storage (migrating it), binds the listener and prepares the server.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
@@ -147,6 +184,7 @@ impl Application {
         let security_headers_data =
             web::Data::new(SecurityHeaders::new(&portal_script_hashes, tls.is_some()));
 
+        let cors_origins = config.cors_origins.clone();
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(state.clone())
@@ -159,6 +197,10 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extractors::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
                 .wrap(from_fn(require_csrf_header))
+                .wrap(actix_middleware::Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
                 .wrap(from_fn(catch_panic))
                 .wrap(from_fn(security_headers))
@@ -195,6 +237,13 @@ impl Application {
                 None => app.default_service(web::to(routes::spa::not_found)),
             }
         });
+        // Slow or idle clients: the headers must arrive within the request
+        // timeout (else 408 and the connection closes), a closing client gets
+        // 1 s to go, and each worker holds at most 25,000 connections.
+        let server = server
+            .client_request_timeout(config.client_request_timeout)
+            .client_disconnect_timeout(std::time::Duration::from_secs(1))
+            .max_connections(25_000);
         let server = match tls {
             Some(tls) => server.listen_rustls_0_23(listener, tls)?,
             None => server.listen(listener)?,

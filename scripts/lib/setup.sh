@@ -55,3 +55,23 @@ build_portal() {
   say "building the portal (web/dist)"
   (cd "$ROOT/web" && trunk build --release)
 }
+
+# schemathesis (spec-driven API testing) in a venv of its own, with every
+# package pinned by scripts/schemathesis/requirements.txt.
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/portcullis/schemathesis-$SCHEMATHESIS_VERSION"
+ensure_schemathesis() {
+  if "$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    return 0
+  fi
+  say "installing schemathesis $SCHEMATHESIS_VERSION"
+  command -v python3 >/dev/null || ensure_apt python3 python3-venv
+  rm -rf "$SCHEMATHESIS_VENV"
+  if ! python3 -m venv "$SCHEMATHESIS_VENV" 2>/dev/null; then
+    rm -rf "$SCHEMATHESIS_VENV"
+    ensure_apt python3-venv
+    python3 -m venv "$SCHEMATHESIS_VENV"
+  fi
+  "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check \
+    -r "$ROOT/scripts/schemathesis/requirements.txt"
+}

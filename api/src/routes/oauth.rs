@@ -185,7 +185,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     post,
     path = "/oauth/token",
     tag = "oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type, scope, client_id, client_secret", content = String),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type, scope, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenForm),
     responses(
         (status = 200, description = "Access token", body = OAuthTokenResponse),
         (status = 400, description = "invalid_request, unsupported_grant_type, invalid_scope", body = OAuthErrorResponse),
@@ -220,7 +220,7 @@ pub async fn token(
     post,
     path = "/oauth/revoke",
     tag = "oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = String),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenActionForm),
     responses(
         (status = 200, description = "Revoked (or nothing to revoke)"),
         (status = 400, description = "invalid_request", body = OAuthErrorResponse),
@@ -251,7 +251,7 @@ pub async fn revoke(
     post,
     path = "/oauth/introspect",
     tag = "oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = String),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenActionForm),
     responses(
         (status = 200, description = "Token state", body = IntrospectionResponse),
         (status = 400, description = "invalid_request", body = OAuthErrorResponse),

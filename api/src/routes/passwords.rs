@@ -50,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The password changed meanwhile (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password (field `current_password`: `wrong_password`), or the new one breaks the policy or is one of the last 5 (field `new_password`: `reused_password`…)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -129,6 +129,7 @@ pub async fn confirm_sms(
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An app is already set up (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -248,6 +249,7 @@ pub async fn disable(
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

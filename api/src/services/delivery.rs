@@ -158,15 +158,15 @@ async fn store_in_outbox(
         purpose: purpose.to_owned(),
         created_at: now(),
     };
-    // The one place a code may appear in a log: development only, and said so.
+    // Not the body: it carries codes and reset links, and no secret is ever
+    // logged, not even in development. Read it from the outbox instead.
     tracing::warn!(
         target: "portcullis_api::dev_outbox",
         channel,
         recipient,
         subject,
         purpose,
-        body,
-        "DEVELOPMENT OUTBOX: message stored, NOT sent (configure a real transport in production)"
+        "DEVELOPMENT OUTBOX: message stored, NOT sent (read it at GET /api/v1/dev/outbox with PORTCULLIS_DEV_OUTBOX=true; configure a real transport in production)"
     );
     db.run(move |conn| Ok(outbox_rows::insert_message(conn, &row)?))
         .await

@@ -579,3 +579,148 @@ pub fn field_codes(problem: &Problem, field: &str) -> Vec<String> {
         .map(|e| e.code.clone())
         .collect()
 }
+
+/// The real `portcullis` binary as a child process, for what only a separate
+/// process shows: its log output (stderr, captured line by line) and its
+/// memory. Killed when dropped.
+pub struct ServerProcess {
+    /// A `TestApp` that talks to this process (and opens its database directly).
+    pub app: TestApp,
+    child: std::process::Child,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ServerProcess {
+    /// Starts the binary on a fresh database of `backend` with these extra
+    /// `PORTCULLIS_*` settings, and waits until it listens.
+    pub async fn spawn(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let (database_url, sqlite_dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                (
+                    format!("sqlite://{}", dir.path().join("portcullis.db").display()),
+                    Some(Arc::new(dir)),
+                )
+            }
+            Backend::Postgres => (
+                tokio::task::spawn_blocking(|| crate::postgres::server().fresh_database())
+                    .await
+                    .expect("postgres setup"),
+                None,
+            ),
+        };
+        let mut vars: Vec<(String, String)> = vec![
+            ("PORTCULLIS_BIND".into(), "127.0.0.1:0".into()),
+            ("PORTCULLIS_DATABASE_URL".into(), database_url),
+            (
+                "PORTCULLIS_STATIC_DIR".into(),
+                "/nonexistent-portal-dir".into(),
+            ),
+            ("PORTCULLIS_DB_POOL_SIZE".into(), "4".into()),
+        ];
+        vars.extend(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("PORTCULLIS_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .envs(vars.iter().map(|(k, v)| (k, v)))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the portcullis binary");
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().expect("log lock").push(line);
+            }
+        });
+        let stdout = child.stdout.take().expect("stdout");
+        let address = tokio::task::spawn_blocking(move || {
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let address = lines
+                .find_map(|line| {
+                    line.ok()?
+                        .strip_prefix("Portcullis listening on ")
+                        .map(str::to_owned)
+                })
+                .expect("the server says where it listens");
+            // Keep draining stdout so the child never blocks on it.
+            std::thread::spawn(move || lines.for_each(drop));
+            address
+        })
+        .await
+        .expect("read stdout");
+        let config = Config::from_lookup(|name| {
+            vars.iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .expect("test config");
+        let app = TestApp {
+            address,
+            client: browser_client(None, header::HeaderMap::new()),
+            database_url: config.database_url,
+            _sqlite_dir: sqlite_dir,
+            settings: vars,
+            tls: None,
+        };
+        Self { app, child, log }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory of the process, in KiB (Linux `VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read /proc/PID/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// Stops the process with SIGTERM (a graceful stop, which writes its last
+    /// log lines), waits for it, and returns every line it logged.
+    pub fn stop(mut self) -> Vec<String> {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while self.is_running() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Let the reader thread take the last lines.
+        std::thread::sleep(Duration::from_millis(200));
+        let lines = self.log.lock().expect("log lock").clone();
+        lines
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -27,8 +27,8 @@ pub use contacts::{
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
-    IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
-    UpdateOAuthClientRequest,
+    IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenActionForm,
+    OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
 pub use passwords::{

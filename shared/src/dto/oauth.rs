@@ -68,6 +68,40 @@ pub struct CreatedOAuthClientDto {
     pub client_secret: String,
 }
 
+/// Form of `POST /oauth/token` (RFC 6749 §4.4.2), as documented; the server reads the form itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthTokenForm {
+    /// Only `client_credentials`.
+    pub grant_type: String,
+    /// Space-separated scopes, a subset of the client's (all of them when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The client id, unless HTTP Basic is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The client secret, unless HTTP Basic is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
+/// Form of `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662), as documented.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthTokenActionForm {
+    /// The access token.
+    pub token: String,
+    /// `access_token`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type_hint: Option<String>,
+    /// The client id, unless HTTP Basic is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The client secret, unless HTTP Basic is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
 /// RFC 6749 §5.1 access token response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
