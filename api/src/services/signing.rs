@@ -84,6 +84,17 @@ impl KeyRing {
             token_rows::insert_signing_key(conn, &row)?;
             rows.push(row);
         }
+        Self::from_rows(&rows, issuer)
+    }
+
+    /// A ring holding one fresh key that is never stored: for tools and
+    /// fuzzing, which need to sign and verify without a database.
+    pub fn ephemeral(issuer: String) -> anyhow::Result<Self> {
+        Self::from_rows(&[generate_key(crate::services::now())?], issuer)
+    }
+
+    /// Builds the ring from stored keys: the newest unretired one signs, all verify.
+    fn from_rows(rows: &[SigningKeyRow], issuer: String) -> anyhow::Result<Self> {
         let active = rows
             .iter()
             .rev()
@@ -92,7 +103,7 @@ impl KeyRing {
         let der = STANDARD.decode(&active.private_key)?;
         let signing_key = EncodingKey::from_ed_der(&der);
         let mut verifying = HashMap::new();
-        for row in &rows {
+        for row in rows {
             let key = DecodingKey::from_ed_components(&row.public_key)
                 .map_err(|e| anyhow::anyhow!("bad public key {}: {e}", row.kid))?;
             verifying.insert(
