@@ -29,6 +29,7 @@ const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
 fn sms(to: &str, body: &str) -> Sms {
     Sms {
+        id: None,
         to: to.into(),
         body: body.into(),
         purpose: "two_factor_code".into(),

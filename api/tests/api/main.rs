@@ -46,6 +46,7 @@ mod authenticator;
 mod contacts;
 mod delivery;
 mod errors;
+mod faults;
 mod health;
 mod helpers;
 mod login;
