@@ -508,7 +508,8 @@ async fn killed_mid_burst_loses_nothing_and_does_nothing_twice(backend: Backend)
         "points charged = points of the stored messages, each once"
     );
     assert!(stored.iter().all(|m| m.1 != "failed"));
-    let queued_at_kill = stored.iter().filter(|m| m.1 != "sent").count();
+    let queued_at_kill = stored.iter().filter(|m| m.1 == "queued").count();
+    let claimed_at_kill = stored.iter().filter(|m| m.1 == "sending").count();
 
     for (i, change) in changes.iter().enumerate() {
         let Some(id) = &change.id else { continue };
@@ -598,10 +599,12 @@ async fn killed_mid_burst_loses_nothing_and_does_nothing_twice(backend: Backend)
     let charged: i64 = stored.iter().map(|m| m.2).sum();
     assert_eq!(balance(&mut conn, &account), start_balance - charged);
     eprintln!(
-        "killed with {} sends acknowledged, {} in flight, {} stored but not yet delivered; {} token changes",
+        "killed with {} sends acknowledged, {} in flight, {} queued and {} claimed but not yet \
+         delivered; {} token changes",
         acknowledged_count,
         unknown,
         queued_at_kill,
+        claimed_at_kill,
         changes.len()
     );
 }
@@ -615,3 +618,75 @@ async fn killed_mid_burst_sqlite() {
 async fn killed_mid_burst_postgres() {
     killed_mid_burst_loses_nothing_and_does_nothing_twice(Backend::Postgres).await
 }
+
+const NO_DISPATCH: &[(&str, &str)] = &[("PORTCULLIS_DISPATCH_INTERVAL_MS", "3600000")];
+
+/// The narrowest crash window: a process handed a message to the transport
+/// and died before recording it as sent. The process that takes the claim
+/// over delivers it again under the same id, which the transport recognises.
+async fn a_delivery_repeated_after_a_crash_is_recognised(app: TestApp) {
+    let me = app.signed_in("window@example.com").await;
+    let token = token(&app, &me, &["sms"]).await;
+    let response = reqwest::Client::new()
+        .post(app.url(routes::SMS))
+        .bearer_auth(&token)
+        .json(&json!({"to": "+48500100200", "text": "Sent just before the crash"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let message: MessageDto = response.json().await.unwrap();
+
+    // What the dead process left: its claim, and the message already in the outbox.
+    let mut conn = app.db();
+    let claimed_at = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(10);
+    diesel::update(messages::table.find(&message.id))
+        .set((
+            messages::status.eq("sending"),
+            messages::claimed_at.eq(claimed_at),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::insert_into(outbox_messages::table)
+        .values((
+            outbox_messages::id.eq(&message.id),
+            outbox_messages::channel.eq("sms"),
+            outbox_messages::recipient.eq(&message.to),
+            outbox_messages::body.eq("Sent just before the crash"),
+            outbox_messages::purpose.eq("api_message"),
+            outbox_messages::created_at.eq(claimed_at),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+
+    let _successor = app
+        .second_process_with(&[
+            ("PORTCULLIS_DISPATCH_INTERVAL_MS", "50"),
+            ("PORTCULLIS_DISPATCH_CLAIM_TIMEOUT_SECS", "60"),
+        ])
+        .await;
+    let started = Instant::now();
+    loop {
+        let status: String = messages::table
+            .find(&message.id)
+            .select(messages::status)
+            .first(&mut conn)
+            .unwrap();
+        if status == "sent" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let deliveries: i64 = outbox_messages::table
+        .filter(outbox_messages::purpose.eq("api_message"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(deliveries, 1, "delivered once");
+}
+
+on_both_backends_with!(NO_DISPATCH; a_delivery_repeated_after_a_crash_is_recognised);
