@@ -313,7 +313,7 @@ impl Drop for ServerProcess {
 #[derive(Debug, Clone)]
 enum Sent {
     /// 201 with this message (id, points).
-    Acknowledged(MessageDto),
+    Acknowledged(Box<MessageDto>),
     /// No answer: the server died with it in flight.
     Unknown,
 }
@@ -409,7 +409,7 @@ async fn killed_mid_burst_loses_nothing_and_does_nothing_twice(backend: Backend)
                 sends
                     .lock()
                     .unwrap()
-                    .insert(key, Sent::Acknowledged(message));
+                    .insert(key, Sent::Acknowledged(Box::new(message)));
                 acknowledged.fetch_add(1, Ordering::SeqCst);
             }
         }));
