@@ -260,10 +260,11 @@ impl Db {
                     pooled.broken = true;
                     Err(ApiError::Unavailable(cause))
                 }
-                // A connection whose transaction could not be rolled back is of no
-                // further use either (a full SQLite disk does this).
+                // Neither is a dead connection, nor one whose transaction could
+                // not be rolled back (a full SQLite disk does this).
                 result @ Err(ApiError::Internal(_) | ApiError::Unavailable(_)) => {
-                    pooled.broken = transaction_manager_broken(&mut pooled.conn);
+                    pooled.broken = ping(&mut pooled.conn).is_err()
+                        || transaction_manager_broken(&mut pooled.conn);
                     result
                 }
                 result => result,

@@ -18,9 +18,6 @@ use crate::db::{
 
 /// Messages claimed per round.
 const BATCH: i64 = 50;
-/// By default a claim older than this is considered abandoned.
-pub const STALE_CLAIM: Duration = Duration::from_secs(300);
-
 /// Sends what is queued now; returns how many messages were handled. Claims
 /// older than `stale_claim` (their process died) are taken over: such a
 /// message may already have reached the transport, which is why each
