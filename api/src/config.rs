@@ -119,6 +119,13 @@ pub struct Config {
     /// How often queued messages are handed to the SMS transport
     /// (`PORTCULLIS_DISPATCH_INTERVAL_MS`, default 500).
     pub dispatch_interval: Duration,
+    /// How long a message claimed for sending stays with its process before another
+    /// takes it over, as after a crash (`PORTCULLIS_DISPATCH_CLAIM_TIMEOUT_SECS`, default
+    /// 300; keep it above the SMS transport's worst case, 3 attempts of its timeout).
+    pub dispatch_claim_timeout: Duration,
+    /// Largest size the SQLite file may grow to, in MiB (`PORTCULLIS_SQLITE_MAX_SIZE_MB`,
+    /// default none): writes beyond it are refused with 503 `unavailable` and reads go on.
+    pub sqlite_max_size_mb: Option<u64>,
     /// How often refused API calls are written to the security log, folded into one event
     /// per account, token, reason and address (`PORTCULLIS_REFUSED_CALLS_FLUSH_MS`, default 60000).
     pub refused_calls_flush: Duration,
@@ -300,6 +307,12 @@ impl Config {
         }
         let dispatch_interval =
             Duration::from_millis(parse_u64("PORTCULLIS_DISPATCH_INTERVAL_MS", 500)?.max(10));
+        let dispatch_claim_timeout =
+            Duration::from_secs(parse_u64("PORTCULLIS_DISPATCH_CLAIM_TIMEOUT_SECS", 300)?.max(1));
+        let sqlite_max_size_mb = match get("PORTCULLIS_SQLITE_MAX_SIZE_MB") {
+            None => None,
+            Some(_) => Some(parse_u64("PORTCULLIS_SQLITE_MAX_SIZE_MB", 0)?.max(1)),
+        };
         let last_used_flush =
             Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
         let refused_calls_flush =
@@ -331,6 +344,8 @@ impl Config {
             public_url,
             last_used_flush,
             dispatch_interval,
+            dispatch_claim_timeout,
+            sqlite_max_size_mb,
             refused_calls_flush,
             token_expiry_check,
             bind,

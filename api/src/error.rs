@@ -406,9 +406,19 @@ impl From<diesel::result::Error> for ApiError {
             // A broken connection means storage went away under us: retryable.
             Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _)
             | Error::BrokenTransactionManager => Self::Unavailable(error.into()),
+            // Out of space (SQLITE_FULL, PostgreSQL's disk_full): the write is
+            // rolled back and may succeed once space is freed, so retryable.
+            Error::DatabaseError(_, ref info) if is_storage_full(info.message()) => {
+                Self::Unavailable(error.into())
+            }
             other => Self::Internal(other.into()),
         }
     }
+}
+
+/// The messages of SQLite's SQLITE_FULL and of PostgreSQL failing to extend a file.
+fn is_storage_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
 }
 
 impl From<crate::db::PoolError> for ApiError {

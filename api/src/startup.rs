@@ -100,7 +100,8 @@ impl Application {
         let config = Arc::new(config);
         let db = {
             let (url, size) = (config.database_url.clone(), config.db_pool_size);
-            tokio::task::spawn_blocking(move || Db::connect(&url, size)).await??
+            let cap = config.sqlite_max_size_mb;
+            tokio::task::spawn_blocking(move || Db::connect_capped(&url, size, cap)).await??
         };
         let hasher = {
             let concurrency = config.hash_concurrency;
@@ -135,6 +136,7 @@ impl Application {
                 db.clone(),
                 sms.clone(),
                 config.dispatch_interval,
+                config.dispatch_claim_timeout,
             )),
             tokio::spawn(flush_refused_calls_forever(
                 access.clone(),

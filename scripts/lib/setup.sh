@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION="0.21.14"
+CARGO_FUZZ_VERSION="0.13.2"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -74,4 +75,12 @@ ensure_schemathesis() {
   fi
   "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check \
     -r "$ROOT/scripts/schemathesis/requirements.txt"
+}
+
+# cargo-fuzz for the parser fuzzing (scripts/fuzz).
+ensure_cargo_fuzz() {
+  if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a couple of minutes, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
 }

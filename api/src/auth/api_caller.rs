@@ -39,13 +39,17 @@ impl ApiCaller {
     }
 }
 
-/// The token of an `Authorization: Bearer …` header (scheme case-insensitive).
+/// The token of an `Authorization` header value `Bearer …` (scheme
+/// case-insensitive, surrounding blanks ignored); `None` for other schemes.
+pub fn parse_bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The token of the request's `Authorization: Bearer …` header.
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
+    parse_bearer(value).map(str::to_owned)
 }
 
 impl FromRequest for ApiCaller {

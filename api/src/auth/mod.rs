@@ -5,7 +5,7 @@ mod client_ip;
 mod device;
 mod portal_user;
 
-pub use api_caller::ApiCaller;
-pub use client_ip::{client_ip, ClientInfo};
+pub use api_caller::{parse_bearer, ApiCaller};
+pub use client_ip::{client_ip, resolve_client_ip, ClientInfo};
 pub use device::BrowserDevice;
 pub use portal_user::{session_cookie, PortalUser};

@@ -49,11 +49,26 @@ pub type PoolError = r2d2::PoolError;
 #[derive(Debug, Clone)]
 pub struct ConnectionOpener {
     url: DatabaseUrl,
+    /// `PRAGMA max_page_count` for SQLite connections: the file's size cap.
+    sqlite_max_pages: Option<u64>,
 }
+
+/// SQLite's page size for new databases (its default since 3.12).
+const SQLITE_PAGE_SIZE: u64 = 4096;
 
 impl ConnectionOpener {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            sqlite_max_pages: None,
+        }
+    }
+
+    /// Caps the SQLite file at `mb` MiB: a write that needs more space fails
+    /// as SQLITE_FULL would on a full disk. No effect on PostgreSQL.
+    pub fn sqlite_max_size_mb(mut self, mb: Option<u64>) -> Self {
+        self.sqlite_max_pages = mb.map(|mb| mb.saturating_mul(1024 * 1024) / SQLITE_PAGE_SIZE);
+        self
     }
 
     pub fn open(&self) -> Result<DbConnection, diesel::ConnectionError> {
@@ -71,6 +86,10 @@ impl ConnectionOpener {
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                if let Some(pages) = self.sqlite_max_pages {
+                    conn.batch_execute(&format!("PRAGMA max_page_count = {pages};"))
+                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -86,6 +105,15 @@ pub struct PooledDb {
 
 fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+/// Whether diesel's transaction manager refuses to work on this connection
+/// any more (after a failed rollback or commit).
+fn transaction_manager_broken(conn: &mut DbConnection) -> bool {
+    matches!(
+        conn.transaction::<(), diesel::result::Error, _>(|_| Ok(())),
+        Err(diesel::result::Error::BrokenTransactionManager)
+    )
 }
 
 impl ManageConnection for ConnectionOpener {
@@ -147,7 +175,15 @@ pub fn write_transaction<T>(
             Ok(value)
         }
         Err(error) => {
-            <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)?;
+            if let Err(rollback_error) =
+                <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)
+            {
+                // SQLite rolls a transaction back by itself on some errors
+                // (SQLITE_FULL among them), leaving nothing to roll back: the
+                // work's error is the one to report. Diesel's transaction manager
+                // is left unusable, so `Db::run` drops the connection.
+                tracing::warn!(error = %rollback_error, "rollback after a failed transaction failed");
+            }
             Err(error)
         }
     }
@@ -164,6 +200,15 @@ pub struct Db {
 impl Db {
     /// Connects (creating the SQLite file and its folder if needed) and migrates.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<Self> {
+        Self::connect_capped(url, pool_size, None)
+    }
+
+    /// Like [`Db::connect`], with the SQLite file capped at `sqlite_max_size_mb` MiB.
+    pub fn connect_capped(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        sqlite_max_size_mb: Option<u64>,
+    ) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| {
@@ -174,7 +219,7 @@ impl Db {
                 })?;
             }
         }
-        let opener = ConnectionOpener::new(url.clone());
+        let opener = ConnectionOpener::new(url.clone()).sqlite_max_size_mb(sqlite_max_size_mb);
         // Migrate on one connection before the pool opens others: SQLite's switch
         // to WAL and the schema must be in place first.
         let mut first = opener
@@ -214,6 +259,13 @@ impl Db {
                 Err(ApiError::Internal(cause)) if ping(&mut pooled.conn).is_err() => {
                     pooled.broken = true;
                     Err(ApiError::Unavailable(cause))
+                }
+                // Neither is a dead connection, nor one whose transaction could
+                // not be rolled back (a full SQLite disk does this).
+                result @ Err(ApiError::Internal(_) | ApiError::Unavailable(_)) => {
+                    pooled.broken = ping(&mut pooled.conn).is_err()
+                        || transaction_manager_broken(&mut pooled.conn);
+                    result
                 }
                 result => result,
             }

@@ -142,6 +142,7 @@ pub async fn send(state: &AppState, row_id: &str, delivery: Delivery) -> ApiResu
             state
                 .sms
                 .send(&Sms {
+                    id: None,
                     to: delivery.destination,
                     body,
                     purpose: delivery.purpose.to_owned(),

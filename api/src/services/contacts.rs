@@ -379,15 +379,28 @@ pub async fn delete_group(state: &AppState, account_id: &str, id: &str) -> ApiRe
     delete_owned(state, account_id, id, contact_rows::delete_group).await
 }
 
-/// Imports contacts from CSV with a header row naming the columns `phone`
-/// (required), `first_name`, `last_name`, `email` and `groups` (group names
-/// separated by `;`, which must exist). Valid rows are stored together in one
-/// transaction; each invalid row is reported with its line and skipped.
-pub async fn import_csv(
-    state: &AppState,
-    account_id: &str,
-    body: &[u8],
-) -> ApiResult<ImportResultDto> {
+/// One data row of an import, read but not yet checked against the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Line number in the file (the header is line 1).
+    pub line: u64,
+    /// The row's fields; `groups` is empty until the names are resolved.
+    pub request: CreateContactRequest,
+    /// Group names from the `groups` column, trimmed, empty ones dropped.
+    pub group_names: Vec<String>,
+}
+
+/// A CSV body split into readable rows and unreadable ones (reported by line).
+#[derive(Debug, Default)]
+pub struct ParsedImport {
+    pub rows: Vec<ImportRow>,
+    pub errors: Vec<ImportRowError>,
+}
+
+/// Reads an import's CSV (see [`import_csv`]) without touching storage. A
+/// missing `phone` column, an unreadable header or too many rows refuse the
+/// whole file.
+pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
@@ -413,7 +426,7 @@ pub async fn import_csv(
         column("groups"),
     );
 
-    let mut rows: Vec<(u64, CreateContactRequest, Vec<String>)> = Vec::new();
+    let mut rows: Vec<ImportRow> = Vec::new();
     let mut errors: Vec<ImportRowError> = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
@@ -450,9 +463,25 @@ pub async fn import_csv(
             email: get(email_at),
             groups: vec![],
         };
-        rows.push((line, request, group_names));
+        rows.push(ImportRow {
+            line,
+            request,
+            group_names,
+        });
     }
+    Ok(ParsedImport { rows, errors })
+}
 
+/// Imports contacts from CSV with a header row naming the columns `phone`
+/// (required), `first_name`, `last_name`, `email` and `groups` (group names
+/// separated by `;`, which must exist). Valid rows are stored together in one
+/// transaction; each invalid row is reported with its line and skipped.
+pub async fn import_csv(
+    state: &AppState,
+    account_id: &str,
+    body: &[u8],
+) -> ApiResult<ImportResultDto> {
+    let ParsedImport { rows, mut errors } = parse_import_csv(body)?;
     let account = account_id.to_owned();
     state
         .db
@@ -463,7 +492,12 @@ pub async fn import_csv(
                 .collect();
             let mut seen: HashSet<String> = HashSet::new();
             let mut imported = 0;
-            for (line, mut request, group_names) in rows {
+            for ImportRow {
+                line,
+                mut request,
+                group_names,
+            } in rows
+            {
                 let row_error = |field: &str, code: &str, message: String| ImportRowError {
                     line,
                     field: field.into(),

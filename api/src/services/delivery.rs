@@ -28,6 +28,10 @@ const OUTBOX_READ_LIMIT: i64 = 50;
 /// An SMS to send.
 #[derive(Debug, Clone)]
 pub struct Sms {
+    /// The stable id of what is delivered (an API message's id), so a delivery
+    /// repeated after a crash is recognised: the webhook's `Idempotency-Key` and
+    /// the outbox row's id. `None` (codes) gets a fresh id per delivery.
+    pub id: Option<String>,
     /// E.164 phone number.
     pub to: String,
     pub body: String,
@@ -78,7 +82,8 @@ impl SmsTransport {
     pub async fn send(&self, sms: &Sms) -> ApiResult<()> {
         match self {
             Self::Outbox(db) => {
-                store_in_outbox(db, "sms", &sms.to, None, &sms.body, &sms.purpose).await
+                let id = sms.id.as_deref();
+                store_in_outbox(db, id, "sms", &sms.to, None, &sms.body, &sms.purpose).await
             }
             Self::Webhook(webhook) => {
                 webhook.send(sms).await.map_err(ApiError::DeliveryFailed)?;
@@ -124,6 +129,7 @@ impl Mailer {
             Self::Outbox(db) => {
                 store_in_outbox(
                     db,
+                    None,
                     "email",
                     &mail.to,
                     Some(&mail.subject),
@@ -143,6 +149,7 @@ impl Mailer {
 
 async fn store_in_outbox(
     db: &Db,
+    id: Option<&str>,
     channel: &'static str,
     recipient: &str,
     subject: Option<&str>,
@@ -150,7 +157,10 @@ async fn store_in_outbox(
     purpose: &str,
 ) -> ApiResult<()> {
     let row = OutboxRow {
-        id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
+        id: id.map_or_else(
+            || format!("msg_{}", uuid::Uuid::now_v7().simple()),
+            str::to_owned,
+        ),
         channel: channel.to_owned(),
         recipient: recipient.to_owned(),
         subject: subject.map(str::to_owned),
@@ -168,8 +178,16 @@ async fn store_in_outbox(
         purpose,
         "DEVELOPMENT OUTBOX: message stored, NOT sent (read it at GET /api/v1/dev/outbox with PORTCULLIS_DEV_OUTBOX=true; configure a real transport in production)"
     );
-    db.run(move |conn| Ok(outbox_rows::insert_message(conn, &row)?))
-        .await
+    let repeatable = id.is_some();
+    db.run(move |conn| match outbox_rows::insert_message(conn, &row) {
+        // Stored before a crash, sent again after it: already delivered.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) if repeatable => Ok(()),
+        result => Ok(result?),
+    })
+    .await
 }
 
 /// The newest outbox messages, for one recipient or all (development endpoint).

@@ -18,13 +18,18 @@ use crate::db::{
 
 /// Messages claimed per round.
 const BATCH: i64 = 50;
-/// A claim older than this is considered abandoned.
-const STALE_CLAIM_SECS: i64 = 300;
-
-/// Sends what is queued now; returns how many messages were handled.
-pub async fn dispatch_once(db: &Db, transport: &SmsTransport) -> crate::error::ApiResult<usize> {
+/// Sends what is queued now; returns how many messages were handled. Claims
+/// older than `stale_claim` (their process died) are taken over: such a
+/// message may already have reached the transport, which is why each
+/// delivery carries the message's id (the webhook's `Idempotency-Key`).
+pub async fn dispatch_once(
+    db: &Db,
+    transport: &SmsTransport,
+    stale_claim: Duration,
+) -> crate::error::ApiResult<usize> {
     let at = now();
-    let stale_before = at - ChronoDuration::seconds(STALE_CLAIM_SECS);
+    let stale_before =
+        at - ChronoDuration::from_std(stale_claim).unwrap_or(ChronoDuration::seconds(300));
     let claimed: Vec<MessageRow> = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -35,6 +40,7 @@ pub async fn dispatch_once(db: &Db, transport: &SmsTransport) -> crate::error::A
     let count = claimed.len();
     for message in claimed {
         let sms = Sms {
+            id: Some(message.id.clone()),
             to: message.recipient.clone(),
             body: message.body.clone(),
             purpose: "api_message".into(),
@@ -61,9 +67,14 @@ pub async fn dispatch_once(db: &Db, transport: &SmsTransport) -> crate::error::A
 }
 
 /// Runs [`dispatch_once`] every `every`, and again at once while there is more.
-pub async fn dispatch_forever(db: Db, transport: SmsTransport, every: Duration) {
+pub async fn dispatch_forever(
+    db: Db,
+    transport: SmsTransport,
+    every: Duration,
+    stale_claim: Duration,
+) {
     loop {
-        match dispatch_once(&db, &transport).await {
+        match dispatch_once(&db, &transport, stale_claim).await {
             Ok(n) if n as i64 >= BATCH => continue,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "message dispatch failed; will retry"),

@@ -84,6 +84,17 @@ impl KeyRing {
             token_rows::insert_signing_key(conn, &row)?;
             rows.push(row);
         }
+        Self::from_rows(&rows, issuer)
+    }
+
+    /// A ring holding one fresh key that is never stored: for tools and
+    /// fuzzing, which need to sign and verify without a database.
+    pub fn ephemeral(issuer: String) -> anyhow::Result<Self> {
+        Self::from_rows(&[generate_key(crate::services::now())?], issuer)
+    }
+
+    /// Builds the ring from stored keys: the newest unretired one signs, all verify.
+    fn from_rows(rows: &[SigningKeyRow], issuer: String) -> anyhow::Result<Self> {
         let active = rows
             .iter()
             .rev()
@@ -92,7 +103,7 @@ impl KeyRing {
         let der = STANDARD.decode(&active.private_key)?;
         let signing_key = EncodingKey::from_ed_der(&der);
         let mut verifying = HashMap::new();
-        for row in &rows {
+        for row in rows {
             let key = DecodingKey::from_ed_components(&row.public_key)
                 .map_err(|e| anyhow::anyhow!("bad public key {}: {e}", row.kid))?;
             verifying.insert(
@@ -176,5 +187,50 @@ impl KeyRing {
             .collect();
         keys.sort();
         keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: Option<i64>) -> AccessClaims {
+        AccessClaims {
+            iss: "https://portcullis.test".into(),
+            sub: "acc_1".into(),
+            aud: AUDIENCE.into(),
+            exp,
+            iat: 0,
+            jti: "tok_1".into(),
+            scope: "sms".into(),
+            client_id: "portal".into(),
+        }
+    }
+
+    #[test]
+    fn tokens_verify_to_their_claims_and_expired_ones_say_whose_they_were() {
+        let ring = KeyRing::ephemeral("https://portcullis.test".into()).unwrap();
+        let live = claims(Some(i64::from(u32::MAX)));
+        assert_eq!(ring.verify(&ring.sign(&live).unwrap()), Ok(live));
+        let expired = claims(Some(1));
+        assert_eq!(
+            ring.verify(&ring.sign(&expired).unwrap()),
+            Err(VerifyError::Expired(Box::new(expired)))
+        );
+    }
+
+    #[test]
+    fn an_expiry_before_1970_is_refused() {
+        // Found by fuzzing: jsonwebtoken reads `exp` as unsigned, so such a
+        // token is malformed rather than expired. Refused either way.
+        let ring = KeyRing::ephemeral("https://portcullis.test".into()).unwrap();
+        let token = ring.sign(&claims(Some(-43_732_502))).unwrap();
+        assert_eq!(ring.verify(&token), Err(VerifyError::Malformed));
+        let other = KeyRing::ephemeral("https://portcullis.test".into()).unwrap();
+        assert_eq!(
+            other.verify(&ring.sign(&claims(None)).unwrap()),
+            Err(VerifyError::Malformed),
+            "another key's token"
+        );
     }
 }

@@ -29,6 +29,7 @@ const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
 fn sms(to: &str, body: &str) -> Sms {
     Sms {
+        id: None,
         to: to.into(),
         body: body.into(),
         purpose: "two_factor_code".into(),
@@ -223,6 +224,27 @@ async fn the_webhook_posts_json_and_retries_after_a_server_error() {
         "a retry is recognisable as the same message"
     );
     assert_eq!(requests[0].body["id"], key);
+}
+
+#[tokio::test]
+async fn a_message_delivered_twice_carries_the_same_idempotency_key() {
+    // A dispatch taken over after a crash sends the message again: the gateway
+    // must be able to tell it is the same one.
+    let (url, captured) = fake_gateway(vec![Answer::Status(202)]).await;
+    let transport =
+        SmsTransport::Webhook(WebhookSms::new(&url, None, Duration::from_secs(5)).unwrap());
+    let message = Sms {
+        id: Some("msg_0193b45f2c5e".into()),
+        ..sms("+48500100200", "Your parcel is on its way.")
+    };
+    transport.send(&message).await.expect("first delivery");
+    transport.send(&message).await.expect("repeated delivery");
+    let requests = captured.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(header(request, "idempotency-key"), Some("msg_0193b45f2c5e"));
+        assert_eq!(request.body["id"], "msg_0193b45f2c5e");
+    }
 }
 
 #[tokio::test]

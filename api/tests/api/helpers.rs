@@ -188,6 +188,19 @@ impl TestApp {
         Self::start(vars, self._sqlite_dir.clone(), self.tls.clone()).await
     }
 
+    /// Talks to a server that is already running at `address` (such as the
+    /// real binary started as a subprocess) over `database_url`.
+    pub fn attach(address: String, database_url: DatabaseUrl) -> Self {
+        Self {
+            address,
+            client: browser_client(None, header::HeaderMap::new()),
+            database_url,
+            _sqlite_dir: None,
+            settings: Vec::new(),
+            tls: None,
+        }
+    }
+
     /// A client builder that trusts the test CA when the server serves TLS.
     pub fn client_builder(&self) -> reqwest::ClientBuilder {
         client_builder(self.tls.as_deref())

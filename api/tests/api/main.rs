@@ -47,6 +47,7 @@ mod contacts;
 mod cors;
 mod delivery;
 mod errors;
+mod faults;
 mod health;
 mod helpers;
 mod login;

@@ -249,3 +249,101 @@ fn database_urls_are_rewritten_to_the_test_database() {
         "postgres://u@h:1/t1?sslmode=disable"
     );
 }
+
+/// A PostgreSQL server of one test's own, which the test may stop and start
+/// again (the shared server must stay up for the others). Removed on drop.
+pub struct OwnCluster {
+    bin_dir: PathBuf,
+    root: PathBuf,
+    port: u16,
+    as_postgres_user: bool,
+}
+
+impl OwnCluster {
+    /// Creates and starts a cluster in a temp dir on a free port.
+    pub fn start_new() -> Self {
+        let bin_dir = find_bin_dir();
+        // SAFETY: geteuid has no preconditions.
+        let as_postgres_user = unsafe { libc::geteuid() } == 0;
+        let root = tempfile::Builder::new()
+            .prefix("portcullis-pg-own-")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        if as_postgres_user {
+            let (uid, gid) = postgres_user_ids();
+            std::os::unix::fs::chown(&root, Some(uid), Some(gid))
+                .expect("hand the temp dir to postgres");
+        }
+        let cluster = Self {
+            bin_dir,
+            root,
+            port: free_port(),
+            as_postgres_user,
+        };
+        run(
+            pg_command(&cluster.bin_dir, "initdb", as_postgres_user)
+                .arg("-D")
+                .arg(cluster.root.join("data"))
+                .args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                ]),
+            "initdb",
+        );
+        cluster.start();
+        cluster
+    }
+
+    /// The URL of its `postgres` database.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Starts the server (again), on the same port, and waits until it accepts connections.
+    pub fn start(&self) {
+        // Unlike the shared server, commits are synchronous: an immediate stop
+        // must not lose what was acknowledged. (fsync stays off: the OS survives.)
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
+             -c full_page_writes=off",
+            self.port,
+            self.root.display()
+        );
+        run(
+            pg_command(&self.bin_dir, "pg_ctl", self.as_postgres_user)
+                .arg("-D")
+                .arg(self.root.join("data"))
+                .arg("-l")
+                .arg(self.root.join("server.log"))
+                .args(["-o", &options, "-w", "-t", "60", "start"]),
+            "pg_ctl start",
+        );
+    }
+
+    /// Stops the server at once, cutting its connections (as a crash or an
+    /// operator's `pg_ctl stop -m immediate` would).
+    pub fn stop(&self) {
+        run(
+            pg_command(&self.bin_dir, "pg_ctl", self.as_postgres_user)
+                .arg("-D")
+                .arg(self.root.join("data"))
+                .args(["-m", "immediate", "-w", "stop"]),
+            "pg_ctl stop",
+        );
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = pg_command(&self.bin_dir, "pg_ctl", self.as_postgres_user)
+            .arg("-D")
+            .arg(self.root.join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}

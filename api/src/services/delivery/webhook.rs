@@ -71,7 +71,10 @@ impl WebhookSms {
     /// Delivers `sms`, retrying transient failures. Errors never include the
     /// URL (it may carry credentials) nor the message text.
     pub async fn send(&self, sms: &Sms) -> anyhow::Result<()> {
-        let id = format!("msg_{}", uuid::Uuid::now_v7().simple());
+        let id = sms
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("msg_{}", uuid::Uuid::now_v7().simple()));
         let payload = WebhookPayload {
             id: &id,
             to: &sms.to,

@@ -1,0 +1,132 @@
+//! IP allowlist entries and lists (portal, API and token allowlists): every
+//! accepted entry is in normal form after one round (parse ∘ format = id),
+//! stored lists read back unchanged, and the merged binary-search matcher
+//! agrees with a linear scan of the entries for every probed address.
+#![no_main]
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use arbitrary::{Arbitrary, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use portcullis_api::{
+    domain::{
+        ip_allowlist::{canonical, parse_entries, to_stored},
+        IpAllowlist, IpRange,
+    },
+    services::api_access::parse_stored_allowlist,
+};
+
+/// Lines before a `--` line are entries as typed; lines after it are
+/// addresses to probe. Generated entries and probes come from the same bytes.
+#[derive(Debug, Arbitrary)]
+enum Entry {
+    V4(u32, u8),
+    V6(u128, u8),
+    /// The address/netmask form.
+    Netmask(u32, u8),
+}
+
+impl Entry {
+    fn text(&self) -> String {
+        match self {
+            Entry::V4(bits, prefix) => format!("{}/{}", Ipv4Addr::from(*bits), prefix % 33),
+            Entry::V6(bits, prefix) => format!("{}/{}", Ipv6Addr::from(*bits), prefix % 129),
+            Entry::Netmask(bits, prefix) => {
+                let prefix = u32::from(prefix % 33);
+                let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+                format!("{}/{}", Ipv4Addr::from(*bits), Ipv4Addr::from(mask))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+enum Probe {
+    V4(u32),
+    V6(u128),
+    /// An IPv4 address written as IPv4-mapped IPv6.
+    Mapped(u32),
+}
+
+impl Probe {
+    fn ip(&self) -> IpAddr {
+        match self {
+            Probe::V4(bits) => IpAddr::V4(Ipv4Addr::from(*bits)),
+            Probe::V6(bits) => IpAddr::V6(Ipv6Addr::from(*bits)),
+            Probe::Mapped(bits) => IpAddr::V6(Ipv4Addr::from(*bits).to_ipv6_mapped()),
+        }
+    }
+}
+
+/// The first address of a range, read from its normal form.
+fn network_address(range: &IpRange) -> IpAddr {
+    let text = range.to_string();
+    let address = text.split('/').next().unwrap_or_default();
+    address
+        .parse()
+        .expect("the normal form starts with an address")
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let (typed, probed) = text.split_once("\n--\n").unwrap_or((&text, ""));
+    let mut bytes = Unstructured::new(data);
+    let generated: Vec<Entry> = Arbitrary::arbitrary(&mut bytes).unwrap_or_default();
+    let generated_probes: Vec<Probe> = Arbitrary::arbitrary(&mut bytes).unwrap_or_default();
+    let mut texts: Vec<String> = typed.lines().map(str::to_owned).collect();
+    texts.extend(generated.iter().map(Entry::text));
+    let mut ranges = Vec::new();
+    for text in &texts {
+        let Ok(range) = IpRange::parse("ip", text) else {
+            continue;
+        };
+        let normal = range.to_string();
+        let again = IpRange::parse("ip", &normal).expect("the normal form parses");
+        assert_eq!(again, range, "{text:?} → {normal:?}");
+        assert_eq!(again.to_string(), normal);
+        assert!(range.overlaps(&range));
+        assert!(range.contains(network_address(&range)), "{normal}");
+        ranges.push(range);
+    }
+
+    // Well-formed generated entries are always accepted.
+    for entry in &generated {
+        assert!(IpRange::parse("ip", &entry.text()).is_ok(), "{entry:?}");
+    }
+
+    match parse_entries("ip_allowlist", &texts) {
+        Ok(list) => {
+            for (i, a) in list.iter().enumerate() {
+                for b in &list[i + 1..] {
+                    assert!(!a.overlaps(b), "{a} and {b} were both accepted");
+                }
+            }
+            assert_eq!(parse_stored_allowlist(&to_stored(&list)), list);
+        }
+        Err(errors) => {
+            assert!(!errors.is_empty());
+            for error in errors {
+                let index: usize = error
+                    .field
+                    .strip_prefix("ip_allowlist[")
+                    .and_then(|rest| rest.strip_suffix(']'))
+                    .and_then(|i| i.parse().ok())
+                    .expect("errors name the entry");
+                assert!(index < texts.len());
+            }
+        }
+    }
+
+    // Overlapping entries are fine here: they stress the range merging.
+    let allowlist = IpAllowlist::new(&ranges);
+    let probes = probed
+        .lines()
+        .filter_map(|line| line.trim().parse::<IpAddr>().ok())
+        .chain(generated_probes.iter().map(Probe::ip))
+        .chain(ranges.iter().map(network_address));
+    for ip in probes {
+        let expected = ranges.is_empty() || ranges.iter().any(|r| r.contains(ip));
+        assert_eq!(allowlist.allows(ip), expected, "{ip}");
+        assert_eq!(allowlist.allows(canonical(ip)), expected, "{ip}");
+    }
+});
