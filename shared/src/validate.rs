@@ -86,6 +86,58 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Maximum e-mail length (RFC 5321 path limit).
 pub const EMAIL_MAX_CHARS: usize = 254;
 
+/// Characters of the GSM 03.38 default alphabet (one septet each).
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1b}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// Characters of the extension table (an escape plus one septet: two each).
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// How long a message text is on the air.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmsLength {
+    /// True for the GSM 03.38 alphabet, false for UCS-2.
+    pub gsm7: bool,
+    /// Septets (GSM) or UTF-16 units (UCS-2) the text takes.
+    pub units: usize,
+    /// Parts needed: one holds 160 septets (70 UCS-2 units); a concatenated one loses
+    /// 7 septets (3 units) to its header.
+    pub parts: i64,
+}
+
+impl SmsLength {
+    /// The units one part holds at this length (153 or 67 once the text is split).
+    pub fn units_per_part(&self) -> usize {
+        match (self.gsm7, self.parts > 1) {
+            (true, false) => 160,
+            (true, true) => 153,
+            (false, false) => 70,
+            (false, true) => 67,
+        }
+    }
+}
+
+/// The encoding, length and parts of an SMS text.
+pub fn sms_length(text: &str) -> SmsLength {
+    let septets = text.chars().try_fold(0usize, |n, c| {
+        if GSM_BASIC.contains(c) {
+            Some(n + 1)
+        } else if GSM_EXTENDED.contains(c) {
+            Some(n + 2)
+        } else {
+            None
+        }
+    });
+    let (gsm7, units, single, multi) = match septets {
+        Some(septets) => (true, septets, 160, 153),
+        None => (false, text.encode_utf16().count(), 70, 67),
+    };
+    let parts = if units <= single {
+        1
+    } else {
+        i64::try_from(units.div_ceil(multi)).unwrap_or(i64::MAX)
+    };
+    SmsLength { gsm7, units, parts }
+}
+
 /// Checks an e-mail address's syntax. Empty, over-long and malformed addresses fail.
 pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
     let email = email.trim();

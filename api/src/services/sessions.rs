@@ -63,6 +63,7 @@ impl PortalSession {
                 expires_at: rfc3339(self.session.expires_at),
                 idle_timeout_secs: self.session.idle_timeout_secs,
                 password_change_required: self.session.password_change_required,
+                two_factor_setup_required: false,
             },
             access: AccessDto::owner(&self.account.id),
         }

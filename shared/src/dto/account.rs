@@ -43,6 +43,10 @@ pub struct CurrentSessionDto {
     /// but this, logout and the change itself is allowed (`password_change_required`).
     #[serde(default)]
     pub password_change_required: bool,
+    /// The account requires two-factor sign-in and this login has none yet: until it
+    /// sets one up, only the two-factor set-up, `GET /api/v1/me` and logout are allowed.
+    #[serde(default)]
+    pub two_factor_setup_required: bool,
 }
 
 /// Body of `GET /api/v1/me` and of a successful login.

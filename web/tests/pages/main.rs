@@ -10,6 +10,7 @@ mod oauth_clients;
 mod passwords;
 mod portal_allowlist;
 mod security_log;
+mod subusers;
 mod sessions;
 mod support;
 mod tokens;
