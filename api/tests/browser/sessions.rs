@@ -9,7 +9,7 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, outbox_code, save_screenshot, sign_up, start_browser, start_server, text_of,
+    click, fill, find, open_security_tab, outbox_code, save_screenshot, sign_up, start_browser, start_server, text_of,
     wait_for_none, wait_for_text,
 };
 
@@ -126,7 +126,7 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
 
     // The portal allowlist shows this browser's address, and asks before an entry that
     // would lock it out.
-    click(&client, "nav a[href='/portal-allowlist']").await;
+    open_security_tab(&client, "/portal-allowlist").await;
     wait_for_text(&client, "#your-address", "127.0.0.1").await;
     find(&client, "#portal-allowlist-empty").await;
     fill(&client, "#portal-allowlist-value", "10.0.0.0/8").await;
