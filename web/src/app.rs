@@ -8,8 +8,8 @@ use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
     NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
-    SecurityLogPage, SendSmsPage, SessionsPage, SignupPage, SubuserSecurityLogPage,
-    SubusersPage, TokensPage, TwoFactorPage,
+    SecurityLogPage, SendSmsPage, SessionsPage, SignupPage, SubuserSecurityLogPage, SubusersPage,
+    TokensPage, TwoFactorPage,
 };
 use crate::state::SessionProvider;
 

@@ -12,8 +12,8 @@ use portcullis_shared::routes::{CSRF_HEADER, PRE_SESSION_CSRF, SIGNUP};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, open_security_tab, outbox_code, outbox_message, save_screenshot, sign_up, start_browser,
-    start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
+    click, fill, find, open_security_tab, outbox_code, outbox_message, save_screenshot, sign_up,
+    start_browser, start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
 };
 
 const PHONE: &str = "+48500100200";

@@ -9,8 +9,8 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, open_security_tab, outbox_code, save_screenshot, sign_up, start_browser, start_server, text_of,
-    wait_for_none, wait_for_text,
+    click, fill, find, open_security_tab, outbox_code, save_screenshot, sign_up, start_browser,
+    start_server, text_of, wait_for_none, wait_for_text,
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

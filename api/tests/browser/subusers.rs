@@ -32,6 +32,15 @@ fn approve_sender(database: &std::path::Path, id: &str) {
     );
 }
 
+/// Logs out from the dashboard and submits the login form as `email`.
+async fn log_in_instead(client: &fantoccini::Client, email: &str, password: &str) {
+    click(client, "nav a[href='/']").await;
+    click(client, "#logout").await;
+    fill(client, "input#email", email).await;
+    fill(client, "input#password", password).await;
+    click(client, "#login-submit").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else() {
     let scratch = tempfile::tempdir().unwrap();
@@ -72,7 +81,11 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     let created = text_of(&client, "#subuser-created").await;
     assert!(created.contains(BRANCH), "{created}");
     let row = find(&client, "[data-subuser-id]").await;
-    let id = row.attr("data-subuser-id").await.unwrap().expect("subuser id");
+    let id = row
+        .attr("data-subuser-id")
+        .await
+        .unwrap()
+        .expect("subuser id");
     let row_css = format!("[data-subuser-id='{id}']");
     assert_eq!(
         text_of(&client, &format!("{row_css} .subuser-email")).await,
@@ -91,12 +104,7 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     client.set_window_size(1280, 900).await.unwrap();
 
     // The subuser signs in from this browser: a new device for their login, so a code.
-    click(&client, "nav a[href='/']").await;
-    click(&client, "#logout").await;
-    find(&client, "#login-submit").await;
-    fill(&client, "input#email", BRANCH).await;
-    fill(&client, "input#password", BRANCH_PASSWORD).await;
-    click(&client, "#login-submit").await;
+    log_in_instead(&client, BRANCH, BRANCH_PASSWORD).await;
     let code = outbox_code(&base, BRANCH, "new_device_code").await;
     fill(&client, "#login-code", &code).await;
     click(&client, "#login-verify").await;
@@ -164,12 +172,7 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     save_screenshot(&client, "subuser-no-access.png", 1280, 900).await;
 
     // The owner sees the points the subuser spent.
-    click(&client, "nav a[href='/']").await;
-    click(&client, "#logout").await;
-    find(&client, "#login-submit").await;
-    fill(&client, "input#email", OWNER).await;
-    fill(&client, "input#password", PASSWORD).await;
-    click(&client, "#login-submit").await;
+    log_in_instead(&client, OWNER, PASSWORD).await;
     find(&client, "[data-testid=dashboard]").await;
     click(&client, "nav a[href='/subusers']").await;
     let points = text_of(&client, &format!("{row_css} .subuser-points")).await;

@@ -260,7 +260,11 @@ pub async fn portal_fetch(
 /// Opens a security page: the header's "Security" section, then the page's tab.
 pub async fn open_security_tab(client: &Client, href: &str) {
     click(client, "nav[aria-label='Main'] a[href='/sessions']").await;
-    click(client, &format!("nav[aria-label='Security'] a[href='{href}']")).await;
+    click(
+        client,
+        &format!("nav[aria-label='Security'] a[href='{href}']"),
+    )
+    .await;
 }
 
 /// Signs up in the portal (with `phone`, if given) and waits for the dashboard.

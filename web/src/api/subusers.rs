@@ -7,8 +7,8 @@ use portcullis_shared::dto::{
     UpdateSubuserRequest,
 };
 use portcullis_shared::routes::{
-    CONTACT_GROUPS, CSRF_HEADER, SENDERS, SMS, SUBUSER, SUBUSERS, SUBUSER_DISABLE,
-    SUBUSER_ENABLE, SUBUSER_INVITATION,
+    CONTACT_GROUPS, CSRF_HEADER, SENDERS, SMS, SUBUSER, SUBUSERS, SUBUSER_DISABLE, SUBUSER_ENABLE,
+    SUBUSER_INVITATION,
 };
 
 use super::{decode, expect_no_content, item_path, send, send_json, ApiError};

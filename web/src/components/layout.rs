@@ -44,8 +44,12 @@ fn Nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     let current = |target: Route| (route.as_ref() == Some(&target)).then_some("nav-link--current");
-    let section =
-        |tabs| route.as_ref().is_some_and(|r| in_section(tabs, r)).then_some("nav-link--current");
+    let section = |tabs| {
+        route
+            .as_ref()
+            .is_some_and(|r| in_section(tabs, r))
+            .then_some("nav-link--current")
+    };
 
     let links = match &*session {
         Session::SignedIn(me) => {
@@ -87,6 +91,9 @@ fn Nav() -> Html {
 
 /// The Subusers link is current on the list and on a subuser's security log.
 fn subusers_current(route: Option<&Route>) -> Option<&'static str> {
-    matches!(route, Some(Route::Subusers | Route::SubuserSecurityLog { .. }))
-        .then_some("nav-link--current")
+    matches!(
+        route,
+        Some(Route::Subusers | Route::SubuserSecurityLog { .. })
+    )
+    .then_some("nav-link--current")
 }

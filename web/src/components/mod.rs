@@ -14,9 +14,7 @@ mod shown_once;
 
 pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
 pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
-pub use checkbox_group::{
-    toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps,
-};
+pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use field::{
     described_by, FieldMessage, FieldMessageProps, SelectField, SelectFieldProps, TextAreaField,

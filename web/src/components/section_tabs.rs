@@ -22,7 +22,11 @@ pub const SECURITY_TABS: &[Tab] = &[
     (Route::Sessions, "Sessions", "tab-sessions"),
     (Route::TwoFactor, "Two-factor", "tab-two-factor"),
     (Route::Password, "Password", "tab-password"),
-    (Route::PortalAllowlist, "Portal allowlist", "tab-portal-allowlist"),
+    (
+        Route::PortalAllowlist,
+        "Portal allowlist",
+        "tab-portal-allowlist",
+    ),
     (Route::SecurityLog, "Security log", "tab-security-log"),
 ];
 

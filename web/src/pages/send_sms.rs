@@ -160,11 +160,11 @@ pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest
     let to = to.trim();
     errors.extend(validate::check_phone_shape("to", to));
     if text.trim().is_empty() {
-        errors.push(FieldError {
-            field: "text".into(),
-            code: codes::REQUIRED.into(),
-            message: "Write the message text.".into(),
-        });
+        errors.push(api::field_error(
+            "text",
+            codes::REQUIRED,
+            "Write the message text.",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -284,12 +284,8 @@ mod tests {
     use super::*;
 
     fn problem(code: ProblemCode) -> Problem {
-        let mut problem = api::client_validation_problem(vec![FieldError {
-            field: "x".into(),
-            code: "x".into(),
-            message: "x".into(),
-        }])
-        .unwrap();
+        let mut problem =
+            api::client_validation_problem(vec![api::field_error("x", "x", "x")]).unwrap();
         problem.code = code;
         problem.errors.clear();
         problem

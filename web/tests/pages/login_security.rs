@@ -130,7 +130,10 @@ async fn the_two_factor_page_is_linked_from_the_header_and_loads_its_settings() 
         let nav = between(&html, r#"aria-label="Main""#, "</nav>");
         assert_has(tag_with(nav, r#"href="/sessions""#), "nav-link--current");
         let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
-        assert_has(tag_with(tabs, r#"href="/security/two-factor""#), "tab--current");
+        assert_has(
+            tag_with(tabs, r#"href="/security/two-factor""#),
+            "tab--current",
+        );
     }
     let html = render_at("/security/two-factor", Given::Anonymous).await;
     assert!(!html.contains(r#"data-testid="two-factor""#), "{html}");

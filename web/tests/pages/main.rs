@@ -10,8 +10,8 @@ mod oauth_clients;
 mod passwords;
 mod portal_allowlist;
 mod security_log;
-mod subusers;
 mod sessions;
+mod subusers;
 mod support;
 mod tokens;
 

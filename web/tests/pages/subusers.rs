@@ -8,7 +8,7 @@ use portcullis_shared::dto::{
     SubuserStatus, Weekday,
 };
 use portcullis_web::pages::send_sms::{MessageTable, MessageTableProps};
-use portcullis_web::pages::subusers::{SubuserList, SubuserListProps};
+use portcullis_web::pages::subusers::{GrantChoices, SubuserList, SubuserListProps};
 use yew::prelude::*;
 
 use crate::support::{
@@ -33,7 +33,14 @@ async fn the_owner_sees_every_section_on_one_header_line() {
         .collect();
     assert_eq!(
         links,
-        ["/", "/send", "/sessions", "/tokens", "/country-filter", "/subusers"],
+        [
+            "/",
+            "/send",
+            "/sessions",
+            "/tokens",
+            "/country-filter",
+            "/subusers"
+        ],
         "{nav}"
     );
     assert!(nav.contains(">Security<"), "{nav}");
@@ -46,10 +53,16 @@ async fn a_subuser_with_only_sms_sees_only_what_they_may_use() {
     let html = render_at("/", signed_in_as(me.clone())).await;
     let nav = between(&html, r#"aria-label="Main""#, "</nav>");
     for shown in ["/", "/send", "/sessions"] {
-        assert!(nav.contains(&format!(r#"href="{shown}""#)), "{shown}: {nav}");
+        assert!(
+            nav.contains(&format!(r#"href="{shown}""#)),
+            "{shown}: {nav}"
+        );
     }
     for hidden in ["/tokens", "/subusers", "/country-filter", "/api-allowlist"] {
-        assert!(!nav.contains(&format!(r#"href="{hidden}""#)), "{hidden}: {nav}");
+        assert!(
+            !nav.contains(&format!(r#"href="{hidden}""#)),
+            "{hidden}: {nav}"
+        );
     }
     assert_eq!(text_of(&html, r#"class="nav-user""#), "branch@example.com");
 
@@ -58,7 +71,10 @@ async fn a_subuser_with_only_sms_sees_only_what_they_may_use() {
     assert!(html.contains(r#"data-testid="sessions""#), "{html}");
     let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
     for shown in ["/sessions", "/security/two-factor", "/password"] {
-        assert!(tabs.contains(&format!(r#"href="{shown}""#)), "{shown}: {tabs}");
+        assert!(
+            tabs.contains(&format!(r#"href="{shown}""#)),
+            "{shown}: {tabs}"
+        );
     }
     assert!(!tabs.contains(r#"href="/portal-allowlist""#), "{tabs}");
     assert!(!tabs.contains(r#"href="/security-log""#), "{tabs}");
@@ -96,7 +112,10 @@ async fn a_forbidden_page_opened_directly_says_so_instead_of_rendering() {
     let me = subuser(&[PortalPermission::Tokens, PortalPermission::SecurityLog]);
     for url in ["/tokens", "/security-log"] {
         let html = render_at(url, signed_in_as(me.clone())).await;
-        assert!(!html.contains(r#"data-testid="no-access""#), "{url}: {html}");
+        assert!(
+            !html.contains(r#"data-testid="no-access""#),
+            "{url}: {html}"
+        );
     }
     let html = render_at("/tokens", signed_in_as(me.clone())).await;
     let tabs = between(&html, r#"aria-label="API access""#, "</nav>");
@@ -133,13 +152,19 @@ async fn the_subusers_page_offers_the_whole_create_form() {
     let password = tag_with_id(form, "new-subuser-password");
     assert_has(password, r#"type="password""#);
     assert_has(password, r#"autocomplete="new-password""#);
-    assert!(form.contains("Leave empty to e-mail them an invitation"), "{form}");
+    assert!(
+        form.contains("Leave empty to e-mail them an invitation"),
+        "{form}"
+    );
     assert_has(tag_with_id(form, "new-subuser-phone"), r#"type="tel""#);
     // Every portal permission, with what it means.
     for permission in PortalPermission::ALL {
         let tick = tag_with(form, &format!(r#"value="{}""#, permission.as_str()));
         assert_has(tick, r#"type="checkbox""#);
-        assert!(!tick.contains("checked"), "nothing granted by default: {tick}");
+        assert!(
+            !tick.contains("checked"),
+            "nothing granted by default: {tick}"
+        );
         assert!(
             form.contains(&permission.description().replace('\'', "&#x27;"))
                 || form.contains(permission.description()),
@@ -155,7 +180,10 @@ async fn the_subusers_page_offers_the_whole_create_form() {
     assert_has(window, r#"type="checkbox""#);
     assert!(!window.contains("checked"), "{window}");
     assert!(!form.contains(r#"id="new-subuser-time-zone""#));
-    assert_has(tag_with_id(form, "new-subuser-points-limit"), r#"type="number""#);
+    assert_has(
+        tag_with_id(form, "new-subuser-points-limit"),
+        r#"type="number""#,
+    );
     assert_eq!(text_of(form, "new-subuser-submit"), "Create subuser");
 }
 
@@ -188,8 +216,10 @@ async fn render_list(subusers: Vec<SubuserDto>) -> String {
     render_signed_in(move || {
         let props = SubuserListProps {
             subusers: Rc::new(subusers),
-            senders: Rc::new(vec!["ACME".into()]),
-            groups: Rc::new(Vec::new()),
+            choices: Rc::new(GrantChoices {
+                senders: vec!["ACME".into()],
+                groups: Vec::new(),
+            }),
             on_changed: Callback::noop(),
             on_stale: Callback::noop(),
             on_removed: Callback::noop(),
@@ -202,8 +232,14 @@ async fn render_list(subusers: Vec<SubuserDto>) -> String {
 #[tokio::test]
 async fn each_subuser_shows_use_limits_and_the_actions_their_status_allows() {
     let html = render_list(vec![a_subuser(SubuserStatus::Active)]).await;
-    assert_eq!(text_of(&html, r#"class="token-name subuser-email""#), "branch@example.com");
-    assert_eq!(text_of(&html, r#"class="badge subuser-status badge--ok""#), "Active");
+    assert_eq!(
+        text_of(&html, r#"class="token-name subuser-email""#),
+        "branch@example.com"
+    );
+    assert_eq!(
+        text_of(&html, r#"class="badge subuser-status badge--ok""#),
+        "Active"
+    );
     assert_eq!(text_of(&html, r#"class="subuser-points""#), "1,250 / 5,000");
     assert_eq!(
         text_of(&html, r#"class="subuser-last-login""#),
@@ -214,7 +250,10 @@ async fn each_subuser_shows_use_limits_and_the_actions_their_status_allows() {
         text_of(&html, r#"class="subuser-window""#),
         "Mon–Fri 08:00–18:00 (Europe/Warsaw)"
     );
-    assert!(html.contains(r#"<li class="chip chip--mono">ACME</li>"#), "{html}");
+    assert!(
+        html.contains(r#"<li class="chip chip--mono">ACME</li>"#),
+        "{html}"
+    );
     assert!(html.contains("Send SMS"), "{html}");
     assert_has(
         tag_with(&html, r#"href="/subusers/sub_1/security-log""#),
@@ -232,7 +271,11 @@ async fn each_subuser_shows_use_limits_and_the_actions_their_status_allows() {
     let mut disabled = a_subuser(SubuserStatus::Disabled);
     disabled.id = "sub_2".into();
     let html = render_list(vec![invited, disabled]).await;
-    let first = between(&html, r#"data-subuser-id="sub_1""#, r#"data-subuser-id="sub_2""#);
+    let first = between(
+        &html,
+        r#"data-subuser-id="sub_1""#,
+        r#"data-subuser-id="sub_2""#,
+    );
     assert!(first.contains("Resend invitation"), "{first}");
     assert!(first.contains(">Never<"), "{first}");
     assert!(first.contains("1,250 / no limit"), "{first}");
@@ -289,8 +332,14 @@ async fn sent_messages_list_sender_parts_and_points() {
     let row = between(&html, r#"data-message-id="msg_1""#, "</tr>");
     assert!(row.contains("22 Nov 2026, 07:00 UTC"), "{row}");
     assert!(row.contains("+48500100200"));
-    assert!(row.contains(r#"<td class="message-sender">ACME</td>"#), "{row}");
-    assert!(row.contains("&lt;b&gt;Sale&lt;/b&gt;"), "text is escaped: {row}");
+    assert!(
+        row.contains(r#"<td class="message-sender">ACME</td>"#),
+        "{row}"
+    );
+    assert!(
+        row.contains("&lt;b&gt;Sale&lt;/b&gt;"),
+        "text is escaped: {row}"
+    );
     assert!(row.contains("<td>16</td>"), "{row}");
     assert!(row.contains("Queued"));
 }

@@ -10,7 +10,7 @@ use portcullis_shared::validate::codes;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api;
+use crate::api::{self, field_error};
 use crate::components::{
     banner_message, toggle_scope, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
 };
@@ -230,14 +230,6 @@ pub fn new_client_request(
         ip_allowlist: allowlist_entries(allowlist),
         token_lifetime_secs,
     })
-}
-
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
 }
 
 #[cfg(test)]

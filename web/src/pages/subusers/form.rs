@@ -67,16 +67,24 @@ fn banner(problem: &Problem, with_login: bool) -> Option<String> {
     banner_message(problem, &shown)
 }
 
+/// What the account has to grant beyond the fixed lists: its approved sender names and
+/// its contact groups.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GrantChoices {
+    /// Approved sender names.
+    pub senders: Vec<String>,
+    /// Contact groups, `(id, name)`.
+    pub groups: Vec<(String, String)>,
+}
+
 /// Props of [`SubuserForm`].
 #[derive(Properties, PartialEq)]
 pub struct SubuserFormProps {
     /// The subuser to edit; a new one when absent.
     #[prop_or_default]
     pub existing: Option<SubuserDto>,
-    /// The account's approved sender names.
-    pub senders: Rc<Vec<String>>,
-    /// The account's contact groups, `(id, name)`.
-    pub groups: Rc<Vec<(String, String)>>,
+    /// The sender names and contact groups to offer.
+    pub choices: Rc<GrantChoices>,
     /// Called with the subuser as the API stored it.
     pub on_saved: Callback<SubuserDto>,
     /// Shows a Cancel button that calls this.
@@ -136,7 +144,9 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             problem.clear_field(&format!("grants.{field}"));
         })
     };
-    let on_portal = on_set("portal", |d, v, on| d.portal = toggle_value(&d.portal, &v, on));
+    let on_portal = on_set("portal", |d, v, on| {
+        d.portal = toggle_value(&d.portal, &v, on)
+    });
     let on_senders = on_set("senders", |d, v, on| {
         d.senders = toggle_value(&d.senders, &v, on)
     });
@@ -238,12 +248,17 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             })
             .collect::<Vec<_>>(),
     );
-    let sender_options = Rc::new(with_chosen(&props.senders, &draft.senders, |name| {
-        CheckOption::plain(name.clone(), name.clone())
-    }));
-    let group_names: Vec<(String, String)> = props.groups.iter().cloned().collect();
+    let sender_options = Rc::new(with_chosen(
+        &props.choices.senders,
+        &draft.senders,
+        |name| CheckOption::plain(name.clone(), name.clone()),
+    ));
+    let group_names = &props.choices.groups;
     let group_options = Rc::new(with_chosen(
-        &group_names.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        &group_names
+            .iter()
+            .map(|(id, _)| id.clone())
+            .collect::<Vec<_>>(),
         &draft.contact_groups,
         |id| {
             let name = group_names
@@ -500,7 +515,10 @@ mod tests {
         assert!(fields.contains(&"email"), "{fields:?}");
         assert!(fields.contains(&"password"), "{fields:?}");
         assert!(fields.contains(&"phone"), "{fields:?}");
-        assert!(fields.contains(&"grants.monthly_points_limit"), "{fields:?}");
+        assert!(
+            fields.contains(&"grants.monthly_points_limit"),
+            "{fields:?}"
+        );
         assert!(errors.iter().any(|e| e.code == codes::INVALID_EMAIL));
     }
 
@@ -519,9 +537,9 @@ mod tests {
     #[test]
     fn errors_show_by_their_control_whichever_name_the_api_uses() {
         let problem = api::client_validation_problem(vec![
-            super::super::grants::field_error("grants.senders[1]", "unknown_sender", "Not approved."),
-            super::super::grants::field_error("sending_window.end", "x", "Too early."),
-            super::super::grants::field_error("elsewhere", "x", "Other."),
+            api::field_error("grants.senders[1]", "unknown_sender", "Not approved."),
+            api::field_error("sending_window.end", "x", "Too early."),
+            api::field_error("elsewhere", "x", "Other."),
         ])
         .unwrap();
         assert_eq!(
@@ -540,7 +558,9 @@ mod tests {
     fn chosen_values_the_account_no_longer_lists_stay_offered() {
         let known = vec!["ACME".to_owned()];
         let chosen: BTreeSet<String> = ["OLD".to_owned()].into();
-        let options = with_chosen(&known, &chosen, |v| CheckOption::plain(v.clone(), v.clone()));
+        let options = with_chosen(&known, &chosen, |v| {
+            CheckOption::plain(v.clone(), v.clone())
+        });
         let values: Vec<&str> = options.iter().map(|o| o.value.as_str()).collect();
         assert_eq!(values, ["ACME", "OLD"]);
     }

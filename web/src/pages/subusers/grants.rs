@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use portcullis_shared::dto::{
-    PortalPermission, SendingWindowDto, SubuserGrantsDto, Weekday,
-};
+use portcullis_shared::dto::{PortalPermission, SendingWindowDto, SubuserGrantsDto, Weekday};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
+
+use crate::api::field_error;
 
 /// The portal's own codes for what it checks before asking the API.
 const INVALID_TIME: &str = "invalid_time";
@@ -248,14 +248,6 @@ pub fn window_summary(window: &SendingWindowDto) -> String {
     )
 }
 
-pub(crate) fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,10 +317,7 @@ mod tests {
             ["grants.sending_window.start"]
         );
         draft.start = "00:00".into();
-        assert_eq!(
-            draft.to_dto().unwrap().sending_window.unwrap().end,
-            "24:00"
-        );
+        assert_eq!(draft.to_dto().unwrap().sending_window.unwrap().end, "24:00");
         // Switched off, the window's fields no longer matter.
         draft.window_on = false;
         draft.start = "nonsense".into();
@@ -358,12 +347,18 @@ mod tests {
             end: "18:00".into(),
             time_zone: "Europe/Warsaw".into(),
         };
-        assert_eq!(window_summary(&window), "Mon–Fri 08:00–18:00 (Europe/Warsaw)");
+        assert_eq!(
+            window_summary(&window),
+            "Mon–Fri 08:00–18:00 (Europe/Warsaw)"
+        );
         let weekend = SendingWindowDto {
             days: vec![Weekday::Sat, Weekday::Sun],
             ..window
         };
-        assert_eq!(window_summary(&weekend), "Sat, Sun 08:00–18:00 (Europe/Warsaw)");
+        assert_eq!(
+            window_summary(&weekend),
+            "Sat, Sun 08:00–18:00 (Europe/Warsaw)"
+        );
     }
 
     #[test]

@@ -5,7 +5,10 @@ mod form;
 mod grants;
 mod subuser_list;
 
-pub use form::{field_message, portal_label, subuser_request, SubuserForm, SubuserFormProps, SubuserRequest};
+pub use form::{
+    field_message, portal_label, subuser_request, GrantChoices, SubuserForm, SubuserFormProps,
+    SubuserRequest,
+};
 pub use grants::{weekday_label, window_summary, GrantsDraft, DEFAULT_TIME_ZONE, TIME_ZONES};
 pub use subuser_list::{status_label, SubuserList, SubuserListProps, SubuserRow, SubuserRowProps};
 
@@ -37,8 +40,8 @@ pub fn SubusersPage() -> Html {
             subusers.reload();
         })
     };
-    let approved: Rc<Vec<String>> = Rc::new(
-        senders
+    let choices = Rc::new(GrantChoices {
+        senders: senders
             .get()
             .items
             .iter()
@@ -46,16 +49,14 @@ pub fn SubusersPage() -> Html {
             .filter(|sender| sender.status == SenderStatus::Approved)
             .map(|sender| sender.name.clone())
             .collect(),
-    );
-    let group_names: Rc<Vec<(String, String)>> = Rc::new(
-        groups
+        groups: groups
             .get()
             .items
             .iter()
             .flat_map(|items| items.iter())
             .map(|group| (group.id.clone(), group.name.clone()))
             .collect(),
-    );
+    });
 
     let collection = subusers.get();
     let load_error = collection
@@ -72,8 +73,7 @@ pub fn SubusersPage() -> Html {
     let count = collection.items.as_ref().map(|items| items.len());
     let body = match &collection.items {
         Some(items) => html! {
-            <SubuserList subusers={items.clone()} senders={approved.clone()}
-                groups={group_names.clone()}
+            <SubuserList subusers={items.clone()} choices={choices.clone()}
                 on_changed={subusers.replace_callback()}
                 on_stale={subusers.reload_callback()}
                 on_removed={subusers.remove_callback()} />
@@ -114,7 +114,7 @@ pub fn SubusersPage() -> Html {
             </div>
             <div class="card" id="new-subuser">
                 <h2 id="new-subuser-title">{ "New subuser" }</h2>
-                <SubuserForm senders={approved} groups={group_names} on_saved={on_created} />
+                <SubuserForm {choices} on_saved={on_created} />
             </div>
         </section>
     }

@@ -6,7 +6,7 @@ use portcullis_shared::dto::{SubuserDto, SubuserStatus};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::form::{portal_label, SubuserForm};
+use super::form::{portal_label, GrantChoices, SubuserForm};
 use super::grants::window_summary;
 use crate::api::{self, SubuserAction};
 use crate::app::Route;
@@ -18,9 +18,8 @@ use crate::hooks::{use_form_call, use_removal};
 #[derive(Properties, PartialEq)]
 pub struct SubuserListProps {
     pub subusers: Rc<Vec<SubuserDto>>,
-    /// The account's approved sender names and contact groups, for the edit form.
-    pub senders: Rc<Vec<String>>,
-    pub groups: Rc<Vec<(String, String)>>,
+    /// The sender names and contact groups the edit form offers.
+    pub choices: Rc<GrantChoices>,
     /// Called with a subuser the API changed.
     pub on_changed: Callback<SubuserDto>,
     /// Called after an action whose answer is not the subuser: the list is read again.
@@ -47,7 +46,7 @@ pub fn SubuserList(props: &SubuserListProps) -> Html {
         <ul class="token-list subuser-list" id="subuser-list">
             for subuser in props.subusers.iter() {
                 <SubuserRow key={subuser.id.clone()} subuser={subuser.clone()}
-                    senders={props.senders.clone()} groups={props.groups.clone()}
+                    choices={props.choices.clone()}
                     on_changed={props.on_changed.clone()} on_stale={props.on_stale.clone()}
                     on_removed={props.on_removed.clone()} />
             }
@@ -67,8 +66,7 @@ enum Panel {
 #[derive(Properties, PartialEq)]
 pub struct SubuserRowProps {
     pub subuser: SubuserDto,
-    pub senders: Rc<Vec<String>>,
-    pub groups: Rc<Vec<(String, String)>>,
+    pub choices: Rc<GrantChoices>,
     pub on_changed: Callback<SubuserDto>,
     pub on_stale: Callback<()>,
     pub on_removed: Callback<String>,
@@ -140,7 +138,10 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
             format_points(subuser.points_used_this_month),
             format_points(limit)
         ),
-        None => format!("{} / no limit", format_points(subuser.points_used_this_month)),
+        None => format!(
+            "{} / no limit",
+            format_points(subuser.points_used_this_month)
+        ),
     };
     let row_error = call
         .problem
@@ -154,8 +155,8 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
         Panel::None => Html::default(),
         Panel::Edit => html! {
             <div class="token-panel subuser-edit">
-                <SubuserForm existing={subuser.clone()} senders={props.senders.clone()}
-                    groups={props.groups.clone()} {on_saved} on_cancel={Some(on_cancel)} />
+                <SubuserForm existing={subuser.clone()} choices={props.choices.clone()}
+                    {on_saved} on_cancel={Some(on_cancel)} />
             </div>
         },
         Panel::ConfirmDelete => html! {

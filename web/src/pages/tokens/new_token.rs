@@ -10,7 +10,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::allowlist_text::{allowlist_entries, allowlist_message};
-use crate::api;
+use crate::api::{self, field_error};
 use crate::components::{
     banner_message, toggle_scope, FormBanner, ScopePicker, TextAreaField, TextField,
 };
@@ -264,14 +264,6 @@ fn today_utc() -> Option<String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         None
-    }
-}
-
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
     }
 }
 
