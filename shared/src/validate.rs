@@ -278,6 +278,22 @@ pub fn countries() -> Vec<(&'static str, &'static str)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn sms_length_counts_septets_or_utf16_units_and_the_part_size_follows() {
+        let short = sms_length("Hello");
+        assert_eq!((short.gsm7, short.units, short.parts), (true, 5, 1));
+        assert_eq!(short.units_per_part(), 160);
+        let long = sms_length(&"a".repeat(161));
+        assert_eq!((long.parts, long.units_per_part()), (2, 153));
+        // An extension character is an escape and a septet.
+        assert_eq!(sms_length("€").units, 2);
+        let unicode = sms_length("Zażółć");
+        assert_eq!((unicode.gsm7, unicode.units, unicode.parts), (false, 6, 1));
+        assert_eq!(unicode.units_per_part(), 70);
+        assert_eq!(sms_length(&"ż".repeat(71)).units_per_part(), 67);
+        assert_eq!(sms_length("").parts, 1);
+    }
+
     fn codes_of(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.code.as_str()).collect()
     }
