@@ -17,7 +17,7 @@ use crate::components::{
     banner_message, shows_field, toggle_scope, toggle_value, CheckOption, CheckboxGroup,
     FormBanner, ScopePicker, SelectField, TextField,
 };
-use crate::hooks::{use_form_call, use_text_input};
+use crate::hooks::{use_form_call, use_text_input, FormProblem};
 use crate::pages::password::NEW_PASSWORD_HINT;
 
 /// Request fields the form shows next to a control: the login's, then the grants' (the
@@ -123,65 +123,32 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
     };
     let problem = call.problem.clone();
 
-    // Every change to the grants replaces the draft and forgets the errors about it.
-    let edit = |field: &'static str, change: Rc<dyn Fn(&mut GrantsDraft)>| {
-        let (draft, problem) = (draft.clone(), problem.clone());
-        Callback::from(move |()| {
-            let mut next = (*draft).clone();
-            change(&mut next);
-            draft.set(next);
-            problem.clear_field(field);
-            problem.clear_field(&format!("grants.{field}"));
-        })
+    let change = |field: &'static str, apply: fn(&mut GrantsDraft, (String, bool))| {
+        draft_change(&draft, &problem, field, apply)
     };
-    let on_set = |field: &'static str, toggle: fn(&mut GrantsDraft, String, bool)| {
-        let (draft, problem) = (draft.clone(), problem.clone());
-        Callback::from(move |(value, checked): (String, bool)| {
-            let mut next = (*draft).clone();
-            toggle(&mut next, value, checked);
-            draft.set(next);
-            problem.clear_field(field);
-            problem.clear_field(&format!("grants.{field}"));
-        })
-    };
-    let on_portal = on_set("portal", |d, v, on| {
+    let on_portal = change("portal", |d, (v, on)| {
         d.portal = toggle_value(&d.portal, &v, on)
     });
-    let on_senders = on_set("senders", |d, v, on| {
+    let on_senders = change("senders", |d, (v, on)| {
         d.senders = toggle_value(&d.senders, &v, on)
     });
-    let on_groups = on_set("contact_groups", |d, v, on| {
+    let on_groups = change("contact_groups", |d, (v, on)| {
         d.contact_groups = toggle_value(&d.contact_groups, &v, on)
     });
-    let on_days = on_set("sending_window.days", |d, v, on| {
+    let on_days = change("sending_window.days", |d, (v, on)| {
         d.days = toggle_value(&d.days, &v, on)
     });
-    let on_scope = {
-        let (draft, problem) = (draft.clone(), problem.clone());
-        Callback::from(move |(scope, checked): (Scope, bool)| {
-            let mut next = (*draft).clone();
-            next.scopes = toggle_scope(&next.scopes, scope, checked);
-            draft.set(next);
-            problem.clear_field("scopes");
-            problem.clear_field("grants.scopes");
-        })
-    };
+    let on_scope = draft_change(
+        &draft,
+        &problem,
+        "scopes",
+        |d, (scope, on): (Scope, bool)| d.scopes = toggle_scope(&d.scopes, scope, on),
+    );
+    let on_window = draft_change(&draft, &problem, "sending_window", |d, _: Event| {
+        d.window_on = !d.window_on
+    });
     let on_text = |field: &'static str, set: fn(&mut GrantsDraft, String)| {
-        let (draft, problem) = (draft.clone(), problem.clone());
-        Callback::from(move |value: String| {
-            let mut next = (*draft).clone();
-            set(&mut next, value);
-            draft.set(next);
-            problem.clear_field(field);
-            problem.clear_field(&format!("grants.{field}"));
-        })
-    };
-    let on_window = {
-        let window = edit(
-            "sending_window",
-            Rc::new(|d: &mut GrantsDraft| d.window_on = !d.window_on),
-        );
-        Callback::from(move |_: Event| window.emit(()))
+        draft_change(&draft, &problem, field, set)
     };
 
     let onsubmit = {
@@ -381,6 +348,24 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             </div>
         </form>
     }
+}
+
+/// A callback that applies `apply` to the draft and forgets the errors about `field`
+/// (under either of its names).
+fn draft_change<T: 'static>(
+    draft: &UseStateHandle<GrantsDraft>,
+    problem: &FormProblem,
+    field: &'static str,
+    apply: fn(&mut GrantsDraft, T),
+) -> Callback<T> {
+    let (draft, problem) = (draft.clone(), problem.clone());
+    Callback::from(move |value: T| {
+        let mut next = (*draft).clone();
+        apply(&mut next, value);
+        draft.set(next);
+        problem.clear_field(field);
+        problem.clear_field(&format!("grants.{field}"));
+    })
 }
 
 /// A create or an update, as the form makes it.
