@@ -159,7 +159,7 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             event.prevent_default();
             let login = existing
                 .is_none()
-                .then(|| (email.value.as_str(), password.value.as_str()));
+                .then_some((email.value.as_str(), password.value.as_str()));
             let request = match subuser_request(login, &phone.value, &draft) {
                 Ok(request) => request,
                 Err(errors) => {
