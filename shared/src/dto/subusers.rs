@@ -289,7 +289,10 @@ mod tests {
         for permission in PortalPermission::ALL {
             let json = serde_json::to_string(&permission).unwrap();
             assert_eq!(json, format!("\"{}\"", permission.as_str()));
-            assert_eq!(PortalPermission::parse(permission.as_str()), Some(permission));
+            assert_eq!(
+                PortalPermission::parse(permission.as_str()),
+                Some(permission)
+            );
         }
         assert_eq!(PortalPermission::parse("subusers"), None);
         assert!(PortalPermission::Contacts.covers(PortalPermission::ContactsRead));

@@ -80,6 +80,7 @@ pub fn owner() -> MeResponse {
             expires_at: "2026-11-22T20:00:00Z".into(),
             idle_timeout_secs: 1800,
             password_change_required: false,
+            two_factor_setup_required: false,
         },
         access: AccessDto::owner("acc_01j9z3q8m6e7r5t4y3w2v1u0s9"),
     }
