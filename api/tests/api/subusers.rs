@@ -1302,3 +1302,72 @@ on_both_backends_with!(BEHIND_A_PROXY; the_owners_portal_allowlist_applies_to_su
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 on_both_backends_with!(DEV_OUTBOX; an_invited_subuser_sets_a_password_from_the_emailed_link);
+
+/// A subuser's message the gateway cannot deliver gives the points back to
+/// the company balance and to the subuser's month.
+async fn a_failed_message_refunds_the_subusers_month_too(backend: crate::helpers::Backend) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/sms");
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("PORTCULLIS_SMS_TRANSPORT", "webhook"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", url.as_str()),
+            ("PORTCULLIS_SMS_WEBHOOK_TIMEOUT_SECS", "1"),
+        ],
+    )
+    .await;
+    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        json!({"email": "unlucky@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"], "monthly_points_limit": 1}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&app, "unlucky@example.com").await;
+    let balance = owner_balance(&app).await;
+    let sent = browser
+        .portal(
+            Method::POST,
+            routes::SMS,
+            &me.session.csrf_token,
+            Some(json!({"to": "+48500100300", "text": "Nobody home"})),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    let sent: MessageDto = sent.json().await.unwrap();
+    assert_eq!(owner_balance(&app).await, balance - 1);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let message: MessageDto = app
+            .get_json(&routes::SMS_MESSAGE.replace("{id}", &sent.id))
+            .await;
+        if message.status == portcullis_shared::dto::MessageStatus::Failed {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {:?}",
+            message.status
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(owner_balance(&app).await, balance, "balance refunded");
+    let seen: SubuserDto = app
+        .get_json(&routes::SUBUSER.replace("{id}", &sub.id))
+        .await;
+    assert_eq!(seen.points_used_this_month, 0, "month refunded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_message_refunds_the_subusers_month_too_on_sqlite() {
+    a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_message_refunds_the_subusers_month_too_on_postgres() {
+    a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Postgres).await;
+}
