@@ -77,6 +77,16 @@ pub mod codes {
     pub const EXPIRED_RESET_LINK: &str = "expired_reset_link";
     /// The reset link was used already (or a newer password was set).
     pub const USED_RESET_LINK: &str = "used_reset_link";
+    /// Not a time of day in `HH:MM` form.
+    pub const INVALID_TIME: &str = "invalid_time";
+    /// The end of a time window is not after its start.
+    pub const END_BEFORE_START: &str = "end_before_start";
+    /// Not an IANA time zone name.
+    pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
+    /// A number that must not be negative is.
+    pub const NEGATIVE: &str = "negative";
+    /// A value that is not one of the allowed names (a permission, scope or weekday).
+    pub const UNKNOWN_VALUE: &str = "unknown_value";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -75,11 +75,12 @@ pub async fn change_password(
     responses(
         (status = 200, description = "The policy", body = PasswordPolicyDto),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The session must change the password first (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The session must change the password first (`password_change_required`); or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     Ok(
         HttpResponse::Ok()
             .json(password_change::password_policy(&state, &user.0.account.id).await?),
@@ -101,7 +102,7 @@ pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResu
         (status = 200, description = "The policy as stored", body = PasswordPolicyDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or the session must change the password first", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or the session must change the password first; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -111,6 +112,7 @@ pub async fn set_policy(
     client: ClientInfo,
     body: web::Json<UpdatePasswordPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     let policy = password_change::set_password_policy(
         &state,
         &user.0.account.id,

@@ -1,16 +1,18 @@
 //! Portal sessions: logging in, recognising the session on each request,
 //! enforcing the idle timeout and absolute lifetime, logging out.
 
-use std::net::IpAddr;
+use std::{net::IpAddr, sync::Arc};
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
-use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, SecurityEventKind};
+use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, Role, SecurityEventKind};
 
 use super::{
     accounts::account_dto,
     audit::{self, Actor, SecurityEvent},
-    now, password_change, rfc3339, AppState,
+    now, password_change, rfc3339,
+    subusers::{self, SubuserAccess},
+    AppState,
 };
 use crate::{
     config::Config,
@@ -51,9 +53,45 @@ pub struct PortalSession {
     pub token: SessionToken,
     pub session: SessionRow,
     pub account: AccountRow,
+    /// What the login may do, when it is a subuser (none: the owner).
+    pub subuser: Option<Arc<SubuserAccess>>,
+    /// The owner requires two-factor sign-in and this subuser has none yet.
+    pub two_factor_setup_required: bool,
 }
 
 impl PortalSession {
+    /// The company account: the owner's id, for the owner and its subusers alike.
+    pub fn tenant_id(&self) -> &str {
+        self.account.tenant_id()
+    }
+
+    /// The access of the login, as `GET /api/v1/me` tells it.
+    pub fn access(&self) -> AccessDto {
+        match &self.subuser {
+            None => AccessDto::owner(&self.account.id),
+            Some(subuser) => AccessDto {
+                role: Role::Subuser,
+                account_id: subuser.owner_id.clone(),
+                portal: subuser.portal.clone(),
+                scopes: subuser.scopes.clone(),
+            },
+        }
+    }
+
+    /// Reads the session's subuser access and two-factor requirement (after sign-in).
+    pub fn load_access(
+        conn: &mut DbConnection,
+        account: &AccountRow,
+    ) -> diesel::QueryResult<(Option<Arc<SubuserAccess>>, bool)> {
+        if !account.is_subuser() {
+            return Ok((None, false));
+        }
+        Ok((
+            subusers::load_access(conn, account)?.map(Arc::new),
+            subusers::two_factor_setup_required(conn, account)?,
+        ))
+    }
+
     pub fn me(&self) -> MeResponse {
         MeResponse {
             account: account_dto(&self.account),
@@ -63,9 +101,9 @@ impl PortalSession {
                 expires_at: rfc3339(self.session.expires_at),
                 idle_timeout_secs: self.session.idle_timeout_secs,
                 password_change_required: self.session.password_change_required,
-                two_factor_setup_required: false,
+                two_factor_setup_required: self.two_factor_setup_required,
             },
-            access: AccessDto::owner(&self.account.id),
+            access: self.access(),
         }
     }
 }
@@ -149,13 +187,17 @@ pub async fn touch(state: &AppState, session: &mut PortalSession) -> ApiResult<(
 /// Does not count as activity: see [`touch`].
 pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<PortalSession> {
     let storage_id = token.storage_id();
-    let (session, account) = state
+    let (session, account, (subuser, two_factor_setup_required)) = state
         .db
         .run(move |conn| {
             let Some((session, account)) = session_rows::find_with_account(conn, &storage_id)?
             else {
                 return Err(ApiError::Unauthenticated);
             };
+            // A disabled subuser's sessions were ended; this also covers a race with that.
+            if account.disabled_at.is_some() {
+                return Err(ApiError::Unauthenticated);
+            }
             if let Some(reason) = session
                 .end_reason
                 .as_deref()
@@ -186,13 +228,16 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
                 })?;
                 return Err(ApiError::SessionExpired);
             }
-            Ok((session, account))
+            let access = PortalSession::load_access(conn, &account)?;
+            Ok((session, account, access))
         })
         .await?;
     Ok(PortalSession {
         token,
         session,
         account,
+        subuser,
+        two_factor_setup_required,
     })
 }
 

@@ -60,5 +60,6 @@ mod senders;
 mod sessions;
 mod signup;
 mod sms;
+mod subusers;
 mod tokens;
 mod transport_security;

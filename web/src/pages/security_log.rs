@@ -45,6 +45,12 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::OauthClientDeleted => "OAuth client deleted",
         SecurityEventKind::ApiCallRefused => "API call refused",
         SecurityEventKind::CountryFilterChanged => "Countries changed",
+        SecurityEventKind::SubuserCreated => "Subuser created",
+        SecurityEventKind::SubuserUpdated => "Subuser changed",
+        SecurityEventKind::SubuserDisabled => "Subuser disabled",
+        SecurityEventKind::SubuserEnabled => "Subuser enabled",
+        SecurityEventKind::SubuserDeleted => "Subuser deleted",
+        SecurityEventKind::SubuserInvited => "Subuser invited",
         SecurityEventKind::Unknown => "Other event",
     }
 }

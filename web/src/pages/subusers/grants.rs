@@ -9,10 +9,6 @@ use portcullis_shared::validate::codes;
 
 use crate::api::field_error;
 
-/// The portal's own codes for what it checks before asking the API.
-const INVALID_TIME: &str = "invalid_time";
-const INVALID_NUMBER: &str = "invalid_number";
-
 /// The time zones the sending window offers: UTC and the main zone of the countries
 /// customers mostly send from, then the rest of the world's largest ones.
 pub const TIME_ZONES: &[(&str, &str)] = &[
@@ -149,19 +145,19 @@ impl GrantsDraft {
             if start.is_none() {
                 errors.push(field_error(
                     "grants.sending_window.start",
-                    INVALID_TIME,
+                    codes::INVALID_TIME,
                     "Enter a time like 08:00.",
                 ));
             }
             match (start, end) {
                 (_, None) => errors.push(field_error(
                     "grants.sending_window.end",
-                    INVALID_TIME,
+                    codes::INVALID_TIME,
                     "Enter a time like 18:00.",
                 )),
                 (Some(start), Some(end)) if end <= start => errors.push(field_error(
                     "grants.sending_window.end",
-                    INVALID_TIME,
+                    codes::END_BEFORE_START,
                     "End after the start time.",
                 )),
                 _ => {}
@@ -184,7 +180,7 @@ impl GrantsDraft {
                 _ => {
                     errors.push(field_error(
                         "grants.monthly_points_limit",
-                        INVALID_NUMBER,
+                        codes::NEGATIVE,
                         "Enter a whole number of points, or leave it empty for no limit.",
                     ));
                     None
