@@ -195,6 +195,7 @@ mod tests {
             account_id: "acc_1".into(),
             portal: portal.to_vec(),
             scopes: Vec::new(),
+            senders: Vec::new(),
         }
     }
 

@@ -74,6 +74,7 @@ impl PortalSession {
                 account_id: subuser.owner_id.clone(),
                 portal: subuser.portal.clone(),
                 scopes: subuser.scopes.clone(),
+                senders: subuser.sender_names.clone(),
             },
         }
     }

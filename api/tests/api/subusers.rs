@@ -168,8 +168,11 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
         vec![PortalPermission::Sms, PortalPermission::Senders]
     );
     assert_eq!(me.access.scopes, vec![Scope::Sms]);
+    // The names they may send from travel with the session (for a send form without `senders`).
+    assert_eq!(me.access.senders, vec!["ACME".to_owned()]);
     let owner_me: MeResponse = app.get_json(routes::ME).await;
     assert_eq!(owner_me.access.role, Role::Owner);
+    assert!(owner_me.access.senders.is_empty());
 
     // Only the granted sender name is visible and usable.
     let senders: Vec<SenderDto> = sub.get_json(routes::SENDERS).await;

@@ -104,6 +104,11 @@ pub struct AccessDto {
     pub portal: Vec<PortalPermission>,
     /// API scopes the login's tokens may carry (every one for the owner).
     pub scopes: Vec<Scope>,
+    /// A subuser's granted sender names, the only ones they may send from (so a
+    /// subuser with `sms` but not `senders` can still pick one). Empty for the owner,
+    /// who may send from every approved name (`GET /api/v1/senders`).
+    #[serde(default)]
+    pub senders: Vec<String>,
 }
 
 impl AccessDto {
@@ -114,6 +119,7 @@ impl AccessDto {
             account_id: account_id.to_owned(),
             portal: PortalPermission::ALL.to_vec(),
             scopes: Scope::ALL.to_vec(),
+            senders: Vec::new(),
         }
     }
 

@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use portcullis_shared::dto::{MessageDto, MessageStatus, SendSmsRequest, SenderStatus};
+use portcullis_shared::dto::{
+    MessageDto, MessageStatus, PortalPermission, SendSmsRequest, SenderStatus,
+};
 use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
 use portcullis_shared::validate::{self, codes, SmsLength};
 use yew::prelude::*;
@@ -10,7 +12,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{banner_message, FormBanner, SelectField, TextAreaField, TextField};
 use crate::format::{format_points, format_timestamp};
-use crate::hooks::{use_collection, use_form_call, use_text_input};
+use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["to", "text", "sender"];
@@ -19,7 +21,18 @@ const FIELDS: &[&str] = &["to", "text", "sender"];
 /// with the `sms` permission.
 #[component]
 pub fn SendSmsPage() -> Html {
-    let senders = use_collection(api::list_senders);
+    let session = use_session();
+    let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
+    // The owner, and a subuser who may see sender names, read them from the API; a
+    // subuser with only `sms` has theirs on the session.
+    let lists_senders = access.is_owner() || access.allows(PortalPermission::Senders);
+    let senders = use_collection(move || async move {
+        if lists_senders {
+            api::list_senders().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
     let messages = use_collection(api::list_messages);
     let call = use_form_call();
     let to = use_text_input("");
@@ -28,14 +41,18 @@ pub fn SendSmsPage() -> Html {
     let queued = use_state(|| None::<MessageDto>);
 
     // Only approved names can be sent from; the API lists a subuser only their own.
-    let names: Vec<String> = senders
-        .get()
-        .items
-        .iter()
-        .flat_map(|items| items.iter())
-        .filter(|s| s.status == SenderStatus::Approved)
-        .map(|s| s.name.clone())
-        .collect();
+    let names: Vec<String> = if lists_senders {
+        senders
+            .get()
+            .items
+            .iter()
+            .flat_map(|items| items.iter())
+            .filter(|s| s.status == SenderStatus::Approved)
+            .map(|s| s.name.clone())
+            .collect()
+    } else {
+        access.senders.clone()
+    };
     let chosen_sender = if names.contains(&sender.value) {
         sender.value.clone()
     } else {

@@ -98,6 +98,7 @@ pub fn subuser(portal: &[PortalPermission]) -> MeResponse {
         account_id: me.account.id.clone(),
         portal: portal.to_vec(),
         scopes: vec![Scope::Sms],
+        senders: vec!["ACME".into()],
     };
     me
 }
