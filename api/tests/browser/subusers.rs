@@ -177,5 +177,15 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     click(&client, "nav a[href='/subusers']").await;
     let points = text_of(&client, &format!("{row_css} .subuser-points")).await;
     assert!(!points.starts_with("0 /"), "points were spent: {points}");
+
+    // And their sign-in in their own security log.
+    click(&client, &format!("{row_css} .subuser-log")).await;
+    wait_for_text(&client, "#subuser-log-email", BRANCH).await;
+    find(
+        &client,
+        "#security-log-table tr[data-kind='login_succeeded']",
+    )
+    .await;
+    save_screenshot(&client, "subuser-security-log.png", 1280, 900).await;
     client.close().await.unwrap();
 }
