@@ -67,6 +67,12 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     find(&client, "[data-testid=subusers]").await;
     find(&client, "#subusers-empty").await;
     find(&client, "input[name='new-subuser-senders'][value='ACME']").await;
+    // A login e-mail already in use: the API's refusal shows by the field.
+    fill(&client, "#new-subuser-email", OWNER).await;
+    fill(&client, "#new-subuser-password", BRANCH_PASSWORD).await;
+    click(&client, "#new-subuser-submit").await;
+    let taken = text_of(&client, "#new-subuser-email-error").await;
+    assert!(!taken.is_empty(), "the e-mail field says why");
     fill(&client, "#new-subuser-email", BRANCH).await;
     fill(&client, "#new-subuser-password", BRANCH_PASSWORD).await;
     click(&client, "input[name='new-subuser-portal'][value='sms']").await;

@@ -80,19 +80,6 @@ pub(crate) fn decode_body<T: DeserializeOwned>(status: u16, body: &str) -> Resul
     }
 }
 
-/// A field error from the portal's own checks.
-pub fn field_error(
-    field: &str,
-    code: &str,
-    message: &str,
-) -> portcullis_shared::problem::FieldError {
-    portcullis_shared::problem::FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 /// Builds the problem for checks the portal runs itself before calling the API.
 pub fn client_validation_problem(
     errors: Vec<portcullis_shared::problem::FieldError>,

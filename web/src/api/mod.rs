@@ -7,7 +7,7 @@ mod error;
 mod login_security;
 mod subusers;
 
-pub use error::{client_validation_problem, field_error, ApiError};
+pub use error::{client_validation_problem, ApiError};
 pub use login_security::{
     confirm_sms_two_factor, confirm_totp_two_factor, disable_two_factor, list_devices, login,
     new_recovery_codes, remove_device, resend_login_code, send_two_factor_code,

@@ -177,7 +177,7 @@ pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest
     let to = to.trim();
     errors.extend(validate::check_phone_shape("to", to));
     if text.trim().is_empty() {
-        errors.push(api::field_error(
+        errors.push(FieldError::new(
             "text",
             codes::REQUIRED,
             "Write the message text.",
@@ -302,7 +302,7 @@ mod tests {
 
     fn problem(code: ProblemCode) -> Problem {
         let mut problem =
-            api::client_validation_problem(vec![api::field_error("x", "x", "x")]).unwrap();
+            api::client_validation_problem(vec![FieldError::new("x", "x", "x")]).unwrap();
         problem.code = code;
         problem.errors.clear();
         problem

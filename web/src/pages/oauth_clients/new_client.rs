@@ -10,7 +10,7 @@ use portcullis_shared::validate::codes;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, field_error};
+use crate::api;
 use crate::components::{
     banner_message, toggle_scope, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
 };
@@ -186,20 +186,20 @@ pub fn new_client_request(
     let mut errors = Vec::new();
     let name = name.trim();
     if name.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the client a name.",
         ));
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
             "Use at most 100 characters.",
         ));
     }
     if scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -212,7 +212,7 @@ pub fn new_client_request(
         match lifetime.parse::<i64>() {
             Ok(secs) if (60..=86_400).contains(&secs) => Some(secs),
             _ => {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "token_lifetime_secs",
                     codes::TOO_LONG,
                     "Choose a lifetime between 1 minute and 24 hours.",

@@ -522,9 +522,9 @@ mod tests {
     #[test]
     fn errors_show_by_their_control_whichever_name_the_api_uses() {
         let problem = api::client_validation_problem(vec![
-            api::field_error("grants.senders[1]", "unknown_sender", "Not approved."),
-            api::field_error("sending_window.end", "x", "Too early."),
-            api::field_error("elsewhere", "x", "Other."),
+            FieldError::new("grants.senders[1]", "unknown_sender", "Not approved."),
+            FieldError::new("sending_window.end", "x", "Too early."),
+            FieldError::new("elsewhere", "x", "Other."),
         ])
         .unwrap();
         assert_eq!(

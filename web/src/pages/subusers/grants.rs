@@ -7,8 +7,6 @@ use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
 
-use crate::api::field_error;
-
 /// The time zones the sending window offers: UTC and the main zone of the countries
 /// customers mostly send from, then the rest of the world's largest ones.
 pub const TIME_ZONES: &[(&str, &str)] = &[
@@ -134,7 +132,7 @@ impl GrantsDraft {
                 .filter(|day| self.days.contains(day.as_str()))
                 .collect();
             if days.is_empty() {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "grants.sending_window.days",
                     codes::REQUIRED,
                     "Choose at least one day.",
@@ -143,19 +141,19 @@ impl GrantsDraft {
             let start = minutes(&self.start);
             let end = minutes(&self.end).or_else(|| (self.end == "24:00").then_some(24 * 60));
             if start.is_none() {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "grants.sending_window.start",
                     codes::INVALID_TIME,
                     "Enter a time like 08:00.",
                 ));
             }
             match (start, end) {
-                (_, None) => errors.push(field_error(
+                (_, None) => errors.push(FieldError::new(
                     "grants.sending_window.end",
                     codes::INVALID_TIME,
                     "Enter a time like 18:00.",
                 )),
-                (Some(start), Some(end)) if end <= start => errors.push(field_error(
+                (Some(start), Some(end)) if end <= start => errors.push(FieldError::new(
                     "grants.sending_window.end",
                     codes::END_BEFORE_START,
                     "End after the start time.",
@@ -178,7 +176,7 @@ impl GrantsDraft {
             match limit.parse::<i64>() {
                 Ok(points) if points >= 0 => Some(points),
                 _ => {
-                    errors.push(field_error(
+                    errors.push(FieldError::new(
                         "grants.monthly_points_limit",
                         codes::NEGATIVE,
                         "Enter a whole number of points, or leave it empty for no limit.",

@@ -10,7 +10,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::allowlist_text::{allowlist_entries, allowlist_message};
-use crate::api::{self, field_error};
+use crate::api;
 use crate::components::{
     banner_message, toggle_scope, FormBanner, ScopePicker, TextAreaField, TextField,
 };
@@ -174,20 +174,20 @@ pub fn new_token_request(
     let mut errors = Vec::new();
     let name = name.trim();
     if name.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the token a name.",
         ));
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
             "Use at most 100 characters.",
         ));
     }
     if scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -216,7 +216,7 @@ pub fn expiry_end_of_day(date: &str) -> Result<Option<String>, FieldError> {
         return Ok(None);
     }
     let invalid = || {
-        field_error(
+        FieldError::new(
             "expires_at",
             codes::INVALID_DATE,
             "Enter a date like 2027-01-31.",
