@@ -170,6 +170,11 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     assert_eq!(me.access.scopes, vec![Scope::Sms]);
     let owner_me: MeResponse = app.get_json(routes::ME).await;
     assert_eq!(owner_me.access.role, Role::Owner);
+    assert_eq!(
+        me.account.points_balance, owner_me.account.points_balance,
+        "a subuser sees the company balance"
+    );
+    assert_eq!(me.account.email, "branch@example.com");
 
     // Only the granted sender name is visible and usable.
     let senders: Vec<SenderDto> = sub.get_json(routes::SENDERS).await;
@@ -1371,3 +1376,72 @@ async fn a_failed_message_refunds_the_subusers_month_too_on_sqlite() {
 async fn a_failed_message_refunds_the_subusers_month_too_on_postgres() {
     a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Postgres).await;
 }
+
+async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
+    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        json!({"email": "integrator@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&app, "integrator@example.com").await;
+    let too_wide = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "wide", "scopes": ["sms", "profile"]})),
+        )
+        .await;
+    let problem = expect_problem(
+        too_wide,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "scopes"), ["invalid_scope"]);
+    let created = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "shop", "scopes": ["sms"]})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: portcullis_shared::dto::CreatedOAuthClientDto = created.json().await.unwrap();
+    let issued = reqwest::Client::new()
+        .post(app.url(routes::OAUTH_TOKEN))
+        .basic_auth(&created.client.id, Some(&created.client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", "sms")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issued.status(), StatusCode::OK);
+    let issued: portcullis_shared::dto::OAuthTokenResponse = issued.json().await.unwrap();
+    assert_eq!(
+        app.bearer_get(routes::SMS, &issued.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The owner lists it; narrowing the subuser narrows the issued token at once.
+    let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
+        app.get_json(routes::OAUTH_CLIENTS).await;
+    assert_eq!(clients.len(), 1);
+    update_grants(
+        &app,
+        &owner,
+        &sub.id,
+        json!({"portal": ["tokens"], "scopes": []}),
+    )
+    .await;
+    expect_denied(
+        app.bearer_get(routes::SMS, &issued.access_token).await,
+        "sms",
+    )
+    .await;
+}
+
+on_both_backends!(a_subusers_oauth_client_stays_within_their_scopes);
