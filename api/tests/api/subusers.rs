@@ -255,7 +255,22 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     expect_denied(sub.get(routes::CONTACTS).await, "contacts:read").await;
     expect_denied(sub.get(routes::SECURITY_LOG).await, "security_log").await;
     expect_denied(sub.get(routes::API_ALLOWLIST).await, "settings").await;
-    expect_denied(sub.get(routes::COUNTRY_FILTER).await, "settings").await;
+    let countries: portcullis_shared::dto::CountryFilterDto =
+        sub.get_json(routes::COUNTRY_FILTER).await;
+    assert_eq!(
+        countries.countries,
+        ["PL"],
+        "the company's filter, read-only"
+    );
+    let change = sub
+        .portal(
+            Method::PUT,
+            routes::COUNTRY_FILTER,
+            &me.session.csrf_token,
+            Some(json!({"countries": ["PL", "DE"]})),
+        )
+        .await;
+    expect_denied(change, "settings").await;
     let policy = sub
         .portal(
             Method::PUT,
@@ -1445,3 +1460,45 @@ async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
 }
 
 on_both_backends!(a_subusers_oauth_client_stays_within_their_scopes);
+
+async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
+    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
+    let sub = create_subuser(&app, &owner, json!({"email": "old.hand@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}})).await;
+    let on = app
+        .portal(
+            Method::PUT,
+            routes::PASSWORD_POLICY,
+            &owner.session.csrf_token,
+            Some(json!({"rotation_required": true})),
+        )
+        .await;
+    assert_eq!(on.status(), StatusCode::OK);
+    {
+        use portcullis_api::db::schema::accounts;
+        let long_ago = (chrono::Utc::now() - chrono::Duration::days(31)).naive_utc();
+        diesel::update(accounts::table.find(&sub.id))
+            .set(accounts::password_changed_at.eq(long_ago))
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    let (browser, me) = subuser_browser(&app, "old.hand@example.com").await;
+    assert!(me.session.password_change_required);
+    expect_problem(
+        browser.get(routes::SMS).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::PasswordChangeRequired,
+    )
+    .await;
+    let off = browser
+        .portal(
+            Method::PUT,
+            routes::PASSWORD_POLICY,
+            &me.session.csrf_token,
+            Some(json!({"rotation_required": false})),
+        )
+        .await;
+    // Restricted to the password change first; a subuser may never change the policy.
+    assert_eq!(off.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(the_owners_password_rotation_policy_covers_subusers);
