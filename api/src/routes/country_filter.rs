@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The destination countries messages may go to. A new account allows only its own country.
+/// Subusers read the company's filter; only the owner changes it.
 #[utoipa::path(
     get,
     path = "/api/v1/country-filter",
@@ -27,13 +28,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The filter", body = CountryFilterDto),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A subuser: account-wide settings are the owner's (`permission_denied`, permission `settings`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
-    Ok(HttpResponse::Ok().json(sms::country_filter(&state, &user.0.account.id).await?))
+    // Subusers may read the company's filter (where they can send), not change it.
+    Ok(HttpResponse::Ok().json(sms::country_filter(&state, user.0.tenant_id()).await?))
 }
 
 /// Replace the country filter. An empty list blocks every destination.

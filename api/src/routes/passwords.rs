@@ -67,6 +67,8 @@ pub async fn change_password(
 }
 
 /// The password policy: whether a new password is required every 30 days, and when it is due.
+///
+/// For a subuser, the owner's policy applies too (only the owner changes it).
 #[utoipa::path(
     get,
     path = "/api/v1/password/policy",
@@ -75,12 +77,11 @@ pub async fn change_password(
     responses(
         (status = 200, description = "The policy", body = PasswordPolicyDto),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The session must change the password first (`password_change_required`); or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The session must change the password first (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
     Ok(
         HttpResponse::Ok()
             .json(password_change::password_policy(&state, &user.0.account.id).await?),

@@ -658,15 +658,9 @@ async fn finish(
             Ok((opened, PortalSession::load_access(conn, &session_account)?))
         })
         .await?;
-    let ((token, session), (subuser, two_factor_setup_required)) = opened;
+    let ((token, session), access) = opened;
     if how.new_device {
         devices::notify_new_device_sign_in(state, &account, &client).await;
     }
-    Ok(PortalSession {
-        token,
-        session,
-        account,
-        subuser,
-        two_factor_setup_required,
-    })
+    Ok(PortalSession::new(token, session, account, access))
 }

@@ -57,6 +57,16 @@ pub struct PortalSession {
     pub subuser: Option<Arc<SubuserAccess>>,
     /// The owner requires two-factor sign-in and this subuser has none yet.
     pub two_factor_setup_required: bool,
+    /// The company's points balance, for a subuser (whose own row holds none).
+    pub company_points_balance: Option<i64>,
+}
+
+/// What a session's login may do, read with the session.
+#[derive(Debug, Clone, Default)]
+pub struct LoginAccess {
+    pub subuser: Option<Arc<SubuserAccess>>,
+    pub two_factor_setup_required: bool,
+    pub company_points_balance: Option<i64>,
 }
 
 impl PortalSession {
@@ -79,23 +89,51 @@ impl PortalSession {
         }
     }
 
-    /// Reads the session's subuser access and two-factor requirement (after sign-in).
+    /// Reads what the login may do: for a subuser, their grants, the owner's
+    /// two-factor requirement and the company balance.
     pub fn load_access(
         conn: &mut DbConnection,
         account: &AccountRow,
-    ) -> diesel::QueryResult<(Option<Arc<SubuserAccess>>, bool)> {
-        if !account.is_subuser() {
-            return Ok((None, false));
+    ) -> diesel::QueryResult<LoginAccess> {
+        let Some(owner_id) = account.parent_id.as_deref() else {
+            return Ok(LoginAccess::default());
+        };
+        let owner = crate::db::accounts::find_by_id(conn, owner_id)?;
+        Ok(LoginAccess {
+            subuser: subusers::load_access(conn, account)?.map(Arc::new),
+            two_factor_setup_required: subusers::two_factor_setup_required(
+                conn,
+                account,
+                owner.as_ref(),
+            )?,
+            company_points_balance: owner.map(|o| o.points_balance),
+        })
+    }
+
+    /// Builds the session from its parts and what its login may do.
+    pub fn new(
+        token: SessionToken,
+        session: SessionRow,
+        account: AccountRow,
+        access: LoginAccess,
+    ) -> Self {
+        Self {
+            token,
+            session,
+            account,
+            subuser: access.subuser,
+            two_factor_setup_required: access.two_factor_setup_required,
+            company_points_balance: access.company_points_balance,
         }
-        Ok((
-            subusers::load_access(conn, account)?.map(Arc::new),
-            subusers::two_factor_setup_required(conn, account)?,
-        ))
     }
 
     pub fn me(&self) -> MeResponse {
+        let mut account = account_dto(&self.account);
+        if let Some(balance) = self.company_points_balance {
+            account.points_balance = balance;
+        }
         MeResponse {
-            account: account_dto(&self.account),
+            account,
             session: CurrentSessionDto {
                 csrf_token: self.token.csrf_token(),
                 created_at: rfc3339(self.session.created_at),
@@ -188,7 +226,7 @@ pub async fn touch(state: &AppState, session: &mut PortalSession) -> ApiResult<(
 /// Does not count as activity: see [`touch`].
 pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<PortalSession> {
     let storage_id = token.storage_id();
-    let (session, account, (subuser, two_factor_setup_required)) = state
+    let (session, account, access) = state
         .db
         .run(move |conn| {
             let Some((session, account)) = session_rows::find_with_account(conn, &storage_id)?
@@ -233,13 +271,7 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
             Ok((session, account, access))
         })
         .await?;
-    Ok(PortalSession {
-        token,
-        session,
-        account,
-        subuser,
-        two_factor_setup_required,
-    })
+    Ok(PortalSession::new(token, session, account, access))
 }
 
 /// Ends the session for good.

@@ -286,11 +286,9 @@ pub fn load_access_by_id(
 pub fn two_factor_setup_required(
     conn: &mut DbConnection,
     account: &AccountRow,
+    owner: Option<&AccountRow>,
 ) -> diesel::QueryResult<bool> {
-    let Some(owner_id) = account.parent_id.as_deref() else {
-        return Ok(false);
-    };
-    let required = account_rows::find_by_id(conn, owner_id)?.is_some_and(|o| o.require_two_factor);
+    let required = account.is_subuser() && owner.is_some_and(|o| o.require_two_factor);
     Ok(required && !super::two_factor::confirmed_factors(conn, &account.id)?.any())
 }
 

@@ -173,6 +173,11 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     let owner_me: MeResponse = app.get_json(routes::ME).await;
     assert_eq!(owner_me.access.role, Role::Owner);
     assert!(owner_me.access.senders.is_empty());
+    assert_eq!(
+        me.account.points_balance, owner_me.account.points_balance,
+        "a subuser sees the company balance"
+    );
+    assert_eq!(me.account.email, "branch@example.com");
 
     // Only the granted sender name is visible and usable.
     let senders: Vec<SenderDto> = sub.get_json(routes::SENDERS).await;
@@ -253,7 +258,22 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     expect_denied(sub.get(routes::CONTACTS).await, "contacts:read").await;
     expect_denied(sub.get(routes::SECURITY_LOG).await, "security_log").await;
     expect_denied(sub.get(routes::API_ALLOWLIST).await, "settings").await;
-    expect_denied(sub.get(routes::COUNTRY_FILTER).await, "settings").await;
+    let countries: portcullis_shared::dto::CountryFilterDto =
+        sub.get_json(routes::COUNTRY_FILTER).await;
+    assert_eq!(
+        countries.countries,
+        ["PL"],
+        "the company's filter, read-only"
+    );
+    let change = sub
+        .portal(
+            Method::PUT,
+            routes::COUNTRY_FILTER,
+            &me.session.csrf_token,
+            Some(json!({"countries": ["PL", "DE"]})),
+        )
+        .await;
+    expect_denied(change, "settings").await;
     let policy = sub
         .portal(
             Method::PUT,
@@ -1374,3 +1394,114 @@ async fn a_failed_message_refunds_the_subusers_month_too_on_sqlite() {
 async fn a_failed_message_refunds_the_subusers_month_too_on_postgres() {
     a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Postgres).await;
 }
+
+async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
+    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        json!({"email": "integrator@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&app, "integrator@example.com").await;
+    let too_wide = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "wide", "scopes": ["sms", "profile"]})),
+        )
+        .await;
+    let problem = expect_problem(
+        too_wide,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, "scopes"), ["invalid_scope"]);
+    let created = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "shop", "scopes": ["sms"]})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: portcullis_shared::dto::CreatedOAuthClientDto = created.json().await.unwrap();
+    let issued = reqwest::Client::new()
+        .post(app.url(routes::OAUTH_TOKEN))
+        .basic_auth(&created.client.id, Some(&created.client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", "sms")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issued.status(), StatusCode::OK);
+    let issued: portcullis_shared::dto::OAuthTokenResponse = issued.json().await.unwrap();
+    assert_eq!(
+        app.bearer_get(routes::SMS, &issued.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The owner lists it; narrowing the subuser narrows the issued token at once.
+    let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
+        app.get_json(routes::OAUTH_CLIENTS).await;
+    assert_eq!(clients.len(), 1);
+    update_grants(
+        &app,
+        &owner,
+        &sub.id,
+        json!({"portal": ["tokens"], "scopes": []}),
+    )
+    .await;
+    expect_denied(
+        app.bearer_get(routes::SMS, &issued.access_token).await,
+        "sms",
+    )
+    .await;
+}
+
+on_both_backends!(a_subusers_oauth_client_stays_within_their_scopes);
+
+async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
+    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
+    let sub = create_subuser(&app, &owner, json!({"email": "old.hand@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}})).await;
+    let on = app
+        .portal(
+            Method::PUT,
+            routes::PASSWORD_POLICY,
+            &owner.session.csrf_token,
+            Some(json!({"rotation_required": true})),
+        )
+        .await;
+    assert_eq!(on.status(), StatusCode::OK);
+    {
+        use portcullis_api::db::schema::accounts;
+        let long_ago = (chrono::Utc::now() - chrono::Duration::days(31)).naive_utc();
+        diesel::update(accounts::table.find(&sub.id))
+            .set(accounts::password_changed_at.eq(long_ago))
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    let (browser, me) = subuser_browser(&app, "old.hand@example.com").await;
+    assert!(me.session.password_change_required);
+    expect_problem(
+        browser.get(routes::SMS).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::PasswordChangeRequired,
+    )
+    .await;
+    let off = browser
+        .portal(
+            Method::PUT,
+            routes::PASSWORD_POLICY,
+            &me.session.csrf_token,
+            Some(json!({"rotation_required": false})),
+        )
+        .await;
+    // Restricted to the password change first; a subuser may never change the policy.
+    assert_eq!(off.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(the_owners_password_rotation_policy_covers_subusers);
