@@ -121,6 +121,10 @@ async fn a_forbidden_page_opened_directly_says_so_instead_of_rendering() {
     let tabs = between(&html, r#"aria-label="API access""#, "</nav>");
     assert!(tabs.contains(r#"href="/oauth-clients""#), "{tabs}");
     assert!(!tabs.contains(r#"href="/api-allowlist""#), "{tabs}");
+    // Their token form offers only the scopes they hold.
+    let form = between(&html, r#"id="new-token-scopes""#, "</fieldset>");
+    assert_eq!(form.matches(r#"type="checkbox""#).count(), 1, "{form}");
+    assert!(form.contains(r#"value="sms""#), "{form}");
     let html = render_at("/send", signed_in_as(me)).await;
     assert!(html.contains(r#"data-testid="no-access""#), "{html}");
 }

@@ -164,7 +164,10 @@ pub fn TwoFactorPage() -> Html {
                 </div>
             }
             { body }
-            <TrustedDevices />
+            // Until the required set-up is done, the API answers nothing else.
+            if !setup_required {
+                <TrustedDevices />
+            }
         </section>
     }
 }
