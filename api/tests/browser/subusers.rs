@@ -13,6 +13,7 @@ use crate::support::{
 const OWNER: &str = "owner@example.com";
 const BRANCH: &str = "branch.krakow@example.com";
 const BRANCH_PASSWORD: &str = "Amber-Lantern-73";
+const OWNER_PHONE: &str = "+48500100200";
 
 /// The gateway operator approves a sender name, as in production: the `portcullis
 /// senders approve` command against the same storage.
@@ -193,5 +194,49 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     )
     .await;
     save_screenshot(&client, "subuser-security-log.png", 1280, 900).await;
+
+    // With two-factor required for everyone (the owner's own on first), the subuser's
+    // next session may only set theirs up: every page leads to the two-factor page.
+    let (status, body) = portal_fetch(
+        &client,
+        "POST",
+        routes::TWO_FACTOR_SMS,
+        Some(serde_json::json!({ "password": PASSWORD, "phone": OWNER_PHONE })),
+    )
+    .await;
+    assert!(status < 300, "{status}: {body}");
+    let code = outbox_code(&base, OWNER_PHONE, "two_factor_setup").await;
+    let (status, body) = portal_fetch(
+        &client,
+        "POST",
+        routes::TWO_FACTOR_SMS_CONFIRM,
+        Some(serde_json::json!({ "code": code })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = portal_fetch(
+        &client,
+        "PUT",
+        routes::TWO_FACTOR_POLICY,
+        Some(serde_json::json!({ "required_for_all_users": true })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    log_in_instead(&client, BRANCH, BRANCH_PASSWORD).await;
+    find(&client, "#login-code").await;
+    let code = outbox_code(&base, BRANCH, "new_device_code").await;
+    fill(&client, "#login-code", &code).await;
+    click(&client, "#login-verify").await;
+    let banner = text_of(&client, "#two-factor-setup-required").await;
+    assert!(banner.contains("requires two-factor sign-in"), "{banner}");
+    assert!(client
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .ends_with("/security/two-factor"));
+    save_screenshot(&client, "subuser-two-factor-required.png", 1280, 1100).await;
+    client.goto(&format!("{base}/send")).await.unwrap();
+    find(&client, "#two-factor-setup-required").await;
     client.close().await.unwrap();
 }
