@@ -991,6 +991,29 @@ async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     assert!(!lifted.session.two_factor_setup_required);
     let seen: Vec<SubuserDto> = app.get_json(routes::SUBUSERS).await;
     assert!(seen[0].two_factor_enabled);
+    // The owner's requirement covers them: their only method cannot go.
+    let status: portcullis_shared::dto::TwoFactorStatusDto = sub.get_json(routes::TWO_FACTOR).await;
+    assert!(status.required_for_all_users);
+    let code = sub
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_CODE,
+            &me.session.csrf_token,
+            None,
+        )
+        .await;
+    assert_eq!(code.status(), StatusCode::ACCEPTED);
+    let step_up = app.last_code_to("+48600700801");
+    let off = sub
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_DISABLE,
+            &me.session.csrf_token,
+            Some(json!({"method": "sms", "password": SUB_PASSWORD, "code": step_up})),
+        )
+        .await;
+    let problem = expect_problem(off, StatusCode::CONFLICT, ProblemCode::Conflict).await;
+    assert_eq!(field_codes(&problem, "method"), ["two_factor_required"]);
 }
 
 const BEHIND_A_PROXY: &[(&str, &str)] = &[("PORTCULLIS_TRUSTED_PROXIES", "127.0.0.1")];
