@@ -41,6 +41,20 @@ pub enum ApiError {
     /// The session may only change the password until it has.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// A subuser lacks this portal permission or API scope (or the part is the owner's alone).
+    #[error("permission denied: {0}")]
+    PermissionDenied(String),
+    /// A subuser may not send now; sending opens again at this time.
+    #[error("outside sending hours until {opens_at}")]
+    OutsideSendingHours {
+        opens_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// The message would take the subuser over their monthly points limit.
+    #[error("monthly points limit reached: needs {needed}, {used} of {limit} used")]
+    PointsLimitReached { needed: i64, used: i64, limit: i64 },
+    /// The owner requires two-factor sign-in and this login has not set it up.
+    #[error("two-factor setup required")]
+    TwoFactorSetupRequired,
     #[error("bearer token refused: {0:?}")]
     TokenRefused(crate::services::api_access::TokenRefusal),
     /// The portal IP allowlist refuses the caller's address.
@@ -111,6 +125,10 @@ impl ApiError {
             Self::CsrfFailed => ProblemCode::CsrfFailed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
             Self::PasswordChangeRequired => ProblemCode::PasswordChangeRequired,
+            Self::PermissionDenied(_) => ProblemCode::PermissionDenied,
+            Self::OutsideSendingHours { .. } => ProblemCode::OutsideSendingHours,
+            Self::PointsLimitReached { .. } => ProblemCode::PointsLimitReached,
+            Self::TwoFactorSetupRequired => ProblemCode::TwoFactorSetupRequired,
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::Missing => ProblemCode::MissingToken,
                 TokenRefusal::Invalid => ProblemCode::TokenInvalid,
@@ -162,6 +180,22 @@ impl ApiError {
             Self::PasswordChangeRequired => (
                 "Choose a new password first",
                 Some("The account requires a new password every 30 days and this one is due. Change it with POST /api/v1/password; until then only that, GET /api/v1/me and logout are allowed.".into()),
+            ),
+            Self::PermissionDenied(permission) => (
+                "You do not have permission to do this",
+                Some(format!("Your login lacks the `{permission}` permission; the account owner can grant it.")),
+            ),
+            Self::OutsideSendingHours { opens_at } => (
+                "Sending is not allowed at this time",
+                Some(format!("Your login may send again from {}.", opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+            ),
+            Self::PointsLimitReached { needed, used, limit } => (
+                "This message would exceed your monthly points limit",
+                Some(format!("The message costs {needed} points; {used} of your {limit} points this month are used.")),
+            ),
+            Self::TwoFactorSetupRequired => (
+                "Set up two-factor sign-in first",
+                Some("The account requires two-factor sign-in for every user. Set it up under /api/v1/two-factor; until then only that, GET /api/v1/me and logout are allowed.".into()),
             ),
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::Missing => (
@@ -268,8 +302,16 @@ impl ApiError {
             detail,
             code,
             request_id: telemetry::current_request_id(),
-            permission: None,
-            opens_at: None,
+            permission: match self {
+                Self::PermissionDenied(permission) => Some(permission.clone()),
+                _ => None,
+            },
+            opens_at: match self {
+                Self::OutsideSendingHours { opens_at } => {
+                    Some(opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                }
+                _ => None,
+            },
             errors,
         }
     }
@@ -310,9 +352,13 @@ impl ResponseError for ApiError {
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::CsrfFailed | Self::Forbidden(_) | Self::PasswordChangeRequired => {
-                StatusCode::FORBIDDEN
-            }
+            Self::CsrfFailed
+            | Self::Forbidden(_)
+            | Self::PasswordChangeRequired
+            | Self::PermissionDenied(_)
+            | Self::OutsideSendingHours { .. }
+            | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
+            Self::PointsLimitReached { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::TokenIpNotAllowed
                 | TokenRefusal::AccountIpNotAllowed
@@ -354,6 +400,12 @@ impl ResponseError for ApiError {
             self
         {
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        if let Self::OutsideSendingHours { opens_at } = self {
+            let wait = (*opens_at - chrono::Utc::now()).num_seconds().max(1);
+            if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }

@@ -230,6 +230,7 @@ impl Application {
                 .configure(routes::contacts::configure)
                 .configure(routes::senders::configure)
                 .configure(routes::country_filter::configure)
+                .configure(routes::subusers::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),

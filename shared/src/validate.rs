@@ -77,6 +77,16 @@ pub mod codes {
     pub const EXPIRED_RESET_LINK: &str = "expired_reset_link";
     /// The reset link was used already (or a newer password was set).
     pub const USED_RESET_LINK: &str = "used_reset_link";
+    /// Not a time of day in `HH:MM` form.
+    pub const INVALID_TIME: &str = "invalid_time";
+    /// The end of a time window is not after its start.
+    pub const END_BEFORE_START: &str = "end_before_start";
+    /// Not an IANA time zone name.
+    pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
+    /// A number that must not be negative is.
+    pub const NEGATIVE: &str = "negative";
+    /// A value that is not one of the allowed names (a permission, scope or weekday).
+    pub const UNKNOWN_VALUE: &str = "unknown_value";
 }
 
 /// Minimum password length, in characters (the seed's policy).
@@ -85,6 +95,58 @@ pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Maximum e-mail length (RFC 5321 path limit).
 pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// Characters of the GSM 03.38 default alphabet (one septet each).
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1b}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// Characters of the extension table (an escape plus one septet: two each).
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// How long a message text is on the air.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmsLength {
+    /// True for the GSM 03.38 alphabet, false for UCS-2.
+    pub gsm7: bool,
+    /// Septets (GSM) or UTF-16 units (UCS-2) the text takes.
+    pub units: usize,
+    /// Parts needed: one holds 160 septets (70 UCS-2 units); a concatenated one loses
+    /// 7 septets (3 units) to its header.
+    pub parts: i64,
+}
+
+impl SmsLength {
+    /// The units one part holds at this length (153 or 67 once the text is split).
+    pub fn units_per_part(&self) -> usize {
+        match (self.gsm7, self.parts > 1) {
+            (true, false) => 160,
+            (true, true) => 153,
+            (false, false) => 70,
+            (false, true) => 67,
+        }
+    }
+}
+
+/// The encoding, length and parts of an SMS text.
+pub fn sms_length(text: &str) -> SmsLength {
+    let septets = text.chars().try_fold(0usize, |n, c| {
+        if GSM_BASIC.contains(c) {
+            Some(n + 1)
+        } else if GSM_EXTENDED.contains(c) {
+            Some(n + 2)
+        } else {
+            None
+        }
+    });
+    let (gsm7, units, single, multi) = match septets {
+        Some(septets) => (true, septets, 160, 153),
+        None => (false, text.encode_utf16().count(), 70, 67),
+    };
+    let parts = if units <= single {
+        1
+    } else {
+        i64::try_from(units.div_ceil(multi)).unwrap_or(i64::MAX)
+    };
+    SmsLength { gsm7, units, parts }
+}
 
 /// Checks an e-mail address's syntax. Empty, over-long and malformed addresses fail.
 pub fn check_email(field: &str, email: &str) -> Option<FieldError> {
@@ -237,6 +299,22 @@ pub fn countries() -> Vec<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sms_length_counts_septets_or_utf16_units_and_the_part_size_follows() {
+        let short = sms_length("Hello");
+        assert_eq!((short.gsm7, short.units, short.parts), (true, 5, 1));
+        assert_eq!(short.units_per_part(), 160);
+        let long = sms_length(&"a".repeat(161));
+        assert_eq!((long.parts, long.units_per_part()), (2, 153));
+        // An extension character is an escape and a septet.
+        assert_eq!(sms_length("€").units, 2);
+        let unicode = sms_length("Zażółć");
+        assert_eq!((unicode.gsm7, unicode.units, unicode.parts), (false, 6, 1));
+        assert_eq!(unicode.units_per_part(), 70);
+        assert_eq!(sms_length(&"ż".repeat(71)).units_per_part(), 67);
+        assert_eq!(sms_length("").parts, 1);
+    }
 
     fn codes_of(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.code.as_str()).collect()

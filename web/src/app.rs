@@ -1,5 +1,6 @@
 //! Routes and the application root.
 
+use portcullis_shared::dto::{AccessDto, PortalPermission};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -7,7 +8,8 @@ use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
     NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
-    SecurityLogPage, SessionsPage, SignupPage, TokensPage, TwoFactorPage,
+    SecurityLogPage, SendSmsPage, SessionsPage, SignupPage, SubuserSecurityLogPage, SubusersPage,
+    TokensPage, TwoFactorPage,
 };
 use crate::state::SessionProvider;
 
@@ -57,9 +59,75 @@ pub enum Route {
     /// Where the new sign-in e-mail points: the same page, for its trusted devices.
     #[at("/devices")]
     Devices,
+    /// Send a text message and see the messages sent.
+    #[at("/send")]
+    SendSms,
+    /// The account's subusers (owner only): list, create, edit, disable, delete.
+    #[at("/subusers")]
+    Subusers,
+    /// One subuser's entries of the security log (owner only).
+    #[at("/subusers/:id/security-log")]
+    SubuserSecurityLog { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
+}
+
+/// Who may open a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAccess {
+    /// Anyone, signed in or not.
+    Anyone,
+    /// Any signed-in login: the owner and every subuser (their own sessions, password…).
+    SignedIn,
+    /// The account's owner alone (account-wide settings, subusers).
+    Owner,
+    /// The owner, and subusers granted this part of the portal.
+    Permission(PortalPermission),
+}
+
+impl Route {
+    /// Who may open this page. The API refuses the same logins; this only spares them
+    /// a page of refusals.
+    pub fn access(&self) -> PageAccess {
+        match self {
+            Route::Login
+            | Route::Signup
+            | Route::ForgotPassword
+            | Route::ResetPassword
+            | Route::NotFound => PageAccess::Anyone,
+            Route::Dashboard
+            | Route::Sessions
+            | Route::Password
+            | Route::TwoFactor
+            | Route::Devices => PageAccess::SignedIn,
+            Route::ApiAllowlist
+            | Route::CountryFilter
+            | Route::PortalAllowlist
+            | Route::Subusers
+            | Route::SubuserSecurityLog { .. } => PageAccess::Owner,
+            Route::Tokens | Route::OAuthClients => PageAccess::Permission(PortalPermission::Tokens),
+            Route::SecurityLog => PageAccess::Permission(PortalPermission::SecurityLog),
+            Route::SendSms => PageAccess::Permission(PortalPermission::Sms),
+        }
+    }
+
+    /// True when the signed-in login with `access` may open this page.
+    pub fn allowed_for(&self, access: &AccessDto) -> bool {
+        match self.access() {
+            PageAccess::Anyone | PageAccess::SignedIn => true,
+            PageAccess::Owner => access.is_owner(),
+            PageAccess::Permission(needed) => access.is_owner() || access.allows(needed),
+        }
+    }
+
+    /// The page a route shows, for marking the current tab (`/devices` is the two-factor page).
+    pub fn page(&self) -> Route {
+        match self {
+            Route::Devices => Route::TwoFactor,
+            other => other.clone(),
+        }
+    }
 }
 
 /// Renders the page for `route`, behind the guard it needs.
@@ -85,6 +153,11 @@ pub fn switch(route: Route) -> Html {
         Route::TwoFactor | Route::Devices => {
             html! { <RequireSession><TwoFactorPage /></RequireSession> }
         }
+        Route::SendSms => html! { <RequireSession><SendSmsPage /></RequireSession> },
+        Route::Subusers => html! { <RequireSession><SubusersPage /></RequireSession> },
+        Route::SubuserSecurityLog { id } => html! {
+            <RequireSession><SubuserSecurityLogPage id={AttrValue::from(id)} /></RequireSession>
+        },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }
@@ -108,5 +181,69 @@ pub fn App() -> Html {
                 <AppShell />
             </SessionProvider>
         </BrowserRouter>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portcullis_shared::dto::Role;
+
+    fn subuser(portal: &[PortalPermission]) -> AccessDto {
+        AccessDto {
+            role: Role::Subuser,
+            account_id: "acc_1".into(),
+            portal: portal.to_vec(),
+            scopes: Vec::new(),
+            senders: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_owner_may_open_every_page() {
+        let owner = AccessDto::owner("acc_1");
+        for route in [
+            Route::Subusers,
+            Route::CountryFilter,
+            Route::ApiAllowlist,
+            Route::PortalAllowlist,
+            Route::Tokens,
+            Route::SendSms,
+            Route::SecurityLog,
+        ] {
+            assert!(route.allowed_for(&owner), "{route:?}");
+        }
+    }
+
+    #[test]
+    fn a_subuser_opens_their_own_pages_and_what_they_were_granted() {
+        let sms_only = subuser(&[PortalPermission::Sms]);
+        for route in [
+            Route::Dashboard,
+            Route::Sessions,
+            Route::Password,
+            Route::TwoFactor,
+            Route::SendSms,
+        ] {
+            assert!(route.allowed_for(&sms_only), "{route:?}");
+        }
+        for route in [
+            Route::Tokens,
+            Route::OAuthClients,
+            Route::SecurityLog,
+            Route::Subusers,
+            Route::SubuserSecurityLog { id: "sub_1".into() },
+            Route::ApiAllowlist,
+            Route::PortalAllowlist,
+            Route::CountryFilter,
+        ] {
+            assert!(!route.allowed_for(&sms_only), "{route:?}");
+        }
+        let tokens = subuser(&[PortalPermission::Tokens, PortalPermission::SecurityLog]);
+        assert!(Route::Tokens.allowed_for(&tokens));
+        assert!(Route::OAuthClients.allowed_for(&tokens));
+        assert!(Route::SecurityLog.allowed_for(&tokens));
+        assert!(!Route::ApiAllowlist.allowed_for(&tokens), "account-wide");
+        assert!(!Route::SendSms.allowed_for(&tokens));
     }
 }

@@ -19,7 +19,7 @@ use crate::{
     services::{
         password_change, portal_allowlist,
         sessions::{self, PortalSession},
-        AppState,
+        subusers, AppState,
     },
 };
 
@@ -46,6 +46,8 @@ impl FromRequest for PortalUser {
         let ip = client_ip(req);
         let allowed_while_change_required =
             password_change::allowed_while_change_required(req.path());
+        let allowed_while_two_factor_setup_required =
+            subusers::allowed_while_two_factor_setup_required(req.path());
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -59,8 +61,15 @@ impl FromRequest for PortalUser {
             }
             let mut session = sessions::authenticate(&state, token).await?;
             portal_allowlist::check_request(&state, &session.account.id, ip).await?;
+            // The owner's list applies to the whole company.
+            if let Some(owner_id) = session.account.parent_id.as_deref() {
+                portal_allowlist::check_request(&state, owner_id, ip).await?;
+            }
             if session.session.password_change_required && !allowed_while_change_required {
                 return Err(ApiError::PasswordChangeRequired);
+            }
+            if session.two_factor_setup_required && !allowed_while_two_factor_setup_required {
+                return Err(ApiError::TwoFactorSetupRequired);
             }
             sessions::touch(&state, &mut session).await?;
             Ok(PortalUser(session))

@@ -18,6 +18,20 @@ pub struct AccountRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub require_two_factor: bool,
+    /// The owner, for a subuser; none for an owner.
+    pub parent_id: Option<String>,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl AccountRow {
+    /// The company account: the owner's id, for the owner and its subusers alike.
+    pub fn tenant_id(&self) -> &str {
+        self.parent_id.as_deref().unwrap_or(&self.id)
+    }
+
+    pub fn is_subuser(&self) -> bool {
+        self.parent_id.is_some()
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -58,6 +72,14 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Accou
         .select(AccountRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Makes the account a subuser of `owner_id`.
+pub fn set_parent(conn: &mut DbConnection, id: &str, owner_id: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::parent_id.eq(Some(owner_id)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn email_taken(conn: &mut DbConnection, email_normalized: &str) -> QueryResult<bool> {

@@ -123,6 +123,7 @@ pub fn list_contacts(
     conn: &mut DbConnection,
     account_id: &str,
     group: Option<&str>,
+    in_any_of: Option<&[String]>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ContactRow>> {
@@ -135,6 +136,12 @@ pub fn list_contacts(
     if let Some(group) = group {
         let members = contact_group_members::table
             .filter(contact_group_members::group_id.eq(group.to_owned()))
+            .select(contact_group_members::contact_id);
+        query = query.filter(contacts::id.eq_any(members));
+    }
+    if let Some(groups) = in_any_of {
+        let members = contact_group_members::table
+            .filter(contact_group_members::group_id.eq_any(groups.to_vec()))
             .select(contact_group_members::contact_id);
         query = query.filter(contacts::id.eq_any(members));
     }

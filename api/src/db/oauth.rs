@@ -23,6 +23,8 @@ pub struct ClientRow {
     pub token_lifetime_secs: i64,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    /// The subuser who made it (none: the owner).
+    pub created_by: Option<String>,
 }
 
 pub fn insert_client(conn: &mut DbConnection, client: &ClientRow) -> QueryResult<()> {
@@ -73,6 +75,17 @@ pub fn update_client(
         .set(changes)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Deletes the OAuth clients a subuser made; returns their ids.
+pub fn delete_created_by(conn: &mut DbConnection, subuser_id: &str) -> QueryResult<Vec<String>> {
+    let ids: Vec<String> = oauth_clients::table
+        .filter(oauth_clients::created_by.eq(subuser_id))
+        .select(oauth_clients::id)
+        .load(conn)?;
+    diesel::delete(oauth_clients::table.filter(oauth_clients::created_by.eq(subuser_id)))
+        .execute(conn)?;
+    Ok(ids)
 }
 
 pub fn delete_client(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<bool> {

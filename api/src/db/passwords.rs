@@ -162,6 +162,8 @@ pub struct ResetTokenRow {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
+    /// `reset` or `invitation`.
+    pub purpose: String,
 }
 
 pub fn insert_reset_token(conn: &mut DbConnection, row: &ResetTokenRow) -> QueryResult<()> {

@@ -15,6 +15,9 @@ diesel::table! {
         session_idle_timeout_secs -> Nullable<BigInt>,
         password_changed_at -> Nullable<Timestamp>,
         password_rotation_required -> Bool,
+        parent_id -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -88,6 +91,7 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
         last_used_ip -> Nullable<Text>,
         expiry_warned_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
     }
 }
 
@@ -126,6 +130,7 @@ diesel::table! {
         token_lifetime_secs -> BigInt,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
     }
 }
 
@@ -165,6 +170,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     portal_allowlist_entries,
     password_history,
     password_reset_tokens,
+    subuser_grants,
+    subuser_senders,
+    subuser_contact_groups,
+    subuser_usage,
+    message_senders,
 );
 
 diesel::table! {
@@ -301,6 +311,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        purpose -> Text,
     }
 }
 
@@ -353,3 +364,52 @@ diesel::joinable!(verification_codes -> accounts (account_id));
 diesel::joinable!(trusted_devices -> accounts (account_id));
 diesel::joinable!(password_history -> accounts (account_id));
 diesel::joinable!(password_reset_tokens -> accounts (account_id));
+
+diesel::table! {
+    subuser_grants (account_id) {
+        account_id -> Text,
+        portal -> Text,
+        scopes -> Text,
+        window_days -> Nullable<Text>,
+        window_start -> Nullable<Text>,
+        window_end -> Nullable<Text>,
+        window_time_zone -> Nullable<Text>,
+        monthly_points_limit -> Nullable<BigInt>,
+        invitation_pending -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subuser_senders (account_id, sender_id) {
+        account_id -> Text,
+        sender_id -> Text,
+    }
+}
+
+diesel::table! {
+    subuser_contact_groups (account_id, group_id) {
+        account_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::table! {
+    subuser_usage (account_id, month) {
+        account_id -> Text,
+        month -> Text,
+        points_used -> BigInt,
+    }
+}
+
+diesel::table! {
+    message_senders (message_id) {
+        message_id -> Text,
+        account_id -> Text,
+    }
+}
+
+diesel::joinable!(message_senders -> messages (message_id));
+diesel::joinable!(subuser_grants -> accounts (account_id));
+diesel::joinable!(subuser_senders -> sender_names (sender_id));
+diesel::joinable!(subuser_contact_groups -> contact_groups (group_id));

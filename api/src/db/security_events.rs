@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::security_events, DbConnection};
+use super::{
+    schema::{accounts, security_events},
+    DbConnection,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = security_events)]
@@ -30,6 +33,33 @@ pub struct EventFilter {
     pub to: Option<NaiveDateTime>,
     /// Only events older than this one (`created_at`, `id`): the page cursor.
     pub before: Option<(NaiveDateTime, String)>,
+    /// Also the events of the account's subusers (the owner's whole log).
+    pub with_subusers: bool,
+}
+
+/// The events of `account_id`, and of its subusers when `with_subusers`.
+fn of_account(
+    account_id: &str,
+    with_subusers: bool,
+) -> Box<
+    dyn BoxableExpression<
+        security_events::table,
+        <DbConnection as diesel::Connection>::Backend,
+        SqlType = diesel::sql_types::Bool,
+    >,
+> {
+    let own = security_events::account_id.eq(account_id.to_owned());
+    if with_subusers {
+        Box::new(
+            own.or(security_events::account_id.eq_any(
+                accounts::table
+                    .filter(accounts::parent_id.eq(account_id.to_owned()))
+                    .select(accounts::id),
+            )),
+        )
+    } else {
+        Box::new(own)
+    }
 }
 
 pub fn insert_event(conn: &mut DbConnection, event: &SecurityEventRow) -> QueryResult<()> {
@@ -43,10 +73,11 @@ pub fn insert_event(conn: &mut DbConnection, event: &SecurityEventRow) -> QueryR
 pub fn find_for_account(
     conn: &mut DbConnection,
     account_id: &str,
+    with_subusers: bool,
     id: &str,
 ) -> QueryResult<Option<SecurityEventRow>> {
     security_events::table
-        .filter(security_events::account_id.eq(account_id))
+        .filter(of_account(account_id, with_subusers))
         .filter(security_events::id.eq(id))
         .select(SecurityEventRow::as_select())
         .first(conn)
@@ -61,7 +92,7 @@ pub fn list_for_account(
     limit: i64,
 ) -> QueryResult<Vec<SecurityEventRow>> {
     let mut query = security_events::table
-        .filter(security_events::account_id.eq(account_id.to_owned()))
+        .filter(of_account(account_id, filter.with_subusers))
         .select(SecurityEventRow::as_select())
         .order((
             security_events::created_at.desc(),

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{account_countries, accounts, messages},
+    schema::{account_countries, accounts, message_senders, messages},
     DbConnection,
 };
 
@@ -27,6 +27,30 @@ pub struct MessageRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub claimed_at: Option<NaiveDateTime>,
+}
+
+/// Notes the subuser who sent a message.
+pub fn record_sent_by(
+    conn: &mut DbConnection,
+    message_id: &str,
+    subuser_id: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(message_senders::table)
+        .values((
+            message_senders::message_id.eq(message_id),
+            message_senders::account_id.eq(subuser_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The subuser who sent a message, if one did.
+pub fn sent_by(conn: &mut DbConnection, message_id: &str) -> QueryResult<Option<String>> {
+    message_senders::table
+        .find(message_id)
+        .select(message_senders::account_id)
+        .first(conn)
+        .optional()
 }
 
 pub fn insert_message(conn: &mut DbConnection, message: &MessageRow) -> QueryResult<()> {
@@ -69,6 +93,7 @@ pub fn find_by_idempotency_key(
 pub fn list_messages(
     conn: &mut DbConnection,
     account_id: &str,
+    sent_by: Option<&str>,
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<MessageRow>> {
@@ -78,6 +103,15 @@ pub fn list_messages(
         .order(messages::id.desc())
         .limit(limit)
         .into_boxed();
+    if let Some(sent_by) = sent_by {
+        query = query.filter(
+            messages::id.eq_any(
+                message_senders::table
+                    .filter(message_senders::account_id.eq(sent_by.to_owned()))
+                    .select(message_senders::message_id),
+            ),
+        );
+    }
     if let Some(before) = before {
         query = query.filter(messages::id.lt(before.to_owned()));
     }
@@ -216,6 +250,11 @@ pub fn mark_failed_and_refund(
         diesel::update(accounts::table.find(&message.account_id))
             .set(accounts::points_balance.eq(accounts::points_balance + message.points))
             .execute(conn)?;
+        // A subuser's message also gives the points back to their month.
+        if let Some(subuser_id) = sent_by(conn, &message.id)? {
+            let month = message.created_at.format("%Y-%m").to_string();
+            super::subusers::refund_usage(conn, &subuser_id, &month, message.points)?;
+        }
     }
     Ok(())
 }

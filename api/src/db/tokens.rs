@@ -24,6 +24,8 @@ pub struct TokenRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
     pub last_used_ip: Option<String>,
+    /// The subuser who made it (none: the owner).
+    pub created_by: Option<String>,
 }
 
 pub fn insert_token(conn: &mut DbConnection, token: &TokenRow) -> QueryResult<()> {
@@ -79,6 +81,17 @@ pub fn update_token(conn: &mut DbConnection, id: &str, changes: &TokenChanges) -
         .set(changes)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Deletes the tokens a subuser made; returns their ids.
+pub fn delete_created_by(conn: &mut DbConnection, subuser_id: &str) -> QueryResult<Vec<String>> {
+    let ids: Vec<String> = api_tokens::table
+        .filter(api_tokens::created_by.eq(subuser_id))
+        .select(api_tokens::id)
+        .load(conn)?;
+    diesel::delete(api_tokens::table.filter(api_tokens::created_by.eq(subuser_id)))
+        .execute(conn)?;
+    Ok(ids)
 }
 
 pub fn delete_token(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {

@@ -1,11 +1,10 @@
 //! SMS text: GSM 03.38 or UCS-2, and how many parts (and so points) it takes.
 
-use portcullis_shared::{problem::FieldError, validate::codes};
+use portcullis_shared::{
+    problem::FieldError,
+    validate::{self, codes},
+};
 
-/// Characters of the GSM 03.38 default alphabet (one septet each).
-const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1b}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-/// Characters of the extension table (an escape plus one septet: two each).
-const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
 /// Longest text accepted, in characters (10 UCS-2 parts).
 pub const MAX_CHARS: usize = 670;
 /// At most this many parts per message.
@@ -35,28 +34,6 @@ pub struct SmsText {
     parts: i64,
 }
 
-fn gsm_septets(text: &str) -> Option<usize> {
-    text.chars().try_fold(0usize, |n, c| {
-        if GSM_BASIC.contains(c) {
-            Some(n + 1)
-        } else if GSM_EXTENDED.contains(c) {
-            Some(n + 2)
-        } else {
-            None
-        }
-    })
-}
-
-/// Parts needed: a single part holds 160 septets (70 UCS-2 units); a
-/// concatenated one loses 7 septets (3 units) to its header.
-fn parts_for(units: usize, single: usize, multi: usize) -> i64 {
-    if units <= single {
-        1
-    } else {
-        units.div_ceil(multi) as i64
-    }
-}
-
 impl SmsText {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let error = |code: &str, message: &str| FieldError {
@@ -73,13 +50,13 @@ impl SmsText {
                 "The message is longer than 10 parts.",
             ));
         }
-        let (encoding, parts) = match gsm_septets(raw) {
-            Some(septets) => (Encoding::Gsm7, parts_for(septets, 160, 153)),
-            None => (
-                Encoding::Ucs2,
-                parts_for(raw.encode_utf16().count(), 70, 67),
-            ),
+        let length = validate::sms_length(raw);
+        let encoding = if length.gsm7 {
+            Encoding::Gsm7
+        } else {
+            Encoding::Ucs2
         };
+        let parts = length.parts;
         if parts > MAX_PARTS {
             return Err(error(
                 codes::TOO_LONG,

@@ -32,10 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The entries", body = Vec<AllowlistEntryDto>),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A subuser: account-wide settings are the owner's (`permission_denied`, permission `settings`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     Ok(HttpResponse::Ok().json(tokens::list_api_allowlist(&state, &user.0.account.id).await?))
 }
 
@@ -54,7 +56,7 @@ pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiRe
         (status = 201, description = "Added", body = AllowlistEntryDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate of or overlapping an entry (`conflict`; field `value`: `duplicate`/`overlaps`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
@@ -66,6 +68,7 @@ pub async fn add_entry(
     state: web::Data<AppState>,
     body: web::Json<AddAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     let AddAllowlistEntryRequest { value, label } = body.into_inner();
     let entry =
         tokens::add_api_allowlist_entry(&state, &user.0.account.id, &value, label, &client.0)
@@ -86,7 +89,7 @@ pub async fn add_entry(
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -97,6 +100,7 @@ pub async fn delete_entry(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     tokens::delete_api_allowlist_entry(&state, &user.0.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,7 +4,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use portcullis_shared::{
     dto::{
         ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
-        ImportResultDto, UpdateContactRequest,
+        ImportResultDto, PortalPermission, UpdateContactRequest,
     },
     problem::Problem,
     routes,
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::resource;
 use crate::{
-    auth::ApiCaller,
+    auth::Caller,
     error::{ApiError, ApiResult},
     services::{contacts, AppState},
 };
@@ -69,28 +69,28 @@ pub struct ContactsQuery {
     path = "/api/v1/contacts",
     tag = "integrator",
     params(ContactsQuery),
-    security(("bearer" = ["contacts:read"])),
+    security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "Contacts, by id", body = Vec<ContactDto>),
         (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_contacts(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ContactsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead)?;
+    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
     let ContactsQuery {
         group,
         after,
         limit,
     } = query.into_inner();
     Ok(HttpResponse::Ok()
-        .json(contacts::list_contacts(&state, &caller.account_id, group, after, limit).await?))
+        .json(contacts::list_contacts(&state, &caller, group, after, limit).await?))
 }
 
 /// Add a contact (scope `contacts`).
@@ -99,25 +99,25 @@ pub async fn list_contacts(
     path = "/api/v1/contacts",
     tag = "integrator",
     request_body = CreateContactRequest,
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = ContactDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Phone already in the contacts (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_contact(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     body: web::Json<CreateContactRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
     Ok(HttpResponse::Created()
-        .json(contacts::create_contact(&state, &caller.account_id, body.into_inner()).await?))
+        .json(contacts::create_contact(&state, &caller, body.into_inner()).await?))
 }
 
 /// One contact (scope `contacts` or `contacts:read`).
@@ -126,22 +126,22 @@ pub async fn create_contact(
     path = "/api/v1/contacts/{id}",
     tag = "integrator",
     params(("id" = String, Path, description = "Contact id")),
-    security(("bearer" = ["contacts:read"])),
+    security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The contact", body = ContactDto),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_contact(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead)?;
-    Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller.account_id, &id).await?))
+    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
+    Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller, &id).await?))
 }
 
 /// Change a contact (scope `contacts`).
@@ -154,12 +154,12 @@ pub async fn get_contact(
     tag = "integrator",
     request_body = UpdateContactRequest,
     params(("id" = String, Path, description = "Contact id")),
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 200, description = "The contact after the change", body = ContactDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another contact has this phone (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
@@ -167,14 +167,14 @@ pub async fn get_contact(
     )
 )]
 pub async fn update_contact(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Json<UpdateContactRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
     Ok(HttpResponse::Ok()
-        .json(contacts::update_contact(&state, &caller.account_id, &id, body.into_inner()).await?))
+        .json(contacts::update_contact(&state, &caller, &id, body.into_inner()).await?))
 }
 
 /// Delete a contact (scope `contacts`).
@@ -183,22 +183,22 @@ pub async fn update_contact(
     path = "/api/v1/contacts/{id}",
     tag = "integrator",
     params(("id" = String, Path, description = "Contact id")),
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_contact(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
-    contacts::delete_contact(&state, &caller.account_id, &id).await?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    contacts::delete_contact(&state, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -207,17 +207,17 @@ pub async fn delete_contact(
     get,
     path = "/api/v1/contact-groups",
     tag = "integrator",
-    security(("bearer" = ["contacts:read"])),
+    security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "Groups, by name", body = Vec<ContactGroupDto>),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list_groups(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead)?;
-    Ok(HttpResponse::Ok().json(contacts::list_groups(&state, &caller.account_id).await?))
+pub async fn list_groups(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
+    Ok(HttpResponse::Ok().json(contacts::list_groups(&state, &caller).await?))
 }
 
 /// Create a contact group (scope `contacts`).
@@ -226,25 +226,26 @@ pub async fn list_groups(caller: ApiCaller, state: web::Data<AppState>) -> ApiRe
     path = "/api/v1/contact-groups",
     tag = "integrator",
     request_body = CreateContactGroupRequest,
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = ContactGroupDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_group(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    caller.require_owner("settings")?;
     Ok(HttpResponse::Created()
-        .json(contacts::create_group(&state, &caller.account_id, &body.name).await?))
+        .json(contacts::create_group(&state, &caller.tenant_id, &body.name).await?))
 }
 
 /// Rename a contact group (scope `contacts`).
@@ -254,12 +255,12 @@ pub async fn create_group(
     tag = "integrator",
     request_body = CreateContactGroupRequest,
     params(("id" = String, Path, description = "Group id")),
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 200, description = "The group after the change", body = ContactGroupDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
@@ -267,14 +268,15 @@ pub async fn create_group(
     )
 )]
 pub async fn rename_group(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    caller.require_owner("settings")?;
     Ok(HttpResponse::Ok()
-        .json(contacts::rename_group(&state, &caller.account_id, &id, &body.name).await?))
+        .json(contacts::rename_group(&state, &caller.tenant_id, &id, &body.name).await?))
 }
 
 /// Delete a contact group (scope `contacts`): its contacts stay, out of the group.
@@ -283,22 +285,23 @@ pub async fn rename_group(
     path = "/api/v1/contact-groups/{id}",
     tag = "integrator",
     params(("id" = String, Path, description = "Group id")),
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_group(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
-    contacts::delete_group(&state, &caller.account_id, &id).await?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    caller.require_owner("settings")?;
+    contacts::delete_group(&state, &caller.tenant_id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -313,12 +316,12 @@ pub async fn delete_group(
     path = "/api/v1/contacts/import",
     tag = "integrator",
     request_body(content_type = "text/csv", description = "CSV with a header row", content = String),
-    security(("bearer" = ["contacts"])),
+    security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 200, description = "Imported, with the rows skipped", body = ImportResultDto),
         (status = 400, description = "Unreadable CSV (`malformed_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 2 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No `phone` column", body = Problem, content_type = "application/problem+json"),
@@ -326,12 +329,12 @@ pub async fn delete_group(
     )
 )]
 pub async fn import_contacts(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts)?;
+    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
     let is_csv = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -340,5 +343,5 @@ pub async fn import_contacts(
     if !is_csv {
         return Err(ApiError::UnsupportedMediaType);
     }
-    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller.account_id, &body).await?))
+    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller, &body).await?))
 }

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The destination countries messages may go to. A new account allows only its own country.
+/// Subusers read the company's filter; only the owner changes it.
 #[utoipa::path(
     get,
     path = "/api/v1/country-filter",
@@ -31,7 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(sms::country_filter(&state, &user.0.account.id).await?))
+    // Subusers may read the company's filter (where they can send), not change it.
+    Ok(HttpResponse::Ok().json(sms::country_filter(&state, user.0.tenant_id()).await?))
 }
 
 /// Replace the country filter. An empty list blocks every destination.
@@ -46,7 +48,7 @@ pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResu
         (status = 200, description = "The filter after the change", body = CountryFilterDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -57,6 +59,7 @@ pub async fn set_filter(
     state: web::Data<AppState>,
     body: web::Json<CountryFilterDto>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     let filter =
         sms::set_country_filter(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok().json(filter))

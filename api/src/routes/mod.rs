@@ -21,6 +21,7 @@ pub mod session_timeout;
 pub mod sessions;
 pub mod sms;
 pub mod spa;
+pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
 

@@ -3,7 +3,8 @@
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
+        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, PortalPermission,
+        UpdateOAuthClientRequest,
     },
     problem::Problem,
     routes,
@@ -54,8 +55,13 @@ pub async fn create_client(
     state: web::Data<AppState>,
     body: web::Json<CreateOAuthClientRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created =
-        oauth::create_client(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
+    let created = oauth::create_client(
+        &state,
+        &user.require(PortalPermission::Tokens)?,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created))
@@ -74,7 +80,8 @@ pub async fn create_client(
     )
 )]
 pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(oauth::list_clients(&state, &user.0.account.id).await?))
+    Ok(HttpResponse::Ok()
+        .json(oauth::list_clients(&state, &user.require(PortalPermission::Tokens)?).await?))
 }
 
 /// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
@@ -107,7 +114,7 @@ pub async fn update_client(
 ) -> ApiResult<HttpResponse> {
     let updated = oauth::update_client(
         &state,
-        &user.0.account.id,
+        &user.require(PortalPermission::Tokens)?,
         &id,
         body.into_inner(),
         &client.0,
@@ -140,6 +147,12 @@ pub async fn delete_client(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    oauth::delete_client(&state, &user.0.account.id, &id, &client.0).await?;
+    oauth::delete_client(
+        &state,
+        &user.require(PortalPermission::Tokens)?,
+        &id,
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

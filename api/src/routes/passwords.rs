@@ -68,6 +68,8 @@ pub async fn change_password(
 }
 
 /// The password policy: whether a new password is required every 30 days, and when it is due.
+///
+/// For a subuser, the owner's policy applies too (only the owner changes it).
 #[utoipa::path(
     get,
     path = "/api/v1/password/policy",
@@ -102,7 +104,7 @@ pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResu
         (status = 200, description = "The policy as stored", body = PasswordPolicyDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or the session must change the password first", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or the session must change the password first; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -112,6 +114,7 @@ pub async fn set_policy(
     client: ClientInfo,
     body: web::Json<UpdatePasswordPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     let policy = password_change::set_password_policy(
         &state,
         &user.0.account.id,

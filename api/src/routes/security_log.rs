@@ -3,7 +3,8 @@
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+        ExportFormat, PortalPermission, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage,
+        SecurityLogQuery,
     },
     problem::Problem,
     routes,
@@ -23,6 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The account's security log, newest first.
 ///
+/// The owner's log includes every subuser's events; a subuser with the
+/// `security_log` permission sees only their own.
+///
 /// Sign-ups, sign-ins (successful and failed), sign-outs and expired sessions,
 /// with who did it, from where and when. Page with `cursor` = the previous
 /// page's `next_cursor`.
@@ -37,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 200, description = "One page of events, newest first", body = SecurityLogPage),
         (status = 400, description = "Bad filter, cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -45,7 +50,14 @@ pub async fn list(
     user: PortalUser,
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = audit::list(&state, &user.0.account.id, query.into_inner()).await?;
+    let login = user.require(PortalPermission::SecurityLog)?;
+    let page = audit::list(
+        &state,
+        &login.login_id,
+        login.subuser.is_none(),
+        query.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(page))
@@ -71,6 +83,7 @@ pub async fn list(
         )),
         (status = 400, description = "Bad format or filter (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -79,7 +92,8 @@ pub async fn export(
     user: PortalUser,
     query: web::Query<SecurityLogExportQuery>,
 ) -> ApiResult<HttpResponse> {
-    let events = audit::export(&state, &user.0.account.id, &query).await?;
+    let login = user.require(PortalPermission::SecurityLog)?;
+    let events = audit::export(&state, &login.login_id, login.subuser.is_none(), &query).await?;
     let (content_type, body) = match query.format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", audit::to_csv(&events)?),
         ExportFormat::Json => (

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use portcullis_shared::{
-    dto::{RequestSenderRequest, SenderDto},
+    dto::{PortalPermission, RequestSenderRequest, SenderDto},
     problem::Problem,
     routes,
     scope::Scope,
@@ -10,7 +10,7 @@ use portcullis_shared::{
 
 use super::resource;
 use crate::{
-    auth::ApiCaller,
+    auth::Caller,
     error::ApiResult,
     services::{senders, AppState},
 };
@@ -29,20 +29,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     get,
     path = "/api/v1/senders",
     tag = "integrator",
-    security(("bearer" = ["sms_sender"])),
+    security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 200, description = "Sender names", body = Vec<SenderDto>),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms_sender` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list_senders(
-    caller: ApiCaller,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender)?;
-    Ok(HttpResponse::Ok().json(senders::list(&state, &caller.account_id).await?))
+pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
+    Ok(HttpResponse::Ok().json(senders::list(&state, &caller).await?))
 }
 
 /// Request a sender name; it can be used once the gateway approves it.
@@ -51,25 +48,28 @@ pub async fn list_senders(
     path = "/api/v1/senders",
     tag = "integrator",
     request_body = RequestSenderRequest,
-    security(("bearer" = ["sms_sender"])),
+    security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 201, description = "Requested (pending)", body = SenderDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms_sender` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already requested (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid sender name (field `name`: `invalid_sender`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn request_sender(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     body: web::Json<RequestSenderRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender)?;
-    Ok(HttpResponse::Created()
-        .json(senders::request(&state, &caller.account_id, &body.name).await?))
+    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
+    caller.require_owner("settings")?;
+    Ok(
+        HttpResponse::Created()
+            .json(senders::request(&state, &caller.tenant_id, &body.name).await?),
+    )
 }
 
 /// Delete a sender name.
@@ -78,21 +78,22 @@ pub async fn request_sender(
     path = "/api/v1/senders/{id}",
     tag = "integrator",
     params(("id" = String, Path, description = "Sender id")),
-    security(("bearer" = ["sms_sender"])),
+    security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms_sender` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such sender name on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_sender(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender)?;
-    senders::delete(&state, &caller.account_id, &id).await?;
+    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
+    caller.require_owner("settings")?;
+    senders::delete(&state, &caller.tenant_id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use portcullis_shared::{
-    dto::{MessageDto, SendSmsRequest},
+    dto::{MessageDto, PortalPermission, SendSmsRequest},
     problem::Problem,
     routes,
     scope::Scope,
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::resource;
 use crate::{
-    auth::ApiCaller,
+    auth::Caller,
     error::ApiResult,
     services::{sms, AppState},
 };
@@ -44,31 +44,31 @@ pub struct ListQuery {
     tag = "integrator",
     request_body = SendSmsRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key returns the first message")),
-    security(("bearer" = ["sms"])),
+    security(("bearer" = ["sms"]), ("session" = [])),
     responses(
         (status = 201, description = "Queued and charged", body = MessageDto),
         (status = 200, description = "Already sent with this Idempotency-Key: the first message", body = MessageDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 402, description = "The balance does not cover the message (`insufficient_points`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` missing, address not allowed, or destination blocked by the country filter (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The balance does not cover the message (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, or destination blocked by the country filter (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn send_sms(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<SendSmsRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms)?;
+    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
     let key = sms::parse_idempotency_key(
         req.headers()
             .get(routes::IDEMPOTENCY_KEY_HEADER)
             .map(|v| v.as_bytes()),
     )?;
-    let sent = sms::send(&state, caller, body.into_inner(), key).await?;
+    let sent = sms::send(&state, &caller, body.into_inner(), key).await?;
     Ok(if sent.created {
         HttpResponse::Created().json(sent.message)
     } else {
@@ -82,23 +82,23 @@ pub async fn send_sms(
     path = "/api/v1/sms",
     tag = "integrator",
     params(ListQuery),
-    security(("bearer" = ["sms"])),
+    security(("bearer" = ["sms"]), ("session" = [])),
     responses(
         (status = 200, description = "Messages", body = Vec<MessageDto>),
         (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_sms(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms)?;
+    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
     let ListQuery { before, limit } = query.into_inner();
-    Ok(HttpResponse::Ok().json(sms::list(&state, &caller.account_id, before, limit).await?))
+    Ok(HttpResponse::Ok().json(sms::list(&state, &caller, before, limit).await?))
 }
 
 /// One sent message.
@@ -107,20 +107,20 @@ pub async fn list_sms(
     path = "/api/v1/sms/{id}",
     tag = "integrator",
     params(("id" = String, Path, description = "Message id")),
-    security(("bearer" = ["sms"])),
+    security(("bearer" = ["sms"]), ("session" = [])),
     responses(
         (status = 200, description = "The message", body = MessageDto),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message on this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_sms(
-    caller: ApiCaller,
+    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms)?;
-    Ok(HttpResponse::Ok().json(sms::get(&state, &caller.account_id, &id).await?))
+    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
+    Ok(HttpResponse::Ok().json(sms::get(&state, &caller, &id).await?))
 }

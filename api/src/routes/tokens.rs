@@ -2,7 +2,7 @@
 
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
-    dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest},
+    dto::{CreateTokenRequest, CreatedTokenDto, PortalPermission, TokenDto, UpdateTokenRequest},
     problem::Problem,
     routes,
 };
@@ -49,8 +49,13 @@ pub async fn create_token(
     state: web::Data<crate::services::AppState>,
     body: web::Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created =
-        tokens::create_token(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
+    let created = tokens::create_token(
+        &state,
+        &user.require(PortalPermission::Tokens)?,
+        body.into_inner(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created))
@@ -72,7 +77,8 @@ pub async fn list_tokens(
     user: PortalUser,
     state: web::Data<crate::services::AppState>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(tokens::list_tokens(&state, &user.0.account.id).await?))
+    Ok(HttpResponse::Ok()
+        .json(tokens::list_tokens(&state, &user.require(PortalPermission::Tokens)?).await?))
 }
 
 /// Rename a token, disable or re-enable it, or replace its IP allowlist.
@@ -107,7 +113,7 @@ pub async fn update_token(
 ) -> ApiResult<HttpResponse> {
     let token = tokens::update_token(
         &state,
-        &user.0.account.id,
+        &user.require(PortalPermission::Tokens)?,
         &id,
         body.into_inner(),
         &client.0,
@@ -140,6 +146,12 @@ pub async fn delete_token(
     state: web::Data<crate::services::AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    tokens::delete_token(&state, &user.0.account.id, &id, &client.0).await?;
+    tokens::delete_token(
+        &state,
+        &user.require(PortalPermission::Tokens)?,
+        &id,
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -283,7 +283,7 @@ pub async fn recovery_codes(
         (status = 200, description = "Saved", body = TwoFactorStatusDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -294,6 +294,7 @@ pub async fn set_policy(
     state: web::Data<AppState>,
     body: web::Json<TwoFactorPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
+    user.require_owner("settings")?;
     let status =
         two_factor::set_policy(&state, &user.0, body.required_for_all_users, &client.0).await?;
     Ok(HttpResponse::Ok().json(status))

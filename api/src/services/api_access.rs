@@ -20,6 +20,7 @@ use portcullis_shared::scope::Scope;
 use super::ip_allowlists::AllowlistCache;
 use super::refused_calls::{Credential, RefusedCalls};
 use super::signing::{AccessClaims, KeyRing, VerifyError};
+use super::subusers::{self, SubuserAccess};
 use super::tokens::PORTAL_CLIENT_ID;
 use crate::{
     db::{oauth as oauth_rows, tokens as token_rows, Db},
@@ -52,6 +53,8 @@ pub struct TokenView {
     pub expires_at: Option<NaiveDateTime>,
     pub disabled: bool,
     pub allowlist: IpAllowlist,
+    /// The subuser who made it.
+    pub created_by: Option<String>,
 }
 
 /// An OAuth2 client's current state, as storage has it.
@@ -64,6 +67,8 @@ pub struct ClientView {
     pub allowlist: IpAllowlist,
     pub disabled: bool,
     pub token_lifetime_secs: i64,
+    /// The subuser who made it.
+    pub created_by: Option<String>,
 }
 
 /// A token that is usable right now (before address checks).
@@ -77,6 +82,8 @@ pub struct LiveToken {
     pub allowlist: IpAllowlistRef,
     /// Set for tokens made in the portal, whose last use is recorded.
     pub portal_token_id: Option<String>,
+    /// The subuser who made the token (or its client).
+    pub created_by: Option<String>,
 }
 
 /// The allowlist a live token is bound by.
@@ -104,6 +111,9 @@ pub struct ApiCallerInfo {
     pub credential: Credential,
     pub scopes: Vec<Scope>,
     pub ip: IpAddr,
+    /// The subuser whose token it is, with what they may do now: the token
+    /// may use only the scopes both it and the subuser have.
+    pub subuser: Option<Arc<SubuserAccess>>,
 }
 
 /// A refused token, and whose it was (account, credential) when we signed it.
@@ -142,13 +152,25 @@ fn credential_of(claims: &AccessClaims) -> Credential {
 
 impl ApiCallerInfo {
     pub fn require(&self, needed: Scope) -> ApiResult<()> {
-        if self.scopes.iter().any(|s| s.covers(needed)) {
-            Ok(())
-        } else {
-            Err(ApiError::TokenRefused(TokenRefusal::InsufficientScope(
+        if !self.scopes.iter().any(|s| s.covers(needed)) {
+            return Err(ApiError::TokenRefused(TokenRefusal::InsufficientScope(
                 needed,
-            )))
+            )));
         }
+        match &self.subuser {
+            Some(subuser) if !subuser.has_scope(needed) => {
+                Err(ApiError::PermissionDenied(needed.as_str().to_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The login behind the token: the subuser who made it, or the owner.
+    pub fn login_id(&self) -> &str {
+        self.subuser
+            .as_ref()
+            .map(|s| s.id.as_str())
+            .unwrap_or(&self.account_id)
     }
 }
 
@@ -179,6 +201,7 @@ pub struct ApiAccess {
     tokens: RwLock<HashMap<String, Option<Arc<TokenView>>>>,
     clients: RwLock<HashMap<String, Option<Arc<ClientView>>>>,
     revoked: RwLock<HashSet<String>>,
+    subusers: RwLock<HashMap<String, Option<Arc<SubuserAccess>>>>,
     account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
@@ -193,6 +216,7 @@ impl ApiAccess {
             tokens: RwLock::default(),
             clients: RwLock::default(),
             revoked: RwLock::default(),
+            subusers: RwLock::default(),
             account_lists: AllowlistCache::default(),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
@@ -226,6 +250,7 @@ impl ApiAccess {
                 scopes: parse_scopes(&row.scopes),
                 disabled: row.disabled_at.is_some(),
                 expires_at: row.expires_at,
+                created_by: row.created_by,
                 account_id: row.account_id,
                 id: row.id,
             })
@@ -263,6 +288,7 @@ impl ApiAccess {
                 scopes: parse_scopes(&row.scopes),
                 disabled: row.disabled_at.is_some(),
                 token_lifetime_secs: row.token_lifetime_secs,
+                created_by: row.created_by,
                 secret_hash: row.secret_hash,
                 account_id: row.account_id,
                 id: row.id,
@@ -344,6 +370,7 @@ impl ApiAccess {
                 account_id: view.account_id.clone(),
                 scopes: view.scopes.clone(),
                 portal_token_id: Some(view.id.clone()),
+                created_by: view.created_by.clone(),
                 allowlist: IpAllowlistRef::Token(view),
                 claims,
             }));
@@ -374,6 +401,7 @@ impl ApiAccess {
             account_id: client.account_id.clone(),
             scopes,
             portal_token_id: None,
+            created_by: client.created_by.clone(),
             allowlist: IpAllowlistRef::Client(client),
             claims,
         }))
@@ -406,6 +434,14 @@ impl ApiAccess {
             refusal,
             owner: Some((live.account_id.clone(), credential.clone())),
         };
+        let subuser = match &live.created_by {
+            Some(id) => match self.subuser_access(db, id).await? {
+                Some(access) if !access.disabled => Some(access),
+                // A disabled or deleted subuser's tokens are refused at once.
+                _ => return Err(self.refuse(owned(TokenRefusal::Disabled), ip, now)),
+            },
+            None => None,
+        };
         if !live.allowlist.list().allows(ip) {
             return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }
@@ -428,7 +464,30 @@ impl ApiAccess {
             credential,
             scopes: live.scopes,
             ip,
+            subuser,
         })
+    }
+
+    /// What the subuser may do now (cached until [`Self::forget_subuser`]).
+    pub async fn subuser_access(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<SubuserAccess>>> {
+        if let Some(access) = self.subusers.read().expect("cache lock").get(id) {
+            return Ok(access.clone());
+        }
+        let key = id.to_owned();
+        let access = db
+            .run(move |conn| Ok(subusers::load_access_by_id(conn, &key)?))
+            .await?
+            .map(Arc::new);
+        self.subusers
+            .write()
+            .expect("cache lock")
+            .insert(id.to_owned(), access.clone());
+        Ok(access)
+    }
+
+    /// Forgets a subuser's cached grants: call after changing, disabling or deleting them.
+    pub fn forget_subuser(&self, id: &str) {
+        self.subusers.write().expect("cache lock").remove(id);
     }
 
     /// Refuses `ip` unless the account's API allowlist allows it.

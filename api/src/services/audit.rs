@@ -78,6 +78,20 @@ impl SecurityEvent {
         Self::new(account_id, Actor::Account(account_id.to_owned()), kind).from_client(client)
     }
 
+    /// A change a login (the owner or a subuser) made from `client`; it goes
+    /// to that login's log, which the owner's log includes.
+    pub fn by_login(
+        principal: &super::subusers::Principal,
+        kind: SecurityEventKind,
+        client: &ClientContext,
+    ) -> Self {
+        let actor = match principal.subuser {
+            Some(_) => Actor::Subuser(principal.login_id.clone()),
+            None => Actor::Account(principal.login_id.clone()),
+        };
+        Self::new(&principal.login_id, actor, kind).from_client(client)
+    }
+
     /// Where the request that caused it came from.
     pub fn from_client(mut self, client: &ClientContext) -> Self {
         self.ip = Some(client.ip.to_string());
@@ -195,6 +209,7 @@ fn parse_filter(
         to,
         before: None,
         kinds: Vec::new(),
+        with_subusers: false,
     })
 }
 
@@ -212,17 +227,20 @@ fn event_dto(row: SecurityEventRow) -> ApiResult<SecurityEventDto> {
     })
 }
 
-/// One page of the account's events, newest first.
+/// One page of the account's events, newest first; with its subusers' events
+/// too when `with_subusers` (the owner's whole log).
 pub async fn list(
     state: &AppState,
     account_id: &str,
+    with_subusers: bool,
     query: SecurityLogQuery,
 ) -> ApiResult<SecurityLogPage> {
-    let filter = parse_filter(
+    let mut filter = parse_filter(
         query.kind.as_deref(),
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
+    filter.with_subusers = with_subusers;
     let (rows, next_cursor) =
         read_page(state, account_id, filter, query.cursor, query.limit).await?;
     Ok(SecurityLogPage {
@@ -253,8 +271,9 @@ pub async fn read_page(
         .run(move |conn| {
             if let Some(cursor) = cursor {
                 // Only the account's own events resolve: a cursor never reveals another's.
-                let at = event_rows::find_for_account(conn, &account_id, &cursor)?
-                    .ok_or_else(|| malformed("`cursor` is not a cursor this log gave out"))?;
+                let at =
+                    event_rows::find_for_account(conn, &account_id, filter.with_subusers, &cursor)?
+                        .ok_or_else(|| malformed("`cursor` is not a cursor this log gave out"))?;
                 filter.before = Some((at.created_at, at.id));
             }
             Ok(event_rows::list_for_account(
@@ -275,13 +294,15 @@ pub async fn read_page(
 pub async fn export(
     state: &AppState,
     account_id: &str,
+    with_subusers: bool,
     query: &SecurityLogExportQuery,
 ) -> ApiResult<Vec<SecurityEventDto>> {
-    let filter = parse_filter(
+    let mut filter = parse_filter(
         query.kind.as_deref(),
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
+    filter.with_subusers = with_subusers;
     let account_id = account_id.to_owned();
     let rows = state
         .db

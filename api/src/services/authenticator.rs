@@ -9,7 +9,7 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{api_access::ApiCallerInfo, now, rfc3339, sms, AppState};
+use super::{api_access::ApiCallerInfo, now, rfc3339, sms, subusers::Principal, AppState};
 use crate::{
     db::{
         authenticator::{self as code_rows, CodeRow},
@@ -63,7 +63,7 @@ pub async fn send_code(
     };
     let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
     // Charged and country-checked like any message; refused sends store no code.
-    let sent = sms::queue(state, caller, &to, &text, None, None).await?;
+    let sent = sms::queue(state, &Principal::of_token(caller), &to, &text, None, None).await?;
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
     let row = CodeRow {

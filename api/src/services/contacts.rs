@@ -11,7 +11,7 @@ use portcullis_shared::{
     validate::{self, codes},
 };
 
-use super::{now, rfc3339, AppState};
+use super::{now, rfc3339, subusers::Principal, AppState};
 use crate::{
     db::{
         contacts::{self as contact_rows, ContactRow, GroupRow},
@@ -113,15 +113,17 @@ fn contact_row(account_id: &str, contact: &NewContact) -> ContactRow {
     }
 }
 
-/// Refuses group ids that are not the account's.
+/// Refuses group ids that are not the account's (or, for a subuser, not granted).
 fn check_groups_known(
     conn: &mut DbConnection,
     account_id: &str,
+    visible: Option<&[String]>,
     groups: &[String],
 ) -> ApiResult<()> {
     let known: HashSet<String> = contact_rows::list_groups(conn, account_id)?
         .into_iter()
         .map(|g| g.id)
+        .filter(|id| is_visible(visible, id))
         .collect();
     match groups.iter().find(|g| !known.contains(*g)) {
         Some(unknown) => Err(ApiError::field(
@@ -131,6 +133,35 @@ fn check_groups_known(
         )),
         None => Ok(()),
     }
+}
+
+/// Whether group `id` is one the caller may see (`None`: every group).
+fn is_visible(visible: Option<&[String]>, id: &str) -> bool {
+    visible.is_none_or(|groups| groups.iter().any(|g| g == id))
+}
+
+/// A subuser's contacts must sit in one of their groups, or they could not see them.
+fn require_a_visible_group(visible: Option<&[String]>, groups: &[String]) -> ApiResult<()> {
+    if visible.is_some() && groups.is_empty() {
+        return Err(ApiError::field(
+            "groups",
+            codes::REQUIRED,
+            "Put the contact in at least one of your groups.",
+        ));
+    }
+    Ok(())
+}
+
+/// The contact's groups the caller may see; `None` when the contact is in
+/// none of them (it is invisible to the caller).
+fn visible_groups_of(
+    conn: &mut DbConnection,
+    visible: Option<&[String]>,
+    contact_id: &str,
+) -> ApiResult<Option<Vec<String>>> {
+    let all = group_ids_of(conn, contact_id)?;
+    let shown: Vec<String> = all.into_iter().filter(|g| is_visible(visible, g)).collect();
+    Ok((visible.is_none() || !shown.is_empty()).then_some(shown))
 }
 
 fn duplicate(field: &str, what: &str) -> ApiError {
@@ -143,17 +174,19 @@ fn duplicate(field: &str, what: &str) -> ApiError {
 
 pub async fn create_contact(
     state: &AppState,
-    account_id: &str,
+    caller: &Principal,
     request: CreateContactRequest,
 ) -> ApiResult<ContactDto> {
     let contact = parse_contact(&request).map_err(ApiError::Validation)?;
-    let row = contact_row(account_id, &contact);
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
+    require_a_visible_group(visible.as_deref(), &contact.groups)?;
+    let row = contact_row(&caller.tenant_id, &contact);
     let stored = row.clone();
     let groups = contact.groups.clone();
     state
         .db
         .transaction(move |conn| {
-            check_groups_known(conn, &stored.account_id, &groups)?;
+            check_groups_known(conn, &stored.account_id, visible.as_deref(), &groups)?;
             if contact_rows::phone_taken(conn, &stored.account_id, &stored.phone)? {
                 return Err(duplicate("phone", "contact with this phone"));
             }
@@ -176,17 +209,25 @@ fn group_ids_of(conn: &mut DbConnection, contact_id: &str) -> ApiResult<Vec<Stri
 /// contact as it would be afterwards); `groups` replaces the contact's groups.
 pub async fn update_contact(
     state: &AppState,
-    account_id: &str,
+    caller: &Principal,
     id: &str,
     request: UpdateContactRequest,
 ) -> ApiResult<ContactDto> {
-    let (account, contact_id) = (account_id.to_owned(), id.to_owned());
+    let (account, contact_id) = (caller.tenant_id.clone(), id.to_owned());
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
     state
         .db
         .transaction(move |conn| {
+            let visible = visible.as_deref();
             let existing = contact_rows::find_contact(conn, &account, &contact_id)?
                 .ok_or(ApiError::NotFound)?;
-            let current_groups = group_ids_of(conn, &existing.id)?;
+            let current_groups =
+                visible_groups_of(conn, visible, &existing.id)?.ok_or(ApiError::NotFound)?;
+            // Groups the caller cannot see stay as they are.
+            let hidden_groups: Vec<String> = group_ids_of(conn, &existing.id)?
+                .into_iter()
+                .filter(|g| !is_visible(visible, g))
+                .collect();
             let merged = CreateContactRequest {
                 phone: request.phone.unwrap_or(existing.phone),
                 first_name: request.first_name.or(existing.first_name),
@@ -195,7 +236,7 @@ pub async fn update_contact(
                 groups: request.groups.clone().unwrap_or(current_groups),
             };
             let contact = parse_contact(&merged).map_err(ApiError::Validation)?;
-            check_groups_known(conn, &account, &contact.groups)?;
+            check_groups_known(conn, &account, visible, &contact.groups)?;
             if contact_rows::phone_taken_by_another(
                 conn,
                 &account,
@@ -211,7 +252,9 @@ pub async fn update_contact(
             };
             contact_rows::update_contact(conn, &row)?;
             if request.groups.is_some() {
-                contact_rows::replace_memberships(conn, &row.id, &contact.groups)?;
+                let mut memberships = contact.groups.clone();
+                memberships.extend(hidden_groups);
+                contact_rows::replace_memberships(conn, &row.id, &memberships)?;
             }
             Ok(contact_dto(&row, contact.groups))
         })
@@ -220,7 +263,7 @@ pub async fn update_contact(
 
 pub async fn list_contacts(
     state: &AppState,
-    account_id: &str,
+    caller: &Principal,
     group: Option<String>,
     after: Option<String>,
     limit: Option<i64>,
@@ -231,7 +274,14 @@ pub async fn list_contacts(
             "`limit` must be between 1 and 500.".into(),
         ));
     }
-    let account = account_id.to_owned();
+    let account = caller.tenant_id.clone();
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
+    if group
+        .as_deref()
+        .is_some_and(|g| !is_visible(visible.as_deref(), g))
+    {
+        return Err(ApiError::NotFound);
+    }
     state
         .db
         .run(move |conn| {
@@ -239,13 +289,16 @@ pub async fn list_contacts(
                 conn,
                 &account,
                 group.as_deref(),
+                visible.as_deref(),
                 after.as_deref(),
                 limit,
             )?;
             let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             let mut groups: HashMap<String, Vec<String>> = HashMap::new();
             for (contact, group) in contact_rows::memberships(conn, &ids)? {
-                groups.entry(contact).or_default().push(group);
+                if is_visible(visible.as_deref(), &group) {
+                    groups.entry(contact).or_default().push(group);
+                }
             }
             Ok(rows
                 .iter()
@@ -255,14 +308,16 @@ pub async fn list_contacts(
         .await
 }
 
-pub async fn get_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<ContactDto> {
-    let (account, contact) = (account_id.to_owned(), id.to_owned());
+pub async fn get_contact(state: &AppState, caller: &Principal, id: &str) -> ApiResult<ContactDto> {
+    let (account, contact) = (caller.tenant_id.clone(), id.to_owned());
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
     state
         .db
         .run(move |conn| {
             let row =
                 contact_rows::find_contact(conn, &account, &contact)?.ok_or(ApiError::NotFound)?;
-            let groups = group_ids_of(conn, &row.id)?;
+            let groups =
+                visible_groups_of(conn, visible.as_deref(), &row.id)?.ok_or(ApiError::NotFound)?;
             Ok(contact_dto(&row, groups))
         })
         .await
@@ -287,17 +342,33 @@ async fn delete_owned(
     }
 }
 
-pub async fn delete_contact(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {
-    delete_owned(state, account_id, id, contact_rows::delete_contact).await
+pub async fn delete_contact(state: &AppState, caller: &Principal, id: &str) -> ApiResult<()> {
+    if let Some(visible) = caller.visible_groups().map(<[String]>::to_vec) {
+        let (account, contact) = (caller.tenant_id.clone(), id.to_owned());
+        state
+            .db
+            .run(move |conn| {
+                contact_rows::find_contact(conn, &account, &contact)?.ok_or(ApiError::NotFound)?;
+                visible_groups_of(conn, Some(&visible), &contact)?.ok_or(ApiError::NotFound)
+            })
+            .await?;
+    }
+    delete_owned(state, &caller.tenant_id, id, contact_rows::delete_contact).await
 }
 
-pub async fn list_groups(state: &AppState, account_id: &str) -> ApiResult<Vec<ContactGroupDto>> {
-    let account = account_id.to_owned();
+/// The account's groups; a subuser sees only the groups granted to them.
+pub async fn list_groups(state: &AppState, caller: &Principal) -> ApiResult<Vec<ContactGroupDto>> {
+    let account = caller.tenant_id.clone();
     let rows = state
         .db
         .run(move |conn| Ok(contact_rows::list_groups(conn, &account)?))
         .await?;
-    Ok(rows.iter().map(group_dto).collect())
+    let visible = caller.visible_groups();
+    Ok(rows
+        .iter()
+        .filter(|g| is_visible(visible, &g.id))
+        .map(group_dto)
+        .collect())
 }
 
 fn parse_group_name(name: &str) -> ApiResult<String> {
@@ -478,16 +549,19 @@ pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
 /// transaction; each invalid row is reported with its line and skipped.
 pub async fn import_csv(
     state: &AppState,
-    account_id: &str,
+    caller: &Principal,
     body: &[u8],
 ) -> ApiResult<ImportResultDto> {
     let ParsedImport { rows, mut errors } = parse_import_csv(body)?;
-    let account = account_id.to_owned();
+    let account = caller.tenant_id.clone();
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
     state
         .db
         .transaction(move |conn| {
+            // A subuser imports only into their groups; others do not exist for them.
             let groups: HashMap<String, String> = contact_rows::list_groups(conn, &account)?
                 .into_iter()
+                .filter(|g| is_visible(visible.as_deref(), &g.id))
                 .map(|g| (g.name, g.id))
                 .collect();
             let mut seen: HashSet<String> = HashSet::new();
@@ -512,6 +586,14 @@ pub async fn import_csv(
                             "No group named `{}`.",
                             unknown.chars().take(60).collect::<String>()
                         ),
+                    ));
+                    continue;
+                }
+                if visible.is_some() && group_names.is_empty() {
+                    errors.push(row_error(
+                        "groups",
+                        codes::REQUIRED,
+                        "Name at least one of your groups.".into(),
                     ));
                     continue;
                 }

@@ -218,7 +218,14 @@ pub async fn log_in(
         }
     };
 
-    super::portal_allowlist::check_login(state, &account.id, &client).await?;
+    // A disabled subuser gets the wrong-password answer, and only once the
+    // password was right, so the answer reveals nothing to a guesser.
+    if account.disabled_at.is_some() {
+        tracing::info!(ip = %client.ip, "portal login of a disabled subuser refused");
+        return Err(ApiError::InvalidCredentials);
+    }
+    super::portal_allowlist::check_login(state, &account.id, account.parent_id.as_deref(), &client)
+        .await?;
 
     let device_hash = device.storage_id();
     let (factors, trusted) = {
@@ -607,7 +614,7 @@ async fn finish(
 ) -> ApiResult<PortalSession> {
     let config = state.config.clone();
     let (session_account, session_client) = (account.clone(), client.clone());
-    let (token, session) = state
+    let opened = state
         .db
         .transaction(move |conn| {
             throttle::record_success(conn, &keys)?;
@@ -646,15 +653,14 @@ async fn finish(
             if let Some(method) = how.method {
                 event = event.detail("method", method.as_str());
             }
-            sessions::start_session(conn, &config, &session_account, &session_client, event)
+            let opened =
+                sessions::start_session(conn, &config, &session_account, &session_client, event)?;
+            Ok((opened, PortalSession::load_access(conn, &session_account)?))
         })
         .await?;
+    let ((token, session), access) = opened;
     if how.new_device {
         devices::notify_new_device_sign_in(state, &account, &client).await;
     }
-    Ok(PortalSession {
-        token,
-        session,
-        account,
-    })
+    Ok(PortalSession::new(token, session, account, access))
 }

@@ -24,6 +24,7 @@ pub mod session_timeout;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
+pub mod subusers;
 pub mod throttle;
 pub mod token_expiry;
 pub mod tokens;

@@ -26,6 +26,7 @@ use super::{
     now, rfc3339,
     sessions::ClientContext,
     signing::{AccessClaims, AUDIENCE},
+    subusers::Principal,
     AppState,
 };
 use crate::{
@@ -345,11 +346,13 @@ fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> 
 /// Registers a client and returns its secret, the only time it is shown.
 pub async fn create_client(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     request: CreateOAuthClientRequest,
     client: &ClientContext,
 ) -> ApiResult<CreatedOAuthClientDto> {
+    let account_id = principal.tenant_id.as_str();
     let mut errors = Vec::new();
+    super::tokens::check_within_grants(principal, &request.scopes, &mut errors);
     let name = parse_client_name(&request.name, &mut errors);
     if request.scopes.is_empty() {
         errors.push(FieldError::new(
@@ -387,9 +390,10 @@ pub async fn create_client(
         token_lifetime_secs: lifetime,
         created_at: now(),
         disabled_at: None,
+        created_by: principal.sent_by().map(str::to_owned),
     };
     let insert = row.clone();
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientCreated, client)
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientCreated, client)
         .detail("client_id", row.id.clone())
         .detail("name", row.name.clone())
         .detail("scopes", row.scopes.clone());
@@ -407,20 +411,27 @@ pub async fn create_client(
     })
 }
 
-pub async fn list_clients(state: &AppState, account_id: &str) -> ApiResult<Vec<OAuthClientDto>> {
-    let key = account_id.to_owned();
+pub async fn list_clients(
+    state: &AppState,
+    principal: &Principal,
+) -> ApiResult<Vec<OAuthClientDto>> {
+    let key = principal.tenant_id.clone();
     let rows = state
         .db
         .run(move |conn| Ok(oauth_rows::list_clients(conn, &key)?))
         .await?;
-    Ok(rows.iter().map(client_dto).collect())
+    Ok(rows
+        .iter()
+        .filter(|row| principal.may_manage(row.created_by.as_deref()))
+        .map(client_dto)
+        .collect())
 }
 
 /// Renames, re-scopes, disables/re-enables or re-lists a client: issued tokens
 /// follow on their very next use.
 pub async fn update_client(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     id: &str,
     request: UpdateOAuthClientRequest,
     client: &ClientContext,
@@ -437,6 +448,9 @@ pub async fn update_client(
             "Choose at least one permission.",
         ));
     }
+    if let Some(scopes) = &request.scopes {
+        super::tokens::check_within_grants(principal, scopes, &mut errors);
+    }
     let allowlist = request.ip_allowlist.as_deref().map(|list| {
         parse_entries("ip_allowlist", list)
             .map_err(|e| errors.extend(e))
@@ -452,14 +466,23 @@ pub async fn update_client(
         ip_allowlist: allowlist.flatten().map(|r| ip_allowlist::to_stored(&r)),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
     };
-    let (account, client_id) = (account_id.to_owned(), id.to_owned());
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientChanged, client)
+    let (account, client_id, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientChanged, client)
         .detail("client_id", id);
     let row = state
         .db
         .transaction(move |conn| {
             let existing = match oauth_rows::find_client(conn, &client_id)? {
-                Some(existing) if existing.account_id == account => existing,
+                Some(existing)
+                    if existing.account_id == account
+                        && who.may_manage(existing.created_by.as_deref()) =>
+                {
+                    existing
+                }
                 _ => return Err(ApiError::NotFound),
             };
             oauth_rows::update_client(conn, &client_id, &changes)?;
@@ -490,18 +513,24 @@ pub async fn update_client(
 /// Deletes a client; its tokens stop working at once.
 pub async fn delete_client(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     id: &str,
     client: &ClientContext,
 ) -> ApiResult<()> {
-    let (account, client_id) = (account_id.to_owned(), id.to_owned());
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::OauthClientDeleted, client)
+    let account_id = principal.tenant_id.as_str();
+    let (account, client_id, who) = (account_id.to_owned(), id.to_owned(), principal.clone());
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientDeleted, client)
         .detail("client_id", id);
     let deleted = state
         .db
         .transaction(move |conn| {
             let existing = match oauth_rows::find_client(conn, &client_id)? {
-                Some(existing) if existing.account_id == account => existing,
+                Some(existing)
+                    if existing.account_id == account
+                        && who.may_manage(existing.created_by.as_deref()) =>
+                {
+                    existing
+                }
                 _ => return Ok(false),
             };
             audit::record(conn, &event.detail("name", existing.name))?;

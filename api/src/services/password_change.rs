@@ -51,9 +51,26 @@ pub fn change_due(
     account_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    Ok(password_rows::find_state(conn, account_id)?
+    Ok(effective_state(conn, account_id)?
         .and_then(|account| change_due_at(&account))
         .is_some_and(|due| due <= at))
+}
+
+/// The login's password state under the policy that applies to it: the
+/// owner's "new password every 30 days" covers the company's subusers too.
+fn effective_state(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Option<PasswordStateRow>> {
+    let Some(mut state) = password_rows::find_state(conn, account_id)? else {
+        return Ok(None);
+    };
+    let owner_id = crate::db::accounts::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
+    if let Some(owner_id) = owner_id {
+        state.password_rotation_required |= password_rows::find_state(conn, &owner_id)?
+            .is_some_and(|owner| owner.password_rotation_required);
+    }
+    Ok(Some(state))
 }
 
 /// What a session restricted to a password change may still call: who it is,
@@ -228,7 +245,7 @@ pub async fn password_policy(state: &AppState, account_id: &str) -> ApiResult<Pa
     let key = account_id.to_owned();
     let account = state
         .db
-        .run(move |conn| password_rows::find_state(conn, &key)?.ok_or(ApiError::NotFound))
+        .run(move |conn| effective_state(conn, &key)?.ok_or(ApiError::NotFound))
         .await?;
     Ok(policy_dto(&account))
 }

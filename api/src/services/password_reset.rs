@@ -29,6 +29,12 @@ use crate::{
     error::{ApiError, ApiResult},
 };
 
+/// What a link is for (`password_reset_tokens.purpose`).
+pub mod purposes {
+    /// A forgotten password.
+    pub const RESET: &str = "reset";
+}
+
 /// How long a link works.
 pub const LINK_LIFETIME_MINUTES: i64 = 30;
 /// Most links sent to one account within an hour; more requests are dropped
@@ -84,6 +90,7 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
                     created_at: at,
                     expires_at: at + ChronoDuration::minutes(LINK_LIFETIME_MINUTES),
                     used_at: None,
+                    purpose: purposes::RESET.into(),
                 },
             )?;
             audit::record(
@@ -162,7 +169,11 @@ pub async fn confirm_reset(
     if link.expires_at <= now() {
         return Err(link_refused(
             codes::EXPIRED_RESET_LINK,
-            "This reset link has expired (links work for 30 minutes). Ask for a new one.",
+            if link.purpose == super::subusers::link_purposes::INVITATION {
+                "This invitation has expired (invitations work for 7 days). Ask the account owner to send a new one."
+            } else {
+                "This reset link has expired (links work for 30 minutes). Ask for a new one."
+            },
         ));
     }
     let new = NewPassword::parse("new_password", request.new_password, &account.email)
@@ -194,6 +205,8 @@ pub async fn confirm_reset(
                 ));
             }
             password_change::replace_password(conn, &account_id, &old_hash, &new_hash, at)?;
+            // A subuser who was invited can sign in from now on.
+            super::subusers::password_set(conn, &account_id)?;
             let ended = session_rows::end_account_sessions(
                 conn,
                 &account_id,

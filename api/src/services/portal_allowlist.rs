@@ -49,20 +49,30 @@ pub async fn check_request(state: &AppState, account_id: &str, ip: IpAddr) -> Ap
 }
 
 /// Refuses a sign-in (whose password was right) from an address the account's
-/// list does not allow, recording it as a failed login (`ip_blocked`).
+/// list does not allow, recording it as a failed login (`ip_blocked`). A
+/// subuser must pass their owner's list too (`owner_id`).
 pub async fn check_login(
     state: &AppState,
     account_id: &str,
+    owner_id: Option<&str>,
     client: &ClientContext,
 ) -> ApiResult<()> {
-    let (id, ip) = (account_id.to_owned(), client.ip);
+    let (id, owner, ip) = (
+        account_id.to_owned(),
+        owner_id.map(str::to_owned),
+        client.ip,
+    );
     let event = SecurityEvent::new(account_id, Actor::Anonymous, SecurityEventKind::LoginFailed)
         .from_client(client)
         .detail("reason", LoginOutcome::IpBlocked.as_str());
     let admitted = state
         .db
         .transaction(move |conn| {
-            let admitted = admits(conn, &id, ip)?;
+            let admitted = admits(conn, &id, ip)?
+                && match &owner {
+                    Some(owner) => admits(conn, owner, ip)?,
+                    None => true,
+                };
             if !admitted {
                 audit::record(conn, &event)?;
             }

@@ -6,7 +6,7 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{now, rfc3339, AppState};
+use super::{now, rfc3339, subusers::Principal, AppState};
 use crate::{
     db::{
         senders::{self as sender_rows, SenderRow},
@@ -66,13 +66,24 @@ pub fn is_approved(
         .is_some_and(|s| s.status == statuses::APPROVED))
 }
 
-pub async fn list(state: &AppState, account_id: &str) -> ApiResult<Vec<SenderDto>> {
-    let account = account_id.to_owned();
+/// The account's sender names; a subuser sees only the names granted to them.
+pub async fn list(state: &AppState, caller: &Principal) -> ApiResult<Vec<SenderDto>> {
+    let account = caller.tenant_id.clone();
     let rows = state
         .db
         .run(move |conn| Ok(sender_rows::list_senders(conn, &account)?))
         .await?;
-    Ok(rows.iter().map(sender_dto).collect())
+    let granted = |name: &str| {
+        caller
+            .subuser
+            .as_ref()
+            .is_none_or(|s| s.sender_names.iter().any(|n| n == name))
+    };
+    Ok(rows
+        .iter()
+        .filter(|row| granted(&row.name))
+        .map(sender_dto)
+        .collect())
 }
 
 pub async fn request(state: &AppState, account_id: &str, name: &str) -> ApiResult<SenderDto> {

@@ -1,16 +1,18 @@
 //! Portal sessions: logging in, recognising the session on each request,
 //! enforcing the idle timeout and absolute lifetime, logging out.
 
-use std::net::IpAddr;
+use std::{net::IpAddr, sync::Arc};
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
-use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, SecurityEventKind};
+use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, Role, SecurityEventKind};
 
 use super::{
     accounts::account_dto,
     audit::{self, Actor, SecurityEvent},
-    now, password_change, rfc3339, AppState,
+    now, password_change, rfc3339,
+    subusers::{self, SubuserAccess},
+    AppState,
 };
 use crate::{
     config::Config,
@@ -51,20 +53,96 @@ pub struct PortalSession {
     pub token: SessionToken,
     pub session: SessionRow,
     pub account: AccountRow,
+    /// What the login may do, when it is a subuser (none: the owner).
+    pub subuser: Option<Arc<SubuserAccess>>,
+    /// The owner requires two-factor sign-in and this subuser has none yet.
+    pub two_factor_setup_required: bool,
+    /// The company's points balance, for a subuser (whose own row holds none).
+    pub company_points_balance: Option<i64>,
+}
+
+/// What a session's login may do, read with the session.
+#[derive(Debug, Clone, Default)]
+pub struct LoginAccess {
+    pub subuser: Option<Arc<SubuserAccess>>,
+    pub two_factor_setup_required: bool,
+    pub company_points_balance: Option<i64>,
 }
 
 impl PortalSession {
+    /// The company account: the owner's id, for the owner and its subusers alike.
+    pub fn tenant_id(&self) -> &str {
+        self.account.tenant_id()
+    }
+
+    /// The access of the login, as `GET /api/v1/me` tells it.
+    pub fn access(&self) -> AccessDto {
+        match &self.subuser {
+            None => AccessDto::owner(&self.account.id),
+            Some(subuser) => AccessDto {
+                role: Role::Subuser,
+                account_id: subuser.owner_id.clone(),
+                portal: subuser.portal.clone(),
+                scopes: subuser.scopes.clone(),
+                senders: subuser.sender_names.clone(),
+            },
+        }
+    }
+
+    /// Reads what the login may do: for a subuser, their grants, the owner's
+    /// two-factor requirement and the company balance.
+    pub fn load_access(
+        conn: &mut DbConnection,
+        account: &AccountRow,
+    ) -> diesel::QueryResult<LoginAccess> {
+        let Some(owner_id) = account.parent_id.as_deref() else {
+            return Ok(LoginAccess::default());
+        };
+        let owner = crate::db::accounts::find_by_id(conn, owner_id)?;
+        Ok(LoginAccess {
+            subuser: subusers::load_access(conn, account)?.map(Arc::new),
+            two_factor_setup_required: subusers::two_factor_setup_required(
+                conn,
+                account,
+                owner.as_ref(),
+            )?,
+            company_points_balance: owner.map(|o| o.points_balance),
+        })
+    }
+
+    /// Builds the session from its parts and what its login may do.
+    pub fn new(
+        token: SessionToken,
+        session: SessionRow,
+        account: AccountRow,
+        access: LoginAccess,
+    ) -> Self {
+        Self {
+            token,
+            session,
+            account,
+            subuser: access.subuser,
+            two_factor_setup_required: access.two_factor_setup_required,
+            company_points_balance: access.company_points_balance,
+        }
+    }
+
     pub fn me(&self) -> MeResponse {
+        let mut account = account_dto(&self.account);
+        if let Some(balance) = self.company_points_balance {
+            account.points_balance = balance;
+        }
         MeResponse {
-            account: account_dto(&self.account),
+            account,
             session: CurrentSessionDto {
                 csrf_token: self.token.csrf_token(),
                 created_at: rfc3339(self.session.created_at),
                 expires_at: rfc3339(self.session.expires_at),
                 idle_timeout_secs: self.session.idle_timeout_secs,
                 password_change_required: self.session.password_change_required,
+                two_factor_setup_required: self.two_factor_setup_required,
             },
-            access: AccessDto::owner(&self.account.id),
+            access: self.access(),
         }
     }
 }
@@ -148,13 +226,17 @@ pub async fn touch(state: &AppState, session: &mut PortalSession) -> ApiResult<(
 /// Does not count as activity: see [`touch`].
 pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<PortalSession> {
     let storage_id = token.storage_id();
-    let (session, account) = state
+    let (session, account, access) = state
         .db
         .run(move |conn| {
             let Some((session, account)) = session_rows::find_with_account(conn, &storage_id)?
             else {
                 return Err(ApiError::Unauthenticated);
             };
+            // A disabled subuser's sessions were ended; this also covers a race with that.
+            if account.disabled_at.is_some() {
+                return Err(ApiError::Unauthenticated);
+            }
             if let Some(reason) = session
                 .end_reason
                 .as_deref()
@@ -185,14 +267,11 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
                 })?;
                 return Err(ApiError::SessionExpired);
             }
-            Ok((session, account))
+            let access = PortalSession::load_access(conn, &account)?;
+            Ok((session, account, access))
         })
         .await?;
-    Ok(PortalSession {
-        token,
-        session,
-        account,
-    })
+    Ok(PortalSession::new(token, session, account, access))
 }
 
 /// Ends the session for good.

@@ -8,14 +8,17 @@ use portcullis_shared::{
 };
 
 use super::{
-    api_access::ApiCallerInfo,
     audit::{self, SecurityEvent},
     now, rfc3339,
     sessions::ClientContext,
+    subusers::{self, Principal},
     AppState,
 };
 use crate::{
-    db::sms::{self as sms_rows, MessageRow},
+    db::{
+        sms::{self as sms_rows, MessageRow},
+        subusers as subuser_rows,
+    },
     domain::{sms_text::SmsText, CountryCode, PhoneNumber},
     error::{ApiError, ApiResult},
 };
@@ -81,7 +84,7 @@ pub struct Sent {
 /// the first message without charging again.
 pub async fn send(
     state: &AppState,
-    caller: &ApiCallerInfo,
+    caller: &Principal,
     request: SendSmsRequest,
     idempotency_key: Option<String>,
 ) -> ApiResult<Sent> {
@@ -112,7 +115,7 @@ pub async fn send(
 /// Charges and queues a checked message (see [`send`]).
 pub async fn queue(
     state: &AppState,
-    caller: &ApiCallerInfo,
+    caller: &Principal,
     to: &PhoneNumber,
     text: &SmsText,
     sender: Option<String>,
@@ -126,12 +129,12 @@ pub async fn queue(
         )
     })?;
 
-    let account_id = caller.account_id.clone();
-    let token_id = caller.token_id.clone();
+    let account_id = caller.tenant_id.clone();
+    let subuser = caller.subuser.clone();
     let row = MessageRow {
         id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.clone(),
-        token_id: Some(token_id),
+        token_id: caller.token_id.clone(),
         recipient: to.as_str().to_owned(),
         country: country.clone(),
         sender,
@@ -157,7 +160,11 @@ pub async fn queue(
                 }
             }
             if let Some(sender) = &row.sender {
-                if !super::senders::is_approved(conn, &row.account_id, sender)? {
+                // A name outside a subuser's grants is as unknown to them as an unapproved one.
+                let granted = subuser
+                    .as_ref()
+                    .is_none_or(|s| s.sender_names.iter().any(|n| n == sender));
+                if !granted || !super::senders::is_approved(conn, &row.account_id, sender)? {
                     return Err(ApiError::field(
                         "sender",
                         codes::UNKNOWN_SENDER,
@@ -165,8 +172,28 @@ pub async fn queue(
                     ));
                 }
             }
+            if let Some(opens_at) = subuser
+                .as_ref()
+                .and_then(|s| s.window.as_ref())
+                .and_then(|w| w.opens_at(row.created_at.and_utc()))
+            {
+                return Err(ApiError::OutsideSendingHours { opens_at });
+            }
             if !sms_rows::country_allowed(conn, &row.account_id, &row.country)? {
                 return Err(ApiError::CountryNotAllowed(row.country.clone()));
+            }
+            if let Some(subuser) = &subuser {
+                // Charged with the balance below, in this transaction: a refusal
+                // of either leaves both untouched.
+                let month = subusers::month_of(row.created_at);
+                let limit = subuser.monthly_points_limit;
+                if !subuser_rows::charge_usage(conn, &subuser.id, &month, row.points, limit)? {
+                    return Err(ApiError::PointsLimitReached {
+                        needed: row.points,
+                        used: subuser_rows::points_used(conn, &subuser.id, &month)?,
+                        limit: limit.unwrap_or_default(),
+                    });
+                }
             }
             if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
                 let balance = sms_rows::points_balance(conn, &row.account_id)?;
@@ -176,6 +203,9 @@ pub async fn queue(
                 });
             }
             sms_rows::insert_message(conn, &row)?;
+            if let Some(subuser) = &subuser {
+                sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
+            }
             Ok((row, true))
         })
         .await;
@@ -214,18 +244,28 @@ fn is_unique_violation(cause: &anyhow::Error) -> bool {
     )
 }
 
-pub async fn get(state: &AppState, account_id: &str, id: &str) -> ApiResult<MessageDto> {
-    let (account, message) = (account_id.to_owned(), id.to_owned());
+/// One message; a subuser sees only the messages they sent.
+pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<MessageDto> {
+    let (account, message) = (caller.tenant_id.clone(), id.to_owned());
+    let sent_by = caller.sent_by().map(str::to_owned);
     let row = state
         .db
-        .run(move |conn| Ok(sms_rows::find_account_message(conn, &account, &message)?))
+        .run(move |conn| {
+            let row = sms_rows::find_account_message(conn, &account, &message)?;
+            let visible = match (&row, &sent_by) {
+                (Some(_), Some(by)) => sms_rows::sent_by(conn, &message)?.as_ref() == Some(by),
+                _ => true,
+            };
+            Ok(row.filter(|_| visible))
+        })
         .await?;
     row.as_ref().map(message_dto).ok_or(ApiError::NotFound)
 }
 
+/// Messages, newest first; a subuser sees only the messages they sent.
 pub async fn list(
     state: &AppState,
-    account_id: &str,
+    caller: &Principal,
     before: Option<String>,
     limit: Option<i64>,
 ) -> ApiResult<Vec<MessageDto>> {
@@ -235,13 +275,15 @@ pub async fn list(
             "`limit` must be between 1 and 100.".into(),
         ));
     }
-    let account = account_id.to_owned();
+    let account = caller.tenant_id.clone();
+    let sent_by = caller.sent_by().map(str::to_owned);
     let rows = state
         .db
         .run(move |conn| {
             Ok(sms_rows::list_messages(
                 conn,
                 &account,
+                sent_by.as_deref(),
                 before.as_deref(),
                 limit,
             )?)

@@ -7,6 +7,7 @@ use portcullis_shared::{
         TokenState, UpdateTokenRequest,
     },
     problem::FieldError,
+    scope::Scope,
     validate::codes,
 };
 
@@ -16,6 +17,7 @@ use super::{
     ip_allowlists, now, rfc3339,
     sessions::ClientContext,
     signing::AccessClaims,
+    subusers::Principal,
     AppState,
 };
 use crate::{
@@ -87,10 +89,11 @@ pub fn token_dto(row: &TokenRow, at: NaiveDateTime) -> TokenDto {
 /// Creates a token and returns its secret, the only time it is shown.
 pub async fn create_token(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     request: CreateTokenRequest,
     client: &ClientContext,
 ) -> ApiResult<CreatedTokenDto> {
+    let account_id = principal.tenant_id.as_str();
     let created_at = now();
     let mut errors = Vec::new();
     let name = parse_name(&request.name, &mut errors);
@@ -104,6 +107,7 @@ pub async fn create_token(
             "Choose at least one permission.",
         ));
     }
+    check_within_grants(principal, &scopes, &mut errors);
     let expires_at = match request
         .expires_at
         .as_deref()
@@ -176,9 +180,10 @@ pub async fn create_token(
         disabled_at: None,
         last_used_at: None,
         last_used_ip: None,
+        created_by: principal.sent_by().map(str::to_owned),
     };
     let stored = row.clone();
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenCreated, client)
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenCreated, client)
         .detail("token_id", row.id.clone())
         .detail("name", row.name.clone())
         .detail("scopes", row.scopes.clone())
@@ -200,20 +205,37 @@ pub async fn create_token(
     })
 }
 
-pub async fn list_tokens(state: &AppState, account_id: &str) -> ApiResult<Vec<TokenDto>> {
-    let key = account_id.to_owned();
+pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<TokenDto>> {
+    let key = principal.tenant_id.clone();
     let rows = state
         .db
         .run(move |conn| Ok(token_rows::list_tokens(conn, &key)?))
         .await?;
     let at = now();
-    Ok(rows.iter().map(|row| token_dto(row, at)).collect())
+    Ok(rows
+        .iter()
+        .filter(|row| principal.may_manage(row.created_by.as_deref()))
+        .map(|row| token_dto(row, at))
+        .collect())
+}
+
+/// Refuses scopes beyond the subuser's own (a subuser's tokens never exceed them).
+pub fn check_within_grants(principal: &Principal, scopes: &[Scope], errors: &mut Vec<FieldError>) {
+    if let Some(subuser) = &principal.subuser {
+        for scope in scopes.iter().filter(|s| !subuser.has_scope(**s)) {
+            errors.push(FieldError::new(
+                "scopes",
+                codes::INVALID_SCOPE,
+                format!("Your login may not grant the `{}` scope.", scope.as_str()),
+            ));
+        }
+    }
 }
 
 /// Renames, disables/re-enables, or replaces the allowlist of one of the account's tokens.
 pub async fn update_token(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     id: &str,
     request: UpdateTokenRequest,
     client: &ClientContext,
@@ -235,13 +257,19 @@ pub async fn update_token(
             .flatten()
             .map(|ranges| ip_allowlist::to_stored(&ranges)),
     };
-    let (account, token) = (account_id.to_owned(), id.to_owned());
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenChanged, client)
+    let (account, token, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenChanged, client)
         .detail("token_id", id);
     let row = state
         .db
         .transaction(move |conn| {
-            let Some(existing) = token_rows::find_account_token(conn, &account, &token)? else {
+            let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
+                .filter(|row| who.may_manage(row.created_by.as_deref()))
+            else {
                 return Err(ApiError::NotFound);
             };
             let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
@@ -290,17 +318,20 @@ pub async fn update_token(
 /// Deletes one of the account's tokens; it stops working at once.
 pub async fn delete_token(
     state: &AppState,
-    account_id: &str,
+    principal: &Principal,
     id: &str,
     client: &ClientContext,
 ) -> ApiResult<()> {
-    let (account, token) = (account_id.to_owned(), id.to_owned());
-    let event = SecurityEvent::by_owner(account_id, SecurityEventKind::TokenDeleted, client)
+    let account_id = principal.tenant_id.as_str();
+    let (account, token, who) = (account_id.to_owned(), id.to_owned(), principal.clone());
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenDeleted, client)
         .detail("token_id", id);
     let deleted = state
         .db
         .transaction(move |conn| {
-            let Some(existing) = token_rows::find_account_token(conn, &account, &token)? else {
+            let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
+                .filter(|row| who.may_manage(row.created_by.as_deref()))
+            else {
                 return Ok(false);
             };
             audit::record(conn, &event.detail("name", existing.name))?;

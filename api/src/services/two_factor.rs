@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     db::{
-        accounts::{self as account_rows},
+        accounts::{self as account_rows, AccountRow},
         two_factor::{self as factor_rows, kinds, RecoveryCodeRow, SecondFactorRow},
         verification_codes as code_rows, DbConnection,
     },
@@ -110,6 +110,20 @@ pub fn use_recovery_code(
     factor_rows::use_recovery_code(conn, account_id, &code.hash(), at)
 }
 
+/// Whether two-factor is required of this login: by its own setting, or for
+/// a subuser by the owner's "require two-factor for all users".
+fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<bool> {
+    if account.require_two_factor {
+        return Ok(true);
+    }
+    match account.parent_id.as_deref() {
+        Some(owner_id) => {
+            Ok(account_rows::find_by_id(conn, owner_id)?.is_some_and(|o| o.require_two_factor))
+        }
+        None => Ok(false),
+    }
+}
+
 fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorStatusDto> {
     let account = account_rows::find_by_id(conn, account_id)?.ok_or(ApiError::Unauthenticated)?;
     let mut status = TwoFactorStatusDto {
@@ -117,7 +131,7 @@ fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorSt
         sms: None,
         totp: None,
         recovery_codes_left: 0,
-        required_for_all_users: account.require_two_factor,
+        required_for_all_users: required_for_login(conn, &account)?,
     };
     for row in factor_rows::factors(conn, account_id)? {
         let Some(enabled_at) = row.confirmed_at.map(rfc3339) else {
@@ -497,7 +511,7 @@ pub async fn disable(
             let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
             let account =
                 account_rows::find_by_id(conn, &account_id)?.ok_or(ApiError::Unauthenticated)?;
-            if last && account.require_two_factor {
+            if last && required_for_login(conn, &account)? {
                 return Err(ApiError::Conflict {
                     detail: "The account requires two-factor sign-in for all users.".into(),
                     errors: vec![FieldError::new(

@@ -64,5 +64,6 @@ mod senders;
 mod sessions;
 mod signup;
 mod sms;
+mod subusers;
 mod tokens;
 mod transport_security;

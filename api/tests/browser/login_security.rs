@@ -12,8 +12,8 @@ use portcullis_shared::routes::{CSRF_HEADER, PRE_SESSION_CSRF, SIGNUP};
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, outbox_code, outbox_message, save_screenshot, sign_up, start_browser,
-    start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
+    click, fill, find, open_security_tab, outbox_code, outbox_message, save_screenshot, sign_up,
+    start_browser, start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
 };
 
 const PHONE: &str = "+48500100200";
@@ -49,7 +49,7 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
     sign_up(&client, &base, email, Some(PHONE)).await;
 
     // The header leads to the page: two-factor is off; the browser that signed up is trusted.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     wait_for_text(&client, "#two-factor-state", "Off").await;
     find(&client, "#devices .device-current").await;
 
@@ -139,7 +139,7 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
     assert_eq!(text_of(&client, "#account-email").await, email);
 
     // Required for everyone, the last method cannot be turned off: the refusal says why.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     click(&client, "#require-two-factor").await;
     wait_for_selected(&client, "#require-two-factor", true).await;
     click(&client, "#sms-turn-off").await;
@@ -262,7 +262,7 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
     assert!(mail.body.contains("127.0.0.1"), "{}", mail.body);
 
     // The browser is listed as trusted, marked as this one, beside the client that signed up.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     find(&client, "#devices .device-current").await;
     let devices = client
         .find_all(Locator::Css("#devices [data-device-id]"))
@@ -283,7 +283,7 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
     find(&client, "[data-testid=dashboard]").await;
 
     // Removed from the list, the browser is asked for a code again.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     click(&client, &format!("{this} .device-remove")).await;
     wait_for_none(&client, this).await;
     assert_eq!(
@@ -338,7 +338,7 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
     sign_up(&client, &base, email, None).await;
 
     // The password shows the QR code and the key to type in by hand.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     fill(&client, "#totp-password", PASSWORD).await;
     click(&client, "#totp-start").await;
     let qr = find(&client, "#totp-qr").await;
@@ -401,7 +401,7 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
     find(&client, "[data-testid=dashboard]").await;
 
     // Turning it off needs the password (checked by its field) and a current code.
-    click(&client, "nav a[href='/security/two-factor']").await;
+    open_security_tab(&client, "/security/two-factor").await;
     wait_for_text(
         &client,
         "#recovery-codes-left",

@@ -5,6 +5,7 @@
 mod login_security;
 mod oauth_and_countries;
 mod sessions;
+mod subusers;
 mod support;
 mod tokens;
 

@@ -9,8 +9,8 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 
 use crate::support::{
-    click, fill, find, outbox_code, save_screenshot, sign_up, start_browser, start_server, text_of,
-    wait_for_none, wait_for_text,
+    click, fill, find, open_security_tab, outbox_code, save_screenshot, sign_up, start_browser,
+    start_server, text_of, wait_for_none, wait_for_text,
 };
 
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -126,7 +126,7 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
 
     // The portal allowlist shows this browser's address, and asks before an entry that
     // would lock it out.
-    click(&client, "nav a[href='/portal-allowlist']").await;
+    open_security_tab(&client, "/portal-allowlist").await;
     wait_for_text(&client, "#your-address", "127.0.0.1").await;
     find(&client, "#portal-allowlist-empty").await;
     fill(&client, "#portal-allowlist-value", "10.0.0.0/8").await;

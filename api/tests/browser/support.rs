@@ -216,6 +216,57 @@ pub async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
 }
 
+/// Calls the API from the page, with the browser's session cookie and its CSRF token
+/// (read from `GET /api/v1/me`), as the portal would; answers the status and the JSON body.
+pub async fn portal_fetch(
+    client: &Client,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let script = r#"
+        const [method, path, body, done] = arguments;
+        (async () => {
+            const me = await fetch("/api/v1/me", { headers: { Accept: "application/json" } });
+            const csrf = me.ok ? (await me.json()).session.csrf_token : "1";
+            const init = { method, headers: { "X-CSRF-Token": csrf, Accept: "application/json" } };
+            if (body !== null) {
+                init.headers["Content-Type"] = "application/json";
+                init.body = JSON.stringify(body);
+            }
+            const response = await fetch(path, init);
+            const text = await response.text();
+            let json = null;
+            try { json = JSON.parse(text); } catch (_) { json = text; }
+            done([response.status, json]);
+        })().catch((error) => done([0, String(error)]));
+    "#;
+    let answer = client
+        .execute_async(
+            script,
+            vec![
+                json!(method),
+                json!(path),
+                body.unwrap_or(serde_json::Value::Null),
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path} from the page: {e}"));
+    let (status, body): (u16, serde_json::Value) =
+        serde_json::from_value(answer).expect("[status, body]");
+    (status, body)
+}
+
+/// Opens a security page: the header's "Security" section, then the page's tab.
+pub async fn open_security_tab(client: &Client, href: &str) {
+    click(client, "nav[aria-label='Main'] a[href='/sessions']").await;
+    click(
+        client,
+        &format!("nav[aria-label='Security'] a[href='{href}']"),
+    )
+    .await;
+}
+
 /// Signs up in the portal (with `phone`, if given) and waits for the dashboard.
 pub async fn sign_up(client: &Client, base: &str, email: &str, phone: Option<&str>) {
     client.goto(&format!("{base}/signup")).await.unwrap();

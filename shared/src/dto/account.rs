@@ -43,6 +43,11 @@ pub struct CurrentSessionDto {
     /// but this, logout and the change itself is allowed (`password_change_required`).
     #[serde(default)]
     pub password_change_required: bool,
+    /// The account requires two-factor sign-in and this login has none yet:
+    /// only the two-factor set-up, `GET /api/v1/me` and logout are allowed
+    /// (`two_factor_setup_required`) until it is on.
+    #[serde(default)]
+    pub two_factor_setup_required: bool,
 }
 
 /// Body of `GET /api/v1/me` and of a successful login.

@@ -49,6 +49,10 @@ pub use sessions::{
     SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SESSION_TIMEOUT_CHOICES_SECS,
 };
 pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
+pub use subusers::{
+    AccessDto, CreateSubuserRequest, PortalPermission, Role, SendingWindowDto, SubuserDto,
+    SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
+};
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
     TokenDto, TokenState, UpdateTokenRequest,
@@ -59,8 +63,4 @@ pub use two_factor::{
     SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto,
     TwoFactorEnabledDto, TwoFactorPolicyRequest, TwoFactorStatusDto, VerificationMethod,
     VerifyLoginRequest,
-};
-pub use subusers::{
-    AccessDto, CreateSubuserRequest, PortalPermission, Role, SendingWindowDto, SubuserDto,
-    SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
 };

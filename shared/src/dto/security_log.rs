@@ -69,6 +69,18 @@ pub enum SecurityEventKind {
     ApiCallRefused,
     /// The allowed destination countries were changed.
     CountryFilterChanged,
+    /// A subuser was created (details: `subuser_id`, `email`, `invited`).
+    SubuserCreated,
+    /// A subuser's grants or phone were changed (detail `subuser_id`).
+    SubuserUpdated,
+    /// A subuser was disabled: sessions ended, tokens refused (detail `subuser_id`).
+    SubuserDisabled,
+    /// A disabled subuser was enabled again (detail `subuser_id`).
+    SubuserEnabled,
+    /// A subuser was deleted: sessions ended, tokens revoked (detail `subuser_id`).
+    SubuserDeleted,
+    /// An invitation e-mail was sent to a subuser (detail `subuser_id`).
+    SubuserInvited,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -76,7 +88,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 30] = [
+    pub const ALL: [SecurityEventKind; 36] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -107,6 +119,12 @@ impl SecurityEventKind {
         Self::OauthClientDeleted,
         Self::ApiCallRefused,
         Self::CountryFilterChanged,
+        Self::SubuserCreated,
+        Self::SubuserUpdated,
+        Self::SubuserDisabled,
+        Self::SubuserEnabled,
+        Self::SubuserDeleted,
+        Self::SubuserInvited,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -142,6 +160,12 @@ impl SecurityEventKind {
             Self::OauthClientDeleted => "oauth_client_deleted",
             Self::ApiCallRefused => "api_call_refused",
             Self::CountryFilterChanged => "country_filter_changed",
+            Self::SubuserCreated => "subuser_created",
+            Self::SubuserUpdated => "subuser_updated",
+            Self::SubuserDisabled => "subuser_disabled",
+            Self::SubuserEnabled => "subuser_enabled",
+            Self::SubuserDeleted => "subuser_deleted",
+            Self::SubuserInvited => "subuser_invited",
             Self::Unknown => "unknown",
         }
     }

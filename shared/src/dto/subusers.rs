@@ -104,6 +104,11 @@ pub struct AccessDto {
     pub portal: Vec<PortalPermission>,
     /// API scopes the login's tokens may carry (every one for the owner).
     pub scopes: Vec<Scope>,
+    /// A subuser's granted sender names, the only ones they may send from (so a
+    /// subuser with `sms` but not `senders` can still pick one). Empty for the owner,
+    /// who may send from every approved name (`GET /api/v1/senders`).
+    #[serde(default)]
+    pub senders: Vec<String>,
 }
 
 impl AccessDto {
@@ -114,6 +119,7 @@ impl AccessDto {
             account_id: account_id.to_owned(),
             portal: PortalPermission::ALL.to_vec(),
             scopes: Scope::ALL.to_vec(),
+            senders: Vec::new(),
         }
     }
 
@@ -289,7 +295,10 @@ mod tests {
         for permission in PortalPermission::ALL {
             let json = serde_json::to_string(&permission).unwrap();
             assert_eq!(json, format!("\"{}\"", permission.as_str()));
-            assert_eq!(PortalPermission::parse(permission.as_str()), Some(permission));
+            assert_eq!(
+                PortalPermission::parse(permission.as_str()),
+                Some(permission)
+            );
         }
         assert_eq!(PortalPermission::parse("subusers"), None);
         assert!(PortalPermission::Contacts.covers(PortalPermission::ContactsRead));

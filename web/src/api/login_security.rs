@@ -20,7 +20,7 @@ use super::{body_text, decode, error, expect_no_content, item_path, send, send_j
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginOutcome {
     /// `200`: signed in; the API set the session cookie.
-    SignedIn(MeResponse),
+    SignedIn(Box<MeResponse>),
     /// `202`: held for a code (two-factor sign-in, or a browser that is not trusted).
     Held(LoginChallengeDto),
 }
@@ -38,7 +38,7 @@ pub(crate) fn login_outcome(status: u16, body: &str) -> Result<LoginOutcome, Api
     if status == 202 {
         error::decode_body(status, body).map(LoginOutcome::Held)
     } else {
-        error::decode_body(status, body).map(LoginOutcome::SignedIn)
+        error::decode_body(status, body).map(|me| LoginOutcome::SignedIn(Box::new(me)))
     }
 }
 

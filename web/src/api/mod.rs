@@ -5,6 +5,7 @@
 
 mod error;
 mod login_security;
+mod subusers;
 
 pub use error::{client_validation_problem, ApiError};
 pub use login_security::{
@@ -12,6 +13,10 @@ pub use login_security::{
     new_recovery_codes, remove_device, resend_login_code, send_two_factor_code,
     set_two_factor_policy, start_sms_two_factor, start_totp_two_factor, two_factor_status,
     verify_login, LoginOutcome, NotResent,
+};
+pub use subusers::{
+    create_subuser, delete_subuser, list_contact_groups, list_messages, list_senders,
+    list_subusers, send_sms, subuser_action, update_subuser, SubuserAction,
 };
 
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -28,8 +33,8 @@ use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN_HISTORY, LOGOUT, ME,
     OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET, PASSWORD_RESET_CONFIRM,
     PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT,
-    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, TOKEN,
-    TOKENS,
+    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP,
+    SUBUSER_SECURITY_LOG, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -93,12 +98,18 @@ pub async fn confirm_password_reset(request: &ConfirmPasswordResetRequest) -> Re
     expect_no_content(response).await
 }
 
-/// One page of the account's security log, newest first: of one `kind` or all, and older
-/// than `cursor` (the previous page's `next_cursor`) when given.
+/// One page of the security log, newest first: of one `kind` or all, and older than
+/// `cursor` (the previous page's `next_cursor`) when given. The account's whole log, or
+/// with `subuser`, that subuser's entries (owner only).
 pub async fn security_log(
+    subuser: Option<&str>,
     kind: Option<SecurityEventKind>,
     cursor: Option<&str>,
 ) -> Result<SecurityLogPage, ApiError> {
+    let path = match subuser {
+        Some(id) => item_path(SUBUSER_SECURITY_LOG, id),
+        None => SECURITY_LOG.to_owned(),
+    };
     let mut query: Vec<(&str, &str)> = Vec::new();
     if let Some(kind) = kind {
         query.push(("kind", kind.as_str()));
@@ -106,7 +117,7 @@ pub async fn security_log(
     if let Some(cursor) = cursor {
         query.push(("cursor", cursor));
     }
-    let response = send(Request::get(SECURITY_LOG).query(query)).await?;
+    let response = send(Request::get(&path).query(query)).await?;
     decode(response).await
 }
 

@@ -146,6 +146,10 @@ pub struct SelectFieldProps {
     pub label: AttrValue,
     /// `(value, text)` of each option, in display order.
     pub options: Rc<Vec<(&'static str, &'static str)>>,
+    /// Options only known at run time (sender names, a stored time zone the list lacks),
+    /// shown before `options`.
+    #[prop_or_default]
+    pub dynamic_options: Rc<Vec<(AttrValue, AttrValue)>>,
     /// Value of the selected option.
     pub value: AttrValue,
     /// Called with the newly selected value.
@@ -183,6 +187,9 @@ pub fn SelectField(props: &SelectFieldProps) -> Html {
                 aria-describedby={described_by}
                 {onchange}
             >
+                for (value, text) in props.dynamic_options.iter().cloned() {
+                    <option selected={props.value == value} value={value.clone()}>{ text }</option>
+                }
                 for (value, text) in props.options.iter().copied() {
                     <option {value} selected={props.value == value}>{ text }</option>
                 }

@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::hooks::use_session;
-use crate::pages::ForcedPasswordChange;
+use crate::pages::{ForcedPasswordChange, NoAccessPage};
 use crate::state::Session;
 
 #[derive(Properties, PartialEq)]
@@ -15,14 +15,30 @@ pub struct GuardProps {
     pub children: Html,
 }
 
-/// Renders its children for a signed-in visitor; sends anyone else to the login page. A
-/// session that must change its password first sees only the change form.
+/// Renders its children for a signed-in visitor who may open the current page; sends
+/// anyone else to the login page. A session that must change its password first sees only
+/// the change form; one that must set up two-factor sign-in first is sent to that page; a
+/// subuser without the page's permission sees why instead of the page.
 #[component]
 pub fn RequireSession(props: &GuardProps) -> Html {
     let session = use_session();
+    let route = use_route::<Route>();
     match &*session {
         Session::SignedIn(me) if me.session.password_change_required => {
             html! { <ForcedPasswordChange /> }
+        }
+        Session::SignedIn(me)
+            if me.session.two_factor_setup_required
+                && route.as_ref().map(Route::page) != Some(Route::TwoFactor) =>
+        {
+            html! { <ReplaceRoute to={Route::TwoFactor} /> }
+        }
+        Session::SignedIn(me)
+            if route
+                .as_ref()
+                .is_some_and(|route| !route.allowed_for(&me.access)) =>
+        {
+            html! { <NoAccessPage /> }
         }
         Session::SignedIn(_) => props.children.clone(),
         Session::Restoring => html! {

@@ -4,6 +4,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::{in_section, API_ACCESS_TABS, SECURITY_TABS};
 use crate::hooks::use_session;
 use crate::state::Session;
 
@@ -36,56 +37,42 @@ pub fn Layout(props: &LayoutProps) -> Html {
     }
 }
 
-/// Links that depend on whether the visitor is signed in.
+/// Links that depend on whether the visitor is signed in and, for a subuser, on what
+/// they may use: a link to a page they may not open is left out.
 #[component]
 fn Nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     let current = |target: Route| (route.as_ref() == Some(&target)).then_some("nav-link--current");
-    let in_api_access = matches!(
-        route,
-        Some(Route::Tokens | Route::OAuthClients | Route::ApiAllowlist)
-    )
-    .then_some("nav-link--current");
-    let in_two_factor =
-        matches!(route, Some(Route::TwoFactor | Route::Devices)).then_some("nav-link--current");
+    let section = |tabs| {
+        route
+            .as_ref()
+            .is_some_and(|r| in_section(tabs, r))
+            .then_some("nav-link--current")
+    };
 
     let links = match &*session {
-        Session::SignedIn(me) => html! {
-            <>
-                <Link<Route> to={Route::Dashboard}
-                    classes={classes!("nav-link", current(Route::Dashboard))}>
-                    { "Dashboard" }
-                </Link<Route>>
-                <Link<Route> to={Route::SecurityLog}
-                    classes={classes!("nav-link", current(Route::SecurityLog))}>
-                    { "Security log" }
-                </Link<Route>>
-                <Link<Route> to={Route::Sessions}
-                    classes={classes!("nav-link", current(Route::Sessions))}>
-                    { "Sessions" }
-                </Link<Route>>
-                <Link<Route> to={Route::PortalAllowlist}
-                    classes={classes!("nav-link", current(Route::PortalAllowlist))}>
-                    { "Portal allowlist" }
-                </Link<Route>>
-                <Link<Route> to={Route::Password}
-                    classes={classes!("nav-link", current(Route::Password))}>
-                    { "Password" }
-                </Link<Route>>
-                <Link<Route> to={Route::TwoFactor} classes={classes!("nav-link", in_two_factor)}>
-                    { "Two-factor" }
-                </Link<Route>>
-                <Link<Route> to={Route::Tokens} classes={classes!("nav-link", in_api_access)}>
-                    { "API tokens" }
-                </Link<Route>>
-                <Link<Route> to={Route::CountryFilter}
-                    classes={classes!("nav-link", current(Route::CountryFilter))}>
-                    { "Countries" }
-                </Link<Route>>
-                <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
-            </>
-        },
+        Session::SignedIn(me) => {
+            let link = |target: Route, text: &'static str, class: Option<&'static str>| {
+                if !target.allowed_for(&me.access) {
+                    return Html::default();
+                }
+                html! {
+                    <Link<Route> to={target} classes={classes!("nav-link", class)}>{ text }</Link<Route>>
+                }
+            };
+            html! {
+                <>
+                    { link(Route::Dashboard, "Dashboard", current(Route::Dashboard)) }
+                    { link(Route::SendSms, "Send SMS", current(Route::SendSms)) }
+                    { link(Route::Sessions, "Security", section(SECURITY_TABS)) }
+                    { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }
+                    { link(Route::CountryFilter, "Countries", current(Route::CountryFilter)) }
+                    { link(Route::Subusers, "Subusers", subusers_current(route.as_ref())) }
+                    <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
+                </>
+            }
+        }
         Session::Anonymous | Session::Restoring => html! {
             <>
                 <Link<Route> to={Route::Login} classes={classes!("nav-link", current(Route::Login))}>
@@ -100,4 +87,13 @@ fn Nav() -> Html {
     };
 
     html! { <nav class="nav" aria-label="Main">{ links }</nav> }
+}
+
+/// The Subusers link is current on the list and on a subuser's security log.
+fn subusers_current(route: Option<&Route>) -> Option<&'static str> {
+    matches!(
+        route,
+        Some(Route::Subusers | Route::SubuserSecurityLog { .. })
+    )
+    .then_some("nav-link--current")
 }

@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::{described_by, FieldMessage};
+use crate::hooks::use_session;
 
 /// Props of [`ScopePicker`].
 #[derive(Properties, PartialEq)]
@@ -27,9 +28,19 @@ pub struct ScopePickerProps {
     pub hint: AttrValue,
 }
 
-/// One check box per scope, each with what it allows in plain words.
+/// One check box per scope the signed-in login may grant (a subuser: their own scopes),
+/// each with what it allows in plain words.
 #[component]
 pub fn ScopePicker(props: &ScopePickerProps) -> Html {
+    let session = use_session();
+    let offered: Vec<Scope> = Scope::ALL
+        .into_iter()
+        .filter(|scope| {
+            session.me().is_none_or(|me| {
+                me.access.is_owner() || me.access.scopes.iter().any(|s| s.covers(*scope))
+            })
+        })
+        .collect();
     let id = props.id.clone();
     html! {
         <fieldset id={id.clone()}
@@ -38,7 +49,7 @@ pub fn ScopePicker(props: &ScopePickerProps) -> Html {
             <legend>{ props.legend.clone() }</legend>
             <p class="field-hint">{ props.hint.clone() }</p>
             <div class="scope-grid">
-                for scope in Scope::ALL {
+                for scope in offered {
                     <ScopeOption {scope} name={props.name.clone()}
                         checked={props.chosen.contains(&scope)}
                         on_toggle={props.on_toggle.clone()} />

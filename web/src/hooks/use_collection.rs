@@ -2,8 +2,8 @@ use std::future::Future;
 use std::rc::Rc;
 
 use portcullis_shared::dto::{
-    AllowlistEntryDto, OAuthClientDto, PortalAllowlistEntryDto, SessionDto, TokenDto,
-    TrustedDeviceDto,
+    AllowlistEntryDto, ContactGroupDto, MessageDto, OAuthClientDto, PortalAllowlistEntryDto,
+    SenderDto, SessionDto, SubuserDto, TokenDto, TrustedDeviceDto,
 };
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
@@ -49,6 +49,30 @@ impl Keyed for PortalAllowlistEntryDto {
 }
 
 impl Keyed for TrustedDeviceDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for SubuserDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for MessageDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for SenderDto {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for ContactGroupDto {
     fn key(&self) -> &str {
         &self.id
     }

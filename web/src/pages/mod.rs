@@ -9,9 +9,11 @@ mod not_found;
 pub mod oauth_clients;
 pub mod password;
 mod portal_allowlist;
-mod security_log;
+pub mod security_log;
+pub mod send_sms;
 mod sessions;
 mod signup;
+pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
 
@@ -23,7 +25,7 @@ pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
 pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
 pub use login::{CodeStep, CodeStepProps, LoginPage};
-pub use not_found::NotFoundPage;
+pub use not_found::{NoAccessPage, NotFoundPage};
 pub use oauth_clients::OAuthClientsPage;
 pub use password::{ChangePasswordForm, ForcedPasswordChange, PasswordPage};
 pub use portal_allowlist::{
@@ -31,11 +33,16 @@ pub use portal_allowlist::{
     PortalAllowlistEntries, PortalAllowlistEntriesProps, PortalAllowlistPage, YourAddress,
     YourAddressProps,
 };
-pub use security_log::{kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage};
+pub use security_log::{
+    kind_label, SecurityEventTable, SecurityEventTableProps, SecurityLogPage, SecurityLogView,
+    SecurityLogViewProps,
+};
+pub use send_sms::SendSmsPage;
 pub use sessions::{
     outcome_label, LoginHistory, LoginHistoryTable, LoginHistoryTableProps, SessionTable,
     SessionTableProps, SessionTimeoutForm, SessionsPage, SignOutActions, SignOutActionsProps,
 };
 pub use signup::SignupPage;
+pub use subusers::{SubuserSecurityLogPage, SubusersPage};
 pub use tokens::TokensPage;
 pub use two_factor::TwoFactorPage;

@@ -15,3 +15,20 @@ pub fn NotFoundPage() -> Html {
         </section>
     }
 }
+
+/// Shown instead of a page the signed-in login may not use (a subuser without the
+/// permission it needs); the API refuses its calls as well.
+#[component]
+pub fn NoAccessPage() -> Html {
+    html! {
+        <section class="card card--narrow not-found" data-testid="no-access">
+            <p class="eyebrow">{ "No access" }</p>
+            <h1>{ "You don't have access to this page" }</h1>
+            <p class="muted">
+                { "Your login does not include this part of the portal. If you need it, ask \
+                   the account's owner to give you the permission." }
+            </p>
+            <Link<Route> to={Route::Dashboard} classes="button">{ "Go to your dashboard" }</Link<Route>>
+        </section>
+    }
+}

@@ -11,7 +11,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, LogoutButton, TextField};
+use crate::components::{banner_message, FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp;
 use crate::hooks::{use_form_problem, use_logout, use_session, use_session_calls, use_text_input};
 use crate::state::SessionAction;
@@ -27,6 +27,9 @@ pub const NEW_PASSWORD_HINT: &str =
 /// `RequireSession`.
 #[component]
 pub fn PasswordPage() -> Html {
+    let session = use_session();
+    // The rotation policy is the account's, set by its owner.
+    let owner = session.me().is_some_and(|me| me.access.is_owner());
     html! {
         <section class="password" data-testid="password">
             <div class="page-head">
@@ -39,11 +42,14 @@ pub fn PasswordPage() -> Html {
                     </p>
                 </div>
             </div>
+            <SecurityTabs />
             <div class="card card--narrow">
                 <h2>{ "Change your password" }</h2>
                 <ChangePasswordForm />
             </div>
-            <PasswordPolicyCard />
+            if owner {
+                <PasswordPolicyCard />
+            }
         </section>
     }
 }

@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, AllowlistEntryFields, FormBanner};
+use crate::components::{banner_message, AllowlistEntryFields, FormBanner, SecurityTabs};
 use crate::format::format_timestamp;
 use crate::hooks::{use_entry_form, use_session_calls};
 
@@ -62,6 +62,7 @@ pub fn PortalAllowlistPage() -> Html {
                     </p>
                 </div>
             </div>
+            <SecurityTabs />
             <FormBanner message={load_error} />
             if let Some(list) = (*list).clone() {
                 <YourAddress address={list.your_address.clone()} allowed={list.your_address_allowed}

@@ -8,7 +8,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, SelectField};
+use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField};
 use crate::hooks::{use_form_problem, use_session};
 use crate::state::SessionAction;
 
@@ -45,6 +45,12 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::OauthClientDeleted => "OAuth client deleted",
         SecurityEventKind::ApiCallRefused => "API call refused",
         SecurityEventKind::CountryFilterChanged => "Countries changed",
+        SecurityEventKind::SubuserCreated => "Subuser created",
+        SecurityEventKind::SubuserUpdated => "Subuser changed",
+        SecurityEventKind::SubuserDisabled => "Subuser disabled",
+        SecurityEventKind::SubuserEnabled => "Subuser enabled",
+        SecurityEventKind::SubuserDeleted => "Subuser deleted",
+        SecurityEventKind::SubuserInvited => "Subuser invited",
         SecurityEventKind::Unknown => "Other event",
     }
 }
@@ -63,12 +69,57 @@ fn kind_options() -> Rc<Vec<(&'static str, &'static str)>> {
 /// The account's security log. Rendered only behind `RequireSession`.
 #[component]
 pub fn SecurityLogPage() -> Html {
+    let kind = use_state(|| None::<SecurityEventKind>);
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |chosen| kind.set(chosen))
+    };
+    let csv_href = api::security_log_export_url(ExportFormat::Csv, *kind);
+    let json_href = api::security_log_export_url(ExportFormat::Json, *kind);
+
+    html! {
+        <section class="security-log" data-testid="security-log">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Security" }</p>
+                    <h1>{ "Security log" }</h1>
+                </div>
+                <div class="actions">
+                    <a id="export-csv" class="button button--secondary" href={csv_href} download="">
+                        { "Export CSV" }
+                    </a>
+                    <a id="export-json" class="button button--secondary" href={json_href} download="">
+                        { "Export JSON" }
+                    </a>
+                </div>
+            </div>
+            <SecurityTabs />
+            <SecurityLogView kind={*kind} {on_kind} />
+        </section>
+    }
+}
+
+/// Props of [`SecurityLogView`].
+#[derive(Properties, PartialEq)]
+pub struct SecurityLogViewProps {
+    /// Whose entries: a subuser's (by id), or the whole log when absent.
+    #[prop_or_default]
+    pub subuser: Option<AttrValue>,
+    /// The kind shown, or every kind.
+    pub kind: Option<SecurityEventKind>,
+    /// Called when the visitor picks another kind.
+    pub on_kind: Callback<Option<SecurityEventKind>>,
+}
+
+/// The log's kind filter, its events and "load older" paging.
+#[component]
+pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
     let session = use_session();
     let problem = use_form_problem();
-    let kind = use_state(|| None::<SecurityEventKind>);
     let events = use_state(Vec::<SecurityEventDto>::new);
     let next_cursor = use_state(|| None::<String>);
     let loading = use_state(|| true);
+    let subuser = props.subuser.clone();
 
     // Fetches a page: the first one for the current filter, or the next older one.
     let load = {
@@ -83,15 +134,16 @@ pub fn SecurityLogPage() -> Html {
             move |(kind, cursor): (Option<SecurityEventKind>, Option<String>)| {
                 loading.set(true);
                 problem.set(None);
-                let (session, problem, events, next_cursor, loading) = (
+                let (session, problem, events, next_cursor, loading, subuser) = (
                     session.clone(),
                     problem.clone(),
                     events.clone(),
                     next_cursor.clone(),
                     loading.clone(),
+                    subuser.clone(),
                 );
                 spawn_local(async move {
-                    match api::security_log(kind, cursor.as_deref()).await {
+                    match api::security_log(subuser.as_deref(), kind, cursor.as_deref()).await {
                         Ok(page) => {
                             let mut shown = if cursor.is_some() {
                                 (*events).clone()
@@ -115,18 +167,17 @@ pub fn SecurityLogPage() -> Html {
 
     {
         let load = load.clone();
-        use_effect_with(*kind, move |kind| load.emit((*kind, None)));
+        use_effect_with(props.kind, move |kind| load.emit((*kind, None)));
     }
 
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |value: String| kind.set(SecurityEventKind::parse(&value)))
-    };
+    let on_kind = props
+        .on_kind
+        .reform(|value: String| SecurityEventKind::parse(&value));
     let on_older = {
-        let (load, kind, next_cursor) = (load.clone(), kind.clone(), next_cursor.clone());
+        let (load, kind, next_cursor) = (load.clone(), props.kind, next_cursor.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(cursor) = (*next_cursor).clone() {
-                load.emit((*kind, Some(cursor)));
+                load.emit((kind, Some(cursor)));
             }
         })
     };
@@ -134,29 +185,13 @@ pub fn SecurityLogPage() -> Html {
         .get()
         .and_then(|p| banner_message(p, &[]))
         .map(|message| AttrValue::from(format!("Could not load the security log. {message}")));
-    let csv_href = api::security_log_export_url(ExportFormat::Csv, *kind);
-    let json_href = api::security_log_export_url(ExportFormat::Json, *kind);
 
     html! {
-        <section class="security-log" data-testid="security-log">
-            <div class="page-head">
-                <div>
-                    <p class="eyebrow">{ "Security" }</p>
-                    <h1>{ "Security log" }</h1>
-                </div>
-                <div class="actions">
-                    <a id="export-csv" class="button button--secondary" href={csv_href} download="">
-                        { "Export CSV" }
-                    </a>
-                    <a id="export-json" class="button button--secondary" href={json_href} download="">
-                        { "Export JSON" }
-                    </a>
-                </div>
-            </div>
+        <>
             <FormBanner message={banner} />
             <div class="card">
                 <SelectField id="security-log-kind" label="Show" options={kind_options()}
-                    value={AttrValue::from(kind.map_or("", SecurityEventKind::as_str))}
+                    value={AttrValue::from(props.kind.map_or("", SecurityEventKind::as_str))}
                     on_change={on_kind} />
                 <SecurityEventTable events={Rc::new((*events).clone())} loading={*loading} />
                 if next_cursor.is_some() {
@@ -166,7 +201,7 @@ pub fn SecurityLogPage() -> Html {
                     </button>
                 }
             </div>
-        </section>
+        </>
     }
 }
 

@@ -9,7 +9,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, SelectField};
+use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField};
 use crate::format::{format_duration, format_timestamp};
 use crate::hooks::{use_collection, use_removal, use_session, use_session_calls};
 use crate::state::SessionAction;
@@ -50,6 +50,7 @@ pub fn SessionsPage() -> Html {
                     </p>
                 </div>
             </div>
+            <SecurityTabs />
             <div class="card">
                 <h2>{ "Inactivity timeout" }</h2>
                 <SessionTimeoutForm />

@@ -59,7 +59,7 @@ pub fn SignupPage() -> Html {
                         // The browser that signed up is trusted, so the login is not held;
                         // if it ever is, the login page asks for the code.
                         match api::login(&login).await {
-                            Ok(api::LoginOutcome::SignedIn(me)) => Ok(me),
+                            Ok(api::LoginOutcome::SignedIn(me)) => Ok(*me),
                             Ok(api::LoginOutcome::Held(_)) | Err(_) => {
                                 Err(created_but_not_signed_in())
                             }

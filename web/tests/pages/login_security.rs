@@ -13,7 +13,7 @@ use portcullis_web::pages::{CodeStep, CodeStepProps};
 use yew::prelude::*;
 
 use crate::support::{
-    assert_has, owner, render_at, render_signed_in, tag_with, tag_with_id, text_of, Given,
+    assert_has, between, owner, render_at, render_signed_in, tag_with, tag_with_id, text_of, Given,
 };
 
 fn held(
@@ -126,8 +126,14 @@ async fn the_two_factor_page_is_linked_from_the_header_and_loads_its_settings() 
         assert!(html.contains("Loading your two-factor settings…"), "{html}");
         assert!(html.contains(r#"id="trusted-devices""#));
         assert!(html.contains("Loading your devices…"));
-        let link = tag_with(&html, r#"href="/security/two-factor""#);
-        assert_has(link, "nav-link--current");
+        // Under "Security" in the header, and its tab marked.
+        let nav = between(&html, r#"aria-label="Main""#, "</nav>");
+        assert_has(tag_with(nav, r#"href="/sessions""#), "nav-link--current");
+        let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
+        assert_has(
+            tag_with(tabs, r#"href="/security/two-factor""#),
+            "tab--current",
+        );
     }
     let html = render_at("/security/two-factor", Given::Anonymous).await;
     assert!(!html.contains(r#"data-testid="two-factor""#), "{html}");

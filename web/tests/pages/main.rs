@@ -11,6 +11,7 @@ mod passwords;
 mod portal_allowlist;
 mod security_log;
 mod sessions;
+mod subusers;
 mod support;
 mod tokens;
 

@@ -41,7 +41,9 @@ async fn password_page_has_the_change_form_and_the_policy_switch() {
     assert!(html.contains("Loading your password policy…"), "{html}");
 
     let nav = between(&html, r#"aria-label="Main""#, "</nav>");
-    assert_has(tag_with(nav, r#"href="/password""#), "nav-link--current");
+    assert_has(tag_with(nav, r#"href="/sessions""#), "nav-link--current");
+    let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
+    assert_has(tag_with(tabs, r#"href="/password""#), "tab--current");
 }
 
 #[tokio::test]

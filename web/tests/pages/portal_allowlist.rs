@@ -23,9 +23,11 @@ async fn portal_allowlist_page_renders_the_add_form() {
     assert_eq!(text_of(&html, "portal-allowlist-add"), "Add to allowlist");
     assert!(html.contains("Loading the allowlist…"));
     let nav = between(&html, r#"aria-label="Main""#, "</nav>");
+    assert_has(tag_with(nav, r#"href="/sessions""#), "nav-link--current");
+    let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
     assert_has(
-        tag_with(nav, r#"href="/portal-allowlist""#),
-        "nav-link--current",
+        tag_with(tabs, r#"href="/portal-allowlist""#),
+        "tab--current",
     );
 }
 

@@ -43,7 +43,9 @@ async fn sessions_page_has_the_three_parts_and_the_sign_out_buttons() {
 
     let nav = between(&html, r#"aria-label="Main""#, "</nav>");
     assert_has(tag_with(nav, r#"href="/sessions""#), "nav-link--current");
-    assert!(nav.contains(r#"href="/portal-allowlist""#), "{nav}");
+    let tabs = between(&html, r#"aria-label="Security""#, "</nav>");
+    assert_has(tag_with(tabs, r#"href="/sessions""#), "tab--current");
+    assert!(tabs.contains(r#"href="/portal-allowlist""#), "{tabs}");
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! What the component tests share: the portal rendered at a URL with a given session,
 //! and ways to find things in the HTML.
 
-use portcullis_shared::dto::{AccessDto, AccountDto, CurrentSessionDto, MeResponse};
+use portcullis_shared::dto::{
+    AccessDto, AccountDto, CurrentSessionDto, MeResponse, PortalPermission, Role,
+};
+use portcullis_shared::scope::Scope;
 use portcullis_web::app::AppShell;
 use portcullis_web::components::{TextField, TextFieldProps};
 use portcullis_web::state::{Session, SessionProvider};
@@ -80,9 +83,24 @@ pub fn owner() -> MeResponse {
             expires_at: "2026-11-22T20:00:00Z".into(),
             idle_timeout_secs: 1800,
             password_change_required: false,
+            two_factor_setup_required: false,
         },
         access: AccessDto::owner("acc_01j9z3q8m6e7r5t4y3w2v1u0s9"),
     }
+}
+
+/// A subuser of the owner's account with only the `portal` permissions.
+pub fn subuser(portal: &[PortalPermission]) -> MeResponse {
+    let mut me = owner();
+    me.account.email = "branch@example.com".into();
+    me.access = AccessDto {
+        role: Role::Subuser,
+        account_id: me.account.id.clone(),
+        portal: portal.to_vec(),
+        scopes: vec![Scope::Sms],
+        senders: vec!["ACME".into()],
+    };
+    me
 }
 
 /// The first opening tag holding `attribute`, e.g. `<option value="PL" selected>`.
@@ -122,13 +140,16 @@ struct SignedInProps {
     content: Html,
 }
 
-/// `content` under a signed-in session, outside any router.
+/// `content` under a signed-in session, in a router at `/` (for the links it holds).
 #[component]
 fn SignedIn(props: &SignedInProps) -> Html {
+    let history = use_memo((), |_| AnyHistory::from(MemoryHistory::new()));
     html! {
-        <SessionProvider initial={Session::SignedIn(Rc::new(owner()))}>
-            { props.content.clone() }
-        </SessionProvider>
+        <Router history={(*history).clone()}>
+            <SessionProvider initial={Session::SignedIn(Rc::new(owner()))}>
+                { props.content.clone() }
+            </SessionProvider>
+        </Router>
     }
 }
 

@@ -119,7 +119,7 @@ async fn the_header_links_to_the_tokens_page_and_the_tabs_mark_it() {
     let dashboard = nav.find(r#"href="/""#).expect("dashboard link");
     let tokens = nav.find(r#"href="/tokens""#).expect("tokens link");
     assert!(dashboard < tokens, "next to Dashboard: {nav}");
-    assert!(nav.contains(">API tokens<"), "{nav}");
+    assert!(nav.contains(">API access<"), "{nav}");
     assert_has(tag_with(nav, r#"href="/tokens""#), r#"class="nav-link""#);
     assert!(!tag_with(nav, r#"href="/tokens""#).contains("nav-link--current"));
 

@@ -186,20 +186,20 @@ pub fn new_client_request(
     let mut errors = Vec::new();
     let name = name.trim();
     if name.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the client a name.",
         ));
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
             "Use at most 100 characters.",
         ));
     }
     if scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -212,7 +212,7 @@ pub fn new_client_request(
         match lifetime.parse::<i64>() {
             Ok(secs) if (60..=86_400).contains(&secs) => Some(secs),
             _ => {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "token_lifetime_secs",
                     codes::TOO_LONG,
                     "Choose a lifetime between 1 minute and 24 hours.",
@@ -230,14 +230,6 @@ pub fn new_client_request(
         ip_allowlist: allowlist_entries(allowlist),
         token_lifetime_secs,
     })
-}
-
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
 }
 
 #[cfg(test)]

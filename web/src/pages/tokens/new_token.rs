@@ -174,20 +174,20 @@ pub fn new_token_request(
     let mut errors = Vec::new();
     let name = name.trim();
     if name.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
             "Give the token a name.",
         ));
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
             "Use at most 100 characters.",
         ));
     }
     if scopes.is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
             "Choose at least one permission.",
@@ -216,7 +216,7 @@ pub fn expiry_end_of_day(date: &str) -> Result<Option<String>, FieldError> {
         return Ok(None);
     }
     let invalid = || {
-        field_error(
+        FieldError::new(
             "expires_at",
             codes::INVALID_DATE,
             "Enter a date like 2027-01-31.",
@@ -264,14 +264,6 @@ fn today_utc() -> Option<String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         None
-    }
-}
-
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: message.to_owned(),
     }
 }
 

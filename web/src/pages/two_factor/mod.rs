@@ -27,8 +27,9 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::banner_message;
+use crate::components::{banner_message, SecurityTabs};
 use crate::hooks::{use_session, use_session_calls};
+use crate::state::SessionAction;
 
 /// Two-factor sign-in and trusted devices. Rendered only behind `RequireSession`.
 #[component]
@@ -56,9 +57,22 @@ pub fn TwoFactorPage() -> Html {
         Callback::from(move |answer: TwoFactorStatusDto| status.set(Some(answer)))
     };
     let on_enabled = {
-        let (status, fresh_codes) = (status.clone(), fresh_codes.clone());
+        let (status, fresh_codes, session) = (status.clone(), fresh_codes.clone(), session.clone());
         Callback::from(move |enabled: TwoFactorEnabledDto| {
             status.set(Some(enabled.status));
+            // The API lifts a required set-up once a method is on: read the session again
+            // so the rest of the portal opens.
+            if session
+                .me()
+                .is_some_and(|me| me.session.two_factor_setup_required)
+            {
+                let session = session.clone();
+                spawn_local(async move {
+                    if let Ok(me) = api::me().await {
+                        session.dispatch(SessionAction::SignedIn(me.into()));
+                    }
+                });
+            }
             if let Some(codes) = enabled.recovery_codes {
                 fresh_codes.set(Some(Rc::new(codes)));
             }
@@ -81,6 +95,10 @@ pub fn TwoFactorPage() -> Html {
         let fresh_codes = fresh_codes.clone();
         Callback::from(move |()| fresh_codes.set(None))
     };
+    let owner = session.me().is_some_and(|me| me.access.is_owner());
+    let setup_required = session
+        .me()
+        .is_some_and(|me| me.session.two_factor_setup_required);
     let account_phone = session
         .me()
         .and_then(|me| me.account.phone.clone())
@@ -101,8 +119,10 @@ pub fn TwoFactorPage() -> Html {
                 if status.enabled {
                     <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes} />
                 }
-                <PolicyCard required={status.required_for_all_users} enabled={status.enabled}
-                    {on_status} />
+                if owner {
+                    <PolicyCard required={status.required_for_all_users} enabled={status.enabled}
+                        {on_status} />
+                }
             </>
         },
         (None, Some(problem)) => html! {
@@ -135,8 +155,19 @@ pub fn TwoFactorPage() -> Html {
                     </p>
                 </div>
             </div>
+            <SecurityTabs />
+            if setup_required {
+                <div class="banner banner--warning" id="two-factor-setup-required" role="alert">
+                    <strong>{ "Your account requires two-factor sign-in." }</strong>
+                    { " Set up SMS codes or an authenticator app below to continue; the rest of \
+                       the portal opens once it is on." }
+                </div>
+            }
             { body }
-            <TrustedDevices />
+            // Until the required set-up is done, the API answers nothing else.
+            if !setup_required {
+                <TrustedDevices />
+            }
         </section>
     }
 }

@@ -1,0 +1,1016 @@
+//! Subusers: logins under a company account with a subset of its permissions,
+//! sender names and contact groups, sending hours and a monthly points limit.
+//! The owner manages them here; what a subuser may do is [`SubuserAccess`],
+//! loaded with each session and cached for tokens.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
+use chrono_tz::Tz;
+use portcullis_shared::{
+    dto::{
+        CreateSubuserRequest, PortalPermission, SecurityEventKind, SendingWindowDto, SubuserDto,
+        SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
+    },
+    problem::FieldError,
+    routes,
+    scope::Scope,
+    validate::codes,
+};
+
+use super::{
+    api_access::{parse_scopes, scope_string},
+    audit::{self, SecurityEvent},
+    delivery::Mail,
+    now, rfc3339,
+    sessions::ClientContext,
+    AppState,
+};
+use crate::{
+    db::{
+        accounts::{self as account_rows, AccountRow, NewAccount},
+        contacts as contact_rows,
+        passwords::{self as password_rows, ResetTokenRow},
+        senders as sender_rows, sessions as session_rows,
+        subusers::{self as subuser_rows, GrantsRow},
+        DbConnection,
+    },
+    domain::{new_account_id, Email, NewPassword, PhoneNumber, ResetToken},
+    error::{ApiError, ApiResult},
+};
+
+/// How long an invitation link works.
+pub const INVITATION_LIFETIME_DAYS: i64 = 7;
+
+/// Why a subuser's sessions ended.
+pub mod end_reasons {
+    pub const DISABLED: &str = "subuser_disabled";
+    pub const DELETED: &str = "subuser_deleted";
+}
+
+/// Purposes of password links (`password_reset_tokens.purpose`).
+pub mod link_purposes {
+    pub const INVITATION: &str = "invitation";
+}
+
+/// When a subuser may send: days, local minutes `[start, end)`, a time zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendingWindow {
+    pub days: Vec<Weekday>,
+    /// Minutes after local midnight, inclusive.
+    pub start: u32,
+    /// Minutes after local midnight, exclusive (1440 = midnight).
+    pub end: u32,
+    pub time_zone: Tz,
+}
+
+fn weekday_of(day: chrono::Weekday) -> Weekday {
+    match day {
+        chrono::Weekday::Mon => Weekday::Mon,
+        chrono::Weekday::Tue => Weekday::Tue,
+        chrono::Weekday::Wed => Weekday::Wed,
+        chrono::Weekday::Thu => Weekday::Thu,
+        chrono::Weekday::Fri => Weekday::Fri,
+        chrono::Weekday::Sat => Weekday::Sat,
+        chrono::Weekday::Sun => Weekday::Sun,
+    }
+}
+
+fn hhmm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `HH:MM` as minutes after midnight; `24:00` only when `allow_midnight_end`.
+fn parse_hhmm(raw: &str, allow_midnight_end: bool) -> Option<u32> {
+    let (h, m) = raw.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    match (h, m) {
+        (24, 0) if allow_midnight_end => Some(1440),
+        (0..=23, 0..=59) => Some(h * 60 + m),
+        _ => None,
+    }
+}
+
+impl SendingWindow {
+    fn allows_day(&self, day: chrono::Weekday) -> bool {
+        self.days.contains(&weekday_of(day))
+    }
+
+    /// `None` when sending is allowed at `at`; otherwise when it opens next.
+    pub fn opens_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = at.with_timezone(&self.time_zone);
+        let minute = local.hour() * 60 + local.minute();
+        let today = local.date_naive();
+        if self.allows_day(today.weekday()) && self.start <= minute && minute < self.end {
+            return None;
+        }
+        (0..=7)
+            .map(|d| today + ChronoDuration::days(d))
+            .filter(|date| self.allows_day(date.weekday()))
+            .map(|date| {
+                let opening = date.and_hms_opt(self.start / 60, self.start % 60, 0);
+                first_instant_from(self.time_zone, opening.unwrap_or_default())
+            })
+            .find(|opening| *opening > at)
+    }
+
+    fn to_dto(&self) -> SendingWindowDto {
+        SendingWindowDto {
+            days: self.days.clone(),
+            start: hhmm(self.start),
+            end: hhmm(self.end),
+            time_zone: self.time_zone.name().to_owned(),
+        }
+    }
+}
+
+/// The first real instant at or after local time `local` in `tz`: the earlier
+/// one when clocks go back, the end of the gap when they jump forward.
+fn first_instant_from(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    use chrono::{offset::LocalResult, TimeZone};
+    let mut probe = local;
+    for _ in 0..=(3 * 60) {
+        match tz.from_local_datetime(&probe) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
+            LocalResult::None => probe += ChronoDuration::minutes(1),
+        }
+    }
+    local.and_utc()
+}
+
+/// The company account a request acts for, the login behind it and its grants.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// The owner's account id: messages, contacts, senders and points are keyed by it.
+    pub tenant_id: String,
+    /// The owner's or the subuser's own id.
+    pub login_id: String,
+    /// What a subuser may use; none for the owner.
+    pub subuser: Option<Arc<SubuserAccess>>,
+    /// The API token used, if any.
+    pub token_id: Option<String>,
+}
+
+impl Principal {
+    /// The subuser who acts, if it is not the owner.
+    pub fn sent_by(&self) -> Option<&str> {
+        self.subuser.as_ref().map(|s| s.id.as_str())
+    }
+
+    /// The contact groups the login may see; `None`: every group (the owner).
+    pub fn visible_groups(&self) -> Option<&[String]> {
+        self.subuser.as_ref().map(|s| s.group_ids.as_slice())
+    }
+
+    /// The principal of a bearer-token call.
+    pub fn of_token(info: &super::api_access::ApiCallerInfo) -> Self {
+        Self {
+            tenant_id: info.account_id.clone(),
+            login_id: info.login_id().to_owned(),
+            subuser: info.subuser.clone(),
+            token_id: Some(info.token_id.clone()),
+        }
+    }
+
+    /// True when the login may see and change a token or client made by
+    /// `created_by`: the owner all of the company's, a subuser their own.
+    pub fn may_manage(&self, created_by: Option<&str>) -> bool {
+        match self.sent_by() {
+            None => true,
+            Some(me) => created_by == Some(me),
+        }
+    }
+
+    /// Refuses subusers: the part is the owner's alone (`permission` names it
+    /// in the problem, e.g. `settings`).
+    pub fn require_owner(&self, permission: &str) -> ApiResult<()> {
+        match self.subuser {
+            None => Ok(()),
+            Some(_) => Err(ApiError::PermissionDenied(permission.to_owned())),
+        }
+    }
+}
+
+/// What a subuser may do and use, as storage has it now.
+#[derive(Debug, Clone)]
+pub struct SubuserAccess {
+    pub id: String,
+    pub owner_id: String,
+    pub disabled: bool,
+    pub portal: Vec<PortalPermission>,
+    pub scopes: Vec<Scope>,
+    /// Names of the granted sender names.
+    pub sender_names: Vec<String>,
+    pub group_ids: Vec<String>,
+    pub window: Option<SendingWindow>,
+    pub monthly_points_limit: Option<i64>,
+}
+
+impl SubuserAccess {
+    pub fn allows(&self, needed: PortalPermission) -> bool {
+        self.portal.iter().any(|p| p.covers(needed))
+    }
+
+    pub fn has_scope(&self, needed: Scope) -> bool {
+        self.scopes.iter().any(|s| s.covers(needed))
+    }
+}
+
+fn parse_portal(stored: &str) -> Vec<PortalPermission> {
+    stored
+        .split_whitespace()
+        .filter_map(PortalPermission::parse)
+        .collect()
+}
+
+fn window_of(row: &GrantsRow) -> Option<SendingWindow> {
+    let days = row
+        .window_days
+        .as_deref()?
+        .split(',')
+        .filter_map(|d| Weekday::ALL.into_iter().find(|w| w.as_str() == d))
+        .collect();
+    Some(SendingWindow {
+        days,
+        start: parse_hhmm(row.window_start.as_deref()?, false)?,
+        end: parse_hhmm(row.window_end.as_deref()?, true)?,
+        time_zone: row.window_time_zone.as_deref()?.parse().ok()?,
+    })
+}
+
+/// The access of `account` when it is a subuser (none for an owner).
+pub fn load_access(
+    conn: &mut DbConnection,
+    account: &AccountRow,
+) -> diesel::QueryResult<Option<SubuserAccess>> {
+    let Some(owner_id) = account.parent_id.clone() else {
+        return Ok(None);
+    };
+    let grants = subuser_rows::find_grants(conn, &account.id)?;
+    let senders = subuser_rows::granted_senders(conn, &account.id)?;
+    let group_ids = subuser_rows::granted_groups(conn, &account.id)?;
+    Ok(Some(SubuserAccess {
+        id: account.id.clone(),
+        owner_id,
+        disabled: account.disabled_at.is_some() || grants.is_none(),
+        portal: grants
+            .as_ref()
+            .map(|g| parse_portal(&g.portal))
+            .unwrap_or_default(),
+        scopes: grants
+            .as_ref()
+            .map(|g| parse_scopes(&g.scopes))
+            .unwrap_or_default(),
+        sender_names: senders.into_iter().map(|(_, name, _)| name).collect(),
+        group_ids,
+        window: grants.as_ref().and_then(window_of),
+        monthly_points_limit: grants.as_ref().and_then(|g| g.monthly_points_limit),
+    }))
+}
+
+/// The access of the login with this id, if it is a subuser (for tokens it made).
+pub fn load_access_by_id(
+    conn: &mut DbConnection,
+    id: &str,
+) -> diesel::QueryResult<Option<SubuserAccess>> {
+    match account_rows::find_by_id(conn, id)? {
+        Some(account) => load_access(conn, &account),
+        None => Ok(None),
+    }
+}
+
+/// True when the owner requires two-factor sign-in and this subuser has none yet.
+pub fn two_factor_setup_required(
+    conn: &mut DbConnection,
+    account: &AccountRow,
+    owner: Option<&AccountRow>,
+) -> diesel::QueryResult<bool> {
+    let required = account.is_subuser() && owner.is_some_and(|o| o.require_two_factor);
+    Ok(required && !super::two_factor::confirmed_factors(conn, &account.id)?.any())
+}
+
+/// What a session restricted by the two-factor requirement may still reach:
+/// the two-factor set-up, `GET /api/v1/me` and logout.
+pub fn allowed_while_two_factor_setup_required(path: &str) -> bool {
+    path == routes::ME
+        || path == routes::LOGOUT
+        || (path.starts_with(routes::TWO_FACTOR) && path != routes::TWO_FACTOR_POLICY)
+}
+
+/// The calendar month (UTC) of `at`, as usage rows key it.
+pub fn month_of(at: NaiveDateTime) -> String {
+    at.format("%Y-%m").to_string()
+}
+
+/// Reads a create or update body: permission, scope and weekday names are
+/// checked first so an unknown one is a field error naming it (422) rather
+/// than an unreadable body.
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    let mut errors = Vec::new();
+    let grants = body.get("grants");
+    let mut check = |path: &str, list: Option<&serde_json::Value>, known: &dyn Fn(&str) -> bool| {
+        let Some(items) = list.and_then(|l| l.as_array()) else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            if !item.as_str().is_some_and(known) {
+                errors.push(FieldError::new(
+                    &format!("{path}[{i}]"),
+                    codes::UNKNOWN_VALUE,
+                    "Not one of the allowed names.",
+                ));
+            }
+        }
+    };
+    check(
+        "grants.portal",
+        grants.and_then(|g| g.get("portal")),
+        &|n| PortalPermission::parse(n).is_some(),
+    );
+    check(
+        "grants.scopes",
+        grants.and_then(|g| g.get("scopes")),
+        &|n| Scope::parse(n).is_some(),
+    );
+    check(
+        "grants.sending_window.days",
+        grants
+            .and_then(|g| g.get("sending_window"))
+            .and_then(|w| w.get("days")),
+        &|n| Weekday::ALL.iter().any(|d| d.as_str() == n),
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::MalformedBody(format!(
+            "Invalid JSON: {}",
+            e.to_string().chars().take(200).collect::<String>()
+        ))
+    })
+}
+
+/// Grants that passed every check, with sender names resolved to ids.
+struct ParsedGrants {
+    row: GrantsRow,
+    sender_ids: Vec<String>,
+    group_ids: Vec<String>,
+}
+
+/// Checks every grant against the owner's account; field names are prefixed `grants.`.
+fn parse_grants(
+    conn: &mut DbConnection,
+    owner_id: &str,
+    subuser_id: &str,
+    grants: &SubuserGrantsDto,
+    errors: &mut Vec<FieldError>,
+) -> diesel::QueryResult<ParsedGrants> {
+    let mut portal = grants.portal.clone();
+    portal.sort();
+    portal.dedup();
+    let mut scopes = grants.scopes.clone();
+    scopes.sort_by_key(|s| Scope::ALL.iter().position(|a| a == s));
+    scopes.dedup();
+
+    let mut sender_ids = Vec::new();
+    for (i, name) in grants.senders.iter().enumerate() {
+        match sender_rows::find_by_name(conn, owner_id, name.trim())? {
+            Some(sender) => sender_ids.push(sender.id),
+            None => errors.push(FieldError::new(
+                &format!("grants.senders[{i}]"),
+                codes::UNKNOWN_SENDER,
+                "The account has no such sender name.",
+            )),
+        }
+    }
+    sender_ids.sort();
+    sender_ids.dedup();
+
+    let groups: Vec<String> = contact_rows::list_groups(conn, owner_id)?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    let mut group_ids = Vec::new();
+    for (i, id) in grants.contact_groups.iter().enumerate() {
+        if groups.contains(id) {
+            group_ids.push(id.clone());
+        } else {
+            errors.push(FieldError::new(
+                &format!("grants.contact_groups[{i}]"),
+                codes::UNKNOWN_GROUP,
+                "The account has no such contact group.",
+            ));
+        }
+    }
+    group_ids.sort();
+    group_ids.dedup();
+
+    let mut window: Option<SendingWindow> = None;
+    if let Some(dto) = &grants.sending_window {
+        let field = |name: &str| format!("grants.sending_window.{name}");
+        let mut days = dto.days.clone();
+        days.sort();
+        days.dedup();
+        if days.is_empty() {
+            errors.push(FieldError::new(
+                &field("days"),
+                codes::REQUIRED,
+                "Choose at least one day.",
+            ));
+        }
+        let start = parse_hhmm(&dto.start, false);
+        let end = parse_hhmm(&dto.end, true);
+        if start.is_none() {
+            errors.push(FieldError::new(
+                &field("start"),
+                codes::INVALID_TIME,
+                "Use HH:MM, e.g. 08:00.",
+            ));
+        }
+        if end.is_none() {
+            errors.push(FieldError::new(
+                &field("end"),
+                codes::INVALID_TIME,
+                "Use HH:MM, e.g. 18:00 (24:00 for midnight).",
+            ));
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            if end <= start {
+                errors.push(FieldError::new(
+                    &field("end"),
+                    codes::END_BEFORE_START,
+                    "The end must be after the start.",
+                ));
+            }
+        }
+        let time_zone: Option<Tz> = dto.time_zone.trim().parse().ok();
+        if time_zone.is_none() {
+            errors.push(FieldError::new(
+                &field("time_zone"),
+                codes::INVALID_TIME_ZONE,
+                "Use an IANA time zone name, e.g. Europe/Warsaw.",
+            ));
+        }
+        if let (Some(start), Some(end), Some(time_zone), false) =
+            (start, end, time_zone, days.is_empty())
+        {
+            window = Some(SendingWindow {
+                days,
+                start,
+                end,
+                time_zone,
+            });
+        }
+    }
+    if grants.monthly_points_limit.is_some_and(|l| l < 0) {
+        errors.push(FieldError::new(
+            "grants.monthly_points_limit",
+            codes::NEGATIVE,
+            "Use 0 or more points.",
+        ));
+    }
+    Ok(ParsedGrants {
+        row: GrantsRow {
+            account_id: subuser_id.to_owned(),
+            portal: portal
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            scopes: scope_string(&scopes),
+            window_days: window.as_ref().map(|w| {
+                w.days
+                    .iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+            window_start: window.as_ref().map(|w| hhmm(w.start)),
+            window_end: window.as_ref().map(|w| hhmm(w.end)),
+            window_time_zone: window.as_ref().map(|w| w.time_zone.name().to_owned()),
+            monthly_points_limit: grants.monthly_points_limit,
+            invitation_pending: false,
+            updated_at: now(),
+        },
+        sender_ids,
+        group_ids,
+    })
+}
+
+fn parse_phone(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<PhoneNumber> {
+    let raw = raw.map(str::trim).filter(|p| !p.is_empty())?;
+    PhoneNumber::parse("phone", raw)
+        .map_err(|e| errors.push(e))
+        .ok()
+}
+
+/// The subuser as the owner sees it.
+fn subuser_dto(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<SubuserDto> {
+    let grants = subuser_rows::find_grants(conn, &account.id)?;
+    let access = load_access(conn, account)?;
+    let status = if account.disabled_at.is_some() {
+        SubuserStatus::Disabled
+    } else if grants.as_ref().is_some_and(|g| g.invitation_pending) {
+        SubuserStatus::Invited
+    } else {
+        SubuserStatus::Active
+    };
+    let access = access.unwrap_or_else(|| SubuserAccess {
+        id: account.id.clone(),
+        owner_id: account.tenant_id().to_owned(),
+        disabled: true,
+        portal: Vec::new(),
+        scopes: Vec::new(),
+        sender_names: Vec::new(),
+        group_ids: Vec::new(),
+        window: None,
+        monthly_points_limit: None,
+    });
+    Ok(SubuserDto {
+        id: account.id.clone(),
+        email: account.email.clone(),
+        phone: account.phone.clone(),
+        status,
+        grants: SubuserGrantsDto {
+            portal: access.portal.clone(),
+            scopes: access.scopes.clone(),
+            senders: access.sender_names.clone(),
+            contact_groups: access.group_ids.clone(),
+            sending_window: access.window.as_ref().map(SendingWindow::to_dto),
+            monthly_points_limit: access.monthly_points_limit,
+        },
+        points_used_this_month: subuser_rows::points_used(conn, &account.id, &month_of(now()))?,
+        two_factor_enabled: super::two_factor::confirmed_factors(conn, &account.id)?.any(),
+        last_login_at: subuser_rows::last_login(conn, &account.id)?.map(rfc3339),
+        created_at: rfc3339(account.created_at),
+    })
+}
+
+fn owner_event(
+    owner_id: &str,
+    kind: SecurityEventKind,
+    subuser_id: &str,
+    client: &ClientContext,
+) -> SecurityEvent {
+    SecurityEvent::by_owner(owner_id, kind, client).detail("subuser_id", subuser_id)
+}
+
+pub async fn list(state: &AppState, owner_id: &str) -> ApiResult<Vec<SubuserDto>> {
+    let owner = owner_id.to_owned();
+    state
+        .db
+        .run(move |conn| {
+            let rows = subuser_rows::list_subusers(conn, &owner)?;
+            Ok(rows
+                .iter()
+                .map(|row| subuser_dto(conn, row))
+                .collect::<diesel::QueryResult<Vec<_>>>()?)
+        })
+        .await
+}
+
+pub async fn get(state: &AppState, owner_id: &str, id: &str) -> ApiResult<SubuserDto> {
+    let (owner, id) = (owner_id.to_owned(), id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            let row = subuser_rows::find_subuser(conn, &owner, &id)?.ok_or(ApiError::NotFound)?;
+            Ok(subuser_dto(conn, &row)?)
+        })
+        .await
+}
+
+/// Creates a subuser. Without a password, an invitation e-mail lets them set one.
+pub async fn create(
+    state: &AppState,
+    owner: &AccountRow,
+    request: CreateSubuserRequest,
+    client: &ClientContext,
+) -> ApiResult<SubuserDto> {
+    let mut errors = Vec::new();
+    let email = Email::parse("email", &request.email)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let password = match request.password {
+        Some(password) => NewPassword::parse("password", password, &request.email)
+            .map_err(|e| errors.extend(e))
+            .ok(),
+        None => None,
+    };
+    let phone = parse_phone(request.phone.as_deref(), &mut errors);
+    // Checked before hashing, so a refused request costs no hash; checked again below.
+    let (owner_id, grants, early_errors) =
+        (owner.id.clone(), request.grants.clone(), errors.clone());
+    let email_key = email.as_ref().map(|e| e.normalized().to_owned());
+    let errors = state
+        .db
+        .run(move |conn| {
+            let mut errors = early_errors;
+            if let Some(key) = &email_key {
+                if account_rows::email_taken(conn, key)? {
+                    errors.push(email_taken_error());
+                }
+            }
+            parse_grants(conn, &owner_id, "", &grants, &mut errors)?;
+            Ok(errors)
+        })
+        .await?;
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let invited = password.is_none();
+    let password_hash = match password {
+        Some(password) => state.hasher.hash(password.into_password()).await?,
+        // Never told to anyone: the invitation link sets the real one.
+        None => {
+            let mut bytes = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+            let unusable = format!("{bytes:02x?}");
+            state
+                .hasher
+                .hash(crate::domain::Password::new(unusable))
+                .await?
+        }
+    };
+    let id = new_account_id();
+    let (owner_row, grants, event) = (
+        owner.clone(),
+        request.grants,
+        owner_event(&owner.id, SecurityEventKind::SubuserCreated, &id, client)
+            .detail("email", email.as_str())
+            .detail("invited", invited.to_string()),
+    );
+    let subuser_id = id.clone();
+    let dto = state
+        .db
+        .transaction(move |conn| {
+            let mut errors = Vec::new();
+            let parsed = parse_grants(conn, &owner_row.id, &subuser_id, &grants, &mut errors)?;
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            let at = now();
+            let inserted = account_rows::insert_account(
+                conn,
+                &NewAccount {
+                    id: &subuser_id,
+                    email: email.as_str(),
+                    email_normalized: email.normalized(),
+                    password_hash: &password_hash,
+                    phone: phone.as_ref().map(PhoneNumber::as_str),
+                    country: &owner_row.country,
+                    points_balance: 0,
+                    created_at: at,
+                    updated_at: at,
+                },
+            );
+            if let Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) = inserted
+            {
+                return Err(ApiError::Validation(vec![email_taken_error()]));
+            }
+            inserted?;
+            account_rows::set_parent(conn, &subuser_id, &owner_row.id)?;
+            subuser_rows::insert_grants(
+                conn,
+                &GrantsRow {
+                    invitation_pending: invited,
+                    ..parsed.row
+                },
+            )?;
+            subuser_rows::set_senders(conn, &subuser_id, &parsed.sender_ids)?;
+            subuser_rows::set_groups(conn, &subuser_id, &parsed.group_ids)?;
+            audit::record(conn, &event)?;
+            let row = account_rows::find_by_id(conn, &subuser_id)?.ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("subuser vanished after insert"))
+            })?;
+            Ok(subuser_dto(conn, &row)?)
+        })
+        .await?;
+    tracing::info!(owner_id = %owner.id, subuser_id = %id, invited, "subuser created");
+    if invited {
+        send_invitation(state, &owner.id, &id, client).await?;
+    }
+    Ok(dto)
+}
+
+fn email_taken_error() -> FieldError {
+    FieldError::new(
+        "email",
+        codes::TAKEN,
+        "This e-mail already belongs to a login. Use another one.",
+    )
+}
+
+/// Replaces a subuser's grants and phone; their tokens are narrowed at once.
+pub async fn update(
+    state: &AppState,
+    owner_id: &str,
+    id: &str,
+    request: UpdateSubuserRequest,
+    client: &ClientContext,
+) -> ApiResult<SubuserDto> {
+    let mut errors = Vec::new();
+    let phone = parse_phone(request.phone.as_deref(), &mut errors);
+    let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
+    let event = owner_event(owner_id, SecurityEventKind::SubuserUpdated, id, client);
+    let dto = state
+        .db
+        .transaction(move |conn| {
+            subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            let parsed = parse_grants(conn, &owner, &subuser_id, &request.grants, &mut errors)?;
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            subuser_rows::update_grants(conn, &parsed.row)?;
+            subuser_rows::set_senders(conn, &subuser_id, &parsed.sender_ids)?;
+            subuser_rows::set_groups(conn, &subuser_id, &parsed.group_ids)?;
+            subuser_rows::set_phone(
+                conn,
+                &subuser_id,
+                phone.as_ref().map(PhoneNumber::as_str),
+                now(),
+            )?;
+            audit::record(conn, &event)?;
+            let row =
+                subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            Ok(subuser_dto(conn, &row)?)
+        })
+        .await?;
+    state.access.forget_subuser(id);
+    tracing::info!(owner_id, subuser_id = id, "subuser updated");
+    Ok(dto)
+}
+
+/// Disables or re-enables a subuser. Disabling ends their sessions at once
+/// and their tokens are refused from the next call.
+pub async fn set_disabled(
+    state: &AppState,
+    owner_id: &str,
+    id: &str,
+    disabled: bool,
+    client: &ClientContext,
+) -> ApiResult<SubuserDto> {
+    let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
+    let kind = if disabled {
+        SecurityEventKind::SubuserDisabled
+    } else {
+        SecurityEventKind::SubuserEnabled
+    };
+    let event = owner_event(owner_id, kind, id, client);
+    let dto = state
+        .db
+        .transaction(move |conn| {
+            subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            let at = now();
+            if subuser_rows::set_disabled(conn, &subuser_id, disabled.then_some(at))? {
+                let mut event = event;
+                if disabled {
+                    let ended = session_rows::end_account_sessions(
+                        conn,
+                        &subuser_id,
+                        None,
+                        at,
+                        end_reasons::DISABLED,
+                    )?;
+                    event = event.detail("sessions_ended", ended.to_string());
+                }
+                audit::record(conn, &event)?;
+            }
+            let row =
+                subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            Ok(subuser_dto(conn, &row)?)
+        })
+        .await?;
+    state.access.forget_subuser(id);
+    tracing::info!(
+        owner_id,
+        subuser_id = id,
+        disabled,
+        "subuser disabled state changed"
+    );
+    Ok(dto)
+}
+
+/// Deletes a subuser: sessions end, tokens and OAuth clients they made are
+/// revoked; the messages they sent stay (with `sent_by`).
+pub async fn delete(
+    state: &AppState,
+    owner_id: &str,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
+    let event = owner_event(owner_id, SecurityEventKind::SubuserDeleted, id, client);
+    let (tokens, clients) = state
+        .db
+        .transaction(move |conn| {
+            subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            let at = now();
+            let ended = session_rows::end_account_sessions(
+                conn,
+                &subuser_id,
+                None,
+                at,
+                end_reasons::DELETED,
+            )?;
+            let tokens = crate::db::tokens::delete_created_by(conn, &subuser_id)?;
+            let clients = crate::db::oauth::delete_created_by(conn, &subuser_id)?;
+            subuser_rows::mark_deleted(conn, &subuser_id, at)?;
+            audit::record(
+                conn,
+                &event
+                    .detail("sessions_ended", ended.to_string())
+                    .detail("tokens_revoked", (tokens.len() + clients.len()).to_string()),
+            )?;
+            Ok((tokens, clients))
+        })
+        .await?;
+    for token in &tokens {
+        state.access.forget_token(token);
+    }
+    for client in &clients {
+        state.access.forget_client(client);
+    }
+    state.access.forget_subuser(id);
+    tracing::info!(owner_id, subuser_id = id, "subuser deleted");
+    Ok(())
+}
+
+/// Sends (again) the e-mail with a link to set the first password; only
+/// while the subuser has not set one.
+pub async fn resend_invitation(
+    state: &AppState,
+    owner_id: &str,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
+    let pending = state
+        .db
+        .run(move |conn| {
+            subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            Ok(subuser_rows::find_grants(conn, &subuser_id)?.is_some_and(|g| g.invitation_pending))
+        })
+        .await?;
+    if !pending {
+        return Err(ApiError::Conflict {
+            detail: "This subuser has already set a password.".into(),
+            errors: Vec::new(),
+        });
+    }
+    send_invitation(state, owner_id, id, client).await
+}
+
+async fn send_invitation(
+    state: &AppState,
+    owner_id: &str,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let token = ResetToken::generate();
+    let token_hash = token.storage_id();
+    let subuser_id = id.to_owned();
+    let ip = client.ip.to_string();
+    let event = owner_event(owner_id, SecurityEventKind::SubuserInvited, id, client);
+    let owner = owner_id.to_owned();
+    let (to, owner_email) = state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let subuser =
+                subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            let owner_row = account_rows::find_by_id(conn, &owner)?.ok_or(ApiError::NotFound)?;
+            password_rows::insert_reset_token(
+                conn,
+                &ResetTokenRow {
+                    id: format!("prt_{}", uuid::Uuid::now_v7().simple()),
+                    account_id: subuser_id.clone(),
+                    token_hash,
+                    ip,
+                    created_at: at,
+                    expires_at: at + ChronoDuration::days(INVITATION_LIFETIME_DAYS),
+                    used_at: None,
+                    purpose: link_purposes::INVITATION.into(),
+                },
+            )?;
+            audit::record(conn, &event)?;
+            Ok((subuser.email, owner_row.email))
+        })
+        .await?;
+    let link = format!(
+        "{}{}?token={}",
+        state.config.public_url,
+        routes::RESET_PASSWORD_PAGE,
+        token.expose()
+    );
+    state
+        .mailer
+        .send(&Mail {
+            to,
+            subject: "You are invited to Portcullis".into(),
+            body: format!(
+                "{owner_email} made you a login on their Portcullis account.\n\n\
+                 Choose your password here within {INVITATION_LIFETIME_DAYS} days; the link works once:\n{link}\n"
+            ),
+            purpose: "subuser_invitation".into(),
+        })
+        .await
+}
+
+/// True when the subuser `id` belongs to `owner_id` (deleted ones too), for
+/// reading their security log.
+pub async fn check_belongs(state: &AppState, owner_id: &str, id: &str) -> ApiResult<()> {
+    let (owner, id) = (owner_id.to_owned(), id.to_owned());
+    let known = state
+        .db
+        .run(move |conn| Ok(subuser_rows::all_subuser_ids(conn, &owner)?.contains(&id)))
+        .await?;
+    known.then_some(()).ok_or(ApiError::NotFound)
+}
+
+/// Removes pending-invitation status once a password was set through a link.
+pub fn password_set(conn: &mut DbConnection, account_id: &str) -> diesel::QueryResult<()> {
+    subuser_rows::set_invitation_pending(conn, account_id, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn window(days: &[Weekday], start: &str, end: &str, tz: &str) -> SendingWindow {
+        SendingWindow {
+            days: days.to_vec(),
+            start: parse_hhmm(start, false).unwrap(),
+            end: parse_hhmm(end, true).unwrap(),
+            time_zone: tz.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn times_parse_as_hh_mm_with_midnight_only_as_an_end() {
+        assert_eq!(parse_hhmm("08:30", false), Some(510));
+        assert_eq!(parse_hhmm("24:00", true), Some(1440));
+        for bad in ["24:00", "8:30", "08:60", "25:00", "0830", "ab:cd"] {
+            assert_eq!(parse_hhmm(bad, false), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn open_window_has_no_opening_time() {
+        let w = window(&Weekday::ALL, "08:00", "18:00", "UTC");
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        assert_eq!(w.opens_at(at), None);
+    }
+
+    #[test]
+    fn closed_window_opens_on_the_next_allowed_day_in_its_zone() {
+        // Friday 2026-11-27 19:00 in Warsaw (UTC+1): weekdays 08–18 open Monday 08:00 local.
+        let w = window(
+            &[
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            "08:00",
+            "18:00",
+            "Europe/Warsaw",
+        );
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 18, 0, 0).unwrap();
+        assert_eq!(
+            w.opens_at(at),
+            Some(Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap())
+        );
+        // Before the start on an allowed day: later the same day.
+        let early = Utc.with_ymd_and_hms(2026, 11, 30, 5, 0, 0).unwrap();
+        assert_eq!(
+            w.opens_at(early),
+            Some(Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn opening_across_a_dst_change_uses_the_new_offset() {
+        // Europe/Warsaw goes to UTC+2 on Sunday 2027-03-28 at 02:00.
+        let w = window(&[Weekday::Mon], "08:00", "09:00", "Europe/Warsaw");
+        let saturday = Utc.with_ymd_and_hms(2027, 3, 27, 12, 0, 0).unwrap();
+        assert_eq!(
+            w.opens_at(saturday),
+            Some(Utc.with_ymd_and_hms(2027, 3, 29, 6, 0, 0).unwrap())
+        );
+        // A start inside the skipped hour opens when the clocks jump.
+        let gap = window(&[Weekday::Sun], "02:30", "04:00", "Europe/Warsaw");
+        assert_eq!(
+            gap.opens_at(saturday),
+            Some(Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap())
+        );
+    }
+}

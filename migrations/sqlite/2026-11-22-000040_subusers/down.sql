@@ -1,0 +1,12 @@
+ALTER TABLE password_reset_tokens DROP COLUMN purpose;
+ALTER TABLE oauth_clients DROP COLUMN created_by;
+ALTER TABLE api_tokens DROP COLUMN created_by;
+DROP TABLE message_senders;
+DROP TABLE subuser_usage;
+DROP TABLE subuser_contact_groups;
+DROP TABLE subuser_senders;
+DROP TABLE subuser_grants;
+DROP INDEX accounts_parent_id;
+ALTER TABLE accounts DROP COLUMN deleted_at;
+ALTER TABLE accounts DROP COLUMN disabled_at;
+ALTER TABLE accounts DROP COLUMN parent_id;

@@ -1,0 +1,357 @@
+//! Sending a text message from the portal, and the messages this login sent.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{
+    MessageDto, MessageStatus, PortalPermission, SendSmsRequest, SenderStatus,
+};
+use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
+use portcullis_shared::validate::{self, codes, SmsLength};
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::{banner_message, FormBanner, SelectField, TextAreaField, TextField};
+use crate::format::{format_points, format_timestamp};
+use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
+
+/// Request fields the form shows errors next to.
+const FIELDS: &[&str] = &["to", "text", "sender"];
+
+/// The send form and the sent messages. Rendered only behind `RequireSession`, for logins
+/// with the `sms` permission.
+#[component]
+pub fn SendSmsPage() -> Html {
+    let session = use_session();
+    let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
+    // The owner, and a subuser who may see sender names, read them from the API; a
+    // subuser with only `sms` has theirs on the session.
+    let lists_senders = access.is_owner() || access.allows(PortalPermission::Senders);
+    let senders = use_collection(move || async move {
+        if lists_senders {
+            api::list_senders().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let messages = use_collection(api::list_messages);
+    let call = use_form_call();
+    let to = use_text_input("");
+    let text = use_text_input("");
+    let sender = use_text_input("");
+    let queued = use_state(|| None::<MessageDto>);
+
+    // Only approved names can be sent from; the API lists a subuser only their own.
+    let names: Vec<String> = if lists_senders {
+        senders
+            .get()
+            .items
+            .iter()
+            .flat_map(|items| items.iter())
+            .filter(|s| s.status == SenderStatus::Approved)
+            .map(|s| s.name.clone())
+            .collect()
+    } else {
+        access.senders.clone()
+    };
+    let chosen_sender = if names.contains(&sender.value) {
+        sender.value.clone()
+    } else {
+        names.first().cloned().unwrap_or_default()
+    };
+
+    let onsubmit = {
+        let (call, queued, messages) = (call.clone(), queued.clone(), messages.clone());
+        let (to, text, chosen_sender) = (to.clone(), text.clone(), chosen_sender.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let request = match send_request(&to.value, &text.value, &chosen_sender) {
+                Ok(request) => request,
+                Err(errors) => {
+                    call.problem.set(api::client_validation_problem(errors));
+                    return;
+                }
+            };
+            queued.set(None);
+            let csrf = call.csrf_token();
+            let (queued, messages, set_text) = (queued.clone(), messages.clone(), text.set.clone());
+            call.run(
+                async move { api::send_sms(&csrf, &request).await },
+                move |message| {
+                    set_text.emit(String::new());
+                    queued.set(Some(message));
+                    messages.reload();
+                },
+            );
+        })
+    };
+
+    let length = validate::sms_length(&text.value);
+    let banner = call
+        .problem
+        .get()
+        .and_then(send_refusal)
+        .map(AttrValue::from);
+    let sender_options: Rc<Vec<(AttrValue, AttrValue)>> = Rc::new(if names.is_empty() {
+        vec![("".into(), "Gateway default".into())]
+    } else {
+        names
+            .iter()
+            .map(|name| (AttrValue::from(name.clone()), AttrValue::from(name.clone())))
+            .collect()
+    });
+    let busy = call.busy();
+    let problem = call.problem.clone();
+
+    let collection = messages.get();
+    let list = match &collection.items {
+        Some(items) => html! { <MessageTable messages={items.clone()} /> },
+        None if collection.problem.is_none() => html! {
+            <p class="loading muted" aria-busy="true">{ "Loading your messages…" }</p>
+        },
+        None => Html::default(),
+    };
+    let list_error = collection
+        .problem
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| AttrValue::from(format!("Could not load your messages. {message}")));
+
+    html! {
+        <section class="send-sms" data-testid="send-sms">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Messaging" }</p>
+                    <h1>{ "Send SMS" }</h1>
+                    <p class="muted lead">
+                        { "Each part of a message costs points; a long text is sent in several parts." }
+                    </p>
+                </div>
+            </div>
+            <div class="card card--narrow">
+                if let Some(message) = &*queued {
+                    <div class="banner banner--success" id="sms-queued" role="status">
+                        { format!("Queued to {}: {} part{}, {} point{} charged.",
+                            message.to,
+                            message.parts, if message.parts == 1 { "" } else { "s" },
+                            format_points(message.points), if message.points == 1 { "" } else { "s" }) }
+                    </div>
+                }
+                <form class="form" {onsubmit} novalidate=true>
+                    <FormBanner message={banner} />
+                    <TextField id="sms-to" label="To" input_type="tel" autocomplete="off"
+                        placeholder="+48500100200" hint="The recipient's number in international format."
+                        value={to.value.clone()}
+                        on_change={problem.on_change(&to.set, "to")}
+                        error={problem.field_message("to")} />
+                    <SelectField id="sms-sender" label="Sender name"
+                        options={Rc::new(Vec::new())} dynamic_options={sender_options}
+                        value={chosen_sender}
+                        on_change={problem.on_change(&sender.set, "sender")}
+                        error={problem.field_message("sender")} />
+                    <TextAreaField id="sms-text" label="Message" rows=5
+                        value={text.value.clone()}
+                        on_change={problem.on_change(&text.set, "text")}
+                        error={problem.field_message("text")} />
+                    <p class="text-counter" id="sms-counter" aria-live="polite">
+                        { counter_text(text.value.chars().count(), length) }
+                    </p>
+                    <div class="form-actions">
+                        <button type="submit" id="sms-send" class="button" disabled={busy}>
+                            { if busy { "Sending…" } else { "Send" } }
+                        </button>
+                    </div>
+                </form>
+            </div>
+            <div class="card card--flush">
+                <div class="card-head"><h2>{ "Sent messages" }</h2></div>
+                <FormBanner message={list_error} />
+                { list }
+            </div>
+        </section>
+    }
+}
+
+/// The request the form makes, or what to fix first. The API checks it all again.
+pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let to = to.trim();
+    errors.extend(validate::check_phone_shape("to", to));
+    if text.trim().is_empty() {
+        errors.push(FieldError::new(
+            "text",
+            codes::REQUIRED,
+            "Write the message text.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SendSmsRequest {
+        to: to.to_owned(),
+        text: text.to_owned(),
+        sender: (!sender.is_empty()).then(|| sender.to_owned()),
+    })
+}
+
+/// `42 characters · 1 part (160 per part)` and the alphabet, under the text.
+pub fn counter_text(chars: usize, length: SmsLength) -> String {
+    let alphabet = if length.gsm7 { "GSM" } else { "Unicode" };
+    format!(
+        "{chars} character{} · {} part{} ({} per part, {alphabet})",
+        if chars == 1 { "" } else { "s" },
+        length.parts,
+        if length.parts == 1 { "" } else { "s" },
+        length.units_per_part(),
+    )
+}
+
+/// What the form's banner says about a refused send, in the sender's terms.
+pub fn send_refusal(problem: &Problem) -> Option<String> {
+    match problem.code {
+        ProblemCode::OutsideSendingHours => Some(match &problem.opens_at {
+            Some(at) => format!(
+                "You can't send at this time. Sending opens again at {}.",
+                format_timestamp(at)
+            ),
+            None => "You can't send at this time.".to_owned(),
+        }),
+        ProblemCode::PointsLimitReached => Some(
+            "This message would take you over your monthly points limit. Nothing was sent or \
+             charged; ask the account's owner to raise the limit."
+                .to_owned(),
+        ),
+        ProblemCode::InsufficientPoints => Some(
+            "The account does not have enough points for this message. Nothing was sent or \
+             charged."
+                .to_owned(),
+        ),
+        ProblemCode::PermissionDenied => Some(match &problem.permission {
+            Some(permission) => format!(
+                "Your login may not do this (it needs the “{permission}” permission). Ask the \
+                 account's owner."
+            ),
+            None => "Your login may not do this. Ask the account's owner.".to_owned(),
+        }),
+        _ => banner_message(problem, FIELDS),
+    }
+}
+
+/// Props of [`MessageTable`].
+#[derive(Properties, PartialEq)]
+pub struct MessageTableProps {
+    /// Newest first.
+    pub messages: Rc<Vec<MessageDto>>,
+}
+
+/// The sent messages: when, to, from, text, parts and points, status.
+#[component]
+pub fn MessageTable(props: &MessageTableProps) -> Html {
+    if props.messages.is_empty() {
+        return html! {
+            <div class="empty-state" id="messages-empty">
+                <p class="empty-title">{ "No messages yet" }</p>
+                <p class="muted">{ "Messages you send appear here." }</p>
+            </div>
+        };
+    }
+    html! {
+        <div class="table-scroll">
+            <table class="table" id="messages-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Sent" }</th>
+                        <th scope="col">{ "To" }</th>
+                        <th scope="col">{ "From" }</th>
+                        <th scope="col">{ "Text" }</th>
+                        <th scope="col">{ "Parts" }</th>
+                        <th scope="col">{ "Points" }</th>
+                        <th scope="col">{ "Status" }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    for message in props.messages.iter() {
+                        <tr key={message.id.clone()} data-message-id={message.id.clone()}>
+                            <td>{ format_timestamp(&message.created_at) }</td>
+                            <td>{ message.to.clone() }</td>
+                            <td class="message-sender">
+                                { message.sender.clone().unwrap_or_else(|| "Default".to_owned()) }
+                            </td>
+                            <td>{ message.text.clone() }</td>
+                            <td>{ message.parts }</td>
+                            <td>{ format_points(message.points) }</td>
+                            <td>{ status_label(message.status) }</td>
+                        </tr>
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn status_label(status: MessageStatus) -> &'static str {
+    match status {
+        MessageStatus::Queued => "Queued",
+        MessageStatus::Sent => "Sent",
+        MessageStatus::Failed => "Failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(code: ProblemCode) -> Problem {
+        let mut problem =
+            api::client_validation_problem(vec![FieldError::new("x", "x", "x")]).unwrap();
+        problem.code = code;
+        problem.errors.clear();
+        problem
+    }
+
+    #[test]
+    fn the_counter_follows_the_alphabet_and_the_parts() {
+        assert_eq!(
+            counter_text(5, validate::sms_length("Hello")),
+            "5 characters · 1 part (160 per part, GSM)"
+        );
+        let long = "a".repeat(161);
+        assert_eq!(
+            counter_text(161, validate::sms_length(&long)),
+            "161 characters · 2 parts (153 per part, GSM)"
+        );
+        assert_eq!(
+            counter_text(1, validate::sms_length("ż")),
+            "1 character · 1 part (70 per part, Unicode)"
+        );
+    }
+
+    #[test]
+    fn refusals_say_what_happened_in_the_senders_terms() {
+        let mut closed = problem(ProblemCode::OutsideSendingHours);
+        closed.opens_at = Some("2026-11-23T07:00:00Z".into());
+        assert_eq!(
+            send_refusal(&closed).unwrap(),
+            "You can't send at this time. Sending opens again at 23 Nov 2026, 07:00 UTC."
+        );
+        assert!(send_refusal(&problem(ProblemCode::PointsLimitReached))
+            .unwrap()
+            .contains("monthly points limit"));
+        assert!(send_refusal(&problem(ProblemCode::InsufficientPoints))
+            .unwrap()
+            .contains("enough points"));
+        let mut denied = problem(ProblemCode::PermissionDenied);
+        denied.permission = Some("sms".into());
+        assert!(send_refusal(&denied).unwrap().contains("“sms”"));
+    }
+
+    #[test]
+    fn the_request_needs_a_number_and_a_text() {
+        let errors = send_request("12", " ", "").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["to", "text"]);
+        let request = send_request(" +48500100200 ", "Hi", "ACME").unwrap();
+        assert_eq!(request.to, "+48500100200");
+        assert_eq!(request.sender.as_deref(), Some("ACME"));
+        assert_eq!(send_request("+48500100200", "Hi", "").unwrap().sender, None);
+    }
+}

@@ -1,0 +1,179 @@
+//! The subusers page (the owner's): separate logins under the account, with what each
+//! may do and use; and one subuser's security log.
+
+mod form;
+mod grants;
+mod subuser_list;
+
+pub use form::{
+    field_message, portal_label, subuser_request, GrantChoices, SubuserForm, SubuserFormProps,
+    SubuserRequest,
+};
+pub use grants::{weekday_label, window_summary, GrantsDraft, DEFAULT_TIME_ZONE, TIME_ZONES};
+pub use subuser_list::{status_label, SubuserList, SubuserListProps, SubuserRow, SubuserRowProps};
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{SecurityEventKind, SenderStatus, SubuserDto};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::app::Route;
+use crate::components::banner_message;
+use crate::hooks::use_collection;
+use crate::pages::security_log::SecurityLogView;
+
+/// Subusers: list, create, edit, disable, invite, delete. Rendered only behind
+/// `RequireSession`, for the owner.
+#[component]
+pub fn SubusersPage() -> Html {
+    let subusers = use_collection(api::list_subusers);
+    let senders = use_collection(api::list_senders);
+    let groups = use_collection(api::list_contact_groups);
+    let created = use_state(|| None::<SubuserDto>);
+
+    let on_created = {
+        let (created, subusers) = (created.clone(), subusers.clone());
+        Callback::from(move |subuser: SubuserDto| {
+            created.set(Some(subuser));
+            subusers.reload();
+        })
+    };
+    let choices = Rc::new(GrantChoices {
+        senders: senders
+            .get()
+            .items
+            .iter()
+            .flat_map(|items| items.iter())
+            .filter(|sender| sender.status == SenderStatus::Approved)
+            .map(|sender| sender.name.clone())
+            .collect(),
+        groups: groups
+            .get()
+            .items
+            .iter()
+            .flat_map(|items| items.iter())
+            .map(|group| (group.id.clone(), group.name.clone()))
+            .collect(),
+    });
+
+    let collection = subusers.get();
+    let load_error = collection
+        .problem
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| {
+            html! {
+                <div class="banner banner--error" role="alert">
+                    { format!("Could not load your subusers. {message}") }
+                </div>
+            }
+        });
+    let count = collection.items.as_ref().map(|items| items.len());
+    let body = match &collection.items {
+        Some(items) => html! {
+            <SubuserList subusers={items.clone()} choices={choices.clone()}
+                on_changed={subusers.replace_callback()}
+                on_stale={subusers.reload_callback()}
+                on_removed={subusers.remove_callback()} />
+        },
+        None if collection.problem.is_none() => html! {
+            <p class="loading muted" aria-busy="true">{ "Loading your subusers…" }</p>
+        },
+        None => Html::default(),
+    };
+
+    html! {
+        <section class="subusers" data-testid="subusers">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Account" }</p>
+                    <h1>{ "Subusers" }</h1>
+                    <p class="muted lead">
+                        { "Separate logins for your employees and branches, each with only the \
+                           parts of the account, sender names, contacts, sending hours and points \
+                           you allow. The API refuses everything else." }
+                    </p>
+                </div>
+            </div>
+            if let Some(subuser) = &*created {
+                <div class="banner banner--success" id="subuser-created" role="status">
+                    { created_message(subuser) }
+                </div>
+            }
+            <div class="card card--flush">
+                <div class="card-head">
+                    <h2>{ "Your subusers" }</h2>
+                    if let Some(count) = count {
+                        <span class="count" id="subuser-count">{ count_label(count) }</span>
+                    }
+                </div>
+                { load_error.unwrap_or_default() }
+                { body }
+            </div>
+            <div class="card" id="new-subuser">
+                <h2 id="new-subuser-title">{ "New subuser" }</h2>
+                <SubuserForm {choices} on_saved={on_created} />
+            </div>
+        </section>
+    }
+}
+
+/// What the page says once a subuser is created.
+fn created_message(subuser: &SubuserDto) -> String {
+    match subuser.status {
+        portcullis_shared::dto::SubuserStatus::Invited => format!(
+            "{} is created. We e-mailed them an invitation to choose a password.",
+            subuser.email
+        ),
+        _ => format!("{} is created and can sign in now.", subuser.email),
+    }
+}
+
+/// `1 subuser`, `3 subusers`.
+fn count_label(count: usize) -> String {
+    format!("{count} subuser{}", if count == 1 { "" } else { "s" })
+}
+
+/// Props of [`SubuserSecurityLogPage`].
+#[derive(Properties, PartialEq)]
+pub struct SubuserSecurityLogPageProps {
+    /// The subuser's id.
+    pub id: AttrValue,
+}
+
+/// One subuser's entries of the security log. Rendered only behind `RequireSession`, for
+/// the owner.
+#[component]
+pub fn SubuserSecurityLogPage(props: &SubuserSecurityLogPageProps) -> Html {
+    let subusers = use_collection(api::list_subusers);
+    let kind = use_state(|| None::<SecurityEventKind>);
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |chosen| kind.set(chosen))
+    };
+    let email = subusers
+        .get()
+        .items
+        .as_ref()
+        .and_then(|items| items.iter().find(|s| s.id == props.id.as_str()))
+        .map(|subuser| subuser.email.clone());
+
+    html! {
+        <section class="security-log" data-testid="subuser-security-log">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">
+                        <Link<Route> to={Route::Subusers}>{ "Subusers" }</Link<Route>>
+                    </p>
+                    <h1>{ "Security log" }</h1>
+                    <p class="muted lead" id="subuser-log-email">
+                        { email.unwrap_or_else(|| props.id.to_string()) }
+                    </p>
+                </div>
+            </div>
+            <SecurityLogView subuser={Some(props.id.clone())} kind={*kind} {on_kind} />
+        </section>
+    }
+}
