@@ -56,6 +56,28 @@ impl Caller {
             Self::Token(caller) => Ok(Principal::of_token(caller.require(scope)?)),
         }
     }
+
+    /// Like [`Caller::require`], for a part either of `permissions` opens to a
+    /// session; a refusal names the first.
+    pub fn require_any(
+        &self,
+        scope: Scope,
+        permissions: &[PortalPermission],
+    ) -> ApiResult<Principal> {
+        match self {
+            Self::Session(user) => match permissions.iter().find_map(|p| user.require(*p).ok()) {
+                Some(principal) => Ok(principal),
+                None => Err(ApiError::PermissionDenied(
+                    permissions
+                        .first()
+                        .map(|p| p.as_str())
+                        .unwrap_or("")
+                        .to_owned(),
+                )),
+            },
+            Self::Token(caller) => Ok(Principal::of_token(caller.require(scope)?)),
+        }
+    }
 }
 
 impl FromRequest for Caller {

@@ -25,6 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The account's sender names and whether each is approved.
+///
+/// A subuser sees only the names granted to them; in the portal, the `sms`
+/// permission is enough to list them (to choose one when sending).
 #[utoipa::path(
     get,
     path = "/api/v1/senders",
@@ -38,7 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
+    // Whoever may send may see the names they may send from.
+    let caller = caller.require_any(
+        Scope::SmsSender,
+        &[PortalPermission::Senders, PortalPermission::Sms],
+    )?;
     Ok(HttpResponse::Ok().json(senders::list(&state, &caller).await?))
 }
 

@@ -149,7 +149,7 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
         json!({
             "email": "branch@example.com",
             "password": SUB_PASSWORD,
-            "grants": {"portal": ["sms", "senders"], "scopes": ["sms"], "senders": ["ACME"], "contact_groups": [shop]},
+            "grants": {"portal": ["sms"], "scopes": ["sms"], "senders": ["ACME"], "contact_groups": [shop]},
         }),
     )
     .await;
@@ -163,10 +163,7 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     let (sub, me) = subuser_browser(&app, "branch@example.com").await;
     assert_eq!(me.access.role, Role::Subuser);
     assert_eq!(me.access.account_id, owner.account.id);
-    assert_eq!(
-        me.access.portal,
-        vec![PortalPermission::Sms, PortalPermission::Senders]
-    );
+    assert_eq!(me.access.portal, vec![PortalPermission::Sms]);
     assert_eq!(me.access.scopes, vec![Scope::Sms]);
     // The names they may send from travel with the session (for a send form without `senders`).
     assert_eq!(me.access.senders, vec!["ACME".to_owned()]);
@@ -179,7 +176,8 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     );
     assert_eq!(me.account.email, "branch@example.com");
 
-    // Only the granted sender name is visible and usable.
+    // Only the granted sender name is visible (`sms` is enough to list the
+    // names one may send from) and usable.
     let senders: Vec<SenderDto> = sub.get_json(routes::SENDERS).await;
     assert_eq!(
         senders.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
@@ -373,10 +371,12 @@ async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: 
                 .await;
             assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
         }
-        // With every other permission (none that covers this one): refused, naming it.
+        // With every other permission (none that covers this one; `sms` also
+        // lists the sender names one may send from): refused, naming it.
         let others: Vec<PortalPermission> = PortalPermission::ALL
             .into_iter()
             .filter(|p| !p.covers(permission))
+            .filter(|p| permission != PortalPermission::Senders || *p != PortalPermission::Sms)
             .collect();
         update_grants(
             &app,
