@@ -241,12 +241,9 @@ impl Application {
             }
         });
         // Slow or idle clients: the headers must arrive within the request
-        // timeout (else 408 and the connection closes), a closing client gets
-        // 1 s to go, and each worker holds at most 25,000 connections.
-        let server = server
-            .client_request_timeout(config.client_request_timeout)
-            .client_disconnect_timeout(std::time::Duration::from_secs(1))
-            .max_connections(25_000);
+        // timeout, else 408 and the connection closes. (actix's own caps stay:
+        // 25,000 connections per worker, 1 s for a closing client.)
+        let server = server.client_request_timeout(config.client_request_timeout);
         let server = match tls {
             Some(tls) => server.listen_rustls_0_23(listener, tls)?,
             None => server.listen(listener)?,
