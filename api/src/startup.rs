@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    config::Config,
+    config::{Config, DatabaseUrl},
     db::Db,
     error::{extractors, ApiError},
     middleware::{
@@ -24,7 +24,7 @@ use crate::{
         api_access::ApiAccess, run_every, signing::KeyRing, AppState, Mailer, PasswordHasher,
         SmsTransport,
     },
-    services::{dispatch, token_expiry},
+    services::{cache_sync, dispatch, ip_allowlists::AllowlistCache, token_expiry},
     telemetry, tls,
 };
 
@@ -83,12 +83,30 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
         };
-        let access = Arc::new(ApiAccess::new(keys));
+        // Several processes on one PostgreSQL keep their caches in step.
+        let (publisher, publishing) = match &config.database_url {
+            DatabaseUrl::Postgres(_) => {
+                let (publisher, task) = cache_sync::publisher(db.clone());
+                (publisher, Some(tokio::spawn(task)))
+            }
+            DatabaseUrl::Sqlite(_) => (cache_sync::Publisher::default(), None),
+        };
+        let access = Arc::new(ApiAccess::new(keys, publisher.clone()));
+        let portal_allowlists = Arc::new(AllowlistCache::publishing(
+            publisher,
+            cache_sync::Change::PortalAllowlist,
+        ));
         access
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
-        let background = vec![
+        if let DatabaseUrl::Postgres(url) = &config.database_url {
+            cache_sync::spawn_listener(
+                url.clone(),
+                cache_sync::Caches::of(&access, &portal_allowlists),
+            )?;
+        }
+        let mut background = vec![
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),
@@ -111,11 +129,12 @@ impl Application {
                 config.token_expiry_check,
             )),
         ];
+        background.extend(publishing);
         let state = web::Data::new(AppState {
             db,
             hasher,
             access,
-            portal_allowlists: Arc::default(),
+            portal_allowlists,
             config: config.clone(),
             sms,
             mailer,

@@ -270,6 +270,15 @@ async fn main() {
         .await
         .unwrap();
 
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The ceiling for (e): the same Argon2id parameters, one thread per core,
+    // in this process while the server idles.
+    let raw_hash_rate = tokio::task::spawn_blocking(move || {
+        portcullis_api::services::passwords::raw_hash_rate(cores, Duration::from_secs(5))
+    })
+    .await
+    .unwrap();
+
     let duration = Duration::from_secs(options.seconds);
     let n = options.connections;
     let mut results = Vec::new();
@@ -286,12 +295,13 @@ async fn main() {
     );
     let sms_url = url(&routes::SMS_MESSAGE.replace("{id}", &message.id));
     let secret = token.secret.clone();
+    let sms_request: MakeRequest = Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret));
     results.push(
         run(
             "(b) GET /api/v1/sms/{id} (token, 5-entry allowlist)",
             n,
             duration,
-            Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret)),
+            sms_request.clone(),
         )
         .await
         .with_rss(server.memory_mib()),
@@ -333,33 +343,51 @@ async fn main() {
         .with_rss(server.memory_mib()),
     );
     let login_url = url(routes::LOGIN);
+    let login_request: MakeRequest = Arc::new(move |c| {
+        c.post(&login_url)
+            .header(csrf, "1")
+            .header(reqwest::header::COOKIE, &device_cookie)
+            .json(&login)
+    });
     results.push(
         run(
             "(e) POST /api/v1/auth/login (Argon2id)",
             n,
             duration,
-            Arc::new(move |c| {
-                c.post(&login_url)
-                    .header(csrf, "1")
-                    .header(reqwest::header::COOKIE, &device_cookie)
-                    .json(&login)
-            }),
+            login_request.clone(),
         )
         .await
         .with_rss(server.memory_mib()),
     );
+    // (b) at a quarter of the connections while a login storm runs on all of them.
+    let (storm, during) = tokio::join!(
+        run(
+            "(e) during (f): the login storm",
+            n,
+            duration,
+            login_request
+        ),
+        run(
+            "(f) (b) during a login storm (e)",
+            (n / 4).max(1),
+            duration,
+            sms_request,
+        )
+    );
+    let rss = server.memory_mib();
+    results.push(during.with_rss(rss));
+    results.push(storm.with_rss(rss));
     let (_, peak_rss) = server.memory_mib();
 
     let baseline = results[0].rps();
     println!(
-        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {} cores\n",
+        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {cores} cores\n",
         if options.postgres.is_some() {
             "PostgreSQL"
         } else {
             "SQLite"
         },
         options.seconds,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server RSS / peak after, MiB |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -378,5 +406,44 @@ async fn main() {
     }
     println!(
         "\nserver memory: {idle_rss:.1} MiB idle after start, {peak_rss:.1} MiB peak under load"
+    );
+    let login_rate = results[4].rps();
+    println!(
+        "raw Argon2id (m=19456 KiB, t=2, p=1) on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s; (e) is {:.2} of it",
+        login_rate / raw_hash_rate
+    );
+
+    let verdict = |met: bool| if met { "met" } else { "UNMET" };
+    let during = &results[5];
+    println!("\ntargets:");
+    println!(
+        "- (b) >= 0.7 of (a): {:.3} — {}",
+        results[1].rps() / baseline,
+        verdict(results[1].rps() / baseline >= 0.7)
+    );
+    println!(
+        "- (c) >= 5,000/s: {:.0} — {}",
+        results[2].rps(),
+        verdict(results[2].rps() >= 5000.0)
+    );
+    println!(
+        "- (e) >= 0.8 of the raw Argon2id rate: {:.2} — {}",
+        login_rate / raw_hash_rate,
+        verdict(login_rate / raw_hash_rate >= 0.8)
+    );
+    println!(
+        "- (b)'s p99 < 20 ms during a login storm: {:.2} ms — {}",
+        during.percentile_ms(0.99),
+        verdict(during.percentile_ms(0.99) < 20.0)
+    );
+    println!(
+        "- idle memory < 40 MB: {:.1} MB — {}",
+        idle_rss * 1.048_576,
+        verdict(idle_rss * 1.048_576 < 40.0)
+    );
+    println!(
+        "- peak memory < 100 MB: {:.1} MB — {}",
+        peak_rss * 1.048_576,
+        verdict(peak_rss * 1.048_576 < 100.0)
     );
 }

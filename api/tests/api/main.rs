@@ -55,6 +55,7 @@ mod openapi;
 mod passwords;
 mod portal_allowlist;
 mod postgres;
+mod scale_out;
 mod security_log;
 mod senders;
 mod sessions;
