@@ -18,6 +18,7 @@ use crate::{
         catch_panic, problem_for_stray_error, require_csrf_header, security_headers,
         SecurityHeaders,
     },
+    metrics::{self, Metrics},
     openapi::ApiDoc,
     routes,
     services::{
@@ -34,6 +35,8 @@ const JSON_LIMIT_BYTES: usize = 64 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The Prometheus listener (`PORTCULLIS_METRICS_ADDR`) and its port.
+    metrics_server: Option<(Server, u16)>,
     state: web::Data<AppState>,
     /// Token last-use flushing, message dispatch, refused-call logging and token expiry warnings.
     background: Vec<tokio::task::JoinHandle<()>>,
@@ -55,6 +58,29 @@ async fn flush_refused_calls_forever(access: Arc<ApiAccess>, db: Db, every: std:
         async move { access.refused.flush(&db).await }
     })
     .await
+}
+
+/// The metrics listener: `GET /metrics` only, on its own address, one worker.
+fn metrics_server(
+    addr: std::net::SocketAddr,
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> anyhow::Result<(Server, u16)> {
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {addr}: {e}"))?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(metrics::serve))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(1)
+    .run();
+    tracing::info!(%addr, "serving Prometheus metrics");
+    Ok((server, port))
 }
 
 impl Application {
@@ -165,6 +191,11 @@ impl Application {
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let security_headers_data =
             web::Data::new(SecurityHeaders::new(&portal_script_hashes, tls.is_some()));
+        let metrics_data = web::Data::new(Metrics::new());
+        let metrics_server = match config.metrics_addr {
+            Some(addr) => Some(metrics_server(addr, state.clone(), metrics_data.clone())?),
+            None => None,
+        };
 
         let server = HttpServer::new(move || {
             let app = App::new()
@@ -183,6 +214,8 @@ impl Application {
                 .wrap(from_fn(security_headers))
                 .wrap(actix_middleware::Compress::default())
                 .wrap(from_fn(telemetry::request_log))
+                .app_data(metrics_data.clone())
+                .wrap(from_fn(metrics::track))
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
                 .configure(routes::two_factor::configure)
@@ -224,6 +257,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics_server,
             state: shutdown_state,
             background,
         })
@@ -233,9 +267,22 @@ impl Application {
         self.port
     }
 
+    /// The port of the metrics listener, when `PORTCULLIS_METRICS_ADDR` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
+    }
+
     /// Serves until SIGTERM/SIGINT, then drains in-flight requests (graceful stop).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let result = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         for task in &self.background {
             task.abort();
         }

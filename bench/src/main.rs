@@ -43,6 +43,31 @@ impl Server {
         };
         (field("VmRSS:"), field("VmHWM:"))
     }
+
+    /// CPU time the server has used so far (user + system), in seconds.
+    fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id()))
+            .unwrap_or_default();
+        // Fields after the command name (which may hold spaces): utime is the
+        // 14th field of the line, stime the 15th, in clock ticks.
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+        match (ticks(11), ticks(12)) {
+            (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
+            _ => f64::NAN,
+        }
+    }
+}
+
+fn clock_ticks_per_second() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 {
+        ticks as f64
+    } else {
+        100.0
+    }
 }
 
 struct Options {
@@ -104,12 +129,20 @@ struct Figures {
     latencies_us: Vec<u64>,
     /// Server's resident and peak memory right after the scenario, MiB.
     rss_after: (f64, f64),
+    /// Server CPU seconds used during the scenario.
+    server_cpu: f64,
 }
 
 impl Figures {
     fn with_rss(mut self, (rss, hwm): (f64, f64)) -> Self {
         self.rss_after = (rss, hwm);
         self
+    }
+
+    /// Server CPU time per answered request, microseconds: what the request
+    /// costs, whatever else the machine was doing.
+    fn cpu_us_per_request(&self) -> f64 {
+        self.server_cpu * 1e6 / self.requests.max(1) as f64
     }
 
     fn rps(&self) -> f64 {
@@ -128,6 +161,7 @@ impl Figures {
 type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
 
 async fn run(
+    server: &Server,
     name: &'static str,
     connections: usize,
     duration: Duration,
@@ -135,6 +169,7 @@ async fn run(
 ) -> Figures {
     let deadline = Instant::now() + duration;
     let started = Instant::now();
+    let cpu_before = server.cpu_seconds();
     let mut workers = Vec::new();
     for _ in 0..connections {
         let make = make.clone();
@@ -164,6 +199,7 @@ async fn run(
         seconds: 0.0,
         latencies_us: Vec::new(),
         rss_after: (f64::NAN, f64::NAN),
+        server_cpu: f64::NAN,
     };
     for worker in workers {
         let (latencies, errors) = worker.await.unwrap();
@@ -172,6 +208,7 @@ async fn run(
         figures.latencies_us.extend(latencies);
     }
     figures.seconds = started.elapsed().as_secs_f64();
+    figures.server_cpu = server.cpu_seconds() - cpu_before;
     figures.latencies_us.sort_unstable();
     figures
 }
@@ -285,6 +322,7 @@ async fn main() {
     let livez = url(routes::LIVEZ);
     results.push(
         run(
+            &server,
             "(a) GET /livez (no auth, no storage)",
             n,
             duration,
@@ -298,6 +336,7 @@ async fn main() {
     let sms_request: MakeRequest = Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret));
     results.push(
         run(
+            &server,
             "(b) GET /api/v1/sms/{id} (token, 5-entry allowlist)",
             n,
             duration,
@@ -310,6 +349,7 @@ async fn main() {
     let (id, client_secret) = (oauth.client.id.clone(), oauth.client_secret.clone());
     results.push(
         run(
+            &server,
             "(c) POST /oauth/token (client_credentials)",
             n,
             duration,
@@ -330,6 +370,7 @@ async fn main() {
     );
     results.push(
         run(
+            &server,
             "(d) POST /oauth/introspect",
             n,
             duration,
@@ -351,6 +392,7 @@ async fn main() {
     });
     results.push(
         run(
+            &server,
             "(e) POST /api/v1/auth/login (Argon2id)",
             n,
             duration,
@@ -362,12 +404,14 @@ async fn main() {
     // (b) at a quarter of the connections while a login storm runs on all of them.
     let (storm, during) = tokio::join!(
         run(
+            &server,
             "(e) during (f): the login storm",
             n,
             duration,
             login_request
         ),
         run(
+            &server,
             "(f) (b) during a login storm (e)",
             (n / 4).max(1),
             duration,
@@ -375,6 +419,9 @@ async fn main() {
         )
     );
     let rss = server.memory_mib();
+    // Both ran in the same window: the CPU figure is the storm's, shared.
+    let mut during = during;
+    during.server_cpu = f64::NAN;
     results.push(during.with_rss(rss));
     results.push(storm.with_rss(rss));
     let (_, peak_rss) = server.memory_mib();
@@ -389,17 +436,21 @@ async fn main() {
         },
         options.seconds,
     );
-    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server RSS / peak after, MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server CPU µs/req | server RSS / peak after, MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for figures in &results {
         println!(
-            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {:.1} / {:.1} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {} | {:.1} / {:.1} |",
             figures.name,
             figures.rps(),
             figures.percentile_ms(0.50),
             figures.percentile_ms(0.99),
             figures.rps() / baseline,
             figures.errors,
+            match figures.cpu_us_per_request() {
+                cpu if cpu.is_nan() => "(in the row below)".to_owned(),
+                cpu => format!("{cpu:.0}"),
+            },
             figures.rss_after.0,
             figures.rss_after.1
         );

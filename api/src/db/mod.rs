@@ -199,6 +199,16 @@ impl Db {
         self.backend
     }
 
+    /// Connections open and idle in the pool now.
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// The most connections the pool opens.
+    pub fn pool_max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     /// Runs `work` with a pooled connection on a blocking thread.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where

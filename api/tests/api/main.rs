@@ -50,6 +50,7 @@ mod health;
 mod helpers;
 mod login;
 mod login_security;
+mod metrics;
 mod oauth;
 mod openapi;
 mod passwords;
