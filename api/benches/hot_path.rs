@@ -52,7 +52,11 @@ fn allowlist_matching(c: &mut Criterion) {
     // For comparison: what a linear scan over the parsed entries costs.
     let miss: IpAddr = "203.0.113.9".parse().unwrap();
     group.bench_function("linear_scan_miss_for_comparison", |b| {
-        b.iter(|| black_box(&entries).iter().any(|r| r.contains(black_box(miss))))
+        b.iter(|| {
+            black_box(&entries)
+                .iter()
+                .any(|r| r.contains(black_box(miss)))
+        })
     });
     group.bench_function("compile_list", |b| {
         b.iter(|| IpAllowlist::new(black_box(&entries)))
@@ -91,8 +95,8 @@ fn token_fixture(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Db, A
                     name: "bench".into(),
                     scopes: "sms profile".into(),
                     hint: "…".into(),
-                    ip_allowlist: "10.0.0.0/8\n192.0.2.0/24\n198.51.100.7\n2001:db8::/32\n127.0.0.1"
-                        .into(),
+                    ip_allowlist:
+                        "10.0.0.0/8\n192.0.2.0/24\n198.51.100.7\n2001:db8::/32\n127.0.0.1".into(),
                     created_at: now,
                     expires_at: None,
                     disabled_at: None,

@@ -46,8 +46,8 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new() -> Self {
-        let registry = Registry::new_custom(Some("portcullis".into()), None)
-            .expect("a valid metrics prefix");
+        let registry =
+            Registry::new_custom(Some("portcullis".into()), None).expect("a valid metrics prefix");
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests answered"),
             &["method", "route", "status"],
@@ -118,7 +118,10 @@ impl Metrics {
 
     /// The text exposition, with the gauges read now.
     pub async fn render(&self, state: &AppState) -> ApiResult<String> {
-        let waiting = state.db.run(|conn| Ok(sms_rows::count_waiting(conn)?)).await?;
+        let waiting = state
+            .db
+            .run(|conn| Ok(sms_rows::count_waiting(conn)?))
+            .await?;
         self.queue_depth.set(waiting);
         let pool = state.db.pool_state();
         let idle = i64::from(pool.idle_connections);

@@ -14,11 +14,11 @@ use crate::{
     config::{Config, DatabaseUrl},
     db::Db,
     error::{extractors, ApiError},
+    metrics::{self, Metrics},
     middleware::{
         catch_panic, problem_for_stray_error, require_csrf_header, security_headers,
         SecurityHeaders,
     },
-    metrics::{self, Metrics},
     openapi::ApiDoc,
     routes,
     services::{

@@ -46,8 +46,8 @@ impl Server {
 
     /// CPU time the server has used so far (user + system), in seconds.
     fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id()))
-            .unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.0.id())).unwrap_or_default();
         // Fields after the command name (which may hold spaces): utime is the
         // 14th field of the line, stime the 15th, in clock ticks.
         let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);

@@ -24,7 +24,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use diesel::{connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl};
+use diesel::{
+    connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl,
+};
 use tokio::sync::mpsc;
 
 use super::{api_access::ApiAccess, ip_allowlists::AllowlistCache, now};
@@ -237,10 +239,9 @@ fn listen(url: &str, caches: &Caches, connected_before: &mut bool) -> anyhow::Re
             let notification = notification?;
             match Change::parse(&notification.payload) {
                 Some(change) => apply(change, &access, &portal_allowlists),
-                None => tracing::warn!(
-                    payload = notification.payload,
-                    "unknown cache notification"
-                ),
+                None => {
+                    tracing::warn!(payload = notification.payload, "unknown cache notification")
+                }
             }
         }
         drop((access, portal_allowlists));

@@ -81,7 +81,10 @@ async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
         Some(3.0)
     );
     assert_eq!(
-        sample(&text, r#"portcullis_auth_refusals_total{reason="missing_token"}"#),
+        sample(
+            &text,
+            r#"portcullis_auth_refusals_total{reason="missing_token"}"#
+        ),
         Some(1.0),
         "{text}"
     );

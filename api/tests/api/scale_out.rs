@@ -24,8 +24,7 @@ async fn outcome(response: reqwest::Response) -> Option<ProblemCode> {
     if response.status().is_success() {
         return None;
     }
-    let problem: portcullis_shared::problem::Problem =
-        response.json().await.expect("problem body");
+    let problem: portcullis_shared::problem::Problem = response.json().await.expect("problem body");
     Some(problem.code)
 }
 
@@ -132,7 +131,13 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     within(PROPAGATION, "re-enabled token", None, profile_on_two).await;
 
     // The token's own allowlist.
-    patch(&one, &me, &token_path, json!({"ip_allowlist": ["192.0.2.1"]})).await;
+    patch(
+        &one,
+        &me,
+        &token_path,
+        json!({"ip_allowlist": ["192.0.2.1"]}),
+    )
+    .await;
     within(
         PROPAGATION,
         "token allowlist",
@@ -170,7 +175,13 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         )
         .await;
     assert!(removed.status().is_success());
-    within(PROPAGATION, "account API allowlist lifted", None, profile_on_two).await;
+    within(
+        PROPAGATION,
+        "account API allowlist lifted",
+        None,
+        profile_on_two,
+    )
+    .await;
 
     // Points are one balance: spent through both, seen alike by both.
     let before: ProfileDto = profile_on_two().await.json().await.unwrap();
@@ -197,9 +208,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     assert!(on_one.points_balance < before.points_balance);
 
     // Deleted through one.
-    let deleted = one
-        .portal(Method::DELETE, &token_path, &csrf, None)
-        .await;
+    let deleted = one.portal(Method::DELETE, &token_path, &csrf, None).await;
     assert!(deleted.status().is_success());
     within(
         PROPAGATION,
@@ -223,7 +232,13 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
     let access = client_token(&one, &client).await;
     let client_profile_on_two = || bearer(&two, routes::PROFILE, &access);
-    within(PROPAGATION, "client token on two", None, client_profile_on_two).await;
+    within(
+        PROPAGATION,
+        "client token on two",
+        None,
+        client_profile_on_two,
+    )
+    .await;
     patch(&one, &me, &client_path, json!({"scopes": ["sms"]})).await;
     within(
         PROPAGATION,
@@ -232,7 +247,13 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         client_profile_on_two,
     )
     .await;
-    patch(&one, &me, &client_path, json!({"scopes": ["profile", "sms"]})).await;
+    patch(
+        &one,
+        &me,
+        &client_path,
+        json!({"scopes": ["profile", "sms"]}),
+    )
+    .await;
     within(PROPAGATION, "scope given back", None, client_profile_on_two).await;
     patch(&one, &me, &client_path, json!({"disabled": true})).await;
     within(
@@ -276,7 +297,10 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     };
     within(PROPAGATION, "other session on two", None, other_me_on_two).await;
     let sessions: Vec<SessionDto> = one.get_json(routes::SESSIONS).await;
-    let theirs = sessions.iter().find(|s| !s.current).expect("the other session");
+    let theirs = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the other session");
     let ended = one
         .portal(
             Method::DELETE,
