@@ -69,6 +69,9 @@ pub fn compile<'a>(stored: impl IntoIterator<Item = &'a str>) -> IpAllowlist {
     IpAllowlist::new(&ranges)
 }
 
+/// Makes the change to publish from an account id.
+type ChangeKind = fn(String) -> Change;
+
 #[derive(Default)]
 struct CacheState {
     lists: HashMap<String, Arc<IpAllowlist>>,
@@ -83,12 +86,12 @@ struct CacheState {
 pub struct AllowlistCache {
     state: RwLock<CacheState>,
     /// Where a change is published, and as what kind of change.
-    publisher: Option<(Publisher, fn(String) -> Change)>,
+    publisher: Option<(Publisher, ChangeKind)>,
 }
 
 impl AllowlistCache {
     /// A cache whose [`AllowlistCache::forget`] publishes `kind` changes.
-    pub fn publishing(publisher: Publisher, kind: fn(String) -> Change) -> Self {
+    pub fn publishing(publisher: Publisher, kind: ChangeKind) -> Self {
         Self {
             state: RwLock::default(),
             publisher: Some((publisher, kind)),

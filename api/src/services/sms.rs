@@ -218,7 +218,7 @@ pub async fn get(state: &AppState, account_id: &str, id: &str) -> ApiResult<Mess
     let (account, message) = (account_id.to_owned(), id.to_owned());
     let row = state
         .db
-        .run(move |conn| Ok(sms_rows::find_account_message(conn, &account, &message)?))
+        .read(move |conn| Ok(sms_rows::find_account_message(conn, &account, &message)?))
         .await?;
     row.as_ref().map(message_dto).ok_or(ApiError::NotFound)
 }
