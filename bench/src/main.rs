@@ -60,6 +60,13 @@ impl Server {
     }
 }
 
+/// The 1, 5 and 15-minute load averages, as `uptime` prints them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 fn clock_ticks_per_second() -> f64 {
     // SAFETY: sysconf has no preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
@@ -221,6 +228,7 @@ async fn main() {
         .postgres
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", scratch.path().join("bench.db").display()));
+    let load_before = load_average();
     let (server, base) = start_server(&database_url);
     let (idle_rss, _) = server.memory_mib();
     let url = |path: &str| format!("{base}{path}");
@@ -457,6 +465,10 @@ async fn main() {
     }
     println!(
         "\nserver memory: {idle_rss:.1} MiB idle after start, {peak_rss:.1} MiB peak under load"
+    );
+    println!(
+        "machine load average (1, 5, 15 min) before: {load_before}; after: {}",
+        load_average()
     );
     let login_rate = results[4].rps();
     println!(

@@ -236,8 +236,8 @@ impl Db {
             let mut pooled = pool.get()?;
             work_on(&mut pooled, work)
         })
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("storage task failed: {e}")))?
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("storage task failed: {e}")))?
     }
 
     /// Runs a short read (a lookup by key) on the hot path. On SQLite it runs
