@@ -81,6 +81,10 @@ pub enum LogFormat {
 pub struct Config {
     /// Address to listen on (`PORTCULLIS_BIND`, default 127.0.0.1:8080; port 0 picks a free one).
     pub bind: SocketAddr,
+    /// Where Prometheus metrics are served (`PORTCULLIS_METRICS_ADDR`, e.g.
+    /// 10.0.0.5:9090; default none: no metrics endpoint). A listener of its own,
+    /// never the public port.
+    pub metrics_addr: Option<SocketAddr>,
     /// Storage (`PORTCULLIS_DATABASE_URL`, default sqlite://data/portcullis.db).
     pub database_url: DatabaseUrl,
     /// Connections in the storage pool (`PORTCULLIS_DB_POOL_SIZE`, default 8).
@@ -195,6 +199,16 @@ impl Config {
                     "must be an address and port, e.g. 127.0.0.1:8080",
                 )
             })?;
+        let metrics_addr = get("PORTCULLIS_METRICS_ADDR")
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    ConfigError::new(
+                        "PORTCULLIS_METRICS_ADDR",
+                        "must be an address and port, e.g. 127.0.0.1:9090",
+                    )
+                })
+            })
+            .transpose()?;
         let database_url = DatabaseUrl::parse(
             &get("PORTCULLIS_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portcullis.db".to_owned()),
@@ -349,6 +363,7 @@ impl Config {
             refused_calls_flush,
             token_expiry_check,
             bind,
+            metrics_addr,
             database_url,
             db_pool_size,
             cookie_secure,

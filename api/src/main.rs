@@ -4,8 +4,27 @@ use std::io::Write;
 
 use portcullis_api::{config::Config, openapi, startup::Application, telemetry};
 
+/// Caps glibc's malloc at two arenas (unless `MALLOC_ARENA_MAX` says
+/// otherwise): by default every thread that allocates under contention may get
+/// its own arena, and each keeps freed memory, so idle memory grew by ~10 MiB
+/// per arena for no measurable speed.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: a glibc tuning call made before the server starts its threads.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+fn main() {
+    limit_malloc_arenas();
+    serve();
+}
+
 #[actix_web::main]
-async fn main() {
+async fn serve() {
     if std::env::args().nth(1).as_deref() == Some("openapi") {
         print!("{}", openapi::yaml());
         return;

@@ -11,9 +11,10 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    config::Config,
+    config::{Config, DatabaseUrl},
     db::Db,
     error::{extractors, ApiError},
+    metrics::{self, Metrics},
     middleware::{
         catch_panic, problem_for_stray_error, require_csrf_header, security_headers,
         SecurityHeaders,
@@ -24,7 +25,7 @@ use crate::{
         api_access::ApiAccess, run_every, signing::KeyRing, AppState, Mailer, PasswordHasher,
         SmsTransport,
     },
-    services::{dispatch, token_expiry},
+    services::{cache_sync, dispatch, ip_allowlists::AllowlistCache, token_expiry},
     telemetry, tls,
 };
 
@@ -34,6 +35,8 @@ const JSON_LIMIT_BYTES: usize = 64 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The Prometheus listener (`PORTCULLIS_METRICS_ADDR`) and its port.
+    metrics_server: Option<(Server, u16)>,
     state: web::Data<AppState>,
     /// Token last-use flushing, message dispatch, refused-call logging and token expiry warnings.
     background: Vec<tokio::task::JoinHandle<()>>,
@@ -94,6 +97,29 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         .max_age(600)
 }
 
+/// The metrics listener: `GET /metrics` only, on its own address, one worker.
+fn metrics_server(
+    addr: std::net::SocketAddr,
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> anyhow::Result<(Server, u16)> {
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {addr}: {e}"))?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(metrics::serve))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(1)
+    .run();
+    tracing::info!(%addr, "serving Prometheus metrics");
+    Ok((server, port))
+}
+
 impl Application {
     /// Connects storage (migrating it), binds the listener and prepares the server.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
@@ -121,12 +147,30 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
         };
-        let access = Arc::new(ApiAccess::new(keys));
+        // Several processes on one PostgreSQL keep their caches in step.
+        let (publisher, publishing) = match &config.database_url {
+            DatabaseUrl::Postgres(_) => {
+                let (publisher, task) = cache_sync::publisher(db.clone());
+                (publisher, Some(tokio::spawn(task)))
+            }
+            DatabaseUrl::Sqlite(_) => (cache_sync::Publisher::default(), None),
+        };
+        let access = Arc::new(ApiAccess::new(keys, publisher.clone()));
+        let portal_allowlists = Arc::new(AllowlistCache::publishing(
+            publisher,
+            cache_sync::Change::PortalAllowlist,
+        ));
         access
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
-        let background = vec![
+        if let DatabaseUrl::Postgres(url) = &config.database_url {
+            cache_sync::spawn_listener(
+                url.clone(),
+                cache_sync::Caches::of(&access, &portal_allowlists),
+            )?;
+        }
+        let mut background = vec![
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),
@@ -150,11 +194,12 @@ impl Application {
                 config.token_expiry_check,
             )),
         ];
+        background.extend(publishing);
         let state = web::Data::new(AppState {
             db,
             hasher,
             access,
-            portal_allowlists: Arc::default(),
+            portal_allowlists,
             config: config.clone(),
             sms,
             mailer,
@@ -185,6 +230,11 @@ impl Application {
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let security_headers_data =
             web::Data::new(SecurityHeaders::new(&portal_script_hashes, tls.is_some()));
+        let metrics_data = web::Data::new(Metrics::new());
+        let metrics_server = match config.metrics_addr {
+            Some(addr) => Some(metrics_server(addr, state.clone(), metrics_data.clone())?),
+            None => None,
+        };
 
         let cors_origins = config.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -208,6 +258,8 @@ impl Application {
                 .wrap(from_fn(security_headers))
                 .wrap(actix_middleware::Compress::default())
                 .wrap(from_fn(telemetry::request_log))
+                .app_data(metrics_data.clone())
+                .wrap(from_fn(metrics::track))
                 .configure(routes::health::configure)
                 .configure(routes::auth::configure)
                 .configure(routes::two_factor::configure)
@@ -254,6 +306,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics_server,
             state: shutdown_state,
             background,
         })
@@ -263,9 +316,22 @@ impl Application {
         self.port
     }
 
+    /// The port of the metrics listener, when `PORTCULLIS_METRICS_ADDR` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
+    }
+
     /// Serves until SIGTERM/SIGINT, then drains in-flight requests (graceful stop).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let result = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         for task in &self.background {
             task.abort();
         }

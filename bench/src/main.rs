@@ -43,6 +43,38 @@ impl Server {
         };
         (field("VmRSS:"), field("VmHWM:"))
     }
+
+    /// CPU time the server has used so far (user + system), in seconds.
+    fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.0.id())).unwrap_or_default();
+        // Fields after the command name (which may hold spaces): utime is the
+        // 14th field of the line, stime the 15th, in clock ticks.
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+        match (ticks(11), ticks(12)) {
+            (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// The 1, 5 and 15-minute load averages, as `uptime` prints them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn clock_ticks_per_second() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 {
+        ticks as f64
+    } else {
+        100.0
+    }
 }
 
 struct Options {
@@ -104,12 +136,20 @@ struct Figures {
     latencies_us: Vec<u64>,
     /// Server's resident and peak memory right after the scenario, MiB.
     rss_after: (f64, f64),
+    /// Server CPU seconds used during the scenario.
+    server_cpu: f64,
 }
 
 impl Figures {
     fn with_rss(mut self, (rss, hwm): (f64, f64)) -> Self {
         self.rss_after = (rss, hwm);
         self
+    }
+
+    /// Server CPU time per answered request, microseconds: what the request
+    /// costs, whatever else the machine was doing.
+    fn cpu_us_per_request(&self) -> f64 {
+        self.server_cpu * 1e6 / self.requests.max(1) as f64
     }
 
     fn rps(&self) -> f64 {
@@ -128,6 +168,7 @@ impl Figures {
 type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
 
 async fn run(
+    server: &Server,
     name: &'static str,
     connections: usize,
     duration: Duration,
@@ -135,6 +176,7 @@ async fn run(
 ) -> Figures {
     let deadline = Instant::now() + duration;
     let started = Instant::now();
+    let cpu_before = server.cpu_seconds();
     let mut workers = Vec::new();
     for _ in 0..connections {
         let make = make.clone();
@@ -164,6 +206,7 @@ async fn run(
         seconds: 0.0,
         latencies_us: Vec::new(),
         rss_after: (f64::NAN, f64::NAN),
+        server_cpu: f64::NAN,
     };
     for worker in workers {
         let (latencies, errors) = worker.await.unwrap();
@@ -172,6 +215,7 @@ async fn run(
         figures.latencies_us.extend(latencies);
     }
     figures.seconds = started.elapsed().as_secs_f64();
+    figures.server_cpu = server.cpu_seconds() - cpu_before;
     figures.latencies_us.sort_unstable();
     figures
 }
@@ -184,6 +228,7 @@ async fn main() {
         .postgres
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", scratch.path().join("bench.db").display()));
+    let load_before = load_average();
     let (server, base) = start_server(&database_url);
     let (idle_rss, _) = server.memory_mib();
     let url = |path: &str| format!("{base}{path}");
@@ -270,12 +315,22 @@ async fn main() {
         .await
         .unwrap();
 
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The ceiling for (e): the same Argon2id parameters, one thread per core,
+    // in this process while the server idles.
+    let raw_hash_rate = tokio::task::spawn_blocking(move || {
+        portcullis_api::services::passwords::raw_hash_rate(cores, Duration::from_secs(5))
+    })
+    .await
+    .unwrap();
+
     let duration = Duration::from_secs(options.seconds);
     let n = options.connections;
     let mut results = Vec::new();
     let livez = url(routes::LIVEZ);
     results.push(
         run(
+            &server,
             "(a) GET /livez (no auth, no storage)",
             n,
             duration,
@@ -286,12 +341,14 @@ async fn main() {
     );
     let sms_url = url(&routes::SMS_MESSAGE.replace("{id}", &message.id));
     let secret = token.secret.clone();
+    let sms_request: MakeRequest = Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret));
     results.push(
         run(
+            &server,
             "(b) GET /api/v1/sms/{id} (token, 5-entry allowlist)",
             n,
             duration,
-            Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret)),
+            sms_request.clone(),
         )
         .await
         .with_rss(server.memory_mib()),
@@ -300,6 +357,7 @@ async fn main() {
     let (id, client_secret) = (oauth.client.id.clone(), oauth.client_secret.clone());
     results.push(
         run(
+            &server,
             "(c) POST /oauth/token (client_credentials)",
             n,
             duration,
@@ -320,6 +378,7 @@ async fn main() {
     );
     results.push(
         run(
+            &server,
             "(d) POST /oauth/introspect",
             n,
             duration,
@@ -333,50 +392,121 @@ async fn main() {
         .with_rss(server.memory_mib()),
     );
     let login_url = url(routes::LOGIN);
+    let login_request: MakeRequest = Arc::new(move |c| {
+        c.post(&login_url)
+            .header(csrf, "1")
+            .header(reqwest::header::COOKIE, &device_cookie)
+            .json(&login)
+    });
     results.push(
         run(
+            &server,
             "(e) POST /api/v1/auth/login (Argon2id)",
             n,
             duration,
-            Arc::new(move |c| {
-                c.post(&login_url)
-                    .header(csrf, "1")
-                    .header(reqwest::header::COOKIE, &device_cookie)
-                    .json(&login)
-            }),
+            login_request.clone(),
         )
         .await
         .with_rss(server.memory_mib()),
     );
+    // (b) at a quarter of the connections while a login storm runs on all of them.
+    let (storm, during) = tokio::join!(
+        run(
+            &server,
+            "(e) during (f): the login storm",
+            n,
+            duration,
+            login_request
+        ),
+        run(
+            &server,
+            "(f) (b) during a login storm (e)",
+            (n / 4).max(1),
+            duration,
+            sms_request,
+        )
+    );
+    let rss = server.memory_mib();
+    // Both ran in the same window: the CPU figure is the storm's, shared.
+    let mut during = during;
+    during.server_cpu = f64::NAN;
+    results.push(during.with_rss(rss));
+    results.push(storm.with_rss(rss));
     let (_, peak_rss) = server.memory_mib();
 
     let baseline = results[0].rps();
     println!(
-        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {} cores\n",
+        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {cores} cores\n",
         if options.postgres.is_some() {
             "PostgreSQL"
         } else {
             "SQLite"
         },
         options.seconds,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server RSS / peak after, MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server CPU µs/req | server RSS / peak after, MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for figures in &results {
         println!(
-            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {:.1} / {:.1} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {} | {:.1} / {:.1} |",
             figures.name,
             figures.rps(),
             figures.percentile_ms(0.50),
             figures.percentile_ms(0.99),
             figures.rps() / baseline,
             figures.errors,
+            match figures.cpu_us_per_request() {
+                cpu if cpu.is_nan() => "(in the row below)".to_owned(),
+                cpu => format!("{cpu:.0}"),
+            },
             figures.rss_after.0,
             figures.rss_after.1
         );
     }
     println!(
         "\nserver memory: {idle_rss:.1} MiB idle after start, {peak_rss:.1} MiB peak under load"
+    );
+    println!(
+        "machine load average (1, 5, 15 min) before: {load_before}; after: {}",
+        load_average()
+    );
+    let login_rate = results[4].rps();
+    println!(
+        "raw Argon2id (m=19456 KiB, t=2, p=1) on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s; (e) is {:.2} of it",
+        login_rate / raw_hash_rate
+    );
+
+    let verdict = |met: bool| if met { "met" } else { "UNMET" };
+    let during = &results[5];
+    println!("\ntargets:");
+    println!(
+        "- (b) >= 0.7 of (a): {:.3} — {}",
+        results[1].rps() / baseline,
+        verdict(results[1].rps() / baseline >= 0.7)
+    );
+    println!(
+        "- (c) >= 5,000/s: {:.0} — {}",
+        results[2].rps(),
+        verdict(results[2].rps() >= 5000.0)
+    );
+    println!(
+        "- (e) >= 0.8 of the raw Argon2id rate: {:.2} — {}",
+        login_rate / raw_hash_rate,
+        verdict(login_rate / raw_hash_rate >= 0.8)
+    );
+    println!(
+        "- (b)'s p99 < 20 ms during a login storm: {:.2} ms — {}",
+        during.percentile_ms(0.99),
+        verdict(during.percentile_ms(0.99) < 20.0)
+    );
+    println!(
+        "- idle memory < 40 MB: {:.1} MB — {}",
+        idle_rss * 1.048_576,
+        verdict(idle_rss * 1.048_576 < 40.0)
+    );
+    println!(
+        "- peak memory < 100 MB: {:.1} MB — {}",
+        peak_rss * 1.048_576,
+        verdict(peak_rss * 1.048_576 < 100.0)
     );
 }

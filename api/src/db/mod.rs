@@ -2,7 +2,7 @@
 //!
 //! Queries are plain functions taking `&mut DbConnection`, grouped by table in
 //! the submodules. They run on a blocking thread via [`Db::run`], never on the
-//! async workers.
+//! async workers — except short SQLite lookups on the hot path, [`Db::read`].
 
 pub mod accounts;
 pub mod authenticator;
@@ -190,6 +190,30 @@ pub fn write_transaction<T>(
     }
 }
 
+/// Runs `work` on a pooled connection, and tells the pool to drop a
+/// connection that storage trouble left unusable.
+fn work_on<T>(
+    pooled: &mut PooledDb,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match work(&mut pooled.conn) {
+        // A query failed: if the connection is dead, storage went away
+        // under us. Say so (503, retryable) and let the pool drop it.
+        Err(ApiError::Internal(cause)) if ping(&mut pooled.conn).is_err() => {
+            pooled.broken = true;
+            Err(ApiError::Unavailable(cause))
+        }
+        // Neither is a dead connection, nor one whose transaction could
+        // not be rolled back (a full SQLite disk does this).
+        result @ Err(ApiError::Internal(_) | ApiError::Unavailable(_)) => {
+            pooled.broken =
+                ping(&mut pooled.conn).is_err() || transaction_manager_broken(&mut pooled.conn);
+            result
+        }
+        result => result,
+    }
+}
+
 /// The storage handle the services use: a pool, and a way to run blocking
 /// diesel code off the async workers.
 #[derive(Clone)]
@@ -245,6 +269,16 @@ impl Db {
         self.backend
     }
 
+    /// Connections open and idle in the pool now.
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// The most connections the pool opens.
+    pub fn pool_max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     /// Runs `work` with a pooled connection on a blocking thread.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
@@ -254,25 +288,29 @@ impl Db {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut pooled = pool.get()?;
-            match work(&mut pooled.conn) {
-                // A query failed: if the connection is dead, storage went away
-                // under us. Say so (503, retryable) and let the pool drop it.
-                Err(ApiError::Internal(cause)) if ping(&mut pooled.conn).is_err() => {
-                    pooled.broken = true;
-                    Err(ApiError::Unavailable(cause))
-                }
-                // Neither is a dead connection, nor one whose transaction could
-                // not be rolled back (a full SQLite disk does this).
-                result @ Err(ApiError::Internal(_) | ApiError::Unavailable(_)) => {
-                    pooled.broken = ping(&mut pooled.conn).is_err()
-                        || transaction_manager_broken(&mut pooled.conn);
-                    result
-                }
-                result => result,
-            }
+            work_on(&mut pooled, work)
         })
         .await
         .map_err(|e| ApiError::internal(anyhow::anyhow!("storage task failed: {e}")))?
+    }
+
+    /// Runs a short read (a lookup by key) on the hot path. On SQLite it runs
+    /// right here when a pooled connection is idle: such a read in WAL mode
+    /// takes a few microseconds and never waits for writers, less than handing
+    /// it to a blocking thread and back (which doubled the cost of an API
+    /// read). Otherwise — PostgreSQL, a network round trip, or no idle
+    /// connection — it runs as [`Db::run`] does. Never for writes or scans.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        if self.backend == "sqlite" {
+            if let Some(mut pooled) = self.pool.try_get() {
+                return work_on(&mut pooled, work);
+            }
+        }
+        self.run(work).await
     }
 
     /// Runs `work` inside one transaction: all of it is stored, or none.

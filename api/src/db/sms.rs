@@ -258,3 +258,11 @@ pub fn mark_failed_and_refund(
     }
     Ok(())
 }
+
+/// Messages waiting for the transport: queued, or claimed and not yet handed over.
+pub fn count_waiting(conn: &mut DbConnection) -> QueryResult<i64> {
+    messages::table
+        .filter(messages::status.eq_any(["queued", "sending"]))
+        .count()
+        .get_result(conn)
+}

@@ -5,18 +5,24 @@
 //! Storage is not read on every call: verified tokens, token states and
 //! account allowlists are cached in memory. Every change made through this
 //! process evicts the affected entry at once, so the very next call sees it.
-//! (Other processes: see the scale-out issue.) Last-use times are collected
-//! here and written in batches.
+//! Last-use times are collected
+//! here and written in batches. Changes are published to the other processes
+//! on the same PostgreSQL, whose listeners evict the same entries (see
+//! [`super::cache_sync`]).
 
 use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
-    sync::{Arc, Mutex, RwLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, RwLock,
+    },
 };
 
 use chrono::NaiveDateTime;
 use portcullis_shared::scope::Scope;
 
+use super::cache_sync::{Change, Publisher};
 use super::ip_allowlists::AllowlistCache;
 use super::refused_calls::{Credential, RefusedCalls};
 use super::signing::{AccessClaims, KeyRing, VerifyError};
@@ -200,26 +206,35 @@ pub struct ApiAccess {
     verified: RwLock<HashMap<Box<str>, Arc<AccessClaims>>>,
     tokens: RwLock<HashMap<String, Option<Arc<TokenView>>>>,
     clients: RwLock<HashMap<String, Option<Arc<ClientView>>>>,
+    /// Bumped by every eviction: a load that started before one is not kept
+    /// (it may have read the state from before the change).
+    generation: AtomicU64,
     revoked: RwLock<HashSet<String>>,
     subusers: RwLock<HashMap<String, Option<Arc<SubuserAccess>>>>,
     account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
     pub refused: RefusedCalls,
+    /// Tells the other processes about changes made through this one.
+    publisher: Publisher,
 }
 
 impl ApiAccess {
-    pub fn new(keys: KeyRing) -> Self {
+    /// `publisher` tells the other processes on the same storage about
+    /// changes (`Publisher::default()` tells no one).
+    pub fn new(keys: KeyRing, publisher: Publisher) -> Self {
         Self {
             keys,
             verified: RwLock::default(),
             tokens: RwLock::default(),
             clients: RwLock::default(),
+            generation: AtomicU64::new(0),
             revoked: RwLock::default(),
             subusers: RwLock::default(),
-            account_lists: AllowlistCache::default(),
+            account_lists: AllowlistCache::publishing(publisher.clone(), Change::ApiAllowlist),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
+            publisher,
         }
     }
 
@@ -240,6 +255,7 @@ impl ApiAccess {
         if let Some(view) = self.tokens.read().expect("cache lock").get(id) {
             return Ok(view.clone());
         }
+        let generation = self.generation.load(Ordering::SeqCst);
         let key = id.to_owned();
         let row = db
             .run(move |conn| Ok(token_rows::find_token(conn, &key)?))
@@ -255,10 +271,10 @@ impl ApiAccess {
                 id: row.id,
             })
         });
-        self.tokens
-            .write()
-            .expect("cache lock")
-            .insert(id.to_owned(), view.clone());
+        let mut tokens = self.tokens.write().expect("cache lock");
+        if self.generation.load(Ordering::SeqCst) == generation {
+            tokens.insert(id.to_owned(), view.clone());
+        }
         Ok(view)
     }
 
@@ -278,6 +294,7 @@ impl ApiAccess {
         if let Some(view) = self.clients.read().expect("cache lock").get(id) {
             return Ok(view.clone());
         }
+        let generation = self.generation.load(Ordering::SeqCst);
         let key = id.to_owned();
         let row = db
             .run(move |conn| Ok(oauth_rows::find_client(conn, &key)?))
@@ -294,10 +311,10 @@ impl ApiAccess {
                 id: row.id,
             })
         });
-        self.clients
-            .write()
-            .expect("cache lock")
-            .insert(id.to_owned(), view.clone());
+        let mut clients = self.clients.write().expect("cache lock");
+        if self.generation.load(Ordering::SeqCst) == generation {
+            clients.insert(id.to_owned(), view.clone());
+        }
         Ok(view)
     }
 
@@ -310,8 +327,15 @@ impl ApiAccess {
         Ok(())
     }
 
-    /// Marks an issued token revoked in memory (after storing the revocation).
+    /// Marks an issued token revoked in memory, here and in the other
+    /// processes (after storing the revocation).
     pub fn remember_revoked(&self, jti: &str) {
+        self.remember_revoked_here(jti);
+        self.publisher.publish(Change::Revoked(jti.to_owned()));
+    }
+
+    /// Marks an issued token revoked in this process only (another process revoked it).
+    pub fn remember_revoked_here(&self, jti: &str) {
         self.revoked
             .write()
             .expect("cache lock")
@@ -474,20 +498,31 @@ impl ApiAccess {
             return Ok(access.clone());
         }
         let key = id.to_owned();
+        let generation = self.generation.load(Ordering::SeqCst);
         let access = db
             .run(move |conn| Ok(subusers::load_access_by_id(conn, &key)?))
             .await?
             .map(Arc::new);
-        self.subusers
-            .write()
-            .expect("cache lock")
-            .insert(id.to_owned(), access.clone());
+        let mut subusers = self.subusers.write().expect("cache lock");
+        // Not kept if the grants changed while they were being read.
+        if self.generation.load(Ordering::SeqCst) == generation {
+            subusers.insert(id.to_owned(), access.clone());
+        }
         Ok(access)
     }
 
-    /// Forgets a subuser's cached grants: call after changing, disabling or deleting them.
+    /// Forgets a subuser's cached grants, here and in the other processes:
+    /// call after changing, disabling or deleting them.
     pub fn forget_subuser(&self, id: &str) {
-        self.subusers.write().expect("cache lock").remove(id);
+        self.forget_subuser_here(id);
+        self.publisher.publish(Change::Subuser(id.to_owned()));
+    }
+
+    /// Forgets a subuser's cached grants in this process only (another process changed them).
+    pub fn forget_subuser_here(&self, id: &str) {
+        let mut subusers = self.subusers.write().expect("cache lock");
+        subusers.remove(id);
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Refuses `ip` unless the account's API allowlist allows it.
@@ -504,19 +539,63 @@ impl ApiAccess {
         }
     }
 
-    /// Forgets a client's cached state: call after changing or deleting it.
+    /// Forgets a client's cached state, here and in the other processes:
+    /// call after changing or deleting it.
     pub fn forget_client(&self, id: &str) {
-        self.clients.write().expect("cache lock").remove(id);
+        self.forget_client_here(id);
+        self.publisher.publish(Change::Client(id.to_owned()));
     }
 
-    /// Forgets a token's cached state: call after changing or deleting it.
+    /// Forgets a client's cached state in this process only (another process changed it).
+    pub fn forget_client_here(&self, id: &str) {
+        let mut clients = self.clients.write().expect("cache lock");
+        clients.remove(id);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Forgets a token's cached state, here and in the other processes: call
+    /// after changing or deleting it.
     pub fn forget_token(&self, id: &str) {
-        self.tokens.write().expect("cache lock").remove(id);
+        self.forget_token_here(id);
+        self.publisher.publish(Change::Token(id.to_owned()));
     }
 
-    /// Forgets an account's cached API allowlist: call after changing it.
+    /// Forgets a token's cached state in this process only (another process changed it).
+    pub fn forget_token_here(&self, id: &str) {
+        let mut tokens = self.tokens.write().expect("cache lock");
+        tokens.remove(id);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Forgets an account's cached API allowlist, here and in the other
+    /// processes: call after changing it.
     pub fn forget_account_allowlist(&self, account_id: &str) {
         self.account_lists.forget(account_id);
+    }
+
+    /// Forgets an account's cached API allowlist in this process only.
+    pub fn forget_account_allowlist_here(&self, account_id: &str) {
+        self.account_lists.forget_here(account_id);
+    }
+
+    /// Forgets every cached token, client and allowlist in this process and
+    /// replaces the revocations with `revoked` (after missing other processes'
+    /// changes). Verified signatures stay: they never change.
+    pub fn forget_everything_here(&self, revoked: Vec<String>) {
+        {
+            let (mut tokens, mut clients, mut subusers) = (
+                self.tokens.write().expect("cache lock"),
+                self.clients.write().expect("cache lock"),
+                self.subusers.write().expect("cache lock"),
+            );
+            tokens.clear();
+            clients.clear();
+            subusers.clear();
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
+        self.account_lists.forget_all_here();
+        let mut known = self.revoked.write().expect("cache lock");
+        known.extend(revoked);
     }
 
     /// Writes the collected last-use times. Returns how many tokens were updated.

@@ -9,6 +9,7 @@ use std::{
 
 use portcullis_shared::{problem::FieldError, validate::codes};
 
+use super::cache_sync::{Change, Publisher};
 use crate::{
     db::{Db, DbConnection},
     domain::{IpAllowlist, IpRange},
@@ -68,6 +69,9 @@ pub fn compile<'a>(stored: impl IntoIterator<Item = &'a str>) -> IpAllowlist {
     IpAllowlist::new(&ranges)
 }
 
+/// Makes the change to publish from an account id.
+type ChangeKind = fn(String) -> Change;
+
 #[derive(Default)]
 struct CacheState {
     lists: HashMap<String, Arc<IpAllowlist>>,
@@ -77,13 +81,23 @@ struct CacheState {
 
 /// Each account's compiled list, read from storage once and kept until
 /// [`AllowlistCache::forget`] (call it after every change this process makes;
-/// other processes: see the scale-out issue).
+/// it tells the other processes too, see [`super::cache_sync`]).
 #[derive(Default)]
 pub struct AllowlistCache {
     state: RwLock<CacheState>,
+    /// Where a change is published, and as what kind of change.
+    publisher: Option<(Publisher, ChangeKind)>,
 }
 
 impl AllowlistCache {
+    /// A cache whose [`AllowlistCache::forget`] publishes `kind` changes.
+    pub fn publishing(publisher: Publisher, kind: ChangeKind) -> Self {
+        Self {
+            state: RwLock::default(),
+            publisher: Some((publisher, kind)),
+        }
+    }
+
     /// The account's list; `load` reads its stored values on a miss.
     pub async fn get_or_load(
         &self,
@@ -108,10 +122,26 @@ impl AllowlistCache {
         Ok(list)
     }
 
-    /// Forgets the account's list: the next request reads it from storage.
+    /// Forgets the account's list, here and in the other processes: the next
+    /// request reads it from storage.
     pub fn forget(&self, account_id: &str) {
+        self.forget_here(account_id);
+        if let Some((publisher, kind)) = &self.publisher {
+            publisher.publish(kind(account_id.to_owned()));
+        }
+    }
+
+    /// Forgets the account's list in this process only (another process changed it).
+    pub fn forget_here(&self, account_id: &str) {
         let mut state = self.state.write().expect("cache lock");
         state.lists.remove(account_id);
+        state.generation += 1;
+    }
+
+    /// Forgets every list in this process (after missing other processes' changes).
+    pub fn forget_all_here(&self) {
+        let mut state = self.state.write().expect("cache lock");
+        state.lists.clear();
         state.generation += 1;
     }
 }

@@ -5,6 +5,7 @@ pub mod active_sessions;
 pub mod api_access;
 pub mod audit;
 pub mod authenticator;
+pub mod cache_sync;
 pub mod codes;
 pub mod contacts;
 pub mod delivery;

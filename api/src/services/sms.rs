@@ -250,7 +250,7 @@ pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Me
     let sent_by = caller.sent_by().map(str::to_owned);
     let row = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let row = sms_rows::find_account_message(conn, &account, &message)?;
             let visible = match (&row, &sent_by) {
                 (Some(_), Some(by)) => sms_rows::sent_by(conn, &message)?.as_ref() == Some(by),

@@ -36,6 +36,8 @@ pub struct TestApp {
     pub settings: Vec<(String, String)>,
     /// The certificates of a server that terminates TLS, which its clients trust.
     pub tls: Option<Arc<TestCertificates>>,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when `PORTCULLIS_METRICS_ADDR` is set.
+    pub metrics_address: Option<String>,
 }
 
 /// A throw-away CA and a server certificate it signed for 127.0.0.1 and
@@ -198,6 +200,7 @@ impl TestApp {
             _sqlite_dir: None,
             settings: Vec::new(),
             tls: None,
+            metrics_address: None,
         }
     }
 
@@ -224,6 +227,9 @@ impl TestApp {
             .expect("build the application");
         let scheme = if tls.is_some() { "https" } else { "http" };
         let address = format!("{scheme}://127.0.0.1:{}", app.port());
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         tokio::spawn(app.run_until_stopped());
         Self {
             address,
@@ -232,6 +238,7 @@ impl TestApp {
             _sqlite_dir: sqlite_dir,
             settings: vars,
             tls,
+            metrics_address,
         }
     }
 
@@ -259,6 +266,7 @@ impl TestApp {
             _sqlite_dir: self._sqlite_dir.clone(),
             settings: self.settings.clone(),
             tls: self.tls.clone(),
+            metrics_address: self.metrics_address.clone(),
         }
     }
 
@@ -689,6 +697,7 @@ impl ServerProcess {
             _sqlite_dir: sqlite_dir,
             settings: vars,
             tls: None,
+            metrics_address: None,
         };
         Self { app, child, log }
     }

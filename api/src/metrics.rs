@@ -1,0 +1,257 @@
+//! Prometheus metrics: request counts and latencies by route pattern and
+//! status, authentication refusals by reason, the SMS dispatch queue and the
+//! storage pool. Served only on `PORTCULLIS_METRICS_ADDR` (a listener of its
+//! own, e.g. on an internal interface), never on the public port.
+
+use std::time::Instant;
+
+use actix_web::{
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web, HttpResponse,
+};
+use portcullis_shared::problem::ProblemCode;
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+use crate::{
+    db::sms as sms_rows,
+    error::{ApiError, ApiResult},
+    services::AppState,
+};
+
+/// Route label of requests no route matched (scans of random paths must not
+/// create a series each).
+const UNMATCHED: &str = "unmatched";
+
+/// Latency buckets, seconds: sub-millisecond reads to Argon2 sign-ins queueing.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+/// The process's metrics (one set per server, so that several in one test
+/// binary do not mix).
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    refusals: IntCounterVec,
+    queue_depth: IntGauge,
+    pool: IntGaugeVec,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry =
+            Registry::new_custom(Some("portcullis".into()), None).expect("a valid metrics prefix");
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests answered"),
+            &["method", "route", "status"],
+        )
+        .expect("valid metric");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time from the request's arrival to its answer",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["method", "route", "status"],
+        )
+        .expect("valid metric");
+        let refusals = IntCounterVec::new(
+            Opts::new(
+                "auth_refusals_total",
+                "Requests refused by authentication or authorization, by reason (the problem code)",
+            ),
+            &["reason"],
+        )
+        .expect("valid metric");
+        let queue_depth = IntGauge::new(
+            "sms_dispatch_queue_depth",
+            "Messages waiting for the SMS transport",
+        )
+        .expect("valid metric");
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "db_pool_connections",
+                "Storage pool connections: in use, idle, and the maximum",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
+        for metric in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(refusals.clone()),
+            Box::new(queue_depth.clone()),
+            Box::new(pool.clone()),
+        ] {
+            registry.register(metric).expect("metric registered once");
+        }
+        Self {
+            registry,
+            requests,
+            latency,
+            refusals,
+            queue_depth,
+            pool,
+        }
+    }
+
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let code = itoa_status(status);
+        let status = code.as_str();
+        let labels = [method, route, status];
+        self.requests.with_label_values(&labels).inc();
+        self.latency.with_label_values(&labels).observe(seconds);
+    }
+
+    fn refused(&self, code: ProblemCode) {
+        if let Some(reason) = refusal_reason(code) {
+            self.refusals.with_label_values(&[reason]).inc();
+        }
+    }
+
+    /// The text exposition, with the gauges read now.
+    pub async fn render(&self, state: &AppState) -> ApiResult<String> {
+        let waiting = state
+            .db
+            .run(|conn| Ok(sms_rows::count_waiting(conn)?))
+            .await?;
+        self.queue_depth.set(waiting);
+        let pool = state.db.pool_state();
+        let idle = i64::from(pool.idle_connections);
+        self.pool
+            .with_label_values(&["in_use"])
+            .set(i64::from(pool.connections) - idle);
+        self.pool.with_label_values(&["idle"]).set(idle);
+        self.pool
+            .with_label_values(&["max"])
+            .set(i64::from(state.db.pool_max_size()));
+        let mut text = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut text)
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("encoding metrics: {e}")))?;
+        String::from_utf8(text).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A status code as text without allocating.
+struct StatusText([u8; 3]);
+
+impl StatusText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("000")
+    }
+}
+
+fn itoa_status(status: u16) -> StatusText {
+    let status = status.min(999);
+    StatusText([
+        b'0' + (status / 100) as u8,
+        b'0' + (status / 10 % 10) as u8,
+        b'0' + (status % 10) as u8,
+    ])
+}
+
+/// The refusal reasons counted: the problem codes of failed authentication
+/// and authorization.
+fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
+    Some(match code {
+        ProblemCode::MissingToken => "missing_token",
+        ProblemCode::TokenInvalid => "token_invalid",
+        ProblemCode::TokenExpired => "token_expired",
+        ProblemCode::TokenDisabled => "token_disabled",
+        ProblemCode::TokenRevoked => "token_revoked",
+        ProblemCode::InsufficientScope => "insufficient_scope",
+        ProblemCode::TokenIpNotAllowed => "token_ip_not_allowed",
+        ProblemCode::AccountIpNotAllowed => "account_ip_not_allowed",
+        ProblemCode::Unauthenticated => "unauthenticated",
+        ProblemCode::SessionExpired => "session_expired",
+        ProblemCode::InvalidCredentials => "invalid_credentials",
+        ProblemCode::CsrfFailed => "csrf_failed",
+        ProblemCode::IpNotAllowed => "ip_not_allowed",
+        ProblemCode::LoginLocked => "login_locked",
+        ProblemCode::PasswordChangeRequired => "password_change_required",
+        ProblemCode::Forbidden => "forbidden",
+        _ => return None,
+    })
+}
+
+/// Counts and times every request under its route pattern (`/api/v1/sms/{id}`,
+/// never the concrete path), and counts refusals by reason.
+pub async fn track(
+    metrics: web::Data<Metrics>,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let result = next.call(req).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let (request, response) = match &result {
+        Ok(response) => (response.request(), response.response()),
+        Err(_) => return result,
+    };
+    let route = request.match_pattern();
+    metrics.observe(
+        request.method().as_str(),
+        route.as_deref().unwrap_or(UNMATCHED),
+        response.status().as_u16(),
+        seconds,
+    );
+    if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
+        metrics.refused(error.code());
+    }
+    result
+}
+
+/// `GET /metrics` on the metrics listener.
+pub async fn serve(
+    metrics: web::Data<Metrics>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let text = metrics.render(&state).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, prometheus::TEXT_FORMAT))
+        .body(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_three_digits() {
+        assert_eq!(itoa_status(200).as_str(), "200");
+        assert_eq!(itoa_status(404).as_str(), "404");
+        assert_eq!(itoa_status(1000).as_str(), "999");
+    }
+
+    #[test]
+    fn refusals_are_counted_by_problem_code_and_other_errors_are_not() {
+        let metrics = Metrics::new();
+        metrics.refused(ProblemCode::TokenRevoked);
+        metrics.refused(ProblemCode::TokenRevoked);
+        metrics.refused(ProblemCode::NotFound);
+        assert_eq!(
+            metrics.refusals.with_label_values(&["token_revoked"]).get(),
+            2
+        );
+        let families = metrics.registry.gather();
+        let refusals = families
+            .iter()
+            .find(|f| f.name() == "portcullis_auth_refusals_total")
+            .unwrap();
+        assert_eq!(refusals.get_metric().len(), 1);
+    }
+}

@@ -1,0 +1,280 @@
+//! Keeping the in-memory caches of several API processes on one PostgreSQL in
+//! step, so that they behave as one.
+//!
+//! Each process caches token and OAuth client states, revocations and the
+//! accounts' API and portal allowlists (see [`super::api_access`] and
+//! [`super::ip_allowlists`]). A change made through one process evicts its own
+//! entry at once and is *published*: a background task sends it with
+//! `pg_notify` on the [`CHANNEL`] channel. Every process *listens* on a
+//! dedicated connection (not from the pool) and evicts the same entry when the
+//! notification arrives, typically within milliseconds (the connection is
+//! polled every [`POLL_INTERVAL`]). When that connection fails, notifications
+//! may have been missed: after reconnecting, the process forgets every cached
+//! entry and reloads the revocations (a full resync), so nothing stale
+//! survives a dropped connection.
+//!
+//! Portal sessions, lockout counters and points balances are not cached: they
+//! are read from storage on each request, so every process sees the same.
+//!
+//! On SQLite (one process by design, the file is not shared between hosts)
+//! nothing is published or listened for.
+
+use std::{
+    sync::{Arc, Weak},
+    time::{Duration, Instant},
+};
+
+use diesel::{
+    connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl,
+};
+use tokio::sync::mpsc;
+
+use super::{api_access::ApiAccess, ip_allowlists::AllowlistCache, now};
+use crate::db::{oauth as oauth_rows, Db, DbConnection};
+
+/// The PostgreSQL notification channel.
+pub const CHANNEL: &str = "portcullis_cache";
+/// The listening connection's `application_name` (as `pg_stat_activity` shows it).
+pub const LISTENER_NAME: &str = "portcullis_cache_listener";
+/// How often the listening connection is checked for notifications.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// How often the listening connection is proven alive with a query (a silently
+/// dropped connection is noticed within this).
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
+/// Wait before reconnecting after the listening connection failed.
+const RECONNECT_DELAY: Duration = Duration::from_millis(500);
+/// Attempts to publish a batch before giving up on it (storage is then down,
+/// and the listeners resync when their connections come back).
+const PUBLISH_ATTEMPTS: u32 = 5;
+
+/// A change to something the processes cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A portal token was changed (disabled, enabled, re-scoped, allowlist) or deleted.
+    Token(String),
+    /// An OAuth client was changed or deleted.
+    Client(String),
+    /// An issued access token (this `jti`) was revoked.
+    Revoked(String),
+    /// The account's API allowlist changed.
+    ApiAllowlist(String),
+    /// The account's portal allowlist changed.
+    PortalAllowlist(String),
+    /// A subuser's grants changed, or the subuser was disabled or deleted.
+    Subuser(String),
+}
+
+impl Change {
+    /// The notification payload: `kind:id`.
+    pub fn payload(&self) -> String {
+        let (kind, id) = match self {
+            Self::Token(id) => ("token", id),
+            Self::Client(id) => ("client", id),
+            Self::Revoked(id) => ("revoked", id),
+            Self::ApiAllowlist(id) => ("api_allowlist", id),
+            Self::PortalAllowlist(id) => ("portal_allowlist", id),
+            Self::Subuser(id) => ("subuser", id),
+        };
+        format!("{kind}:{id}")
+    }
+
+    pub fn parse(payload: &str) -> Option<Self> {
+        let (kind, id) = payload.split_once(':')?;
+        let id = id.to_owned();
+        Some(match kind {
+            "token" => Self::Token(id),
+            "client" => Self::Client(id),
+            "revoked" => Self::Revoked(id),
+            "api_allowlist" => Self::ApiAllowlist(id),
+            "portal_allowlist" => Self::PortalAllowlist(id),
+            "subuser" => Self::Subuser(id),
+            _ => return None,
+        })
+    }
+}
+
+/// Hands this process's changes to the other processes (a no-op on SQLite).
+#[derive(Debug, Clone, Default)]
+pub struct Publisher(Option<mpsc::UnboundedSender<Change>>);
+
+impl Publisher {
+    pub fn publish(&self, change: Change) {
+        if let Some(sender) = &self.0 {
+            // Closed only when the server is stopping.
+            let _ = sender.send(change);
+        }
+    }
+}
+
+/// A publisher, and the task that sends what it is given with `pg_notify`
+/// (spawn it on the runtime; it ends when every publisher is dropped).
+pub fn publisher(db: Db) -> (Publisher, impl std::future::Future<Output = ()>) {
+    let (sender, mut changes) = mpsc::unbounded_channel::<Change>();
+    let task = async move {
+        while let Some(first) = changes.recv().await {
+            let mut batch = vec![first.payload()];
+            while let Ok(more) = changes.try_recv() {
+                batch.push(more.payload());
+            }
+            for attempt in 1..=PUBLISH_ATTEMPTS {
+                let payloads = batch.clone();
+                let sent = db
+                    .run(move |conn| {
+                        let DbConnection::Postgres(pg) = conn else {
+                            return Ok(());
+                        };
+                        for payload in &payloads {
+                            diesel::sql_query("SELECT pg_notify($1, $2)")
+                                .bind::<Text, _>(CHANNEL)
+                                .bind::<Text, _>(payload)
+                                .execute(pg)?;
+                        }
+                        Ok(())
+                    })
+                    .await;
+                match sent {
+                    Ok(()) => break,
+                    Err(error) if attempt == PUBLISH_ATTEMPTS => {
+                        tracing::error!(%error, changes = batch.len(), "could not tell the other processes about changes");
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, attempt, "publishing changes failed; retrying");
+                        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                    }
+                }
+            }
+        }
+    };
+    (Publisher(Some(sender)), task)
+}
+
+/// The caches a process keeps, as the listener sees them: it stops when the
+/// server that owns them is gone.
+pub struct Caches {
+    pub access: Weak<ApiAccess>,
+    pub portal_allowlists: Weak<AllowlistCache>,
+}
+
+impl Caches {
+    pub fn of(access: &Arc<ApiAccess>, portal_allowlists: &Arc<AllowlistCache>) -> Self {
+        Self {
+            access: Arc::downgrade(access),
+            portal_allowlists: Arc::downgrade(portal_allowlists),
+        }
+    }
+
+    fn live(&self) -> Option<(Arc<ApiAccess>, Arc<AllowlistCache>)> {
+        Some((self.access.upgrade()?, self.portal_allowlists.upgrade()?))
+    }
+}
+
+/// Applies another process's change to this process's caches.
+pub fn apply(change: Change, access: &ApiAccess, portal_allowlists: &AllowlistCache) {
+    match change {
+        Change::Token(id) => access.forget_token_here(&id),
+        Change::Client(id) => access.forget_client_here(&id),
+        Change::Revoked(jti) => access.remember_revoked_here(&jti),
+        Change::ApiAllowlist(account) => access.forget_account_allowlist_here(&account),
+        Change::PortalAllowlist(account) => portal_allowlists.forget_here(&account),
+        Change::Subuser(id) => access.forget_subuser_here(&id),
+    }
+}
+
+/// Forgets everything cached and reloads the revocations, reading through `conn`.
+fn resync(
+    conn: &mut DbConnection,
+    access: &ApiAccess,
+    portal_allowlists: &AllowlistCache,
+) -> diesel::QueryResult<()> {
+    let revoked = oauth_rows::live_revoked(conn, now())?;
+    access.forget_everything_here(revoked);
+    portal_allowlists.forget_all_here();
+    Ok(())
+}
+
+/// Listens for other processes' changes on a dedicated PostgreSQL connection,
+/// on its own thread, until the caches' server is gone.
+pub fn spawn_listener(url: String, caches: Caches) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("cache-listener".into())
+        .spawn(move || listen_forever(&url, &caches))
+        .map(|_| ())
+}
+
+fn listen_forever(url: &str, caches: &Caches) {
+    let mut connected_before = false;
+    while caches.live().is_some() {
+        match listen(url, caches, &mut connected_before) {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(%error, "cache listener lost its PostgreSQL connection; reconnecting (then a full resync)");
+                std::thread::sleep(RECONNECT_DELAY);
+            }
+        }
+    }
+}
+
+/// One connection's life: `Ok` when the server is gone, `Err` when the connection failed.
+fn listen(url: &str, caches: &Caches, connected_before: &mut bool) -> anyhow::Result<()> {
+    let mut pg = PgConnection::establish(url)?;
+    pg.batch_execute(&format!(
+        "SET application_name = '{LISTENER_NAME}'; LISTEN {CHANNEL}"
+    ))?;
+    let mut conn = DbConnection::Postgres(pg);
+    // Listening from here on: whatever changed before is read afresh.
+    {
+        let Some((access, portal_allowlists)) = caches.live() else {
+            return Ok(());
+        };
+        resync(&mut conn, &access, &portal_allowlists)?;
+    }
+    if *connected_before {
+        tracing::info!("cache listener reconnected; caches resynchronised");
+    }
+    *connected_before = true;
+    let DbConnection::Postgres(pg) = &mut conn else {
+        unreachable!("opened as PostgreSQL");
+    };
+    let mut proven_alive = Instant::now();
+    loop {
+        let Some((access, portal_allowlists)) = caches.live() else {
+            return Ok(());
+        };
+        for notification in pg.notifications_iter() {
+            let notification = notification?;
+            match Change::parse(&notification.payload) {
+                Some(change) => apply(change, &access, &portal_allowlists),
+                None => {
+                    tracing::warn!(payload = notification.payload, "unknown cache notification")
+                }
+            }
+        }
+        drop((access, portal_allowlists));
+        if proven_alive.elapsed() >= KEEPALIVE_INTERVAL {
+            pg.batch_execute("SELECT 1")?;
+            proven_alive = Instant::now();
+        }
+        std::thread::sleep(POLL_INTERVAL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_round_trip() {
+        for change in [
+            Change::Token("t1".into()),
+            Change::Client("c1".into()),
+            Change::Revoked("j1".into()),
+            Change::ApiAllowlist("a1".into()),
+            Change::PortalAllowlist("a2".into()),
+            Change::Subuser("s1".into()),
+        ] {
+            assert_eq!(Change::parse(&change.payload()), Some(change));
+        }
+        assert_eq!(Change::parse("nonsense"), None);
+        assert_eq!(Change::parse("other:x"), None);
+    }
+}

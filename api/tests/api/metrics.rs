@@ -1,0 +1,109 @@
+//! Prometheus metrics on their own listener (`PORTCULLIS_METRICS_ADDR`).
+
+use portcullis_shared::routes;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const METRICS: &[(&str, &str)] = &[("PORTCULLIS_METRICS_ADDR", "127.0.0.1:0")];
+
+/// The value of the sample whose line starts with `series` (name and labels).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+async fn scrape(app: &TestApp) -> String {
+    let address = app.metrics_address.as_ref().expect("metrics listener");
+    let response = app
+        .client
+        .get(format!("{address}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    response.text().await.unwrap()
+}
+
+async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
+    // Not on the public port.
+    let public = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
+
+    for _ in 0..3 {
+        let ok = app.client.get(app.url(routes::LIVEZ)).send().await.unwrap();
+        assert_eq!(ok.status(), StatusCode::OK);
+    }
+    let me = app.signed_in("metrics@example.com").await;
+    let token = app
+        .create_token(&me, json!({"name": "m", "scopes": ["profile"]}))
+        .await;
+    let missing = app
+        .client_builder()
+        .build()
+        .unwrap()
+        .get(app.url(routes::PROFILE))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    let unscoped = app
+        .bearer_get(&routes::SMS_MESSAGE.replace("{id}", "msg_x"), &token.secret)
+        .await;
+    assert_eq!(unscoped.status(), StatusCode::FORBIDDEN);
+
+    let text = scrape(&app).await;
+    let livez = sample(
+        &text,
+        r#"portcullis_http_requests_total{method="GET",route="/livez",status="200"}"#,
+    );
+    assert_eq!(livez, Some(3.0), "{text}");
+    // Routes are labelled by pattern, never by the concrete path.
+    assert_eq!(
+        sample(
+            &text,
+            r#"portcullis_http_requests_total{method="GET",route="/api/v1/sms/{id}",status="403"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(!text.contains("msg_x"), "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"portcullis_http_request_duration_seconds_count{method="GET",route="/livez",status="200"}"#
+        ),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"portcullis_auth_refusals_total{reason="missing_token"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"portcullis_auth_refusals_total{reason="insufficient_scope"}"#
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "portcullis_sms_dispatch_queue_depth"),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&text, r#"portcullis_db_pool_connections{state="max"}"#),
+        Some(4.0)
+    );
+    assert!(sample(&text, r#"portcullis_db_pool_connections{state="idle"}"#).is_some());
+}
+
+on_both_backends_with!(METRICS; metrics_count_requests_by_route_and_refusals_by_reason);
