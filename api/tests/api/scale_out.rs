@@ -342,6 +342,76 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within_a_second() {
+    use crate::subusers::{create_subuser, subuser_browser, update_grants};
+
+    let one = TestApp::spawn(Backend::Postgres).await;
+    let two = one.second_process().await;
+    let owner = one.signed_in("company@example.com").await;
+    let sub = create_subuser(
+        &one,
+        &owner,
+        json!({"email": "branch@example.com", "password": "Amber-Lantern-77",
+               "grants": {"portal": ["tokens"], "scopes": ["profile"]}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&one, "branch@example.com").await;
+    let token = browser
+        .create_token(&me, json!({"name": "branch", "scopes": ["profile"]}))
+        .await;
+    let secret = token.secret.clone();
+    let profile_on_two = || bearer(&two, routes::PROFILE, &secret);
+    // Process two caches the subuser's grants along with the token.
+    within(PROPAGATION, "subuser token on two", None, profile_on_two).await;
+
+    // The owner takes `profile` away through one: two refuses the token.
+    update_grants(
+        &one,
+        &owner,
+        &sub.id,
+        json!({"portal": ["tokens"], "scopes": []}),
+    )
+    .await;
+    within(
+        PROPAGATION,
+        "narrowed subuser",
+        Some(ProblemCode::PermissionDenied),
+        profile_on_two,
+    )
+    .await;
+    update_grants(
+        &one,
+        &owner,
+        &sub.id,
+        json!({"portal": ["tokens"], "scopes": ["profile"]}),
+    )
+    .await;
+    within(PROPAGATION, "widened again", None, profile_on_two).await;
+
+    // Disabled through one: two refuses the token.
+    let disabled = one
+        .portal(
+            Method::POST,
+            &routes::SUBUSER_DISABLE.replace("{id}", &sub.id),
+            &owner.session.csrf_token,
+            None,
+        )
+        .await;
+    assert!(disabled.status().is_success(), "{}", disabled.status());
+    let started = Instant::now();
+    loop {
+        if !profile_on_two().await.status().is_success() {
+            break;
+        }
+        assert!(
+            started.elapsed() < PROPAGATION,
+            "a disabled subuser's token still works on two"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_whose_listener_connection_dropped_resynchronises() {
     let one = TestApp::spawn(Backend::Postgres).await;
     let two = one.second_process().await;
