@@ -615,7 +615,6 @@ impl ServerProcess {
     /// Starts the binary on a fresh database of `backend` with these extra
     /// `PORTCULLIS_*` settings, and waits until it listens.
     pub async fn spawn(backend: Backend, settings: &[(&str, &str)]) -> Self {
-        use std::io::BufRead;
         let (database_url, sqlite_dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -645,6 +644,19 @@ impl ServerProcess {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
+        Self::start(vars, sqlite_dir).await
+    }
+
+    /// The binary as a second OS process beside `app`: the same database and
+    /// settings, its own caches, pool and change listener.
+    pub async fn beside(app: &TestApp) -> Self {
+        let mut vars = app.settings.clone();
+        vars.push(("PORTCULLIS_BIND".into(), "127.0.0.1:0".into()));
+        Self::start(vars, app._sqlite_dir.clone()).await
+    }
+
+    async fn start(vars: Vec<(String, String)>, sqlite_dir: Option<Arc<TempDir>>) -> Self {
+        use std::io::BufRead;
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"));
         for (name, _) in std::env::vars() {
             if name.starts_with("PORTCULLIS_") {

@@ -1,5 +1,6 @@
 //! Several API processes on one PostgreSQL behave as one: a change made
-//! through one is enforced by the other within a second, although each keeps
+//! through one (in the test binary) is enforced by the other (the real
+//! `portcullis` binary as a child process) within a second, although each keeps
 //! tokens, clients, revocations and allowlists cached in memory.
 
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, ServerProcess, TestApp};
 
 /// How soon the other process must enforce a change.
 const PROPAGATION: Duration = Duration::from_secs(1);
@@ -103,7 +104,9 @@ fn drop_listeners(conn: &mut DbConnection) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_second() {
     let one = TestApp::spawn(Backend::Postgres).await;
-    let two = one.second_process().await;
+    // The other process: the real binary, on the same database.
+    let second = ServerProcess::beside(&one).await;
+    let two = &second.app;
     let me = one.signed_in("scaleout@example.com").await;
     let csrf = me.session.csrf_token.clone();
     let token = one
@@ -346,7 +349,9 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
     use crate::subusers::{create_subuser, subuser_browser, update_grants};
 
     let one = TestApp::spawn(Backend::Postgres).await;
-    let two = one.second_process().await;
+    // The other process: the real binary, on the same database.
+    let second = ServerProcess::beside(&one).await;
+    let two = &second.app;
     let owner = one.signed_in("company@example.com").await;
     let sub = create_subuser(
         &one,
@@ -414,7 +419,9 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_whose_listener_connection_dropped_resynchronises() {
     let one = TestApp::spawn(Backend::Postgres).await;
-    let two = one.second_process().await;
+    // The other process: the real binary, on the same database.
+    let second = ServerProcess::beside(&one).await;
+    let two = &second.app;
     let me = one.signed_in("resync@example.com").await;
     let token = one
         .create_token(&me, json!({"name": "crm", "scopes": ["profile"]}))
