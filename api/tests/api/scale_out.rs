@@ -117,7 +117,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         .await;
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     let secret = token.secret.clone();
-    let profile_on_two = || bearer(&two, routes::PROFILE, &secret);
+    let profile_on_two = || bearer(two, routes::PROFILE, &secret);
     // Process two caches the token and the account's lists.
     within(PROPAGATION, "token works on two", None, profile_on_two).await;
 
@@ -188,7 +188,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
 
     // Points are one balance: spent through both, seen alike by both.
     let before: ProfileDto = profile_on_two().await.json().await.unwrap();
-    for app in [&one, &two, &two] {
+    for app in [&one, two, two] {
         let sent = app
             .client_builder()
             .build()
@@ -234,7 +234,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     let client: CreatedOAuthClientDto = registered.json().await.unwrap();
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
     let access = client_token(&one, &client).await;
-    let client_profile_on_two = || bearer(&two, routes::PROFILE, &access);
+    let client_profile_on_two = || bearer(two, routes::PROFILE, &access);
     within(
         PROPAGATION,
         "client token on two",
@@ -365,7 +365,7 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
         .create_token(&me, json!({"name": "branch", "scopes": ["profile"]}))
         .await;
     let secret = token.secret.clone();
-    let profile_on_two = || bearer(&two, routes::PROFILE, &secret);
+    let profile_on_two = || bearer(two, routes::PROFILE, &secret);
     // Process two caches the subuser's grants along with the token.
     within(PROPAGATION, "subuser token on two", None, profile_on_two).await;
 
@@ -427,7 +427,7 @@ async fn a_process_whose_listener_connection_dropped_resynchronises() {
         .create_token(&me, json!({"name": "crm", "scopes": ["profile"]}))
         .await;
     let secret = token.secret.clone();
-    let profile_on_two = || bearer(&two, routes::PROFILE, &secret);
+    let profile_on_two = || bearer(two, routes::PROFILE, &secret);
     within(PROPAGATION, "token works on two", None, profile_on_two).await;
 
     // A change nobody is told about (written straight into storage), then the
