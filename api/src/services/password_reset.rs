@@ -108,12 +108,7 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
     let Some(to) = recipient else {
         return Ok(());
     };
-    let link = format!(
-        "{}{}?token={}",
-        state.config.public_url,
-        routes::RESET_PASSWORD_PAGE,
-        token.expose()
-    );
+    let link = page_link(state, &token);
     state
         .mailer
         .send(&Mail {
@@ -131,6 +126,16 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
 
 fn link_refused(code: &str, message: &str) -> ApiError {
     ApiError::field("token", code, message)
+}
+
+/// The portal page that sets a password with `token` (a reset or an invitation).
+pub fn page_link(state: &AppState, token: &ResetToken) -> String {
+    format!(
+        "{}{}?token={}",
+        state.config.public_url,
+        routes::RESET_PASSWORD_PAGE,
+        token.expose()
+    )
 }
 
 /// Sets a new password with a link's token: the link must be unused and

@@ -903,12 +903,7 @@ async fn send_invitation(
             Ok((subuser.email, owner_row.email))
         })
         .await?;
-    let link = format!(
-        "{}{}?token={}",
-        state.config.public_url,
-        routes::RESET_PASSWORD_PAGE,
-        token.expose()
-    );
+    let link = super::password_reset::page_link(state, &token);
     state
         .mailer
         .send(&Mail {
