@@ -18,12 +18,16 @@ struct Built {
     code: u8,
     request_id: Option<String>,
     errors: Vec<(String, String, String)>,
+    permission: Option<String>,
+    opens_at: Option<String>,
 }
 
 /// Codes by their wire names, parsed the way the SPA parses them.
 fn code(index: u8) -> ProblemCode {
-    const NAMES: [&str; 8] = [
+    const NAMES: [&str; 10] = [
         "validation_failed",
+        "permission_denied",
+        "outside_sending_hours",
         "unauthenticated",
         "session_expired",
         "unavailable",
@@ -90,6 +94,8 @@ fn round_trip(built: Built) {
         code: index,
         request_id,
         errors,
+        permission,
+        opens_at,
     } = built;
     {
         let problem = Problem {
@@ -99,6 +105,8 @@ fn round_trip(built: Built) {
             detail,
             code: code(index),
             request_id,
+            permission,
+            opens_at,
             errors: errors
                 .into_iter()
                 .map(|(field, code, message)| FieldError {
