@@ -4,6 +4,10 @@
 pub const API_V1: &str = "/api/v1";
 /// Create an account.
 pub const SIGNUP: &str = "/api/v1/auth/signup";
+/// Confirm a sign-up with the token from its e-mail; creates the account.
+pub const SIGNUP_CONFIRM: &str = "/api/v1/auth/signup/confirm";
+/// The portal page a sign-up confirmation link opens (`?token=…`).
+pub const VERIFY_EMAIL_PAGE: &str = "/verify-email";
 /// Start a portal session.
 pub const LOGIN: &str = "/api/v1/auth/login";
 /// End the current portal session.
@@ -42,6 +46,10 @@ pub const PASSWORD_RESET_CONFIRM: &str = "/api/v1/auth/password-reset/confirm";
 pub const PASSWORD: &str = "/api/v1/password";
 /// The account's password policy ("new password every 30 days").
 pub const PASSWORD_POLICY: &str = "/api/v1/password/policy";
+/// The portal's sign-in page.
+pub const LOGIN_PAGE: &str = "/login";
+/// The portal page that asks for a password reset link.
+pub const FORGOT_PASSWORD_PAGE: &str = "/forgot-password";
 /// The portal page a password reset link opens (`?token=…`).
 pub const RESET_PASSWORD_PAGE: &str = "/reset-password";
 /// The signed-in account.

@@ -77,6 +77,12 @@ pub mod codes {
     pub const EXPIRED_RESET_LINK: &str = "expired_reset_link";
     /// The reset link was used already (or a newer password was set).
     pub const USED_RESET_LINK: &str = "used_reset_link";
+    /// The sign-up confirmation link's token is unknown or malformed.
+    pub const INVALID_SIGNUP_LINK: &str = "invalid_signup_link";
+    /// The sign-up confirmation link is older than 24 hours.
+    pub const EXPIRED_SIGNUP_LINK: &str = "expired_signup_link";
+    /// The sign-up confirmation link was used already.
+    pub const USED_SIGNUP_LINK: &str = "used_signup_link";
     /// Not a time of day in `HH:MM` form.
     pub const INVALID_TIME: &str = "invalid_time";
     /// The end of a time window is not after its start.

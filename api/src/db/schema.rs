@@ -170,6 +170,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     portal_allowlist_entries,
     password_history,
     password_reset_tokens,
+    pending_signups,
     subuser_grants,
     subuser_senders,
     subuser_contact_groups,
@@ -298,6 +299,22 @@ diesel::table! {
         account_id -> Text,
         code_hash -> Text,
         created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pending_signups (id) {
+        id -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        token_hash -> Text,
+        password_hash -> Text,
+        phone -> Nullable<Text>,
+        country -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
     }
 }

@@ -79,6 +79,12 @@ secret_token!(
     b"password-reset:"
 );
 
+secret_token!(
+    /// The secret of a sign-up confirmation link. Only its hash is stored.
+    SignupToken,
+    b"signup:"
+);
+
 impl SessionToken {
     pub fn from_cookie(value: &str) -> Option<Self> {
         Self::parse(value)

@@ -15,7 +15,7 @@ mod totp;
 pub use country::CountryCode;
 pub use device::describe_user_agent;
 pub use email::Email;
-pub use ids::{new_account_id, ChallengeToken, DeviceToken, ResetToken, SessionToken};
+pub use ids::{new_account_id, ChallengeToken, DeviceToken, ResetToken, SessionToken, SignupToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use one_time_code::{OneTimeCode, RecoveryCode};
 pub use password::{NewPassword, Password};

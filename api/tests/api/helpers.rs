@@ -11,7 +11,7 @@ use portcullis_api::{
 };
 use portcullis_shared::{
     dto::{
-        CreatedTokenDto, LoginChallengeDto, LoginRequest, MeResponse, OutboxMessageDto, OutboxPage,
+        ConfirmSignupRequest, CreatedTokenDto, LoginChallengeDto, LoginRequest, MeResponse, OutboxMessageDto, OutboxPage,
         SecurityEventDto, SecurityEventKind, SecurityLogPage, SignupRequest, VerificationMethod,
         VerifyLoginRequest,
     },
@@ -94,6 +94,24 @@ impl TestCertificates {
 
 /// The phone of [`signup_request`] accounts, as stored.
 pub const SIGNUP_PHONE_E164: &str = "+48500100200";
+
+/// The `purpose` of the e-mail with a sign-up confirmation link.
+pub const SIGNUP_LINK_MAIL: &str = "signup_confirmation";
+/// The `purpose` of the e-mail sent when someone signs up with an e-mail that
+/// already has an account.
+pub const ACCOUNT_EXISTS_MAIL: &str = "signup_account_exists";
+
+/// The `token` query parameter of the link in a mail body.
+pub fn link_token(body: &str) -> String {
+    let start = body
+        .find("token=")
+        .unwrap_or_else(|| panic!("no link in {body:?}"))
+        + "token=".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
 
 /// A password that meets the policy.
 pub const GOOD_PASSWORD: &str = "Violet-Kettle-42";
@@ -341,15 +359,75 @@ impl TestApp {
             .await
     }
 
-    /// Signs up and logs in; returns the session as the login returned it.
+    /// Signs up with [`signup_request`] and confirms the e-mail; returns the
+    /// session the confirmation opened in this browser.
     pub async fn signed_in(&self, email: &str) -> MeResponse {
-        assert_eq!(
-            self.signup(&signup_request(email)).await.status(),
-            StatusCode::CREATED
-        );
-        let response = self.login(email, GOOD_PASSWORD).await;
-        assert_eq!(response.status(), StatusCode::OK);
+        self.signed_up(&signup_request(email)).await
+    }
+
+    /// Signs up with `request`, follows the link mailed to its e-mail and
+    /// returns the session the confirmation opened in this browser.
+    pub async fn signed_up(&self, request: &SignupRequest) -> MeResponse {
+        let token = self.requested_signup_link(request).await;
+        let response = self.confirm_signup(&token).await;
+        assert_eq!(response.status(), StatusCode::OK, "confirm the sign-up");
         response.json().await.expect("MeResponse")
+    }
+
+    /// Signs up with `request` (expecting `202`) and returns the token of the
+    /// confirmation link this sign-up mailed.
+    pub async fn requested_signup_link(&self, request: &SignupRequest) -> String {
+        let email = request.email.trim();
+        let before = self.stored_mails(email, SIGNUP_LINK_MAIL).len();
+        let response = self.signup(request).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "sign up");
+        let mails = self
+            .wait_for_stored_mails(email, SIGNUP_LINK_MAIL, before + 1)
+            .await;
+        link_token(&mails[0])
+    }
+
+    /// `POST /api/v1/auth/signup/confirm` with `token`.
+    pub async fn confirm_signup(&self, token: &str) -> reqwest::Response {
+        let body = ConfirmSignupRequest {
+            token: token.to_owned(),
+        };
+        self.post_json(routes::SIGNUP_CONFIRM, &body, routes::PRE_SESSION_CSRF)
+            .await
+    }
+
+    /// The bodies of the e-mails to `recipient` for `purpose`, newest first,
+    /// read from the outbox table (needs no `PORTCULLIS_DEV_OUTBOX`).
+    pub fn stored_mails(&self, recipient: &str, purpose: &str) -> Vec<String> {
+        use portcullis_api::db::schema::outbox_messages as outbox;
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::channel.eq("email"))
+            .filter(outbox::purpose.eq(purpose))
+            .order((outbox::created_at.desc(), outbox::id.desc()))
+            .select(outbox::body)
+            .load(&mut self.db())
+            .expect("read the outbox")
+    }
+
+    /// Waits (up to 10 s) until `count` e-mails to `recipient` for `purpose`
+    /// are in the outbox table, for mail sent off the request path; returns
+    /// their bodies, newest first.
+    pub async fn wait_for_stored_mails(
+        &self,
+        recipient: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let mails = self.stored_mails(recipient, purpose);
+            if mails.len() >= count || std::time::Instant::now() > deadline {
+                assert_eq!(mails.len(), count, "{purpose} e-mails to {recipient}");
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Sends a portal request with the session's CSRF token.

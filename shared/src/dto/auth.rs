@@ -22,6 +22,27 @@ pub struct SignupRequest {
     pub country: String,
 }
 
+/// Answer of `POST /api/v1/auth/signup` (`202`): the same for every e-mail,
+/// registered or not; what happens next is in the e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupAcceptedDto {
+    /// The e-mail the confirmation link was sent to, as given.
+    #[cfg_attr(feature = "openapi", schema(example = "owner@example.com"))]
+    pub email: String,
+    /// How long the link works, in hours.
+    #[cfg_attr(feature = "openapi", schema(example = 24))]
+    pub link_valid_hours: u32,
+}
+
+/// Body of `POST /api/v1/auth/signup/confirm`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmSignupRequest {
+    /// The `token` from the link in the confirmation e-mail.
+    pub token: String,
+}
+
 /// Body of `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -18,7 +18,7 @@ pub mod tokens;
 pub mod two_factor;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
-pub use auth::{LoginRequest, SignupRequest};
+pub use auth::{ConfirmSignupRequest, LoginRequest, SignupAcceptedDto, SignupRequest};
 pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
 pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
