@@ -22,6 +22,7 @@ use crate::routes;
     ),
     paths(
         routes::auth::signup,
+        routes::auth::confirm_signup,
         routes::auth::login,
         routes::auth::verify_login,
         routes::auth::resend_login_code,
@@ -107,6 +108,8 @@ use crate::routes;
     ),
     components(schemas(
         dto::SignupRequest,
+        dto::SignupAcceptedDto,
+        dto::ConfirmSignupRequest,
         dto::LoginRequest,
         dto::AccountDto,
         dto::CurrentSessionDto,

@@ -14,7 +14,10 @@ use std::{
 };
 
 use portcullis_shared::{
-    dto::{CreatedOAuthClientDto, CreatedTokenDto, MeResponse, MessageDto, OAuthTokenResponse},
+    dto::{
+        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, MessageDto, OAuthTokenResponse,
+        OutboxPage,
+    },
     routes,
 };
 use serde_json::json;
@@ -116,6 +119,8 @@ fn start_server(database_url: &str) -> (Server, String) {
         .env("PORTCULLIS_STATIC_DIR", "/nonexistent")
         .env("PORTCULLIS_LOG", "warn")
         .env("PORTCULLIS_SIGNUP_POINTS", "1000000")
+        // The sign-up link is read from the development outbox.
+        .env("PORTCULLIS_DEV_OUTBOX", "true")
         .stdout(Stdio::piped())
         .spawn()
         .expect("start portcullis");
@@ -125,6 +130,34 @@ fn start_server(database_url: &str) -> (Server, String) {
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
     (Server(child), url)
+}
+
+/// The token of the sign-up link mailed to `email`, from the development outbox.
+async fn wait_for_signup_link(client: &reqwest::Client, outbox: &str, email: &str) -> String {
+    for _ in 0..200 {
+        let page: OutboxPage = client
+            .get(outbox)
+            .query(&[("recipient", email)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(mail) = page
+            .messages
+            .iter()
+            .find(|m| m.purpose == "signup_confirmation")
+        {
+            let start = mail.body.find("token=").expect("a link") + "token=".len();
+            return mail.body[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no sign-up link was mailed to {email}");
 }
 
 /// One scenario's results.
@@ -242,16 +275,27 @@ async fn main() {
     let password = "Violet-Kettle-42";
     let csrf = routes::CSRF_HEADER;
     let signup = json!({"email": email, "password": password, "country": "PL"});
-    let signed_up = portal
+    let requested = portal
         .post(url(routes::SIGNUP))
         .header(csrf, "1")
         .json(&signup)
         .send()
         .await
         .unwrap();
+    assert_eq!(requested.status(), reqwest::StatusCode::ACCEPTED);
+    // The account exists once the e-mailed link is followed; the link is read
+    // from the development outbox (mail goes out after the answer).
+    let link_token = wait_for_signup_link(&portal, &url(routes::DEV_OUTBOX), &email).await;
+    let signed_up = portal
+        .post(url(routes::SIGNUP_CONFIRM))
+        .header(csrf, "1")
+        .json(&json!({ "token": link_token }))
+        .send()
+        .await
+        .unwrap();
     assert!(signed_up.status().is_success());
-    // The signing-up browser is trusted; the login storm presents its device
-    // cookie so that it measures sign-ins, not new-device checks.
+    // The browser that confirmed the sign-up is trusted; the login storm
+    // presents its device cookie so that it measures sign-ins, not new-device checks.
     let device_cookie = signed_up
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
@@ -259,19 +303,10 @@ async fn main() {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(routes::DEVICE_COOKIE))
         .and_then(|v| v.split(';').next())
-        .expect("sign-up sets the device cookie")
+        .expect("confirming the sign-up sets the device cookie")
         .to_owned();
+    let me: MeResponse = signed_up.json().await.unwrap();
     let login = json!({"email": email, "password": password});
-    let me: MeResponse = portal
-        .post(url(routes::LOGIN))
-        .header(csrf, "1")
-        .json(&login)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let token_body = json!({"name": "bench", "scopes": ["sms", "profile"], "ip_allowlist": ["10.0.0.0/8", "192.0.2.0/24", "198.51.100.7", "2001:db8::/32", "127.0.0.1"]});
     let token: CreatedTokenDto = portal
         .post(url(routes::TOKENS))

@@ -9,7 +9,7 @@ use crate::pages::{
     ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
     NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
     SecurityLogPage, SendSmsPage, SessionsPage, SignupPage, SubuserSecurityLogPage, SubusersPage,
-    TokensPage, TwoFactorPage,
+    TokensPage, TwoFactorPage, VerifyEmailPage,
 };
 use crate::state::SessionProvider;
 
@@ -50,6 +50,9 @@ pub enum Route {
     /// Ask for a password reset link by e-mail.
     #[at("/forgot-password")]
     ForgotPassword,
+    /// Where a sign-up link lands (`?token=…`): confirm the e-mail, create the account.
+    #[at("/verify-email")]
+    VerifyEmail,
     /// Where a reset link lands (`?token=…`): choose the new password.
     #[at("/reset-password")]
     ResetPassword,
@@ -95,6 +98,7 @@ impl Route {
             | Route::Signup
             | Route::ForgotPassword
             | Route::ResetPassword
+            | Route::VerifyEmail
             | Route::NotFound => PageAccess::Anyone,
             Route::Dashboard
             | Route::Sessions
@@ -150,6 +154,7 @@ pub fn switch(route: Route) -> Html {
             html! { <RequireAnonymous><ForgotPasswordPage /></RequireAnonymous> }
         }
         Route::ResetPassword => html! { <ResetPasswordPage /> },
+        Route::VerifyEmail => html! { <VerifyEmailPage /> },
         Route::TwoFactor | Route::Devices => {
             html! { <RequireSession><TwoFactorPage /></RequireSession> }
         }

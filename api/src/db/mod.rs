@@ -11,6 +11,7 @@ pub mod devices;
 pub mod oauth;
 pub mod outbox;
 pub mod passwords;
+pub mod pending_signups;
 pub mod portal_allowlist;
 pub mod schema;
 pub mod security_events;

@@ -1,10 +1,10 @@
-//! `/api/v1/auth/*`: sign up, log in (with its held second step), log out.
+//! `/api/v1/auth/*`: sign up (and confirm by e-mail), log in (with its held second step), log out.
 
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        AccountDto, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
-        SignupRequest, VerifyLoginRequest,
+        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse,
+        ResendLoginCodeRequest, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
     },
     problem::Problem,
     routes,
@@ -25,15 +25,24 @@ use crate::{
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(routes::SIGNUP).post(signup))
+        .service(resource(routes::SIGNUP_CONFIRM).post(confirm_signup))
         .service(resource(routes::LOGIN).post(login))
         .service(resource(routes::LOGIN_VERIFY).post(verify_login))
         .service(resource(routes::LOGIN_RESEND).post(resend_login_code))
         .service(resource(routes::LOGOUT).post(logout));
 }
 
-/// Create an account.
+/// Sign up: mails a link that confirms the e-mail.
 ///
-/// Does not sign in: follow with `POST /api/v1/auth/login`.
+/// Every well-formed request gets the same `202` answer, whether or not the
+/// e-mail already has an account (the look-up and the mail happen after the
+/// answer). A new e-mail gets a link `{PORTCULLIS_PUBLIC_URL}/verify-email?token=…`,
+/// valid 24 hours and single-use; nothing exists until it is followed with
+/// `POST /api/v1/auth/signup/confirm` (no account, no trial points, no SMS to
+/// the phone). An e-mail that has an account gets a "you already have an
+/// account" e-mail instead and nothing changes. Signing up again before
+/// confirming sends a new link. At most 3 e-mails per address per hour and 10
+/// sign-ups per source address per hour; more are dropped silently.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/signup",
@@ -41,29 +50,59 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     request_body = SignupRequest,
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
-        (status = 201, description = "Account created", body = AccountDto),
+        (status = 202, description = "Check your mail", body = SignupAcceptedDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "E-mail already used (`conflict`, field `email`: `taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`validation_failed`, see `errors`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn signup(
     state: web::Data<AppState>,
     client: ClientInfo,
-    device: BrowserDevice,
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let signup = accounts::Signup::parse(body.into_inner())?;
-    let account = accounts::sign_up(&state, signup, client.0, device.token.storage_id()).await?;
-    let mut response = HttpResponse::Created();
-    device.set_cookie(&state.config, &mut response);
-    Ok(response
-        .insert_header((header::LOCATION, routes::ME))
-        .json(accounts::account_dto(&account)))
+    accounts::request_signup(&state, signup, client.0);
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SignupAcceptedDto {
+            link_valid_hours: accounts::LINK_LIFETIME_HOURS,
+        }))
+}
+
+/// Confirm a sign-up with the token from its e-mail's link.
+///
+/// Creates the account with its trial points, signs this browser in (sets
+/// the `portcullis_session` cookie, like a sign-in) and trusts it as a
+/// device. The link works once and for 24 hours (field `token`:
+/// `invalid_signup_link`, `expired_signup_link`, `used_signup_link`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/signup/confirm",
+    tag = "auth",
+    request_body = ConfirmSignupRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Account created and signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Link unknown, expired or used (field `token`: `invalid_signup_link`, `expired_signup_link`, `used_signup_link`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn confirm_signup(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    device: BrowserDevice,
+    body: web::Json<ConfirmSignupRequest>,
+) -> ApiResult<HttpResponse> {
+    let ConfirmSignupRequest { token } = body.into_inner();
+    let session = accounts::confirm_signup(&state, &token, client.0, &device.token).await?;
+    Ok(signed_in(&state, &device, &session))
 }
 
 /// The answer that opens a session: its cookie, the account and CSRF token.

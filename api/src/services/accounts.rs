@@ -1,20 +1,26 @@
-//! Signing up and reading accounts.
+//! Signing up (verified by e-mail before anything exists) and reading accounts.
 
+use chrono::Duration as ChronoDuration;
 use portcullis_shared::{
     dto::{AccountDto, SecurityEventKind, SignupRequest},
     problem::FieldError,
+    routes,
     validate::codes,
 };
 
 use super::{
     audit::{self, Actor, SecurityEvent},
+    delivery::Mail,
     now, rfc3339,
-    sessions::ClientContext,
+    sessions::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
-    db::accounts::{self as account_rows, AccountRow, NewAccount},
-    domain::{new_account_id, CountryCode, Email, NewPassword, PhoneNumber},
+    db::{
+        accounts::{self as account_rows, AccountRow, NewAccount},
+        pending_signups::{self as pending_rows, PendingSignupRow},
+    },
+    domain::{new_account_id, CountryCode, DeviceToken, Email, NewPassword, PhoneNumber, SignupToken},
     error::{ApiError, ApiResult},
 };
 
@@ -65,53 +71,199 @@ impl Signup {
     }
 }
 
-fn email_taken() -> ApiError {
-    ApiError::Conflict {
-        detail: "An account with this e-mail already exists.".into(),
-        errors: vec![FieldError {
-            field: "email".into(),
-            code: codes::TAKEN.into(),
-            message: "An account with this e-mail already exists. Sign in instead.".into(),
-        }],
+/// How long a sign-up link works.
+pub const LINK_LIFETIME_HOURS: u32 = 24;
+/// Pending sign-ups whose link expired this long ago are deleted (kept a
+/// while, so a late click is told "expired" rather than "not valid").
+const EXPIRED_KEPT_DAYS: i64 = 7;
+
+/// What a mailed sign-up link is for, in the outbox and logs.
+pub mod mail_purposes {
+    /// The link that confirms the e-mail and creates the account.
+    pub const LINK: &str = "signup_confirmation";
+    /// "You already have an account": sent instead of a link.
+    pub const ACCOUNT_EXISTS: &str = "signup_account_exists";
+}
+
+/// Starts a sign-up. Answers at once and the same way whatever the e-mail:
+/// the look-up, the limits, the password hash and the mail happen afterwards,
+/// off the request, so neither the answer nor its timing tells whether the
+/// e-mail has an account. A new e-mail gets a confirmation link; one that has
+/// an account gets a "you already have an account" e-mail and nothing changes.
+pub fn request_signup(state: &AppState, signup: Signup, client: ClientContext) {
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(error) = start_signup(&state, signup, client).await {
+            tracing::warn!(%error, "could not handle a sign-up");
+        }
+    });
+}
+
+/// Who a sign-up request turned out to be for.
+enum Recipient {
+    New,
+    Existing(String),
+    /// Over a limit: nothing is sent.
+    Dropped,
+}
+
+async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -> ApiResult<()> {
+    let key = signup.email.normalized().to_owned();
+    let ip = client.ip;
+    let recipient = state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            if !super::throttle::count_signup(conn, &key, ip, at)? {
+                tracing::warn!(%ip, "sign-up e-mail not sent: hourly limit reached");
+                return Ok(Recipient::Dropped);
+            }
+            Ok(match account_rows::find_by_email(conn, &key)? {
+                Some(account) => Recipient::Existing(account.email),
+                None => Recipient::New,
+            })
+        })
+        .await?;
+    match recipient {
+        Recipient::Dropped => Ok(()),
+        Recipient::Existing(to) => send_account_exists(state, to).await,
+        Recipient::New => send_link(state, signup, client).await,
     }
 }
 
-/// Creates an account. Nothing is stored unless every check passes.
-pub async fn sign_up(
-    state: &AppState,
-    signup: Signup,
-    client: ClientContext,
-    device_hash: String,
-) -> ApiResult<AccountRow> {
-    let key = signup.email.normalized().to_owned();
-    // Cheap check first so a taken e-mail doesn't cost a hash; the unique index
-    // decides races.
-    if state
-        .db
-        .run(move |conn| Ok(account_rows::email_taken(conn, &key)?))
-        .await?
-    {
-        return Err(email_taken());
-    }
+/// Stores the pending sign-up and mails its link.
+async fn send_link(state: &AppState, signup: Signup, client: ClientContext) -> ApiResult<()> {
     let password_hash = state.hasher.hash(signup.password.into_password()).await?;
-    let trial_points = state.config.signup_points;
-    let id = new_account_id();
+    let token = SignupToken::generate();
+    let at = now();
+    let row = PendingSignupRow {
+        id: format!("psu_{}", uuid::Uuid::now_v7().simple()),
+        email: signup.email.as_str().to_owned(),
+        email_normalized: signup.email.normalized().to_owned(),
+        token_hash: token.storage_id(),
+        password_hash,
+        phone: signup.phone.as_ref().map(|p| p.as_str().to_owned()),
+        country: signup.country.as_str().to_owned(),
+        ip: client.ip.to_string(),
+        created_at: at,
+        expires_at: at + ChronoDuration::hours(LINK_LIFETIME_HOURS.into()),
+        used_at: None,
+    };
+    let to = row.email.clone();
     state
         .db
         .transaction(move |conn| {
-            let created_at = now();
+            pending_rows::delete_expired(conn, at - ChronoDuration::days(EXPIRED_KEPT_DAYS))?;
+            Ok(pending_rows::insert(conn, &row)?)
+        })
+        .await?;
+    let link = format!(
+        "{}{}?token={}",
+        state.config.public_url,
+        routes::VERIFY_EMAIL_PAGE,
+        token.expose()
+    );
+    state
+        .mailer
+        .send(&Mail {
+            to,
+            subject: "Confirm your e-mail to create your Portcullis account".into(),
+            body: format!(
+                "Someone (hopefully you) signed up for Portcullis with this e-mail address.\n\n\
+                 Open this link within {LINK_LIFETIME_HOURS} hours to confirm it and create your account; the link works once:\n{link}\n\n\
+                 Until then no account exists. If you did not sign up, ignore this e-mail and nothing will be created.\n"
+            ),
+            purpose: mail_purposes::LINK.into(),
+        })
+        .await
+}
+
+/// Tells the owner of an existing account that someone tried to sign up with
+/// its e-mail, and how to get in. Changes nothing.
+async fn send_account_exists(state: &AppState, to: String) -> ApiResult<()> {
+    let base = &state.config.public_url;
+    let (login, forgot) = (routes::LOGIN_PAGE, routes::FORGOT_PASSWORD_PAGE);
+    state
+        .mailer
+        .send(&Mail {
+            to,
+            subject: "You already have a Portcullis account".into(),
+            body: format!(
+                "Someone (hopefully you) tried to sign up for Portcullis with this e-mail address, \
+                 but you already have an account. Nothing was changed.\n\n\
+                 Sign in: {base}{login}\n\
+                 Forgot your password? Reset it: {base}{forgot}\n\n\
+                 If this was not you, you can ignore this e-mail.\n"
+            ),
+            purpose: mail_purposes::ACCOUNT_EXISTS.into(),
+        })
+        .await
+}
+
+fn link_refused(code: &str, message: &str) -> ApiError {
+    ApiError::field("token", code, message)
+}
+
+fn used_link() -> ApiError {
+    link_refused(
+        codes::USED_SIGNUP_LINK,
+        "This link was used already, so your account exists: sign in instead.",
+    )
+}
+
+/// Confirms a sign-up with its link's token: creates the account with its
+/// trial points, trusts this browser and signs it in, all in one transaction.
+pub async fn confirm_signup(
+    state: &AppState,
+    token: &str,
+    client: ClientContext,
+    device: &DeviceToken,
+) -> ApiResult<PortalSession> {
+    let invalid = || {
+        link_refused(
+            codes::INVALID_SIGNUP_LINK,
+            "This link is not valid. Check that you opened the whole link from the e-mail, or sign up again.",
+        )
+    };
+    let token = SignupToken::parse(token).ok_or_else(invalid)?;
+    let token_hash = token.storage_id();
+    let device_hash = device.storage_id();
+    let config = state.config.clone();
+    let trial_points = state.config.signup_points;
+    let (account, token, session, access) = state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let pending = pending_rows::find_by_token_hash(conn, &token_hash)?.ok_or_else(invalid)?;
+            if pending.used_at.is_some() {
+                return Err(used_link());
+            }
+            if pending.expires_at <= at {
+                return Err(link_refused(
+                    codes::EXPIRED_SIGNUP_LINK,
+                    "This link has expired (links work for 24 hours). Sign up again to get a new one.",
+                ));
+            }
+            // Claimed first, so of racing confirmations exactly one goes on.
+            if !pending_rows::claim(conn, &pending.id, at)?
+                || account_rows::email_taken(conn, &pending.email_normalized)?
+            {
+                return Err(used_link());
+            }
+            pending_rows::retire_email(conn, &pending.email_normalized, at)?;
+            let id = new_account_id();
             let inserted = account_rows::insert_account(
                 conn,
                 &NewAccount {
                     id: &id,
-                    email: signup.email.as_str(),
-                    email_normalized: signup.email.normalized(),
-                    password_hash: &password_hash,
-                    phone: signup.phone.as_ref().map(PhoneNumber::as_str),
-                    country: signup.country.as_str(),
+                    email: &pending.email,
+                    email_normalized: &pending.email_normalized,
+                    password_hash: &pending.password_hash,
+                    phone: pending.phone.as_deref(),
+                    country: &pending.country,
                     points_balance: trial_points,
-                    created_at,
-                    updated_at: created_at,
+                    created_at: at,
+                    updated_at: at,
                 },
             );
             if let Err(diesel::result::Error::DatabaseError(
@@ -119,24 +271,34 @@ pub async fn sign_up(
                 _,
             )) = inserted
             {
-                return Err(email_taken());
+                return Err(used_link());
             }
             inserted?;
+            let actor = Actor::Account(id.clone());
             audit::record(
                 conn,
-                &SecurityEvent::new(&id, Actor::Account(id.clone()), SecurityEventKind::Signup)
+                &SecurityEvent::new(&id, actor.clone(), SecurityEventKind::Signup)
                     .from_client(&client),
             )?;
             // Country filtering: a new account may message only its own country.
-            crate::db::sms::set_countries(conn, &id, &[signup.country.as_str().to_owned()])?;
+            crate::db::sms::set_countries(conn, &id, std::slice::from_ref(&pending.country))?;
             let account = account_rows::find_by_id(conn, &id)?.ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("account vanished after insert"))
             })?;
-            // The browser that created the account is its first trusted device.
+            // The browser that confirmed the e-mail is the account's first trusted device.
             super::devices::trust(conn, &account, &device_hash, &client)?;
-            Ok(account)
+            let event = SecurityEvent::new(&id, actor, SecurityEventKind::LoginSucceeded)
+                .from_client(&client)
+                .detail("new_device", "false")
+                .detail("method", "signup_link");
+            let (token, session) =
+                super::sessions::start_session(conn, &config, &account, &client, event)?;
+            let access = PortalSession::load_access(conn, &account)?;
+            Ok((account, token, session, access))
         })
-        .await
+        .await?;
+    tracing::info!(account_id = %account.id, "sign-up confirmed");
+    Ok(PortalSession::new(token, session, account, access))
 }
 
 /// The account as its owner sees it.

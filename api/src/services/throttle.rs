@@ -150,6 +150,43 @@ pub fn record_failure(
         })))
 }
 
+/// Sign-up e-mails (links, or "you already have an account") one e-mail
+/// address gets within an hour; further sign-ups for it are dropped silently,
+/// so the form cannot flood anyone's mailbox.
+pub const SIGNUP_MAILS_PER_EMAIL_PER_HOUR: i64 = 3;
+/// Sign-ups one source address may start within an hour (IPv6 per /64).
+pub const SIGNUPS_PER_ADDRESS_PER_HOUR: i64 = 10;
+const SIGNUP_WINDOW_MINUTES: i64 = 60;
+
+/// Counts one sign-up request in the hour-long windows of its e-mail and of
+/// its source address (kept in `login_throttles` under `signup_email:` and
+/// `signup_ip:` keys, row-locked, so processes sharing the database count one
+/// after another). True when both are within their limits.
+pub fn count_signup(
+    conn: &mut DbConnection,
+    email_normalized: &str,
+    ip: IpAddr,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let keys = ThrottleKeys::new(email_normalized, ip);
+    let email = count_in_window(conn, &format!("signup_{}", keys.email), at)?;
+    let address = count_in_window(conn, &format!("signup_{}", keys.address), at)?;
+    Ok(email <= SIGNUP_MAILS_PER_EMAIL_PER_HOUR && address <= SIGNUPS_PER_ADDRESS_PER_HOUR)
+}
+
+/// Adds one to `key`'s count in its current window; returns the new count.
+fn count_in_window(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<i64> {
+    let mut row = throttle_rows::lock_row(conn, key, at)?;
+    if at - row.window_started_at >= Duration::minutes(SIGNUP_WINDOW_MINUTES) {
+        row.failures = 0;
+        row.window_started_at = at;
+    }
+    row.failures += 1;
+    row.updated_at = at;
+    throttle_rows::save(conn, &row)?;
+    Ok(row.failures)
+}
+
 /// A completed sign-in clears the e-mail's failures. The address counter is
 /// kept: otherwise one account of their own would let an attacker reset it.
 pub fn record_success(conn: &mut DbConnection, keys: &ThrottleKeys) -> QueryResult<()> {

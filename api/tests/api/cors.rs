@@ -141,5 +141,5 @@ async fn cors_opens_to_the_configured_origins_only() {
         .send()
         .await
         .expect("request");
-    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
 }

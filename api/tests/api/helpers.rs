@@ -365,6 +365,16 @@ impl TestApp {
         self.signed_up(&signup_request(email)).await
     }
 
+    /// Makes an account with [`signup_request`] from this browser (which it
+    /// then trusts) and signs out again, so a test can sign in to it.
+    pub async fn registered(&self, email: &str) {
+        let me = self.signed_in(email).await;
+        let response = self
+            .post_json(routes::LOGOUT, &serde_json::json!({}), &me.session.csrf_token)
+            .await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "log out");
+    }
+
     /// Signs up with `request`, follows the link mailed to its e-mail and
     /// returns the session the confirmation opened in this browser.
     pub async fn signed_up(&self, request: &SignupRequest) -> MeResponse {

@@ -120,13 +120,7 @@ async fn new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time
 async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_again(app: TestApp) {
     let mut request = signup_request("nophone@example.com");
     request.phone = None;
-    assert_eq!(app.signup(&request).await.status(), StatusCode::CREATED);
-    let me: MeResponse = app
-        .login("nophone@example.com", GOOD_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: MeResponse = app.signed_up(&request).await;
 
     let other = app.another_browser();
     let held = challenge(other.login("nophone@example.com", GOOD_PASSWORD).await).await;

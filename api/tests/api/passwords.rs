@@ -15,7 +15,7 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD};
+use crate::helpers::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
@@ -289,10 +289,7 @@ async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
 
 async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
     let email = "limited@example.com";
-    assert_eq!(
-        app.signup(&signup_request(email)).await.status(),
-        StatusCode::CREATED
-    );
+    app.registered(email).await;
     for _ in 0..5 {
         assert_eq!(
             ask_for_reset(&app, email).await.status(),

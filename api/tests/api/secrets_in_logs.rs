@@ -120,7 +120,24 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
             .await,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(status, StatusCode::ACCEPTED);
+    // The mailed link's secret is one too.
+    let mails = app
+        .wait_for_stored_mails(&email, crate::helpers::SIGNUP_LINK_MAIL, 1)
+        .await;
+    let link = crate::helpers::link_token(&mails[0]);
+    seen.secret("sign-up link", &link);
+    let (status, _) = seen
+        .read(
+            app.post_json(
+                routes::SIGNUP_CONFIRM,
+                &json!({"token": link}),
+                routes::PRE_SESSION_CSRF,
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
 
     // A wrong password, then the right one.
     let wrong = fresh("Wrong-Pass");

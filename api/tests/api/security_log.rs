@@ -54,16 +54,19 @@ fn insert_at(app: &TestApp, account_id: &str, kind: &str, at: NaiveDateTime, use
 }
 
 async fn signup_login_failure_and_logout_are_recorded(app: TestApp) {
-    let signup = app
+    let token = app
+        .requested_signup_link(&signup_request("log@example.com"))
+        .await;
+    let confirmed = app
         .client
-        .post(app.url(routes::SIGNUP))
+        .post(app.url(routes::SIGNUP_CONFIRM))
         .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
         .header(header::USER_AGENT, USER_AGENT)
-        .json(&signup_request("log@example.com"))
+        .json(&serde_json::json!({ "token": token }))
         .send()
         .await
         .unwrap();
-    assert_eq!(signup.status(), StatusCode::CREATED);
+    assert_eq!(confirmed.status(), StatusCode::OK);
     app.login("log@example.com", "Wrong-Password-1").await;
     // An unknown e-mail has no account to record against: nothing is written.
     app.login("nobody@example.com", GOOD_PASSWORD).await;
@@ -91,11 +94,12 @@ async fn signup_login_failure_and_logout_are_recorded(app: TestApp) {
             SecurityEventKind::Logout,
             SecurityEventKind::LoginSucceeded,
             SecurityEventKind::LoginFailed,
+            SecurityEventKind::LoginSucceeded,
             SecurityEventKind::Signup,
         ],
         "newest first"
     );
-    assert_eq!(app.count("security_events"), 5);
+    assert_eq!(app.count("security_events"), 6);
     let account_id = me.account.id.as_str();
     let by_kind = |kind| page.events.iter().find(|e| e.kind == kind).unwrap();
     let signup_event = by_kind(SecurityEventKind::Signup);

@@ -57,14 +57,7 @@ fn open_sessions(app: &TestApp) -> i64 {
 async fn sessions_are_listed_with_their_device_and_the_current_one_marked(app: TestApp) {
     let email = "lister@example.com";
     let laptop = app.another_browser_with(&[("User-Agent", CHROME_ON_LINUX)]);
-    assert_eq!(
-        laptop
-            .signup(&crate::helpers::signup_request(email))
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
-    laptop.signed_in_again(email).await;
+    laptop.signed_in(email).await;
     let desktop = app.another_browser_with(&[("User-Agent", FIREFOX_ON_WINDOWS)]);
     desktop.signed_in_again(email).await;
 

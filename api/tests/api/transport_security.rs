@@ -172,7 +172,11 @@ async fn the_portal_allows_exactly_its_own_inline_loader(app: TestApp) {
 
 async fn plain_http_sends_no_hsts_and_no_secure_cookies(app: TestApp) {
     assert!(app.address.starts_with("http://"));
-    let signup = app.signup(&signup_request("plain@example.com")).await;
+    let token = app
+        .requested_signup_link(&signup_request("plain@example.com"))
+        .await;
+    let signup = app.confirm_signup(&token).await;
+    assert_eq!(signup.status(), StatusCode::OK);
     let login = app.login("plain@example.com", GOOD_PASSWORD).await;
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(header_of(&login, "strict-transport-security"), None);
@@ -201,9 +205,13 @@ async fn tls_serves_hsts_and_secure_cookies(app: TestApp) {
     let missing = app.get("/api/v1/nothing-here").await;
     assert_eq!(header_of(&missing, "strict-transport-security"), Some(HSTS));
 
-    // The device cookie comes with the sign-up, the session with the login.
-    let signup = app.signup(&signup_request("tls@example.com")).await;
-    assert_eq!(signup.status(), StatusCode::CREATED);
+    // The device and session cookies come with the sign-up's confirmation,
+    // and a session again with the login.
+    let token = app
+        .requested_signup_link(&signup_request("tls@example.com"))
+        .await;
+    let signup = app.confirm_signup(&token).await;
+    assert_eq!(signup.status(), StatusCode::OK);
     let login = app.login("tls@example.com", GOOD_PASSWORD).await;
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(header_of(&login, "strict-transport-security"), Some(HSTS));

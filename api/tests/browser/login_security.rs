@@ -8,12 +8,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use fantoccini::{Client, Locator};
 use portcullis_api::domain::TotpSecret;
 use portcullis_shared::dto::SignupRequest;
-use portcullis_shared::routes::{CSRF_HEADER, PRE_SESSION_CSRF, SIGNUP};
-use reqwest::StatusCode;
 
 use crate::support::{
     click, fill, find, open_security_tab, outbox_code, outbox_message, save_screenshot, sign_up,
-    start_browser, start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
+    sign_up_elsewhere, start_browser, start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
 };
 
 const PHONE: &str = "+48500100200";
@@ -184,19 +182,16 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
     let email = "grace@example.com";
 
     // The account is made from another client: this browser is new to it.
-    let created = reqwest::Client::new()
-        .post(format!("{base}{SIGNUP}"))
-        .header(CSRF_HEADER, PRE_SESSION_CSRF)
-        .json(&SignupRequest {
+    sign_up_elsewhere(
+        &base,
+        &SignupRequest {
             email: email.into(),
             password: PASSWORD.into(),
             phone: Some(PHONE.into()),
             country: "PL".into(),
-        })
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
+        },
+    )
+    .await;
 
     client.goto(&format!("{base}/login")).await.unwrap();
     log_in(&client, email).await;

@@ -9,7 +9,10 @@ mod subusers;
 mod support;
 mod tokens;
 
-use support::{csp_violations, fill, find, screenshots_dir, start_browser, start_server, text_of};
+use support::{
+    csp_violations, fill, find, open_signup_link, save_screenshot, screenshots_dir, start_browser,
+    start_server, text_of,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_log_in_see_the_dashboard_and_log_out() {
@@ -34,9 +37,27 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
         "server's field error is shown: {error}"
     );
 
-    // A good password signs up and lands on the dashboard.
+    // A good password: "check your inbox", and nothing exists yet.
     fill(&client, "input#password", "Violet-Kettle-42").await;
     find(&client, "#signup-submit").await.click().await.unwrap();
+    let sent = text_of(&client, "#signup-sent").await;
+    assert!(sent.contains("ada@example.com"), "{sent}");
+    save_screenshot(&client, "signup-check-your-inbox.png", 1280, 900).await;
+
+    // A link that is not (or no longer) valid says so in plain words.
+    client
+        .goto(&format!("{base}/verify-email?token={}", "A".repeat(43)))
+        .await
+        .unwrap();
+    find(&client, "#verify-email-submit").await.click().await.unwrap();
+    let refused = text_of(&client, "#form-error").await;
+    assert!(refused.contains("not valid"), "{refused}");
+
+    // The e-mailed link confirms the address, creates the account and lands on the dashboard.
+    open_signup_link(&client, &base, "ada@example.com").await;
+    find(&client, "#verify-email-submit").await;
+    save_screenshot(&client, "verify-email.png", 1280, 900).await;
+    find(&client, "#verify-email-submit").await.click().await.unwrap();
     find(&client, "[data-testid=dashboard]").await;
     assert_eq!(text_of(&client, "#account-email").await, "ada@example.com");
     assert!(text_of(&client, "#account-id").await.starts_with("acc_"));

@@ -11,7 +11,10 @@ use std::{
 
 use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
 use portcullis_shared::dto::{OutboxMessageDto, OutboxPage};
-use portcullis_shared::routes::DEV_OUTBOX;
+use portcullis_shared::dto::{ConfirmSignupRequest, SignupRequest};
+use portcullis_shared::routes::{
+    CSRF_HEADER, DEV_OUTBOX, PRE_SESSION_CSRF, SIGNUP, SIGNUP_CONFIRM, VERIFY_EMAIL_PAGE,
+};
 use serde_json::json;
 
 /// The password the tests sign up with.
@@ -267,7 +270,8 @@ pub async fn open_security_tab(client: &Client, href: &str) {
     .await;
 }
 
-/// Signs up in the portal (with `phone`, if given) and waits for the dashboard.
+/// Signs up in the portal (with `phone`, if given), follows the e-mailed link and waits
+/// for the dashboard.
 pub async fn sign_up(client: &Client, base: &str, email: &str, phone: Option<&str>) {
     client.goto(&format!("{base}/signup")).await.unwrap();
     fill(client, "input#email", email).await;
@@ -277,7 +281,53 @@ pub async fn sign_up(client: &Client, base: &str, email: &str, phone: Option<&st
     }
     click(client, "select#country option[value='PL']").await;
     click(client, "#signup-submit").await;
+    find(client, "#signup-sent").await;
+    open_signup_link(client, base, email).await;
+    click(client, "#verify-email-submit").await;
     find(client, "[data-testid=dashboard]").await;
+}
+
+/// Makes an account through the API from another client (not this browser, so the
+/// browser is new to the account): signs up, then follows the e-mailed link.
+pub async fn sign_up_elsewhere(base: &str, request: &SignupRequest) {
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = other
+        .post(format!("{base}{SIGNUP}"))
+        .header(CSRF_HEADER, PRE_SESSION_CSRF)
+        .json(request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
+    let mail = outbox_message(base, &request.email, "signup_confirmation").await;
+    let start = mail.body.find("token=").expect("a sign-up link") + "token=".len();
+    let token: String = mail.body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let response = other
+        .post(format!("{base}{SIGNUP_CONFIRM}"))
+        .header(CSRF_HEADER, PRE_SESSION_CSRF)
+        .json(&ConfirmSignupRequest { token })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+}
+
+/// Opens the page of the newest sign-up link e-mailed to `email` (on this server: the
+/// link's own host is `PORTCULLIS_PUBLIC_URL`'s).
+pub async fn open_signup_link(client: &Client, base: &str, email: &str) {
+    let mail = outbox_message(base, email, "signup_confirmation").await;
+    let start = mail.body.find(VERIFY_EMAIL_PAGE).expect("a sign-up link");
+    let path: String = mail.body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    client.goto(&format!("{base}{path}")).await.unwrap();
 }
 
 /// Screenshots the page from its top at `width` × `height`.

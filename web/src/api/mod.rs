@@ -21,27 +21,34 @@ pub use subusers::{
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
-    AccountDto, AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
-    ChangePasswordRequest, ConfirmPasswordResetRequest, CountryFilterDto, CreateOAuthClientRequest,
+    AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
+    ChangePasswordRequest, ConfirmPasswordResetRequest, ConfirmSignupRequest, CountryFilterDto, CreateOAuthClientRequest,
     CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginHistoryPage,
     MeResponse, OAuthClientDto, PasswordPolicyDto, PasswordResetRequest, PortalAllowlistDto,
     PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind, SecurityLogPage, SessionDto,
-    SessionTimeoutDto, SetSessionTimeoutRequest, SignupRequest, TokenDto, UpdateOAuthClientRequest,
+    SessionTimeoutDto, SetSessionTimeoutRequest, SignupAcceptedDto, SignupRequest, TokenDto, UpdateOAuthClientRequest,
     UpdatePasswordPolicyRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN_HISTORY, LOGOUT, ME,
     OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET, PASSWORD_RESET_CONFIRM,
     PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT,
-    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP,
+    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, SIGNUP_CONFIRM,
     SUBUSER_SECURITY_LOG, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Creates an account. Does not sign in.
-pub async fn signup(request: &SignupRequest) -> Result<AccountDto, ApiError> {
+/// Starts a sign-up: the API e-mails a confirmation link (its answer is the same for every
+/// e-mail). Nothing is created until the link is followed.
+pub async fn signup(request: &SignupRequest) -> Result<SignupAcceptedDto, ApiError> {
     let response = send_json(Request::post(SIGNUP), PRE_SESSION_CSRF, request).await?;
+    decode(response).await
+}
+
+/// Confirms a sign-up with its link's token: creates the account and signs this browser in.
+pub async fn confirm_signup(request: &ConfirmSignupRequest) -> Result<MeResponse, ApiError> {
+    let response = send_json(Request::post(SIGNUP_CONFIRM), PRE_SESSION_CSRF, request).await?;
     decode(response).await
 }
 

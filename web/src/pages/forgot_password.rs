@@ -108,9 +108,9 @@ pub fn ForgotPasswordPage() -> Html {
     }
 }
 
-/// The `token` of a reset link's query string (`?token=…`). The tokens the API makes are
+/// The `token` of a reset or sign-up link's query string (`?token=…`). The tokens the API makes are
 /// base64url, which needs no decoding; anything else the API refuses.
-fn token_from_query(query: &str) -> String {
+pub fn token_from_query(query: &str) -> String {
     query
         .trim_start_matches('?')
         .split('&')

@@ -42,7 +42,7 @@ pub use sessions::{
     outcome_label, LoginHistory, LoginHistoryTable, LoginHistoryTableProps, SessionTable,
     SessionTableProps, SessionTimeoutForm, SessionsPage, SignOutActions, SignOutActionsProps,
 };
-pub use signup::SignupPage;
+pub use signup::{SignupPage, VerifyEmailPage};
 pub use subusers::{SubuserSecurityLogPage, SubusersPage};
 pub use tokens::TokensPage;
 pub use two_factor::TwoFactorPage;

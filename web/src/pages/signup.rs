@@ -1,7 +1,9 @@
+//! Signing up (the form, then "check your inbox") and confirming the e-mail with the link.
+
 use std::rc::Rc;
 
-use portcullis_shared::dto::{LoginRequest, SignupRequest};
-use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
+use portcullis_shared::dto::{ConfirmSignupRequest, SignupRequest};
+use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -11,6 +13,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner, SelectField, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input};
+use crate::pages::forgot_password::token_from_query;
 use crate::state::SessionAction;
 
 /// Request fields the sign-up form shows errors next to.
@@ -19,22 +22,23 @@ const FIELDS: &[&str] = &["email", "password", "phone", "country"];
 /// Country preselected in the picker.
 pub const DEFAULT_COUNTRY: &str = "PL";
 
-/// The sign-up form. Sign-up does not start a session, so on success the portal logs in
-/// with the same credentials; the route guard then opens the dashboard.
+/// The sign-up form. Nothing is created yet: the API e-mails a link, and the page says to
+/// check the inbox (the same whether or not the address already has an account).
 #[component]
 pub fn SignupPage() -> Html {
-    let session = use_session();
     let email = use_text_input("");
     let password = use_text_input("");
     let phone = use_text_input("");
     let country = use_text_input(DEFAULT_COUNTRY);
     let problem = use_form_problem();
     let submitting = use_state(|| false);
+    // The address the link went to, and for how many hours it works, once sent.
+    let sent = use_state(|| None::<(String, u32)>);
     let countries = use_memo((), |_| validate::countries());
 
     let onsubmit = {
         let request = signup_request(&email.value, &password.value, &phone.value, &country.value);
-        let (problem, submitting) = (problem.clone(), submitting.clone());
+        let (problem, submitting, sent) = (problem.clone(), submitting.clone(), sent.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *submitting {
@@ -47,33 +51,13 @@ pub fn SignupPage() -> Html {
             problem.set(None);
             submitting.set(true);
             let request = request.clone();
-            let (session, problem, submitting) =
-                (session.clone(), problem.clone(), submitting.clone());
+            let (problem, submitting, sent) = (problem.clone(), submitting.clone(), sent.clone());
             spawn_local(async move {
-                let outcome = match api::signup(&request).await {
-                    Ok(_account) => {
-                        let login = LoginRequest {
-                            email: request.email.clone(),
-                            password: request.password.clone(),
-                        };
-                        // The browser that signed up is trusted, so the login is not held;
-                        // if it ever is, the login page asks for the code.
-                        match api::login(&login).await {
-                            Ok(api::LoginOutcome::SignedIn(me)) => Ok(*me),
-                            Ok(api::LoginOutcome::Held(_)) | Err(_) => {
-                                Err(created_but_not_signed_in())
-                            }
-                        }
-                    }
-                    Err(err) => Err(err.into_problem()),
-                };
-                match outcome {
-                    Ok(me) => session.dispatch(SessionAction::SignedIn(me.into())),
-                    Err(refusal) => {
-                        problem.set(Some(refusal));
-                        submitting.set(false);
-                    }
+                match api::signup(&request).await {
+                    Ok(accepted) => sent.set(Some((request.email, accepted.link_valid_hours))),
+                    Err(err) => problem.set(Some(err.into_problem())),
                 }
+                submitting.set(false);
             });
         })
     };
@@ -82,6 +66,28 @@ pub fn SignupPage() -> Html {
         .get()
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
+
+    if let Some((address, hours)) = (*sent).clone() {
+        return html! {
+            <section class="auth" data-testid="signup-sent">
+                <div class="card card--narrow">
+                    <h1>{ "Check your inbox" }</h1>
+                    <div class="banner banner--success" id="signup-sent" role="status">
+                        { format!("We sent an e-mail to {address}. Open the link in it within \
+                                   {hours} hours to confirm your address and create your account.") }
+                    </div>
+                    <p class="muted">
+                        { "Nothing is created until you open the link. No e-mail after a few \
+                           minutes? Check your spam folder, or sign up again to get a new link. \
+                           If the address already has an account, the e-mail says how to sign in." }
+                    </p>
+                    <p class="card-footer">
+                        <Link<Route> to={Route::Login}>{ "Back to log in" }</Link<Route>>
+                    </p>
+                </div>
+            </section>
+        };
+    }
 
     html! {
         <section class="auth">
@@ -92,6 +98,7 @@ pub fn SignupPage() -> Html {
                 <form class="form" onsubmit={onsubmit} novalidate=true>
                     <TextField id="email" label="Work e-mail" input_type="email"
                         autocomplete="email" placeholder="name@company.com"
+                        hint="We e-mail you a link to confirm it."
                         value={email.value.clone()}
                         on_change={problem.on_change(&email.set, "email")}
                         error={problem.field_message("email")} />
@@ -126,6 +133,100 @@ pub fn SignupPage() -> Html {
     }
 }
 
+/// The page a sign-up link opens (`?token=…`). Confirming takes a click rather than
+/// happening on load, so a mail scanner that opens links does not use the link up.
+/// Success creates the account, signs this browser in and opens the dashboard.
+#[component]
+pub fn VerifyEmailPage() -> Html {
+    let token = use_location()
+        .map(|l| token_from_query(l.query_str()))
+        .unwrap_or_default();
+    let session = use_session();
+    let navigator = use_navigator();
+    let problem = use_form_problem();
+    let submitting = use_state(|| false);
+
+    let onsubmit = {
+        let request = ConfirmSignupRequest {
+            token: token.clone(),
+        };
+        let (problem, submitting) = (problem.clone(), submitting.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *submitting {
+                return;
+            }
+            problem.set(None);
+            submitting.set(true);
+            let request = request.clone();
+            let (session, navigator, problem, submitting) = (
+                session.clone(),
+                navigator.clone(),
+                problem.clone(),
+                submitting.clone(),
+            );
+            spawn_local(async move {
+                match api::confirm_signup(&request).await {
+                    Ok(me) => {
+                        session.dispatch(SessionAction::SignedIn(Rc::new(me)));
+                        if let Some(navigator) = navigator {
+                            navigator.replace(&Route::Dashboard);
+                        }
+                    }
+                    Err(err) => {
+                        problem.set(Some(err.into_problem()));
+                        submitting.set(false);
+                    }
+                }
+            });
+        })
+    };
+    // The token is not a field the visitor can fix: its errors go to the banner.
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, &[]))
+        .map(AttrValue::from);
+
+    let body = if token.is_empty() {
+        html! {
+            <div class="banner banner--error" id="verify-no-token" role="alert">
+                { "This link is incomplete. Open the link from the e-mail again, or " }
+                <Link<Route> to={Route::Signup}>{ "sign up again" }</Link<Route>>
+                { " to get a new one." }
+            </div>
+        }
+    } else {
+        html! {
+            <>
+                <p class="muted">
+                    { "Confirm your e-mail address to create your account and sign in." }
+                </p>
+                <FormBanner message={banner} />
+                <form class="form" onsubmit={onsubmit} novalidate=true>
+                    <button id="verify-email-submit" type="submit" class="button button--block"
+                        disabled={*submitting}>
+                        { if *submitting { "Creating your account…" } else { "Confirm and create my account" } }
+                    </button>
+                </form>
+            </>
+        }
+    };
+    html! {
+        <section class="auth" data-testid="verify-email">
+            <div class="card card--narrow">
+                <h1>{ "Confirm your e-mail" }</h1>
+                { body }
+                <p class="card-footer">
+                    { "Link used or expired? " }
+                    <Link<Route> to={Route::Signup}>{ "Sign up again" }</Link<Route>>
+                    { " or " }
+                    <Link<Route> to={Route::Login}>{ "log in" }</Link<Route>>
+                </p>
+            </div>
+        </section>
+    }
+}
+
 /// The request the form's values make; an empty phone is left out.
 fn signup_request(email: &str, password: &str, phone: &str, country: &str) -> SignupRequest {
     let phone = phone.trim();
@@ -151,22 +252,6 @@ fn check_signup(request: &SignupRequest) -> Vec<FieldError> {
     }
     errors.extend(validate::check_country("country", &request.country));
     errors
-}
-
-/// The account exists but the automatic login failed (e.g. rate limited): say so, rather
-/// than inviting a second sign-up that would only be refused as a duplicate.
-fn created_but_not_signed_in() -> Problem {
-    Problem {
-        type_uri: "about:blank".to_owned(),
-        title: "Your account was created".to_owned(),
-        status: 0,
-        detail: Some("Log in with your new e-mail address and password.".to_owned()),
-        code: ProblemCode::Unknown,
-        request_id: None,
-        permission: None,
-        opens_at: None,
-        errors: Vec::new(),
-    }
 }
 
 #[cfg(test)]

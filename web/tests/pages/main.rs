@@ -271,3 +271,18 @@ async fn unknown_paths_show_the_not_found_page() {
     assert!(html.contains("Page not found"));
     assert!(!html.contains(r#"id="login-submit""#));
 }
+
+#[tokio::test]
+async fn verify_email_page_offers_to_confirm_the_link_or_says_it_is_incomplete() {
+    let html = render_at("/verify-email?token=abc", Given::Anonymous).await;
+    assert!(html.contains(r#"data-testid="verify-email""#), "{html}");
+    let submit = tag_with_id(&html, "verify-email-submit");
+    assert!(submit.starts_with("<button"), "{submit}");
+    assert_has(submit, r#"type="submit""#);
+    assert!(!html.contains(r#"id="verify-no-token""#), "{html}");
+
+    let html = render_at("/verify-email", Given::Anonymous).await;
+    assert!(html.contains(r#"id="verify-no-token""#), "{html}");
+    assert!(!html.contains(r#"id="verify-email-submit""#), "{html}");
+    assert!(html.contains(r#"href="/signup""#), "{html}");
+}
