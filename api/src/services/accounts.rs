@@ -101,38 +101,19 @@ pub fn request_signup(state: &AppState, signup: Signup, client: ClientContext) {
 
 /// Who a sign-up request turned out to be for.
 enum Recipient {
-    New,
+    /// A new e-mail: its pending sign-up is stored; mail the link.
+    New { to: String, token: SignupToken },
+    /// The e-mail of this existing account.
     Existing(String),
     /// Over a limit: nothing is sent.
     Dropped,
 }
 
+/// Decides and stores in one transaction: the limits are counted, the account
+/// looked up and the pending sign-up stored together, so what one request did
+/// is settled the moment it commits. The password is hashed first, whatever
+/// the outcome, so every request costs the same work.
 async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -> ApiResult<()> {
-    let key = signup.email.normalized().to_owned();
-    let ip = client.ip;
-    let recipient = state
-        .db
-        .transaction(move |conn| {
-            let at = now();
-            if !super::throttle::count_signup(conn, &key, ip, at)? {
-                tracing::warn!(%ip, "sign-up e-mail not sent: hourly limit reached");
-                return Ok(Recipient::Dropped);
-            }
-            Ok(match account_rows::find_by_email(conn, &key)? {
-                Some(account) => Recipient::Existing(account.email),
-                None => Recipient::New,
-            })
-        })
-        .await?;
-    match recipient {
-        Recipient::Dropped => Ok(()),
-        Recipient::Existing(to) => send_account_exists(state, to).await,
-        Recipient::New => send_link(state, signup, client).await,
-    }
-}
-
-/// Stores the pending sign-up and mails its link.
-async fn send_link(state: &AppState, signup: Signup, client: ClientContext) -> ApiResult<()> {
     let password_hash = state.hasher.hash(signup.password.into_password()).await?;
     let token = SignupToken::generate();
     let at = now();
@@ -149,14 +130,34 @@ async fn send_link(state: &AppState, signup: Signup, client: ClientContext) -> A
         expires_at: at + ChronoDuration::hours(LINK_LIFETIME_HOURS.into()),
         used_at: None,
     };
-    let to = row.email.clone();
-    state
+    let ip = client.ip;
+    let recipient = state
         .db
         .transaction(move |conn| {
+            if !super::throttle::count_signup(conn, &row.email_normalized, ip, at)? {
+                tracing::warn!(%ip, "sign-up e-mail not sent: hourly limit reached");
+                return Ok(Recipient::Dropped);
+            }
+            if let Some(account) = account_rows::find_by_email(conn, &row.email_normalized)? {
+                return Ok(Recipient::Existing(account.email));
+            }
             pending_rows::delete_expired(conn, at - ChronoDuration::days(EXPIRED_KEPT_DAYS))?;
-            Ok(pending_rows::insert(conn, &row)?)
+            pending_rows::insert(conn, &row)?;
+            Ok(Recipient::New {
+                to: row.email,
+                token,
+            })
         })
         .await?;
+    match recipient {
+        Recipient::Dropped => Ok(()),
+        Recipient::Existing(to) => send_account_exists(state, to).await,
+        Recipient::New { to, token } => send_link(state, to, &token).await,
+    }
+}
+
+/// Mails the link of a stored pending sign-up.
+async fn send_link(state: &AppState, to: String, token: &SignupToken) -> ApiResult<()> {
     let link = format!(
         "{}{}?token={}",
         state.config.public_url,

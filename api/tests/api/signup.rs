@@ -29,6 +29,8 @@ async fn answer(response: reqwest::Response) -> (StatusCode, Vec<String>, String
         .iter()
         .filter(|(name, _)| *name != header::DATE && name.as_str() != "x-request-id")
         .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?")))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     (status, headers, response.text().await.unwrap())
 }

@@ -27,9 +27,6 @@ pub struct SignupRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignupAcceptedDto {
-    /// The e-mail the confirmation link was sent to, as given.
-    #[cfg_attr(feature = "openapi", schema(example = "owner@example.com"))]
-    pub email: String,
     /// How long the link works, in hours.
     #[cfg_attr(feature = "openapi", schema(example = 24))]
     pub link_valid_hours: u32,
