@@ -6,8 +6,10 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 use ipnetwork::IpNetwork;
 
 mod delivery;
+mod sms_budget;
 
 pub use delivery::{DeliveryConfig, MailTransportConfig, Secret, SmsTransportConfig};
+pub use sms_budget::{BreakerConfig, SmsBudgetConfig};
 
 /// Where the data lives. The URL scheme picks the backend.
 #[derive(Clone, PartialEq, Eq)]
@@ -143,6 +145,9 @@ pub struct Config {
     /// answers 408 and closes the connection (`PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS`,
     /// default 5000): slow or idle clients cannot hold connections open.
     pub client_request_timeout: Duration,
+    /// Budgets of the texts the platform sends on its own behalf, and the
+    /// per-country circuit breaker (`PORTCULLIS_SMS_BUDGET_*`, `PORTCULLIS_SMS_BREAKER*`).
+    pub sms_budget: SmsBudgetConfig,
 }
 
 /// The PEM files the server's TLS identity is read from at start-up.
@@ -308,6 +313,7 @@ impl Config {
         })?;
 
         let delivery = DeliveryConfig::from_lookup(&get)?;
+        let sms_budget = SmsBudgetConfig::from_lookup(&get)?;
         let default_scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = get("PORTCULLIS_PUBLIC_URL")
             .unwrap_or_else(|| format!("{default_scheme}://{bind}"))
@@ -378,6 +384,7 @@ impl Config {
             delivery,
             cors_origins,
             client_request_timeout,
+            sms_budget,
         })
     }
 }

@@ -89,6 +89,18 @@ pub enum ApiError {
     LoginLocked { retry_after_secs: u64 },
     #[error("login challenge invalid")]
     LoginChallengeInvalid,
+    /// A budget of texts the platform sends on its own behalf is used up for a while.
+    #[error("SMS budget exhausted ({scope})")]
+    SmsBudgetExhausted {
+        scope: &'static str,
+        retry_after_secs: u64,
+    },
+    /// System texts to this calling code are paused after a surge.
+    #[error("system texts to +{calling_code} paused")]
+    SmsCountryPaused {
+        calling_code: String,
+        retry_after_secs: u64,
+    },
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
     /// An SMS or e-mail could not be handed over; the cause is logged, not shown.
@@ -152,6 +164,8 @@ impl ApiError {
             Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::LoginLocked { .. } => ProblemCode::LoginLocked,
             Self::LoginChallengeInvalid => ProblemCode::LoginChallengeInvalid,
+            Self::SmsBudgetExhausted { .. } => ProblemCode::SmsBudgetExhausted,
+            Self::SmsCountryPaused { .. } => ProblemCode::SmsCountryPaused,
             Self::Unavailable(_) => ProblemCode::Unavailable,
             Self::DeliveryFailed(_) => ProblemCode::DeliveryFailed,
             Self::Internal(_) => ProblemCode::Internal,
@@ -264,6 +278,14 @@ impl ApiError {
                 "This sign-in step has ended; sign in again",
                 None,
             ),
+            Self::SmsBudgetExhausted { retry_after_secs, .. } => (
+                "Too many codes were sent by text; try again later",
+                Some(format!("No more code texts can go out for now. Try again in {retry_after_secs} seconds, or use an authenticator app or a recovery code where you have one.")),
+            ),
+            Self::SmsCountryPaused { retry_after_secs, .. } => (
+                "Code texts to this country are paused for a while",
+                Some(format!("An unusual number of texts to this country was sent, so they are held for now. Try again in {retry_after_secs} seconds.")),
+            ),
             Self::Unavailable(_) => (
                 "The service is temporarily unavailable; try again shortly",
                 None,
@@ -373,7 +395,10 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::RateLimited { .. } | Self::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. }
+            | Self::LoginLocked { .. }
+            | Self::SmsBudgetExhausted { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::SmsCountryPaused { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::LoginChallengeInvalid => StatusCode::UNAUTHORIZED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::DeliveryFailed(_) => StatusCode::BAD_GATEWAY,
@@ -396,8 +421,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = problem_response(&self.to_problem());
-        if let Self::RateLimited { retry_after_secs } | Self::LoginLocked { retry_after_secs } =
-            self
+        if let Self::RateLimited { retry_after_secs }
+        | Self::LoginLocked { retry_after_secs }
+        | Self::SmsBudgetExhausted {
+            retry_after_secs, ..
+        }
+        | Self::SmsCountryPaused {
+            retry_after_secs, ..
+        } = self
         {
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -279,6 +279,7 @@ impl Application {
                 .configure(routes::oauth_clients::configure)
                 .configure(routes::sms::configure)
                 .configure(routes::authenticator::configure)
+                .configure(routes::authenticator_limits::configure)
                 .configure(routes::contacts::configure)
                 .configure(routes::senders::configure)
                 .configure(routes::country_filter::configure)

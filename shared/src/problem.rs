@@ -83,6 +83,11 @@ pub enum ProblemCode {
     RateLimited,
     /// Sign-in is locked for a while after repeated failures (see `Retry-After`).
     LoginLocked,
+    /// The platform's budget of texts it sends on its own behalf (codes) is used up for
+    /// this account, number, country or address for now (see `Retry-After`).
+    SmsBudgetExhausted,
+    /// System texts to this country are paused after an unusual surge; retry later.
+    SmsCountryPaused,
     /// The held sign-in is unknown, finished or timed out; sign in again.
     LoginChallengeInvalid,
     /// A dependency (storage) is unavailable; retry later.

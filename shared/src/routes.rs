@@ -112,6 +112,8 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 pub const AUTHENTICATOR_CODES: &str = "/api/v1/authenticator/codes";
 /// SMS Authenticator: check a code (scope `authenticator`).
 pub const AUTHENTICATOR_VERIFY: &str = "/api/v1/authenticator/codes/{id}/verify";
+/// SMS Authenticator: the account's per-number velocity limits (owner, in the portal).
+pub const AUTHENTICATOR_LIMITS: &str = "/api/v1/authenticator/limits";
 /// Contacts (scopes `contacts`, `contacts:read`).
 pub const CONTACTS: &str = "/api/v1/contacts";
 /// One contact.

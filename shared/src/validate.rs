@@ -93,6 +93,8 @@ pub mod codes {
     pub const NEGATIVE: &str = "negative";
     /// A value that is not one of the allowed names (a permission, scope or weekday).
     pub const UNKNOWN_VALUE: &str = "unknown_value";
+    /// A number outside the range allowed for it.
+    pub const OUT_OF_RANGE: &str = "out_of_range";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -18,6 +18,7 @@ pub mod security_events;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod sms_budget;
 pub mod subusers;
 pub mod throttles;
 pub mod tokens;

@@ -176,6 +176,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     subuser_contact_groups,
     subuser_usage,
     message_senders,
+    sms_budget_counters,
+    sms_country_traffic,
+    authenticator_limits,
 );
 
 diesel::table! {
@@ -349,6 +352,7 @@ diesel::table! {
         last_sent_at -> Nullable<Timestamp>,
         expires_at -> Timestamp,
         consumed_at -> Nullable<Timestamp>,
+        code_salt -> Nullable<Text>,
     }
 }
 
@@ -430,3 +434,31 @@ diesel::joinable!(message_senders -> messages (message_id));
 diesel::joinable!(subuser_grants -> accounts (account_id));
 diesel::joinable!(subuser_senders -> sender_names (sender_id));
 diesel::joinable!(subuser_contact_groups -> contact_groups (group_id));
+
+diesel::table! {
+    sms_budget_counters (budget_key) {
+        budget_key -> Text,
+        window_started_at -> Timestamp,
+        sends -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_country_traffic (calling_code, bucket_start) {
+        calling_code -> Text,
+        bucket_start -> Timestamp,
+        sends -> BigInt,
+    }
+}
+
+diesel::table! {
+    authenticator_limits (account_id) {
+        account_id -> Text,
+        per_number_per_hour -> BigInt,
+        per_number_per_day -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(authenticator_limits -> accounts (account_id));

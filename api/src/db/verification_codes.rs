@@ -23,6 +23,9 @@ pub struct VerificationRow {
     pub last_sent_at: Option<NaiveDateTime>,
     pub expires_at: NaiveDateTime,
     pub consumed_at: Option<NaiveDateTime>,
+    /// What the code is hashed with when not the id: the id of the held
+    /// sign-in this row replaced, whose code it carries.
+    pub code_salt: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &VerificationRow) -> QueryResult<()> {
@@ -96,4 +99,40 @@ pub fn record_send(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Serialises the sign-ins of one account from one browser until the
+/// transaction ends: a PostgreSQL advisory lock (SQLite's write transactions
+/// are serial already).
+pub fn lock_held_sign_ins(
+    conn: &mut DbConnection,
+    account_id: &str,
+    device_hash: &str,
+) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("held-sign-in:{account_id}:{device_hash}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The account's open held sign-ins (rows of `purposes`) started from this
+/// browser, newest first.
+pub fn open_for_device(
+    conn: &mut DbConnection,
+    account_id: &str,
+    device_hash: &str,
+    purposes: &[&str],
+    at: NaiveDateTime,
+) -> QueryResult<Vec<VerificationRow>> {
+    verification_codes::table
+        .filter(verification_codes::account_id.eq(account_id))
+        .filter(verification_codes::device_hash.eq(device_hash))
+        .filter(verification_codes::purpose.eq_any(purposes))
+        .filter(verification_codes::consumed_at.is_null())
+        .filter(verification_codes::expires_at.gt(at))
+        .order(verification_codes::created_at.desc())
+        .select(VerificationRow::as_select())
+        .load(conn)
 }

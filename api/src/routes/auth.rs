@@ -139,9 +139,9 @@ fn signed_in(state: &AppState, device: &BrowserDevice, session: &PortalSession) 
         (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Sign-in locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Sign-in locked for a while (`login_locked`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -238,9 +238,9 @@ pub async fn verify_login(
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No code can be sent that way (field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many codes or too soon (`rate_limited`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many codes or too soon (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resend_login_code(

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 402, description = "Not enough points (`insufficient_points`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `authenticator` missing, address not allowed, or country blocked (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid phone or app name", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The number had as many codes as the account's limits allow (`sms_budget_exhausted`, see `Retry-After`; `GET /api/v1/authenticator/limits`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

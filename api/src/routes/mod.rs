@@ -3,6 +3,7 @@
 pub mod api_allowlist;
 pub mod auth;
 pub mod authenticator;
+pub mod authenticator_limits;
 pub mod contacts;
 pub mod country_filter;
 pub mod dev_outbox;

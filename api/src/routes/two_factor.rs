@@ -68,9 +68,9 @@ pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<H
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`) or phone (field `phone`: `invalid_phone`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Codes asked for too often (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Codes asked for too often (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn start_sms(
@@ -185,9 +185,9 @@ pub async fn confirm_totp(
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "SMS two-factor is not on (`conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Codes asked for too often (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Codes asked for too often (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn send_code(

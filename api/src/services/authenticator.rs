@@ -9,7 +9,9 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{api_access::ApiCallerInfo, now, rfc3339, sms, subusers::Principal, AppState};
+use super::{
+    api_access::ApiCallerInfo, now, rfc3339, sms, sms_budget, subusers::Principal, AppState,
+};
 use crate::{
     db::{
         authenticator::{self as code_rows, CodeRow},
@@ -62,7 +64,9 @@ pub async fn send_code(
         }
     };
     let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
-    // Charged and country-checked like any message; refused sends store no code.
+    // Within the owner's per-number limits (sms_budget), then charged and
+    // country-checked like any message; refused sends store no code.
+    sms_budget::charge_authenticator_code(state, &caller.account_id, to.as_str()).await?;
     let sent = sms::queue(state, &Principal::of_token(caller), &to, &text, None, None).await?;
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());

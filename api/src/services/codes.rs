@@ -5,12 +5,17 @@
 //! most [`MAX_ATTEMPTS`] wrong tries. Only salted hashes of codes are stored.
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::{dto::VerificationMethod, validate::codes};
+use portcullis_shared::{
+    dto::{SecurityEventKind, VerificationMethod},
+    validate::codes,
+};
 
 use super::{
+    audit::{self, Actor, SecurityEvent},
     delivery::{Mail, Sms},
     now,
     sessions::ClientContext,
+    sms_budget::{self, Admission, SystemText},
     AppState,
 };
 use crate::{
@@ -68,6 +73,7 @@ pub fn new_row(
         last_sent_at: None,
         expires_at: at + Duration::minutes(FLOW_TTL_MINUTES),
         consumed_at: None,
+        code_salt: None,
     };
     (token, row)
 }
@@ -82,86 +88,216 @@ pub struct Delivery {
     pub purpose: &'static str,
     /// The message; `{code}` is replaced by the code.
     pub text: &'static str,
-    /// E-mail subject.
+    /// E-mail subject (also of the fallback e-mail).
     pub subject: &'static str,
+    /// Where a text's code may go by e-mail instead while texts to its
+    /// country are paused; `None` when e-mail cannot stand in (a second factor).
+    pub fallback_email: Option<String>,
+}
+
+/// What storing a code for sending decided.
+enum Stored {
+    Sent(NaiveDateTime),
+    /// Texts to the destination's country are paused; nothing stored.
+    Paused {
+        calling_code: String,
+        retry_after_secs: u64,
+    },
 }
 
 /// Sends a fresh code for the row `row_id`, within the send limits. The code
 /// is stored before it goes out; a failed delivery is reported as such.
 pub async fn send(state: &AppState, row_id: &str, delivery: Delivery) -> ApiResult<NaiveDateTime> {
-    let code = OneTimeCode::generate();
-    let (id, stored) = (row_id.to_owned(), delivery.clone());
-    let code_hash = code.hash(row_id);
-    let sent_at = state
-        .db
-        .transaction(move |conn| {
-            let row = code_rows::find(conn, &id)?.ok_or(ApiError::LoginChallengeInvalid)?;
-            let at = now();
-            if row.consumed_at.is_some() || at >= row.expires_at {
-                return Err(ApiError::LoginChallengeInvalid);
-            }
-            if row.sends >= MAX_SENDS {
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: u64::try_from((row.expires_at - at).num_seconds().max(1))
-                        .unwrap_or(1),
-                });
-            }
-            if let Some(last) = row.last_sent_at {
-                let wait = last + Duration::seconds(RESEND_SECS) - at;
-                if wait > Duration::zero() {
-                    return Err(ApiError::RateLimited {
-                        retry_after_secs: u64::try_from(wait.num_seconds().max(1)).unwrap_or(1),
-                    });
-                }
-            }
-            code_rows::record_send(
-                conn,
-                &id,
-                stored.method.as_str(),
-                &stored.destination,
-                &code_hash,
-                at,
-            )?;
-            Ok(at)
-        })
-        .await?;
-    let body = delivery.text.replace("{code}", code.expose());
-    match delivery.method {
-        VerificationMethod::Email => {
-            state
-                .mailer
-                .send(&Mail {
-                    to: delivery.destination,
-                    subject: delivery.subject.to_owned(),
-                    body,
-                    purpose: delivery.purpose.to_owned(),
-                })
-                .await?
-        }
-        _ => {
-            state
-                .sms
-                .send(&Sms {
-                    id: None,
-                    to: delivery.destination,
-                    body,
-                    purpose: delivery.purpose.to_owned(),
-                })
-                .await?
-        }
-    }
-    Ok(sent_at)
+    Ok(deliver(state, row_id, delivery).await?.0)
 }
 
-/// [`send`]s a code for `row` and notes on it where and when it went.
+/// [`send`], answering also how the code actually went: a text held by the
+/// country circuit breaker goes by its fallback e-mail.
+async fn deliver(
+    state: &AppState,
+    row_id: &str,
+    delivery: Delivery,
+) -> ApiResult<(NaiveDateTime, Delivery)> {
+    let mut delivery = delivery;
+    loop {
+        let code = OneTimeCode::generate();
+        let (id, stored, config) = (row_id.to_owned(), delivery.clone(), state.config.clone());
+        let code_for_row = code.clone();
+        let outcome = state
+            .db
+            .transaction(move |conn| {
+                let row = code_rows::find(conn, &id)?.ok_or(ApiError::LoginChallengeInvalid)?;
+                let at = now();
+                if row.consumed_at.is_some() || at >= row.expires_at {
+                    return Err(ApiError::LoginChallengeInvalid);
+                }
+                if row.sends >= MAX_SENDS {
+                    return Err(ApiError::RateLimited {
+                        retry_after_secs: u64::try_from(
+                            (row.expires_at - at).num_seconds().max(1),
+                        )
+                        .unwrap_or(1),
+                    });
+                }
+                if let Some(last) = row.last_sent_at {
+                    let wait = last + Duration::seconds(RESEND_SECS) - at;
+                    if wait > Duration::zero() {
+                        return Err(ApiError::RateLimited {
+                            retry_after_secs: u64::try_from(wait.num_seconds().max(1))
+                                .unwrap_or(1),
+                        });
+                    }
+                }
+                if stored.method != VerificationMethod::Email {
+                    let text = SystemText {
+                        account_id: &row.account_id,
+                        destination: &stored.destination,
+                        address: &row.ip,
+                    };
+                    if let Admission::Paused {
+                        calling_code,
+                        retry_after_secs,
+                    } = sms_budget::admit(conn, &config.sms_budget, &text, at)?
+                    {
+                        return Ok(Stored::Paused {
+                            calling_code,
+                            retry_after_secs,
+                        });
+                    }
+                }
+                code_rows::record_send(
+                    conn,
+                    &id,
+                    stored.method.as_str(),
+                    &stored.destination,
+                    &code_for_row.hash(salt(&row)),
+                    at,
+                )?;
+                Ok(Stored::Sent(at))
+            })
+            .await;
+        let sent_at = match outcome {
+            Ok(Stored::Sent(at)) => at,
+            Ok(Stored::Paused {
+                calling_code,
+                retry_after_secs,
+            }) => {
+                let fallback = delivery.fallback_email.take();
+                let how = if fallback.is_some() { "email" } else { "none" };
+                sms_budget::alert_paused(&calling_code, delivery.purpose, how);
+                let detail_code = calling_code.clone();
+                record_refusal(
+                    state,
+                    row_id,
+                    delivery.purpose,
+                    SecurityEventKind::SmsCountryPaused,
+                    move |event| {
+                        event
+                            .detail("calling_code", detail_code)
+                            .detail("fallback", how)
+                    },
+                )
+                .await;
+                let Some(email) = fallback else {
+                    return Err(ApiError::SmsCountryPaused {
+                        calling_code,
+                        retry_after_secs,
+                    });
+                };
+                delivery = Delivery {
+                    method: VerificationMethod::Email,
+                    destination: email,
+                    fallback_email: None,
+                    ..delivery
+                };
+                continue;
+            }
+            Err(ApiError::SmsBudgetExhausted {
+                scope,
+                retry_after_secs,
+            }) => {
+                record_refusal(
+                    state,
+                    row_id,
+                    delivery.purpose,
+                    SecurityEventKind::SmsBudgetExhausted,
+                    move |event| event.detail("scope", scope),
+                )
+                .await;
+                return Err(ApiError::SmsBudgetExhausted {
+                    scope,
+                    retry_after_secs,
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        let body = delivery.text.replace("{code}", code.expose());
+        match delivery.method {
+            VerificationMethod::Email => {
+                state
+                    .mailer
+                    .send(&Mail {
+                        to: delivery.destination.clone(),
+                        subject: delivery.subject.to_owned(),
+                        body,
+                        purpose: delivery.purpose.to_owned(),
+                    })
+                    .await?
+            }
+            _ => {
+                state
+                    .sms
+                    .send(&Sms {
+                        id: None,
+                        to: delivery.destination.clone(),
+                        body,
+                        purpose: delivery.purpose.to_owned(),
+                    })
+                    .await?
+            }
+        }
+        return Ok((sent_at, delivery));
+    }
+}
+
+/// Records in the security log of the row's login why a code text did not go
+/// out as asked. Best effort: the refusal stands whether or not it is logged.
+async fn record_refusal(
+    state: &AppState,
+    row_id: &str,
+    purpose: &'static str,
+    kind: SecurityEventKind,
+    details: impl FnOnce(SecurityEvent) -> SecurityEvent + Send + 'static,
+) {
+    let id = row_id.to_owned();
+    let recorded = state
+        .db
+        .transaction(move |conn| {
+            let Some(row) = code_rows::find(conn, &id)? else {
+                return Ok(());
+            };
+            let event = SecurityEvent::new(&row.account_id, Actor::System, kind)
+                .from_address(&row.ip, &row.user_agent)
+                .detail("purpose", purpose);
+            Ok(audit::record(conn, &details(event))?)
+        })
+        .await;
+    if let Err(error) = recorded {
+        tracing::warn!(%error, kind = kind.as_str(), "SMS refusal not recorded");
+    }
+}
+
+/// [`send`]s a code for `row` and notes on it where and when it went (by
+/// e-mail instead of a text when the text was held and e-mail may stand in).
 pub async fn send_for(
     state: &AppState,
     row: &mut VerificationRow,
     delivery: Delivery,
 ) -> ApiResult<()> {
-    row.last_sent_at = Some(send(state, &row.id, delivery.clone()).await?);
-    row.channel = Some(delivery.method.as_str().to_owned());
-    row.destination = Some(delivery.destination);
+    let (sent_at, delivered) = deliver(state, &row.id, delivery).await?;
+    row.last_sent_at = Some(sent_at);
+    row.channel = Some(delivered.method.as_str().to_owned());
+    row.destination = Some(delivered.destination);
     Ok(())
 }
 
@@ -199,12 +335,17 @@ pub fn check(
         return Err(ApiError::CodeExpired);
     }
     ensure_tries_left(row)?;
-    if code.matches(&row.id, hash) {
+    if code.matches(salt(row), hash) {
         return Ok(Check::Right);
     }
     Ok(Check::Wrong {
         attempts_left: count_wrong(conn, row)?,
     })
+}
+
+/// What the row's code is hashed with.
+fn salt(row: &VerificationRow) -> &str {
+    row.code_salt.as_deref().unwrap_or(&row.id)
 }
 
 /// Refuses once the row's wrong tries are used up.

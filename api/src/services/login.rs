@@ -54,6 +54,7 @@ mod reasons {
 
 const TWO_FACTOR_SMS: &str =
     "{code} is your Portcullis sign-in code. It expires in 5 minutes. Never share it with anyone.";
+const NEW_DEVICE_SUBJECT: &str = "Portcullis: confirm a sign-in from a new device";
 const NEW_DEVICE_TEXT: &str = "{code} is your Portcullis code to confirm a sign-in from a new device. It expires in 5 minutes. If this was not you, change your password.";
 
 fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> SecurityEvent {
@@ -252,6 +253,11 @@ pub async fn log_in(
 
 /// Step 3: stores the held sign-in and sends the first code when there is
 /// only one way to get one.
+///
+/// At most one held sign-in per account and browser is live: signing in again
+/// while one is open replaces it (its handle stops working) and carries over
+/// its code, wrong tries, sends and resend timer, so repeating a sign-in
+/// cannot be used to have texts sent, nor to get fresh tries at a code.
 async fn hold(
     state: &AppState,
     account: &AccountRow,
@@ -265,16 +271,40 @@ async fn hold(
     } else {
         purposes::LOGIN_NEW_DEVICE
     };
-    let (token, row) = codes::new_row(&account.id, purpose, client, Some(device_hash));
-    let stored = row.clone();
-    state
+    let (token, fresh) = codes::new_row(&account.id, purpose, client, Some(device_hash.clone()));
+    let account_id = account.id.clone();
+    let (row, replaced) = state
         .db
-        .run(move |conn| Ok(code_rows::insert(conn, &stored)?))
+        .transaction(move |conn| {
+            code_rows::lock_held_sign_ins(conn, &account_id, &device_hash)?;
+            let at = now();
+            let open = code_rows::open_for_device(
+                conn,
+                &account_id,
+                &device_hash,
+                &[purposes::LOGIN_TWO_FACTOR, purposes::LOGIN_NEW_DEVICE],
+                at,
+            )?;
+            for earlier in &open {
+                code_rows::consume(conn, &earlier.id, at)?;
+            }
+            let (row, replaced) =
+                match open.into_iter().find(|earlier| earlier.purpose == fresh.purpose) {
+                    Some(earlier) => (carried_over(fresh, earlier), true),
+                    None => (fresh, false),
+                };
+            code_rows::insert(conn, &row)?;
+            Ok((row, replaced))
+        })
         .await?;
-    tracing::info!(account_id = %account.id, purpose, trusted, "portal login held for a code");
-    // An authenticator app needs nothing sent; otherwise send the one code.
+    tracing::info!(account_id = %account.id, purpose, trusted, replaced, "portal login held for a code");
+    // An authenticator app needs nothing sent; otherwise send the one code,
+    // unless the replaced sign-in's code is still good.
+    let code_still_good = row.last_sent_at.is_some_and(|sent| {
+        now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES)
+    });
     let first = match default_delivery(account, factors, purpose) {
-        Some(delivery) if !factors.totp => Some(delivery),
+        Some(delivery) if !factors.totp && !code_still_good => Some(delivery),
         _ => None,
     };
     let mut row = row;
@@ -282,6 +312,22 @@ async fn hold(
         codes::send_for(state, &mut row, delivery).await?;
     }
     Ok(challenge_dto(&token, &row, factors, account))
+}
+
+/// The new held sign-in `fresh` taking over `earlier`'s code and limits; its
+/// own handle, device and address.
+fn carried_over(fresh: VerificationRow, earlier: VerificationRow) -> VerificationRow {
+    VerificationRow {
+        channel: earlier.channel,
+        destination: earlier.destination,
+        code_salt: Some(earlier.code_salt.unwrap_or(earlier.id)),
+        code_hash: earlier.code_hash,
+        attempts: earlier.attempts,
+        sends: earlier.sends,
+        last_sent_at: earlier.last_sent_at,
+        expires_at: earlier.expires_at,
+        ..fresh
+    }
 }
 
 /// Where a held sign-in's code goes unless the client asks otherwise.
@@ -293,6 +339,8 @@ fn default_delivery(account: &AccountRow, factors: &Factors, purpose: &str) -> O
             purpose: "login_code",
             text: TWO_FACTOR_SMS,
             subject: "",
+            // An e-mail can never stand in for the SMS second factor.
+            fallback_email: None,
         });
     }
     Some(new_device_delivery(account, account.phone.is_some()))
@@ -305,14 +353,17 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
             destination: phone.clone(),
             purpose: "new_device_code",
             text: NEW_DEVICE_TEXT,
-            subject: "",
+            subject: NEW_DEVICE_SUBJECT,
+            // While texts to the phone's country are paused, by e-mail.
+            fallback_email: Some(account.email.clone()),
         },
         _ => Delivery {
             method: VerificationMethod::Email,
             destination: account.email.clone(),
             purpose: "new_device_code",
             text: NEW_DEVICE_TEXT,
-            subject: "Portcullis: confirm a sign-in from a new device",
+            subject: NEW_DEVICE_SUBJECT,
+            fallback_email: None,
         },
     }
 }

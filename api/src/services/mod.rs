@@ -25,6 +25,7 @@ pub mod session_timeout;
 pub mod sessions;
 pub mod signing;
 pub mod sms;
+pub mod sms_budget;
 pub mod subusers;
 pub mod throttle;
 pub mod token_expiry;

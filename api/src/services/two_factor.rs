@@ -282,6 +282,7 @@ async fn start_code(
             purpose: outbox_purpose,
             text,
             subject: "",
+            fallback_email: None,
         },
     )
     .await?;

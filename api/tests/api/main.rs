@@ -66,6 +66,7 @@ mod senders;
 mod sessions;
 mod signup;
 mod sms;
+mod sms_pumping;
 mod subusers;
 mod tokens;
 mod transport_security;

@@ -46,3 +46,16 @@ pub struct VerifyCodeResponse {
     /// Wrong attempts still allowed.
     pub attempts_left: i64,
 }
+
+/// The SMS Authenticator's velocity limits per destination number
+/// (`GET`/`PUT /api/v1/authenticator/limits`): the body of both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthenticatorLimitsDto {
+    /// Codes one phone number may be sent in an hour (1–100).
+    #[cfg_attr(feature = "openapi", schema(example = 5))]
+    pub per_number_per_hour: i64,
+    /// Codes one phone number may be sent in a day (1–1000, at least the hourly limit).
+    #[cfg_attr(feature = "openapi", schema(example = 10))]
+    pub per_number_per_day: i64,
+}

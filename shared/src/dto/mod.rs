@@ -19,7 +19,9 @@ pub mod two_factor;
 
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{ConfirmSignupRequest, LoginRequest, SignupAcceptedDto, SignupRequest};
-pub use authenticator::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse};
+pub use authenticator::{
+    AuthenticatorLimitsDto, SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse,
+};
 pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,

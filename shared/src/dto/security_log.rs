@@ -81,6 +81,15 @@ pub enum SecurityEventKind {
     SubuserDeleted,
     /// An invitation e-mail was sent to a subuser (detail `subuser_id`).
     SubuserInvited,
+    /// A code text was refused: a budget of system texts is used up (details: `scope`
+    /// — `account`, `destination`, `country` or `address` —, `purpose`).
+    SmsBudgetExhausted,
+    /// A code text was held because texts to its country surged (details: `calling_code`,
+    /// `fallback`: `email` or `none`).
+    SmsCountryPaused,
+    /// The SMS Authenticator's per-number limits were changed (details: `per_number_per_hour`,
+    /// `per_number_per_day`).
+    AuthenticatorLimitsChanged,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -88,7 +97,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 36] = [
+    pub const ALL: [SecurityEventKind; 39] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -125,6 +134,9 @@ impl SecurityEventKind {
         Self::SubuserEnabled,
         Self::SubuserDeleted,
         Self::SubuserInvited,
+        Self::SmsBudgetExhausted,
+        Self::SmsCountryPaused,
+        Self::AuthenticatorLimitsChanged,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -166,6 +178,9 @@ impl SecurityEventKind {
             Self::SubuserEnabled => "subuser_enabled",
             Self::SubuserDeleted => "subuser_deleted",
             Self::SubuserInvited => "subuser_invited",
+            Self::SmsBudgetExhausted => "sms_budget_exhausted",
+            Self::SmsCountryPaused => "sms_country_paused",
+            Self::AuthenticatorLimitsChanged => "authenticator_limits_changed",
             Self::Unknown => "unknown",
         }
     }

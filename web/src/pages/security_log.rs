@@ -51,6 +51,9 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::SubuserEnabled => "Subuser enabled",
         SecurityEventKind::SubuserDeleted => "Subuser deleted",
         SecurityEventKind::SubuserInvited => "Subuser invited",
+        SecurityEventKind::SmsBudgetExhausted => "Code text refused: budget used up",
+        SecurityEventKind::SmsCountryPaused => "Code text held: country paused",
+        SecurityEventKind::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
         SecurityEventKind::Unknown => "Other event",
     }
 }
