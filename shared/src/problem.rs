@@ -79,6 +79,8 @@ pub enum ProblemCode {
     MethodNotAllowed,
     /// The request conflicts with the current state (e.g. the e-mail is taken).
     Conflict,
+    /// The `Idempotency-Key` was already used by this sender for a different request.
+    IdempotencyKeyReused,
     /// Too many requests; retry later.
     RateLimited,
     /// Sign-in is locked for a while after repeated failures (see `Retry-After`).
