@@ -6,7 +6,7 @@ use actix_web::{
     HttpResponse, ResponseError,
 };
 use portcullis_shared::{
-    problem::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
+    problem::{FieldError, Problem, ProblemCode, OWNER_RESTRICTION, PROBLEM_CONTENT_TYPE},
     validate::codes,
 };
 
@@ -77,6 +77,13 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The sender used this `Idempotency-Key` for a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
+    /// A subuser tried to lift a restriction the account owner set on their
+    /// token or OAuth client; says what the owner did.
+    #[error("restricted by the owner: {0}")]
+    OwnerRestriction(String),
     #[error("conflict: {detail}")]
     Conflict {
         detail: String,
@@ -161,6 +168,8 @@ impl ApiError {
             Self::NotFound => ProblemCode::NotFound,
             Self::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             Self::Conflict { .. } => ProblemCode::Conflict,
+            Self::IdempotencyKeyReused => ProblemCode::IdempotencyKeyReused,
+            Self::OwnerRestriction(_) => ProblemCode::PermissionDenied,
             Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::LoginLocked { .. } => ProblemCode::LoginLocked,
             Self::LoginChallengeInvalid => ProblemCode::LoginChallengeInvalid,
@@ -266,6 +275,14 @@ impl ApiError {
                 "The request conflicts with the current state",
                 Some(detail.clone()),
             ),
+            Self::IdempotencyKeyReused => (
+                "This Idempotency-Key was used for a different request",
+                Some("You already sent a different message with this Idempotency-Key. A retry must repeat the original request exactly; a new message needs a new key.".into()),
+            ),
+            Self::OwnerRestriction(what) => (
+                "Only the account owner can lift this restriction",
+                Some(format!("The account owner {what}; only the owner can undo that. You may still rename it, disable it or narrow it further.")),
+            ),
             Self::RateLimited { retry_after_secs } => (
                 "Too many requests",
                 Some(format!("Try again in {retry_after_secs} seconds.")),
@@ -326,6 +343,7 @@ impl ApiError {
             request_id: telemetry::current_request_id(),
             permission: match self {
                 Self::PermissionDenied(permission) => Some(permission.clone()),
+                Self::OwnerRestriction(_) => Some(OWNER_RESTRICTION.to_owned()),
                 _ => None,
             },
             opens_at: match self {
@@ -378,6 +396,7 @@ impl ResponseError for ApiError {
             | Self::Forbidden(_)
             | Self::PasswordChangeRequired
             | Self::PermissionDenied(_)
+            | Self::OwnerRestriction(_)
             | Self::OutsideSendingHours { .. }
             | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
             Self::PointsLimitReached { .. } => StatusCode::PAYMENT_REQUIRED,
@@ -394,7 +413,7 @@ impl ResponseError for ApiError {
             Self::CodeLocked => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::IdempotencyKeyReused => StatusCode::CONFLICT,
             Self::RateLimited { .. }
             | Self::LoginLocked { .. }
             | Self::SmsBudgetExhausted { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 /// Media type of [`Problem`] bodies.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
+/// The `permission` of a `permission_denied` problem refusing a subuser's change
+/// that would lift a restriction the account owner set (re-enable, widen).
+pub const OWNER_RESTRICTION: &str = "owner_restriction";
+
 /// Stable, machine-readable reason for a refusal. Clients branch on this, never on `title`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -79,6 +83,8 @@ pub enum ProblemCode {
     MethodNotAllowed,
     /// The request conflicts with the current state (e.g. the e-mail is taken).
     Conflict,
+    /// The `Idempotency-Key` was already used by this sender for a different request.
+    IdempotencyKeyReused,
     /// Too many requests; retry later.
     RateLimited,
     /// Sign-in is locked for a while after repeated failures (see `Retry-After`).

@@ -21,6 +21,7 @@ impl PortalUser {
             login_id: self.0.account.id.clone(),
             subuser: self.0.subuser.clone(),
             token_id: None,
+            credential: None,
         }
     }
 

@@ -39,16 +39,29 @@ pub fn find_account_code(
         .optional()
 }
 
+/// Counts an attempt, and marks the code verified when `right`, only while the
+/// code is open (not verified, not expired, fewer than `max_attempts`): one
+/// conditional UPDATE, so racing attempts cannot undo a verification, verify
+/// twice, or pass the limit. False (and no change) when the code was closed.
 pub fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
-    verified_at: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(authenticator_codes::table.find(id))
-        .set((
-            authenticator_codes::attempts.eq(authenticator_codes::attempts + 1),
-            authenticator_codes::verified_at.eq(verified_at),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    right: bool,
+    at: NaiveDateTime,
+    max_attempts: i64,
+) -> QueryResult<bool> {
+    let open = authenticator_codes::table
+        .find(id)
+        .filter(authenticator_codes::verified_at.is_null())
+        .filter(authenticator_codes::expires_at.gt(at))
+        .filter(authenticator_codes::attempts.lt(max_attempts));
+    let attempt = authenticator_codes::attempts.eq(authenticator_codes::attempts + 1);
+    let updated = if right {
+        diesel::update(open)
+            .set((attempt, authenticator_codes::verified_at.eq(Some(at))))
+            .execute(conn)?
+    } else {
+        diesel::update(open).set(attempt).execute(conn)?
+    };
+    Ok(updated == 1)
 }

@@ -57,24 +57,71 @@ pub struct ClientChanges {
     pub scopes: Option<String>,
     pub ip_allowlist: Option<String>,
     pub disabled_at: Option<Option<NaiveDateTime>>,
+    pub disabled_by_owner: Option<bool>,
+    pub allowlist_set_by_owner: Option<bool>,
+    pub scopes_set_by_owner: Option<bool>,
 }
 
+/// The restrictions the account owner set on a client, which only the owner
+/// may lift: (disabled it, set its allowlist, set its scopes).
+pub fn owner_restrictions(conn: &mut DbConnection, id: &str) -> QueryResult<(bool, bool, bool)> {
+    oauth_clients::table
+        .find(id)
+        .select((
+            oauth_clients::disabled_by_owner,
+            oauth_clients::allowlist_set_by_owner,
+            oauth_clients::scopes_set_by_owner,
+        ))
+        .first(conn)
+}
+
+/// What a subuser's change to a client was checked against: the owner's
+/// restrictions, the allowlist and the scopes.
+pub struct ClientSeen<'a> {
+    pub restrictions: (bool, bool, bool),
+    pub ip_allowlist: &'a str,
+    pub scopes: &'a str,
+}
+
+/// Applies `changes`. With `seen`, only while the client still has what the
+/// change was checked against: one conditional UPDATE, so an owner's
+/// restriction made meanwhile is never overwritten. False (and no change) when it was.
 pub fn update_client(
     conn: &mut DbConnection,
     id: &str,
     changes: &ClientChanges,
-) -> QueryResult<()> {
+    seen: Option<ClientSeen<'_>>,
+) -> QueryResult<bool> {
     if changes.name.is_none()
         && changes.scopes.is_none()
         && changes.ip_allowlist.is_none()
         && changes.disabled_at.is_none()
+        && changes.disabled_by_owner.is_none()
+        && changes.allowlist_set_by_owner.is_none()
+        && changes.scopes_set_by_owner.is_none()
     {
-        return Ok(());
+        return Ok(true);
     }
-    diesel::update(oauth_clients::table.find(id))
-        .set(changes)
-        .execute(conn)
-        .map(|_| ())
+    let updated = match seen {
+        None => diesel::update(oauth_clients::table.find(id))
+            .set(changes)
+            .execute(conn)?,
+        Some(seen) => {
+            let (disabled, allowlist, scopes) = seen.restrictions;
+            diesel::update(
+                oauth_clients::table
+                    .find(id)
+                    .filter(oauth_clients::disabled_by_owner.eq(disabled))
+                    .filter(oauth_clients::allowlist_set_by_owner.eq(allowlist))
+                    .filter(oauth_clients::scopes_set_by_owner.eq(scopes))
+                    .filter(oauth_clients::ip_allowlist.eq(seen.ip_allowlist))
+                    .filter(oauth_clients::scopes.eq(seen.scopes)),
+            )
+            .set(changes)
+            .execute(conn)?
+        }
+    };
+    Ok(updated == 1)
 }
 
 /// Deletes the OAuth clients a subuser made; returns their ids.

@@ -92,6 +92,8 @@ diesel::table! {
         last_used_ip -> Nullable<Text>,
         expiry_warned_at -> Nullable<Timestamp>,
         created_by -> Nullable<Text>,
+        disabled_by_owner -> Bool,
+        allowlist_set_by_owner -> Bool,
     }
 }
 
@@ -131,6 +133,9 @@ diesel::table! {
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
         created_by -> Nullable<Text>,
+        disabled_by_owner -> Bool,
+        allowlist_set_by_owner -> Bool,
+        scopes_set_by_owner -> Bool,
     }
 }
 
@@ -179,6 +184,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sms_budget_counters,
     sms_country_traffic,
     authenticator_limits,
+    idempotency_keys,
+    message_texts_to_deliver,
 );
 
 diesel::table! {
@@ -462,3 +469,24 @@ diesel::table! {
 }
 
 diesel::joinable!(authenticator_limits -> accounts (account_id));
+
+diesel::table! {
+    idempotency_keys (account_id, sender, idempotency_key) {
+        account_id -> Text,
+        sender -> Text,
+        idempotency_key -> Text,
+        request_hash -> Nullable<Text>,
+        message_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_texts_to_deliver (message_id) {
+        message_id -> Text,
+        body -> Text,
+    }
+}
+
+diesel::joinable!(idempotency_keys -> messages (message_id));
+diesel::joinable!(message_texts_to_deliver -> messages (message_id));

@@ -1,10 +1,14 @@
-//! The `messages` and `account_countries` tables, and points.
+//! The `messages`, `idempotency_keys`, `message_texts_to_deliver` and
+//! `account_countries` tables, and points.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{account_countries, accounts, message_senders, messages},
+    schema::{
+        account_countries, accounts, idempotency_keys, message_senders, message_texts_to_deliver,
+        messages,
+    },
     DbConnection,
 };
 
@@ -73,20 +77,82 @@ pub fn find_account_message(
         .optional()
 }
 
+/// The message a sender (login and credential, see `services::sms`) already
+/// sent with this key, with the hash of the request that sent it (`None` for
+/// keys kept from before requests were hashed).
 pub fn find_by_idempotency_key(
     conn: &mut DbConnection,
     account_id: &str,
+    sender: &str,
     key: &str,
-) -> QueryResult<Option<MessageRow>> {
-    messages::table
-        .filter(
-            messages::account_id
-                .eq(account_id)
-                .and(messages::idempotency_key.eq(key)),
-        )
-        .select(MessageRow::as_select())
+) -> QueryResult<Option<(MessageRow, Option<String>)>> {
+    idempotency_keys::table
+        .inner_join(messages::table)
+        .filter(idempotency_keys::account_id.eq(account_id))
+        .filter(idempotency_keys::sender.eq(sender))
+        .filter(idempotency_keys::idempotency_key.eq(key))
+        .select((MessageRow::as_select(), idempotency_keys::request_hash))
         .first(conn)
         .optional()
+}
+
+/// Records the key a message was sent with. The primary key (account, sender,
+/// key) makes a second message with the same key fail, so two retries racing
+/// across processes send once.
+pub fn insert_idempotency_key(
+    conn: &mut DbConnection,
+    message: &MessageRow,
+    sender: &str,
+    key: &str,
+    request_hash: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::account_id.eq(&message.account_id),
+            idempotency_keys::sender.eq(sender),
+            idempotency_keys::idempotency_key.eq(key),
+            idempotency_keys::request_hash.eq(request_hash),
+            idempotency_keys::message_id.eq(&message.id),
+            idempotency_keys::created_at.eq(message.created_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Keeps the text to deliver of a message whose stored body is redacted,
+/// until the transport has it.
+pub fn insert_text_to_deliver(
+    conn: &mut DbConnection,
+    message_id: &str,
+    body: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(message_texts_to_deliver::table)
+        .values((
+            message_texts_to_deliver::message_id.eq(message_id),
+            message_texts_to_deliver::body.eq(body),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The texts to deliver, by message id, of those of `ids` that have one.
+pub fn texts_to_deliver(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    message_texts_to_deliver::table
+        .filter(message_texts_to_deliver::message_id.eq_any(ids))
+        .select((
+            message_texts_to_deliver::message_id,
+            message_texts_to_deliver::body,
+        ))
+        .load(conn)
+}
+
+fn forget_text_to_deliver(conn: &mut DbConnection, message_id: &str) -> QueryResult<()> {
+    diesel::delete(message_texts_to_deliver::table.find(message_id))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The account's messages, newest first, before the message `before` (by id) if given.
@@ -222,15 +288,20 @@ pub fn claim_for_dispatch(
     Ok(claimed)
 }
 
+/// Marks a message sent; a text kept for the transport is dropped with it
+/// (run in one transaction).
 pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(
+    let updated = diesel::update(
         messages::table
             .find(id)
             .filter(messages::status.eq("sending")),
     )
     .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
-    .execute(conn)
-    .map(|_| ())
+    .execute(conn)?;
+    if updated == 1 {
+        forget_text_to_deliver(conn, id)?;
+    }
+    Ok(())
 }
 
 /// Marks a message failed for good and gives its points back.
@@ -247,6 +318,7 @@ pub fn mark_failed_and_refund(
     .set((messages::status.eq("failed"), messages::error.eq(error)))
     .execute(conn)?;
     if updated == 1 {
+        forget_text_to_deliver(conn, &message.id)?;
         diesel::update(accounts::table.find(&message.account_id))
             .set(accounts::points_balance.eq(accounts::points_balance + message.points))
             .execute(conn)?;

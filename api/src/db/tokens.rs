@@ -71,16 +71,55 @@ pub struct TokenChanges {
     pub name: Option<String>,
     pub disabled_at: Option<Option<NaiveDateTime>>,
     pub ip_allowlist: Option<String>,
+    pub disabled_by_owner: Option<bool>,
+    pub allowlist_set_by_owner: Option<bool>,
 }
 
-pub fn update_token(conn: &mut DbConnection, id: &str, changes: &TokenChanges) -> QueryResult<()> {
-    if changes.name.is_none() && changes.disabled_at.is_none() && changes.ip_allowlist.is_none() {
-        return Ok(());
+/// The restrictions the account owner set on a token, which only the owner
+/// may lift: (disabled it, set its allowlist).
+pub fn owner_restrictions(conn: &mut DbConnection, id: &str) -> QueryResult<(bool, bool)> {
+    api_tokens::table
+        .find(id)
+        .select((
+            api_tokens::disabled_by_owner,
+            api_tokens::allowlist_set_by_owner,
+        ))
+        .first(conn)
+}
+
+/// Applies `changes`. With `seen` (the owner's restrictions and the
+/// allowlist a subuser's change was checked against), only while the token
+/// still has them: one conditional UPDATE, so an owner's restriction made
+/// meanwhile is never overwritten. False (and no change) when it was.
+pub fn update_token(
+    conn: &mut DbConnection,
+    id: &str,
+    changes: &TokenChanges,
+    seen: Option<((bool, bool), &str)>,
+) -> QueryResult<bool> {
+    if changes.name.is_none()
+        && changes.disabled_at.is_none()
+        && changes.ip_allowlist.is_none()
+        && changes.disabled_by_owner.is_none()
+        && changes.allowlist_set_by_owner.is_none()
+    {
+        return Ok(true);
     }
-    diesel::update(api_tokens::table.find(id))
+    let updated = match seen {
+        None => diesel::update(api_tokens::table.find(id))
+            .set(changes)
+            .execute(conn)?,
+        Some(((disabled, allowlist), ip_allowlist)) => diesel::update(
+            api_tokens::table
+                .find(id)
+                .filter(api_tokens::disabled_by_owner.eq(disabled))
+                .filter(api_tokens::allowlist_set_by_owner.eq(allowlist))
+                .filter(api_tokens::ip_allowlist.eq(ip_allowlist)),
+        )
         .set(changes)
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?,
+    };
+    Ok(updated == 1)
 }
 
 /// Deletes the tokens a subuser made; returns their ids.

@@ -168,6 +168,28 @@ impl IpAllowlist {
         self.v4.is_empty() && self.v6.is_empty()
     }
 
+    /// True when every address of `range` is allowed (an empty list allows all).
+    pub fn covers(&self, range: &IpRange) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        fn within<T: Copy + Ord>(ranges: &[(T, T)], (start, end): (T, T)) -> bool {
+            // Merged ranges never touch, so one of them must hold both ends.
+            let index = ranges.partition_point(|(from, _)| *from <= start);
+            index > 0 && end <= ranges[index - 1].1
+        }
+        match range.bounds() {
+            Bounds::V4(a, b) => within(&self.v4, (a, b)),
+            Bounds::V6(a, b) => within(&self.v6, (a, b)),
+        }
+    }
+
+    /// True when every address `ranges` allow, this list allows too: `ranges`
+    /// narrows it (or keeps it). An empty `ranges` allows everything.
+    pub fn covers_all(&self, ranges: &[IpRange]) -> bool {
+        self.is_empty() || (!ranges.is_empty() && ranges.iter().all(|r| self.covers(r)))
+    }
+
     /// True when the list is empty or some entry contains `ip`.
     pub fn allows(&self, ip: IpAddr) -> bool {
         if self.is_empty() {
@@ -318,6 +340,25 @@ mod tests {
                 "{ip}"
             );
         }
+    }
+
+    #[test]
+    fn covering_means_every_address_of_the_narrower_list() {
+        let owner = IpAllowlist::new(&[range("203.0.113.0/24"), range("2001:db8::/32")]);
+        assert!(owner.covers_all(&[range("203.0.113.7"), range("2001:db8:1::/48")]));
+        assert!(owner.covers_all(&[range("203.0.113.0/24")]));
+        for wider in [
+            vec![],
+            vec![range("0.0.0.0/0")],
+            vec![range("203.0.113.0/23")],
+            vec![range("203.0.113.7"), range("198.51.100.1")],
+            vec![range("2001:db9::1")],
+        ] {
+            assert!(!owner.covers_all(&wider), "{wider:?}");
+        }
+        let merged = IpAllowlist::new(&[range("10.0.0.0/25"), range("10.0.0.128/25")]);
+        assert!(merged.covers(&range("10.0.0.0/24")), "adjacent entries merge");
+        assert!(IpAllowlist::default().covers_all(&[]), "unrestricted covers anything");
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Send a one-time code to your user's phone.
 ///
 /// The SMS is charged and country-filtered like any message. The code is 6
-/// digits, valid 5 minutes, single use, with at most 5 attempts.
+/// digits, valid 5 minutes, single use, with at most 5 attempts. Only a hash
+/// of it is stored: the SMS goes to the gateway once, and the message history
+/// (`GET /api/v1/sms`) shows its text with the code masked (`******`).
 #[utoipa::path(
     post,
     path = "/api/v1/authenticator/codes",
@@ -53,8 +55,8 @@ pub async fn send_code(
 
 /// Check a code your user typed.
 ///
-/// `verified` is true once, for the right code; wrong codes count against the
-/// 5 attempts.
+/// `verified` is true once, for the right code, however many checks race;
+/// wrong codes count against the 5 attempts and never undo a verification.
 #[utoipa::path(
     post,
     path = "/api/v1/authenticator/codes/{id}/verify",

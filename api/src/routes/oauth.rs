@@ -189,7 +189,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     responses(
         (status = 200, description = "Access token", body = OAuthTokenResponse),
         (status = 400, description = "invalid_request, unsupported_grant_type, invalid_scope", body = OAuthErrorResponse),
-        (status = 401, description = "invalid_client", body = OAuthErrorResponse),
+        (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )
 )]
@@ -224,7 +224,7 @@ pub async fn token(
     responses(
         (status = 200, description = "Revoked (or nothing to revoke)"),
         (status = 400, description = "invalid_request", body = OAuthErrorResponse),
-        (status = 401, description = "invalid_client", body = OAuthErrorResponse),
+        (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )
 )]
@@ -245,8 +245,10 @@ pub async fn revoke(
         .finish())
 }
 
-/// Introspection endpoint (RFC 7662): `token`. Tokens of other accounts are
-/// reported inactive.
+/// Introspection endpoint (RFC 7662): `token`. Only tokens issued to the
+/// calling client are reported; any other (another client's, a portal token,
+/// another account's) is inactive (RFC 7662 §4). A client of a disabled
+/// subuser cannot authenticate (`invalid_client`).
 #[utoipa::path(
     post,
     path = "/oauth/introspect",
@@ -255,7 +257,7 @@ pub async fn revoke(
     responses(
         (status = 200, description = "Token state", body = IntrospectionResponse),
         (status = 400, description = "invalid_request", body = OAuthErrorResponse),
-        (status = 401, description = "invalid_client", body = OAuthErrorResponse),
+        (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )
 )]

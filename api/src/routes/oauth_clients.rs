@@ -85,6 +85,11 @@ pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiRe
 }
 
 /// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
+///
+/// What the account owner did to a subuser's client (disabled it, set its
+/// scopes or allowlist) only the owner can undo: the subuser may rename,
+/// disable or narrow it, and anything else is `403 permission_denied` with
+/// `permission: owner_restriction`.
 #[utoipa::path(
     patch,
     path = "/api/v1/oauth-clients/{id}",
@@ -99,8 +104,9 @@ pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiRe
         (status = 200, description = "The client after the change", body = OAuthClientDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -136,8 +142,9 @@ pub async fn update_client(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -37,13 +37,15 @@ pub struct ListQuery {
 /// and its points balance; then charges the points and queues the message in
 /// one step. A refused request charges and queues nothing. With an
 /// `Idempotency-Key`, a retry returns the first message (200) and never sends
-/// or charges twice.
+/// or charges twice. A key belongs to its sender (the login, and the token or
+/// OAuth client it sends with): another sender's key is simply a new key. The
+/// same key with a different request is refused (`409 idempotency_key_reused`).
 #[utoipa::path(
     post,
     path = "/api/v1/sms",
     tag = "integrator",
     request_body = SendSmsRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key returns the first message")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry of the same request with the same key returns the first message")),
     security(("bearer" = ["sms"]), ("session" = [])),
     responses(
         (status = 201, description = "Queued and charged", body = MessageDto),
@@ -52,6 +54,7 @@ pub struct ListQuery {
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "The balance does not cover the message (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, or destination blocked by the country filter (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This sender used the Idempotency-Key for a different request (`idempotency_key_reused`); nothing was sent or charged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )

@@ -83,7 +83,11 @@ pub async fn list_tokens(
 
 /// Rename a token, disable or re-enable it, or replace its IP allowlist.
 ///
-/// Takes effect on the very next API call made with the token.
+/// Takes effect on the very next API call made with the token. What the
+/// account owner did to a subuser's token (disabled it, set its allowlist)
+/// only the owner can undo: the subuser may rename it, disable it or narrow
+/// the allowlist, and anything else is `403 permission_denied` with
+/// `permission: owner_restriction`.
 #[utoipa::path(
     patch,
     path = "/api/v1/tokens/{id}",
@@ -98,8 +102,9 @@ pub async fn list_tokens(
         (status = 200, description = "The token after the change", body = TokenDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name or allowlist entry", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -135,8 +140,9 @@ pub async fn update_token(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

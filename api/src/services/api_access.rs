@@ -88,8 +88,8 @@ pub struct LiveToken {
     pub allowlist: IpAllowlistRef,
     /// Set for tokens made in the portal, whose last use is recorded.
     pub portal_token_id: Option<String>,
-    /// The subuser who made the token (or its client).
-    pub created_by: Option<String>,
+    /// The subuser who made the token (or its client), with what they may do now.
+    pub subuser: Option<Arc<SubuserAccess>>,
 }
 
 /// The allowlist a live token is bound by.
@@ -390,11 +390,14 @@ impl ApiAccess {
             if view.disabled {
                 return refuse(TokenRefusal::Disabled);
             }
+            let Ok(subuser) = self.maker(db, view.created_by.as_deref()).await? else {
+                return refuse(TokenRefusal::Disabled);
+            };
             return Ok(Ok(LiveToken {
                 account_id: view.account_id.clone(),
                 scopes: view.scopes.clone(),
                 portal_token_id: Some(view.id.clone()),
-                created_by: view.created_by.clone(),
+                subuser,
                 allowlist: IpAllowlistRef::Token(view),
                 claims,
             }));
@@ -417,6 +420,9 @@ impl ApiAccess {
         if client.disabled {
             return refuse(TokenRefusal::Disabled);
         }
+        let Ok(subuser) = self.maker(db, client.created_by.as_deref()).await? else {
+            return refuse(TokenRefusal::Disabled);
+        };
         let scopes = parse_scopes(&claims.scope)
             .into_iter()
             .filter(|s| client.scopes.iter().any(|c| c.covers(*s)))
@@ -425,10 +431,27 @@ impl ApiAccess {
             account_id: client.account_id.clone(),
             scopes,
             portal_token_id: None,
-            created_by: client.created_by.clone(),
+            subuser,
             allowlist: IpAllowlistRef::Client(client),
             claims,
         }))
+    }
+
+    /// What the subuser who made a token or client (`created_by`) may do now;
+    /// `Err(())` when they are disabled or deleted, whose tokens and clients
+    /// then count as disabled everywhere (calls, issuance, introspection).
+    async fn maker(
+        &self,
+        db: &Db,
+        created_by: Option<&str>,
+    ) -> ApiResult<Result<Option<Arc<SubuserAccess>>, ()>> {
+        let Some(id) = created_by else {
+            return Ok(Ok(None));
+        };
+        Ok(match self.subuser_access(db, id).await? {
+            Some(access) if !access.disabled => Ok(Some(access)),
+            _ => Err(()),
+        })
     }
 
     /// The refusal to answer, counted for the security log when we know whose token it was.
@@ -458,14 +481,8 @@ impl ApiAccess {
             refusal,
             owner: Some((live.account_id.clone(), credential.clone())),
         };
-        let subuser = match &live.created_by {
-            Some(id) => match self.subuser_access(db, id).await? {
-                Some(access) if !access.disabled => Some(access),
-                // A disabled or deleted subuser's tokens are refused at once.
-                _ => return Err(self.refuse(owned(TokenRefusal::Disabled), ip, now)),
-            },
-            None => None,
-        };
+        // A disabled or deleted subuser's tokens were refused above.
+        let subuser = live.subuser.clone();
         if !live.allowlist.list().allows(ip) {
             return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }

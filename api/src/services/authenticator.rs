@@ -24,6 +24,8 @@ use crate::{
 const CODE_TTL_MINUTES: i64 = 5;
 const MAX_ATTEMPTS: i64 = 5;
 const APP_NAME_MAX_CHARS: usize = 30;
+/// What the message history shows instead of the code (as many characters).
+const CODE_MASK: &str = "******";
 
 pub async fn send_code(
     state: &AppState,
@@ -65,9 +67,11 @@ pub async fn send_code(
     };
     let text = SmsText::parse("app_name", &body).map_err(|e| ApiError::Validation(vec![e]))?;
     // Within the owner's per-number limits (sms_budget), then charged and
-    // country-checked like any message; refused sends store no code.
+    // country-checked like any message; refused sends store no code. The
+    // transport gets the code once; the message history shows it masked.
     sms_budget::charge_authenticator_code(state, &caller.account_id, to.as_str()).await?;
-    let sent = sms::queue(state, &Principal::of_token(caller), &to, &text, None, None).await?;
+    let shown = body.replacen(code_text, CODE_MASK, 1);
+    let sent = sms::queue_secret(state, &Principal::of_token(caller), &to, &text, shown).await?;
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
     let row = CodeRow {
@@ -110,26 +114,43 @@ pub async fn verify_code(
                 let row =
                     code_rows::find_account_code(conn, &account, &id)?.ok_or(ApiError::NotFound)?;
                 let at = now();
-                if row.verified_at.is_some() {
-                    return Err(ApiError::CodeUsed);
-                }
-                if at >= row.expires_at {
-                    return Err(ApiError::CodeExpired);
-                }
-                if row.attempts >= MAX_ATTEMPTS {
+                refuse_closed(&row, at)?;
+                let right = presented.matches(&row.id, &row.code_hash);
+                // One conditional update: the attempt counts only while the
+                // code is still open, and only the right code sets
+                // `verified_at` (a wrong one never touches it). An attempt that
+                // raced another and lost finds the code closed, as it now is.
+                if !code_rows::record_attempt(conn, &row.id, right, at, MAX_ATTEMPTS)? {
+                    let now_row = code_rows::find_account_code(conn, &account, &id)?
+                        .ok_or(ApiError::NotFound)?;
+                    refuse_closed(&now_row, at)?;
                     return Err(ApiError::CodeLocked);
                 }
-                let right = presented.matches(&row.id, &row.code_hash);
-                code_rows::record_attempt(conn, &row.id, right.then_some(at))?;
+                let attempts = code_rows::find_account_code(conn, &account, &id)?
+                    .map_or(MAX_ATTEMPTS, |r| r.attempts);
                 Ok(VerifyCodeResponse {
                     verified: right,
                     attempts_left: if right {
                         0
                     } else {
-                        MAX_ATTEMPTS - row.attempts - 1
+                        (MAX_ATTEMPTS - attempts).max(0)
                     },
                 })
             })
         })
         .await
+}
+
+/// Refuses a code that is used, expired or out of attempts.
+fn refuse_closed(row: &CodeRow, at: chrono::NaiveDateTime) -> ApiResult<()> {
+    if row.verified_at.is_some() {
+        return Err(ApiError::CodeUsed);
+    }
+    if at >= row.expires_at {
+        return Err(ApiError::CodeExpired);
+    }
+    if row.attempts >= MAX_ATTEMPTS {
+        return Err(ApiError::CodeLocked);
+    }
+    Ok(())
 }

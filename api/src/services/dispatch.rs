@@ -3,7 +3,7 @@
 //! a claim left by a process that died is taken over after a while. Permanent
 //! failures are marked failed and their points given back.
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
 
 use chrono::Duration as ChronoDuration;
 
@@ -30,26 +30,36 @@ pub async fn dispatch_once(
     let at = now();
     let stale_before =
         at - ChronoDuration::from_std(stale_claim).unwrap_or(ChronoDuration::seconds(300));
-    let claimed: Vec<MessageRow> = db
+    let (claimed, mut texts): (Vec<MessageRow>, HashMap<String, String>) = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                Ok(sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?)
+                let claimed = sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?;
+                let ids: Vec<String> = claimed.iter().map(|m| m.id.clone()).collect();
+                let texts = sms_rows::texts_to_deliver(conn, &ids)?;
+                Ok((claimed, texts.into_iter().collect()))
             })
         })
         .await?;
     let count = claimed.len();
     for message in claimed {
+        // A message whose history shows a redacted body (an SMS Authenticator
+        // code) is delivered with the text kept for the transport.
+        let body = texts
+            .remove(&message.id)
+            .unwrap_or_else(|| message.body.clone());
         let sms = Sms {
             id: Some(message.id.clone()),
             to: message.recipient.clone(),
-            body: message.body.clone(),
+            body,
             purpose: "api_message".into(),
         };
         match transport.send(&sms).await {
             Ok(()) => {
                 let id = message.id.clone();
-                db.run(move |conn| Ok(sms_rows::mark_sent(conn, &id, now())?))
-                    .await?;
+                db.run(move |conn| {
+                    write_transaction(conn, |conn| Ok(sms_rows::mark_sent(conn, &id, now())?))
+                })
+                .await?;
             }
             Err(error) => {
                 tracing::warn!(message_id = %message.id, error = %error, "message could not be delivered; points refunded");

@@ -181,6 +181,14 @@ pub async fn authenticate_client(
     if !matches || client.disabled || !client.allowlist.allows(ip) {
         return Err(refused);
     }
+    // A disabled or deleted subuser's clients are disabled with them: no
+    // tokens, no introspection, no revocation.
+    if let Some(maker) = &client.created_by {
+        match state.access.subuser_access(&state.db, maker).await? {
+            Some(access) if !access.disabled => {}
+            _ => return Err(refused),
+        }
+    }
     state
         .access
         .check_account_allowlist(&state.db, &client.account_id, ip)
@@ -281,15 +289,19 @@ pub async fn revoke(state: &AppState, client: &ClientView, token: &str) -> Resul
     Ok(())
 }
 
-/// RFC 7662: whether a token is active, with its claims, for tokens of the
-/// client's own account; anything else is simply inactive.
+/// RFC 7662: whether a token is active, with its claims, for tokens issued to
+/// the calling client; any other token (another client's, a portal token,
+/// another account's) is simply inactive (§4: a client learns nothing about
+/// tokens that are not its own).
 pub async fn introspect(
     state: &AppState,
     client: &ClientView,
     token: &str,
 ) -> Result<IntrospectionResponse, OAuthError> {
     let live = match state.access.live_token(&state.db, token, now()).await {
-        Ok(live) if live.account_id == client.account_id => live,
+        Ok(live) if live.claims.client_id == client.id && live.account_id == client.account_id => {
+            live
+        }
         Ok(_) | Err(ApiError::TokenRefused(_)) => return Ok(IntrospectionResponse::default()),
         Err(other) => return Err(other.into()),
     };
@@ -460,11 +472,19 @@ pub async fn update_client(
         return Err(ApiError::Validation(errors));
     }
     let at = now();
+    let allowlist = allowlist.flatten();
+    let scopes = request.scopes.clone();
+    let by_owner = principal.sent_by().is_none();
     let changes = ClientChanges {
         name: name.flatten(),
         scopes: request.scopes.as_deref().map(joined),
-        ip_allowlist: allowlist.flatten().map(|r| ip_allowlist::to_stored(&r)),
+        ip_allowlist: allowlist.as_deref().map(ip_allowlist::to_stored),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
+        // The owner's disabling, allowlists and scopes bind the subuser; the
+        // subuser's own changes leave the owner's marks as they are.
+        disabled_by_owner: request.disabled.filter(|_| by_owner),
+        allowlist_set_by_owner: allowlist.as_ref().filter(|_| by_owner).map(|_| true),
+        scopes_set_by_owner: request.scopes.as_ref().filter(|_| by_owner).map(|_| true),
     };
     let (account, client_id, who) = (
         principal.tenant_id.clone(),
@@ -485,7 +505,28 @@ pub async fn update_client(
                 }
                 _ => return Err(ApiError::NotFound),
             };
-            oauth_rows::update_client(conn, &client_id, &changes)?;
+            let restrictions = oauth_rows::owner_restrictions(conn, &client_id)?;
+            if !by_owner {
+                super::tokens::refuse_lifting(
+                    "OAuth client",
+                    super::tokens::OwnerRestrictions {
+                        disabled: restrictions.0,
+                        allowlist: restrictions.1,
+                        scopes: restrictions.2,
+                    },
+                    request.disabled == Some(false),
+                    (&existing.ip_allowlist, allowlist.as_deref()),
+                    (&parse_scopes(&existing.scopes), scopes.as_deref()),
+                )?;
+            }
+            let seen = (!by_owner).then_some(oauth_rows::ClientSeen {
+                restrictions,
+                ip_allowlist: &existing.ip_allowlist,
+                scopes: &existing.scopes,
+            });
+            if !oauth_rows::update_client(conn, &client_id, &changes, seen)? {
+                return Err(super::tokens::changed_meanwhile());
+            }
             let row = oauth_rows::find_client(conn, &client_id)?.ok_or(ApiError::NotFound)?;
             let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
             let change = audit::change_list(&[

@@ -57,6 +57,41 @@ pub fn message_dto(row: &MessageRow) -> MessageDto {
     }
 }
 
+/// An `Idempotency-Key` with the request it came with. A key belongs to its
+/// sender ([`Principal::sender_key`]); the same key with another request is
+/// refused (`409 idempotency_key_reused`), as Stripe does.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    pub key: String,
+    /// Hex SHA-256 of the canonical request (the parsed number, text and sender).
+    pub request_hash: String,
+}
+
+impl Idempotency {
+    fn new(key: String, to: &PhoneNumber, text: &SmsText, sender: Option<&str>) -> Self {
+        use sha2::{Digest, Sha256};
+        // Parsed values, so the same request spelled differently (spaces in
+        // the number) is the same request; lengths keep the fields apart.
+        let mut hash = Sha256::new();
+        for field in [to.as_str(), text.as_str(), sender.unwrap_or("")] {
+            hash.update((field.len() as u64).to_be_bytes());
+            hash.update(field.as_bytes());
+        }
+        hash.update([u8::from(sender.is_some())]);
+        let request_hash = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Self { key, request_hash }
+    }
+
+    /// The first message again, if `stored_hash` is this request's; a message
+    /// stored before hashes were kept (`None`) replays unchecked.
+    fn replay(&self, message: MessageRow, stored_hash: Option<&str>) -> ApiResult<MessageRow> {
+        match stored_hash {
+            Some(hash) if hash != self.request_hash => Err(ApiError::IdempotencyKeyReused),
+            _ => Ok(message),
+        }
+    }
+}
+
 /// Checks an `Idempotency-Key` header value.
 pub fn parse_idempotency_key(raw: Option<&[u8]>) -> ApiResult<Option<String>> {
     let Some(raw) = raw else { return Ok(None) };
@@ -109,17 +144,42 @@ pub async fn send(
     let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    queue(state, caller, &to, &text, sender, idempotency_key).await
+    let idempotency = idempotency_key.map(|key| Idempotency::new(key, &to, &text, sender.as_deref()));
+    queue_message(state, caller, &to, &text, None, sender, idempotency).await
 }
 
-/// Charges and queues a checked message (see [`send`]).
+/// Charges and queues a checked message (see [`send`]), without an idempotency key.
 pub async fn queue(
     state: &AppState,
     caller: &Principal,
     to: &PhoneNumber,
     text: &SmsText,
     sender: Option<String>,
-    idempotency_key: Option<String>,
+) -> ApiResult<Sent> {
+    queue_message(state, caller, to, text, None, sender, None).await
+}
+
+/// Like [`queue`], for a text holding a secret (an SMS Authenticator code):
+/// the transport gets `text` once, the message history only `shown` (the same
+/// text with the secret masked, so the same length and cost).
+pub async fn queue_secret(
+    state: &AppState,
+    caller: &Principal,
+    to: &PhoneNumber,
+    text: &SmsText,
+    shown: String,
+) -> ApiResult<Sent> {
+    queue_message(state, caller, to, text, Some(shown), None, None).await
+}
+
+async fn queue_message(
+    state: &AppState,
+    caller: &Principal,
+    to: &PhoneNumber,
+    text: &SmsText,
+    shown: Option<String>,
+    sender: Option<String>,
+    idempotency: Option<Idempotency>,
 ) -> ApiResult<Sent> {
     let country = to.country().map(str::to_owned).ok_or_else(|| {
         ApiError::field(
@@ -131,6 +191,10 @@ pub async fn queue(
 
     let account_id = caller.tenant_id.clone();
     let subuser = caller.subuser.clone();
+    let sender_key = caller.sender_key();
+    // Only the shown text is stored as the body; a secret text is kept apart
+    // for the transport and dropped once it has it.
+    let to_deliver = shown.is_some().then(|| text.as_str().to_owned());
     let row = MessageRow {
         id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.clone(),
@@ -138,25 +202,30 @@ pub async fn queue(
         recipient: to.as_str().to_owned(),
         country: country.clone(),
         sender,
-        body: text.as_str().to_owned(),
+        body: shown.unwrap_or_else(|| text.as_str().to_owned()),
         encoding: text.encoding().as_str().to_owned(),
         parts: text.parts(),
         points: text.parts() * POINTS_PER_PART,
         status: statuses::QUEUED.to_owned(),
-        idempotency_key: idempotency_key.clone(),
+        // Keys live in `idempotency_keys`, per sender.
+        idempotency_key: None,
         error: None,
         created_at: now(),
         sent_at: None,
         claimed_at: None,
     };
+    let (idempotent, key_sender) = (idempotency.clone(), sender_key.clone());
     let result = state
         .db
         .transaction(move |conn| {
-            if let Some(key) = &row.idempotency_key {
-                if let Some(existing) =
-                    sms_rows::find_by_idempotency_key(conn, &row.account_id, key)?
-                {
-                    return Ok((existing, false));
+            if let Some(idempotency) = &idempotent {
+                if let Some((existing, hash)) = sms_rows::find_by_idempotency_key(
+                    conn,
+                    &row.account_id,
+                    &key_sender,
+                    &idempotency.key,
+                )? {
+                    return Ok((idempotency.replay(existing, hash.as_deref())?, false));
                 }
             }
             if let Some(sender) = &row.sender {
@@ -203,27 +272,45 @@ pub async fn queue(
                 });
             }
             sms_rows::insert_message(conn, &row)?;
+            if let Some(text) = &to_deliver {
+                sms_rows::insert_text_to_deliver(conn, &row.id, text)?;
+            }
+            if let Some(idempotency) = &idempotent {
+                sms_rows::insert_idempotency_key(
+                    conn,
+                    &row,
+                    &key_sender,
+                    &idempotency.key,
+                    &idempotency.request_hash,
+                )?;
+            }
             if let Some(subuser) = &subuser {
                 sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
             }
             Ok((row, true))
         })
         .await;
-    let (row, created) = match result {
-        Ok(outcome) => outcome,
-        // Two retries raced with one key: the other one sent it; answer with it.
-        Err(ApiError::Internal(cause))
-            if idempotency_key.is_some() && is_unique_violation(&cause) =>
-        {
-            let key = idempotency_key.unwrap_or_default();
-            let existing = state
+    let (row, created) = match (result, idempotency) {
+        (Ok(outcome), _) => outcome,
+        // Two retries raced with one key: the other one sent it; answer with
+        // it (or refuse, if it was another request).
+        (Err(ApiError::Internal(cause)), Some(idempotency)) if is_unique_violation(&cause) => {
+            let key = idempotency.key.clone();
+            let (existing, hash) = state
                 .db
-                .run(move |conn| Ok(sms_rows::find_by_idempotency_key(conn, &account_id, &key)?))
+                .run(move |conn| {
+                    Ok(sms_rows::find_by_idempotency_key(
+                        conn,
+                        &account_id,
+                        &sender_key,
+                        &key,
+                    )?)
+                })
                 .await?
                 .ok_or(ApiError::Internal(cause))?;
-            (existing, false)
+            (idempotency.replay(existing, hash.as_deref())?, false)
         }
-        Err(error) => return Err(error),
+        (Err(error), _) => return Err(error),
     };
     if created {
         tracing::info!(account_id = %row.account_id, message_id = %row.id, country = %row.country, parts = row.parts, "message queued");

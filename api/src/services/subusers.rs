@@ -152,6 +152,8 @@ pub struct Principal {
     pub subuser: Option<Arc<SubuserAccess>>,
     /// The API token used, if any.
     pub token_id: Option<String>,
+    /// The portal token or OAuth client of a bearer call; none for a portal session.
+    pub credential: Option<super::refused_calls::Credential>,
 }
 
 impl Principal {
@@ -172,6 +174,19 @@ impl Principal {
             login_id: info.login_id().to_owned(),
             subuser: info.subuser.clone(),
             token_id: Some(info.token_id.clone()),
+            credential: Some(info.credential.clone()),
+        }
+    }
+
+    /// Who sends, for idempotency keys: the login and what it sent with (a
+    /// portal token, an OAuth client — whichever of its tokens — or a portal
+    /// session). Two senders never share a key.
+    pub fn sender_key(&self) -> String {
+        use super::refused_calls::Credential;
+        match &self.credential {
+            None => format!("{} session", self.login_id),
+            Some(Credential::Token(id)) => format!("{} token:{id}", self.login_id),
+            Some(Credential::Client(id)) => format!("{} client:{id}", self.login_id),
         }
     }
 

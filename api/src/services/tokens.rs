@@ -24,7 +24,7 @@ use crate::{
     db::tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
     domain::{
         ip_allowlist::{self, parse_entries},
-        IpRange,
+        IpAllowlist, IpRange,
     },
     error::{ApiError, ApiResult},
 };
@@ -232,6 +232,63 @@ pub fn check_within_grants(principal: &Principal, scopes: &[Scope], errors: &mut
     }
 }
 
+/// Restrictions the account owner set on a subuser's token or OAuth client,
+/// which only the owner may lift.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OwnerRestrictions {
+    /// The owner disabled it.
+    pub disabled: bool,
+    /// The owner set its IP allowlist: the subuser may only narrow it.
+    pub allowlist: bool,
+    /// The owner set its scopes: the subuser may only narrow them.
+    pub scopes: bool,
+}
+
+/// Refuses a subuser's change to their `what` ("token", "OAuth client") that
+/// would lift one of the owner's `restrictions`: re-enabling it (`enables`),
+/// or an allowlist or scopes (`(current, requested)`) wider than the owner left.
+pub fn refuse_lifting(
+    what: &str,
+    restrictions: OwnerRestrictions,
+    enables: bool,
+    allowlist: (&str, Option<&[IpRange]>),
+    scopes: (&[Scope], Option<&[Scope]>),
+) -> ApiResult<()> {
+    if restrictions.disabled && enables {
+        return Err(ApiError::OwnerRestriction(format!(
+            "disabled this {what}"
+        )));
+    }
+    if let (true, (current, Some(requested))) = (restrictions.allowlist, allowlist) {
+        let current = IpAllowlist::new(&parse_stored_allowlist(current));
+        if !current.covers_all(requested) {
+            return Err(ApiError::OwnerRestriction(format!(
+                "set this {what}'s IP allowlist, which you may only narrow"
+            )));
+        }
+    }
+    if let (true, (current, Some(requested))) = (restrictions.scopes, scopes) {
+        if !requested
+            .iter()
+            .all(|wanted| current.iter().any(|s| s.covers(*wanted)))
+        {
+            return Err(ApiError::OwnerRestriction(format!(
+                "set this {what}'s scopes, which you may only narrow"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Another request changed the token or client while this change was being
+/// checked; nothing was changed.
+pub fn changed_meanwhile() -> ApiError {
+    ApiError::Conflict {
+        detail: "It was changed meanwhile; reload it and try again.".into(),
+        errors: Vec::new(),
+    }
+}
+
 /// Renames, disables/re-enables, or replaces the allowlist of one of the account's tokens.
 pub async fn update_token(
     state: &AppState,
@@ -250,12 +307,18 @@ pub async fn update_token(
         return Err(ApiError::Validation(errors));
     }
     let at = now();
+    let allowlist = allowlist.flatten();
+    let by_owner = principal.sent_by().is_none();
     let changes = TokenChanges {
         name: name.flatten(),
         disabled_at: request.disabled.map(|disabled| disabled.then_some(at)),
         ip_allowlist: allowlist
-            .flatten()
-            .map(|ranges| ip_allowlist::to_stored(&ranges)),
+            .as_deref()
+            .map(ip_allowlist::to_stored),
+        // The owner's disabling and allowlists bind the subuser; the
+        // subuser's own changes leave the owner's marks as they are.
+        disabled_by_owner: request.disabled.filter(|_| by_owner),
+        allowlist_set_by_owner: allowlist.as_ref().filter(|_| by_owner).map(|_| true),
     };
     let (account, token, who) = (
         principal.tenant_id.clone(),
@@ -272,6 +335,20 @@ pub async fn update_token(
             else {
                 return Err(ApiError::NotFound);
             };
+            let restrictions = token_rows::owner_restrictions(conn, &token)?;
+            if !by_owner {
+                refuse_lifting(
+                    "token",
+                    OwnerRestrictions {
+                        disabled: restrictions.0,
+                        allowlist: restrictions.1,
+                        scopes: false,
+                    },
+                    request.disabled == Some(false),
+                    (&existing.ip_allowlist, allowlist.as_deref()),
+                    (&[], None),
+                )?;
+            }
             let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
             let change = audit::change_list(&[
                 (
@@ -307,7 +384,10 @@ pub async fn update_token(
                 },
                 ..changes
             };
-            token_rows::update_token(conn, &token, &changes)?;
+            let seen = (!by_owner).then_some((restrictions, existing.ip_allowlist.as_str()));
+            if !token_rows::update_token(conn, &token, &changes, seen)? {
+                return Err(changed_meanwhile());
+            }
             token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)
         })
         .await?;

@@ -1,7 +1,7 @@
 //! SMS Authenticator: codes for the integrator's own users.
 
 use diesel::prelude::*;
-use portcullis_api::db::schema::{authenticator_codes, messages};
+use portcullis_api::db::schema::authenticator_codes;
 use portcullis_shared::{
     dto::{CreatedTokenDto, SentCodeDto, VerifyCodeResponse},
     problem::ProblemCode,
@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{expect_problem, field_codes, TestApp};
+use portcullis_shared::dto::MessageDto;
 
 async fn setup(app: &TestApp, email: &str) -> String {
     let me = app.signed_in(email).await;
@@ -42,21 +43,30 @@ async fn post(
 }
 
 async fn send_code(app: &TestApp, token: &str) -> (SentCodeDto, String) {
+    send_code_to(app, token, "+48500100200").await
+}
+
+/// Sends a code to `to` and reads it where only the transport has it: the
+/// development outbox (the SMS as delivered).
+async fn send_code_to(app: &TestApp, token: &str, to: &str) -> (SentCodeDto, String) {
     let response = post(
         app,
         token,
         routes::AUTHENTICATOR_CODES,
-        json!({"to": "+48500100200", "app_name": "Acme Shop"}),
+        json!({"to": to, "app_name": "Acme Shop"}),
     )
     .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let sent: SentCodeDto = response.json().await.unwrap();
-    // The code travels in the SMS; read it where the transport would.
-    let body: String = messages::table
-        .find(&sent.message_id)
-        .select(messages::body)
-        .first(&mut app.db())
-        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let body = loop {
+        match app.last_message_to(&sent.to) {
+            Some((purpose, body)) if purpose == "api_message" => break body,
+            _ => {}
+        }
+        assert!(std::time::Instant::now() < deadline, "the code never reached the transport");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     assert!(
         body.ends_with("is your code for Acme Shop. It expires in 5 minutes."),
         "{body}"
@@ -232,4 +242,102 @@ on_both_backends!(
     five_wrong_attempts_lock_the_code,
     expired_codes_and_bad_input_are_refused,
     the_authenticator_scope_is_required,
+);
+
+/// Issue 12: an SMS Authenticator code is the integrator's user's secret. The
+/// transport gets the real text once; the message history (`GET
+/// /api/v1/sms`, by id and listed, by token or portal session) and storage
+/// keep only a redacted body.
+async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
+    let me = app.signed_in("otp.history@example.com").await;
+    let token = app
+        .create_token(&me, json!({"name": "otp", "scopes": ["authenticator", "sms"]}))
+        .await
+        .secret;
+    let (sent, code) = send_code(&app, &token).await;
+    let redacted = "****** is your code for Acme Shop. It expires in 5 minutes.";
+
+    let by_id: MessageDto = app
+        .bearer_get(&routes::SMS_MESSAGE.replace("{id}", &sent.message_id), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!by_id.text.contains(&code), "{by_id:?}");
+    assert_eq!(by_id.text, redacted);
+    let listed: Vec<MessageDto> = app.bearer_get(routes::SMS, &token).await.json().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].text, redacted);
+    let in_portal: Vec<MessageDto> = app.get_json(routes::SMS).await;
+    assert_eq!(in_portal[0].text, redacted);
+    // Charged for what was delivered.
+    assert_eq!((by_id.parts, by_id.encoding.as_str()), (1, "gsm7"));
+
+    let stored = app.table_text("messages", &["body"]);
+    assert!(!stored.contains(&code), "the code is stored in clear: {stored}");
+    let response: VerifyCodeResponse =
+        post(&app, &token, &verify_path(&sent.id), json!({"code": code}))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert!(response.verified, "the delivered code still verifies");
+}
+
+/// Issue 12: verification is one conditional update. A wrong attempt racing
+/// the right one cannot undo the verified state, and two right attempts at
+/// once verify once. The race is real on PostgreSQL (READ COMMITTED); SQLite
+/// serialises writers.
+async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification(
+    app: TestApp,
+) {
+    let me = app.signed_in("otp.race@example.com").await;
+    let token = app
+        .create_token(&me, json!({"name": "otp", "scopes": ["authenticator"]}))
+        .await
+        .secret;
+    for round in 0..8 {
+        let (sent, code) = send_code_to(&app, &token, &format!("+4850010030{round}")).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let path = verify_path(&sent.id);
+        let attempts = [code.as_str(), wrong, code.as_str(), wrong, wrong].map(|attempt| {
+            let (app, token, path) = (&app, token.clone(), path.clone());
+            async move {
+                let response = post(app, &token, &path, json!({"code": attempt})).await;
+                let status = response.status();
+                (attempt, status, response.text().await.unwrap())
+            }
+        });
+        let mut verified = 0;
+        for (attempt, status, body) in futures_util::future::join_all(attempts).await {
+            match status {
+                StatusCode::OK => {
+                    let answer: VerifyCodeResponse = serde_json::from_str(&body).unwrap();
+                    assert_eq!(answer.verified, attempt == code, "{attempt}: {body}");
+                    verified += usize::from(answer.verified);
+                }
+                // A wrong code after the right one finds the code used.
+                StatusCode::GONE => assert!(body.contains("code_used"), "{body}"),
+                other => panic!("round {round}: {attempt} answered {other}: {body}"),
+            }
+        }
+        assert_eq!(verified, 1, "round {round}: a code verifies exactly once");
+        let verified_at: Option<chrono::NaiveDateTime> = authenticator_codes::table
+            .find(&sent.id)
+            .select(authenticator_codes::verified_at)
+            .first(&mut app.db())
+            .unwrap();
+        assert!(verified_at.is_some(), "round {round}: a wrong attempt undid the verification");
+        expect_problem(
+            post(&app, &token, &path, json!({"code": code})).await,
+            StatusCode::GONE,
+            ProblemCode::CodeUsed,
+        )
+        .await;
+    }
+}
+
+on_both_backends!(
+    authenticator_codes_never_appear_in_the_message_history,
+    a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification,
 );

@@ -566,3 +566,50 @@ on_both_backends!(
     introspection_never_reveals_other_accounts_tokens,
     metadata_and_keys_let_clients_verify_tokens,
 );
+
+/// Issue 12 (RFC 7662 §4): a client learns about the tokens issued to it and
+/// nothing else. Another client of the same account, asking about those or
+/// about a portal token, gets `{"active": false}`.
+async fn introspection_answers_only_for_tokens_issued_to_the_calling_client(app: TestApp) {
+    let me = app.signed_in("resource.server@example.com").await;
+    let a = register(&app, &me, json!({"name": "a", "scopes": ["profile"]})).await;
+    let b = register(&app, &me, json!({"name": "b", "scopes": ["profile"]})).await;
+    let issued: OAuthTokenResponse = token_form(
+        &app,
+        &[("grant_type", "client_credentials")],
+        Some((&a.client.id, &a.client_secret)),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let portal_token = app
+        .create_token(&me, json!({"name": "portal", "scopes": ["profile"]}))
+        .await
+        .secret;
+    let introspect = |client: &CreatedOAuthClientDto, token: &str| {
+        http(&app)
+            .post(app.url(routes::OAUTH_INTROSPECT))
+            .basic_auth(&client.client.id, Some(&client.client_secret))
+            .form(&[("token", token.to_owned())])
+            .send()
+    };
+    for (asker, token) in [
+        (&b, issued.access_token.as_str()),
+        (&b, portal_token.as_str()),
+        (&a, portal_token.as_str()),
+    ] {
+        let body: serde_json::Value = introspect(asker, token).await.unwrap().json().await.unwrap();
+        assert_eq!(body, json!({"active": false}), "{} asked", asker.client.name);
+    }
+    let own: IntrospectionResponse = introspect(&a, &issued.access_token)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(own.active);
+    assert_eq!(own.client_id.as_deref(), Some(a.client.id.as_str()));
+}
+
+on_both_backends!(introspection_answers_only_for_tokens_issued_to_the_calling_client);

@@ -418,3 +418,112 @@ async fn undeliverable_messages_fail_and_are_refunded() {
     wait_for_status(&app, &token, &sent.id, MessageStatus::Failed).await;
     assert_eq!(balance(&app, &token).await, 100, "points refunded");
 }
+
+/// Issue 12: an `Idempotency-Key` belongs to whoever sent with it (the login
+/// and the token or OAuth client), not to the whole company. A subuser, or
+/// another of the owner's tokens, replaying a key the owner used gets a new
+/// message of its own, never the owner's message back.
+async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_message(
+    app: TestApp,
+) {
+    let owner = app.signed_in("key.owner@example.com").await;
+    let owner_token = token(&app, &owner, &["sms", "profile"]).await;
+    let first = send(
+        &app,
+        &owner_token,
+        json!({"to": "+48500100200", "text": "Owner only: invoice 77"}),
+        Some("order-1"),
+    )
+    .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: MessageDto = first.json().await.unwrap();
+
+    crate::subusers::create_subuser(
+        &app,
+        &owner,
+        json!({"email": "key.clerk@example.com", "password": "Amber-Lantern-77",
+               "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+    )
+    .await;
+    let (browser, clerk) = crate::subusers::subuser_browser(&app, "key.clerk@example.com").await;
+    let clerk_token = browser
+        .create_token(&clerk, json!({"name": "clerk", "scopes": ["sms"]}))
+        .await
+        .secret;
+    let replay = send(
+        &app,
+        &clerk_token,
+        json!({"to": "+48500100200", "text": "Clerk's own"}),
+        Some("order-1"),
+    )
+    .await;
+    assert_eq!(replay.status(), StatusCode::CREATED, "a new message");
+    let replay: MessageDto = replay.json().await.unwrap();
+    assert_ne!(replay.id, first.id);
+    assert_eq!(replay.text, "Clerk's own");
+    // The subuser's own retry is still idempotent.
+    let again = send(
+        &app,
+        &clerk_token,
+        json!({"to": "+48500100200", "text": "Clerk's own"}),
+        Some("order-1"),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json::<MessageDto>().await.unwrap().id, replay.id);
+
+    // Another token of the owner is another sender too.
+    let second_token = token(&app, &owner, &["sms"]).await;
+    let other = send(
+        &app,
+        &second_token,
+        json!({"to": "+48500100200", "text": "Second integration"}),
+        Some("order-1"),
+    )
+    .await;
+    assert_eq!(other.status(), StatusCode::CREATED);
+    assert_ne!(other.json::<MessageDto>().await.unwrap().id, first.id);
+    assert_eq!(app.count("messages"), 3);
+    assert_eq!(balance(&app, &owner_token).await, 97);
+}
+
+/// Issue 12: the same key with a different request is a client bug, not a
+/// retry: refused with `409 idempotency_key_reused`, nothing sent or charged
+/// (as Stripe does); the original request still replays.
+async fn an_idempotency_key_reused_with_another_body_is_refused_with_409(app: TestApp) {
+    let me = app.signed_in("key.reuse@example.com").await;
+    let token = token(&app, &me, &["sms", "profile"]).await;
+    let original = json!({"to": "+48500100200", "text": "Your order shipped"});
+    let first = send(&app, &token, original.clone(), Some("ship-9")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: MessageDto = first.json().await.unwrap();
+    for changed in [
+        json!({"to": "+48500100200", "text": "Your order was cancelled"}),
+        json!({"to": "+48500100201", "text": "Your order shipped"}),
+    ] {
+        let problem = expect_problem(
+            send(&app, &token, changed, Some("ship-9")).await,
+            StatusCode::CONFLICT,
+            ProblemCode::IdempotencyKeyReused,
+        )
+        .await;
+        assert!(problem.detail.unwrap_or_default().contains("Idempotency-Key"));
+    }
+    assert_eq!(app.count("messages"), 1);
+    assert_eq!(balance(&app, &token).await, 99);
+    // The same request, spelled differently (the number's spaces), is the same request.
+    let replay = send(
+        &app,
+        &token,
+        json!({"to": "+48 500 100 200", "text": "Your order shipped"}),
+        Some("ship-9"),
+    )
+    .await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(replay.json::<MessageDto>().await.unwrap().id, first.id);
+}
+
+on_both_backends!(
+    a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_message,
+    an_idempotency_key_reused_with_another_body_is_refused_with_409,
+);

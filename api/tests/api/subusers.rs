@@ -1528,3 +1528,197 @@ async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
 }
 
 on_both_backends!(the_owners_password_rotation_policy_covers_subusers);
+
+/// Issue 12: what the owner restricts on a subuser's token or OAuth client
+/// (disabled it, narrowed its scopes or allowlist), only the owner can lift;
+/// the subuser gets `403 permission_denied` (`owner_restriction`) and nothing
+/// changes. Tightening further and renaming stay theirs to do.
+async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
+    let owner = app.signed_in("strict.owner@example.com").await;
+    create_subuser(
+        &app,
+        &owner,
+        json!({"email": "tinkerer@example.com", "password": SUB_PASSWORD,
+               "grants": {"portal": ["tokens"], "scopes": ["sms", "profile"]}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&app, "tinkerer@example.com").await;
+    let token = browser
+        .create_token(&me, json!({"name": "script", "scopes": ["sms"]}))
+        .await;
+    let token_path = routes::TOKEN.replace("{id}", &token.token.id);
+    let client = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "shop", "scopes": ["sms", "profile"]})),
+        )
+        .await;
+    assert_eq!(client.status(), StatusCode::CREATED);
+    let client: portcullis_shared::dto::CreatedOAuthClientDto = client.json().await.unwrap();
+    let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
+
+    for (path, body) in [
+        (&token_path, json!({"disabled": true})),
+        (&token_path, json!({"ip_allowlist": ["203.0.113.0/24"]})),
+        (&client_path, json!({"scopes": ["sms"]})),
+        (&client_path, json!({"ip_allowlist": ["203.0.113.0/24"]})),
+        (&client_path, json!({"disabled": true})),
+    ] {
+        let response = app
+            .portal(Method::PATCH, path, &owner.session.csrf_token, Some(body))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "the owner restricts {path}");
+    }
+
+    for (path, body) in [
+        (&token_path, json!({"disabled": false})),
+        (&token_path, json!({"ip_allowlist": []})),
+        (&token_path, json!({"ip_allowlist": ["0.0.0.0/0"]})),
+        (&token_path, json!({"ip_allowlist": ["203.0.113.0/24", "198.51.100.0/24"]})),
+        (&client_path, json!({"disabled": false})),
+        (&client_path, json!({"scopes": ["sms", "profile"]})),
+        (&client_path, json!({"ip_allowlist": []})),
+    ] {
+        let response = browser
+            .portal(Method::PATCH, path, &me.session.csrf_token, Some(body.clone()))
+            .await;
+        let problem = expect_denied(response, "owner_restriction").await;
+        assert!(
+            problem.detail.as_deref().unwrap_or_default().contains("owner"),
+            "{body}: {problem:?}"
+        );
+    }
+    let tokens: Vec<portcullis_shared::dto::TokenDto> = app.get_json(routes::TOKENS).await;
+    assert_eq!(tokens[0].state, portcullis_shared::dto::TokenState::Disabled);
+    assert_eq!(tokens[0].ip_allowlist, ["203.0.113.0/24"]);
+    let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
+        app.get_json(routes::OAUTH_CLIENTS).await;
+    assert_eq!(clients[0].scopes, [Scope::Sms]);
+    assert_eq!(clients[0].ip_allowlist, ["203.0.113.0/24"]);
+    assert!(clients[0].disabled);
+
+    for (path, body) in [
+        (&token_path, json!({"name": "renamed", "ip_allowlist": ["203.0.113.7"]})),
+        (&client_path, json!({"ip_allowlist": ["203.0.113.8"]})),
+    ] {
+        let response = browser
+            .portal(Method::PATCH, path, &me.session.csrf_token, Some(body))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "tightening {path}");
+    }
+    // Once the owner lifts it, the token is the subuser's to switch again.
+    let lifted = app
+        .portal(
+            Method::PATCH,
+            &token_path,
+            &owner.session.csrf_token,
+            Some(json!({"disabled": false})),
+        )
+        .await;
+    assert_eq!(lifted.status(), StatusCode::OK);
+    for disabled in [true, false] {
+        let response = browser
+            .portal(
+                Method::PATCH,
+                &token_path,
+                &me.session.csrf_token,
+                Some(json!({ "disabled": disabled })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+/// Issue 12: disabling a subuser stops their OAuth clients everywhere: the
+/// token endpoint issues nothing, and tokens issued before never introspect
+/// as active (nor work); re-enabling the subuser restores them.
+async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inactive(
+    app: TestApp,
+) {
+    let owner = app.signed_in("lead@example.com").await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        json!({"email": "contractor@example.com", "password": SUB_PASSWORD,
+               "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+    )
+    .await;
+    let (browser, me) = subuser_browser(&app, "contractor@example.com").await;
+    let created = browser
+        .portal(
+            Method::POST,
+            routes::OAUTH_CLIENTS,
+            &me.session.csrf_token,
+            Some(json!({"name": "shop", "scopes": ["sms"]})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let client: portcullis_shared::dto::CreatedOAuthClientDto = created.json().await.unwrap();
+    let (id, secret) = (client.client.id.clone(), client.client_secret.clone());
+    let issue = || {
+        reqwest::Client::new()
+            .post(app.url(routes::OAUTH_TOKEN))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    let introspect = |token: String| {
+        reqwest::Client::new()
+            .post(app.url(routes::OAUTH_INTROSPECT))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("token", token)])
+            .send()
+    };
+    let issued = issue().await.unwrap();
+    assert_eq!(issued.status(), StatusCode::OK);
+    let issued: portcullis_shared::dto::OAuthTokenResponse = issued.json().await.unwrap();
+    let active: Value = introspect(issued.access_token.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active["active"], true);
+
+    let disabled = app
+        .portal(
+            Method::POST,
+            &routes::SUBUSER_DISABLE.replace("{id}", &sub.id),
+            &owner.session.csrf_token,
+            None,
+        )
+        .await;
+    assert_eq!(disabled.status(), StatusCode::OK);
+
+    let refused = issue().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "no new tokens");
+    assert_eq!(refused.json::<Value>().await.unwrap()["error"], "invalid_client");
+    let answer = introspect(issued.access_token.clone()).await.unwrap();
+    let status = answer.status();
+    let body: Value = answer.json().await.unwrap();
+    assert_ne!(body["active"], true, "{status}: {body}");
+    expect_problem(
+        app.bearer_get(routes::SMS, &issued.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::TokenDisabled,
+    )
+    .await;
+
+    let enabled = app
+        .portal(
+            Method::POST,
+            &routes::SUBUSER_ENABLE.replace("{id}", &sub.id),
+            &owner.session.csrf_token,
+            None,
+        )
+        .await;
+    assert_eq!(enabled.status(), StatusCode::OK);
+    assert_eq!(issue().await.unwrap().status(), StatusCode::OK);
+}
+
+on_both_backends!(
+    a_subuser_cannot_lift_a_restriction_the_owner_set,
+    a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inactive,
+);
