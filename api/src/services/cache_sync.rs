@@ -65,16 +65,21 @@ pub enum Change {
 }
 
 impl Change {
-    /// The notification payload: `kind:id`.
-    pub fn payload(&self) -> String {
-        let (kind, id) = match self {
+    /// What changed, and its id.
+    fn parts(&self) -> (&'static str, &str) {
+        match self {
             Self::Token(id) => ("token", id),
             Self::Client(id) => ("client", id),
             Self::Revoked(id) => ("revoked", id),
             Self::ApiAllowlist(id) => ("api_allowlist", id),
             Self::PortalAllowlist(id) => ("portal_allowlist", id),
             Self::Subuser(id) => ("subuser", id),
-        };
+        }
+    }
+
+    /// The notification payload: `kind:id`.
+    pub fn payload(&self) -> String {
+        let (kind, id) = self.parts();
         format!("{kind}:{id}")
     }
 
@@ -90,6 +95,19 @@ impl Change {
             "subuser" => Self::Subuser(id),
             _ => return None,
         })
+    }
+}
+
+/// Test-only fault: with `PORTCULLIS_TEST_CRASH_AFTER_COMMIT` set to a kind
+/// of change (`revoked`, `token`, …), the process aborts right after
+/// committing such a change, before anything else happens — what a crash or a
+/// `kill -9` at that moment would do. Never set it in production.
+pub fn crash_point_after_commit(change: &Change) {
+    static KIND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let kind = KIND.get_or_init(|| std::env::var("PORTCULLIS_TEST_CRASH_AFTER_COMMIT").ok());
+    if kind.as_deref() == Some(change.parts().0) {
+        eprintln!("PORTCULLIS_TEST_CRASH_AFTER_COMMIT: aborting after committing {}", change.payload());
+        std::process::abort();
     }
 }
 

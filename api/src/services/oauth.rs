@@ -276,6 +276,9 @@ pub async fn revoke(state: &AppState, client: &ClientView, token: &str) -> Resul
             )?)
         })
         .await?;
+    super::cache_sync::crash_point_after_commit(&super::cache_sync::Change::Revoked(
+        live.claims.jti.clone(),
+    ));
     state.access.remember_revoked(&live.claims.jti);
     tracing::info!(client_id = %client.id, jti = %live.claims.jti, "access token revoked");
     Ok(())
