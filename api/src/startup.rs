@@ -164,7 +164,7 @@ impl Application {
                 cache_sync::Caches::of(&access, &portal_allowlists),
             )?;
         }
-        let mut background = vec![
+        let background = vec![
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),

@@ -32,7 +32,7 @@ use diesel::{
 };
 
 use super::{api_access::ApiAccess, ip_allowlists::AllowlistCache, now};
-use crate::db::{oauth as oauth_rows, Db, DbConnection};
+use crate::db::{oauth as oauth_rows, DbConnection};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "portcullis_cache";
