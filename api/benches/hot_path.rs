@@ -11,7 +11,7 @@ use portcullis_api::{
     domain::{IpAllowlist, IpRange},
     services::{
         api_access::ApiAccess,
-        cache_sync::Publisher,
+        state_cache,
         passwords::HashBuffer,
         signing::{AccessClaims, KeyRing, AUDIENCE},
         tokens::PORTAL_CLIENT_ID,
@@ -119,7 +119,7 @@ fn token_fixture(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Db, A
         client_id: PORTAL_CLIENT_ID.into(),
     };
     let secret = keys.sign(&claims).expect("signed");
-    let access = ApiAccess::new(keys, Publisher::default());
+    let access = ApiAccess::new(keys, state_cache::DEFAULT_MAX_AGE);
     // Warm the caches, as after a token's first call.
     runtime
         .block_on(access.authenticate(&db, &secret, "127.0.0.1".parse().unwrap(), now))

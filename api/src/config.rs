@@ -122,6 +122,9 @@ pub struct Config {
     pub signup_points: i64,
     /// How often token last-use times are written (`PORTCULLIS_LAST_USED_FLUSH_MS`, default 5000).
     pub last_used_flush: Duration,
+    /// How long a cached token, client, subuser or allowlist state is believed before it
+    /// is read again, even without a change notice (`PORTCULLIS_CACHE_MAX_AGE_MS`, default 60000).
+    pub cache_max_age: Duration,
     /// How often queued messages are handed to the SMS transport
     /// (`PORTCULLIS_DISPATCH_INTERVAL_MS`, default 500).
     pub dispatch_interval: Duration,
@@ -337,6 +340,9 @@ impl Config {
             Duration::from_millis(parse_u64("PORTCULLIS_LAST_USED_FLUSH_MS", 5000)?.max(10));
         let refused_calls_flush =
             Duration::from_millis(parse_u64("PORTCULLIS_REFUSED_CALLS_FLUSH_MS", 60_000)?.max(10));
+        let cache_max_age = Duration::from_millis(
+            parse_u64("PORTCULLIS_CACHE_MAX_AGE_MS", 60_000)?.clamp(10, 3_600_000),
+        );
         let token_expiry_check = Duration::from_millis(
             parse_u64("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", 3_600_000)?.max(10),
         );
@@ -363,6 +369,7 @@ impl Config {
             signup_points,
             public_url,
             last_used_flush,
+            cache_max_age,
             dispatch_interval,
             dispatch_claim_timeout,
             sqlite_max_size_mb,

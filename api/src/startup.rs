@@ -147,30 +147,24 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
         };
-        // Several processes on one PostgreSQL keep their caches in step.
-        let (publisher, publishing) = match &config.database_url {
-            DatabaseUrl::Postgres(_) => {
-                let (publisher, task) = cache_sync::publisher(db.clone());
-                (publisher, Some(tokio::spawn(task)))
-            }
-            DatabaseUrl::Sqlite(_) => (cache_sync::Publisher::default(), None),
-        };
-        let access = Arc::new(ApiAccess::new(keys, publisher.clone()));
-        let portal_allowlists = Arc::new(AllowlistCache::publishing(
-            publisher,
-            cache_sync::Change::PortalAllowlist,
+        let access = Arc::new(ApiAccess::new(keys, config.cache_max_age));
+        let portal_allowlists = Arc::new(AllowlistCache::new(
+            "portal",
+            crate::services::api_access::ALLOWLISTS_CAPACITY,
+            config.cache_max_age,
         ));
         access
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
+        // Several processes on one PostgreSQL keep their caches in step.
         if let DatabaseUrl::Postgres(url) = &config.database_url {
             cache_sync::spawn_listener(
                 url.clone(),
                 cache_sync::Caches::of(&access, &portal_allowlists),
             )?;
         }
-        let mut background = vec![
+        let background = vec![
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),
@@ -194,7 +188,6 @@ impl Application {
                 config.token_expiry_check,
             )),
         ];
-        background.extend(publishing);
         let state = web::Data::new(AppState {
             db,
             hasher,

@@ -1,7 +1,9 @@
 //! IP allowlist entries and lists (portal, API and token allowlists): every
 //! accepted entry is in normal form after one round (parse ∘ format = id),
-//! stored lists read back unchanged, and the merged binary-search matcher
-//! agrees with a linear scan of the entries for every probed address.
+//! IPv4-mapped IPv6 ranges become the IPv4 ranges they name, stored lists read
+//! back unchanged, a stored list with an unreadable entry refuses everyone,
+//! and the merged binary-search matcher agrees with a linear scan of the
+//! entries for every probed address.
 #![no_main]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -13,7 +15,7 @@ use portcullis_api::{
         ip_allowlist::{canonical, parse_entries, to_stored},
         IpAllowlist, IpRange,
     },
-    services::api_access::parse_stored_allowlist,
+    services::{api_access::stored_allowlist_entries, ip_allowlists::compile_stored},
 };
 
 /// Lines before a `--` line are entries as typed; lines after it are
@@ -27,6 +29,11 @@ enum Entry {
 }
 
 impl Entry {
+    /// An IPv6 entry in the IPv4-mapped block, `::ffff:0:0/96`.
+    fn mapped(&self) -> bool {
+        matches!(self, Entry::V6(bits, _) if Ipv6Addr::from(*bits).to_ipv4_mapped().is_some())
+    }
+
     fn text(&self) -> String {
         match self {
             Entry::V4(bits, prefix) => format!("{}/{}", Ipv4Addr::from(*bits), prefix % 33),
@@ -89,9 +96,24 @@ fuzz_target!(|data: &[u8]| {
         ranges.push(range);
     }
 
-    // Well-formed generated entries are always accepted.
+    // Well-formed generated entries are accepted, but for IPv4-mapped ones
+    // whose prefix would also take in non-mapped IPv6 addresses; mapped ones
+    // are the IPv4 range they name.
     for entry in &generated {
-        assert!(IpRange::parse("ip", &entry.text()).is_ok(), "{entry:?}");
+        let parsed = IpRange::parse("ip", &entry.text());
+        match entry {
+            Entry::V6(bits, prefix) if entry.mapped() => {
+                if prefix % 129 < 96 {
+                    assert!(parsed.is_err(), "{entry:?}");
+                } else {
+                    let range = parsed.expect("a mapped range of /96 or longer");
+                    let mapped = Ipv6Addr::from(*bits).to_ipv4_mapped().expect("mapped");
+                    assert!(network_address(&range).is_ipv4(), "{entry:?} → {range}");
+                    assert!(range.contains(IpAddr::V4(mapped)), "{entry:?} → {range}");
+                }
+            }
+            _ => assert!(parsed.is_ok(), "{entry:?}"),
+        }
     }
 
     match parse_entries("ip_allowlist", &texts) {
@@ -101,7 +123,16 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!a.overlaps(b), "{a} and {b} were both accepted");
                 }
             }
-            assert_eq!(parse_stored_allowlist(&to_stored(&list)), list);
+            let stored = to_stored(&list);
+            let entries = stored_allowlist_entries(&stored);
+            assert_eq!(
+                entries,
+                list.iter().map(ToString::to_string).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                compile_stored("fuzz", entries.iter().map(String::as_str)),
+                IpAllowlist::new(&list)
+            );
         }
         Err(errors) => {
             assert!(!errors.is_empty());
@@ -124,9 +155,13 @@ fuzz_target!(|data: &[u8]| {
         .filter_map(|line| line.trim().parse::<IpAddr>().ok())
         .chain(generated_probes.iter().map(Probe::ip))
         .chain(ranges.iter().map(network_address));
+    // A stored list with an entry that does not parse refuses everyone.
+    let unreadable = texts.iter().any(|t| IpRange::parse("ip", t).is_err());
+    let stored = compile_stored("fuzz", texts.iter().map(String::as_str));
     for ip in probes {
         let expected = ranges.is_empty() || ranges.iter().any(|r| r.contains(ip));
         assert_eq!(allowlist.allows(ip), expected, "{ip}");
         assert_eq!(allowlist.allows(canonical(ip)), expected, "{ip}");
+        assert_eq!(stored.allows(ip), expected && !unreadable, "{ip}");
     }
 });

@@ -17,7 +17,11 @@ pub struct IpRange(IpNetwork);
 impl IpRange {
     /// Parses `203.0.113.7`, `10.0.0.0/24`, `10.0.0.0/255.255.255.0`,
     /// `2001:db8::/32` or `2001:db8::1`. Host bits are cleared
-    /// (`10.0.0.9/24` becomes `10.0.0.0/24`).
+    /// (`10.0.0.9/24` becomes `10.0.0.0/24`). IPv4-mapped IPv6 forms are the
+    /// IPv4 they name (`::ffff:10.0.2.0/120` is `10.0.2.0/24`), since client
+    /// addresses in that form are matched as IPv4; a mapped address with a
+    /// prefix shorter than /96, which would also name non-mapped IPv6
+    /// addresses, is refused.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let invalid = || {
             FieldError {
@@ -37,17 +41,26 @@ impl IpRange {
             }
             Some((addr, mask)) => {
                 let addr: IpAddr = addr.parse().map_err(|_| invalid())?;
+                let mapped = canonical(addr) != addr;
                 let prefix = if let Ok(prefix) = mask.parse::<u8>() {
-                    prefix
+                    if mapped {
+                        // ::ffff:a.b.c.d/N is a.b.c.d/(N - 96).
+                        prefix.checked_sub(96).ok_or_else(invalid)?
+                    } else {
+                        prefix
+                    }
                 } else {
                     // The "IP mask" form: 10.0.0.0/255.255.255.0.
                     let mask: Ipv4Addr = mask.parse().map_err(|_| invalid())?;
                     let bits = u32::from(mask);
-                    if !addr.is_ipv4() || bits.leading_ones() + bits.trailing_zeros() != 32 {
+                    if !canonical(addr).is_ipv4()
+                        || bits.leading_ones() + bits.trailing_zeros() != 32
+                    {
                         return Err(invalid());
                     }
                     bits.leading_ones() as u8
                 };
+                let addr = canonical(addr);
                 let network = IpNetwork::new(addr, prefix).map_err(|_| invalid())?;
                 IpNetwork::new(network.network(), prefix).map_err(|_| invalid())?
             }
@@ -113,6 +126,8 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 pub struct IpAllowlist {
     v4: Vec<(u32, u32)>,
     v6: Vec<(u128, u128)>,
+    /// Set for a list that could not be read: it allows no address.
+    refuses_everyone: bool,
 }
 
 fn merge<T: Copy + Ord + num_like::Successor>(mut ranges: Vec<(T, T)>) -> Vec<(T, T)> {
@@ -161,11 +176,22 @@ impl IpAllowlist {
         Self {
             v4: merge(v4),
             v6: merge(v6),
+            refuses_everyone: false,
         }
     }
 
+    /// A list that allows no address: what a stored list that cannot be read
+    /// stands for (failing closed).
+    pub fn refusing_everyone() -> Self {
+        Self {
+            refuses_everyone: true,
+            ..Self::default()
+        }
+    }
+
+    /// True for a list without restriction (no entries, and readable).
     pub fn is_empty(&self) -> bool {
-        self.v4.is_empty() && self.v6.is_empty()
+        !self.refuses_everyone && self.v4.is_empty() && self.v6.is_empty()
     }
 
     /// True when every address of `range` is allowed (an empty list allows all).
@@ -192,6 +218,9 @@ impl IpAllowlist {
 
     /// True when the list is empty or some entry contains `ip`.
     pub fn allows(&self, ip: IpAddr) -> bool {
+        if self.refuses_everyone {
+            return false;
+        }
         if self.is_empty() {
             return true;
         }
@@ -262,6 +291,13 @@ mod tests {
         assert_eq!(range("10.0.0.0/255.255.255.0").to_string(), "10.0.0.0/24");
         assert_eq!(range("2001:db8::1:0/32").to_string(), "2001:db8::/32");
         assert_eq!(range("::ffff:192.0.2.1").to_string(), "192.0.2.1");
+        assert_eq!(range("::ffff:10.0.2.0/120").to_string(), "10.0.2.0/24");
+        assert_eq!(range("::ffff:10.0.2.9/128").to_string(), "10.0.2.9");
+        assert_eq!(range("::ffff:0.0.0.0/96").to_string(), "0.0.0.0/0");
+        assert_eq!(
+            range("::ffff:10.0.0.0/255.255.0.0").to_string(),
+            "10.0.0.0/16"
+        );
         assert_eq!(range(" 0.0.0.0/0 ").to_string(), "0.0.0.0/0");
     }
 
@@ -276,6 +312,8 @@ mod tests {
             "",
             "10.0.0.0/",
             "2001:db8::/255.255.0.0",
+            "::ffff:10.0.0.0/95",
+            "::ffff:10.0.0.0/129",
         ] {
             let error = IpRange::parse("ip", bad).unwrap_err();
             assert_eq!(error.code, codes::INVALID_CIDR, "{bad}");
@@ -315,6 +353,27 @@ mod tests {
         let everything = IpAllowlist::new(&[range("::/0"), range("0.0.0.0/0")]);
         assert!(everything.allows("ffff::1".parse().unwrap()));
         assert!(everything.allows("255.255.255.255".parse().unwrap()));
+    }
+
+    #[test]
+    fn ipv4_mapped_ranges_match_ipv4_and_mapped_clients() {
+        let list = IpAllowlist::new(&[range("::ffff:10.0.2.0/120")]);
+        for ip in ["10.0.2.7", "::ffff:10.0.2.255"] {
+            assert!(list.allows(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["10.0.3.0", "::ffff:10.0.3.0", "::a00:207"] {
+            assert!(!list.allows(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(range("::ffff:10.0.2.0/120").overlaps(&range("10.0.2.128/25")));
+    }
+
+    #[test]
+    fn a_list_refusing_everyone_allows_nothing() {
+        let list = IpAllowlist::refusing_everyone();
+        assert!(!list.is_empty());
+        for ip in ["10.0.0.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(!list.allows(ip.parse().unwrap()), "{ip}");
+        }
     }
 
     #[test]

@@ -3,39 +3,47 @@
 //! account's API IP allowlist. Scopes are checked by the endpoint.
 //!
 //! Storage is not read on every call: verified tokens, token states and
-//! account allowlists are cached in memory. Every change made through this
-//! process evicts the affected entry at once, so the very next call sees it.
-//! Last-use times are collected
-//! here and written in batches. Changes are published to the other processes
-//! on the same PostgreSQL, whose listeners evict the same entries (see
+//! account allowlists are cached in memory, each cache bounded in size and
+//! age ([`StateCache`]). Every change made through this process evicts the
+//! affected entry right after its commit, so the very next call sees it.
+//! Last-use times are collected here and written in batches. Changes are
+//! announced to the other processes on the same PostgreSQL in the change's
+//! transaction, and their listeners evict the same entries (see
 //! [`super::cache_sync`]).
 
 use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex, RwLock,
-    },
+    sync::{Arc, Mutex, RwLock},
+    time::Duration,
 };
 
 use chrono::NaiveDateTime;
 use portcullis_shared::scope::Scope;
 
-use super::cache_sync::{Change, Publisher};
-use super::ip_allowlists::AllowlistCache;
+use super::ip_allowlists::{self, AllowlistCache};
 use super::refused_calls::{Credential, RefusedCalls};
 use super::signing::{AccessClaims, KeyRing, VerifyError};
+use super::state_cache::StateCache;
 use super::subusers::{self, SubuserAccess};
 use super::tokens::PORTAL_CLIENT_ID;
 use crate::{
     db::{oauth as oauth_rows, tokens as token_rows, Db},
-    domain::{IpAllowlist, IpRange},
+    domain::IpAllowlist,
     error::{ApiError, ApiResult},
 };
 
-/// Cached verified secrets are forgotten wholesale past this many.
-const VERIFIED_CACHE_LIMIT: usize = 100_000;
+/// Most verified token secrets kept (each ~1 KiB with its claims).
+const VERIFIED_CAPACITY: usize = 20_000;
+/// Most portal-token states kept, known or not.
+const TOKENS_CAPACITY: usize = 20_000;
+/// Most OAuth client states kept, known or not (made-up client ids sent to
+/// `/oauth/*` land here as "no such client").
+const CLIENTS_CAPACITY: usize = 10_000;
+/// Most subusers' grants kept.
+const SUBUSERS_CAPACITY: usize = 10_000;
+/// Most accounts whose API allowlist is kept (the portal allowlists have their own).
+pub const ALLOWLISTS_CAPACITY: usize = 10_000;
 
 /// Why a call was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,76 +201,80 @@ pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
 }
 
-pub fn parse_stored_allowlist(stored: &str) -> Vec<IpRange> {
+/// A token's or client's stored allowlist (one entry a line), as stored.
+pub fn stored_allowlist_entries(stored: &str) -> Vec<String> {
     stored
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| IpRange::parse("ip_allowlist", l).ok())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
         .collect()
+}
+
+/// A token's or client's stored allowlist, compiled; one that no longer
+/// parses refuses everyone (see [`ip_allowlists::compile_stored`]).
+fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
+    ip_allowlists::compile_stored(whose, stored.lines().filter(|l| !l.trim().is_empty()))
 }
 
 pub struct ApiAccess {
     pub keys: KeyRing,
-    verified: RwLock<HashMap<Box<str>, Arc<AccessClaims>>>,
-    tokens: RwLock<HashMap<String, Option<Arc<TokenView>>>>,
-    clients: RwLock<HashMap<String, Option<Arc<ClientView>>>>,
-    /// Bumped by every eviction: a load that started before one is not kept
-    /// (it may have read the state from before the change).
-    generation: AtomicU64,
+    /// Signatures never change: this only saves verifying them again.
+    verified: StateCache<Arc<AccessClaims>>,
+    tokens: StateCache<Option<Arc<TokenView>>>,
+    clients: StateCache<Option<Arc<ClientView>>>,
+    /// Revoked issued tokens (`jti`), loaded whole at start and kept whole:
+    /// only an authenticated client can add one.
     revoked: RwLock<HashSet<String>>,
-    subusers: RwLock<HashMap<String, Option<Arc<SubuserAccess>>>>,
+    subusers: StateCache<Option<Arc<SubuserAccess>>>,
     account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
     pub refused: RefusedCalls,
-    /// Tells the other processes about changes made through this one.
-    publisher: Publisher,
 }
 
 impl ApiAccess {
-    /// `publisher` tells the other processes on the same storage about
-    /// changes (`Publisher::default()` tells no one).
-    pub fn new(keys: KeyRing, publisher: Publisher) -> Self {
+    /// Cached states are read again once older than `max_age`
+    /// (`PORTCULLIS_CACHE_MAX_AGE_MS`).
+    pub fn new(keys: KeyRing, max_age: Duration) -> Self {
         Self {
             keys,
-            verified: RwLock::default(),
-            tokens: RwLock::default(),
-            clients: RwLock::default(),
-            generation: AtomicU64::new(0),
+            verified: StateCache::new(VERIFIED_CAPACITY, max_age),
+            tokens: StateCache::new(TOKENS_CAPACITY, max_age),
+            clients: StateCache::new(CLIENTS_CAPACITY, max_age),
             revoked: RwLock::default(),
-            subusers: RwLock::default(),
-            account_lists: AllowlistCache::publishing(publisher.clone(), Change::ApiAllowlist),
+            subusers: StateCache::new(SUBUSERS_CAPACITY, max_age),
+            account_lists: AllowlistCache::new("API", ALLOWLISTS_CAPACITY, max_age),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
-            publisher,
         }
     }
 
     fn verify(&self, secret: &str) -> Result<Arc<AccessClaims>, VerifyError> {
-        if let Some(claims) = self.verified.read().expect("cache lock").get(secret) {
-            return Ok(claims.clone());
+        if let Some(claims) = self.verified.get(secret) {
+            return Ok(claims);
         }
+        let load = self.verified.load_started();
         let claims = Arc::new(self.keys.verify(secret)?);
-        let mut cache = self.verified.write().expect("cache lock");
-        if cache.len() >= VERIFIED_CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(secret.into(), claims.clone());
+        self.verified.keep(secret, claims.clone(), load);
         Ok(claims)
     }
 
     async fn token_view(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<TokenView>>> {
-        if let Some(view) = self.tokens.read().expect("cache lock").get(id) {
-            return Ok(view.clone());
+        if let Some(view) = self.tokens.get(id) {
+            return Ok(view);
         }
-        let generation = self.generation.load(Ordering::SeqCst);
+        let load = self.tokens.load_started();
         let key = id.to_owned();
         let row = db
             .run(move |conn| Ok(token_rows::find_token(conn, &key)?))
             .await?;
         let view = row.map(|row| {
             Arc::new(TokenView {
-                allowlist: IpAllowlist::new(&parse_stored_allowlist(&row.ip_allowlist)),
+                allowlist: compile_stored_allowlist(
+                    &format!("of token {}", row.id),
+                    &row.ip_allowlist,
+                ),
                 scopes: parse_scopes(&row.scopes),
                 disabled: row.disabled_at.is_some(),
                 expires_at: row.expires_at,
@@ -271,10 +283,7 @@ impl ApiAccess {
                 id: row.id,
             })
         });
-        let mut tokens = self.tokens.write().expect("cache lock");
-        if self.generation.load(Ordering::SeqCst) == generation {
-            tokens.insert(id.to_owned(), view.clone());
-        }
+        self.tokens.keep(id, view.clone(), load);
         Ok(view)
     }
 
@@ -291,17 +300,20 @@ impl ApiAccess {
 
     /// The OAuth2 client with this id, as storage has it (cached).
     pub async fn client_view(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<ClientView>>> {
-        if let Some(view) = self.clients.read().expect("cache lock").get(id) {
-            return Ok(view.clone());
+        if let Some(view) = self.clients.get(id) {
+            return Ok(view);
         }
-        let generation = self.generation.load(Ordering::SeqCst);
+        let load = self.clients.load_started();
         let key = id.to_owned();
         let row = db
             .run(move |conn| Ok(oauth_rows::find_client(conn, &key)?))
             .await?;
         let view = row.map(|row| {
             Arc::new(ClientView {
-                allowlist: IpAllowlist::new(&parse_stored_allowlist(&row.ip_allowlist)),
+                allowlist: compile_stored_allowlist(
+                    &format!("of OAuth client {}", row.id),
+                    &row.ip_allowlist,
+                ),
                 scopes: parse_scopes(&row.scopes),
                 disabled: row.disabled_at.is_some(),
                 token_lifetime_secs: row.token_lifetime_secs,
@@ -311,10 +323,7 @@ impl ApiAccess {
                 id: row.id,
             })
         });
-        let mut clients = self.clients.write().expect("cache lock");
-        if self.generation.load(Ordering::SeqCst) == generation {
-            clients.insert(id.to_owned(), view.clone());
-        }
+        self.clients.keep(id, view.clone(), load);
         Ok(view)
     }
 
@@ -325,13 +334,6 @@ impl ApiAccess {
             .await?;
         self.revoked.write().expect("cache lock").extend(jtis);
         Ok(())
-    }
-
-    /// Marks an issued token revoked in memory, here and in the other
-    /// processes (after storing the revocation).
-    pub fn remember_revoked(&self, jti: &str) {
-        self.remember_revoked_here(jti);
-        self.publisher.publish(Change::Revoked(jti.to_owned()));
     }
 
     /// Marks an issued token revoked in this process only (another process revoked it).
@@ -509,37 +511,26 @@ impl ApiAccess {
         })
     }
 
-    /// What the subuser may do now (cached until [`Self::forget_subuser`]).
+    /// What the subuser may do now (cached until [`Self::forget_subuser_here`]).
     pub async fn subuser_access(&self, db: &Db, id: &str) -> ApiResult<Option<Arc<SubuserAccess>>> {
-        if let Some(access) = self.subusers.read().expect("cache lock").get(id) {
-            return Ok(access.clone());
+        if let Some(access) = self.subusers.get(id) {
+            return Ok(access);
         }
         let key = id.to_owned();
-        let generation = self.generation.load(Ordering::SeqCst);
+        let load = self.subusers.load_started();
         let access = db
             .run(move |conn| Ok(subusers::load_access_by_id(conn, &key)?))
             .await?
             .map(Arc::new);
-        let mut subusers = self.subusers.write().expect("cache lock");
         // Not kept if the grants changed while they were being read.
-        if self.generation.load(Ordering::SeqCst) == generation {
-            subusers.insert(id.to_owned(), access.clone());
-        }
+        self.subusers.keep(id, access.clone(), load);
         Ok(access)
     }
 
-    /// Forgets a subuser's cached grants, here and in the other processes:
-    /// call after changing, disabling or deleting them.
-    pub fn forget_subuser(&self, id: &str) {
-        self.forget_subuser_here(id);
-        self.publisher.publish(Change::Subuser(id.to_owned()));
-    }
-
-    /// Forgets a subuser's cached grants in this process only (another process changed them).
+    /// Forgets a subuser's cached grants in this process (see
+    /// [`super::AppState::forget_committed`]).
     pub fn forget_subuser_here(&self, id: &str) {
-        let mut subusers = self.subusers.write().expect("cache lock");
-        subusers.remove(id);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.subusers.evict(id);
     }
 
     /// Refuses `ip` unless the account's API allowlist allows it.
@@ -556,41 +547,20 @@ impl ApiAccess {
         }
     }
 
-    /// Forgets a client's cached state, here and in the other processes:
-    /// call after changing or deleting it.
-    pub fn forget_client(&self, id: &str) {
-        self.forget_client_here(id);
-        self.publisher.publish(Change::Client(id.to_owned()));
-    }
-
-    /// Forgets a client's cached state in this process only (another process changed it).
+    /// Forgets a client's cached state in this process (see
+    /// [`super::AppState::forget_committed`]).
     pub fn forget_client_here(&self, id: &str) {
-        let mut clients = self.clients.write().expect("cache lock");
-        clients.remove(id);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.clients.evict(id);
     }
 
-    /// Forgets a token's cached state, here and in the other processes: call
-    /// after changing or deleting it.
-    pub fn forget_token(&self, id: &str) {
-        self.forget_token_here(id);
-        self.publisher.publish(Change::Token(id.to_owned()));
-    }
-
-    /// Forgets a token's cached state in this process only (another process changed it).
+    /// Forgets a token's cached state in this process (see
+    /// [`super::AppState::forget_committed`]).
     pub fn forget_token_here(&self, id: &str) {
-        let mut tokens = self.tokens.write().expect("cache lock");
-        tokens.remove(id);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.tokens.evict(id);
     }
 
-    /// Forgets an account's cached API allowlist, here and in the other
-    /// processes: call after changing it.
-    pub fn forget_account_allowlist(&self, account_id: &str) {
-        self.account_lists.forget(account_id);
-    }
-
-    /// Forgets an account's cached API allowlist in this process only.
+    /// Forgets an account's cached API allowlist in this process (see
+    /// [`super::AppState::forget_committed`]).
     pub fn forget_account_allowlist_here(&self, account_id: &str) {
         self.account_lists.forget_here(account_id);
     }
@@ -599,17 +569,9 @@ impl ApiAccess {
     /// replaces the revocations with `revoked` (after missing other processes'
     /// changes). Verified signatures stay: they never change.
     pub fn forget_everything_here(&self, revoked: Vec<String>) {
-        {
-            let (mut tokens, mut clients, mut subusers) = (
-                self.tokens.write().expect("cache lock"),
-                self.clients.write().expect("cache lock"),
-                self.subusers.write().expect("cache lock"),
-            );
-            tokens.clear();
-            clients.clear();
-            subusers.clear();
-            self.generation.fetch_add(1, Ordering::SeqCst);
-        }
+        self.tokens.clear();
+        self.clients.clear();
+        self.subusers.clear();
         self.account_lists.forget_all_here();
         let mut known = self.revoked.write().expect("cache lock");
         known.extend(revoked);

@@ -3,15 +3,18 @@
 //!
 //! Each process caches token and OAuth client states, revocations and the
 //! accounts' API and portal allowlists (see [`super::api_access`] and
-//! [`super::ip_allowlists`]). A change made through one process evicts its own
-//! entry at once and is *published*: a background task sends it with
-//! `pg_notify` on the [`CHANNEL`] channel. Every process *listens* on a
+//! [`super::ip_allowlists`]). A change made through one process is *announced*
+//! in the change's own transaction ([`announce`]: `pg_notify` on the
+//! [`CHANNEL`] channel, delivered only if and when the transaction commits, so
+//! a crash right after the commit cannot lose it), and the process evicts its
+//! own entry right after the commit. Every process *listens* on a
 //! dedicated connection (not from the pool) and evicts the same entry when the
 //! notification arrives, typically within milliseconds (the connection is
 //! polled every [`POLL_INTERVAL`]). When that connection fails, notifications
 //! may have been missed: after reconnecting, the process forgets every cached
 //! entry and reloads the revocations (a full resync), so nothing stale
-//! survives a dropped connection.
+//! survives a dropped connection. Whatever else goes wrong, every cached entry
+//! is read again once it is older than `PORTCULLIS_CACHE_MAX_AGE_MS`.
 //!
 //! Portal sessions, lockout counters and points balances are not cached: they
 //! are read from storage on each request, so every process sees the same.
@@ -27,10 +30,9 @@ use std::{
 use diesel::{
     connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl,
 };
-use tokio::sync::mpsc;
 
 use super::{api_access::ApiAccess, ip_allowlists::AllowlistCache, now};
-use crate::db::{oauth as oauth_rows, Db, DbConnection};
+use crate::db::{oauth as oauth_rows, DbConnection};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "portcullis_cache";
@@ -43,9 +45,6 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
 /// Wait before reconnecting after the listening connection failed.
 const RECONNECT_DELAY: Duration = Duration::from_millis(500);
-/// Attempts to publish a batch before giving up on it (storage is then down,
-/// and the listeners resync when their connections come back).
-const PUBLISH_ATTEMPTS: u32 = 5;
 
 /// A change to something the processes cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,16 +64,21 @@ pub enum Change {
 }
 
 impl Change {
-    /// The notification payload: `kind:id`.
-    pub fn payload(&self) -> String {
-        let (kind, id) = match self {
+    /// What changed, and its id.
+    fn parts(&self) -> (&'static str, &str) {
+        match self {
             Self::Token(id) => ("token", id),
             Self::Client(id) => ("client", id),
             Self::Revoked(id) => ("revoked", id),
             Self::ApiAllowlist(id) => ("api_allowlist", id),
             Self::PortalAllowlist(id) => ("portal_allowlist", id),
             Self::Subuser(id) => ("subuser", id),
-        };
+        }
+    }
+
+    /// The notification payload: `kind:id`.
+    pub fn payload(&self) -> String {
+        let (kind, id) = self.parts();
         format!("{kind}:{id}")
     }
 
@@ -93,59 +97,39 @@ impl Change {
     }
 }
 
-/// Hands this process's changes to the other processes (a no-op on SQLite).
-#[derive(Debug, Clone, Default)]
-pub struct Publisher(Option<mpsc::UnboundedSender<Change>>);
-
-impl Publisher {
-    pub fn publish(&self, change: Change) {
-        if let Some(sender) = &self.0 {
-            // Closed only when the server is stopping.
-            let _ = sender.send(change);
-        }
+/// Announces `change` to the other processes as part of the transaction that
+/// makes it: on PostgreSQL, `pg_notify` inside that transaction, which
+/// PostgreSQL delivers when (and only if) the transaction commits. So no crash
+/// can come between a change and its notice, and a rolled-back change
+/// announces nothing. On SQLite (one process) there is no one to tell.
+///
+/// After the commit, evict this process's own entry at once with
+/// [`super::AppState::forget_committed`] (the notice reaches this process's
+/// listener too, but only within [`POLL_INTERVAL`]).
+pub fn announce(conn: &mut DbConnection, change: &Change) -> diesel::QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_notify($1, $2)")
+            .bind::<Text, _>(CHANNEL)
+            .bind::<Text, _>(change.payload())
+            .execute(pg)?;
     }
+    Ok(())
 }
 
-/// A publisher, and the task that sends what it is given with `pg_notify`
-/// (spawn it on the runtime; it ends when every publisher is dropped).
-pub fn publisher(db: Db) -> (Publisher, impl std::future::Future<Output = ()>) {
-    let (sender, mut changes) = mpsc::unbounded_channel::<Change>();
-    let task = async move {
-        while let Some(first) = changes.recv().await {
-            let mut batch = vec![first.payload()];
-            while let Ok(more) = changes.try_recv() {
-                batch.push(more.payload());
-            }
-            for attempt in 1..=PUBLISH_ATTEMPTS {
-                let payloads = batch.clone();
-                let sent = db
-                    .run(move |conn| {
-                        let DbConnection::Postgres(pg) = conn else {
-                            return Ok(());
-                        };
-                        for payload in &payloads {
-                            diesel::sql_query("SELECT pg_notify($1, $2)")
-                                .bind::<Text, _>(CHANNEL)
-                                .bind::<Text, _>(payload)
-                                .execute(pg)?;
-                        }
-                        Ok(())
-                    })
-                    .await;
-                match sent {
-                    Ok(()) => break,
-                    Err(error) if attempt == PUBLISH_ATTEMPTS => {
-                        tracing::error!(%error, changes = batch.len(), "could not tell the other processes about changes");
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, attempt, "publishing changes failed; retrying");
-                        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-                    }
-                }
-            }
-        }
-    };
-    (Publisher(Some(sender)), task)
+/// Test-only fault: with `PORTCULLIS_TEST_CRASH_AFTER_COMMIT` set to a kind
+/// of change (`revoked`, `token`, …), the process aborts right after
+/// committing such a change, before anything else happens — what a crash or a
+/// `kill -9` at that moment would do. Never set it in production.
+pub fn crash_point_after_commit(change: &Change) {
+    static KIND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let kind = KIND.get_or_init(|| std::env::var("PORTCULLIS_TEST_CRASH_AFTER_COMMIT").ok());
+    if kind.as_deref() == Some(change.parts().0) {
+        eprintln!(
+            "PORTCULLIS_TEST_CRASH_AFTER_COMMIT: aborting after committing {}",
+            change.payload()
+        );
+        std::process::abort();
+    }
 }
 
 /// The caches a process keeps, as the listener sees them: it stops when the

@@ -1,15 +1,13 @@
 //! What the account's two address lists, the API allowlist and the portal
-//! allowlist, share: entry labels, finding overlaps with stored entries, and an
-//! in-memory cache of each account's compiled list.
+//! allowlist, share: entry labels, finding overlaps with stored entries,
+//! compiling stored entries (failing closed), and an in-memory cache of each
+//! account's compiled list.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, RwLock},
-};
+use std::{sync::Arc, time::Duration};
 
 use portcullis_shared::{problem::FieldError, validate::codes};
 
-use super::cache_sync::{Change, Publisher};
+use super::state_cache::StateCache;
 use crate::{
     db::{Db, DbConnection},
     domain::{IpAllowlist, IpRange},
@@ -60,41 +58,45 @@ pub fn clash_conflict(value: &str, clash: &str) -> ApiError {
     }
 }
 
-/// A list compiled from stored values (unreadable ones are skipped).
-pub fn compile<'a>(stored: impl IntoIterator<Item = &'a str>) -> IpAllowlist {
-    let ranges: Vec<IpRange> = stored
-        .into_iter()
-        .filter_map(|value| IpRange::parse("value", value).ok())
-        .collect();
+/// A list compiled from stored values. A stored value that no longer parses
+/// (a manual edit, a bad migration, a stricter parser) makes the whole list
+/// refuse every address — never an empty list that lets everyone in — and is
+/// logged as an error naming the list (`whose`, e.g. "of token tok_…") until
+/// it is fixed or removed.
+pub fn compile_stored<'a>(whose: &str, stored: impl IntoIterator<Item = &'a str>) -> IpAllowlist {
+    let mut ranges = Vec::new();
+    for value in stored {
+        match IpRange::parse("value", value) {
+            Ok(range) => ranges.push(range),
+            Err(_) => {
+                tracing::error!(
+                    list = whose,
+                    value = %value.chars().take(60).collect::<String>(),
+                    "unreadable stored IP allowlist entry {whose}: the list refuses every address until the entry is fixed or removed"
+                );
+                return IpAllowlist::refusing_everyone();
+            }
+        }
+    }
     IpAllowlist::new(&ranges)
 }
 
-/// Makes the change to publish from an account id.
-type ChangeKind = fn(String) -> Change;
-
-#[derive(Default)]
-struct CacheState {
-    lists: HashMap<String, Arc<IpAllowlist>>,
-    /// Bumped by every `forget`: a load that started before one is not kept.
-    generation: u64,
-}
-
-/// Each account's compiled list, read from storage once and kept until
-/// [`AllowlistCache::forget`] (call it after every change this process makes;
-/// it tells the other processes too, see [`super::cache_sync`]).
-#[derive(Default)]
+/// Each account's compiled list, read from storage and kept until
+/// [`AllowlistCache::forget_here`] (after a change, see
+/// [`super::AppState::forget_committed`]) or until it is older than the
+/// cache's maximum age; at most `capacity` accounts' lists are kept.
 pub struct AllowlistCache {
-    state: RwLock<CacheState>,
-    /// Where a change is published, and as what kind of change.
-    publisher: Option<(Publisher, ChangeKind)>,
+    lists: StateCache<Arc<IpAllowlist>>,
+    /// Names the list in logs: "API" or "portal".
+    kind: &'static str,
 }
 
 impl AllowlistCache {
-    /// A cache whose [`AllowlistCache::forget`] publishes `kind` changes.
-    pub fn publishing(publisher: Publisher, kind: ChangeKind) -> Self {
+    /// `kind` names the lists in logs ("API", "portal").
+    pub fn new(kind: &'static str, capacity: usize, max_age: Duration) -> Self {
         Self {
-            state: RwLock::default(),
-            publisher: Some((publisher, kind)),
+            lists: StateCache::new(capacity, max_age),
+            kind,
         }
     }
 
@@ -105,44 +107,27 @@ impl AllowlistCache {
         account_id: &str,
         load: fn(&mut DbConnection, &str) -> diesel::QueryResult<Vec<String>>,
     ) -> ApiResult<Arc<IpAllowlist>> {
-        let generation = {
-            let state = self.state.read().expect("cache lock");
-            if let Some(list) = state.lists.get(account_id) {
-                return Ok(list.clone());
-            }
-            state.generation
-        };
+        if let Some(list) = self.lists.get(account_id) {
+            return Ok(list);
+        }
+        let load_started = self.lists.load_started();
         let key = account_id.to_owned();
         let values = db.run(move |conn| Ok(load(conn, &key)?)).await?;
-        let list = Arc::new(compile(values.iter().map(String::as_str)));
-        let mut state = self.state.write().expect("cache lock");
-        if state.generation == generation {
-            state.lists.insert(account_id.to_owned(), list.clone());
-        }
+        let whose = format!("of the {} allowlist of account {account_id}", self.kind);
+        let list = Arc::new(compile_stored(&whose, values.iter().map(String::as_str)));
+        self.lists.keep(account_id, list.clone(), load_started);
         Ok(list)
     }
 
-    /// Forgets the account's list, here and in the other processes: the next
-    /// request reads it from storage.
-    pub fn forget(&self, account_id: &str) {
-        self.forget_here(account_id);
-        if let Some((publisher, kind)) = &self.publisher {
-            publisher.publish(kind(account_id.to_owned()));
-        }
-    }
-
-    /// Forgets the account's list in this process only (another process changed it).
+    /// Forgets the account's list in this process: the next request reads it
+    /// from storage (the change's transaction told the other processes).
     pub fn forget_here(&self, account_id: &str) {
-        let mut state = self.state.write().expect("cache lock");
-        state.lists.remove(account_id);
-        state.generation += 1;
+        self.lists.evict(account_id);
     }
 
     /// Forgets every list in this process (after missing other processes' changes).
     pub fn forget_all_here(&self) {
-        let mut state = self.state.write().expect("cache lock");
-        state.lists.clear();
-        state.generation += 1;
+        self.lists.clear();
     }
 }
 

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod signing;
 pub mod sms;
 pub mod sms_budget;
+pub mod state_cache;
 pub mod subusers;
 pub mod throttle;
 pub mod token_expiry;
@@ -50,6 +51,16 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub sms: SmsTransport,
     pub mailer: Mailer,
+}
+
+impl AppState {
+    /// Evicts this process's cached copy of what `change` changed. Call it
+    /// right after committing the transaction that announced the change with
+    /// [`cache_sync::announce`] (which tells the other processes).
+    pub fn forget_committed(&self, change: cache_sync::Change) {
+        cache_sync::crash_point_after_commit(&change);
+        cache_sync::apply(change, &self.access, &self.portal_allowlists);
+    }
 }
 
 /// Runs `work` every `period`, for ever; a failure is logged and the next round retries.

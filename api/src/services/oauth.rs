@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{
-    api_access::{parse_scopes, parse_stored_allowlist, scope_string, ClientView},
+    api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
+    cache_sync::{self, Change},
     audit::{self, SecurityEvent},
     now, rfc3339,
     sessions::ClientContext,
@@ -275,16 +276,11 @@ pub async fn revoke(state: &AppState, client: &ClientView, token: &str) -> Resul
     state
         .db
         .transaction(move |conn| {
-            Ok(oauth_rows::insert_revoked(
-                conn,
-                &jti,
-                &account,
-                expires_at,
-                now(),
-            )?)
+            oauth_rows::insert_revoked(conn, &jti, &account, expires_at, now())?;
+            Ok(cache_sync::announce(conn, &Change::Revoked(jti.clone()))?)
         })
         .await?;
-    state.access.remember_revoked(&live.claims.jti);
+    state.forget_committed(Change::Revoked(live.claims.jti.clone()));
     tracing::info!(client_id = %client.id, jti = %live.claims.jti, "access token revoked");
     Ok(())
 }
@@ -325,10 +321,7 @@ fn client_dto(row: &ClientRow) -> OAuthClientDto {
         id: row.id.clone(),
         name: row.name.clone(),
         scopes: parse_scopes(&row.scopes),
-        ip_allowlist: parse_stored_allowlist(&row.ip_allowlist)
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
         token_lifetime_secs: row.token_lifetime_secs,
         disabled: row.disabled_at.is_some(),
         created_at: rfc3339(row.created_at),
@@ -544,10 +537,11 @@ pub async fn update_client(
                         .detail("change", change),
                 )?;
             }
+            cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
             Ok(row)
         })
         .await?;
-    state.access.forget_client(id);
+    state.forget_committed(Change::Client(id.to_owned()));
     Ok(client_dto(&row))
 }
 
@@ -575,10 +569,13 @@ pub async fn delete_client(
                 _ => return Ok(false),
             };
             audit::record(conn, &event.detail("name", existing.name))?;
+            cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
             Ok(oauth_rows::delete_client(conn, &account, &client_id)?)
         })
         .await?;
-    state.access.forget_client(id);
+    if deleted {
+        state.forget_committed(Change::Client(id.to_owned()));
+    }
     if deleted {
         Ok(())
     } else {

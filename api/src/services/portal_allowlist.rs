@@ -14,6 +14,7 @@ use portcullis_shared::dto::{
 
 use super::{
     audit::{self, Actor, SecurityEvent},
+    cache_sync::{self, Change},
     ip_allowlists, now, rfc3339,
     sessions::{ClientContext, PortalSession},
     AppState,
@@ -31,7 +32,8 @@ use crate::{
 /// read straight from storage.
 pub fn admits(conn: &mut DbConnection, account_id: &str, ip: IpAddr) -> QueryResult<bool> {
     let values = entry_rows::list_values(conn, account_id)?;
-    Ok(ip_allowlists::compile(values.iter().map(String::as_str)).allows(ip))
+    let whose = format!("of the portal allowlist of account {account_id}");
+    Ok(ip_allowlists::compile_stored(&whose, values.iter().map(String::as_str)).allows(ip))
 }
 
 /// Refuses a signed-in portal request from an address the account's list
@@ -122,8 +124,9 @@ pub async fn list(
         .db
         .run(move |conn| Ok(entry_rows::list_entries(conn, &key)?))
         .await?;
-    let allowed =
-        ip_allowlists::compile(rows.iter().map(|r| r.value.as_str())).allows(your_address);
+    let whose = format!("of the portal allowlist of account {account_id}");
+    let allowed = ip_allowlists::compile_stored(&whose, rows.iter().map(|r| r.value.as_str()))
+        .allows(your_address);
     Ok(PortalAllowlistDto {
         your_address: your_address.to_string(),
         your_address_allowed: allowed,
@@ -138,7 +141,7 @@ fn guard_lockout<'a>(
     ip: IpAddr,
     confirmed: bool,
 ) -> ApiResult<bool> {
-    let locks_out = !ip_allowlists::compile(values).allows(ip);
+    let locks_out = !ip_allowlists::compile_stored("being changed", values).allows(ip);
     if locks_out && !confirmed {
         return Err(ApiError::WouldLockOut(ip));
     }
@@ -196,6 +199,7 @@ pub async fn add(
             let after = values().chain([stored.value.as_str()]);
             let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
             entry_rows::insert_entry(conn, &stored)?;
+            cache_sync::announce(conn, &Change::PortalAllowlist(stored.account_id.clone()))?;
             let event = change_event(
                 &stored.account_id,
                 &client_copy,
@@ -210,7 +214,7 @@ pub async fn add(
                 .collect::<Vec<String>>())
         })
         .await?;
-    state.portal_allowlists.forget(&session.account.id);
+    state.forget_committed(Change::PortalAllowlist(session.account.id.clone()));
     tracing::info!(account_id = %session.account.id, entry = %row.value, "portal allowlist entry added");
     Ok(PortalAllowlistEntryDto {
         created_at: rfc3339(row.created_at),
@@ -244,6 +248,7 @@ pub async fn remove(
                 .map(|r| r.value.as_str());
             let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
             entry_rows::delete_entry(conn, &account_id, &entry_id)?;
+            cache_sync::announce(conn, &Change::PortalAllowlist(account_id.clone()))?;
             let event = change_event(
                 &account_id,
                 &client_copy,
@@ -255,7 +260,7 @@ pub async fn remove(
             Ok(entry.value.clone())
         })
         .await?;
-    state.portal_allowlists.forget(&session.account.id);
+    state.forget_committed(Change::PortalAllowlist(session.account.id.clone()));
     tracing::info!(account_id = %session.account.id, entry = %removed, "portal allowlist entry removed");
     Ok(())
 }

@@ -21,6 +21,7 @@ use portcullis_shared::{
 use super::{
     api_access::{parse_scopes, scope_string},
     audit::{self, SecurityEvent},
+    cache_sync::{self, Change},
     delivery::Mail,
     now, rfc3339,
     sessions::ClientContext,
@@ -752,12 +753,13 @@ pub async fn update(
                 now(),
             )?;
             audit::record(conn, &event)?;
+            cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
                 subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
             Ok(subuser_dto(conn, &row)?)
         })
         .await?;
-    state.access.forget_subuser(id);
+    state.forget_committed(Change::Subuser(id.to_owned()));
     tracing::info!(owner_id, subuser_id = id, "subuser updated");
     Ok(dto)
 }
@@ -797,12 +799,13 @@ pub async fn set_disabled(
                 }
                 audit::record(conn, &event)?;
             }
+            cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
                 subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
             Ok(subuser_dto(conn, &row)?)
         })
         .await?;
-    state.access.forget_subuser(id);
+    state.forget_committed(Change::Subuser(id.to_owned()));
     tracing::info!(
         owner_id,
         subuser_id = id,
@@ -843,18 +846,29 @@ pub async fn delete(
                     .detail("sessions_ended", ended.to_string())
                     .detail("tokens_revoked", (tokens.len() + clients.len()).to_string()),
             )?;
+            for change in deletion_changes(&subuser_id, &tokens, &clients) {
+                cache_sync::announce(conn, &change)?;
+            }
             Ok((tokens, clients))
         })
         .await?;
-    for token in &tokens {
-        state.access.forget_token(token);
+    for change in deletion_changes(id, &tokens, &clients) {
+        state.forget_committed(change);
     }
-    for client in &clients {
-        state.access.forget_client(client);
-    }
-    state.access.forget_subuser(id);
     tracing::info!(owner_id, subuser_id = id, "subuser deleted");
     Ok(())
+}
+
+/// What a subuser's deletion changes in the caches: their tokens, their
+/// clients and their grants.
+fn deletion_changes(id: &str, tokens: &[String], clients: &[String]) -> Vec<Change> {
+    tokens
+        .iter()
+        .cloned()
+        .map(Change::Token)
+        .chain(clients.iter().cloned().map(Change::Client))
+        .chain([Change::Subuser(id.to_owned())])
+        .collect()
 }
 
 /// Sends (again) the e-mail with a link to set the first password; only

@@ -12,7 +12,8 @@ use portcullis_shared::{
 };
 
 use super::{
-    api_access::{parse_scopes, parse_stored_allowlist, scope_string},
+    api_access::{parse_scopes, scope_string, stored_allowlist_entries},
+    cache_sync::{self, Change},
     audit::{self, SecurityEvent},
     ip_allowlists, now, rfc3339,
     sessions::ClientContext,
@@ -79,10 +80,7 @@ pub fn token_dto(row: &TokenRow, at: NaiveDateTime) -> TokenDto {
         expires_at: row.expires_at.map(rfc3339),
         last_used_at: row.last_used_at.map(rfc3339),
         last_used_ip: row.last_used_ip.clone(),
-        ip_allowlist: parse_stored_allowlist(&row.ip_allowlist)
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
     }
 }
 
@@ -388,10 +386,11 @@ pub async fn update_token(
             if !token_rows::update_token(conn, &token, &changes, seen)? {
                 return Err(changed_meanwhile());
             }
+            cache_sync::announce(conn, &Change::Token(token.clone()))?;
             token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)
         })
         .await?;
-    state.access.forget_token(id);
+    state.forget_committed(Change::Token(id.to_owned()));
     Ok(token_dto(&row, at))
 }
 
@@ -415,10 +414,13 @@ pub async fn delete_token(
                 return Ok(false);
             };
             audit::record(conn, &event.detail("name", existing.name))?;
+            cache_sync::announce(conn, &Change::Token(token.clone()))?;
             Ok(token_rows::delete_token(conn, &token)?)
         })
         .await?;
-    state.access.forget_token(id);
+    if deleted {
+        state.forget_committed(Change::Token(id.to_owned()));
+    }
     if deleted {
         tracing::info!(account_id, token_id = id, "API token deleted");
         Ok(())
@@ -480,10 +482,11 @@ pub async fn add_api_allowlist_entry(
                 return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
             token_rows::insert_allowlist_entry(conn, &stored)?;
+            cache_sync::announce(conn, &Change::ApiAllowlist(stored.account_id.clone()))?;
             Ok(audit::record(conn, &event)?)
         })
         .await?;
-    state.access.forget_account_allowlist(account_id);
+    state.forget_committed(Change::ApiAllowlist(account_id.to_owned()));
     Ok(allowlist_entry_dto(&row))
 }
 
@@ -506,10 +509,13 @@ pub async fn delete_api_allowlist_entry(
                 return Ok(false);
             };
             audit::record(conn, &event.detail("entry", existing.value))?;
+            cache_sync::announce(conn, &Change::ApiAllowlist(account.clone()))?;
             Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?)
         })
         .await?;
-    state.access.forget_account_allowlist(account_id);
+    if deleted {
+        state.forget_committed(Change::ApiAllowlist(account_id.to_owned()));
+    }
     if deleted {
         Ok(())
     } else {

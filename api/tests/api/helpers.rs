@@ -738,8 +738,18 @@ impl ServerProcess {
     /// The binary as a second OS process beside `app`: the same database and
     /// settings, its own caches, pool and change listener.
     pub async fn beside(app: &TestApp) -> Self {
+        Self::beside_with(app, &[]).await
+    }
+
+    /// Like [`ServerProcess::beside`], with these settings changed.
+    pub async fn beside_with(app: &TestApp, settings: &[(&str, &str)]) -> Self {
         let mut vars = app.settings.clone();
         vars.push(("PORTCULLIS_BIND".into(), "127.0.0.1:0".into()));
+        vars.extend(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         Self::start(vars, app._sqlite_dir.clone()).await
     }
 

@@ -41,8 +41,10 @@ macro_rules! on_both_backends_over_tls {
     };
 }
 
+mod allowlist_entries;
 mod api_audit;
 mod authenticator;
+mod caches;
 mod contacts;
 mod cors;
 mod delivery;
