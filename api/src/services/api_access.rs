@@ -213,7 +213,7 @@ pub fn stored_allowlist_entries(stored: &str) -> Vec<String> {
 
 /// A token's or client's stored allowlist, compiled; one that no longer
 /// parses refuses everyone (see [`ip_allowlists::compile_stored`]).
-fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
+pub fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
     ip_allowlists::compile_stored(whose, stored.lines().filter(|l| !l.trim().is_empty()))
 }
 

@@ -12,7 +12,7 @@ use portcullis_shared::{
 };
 
 use super::{
-    api_access::{parse_scopes, scope_string, stored_allowlist_entries},
+    api_access::{compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries},
     cache_sync::{self, Change},
     audit::{self, SecurityEvent},
     ip_allowlists, now, rfc3339,
@@ -25,7 +25,7 @@ use crate::{
     db::tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
     domain::{
         ip_allowlist::{self, parse_entries},
-        IpAllowlist, IpRange,
+        IpRange,
     },
     error::{ApiError, ApiResult},
 };
@@ -258,7 +258,7 @@ pub fn refuse_lifting(
         )));
     }
     if let (true, (current, Some(requested))) = (restrictions.allowlist, allowlist) {
-        let current = IpAllowlist::new(&parse_stored_allowlist(current));
+        let current = compile_stored_allowlist(what, current);
         if !current.covers_all(requested) {
             return Err(ApiError::OwnerRestriction(format!(
                 "set this {what}'s IP allowlist, which you may only narrow"
