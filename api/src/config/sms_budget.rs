@@ -149,7 +149,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(short.variable, "PORTCULLIS_SMS_BREAKER_BASELINE_SECS");
         assert_eq!(
-            read(&[("PORTCULLIS_SMS_BREAKER", "false")]).unwrap().breaker,
+            read(&[("PORTCULLIS_SMS_BREAKER", "false")])
+                .unwrap()
+                .breaker,
             None
         );
     }

@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     user.require_owner("settings")?;
-    Ok(HttpResponse::Ok().json(sms_budget::authenticator_limits(&state, &user.0.account.id).await?))
+    Ok(
+        HttpResponse::Ok()
+            .json(sms_budget::authenticator_limits(&state, &user.0.account.id).await?),
+    )
 }
 
 /// Set how many SMS Authenticator codes one number may be sent an hour (1–100) and a day

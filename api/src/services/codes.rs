@@ -133,18 +133,15 @@ async fn deliver(
                 }
                 if row.sends >= MAX_SENDS {
                     return Err(ApiError::RateLimited {
-                        retry_after_secs: u64::try_from(
-                            (row.expires_at - at).num_seconds().max(1),
-                        )
-                        .unwrap_or(1),
+                        retry_after_secs: u64::try_from((row.expires_at - at).num_seconds().max(1))
+                            .unwrap_or(1),
                     });
                 }
                 if let Some(last) = row.last_sent_at {
                     let wait = last + Duration::seconds(RESEND_SECS) - at;
                     if wait > Duration::zero() {
                         return Err(ApiError::RateLimited {
-                            retry_after_secs: u64::try_from(wait.num_seconds().max(1))
-                                .unwrap_or(1),
+                            retry_after_secs: u64::try_from(wait.num_seconds().max(1)).unwrap_or(1),
                         });
                     }
                 }

@@ -288,11 +288,13 @@ async fn hold(
             for earlier in &open {
                 code_rows::consume(conn, &earlier.id, at)?;
             }
-            let (row, replaced) =
-                match open.into_iter().find(|earlier| earlier.purpose == fresh.purpose) {
-                    Some(earlier) => (carried_over(fresh, earlier), true),
-                    None => (fresh, false),
-                };
+            let (row, replaced) = match open
+                .into_iter()
+                .find(|earlier| earlier.purpose == fresh.purpose)
+            {
+                Some(earlier) => (carried_over(fresh, earlier), true),
+                None => (fresh, false),
+            };
             code_rows::insert(conn, &row)?;
             Ok((row, replaced))
         })
@@ -300,9 +302,9 @@ async fn hold(
     tracing::info!(account_id = %account.id, purpose, trusted, replaced, "portal login held for a code");
     // An authenticator app needs nothing sent; otherwise send the one code,
     // unless the replaced sign-in's code is still good.
-    let code_still_good = row.last_sent_at.is_some_and(|sent| {
-        now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES)
-    });
+    let code_still_good = row
+        .last_sent_at
+        .is_some_and(|sent| now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES));
     let first = match default_delivery(account, factors, purpose) {
         Some(delivery) if !factors.totp && !code_still_good => Some(delivery),
         _ => None,

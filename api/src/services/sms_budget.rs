@@ -140,15 +140,19 @@ fn surged(
     if recent < breaker.min_count {
         return Ok(false);
     }
-    let before = budget_rows::country_texts_between(conn, calling_code, at - baseline, at - window)?;
-    let windows_in_baseline = (baseline - window).num_seconds() as f64 / window.num_seconds() as f64;
+    let before =
+        budget_rows::country_texts_between(conn, calling_code, at - baseline, at - window)?;
+    let windows_in_baseline =
+        (baseline - window).num_seconds() as f64 / window.num_seconds() as f64;
     let usual = before as f64 / windows_in_baseline.max(1.0);
     Ok(recent as f64 > breaker.factor * usual)
 }
 
 /// The start of the breaker's counting bucket `at` falls in: a fifth of its window.
 fn bucket_start(breaker: &BreakerConfig, at: NaiveDateTime) -> NaiveDateTime {
-    let bucket = i64::try_from(breaker.window.as_secs() / 5).unwrap_or(1).max(1);
+    let bucket = i64::try_from(breaker.window.as_secs() / 5)
+        .unwrap_or(1)
+        .max(1);
     let secs = at.and_utc().timestamp();
     chrono::DateTime::from_timestamp(secs - secs.rem_euclid(bucket), 0)
         .map_or(at, |start| start.naive_utc())
@@ -229,14 +233,19 @@ pub async fn authenticator_limits(
         .await
 }
 
-fn limits_of(conn: &mut DbConnection, account_id: &str) -> diesel::QueryResult<AuthenticatorLimitsDto> {
-    Ok(budget_rows::find_authenticator_limits(conn, account_id)?.map_or(
-        DEFAULT_AUTHENTICATOR_LIMITS,
-        |row| AuthenticatorLimitsDto {
-            per_number_per_hour: row.per_number_per_hour,
-            per_number_per_day: row.per_number_per_day,
-        },
-    ))
+fn limits_of(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> diesel::QueryResult<AuthenticatorLimitsDto> {
+    Ok(
+        budget_rows::find_authenticator_limits(conn, account_id)?.map_or(
+            DEFAULT_AUTHENTICATOR_LIMITS,
+            |row| AuthenticatorLimitsDto {
+                per_number_per_hour: row.per_number_per_hour,
+                per_number_per_day: row.per_number_per_day,
+            },
+        ),
+    )
 }
 
 /// Checks and stores new limits (the caller records the security event).
@@ -289,7 +298,10 @@ pub async fn set_authenticator_limits(
         SecurityEventKind::AuthenticatorLimitsChanged,
         client,
     )
-    .detail("per_number_per_hour", limits.per_number_per_hour.to_string())
+    .detail(
+        "per_number_per_hour",
+        limits.per_number_per_hour.to_string(),
+    )
     .detail("per_number_per_day", limits.per_number_per_day.to_string());
     state
         .db

@@ -107,7 +107,12 @@ async fn new_browsers_cannot_pump_sign_in_codes_past_the_account_budget(app: Tes
     let (home, _) = account(&app, "pumped@example.com").await;
     // Each cookie-less browser is a new device: each sign-in texts a code.
     for _ in 0..3 {
-        let held = challenge(app.another_browser().login("pumped@example.com", GOOD_PASSWORD).await).await;
+        let held = challenge(
+            app.another_browser()
+                .login("pumped@example.com", GOOD_PASSWORD)
+                .await,
+        )
+        .await;
         assert_eq!(held.sent_by, Some(VerificationMethod::Sms));
     }
     expect_budget_refusal(
@@ -123,8 +128,14 @@ async fn new_browsers_cannot_pump_sign_in_codes_past_the_account_budget(app: Tes
 
 async fn parallel_new_browser_sign_ins_cannot_exceed_the_account_budget(app: TestApp) {
     let (home, _) = account(&app, "race@example.com").await;
-    let attempts = (0..10).map(|_| {
-        let browser = app.another_browser();
+    // Half of them through a second server process on the same database.
+    let other = app.second_process().await;
+    let attempts = (0..10).map(|n| {
+        let browser = if n % 2 == 0 {
+            app.another_browser()
+        } else {
+            other.another_browser()
+        };
         async move {
             browser
                 .login("race@example.com", GOOD_PASSWORD)
@@ -146,14 +157,17 @@ async fn parallel_new_browser_sign_ins_cannot_exceed_the_account_budget(app: Tes
     assert_eq!(budget_scopes(&home).await.len(), 7);
 }
 
-const DESTINATION_BUDGET_OF_2: &[(&str, &str)] =
-    &[("PORTCULLIS_SMS_BUDGET_PER_DESTINATION", "2")];
+const DESTINATION_BUDGET_OF_2: &[(&str, &str)] = &[("PORTCULLIS_SMS_BUDGET_PER_DESTINATION", "2")];
 
 async fn many_accounts_cannot_pump_one_number_past_its_budget(app: TestApp) {
     // Three accounts with the same phone, each signing in from a new browser.
     let mut homes = Vec::new();
     for n in 0..3 {
-        homes.push(account(&app, &format!("same-phone-{n}@example.com")).await.0);
+        homes.push(
+            account(&app, &format!("same-phone-{n}@example.com"))
+                .await
+                .0,
+        );
     }
     for n in 0..2 {
         challenge(
@@ -202,8 +216,18 @@ async fn one_ipv6_64_cannot_pump_codes_past_the_address_budget(app: TestApp) {
     }
     let from = |address: &str| app.another_browser_with(&[("X-Forwarded-For", address)]);
     // Two addresses of one /64 use its budget, whichever accounts they sign in to.
-    challenge(from("2001:db8:1:2::a").login("v6-0@example.com", GOOD_PASSWORD).await).await;
-    challenge(from("2001:db8:1:2::b").login("v6-1@example.com", GOOD_PASSWORD).await).await;
+    challenge(
+        from("2001:db8:1:2::a")
+            .login("v6-0@example.com", GOOD_PASSWORD)
+            .await,
+    )
+    .await;
+    challenge(
+        from("2001:db8:1:2::b")
+            .login("v6-1@example.com", GOOD_PASSWORD)
+            .await,
+    )
+    .await;
     expect_budget_refusal(
         from("2001:db8:1:2:ffff::c")
             .login("v6-2@example.com", GOOD_PASSWORD)
@@ -211,7 +235,12 @@ async fn one_ipv6_64_cannot_pump_codes_past_the_address_budget(app: TestApp) {
     )
     .await;
     // The next /64 has its own.
-    challenge(from("2001:db8:1:3::a").login("v6-3@example.com", GOOD_PASSWORD).await).await;
+    challenge(
+        from("2001:db8:1:3::a")
+            .login("v6-3@example.com", GOOD_PASSWORD)
+            .await,
+    )
+    .await;
     assert_eq!(texts_to(&app, SIGNUP_PHONE_E164), 3);
 }
 
@@ -288,7 +317,10 @@ async fn wrong_tries_carry_over_to_the_replacing_sign_in(app: TestApp) {
     )
     .await;
     assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
-    assert!(problem.errors[0].message.contains("last try"), "{problem:?}");
+    assert!(
+        problem.errors[0].message.contains("last try"),
+        "{problem:?}"
+    );
 }
 
 // ---- 3. circuit breaker per country --------------------------------------
@@ -330,8 +362,14 @@ async fn a_surge_of_texts_to_one_country_pauses_it_and_codes_go_by_email(app: Te
         .security_events(SecurityEventKind::SmsCountryPaused)
         .await;
     assert_eq!(paused.len(), 1);
-    assert_eq!(paused[0].details.get("calling_code").map(String::as_str), Some("48"));
-    assert_eq!(paused[0].details.get("fallback").map(String::as_str), Some("email"));
+    assert_eq!(
+        paused[0].details.get("calling_code").map(String::as_str),
+        Some("48")
+    );
+    assert_eq!(
+        paused[0].details.get("fallback").map(String::as_str),
+        Some("email")
+    );
 
     // A code with no e-mail way (an SMS set-up) is refused while paused.
     let (home, me) = &homes[4];
@@ -412,9 +450,18 @@ async fn the_owner_sets_the_authenticator_limits_within_bounds(app: TestApp) {
     let csrf = &me.session.csrf_token;
     // Out of range, or a day below the hour: refused, nothing changed.
     for (body, field) in [
-        (json!({"per_number_per_hour": 0, "per_number_per_day": 10}), "per_number_per_hour"),
-        (json!({"per_number_per_hour": 5, "per_number_per_day": 100000}), "per_number_per_day"),
-        (json!({"per_number_per_hour": 8, "per_number_per_day": 4}), "per_number_per_day"),
+        (
+            json!({"per_number_per_hour": 0, "per_number_per_day": 10}),
+            "per_number_per_hour",
+        ),
+        (
+            json!({"per_number_per_hour": 5, "per_number_per_day": 100000}),
+            "per_number_per_day",
+        ),
+        (
+            json!({"per_number_per_hour": 8, "per_number_per_day": 4}),
+            "per_number_per_day",
+        ),
     ] {
         let problem = expect_problem(
             home.portal(Method::PUT, routes::AUTHENTICATOR_LIMITS, csrf, Some(body))
@@ -423,7 +470,11 @@ async fn the_owner_sets_the_authenticator_limits_within_bounds(app: TestApp) {
             ProblemCode::ValidationFailed,
         )
         .await;
-        assert_eq!(field_codes(&problem, field), [codes::OUT_OF_RANGE], "{problem:?}");
+        assert_eq!(
+            field_codes(&problem, field),
+            [codes::OUT_OF_RANGE],
+            "{problem:?}"
+        );
     }
     let limits: AuthenticatorLimitsDto = home.get_json(routes::AUTHENTICATOR_LIMITS).await;
     assert_eq!(limits.per_number_per_hour, 5);
