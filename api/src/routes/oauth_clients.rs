@@ -142,9 +142,8 @@ pub async fn update_client(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
