@@ -87,6 +87,8 @@ pub mod codes {
     pub const NEGATIVE: &str = "negative";
     /// A value that is not one of the allowed names (a permission, scope or weekday).
     pub const UNKNOWN_VALUE: &str = "unknown_value";
+    /// The phone's country is not on the account's country filter, so no SMS may go there.
+    pub const COUNTRY_NOT_ALLOWED: &str = "country_not_allowed";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -81,6 +81,8 @@ pub enum SecurityEventKind {
     SubuserDeleted,
     /// An invitation e-mail was sent to a subuser (detail `subuser_id`).
     SubuserInvited,
+    /// The gateway's operator let the account send beyond its home country (actor `operator`).
+    TrialRestrictionLifted,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -88,7 +90,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 36] = [
+    pub const ALL: [SecurityEventKind; 37] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -125,6 +127,7 @@ impl SecurityEventKind {
         Self::SubuserEnabled,
         Self::SubuserDeleted,
         Self::SubuserInvited,
+        Self::TrialRestrictionLifted,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -166,6 +169,7 @@ impl SecurityEventKind {
             Self::SubuserEnabled => "subuser_enabled",
             Self::SubuserDeleted => "subuser_deleted",
             Self::SubuserInvited => "subuser_invited",
+            Self::TrialRestrictionLifted => "trial_restriction_lifted",
             Self::Unknown => "unknown",
         }
     }

@@ -51,6 +51,7 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::SubuserEnabled => "Subuser enabled",
         SecurityEventKind::SubuserDeleted => "Subuser deleted",
         SecurityEventKind::SubuserInvited => "Subuser invited",
+        SecurityEventKind::TrialRestrictionLifted => "Sending abroad allowed",
         SecurityEventKind::Unknown => "Other event",
     }
 }
