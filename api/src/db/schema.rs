@@ -18,6 +18,7 @@ diesel::table! {
         parent_id -> Nullable<Text>,
         disabled_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        trial_restricted -> Bool,
     }
 }
 

@@ -161,6 +161,31 @@ pub fn country_allowed(
     .get_result(conn)
 }
 
+/// The account's home country while it is restricted to it (trial points), else `None`.
+pub fn trial_home_country(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Option<String>> {
+    accounts::table
+        .find(account_id)
+        .filter(accounts::trial_restricted.eq(true))
+        .select(accounts::country)
+        .first(conn)
+        .optional()
+}
+
+/// Lifts the account's trial restriction; false when it was not restricted.
+pub fn lift_trial_restriction(conn: &mut DbConnection, account_id: &str) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(account_id)
+            .filter(accounts::trial_restricted.eq(true)),
+    )
+    .set(accounts::trial_restricted.eq(false))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Replaces the account's country filter.
 pub fn set_countries(
     conn: &mut DbConnection,
