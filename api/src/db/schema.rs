@@ -18,7 +18,6 @@ diesel::table! {
         parent_id -> Nullable<Text>,
         disabled_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
-        trial_restricted -> Bool,
     }
 }
 
@@ -414,3 +413,11 @@ diesel::joinable!(message_senders -> messages (message_id));
 diesel::joinable!(subuser_grants -> accounts (account_id));
 diesel::joinable!(subuser_senders -> sender_names (sender_id));
 diesel::joinable!(subuser_contact_groups -> contact_groups (group_id));
+
+diesel::table! {
+    trial_restriction_lifts (account_id) {
+        account_id -> Text,
+        lifted_by -> Text,
+        lifted_at -> Timestamp,
+    }
+}

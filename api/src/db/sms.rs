@@ -1,10 +1,10 @@
-//! The `messages` and `account_countries` tables, and points.
+//! The `messages`, `account_countries` and `trial_restriction_lifts` tables, and points.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{account_countries, accounts, message_senders, messages},
+    schema::{account_countries, accounts, message_senders, messages, trial_restriction_lifts},
     DbConnection,
 };
 
@@ -161,29 +161,49 @@ pub fn country_allowed(
     .get_result(conn)
 }
 
-/// The account's home country while it is restricted to it (trial points), else `None`.
+/// The account's home country while it is restricted to it (trial points:
+/// no lift recorded), else `None`.
 pub fn trial_home_country(
     conn: &mut DbConnection,
     account_id: &str,
 ) -> QueryResult<Option<String>> {
+    let lifted: bool = diesel::select(diesel::dsl::exists(
+        trial_restriction_lifts::table.find(account_id),
+    ))
+    .get_result(conn)?;
+    if lifted {
+        return Ok(None);
+    }
     accounts::table
         .find(account_id)
-        .filter(accounts::trial_restricted.eq(true))
         .select(accounts::country)
         .first(conn)
         .optional()
 }
 
-/// Lifts the account's trial restriction; false when it was not restricted.
-pub fn lift_trial_restriction(conn: &mut DbConnection, account_id: &str) -> QueryResult<bool> {
-    diesel::update(
-        accounts::table
-            .find(account_id)
-            .filter(accounts::trial_restricted.eq(true)),
-    )
-    .set(accounts::trial_restricted.eq(false))
-    .execute(conn)
-    .map(|n| n == 1)
+/// Records that the account's trial restriction was lifted by `by`; false
+/// (and no change) when it already was. The primary key decides races.
+pub fn lift_trial_restriction(
+    conn: &mut DbConnection,
+    account_id: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(trial_restriction_lifts::table)
+        .values((
+            trial_restriction_lifts::account_id.eq(account_id),
+            trial_restriction_lifts::lifted_by.eq(by),
+            trial_restriction_lifts::lifted_at.eq(at),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(n) => Ok(n == 1),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Replaces the account's country filter.

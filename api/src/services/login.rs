@@ -282,7 +282,7 @@ async fn hold(
     if let Some(delivery) = first {
         codes::send_for(state, &mut row, delivery).await?;
     }
-    Ok(challenge_dto(&token, &row, factors, phones, account))
+    Ok(challenge_dto(&token, &row, factors, phones))
 }
 
 /// The phones a held sign-in's codes may be texted to: the account's (for
@@ -374,7 +374,6 @@ fn challenge_dto(
     row: &VerificationRow,
     factors: &Factors,
     phones: &Phones,
-    account: &AccountRow,
 ) -> LoginChallengeDto {
     let sent_by = row.channel.as_deref().and_then(VerificationMethod::parse);
     LoginChallengeDto {
@@ -460,7 +459,7 @@ pub async fn resend(
     codes::send_for(state, &mut row, delivery).await?;
     let token =
         ChallengeToken::parse(challenge_id.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
-    Ok(challenge_dto(&token, &row, &factors, &phones, &account))
+    Ok(challenge_dto(&token, &row, &factors, &phones))
 }
 
 /// What the client typed to complete a held sign-in.

@@ -390,7 +390,9 @@ pub fn lift_trial_restriction(conn: &mut DbConnection, email: &str) -> anyhow::R
                 "{email} is a subuser; lift the restriction of the company's owner"
             )));
         }
-        if !sms_rows::lift_trial_restriction(conn, &account.id)? {
+        if sms_rows::trial_home_country(conn, &account.id)?.is_none()
+            || !sms_rows::lift_trial_restriction(conn, &account.id, "operator", now())?
+        {
             return Ok(TrialLift::AlreadyLifted);
         }
         audit::record(

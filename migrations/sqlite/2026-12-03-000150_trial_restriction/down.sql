@@ -1,1 +1,1 @@
-ALTER TABLE accounts DROP COLUMN trial_restricted;
+DROP TABLE trial_restriction_lifts;
