@@ -51,7 +51,7 @@ pub struct ListQuery {
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "The balance does not cover the message (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, or destination blocked by the country filter (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, destination blocked by the country filter (`country_not_allowed`), or beyond the home country of an account on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
