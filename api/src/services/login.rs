@@ -242,9 +242,17 @@ pub async fn log_in(
     };
 
     if factors.any() || !trusted {
-        return hold(state, &account, &factors, &phones, trusted, &client, device_hash)
-            .await
-            .map(LoginOutcome::Challenge);
+        return hold(
+            state,
+            &account,
+            &factors,
+            &phones,
+            trusted,
+            &client,
+            device_hash,
+        )
+        .await
+        .map(LoginOutcome::Challenge);
     }
     let session = finish(state, account, keys, client, None, Completed::default()).await?;
     Ok(LoginOutcome::Session(Box::new(session)))

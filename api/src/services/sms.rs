@@ -383,8 +383,9 @@ pub enum TrialLift {
 pub fn lift_trial_restriction(conn: &mut DbConnection, email: &str) -> anyhow::Result<TrialLift> {
     let key = crate::domain::Email::normalize(email);
     crate::db::write_transaction(conn, |conn| {
-        let account = account_rows::find_by_email(conn, &key)?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no account with the e-mail {email}")))?;
+        let account = account_rows::find_by_email(conn, &key)?.ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("no account with the e-mail {email}"))
+        })?;
         if account.is_subuser() {
             return Err(ApiError::internal(anyhow::anyhow!(
                 "{email} is a subuser; lift the restriction of the company's owner"
@@ -415,7 +416,11 @@ pub fn lift_trial_restriction(conn: &mut DbConnection, email: &str) -> anyhow::R
 /// The one rule for a phone being set for codes (two-factor SMS, an account's
 /// or a subuser's phone): its country must be on the company's country
 /// `filter`, or no code could ever be texted to it. `None` when it is.
-pub fn phone_country_error(field: &str, phone: &PhoneNumber, filter: &[String]) -> Option<FieldError> {
+pub fn phone_country_error(
+    field: &str,
+    phone: &PhoneNumber,
+    filter: &[String],
+) -> Option<FieldError> {
     let allowed = phone
         .country()
         .is_some_and(|country| filter.iter().any(|c| c == country));
@@ -464,11 +469,7 @@ pub async fn ensure_phone_country(
 /// Whether a system text (a sign-in or set-up code) may go to `phone` (E.164)
 /// for the login `login_id`, owner or subuser: only where the company's
 /// country filter lets any SMS go.
-pub fn may_text(
-    conn: &mut DbConnection,
-    login_id: &str,
-    phone: &str,
-) -> diesel::QueryResult<bool> {
+pub fn may_text(conn: &mut DbConnection, login_id: &str, phone: &str) -> diesel::QueryResult<bool> {
     let Some(account) = account_rows::find_by_id(conn, login_id)? else {
         return Ok(false);
     };

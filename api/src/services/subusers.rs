@@ -616,7 +616,9 @@ pub async fn create(
                 }
             }
             if let Some(phone) = &checked_phone {
-                errors.extend(super::sms::check_phone_country(conn, &owner_id, "phone", phone)?);
+                errors.extend(super::sms::check_phone_country(
+                    conn, &owner_id, "phone", phone,
+                )?);
             }
             parse_grants(conn, &owner_id, "", &grants, &mut errors)?;
             Ok(errors)
@@ -654,7 +656,12 @@ pub async fn create(
             let mut errors = Vec::new();
             if let Some(phone) = &phone {
                 // Again inside the transaction: the filter may have changed meanwhile.
-                errors.extend(super::sms::check_phone_country(conn, &owner_row.id, "phone", phone)?);
+                errors.extend(super::sms::check_phone_country(
+                    conn,
+                    &owner_row.id,
+                    "phone",
+                    phone,
+                )?);
             }
             let parsed = parse_grants(conn, &owner_row.id, &subuser_id, &grants, &mut errors)?;
             if !errors.is_empty() {
@@ -732,7 +739,9 @@ pub async fn update(
         .transaction(move |conn| {
             subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
             if let Some(phone) = &phone {
-                errors.extend(super::sms::check_phone_country(conn, &owner, "phone", phone)?);
+                errors.extend(super::sms::check_phone_country(
+                    conn, &owner, "phone", phone,
+                )?);
             }
             let parsed = parse_grants(conn, &owner, &subuser_id, &request.grants, &mut errors)?;
             if !errors.is_empty() {

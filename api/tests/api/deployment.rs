@@ -44,10 +44,7 @@ fn environment(service: &Value) -> Vec<(String, String)> {
         other => panic!("unexpected environment value {other:?}"),
     };
     match &service["environment"] {
-        Value::Mapping(map) => map
-            .iter()
-            .map(|(k, v)| (scalar(k), scalar(v)))
-            .collect(),
+        Value::Mapping(map) => map.iter().map(|(k, v)| (scalar(k), scalar(v))).collect(),
         Value::Sequence(items) => items
             .iter()
             .map(|item| {
@@ -73,7 +70,11 @@ fn published_container_ports(service: &Value) -> Vec<u16> {
             other => {
                 let text = other.as_str().expect("port string");
                 let text = text.split('/').next().unwrap_or(text);
-                text.rsplit(':').next().unwrap().parse().expect("port number")
+                text.rsplit(':')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .expect("port number")
             }
         })
         .collect()
@@ -86,8 +87,17 @@ fn nginx_listen_ports() -> BTreeSet<u16> {
         .map(str::trim)
         .filter_map(|line| line.strip_prefix("listen "))
         .map(|rest| {
-            let address = rest.split_whitespace().next().unwrap().trim_end_matches(';');
-            address.rsplit(':').next().unwrap().parse().expect("listen port")
+            let address = rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches(';');
+            address
+                .rsplit(':')
+                .next()
+                .unwrap()
+                .parse()
+                .expect("listen port")
         })
         .collect()
 }
@@ -157,7 +167,10 @@ fn the_development_conveniences_live_in_an_override_file() {
             .iter()
             .any(|(k, v)| k == "PORTCULLIS_DEV_OUTBOX" && v == "true")
     });
-    assert!(outbox_on, "docker-compose.dev.yml turns the development outbox on");
+    assert!(
+        outbox_on,
+        "docker-compose.dev.yml turns the development outbox on"
+    );
     // The override only adds to services the production file defines, or its own.
     let production: BTreeSet<String> = services(&compose("docker-compose.yml"))
         .into_iter()

@@ -19,11 +19,21 @@ fn hostile_user_agent() -> String {
 /// link in it is the server's own, and it stays short.
 fn assert_defanged(body: &str, own_links: usize) {
     assert!(!body.contains("evil.example"), "{body}");
-    assert!(body.contains("evil[.]example"), "the text is still shown: {body}");
+    assert!(
+        body.contains("evil[.]example"),
+        "the text is still shown: {body}"
+    );
     assert!(!body.contains("https://evil"), "{body}");
     assert_eq!(body.matches("://").count(), own_links, "{body}");
-    assert!(body.chars().count() < 1500, "{} characters", body.chars().count());
-    assert!(!body.contains(&"A".repeat(600)), "the User-Agent is cut short");
+    assert!(
+        body.chars().count() < 1500,
+        "{} characters",
+        body.chars().count()
+    );
+    assert!(
+        !body.contains(&"A".repeat(600)),
+        "the User-Agent is cut short"
+    );
 }
 
 async fn links_from_the_request_are_not_clickable_in_mails(app: TestApp) {

@@ -51,7 +51,12 @@ async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: Te
     };
 
     // Widening the filter beyond the home country is refused; nothing changes.
-    expect_problem(widen().await, StatusCode::FORBIDDEN, ProblemCode::TrialRestricted).await;
+    expect_problem(
+        widen().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::TrialRestricted,
+    )
+    .await;
     let filter: CountryFilterDto = app.get_json(routes::COUNTRY_FILTER).await;
     assert_eq!(filter.countries, ["PL"]);
     assert!(app
@@ -136,8 +141,10 @@ async fn a_subusers_sends_abroad_are_refused_while_the_company_is_on_trial(app: 
             Method::POST,
             routes::SUBUSERS,
             &me.session.csrf_token,
-            Some(json!({"email": "branch@example.com", "password": "Amber-Lantern-77",
-                        "grants": {"portal": ["tokens"], "scopes": ["sms"]}})),
+            Some(
+                json!({"email": "branch@example.com", "password": "Amber-Lantern-77",
+                        "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+            ),
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);

@@ -84,7 +84,9 @@ fn defang(text: &str) -> String {
                 ok
             })
         };
-        if (starts("http://") || starts("https://")) && !chars[..i].last().is_some_and(|p| p.is_alphanumeric()) {
+        if (starts("http://") || starts("https://"))
+            && !chars[..i].last().is_some_and(|p| p.is_alphanumeric())
+        {
             out.push_str("hxxp");
             i += 4;
             continue;
@@ -120,7 +122,10 @@ mod tests {
             "Visit hxxps[:]//evil[.]example/reset?x=1 now"
         );
         assert_eq!(untrusted("HTTP://A.B", 100), "hxxp[:]//A[.]B");
-        assert_eq!(untrusted("ftp://files.example", 100), "ftp[:]//files[.]example");
+        assert_eq!(
+            untrusted("ftp://files.example", 100),
+            "ftp[:]//files[.]example"
+        );
         assert_eq!(untrusted("www.evil.example", 100), "www[.]evil[.]example");
         assert_eq!(untrusted("evil\u{3002}example", 100), "evil[.]example");
         assert_eq!(untrusted("boss@corp.example", 100), "boss@corp[.]example");
