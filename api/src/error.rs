@@ -65,6 +65,9 @@ pub enum ApiError {
     WouldLockOut(std::net::IpAddr),
     #[error("country not allowed: {0}")]
     CountryNotAllowed(String),
+    /// A company on trial points may send only to (and allow only) its home country.
+    #[error("trial restricted to {home_country}")]
+    TrialRestricted { home_country: String },
     #[error("insufficient points: needs {needed}, has {balance}")]
     InsufficientPoints { needed: i64, balance: i64 },
     #[error("one-time code expired")]
@@ -162,6 +165,7 @@ impl ApiError {
             Self::WouldLockOut(_) => ProblemCode::WouldLockOut,
             Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
             Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
+            Self::TrialRestricted { .. } => ProblemCode::TrialRestricted,
             Self::CodeExpired => ProblemCode::CodeExpired,
             Self::CodeUsed => ProblemCode::CodeUsed,
             Self::CodeLocked => ProblemCode::CodeLocked,
@@ -261,6 +265,10 @@ impl ApiError {
             Self::CountryNotAllowed(country) => (
                 "Messages to this country are blocked by the account's country filter",
                 Some(format!("Destination country {country} is not on the country filter; an account owner can add it in the portal.")),
+            ),
+            Self::TrialRestricted { home_country } => (
+                "Trial accounts may send only to their home country",
+                Some(format!("Until the gateway's operator lifts the trial restriction, this account can send to, and allow on its country filter, only {home_country}. Contact support to send abroad.")),
             ),
             Self::InsufficientPoints { needed, balance } => (
                 "Not enough points for this message",
@@ -406,7 +414,9 @@ impl ResponseError for ApiError {
                 | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
-            Self::IpNotAllowed(_) | Self::CountryNotAllowed(_) => StatusCode::FORBIDDEN,
+            Self::IpNotAllowed(_) | Self::CountryNotAllowed(_) | Self::TrialRestricted { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::WouldLockOut(_) => StatusCode::CONFLICT,
             Self::InsufficientPoints { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::CodeExpired | Self::CodeUsed => StatusCode::GONE,

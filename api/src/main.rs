@@ -1,4 +1,6 @@
-//! `portcullis`: runs the server; `portcullis openapi` prints the OpenAPI document.
+//! `portcullis`: runs the server; `portcullis openapi` prints the OpenAPI
+//! document; `portcullis senders …` and `portcullis operator …` are the
+//! gateway operator's commands against the configured storage.
 
 use std::io::Write;
 
@@ -32,6 +34,9 @@ async fn serve() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("senders") {
         std::process::exit(operator_senders(&args[1..]));
+    }
+    if args.first().map(String::as_str) == Some("operator") {
+        std::process::exit(operator_command(&args[1..]));
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -67,6 +72,49 @@ async fn serve() {
         std::process::exit(1);
     }
     tracing::info!("stopped");
+}
+
+/// `portcullis operator lift-trial-restriction --email EMAIL`: lets an account
+/// spend its points beyond its home country (recorded in its security log).
+fn operator_command(args: &[String]) -> i32 {
+    let email = match args {
+        [verb, flag, email] if verb == "lift-trial-restriction" && flag == "--email" => email,
+        [verb, flag_email] if verb == "lift-trial-restriction" => {
+            match flag_email.strip_prefix("--email=") {
+                Some(email) => email,
+                None => return operator_usage(),
+            }
+        }
+        _ => return operator_usage(),
+    };
+    let email = email.trim().to_owned();
+    let result = Config::from_env()
+        .map_err(anyhow::Error::from)
+        .and_then(|config| portcullis_api::db::Db::connect(&config.database_url, 1))
+        .and_then(|db| {
+            db.blocking_run(|conn| {
+                portcullis_api::services::sms::lift_trial_restriction(conn, &email)
+            })
+        });
+    match result {
+        Ok(portcullis_api::services::sms::TrialLift::Lifted) => {
+            println!("{email}: trial restriction lifted; the account may send abroad");
+            0
+        }
+        Ok(portcullis_api::services::sms::TrialLift::AlreadyLifted) => {
+            println!("{email}: not restricted; nothing changed");
+            0
+        }
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            1
+        }
+    }
+}
+
+fn operator_usage() -> i32 {
+    eprintln!("usage: portcullis operator lift-trial-restriction --email EMAIL");
+    2
 }
 
 /// `portcullis senders approve|reject SENDER_ID`: the gateway operator's

@@ -62,6 +62,9 @@ pub enum ProblemCode {
     CountryNotAllowed,
     /// The account's points balance does not cover the message.
     InsufficientPoints,
+    /// A new account may send only to its home country (and keep its country filter
+    /// there) until the gateway's operator lifts the trial restriction.
+    TrialRestricted,
     /// The one-time code expired; send a new one.
     CodeExpired,
     /// The one-time code was already used.

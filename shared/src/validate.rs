@@ -95,6 +95,8 @@ pub mod codes {
     pub const UNKNOWN_VALUE: &str = "unknown_value";
     /// A number outside the range allowed for it.
     pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// The phone's country is not on the account's country filter, so no SMS may go there.
+    pub const COUNTRY_NOT_ALLOWED: &str = "country_not_allowed";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -186,6 +186,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     authenticator_limits,
     idempotency_keys,
     message_texts_to_deliver,
+    trial_restriction_lifts,
 );
 
 diesel::table! {
@@ -490,3 +491,11 @@ diesel::table! {
 
 diesel::joinable!(idempotency_keys -> messages (message_id));
 diesel::joinable!(message_texts_to_deliver -> messages (message_id));
+
+diesel::table! {
+    trial_restriction_lifts (account_id) {
+        account_id -> Text,
+        lifted_by -> Text,
+        lifted_at -> Timestamp,
+    }
+}

@@ -1,5 +1,5 @@
-//! The `messages`, `idempotency_keys`, `message_texts_to_deliver` and
-//! `account_countries` tables, and points.
+//! The `messages`, `idempotency_keys`, `message_texts_to_deliver`,
+//! `account_countries` and `trial_restriction_lifts` tables, and points.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::{
     schema::{
         account_countries, accounts, idempotency_keys, message_senders, message_texts_to_deliver,
-        messages,
+        messages, trial_restriction_lifts,
     },
     DbConnection,
 };
@@ -225,6 +225,51 @@ pub fn country_allowed(
         ),
     ))
     .get_result(conn)
+}
+
+/// The account's home country while it is restricted to it (trial points:
+/// no lift recorded), else `None`.
+pub fn trial_home_country(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Option<String>> {
+    let lifted: bool = diesel::select(diesel::dsl::exists(
+        trial_restriction_lifts::table.find(account_id),
+    ))
+    .get_result(conn)?;
+    if lifted {
+        return Ok(None);
+    }
+    accounts::table
+        .find(account_id)
+        .select(accounts::country)
+        .first(conn)
+        .optional()
+}
+
+/// Records that the account's trial restriction was lifted by `by`; false
+/// (and no change) when it already was. The primary key decides races.
+pub fn lift_trial_restriction(
+    conn: &mut DbConnection,
+    account_id: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(trial_restriction_lifts::table)
+        .values((
+            trial_restriction_lifts::account_id.eq(account_id),
+            trial_restriction_lifts::lifted_by.eq(by),
+            trial_restriction_lifts::lifted_at.eq(at),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(n) => Ok(n == 1),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Replaces the account's country filter.

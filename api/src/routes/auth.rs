@@ -237,7 +237,7 @@ pub async fn verify_login(
         (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No code can be sent that way (field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No code can be sent that way (field `method`: `method_unavailable`, or `country_not_allowed` when the country filter blocks SMS to the phone)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many codes or too soon (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),

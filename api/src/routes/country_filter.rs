@@ -48,7 +48,7 @@ pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResu
         (status = 200, description = "The filter after the change", body = CountryFilterDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; a subuser: account-wide settings are the owner's (`permission_denied`); or a country beyond the home one while the account is on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )

@@ -77,7 +77,7 @@ pub async fn list_subusers(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid e-mail (or `taken`), password, phone, permission or scope (`unknown_value`), sender (`unknown_sender`), group (`unknown_group`), sending window (`invalid_time`, `end_before_start`, `invalid_time_zone`) or limit (`negative`); fields are named like `grants.sending_window.end`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid e-mail (or `taken`), password, phone (or `country_not_allowed`: the country filter blocks SMS there), permission or scope (`unknown_value`), sender (`unknown_sender`), group (`unknown_group`), sending window (`invalid_time`, `end_before_start`, `invalid_time_zone`) or limit (`negative`); fields are named like `grants.sending_window.end`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -59,6 +59,11 @@ impl Signup {
         let country = CountryCode::parse("country", &request.country)
             .map_err(|e| errors.push(e))
             .ok();
+        // A new account's country filter is its own country (see `sign_up`).
+        if let (Some(phone), Some(country)) = (&phone, &country) {
+            let filter = [country.as_str().to_owned()];
+            errors.extend(super::sms::phone_country_error("phone", phone, &filter));
+        }
         match (email, password, country) {
             (Some(email), Some(password), Some(country)) if errors.is_empty() => Ok(Self {
                 email,

@@ -38,6 +38,8 @@ pub enum Actor {
     System,
     /// Someone not signed in, e.g. a failed login attempt.
     Anonymous,
+    /// The gateway's operator, through a `portcullis operator` command.
+    Operator,
 }
 
 impl Actor {
@@ -46,6 +48,7 @@ impl Actor {
             Self::Account(id) | Self::Subuser(id) => id.clone(),
             Self::System => "system".into(),
             Self::Anonymous => "anonymous".into(),
+            Self::Operator => "operator".into(),
         }
     }
 }

@@ -131,6 +131,12 @@ async fn deliver(
                 if row.consumed_at.is_some() || at >= row.expires_at {
                     return Err(ApiError::LoginChallengeInvalid);
                 }
+                // Codes obey the country filter like any SMS, whoever asks for them.
+                if stored.method == VerificationMethod::Sms
+                    && !super::sms::may_text(conn, &row.account_id, &stored.destination)?
+                {
+                    return Err(super::sms::text_blocked("method"));
+                }
                 if row.sends >= MAX_SENDS {
                     return Err(ApiError::RateLimited {
                         retry_after_secs: u64::try_from((row.expires_at - at).num_seconds().max(1))

@@ -5,7 +5,7 @@ use portcullis_shared::dto::{SecurityEventKind, TrustedDeviceDto};
 
 use super::{
     audit::{self, Actor, SecurityEvent},
-    delivery::Mail,
+    delivery::{mail_text, Mail},
     now, rfc3339,
     sessions::{ClientContext, PortalSession},
     AppState,
@@ -135,7 +135,7 @@ pub async fn notify_new_device_sign_in(
          and review your trusted devices and sessions: {devices_page}",
         now().format("%Y-%m-%d %H:%M:%S"),
         client.ip,
-        client.user_agent,
+        mail_text::untrusted(&client.user_agent, mail_text::USER_AGENT_MAX_CHARS),
     );
     let mail = Mail {
         to: account.email.clone(),

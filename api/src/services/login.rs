@@ -18,7 +18,7 @@ use portcullis_shared::dto::{
 use super::{
     audit::{self, Actor, SecurityEvent},
     codes::{self, purposes, Check, Delivery},
-    delivery::Mail,
+    delivery::{mail_text, Mail},
     devices, now, rfc3339,
     sessions::{self, ClientContext, PortalSession},
     throttle::{self, NewLock, ThrottleKeys},
@@ -100,7 +100,7 @@ async fn notify_lock(
          sign in, turn on two-factor sign-in and review your security log.",
         lock.until.format("%Y-%m-%d %H:%M"),
         client.ip,
-        client.user_agent,
+        mail_text::untrusted(&client.user_agent, mail_text::USER_AGENT_MAX_CHARS),
     );
     let mail = Mail {
         to: account.email.clone(),
@@ -229,23 +229,31 @@ pub async fn log_in(
         .await?;
 
     let device_hash = device.storage_id();
-    let (factors, trusted) = {
-        let (account_id, device_hash) = (account.id.clone(), device_hash.clone());
+    let (factors, phones, trusted) = {
+        let (account, device_hash) = (account.clone(), device_hash.clone());
         state
             .db
             .run(move |conn| {
-                Ok((
-                    two_factor::confirmed_factors(conn, &account_id)?,
-                    devices::is_trusted(conn, &account_id, &device_hash)?,
-                ))
+                let factors = two_factor::confirmed_factors(conn, &account.id)?;
+                let phones = Phones::load(conn, &account, &factors)?;
+                let trusted = devices::is_trusted(conn, &account.id, &device_hash)?;
+                Ok((factors, phones, trusted))
             })
             .await?
     };
 
     if factors.any() || !trusted {
-        return hold(state, &account, &factors, trusted, &client, device_hash)
-            .await
-            .map(LoginOutcome::Challenge);
+        return hold(
+            state,
+            &account,
+            &factors,
+            &phones,
+            trusted,
+            &client,
+            device_hash,
+        )
+        .await
+        .map(LoginOutcome::Challenge);
     }
     let session = finish(state, account, keys, client, None, Completed::default()).await?;
     Ok(LoginOutcome::Session(Box::new(session)))
@@ -262,6 +270,7 @@ async fn hold(
     state: &AppState,
     account: &AccountRow,
     factors: &Factors,
+    phones: &Phones,
     trusted: bool,
     client: &ClientContext,
     device_hash: String,
@@ -305,7 +314,7 @@ async fn hold(
     let code_still_good = row
         .last_sent_at
         .is_some_and(|sent| now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES));
-    let first = match default_delivery(account, factors, purpose) {
+    let first = match default_delivery(account, phones, purpose) {
         Some(delivery) if !factors.totp && !code_still_good => Some(delivery),
         _ => None,
     };
@@ -313,7 +322,38 @@ async fn hold(
     if let Some(delivery) = first {
         codes::send_for(state, &mut row, delivery).await?;
     }
-    Ok(challenge_dto(&token, &row, factors, account))
+    Ok(challenge_dto(&token, &row, factors, phones))
+}
+
+/// The phones a held sign-in's codes may be texted to: the account's (for
+/// new-device codes) and the two-factor one, each only while the company's
+/// country filter lets SMS go to its country. A blocked one is not offered:
+/// new-device codes go by e-mail instead, two-factor ones by another method.
+#[derive(Debug, Clone, Default)]
+struct Phones {
+    account: Option<String>,
+    two_factor: Option<String>,
+}
+
+impl Phones {
+    fn load(
+        conn: &mut DbConnection,
+        account: &AccountRow,
+        factors: &Factors,
+    ) -> diesel::QueryResult<Self> {
+        let mut textable = |phone: &Option<String>| -> diesel::QueryResult<Option<String>> {
+            match phone {
+                Some(phone) if super::sms::may_text(conn, &account.id, phone)? => {
+                    Ok(Some(phone.clone()))
+                }
+                _ => Ok(None),
+            }
+        };
+        Ok(Self {
+            account: textable(&account.phone)?,
+            two_factor: textable(&factors.sms_phone)?,
+        })
+    }
 }
 
 /// The new held sign-in `fresh` taking over `earlier`'s code and limits; its
@@ -333,9 +373,9 @@ fn carried_over(fresh: VerificationRow, earlier: VerificationRow) -> Verificatio
 }
 
 /// Where a held sign-in's code goes unless the client asks otherwise.
-fn default_delivery(account: &AccountRow, factors: &Factors, purpose: &str) -> Option<Delivery> {
+fn default_delivery(account: &AccountRow, phones: &Phones, purpose: &str) -> Option<Delivery> {
     if purpose == purposes::LOGIN_TWO_FACTOR {
-        return factors.sms_phone.clone().map(|phone| Delivery {
+        return phones.two_factor.clone().map(|phone| Delivery {
             method: VerificationMethod::Sms,
             destination: phone,
             purpose: "login_code",
@@ -345,7 +385,7 @@ fn default_delivery(account: &AccountRow, factors: &Factors, purpose: &str) -> O
             fallback_email: None,
         });
     }
-    Some(new_device_delivery(account, account.phone.is_some()))
+    Some(new_device_delivery(account, phones.account.is_some()))
 }
 
 fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
@@ -370,20 +410,20 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
     }
 }
 
-fn methods(account: &AccountRow, factors: &Factors, purpose: &str) -> Vec<VerificationMethod> {
+fn methods(factors: &Factors, phones: &Phones, purpose: &str) -> Vec<VerificationMethod> {
     if purpose == purposes::LOGIN_TWO_FACTOR {
         let mut methods = Vec::new();
         if factors.totp {
             methods.push(VerificationMethod::Totp);
         }
-        if factors.sms_phone.is_some() {
+        if phones.two_factor.is_some() {
             methods.push(VerificationMethod::Sms);
         }
         methods.push(VerificationMethod::RecoveryCode);
         return methods;
     }
     let mut methods = Vec::new();
-    if account.phone.is_some() {
+    if phones.account.is_some() {
         methods.push(VerificationMethod::Sms);
     }
     methods.push(VerificationMethod::Email);
@@ -394,7 +434,7 @@ fn challenge_dto(
     token: &ChallengeToken,
     row: &VerificationRow,
     factors: &Factors,
-    account: &AccountRow,
+    phones: &Phones,
 ) -> LoginChallengeDto {
     let sent_by = row.channel.as_deref().and_then(VerificationMethod::parse);
     LoginChallengeDto {
@@ -404,7 +444,7 @@ fn challenge_dto(
         } else {
             ChallengeReason::NewDevice
         },
-        methods: methods(account, factors, &row.purpose),
+        methods: methods(factors, phones, &row.purpose),
         sent_to: match (sent_by, row.destination.as_deref()) {
             (Some(method), Some(destination)) => Some(codes::mask(method, destination)),
             _ => None,
@@ -439,20 +479,27 @@ pub async fn resend(
     method: Option<VerificationMethod>,
 ) -> ApiResult<LoginChallengeDto> {
     let token = challenge_id.trim().to_owned();
-    let (row, account, factors) = state
+    let (row, account, factors, phones) = state
         .db
         .run(move |conn| {
             let (row, account) = open_challenge(conn, &token, now())?;
             let factors = two_factor::confirmed_factors(conn, &account.id)?;
-            Ok((row, account, factors))
+            let phones = Phones::load(conn, &account, &factors)?;
+            Ok((row, account, factors, phones))
         })
         .await?;
     let method = method
         .or_else(|| row.channel.as_deref().and_then(VerificationMethod::parse))
         .unwrap_or(VerificationMethod::Sms);
     let delivery = match (row.purpose.as_str(), method) {
+        // Asked for by SMS: to the phone even when the filter blocks it, so
+        // the refusal (codes::send) says why rather than "unavailable".
         (purposes::LOGIN_TWO_FACTOR, VerificationMethod::Sms) => {
-            default_delivery(&account, &factors, &row.purpose)
+            let phones = Phones {
+                two_factor: factors.sms_phone.clone(),
+                ..Phones::default()
+            };
+            default_delivery(&account, &phones, &row.purpose)
         }
         (purposes::LOGIN_NEW_DEVICE, VerificationMethod::Sms) if account.phone.is_some() => {
             Some(new_device_delivery(&account, true))
@@ -473,7 +520,7 @@ pub async fn resend(
     codes::send_for(state, &mut row, delivery).await?;
     let token =
         ChallengeToken::parse(challenge_id.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
-    Ok(challenge_dto(&token, &row, &factors, &account))
+    Ok(challenge_dto(&token, &row, &factors, &phones))
 }
 
 /// What the client typed to complete a held sign-in.

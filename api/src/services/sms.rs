@@ -1,5 +1,6 @@
 //! The SMS API: sending (charged and queued in one transaction, idempotent),
-//! reading messages, and the account's country filter.
+//! reading messages, the account's country filter (which system texts obey
+//! too), and the trial restriction to the home country.
 
 use portcullis_shared::{
     dto::{CountryFilterDto, MessageDto, MessageStatus, SecurityEventKind, SendSmsRequest},
@@ -16,8 +17,9 @@ use super::{
 };
 use crate::{
     db::{
+        accounts as account_rows,
         sms::{self as sms_rows, MessageRow},
-        subusers as subuser_rows,
+        subusers as subuser_rows, DbConnection,
     },
     domain::{sms_text::SmsText, CountryCode, PhoneNumber},
     error::{ApiError, ApiResult},
@@ -251,6 +253,7 @@ async fn queue_message(
             if !sms_rows::country_allowed(conn, &row.account_id, &row.country)? {
                 return Err(ApiError::CountryNotAllowed(row.country.clone()));
             }
+            check_trial_allows(conn, &row.account_id, std::slice::from_ref(&row.country))?;
             if let Some(subuser) = &subuser {
                 // Charged with the balance below, in this transaction: a refusal
                 // of either leaves both untouched.
@@ -419,6 +422,7 @@ pub async fn set_country_filter(
     state
         .db
         .transaction(move |conn| {
+            check_trial_allows(conn, &account, &stored)?;
             let before = sms_rows::allowed_countries(conn, &account)?;
             sms_rows::set_countries(conn, &account, &stored)?;
             if before != stored {
@@ -433,4 +437,144 @@ pub async fn set_country_filter(
         "country filter changed"
     );
     Ok(CountryFilterDto { countries })
+}
+
+/// Refuses `countries` (a destination, or a new country filter) beyond the
+/// home country of a company still on trial points: they are for trying the
+/// service at home, not for texting abroad, until the gateway's operator lifts
+/// it (`portcullis operator lift-trial-restriction`). Read in the caller's
+/// transaction, so a lift takes effect on the next request of any process.
+fn check_trial_allows(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    countries: &[String],
+) -> ApiResult<()> {
+    match sms_rows::trial_home_country(conn, tenant_id)? {
+        Some(home) if countries.iter().any(|c| *c != home) => {
+            Err(ApiError::TrialRestricted { home_country: home })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What `portcullis operator lift-trial-restriction` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrialLift {
+    Lifted,
+    /// The account could already send abroad; nothing changed or was logged.
+    AlreadyLifted,
+}
+
+/// The operator's decision to let the company of `email` send beyond its home
+/// country: lifted in one transaction with its security-log event.
+pub fn lift_trial_restriction(conn: &mut DbConnection, email: &str) -> anyhow::Result<TrialLift> {
+    let key = crate::domain::Email::normalize(email);
+    crate::db::write_transaction(conn, |conn| {
+        let account = account_rows::find_by_email(conn, &key)?.ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("no account with the e-mail {email}"))
+        })?;
+        if account.is_subuser() {
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "{email} is a subuser; lift the restriction of the company's owner"
+            )));
+        }
+        if sms_rows::trial_home_country(conn, &account.id)?.is_none()
+            || !sms_rows::lift_trial_restriction(conn, &account.id, "operator", now())?
+        {
+            return Ok(TrialLift::AlreadyLifted);
+        }
+        audit::record(
+            conn,
+            &SecurityEvent::new(
+                &account.id,
+                audit::Actor::Operator,
+                SecurityEventKind::TrialRestrictionLifted,
+            )
+            .detail("home_country", account.country.clone()),
+        )?;
+        Ok(TrialLift::Lifted)
+    })
+    .map_err(|error| match error {
+        ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    })
+}
+
+/// The one rule for a phone being set for codes (two-factor SMS, an account's
+/// or a subuser's phone): its country must be on the company's country
+/// `filter`, or no code could ever be texted to it. `None` when it is.
+pub fn phone_country_error(
+    field: &str,
+    phone: &PhoneNumber,
+    filter: &[String],
+) -> Option<FieldError> {
+    let allowed = phone
+        .country()
+        .is_some_and(|country| filter.iter().any(|c| c == country));
+    (!allowed).then(|| {
+        FieldError::new(
+            field,
+            codes::COUNTRY_NOT_ALLOWED,
+            format!(
+                "The account's country filter does not allow SMS to {}: use a phone in an allowed country, or allow its country first.",
+                phone.country().unwrap_or("this number's country")
+            ),
+        )
+    })
+}
+
+/// [`phone_country_error`] against the company `tenant_id`'s filter as stored.
+pub fn check_phone_country(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    field: &str,
+    phone: &PhoneNumber,
+) -> diesel::QueryResult<Option<FieldError>> {
+    let filter = sms_rows::allowed_countries(conn, tenant_id)?;
+    Ok(phone_country_error(field, phone, &filter))
+}
+
+/// [`check_phone_country`] as a refusal (422 naming `field`), for a set-up
+/// that checks nothing else in storage.
+pub async fn ensure_phone_country(
+    state: &AppState,
+    tenant_id: &str,
+    field: &'static str,
+    phone: &PhoneNumber,
+) -> ApiResult<()> {
+    let (tenant, phone) = (tenant_id.to_owned(), phone.clone());
+    match state
+        .db
+        .read(move |conn| Ok(check_phone_country(conn, &tenant, field, &phone)?))
+        .await?
+    {
+        Some(error) => Err(ApiError::Validation(vec![error])),
+        None => Ok(()),
+    }
+}
+
+/// Whether a system text (a sign-in or set-up code) may go to `phone` (E.164)
+/// for the login `login_id`, owner or subuser: only where the company's
+/// country filter lets any SMS go.
+pub fn may_text(conn: &mut DbConnection, login_id: &str, phone: &str) -> diesel::QueryResult<bool> {
+    let Some(account) = account_rows::find_by_id(conn, login_id)? else {
+        return Ok(false);
+    };
+    let country = PhoneNumber::parse("phone", phone)
+        .ok()
+        .and_then(|p| p.country().map(str::to_owned));
+    match country {
+        Some(country) => sms_rows::country_allowed(conn, account.tenant_id(), &country),
+        None => Ok(false),
+    }
+}
+
+/// The refusal of a code that would be texted where the country filter
+/// blocks SMS, naming `field` (`method`: ask for it another way).
+pub fn text_blocked(field: &str) -> ApiError {
+    ApiError::field(
+        field,
+        codes::COUNTRY_NOT_ALLOWED,
+        "The account's country filter blocks SMS to this phone's country, so no code can be texted there. Use another method.",
+    )
 }

@@ -22,7 +22,7 @@ use super::{
     api_access::{parse_scopes, scope_string},
     audit::{self, SecurityEvent},
     cache_sync::{self, Change},
-    delivery::Mail,
+    delivery::{mail_text, Mail},
     now, rfc3339,
     sessions::ClientContext,
     AppState,
@@ -621,6 +621,7 @@ pub async fn create(
     let (owner_id, grants, early_errors) =
         (owner.id.clone(), request.grants.clone(), errors.clone());
     let email_key = email.as_ref().map(|e| e.normalized().to_owned());
+    let checked_phone = phone.clone();
     let errors = state
         .db
         .run(move |conn| {
@@ -629,6 +630,11 @@ pub async fn create(
                 if account_rows::email_taken(conn, key)? {
                     errors.push(email_taken_error());
                 }
+            }
+            if let Some(phone) = &checked_phone {
+                errors.extend(super::sms::check_phone_country(
+                    conn, &owner_id, "phone", phone,
+                )?);
             }
             parse_grants(conn, &owner_id, "", &grants, &mut errors)?;
             Ok(errors)
@@ -664,6 +670,15 @@ pub async fn create(
         .db
         .transaction(move |conn| {
             let mut errors = Vec::new();
+            if let Some(phone) = &phone {
+                // Again inside the transaction: the filter may have changed meanwhile.
+                errors.extend(super::sms::check_phone_country(
+                    conn,
+                    &owner_row.id,
+                    "phone",
+                    phone,
+                )?);
+            }
             let parsed = parse_grants(conn, &owner_row.id, &subuser_id, &grants, &mut errors)?;
             if !errors.is_empty() {
                 return Err(ApiError::Validation(errors));
@@ -739,6 +754,11 @@ pub async fn update(
         .db
         .transaction(move |conn| {
             subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
+            if let Some(phone) = &phone {
+                errors.extend(super::sms::check_phone_country(
+                    conn, &owner, "phone", phone,
+                )?);
+            }
             let parsed = parse_grants(conn, &owner, &subuser_id, &request.grants, &mut errors)?;
             if !errors.is_empty() {
                 return Err(ApiError::Validation(errors));
@@ -933,6 +953,7 @@ async fn send_invitation(
         })
         .await?;
     let link = super::password_reset::page_link(state, &token);
+    let owner_email = mail_text::untrusted(&owner_email, mail_text::LABEL_MAX_CHARS);
     state
         .mailer
         .send(&Mail {

@@ -10,7 +10,7 @@ use portcullis_shared::dto::SecurityEventKind;
 
 use super::{
     audit::{self, Actor, SecurityEvent},
-    delivery::{Mail, Mailer},
+    delivery::{mail_text, Mail, Mailer},
     now, rfc3339,
 };
 use crate::{
@@ -24,6 +24,7 @@ pub const WARN_DAYS_BEFORE: i64 = 7;
 const BATCH: i64 = 100;
 
 fn warning(to: String, name: &str, hint: &str, expires_at: &str, public_url: &str) -> Mail {
+    let name = mail_text::untrusted(name, mail_text::LABEL_MAX_CHARS);
     Mail {
         to,
         subject: format!("Your Portcullis API token “{name}” expires soon"),

@@ -199,6 +199,7 @@ pub async fn start_sms(
 ) -> ApiResult<CodeSentDto> {
     let phone =
         PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
+    super::sms::ensure_phone_country(state, session.account.tenant_id(), "phone", &phone).await?;
     confirm_password(state, session, request.password, client).await?;
     start_code(
         state,

@@ -261,6 +261,8 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
         ("removed", "203.0.113.0/24")
     );
 
+    // Beyond the home country once the operator lifted the trial restriction.
+    app.lift_trial_restriction("audit@example.com");
     let response = app
         .portal(
             Method::PUT,

@@ -856,3 +856,36 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+impl TestApp {
+    /// Runs the real `portcullis` binary with `args` (an operator's command)
+    /// against this app's database, as the gateway's operator would.
+    pub fn operator(&self, args: &[&str]) -> std::process::Output {
+        let url = match &self.database_url {
+            DatabaseUrl::Postgres(url) => url.clone(),
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        };
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("PORTCULLIS_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .args(args)
+            .env("PORTCULLIS_DATABASE_URL", url)
+            .output()
+            .expect("run the portcullis binary")
+    }
+
+    /// Lets the account of `email` spend its points abroad (`portcullis
+    /// operator lift-trial-restriction`), for tests that send beyond the home country.
+    pub fn lift_trial_restriction(&self, email: &str) {
+        let output = self.operator(&["operator", "lift-trial-restriction", "--email", email]);
+        assert!(
+            output.status.success(),
+            "lift-trial-restriction failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -195,6 +195,8 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
         field_codes(&problem, "countries[1]"),
         [codes::INVALID_COUNTRY]
     );
+    // Germany is beyond the home country: the operator lifts the trial restriction first.
+    app.lift_trial_restriction("countries@example.com");
     let updated: CountryFilterDto = app
         .portal(
             Method::PUT,

@@ -11,6 +11,24 @@ use crate::support::{
     wait_for_text,
 };
 
+/// The gateway operator lets the account send abroad, as in production: the
+/// `portcullis operator lift-trial-restriction` command against the same storage.
+fn lift_trial_restriction(database: &std::path::Path, email: &str) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["operator", "lift-trial-restriction", "--email", email])
+        .env(
+            "PORTCULLIS_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .output()
+        .expect("run portcullis operator lift-trial-restriction");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The client_credentials grant, as an integrator's system makes it.
 async fn access_token(base: &str, client_id: &str, client_secret: &str) -> OAuthTokenResponse {
     let response = reqwest::Client::new()
@@ -36,7 +54,8 @@ async fn call_profile(base: &str, access_token: &str) -> reqwest::Response {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oauth_client_works_until_disabled_and_countries_are_chosen_by_search() {
     let scratch = tempfile::tempdir().unwrap();
-    let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
+    let database = scratch.path().join("portcullis.db");
+    let (_server, base) = start_server(&database);
     let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
     let email = "katherine@example.com";
     sign_up(&client, &base, email, None).await;
@@ -94,7 +113,9 @@ async fn an_oauth_client_works_until_disabled_and_countries_are_chosen_by_search
     click(&client, &format!("{row_css} .client-delete-confirm")).await;
     find(&client, "#clients-empty").await;
 
-    // Countries: a new account allows only its own; search, tick Germany, save.
+    // Countries: a new account allows only its own; once the operator has lifted
+    // its trial restriction, search, tick Germany, save.
+    lift_trial_restriction(&database, email);
     click(&client, "nav a[href='/country-filter']").await;
     wait_for_text(&client, "#countries-summary", "1 country allowed: Poland").await;
     fill(&client, "#country-search", "germ").await;

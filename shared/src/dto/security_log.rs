@@ -90,6 +90,8 @@ pub enum SecurityEventKind {
     /// The SMS Authenticator's per-number limits were changed (details: `per_number_per_hour`,
     /// `per_number_per_day`).
     AuthenticatorLimitsChanged,
+    /// The gateway's operator let the account send beyond its home country (actor `operator`).
+    TrialRestrictionLifted,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -97,7 +99,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 39] = [
+    pub const ALL: [SecurityEventKind; 40] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -137,6 +139,7 @@ impl SecurityEventKind {
         Self::SmsBudgetExhausted,
         Self::SmsCountryPaused,
         Self::AuthenticatorLimitsChanged,
+        Self::TrialRestrictionLifted,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -181,6 +184,7 @@ impl SecurityEventKind {
             Self::SmsBudgetExhausted => "sms_budget_exhausted",
             Self::SmsCountryPaused => "sms_country_paused",
             Self::AuthenticatorLimitsChanged => "authenticator_limits_changed",
+            Self::TrialRestrictionLifted => "trial_restriction_lifted",
             Self::Unknown => "unknown",
         }
     }

@@ -54,6 +54,7 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::SmsBudgetExhausted => "Code text refused: budget used up",
         SecurityEventKind::SmsCountryPaused => "Code text held: country paused",
         SecurityEventKind::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
+        SecurityEventKind::TrialRestrictionLifted => "Sending abroad allowed",
         SecurityEventKind::Unknown => "Other event",
     }
 }
