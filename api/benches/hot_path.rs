@@ -11,9 +11,9 @@ use portcullis_api::{
     domain::{IpAllowlist, IpRange},
     services::{
         api_access::ApiAccess,
-        state_cache,
         passwords::HashBuffer,
         signing::{AccessClaims, KeyRing, AUDIENCE},
+        state_cache,
         tokens::PORTAL_CLIENT_ID,
     },
 };

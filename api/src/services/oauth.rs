@@ -22,8 +22,8 @@ use subtle::ConstantTimeEq;
 
 use super::{
     api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
-    cache_sync::{self, Change},
     audit::{self, SecurityEvent},
+    cache_sync::{self, Change},
     now, rfc3339,
     sessions::ClientContext,
     signing::{AccessClaims, AUDIENCE},

@@ -13,8 +13,8 @@ use portcullis_shared::{
 
 use super::{
     api_access::{compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries},
-    cache_sync::{self, Change},
     audit::{self, SecurityEvent},
+    cache_sync::{self, Change},
     ip_allowlists, now, rfc3339,
     sessions::ClientContext,
     signing::AccessClaims,

@@ -32,7 +32,9 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
         .await;
     assert_eq!(token.token.ip_allowlist, ["127.0.0.0/8"]);
     assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.secret).await.status(),
+        app.bearer_get(routes::PROFILE, &token.secret)
+            .await
+            .status(),
         StatusCode::OK
     );
 
@@ -54,7 +56,9 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
         assert_eq!(entry.value, stored);
     }
     assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.secret).await.status(),
+        app.bearer_get(routes::PROFILE, &token.secret)
+            .await
+            .status(),
         StatusCode::OK
     );
 
@@ -110,7 +114,9 @@ async fn a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4(app: TestApp) {
     assert_eq!(browser.me().await.status(), StatusCode::OK);
     let elsewhere = app.another_browser_with(&[("X-Forwarded-For", "::ffff:203.0.113.9")]);
     expect_problem(
-        elsewhere.login("mappedclient@example.com", GOOD_PASSWORD).await,
+        elsewhere
+            .login("mappedclient@example.com", GOOD_PASSWORD)
+            .await,
         StatusCode::FORBIDDEN,
         ProblemCode::IpNotAllowed,
     )
@@ -133,7 +139,11 @@ fn unreadable_logged(lines: &[String], id: &str) -> bool {
         .any(|l| l.contains("unreadable") && l.contains(id))
 }
 
-async fn token_for(app: &TestApp, me: &MeResponse, allowlist: serde_json::Value) -> (String, String) {
+async fn token_for(
+    app: &TestApp,
+    me: &MeResponse,
+    allowlist: serde_json::Value,
+) -> (String, String) {
     let token = app
         .create_token(
             me,
@@ -217,7 +227,12 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend)
         ProblemCode::IpNotAllowed,
     )
     .await;
-    expect_problem(third.me().await, StatusCode::FORBIDDEN, ProblemCode::IpNotAllowed).await;
+    expect_problem(
+        third.me().await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::IpNotAllowed,
+    )
+    .await;
     let portal_account = me.account.id.clone();
 
     let lines = server.stop();

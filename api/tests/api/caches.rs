@@ -73,8 +73,12 @@ async fn a_flood_of_unknown_client_ids_cannot_grow_the_servers_memory_without_bo
     flood_with_unknown_clients(&server.app, 0, WARM_UP_REQUESTS).await;
     let before = server.rss_kib();
     let started = Instant::now();
-    flood_with_unknown_clients(&server.app, WARM_UP_REQUESTS, FLOOD_REQUESTS - WARM_UP_REQUESTS)
-        .await;
+    flood_with_unknown_clients(
+        &server.app,
+        WARM_UP_REQUESTS,
+        FLOOD_REQUESTS - WARM_UP_REQUESTS,
+    )
+    .await;
     let after = server.rss_kib();
     let growth = after.saturating_sub(before);
     println!(
@@ -98,8 +102,12 @@ async fn outcome(response: reqwest::Response) -> Option<ProblemCode> {
 
 /// Calls `call` until it answers `expected` (`None`: success), failing when
 /// that takes longer than `limit`.
-async fn answers_within<F, Fut>(limit: Duration, what: &str, expected: Option<ProblemCode>, mut call: F)
-where
+async fn answers_within<F, Fut>(
+    limit: Duration,
+    what: &str,
+    expected: Option<ProblemCode>,
+    mut call: F,
+) where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = reqwest::Response>,
 {
@@ -124,7 +132,9 @@ on_both_backends_with!(SHORT_CACHE_AGE; a_change_whose_notice_was_missed_is_enfo
 /// A change written to storage without any notice reaching this process (as
 /// when a notice is missed) is enforced once the cached entry reaches
 /// `PORTCULLIS_CACHE_MAX_AGE_MS`.
-async fn a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_too_old(app: TestApp) {
+async fn a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_too_old(
+    app: TestApp,
+) {
     let me = app.signed_in("missed@example.com").await;
     let token = app
         .create_token(&me, json!({"name": "x", "scopes": ["profile"]}))
@@ -194,9 +204,11 @@ fn jti_of(token: &str) -> String {
 async fn a_revocation_reaches_the_other_process_although_its_process_died_right_after_the_commit() {
     let survivor = TestApp::spawn(Backend::Postgres).await;
     // The real binary beside it, made to die right after committing a revocation.
-    let mut dying =
-        ServerProcess::beside_with(&survivor, &[("PORTCULLIS_TEST_CRASH_AFTER_COMMIT", "revoked")])
-            .await;
+    let mut dying = ServerProcess::beside_with(
+        &survivor,
+        &[("PORTCULLIS_TEST_CRASH_AFTER_COMMIT", "revoked")],
+    )
+    .await;
     let me = survivor.signed_in("crash@example.com").await;
     let client = register_client(&survivor, &me.session.csrf_token).await;
     let token = client_token(&survivor, &client).await;
@@ -213,13 +225,20 @@ async fn a_revocation_reaches_the_other_process_although_its_process_died_right_
         .form(&[("token", token.as_str())])
         .send()
         .await;
-    assert!(revoked.is_err(), "the process died before answering: {revoked:?}");
+    assert!(
+        revoked.is_err(),
+        "the process died before answering: {revoked:?}"
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while dying.is_running() {
         assert!(Instant::now() < deadline, "the process did not die");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(survivor.count("revoked_tokens"), 1, "the revocation was committed");
+    assert_eq!(
+        survivor.count("revoked_tokens"),
+        1,
+        "the revocation was committed"
+    );
 
     answers_within(
         Duration::from_secs(1),
@@ -244,7 +263,10 @@ async fn a_change_notice_sent_in_a_transaction_that_rolled_back_evicts_nothing()
     let app = TestApp::spawn(Backend::Postgres).await;
     let me = app.signed_in("rollback@example.com").await;
     let client = register_client(&app, &me.session.csrf_token).await;
-    let (kept, revoked) = (client_token(&app, &client).await, client_token(&app, &client).await);
+    let (kept, revoked) = (
+        client_token(&app, &client).await,
+        client_token(&app, &client).await,
+    );
     for token in [&kept, &revoked] {
         answers_within(Duration::from_secs(1), "token works", None, || {
             app.bearer_get(routes::PROFILE, token)
