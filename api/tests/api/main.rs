@@ -51,6 +51,7 @@ mod faults;
 mod health;
 mod helpers;
 mod login;
+mod lockout;
 mod login_security;
 mod malformed_clients;
 mod metrics;
