@@ -391,12 +391,81 @@ async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app:
     assert!(reasons.contains(&"ip_blocked"), "{reasons:?}");
 }
 
+/// Turns on SMS two-factor sign-in for the signed-in `app`; returns the
+/// recovery codes shown.
+async fn turn_on_sms_two_factor(app: &TestApp, csrf: &str, phone: &str) -> Vec<String> {
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": phone})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let e164: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
+    let code = app.last_code_to(&e164);
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            csrf,
+            Some(json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let enabled: portcullis_shared::dto::TwoFactorEnabledDto = response.json().await.unwrap();
+    enabled.recovery_codes.expect("first method: recovery codes")
+}
+
+fn stored_recovery_hashes(app: &TestApp) -> Vec<String> {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::recovery_codes;
+    recovery_codes::table
+        .select(recovery_codes::code_hash)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: TestApp) {
+    use sha2::{Digest, Sha256};
+    let me = app.signed_in("leak@example.com").await;
+    let shown = turn_on_sms_two_factor(&app, &me.session.csrf_token, "+48 600 700 800").await;
+    let stored = stored_recovery_hashes(&app);
+    assert_eq!(stored.len(), shown.len());
+    // What an attacker with the table would try first: the code's plain
+    // SHA-256, as it was stored before. Not one matches.
+    for code in &shown {
+        let plain: String = code.chars().filter(|c| *c != '-').collect();
+        let fast: String = Sha256::new()
+            .chain_update(b"recovery:")
+            .chain_update(plain.as_bytes())
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!stored.contains(&fast), "a recovery code is stored as its plain SHA-256");
+    }
+    for hash in &stored {
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+    }
+    // The codes still work: one completes a held sign-in.
+    let held = app.login("leak@example.com", GOOD_PASSWORD).await;
+    assert_eq!(held.status(), StatusCode::ACCEPTED);
+    let held: LoginChallengeDto = held.json().await.unwrap();
+    let response = app
+        .verify_login(&held, VerificationMethod::RecoveryCode, &shown[3], false)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
 on_both_backends!(
     parallel_wrong_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_current_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_codes_cannot_exceed_the_lock_limit,
     a_password_reset_ends_other_links_trusted_devices_and_the_lock,
     a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner,
+    a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash,
 );
 
 on_both_backends_with!(BEHIND_A_PROXY;
