@@ -459,6 +459,142 @@ async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: Te
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+const TWO_FACTOR_PHONE: &str = "+48 600 700 800";
+const TWO_FACTOR_PHONE_E164: &str = "+48600700800";
+const ATTACKER_PHONE_E164: &str = "+48699000111";
+
+/// A session whose account has SMS two-factor on; the session and the
+/// password are what an attacker is assumed to hold.
+async fn stolen_session_with_sms_two_factor(app: &TestApp, email: &str) -> (String, Vec<String>) {
+    let me = app.signed_in(email).await;
+    let csrf = me.session.csrf_token;
+    let recovery = turn_on_sms_two_factor(app, &csrf, TWO_FACTOR_PHONE).await;
+    (csrf, recovery)
+}
+
+/// The SMS step-up code the owner's phone receives.
+async fn step_up_code(app: &TestApp, csrf: &str) -> String {
+    let sent = app
+        .portal(Method::POST, routes::TWO_FACTOR_CODE, csrf, None)
+        .await;
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    app.last_code_to(TWO_FACTOR_PHONE_E164)
+}
+
+async fn expect_code_required(response: reqwest::Response) {
+    let problem = expect_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(crate::helpers::field_codes(&problem, "code"), [codes::REQUIRED]);
+}
+
+async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone(app: TestApp) {
+    let email = "move-sms@example.com";
+    let (csrf, _) = stolen_session_with_sms_two_factor(&app, email).await;
+    let mut request = json!({"password": GOOD_PASSWORD, "phone": "+48 699 000 111"});
+    expect_code_required(
+        app.portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request.clone()))
+            .await,
+    )
+    .await;
+    assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none(), "nothing went to the new phone");
+    request["code"] = json!("000000");
+    let problem = expect_problem(
+        app.portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request.clone()))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(crate::helpers::field_codes(&problem, "code"), [codes::INCORRECT]);
+    assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none());
+
+    // The owner, with the code from the current phone, can move it.
+    request["code"] = json!(step_up_code(&app, &csrf).await);
+    let started = app
+        .portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request))
+        .await;
+    assert_eq!(started.status(), StatusCode::ACCEPTED);
+    let confirmed = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({"code": app.last_code_to(ATTACKER_PHONE_E164)})),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let mails = app.wait_for_mails(email, "two_factor_added", 2).await;
+    assert!(mails[0].body.contains("two-factor"), "{}", mails[0].body);
+}
+
+async fn a_stolen_session_and_password_cannot_add_an_authenticator_app(app: TestApp) {
+    let email = "add-app@example.com";
+    let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
+    expect_code_required(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await,
+    )
+    .await;
+    // With a recovery code (the owner's), the set-up starts.
+    let started = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD, "code": recovery[0] })),
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::OK);
+}
+
+async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: TestApp) {
+    let email = "regen@example.com";
+    let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
+    expect_code_required(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_RECOVERY_CODES,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await,
+    )
+    .await;
+    let status: portcullis_shared::dto::TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
+    assert_eq!(status.recovery_codes_left, 10, "the old set still stands");
+    let code = step_up_code(&app, &csrf).await;
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_RECOVERY_CODES,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD, "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    app.wait_for_mails(email, "recovery_codes_regenerated", 1).await;
+    // The old set no longer works.
+    let held: LoginChallengeDto = app
+        .login(email, GOOD_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = app
+        .verify_login(&held, VerificationMethod::RecoveryCode, &recovery[1], false)
+        .await;
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 on_both_backends!(
     parallel_wrong_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_current_passwords_cannot_exceed_the_lock_limit,
@@ -466,6 +602,9 @@ on_both_backends!(
     a_password_reset_ends_other_links_trusted_devices_and_the_lock,
     a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner,
     a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash,
+    a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone,
+    a_stolen_session_and_password_cannot_add_an_authenticator_app,
+    a_stolen_session_and_password_cannot_regenerate_recovery_codes,
 );
 
 on_both_backends_with!(BEHIND_A_PROXY;
