@@ -139,8 +139,7 @@ pub async fn start_totp(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let setup =
-        two_factor::start_totp(&state, &user.0, body.into_inner().password, &client.0).await?;
+    let setup = two_factor::start_totp(&state, &user.0, body.into_inner(), &client.0).await?;
     Ok(no_store().json(setup))
 }
 
@@ -259,13 +258,9 @@ pub async fn recovery_codes(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let codes = two_factor::regenerate_recovery_codes(
-        &state,
-        &user.0,
-        body.into_inner().password,
-        &client.0,
-    )
-    .await?;
+    let codes =
+        two_factor::regenerate_recovery_codes(&state, &user.0, body.into_inner(), &client.0)
+            .await?;
     Ok(no_store().json(codes))
 }
 
