@@ -97,19 +97,6 @@ fn remaining(row: Option<ThrottleRow>, at: NaiveDateTime) -> Option<Duration> {
         .map(|until| until - at)
 }
 
-/// How long sign-in stays locked for these keys, if it is.
-pub fn locked_for(
-    conn: &mut DbConnection,
-    keys: &ThrottleKeys,
-    at: NaiveDateTime,
-) -> QueryResult<Option<Duration>> {
-    let mut longest = None;
-    for (key, _, _) in keys.limits() {
-        longest = longest.max(remaining(throttle_rows::find(conn, key)?, at));
-    }
-    Ok(longest)
-}
-
 /// Seconds to tell the client to wait (at least one).
 pub fn retry_after_secs(locked_for: Duration) -> u64 {
     u64::try_from(locked_for.num_seconds().max(1)).unwrap_or(1)
@@ -233,24 +220,6 @@ pub fn release(conn: &mut DbConnection, reservation: &Reservation) -> QueryResul
         throttle_rows::save(conn, &row)?;
     }
     Ok(())
-}
-
-/// Counts one failed password or code that was checked without a
-/// reservation. Returns the lock it started, if any.
-pub fn record_failure(
-    conn: &mut DbConnection,
-    keys: &ThrottleKeys,
-    at: NaiveDateTime,
-) -> QueryResult<Option<NewLock>> {
-    let mut first = None;
-    for (key, max, scope) in keys.limits() {
-        let mut row = throttle_rows::lock_row(conn, key, at)?;
-        if let Some(until) = count_on(&mut row, max, at) {
-            first = first.or(Some(NewLock { scope, until }));
-        }
-        throttle_rows::save(conn, &row)?;
-    }
-    Ok(first)
 }
 
 /// A completed sign-in clears the e-mail's failures. The address counter is
