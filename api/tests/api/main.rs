@@ -54,6 +54,7 @@ mod faults;
 mod health;
 mod helpers;
 mod login;
+mod lockout;
 mod login_security;
 mod mail_text;
 mod malformed_clients;

@@ -1047,8 +1047,8 @@ async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     let again = at_home.another_browser_with(&[("X-Forwarded-For", "198.51.100.7")]);
     expect_problem(
         again.login("remote@example.com", SUB_PASSWORD).await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
     )
     .await;
     let in_office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.77")]);
