@@ -138,7 +138,11 @@ pub fn unused_recovery_code_rows(
 }
 
 /// Marks the code `id` used; false if another request used it first.
-pub fn use_recovery_code(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+pub fn use_recovery_code(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     diesel::update(
         recovery_codes::table
             .find(id)

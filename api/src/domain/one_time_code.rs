@@ -133,7 +133,10 @@ impl RecoveryCode {
     /// salt, so checking a set of ten costs one.
     pub fn matches(&self, stored: &str, cache: &mut RecoveryHashCache) -> bool {
         let Ok(parsed) = PasswordHash::new(stored) else {
-            return legacy_recovery_hash(&self.0).as_bytes().ct_eq(stored.as_bytes()).into();
+            return legacy_recovery_hash(&self.0)
+                .as_bytes()
+                .ct_eq(stored.as_bytes())
+                .into();
         };
         let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
             return false;

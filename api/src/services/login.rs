@@ -638,7 +638,8 @@ pub async fn complete(
                         &login_failed(&account.id, &verdict_client, reason)
                             .detail("method", method.as_str()),
                     )?;
-                    let lock = settle_failure(conn, &reservation, Some(&account.id), &verdict_client)?;
+                    let lock =
+                        settle_failure(conn, &reservation, Some(&account.id), &verdict_client)?;
                     Verdict::Wrong(refusal, lock)
                 }
             };

@@ -18,8 +18,7 @@ use super::{
     now,
     password_change::{self, end_reasons},
     sessions::ClientContext,
-    throttle,
-    AppState,
+    throttle, AppState,
 };
 use crate::{
     db::{

@@ -71,7 +71,8 @@ fn bounds(
     let owner_id = account_rows::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
     Ok(match owner_id {
         Some(owner_id) => {
-            let owners = effective_secs(config, account_rows::session_idle_timeout(conn, &owner_id)?);
+            let owners =
+                effective_secs(config, account_rows::session_idle_timeout(conn, &owner_id)?);
             Bounds {
                 default: owners,
                 ceiling: Some(owners),

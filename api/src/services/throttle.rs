@@ -70,7 +70,13 @@ impl ThrottleKeys {
                 let s = v6.segments();
                 vec![
                     format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]),
-                    format!("ip:{:x}:{:x}:{:x}:{:x}::/56", s[0], s[1], s[2], s[3] & 0xff00),
+                    format!(
+                        "ip:{:x}:{:x}:{:x}:{:x}::/56",
+                        s[0],
+                        s[1],
+                        s[2],
+                        s[3] & 0xff00
+                    ),
                 ]
             }
         };
@@ -196,6 +202,14 @@ pub fn reserve(
     Ok(Ok(Reservation { counters }))
 }
 
+/// Whether two stored times are the same, to the microsecond: PostgreSQL
+/// keeps microseconds, so a time read back can differ from the one written in
+/// its nanoseconds.
+fn same_instant(a: Option<NaiveDateTime>, b: Option<NaiveDateTime>) -> bool {
+    let micros = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc().timestamp_micros());
+    micros(a) == micros(b)
+}
+
 /// Gives back a reservation whose guess was right: each counter goes back to
 /// what it was, unless other failures changed it since, in which case just
 /// this one is taken off.
@@ -205,14 +219,20 @@ pub fn release(conn: &mut DbConnection, reservation: &Reservation) -> QueryResul
         let Some(mut row) = throttle_rows::find_for_update(conn, key)? else {
             continue;
         };
-        if reserved.new_lock.is_some() && row.locked_until == reserved.after.locked_until {
+        if reserved.new_lock.is_some()
+            && same_instant(row.locked_until, reserved.after.locked_until)
+        {
             // This guess started the lock, and while it held nothing else
             // was counted: undo it.
             row.failures = reserved.before.failures;
             row.window_started_at = reserved.before.window_started_at;
             row.locked_until = reserved.before.locked_until;
             row.lock_count = reserved.before.lock_count;
-        } else if row.window_started_at == reserved.after.window_started_at && row.failures > 0 {
+        } else if same_instant(
+            Some(row.window_started_at),
+            Some(reserved.after.window_started_at),
+        ) && row.failures > 0
+        {
             row.failures -= 1;
         } else {
             continue;
@@ -281,7 +301,10 @@ mod tests {
         let a = ThrottleKeys::new("a@x.io", "2001:db8:1:2:aaaa::1".parse().unwrap());
         let b = ThrottleKeys::new("a@x.io", "2001:db8:1:2:bbbb::9".parse().unwrap());
         assert_eq!(a.addresses, b.addresses);
-        assert_eq!(a.addresses, ["ip:2001:db8:1:2::/64", "ip:2001:db8:1:0::/56"]);
+        assert_eq!(
+            a.addresses,
+            ["ip:2001:db8:1:2::/64", "ip:2001:db8:1:0::/56"]
+        );
         let c = ThrottleKeys::new("a@x.io", "2001:db8:1:ff::1".parse().unwrap());
         assert_eq!(c.addresses[1], a.addresses[1], "one /56");
         assert_ne!(c.addresses[0], a.addresses[0]);

@@ -7,9 +7,9 @@
 use chrono::NaiveDateTime;
 use portcullis_shared::{
     dto::{
-        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto, SecurityEventKind, SmsFactorDto,
-        StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto,
-        TwoFactorStatusDto, VerificationMethod,
+        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto,
+        SecurityEventKind, SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto,
+        TwoFactorEnabledDto, TwoFactorStatusDto, VerificationMethod,
     },
     problem::FieldError,
     validate::codes as field_codes,
@@ -700,7 +700,11 @@ pub async fn regenerate_recovery_codes(
             let codes = new_recovery_codes(conn, &account_id, now())?;
             audit::record(
                 conn,
-                &event(&session_in, SecurityEventKind::RecoveryCodesGenerated, &client_in),
+                &event(
+                    &session_in,
+                    SecurityEventKind::RecoveryCodesGenerated,
+                    &client_in,
+                ),
             )?;
             Ok(RecoveryCodesDto { codes })
         })

@@ -147,7 +147,10 @@ async fn parallel_wrong_codes_cannot_exceed_the_lock_limit(app: TestApp) {
     let burst = (0..GUESSES).map(|i| {
         let (attacker, held) = (&attacker, &held);
         // Wrong codes, all different from the one sent.
-        let guess = format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i as u32) % 1_000_000);
+        let guess = format!(
+            "{:06}",
+            (code.parse::<u32>().unwrap() + 1 + i as u32) % 1_000_000
+        );
         async move {
             attacker
                 .verify_login(held, VerificationMethod::Sms, &guess, false)
@@ -188,7 +191,8 @@ async fn rotating_ipv6_64s_within_one_56_share_one_address_limit(app: TestApp) {
     }
     let next = app.another_browser_with(&[("X-Forwarded-For", "2001:db8:0:ff::1")]);
     expect_problem(
-        next.login("someone-else@example.com", "Wrong-Guess-1").await,
+        next.login("someone-else@example.com", "Wrong-Guess-1")
+            .await,
         StatusCode::TOO_MANY_REQUESTS,
         ProblemCode::LoginLocked,
     )
@@ -196,7 +200,9 @@ async fn rotating_ipv6_64s_within_one_56_share_one_address_limit(app: TestApp) {
     // Another /56 is not held back.
     let elsewhere = app.another_browser_with(&[("X-Forwarded-For", "2001:db8:0:100::1")]);
     expect_problem(
-        elsewhere.login("someone-else@example.com", "Wrong-Guess-1").await,
+        elsewhere
+            .login("someone-else@example.com", "Wrong-Guess-1")
+            .await,
         StatusCode::UNAUTHORIZED,
         ProblemCode::InvalidCredentials,
     )
@@ -255,7 +261,9 @@ async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: Tes
     }
     let tokens = reset_tokens(&app, email, 2).await;
     assert_eq!(
-        reset_with(&app, &tokens[0], "Amber-Lantern-77").await.status(),
+        reset_with(&app, &tokens[0], "Amber-Lantern-77")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     // The other pending link no longer works.
@@ -271,7 +279,12 @@ async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: Tes
     );
     // The lock is gone, and the once-trusted browser is asked for a code again.
     let response = app.login(email, "Amber-Lantern-77").await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "{:?}",
+        response.text().await
+    );
 }
 
 const SUB_PASSWORD: &str = "Amber-Lantern-77";
@@ -335,13 +348,19 @@ async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestA
     assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 900);
 
     // The owner allows more; the subuser takes an hour; the owner lowers it again.
-    assert_eq!(set_timeout(&app, &csrf, 7200).await.status(), StatusCode::OK);
+    assert_eq!(
+        set_timeout(&app, &csrf, 7200).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(
         set_timeout(&browser, &sub_csrf, 3600).await.status(),
         StatusCode::OK
     );
     assert_eq!(open_session_timeouts(&app, &sub.id), [3600]);
-    assert_eq!(set_timeout(&app, &csrf, 1800).await.status(), StatusCode::OK);
+    assert_eq!(
+        set_timeout(&app, &csrf, 1800).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 1800);
     assert_eq!(open_session_timeouts(&app, &sub.id), [1800]);
 }
@@ -420,7 +439,9 @@ async fn turn_on_sms_two_factor(app: &TestApp, csrf: &str, phone: &str) -> Vec<S
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let enabled: portcullis_shared::dto::TwoFactorEnabledDto = response.json().await.unwrap();
-    enabled.recovery_codes.expect("first method: recovery codes")
+    enabled
+        .recovery_codes
+        .expect("first method: recovery codes")
 }
 
 fn stored_recovery_hashes(app: &TestApp) -> Vec<String> {
@@ -449,7 +470,10 @@ async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: Te
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        assert!(!stored.contains(&fast), "a recovery code is stored as its plain SHA-256");
+        assert!(
+            !stored.contains(&fast),
+            "a recovery code is stored as its plain SHA-256"
+        );
     }
     for hash in &stored {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
@@ -493,7 +517,10 @@ async fn expect_code_required(response: reqwest::Response) {
         ProblemCode::ValidationFailed,
     )
     .await;
-    assert_eq!(crate::helpers::field_codes(&problem, "code"), [codes::REQUIRED]);
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "code"),
+        [codes::REQUIRED]
+    );
 }
 
 async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone(app: TestApp) {
@@ -501,20 +528,36 @@ async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_pho
     let (csrf, _) = stolen_session_with_sms_two_factor(&app, email).await;
     let mut request = json!({"password": GOOD_PASSWORD, "phone": "+48 699 000 111"});
     expect_code_required(
-        app.portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request.clone()))
-            .await,
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(request.clone()),
+        )
+        .await,
     )
     .await;
-    assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none(), "nothing went to the new phone");
+    assert!(
+        app.last_message_to(ATTACKER_PHONE_E164).is_none(),
+        "nothing went to the new phone"
+    );
     request["code"] = json!("000000");
     let problem = expect_problem(
-        app.portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request.clone()))
-            .await,
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(request.clone()),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
     .await;
-    assert_eq!(crate::helpers::field_codes(&problem, "code"), [codes::INCORRECT]);
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "code"),
+        [codes::INCORRECT]
+    );
     assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none());
 
     // The owner, with the code from the current phone, can move it.
@@ -586,14 +629,10 @@ async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: Tes
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    app.wait_for_mails(email, "recovery_codes_regenerated", 1).await;
+    app.wait_for_mails(email, "recovery_codes_regenerated", 1)
+        .await;
     // The old set no longer works.
-    let held: LoginChallengeDto = app
-        .login(email, GOOD_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let held: LoginChallengeDto = app.login(email, GOOD_PASSWORD).await.json().await.unwrap();
     let old = app
         .verify_login(&held, VerificationMethod::RecoveryCode, &recovery[1], false)
         .await;
