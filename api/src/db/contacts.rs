@@ -263,6 +263,7 @@ pub fn stage_import_rows(
 /// Moves an import's staged rows into `contacts` (set-based, for one short
 /// transaction). Rows whose phone a contact of the account has by now are
 /// not moved: their lines are returned. Returns (moved, duplicate lines).
+/// The staged rows stay, for [`discard_import_part`] afterwards.
 pub fn publish_import(conn: &mut DbConnection, import_id: &str) -> QueryResult<(usize, Vec<i64>)> {
     let staged = || contact_import_rows::table.filter(contact_import_rows::import_id.eq(import_id));
     let taken = || {
@@ -319,8 +320,23 @@ pub fn publish_import(conn: &mut DbConnection, import_id: &str) -> QueryResult<(
             contact_group_members::group_id,
         ))
         .execute(conn)?;
-    discard_import(conn, import_id)?;
     Ok((moved, duplicates))
+}
+
+/// Deletes up to `limit` of an import's staged rows (and their groups);
+/// returns how many it deleted.
+pub fn discard_import_part(
+    conn: &mut DbConnection,
+    import_id: &str,
+    limit: i64,
+) -> QueryResult<usize> {
+    let some = contact_import_rows::table
+        .filter(contact_import_rows::import_id.eq(import_id))
+        .select(contact_import_rows::id)
+        .limit(limit)
+        .load::<String>(conn)?;
+    diesel::delete(contact_import_rows::table.filter(contact_import_rows::id.eq_any(&some)))
+        .execute(conn)
 }
 
 /// Deletes an import's staged rows (and their groups).

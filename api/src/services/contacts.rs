@@ -698,8 +698,26 @@ async fn stage_and_publish(
             .await?;
     }
     let id = import_id.to_owned();
-    state
+    let published = state
         .db
         .transaction(move |conn| Ok(contact_rows::publish_import(conn, &id)?))
-        .await
+        .await?;
+    // The published rows' staged copies go in short steps too. The import
+    // has succeeded whatever happens here: what is left is swept later.
+    loop {
+        let id = import_id.to_owned();
+        let deleted = state
+            .db
+            .transaction(move |conn| {
+                Ok(contact_rows::discard_import_part(
+                    conn,
+                    &id,
+                    IMPORT_CHUNK_ROWS as i64,
+                )?)
+            })
+            .await;
+        if !matches!(deleted, Ok(n) if n == IMPORT_CHUNK_ROWS) {
+            return Ok(published);
+        }
+    }
 }
