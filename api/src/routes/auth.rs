@@ -3,8 +3,8 @@
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
-        SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
+        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse,
+        ResendLoginCodeRequest, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
     },
     problem::Problem,
     routes,

@@ -509,10 +509,7 @@ async fn an_idempotency_key_reused_with_another_body_is_refused_with_409(app: Te
             ProblemCode::IdempotencyKeyReused,
         )
         .await;
-        assert!(problem
-            .detail
-            .unwrap_or_default()
-            .contains("Idempotency-Key"));
+        assert!(problem.detail.unwrap_or_default().contains("Idempotency-Key"));
     }
     assert_eq!(app.count("messages"), 1);
     assert_eq!(balance(&app, &token).await, 99);
