@@ -72,3 +72,9 @@ pub fn delete(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResul
     .execute(conn)
     .map(|n| n > 0)
 }
+
+/// Forgets every trusted device of the account; returns how many there were.
+pub fn delete_all(conn: &mut DbConnection, account_id: &str) -> QueryResult<usize> {
+    diesel::delete(trusted_devices::table.filter(trusted_devices::account_id.eq(account_id)))
+        .execute(conn)
+}

@@ -67,6 +67,15 @@ pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryR
         .first(conn)
 }
 
+/// The row, locked for this transaction (a no-op UPDATE takes the lock on
+/// PostgreSQL; a SQLite write transaction holds the database already).
+pub fn find_for_update(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
+    diesel::update(login_throttles::table.find(key))
+        .set(login_throttles::updated_at.eq(login_throttles::updated_at))
+        .execute(conn)?;
+    find(conn, key)
+}
+
 pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
     diesel::update(login_throttles::table.find(&row.throttle_key))
         .set((

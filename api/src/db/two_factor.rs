@@ -125,17 +125,27 @@ pub fn unused_recovery_codes(conn: &mut DbConnection, account_id: &str) -> Query
         .get_result(conn)
 }
 
-/// Uses the unused code with this hash; false if there is none.
-pub fn use_recovery_code(
+/// The account's unused recovery codes.
+pub fn unused_recovery_code_rows(
     conn: &mut DbConnection,
     account_id: &str,
-    code_hash: &str,
+) -> QueryResult<Vec<RecoveryCodeRow>> {
+    recovery_codes::table
+        .filter(recovery_codes::account_id.eq(account_id))
+        .filter(recovery_codes::used_at.is_null())
+        .select(RecoveryCodeRow::as_select())
+        .load(conn)
+}
+
+/// Marks the code `id` used; false if another request used it first.
+pub fn use_recovery_code(
+    conn: &mut DbConnection,
+    id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         recovery_codes::table
-            .filter(recovery_codes::account_id.eq(account_id))
-            .filter(recovery_codes::code_hash.eq(code_hash))
+            .find(id)
             .filter(recovery_codes::used_at.is_null()),
     )
     .set(recovery_codes::used_at.eq(at))

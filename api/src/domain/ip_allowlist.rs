@@ -416,8 +416,14 @@ mod tests {
             assert!(!owner.covers_all(&wider), "{wider:?}");
         }
         let merged = IpAllowlist::new(&[range("10.0.0.0/25"), range("10.0.0.128/25")]);
-        assert!(merged.covers(&range("10.0.0.0/24")), "adjacent entries merge");
-        assert!(IpAllowlist::default().covers_all(&[]), "unrestricted covers anything");
+        assert!(
+            merged.covers(&range("10.0.0.0/24")),
+            "adjacent entries merge"
+        );
+        assert!(
+            IpAllowlist::default().covers_all(&[]),
+            "unrestricted covers anything"
+        );
     }
 
     #[test]

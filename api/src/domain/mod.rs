@@ -17,7 +17,7 @@ pub use device::describe_user_agent;
 pub use email::Email;
 pub use ids::{new_account_id, ChallengeToken, DeviceToken, ResetToken, SessionToken, SignupToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};
-pub use one_time_code::{OneTimeCode, RecoveryCode};
+pub use one_time_code::{OneTimeCode, RecoveryCode, RecoveryHashCache, RecoverySalt};
 pub use password::{NewPassword, Password};
 pub use phone::PhoneNumber;
 pub use totp::TotpSecret;

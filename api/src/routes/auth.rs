@@ -3,8 +3,8 @@
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse,
-        ResendLoginCodeRequest, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
+        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
+        SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
     },
     problem::Problem,
     routes,
@@ -122,8 +122,10 @@ fn signed_in(state: &AppState, device: &BrowserDevice, session: &PortalSession) 
 /// but the sign-in is held for a code (two-factor sign-in, or a browser that
 /// is not a trusted device): complete it with `POST /api/v1/auth/login/verify`.
 /// Browsers without a `portcullis_device` cookie get one. The same answer is
-/// given for an unknown e-mail and a wrong password; repeated failures lock
-/// sign-in for the e-mail and the address for a while (`429 login_locked`,
+/// given for an unknown e-mail, a wrong password and a right password from an
+/// address outside the account's portal allowlist (the real reason is in the
+/// owner's security log); repeated failures lock sign-in for the e-mail and
+/// the address (IPv6: per /64 and per /56) for a while (`429 login_locked`,
 /// the same whether the password is right or not).
 #[utoipa::path(
     post,

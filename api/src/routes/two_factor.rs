@@ -54,7 +54,9 @@ pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<H
 
 /// Start SMS two-factor set-up: checks the password and sends a code to the phone.
 ///
-/// SMS two-factor is on only once that code is confirmed.
+/// SMS two-factor is on only once that code is confirmed. While a method is on
+/// (moving SMS codes to another phone, or adding them beside an app) a current
+/// code is needed too, and the account's holder is e-mailed once it is done.
 #[utoipa::path(
     post,
     path = "/api/v1/two-factor/sms",
@@ -67,7 +69,7 @@ pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<H
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `wrong_password`) or phone (field `phone`: `invalid_phone`, or `country_not_allowed` when the country filter blocks SMS there)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`) or phone (field `phone`: `invalid_phone`, or `country_not_allowed` when the country filter blocks SMS there); with two-factor already on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Codes asked for too often (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
@@ -115,6 +117,9 @@ pub async fn confirm_sms(
 }
 
 /// Start authenticator-app set-up: a new secret with its QR code.
+///
+/// While SMS codes are on, a current code is needed too; the account's holder
+/// is e-mailed once the app is confirmed.
 #[utoipa::path(
     post,
     path = "/api/v1/two-factor/totp",
@@ -128,7 +133,7 @@ pub async fn confirm_sms(
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An app is already set up (`conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`); with two-factor on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -139,8 +144,7 @@ pub async fn start_totp(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let setup =
-        two_factor::start_totp(&state, &user.0, body.into_inner().password, &client.0).await?;
+    let setup = two_factor::start_totp(&state, &user.0, body.into_inner(), &client.0).await?;
     Ok(no_store().json(setup))
 }
 
@@ -236,6 +240,8 @@ pub async fn disable(
 }
 
 /// Make a new set of 10 recovery codes (shown once); the old set stops working.
+///
+/// Needs the password and a current code; the account's holder is e-mailed.
 #[utoipa::path(
     post,
     path = "/api/v1/two-factor/recovery-codes",
@@ -249,7 +255,7 @@ pub async fn disable(
         (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong password (field `password`: `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`: `wrong_password`); with two-factor on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -260,13 +266,9 @@ pub async fn recovery_codes(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let codes = two_factor::regenerate_recovery_codes(
-        &state,
-        &user.0,
-        body.into_inner().password,
-        &client.0,
-    )
-    .await?;
+    let codes =
+        two_factor::regenerate_recovery_codes(&state, &user.0, body.into_inner(), &client.0)
+            .await?;
     Ok(no_store().json(codes))
 }
 

@@ -20,7 +20,9 @@ use crate::{
         accounts::{self as account_rows, AccountRow, NewAccount},
         pending_signups::{self as pending_rows, PendingSignupRow},
     },
-    domain::{new_account_id, CountryCode, DeviceToken, Email, NewPassword, PhoneNumber, SignupToken},
+    domain::{
+        new_account_id, CountryCode, DeviceToken, Email, NewPassword, PhoneNumber, SignupToken,
+    },
     error::{ApiError, ApiResult},
 };
 

@@ -21,7 +21,7 @@ use super::{
     delivery::{mail_text, Mail},
     devices, now, rfc3339,
     sessions::{self, ClientContext, PortalSession},
-    throttle::{self, NewLock, ThrottleKeys},
+    throttle::{self, NewLock, Reservation, ThrottleKeys},
     two_factor::{self, Factors},
     AppState,
 };
@@ -63,16 +63,15 @@ fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> Secur
         .detail("reason", reason)
 }
 
-/// Records a failed password or code against the limits; returns the lock it
-/// started, if any, after recording that too.
-fn count_failure(
+/// Settles a reserved guess that turned out wrong: it was counted when it was
+/// reserved; the lock it started, if any, is recorded now.
+fn settle_failure(
     conn: &mut DbConnection,
-    keys: &ThrottleKeys,
+    reservation: &Reservation,
     account_id: Option<&str>,
     client: &ClientContext,
-    at: NaiveDateTime,
 ) -> ApiResult<Option<NewLock>> {
-    let lock = throttle::record_failure(conn, keys, at)?;
+    let lock = reservation.new_lock();
     if let (Some(lock), Some(account_id)) = (lock, account_id) {
         audit::record(
             conn,
@@ -83,6 +82,24 @@ fn count_failure(
         )?;
     }
     Ok(lock)
+}
+
+/// Reserves one guess for these keys (see [`throttle::reserve`]); the lock
+/// answer while they are locked.
+pub(super) fn reserve_guess(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    at: NaiveDateTime,
+) -> ApiResult<Result<Reservation, ApiError>> {
+    Ok(throttle::reserve(conn, keys, at)?.map_err(locked))
+}
+
+/// Gives back the reservation of a guess that was right.
+async fn release(state: &AppState, reservation: Reservation) -> ApiResult<()> {
+    state
+        .db
+        .transaction(move |conn| Ok(throttle::release(conn, &reservation)?))
+        .await
 }
 
 /// Tells the owner their sign-in was locked. Best effort: the lock holds
@@ -132,22 +149,20 @@ pub async fn confirm_password(
     field: &str,
 ) -> ApiResult<()> {
     let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
-    let lock_keys = keys.clone();
-    if let Some(lock) = state
+    // The guess is counted before the (slow) check, so parallel guesses
+    // cannot all be checked against the same count.
+    let reservation = state
         .db
-        .run(move |conn| Ok(throttle::locked_for(conn, &lock_keys, now())?))
-        .await?
-    {
-        return Err(locked(lock));
-    }
+        .transaction(move |conn| reserve_guess(conn, &keys, now()))
+        .await??;
     if state.hasher.verify(password, Some(stored_hash)).await? {
-        return Ok(());
+        return release(state, reservation).await;
     }
     let (account_id, failed_client) = (account.id.clone(), client.clone());
     let lock = state
         .db
         .transaction(move |conn| {
-            count_failure(conn, &keys, Some(&account_id), &failed_client, now())
+            settle_failure(conn, &reservation, Some(&account_id), &failed_client)
         })
         .await?;
     if let Some(lock) = lock.filter(|l| l.scope == throttle::LockScope::Email) {
@@ -172,49 +187,35 @@ pub async fn log_in(
 ) -> ApiResult<LoginOutcome> {
     let key = Email::normalize(email);
     let keys = ThrottleKeys::new(&key, client.ip);
-    let (account, lock) = {
+    let (account, reservation) = {
         let (keys, client) = (keys.clone(), client.clone());
         state
             .db
-            .run(move |conn| {
+            .transaction(move |conn| {
                 let account = account_rows::find_by_email(conn, &key)?;
-                let lock = throttle::locked_for(conn, &keys, now())?;
-                if let (Some(account), Some(_)) = (&account, lock) {
+                let reservation = reserve_guess(conn, &keys, now())?;
+                if let (Some(account), Err(_)) = (&account, &reservation) {
                     audit::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
                 }
-                Ok((account, lock))
+                Ok((account, reservation))
             })
             .await?
     };
-    if let Some(lock) = lock {
-        return Err(locked(lock));
-    }
+    let reservation = reservation?;
 
     let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
     let password_ok = state.hasher.verify(password, stored_hash).await?;
     let account = match account {
         Some(account) if password_ok => account,
         account => {
-            let account_id = account.as_ref().map(|a| a.id.clone());
-            let (keys, failed_client) = (keys.clone(), client.clone());
-            let lock = state
-                .db
-                .transaction(move |conn| {
-                    if let Some(id) = account_id.as_deref() {
-                        audit::record(
-                            conn,
-                            &login_failed(id, &failed_client, reasons::WRONG_PASSWORD),
-                        )?;
-                    }
-                    count_failure(conn, &keys, account_id.as_deref(), &failed_client, now())
-                })
-                .await?;
-            if let (Some(account), Some(lock)) = (&account, lock) {
-                if lock.scope == throttle::LockScope::Email {
-                    notify_lock(state, account, lock, &client).await;
-                }
-            }
-            tracing::info!(ip = %client.ip, "portal login refused");
+            refuse_sign_in(
+                state,
+                account.as_ref(),
+                reservation,
+                &client,
+                reasons::WRONG_PASSWORD,
+            )
+            .await?;
             return Err(ApiError::InvalidCredentials);
         }
     };
@@ -222,11 +223,25 @@ pub async fn log_in(
     // A disabled subuser gets the wrong-password answer, and only once the
     // password was right, so the answer reveals nothing to a guesser.
     if account.disabled_at.is_some() {
+        release(state, reservation).await?;
         tracing::info!(ip = %client.ip, "portal login of a disabled subuser refused");
         return Err(ApiError::InvalidCredentials);
     }
-    super::portal_allowlist::check_login(state, &account.id, account.parent_id.as_deref(), &client)
-        .await?;
+    // So does an address outside the portal allowlist: the answer must not
+    // confirm the password. The real reason is in the owner's log, and the
+    // attempt counts towards the lock like a wrong password.
+    let admitted = super::portal_allowlist::check_login(
+        state,
+        &account.id,
+        account.parent_id.as_deref(),
+        &client,
+    )
+    .await?;
+    if !admitted {
+        refuse_sign_in(state, Some(&account), reservation, &client, "").await?;
+        return Err(ApiError::InvalidCredentials);
+    }
+    release(state, reservation).await?;
 
     let device_hash = device.storage_id();
     let (factors, phones, trusted) = {
@@ -257,6 +272,36 @@ pub async fn log_in(
     }
     let session = finish(state, account, keys, client, None, Completed::default()).await?;
     Ok(LoginOutcome::Session(Box::new(session)))
+}
+
+/// Settles a refused sign-in whose guess was counted: records the reason
+/// (`reason`, unless the caller recorded one already) and any lock it
+/// started, and tells the owner about a lock.
+async fn refuse_sign_in(
+    state: &AppState,
+    account: Option<&AccountRow>,
+    reservation: Reservation,
+    client: &ClientContext,
+    reason: &'static str,
+) -> ApiResult<()> {
+    let account_id = account.map(|a| a.id.clone());
+    let failed_client = client.clone();
+    let lock = state
+        .db
+        .transaction(move |conn| {
+            if let (Some(id), false) = (account_id.as_deref(), reason.is_empty()) {
+                audit::record(conn, &login_failed(id, &failed_client, reason))?;
+            }
+            settle_failure(conn, &reservation, account_id.as_deref(), &failed_client)
+        })
+        .await?;
+    if let (Some(account), Some(lock)) = (account, lock) {
+        if lock.scope == throttle::LockScope::Email {
+            notify_lock(state, account, lock, client).await;
+        }
+    }
+    tracing::info!(ip = %client.ip, "portal login refused");
+    Ok(())
 }
 
 /// Step 3: stores the held sign-in and sends the first code when there is
@@ -560,18 +605,26 @@ pub async fn complete(
             let at = now();
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
             let keys = ThrottleKeys::new(&account.email_normalized, verdict_client.ip);
-            if let Some(lock) = throttle::locked_for(conn, &keys, at)? {
-                audit::record(
-                    conn,
-                    &login_failed(&account.id, &verdict_client, reasons::LOCKED),
-                )?;
-                return Ok((row, account, Verdict::Wrong(locked(lock), None)));
-            }
+            // The guess is counted (and the counters locked) before the code
+            // is checked; the row is read again under that lock, so parallel
+            // guesses are checked one after another against fresh counts.
+            let reservation = match reserve_guess(conn, &keys, at)? {
+                Ok(reservation) => reservation,
+                Err(refusal) => {
+                    audit::record(
+                        conn,
+                        &login_failed(&account.id, &verdict_client, reasons::LOCKED),
+                    )?;
+                    return Ok((row, account, Verdict::Wrong(refusal, None)));
+                }
+            };
+            let (row, account) = open_challenge(conn, &challenge_id, at)?;
             let verdict = match check_typed(conn, &row, &account, &typed, at)? {
                 Ok(recovery_code_used) => {
                     if !code_rows::consume(conn, &row.id, at)? {
                         return Err(ApiError::LoginChallengeInvalid);
                     }
+                    throttle::release(conn, &reservation)?;
                     Verdict::Right { recovery_code_used }
                 }
                 Err(refusal) => {
@@ -585,7 +638,8 @@ pub async fn complete(
                         &login_failed(&account.id, &verdict_client, reason)
                             .detail("method", method.as_str()),
                     )?;
-                    let lock = count_failure(conn, &keys, Some(&account.id), &verdict_client, at)?;
+                    let lock =
+                        settle_failure(conn, &reservation, Some(&account.id), &verdict_client)?;
                     Verdict::Wrong(refusal, lock)
                 }
             };

@@ -18,10 +18,11 @@ use super::{
     now,
     password_change::{self, end_reasons},
     sessions::ClientContext,
-    AppState,
+    throttle, AppState,
 };
 use crate::{
     db::{
+        accounts as account_rows, devices as device_rows,
         passwords::{self as password_rows, ResetTokenRow},
         sessions as session_rows,
     },
@@ -140,7 +141,9 @@ pub fn page_link(state: &AppState, token: &ResetToken) -> String {
 
 /// Sets a new password with a link's token: the link must be unused and
 /// unexpired, the password must meet the policy and be none of the last five.
-/// Every portal session of the account ends; API tokens are not touched.
+/// Every portal session of the account ends, every other pending link stops
+/// working, trusted devices are forgotten and the e-mail's sign-in lock ends;
+/// API tokens are not touched.
 pub async fn confirm_reset(
     state: &AppState,
     request: ConfirmPasswordResetRequest,
@@ -219,7 +222,18 @@ pub async fn confirm_reset(
                 at,
                 end_reasons::PASSWORD_RESET,
             )?;
-            audit::record(conn, &event.detail("sessions_ended", ended.to_string()))?;
+            // Whoever reset it holds the mailbox: browsers trusted before may
+            // be the attacker's, and the lock guarded the old password.
+            let devices_forgotten = device_rows::delete_all(conn, &account_id)?;
+            if let Some(account) = account_rows::find_by_id(conn, &account_id)? {
+                throttle::clear_email(conn, &account.email_normalized)?;
+            }
+            audit::record(
+                conn,
+                &event
+                    .detail("sessions_ended", ended.to_string())
+                    .detail("trusted_devices_forgotten", devices_forgotten.to_string()),
+            )?;
             Ok(())
         })
         .await?;

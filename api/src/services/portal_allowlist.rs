@@ -50,15 +50,17 @@ pub async fn check_request(state: &AppState, account_id: &str, ip: IpAddr) -> Ap
     }
 }
 
-/// Refuses a sign-in (whose password was right) from an address the account's
-/// list does not allow, recording it as a failed login (`ip_blocked`). A
-/// subuser must pass their owner's list too (`owner_id`).
+/// Whether a sign-in (whose password was right) may come from this address;
+/// one the account's list does not allow is recorded as a failed login
+/// (`ip_blocked`) in the owner's log, and the caller answers it exactly like a
+/// wrong password, so the answer does not confirm the password to a guesser.
+/// A subuser must pass their owner's list too (`owner_id`).
 pub async fn check_login(
     state: &AppState,
     account_id: &str,
     owner_id: Option<&str>,
     client: &ClientContext,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
     let (id, owner, ip) = (
         account_id.to_owned(),
         owner_id.map(str::to_owned),
@@ -81,12 +83,10 @@ pub async fn check_login(
             Ok(admitted)
         })
         .await?;
-    if admitted {
-        Ok(())
-    } else {
+    if !admitted {
         tracing::info!(account_id, %ip, "portal login refused by the portal allowlist");
-        Err(ApiError::IpNotAllowed(ip))
     }
+    Ok(admitted)
 }
 
 /// Each entry, with the other entries it overlaps.

@@ -1,6 +1,6 @@
 //! The inactivity timeout of an account's portal sessions, chosen from a fixed
 //! list. New sessions start with it and changing it applies to the account's
-//! open sessions at once.
+//! open sessions at once. A subuser's default and ceiling is the owner's.
 
 use portcullis_shared::{
     dto::{SecurityEventKind, SessionTimeoutDto, SESSION_TIMEOUT_CHOICES_SECS},
@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     config::Config,
-    db::{accounts as account_rows, sessions as session_rows},
+    db::{accounts as account_rows, sessions as session_rows, subusers as subuser_rows},
     error::{ApiError, ApiResult},
 };
 
@@ -40,6 +40,51 @@ fn effective_secs(config: &Config, chosen: Option<i64>) -> i64 {
         .unwrap_or_else(|| default_secs(config))
 }
 
+/// An account's timeout rules: its default and the most it may choose. The
+/// owner's own timeout is a subuser's default and ceiling, so a subuser's
+/// sessions never outlive what the owner accepted for the account.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    default: i64,
+    ceiling: Option<i64>,
+}
+
+impl Bounds {
+    /// What a stored choice gives within these bounds.
+    fn apply(self, chosen: Option<i64>) -> i64 {
+        let secs = chosen
+            .filter(|secs| SESSION_TIMEOUT_CHOICES_SECS.contains(secs))
+            .unwrap_or(self.default);
+        self.ceiling.map_or(secs, |ceiling| secs.min(ceiling))
+    }
+
+    fn allows(self, secs: i64) -> bool {
+        self.ceiling.is_none_or(|ceiling| secs <= ceiling)
+    }
+}
+
+fn bounds(
+    conn: &mut crate::db::DbConnection,
+    config: &Config,
+    account_id: &str,
+) -> diesel::QueryResult<Bounds> {
+    let owner_id = account_rows::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
+    Ok(match owner_id {
+        Some(owner_id) => {
+            let owners =
+                effective_secs(config, account_rows::session_idle_timeout(conn, &owner_id)?);
+            Bounds {
+                default: owners,
+                ceiling: Some(owners),
+            }
+        }
+        None => Bounds {
+            default: default_secs(config),
+            ceiling: None,
+        },
+    })
+}
+
 /// The inactivity timeout a new session of the account gets.
 pub async fn for_new_session(state: &AppState, account_id: &str) -> ApiResult<i64> {
     let (id, config) = (account_id.to_owned(), state.config.clone());
@@ -56,23 +101,32 @@ pub fn for_new_session_in(
     account_id: &str,
 ) -> diesel::QueryResult<i64> {
     let chosen = account_rows::session_idle_timeout(conn, account_id)?;
-    Ok(effective_secs(config, chosen))
+    Ok(bounds(conn, config, account_id)?.apply(chosen))
 }
 
-fn dto(config: &Config, idle_timeout_secs: i64) -> SessionTimeoutDto {
+fn dto(bounds: Bounds, idle_timeout_secs: i64) -> SessionTimeoutDto {
     SessionTimeoutDto {
         idle_timeout_secs,
-        choices: SESSION_TIMEOUT_CHOICES_SECS.to_vec(),
-        default_secs: default_secs(config),
+        choices: SESSION_TIMEOUT_CHOICES_SECS
+            .iter()
+            .copied()
+            .filter(|secs| bounds.allows(*secs))
+            .collect(),
+        default_secs: bounds.default,
     }
 }
 
-/// The account's timeout and the choices.
+/// The account's timeout and the choices it has.
 pub async fn get(state: &AppState, account_id: &str) -> ApiResult<SessionTimeoutDto> {
-    Ok(dto(
-        &state.config,
-        for_new_session(state, account_id).await?,
-    ))
+    let (id, config) = (account_id.to_owned(), state.config.clone());
+    state
+        .db
+        .run(move |conn| {
+            let bounds = bounds(conn, &config, &id)?;
+            let chosen = account_rows::session_idle_timeout(conn, &id)?;
+            Ok(dto(bounds, bounds.apply(chosen)))
+        })
+        .await
 }
 
 /// Checks a requested timeout against the list.
@@ -88,8 +142,21 @@ fn parse_choice(secs: i64) -> ApiResult<i64> {
     }
 }
 
+fn above_ceiling(ceiling: i64) -> ApiError {
+    ApiError::field(
+        "idle_timeout_secs",
+        codes::NOT_A_CHOICE,
+        &format!(
+            "The account owner allows at most {} minutes of inactivity.",
+            ceiling / 60
+        ),
+    )
+}
+
 /// Stores the account's choice and gives every open session of the account
-/// the new timeout, recording the change.
+/// the new timeout, recording the change. A subuser cannot choose more than
+/// the owner's timeout; an owner's change lowers their subusers' sessions
+/// where it is now the lower one.
 pub async fn set(
     state: &AppState,
     session: &PortalSession,
@@ -98,6 +165,7 @@ pub async fn set(
 ) -> ApiResult<SessionTimeoutDto> {
     let secs = parse_choice(requested_secs)?;
     let account_id = session.account.id.clone();
+    let config = state.config.clone();
     let event = SecurityEvent::new(
         &account_id,
         Actor::Account(account_id.clone()),
@@ -105,21 +173,29 @@ pub async fn set(
     )
     .from_client(client)
     .detail("idle_timeout_secs", secs.to_string());
-    state
+    let bounds = state
         .db
         .transaction(move |conn| {
+            let bounds = bounds(conn, &config, &account_id)?;
+            if let Some(ceiling) = bounds.ceiling.filter(|ceiling| secs > *ceiling) {
+                return Err(above_ceiling(ceiling));
+            }
             let before = account_rows::session_idle_timeout(conn, &account_id)?;
             account_rows::set_session_idle_timeout(conn, &account_id, secs, now())?;
             session_rows::set_account_idle_timeout(conn, &account_id, secs)?;
+            for subuser_id in subuser_rows::all_subuser_ids(conn, &account_id)? {
+                let effective = for_new_session_in(conn, &config, &subuser_id)?;
+                session_rows::set_account_idle_timeout(conn, &subuser_id, effective)?;
+            }
             if before != Some(secs) {
                 let previous = before.map_or_else(|| "default".to_owned(), |b| b.to_string());
                 audit::record(conn, &event.detail("previous_secs", previous))?;
             }
-            Ok(())
+            Ok(bounds)
         })
         .await?;
     tracing::info!(account_id = %session.account.id, secs, "session timeout changed");
-    Ok(dto(&state.config, secs))
+    Ok(dto(bounds, secs))
 }
 
 #[cfg(test)]

@@ -146,7 +146,8 @@ pub async fn send(
     let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let idempotency = idempotency_key.map(|key| Idempotency::new(key, &to, &text, sender.as_deref()));
+    let idempotency =
+        idempotency_key.map(|key| Idempotency::new(key, &to, &text, sender.as_deref()));
     queue_message(state, caller, &to, &text, None, sender, idempotency).await
 }
 

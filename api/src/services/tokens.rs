@@ -253,9 +253,7 @@ pub fn refuse_lifting(
     scopes: (&[Scope], Option<&[Scope]>),
 ) -> ApiResult<()> {
     if restrictions.disabled && enables {
-        return Err(ApiError::OwnerRestriction(format!(
-            "disabled this {what}"
-        )));
+        return Err(ApiError::OwnerRestriction(format!("disabled this {what}")));
     }
     if let (true, (current, Some(requested))) = (restrictions.allowlist, allowlist) {
         let current = compile_stored_allowlist(what, current);
@@ -310,9 +308,7 @@ pub async fn update_token(
     let changes = TokenChanges {
         name: name.flatten(),
         disabled_at: request.disabled.map(|disabled| disabled.then_some(at)),
-        ip_allowlist: allowlist
-            .as_deref()
-            .map(ip_allowlist::to_stored),
+        ip_allowlist: allowlist.as_deref().map(ip_allowlist::to_stored),
         // The owner's disabling and allowlists bind the subuser; the
         // subuser's own changes leave the owner's marks as they are.
         disabled_by_owner: request.disabled.filter(|_| by_owner),

@@ -7,9 +7,9 @@
 use chrono::NaiveDateTime;
 use portcullis_shared::{
     dto::{
-        CodeSentDto, DisableTwoFactorRequest, RecoveryCodesDto, SecurityEventKind, SmsFactorDto,
-        StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto,
-        TwoFactorStatusDto, VerificationMethod,
+        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto,
+        SecurityEventKind, SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto,
+        TwoFactorEnabledDto, TwoFactorStatusDto, VerificationMethod,
     },
     problem::FieldError,
     validate::codes as field_codes,
@@ -18,6 +18,7 @@ use portcullis_shared::{
 use super::{
     audit::{self, Actor, SecurityEvent},
     codes::{self, purposes, Check, Delivery},
+    delivery::Mail,
     now, rfc3339,
     sessions::{ClientContext, PortalSession},
     throttle::{self, ThrottleKeys},
@@ -29,7 +30,10 @@ use crate::{
         two_factor::{self as factor_rows, kinds, RecoveryCodeRow, SecondFactorRow},
         verification_codes as code_rows, DbConnection,
     },
-    domain::{OneTimeCode, Password, PhoneNumber, RecoveryCode, TotpSecret},
+    domain::{
+        OneTimeCode, Password, PhoneNumber, RecoveryCode, RecoveryHashCache, RecoverySalt,
+        TotpSecret,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -100,14 +104,25 @@ pub fn check_totp(
     }
 }
 
-/// Uses one of the account's recovery codes; false if it is not one.
+/// Uses one of the account's recovery codes; false if it is not one. Every
+/// unused code is compared (no early exit), each in constant time.
 pub fn use_recovery_code(
     conn: &mut DbConnection,
     account_id: &str,
     code: &RecoveryCode,
     at: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
-    factor_rows::use_recovery_code(conn, account_id, &code.hash(), at)
+    let mut cache = RecoveryHashCache::default();
+    let mut found = None;
+    for row in factor_rows::unused_recovery_code_rows(conn, account_id)? {
+        if code.matches(&row.code_hash, &mut cache) && found.is_none() {
+            found = Some(row.id);
+        }
+    }
+    match found {
+        Some(id) => factor_rows::use_recovery_code(conn, &id, at),
+        None => Ok(false),
+    }
 }
 
 /// Whether two-factor is required of this login: by its own setting, or for
@@ -177,6 +192,79 @@ async fn confirm_password(
     .await
 }
 
+/// Confirms a change to the second factors: the password, and when a second
+/// factor is on, a current code too (from the app, an SMS step-up code or a
+/// recovery code), so a stolen session and password cannot swap or add a
+/// factor. The code is counted towards the sign-in lock before it is checked.
+async fn confirm_change(
+    state: &AppState,
+    session: &PortalSession,
+    password: String,
+    code: Option<String>,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    let account_id = session.account.id.clone();
+    let factors = state
+        .db
+        .run(move |conn| Ok(confirmed_factors(conn, &account_id)?))
+        .await?;
+    let code = code.filter(|c| !c.trim().is_empty());
+    if factors.any() && code.is_none() {
+        return Err(ApiError::field(
+            "code",
+            field_codes::REQUIRED,
+            "Two-factor sign-in is on: enter a code from your app, an SMS code, or a recovery code.",
+        ));
+    }
+    confirm_password(state, session, password, client).await?;
+    let Some(typed) = code.filter(|_| factors.any()) else {
+        return Ok(());
+    };
+    let (account_id, keys) = (
+        session.account.id.clone(),
+        ThrottleKeys::new(&session.account.email_normalized, client.ip),
+    );
+    state
+        .db
+        .transaction(move |conn| {
+            let at = now();
+            let factors = confirmed_factors(conn, &account_id)?;
+            let reservation = super::login::reserve_guess(conn, &keys, at)??;
+            if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
+                return Ok(Err(refusal));
+            }
+            throttle::release(conn, &reservation)?;
+            Ok(Ok(()))
+        })
+        .await?
+}
+
+/// Tells the account's holder about a change to their second factors. Best
+/// effort: the change stands whether or not the e-mail goes out.
+async fn notify_factor_change(
+    state: &AppState,
+    session: &PortalSession,
+    client: &ClientContext,
+    purpose: &str,
+    what: &str,
+) {
+    let mail = Mail {
+        to: session.account.email.clone(),
+        subject: format!("Portcullis: {what}"),
+        body: format!(
+            "Security notice: {what}.\n\nFrom address: {}\nBrowser: {}\n\n\
+             If this was not you, someone has your password and a signed-in browser: \
+             reset your password, remove the method in the two-factor settings and review \
+             your security log.",
+            client.ip, client.user_agent,
+        ),
+        purpose: purpose.to_owned(),
+    };
+    if let Err(error) = state.mailer.send(&mail).await {
+        tracing::warn!(account_id = %session.account.id, error = %error, "factor change notice not sent");
+    }
+}
+
 fn event(
     session: &PortalSession,
     kind: SecurityEventKind,
@@ -200,7 +288,7 @@ pub async fn start_sms(
     let phone =
         PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
     super::sms::ensure_phone_country(state, session.account.tenant_id(), "phone", &phone).await?;
-    confirm_password(state, session, request.password, client).await?;
+    confirm_change(state, session, request.password, request.code, client).await?;
     start_code(
         state,
         session,
@@ -302,12 +390,14 @@ fn new_recovery_codes(
     let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
         .map(|_| RecoveryCode::generate())
         .collect();
+    // One salt per set: a check then costs one Argon2 computation, not ten.
+    let salt = RecoverySalt::generate();
     let rows: Vec<RecoveryCodeRow> = codes
         .iter()
         .map(|code| RecoveryCodeRow {
             id: format!("rc_{}", uuid::Uuid::now_v7().simple()),
             account_id: account_id.to_owned(),
-            code_hash: code.hash(),
+            code_hash: code.hash(&salt),
             created_at: at,
             used_at: None,
         })
@@ -352,12 +442,12 @@ pub async fn confirm_sms(
     client: &ClientContext,
 ) -> ApiResult<TwoFactorEnabledDto> {
     let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
-    let (session, client) = (session.clone(), client.clone());
-    state
+    let (session_in, client_in) = (session.clone(), client.clone());
+    let enabled = state
         .db
         .transaction(move |conn| {
             let at = now();
-            let account_id = session.account.id.clone();
+            let account_id = session_in.account.id.clone();
             let row = code_rows::latest_open(conn, &account_id, purposes::SETUP_SMS)?
                 .ok_or_else(no_code_sent)?;
             if let Check::Wrong { attempts_left } = codes::check(conn, &row, &code, at)? {
@@ -378,9 +468,18 @@ pub async fn confirm_sms(
                     confirmed_at: Some(at),
                 },
             )?;
-            enabled(conn, &session, had_factors, kinds::SMS, &client, at).map(Ok)
+            enabled(conn, &session_in, had_factors, kinds::SMS, &client_in, at).map(Ok)
         })
-        .await?
+        .await??;
+    notify_factor_change(
+        state,
+        session,
+        client,
+        "two_factor_added",
+        "a new two-factor method (SMS codes to a phone) was added to your account",
+    )
+    .await;
+    Ok(enabled)
 }
 
 fn no_code_sent() -> ApiError {
@@ -395,10 +494,10 @@ fn no_code_sent() -> ApiError {
 pub async fn start_totp(
     state: &AppState,
     session: &PortalSession,
-    password: String,
+    request: PasswordConfirmation,
     client: &ClientContext,
 ) -> ApiResult<TotpSetupDto> {
-    confirm_password(state, session, password, client).await?;
+    confirm_change(state, session, request.password, request.code, client).await?;
     let secret = TotpSecret::generate();
     let account_id = session.account.id.clone();
     let stored = SecondFactorRow {
@@ -442,12 +541,12 @@ pub async fn confirm_totp(
     client: &ClientContext,
 ) -> ApiResult<TwoFactorEnabledDto> {
     let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
-    let (session, client) = (session.clone(), client.clone());
-    state
+    let (session_in, client_in) = (session.clone(), client.clone());
+    let enabled = state
         .db
         .transaction(move |conn| {
             let at = now();
-            let account_id = session.account.id.clone();
+            let account_id = session_in.account.id.clone();
             let pending = factor_rows::factors(conn, &account_id)?
                 .into_iter()
                 .find(|r| r.kind == kinds::TOTP && r.confirmed_at.is_none())
@@ -466,9 +565,18 @@ pub async fn confirm_totp(
             };
             let had_factors = confirmed_factors(conn, &account_id)?.any();
             factor_rows::confirm_factor(conn, &pending.id, at, Some(step))?;
-            enabled(conn, &session, had_factors, kinds::TOTP, &client, at)
+            enabled(conn, &session_in, had_factors, kinds::TOTP, &client_in, at)
         })
-        .await
+        .await?;
+    notify_factor_change(
+        state,
+        session,
+        client,
+        "two_factor_added",
+        "a new two-factor method (an authenticator app) was added to your account",
+    )
+    .await;
+    Ok(enabled)
 }
 
 /// Turns a method off, given the password and a current code.
@@ -505,11 +613,14 @@ pub async fn disable(
             if !has {
                 return Err(ApiError::NotFound);
             }
+            // Counted before it is checked, under the counters' lock, so
+            // parallel guesses get no more tries than the lock allows.
+            let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
+            let reservation = super::login::reserve_guess(conn, &keys, at)??;
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
-                let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
-                throttle::record_failure(conn, &keys, at)?;
                 return Ok(Err(refusal));
             }
+            throttle::release(conn, &reservation)?;
             let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
             let account =
                 account_rows::find_by_id(conn, &account_id)?.ok_or(ApiError::Unauthenticated)?;
@@ -574,26 +685,39 @@ fn check_current_code(
 pub async fn regenerate_recovery_codes(
     state: &AppState,
     session: &PortalSession,
-    password: String,
+    request: PasswordConfirmation,
     client: &ClientContext,
 ) -> ApiResult<RecoveryCodesDto> {
-    confirm_password(state, session, password, client).await?;
-    let (session, client) = (session.clone(), client.clone());
-    state
+    confirm_change(state, session, request.password, request.code, client).await?;
+    let (session_in, client_in) = (session.clone(), client.clone());
+    let codes = state
         .db
         .transaction(move |conn| {
-            let account_id = session.account.id.clone();
+            let account_id = session_in.account.id.clone();
             if !confirmed_factors(conn, &account_id)?.any() {
                 return Err(not_enabled());
             }
             let codes = new_recovery_codes(conn, &account_id, now())?;
             audit::record(
                 conn,
-                &event(&session, SecurityEventKind::RecoveryCodesGenerated, &client),
+                &event(
+                    &session_in,
+                    SecurityEventKind::RecoveryCodesGenerated,
+                    &client_in,
+                ),
             )?;
             Ok(RecoveryCodesDto { codes })
         })
-        .await
+        .await?;
+    notify_factor_change(
+        state,
+        session,
+        client,
+        "recovery_codes_regenerated",
+        "new recovery codes were made for your account; the old ones no longer work",
+    )
+    .await;
+    Ok(codes)
 }
 
 /// A wrong "current code" where no per-code tries are kept (recovery and app

@@ -117,8 +117,9 @@ async fn a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4(app: TestApp) {
         elsewhere
             .login("mappedclient@example.com", GOOD_PASSWORD)
             .await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
+        // A sign-in from outside the list answers like a wrong password.
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
     )
     .await;
 }
@@ -223,8 +224,8 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend)
     );
     expect_problem(
         app.another_browser().login(email, GOOD_PASSWORD).await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
     )
     .await;
     expect_problem(

@@ -64,7 +64,10 @@ async fn send_code_to(app: &TestApp, token: &str, to: &str) -> (SentCodeDto, Str
             Some((purpose, body)) if purpose == "api_message" => break body,
             _ => {}
         }
-        assert!(std::time::Instant::now() < deadline, "the code never reached the transport");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the code never reached the transport"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert!(
@@ -251,21 +254,32 @@ on_both_backends!(
 async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
     let me = app.signed_in("otp.history@example.com").await;
     let token = app
-        .create_token(&me, json!({"name": "otp", "scopes": ["authenticator", "sms"]}))
+        .create_token(
+            &me,
+            json!({"name": "otp", "scopes": ["authenticator", "sms"]}),
+        )
         .await
         .secret;
     let (sent, code) = send_code(&app, &token).await;
     let redacted = "****** is your code for Acme Shop. It expires in 5 minutes.";
 
     let by_id: MessageDto = app
-        .bearer_get(&routes::SMS_MESSAGE.replace("{id}", &sent.message_id), &token)
+        .bearer_get(
+            &routes::SMS_MESSAGE.replace("{id}", &sent.message_id),
+            &token,
+        )
         .await
         .json()
         .await
         .unwrap();
     assert!(!by_id.text.contains(&code), "{by_id:?}");
     assert_eq!(by_id.text, redacted);
-    let listed: Vec<MessageDto> = app.bearer_get(routes::SMS, &token).await.json().await.unwrap();
+    let listed: Vec<MessageDto> = app
+        .bearer_get(routes::SMS, &token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].text, redacted);
     let in_portal: Vec<MessageDto> = app.get_json(routes::SMS).await;
@@ -274,7 +288,10 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
     assert_eq!((by_id.parts, by_id.encoding.as_str()), (1, "gsm7"));
 
     let stored = app.table_text("messages", &["body"]);
-    assert!(!stored.contains(&code), "the code is stored in clear: {stored}");
+    assert!(
+        !stored.contains(&code),
+        "the code is stored in clear: {stored}"
+    );
     let response: VerifyCodeResponse =
         post(&app, &token, &verify_path(&sent.id), json!({"code": code}))
             .await
@@ -288,9 +305,7 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
 /// the right one cannot undo the verified state, and two right attempts at
 /// once verify once. The race is real on PostgreSQL (READ COMMITTED); SQLite
 /// serialises writers.
-async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification(
-    app: TestApp,
-) {
+async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification(app: TestApp) {
     let me = app.signed_in("otp.race@example.com").await;
     let token = app
         .create_token(&me, json!({"name": "otp", "scopes": ["authenticator"]}))
@@ -327,7 +342,10 @@ async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verifica
             .select(authenticator_codes::verified_at)
             .first(&mut app.db())
             .unwrap();
-        assert!(verified_at.is_some(), "round {round}: a wrong attempt undid the verification");
+        assert!(
+            verified_at.is_some(),
+            "round {round}: a wrong attempt undid the verification"
+        );
         expect_problem(
             post(&app, &token, &path, json!({"code": code})).await,
             StatusCode::GONE,

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use portcullis_api::{
     config::DatabaseUrl,
     db::{
-        schema::{accounts, api_tokens, messages, outbox_messages},
+        schema::{accounts, api_tokens, idempotency_keys, messages, outbox_messages},
         ConnectionOpener, DbConnection,
     },
 };
@@ -345,12 +345,13 @@ fn stored_messages(
     account: &str,
 ) -> Vec<(String, String, i64, Option<String>)> {
     messages::table
+        .left_join(idempotency_keys::table.on(idempotency_keys::message_id.eq(messages::id)))
         .filter(messages::account_id.eq(account))
         .select((
             messages::id,
             messages::status,
             messages::points,
-            messages::idempotency_key,
+            idempotency_keys::idempotency_key.nullable(),
         ))
         .load(conn)
         .expect("messages")

@@ -11,9 +11,9 @@ use portcullis_api::{
 };
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, CreatedTokenDto, LoginChallengeDto, LoginRequest, MeResponse, OutboxMessageDto, OutboxPage,
-        SecurityEventDto, SecurityEventKind, SecurityLogPage, SignupRequest, VerificationMethod,
-        VerifyLoginRequest,
+        ConfirmSignupRequest, CreatedTokenDto, LoginChallengeDto, LoginRequest, MeResponse,
+        OutboxMessageDto, OutboxPage, SecurityEventDto, SecurityEventKind, SecurityLogPage,
+        SignupRequest, VerificationMethod, VerifyLoginRequest,
     },
     problem::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE},
     routes,
@@ -370,7 +370,11 @@ impl TestApp {
     pub async fn registered(&self, email: &str) {
         let me = self.signed_in(email).await;
         let response = self
-            .post_json(routes::LOGOUT, &serde_json::json!({}), &me.session.csrf_token)
+            .post_json(
+                routes::LOGOUT,
+                &serde_json::json!({}),
+                &me.session.csrf_token,
+            )
             .await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "log out");
     }

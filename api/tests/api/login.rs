@@ -54,7 +54,9 @@ async fn login_opens_a_session_behind_a_hardened_cookie(app: TestApp) {
         .unwrap()
         .1
         .to_owned();
+    // (The session the sign-up's confirmation opened has ended.)
     let (id, ip, user_agent): (String, String, String) = sessions::table
+        .filter(sessions::ended_at.is_null())
         .select((sessions::id, sessions::ip, sessions::user_agent))
         .first(&mut app.db())
         .unwrap();

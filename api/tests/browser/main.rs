@@ -49,7 +49,11 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
         .goto(&format!("{base}/verify-email?token={}", "A".repeat(43)))
         .await
         .unwrap();
-    find(&client, "#verify-email-submit").await.click().await.unwrap();
+    find(&client, "#verify-email-submit")
+        .await
+        .click()
+        .await
+        .unwrap();
     let refused = text_of(&client, "#form-error").await;
     assert!(refused.contains("not valid"), "{refused}");
 
@@ -57,7 +61,11 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
     open_signup_link(&client, &base, "ada@example.com").await;
     find(&client, "#verify-email-submit").await;
     save_screenshot(&client, "verify-email.png", 1280, 900).await;
-    find(&client, "#verify-email-submit").await.click().await.unwrap();
+    find(&client, "#verify-email-submit")
+        .await
+        .click()
+        .await
+        .unwrap();
     find(&client, "[data-testid=dashboard]").await;
     assert_eq!(text_of(&client, "#account-email").await, "ada@example.com");
     assert!(text_of(&client, "#account-id").await.starts_with("acc_"));

@@ -10,8 +10,8 @@ use std::{
 };
 
 use fantoccini::{elements::Element, wd::Capabilities, Client, ClientBuilder, Locator};
-use portcullis_shared::dto::{OutboxMessageDto, OutboxPage};
 use portcullis_shared::dto::{ConfirmSignupRequest, SignupRequest};
+use portcullis_shared::dto::{OutboxMessageDto, OutboxPage};
 use portcullis_shared::routes::{
     CSRF_HEADER, DEV_OUTBOX, PRE_SESSION_CSRF, SIGNUP, SIGNUP_CONFIRM, VERIFY_EMAIL_PAGE,
 };

@@ -133,6 +133,11 @@ pub struct StartSmsTwoFactorRequest {
     /// Mobile number in E.164 form.
     #[cfg_attr(feature = "openapi", schema(example = "+48500100200"))]
     pub phone: String,
+    /// A current code, required when two-factor sign-in is already on (the
+    /// phone is being replaced, or added beside an app): from the app, an SMS
+    /// code from `POST /api/v1/two-factor/code`, or a recovery code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// Answer of `POST /api/v1/two-factor/sms`: a code was sent.
@@ -145,12 +150,17 @@ pub struct CodeSentDto {
     pub expires_at: String,
 }
 
-/// Body of `POST /api/v1/two-factor/totp`: start authenticator-app set-up.
+/// Body of `POST /api/v1/two-factor/totp` (start authenticator-app set-up)
+/// and `POST /api/v1/two-factor/recovery-codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
     /// The current password.
     pub password: String,
+    /// A current code, required when two-factor sign-in is on: from the app,
+    /// an SMS code from `POST /api/v1/two-factor/code`, or a recovery code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// Answer of `POST /api/v1/two-factor/totp`: what the app needs.

@@ -22,19 +22,20 @@ pub use subusers::{
 use gloo_net::http::{Request, RequestBuilder, Response};
 use portcullis_shared::dto::{
     AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
-    ChangePasswordRequest, ConfirmPasswordResetRequest, ConfirmSignupRequest, CountryFilterDto, CreateOAuthClientRequest,
-    CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, ExportFormat, LoginHistoryPage,
-    MeResponse, OAuthClientDto, PasswordPolicyDto, PasswordResetRequest, PortalAllowlistDto,
-    PortalAllowlistEntryDto, RevokedSessionsDto, SecurityEventKind, SecurityLogPage, SessionDto,
-    SessionTimeoutDto, SetSessionTimeoutRequest, SignupAcceptedDto, SignupRequest, TokenDto, UpdateOAuthClientRequest,
+    ChangePasswordRequest, ConfirmPasswordResetRequest, ConfirmSignupRequest, CountryFilterDto,
+    CreateOAuthClientRequest, CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto,
+    ExportFormat, LoginHistoryPage, MeResponse, OAuthClientDto, PasswordPolicyDto,
+    PasswordResetRequest, PortalAllowlistDto, PortalAllowlistEntryDto, RevokedSessionsDto,
+    SecurityEventKind, SecurityLogPage, SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest,
+    SignupAcceptedDto, SignupRequest, TokenDto, UpdateOAuthClientRequest,
     UpdatePasswordPolicyRequest, UpdateTokenRequest,
 };
 use portcullis_shared::routes::{
     API_ALLOWLIST, API_ALLOWLIST_ENTRY, COUNTRY_FILTER, CSRF_HEADER, LOGIN_HISTORY, LOGOUT, ME,
     OAUTH_CLIENT, OAUTH_CLIENTS, PASSWORD, PASSWORD_POLICY, PASSWORD_RESET, PASSWORD_RESET_CONFIRM,
     PORTAL_ALLOWLIST, PORTAL_ALLOWLIST_ENTRY, PRE_SESSION_CSRF, SECURITY_LOG, SECURITY_LOG_EXPORT,
-    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP, SIGNUP_CONFIRM,
-    SUBUSER_SECURITY_LOG, TOKEN, TOKENS,
+    SESSION, SESSIONS, SESSIONS_REVOKE_ALL, SESSIONS_REVOKE_OTHERS, SESSION_TIMEOUT, SIGNUP,
+    SIGNUP_CONFIRM, SUBUSER_SECURITY_LOG, TOKEN, TOKENS,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

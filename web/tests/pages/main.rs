@@ -273,15 +273,11 @@ async fn unknown_paths_show_the_not_found_page() {
 }
 
 #[tokio::test]
-async fn verify_email_page_offers_to_confirm_the_link_or_says_it_is_incomplete() {
-    let html = render_at("/verify-email?token=abc", Given::Anonymous).await;
-    assert!(html.contains(r#"data-testid="verify-email""#), "{html}");
-    let submit = tag_with_id(&html, "verify-email-submit");
-    assert!(submit.starts_with("<button"), "{submit}");
-    assert_has(submit, r#"type="submit""#);
-    assert!(!html.contains(r#"id="verify-no-token""#), "{html}");
-
+async fn verify_email_page_without_a_token_says_the_link_is_incomplete() {
+    // (With a token, the page's button is covered by the browser test: a query string in the
+    // server renderer's memory history needs the browser's URL parser.)
     let html = render_at("/verify-email", Given::Anonymous).await;
+    assert!(html.contains(r#"data-testid="verify-email""#), "{html}");
     assert!(html.contains(r#"id="verify-no-token""#), "{html}");
     assert!(!html.contains(r#"id="verify-email-submit""#), "{html}");
     assert!(html.contains(r#"href="/signup""#), "{html}");

@@ -1,6 +1,7 @@
 //! The two-factor page: which methods are on, setting up SMS codes and an authenticator
 //! app, turning them off, recovery codes, the account's policy and trusted devices.
 
+mod current_code;
 mod devices;
 mod password;
 mod policy;
@@ -112,12 +113,14 @@ pub fn TwoFactorPage() -> Html {
                 }
                 <div class="method-grid">
                     <SmsMethod factor={status.sms.clone()} {account_phone}
+                        totp_on={status.totp.is_some()}
                         on_enabled={on_enabled.clone()} on_status={on_status.clone()} />
                     <TotpMethod factor={status.totp.clone()} sms_on={status.sms.is_some()}
                         {on_enabled} on_status={on_status.clone()} />
                 </div>
                 if status.enabled {
-                    <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes} />
+                    <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes}
+                        sms_on={status.sms.is_some()} totp_on={status.totp.is_some()} />
                 }
                 if owner {
                     <PolicyCard required={status.required_for_all_users} enabled={status.enabled}

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use portcullis_shared::dto::PasswordConfirmation;
 use yew::prelude::*;
 
+use super::current_code::CurrentCodeField;
 use super::password::password_missing;
 use crate::api;
 use crate::components::{banner_message, CopyButton, FormBanner, ShownOnce, TextField};
@@ -51,12 +52,19 @@ pub struct RecoveryCodesCardProps {
     pub left: u32,
     /// Called with a new set of codes.
     pub on_codes: Callback<Vec<String>>,
+    /// SMS codes are on (a texted code can confirm).
+    #[prop_or_default]
+    pub sms_on: bool,
+    /// An authenticator app is on.
+    #[prop_or_default]
+    pub totp_on: bool,
 }
 
-/// How many codes are left, and making a new set with the password.
+/// How many codes are left, and making a new set with the password and a current code.
 #[component]
 pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
     let password = use_text_input("");
+    let current_code = use_text_input("");
     let call = use_form_call();
     let problem = &call.problem;
 
@@ -64,8 +72,10 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
         let call = call.clone();
         let request = PasswordConfirmation {
             password: password.value.clone(),
+            code: Some(current_code.value.trim().to_owned()),
         };
         let (on_codes, set_password) = (props.on_codes.clone(), password.set.clone());
+        let set_code = current_code.set.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if password_missing(&call, &request.password) {
@@ -73,10 +83,12 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
             }
             let (csrf_token, request) = (call.csrf_token(), request.clone());
             let (on_codes, set_password) = (on_codes.clone(), set_password.clone());
+            let set_code = set_code.clone();
             call.run(
                 async move { api::new_recovery_codes(&csrf_token, &request).await },
                 move |answer| {
                     set_password.emit(String::new());
+                    set_code.emit(String::new());
                     on_codes.emit(answer.codes);
                 },
             );
@@ -84,7 +96,7 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
     };
     let banner = problem
         .get()
-        .and_then(|p| banner_message(p, &["password"]))
+        .and_then(|p| banner_message(p, &["password", "code"]))
         .map(AttrValue::from);
     let left = match props.left {
         1 => "1 unused recovery code left.".to_owned(),
@@ -98,12 +110,16 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
                 <span id="recovery-codes-left">{ left }</span>
                 { " Making a new set stops the old codes from working." }
             </p>
-            <form class="form form-inline form-inline--two" {onsubmit} novalidate=true>
+            <form class="form" {onsubmit} novalidate=true>
                 <TextField id="recovery-password" label="Your password" input_type="password"
                     autocomplete="current-password"
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
                     error={problem.field_message("password")} />
+                <CurrentCodeField prefix="recovery" sms_on={props.sms_on} totp_on={props.totp_on}
+                    value={current_code.value.clone()}
+                    on_change={problem.on_change(&current_code.set, "code")}
+                    error={problem.field_message("code")} />
                 <div class="form-inline-action">
                     <button id="recovery-regenerate" type="submit" class="button button--secondary"
                         disabled={call.busy()}>

@@ -7,6 +7,7 @@ use portcullis_shared::dto::{
 use portcullis_shared::validate;
 use yew::prelude::*;
 
+use super::current_code::CurrentCodeField;
 use super::password::password_required;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
@@ -25,6 +26,9 @@ pub struct SmsMethodProps {
     /// The account's phone, offered for set-up.
     #[prop_or_default]
     pub account_phone: AttrValue,
+    /// An authenticator app is on: adding SMS codes needs a current code.
+    #[prop_or_default]
+    pub totp_on: bool,
     /// Called when set-up is confirmed.
     pub on_enabled: Callback<TwoFactorEnabledDto>,
     /// Called with the status after turning it off.
@@ -49,6 +53,7 @@ pub fn SmsMethod(props: &SmsMethodProps) -> Html {
                 },
                 None => html! {
                     <SmsSetUp account_phone={props.account_phone.clone()}
+                        totp_on={props.totp_on}
                         on_enabled={props.on_enabled.clone()} />
                 },
             } }
@@ -59,6 +64,7 @@ pub fn SmsMethod(props: &SmsMethodProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SmsSetUpProps {
     account_phone: AttrValue,
+    totp_on: bool,
     on_enabled: Callback<TwoFactorEnabledDto>,
 }
 
@@ -68,6 +74,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
     let password = use_text_input("");
     let phone = use_text_input(&props.account_phone);
     let code = use_text_input("");
+    let current_code = use_text_input("");
     let sent = use_state(|| None::<CodeSentDto>);
     let call = use_form_call();
     let problem = &call.problem;
@@ -77,6 +84,9 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
         let request = StartSmsTwoFactorRequest {
             password: password.value.clone(),
             phone: phone.value.trim().to_owned(),
+            code: props
+                .totp_on
+                .then(|| current_code.value.trim().to_owned()),
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -126,6 +136,12 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
                     error={problem.field_message("password")} />
+                if props.totp_on {
+                    <CurrentCodeField prefix="sms" sms_on=false totp_on=true
+                        value={current_code.value.clone()}
+                        on_change={problem.on_change(&current_code.set, "code")}
+                        error={problem.field_message("code")} />
+                }
                 <div class="form-actions">
                     <button id="sms-send" type="submit" class="button" disabled={call.busy()}>
                         { if call.busy() { "Sending…" } else { "Text me a code" } }

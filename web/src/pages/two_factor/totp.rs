@@ -7,6 +7,7 @@ use portcullis_shared::dto::{
 };
 use yew::prelude::*;
 
+use super::current_code::CurrentCodeField;
 use super::password::password_missing;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
@@ -46,7 +47,9 @@ pub fn TotpMethod(props: &TotpMethodProps) -> Html {
                         since={factor.enabled_at.clone()}
                         on_status={props.on_status.clone()} />
                 },
-                None => html! { <TotpSetUp on_enabled={props.on_enabled.clone()} /> },
+                None => html! {
+                    <TotpSetUp sms_on={props.sms_on} on_enabled={props.on_enabled.clone()} />
+                },
             } }
         </div>
     }
@@ -54,6 +57,8 @@ pub fn TotpMethod(props: &TotpMethodProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct TotpSetUpProps {
+    /// SMS codes are on: adding an app needs a current code.
+    sms_on: bool,
     on_enabled: Callback<TwoFactorEnabledDto>,
 }
 
@@ -62,6 +67,7 @@ struct TotpSetUpProps {
 fn TotpSetUp(props: &TotpSetUpProps) -> Html {
     let password = use_text_input("");
     let code = use_text_input("");
+    let current_code = use_text_input("");
     let setup = use_state(|| None::<TotpSetupDto>);
     let call = use_form_call();
     let problem = &call.problem;
@@ -70,6 +76,9 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         let (call, setup) = (call.clone(), setup.clone());
         let request = PasswordConfirmation {
             password: password.value.clone(),
+            code: props
+                .sms_on
+                .then(|| current_code.value.trim().to_owned()),
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -108,6 +117,12 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
                     error={problem.field_message("password")} />
+                if props.sms_on {
+                    <CurrentCodeField prefix="totp" sms_on=true totp_on=false
+                        value={current_code.value.clone()}
+                        on_change={problem.on_change(&current_code.set, "code")}
+                        error={problem.field_message("code")} />
+                }
                 <div class="form-actions">
                     <button id="totp-start" type="submit" class="button" disabled={call.busy()}>
                         { if call.busy() { "Checking…" } else { "Set up an app" } }

@@ -1,0 +1,657 @@
+//! Issue 12, the lock-out: guesses sent in parallel, from rotating IPv6
+//! addresses or through a stolen session must not get more tries than the
+//! limits allow, on either backend and across processes.
+
+use portcullis_shared::{
+    dto::{LoginChallengeDto, SecurityEventKind, VerificationMethod},
+    problem::ProblemCode,
+    routes,
+    validate::codes,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{expect_problem, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
+
+/// Failures per e-mail before sign-in locks (`throttle::EMAIL_MAX_FAILURES`).
+const EMAIL_LIMIT: usize = 5;
+/// Failures per source address (or IPv6 block) before it locks.
+const ADDRESS_LIMIT: usize = 20;
+const GUESSES: usize = 40;
+
+/// Browsers vary their address with X-Forwarded-For (the server trusts its
+/// loopback as a proxy); codes and e-mails are read from the dev outbox.
+const SETTINGS: &[(&str, &str)] = &[
+    ("PORTCULLIS_TRUSTED_PROXIES", "127.0.0.1"),
+    ("PORTCULLIS_DEV_OUTBOX", "true"),
+];
+
+/// The problem codes of a burst of answers, as `(code, field codes)`.
+async fn answers(responses: Vec<reqwest::Response>) -> Vec<(StatusCode, ProblemCode, Vec<String>)> {
+    let mut out = Vec::new();
+    for response in responses {
+        let status = response.status();
+        let problem: portcullis_shared::problem::Problem =
+            response.json().await.expect("a problem body");
+        out.push((
+            status,
+            problem.code,
+            problem.errors.into_iter().map(|e| e.code).collect(),
+        ));
+    }
+    out
+}
+
+fn wrong_password_login_failures(events: &[portcullis_shared::dto::SecurityEventDto]) -> usize {
+    events
+        .iter()
+        .filter(|e| e.details.get("reason").map(String::as_str) == Some("wrong_password"))
+        .count()
+}
+
+async fn parallel_wrong_passwords_cannot_exceed_the_lock_limit(app: TestApp) {
+    app.signed_in("parallel@example.com").await;
+    let attacker = app.another_browser();
+    let burst = (0..GUESSES).map(|i| {
+        let attacker = &attacker;
+        async move {
+            attacker
+                .login("parallel@example.com", &format!("Wrong-Guess-{i}"))
+                .await
+        }
+    });
+    let answers = answers(futures_util::future::join_all(burst).await).await;
+    // Each `invalid_credentials` answer is a password that was checked.
+    let checked = answers
+        .iter()
+        .filter(|(_, code, _)| *code == ProblemCode::InvalidCredentials)
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|(status, code, _)| {
+            *status == StatusCode::TOO_MANY_REQUESTS && *code == ProblemCode::LoginLocked
+        })
+        .count();
+    assert!(
+        checked <= EMAIL_LIMIT,
+        "{checked} of {GUESSES} parallel guesses were checked"
+    );
+    assert_eq!(checked + locked, GUESSES, "{answers:?}");
+    // The owner's log holds one `wrong_password` per checked guess, no more.
+    assert_eq!(
+        wrong_password_login_failures(&app.security_events(SecurityEventKind::LoginFailed).await),
+        checked
+    );
+    // Now the right password is refused too: the lock holds.
+    expect_problem(
+        attacker.login("parallel@example.com", GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+}
+
+async fn parallel_wrong_current_passwords_cannot_exceed_the_lock_limit(app: TestApp) {
+    let me = app.signed_in("stolen@example.com").await;
+    let csrf = me.session.csrf_token;
+    let burst = (0..GUESSES).map(|i| {
+        let (app, csrf) = (&app, &csrf);
+        async move {
+            app.portal(
+                Method::POST,
+                routes::PASSWORD,
+                csrf,
+                Some(json!({
+                    "current_password": format!("Wrong-Guess-{i}"),
+                    "new_password": "Amber-Lantern-77",
+                })),
+            )
+            .await
+        }
+    });
+    let answers = answers(futures_util::future::join_all(burst).await).await;
+    let checked = answers
+        .iter()
+        .filter(|(_, _, fields)| fields.iter().any(|c| c == codes::WRONG_PASSWORD))
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|(_, code, _)| *code == ProblemCode::LoginLocked)
+        .count();
+    assert!(
+        checked <= EMAIL_LIMIT,
+        "{checked} of {GUESSES} parallel guesses of the current password were checked"
+    );
+    assert_eq!(checked + locked, GUESSES, "{answers:?}");
+    expect_problem(
+        app.portal(
+            Method::POST,
+            routes::PASSWORD,
+            &csrf,
+            Some(json!({"current_password": GOOD_PASSWORD, "new_password": "Amber-Lantern-77"})),
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+}
+
+async fn parallel_wrong_codes_cannot_exceed_the_lock_limit(app: TestApp) {
+    app.signed_in("codes@example.com").await;
+    let attacker = app.another_browser();
+    let response = attacker.login("codes@example.com", GOOD_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let held: LoginChallengeDto = response.json().await.expect("challenge");
+    let code = app.last_code_to(SIGNUP_PHONE_E164);
+    let burst = (0..GUESSES).map(|i| {
+        let (attacker, held) = (&attacker, &held);
+        // Wrong codes, all different from the one sent.
+        let guess = format!(
+            "{:06}",
+            (code.parse::<u32>().unwrap() + 1 + i as u32) % 1_000_000
+        );
+        async move {
+            attacker
+                .verify_login(held, VerificationMethod::Sms, &guess, false)
+                .await
+        }
+    });
+    let answers = answers(futures_util::future::join_all(burst).await).await;
+    let checked = answers
+        .iter()
+        .filter(|(_, _, fields)| fields.iter().any(|c| c == codes::INCORRECT))
+        .count();
+    assert!(
+        checked <= EMAIL_LIMIT,
+        "{checked} of {GUESSES} parallel code guesses were checked: {answers:?}"
+    );
+    // The right code opens nothing now.
+    let right = attacker
+        .verify_login(&held, VerificationMethod::Sms, &code, false)
+        .await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(attacker.me().await.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn rotating_ipv6_64s_within_one_56_share_one_address_limit(app: TestApp) {
+    // Each guess from another /64 of the same /56, each at another e-mail so
+    // only the address counter can stop them.
+    for i in 0..ADDRESS_LIMIT {
+        let from = format!("2001:db8:0:{:x}::1", i);
+        let browser = app.another_browser_with(&[("X-Forwarded-For", &from)]);
+        expect_problem(
+            browser
+                .login(&format!("nobody{i}@example.com"), "Wrong-Guess-1")
+                .await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+    let next = app.another_browser_with(&[("X-Forwarded-For", "2001:db8:0:ff::1")]);
+    expect_problem(
+        next.login("someone-else@example.com", "Wrong-Guess-1")
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    // Another /56 is not held back.
+    let elsewhere = app.another_browser_with(&[("X-Forwarded-For", "2001:db8:0:100::1")]);
+    expect_problem(
+        elsewhere
+            .login("someone-else@example.com", "Wrong-Guess-1")
+            .await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
+    )
+    .await;
+}
+
+/// The tokens of the newest `count` reset links mailed to `email`.
+async fn reset_tokens(app: &TestApp, email: &str, count: usize) -> Vec<String> {
+    app.wait_for_mails(email, "password_reset", count)
+        .await
+        .iter()
+        .map(|mail| {
+            mail.body
+                .lines()
+                .find_map(|l| l.split("?token=").nth(1))
+                .expect("a link")
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn reset_with(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        routes::PASSWORD_RESET_CONFIRM,
+        &json!({"token": token, "new_password": password}),
+        routes::PRE_SESSION_CSRF,
+    )
+    .await
+}
+
+async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: TestApp) {
+    let email = "reset-all@example.com";
+    app.signed_in(email).await; // this browser is now trusted
+    let attacker = app.another_browser();
+    for _ in 0..EMAIL_LIMIT {
+        attacker.login(email, "Wrong-Guess-1").await;
+    }
+    expect_problem(
+        app.login(email, GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    // The owner resets the password (two links asked for, one used).
+    for asked_so_far in 1..=2 {
+        let asked = app
+            .post_json(
+                routes::PASSWORD_RESET,
+                &json!({ "email": email }),
+                routes::PRE_SESSION_CSRF,
+            )
+            .await;
+        assert_eq!(asked.status(), StatusCode::ACCEPTED);
+        reset_tokens(&app, email, asked_so_far).await;
+    }
+    let tokens = reset_tokens(&app, email, 2).await;
+    assert_eq!(
+        reset_with(&app, &tokens[0], "Amber-Lantern-77")
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    // The other pending link no longer works.
+    let problem = expect_problem(
+        reset_with(&app, &tokens[1], "Amber-Lantern-78").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "token"),
+        [codes::USED_RESET_LINK]
+    );
+    // The lock is gone, and the once-trusted browser is asked for a code again.
+    let response = app.login(email, "Amber-Lantern-77").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "{:?}",
+        response.text().await
+    );
+}
+
+const SUB_PASSWORD: &str = "Amber-Lantern-77";
+
+async fn timeout_of(browser: &TestApp) -> portcullis_shared::dto::SessionTimeoutDto {
+    browser.get_json(routes::SESSION_TIMEOUT).await
+}
+
+async fn set_timeout(browser: &TestApp, csrf: &str, secs: i64) -> reqwest::Response {
+    browser
+        .portal(
+            Method::PUT,
+            routes::SESSION_TIMEOUT,
+            csrf,
+            Some(json!({ "idle_timeout_secs": secs })),
+        )
+        .await
+}
+
+fn open_session_timeouts(app: &TestApp, account_id: &str) -> Vec<i64> {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::sessions;
+    sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::ended_at.is_null())
+        .select(sessions::idle_timeout_secs)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestApp) {
+    let owner = app.signed_in("timeout-owner@example.com").await;
+    let csrf = owner.session.csrf_token.clone();
+    assert_eq!(set_timeout(&app, &csrf, 900).await.status(), StatusCode::OK);
+    let sub = crate::subusers::create_subuser(
+        &app,
+        &owner,
+        json!({"email": "timeout-sub@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}}),
+    )
+    .await;
+    let browser = app.another_browser();
+    let sub_me = browser
+        .signed_in_again_with("timeout-sub@example.com", SUB_PASSWORD)
+        .await;
+    let sub_csrf = sub_me.session.csrf_token.clone();
+    // The owner's 15 minutes are the subuser's default and ceiling.
+    let theirs = timeout_of(&browser).await;
+    assert_eq!(theirs.idle_timeout_secs, 900);
+    assert_eq!(theirs.choices, [900]);
+    assert_eq!(open_session_timeouts(&app, &sub.id), [900]);
+    let problem = expect_problem(
+        set_timeout(&browser, &sub_csrf, 28_800).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "idle_timeout_secs"),
+        [codes::NOT_A_CHOICE]
+    );
+    assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 900);
+
+    // The owner allows more; the subuser takes an hour; the owner lowers it again.
+    assert_eq!(
+        set_timeout(&app, &csrf, 7200).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        set_timeout(&browser, &sub_csrf, 3600).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(open_session_timeouts(&app, &sub.id), [3600]);
+    assert_eq!(
+        set_timeout(&app, &csrf, 1800).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 1800);
+    assert_eq!(open_session_timeouts(&app, &sub.id), [1800]);
+}
+
+async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app: TestApp) {
+    let email = "fenced@example.com";
+    let office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.5")]);
+    let owner = office.signed_in(email).await;
+    let added = office
+        .portal(
+            Method::POST,
+            routes::PORTAL_ALLOWLIST,
+            &owner.session.csrf_token,
+            Some(json!({"value": "203.0.113.0/24"})),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+
+    let outside = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.7")]);
+    let right = expect_problem(
+        outside.login(email, GOOD_PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
+    )
+    .await;
+    let wrong = expect_problem(
+        outside.login(email, "Wrong-Guess-1").await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
+    )
+    .await;
+    assert_eq!(
+        (&right.type_uri, &right.title, &right.detail, &right.errors),
+        (&wrong.type_uri, &wrong.title, &wrong.detail, &wrong.errors)
+    );
+    // Both count towards the lock: three more and even the office is locked.
+    for _ in 0..EMAIL_LIMIT - 2 {
+        outside.login(email, GOOD_PASSWORD).await;
+    }
+    expect_problem(
+        outside.login(email, GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+    // The real reason is in the owner's log only.
+    let failures = office.security_events(SecurityEventKind::LoginFailed).await;
+    let reasons: Vec<&str> = failures
+        .iter()
+        .filter_map(|e| e.details.get("reason").map(String::as_str))
+        .collect();
+    assert!(reasons.contains(&"ip_blocked"), "{reasons:?}");
+}
+
+/// Turns on SMS two-factor sign-in for the signed-in `app`; returns the
+/// recovery codes shown.
+async fn turn_on_sms_two_factor(app: &TestApp, csrf: &str, phone: &str) -> Vec<String> {
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            csrf,
+            Some(json!({"password": GOOD_PASSWORD, "phone": phone})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let e164: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
+    let code = app.last_code_to(&e164);
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            csrf,
+            Some(json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let enabled: portcullis_shared::dto::TwoFactorEnabledDto = response.json().await.unwrap();
+    enabled
+        .recovery_codes
+        .expect("first method: recovery codes")
+}
+
+fn stored_recovery_hashes(app: &TestApp) -> Vec<String> {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::recovery_codes;
+    recovery_codes::table
+        .select(recovery_codes::code_hash)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: TestApp) {
+    use sha2::{Digest, Sha256};
+    let me = app.signed_in("leak@example.com").await;
+    let shown = turn_on_sms_two_factor(&app, &me.session.csrf_token, "+48 600 700 800").await;
+    let stored = stored_recovery_hashes(&app);
+    assert_eq!(stored.len(), shown.len());
+    // What an attacker with the table would try first: the code's plain
+    // SHA-256, as it was stored before. Not one matches.
+    for code in &shown {
+        let plain: String = code.chars().filter(|c| *c != '-').collect();
+        let fast: String = Sha256::new()
+            .chain_update(b"recovery:")
+            .chain_update(plain.as_bytes())
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            !stored.contains(&fast),
+            "a recovery code is stored as its plain SHA-256"
+        );
+    }
+    for hash in &stored {
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+    }
+    // The codes still work: one completes a held sign-in.
+    let held = app.login("leak@example.com", GOOD_PASSWORD).await;
+    assert_eq!(held.status(), StatusCode::ACCEPTED);
+    let held: LoginChallengeDto = held.json().await.unwrap();
+    let response = app
+        .verify_login(&held, VerificationMethod::RecoveryCode, &shown[3], false)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+const TWO_FACTOR_PHONE: &str = "+48 600 700 800";
+const TWO_FACTOR_PHONE_E164: &str = "+48600700800";
+const ATTACKER_PHONE_E164: &str = "+48699000111";
+
+/// A session whose account has SMS two-factor on; the session and the
+/// password are what an attacker is assumed to hold.
+async fn stolen_session_with_sms_two_factor(app: &TestApp, email: &str) -> (String, Vec<String>) {
+    let me = app.signed_in(email).await;
+    let csrf = me.session.csrf_token;
+    let recovery = turn_on_sms_two_factor(app, &csrf, TWO_FACTOR_PHONE).await;
+    (csrf, recovery)
+}
+
+/// The SMS step-up code the owner's phone receives.
+async fn step_up_code(app: &TestApp, csrf: &str) -> String {
+    let sent = app
+        .portal(Method::POST, routes::TWO_FACTOR_CODE, csrf, None)
+        .await;
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    app.last_code_to(TWO_FACTOR_PHONE_E164)
+}
+
+async fn expect_code_required(response: reqwest::Response) {
+    let problem = expect_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "code"),
+        [codes::REQUIRED]
+    );
+}
+
+async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone(app: TestApp) {
+    let email = "move-sms@example.com";
+    let (csrf, _) = stolen_session_with_sms_two_factor(&app, email).await;
+    let mut request = json!({"password": GOOD_PASSWORD, "phone": "+48 699 000 111"});
+    expect_code_required(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(request.clone()),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        app.last_message_to(ATTACKER_PHONE_E164).is_none(),
+        "nothing went to the new phone"
+    );
+    request["code"] = json!("000000");
+    let problem = expect_problem(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS,
+            &csrf,
+            Some(request.clone()),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(
+        crate::helpers::field_codes(&problem, "code"),
+        [codes::INCORRECT]
+    );
+    assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none());
+
+    // The owner, with the code from the current phone, can move it.
+    request["code"] = json!(step_up_code(&app, &csrf).await);
+    let started = app
+        .portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request))
+        .await;
+    assert_eq!(started.status(), StatusCode::ACCEPTED);
+    let confirmed = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_SMS_CONFIRM,
+            &csrf,
+            Some(json!({"code": app.last_code_to(ATTACKER_PHONE_E164)})),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let mails = app.wait_for_mails(email, "two_factor_added", 2).await;
+    assert!(mails[0].body.contains("two-factor"), "{}", mails[0].body);
+}
+
+async fn a_stolen_session_and_password_cannot_add_an_authenticator_app(app: TestApp) {
+    let email = "add-app@example.com";
+    let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
+    expect_code_required(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await,
+    )
+    .await;
+    // With a recovery code (the owner's), the set-up starts.
+    let started = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_TOTP,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD, "code": recovery[0] })),
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::OK);
+}
+
+async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: TestApp) {
+    let email = "regen@example.com";
+    let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
+    expect_code_required(
+        app.portal(
+            Method::POST,
+            routes::TWO_FACTOR_RECOVERY_CODES,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD })),
+        )
+        .await,
+    )
+    .await;
+    let status: portcullis_shared::dto::TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
+    assert_eq!(status.recovery_codes_left, 10, "the old set still stands");
+    let code = step_up_code(&app, &csrf).await;
+    let response = app
+        .portal(
+            Method::POST,
+            routes::TWO_FACTOR_RECOVERY_CODES,
+            &csrf,
+            Some(json!({ "password": GOOD_PASSWORD, "code": code })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    app.wait_for_mails(email, "recovery_codes_regenerated", 1)
+        .await;
+    // The old set no longer works.
+    let held: LoginChallengeDto = app.login(email, GOOD_PASSWORD).await.json().await.unwrap();
+    let old = app
+        .verify_login(&held, VerificationMethod::RecoveryCode, &recovery[1], false)
+        .await;
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+on_both_backends_with!(SETTINGS;
+    parallel_wrong_passwords_cannot_exceed_the_lock_limit,
+    parallel_wrong_current_passwords_cannot_exceed_the_lock_limit,
+    parallel_wrong_codes_cannot_exceed_the_lock_limit,
+    a_password_reset_ends_other_links_trusted_devices_and_the_lock,
+    a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner,
+    a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash,
+    a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone,
+    a_stolen_session_and_password_cannot_add_an_authenticator_app,
+    a_stolen_session_and_password_cannot_regenerate_recovery_codes,
+);
+
+on_both_backends_with!(SETTINGS;
+    rotating_ipv6_64s_within_one_56_share_one_address_limit,
+    a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password,
+);
