@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{contact_group_members, contact_groups, contacts},
+    schema::{
+        contact_group_members, contact_groups, contact_import_groups, contact_import_rows, contacts,
+    },
     DbConnection,
 };
 
@@ -218,4 +220,135 @@ pub fn delete_group(conn: &mut DbConnection, account_id: &str, id: &str) -> Quer
     )
     .execute(conn)
     .map(|n| n > 0)
+}
+
+/// One valid row of a CSV import, staged (invisible) until the import is published.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contact_import_rows)]
+pub struct StagedContactRow {
+    pub id: String,
+    pub import_id: String,
+    pub line: i64,
+    pub account_id: String,
+    pub phone: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Stages rows of an import with their groups (`(contact_id, group_id)`).
+pub fn stage_import_rows(
+    conn: &mut DbConnection,
+    rows: &[StagedContactRow],
+    groups: &[(String, String)],
+) -> QueryResult<()> {
+    // Row by row: diesel's batch insert is not available on the multi-backend connection.
+    for row in rows {
+        diesel::insert_into(contact_import_rows::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for (contact, group) in groups {
+        diesel::insert_into(contact_import_groups::table)
+            .values((
+                contact_import_groups::contact_id.eq(contact),
+                contact_import_groups::group_id.eq(group),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Moves an import's staged rows into `contacts` (set-based, for one short
+/// transaction). Rows whose phone a contact of the account has by now are
+/// not moved: their lines are returned. Returns (moved, duplicate lines).
+/// The staged rows stay, for [`discard_import_part`] afterwards.
+pub fn publish_import(conn: &mut DbConnection, import_id: &str) -> QueryResult<(usize, Vec<i64>)> {
+    let staged = || contact_import_rows::table.filter(contact_import_rows::import_id.eq(import_id));
+    let taken = || {
+        contacts::table
+            .filter(contacts::account_id.eq(contact_import_rows::account_id))
+            .filter(contacts::phone.eq(contact_import_rows::phone))
+    };
+    let duplicates: Vec<i64> = staged()
+        .filter(diesel::dsl::exists(taken()))
+        .select(contact_import_rows::line)
+        .load(conn)?;
+    if !duplicates.is_empty() {
+        diesel::delete(staged().filter(diesel::dsl::exists(taken()))).execute(conn)?;
+    }
+    let moved = diesel::insert_into(contacts::table)
+        .values(staged().select((
+            contact_import_rows::id,
+            contact_import_rows::account_id,
+            contact_import_rows::phone,
+            contact_import_rows::first_name,
+            contact_import_rows::last_name,
+            contact_import_rows::email,
+            contact_import_rows::created_at,
+        )))
+        .into_columns((
+            contacts::id,
+            contacts::account_id,
+            contacts::phone,
+            contacts::first_name,
+            contacts::last_name,
+            contacts::email,
+            contacts::created_at,
+        ))
+        .execute(conn)?;
+    // Groups deleted meanwhile are left out.
+    diesel::insert_into(contact_group_members::table)
+        .values(
+            contact_import_groups::table
+                .filter(
+                    contact_import_groups::contact_id
+                        .eq_any(staged().select(contact_import_rows::id)),
+                )
+                .filter(
+                    contact_import_groups::group_id
+                        .eq_any(contact_groups::table.select(contact_groups::id)),
+                )
+                .select((
+                    contact_import_groups::contact_id,
+                    contact_import_groups::group_id,
+                )),
+        )
+        .into_columns((
+            contact_group_members::contact_id,
+            contact_group_members::group_id,
+        ))
+        .execute(conn)?;
+    Ok((moved, duplicates))
+}
+
+/// Deletes up to `limit` of an import's staged rows (and their groups);
+/// returns how many it deleted.
+pub fn discard_import_part(
+    conn: &mut DbConnection,
+    import_id: &str,
+    limit: i64,
+) -> QueryResult<usize> {
+    let some = contact_import_rows::table
+        .filter(contact_import_rows::import_id.eq(import_id))
+        .select(contact_import_rows::id)
+        .limit(limit)
+        .load::<String>(conn)?;
+    diesel::delete(contact_import_rows::table.filter(contact_import_rows::id.eq_any(&some)))
+        .execute(conn)
+}
+
+/// Deletes an import's staged rows (and their groups).
+pub fn discard_import(conn: &mut DbConnection, import_id: &str) -> QueryResult<()> {
+    diesel::delete(contact_import_rows::table.filter(contact_import_rows::import_id.eq(import_id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Deletes rows staged before `before` (left by an import that crashed).
+pub fn discard_stale_imports(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<()> {
+    diesel::delete(contact_import_rows::table.filter(contact_import_rows::created_at.lt(before)))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -164,6 +164,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_groups,
     contacts,
     contact_group_members,
+    contact_import_rows,
+    contact_import_groups,
     sender_names,
     outbox_messages,
     security_events,
@@ -264,9 +266,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_import_rows (id) {
+        id -> Text,
+        import_id -> Text,
+        line -> BigInt,
+        account_id -> Text,
+        phone -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_import_groups (contact_id, group_id) {
+        contact_id -> Text,
+        group_id -> Text,
+    }
+}
+
 diesel::joinable!(contact_groups -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_group_members -> contacts (contact_id));
+diesel::joinable!(contact_import_groups -> contact_import_rows (contact_id));
 diesel::joinable!(contact_group_members -> contact_groups (group_id));
 
 diesel::table! {

@@ -543,10 +543,19 @@ pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
     Ok(ParsedImport { rows, errors })
 }
 
+/// Valid rows staged per short transaction during an import.
+const IMPORT_CHUNK_ROWS: usize = 500;
+/// Staged rows older than this were left by an import that crashed.
+const STALE_IMPORT: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 /// Imports contacts from CSV with a header row naming the columns `phone`
 /// (required), `first_name`, `last_name`, `email` and `groups` (group names
-/// separated by `;`, which must exist). Valid rows are stored together in one
-/// transaction; each invalid row is reported with its line and skipped.
+/// separated by `;`, which must exist). Each invalid row is reported with its
+/// line and skipped. Valid rows become visible together or not at all: they
+/// are staged in short transactions of [`IMPORT_CHUNK_ROWS`] rows (so other
+/// writers are never kept waiting for the whole import, notably on SQLite)
+/// and moved into the contacts by one short final transaction; the staged
+/// rows of a failed import are deleted.
 pub async fn import_csv(
     state: &AppState,
     caller: &Principal,
@@ -555,79 +564,160 @@ pub async fn import_csv(
     let ParsedImport { rows, mut errors } = parse_import_csv(body)?;
     let account = caller.tenant_id.clone();
     let visible = caller.visible_groups().map(<[String]>::to_vec);
+    let listed_for = account.clone();
+    let groups: HashMap<String, String> = state
+        .db
+        .run(move |conn| Ok(contact_rows::list_groups(conn, &listed_for)?))
+        .await?
+        .into_iter()
+        // A subuser imports only into their groups; others do not exist for them.
+        .filter(|g| is_visible(visible.as_deref(), &g.id))
+        .map(|g| (g.name, g.id))
+        .collect();
+    let import_id = format!("imp_{}", uuid::Uuid::now_v7().simple());
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut staged: Vec<(contact_rows::StagedContactRow, Vec<String>)> = Vec::new();
+    for ImportRow {
+        line,
+        mut request,
+        group_names,
+    } in rows
+    {
+        let row_error = |field: &str, code: &str, message: String| ImportRowError {
+            line,
+            field: field.into(),
+            code: code.into(),
+            message,
+        };
+        if let Some(unknown) = group_names.iter().find(|n| !groups.contains_key(*n)) {
+            errors.push(row_error(
+                "groups",
+                codes::UNKNOWN_GROUP,
+                format!(
+                    "No group named `{}`.",
+                    unknown.chars().take(60).collect::<String>()
+                ),
+            ));
+            continue;
+        }
+        if visible.is_some() && group_names.is_empty() {
+            errors.push(row_error(
+                "groups",
+                codes::REQUIRED,
+                "Name at least one of your groups.".into(),
+            ));
+            continue;
+        }
+        request.groups = group_names.iter().map(|n| groups[n].clone()).collect();
+        let contact = match parse_contact(&request) {
+            Ok(contact) => contact,
+            Err(field_errors) => {
+                errors.extend(
+                    field_errors
+                        .into_iter()
+                        .map(|e| row_error(&e.field, &e.code, e.message)),
+                );
+                continue;
+            }
+        };
+        if !seen.insert(contact.phone.as_str().to_owned()) {
+            errors.push(duplicate_row(line));
+            continue;
+        }
+        let row = contact_row(&account, &contact);
+        staged.push((
+            contact_rows::StagedContactRow {
+                id: row.id,
+                import_id: import_id.clone(),
+                line: line as i64,
+                account_id: row.account_id,
+                phone: row.phone,
+                first_name: row.first_name,
+                last_name: row.last_name,
+                email: row.email,
+                created_at: row.created_at,
+            },
+            contact.groups,
+        ));
+    }
+    let published = stage_and_publish(state, &import_id, staged).await;
+    if published.is_err() {
+        // Best effort: what is left is swept by a later import.
+        let id = import_id.clone();
+        let _ = state
+            .db
+            .transaction(move |conn| Ok(contact_rows::discard_import(conn, &id)?))
+            .await;
+    }
+    let (imported, duplicates) = published?;
+    errors.extend(
+        duplicates
+            .into_iter()
+            .map(|line| duplicate_row(line as u64)),
+    );
+    errors.sort_by_key(|e| e.line);
+    Ok(ImportResultDto {
+        imported: imported as u64,
+        errors,
+    })
+}
+
+fn duplicate_row(line: u64) -> ImportRowError {
+    ImportRowError {
+        line,
+        field: "phone".into(),
+        code: codes::DUPLICATE.into(),
+        message: "A contact with this phone already exists.".into(),
+    }
+}
+
+/// Stages `rows` chunk by chunk, then publishes them in one short transaction.
+async fn stage_and_publish(
+    state: &AppState,
+    import_id: &str,
+    rows: Vec<(contact_rows::StagedContactRow, Vec<String>)>,
+) -> ApiResult<(usize, Vec<i64>)> {
+    let stale_before = now() - STALE_IMPORT;
     state
         .db
-        .transaction(move |conn| {
-            // A subuser imports only into their groups; others do not exist for them.
-            let groups: HashMap<String, String> = contact_rows::list_groups(conn, &account)?
-                .into_iter()
-                .filter(|g| is_visible(visible.as_deref(), &g.id))
-                .map(|g| (g.name, g.id))
-                .collect();
-            let mut seen: HashSet<String> = HashSet::new();
-            let mut imported = 0;
-            for ImportRow {
-                line,
-                mut request,
-                group_names,
-            } in rows
-            {
-                let row_error = |field: &str, code: &str, message: String| ImportRowError {
-                    line,
-                    field: field.into(),
-                    code: code.into(),
-                    message,
-                };
-                if let Some(unknown) = group_names.iter().find(|n| !groups.contains_key(*n)) {
-                    errors.push(row_error(
-                        "groups",
-                        codes::UNKNOWN_GROUP,
-                        format!(
-                            "No group named `{}`.",
-                            unknown.chars().take(60).collect::<String>()
-                        ),
-                    ));
-                    continue;
-                }
-                if visible.is_some() && group_names.is_empty() {
-                    errors.push(row_error(
-                        "groups",
-                        codes::REQUIRED,
-                        "Name at least one of your groups.".into(),
-                    ));
-                    continue;
-                }
-                request.groups = group_names.iter().map(|n| groups[n].clone()).collect();
-                let contact = match parse_contact(&request) {
-                    Ok(contact) => contact,
-                    Err(field_errors) => {
-                        errors.extend(
-                            field_errors
-                                .into_iter()
-                                .map(|e| row_error(&e.field, &e.code, e.message)),
-                        );
-                        continue;
-                    }
-                };
-                if !seen.insert(contact.phone.as_str().to_owned())
-                    || contact_rows::phone_taken(conn, &account, contact.phone.as_str())?
-                {
-                    errors.push(row_error(
-                        "phone",
-                        codes::DUPLICATE,
-                        "A contact with this phone already exists.".into(),
-                    ));
-                    continue;
-                }
-                contact_rows::insert_contact(
+        .transaction(move |conn| Ok(contact_rows::discard_stale_imports(conn, stale_before)?))
+        .await?;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(IMPORT_CHUNK_ROWS).collect();
+        let memberships: Vec<(String, String)> = chunk
+            .iter()
+            .flat_map(|(row, groups)| groups.iter().map(|g| (row.id.clone(), g.clone())))
+            .collect();
+        let chunk: Vec<_> = chunk.into_iter().map(|(row, _)| row).collect();
+        state
+            .db
+            .transaction(move |conn| {
+                Ok(contact_rows::stage_import_rows(conn, &chunk, &memberships)?)
+            })
+            .await?;
+    }
+    let id = import_id.to_owned();
+    let published = state
+        .db
+        .transaction(move |conn| Ok(contact_rows::publish_import(conn, &id)?))
+        .await?;
+    // The published rows' staged copies go in short steps too. The import
+    // has succeeded whatever happens here: what is left is swept later.
+    loop {
+        let id = import_id.to_owned();
+        let deleted = state
+            .db
+            .transaction(move |conn| {
+                Ok(contact_rows::discard_import_part(
                     conn,
-                    &contact_row(&account, &contact),
-                    &contact.groups,
-                )?;
-                imported += 1;
-            }
-            errors.sort_by_key(|e| e.line);
-            Ok(ImportResultDto { imported, errors })
-        })
-        .await
+                    &id,
+                    IMPORT_CHUNK_ROWS as i64,
+                )?)
+            })
+            .await;
+        if !matches!(deleted, Ok(n) if n == IMPORT_CHUNK_ROWS) {
+            return Ok(published);
+        }
+    }
 }

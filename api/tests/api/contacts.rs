@@ -472,9 +472,79 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
     assert_eq!(app.count("contact_group_members"), 1);
 }
 
+/// While a 10,000-row CSV import runs, other writes of the same account
+/// (single contacts here) are acknowledged before the import answers: the
+/// import never holds the (SQLite) write lock for its whole length.
+async fn a_large_csv_import_does_not_hold_the_write_lock(app: TestApp) {
+    const ROWS: u64 = 10_000;
+    let (write, read) = tokens(&app, "bulk@example.com").await;
+    post(&app, &write, routes::CONTACT_GROUPS)
+        .json(&json!({"name": "Bulk"}))
+        .send()
+        .await
+        .unwrap();
+    let mut csv = String::from("phone,first_name,last_name,groups\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("+48501{i:06},Bulk,Contact number {i},Bulk\n"));
+    }
+    let import = tokio::spawn(
+        post(&app, &write, routes::CONTACTS_IMPORT)
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(csv)
+            .send(),
+    );
+    // Single writes, one after another, until the import answers.
+    let mut acknowledged_during_import = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    let mut created = 0;
+    while !import.is_finished() {
+        let started = std::time::Instant::now();
+        // The first takes a phone the import holds (line 2): staged rows are
+        // checked again when they are published.
+        let phone = if created == 0 {
+            "+48501000000".to_owned()
+        } else {
+            format!("+48502{created:06}")
+        };
+        let response = post(&app, &write, routes::CONTACTS)
+            .json(&json!({ "phone": phone }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        created += 1;
+        slowest = slowest.max(started.elapsed());
+        if !import.is_finished() {
+            acknowledged_during_import += 1;
+        }
+    }
+    let response = import.await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let result: ImportResultDto = response.json().await.unwrap();
+    let reported: Vec<(u64, &str, &str)> = result
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        (result.imported, reported),
+        (ROWS - 1, vec![(2, "phone", codes::DUPLICATE)])
+    );
+    assert!(
+        acknowledged_during_import >= 2,
+        "only {acknowledged_during_import} of {created} writes were acknowledged during the import (slowest {slowest:?})"
+    );
+    assert_eq!(app.count("contacts"), ROWS as i64 - 1 + created);
+    assert_eq!(app.count("contact_group_members"), ROWS as i64 - 1);
+    assert_eq!(app.count("contact_import_rows"), 0, "nothing stays staged");
+    let listed = app.bearer_get(routes::CONTACTS, &read).await;
+    assert_eq!(listed.status(), StatusCode::OK);
+}
+
 on_both_backends!(
     contacts_and_groups_with_read_and_write_scopes,
     csv_import_reports_each_bad_row,
     contacts_change_in_part_with_the_create_checks,
     groups_are_renamed_and_deleted_without_their_contacts,
+    a_large_csv_import_does_not_hold_the_write_lock,
 );

@@ -295,7 +295,16 @@ on_both_backends!(
 );
 
 async fn concurrent_sends_never_overspend(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("PORTCULLIS_SIGNUP_POINTS", "5")]).await;
+    // Many fresh connections at once: a generous head deadline, so a loaded
+    // machine's slow client is not answered 408 (not what this test is about).
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("PORTCULLIS_SIGNUP_POINTS", "5"),
+            ("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", "60000"),
+        ],
+    )
+    .await;
     let me = app.signed_in("burst@example.com").await;
     let token = token(&app, &me, &["sms", "profile"]).await;
     let sends = (0..20).map(|i| {

@@ -1,0 +1,2 @@
+DROP TABLE contact_import_groups;
+DROP TABLE contact_import_rows;
