@@ -84,9 +84,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
         let request = StartSmsTwoFactorRequest {
             password: password.value.clone(),
             phone: phone.value.trim().to_owned(),
-            code: props
-                .totp_on
-                .then(|| current_code.value.trim().to_owned()),
+            code: props.totp_on.then(|| current_code.value.trim().to_owned()),
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();

@@ -76,9 +76,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         let (call, setup) = (call.clone(), setup.clone());
         let request = PasswordConfirmation {
             password: password.value.clone(),
-            code: props
-                .sms_on
-                .then(|| current_code.value.trim().to_owned()),
+            code: props.sms_on.then(|| current_code.value.trim().to_owned()),
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
