@@ -28,10 +28,14 @@ impl PhoneNumber {
             .country()
             .id()
             .map(|id| AsRef::<str>::as_ref(&id).to_owned());
-        Ok(Self {
-            e164: number.format().mode(phonenumber::Mode::E164).to_string(),
-            region,
-        })
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        // libphonenumber reads letters as keypad digits and can then hand back
+        // more than E.164's 15 digits (found by fuzzing): refuse those.
+        let digits = e164.strip_prefix('+').unwrap_or_default();
+        if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        Ok(Self { e164, region })
     }
 
     pub fn as_str(&self) -> &str {
@@ -47,6 +51,11 @@ impl PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_that_make_more_than_fifteen_digits_are_refused() {
+        assert!(PhoneNumber::parse("phone", "+492114z4592114z9").is_err());
+    }
 
     #[test]
     fn numbers_are_validated_and_normalised_to_e164() {
