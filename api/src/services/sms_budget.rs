@@ -63,10 +63,7 @@ pub fn calling_code(e164: &str) -> String {
 /// subscriber usually holds.
 fn address_key(address: &str) -> String {
     match address.parse::<IpAddr>() {
-        Ok(IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
+        Ok(IpAddr::V6(v6)) => format!("address:{}", super::throttle::ipv6_64(v6)),
         Ok(IpAddr::V4(v4)) => format!("address:{v4}"),
         Err(_) => format!("address:{address}"),
     }

@@ -36,6 +36,13 @@ pub struct ThrottleKeys {
     addresses: Vec<String>,
 }
 
+/// The /64 block of an IPv6 address (`2001:db8:1:2::/64`): what one
+/// subscriber usually holds, so limits per source count per block.
+pub fn ipv6_64(v6: std::net::Ipv6Addr) -> String {
+    let s = v6.segments();
+    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+}
+
 /// Which counter a new lock is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockScope {
@@ -69,7 +76,7 @@ impl ThrottleKeys {
             IpAddr::V6(v6) => {
                 let s = v6.segments();
                 vec![
-                    format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]),
+                    format!("ip:{}", ipv6_64(v6)),
                     format!(
                         "ip:{:x}:{:x}:{:x}:{:x}::/56",
                         s[0],
