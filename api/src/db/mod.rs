@@ -25,7 +25,7 @@ pub mod tokens;
 pub mod two_factor;
 pub mod verification_codes;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use diesel::{
     connection::SimpleConnection,
@@ -222,6 +222,9 @@ fn work_on<T>(
 pub struct Db {
     pool: r2d2::Pool<ConnectionOpener>,
     backend: &'static str,
+    /// SQLite only: this process's writers take turns here, first come first
+    /// served, before `BEGIN IMMEDIATE` (see [`Db::transaction`]).
+    writer_turn: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Db {
@@ -264,6 +267,8 @@ impl Db {
         Ok(Self {
             pool,
             backend: url.backend(),
+            writer_turn: matches!(url, DatabaseUrl::Sqlite(_))
+                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
         })
     }
 
@@ -316,12 +321,31 @@ impl Db {
     }
 
     /// Runs `work` inside one transaction: all of it is stored, or none.
+    ///
+    /// On SQLite, one writer at a time holds the database, and a writer that
+    /// finds it held is left to SQLite's busy handler, which sleeps in steps
+    /// of up to 100 ms before it looks again: with many short writes (a CSV
+    /// import's chunks beside sign-ins and sends) that sleeping, not the
+    /// writes, made the slowest answers take hundreds of milliseconds. So
+    /// this process's writers queue here instead, in arrival order, and each
+    /// takes a pooled connection only when its turn has come (waiting writers
+    /// hold none). Other processes on the same file still meet the busy
+    /// handler. PostgreSQL locks rows, not the database: no queue there.
     pub async fn transaction<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        self.run(move |conn| write_transaction(conn, work)).await
+        let turn = match &self.writer_turn {
+            Some(queue) => Some(queue.clone().lock_owned().await),
+            None => None,
+        };
+        self.run(move |conn| {
+            let result = write_transaction(conn, work);
+            drop(turn);
+            result
+        })
+        .await
     }
 
     /// Runs `work` on this thread (for command-line tools, not request handlers).

@@ -13,10 +13,7 @@ use super::{
     api_access::ApiCallerInfo, now, rfc3339, sms, sms_budget, subusers::Principal, AppState,
 };
 use crate::{
-    db::{
-        authenticator::{self as code_rows, CodeRow},
-        write_transaction,
-    },
+    db::authenticator::{self as code_rows, CodeRow},
     domain::{sms_text::SmsText, OneTimeCode, PhoneNumber},
     error::{ApiError, ApiResult},
 };
@@ -109,33 +106,31 @@ pub async fn verify_code(
     let (account, id) = (caller.account_id.clone(), id.to_owned());
     state
         .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let row =
+        .transaction(move |conn| {
+            let row =
+                code_rows::find_account_code(conn, &account, &id)?.ok_or(ApiError::NotFound)?;
+            let at = now();
+            refuse_closed(&row, at)?;
+            let right = presented.matches(&row.id, &row.code_hash);
+            // One conditional update: the attempt counts only while the
+            // code is still open, and only the right code sets
+            // `verified_at` (a wrong one never touches it). An attempt that
+            // raced another and lost finds the code closed, as it now is.
+            if !code_rows::record_attempt(conn, &row.id, right, at, MAX_ATTEMPTS)? {
+                let now_row =
                     code_rows::find_account_code(conn, &account, &id)?.ok_or(ApiError::NotFound)?;
-                let at = now();
-                refuse_closed(&row, at)?;
-                let right = presented.matches(&row.id, &row.code_hash);
-                // One conditional update: the attempt counts only while the
-                // code is still open, and only the right code sets
-                // `verified_at` (a wrong one never touches it). An attempt that
-                // raced another and lost finds the code closed, as it now is.
-                if !code_rows::record_attempt(conn, &row.id, right, at, MAX_ATTEMPTS)? {
-                    let now_row = code_rows::find_account_code(conn, &account, &id)?
-                        .ok_or(ApiError::NotFound)?;
-                    refuse_closed(&now_row, at)?;
-                    return Err(ApiError::CodeLocked);
-                }
-                let attempts = code_rows::find_account_code(conn, &account, &id)?
-                    .map_or(MAX_ATTEMPTS, |r| r.attempts);
-                Ok(VerifyCodeResponse {
-                    verified: right,
-                    attempts_left: if right {
-                        0
-                    } else {
-                        (MAX_ATTEMPTS - attempts).max(0)
-                    },
-                })
+                refuse_closed(&now_row, at)?;
+                return Err(ApiError::CodeLocked);
+            }
+            let attempts = code_rows::find_account_code(conn, &account, &id)?
+                .map_or(MAX_ATTEMPTS, |r| r.attempts);
+            Ok(VerifyCodeResponse {
+                verified: right,
+                attempts_left: if right {
+                    0
+                } else {
+                    (MAX_ATTEMPTS - attempts).max(0)
+                },
             })
         })
         .await

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::db::{
     sms::{self as sms_rows, MessageRow},
-    write_transaction, Db,
+    Db,
 };
 
 /// Messages claimed per round.
@@ -31,13 +31,11 @@ pub async fn dispatch_once(
     let stale_before =
         at - ChronoDuration::from_std(stale_claim).unwrap_or(ChronoDuration::seconds(300));
     let (claimed, mut texts): (Vec<MessageRow>, HashMap<String, String>) = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let claimed = sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?;
-                let ids: Vec<String> = claimed.iter().map(|m| m.id.clone()).collect();
-                let texts = sms_rows::texts_to_deliver(conn, &ids)?;
-                Ok((claimed, texts.into_iter().collect()))
-            })
+        .transaction(move |conn| {
+            let claimed = sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?;
+            let ids: Vec<String> = claimed.iter().map(|m| m.id.clone()).collect();
+            let texts = sms_rows::texts_to_deliver(conn, &ids)?;
+            Ok((claimed, texts.into_iter().collect()))
         })
         .await?;
     let count = claimed.len();
@@ -56,18 +54,14 @@ pub async fn dispatch_once(
         match transport.send(&sms).await {
             Ok(()) => {
                 let id = message.id.clone();
-                db.run(move |conn| {
-                    write_transaction(conn, |conn| Ok(sms_rows::mark_sent(conn, &id, now())?))
-                })
-                .await?;
+                db.transaction(move |conn| Ok(sms_rows::mark_sent(conn, &id, now())?))
+                    .await?;
             }
             Err(error) => {
                 tracing::warn!(message_id = %message.id, error = %error, "message could not be delivered; points refunded");
                 let reason = error.to_string();
-                db.run(move |conn| {
-                    write_transaction(conn, |conn| {
-                        Ok(sms_rows::mark_failed_and_refund(conn, &message, &reason)?)
-                    })
+                db.transaction(move |conn| {
+                    Ok(sms_rows::mark_failed_and_refund(conn, &message, &reason)?)
                 })
                 .await?;
             }
