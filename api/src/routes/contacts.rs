@@ -343,5 +343,5 @@ pub async fn import_contacts(
     if !is_csv {
         return Err(ApiError::UnsupportedMediaType);
     }
-    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller, &body).await?))
+    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller, body.to_vec()).await?))
 }

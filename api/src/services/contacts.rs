@@ -11,7 +11,7 @@ use portcullis_shared::{
     validate::{self, codes},
 };
 
-use super::{now, rfc3339, subusers::Principal, AppState};
+use super::{low_priority, now, rfc3339, subusers::Principal, AppState};
 use crate::{
     db::{
         contacts::{self as contact_rows, ContactRow, GroupRow},
@@ -559,9 +559,8 @@ const STALE_IMPORT: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 pub async fn import_csv(
     state: &AppState,
     caller: &Principal,
-    body: &[u8],
+    body: Vec<u8>,
 ) -> ApiResult<ImportResultDto> {
-    let ParsedImport { rows, mut errors } = parse_import_csv(body)?;
     let account = caller.tenant_id.clone();
     let visible = caller.visible_groups().map(<[String]>::to_vec);
     let listed_for = account.clone();
@@ -575,6 +574,69 @@ pub async fn import_csv(
         .map(|g| (g.name, g.id))
         .collect();
     let import_id = format!("imp_{}", uuid::Uuid::now_v7().simple());
+    // Reading and checking 10,000 rows takes a good part of a second: not on
+    // a request worker (see `low_priority`).
+    let id = import_id.clone();
+    let (staged, mut errors) = low_priority::run("csv-import", move || {
+        let parsed = parse_import_csv(&body)?;
+        Ok::<_, ApiError>(check_import_rows(
+            parsed,
+            &account,
+            visible.as_deref(),
+            &groups,
+            &id,
+        ))
+    })
+    .await??;
+    let published = stage_and_publish(state, &import_id, staged).await;
+    if published.is_err() {
+        // Best effort: what is left is swept by a later import.
+        let id = import_id.clone();
+        let _ = state
+            .db
+            .transaction(move |conn| Ok(contact_rows::discard_import(conn, &id)?))
+            .await;
+    }
+    let (imported, duplicates) = published?;
+    errors.extend(
+        duplicates
+            .into_iter()
+            .map(|line| duplicate_row(line as u64)),
+    );
+    errors.sort_by_key(|e| e.line);
+    Ok(ImportResultDto {
+        imported: imported as u64,
+        errors,
+    })
+}
+
+fn duplicate_row(line: u64) -> ImportRowError {
+    ImportRowError {
+        line,
+        field: "phone".into(),
+        code: codes::DUPLICATE.into(),
+        message: "A contact with this phone already exists.".into(),
+    }
+}
+
+/// An import's valid rows, ready to stage, and the errors of the others
+/// (added to the file's `errors`): unknown groups, invalid fields, a phone
+/// repeated within the file.
+type CheckedImport = (
+    Vec<(contact_rows::StagedContactRow, Vec<String>)>,
+    Vec<ImportRowError>,
+);
+
+/// Checks each parsed row of an import against the account's groups (by
+/// name: those `visible` to the caller) and the contact rules.
+fn check_import_rows(
+    parsed: ParsedImport,
+    account: &str,
+    visible: Option<&[String]>,
+    groups: &HashMap<String, String>,
+    import_id: &str,
+) -> CheckedImport {
+    let ParsedImport { rows, mut errors } = parsed;
     let mut seen: HashSet<String> = HashSet::new();
     let mut staged: Vec<(contact_rows::StagedContactRow, Vec<String>)> = Vec::new();
     for ImportRow {
@@ -624,11 +686,11 @@ pub async fn import_csv(
             errors.push(duplicate_row(line));
             continue;
         }
-        let row = contact_row(&account, &contact);
+        let row = contact_row(account, &contact);
         staged.push((
             contact_rows::StagedContactRow {
                 id: row.id,
-                import_id: import_id.clone(),
+                import_id: import_id.to_owned(),
                 line: line as i64,
                 account_id: row.account_id,
                 phone: row.phone,
@@ -640,35 +702,7 @@ pub async fn import_csv(
             contact.groups,
         ));
     }
-    let published = stage_and_publish(state, &import_id, staged).await;
-    if published.is_err() {
-        // Best effort: what is left is swept by a later import.
-        let id = import_id.clone();
-        let _ = state
-            .db
-            .transaction(move |conn| Ok(contact_rows::discard_import(conn, &id)?))
-            .await;
-    }
-    let (imported, duplicates) = published?;
-    errors.extend(
-        duplicates
-            .into_iter()
-            .map(|line| duplicate_row(line as u64)),
-    );
-    errors.sort_by_key(|e| e.line);
-    Ok(ImportResultDto {
-        imported: imported as u64,
-        errors,
-    })
-}
-
-fn duplicate_row(line: u64) -> ImportRowError {
-    ImportRowError {
-        line,
-        field: "phone".into(),
-        code: codes::DUPLICATE.into(),
-        message: "A contact with this phone already exists.".into(),
-    }
+    (staged, errors)
 }
 
 /// Stages `rows` chunk by chunk, then publishes them in one short transaction.

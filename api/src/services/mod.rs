@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod ip_allowlists;
 pub mod login;
 pub mod login_history;
+pub mod low_priority;
 pub mod oauth;
 pub mod password_change;
 pub mod password_reset;

@@ -29,8 +29,6 @@ use crate::{domain::Password, error::ApiError};
 const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
 const LANES: u32 = 1;
-/// Scheduling priority of the hashing threads (0 is normal, 19 the lowest).
-const HASHING_NICENESS: i32 = 10;
 
 fn params() -> Params {
     Params::new(MEMORY_KIB, ITERATIONS, LANES, None).expect("constant Argon2 parameters are valid")
@@ -56,16 +54,6 @@ pub struct PasswordHasher {
     dummy_hash: Arc<str>,
 }
 
-/// Lowers the calling thread's scheduling priority (Linux: niceness is per thread).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, HASHING_NICENESS);
-    }
-}
-
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Self> {
         let concurrency = concurrency.max(1);
@@ -80,7 +68,7 @@ impl PasswordHasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    lower_priority();
+                    super::low_priority::lower_priority();
                     let mut buffer = Buffer::new();
                     loop {
                         // Every sender gone: the hasher was dropped.
