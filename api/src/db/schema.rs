@@ -408,6 +408,8 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         lock_count -> BigInt,
         updated_at -> Timestamp,
+        pending -> BigInt,
+        pending_until -> Nullable<Timestamp>,
     }
 }
 

@@ -15,6 +15,10 @@ pub struct ThrottleRow {
     pub locked_until: Option<NaiveDateTime>,
     pub lock_count: i64,
     pub updated_at: NaiveDateTime,
+    /// Guesses reserved and not yet settled (also counted in `failures`).
+    pub pending: i64,
+    /// After this, unsettled guesses count as plain failures.
+    pub pending_until: Option<NaiveDateTime>,
 }
 
 pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
@@ -40,6 +44,8 @@ pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryR
             locked_until: None,
             lock_count: 0,
             updated_at: at,
+            pending: 0,
+            pending_until: None,
         };
         // A savepoint, so losing the race to another process's insert does
         // not abort the surrounding PostgreSQL transaction.
@@ -84,6 +90,8 @@ pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
             login_throttles::locked_until.eq(row.locked_until),
             login_throttles::lock_count.eq(row.lock_count),
             login_throttles::updated_at.eq(row.updated_at),
+            login_throttles::pending.eq(row.pending),
+            login_throttles::pending_until.eq(row.pending_until),
         ))
         .execute(conn)
         .map(|_| ())

@@ -21,7 +21,7 @@ use super::{
     delivery::{mail_text, Mail},
     devices, now, rfc3339,
     sessions::{self, ClientContext, PortalSession},
-    throttle::{self, NewLock, Reservation, ThrottleKeys},
+    throttle::{self, NewLock, Refusal, Reservation, ThrottleKeys},
     two_factor::{self, Factors},
     AppState,
 };
@@ -63,15 +63,15 @@ fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> Secur
         .detail("reason", reason)
 }
 
-/// Settles a reserved guess that turned out wrong: it was counted when it was
-/// reserved; the lock it started, if any, is recorded now.
-fn settle_failure(
+/// Settles a reserved guess that turned out wrong (see
+/// [`throttle::settle_failure`]) and records the lock it started, if any.
+pub(super) fn settle_failure(
     conn: &mut DbConnection,
     reservation: &Reservation,
     account_id: Option<&str>,
     client: &ClientContext,
 ) -> ApiResult<Option<NewLock>> {
-    let lock = reservation.new_lock();
+    let lock = throttle::settle_failure(conn, reservation, now())?;
     if let (Some(lock), Some(account_id)) = (lock, account_id) {
         audit::record(
             conn,
@@ -84,14 +84,54 @@ fn settle_failure(
     Ok(lock)
 }
 
-/// Reserves one guess for these keys (see [`throttle::reserve`]); the lock
-/// answer while they are locked.
+/// The answer while every try left is taken by guesses still being checked:
+/// it rolls back the transaction that asked, and [`in_turn`] asks again.
+fn guesses_in_flight() -> ApiError {
+    ApiError::RateLimited {
+        retry_after_secs: 1,
+    }
+}
+
+/// Reserves one guess for these keys (see [`throttle::reserve`]). The inner
+/// error is the lock's answer while they are locked; while the tries left are
+/// all in flight the transaction fails with [`guesses_in_flight`], for
+/// [`in_turn`] to try again.
 pub(super) fn reserve_guess(
     conn: &mut DbConnection,
     keys: &ThrottleKeys,
     at: NaiveDateTime,
 ) -> ApiResult<Result<Reservation, ApiError>> {
-    Ok(throttle::reserve(conn, keys, at)?.map_err(locked))
+    match throttle::reserve(conn, keys, at)? {
+        Ok(reservation) => Ok(Ok(reservation)),
+        Err(Refusal::Locked(for_)) => Ok(Err(locked(for_))),
+        Err(Refusal::Busy) => Err(guesses_in_flight()),
+    }
+}
+
+/// How long a guess waits for the guesses ahead of it to be checked before
+/// it is answered `429 rate_limited` (a check takes tens of milliseconds).
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs the transaction `attempt()` makes, which reserves a guess with
+/// [`reserve_guess`], again and again while the guesses ahead of it are
+/// being checked: once they are settled, this one is let in (they were right)
+/// or finds the lock (they were wrong). Gives up after [`TURN_WAIT`].
+pub(super) async fn in_turn<T, F>(state: &AppState, attempt: impl Fn() -> F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    let deadline = tokio::time::Instant::now() + TURN_WAIT;
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        match state.db.transaction(attempt()).await {
+            Err(ApiError::RateLimited { .. }) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_millis(100));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Gives back the reservation of a guess that was right.
@@ -151,10 +191,11 @@ pub async fn confirm_password(
     let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
     // The guess is counted before the (slow) check, so parallel guesses
     // cannot all be checked against the same count.
-    let reservation = state
-        .db
-        .transaction(move |conn| reserve_guess(conn, &keys, now()))
-        .await??;
+    let reservation = in_turn(state, || {
+        let keys = keys.clone();
+        move |conn: &mut DbConnection| reserve_guess(conn, &keys, now())
+    })
+    .await??;
     if state.hasher.verify(password, Some(stored_hash)).await? {
         return release(state, reservation).await;
     }
@@ -187,20 +228,18 @@ pub async fn log_in(
 ) -> ApiResult<LoginOutcome> {
     let key = Email::normalize(email);
     let keys = ThrottleKeys::new(&key, client.ip);
-    let (account, reservation) = {
-        let (keys, client) = (keys.clone(), client.clone());
-        state
-            .db
-            .transaction(move |conn| {
-                let account = account_rows::find_by_email(conn, &key)?;
-                let reservation = reserve_guess(conn, &keys, now())?;
-                if let (Some(account), Err(_)) = (&account, &reservation) {
-                    audit::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
-                }
-                Ok((account, reservation))
-            })
-            .await?
-    };
+    let (account, reservation) = in_turn(state, || {
+        let (key, keys, client) = (key.clone(), keys.clone(), client.clone());
+        move |conn: &mut DbConnection| {
+            let account = account_rows::find_by_email(conn, &key)?;
+            let reservation = reserve_guess(conn, &keys, now())?;
+            if let (Some(account), Err(_)) = (&account, &reservation) {
+                audit::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
+            }
+            Ok((account, reservation))
+        }
+    })
+    .await?;
     let reservation = reservation?;
 
     let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
@@ -597,11 +636,11 @@ pub async fn complete(
         trust_device,
     } = completion;
     // Parse before touching storage: a malformed code changes nothing.
-    let typed = TypedCode::parse(method, &code)?;
-    let verdict_client = client.clone();
-    let (row, account, verdict) = state
-        .db
-        .transaction(move |conn| {
+    let typed = std::sync::Arc::new(TypedCode::parse(method, &code)?);
+    let (row, account, verdict) = in_turn(state, || {
+        let (challenge_id, typed, verdict_client) =
+            (challenge_id.clone(), typed.clone(), client.clone());
+        move |conn: &mut DbConnection| {
             let at = now();
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
             let keys = ThrottleKeys::new(&account.email_normalized, verdict_client.ip);
@@ -644,8 +683,9 @@ pub async fn complete(
                 }
             };
             Ok((row, account, verdict))
-        })
-        .await?;
+        }
+    })
+    .await?;
     let recovery_code_used = match verdict {
         Verdict::Right { recovery_code_used } => recovery_code_used,
         Verdict::Wrong(refusal, lock) => {

@@ -115,9 +115,15 @@ pub fn retry_after_secs(locked_for: Duration) -> u64 {
     u64::try_from(locked_for.num_seconds().max(1)).unwrap_or(1)
 }
 
-/// Counts one failure on a locked row (the window and lock memory rules);
-/// returns the lock it started, if any.
-fn count_on(row: &mut ThrottleRow, max_failures: i64, at: NaiveDateTime) -> Option<NaiveDateTime> {
+/// How long a reserved guess may stay unsettled. A process that stops
+/// mid-check leaves its reservation behind; after this it counts as a plain
+/// failure. Far longer than a check takes, even queued behind a login storm.
+const PENDING_SECS: i64 = 120;
+
+/// Brings a locked row up to `at`: a window that has passed starts again,
+/// old locks are forgotten after [`LOCK_MEMORY_HOURS`], and reservations
+/// past their time stop being in flight (their failures stay counted).
+fn bring_up_to(row: &mut ThrottleRow, at: NaiveDateTime) {
     if at - row.window_started_at >= Duration::minutes(WINDOW_MINUTES) {
         row.failures = 0;
         row.window_started_at = at;
@@ -128,82 +134,107 @@ fn count_on(row: &mut ThrottleRow, max_failures: i64, at: NaiveDateTime) -> Opti
     {
         row.lock_count = 0;
     }
-    row.failures += 1;
-    row.updated_at = at;
-    if row.failures >= max_failures {
-        let secs = (FIRST_LOCK_SECS << row.lock_count.clamp(0, 16)).min(MAX_LOCK_SECS);
-        let until = at + Duration::seconds(secs);
-        row.locked_until = Some(until);
-        row.lock_count += 1;
-        row.failures = 0;
-        row.window_started_at = at;
-        return Some(until);
+    if row.pending_until.is_some_and(|until| until <= at) {
+        row.pending = 0;
+        row.pending_until = None;
     }
-    None
+    row.updated_at = at;
 }
 
-/// One counter's part of a [`Reservation`]: the row as it was, and as the
-/// reservation left it.
+/// Starts a lock on a row whose failures reached `max_failures` with no
+/// guess in flight; returns its end. Each further lock lasts twice as long.
+fn lock_if_full(
+    row: &mut ThrottleRow,
+    max_failures: i64,
+    at: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    if row.failures < max_failures || row.pending > 0 {
+        return None;
+    }
+    let secs = (FIRST_LOCK_SECS << row.lock_count.clamp(0, 16)).min(MAX_LOCK_SECS);
+    let until = at + Duration::seconds(secs);
+    row.locked_until = Some(until);
+    row.lock_count += 1;
+    row.failures = 0;
+    row.window_started_at = at;
+    Some(until)
+}
+
+/// One counter's part of a [`Reservation`].
 #[derive(Debug, Clone)]
 struct Reserved {
-    before: ThrottleRow,
-    after: ThrottleRow,
+    key: String,
+    max_failures: i64,
     scope: LockScope,
-    new_lock: Option<NaiveDateTime>,
+    /// The window the guess was counted in.
+    window_started_at: NaiveDateTime,
 }
 
 /// One guess (a password or a code) allowed to be checked. It was counted as
-/// a failure before the check, so however many guesses arrive at once, no
-/// more than the limit are ever checked in a window: a wrong guess needs
-/// nothing more, a right one is given back with [`release`].
+/// a failure, and as in flight, before the check: however many guesses
+/// arrive at once, no more than the limit are ever checked in a window. Once
+/// checked it must be settled: [`release`] if it was right, [`settle_failure`]
+/// if not. An unsettled one counts as a failure after [`PENDING_SECS`].
 #[derive(Debug, Clone)]
 pub struct Reservation {
     counters: Vec<Reserved>,
 }
 
-impl Reservation {
-    /// The lock this guess started if it turns out wrong (the e-mail's lock
-    /// first: that one is worth telling the owner about).
-    pub fn new_lock(&self) -> Option<NewLock> {
-        self.counters.iter().find_map(|c| {
-            c.new_lock.map(|until| NewLock {
-                scope: c.scope,
-                until,
-            })
-        })
-    }
+/// Why a guess may not be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A counter is locked for this long.
+    Locked(Duration),
+    /// Every try left in the window is taken by guesses still being checked:
+    /// ask again in a moment (they may turn out right), nothing was counted.
+    Busy,
 }
 
 /// Reserves one guess for these keys, inside a write transaction: each row is
 /// locked (PostgreSQL: until commit; SQLite: `BEGIN IMMEDIATE` holds the
-/// database) and counted at once. `Err(remaining)` while any key is locked,
-/// with nothing counted.
+/// database) and counted at once. Refused while any key is locked, or while
+/// its tries left are all in flight, with nothing counted.
+///
+/// Reaching the limit does not lock while other guesses are in flight (they
+/// may be right: a team signing in to one account at once, an office behind
+/// one address): the last one settled decides. A lock is never started by a
+/// guess that has not been checked.
 pub fn reserve(
     conn: &mut DbConnection,
     keys: &ThrottleKeys,
     at: NaiveDateTime,
-) -> QueryResult<Result<Reservation, Duration>> {
+) -> QueryResult<Result<Reservation, Refusal>> {
     let mut rows = Vec::new();
     for (key, max, scope) in keys.limits() {
-        rows.push((throttle_rows::lock_row(conn, key, at)?, max, scope));
+        let mut row = throttle_rows::lock_row(conn, key, at)?;
+        bring_up_to(&mut row, at);
+        // Full with nothing in flight: reservations that expired unsettled.
+        if lock_if_full(&mut row, max, at).is_some() {
+            throttle_rows::save(conn, &row)?;
+        }
+        rows.push((row, max, scope));
     }
     let longest = rows
         .iter()
         .filter_map(|(row, _, _)| remaining(Some(row.clone()), at))
         .max();
     if let Some(longest) = longest {
-        return Ok(Err(longest));
+        return Ok(Err(Refusal::Locked(longest)));
+    }
+    if rows.iter().any(|(row, max, _)| row.failures >= *max) {
+        return Ok(Err(Refusal::Busy));
     }
     let mut counters = Vec::new();
-    for (before, max, scope) in rows {
-        let mut after = before.clone();
-        let new_lock = count_on(&mut after, max, at);
-        throttle_rows::save(conn, &after)?;
+    for (mut row, max_failures, scope) in rows {
+        row.failures += 1;
+        row.pending += 1;
+        row.pending_until = Some(at + Duration::seconds(PENDING_SECS));
+        throttle_rows::save(conn, &row)?;
         counters.push(Reserved {
-            before,
-            after,
+            key: row.throttle_key,
+            max_failures,
             scope,
-            new_lock,
+            window_started_at: row.window_started_at,
         });
     }
     Ok(Ok(Reservation { counters }))
@@ -212,41 +243,56 @@ pub fn reserve(
 /// Whether two stored times are the same, to the microsecond: PostgreSQL
 /// keeps microseconds, so a time read back can differ from the one written in
 /// its nanoseconds.
-fn same_instant(a: Option<NaiveDateTime>, b: Option<NaiveDateTime>) -> bool {
-    let micros = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc().timestamp_micros());
-    micros(a) == micros(b)
+fn same_instant(a: NaiveDateTime, b: NaiveDateTime) -> bool {
+    a.and_utc().timestamp_micros() == b.and_utc().timestamp_micros()
 }
 
-/// Gives back a reservation whose guess was right: each counter goes back to
-/// what it was, unless other failures changed it since, in which case just
-/// this one is taken off.
+/// Settles a reservation whose guess was right: it is no longer in flight,
+/// and no longer a failure (if its window still runs).
 pub fn release(conn: &mut DbConnection, reservation: &Reservation) -> QueryResult<()> {
+    let at = super::now();
     for reserved in &reservation.counters {
-        let key = &reserved.after.throttle_key;
-        let Some(mut row) = throttle_rows::find_for_update(conn, key)? else {
+        let Some(mut row) = throttle_rows::find_for_update(conn, &reserved.key)? else {
             continue;
         };
-        if reserved.new_lock.is_some()
-            && same_instant(row.locked_until, reserved.after.locked_until)
-        {
-            // This guess started the lock, and while it held nothing else
-            // was counted: undo it.
-            row.failures = reserved.before.failures;
-            row.window_started_at = reserved.before.window_started_at;
-            row.locked_until = reserved.before.locked_until;
-            row.lock_count = reserved.before.lock_count;
-        } else if same_instant(
-            Some(row.window_started_at),
-            Some(reserved.after.window_started_at),
-        ) && row.failures > 0
-        {
-            row.failures -= 1;
-        } else {
-            continue;
+        bring_up_to(&mut row, at);
+        row.pending = (row.pending - 1).max(0);
+        if same_instant(row.window_started_at, reserved.window_started_at) {
+            row.failures = (row.failures - 1).max(0);
         }
+        // Others still in flight may have been waiting on this one's outcome.
+        lock_if_full(&mut row, reserved.max_failures, at);
         throttle_rows::save(conn, &row)?;
     }
     Ok(())
+}
+
+/// Settles a reservation whose guess was wrong: it stays a failure (counted
+/// again if its window has passed meanwhile), and when it was the last in
+/// flight on a counter that is full, that counter locks. Returns the lock it
+/// started, the e-mail's first (that one is worth telling the owner about).
+pub fn settle_failure(
+    conn: &mut DbConnection,
+    reservation: &Reservation,
+    at: NaiveDateTime,
+) -> QueryResult<Option<NewLock>> {
+    let mut started = None;
+    for reserved in &reservation.counters {
+        let mut row = throttle_rows::lock_row(conn, &reserved.key, at)?;
+        bring_up_to(&mut row, at);
+        row.pending = (row.pending - 1).max(0);
+        if !same_instant(row.window_started_at, reserved.window_started_at) {
+            row.failures += 1;
+        }
+        if let Some(until) = lock_if_full(&mut row, reserved.max_failures, at) {
+            started = started.or(Some(NewLock {
+                scope: reserved.scope,
+                until,
+            }));
+        }
+        throttle_rows::save(conn, &row)?;
+    }
+    Ok(started)
 }
 
 /// Sign-up e-mails (links, or "you already have an account") one e-mail
@@ -302,6 +348,42 @@ pub fn clear_email(conn: &mut DbConnection, email_normalized: &str) -> QueryResu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row_at(at: NaiveDateTime, failures: i64, pending: i64) -> ThrottleRow {
+        ThrottleRow {
+            throttle_key: "email:a@x.io".into(),
+            failures,
+            window_started_at: at,
+            locked_until: None,
+            lock_count: 0,
+            updated_at: at,
+            pending,
+            pending_until: Some(at + Duration::seconds(PENDING_SECS)),
+        }
+    }
+
+    #[test]
+    fn a_full_counter_does_not_lock_while_a_guess_is_in_flight() {
+        let at = chrono::Utc::now().naive_utc();
+        let mut row = row_at(at, EMAIL_MAX_FAILURES, 1);
+        assert_eq!(lock_if_full(&mut row, EMAIL_MAX_FAILURES, at), None);
+        row.pending = 0;
+        let until = lock_if_full(&mut row, EMAIL_MAX_FAILURES, at).expect("a lock");
+        assert_eq!(until, at + Duration::seconds(FIRST_LOCK_SECS));
+        assert_eq!((row.failures, row.lock_count), (0, 1));
+    }
+
+    #[test]
+    fn guesses_left_unsettled_count_as_failures_once_their_time_is_up() {
+        let at = chrono::Utc::now().naive_utc();
+        let mut row = row_at(at, EMAIL_MAX_FAILURES, 2);
+        bring_up_to(&mut row, at + Duration::seconds(PENDING_SECS - 1));
+        assert_eq!(row.pending, 2, "still in flight");
+        let later = at + Duration::seconds(PENDING_SECS);
+        bring_up_to(&mut row, later);
+        assert_eq!((row.pending, row.failures), (0, EMAIL_MAX_FAILURES));
+        assert!(lock_if_full(&mut row, EMAIL_MAX_FAILURES, later).is_some());
+    }
 
     #[test]
     fn ipv6_addresses_count_per_64_and_per_56_block() {

@@ -224,19 +224,26 @@ async fn confirm_change(
         session.account.id.clone(),
         ThrottleKeys::new(&session.account.email_normalized, client.ip),
     );
-    state
-        .db
-        .transaction(move |conn| {
+    super::login::in_turn(state, || {
+        let (account_id, keys, typed, client) = (
+            account_id.clone(),
+            keys.clone(),
+            typed.clone(),
+            client.clone(),
+        );
+        move |conn: &mut DbConnection| {
             let at = now();
             let factors = confirmed_factors(conn, &account_id)?;
             let reservation = super::login::reserve_guess(conn, &keys, at)??;
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
+                super::login::settle_failure(conn, &reservation, Some(&account_id), &client)?;
                 return Ok(Err(refusal));
             }
             throttle::release(conn, &reservation)?;
             Ok(Ok(()))
-        })
-        .await?
+        }
+    })
+    .await?
 }
 
 /// Tells the account's holder about a change to their second factors. Best
@@ -618,6 +625,7 @@ pub async fn disable(
             let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
             let reservation = super::login::reserve_guess(conn, &keys, at)??;
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
+                super::login::settle_failure(conn, &reservation, Some(&account_id), &client)?;
                 return Ok(Err(refusal));
             }
             throttle::release(conn, &reservation)?;

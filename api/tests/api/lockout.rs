@@ -639,6 +639,75 @@ async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: Tes
     assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The statuses of sign-ins sent all at once, each `(browser, e-mail)` from
+/// `address` (behind the trusted proxy), with the right password.
+async fn burst_of_right_sign_ins(
+    sign_ins: &[(&TestApp, String)],
+    address: &str,
+) -> Vec<StatusCode> {
+    let burst = sign_ins.iter().map(|(browser, email)| async move {
+        browser
+            .client
+            .post(browser.url(routes::LOGIN))
+            .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
+            .header("X-Forwarded-For", address)
+            .json(&json!({ "email": email, "password": GOOD_PASSWORD }))
+            .send()
+            .await
+            .expect("request")
+            .status()
+    });
+    futures_util::future::join_all(burst).await
+}
+
+/// Many sign-ins to one account at once, every password right (a team
+/// sharing a login, a script): each is let in. Guesses still being checked
+/// must not count as failures that lock the others out.
+async fn parallel_right_passwords_are_all_let_in(app: TestApp) {
+    let email = "team@example.com".to_owned();
+    app.signed_in(&email).await; // this browser is trusted: no codes
+    let sign_ins: Vec<_> = (0..3 * EMAIL_LIMIT)
+        .map(|_| (&app, email.clone()))
+        .collect();
+    let statuses = burst_of_right_sign_ins(&sign_ins, "198.51.100.20").await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    // Nothing was left counted: a wrong guess now is only the first failure.
+    expect_problem(
+        app.login(&email, "Wrong-Guess-1").await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
+    )
+    .await;
+    assert_eq!(
+        app.login(&email, GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+/// An office behind one address signs in at nine: more people at once than
+/// the address's failure limit, every password right. Nobody is locked out.
+async fn an_office_signing_in_at_once_is_not_locked_out(app: TestApp) {
+    let people = ADDRESS_LIMIT + 5;
+    let mut browsers = Vec::new();
+    for i in 0..people {
+        // Each signed up from home (sign-ups per address are limited).
+        let home = format!("203.0.113.{}", i + 1);
+        let browser = app.another_browser_with(&[("X-Forwarded-For", home.as_str())]);
+        let email = format!("office{i}@example.com");
+        browser.signed_in(&email).await;
+        browsers.push((browser, email));
+    }
+    let sign_ins: Vec<_> = browsers.iter().map(|(b, e)| (b, e.clone())).collect();
+    let statuses = burst_of_right_sign_ins(&sign_ins, "198.51.100.9").await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+}
+
 on_both_backends_with!(SETTINGS;
     parallel_wrong_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_current_passwords_cannot_exceed_the_lock_limit,
@@ -652,6 +721,8 @@ on_both_backends_with!(SETTINGS;
 );
 
 on_both_backends_with!(SETTINGS;
+    parallel_right_passwords_are_all_let_in,
+    an_office_signing_in_at_once_is_not_locked_out,
     rotating_ipv6_64s_within_one_56_share_one_address_limit,
     a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password,
 );

@@ -1,0 +1,2 @@
+ALTER TABLE login_throttles DROP COLUMN pending_until;
+ALTER TABLE login_throttles DROP COLUMN pending;
