@@ -243,36 +243,19 @@ pub fn stage_import_rows(
     rows: &[StagedContactRow],
     groups: &[(String, String)],
 ) -> QueryResult<()> {
-    // Multi-row INSERTs: one statement per 100 rows costs a fraction of the
-    // CPU of one per row. Diesel's batch insert is written per backend (the
-    // multi-backend connection does not offer it).
-    const ROWS_PER_STATEMENT: usize = 100;
-    let memberships: Vec<_> = groups
-        .iter()
-        .map(|(contact, group)| {
-            (
+    // Row by row: diesel's batch insert is not available on the multi-backend connection.
+    for row in rows {
+        diesel::insert_into(contact_import_rows::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for (contact, group) in groups {
+        diesel::insert_into(contact_import_groups::table)
+            .values((
                 contact_import_groups::contact_id.eq(contact),
                 contact_import_groups::group_id.eq(group),
-            )
-        })
-        .collect();
-    macro_rules! insert_batches {
-        ($conn:expr) => {{
-            for batch in rows.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(contact_import_rows::table)
-                    .values(batch)
-                    .execute($conn)?;
-            }
-            for batch in memberships.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(contact_import_groups::table)
-                    .values(batch)
-                    .execute($conn)?;
-            }
-        }};
-    }
-    match conn {
-        DbConnection::Postgres(pg) => insert_batches!(pg),
-        DbConnection::Sqlite(sqlite) => insert_batches!(sqlite),
+            ))
+            .execute(conn)?;
     }
     Ok(())
 }
