@@ -33,44 +33,51 @@ pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRo
 /// PostgreSQL (the no-op UPDATE takes the row lock) so concurrent failures
 /// from several processes are counted one after another.
 pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<ThrottleRow> {
-    let touched = diesel::update(login_throttles::table.find(key))
-        .set(login_throttles::updated_at.eq(at))
-        .execute(conn)?;
-    if touched == 0 {
-        let fresh = ThrottleRow {
-            throttle_key: key.to_owned(),
-            failures: 0,
-            window_started_at: at,
-            locked_until: None,
-            lock_count: 0,
-            updated_at: at,
-            pending: 0,
-            pending_until: None,
-        };
-        // A savepoint, so losing the race to another process's insert does
-        // not abort the surrounding PostgreSQL transaction.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(login_throttles::table)
-                .values(&fresh)
-                .execute(conn)
-        });
-        match inserted {
-            Ok(_) => {}
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {
-                diesel::update(login_throttles::table.find(key))
-                    .set(login_throttles::updated_at.eq(at))
-                    .execute(conn)?;
+    // A row can come and go under us on PostgreSQL: another process inserts
+    // it first (our insert then fails), and a completed sign-in may delete it
+    // again before our UPDATE runs. Each round either locks the row or sees
+    // it change hands; the bound keeps a pathological storm from spinning.
+    const ROUNDS: usize = 8;
+    for _ in 0..ROUNDS {
+        let touched = diesel::update(login_throttles::table.find(key))
+            .set(login_throttles::updated_at.eq(at))
+            .execute(conn)?;
+        if touched == 0 {
+            let fresh = ThrottleRow {
+                throttle_key: key.to_owned(),
+                failures: 0,
+                window_started_at: at,
+                locked_until: None,
+                lock_count: 0,
+                updated_at: at,
+                pending: 0,
+                pending_until: None,
+            };
+            // A savepoint, so losing the race to another process's insert
+            // does not abort the surrounding PostgreSQL transaction.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(login_throttles::table)
+                    .values(&fresh)
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => {}
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => continue,
+                Err(other) => return Err(other),
             }
-            Err(other) => return Err(other),
         }
+        // The UPDATE (or our insert) holds the row's lock until the
+        // transaction ends.
+        return login_throttles::table
+            .find(key)
+            .select(ThrottleRow::as_select())
+            .first(conn);
     }
-    login_throttles::table
-        .find(key)
-        .select(ThrottleRow::as_select())
-        .first(conn)
+    // Never seen: every round lost its row to another transaction.
+    Err(diesel::result::Error::RollbackTransaction)
 }
 
 /// The row, locked for this transaction (a no-op UPDATE takes the lock on
