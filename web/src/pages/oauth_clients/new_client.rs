@@ -7,21 +7,20 @@ use portcullis_shared::dto::{CreateOAuthClientRequest, CreatedOAuthClientDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{
-    banner_message, toggle_scope, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
+use crate::components::credentials::{
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_allowlist_input,
+    use_scope_choice,
 };
-use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
-use crate::pages::tokens::{allowlist_entries, allowlist_message, ALLOWLIST_FIELD};
+use crate::components::{
+    banner_message, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
+};
+use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "token_lifetime_secs", "ip_allowlist[]"];
-
-/// The API's limit on client names.
-const NAME_MAX_CHARS: usize = 100;
 
 /// The access-token lifetimes offered, in seconds, with their labels; the API's default
 /// (one hour) first.
@@ -42,93 +41,54 @@ pub struct NewClientFormProps {
 /// Name, scopes, access-token lifetime and optional IP allowlist of a new OAuth2 client.
 #[component]
 pub fn NewClientForm(props: &NewClientFormProps) -> Html {
-    let calls = use_session_calls();
+    let call = use_form_call();
+    let problem = call.problem.clone();
     let name = use_text_input("");
-    let scopes = use_state(BTreeSet::<Scope>::new);
+    let (scopes, on_scope) = use_scope_choice(&problem);
     let lifetime = use_text_input(LIFETIMES[0].0);
-    let allowlist = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
+    let (allowlist, on_allowlist) = use_allowlist_input(&problem);
     let lifetimes = use_memo((), |_| LIFETIMES.to_vec());
 
-    let on_scope = {
-        let (scopes, problem) = (scopes.clone(), problem.clone());
-        Callback::from(move |(scope, checked): (Scope, bool)| {
-            scopes.set(toggle_scope(&scopes, scope, checked));
-            problem.clear_field("scopes");
-        })
-    };
-    let on_allowlist = {
-        let (set, problem) = (allowlist.set.clone(), problem.clone());
-        Callback::from(move |value: String| {
-            set.emit(value);
-            // The entries' indexes shift as lines change: every entry error is stale.
-            if let Some(current) = problem.get() {
-                let mut rest = current.clone();
-                rest.errors
-                    .retain(|error| !error.field.starts_with(ALLOWLIST_FIELD));
-                if rest.errors.len() != current.errors.len() {
-                    problem.set((!rest.errors.is_empty()).then_some(rest));
-                }
-            }
-        })
-    };
-
     let onsubmit = {
-        let form = (
+        let (call, name, scopes, lifetime, allowlist) = (
+            call.clone(),
             name.clone(),
-            (*scopes).clone(),
+            scopes.clone(),
             lifetime.clone(),
             allowlist.clone(),
-        );
-        let (calls, problem, submitting, scopes_state) = (
-            calls.clone(),
-            problem.clone(),
-            submitting.clone(),
-            scopes.clone(),
         );
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *submitting {
+            if call.busy() {
                 return;
             }
-            let (name, chosen, lifetime, allowlist) = &form;
             let request =
-                match new_client_request(&name.value, chosen, &lifetime.value, &allowlist.value) {
+                match new_client_request(&name.value, &scopes, &lifetime.value, &allowlist.value) {
                     Ok(request) => request,
                     Err(errors) => {
-                        problem.set(api::client_validation_problem(errors));
+                        call.problem.set(api::client_validation_problem(errors));
                         return;
                     }
                 };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_created) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_created.clone(),
-            );
-            let (name, lifetime, allowlist, scopes_state) = (
+            let (name, lifetime, allowlist, scopes, on_created) = (
                 name.set.clone(),
                 lifetime.set.clone(),
                 allowlist.set.clone(),
-                scopes_state.clone(),
+                scopes.clone(),
+                on_created.clone(),
             );
-            spawn_local(async move {
-                match api::create_oauth_client(calls.csrf_token(), &request).await {
-                    Ok(created) => {
-                        name.emit(String::new());
-                        lifetime.emit(LIFETIMES[0].0.to_owned());
-                        allowlist.emit(String::new());
-                        scopes_state.set(BTreeSet::new());
-                        on_created.emit(created);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
+            let csrf_token = call.csrf_token();
+            call.run(
+                async move { api::create_oauth_client(&csrf_token, &request).await },
+                move |created| {
+                    name.emit(String::new());
+                    lifetime.emit(LIFETIMES[0].0.to_owned());
+                    allowlist.emit(String::new());
+                    scopes.set(BTreeSet::new());
+                    on_created.emit(created);
+                },
+            );
         })
     };
 
@@ -140,6 +100,7 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
         .get()
         .and_then(|p| allowlist_message(p, &allowlist.value))
         .map(AttrValue::from);
+    let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-client-title">
@@ -167,8 +128,8 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
                 on_change={on_allowlist}
                 error={allowlist_error} />
             <div class="form-actions">
-                <button id="create-client" type="submit" class="button" disabled={*submitting}>
-                    { if *submitting { "Registering…" } else { "Register client" } }
+                <button id="create-client" type="submit" class="button" disabled={submitting}>
+                    { if submitting { "Registering…" } else { "Register client" } }
                 </button>
             </div>
         </form>
@@ -183,28 +144,7 @@ pub fn new_client_request(
     lifetime_secs: &str,
     allowlist: &str,
 ) -> Result<CreateOAuthClientRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            codes::REQUIRED,
-            "Give the client a name.",
-        ));
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(FieldError::new(
-            "name",
-            codes::TOO_LONG,
-            "Use at most 100 characters.",
-        ));
-    }
-    if scopes.is_empty() {
-        errors.push(FieldError::new(
-            "scopes",
-            codes::REQUIRED,
-            "Choose at least one permission.",
-        ));
-    }
+    let (name, mut errors) = name_and_scope_errors(name, scopes, "client");
     let lifetime = lifetime_secs.trim();
     let token_lifetime_secs = if lifetime.is_empty() {
         None

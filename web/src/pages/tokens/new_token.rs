@@ -6,21 +6,18 @@ use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::allowlist_text::{allowlist_entries, allowlist_message};
 use crate::api;
-use crate::components::{
-    banner_message, toggle_scope, FormBanner, ScopePicker, TextAreaField, TextField,
+use crate::components::credentials::{
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_allowlist_input,
+    use_scope_choice,
 };
-use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
+use crate::components::{banner_message, FormBanner, ScopePicker, TextAreaField, TextField};
+use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "expires_at", "ip_allowlist[]"];
-
-/// The API's limit on token names.
-const NAME_MAX_CHARS: usize = 100;
 
 /// Props of [`NewTokenForm`].
 #[derive(Properties, PartialEq)]
@@ -32,93 +29,54 @@ pub struct NewTokenFormProps {
 /// Name, scopes, optional expiry and optional IP allowlist of a new API token.
 #[component]
 pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
-    let calls = use_session_calls();
+    let call = use_form_call();
+    let problem = call.problem.clone();
     let name = use_text_input("");
-    let scopes = use_state(BTreeSet::<Scope>::new);
+    let (scopes, on_scope) = use_scope_choice(&problem);
     let expiry = use_text_input("");
-    let allowlist = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
+    let (allowlist, on_allowlist) = use_allowlist_input(&problem);
     let today = use_memo((), |_| today_utc());
 
-    let on_scope = {
-        let (scopes, problem) = (scopes.clone(), problem.clone());
-        Callback::from(move |(scope, checked): (Scope, bool)| {
-            scopes.set(toggle_scope(&scopes, scope, checked));
-            problem.clear_field("scopes");
-        })
-    };
-    let on_allowlist = {
-        let (set, problem) = (allowlist.set.clone(), problem.clone());
-        Callback::from(move |value: String| {
-            set.emit(value);
-            // The entries' indexes shift as lines change: every entry error is stale.
-            if let Some(current) = problem.get() {
-                let mut rest = current.clone();
-                rest.errors
-                    .retain(|error| !error.field.starts_with(super::ALLOWLIST_FIELD));
-                if rest.errors.len() != current.errors.len() {
-                    problem.set((!rest.errors.is_empty()).then_some(rest));
-                }
-            }
-        })
-    };
-
     let onsubmit = {
-        let form = (
+        let (call, name, scopes, expiry, allowlist) = (
+            call.clone(),
             name.clone(),
-            (*scopes).clone(),
+            scopes.clone(),
             expiry.clone(),
             allowlist.clone(),
-        );
-        let (calls, problem, submitting, scopes_state) = (
-            calls.clone(),
-            problem.clone(),
-            submitting.clone(),
-            scopes.clone(),
         );
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *submitting {
+            if call.busy() {
                 return;
             }
-            let (name, chosen, expiry, allowlist) = &form;
             let request =
-                match new_token_request(&name.value, chosen, &expiry.value, &allowlist.value) {
+                match new_token_request(&name.value, &scopes, &expiry.value, &allowlist.value) {
                     Ok(request) => request,
                     Err(errors) => {
-                        problem.set(api::client_validation_problem(errors));
+                        call.problem.set(api::client_validation_problem(errors));
                         return;
                     }
                 };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_created) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_created.clone(),
-            );
-            let (name, expiry, allowlist, scopes_state) = (
+            let (name, expiry, allowlist, scopes, on_created) = (
                 name.set.clone(),
                 expiry.set.clone(),
                 allowlist.set.clone(),
-                scopes_state.clone(),
+                scopes.clone(),
+                on_created.clone(),
             );
-            spawn_local(async move {
-                match api::create_token(calls.csrf_token(), &request).await {
-                    Ok(created) => {
-                        name.emit(String::new());
-                        expiry.emit(String::new());
-                        allowlist.emit(String::new());
-                        scopes_state.set(BTreeSet::new());
-                        on_created.emit(created);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
+            let csrf_token = call.csrf_token();
+            call.run(
+                async move { api::create_token(&csrf_token, &request).await },
+                move |created| {
+                    name.emit(String::new());
+                    expiry.emit(String::new());
+                    allowlist.emit(String::new());
+                    scopes.set(BTreeSet::new());
+                    on_created.emit(created);
+                },
+            );
         })
     };
 
@@ -130,6 +88,7 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
         .get()
         .and_then(|p| allowlist_message(p, &allowlist.value))
         .map(AttrValue::from);
+    let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-token-title">
@@ -155,8 +114,8 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
                 on_change={on_allowlist}
                 error={allowlist_error} />
             <div class="form-actions">
-                <button id="create-token" type="submit" class="button" disabled={*submitting}>
-                    { if *submitting { "Creating token…" } else { "Create token" } }
+                <button id="create-token" type="submit" class="button" disabled={submitting}>
+                    { if submitting { "Creating token…" } else { "Create token" } }
                 </button>
             </div>
         </form>
@@ -171,28 +130,7 @@ pub fn new_token_request(
     expiry_date: &str,
     allowlist: &str,
 ) -> Result<CreateTokenRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            codes::REQUIRED,
-            "Give the token a name.",
-        ));
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(FieldError::new(
-            "name",
-            codes::TOO_LONG,
-            "Use at most 100 characters.",
-        ));
-    }
-    if scopes.is_empty() {
-        errors.push(FieldError::new(
-            "scopes",
-            codes::REQUIRED,
-            "Choose at least one permission.",
-        ));
-    }
+    let (name, mut errors) = name_and_scope_errors(name, scopes, "token");
     let expires_at = expiry_end_of_day(expiry_date).unwrap_or_else(|error| {
         errors.push(error);
         None
