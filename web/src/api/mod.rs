@@ -38,8 +38,8 @@ pub use portal_allowlist::{
 };
 pub use security_log::{security_log, security_log_export_url};
 pub use sessions::{
-    get_session_timeout, list_sessions, login_history, revoke_all_sessions,
-    revoke_other_sessions, revoke_session, set_session_timeout,
+    get_session_timeout, list_sessions, login_history, revoke_all_sessions, revoke_other_sessions,
+    revoke_session, set_session_timeout,
 };
 pub use signup::{confirm_signup, signup};
 pub use sms::{list_contact_groups, list_messages, list_senders, send_sms};

@@ -49,7 +49,10 @@ impl Call {
     }
 
     /// Appends query parameters.
-    pub(super) fn query<'a>(mut self, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    pub(super) fn query<'a>(
+        mut self,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
         self.request = self.request.query(params);
         self
     }

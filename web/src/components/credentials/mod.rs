@@ -15,7 +15,9 @@ pub use allowlist_text::{
 };
 pub use list::{CredentialList, CredentialListProps, EmptyState, EmptyStateProps};
 pub use list_card::{count_label, ListCard, ListCardProps, Noun};
-pub use new_form::{name_and_scope_errors, use_allowlist_input, use_scope_choice, NAME_MAX_CHARS};
+pub use new_form::{
+    name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
+};
 pub use page::{CredentialsPage, CredentialsPageProps};
 pub use row::{state_label, CredentialRow, CredentialRowProps};
 
@@ -96,7 +98,10 @@ pub trait Credential: Clone + PartialEq + 'static {
         change: Self::Change,
     ) -> impl Future<Output = Result<Self, ApiError>> + 'static;
     /// Deletes it.
-    fn delete(csrf_token: String, id: String) -> impl Future<Output = Result<(), ApiError>> + 'static;
+    fn delete(
+        csrf_token: String,
+        id: String,
+    ) -> impl Future<Output = Result<(), ApiError>> + 'static;
 
     /// The entries of the row's details before the IP allowlist.
     fn details(&self) -> Html;

@@ -1,5 +1,5 @@
-//! What the forms for a new credential share: the name and scope checks, the scope check
-//! boxes' state and the IP allowlist text area's state.
+//! What the forms for a new credential share: the name and scope checks, and the state of
+//! the name, scope and IP allowlist fields.
 
 use std::collections::BTreeSet;
 
@@ -47,29 +47,44 @@ pub fn name_and_scope_errors<'a>(
     (name, errors)
 }
 
-/// The scopes ticked so far, and the check boxes' toggle callback (which also clears the
-/// scopes' error).
+/// The fields every new credential has: its name, its scopes and its IP allowlist.
+#[derive(Clone)]
+pub struct CredentialFields {
+    pub name: TextInput,
+    /// The scopes ticked so far.
+    pub scopes: UseStateHandle<BTreeSet<Scope>>,
+    /// The check boxes' toggle callback (it also clears the scopes' error).
+    pub on_scope: Callback<(Scope, bool)>,
+    /// The IP allowlist text area's value.
+    pub allowlist: TextInput,
+    /// Its change callback (it also clears the allowlist's errors).
+    pub on_allowlist: Callback<String>,
+}
+
+impl CredentialFields {
+    /// Empties the fields, once the credential is created.
+    pub fn clear(&self) {
+        self.name.set.emit(String::new());
+        self.allowlist.set.emit(String::new());
+        self.scopes.set(BTreeSet::new());
+    }
+}
+
+/// State for the name, scopes and allowlist of a new credential's form, whose errors
+/// `problem` shows.
 #[hook]
-pub fn use_scope_choice(
-    problem: &FormProblem,
-) -> (UseStateHandle<BTreeSet<Scope>>, Callback<(Scope, bool)>) {
+pub fn use_credential_fields(problem: &FormProblem) -> CredentialFields {
+    let name = use_text_input("");
     let scopes = use_state(BTreeSet::<Scope>::new);
-    let on_toggle = {
+    let allowlist = use_text_input("");
+    let on_scope = {
         let (scopes, problem) = (scopes.clone(), problem.clone());
         Callback::from(move |(scope, checked): (Scope, bool)| {
             scopes.set(toggle_scope(&scopes, scope, checked));
             problem.clear_field("scopes");
         })
     };
-    (scopes, on_toggle)
-}
-
-/// The IP allowlist text area's value, and its change callback (which also clears the
-/// allowlist's errors).
-#[hook]
-pub fn use_allowlist_input(problem: &FormProblem) -> (TextInput, Callback<String>) {
-    let allowlist = use_text_input("");
-    let on_change = {
+    let on_allowlist = {
         let (set, problem) = (allowlist.set.clone(), problem.clone());
         Callback::from(move |value: String| {
             set.emit(value);
@@ -84,5 +99,11 @@ pub fn use_allowlist_input(problem: &FormProblem) -> (TextInput, Callback<String
             }
         })
     };
-    (allowlist, on_change)
+    CredentialFields {
+        name,
+        scopes,
+        on_scope,
+        allowlist,
+        on_allowlist,
+    }
 }

@@ -1,7 +1,6 @@
 //! An OAuth2 client as a [`Credential`]: what its row shows and how it changes.
 
 use std::collections::BTreeSet;
-use std::future::Future;
 
 use portcullis_shared::dto::{OAuthClientDto, TokenState, UpdateOAuthClientRequest};
 use portcullis_shared::problem::Problem;
@@ -9,9 +8,7 @@ use portcullis_shared::scope::Scope;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::credentials::{
-    Credential, CredentialKind, CredentialList, RowIdAttribute,
-};
+use crate::components::credentials::{Credential, CredentialKind, CredentialList, RowIdAttribute};
 use crate::components::{toggle_scope, ScopePicker};
 use crate::format::{format_duration, format_timestamp};
 
@@ -84,16 +81,16 @@ impl Credential for OAuthClientDto {
         !draft.is_empty()
     }
 
-    fn update(
+    async fn update(
         csrf_token: String,
         id: String,
         change: UpdateOAuthClientRequest,
-    ) -> impl Future<Output = Result<Self, ApiError>> + 'static {
-        async move { api::update_oauth_client(&csrf_token, &id, &change).await }
+    ) -> Result<Self, ApiError> {
+        api::update_oauth_client(&csrf_token, &id, &change).await
     }
 
-    fn delete(csrf_token: String, id: String) -> impl Future<Output = Result<(), ApiError>> + 'static {
-        async move { api::delete_oauth_client(&csrf_token, &id).await }
+    async fn delete(csrf_token: String, id: String) -> Result<(), ApiError> {
+        api::delete_oauth_client(&csrf_token, &id).await
     }
 
     fn details(&self) -> Html {

@@ -11,8 +11,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::credentials::{
-    allowlist_entries, allowlist_message, name_and_scope_errors, use_allowlist_input,
-    use_scope_choice,
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
 };
 use crate::components::{
     banner_message, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
@@ -43,49 +42,31 @@ pub struct NewClientFormProps {
 pub fn NewClientForm(props: &NewClientFormProps) -> Html {
     let call = use_form_call();
     let problem = call.problem.clone();
-    let name = use_text_input("");
-    let (scopes, on_scope) = use_scope_choice(&problem);
+    let fields = use_credential_fields(&problem);
     let lifetime = use_text_input(LIFETIMES[0].0);
-    let (allowlist, on_allowlist) = use_allowlist_input(&problem);
     let lifetimes = use_memo((), |_| LIFETIMES.to_vec());
 
     let onsubmit = {
-        let (call, name, scopes, lifetime, allowlist) = (
-            call.clone(),
-            name.clone(),
-            scopes.clone(),
-            lifetime.clone(),
-            allowlist.clone(),
-        );
+        let (call, fields, lifetime) = (call.clone(), fields.clone(), lifetime.clone());
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if call.busy() {
-                return;
-            }
-            let request =
-                match new_client_request(&name.value, &scopes, &lifetime.value, &allowlist.value) {
-                    Ok(request) => request,
-                    Err(errors) => {
-                        call.problem.set(api::client_validation_problem(errors));
-                        return;
-                    }
-                };
-            let (name, lifetime, allowlist, scopes, on_created) = (
-                name.set.clone(),
-                lifetime.set.clone(),
-                allowlist.set.clone(),
-                scopes.clone(),
-                on_created.clone(),
+            let request = new_client_request(
+                &fields.name.value,
+                &fields.scopes,
+                &lifetime.value,
+                &fields.allowlist.value,
             );
-            let csrf_token = call.csrf_token();
-            call.run(
-                async move { api::create_oauth_client(&csrf_token, &request).await },
+            let (fields, lifetime, on_created) =
+                (fields.clone(), lifetime.set.clone(), on_created.clone());
+            call.run_checked(
+                request,
+                |csrf_token, request| async move {
+                    api::create_oauth_client(&csrf_token, &request).await
+                },
                 move |created| {
-                    name.emit(String::new());
+                    fields.clear();
                     lifetime.emit(LIFETIMES[0].0.to_owned());
-                    allowlist.emit(String::new());
-                    scopes.set(BTreeSet::new());
                     on_created.emit(created);
                 },
             );
@@ -98,7 +79,7 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
         .map(AttrValue::from);
     let allowlist_error = problem
         .get()
-        .and_then(|p| allowlist_message(p, &allowlist.value))
+        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
         .map(AttrValue::from);
     let submitting = call.busy();
 
@@ -108,11 +89,11 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
             <TextField id="new-client-name" label="Name" autocomplete="off"
                 placeholder="e.g. Billing service"
                 hint="Something to recognise it by, like the system that will use it."
-                value={name.value.clone()}
-                on_change={problem.on_change(&name.set, "name")}
+                value={fields.name.value.clone()}
+                on_change={problem.on_change(&fields.name.set, "name")}
                 error={problem.field_message("name")} />
             <ScopePicker id="new-client-scopes" name="client-scope"
-                chosen={(*scopes).clone()} on_toggle={on_scope}
+                chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 hint="The scopes the client may ask for. Tokens it gets carry no more than these."
                 error={problem.field_message("scopes")} />
             <SelectField id="new-client-lifetime" label="Access tokens last"
@@ -124,8 +105,8 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
             <TextAreaField id="new-client-allowlist" label="IP allowlist" optional=true rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
                 hint="One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows."
-                value={allowlist.value.clone()}
-                on_change={on_allowlist}
+                value={fields.allowlist.value.clone()}
+                on_change={fields.on_allowlist.clone()}
                 error={allowlist_error} />
             <div class="form-actions">
                 <button id="create-client" type="submit" class="button" disabled={submitting}>

@@ -10,8 +10,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::credentials::{
-    allowlist_entries, allowlist_message, name_and_scope_errors, use_allowlist_input,
-    use_scope_choice,
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
 };
 use crate::components::{banner_message, FormBanner, ScopePicker, TextAreaField, TextField};
 use crate::hooks::{use_form_call, use_text_input};
@@ -31,49 +30,29 @@ pub struct NewTokenFormProps {
 pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
     let call = use_form_call();
     let problem = call.problem.clone();
-    let name = use_text_input("");
-    let (scopes, on_scope) = use_scope_choice(&problem);
+    let fields = use_credential_fields(&problem);
     let expiry = use_text_input("");
-    let (allowlist, on_allowlist) = use_allowlist_input(&problem);
     let today = use_memo((), |_| today_utc());
 
     let onsubmit = {
-        let (call, name, scopes, expiry, allowlist) = (
-            call.clone(),
-            name.clone(),
-            scopes.clone(),
-            expiry.clone(),
-            allowlist.clone(),
-        );
+        let (call, fields, expiry) = (call.clone(), fields.clone(), expiry.clone());
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if call.busy() {
-                return;
-            }
-            let request =
-                match new_token_request(&name.value, &scopes, &expiry.value, &allowlist.value) {
-                    Ok(request) => request,
-                    Err(errors) => {
-                        call.problem.set(api::client_validation_problem(errors));
-                        return;
-                    }
-                };
-            let (name, expiry, allowlist, scopes, on_created) = (
-                name.set.clone(),
-                expiry.set.clone(),
-                allowlist.set.clone(),
-                scopes.clone(),
-                on_created.clone(),
+            let request = new_token_request(
+                &fields.name.value,
+                &fields.scopes,
+                &expiry.value,
+                &fields.allowlist.value,
             );
-            let csrf_token = call.csrf_token();
-            call.run(
-                async move { api::create_token(&csrf_token, &request).await },
+            let (fields, expiry, on_created) =
+                (fields.clone(), expiry.set.clone(), on_created.clone());
+            call.run_checked(
+                request,
+                |csrf_token, request| async move { api::create_token(&csrf_token, &request).await },
                 move |created| {
-                    name.emit(String::new());
+                    fields.clear();
                     expiry.emit(String::new());
-                    allowlist.emit(String::new());
-                    scopes.set(BTreeSet::new());
                     on_created.emit(created);
                 },
             );
@@ -86,7 +65,7 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
         .map(AttrValue::from);
     let allowlist_error = problem
         .get()
-        .and_then(|p| allowlist_message(p, &allowlist.value))
+        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
         .map(AttrValue::from);
     let submitting = call.busy();
 
@@ -96,10 +75,10 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             <TextField id="new-token-name" label="Name" autocomplete="off"
                 placeholder="e.g. CRM integration"
                 hint="Something to recognise it by, like the system that will use it."
-                value={name.value.clone()}
-                on_change={problem.on_change(&name.set, "name")}
+                value={fields.name.value.clone()}
+                on_change={problem.on_change(&fields.name.set, "name")}
                 error={problem.field_message("name")} />
-            <ScopePicker id="new-token-scopes" name="scope" chosen={(*scopes).clone()} on_toggle={on_scope}
+            <ScopePicker id="new-token-scopes" name="scope" chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 error={problem.field_message("scopes")} />
             <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
                 min={(*today).clone().map(AttrValue::from)}
@@ -110,8 +89,8 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             <TextAreaField id="new-token-allowlist" label="IP allowlist" optional=true rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
                 hint="One address or range per line. Leave empty to allow every address the account's API allowlist allows."
-                value={allowlist.value.clone()}
-                on_change={on_allowlist}
+                value={fields.allowlist.value.clone()}
+                on_change={fields.on_allowlist.clone()}
                 error={allowlist_error} />
             <div class="form-actions">
                 <button id="create-token" type="submit" class="button" disabled={submitting}>

@@ -1,7 +1,5 @@
 //! An API token as a [`Credential`]: what its row shows and how it changes.
 
-use std::future::Future;
-
 use portcullis_shared::dto::{TokenDto, TokenState, UpdateTokenRequest};
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
@@ -32,7 +30,8 @@ impl Credential for TokenDto {
         empty_title: "No API tokens yet",
         empty_text: "Create one below to let your own systems send SMS, manage contacts or read \
                      your balance through the API.",
-        delete_warning: " Calls made with it are refused from the very next one. This can't be undone.",
+        delete_warning:
+            " Calls made with it are refused from the very next one. This can't be undone.",
         edits_class: "allowlist",
         edits_label: "allowlist",
         edits_field: "ip_allowlist[]",
@@ -76,16 +75,16 @@ impl Credential for TokenDto {
         }
     }
 
-    fn update(
+    async fn update(
         csrf_token: String,
         id: String,
         change: UpdateTokenRequest,
-    ) -> impl Future<Output = Result<Self, ApiError>> + 'static {
-        async move { api::update_token(&csrf_token, &id, &change).await }
+    ) -> Result<Self, ApiError> {
+        api::update_token(&csrf_token, &id, &change).await
     }
 
-    fn delete(csrf_token: String, id: String) -> impl Future<Output = Result<(), ApiError>> + 'static {
-        async move { api::delete_token(&csrf_token, &id).await }
+    async fn delete(csrf_token: String, id: String) -> Result<(), ApiError> {
+        api::delete_token(&csrf_token, &id).await
     }
 
     fn details(&self) -> Html {
@@ -117,8 +116,9 @@ impl Credential for TokenDto {
     }
 
     fn note(&self) -> Option<&'static str> {
-        (self.state == TokenState::Expired)
-            .then_some("Expired tokens can't be re-enabled. Create a new token and delete this one.")
+        (self.state == TokenState::Expired).then_some(
+            "Expired tokens can't be re-enabled. Create a new token and delete this one.",
+        )
     }
 
     fn edit_field(
