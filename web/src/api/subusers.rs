@@ -1,22 +1,16 @@
-//! Subusers (the owner's), and what a login sends with: messages, sender names and
-//! contact groups.
+//! The account's subusers (the owner's to manage).
 
-use gloo_net::http::Request;
-use portcullis_shared::dto::{
-    ContactGroupDto, CreateSubuserRequest, MessageDto, SendSmsRequest, SenderDto, SubuserDto,
-    UpdateSubuserRequest,
-};
+use portcullis_shared::dto::{CreateSubuserRequest, SubuserDto, UpdateSubuserRequest};
 use portcullis_shared::routes::{
-    CONTACT_GROUPS, CSRF_HEADER, SENDERS, SMS, SUBUSER, SUBUSERS, SUBUSER_DISABLE, SUBUSER_ENABLE,
-    SUBUSER_INVITATION,
+    SUBUSER, SUBUSERS, SUBUSER_DISABLE, SUBUSER_ENABLE, SUBUSER_INVITATION,
 };
 
-use super::{decode, expect_no_content, item_path, send, send_json, ApiError};
+use super::request::{item_path, Call};
+use super::ApiError;
 
 /// The account's subusers.
 pub async fn list_subusers() -> Result<Vec<SubuserDto>, ApiError> {
-    let response = send(Request::get(SUBUSERS)).await?;
-    decode(response).await
+    Call::get(SUBUSERS).answer().await
 }
 
 /// Creates a subuser; without a password the API e-mails them an invitation.
@@ -24,8 +18,11 @@ pub async fn create_subuser(
     csrf_token: &str,
     request: &CreateSubuserRequest,
 ) -> Result<SubuserDto, ApiError> {
-    let response = send_json(Request::post(SUBUSERS), csrf_token, request).await?;
-    decode(response).await
+    Call::post(SUBUSERS)
+        .csrf(csrf_token)
+        .json(request)?
+        .answer()
+        .await
 }
 
 /// Replaces a subuser's grants and phone.
@@ -34,16 +31,19 @@ pub async fn update_subuser(
     id: &str,
     request: &UpdateSubuserRequest,
 ) -> Result<SubuserDto, ApiError> {
-    let path = item_path(SUBUSER, id);
-    let response = send_json(Request::put(&path), csrf_token, request).await?;
-    decode(response).await
+    Call::put(&item_path(SUBUSER, id))
+        .csrf(csrf_token)
+        .json(request)?
+        .answer()
+        .await
 }
 
 /// Deletes a subuser: their sessions end and their tokens are refused.
 pub async fn delete_subuser(csrf_token: &str, id: &str) -> Result<(), ApiError> {
-    let path = item_path(SUBUSER, id);
-    let response = send(Request::delete(&path).header(CSRF_HEADER, csrf_token)).await?;
-    expect_no_content(response).await
+    Call::delete(&item_path(SUBUSER, id))
+        .csrf(csrf_token)
+        .no_content()
+        .await
 }
 
 /// What the owner can do to a subuser with a bare `POST`.
@@ -68,31 +68,8 @@ pub async fn subuser_action(
         SubuserAction::Enable => SUBUSER_ENABLE,
         SubuserAction::ResendInvitation => SUBUSER_INVITATION,
     };
-    let path = item_path(template, id);
-    let response = send(Request::post(&path).header(CSRF_HEADER, csrf_token)).await?;
-    expect_no_content(response).await
-}
-
-/// The sender names this login may see (a subuser: the ones granted to them).
-pub async fn list_senders() -> Result<Vec<SenderDto>, ApiError> {
-    let response = send(Request::get(SENDERS)).await?;
-    decode(response).await
-}
-
-/// The contact groups this login may see.
-pub async fn list_contact_groups() -> Result<Vec<ContactGroupDto>, ApiError> {
-    let response = send(Request::get(CONTACT_GROUPS)).await?;
-    decode(response).await
-}
-
-/// Sends a text message from the portal session; answers it queued and charged.
-pub async fn send_sms(csrf_token: &str, request: &SendSmsRequest) -> Result<MessageDto, ApiError> {
-    let response = send_json(Request::post(SMS), csrf_token, request).await?;
-    decode(response).await
-}
-
-/// The messages this login sent, newest first.
-pub async fn list_messages() -> Result<Vec<MessageDto>, ApiError> {
-    let response = send(Request::get(SMS)).await?;
-    decode(response).await
+    Call::post(&item_path(template, id))
+        .csrf(csrf_token)
+        .no_content()
+        .await
 }

@@ -76,6 +76,31 @@ pub fn shows_field(form_fields: &[&str], field: &str) -> bool {
         })
 }
 
+/// Every error the API reported about the list field `list` (`list` itself or one of its
+/// entries, `list[2]`), joined; an entry's error is prefixed with what `entry` says the
+/// entry was to the user (its line, its code), when it can tell.
+pub fn list_message(
+    problem: &Problem,
+    list: &str,
+    entry: impl Fn(usize) -> Option<String>,
+) -> Option<String> {
+    let messages: Vec<String> = problem
+        .errors
+        .iter()
+        .filter_map(|error| {
+            if error.field == list {
+                return Some(error.message.clone());
+            }
+            let index = list_entry(list, &error.field)?;
+            Some(match entry(index) {
+                Some(label) => format!("{label}: {}", error.message),
+                None => error.message.clone(),
+            })
+        })
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
+}
+
 /// The index `i` when `field` is `list[i]`.
 pub fn list_entry(list: &str, field: &str) -> Option<usize> {
     field

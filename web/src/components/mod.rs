@@ -4,6 +4,7 @@ mod allowlist_entry_fields;
 mod banner;
 mod checkbox_group;
 mod copy_button;
+pub mod credentials;
 mod field;
 mod guard;
 mod layout;
@@ -13,7 +14,9 @@ mod section_tabs;
 mod shown_once;
 
 pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
-pub use banner::{banner_message, list_entry, shows_field, FormBanner, FormBannerProps};
+pub use banner::{
+    banner_message, list_entry, list_message, shows_field, FormBanner, FormBannerProps,
+};
 pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use field::{

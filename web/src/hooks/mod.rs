@@ -1,6 +1,7 @@
 //! Custom hooks.
 
 mod use_collection;
+mod use_created;
 mod use_entry_form;
 mod use_form_call;
 mod use_form_problem;
@@ -11,6 +12,7 @@ mod use_session_calls;
 mod use_text_input;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
+pub use use_created::{use_created, Created};
 pub use use_entry_form::{use_entry_form, EntryForm};
 pub use use_form_call::{use_form_call, FormCall};
 pub use use_form_problem::{use_form_problem, FormProblem};

@@ -1,9 +1,10 @@
 use std::future::Future;
 
+use portcullis_shared::problem::FieldError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{client_validation_problem, ApiError};
 use crate::hooks::{use_form_problem, use_session_calls, FormProblem, SessionCalls};
 
 /// A signed-in form's call to the API: one at a time, its refusal shown by the form.
@@ -46,6 +47,27 @@ impl FormCall {
             }
             busy.set(false);
         });
+    }
+
+    /// Like [`FormCall::run`], for a request the portal checked first: a request that
+    /// failed its checks is shown in the form instead, and `send` gets the CSRF token and
+    /// the checked request.
+    pub fn run_checked<R, T, Fut>(
+        &self,
+        request: Result<R, Vec<FieldError>>,
+        send: impl FnOnce(String, R) -> Fut,
+        on_ok: impl FnOnce(T) + 'static,
+    ) where
+        T: 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        if *self.busy {
+            return;
+        }
+        match request {
+            Ok(request) => self.run(send(self.csrf_token(), request), on_ok),
+            Err(errors) => self.problem.set(client_validation_problem(errors)),
+        }
     }
 }
 

@@ -27,7 +27,7 @@ fn client(id: &str, name: &str, disabled: bool) -> OAuthClientDto {
 async fn render_list(clients: Vec<OAuthClientDto>) -> String {
     render_signed_in(move || {
         html! {
-            <ClientList clients={Rc::new(clients)} on_changed={Callback::noop()}
+            <ClientList items={Rc::new(clients)} on_changed={Callback::noop()}
                 on_removed={Callback::noop()} />
         }
     })

@@ -42,7 +42,7 @@ fn three_tokens() -> Vec<TokenDto> {
 async fn render_list(tokens: Vec<TokenDto>) -> String {
     render_signed_in(move || {
         html! {
-            <TokenList tokens={Rc::new(tokens)} on_changed={Callback::noop()}
+            <TokenList items={Rc::new(tokens)} on_changed={Callback::noop()}
                 on_removed={Callback::noop()} />
         }
     })

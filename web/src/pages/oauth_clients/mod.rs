@@ -1,99 +1,65 @@
 //! The OAuth2 clients page: clients that fetch their own short-lived access tokens with the
 //! client_credentials grant, a form for a new one, its secret once, and how to use it.
 
-mod client_list;
+mod client;
 mod new_client;
 
-pub use client_list::{ClientList, ClientListProps, ClientRow, ClientRowProps};
+pub use client::ClientList;
 pub use new_client::{new_client_request, NewClientForm, NewClientFormProps, LIFETIMES};
 
-use portcullis_shared::dto::CreatedOAuthClientDto;
+use portcullis_shared::dto::{CreatedOAuthClientDto, OAuthClientDto};
 use portcullis_shared::routes::{OAUTH_TOKEN, PROFILE};
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, ApiAccessTabs, CopyButton, ShownOnce};
-use crate::hooks::use_collection;
+use crate::components::credentials::{CredentialList, CredentialsPage, ListCard, Noun};
+use crate::components::{CopyButton, ShownOnce};
+use crate::hooks::{use_collection, use_created};
+
+/// What the clients page lists.
+const CLIENTS: Noun = Noun {
+    one: "client",
+    many: "clients",
+};
 
 /// OAuth2 clients: list, state and scope changes, deletion and registration. Rendered only
 /// behind `RequireSession`.
 #[component]
 pub fn OAuthClientsPage() -> Html {
     let clients = use_collection(api::list_oauth_clients);
-    let created = use_state(|| None::<CreatedOAuthClientDto>);
+    let created = use_created::<CreatedOAuthClientDto>(clients.reload_callback());
     let token_url = use_memo((), |_| token_endpoint_url());
-
-    let on_created = {
-        let (created, clients) = (created.clone(), clients.clone());
-        Callback::from(move |client: CreatedOAuthClientDto| {
-            created.set(Some(client));
-            clients.reload();
-        })
-    };
-    let on_done = {
-        let created = created.clone();
-        Callback::from(move |()| created.set(None))
-    };
-
     let collection = clients.get();
-    let load_error = collection
-        .problem
-        .as_ref()
-        .and_then(|p| banner_message(p, &[]))
-        .map(|message| {
-            let prefix = if collection.items.is_some() {
-                "Could not refresh the list."
-            } else {
-                "Could not load your clients."
-            };
-            html! { <div class="banner banner--error" role="alert">{ format!("{prefix} {message}") }</div> }
-        });
-    let count = collection.items.as_ref().map(|items| items.len());
-    let body = match &collection.items {
-        Some(items) => html! {
-            <ClientList clients={items.clone()}
-                highlight={(*created).as_ref().map(|c| AttrValue::from(c.client.id.clone()))}
-                on_changed={clients.replace_callback()}
-                on_removed={clients.remove_callback()} />
-        },
-        None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading your clients…" }</p>
-        },
-        None => Html::default(),
-    };
 
-    html! {
-        <section class="api-access" data-testid="oauth-clients">
-            <div class="page-head">
-                <div>
-                    <p class="eyebrow">{ "API access" }</p>
-                    <h1>{ "OAuth2 clients" }</h1>
-                    <p class="muted lead">
-                        { "A client holds an ID and a secret and exchanges them for a short-lived \
-                           access token (the OAuth2 client credentials grant). If a \
-                           token leaks, it expires on its own; disable the client to cut off every \
-                           token it was given at once." }
-                    </p>
-                </div>
-            </div>
-            <ApiAccessTabs />
-            if let Some(created) = &*created {
-                <NewClientSecret created={created.clone()} token_url={(*token_url).clone()} {on_done} />
+    let lead = html! {
+        { "A client holds an ID and a secret and exchanges them for a short-lived \
+           access token (the OAuth2 client credentials grant). If a \
+           token leaks, it expires on its own; disable the client to cut off every \
+           token it was given at once." }
+    };
+    let secret = (*created.item).as_ref().map(|created_client| {
+        html! {
+            <NewClientSecret created={created_client.clone()} token_url={(*token_url).clone()}
+                on_done={created.on_done.clone()} />
+        }
+    });
+    let list = html! {
+        <ListCard title="Your clients" count_id="client-count" noun={CLIENTS} says_refresh=true
+            count={collection.items.as_ref().map(|items| items.len())}
+            problem={collection.problem.clone()}>
+            if let Some(items) = &collection.items {
+                <CredentialList<OAuthClientDto> items={items.clone()}
+                    highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.client.id.clone()))}
+                    on_changed={clients.replace_callback()}
+                    on_removed={clients.remove_callback()} />
             }
-            <div class="card card--flush">
-                <div class="card-head">
-                    <h2>{ "Your clients" }</h2>
-                    if let Some(count) = count {
-                        <span class="count" id="client-count">{ count_label(count) }</span>
-                    }
-                </div>
-                { load_error.unwrap_or_default() }
-                { body }
-            </div>
-            <div class="card" id="new-client">
-                <h2 id="new-client-title">{ "Register a client" }</h2>
-                <NewClientForm {on_created} />
-            </div>
+        </ListCard>
+    };
+    html! {
+        <CredentialsPage testid="oauth-clients" title="OAuth2 clients" {lead}
+            secret={secret.unwrap_or_default()} {list}
+            form_id="new-client" form_title="Register a client"
+            form={html! { <NewClientForm on_created={created.on_created.clone()} /> }}>
             <div class="card" id="client-usage">
                 <h2>{ "How to use a client" }</h2>
                 <p class="muted">
@@ -105,13 +71,8 @@ pub fn OAuthClientsPage() -> Html {
                     { usage_snippet(&token_url, "<client_id>", "<client_secret>") }
                 </pre>
             </div>
-        </section>
+        </CredentialsPage>
     }
-}
-
-/// `1 client`, `3 clients`.
-fn count_label(count: usize) -> String {
-    format!("{count} client{}", if count == 1 { "" } else { "s" })
 }
 
 /// The token endpoint as integrators reach it: this portal's own origin. Rendered outside a
@@ -195,11 +156,5 @@ mod tests {
         assert!(snippet.contains("-d grant_type=client_credentials"));
         assert!(snippet.contains(" https://sms.example.com/oauth/token\n"));
         assert!(snippet.ends_with("https://sms.example.com/api/v1/profile"));
-    }
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(count_label(1), "1 client");
-        assert_eq!(count_label(0), "0 clients");
     }
 }

@@ -7,21 +7,19 @@ use portcullis_shared::dto::{CreateOAuthClientRequest, CreatedOAuthClientDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{
-    banner_message, toggle_scope, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
+use crate::components::credentials::{
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
 };
-use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
-use crate::pages::tokens::{allowlist_entries, allowlist_message, ALLOWLIST_FIELD};
+use crate::components::{
+    banner_message, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
+};
+use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "token_lifetime_secs", "ip_allowlist[]"];
-
-/// The API's limit on client names.
-const NAME_MAX_CHARS: usize = 100;
 
 /// The access-token lifetimes offered, in seconds, with their labels; the API's default
 /// (one hour) first.
@@ -42,93 +40,36 @@ pub struct NewClientFormProps {
 /// Name, scopes, access-token lifetime and optional IP allowlist of a new OAuth2 client.
 #[component]
 pub fn NewClientForm(props: &NewClientFormProps) -> Html {
-    let calls = use_session_calls();
-    let name = use_text_input("");
-    let scopes = use_state(BTreeSet::<Scope>::new);
+    let call = use_form_call();
+    let problem = call.problem.clone();
+    let fields = use_credential_fields(&problem);
     let lifetime = use_text_input(LIFETIMES[0].0);
-    let allowlist = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
     let lifetimes = use_memo((), |_| LIFETIMES.to_vec());
 
-    let on_scope = {
-        let (scopes, problem) = (scopes.clone(), problem.clone());
-        Callback::from(move |(scope, checked): (Scope, bool)| {
-            scopes.set(toggle_scope(&scopes, scope, checked));
-            problem.clear_field("scopes");
-        })
-    };
-    let on_allowlist = {
-        let (set, problem) = (allowlist.set.clone(), problem.clone());
-        Callback::from(move |value: String| {
-            set.emit(value);
-            // The entries' indexes shift as lines change: every entry error is stale.
-            if let Some(current) = problem.get() {
-                let mut rest = current.clone();
-                rest.errors
-                    .retain(|error| !error.field.starts_with(ALLOWLIST_FIELD));
-                if rest.errors.len() != current.errors.len() {
-                    problem.set((!rest.errors.is_empty()).then_some(rest));
-                }
-            }
-        })
-    };
-
     let onsubmit = {
-        let form = (
-            name.clone(),
-            (*scopes).clone(),
-            lifetime.clone(),
-            allowlist.clone(),
-        );
-        let (calls, problem, submitting, scopes_state) = (
-            calls.clone(),
-            problem.clone(),
-            submitting.clone(),
-            scopes.clone(),
-        );
+        let (call, fields, lifetime) = (call.clone(), fields.clone(), lifetime.clone());
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *submitting {
-                return;
-            }
-            let (name, chosen, lifetime, allowlist) = &form;
-            let request =
-                match new_client_request(&name.value, chosen, &lifetime.value, &allowlist.value) {
-                    Ok(request) => request,
-                    Err(errors) => {
-                        problem.set(api::client_validation_problem(errors));
-                        return;
-                    }
-                };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_created) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_created.clone(),
+            let request = new_client_request(
+                &fields.name.value,
+                &fields.scopes,
+                &lifetime.value,
+                &fields.allowlist.value,
             );
-            let (name, lifetime, allowlist, scopes_state) = (
-                name.set.clone(),
-                lifetime.set.clone(),
-                allowlist.set.clone(),
-                scopes_state.clone(),
+            let (fields, lifetime, on_created) =
+                (fields.clone(), lifetime.set.clone(), on_created.clone());
+            call.run_checked(
+                request,
+                |csrf_token, request| async move {
+                    api::create_oauth_client(&csrf_token, &request).await
+                },
+                move |created| {
+                    fields.clear();
+                    lifetime.emit(LIFETIMES[0].0.to_owned());
+                    on_created.emit(created);
+                },
             );
-            spawn_local(async move {
-                match api::create_oauth_client(calls.csrf_token(), &request).await {
-                    Ok(created) => {
-                        name.emit(String::new());
-                        lifetime.emit(LIFETIMES[0].0.to_owned());
-                        allowlist.emit(String::new());
-                        scopes_state.set(BTreeSet::new());
-                        on_created.emit(created);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
         })
     };
 
@@ -138,8 +79,9 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
         .map(AttrValue::from);
     let allowlist_error = problem
         .get()
-        .and_then(|p| allowlist_message(p, &allowlist.value))
+        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
         .map(AttrValue::from);
+    let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-client-title">
@@ -147,11 +89,11 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
             <TextField id="new-client-name" label="Name" autocomplete="off"
                 placeholder="e.g. Billing service"
                 hint="Something to recognise it by, like the system that will use it."
-                value={name.value.clone()}
-                on_change={problem.on_change(&name.set, "name")}
+                value={fields.name.value.clone()}
+                on_change={problem.on_change(&fields.name.set, "name")}
                 error={problem.field_message("name")} />
             <ScopePicker id="new-client-scopes" name="client-scope"
-                chosen={(*scopes).clone()} on_toggle={on_scope}
+                chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 hint="The scopes the client may ask for. Tokens it gets carry no more than these."
                 error={problem.field_message("scopes")} />
             <SelectField id="new-client-lifetime" label="Access tokens last"
@@ -163,12 +105,12 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
             <TextAreaField id="new-client-allowlist" label="IP allowlist" optional=true rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
                 hint="One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows."
-                value={allowlist.value.clone()}
-                on_change={on_allowlist}
+                value={fields.allowlist.value.clone()}
+                on_change={fields.on_allowlist.clone()}
                 error={allowlist_error} />
             <div class="form-actions">
-                <button id="create-client" type="submit" class="button" disabled={*submitting}>
-                    { if *submitting { "Registering…" } else { "Register client" } }
+                <button id="create-client" type="submit" class="button" disabled={submitting}>
+                    { if submitting { "Registering…" } else { "Register client" } }
                 </button>
             </div>
         </form>
@@ -183,28 +125,7 @@ pub fn new_client_request(
     lifetime_secs: &str,
     allowlist: &str,
 ) -> Result<CreateOAuthClientRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            codes::REQUIRED,
-            "Give the client a name.",
-        ));
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(FieldError::new(
-            "name",
-            codes::TOO_LONG,
-            "Use at most 100 characters.",
-        ));
-    }
-    if scopes.is_empty() {
-        errors.push(FieldError::new(
-            "scopes",
-            codes::REQUIRED,
-            "Choose at least one permission.",
-        ));
-    }
+    let (name, mut errors) = name_and_scope_errors(name, scopes, "client");
     let lifetime = lifetime_secs.trim();
     let token_lifetime_secs = if lifetime.is_empty() {
         None

@@ -20,8 +20,8 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::banner_message;
-use crate::hooks::use_collection;
+use crate::components::credentials::{ListCard, Noun};
+use crate::hooks::{use_collection, use_created};
 use crate::pages::security_log::SecurityLogView;
 
 /// Subusers: list, create, edit, disable, invite, delete. Rendered only behind
@@ -31,15 +31,7 @@ pub fn SubusersPage() -> Html {
     let subusers = use_collection(api::list_subusers);
     let senders = use_collection(api::list_senders);
     let groups = use_collection(api::list_contact_groups);
-    let created = use_state(|| None::<SubuserDto>);
-
-    let on_created = {
-        let (created, subusers) = (created.clone(), subusers.clone());
-        Callback::from(move |subuser: SubuserDto| {
-            created.set(Some(subuser));
-            subusers.reload();
-        })
-    };
+    let created = use_created::<SubuserDto>(subusers.reload_callback());
     let choices = Rc::new(GrantChoices {
         senders: senders
             .get()
@@ -59,29 +51,17 @@ pub fn SubusersPage() -> Html {
     });
 
     let collection = subusers.get();
-    let load_error = collection
-        .problem
-        .as_ref()
-        .and_then(|p| banner_message(p, &[]))
-        .map(|message| {
-            html! {
-                <div class="banner banner--error" role="alert">
-                    { format!("Could not load your subusers. {message}") }
-                </div>
+    let list = html! {
+        <ListCard title="Your subusers" count_id="subuser-count" noun={SUBUSERS}
+            count={collection.items.as_ref().map(|items| items.len())}
+            problem={collection.problem.clone()}>
+            if let Some(items) = &collection.items {
+                <SubuserList subusers={items.clone()} choices={choices.clone()}
+                    on_changed={subusers.replace_callback()}
+                    on_stale={subusers.reload_callback()}
+                    on_removed={subusers.remove_callback()} />
             }
-        });
-    let count = collection.items.as_ref().map(|items| items.len());
-    let body = match &collection.items {
-        Some(items) => html! {
-            <SubuserList subusers={items.clone()} choices={choices.clone()}
-                on_changed={subusers.replace_callback()}
-                on_stale={subusers.reload_callback()}
-                on_removed={subusers.remove_callback()} />
-        },
-        None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading your subusers…" }</p>
-        },
-        None => Html::default(),
+        </ListCard>
     };
 
     html! {
@@ -97,24 +77,15 @@ pub fn SubusersPage() -> Html {
                     </p>
                 </div>
             </div>
-            if let Some(subuser) = &*created {
+            if let Some(subuser) = &*created.item {
                 <div class="banner banner--success" id="subuser-created" role="status">
                     { created_message(subuser) }
                 </div>
             }
-            <div class="card card--flush">
-                <div class="card-head">
-                    <h2>{ "Your subusers" }</h2>
-                    if let Some(count) = count {
-                        <span class="count" id="subuser-count">{ count_label(count) }</span>
-                    }
-                </div>
-                { load_error.unwrap_or_default() }
-                { body }
-            </div>
+            { list }
             <div class="card" id="new-subuser">
                 <h2 id="new-subuser-title">{ "New subuser" }</h2>
-                <SubuserForm {choices} on_saved={on_created} />
+                <SubuserForm {choices} on_saved={created.on_created.clone()} />
             </div>
         </section>
     }
@@ -131,10 +102,11 @@ fn created_message(subuser: &SubuserDto) -> String {
     }
 }
 
-/// `1 subuser`, `3 subusers`.
-fn count_label(count: usize) -> String {
-    format!("{count} subuser{}", if count == 1 { "" } else { "s" })
-}
+/// What the subusers page lists.
+const SUBUSERS: Noun = Noun {
+    one: "subuser",
+    many: "subusers",
+};
 
 /// Props of [`SubuserSecurityLogPage`].
 #[derive(Properties, PartialEq)]

@@ -11,6 +11,7 @@ use super::grants::window_summary;
 use crate::api::{self, SubuserAction};
 use crate::app::Route;
 use crate::components::banner_message;
+use crate::components::credentials::EmptyState;
 use crate::format::{format_points, format_timestamp};
 use crate::hooks::{use_form_call, use_removal};
 
@@ -33,13 +34,10 @@ pub struct SubuserListProps {
 pub fn SubuserList(props: &SubuserListProps) -> Html {
     if props.subusers.is_empty() {
         return html! {
-            <div class="empty-state" id="subusers-empty">
-                <p class="empty-title">{ "No subusers yet" }</p>
-                <p class="muted">
-                    { "Give each employee or branch their own login below, with only the parts \
-                       of the account they need, instead of sharing your password." }
-                </p>
-            </div>
+            <EmptyState id="subusers-empty" title="No subusers yet">
+                { "Give each employee or branch their own login below, with only the parts \
+                   of the account they need, instead of sharing your password." }
+            </EmptyState>
         };
     }
     html! {

@@ -6,21 +6,17 @@ use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::allowlist_text::{allowlist_entries, allowlist_message};
 use crate::api;
-use crate::components::{
-    banner_message, toggle_scope, FormBanner, ScopePicker, TextAreaField, TextField,
+use crate::components::credentials::{
+    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
 };
-use crate::hooks::{use_form_problem, use_session_calls, use_text_input};
+use crate::components::{banner_message, FormBanner, ScopePicker, TextAreaField, TextField};
+use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "expires_at", "ip_allowlist[]"];
-
-/// The API's limit on token names.
-const NAME_MAX_CHARS: usize = 100;
 
 /// Props of [`NewTokenForm`].
 #[derive(Properties, PartialEq)]
@@ -32,93 +28,34 @@ pub struct NewTokenFormProps {
 /// Name, scopes, optional expiry and optional IP allowlist of a new API token.
 #[component]
 pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
-    let calls = use_session_calls();
-    let name = use_text_input("");
-    let scopes = use_state(BTreeSet::<Scope>::new);
+    let call = use_form_call();
+    let problem = call.problem.clone();
+    let fields = use_credential_fields(&problem);
     let expiry = use_text_input("");
-    let allowlist = use_text_input("");
-    let problem = use_form_problem();
-    let submitting = use_state(|| false);
     let today = use_memo((), |_| today_utc());
 
-    let on_scope = {
-        let (scopes, problem) = (scopes.clone(), problem.clone());
-        Callback::from(move |(scope, checked): (Scope, bool)| {
-            scopes.set(toggle_scope(&scopes, scope, checked));
-            problem.clear_field("scopes");
-        })
-    };
-    let on_allowlist = {
-        let (set, problem) = (allowlist.set.clone(), problem.clone());
-        Callback::from(move |value: String| {
-            set.emit(value);
-            // The entries' indexes shift as lines change: every entry error is stale.
-            if let Some(current) = problem.get() {
-                let mut rest = current.clone();
-                rest.errors
-                    .retain(|error| !error.field.starts_with(super::ALLOWLIST_FIELD));
-                if rest.errors.len() != current.errors.len() {
-                    problem.set((!rest.errors.is_empty()).then_some(rest));
-                }
-            }
-        })
-    };
-
     let onsubmit = {
-        let form = (
-            name.clone(),
-            (*scopes).clone(),
-            expiry.clone(),
-            allowlist.clone(),
-        );
-        let (calls, problem, submitting, scopes_state) = (
-            calls.clone(),
-            problem.clone(),
-            submitting.clone(),
-            scopes.clone(),
-        );
+        let (call, fields, expiry) = (call.clone(), fields.clone(), expiry.clone());
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if *submitting {
-                return;
-            }
-            let (name, chosen, expiry, allowlist) = &form;
-            let request =
-                match new_token_request(&name.value, chosen, &expiry.value, &allowlist.value) {
-                    Ok(request) => request,
-                    Err(errors) => {
-                        problem.set(api::client_validation_problem(errors));
-                        return;
-                    }
-                };
-            problem.set(None);
-            submitting.set(true);
-            let (calls, problem, submitting, on_created) = (
-                calls.clone(),
-                problem.clone(),
-                submitting.clone(),
-                on_created.clone(),
+            let request = new_token_request(
+                &fields.name.value,
+                &fields.scopes,
+                &expiry.value,
+                &fields.allowlist.value,
             );
-            let (name, expiry, allowlist, scopes_state) = (
-                name.set.clone(),
-                expiry.set.clone(),
-                allowlist.set.clone(),
-                scopes_state.clone(),
+            let (fields, expiry, on_created) =
+                (fields.clone(), expiry.set.clone(), on_created.clone());
+            call.run_checked(
+                request,
+                |csrf_token, request| async move { api::create_token(&csrf_token, &request).await },
+                move |created| {
+                    fields.clear();
+                    expiry.emit(String::new());
+                    on_created.emit(created);
+                },
             );
-            spawn_local(async move {
-                match api::create_token(calls.csrf_token(), &request).await {
-                    Ok(created) => {
-                        name.emit(String::new());
-                        expiry.emit(String::new());
-                        allowlist.emit(String::new());
-                        scopes_state.set(BTreeSet::new());
-                        on_created.emit(created);
-                    }
-                    Err(error) => problem.set(Some(calls.problem(error))),
-                }
-                submitting.set(false);
-            });
         })
     };
 
@@ -128,8 +65,9 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
         .map(AttrValue::from);
     let allowlist_error = problem
         .get()
-        .and_then(|p| allowlist_message(p, &allowlist.value))
+        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
         .map(AttrValue::from);
+    let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-token-title">
@@ -137,10 +75,10 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             <TextField id="new-token-name" label="Name" autocomplete="off"
                 placeholder="e.g. CRM integration"
                 hint="Something to recognise it by, like the system that will use it."
-                value={name.value.clone()}
-                on_change={problem.on_change(&name.set, "name")}
+                value={fields.name.value.clone()}
+                on_change={problem.on_change(&fields.name.set, "name")}
                 error={problem.field_message("name")} />
-            <ScopePicker id="new-token-scopes" name="scope" chosen={(*scopes).clone()} on_toggle={on_scope}
+            <ScopePicker id="new-token-scopes" name="scope" chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 error={problem.field_message("scopes")} />
             <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
                 min={(*today).clone().map(AttrValue::from)}
@@ -151,12 +89,12 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             <TextAreaField id="new-token-allowlist" label="IP allowlist" optional=true rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
                 hint="One address or range per line. Leave empty to allow every address the account's API allowlist allows."
-                value={allowlist.value.clone()}
-                on_change={on_allowlist}
+                value={fields.allowlist.value.clone()}
+                on_change={fields.on_allowlist.clone()}
                 error={allowlist_error} />
             <div class="form-actions">
-                <button id="create-token" type="submit" class="button" disabled={*submitting}>
-                    { if *submitting { "Creating token…" } else { "Create token" } }
+                <button id="create-token" type="submit" class="button" disabled={submitting}>
+                    { if submitting { "Creating token…" } else { "Create token" } }
                 </button>
             </div>
         </form>
@@ -171,28 +109,7 @@ pub fn new_token_request(
     expiry_date: &str,
     allowlist: &str,
 ) -> Result<CreateTokenRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            codes::REQUIRED,
-            "Give the token a name.",
-        ));
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(FieldError::new(
-            "name",
-            codes::TOO_LONG,
-            "Use at most 100 characters.",
-        ));
-    }
-    if scopes.is_empty() {
-        errors.push(FieldError::new(
-            "scopes",
-            codes::REQUIRED,
-            "Choose at least one permission.",
-        ));
-    }
+    let (name, mut errors) = name_and_scope_errors(name, scopes, "token");
     let expires_at = expiry_end_of_day(expiry_date).unwrap_or_else(|error| {
         errors.push(error);
         None

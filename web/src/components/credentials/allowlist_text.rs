@@ -1,10 +1,10 @@
-//! A token's IP allowlist as the text area shows it: one address or range a line.
+//! A credential's IP allowlist as the text area shows it: one address or range a line.
 
 use portcullis_shared::problem::Problem;
 
-use crate::components::list_entry;
+use crate::components::list_message;
 
-/// The request field holding a token's allowlist.
+/// The request field holding a credential's allowlist.
 pub const ALLOWLIST_FIELD: &str = "ip_allowlist";
 
 /// The entries typed into the text area, each with its 1-based line number. Blank lines
@@ -38,21 +38,9 @@ pub fn allowlist_text(entries: &[String]) -> String {
 /// was typed on (`ip_allowlist[2]` is the third entry, whatever blank lines came before).
 pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
     let lines = allowlist_lines(text);
-    let messages: Vec<String> = problem
-        .errors
-        .iter()
-        .filter_map(|error| {
-            if error.field == ALLOWLIST_FIELD {
-                return Some(error.message.clone());
-            }
-            let index = list_entry(ALLOWLIST_FIELD, &error.field)?;
-            Some(match lines.get(index) {
-                Some((line, _)) => format!("Line {line}: {}", error.message),
-                None => error.message.clone(),
-            })
-        })
-        .collect();
-    (!messages.is_empty()).then(|| messages.join(" "))
+    list_message(problem, ALLOWLIST_FIELD, |index| {
+        lines.get(index).map(|(line, _)| format!("Line {line}"))
+    })
 }
 
 #[cfg(test)]

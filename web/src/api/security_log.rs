@@ -1,0 +1,42 @@
+//! The security log: its pages and the export download.
+
+use portcullis_shared::dto::{ExportFormat, SecurityEventKind, SecurityLogPage};
+use portcullis_shared::routes::{SECURITY_LOG, SECURITY_LOG_EXPORT, SUBUSER_SECURITY_LOG};
+
+use super::request::{item_path, Call};
+use super::ApiError;
+
+/// One page of the security log, newest first: of one `kind` or all, and older than
+/// `cursor` (the previous page's `next_cursor`) when given. The account's whole log, or
+/// with `subuser`, that subuser's entries (owner only).
+pub async fn security_log(
+    subuser: Option<&str>,
+    kind: Option<SecurityEventKind>,
+    cursor: Option<&str>,
+) -> Result<SecurityLogPage, ApiError> {
+    let path = match subuser {
+        Some(id) => item_path(SUBUSER_SECURITY_LOG, id),
+        None => SECURITY_LOG.to_owned(),
+    };
+    let mut query: Vec<(&str, &str)> = Vec::new();
+    if let Some(kind) = kind {
+        query.push(("kind", kind.as_str()));
+    }
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor));
+    }
+    Call::get(&path).query(query).answer().await
+}
+
+/// Where the browser downloads the security log as a file (the session cookie goes along).
+/// Kinds and formats are fixed snake_case names, so nothing needs escaping.
+pub fn security_log_export_url(format: ExportFormat, kind: Option<SecurityEventKind>) -> String {
+    match kind {
+        Some(kind) => format!(
+            "{SECURITY_LOG_EXPORT}?format={}&kind={}",
+            format.as_str(),
+            kind.as_str()
+        ),
+        None => format!("{SECURITY_LOG_EXPORT}?format={}", format.as_str()),
+    }
+}

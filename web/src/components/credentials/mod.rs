@@ -1,0 +1,117 @@
+//! The credential family: what the API tokens and OAuth2 clients pages share. Each page
+//! describes its kind of credential once ([`Credential`]); the page shell, the list card,
+//! the list, its rows and the new-credential form's pieces are the same for both. The
+//! subusers page uses the list card and the empty state too.
+
+mod allowlist_text;
+mod list;
+mod list_card;
+mod new_form;
+mod page;
+mod row;
+
+pub use allowlist_text::{
+    allowlist_entries, allowlist_lines, allowlist_message, allowlist_text, ALLOWLIST_FIELD,
+};
+pub use list::{CredentialList, CredentialListProps, EmptyState, EmptyStateProps};
+pub use list_card::{count_label, ListCard, ListCardProps, Noun};
+pub use new_form::{
+    name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
+};
+pub use page::{CredentialsPage, CredentialsPageProps};
+pub use row::{state_label, CredentialRow, CredentialRowProps};
+
+use std::future::Future;
+
+use portcullis_shared::dto::TokenState;
+use portcullis_shared::problem::Problem;
+use portcullis_shared::scope::Scope;
+use yew::prelude::*;
+
+use crate::api::ApiError;
+
+/// The words, ids and class names that tell one kind of credential's markup from the
+/// other's. Class names are `<class>-<what>` (`token-disable`, `client-disable`).
+#[derive(Debug, PartialEq)]
+pub struct CredentialKind {
+    /// What the kind is called in buttons ("Delete token").
+    pub noun: &'static str,
+    /// Prefix of the kind's class names and ids.
+    pub class: &'static str,
+    /// Which `data-*-id` attribute carries a row's id.
+    pub row_id: RowIdAttribute,
+    /// Id of the list, and of the empty state shown instead when there is nothing.
+    pub list_id: &'static str,
+    pub empty_id: &'static str,
+    pub empty_title: &'static str,
+    pub empty_text: &'static str,
+    /// What the delete confirmation says happens.
+    pub delete_warning: &'static str,
+    /// What a row's edit panel edits: in class names (`token-edit-allowlist`), in button
+    /// labels ("Edit allowlist", "Save allowlist"), and the request field its errors name.
+    pub edits_class: &'static str,
+    pub edits_label: &'static str,
+    pub edits_field: &'static str,
+}
+
+/// The `data-*-id` attribute of a row, which the tests and the browser test find rows by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowIdAttribute {
+    /// `data-token-id`
+    Token,
+    /// `data-client-id`
+    Client,
+}
+
+/// A kind of credential the family can show: its fields, its calls and its own markup.
+pub trait Credential: Clone + PartialEq + 'static {
+    /// What the row's edit panel holds while it is open.
+    type Draft: Clone + PartialEq + 'static;
+    /// The API's change request.
+    type Change: 'static;
+
+    /// Its words, ids and class names.
+    const KIND: CredentialKind;
+
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    /// Active, disabled, or (tokens only) expired.
+    fn state(&self) -> TokenState;
+    fn scopes(&self) -> &[Scope];
+    fn ip_allowlist(&self) -> &[String];
+
+    /// The change that disables it (`true`) or enables it again.
+    fn switch(disabled: bool) -> Self::Change;
+    /// The edit panel's draft of what it holds now.
+    fn draft(&self) -> Self::Draft;
+    /// The change that saves a draft.
+    fn save(draft: &Self::Draft) -> Self::Change;
+    /// Whether a draft may be saved as it is.
+    fn can_save(_draft: &Self::Draft) -> bool {
+        true
+    }
+
+    /// Sends `change`; the API answers the credential as changed.
+    fn update(
+        csrf_token: String,
+        id: String,
+        change: Self::Change,
+    ) -> impl Future<Output = Result<Self, ApiError>> + 'static;
+    /// Deletes it.
+    fn delete(
+        csrf_token: String,
+        id: String,
+    ) -> impl Future<Output = Result<(), ApiError>> + 'static;
+
+    /// The entries of the row's details before the IP allowlist.
+    fn details(&self) -> Html;
+    /// A line under the details (why it can't be used), if there is one.
+    fn note(&self) -> Option<&'static str>;
+    /// The edit panel's field for `draft`, with the error to show next to it.
+    fn edit_field(
+        &self,
+        draft: &Self::Draft,
+        on_draft: Callback<Self::Draft>,
+        problem: Option<&Problem>,
+    ) -> Html;
+}

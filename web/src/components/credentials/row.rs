@@ -1,0 +1,297 @@
+//! One credential in the list: name, state, scopes, details and allowlist, with the ways
+//! to disable or enable it, edit it and delete it.
+
+use portcullis_shared::dto::TokenState;
+use portcullis_shared::problem::{Problem, ProblemCode};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::{Credential, RowIdAttribute};
+use crate::components::banner_message;
+use crate::hooks::use_session_calls;
+
+/// What a row is waiting for.
+#[derive(Clone, Copy, PartialEq)]
+enum Busy {
+    Switching,
+    Deleting,
+    Saving,
+}
+
+/// Which of the row's panels is open.
+#[derive(Clone, PartialEq)]
+enum Panel<D> {
+    None,
+    ConfirmDelete,
+    /// Editing; what the panel holds so far.
+    Edit(D),
+}
+
+/// Props of [`CredentialRow`].
+#[derive(Properties, PartialEq)]
+pub struct CredentialRowProps<C: Credential> {
+    pub item: C,
+    /// Marks the one just created.
+    #[prop_or_default]
+    pub highlight: bool,
+    /// Called with the credential as the API changed it.
+    pub on_changed: Callback<C>,
+    /// Called with the id of a credential that is gone.
+    pub on_removed: Callback<String>,
+}
+
+/// One credential with its actions.
+#[component]
+pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
+    let calls = use_session_calls();
+    let busy = use_state(|| None::<Busy>);
+    let panel = use_state(|| Panel::<C::Draft>::None);
+    let problem = use_state(|| None::<Problem>);
+    let item = &props.item;
+    let kind = &C::KIND;
+    let class = |what: &str| format!("{}-{what}", kind.class);
+
+    // Sends `change`; the answer replaces the credential in the list.
+    let update = {
+        let (calls, busy, panel, problem) =
+            (calls.clone(), busy.clone(), panel.clone(), problem.clone());
+        let (id, on_changed) = (item.id().to_owned(), props.on_changed.clone());
+        Callback::from(move |(change, doing): (C::Change, Busy)| {
+            if busy.is_some() {
+                return;
+            }
+            busy.set(Some(doing));
+            problem.set(None);
+            let (calls, busy, panel, problem, on_changed) = (
+                calls.clone(),
+                busy.clone(),
+                panel.clone(),
+                problem.clone(),
+                on_changed.clone(),
+            );
+            let answer = C::update(calls.csrf_token().to_owned(), id.clone(), change);
+            spawn_local(async move {
+                match answer.await {
+                    Ok(changed) => {
+                        if doing == Busy::Saving {
+                            panel.set(Panel::None);
+                        }
+                        on_changed.emit(changed);
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                busy.set(None);
+            });
+        })
+    };
+    let switch = |disabled: bool| {
+        let update = update.clone();
+        Callback::from(move |_: MouseEvent| update.emit((C::switch(disabled), Busy::Switching)))
+    };
+    let open = |next: Panel<C::Draft>| {
+        let (panel, problem) = (panel.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            panel.set(next.clone());
+        })
+    };
+    let delete = {
+        let (calls, busy, problem) = (calls.clone(), busy.clone(), problem.clone());
+        let (id, on_removed) = (item.id().to_owned(), props.on_removed.clone());
+        Callback::from(move |_: MouseEvent| {
+            if busy.is_some() {
+                return;
+            }
+            busy.set(Some(Busy::Deleting));
+            problem.set(None);
+            let (calls, busy, problem, id, on_removed) = (
+                calls.clone(),
+                busy.clone(),
+                problem.clone(),
+                id.clone(),
+                on_removed.clone(),
+            );
+            let answer = C::delete(calls.csrf_token().to_owned(), id.clone());
+            spawn_local(async move {
+                match answer.await {
+                    Ok(()) => on_removed.emit(id),
+                    // Already gone (deleted in another tab): the list catches up.
+                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
+                        on_removed.emit(id)
+                    }
+                    Err(error) => {
+                        problem.set(Some(calls.problem(error)));
+                        busy.set(None);
+                    }
+                }
+            });
+        })
+    };
+
+    let is_busy = busy.is_some();
+    let busy_label = |doing: Busy, busy_text: &'static str, text: String| -> String {
+        if *busy == Some(doing) {
+            busy_text.to_owned()
+        } else {
+            text
+        }
+    };
+    let switch_button = match item.state() {
+        TokenState::Active => html! {
+            <button type="button"
+                class={classes!("button", "button--secondary", "button--small", class("disable"))}
+                disabled={is_busy} onclick={switch(true)}>
+                { busy_label(Busy::Switching, "Disabling…", "Disable".to_owned()) }
+            </button>
+        },
+        TokenState::Disabled => html! {
+            <button type="button"
+                class={classes!("button", "button--secondary", "button--small", class("enable"))}
+                disabled={is_busy} onclick={switch(false)}>
+                { busy_label(Busy::Switching, "Enabling…", "Enable".to_owned()) }
+            </button>
+        },
+        TokenState::Expired => Html::default(),
+    };
+    let can_edit = item.state() != TokenState::Expired;
+    let editing = matches!(*panel, Panel::Edit(_));
+
+    let panel_html = match &*panel {
+        Panel::None => Html::default(),
+        Panel::ConfirmDelete => html! {
+            <div class="token-panel token-panel--danger" role="group" aria-label="Confirm deletion">
+                <p>
+                    <strong>{ format!("Delete “{}”?", item.name()) }</strong>
+                    { kind.delete_warning }
+                </p>
+                <div class="panel-actions">
+                    <button type="button"
+                        class={classes!("button", "button--danger", "button--small", class("delete-confirm"))}
+                        disabled={is_busy} onclick={delete}>
+                        { busy_label(Busy::Deleting, "Deleting…", format!("Delete {}", kind.noun)) }
+                    </button>
+                    <button type="button"
+                        class={classes!("button", "button--secondary", "button--small", class("delete-cancel"))}
+                        disabled={is_busy} onclick={open(Panel::None)}>
+                        { "Cancel" }
+                    </button>
+                </div>
+            </div>
+        },
+        Panel::Edit(draft) => {
+            let on_draft = {
+                let (panel, problem) = (panel.clone(), problem.clone());
+                Callback::from(move |draft: C::Draft| {
+                    panel.set(Panel::Edit(draft));
+                    problem.set(None);
+                })
+            };
+            let onsubmit = {
+                let (update, draft) = (update.clone(), draft.clone());
+                Callback::from(move |event: SubmitEvent| {
+                    event.prevent_default();
+                    update.emit((C::save(&draft), Busy::Saving));
+                })
+            };
+            html! {
+                <form class="token-panel" onsubmit={onsubmit} novalidate=true>
+                    { item.edit_field(draft, on_draft, (*problem).as_ref()) }
+                    <div class="panel-actions">
+                        <button type="submit"
+                            class={classes!("button", "button--small", class(&format!("{}-save", kind.edits_class)))}
+                            disabled={is_busy || !C::can_save(draft)}>
+                            { busy_label(Busy::Saving, "Saving…", format!("Save {}", kind.edits_label)) }
+                        </button>
+                        <button type="button"
+                            class={classes!("button", "button--secondary", "button--small", class(&format!("{}-cancel", kind.edits_class)))}
+                            disabled={is_busy} onclick={open(Panel::None)}>
+                            { "Cancel" }
+                        </button>
+                    </div>
+                </form>
+            }
+        }
+    };
+    let row_error = (*problem)
+        .as_ref()
+        .and_then(|p| banner_message(p, &[kind.edits_field]))
+        .map(|message| html! { <p class="row-error" role="alert">{ message }</p> });
+    let (state_text, state_class) = state_label(item.state());
+
+    let content = html! {
+        <>
+            <div class="token-head">
+                <div class="token-title">
+                    <span class="token-name">{ item.name().to_owned() }</span>
+                    <span class={classes!("badge", class("state"), state_class)}>{ state_text }</span>
+                    if props.highlight {
+                        <span class="badge badge--new">{ "New" }</span>
+                    }
+                </div>
+                <div class="token-actions">
+                    { switch_button }
+                    if can_edit {
+                        <button type="button"
+                            class={classes!("button", "button--secondary", "button--small", class(&format!("edit-{}", kind.edits_class)))}
+                            disabled={is_busy || editing}
+                            onclick={open(Panel::Edit(item.draft()))}>
+                            { format!("Edit {}", kind.edits_label) }
+                        </button>
+                    }
+                    <button type="button"
+                        class={classes!("button", "button--ghost-danger", "button--small", class("delete"))}
+                        disabled={is_busy || *panel == Panel::ConfirmDelete}
+                        onclick={open(Panel::ConfirmDelete)}>
+                        { "Delete" }
+                    </button>
+                </div>
+            </div>
+            <ul class={classes!("chips", class("scopes"))} aria-label="Permissions">
+                for scope in item.scopes().iter() {
+                    <li class="chip" title={scope.description()}>{ scope.as_str() }</li>
+                }
+            </ul>
+            <dl class="token-meta">
+                { item.details() }
+                <div class="token-meta-wide">
+                    <dt>{ "IP allowlist" }</dt>
+                    <dd class={class("allowlist")}>
+                        if item.ip_allowlist().is_empty() {
+                            <span class="muted">{ "Any address the account allows" }</span>
+                        } else {
+                            <ul class="chips chips--plain">
+                                for entry in item.ip_allowlist().iter() {
+                                    <li class="chip chip--mono">{ entry.clone() }</li>
+                                }
+                            </ul>
+                        }
+                    </dd>
+                </div>
+            </dl>
+            if let Some(note) = item.note() {
+                <p class="token-note muted">{ note }</p>
+            }
+            { panel_html }
+            { row_error.unwrap_or_default() }
+        </>
+    };
+    let row_class = classes!("token", props.highlight.then_some("token--new"));
+    let id = item.id().to_owned();
+    match kind.row_id {
+        RowIdAttribute::Token => html! {
+            <li class={row_class} data-token-id={id}>{ content }</li>
+        },
+        RowIdAttribute::Client => html! {
+            <li class={row_class} data-client-id={id}>{ content }</li>
+        },
+    }
+}
+
+/// The state badge's text and class.
+pub fn state_label(state: TokenState) -> (&'static str, &'static str) {
+    match state {
+        TokenState::Active => ("Active", "token-state--active"),
+        TokenState::Disabled => ("Disabled", "token-state--disabled"),
+        TokenState::Expired => ("Expired", "token-state--expired"),
+    }
+}

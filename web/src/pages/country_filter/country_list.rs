@@ -1,0 +1,91 @@
+//! The searchable list of countries, one check box each.
+
+use std::collections::BTreeSet;
+
+use portcullis_shared::validate;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::visible_countries;
+
+/// Props of [`CountryList`].
+#[derive(Properties, PartialEq)]
+pub struct CountryListProps {
+    /// The codes ticked.
+    pub selected: BTreeSet<String>,
+    /// What the search box holds.
+    #[prop_or_default]
+    pub query: AttrValue,
+    /// While the saved list is not known yet.
+    #[prop_or_default]
+    pub disabled: bool,
+    /// Called with a code and whether it is now ticked.
+    pub on_toggle: Callback<(String, bool)>,
+}
+
+/// Every country matching the search, one check box each: the allowed ones first, then
+/// "Other countries".
+#[component]
+pub fn CountryList(props: &CountryListProps) -> Html {
+    let all = use_memo((), |_| validate::countries());
+    let visible = visible_countries(&all, &props.selected, &props.query);
+    let allowed_shown = visible
+        .iter()
+        .filter(|(code, _)| props.selected.contains(*code))
+        .count();
+    html! {
+        <div class="country-list-frame">
+            if visible.is_empty() {
+                <p class="muted country-none" id="countries-none">
+                    { format!("No country matches “{}”.", props.query.trim()) }
+                </p>
+            } else {
+                <ul class="country-list" aria-label="Countries">
+                    for (index, (code, name)) in visible.iter().enumerate() {
+                        if index == allowed_shown && allowed_shown > 0 {
+                            <li class="country-divider" aria-hidden="true">{ "Other countries" }</li>
+                        }
+                        <CountryOption key={*code} code={*code} name={*name}
+                            checked={props.selected.contains(*code)}
+                            disabled={props.disabled}
+                            on_toggle={props.on_toggle.clone()} />
+                    }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CountryOptionProps {
+    code: &'static str,
+    name: &'static str,
+    checked: bool,
+    disabled: bool,
+    on_toggle: Callback<(String, bool)>,
+}
+
+#[component]
+fn CountryOption(props: &CountryOptionProps) -> Html {
+    let code = props.code;
+    let onchange = {
+        let on_toggle = props.on_toggle.clone();
+        Callback::from(move |event: Event| {
+            on_toggle.emit((
+                code.to_owned(),
+                event.target_unchecked_into::<HtmlInputElement>().checked(),
+            ));
+        })
+    };
+    let id = format!("country-{code}");
+    html! {
+        <li class={classes!("country-option", props.checked.then_some("country-option--checked"))}>
+            <label for={id.clone()}>
+                <input type="checkbox" {id} name="country" value={code}
+                    checked={props.checked} disabled={props.disabled} {onchange} />
+                <span class="country-name">{ props.name }</span>
+                <code class="country-code">{ code }</code>
+            </label>
+        </li>
+    }
+}

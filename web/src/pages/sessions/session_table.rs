@@ -1,0 +1,88 @@
+//! The account's live sessions, each with a way to end it.
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::SessionDto;
+use yew::prelude::*;
+
+use crate::api;
+use crate::format::format_timestamp;
+use crate::hooks::use_removal;
+
+/// Props of [`SessionTable`].
+#[derive(Properties, PartialEq)]
+pub struct SessionTableProps {
+    /// The sessions, the current one first.
+    pub sessions: Rc<Vec<SessionDto>>,
+    /// Called with the id of a session that ended.
+    pub on_removed: Callback<String>,
+}
+
+/// The sessions as a table: device, address, signed in, last active, and a Remove button
+/// (the current one is marked instead).
+#[component]
+pub fn SessionTable(props: &SessionTableProps) -> Html {
+    html! {
+        <div class="table-scroll">
+        <table class="table" id="sessions-table">
+            <thead>
+                <tr>
+                    <th scope="col">{ "Device" }</th>
+                    <th scope="col">{ "Address" }</th>
+                    <th scope="col">{ "Signed in" }</th>
+                    <th scope="col">{ "Last active" }</th>
+                    <th scope="col" aria-label="Actions"></th>
+                </tr>
+            </thead>
+            <tbody>
+                for session in props.sessions.iter() {
+                    <SessionRow key={session.id.clone()} session={session.clone()}
+                        on_removed={props.on_removed.clone()} />
+                }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SessionRowProps {
+    session: SessionDto,
+    on_removed: Callback<String>,
+}
+
+#[component]
+fn SessionRow(props: &SessionRowProps) -> Html {
+    let session = &props.session;
+    let removal = use_removal(
+        &session.id,
+        |csrf, id| async move { api::revoke_session(&csrf, &id).await },
+        props.on_removed.clone(),
+    );
+
+    html! {
+        <tr data-session-id={session.id.clone()} class={classes!(session.current.then_some("session--current"))}>
+            <td>
+                <span class="session-device" title={session.user_agent.clone()}>{ session.device.clone() }</span>
+                if session.current {
+                    { " " }<span class="badge badge--new session-current">{ "This session" }</span>
+                }
+            </td>
+            <td><code class="session-ip">{ session.ip.clone() }</code></td>
+            <td>{ format_timestamp(&session.created_at) }</td>
+            <td>{ if session.current { "Now".to_owned() } else { format_timestamp(&session.last_seen_at) } }</td>
+            <td>
+                if !session.current {
+                    <button type="button" class="button button--ghost-danger button--small session-remove"
+                        aria-label={format!("Log out {} at {}", session.device, session.ip)}
+                        disabled={removal.busy} onclick={removal.start}>
+                        { if removal.busy { "Logging out…" } else { "Log out" } }
+                    </button>
+                }
+                if let Some(error) = removal.error {
+                    <p class="row-error" role="alert">{ error }</p>
+                }
+            </td>
+        </tr>
+    }
+}

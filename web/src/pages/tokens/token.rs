@@ -1,0 +1,156 @@
+//! An API token as a [`Credential`]: what its row shows and how it changes.
+
+use portcullis_shared::dto::{TokenDto, TokenState, UpdateTokenRequest};
+use portcullis_shared::problem::Problem;
+use portcullis_shared::scope::Scope;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::credentials::{
+    allowlist_entries, allowlist_message, allowlist_text, Credential, CredentialKind,
+    CredentialList, RowIdAttribute,
+};
+use crate::components::TextAreaField;
+use crate::format::format_timestamp;
+
+/// The account's tokens, each with its state, use and the ways to change it.
+pub type TokenList = CredentialList<TokenDto>;
+
+impl Credential for TokenDto {
+    /// The allowlist's text while it is edited.
+    type Draft = String;
+    type Change = UpdateTokenRequest;
+
+    const KIND: CredentialKind = CredentialKind {
+        noun: "token",
+        class: "token",
+        row_id: RowIdAttribute::Token,
+        list_id: "token-list",
+        empty_id: "tokens-empty",
+        empty_title: "No API tokens yet",
+        empty_text: "Create one below to let your own systems send SMS, manage contacts or read \
+                     your balance through the API.",
+        delete_warning:
+            " Calls made with it are refused from the very next one. This can't be undone.",
+        edits_class: "allowlist",
+        edits_label: "allowlist",
+        edits_field: "ip_allowlist[]",
+    };
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn state(&self) -> TokenState {
+        self.state
+    }
+
+    fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    fn ip_allowlist(&self) -> &[String] {
+        &self.ip_allowlist
+    }
+
+    fn switch(disabled: bool) -> UpdateTokenRequest {
+        UpdateTokenRequest {
+            disabled: Some(disabled),
+            ..UpdateTokenRequest::default()
+        }
+    }
+
+    fn draft(&self) -> String {
+        allowlist_text(&self.ip_allowlist)
+    }
+
+    fn save(draft: &String) -> UpdateTokenRequest {
+        UpdateTokenRequest {
+            ip_allowlist: Some(allowlist_entries(draft)),
+            ..UpdateTokenRequest::default()
+        }
+    }
+
+    async fn update(
+        csrf_token: String,
+        id: String,
+        change: UpdateTokenRequest,
+    ) -> Result<Self, ApiError> {
+        api::update_token(&csrf_token, &id, &change).await
+    }
+
+    async fn delete(csrf_token: String, id: String) -> Result<(), ApiError> {
+        api::delete_token(&csrf_token, &id).await
+    }
+
+    fn details(&self) -> Html {
+        html! {
+            <>
+                <div>
+                    <dt>{ "Token" }</dt>
+                    <dd><code class="token-hint">{ self.hint.clone() }</code></dd>
+                </div>
+                <div>
+                    <dt>{ "Created" }</dt>
+                    <dd class="token-created">{ format_timestamp(&self.created_at) }</dd>
+                </div>
+                <div>
+                    <dt>{ if self.state == TokenState::Expired { "Expired" } else { "Expires" } }</dt>
+                    <dd class="token-expires">
+                        { match &self.expires_at {
+                            Some(at) => html! { format_timestamp(at) },
+                            None => html! { <span class="muted">{ "Never" }</span> },
+                        } }
+                    </dd>
+                </div>
+                <div>
+                    <dt>{ "Last used" }</dt>
+                    <dd class="token-last-used">{ last_used(self) }</dd>
+                </div>
+            </>
+        }
+    }
+
+    fn note(&self) -> Option<&'static str> {
+        (self.state == TokenState::Expired).then_some(
+            "Expired tokens can't be re-enabled. Create a new token and delete this one.",
+        )
+    }
+
+    fn edit_field(
+        &self,
+        draft: &String,
+        on_draft: Callback<String>,
+        problem: Option<&Problem>,
+    ) -> Html {
+        let error = problem
+            .and_then(|p| allowlist_message(p, draft))
+            .map(AttrValue::from);
+        html! {
+            <TextAreaField id={format!("token-allowlist-{}", self.id)}
+                label="IP allowlist for this token" rows=3
+                placeholder={"203.0.113.7\n10.0.0.0/24"}
+                hint="One address or range per line. Empty: every address the account's API allowlist allows."
+                value={draft.clone()} on_change={on_draft} {error} />
+        }
+    }
+}
+
+/// When and from where the token was last used.
+fn last_used(token: &TokenDto) -> Html {
+    match (&token.last_used_at, &token.last_used_ip) {
+        (Some(at), Some(ip)) => html! {
+            <>
+                { format_timestamp(at) }
+                <span class="muted">{ " from " }</span>
+                <code class="token-last-ip">{ ip.clone() }</code>
+            </>
+        },
+        (Some(at), None) => html! { format_timestamp(at) },
+        (None, _) => html! { <span class="muted">{ "Never used" }</span> },
+    }
+}
