@@ -10,13 +10,10 @@ pub mod webhook;
 
 use portcullis_shared::dto::OutboxMessageDto;
 
-use super::{now, rfc3339};
+use super::{now, rfc3339, Db};
 use crate::{
     config::{DeliveryConfig, MailTransportConfig, SmsTransportConfig},
-    db::{
-        outbox::{self as outbox_rows, OutboxRow},
-        Db,
-    },
+    db::outbox::{self as outbox_rows, OutboxRow},
     error::{ApiError, ApiResult},
 };
 
