@@ -203,11 +203,8 @@ fn work_on<T, E: WorkError>(
 ) -> Result<T, E> {
     let failure = match work(&mut pooled.conn) {
         Ok(value) => return Ok(value),
-        Err(error) => match error.into_failure() {
-            // A refusal (not found, invalid…) says nothing about storage.
-            Err(refusal) => return Err(refusal),
-            Ok(failure) => failure,
-        },
+        // A refusal (not found, invalid…) says nothing about storage.
+        Err(error) => error.into_failure()?,
     };
     // A query failed: if the connection is dead, storage went away under us.
     // Say so (503, retryable) and let the pool drop it; drop it too when its
