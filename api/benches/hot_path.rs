@@ -7,7 +7,7 @@ use std::{hint::black_box, net::IpAddr, time::Duration};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use portcullis_api::{
     config::DatabaseUrl,
-    db::{accounts, tokens, Db},
+    db::{accounts, tokens},
     domain::{IpAllowlist, IpRange},
     services::{
         api_access::ApiAccess,
@@ -15,6 +15,7 @@ use portcullis_api::{
         signing::{AccessClaims, KeyRing, AUDIENCE},
         state_cache,
         tokens::PORTAL_CLIENT_ID,
+        Db,
     },
 };
 

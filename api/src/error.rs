@@ -10,7 +10,11 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use crate::{services::api_access::TokenRefusal, telemetry};
+use crate::{
+    db::{StorageError, WorkError},
+    services::api_access::TokenRefusal,
+    telemetry,
+};
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -511,31 +515,33 @@ fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::Error;
+/// The service boundary: storage's failures as the API answers them.
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> Self {
         match error {
-            // A broken connection means storage went away under us: retryable.
-            Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _)
-            | Error::BrokenTransactionManager => Self::Unavailable(error.into()),
-            // Out of space (SQLITE_FULL, PostgreSQL's disk_full): the write is
-            // rolled back and may succeed once space is freed, so retryable.
-            Error::DatabaseError(_, ref info) if is_storage_full(info.message()) => {
-                Self::Unavailable(error.into())
-            }
-            other => Self::Internal(other.into()),
+            // Gone, dead or full: 503, retryable.
+            StorageError::Unavailable(cause) => Self::Unavailable(cause),
+            // A uniqueness conflict the service did not expect and turn into
+            // a refusal of its own is a bug: 500. The cause stays the diesel
+            // error, so a service can still recognise it.
+            StorageError::Conflict(cause) | StorageError::Internal(cause) => Self::Internal(cause),
         }
     }
 }
 
-/// The messages of SQLite's SQLITE_FULL and of PostgreSQL failing to extend a file.
-fn is_storage_full(message: &str) -> bool {
-    message.contains("database or disk is full") || message.contains("No space left on device")
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        StorageError::from(error).into()
+    }
 }
 
-impl From<crate::db::PoolError> for ApiError {
-    fn from(error: crate::db::PoolError) -> Self {
-        Self::Unavailable(error.into())
+impl WorkError for ApiError {
+    fn into_failure(self) -> Result<StorageError, Self> {
+        match self {
+            Self::Unavailable(cause) => Ok(StorageError::Unavailable(cause)),
+            Self::Internal(cause) => Ok(StorageError::Internal(cause)),
+            refusal => Err(refusal),
+        }
     }
 }
 
@@ -576,5 +582,46 @@ pub mod extractors {
         // Keep messages short and free of input echoes such as long invalid strings.
         let message: String = message.chars().take(200).collect();
         format!("Invalid JSON: {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    #[test]
+    fn storage_failures_answer_as_before_and_refusals_pass_through() {
+        let full = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database or disk is full".to_owned()),
+        );
+        assert_eq!(
+            ApiError::from(full).status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let unique = Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new("dup".to_owned()),
+        );
+        let ApiError::Internal(cause) = ApiError::from(unique) else {
+            panic!("an unforeseen conflict is a bug");
+        };
+        // Services recognise a unique violation by the cause it carries.
+        assert!(cause.downcast_ref::<Error>().is_some());
+
+        assert!(matches!(
+            ApiError::Internal(anyhow::anyhow!("x")).into_failure(),
+            Ok(StorageError::Internal(_))
+        ));
+        assert!(matches!(
+            ApiError::Unavailable(anyhow::anyhow!("x")).into_failure(),
+            Ok(StorageError::Unavailable(_))
+        ));
+        assert!(matches!(
+            ApiError::NotFound.into_failure(),
+            Err(ApiError::NotFound)
+        ));
     }
 }

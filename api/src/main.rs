@@ -90,7 +90,7 @@ fn operator_command(args: &[String]) -> i32 {
     let email = email.trim().to_owned();
     let result = Config::from_env()
         .map_err(anyhow::Error::from)
-        .and_then(|config| portcullis_api::db::Db::connect(&config.database_url, 1))
+        .and_then(|config| portcullis_api::services::Db::connect(&config.database_url, 1))
         .and_then(|db| {
             db.blocking_run(|conn| {
                 portcullis_api::services::sms::lift_trial_restriction(conn, &email)
@@ -130,7 +130,7 @@ fn operator_senders(args: &[String]) -> i32 {
     };
     let result = Config::from_env()
         .map_err(anyhow::Error::from)
-        .and_then(|config| portcullis_api::db::Db::connect(&config.database_url, 1))
+        .and_then(|config| portcullis_api::services::Db::connect(&config.database_url, 1))
         .and_then(|db| {
             db.blocking_run(|conn| portcullis_api::services::senders::decide(conn, id, approve))
         });

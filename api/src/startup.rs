@@ -12,7 +12,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     config::{Config, DatabaseUrl},
-    db::Db,
     error::{extractors, ApiError},
     metrics::{self, Metrics},
     middleware::{
@@ -22,7 +21,7 @@ use crate::{
     openapi::ApiDoc,
     routes,
     services::{
-        api_access::ApiAccess, run_every, signing::KeyRing, AppState, Mailer, PasswordHasher,
+        api_access::ApiAccess, run_every, signing::KeyRing, AppState, Db, Mailer, PasswordHasher,
         SmsTransport,
     },
     services::{cache_sync, dispatch, ip_allowlists::AllowlistCache, token_expiry},

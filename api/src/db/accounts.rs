@@ -74,6 +74,24 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Accou
         .optional()
 }
 
+/// An account without its secrets: what its integrators may read of it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct ProfileRow {
+    pub id: String,
+    pub email: String,
+    pub country: String,
+    pub points_balance: i64,
+}
+
+pub fn find_profile(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ProfileRow>> {
+    accounts::table
+        .find(id)
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Makes the account a subuser of `owner_id`.
 pub fn set_parent(conn: &mut DbConnection, id: &str, owner_id: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))

@@ -3,11 +3,15 @@
 //! Queries are plain functions taking `&mut DbConnection`, grouped by table in
 //! the submodules. They run on a blocking thread via [`Db::run`], never on the
 //! async workers — except short SQLite lookups on the hot path, [`Db::read`].
+//!
+//! Storage knows nothing of the layers above: it fails with [`StorageError`],
+//! and runs work that fails with its caller's own error type ([`WorkError`]).
 
 pub mod accounts;
 pub mod authenticator;
 pub mod contacts;
 pub mod devices;
+mod error;
 pub mod oauth;
 pub mod outbox;
 pub mod passwords;
@@ -25,7 +29,7 @@ pub mod tokens;
 pub mod two_factor;
 pub mod verification_codes;
 
-use std::{sync::Arc, time::Duration};
+use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use diesel::{
     connection::SimpleConnection,
@@ -34,7 +38,8 @@ use diesel::{
 };
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::{config::DatabaseUrl, error::ApiError};
+pub use self::error::{StorageError, WorkError};
+use crate::config::DatabaseUrl;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -45,8 +50,6 @@ pub enum DbConnection {
     Postgres(PgConnection),
     Sqlite(SqliteConnection),
 }
-
-pub type PoolError = r2d2::PoolError;
 
 /// Opens connections for the pool, applying SQLite's per-connection settings.
 #[derive(Debug, Clone)]
@@ -162,10 +165,10 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
 /// taking the write lock up front: a deferred transaction that reads and then
 /// writes fails with "database is locked" when another writer got in between,
 /// where an immediate one simply waits its turn (busy_timeout).
-pub fn write_transaction<T>(
+pub fn write_transaction<T, E: WorkError>(
     conn: &mut DbConnection,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
     let DbConnection::Sqlite(sqlite) = conn else {
@@ -194,40 +197,53 @@ pub fn write_transaction<T>(
 
 /// Runs `work` on a pooled connection, and tells the pool to drop a
 /// connection that storage trouble left unusable.
-fn work_on<T>(
+fn work_on<T, E: WorkError>(
     pooled: &mut PooledDb,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    match work(&mut pooled.conn) {
-        // A query failed: if the connection is dead, storage went away
-        // under us. Say so (503, retryable) and let the pool drop it.
-        Err(ApiError::Internal(cause)) if ping(&mut pooled.conn).is_err() => {
-            pooled.broken = true;
-            Err(ApiError::Unavailable(cause))
-        }
-        // Neither is a dead connection, nor one whose transaction could
-        // not be rolled back (a full SQLite disk does this).
-        result @ Err(ApiError::Internal(_) | ApiError::Unavailable(_)) => {
-            pooled.broken =
-                ping(&mut pooled.conn).is_err() || transaction_manager_broken(&mut pooled.conn);
-            result
-        }
-        result => result,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    let failure = match work(&mut pooled.conn) {
+        Ok(value) => return Ok(value),
+        // A refusal (not found, invalid…) says nothing about storage.
+        Err(error) => error.into_failure()?,
+    };
+    // A query failed: if the connection is dead, storage went away under us.
+    // Say so (503, retryable) and let the pool drop it; drop it too when its
+    // transaction could not be rolled back (a full SQLite disk does this).
+    let dead = ping(&mut pooled.conn).is_err();
+    pooled.broken = dead || transaction_manager_broken(&mut pooled.conn);
+    Err(if dead {
+        failure.into_unavailable()
+    } else {
+        failure
     }
+    .into())
 }
 
 /// The storage handle the services use: a pool, and a way to run blocking
-/// diesel code off the async workers.
-#[derive(Clone)]
-pub struct Db {
+/// diesel code off the async workers. `E` is the error type of the work it
+/// runs, the services' own (see [`WorkError`]).
+pub struct Db<E> {
     pool: r2d2::Pool<ConnectionOpener>,
     backend: &'static str,
     /// SQLite only: this process's writers take turns here, first come first
     /// served, before `BEGIN IMMEDIATE` (see [`Db::transaction`]).
     writer_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    work_error: PhantomData<fn() -> E>,
 }
 
-impl Db {
+// Not derived: that would ask `E: Clone`, which the handle does not need.
+impl<E> Clone for Db<E> {
+    fn clone(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            writer_turn: self.writer_turn.clone(),
+            work_error: PhantomData,
+        }
+    }
+}
+
+impl<E> Db<E> {
     /// Connects (creating the SQLite file and its folder if needed) and migrates.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<Self> {
         Self::connect_capped(url, pool_size, None)
@@ -269,6 +285,7 @@ impl Db {
             backend: url.backend(),
             writer_turn: matches!(url, DatabaseUrl::Sqlite(_))
                 .then(|| Arc::new(tokio::sync::Mutex::new(()))),
+            work_error: PhantomData,
         })
     }
 
@@ -286,19 +303,30 @@ impl Db {
         self.pool.max_size()
     }
 
+    /// Runs `work` on this thread (for command-line tools, not request handlers).
+    pub fn blocking_run<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut pooled = self.pool.get()?;
+        work(&mut pooled.conn)
+    }
+}
+
+impl<E: WorkError> Db<E> {
     /// Runs `work` with a pooled connection on a blocking thread.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut pooled = pool.get()?;
+            let mut pooled = pool.get().map_err(StorageError::from)?;
             work_on(&mut pooled, work)
         })
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("storage task failed: {e}")))?
+        .map_err(|e| StorageError::internal(anyhow::anyhow!("storage task failed: {e}")))?
     }
 
     /// Runs a short read (a lookup by key) on the hot path. On SQLite it runs
@@ -307,10 +335,10 @@ impl Db {
     /// it to a blocking thread and back (which doubled the cost of an API
     /// read). Otherwise — PostgreSQL, a network round trip, or no idle
     /// connection — it runs as [`Db::run`] does. Never for writes or scans.
-    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn read<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         if self.backend == "sqlite" {
             if let Some(mut pooled) = self.pool.try_get() {
@@ -331,10 +359,10 @@ impl Db {
     /// takes a pooled connection only when its turn has come (waiting writers
     /// hold none). Other processes on the same file still meet the busy
     /// handler. PostgreSQL locks rows, not the database: no queue there.
-    pub async fn transaction<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn transaction<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let turn = match &self.writer_turn {
             Some(queue) => Some(queue.clone().lock_owned().await),
@@ -348,17 +376,8 @@ impl Db {
         .await
     }
 
-    /// Runs `work` on this thread (for command-line tools, not request handlers).
-    pub fn blocking_run<T>(
-        &self,
-        work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
-    ) -> anyhow::Result<T> {
-        let mut pooled = self.pool.get()?;
-        work(&mut pooled.conn)
-    }
-
     /// Storage answers a trivial query.
-    pub async fn ping(&self) -> Result<(), ApiError> {
+    pub async fn ping(&self) -> Result<(), E> {
         self.run(|conn| Ok(ping(conn)?)).await
     }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
-    dto::{OutboxPage, OutboxQuery},
+    dto::{OutboxMessageDto, OutboxPage, OutboxQuery},
     problem::Problem,
     routes,
 };
@@ -12,7 +12,7 @@ use portcullis_shared::{
 use super::resource;
 use crate::{
     error::{ApiError, ApiResult},
-    services::{delivery, AppState},
+    services::{delivery, rfc3339, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,7 +43,19 @@ pub async fn outbox(
     if !state.config.delivery.dev_outbox {
         return Err(ApiError::NotFound);
     }
-    let messages = delivery::read_outbox(&state.db, query.into_inner().recipient).await?;
+    let messages = delivery::read_outbox(&state.db, query.into_inner().recipient)
+        .await?
+        .into_iter()
+        .map(|message| OutboxMessageDto {
+            id: message.id,
+            channel: message.channel,
+            recipient: message.recipient,
+            subject: message.subject,
+            body: message.body,
+            purpose: message.purpose,
+            created_at: rfc3339(message.created_at),
+        })
+        .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(OutboxPage { messages }))

@@ -6,9 +6,8 @@ use portcullis_shared::{dto::ProfileDto, problem::Problem, routes, scope::Scope}
 use super::resource;
 use crate::{
     auth::ApiCaller,
-    db::accounts as account_rows,
-    error::{ApiError, ApiResult},
-    services::AppState,
+    error::ApiResult,
+    services::{accounts, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,15 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn profile(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let account_id = caller.require(Scope::Profile)?.account_id.clone();
-    let account = state
-        .db
-        .run(move |conn| Ok(account_rows::find_by_id(conn, &account_id)?))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let profile = accounts::profile(&state, account_id).await?;
     Ok(HttpResponse::Ok().json(ProfileDto {
-        account_id: account.id,
-        email: account.email,
-        country: account.country,
-        points_balance: account.points_balance,
+        account_id: profile.account_id,
+        email: profile.email,
+        country: profile.country,
+        points_balance: profile.points_balance,
     }))
 }

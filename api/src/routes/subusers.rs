@@ -3,16 +3,20 @@
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
-        CreateSubuserRequest, SecurityLogPage, SecurityLogQuery, SubuserDto, UpdateSubuserRequest,
+        CreateSubuserRequest, PortalPermission, SecurityLogPage, SecurityLogQuery,
+        SendingWindowDto, SubuserDto, SubuserGrantsDto, UpdateSubuserRequest, Weekday,
     },
-    problem::Problem,
+    problem::{FieldError, Problem},
     routes,
+    scope::Scope,
+    validate::codes,
 };
+use serde::{Deserialize, Deserializer};
 
 use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
-    error::ApiResult,
+    error::{ApiError, ApiResult},
     services::{audit, subusers, AppState},
 };
 
@@ -85,10 +89,10 @@ pub async fn create_subuser(
     user: PortalUser,
     client: ClientInfo,
     state: web::Data<AppState>,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<CreateSubuserBody>,
 ) -> ApiResult<HttpResponse> {
     user.require_owner(OWNER_ONLY)?;
-    let request: CreateSubuserRequest = subusers::parse_body(body.into_inner())?;
+    let request = body.into_inner().parse()?;
     let created = subusers::create(&state, &user.0.account, request, &client.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -145,10 +149,10 @@ pub async fn update_subuser(
     client: ClientInfo,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<UpdateSubuserBody>,
 ) -> ApiResult<HttpResponse> {
     user.require_owner(OWNER_ONLY)?;
-    let request: UpdateSubuserRequest = subusers::parse_body(body.into_inner())?;
+    let request = body.into_inner().parse()?;
     let updated = subusers::update(&state, &user.0.account.id, &id, request, &client.0).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
@@ -303,4 +307,192 @@ pub async fn subuser_security_log(
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(page))
+}
+
+/// The body of `POST /api/v1/subusers` as it arrives: a [`CreateSubuserRequest`]
+/// whose permission, scope and weekday names are not checked yet (see [`GrantsBody`]).
+#[derive(Deserialize)]
+pub struct CreateSubuserBody {
+    email: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    grants: GrantsBody,
+}
+
+impl CreateSubuserBody {
+    fn parse(self) -> ApiResult<CreateSubuserRequest> {
+        Ok(CreateSubuserRequest {
+            email: self.email,
+            password: self.password,
+            phone: self.phone,
+            grants: self.grants.parse()?,
+        })
+    }
+}
+
+/// The body of `PUT /api/v1/subusers/{id}` as it arrives: an
+/// [`UpdateSubuserRequest`] whose names are not checked yet.
+#[derive(Deserialize)]
+pub struct UpdateSubuserBody {
+    #[serde(default)]
+    phone: Option<String>,
+    grants: GrantsBody,
+}
+
+impl UpdateSubuserBody {
+    fn parse(self) -> ApiResult<UpdateSubuserRequest> {
+        Ok(UpdateSubuserRequest {
+            phone: self.phone,
+            grants: self.grants.parse()?,
+        })
+    }
+}
+
+/// [`SubuserGrantsDto`] with its permission, scope and weekday names read
+/// leniently, so that an unknown one is a field error naming its place
+/// (`grants.scopes[0]`, 422) rather than an unreadable body (400).
+#[derive(Default, Deserialize)]
+struct GrantsBody {
+    #[serde(default)]
+    portal: Vec<Named<PortalPermission>>,
+    #[serde(default)]
+    scopes: Vec<Named<Scope>>,
+    #[serde(default)]
+    senders: Vec<String>,
+    #[serde(default)]
+    contact_groups: Vec<String>,
+    #[serde(default)]
+    sending_window: Option<SendingWindowBody>,
+    #[serde(default)]
+    monthly_points_limit: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct SendingWindowBody {
+    days: Vec<Named<Weekday>>,
+    start: String,
+    end: String,
+    time_zone: String,
+}
+
+impl GrantsBody {
+    /// The grants, or every unknown name at once.
+    fn parse(self) -> ApiResult<SubuserGrantsDto> {
+        let mut errors = Vec::new();
+        let portal = known("grants.portal", self.portal, &mut errors);
+        let scopes = known("grants.scopes", self.scopes, &mut errors);
+        let sending_window = self.sending_window.map(|window| SendingWindowDto {
+            days: known("grants.sending_window.days", window.days, &mut errors),
+            start: window.start,
+            end: window.end,
+            time_zone: window.time_zone,
+        });
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        Ok(SubuserGrantsDto {
+            portal,
+            scopes,
+            senders: self.senders,
+            contact_groups: self.contact_groups,
+            sending_window,
+            monthly_points_limit: self.monthly_points_limit,
+        })
+    }
+}
+
+/// A list entry that should name one of `T`'s values. Anything else (another
+/// string, a number, an object) is kept as unknown so that the answer can name
+/// its place in the list.
+enum Named<T> {
+    Known(T),
+    Unknown,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry<T> {
+            Known(T),
+            Unknown(serde::de::IgnoredAny),
+        }
+        Ok(match Entry::deserialize(deserializer)? {
+            Entry::Known(value) => Self::Known(value),
+            Entry::Unknown(_) => Self::Unknown,
+        })
+    }
+}
+
+/// The known names of `entries`; each unknown one is an error at `path[i]`.
+fn known<T>(path: &str, entries: Vec<Named<T>>, errors: &mut Vec<FieldError>) -> Vec<T> {
+    let mut values = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        match entry {
+            Named::Known(value) => values.push(value),
+            Named::Unknown => errors.push(FieldError::new(
+                &format!("{path}[{i}]"),
+                codes::UNKNOWN_VALUE,
+                "Not one of the allowed names.",
+            )),
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn field_errors(body: serde_json::Value) -> Vec<String> {
+        let body: CreateSubuserBody = serde_json::from_value(body).expect("readable");
+        match body.parse() {
+            Err(ApiError::Validation(errors)) => errors
+                .into_iter()
+                .map(|e| format!("{} {}", e.field, e.code))
+                .collect(),
+            other => panic!("not a validation error: {:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn every_unknown_name_is_a_field_error_at_its_place() {
+        let window = json!({"days": ["mon", "someday"], "start": "08:00", "end": "18:00", "time_zone": "UTC"});
+        assert_eq!(
+            field_errors(json!({
+                "email": "sub@example.com",
+                "grants": {"portal": ["sms", 42, "billing"], "scopes": ["admin"], "sending_window": window},
+            })),
+            [
+                "grants.portal[1] unknown_value",
+                "grants.portal[2] unknown_value",
+                "grants.scopes[0] unknown_value",
+                "grants.sending_window.days[1] unknown_value",
+            ]
+        );
+    }
+
+    #[test]
+    fn known_names_are_read_and_other_shapes_stay_unreadable() {
+        let body: UpdateSubuserBody = serde_json::from_value(json!({
+            "grants": {"portal": ["contacts:read"], "scopes": ["sms", "profile"]},
+        }))
+        .unwrap();
+        let request = body.parse().unwrap();
+        assert_eq!(request.grants.portal, [PortalPermission::ContactsRead]);
+        assert_eq!(request.grants.scopes, [Scope::Sms, Scope::Profile]);
+        for unreadable in [
+            json!({"grants": {"portal": "sms"}}),
+            json!({"grants": 5}),
+            json!({"phone": "+48"}),
+            json!([]),
+        ] {
+            assert!(serde_json::from_value::<UpdateSubuserBody>(unreadable).is_err());
+        }
+    }
 }

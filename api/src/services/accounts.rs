@@ -309,6 +309,30 @@ pub async fn confirm_signup(
     Ok(PortalSession::new(token, session, account, access))
 }
 
+/// An account as its integrators see it: who it is, and its points balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub account_id: String,
+    pub email: String,
+    pub country: String,
+    pub points_balance: i64,
+}
+
+/// The profile of `account_id`; not found when the account is gone.
+pub async fn profile(state: &AppState, account_id: String) -> ApiResult<Profile> {
+    let row = state
+        .db
+        .run(move |conn| Ok(account_rows::find_profile(conn, &account_id)?))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Profile {
+        account_id: row.id,
+        email: row.email,
+        country: row.country,
+        points_balance: row.points_balance,
+    })
+}
+
 /// The account as its owner sees it.
 pub fn account_dto(row: &AccountRow) -> AccountDto {
     AccountDto {

@@ -28,9 +28,10 @@ use super::state_cache::StateCache;
 use super::subusers::{self, SubuserAccess};
 use super::tokens::PORTAL_CLIENT_ID;
 use crate::{
-    db::{oauth as oauth_rows, tokens as token_rows, Db},
+    db::{oauth as oauth_rows, tokens as token_rows},
     domain::IpAllowlist,
     error::{ApiError, ApiResult},
+    services::Db,
 };
 
 /// Most verified token secrets kept (each ~1 KiB with its claims).

@@ -8,15 +8,10 @@ pub mod mail_text;
 pub mod smtp;
 pub mod webhook;
 
-use portcullis_shared::dto::OutboxMessageDto;
-
-use super::{now, rfc3339};
+use super::{now, Db};
 use crate::{
     config::{DeliveryConfig, MailTransportConfig, SmsTransportConfig},
-    db::{
-        outbox::{self as outbox_rows, OutboxRow},
-        Db,
-    },
+    db::outbox::{self as outbox_rows, OutboxRow},
     error::{ApiError, ApiResult},
 };
 
@@ -191,8 +186,23 @@ async fn store_in_outbox(
     .await
 }
 
+/// A message a development transport stored instead of delivering it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    pub recipient: String,
+    /// E-mail only.
+    pub subject: Option<String>,
+    /// The text, codes included.
+    pub body: String,
+    pub purpose: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
 /// The newest outbox messages, for one recipient or all (development endpoint).
-pub async fn read_outbox(db: &Db, recipient: Option<String>) -> ApiResult<Vec<OutboxMessageDto>> {
+pub async fn read_outbox(db: &Db, recipient: Option<String>) -> ApiResult<Vec<OutboxMessage>> {
     let rows = db
         .run(move |conn| {
             Ok(outbox_rows::latest(
@@ -204,14 +214,14 @@ pub async fn read_outbox(db: &Db, recipient: Option<String>) -> ApiResult<Vec<Ou
         .await?;
     Ok(rows
         .into_iter()
-        .map(|row| OutboxMessageDto {
+        .map(|row| OutboxMessage {
             id: row.id,
             channel: row.channel,
             recipient: row.recipient,
             subject: row.subject,
             body: row.body,
             purpose: row.purpose,
-            created_at: rfc3339(row.created_at),
+            created_at: row.created_at,
         })
         .collect())
 }

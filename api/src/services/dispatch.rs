@@ -9,12 +9,9 @@ use chrono::Duration as ChronoDuration;
 
 use super::{
     delivery::{Sms, SmsTransport},
-    now,
+    now, Db,
 };
-use crate::db::{
-    sms::{self as sms_rows, MessageRow},
-    Db,
-};
+use crate::db::sms::{self as sms_rows, MessageRow};
 
 /// Messages claimed per round.
 const BATCH: i64 = 50;

@@ -9,9 +9,10 @@ use portcullis_shared::{problem::FieldError, validate::codes};
 
 use super::state_cache::StateCache;
 use crate::{
-    db::{Db, DbConnection},
+    db::DbConnection,
     domain::{IpAllowlist, IpRange},
     error::{ApiError, ApiResult},
+    services::Db,
 };
 
 const LABEL_MAX_CHARS: usize = 100;

@@ -36,7 +36,11 @@ pub mod two_factor;
 
 use std::sync::Arc;
 
-use crate::{config::Config, db::Db};
+use crate::{config::Config, error::ApiError};
+
+/// Storage as the services use it: the work they run fails with [`ApiError`],
+/// whose storage failures [`crate::db`] recognises (see `error.rs`).
+pub type Db = crate::db::Db<ApiError>;
 
 pub use delivery::{Mailer, SmsTransport};
 pub use passwords::PasswordHasher;

@@ -23,8 +23,8 @@ use super::{
     rfc3339,
 };
 use crate::{
-    db::Db,
     error::{code_name, ApiError, ApiResult},
+    services::Db,
 };
 
 /// Distinct refusals held between flushes; past this, new ones are only counted as dropped.

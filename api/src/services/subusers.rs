@@ -321,54 +321,6 @@ pub fn month_of(at: NaiveDateTime) -> String {
     at.format("%Y-%m").to_string()
 }
 
-/// Reads a create or update body: permission, scope and weekday names are
-/// checked first so an unknown one is a field error naming it (422) rather
-/// than an unreadable body.
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
-    let mut errors = Vec::new();
-    let grants = body.get("grants");
-    let mut check = |path: &str, list: Option<&serde_json::Value>, known: &dyn Fn(&str) -> bool| {
-        let Some(items) = list.and_then(|l| l.as_array()) else {
-            return;
-        };
-        for (i, item) in items.iter().enumerate() {
-            if !item.as_str().is_some_and(known) {
-                errors.push(FieldError::new(
-                    &format!("{path}[{i}]"),
-                    codes::UNKNOWN_VALUE,
-                    "Not one of the allowed names.",
-                ));
-            }
-        }
-    };
-    check(
-        "grants.portal",
-        grants.and_then(|g| g.get("portal")),
-        &|n| PortalPermission::parse(n).is_some(),
-    );
-    check(
-        "grants.scopes",
-        grants.and_then(|g| g.get("scopes")),
-        &|n| Scope::parse(n).is_some(),
-    );
-    check(
-        "grants.sending_window.days",
-        grants
-            .and_then(|g| g.get("sending_window"))
-            .and_then(|w| w.get("days")),
-        &|n| Weekday::ALL.iter().any(|d| d.as_str() == n),
-    );
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    serde_json::from_value(body).map_err(|e| {
-        ApiError::MalformedBody(format!(
-            "Invalid JSON: {}",
-            e.to_string().chars().take(200).collect::<String>()
-        ))
-    })
-}
-
 /// Grants that passed every check, with sender names resolved to ids.
 struct ParsedGrants {
     row: GrantsRow,

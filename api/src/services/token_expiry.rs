@@ -13,10 +13,7 @@ use super::{
     delivery::{mail_text, Mail, Mailer},
     now, rfc3339,
 };
-use crate::{
-    db::{tokens as token_rows, Db},
-    error::ApiResult,
-};
+use crate::{db::tokens as token_rows, error::ApiResult, services::Db};
 
 /// How long before its expiry a token's owner is warned.
 pub const WARN_DAYS_BEFORE: i64 = 7;

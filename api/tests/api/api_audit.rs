@@ -6,10 +6,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use portcullis_api::{
-    db::Db,
-    services::{token_expiry, Mailer},
-};
+use portcullis_api::services::{token_expiry, Db, Mailer};
 use portcullis_shared::{
     dto::{
         CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind,

@@ -9,11 +9,10 @@ use std::{
 
 use portcullis_api::{
     config::Secret,
-    db::Db,
     error::ApiError,
     services::{
         delivery::{Mail, Sms, SmtpMailer, WebhookSms},
-        Mailer, SmsTransport,
+        Db, Mailer, SmsTransport,
     },
 };
 use portcullis_shared::{dto::OutboxPage, problem::ProblemCode, routes};
