@@ -1,6 +1,7 @@
 //! `/api/v1/authenticator/limits`: how many SMS Authenticator codes one phone
 //! number may be sent (portal, account owner).
 
+use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
 use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::Problem, routes};
 
@@ -33,10 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     Ok(
         HttpResponse::Ok()
-            .json(sms_budget::authenticator_limits(&state, &user.0.account.id).await?),
+            .json(sms_budget::authenticator_limits(&state, &session.account.id).await?),
     )
 }
 
@@ -65,10 +66,10 @@ pub async fn set_limits(
     state: web::Data<AppState>,
     body: web::Json<AuthenticatorLimitsDto>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let limits = sms_budget::set_authenticator_limits(
         &state,
-        &user.0.account.id,
+        &session.account.id,
         body.into_inner(),
         &client.0,
     )

@@ -1,5 +1,6 @@
 //! `/api/v1/oauth-clients`: OAuth2 clients, registered in the portal.
 
+use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
@@ -57,7 +58,7 @@ pub async fn create_client(
 ) -> ApiResult<HttpResponse> {
     let created = oauth::create_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         body.into_inner(),
         &client.0,
     )
@@ -81,7 +82,7 @@ pub async fn create_client(
 )]
 pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(oauth::list_clients(&state, &user.require(PortalPermission::Tokens)?).await?))
+        .json(oauth::list_clients(&state, &user.require(Capability::ManageTokens)?).await?))
 }
 
 /// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
@@ -120,7 +121,7 @@ pub async fn update_client(
 ) -> ApiResult<HttpResponse> {
     let updated = oauth::update_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         body.into_inner(),
         &client.0,
@@ -155,7 +156,7 @@ pub async fn delete_client(
 ) -> ApiResult<HttpResponse> {
     oauth::delete_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         &client.0,
     )

@@ -1,5 +1,6 @@
 //! `/api/v1/profile`: the account profile, for integrators (scope `profile`).
 
+use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
 use portcullis_shared::{dto::ProfileDto, problem::Problem, routes, scope::Scope};
 
@@ -24,12 +25,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The profile", body = ProfileDto),
         (status = 401, description = "Token missing (`missing_token`), invalid (`token_invalid`), expired (`token_expired`), disabled (`token_disabled`) or deleted (`token_revoked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `profile` missing (`insufficient_scope`), or the address is not allowed (`token_ip_not_allowed`, `account_ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `profile` missing (`permission_denied`, permission `profile`), or the address is not allowed (`token_ip_not_allowed`, `account_ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn profile(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let account_id = caller.require(Scope::Profile)?.account_id.clone();
+    let account_id = caller.require(Capability::ReadProfile)?.account_id.clone();
     let account = state
         .db
         .run(move |conn| Ok(account_rows::find_by_id(conn, &account_id)?))

@@ -1,5 +1,6 @@
 //! `/api/v1/subusers`: the owner manages the account's subusers.
 
+use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::{
     dto::{
@@ -16,8 +17,6 @@ use crate::{
     services::{audit, subusers, AppState},
 };
 
-/// What a subuser may not do: managing subusers is the owner's alone.
-const OWNER_ONLY: &str = "subusers";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -55,8 +54,8 @@ pub async fn list_subusers(
     user: PortalUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    Ok(HttpResponse::Ok().json(subusers::list(&state, &user.0.account.id).await?))
+    let session = user.require_session(Capability::ManageSubusers)?;
+    Ok(HttpResponse::Ok().json(subusers::list(&state, &session.account.id).await?))
 }
 
 /// Create a subuser.
@@ -87,9 +86,9 @@ pub async fn create_subuser(
     state: web::Data<AppState>,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
+    let session = user.require_session(Capability::ManageSubusers)?;
     let request: CreateSubuserRequest = subusers::parse_body(body.into_inner())?;
-    let created = subusers::create(&state, &user.0.account, request, &client.0).await?;
+    let created = subusers::create(&state, &session.account, request, &client.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -113,8 +112,8 @@ pub async fn get_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    Ok(HttpResponse::Ok().json(subusers::get(&state, &user.0.account.id, &id).await?))
+    let session = user.require_session(Capability::ManageSubusers)?;
+    Ok(HttpResponse::Ok().json(subusers::get(&state, &session.account.id, &id).await?))
 }
 
 /// Replace a subuser's grants (and phone). Their sessions see the change on
@@ -147,9 +146,9 @@ pub async fn update_subuser(
     id: web::Path<String>,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
+    let session = user.require_session(Capability::ManageSubusers)?;
     let request: UpdateSubuserRequest = subusers::parse_body(body.into_inner())?;
-    let updated = subusers::update(&state, &user.0.account.id, &id, request, &client.0).await?;
+    let updated = subusers::update(&state, &session.account.id, &id, request, &client.0).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -178,8 +177,8 @@ pub async fn delete_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::delete(&state, &user.0.account.id, &id, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::delete(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -208,8 +207,8 @@ pub async fn disable_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    let dto = subusers::set_disabled(&state, &user.0.account.id, &id, true, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    let dto = subusers::set_disabled(&state, &session.account.id, &id, true, &client.0).await?;
     Ok(HttpResponse::Ok().json(dto))
 }
 
@@ -237,8 +236,8 @@ pub async fn enable_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    let dto = subusers::set_disabled(&state, &user.0.account.id, &id, false, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    let dto = subusers::set_disabled(&state, &session.account.id, &id, false, &client.0).await?;
     Ok(HttpResponse::Ok().json(dto))
 }
 
@@ -268,8 +267,8 @@ pub async fn resend_invitation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::resend_invitation(&state, &user.0.account.id, &id, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::resend_invitation(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -297,8 +296,8 @@ pub async fn subuser_security_log(
     id: web::Path<String>,
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::check_belongs(&state, &user.0.account.id, &id).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::check_belongs(&state, &session.account.id, &id).await?;
     let page = audit::list(&state, &id, false, query.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

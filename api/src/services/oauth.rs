@@ -27,7 +27,7 @@ use super::{
     now, rfc3339,
     sessions::ClientContext,
     signing::{AccessClaims, AUDIENCE},
-    subusers::Principal,
+    access::Principal,
     AppState,
 };
 use crate::{

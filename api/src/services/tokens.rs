@@ -18,7 +18,7 @@ use super::{
     ip_allowlists, now, rfc3339,
     sessions::ClientContext,
     signing::AccessClaims,
-    subusers::Principal,
+    access::Principal,
     AppState,
 };
 use crate::{
