@@ -162,7 +162,9 @@ impl Capability {
             C::SendSms => granted(Scope::Sms, &[P::Sms]),
             C::ReadContacts => granted(Scope::ContactsRead, &[P::ContactsRead]),
             C::ManageContacts => granted(Scope::Contacts, &[P::Contacts]),
-            C::ManageContactGroups => rule(Some(Scope::Contacts), AnyOf(&[P::Contacts]), Some(Settings)),
+            C::ManageContactGroups => {
+                rule(Some(Scope::Contacts), AnyOf(&[P::Contacts]), Some(Settings))
+            }
             // Whoever may send may see the names they may send from.
             C::ReadSenders => granted(Scope::SmsSender, &[P::Senders, P::Sms]),
             C::ManageSenders => rule(Some(Scope::SmsSender), AnyOf(&[P::Senders]), Some(Settings)),
@@ -302,7 +304,10 @@ mod tests {
             "contacts covers contacts:read"
         );
         assert_eq!(Capability::ChangePassword.check_login(Some(&[])), Ok(()));
-        assert!(Capability::ReadProfile.check_login(None).is_err(), "tokens only");
+        assert!(
+            Capability::ReadProfile.check_login(None).is_err(),
+            "tokens only"
+        );
     }
 
     #[test]
@@ -316,13 +321,21 @@ mod tests {
         // Was `allowed_while_change_required`: me, logout and the password change.
         assert_eq!(
             while_due(Restriction::PasswordChangeDue),
-            [Capability::ReadMe, Capability::SignOut, Capability::ChangePassword]
+            [
+                Capability::ReadMe,
+                Capability::SignOut,
+                Capability::ChangePassword
+            ]
         );
         // Was `allowed_while_two_factor_setup_required`: me, logout and the
         // two-factor set-up, not the account's two-factor policy.
         assert_eq!(
             while_due(Restriction::TwoFactorSetupDue),
-            [Capability::ReadMe, Capability::SignOut, Capability::ManageTwoFactor]
+            [
+                Capability::ReadMe,
+                Capability::SignOut,
+                Capability::ManageTwoFactor
+            ]
         );
         assert!(!Capability::ManageAccountSettings.allowed_while(Restriction::TwoFactorSetupDue));
         assert!(!Capability::ManageTokens.allowed_while(Restriction::PasswordChangeDue));

@@ -105,7 +105,8 @@ impl Route {
 
     /// True when the signed-in login with `access` may open this page.
     pub fn allowed_for(&self, access: &AccessDto) -> bool {
-        self.access().is_none_or(|capability| access.may(capability))
+        self.access()
+            .is_none_or(|capability| access.may(capability))
     }
 
     /// The page a route shows, for marking the current tab (`/devices` is the two-factor page).

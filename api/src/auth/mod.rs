@@ -10,7 +10,7 @@ mod portal_user;
 
 pub use crate::services::access::Principal;
 pub use api_caller::{parse_bearer, ApiCaller};
+pub use caller::Caller;
 pub use client_ip::{client_ip, resolve_client_ip, ClientInfo};
 pub use device::BrowserDevice;
 pub use portal_user::{session_cookie, PortalUser};
-pub use caller::Caller;

@@ -1,7 +1,7 @@
 //! `/api/v1/api-allowlist`: the account's API IP allowlist (separate from the portal's).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{AddAllowlistEntryRequest, AllowlistEntryDto},
     problem::Problem,

@@ -1,7 +1,7 @@
 //! `/api/v1/auth/*`: sign up (and confirm by e-mail), log in (with its held second step), log out.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,

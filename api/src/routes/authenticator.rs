@@ -1,12 +1,11 @@
 //! `/api/v1/authenticator`: SMS Authenticator (scope `authenticator`).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 
 use super::resource;

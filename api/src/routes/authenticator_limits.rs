@@ -1,8 +1,8 @@
 //! `/api/v1/authenticator/limits`: how many SMS Authenticator codes one phone
 //! number may be sent (portal, account owner).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::Problem, routes};
 
 use super::resource;
@@ -35,10 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    Ok(
-        HttpResponse::Ok()
-            .json(sms_budget::authenticator_limits(&state, &session.account.id).await?),
-    )
+    Ok(HttpResponse::Ok()
+        .json(sms_budget::authenticator_limits(&state, &session.account.id).await?))
 }
 
 /// Set how many SMS Authenticator codes one number may be sent an hour (1–100) and a day

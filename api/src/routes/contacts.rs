@@ -1,15 +1,14 @@
 //! `/api/v1/contacts` and `/api/v1/contact-groups` (scopes `contacts`, `contacts:read`).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
-        ImportResultDto, PortalPermission, UpdateContactRequest,
+        ImportResultDto, UpdateContactRequest,
     },
     problem::Problem,
     routes,
-    scope::Scope,
 };
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! `/api/v1/country-filter`: where the account's messages may go (portal).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::CountryFilterDto, problem::Problem, routes};
 
 use super::resource;

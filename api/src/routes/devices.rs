@@ -1,7 +1,7 @@
 //! `/api/v1/devices`: the account's trusted devices.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::TrustedDeviceDto, problem::Problem, routes};
 
 use super::resource;

@@ -1,7 +1,7 @@
 //! `/api/v1/login-history`: every sign-in attempt on the account.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{LoginHistoryPage, LoginHistoryQuery},
     problem::Problem,

@@ -1,7 +1,7 @@
 //! `/api/v1/me`: the signed-in account.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::MeResponse, problem::Problem, routes};
 
 use super::resource;

@@ -1,11 +1,10 @@
 //! `/api/v1/oauth-clients`: OAuth2 clients, registered in the portal.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, PortalPermission,
-        UpdateOAuthClientRequest,
+        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
     },
     problem::Problem,
     routes,

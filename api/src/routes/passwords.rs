@@ -2,8 +2,8 @@
 //! `/api/v1/auth/password-reset[/confirm]`: changing, resetting and rotating
 //! the portal password.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ChangePasswordRequest, ConfirmPasswordResetRequest, MeResponse, PasswordPolicyDto,
@@ -86,10 +86,8 @@ pub async fn change_password(
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
-    Ok(
-        HttpResponse::Ok()
-            .json(password_change::password_policy(&state, &session.account.id).await?),
-    )
+    Ok(HttpResponse::Ok()
+        .json(password_change::password_policy(&state, &session.account.id).await?))
 }
 
 /// Turn "choose a new password every 30 days" on or off.

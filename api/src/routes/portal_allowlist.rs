@@ -1,7 +1,7 @@
 //! `/api/v1/portal-allowlist`: the account's portal IP allowlist (separate from the API's).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,

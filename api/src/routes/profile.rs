@@ -1,8 +1,8 @@
 //! `/api/v1/profile`: the account profile, for integrators (scope `profile`).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
-use portcullis_shared::{dto::ProfileDto, problem::Problem, routes, scope::Scope};
+use portcullis_shared::capability::Capability;
+use portcullis_shared::{dto::ProfileDto, problem::Problem, routes};
 
 use super::resource;
 use crate::{

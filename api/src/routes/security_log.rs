@@ -1,11 +1,10 @@
 //! `/api/v1/security-log`: the signed-in account's own security events.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ExportFormat, PortalPermission, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage,
-        SecurityLogQuery,
+        ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
     },
     problem::Problem,
     routes,

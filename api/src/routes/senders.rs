@@ -1,12 +1,11 @@
 //! `/api/v1/senders`: sender names (scope `sms_sender`).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{PortalPermission, RequestSenderRequest, SenderDto},
+    dto::{RequestSenderRequest, SenderDto},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 
 use super::resource;

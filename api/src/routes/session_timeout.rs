@@ -1,7 +1,7 @@
 //! `/api/v1/settings/session-timeout`: how long a portal session may sit idle.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{SessionTimeoutDto, SetSessionTimeoutRequest},
     problem::Problem,

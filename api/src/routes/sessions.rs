@@ -1,7 +1,7 @@
 //! `/api/v1/sessions`: the account's live portal sessions; end one, the others, or all.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{RevokedSessionsDto, SessionDto},
     problem::Problem,

@@ -1,12 +1,11 @@
 //! `/api/v1/sms`: send and read messages (scope `sms`).
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{MessageDto, PortalPermission, SendSmsRequest},
+    dto::{MessageDto, SendSmsRequest},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 use serde::Deserialize;
 

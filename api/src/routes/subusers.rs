@@ -1,7 +1,7 @@
 //! `/api/v1/subusers`: the owner manages the account's subusers.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         CreateSubuserRequest, SecurityLogPage, SecurityLogQuery, SubuserDto, UpdateSubuserRequest,
@@ -16,7 +16,6 @@ use crate::{
     error::ApiResult,
     services::{audit, subusers, AppState},
 };
-
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

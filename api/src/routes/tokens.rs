@@ -1,9 +1,9 @@
 //! `/api/v1/tokens`: API tokens, managed in the portal.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{CreateTokenRequest, CreatedTokenDto, PortalPermission, TokenDto, UpdateTokenRequest},
+    dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest},
     problem::Problem,
     routes,
 };

@@ -1,7 +1,7 @@
 //! `/api/v1/two-factor/*`: two-factor sign-in settings.
 
-use portcullis_shared::capability::Capability;
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest, PasswordConfirmation,

@@ -3,8 +3,6 @@
 //! The owner manages them here; what a subuser may do is [`SubuserAccess`],
 //! loaded with each session and cached for tokens.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use portcullis_shared::{

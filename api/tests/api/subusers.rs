@@ -513,9 +513,7 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
 /// token without the scope and a subuser's session without the portal
 /// permission both get `403 permission_denied` naming it (the token also gets
 /// RFC 6750's `insufficient_scope` challenge).
-async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refusal(
-    app: TestApp,
-) {
+async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refusal(app: TestApp) {
     let owner = app.signed_in("same@example.com").await;
     let token = app
         .create_token(&owner, json!({"name": "sms only", "scopes": ["sms"]}))
@@ -537,7 +535,10 @@ async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refu
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
     let by_token = expect_denied(by_token, "contacts:read").await;
     let by_session = expect_denied(sub.get(routes::CONTACTS).await, "contacts:read").await;
     assert_eq!(by_token.code, by_session.code);
