@@ -163,7 +163,9 @@ impl ApiError {
                 TokenRefusal::Revoked => ProblemCode::TokenRevoked,
                 TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
-                TokenRefusal::InsufficientScope(_) => ProblemCode::InsufficientScope,
+                // Lacking a capability is one answer whatever the credential;
+                // RFC 6750's `insufficient_scope` is in the challenge header.
+                TokenRefusal::InsufficientScope(_) => ProblemCode::PermissionDenied,
             },
             Self::IpNotAllowed(_) => ProblemCode::IpNotAllowed,
             Self::WouldLockOut(_) => ProblemCode::WouldLockOut,
@@ -355,6 +357,9 @@ impl ApiError {
             request_id: telemetry::current_request_id(),
             permission: match self {
                 Self::PermissionDenied(permission) => Some(permission.clone()),
+                Self::TokenRefused(TokenRefusal::InsufficientScope(scope)) => {
+                    Some(scope.as_str().to_owned())
+                }
                 Self::OwnerRestriction(_) => Some(OWNER_RESTRICTION.to_owned()),
                 _ => None,
             },

@@ -173,7 +173,7 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::TokenExpired => "token_expired",
         ProblemCode::TokenDisabled => "token_disabled",
         ProblemCode::TokenRevoked => "token_revoked",
-        ProblemCode::InsufficientScope => "insufficient_scope",
+        ProblemCode::PermissionDenied => "permission_denied",
         ProblemCode::TokenIpNotAllowed => "token_ip_not_allowed",
         ProblemCode::AccountIpNotAllowed => "account_ip_not_allowed",
         ProblemCode::Unauthenticated => "unauthenticated",

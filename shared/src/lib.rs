@@ -5,6 +5,7 @@
 //! Nothing here may depend on a server runtime: the crate compiles to
 //! `wasm32-unknown-unknown` for the portal.
 
+pub mod capability;
 pub mod dto;
 pub mod problem;
 pub mod routes;

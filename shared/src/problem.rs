@@ -48,7 +48,8 @@ pub enum ProblemCode {
     TokenDisabled,
     /// The bearer token was deleted or revoked.
     TokenRevoked,
-    /// The token lacks the scope this endpoint needs (see `detail`).
+    /// No longer answered: a token lacking a scope gets `permission_denied`
+    /// (with `permission` naming the scope). Kept so older clients still parse.
     InsufficientScope,
     /// The caller's address is not on the token's own IP allowlist.
     TokenIpNotAllowed,
@@ -73,7 +74,8 @@ pub enum ProblemCode {
     CodeLocked,
     /// The resource does not exist (or is not visible to the caller).
     NotFound,
-    /// A subuser lacks the permission this needs; `permission` names it.
+    /// The caller lacks what this needs — a subuser's portal permission, a
+    /// token's scope, or the owner's part — and `permission` names it.
     PermissionDenied,
     /// The subuser may not send now; `opens_at` says when sending opens again.
     OutsideSendingHours,

@@ -1,6 +1,6 @@
 //! Routes and the application root.
 
-use portcullis_shared::dto::{AccessDto, PortalPermission};
+use portcullis_shared::{capability::Capability, dto::AccessDto};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -76,53 +76,37 @@ pub enum Route {
     NotFound,
 }
 
-/// Who may open a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageAccess {
-    /// Anyone, signed in or not.
-    Anyone,
-    /// Any signed-in login: the owner and every subuser (their own sessions, password…).
-    SignedIn,
-    /// The account's owner alone (account-wide settings, subusers).
-    Owner,
-    /// The owner, and subusers granted this part of the portal.
-    Permission(PortalPermission),
-}
-
 impl Route {
-    /// Who may open this page. The API refuses the same logins; this only spares them
-    /// a page of refusals.
-    pub fn access(&self) -> PageAccess {
+    /// What the page is for, from the capability table the API decides with;
+    /// `None` for pages anyone may open, signed in or not. The API refuses the
+    /// same logins; this only spares them a page of refusals.
+    pub fn access(&self) -> Option<Capability> {
         match self {
             Route::Login
             | Route::Signup
             | Route::ForgotPassword
             | Route::ResetPassword
             | Route::VerifyEmail
-            | Route::NotFound => PageAccess::Anyone,
-            Route::Dashboard
-            | Route::Sessions
-            | Route::Password
-            | Route::TwoFactor
-            | Route::Devices => PageAccess::SignedIn,
-            Route::ApiAllowlist
-            | Route::CountryFilter
-            | Route::PortalAllowlist
-            | Route::Subusers
-            | Route::SubuserSecurityLog { .. } => PageAccess::Owner,
-            Route::Tokens | Route::OAuthClients => PageAccess::Permission(PortalPermission::Tokens),
-            Route::SecurityLog => PageAccess::Permission(PortalPermission::SecurityLog),
-            Route::SendSms => PageAccess::Permission(PortalPermission::Sms),
+            | Route::NotFound => None,
+            Route::Dashboard => Some(Capability::ReadMe),
+            Route::Sessions => Some(Capability::ManageSessions),
+            Route::Password => Some(Capability::ChangePassword),
+            Route::TwoFactor | Route::Devices => Some(Capability::ManageTwoFactor),
+            // The portal allowlist page sits with the account-wide settings.
+            Route::ApiAllowlist | Route::CountryFilter | Route::PortalAllowlist => {
+                Some(Capability::ManageAccountSettings)
+            }
+            Route::Subusers | Route::SubuserSecurityLog { .. } => Some(Capability::ManageSubusers),
+            Route::Tokens | Route::OAuthClients => Some(Capability::ManageTokens),
+            Route::SecurityLog => Some(Capability::ReadSecurityLog),
+            Route::SendSms => Some(Capability::SendSms),
         }
     }
 
     /// True when the signed-in login with `access` may open this page.
     pub fn allowed_for(&self, access: &AccessDto) -> bool {
-        match self.access() {
-            PageAccess::Anyone | PageAccess::SignedIn => true,
-            PageAccess::Owner => access.is_owner(),
-            PageAccess::Permission(needed) => access.is_owner() || access.allows(needed),
-        }
+        self.access()
+            .is_none_or(|capability| access.may(capability))
     }
 
     /// The page a route shows, for marking the current tab (`/devices` is the two-factor page).
@@ -192,7 +176,7 @@ pub fn App() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portcullis_shared::dto::Role;
+    use portcullis_shared::dto::{PortalPermission, Role};
 
     fn subuser(portal: &[PortalPermission]) -> AccessDto {
         AccessDto {

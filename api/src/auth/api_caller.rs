@@ -1,5 +1,5 @@
 //! `ApiCaller`: an integrator call with a bearer token that passed every rule
-//! but the endpoint's scope (checked with [`ApiCaller::require`]).
+//! but the endpoint's capability (checked with [`ApiCaller::require`]).
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -9,21 +9,24 @@ use super::client_ip;
 use crate::{
     error::{ApiError, ApiResult},
     services::{
+        access::{self, Login},
         api_access::{ApiAccess, ApiCallerInfo, TokenRefusal},
         now, AppState,
     },
 };
+use portcullis_shared::capability::Capability;
 
 #[derive(Clone)]
 pub struct ApiCaller {
-    pub info: ApiCallerInfo,
+    info: ApiCallerInfo,
     access: Arc<ApiAccess>,
 }
 
 impl ApiCaller {
-    /// The caller, if its token has `scope`; a refusal is counted for the security log.
-    pub fn require(&self, scope: portcullis_shared::scope::Scope) -> ApiResult<&ApiCallerInfo> {
-        self.info.require(scope).map_err(|error| {
+    /// The caller, if its token may use `capability`; a token lacking the
+    /// scope is counted for the security log.
+    pub fn require(&self, capability: Capability) -> ApiResult<&ApiCallerInfo> {
+        access::decide(Login::Token(&self.info), capability).map_err(|error| {
             if let ApiError::TokenRefused(refusal) = error {
                 self.access.refused.note(
                     &self.info.account_id,

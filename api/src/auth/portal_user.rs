@@ -16,18 +16,42 @@ use crate::{
     config::Config,
     domain::SessionToken,
     error::ApiError,
+    error::ApiResult,
     services::{
-        password_change, portal_allowlist,
+        access::{self, Login, Principal},
+        portal_allowlist,
         sessions::{self, PortalSession},
-        subusers, AppState,
+        AppState,
     },
 };
+use portcullis_shared::capability::Capability;
 
 use super::client_ip;
 
-/// A signed-in portal user, on an address the account's portal allowlist allows.
+/// A signed-in portal user, on an address the account's portal allowlist
+/// allows. What it may do is asked with [`PortalUser::require`].
 #[derive(Debug, Clone)]
-pub struct PortalUser(pub PortalSession);
+pub struct PortalUser(PortalSession);
+
+impl PortalUser {
+    /// The principal, if the session may use `capability`.
+    pub fn require(&self, capability: Capability) -> ApiResult<Principal> {
+        Ok(Principal::of(self.login(capability)?))
+    }
+
+    /// The session itself, if it may use `capability` (for what concerns the
+    /// login and its session rather than the company's resources).
+    pub fn require_session(&self, capability: Capability) -> ApiResult<&PortalSession> {
+        self.login(capability)?;
+        Ok(&self.0)
+    }
+
+    fn login(&self, capability: Capability) -> ApiResult<Login<'_>> {
+        let login = Login::Session(&self.0);
+        access::decide(login, capability)?;
+        Ok(login)
+    }
+}
 
 impl FromRequest for PortalUser {
     type Error = ApiError;
@@ -44,10 +68,6 @@ impl FromRequest for PortalUser {
             .get(CSRF_HEADER)
             .map(|v| v.as_bytes().to_vec());
         let ip = client_ip(req);
-        let allowed_while_change_required =
-            password_change::allowed_while_change_required(req.path());
-        let allowed_while_two_factor_setup_required =
-            subusers::allowed_while_two_factor_setup_required(req.path());
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -65,12 +85,8 @@ impl FromRequest for PortalUser {
             if let Some(owner_id) = session.account.parent_id.as_deref() {
                 portal_allowlist::check_request(&state, owner_id, ip).await?;
             }
-            if session.session.password_change_required && !allowed_while_change_required {
-                return Err(ApiError::PasswordChangeRequired);
-            }
-            if session.two_factor_setup_required && !allowed_while_two_factor_setup_required {
-                return Err(ApiError::TwoFactorSetupRequired);
-            }
+            // A restricted session (password change due, two-factor set-up
+            // required) is refused by `require` for what it may not do yet.
             sessions::touch(&state, &mut session).await?;
             Ok(PortalUser(session))
         })

@@ -1,6 +1,7 @@
 //! `/api/v1/api-allowlist`: the account's API IP allowlist (separate from the portal's).
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{AddAllowlistEntryRequest, AllowlistEntryDto},
     problem::Problem,
@@ -37,8 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
-    Ok(HttpResponse::Ok().json(tokens::list_api_allowlist(&state, &user.0.account.id).await?))
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    Ok(HttpResponse::Ok().json(tokens::list_api_allowlist(&state, &session.account.id).await?))
 }
 
 /// Add an address, CIDR range or address/netmask pair to the API allowlist.
@@ -68,10 +69,10 @@ pub async fn add_entry(
     state: web::Data<AppState>,
     body: web::Json<AddAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let AddAllowlistEntryRequest { value, label } = body.into_inner();
     let entry =
-        tokens::add_api_allowlist_entry(&state, &user.0.account.id, &value, label, &client.0)
+        tokens::add_api_allowlist_entry(&state, &session.account.id, &value, label, &client.0)
             .await?;
     Ok(HttpResponse::Created().json(entry))
 }
@@ -100,7 +101,7 @@ pub async fn delete_entry(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
-    tokens::delete_api_allowlist_entry(&state, &user.0.account.id, &id, &client.0).await?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    tokens::delete_api_allowlist_entry(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

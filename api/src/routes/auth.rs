@@ -1,6 +1,7 @@
 //! `/api/v1/auth/*`: sign up (and confirm by e-mail), log in (with its held second step), log out.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
@@ -278,7 +279,8 @@ pub async fn logout(
     user: PortalUser,
     client: ClientInfo,
 ) -> ApiResult<HttpResponse> {
-    sessions::log_out(&state, &user.0, &client.0).await?;
+    let session = user.require_session(Capability::SignOut)?;
+    sessions::log_out(&state, session, &client.0).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(&state.config, None))
         .finish())

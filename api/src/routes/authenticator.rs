@@ -1,11 +1,11 @@
 //! `/api/v1/authenticator`: SMS Authenticator (scope `authenticator`).
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 
 use super::resource;
@@ -48,7 +48,7 @@ pub async fn send_code(
     state: web::Data<AppState>,
     body: web::Json<SendCodeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Authenticator)?;
+    let caller = caller.require(Capability::UseAuthenticator)?;
     Ok(HttpResponse::Created()
         .json(authenticator::send_code(&state, caller, body.into_inner()).await?))
 }
@@ -82,7 +82,7 @@ pub async fn verify_code(
     id: web::Path<String>,
     body: web::Json<VerifyCodeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Authenticator)?;
+    let caller = caller.require(Capability::UseAuthenticator)?;
     Ok(HttpResponse::Ok()
         .json(authenticator::verify_code(&state, caller, &id, body.into_inner()).await?))
 }

@@ -2,6 +2,7 @@
 //! number may be sent (portal, account owner).
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::Problem, routes};
 
 use super::resource;
@@ -33,11 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
-    Ok(
-        HttpResponse::Ok()
-            .json(sms_budget::authenticator_limits(&state, &user.0.account.id).await?),
-    )
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    Ok(HttpResponse::Ok()
+        .json(sms_budget::authenticator_limits(&state, &session.account.id).await?))
 }
 
 /// Set how many SMS Authenticator codes one number may be sent an hour (1–100) and a day
@@ -65,10 +64,10 @@ pub async fn set_limits(
     state: web::Data<AppState>,
     body: web::Json<AuthenticatorLimitsDto>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let limits = sms_budget::set_authenticator_limits(
         &state,
-        &user.0.account.id,
+        &session.account.id,
         body.into_inner(),
         &client.0,
     )

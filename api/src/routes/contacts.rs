@@ -1,14 +1,14 @@
 //! `/api/v1/contacts` and `/api/v1/contact-groups` (scopes `contacts`, `contacts:read`).
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
-        ImportResultDto, PortalPermission, UpdateContactRequest,
+        ImportResultDto, UpdateContactRequest,
     },
     problem::Problem,
     routes,
-    scope::Scope,
 };
 use serde::Deserialize;
 
@@ -83,7 +83,7 @@ pub async fn list_contacts(
     state: web::Data<AppState>,
     query: web::Query<ContactsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
+    let caller = caller.require(Capability::ReadContacts)?;
     let ContactsQuery {
         group,
         after,
@@ -115,7 +115,7 @@ pub async fn create_contact(
     state: web::Data<AppState>,
     body: web::Json<CreateContactRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    let caller = caller.require(Capability::ManageContacts)?;
     Ok(HttpResponse::Created()
         .json(contacts::create_contact(&state, &caller, body.into_inner()).await?))
 }
@@ -140,7 +140,7 @@ pub async fn get_contact(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
+    let caller = caller.require(Capability::ReadContacts)?;
     Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller, &id).await?))
 }
 
@@ -172,7 +172,7 @@ pub async fn update_contact(
     id: web::Path<String>,
     body: web::Json<UpdateContactRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    let caller = caller.require(Capability::ManageContacts)?;
     Ok(HttpResponse::Ok()
         .json(contacts::update_contact(&state, &caller, &id, body.into_inner()).await?))
 }
@@ -197,7 +197,7 @@ pub async fn delete_contact(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    let caller = caller.require(Capability::ManageContacts)?;
     contacts::delete_contact(&state, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -216,7 +216,7 @@ pub async fn delete_contact(
     )
 )]
 pub async fn list_groups(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::ContactsRead, PortalPermission::ContactsRead)?;
+    let caller = caller.require(Capability::ReadContacts)?;
     Ok(HttpResponse::Ok().json(contacts::list_groups(&state, &caller).await?))
 }
 
@@ -242,8 +242,7 @@ pub async fn create_group(
     state: web::Data<AppState>,
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
-    caller.require_owner("settings")?;
+    let caller = caller.require(Capability::ManageContactGroups)?;
     Ok(HttpResponse::Created()
         .json(contacts::create_group(&state, &caller.tenant_id, &body.name).await?))
 }
@@ -273,8 +272,7 @@ pub async fn rename_group(
     id: web::Path<String>,
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
-    caller.require_owner("settings")?;
+    let caller = caller.require(Capability::ManageContactGroups)?;
     Ok(HttpResponse::Ok()
         .json(contacts::rename_group(&state, &caller.tenant_id, &id, &body.name).await?))
 }
@@ -299,8 +297,7 @@ pub async fn delete_group(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
-    caller.require_owner("settings")?;
+    let caller = caller.require(Capability::ManageContactGroups)?;
     contacts::delete_group(&state, &caller.tenant_id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -334,7 +331,7 @@ pub async fn import_contacts(
     req: HttpRequest,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Contacts, PortalPermission::Contacts)?;
+    let caller = caller.require(Capability::ManageContacts)?;
     let is_csv = req
         .headers()
         .get(header::CONTENT_TYPE)

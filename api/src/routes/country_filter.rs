@@ -1,6 +1,7 @@
 //! `/api/v1/country-filter`: where the account's messages may go (portal).
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::CountryFilterDto, problem::Problem, routes};
 
 use super::resource;
@@ -32,8 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ReadAccountSettings)?;
     // Subusers may read the company's filter (where they can send), not change it.
-    Ok(HttpResponse::Ok().json(sms::country_filter(&state, user.0.tenant_id()).await?))
+    Ok(HttpResponse::Ok().json(sms::country_filter(&state, session.tenant_id()).await?))
 }
 
 /// Replace the country filter. An empty list blocks every destination.
@@ -59,8 +61,8 @@ pub async fn set_filter(
     state: web::Data<AppState>,
     body: web::Json<CountryFilterDto>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let filter =
-        sms::set_country_filter(&state, &user.0.account.id, body.into_inner(), &client.0).await?;
+        sms::set_country_filter(&state, &session.account.id, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok().json(filter))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/devices`: the account's trusted devices.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::TrustedDeviceDto, problem::Problem, routes};
 
 use super::resource;
@@ -32,8 +33,9 @@ pub async fn list_devices(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ManageSessions)?;
     let device = BrowserDevice::presented(&req);
-    Ok(HttpResponse::Ok().json(devices::list(&state, &user.0, device.as_ref()).await?))
+    Ok(HttpResponse::Ok().json(devices::list(&state, session, device.as_ref()).await?))
 }
 
 /// Forget a trusted device: its next sign-in needs a code again.
@@ -60,6 +62,7 @@ pub async fn remove_device(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    devices::remove(&state, &user.0, &path.into_inner(), &client.0).await?;
+    let session = user.require_session(Capability::ManageSessions)?;
+    devices::remove(&state, session, &path.into_inner(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

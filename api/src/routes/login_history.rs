@@ -1,6 +1,7 @@
 //! `/api/v1/login-history`: every sign-in attempt on the account.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{LoginHistoryPage, LoginHistoryQuery},
     problem::Problem,
@@ -43,7 +44,8 @@ pub async fn list_login_attempts(
     state: web::Data<AppState>,
     query: web::Query<LoginHistoryQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = login_history::list(&state, &user.0.account.id, query.into_inner()).await?;
+    let session = user.require_session(Capability::ManageSessions)?;
+    let page = login_history::list(&state, &session.account.id, query.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(page))

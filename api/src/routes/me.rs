@@ -1,10 +1,11 @@
 //! `/api/v1/me`: the signed-in account.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::MeResponse, problem::Problem, routes};
 
 use super::resource;
-use crate::auth::PortalUser;
+use crate::{auth::PortalUser, error::ApiResult};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(routes::ME).get(me));
@@ -22,8 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn me(user: PortalUser) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn me(user: PortalUser) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ReadMe)?;
+    Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(user.0.me())
+        .json(session.me()))
 }

@@ -1,10 +1,10 @@
 //! `/api/v1/oauth-clients`: OAuth2 clients, registered in the portal.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, PortalPermission,
-        UpdateOAuthClientRequest,
+        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
     },
     problem::Problem,
     routes,
@@ -57,7 +57,7 @@ pub async fn create_client(
 ) -> ApiResult<HttpResponse> {
     let created = oauth::create_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         body.into_inner(),
         &client.0,
     )
@@ -81,7 +81,7 @@ pub async fn create_client(
 )]
 pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(oauth::list_clients(&state, &user.require(PortalPermission::Tokens)?).await?))
+        .json(oauth::list_clients(&state, &user.require(Capability::ManageTokens)?).await?))
 }
 
 /// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
@@ -120,7 +120,7 @@ pub async fn update_client(
 ) -> ApiResult<HttpResponse> {
     let updated = oauth::update_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         body.into_inner(),
         &client.0,
@@ -155,7 +155,7 @@ pub async fn delete_client(
 ) -> ApiResult<HttpResponse> {
     oauth::delete_client(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         &client.0,
     )

@@ -3,6 +3,7 @@
 //! the portal password.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ChangePasswordRequest, ConfirmPasswordResetRequest, MeResponse, PasswordPolicyDto,
@@ -60,8 +61,9 @@ pub async fn change_password(
     client: ClientInfo,
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ChangePassword)?;
     let me =
-        password_change::change_password(&state, &user.0, body.into_inner(), &client.0).await?;
+        password_change::change_password(&state, session, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(me))
@@ -83,10 +85,9 @@ pub async fn change_password(
     )
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
-    Ok(
-        HttpResponse::Ok()
-            .json(password_change::password_policy(&state, &user.0.account.id).await?),
-    )
+    let session = user.require_session(Capability::ReadAccountSettings)?;
+    Ok(HttpResponse::Ok()
+        .json(password_change::password_policy(&state, &session.account.id).await?))
 }
 
 /// Turn "choose a new password every 30 days" on or off.
@@ -114,10 +115,10 @@ pub async fn set_policy(
     client: ClientInfo,
     body: web::Json<UpdatePasswordPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let policy = password_change::set_password_policy(
         &state,
-        &user.0.account.id,
+        &session.account.id,
         body.rotation_required,
         &client.0,
     )

@@ -1,6 +1,7 @@
 //! `/api/v1/portal-allowlist`: the account's portal IP allowlist (separate from the API's).
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
@@ -48,7 +49,8 @@ pub async fn list_portal_allowlist(
     client: ClientInfo,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let list = portal_allowlist::list(&state, &user.0.account.id, client.0.ip).await?;
+    let session = user.require_session(Capability::ManagePortalAllowlist)?;
+    let list = portal_allowlist::list(&state, &session.account.id, client.0.ip).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(list))
@@ -84,7 +86,8 @@ pub async fn add_portal_allowlist_entry(
     state: web::Data<AppState>,
     body: web::Json<AddPortalAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
-    let entry = portal_allowlist::add(&state, &user.0, &client.0, body.into_inner()).await?;
+    let session = user.require_session(Capability::ManagePortalAllowlist)?;
+    let entry = portal_allowlist::add(&state, session, &client.0, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(entry))
 }
 
@@ -120,6 +123,7 @@ pub async fn remove_portal_allowlist_entry(
     id: web::Path<String>,
     query: web::Query<RemovePortalAllowlistEntryQuery>,
 ) -> ApiResult<HttpResponse> {
-    portal_allowlist::remove(&state, &user.0, &client.0, &id, query.confirm_lockout).await?;
+    let session = user.require_session(Capability::ManagePortalAllowlist)?;
+    portal_allowlist::remove(&state, session, &client.0, &id, query.confirm_lockout).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,8 @@
 //! `/api/v1/profile`: the account profile, for integrators (scope `profile`).
 
 use actix_web::{web, HttpResponse};
-use portcullis_shared::{dto::ProfileDto, problem::Problem, routes, scope::Scope};
+use portcullis_shared::capability::Capability;
+use portcullis_shared::{dto::ProfileDto, problem::Problem, routes};
 
 use super::resource;
 use crate::{
@@ -23,12 +24,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The profile", body = ProfileDto),
         (status = 401, description = "Token missing (`missing_token`), invalid (`token_invalid`), expired (`token_expired`), disabled (`token_disabled`) or deleted (`token_revoked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `profile` missing (`insufficient_scope`), or the address is not allowed (`token_ip_not_allowed`, `account_ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `profile` missing (`permission_denied`, permission `profile`), or the address is not allowed (`token_ip_not_allowed`, `account_ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn profile(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let account_id = caller.require(Scope::Profile)?.account_id.clone();
+    let account_id = caller.require(Capability::ReadProfile)?.account_id.clone();
     let profile = accounts::profile(&state, account_id).await?;
     Ok(HttpResponse::Ok().json(ProfileDto {
         account_id: profile.account_id,

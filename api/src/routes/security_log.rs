@@ -1,10 +1,10 @@
 //! `/api/v1/security-log`: the signed-in account's own security events.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ExportFormat, PortalPermission, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage,
-        SecurityLogQuery,
+        ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
     },
     problem::Problem,
     routes,
@@ -50,7 +50,7 @@ pub async fn list(
     user: PortalUser,
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
-    let login = user.require(PortalPermission::SecurityLog)?;
+    let login = user.require(Capability::ReadSecurityLog)?;
     let page = audit::list(
         &state,
         &login.login_id,
@@ -92,7 +92,7 @@ pub async fn export(
     user: PortalUser,
     query: web::Query<SecurityLogExportQuery>,
 ) -> ApiResult<HttpResponse> {
-    let login = user.require(PortalPermission::SecurityLog)?;
+    let login = user.require(Capability::ReadSecurityLog)?;
     let events = audit::export(&state, &login.login_id, login.subuser.is_none(), &query).await?;
     let (content_type, body) = match query.format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", audit::to_csv(&events)?),

@@ -1,11 +1,11 @@
 //! `/api/v1/senders`: sender names (scope `sms_sender`).
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{PortalPermission, RequestSenderRequest, SenderDto},
+    dto::{RequestSenderRequest, SenderDto},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 
 use super::resource;
@@ -42,10 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     // Whoever may send may see the names they may send from.
-    let caller = caller.require_any(
-        Scope::SmsSender,
-        &[PortalPermission::Senders, PortalPermission::Sms],
-    )?;
+    let caller = caller.require(Capability::ReadSenders)?;
     Ok(HttpResponse::Ok().json(senders::list(&state, &caller).await?))
 }
 
@@ -71,8 +68,7 @@ pub async fn request_sender(
     state: web::Data<AppState>,
     body: web::Json<RequestSenderRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
-    caller.require_owner("settings")?;
+    let caller = caller.require(Capability::ManageSenders)?;
     Ok(
         HttpResponse::Created()
             .json(senders::request(&state, &caller.tenant_id, &body.name).await?),
@@ -99,8 +95,7 @@ pub async fn delete_sender(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::SmsSender, PortalPermission::Senders)?;
-    caller.require_owner("settings")?;
+    let caller = caller.require(Capability::ManageSenders)?;
     senders::delete(&state, &caller.tenant_id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/settings/session-timeout`: how long a portal session may sit idle.
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{SessionTimeoutDto, SetSessionTimeoutRequest},
     problem::Problem,
@@ -39,7 +40,8 @@ pub async fn get_session_timeout(
     user: PortalUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(session_timeout::get(&state, &user.0.account.id).await?))
+    let session = user.require_session(Capability::ManageSessions)?;
+    Ok(HttpResponse::Ok().json(session_timeout::get(&state, &session.account.id).await?))
 }
 
 /// Choose the inactivity timeout: 15 or 30 minutes, 1, 2, 4 or 8 hours.
@@ -68,7 +70,8 @@ pub async fn set_session_timeout(
     state: web::Data<AppState>,
     body: web::Json<SetSessionTimeoutRequest>,
 ) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ManageSessions)?;
     let secs = body.into_inner().idle_timeout_secs;
-    let timeout = session_timeout::set(&state, &user.0, &client.0, secs).await?;
+    let timeout = session_timeout::set(&state, session, &client.0, secs).await?;
     Ok(HttpResponse::Ok().json(timeout))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/sessions`: the account's live portal sessions; end one, the others, or all.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{RevokedSessionsDto, SessionDto},
     problem::Problem,
@@ -45,7 +46,8 @@ pub async fn list_sessions(
     user: PortalUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let sessions = active_sessions::list(&state, &user.0).await?;
+    let session = user.require_session(Capability::ManageSessions)?;
+    let sessions = active_sessions::list(&state, session).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(sessions))
@@ -78,8 +80,9 @@ pub async fn revoke_session(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ManageSessions)?;
     let mut response = HttpResponse::NoContent();
-    if active_sessions::revoke_one(&state, &user.0, &client.0, &id).await? == Revoked::Current {
+    if active_sessions::revoke_one(&state, session, &client.0, &id).await? == Revoked::Current {
         response.cookie(session_cookie(&state.config, None));
     }
     Ok(response.finish())
@@ -104,7 +107,8 @@ pub async fn revoke_other_sessions(
     client: ClientInfo,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let revoked = active_sessions::revoke_others(&state, &user.0, &client.0).await?;
+    let session = user.require_session(Capability::ManageSessions)?;
+    let revoked = active_sessions::revoke_others(&state, session, &client.0).await?;
     Ok(HttpResponse::Ok().json(revoked))
 }
 
@@ -129,7 +133,8 @@ pub async fn revoke_all_sessions(
     client: ClientInfo,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let revoked = active_sessions::revoke_all(&state, &user.0, &client.0).await?;
+    let session = user.require_session(Capability::ManageSessions)?;
+    let revoked = active_sessions::revoke_all(&state, session, &client.0).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state.config, None))
         .json(revoked))

@@ -1,11 +1,11 @@
 //! `/api/v1/sms`: send and read messages (scope `sms`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{MessageDto, PortalPermission, SendSmsRequest},
+    dto::{MessageDto, SendSmsRequest},
     problem::Problem,
     routes,
-    scope::Scope,
 };
 use serde::Deserialize;
 
@@ -65,7 +65,7 @@ pub async fn send_sms(
     req: HttpRequest,
     body: web::Json<SendSmsRequest>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
+    let caller = caller.require(Capability::SendSms)?;
     let key = sms::parse_idempotency_key(
         req.headers()
             .get(routes::IDEMPOTENCY_KEY_HEADER)
@@ -99,7 +99,7 @@ pub async fn list_sms(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
+    let caller = caller.require(Capability::SendSms)?;
     let ListQuery { before, limit } = query.into_inner();
     Ok(HttpResponse::Ok().json(sms::list(&state, &caller, before, limit).await?))
 }
@@ -124,6 +124,6 @@ pub async fn get_sms(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let caller = caller.require(Scope::Sms, PortalPermission::Sms)?;
+    let caller = caller.require(Capability::SendSms)?;
     Ok(HttpResponse::Ok().json(sms::get(&state, &caller, &id).await?))
 }

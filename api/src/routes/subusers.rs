@@ -1,6 +1,7 @@
 //! `/api/v1/subusers`: the owner manages the account's subusers.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         CreateSubuserRequest, PortalPermission, SecurityLogPage, SecurityLogQuery,
@@ -19,9 +20,6 @@ use crate::{
     error::{ApiError, ApiResult},
     services::{audit, subusers, AppState},
 };
-
-/// What a subuser may not do: managing subusers is the owner's alone.
-const OWNER_ONLY: &str = "subusers";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -59,8 +57,8 @@ pub async fn list_subusers(
     user: PortalUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    Ok(HttpResponse::Ok().json(subusers::list(&state, &user.0.account.id).await?))
+    let session = user.require_session(Capability::ManageSubusers)?;
+    Ok(HttpResponse::Ok().json(subusers::list(&state, &session.account.id).await?))
 }
 
 /// Create a subuser.
@@ -91,9 +89,9 @@ pub async fn create_subuser(
     state: web::Data<AppState>,
     body: web::Json<CreateSubuserBody>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
+    let session = user.require_session(Capability::ManageSubusers)?;
     let request = body.into_inner().parse()?;
-    let created = subusers::create(&state, &user.0.account, request, &client.0).await?;
+    let created = subusers::create(&state, &session.account, request, &client.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -117,8 +115,8 @@ pub async fn get_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    Ok(HttpResponse::Ok().json(subusers::get(&state, &user.0.account.id, &id).await?))
+    let session = user.require_session(Capability::ManageSubusers)?;
+    Ok(HttpResponse::Ok().json(subusers::get(&state, &session.account.id, &id).await?))
 }
 
 /// Replace a subuser's grants (and phone). Their sessions see the change on
@@ -151,9 +149,9 @@ pub async fn update_subuser(
     id: web::Path<String>,
     body: web::Json<UpdateSubuserBody>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
+    let session = user.require_session(Capability::ManageSubusers)?;
     let request = body.into_inner().parse()?;
-    let updated = subusers::update(&state, &user.0.account.id, &id, request, &client.0).await?;
+    let updated = subusers::update(&state, &session.account.id, &id, request, &client.0).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -182,8 +180,8 @@ pub async fn delete_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::delete(&state, &user.0.account.id, &id, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::delete(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -212,8 +210,8 @@ pub async fn disable_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    let dto = subusers::set_disabled(&state, &user.0.account.id, &id, true, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    let dto = subusers::set_disabled(&state, &session.account.id, &id, true, &client.0).await?;
     Ok(HttpResponse::Ok().json(dto))
 }
 
@@ -241,8 +239,8 @@ pub async fn enable_subuser(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    let dto = subusers::set_disabled(&state, &user.0.account.id, &id, false, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    let dto = subusers::set_disabled(&state, &session.account.id, &id, false, &client.0).await?;
     Ok(HttpResponse::Ok().json(dto))
 }
 
@@ -272,8 +270,8 @@ pub async fn resend_invitation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::resend_invitation(&state, &user.0.account.id, &id, &client.0).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::resend_invitation(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -301,8 +299,8 @@ pub async fn subuser_security_log(
     id: web::Path<String>,
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner(OWNER_ONLY)?;
-    subusers::check_belongs(&state, &user.0.account.id, &id).await?;
+    let session = user.require_session(Capability::ManageSubusers)?;
+    subusers::check_belongs(&state, &session.account.id, &id).await?;
     let page = audit::list(&state, &id, false, query.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

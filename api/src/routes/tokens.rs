@@ -1,8 +1,9 @@
 //! `/api/v1/tokens`: API tokens, managed in the portal.
 
 use actix_web::{http::header, web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
-    dto::{CreateTokenRequest, CreatedTokenDto, PortalPermission, TokenDto, UpdateTokenRequest},
+    dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest},
     problem::Problem,
     routes,
 };
@@ -51,7 +52,7 @@ pub async fn create_token(
 ) -> ApiResult<HttpResponse> {
     let created = tokens::create_token(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         body.into_inner(),
         &client.0,
     )
@@ -78,7 +79,7 @@ pub async fn list_tokens(
     state: web::Data<crate::services::AppState>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(tokens::list_tokens(&state, &user.require(PortalPermission::Tokens)?).await?))
+        .json(tokens::list_tokens(&state, &user.require(Capability::ManageTokens)?).await?))
 }
 
 /// Rename a token, disable or re-enable it, or replace its IP allowlist.
@@ -118,7 +119,7 @@ pub async fn update_token(
 ) -> ApiResult<HttpResponse> {
     let token = tokens::update_token(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         body.into_inner(),
         &client.0,
@@ -153,7 +154,7 @@ pub async fn delete_token(
 ) -> ApiResult<HttpResponse> {
     tokens::delete_token(
         &state,
-        &user.require(PortalPermission::Tokens)?,
+        &user.require(Capability::ManageTokens)?,
         &id,
         &client.0,
     )

@@ -1,6 +1,7 @@
 //! `/api/v1/two-factor/*`: two-factor sign-in settings.
 
 use actix_web::{web, HttpResponse};
+use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest, PasswordConfirmation,
@@ -49,7 +50,8 @@ fn no_store() -> actix_web::HttpResponseBuilder {
     )
 )]
 pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(two_factor::status(&state, &user.0).await?))
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    Ok(HttpResponse::Ok().json(two_factor::status(&state, session).await?))
 }
 
 /// Start SMS two-factor set-up: checks the password and sends a code to the phone.
@@ -81,7 +83,8 @@ pub async fn start_sms(
     state: web::Data<AppState>,
     body: web::Json<StartSmsTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let sent = two_factor::start_sms(&state, &user.0, body.into_inner(), &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let sent = two_factor::start_sms(&state, session, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -112,7 +115,8 @@ pub async fn confirm_sms(
     state: web::Data<AppState>,
     body: web::Json<ConfirmTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let enabled = two_factor::confirm_sms(&state, &user.0, &body.code, &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let enabled = two_factor::confirm_sms(&state, session, &body.code, &client.0).await?;
     Ok(no_store().json(enabled))
 }
 
@@ -144,7 +148,8 @@ pub async fn start_totp(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    let setup = two_factor::start_totp(&state, &user.0, body.into_inner(), &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let setup = two_factor::start_totp(&state, session, body.into_inner(), &client.0).await?;
     Ok(no_store().json(setup))
 }
 
@@ -173,7 +178,8 @@ pub async fn confirm_totp(
     state: web::Data<AppState>,
     body: web::Json<ConfirmTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let enabled = two_factor::confirm_totp(&state, &user.0, &body.code, &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let enabled = two_factor::confirm_totp(&state, session, &body.code, &client.0).await?;
     Ok(no_store().json(enabled))
 }
 
@@ -200,7 +206,8 @@ pub async fn send_code(
     client: ClientInfo,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let sent = two_factor::send_step_up_code(&state, &user.0, &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let sent = two_factor::send_step_up_code(&state, session, &client.0).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -235,7 +242,8 @@ pub async fn disable(
     state: web::Data<AppState>,
     body: web::Json<DisableTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let status = two_factor::disable(&state, &user.0, body.into_inner(), &client.0).await?;
+    let session = user.require_session(Capability::ManageTwoFactor)?;
+    let status = two_factor::disable(&state, session, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -266,8 +274,9 @@ pub async fn recovery_codes(
     state: web::Data<AppState>,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ManageTwoFactor)?;
     let codes =
-        two_factor::regenerate_recovery_codes(&state, &user.0, body.into_inner(), &client.0)
+        two_factor::regenerate_recovery_codes(&state, session, body.into_inner(), &client.0)
             .await?;
     Ok(no_store().json(codes))
 }
@@ -297,8 +306,8 @@ pub async fn set_policy(
     state: web::Data<AppState>,
     body: web::Json<TwoFactorPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require_owner("settings")?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
     let status =
-        two_factor::set_policy(&state, &user.0, body.required_for_all_users, &client.0).await?;
+        two_factor::set_policy(&state, session, body.required_for_all_users, &client.0).await?;
     Ok(HttpResponse::Ok().json(status))
 }

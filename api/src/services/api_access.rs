@@ -166,20 +166,6 @@ fn credential_of(claims: &AccessClaims) -> Credential {
 }
 
 impl ApiCallerInfo {
-    pub fn require(&self, needed: Scope) -> ApiResult<()> {
-        if !self.scopes.iter().any(|s| s.covers(needed)) {
-            return Err(ApiError::TokenRefused(TokenRefusal::InsufficientScope(
-                needed,
-            )));
-        }
-        match &self.subuser {
-            Some(subuser) if !subuser.has_scope(needed) => {
-                Err(ApiError::PermissionDenied(needed.as_str().to_owned()))
-            }
-            _ => Ok(()),
-        }
-    }
-
     /// The login behind the token: the subuser who made it, or the owner.
     pub fn login_id(&self) -> &str {
         self.subuser

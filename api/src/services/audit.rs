@@ -84,7 +84,7 @@ impl SecurityEvent {
     /// A change a login (the owner or a subuser) made from `client`; it goes
     /// to that login's log, which the owner's log includes.
     pub fn by_login(
-        principal: &super::subusers::Principal,
+        principal: &super::access::Principal,
         kind: SecurityEventKind,
         client: &ClientContext,
     ) -> Self {

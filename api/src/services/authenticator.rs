@@ -10,7 +10,7 @@ use portcullis_shared::{
 };
 
 use super::{
-    api_access::ApiCallerInfo, now, rfc3339, sms, sms_budget, subusers::Principal, AppState,
+    access::Principal, api_access::ApiCallerInfo, now, rfc3339, sms, sms_budget, AppState,
 };
 use crate::{
     db::authenticator::{self as code_rows, CodeRow},

@@ -1,5 +1,6 @@
 //! The rules, one module per capability. Handlers call these; these call `db`.
 
+pub mod access;
 pub mod accounts;
 pub mod active_sessions;
 pub mod api_access;

@@ -21,13 +21,13 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{
+    access::Principal,
     api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
     audit::{self, SecurityEvent},
     cache_sync::{self, Change},
     now, rfc3339,
     sessions::ClientContext,
     signing::{AccessClaims, AUDIENCE},
-    subusers::Principal,
     AppState,
 };
 use crate::{

@@ -7,7 +7,6 @@ use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::QueryResult;
 use portcullis_shared::{
     dto::{ChangePasswordRequest, MeResponse, PasswordPolicyDto, SecurityEventKind},
-    routes,
     validate::codes,
 };
 
@@ -71,12 +70,6 @@ fn effective_state(
             .is_some_and(|owner| owner.password_rotation_required);
     }
     Ok(Some(state))
-}
-
-/// What a session restricted to a password change may still call: who it is,
-/// logging out, and the change itself.
-pub fn allowed_while_change_required(path: &str) -> bool {
-    [routes::ME, routes::LOGOUT, routes::PASSWORD].contains(&path)
 }
 
 fn reused() -> ApiError {
@@ -307,20 +300,5 @@ mod tests {
             change_due_at(&account(Some(changed), true)),
             Some(changed + ChronoDuration::days(30))
         );
-    }
-
-    #[test]
-    fn a_restricted_session_may_only_read_itself_log_out_and_change_the_password() {
-        for path in [routes::ME, routes::LOGOUT, routes::PASSWORD] {
-            assert!(allowed_while_change_required(path), "{path}");
-        }
-        for path in [
-            routes::TOKENS,
-            routes::PASSWORD_POLICY,
-            routes::SECURITY_LOG,
-            "/api/v1/me/",
-        ] {
-            assert!(!allowed_while_change_required(path), "{path}");
-        }
     }
 }

@@ -59,9 +59,14 @@ pub struct RefusedCalls {
     dropped: AtomicU64,
 }
 
-/// The stable reason stored with the event: the refusal's problem code.
+/// The stable reason stored with the event: the refusal's problem code, but
+/// `insufficient_scope` (RFC 6750's name) for a missing scope, which answers
+/// the general `permission_denied`.
 fn reason(refusal: TokenRefusal) -> String {
-    code_name(ApiError::TokenRefused(refusal).code())
+    match refusal {
+        TokenRefusal::InsufficientScope(_) => "insufficient_scope".to_owned(),
+        other => code_name(ApiError::TokenRefused(other).code()),
+    }
 }
 
 fn event(key: &Key, tally: &Tally) -> SecurityEvent {

@@ -9,11 +9,11 @@ use portcullis_shared::{
 };
 
 use super::{
+    access::Principal,
     audit::{self, SecurityEvent},
     now, rfc3339,
     sessions::ClientContext,
-    subusers::{self, Principal},
-    AppState,
+    subusers, AppState,
 };
 use crate::{
     db::{

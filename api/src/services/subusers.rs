@@ -3,8 +3,6 @@
 //! The owner manages them here; what a subuser may do is [`SubuserAccess`],
 //! loaded with each session and cached for tokens.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use portcullis_shared::{
@@ -13,7 +11,6 @@ use portcullis_shared::{
         SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
     },
     problem::FieldError,
-    routes,
     scope::Scope,
     validate::codes,
 };
@@ -142,74 +139,6 @@ fn first_instant_from(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     local.and_utc()
 }
 
-/// The company account a request acts for, the login behind it and its grants.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    /// The owner's account id: messages, contacts, senders and points are keyed by it.
-    pub tenant_id: String,
-    /// The owner's or the subuser's own id.
-    pub login_id: String,
-    /// What a subuser may use; none for the owner.
-    pub subuser: Option<Arc<SubuserAccess>>,
-    /// The API token used, if any.
-    pub token_id: Option<String>,
-    /// The portal token or OAuth client of a bearer call; none for a portal session.
-    pub credential: Option<super::refused_calls::Credential>,
-}
-
-impl Principal {
-    /// The subuser who acts, if it is not the owner.
-    pub fn sent_by(&self) -> Option<&str> {
-        self.subuser.as_ref().map(|s| s.id.as_str())
-    }
-
-    /// The contact groups the login may see; `None`: every group (the owner).
-    pub fn visible_groups(&self) -> Option<&[String]> {
-        self.subuser.as_ref().map(|s| s.group_ids.as_slice())
-    }
-
-    /// The principal of a bearer-token call.
-    pub fn of_token(info: &super::api_access::ApiCallerInfo) -> Self {
-        Self {
-            tenant_id: info.account_id.clone(),
-            login_id: info.login_id().to_owned(),
-            subuser: info.subuser.clone(),
-            token_id: Some(info.token_id.clone()),
-            credential: Some(info.credential.clone()),
-        }
-    }
-
-    /// Who sends, for idempotency keys: the login and what it sent with (a
-    /// portal token, an OAuth client — whichever of its tokens — or a portal
-    /// session). Two senders never share a key.
-    pub fn sender_key(&self) -> String {
-        use super::refused_calls::Credential;
-        match &self.credential {
-            None => format!("{} session", self.login_id),
-            Some(Credential::Token(id)) => format!("{} token:{id}", self.login_id),
-            Some(Credential::Client(id)) => format!("{} client:{id}", self.login_id),
-        }
-    }
-
-    /// True when the login may see and change a token or client made by
-    /// `created_by`: the owner all of the company's, a subuser their own.
-    pub fn may_manage(&self, created_by: Option<&str>) -> bool {
-        match self.sent_by() {
-            None => true,
-            Some(me) => created_by == Some(me),
-        }
-    }
-
-    /// Refuses subusers: the part is the owner's alone (`permission` names it
-    /// in the problem, e.g. `settings`).
-    pub fn require_owner(&self, permission: &str) -> ApiResult<()> {
-        match self.subuser {
-            None => Ok(()),
-            Some(_) => Err(ApiError::PermissionDenied(permission.to_owned())),
-        }
-    }
-}
-
 /// What a subuser may do and use, as storage has it now.
 #[derive(Debug, Clone)]
 pub struct SubuserAccess {
@@ -226,10 +155,6 @@ pub struct SubuserAccess {
 }
 
 impl SubuserAccess {
-    pub fn allows(&self, needed: PortalPermission) -> bool {
-        self.portal.iter().any(|p| p.covers(needed))
-    }
-
     pub fn has_scope(&self, needed: Scope) -> bool {
         self.scopes.iter().any(|s| s.covers(needed))
     }
@@ -306,14 +231,6 @@ pub fn two_factor_setup_required(
 ) -> diesel::QueryResult<bool> {
     let required = account.is_subuser() && owner.is_some_and(|o| o.require_two_factor);
     Ok(required && !super::two_factor::confirmed_factors(conn, &account.id)?.any())
-}
-
-/// What a session restricted by the two-factor requirement may still reach:
-/// the two-factor set-up, `GET /api/v1/me` and logout.
-pub fn allowed_while_two_factor_setup_required(path: &str) -> bool {
-    path == routes::ME
-        || path == routes::LOGOUT
-        || (path.starts_with(routes::TWO_FACTOR) && path != routes::TWO_FACTOR_POLICY)
 }
 
 /// The calendar month (UTC) of `at`, as usage rows key it.

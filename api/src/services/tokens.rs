@@ -12,13 +12,13 @@ use portcullis_shared::{
 };
 
 use super::{
+    access::Principal,
     api_access::{compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries},
     audit::{self, SecurityEvent},
     cache_sync::{self, Change},
     ip_allowlists, now, rfc3339,
     sessions::ClientContext,
     signing::AccessClaims,
-    subusers::Principal,
     AppState,
 };
 use crate::{

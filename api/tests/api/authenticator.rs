@@ -234,7 +234,7 @@ async fn the_authenticator_scope_is_required(app: TestApp) {
     expect_problem(
         refused,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     assert_eq!(app.count("messages"), 0);

@@ -87,7 +87,7 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     expect_problem(
         refused,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     assert_eq!(
@@ -139,7 +139,7 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     expect_problem(
         delete(&read).await.unwrap(),
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     assert_eq!(
@@ -254,7 +254,7 @@ async fn csv_import_reports_each_bad_row(app: TestApp) {
     expect_problem(
         read_only,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     assert_eq!(app.count("contacts"), 2);
@@ -324,7 +324,7 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
             .await
             .unwrap(),
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     let problem = expect_problem(
@@ -415,7 +415,7 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
                 .await
                 .unwrap(),
             StatusCode::FORBIDDEN,
-            ProblemCode::InsufficientScope,
+            ProblemCode::PermissionDenied,
         )
         .await;
     }

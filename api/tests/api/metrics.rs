@@ -91,7 +91,7 @@ async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
     assert_eq!(
         sample(
             &text,
-            r#"portcullis_auth_refusals_total{reason="insufficient_scope"}"#
+            r#"portcullis_auth_refusals_total{reason="permission_denied"}"#
         ),
         Some(1.0)
     );

@@ -388,7 +388,7 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
     expect_problem(
         app.bearer_get(routes::PROFILE, &token.access_token).await,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     app.portal(

@@ -246,7 +246,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     within(
         PROPAGATION,
         "re-scoped client",
-        Some(ProblemCode::InsufficientScope),
+        Some(ProblemCode::PermissionDenied),
         client_profile_on_two,
     )
     .await;

@@ -280,7 +280,7 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
         )
         .await,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
     assert_eq!(balance(&app, &token).await, 100);

@@ -509,7 +509,44 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
     assert_eq!(all.len(), Scope::ALL.len() + 1);
 }
 
+/// Lacking what an endpoint needs is one answer whatever the credential: a
+/// token without the scope and a subuser's session without the portal
+/// permission both get `403 permission_denied` naming it (the token also gets
+/// RFC 6750's `insufficient_scope` challenge).
+async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refusal(app: TestApp) {
+    let owner = app.signed_in("same@example.com").await;
+    let token = app
+        .create_token(&owner, json!({"name": "sms only", "scopes": ["sms"]}))
+        .await;
+    create_subuser(
+        &app,
+        &owner,
+        json!({
+            "email": "same-sub@example.com",
+            "password": SUB_PASSWORD,
+            "grants": {"portal": ["sms"], "scopes": ["sms"]},
+        }),
+    )
+    .await;
+    let (sub, _) = subuser_browser(&app, "same-sub@example.com").await;
+
+    let by_token = bearer(&app, Method::GET, routes::CONTACTS, &token.secret, None).await;
+    let challenge = by_token.headers()[reqwest::header::WWW_AUTHENTICATE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
+    let by_token = expect_denied(by_token, "contacts:read").await;
+    let by_session = expect_denied(sub.get(routes::CONTACTS).await, "contacts:read").await;
+    assert_eq!(by_token.code, by_session.code);
+    assert_eq!(by_token.status, by_session.status);
+}
+
 on_both_backends!(
+    a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refusal,
     a_subuser_signs_in_and_sends_only_from_granted_sender_names,
     each_portal_permission_allows_its_part_and_its_absence_refuses_it,
     each_scope_works_on_a_subusers_token_until_the_subuser_loses_it,

@@ -113,9 +113,10 @@ async fn missing_scope_is_refused_with_the_rfc_6750_challenge(app: TestApp) {
     let problem = expect_problem(
         response,
         StatusCode::FORBIDDEN,
-        ProblemCode::InsufficientScope,
+        ProblemCode::PermissionDenied,
     )
     .await;
+    assert_eq!(problem.permission.as_deref(), Some("profile"));
     assert!(problem.detail.unwrap().contains("profile"));
 }
 

@@ -132,6 +132,12 @@ impl AccessDto {
     pub fn is_owner(&self) -> bool {
         self.role == Role::Owner
     }
+
+    /// True when the login may use `capability` in the portal (the same rule the API applies).
+    pub fn may(&self, capability: crate::capability::Capability) -> bool {
+        let grants = (!self.is_owner()).then_some(self.portal.as_slice());
+        capability.check_login(grants).is_ok()
+    }
 }
 
 /// A day of the week, for sending windows.
