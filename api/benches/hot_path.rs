@@ -10,11 +10,11 @@ use portcullis_api::{
     db::{accounts, tokens},
     domain::{IpAllowlist, IpRange},
     services::{
-        api_access::ApiAccess,
-        passwords::HashBuffer,
-        signing::{AccessClaims, KeyRing, AUDIENCE},
-        state_cache,
-        tokens::PORTAL_CLIENT_ID,
+        cache::state_cache,
+        passwords::hasher::HashBuffer,
+        tokens::api_access::ApiAccess,
+        tokens::api_tokens::PORTAL_CLIENT_ID,
+        tokens::signing::{AccessClaims, KeyRing, AUDIENCE},
         Db,
     },
 };

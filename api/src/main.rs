@@ -93,15 +93,15 @@ fn operator_command(args: &[String]) -> i32 {
         .and_then(|config| portcullis_api::services::Db::connect(&config.database_url, 1))
         .and_then(|db| {
             db.blocking_run(|conn| {
-                portcullis_api::services::sms::lift_trial_restriction(conn, &email)
+                portcullis_api::services::sms::messages::lift_trial_restriction(conn, &email)
             })
         });
     match result {
-        Ok(portcullis_api::services::sms::TrialLift::Lifted) => {
+        Ok(portcullis_api::services::sms::messages::TrialLift::Lifted) => {
             println!("{email}: trial restriction lifted; the account may send abroad");
             0
         }
-        Ok(portcullis_api::services::sms::TrialLift::AlreadyLifted) => {
+        Ok(portcullis_api::services::sms::messages::TrialLift::AlreadyLifted) => {
             println!("{email}: not restricted; nothing changed");
             0
         }

@@ -20,11 +20,11 @@ use crate::{
     },
     openapi::ApiDoc,
     routes,
+    services::{cache::cache_sync, ip_allowlists::AllowlistCache, sms::dispatch, tokens::expiry},
     services::{
-        api_access::ApiAccess, run_every, signing::KeyRing, AppState, Db, Mailer, PasswordHasher,
-        SmsTransport,
+        run_every, tokens::api_access::ApiAccess, tokens::signing::KeyRing, AppState, Db, Mailer,
+        PasswordHasher, SmsTransport,
     },
-    services::{cache_sync, dispatch, ip_allowlists::AllowlistCache, token_expiry},
     telemetry, tls,
 };
 
@@ -149,7 +149,7 @@ impl Application {
         let access = Arc::new(ApiAccess::new(keys, config.cache_max_age));
         let portal_allowlists = Arc::new(AllowlistCache::new(
             "portal",
-            crate::services::api_access::ALLOWLISTS_CAPACITY,
+            crate::services::tokens::api_access::ALLOWLISTS_CAPACITY,
             config.cache_max_age,
         ));
         access
@@ -180,7 +180,7 @@ impl Application {
                 db.clone(),
                 config.refused_calls_flush,
             )),
-            tokio::spawn(token_expiry::warn_forever(
+            tokio::spawn(expiry::warn_forever(
                 db.clone(),
                 mailer.clone(),
                 config.public_url.clone(),

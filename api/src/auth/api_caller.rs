@@ -10,8 +10,9 @@ use crate::{
     error::{ApiError, ApiResult},
     services::{
         access::{self, Login},
-        api_access::{ApiAccess, ApiCallerInfo, TokenRefusal},
-        now, AppState,
+        now,
+        tokens::api_access::{ApiAccess, ApiCallerInfo, TokenRefusal},
+        AppState,
     },
 };
 use portcullis_shared::capability::Capability;

@@ -9,7 +9,9 @@ use std::{
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use ipnetwork::IpNetwork;
 
-use crate::{error::ApiError, services::sessions::ClientContext, services::AppState};
+use crate::{
+    error::ApiError, services::sessions::portal_session::ClientContext, services::AppState,
+};
 
 fn is_trusted(ip: IpAddr, trusted: &[IpNetwork]) -> bool {
     trusted.iter().any(|net| net.contains(ip))

@@ -19,8 +19,8 @@ use crate::{
     error::ApiResult,
     services::{
         access::{self, Login, Principal},
-        portal_allowlist,
-        sessions::{self, PortalSession},
+        sessions::portal_allowlist,
+        sessions::portal_session::{self, PortalSession},
         AppState,
     },
 };
@@ -79,7 +79,7 @@ impl FromRequest for PortalUser {
                     return Err(ApiError::CsrfFailed);
                 }
             }
-            let mut session = sessions::authenticate(&state, token).await?;
+            let mut session = portal_session::authenticate(&state, token).await?;
             portal_allowlist::check_request(&state, &session.account.id, ip).await?;
             // The owner's list applies to the whole company.
             if let Some(owner_id) = session.account.parent_id.as_deref() {
@@ -87,7 +87,7 @@ impl FromRequest for PortalUser {
             }
             // A restricted session (password change due, two-factor set-up
             // required) is refused by `require` for what it may not do yet.
-            sessions::touch(&state, &mut session).await?;
+            portal_session::touch(&state, &mut session).await?;
             Ok(PortalUser(session))
         })
     }

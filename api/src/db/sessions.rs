@@ -22,7 +22,7 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
-    /// The id the API shows (`ses_…`); see `services::active_sessions`.
+    /// The id the API shows (`ses_…`); see `services::sessions::active_sessions`.
     pub public_id: String,
     /// Opened while a password change was due: may only change it.
     pub password_change_required: bool,

@@ -77,7 +77,7 @@ pub fn find_account_message(
         .optional()
 }
 
-/// The message a sender (login and credential, see `services::sms`) already
+/// The message a sender (login and credential, see `services::sms::messages`) already
 /// sent with this key, with the hash of the request that sent it (`None` for
 /// keys kept from before requests were hashed).
 pub fn find_by_idempotency_key(

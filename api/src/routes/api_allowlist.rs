@@ -12,7 +12,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{tokens, AppState},
+    services::{tokens::api_tokens, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    Ok(HttpResponse::Ok().json(tokens::list_api_allowlist(&state, &session.account.id).await?))
+    Ok(HttpResponse::Ok().json(api_tokens::list_api_allowlist(&state, &session.account.id).await?))
 }
 
 /// Add an address, CIDR range or address/netmask pair to the API allowlist.
@@ -72,7 +72,7 @@ pub async fn add_entry(
     let session = user.require_session(Capability::ManageAccountSettings)?;
     let AddAllowlistEntryRequest { value, label } = body.into_inner();
     let entry =
-        tokens::add_api_allowlist_entry(&state, &session.account.id, &value, label, &client.0)
+        api_tokens::add_api_allowlist_entry(&state, &session.account.id, &value, label, &client.0)
             .await?;
     Ok(HttpResponse::Created().json(entry))
 }
@@ -102,6 +102,6 @@ pub async fn delete_entry(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    tokens::delete_api_allowlist_entry(&state, &session.account.id, &id, &client.0).await?;
+    api_tokens::delete_api_allowlist_entry(&state, &session.account.id, &id, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -18,8 +18,8 @@ use crate::{
     error::ApiResult,
     services::{
         accounts,
-        login::{self, Completion, LoginOutcome},
-        sessions::{self, PortalSession},
+        sessions::login::{self, Completion, LoginOutcome},
+        sessions::portal_session::{self, PortalSession},
         AppState,
     },
 };
@@ -280,7 +280,7 @@ pub async fn logout(
     client: ClientInfo,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::SignOut)?;
-    sessions::log_out(&state, session, &client.0).await?;
+    portal_session::log_out(&state, session, &client.0).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(&state.config, None))
         .finish())

@@ -12,7 +12,7 @@ use super::resource;
 use crate::{
     auth::ApiCaller,
     error::ApiResult,
-    services::{authenticator, AppState},
+    services::{sms::authenticator, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

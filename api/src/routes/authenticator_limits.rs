@@ -9,7 +9,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{sms_budget, AppState},
+    services::{sms::budget, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,8 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    Ok(HttpResponse::Ok()
-        .json(sms_budget::authenticator_limits(&state, &session.account.id).await?))
+    Ok(HttpResponse::Ok().json(budget::authenticator_limits(&state, &session.account.id).await?))
 }
 
 /// Set how many SMS Authenticator codes one number may be sent an hour (1–100) and a day
@@ -65,12 +64,8 @@ pub async fn set_limits(
     body: web::Json<AuthenticatorLimitsDto>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let limits = sms_budget::set_authenticator_limits(
-        &state,
-        &session.account.id,
-        body.into_inner(),
-        &client.0,
-    )
-    .await?;
+    let limits =
+        budget::set_authenticator_limits(&state, &session.account.id, body.into_inner(), &client.0)
+            .await?;
     Ok(HttpResponse::Ok().json(limits))
 }

@@ -8,7 +8,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{sms, AppState},
+    services::{sms::messages, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
     // Subusers may read the company's filter (where they can send), not change it.
-    Ok(HttpResponse::Ok().json(sms::country_filter(&state, session.tenant_id()).await?))
+    Ok(HttpResponse::Ok().json(messages::country_filter(&state, session.tenant_id()).await?))
 }
 
 /// Replace the country filter. An empty list blocks every destination.
@@ -63,6 +63,7 @@ pub async fn set_filter(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
     let filter =
-        sms::set_country_filter(&state, &session.account.id, body.into_inner(), &client.0).await?;
+        messages::set_country_filter(&state, &session.account.id, body.into_inner(), &client.0)
+            .await?;
     Ok(HttpResponse::Ok().json(filter))
 }

@@ -8,7 +8,7 @@ use super::resource;
 use crate::{
     auth::{BrowserDevice, ClientInfo, PortalUser},
     error::ApiResult,
-    services::{devices, AppState},
+    services::{sessions::devices, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -12,7 +12,7 @@ use super::resource;
 use crate::{
     auth::PortalUser,
     error::ApiResult,
-    services::{login_history, AppState},
+    services::{sessions::login_history, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -22,7 +22,7 @@ use crate::{
     auth::client_ip,
     error::problem_type_uri,
     services::{
-        oauth::{self, ClientCredentials, OAuthError},
+        tokens::oauth::{self, ClientCredentials, OAuthError},
         AppState,
     },
 };
@@ -108,7 +108,7 @@ async fn authenticated_client(
     state: &AppState,
     req: &HttpRequest,
     params: &HashMap<String, String>,
-) -> Result<std::sync::Arc<crate::services::api_access::ClientView>, OAuthError> {
+) -> Result<std::sync::Arc<crate::services::tokens::api_access::ClientView>, OAuthError> {
     let authorization = req
         .headers()
         .get(header::AUTHORIZATION)

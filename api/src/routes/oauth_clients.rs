@@ -14,7 +14,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{oauth, AppState},
+    services::{tokens::oauth, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

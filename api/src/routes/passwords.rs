@@ -17,7 +17,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{password_change, password_reset, AppState},
+    services::{passwords::change, passwords::reset, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -62,8 +62,7 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ChangePassword)?;
-    let me =
-        password_change::change_password(&state, session, body.into_inner(), &client.0).await?;
+    let me = change::change_password(&state, session, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(me))
@@ -86,8 +85,7 @@ pub async fn change_password(
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
-    Ok(HttpResponse::Ok()
-        .json(password_change::password_policy(&state, &session.account.id).await?))
+    Ok(HttpResponse::Ok().json(change::password_policy(&state, &session.account.id).await?))
 }
 
 /// Turn "choose a new password every 30 days" on or off.
@@ -116,7 +114,7 @@ pub async fn set_policy(
     body: web::Json<UpdatePasswordPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let policy = password_change::set_password_policy(
+    let policy = change::set_password_policy(
         &state,
         &session.account.id,
         body.rotation_required,
@@ -150,7 +148,7 @@ pub async fn request_reset(
     client: ClientInfo,
     body: web::Json<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    password_reset::request_reset(&state, &body.email, client.0)?;
+    reset::request_reset(&state, &body.email, client.0)?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -180,6 +178,6 @@ pub async fn confirm_reset(
     client: ClientInfo,
     body: web::Json<ConfirmPasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    password_reset::confirm_reset(&state, body.into_inner(), &client.0).await?;
+    reset::confirm_reset(&state, body.into_inner(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

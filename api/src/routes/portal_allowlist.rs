@@ -15,7 +15,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{portal_allowlist, AppState},
+    services::{sessions::portal_allowlist, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -14,7 +14,7 @@ use super::resource;
 use crate::{
     auth::PortalUser,
     error::{ApiError, ApiResult},
-    services::{audit, now, AppState},
+    services::{audit::security_log, now, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -51,7 +51,7 @@ pub async fn list(
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
     let login = user.require(Capability::ReadSecurityLog)?;
-    let page = audit::list(
+    let page = security_log::list(
         &state,
         &login.login_id,
         login.subuser.is_none(),
@@ -93,9 +93,10 @@ pub async fn export(
     query: web::Query<SecurityLogExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let login = user.require(Capability::ReadSecurityLog)?;
-    let events = audit::export(&state, &login.login_id, login.subuser.is_none(), &query).await?;
+    let events =
+        security_log::export(&state, &login.login_id, login.subuser.is_none(), &query).await?;
     let (content_type, body) = match query.format {
-        ExportFormat::Csv => ("text/csv; charset=utf-8", audit::to_csv(&events)?),
+        ExportFormat::Csv => ("text/csv; charset=utf-8", security_log::to_csv(&events)?),
         ExportFormat::Json => (
             "application/json",
             serde_json::to_vec(&events).map_err(ApiError::internal)?,

@@ -12,7 +12,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{session_timeout, AppState},
+    services::{sessions::session_timeout, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

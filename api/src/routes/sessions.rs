@@ -13,7 +13,7 @@ use crate::{
     auth::{session_cookie, ClientInfo, PortalUser},
     error::ApiResult,
     services::{
-        active_sessions::{self, Revoked},
+        sessions::active_sessions::{self, Revoked},
         AppState,
     },
 };

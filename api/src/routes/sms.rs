@@ -13,7 +13,7 @@ use super::resource;
 use crate::{
     auth::Caller,
     error::ApiResult,
-    services::{sms, AppState},
+    services::{sms::messages, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -66,12 +66,12 @@ pub async fn send_sms(
     body: web::Json<SendSmsRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::SendSms)?;
-    let key = sms::parse_idempotency_key(
+    let key = messages::parse_idempotency_key(
         req.headers()
             .get(routes::IDEMPOTENCY_KEY_HEADER)
             .map(|v| v.as_bytes()),
     )?;
-    let sent = sms::send(&state, &caller, body.into_inner(), key).await?;
+    let sent = messages::send(&state, &caller, body.into_inner(), key).await?;
     Ok(if sent.created {
         HttpResponse::Created().json(sent.message)
     } else {
@@ -101,7 +101,7 @@ pub async fn list_sms(
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::SendSms)?;
     let ListQuery { before, limit } = query.into_inner();
-    Ok(HttpResponse::Ok().json(sms::list(&state, &caller, before, limit).await?))
+    Ok(HttpResponse::Ok().json(messages::list(&state, &caller, before, limit).await?))
 }
 
 /// One sent message.
@@ -125,5 +125,5 @@ pub async fn get_sms(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::SendSms)?;
-    Ok(HttpResponse::Ok().json(sms::get(&state, &caller, &id).await?))
+    Ok(HttpResponse::Ok().json(messages::get(&state, &caller, &id).await?))
 }

@@ -18,7 +18,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::{ApiError, ApiResult},
-    services::{audit, subusers, AppState},
+    services::{audit::security_log, subusers, AppState},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -301,7 +301,7 @@ pub async fn subuser_security_log(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
     subusers::check_belongs(&state, &session.account.id, &id).await?;
-    let page = audit::list(&state, &id, false, query.into_inner()).await?;
+    let page = security_log::list(&state, &id, false, query.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(page))

@@ -12,7 +12,7 @@ use super::resource;
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::tokens,
+    services::tokens::api_tokens,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -50,7 +50,7 @@ pub async fn create_token(
     state: web::Data<crate::services::AppState>,
     body: web::Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created = tokens::create_token(
+    let created = api_tokens::create_token(
         &state,
         &user.require(Capability::ManageTokens)?,
         body.into_inner(),
@@ -79,7 +79,7 @@ pub async fn list_tokens(
     state: web::Data<crate::services::AppState>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(tokens::list_tokens(&state, &user.require(Capability::ManageTokens)?).await?))
+        .json(api_tokens::list_tokens(&state, &user.require(Capability::ManageTokens)?).await?))
 }
 
 /// Rename a token, disable or re-enable it, or replace its IP allowlist.
@@ -117,7 +117,7 @@ pub async fn update_token(
     id: web::Path<String>,
     body: web::Json<UpdateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let token = tokens::update_token(
+    let token = api_tokens::update_token(
         &state,
         &user.require(Capability::ManageTokens)?,
         &id,
@@ -152,7 +152,7 @@ pub async fn delete_token(
     state: web::Data<crate::services::AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    tokens::delete_token(
+    api_tokens::delete_token(
         &state,
         &user.require(Capability::ManageTokens)?,
         &id,

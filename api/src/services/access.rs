@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use portcullis_shared::capability::{Capability, PortalGrant, Restriction};
 
-use super::{
-    api_access::{ApiCallerInfo, TokenRefusal},
-    refused_calls::Credential,
-    sessions::PortalSession,
-    subusers::SubuserAccess,
-};
 use crate::error::{ApiError, ApiResult};
+use crate::services::{
+    audit::refused_calls::Credential,
+    sessions::portal_session::PortalSession,
+    subusers::SubuserAccess,
+    tokens::api_access::{ApiCallerInfo, TokenRefusal},
+};
 
 /// Who asks.
 #[derive(Debug, Clone, Copy)]

@@ -8,11 +8,11 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
     now, rfc3339,
-    sessions::{ClientContext, PortalSession},
+    sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -64,7 +64,9 @@ impl Signup {
         // A new account's country filter is its own country (see `sign_up`).
         if let (Some(phone), Some(country)) = (&phone, &country) {
             let filter = [country.as_str().to_owned()];
-            errors.extend(super::sms::phone_country_error("phone", phone, &filter));
+            errors.extend(crate::services::sms::messages::phone_country_error(
+                "phone", phone, &filter,
+            ));
         }
         match (email, password, country) {
             (Some(email), Some(password), Some(country)) if errors.is_empty() => Ok(Self {
@@ -141,7 +143,12 @@ async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -
     let recipient = state
         .db
         .transaction(move |conn| {
-            if !super::throttle::count_signup(conn, &row.email_normalized, ip, at)? {
+            if !crate::services::sessions::throttle::count_signup(
+                conn,
+                &row.email_normalized,
+                ip,
+                at,
+            )? {
                 tracing::warn!(%ip, "sign-up e-mail not sent: hourly limit reached");
                 return Ok(Recipient::Dropped);
             }
@@ -283,7 +290,7 @@ pub async fn confirm_signup(
             }
             inserted?;
             let actor = Actor::Account(id.clone());
-            audit::record(
+            security_log::record(
                 conn,
                 &SecurityEvent::new(&id, actor.clone(), SecurityEventKind::Signup)
                     .from_client(&client),
@@ -294,13 +301,13 @@ pub async fn confirm_signup(
                 ApiError::internal(anyhow::anyhow!("account vanished after insert"))
             })?;
             // The browser that confirmed the e-mail is the account's first trusted device.
-            super::devices::trust(conn, &account, &device_hash, &client)?;
+            crate::services::sessions::devices::trust(conn, &account, &device_hash, &client)?;
             let event = SecurityEvent::new(&id, actor, SecurityEventKind::LoginSucceeded)
                 .from_client(&client)
                 .detail("new_device", "false")
                 .detail("method", "signup_link");
             let (token, session) =
-                super::sessions::start_session(conn, &config, &account, &client, event)?;
+                crate::services::sessions::portal_session::start_session(conn, &config, &account, &client, event)?;
             let access = PortalSession::load_access(conn, &account)?;
             Ok((account, token, session, access))
         })

@@ -11,7 +11,7 @@ use portcullis_shared::{
     validate::{self, codes},
 };
 
-use super::{access::Principal, low_priority, now, rfc3339, AppState};
+use crate::services::{access::Principal, low_priority, now, rfc3339, AppState};
 use crate::{
     db::{
         contacts::{self as contact_rows, ContactRow, GroupRow},

@@ -8,7 +8,7 @@ pub mod mail_text;
 pub mod smtp;
 pub mod webhook;
 
-use super::{now, Db};
+use crate::services::{now, Db};
 use crate::{
     config::{DeliveryConfig, MailTransportConfig, SmsTransportConfig},
     db::outbox::{self as outbox_rows, OutboxRow},

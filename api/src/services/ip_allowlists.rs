@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 
 use portcullis_shared::{problem::FieldError, validate::codes};
 
-use super::state_cache::StateCache;
+use crate::services::cache::state_cache::StateCache;
 use crate::{
     db::DbConnection,
     domain::{IpAllowlist, IpRange},

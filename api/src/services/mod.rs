@@ -1,37 +1,19 @@
-//! The rules, one module per capability. Handlers call these; these call `db`.
+//! The rules, in one folder per capability (matching `routes/` by name). Handlers
+//! call these; these call `db`.
 
 pub mod access;
 pub mod accounts;
-pub mod active_sessions;
-pub mod api_access;
 pub mod audit;
-pub mod authenticator;
-pub mod cache_sync;
-pub mod codes;
+pub mod cache;
 pub mod contacts;
 pub mod delivery;
-pub mod devices;
-pub mod dispatch;
 pub mod ip_allowlists;
-pub mod login;
-pub mod login_history;
 pub mod low_priority;
-pub mod oauth;
-pub mod password_change;
-pub mod password_reset;
 pub mod passwords;
-pub mod portal_allowlist;
-pub mod refused_calls;
 pub mod senders;
-pub mod session_timeout;
 pub mod sessions;
-pub mod signing;
 pub mod sms;
-pub mod sms_budget;
-pub mod state_cache;
 pub mod subusers;
-pub mod throttle;
-pub mod token_expiry;
 pub mod tokens;
 pub mod two_factor;
 
@@ -44,14 +26,14 @@ use crate::{config::Config, error::ApiError};
 pub type Db = crate::db::Db<ApiError>;
 
 pub use delivery::{Mailer, SmsTransport};
-pub use passwords::PasswordHasher;
+pub use passwords::hasher::PasswordHasher;
 
 /// Everything a request may need, shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub hasher: PasswordHasher,
-    pub access: Arc<api_access::ApiAccess>,
+    pub access: Arc<tokens::api_access::ApiAccess>,
     /// Each account's compiled portal IP allowlist.
     pub portal_allowlists: Arc<ip_allowlists::AllowlistCache>,
     pub config: Arc<Config>,
@@ -62,10 +44,10 @@ pub struct AppState {
 impl AppState {
     /// Evicts this process's cached copy of what `change` changed. Call it
     /// right after committing the transaction that announced the change with
-    /// [`cache_sync::announce`] (which tells the other processes).
-    pub fn forget_committed(&self, change: cache_sync::Change) {
-        cache_sync::crash_point_after_commit(&change);
-        cache_sync::apply(change, &self.access, &self.portal_allowlists);
+    /// [`cache::cache_sync::announce`] (which tells the other processes).
+    pub fn forget_committed(&self, change: cache::cache_sync::Change) {
+        cache::cache_sync::crash_point_after_commit(&change);
+        cache::cache_sync::apply(change, &self.access, &self.portal_allowlists);
     }
 }
 

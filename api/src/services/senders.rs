@@ -6,7 +6,7 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{access::Principal, now, rfc3339, AppState};
+use crate::services::{access::Principal, now, rfc3339, AppState};
 use crate::{
     db::{
         senders::{self as sender_rows, SenderRow},

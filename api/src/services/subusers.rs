@@ -15,13 +15,13 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    api_access::{parse_scopes, scope_string},
-    audit::{self, SecurityEvent},
-    cache_sync::{self, Change},
+use crate::services::{
+    audit::security_log::{self, SecurityEvent},
+    cache::cache_sync::{self, Change},
     delivery::{mail_text, Mail},
     now, rfc3339,
-    sessions::ClientContext,
+    sessions::portal_session::ClientContext,
+    tokens::api_access::{parse_scopes, scope_string},
     AppState,
 };
 use crate::{
@@ -501,7 +501,7 @@ pub async fn create(
                 }
             }
             if let Some(phone) = &checked_phone {
-                errors.extend(super::sms::check_phone_country(
+                errors.extend(crate::services::sms::messages::check_phone_country(
                     conn, &owner_id, "phone", phone,
                 )?);
             }
@@ -541,7 +541,7 @@ pub async fn create(
             let mut errors = Vec::new();
             if let Some(phone) = &phone {
                 // Again inside the transaction: the filter may have changed meanwhile.
-                errors.extend(super::sms::check_phone_country(
+                errors.extend(crate::services::sms::messages::check_phone_country(
                     conn,
                     &owner_row.id,
                     "phone",
@@ -585,7 +585,7 @@ pub async fn create(
             )?;
             subuser_rows::set_senders(conn, &subuser_id, &parsed.sender_ids)?;
             subuser_rows::set_groups(conn, &subuser_id, &parsed.group_ids)?;
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             let row = account_rows::find_by_id(conn, &subuser_id)?.ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("subuser vanished after insert"))
             })?;
@@ -624,7 +624,7 @@ pub async fn update(
         .transaction(move |conn| {
             subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
             if let Some(phone) = &phone {
-                errors.extend(super::sms::check_phone_country(
+                errors.extend(crate::services::sms::messages::check_phone_country(
                     conn, &owner, "phone", phone,
                 )?);
             }
@@ -641,7 +641,7 @@ pub async fn update(
                 phone.as_ref().map(PhoneNumber::as_str),
                 now(),
             )?;
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
                 subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
@@ -686,7 +686,7 @@ pub async fn set_disabled(
                     )?;
                     event = event.detail("sessions_ended", ended.to_string());
                 }
-                audit::record(conn, &event)?;
+                security_log::record(conn, &event)?;
             }
             cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
@@ -729,7 +729,7 @@ pub async fn delete(
             let tokens = crate::db::tokens::delete_created_by(conn, &subuser_id)?;
             let clients = crate::db::oauth::delete_created_by(conn, &subuser_id)?;
             subuser_rows::mark_deleted(conn, &subuser_id, at)?;
-            audit::record(
+            security_log::record(
                 conn,
                 &event
                     .detail("sessions_ended", ended.to_string())
@@ -817,11 +817,11 @@ async fn send_invitation(
                     purpose: link_purposes::INVITATION.into(),
                 },
             )?;
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             Ok((subuser.email, owner_row.email))
         })
         .await?;
-    let link = super::password_reset::page_link(state, &token);
+    let link = crate::services::passwords::reset::page_link(state, &token);
     let owner_email = mail_text::untrusted(&owner_email, mail_text::LABEL_MAX_CHARS);
     state
         .mailer

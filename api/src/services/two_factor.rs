@@ -15,13 +15,13 @@ use portcullis_shared::{
     validate::codes as field_codes,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
-    codes::{self, purposes, Check, Delivery},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
     now, rfc3339,
-    sessions::{ClientContext, PortalSession},
-    throttle::{self, ThrottleKeys},
+    sessions::codes::{self, purposes, Check, Delivery},
+    sessions::portal_session::{ClientContext, PortalSession},
+    sessions::throttle::{self, ThrottleKeys},
     AppState,
 };
 use crate::{
@@ -181,7 +181,7 @@ async fn confirm_password(
     password: String,
     client: &ClientContext,
 ) -> ApiResult<()> {
-    super::login::confirm_password(
+    crate::services::sessions::login::confirm_password(
         state,
         &session.account,
         session.account.password_hash.clone(),
@@ -224,7 +224,7 @@ async fn confirm_change(
         session.account.id.clone(),
         ThrottleKeys::new(&session.account.email_normalized, client.ip),
     );
-    super::login::in_turn(state, || {
+    crate::services::sessions::login::in_turn(state, || {
         let (account_id, keys, typed, client) = (
             account_id.clone(),
             keys.clone(),
@@ -234,9 +234,14 @@ async fn confirm_change(
         move |conn: &mut DbConnection| {
             let at = now();
             let factors = confirmed_factors(conn, &account_id)?;
-            let reservation = super::login::reserve_guess(conn, &keys, at)??;
+            let reservation = crate::services::sessions::login::reserve_guess(conn, &keys, at)??;
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
-                super::login::settle_failure(conn, &reservation, Some(&account_id), &client)?;
+                crate::services::sessions::login::settle_failure(
+                    conn,
+                    &reservation,
+                    Some(&account_id),
+                    &client,
+                )?;
                 return Ok(Err(refusal));
             }
             throttle::release(conn, &reservation)?;
@@ -294,7 +299,13 @@ pub async fn start_sms(
 ) -> ApiResult<CodeSentDto> {
     let phone =
         PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
-    super::sms::ensure_phone_country(state, session.account.tenant_id(), "phone", &phone).await?;
+    crate::services::sms::messages::ensure_phone_country(
+        state,
+        session.account.tenant_id(),
+        "phone",
+        &phone,
+    )
+    .await?;
     confirm_change(state, session, request.password, request.code, client).await?;
     start_code(
         state,
@@ -425,13 +436,13 @@ fn enabled(
     let recovery_codes = if had_factors {
         None
     } else {
-        audit::record(
+        security_log::record(
             conn,
             &event(session, SecurityEventKind::RecoveryCodesGenerated, client),
         )?;
         Some(new_recovery_codes(conn, &session.account.id, at)?)
     };
-    audit::record(
+    security_log::record(
         conn,
         &event(session, SecurityEventKind::TwoFactorEnabled, client).detail("method", method),
     )?;
@@ -623,9 +634,14 @@ pub async fn disable(
             // Counted before it is checked, under the counters' lock, so
             // parallel guesses get no more tries than the lock allows.
             let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
-            let reservation = super::login::reserve_guess(conn, &keys, at)??;
+            let reservation = crate::services::sessions::login::reserve_guess(conn, &keys, at)??;
             if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
-                super::login::settle_failure(conn, &reservation, Some(&account_id), &client)?;
+                crate::services::sessions::login::settle_failure(
+                    conn,
+                    &reservation,
+                    Some(&account_id),
+                    &client,
+                )?;
                 return Ok(Err(refusal));
             }
             throttle::release(conn, &reservation)?;
@@ -646,7 +662,7 @@ pub async fn disable(
             if last {
                 factor_rows::replace_recovery_codes(conn, &account_id, &[])?;
             }
-            audit::record(
+            security_log::record(
                 conn,
                 &event(&session, SecurityEventKind::TwoFactorDisabled, &client)
                     .detail("method", kind),
@@ -706,7 +722,7 @@ pub async fn regenerate_recovery_codes(
                 return Err(not_enabled());
             }
             let codes = new_recovery_codes(conn, &account_id, now())?;
-            audit::record(
+            security_log::record(
                 conn,
                 &event(
                     &session_in,
@@ -762,7 +778,7 @@ pub async fn set_policy(
                 return Err(not_enabled());
             }
             if account_rows::set_require_two_factor(conn, &account_id, required)? {
-                audit::record(
+                security_log::record(
                     conn,
                     &event(&session, SecurityEventKind::TwoFactorPolicyChanged, &client)
                         .detail("required_for_all_users", required.to_string()),

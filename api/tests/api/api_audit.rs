@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use portcullis_api::services::{token_expiry, Db, Mailer};
+use portcullis_api::services::{tokens::expiry, Db, Mailer};
 use portcullis_shared::{
     dto::{
         CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind,
@@ -328,7 +328,7 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
     let racers = dbs.iter().map(|db| {
         let mailer = Mailer::Outbox(db.clone());
         let db = db.clone();
-        tokio::spawn(async move { token_expiry::warn_once(&db, &mailer, "http://x").await })
+        tokio::spawn(async move { expiry::warn_once(&db, &mailer, "http://x").await })
     });
     for racer in racers.collect::<Vec<_>>() {
         racer.await.unwrap().unwrap();

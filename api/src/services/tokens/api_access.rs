@@ -9,7 +9,7 @@
 //! Last-use times are collected here and written in batches. Changes are
 //! announced to the other processes on the same PostgreSQL in the change's
 //! transaction, and their listeners evict the same entries (see
-//! [`super::cache_sync`]).
+//! [`crate::services::cache::cache_sync`]).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -21,12 +21,12 @@ use std::{
 use chrono::NaiveDateTime;
 use portcullis_shared::scope::Scope;
 
-use super::ip_allowlists::{self, AllowlistCache};
-use super::refused_calls::{Credential, RefusedCalls};
-use super::signing::{AccessClaims, KeyRing, VerifyError};
-use super::state_cache::StateCache;
-use super::subusers::{self, SubuserAccess};
-use super::tokens::PORTAL_CLIENT_ID;
+use crate::services::audit::refused_calls::{Credential, RefusedCalls};
+use crate::services::cache::state_cache::StateCache;
+use crate::services::ip_allowlists::{self, AllowlistCache};
+use crate::services::subusers::{self, SubuserAccess};
+use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
+use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
     db::{oauth as oauth_rows, tokens as token_rows},
     domain::IpAllowlist,
@@ -515,7 +515,7 @@ impl ApiAccess {
     }
 
     /// Forgets a subuser's cached grants in this process (see
-    /// [`super::AppState::forget_committed`]).
+    /// [`crate::services::AppState::forget_committed`]).
     pub fn forget_subuser_here(&self, id: &str) {
         self.subusers.evict(id);
     }
@@ -535,19 +535,19 @@ impl ApiAccess {
     }
 
     /// Forgets a client's cached state in this process (see
-    /// [`super::AppState::forget_committed`]).
+    /// [`crate::services::AppState::forget_committed`]).
     pub fn forget_client_here(&self, id: &str) {
         self.clients.evict(id);
     }
 
     /// Forgets a token's cached state in this process (see
-    /// [`super::AppState::forget_committed`]).
+    /// [`crate::services::AppState::forget_committed`]).
     pub fn forget_token_here(&self, id: &str) {
         self.tokens.evict(id);
     }
 
     /// Forgets an account's cached API allowlist in this process (see
-    /// [`super::AppState::forget_committed`]).
+    /// [`crate::services::AppState::forget_committed`]).
     pub fn forget_account_allowlist_here(&self, account_id: &str) {
         self.account_lists.forget_here(account_id);
     }

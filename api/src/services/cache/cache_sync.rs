@@ -2,8 +2,8 @@
 //! step, so that they behave as one.
 //!
 //! Each process caches token and OAuth client states, revocations and the
-//! accounts' API and portal allowlists (see [`super::api_access`] and
-//! [`super::ip_allowlists`]). A change made through one process is *announced*
+//! accounts' API and portal allowlists (see [`crate::services::tokens::api_access`] and
+//! [`crate::services::ip_allowlists`]). A change made through one process is *announced*
 //! in the change's own transaction ([`announce`]: `pg_notify` on the
 //! [`CHANNEL`] channel, delivered only if and when the transaction commits, so
 //! a crash right after the commit cannot lose it), and the process evicts its
@@ -31,8 +31,8 @@ use diesel::{
     connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl,
 };
 
-use super::{api_access::ApiAccess, ip_allowlists::AllowlistCache, now};
 use crate::db::{oauth as oauth_rows, DbConnection};
+use crate::services::{ip_allowlists::AllowlistCache, now, tokens::api_access::ApiAccess};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "portcullis_cache";
@@ -104,7 +104,7 @@ impl Change {
 /// announces nothing. On SQLite (one process) there is no one to tell.
 ///
 /// After the commit, evict this process's own entry at once with
-/// [`super::AppState::forget_committed`] (the notice reaches this process's
+/// [`crate::services::AppState::forget_committed`] (the notice reaches this process's
 /// listener too, but only within [`POLL_INTERVAL`]).
 pub fn announce(conn: &mut DbConnection, change: &Change) -> diesel::QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {

@@ -15,13 +15,14 @@ use portcullis_shared::dto::{
     ChallengeReason, LoginChallengeDto, SecurityEventKind, VerificationMethod,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
-    codes::{self, purposes, Check, Delivery},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::{mail_text, Mail},
-    devices, now, rfc3339,
-    sessions::{self, ClientContext, PortalSession},
-    throttle::{self, NewLock, Refusal, Reservation, ThrottleKeys},
+    now, rfc3339,
+    sessions::codes::{self, purposes, Check, Delivery},
+    sessions::devices,
+    sessions::portal_session::{self, ClientContext, PortalSession},
+    sessions::throttle::{self, NewLock, Refusal, Reservation, ThrottleKeys},
     two_factor::{self, Factors},
     AppState,
 };
@@ -65,7 +66,7 @@ fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> Secur
 
 /// Settles a reserved guess that turned out wrong (see
 /// [`throttle::settle_failure`]) and records the lock it started, if any.
-pub(super) fn settle_failure(
+pub(in crate::services) fn settle_failure(
     conn: &mut DbConnection,
     reservation: &Reservation,
     account_id: Option<&str>,
@@ -73,7 +74,7 @@ pub(super) fn settle_failure(
 ) -> ApiResult<Option<NewLock>> {
     let lock = throttle::settle_failure(conn, reservation, now())?;
     if let (Some(lock), Some(account_id)) = (lock, account_id) {
-        audit::record(
+        security_log::record(
             conn,
             &SecurityEvent::new(account_id, Actor::System, SecurityEventKind::AccountLocked)
                 .from_client(client)
@@ -96,7 +97,7 @@ fn guesses_in_flight() -> ApiError {
 /// error is the lock's answer while they are locked; while the tries left are
 /// all in flight the transaction fails with [`guesses_in_flight`], for
 /// [`in_turn`] to try again.
-pub(super) fn reserve_guess(
+pub(in crate::services) fn reserve_guess(
     conn: &mut DbConnection,
     keys: &ThrottleKeys,
     at: NaiveDateTime,
@@ -116,7 +117,10 @@ const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// [`reserve_guess`], again and again while the guesses ahead of it are
 /// being checked: once they are settled, this one is let in (they were right)
 /// or finds the lock (they were wrong). Gives up after [`TURN_WAIT`].
-pub(super) async fn in_turn<T, F>(state: &AppState, attempt: impl Fn() -> F) -> ApiResult<T>
+pub(in crate::services) async fn in_turn<T, F>(
+    state: &AppState,
+    attempt: impl Fn() -> F,
+) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
@@ -234,7 +238,7 @@ pub async fn log_in(
             let account = account_rows::find_by_email(conn, &key)?;
             let reservation = reserve_guess(conn, &keys, now())?;
             if let (Some(account), Err(_)) = (&account, &reservation) {
-                audit::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
+                security_log::record(conn, &login_failed(&account.id, &client, reasons::LOCKED))?;
             }
             Ok((account, reservation))
         }
@@ -269,7 +273,7 @@ pub async fn log_in(
     // So does an address outside the portal allowlist: the answer must not
     // confirm the password. The real reason is in the owner's log, and the
     // attempt counts towards the lock like a wrong password.
-    let admitted = super::portal_allowlist::check_login(
+    let admitted = crate::services::sessions::portal_allowlist::check_login(
         state,
         &account.id,
         account.parent_id.as_deref(),
@@ -329,7 +333,7 @@ async fn refuse_sign_in(
         .db
         .transaction(move |conn| {
             if let (Some(id), false) = (account_id.as_deref(), reason.is_empty()) {
-                audit::record(conn, &login_failed(id, &failed_client, reason))?;
+                security_log::record(conn, &login_failed(id, &failed_client, reason))?;
             }
             settle_failure(conn, &reservation, account_id.as_deref(), &failed_client)
         })
@@ -427,7 +431,9 @@ impl Phones {
     ) -> diesel::QueryResult<Self> {
         let mut textable = |phone: &Option<String>| -> diesel::QueryResult<Option<String>> {
             match phone {
-                Some(phone) if super::sms::may_text(conn, &account.id, phone)? => {
+                Some(phone)
+                    if crate::services::sms::messages::may_text(conn, &account.id, phone)? =>
+                {
                     Ok(Some(phone.clone()))
                 }
                 _ => Ok(None),
@@ -650,7 +656,7 @@ pub async fn complete(
             let reservation = match reserve_guess(conn, &keys, at)? {
                 Ok(reservation) => reservation,
                 Err(refusal) => {
-                    audit::record(
+                    security_log::record(
                         conn,
                         &login_failed(&account.id, &verdict_client, reasons::LOCKED),
                     )?;
@@ -672,7 +678,7 @@ pub async fn complete(
                     } else {
                         reasons::NEW_DEVICE_FAILED
                     };
-                    audit::record(
+                    security_log::record(
                         conn,
                         &login_failed(&account.id, &verdict_client, reason)
                             .detail("method", method.as_str()),
@@ -815,7 +821,7 @@ async fn finish(
             let actor = Actor::Account(session_account.id.clone());
             if let Some(hash) = trust_device_hash.as_deref() {
                 if devices::trust(conn, &session_account, hash, &session_client)? {
-                    audit::record(
+                    security_log::record(
                         conn,
                         &SecurityEvent::new(
                             &session_account.id,
@@ -827,7 +833,7 @@ async fn finish(
                 }
             }
             if how.recovery_code_used {
-                audit::record(
+                security_log::record(
                     conn,
                     &SecurityEvent::new(
                         &session_account.id,
@@ -847,8 +853,13 @@ async fn finish(
             if let Some(method) = how.method {
                 event = event.detail("method", method.as_str());
             }
-            let opened =
-                sessions::start_session(conn, &config, &session_account, &session_client, event)?;
+            let opened = portal_session::start_session(
+                conn,
+                &config,
+                &session_account,
+                &session_client,
+                event,
+            )?;
             Ok((opened, PortalSession::load_access(conn, &session_account)?))
         })
         .await?;

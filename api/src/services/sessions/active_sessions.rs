@@ -13,10 +13,10 @@
 use chrono::NaiveDateTime;
 use portcullis_shared::dto::{RevokedSessionsDto, SecurityEventKind, SessionDto};
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     now, rfc3339,
-    sessions::{check_session_window, end_reasons, ClientContext, PortalSession},
+    sessions::portal_session::{check_session_window, end_reasons, ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -116,7 +116,7 @@ async fn revoke(
             let count = session_rows::end_sessions(conn, &ids, at, end_reasons::REVOKED)?;
             let count = i64::try_from(count).map_err(ApiError::internal)?;
             if count > 0 {
-                audit::record(conn, &event.detail("count", count.to_string()))?;
+                security_log::record(conn, &event.detail("count", count.to_string()))?;
             }
             Ok(count)
         })

@@ -4,7 +4,7 @@
 //! - **Size**: at most `capacity` entries (quick_cache's S3-FIFO eviction), so
 //!   requests with made-up keys (client ids, …) cannot grow memory without end.
 //! - **Age**: an entry read from storage longer than `max_age` ago is a miss,
-//!   so a change whose notice was missed (see [`super::cache_sync`]) is
+//!   so a change whose notice was missed (see [`crate::services::cache::cache_sync`]) is
 //!   enforced within `max_age` at the latest.
 //! - **Evictions win over loads in flight**: a load that started before an
 //!   eviction of any key is not kept, since it may have read the state from

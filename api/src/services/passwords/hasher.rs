@@ -70,7 +70,9 @@ impl PasswordHasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    super::low_priority::lower_priority(super::low_priority::Niceness::Hashing);
+                    crate::services::low_priority::lower_priority(
+                        crate::services::low_priority::Niceness::Hashing,
+                    );
                     let mut buffer = Buffer::new();
                     loop {
                         // Every sender gone: the hasher was dropped.

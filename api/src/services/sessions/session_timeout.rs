@@ -7,10 +7,10 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     now,
-    sessions::{ClientContext, PortalSession},
+    sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -189,7 +189,7 @@ pub async fn set(
             }
             if before != Some(secs) {
                 let previous = before.map_or_else(|| "default".to_owned(), |b| b.to_string());
-                audit::record(conn, &event.detail("previous_secs", previous))?;
+                security_log::record(conn, &event.detail("previous_secs", previous))?;
             }
             Ok(bounds)
         })

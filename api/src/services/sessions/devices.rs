@@ -3,11 +3,11 @@
 
 use portcullis_shared::dto::{SecurityEventKind, TrustedDeviceDto};
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::{mail_text, Mail},
     now, rfc3339,
-    sessions::{ClientContext, PortalSession},
+    sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -114,7 +114,7 @@ pub async fn remove(
             if !device_rows::delete(conn, &account_id, &id)? {
                 return Err(ApiError::NotFound);
             }
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             Ok(())
         })
         .await

@@ -10,12 +10,12 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::{Mail, Sms},
     now,
-    sessions::ClientContext,
-    sms_budget::{self, Admission, SystemText},
+    sessions::portal_session::ClientContext,
+    sms::budget::{self, Admission, SystemText},
     AppState,
 };
 use crate::{
@@ -133,9 +133,13 @@ async fn deliver(
                 }
                 // Codes obey the country filter like any SMS, whoever asks for them.
                 if stored.method == VerificationMethod::Sms
-                    && !super::sms::may_text(conn, &row.account_id, &stored.destination)?
+                    && !crate::services::sms::messages::may_text(
+                        conn,
+                        &row.account_id,
+                        &stored.destination,
+                    )?
                 {
-                    return Err(super::sms::text_blocked("method"));
+                    return Err(crate::services::sms::messages::text_blocked("method"));
                 }
                 if row.sends >= MAX_SENDS {
                     return Err(ApiError::RateLimited {
@@ -160,7 +164,7 @@ async fn deliver(
                     if let Admission::Paused {
                         calling_code,
                         retry_after_secs,
-                    } = sms_budget::admit(conn, &config.sms_budget, &text, at)?
+                    } = budget::admit(conn, &config.sms_budget, &text, at)?
                     {
                         return Ok(Stored::Paused {
                             calling_code,
@@ -187,7 +191,7 @@ async fn deliver(
             }) => {
                 let fallback = delivery.fallback_email.take();
                 let how = if fallback.is_some() { "email" } else { "none" };
-                sms_budget::alert_paused(&calling_code, delivery.purpose, how);
+                budget::alert_paused(&calling_code, delivery.purpose, how);
                 let detail_code = calling_code.clone();
                 record_refusal(
                     state,
@@ -282,7 +286,7 @@ async fn record_refusal(
             let event = SecurityEvent::new(&row.account_id, Actor::System, kind)
                 .from_address(&row.ip, &row.user_agent)
                 .detail("purpose", purpose);
-            Ok(audit::record(conn, &details(event))?)
+            Ok(security_log::record(conn, &details(event))?)
         })
         .await;
     if let Err(error) = recorded {

@@ -19,10 +19,10 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    audit::{self, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, SecurityEvent},
     now,
-    sessions::ClientContext,
+    sessions::portal_session::ClientContext,
     AppState,
 };
 use crate::{
@@ -63,7 +63,10 @@ pub fn calling_code(e164: &str) -> String {
 /// subscriber usually holds.
 fn address_key(address: &str) -> String {
     match address.parse::<IpAddr>() {
-        Ok(IpAddr::V6(v6)) => format!("address:{}", super::throttle::ipv6_64(v6)),
+        Ok(IpAddr::V6(v6)) => format!(
+            "address:{}",
+            crate::services::sessions::throttle::ipv6_64(v6)
+        ),
         Ok(IpAddr::V4(v4)) => format!("address:{v4}"),
         Err(_) => format!("address:{address}"),
     }
@@ -304,7 +307,7 @@ pub async fn set_authenticator_limits(
         .db
         .transaction(move |conn| {
             budget_rows::save_authenticator_limits(conn, &row)?;
-            Ok(audit::record(conn, &event)?)
+            Ok(security_log::record(conn, &event)?)
         })
         .await?;
     Ok(limits)

@@ -10,11 +10,11 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    audit::{self, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, SecurityEvent},
     delivery::Mail,
     now, rfc3339,
-    sessions::{ClientContext, PortalSession},
+    sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -176,7 +176,7 @@ pub async fn change_password(
         .run(move |conn| password_rows::find_state(conn, &key)?.ok_or(ApiError::Unauthenticated))
         .await?;
     let current = Password::new(request.current_password);
-    super::login::confirm_password(
+    crate::services::sessions::login::confirm_password(
         state,
         &session.account,
         account.password_hash.clone(),
@@ -211,7 +211,7 @@ pub async fn change_password(
                 end_reasons::PASSWORD_CHANGED,
             )?;
             session_rows::lift_password_change_requirement(conn, &this_session)?;
-            audit::record(
+            security_log::record(
                 conn,
                 &event.detail("other_sessions_ended", ended.to_string()),
             )?;
@@ -260,7 +260,7 @@ pub async fn set_password_policy(
         .db
         .transaction(move |conn| {
             if password_rows::set_rotation_required(conn, &key, rotation_required, now())? {
-                audit::record(conn, &event)?;
+                security_log::record(conn, &event)?;
             }
             password_rows::find_state(conn, &key)?.ok_or(ApiError::NotFound)
         })

@@ -1,5 +1,6 @@
-//! Portal sessions: logging in, recognising the session on each request,
-//! enforcing the idle timeout and absolute lifetime, logging out.
+//! Portal sessions: starting one when a sign-in completes, recognising the
+//! session on each request, enforcing the idle timeout and absolute lifetime,
+//! logging out.
 
 use std::{net::IpAddr, sync::Arc};
 
@@ -7,10 +8,12 @@ use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
 use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, Role, SecurityEventKind};
 
-use super::{
+use crate::services::{
     accounts::account_dto,
-    audit::{self, Actor, SecurityEvent},
-    now, password_change, rfc3339,
+    audit::security_log::{self, Actor, SecurityEvent},
+    now,
+    passwords::change,
+    rfc3339,
     subusers::{self, SubuserAccess},
     AppState,
 };
@@ -158,17 +161,18 @@ pub fn start_session(
 ) -> ApiResult<(SessionToken, SessionRow)> {
     let token = SessionToken::generate();
     let storage_id = token.storage_id();
-    let idle_timeout_secs = super::session_timeout::for_new_session_in(conn, config, &account.id)?;
+    let idle_timeout_secs =
+        crate::services::sessions::session_timeout::for_new_session_in(conn, config, &account.id)?;
     let lifetime = ChronoDuration::from_std(config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
         .user_agent
         .chars()
         .take(USER_AGENT_MAX_CHARS)
         .collect();
-    audit::record(conn, &event)?;
+    security_log::record(conn, &event)?;
     let created_at = now();
     // Opened while a password change is due: it may only change the password.
-    let password_change_required = password_change::change_due(conn, &account.id, created_at)?;
+    let password_change_required = change::change_due(conn, &account.id, created_at)?;
     session_rows::insert_session(
         conn,
         &NewSession {
@@ -252,7 +256,7 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
                 conn.transaction(|conn| {
                     // Only the request that actually ends it records the event.
                     if session_rows::end_session(conn, &storage_id, at, reason)? {
-                        audit::record(
+                        security_log::record(
                             conn,
                             &SecurityEvent::new(
                                 &account.id,
@@ -291,7 +295,7 @@ pub async fn log_out(
         .db
         .transaction(move |conn| {
             if session_rows::end_session(conn, &storage_id, now(), end_reasons::LOGOUT)? {
-                audit::record(conn, &event)?;
+                security_log::record(conn, &event)?;
             }
             Ok(())
         })

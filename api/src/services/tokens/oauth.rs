@@ -20,14 +20,14 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{
+use crate::services::{
     access::Principal,
-    api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
-    audit::{self, SecurityEvent},
-    cache_sync::{self, Change},
+    audit::security_log::{self, SecurityEvent},
+    cache::cache_sync::{self, Change},
     now, rfc3339,
-    sessions::ClientContext,
-    signing::{AccessClaims, AUDIENCE},
+    sessions::portal_session::ClientContext,
+    tokens::api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
+    tokens::signing::{AccessClaims, AUDIENCE},
     AppState,
 };
 use crate::{
@@ -357,7 +357,11 @@ pub async fn create_client(
 ) -> ApiResult<CreatedOAuthClientDto> {
     let account_id = principal.tenant_id.as_str();
     let mut errors = Vec::new();
-    super::tokens::check_within_grants(principal, &request.scopes, &mut errors);
+    crate::services::tokens::api_tokens::check_within_grants(
+        principal,
+        &request.scopes,
+        &mut errors,
+    );
     let name = parse_client_name(&request.name, &mut errors);
     if request.scopes.is_empty() {
         errors.push(FieldError::new(
@@ -406,7 +410,7 @@ pub async fn create_client(
         .db
         .transaction(move |conn| {
             oauth_rows::insert_client(conn, &insert)?;
-            Ok(audit::record(conn, &event)?)
+            Ok(security_log::record(conn, &event)?)
         })
         .await?;
     tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
@@ -454,7 +458,7 @@ pub async fn update_client(
         ));
     }
     if let Some(scopes) = &request.scopes {
-        super::tokens::check_within_grants(principal, scopes, &mut errors);
+        crate::services::tokens::api_tokens::check_within_grants(principal, scopes, &mut errors);
     }
     let allowlist = request.ip_allowlist.as_deref().map(|list| {
         parse_entries("ip_allowlist", list)
@@ -500,9 +504,9 @@ pub async fn update_client(
             };
             let restrictions = oauth_rows::owner_restrictions(conn, &client_id)?;
             if !by_owner {
-                super::tokens::refuse_lifting(
+                crate::services::tokens::api_tokens::refuse_lifting(
                     "OAuth client",
-                    super::tokens::OwnerRestrictions {
+                    crate::services::tokens::api_tokens::OwnerRestrictions {
                         disabled: restrictions.0,
                         allowlist: restrictions.1,
                         scopes: restrictions.2,
@@ -518,11 +522,12 @@ pub async fn update_client(
                 scopes: &existing.scopes,
             });
             if !oauth_rows::update_client(conn, &client_id, &changes, seen)? {
-                return Err(super::tokens::changed_meanwhile());
+                return Err(crate::services::tokens::api_tokens::changed_meanwhile());
             }
             let row = oauth_rows::find_client(conn, &client_id)?.ok_or(ApiError::NotFound)?;
-            let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
-            let change = audit::change_list(&[
+            let (disables, enables) =
+                security_log::disabling(changes.disabled_at, existing.disabled_at);
+            let change = security_log::change_list(&[
                 ("renamed", row.name != existing.name),
                 ("scopes", row.scopes != existing.scopes),
                 ("allowlist", row.ip_allowlist != existing.ip_allowlist),
@@ -530,7 +535,7 @@ pub async fn update_client(
                 ("enabled", enables),
             ]);
             if !change.is_empty() {
-                audit::record(
+                security_log::record(
                     conn,
                     &event
                         .detail("name", row.name.clone())
@@ -568,7 +573,7 @@ pub async fn delete_client(
                 }
                 _ => return Ok(false),
             };
-            audit::record(conn, &event.detail("name", existing.name))?;
+            security_log::record(conn, &event.detail("name", existing.name))?;
             cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
             Ok(oauth_rows::delete_client(conn, &account, &client_id)?)
         })

@@ -12,13 +12,14 @@ use portcullis_shared::{
     validate::{self, codes},
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
     now,
-    password_change::{self, end_reasons},
-    sessions::ClientContext,
-    throttle, AppState,
+    passwords::change::{self, end_reasons},
+    sessions::portal_session::ClientContext,
+    sessions::throttle,
+    AppState,
 };
 use crate::{
     db::{
@@ -94,7 +95,7 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
                     purpose: purposes::RESET.into(),
                 },
             )?;
-            audit::record(
+            security_log::record(
                 conn,
                 &SecurityEvent::new(
                     &account.id,
@@ -177,7 +178,7 @@ pub async fn confirm_reset(
     if link.expires_at <= now() {
         return Err(link_refused(
             codes::EXPIRED_RESET_LINK,
-            if link.purpose == super::subusers::link_purposes::INVITATION {
+            if link.purpose == crate::services::subusers::link_purposes::INVITATION {
                 "This invitation has expired (invitations work for 7 days). Ask the account owner to send a new one."
             } else {
                 "This reset link has expired (links work for 30 minutes). Ask for a new one."
@@ -187,7 +188,7 @@ pub async fn confirm_reset(
     let new = NewPassword::parse("new_password", request.new_password, &account.email)
         .map_err(ApiError::Validation)?
         .into_password();
-    password_change::check_not_reused(state, &account.id, &account.password_hash, &new).await?;
+    change::check_not_reused(state, &account.id, &account.password_hash, &new).await?;
     let new_hash = state.hasher.hash(new).await?;
 
     let (account_id, old_hash, link_id) = (
@@ -212,9 +213,9 @@ pub async fn confirm_reset(
                     "This reset link was used already. Ask for a new one if you still need it.",
                 ));
             }
-            password_change::replace_password(conn, &account_id, &old_hash, &new_hash, at)?;
+            change::replace_password(conn, &account_id, &old_hash, &new_hash, at)?;
             // A subuser who was invited can sign in from now on.
-            super::subusers::password_set(conn, &account_id)?;
+            crate::services::subusers::password_set(conn, &account_id)?;
             let ended = session_rows::end_account_sessions(
                 conn,
                 &account_id,
@@ -228,7 +229,7 @@ pub async fn confirm_reset(
             if let Some(account) = account_rows::find_by_id(conn, &account_id)? {
                 throttle::clear_email(conn, &account.email_normalized)?;
             }
-            audit::record(
+            security_log::record(
                 conn,
                 &event
                     .detail("sessions_ended", ended.to_string())
@@ -238,6 +239,6 @@ pub async fn confirm_reset(
         })
         .await?;
     tracing::info!(account_id = %account.id, "password reset");
-    password_change::notify_password_changed(state, &account.email, "reset", client).await;
+    change::notify_password_changed(state, &account.email, "reset", client).await;
     Ok(())
 }

@@ -7,11 +7,11 @@ use std::{collections::HashMap, time::Duration};
 
 use chrono::Duration as ChronoDuration;
 
-use super::{
+use crate::db::sms::{self as sms_rows, MessageRow};
+use crate::services::{
     delivery::{Sms, SmsTransport},
     now, Db,
 };
-use crate::db::sms::{self as sms_rows, MessageRow};
 
 /// Messages claimed per round.
 const BATCH: i64 = 50;

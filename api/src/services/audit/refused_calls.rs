@@ -17,10 +17,10 @@ use std::{
 use chrono::NaiveDateTime;
 use portcullis_shared::{dto::SecurityEventKind, scope::Scope};
 
-use super::{
-    api_access::TokenRefusal,
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     rfc3339,
+    tokens::api_access::TokenRefusal,
 };
 use crate::{
     error::{code_name, ApiError, ApiResult},
@@ -146,7 +146,10 @@ impl RefusedCalls {
         let mut written = 0;
         for (key, tally) in batch {
             let event = event(&key, &tally);
-            match db.run(move |conn| Ok(audit::record(conn, &event)?)).await {
+            match db
+                .run(move |conn| Ok(security_log::record(conn, &event)?))
+                .await
+            {
                 Ok(()) => written += 1,
                 Err(error) => {
                     tracing::warn!(%error, account_id = %key.account_id, "could not log refused API calls")

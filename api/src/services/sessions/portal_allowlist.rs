@@ -12,11 +12,11 @@ use portcullis_shared::dto::{
     SecurityEventKind,
 };
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
-    cache_sync::{self, Change},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
+    cache::cache_sync::{self, Change},
     ip_allowlists, now, rfc3339,
-    sessions::{ClientContext, PortalSession},
+    sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
@@ -78,7 +78,7 @@ pub async fn check_login(
                     None => true,
                 };
             if !admitted {
-                audit::record(conn, &event)?;
+                security_log::record(conn, &event)?;
             }
             Ok(admitted)
         })
@@ -207,7 +207,7 @@ pub async fn add(
                 &stored.value,
                 locked_out,
             );
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             Ok(ip_allowlists::overlapping(values(), &range)
                 .into_iter()
                 .map(str::to_owned)
@@ -256,7 +256,7 @@ pub async fn remove(
                 &entry.value,
                 locked_out,
             );
-            audit::record(conn, &event)?;
+            security_log::record(conn, &event)?;
             Ok(entry.value.clone())
         })
         .await?;

@@ -9,7 +9,7 @@ use portcullis_shared::dto::{
     LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, LoginOutcome, SecurityEventKind,
 };
 
-use super::{audit, rfc3339, AppState};
+use crate::services::{audit::security_log, rfc3339, AppState};
 use crate::{
     db::security_events::{EventFilter, SecurityEventRow},
     domain::describe_user_agent,
@@ -55,7 +55,7 @@ pub async fn list(
         ..EventFilter::default()
     };
     let (rows, next_cursor) =
-        audit::read_page(state, account_id, filter, query.cursor, query.limit).await?;
+        security_log::read_page(state, account_id, filter, query.cursor, query.limit).await?;
     Ok(LoginHistoryPage {
         attempts: rows
             .into_iter()

@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::Duration as ChronoDuration;
 use portcullis_shared::dto::SecurityEventKind;
 
-use super::{
-    audit::{self, Actor, SecurityEvent},
+use crate::services::{
+    audit::security_log::{self, Actor, SecurityEvent},
     delivery::{mail_text, Mail, Mailer},
     now, rfc3339,
 };
@@ -73,7 +73,8 @@ pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<
         .detail("token_id", token.id.clone())
         .detail("name", token.name.clone())
         .detail("expires_at", expires_at);
-        db.run(move |conn| Ok(audit::record(conn, &event)?)).await?;
+        db.run(move |conn| Ok(security_log::record(conn, &event)?))
+            .await?;
         tracing::info!(token_id = %token.id, "token expiry warning sent");
         sent += 1;
     }
@@ -82,7 +83,7 @@ pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<
 
 /// Runs [`warn_once`] every `every`.
 pub async fn warn_forever(db: Db, mailer: Mailer, public_url: String, every: Duration) {
-    super::run_every(every, "token expiry warnings", move || {
+    crate::services::run_every(every, "token expiry warnings", move || {
         let (db, mailer, public_url) = (db.clone(), mailer.clone(), public_url.clone());
         async move { warn_once(&db, &mailer, &public_url).await }
     })

@@ -8,11 +8,11 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
+use crate::services::{
     access::Principal,
-    audit::{self, SecurityEvent},
+    audit::security_log::{self, SecurityEvent},
     now, rfc3339,
-    sessions::ClientContext,
+    sessions::portal_session::ClientContext,
     subusers, AppState,
 };
 use crate::{
@@ -139,7 +139,7 @@ pub async fn send(
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(raw) => super::senders::parse_name("sender", raw)
+        Some(raw) => crate::services::senders::parse_name("sender", raw)
             .map_err(|e| errors.push(e))
             .ok(),
     };
@@ -236,7 +236,9 @@ async fn queue_message(
                 let granted = subuser
                     .as_ref()
                     .is_none_or(|s| s.sender_names.iter().any(|n| n == sender));
-                if !granted || !super::senders::is_approved(conn, &row.account_id, sender)? {
+                if !granted
+                    || !crate::services::senders::is_approved(conn, &row.account_id, sender)?
+                {
                     return Err(ApiError::field(
                         "sender",
                         codes::UNKNOWN_SENDER,
@@ -427,7 +429,7 @@ pub async fn set_country_filter(
             let before = sms_rows::allowed_countries(conn, &account)?;
             sms_rows::set_countries(conn, &account, &stored)?;
             if before != stored {
-                audit::record(conn, &event.detail("previous", before.join(",")))?;
+                security_log::record(conn, &event.detail("previous", before.join(",")))?;
             }
             Ok(())
         })
@@ -484,11 +486,11 @@ pub fn lift_trial_restriction(conn: &mut DbConnection, email: &str) -> anyhow::R
         {
             return Ok(TrialLift::AlreadyLifted);
         }
-        audit::record(
+        security_log::record(
             conn,
             &SecurityEvent::new(
                 &account.id,
-                audit::Actor::Operator,
+                security_log::Actor::Operator,
                 SecurityEventKind::TrialRestrictionLifted,
             )
             .detail("home_country", account.country.clone()),

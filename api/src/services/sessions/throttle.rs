@@ -250,7 +250,7 @@ fn same_instant(a: NaiveDateTime, b: NaiveDateTime) -> bool {
 /// Settles a reservation whose guess was right: it is no longer in flight,
 /// and no longer a failure (if its window still runs).
 pub fn release(conn: &mut DbConnection, reservation: &Reservation) -> QueryResult<()> {
-    let at = super::now();
+    let at = crate::services::now();
     for reserved in &reservation.counters {
         let Some(mut row) = throttle_rows::find_for_update(conn, &reserved.key)? else {
             continue;

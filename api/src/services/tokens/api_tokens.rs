@@ -11,14 +11,16 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
+use crate::services::{
     access::Principal,
-    api_access::{compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries},
-    audit::{self, SecurityEvent},
-    cache_sync::{self, Change},
+    audit::security_log::{self, SecurityEvent},
+    cache::cache_sync::{self, Change},
     ip_allowlists, now, rfc3339,
-    sessions::ClientContext,
-    signing::AccessClaims,
+    sessions::portal_session::ClientContext,
+    tokens::api_access::{
+        compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries,
+    },
+    tokens::signing::AccessClaims,
     AppState,
 };
 use crate::{
@@ -146,7 +148,7 @@ pub async fn create_token(
     let claims = AccessClaims {
         iss: state.access.keys.issuer().to_owned(),
         sub: account_id.to_owned(),
-        aud: super::signing::AUDIENCE.to_owned(),
+        aud: crate::services::tokens::signing::AUDIENCE.to_owned(),
         exp: expires_at.map(|at| at.and_utc().timestamp()),
         iat: created_at.and_utc().timestamp(),
         jti: id.clone(),
@@ -193,7 +195,7 @@ pub async fn create_token(
         .db
         .transaction(move |conn| {
             token_rows::insert_token(conn, &stored)?;
-            Ok(audit::record(conn, &event)?)
+            Ok(security_log::record(conn, &event)?)
         })
         .await?;
     tracing::info!(account_id, token_id = %row.id, "API token created");
@@ -343,8 +345,9 @@ pub async fn update_token(
                     (&[], None),
                 )?;
             }
-            let (disables, enables) = audit::disabling(changes.disabled_at, existing.disabled_at);
-            let change = audit::change_list(&[
+            let (disables, enables) =
+                security_log::disabling(changes.disabled_at, existing.disabled_at);
+            let change = security_log::change_list(&[
                 (
                     "renamed",
                     changes.name.as_ref().is_some_and(|n| *n != existing.name),
@@ -360,7 +363,7 @@ pub async fn update_token(
                 ),
             ]);
             if !change.is_empty() {
-                audit::record(
+                security_log::record(
                     conn,
                     &event
                         .detail(
@@ -409,7 +412,7 @@ pub async fn delete_token(
             else {
                 return Ok(false);
             };
-            audit::record(conn, &event.detail("name", existing.name))?;
+            security_log::record(conn, &event.detail("name", existing.name))?;
             cache_sync::announce(conn, &Change::Token(token.clone()))?;
             Ok(token_rows::delete_token(conn, &token)?)
         })
@@ -479,7 +482,7 @@ pub async fn add_api_allowlist_entry(
             }
             token_rows::insert_allowlist_entry(conn, &stored)?;
             cache_sync::announce(conn, &Change::ApiAllowlist(stored.account_id.clone()))?;
-            Ok(audit::record(conn, &event)?)
+            Ok(security_log::record(conn, &event)?)
         })
         .await?;
     state.forget_committed(Change::ApiAllowlist(account_id.to_owned()));
@@ -504,7 +507,7 @@ pub async fn delete_api_allowlist_entry(
             else {
                 return Ok(false);
             };
-            audit::record(conn, &event.detail("entry", existing.value))?;
+            security_log::record(conn, &event.detail("entry", existing.value))?;
             cache_sync::announce(conn, &Change::ApiAllowlist(account.clone()))?;
             Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?)
         })

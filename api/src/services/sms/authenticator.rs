@@ -9,8 +9,9 @@ use portcullis_shared::{
     validate::codes,
 };
 
-use super::{
-    access::Principal, api_access::ApiCallerInfo, now, rfc3339, sms, sms_budget, AppState,
+use crate::services::{
+    access::Principal, now, rfc3339, sms::budget, sms::messages, tokens::api_access::ApiCallerInfo,
+    AppState,
 };
 use crate::{
     db::authenticator::{self as code_rows, CodeRow},
@@ -66,9 +67,10 @@ pub async fn send_code(
     // Within the owner's per-number limits (sms_budget), then charged and
     // country-checked like any message; refused sends store no code. The
     // transport gets the code once; the message history shows it masked.
-    sms_budget::charge_authenticator_code(state, &caller.account_id, to.as_str()).await?;
+    budget::charge_authenticator_code(state, &caller.account_id, to.as_str()).await?;
     let shown = body.replacen(code_text, CODE_MASK, 1);
-    let sent = sms::queue_secret(state, &Principal::of_token(caller), &to, &text, shown).await?;
+    let sent =
+        messages::queue_secret(state, &Principal::of_token(caller), &to, &text, shown).await?;
     let created_at = now();
     let id = format!("otp_{}", uuid::Uuid::now_v7().simple());
     let row = CodeRow {

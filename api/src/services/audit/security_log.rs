@@ -10,7 +10,7 @@ use portcullis_shared::dto::{
     SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
 };
 
-use super::{now, rfc3339, sessions::ClientContext, AppState};
+use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, AppState};
 use crate::{
     db::{
         security_events::{self as event_rows, EventFilter, SecurityEventRow},
@@ -84,7 +84,7 @@ impl SecurityEvent {
     /// A change a login (the owner or a subuser) made from `client`; it goes
     /// to that login's log, which the owner's log includes.
     pub fn by_login(
-        principal: &super::access::Principal,
+        principal: &crate::services::access::Principal,
         kind: SecurityEventKind,
         client: &ClientContext,
     ) -> Self {

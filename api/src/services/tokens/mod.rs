@@ -1,0 +1,10 @@
+//! Integrator credentials: API tokens made in the portal, OAuth2 clients and
+//! grants, the keys that sign access tokens, the per-call access decision and
+//! the expiry warnings. Serves `routes/{tokens, api_allowlist, oauth,
+//! oauth_clients}.rs`.
+
+pub mod api_access;
+pub mod api_tokens;
+pub mod expiry;
+pub mod oauth;
+pub mod signing;
