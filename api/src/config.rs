@@ -179,6 +179,11 @@ impl ConfigError {
 }
 
 impl Config {
+    /// Links to the portal's pages under [`Config::public_url`].
+    pub fn portal_links(&self) -> crate::links::PortalLinks<'_> {
+        crate::links::PortalLinks::new(&self.public_url)
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())

@@ -4,7 +4,6 @@ use chrono::Duration as ChronoDuration;
 use portcullis_shared::{
     dto::{AccountDto, SecurityEventKind, SignupRequest},
     problem::FieldError,
-    routes,
     validate::codes,
 };
 
@@ -172,12 +171,7 @@ async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -
 
 /// Mails the link of a stored pending sign-up.
 async fn send_link(state: &AppState, to: String, token: &SignupToken) -> ApiResult<()> {
-    let link = format!(
-        "{}{}?token={}",
-        state.config.public_url,
-        routes::VERIFY_EMAIL_PAGE,
-        token.expose()
-    );
+    let link = state.config.portal_links().verify_email(token.expose());
     state
         .mailer
         .send(&Mail {
@@ -196,8 +190,8 @@ async fn send_link(state: &AppState, to: String, token: &SignupToken) -> ApiResu
 /// Tells the owner of an existing account that someone tried to sign up with
 /// its e-mail, and how to get in. Changes nothing.
 async fn send_account_exists(state: &AppState, to: String) -> ApiResult<()> {
-    let base = &state.config.public_url;
-    let (login, forgot) = (routes::LOGIN_PAGE, routes::FORGOT_PASSWORD_PAGE);
+    let links = state.config.portal_links();
+    let (login, forgot) = (links.login(), links.forgot_password());
     state
         .mailer
         .send(&Mail {
@@ -206,8 +200,8 @@ async fn send_account_exists(state: &AppState, to: String) -> ApiResult<()> {
             body: format!(
                 "Someone (hopefully you) tried to sign up for Portcullis with this e-mail address, \
                  but you already have an account. Nothing was changed.\n\n\
-                 Sign in: {base}{login}\n\
-                 Forgot your password? Reset it: {base}{forgot}\n\n\
+                 Sign in: {login}\n\
+                 Forgot your password? Reset it: {forgot}\n\n\
                  If this was not you, you can ignore this e-mail.\n"
             ),
             purpose: mail_purposes::ACCOUNT_EXISTS.into(),

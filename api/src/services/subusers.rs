@@ -821,7 +821,7 @@ async fn send_invitation(
             Ok((subuser.email, owner_row.email))
         })
         .await?;
-    let link = crate::services::passwords::reset::page_link(state, &token);
+    let link = state.config.portal_links().reset_password(token.expose());
     let owner_email = mail_text::untrusted(&owner_email, mail_text::LABEL_MAX_CHARS);
     state
         .mailer

@@ -147,10 +147,10 @@ pub async fn notify_password_changed(
         body: format!(
             "The password of your Portcullis account was {how} at {} from {}.\n\n\
              Every other portal session was signed out; API tokens and OAuth clients keep working.\n\n\
-             If this was not you, reset your password now: {}/forgot-password\n",
+             If this was not you, reset your password now: {}\n",
             rfc3339(now()),
             client.ip,
-            state.config.public_url,
+            state.config.portal_links().forgot_password(),
         ),
         purpose: "password_changed".into(),
     };

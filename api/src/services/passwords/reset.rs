@@ -8,7 +8,6 @@
 use chrono::Duration as ChronoDuration;
 use portcullis_shared::{
     dto::{ConfirmPasswordResetRequest, SecurityEventKind},
-    routes,
     validate::{self, codes},
 };
 
@@ -110,7 +109,7 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
     let Some(to) = recipient else {
         return Ok(());
     };
-    let link = page_link(state, &token);
+    let link = state.config.portal_links().reset_password(token.expose());
     state
         .mailer
         .send(&Mail {
@@ -128,16 +127,6 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
 
 fn link_refused(code: &str, message: &str) -> ApiError {
     ApiError::field("token", code, message)
-}
-
-/// The portal page that sets a password with `token` (a reset or an invitation).
-pub fn page_link(state: &AppState, token: &ResetToken) -> String {
-    format!(
-        "{}{}?token={}",
-        state.config.public_url,
-        routes::RESET_PASSWORD_PAGE,
-        token.expose()
-    )
 }
 
 /// Sets a new password with a link's token: the link must be unused and

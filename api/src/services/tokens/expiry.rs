@@ -13,7 +13,7 @@ use crate::services::{
     delivery::{mail_text, Mail, Mailer},
     now, rfc3339,
 };
-use crate::{db::tokens as token_rows, error::ApiResult, services::Db};
+use crate::{db::tokens as token_rows, error::ApiResult, links::PortalLinks, services::Db};
 
 /// How long before its expiry a token's owner is warned.
 pub const WARN_DAYS_BEFORE: i64 = 7;
@@ -22,6 +22,7 @@ const BATCH: i64 = 100;
 
 fn warning(to: String, name: &str, hint: &str, expires_at: &str, public_url: &str) -> Mail {
     let name = mail_text::untrusted(name, mail_text::LABEL_MAX_CHARS);
+    let tokens_page = PortalLinks::new(public_url).tokens();
     Mail {
         to,
         subject: format!("Your Portcullis API token “{name}” expires soon"),
@@ -29,7 +30,7 @@ fn warning(to: String, name: &str, hint: &str, expires_at: &str, public_url: &st
             "Your API token “{name}” ({hint}) expires at {expires_at}. Calls made with it \
              will be refused from then on.\n\n\
              To keep your integration working, create a new token and switch to it before then: \
-             {public_url}/tokens\n"
+             {tokens_page}\n"
         ),
         purpose: "token_expiry_warning".into(),
     }
