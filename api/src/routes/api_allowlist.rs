@@ -39,7 +39,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    Ok(HttpResponse::Ok().json(api_tokens::list_api_allowlist(&state, &session.account.id).await?))
+    let entries = api_tokens::list_api_allowlist(&state, &session.account.id).await?;
+    Ok(HttpResponse::Ok().json(
+        entries
+            .into_iter()
+            .map(AllowlistEntryDto::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Add an address, CIDR range or address/netmask pair to the API allowlist.
@@ -74,7 +80,7 @@ pub async fn add_entry(
     let entry =
         api_tokens::add_api_allowlist_entry(&state, &session.account.id, &value, label, &client.0)
             .await?;
-    Ok(HttpResponse::Created().json(entry))
+    Ok(HttpResponse::Created().json(AllowlistEntryDto::from(entry)))
 }
 
 /// Remove an entry from the API allowlist.

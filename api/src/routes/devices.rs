@@ -35,7 +35,13 @@ pub async fn list_devices(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSessions)?;
     let device = BrowserDevice::presented(&req);
-    Ok(HttpResponse::Ok().json(devices::list(&state, session, device.as_ref()).await?))
+    let devices = devices::list(&state, session, device.as_ref()).await?;
+    Ok(HttpResponse::Ok().json(
+        devices
+            .into_iter()
+            .map(TrustedDeviceDto::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Forget a trusted device: its next sign-in needs a code again.

@@ -25,6 +25,7 @@ pub mod spa;
 pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
+mod views;
 
 use actix_web::{web, HttpResponse, Resource};
 

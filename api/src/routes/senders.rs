@@ -43,7 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     // Whoever may send may see the names they may send from.
     let caller = caller.require(Capability::ReadSenders)?;
-    Ok(HttpResponse::Ok().json(senders::list(&state, &caller).await?))
+    let senders = senders::list(&state, &caller).await?;
+    Ok(HttpResponse::Ok().json(senders.into_iter().map(SenderDto::from).collect::<Vec<_>>()))
 }
 
 /// Request a sender name; it can be used once the gateway approves it.
@@ -69,10 +70,8 @@ pub async fn request_sender(
     body: web::Json<RequestSenderRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ManageSenders)?;
-    Ok(
-        HttpResponse::Created()
-            .json(senders::request(&state, &caller.tenant_id, &body.name).await?),
-    )
+    let sender = senders::request(&state, &caller.tenant_id, &body.name).await?;
+    Ok(HttpResponse::Created().json(SenderDto::from(sender)))
 }
 
 /// Delete a sender name.

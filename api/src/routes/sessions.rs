@@ -50,7 +50,12 @@ pub async fn list_sessions(
     let sessions = active_sessions::list(&state, session).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(sessions))
+        .json(
+            sessions
+                .into_iter()
+                .map(SessionDto::from)
+                .collect::<Vec<_>>(),
+        ))
 }
 
 /// End one of the account's sessions.
@@ -109,7 +114,7 @@ pub async fn revoke_other_sessions(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSessions)?;
     let revoked = active_sessions::revoke_others(&state, session, &client.0).await?;
-    Ok(HttpResponse::Ok().json(revoked))
+    Ok(HttpResponse::Ok().json(RevokedSessionsDto { revoked }))
 }
 
 /// End every session of the account, the current one too ("log out everywhere").
@@ -137,5 +142,5 @@ pub async fn revoke_all_sessions(
     let revoked = active_sessions::revoke_all(&state, session, &client.0).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state.config, None))
-        .json(revoked))
+        .json(RevokedSessionsDto { revoked }))
 }

@@ -50,16 +50,28 @@ pub async fn create_token(
     state: web::Data<crate::services::AppState>,
     body: web::Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
+    let CreateTokenRequest {
+        name,
+        scopes,
+        expires_at,
+        ip_allowlist,
+    } = body.into_inner();
+    let request = api_tokens::NewToken {
+        name,
+        scopes,
+        expires_at,
+        ip_allowlist,
+    };
     let created = api_tokens::create_token(
         &state,
         &user.require(Capability::ManageTokens)?,
-        body.into_inner(),
+        request,
         &client.0,
     )
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(created))
+        .json(CreatedTokenDto::from(created)))
 }
 
 /// List the account's API tokens, newest first.
@@ -78,8 +90,8 @@ pub async fn list_tokens(
     user: PortalUser,
     state: web::Data<crate::services::AppState>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(api_tokens::list_tokens(&state, &user.require(Capability::ManageTokens)?).await?))
+    let tokens = api_tokens::list_tokens(&state, &user.require(Capability::ManageTokens)?).await?;
+    Ok(HttpResponse::Ok().json(tokens.into_iter().map(TokenDto::from).collect::<Vec<_>>()))
 }
 
 /// Rename a token, disable or re-enable it, or replace its IP allowlist.
@@ -117,15 +129,25 @@ pub async fn update_token(
     id: web::Path<String>,
     body: web::Json<UpdateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
+    let UpdateTokenRequest {
+        name,
+        disabled,
+        ip_allowlist,
+    } = body.into_inner();
+    let update = api_tokens::TokenUpdate {
+        name,
+        disabled,
+        ip_allowlist,
+    };
     let token = api_tokens::update_token(
         &state,
         &user.require(Capability::ManageTokens)?,
         &id,
-        body.into_inner(),
+        update,
         &client.0,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(token))
+    Ok(HttpResponse::Ok().json(TokenDto::from(token)))
 }
 
 /// Delete a token: it stops working on the very next call.

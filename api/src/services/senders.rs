@@ -1,12 +1,9 @@
 //! Sender names: requested by the account, approved by the gateway's operators.
 
-use portcullis_shared::{
-    dto::{SenderDto, SenderStatus},
-    problem::FieldError,
-    validate::codes,
-};
+use chrono::NaiveDateTime;
+use portcullis_shared::{problem::FieldError, validate::codes};
 
-use crate::services::{access::Principal, now, rfc3339, AppState};
+use crate::services::{access::Principal, now, AppState};
 use crate::{
     db::{
         senders::{self as sender_rows, SenderRow},
@@ -43,16 +40,35 @@ pub fn parse_name(field: &str, raw: &str) -> Result<String, FieldError> {
     }
 }
 
-fn sender_dto(row: &SenderRow) -> SenderDto {
-    SenderDto {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        status: match row.status.as_str() {
-            statuses::APPROVED => SenderStatus::Approved,
-            statuses::REJECTED => SenderStatus::Rejected,
-            _ => SenderStatus::Pending,
-        },
-        created_at: rfc3339(row.created_at),
+/// Where the operators' review of a sender name stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// A sender name of the account.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub id: String,
+    pub name: String,
+    pub review: Review,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<&SenderRow> for Sender {
+    fn from(row: &SenderRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            review: match row.status.as_str() {
+                statuses::APPROVED => Review::Approved,
+                statuses::REJECTED => Review::Rejected,
+                _ => Review::Pending,
+            },
+            created_at: row.created_at,
+        }
     }
 }
 
@@ -67,7 +83,7 @@ pub fn is_approved(
 }
 
 /// The account's sender names; a subuser sees only the names granted to them.
-pub async fn list(state: &AppState, caller: &Principal) -> ApiResult<Vec<SenderDto>> {
+pub async fn list(state: &AppState, caller: &Principal) -> ApiResult<Vec<Sender>> {
     let account = caller.tenant_id.clone();
     let rows = state
         .db
@@ -82,11 +98,11 @@ pub async fn list(state: &AppState, caller: &Principal) -> ApiResult<Vec<SenderD
     Ok(rows
         .iter()
         .filter(|row| granted(&row.name))
-        .map(sender_dto)
+        .map(Sender::from)
         .collect())
 }
 
-pub async fn request(state: &AppState, account_id: &str, name: &str) -> ApiResult<SenderDto> {
+pub async fn request(state: &AppState, account_id: &str, name: &str) -> ApiResult<Sender> {
     let name = parse_name("name", name).map_err(|e| ApiError::Validation(vec![e]))?;
     let row = SenderRow {
         id: format!("snd_{}", uuid::Uuid::now_v7().simple()),
@@ -113,7 +129,7 @@ pub async fn request(state: &AppState, account_id: &str, name: &str) -> ApiResul
             Ok(sender_rows::insert_sender(conn, &stored)?)
         })
         .await?;
-    Ok(sender_dto(&row))
+    Ok(Sender::from(&row))
 }
 
 pub async fn delete(state: &AppState, account_id: &str, id: &str) -> ApiResult<()> {

@@ -11,11 +11,11 @@
 //! backends, and stays stable for the session's whole life.
 
 use chrono::NaiveDateTime;
-use portcullis_shared::dto::{RevokedSessionsDto, SecurityEventKind, SessionDto};
+use portcullis_shared::dto::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    now, rfc3339,
+    now,
     sessions::portal_session::{check_session_window, end_reasons, ClientContext, PortalSession},
     AppState,
 };
@@ -44,15 +44,31 @@ impl Scope {
     }
 }
 
-fn session_dto(row: &SessionRow, current_id: &str) -> SessionDto {
-    SessionDto {
+/// A live portal session of the account.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    /// The id the API shows (`ses_…`).
+    pub id: String,
+    /// The browser and system, from the user agent.
+    pub device: String,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    /// It is the session that asked.
+    pub current: bool,
+}
+
+fn active_session(row: &SessionRow, current_id: &str) -> ActiveSession {
+    ActiveSession {
         id: row.public_id.clone(),
         device: describe_user_agent(&row.user_agent),
         user_agent: row.user_agent.clone(),
         ip: row.ip.clone(),
-        created_at: rfc3339(row.created_at),
-        last_seen_at: rfc3339(row.last_seen_at),
-        expires_at: rfc3339(row.expires_at),
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
+        expires_at: row.expires_at,
         current: row.id == current_id,
     }
 }
@@ -65,7 +81,7 @@ fn is_live(row: &SessionRow, at: NaiveDateTime, current_id: &str) -> bool {
 }
 
 /// The account's live sessions: the current one first, then the most recently used.
-pub async fn list(state: &AppState, session: &PortalSession) -> ApiResult<Vec<SessionDto>> {
+pub async fn list(state: &AppState, session: &PortalSession) -> ApiResult<Vec<ActiveSession>> {
     let account_id = session.account.id.clone();
     let at = now();
     let rows = state
@@ -73,10 +89,10 @@ pub async fn list(state: &AppState, session: &PortalSession) -> ApiResult<Vec<Se
         .run(move |conn| Ok(session_rows::list_open_for_account(conn, &account_id, at)?))
         .await?;
     let current_id = &session.session.id;
-    let mut sessions: Vec<SessionDto> = rows
+    let mut sessions: Vec<ActiveSession> = rows
         .iter()
         .filter(|row| is_live(row, at, current_id))
-        .map(|row| session_dto(row, current_id))
+        .map(|row| active_session(row, current_id))
         .collect();
     sessions.sort_by_key(|s| !s.current);
     Ok(sessions)
@@ -152,22 +168,20 @@ pub async fn revoke_one(
     })
 }
 
-/// Ends every session of the account but the caller's.
+/// Ends every session of the account but the caller's; answers how many ended.
 pub async fn revoke_others(
     state: &AppState,
     session: &PortalSession,
     client: &ClientContext,
-) -> ApiResult<RevokedSessionsDto> {
-    let revoked = revoke(state, session, client, Scope::Others).await?;
-    Ok(RevokedSessionsDto { revoked })
+) -> ApiResult<i64> {
+    revoke(state, session, client, Scope::Others).await
 }
 
-/// Ends every session of the account, the caller's too.
+/// Ends every session of the account, the caller's too; answers how many ended.
 pub async fn revoke_all(
     state: &AppState,
     session: &PortalSession,
     client: &ClientContext,
-) -> ApiResult<RevokedSessionsDto> {
-    let revoked = revoke(state, session, client, Scope::All).await?;
-    Ok(RevokedSessionsDto { revoked })
+) -> ApiResult<i64> {
+    revoke(state, session, client, Scope::All).await
 }

@@ -1,12 +1,13 @@
 //! Trusted devices: browsers an account has confirmed with a code and asked
 //! to remember, so no new-device code is asked from them again.
 
-use portcullis_shared::dto::{SecurityEventKind, TrustedDeviceDto};
+use chrono::NaiveDateTime;
+use portcullis_shared::dto::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     delivery::{mail_text, Mail},
-    now, rfc3339,
+    now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
@@ -64,13 +65,25 @@ pub fn trust(
     Ok(true)
 }
 
-fn device_dto(row: TrustedDeviceRow, current_hash: Option<&str>) -> TrustedDeviceDto {
-    TrustedDeviceDto {
+/// A browser the account trusts.
+#[derive(Debug, Clone)]
+pub struct TrustedDevice {
+    pub id: String,
+    pub user_agent: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub last_ip: String,
+    /// It is the browser that asked.
+    pub current: bool,
+}
+
+fn trusted_device(row: TrustedDeviceRow, current_hash: Option<&str>) -> TrustedDevice {
+    TrustedDevice {
         current: current_hash == Some(row.device_hash.as_str()),
         id: row.id,
         user_agent: row.user_agent,
-        created_at: rfc3339(row.created_at),
-        last_seen_at: rfc3339(row.last_seen_at),
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
         last_ip: row.last_ip,
     }
 }
@@ -80,7 +93,7 @@ pub async fn list(
     state: &AppState,
     session: &PortalSession,
     device: Option<&DeviceToken>,
-) -> ApiResult<Vec<TrustedDeviceDto>> {
+) -> ApiResult<Vec<TrustedDevice>> {
     let account_id = session.account.id.clone();
     let current = device.map(DeviceToken::storage_id);
     let rows = state
@@ -89,7 +102,7 @@ pub async fn list(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|row| device_dto(row, current.as_deref()))
+        .map(|row| trusted_device(row, current.as_deref()))
         .collect())
 }
 
@@ -127,7 +140,7 @@ pub async fn notify_new_device_sign_in(
     account: &AccountRow,
     client: &ClientContext,
 ) {
-    let devices_page = format!("{}/devices", state.config.public_url.trim_end_matches('/'));
+    let devices_page = state.config.portal_links().devices();
     let body = format!(
         "Your Portcullis account was signed in to from a new device.\n\n\
          Time: {} UTC\nAddress: {}\nBrowser: {}\n\n\

@@ -2,13 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use portcullis_shared::{
-    dto::{
-        AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, SecurityEventKind, TokenDto,
-        TokenState, UpdateTokenRequest,
-    },
-    problem::FieldError,
-    scope::Scope,
-    validate::codes,
+    dto::SecurityEventKind, problem::FieldError, scope::Scope, validate::codes,
 };
 
 use crate::services::{
@@ -63,36 +57,97 @@ fn parse_allowlist(raw: &[String], errors: &mut Vec<FieldError>) -> Option<Vec<I
         .ok()
 }
 
-/// The token as listed in the portal.
-pub fn token_dto(row: &TokenRow, at: NaiveDateTime) -> TokenDto {
-    let state = if row.expires_at.is_some_and(|e| e <= at) {
-        TokenState::Expired
-    } else if row.disabled_at.is_some() {
-        TokenState::Disabled
-    } else {
-        TokenState::Active
-    };
-    TokenDto {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        scopes: parse_scopes(&row.scopes),
-        hint: row.hint.clone(),
-        state,
-        created_at: rfc3339(row.created_at),
-        expires_at: row.expires_at.map(rfc3339),
-        last_used_at: row.last_used_at.map(rfc3339),
-        last_used_ip: row.last_used_ip.clone(),
-        ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+/// A token asked for in the portal, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// RFC 3339; empty or absent for a token that never expires.
+    pub expires_at: Option<String>,
+    pub ip_allowlist: Vec<String>,
+}
+
+/// Changes asked for one token, not yet checked; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TokenUpdate {
+    pub name: Option<String>,
+    pub disabled: Option<bool>,
+    pub ip_allowlist: Option<Vec<String>>,
+}
+
+/// Whether a token works, as of when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    Active,
+    Disabled,
+    Expired,
+}
+
+/// A token as listed in the portal (never its secret).
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// The secret's last characters.
+    pub hint: String,
+    pub status: TokenStatus,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
+    pub ip_allowlist: Vec<String>,
+}
+
+impl Token {
+    /// The stored token as of `at`.
+    fn from_row(row: &TokenRow, at: NaiveDateTime) -> Self {
+        let status = if row.expires_at.is_some_and(|e| e <= at) {
+            TokenStatus::Expired
+        } else if row.disabled_at.is_some() {
+            TokenStatus::Disabled
+        } else {
+            TokenStatus::Active
+        };
+        Self {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            scopes: parse_scopes(&row.scopes),
+            hint: row.hint.clone(),
+            status,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            last_used_at: row.last_used_at,
+            last_used_ip: row.last_used_ip.clone(),
+            ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+        }
     }
+}
+
+/// A token just made, with its secret: the only time the secret is shown.
+#[derive(Debug, Clone)]
+pub struct CreatedToken {
+    pub token: Token,
+    pub secret: String,
+}
+
+/// An entry of the account's API IP allowlist.
+#[derive(Debug, Clone)]
+pub struct ApiAllowlistEntry {
+    pub id: String,
+    /// An address or CIDR range.
+    pub value: String,
+    pub label: Option<String>,
+    pub created_at: NaiveDateTime,
 }
 
 /// Creates a token and returns its secret, the only time it is shown.
 pub async fn create_token(
     state: &AppState,
     principal: &Principal,
-    request: CreateTokenRequest,
+    request: NewToken,
     client: &ClientContext,
-) -> ApiResult<CreatedTokenDto> {
+) -> ApiResult<CreatedToken> {
     let account_id = principal.tenant_id.as_str();
     let created_at = now();
     let mut errors = Vec::new();
@@ -199,13 +254,13 @@ pub async fn create_token(
         })
         .await?;
     tracing::info!(account_id, token_id = %row.id, "API token created");
-    Ok(CreatedTokenDto {
-        token: token_dto(&row, created_at),
+    Ok(CreatedToken {
+        token: Token::from_row(&row, created_at),
         secret,
     })
 }
 
-pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<TokenDto>> {
+pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<Token>> {
     let key = principal.tenant_id.clone();
     let rows = state
         .db
@@ -215,7 +270,7 @@ pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<V
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(|row| token_dto(row, at))
+        .map(|row| Token::from_row(row, at))
         .collect())
 }
 
@@ -292,9 +347,9 @@ pub async fn update_token(
     state: &AppState,
     principal: &Principal,
     id: &str,
-    request: UpdateTokenRequest,
+    request: TokenUpdate,
     client: &ClientContext,
-) -> ApiResult<TokenDto> {
+) -> ApiResult<Token> {
     let mut errors = Vec::new();
     let name = request.name.as_deref().map(|n| parse_name(n, &mut errors));
     let allowlist = request
@@ -390,7 +445,7 @@ pub async fn update_token(
         })
         .await?;
     state.forget_committed(Change::Token(id.to_owned()));
-    Ok(token_dto(&row, at))
+    Ok(Token::from_row(&row, at))
 }
 
 /// Deletes one of the account's tokens; it stops working at once.
@@ -428,25 +483,25 @@ pub async fn delete_token(
     }
 }
 
-fn allowlist_entry_dto(row: &AllowlistEntryRow) -> AllowlistEntryDto {
-    AllowlistEntryDto {
+fn allowlist_entry(row: &AllowlistEntryRow) -> ApiAllowlistEntry {
+    ApiAllowlistEntry {
         id: row.id.clone(),
         value: row.value.clone(),
         label: row.label.clone(),
-        created_at: rfc3339(row.created_at),
+        created_at: row.created_at,
     }
 }
 
 pub async fn list_api_allowlist(
     state: &AppState,
     account_id: &str,
-) -> ApiResult<Vec<AllowlistEntryDto>> {
+) -> ApiResult<Vec<ApiAllowlistEntry>> {
     let key = account_id.to_owned();
     let rows = state
         .db
         .run(move |conn| Ok(token_rows::list_allowlist(conn, &key)?))
         .await?;
-    Ok(rows.iter().map(allowlist_entry_dto).collect())
+    Ok(rows.iter().map(allowlist_entry).collect())
 }
 
 /// Adds an entry to the account's API allowlist; duplicates and overlaps are refused.
@@ -456,7 +511,7 @@ pub async fn add_api_allowlist_entry(
     value: &str,
     label: Option<String>,
     client: &ClientContext,
-) -> ApiResult<AllowlistEntryDto> {
+) -> ApiResult<ApiAllowlistEntry> {
     let range = IpRange::parse("value", value).map_err(|e| ApiError::Validation(vec![e]))?;
     let label = ip_allowlists::parse_label(label)?;
     let row = AllowlistEntryRow {
@@ -486,7 +541,7 @@ pub async fn add_api_allowlist_entry(
         })
         .await?;
     state.forget_committed(Change::ApiAllowlist(account_id.to_owned()));
-    Ok(allowlist_entry_dto(&row))
+    Ok(allowlist_entry(&row))
 }
 
 pub async fn delete_api_allowlist_entry(

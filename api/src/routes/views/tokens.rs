@@ -1,0 +1,49 @@
+//! API tokens and the API allowlist as the portal shows them.
+
+use portcullis_shared::dto::{AllowlistEntryDto, CreatedTokenDto, TokenDto, TokenState};
+
+use crate::services::{
+    rfc3339,
+    tokens::api_tokens::{ApiAllowlistEntry, CreatedToken, Token, TokenStatus},
+};
+
+impl From<Token> for TokenDto {
+    fn from(token: Token) -> Self {
+        Self {
+            id: token.id,
+            name: token.name,
+            scopes: token.scopes,
+            hint: token.hint,
+            state: match token.status {
+                TokenStatus::Active => TokenState::Active,
+                TokenStatus::Disabled => TokenState::Disabled,
+                TokenStatus::Expired => TokenState::Expired,
+            },
+            created_at: rfc3339(token.created_at),
+            expires_at: token.expires_at.map(rfc3339),
+            last_used_at: token.last_used_at.map(rfc3339),
+            last_used_ip: token.last_used_ip,
+            ip_allowlist: token.ip_allowlist,
+        }
+    }
+}
+
+impl From<CreatedToken> for CreatedTokenDto {
+    fn from(created: CreatedToken) -> Self {
+        Self {
+            token: created.token.into(),
+            secret: created.secret,
+        }
+    }
+}
+
+impl From<ApiAllowlistEntry> for AllowlistEntryDto {
+    fn from(entry: ApiAllowlistEntry) -> Self {
+        Self {
+            id: entry.id,
+            value: entry.value,
+            label: entry.label,
+            created_at: rfc3339(entry.created_at),
+        }
+    }
+}
