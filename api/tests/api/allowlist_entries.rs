@@ -6,14 +6,17 @@
 
 use diesel::RunQueryDsl;
 use portcullis_shared::{
-    dto::{AllowlistEntryDto, MeResponse, PortalAllowlistEntryDto},
+    dto::{
+        AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
+        CreateTokenRequest, MeResponse, PortalAllowlistEntryDto,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, Backend, ServerProcess, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, token_request, ServerProcess, TestApp, GOOD_PASSWORD};
 
 on_both_backends!(ipv4_mapped_ranges_match_the_ipv4_addresses_they_name);
 
@@ -27,7 +30,10 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
     let token = app
         .create_token(
             &me,
-            json!({"name": "x", "scopes": ["profile"], "ip_allowlist": ["::ffff:127.0.0.0/104"]}),
+            &CreateTokenRequest {
+                ip_allowlist: vec!["::ffff:127.0.0.0/104".to_owned()],
+                ..token_request("x", &[Scope::Profile])
+            },
         )
         .await;
     assert_eq!(token.token.ip_allowlist, ["127.0.0.0/8"]);
@@ -44,11 +50,14 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
         ("::ffff:127.0.0.1/128", "127.0.0.1"),
     ] {
         let added = app
-            .portal(
+            .portal_json(
                 Method::POST,
                 routes::API_ALLOWLIST,
                 csrf,
-                Some(json!({ "value": value })),
+                &AddAllowlistEntryRequest {
+                    value: value.to_owned(),
+                    ..Default::default()
+                },
             )
             .await;
         assert_eq!(added.status(), StatusCode::CREATED, "{value}");
@@ -64,11 +73,14 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
 
     // A mapped range that also names non-mapped IPv6 addresses is refused.
     let mixed = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             csrf,
-            Some(json!({"value": "::ffff:10.0.0.0/90"})),
+            &AddAllowlistEntryRequest {
+                value: "::ffff:10.0.0.0/90".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     expect_problem(
@@ -80,11 +92,14 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
 
     // The portal list: our own address in mapped form does not lock us out.
     let added = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             csrf,
-            Some(json!({"value": "::ffff:127.0.0.0/104"})),
+            &AddPortalAllowlistEntryRequest {
+                value: "::ffff:127.0.0.0/104".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -93,7 +108,7 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
     assert_eq!(app.me().await.status(), StatusCode::OK);
 }
 
-on_both_backends_with!(BEHIND_A_PROXY; a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4);
+on_both_backends!(settings = BEHIND_A_PROXY; a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4);
 
 /// The test server trusts its own loopback as a proxy, so each browser's
 /// `X-Forwarded-For` is its address.
@@ -103,11 +118,14 @@ async fn a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4(app: TestApp) {
     let browser = app.another_browser_with(&[("X-Forwarded-For", "::ffff:198.51.100.7")]);
     let me = browser.signed_in("mappedclient@example.com").await;
     let added = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &me.session.csrf_token,
-            Some(json!({"value": "198.51.100.0/24"})),
+            &AddPortalAllowlistEntryRequest {
+                value: "198.51.100.0/24".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED, "no lock-out warning");
@@ -140,27 +158,21 @@ fn unreadable_logged(lines: &[String], id: &str) -> bool {
         .any(|l| l.contains("unreadable") && l.contains(id))
 }
 
-async fn token_for(
-    app: &TestApp,
-    me: &MeResponse,
-    allowlist: serde_json::Value,
-) -> (String, String) {
-    let token = app
-        .create_token(
-            me,
-            json!({"name": "x", "scopes": ["profile"], "ip_allowlist": allowlist}),
-        )
-        .await;
+async fn token_for(app: &TestApp, me: &MeResponse, allowlist: &[&str]) -> (String, String) {
+    let request = CreateTokenRequest {
+        ip_allowlist: allowlist.iter().map(|entry| (*entry).to_owned()).collect(),
+        ..token_request("x", &[Scope::Profile])
+    };
+    let token = app.create_token(me, &request).await;
     (token.token.id, token.secret)
 }
 
-async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend) {
-    let server = ServerProcess::spawn(backend, &[]).await;
+async fn an_unreadable_stored_allowlist_entry_refuses_everyone(server: ServerProcess) {
     let app = &server.app;
 
     // A token whose only allowlist entry no longer parses.
     let me = app.signed_in("corrupt-token@example.com").await;
-    let (token_id, secret) = token_for(app, &me, json!(["127.0.0.1"])).await;
+    let (token_id, secret) = token_for(app, &me, &["127.0.0.1"]).await;
     corrupt(
         app,
         &format!("UPDATE api_tokens SET ip_allowlist = '127.0.0.1/99' WHERE id = '{token_id}'"),
@@ -175,13 +187,16 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend)
     // The account's API list whose only entry no longer parses.
     let other = app.another_browser();
     let me = other.signed_in("corrupt-api@example.com").await;
-    let (_, secret) = token_for(&other, &me, json!([])).await;
+    let (_, secret) = token_for(&other, &me, &[]).await;
     let added = other
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             &me.session.csrf_token,
-            Some(json!({"value": "127.0.0.1"})),
+            &AddAllowlistEntryRequest {
+                value: "127.0.0.1".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -206,11 +221,14 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend)
     let email = "corrupt-portal@example.com";
     let me = third.signed_in(email).await;
     let added = third
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &me.session.csrf_token,
-            Some(json!({"value": "127.0.0.1"})),
+            &AddPortalAllowlistEntryRequest {
+                value: "127.0.0.1".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -246,12 +264,4 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(backend: Backend)
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreadable_stored_allowlist_entry_refuses_everyone_on_sqlite() {
-    an_unreadable_stored_allowlist_entry_refuses_everyone(Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreadable_stored_allowlist_entry_refuses_everyone_on_postgres() {
-    an_unreadable_stored_allowlist_entry_refuses_everyone(Backend::Postgres).await
-}
+on_both_backends!(an_unreadable_stored_allowlist_entry_refuses_everyone);

@@ -9,14 +9,16 @@ use chrono::Utc;
 use portcullis_api::services::{tokens::expiry, Db, Mailer};
 use portcullis_shared::{
     dto::{
-        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, SecurityEventDto, SecurityEventKind,
+        AddAllowlistEntryRequest, CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest,
+        CreatedOAuthClientDto, SecurityEventDto, SecurityEventKind, UpdateOAuthClientRequest,
+        UpdateTokenRequest,
     },
     routes,
+    scope::Scope,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::harness::{token_request, TestApp};
 
 /// The storm opens 50 fresh connections at once: on a loaded machine the
 /// slowloris deadline (5 s for the request head) could answer one of them
@@ -29,10 +31,6 @@ const FAST_EXPIRY_CHECK: &[(&str, &str)] = &[
     ("PORTCULLIS_DEV_OUTBOX", "true"),
     ("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", "100"),
 ];
-
-async fn create_token(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
-    app.create_token(me, body).await
-}
 
 fn count_of(event: &SecurityEventDto) -> u64 {
     event.details["count"].parse().unwrap()
@@ -59,13 +57,18 @@ async fn refusals(app: &TestApp, reason: &str, total: u64) -> Vec<SecurityEventD
 
 async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
     let me = app.signed_in("storm@example.com").await;
-    let token = create_token(&app, &me, json!({"name": "CRM", "scopes": ["profile"]})).await;
+    let token = app
+        .create_token(&me, &token_request("CRM", &[Scope::Profile]))
+        .await;
     let response = app
-        .portal(
+        .portal_json(
             Method::PATCH,
             &routes::TOKEN.replace("{id}", &token.token.id),
             &me.session.csrf_token,
-            Some(json!({"disabled": true})),
+            &UpdateTokenRequest {
+                disabled: Some(true),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -111,13 +114,18 @@ async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
 
 async fn refusals_by_scope_and_address_are_logged_with_their_reason(app: TestApp) {
     let me = app.signed_in("scopes@example.com").await;
-    let token = create_token(
-        &app,
-        &me,
-        json!({"name": "Reader", "scopes": ["profile"], "ip_allowlist": ["203.0.113.0/24"]}),
-    )
-    .await;
-    let open = create_token(&app, &me, json!({"name": "Open", "scopes": ["profile"]})).await;
+    let token = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                ip_allowlist: vec!["203.0.113.0/24".to_owned()],
+                ..token_request("Reader", &[Scope::Profile])
+            },
+        )
+        .await;
+    let open = app
+        .create_token(&me, &token_request("Open", &[Scope::Profile]))
+        .await;
     for _ in 0..3 {
         app.bearer_get(routes::PROFILE, &token.secret).await;
         app.bearer_get(routes::CONTACTS, &open.secret).await;
@@ -141,12 +149,9 @@ async fn newest(app: &TestApp, kind: SecurityEventKind) -> SecurityEventDto {
 async fn changes_to_api_access_are_recorded(app: TestApp) {
     let me = app.signed_in("audit@example.com").await;
     let csrf = me.session.csrf_token.clone();
-    let token = create_token(
-        &app,
-        &me,
-        json!({"name": "CRM", "scopes": ["sms", "profile"]}),
-    )
-    .await;
+    let token = app
+        .create_token(&me, &token_request("CRM", &[Scope::Sms, Scope::Profile]))
+        .await;
     let created = newest(&app, SecurityEventKind::TokenCreated).await;
     assert_eq!(created.details["token_id"], token.token.id);
     assert_eq!(created.details["name"], "CRM");
@@ -157,15 +162,31 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
 
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     for (body, change) in [
-        (json!({"disabled": true}), "disabled"),
-        (json!({"disabled": false}), "enabled"),
         (
-            json!({"ip_allowlist": ["10.0.0.0/8"], "name": "CRM 2"}),
+            UpdateTokenRequest {
+                disabled: Some(true),
+                ..Default::default()
+            },
+            "disabled",
+        ),
+        (
+            UpdateTokenRequest {
+                disabled: Some(false),
+                ..Default::default()
+            },
+            "enabled",
+        ),
+        (
+            UpdateTokenRequest {
+                ip_allowlist: Some(vec!["10.0.0.0/8".to_owned()]),
+                name: Some("CRM 2".to_owned()),
+                ..Default::default()
+            },
             "renamed,allowlist",
         ),
     ] {
         let response = app
-            .portal(Method::PATCH, &token_path, &csrf, Some(body))
+            .portal_json(Method::PATCH, &token_path, &csrf, &body)
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
@@ -173,11 +194,14 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
             change
         );
     }
-    app.portal(
+    app.portal_json(
         Method::PATCH,
         &token_path,
         &csrf,
-        Some(json!({"name": "CRM 2"})),
+        &UpdateTokenRequest {
+            name: Some("CRM 2".to_owned()),
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(
@@ -195,11 +219,15 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     );
 
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &csrf,
-            Some(json!({"name": "Billing", "scopes": ["sms"]})),
+            &CreateOAuthClientRequest {
+                name: "Billing".to_owned(),
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -211,11 +239,15 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
             .details["client_id"],
         client.client.id
     );
-    app.portal(
+    app.portal_json(
         Method::PATCH,
         &client_path,
         &csrf,
-        Some(json!({"scopes": ["sms", "contacts"], "disabled": true})),
+        &UpdateOAuthClientRequest {
+            scopes: Some(vec![Scope::Sms, Scope::Contacts]),
+            disabled: Some(true),
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(
@@ -236,11 +268,14 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
         .contains(&client.client_secret));
 
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             &csrf,
-            Some(json!({"value": "203.0.113.0/24"})),
+            &AddAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -267,11 +302,13 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
     // Beyond the home country once the operator lifted the trial restriction.
     app.lift_trial_restriction("audit@example.com");
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             &csrf,
-            Some(json!({"countries": ["DE", "PL"]})),
+            &CountryFilterDto {
+                countries: vec!["DE".to_owned(), "PL".to_owned()],
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -289,19 +326,25 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
     let email = "expiry@example.com";
     let me = app.signed_in(email).await;
     let in_days = |days: i64| (Utc::now() + chrono::Duration::days(days)).to_rfc3339();
-    let soon = create_token(
-        &app,
+    let soon = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                expires_at: Some(in_days(3)),
+                ..token_request("Soon", &[Scope::Profile])
+            },
+        )
+        .await;
+    app.create_token(
         &me,
-        json!({"name": "Soon", "scopes": ["profile"], "expires_at": in_days(3)}),
+        &CreateTokenRequest {
+            expires_at: Some(in_days(30)),
+            ..token_request("Later", &[Scope::Profile])
+        },
     )
     .await;
-    create_token(
-        &app,
-        &me,
-        json!({"name": "Later", "scopes": ["profile"], "expires_at": in_days(30)}),
-    )
-    .await;
-    create_token(&app, &me, json!({"name": "Never", "scopes": ["profile"]})).await;
+    app.create_token(&me, &token_request("Never", &[Scope::Profile]))
+        .await;
 
     let mails = app.wait_for_mails(email, "token_expiry_warning", 1).await;
     assert!(mails[0]
@@ -319,12 +362,15 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
     })
     .await
     .unwrap();
-    let late = create_token(
-        &app,
-        &me,
-        json!({"name": "Late", "scopes": ["profile"], "expires_at": in_days(6)}),
-    )
-    .await;
+    let late = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                expires_at: Some(in_days(6)),
+                ..token_request("Late", &[Scope::Profile])
+            },
+        )
+        .await;
     let racers = dbs.iter().map(|db| {
         let mailer = Mailer::Outbox(db.clone());
         let db = db.clone();
@@ -354,11 +400,11 @@ async fn owners_are_warned_once_a_week_before_a_token_expires(app: TestApp) {
     assert_eq!(events[0].actor, "system");
 }
 
-on_both_backends_with!(FAST_REFUSAL_LOG;
+on_both_backends!(settings = FAST_REFUSAL_LOG;
     a_storm_of_refused_calls_becomes_a_few_counted_events,
     refusals_by_scope_and_address_are_logged_with_their_reason,
 );
 
 on_both_backends!(changes_to_api_access_are_recorded);
 
-on_both_backends_with!(FAST_EXPIRY_CHECK; owners_are_warned_once_a_week_before_a_token_expires);
+on_both_backends!(settings = FAST_EXPIRY_CHECK; owners_are_warned_once_a_week_before_a_token_expires);

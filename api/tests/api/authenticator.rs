@@ -3,25 +3,25 @@
 use diesel::prelude::*;
 use portcullis_api::db::schema::authenticator_codes;
 use portcullis_shared::{
-    dto::{CreatedTokenDto, SentCodeDto, VerifyCodeResponse},
+    dto::{CreatedTokenDto, SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp};
+use crate::harness::{expect_problem, field_codes, token_request, TestApp};
 use portcullis_shared::dto::MessageDto;
 
 async fn setup(app: &TestApp, email: &str) -> String {
     let me = app.signed_in(email).await;
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TOKENS,
             &me.session.csrf_token,
-            Some(json!({"name": "otp", "scopes": ["authenticator"]})),
+            &token_request("otp", &[Scope::Authenticator]),
         )
         .await;
     response.json::<CreatedTokenDto>().await.unwrap().secret
@@ -31,12 +31,12 @@ async fn post(
     app: &TestApp,
     token: &str,
     path: &str,
-    body: serde_json::Value,
+    body: &(impl serde::Serialize + ?Sized),
 ) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url(path))
         .bearer_auth(token)
-        .json(&body)
+        .json(body)
         .send()
         .await
         .unwrap()
@@ -53,7 +53,10 @@ async fn send_code_to(app: &TestApp, token: &str, to: &str) -> (SentCodeDto, Str
         app,
         token,
         routes::AUTHENTICATOR_CODES,
-        json!({"to": to, "app_name": "Acme Shop"}),
+        &SendCodeRequest {
+            to: to.to_owned(),
+            app_name: Some("Acme Shop".to_owned()),
+        },
     )
     .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -77,6 +80,14 @@ async fn send_code_to(app: &TestApp, token: &str, to: &str) -> (SentCodeDto, Str
     (sent, body[..6].to_owned())
 }
 
+/// Verifies `code` for the code sent as `id`.
+async fn verify(app: &TestApp, token: &str, id: &str, code: &str) -> reqwest::Response {
+    let request = VerifyCodeRequest {
+        code: code.to_owned(),
+    };
+    post(app, token, &verify_path(id), &request).await
+}
+
 fn verify_path(id: &str) -> String {
     routes::AUTHENTICATOR_VERIFY.replace("{id}", id)
 }
@@ -92,12 +103,11 @@ async fn a_code_verifies_once(app: TestApp) {
     assert_ne!(stored, code, "only a hash is stored");
     let wrong = if code == "000000" { "111111" } else { "000000" };
 
-    let response: VerifyCodeResponse =
-        post(&app, &token, &verify_path(&sent.id), json!({"code": wrong}))
-            .await
-            .json()
-            .await
-            .unwrap();
+    let response: VerifyCodeResponse = verify(&app, &token, &sent.id, wrong)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         response,
         VerifyCodeResponse {
@@ -105,15 +115,14 @@ async fn a_code_verifies_once(app: TestApp) {
             attempts_left: 4
         }
     );
-    let response: VerifyCodeResponse =
-        post(&app, &token, &verify_path(&sent.id), json!({"code": code}))
-            .await
-            .json()
-            .await
-            .unwrap();
+    let response: VerifyCodeResponse = verify(&app, &token, &sent.id, &code)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(response.verified);
     expect_problem(
-        post(&app, &token, &verify_path(&sent.id), json!({"code": code})).await,
+        verify(&app, &token, &sent.id, &code).await,
         StatusCode::GONE,
         ProblemCode::CodeUsed,
     )
@@ -125,16 +134,15 @@ async fn five_wrong_attempts_lock_the_code(app: TestApp) {
     let (sent, code) = send_code(&app, &token).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for left in (0..5).rev() {
-        let response: VerifyCodeResponse =
-            post(&app, &token, &verify_path(&sent.id), json!({"code": wrong}))
-                .await
-                .json()
-                .await
-                .unwrap();
+        let response: VerifyCodeResponse = verify(&app, &token, &sent.id, wrong)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(response.attempts_left, left);
     }
     expect_problem(
-        post(&app, &token, &verify_path(&sent.id), json!({"code": code})).await,
+        verify(&app, &token, &sent.id, &code).await,
         StatusCode::TOO_MANY_REQUESTS,
         ProblemCode::CodeLocked,
     )
@@ -144,13 +152,7 @@ async fn five_wrong_attempts_lock_the_code(app: TestApp) {
 async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
     let token = setup(&app, "expired@example.com").await;
     let (sent, code) = send_code(&app, &token).await;
-    let bad = post(
-        &app,
-        &token,
-        &verify_path(&sent.id),
-        json!({"code": "12ab"}),
-    )
-    .await;
+    let bad = verify(&app, &token, &sent.id, "12ab").await;
     let problem = expect_problem(
         bad,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -159,13 +161,7 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
     .await;
     assert_eq!(field_codes(&problem, "code"), [codes::INVALID_CODE]);
     expect_problem(
-        post(
-            &app,
-            &token,
-            &verify_path("otp_nope"),
-            json!({"code": code}),
-        )
-        .await,
+        verify(&app, &token, "otp_nope", &code).await,
         StatusCode::NOT_FOUND,
         ProblemCode::NotFound,
     )
@@ -177,7 +173,7 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
         .execute(&mut app.db())
         .unwrap();
     expect_problem(
-        post(&app, &token, &verify_path(&sent.id), json!({"code": code})).await,
+        verify(&app, &token, &sent.id, &code).await,
         StatusCode::GONE,
         ProblemCode::CodeExpired,
     )
@@ -188,7 +184,10 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
         &app,
         &token,
         routes::AUTHENTICATOR_CODES,
-        json!({"to": "+4915123456789"}),
+        &SendCodeRequest {
+            to: "+4915123456789".to_owned(),
+            ..Default::default()
+        },
     )
     .await;
     expect_problem(
@@ -202,7 +201,10 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
         &app,
         &token,
         routes::AUTHENTICATOR_CODES,
-        json!({"to": "12"}),
+        &SendCodeRequest {
+            to: "12".to_owned(),
+            ..Default::default()
+        },
     )
     .await;
     expect_problem(
@@ -216,11 +218,11 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
 async fn the_authenticator_scope_is_required(app: TestApp) {
     let me = app.signed_in("noscope@example.com").await;
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TOKENS,
             &me.session.csrf_token,
-            Some(json!({"name": "sms", "scopes": ["sms"]})),
+            &token_request("sms", &[Scope::Sms]),
         )
         .await;
     let token = response.json::<CreatedTokenDto>().await.unwrap().secret;
@@ -228,7 +230,10 @@ async fn the_authenticator_scope_is_required(app: TestApp) {
         &app,
         &token,
         routes::AUTHENTICATOR_CODES,
-        json!({"to": "+48500100200"}),
+        &SendCodeRequest {
+            to: "+48500100200".to_owned(),
+            ..Default::default()
+        },
     )
     .await;
     expect_problem(
@@ -256,7 +261,7 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
     let token = app
         .create_token(
             &me,
-            json!({"name": "otp", "scopes": ["authenticator", "sms"]}),
+            &token_request("otp", &[Scope::Authenticator, Scope::Sms]),
         )
         .await
         .secret;
@@ -292,12 +297,11 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
         !stored.contains(&code),
         "the code is stored in clear: {stored}"
     );
-    let response: VerifyCodeResponse =
-        post(&app, &token, &verify_path(&sent.id), json!({"code": code}))
-            .await
-            .json()
-            .await
-            .unwrap();
+    let response: VerifyCodeResponse = verify(&app, &token, &sent.id, &code)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(response.verified, "the delivered code still verifies");
 }
 
@@ -308,17 +312,16 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
 async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification(app: TestApp) {
     let me = app.signed_in("otp.race@example.com").await;
     let token = app
-        .create_token(&me, json!({"name": "otp", "scopes": ["authenticator"]}))
+        .create_token(&me, &token_request("otp", &[Scope::Authenticator]))
         .await
         .secret;
     for round in 0..8 {
         let (sent, code) = send_code_to(&app, &token, &format!("+4850010030{round}")).await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        let path = verify_path(&sent.id);
         let attempts = [code.as_str(), wrong, code.as_str(), wrong, wrong].map(|attempt| {
-            let (app, token, path) = (&app, token.clone(), path.clone());
+            let (app, token, id) = (&app, token.clone(), sent.id.clone());
             async move {
-                let response = post(app, &token, &path, json!({"code": attempt})).await;
+                let response = verify(app, &token, &id, attempt).await;
                 let status = response.status();
                 (attempt, status, response.text().await.unwrap())
             }
@@ -347,7 +350,7 @@ async fn a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verifica
             "round {round}: a wrong attempt undid the verification"
         );
         expect_problem(
-            post(&app, &token, &path, json!({"code": code})).await,
+            verify(&app, &token, &sent.id, &code).await,
             StatusCode::GONE,
             ProblemCode::CodeUsed,
         )
@@ -362,7 +365,7 @@ on_both_backends!(authenticator_codes_never_appear_in_the_message_history);
 /// not what the race test is about.
 const PATIENT_SERVER: &[(&str, &str)] = &[("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", "60000")];
 
-on_both_backends_with!(
-    PATIENT_SERVER;
+on_both_backends!(
+    settings = PATIENT_SERVER;
     a_wrong_attempt_racing_the_right_one_cannot_undo_or_repeat_the_verification,
 );

@@ -9,14 +9,14 @@ use base64::Engine;
 use diesel::{sql_types::Text, Connection, RunQueryDsl};
 use portcullis_api::db::DbConnection;
 use portcullis_shared::{
-    dto::{CreatedOAuthClientDto, OAuthTokenResponse},
+    dto::{CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthTokenResponse},
     problem::{Problem, ProblemCode},
     routes,
+    scope::Scope,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{Backend, ServerProcess, TestApp};
+use crate::harness::{token_request, Backend, ServerProcess, TestApp};
 
 /// Requests with a made-up client id each.
 const FLOOD_REQUESTS: u64 = 200_000;
@@ -127,7 +127,7 @@ async fn answers_within<F, Fut>(
 
 const SHORT_CACHE_AGE: &[(&str, &str)] = &[("PORTCULLIS_CACHE_MAX_AGE_MS", "300")];
 
-on_both_backends_with!(SHORT_CACHE_AGE; a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_too_old);
+on_both_backends!(settings = SHORT_CACHE_AGE; a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_too_old);
 
 /// A change written to storage without any notice reaching this process (as
 /// when a notice is missed) is enforced once the cached entry reaches
@@ -137,7 +137,7 @@ async fn a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_to
 ) {
     let me = app.signed_in("missed@example.com").await;
     let token = app
-        .create_token(&me, json!({"name": "x", "scopes": ["profile"]}))
+        .create_token(&me, &token_request("x", &[Scope::Profile]))
         .await;
     let profile = || app.bearer_get(routes::PROFILE, &token.secret);
     answers_within(Duration::from_secs(1), "token works", None, profile).await;
@@ -160,11 +160,15 @@ async fn a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_to
 /// Registers an OAuth client with the `profile` scope.
 async fn register_client(app: &TestApp, csrf: &str) -> CreatedOAuthClientDto {
     let registered = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             csrf,
-            Some(json!({"name": "crm", "scopes": ["profile"]})),
+            &CreateOAuthClientRequest {
+                name: "crm".to_owned(),
+                scopes: vec![Scope::Profile],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(registered.status(), StatusCode::CREATED);

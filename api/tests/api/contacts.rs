@@ -1,26 +1,29 @@
 //! The contact database through the API, with `contacts` and `contacts:read`.
 
 use portcullis_shared::{
-    dto::{ContactDto, ContactGroupDto, CreatedTokenDto, ImportResultDto},
+    dto::{
+        ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest,
+        CreatedTokenDto, ImportResultDto, UpdateContactRequest,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp};
+use crate::harness::{expect_problem, field_codes, token_request, TestApp};
 
 async fn tokens(app: &TestApp, email: &str) -> (String, String) {
     let me = app.signed_in(email).await;
     let mut secrets = Vec::new();
-    for scope in ["contacts", "contacts:read"] {
+    for scope in [Scope::Contacts, Scope::ContactsRead] {
         let response = app
-            .portal(
-                Method::POST,
+            .post_json(
                 routes::TOKENS,
+                &token_request(scope.as_str(), &[scope]),
                 &me.session.csrf_token,
-                Some(json!({"name": scope, "scopes": [scope]})),
             )
             .await;
         secrets.push(response.json::<CreatedTokenDto>().await.unwrap().secret);
@@ -37,7 +40,9 @@ fn post(app: &TestApp, token: &str, path: &str) -> reqwest::RequestBuilder {
 async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     let (write, read) = tokens(&app, "crm@example.com").await;
     let group: ContactGroupDto = post(&app, &write, routes::CONTACT_GROUPS)
-        .json(&json!({"name": "VIP"}))
+        .json(&CreateContactGroupRequest {
+            name: "VIP".to_owned(),
+        })
         .send()
         .await
         .unwrap()
@@ -45,7 +50,13 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
         .await
         .unwrap();
     let response = post(&app, &write, routes::CONTACTS)
-        .json(&json!({"phone": "+48 500 100 200", "first_name": "Ada", "email": "ada@example.com", "groups": [group.id]}))
+        .json(&CreateContactRequest {
+            phone: "+48 500 100 200".to_owned(),
+            first_name: Some("Ada".to_owned()),
+            email: Some("ada@example.com".to_owned()),
+            groups: vec![group.id.clone()],
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
@@ -80,7 +91,10 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
 
     // Read-only tokens cannot write; write tokens can also read.
     let refused = post(&app, &read, routes::CONTACTS)
-        .json(&json!({"phone": "+48500100201"}))
+        .json(&CreateContactRequest {
+            phone: "+48500100201".to_owned(),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
@@ -96,14 +110,22 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     );
 
     let duplicate = post(&app, &write, routes::CONTACTS)
-        .json(&json!({"phone": "+48500100200"}))
+        .json(&CreateContactRequest {
+            phone: "+48500100200".to_owned(),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
     let problem = expect_problem(duplicate, StatusCode::CONFLICT, ProblemCode::Conflict).await;
     assert_eq!(field_codes(&problem, "phone"), [codes::DUPLICATE]);
     let invalid = post(&app, &write, routes::CONTACTS)
-        .json(&json!({"phone": "12", "email": "nope", "groups": ["grp_x"]}))
+        .json(&CreateContactRequest {
+            phone: "12".to_owned(),
+            email: Some("nope".to_owned()),
+            groups: vec!["grp_x".to_owned()],
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
@@ -116,7 +138,11 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
     assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
     let unknown_group = post(&app, &write, routes::CONTACTS)
-        .json(&json!({"phone": "+48500100209", "groups": ["grp_x"]}))
+        .json(&CreateContactRequest {
+            phone: "+48500100209".to_owned(),
+            groups: vec!["grp_x".to_owned()],
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
@@ -158,7 +184,9 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
 async fn csv_import_reports_each_bad_row(app: TestApp) {
     let (write, read) = tokens(&app, "import@example.com").await;
     post(&app, &write, routes::CONTACT_GROUPS)
-        .json(&json!({"name": "Newsletter"}))
+        .json(&CreateContactGroupRequest {
+            name: "Newsletter".to_owned(),
+        })
         .send()
         .await
         .unwrap();
@@ -262,7 +290,9 @@ async fn csv_import_reports_each_bad_row(app: TestApp) {
 
 async fn create_group(app: &TestApp, token: &str, name: &str) -> ContactGroupDto {
     let response = post(app, token, routes::CONTACT_GROUPS)
-        .json(&json!({ "name": name }))
+        .json(&CreateContactGroupRequest {
+            name: name.to_owned(),
+        })
         .send()
         .await
         .unwrap();
@@ -282,7 +312,12 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
     let group = create_group(&app, &write, "VIP").await;
     let create = |phone: &'static str| {
         post(&app, &write, routes::CONTACTS)
-            .json(&json!({"phone": phone, "first_name": "Ada", "last_name": "Lovelace"}))
+            .json(&CreateContactRequest {
+                phone: phone.to_owned(),
+                first_name: Some("Ada".to_owned()),
+                last_name: Some("Lovelace".to_owned()),
+                ..Default::default()
+            })
             .send()
     };
     let ada: ContactDto = create("+48500100200").await.unwrap().json().await.unwrap();
@@ -290,7 +325,13 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
     let path = routes::CONTACT.replace("{id}", &ada.id);
 
     let response = call(&app, Method::PATCH, &write, &path)
-        .json(&json!({"first_name": "Augusta", "last_name": "", "email": "ada@example.com", "groups": [group.id]}))
+        .json(&UpdateContactRequest {
+            first_name: Some("Augusta".to_owned()),
+            last_name: Some("".to_owned()),
+            email: Some("ada@example.com".to_owned()),
+            groups: Some(vec![group.id.clone()]),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
@@ -307,7 +348,10 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
 
     // Only the fields sent change: the groups stay when not sent.
     let renamed: ContactDto = call(&app, Method::PATCH, &write, &path)
-        .json(&json!({"phone": "+48 500 100 209"}))
+        .json(&UpdateContactRequest {
+            phone: Some("+48 500 100 209".to_owned()),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap()
@@ -319,7 +363,10 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
 
     expect_problem(
         call(&app, Method::PATCH, &read, &path)
-            .json(&json!({"first_name": "Eve"}))
+            .json(&UpdateContactRequest {
+                first_name: Some("Eve".to_owned()),
+                ..Default::default()
+            })
             .send()
             .await
             .unwrap(),
@@ -329,7 +376,12 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
     .await;
     let problem = expect_problem(
         call(&app, Method::PATCH, &write, &path)
-            .json(&json!({"phone": "12", "email": "nope", "groups": ["grp_x"]}))
+            .json(&UpdateContactRequest {
+                phone: Some("12".to_owned()),
+                email: Some("nope".to_owned()),
+                groups: Some(vec!["grp_x".to_owned()]),
+                ..Default::default()
+            })
             .send()
             .await
             .unwrap(),
@@ -341,7 +393,10 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
     assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
     let problem = expect_problem(
         call(&app, Method::PATCH, &write, &path)
-            .json(&json!({"phone": other.phone}))
+            .json(&UpdateContactRequest {
+                phone: Some(other.phone.to_owned()),
+                ..Default::default()
+            })
             .send()
             .await
             .unwrap(),
@@ -357,7 +412,10 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
             &write,
             &routes::CONTACT.replace("{id}", "con_nope"),
         )
-        .json(&json!({"first_name": "Eve"}))
+        .json(&UpdateContactRequest {
+            first_name: Some("Eve".to_owned()),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap(),
@@ -376,7 +434,11 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
         groups.push(create_group(&app, &write, name).await);
     }
     let contact: ContactDto = post(&app, &write, routes::CONTACTS)
-        .json(&json!({"phone": "+48500100200", "groups": [groups[0].id, groups[1].id]}))
+        .json(&CreateContactRequest {
+            phone: "+48500100200".to_owned(),
+            groups: vec![groups[0].id.clone(), groups[1].id.clone()],
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap()
@@ -386,7 +448,9 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
     let vip = routes::CONTACT_GROUP.replace("{id}", &groups[0].id);
 
     let response = call(&app, Method::PATCH, &write, &vip)
-        .json(&json!({"name": "Gold"}))
+        .json(&CreateContactGroupRequest {
+            name: "Gold".to_owned(),
+        })
         .send()
         .await
         .unwrap();
@@ -398,7 +462,9 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
     );
     let problem = expect_problem(
         call(&app, Method::PATCH, &write, &vip)
-            .json(&json!({"name": "Newsletter"}))
+            .json(&CreateContactGroupRequest {
+                name: "Newsletter".to_owned(),
+            })
             .send()
             .await
             .unwrap(),
@@ -410,7 +476,9 @@ async fn groups_are_renamed_and_deleted_without_their_contacts(app: TestApp) {
     for method in [Method::PATCH, Method::DELETE] {
         expect_problem(
             call(&app, method, &read, &vip)
-                .json(&json!({"name": "Silver"}))
+                .json(&CreateContactGroupRequest {
+                    name: "Silver".to_owned(),
+                })
                 .send()
                 .await
                 .unwrap(),
@@ -479,7 +547,9 @@ async fn a_large_csv_import_does_not_hold_the_write_lock(app: TestApp) {
     const ROWS: u64 = 10_000;
     let (write, read) = tokens(&app, "bulk@example.com").await;
     post(&app, &write, routes::CONTACT_GROUPS)
-        .json(&json!({"name": "Bulk"}))
+        .json(&CreateContactGroupRequest {
+            name: "Bulk".to_owned(),
+        })
         .send()
         .await
         .unwrap();
@@ -523,7 +593,10 @@ async fn a_large_csv_import_does_not_hold_the_write_lock(app: TestApp) {
             format!("+48502{created:06}")
         };
         let response = post(&app, &write, routes::CONTACTS)
-            .json(&json!({ "phone": phone }))
+            .json(&CreateContactRequest {
+                phone: phone.to_owned(),
+                ..Default::default()
+            })
             .send()
             .await
             .unwrap();

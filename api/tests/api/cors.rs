@@ -4,7 +4,7 @@
 use portcullis_shared::{problem::ProblemCode, routes};
 use reqwest::{header, Method, StatusCode};
 
-use crate::helpers::{expect_problem, signup_request, Backend, TestApp};
+use crate::harness::{expect_problem, signup_request, Backend, TestApp};
 
 const APP_ORIGIN: &str = "https://app.example.com";
 const OTHER_ORIGIN: &str = "https://evil.example.net";

@@ -22,7 +22,7 @@ use tokio::{
     net::TcpListener,
 };
 
-use crate::helpers::{expect_problem, Backend, TestApp};
+use crate::harness::{expect_problem, Backend, TestApp};
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
@@ -98,7 +98,7 @@ async fn the_outbox_stores_messages_and_the_dev_endpoint_reads_them(app: TestApp
         .is_empty());
 }
 
-on_both_backends_with!(DEV_OUTBOX; the_outbox_stores_messages_and_the_dev_endpoint_reads_them);
+on_both_backends!(settings = DEV_OUTBOX; the_outbox_stores_messages_and_the_dev_endpoint_reads_them);
 
 #[tokio::test]
 async fn the_dev_outbox_is_off_unless_enabled() {

@@ -1,7 +1,7 @@
 use portcullis_shared::{problem::ProblemCode, routes};
 use reqwest::StatusCode;
 
-use crate::helpers::{expect_problem, Backend, TestApp};
+use crate::harness::{expect_problem, Backend, TestApp};
 
 #[tokio::test]
 async fn unknown_routes_and_methods_get_problems_not_plain_text() {

@@ -1,7 +1,7 @@
 use portcullis_shared::dto::HealthDto;
 use reqwest::StatusCode;
 
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 async fn livez_and_readyz_answer_ok(app: TestApp) {
     for path in ["/livez", "/readyz"] {

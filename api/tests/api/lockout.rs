@@ -3,15 +3,19 @@
 //! limits allow, on either backend and across processes.
 
 use portcullis_shared::{
-    dto::{LoginChallengeDto, SecurityEventKind, VerificationMethod},
+    dto::{
+        AddPortalAllowlistEntryRequest, ChangePasswordRequest, ConfirmPasswordResetRequest,
+        ConfirmTwoFactorRequest, LoginChallengeDto, LoginRequest, PasswordConfirmation,
+        PasswordResetRequest, PortalPermission, SecurityEventKind, SetSessionTimeoutRequest,
+        StartSmsTwoFactorRequest, SubuserGrantsDto, VerificationMethod,
+    },
     problem::ProblemCode,
     routes,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
+use crate::harness::{expect_problem, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
 
 /// Failures per e-mail before sign-in locks (`throttle::EMAIL_MAX_FAILURES`).
 const EMAIL_LIMIT: usize = 5;
@@ -97,14 +101,14 @@ async fn parallel_wrong_current_passwords_cannot_exceed_the_lock_limit(app: Test
     let burst = (0..GUESSES).map(|i| {
         let (app, csrf) = (&app, &csrf);
         async move {
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::PASSWORD,
                 csrf,
-                Some(json!({
-                    "current_password": format!("Wrong-Guess-{i}"),
-                    "new_password": "Amber-Lantern-77",
-                })),
+                &ChangePasswordRequest {
+                    current_password: format!("Wrong-Guess-{i}"),
+                    new_password: "Amber-Lantern-77".to_owned(),
+                },
             )
             .await
         }
@@ -124,11 +128,14 @@ async fn parallel_wrong_current_passwords_cannot_exceed_the_lock_limit(app: Test
     );
     assert_eq!(checked + locked, GUESSES, "{answers:?}");
     expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::PASSWORD,
             &csrf,
-            Some(json!({"current_password": GOOD_PASSWORD, "new_password": "Amber-Lantern-77"})),
+            &ChangePasswordRequest {
+                current_password: GOOD_PASSWORD.to_owned(),
+                new_password: "Amber-Lantern-77".to_owned(),
+            },
         )
         .await,
         StatusCode::TOO_MANY_REQUESTS,
@@ -228,7 +235,10 @@ async fn reset_tokens(app: &TestApp, email: &str, count: usize) -> Vec<String> {
 async fn reset_with(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
     app.post_json(
         routes::PASSWORD_RESET_CONFIRM,
-        &json!({"token": token, "new_password": password}),
+        &ConfirmPasswordResetRequest {
+            token: token.to_owned(),
+            new_password: password.to_owned(),
+        },
         routes::PRE_SESSION_CSRF,
     )
     .await
@@ -252,7 +262,9 @@ async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: Tes
         let asked = app
             .post_json(
                 routes::PASSWORD_RESET,
-                &json!({ "email": email }),
+                &PasswordResetRequest {
+                    email: email.to_owned(),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await;
@@ -274,7 +286,7 @@ async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: Tes
     )
     .await;
     assert_eq!(
-        crate::helpers::field_codes(&problem, "token"),
+        crate::harness::field_codes(&problem, "token"),
         [codes::USED_RESET_LINK]
     );
     // The lock is gone, and the once-trusted browser is asked for a code again.
@@ -295,11 +307,13 @@ async fn timeout_of(browser: &TestApp) -> portcullis_shared::dto::SessionTimeout
 
 async fn set_timeout(browser: &TestApp, csrf: &str, secs: i64) -> reqwest::Response {
     browser
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::SESSION_TIMEOUT,
             csrf,
-            Some(json!({ "idle_timeout_secs": secs })),
+            &SetSessionTimeoutRequest {
+                idle_timeout_secs: secs,
+            },
         )
         .await
 }
@@ -322,7 +336,13 @@ async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestA
     let sub = crate::subusers::create_subuser(
         &app,
         &owner,
-        json!({"email": "timeout-sub@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}}),
+        &crate::subusers::subuser_request(
+            "timeout-sub@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let browser = app.another_browser();
@@ -342,7 +362,7 @@ async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestA
     )
     .await;
     assert_eq!(
-        crate::helpers::field_codes(&problem, "idle_timeout_secs"),
+        crate::harness::field_codes(&problem, "idle_timeout_secs"),
         [codes::NOT_A_CHOICE]
     );
     assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 900);
@@ -370,11 +390,14 @@ async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app:
     let office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.5")]);
     let owner = office.signed_in(email).await;
     let added = office
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &owner.session.csrf_token,
-            Some(json!({"value": "203.0.113.0/24"})),
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -419,22 +442,28 @@ async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app:
 /// recovery codes shown.
 async fn turn_on_sms_two_factor(app: &TestApp, csrf: &str, phone: &str) -> Vec<String> {
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": phone})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: phone.to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let e164: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
     let code = app.last_code_to(&e164);
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -518,7 +547,7 @@ async fn expect_code_required(response: reqwest::Response) {
     )
     .await;
     assert_eq!(
-        crate::helpers::field_codes(&problem, "code"),
+        crate::harness::field_codes(&problem, "code"),
         [codes::REQUIRED]
     );
 }
@@ -526,52 +555,48 @@ async fn expect_code_required(response: reqwest::Response) {
 async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone(app: TestApp) {
     let email = "move-sms@example.com";
     let (csrf, _) = stolen_session_with_sms_two_factor(&app, email).await;
-    let mut request = json!({"password": GOOD_PASSWORD, "phone": "+48 699 000 111"});
+    let mut request = StartSmsTwoFactorRequest {
+        password: GOOD_PASSWORD.to_owned(),
+        phone: "+48 699 000 111".to_owned(),
+        code: None,
+    };
     expect_code_required(
-        app.portal(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            Some(request.clone()),
-        )
-        .await,
+        app.portal_json(Method::POST, routes::TWO_FACTOR_SMS, &csrf, &request)
+            .await,
     )
     .await;
     assert!(
         app.last_message_to(ATTACKER_PHONE_E164).is_none(),
         "nothing went to the new phone"
     );
-    request["code"] = json!("000000");
+    request.code = Some("000000".to_owned());
     let problem = expect_problem(
-        app.portal(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            Some(request.clone()),
-        )
-        .await,
+        app.portal_json(Method::POST, routes::TWO_FACTOR_SMS, &csrf, &request)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
     .await;
     assert_eq!(
-        crate::helpers::field_codes(&problem, "code"),
+        crate::harness::field_codes(&problem, "code"),
         [codes::INCORRECT]
     );
     assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none());
 
     // The owner, with the code from the current phone, can move it.
-    request["code"] = json!(step_up_code(&app, &csrf).await);
+    request.code = Some(step_up_code(&app, &csrf).await);
     let started = app
-        .portal(Method::POST, routes::TWO_FACTOR_SMS, &csrf, Some(request))
+        .portal_json(Method::POST, routes::TWO_FACTOR_SMS, &csrf, &request)
         .await;
     assert_eq!(started.status(), StatusCode::ACCEPTED);
     let confirmed = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({"code": app.last_code_to(ATTACKER_PHONE_E164)})),
+            &ConfirmTwoFactorRequest {
+                code: app.last_code_to(ATTACKER_PHONE_E164),
+            },
         )
         .await;
     assert_eq!(confirmed.status(), StatusCode::OK);
@@ -583,22 +608,28 @@ async fn a_stolen_session_and_password_cannot_add_an_authenticator_app(app: Test
     let email = "add-app@example.com";
     let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
     expect_code_required(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: None,
+            },
         )
         .await,
     )
     .await;
     // With a recovery code (the owner's), the set-up starts.
     let started = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD, "code": recovery[0] })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: Some(recovery[0].to_owned()),
+            },
         )
         .await;
     assert_eq!(started.status(), StatusCode::OK);
@@ -608,11 +639,14 @@ async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: Tes
     let email = "regen@example.com";
     let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
     expect_code_required(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_RECOVERY_CODES,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: None,
+            },
         )
         .await,
     )
@@ -621,11 +655,14 @@ async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: Tes
     assert_eq!(status.recovery_codes_left, 10, "the old set still stands");
     let code = step_up_code(&app, &csrf).await;
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_RECOVERY_CODES,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD, "code": code })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: Some(code.to_owned()),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -651,7 +688,10 @@ async fn burst_of_right_sign_ins(
             .post(browser.url(routes::LOGIN))
             .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
             .header("X-Forwarded-For", address)
-            .json(&json!({ "email": email, "password": GOOD_PASSWORD }))
+            .json(&LoginRequest {
+                email: (*email).to_owned(),
+                password: GOOD_PASSWORD.to_owned(),
+            })
             .send()
             .await
             .expect("request")
@@ -708,7 +748,7 @@ async fn an_office_signing_in_at_once_is_not_locked_out(app: TestApp) {
     );
 }
 
-on_both_backends_with!(SETTINGS;
+on_both_backends!(settings = SETTINGS;
     parallel_wrong_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_current_passwords_cannot_exceed_the_lock_limit,
     parallel_wrong_codes_cannot_exceed_the_lock_limit,
@@ -720,7 +760,7 @@ on_both_backends_with!(SETTINGS;
     a_stolen_session_and_password_cannot_regenerate_recovery_codes,
 );
 
-on_both_backends_with!(SETTINGS;
+on_both_backends!(settings = SETTINGS;
     parallel_right_passwords_are_all_let_in,
     an_office_signing_in_at_once_is_not_locked_out,
     rotating_ipv6_64s_within_one_56_share_one_address_limit,

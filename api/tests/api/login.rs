@@ -5,7 +5,7 @@ use portcullis_shared::{dto::MeResponse, problem::ProblemCode, routes};
 use reqwest::{header, StatusCode};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{expect_problem, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, TestApp, GOOD_PASSWORD};
 
 fn set_cookie(response: &reqwest::Response) -> String {
     response
@@ -273,7 +273,7 @@ on_both_backends!(
 #[tokio::test]
 async fn secure_cookies_when_configured() {
     let app = TestApp::spawn_with(
-        crate::helpers::Backend::Sqlite,
+        crate::harness::Backend::Sqlite,
         &[("PORTCULLIS_COOKIE_SECURE", "true")],
     )
     .await;

@@ -8,18 +8,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use portcullis_api::domain::TotpSecret;
 use portcullis_shared::{
     dto::{
-        ChallengeReason, CodeSentDto, LoginChallengeDto, MeResponse, SecurityEventKind,
-        SecurityLogPage, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto, TwoFactorStatusDto,
-        VerificationMethod,
+        ChallengeReason, ChangePasswordRequest, CodeSentDto, ConfirmTwoFactorRequest,
+        DisableTwoFactorRequest, LoginChallengeDto, MeResponse, PasswordConfirmation,
+        ResendLoginCodeRequest, SecurityEventKind, SecurityLogPage, StartSmsTwoFactorRequest,
+        TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto, TwoFactorPolicyRequest,
+        TwoFactorStatusDto, VerificationMethod,
     },
     problem::ProblemCode,
     routes,
     validate::codes,
 };
 use reqwest::{header, Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{
+use crate::harness::{
     expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
 };
 
@@ -158,21 +159,27 @@ async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_ag
 /// Turns SMS two-factor on for the signed-in account; returns the recovery codes.
 async fn enable_sms(app: &TestApp, csrf: &str) -> Vec<String> {
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": "+48 600 700 800"})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: "+48 600 700 800".to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let code = app.last_code_to("+48600700800");
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -188,11 +195,15 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
 
     // Wrong password or a bad phone: refused, nothing sent.
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": "Wrong-Password-1", "phone": "+48600700800"})),
+            &StartSmsTwoFactorRequest {
+                password: "Wrong-Password-1".to_owned(),
+                phone: "+48600700800".to_owned(),
+                code: None,
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -201,11 +212,15 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     .await;
     assert_eq!(field_codes(&problem, "password"), [codes::WRONG_PASSWORD]);
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": "12"})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: "12".to_owned(),
+                code: None,
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,11 +231,13 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert!(app.last_message_to("+48600700800").is_none());
     // Confirming before any code was sent.
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({"code": "123456"})),
+            &ConfirmTwoFactorRequest {
+                code: "123456".to_owned(),
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -231,11 +248,15 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
 
     // Only the first code turns it on.
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": "+48600700800"})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: "+48600700800".to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
@@ -243,11 +264,15 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert_eq!(sent.sent_to, "+48******800");
     // Asking again at once, to any number, waits: no SMS flood from a session.
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": "+48600700801"})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: "+48600700801".to_owned(),
+                code: None,
+            },
         )
         .await;
     assert!(response.headers().contains_key(header::RETRY_AFTER));
@@ -261,11 +286,13 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     let code = app.last_code_to("+48600700800");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({ "code": wrong })),
+            &ConfirmTwoFactorRequest {
+                code: wrong.to_owned(),
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -276,11 +303,13 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     let status: TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
     assert!(!status.enabled, "a wrong code turns nothing on");
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -291,11 +320,13 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert_eq!(enabled.status.recovery_codes_left, 10);
     // The same code cannot be confirmed twice.
     expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -338,7 +369,10 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     let response = app
         .post_json(
             routes::LOGIN_RESEND,
-            &json!({"challenge_id": held.challenge_id}),
+            &ResendLoginCodeRequest {
+                challenge_id: held.challenge_id.to_owned(),
+                method: None,
+            },
             routes::PRE_SESSION_CSRF,
         )
         .await;
@@ -362,11 +396,14 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     let me = app.signed_in("totp@example.com").await;
     let csrf = me.session.csrf_token.clone();
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -376,11 +413,13 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     let app_secret = TotpSecret::from_base32(&setup.secret).expect("base32 secret");
 
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP_CONFIRM,
             &csrf,
-            Some(json!({"code": "000000"})),
+            &ConfirmTwoFactorRequest {
+                code: "000000".to_owned(),
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -390,11 +429,13 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     let first = app_secret.code_at(now_unix());
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP_CONFIRM,
             &csrf,
-            Some(json!({ "code": first })),
+            &ConfirmTwoFactorRequest {
+                code: first.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -448,11 +489,13 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
     let csrf = me.session.csrf_token.clone();
     // The policy needs the owner's own two-factor first.
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::PUT,
             routes::TWO_FACTOR_POLICY,
             &csrf,
-            Some(json!({"required_for_all_users": true})),
+            &TwoFactorPolicyRequest {
+                required_for_all_users: true,
+            },
         )
         .await,
         StatusCode::CONFLICT,
@@ -465,25 +508,30 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
     );
     let recovery = enable_sms(&app, &csrf).await;
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::TWO_FACTOR_POLICY,
             &csrf,
-            Some(json!({"required_for_all_users": true})),
+            &TwoFactorPolicyRequest {
+                required_for_all_users: true,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let status: TwoFactorStatusDto = response.json().await.unwrap();
     assert!(status.required_for_all_users);
 
-    let disable =
-        |password: &str, code: &str| json!({"method": "sms", "password": password, "code": code});
+    let disable = |password: &str, code: &str| DisableTwoFactorRequest {
+        method: VerificationMethod::Sms,
+        password: password.to_owned(),
+        code: code.to_owned(),
+    };
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_DISABLE,
             &csrf,
-            Some(disable("Wrong-Password-1", &recovery[0])),
+            &disable("Wrong-Password-1", &recovery[0]),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -499,11 +547,11 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let step_up = app.last_code_to("+48600700800");
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_DISABLE,
             &csrf,
-            Some(disable(GOOD_PASSWORD, &step_up)),
+            &disable(GOOD_PASSWORD, &step_up),
         )
         .await,
         StatusCode::CONFLICT,
@@ -515,21 +563,23 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
         [codes::TWO_FACTOR_REQUIRED]
     );
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::TWO_FACTOR_POLICY,
             &csrf,
-            Some(json!({"required_for_all_users": false})),
+            &TwoFactorPolicyRequest {
+                required_for_all_users: false,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     // A wrong code is refused; a recovery code does it.
     let problem = expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_DISABLE,
             &csrf,
-            Some(disable(GOOD_PASSWORD, "999999")),
+            &disable(GOOD_PASSWORD, "999999"),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -539,11 +589,11 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
     assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     assert_eq!(app.count("second_factors"), 1);
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_DISABLE,
             &csrf,
-            Some(disable(GOOD_PASSWORD, &recovery[1])),
+            &disable(GOOD_PASSWORD, &recovery[1]),
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -662,15 +712,17 @@ async fn wrong_codes_count_towards_the_lock_and_a_right_code_then_opens_nothing(
 async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) {
     let me = app.signed_in("guarded@example.com").await;
     let csrf = me.session.csrf_token;
-    let change =
-        |current: &str| json!({"current_password": current, "new_password": "Amber-Lantern-77"});
+    let change = |current: &str| ChangePasswordRequest {
+        current_password: current.to_owned(),
+        new_password: "Amber-Lantern-77".to_owned(),
+    };
     for _ in 0..5 {
         let problem = expect_problem(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::PASSWORD,
                 &csrf,
-                Some(change("Wrong-Password-1")),
+                &change("Wrong-Password-1"),
             )
             .await,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -684,11 +736,11 @@ async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) 
     }
     // Locked now: neither the right password nor a two-factor set-up gets through.
     expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::PASSWORD,
             &csrf,
-            Some(change(GOOD_PASSWORD)),
+            &change(GOOD_PASSWORD),
         )
         .await,
         StatusCode::TOO_MANY_REQUESTS,
@@ -696,11 +748,14 @@ async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) 
     )
     .await;
     expect_problem(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP,
             &csrf,
-            Some(json!({ "password": GOOD_PASSWORD })),
+            &PasswordConfirmation {
+                password: GOOD_PASSWORD.to_owned(),
+                code: None,
+            },
         )
         .await,
         StatusCode::TOO_MANY_REQUESTS,

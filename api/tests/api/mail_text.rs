@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 /// A User-Agent carrying a link and a wall of text.
 fn hostile_user_agent() -> String {

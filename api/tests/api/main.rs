@@ -1,43 +1,44 @@
 //! The API's one integration-test binary. Every test that touches storage runs
 //! on SQLite and on PostgreSQL (a throw-away server the harness starts).
 
-/// Runs each named `async fn(TestApp)` once on each backend, on a server
-/// started by `TestApp::$spawn(backend, $settings)`.
-macro_rules! on_both_backends_started_by {
-    ($spawn:ident, $settings:expr; $($test:ident),+ $(,)?) => {$(
+/// Runs each named `async fn` once on SQLite and once on PostgreSQL, as the
+/// tests `<name>::sqlite` and `<name>::postgres`. The function takes what it
+/// runs against: a `TestApp`, a `ServerProcess` (the real binary), or only the
+/// `Backend` when it starts its own servers.
+///
+/// Settings come first, as `key = value` pairs before a `;`, each a method of
+/// `harness::backends::Options` and evaluated when the test runs:
+///
+/// ```ignore
+/// on_both_backends!(a_test, another_test);
+/// on_both_backends!(settings = SHORT_CACHE_AGE; a_test);
+/// on_both_backends!(workers = 4, settings = &closed_webhook(); a_test);
+/// on_both_backends!(tls = true; a_test);
+/// ```
+macro_rules! on_both_backends {
+    ($($key:ident = $value:expr),+ ; $($test:ident),+ $(,)?) => {
+        on_both_backends!(
+            @options crate::harness::backends::Options::default()$(.$key($value))+;
+            $($test),+
+        );
+    };
+    (@options $options:expr; $($test:ident),+) => {$(
         mod $test {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$test(crate::helpers::TestApp::$spawn(crate::helpers::Backend::Sqlite, $settings).await).await
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                crate::harness::backends::run(crate::harness::Backend::Sqlite, $options, $test)
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$test(crate::helpers::TestApp::$spawn(crate::helpers::Backend::Postgres, $settings).await).await
+
+            #[test]
+            fn postgres() {
+                crate::harness::backends::run(crate::harness::Backend::Postgres, $options, $test)
             }
         }
     )+};
-}
-
-/// Runs each named `async fn(TestApp)` once on each backend.
-macro_rules! on_both_backends {
     ($($test:ident),+ $(,)?) => {
-        on_both_backends_started_by!(spawn_with, &[]; $($test),+);
-    };
-}
-
-/// Like `on_both_backends!`, with extra `PORTCULLIS_*` settings: a `const` of
-/// type `&[(&str, &str)]` in the calling module.
-macro_rules! on_both_backends_with {
-    ($settings:ident; $($test:ident),+ $(,)?) => {
-        on_both_backends_started_by!(spawn_with, super::$settings; $($test),+);
-    };
-}
-
-/// Like `on_both_backends!`, on a server that terminates TLS with a test CA's
-/// certificate (`TestApp::spawn_over_tls`), whose clients trust that CA.
-macro_rules! on_both_backends_over_tls {
-    ($($test:ident),+ $(,)?) => {
-        on_both_backends_started_by!(spawn_over_tls, &[]; $($test),+);
+        on_both_backends!(workers = 2; $($test),+);
     };
 }
 
@@ -51,8 +52,8 @@ mod delivery;
 mod deployment;
 mod errors;
 mod faults;
+mod harness;
 mod health;
-mod helpers;
 mod lockout;
 mod login;
 mod login_security;

@@ -14,7 +14,7 @@ use tokio::{
     net::TcpStream,
 };
 
-use crate::helpers::{expect_problem, signup_request, Backend, ServerProcess, TestApp};
+use crate::harness::{expect_problem, signup_request, Backend, ServerProcess, TestApp};
 
 fn socket_address(app: &TestApp) -> String {
     app.address
@@ -403,7 +403,7 @@ on_both_backends!(
 );
 
 mod sqlite_only {
-    use crate::helpers::{Backend, TestApp};
+    use crate::harness::{Backend, TestApp};
 
     // Transport-level behaviour that storage does not change.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,10 +1,9 @@
 //! Prometheus metrics on their own listener (`PORTCULLIS_METRICS_ADDR`).
 
-use portcullis_shared::routes;
+use portcullis_shared::{routes, scope::Scope};
 use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::harness::{token_request, TestApp};
 
 const METRICS: &[(&str, &str)] = &[("PORTCULLIS_METRICS_ADDR", "127.0.0.1:0")];
 
@@ -41,7 +40,7 @@ async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
     }
     let me = app.signed_in("metrics@example.com").await;
     let token = app
-        .create_token(&me, json!({"name": "m", "scopes": ["profile"]}))
+        .create_token(&me, &token_request("m", &[Scope::Profile]))
         .await;
     let missing = app
         .client_builder()
@@ -106,4 +105,4 @@ async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
     assert!(sample(&text, r#"portcullis_db_pool_connections{state="idle"}"#).is_some());
 }
 
-on_both_backends_with!(METRICS; metrics_count_requests_by_route_and_refusals_by_reason);
+on_both_backends!(settings = METRICS; metrics_count_requests_by_route_and_refusals_by_reason);

@@ -8,29 +8,26 @@ use oauth2::{
 };
 use portcullis_shared::{
     dto::{
-        AuthorizationServerMetadata, CreatedOAuthClientDto, IntrospectionResponse, JwkSet,
-        MeResponse, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
+        AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
+        IntrospectionResponse, JwkSet, MeResponse, OAuthClientDto, OAuthErrorResponse,
+        OAuthTokenResponse, UpdateOAuthClientRequest,
     },
     problem::ProblemCode,
     routes,
+    scope::Scope,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, TestApp};
+use crate::harness::{expect_problem, token_request, TestApp};
 
 async fn register(
     app: &TestApp,
     me: &MeResponse,
-    body: serde_json::Value,
+    request: &CreateOAuthClientRequest,
 ) -> CreatedOAuthClientDto {
     let response = app
-        .portal(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &me.session.csrf_token,
-            Some(body),
-        )
+        .post_json(routes::OAUTH_CLIENTS, request, &me.session.csrf_token)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
@@ -88,7 +85,12 @@ async fn client_credentials_round_trip_with_the_oauth2_crate(app: TestApp) {
     let registered = register(
         &app,
         &me,
-        json!({"name": "billing", "scopes": ["profile", "sms"], "token_lifetime_secs": 600}),
+        &CreateOAuthClientRequest {
+            name: "billing".to_owned(),
+            scopes: vec![Scope::Profile, Scope::Sms],
+            token_lifetime_secs: Some(600),
+            ..Default::default()
+        },
     )
     .await;
     assert!(registered.client_secret.starts_with("pcl_cs_"));
@@ -159,7 +161,16 @@ async fn client_credentials_round_trip_with_the_oauth2_crate(app: TestApp) {
 
 async fn client_credentials_round_trip_with_curl(app: TestApp) {
     let me = app.signed_in("curl@example.com").await;
-    let registered = register(&app, &me, json!({"name": "curl", "scopes": ["profile"]})).await;
+    let registered = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "curl".to_owned(),
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
+    )
+    .await;
     let curl = |args: Vec<String>| {
         let output = std::process::Command::new("curl")
             .arg("-sS")
@@ -241,7 +252,16 @@ async fn client_credentials_round_trip_with_curl(app: TestApp) {
 
 async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
     let me = app.signed_in("errors@example.com").await;
-    let registered = register(&app, &me, json!({"name": "x", "scopes": ["contacts:read"]})).await;
+    let registered = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "x".to_owned(),
+            scopes: vec![Scope::ContactsRead],
+            ..Default::default()
+        },
+    )
+    .await;
     let (id, secret) = (
         registered.client.id.as_str(),
         registered.client_secret.as_str(),
@@ -352,7 +372,11 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
     let registered = register(
         &app,
         &me,
-        json!({"name": "x", "scopes": ["profile", "sms"]}),
+        &CreateOAuthClientRequest {
+            name: "x".to_owned(),
+            scopes: vec![Scope::Profile, Scope::Sms],
+            ..Default::default()
+        },
     )
     .await;
     let (id, secret) = (
@@ -379,7 +403,15 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
     let csrf = &me.session.csrf_token;
 
     let rescoped: OAuthClientDto = app
-        .portal(Method::PATCH, &path, csrf, Some(json!({"scopes": ["sms"]})))
+        .portal_json(
+            Method::PATCH,
+            &path,
+            csrf,
+            &UpdateOAuthClientRequest {
+                scopes: Some(vec![Scope::Sms]),
+                ..Default::default()
+            },
+        )
         .await
         .json()
         .await
@@ -391,11 +423,15 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
         ProblemCode::PermissionDenied,
     )
     .await;
-    app.portal(
+    app.portal_json(
         Method::PATCH,
         &path,
         csrf,
-        Some(json!({"scopes": ["sms", "profile"], "ip_allowlist": ["192.0.2.0/24"]})),
+        &UpdateOAuthClientRequest {
+            scopes: Some(vec![Scope::Sms, Scope::Profile]),
+            ip_allowlist: Some(vec!["192.0.2.0/24".to_owned()]),
+            ..Default::default()
+        },
     )
     .await;
     expect_problem(
@@ -415,11 +451,15 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
         "invalid_client",
     )
     .await;
-    app.portal(
+    app.portal_json(
         Method::PATCH,
         &path,
         csrf,
-        Some(json!({"ip_allowlist": [], "disabled": true})),
+        &UpdateOAuthClientRequest {
+            ip_allowlist: Some(Vec::new()),
+            disabled: Some(true),
+            ..Default::default()
+        },
     )
     .await;
     expect_problem(
@@ -428,8 +468,16 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
         ProblemCode::TokenDisabled,
     )
     .await;
-    app.portal(Method::PATCH, &path, csrf, Some(json!({"disabled": false})))
-        .await;
+    app.portal_json(
+        Method::PATCH,
+        &path,
+        csrf,
+        &UpdateOAuthClientRequest {
+            disabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(
         app.bearer_get(routes::PROFILE, &token.access_token)
             .await
@@ -460,7 +508,16 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
 
 async fn introspection_never_reveals_other_accounts_tokens(app: TestApp) {
     let me = app.signed_in("mine@example.com").await;
-    let mine = register(&app, &me, json!({"name": "x", "scopes": ["profile"]})).await;
+    let mine = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "x".to_owned(),
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
+    )
+    .await;
     let token: OAuthTokenResponse = token_form(
         &app,
         &[("grant_type", "client_credentials")],
@@ -478,7 +535,16 @@ async fn introspection_never_reveals_other_accounts_tokens(app: TestApp) {
         ..app
     };
     let them = other.signed_in("theirs@example.com").await;
-    let theirs = register(&other, &them, json!({"name": "y", "scopes": ["profile"]})).await;
+    let theirs = register(
+        &other,
+        &them,
+        &CreateOAuthClientRequest {
+            name: "y".to_owned(),
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
+    )
+    .await;
     let response = http(&other)
         .post(other.url(routes::OAUTH_INTROSPECT))
         .basic_auth(&theirs.client.id, Some(&theirs.client_secret))
@@ -533,7 +599,16 @@ async fn metadata_and_keys_let_clients_verify_tokens(app: TestApp) {
     assert_eq!(jwks.keys.len(), 1);
 
     let me = app.signed_in("jwks@example.com").await;
-    let registered = register(&app, &me, json!({"name": "x", "scopes": ["sms"]})).await;
+    let registered = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "x".to_owned(),
+            scopes: vec![Scope::Sms],
+            ..Default::default()
+        },
+    )
+    .await;
     let token: OAuthTokenResponse = token_form(
         &app,
         &[("grant_type", "client_credentials")],
@@ -557,7 +632,7 @@ async fn metadata_and_keys_let_clients_verify_tokens(app: TestApp) {
     assert_eq!(data.header.kid.as_deref(), Some(jwks.keys[0].kid.as_str()));
 }
 
-on_both_backends_over_tls!(client_credentials_round_trip_with_the_oauth2_crate);
+on_both_backends!(tls = true; client_credentials_round_trip_with_the_oauth2_crate);
 
 on_both_backends!(
     client_credentials_round_trip_with_curl,
@@ -572,8 +647,26 @@ on_both_backends!(
 /// about a portal token, gets `{"active": false}`.
 async fn introspection_answers_only_for_tokens_issued_to_the_calling_client(app: TestApp) {
     let me = app.signed_in("resource.server@example.com").await;
-    let a = register(&app, &me, json!({"name": "a", "scopes": ["profile"]})).await;
-    let b = register(&app, &me, json!({"name": "b", "scopes": ["profile"]})).await;
+    let a = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "a".to_owned(),
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
+    )
+    .await;
+    let b = register(
+        &app,
+        &me,
+        &CreateOAuthClientRequest {
+            name: "b".to_owned(),
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
+    )
+    .await;
     let issued: OAuthTokenResponse = token_form(
         &app,
         &[("grant_type", "client_credentials")],
@@ -584,7 +677,7 @@ async fn introspection_answers_only_for_tokens_issued_to_the_calling_client(app:
     .await
     .unwrap();
     let portal_token = app
-        .create_token(&me, json!({"name": "portal", "scopes": ["profile"]}))
+        .create_token(&me, &token_request("portal", &[Scope::Profile]))
         .await
         .secret;
     let introspect = |client: &CreatedOAuthClientDto, token: &str| {

@@ -7,30 +7,36 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use portcullis_api::db::schema::{accounts, password_reset_tokens};
 use portcullis_shared::{
-    dto::{MeResponse, PasswordPolicyDto, SecurityEventKind},
+    dto::{
+        ChangePasswordRequest, ConfirmPasswordResetRequest, MeResponse, PasswordPolicyDto,
+        PasswordResetRequest, SecurityEventKind, UpdatePasswordPolicyRequest,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD};
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
 async fn change(app: &TestApp, me: &MeResponse, current: &str, new: &str) -> reqwest::Response {
-    app.portal(
+    app.portal_json(
         Method::POST,
         routes::PASSWORD,
         &me.session.csrf_token,
-        Some(json!({"current_password": current, "new_password": new})),
+        &ChangePasswordRequest {
+            current_password: current.to_owned(),
+            new_password: new.to_owned(),
+        },
     )
     .await
 }
 
 async fn token_secret(app: &TestApp, me: &MeResponse) -> String {
-    app.create_token(me, json!({"name": "CRM", "scopes": ["profile"]}))
+    app.create_token(me, &token_request("CRM", &[Scope::Profile]))
         .await
         .secret
 }
@@ -184,7 +190,9 @@ async fn reset_token(app: &TestApp, email: &str, count: usize) -> String {
 async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
     app.post_json(
         routes::PASSWORD_RESET,
-        &json!({ "email": email }),
+        &PasswordResetRequest {
+            email: email.to_owned(),
+        },
         routes::PRE_SESSION_CSRF,
     )
     .await
@@ -193,7 +201,10 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
 async fn confirm(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
     app.post_json(
         routes::PASSWORD_RESET_CONFIRM,
-        &json!({"token": token, "new_password": password}),
+        &ConfirmPasswordResetRequest {
+            token: token.to_owned(),
+            new_password: password.to_owned(),
+        },
         routes::PRE_SESSION_CSRF,
     )
     .await
@@ -333,11 +344,13 @@ async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
 }
 
 async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
-    app.portal(
+    app.portal_json(
         Method::PUT,
         routes::PASSWORD_POLICY,
         &me.session.csrf_token,
-        Some(json!({ "rotation_required": on })),
+        &UpdatePasswordPolicyRequest {
+            rotation_required: on,
+        },
     )
     .await
 }
@@ -466,7 +479,7 @@ async fn a_restricted_session_can_still_log_out(app: TestApp) {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
-on_both_backends_with!(DEV_OUTBOX;
+on_both_backends!(settings = DEV_OUTBOX;
     a_password_change_ends_other_sessions_but_not_api_tokens,
     the_last_five_passwords_cannot_come_back,
     a_reset_link_sets_a_new_password_once,

@@ -4,17 +4,16 @@
 
 use portcullis_shared::{
     dto::{
-        LoginHistoryPage, LoginOutcome, MeResponse, PortalAllowlistDto, PortalAllowlistEntryDto,
-        SecurityEventDto, SecurityLogPage,
+        AddPortalAllowlistEntryRequest, LoginHistoryPage, LoginOutcome, MeResponse,
+        PortalAllowlistDto, PortalAllowlistEntryDto, SecurityEventDto, SecurityLogPage,
     },
     problem::ProblemCode,
     routes,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
 
 /// The test server trusts its own loopback as a proxy, so each browser's
 /// `X-Forwarded-For` is its address.
@@ -41,21 +40,20 @@ async fn expect_locked_out(browser: &TestApp) {
     .await;
 }
 
-async fn add(browser: &TestApp, me: &MeResponse, body: serde_json::Value) -> reqwest::Response {
+async fn add(
+    browser: &TestApp,
+    me: &MeResponse,
+    body: &(impl serde::Serialize + ?Sized),
+) -> reqwest::Response {
     browser
-        .portal(
-            Method::POST,
-            routes::PORTAL_ALLOWLIST,
-            &me.session.csrf_token,
-            Some(body),
-        )
+        .post_json(routes::PORTAL_ALLOWLIST, body, &me.session.csrf_token)
         .await
 }
 
 async fn added(
     browser: &TestApp,
     me: &MeResponse,
-    body: serde_json::Value,
+    body: &AddPortalAllowlistEntryRequest,
 ) -> PortalAllowlistEntryDto {
     let response = add(browser, me, body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -93,20 +91,40 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     let entry = added(
         &office,
         &me,
-        json!({"value": " 203.0.113.0/255.255.255.0 ", "label": " Office "}),
+        &AddPortalAllowlistEntryRequest {
+            value: " 203.0.113.0/255.255.255.0 ".to_owned(),
+            label: Some(" Office ".to_owned()),
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(entry.value, "203.0.113.0/24");
     assert_eq!(entry.label.as_deref(), Some("Office"));
     assert!(entry.overlaps.is_empty());
-    let v6 = added(&office, &me, json!({"value": "2001:db8::1/32"})).await;
+    let v6 = added(
+        &office,
+        &me,
+        &AddPortalAllowlistEntryRequest {
+            value: "2001:db8::1/32".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(v6.value, "2001:db8::/32");
     assert_eq!(v6.label, None);
 
     // Not an address: a field error and nothing stored.
     for bad in ["10.0.0.0/33", "10.0.0.0/255.0.255.0", "example.com", ""] {
         let problem = expect_problem(
-            add(&office, &me, json!({"value": bad})).await,
+            add(
+                &office,
+                &me,
+                &AddPortalAllowlistEntryRequest {
+                    value: bad.to_owned(),
+                    ..Default::default()
+                },
+            )
+            .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             ProblemCode::ValidationFailed,
         )
@@ -121,7 +139,11 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
         add(
             &office,
             &me,
-            json!({"value": "10.0.0.1", "label": "x".repeat(101)}),
+            &AddPortalAllowlistEntryRequest {
+                value: "10.0.0.1".to_owned(),
+                label: Some("x".repeat(101)),
+                ..Default::default()
+            },
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -131,7 +153,15 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     assert_eq!(field_codes(&problem, "label"), [codes::TOO_LONG]);
     // The same range twice is a conflict; an overlapping one is kept and named.
     let problem = expect_problem(
-        add(&office, &me, json!({"value": "203.0.113.0/24"})).await,
+        add(
+            &office,
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await,
         StatusCode::CONFLICT,
         ProblemCode::Conflict,
     )
@@ -143,7 +173,11 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     let wider = added(
         &office,
         &me,
-        json!({"value": "203.0.0.0/16", "label": "Campus"}),
+        &AddPortalAllowlistEntryRequest {
+            value: "203.0.0.0/16".to_owned(),
+            label: Some("Campus".to_owned()),
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(wider.overlaps, ["203.0.113.0/24"]);
@@ -164,7 +198,11 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
         add(
             &home,
             &me,
-            json!({"value": "203.0.113.0/24", "label": "Office"}),
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                label: Some("Office".to_owned()),
+                ..Default::default()
+            },
         )
         .await,
         StatusCode::CONFLICT,
@@ -180,8 +218,24 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     assert_eq!(changes(&home).await.len(), 0);
 
     // With our address it needs no confirmation; then removing it would lock us out.
-    let ours = added(&home, &me, json!({"value": "198.51.100.5"})).await;
-    let office = added(&home, &me, json!({"value": "203.0.113.0/24"})).await;
+    let ours = added(
+        &home,
+        &me,
+        &AddPortalAllowlistEntryRequest {
+            value: "198.51.100.5".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let office = added(
+        &home,
+        &me,
+        &AddPortalAllowlistEntryRequest {
+            value: "203.0.113.0/24".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await;
     expect_problem(
         remove(&home, &me, &ours.id, "").await,
         StatusCode::CONFLICT,
@@ -205,7 +259,11 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
         added(
             &home,
             &me,
-            json!({"value": "203.0.113.0/24", "confirm_lockout": false})
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                confirm_lockout: false,
+                ..Default::default()
+            }
         )
         .await
         .value,
@@ -242,7 +300,11 @@ async fn adding_the_first_entry_with_confirmation_locks_out_at_once(app: TestApp
     added(
         &home,
         &me,
-        json!({"value": "203.0.113.0/24", "confirm_lockout": true}),
+        &AddPortalAllowlistEntryRequest {
+            value: "203.0.113.0/24".to_owned(),
+            confirm_lockout: true,
+            ..Default::default()
+        },
     )
     .await;
     expect_locked_out(&home).await;
@@ -265,7 +327,11 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     added(
         &office,
         &me,
-        json!({"value": "203.0.113.0/24", "label": "Office"}),
+        &AddPortalAllowlistEntryRequest {
+            value: "203.0.113.0/24".to_owned(),
+            label: Some("Office".to_owned()),
+            ..Default::default()
+        },
     )
     .await;
     // Every portal request from the café is refused now, changes included,
@@ -360,8 +426,8 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     assert_eq!(cafe.me().await.status(), StatusCode::OK);
 }
 
-on_both_backends_with!(
-    BEHIND_A_PROXY;
+on_both_backends!(
+    settings = BEHIND_A_PROXY;
     entries_are_normalised_and_shown_with_your_address,
     a_change_that_would_lock_you_out_needs_confirming,
     adding_the_first_entry_with_confirmation_locks_out_at_once,
@@ -377,7 +443,15 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp)
 
     // Claiming to be on the list does not help: the guard sees the real address.
     expect_problem(
-        add(&spoofer, &me, json!({"value": "203.0.113.7"})).await,
+        add(
+            &spoofer,
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.7".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await,
         StatusCode::CONFLICT,
         ProblemCode::WouldLockOut,
     )
@@ -385,7 +459,11 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp)
     added(
         &spoofer,
         &me,
-        json!({"value": "203.0.113.7", "confirm_lockout": true}),
+        &AddPortalAllowlistEntryRequest {
+            value: "203.0.113.7".to_owned(),
+            confirm_lockout: true,
+            ..Default::default()
+        },
     )
     .await;
     expect_locked_out(&spoofer).await;

@@ -8,14 +8,19 @@ use std::time::{Duration, Instant};
 use diesel::{sql_types::Text, RunQueryDsl};
 use portcullis_api::db::DbConnection;
 use portcullis_shared::{
-    dto::{CreatedOAuthClientDto, MeResponse, OAuthTokenResponse, ProfileDto, SessionDto},
+    dto::{
+        AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, CreateOAuthClientRequest,
+        CreateSubuserRequest, CreateTokenRequest, CreatedOAuthClientDto, MeResponse,
+        OAuthTokenResponse, PortalPermission, ProfileDto, SessionDto, SubuserGrantsDto,
+        UpdateOAuthClientRequest, UpdateTokenRequest,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{Backend, ServerProcess, TestApp};
+use crate::harness::{sms_request, token_request, Backend, ServerProcess, TestApp};
 
 /// How soon the other process must enforce a change.
 const PROPAGATION: Duration = Duration::from_secs(1);
@@ -58,10 +63,10 @@ async fn patch(
     app: &TestApp,
     me: &MeResponse,
     path: &str,
-    body: serde_json::Value,
+    body: &(impl serde::Serialize + ?Sized),
 ) -> reqwest::Response {
     let response = app
-        .portal(Method::PATCH, path, &me.session.csrf_token, Some(body))
+        .portal_json(Method::PATCH, path, &me.session.csrf_token, body)
         .await;
     assert!(response.status().is_success(), "{}", response.status());
     response
@@ -112,7 +117,10 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     let token = one
         .create_token(
             &me,
-            json!({"name": "crm", "scopes": ["profile", "sms"], "ip_allowlist": ["127.0.0.1"]}),
+            &CreateTokenRequest {
+                ip_allowlist: vec!["127.0.0.1".to_owned()],
+                ..token_request("crm", &[Scope::Profile, Scope::Sms])
+            },
         )
         .await;
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
@@ -122,7 +130,16 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     within(PROPAGATION, "token works on two", None, profile_on_two).await;
 
     // Disabled through one: refused by two; enabled again: accepted.
-    patch(&one, &me, &token_path, json!({"disabled": true})).await;
+    patch(
+        &one,
+        &me,
+        &token_path,
+        &UpdateTokenRequest {
+            disabled: Some(true),
+            ..Default::default()
+        },
+    )
+    .await;
     within(
         PROPAGATION,
         "disabled token",
@@ -130,7 +147,16 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         profile_on_two,
     )
     .await;
-    patch(&one, &me, &token_path, json!({"disabled": false})).await;
+    patch(
+        &one,
+        &me,
+        &token_path,
+        &UpdateTokenRequest {
+            disabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .await;
     within(PROPAGATION, "re-enabled token", None, profile_on_two).await;
 
     // The token's own allowlist.
@@ -138,7 +164,10 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         &one,
         &me,
         &token_path,
-        json!({"ip_allowlist": ["192.0.2.1"]}),
+        &UpdateTokenRequest {
+            ip_allowlist: Some(vec!["192.0.2.1".to_owned()]),
+            ..Default::default()
+        },
     )
     .await;
     within(
@@ -148,16 +177,28 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         profile_on_two,
     )
     .await;
-    patch(&one, &me, &token_path, json!({"ip_allowlist": []})).await;
+    patch(
+        &one,
+        &me,
+        &token_path,
+        &UpdateTokenRequest {
+            ip_allowlist: Some(Vec::new()),
+            ..Default::default()
+        },
+    )
+    .await;
     within(PROPAGATION, "token allowlist lifted", None, profile_on_two).await;
 
     // The account's API allowlist.
     let added = one
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             &csrf,
-            Some(json!({"value": "198.51.100.0/24"})),
+            &AddAllowlistEntryRequest {
+                value: "198.51.100.0/24".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -195,7 +236,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
             .unwrap()
             .post(app.url(routes::SMS))
             .bearer_auth(&secret)
-            .json(&json!({"to": "+48500100200", "text": "hello"}))
+            .json(&sms_request("+48500100200", "hello"))
             .send()
             .await
             .unwrap();
@@ -223,11 +264,15 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
 
     // An OAuth client: re-scoped, disabled, and a token revoked through one.
     let registered = one
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &csrf,
-            Some(json!({"name": "billing", "scopes": ["profile", "sms"]})),
+            &CreateOAuthClientRequest {
+                name: "billing".to_owned(),
+                scopes: vec![Scope::Profile, Scope::Sms],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(registered.status(), StatusCode::CREATED);
@@ -242,7 +287,16 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         client_profile_on_two,
     )
     .await;
-    patch(&one, &me, &client_path, json!({"scopes": ["sms"]})).await;
+    patch(
+        &one,
+        &me,
+        &client_path,
+        &UpdateOAuthClientRequest {
+            scopes: Some(vec![Scope::Sms]),
+            ..Default::default()
+        },
+    )
+    .await;
     within(
         PROPAGATION,
         "re-scoped client",
@@ -254,11 +308,23 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         &one,
         &me,
         &client_path,
-        json!({"scopes": ["profile", "sms"]}),
+        &UpdateOAuthClientRequest {
+            scopes: Some(vec![Scope::Profile, Scope::Sms]),
+            ..Default::default()
+        },
     )
     .await;
     within(PROPAGATION, "scope given back", None, client_profile_on_two).await;
-    patch(&one, &me, &client_path, json!({"disabled": true})).await;
+    patch(
+        &one,
+        &me,
+        &client_path,
+        &UpdateOAuthClientRequest {
+            disabled: Some(true),
+            ..Default::default()
+        },
+    )
+    .await;
     within(
         PROPAGATION,
         "disabled client",
@@ -266,7 +332,16 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         client_profile_on_two,
     )
     .await;
-    patch(&one, &me, &client_path, json!({"disabled": false})).await;
+    patch(
+        &one,
+        &me,
+        &client_path,
+        &UpdateOAuthClientRequest {
+            disabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .await;
     within(PROPAGATION, "client enabled", None, client_profile_on_two).await;
     let revoked = one
         .client_builder()
@@ -327,11 +402,15 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     };
     within(PROPAGATION, "session on two", None, me_on_two).await;
     let listed = one
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &csrf,
-            Some(json!({"value": "203.0.113.0/24", "confirm_lockout": true})),
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                confirm_lockout: true,
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(listed.status(), StatusCode::CREATED);
@@ -356,13 +435,21 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
     let sub = create_subuser(
         &one,
         &owner,
-        json!({"email": "branch@example.com", "password": "Amber-Lantern-77",
-               "grants": {"portal": ["tokens"], "scopes": ["profile"]}}),
+        &CreateSubuserRequest {
+            email: "branch@example.com".to_owned(),
+            password: Some("Amber-Lantern-77".to_owned()),
+            grants: SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![Scope::Profile],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     )
     .await;
     let (browser, me) = subuser_browser(&one, "branch@example.com").await;
     let token = browser
-        .create_token(&me, json!({"name": "branch", "scopes": ["profile"]}))
+        .create_token(&me, &token_request("branch", &[Scope::Profile]))
         .await;
     let secret = token.secret.clone();
     let profile_on_two = || bearer(two, routes::PROFILE, &secret);
@@ -374,7 +461,11 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
         &one,
         &owner,
         &sub.id,
-        json!({"portal": ["tokens"], "scopes": []}),
+        SubuserGrantsDto {
+            portal: vec![PortalPermission::Tokens],
+            scopes: Vec::new(),
+            ..Default::default()
+        },
     )
     .await;
     within(
@@ -388,7 +479,11 @@ async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within
         &one,
         &owner,
         &sub.id,
-        json!({"portal": ["tokens"], "scopes": ["profile"]}),
+        SubuserGrantsDto {
+            portal: vec![PortalPermission::Tokens],
+            scopes: vec![Scope::Profile],
+            ..Default::default()
+        },
     )
     .await;
     within(PROPAGATION, "widened again", None, profile_on_two).await;
@@ -424,7 +519,7 @@ async fn a_process_whose_listener_connection_dropped_resynchronises() {
     let two = &second.app;
     let me = one.signed_in("resync@example.com").await;
     let token = one
-        .create_token(&me, json!({"name": "crm", "scopes": ["profile"]}))
+        .create_token(&me, &token_request("crm", &[Scope::Profile]))
         .await;
     let secret = token.secret.clone();
     let profile_on_two = || bearer(two, routes::PROFILE, &secret);

@@ -8,15 +8,18 @@
 
 use portcullis_shared::{
     dto::{
-        CreatedOAuthClientDto, LoginChallengeDto, MeResponse, OAuthTokenResponse, SentCodeDto,
-        TwoFactorEnabledDto, VerificationMethod,
+        ChangePasswordRequest, ConfirmPasswordResetRequest, ConfirmSignupRequest,
+        ConfirmTwoFactorRequest, CreateOAuthClientRequest, CreatedOAuthClientDto,
+        LoginChallengeDto, MeResponse, OAuthTokenResponse, PasswordResetRequest, SendCodeRequest,
+        SentCodeDto, SignupRequest, StartSmsTwoFactorRequest, TwoFactorEnabledDto,
+        VerificationMethod, VerifyCodeRequest,
     },
     routes,
+    scope::Scope,
 };
 use reqwest::{header, Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{Backend, ServerProcess};
+use crate::harness::{token_request, ServerProcess};
 
 /// The secrets the flow used, by what they are, and every error body it saw.
 #[derive(Default)]
@@ -77,19 +80,16 @@ fn uuid_like() -> String {
         .collect()
 }
 
-async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
-    let server = ServerProcess::spawn(
-        backend,
-        &[
-            ("PORTCULLIS_LOG", "debug"),
-            ("PORTCULLIS_LOG_FORMAT", "json"),
-            ("PORTCULLIS_DEV_OUTBOX", "true"),
-            ("PORTCULLIS_DISPATCH_INTERVAL_MS", "50"),
-            ("PORTCULLIS_LAST_USED_FLUSH_MS", "50"),
-            ("PORTCULLIS_REFUSED_CALLS_FLUSH_MS", "50"),
-        ],
-    )
-    .await;
+const LOG_EVERYTHING: &[(&str, &str)] = &[
+    ("PORTCULLIS_LOG", "debug"),
+    ("PORTCULLIS_LOG_FORMAT", "json"),
+    ("PORTCULLIS_DEV_OUTBOX", "true"),
+    ("PORTCULLIS_DISPATCH_INTERVAL_MS", "50"),
+    ("PORTCULLIS_LAST_USED_FLUSH_MS", "50"),
+    ("PORTCULLIS_REFUSED_CALLS_FLUSH_MS", "50"),
+];
+
+async fn no_secret_reaches_the_logs_or_an_error_body(server: ServerProcess) {
     let app = &server.app;
     let mut seen = Seen::default();
     let email = format!("{}@example.com", uuid_like());
@@ -103,7 +103,12 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
         .read(
             app.post_json(
                 routes::SIGNUP,
-                &json!({"email": email, "password": weak, "country": "PL", "phone": "+48 500 100 200"}),
+                &SignupRequest {
+                    email: email.to_owned(),
+                    password: weak.to_owned(),
+                    phone: Some("+48 500 100 200".to_owned()),
+                    country: "PL".to_owned(),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,
@@ -114,7 +119,12 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
         .read(
             app.post_json(
                 routes::SIGNUP,
-                &json!({"email": email, "password": password, "country": "PL", "phone": "+48 500 100 200"}),
+                &SignupRequest {
+                    email: email.to_owned(),
+                    password: password.to_owned(),
+                    phone: Some("+48 500 100 200".to_owned()),
+                    country: "PL".to_owned(),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,
@@ -123,15 +133,17 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     assert_eq!(status, StatusCode::ACCEPTED);
     // The mailed link's secret is one too.
     let mails = app
-        .wait_for_stored_mails(&email, crate::helpers::SIGNUP_LINK_MAIL, 1)
+        .wait_for_stored_mails(&email, crate::harness::SIGNUP_LINK_MAIL, 1)
         .await;
-    let link = crate::helpers::link_token(&mails[0]);
+    let link = crate::harness::link_token(&mails[0]);
     seen.secret("sign-up link", &link);
     let (status, _) = seen
         .read(
             app.post_json(
                 routes::SIGNUP_CONFIRM,
-                &json!({"token": link}),
+                &ConfirmSignupRequest {
+                    token: link.to_owned(),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,
@@ -155,11 +167,11 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     seen.secret("forged CSRF token", &forged_csrf);
     let (status, _) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::TOKENS,
                 &forged_csrf,
-                Some(json!({"name": "x", "scopes": ["profile"]})),
+                &token_request("x", &[Scope::Profile]),
             )
             .await,
         )
@@ -169,11 +181,15 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     // SMS two-factor: a wrong code, then the right one; recovery codes come back.
     let (status, body) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::TWO_FACTOR_SMS,
                 &csrf,
-                Some(json!({"password": password, "phone": "+48 600 700 800"})),
+                &StartSmsTwoFactorRequest {
+                    password: password.to_owned(),
+                    phone: "+48 600 700 800".to_owned(),
+                    code: None,
+                },
             )
             .await,
         )
@@ -184,11 +200,13 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     let wrong_code = if code == "000000" { "111111" } else { "000000" };
     let (status, _) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::TWO_FACTOR_SMS_CONFIRM,
                 &csrf,
-                Some(json!({"code": wrong_code})),
+                &ConfirmTwoFactorRequest {
+                    code: wrong_code.to_owned(),
+                },
             )
             .await,
         )
@@ -196,11 +214,13 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::TWO_FACTOR_SMS_CONFIRM,
                 &csrf,
-                Some(json!({"code": code})),
+                &ConfirmTwoFactorRequest {
+                    code: code.to_owned(),
+                },
             )
             .await,
         )
@@ -242,11 +262,11 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     // An API token: calls with it, and with a forged one.
     let (status, body) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::TOKENS,
                 &csrf,
-                Some(json!({"name": "CRM", "scopes": ["profile", "authenticator"]})),
+                &token_request("CRM", &[Scope::Profile, Scope::Authenticator]),
             )
             .await,
         )
@@ -278,7 +298,10 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
             bearer
                 .post(app.url(routes::AUTHENTICATOR_CODES))
                 .bearer_auth(&token.secret)
-                .json(&json!({"to": "+48 600 111 222"}))
+                .json(&SendCodeRequest {
+                    to: "+48 600 111 222".to_owned(),
+                    ..Default::default()
+                })
                 .send()
                 .await
                 .expect("request"),
@@ -312,7 +335,9 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
                 bearer
                     .post(app.url(&verify))
                     .bearer_auth(&token.secret)
-                    .json(&json!({"code": attempt}))
+                    .json(&VerifyCodeRequest {
+                        code: attempt.to_owned(),
+                    })
                     .send()
                     .await
                     .expect("request"),
@@ -324,11 +349,15 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     // An OAuth client: tokens, introspection and revocation, and a wrong secret.
     let (status, body) = seen
         .read(
-            app.portal(
+            app.portal_json(
                 Method::POST,
                 routes::OAUTH_CLIENTS,
                 &csrf,
-                Some(json!({"name": "billing", "scopes": ["profile"]})),
+                &CreateOAuthClientRequest {
+                    name: "billing".to_owned(),
+                    scopes: vec![Scope::Profile],
+                    ..Default::default()
+                },
             )
             .await,
         )
@@ -405,11 +434,14 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
     ] {
         let (status, body) = seen
             .read(
-                app.portal(
+                app.portal_json(
                     Method::POST,
                     routes::PASSWORD,
                     &csrf,
-                    Some(json!({"current_password": current, "new_password": second})),
+                    &ChangePasswordRequest {
+                        current_password: current.to_owned(),
+                        new_password: second.to_owned(),
+                    },
                 )
                 .await,
             )
@@ -422,7 +454,9 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
         .read(
             app.post_json(
                 routes::PASSWORD_RESET,
-                &json!({"email": email}),
+                &PasswordResetRequest {
+                    email: email.to_owned(),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,
@@ -450,7 +484,10 @@ async fn no_secret_reaches_the_logs_or_an_error_body(backend: Backend) {
             .read(
                 app.post_json(
                     routes::PASSWORD_RESET_CONFIRM,
-                    &json!({"token": token, "new_password": third}),
+                    &ConfirmPasswordResetRequest {
+                        token: token.to_owned(),
+                        new_password: third.to_owned(),
+                    },
                     routes::PRE_SESSION_CSRF,
                 )
                 .await,
@@ -511,13 +548,4 @@ fn assert_no_secret_in(seen: &Seen, lines: &[String]) {
     assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
 }
 
-mod no_secret_reaches_the_logs_or_an_error_body {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::no_secret_reaches_the_logs_or_an_error_body(crate::helpers::Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::no_secret_reaches_the_logs_or_an_error_body(crate::helpers::Backend::Postgres).await
-    }
-}
+on_both_backends!(settings = LOG_EVERYTHING; no_secret_reaches_the_logs_or_an_error_body);

@@ -9,13 +9,13 @@ use portcullis_api::db::{
     security_events::{insert_event, SecurityEventRow},
 };
 use portcullis_shared::{
-    dto::{SecurityEventDto, SecurityEventKind, SecurityLogPage},
+    dto::{ConfirmSignupRequest, SecurityEventDto, SecurityEventKind, SecurityLogPage},
     problem::ProblemCode,
     routes,
 };
 use reqwest::{header, StatusCode};
 
-use crate::helpers::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
 
 const USER_AGENT: &str = "LogTest/2.0";
 
@@ -62,7 +62,7 @@ async fn signup_login_failure_and_logout_are_recorded(app: TestApp) {
         .post(app.url(routes::SIGNUP_CONFIRM))
         .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
         .header(header::USER_AGENT, USER_AGENT)
-        .json(&serde_json::json!({ "token": token }))
+        .json(&ConfirmSignupRequest { token })
         .send()
         .await
         .unwrap();

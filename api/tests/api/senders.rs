@@ -6,12 +6,13 @@ use portcullis_shared::{
     dto::{CreatedTokenDto, MessageDto, SenderDto, SenderStatus},
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp};
+use crate::harness::{expect_problem, field_codes, token_request, TestApp};
 
 fn operator(database_url: &DatabaseUrl, verb: &str, id: &str) -> std::process::Output {
     let url = match database_url {
@@ -28,11 +29,11 @@ fn operator(database_url: &DatabaseUrl, verb: &str, id: &str) -> std::process::O
 async fn sender_names_need_the_operators_approval(app: TestApp) {
     let me = app.signed_in("brand@example.com").await;
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TOKENS,
             &me.session.csrf_token,
-            Some(json!({"name": "x", "scopes": ["sms", "sms_sender"]})),
+            &token_request("x", &[Scope::Sms, Scope::SmsSender]),
         )
         .await;
     let token = response.json::<CreatedTokenDto>().await.unwrap().secret;

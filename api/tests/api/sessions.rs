@@ -7,7 +7,7 @@ use portcullis_api::db::schema::sessions;
 use portcullis_shared::{
     dto::{
         LoginHistoryPage, LoginOutcome, MeResponse, RevokedSessionsDto, SecurityEventDto,
-        SecurityLogPage, SessionDto, SessionTimeoutDto,
+        SecurityLogPage, SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest,
     },
     problem::ProblemCode,
     routes,
@@ -16,7 +16,7 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
 
 const FIREFOX_ON_WINDOWS: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -299,11 +299,13 @@ async fn timeout(app: &TestApp) -> SessionTimeoutDto {
 }
 
 async fn set_timeout(app: &TestApp, me: &MeResponse, secs: i64) -> reqwest::Response {
-    app.portal(
+    app.portal_json(
         Method::PUT,
         routes::SESSION_TIMEOUT,
         &me.session.csrf_token,
-        Some(json!({ "idle_timeout_secs": secs })),
+        &SetSessionTimeoutRequest {
+            idle_timeout_secs: secs,
+        },
     )
     .await
 }
@@ -505,4 +507,4 @@ async fn the_servers_default_is_clamped_to_the_choices(app: TestApp) {
     assert_eq!(current.default_secs, 1800);
 }
 
-on_both_backends_with!(SERVER_SAYS_45_MINUTES; the_servers_default_is_clamped_to_the_choices);
+on_both_backends!(settings = SERVER_SAYS_45_MINUTES; the_servers_default_is_clamped_to_the_choices);

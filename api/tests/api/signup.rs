@@ -13,7 +13,7 @@ use portcullis_shared::{
 };
 use reqwest::{header, StatusCode};
 
-use crate::helpers::{
+use crate::harness::{
     expect_problem, field_codes, link_token, signup_request, TestApp, ACCOUNT_EXISTS_MAIL,
     GOOD_PASSWORD, SIGNUP_LINK_MAIL, SIGNUP_PHONE_E164,
 };
@@ -561,4 +561,4 @@ on_both_backends!(
     signup_without_the_csrf_header_is_refused,
 );
 
-on_both_backends_with!(BEHIND_A_PROXY; signup_mails_are_limited_per_source_address);
+on_both_backends!(settings = BEHIND_A_PROXY; signup_mails_are_limited_per_source_address);

@@ -1,23 +1,26 @@
 //! The SMS API: charged and queued atomically, country-filtered, idempotent.
 
 use portcullis_shared::{
-    dto::{CountryFilterDto, CreatedTokenDto, MeResponse, MessageDto, MessageStatus, ProfileDto},
+    dto::{
+        CountryFilterDto, CreateSubuserRequest, CreatedTokenDto, MeResponse, MessageDto,
+        MessageStatus, PortalPermission, ProfileDto, SendSmsRequest, SubuserGrantsDto,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, Backend, TestApp};
+use crate::harness::{expect_problem, field_codes, sms_request, token_request, Backend, TestApp};
 
-async fn token(app: &TestApp, me: &MeResponse, scopes: &[&str]) -> String {
+async fn token(app: &TestApp, me: &MeResponse, scopes: &[Scope]) -> String {
     let response = app
-        .portal(
-            Method::POST,
+        .post_json(
             routes::TOKENS,
+            &token_request("sms", scopes),
             &me.session.csrf_token,
-            Some(json!({"name": "sms", "scopes": scopes})),
         )
         .await;
     response.json::<CreatedTokenDto>().await.unwrap().secret
@@ -26,13 +29,13 @@ async fn token(app: &TestApp, me: &MeResponse, scopes: &[&str]) -> String {
 async fn send(
     app: &TestApp,
     token: &str,
-    body: serde_json::Value,
+    body: &(impl serde::Serialize + ?Sized),
     key: Option<&str>,
 ) -> reqwest::Response {
     let mut request = reqwest::Client::new()
         .post(app.url(routes::SMS))
         .bearer_auth(token)
-        .json(&body);
+        .json(body);
     if let Some(key) = key {
         request = request.header(routes::IDEMPOTENCY_KEY_HEADER, key);
     }
@@ -50,12 +53,12 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
 
 async fn a_message_is_charged_queued_and_readable(app: TestApp) {
     let me = app.signed_in("sender@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     assert_eq!(balance(&app, &token).await, 100);
     let response = send(
         &app,
         &token,
-        json!({"to": "+48 500 100 200", "text": "Your parcel is on its way."}),
+        &sms_request("+48 500 100 200", "Your parcel is on its way."),
         None,
     )
     .await;
@@ -77,7 +80,7 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
     let long = send(
         &app,
         &token,
-        json!({"to": "+48500100200", "text": "ż".repeat(71)}),
+        &sms_request("+48500100200", "ż".repeat(71)),
         None,
     )
     .await;
@@ -149,7 +152,7 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
 
 async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
     let me = app.signed_in("countries@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let filter: CountryFilterDto = app
         .client
         .get(app.url(routes::COUNTRY_FILTER))
@@ -165,9 +168,9 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
         "a new account allows only its own country"
     );
 
-    let to_germany = json!({"to": "+4915123456789", "text": "Hallo"});
+    let to_germany = sms_request("+4915123456789", "Hallo");
     let problem = expect_problem(
-        send(&app, &token, to_germany.clone(), None).await,
+        send(&app, &token, &to_germany, None).await,
         StatusCode::FORBIDDEN,
         ProblemCode::CountryNotAllowed,
     )
@@ -178,11 +181,13 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
 
     let csrf = &me.session.csrf_token;
     let bad = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             csrf,
-            Some(json!({"countries": ["DE", "XX"]})),
+            &CountryFilterDto {
+                countries: vec!["DE".to_owned(), "XX".to_owned()],
+            },
         )
         .await;
     let problem = expect_problem(
@@ -198,11 +203,13 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
     // Germany is beyond the home country: the operator lifts the trial restriction first.
     app.lift_trial_restriction("countries@example.com");
     let updated: CountryFilterDto = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             csrf,
-            Some(json!({"countries": ["pl", "DE", "DE"]})),
+            &CountryFilterDto {
+                countries: vec!["pl".to_owned(), "DE".to_owned(), "DE".to_owned()],
+            },
         )
         .await
         .json()
@@ -210,24 +217,24 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
         .unwrap();
     assert_eq!(updated.countries, ["DE", "PL"]);
     assert_eq!(
-        send(&app, &token, to_germany, None).await.status(),
+        send(&app, &token, &to_germany, None).await.status(),
         StatusCode::CREATED
     );
 }
 
 async fn a_retried_send_with_the_same_key_sends_and_charges_once(app: TestApp) {
     let me = app.signed_in("retry@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
-    let body = json!({"to": "+48500100200", "text": "Code 1234"});
-    let first = send(&app, &token, body.clone(), Some("order-42")).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
+    let body = sms_request("+48500100200", "Code 1234");
+    let first = send(&app, &token, &body, Some("order-42")).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: MessageDto = first.json().await.unwrap();
-    let again = send(&app, &token, body.clone(), Some("order-42")).await;
+    let again = send(&app, &token, &body, Some("order-42")).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<MessageDto>().await.unwrap().id, first.id);
     assert_eq!(balance(&app, &token).await, 99);
     assert_eq!(app.count("messages"), 1);
-    let bad_key = send(&app, &token, body, Some("has space")).await;
+    let bad_key = send(&app, &token, &body, Some("has space")).await;
     let problem = expect_problem(
         bad_key,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -242,9 +249,9 @@ async fn a_retried_send_with_the_same_key_sends_and_charges_once(app: TestApp) {
 
 async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
     let me = app.signed_in("badsend@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let problem = expect_problem(
-        send(&app, &token, json!({"to": "+48 12", "text": " "}), None).await,
+        send(&app, &token, &sms_request("+48 12", " "), None).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
@@ -255,7 +262,11 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
         send(
             &app,
             &token,
-            json!({"to": "+48500100200", "text": "hi", "sender": "ACME"}),
+            &SendSmsRequest {
+                to: "+48500100200".to_owned(),
+                text: "hi".to_owned(),
+                sender: Some("ACME".to_owned()),
+            },
             None,
         )
         .await,
@@ -265,17 +276,17 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
     .await;
     assert_eq!(field_codes(&problem, "sender"), [codes::UNKNOWN_SENDER]);
     expect_problem(
-        send(&app, &token, json!({"to": "+48500100200"}), None).await,
+        send(&app, &token, &json!({"to": "+48500100200"}), None).await,
         StatusCode::BAD_REQUEST,
         ProblemCode::MalformedBody,
     )
     .await;
-    let profile_only = self::token(&app, &me, &["profile"]).await;
+    let profile_only = self::token(&app, &me, &[Scope::Profile]).await;
     expect_problem(
         send(
             &app,
             &profile_only,
-            json!({"to": "+48500100200", "text": "hi"}),
+            &sms_request("+48500100200", "hi"),
             None,
         )
         .await,
@@ -294,26 +305,16 @@ on_both_backends!(
     bad_sends_are_refused_and_charge_nothing,
 );
 
-async fn concurrent_sends_never_overspend(backend: Backend) {
-    // Many fresh connections at once: a generous head deadline, so a loaded
-    // machine's slow client is not answered 408 (not what this test is about).
-    let app = TestApp::spawn_with(
-        backend,
-        &[
-            ("PORTCULLIS_SIGNUP_POINTS", "5"),
-            ("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", "60000"),
-        ],
-    )
-    .await;
+async fn concurrent_sends_never_overspend(app: TestApp) {
     let me = app.signed_in("burst@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let sends = (0..20).map(|i| {
         let (app, token) = (&app, token.clone());
         async move {
             send(
                 app,
                 &token,
-                json!({"to": "+48500100200", "text": format!("burst {i}")}),
+                &sms_request("+48500100200", format!("burst {i}")),
                 None,
             )
             .await
@@ -333,13 +334,7 @@ async fn concurrent_sends_never_overspend(backend: Backend) {
     assert_eq!(balance(&app, &token).await, 0);
     assert_eq!(app.count("messages"), 5);
     let problem = expect_problem(
-        send(
-            &app,
-            &token,
-            json!({"to": "+48500100200", "text": "one more"}),
-            None,
-        )
-        .await,
+        send(&app, &token, &sms_request("+48500100200", "one more"), None).await,
         StatusCode::PAYMENT_REQUIRED,
         ProblemCode::InsufficientPoints,
     )
@@ -347,15 +342,14 @@ async fn concurrent_sends_never_overspend(backend: Backend) {
     assert!(problem.detail.unwrap().contains("balance is 0"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_sends_never_overspend_on_sqlite() {
-    concurrent_sends_never_overspend(Backend::Sqlite).await;
-}
+// Many fresh connections at once: a generous head deadline, so a loaded
+// machine's slow client is not answered 408 (not what this test is about).
+const FIVE_POINTS_AND_PATIENT: &[(&str, &str)] = &[
+    ("PORTCULLIS_SIGNUP_POINTS", "5"),
+    ("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", "60000"),
+];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_sends_never_overspend_on_postgres() {
-    concurrent_sends_never_overspend(Backend::Postgres).await;
-}
+on_both_backends!(settings = FIVE_POINTS_AND_PATIENT; concurrent_sends_never_overspend);
 
 async fn wait_for_status(
     app: &TestApp,
@@ -376,11 +370,11 @@ async fn wait_for_status(
 
 async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
     let me = app.signed_in("dispatch@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let sent: MessageDto = send(
         &app,
         &token,
-        json!({"to": "+48500100200", "text": "Dispatched"}),
+        &sms_request("+48500100200", "Dispatched"),
         None,
     )
     .await
@@ -424,11 +418,11 @@ async fn undeliverable_messages_fail_and_are_refunded() {
     )
     .await;
     let me = app.signed_in("undeliverable@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let sent: MessageDto = send(
         &app,
         &token,
-        json!({"to": "+48500100200", "text": "Nobody home"}),
+        &sms_request("+48500100200", "Nobody home"),
         None,
     )
     .await
@@ -448,11 +442,11 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     app: TestApp,
 ) {
     let owner = app.signed_in("key.owner@example.com").await;
-    let owner_token = token(&app, &owner, &["sms", "profile"]).await;
+    let owner_token = token(&app, &owner, &[Scope::Sms, Scope::Profile]).await;
     let first = send(
         &app,
         &owner_token,
-        json!({"to": "+48500100200", "text": "Owner only: invoice 77"}),
+        &sms_request("+48500100200", "Owner only: invoice 77"),
         Some("order-1"),
     )
     .await;
@@ -462,19 +456,27 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     crate::subusers::create_subuser(
         &app,
         &owner,
-        json!({"email": "key.clerk@example.com", "password": "Amber-Lantern-77",
-               "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+        &CreateSubuserRequest {
+            email: "key.clerk@example.com".to_owned(),
+            password: Some("Amber-Lantern-77".to_owned()),
+            grants: SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     )
     .await;
     let (browser, clerk) = crate::subusers::subuser_browser(&app, "key.clerk@example.com").await;
     let clerk_token = browser
-        .create_token(&clerk, json!({"name": "clerk", "scopes": ["sms"]}))
+        .create_token(&clerk, &token_request("clerk", &[Scope::Sms]))
         .await
         .secret;
     let replay = send(
         &app,
         &clerk_token,
-        json!({"to": "+48500100200", "text": "Clerk's own"}),
+        &sms_request("+48500100200", "Clerk's own"),
         Some("order-1"),
     )
     .await;
@@ -486,7 +488,7 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     let again = send(
         &app,
         &clerk_token,
-        json!({"to": "+48500100200", "text": "Clerk's own"}),
+        &sms_request("+48500100200", "Clerk's own"),
         Some("order-1"),
     )
     .await;
@@ -494,11 +496,11 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     assert_eq!(again.json::<MessageDto>().await.unwrap().id, replay.id);
 
     // Another token of the owner is another sender too.
-    let second_token = token(&app, &owner, &["sms"]).await;
+    let second_token = token(&app, &owner, &[Scope::Sms]).await;
     let other = send(
         &app,
         &second_token,
-        json!({"to": "+48500100200", "text": "Second integration"}),
+        &sms_request("+48500100200", "Second integration"),
         Some("order-1"),
     )
     .await;
@@ -513,17 +515,17 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
 /// (as Stripe does); the original request still replays.
 async fn an_idempotency_key_reused_with_another_body_is_refused_with_409(app: TestApp) {
     let me = app.signed_in("key.reuse@example.com").await;
-    let token = token(&app, &me, &["sms", "profile"]).await;
-    let original = json!({"to": "+48500100200", "text": "Your order shipped"});
-    let first = send(&app, &token, original.clone(), Some("ship-9")).await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
+    let original = sms_request("+48500100200", "Your order shipped");
+    let first = send(&app, &token, &original, Some("ship-9")).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: MessageDto = first.json().await.unwrap();
     for changed in [
-        json!({"to": "+48500100200", "text": "Your order was cancelled"}),
-        json!({"to": "+48500100201", "text": "Your order shipped"}),
+        sms_request("+48500100200", "Your order was cancelled"),
+        sms_request("+48500100201", "Your order shipped"),
     ] {
         let problem = expect_problem(
-            send(&app, &token, changed, Some("ship-9")).await,
+            send(&app, &token, &changed, Some("ship-9")).await,
             StatusCode::CONFLICT,
             ProblemCode::IdempotencyKeyReused,
         )
@@ -539,7 +541,7 @@ async fn an_idempotency_key_reused_with_another_body_is_refused_with_409(app: Te
     let replay = send(
         &app,
         &token,
-        json!({"to": "+48 500 100 200", "text": "Your order shipped"}),
+        &sms_request("+48 500 100 200", "Your order shipped"),
         Some("ship-9"),
     )
     .await;

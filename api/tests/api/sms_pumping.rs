@@ -9,17 +9,20 @@ use diesel::prelude::*;
 use portcullis_api::db::schema::outbox_messages as outbox;
 use portcullis_shared::{
     dto::{
-        AuthenticatorLimitsDto, CreatedTokenDto, LoginChallengeDto, MeResponse, SecurityEventKind,
+        AuthenticatorLimitsDto, CountryFilterDto, CreatedTokenDto, LoginChallengeDto, MeResponse,
+        ResendLoginCodeRequest, SecurityEventKind, SendCodeRequest, StartSmsTwoFactorRequest,
         VerificationMethod,
     },
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{header, Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
+use crate::harness::{
+    expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
+};
 
 /// Texts (not e-mails) in the outbox to `recipient`.
 fn texts_to(app: &TestApp, recipient: &str) -> i64 {
@@ -52,11 +55,15 @@ async fn account(app: &TestApp, email: &str) -> (TestApp, MeResponse) {
 /// Asks for an SMS two-factor set-up code to `phone` (a text to any number a
 /// signed-in user types: the classic pumping vector).
 async fn sms_setup(home: &TestApp, me: &MeResponse, phone: &str) -> reqwest::Response {
-    home.portal(
+    home.portal_json(
         Method::POST,
         routes::TWO_FACTOR_SMS,
         &me.session.csrf_token,
-        Some(json!({"password": GOOD_PASSWORD, "phone": phone})),
+        &StartSmsTwoFactorRequest {
+            password: GOOD_PASSWORD.to_owned(),
+            phone: phone.to_owned(),
+            code: None,
+        },
     )
     .await
 }
@@ -67,11 +74,13 @@ async fn sms_setup(home: &TestApp, me: &MeResponse, phone: &str) -> reqwest::Res
 async fn allow_germany(app: &TestApp, home: &TestApp, me: &MeResponse, email: &str) {
     app.lift_trial_restriction(email);
     let response = home
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             &me.session.csrf_token,
-            Some(json!({"countries": ["PL", "DE"]})),
+            &CountryFilterDto {
+                countries: vec!["PL".to_owned(), "DE".to_owned()],
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -289,7 +298,10 @@ async fn repeated_sign_ins_from_one_browser_send_one_code(app: TestApp) {
     let response = browser
         .post_json(
             routes::LOGIN_RESEND,
-            &json!({"challenge_id": last.challenge_id}),
+            &ResendLoginCodeRequest {
+                challenge_id: last.challenge_id.to_owned(),
+                method: None,
+            },
             routes::PRE_SESSION_CSRF,
         )
         .await;
@@ -423,7 +435,7 @@ async fn a_surge_of_texts_to_one_country_pauses_it_and_codes_go_by_email(app: Te
 
 async fn authenticator_token(home: &TestApp, me: &MeResponse) -> String {
     let created: CreatedTokenDto = home
-        .create_token(me, json!({"name": "otp", "scopes": ["authenticator"]}))
+        .create_token(me, &token_request("otp", &[Scope::Authenticator]))
         .await;
     created.secret
 }
@@ -432,7 +444,10 @@ async fn send_authenticator_code(app: &TestApp, token: &str, to: &str) -> reqwes
     reqwest::Client::new()
         .post(app.url(routes::AUTHENTICATOR_CODES))
         .bearer_auth(token)
-        .json(&json!({"to": to, "app_name": "Acme Shop"}))
+        .json(&SendCodeRequest {
+            to: to.to_owned(),
+            app_name: Some("Acme Shop".to_owned()),
+        })
         .send()
         .await
         .unwrap()
@@ -481,20 +496,29 @@ async fn the_owner_sets_the_authenticator_limits_within_bounds(app: TestApp) {
     // Out of range, or a day below the hour: refused, nothing changed.
     for (body, field) in [
         (
-            json!({"per_number_per_hour": 0, "per_number_per_day": 10}),
+            AuthenticatorLimitsDto {
+                per_number_per_hour: 0,
+                per_number_per_day: 10,
+            },
             "per_number_per_hour",
         ),
         (
-            json!({"per_number_per_hour": 5, "per_number_per_day": 100000}),
+            AuthenticatorLimitsDto {
+                per_number_per_hour: 5,
+                per_number_per_day: 100000,
+            },
             "per_number_per_day",
         ),
         (
-            json!({"per_number_per_hour": 8, "per_number_per_day": 4}),
+            AuthenticatorLimitsDto {
+                per_number_per_hour: 8,
+                per_number_per_day: 4,
+            },
             "per_number_per_day",
         ),
     ] {
         let problem = expect_problem(
-            home.portal(Method::PUT, routes::AUTHENTICATOR_LIMITS, csrf, Some(body))
+            home.portal_json(Method::PUT, routes::AUTHENTICATOR_LIMITS, csrf, &body)
                 .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             ProblemCode::ValidationFailed,
@@ -510,11 +534,14 @@ async fn the_owner_sets_the_authenticator_limits_within_bounds(app: TestApp) {
     assert_eq!(limits.per_number_per_hour, 5);
 
     let response = home
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::AUTHENTICATOR_LIMITS,
             csrf,
-            Some(json!({"per_number_per_hour": 1, "per_number_per_day": 1})),
+            &AuthenticatorLimitsDto {
+                per_number_per_hour: 1,
+                per_number_per_day: 1,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -531,24 +558,27 @@ async fn the_owner_sets_the_authenticator_limits_within_bounds(app: TestApp) {
     let response = reqwest::Client::new()
         .put(app.url(routes::AUTHENTICATOR_LIMITS))
         .bearer_auth(&token)
-        .json(&json!({"per_number_per_hour": 100, "per_number_per_day": 1000}))
+        .json(&AuthenticatorLimitsDto {
+            per_number_per_hour: 100,
+            per_number_per_day: 1000,
+        })
         .send()
         .await
         .unwrap();
     assert!(response.status().is_client_error(), "{}", response.status());
 }
 
-on_both_backends_with!(ACCOUNT_BUDGET_OF_3;
+on_both_backends!(settings = ACCOUNT_BUDGET_OF_3;
     new_browsers_cannot_pump_sign_in_codes_past_the_account_budget,
     parallel_new_browser_sign_ins_cannot_exceed_the_account_budget,
 );
-on_both_backends_with!(DESTINATION_BUDGET_OF_2;
+on_both_backends!(settings = DESTINATION_BUDGET_OF_2;
     many_accounts_cannot_pump_one_number_past_its_budget,
 );
-on_both_backends_with!(COUNTRY_BUDGET_OF_3;
+on_both_backends!(settings = COUNTRY_BUDGET_OF_3;
     set_up_codes_to_one_country_stop_at_its_budget,
 );
-on_both_backends_with!(ADDRESS_BUDGET_OF_2;
+on_both_backends!(settings = ADDRESS_BUDGET_OF_2;
     one_ipv6_64_cannot_pump_codes_past_the_address_budget,
 );
 on_both_backends!(
@@ -558,6 +588,6 @@ on_both_backends!(
     the_authenticator_api_cannot_pump_one_number_past_its_limits,
     the_owner_sets_the_authenticator_limits_within_bounds,
 );
-on_both_backends_with!(BREAKER_AT_3;
+on_both_backends!(settings = BREAKER_AT_3;
     a_surge_of_texts_to_one_country_pauses_it_and_codes_go_by_email,
 );

@@ -5,8 +5,14 @@
 use diesel::prelude::*;
 use portcullis_shared::{
     dto::{
-        ContactDto, ContactGroupDto, CreatedTokenDto, MeResponse, MessageDto, PortalPermission,
-        Role, SecurityEventKind, SecurityLogPage, SenderDto, SubuserDto, SubuserStatus,
+        AddPortalAllowlistEntryRequest, ConfirmPasswordResetRequest, ConfirmTwoFactorRequest,
+        ContactDto, ContactGroupDto, CountryFilterDto, CreateContactGroupRequest,
+        CreateContactRequest, CreateOAuthClientRequest, CreateSubuserRequest, CreatedTokenDto,
+        DisableTwoFactorRequest, MeResponse, MessageDto, PortalPermission, RequestSenderRequest,
+        Role, SecurityEventKind, SecurityLogPage, SendSmsRequest, SenderDto, SendingWindowDto,
+        StartSmsTwoFactorRequest, SubuserDto, SubuserGrantsDto, SubuserStatus,
+        TwoFactorPolicyRequest, UpdateContactRequest, UpdatePasswordPolicyRequest,
+        UpdateSubuserRequest, UpdateTokenRequest, VerificationMethod, Weekday,
     },
     problem::{Problem, ProblemCode},
     routes,
@@ -15,7 +21,7 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_problem, field_codes, TestApp};
+use crate::harness::{expect_problem, field_codes, sms_request, token_request, TestApp};
 
 /// A subuser's password.
 const SUB_PASSWORD: &str = "Amber-Lantern-77";
@@ -29,11 +35,13 @@ pub async fn owner_with_senders_and_groups(
     let me = app.signed_in(email).await;
     for name in ["ACME", "OTHER"] {
         let response = app
-            .portal(
+            .portal_json(
                 Method::POST,
                 routes::SENDERS,
                 &me.session.csrf_token,
-                Some(json!({ "name": name })),
+                &RequestSenderRequest {
+                    name: name.to_owned(),
+                },
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
@@ -49,11 +57,13 @@ pub async fn owner_with_senders_and_groups(
     let mut groups = Vec::new();
     for name in ["Shop", "Office"] {
         let response = app
-            .portal(
+            .portal_json(
                 Method::POST,
                 routes::CONTACT_GROUPS,
                 &me.session.csrf_token,
-                Some(json!({ "name": name })),
+                &CreateContactGroupRequest {
+                    name: name.to_owned(),
+                },
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
@@ -64,14 +74,23 @@ pub async fn owner_with_senders_and_groups(
     (me, shop, office)
 }
 
-pub async fn create_subuser(app: &TestApp, owner: &MeResponse, body: Value) -> SubuserDto {
+/// A subuser with the password [`SUB_PASSWORD`] and these grants.
+pub fn subuser_request(email: &str, grants: SubuserGrantsDto) -> CreateSubuserRequest {
+    CreateSubuserRequest {
+        email: email.to_owned(),
+        password: Some(SUB_PASSWORD.to_owned()),
+        phone: None,
+        grants,
+    }
+}
+
+pub async fn create_subuser(
+    app: &TestApp,
+    owner: &MeResponse,
+    request: &CreateSubuserRequest,
+) -> SubuserDto {
     let response = app
-        .portal(
-            Method::POST,
-            routes::SUBUSERS,
-            &owner.session.csrf_token,
-            Some(body),
-        )
+        .post_json(routes::SUBUSERS, request, &owner.session.csrf_token)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.expect("SubuserDto")
@@ -81,14 +100,18 @@ pub async fn update_grants(
     app: &TestApp,
     owner: &MeResponse,
     id: &str,
-    grants: Value,
+    grants: SubuserGrantsDto,
 ) -> SubuserDto {
+    let request = UpdateSubuserRequest {
+        phone: None,
+        grants,
+    };
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             &routes::SUBUSER.replace("{id}", id),
             &owner.session.csrf_token,
-            Some(json!({ "grants": grants })),
+            &request,
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -146,11 +169,16 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     let created = create_subuser(
         &app,
         &owner,
-        json!({
-            "email": "branch@example.com",
-            "password": SUB_PASSWORD,
-            "grants": {"portal": ["sms"], "scopes": ["sms"], "senders": ["ACME"], "contact_groups": [shop]},
-        }),
+        &subuser_request(
+            "branch@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                scopes: vec![Scope::Sms],
+                senders: vec!["ACME".to_owned()],
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     assert_eq!(created.status, SubuserStatus::Active);
@@ -185,11 +213,15 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     );
     let balance = owner_balance(&app).await;
     let refused = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Hi", "sender": "OTHER"})),
+            &SendSmsRequest {
+                to: "+48500100300".to_owned(),
+                text: "Hi".to_owned(),
+                sender: Some("OTHER".to_owned()),
+            },
         )
         .await;
     let problem = expect_problem(
@@ -206,11 +238,15 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     );
 
     let sent = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Hi", "sender": "ACME"})),
+            &SendSmsRequest {
+                to: "+48500100300".to_owned(),
+                text: "Hi".to_owned(),
+                sender: Some("ACME".to_owned()),
+            },
         )
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
@@ -224,7 +260,7 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     let no_csrf = sub
         .client
         .post(sub.url(routes::SMS))
-        .json(&json!({"to": "+48500100300", "text": "Hi"}))
+        .json(&sms_request("+48500100300", "Hi"))
         .send()
         .await
         .unwrap();
@@ -232,11 +268,11 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
 
     // The owner's own message is not the subuser's to see; theirs is the owner's.
     let owners = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &owner.session.csrf_token,
-            Some(json!({"to": "+48500100301", "text": "From the owner"})),
+            &sms_request("+48500100301", "From the owner"),
         )
         .await;
     assert_eq!(owners.status(), StatusCode::CREATED);
@@ -264,20 +300,24 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
         "the company's filter, read-only"
     );
     let change = sub
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             &me.session.csrf_token,
-            Some(json!({"countries": ["PL", "DE"]})),
+            &CountryFilterDto {
+                countries: vec!["PL".to_owned(), "DE".to_owned()],
+            },
         )
         .await;
     expect_denied(change, "settings").await;
     let policy = sub
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::TWO_FACTOR_POLICY,
             &me.session.csrf_token,
-            Some(json!({"required_for_all_users": true})),
+            &TwoFactorPolicyRequest {
+                required_for_all_users: true,
+            },
         )
         .await;
     expect_denied(policy, "settings").await;
@@ -339,7 +379,7 @@ async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: 
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "clerk@example.com", "password": SUB_PASSWORD}),
+        &subuser_request("clerk@example.com", SubuserGrantsDto::default()),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "clerk@example.com").await;
@@ -350,7 +390,11 @@ async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: 
             &app,
             &owner,
             &sub.id,
-            json!({"portal": [permission], "contact_groups": [shop]}),
+            SubuserGrantsDto {
+                portal: vec![permission],
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
         )
         .await;
         let response = browser
@@ -382,7 +426,11 @@ async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: 
             &app,
             &owner,
             &sub.id,
-            json!({"portal": others, "contact_groups": [shop]}),
+            SubuserGrantsDto {
+                portal: others.clone(),
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
         )
         .await;
         let response = browser
@@ -424,7 +472,13 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "robot@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["tokens"]}}),
+        &subuser_request(
+            "robot@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "robot@example.com").await;
@@ -434,15 +488,19 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &app,
             &owner,
             &sub.id,
-            json!({"portal": ["tokens"], "scopes": [], "contact_groups": [shop]}),
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: Vec::new(),
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
         )
         .await;
         let too_wide = browser
-            .portal(
-                Method::POST,
+            .post_json(
                 routes::TOKENS,
+                &token_request("wide", &[scope]),
                 &me.session.csrf_token,
-                Some(json!({"name": "wide", "scopes": [scope]})),
             )
             .await;
         let problem = expect_problem(
@@ -461,11 +519,16 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &app,
             &owner,
             &sub.id,
-            json!({"portal": ["tokens"], "scopes": [scope], "contact_groups": [shop]}),
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![scope],
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
         )
         .await;
         let token: CreatedTokenDto = browser
-            .create_token(&me, json!({"name": scope.as_str(), "scopes": [scope]}))
+            .create_token(&me, &token_request(scope.as_str(), &[scope]))
             .await;
         let (method, path, body, ok) = scope_probe(scope, &shop);
         let response = bearer(&app, method.clone(), path, &token.secret, body.clone()).await;
@@ -492,7 +555,12 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &app,
             &owner,
             &sub.id,
-            json!({"portal": ["tokens"], "scopes": others, "contact_groups": [shop]}),
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: others.clone(),
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
         )
         .await;
         let response = bearer(&app, method, path, &token.secret, body).await;
@@ -500,7 +568,7 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
     }
     // The owner sees the subuser's tokens; the subuser sees only their own.
     let owners_token = app
-        .create_token(&owner, json!({"name": "owner's", "scopes": ["sms"]}))
+        .create_token(&owner, &token_request("owner's", &[Scope::Sms]))
         .await;
     let theirs: Vec<portcullis_shared::dto::TokenDto> = browser.get_json(routes::TOKENS).await;
     assert_eq!(theirs.len(), Scope::ALL.len());
@@ -516,16 +584,19 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
 async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refusal(app: TestApp) {
     let owner = app.signed_in("same@example.com").await;
     let token = app
-        .create_token(&owner, json!({"name": "sms only", "scopes": ["sms"]}))
+        .create_token(&owner, &token_request("sms only", &[Scope::Sms]))
         .await;
     create_subuser(
         &app,
         &owner,
-        json!({
-            "email": "same-sub@example.com",
-            "password": SUB_PASSWORD,
-            "grants": {"portal": ["sms"], "scopes": ["sms"]},
-        }),
+        &subuser_request(
+            "same-sub@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (sub, _) = subuser_browser(&app, "same-sub@example.com").await;
@@ -555,7 +626,7 @@ on_both_backends!(
 /// A window that is closed now and opens in about two hours, in a zone with
 /// a half-hour offset (Asia/Kolkata, UTC+05:30, no daylight saving): its
 /// grants and the UTC time it opens next.
-fn window_closed_now() -> (Value, chrono::DateTime<chrono::Utc>) {
+fn window_closed_now() -> (SendingWindowDto, chrono::DateTime<chrono::Utc>) {
     use chrono::{Duration, Timelike};
     let offset = Duration::minutes(5 * 60 + 30);
     let local_now = chrono::Utc::now().naive_utc() + offset;
@@ -569,12 +640,12 @@ fn window_closed_now() -> (Value, chrono::DateTime<chrono::Utc>) {
     if opening <= local_now {
         opening += Duration::days(1);
     }
-    let window = json!({
-        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-        "start": format!("{start_hour:02}:00"),
-        "end": end,
-        "time_zone": "Asia/Kolkata",
-    });
+    let window = SendingWindowDto {
+        days: Weekday::ALL.to_vec(),
+        start: format!("{start_hour:02}:00"),
+        end,
+        time_zone: "Asia/Kolkata".to_owned(),
+    };
     (window, (opening - offset).and_utc())
 }
 
@@ -584,17 +655,24 @@ async fn sending_outside_the_window_is_refused_with_when_it_opens(app: TestApp) 
     create_subuser(
         &app,
         &owner,
-        json!({"email": "night@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"], "sending_window": window}}),
+        &subuser_request(
+            "night@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                sending_window: Some(window),
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (sub, me) = subuser_browser(&app, "night@example.com").await;
     let balance = owner_balance(&app).await;
     let response = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Late"})),
+            &sms_request("+48500100300", "Late"),
         )
         .await;
     let retry_after: i64 = response
@@ -635,15 +713,24 @@ async fn sending_outside_the_window_is_refused_with_when_it_opens(app: TestApp) 
         &app,
         &owner,
         &sub_id,
-        json!({"portal": ["sms"], "sending_window": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "24:00", "time_zone": "Europe/Warsaw"}}),
+        SubuserGrantsDto {
+            portal: vec![PortalPermission::Sms],
+            sending_window: Some(SendingWindowDto {
+                days: Weekday::ALL.to_vec(),
+                start: "00:00".to_owned(),
+                end: "24:00".to_owned(),
+                time_zone: "Europe/Warsaw".to_owned(),
+            }),
+            ..Default::default()
+        },
     )
     .await;
     let response = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Now"})),
+            &sms_request("+48500100300", "Now"),
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -654,17 +741,25 @@ async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(a
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "budget@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"], "monthly_points_limit": 3}}),
+        &subuser_request(
+            "budget@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                monthly_points_limit: Some(3),
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "budget@example.com").await;
     let send = |text: String| {
-        browser.portal(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": text})),
-        )
+        let request = sms_request("+48500100300", text);
+        let (browser, csrf) = (&browser, &me.session.csrf_token);
+        async move {
+            browser
+                .portal_json(Method::POST, routes::SMS, csrf, &request)
+                .await
+        }
     };
     for _ in 0..2 {
         assert_eq!(send("One part".into()).await.status(), StatusCode::CREATED);
@@ -698,20 +793,30 @@ async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(a
         &app,
         &owner,
         &sub.id,
-        json!({"portal": ["sms"], "monthly_points_limit": 4}),
+        SubuserGrantsDto {
+            portal: vec![PortalPermission::Sms],
+            monthly_points_limit: Some(4),
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(send("Again".into()).await.status(), StatusCode::CREATED);
 }
 
 /// Twenty sends at once from two sessions of one subuser whose limit fits five.
-async fn concurrent_sends_cannot_overspend_the_limit(backend: crate::helpers::Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "rush@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"], "monthly_points_limit": 5}}),
+        &subuser_request(
+            "rush@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                monthly_points_limit: Some(5),
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (first, first_me) = subuser_browser(&app, "rush@example.com").await;
@@ -725,11 +830,11 @@ async fn concurrent_sends_cannot_overspend_the_limit(backend: crate::helpers::Ba
         };
         async move {
             browser
-                .portal(
+                .portal_json(
                     Method::POST,
                     routes::SMS,
                     &csrf,
-                    Some(json!({"to": "+48500100300", "text": format!("Rush {i}")})),
+                    &sms_request("+48500100300", format!("Rush {i}")),
                 )
                 .await
                 .status()
@@ -753,27 +858,26 @@ async fn concurrent_sends_cannot_overspend_the_limit(backend: crate::helpers::Ba
     assert_eq!(seen.points_used_this_month, 5);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_sends_cannot_overspend_the_limit_on_postgres() {
-    concurrent_sends_cannot_overspend_the_limit(crate::helpers::Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_sends_cannot_overspend_the_limit_on_sqlite() {
-    concurrent_sends_cannot_overspend_the_limit(crate::helpers::Backend::Sqlite).await;
-}
+on_both_backends!(workers = 4; concurrent_sends_cannot_overspend_the_limit);
 
 async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "leaver@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms", "tokens"], "scopes": ["sms"]}}),
+        &subuser_request(
+            "leaver@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms, PortalPermission::Tokens],
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "leaver@example.com").await;
     let token = browser
-        .create_token(&me, json!({"name": "script", "scopes": ["sms"]}))
+        .create_token(&me, &token_request("script", &[Scope::Sms]))
         .await;
     assert_eq!(
         app.bearer_get(routes::SMS, &token.secret).await.status(),
@@ -822,11 +926,11 @@ async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestAp
     );
     let (again, again_me) = subuser_browser(&app, "leaver@example.com").await;
     let sent = again
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &again_me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Bye"})),
+            &sms_request("+48500100300", "Bye"),
         )
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
@@ -864,7 +968,7 @@ async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestAp
     create_subuser(
         &app,
         &owner,
-        json!({"email": "leaver@example.com", "password": SUB_PASSWORD}),
+        &subuser_request("leaver@example.com", SubuserGrantsDto::default()),
     )
     .await;
     for kind in [
@@ -888,7 +992,15 @@ async fn an_invited_subuser_sets_a_password_from_the_emailed_link(app: TestApp) 
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "new.hire@example.com", "grants": {"portal": ["sms"]}}),
+        &CreateSubuserRequest {
+            email: "new.hire@example.com".to_owned(),
+            password: None,
+            phone: None,
+            grants: SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                ..Default::default()
+            },
+        },
     )
     .await;
     assert_eq!(sub.status, SubuserStatus::Invited);
@@ -917,7 +1029,10 @@ async fn an_invited_subuser_sets_a_password_from_the_emailed_link(app: TestApp) 
     let weak = app
         .post_json(
             routes::PASSWORD_RESET_CONFIRM,
-            &json!({"token": token, "new_password": "short"}),
+            &ConfirmPasswordResetRequest {
+                token: token.to_owned(),
+                new_password: "short".to_owned(),
+            },
             routes::PRE_SESSION_CSRF,
         )
         .await;
@@ -930,7 +1045,10 @@ async fn an_invited_subuser_sets_a_password_from_the_emailed_link(app: TestApp) 
     let set = app
         .post_json(
             routes::PASSWORD_RESET_CONFIRM,
-            &json!({"token": token, "new_password": SUB_PASSWORD}),
+            &ConfirmPasswordResetRequest {
+                token: token.to_owned(),
+                new_password: SUB_PASSWORD.to_owned(),
+            },
             routes::PRE_SESSION_CSRF,
         )
         .await;
@@ -961,21 +1079,27 @@ async fn turn_on_sms_two_factor(
     e164: &str,
 ) {
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             csrf,
-            Some(json!({"password": password, "phone": phone})),
+            &StartSmsTwoFactorRequest {
+                password: password.to_owned(),
+                phone: phone.to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let code = app.last_code_to(e164);
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -983,7 +1107,18 @@ async fn turn_on_sms_two_factor(
 
 async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    create_subuser(&app, &owner, json!({"email": "clerk@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}})).await;
+    create_subuser(
+        &app,
+        &owner,
+        &subuser_request(
+            "clerk@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                ..Default::default()
+            },
+        ),
+    )
+    .await;
     let (sub, me) = subuser_browser(&app, "clerk@example.com").await;
     assert!(!me.session.two_factor_setup_required);
     assert_eq!(sub.get(routes::SMS).await.status(), StatusCode::OK);
@@ -991,17 +1126,19 @@ async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     turn_on_sms_two_factor(
         &app,
         &owner.session.csrf_token,
-        crate::helpers::GOOD_PASSWORD,
+        crate::harness::GOOD_PASSWORD,
         "+48 600 700 800",
         "+48600700800",
     )
     .await;
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::TWO_FACTOR_POLICY,
             &owner.session.csrf_token,
-            Some(json!({"required_for_all_users": true})),
+            &TwoFactorPolicyRequest {
+                required_for_all_users: true,
+            },
         )
         .await;
     assert!(response.status().is_success(), "{}", response.status());
@@ -1042,11 +1179,15 @@ async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     assert_eq!(code.status(), StatusCode::ACCEPTED);
     let step_up = app.last_code_to("+48600700801");
     let off = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_DISABLE,
             &me.session.csrf_token,
-            Some(json!({"method": "sms", "password": SUB_PASSWORD, "code": step_up})),
+            &DisableTwoFactorRequest {
+                method: VerificationMethod::Sms,
+                password: SUB_PASSWORD.to_owned(),
+                code: step_up.to_owned(),
+            },
         )
         .await;
     let problem = expect_problem(off, StatusCode::CONFLICT, ProblemCode::Conflict).await;
@@ -1058,7 +1199,18 @@ const BEHIND_A_PROXY: &[(&str, &str)] = &[("PORTCULLIS_TRUSTED_PROXIES", "127.0.
 async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     let office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.5")]);
     let (owner, _, _) = owner_with_senders_and_groups(&office, "owner@example.com").await;
-    create_subuser(&office, &owner, json!({"email": "remote@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}})).await;
+    create_subuser(
+        &office,
+        &owner,
+        &subuser_request(
+            "remote@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                ..Default::default()
+            },
+        ),
+    )
+    .await;
     let at_home = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.7")]);
     let home_me = at_home
         .signed_in_again_with("remote@example.com", SUB_PASSWORD)
@@ -1066,11 +1218,14 @@ async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     assert_eq!(at_home.get(routes::SMS).await.status(), StatusCode::OK);
 
     let added = office
-        .portal(
+        .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &owner.session.csrf_token,
-            Some(json!({"value": "203.0.113.0/24"})),
+            &AddPortalAllowlistEntryRequest {
+                value: "203.0.113.0/24".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -1105,11 +1260,15 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
         ("+48500100403", vec![shop.clone(), office.clone()]),
     ] {
         let response = app
-            .portal(
+            .portal_json(
                 Method::POST,
                 routes::CONTACTS,
                 &owner.session.csrf_token,
-                Some(json!({"phone": phone, "groups": groups})),
+                &CreateContactRequest {
+                    phone: phone.to_owned(),
+                    groups: groups.clone(),
+                    ..Default::default()
+                },
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
@@ -1118,7 +1277,15 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
     create_subuser(
         &app,
         &owner,
-        json!({"email": "shop@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["contacts"], "scopes": ["contacts:read"], "contact_groups": [shop]}}),
+        &subuser_request(
+            "shop@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Contacts],
+                scopes: vec![Scope::ContactsRead],
+                contact_groups: vec![shop.clone()],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (sub, me) = subuser_browser(&app, "shop@example.com").await;
@@ -1156,11 +1323,15 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
         .await;
     expect_problem(delete_hidden, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
     let into_hidden = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::CONTACTS,
             &me.session.csrf_token,
-            Some(json!({"phone": "+48500100404", "groups": [office]})),
+            &CreateContactRequest {
+                phone: "+48500100404".to_owned(),
+                groups: vec![office.clone()],
+                ..Default::default()
+            },
         )
         .await;
     let problem = expect_problem(
@@ -1172,11 +1343,14 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
     assert_eq!(field_codes(&problem, "groups"), ["unknown_group"]);
     // Changing a shared contact's groups keeps the groups the subuser cannot see.
     let patched = sub
-        .portal(
+        .portal_json(
             Method::PATCH,
             &routes::CONTACT.replace("{id}", &ids[2]),
             &me.session.csrf_token,
-            Some(json!({"groups": [shop]})),
+            &UpdateContactRequest {
+                groups: Some(vec![shop.clone()]),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
@@ -1208,11 +1382,13 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
     );
     // Managing groups is the owner's.
     let new_group = sub
-        .portal(
+        .portal_json(
             Method::POST,
             routes::CONTACT_GROUPS,
             &me.session.csrf_token,
-            Some(json!({"name": "Mine"})),
+            &CreateContactGroupRequest {
+                name: "Mine".to_owned(),
+            },
         )
         .await;
     expect_denied(new_group, "settings").await;
@@ -1223,7 +1399,7 @@ async fn bad_grants_are_refused_naming_the_field_and_change_nothing(app: TestApp
     let existing = create_subuser(
         &app,
         &owner,
-        json!({"email": "taken@example.com", "password": SUB_PASSWORD}),
+        &subuser_request("taken@example.com", SubuserGrantsDto::default()),
     )
     .await;
     let window = |start: &str, end: &str, zone: &str| json!({"days": ["mon"], "start": start, "end": end, "time_zone": zone});
@@ -1322,38 +1498,39 @@ async fn bad_grants_are_refused_naming_the_field_and_change_nothing(app: TestApp
     }
     for (body, field, code) in [
         (
-            json!({"email": "taken@example.com", "password": SUB_PASSWORD}),
+            subuser_request("taken@example.com", SubuserGrantsDto::default()),
             "email",
             "taken",
         ),
         (
-            json!({"email": "owner@example.com", "password": SUB_PASSWORD}),
+            subuser_request("owner@example.com", SubuserGrantsDto::default()),
             "email",
             "taken",
         ),
         (
-            json!({"email": "not-an-email", "password": SUB_PASSWORD}),
+            subuser_request("not-an-email", SubuserGrantsDto::default()),
             "email",
             "invalid_email",
         ),
         (
-            json!({"email": "weak@example.com", "password": "short"}),
+            CreateSubuserRequest {
+                password: Some("short".to_owned()),
+                ..subuser_request("weak@example.com", SubuserGrantsDto::default())
+            },
             "password",
             "too_short",
         ),
         (
-            json!({"email": "phone@example.com", "password": SUB_PASSWORD, "phone": "12"}),
+            CreateSubuserRequest {
+                phone: Some("12".to_owned()),
+                ..subuser_request("phone@example.com", SubuserGrantsDto::default())
+            },
             "phone",
             "invalid_phone",
         ),
     ] {
         let created = app
-            .portal(
-                Method::POST,
-                routes::SUBUSERS,
-                &owner.session.csrf_token,
-                Some(body.clone()),
-            )
+            .post_json(routes::SUBUSERS, &body, &owner.session.csrf_token)
             .await;
         let problem = expect_problem(
             created,
@@ -1363,7 +1540,7 @@ async fn bad_grants_are_refused_naming_the_field_and_change_nothing(app: TestApp
         .await;
         assert!(
             field_codes(&problem, field).contains(&code.to_owned()),
-            "{body}: {problem:?}"
+            "{body:?}: {problem:?}"
         );
     }
     // Nothing changed: one subuser, its grants as they were, no new events.
@@ -1381,43 +1558,36 @@ on_both_backends!(
     contacts_outside_the_granted_groups_are_invisible,
     bad_grants_are_refused_naming_the_field_and_change_nothing,
 );
-on_both_backends_with!(BEHIND_A_PROXY; the_owners_portal_allowlist_applies_to_subusers);
+on_both_backends!(settings = BEHIND_A_PROXY; the_owners_portal_allowlist_applies_to_subusers);
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
-on_both_backends_with!(DEV_OUTBOX; an_invited_subuser_sets_a_password_from_the_emailed_link);
+on_both_backends!(settings = DEV_OUTBOX; an_invited_subuser_sets_a_password_from_the_emailed_link);
 
 /// A subuser's message the gateway cannot deliver gives the points back to
 /// the company balance and to the subuser's month.
-async fn a_failed_message_refunds_the_subusers_month_too(backend: crate::helpers::Backend) {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let url = format!("http://{closed}/sms");
-    let app = TestApp::spawn_with(
-        backend,
-        &[
-            ("PORTCULLIS_SMS_TRANSPORT", "webhook"),
-            ("PORTCULLIS_SMS_WEBHOOK_URL", url.as_str()),
-            ("PORTCULLIS_SMS_WEBHOOK_TIMEOUT_SECS", "1"),
-        ],
-    )
-    .await;
+async fn a_failed_message_refunds_the_subusers_month_too(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "unlucky@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"], "monthly_points_limit": 1}}),
+        &subuser_request(
+            "unlucky@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                monthly_points_limit: Some(1),
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "unlucky@example.com").await;
     let balance = owner_balance(&app).await;
     let sent = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SMS,
             &me.session.csrf_token,
-            Some(json!({"to": "+48500100300", "text": "Nobody home"})),
+            &sms_request("+48500100300", "Nobody home"),
         )
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
@@ -1445,31 +1615,50 @@ async fn a_failed_message_refunds_the_subusers_month_too(backend: crate::helpers
     assert_eq!(seen.points_used_this_month, 0, "month refunded");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_message_refunds_the_subusers_month_too_on_sqlite() {
-    a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Sqlite).await;
+/// An SMS webhook at a port nothing listens on, which fails every delivery.
+fn a_webhook_nobody_answers() -> Vec<(&'static str, String)> {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    vec![
+        ("PORTCULLIS_SMS_TRANSPORT", "webhook".to_owned()),
+        ("PORTCULLIS_SMS_WEBHOOK_URL", format!("http://{closed}/sms")),
+        ("PORTCULLIS_SMS_WEBHOOK_TIMEOUT_SECS", "1".to_owned()),
+    ]
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_message_refunds_the_subusers_month_too_on_postgres() {
-    a_failed_message_refunds_the_subusers_month_too(crate::helpers::Backend::Postgres).await;
-}
+on_both_backends!(
+    settings = &a_webhook_nobody_answers();
+    a_failed_message_refunds_the_subusers_month_too
+);
 
 async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "integrator@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+        &subuser_request(
+            "integrator@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "integrator@example.com").await;
     let too_wide = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &me.session.csrf_token,
-            Some(json!({"name": "wide", "scopes": ["sms", "profile"]})),
+            &CreateOAuthClientRequest {
+                name: "wide".to_owned(),
+                scopes: vec![Scope::Sms, Scope::Profile],
+                ..Default::default()
+            },
         )
         .await;
     let problem = expect_problem(
@@ -1480,11 +1669,15 @@ async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
     .await;
     assert_eq!(field_codes(&problem, "scopes"), ["invalid_scope"]);
     let created = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &me.session.csrf_token,
-            Some(json!({"name": "shop", "scopes": ["sms"]})),
+            &CreateOAuthClientRequest {
+                name: "shop".to_owned(),
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -1512,7 +1705,11 @@ async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
         &app,
         &owner,
         &sub.id,
-        json!({"portal": ["tokens"], "scopes": []}),
+        SubuserGrantsDto {
+            portal: vec![PortalPermission::Tokens],
+            scopes: Vec::new(),
+            ..Default::default()
+        },
     )
     .await;
     expect_denied(
@@ -1526,13 +1723,26 @@ on_both_backends!(a_subusers_oauth_client_stays_within_their_scopes);
 
 async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(&app, &owner, json!({"email": "old.hand@example.com", "password": SUB_PASSWORD, "grants": {"portal": ["sms"]}})).await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        &subuser_request(
+            "old.hand@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Sms],
+                ..Default::default()
+            },
+        ),
+    )
+    .await;
     let on = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::PASSWORD_POLICY,
             &owner.session.csrf_token,
-            Some(json!({"rotation_required": true})),
+            &UpdatePasswordPolicyRequest {
+                rotation_required: true,
+            },
         )
         .await;
     assert_eq!(on.status(), StatusCode::OK);
@@ -1553,11 +1763,13 @@ async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
     )
     .await;
     let off = browser
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::PASSWORD_POLICY,
             &me.session.csrf_token,
-            Some(json!({"rotation_required": false})),
+            &UpdatePasswordPolicyRequest {
+                rotation_required: false,
+            },
         )
         .await;
     // Restricted to the password change first; a subuser may never change the policy.
@@ -1575,21 +1787,31 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
     create_subuser(
         &app,
         &owner,
-        json!({"email": "tinkerer@example.com", "password": SUB_PASSWORD,
-               "grants": {"portal": ["tokens"], "scopes": ["sms", "profile"]}}),
+        &subuser_request(
+            "tinkerer@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![Scope::Sms, Scope::Profile],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "tinkerer@example.com").await;
     let token = browser
-        .create_token(&me, json!({"name": "script", "scopes": ["sms"]}))
+        .create_token(&me, &token_request("script", &[Scope::Sms]))
         .await;
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     let client = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &me.session.csrf_token,
-            Some(json!({"name": "shop", "scopes": ["sms", "profile"]})),
+            &CreateOAuthClientRequest {
+                name: "shop".to_owned(),
+                scopes: vec![Scope::Sms, Scope::Profile],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(client.status(), StatusCode::CREATED);
@@ -1669,21 +1891,27 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
     }
     // Once the owner lifts it, the token is the subuser's to switch again.
     let lifted = app
-        .portal(
+        .portal_json(
             Method::PATCH,
             &token_path,
             &owner.session.csrf_token,
-            Some(json!({"disabled": false})),
+            &UpdateTokenRequest {
+                disabled: Some(false),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(lifted.status(), StatusCode::OK);
     for disabled in [true, false] {
         let response = browser
-            .portal(
+            .portal_json(
                 Method::PATCH,
                 &token_path,
                 &me.session.csrf_token,
-                Some(json!({ "disabled": disabled })),
+                &UpdateTokenRequest {
+                    disabled: Some(disabled),
+                    ..Default::default()
+                },
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -1698,17 +1926,27 @@ async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inac
     let sub = create_subuser(
         &app,
         &owner,
-        json!({"email": "contractor@example.com", "password": SUB_PASSWORD,
-               "grants": {"portal": ["tokens"], "scopes": ["sms"]}}),
+        &subuser_request(
+            "contractor@example.com",
+            SubuserGrantsDto {
+                portal: vec![PortalPermission::Tokens],
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
+        ),
     )
     .await;
     let (browser, me) = subuser_browser(&app, "contractor@example.com").await;
     let created = browser
-        .portal(
+        .portal_json(
             Method::POST,
             routes::OAUTH_CLIENTS,
             &me.session.csrf_token,
-            Some(json!({"name": "shop", "scopes": ["sms"]})),
+            &CreateOAuthClientRequest {
+                name: "shop".to_owned(),
+                scopes: vec![Scope::Sms],
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);

@@ -3,15 +3,18 @@
 //! country the filter blocks, and a phone there is refused when it is set.
 
 use portcullis_shared::{
-    dto::{LoginChallengeDto, MeResponse, VerificationMethod},
+    dto::{
+        ConfirmTwoFactorRequest, CountryFilterDto, CreateSubuserRequest, LoginChallengeDto,
+        MeResponse, ResendLoginCodeRequest, StartSmsTwoFactorRequest, SubuserGrantsDto,
+        UpdateSubuserRequest, VerificationMethod,
+    },
     problem::ProblemCode,
     routes,
     validate::codes,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 
-use crate::helpers::{
+use crate::harness::{
     expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
 };
 
@@ -19,13 +22,25 @@ use crate::helpers::{
 const GERMAN_PHONE: &str = "+49 151 23456789";
 const GERMAN_PHONE_E164: &str = "+4915123456789";
 
+/// The subuser `clerk@example.com` with a phone and no grants.
+fn clerk(phone: &str) -> CreateSubuserRequest {
+    CreateSubuserRequest {
+        email: "clerk@example.com".to_owned(),
+        password: Some("Amber-Lantern-77".to_owned()),
+        phone: Some(phone.to_owned()),
+        grants: SubuserGrantsDto::default(),
+    }
+}
+
 async fn set_countries(app: &TestApp, me: &MeResponse, countries: &[&str]) {
     let response = app
-        .portal(
+        .portal_json(
             Method::PUT,
             routes::COUNTRY_FILTER,
             &me.session.csrf_token,
-            Some(json!({ "countries": countries })),
+            &CountryFilterDto {
+                countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -62,11 +77,15 @@ async fn a_phone_outside_the_country_filter_is_refused_at_every_set_up(app: Test
 
     // Two-factor SMS set-up: nothing is texted to the German number.
     expect_phone_refused(
-        app.portal(
+        app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": GERMAN_PHONE})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: GERMAN_PHONE.to_owned(),
+                code: None,
+            },
         )
         .await,
     )
@@ -75,22 +94,17 @@ async fn a_phone_outside_the_country_filter_is_refused_at_every_set_up(app: Test
 
     // A subuser's phone, when created and when changed.
     expect_phone_refused(
-        app.portal(
-            Method::POST,
-            routes::SUBUSERS,
-            &csrf,
-            Some(json!({"email": "clerk@example.com", "password": "Amber-Lantern-77", "phone": GERMAN_PHONE})),
-        )
-        .await,
+        app.portal_json(Method::POST, routes::SUBUSERS, &csrf, &clerk(GERMAN_PHONE))
+            .await,
     )
     .await;
     assert_eq!(app.count("subuser_grants"), 0);
     let created = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::SUBUSERS,
             &csrf,
-            Some(json!({"email": "clerk@example.com", "password": "Amber-Lantern-77", "phone": "+48 600 700 801"})),
+            &clerk("+48 600 700 801"),
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -100,11 +114,14 @@ async fn a_phone_outside_the_country_filter_is_refused_at_every_set_up(app: Test
         .to_owned();
     let path = routes::SUBUSER.replace("{id}", &id);
     expect_phone_refused(
-        app.portal(
+        app.portal_json(
             Method::PUT,
             &path,
             &csrf,
-            Some(json!({"phone": GERMAN_PHONE, "grants": {}})),
+            &UpdateSubuserRequest {
+                phone: Some(GERMAN_PHONE.to_owned()),
+                grants: SubuserGrantsDto::default(),
+            },
         )
         .await,
     )
@@ -129,21 +146,27 @@ async fn codes_are_not_texted_to_a_country_the_filter_blocks(app: TestApp) {
     let csrf = me.session.csrf_token.clone();
     // SMS two-factor on a Polish phone, then the owner closes Poland.
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS,
             &csrf,
-            Some(json!({"password": GOOD_PASSWORD, "phone": "+48 600 700 800"})),
+            &StartSmsTwoFactorRequest {
+                password: GOOD_PASSWORD.to_owned(),
+                phone: "+48 600 700 800".to_owned(),
+                code: None,
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let code = app.last_code_to("+48600700800");
     let response = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TWO_FACTOR_SMS_CONFIRM,
             &csrf,
-            Some(json!({ "code": code })),
+            &ConfirmTwoFactorRequest {
+                code: code.to_owned(),
+            },
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -175,7 +198,10 @@ async fn codes_are_not_texted_to_a_country_the_filter_blocks(app: TestApp) {
         other
             .post_json(
                 routes::LOGIN_RESEND,
-                &json!({"challenge_id": held.challenge_id, "method": "sms"}),
+                &ResendLoginCodeRequest {
+                    challenge_id: held.challenge_id.to_owned(),
+                    method: Some(VerificationMethod::Sms),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,
@@ -207,7 +233,10 @@ async fn new_device_codes_fall_back_to_email_when_the_phone_is_blocked(app: Test
         other
             .post_json(
                 routes::LOGIN_RESEND,
-                &json!({"challenge_id": held.challenge_id, "method": "sms"}),
+                &ResendLoginCodeRequest {
+                    challenge_id: held.challenge_id.to_owned(),
+                    method: Some(VerificationMethod::Sms),
+                },
                 routes::PRE_SESSION_CSRF,
             )
             .await,

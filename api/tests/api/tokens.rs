@@ -2,19 +2,19 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use portcullis_shared::{
-    dto::{AllowlistEntryDto, CreatedTokenDto, MeResponse, ProfileDto, TokenDto, TokenState},
+    dto::{
+        AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, ProfileDto, TokenDto,
+        TokenState, UpdateTokenRequest,
+    },
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, field_codes, Backend, TestApp};
-
-async fn create(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
-    app.create_token(me, body).await
-}
+use crate::harness::{expect_problem, field_codes, token_request, Backend, TestApp};
 
 fn token_path(id: &str) -> String {
     routes::TOKEN.replace("{id}", id)
@@ -22,12 +22,9 @@ fn token_path(id: &str) -> String {
 
 async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
     let me = app.signed_in("integrator@example.com").await;
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "CRM", "scopes": ["profile", "sms"]}),
-    )
-    .await;
+    let created = app
+        .create_token(&me, &token_request("CRM", &[Scope::Profile, Scope::Sms]))
+        .await;
     assert!(
         created.secret.starts_with("pcl_at_ey"),
         "prefixed JWT: {}",
@@ -71,12 +68,15 @@ async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
 
 async fn the_jwt_follows_rfc_9068(app: TestApp) {
     let me = app.signed_in("claims@example.com").await;
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "x", "scopes": ["contacts:read"], "expires_at": "2099-01-01T00:00:00Z"}),
-    )
-    .await;
+    let created = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                expires_at: Some("2099-01-01T00:00:00Z".to_owned()),
+                ..token_request("x", &[Scope::ContactsRead])
+            },
+        )
+        .await;
     let jwt = created.secret.strip_prefix("pcl_at_").unwrap();
     let mut parts = jwt.split('.');
     let header: serde_json::Value =
@@ -96,7 +96,9 @@ async fn the_jwt_follows_rfc_9068(app: TestApp) {
 
 async fn missing_scope_is_refused_with_the_rfc_6750_challenge(app: TestApp) {
     let me = app.signed_in("scopes@example.com").await;
-    let created = create(&app, &me, json!({"name": "sms only", "scopes": ["sms"]})).await;
+    let created = app
+        .create_token(&me, &token_request("sms only", &[Scope::Sms]))
+        .await;
     let response = app.bearer_get(routes::PROFILE, &created.secret).await;
     let challenge = response
         .headers()
@@ -122,7 +124,9 @@ async fn missing_scope_is_refused_with_the_rfc_6750_challenge(app: TestApp) {
 
 async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
     let me = app.signed_in("revoke@example.com").await;
-    let created = create(&app, &me, json!({"name": "x", "scopes": ["profile"]})).await;
+    let created = app
+        .create_token(&me, &token_request("x", &[Scope::Profile]))
+        .await;
     let path = token_path(&created.token.id);
     assert_eq!(
         app.bearer_get(routes::PROFILE, &created.secret)
@@ -132,11 +136,14 @@ async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
     );
 
     let disabled: TokenDto = app
-        .portal(
+        .portal_json(
             Method::PATCH,
             &path,
             &me.session.csrf_token,
-            Some(json!({"disabled": true})),
+            &UpdateTokenRequest {
+                disabled: Some(true),
+                ..Default::default()
+            },
         )
         .await
         .json()
@@ -159,11 +166,14 @@ async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
     .await;
 
     let enabled: TokenDto = app
-        .portal(
+        .portal_json(
             Method::PATCH,
             &path,
             &me.session.csrf_token,
-            Some(json!({"disabled": false})),
+            &UpdateTokenRequest {
+                disabled: Some(false),
+                ..Default::default()
+            },
         )
         .await
         .json()
@@ -201,12 +211,15 @@ async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
 async fn expired_tokens_are_refused(app: TestApp) {
     let me = app.signed_in("expiry@example.com").await;
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "x", "scopes": ["profile"], "expires_at": soon}),
-    )
-    .await;
+    let created = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                expires_at: Some(soon),
+                ..token_request("x", &[Scope::Profile])
+            },
+        )
+        .await;
     assert_eq!(
         app.bearer_get(routes::PROFILE, &created.secret)
             .await
@@ -234,7 +247,15 @@ async fn expired_tokens_are_refused(app: TestApp) {
 
 async fn the_tokens_own_allowlist_is_enforced(app: TestApp) {
     let me = app.signed_in("tokenips@example.com").await;
-    let created = create(&app, &me, json!({"name": "x", "scopes": ["profile"], "ip_allowlist": ["203.0.113.0/24", "2001:db8::/32"]})).await;
+    let created = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                ip_allowlist: vec!["203.0.113.0/24".to_owned(), "2001:db8::/32".to_owned()],
+                ..token_request("x", &[Scope::Profile])
+            },
+        )
+        .await;
     assert_eq!(
         created.token.ip_allowlist,
         ["203.0.113.0/24", "2001:db8::/32"]
@@ -254,11 +275,14 @@ async fn the_tokens_own_allowlist_is_enforced(app: TestApp) {
 
     let path = token_path(&created.token.id);
     let updated = app
-        .portal(
+        .portal_json(
             Method::PATCH,
             &path,
             &me.session.csrf_token,
-            Some(json!({"ip_allowlist": ["127.0.0.0/255.0.0.0"]})),
+            &UpdateTokenRequest {
+                ip_allowlist: Some(vec!["127.0.0.0/255.0.0.0".to_owned()]),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(
@@ -275,19 +299,25 @@ async fn the_tokens_own_allowlist_is_enforced(app: TestApp) {
 
 async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
     let me = app.signed_in("accountips@example.com").await;
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "x", "scopes": ["profile"], "ip_allowlist": ["127.0.0.1"]}),
-    )
-    .await;
+    let created = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                ip_allowlist: vec!["127.0.0.1".to_owned()],
+                ..token_request("x", &[Scope::Profile])
+            },
+        )
+        .await;
     let csrf = &me.session.csrf_token;
     let added = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             csrf,
-            Some(json!({"value": "198.51.100.0/24", "label": "office"})),
+            &AddAllowlistEntryRequest {
+                value: "198.51.100.0/24".to_owned(),
+                label: Some("office".to_owned()),
+            },
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -300,21 +330,27 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
     .await;
 
     let clash = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             csrf,
-            Some(json!({"value": "198.51.100.7"})),
+            &AddAllowlistEntryRequest {
+                value: "198.51.100.7".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     let problem = expect_problem(clash, StatusCode::CONFLICT, ProblemCode::Conflict).await;
     assert_eq!(field_codes(&problem, "value"), [codes::OVERLAPS]);
     let bad = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             csrf,
-            Some(json!({"value": "10.0.0.0/33"})),
+            &AddAllowlistEntryRequest {
+                value: "10.0.0.0/33".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     let problem = expect_problem(
@@ -326,11 +362,14 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
     assert_eq!(field_codes(&problem, "value"), [codes::INVALID_CIDR]);
 
     let local = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::API_ALLOWLIST,
             csrf,
-            Some(json!({"value": "127.0.0.1"})),
+            &AddAllowlistEntryRequest {
+                value: "127.0.0.1".to_owned(),
+                ..Default::default()
+            },
         )
         .await;
     assert_eq!(local.status(), StatusCode::CREATED);
@@ -397,11 +436,16 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
     .await;
     assert!(problem.detail.unwrap().contains("admin"));
     let invalid = app
-        .portal(
+        .portal_json(
             Method::POST,
             routes::TOKENS,
             csrf,
-            Some(json!({"name": " ", "scopes": [], "expires_at": "2001-01-01T00:00:00Z", "ip_allowlist": ["10.0.0.0/33", "::1"]})),
+            &CreateTokenRequest {
+                name: " ".to_owned(),
+                scopes: vec![],
+                expires_at: Some("2001-01-01T00:00:00Z".to_owned()),
+                ip_allowlist: vec!["10.0.0.0/33".to_owned(), "::1".to_owned()],
+            },
         )
         .await;
     let problem = expect_problem(
@@ -420,7 +464,7 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
     let no_csrf = app
         .client
         .post(app.url(routes::TOKENS))
-        .json(&json!({"name": "x", "scopes": ["sms"]}))
+        .json(&token_request("x", &[Scope::Sms]))
         .send()
         .await
         .unwrap();
@@ -430,7 +474,9 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
 
 async fn malformed_and_forged_tokens_are_refused(app: TestApp) {
     let me = app.signed_in("forged@example.com").await;
-    let created = create(&app, &me, json!({"name": "x", "scopes": ["profile"]})).await;
+    let created = app
+        .create_token(&me, &token_request("x", &[Scope::Profile]))
+        .await;
     let no_token = reqwest::Client::new()
         .get(app.url(routes::PROFILE))
         .send()
@@ -488,7 +534,9 @@ async fn malformed_and_forged_tokens_are_refused(app: TestApp) {
 
 async fn accounts_cannot_touch_each_others_tokens(app: TestApp) {
     let owner = app.signed_in("owner@example.com").await;
-    let created = create(&app, &owner, json!({"name": "mine", "scopes": ["profile"]})).await;
+    let created = app
+        .create_token(&owner, &token_request("mine", &[Scope::Profile]))
+        .await;
     let other = TestApp {
         client: reqwest::Client::builder()
             .cookie_store(true)
@@ -501,7 +549,15 @@ async fn accounts_cannot_touch_each_others_tokens(app: TestApp) {
     let csrf = &intruder.session.csrf_token;
     expect_problem(
         other
-            .portal(Method::PATCH, &path, csrf, Some(json!({"disabled": true})))
+            .portal_json(
+                Method::PATCH,
+                &path,
+                csrf,
+                &UpdateTokenRequest {
+                    disabled: Some(true),
+                    ..Default::default()
+                },
+            )
             .await,
         StatusCode::NOT_FOUND,
         ProblemCode::NotFound,
@@ -535,7 +591,9 @@ async fn accounts_cannot_touch_each_others_tokens(app: TestApp) {
 
 async fn last_use_is_recorded_with_its_address(app: TestApp) {
     let me = app.signed_in("lastused@example.com").await;
-    let created = create(&app, &me, json!({"name": "x", "scopes": ["profile"]})).await;
+    let created = app
+        .create_token(&me, &token_request("x", &[Scope::Profile]))
+        .await;
     assert!(created.token.last_used_at.is_none());
     assert_eq!(
         app.bearer_get(routes::PROFILE, &created.secret)
@@ -588,12 +646,15 @@ async fn allowlists_use_the_client_address_from_trusted_proxies_only() {
     )
     .await;
     let me = app.signed_in("proxy@example.com").await;
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "x", "scopes": ["profile"], "ip_allowlist": ["203.0.113.7"]}),
-    )
-    .await;
+    let created = app
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                ip_allowlist: vec!["203.0.113.7".to_owned()],
+                ..token_request("x", &[Scope::Profile])
+            },
+        )
+        .await;
     let via_proxy = |xff: &'static str| {
         reqwest::Client::new()
             .get(app.url(routes::PROFILE))
@@ -616,12 +677,15 @@ async fn allowlists_use_the_client_address_from_trusted_proxies_only() {
 
     let direct = TestApp::spawn(Backend::Sqlite).await;
     let me = direct.signed_in("direct@example.com").await;
-    let created = create(
-        &direct,
-        &me,
-        json!({"name": "x", "scopes": ["profile"], "ip_allowlist": ["203.0.113.7"]}),
-    )
-    .await;
+    let created = direct
+        .create_token(
+            &me,
+            &CreateTokenRequest {
+                ip_allowlist: vec!["203.0.113.7".to_owned()],
+                ..token_request("x", &[Scope::Profile])
+            },
+        )
+        .await;
     let spoofed = reqwest::Client::new()
         .get(direct.url(routes::PROFILE))
         .bearer_auth(&created.secret)

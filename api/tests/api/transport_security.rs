@@ -16,7 +16,7 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
 
 /// The portal's policy when no built portal is served (no inline script to allow).
 const API_ONLY_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -287,7 +287,7 @@ on_both_backends!(
     plain_http_sends_no_hsts_and_no_secure_cookies,
 );
 
-on_both_backends_over_tls!(
+on_both_backends!(tls = true;
     tls_serves_hsts_and_secure_cookies,
     tls_1_2_is_the_oldest_version_served,
 );

@@ -8,17 +8,18 @@ use portcullis_shared::{
     dto::{CountryFilterDto, CreatedTokenDto, ProfileDto, SecurityEventKind},
     problem::ProblemCode,
     routes,
+    scope::Scope,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{expect_problem, TestApp};
+use crate::harness::{expect_problem, sms_request, token_request, TestApp};
 
 async fn send(app: &TestApp, token: &str, to: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url(routes::SMS))
         .bearer_auth(token)
-        .json(&json!({"to": to, "text": "Hello"}))
+        .json(&sms_request(to, "Hello"))
         .send()
         .await
         .unwrap()
@@ -38,17 +39,13 @@ async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: Te
     let me = app.signed_in(email).await;
     let csrf = me.session.csrf_token.clone();
     let token = app
-        .create_token(&me, json!({"name": "t", "scopes": ["sms", "profile"]}))
+        .create_token(&me, &token_request("t", &[Scope::Sms, Scope::Profile]))
         .await
         .secret;
-    let widen = || {
-        app.portal(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            &csrf,
-            Some(json!({"countries": ["PL", "DE"]})),
-        )
+    let both = CountryFilterDto {
+        countries: vec!["PL".to_owned(), "DE".to_owned()],
     };
+    let widen = || app.portal_json(Method::PUT, routes::COUNTRY_FILTER, &csrf, &both);
 
     // Widening the filter beyond the home country is refused; nothing changes.
     expect_problem(
@@ -154,11 +151,11 @@ async fn a_subusers_sends_abroad_are_refused_while_the_company_is_on_trial(app: 
         .await;
     let token: CreatedTokenDto = {
         let response = branch
-            .portal(
+            .portal_json(
                 Method::POST,
                 routes::TOKENS,
                 &sub.session.csrf_token,
-                Some(json!({"name": "t", "scopes": ["sms"]})),
+                &token_request("t", &[Scope::Sms]),
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
