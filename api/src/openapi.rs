@@ -20,94 +20,6 @@ use crate::routes;
             (any non-empty value before sign-in).",
         license(name = "MIT"),
     ),
-    paths(
-        routes::auth::signup,
-        routes::auth::confirm_signup,
-        routes::auth::login,
-        routes::auth::verify_login,
-        routes::auth::resend_login_code,
-        routes::auth::logout,
-        routes::me::me,
-        routes::sessions::list_sessions,
-        routes::sessions::revoke_session,
-        routes::sessions::revoke_other_sessions,
-        routes::sessions::revoke_all_sessions,
-        routes::login_history::list_login_attempts,
-        routes::session_timeout::get_session_timeout,
-        routes::session_timeout::set_session_timeout,
-        routes::portal_allowlist::list_portal_allowlist,
-        routes::portal_allowlist::add_portal_allowlist_entry,
-        routes::portal_allowlist::remove_portal_allowlist_entry,
-        routes::passwords::change_password,
-        routes::passwords::get_policy,
-        routes::passwords::set_policy,
-        routes::passwords::request_reset,
-        routes::passwords::confirm_reset,
-        routes::security_log::list,
-        routes::security_log::export,
-        routes::dev_outbox::outbox,
-        routes::health::livez,
-        routes::health::readyz,
-        routes::tokens::create_token,
-        routes::tokens::list_tokens,
-        routes::tokens::update_token,
-        routes::tokens::delete_token,
-        routes::api_allowlist::list_entries,
-        routes::api_allowlist::add_entry,
-        routes::api_allowlist::delete_entry,
-        routes::profile::profile,
-        routes::oauth_clients::create_client,
-        routes::oauth_clients::list_clients,
-        routes::oauth_clients::update_client,
-        routes::oauth_clients::delete_client,
-        routes::oauth::metadata,
-        routes::oauth::jwks,
-        routes::oauth::token,
-        routes::oauth::revoke,
-        routes::oauth::introspect,
-        routes::sms::send_sms,
-        routes::sms::list_sms,
-        routes::sms::get_sms,
-        routes::authenticator::send_code,
-        routes::authenticator::verify_code,
-        routes::authenticator_limits::get_limits,
-        routes::authenticator_limits::set_limits,
-        routes::contacts::list_contacts,
-        routes::contacts::create_contact,
-        routes::contacts::get_contact,
-        routes::contacts::update_contact,
-        routes::contacts::delete_contact,
-        routes::contacts::list_groups,
-        routes::contacts::create_group,
-        routes::contacts::rename_group,
-        routes::contacts::delete_group,
-        routes::contacts::import_contacts,
-        routes::senders::list_senders,
-        routes::senders::request_sender,
-        routes::senders::delete_sender,
-        routes::country_filter::get_filter,
-        routes::country_filter::set_filter,
-        routes::two_factor::status,
-        routes::two_factor::start_sms,
-        routes::two_factor::confirm_sms,
-        routes::two_factor::start_totp,
-        routes::two_factor::confirm_totp,
-        routes::two_factor::send_code,
-        routes::two_factor::disable,
-        routes::two_factor::recovery_codes,
-        routes::two_factor::set_policy,
-        routes::devices::list_devices,
-        routes::devices::remove_device,
-        routes::subusers::list_subusers,
-        routes::subusers::create_subuser,
-        routes::subusers::get_subuser,
-        routes::subusers::update_subuser,
-        routes::subusers::delete_subuser,
-        routes::subusers::disable_subuser,
-        routes::subusers::enable_subuser,
-        routes::subusers::resend_invitation,
-        routes::subusers::subuser_security_log,
-    ),
     components(schemas(
         dto::SignupRequest,
         dto::SignupAcceptedDto,
@@ -208,7 +120,7 @@ use crate::routes;
         problem::ProblemCode,
         problem::FieldError,
     )),
-    modifiers(&SecuritySchemes, &BodyProblems),
+    modifiers(&ResourcePaths, &SecuritySchemes, &BodyProblems),
     tags(
         (name = "auth", description = "Sign-up and portal sessions"),
         (name = "account", description = "The signed-in account"),
@@ -225,6 +137,18 @@ use crate::routes;
     )
 )]
 pub struct ApiDoc;
+
+/// Every resource module's operations ([`routes::ALL`]); the modifiers after
+/// this one see them all.
+struct ResourcePaths;
+
+impl Modify for ResourcePaths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for endpoints in routes::ALL {
+            openapi.merge((endpoints.openapi)());
+        }
+    }
+}
 
 struct SecuritySchemes;
 

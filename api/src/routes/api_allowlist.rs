@@ -8,20 +8,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{tokens::api_tokens, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::API_ALLOWLIST)
-            .get(list_entries)
-            .post(add_entry),
-    )
-    .service(resource(routes::API_ALLOWLIST_ENTRY).delete(delete_entry));
+endpoints! {
+    routes::API_ALLOWLIST => get(list_entries).post(add_entry);
+    routes::API_ALLOWLIST_ENTRY => delete(delete_entry);
 }
 
 /// List the account's API allowlist. Empty means API calls are allowed from anywhere.
@@ -32,9 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The entries", body = Vec<AllowlistEntryDto>),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser: account-wide settings are the owner's (`permission_denied`, permission `settings`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -61,12 +56,10 @@ pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiRe
     security(("session" = [])),
     responses(
         (status = 201, description = "Added", body = AllowlistEntryDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate of or overlapping an entry (`conflict`; field `value`: `duplicate`/`overlaps`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn add_entry(
@@ -95,10 +88,9 @@ pub async fn add_entry(
     security(("session" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn delete_entry(

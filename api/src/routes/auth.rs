@@ -11,7 +11,7 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfHeaderMissing, MalformedJson, PortalErrors, StorageUnavailable};
 use crate::{
     auth::{session_cookie, BrowserDevice, ClientInfo, PortalUser},
     domain::Password,
@@ -24,13 +24,13 @@ use crate::{
     },
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::SIGNUP).post(signup))
-        .service(resource(routes::SIGNUP_CONFIRM).post(confirm_signup))
-        .service(resource(routes::LOGIN).post(login))
-        .service(resource(routes::LOGIN_VERIFY).post(verify_login))
-        .service(resource(routes::LOGIN_RESEND).post(resend_login_code))
-        .service(resource(routes::LOGOUT).post(logout));
+endpoints! {
+    routes::SIGNUP => post(signup);
+    routes::SIGNUP_CONFIRM => post(confirm_signup);
+    routes::LOGIN => post(login);
+    routes::LOGIN_VERIFY => post(verify_login);
+    routes::LOGIN_RESEND => post(resend_login_code);
+    routes::LOGOUT => post(logout);
 }
 
 /// Sign up: mails a link that confirms the e-mail.
@@ -52,11 +52,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 202, description = "Check your mail", body = SignupAcceptedDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`validation_failed`, see `errors`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
     )
 )]
 pub async fn signup(
@@ -87,12 +85,10 @@ pub async fn signup(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 200, description = "Account created and signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Link unknown, expired or used (field `token`: `invalid_signup_link`, `expired_signup_link`, `used_signup_link`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
     )
 )]
 pub async fn confirm_signup(
@@ -137,14 +133,12 @@ fn signed_in(state: &AppState, device: &BrowserDevice, session: &PortalSession) 
     responses(
         (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
         (status = 202, description = "Held for a code", body = LoginChallengeDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Sign-in locked for a while (`login_locked`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
     )
 )]
 pub async fn login(
@@ -190,15 +184,13 @@ pub async fn login(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The code expired (`code_expired`) or was used (`code_used`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed or wrong code, or a method this sign-in cannot use (`validation_failed`; field `code`: `invalid_code`/`incorrect`/`no_code_sent`, field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes (`code_locked`) or sign-in locked (`login_locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
     )
 )]
 pub async fn verify_login(
@@ -235,15 +227,13 @@ pub async fn verify_login(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 202, description = "Sent", body = LoginChallengeDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No code can be sent that way (field `method`: `method_unavailable`, or `country_not_allowed` when the country filter blocks SMS to the phone)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many codes or too soon (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent (`delivery_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
     )
 )]
 pub async fn resend_login_code(
@@ -269,9 +259,8 @@ pub async fn resend_login_code(
     security(("session" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn logout(

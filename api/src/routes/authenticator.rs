@@ -8,16 +8,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::BearerJsonErrors;
 use crate::{
     auth::ApiCaller,
     error::ApiResult,
     services::{sms::authenticator, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::AUTHENTICATOR_CODES).post(send_code))
-        .service(resource(routes::AUTHENTICATOR_VERIFY).post(verify_code));
+endpoints! {
+    routes::AUTHENTICATOR_CODES => post(send_code);
+    routes::AUTHENTICATOR_VERIFY => post(verify_code);
 }
 
 /// Send a one-time code to your user's phone.
@@ -34,13 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("bearer" = ["authenticator"])),
     responses(
         (status = 201, description = "Sent", body = SentCodeDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "Not enough points (`insufficient_points`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `authenticator` missing, address not allowed, or country blocked (`country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid phone or app name", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "The number had as many codes as the account's limits allow (`sms_budget_exhausted`, see `Retry-After`; `GET /api/v1/authenticator/limits`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        BearerJsonErrors,
     )
 )]
 pub async fn send_code(
@@ -66,14 +64,12 @@ pub async fn send_code(
     security(("bearer" = ["authenticator"])),
     responses(
         (status = 200, description = "Checked", body = VerifyCodeResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `authenticator` missing or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such code on this account", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Expired (`code_expired`) or already used (`code_used`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not 6 digits (field `code`: `invalid_code`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong attempts (`code_locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        BearerJsonErrors,
     )
 )]
 pub async fn verify_code(

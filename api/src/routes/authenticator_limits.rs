@@ -5,19 +5,15 @@ use actix_web::{web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::Problem, routes};
 
-use super::resource;
+use super::responses::{PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{sms::budget, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::AUTHENTICATOR_LIMITS)
-            .get(get_limits)
-            .put(set_limits),
-    );
+endpoints! {
+    routes::AUTHENTICATOR_LIMITS => get(get_limits).put(set_limits);
 }
 
 /// The SMS Authenticator's limits per destination number (default 5 an hour, 10 a day).
@@ -28,9 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The limits", body = AuthenticatorLimitsDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -50,11 +45,9 @@ pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "The limits after the change", body = AuthenticatorLimitsDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A limit out of range (`out_of_range` on its field)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn set_limits(

@@ -12,7 +12,7 @@ use portcullis_shared::{
 };
 use serde::Deserialize;
 
-use super::resource;
+use super::responses::{BearerErrors, BearerJsonErrors, ScopeRefused};
 use crate::{
     auth::Caller,
     error::{ApiError, ApiResult},
@@ -22,33 +22,13 @@ use crate::{
 /// Largest CSV accepted by the import.
 const IMPORT_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::CONTACTS_IMPORT)
-            .post(import_contacts)
-            .app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES)),
-    )
-    .service(
-        resource(routes::CONTACTS)
-            .get(list_contacts)
-            .post(create_contact),
-    )
-    .service(
-        resource(routes::CONTACT)
-            .get(get_contact)
-            .patch(update_contact)
-            .delete(delete_contact),
-    )
-    .service(
-        resource(routes::CONTACT_GROUPS)
-            .get(list_groups)
-            .post(create_group),
-    )
-    .service(
-        resource(routes::CONTACT_GROUP)
-            .patch(rename_group)
-            .delete(delete_group),
-    );
+endpoints! {
+    routes::CONTACTS_IMPORT => post(import_contacts),
+        app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES));
+    routes::CONTACTS => get(list_contacts).post(create_contact);
+    routes::CONTACT => get(get_contact).patch(update_contact).delete(delete_contact);
+    routes::CONTACT_GROUPS => get(list_groups).post(create_group);
+    routes::CONTACT_GROUP => patch(rename_group).delete(delete_group);
 }
 
 /// Query of `GET /api/v1/contacts`.
@@ -73,9 +53,8 @@ pub struct ContactsQuery {
     responses(
         (status = 200, description = "Contacts, by id", body = Vec<ContactDto>),
         (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn list_contacts(
@@ -102,12 +81,10 @@ pub async fn list_contacts(
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = ContactDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Phone already in the contacts (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerJsonErrors,
     )
 )]
 pub async fn create_contact(
@@ -129,10 +106,9 @@ pub async fn create_contact(
     security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The contact", body = ContactDto),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn get_contact(
@@ -157,13 +133,11 @@ pub async fn get_contact(
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 200, description = "The contact after the change", body = ContactDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another contact has this phone (field `phone`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown group", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerJsonErrors,
     )
 )]
 pub async fn update_contact(
@@ -186,10 +160,9 @@ pub async fn update_contact(
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn delete_contact(
@@ -210,9 +183,8 @@ pub async fn delete_contact(
     security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "Groups, by name", body = Vec<ContactGroupDto>),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn list_groups(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -229,12 +201,10 @@ pub async fn list_groups(caller: Caller, state: web::Data<AppState>) -> ApiResul
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = ContactGroupDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerJsonErrors,
     )
 )]
 pub async fn create_group(
@@ -257,13 +227,11 @@ pub async fn create_group(
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 200, description = "The group after the change", body = ContactGroupDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name already used (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long name", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerJsonErrors,
     )
 )]
 pub async fn rename_group(
@@ -286,10 +254,9 @@ pub async fn rename_group(
     security(("bearer" = ["contacts"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn delete_group(
@@ -317,12 +284,11 @@ pub async fn delete_group(
     responses(
         (status = 200, description = "Imported, with the rows skipped", body = ImportResultDto),
         (status = 400, description = "Unreadable CSV (`malformed_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope missing, a subuser without the portal permission (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 2 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No `phone` column", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        ScopeRefused,
+        BearerErrors,
     )
 )]
 pub async fn import_contacts(

@@ -4,19 +4,15 @@ use actix_web::{web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::CountryFilterDto, problem::Problem, routes};
 
-use super::resource;
+use super::responses::{PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{sms::messages, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::COUNTRY_FILTER)
-            .get(get_filter)
-            .put(set_filter),
-    );
+endpoints! {
+    routes::COUNTRY_FILTER => get(get_filter).put(set_filter);
 }
 
 /// The destination countries messages may go to. A new account allows only its own country.
@@ -28,8 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The filter", body = CountryFilterDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -48,11 +43,9 @@ pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "The filter after the change", body = CountryFilterDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; a subuser: account-wide settings are the owner's (`permission_denied`); or a country beyond the home one while the account is on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn set_filter(

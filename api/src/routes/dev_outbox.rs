@@ -9,14 +9,14 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::StorageUnavailable;
 use crate::{
     error::{ApiError, ApiResult},
     services::{delivery, rfc3339, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::DEV_OUTBOX).get(outbox));
+endpoints! {
+    routes::DEV_OUTBOX => get(outbox);
 }
 
 /// Development only: messages stored instead of sent, newest first.
@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 200, description = "The newest 50 stored messages", body = OutboxPage),
         (status = 400, description = "Malformed query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The development outbox is not enabled (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
     )
 )]
 pub async fn outbox(

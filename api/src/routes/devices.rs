@@ -4,16 +4,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::TrustedDeviceDto, problem::Problem, routes};
 
-use super::resource;
+use super::responses::{CsrfRefused, PortalErrors};
 use crate::{
     auth::{BrowserDevice, ClientInfo, PortalUser},
     error::ApiResult,
     services::{sessions::devices, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::DEVICES).get(list_devices))
-        .service(resource(routes::DEVICE).delete(remove_device));
+endpoints! {
+    routes::DEVICES => get(list_devices);
+    routes::DEVICE => delete(remove_device);
 }
 
 /// Trusted devices: browsers that sign in without a new-device code.
@@ -24,8 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "Most recently seen first; `current` marks this browser", body = Vec<TrustedDeviceDto>),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_devices(
@@ -56,10 +55,9 @@ pub async fn list_devices(
     security(("session" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such device on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
     )
 )]
 pub async fn remove_device(

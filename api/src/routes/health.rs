@@ -3,12 +3,11 @@
 use actix_web::{web, HttpResponse};
 use portcullis_shared::{dto::HealthDto, problem::Problem, routes};
 
-use super::resource;
 use crate::{error::ApiResult, services::AppState};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::LIVEZ).get(livez))
-        .service(resource(routes::READYZ).get(readyz));
+endpoints! {
+    routes::LIVEZ => get(livez);
+    routes::READYZ => get(readyz);
 }
 
 fn ok() -> HttpResponse {

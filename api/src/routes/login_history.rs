@@ -8,15 +8,15 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::PortalErrors;
 use crate::{
     auth::PortalUser,
     error::ApiResult,
     services::{sessions::login_history, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::LOGIN_HISTORY).get(list_login_attempts));
+endpoints! {
+    routes::LOGIN_HISTORY => get(list_login_attempts);
 }
 
 /// The account's sign-in attempts, newest first.
@@ -34,9 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "One page of attempts, newest first", body = LoginHistoryPage),
         (status = 400, description = "Bad cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_login_attempts(

@@ -1,14 +1,14 @@
 //! `/api/v1/me`: the signed-in account.
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{http::header, HttpResponse};
 use portcullis_shared::capability::Capability;
-use portcullis_shared::{dto::MeResponse, problem::Problem, routes};
+use portcullis_shared::{dto::MeResponse, routes};
 
-use super::resource;
+use super::responses::PortalErrors;
 use crate::{auth::PortalUser, error::ApiResult};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::ME).get(me));
+endpoints! {
+    routes::ME => get(me);
 }
 
 /// The signed-in account and the current session (with its CSRF token).
@@ -19,8 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The account", body = MeResponse),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn me(user: PortalUser) -> ApiResult<HttpResponse> {

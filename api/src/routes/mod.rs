@@ -1,4 +1,28 @@
-//! Thin handlers, one module per resource, each with a `configure`.
+//! Thin handlers, one module per resource. Each module lists its endpoints
+//! once, with [`endpoints!`], which both registers them and documents them.
+
+/// A resource module's endpoints, listed once: `PATH => method(handler)…;`
+/// per resource, in the order actix matches them, optionally followed by
+/// `, app_data(value)`. Generates the module's `configure` (each path a
+/// [`resource`] answering 405 to other methods), its `Api` (the handlers'
+/// OpenAPI paths) and `ENDPOINTS`, the two together for [`ALL`].
+macro_rules! endpoints {
+    ($($path:expr => $($method:ident($handler:ident)).+ $(, app_data($data:expr))?;)+) => {
+        pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+            $(cfg.service(super::resource($path)$(.$method($handler))+$(.app_data($data))?);)+
+        }
+
+        /// This module's operations in the OpenAPI document.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($handler,)+)+))]
+        pub struct Api;
+
+        pub const ENDPOINTS: super::Endpoints = super::Endpoints {
+            configure,
+            openapi: <Api as utoipa::OpenApi>::openapi,
+        };
+    };
+}
 
 pub mod api_allowlist;
 pub mod auth;
@@ -16,6 +40,7 @@ pub mod oauth_clients;
 pub mod passwords;
 pub mod portal_allowlist;
 pub mod profile;
+pub mod responses;
 pub mod security_log;
 pub mod senders;
 pub mod session_timeout;
@@ -39,4 +64,47 @@ pub fn resource(path: &str) -> Resource {
 
 async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
     Err(ApiError::MethodNotAllowed)
+}
+
+/// What one resource module serves: its routes and their documentation.
+#[derive(Clone, Copy)]
+pub struct Endpoints {
+    pub configure: fn(&mut web::ServiceConfig),
+    pub openapi: fn() -> utoipa::openapi::OpenApi,
+}
+
+/// Every resource module, in the order the app registers them (the portal's
+/// files, [`spa`], come after all of these).
+pub const ALL: [Endpoints; 24] = [
+    health::ENDPOINTS,
+    auth::ENDPOINTS,
+    two_factor::ENDPOINTS,
+    devices::ENDPOINTS,
+    me::ENDPOINTS,
+    sessions::ENDPOINTS,
+    login_history::ENDPOINTS,
+    session_timeout::ENDPOINTS,
+    portal_allowlist::ENDPOINTS,
+    passwords::ENDPOINTS,
+    security_log::ENDPOINTS,
+    dev_outbox::ENDPOINTS,
+    tokens::ENDPOINTS,
+    api_allowlist::ENDPOINTS,
+    profile::ENDPOINTS,
+    oauth::ENDPOINTS,
+    oauth_clients::ENDPOINTS,
+    sms::ENDPOINTS,
+    authenticator::ENDPOINTS,
+    authenticator_limits::ENDPOINTS,
+    contacts::ENDPOINTS,
+    senders::ENDPOINTS,
+    country_filter::ENDPOINTS,
+    subusers::ENDPOINTS,
+];
+
+/// Registers every resource module's routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for endpoints in ALL {
+        (endpoints.configure)(cfg);
+    }
 }

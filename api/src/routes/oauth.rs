@@ -17,7 +17,6 @@ use portcullis_shared::{
     scope::Scope,
 };
 
-use super::resource;
 use crate::{
     auth::client_ip,
     error::problem_type_uri,
@@ -27,12 +26,12 @@ use crate::{
     },
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::OAUTH_METADATA).get(metadata))
-        .service(resource(routes::JWKS).get(jwks))
-        .service(resource(routes::OAUTH_TOKEN).post(token))
-        .service(resource(routes::OAUTH_REVOKE).post(revoke))
-        .service(resource(routes::OAUTH_INTROSPECT).post(introspect));
+endpoints! {
+    routes::OAUTH_METADATA => get(metadata);
+    routes::JWKS => get(jwks);
+    routes::OAUTH_TOKEN => post(token);
+    routes::OAUTH_REVOKE => post(revoke);
+    routes::OAUTH_INTROSPECT => post(introspect);
 }
 
 impl ResponseError for OAuthError {

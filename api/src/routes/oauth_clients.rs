@@ -10,24 +10,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfRefused, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{tokens::oauth, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::OAUTH_CLIENTS)
-            .get(list_clients)
-            .post(create_client),
-    )
-    .service(
-        resource(routes::OAUTH_CLIENT)
-            .patch(update_client)
-            .delete(delete_client),
-    );
+endpoints! {
+    routes::OAUTH_CLIENTS => get(list_clients).post(create_client);
+    routes::OAUTH_CLIENT => patch(update_client).delete(delete_client);
 }
 
 /// Register an OAuth2 client for the client_credentials grant.
@@ -43,10 +35,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 201, description = "Registered; `client_secret` is shown only now", body = CreatedOAuthClientDto),
         (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name, scopes, lifetime or allowlist entry", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
     )
 )]
 pub async fn create_client(
@@ -75,8 +66,7 @@ pub async fn create_client(
     security(("session" = [])),
     responses(
         (status = 200, description = "The clients", body = Vec<OAuthClientDto>),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -102,13 +92,11 @@ pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiRe
     security(("session" = [])),
     responses(
         (status = 200, description = "The client after the change", body = OAuthClientDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn update_client(
@@ -141,10 +129,9 @@ pub async fn update_client(
     security(("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
     )
 )]
 pub async fn delete_client(

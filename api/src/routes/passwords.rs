@@ -13,22 +13,20 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{
+    CsrfHeaderMissing, MalformedJson, PortalErrors, PortalJsonErrors, StorageUnavailable,
+};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{passwords::change, passwords::reset, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::PASSWORD).post(change_password))
-        .service(
-            resource(routes::PASSWORD_POLICY)
-                .get(get_policy)
-                .put(set_policy),
-        )
-        .service(resource(routes::PASSWORD_RESET).post(request_reset))
-        .service(resource(routes::PASSWORD_RESET_CONFIRM).post(confirm_reset));
+endpoints! {
+    routes::PASSWORD => post(change_password);
+    routes::PASSWORD_POLICY => get(get_policy).put(set_policy);
+    routes::PASSWORD_RESET => post(request_reset);
+    routes::PASSWORD_RESET_CONFIRM => post(confirm_reset);
 }
 
 /// Change the password.
@@ -46,13 +44,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "Changed; the session as it is now", body = MeResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The password changed meanwhile (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password (field `current_password`: `wrong_password`), or the new one breaks the policy or is one of the last 5 (field `new_password`: `reused_password`…)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn change_password(
@@ -78,9 +74,8 @@ pub async fn change_password(
     security(("session" = [])),
     responses(
         (status = 200, description = "The policy", body = PasswordPolicyDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The session must change the password first (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
@@ -101,10 +96,8 @@ pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "The policy as stored", body = PasswordPolicyDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token, or the session must change the password first; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn set_policy(
@@ -137,10 +130,9 @@ pub async fn set_policy(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 202, description = "Accepted: a link is on its way if the account exists"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an e-mail address (field `email`: `invalid_email`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
     )
 )]
 pub async fn request_reset(
@@ -165,12 +157,11 @@ pub async fn request_reset(
     params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
     responses(
         (status = 204, description = "The password is set"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing X-CSRF-Token header", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The password changed meanwhile (`conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Link unknown, expired or used (field `token`: `invalid_reset_link`, `expired_reset_link`, `used_reset_link`), or the password breaks the policy or is one of the last 5 (field `new_password`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
     )
 )]
 pub async fn confirm_reset(

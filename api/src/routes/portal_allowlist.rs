@@ -11,20 +11,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfOrAddressRefused, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{sessions::portal_allowlist, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::PORTAL_ALLOWLIST)
-            .get(list_portal_allowlist)
-            .post(add_portal_allowlist_entry),
-    )
-    .service(resource(routes::PORTAL_ALLOWLIST_ENTRY).delete(remove_portal_allowlist_entry));
+endpoints! {
+    routes::PORTAL_ALLOWLIST => get(list_portal_allowlist).post(add_portal_allowlist_entry);
+    routes::PORTAL_ALLOWLIST_ENTRY => delete(remove_portal_allowlist_entry);
 }
 
 /// The portal allowlist, and your address as the server sees it.
@@ -39,9 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The list", body = PortalAllowlistDto),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_portal_allowlist(
@@ -72,12 +67,10 @@ pub async fn list_portal_allowlist(
     security(("session" = [])),
     responses(
         (status = 201, description = "Added", body = PortalAllowlistEntryDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already on the list (`conflict`, field `value`: `duplicate`), or it would lock you out (`would_lock_out`, field `confirm_lockout`: `locks_you_out`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`) or label too long (field `label`: `too_long`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn add_portal_allowlist_entry(
@@ -109,11 +102,10 @@ pub async fn add_portal_allowlist_entry(
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "Bad `confirm_lockout` (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It would lock you out (`would_lock_out`, field `confirm_lockout`: `locks_you_out`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalErrors,
     )
 )]
 pub async fn remove_portal_allowlist_entry(

@@ -4,15 +4,15 @@ use actix_web::{web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{dto::ProfileDto, problem::Problem, routes};
 
-use super::resource;
+use super::responses::StorageUnavailable;
 use crate::{
     auth::ApiCaller,
     error::ApiResult,
     services::{accounts, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::PROFILE).get(profile));
+endpoints! {
+    routes::PROFILE => get(profile);
 }
 
 /// The account's profile and points balance.
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 200, description = "The profile", body = ProfileDto),
         (status = 401, description = "Token missing (`missing_token`), invalid (`token_invalid`), expired (`token_expired`), disabled (`token_disabled`) or deleted (`token_revoked`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `profile` missing (`permission_denied`, permission `profile`), or the address is not allowed (`token_ip_not_allowed`, `account_ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
     )
 )]
 pub async fn profile(caller: ApiCaller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {

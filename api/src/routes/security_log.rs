@@ -10,16 +10,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::PortalErrors;
 use crate::{
     auth::PortalUser,
     error::{ApiError, ApiResult},
     services::{audit::security_log, now, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::SECURITY_LOG).get(list))
-        .service(resource(routes::SECURITY_LOG_EXPORT).get(export));
+endpoints! {
+    routes::SECURITY_LOG => get(list);
+    routes::SECURITY_LOG_EXPORT => get(export);
 }
 
 /// The account's security log, newest first.
@@ -40,9 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "One page of events, newest first", body = SecurityLogPage),
         (status = 400, description = "Bad filter, cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list(
@@ -82,9 +81,8 @@ pub async fn list(
             (Vec<SecurityEventDto> = "application/json"),
         )),
         (status = 400, description = "Bad format or filter (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn export(

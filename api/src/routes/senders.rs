@@ -8,20 +8,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{BearerErrors, BearerJsonErrors};
 use crate::{
     auth::Caller,
     error::ApiResult,
     services::{senders, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::SENDERS)
-            .get(list_senders)
-            .post(request_sender),
-    )
-    .service(resource(routes::SENDER).delete(delete_sender));
+endpoints! {
+    routes::SENDERS => get(list_senders).post(request_sender);
+    routes::SENDER => delete(delete_sender);
 }
 
 /// The account's sender names and whether each is approved.
@@ -35,9 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 200, description = "Sender names", body = Vec<SenderDto>),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        BearerErrors,
     )
 )]
 pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -56,12 +51,10 @@ pub async fn list_senders(caller: Caller, state: web::Data<AppState>) -> ApiResu
     security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 201, description = "Requested (pending)", body = SenderDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already requested (field `name`: `duplicate`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid sender name (field `name`: `invalid_sender`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        BearerJsonErrors,
     )
 )]
 pub async fn request_sender(
@@ -83,10 +76,9 @@ pub async fn request_sender(
     security(("bearer" = ["sms_sender"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Token missing, invalid, expired, disabled or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms_sender` missing, a subuser without `senders` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such sender name on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        BearerErrors,
     )
 )]
 pub async fn delete_sender(

@@ -8,19 +8,15 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfOrAddressRefused, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{sessions::session_timeout, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::SESSION_TIMEOUT)
-            .get(get_session_timeout)
-            .put(set_session_timeout),
-    );
+endpoints! {
+    routes::SESSION_TIMEOUT => get(get_session_timeout).put(set_session_timeout);
 }
 
 /// The account's inactivity timeout and the values it may be set to.
@@ -31,9 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The timeout", body = SessionTimeoutDto),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn get_session_timeout(
@@ -57,11 +52,9 @@ pub async fn get_session_timeout(
     security(("session" = [])),
     responses(
         (status = 200, description = "Changed", body = SessionTimeoutDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not one of the choices (field `idle_timeout_secs`: `not_a_choice`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn set_session_timeout(

@@ -8,7 +8,7 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfOrAddressRefused, PortalErrors};
 use crate::{
     auth::{session_cookie, ClientInfo, PortalUser},
     error::ApiResult,
@@ -18,12 +18,12 @@ use crate::{
     },
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+endpoints! {
     // The fixed paths first: `{id}` would match them too.
-    cfg.service(resource(routes::SESSIONS).get(list_sessions))
-        .service(resource(routes::SESSIONS_REVOKE_OTHERS).post(revoke_other_sessions))
-        .service(resource(routes::SESSIONS_REVOKE_ALL).post(revoke_all_sessions))
-        .service(resource(routes::SESSION).delete(revoke_session));
+    routes::SESSIONS => get(list_sessions);
+    routes::SESSIONS_REVOKE_OTHERS => post(revoke_other_sessions);
+    routes::SESSIONS_REVOKE_ALL => post(revoke_all_sessions);
+    routes::SESSION => delete(revoke_session);
 }
 
 /// List the account's live portal sessions.
@@ -37,9 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The live sessions", body = Vec<SessionDto>),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_sessions(
@@ -73,10 +72,9 @@ pub async fn list_sessions(
     security(("session" = [])),
     responses(
         (status = 204, description = "Ended"),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No live session with this id on this account (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalErrors,
     )
 )]
 pub async fn revoke_session(
@@ -102,9 +100,8 @@ pub async fn revoke_session(
     security(("session" = [])),
     responses(
         (status = 200, description = "How many sessions ended", body = RevokedSessionsDto),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalErrors,
     )
 )]
 pub async fn revoke_other_sessions(
@@ -128,9 +125,8 @@ pub async fn revoke_other_sessions(
     security(("session" = [])),
     responses(
         (status = 200, description = "How many sessions ended; `Set-Cookie` clears the session cookie", body = RevokedSessionsDto),
-        (status = 401, description = "No live session (`unauthenticated` or `session_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token (`csrf_failed`), or address not on the portal allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrAddressRefused,
+        PortalErrors,
     )
 )]
 pub async fn revoke_all_sessions(

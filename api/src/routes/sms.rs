@@ -9,16 +9,16 @@ use portcullis_shared::{
 };
 use serde::Deserialize;
 
-use super::resource;
+use super::responses::{MalformedJson, StorageUnavailable};
 use crate::{
     auth::Caller,
     error::ApiResult,
     services::{sms::messages, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::SMS).post(send_sms).get(list_sms))
-        .service(resource(routes::SMS_MESSAGE).get(get_sms));
+endpoints! {
+    routes::SMS => post(send_sms).get(list_sms);
+    routes::SMS_MESSAGE => get(get_sms);
 }
 
 /// Query of `GET /api/v1/sms`.
@@ -50,13 +50,13 @@ pub struct ListQuery {
     responses(
         (status = 201, description = "Queued and charged", body = MessageDto),
         (status = 200, description = "Already sent with this Idempotency-Key: the first message", body = MessageDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "The balance does not cover the message (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, destination blocked by the country filter (`country_not_allowed`), or beyond the home country of an account on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "This sender used the Idempotency-Key for a different request (`idempotency_key_reused`); nothing was sent or charged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
+        StorageUnavailable,
     )
 )]
 pub async fn send_sms(
@@ -91,7 +91,7 @@ pub async fn send_sms(
         (status = 400, description = "Bad query (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
     )
 )]
 pub async fn list_sms(
@@ -116,7 +116,7 @@ pub async fn list_sms(
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), or address not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
     )
 )]
 pub async fn get_sms(

@@ -14,29 +14,20 @@ use portcullis_shared::{
 };
 use serde::{Deserialize, Deserializer};
 
-use super::resource;
+use super::responses::{CsrfOrNotOwner, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::{ApiError, ApiResult},
     services::{audit::security_log, subusers, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource(routes::SUBUSERS)
-            .get(list_subusers)
-            .post(create_subuser),
-    )
-    .service(
-        resource(routes::SUBUSER)
-            .get(get_subuser)
-            .put(update_subuser)
-            .delete(delete_subuser),
-    )
-    .service(resource(routes::SUBUSER_DISABLE).post(disable_subuser))
-    .service(resource(routes::SUBUSER_ENABLE).post(enable_subuser))
-    .service(resource(routes::SUBUSER_INVITATION).post(resend_invitation))
-    .service(resource(routes::SUBUSER_SECURITY_LOG).get(subuser_security_log));
+endpoints! {
+    routes::SUBUSERS => get(list_subusers).post(create_subuser);
+    routes::SUBUSER => get(get_subuser).put(update_subuser).delete(delete_subuser);
+    routes::SUBUSER_DISABLE => post(disable_subuser);
+    routes::SUBUSER_ENABLE => post(enable_subuser);
+    routes::SUBUSER_INVITATION => post(resend_invitation);
+    routes::SUBUSER_SECURITY_LOG => get(subuser_security_log);
 }
 
 /// The account's subusers, oldest first, with their grants, points used this
@@ -48,9 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("session" = [])),
     responses(
         (status = 200, description = "The subusers", body = Vec<SubuserDto>),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser (`permission_denied`, permission `subusers`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_subusers(
@@ -76,11 +66,9 @@ pub async fn list_subusers(
     security(("session" = [])),
     responses(
         (status = 201, description = "Created", body = SubuserDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid e-mail (or `taken`), password, phone (or `country_not_allowed`: the country filter blocks SMS there), permission or scope (`unknown_value`), sender (`unknown_sender`), group (`unknown_group`), sending window (`invalid_time`, `end_before_start`, `invalid_time_zone`) or limit (`negative`); fields are named like `grants.sending_window.end`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalJsonErrors,
     )
 )]
 pub async fn create_subuser(
@@ -104,10 +92,9 @@ pub async fn create_subuser(
     security(("session" = [])),
     responses(
         (status = 200, description = "The subuser", body = SubuserDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn get_subuser(
@@ -134,12 +121,10 @@ pub async fn get_subuser(
     security(("session" = [])),
     responses(
         (status = 200, description = "The subuser after the change", body = SubuserDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid grants or phone, as on creation", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalJsonErrors,
     )
 )]
 pub async fn update_subuser(
@@ -168,10 +153,9 @@ pub async fn update_subuser(
     security(("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
     )
 )]
 pub async fn delete_subuser(
@@ -198,10 +182,9 @@ pub async fn delete_subuser(
     security(("session" = [])),
     responses(
         (status = 200, description = "The subuser, disabled", body = SubuserDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
     )
 )]
 pub async fn disable_subuser(
@@ -227,10 +210,9 @@ pub async fn disable_subuser(
     security(("session" = [])),
     responses(
         (status = 200, description = "The subuser, enabled", body = SubuserDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
     )
 )]
 pub async fn enable_subuser(
@@ -257,11 +239,10 @@ pub async fn enable_subuser(
     security(("session" = [])),
     responses(
         (status = 202, description = "Sent"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The subuser has already set a password (`conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
     )
 )]
 pub async fn resend_invitation(
@@ -287,10 +268,9 @@ pub async fn resend_invitation(
     responses(
         (status = 200, description = "One page of events, newest first", body = SecurityLogPage),
         (status = 400, description = "Bad filter, cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subuser on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn subuser_security_log(

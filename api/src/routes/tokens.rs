@@ -8,20 +8,16 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfRefused, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::tokens::api_tokens,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::TOKENS).get(list_tokens).post(create_token))
-        .service(
-            resource(routes::TOKEN)
-                .patch(update_token)
-                .delete(delete_token),
-        );
+endpoints! {
+    routes::TOKENS => get(list_tokens).post(create_token);
+    routes::TOKEN => patch(update_token).delete(delete_token);
 }
 
 /// Create an API token.
@@ -38,10 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = CreatedTokenDto),
         (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name, scopes, expiry or allowlist entry (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
     )
 )]
 pub async fn create_token(
@@ -82,8 +77,7 @@ pub async fn create_token(
     security(("session" = [])),
     responses(
         (status = 200, description = "The tokens", body = Vec<TokenDto>),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn list_tokens(
@@ -113,13 +107,11 @@ pub async fn list_tokens(
     security(("session" = [])),
     responses(
         (status = 200, description = "The token after the change", body = TokenDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name or allowlist entry", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn update_token(
@@ -162,10 +154,9 @@ pub async fn update_token(
     security(("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
     )
 )]
 pub async fn delete_token(

@@ -12,23 +12,23 @@ use portcullis_shared::{
     routes,
 };
 
-use super::resource;
+use super::responses::{CsrfRefused, MalformedJson, NoSession, PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
     services::{two_factor, AppState},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(routes::TWO_FACTOR).get(status))
-        .service(resource(routes::TWO_FACTOR_SMS).post(start_sms))
-        .service(resource(routes::TWO_FACTOR_SMS_CONFIRM).post(confirm_sms))
-        .service(resource(routes::TWO_FACTOR_TOTP).post(start_totp))
-        .service(resource(routes::TWO_FACTOR_TOTP_CONFIRM).post(confirm_totp))
-        .service(resource(routes::TWO_FACTOR_CODE).post(send_code))
-        .service(resource(routes::TWO_FACTOR_DISABLE).post(disable))
-        .service(resource(routes::TWO_FACTOR_RECOVERY_CODES).post(recovery_codes))
-        .service(resource(routes::TWO_FACTOR_POLICY).put(set_policy));
+endpoints! {
+    routes::TWO_FACTOR => get(status);
+    routes::TWO_FACTOR_SMS => post(start_sms);
+    routes::TWO_FACTOR_SMS_CONFIRM => post(confirm_sms);
+    routes::TWO_FACTOR_TOTP => post(start_totp);
+    routes::TWO_FACTOR_TOTP_CONFIRM => post(confirm_totp);
+    routes::TWO_FACTOR_CODE => post(send_code);
+    routes::TWO_FACTOR_DISABLE => post(disable);
+    routes::TWO_FACTOR_RECOVERY_CODES => post(recovery_codes);
+    routes::TWO_FACTOR_POLICY => put(set_policy);
 }
 
 fn no_store() -> actix_web::HttpResponseBuilder {
@@ -45,8 +45,7 @@ fn no_store() -> actix_web::HttpResponseBuilder {
     security(("session" = [])),
     responses(
         (status = 200, description = "Status", body = TwoFactorStatusDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
     )
 )]
 pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -68,13 +67,13 @@ pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<H
     security(("session" = [])),
     responses(
         (status = 202, description = "Code sent", body = CodeSentDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`) or phone (field `phone`: `invalid_phone`, or `country_not_allowed` when the country filter blocks SMS there); with two-factor already on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Codes asked for too often (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        MalformedJson,
+        NoSession,
     )
 )]
 pub async fn start_sms(
@@ -100,13 +99,11 @@ pub async fn start_sms(
     security(("session" = [])),
     responses(
         (status = 200, description = "SMS two-factor is on", body = TwoFactorEnabledDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Code expired or used (`code_expired`, `code_used`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed, wrong or unsent code (field `code`: `invalid_code`/`incorrect`/`no_code_sent`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes (`code_locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn confirm_sms(
@@ -133,13 +130,11 @@ pub async fn confirm_sms(
     security(("session" = [])),
     responses(
         (status = 200, description = "Scan the QR code, then confirm a code", body = TotpSetupDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An app is already set up (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`); with two-factor on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn start_totp(
@@ -165,11 +160,9 @@ pub async fn start_totp(
     security(("session" = [])),
     responses(
         (status = 200, description = "Authenticator app is on", body = TwoFactorEnabledDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed or wrong code, or no set-up started (field `code`: `invalid_code`/`incorrect`/`no_code_sent`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn confirm_totp(
@@ -192,13 +185,13 @@ pub async fn confirm_totp(
     security(("session" = [])),
     responses(
         (status = 202, description = "Code sent", body = CodeSentDto),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "SMS two-factor is not on (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The country filter blocks SMS to the two-factor phone (field `method`: `country_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Codes asked for too often (`rate_limited`), or the code text is over a budget (`sms_budget_exhausted`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The code could not be sent", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable, or code texts to the phone's country paused (`sms_country_paused`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        NoSession,
     )
 )]
 pub async fn send_code(
@@ -225,15 +218,13 @@ pub async fn send_code(
     security(("session" = [])),
     responses(
         (status = 200, description = "Turned off", body = TwoFactorStatusDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "That method is not on", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account requires two-factor sign-in (field `method`: `two_factor_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "SMS code expired or used", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password or code (field `password`: `wrong_password`, field `code`: `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes (`code_locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn disable(
@@ -259,13 +250,11 @@ pub async fn disable(
     security(("session" = [])),
     responses(
         (status = 200, description = "The new codes", body = RecoveryCodesDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`); with two-factor on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
     )
 )]
 pub async fn recovery_codes(
@@ -293,11 +282,9 @@ pub async fn recovery_codes(
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = TwoFactorStatusDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own two-factor sign-in is off (`two_factor_not_enabled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Storage unavailable", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
     )
 )]
 pub async fn set_policy(
