@@ -77,3 +77,4 @@ mod system_texts;
 mod tokens;
 mod transport_security;
 mod trial;
+mod typed_client;

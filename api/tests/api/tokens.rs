@@ -2,15 +2,20 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use portcullis_shared::{
-    dto::{AllowlistEntryDto, CreatedTokenDto, MeResponse, ProfileDto, TokenDto, TokenState},
+    dto::{
+        AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, MeResponse, TokenDto, TokenState,
+    },
+    endpoints::{CreateToken, ListTokens, Profile},
     problem::ProblemCode,
     routes,
+    scope::Scope,
     validate::codes,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{expect_problem, field_codes, Backend, TestApp};
+use crate::typed_client::Caller;
 
 async fn create(app: &TestApp, me: &MeResponse, body: serde_json::Value) -> CreatedTokenDto {
     app.create_token(me, body).await
@@ -22,12 +27,15 @@ fn token_path(id: &str) -> String {
 
 async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
     let me = app.signed_in("integrator@example.com").await;
-    let created = create(
-        &app,
-        &me,
-        json!({"name": "CRM", "scopes": ["profile", "sms"]}),
-    )
-    .await;
+    let request = CreateTokenRequest {
+        name: "CRM".to_owned(),
+        scopes: vec![Scope::Profile, Scope::Sms],
+        expires_at: None,
+        ip_allowlist: Vec::new(),
+    };
+    let created = app
+        .call::<CreateToken>(Caller::Session(&me), &(), &request, StatusCode::CREATED)
+        .await;
     assert!(
         created.secret.starts_with("pcl_at_ey"),
         "prefixed JWT: {}",
@@ -38,22 +46,15 @@ async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
         .secret
         .ends_with(created.token.hint.trim_start_matches('…')));
 
-    let response = app.bearer_get(routes::PROFILE, &created.secret).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let profile: ProfileDto = response.json().await.unwrap();
+    let caller = Caller::Bearer(&created.secret);
+    let profile = app.call::<Profile>(caller, &(), &(), StatusCode::OK).await;
     assert_eq!(profile.email, "integrator@example.com");
     assert_eq!(profile.account_id, me.account.id);
 
     // The secret is shown once and not stored.
-    let listed: Vec<TokenDto> = app
-        .client
-        .get(app.url(routes::TOKENS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = app
+        .call::<ListTokens>(Caller::Session(&me), &(), &(), StatusCode::OK)
+        .await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "CRM");
     let listing = serde_json::to_string(&listed).unwrap();
