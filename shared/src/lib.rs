@@ -7,6 +7,7 @@
 
 pub mod capability;
 pub mod dto;
+pub mod endpoints;
 pub mod problem;
 pub mod routes;
 pub mod scope;

@@ -78,3 +78,4 @@ mod system_texts;
 mod tokens;
 mod transport_security;
 mod trial;
+mod typed_client;

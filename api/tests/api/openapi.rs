@@ -79,3 +79,19 @@ async fn the_running_server_serves_the_document_and_swagger_ui() {
         "Swagger UI page"
     );
 }
+
+#[test]
+fn every_catalogue_endpoint_is_a_documented_operation() {
+    let doc: serde_json::Value =
+        serde_json::to_value(<portcullis_api::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+            .unwrap();
+    for route in portcullis_shared::endpoints::CATALOGUE {
+        let method = route.method.as_str().to_ascii_lowercase();
+        assert!(
+            doc["paths"][route.path][&method].is_object(),
+            "{} {} is in the endpoint catalogue but not in the OpenAPI document",
+            route.method.as_str(),
+            route.path
+        );
+    }
+}

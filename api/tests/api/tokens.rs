@@ -3,9 +3,10 @@
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use portcullis_shared::{
     dto::{
-        AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, ProfileDto, TokenDto,
-        TokenState, UpdateTokenRequest,
+        AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, TokenDto, TokenState,
+        UpdateTokenRequest,
     },
+    endpoints::{CreateToken, ListTokens, Profile},
     problem::ProblemCode,
     routes,
     scope::Scope,
@@ -15,6 +16,7 @@ use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
 use crate::harness::{expect_problem, field_codes, token_request, Backend, TestApp};
+use crate::typed_client::Caller;
 
 fn token_path(id: &str) -> String {
     routes::TOKEN.replace("{id}", id)
@@ -23,7 +25,12 @@ fn token_path(id: &str) -> String {
 async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
     let me = app.signed_in("integrator@example.com").await;
     let created = app
-        .create_token(&me, &token_request("CRM", &[Scope::Profile, Scope::Sms]))
+        .call::<CreateToken>(
+            Caller::Session(&me),
+            &(),
+            &token_request("CRM", &[Scope::Profile, Scope::Sms]),
+            StatusCode::CREATED,
+        )
         .await;
     assert!(
         created.secret.starts_with("pcl_at_ey"),
@@ -35,22 +42,15 @@ async fn a_token_made_in_the_portal_works_against_the_api(app: TestApp) {
         .secret
         .ends_with(created.token.hint.trim_start_matches('…')));
 
-    let response = app.bearer_get(routes::PROFILE, &created.secret).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let profile: ProfileDto = response.json().await.unwrap();
+    let caller = Caller::Bearer(&created.secret);
+    let profile = app.call::<Profile>(caller, &(), &(), StatusCode::OK).await;
     assert_eq!(profile.email, "integrator@example.com");
     assert_eq!(profile.account_id, me.account.id);
 
     // The secret is shown once and not stored.
-    let listed: Vec<TokenDto> = app
-        .client
-        .get(app.url(routes::TOKENS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = app
+        .call::<ListTokens>(Caller::Session(&me), &(), &(), StatusCode::OK)
+        .await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "CRM");
     let listing = serde_json::to_string(&listed).unwrap();

@@ -1,14 +1,14 @@
 //! The destination countries the account's messages may go to.
 
 use portcullis_shared::dto::CountryFilterDto;
-use portcullis_shared::routes::COUNTRY_FILTER;
+use portcullis_shared::endpoints::{GetCountryFilter, SetCountryFilter};
 
-use super::request::Call;
+use super::request::call;
 use super::ApiError;
 
 /// The destination countries the account's messages may go to.
 pub async fn get_country_filter() -> Result<CountryFilterDto, ApiError> {
-    Call::get(COUNTRY_FILTER).answer().await
+    call::<GetCountryFilter>(None, &(), &()).await
 }
 
 /// Replaces the country filter; answers the list as stored (normalised, sorted).
@@ -16,9 +16,5 @@ pub async fn set_country_filter(
     csrf_token: &str,
     request: &CountryFilterDto,
 ) -> Result<CountryFilterDto, ApiError> {
-    Call::put(COUNTRY_FILTER)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<SetCountryFilter>(Some(csrf_token), &(), request).await
 }

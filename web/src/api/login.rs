@@ -5,19 +5,20 @@ use gloo_net::http::Response;
 use portcullis_shared::dto::{
     LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest, VerifyLoginRequest,
 };
-use portcullis_shared::routes::{LOGIN, LOGIN_RESEND, LOGIN_VERIFY, LOGOUT, ME, PRE_SESSION_CSRF};
+use portcullis_shared::endpoints::{Login, Logout, Me, ResendLoginCode, VerifyLogin};
+use portcullis_shared::routes::PRE_SESSION_CSRF;
 
-use super::request::{body_text, decode, Call};
+use super::request::{body_text, call, decode, Call};
 use super::{error, ApiError};
 
 /// The signed-in account and session, or an `unauthenticated` problem.
 pub async fn me() -> Result<MeResponse, ApiError> {
-    Call::get(ME).answer().await
+    call::<Me>(None, &(), &()).await
 }
 
 /// Ends the current session; the API clears the session cookie.
 pub async fn logout(csrf_token: &str) -> Result<(), ApiError> {
-    Call::post(LOGOUT).csrf(csrf_token).no_content().await
+    call::<Logout>(Some(csrf_token), &(), &()).await
 }
 
 /// What a right password leads to.
@@ -31,9 +32,7 @@ pub enum LoginOutcome {
 
 /// Starts a portal session, or a held sign-in that a code completes.
 pub async fn login(request: &LoginRequest) -> Result<LoginOutcome, ApiError> {
-    let response = Call::post(LOGIN)
-        .csrf(PRE_SESSION_CSRF)
-        .json(request)?
+    let response = Call::to::<Login>(Some(PRE_SESSION_CSRF), &(), request)?
         .response()
         .await?;
     let status = response.status();
@@ -52,11 +51,7 @@ pub(crate) fn login_outcome(status: u16, body: &str) -> Result<LoginOutcome, Api
 
 /// Completes a held sign-in with a code; the API sets the session cookie.
 pub async fn verify_login(request: &VerifyLoginRequest) -> Result<MeResponse, ApiError> {
-    Call::post(LOGIN_VERIFY)
-        .csrf(PRE_SESSION_CSRF)
-        .json(request)?
-        .answer()
-        .await
+    call::<VerifyLogin>(Some(PRE_SESSION_CSRF), &(), request).await
 }
 
 /// Why a held sign-in's code was not sent again.
@@ -76,9 +71,7 @@ pub async fn resend_login_code(
         error,
         retry_after_secs: None,
     };
-    let response = Call::post(LOGIN_RESEND)
-        .csrf(PRE_SESSION_CSRF)
-        .json(request)
+    let response = Call::to::<ResendLoginCode>(Some(PRE_SESSION_CSRF), &(), request)
         .map_err(refused)?
         .response()
         .await

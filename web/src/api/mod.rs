@@ -1,5 +1,6 @@
-//! Typed client for the Portcullis API, over the `shared` DTOs: one module per resource,
-//! each call one [`request::Call`].
+//! Typed client for the Portcullis API, over the endpoint catalogue in `shared`
+//! ([`portcullis_shared::endpoints`]): one module per resource, each function one
+//! [`request::call`] of one endpoint.
 //!
 //! The portal is served from the API's origin (or proxied to it by `trunk serve`), so the
 //! HttpOnly session cookie travels with every same-origin request without any handling here.

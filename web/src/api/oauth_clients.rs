@@ -3,14 +3,16 @@
 use portcullis_shared::dto::{
     CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
 };
-use portcullis_shared::routes::{OAUTH_CLIENT, OAUTH_CLIENTS};
+use portcullis_shared::endpoints::{
+    CreateOAuthClient, DeleteOAuthClient, ListOAuthClients, UpdateOAuthClient,
+};
 
-use super::request::{item_path, Call};
+use super::request::call;
 use super::ApiError;
 
 /// The account's OAuth2 clients.
 pub async fn list_oauth_clients() -> Result<Vec<OAuthClientDto>, ApiError> {
-    Call::get(OAUTH_CLIENTS).answer().await
+    call::<ListOAuthClients>(None, &(), &()).await
 }
 
 /// Registers an OAuth2 client; the answer holds its secret, the only time it is shown.
@@ -18,11 +20,7 @@ pub async fn create_oauth_client(
     csrf_token: &str,
     request: &CreateOAuthClientRequest,
 ) -> Result<CreatedOAuthClientDto, ApiError> {
-    Call::post(OAUTH_CLIENTS)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<CreateOAuthClient>(Some(csrf_token), &(), request).await
 }
 
 /// Disables, re-enables or re-scopes an OAuth2 client; answers the client as changed.
@@ -31,17 +29,10 @@ pub async fn update_oauth_client(
     id: &str,
     request: &UpdateOAuthClientRequest,
 ) -> Result<OAuthClientDto, ApiError> {
-    Call::patch(&item_path(OAUTH_CLIENT, id))
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<UpdateOAuthClient>(Some(csrf_token), id, request).await
 }
 
 /// Deletes an OAuth2 client and every token issued to it.
 pub async fn delete_oauth_client(csrf_token: &str, id: &str) -> Result<(), ApiError> {
-    Call::delete(&item_path(OAUTH_CLIENT, id))
-        .csrf(csrf_token)
-        .no_content()
-        .await
+    call::<DeleteOAuthClient>(Some(csrf_token), id, &()).await
 }

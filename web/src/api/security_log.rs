@@ -1,9 +1,10 @@
 //! The security log: its pages and the export download.
 
-use portcullis_shared::dto::{ExportFormat, SecurityEventKind, SecurityLogPage};
-use portcullis_shared::routes::{SECURITY_LOG, SECURITY_LOG_EXPORT, SUBUSER_SECURITY_LOG};
+use portcullis_shared::dto::{ExportFormat, SecurityEventKind, SecurityLogPage, SecurityLogQuery};
+use portcullis_shared::endpoints::{SecurityLog, SubuserSecurityLog};
+use portcullis_shared::routes::SECURITY_LOG_EXPORT;
 
-use super::request::{item_path, Call};
+use super::request::call;
 use super::ApiError;
 
 /// One page of the security log, newest first: of one `kind` or all, and older than
@@ -14,18 +15,15 @@ pub async fn security_log(
     kind: Option<SecurityEventKind>,
     cursor: Option<&str>,
 ) -> Result<SecurityLogPage, ApiError> {
-    let path = match subuser {
-        Some(id) => item_path(SUBUSER_SECURITY_LOG, id),
-        None => SECURITY_LOG.to_owned(),
+    let query = SecurityLogQuery {
+        kind: kind.map(|kind| kind.as_str().to_owned()),
+        cursor: cursor.map(str::to_owned),
+        ..SecurityLogQuery::default()
     };
-    let mut query: Vec<(&str, &str)> = Vec::new();
-    if let Some(kind) = kind {
-        query.push(("kind", kind.as_str()));
+    match subuser {
+        Some(id) => call::<SubuserSecurityLog>(None, id, &query).await,
+        None => call::<SecurityLog>(None, &(), &query).await,
     }
-    if let Some(cursor) = cursor {
-        query.push(("cursor", cursor));
-    }
-    Call::get(&path).query(query).answer().await
 }
 
 /// Where the browser downloads the security log as a file (the session cookie goes along).

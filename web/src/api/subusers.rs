@@ -1,16 +1,17 @@
 //! The account's subusers (the owner's to manage).
 
 use portcullis_shared::dto::{CreateSubuserRequest, SubuserDto, UpdateSubuserRequest};
-use portcullis_shared::routes::{
-    SUBUSER, SUBUSERS, SUBUSER_DISABLE, SUBUSER_ENABLE, SUBUSER_INVITATION,
+use portcullis_shared::endpoints::{
+    CreateSubuser, DeleteSubuser, DisableSubuser, EnableSubuser, ListSubusers,
+    ResendSubuserInvitation, UpdateSubuser,
 };
 
-use super::request::{item_path, Call};
+use super::request::call;
 use super::ApiError;
 
 /// The account's subusers.
 pub async fn list_subusers() -> Result<Vec<SubuserDto>, ApiError> {
-    Call::get(SUBUSERS).answer().await
+    call::<ListSubusers>(None, &(), &()).await
 }
 
 /// Creates a subuser; without a password the API e-mails them an invitation.
@@ -18,11 +19,7 @@ pub async fn create_subuser(
     csrf_token: &str,
     request: &CreateSubuserRequest,
 ) -> Result<SubuserDto, ApiError> {
-    Call::post(SUBUSERS)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<CreateSubuser>(Some(csrf_token), &(), request).await
 }
 
 /// Replaces a subuser's grants and phone.
@@ -31,19 +28,12 @@ pub async fn update_subuser(
     id: &str,
     request: &UpdateSubuserRequest,
 ) -> Result<SubuserDto, ApiError> {
-    Call::put(&item_path(SUBUSER, id))
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<UpdateSubuser>(Some(csrf_token), id, request).await
 }
 
 /// Deletes a subuser: their sessions end and their tokens are refused.
 pub async fn delete_subuser(csrf_token: &str, id: &str) -> Result<(), ApiError> {
-    Call::delete(&item_path(SUBUSER, id))
-        .csrf(csrf_token)
-        .no_content()
-        .await
+    call::<DeleteSubuser>(Some(csrf_token), id, &()).await
 }
 
 /// What the owner can do to a subuser with a bare `POST`.
@@ -63,13 +53,12 @@ pub async fn subuser_action(
     id: &str,
     action: SubuserAction,
 ) -> Result<(), ApiError> {
-    let template = match action {
-        SubuserAction::Disable => SUBUSER_DISABLE,
-        SubuserAction::Enable => SUBUSER_ENABLE,
-        SubuserAction::ResendInvitation => SUBUSER_INVITATION,
-    };
-    Call::post(&item_path(template, id))
-        .csrf(csrf_token)
-        .no_content()
-        .await
+    let csrf_token = Some(csrf_token);
+    match action {
+        SubuserAction::Disable => call::<DisableSubuser>(csrf_token, id, &()).await.map(drop),
+        SubuserAction::Enable => call::<EnableSubuser>(csrf_token, id, &()).await.map(drop),
+        SubuserAction::ResendInvitation => {
+            call::<ResendSubuserInvitation>(csrf_token, id, &()).await
+        }
+    }
 }

@@ -1,14 +1,14 @@
 //! The account's API tokens.
 
 use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest};
-use portcullis_shared::routes::{TOKEN, TOKENS};
+use portcullis_shared::endpoints::{CreateToken, DeleteToken, ListTokens, UpdateToken};
 
-use super::request::{item_path, Call};
+use super::request::call;
 use super::ApiError;
 
 /// The account's API tokens, newest first.
 pub async fn list_tokens() -> Result<Vec<TokenDto>, ApiError> {
-    Call::get(TOKENS).answer().await
+    call::<ListTokens>(None, &(), &()).await
 }
 
 /// Creates an API token; the answer holds its secret, which the API never shows again.
@@ -16,11 +16,7 @@ pub async fn create_token(
     csrf_token: &str,
     request: &CreateTokenRequest,
 ) -> Result<CreatedTokenDto, ApiError> {
-    Call::post(TOKENS)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<CreateToken>(Some(csrf_token), &(), request).await
 }
 
 /// Renames, disables or re-enables a token, or replaces its IP allowlist.
@@ -29,17 +25,10 @@ pub async fn update_token(
     id: &str,
     request: &UpdateTokenRequest,
 ) -> Result<TokenDto, ApiError> {
-    Call::patch(&item_path(TOKEN, id))
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<UpdateToken>(Some(csrf_token), id, request).await
 }
 
 /// Deletes a token: calls made with it are refused from then on.
 pub async fn delete_token(csrf_token: &str, id: &str) -> Result<(), ApiError> {
-    Call::delete(&item_path(TOKEN, id))
-        .csrf(csrf_token)
-        .no_content()
-        .await
+    call::<DeleteToken>(Some(csrf_token), id, &()).await
 }

@@ -6,17 +6,17 @@ use portcullis_shared::dto::{
     RecoveryCodesDto, StartSmsTwoFactorRequest, TotpSetupDto, TwoFactorEnabledDto,
     TwoFactorPolicyRequest, TwoFactorStatusDto,
 };
-use portcullis_shared::routes::{
-    TWO_FACTOR, TWO_FACTOR_CODE, TWO_FACTOR_DISABLE, TWO_FACTOR_POLICY, TWO_FACTOR_RECOVERY_CODES,
-    TWO_FACTOR_SMS, TWO_FACTOR_SMS_CONFIRM, TWO_FACTOR_TOTP, TWO_FACTOR_TOTP_CONFIRM,
+use portcullis_shared::endpoints::{
+    ConfirmSmsTwoFactor, ConfirmTotpTwoFactor, DisableTwoFactor, NewRecoveryCodes,
+    SendTwoFactorCode, SetTwoFactorPolicy, StartSmsTwoFactor, StartTotpTwoFactor, TwoFactorStatus,
 };
 
-use super::request::Call;
+use super::request::call;
 use super::ApiError;
 
 /// Which two-factor methods are on, recovery codes left, and the account policy.
 pub async fn two_factor_status() -> Result<TwoFactorStatusDto, ApiError> {
-    Call::get(TWO_FACTOR).answer().await
+    call::<TwoFactorStatus>(None, &(), &()).await
 }
 
 /// Starts SMS two-factor set-up: checks the password and texts a code to `phone`.
@@ -24,11 +24,7 @@ pub async fn start_sms_two_factor(
     csrf_token: &str,
     request: &StartSmsTwoFactorRequest,
 ) -> Result<CodeSentDto, ApiError> {
-    Call::post(TWO_FACTOR_SMS)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<StartSmsTwoFactor>(Some(csrf_token), &(), request).await
 }
 
 /// Turns SMS two-factor on with the code just sent.
@@ -36,11 +32,7 @@ pub async fn confirm_sms_two_factor(
     csrf_token: &str,
     request: &ConfirmTwoFactorRequest,
 ) -> Result<TwoFactorEnabledDto, ApiError> {
-    Call::post(TWO_FACTOR_SMS_CONFIRM)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<ConfirmSmsTwoFactor>(Some(csrf_token), &(), request).await
 }
 
 /// Starts authenticator-app set-up: a new secret and its QR code.
@@ -48,11 +40,7 @@ pub async fn start_totp_two_factor(
     csrf_token: &str,
     request: &PasswordConfirmation,
 ) -> Result<TotpSetupDto, ApiError> {
-    Call::post(TWO_FACTOR_TOTP)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<StartTotpTwoFactor>(Some(csrf_token), &(), request).await
 }
 
 /// Turns the authenticator app on with a first code from it.
@@ -60,16 +48,12 @@ pub async fn confirm_totp_two_factor(
     csrf_token: &str,
     request: &ConfirmTwoFactorRequest,
 ) -> Result<TwoFactorEnabledDto, ApiError> {
-    Call::post(TWO_FACTOR_TOTP_CONFIRM)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<ConfirmTotpTwoFactor>(Some(csrf_token), &(), request).await
 }
 
 /// Texts a code to the two-factor phone, to confirm turning a method off.
 pub async fn send_two_factor_code(csrf_token: &str) -> Result<CodeSentDto, ApiError> {
-    Call::post(TWO_FACTOR_CODE).csrf(csrf_token).answer().await
+    call::<SendTwoFactorCode>(Some(csrf_token), &(), &()).await
 }
 
 /// Turns a method off (password and a current code); answers the new status.
@@ -77,11 +61,7 @@ pub async fn disable_two_factor(
     csrf_token: &str,
     request: &DisableTwoFactorRequest,
 ) -> Result<TwoFactorStatusDto, ApiError> {
-    Call::post(TWO_FACTOR_DISABLE)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<DisableTwoFactor>(Some(csrf_token), &(), request).await
 }
 
 /// A new set of recovery codes, shown once; the old set stops working.
@@ -89,11 +69,7 @@ pub async fn new_recovery_codes(
     csrf_token: &str,
     request: &PasswordConfirmation,
 ) -> Result<RecoveryCodesDto, ApiError> {
-    Call::post(TWO_FACTOR_RECOVERY_CODES)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<NewRecoveryCodes>(Some(csrf_token), &(), request).await
 }
 
 /// Requires (or stops requiring) two-factor sign-in for every user of the account.
@@ -101,9 +77,5 @@ pub async fn set_two_factor_policy(
     csrf_token: &str,
     request: &TwoFactorPolicyRequest,
 ) -> Result<TwoFactorStatusDto, ApiError> {
-    Call::put(TWO_FACTOR_POLICY)
-        .csrf(csrf_token)
-        .json(request)?
-        .answer()
-        .await
+    call::<SetTwoFactorPolicy>(Some(csrf_token), &(), request).await
 }
