@@ -354,7 +354,7 @@ async fn main() {
     // The ceiling for (e): the same Argon2id parameters, one thread per core,
     // in this process while the server idles.
     let raw_hash_rate = tokio::task::spawn_blocking(move || {
-        portcullis_api::services::passwords::raw_hash_rate(cores, Duration::from_secs(5))
+        portcullis_api::services::passwords::hasher::raw_hash_rate(cores, Duration::from_secs(5))
     })
     .await
     .unwrap();

@@ -11,7 +11,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use portcullis_api::{
     auth::parse_bearer,
-    services::signing::{AccessClaims, KeyRing, VerifyError, ACCESS_TOKEN_PREFIX, AUDIENCE},
+    services::tokens::signing::{AccessClaims, KeyRing, VerifyError, ACCESS_TOKEN_PREFIX, AUDIENCE},
 };
 
 const ISSUER: &str = "https://portcullis.fuzz.example";

@@ -15,7 +15,7 @@ use portcullis_api::{
         ip_allowlist::{canonical, parse_entries, to_stored},
         IpAllowlist, IpRange,
     },
-    services::{api_access::stored_allowlist_entries, ip_allowlists::compile_stored},
+    services::{ip_allowlists::compile_stored, tokens::api_access::stored_allowlist_entries},
 };
 
 /// Lines before a `--` line are entries as typed; lines after it are

@@ -9,10 +9,10 @@ use libfuzzer_sys::fuzz_target;
 use portcullis_api::{
     domain::{CountryCode, Email, OneTimeCode, RecoveryCode, ResetToken, SessionToken},
     services::{
-        api_access::{parse_scopes, scope_string},
+        tokens::api_access::{parse_scopes, scope_string},
         ip_allowlists::parse_label,
         senders::parse_name,
-        sms::parse_idempotency_key,
+        sms::messages::parse_idempotency_key,
     },
 };
 use portcullis_shared::{scope::Scope, validate};
