@@ -31,7 +31,10 @@ use crate::services::{
     AppState,
 };
 use crate::{
-    db::oauth::{self as oauth_rows, ClientChanges, ClientRow},
+    db::{
+        oauth::{self as oauth_rows, ClientChanges, ClientRow},
+        DbConnection,
+    },
     domain::ip_allowlist::{self, parse_entries},
     error::{ApiError, ApiResult},
 };
@@ -493,15 +496,8 @@ pub async fn update_client(
     let row = state
         .db
         .transaction(move |conn| {
-            let existing = match oauth_rows::find_client(conn, &client_id)? {
-                Some(existing)
-                    if existing.account_id == account
-                        && who.may_manage(existing.created_by.as_deref()) =>
-                {
-                    existing
-                }
-                _ => return Err(ApiError::NotFound),
-            };
+            let existing =
+                manageable_client(conn, &account, &client_id, &who)?.ok_or(ApiError::NotFound)?;
             let restrictions = oauth_rows::owner_restrictions(conn, &client_id)?;
             if !by_owner {
                 crate::services::tokens::api_tokens::refuse_lifting(
@@ -550,6 +546,18 @@ pub async fn update_client(
     Ok(client_dto(&row))
 }
 
+/// The account's client `client_id`, if `who` may manage it (an owner any,
+/// a subuser the ones they made); otherwise nothing, as if it did not exist.
+fn manageable_client(
+    conn: &mut DbConnection,
+    account: &str,
+    client_id: &str,
+    who: &Principal,
+) -> diesel::QueryResult<Option<ClientRow>> {
+    Ok(oauth_rows::find_client(conn, client_id)?
+        .filter(|row| row.account_id == account && who.may_manage(row.created_by.as_deref())))
+}
+
 /// Deletes a client; its tokens stop working at once.
 pub async fn delete_client(
     state: &AppState,
@@ -564,14 +572,8 @@ pub async fn delete_client(
     let deleted = state
         .db
         .transaction(move |conn| {
-            let existing = match oauth_rows::find_client(conn, &client_id)? {
-                Some(existing)
-                    if existing.account_id == account
-                        && who.may_manage(existing.created_by.as_deref()) =>
-                {
-                    existing
-                }
-                _ => return Ok(false),
+            let Some(existing) = manageable_client(conn, &account, &client_id, &who)? else {
+                return Ok(false);
             };
             security_log::record(conn, &event.detail("name", existing.name))?;
             cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
