@@ -166,6 +166,22 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A `422 validation_failed` answer carrying `errors` (as the API sends
+    /// for a body that breaks field rules); clients' tests build theirs here.
+    pub fn validation_failed(errors: Vec<FieldError>) -> Self {
+        Problem {
+            type_uri: "about:blank".into(),
+            title: "Invalid".into(),
+            status: 422,
+            detail: None,
+            code: ProblemCode::ValidationFailed,
+            request_id: None,
+            permission: None,
+            opens_at: None,
+            errors,
+        }
+    }
+
     /// Every error message reported for `field`, joined into one sentence
     /// list (a password can break several rules at once), if any.
     pub fn field_message(&self, field: &str) -> Option<String> {
@@ -198,20 +214,10 @@ mod tests {
             code: code.into(),
             message: message.into(),
         };
-        let problem = Problem {
-            type_uri: "about:blank".into(),
-            title: "Invalid".into(),
-            status: 422,
-            detail: None,
-            code: ProblemCode::ValidationFailed,
-            request_id: None,
-            permission: None,
-            opens_at: None,
-            errors: vec![
-                error("too_short", "Use at least 8 characters."),
-                error("missing_digit", "Include at least one digit."),
-            ],
-        };
+        let problem = Problem::validation_failed(vec![
+            error("too_short", "Use at least 8 characters."),
+            error("missing_digit", "Include at least one digit."),
+        ]);
         assert_eq!(
             problem.field_message("password").as_deref(),
             Some("Use at least 8 characters. Include at least one digit.")
@@ -220,21 +226,11 @@ mod tests {
 
     #[test]
     fn field_message_finds_the_field() {
-        let problem = Problem {
-            type_uri: "about:blank".into(),
-            title: "Invalid".into(),
-            status: 422,
-            detail: None,
-            code: ProblemCode::ValidationFailed,
-            request_id: None,
-            permission: None,
-            opens_at: None,
-            errors: vec![FieldError {
-                field: "email".into(),
-                code: "invalid_email".into(),
-                message: "Enter a valid e-mail address.".into(),
-            }],
-        };
+        let problem = Problem::validation_failed(vec![FieldError {
+            field: "email".into(),
+            code: "invalid_email".into(),
+            message: "Enter a valid e-mail address.".into(),
+        }]);
         assert_eq!(
             problem.field_message("email").as_deref(),
             Some("Enter a valid e-mail address.")

@@ -46,19 +46,11 @@ pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portcullis_shared::problem::{FieldError, ProblemCode};
+    use portcullis_shared::problem::FieldError;
 
     fn problem(errors: &[(&str, &str)]) -> Problem {
-        Problem {
-            type_uri: "about:blank".into(),
-            title: "Invalid".into(),
-            status: 422,
-            detail: None,
-            code: ProblemCode::ValidationFailed,
-            request_id: None,
-            permission: None,
-            opens_at: None,
-            errors: errors
+        Problem::validation_failed(
+            errors
                 .iter()
                 .map(|(field, message)| FieldError {
                     field: (*field).into(),
@@ -66,7 +58,7 @@ mod tests {
                     message: (*message).into(),
                 })
                 .collect(),
-        }
+        )
     }
 
     #[test]

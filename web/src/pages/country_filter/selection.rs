@@ -77,7 +77,7 @@ pub fn countries_message(problem: &Problem, sent: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portcullis_shared::problem::{FieldError, ProblemCode};
+    use portcullis_shared::problem::FieldError;
     use std::rc::Rc;
 
     fn selection(codes: &[&str]) -> BTreeSet<String> {
@@ -157,21 +157,11 @@ mod tests {
 
     #[test]
     fn entry_errors_name_the_country_sent() {
-        let problem = Problem {
-            type_uri: "about:blank".into(),
-            title: "Invalid".into(),
-            status: 422,
-            detail: None,
-            code: ProblemCode::ValidationFailed,
-            request_id: None,
-            permission: None,
-            opens_at: None,
-            errors: vec![FieldError {
-                field: "countries[1]".into(),
-                code: validate::codes::INVALID_COUNTRY.into(),
-                message: "Not a country code.".into(),
-            }],
-        };
+        let problem = Problem::validation_failed(vec![FieldError {
+            field: "countries[1]".into(),
+            code: validate::codes::INVALID_COUNTRY.into(),
+            message: "Not a country code.".into(),
+        }]);
         let sent = vec!["DE".to_owned(), "QQ".to_owned()];
         assert_eq!(
             countries_message(&problem, &sent).as_deref(),
