@@ -143,28 +143,78 @@ pub async fn csp_violations(client: &Client) -> Vec<String> {
 }
 
 pub async fn find(client: &Client, css: &str) -> Element {
-    client
+    match client
         .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("waiting for `{css}`: {e}"))
+    {
+        Ok(element) => element,
+        Err(error) => panic!(
+            "waiting for `{css}`: {error}\n{}",
+            what_the_page_shows(client).await
+        ),
+    }
 }
 
-/// Replaces the value of the field at `css` with `value`, as typing would.
-pub async fn fill(client: &Client, css: &str, value: &str) {
-    let field = find(client, css).await;
-    field.clear().await.unwrap();
-    // WebDriver's clear fires no `input` event, so the page would still hold the old value
-    // and put it back at its next render (a countdown re-renders every second).
-    client
-        .execute(
-            "arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
-            vec![serde_json::to_value(&field).unwrap()],
-        )
+/// Where the browser is and what its page reads, for a failure message (a CI log is all
+/// there is to read after a run elsewhere); the page is also saved as `failure-*.png`.
+pub async fn what_the_page_shows(client: &Client) -> String {
+    let url = client
+        .current_url()
         .await
-        .unwrap();
-    field.send_keys(value).await.unwrap();
+        .map_or_else(|e| format!("(no URL: {e})"), |url| url.to_string());
+    let text = match client.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(e) => format!("(no body: {e})"),
+    };
+    let shot = match client.screenshot().await {
+        Ok(png) => {
+            let name = format!(
+                "failure-{}.png",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_millis()
+            );
+            let path = screenshots_dir().join(name);
+            std::fs::write(&path, png).map_or_else(
+                |e| format!("(screenshot not saved: {e})"),
+                |()| path.display().to_string(),
+            )
+        }
+        Err(e) => format!("(no screenshot: {e})"),
+    };
+    format!("the browser is at {url}; screenshot {shot}; the page reads:\n{text}")
+}
+
+/// Replaces the value of the field at `css` with `value`, as typing would, and checks the
+/// field then holds exactly `value`.
+///
+/// The field is emptied by one script that also fires the `input` event (WebDriver's own
+/// clear fires none, and as two steps a render in between — a countdown re-renders every
+/// second — could put the old value back before the page heard of the change, leaving
+/// the typed keys appended to it); should a render still interfere, the field is filled
+/// again.
+pub async fn fill(client: &Client, css: &str, value: &str) {
+    let mut held = None;
+    for _ in 0..5 {
+        let field = find(client, css).await;
+        client
+            .execute(
+                "arguments[0].value = ''; \
+                 arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
+                vec![serde_json::to_value(&field).unwrap()],
+            )
+            .await
+            .unwrap();
+        field.send_keys(value).await.unwrap();
+        held = field.prop("value").await.unwrap();
+        if held.as_deref() == Some(value) {
+            return;
+        }
+    }
+    panic!("`{css}` holds {held:?} after typing {value:?}");
 }
 
 pub async fn text_of(client: &Client, css: &str) -> String {
