@@ -7,7 +7,7 @@
 //! restricted session (password change due, two-factor set-up required) may
 //! still use it.
 
-use crate::{dto::PortalPermission, scope::Scope};
+use crate::{scope::Scope, vocabulary::PortalPermission};
 
 /// Something a caller wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

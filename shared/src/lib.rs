@@ -12,3 +12,4 @@ pub mod problem;
 pub mod routes;
 pub mod scope;
 pub mod validate;
+pub mod vocabulary;

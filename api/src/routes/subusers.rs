@@ -2,10 +2,11 @@
 
 use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::capability::Capability;
+use portcullis_shared::vocabulary::{PortalPermission, Weekday};
 use portcullis_shared::{
     dto::{
-        CreateSubuserRequest, PortalPermission, SecurityLogPage, SecurityLogQuery,
-        SendingWindowDto, SubuserDto, SubuserGrantsDto, UpdateSubuserRequest, Weekday,
+        CreateSubuserRequest, SecurityLogPage, SecurityLogQuery, SendingWindowDto, SubuserDto,
+        SubuserGrantsDto, UpdateSubuserRequest,
     },
     problem::{FieldError, Problem},
     routes,

@@ -1,8 +1,9 @@
 //! Signing up (verified by e-mail before anything exists) and reading accounts.
 
 use chrono::Duration as ChronoDuration;
+use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{
-    dto::{AccountDto, SecurityEventKind, SignupRequest},
+    dto::{AccountDto, SignupRequest},
     problem::FieldError,
     validate::codes,
 };

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
+use portcullis_shared::vocabulary::{PortalPermission, SecurityEventKind, SubuserStatus, Weekday};
 use portcullis_shared::{
     dto::{
-        CreateSubuserRequest, PortalPermission, SecurityEventKind, SendingWindowDto, SubuserDto,
-        SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
+        CreateSubuserRequest, SendingWindowDto, SubuserDto, SubuserGrantsDto, UpdateSubuserRequest,
     },
     problem::FieldError,
     scope::Scope,

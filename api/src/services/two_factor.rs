@@ -5,11 +5,12 @@
 //! Turning a method off needs the password and a current code.
 
 use chrono::NaiveDateTime;
+use portcullis_shared::vocabulary::{SecurityEventKind, VerificationMethod};
 use portcullis_shared::{
     dto::{
-        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto,
-        SecurityEventKind, SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto,
-        TwoFactorEnabledDto, TwoFactorStatusDto, VerificationMethod,
+        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto, SmsFactorDto,
+        StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto,
+        TwoFactorStatusDto,
     },
     problem::FieldError,
     validate::codes as field_codes,

@@ -1,4 +1,5 @@
-//! Request and response bodies, one module per resource.
+//! Request and response bodies, one module per resource. The words they carry
+//! (event kinds, outcomes, roles, …) live in [`crate::vocabulary`] and are re-exported here.
 
 pub mod account;
 pub mod auth;
@@ -17,6 +18,10 @@ pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
 
+pub use crate::vocabulary::{
+    ChallengeReason, LoginOutcome, MessageStatus, PortalPermission, Role, SecurityEventKind,
+    SubuserStatus, VerificationMethod, Weekday, SESSION_TIMEOUT_CHOICES_SECS,
+};
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{ConfirmSignupRequest, LoginRequest, SignupAcceptedDto, SignupRequest};
 pub use authenticator::{
@@ -42,27 +47,25 @@ pub use portal_allowlist::{
     RemovePortalAllowlistEntryQuery,
 };
 pub use security_log::{
-    ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage,
-    SecurityLogQuery,
+    ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
 };
 pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sessions::{
-    LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, LoginOutcome, RevokedSessionsDto,
-    SessionDto, SessionTimeoutDto, SetSessionTimeoutRequest, SESSION_TIMEOUT_CHOICES_SECS,
+    LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, RevokedSessionsDto, SessionDto,
+    SessionTimeoutDto, SetSessionTimeoutRequest,
 };
-pub use sms::{CountryFilterDto, MessageDto, MessageStatus, SendSmsRequest};
+pub use sms::{CountryFilterDto, MessageDto, SendSmsRequest};
 pub use subusers::{
-    AccessDto, CreateSubuserRequest, PortalPermission, Role, SendingWindowDto, SubuserDto,
-    SubuserGrantsDto, SubuserStatus, UpdateSubuserRequest, Weekday,
+    AccessDto, CreateSubuserRequest, SendingWindowDto, SubuserDto, SubuserGrantsDto,
+    UpdateSubuserRequest,
 };
 pub use tokens::{
     AddAllowlistEntryRequest, AllowlistEntryDto, CreateTokenRequest, CreatedTokenDto, ProfileDto,
     TokenDto, TokenState, UpdateTokenRequest,
 };
 pub use two_factor::{
-    ChallengeReason, CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest,
-    LoginChallengeDto, PasswordConfirmation, RecoveryCodesDto, ResendLoginCodeRequest,
-    SmsFactorDto, StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto,
-    TwoFactorEnabledDto, TwoFactorPolicyRequest, TwoFactorStatusDto, VerificationMethod,
-    VerifyLoginRequest,
+    CodeSentDto, ConfirmTwoFactorRequest, DisableTwoFactorRequest, LoginChallengeDto,
+    PasswordConfirmation, RecoveryCodesDto, ResendLoginCodeRequest, SmsFactorDto,
+    StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto,
+    TwoFactorPolicyRequest, TwoFactorStatusDto, VerifyLoginRequest,
 };

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocabulary::MessageStatus;
+
 /// Body of `POST /api/v1/sms` (scope `sms`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -15,19 +17,6 @@ pub struct SendSmsRequest {
     /// One of the account's approved sender names; the gateway default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
-}
-
-/// Where a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum MessageStatus {
-    /// Accepted and charged; waiting for the upstream transport.
-    Queued,
-    /// Handed to the upstream transport.
-    Sent,
-    /// The transport refused it for good.
-    Failed,
 }
 
 /// A message sent through the API.

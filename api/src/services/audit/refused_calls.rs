@@ -5,6 +5,7 @@
 //! `count` folded into it. Only refusals of a token we signed are counted: a
 //! malformed or badly signed one names no account we can believe.
 
+use portcullis_shared::vocabulary::SecurityEventKind;
 use std::{
     collections::HashMap,
     net::IpAddr,
@@ -15,7 +16,7 @@ use std::{
 };
 
 use chrono::NaiveDateTime;
-use portcullis_shared::{dto::SecurityEventKind, scope::Scope};
+use portcullis_shared::scope::Scope;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

@@ -2,12 +2,13 @@
 //! event is stored exactly when the change it describes is) and reading an
 //! account's own events back, filtered, paginated and exported.
 
+use portcullis_shared::vocabulary::SecurityEventKind;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use portcullis_shared::dto::{
-    SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+    SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
 };
 
 use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, AppState};

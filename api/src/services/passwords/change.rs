@@ -5,8 +5,9 @@
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::QueryResult;
+use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{
-    dto::{ChangePasswordRequest, MeResponse, PasswordPolicyDto, SecurityEventKind},
+    dto::{ChangePasswordRequest, MeResponse, PasswordPolicyDto},
     validate::codes,
 };
 

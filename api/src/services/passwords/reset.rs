@@ -6,8 +6,9 @@
 //! tells who has an account.
 
 use chrono::Duration as ChronoDuration;
+use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{
-    dto::{ConfirmPasswordResetRequest, SecurityEventKind},
+    dto::ConfirmPasswordResetRequest,
     validate::{self, codes},
 };
 

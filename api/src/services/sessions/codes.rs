@@ -5,10 +5,8 @@
 //! most [`MAX_ATTEMPTS`] wrong tries. Only salted hashes of codes are stored.
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::{
-    dto::{SecurityEventKind, VerificationMethod},
-    validate::codes,
-};
+use portcullis_shared::validate::codes;
+use portcullis_shared::vocabulary::{SecurityEventKind, VerificationMethod};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

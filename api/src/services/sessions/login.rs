@@ -11,9 +11,8 @@
 //!    e-mail with the time, address and browser.
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::dto::{
-    ChallengeReason, LoginChallengeDto, SecurityEventKind, VerificationMethod,
-};
+use portcullis_shared::dto::LoginChallengeDto;
+use portcullis_shared::vocabulary::{ChallengeReason, SecurityEventKind, VerificationMethod};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

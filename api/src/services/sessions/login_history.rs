@@ -3,11 +3,10 @@
 //! twice. The log already records each attempt inside the transaction that
 //! decides it, with the address, user agent and reason, and is append-only.
 
+use portcullis_shared::vocabulary::{LoginOutcome, SecurityEventKind};
 use std::collections::BTreeMap;
 
-use portcullis_shared::dto::{
-    LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, LoginOutcome, SecurityEventKind,
-};
+use portcullis_shared::dto::{LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery};
 
 use crate::services::{audit::security_log, rfc3339, AppState};
 use crate::{

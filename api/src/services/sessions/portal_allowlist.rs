@@ -4,12 +4,12 @@
 //! Changes are guarded: one that would leave the caller's own address outside
 //! a non-empty list is refused (`would_lock_out`) unless confirmed.
 
+use portcullis_shared::vocabulary::{LoginOutcome, SecurityEventKind};
 use std::net::IpAddr;
 
 use diesel::QueryResult;
 use portcullis_shared::dto::{
-    AddPortalAllowlistEntryRequest, LoginOutcome, PortalAllowlistDto, PortalAllowlistEntryDto,
-    SecurityEventKind,
+    AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
 };
 
 use crate::services::{

@@ -2,11 +2,12 @@
 //! session on each request, enforcing the idle timeout and absolute lifetime,
 //! logging out.
 
+use portcullis_shared::vocabulary::{Role, SecurityEventKind};
 use std::{net::IpAddr, sync::Arc};
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
-use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse, Role, SecurityEventKind};
+use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse};
 
 use crate::services::{
     accounts::account_dto,

@@ -2,10 +2,8 @@
 //! list. New sessions start with it and changing it applies to the account's
 //! open sessions at once. A subuser's default and ceiling is the owner's.
 
-use portcullis_shared::{
-    dto::{SecurityEventKind, SessionTimeoutDto, SESSION_TIMEOUT_CHOICES_SECS},
-    validate::codes,
-};
+use portcullis_shared::vocabulary::{SecurityEventKind, SESSION_TIMEOUT_CHOICES_SECS};
+use portcullis_shared::{dto::SessionTimeoutDto, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

@@ -10,14 +10,11 @@
 //! Counts change only by conditional updates inside the caller's transaction,
 //! so they hold across processes and concurrent requests cannot overshoot.
 
+use portcullis_shared::vocabulary::SecurityEventKind;
 use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::{
-    dto::{AuthenticatorLimitsDto, SecurityEventKind},
-    problem::FieldError,
-    validate::codes,
-};
+use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::FieldError, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},

@@ -2,8 +2,9 @@
 //! reading messages, the account's country filter (which system texts obey
 //! too), and the trial restriction to the home country.
 
+use portcullis_shared::vocabulary::{MessageStatus, SecurityEventKind};
 use portcullis_shared::{
-    dto::{CountryFilterDto, MessageDto, MessageStatus, SecurityEventKind, SendSmsRequest},
+    dto::{CountryFilterDto, MessageDto, SendSmsRequest},
     problem::FieldError,
     validate::codes,
 };

@@ -1,9 +1,8 @@
 //! API tokens made in the portal, and the account's API IP allowlist.
 
 use chrono::{DateTime, NaiveDateTime};
-use portcullis_shared::{
-    dto::SecurityEventKind, problem::FieldError, scope::Scope, validate::codes,
-};
+use portcullis_shared::vocabulary::SecurityEventKind;
+use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
 use crate::services::{
     access::Principal,

@@ -1,6 +1,7 @@
 //! OAuth2: clients registered in the portal, the client_credentials grant
 //! (RFC 6749 §4.4), revocation (RFC 7009) and introspection (RFC 7662).
 
+use portcullis_shared::vocabulary::SecurityEventKind;
 use std::net::IpAddr;
 
 use base64::{
@@ -10,7 +11,7 @@ use base64::{
 use portcullis_shared::{
     dto::{
         CreateOAuthClientRequest, CreatedOAuthClientDto, IntrospectionResponse, OAuthClientDto,
-        OAuthTokenResponse, SecurityEventKind, UpdateOAuthClientRequest,
+        OAuthTokenResponse, UpdateOAuthClientRequest,
     },
     problem::FieldError,
     scope::Scope,
