@@ -11,7 +11,7 @@
 //! backends, and stays stable for the session's whole life.
 
 use chrono::NaiveDateTime;
-use portcullis_shared::dto::SecurityEventKind;
+use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

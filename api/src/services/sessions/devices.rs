@@ -2,7 +2,7 @@
 //! to remember, so no new-device code is asked from them again.
 
 use chrono::NaiveDateTime;
-use portcullis_shared::dto::SecurityEventKind;
+use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},

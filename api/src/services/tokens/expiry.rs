@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
-use portcullis_shared::dto::SecurityEventKind;
+use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
