@@ -1,4 +1,5 @@
-//! The fields of a new allowlist entry, shared by the API and portal allowlist pages.
+//! The fields of a new allowlist entry, and how an entry reads in its list, shared by the
+//! API and portal allowlist pages.
 
 use yew::prelude::*;
 
@@ -45,6 +46,32 @@ pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
                     { if props.submitting { "Adding…" } else { "Add to allowlist" } }
                 </button>
             </div>
+        </div>
+    }
+}
+
+/// Props of [`AllowlistEntryText`].
+#[derive(Properties, PartialEq)]
+pub struct AllowlistEntryTextProps {
+    /// The address or range.
+    pub value: AttrValue,
+    pub label: Option<AttrValue>,
+    /// More to say about the entry, after its label.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// An entry in its list: the address or range, and its label (or "No label").
+#[component]
+pub fn AllowlistEntryText(props: &AllowlistEntryTextProps) -> Html {
+    html! {
+        <div class="entry-main">
+            <code class="entry-value">{ props.value.clone() }</code>
+            { match &props.label {
+                Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
+                None => html! { <span class="entry-label muted">{ "No label" }</span> },
+            } }
+            { props.children.clone() }
         </div>
     }
 }

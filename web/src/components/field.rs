@@ -5,6 +5,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::hooks::{FormProblem, TextInput};
+
 /// Props of [`TextField`].
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
@@ -55,8 +57,8 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
 
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
-            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional={props.optional} />
+        <FieldShell id={props.id.clone()} label={props.label.clone()} optional={props.optional}
+            error={props.error.clone()} hint={props.hint.clone()}>
             <input
                 id={props.id.clone()}
                 name={props.id.clone()}
@@ -71,8 +73,28 @@ pub fn TextField(props: &TextFieldProps) -> Html {
                 aria-describedby={described_by}
                 {oninput}
             />
-            <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
-        </div>
+        </FieldShell>
+    }
+}
+
+/// Props of [`EmailField`].
+#[derive(Properties, PartialEq)]
+pub struct EmailFieldProps {
+    pub input: TextInput,
+    /// The form's problem: errors about `email` show here.
+    pub problem: FormProblem,
+}
+
+/// The sign-in e-mail address (`#email`), as the login and password-reset forms ask it.
+#[component]
+pub fn EmailField(props: &EmailFieldProps) -> Html {
+    let problem = &props.problem;
+    html! {
+        <TextField id="email" label="E-mail address" input_type="email"
+            autocomplete="email" placeholder="name@company.com"
+            value={props.input.value.clone()}
+            on_change={problem.on_change(&props.input.set, "email")}
+            error={problem.field_message("email")} />
     }
 }
 
@@ -117,8 +139,8 @@ pub fn TextAreaField(props: &TextAreaFieldProps) -> Html {
     let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
 
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
-            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional={props.optional} />
+        <FieldShell id={props.id.clone()} label={props.label.clone()} optional={props.optional}
+            error={props.error.clone()} hint={props.hint.clone()}>
             <textarea
                 id={props.id.clone()}
                 name={props.id.clone()}
@@ -132,8 +154,7 @@ pub fn TextAreaField(props: &TextAreaFieldProps) -> Html {
                 aria-describedby={described_by}
                 {oninput}
             />
-            <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
-        </div>
+        </FieldShell>
     }
 }
 
@@ -176,8 +197,8 @@ pub fn SelectField(props: &SelectFieldProps) -> Html {
     let described_by = described_by(&props.id, props.error.is_some(), props.hint.is_some());
 
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
-            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional=false />
+        <FieldShell id={props.id.clone()} label={props.label.clone()} optional={false}
+            error={props.error.clone()} hint={props.hint.clone()}>
             <select
                 id={props.id.clone()}
                 name={props.id.clone()}
@@ -194,6 +215,28 @@ pub fn SelectField(props: &SelectFieldProps) -> Html {
                     <option {value} selected={props.value == value}>{ text }</option>
                 }
             </select>
+        </FieldShell>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldShellProps {
+    id: AttrValue,
+    label: AttrValue,
+    optional: bool,
+    error: Option<AttrValue>,
+    hint: Option<AttrValue>,
+    children: Html,
+}
+
+/// What every field has around its control: the label, the invalid mark and the
+/// error (or hint) underneath.
+#[component]
+fn FieldShell(props: &FieldShellProps) -> Html {
+    html! {
+        <div class={classes!("field", props.error.is_some().then_some("field--invalid"))}>
+            <FieldLabel id={props.id.clone()} label={props.label.clone()} optional={props.optional} />
+            { props.children.clone() }
             <FieldMessage id={props.id.clone()} error={props.error.clone()} hint={props.hint.clone()} />
         </div>
     }

@@ -13,15 +13,17 @@ mod scope_picker;
 mod section_tabs;
 mod shown_once;
 
-pub use allowlist_entry_fields::{AllowlistEntryFields, AllowlistEntryFieldsProps};
+pub use allowlist_entry_fields::{
+    AllowlistEntryFields, AllowlistEntryFieldsProps, AllowlistEntryText, AllowlistEntryTextProps,
+};
 pub use banner::{
     banner_message, list_entry, list_message, shows_field, FormBanner, FormBannerProps,
 };
 pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use field::{
-    described_by, FieldMessage, FieldMessageProps, SelectField, SelectFieldProps, TextAreaField,
-    TextAreaFieldProps, TextField, TextFieldProps,
+    described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,
+    SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,
 };
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};

@@ -1,6 +1,8 @@
 use portcullis_shared::problem::{Problem, ProblemCode};
 use yew::prelude::*;
 
+use crate::components::banner_message;
+
 /// The problem a form currently shows: from the portal's own checks or from the API.
 #[derive(Clone, PartialEq)]
 pub struct FormProblem {
@@ -17,6 +19,14 @@ impl FormProblem {
     pub fn field_message(&self, field: &str) -> Option<AttrValue> {
         self.get()
             .and_then(|problem| problem.field_message(field))
+            .map(AttrValue::from)
+    }
+
+    /// The banner above a form that shows `form_fields` next to their controls: what no
+    /// field shows (see [`banner_message`]).
+    pub fn banner(&self, form_fields: &[&str]) -> Option<AttrValue> {
+        self.get()
+            .and_then(|problem| banner_message(problem, form_fields))
             .map(AttrValue::from)
     }
 

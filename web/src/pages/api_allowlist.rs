@@ -10,7 +10,9 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, AllowlistEntryFields, ApiAccessTabs, FormBanner};
+use crate::components::{
+    banner_message, AllowlistEntryFields, AllowlistEntryText, ApiAccessTabs, FormBanner,
+};
 use crate::format::format_timestamp;
 use crate::hooks::{use_collection, use_entry_form, use_removal};
 
@@ -145,13 +147,7 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
-            <div class="entry-main">
-                <code class="entry-value">{ entry.value.clone() }</code>
-                { match &entry.label {
-                    Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
-                    None => html! { <span class="entry-label muted">{ "No label" }</span> },
-                } }
-            </div>
+            <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()} />
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
@@ -183,11 +179,7 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
         event.prevent_default();
         false
     });
-    let banner = form
-        .problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = form.problem.banner(FIELDS);
 
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, FormBanner, TextField};
+use crate::components::{EmailField, FormBanner, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input, FormProblem};
 use crate::pages::password::NEW_PASSWORD_HINT;
 use crate::state::SessionAction;
@@ -68,10 +68,7 @@ pub fn ForgotPasswordPage() -> Html {
             });
         })
     };
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &["email"]))
-        .map(AttrValue::from);
+    let banner = problem.banner(&["email"]);
 
     html! {
         <section class="auth" data-testid="forgot-password">
@@ -89,11 +86,7 @@ pub fn ForgotPasswordPage() -> Html {
                     </p>
                     <FormBanner message={banner} />
                     <form class="form" onsubmit={onsubmit} novalidate=true>
-                        <TextField id="email" label="E-mail address" input_type="email"
-                            autocomplete="email" placeholder="name@company.com"
-                            value={email.value.clone()}
-                            on_change={problem.on_change(&email.set, "email")}
-                            error={problem.field_message("email")} />
+                        <EmailField input={email.clone()} problem={problem.clone()} />
                         <button id="reset-request-submit" type="submit" class="button button--block"
                             disabled={*submitting}>
                             { if *submitting { "Sending…" } else { "Send the link" } }
@@ -178,10 +171,7 @@ pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
         })
     };
     // The token is not a field the visitor can fix: its errors go to the banner.
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &["new_password"]))
-        .map(AttrValue::from);
+    let banner = problem.banner(&["new_password"]);
 
     if *done {
         return html! {

@@ -11,7 +11,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, LogoutButton, SecurityTabs, TextField};
+use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp;
 use crate::hooks::{use_form_problem, use_logout, use_session, use_session_calls, use_text_input};
 use crate::state::SessionAction;
@@ -126,10 +126,7 @@ pub fn ChangePasswordForm() -> Html {
         })
     };
 
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
     html! {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             if *changed && problem.get().is_none() {
@@ -223,10 +220,7 @@ fn PasswordPolicyCard() -> Html {
             });
         })
     };
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &[]))
-        .map(AttrValue::from);
+    let banner = problem.banner(&[]);
 
     html! {
         <div class="card card--narrow" id="password-policy">

@@ -12,7 +12,9 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, AllowlistEntryFields, FormBanner, SecurityTabs};
+use crate::components::{
+    banner_message, AllowlistEntryFields, AllowlistEntryText, FormBanner, SecurityTabs,
+};
 use crate::format::format_timestamp;
 use crate::hooks::{use_entry_form, use_session_calls};
 
@@ -259,18 +261,13 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
-            <div class="entry-main">
-                <code class="entry-value">{ entry.value.clone() }</code>
-                { match &entry.label {
-                    Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
-                    None => html! { <span class="entry-label muted">{ "No label" }</span> },
-                } }
+            <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()}>
                 if !entry.overlaps.is_empty() {
                     <span class="entry-label muted entry-overlaps">
                         { format!("Overlaps {}", entry.overlaps.join(", ")) }
                     </span>
                 }
-            </div>
+            </AllowlistEntryText>
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small portal-allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}

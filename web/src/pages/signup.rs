@@ -11,7 +11,7 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, FormBanner, SelectField, TextField};
+use crate::components::{FormBanner, SelectField, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input};
 use crate::pages::forgot_password::token_from_query;
 use crate::state::SessionAction;
@@ -62,10 +62,7 @@ pub fn SignupPage() -> Html {
         })
     };
 
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
 
     if let Some((address, hours)) = (*sent).clone() {
         return html! {
@@ -182,10 +179,7 @@ pub fn VerifyEmailPage() -> Html {
         })
     };
     // The token is not a field the visitor can fix: its errors go to the banner.
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &[]))
-        .map(AttrValue::from);
+    let banner = problem.banner(&[]);
 
     let body = if token.is_empty() {
         html! {

@@ -8,8 +8,8 @@ use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
 use yew::prelude::*;
 
-use super::ALLOWLIST_FIELD;
-use crate::components::toggle_scope;
+use super::{allowlist_message, ALLOWLIST_FIELD};
+use crate::components::{toggle_scope, TextAreaField, TextField};
 use crate::hooks::{use_text_input, FormProblem, TextInput};
 
 /// The API's limit on credential names.
@@ -67,6 +67,46 @@ impl CredentialFields {
         self.name.set.emit(String::new());
         self.allowlist.set.emit(String::new());
         self.scopes.set(BTreeSet::new());
+    }
+}
+
+impl CredentialFields {
+    /// The name field, `#<id_prefix>-name`, whose errors `problem` shows.
+    pub fn name_field(
+        &self,
+        id_prefix: &str,
+        placeholder: &'static str,
+        problem: &FormProblem,
+    ) -> Html {
+        html! {
+            <TextField id={format!("{id_prefix}-name")} label="Name" autocomplete="off"
+                {placeholder}
+                hint="Something to recognise it by, like the system that will use it."
+                value={self.name.value.clone()}
+                on_change={problem.on_change(&self.name.set, "name")}
+                error={problem.field_message("name")} />
+        }
+    }
+
+    /// The IP allowlist text area, `#<id_prefix>-allowlist`: one entry a line, each
+    /// entry's error named by its line.
+    pub fn allowlist_field(
+        &self,
+        id_prefix: &str,
+        hint: &'static str,
+        problem: &FormProblem,
+    ) -> Html {
+        let error = problem
+            .get()
+            .and_then(|p| allowlist_message(p, &self.allowlist.value))
+            .map(AttrValue::from);
+        html! {
+            <TextAreaField id={format!("{id_prefix}-allowlist")} label="IP allowlist" optional=true
+                rows=3 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"} {hint}
+                value={self.allowlist.value.clone()}
+                on_change={self.on_allowlist.clone()}
+                {error} />
+        }
     }
 }
 

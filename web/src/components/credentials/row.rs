@@ -2,19 +2,18 @@
 //! to disable or enable it, edit it and delete it.
 
 use portcullis_shared::dto::TokenState;
-use portcullis_shared::problem::{Problem, ProblemCode};
+use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{Credential, RowIdAttribute};
 use crate::components::banner_message;
-use crate::hooks::use_session_calls;
+use crate::hooks::{use_removal, use_session_calls};
 
 /// What a row is waiting for.
 #[derive(Clone, Copy, PartialEq)]
 enum Busy {
     Switching,
-    Deleting,
     Saving,
 }
 
@@ -95,40 +94,10 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             panel.set(next.clone());
         })
     };
-    let delete = {
-        let (calls, busy, problem) = (calls.clone(), busy.clone(), problem.clone());
-        let (id, on_removed) = (item.id().to_owned(), props.on_removed.clone());
-        Callback::from(move |_: MouseEvent| {
-            if busy.is_some() {
-                return;
-            }
-            busy.set(Some(Busy::Deleting));
-            problem.set(None);
-            let (calls, busy, problem, id, on_removed) = (
-                calls.clone(),
-                busy.clone(),
-                problem.clone(),
-                id.clone(),
-                on_removed.clone(),
-            );
-            let answer = C::delete(calls.csrf_token().to_owned(), id.clone());
-            spawn_local(async move {
-                match answer.await {
-                    Ok(()) => on_removed.emit(id),
-                    // Already gone (deleted in another tab): the list catches up.
-                    Err(error) if error.code() == Some(ProblemCode::NotFound) => {
-                        on_removed.emit(id)
-                    }
-                    Err(error) => {
-                        problem.set(Some(calls.problem(error)));
-                        busy.set(None);
-                    }
-                }
-            });
-        })
-    };
+    let removal = use_removal(item.id(), C::delete, props.on_removed.clone());
+    let delete = removal.start.clone();
 
-    let is_busy = busy.is_some();
+    let is_busy = busy.is_some() || removal.busy;
     let busy_label = |doing: Busy, busy_text: &'static str, text: String| -> String {
         if *busy == Some(doing) {
             busy_text.to_owned()
@@ -168,7 +137,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                     <button type="button"
                         class={classes!("button", "button--danger", "button--small", class("delete-confirm"))}
                         disabled={is_busy} onclick={delete}>
-                        { busy_label(Busy::Deleting, "Deleting…", format!("Delete {}", kind.noun)) }
+                        { if removal.busy { "Deleting…".to_owned() } else { format!("Delete {}", kind.noun) } }
                     </button>
                     <button type="button"
                         class={classes!("button", "button--secondary", "button--small", class("delete-cancel"))}
@@ -215,6 +184,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
     let row_error = (*problem)
         .as_ref()
         .and_then(|p| banner_message(p, &[kind.edits_field]))
+        .or_else(|| removal.error.clone())
         .map(|message| html! { <p class="row-error" role="alert">{ message }</p> });
     let (state_text, state_class) = state_label(item.state());
 

@@ -15,7 +15,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, LoginOutcome};
 use crate::app::Route;
-use crate::components::{banner_message, FormBanner, TextField};
+use crate::components::{EmailField, FormBanner, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input};
 use crate::state::SessionAction;
 
@@ -101,10 +101,7 @@ pub fn LoginPage() -> Html {
         })
     };
 
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
 
     html! {
         <section class="auth">
@@ -113,11 +110,7 @@ pub fn LoginPage() -> Html {
                 <p class="muted">{ "Welcome back. Log in to manage your SMS account." }</p>
                 <FormBanner message={banner} />
                 <form class="form" onsubmit={onsubmit} novalidate=true>
-                    <TextField id="email" label="E-mail address" input_type="email"
-                        autocomplete="email" placeholder="name@company.com"
-                        value={email.value.clone()}
-                        on_change={problem.on_change(&email.set, "email")}
-                        error={problem.field_message("email")} />
+                    <EmailField input={email.clone()} problem={problem.clone()} />
                     <TextField id="password" label="Password" input_type="password"
                         autocomplete="current-password"
                         value={password.value.clone()}

@@ -11,11 +11,9 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::credentials::{
-    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
+    allowlist_entries, name_and_scope_errors, use_credential_fields,
 };
-use crate::components::{
-    banner_message, FormBanner, ScopePicker, SelectField, TextAreaField, TextField,
-};
+use crate::components::{FormBanner, ScopePicker, SelectField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
@@ -73,25 +71,13 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
         })
     };
 
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
-    let allowlist_error = problem
-        .get()
-        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
     let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-client-title">
             <FormBanner message={banner} />
-            <TextField id="new-client-name" label="Name" autocomplete="off"
-                placeholder="e.g. Billing service"
-                hint="Something to recognise it by, like the system that will use it."
-                value={fields.name.value.clone()}
-                on_change={problem.on_change(&fields.name.set, "name")}
-                error={problem.field_message("name")} />
+            { fields.name_field("new-client", "e.g. Billing service", &problem) }
             <ScopePicker id="new-client-scopes" name="client-scope"
                 chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 hint="The scopes the client may ask for. Tokens it gets carry no more than these."
@@ -102,12 +88,9 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
                 value={lifetime.value.clone()}
                 on_change={problem.on_change(&lifetime.set, "token_lifetime_secs")}
                 error={problem.field_message("token_lifetime_secs")} />
-            <TextAreaField id="new-client-allowlist" label="IP allowlist" optional=true rows=3
-                placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
-                hint="One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows."
-                value={fields.allowlist.value.clone()}
-                on_change={fields.on_allowlist.clone()}
-                error={allowlist_error} />
+            { fields.allowlist_field("new-client",
+                "One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows.",
+                &problem) }
             <div class="form-actions">
                 <button id="create-client" type="submit" class="button" disabled={submitting}>
                     { if submitting { "Registering…" } else { "Register client" } }

@@ -10,9 +10,9 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::credentials::{
-    allowlist_entries, allowlist_message, name_and_scope_errors, use_credential_fields,
+    allowlist_entries, name_and_scope_errors, use_credential_fields,
 };
-use crate::components::{banner_message, FormBanner, ScopePicker, TextAreaField, TextField};
+use crate::components::{FormBanner, ScopePicker, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
@@ -59,25 +59,13 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
         })
     };
 
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
-    let allowlist_error = problem
-        .get()
-        .and_then(|p| allowlist_message(p, &fields.allowlist.value))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
     let submitting = call.busy();
 
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-token-title">
             <FormBanner message={banner} />
-            <TextField id="new-token-name" label="Name" autocomplete="off"
-                placeholder="e.g. CRM integration"
-                hint="Something to recognise it by, like the system that will use it."
-                value={fields.name.value.clone()}
-                on_change={problem.on_change(&fields.name.set, "name")}
-                error={problem.field_message("name")} />
+            { fields.name_field("new-token", "e.g. CRM integration", &problem) }
             <ScopePicker id="new-token-scopes" name="scope" chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 error={problem.field_message("scopes")} />
             <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
@@ -86,12 +74,9 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
                 value={expiry.value.clone()}
                 on_change={problem.on_change(&expiry.set, "expires_at")}
                 error={problem.field_message("expires_at")} />
-            <TextAreaField id="new-token-allowlist" label="IP allowlist" optional=true rows=3
-                placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"}
-                hint="One address or range per line. Leave empty to allow every address the account's API allowlist allows."
-                value={fields.allowlist.value.clone()}
-                on_change={fields.on_allowlist.clone()}
-                error={allowlist_error} />
+            { fields.allowlist_field("new-token",
+                "One address or range per line. Leave empty to allow every address the account's API allowlist allows.",
+                &problem) }
             <div class="form-actions">
                 <button id="create-token" type="submit" class="button" disabled={submitting}>
                     { if submitting { "Creating token…" } else { "Create token" } }

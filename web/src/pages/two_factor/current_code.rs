@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::TextField;
-use crate::hooks::use_form_call;
+use crate::hooks::{use_form_call, FormCall};
 
 /// Props of [`CurrentCodeField`].
 #[derive(Properties, PartialEq)]
@@ -24,18 +24,7 @@ pub struct CurrentCodeFieldProps {
 /// A code from the app, a texted code (with a button to text one) or a recovery code.
 #[component]
 pub fn CurrentCodeField(props: &CurrentCodeFieldProps) -> Html {
-    let texted = use_form_call();
-    let sent_to = use_state(|| None::<String>);
-    let on_text = {
-        let (texted, sent_to) = (texted.clone(), sent_to.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (csrf_token, sent_to) = (texted.csrf_token(), sent_to.clone());
-            texted.run(
-                async move { api::send_two_factor_code(&csrf_token).await },
-                move |sent| sent_to.set(Some(sent.sent_to)),
-            );
-        })
-    };
+    let texted = use_texted_code();
     let hint = match (props.totp_on, props.sms_on) {
         (true, true) => {
             "Two-factor sign-in is on: a code from your authenticator app, a texted code, or a recovery code."
@@ -54,18 +43,77 @@ pub fn CurrentCodeField(props: &CurrentCodeFieldProps) -> Html {
                 on_change={props.on_change.clone()}
                 error={props.error.clone()} />
             if props.sms_on {
-                <p class="method-text">
-                    <button type="button" id={format!("{prefix}-current-send")}
-                        class="button button--secondary button--small"
-                        disabled={texted.busy()} onclick={on_text}>
-                        { if texted.busy() { "Sending…" } else { "Text me a code" } }
-                    </button>
-                    { " " }
-                    <span class="muted" aria-live="polite">
-                        { (*sent_to).as_ref().map(|to| format!("We texted a code to {to}.")).unwrap_or_default() }
-                    </span>
-                </p>
+                <TextMeACode id={format!("{prefix}-current-send")} busy={texted.call.busy()}
+                    onclick={texted.start.clone()} sent_to={texted.sent_to.clone()}
+                    error={texted.call.problem.banner(&[])} />
             }
         </>
+    }
+}
+
+/// Texting a code to the account's phone, to confirm a change with.
+pub struct TextedCode {
+    /// The call: under way, or why it failed.
+    pub call: FormCall,
+    /// Where the last code went (masked), once one was sent.
+    pub sent_to: Option<String>,
+    /// Sends a code.
+    pub start: Callback<MouseEvent>,
+}
+
+/// State for "Text me a code".
+#[hook]
+pub fn use_texted_code() -> TextedCode {
+    let call = use_form_call();
+    let sent_to = use_state(|| None::<String>);
+    let start = {
+        let (call, sent_to) = (call.clone(), sent_to.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (csrf_token, sent_to) = (call.csrf_token(), sent_to.clone());
+            call.run(
+                async move { api::send_two_factor_code(&csrf_token).await },
+                move |sent| sent_to.set(Some(sent.sent_to)),
+            );
+        })
+    };
+    TextedCode {
+        call,
+        sent_to: (*sent_to).clone(),
+        start,
+    }
+}
+
+/// Props of [`TextMeACode`].
+#[derive(Properties, PartialEq)]
+pub struct TextMeACodeProps {
+    pub id: AttrValue,
+    /// A code is being sent.
+    pub busy: bool,
+    pub onclick: Callback<MouseEvent>,
+    /// Where the last code went (masked), once one was sent.
+    pub sent_to: Option<String>,
+    /// Why the last code could not be sent, where no banner says it.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
+}
+
+/// "Text me a code", and where the code went (or why it could not be sent).
+#[component]
+pub fn TextMeACode(props: &TextMeACodeProps) -> Html {
+    html! {
+        <p class="method-text">
+            <button type="button" id={props.id.clone()}
+                class="button button--secondary button--small"
+                disabled={props.busy} onclick={props.onclick.clone()}>
+                { if props.busy { "Sending…" } else { "Text me a code" } }
+            </button>
+            { " " }
+            <span class="muted" aria-live="polite">
+                { props.sent_to.as_ref().map(|to| format!("We texted a code to {to}.")).unwrap_or_default() }
+            </span>
+            if let Some(error) = &props.error {
+                <span class="field-error" role="alert">{ error.clone() }</span>
+            }
+        </p>
     }
 }

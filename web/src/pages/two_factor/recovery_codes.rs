@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::current_code::CurrentCodeField;
 use super::password::password_missing;
 use crate::api;
-use crate::components::{banner_message, CopyButton, FormBanner, ShownOnce, TextField};
+use crate::components::{CopyButton, FormBanner, ShownOnce, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Props of [`RecoveryCodesShown`].
@@ -94,10 +94,7 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
             );
         })
     };
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, &["password", "code"]))
-        .map(AttrValue::from);
+    let banner = problem.banner(&["password", "code"]);
     let left = match props.left {
         1 => "1 unused recovery code left.".to_owned(),
         n => format!("{n} unused recovery codes left."),

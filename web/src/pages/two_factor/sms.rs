@@ -12,7 +12,7 @@ use super::password::password_required;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
-use crate::components::{banner_message, FormBanner, TextField};
+use crate::components::{FormBanner, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the SMS forms show errors next to.
@@ -112,10 +112,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
         &props.on_enabled,
     );
     let on_change_number = back_callback(&sent, problem, &code.set);
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
 
     let Some(sent) = &*sent else {
         return html! {

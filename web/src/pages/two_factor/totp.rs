@@ -12,7 +12,7 @@ use super::password::password_missing;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
-use crate::components::{banner_message, CopyButton, FormBanner, TextField};
+use crate::components::{CopyButton, FormBanner, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the authenticator-app forms show errors next to.
@@ -97,10 +97,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         &props.on_enabled,
     );
     let on_cancel = back_callback(&setup, problem, &code.set);
-    let banner = problem
-        .get()
-        .and_then(|p| banner_message(p, FIELDS))
-        .map(AttrValue::from);
+    let banner = problem.banner(FIELDS);
 
     let Some(setup) = &*setup else {
         return html! {

@@ -3,6 +3,7 @@
 use portcullis_shared::dto::{DisableTwoFactorRequest, TwoFactorStatusDto, VerificationMethod};
 use yew::prelude::*;
 
+use super::current_code::{use_texted_code, TextMeACode};
 use super::password::password_missing;
 use crate::api;
 use crate::components::{banner_message, FormBanner, TextField};
@@ -49,8 +50,7 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
     let password = use_text_input("");
     let code = use_text_input("");
     let call = use_form_call();
-    let texted = use_form_call();
-    let sent_to = use_state(|| None::<String>);
+    let texted = use_texted_code();
     let problem = &call.problem;
     let prefix = props.method.as_str();
 
@@ -59,16 +59,6 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             problem.set(None);
             open.set(to);
-        })
-    };
-    let on_text = {
-        let (texted, sent_to) = (texted.clone(), sent_to.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (csrf_token, sent_to) = (texted.csrf_token(), sent_to.clone());
-            texted.run(
-                async move { api::send_two_factor_code(&csrf_token).await },
-                move |sent| sent_to.set(Some(sent.sent_to)),
-            );
         })
     };
     let onsubmit = {
@@ -94,7 +84,7 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
     };
     let banner = problem
         .get()
-        .or(texted.problem.get())
+        .or(texted.call.problem.get())
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
     let code_hint = match (props.method, props.sms_on) {
@@ -133,17 +123,8 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
                         on_change={problem.on_change(&code.set, "code")}
                         error={problem.field_message("code")} />
                     if props.sms_on {
-                        <p class="method-text">
-                            <button type="button" id={format!("{prefix}-off-send")}
-                                class="button button--secondary button--small"
-                                disabled={texted.busy()} onclick={on_text}>
-                                { if texted.busy() { "Sending…" } else { "Text me a code" } }
-                            </button>
-                            { " " }
-                            <span class="muted" aria-live="polite">
-                                { (*sent_to).as_ref().map(|to| format!("We texted a code to {to}.")).unwrap_or_default() }
-                            </span>
-                        </p>
+                        <TextMeACode id={format!("{prefix}-off-send")} busy={texted.call.busy()}
+                            onclick={texted.start.clone()} sent_to={texted.sent_to.clone()} />
                     }
                     <div class="panel-actions">
                         <button type="submit" id={format!("{prefix}-off-confirm")}
