@@ -12,7 +12,7 @@ use portcullis_shared::{
 
 use crate::{
     db::{StorageError, WorkError},
-    services::tokens::api_access::TokenRefusal,
+    domain::TokenRefusal,
     telemetry,
 };
 
@@ -60,7 +60,7 @@ pub enum ApiError {
     #[error("two-factor setup required")]
     TwoFactorSetupRequired,
     #[error("bearer token refused: {0:?}")]
-    TokenRefused(crate::services::tokens::api_access::TokenRefusal),
+    TokenRefused(TokenRefusal),
     /// The portal IP allowlist refuses the caller's address.
     #[error("address not on the portal allowlist: {0}")]
     IpNotAllowed(std::net::IpAddr),

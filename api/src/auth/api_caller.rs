@@ -1,6 +1,7 @@
 //! `ApiCaller`: an integrator call with a bearer token that passed every rule
 //! but the endpoint's capability (checked with [`ApiCaller::require`]).
 
+use crate::domain::TokenRefusal;
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
@@ -11,7 +12,7 @@ use crate::{
     services::{
         access::{self, Login},
         now,
-        tokens::api_access::{ApiAccess, ApiCallerInfo, TokenRefusal},
+        tokens::api_access::{ApiAccess, ApiCallerInfo},
         AppState,
     },
 };

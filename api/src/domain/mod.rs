@@ -1,5 +1,6 @@
-//! Newtypes that can only hold valid values. Handlers parse requests into
-//! these; services never see raw strings from outside.
+//! Newtypes that can only hold valid values, and the few plain words below every
+//! other room (a token refusal). Handlers parse requests into these; services never
+//! see raw strings from outside.
 
 mod country;
 mod device;
@@ -10,6 +11,7 @@ mod one_time_code;
 mod password;
 mod phone;
 pub mod sms_text;
+mod token_refusal;
 mod totp;
 
 pub use country::CountryCode;
@@ -20,4 +22,5 @@ pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use one_time_code::{OneTimeCode, RecoveryCode, RecoveryHashCache, RecoverySalt};
 pub use password::{NewPassword, Password};
 pub use phone::PhoneNumber;
+pub use token_refusal::TokenRefusal;
 pub use totp::TotpSecret;

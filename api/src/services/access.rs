@@ -5,16 +5,15 @@
 //! when it is allowed. Whatever the credential, lacking the capability is
 //! `permission_denied`, naming what is missing.
 
+use crate::domain::TokenRefusal;
 use std::sync::Arc;
 
 use portcullis_shared::capability::{Capability, PortalGrant, Restriction};
 
 use crate::error::{ApiError, ApiResult};
 use crate::services::{
-    audit::refused_calls::Credential,
-    sessions::portal_session::PortalSession,
-    subusers::SubuserAccess,
-    tokens::api_access::{ApiCallerInfo, TokenRefusal},
+    audit::refused_calls::Credential, sessions::portal_session::PortalSession,
+    subusers::SubuserAccess, tokens::api_access::ApiCallerInfo,
 };
 
 /// Who asks.

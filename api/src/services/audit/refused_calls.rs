@@ -5,6 +5,7 @@
 //! `count` folded into it. Only refusals of a token we signed are counted: a
 //! malformed or badly signed one names no account we can believe.
 
+use crate::domain::TokenRefusal;
 use portcullis_shared::vocabulary::SecurityEventKind;
 use std::{
     collections::HashMap,
@@ -21,7 +22,6 @@ use portcullis_shared::scope::Scope;
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     rfc3339,
-    tokens::api_access::TokenRefusal,
 };
 use crate::{
     error::{code_name, ApiError, ApiResult},

@@ -11,6 +11,7 @@
 //! transaction, and their listeners evict the same entries (see
 //! [`crate::services::cache::cache_sync`]).
 
+use crate::domain::TokenRefusal;
 use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
@@ -45,19 +46,6 @@ const CLIENTS_CAPACITY: usize = 10_000;
 const SUBUSERS_CAPACITY: usize = 10_000;
 /// Most accounts whose API allowlist is kept (the portal allowlists have their own).
 pub const ALLOWLISTS_CAPACITY: usize = 10_000;
-
-/// Why a call was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TokenRefusal {
-    Missing,
-    Invalid,
-    Expired,
-    Disabled,
-    Revoked,
-    TokenIpNotAllowed,
-    AccountIpNotAllowed,
-    InsufficientScope(Scope),
-}
 
 /// A token's current state, as storage has it.
 #[derive(Debug)]

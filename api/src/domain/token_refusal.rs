@@ -1,0 +1,17 @@
+//! Why an API call's bearer credential was refused: the one word the extractor, the
+//! access decision, the error answer and the refused-calls audit share.
+
+use portcullis_shared::scope::Scope;
+
+/// Why a call was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenRefusal {
+    Missing,
+    Invalid,
+    Expired,
+    Disabled,
+    Revoked,
+    TokenIpNotAllowed,
+    AccountIpNotAllowed,
+    InsufficientScope(Scope),
+}
