@@ -5,4 +5,5 @@ pub mod authenticator;
 pub mod devices;
 pub mod senders;
 pub mod sessions;
+pub mod sms;
 pub mod tokens;
