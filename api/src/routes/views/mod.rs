@@ -3,6 +3,7 @@
 
 pub mod authenticator;
 pub mod devices;
+pub mod oauth;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
