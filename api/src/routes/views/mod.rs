@@ -2,6 +2,7 @@
 //! services' domain types to the wire DTOs of `portcullis_shared::dto`.
 
 pub mod authenticator;
+pub mod contacts;
 pub mod devices;
 pub mod oauth;
 pub mod senders;
