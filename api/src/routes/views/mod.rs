@@ -8,4 +8,5 @@ pub mod oauth;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod subusers;
 pub mod tokens;
