@@ -47,8 +47,8 @@ pub async fn send_code(
     body: web::Json<SendCodeRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::UseAuthenticator)?;
-    Ok(HttpResponse::Created()
-        .json(authenticator::send_code(&state, caller, body.into_inner()).await?))
+    let sent = authenticator::send_code(&state, caller, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created().json(SentCodeDto::from(sent)))
 }
 
 /// Check a code your user typed.
@@ -79,6 +79,6 @@ pub async fn verify_code(
     body: web::Json<VerifyCodeRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::UseAuthenticator)?;
-    Ok(HttpResponse::Ok()
-        .json(authenticator::verify_code(&state, caller, &id, body.into_inner()).await?))
+    let check = authenticator::verify_code(&state, caller, &id, &body.code).await?;
+    Ok(HttpResponse::Ok().json(VerifyCodeResponse::from(check)))
 }

@@ -30,7 +30,8 @@ endpoints! {
 )]
 pub async fn get_limits(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    Ok(HttpResponse::Ok().json(budget::authenticator_limits(&state, &session.account.id).await?))
+    let limits = budget::authenticator_limits(&state, &session.account.id).await?;
+    Ok(HttpResponse::Ok().json(AuthenticatorLimitsDto::from(limits)))
 }
 
 /// Set how many SMS Authenticator codes one number may be sent an hour (1–100) and a day
@@ -57,8 +58,12 @@ pub async fn set_limits(
     body: web::Json<AuthenticatorLimitsDto>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let limits =
-        budget::set_authenticator_limits(&state, &session.account.id, body.into_inner(), &client.0)
-            .await?;
-    Ok(HttpResponse::Ok().json(limits))
+    let limits = budget::set_authenticator_limits(
+        &state,
+        &session.account.id,
+        body.into_inner().into(),
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(AuthenticatorLimitsDto::from(limits)))
 }

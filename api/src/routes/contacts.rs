@@ -68,8 +68,8 @@ pub async fn list_contacts(
         after,
         limit,
     } = query.into_inner();
-    Ok(HttpResponse::Ok()
-        .json(contacts::list_contacts(&state, &caller, group, after, limit).await?))
+    let found = contacts::list_contacts(&state, &caller, group, after, limit).await?;
+    Ok(HttpResponse::Ok().json(found.into_iter().map(ContactDto::from).collect::<Vec<_>>()))
 }
 
 /// Add a contact (scope `contacts`).
@@ -93,8 +93,8 @@ pub async fn create_contact(
     body: web::Json<CreateContactRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ManageContacts)?;
-    Ok(HttpResponse::Created()
-        .json(contacts::create_contact(&state, &caller, body.into_inner()).await?))
+    let contact = contacts::create_contact(&state, &caller, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created().json(ContactDto::from(contact)))
 }
 
 /// One contact (scope `contacts` or `contacts:read`).
@@ -117,7 +117,8 @@ pub async fn get_contact(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ReadContacts)?;
-    Ok(HttpResponse::Ok().json(contacts::get_contact(&state, &caller, &id).await?))
+    let contact = contacts::get_contact(&state, &caller, &id).await?;
+    Ok(HttpResponse::Ok().json(ContactDto::from(contact)))
 }
 
 /// Change a contact (scope `contacts`).
@@ -147,8 +148,8 @@ pub async fn update_contact(
     body: web::Json<UpdateContactRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ManageContacts)?;
-    Ok(HttpResponse::Ok()
-        .json(contacts::update_contact(&state, &caller, &id, body.into_inner()).await?))
+    let contact = contacts::update_contact(&state, &caller, &id, body.into_inner().into()).await?;
+    Ok(HttpResponse::Ok().json(ContactDto::from(contact)))
 }
 
 /// Delete a contact (scope `contacts`).
@@ -189,7 +190,13 @@ pub async fn delete_contact(
 )]
 pub async fn list_groups(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ReadContacts)?;
-    Ok(HttpResponse::Ok().json(contacts::list_groups(&state, &caller).await?))
+    let groups = contacts::list_groups(&state, &caller).await?;
+    Ok(HttpResponse::Ok().json(
+        groups
+            .into_iter()
+            .map(ContactGroupDto::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Create a contact group (scope `contacts`).
@@ -213,8 +220,8 @@ pub async fn create_group(
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ManageContactGroups)?;
-    Ok(HttpResponse::Created()
-        .json(contacts::create_group(&state, &caller.tenant_id, &body.name).await?))
+    let group = contacts::create_group(&state, &caller.tenant_id, &body.name).await?;
+    Ok(HttpResponse::Created().json(ContactGroupDto::from(group)))
 }
 
 /// Rename a contact group (scope `contacts`).
@@ -241,8 +248,8 @@ pub async fn rename_group(
     body: web::Json<CreateContactGroupRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::ManageContactGroups)?;
-    Ok(HttpResponse::Ok()
-        .json(contacts::rename_group(&state, &caller.tenant_id, &id, &body.name).await?))
+    let group = contacts::rename_group(&state, &caller.tenant_id, &id, &body.name).await?;
+    Ok(HttpResponse::Ok().json(ContactGroupDto::from(group)))
 }
 
 /// Delete a contact group (scope `contacts`): its contacts stay, out of the group.
@@ -306,5 +313,6 @@ pub async fn import_contacts(
     if !is_csv {
         return Err(ApiError::UnsupportedMediaType);
     }
-    Ok(HttpResponse::Ok().json(contacts::import_csv(&state, &caller, body.to_vec()).await?))
+    let result = contacts::import_csv(&state, &caller, body.to_vec()).await?;
+    Ok(HttpResponse::Ok().json(ImportResultDto::from(result)))
 }

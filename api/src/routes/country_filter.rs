@@ -30,7 +30,8 @@ endpoints! {
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
     // Subusers may read the company's filter (where they can send), not change it.
-    Ok(HttpResponse::Ok().json(messages::country_filter(&state, session.tenant_id()).await?))
+    let countries = messages::country_filter(&state, session.tenant_id()).await?;
+    Ok(HttpResponse::Ok().json(CountryFilterDto { countries }))
 }
 
 /// Replace the country filter. An empty list blocks every destination.
@@ -55,8 +56,8 @@ pub async fn set_filter(
     body: web::Json<CountryFilterDto>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let filter =
-        messages::set_country_filter(&state, &session.account.id, body.into_inner(), &client.0)
+    let countries =
+        messages::set_country_filter(&state, &session.account.id, &body.countries, &client.0)
             .await?;
-    Ok(HttpResponse::Ok().json(filter))
+    Ok(HttpResponse::Ok().json(CountryFilterDto { countries }))
 }

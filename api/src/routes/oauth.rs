@@ -210,7 +210,7 @@ pub async fn token(
     let client = authenticated_client(&state, &req, &params).await?;
     let token =
         oauth::issue_token(&state, &client, params.get("scope").map(String::as_str)).await?;
-    Ok(no_store_json(&token))
+    Ok(no_store_json(&OAuthTokenResponse::from(token)))
 }
 
 /// Revocation endpoint (RFC 7009): `token` (and optional `token_type_hint`).
@@ -271,7 +271,6 @@ pub async fn introspect(
         .cloned()
         .ok_or_else(|| OAuthError::InvalidRequest("`token` is required.".into()))?;
     let client = authenticated_client(&state, &req, &params).await?;
-    Ok(no_store_json(
-        &oauth::introspect(&state, &client, &token).await?,
-    ))
+    let introspection = oauth::introspect(&state, &client, &token).await?;
+    Ok(no_store_json(&IntrospectionResponse::from(introspection)))
 }

@@ -49,13 +49,13 @@ pub async fn create_client(
     let created = oauth::create_client(
         &state,
         &user.require(Capability::ManageTokens)?,
-        body.into_inner(),
+        body.into_inner().into(),
         &client.0,
     )
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(created))
+        .json(CreatedOAuthClientDto::from(created)))
 }
 
 /// List the account's OAuth2 clients.
@@ -70,8 +70,13 @@ pub async fn create_client(
     )
 )]
 pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(oauth::list_clients(&state, &user.require(Capability::ManageTokens)?).await?))
+    let clients = oauth::list_clients(&state, &user.require(Capability::ManageTokens)?).await?;
+    Ok(HttpResponse::Ok().json(
+        clients
+            .into_iter()
+            .map(OAuthClientDto::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Rename, re-scope, re-list or disable/re-enable a client; its tokens follow on their next use.
@@ -110,11 +115,11 @@ pub async fn update_client(
         &state,
         &user.require(Capability::ManageTokens)?,
         &id,
-        body.into_inner(),
+        body.into_inner().into(),
         &client.0,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().json(OAuthClientDto::from(updated)))
 }
 
 /// Delete a client: every token issued to it stops working at once.

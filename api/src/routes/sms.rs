@@ -71,11 +71,12 @@ pub async fn send_sms(
             .get(routes::IDEMPOTENCY_KEY_HEADER)
             .map(|v| v.as_bytes()),
     )?;
-    let sent = messages::send(&state, &caller, body.into_inner(), key).await?;
+    let sent = messages::send(&state, &caller, body.into_inner().into(), key).await?;
+    let message = MessageDto::from(sent.message);
     Ok(if sent.created {
-        HttpResponse::Created().json(sent.message)
+        HttpResponse::Created().json(message)
     } else {
-        HttpResponse::Ok().json(sent.message)
+        HttpResponse::Ok().json(message)
     })
 }
 
@@ -101,7 +102,8 @@ pub async fn list_sms(
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::SendSms)?;
     let ListQuery { before, limit } = query.into_inner();
-    Ok(HttpResponse::Ok().json(messages::list(&state, &caller, before, limit).await?))
+    let found = messages::list(&state, &caller, before, limit).await?;
+    Ok(HttpResponse::Ok().json(found.into_iter().map(MessageDto::from).collect::<Vec<_>>()))
 }
 
 /// One sent message.
@@ -125,5 +127,6 @@ pub async fn get_sms(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.require(Capability::SendSms)?;
-    Ok(HttpResponse::Ok().json(messages::get(&state, &caller, &id).await?))
+    let message = messages::get(&state, &caller, &id).await?;
+    Ok(HttpResponse::Ok().json(MessageDto::from(message)))
 }

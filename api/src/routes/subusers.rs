@@ -5,8 +5,7 @@ use portcullis_shared::capability::Capability;
 use portcullis_shared::vocabulary::{PortalPermission, Weekday};
 use portcullis_shared::{
     dto::{
-        CreateSubuserRequest, SecurityLogPage, SecurityLogQuery, SendingWindowDto, SubuserDto,
-        SubuserGrantsDto, UpdateSubuserRequest,
+        CreateSubuserRequest, SecurityLogPage, SecurityLogQuery, SubuserDto, UpdateSubuserRequest,
     },
     problem::{FieldError, Problem},
     routes,
@@ -49,7 +48,8 @@ pub async fn list_subusers(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
-    Ok(HttpResponse::Ok().json(subusers::list(&state, &session.account.id).await?))
+    let found = subusers::list(&state, &session.account.id).await?;
+    Ok(HttpResponse::Ok().json(found.into_iter().map(SubuserDto::from).collect::<Vec<_>>()))
 }
 
 /// Create a subuser.
@@ -81,7 +81,7 @@ pub async fn create_subuser(
     let session = user.require_session(Capability::ManageSubusers)?;
     let request = body.into_inner().parse()?;
     let created = subusers::create(&state, &session.account, request, &client.0).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created().json(SubuserDto::from(created)))
 }
 
 /// One subuser.
@@ -104,7 +104,8 @@ pub async fn get_subuser(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
-    Ok(HttpResponse::Ok().json(subusers::get(&state, &session.account.id, &id).await?))
+    let subuser = subusers::get(&state, &session.account.id, &id).await?;
+    Ok(HttpResponse::Ok().json(SubuserDto::from(subuser)))
 }
 
 /// Replace a subuser's grants (and phone). Their sessions see the change on
@@ -138,7 +139,7 @@ pub async fn update_subuser(
     let session = user.require_session(Capability::ManageSubusers)?;
     let request = body.into_inner().parse()?;
     let updated = subusers::update(&state, &session.account.id, &id, request, &client.0).await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().json(SubuserDto::from(updated)))
 }
 
 /// Delete a subuser: their sessions end and their tokens and OAuth clients
@@ -195,8 +196,8 @@ pub async fn disable_subuser(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
-    let dto = subusers::set_disabled(&state, &session.account.id, &id, true, &client.0).await?;
-    Ok(HttpResponse::Ok().json(dto))
+    let subuser = subusers::set_disabled(&state, &session.account.id, &id, true, &client.0).await?;
+    Ok(HttpResponse::Ok().json(SubuserDto::from(subuser)))
 }
 
 /// Enable a disabled subuser again.
@@ -223,8 +224,9 @@ pub async fn enable_subuser(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
-    let dto = subusers::set_disabled(&state, &session.account.id, &id, false, &client.0).await?;
-    Ok(HttpResponse::Ok().json(dto))
+    let subuser =
+        subusers::set_disabled(&state, &session.account.id, &id, false, &client.0).await?;
+    Ok(HttpResponse::Ok().json(SubuserDto::from(subuser)))
 }
 
 /// Send the invitation e-mail again (a new link; earlier ones keep working
@@ -289,7 +291,8 @@ pub async fn subuser_security_log(
 }
 
 /// The body of `POST /api/v1/subusers` as it arrives: a [`CreateSubuserRequest`]
-/// whose permission, scope and weekday names are not checked yet (see [`GrantsBody`]).
+/// (read into [`subusers::NewSubuser`]) whose permission, scope and weekday
+/// names are not checked yet (see [`GrantsBody`]).
 #[derive(Deserialize)]
 pub struct CreateSubuserBody {
     email: String,
@@ -302,8 +305,8 @@ pub struct CreateSubuserBody {
 }
 
 impl CreateSubuserBody {
-    fn parse(self) -> ApiResult<CreateSubuserRequest> {
-        Ok(CreateSubuserRequest {
+    fn parse(self) -> ApiResult<subusers::NewSubuser> {
+        Ok(subusers::NewSubuser {
             email: self.email,
             password: self.password,
             phone: self.phone,
@@ -313,7 +316,8 @@ impl CreateSubuserBody {
 }
 
 /// The body of `PUT /api/v1/subusers/{id}` as it arrives: an
-/// [`UpdateSubuserRequest`] whose names are not checked yet.
+/// [`UpdateSubuserRequest`] (read into [`subusers::SubuserUpdate`]) whose names
+/// are not checked yet.
 #[derive(Deserialize)]
 pub struct UpdateSubuserBody {
     #[serde(default)]
@@ -322,15 +326,15 @@ pub struct UpdateSubuserBody {
 }
 
 impl UpdateSubuserBody {
-    fn parse(self) -> ApiResult<UpdateSubuserRequest> {
-        Ok(UpdateSubuserRequest {
+    fn parse(self) -> ApiResult<subusers::SubuserUpdate> {
+        Ok(subusers::SubuserUpdate {
             phone: self.phone,
             grants: self.grants.parse()?,
         })
     }
 }
 
-/// [`SubuserGrantsDto`] with its permission, scope and weekday names read
+/// `SubuserGrantsDto` with its permission, scope and weekday names read
 /// leniently, so that an unknown one is a field error naming its place
 /// (`grants.scopes[0]`, 422) rather than an unreadable body (400).
 #[derive(Default, Deserialize)]
@@ -359,11 +363,11 @@ struct SendingWindowBody {
 
 impl GrantsBody {
     /// The grants, or every unknown name at once.
-    fn parse(self) -> ApiResult<SubuserGrantsDto> {
+    fn parse(self) -> ApiResult<subusers::RequestedGrants> {
         let mut errors = Vec::new();
         let portal = known("grants.portal", self.portal, &mut errors);
         let scopes = known("grants.scopes", self.scopes, &mut errors);
-        let sending_window = self.sending_window.map(|window| SendingWindowDto {
+        let sending_window = self.sending_window.map(|window| subusers::RequestedWindow {
             days: known("grants.sending_window.days", window.days, &mut errors),
             start: window.start,
             end: window.end,
@@ -372,7 +376,7 @@ impl GrantsBody {
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        Ok(SubuserGrantsDto {
+        Ok(subusers::RequestedGrants {
             portal,
             scopes,
             senders: self.senders,

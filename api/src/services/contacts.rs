@@ -2,16 +2,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDateTime;
 use portcullis_shared::{
-    dto::{
-        ContactDto, ContactGroupDto, CreateContactRequest, ImportResultDto, ImportRowError,
-        UpdateContactRequest,
-    },
     problem::FieldError,
     validate::{self, codes},
 };
 
-use crate::services::{access::Principal, low_priority, now, rfc3339, AppState};
+use crate::services::{access::Principal, low_priority, now, AppState};
 use crate::{
     db::{
         contacts::{self as contact_rows, ContactRow, GroupRow},
@@ -25,24 +22,94 @@ const NAME_MAX_CHARS: usize = 100;
 /// Most rows one import accepts.
 pub const IMPORT_MAX_ROWS: usize = 10_000;
 
-fn contact_dto(row: &ContactRow, groups: Vec<String>) -> ContactDto {
-    ContactDto {
-        id: row.id.clone(),
-        phone: row.phone.clone(),
-        first_name: row.first_name.clone(),
-        last_name: row.last_name.clone(),
-        email: row.email.clone(),
-        groups,
-        created_at: rfc3339(row.created_at),
+/// A contact asked for (or read from an import row), not yet checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewContact {
+    /// E.164, or anything `PhoneNumber` can parse.
+    pub phone: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    /// Group ids.
+    pub groups: Vec<String>,
+}
+
+/// Changes asked for one contact, not yet checked; `None` leaves a field as
+/// it is, and `groups` replaces the groups the caller can see.
+#[derive(Debug, Clone, Default)]
+pub struct ContactUpdate {
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub groups: Option<Vec<String>>,
+}
+
+/// A contact as the caller sees it.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: String,
+    /// E.164.
+    pub phone: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    /// The ids of its groups the caller may see.
+    pub groups: Vec<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Contact {
+    fn from_row(row: &ContactRow, groups: Vec<String>) -> Self {
+        Self {
+            id: row.id.clone(),
+            phone: row.phone.clone(),
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            email: row.email.clone(),
+            groups,
+            created_at: row.created_at,
+        }
     }
 }
 
-fn group_dto(row: &GroupRow) -> ContactGroupDto {
-    ContactGroupDto {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        created_at: rfc3339(row.created_at),
+/// A contact group.
+#[derive(Debug, Clone)]
+pub struct ContactGroup {
+    pub id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl ContactGroup {
+    fn from_row(row: &GroupRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            created_at: row.created_at,
+        }
     }
+}
+
+/// One CSV row that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRow {
+    /// Line number in the file (the header is line 1).
+    pub line: u64,
+    /// The column at fault.
+    pub field: String,
+    /// Stable reason (`invalid_phone`, `duplicate`, `unknown_group`…).
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportResult {
+    /// Contacts created.
+    pub imported: u64,
+    /// The rows skipped, by line.
+    pub errors: Vec<SkippedRow>,
 }
 
 fn optional_text(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -59,7 +126,7 @@ fn optional_text(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -
 }
 
 /// A contact whose fields are valid (groups still to be checked against the account).
-struct NewContact {
+struct ValidContact {
     phone: PhoneNumber,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -67,7 +134,7 @@ struct NewContact {
     groups: Vec<String>,
 }
 
-fn parse_contact(request: &CreateContactRequest) -> Result<NewContact, Vec<FieldError>> {
+fn parse_contact(request: &NewContact) -> Result<ValidContact, Vec<FieldError>> {
     let mut errors = Vec::new();
     let phone = PhoneNumber::parse("phone", &request.phone)
         .map_err(|e| errors.push(e))
@@ -90,7 +157,7 @@ fn parse_contact(request: &CreateContactRequest) -> Result<NewContact, Vec<Field
     groups.sort();
     groups.dedup();
     match phone {
-        Some(phone) if errors.is_empty() => Ok(NewContact {
+        Some(phone) if errors.is_empty() => Ok(ValidContact {
             phone,
             first_name,
             last_name,
@@ -101,7 +168,7 @@ fn parse_contact(request: &CreateContactRequest) -> Result<NewContact, Vec<Field
     }
 }
 
-fn contact_row(account_id: &str, contact: &NewContact) -> ContactRow {
+fn contact_row(account_id: &str, contact: &ValidContact) -> ContactRow {
     ContactRow {
         id: format!("con_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
@@ -175,8 +242,8 @@ fn duplicate(field: &str, what: &str) -> ApiError {
 pub async fn create_contact(
     state: &AppState,
     caller: &Principal,
-    request: CreateContactRequest,
-) -> ApiResult<ContactDto> {
+    request: NewContact,
+) -> ApiResult<Contact> {
     let contact = parse_contact(&request).map_err(ApiError::Validation)?;
     let visible = caller.visible_groups().map(<[String]>::to_vec);
     require_a_visible_group(visible.as_deref(), &contact.groups)?;
@@ -193,7 +260,7 @@ pub async fn create_contact(
             Ok(contact_rows::insert_contact(conn, &stored, &groups)?)
         })
         .await?;
-    Ok(contact_dto(&row, contact.groups))
+    Ok(Contact::from_row(&row, contact.groups))
 }
 
 fn group_ids_of(conn: &mut DbConnection, contact_id: &str) -> ApiResult<Vec<String>> {
@@ -211,8 +278,8 @@ pub async fn update_contact(
     state: &AppState,
     caller: &Principal,
     id: &str,
-    request: UpdateContactRequest,
-) -> ApiResult<ContactDto> {
+    request: ContactUpdate,
+) -> ApiResult<Contact> {
     let (account, contact_id) = (caller.tenant_id.clone(), id.to_owned());
     let visible = caller.visible_groups().map(<[String]>::to_vec);
     state
@@ -228,7 +295,7 @@ pub async fn update_contact(
                 .into_iter()
                 .filter(|g| !is_visible(visible, g))
                 .collect();
-            let merged = CreateContactRequest {
+            let merged = NewContact {
                 phone: request.phone.unwrap_or(existing.phone),
                 first_name: request.first_name.or(existing.first_name),
                 last_name: request.last_name.or(existing.last_name),
@@ -256,7 +323,7 @@ pub async fn update_contact(
                 memberships.extend(hidden_groups);
                 contact_rows::replace_memberships(conn, &row.id, &memberships)?;
             }
-            Ok(contact_dto(&row, contact.groups))
+            Ok(Contact::from_row(&row, contact.groups))
         })
         .await
 }
@@ -267,7 +334,7 @@ pub async fn list_contacts(
     group: Option<String>,
     after: Option<String>,
     limit: Option<i64>,
-) -> ApiResult<Vec<ContactDto>> {
+) -> ApiResult<Vec<Contact>> {
     let limit = limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::MalformedQuery(
@@ -302,13 +369,13 @@ pub async fn list_contacts(
             }
             Ok(rows
                 .iter()
-                .map(|r| contact_dto(r, groups.remove(&r.id).unwrap_or_default()))
+                .map(|r| Contact::from_row(r, groups.remove(&r.id).unwrap_or_default()))
                 .collect())
         })
         .await
 }
 
-pub async fn get_contact(state: &AppState, caller: &Principal, id: &str) -> ApiResult<ContactDto> {
+pub async fn get_contact(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Contact> {
     let (account, contact) = (caller.tenant_id.clone(), id.to_owned());
     let visible = caller.visible_groups().map(<[String]>::to_vec);
     state
@@ -318,7 +385,7 @@ pub async fn get_contact(state: &AppState, caller: &Principal, id: &str) -> ApiR
                 contact_rows::find_contact(conn, &account, &contact)?.ok_or(ApiError::NotFound)?;
             let groups =
                 visible_groups_of(conn, visible.as_deref(), &row.id)?.ok_or(ApiError::NotFound)?;
-            Ok(contact_dto(&row, groups))
+            Ok(Contact::from_row(&row, groups))
         })
         .await
 }
@@ -357,7 +424,7 @@ pub async fn delete_contact(state: &AppState, caller: &Principal, id: &str) -> A
 }
 
 /// The account's groups; a subuser sees only the groups granted to them.
-pub async fn list_groups(state: &AppState, caller: &Principal) -> ApiResult<Vec<ContactGroupDto>> {
+pub async fn list_groups(state: &AppState, caller: &Principal) -> ApiResult<Vec<ContactGroup>> {
     let account = caller.tenant_id.clone();
     let rows = state
         .db
@@ -367,7 +434,7 @@ pub async fn list_groups(state: &AppState, caller: &Principal) -> ApiResult<Vec<
     Ok(rows
         .iter()
         .filter(|g| is_visible(visible, &g.id))
-        .map(group_dto)
+        .map(ContactGroup::from_row)
         .collect())
 }
 
@@ -399,7 +466,7 @@ pub async fn create_group(
     state: &AppState,
     account_id: &str,
     name: &str,
-) -> ApiResult<ContactGroupDto> {
+) -> ApiResult<ContactGroup> {
     let row = GroupRow {
         id: format!("grp_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
@@ -416,7 +483,7 @@ pub async fn create_group(
             Ok(contact_rows::insert_group(conn, &stored)?)
         })
         .await?;
-    Ok(group_dto(&row))
+    Ok(ContactGroup::from_row(&row))
 }
 
 pub async fn rename_group(
@@ -424,7 +491,7 @@ pub async fn rename_group(
     account_id: &str,
     id: &str,
     name: &str,
-) -> ApiResult<ContactGroupDto> {
+) -> ApiResult<ContactGroup> {
     let name = parse_group_name(name)?;
     let (account, group) = (account_id.to_owned(), id.to_owned());
     state
@@ -439,7 +506,7 @@ pub async fn rename_group(
             contact_rows::list_groups(conn, &account)?
                 .iter()
                 .find(|g| g.id == group)
-                .map(group_dto)
+                .map(ContactGroup::from_row)
                 .ok_or(ApiError::NotFound)
         })
         .await
@@ -456,7 +523,7 @@ pub struct ImportRow {
     /// Line number in the file (the header is line 1).
     pub line: u64,
     /// The row's fields; `groups` is empty until the names are resolved.
-    pub request: CreateContactRequest,
+    pub request: NewContact,
     /// Group names from the `groups` column, trimmed, empty ones dropped.
     pub group_names: Vec<String>,
 }
@@ -465,7 +532,7 @@ pub struct ImportRow {
 #[derive(Debug, Default)]
 pub struct ParsedImport {
     pub rows: Vec<ImportRow>,
-    pub errors: Vec<ImportRowError>,
+    pub errors: Vec<SkippedRow>,
 }
 
 /// Reads an import's CSV (see [`import_csv`]) without touching storage. A
@@ -498,7 +565,7 @@ pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
     );
 
     let mut rows: Vec<ImportRow> = Vec::new();
-    let mut errors: Vec<ImportRowError> = Vec::new();
+    let mut errors: Vec<SkippedRow> = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
         if rows.len() + errors.len() >= IMPORT_MAX_ROWS {
@@ -509,7 +576,7 @@ pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                errors.push(ImportRowError {
+                errors.push(SkippedRow {
                     line,
                     field: "row".into(),
                     code: "malformed_row".into(),
@@ -527,7 +594,7 @@ pub fn parse_import_csv(body: &[u8]) -> ApiResult<ParsedImport> {
                     .collect()
             })
             .unwrap_or_default();
-        let request = CreateContactRequest {
+        let request = NewContact {
             phone: get(Some(phone_at)).unwrap_or_default(),
             first_name: get(first_at),
             last_name: get(last_at),
@@ -560,7 +627,7 @@ pub async fn import_csv(
     state: &AppState,
     caller: &Principal,
     body: Vec<u8>,
-) -> ApiResult<ImportResultDto> {
+) -> ApiResult<ImportResult> {
     let account = caller.tenant_id.clone();
     let visible = caller.visible_groups().map(<[String]>::to_vec);
     let listed_for = account.clone();
@@ -604,14 +671,14 @@ pub async fn import_csv(
             .map(|line| duplicate_row(line as u64)),
     );
     errors.sort_by_key(|e| e.line);
-    Ok(ImportResultDto {
+    Ok(ImportResult {
         imported: imported as u64,
         errors,
     })
 }
 
-fn duplicate_row(line: u64) -> ImportRowError {
-    ImportRowError {
+fn duplicate_row(line: u64) -> SkippedRow {
+    SkippedRow {
         line,
         field: "phone".into(),
         code: codes::DUPLICATE.into(),
@@ -624,7 +691,7 @@ fn duplicate_row(line: u64) -> ImportRowError {
 /// repeated within the file.
 type CheckedImport = (
     Vec<(contact_rows::StagedContactRow, Vec<String>)>,
-    Vec<ImportRowError>,
+    Vec<SkippedRow>,
 );
 
 /// Checks each parsed row of an import against the account's groups (by
@@ -645,7 +712,7 @@ fn check_import_rows(
         group_names,
     } in rows
     {
-        let row_error = |field: &str, code: &str, message: String| ImportRowError {
+        let row_error = |field: &str, code: &str, message: String| SkippedRow {
             line,
             field: field.into(),
             code: code.into(),

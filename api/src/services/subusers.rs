@@ -6,20 +6,13 @@
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use portcullis_shared::vocabulary::{PortalPermission, SecurityEventKind, SubuserStatus, Weekday};
-use portcullis_shared::{
-    dto::{
-        CreateSubuserRequest, SendingWindowDto, SubuserDto, SubuserGrantsDto, UpdateSubuserRequest,
-    },
-    problem::FieldError,
-    scope::Scope,
-    validate::codes,
-};
+use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
     delivery::{mail_text, Mail},
-    now, rfc3339,
+    now,
     sessions::portal_session::ClientContext,
     tokens::api_access::{parse_scopes, scope_string},
     AppState,
@@ -74,7 +67,8 @@ fn weekday_of(day: chrono::Weekday) -> Weekday {
     }
 }
 
-fn hhmm(minutes: u32) -> String {
+/// Minutes after midnight as `HH:MM` (`24:00` for 1440).
+pub fn hhmm(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
@@ -113,15 +107,6 @@ impl SendingWindow {
                 first_instant_from(self.time_zone, opening.unwrap_or_default())
             })
             .find(|opening| *opening > at)
-    }
-
-    fn to_dto(&self) -> SendingWindowDto {
-        SendingWindowDto {
-            days: self.days.clone(),
-            start: hhmm(self.start),
-            end: hhmm(self.end),
-            time_zone: self.time_zone.name().to_owned(),
-        }
     }
 }
 
@@ -238,6 +223,63 @@ pub fn month_of(at: NaiveDateTime) -> String {
     at.format("%Y-%m").to_string()
 }
 
+/// Grants asked for a subuser, not yet checked against the owner's account.
+#[derive(Debug, Clone, Default)]
+pub struct RequestedGrants {
+    pub portal: Vec<PortalPermission>,
+    pub scopes: Vec<Scope>,
+    /// Sender names.
+    pub senders: Vec<String>,
+    /// Contact group ids.
+    pub contact_groups: Vec<String>,
+    pub sending_window: Option<RequestedWindow>,
+    pub monthly_points_limit: Option<i64>,
+}
+
+/// A sending window asked for, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct RequestedWindow {
+    pub days: Vec<Weekday>,
+    /// `HH:MM`, local.
+    pub start: String,
+    /// `HH:MM`, local; `24:00` for midnight.
+    pub end: String,
+    /// An IANA time zone name.
+    pub time_zone: String,
+}
+
+/// A subuser asked for by the owner, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewSubuser {
+    pub email: String,
+    /// None: an invitation e-mail lets them choose one.
+    pub password: Option<String>,
+    pub phone: Option<String>,
+    pub grants: RequestedGrants,
+}
+
+/// A subuser's new grants and phone, not yet checked (both are replaced).
+#[derive(Debug, Clone, Default)]
+pub struct SubuserUpdate {
+    pub phone: Option<String>,
+    pub grants: RequestedGrants,
+}
+
+/// A subuser as the owner sees it.
+#[derive(Debug, Clone)]
+pub struct Subuser {
+    pub id: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub status: SubuserStatus,
+    /// What they may do and use (nothing when their grants are gone).
+    pub access: SubuserAccess,
+    pub points_used_this_month: i64,
+    pub two_factor_enabled: bool,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
 /// Grants that passed every check, with sender names resolved to ids.
 struct ParsedGrants {
     row: GrantsRow,
@@ -250,7 +292,7 @@ fn parse_grants(
     conn: &mut DbConnection,
     owner_id: &str,
     subuser_id: &str,
-    grants: &SubuserGrantsDto,
+    grants: &RequestedGrants,
     errors: &mut Vec<FieldError>,
 ) -> diesel::QueryResult<ParsedGrants> {
     let mut portal = grants.portal.clone();
@@ -294,9 +336,9 @@ fn parse_grants(
     group_ids.dedup();
 
     let mut window: Option<SendingWindow> = None;
-    if let Some(dto) = &grants.sending_window {
+    if let Some(requested) = &grants.sending_window {
         let field = |name: &str| format!("grants.sending_window.{name}");
-        let mut days = dto.days.clone();
+        let mut days = requested.days.clone();
         days.sort();
         days.dedup();
         if days.is_empty() {
@@ -306,8 +348,8 @@ fn parse_grants(
                 "Choose at least one day.",
             ));
         }
-        let start = parse_hhmm(&dto.start, false);
-        let end = parse_hhmm(&dto.end, true);
+        let start = parse_hhmm(&requested.start, false);
+        let end = parse_hhmm(&requested.end, true);
         if start.is_none() {
             errors.push(FieldError::new(
                 &field("start"),
@@ -331,7 +373,7 @@ fn parse_grants(
                 ));
             }
         }
-        let time_zone: Option<Tz> = dto.time_zone.trim().parse().ok();
+        let time_zone: Option<Tz> = requested.time_zone.trim().parse().ok();
         if time_zone.is_none() {
             errors.push(FieldError::new(
                 &field("time_zone"),
@@ -393,7 +435,7 @@ fn parse_phone(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<PhoneN
 }
 
 /// The subuser as the owner sees it.
-fn subuser_dto(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<SubuserDto> {
+fn subuser_of(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<Subuser> {
     let grants = subuser_rows::find_grants(conn, &account.id)?;
     let access = load_access(conn, account)?;
     let status = if account.disabled_at.is_some() {
@@ -414,23 +456,16 @@ fn subuser_dto(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryRe
         window: None,
         monthly_points_limit: None,
     });
-    Ok(SubuserDto {
+    Ok(Subuser {
         id: account.id.clone(),
         email: account.email.clone(),
         phone: account.phone.clone(),
         status,
-        grants: SubuserGrantsDto {
-            portal: access.portal.clone(),
-            scopes: access.scopes.clone(),
-            senders: access.sender_names.clone(),
-            contact_groups: access.group_ids.clone(),
-            sending_window: access.window.as_ref().map(SendingWindow::to_dto),
-            monthly_points_limit: access.monthly_points_limit,
-        },
+        access,
         points_used_this_month: subuser_rows::points_used(conn, &account.id, &month_of(now()))?,
         two_factor_enabled: super::two_factor::confirmed_factors(conn, &account.id)?.any(),
-        last_login_at: subuser_rows::last_login(conn, &account.id)?.map(rfc3339),
-        created_at: rfc3339(account.created_at),
+        last_login_at: subuser_rows::last_login(conn, &account.id)?,
+        created_at: account.created_at,
     })
 }
 
@@ -443,7 +478,7 @@ fn owner_event(
     SecurityEvent::by_owner(owner_id, kind, client).detail("subuser_id", subuser_id)
 }
 
-pub async fn list(state: &AppState, owner_id: &str) -> ApiResult<Vec<SubuserDto>> {
+pub async fn list(state: &AppState, owner_id: &str) -> ApiResult<Vec<Subuser>> {
     let owner = owner_id.to_owned();
     state
         .db
@@ -451,19 +486,19 @@ pub async fn list(state: &AppState, owner_id: &str) -> ApiResult<Vec<SubuserDto>
             let rows = subuser_rows::list_subusers(conn, &owner)?;
             Ok(rows
                 .iter()
-                .map(|row| subuser_dto(conn, row))
+                .map(|row| subuser_of(conn, row))
                 .collect::<diesel::QueryResult<Vec<_>>>()?)
         })
         .await
 }
 
-pub async fn get(state: &AppState, owner_id: &str, id: &str) -> ApiResult<SubuserDto> {
+pub async fn get(state: &AppState, owner_id: &str, id: &str) -> ApiResult<Subuser> {
     let (owner, id) = (owner_id.to_owned(), id.to_owned());
     state
         .db
         .run(move |conn| {
             let row = subuser_rows::find_subuser(conn, &owner, &id)?.ok_or(ApiError::NotFound)?;
-            Ok(subuser_dto(conn, &row)?)
+            Ok(subuser_of(conn, &row)?)
         })
         .await
 }
@@ -472,9 +507,9 @@ pub async fn get(state: &AppState, owner_id: &str, id: &str) -> ApiResult<Subuse
 pub async fn create(
     state: &AppState,
     owner: &AccountRow,
-    request: CreateSubuserRequest,
+    request: NewSubuser,
     client: &ClientContext,
-) -> ApiResult<SubuserDto> {
+) -> ApiResult<Subuser> {
     let mut errors = Vec::new();
     let email = Email::parse("email", &request.email)
         .map_err(|e| errors.push(e))
@@ -535,7 +570,7 @@ pub async fn create(
             .detail("invited", invited.to_string()),
     );
     let subuser_id = id.clone();
-    let dto = state
+    let subuser = state
         .db
         .transaction(move |conn| {
             let mut errors = Vec::new();
@@ -589,14 +624,14 @@ pub async fn create(
             let row = account_rows::find_by_id(conn, &subuser_id)?.ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("subuser vanished after insert"))
             })?;
-            Ok(subuser_dto(conn, &row)?)
+            Ok(subuser_of(conn, &row)?)
         })
         .await?;
     tracing::info!(owner_id = %owner.id, subuser_id = %id, invited, "subuser created");
     if invited {
         send_invitation(state, &owner.id, &id, client).await?;
     }
-    Ok(dto)
+    Ok(subuser)
 }
 
 fn email_taken_error() -> FieldError {
@@ -612,14 +647,14 @@ pub async fn update(
     state: &AppState,
     owner_id: &str,
     id: &str,
-    request: UpdateSubuserRequest,
+    request: SubuserUpdate,
     client: &ClientContext,
-) -> ApiResult<SubuserDto> {
+) -> ApiResult<Subuser> {
     let mut errors = Vec::new();
     let phone = parse_phone(request.phone.as_deref(), &mut errors);
     let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
     let event = owner_event(owner_id, SecurityEventKind::SubuserUpdated, id, client);
-    let dto = state
+    let subuser = state
         .db
         .transaction(move |conn| {
             subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
@@ -645,12 +680,12 @@ pub async fn update(
             cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
                 subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
-            Ok(subuser_dto(conn, &row)?)
+            Ok(subuser_of(conn, &row)?)
         })
         .await?;
     state.forget_committed(Change::Subuser(id.to_owned()));
     tracing::info!(owner_id, subuser_id = id, "subuser updated");
-    Ok(dto)
+    Ok(subuser)
 }
 
 /// Disables or re-enables a subuser. Disabling ends their sessions at once
@@ -661,7 +696,7 @@ pub async fn set_disabled(
     id: &str,
     disabled: bool,
     client: &ClientContext,
-) -> ApiResult<SubuserDto> {
+) -> ApiResult<Subuser> {
     let (owner, subuser_id) = (owner_id.to_owned(), id.to_owned());
     let kind = if disabled {
         SecurityEventKind::SubuserDisabled
@@ -669,7 +704,7 @@ pub async fn set_disabled(
         SecurityEventKind::SubuserEnabled
     };
     let event = owner_event(owner_id, kind, id, client);
-    let dto = state
+    let subuser = state
         .db
         .transaction(move |conn| {
             subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
@@ -691,7 +726,7 @@ pub async fn set_disabled(
             cache_sync::announce(conn, &Change::Subuser(subuser_id.clone()))?;
             let row =
                 subuser_rows::find_subuser(conn, &owner, &subuser_id)?.ok_or(ApiError::NotFound)?;
-            Ok(subuser_dto(conn, &row)?)
+            Ok(subuser_of(conn, &row)?)
         })
         .await?;
     state.forget_committed(Change::Subuser(id.to_owned()));
@@ -701,7 +736,7 @@ pub async fn set_disabled(
         disabled,
         "subuser disabled state changed"
     );
-    Ok(dto)
+    Ok(subuser)
 }
 
 /// Deletes a subuser: sessions end, tokens and OAuth clients they made are

@@ -1,7 +1,12 @@
 //! How the handlers show what services return: `From` impls from the
 //! services' domain types to the wire DTOs of `portcullis_shared::dto`.
 
+pub mod authenticator;
+pub mod contacts;
 pub mod devices;
+pub mod oauth;
 pub mod senders;
 pub mod sessions;
+pub mod sms;
+pub mod subusers;
 pub mod tokens;

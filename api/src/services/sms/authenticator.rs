@@ -2,16 +2,11 @@
 //! phone (charged and country-filtered like any message) and later checks it.
 //! Codes: 6 digits, valid 5 minutes, single use, at most 5 attempts, hashed.
 
-use chrono::Duration;
-use portcullis_shared::{
-    dto::{SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse},
-    problem::FieldError,
-    validate::codes,
-};
+use chrono::{Duration, NaiveDateTime};
+use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
-    access::Principal, now, rfc3339, sms::budget, sms::messages, tokens::api_access::ApiCallerInfo,
-    AppState,
+    access::Principal, now, sms::budget, sms::messages, tokens::api_access::ApiCallerInfo, AppState,
 };
 use crate::{
     db::authenticator::{self as code_rows, CodeRow},
@@ -25,11 +20,40 @@ const APP_NAME_MAX_CHARS: usize = 30;
 /// What the message history shows instead of the code (as many characters).
 const CODE_MASK: &str = "******";
 
+/// A code asked for, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewCode {
+    /// The user's phone, E.164.
+    pub to: String,
+    /// The integrator's application, named in the message.
+    pub app_name: Option<String>,
+}
+
+/// A code that was sent.
+#[derive(Debug, Clone)]
+pub struct SentCode {
+    pub id: String,
+    /// Recipient, E.164.
+    pub to: String,
+    /// The SMS that carries it.
+    pub message_id: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// The outcome of one check of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeCheck {
+    /// True once, for the right code.
+    pub verified: bool,
+    /// Wrong attempts still allowed.
+    pub attempts_left: i64,
+}
+
 pub async fn send_code(
     state: &AppState,
     caller: &ApiCallerInfo,
-    request: SendCodeRequest,
-) -> ApiResult<SentCodeDto> {
+    request: NewCode,
+) -> ApiResult<SentCode> {
     let mut errors: Vec<FieldError> = Vec::new();
     let to = PhoneNumber::parse("to", &request.to)
         .map_err(|e| errors.push(e))
@@ -89,11 +113,11 @@ pub async fn send_code(
         .db
         .transaction(move |conn| Ok(code_rows::insert_code(conn, &stored)?))
         .await?;
-    Ok(SentCodeDto {
+    Ok(SentCode {
         id: row.id,
         to: row.recipient,
         message_id: row.message_id,
-        expires_at: rfc3339(row.expires_at),
+        expires_at: row.expires_at,
     })
 }
 
@@ -101,10 +125,9 @@ pub async fn verify_code(
     state: &AppState,
     caller: &ApiCallerInfo,
     id: &str,
-    request: VerifyCodeRequest,
-) -> ApiResult<VerifyCodeResponse> {
-    let presented =
-        OneTimeCode::parse("code", &request.code).map_err(|e| ApiError::Validation(vec![e]))?;
+    code: &str,
+) -> ApiResult<CodeCheck> {
+    let presented = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
     let (account, id) = (caller.account_id.clone(), id.to_owned());
     state
         .db
@@ -126,7 +149,7 @@ pub async fn verify_code(
             }
             let attempts = code_rows::find_account_code(conn, &account, &id)?
                 .map_or(MAX_ATTEMPTS, |r| r.attempts);
-            Ok(VerifyCodeResponse {
+            Ok(CodeCheck {
                 verified: right,
                 attempts_left: if right {
                     0
@@ -139,7 +162,7 @@ pub async fn verify_code(
 }
 
 /// Refuses a code that is used, expired or out of attempts.
-fn refuse_closed(row: &CodeRow, at: chrono::NaiveDateTime) -> ApiResult<()> {
+fn refuse_closed(row: &CodeRow, at: NaiveDateTime) -> ApiResult<()> {
     if row.verified_at.is_some() {
         return Err(ApiError::CodeUsed);
     }

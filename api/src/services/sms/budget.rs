@@ -14,7 +14,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::{dto::AuthenticatorLimitsDto, problem::FieldError, validate::codes};
+use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
@@ -210,8 +210,15 @@ pub fn alert_paused(calling_code: &str, purpose: &str, fallback: &str) {
 
 // ---- the SMS Authenticator's per-number limits ---------------------------
 
+/// How many SMS Authenticator codes one destination number may be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthenticatorLimits {
+    pub per_number_per_hour: i64,
+    pub per_number_per_day: i64,
+}
+
 /// Codes per number an hour and a day unless the owner chose otherwise.
-pub const DEFAULT_AUTHENTICATOR_LIMITS: AuthenticatorLimitsDto = AuthenticatorLimitsDto {
+pub const DEFAULT_AUTHENTICATOR_LIMITS: AuthenticatorLimits = AuthenticatorLimits {
     per_number_per_hour: 5,
     per_number_per_day: 10,
 };
@@ -222,7 +229,7 @@ const MAX_PER_DAY: i64 = 1000;
 pub async fn authenticator_limits(
     state: &AppState,
     account_id: &str,
-) -> ApiResult<AuthenticatorLimitsDto> {
+) -> ApiResult<AuthenticatorLimits> {
     let account_id = account_id.to_owned();
     state
         .db
@@ -233,11 +240,11 @@ pub async fn authenticator_limits(
 fn limits_of(
     conn: &mut DbConnection,
     account_id: &str,
-) -> diesel::QueryResult<AuthenticatorLimitsDto> {
+) -> diesel::QueryResult<AuthenticatorLimits> {
     Ok(
         budget_rows::find_authenticator_limits(conn, account_id)?.map_or(
             DEFAULT_AUTHENTICATOR_LIMITS,
-            |row| AuthenticatorLimitsDto {
+            |row| AuthenticatorLimits {
                 per_number_per_hour: row.per_number_per_hour,
                 per_number_per_day: row.per_number_per_day,
             },
@@ -246,7 +253,7 @@ fn limits_of(
 }
 
 /// Checks and stores new limits (the caller records the security event).
-pub fn validate_authenticator_limits(limits: &AuthenticatorLimitsDto) -> ApiResult<()> {
+pub fn validate_authenticator_limits(limits: &AuthenticatorLimits) -> ApiResult<()> {
     let mut errors = Vec::new();
     if !(1..=MAX_PER_HOUR).contains(&limits.per_number_per_hour) {
         errors.push(FieldError::new(
@@ -280,9 +287,9 @@ pub fn validate_authenticator_limits(limits: &AuthenticatorLimitsDto) -> ApiResu
 pub async fn set_authenticator_limits(
     state: &AppState,
     account_id: &str,
-    limits: AuthenticatorLimitsDto,
+    limits: AuthenticatorLimits,
     client: &ClientContext,
-) -> ApiResult<AuthenticatorLimitsDto> {
+) -> ApiResult<AuthenticatorLimits> {
     validate_authenticator_limits(&limits)?;
     let row = AuthenticatorLimitsRow {
         account_id: account_id.to_owned(),
@@ -362,7 +369,7 @@ mod tests {
     fn authenticator_limits_are_bounded() {
         assert!(validate_authenticator_limits(&DEFAULT_AUTHENTICATOR_LIMITS).is_ok());
         for (hour, day) in [(0, 10), (5, 0), (101, 200), (5, 1001), (8, 4)] {
-            let limits = AuthenticatorLimitsDto {
+            let limits = AuthenticatorLimits {
                 per_number_per_hour: hour,
                 per_number_per_day: day,
             };

@@ -2,17 +2,14 @@
 //! reading messages, the account's country filter (which system texts obey
 //! too), and the trial restriction to the home country.
 
+use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::{MessageStatus, SecurityEventKind};
-use portcullis_shared::{
-    dto::{CountryFilterDto, MessageDto, SendSmsRequest},
-    problem::FieldError,
-    validate::codes,
-};
+use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
-    now, rfc3339,
+    now,
     sessions::portal_session::ClientContext,
     subusers, AppState,
 };
@@ -40,24 +37,54 @@ pub mod statuses {
     pub const FAILED: &str = "failed";
 }
 
-pub fn message_dto(row: &MessageRow) -> MessageDto {
-    MessageDto {
-        id: row.id.clone(),
-        to: row.recipient.clone(),
-        country: row.country.clone(),
-        sender: row.sender.clone(),
-        text: row.body.clone(),
-        encoding: row.encoding.clone(),
-        parts: row.parts,
-        points: row.points,
-        status: match row.status.as_str() {
-            statuses::SENT => MessageStatus::Sent,
-            statuses::FAILED => MessageStatus::Failed,
-            _ => MessageStatus::Queued,
-        },
-        created_at: rfc3339(row.created_at),
-        sent_at: row.sent_at.map(rfc3339),
+/// A message as its sender reads it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: String,
+    /// Recipient, E.164.
+    pub to: String,
+    pub country: String,
+    pub sender: Option<String>,
+    /// The text as stored (a secret in it masked).
+    pub text: String,
+    pub encoding: String,
+    pub parts: i64,
+    pub points: i64,
+    pub status: MessageStatus,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl Message {
+    fn from_row(row: &MessageRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            to: row.recipient.clone(),
+            country: row.country.clone(),
+            sender: row.sender.clone(),
+            text: row.body.clone(),
+            encoding: row.encoding.clone(),
+            parts: row.parts,
+            points: row.points,
+            status: match row.status.as_str() {
+                statuses::SENT => MessageStatus::Sent,
+                statuses::FAILED => MessageStatus::Failed,
+                _ => MessageStatus::Queued,
+            },
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+        }
     }
+}
+
+/// A message asked for, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    /// The recipient, E.164.
+    pub to: String,
+    pub text: String,
+    /// An approved sender name; none or blank for the default.
+    pub sender: Option<String>,
 }
 
 /// An `Idempotency-Key` with the request it came with. A key belongs to its
@@ -112,7 +139,7 @@ pub fn parse_idempotency_key(raw: Option<&[u8]>) -> ApiResult<Option<String>> {
 /// The outcome of a send: the message, and whether it was new (false when an
 /// earlier request with the same idempotency key already sent it).
 pub struct Sent {
-    pub message: MessageDto,
+    pub message: Message,
     pub created: bool,
 }
 
@@ -123,7 +150,7 @@ pub struct Sent {
 pub async fn send(
     state: &AppState,
     caller: &Principal,
-    request: SendSmsRequest,
+    request: NewMessage,
     idempotency_key: Option<String>,
 ) -> ApiResult<Sent> {
     let mut errors: Vec<FieldError> = Vec::new();
@@ -323,7 +350,7 @@ async fn queue_message(
         tracing::info!(account_id = %row.account_id, message_id = %row.id, country = %row.country, parts = row.parts, "message queued");
     }
     Ok(Sent {
-        message: message_dto(&row),
+        message: Message::from_row(&row),
         created,
     })
 }
@@ -339,7 +366,7 @@ fn is_unique_violation(cause: &anyhow::Error) -> bool {
 }
 
 /// One message; a subuser sees only the messages they sent.
-pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<MessageDto> {
+pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Message> {
     let (account, message) = (caller.tenant_id.clone(), id.to_owned());
     let sent_by = caller.sent_by().map(str::to_owned);
     let row = state
@@ -353,7 +380,9 @@ pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Me
             Ok(row.filter(|_| visible))
         })
         .await?;
-    row.as_ref().map(message_dto).ok_or(ApiError::NotFound)
+    row.as_ref()
+        .map(Message::from_row)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Messages, newest first; a subuser sees only the messages they sent.
@@ -362,7 +391,7 @@ pub async fn list(
     caller: &Principal,
     before: Option<String>,
     limit: Option<i64>,
-) -> ApiResult<Vec<MessageDto>> {
+) -> ApiResult<Vec<Message>> {
     let limit = limit.unwrap_or(50);
     if !(1..=LIST_LIMIT_MAX).contains(&limit) {
         return Err(ApiError::MalformedQuery(
@@ -383,28 +412,28 @@ pub async fn list(
             )?)
         })
         .await?;
-    Ok(rows.iter().map(message_dto).collect())
+    Ok(rows.iter().map(Message::from_row).collect())
 }
 
-pub async fn country_filter(state: &AppState, account_id: &str) -> ApiResult<CountryFilterDto> {
+/// The countries (ISO 3166-1 alpha-2) the account may text, sorted.
+pub async fn country_filter(state: &AppState, account_id: &str) -> ApiResult<Vec<String>> {
     let account = account_id.to_owned();
-    let countries = state
+    state
         .db
         .run(move |conn| Ok(sms_rows::allowed_countries(conn, &account)?))
-        .await?;
-    Ok(CountryFilterDto { countries })
+        .await
 }
 
 /// Replaces the country filter; every code must be ISO 3166-1 alpha-2.
+/// Returns the filter as stored (sorted, without repeats).
 pub async fn set_country_filter(
     state: &AppState,
     account_id: &str,
-    request: CountryFilterDto,
+    requested: &[String],
     client: &ClientContext,
-) -> ApiResult<CountryFilterDto> {
+) -> ApiResult<Vec<String>> {
     let mut errors = Vec::new();
-    let mut countries: Vec<String> = request
-        .countries
+    let mut countries: Vec<String> = requested
         .iter()
         .enumerate()
         .filter_map(|(i, raw)| {
@@ -440,7 +469,7 @@ pub async fn set_country_filter(
         countries = countries.join(","),
         "country filter changed"
     );
-    Ok(CountryFilterDto { countries })
+    Ok(countries)
 }
 
 /// Refuses `countries` (a destination, or a new country filter) beyond the

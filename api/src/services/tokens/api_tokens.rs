@@ -17,7 +17,10 @@ use crate::services::{
     AppState,
 };
 use crate::{
-    db::tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
+    db::{
+        tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
+        DbConnection,
+    },
     domain::{
         ip_allowlist::{self, parse_entries},
         IpRange,
@@ -458,28 +461,46 @@ pub async fn delete_token(
     let (account, token, who) = (account_id.to_owned(), id.to_owned(), principal.clone());
     let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenDeleted, client)
         .detail("token_id", id);
+    delete_credential(state, event, Change::Token(id.to_owned()), move |conn| {
+        let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
+            .filter(|row| who.may_manage(row.created_by.as_deref()))
+        else {
+            return Ok(None);
+        };
+        Ok(token_rows::delete_token(conn, &token)?.then_some(existing.name))
+    })
+    .await?;
+    tracing::info!(account_id, token_id = id, "API token deleted");
+    Ok(())
+}
+
+/// Deletes a token or an OAuth client: `remove` deletes it if this login may
+/// manage it and answers its name; in the same transaction the security-log
+/// `event` (with that name) is recorded and `change` announced, so every
+/// process drops it from its cache. `NotFound` when `remove` deleted nothing.
+pub async fn delete_credential(
+    state: &AppState,
+    event: SecurityEvent,
+    change: Change,
+    remove: impl FnOnce(&mut DbConnection) -> ApiResult<Option<String>> + Send + 'static,
+) -> ApiResult<()> {
+    let announced = change.clone();
     let deleted = state
         .db
         .transaction(move |conn| {
-            let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
-                .filter(|row| who.may_manage(row.created_by.as_deref()))
-            else {
+            let Some(name) = remove(conn)? else {
                 return Ok(false);
             };
-            security_log::record(conn, &event.detail("name", existing.name))?;
-            cache_sync::announce(conn, &Change::Token(token.clone()))?;
-            Ok(token_rows::delete_token(conn, &token)?)
+            security_log::record(conn, &event.detail("name", name))?;
+            cache_sync::announce(conn, &announced)?;
+            Ok(true)
         })
         .await?;
-    if deleted {
-        state.forget_committed(Change::Token(id.to_owned()));
+    if !deleted {
+        return Err(ApiError::NotFound);
     }
-    if deleted {
-        tracing::info!(account_id, token_id = id, "API token deleted");
-        Ok(())
-    } else {
-        Err(ApiError::NotFound)
-    }
+    state.forget_committed(change);
+    Ok(())
 }
 
 fn allowlist_entry(row: &AllowlistEntryRow) -> ApiAllowlistEntry {

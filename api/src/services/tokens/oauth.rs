@@ -1,6 +1,7 @@
 //! OAuth2: clients registered in the portal, the client_credentials grant
 //! (RFC 6749 §4.4), revocation (RFC 7009) and introspection (RFC 7662).
 
+use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::SecurityEventKind;
 use std::net::IpAddr;
 
@@ -8,15 +9,7 @@ use base64::{
     engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
     Engine,
 };
-use portcullis_shared::{
-    dto::{
-        CreateOAuthClientRequest, CreatedOAuthClientDto, IntrospectionResponse, OAuthClientDto,
-        OAuthTokenResponse, UpdateOAuthClientRequest,
-    },
-    problem::FieldError,
-    scope::Scope,
-    validate::codes,
-};
+use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -25,9 +18,10 @@ use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
-    now, rfc3339,
+    now,
     sessions::portal_session::ClientContext,
     tokens::api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
+    tokens::api_tokens::delete_credential,
     tokens::signing::{AccessClaims, AUDIENCE},
     AppState,
 };
@@ -82,6 +76,99 @@ impl OAuthError {
             Self::Api(_) => "The server could not handle the request.".into(),
         }
     }
+}
+
+/// A client asked for in the portal, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewClient {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub ip_allowlist: Vec<String>,
+    /// Seconds its access tokens live; `None` for the default (an hour).
+    pub token_lifetime_secs: Option<i64>,
+}
+
+/// Changes asked for one client, not yet checked; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<Scope>>,
+    pub ip_allowlist: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+}
+
+/// A client as listed in the portal (never its secret).
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub ip_allowlist: Vec<String>,
+    pub token_lifetime_secs: i64,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl OAuthClient {
+    fn from_row(row: &ClientRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            scopes: parse_scopes(&row.scopes),
+            ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+            token_lifetime_secs: row.token_lifetime_secs,
+            disabled: row.disabled_at.is_some(),
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A client just registered, with its secret: the only time it is shown.
+#[derive(Debug, Clone)]
+pub struct CreatedClient {
+    pub client: OAuthClient,
+    pub secret: String,
+}
+
+/// A bearer access token issued by the client_credentials grant.
+#[derive(Clone)]
+pub struct IssuedToken {
+    pub access_token: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// Its scopes, space-separated.
+    pub scope: String,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What introspection tells a client about a token (RFC 7662).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Introspection {
+    /// Not a live token of the calling client.
+    Inactive,
+    Active(ActiveToken),
+}
+
+/// A live token of the calling client, with its claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveToken {
+    /// Its scopes, space-separated.
+    pub scope: String,
+    pub client_id: String,
+    pub exp: Option<i64>,
+    pub iat: i64,
+    pub sub: String,
+    pub aud: String,
+    pub iss: String,
+    pub jti: String,
 }
 
 /// Credentials a client presented: HTTP Basic or form fields.
@@ -210,7 +297,7 @@ pub async fn issue_token(
     state: &AppState,
     client: &ClientView,
     requested: Option<&str>,
-) -> Result<OAuthTokenResponse, OAuthError> {
+) -> Result<IssuedToken, OAuthError> {
     let scopes: Vec<Scope> = match requested.map(str::trim).filter(|s| !s.is_empty()) {
         None => client.scopes.clone(),
         Some(requested) => {
@@ -252,9 +339,8 @@ pub async fn issue_token(
         .keys
         .sign(&claims)
         .map_err(|e| OAuthError::Api(ApiError::Internal(e)))?;
-    Ok(OAuthTokenResponse {
+    Ok(IssuedToken {
         access_token,
-        token_type: "Bearer".into(),
         expires_in: client.token_lifetime_secs,
         scope,
     })
@@ -297,39 +383,25 @@ pub async fn introspect(
     state: &AppState,
     client: &ClientView,
     token: &str,
-) -> Result<IntrospectionResponse, OAuthError> {
+) -> Result<Introspection, OAuthError> {
     let live = match state.access.live_token(&state.db, token, now()).await {
         Ok(live) if live.claims.client_id == client.id && live.account_id == client.account_id => {
             live
         }
-        Ok(_) | Err(ApiError::TokenRefused(_)) => return Ok(IntrospectionResponse::default()),
+        Ok(_) | Err(ApiError::TokenRefused(_)) => return Ok(Introspection::Inactive),
         Err(other) => return Err(other.into()),
     };
     let claims = &live.claims;
-    Ok(IntrospectionResponse {
-        active: true,
-        scope: Some(scope_string(&live.scopes)),
-        client_id: Some(claims.client_id.clone()),
-        token_type: Some("Bearer".into()),
+    Ok(Introspection::Active(ActiveToken {
+        scope: scope_string(&live.scopes),
+        client_id: claims.client_id.clone(),
         exp: claims.exp,
-        iat: Some(claims.iat),
-        sub: Some(claims.sub.clone()),
-        aud: Some(claims.aud.clone()),
-        iss: Some(claims.iss.clone()),
-        jti: Some(claims.jti.clone()),
-    })
-}
-
-fn client_dto(row: &ClientRow) -> OAuthClientDto {
-    OAuthClientDto {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        scopes: parse_scopes(&row.scopes),
-        ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
-        token_lifetime_secs: row.token_lifetime_secs,
-        disabled: row.disabled_at.is_some(),
-        created_at: rfc3339(row.created_at),
-    }
+        iat: claims.iat,
+        sub: claims.sub.clone(),
+        aud: claims.aud.clone(),
+        iss: claims.iss.clone(),
+        jti: claims.jti.clone(),
+    }))
 }
 
 fn joined(scopes: &[Scope]) -> String {
@@ -356,9 +428,9 @@ fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> 
 pub async fn create_client(
     state: &AppState,
     principal: &Principal,
-    request: CreateOAuthClientRequest,
+    request: NewClient,
     client: &ClientContext,
-) -> ApiResult<CreatedOAuthClientDto> {
+) -> ApiResult<CreatedClient> {
     let account_id = principal.tenant_id.as_str();
     let mut errors = Vec::new();
     crate::services::tokens::api_tokens::check_within_grants(
@@ -418,16 +490,13 @@ pub async fn create_client(
         })
         .await?;
     tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
-    Ok(CreatedOAuthClientDto {
-        client: client_dto(&row),
-        client_secret: secret,
+    Ok(CreatedClient {
+        client: OAuthClient::from_row(&row),
+        secret,
     })
 }
 
-pub async fn list_clients(
-    state: &AppState,
-    principal: &Principal,
-) -> ApiResult<Vec<OAuthClientDto>> {
+pub async fn list_clients(state: &AppState, principal: &Principal) -> ApiResult<Vec<OAuthClient>> {
     let key = principal.tenant_id.clone();
     let rows = state
         .db
@@ -436,7 +505,7 @@ pub async fn list_clients(
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(client_dto)
+        .map(OAuthClient::from_row)
         .collect())
 }
 
@@ -446,9 +515,9 @@ pub async fn update_client(
     state: &AppState,
     principal: &Principal,
     id: &str,
-    request: UpdateOAuthClientRequest,
+    request: ClientUpdate,
     client: &ClientContext,
-) -> ApiResult<OAuthClientDto> {
+) -> ApiResult<OAuthClient> {
     let mut errors = Vec::new();
     let name = request
         .name
@@ -544,7 +613,7 @@ pub async fn update_client(
         })
         .await?;
     state.forget_committed(Change::Client(id.to_owned()));
-    Ok(client_dto(&row))
+    Ok(OAuthClient::from_row(&row))
 }
 
 /// The account's client `client_id`, if `who` may manage it (an owner any,
@@ -566,29 +635,20 @@ pub async fn delete_client(
     id: &str,
     client: &ClientContext,
 ) -> ApiResult<()> {
-    let account_id = principal.tenant_id.as_str();
-    let (account, client_id, who) = (account_id.to_owned(), id.to_owned(), principal.clone());
+    let (account, client_id, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
     let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientDeleted, client)
         .detail("client_id", id);
-    let deleted = state
-        .db
-        .transaction(move |conn| {
-            let Some(existing) = manageable_client(conn, &account, &client_id, &who)? else {
-                return Ok(false);
-            };
-            security_log::record(conn, &event.detail("name", existing.name))?;
-            cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
-            Ok(oauth_rows::delete_client(conn, &account, &client_id)?)
-        })
-        .await?;
-    if deleted {
-        state.forget_committed(Change::Client(id.to_owned()));
-    }
-    if deleted {
-        Ok(())
-    } else {
-        Err(ApiError::NotFound)
-    }
+    delete_credential(state, event, Change::Client(id.to_owned()), move |conn| {
+        let Some(existing) = manageable_client(conn, &account, &client_id, &who)? else {
+            return Ok(None);
+        };
+        Ok(oauth_rows::delete_client(conn, &account, &client_id)?.then_some(existing.name))
+    })
+    .await
 }
 
 #[cfg(test)]
