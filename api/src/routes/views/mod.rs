@@ -2,6 +2,9 @@
 //! services' domain types to the wire DTOs of `portcullis_shared::dto`.
 
 pub mod devices;
+pub mod me;
+pub mod passwords;
+pub mod security_log;
 pub mod senders;
 pub mod sessions;
 pub mod tokens;
