@@ -175,7 +175,7 @@ pub async fn login(
             device.set_cookie(&state.config, &mut response);
             Ok(response
                 .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(challenge))
+                .json(LoginChallengeDto::from(challenge)))
         }
     }
 }
@@ -259,7 +259,7 @@ pub async fn resend_login_code(
     let challenge = login::resend(&state, &challenge_id, method).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(challenge))
+        .json(LoginChallengeDto::from(challenge)))
 }
 
 /// Sign out: ends the current session and clears its cookie.

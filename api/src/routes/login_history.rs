@@ -12,7 +12,7 @@ use super::responses::PortalErrors;
 use crate::{
     auth::PortalUser,
     error::ApiResult,
-    services::{audit::security_log::PageRequest, sessions::login_history, AppState},
+    services::{audit::security_log::Paging, sessions::login_history, AppState},
 };
 
 endpoints! {
@@ -45,7 +45,7 @@ pub async fn list_login_attempts(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSessions)?;
     let LoginHistoryQuery { cursor, limit } = query.into_inner();
-    let page = PageRequest { cursor, limit };
+    let page = Paging { cursor, limit };
     let history = login_history::list(&state, &session.account.id, page).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

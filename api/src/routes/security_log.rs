@@ -15,7 +15,7 @@ use crate::{
     auth::PortalUser,
     error::{ApiError, ApiResult},
     services::{
-        audit::security_log::{self, EventQuery, PageRequest},
+        audit::security_log::{self, EventQuery, Paging},
         now, AppState,
     },
 };
@@ -65,7 +65,7 @@ pub async fn list(
         &login.login_id,
         login.subuser.is_none(),
         &EventQuery { kind, from, to },
-        PageRequest { cursor, limit },
+        Paging { cursor, limit },
     )
     .await?;
     Ok(HttpResponse::Ok()

@@ -227,7 +227,7 @@ pub struct EventQuery {
 /// Where a page starts (the last event id of the previous page) and how many
 /// events it may hold, as given.
 #[derive(Debug, Clone, Default)]
-pub struct PageRequest {
+pub struct Paging {
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
@@ -273,7 +273,7 @@ pub async fn list_events(
     account_id: &str,
     with_subusers: bool,
     query: &EventQuery,
-    page: PageRequest,
+    page: Paging,
 ) -> ApiResult<EventPage> {
     let mut filter = parse_filter(
         query.kind.as_deref(),
@@ -308,7 +308,7 @@ pub async fn list(
         limit,
     } = query;
     let filter = EventQuery { kind, from, to };
-    let page = PageRequest { cursor, limit };
+    let page = Paging { cursor, limit };
     let events = list_events(state, account_id, with_subusers, &filter, page).await?;
     Ok(events.into())
 }
@@ -319,9 +319,9 @@ pub async fn read_page(
     state: &AppState,
     account_id: &str,
     mut filter: EventFilter,
-    page: PageRequest,
+    page: Paging,
 ) -> ApiResult<(Vec<SecurityEventRow>, Option<String>)> {
-    let PageRequest { cursor, limit } = page;
+    let Paging { cursor, limit } = page;
     let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
         return Err(malformed(&format!(

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use crate::services::{
-    audit::security_log::{self, PageRequest},
+    audit::security_log::{self, Paging},
     AppState,
 };
 use crate::{
@@ -65,7 +65,7 @@ fn attempt(row: SecurityEventRow) -> ApiResult<LoginAttempt> {
 pub async fn list(
     state: &AppState,
     account_id: &str,
-    page: PageRequest,
+    page: Paging,
 ) -> ApiResult<LoginHistory> {
     let filter = EventFilter {
         kinds: [
