@@ -62,11 +62,7 @@ fn attempt(row: SecurityEventRow) -> ApiResult<LoginAttempt> {
 }
 
 /// One page of the account's sign-in attempts, newest first.
-pub async fn list(
-    state: &AppState,
-    account_id: &str,
-    page: Paging,
-) -> ApiResult<LoginHistory> {
+pub async fn list(state: &AppState, account_id: &str, page: Paging) -> ApiResult<LoginHistory> {
     let filter = EventFilter {
         kinds: [
             SecurityEventKind::LoginSucceeded,
