@@ -62,7 +62,19 @@ pub async fn signup(
     client: ClientInfo,
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
-    let signup = accounts::Signup::parse(body.into_inner())?;
+    let SignupRequest {
+        email,
+        password,
+        phone,
+        country,
+    } = body.into_inner();
+    let form = accounts::SignupForm {
+        email,
+        password,
+        phone,
+        country,
+    };
+    let signup = accounts::Signup::parse(form)?;
     accounts::request_signup(&state, signup, client.0);
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -109,7 +121,7 @@ fn signed_in(state: &AppState, device: &BrowserDevice, session: &PortalSession) 
     response
         .cookie(session_cookie(&state.config, Some(&session.token)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(session.me())
+        .json(MeResponse::from(session))
 }
 
 /// Sign in to the portal.
@@ -163,7 +175,7 @@ pub async fn login(
             device.set_cookie(&state.config, &mut response);
             Ok(response
                 .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(challenge))
+                .json(LoginChallengeDto::from(challenge)))
         }
     }
 }
@@ -247,7 +259,7 @@ pub async fn resend_login_code(
     let challenge = login::resend(&state, &challenge_id, method).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(challenge))
+        .json(LoginChallengeDto::from(challenge)))
 }
 
 /// Sign out: ends the current session and clears its cookie.

@@ -12,7 +12,7 @@ use super::responses::PortalErrors;
 use crate::{
     auth::PortalUser,
     error::ApiResult,
-    services::{sessions::login_history, AppState},
+    services::{audit::security_log::Paging, sessions::login_history, AppState},
 };
 
 endpoints! {
@@ -44,8 +44,10 @@ pub async fn list_login_attempts(
     query: web::Query<LoginHistoryQuery>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSessions)?;
-    let page = login_history::list(&state, &session.account.id, query.into_inner()).await?;
+    let LoginHistoryQuery { cursor, limit } = query.into_inner();
+    let page = Paging { cursor, limit };
+    let history = login_history::list(&state, &session.account.id, page).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(page))
+        .json(LoginHistoryPage::from(history)))
 }

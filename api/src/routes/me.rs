@@ -26,5 +26,5 @@ pub async fn me(user: PortalUser) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadMe)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(session.me()))
+        .json(MeResponse::from(session)))
 }

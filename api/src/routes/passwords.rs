@@ -58,10 +58,18 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ChangePassword)?;
-    let me = change::change_password(&state, session, body.into_inner(), &client.0).await?;
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let request = change::PasswordChange {
+        current_password,
+        new_password,
+    };
+    let changed = change::change_password(&state, session, request, &client.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(me))
+        .json(MeResponse::from(&changed)))
 }
 
 /// The password policy: whether a new password is required every 30 days, and when it is due.
@@ -80,7 +88,8 @@ pub async fn change_password(
 )]
 pub async fn get_policy(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
-    Ok(HttpResponse::Ok().json(change::password_policy(&state, &session.account.id).await?))
+    let policy = change::password_policy(&state, &session.account.id).await?;
+    Ok(HttpResponse::Ok().json(PasswordPolicyDto::from(policy)))
 }
 
 /// Turn "choose a new password every 30 days" on or off.
@@ -114,7 +123,7 @@ pub async fn set_policy(
         &client.0,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(policy))
+    Ok(HttpResponse::Ok().json(PasswordPolicyDto::from(policy)))
 }
 
 /// Ask for a password reset link.
@@ -169,6 +178,14 @@ pub async fn confirm_reset(
     client: ClientInfo,
     body: web::Json<ConfirmPasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    reset::confirm_reset(&state, body.into_inner(), &client.0).await?;
+    let ConfirmPasswordResetRequest {
+        token,
+        new_password,
+    } = body.into_inner();
+    let confirmation = reset::ResetConfirmation {
+        token,
+        new_password,
+    };
+    reset::confirm_reset(&state, confirmation, &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -48,7 +48,7 @@ pub async fn list_portal_allowlist(
     let list = portal_allowlist::list(&state, &session.account.id, client.0.ip).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(list))
+        .json(PortalAllowlistDto::from(list)))
 }
 
 /// Add an address, CIDR range or address/netmask pair to the portal allowlist.
@@ -80,8 +80,18 @@ pub async fn add_portal_allowlist_entry(
     body: web::Json<AddPortalAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManagePortalAllowlist)?;
-    let entry = portal_allowlist::add(&state, session, &client.0, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(entry))
+    let AddPortalAllowlistEntryRequest {
+        value,
+        label,
+        confirm_lockout,
+    } = body.into_inner();
+    let entry = portal_allowlist::NewEntry {
+        value,
+        label,
+        confirm_lockout,
+    };
+    let added = portal_allowlist::add(&state, session, &client.0, entry).await?;
+    Ok(HttpResponse::Created().json(PortalAllowlistEntryDto::from(added)))
 }
 
 /// Remove an entry from the portal allowlist.

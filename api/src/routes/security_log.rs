@@ -14,7 +14,10 @@ use super::responses::PortalErrors;
 use crate::{
     auth::PortalUser,
     error::{ApiError, ApiResult},
-    services::{audit::security_log, now, AppState},
+    services::{
+        audit::security_log::{self, EventQuery},
+        now, AppState,
+    },
 };
 
 endpoints! {
@@ -50,16 +53,18 @@ pub async fn list(
     query: web::Query<SecurityLogQuery>,
 ) -> ApiResult<HttpResponse> {
     let login = user.require(Capability::ReadSecurityLog)?;
-    let page = security_log::list(
+    let (filter, page) = super::views::security_log::event_query(query.into_inner());
+    let page = security_log::list_events(
         &state,
         &login.login_id,
         login.subuser.is_none(),
-        query.into_inner(),
+        &filter,
+        page,
     )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(page))
+        .json(SecurityLogPage::from(page)))
 }
 
 /// Download the account's security log as CSV or JSON.
@@ -91,19 +96,30 @@ pub async fn export(
     query: web::Query<SecurityLogExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let login = user.require(Capability::ReadSecurityLog)?;
+    let SecurityLogExportQuery {
+        format,
+        kind,
+        from,
+        to,
+    } = query.into_inner();
+    let filter = EventQuery { kind, from, to };
     let events =
-        security_log::export(&state, &login.login_id, login.subuser.is_none(), &query).await?;
-    let (content_type, body) = match query.format {
+        security_log::export(&state, &login.login_id, login.subuser.is_none(), &filter).await?;
+    let (content_type, body) = match format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", security_log::to_csv(&events)?),
-        ExportFormat::Json => (
-            "application/json",
-            serde_json::to_vec(&events).map_err(ApiError::internal)?,
-        ),
+        ExportFormat::Json => {
+            let events: Vec<SecurityEventDto> =
+                events.into_iter().map(SecurityEventDto::from).collect();
+            (
+                "application/json",
+                serde_json::to_vec(&events).map_err(ApiError::internal)?,
+            )
+        }
     };
     let filename = format!(
         "security-log-{}.{}",
         now().format("%Y%m%dT%H%M%SZ"),
-        query.format.as_str()
+        format.as_str()
     );
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))

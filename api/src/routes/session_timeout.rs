@@ -36,7 +36,8 @@ pub async fn get_session_timeout(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSessions)?;
-    Ok(HttpResponse::Ok().json(session_timeout::get(&state, &session.account.id).await?))
+    let timeout = session_timeout::get(&state, &session.account.id).await?;
+    Ok(HttpResponse::Ok().json(SessionTimeoutDto::from(timeout)))
 }
 
 /// Choose the inactivity timeout: 15 or 30 minutes, 1, 2, 4 or 8 hours.
@@ -66,5 +67,5 @@ pub async fn set_session_timeout(
     let session = user.require_session(Capability::ManageSessions)?;
     let secs = body.into_inner().idle_timeout_secs;
     let timeout = session_timeout::set(&state, session, &client.0, secs).await?;
-    Ok(HttpResponse::Ok().json(timeout))
+    Ok(HttpResponse::Ok().json(SessionTimeoutDto::from(timeout)))
 }

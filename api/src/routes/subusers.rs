@@ -284,10 +284,11 @@ pub async fn subuser_security_log(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageSubusers)?;
     subusers::check_belongs(&state, &session.account.id, &id).await?;
-    let page = security_log::list(&state, &id, false, query.into_inner()).await?;
+    let (filter, page) = super::views::security_log::event_query(query.into_inner());
+    let page = security_log::list_events(&state, &id, false, &filter, page).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(page))
+        .json(SecurityLogPage::from(page)))
 }
 
 /// The body of `POST /api/v1/subusers` as it arrives: a [`CreateSubuserRequest`]

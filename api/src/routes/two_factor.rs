@@ -50,7 +50,8 @@ fn no_store() -> actix_web::HttpResponseBuilder {
 )]
 pub async fn status(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
-    Ok(HttpResponse::Ok().json(two_factor::status(&state, session).await?))
+    let status = two_factor::status(&state, session).await?;
+    Ok(HttpResponse::Ok().json(TwoFactorStatusDto::from(status)))
 }
 
 /// Start SMS two-factor set-up: checks the password and sends a code to the phone.
@@ -83,8 +84,17 @@ pub async fn start_sms(
     body: web::Json<StartSmsTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
-    let sent = two_factor::start_sms(&state, session, body.into_inner(), &client.0).await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    let StartSmsTwoFactorRequest {
+        password,
+        phone,
+        code,
+    } = body.into_inner();
+    let setup = two_factor::SmsSetup {
+        phone,
+        confirmation: two_factor::ChangeConfirmation { password, code },
+    };
+    let sent = two_factor::start_sms(&state, session, setup, &client.0).await?;
+    Ok(HttpResponse::Accepted().json(CodeSentDto::from(sent)))
 }
 
 /// Finish SMS set-up with the code sent to the phone.
@@ -114,7 +124,7 @@ pub async fn confirm_sms(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
     let enabled = two_factor::confirm_sms(&state, session, &body.code, &client.0).await?;
-    Ok(no_store().json(enabled))
+    Ok(no_store().json(TwoFactorEnabledDto::from(enabled)))
 }
 
 /// Start authenticator-app set-up: a new secret with its QR code.
@@ -144,8 +154,9 @@ pub async fn start_totp(
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
-    let setup = two_factor::start_totp(&state, session, body.into_inner(), &client.0).await?;
-    Ok(no_store().json(setup))
+    let confirmation = body.into_inner().into();
+    let setup = two_factor::start_totp(&state, session, confirmation, &client.0).await?;
+    Ok(no_store().json(TotpSetupDto::from(setup)))
 }
 
 /// Finish authenticator-app set-up with a first code from the app.
@@ -173,7 +184,7 @@ pub async fn confirm_totp(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
     let enabled = two_factor::confirm_totp(&state, session, &body.code, &client.0).await?;
-    Ok(no_store().json(enabled))
+    Ok(no_store().json(TwoFactorEnabledDto::from(enabled)))
 }
 
 /// Send an SMS code to the two-factor phone, to confirm turning a method off.
@@ -201,7 +212,7 @@ pub async fn send_code(
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
     let sent = two_factor::send_step_up_code(&state, session, &client.0).await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    Ok(HttpResponse::Accepted().json(CodeSentDto::from(sent)))
 }
 
 /// Turn a two-factor method off: needs the password and a current code.
@@ -234,8 +245,18 @@ pub async fn disable(
     body: web::Json<DisableTwoFactorRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
-    let status = two_factor::disable(&state, session, body.into_inner(), &client.0).await?;
-    Ok(HttpResponse::Ok().json(status))
+    let DisableTwoFactorRequest {
+        method,
+        password,
+        code,
+    } = body.into_inner();
+    let disabling = two_factor::Disabling {
+        method,
+        password,
+        code,
+    };
+    let status = two_factor::disable(&state, session, disabling, &client.0).await?;
+    Ok(HttpResponse::Ok().json(TwoFactorStatusDto::from(status)))
 }
 
 /// Make a new set of 10 recovery codes (shown once); the old set stops working.
@@ -264,10 +285,10 @@ pub async fn recovery_codes(
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageTwoFactor)?;
+    let confirmation = body.into_inner().into();
     let codes =
-        two_factor::regenerate_recovery_codes(&state, session, body.into_inner(), &client.0)
-            .await?;
-    Ok(no_store().json(codes))
+        two_factor::regenerate_recovery_codes(&state, session, confirmation, &client.0).await?;
+    Ok(no_store().json(RecoveryCodesDto { codes }))
 }
 
 /// Require two-factor sign-in for every user of the account.
@@ -296,5 +317,5 @@ pub async fn set_policy(
     let session = user.require_session(Capability::ManageAccountSettings)?;
     let status =
         two_factor::set_policy(&state, session, body.required_for_all_users, &client.0).await?;
-    Ok(HttpResponse::Ok().json(status))
+    Ok(HttpResponse::Ok().json(TwoFactorStatusDto::from(status)))
 }

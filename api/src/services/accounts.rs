@@ -2,22 +2,18 @@
 
 use chrono::Duration as ChronoDuration;
 use portcullis_shared::vocabulary::SecurityEventKind;
-use portcullis_shared::{
-    dto::{AccountDto, SignupRequest},
-    problem::FieldError,
-    validate::codes,
-};
+use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
-    now, rfc3339,
+    now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
 use crate::{
     db::{
-        accounts::{self as account_rows, AccountRow, NewAccount},
+        accounts::{self as account_rows, NewAccount},
         pending_signups::{self as pending_rows, PendingSignupRow},
     },
     domain::{
@@ -25,6 +21,15 @@ use crate::{
     },
     error::{ApiError, ApiResult},
 };
+
+/// A sign-up as given, not yet checked.
+#[derive(Debug, Clone)]
+pub struct SignupForm {
+    pub email: String,
+    pub password: String,
+    pub phone: Option<String>,
+    pub country: String,
+}
 
 /// A sign-up request whose every field is valid.
 #[derive(Debug)]
@@ -37,7 +42,7 @@ pub struct Signup {
 
 impl Signup {
     /// Parses every field and reports all problems at once.
-    pub fn parse(request: SignupRequest) -> ApiResult<Self> {
+    pub fn parse(request: SignupForm) -> ApiResult<Self> {
         let mut errors: Vec<FieldError> = Vec::new();
         let email = Email::parse("email", &request.email)
             .map_err(|e| errors.push(e))
@@ -333,16 +338,4 @@ pub async fn profile(state: &AppState, account_id: String) -> ApiResult<Profile>
         country: row.country,
         points_balance: row.points_balance,
     })
-}
-
-/// The account as its owner sees it.
-pub fn account_dto(row: &AccountRow) -> AccountDto {
-    AccountDto {
-        id: row.id.clone(),
-        email: row.email.clone(),
-        phone: row.phone.clone(),
-        country: row.country.clone(),
-        points_balance: row.points_balance,
-        created_at: rfc3339(row.created_at),
-    }
 }

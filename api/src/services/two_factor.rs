@@ -6,20 +6,12 @@
 
 use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::{SecurityEventKind, VerificationMethod};
-use portcullis_shared::{
-    dto::{
-        CodeSentDto, DisableTwoFactorRequest, PasswordConfirmation, RecoveryCodesDto, SmsFactorDto,
-        StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TwoFactorEnabledDto,
-        TwoFactorStatusDto,
-    },
-    problem::FieldError,
-    validate::codes as field_codes,
-};
+use portcullis_shared::{problem::FieldError, validate::codes as field_codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
-    now, rfc3339,
+    now,
     sessions::codes::{self, purposes, Check, Delivery},
     sessions::portal_session::{ClientContext, PortalSession},
     sessions::throttle::{self, ThrottleKeys},
@@ -140,37 +132,112 @@ fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::
     }
 }
 
-fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorStatusDto> {
+/// The login's two-factor methods, its recovery codes left and the account's policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoFactorStatus {
+    pub sms: Option<SmsFactor>,
+    pub totp: Option<TotpFactor>,
+    pub recovery_codes_left: u32,
+    /// "Require two-factor sign-in for all users", the owner's when a subuser.
+    pub required_for_all_users: bool,
+}
+
+impl TwoFactorStatus {
+    /// True when any method is on.
+    pub fn enabled(&self) -> bool {
+        self.sms.is_some() || self.totp.is_some()
+    }
+}
+
+/// SMS codes, turned on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsFactor {
+    /// The phone, masked.
+    pub phone: String,
+    pub enabled_at: NaiveDateTime,
+}
+
+/// An authenticator app, turned on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpFactor {
+    pub enabled_at: NaiveDateTime,
+}
+
+/// A code sent by SMS: to where (masked) and until when it works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeSent {
+    pub sent_to: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// A method just turned on; the recovery codes, to show once, when it is the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoFactorEnabled {
+    pub status: TwoFactorStatus,
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// A new authenticator-app secret, as text, `otpauth://` URI and QR code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpSetup {
+    pub secret: String,
+    pub otpauth_uri: String,
+    /// An SVG `data:` URI.
+    pub qr_svg: String,
+}
+
+/// The password, and a current code when a method is already on, as given:
+/// what a security change is confirmed with.
+#[derive(Debug, Clone)]
+pub struct ChangeConfirmation {
+    pub password: String,
+    pub code: Option<String>,
+}
+
+/// The phone to set SMS codes up for, as given, with the confirmation.
+#[derive(Debug, Clone)]
+pub struct SmsSetup {
+    pub phone: String,
+    pub confirmation: ChangeConfirmation,
+}
+
+/// Which method to turn off, with the password and a current code, as given.
+#[derive(Debug, Clone)]
+pub struct Disabling {
+    pub method: VerificationMethod,
+    pub password: String,
+    pub code: String,
+}
+
+fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorStatus> {
     let account = account_rows::find_by_id(conn, account_id)?.ok_or(ApiError::Unauthenticated)?;
-    let mut status = TwoFactorStatusDto {
-        enabled: false,
+    let mut status = TwoFactorStatus {
         sms: None,
         totp: None,
         recovery_codes_left: 0,
         required_for_all_users: required_for_login(conn, &account)?,
     };
     for row in factor_rows::factors(conn, account_id)? {
-        let Some(enabled_at) = row.confirmed_at.map(rfc3339) else {
+        let Some(enabled_at) = row.confirmed_at else {
             continue;
         };
         match row.kind.as_str() {
             kinds::SMS => {
-                status.sms = Some(SmsFactorDto {
+                status.sms = Some(SmsFactor {
                     phone: codes::mask_phone(row.phone.as_deref().unwrap_or_default()),
                     enabled_at,
                 })
             }
-            kinds::TOTP => status.totp = Some(TotpFactorDto { enabled_at }),
+            kinds::TOTP => status.totp = Some(TotpFactor { enabled_at }),
             _ => {}
         }
     }
-    status.enabled = status.sms.is_some() || status.totp.is_some();
     status.recovery_codes_left =
         u32::try_from(factor_rows::unused_recovery_codes(conn, account_id)?).unwrap_or(0);
     Ok(status)
 }
 
-pub async fn status(state: &AppState, session: &PortalSession) -> ApiResult<TwoFactorStatusDto> {
+pub async fn status(state: &AppState, session: &PortalSession) -> ApiResult<TwoFactorStatus> {
     let account_id = session.account.id.clone();
     state.db.run(move |conn| status_in(conn, &account_id)).await
 }
@@ -200,10 +267,10 @@ async fn confirm_password(
 async fn confirm_change(
     state: &AppState,
     session: &PortalSession,
-    password: String,
-    code: Option<String>,
+    confirmation: ChangeConfirmation,
     client: &ClientContext,
 ) -> ApiResult<()> {
+    let ChangeConfirmation { password, code } = confirmation;
     let account_id = session.account.id.clone();
     let factors = state
         .db
@@ -295,9 +362,9 @@ fn event(
 pub async fn start_sms(
     state: &AppState,
     session: &PortalSession,
-    request: StartSmsTwoFactorRequest,
+    request: SmsSetup,
     client: &ClientContext,
-) -> ApiResult<CodeSentDto> {
+) -> ApiResult<CodeSent> {
     let phone =
         PhoneNumber::parse("phone", &request.phone).map_err(|e| ApiError::Validation(vec![e]))?;
     crate::services::sms::messages::ensure_phone_country(
@@ -307,7 +374,7 @@ pub async fn start_sms(
         &phone,
     )
     .await?;
-    confirm_change(state, session, request.password, request.code, client).await?;
+    confirm_change(state, session, request.confirmation, client).await?;
     start_code(
         state,
         session,
@@ -325,7 +392,7 @@ pub async fn send_step_up_code(
     state: &AppState,
     session: &PortalSession,
     client: &ClientContext,
-) -> ApiResult<CodeSentDto> {
+) -> ApiResult<CodeSent> {
     let account_id = session.account.id.clone();
     let factors = state
         .db
@@ -361,7 +428,7 @@ async fn start_code(
     outbox_purpose: &'static str,
     text: &'static str,
     client: &ClientContext,
-) -> ApiResult<CodeSentDto> {
+) -> ApiResult<CodeSent> {
     // One open row per account and purpose, reused until its flow ends: the
     // send limits (30 s apart, 5 per row) then bound how many SMS a signed-in
     // user can trigger, whatever number they ask for.
@@ -394,9 +461,9 @@ async fn start_code(
         },
     )
     .await?;
-    Ok(CodeSentDto {
+    Ok(CodeSent {
         sent_to: codes::mask_phone(phone),
-        expires_at: rfc3339(sent_at + chrono::Duration::minutes(codes::CODE_TTL_MINUTES)),
+        expires_at: sent_at + chrono::Duration::minutes(codes::CODE_TTL_MINUTES),
     })
 }
 
@@ -433,7 +500,7 @@ fn enabled(
     method: &str,
     client: &ClientContext,
     at: NaiveDateTime,
-) -> ApiResult<TwoFactorEnabledDto> {
+) -> ApiResult<TwoFactorEnabled> {
     let recovery_codes = if had_factors {
         None
     } else {
@@ -447,7 +514,7 @@ fn enabled(
         conn,
         &event(session, SecurityEventKind::TwoFactorEnabled, client).detail("method", method),
     )?;
-    Ok(TwoFactorEnabledDto {
+    Ok(TwoFactorEnabled {
         status: status_in(conn, &session.account.id)?,
         recovery_codes,
     })
@@ -459,7 +526,7 @@ pub async fn confirm_sms(
     session: &PortalSession,
     code: &str,
     client: &ClientContext,
-) -> ApiResult<TwoFactorEnabledDto> {
+) -> ApiResult<TwoFactorEnabled> {
     let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
     let (session_in, client_in) = (session.clone(), client.clone());
     let enabled = state
@@ -513,10 +580,10 @@ fn no_code_sent() -> ApiError {
 pub async fn start_totp(
     state: &AppState,
     session: &PortalSession,
-    request: PasswordConfirmation,
+    confirmation: ChangeConfirmation,
     client: &ClientContext,
-) -> ApiResult<TotpSetupDto> {
-    confirm_change(state, session, request.password, request.code, client).await?;
+) -> ApiResult<TotpSetup> {
+    confirm_change(state, session, confirmation, client).await?;
     let secret = TotpSecret::generate();
     let account_id = session.account.id.clone();
     let stored = SecondFactorRow {
@@ -543,7 +610,7 @@ pub async fn start_totp(
         })
         .await?;
     let label = session.account.email.clone();
-    Ok(TotpSetupDto {
+    Ok(TotpSetup {
         secret: secret.to_base32(),
         otpauth_uri: secret.otpauth_uri(&label),
         qr_svg: secret
@@ -558,7 +625,7 @@ pub async fn confirm_totp(
     session: &PortalSession,
     code: &str,
     client: &ClientContext,
-) -> ApiResult<TwoFactorEnabledDto> {
+) -> ApiResult<TwoFactorEnabled> {
     let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
     let (session_in, client_in) = (session.clone(), client.clone());
     let enabled = state
@@ -602,9 +669,9 @@ pub async fn confirm_totp(
 pub async fn disable(
     state: &AppState,
     session: &PortalSession,
-    request: DisableTwoFactorRequest,
+    request: Disabling,
     client: &ClientContext,
-) -> ApiResult<TwoFactorStatusDto> {
+) -> ApiResult<TwoFactorStatus> {
     let kind = match request.method {
         VerificationMethod::Sms => kinds::SMS,
         VerificationMethod::Totp => kinds::TOTP,
@@ -710,10 +777,10 @@ fn check_current_code(
 pub async fn regenerate_recovery_codes(
     state: &AppState,
     session: &PortalSession,
-    request: PasswordConfirmation,
+    confirmation: ChangeConfirmation,
     client: &ClientContext,
-) -> ApiResult<RecoveryCodesDto> {
-    confirm_change(state, session, request.password, request.code, client).await?;
+) -> ApiResult<Vec<String>> {
+    confirm_change(state, session, confirmation, client).await?;
     let (session_in, client_in) = (session.clone(), client.clone());
     let codes = state
         .db
@@ -731,7 +798,7 @@ pub async fn regenerate_recovery_codes(
                     &client_in,
                 ),
             )?;
-            Ok(RecoveryCodesDto { codes })
+            Ok(codes)
         })
         .await?;
     notify_factor_change(
@@ -769,7 +836,7 @@ pub async fn set_policy(
     session: &PortalSession,
     required: bool,
     client: &ClientContext,
-) -> ApiResult<TwoFactorStatusDto> {
+) -> ApiResult<TwoFactorStatus> {
     let (session, client) = (session.clone(), client.clone());
     state
         .db

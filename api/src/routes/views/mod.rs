@@ -4,9 +4,14 @@
 pub mod authenticator;
 pub mod contacts;
 pub mod devices;
+pub mod login;
+pub mod me;
 pub mod oauth;
+pub mod passwords;
+pub mod security_log;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
 pub mod subusers;
 pub mod tokens;
+pub mod two_factor;

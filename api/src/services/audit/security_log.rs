@@ -7,9 +7,6 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use portcullis_shared::dto::{
-    SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
-};
 
 use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, AppState};
 use crate::{
@@ -217,38 +214,79 @@ fn parse_filter(
     })
 }
 
-fn event_dto(row: SecurityEventRow) -> ApiResult<SecurityEventDto> {
+/// Which events a reader asks for, as given (checked by [`list`] and [`export`]).
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    /// A [`SecurityEventKind`] name.
+    pub kind: Option<String>,
+    /// RFC 3339 times, both ends included.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Where a page starts (the last event id of the previous page) and how many
+/// events it may hold, as given.
+#[derive(Debug, Clone, Default)]
+pub struct Paging {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// One event as the log holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvent {
+    pub id: String,
+    pub kind: SecurityEventKind,
+    /// Who caused it: a login id, `system`, `anonymous` or `operator`.
+    pub actor: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: BTreeMap<String, String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// One page of events, newest first, and where the next (older) one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPage {
+    pub events: Vec<LoggedEvent>,
+    pub next_cursor: Option<String>,
+}
+
+fn logged_event(row: SecurityEventRow) -> ApiResult<LoggedEvent> {
     let details: BTreeMap<String, String> =
         serde_json::from_str(&row.details).map_err(ApiError::internal)?;
-    Ok(SecurityEventDto {
+    Ok(LoggedEvent {
         kind: SecurityEventKind::parse(&row.kind).unwrap_or(SecurityEventKind::Unknown),
         id: row.id,
         actor: row.actor,
         ip: row.ip,
         user_agent: row.user_agent,
         details,
-        created_at: rfc3339(row.created_at),
+        created_at: row.created_at,
     })
 }
 
 /// One page of the account's events, newest first; with its subusers' events
 /// too when `with_subusers` (the owner's whole log).
-pub async fn list(
+pub async fn list_events(
     state: &AppState,
     account_id: &str,
     with_subusers: bool,
-    query: SecurityLogQuery,
-) -> ApiResult<SecurityLogPage> {
+    query: &EventQuery,
+    page: Paging,
+) -> ApiResult<EventPage> {
     let mut filter = parse_filter(
         query.kind.as_deref(),
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
     filter.with_subusers = with_subusers;
-    let (rows, next_cursor) =
-        read_page(state, account_id, filter, query.cursor, query.limit).await?;
-    Ok(SecurityLogPage {
-        events: rows.into_iter().map(event_dto).collect::<ApiResult<_>>()?,
+    let (rows, next_cursor) = read_page(state, account_id, filter, page).await?;
+    Ok(EventPage {
+        events: rows
+            .into_iter()
+            .map(logged_event)
+            .collect::<ApiResult<_>>()?,
         next_cursor,
     })
 }
@@ -259,9 +297,9 @@ pub async fn read_page(
     state: &AppState,
     account_id: &str,
     mut filter: EventFilter,
-    cursor: Option<String>,
-    limit: Option<u32>,
+    page: Paging,
 ) -> ApiResult<(Vec<SecurityEventRow>, Option<String>)> {
+    let Paging { cursor, limit } = page;
     let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
         return Err(malformed(&format!(
@@ -299,8 +337,8 @@ pub async fn export(
     state: &AppState,
     account_id: &str,
     with_subusers: bool,
-    query: &SecurityLogExportQuery,
-) -> ApiResult<Vec<SecurityEventDto>> {
+    query: &EventQuery,
+) -> ApiResult<Vec<LoggedEvent>> {
     let mut filter = parse_filter(
         query.kind.as_deref(),
         query.from.as_deref(),
@@ -319,7 +357,7 @@ pub async fn export(
             )?)
         })
         .await?;
-    rows.into_iter().map(event_dto).collect()
+    rows.into_iter().map(logged_event).collect()
 }
 
 /// A spreadsheet would run a cell that starts like a formula; the user agent
@@ -333,7 +371,7 @@ fn neutralise_formula(cell: &str) -> String {
 }
 
 /// RFC 4180 CSV with a header row; quoting and escaping by the `csv` crate.
-pub fn to_csv(events: &[SecurityEventDto]) -> ApiResult<Vec<u8>> {
+pub fn to_csv(events: &[LoggedEvent]) -> ApiResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([
@@ -350,7 +388,7 @@ pub fn to_csv(events: &[SecurityEventDto]) -> ApiResult<Vec<u8>> {
         let details = serde_json::to_string(&event.details).map_err(ApiError::internal)?;
         writer
             .write_record([
-                event.created_at.as_str(),
+                rfc3339(event.created_at).as_str(),
                 event.kind.as_str(),
                 &neutralise_formula(&event.actor),
                 event.ip.as_deref().unwrap_or_default(),

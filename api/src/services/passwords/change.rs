@@ -5,11 +5,8 @@
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::QueryResult;
+use portcullis_shared::validate::codes;
 use portcullis_shared::vocabulary::SecurityEventKind;
-use portcullis_shared::{
-    dto::{ChangePasswordRequest, MeResponse, PasswordPolicyDto},
-    validate::codes,
-};
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
@@ -160,16 +157,23 @@ pub async fn notify_password_changed(
     }
 }
 
+/// The current password and the new one, as given (checked by [`change_password`]).
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// Changes the signed-in account's password: the current one must be given,
 /// the new one must meet the policy and be none of the last five. Every other
 /// portal session ends; this one stays (and may do everything again). API
-/// tokens and OAuth clients are not touched.
+/// tokens and OAuth clients are not touched. Answers the session as it is now.
 pub async fn change_password(
     state: &AppState,
     session: &PortalSession,
-    request: ChangePasswordRequest,
+    request: PasswordChange,
     client: &ClientContext,
-) -> ApiResult<MeResponse> {
+) -> ApiResult<PortalSession> {
     let account_id = session.account.id.clone();
     let key = account_id.clone();
     let account = state
@@ -223,25 +227,36 @@ pub async fn change_password(
     notify_password_changed(state, &account.email, "changed", client).await;
     let mut session = session.clone();
     session.session.password_change_required = false;
-    Ok(session.me())
+    Ok(session)
 }
 
-fn policy_dto(account: &PasswordStateRow) -> PasswordPolicyDto {
-    PasswordPolicyDto {
+/// The rotation policy as it applies to an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub rotation_required: bool,
+    /// Days a password may be used while rotation is required.
+    pub rotation_days: u32,
+    pub password_changed_at: NaiveDateTime,
+    /// When a new password is due; `None` while rotation is off.
+    pub change_due_at: Option<NaiveDateTime>,
+}
+
+fn policy(account: &PasswordStateRow) -> PasswordPolicy {
+    PasswordPolicy {
         rotation_required: account.password_rotation_required,
         rotation_days: ROTATION_DAYS,
-        password_changed_at: rfc3339(account.changed_at()),
-        change_due_at: change_due_at(account).map(rfc3339),
+        password_changed_at: account.changed_at(),
+        change_due_at: change_due_at(account),
     }
 }
 
-pub async fn password_policy(state: &AppState, account_id: &str) -> ApiResult<PasswordPolicyDto> {
+pub async fn password_policy(state: &AppState, account_id: &str) -> ApiResult<PasswordPolicy> {
     let key = account_id.to_owned();
     let account = state
         .db
         .run(move |conn| effective_state(conn, &key)?.ok_or(ApiError::NotFound))
         .await?;
-    Ok(policy_dto(&account))
+    Ok(policy(&account))
 }
 
 /// Turns the rotation policy on or off. It applies from the next sign-in:
@@ -251,7 +266,7 @@ pub async fn set_password_policy(
     account_id: &str,
     rotation_required: bool,
     client: &ClientContext,
-) -> ApiResult<PasswordPolicyDto> {
+) -> ApiResult<PasswordPolicy> {
     let key = account_id.to_owned();
     let event =
         SecurityEvent::by_owner(account_id, SecurityEventKind::PasswordPolicyChanged, client)
@@ -266,7 +281,7 @@ pub async fn set_password_policy(
             password_rows::find_state(conn, &key)?.ok_or(ApiError::NotFound)
         })
         .await?;
-    Ok(policy_dto(&account))
+    Ok(policy(&account))
 }
 
 #[cfg(test)]

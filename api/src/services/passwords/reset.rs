@@ -6,11 +6,8 @@
 //! tells who has an account.
 
 use chrono::Duration as ChronoDuration;
+use portcullis_shared::validate::{self, codes};
 use portcullis_shared::vocabulary::SecurityEventKind;
-use portcullis_shared::{
-    dto::ConfirmPasswordResetRequest,
-    validate::{self, codes},
-};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
@@ -130,6 +127,14 @@ fn link_refused(code: &str, message: &str) -> ApiError {
     ApiError::field("token", code, message)
 }
 
+/// A reset link's token and the password to set with it, as given (checked
+/// by [`confirm_reset`]).
+#[derive(Debug, Clone)]
+pub struct ResetConfirmation {
+    pub token: String,
+    pub new_password: String,
+}
+
 /// Sets a new password with a link's token: the link must be unused and
 /// unexpired, the password must meet the policy and be none of the last five.
 /// Every portal session of the account ends, every other pending link stops
@@ -137,7 +142,7 @@ fn link_refused(code: &str, message: &str) -> ApiError {
 /// API tokens are not touched.
 pub async fn confirm_reset(
     state: &AppState,
-    request: ConfirmPasswordResetRequest,
+    request: ResetConfirmation,
     client: &ClientContext,
 ) -> ApiResult<()> {
     let invalid = || {

@@ -11,7 +11,6 @@
 //!    e-mail with the time, address and browser.
 
 use chrono::{Duration, NaiveDateTime};
-use portcullis_shared::dto::LoginChallengeDto;
 use portcullis_shared::vocabulary::{ChallengeReason, SecurityEventKind, VerificationMethod};
 
 use crate::services::{
@@ -41,7 +40,20 @@ pub enum LoginOutcome {
     /// Signed in.
     Session(Box<PortalSession>),
     /// Held for a code.
-    Challenge(LoginChallengeDto),
+    Challenge(LoginChallenge),
+}
+
+/// A sign-in held for a code: its secret handle, why it is held, the ways the
+/// code may come and where the last one went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginChallenge {
+    pub challenge_id: String,
+    pub reason: ChallengeReason,
+    pub methods: Vec<VerificationMethod>,
+    /// Where the code was sent, masked.
+    pub sent_to: Option<String>,
+    pub sent_by: Option<VerificationMethod>,
+    pub expires_at: NaiveDateTime,
 }
 
 /// Login failure reasons as recorded in the security log.
@@ -361,7 +373,7 @@ async fn hold(
     trusted: bool,
     client: &ClientContext,
     device_hash: String,
-) -> ApiResult<LoginChallengeDto> {
+) -> ApiResult<LoginChallenge> {
     let purpose = if factors.any() {
         purposes::LOGIN_TWO_FACTOR
     } else {
@@ -409,7 +421,7 @@ async fn hold(
     if let Some(delivery) = first {
         codes::send_for(state, &mut row, delivery).await?;
     }
-    Ok(challenge_dto(&token, &row, factors, phones))
+    Ok(challenge(&token, &row, factors, phones))
 }
 
 /// The phones a held sign-in's codes may be texted to: the account's (for
@@ -519,14 +531,14 @@ fn methods(factors: &Factors, phones: &Phones, purpose: &str) -> Vec<Verificatio
     methods
 }
 
-fn challenge_dto(
+fn challenge(
     token: &ChallengeToken,
     row: &VerificationRow,
     factors: &Factors,
     phones: &Phones,
-) -> LoginChallengeDto {
+) -> LoginChallenge {
     let sent_by = row.channel.as_deref().and_then(VerificationMethod::parse);
-    LoginChallengeDto {
+    LoginChallenge {
         challenge_id: token.expose().to_owned(),
         reason: if row.purpose == purposes::LOGIN_TWO_FACTOR {
             ChallengeReason::TwoFactor
@@ -539,7 +551,7 @@ fn challenge_dto(
             _ => None,
         },
         sent_by,
-        expires_at: rfc3339(row.expires_at),
+        expires_at: row.expires_at,
     }
 }
 
@@ -566,7 +578,7 @@ pub async fn resend(
     state: &AppState,
     challenge_id: &str,
     method: Option<VerificationMethod>,
-) -> ApiResult<LoginChallengeDto> {
+) -> ApiResult<LoginChallenge> {
     let token = challenge_id.trim().to_owned();
     let (row, account, factors, phones) = state
         .db
@@ -609,7 +621,7 @@ pub async fn resend(
     codes::send_for(state, &mut row, delivery).await?;
     let token =
         ChallengeToken::parse(challenge_id.trim()).ok_or(ApiError::LoginChallengeInvalid)?;
-    Ok(challenge_dto(&token, &row, &factors, &phones))
+    Ok(challenge(&token, &row, &factors, &phones))
 }
 
 /// What the client typed to complete a held sign-in.

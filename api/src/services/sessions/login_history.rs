@@ -6,16 +6,40 @@
 use portcullis_shared::vocabulary::{LoginOutcome, SecurityEventKind};
 use std::collections::BTreeMap;
 
-use portcullis_shared::dto::{LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery};
+use chrono::NaiveDateTime;
 
-use crate::services::{audit::security_log, rfc3339, AppState};
+use crate::services::{
+    audit::security_log::{self, Paging},
+    AppState,
+};
 use crate::{
     db::security_events::{EventFilter, SecurityEventRow},
     domain::describe_user_agent,
     error::{ApiError, ApiResult},
 };
 
-fn attempt_dto(row: SecurityEventRow) -> ApiResult<LoginAttemptDto> {
+/// One sign-in attempt on the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginAttempt {
+    /// Its security log event id; also the pagination cursor.
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub succeeded: bool,
+    pub outcome: LoginOutcome,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The user agent described for people, e.g. "Firefox on Linux".
+    pub device: String,
+}
+
+/// One page of attempts, newest first, and where the next (older) one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginHistory {
+    pub attempts: Vec<LoginAttempt>,
+    pub next_cursor: Option<String>,
+}
+
+fn attempt(row: SecurityEventRow) -> ApiResult<LoginAttempt> {
     let succeeded = row.kind == SecurityEventKind::LoginSucceeded.as_str();
     let outcome = if succeeded {
         LoginOutcome::Succeeded
@@ -26,10 +50,10 @@ fn attempt_dto(row: SecurityEventRow) -> ApiResult<LoginAttemptDto> {
             .get("reason")
             .map_or(LoginOutcome::Unknown, |reason| LoginOutcome::parse(reason))
     };
-    Ok(LoginAttemptDto {
+    Ok(LoginAttempt {
         device: describe_user_agent(row.user_agent.as_deref().unwrap_or_default()),
         id: row.id,
-        at: rfc3339(row.created_at),
+        at: row.created_at,
         succeeded,
         outcome,
         ip: row.ip,
@@ -38,11 +62,7 @@ fn attempt_dto(row: SecurityEventRow) -> ApiResult<LoginAttemptDto> {
 }
 
 /// One page of the account's sign-in attempts, newest first.
-pub async fn list(
-    state: &AppState,
-    account_id: &str,
-    query: LoginHistoryQuery,
-) -> ApiResult<LoginHistoryPage> {
+pub async fn list(state: &AppState, account_id: &str, page: Paging) -> ApiResult<LoginHistory> {
     let filter = EventFilter {
         kinds: [
             SecurityEventKind::LoginSucceeded,
@@ -53,13 +73,9 @@ pub async fn list(
         .collect(),
         ..EventFilter::default()
     };
-    let (rows, next_cursor) =
-        security_log::read_page(state, account_id, filter, query.cursor, query.limit).await?;
-    Ok(LoginHistoryPage {
-        attempts: rows
-            .into_iter()
-            .map(attempt_dto)
-            .collect::<ApiResult<_>>()?,
+    let (rows, next_cursor) = security_log::read_page(state, account_id, filter, page).await?;
+    Ok(LoginHistory {
+        attempts: rows.into_iter().map(attempt).collect::<ApiResult<_>>()?,
         next_cursor,
     })
 }

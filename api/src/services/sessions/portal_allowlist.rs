@@ -7,15 +7,13 @@
 use portcullis_shared::vocabulary::{LoginOutcome, SecurityEventKind};
 use std::net::IpAddr;
 
+use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use portcullis_shared::dto::{
-    AddPortalAllowlistEntryRequest, PortalAllowlistDto, PortalAllowlistEntryDto,
-};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     cache::cache_sync::{self, Change},
-    ip_allowlists, now, rfc3339,
+    ip_allowlists, now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
@@ -89,8 +87,37 @@ pub async fn check_login(
     Ok(admitted)
 }
 
+/// One entry of the list, with the other entries it overlaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalAllowlistEntry {
+    pub id: String,
+    /// The address or CIDR range, in canonical form.
+    pub value: String,
+    pub label: Option<String>,
+    pub created_at: NaiveDateTime,
+    /// The values of the other entries whose ranges overlap this one.
+    pub overlaps: Vec<String>,
+}
+
+/// The list, and whether it lets the caller's address in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalAllowlist {
+    pub your_address: IpAddr,
+    pub your_address_allowed: bool,
+    pub entries: Vec<PortalAllowlistEntry>,
+}
+
+/// An entry to add, as given (checked by [`add`]).
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub value: String,
+    pub label: Option<String>,
+    /// Add it even if the list would then refuse the caller's own address.
+    pub confirm_lockout: bool,
+}
+
 /// Each entry, with the other entries it overlaps.
-fn entry_dtos(rows: &[PortalAllowlistEntryRow]) -> Vec<PortalAllowlistEntryDto> {
+fn entries(rows: &[PortalAllowlistEntryRow]) -> Vec<PortalAllowlistEntry> {
     rows.iter()
         .map(|row| {
             let overlaps = IpRange::parse("value", &row.value)
@@ -102,11 +129,11 @@ fn entry_dtos(rows: &[PortalAllowlistEntryRow]) -> Vec<PortalAllowlistEntryDto> 
                         .collect()
                 })
                 .unwrap_or_default();
-            PortalAllowlistEntryDto {
+            PortalAllowlistEntry {
                 id: row.id.clone(),
                 value: row.value.clone(),
                 label: row.label.clone(),
-                created_at: rfc3339(row.created_at),
+                created_at: row.created_at,
                 overlaps,
             }
         })
@@ -118,7 +145,7 @@ pub async fn list(
     state: &AppState,
     account_id: &str,
     your_address: IpAddr,
-) -> ApiResult<PortalAllowlistDto> {
+) -> ApiResult<PortalAllowlist> {
     let key = account_id.to_owned();
     let rows = state
         .db
@@ -127,10 +154,10 @@ pub async fn list(
     let whose = format!("of the portal allowlist of account {account_id}");
     let allowed = ip_allowlists::compile_stored(&whose, rows.iter().map(|r| r.value.as_str()))
         .allows(your_address);
-    Ok(PortalAllowlistDto {
-        your_address: your_address.to_string(),
+    Ok(PortalAllowlist {
+        your_address,
         your_address_allowed: allowed,
-        entries: entry_dtos(&rows),
+        entries: entries(&rows),
     })
 }
 
@@ -176,8 +203,8 @@ pub async fn add(
     state: &AppState,
     session: &PortalSession,
     client: &ClientContext,
-    request: AddPortalAllowlistEntryRequest,
-) -> ApiResult<PortalAllowlistEntryDto> {
+    request: NewEntry,
+) -> ApiResult<PortalAllowlistEntry> {
     let range =
         IpRange::parse("value", &request.value).map_err(|e| ApiError::Validation(vec![e]))?;
     let row = PortalAllowlistEntryRow {
@@ -216,8 +243,8 @@ pub async fn add(
         .await?;
     state.forget_committed(Change::PortalAllowlist(session.account.id.clone()));
     tracing::info!(account_id = %session.account.id, entry = %row.value, "portal allowlist entry added");
-    Ok(PortalAllowlistEntryDto {
-        created_at: rfc3339(row.created_at),
+    Ok(PortalAllowlistEntry {
+        created_at: row.created_at,
         id: row.id,
         value: row.value,
         label: row.label,

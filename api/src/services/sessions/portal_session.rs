@@ -2,19 +2,16 @@
 //! session on each request, enforcing the idle timeout and absolute lifetime,
 //! logging out.
 
-use portcullis_shared::vocabulary::{Role, SecurityEventKind};
+use portcullis_shared::vocabulary::SecurityEventKind;
 use std::{net::IpAddr, sync::Arc};
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
-use portcullis_shared::dto::{AccessDto, CurrentSessionDto, MeResponse};
 
 use crate::services::{
-    accounts::account_dto,
     audit::security_log::{self, Actor, SecurityEvent},
     now,
     passwords::change,
-    rfc3339,
     subusers::{self, SubuserAccess},
     AppState,
 };
@@ -79,20 +76,6 @@ impl PortalSession {
         self.account.tenant_id()
     }
 
-    /// The access of the login, as `GET /api/v1/me` tells it.
-    pub fn access(&self) -> AccessDto {
-        match &self.subuser {
-            None => AccessDto::owner(&self.account.id),
-            Some(subuser) => AccessDto {
-                role: Role::Subuser,
-                account_id: subuser.owner_id.clone(),
-                portal: subuser.portal.clone(),
-                scopes: subuser.scopes.clone(),
-                senders: subuser.sender_names.clone(),
-            },
-        }
-    }
-
     /// Reads what the login may do: for a subuser, their grants, the owner's
     /// two-factor requirement and the company balance.
     pub fn load_access(
@@ -128,25 +111,6 @@ impl PortalSession {
             subuser: access.subuser,
             two_factor_setup_required: access.two_factor_setup_required,
             company_points_balance: access.company_points_balance,
-        }
-    }
-
-    pub fn me(&self) -> MeResponse {
-        let mut account = account_dto(&self.account);
-        if let Some(balance) = self.company_points_balance {
-            account.points_balance = balance;
-        }
-        MeResponse {
-            account,
-            session: CurrentSessionDto {
-                csrf_token: self.token.csrf_token(),
-                created_at: rfc3339(self.session.created_at),
-                expires_at: rfc3339(self.session.expires_at),
-                idle_timeout_secs: self.session.idle_timeout_secs,
-                password_change_required: self.session.password_change_required,
-                two_factor_setup_required: self.two_factor_setup_required,
-            },
-            access: self.access(),
         }
     }
 }

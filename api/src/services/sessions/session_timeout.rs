@@ -2,8 +2,8 @@
 //! list. New sessions start with it and changing it applies to the account's
 //! open sessions at once. A subuser's default and ceiling is the owner's.
 
+use portcullis_shared::validate::codes;
 use portcullis_shared::vocabulary::{SecurityEventKind, SESSION_TIMEOUT_CHOICES_SECS};
-use portcullis_shared::{dto::SessionTimeoutDto, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
@@ -102,8 +102,19 @@ pub fn for_new_session_in(
     Ok(bounds(conn, config, account_id)?.apply(chosen))
 }
 
-fn dto(bounds: Bounds, idle_timeout_secs: i64) -> SessionTimeoutDto {
-    SessionTimeoutDto {
+/// An account's inactivity timeout and what it may choose instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTimeout {
+    /// Seconds of inactivity after which the account's sessions end.
+    pub idle_timeout_secs: i64,
+    /// The choices within the account's ceiling, in seconds.
+    pub choices: Vec<i64>,
+    /// What the account has until it chooses.
+    pub default_secs: i64,
+}
+
+fn timeout(bounds: Bounds, idle_timeout_secs: i64) -> SessionTimeout {
+    SessionTimeout {
         idle_timeout_secs,
         choices: SESSION_TIMEOUT_CHOICES_SECS
             .iter()
@@ -115,14 +126,14 @@ fn dto(bounds: Bounds, idle_timeout_secs: i64) -> SessionTimeoutDto {
 }
 
 /// The account's timeout and the choices it has.
-pub async fn get(state: &AppState, account_id: &str) -> ApiResult<SessionTimeoutDto> {
+pub async fn get(state: &AppState, account_id: &str) -> ApiResult<SessionTimeout> {
     let (id, config) = (account_id.to_owned(), state.config.clone());
     state
         .db
         .run(move |conn| {
             let bounds = bounds(conn, &config, &id)?;
             let chosen = account_rows::session_idle_timeout(conn, &id)?;
-            Ok(dto(bounds, bounds.apply(chosen)))
+            Ok(timeout(bounds, bounds.apply(chosen)))
         })
         .await
 }
@@ -160,7 +171,7 @@ pub async fn set(
     session: &PortalSession,
     client: &ClientContext,
     requested_secs: i64,
-) -> ApiResult<SessionTimeoutDto> {
+) -> ApiResult<SessionTimeout> {
     let secs = parse_choice(requested_secs)?;
     let account_id = session.account.id.clone();
     let config = state.config.clone();
@@ -193,7 +204,7 @@ pub async fn set(
         })
         .await?;
     tracing::info!(account_id = %session.account.id, secs, "session timeout changed");
-    Ok(dto(bounds, secs))
+    Ok(timeout(bounds, secs))
 }
 
 #[cfg(test)]
