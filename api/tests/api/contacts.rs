@@ -37,6 +37,9 @@ fn post(app: &TestApp, token: &str, path: &str) -> reqwest::RequestBuilder {
         .bearer_auth(token)
 }
 
+/// The field errors a refusal names: `(field, code)` pairs.
+type FieldErrors = &'static [(&'static str, &'static str)];
+
 async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     let (write, read) = tokens(&app, "crm@example.com").await;
     let group = create_group(&app, &write, "VIP").await;
@@ -99,12 +102,7 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
         .await;
 
     // Refused creates, each naming its fields.
-    let refused_creates: [(
-        CreateContactRequest,
-        StatusCode,
-        ProblemCode,
-        &[(&str, &str)],
-    ); 3] = [
+    let refused_creates: [(CreateContactRequest, StatusCode, ProblemCode, FieldErrors); 3] = [
         (
             CreateContactRequest {
                 phone: "+48500100200".to_owned(),
@@ -366,7 +364,7 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
         UpdateContactRequest,
         StatusCode,
         ProblemCode,
-        &[(&str, &str)],
+        FieldErrors,
     ); 4] = [
         (
             &read,
