@@ -6,17 +6,17 @@
 
 use diesel::RunQueryDsl;
 use portcullis_shared::{
-    dto::{
-        AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, AllowlistEntryDto,
-        CreateTokenRequest, MeResponse, PortalAllowlistEntryDto,
-    },
+    dto::{AllowlistEntryDto, CreateTokenRequest, MeResponse, PortalAllowlistEntryDto},
     problem::ProblemCode,
     routes,
     scope::Scope,
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{expect_problem, token_request, ServerProcess, TestApp, GOOD_PASSWORD};
+use crate::harness::{
+    allowlisted_token_request, expect_problem, portal_allowlist_entry, token_request,
+    ServerProcess, TestApp, GOOD_PASSWORD,
+};
 
 on_both_backends!(ipv4_mapped_ranges_match_the_ipv4_addresses_they_name);
 
@@ -30,58 +30,29 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
     let token = app
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["::ffff:127.0.0.0/104".to_owned()],
-                ..token_request("x", &[Scope::Profile])
-            },
+            &allowlisted_token_request("x", &[Scope::Profile], &["::ffff:127.0.0.0/104"]),
         )
         .await;
     assert_eq!(token.token.ip_allowlist, ["127.0.0.0/8"]);
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &token.secret, StatusCode::OK)
+        .await;
 
     // The account's API list, in both the prefix and the single-address form.
     for (value, stored) in [
         ("::ffff:10.0.2.0/120", "10.0.2.0/24"),
         ("::ffff:127.0.0.1/128", "127.0.0.1"),
     ] {
-        let added = app
-            .portal_json(
-                Method::POST,
-                routes::API_ALLOWLIST,
-                csrf,
-                &AddAllowlistEntryRequest {
-                    value: value.to_owned(),
-                    ..Default::default()
-                },
-            )
-            .await;
+        let added = app.add_api_allowlist_entry(csrf, value).await;
         assert_eq!(added.status(), StatusCode::CREATED, "{value}");
         let entry: AllowlistEntryDto = added.json().await.unwrap();
         assert_eq!(entry.value, stored);
     }
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &token.secret, StatusCode::OK)
+        .await;
 
     // A mapped range that also names non-mapped IPv6 addresses is refused.
     let mixed = app
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            csrf,
-            &AddAllowlistEntryRequest {
-                value: "::ffff:10.0.0.0/90".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_api_allowlist_entry(csrf, "::ffff:10.0.0.0/90")
         .await;
     expect_problem(
         mixed,
@@ -96,10 +67,7 @@ async fn ipv4_mapped_ranges_match_the_ipv4_addresses_they_name(app: TestApp) {
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             csrf,
-            &AddPortalAllowlistEntryRequest {
-                value: "::ffff:127.0.0.0/104".to_owned(),
-                ..Default::default()
-            },
+            &portal_allowlist_entry("::ffff:127.0.0.0/104"),
         )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
@@ -118,15 +86,7 @@ async fn a_client_address_in_ipv4_mapped_form_is_matched_as_ipv4(app: TestApp) {
     let browser = app.another_browser_with(&[("X-Forwarded-For", "::ffff:198.51.100.7")]);
     let me = browser.signed_in("mappedclient@example.com").await;
     let added = browser
-        .portal_json(
-            Method::POST,
-            routes::PORTAL_ALLOWLIST,
-            &me.session.csrf_token,
-            &AddPortalAllowlistEntryRequest {
-                value: "198.51.100.0/24".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_portal_allowlist_entry(&me, &portal_allowlist_entry("198.51.100.0/24"))
         .await;
     assert_eq!(added.status(), StatusCode::CREATED, "no lock-out warning");
     assert_eq!(browser.me().await.status(), StatusCode::OK);
@@ -189,15 +149,7 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(server: ServerPro
     let me = other.signed_in("corrupt-api@example.com").await;
     let (_, secret) = token_for(&other, &me, &[]).await;
     let added = other
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            &me.session.csrf_token,
-            &AddAllowlistEntryRequest {
-                value: "127.0.0.1".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_api_allowlist_entry(&me.session.csrf_token, "127.0.0.1")
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
     let entry: AllowlistEntryDto = added.json().await.unwrap();
@@ -221,15 +173,7 @@ async fn an_unreadable_stored_allowlist_entry_refuses_everyone(server: ServerPro
     let email = "corrupt-portal@example.com";
     let me = third.signed_in(email).await;
     let added = third
-        .portal_json(
-            Method::POST,
-            routes::PORTAL_ALLOWLIST,
-            &me.session.csrf_token,
-            &AddPortalAllowlistEntryRequest {
-                value: "127.0.0.1".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_portal_allowlist_entry(&me, &portal_allowlist_entry("127.0.0.1"))
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
     let entry: PortalAllowlistEntryDto = added.json().await.unwrap();

@@ -9,8 +9,7 @@ use chrono::Utc;
 use portcullis_api::services::{tokens::expiry, Db, Mailer};
 use portcullis_shared::{
     dto::{
-        AddAllowlistEntryRequest, CountryFilterDto, CreateOAuthClientRequest, CreateTokenRequest,
-        CreatedOAuthClientDto, SecurityEventDto, SecurityEventKind, UpdateOAuthClientRequest,
+        CreateTokenRequest, SecurityEventDto, SecurityEventKind, UpdateOAuthClientRequest,
         UpdateTokenRequest,
     },
     routes,
@@ -18,7 +17,7 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{token_request, TestApp};
+use crate::harness::{allowlisted_token_request, oauth_client_request, token_request, TestApp};
 
 /// The storm opens 50 fresh connections at once: on a loaded machine the
 /// slowloris deadline (5 s for the request head) could answer one of them
@@ -60,18 +59,7 @@ async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
     let token = app
         .create_token(&me, &token_request("CRM", &[Scope::Profile]))
         .await;
-    let response = app
-        .portal_json(
-            Method::PATCH,
-            &routes::TOKEN.replace("{id}", &token.token.id),
-            &me.session.csrf_token,
-            &UpdateTokenRequest {
-                disabled: Some(true),
-                ..Default::default()
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    app.set_token_disabled(&me, &token.token.id, true).await;
 
     // The 50 calls go out together, so that they fall into a few flush
     // intervals even on a loaded machine.
@@ -85,10 +73,8 @@ async fn a_storm_of_refused_calls_becomes_a_few_counted_events(app: TestApp) {
     // A token we did not sign names no account to log against.
     let forged = format!("{}x", token.secret);
     for _ in 0..20 {
-        assert_eq!(
-            app.bearer_get(routes::PROFILE, &forged).await.status(),
-            StatusCode::UNAUTHORIZED
-        );
+        app.assert_bearer_get(routes::PROFILE, &forged, StatusCode::UNAUTHORIZED)
+            .await;
     }
 
     let events = refusals(&app, "token_disabled", 50).await;
@@ -117,10 +103,7 @@ async fn refusals_by_scope_and_address_are_logged_with_their_reason(app: TestApp
     let token = app
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["203.0.113.0/24".to_owned()],
-                ..token_request("Reader", &[Scope::Profile])
-            },
+            &allowlisted_token_request("Reader", &[Scope::Profile], &["203.0.113.0/24"]),
         )
         .await;
     let open = app
@@ -218,20 +201,9 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
         "CRM 2"
     );
 
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &csrf,
-            &CreateOAuthClientRequest {
-                name: "Billing".to_owned(),
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        )
+    let client = app
+        .register_oauth_client(&me, &oauth_client_request("Billing", &[Scope::Sms]))
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let client: CreatedOAuthClientDto = response.json().await.unwrap();
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
     assert_eq!(
         newest(&app, SecurityEventKind::OauthClientCreated)
@@ -267,17 +239,7 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
         .table_text("security_events", &["details"])
         .contains(&client.client_secret));
 
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            &csrf,
-            &AddAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await;
+    let response = app.add_api_allowlist_entry(&csrf, "203.0.113.0/24").await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let entry: serde_json::Value = response.json().await.unwrap();
     let added = newest(&app, SecurityEventKind::ApiAllowlistChanged).await;
@@ -301,16 +263,7 @@ async fn changes_to_api_access_are_recorded(app: TestApp) {
 
     // Beyond the home country once the operator lifted the trial restriction.
     app.lift_trial_restriction("audit@example.com");
-    let response = app
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            &csrf,
-            &CountryFilterDto {
-                countries: vec!["DE".to_owned(), "PL".to_owned()],
-            },
-        )
-        .await;
+    let response = app.put_country_filter(&csrf, &["DE", "PL"]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let countries = newest(&app, SecurityEventKind::CountryFilterChanged).await;
     assert_eq!(

@@ -11,7 +11,7 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{expect_problem, field_codes, token_request, TestApp};
+use crate::harness::{expect_field_error, expect_problem, token_request, TestApp};
 use portcullis_shared::dto::MessageDto;
 
 async fn setup(app: &TestApp, email: &str) -> String {
@@ -153,13 +153,7 @@ async fn expired_codes_and_bad_input_are_refused(app: TestApp) {
     let token = setup(&app, "expired@example.com").await;
     let (sent, code) = send_code(&app, &token).await;
     let bad = verify(&app, &token, &sent.id, "12ab").await;
-    let problem = expect_problem(
-        bad,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INVALID_CODE]);
+    expect_field_error(bad, "code", codes::INVALID_CODE).await;
     expect_problem(
         verify(&app, &token, "otp_nope", &code).await,
         StatusCode::NOT_FOUND,

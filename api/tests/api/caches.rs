@@ -8,15 +8,12 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use diesel::{sql_types::Text, Connection, RunQueryDsl};
 use portcullis_api::db::DbConnection;
-use portcullis_shared::{
-    dto::{CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthTokenResponse},
-    problem::{Problem, ProblemCode},
-    routes,
-    scope::Scope,
-};
-use reqwest::{Method, StatusCode};
+use portcullis_shared::{problem::ProblemCode, routes, scope::Scope};
+use reqwest::StatusCode;
 
-use crate::harness::{token_request, Backend, ServerProcess, TestApp};
+use crate::harness::{
+    answers_within, oauth_client_request, token_request, Backend, ServerProcess, TestApp,
+};
 
 /// Requests with a made-up client id each.
 const FLOOD_REQUESTS: u64 = 200_000;
@@ -91,40 +88,6 @@ async fn a_flood_of_unknown_client_ids_cannot_grow_the_servers_memory_without_bo
     );
 }
 
-/// The problem code of an answer, or `None` for a success.
-async fn outcome(response: reqwest::Response) -> Option<ProblemCode> {
-    if response.status().is_success() {
-        return None;
-    }
-    let problem: Problem = response.json().await.expect("problem body");
-    Some(problem.code)
-}
-
-/// Calls `call` until it answers `expected` (`None`: success), failing when
-/// that takes longer than `limit`.
-async fn answers_within<F, Fut>(
-    limit: Duration,
-    what: &str,
-    expected: Option<ProblemCode>,
-    mut call: F,
-) where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = reqwest::Response>,
-{
-    let started = Instant::now();
-    loop {
-        let got = outcome(call().await).await;
-        if got == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "{what}: still {got:?} after {limit:?}, expected {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 const SHORT_CACHE_AGE: &[(&str, &str)] = &[("PORTCULLIS_CACHE_MAX_AGE_MS", "300")];
 
 on_both_backends!(settings = SHORT_CACHE_AGE; a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_too_old);
@@ -157,40 +120,6 @@ async fn a_change_whose_notice_was_missed_is_enforced_once_the_cache_entry_is_to
     .await;
 }
 
-/// Registers an OAuth client with the `profile` scope.
-async fn register_client(app: &TestApp, csrf: &str) -> CreatedOAuthClientDto {
-    let registered = app
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            csrf,
-            &CreateOAuthClientRequest {
-                name: "crm".to_owned(),
-                scopes: vec![Scope::Profile],
-                ..Default::default()
-            },
-        )
-        .await;
-    assert_eq!(registered.status(), StatusCode::CREATED);
-    registered.json().await.unwrap()
-}
-
-async fn client_token(app: &TestApp, client: &CreatedOAuthClientDto) -> String {
-    let response = app
-        .client_builder()
-        .build()
-        .unwrap()
-        .post(app.url(routes::OAUTH_TOKEN))
-        .basic_auth(&client.client.id, Some(&client.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let issued: OAuthTokenResponse = response.json().await.unwrap();
-    issued.access_token
-}
-
 /// The `jti` claim of an access token.
 fn jti_of(token: &str) -> String {
     let jwt = token.strip_prefix("pcl_at_").expect("prefixed token");
@@ -214,8 +143,13 @@ async fn a_revocation_reaches_the_other_process_although_its_process_died_right_
     )
     .await;
     let me = survivor.signed_in("crash@example.com").await;
-    let client = register_client(&survivor, &me.session.csrf_token).await;
-    let token = client_token(&survivor, &client).await;
+    let client = survivor
+        .register_oauth_client(&me, &oauth_client_request("crm", &[Scope::Profile]))
+        .await;
+    let token = survivor
+        .client_credentials_token(&client, None)
+        .await
+        .access_token;
     let profile = || survivor.bearer_get(routes::PROFILE, &token);
     answers_within(Duration::from_secs(1), "token works", None, profile).await;
 
@@ -266,10 +200,16 @@ fn notify(conn: &mut DbConnection, payload: &str) -> diesel::QueryResult<()> {
 async fn a_change_notice_sent_in_a_transaction_that_rolled_back_evicts_nothing() {
     let app = TestApp::spawn(Backend::Postgres).await;
     let me = app.signed_in("rollback@example.com").await;
-    let client = register_client(&app, &me.session.csrf_token).await;
+    let client = app
+        .register_oauth_client(&me, &oauth_client_request("crm", &[Scope::Profile]))
+        .await;
     let (kept, revoked) = (
-        client_token(&app, &client).await,
-        client_token(&app, &client).await,
+        app.client_credentials_token(&client, None)
+            .await
+            .access_token,
+        app.client_credentials_token(&client, None)
+            .await
+            .access_token,
     );
     for token in [&kept, &revoked] {
         answers_within(Duration::from_secs(1), "token works", None, || {

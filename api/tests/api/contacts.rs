@@ -37,18 +37,12 @@ fn post(app: &TestApp, token: &str, path: &str) -> reqwest::RequestBuilder {
         .bearer_auth(token)
 }
 
+/// The field errors a refusal names: `(field, code)` pairs.
+type FieldErrors = &'static [(&'static str, &'static str)];
+
 async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
     let (write, read) = tokens(&app, "crm@example.com").await;
-    let group: ContactGroupDto = post(&app, &write, routes::CONTACT_GROUPS)
-        .json(&CreateContactGroupRequest {
-            name: "VIP".to_owned(),
-        })
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let group = create_group(&app, &write, "VIP").await;
     let response = post(&app, &write, routes::CONTACTS)
         .json(&CreateContactRequest {
             phone: "+48 500 100 200".to_owned(),
@@ -104,55 +98,56 @@ async fn contacts_and_groups_with_read_and_write_scopes(app: TestApp) {
         ProblemCode::PermissionDenied,
     )
     .await;
-    assert_eq!(
-        app.bearer_get(routes::CONTACTS, &write).await.status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::CONTACTS, &write, StatusCode::OK)
+        .await;
 
-    let duplicate = post(&app, &write, routes::CONTACTS)
-        .json(&CreateContactRequest {
-            phone: "+48500100200".to_owned(),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap();
-    let problem = expect_problem(duplicate, StatusCode::CONFLICT, ProblemCode::Conflict).await;
-    assert_eq!(field_codes(&problem, "phone"), [codes::DUPLICATE]);
-    let invalid = post(&app, &write, routes::CONTACTS)
-        .json(&CreateContactRequest {
-            phone: "12".to_owned(),
-            email: Some("nope".to_owned()),
-            groups: vec!["grp_x".to_owned()],
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap();
-    let problem = expect_problem(
-        invalid,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
-    assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
-    let unknown_group = post(&app, &write, routes::CONTACTS)
-        .json(&CreateContactRequest {
-            phone: "+48500100209".to_owned(),
-            groups: vec!["grp_x".to_owned()],
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap();
-    let problem = expect_problem(
-        unknown_group,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "groups"), [codes::UNKNOWN_GROUP]);
+    // Refused creates, each naming its fields.
+    let refused_creates: [(CreateContactRequest, StatusCode, ProblemCode, FieldErrors); 3] = [
+        (
+            CreateContactRequest {
+                phone: "+48500100200".to_owned(),
+                ..Default::default()
+            },
+            StatusCode::CONFLICT,
+            ProblemCode::Conflict,
+            &[("phone", codes::DUPLICATE)],
+        ),
+        (
+            CreateContactRequest {
+                phone: "12".to_owned(),
+                email: Some("nope".to_owned()),
+                groups: vec!["grp_x".to_owned()],
+                ..Default::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+            &[
+                ("phone", codes::INVALID_PHONE),
+                ("email", codes::INVALID_EMAIL),
+            ],
+        ),
+        (
+            CreateContactRequest {
+                phone: "+48500100209".to_owned(),
+                groups: vec!["grp_x".to_owned()],
+                ..Default::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+            &[("groups", codes::UNKNOWN_GROUP)],
+        ),
+    ];
+    for (request, status, code, fields) in refused_creates {
+        let response = post(&app, &write, routes::CONTACTS)
+            .json(&request)
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(response, status, code).await;
+        for (field, field_code) in fields {
+            assert_eq!(field_codes(&problem, field), [*field_code], "{request:?}");
+        }
+    }
     assert_eq!(app.count("contacts"), 1);
 
     let path = routes::CONTACT.replace("{id}", &contact.id);
@@ -361,68 +356,77 @@ async fn contacts_change_in_part_with_the_create_checks(app: TestApp) {
     assert_eq!(renamed.phone, "+48500100209");
     assert_eq!(renamed.groups, vec![group.id.clone()]);
 
-    expect_problem(
-        call(&app, Method::PATCH, &read, &path)
-            .json(&UpdateContactRequest {
+    // Refused changes, each naming its fields.
+    let elsewhere = routes::CONTACT.replace("{id}", "con_nope");
+    let refused_changes: [(
+        &str,
+        &str,
+        UpdateContactRequest,
+        StatusCode,
+        ProblemCode,
+        FieldErrors,
+    ); 4] = [
+        (
+            &read,
+            &path,
+            UpdateContactRequest {
                 first_name: Some("Eve".to_owned()),
                 ..Default::default()
-            })
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::FORBIDDEN,
-        ProblemCode::PermissionDenied,
-    )
-    .await;
-    let problem = expect_problem(
-        call(&app, Method::PATCH, &write, &path)
-            .json(&UpdateContactRequest {
+            },
+            StatusCode::FORBIDDEN,
+            ProblemCode::PermissionDenied,
+            &[],
+        ),
+        (
+            &write,
+            &path,
+            UpdateContactRequest {
                 phone: Some("12".to_owned()),
                 email: Some("nope".to_owned()),
                 groups: Some(vec!["grp_x".to_owned()]),
                 ..Default::default()
-            })
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
-    assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
-    let problem = expect_problem(
-        call(&app, Method::PATCH, &write, &path)
-            .json(&UpdateContactRequest {
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::ValidationFailed,
+            &[
+                ("phone", codes::INVALID_PHONE),
+                ("email", codes::INVALID_EMAIL),
+            ],
+        ),
+        (
+            &write,
+            &path,
+            UpdateContactRequest {
                 phone: Some(other.phone.to_owned()),
                 ..Default::default()
-            })
+            },
+            StatusCode::CONFLICT,
+            ProblemCode::Conflict,
+            &[("phone", codes::DUPLICATE)],
+        ),
+        (
+            &write,
+            &elsewhere,
+            UpdateContactRequest {
+                first_name: Some("Eve".to_owned()),
+                ..Default::default()
+            },
+            StatusCode::NOT_FOUND,
+            ProblemCode::NotFound,
+            &[],
+        ),
+    ];
+    for (token, at, change, status, code, fields) in refused_changes {
+        let response = call(&app, Method::PATCH, token, at)
+            .json(&change)
             .send()
             .await
-            .unwrap(),
-        StatusCode::CONFLICT,
-        ProblemCode::Conflict,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "phone"), [codes::DUPLICATE]);
-    expect_problem(
-        call(
-            &app,
-            Method::PATCH,
-            &write,
-            &routes::CONTACT.replace("{id}", "con_nope"),
-        )
-        .json(&UpdateContactRequest {
-            first_name: Some("Eve".to_owned()),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap(),
-        StatusCode::NOT_FOUND,
-        ProblemCode::NotFound,
-    )
-    .await;
+            .unwrap();
+        let problem = expect_problem(response, status, code).await;
+        for (field, field_code) in fields {
+            assert_eq!(field_codes(&problem, field), [*field_code], "{change:?}");
+        }
+    }
     let unchanged: ContactDto = app.bearer_get(&path, &read).await.json().await.unwrap();
     assert_eq!(unchanged, renamed, "refused changes change nothing");
 }

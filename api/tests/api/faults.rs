@@ -225,14 +225,10 @@ async fn a_full_sqlite_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
 
     // Reads go on.
     assert_eq!(app.get(routes::ME).await.status(), StatusCode::OK);
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &token).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.bearer_get(routes::CONTACTS, &token).await.status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &token, StatusCode::OK)
+        .await;
+    app.assert_bearer_get(routes::CONTACTS, &token, StatusCode::OK)
+        .await;
     assert_eq!(app.get(routes::READYZ).await.status(), StatusCode::OK);
 
     // Space is back: the same write goes through, without a restart.

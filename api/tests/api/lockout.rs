@@ -4,10 +4,9 @@
 
 use portcullis_shared::{
     dto::{
-        AddPortalAllowlistEntryRequest, ChangePasswordRequest, ConfirmPasswordResetRequest,
-        ConfirmTwoFactorRequest, LoginChallengeDto, LoginRequest, PasswordConfirmation,
-        PasswordResetRequest, PortalPermission, SecurityEventKind, SetSessionTimeoutRequest,
-        StartSmsTwoFactorRequest, SubuserGrantsDto, VerificationMethod,
+        ChangePasswordRequest, LoginChallengeDto, LoginRequest, PasswordResetRequest,
+        PortalPermission, SecurityEventKind, SetSessionTimeoutRequest, StartSmsTwoFactorRequest,
+        VerificationMethod,
     },
     problem::ProblemCode,
     routes,
@@ -15,7 +14,10 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{expect_problem, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
+use crate::harness::{
+    expect_field_error, expect_problem, portal_allowlist_entry, TestApp, GOOD_PASSWORD,
+    SIGNUP_PHONE_E164,
+};
 
 /// Failures per e-mail before sign-in locks (`throttle::EMAIL_MAX_FAILURES`).
 const EMAIL_LIMIT: usize = 5;
@@ -147,9 +149,9 @@ async fn parallel_wrong_current_passwords_cannot_exceed_the_lock_limit(app: Test
 async fn parallel_wrong_codes_cannot_exceed_the_lock_limit(app: TestApp) {
     app.signed_in("codes@example.com").await;
     let attacker = app.another_browser();
-    let response = attacker.login("codes@example.com", GOOD_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let held: LoginChallengeDto = response.json().await.expect("challenge");
+    let held = attacker
+        .held_sign_in("codes@example.com", GOOD_PASSWORD)
+        .await;
     let code = app.last_code_to(SIGNUP_PHONE_E164);
     let burst = (0..GUESSES).map(|i| {
         let (attacker, held) = (&attacker, &held);
@@ -232,18 +234,6 @@ async fn reset_tokens(app: &TestApp, email: &str, count: usize) -> Vec<String> {
         .collect()
 }
 
-async fn reset_with(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        routes::PASSWORD_RESET_CONFIRM,
-        &ConfirmPasswordResetRequest {
-            token: token.to_owned(),
-            new_password: password.to_owned(),
-        },
-        routes::PRE_SESSION_CSRF,
-    )
-    .await
-}
-
 async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: TestApp) {
     let email = "reset-all@example.com";
     app.signed_in(email).await; // this browser is now trusted
@@ -273,22 +263,19 @@ async fn a_password_reset_ends_other_links_trusted_devices_and_the_lock(app: Tes
     }
     let tokens = reset_tokens(&app, email, 2).await;
     assert_eq!(
-        reset_with(&app, &tokens[0], "Amber-Lantern-77")
+        app.confirm_password_reset(&tokens[0], "Amber-Lantern-77")
             .await
             .status(),
         StatusCode::NO_CONTENT
     );
     // The other pending link no longer works.
-    let problem = expect_problem(
-        reset_with(&app, &tokens[1], "Amber-Lantern-78").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.confirm_password_reset(&tokens[1], "Amber-Lantern-78")
+            .await,
+        "token",
+        codes::USED_RESET_LINK,
     )
     .await;
-    assert_eq!(
-        crate::harness::field_codes(&problem, "token"),
-        [codes::USED_RESET_LINK]
-    );
     // The lock is gone, and the once-trusted browser is asked for a code again.
     let response = app.login(email, "Amber-Lantern-77").await;
     assert_eq!(
@@ -338,10 +325,7 @@ async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestA
         &owner,
         &crate::subusers::subuser_request(
             "timeout-sub@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                ..Default::default()
-            },
+            crate::subusers::grants(&[PortalPermission::Sms], &[]),
         ),
     )
     .await;
@@ -355,16 +339,12 @@ async fn a_subuser_cannot_choose_a_longer_idle_timeout_than_the_owner(app: TestA
     assert_eq!(theirs.idle_timeout_secs, 900);
     assert_eq!(theirs.choices, [900]);
     assert_eq!(open_session_timeouts(&app, &sub.id), [900]);
-    let problem = expect_problem(
+    expect_field_error(
         set_timeout(&browser, &sub_csrf, 28_800).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "idle_timeout_secs",
+        codes::NOT_A_CHOICE,
     )
     .await;
-    assert_eq!(
-        crate::harness::field_codes(&problem, "idle_timeout_secs"),
-        [codes::NOT_A_CHOICE]
-    );
     assert_eq!(timeout_of(&browser).await.idle_timeout_secs, 900);
 
     // The owner allows more; the subuser takes an hour; the owner lowers it again.
@@ -390,15 +370,7 @@ async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app:
     let office = app.another_browser_with(&[("X-Forwarded-For", "203.0.113.5")]);
     let owner = office.signed_in(email).await;
     let added = office
-        .portal_json(
-            Method::POST,
-            routes::PORTAL_ALLOWLIST,
-            &owner.session.csrf_token,
-            &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_portal_allowlist_entry(&owner, &portal_allowlist_entry("203.0.113.0/24"))
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
 
@@ -438,41 +410,6 @@ async fn a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password(app:
     assert!(reasons.contains(&"ip_blocked"), "{reasons:?}");
 }
 
-/// Turns on SMS two-factor sign-in for the signed-in `app`; returns the
-/// recovery codes shown.
-async fn turn_on_sms_two_factor(app: &TestApp, csrf: &str, phone: &str) -> Vec<String> {
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: phone.to_owned(),
-                code: None,
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let e164: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
-    let code = app.last_code_to(&e164);
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let enabled: portcullis_shared::dto::TwoFactorEnabledDto = response.json().await.unwrap();
-    enabled
-        .recovery_codes
-        .expect("first method: recovery codes")
-}
-
 fn stored_recovery_hashes(app: &TestApp) -> Vec<String> {
     use diesel::prelude::*;
     use portcullis_api::db::schema::recovery_codes;
@@ -485,7 +422,11 @@ fn stored_recovery_hashes(app: &TestApp) -> Vec<String> {
 async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: TestApp) {
     use sha2::{Digest, Sha256};
     let me = app.signed_in("leak@example.com").await;
-    let shown = turn_on_sms_two_factor(&app, &me.session.csrf_token, "+48 600 700 800").await;
+    let shown = app
+        .turn_on_sms_two_factor(&me.session.csrf_token, GOOD_PASSWORD, "+48 600 700 800")
+        .await
+        .recovery_codes
+        .expect("first method: recovery codes");
     let stored = stored_recovery_hashes(&app);
     assert_eq!(stored.len(), shown.len());
     // What an attacker with the table would try first: the code's plain
@@ -508,9 +449,7 @@ async fn a_leaked_recovery_code_table_cannot_be_matched_with_a_fast_hash(app: Te
         assert!(hash.starts_with("$argon2id$"), "{hash}");
     }
     // The codes still work: one completes a held sign-in.
-    let held = app.login("leak@example.com", GOOD_PASSWORD).await;
-    assert_eq!(held.status(), StatusCode::ACCEPTED);
-    let held: LoginChallengeDto = held.json().await.unwrap();
+    let held = app.held_sign_in("leak@example.com", GOOD_PASSWORD).await;
     let response = app
         .verify_login(&held, VerificationMethod::RecoveryCode, &shown[3], false)
         .await;
@@ -526,30 +465,21 @@ const ATTACKER_PHONE_E164: &str = "+48699000111";
 async fn stolen_session_with_sms_two_factor(app: &TestApp, email: &str) -> (String, Vec<String>) {
     let me = app.signed_in(email).await;
     let csrf = me.session.csrf_token;
-    let recovery = turn_on_sms_two_factor(app, &csrf, TWO_FACTOR_PHONE).await;
+    let recovery = app
+        .turn_on_sms_two_factor(&csrf, GOOD_PASSWORD, TWO_FACTOR_PHONE)
+        .await
+        .recovery_codes
+        .expect("first method: recovery codes");
     (csrf, recovery)
 }
 
 /// The SMS step-up code the owner's phone receives.
 async fn step_up_code(app: &TestApp, csrf: &str) -> String {
-    let sent = app
-        .portal(Method::POST, routes::TWO_FACTOR_CODE, csrf, None)
-        .await;
-    assert_eq!(sent.status(), StatusCode::ACCEPTED);
-    app.last_code_to(TWO_FACTOR_PHONE_E164)
+    app.sms_step_up_code(csrf, TWO_FACTOR_PHONE_E164).await
 }
 
 async fn expect_code_required(response: reqwest::Response) {
-    let problem = expect_problem(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(
-        crate::harness::field_codes(&problem, "code"),
-        [codes::REQUIRED]
-    );
+    expect_field_error(response, "code", codes::REQUIRED).await;
 }
 
 async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_phone(app: TestApp) {
@@ -570,17 +500,13 @@ async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_pho
         "nothing went to the new phone"
     );
     request.code = Some("000000".to_owned());
-    let problem = expect_problem(
+    expect_field_error(
         app.portal_json(Method::POST, routes::TWO_FACTOR_SMS, &csrf, &request)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(
-        crate::harness::field_codes(&problem, "code"),
-        [codes::INCORRECT]
-    );
     assert!(app.last_message_to(ATTACKER_PHONE_E164).is_none());
 
     // The owner, with the code from the current phone, can move it.
@@ -590,14 +516,7 @@ async fn a_stolen_session_and_password_cannot_move_sms_two_factor_to_another_pho
         .await;
     assert_eq!(started.status(), StatusCode::ACCEPTED);
     let confirmed = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: app.last_code_to(ATTACKER_PHONE_E164),
-            },
-        )
+        .confirm_sms_two_factor(&csrf, &app.last_code_to(ATTACKER_PHONE_E164))
         .await;
     assert_eq!(confirmed.status(), StatusCode::OK);
     let mails = app.wait_for_mails(email, "two_factor_added", 2).await;
@@ -608,29 +527,13 @@ async fn a_stolen_session_and_password_cannot_add_an_authenticator_app(app: Test
     let email = "add-app@example.com";
     let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
     expect_code_required(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_TOTP,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: None,
-            },
-        )
-        .await,
+        app.confirm_with_password(routes::TWO_FACTOR_TOTP, &csrf, None)
+            .await,
     )
     .await;
     // With a recovery code (the owner's), the set-up starts.
     let started = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_TOTP,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: Some(recovery[0].to_owned()),
-            },
-        )
+        .confirm_with_password(routes::TWO_FACTOR_TOTP, &csrf, Some(&recovery[0]))
         .await;
     assert_eq!(started.status(), StatusCode::OK);
 }
@@ -639,31 +542,15 @@ async fn a_stolen_session_and_password_cannot_regenerate_recovery_codes(app: Tes
     let email = "regen@example.com";
     let (csrf, recovery) = stolen_session_with_sms_two_factor(&app, email).await;
     expect_code_required(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_RECOVERY_CODES,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: None,
-            },
-        )
-        .await,
+        app.confirm_with_password(routes::TWO_FACTOR_RECOVERY_CODES, &csrf, None)
+            .await,
     )
     .await;
     let status: portcullis_shared::dto::TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
     assert_eq!(status.recovery_codes_left, 10, "the old set still stands");
     let code = step_up_code(&app, &csrf).await;
     let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_RECOVERY_CODES,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: Some(code.to_owned()),
-            },
-        )
+        .confirm_with_password(routes::TWO_FACTOR_RECOVERY_CODES, &csrf, Some(&code))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     app.wait_for_mails(email, "recovery_codes_regenerated", 1)

@@ -97,12 +97,7 @@ async fn wrong_password_and_unknown_email_look_the_same(app: TestApp) {
         (unknown.title, unknown.detail, unknown.errors)
     );
     assert_eq!(app.count("sessions"), sessions_before, "no session opened");
-    expect_problem(
-        app.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    app.expect_signed_out().await;
 }
 
 async fn logout_needs_the_sessions_csrf_token_and_ends_the_session(app: TestApp) {
@@ -138,12 +133,7 @@ async fn logout_needs_the_sessions_csrf_token_and_ends_the_session(app: TestApp)
         set_cookie(&response).contains("Max-Age=0"),
         "the cookie is cleared"
     );
-    expect_problem(
-        app.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    app.expect_signed_out().await;
     let ended: Option<String> = sessions::table
         .select(sessions::end_reason)
         .first(&mut app.db())
@@ -196,35 +186,37 @@ async fn a_copied_cookie_is_useless_after_logout(app: TestApp) {
     .await;
 }
 
-async fn idle_sessions_expire(app: TestApp) {
-    app.signed_in("idle@example.com").await;
-    let long_ago = chrono::Utc::now().naive_utc() - Duration::minutes(31);
+/// Moves every session's last use to `at`, as if it had been idle since.
+fn sessions_last_seen_at(app: &TestApp, at: chrono::NaiveDateTime) {
     diesel::update(sessions::table)
-        .set(sessions::last_seen_at.eq(long_ago))
+        .set(sessions::last_seen_at.eq(at))
         .execute(&mut app.db())
         .unwrap();
+}
+
+/// Asserts that this browser's session is refused as expired.
+async fn expect_session_expired(app: &TestApp) {
     expect_problem(
         app.me().await,
         StatusCode::UNAUTHORIZED,
         ProblemCode::SessionExpired,
     )
     .await;
+}
+
+async fn idle_sessions_expire(app: TestApp) {
+    app.signed_in("idle@example.com").await;
+    let long_ago = chrono::Utc::now().naive_utc() - Duration::minutes(31);
+    sessions_last_seen_at(&app, long_ago);
+    expect_session_expired(&app).await;
     let reason: Option<String> = sessions::table
         .select(sessions::end_reason)
         .first(&mut app.db())
         .unwrap();
     assert_eq!(reason.as_deref(), Some("idle_timeout"));
     // Once ended, it stays ended even if the clock were turned back.
-    diesel::update(sessions::table)
-        .set(sessions::last_seen_at.eq(chrono::Utc::now().naive_utc()))
-        .execute(&mut app.db())
-        .unwrap();
-    expect_problem(
-        app.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::SessionExpired,
-    )
-    .await;
+    sessions_last_seen_at(&app, chrono::Utc::now().naive_utc());
+    expect_session_expired(&app).await;
 }
 
 async fn sessions_end_at_their_absolute_lifetime(app: TestApp) {
@@ -234,21 +226,13 @@ async fn sessions_end_at_their_absolute_lifetime(app: TestApp) {
         .set(sessions::expires_at.eq(past))
         .execute(&mut app.db())
         .unwrap();
-    expect_problem(
-        app.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::SessionExpired,
-    )
-    .await;
+    expect_session_expired(&app).await;
 }
 
 async fn activity_keeps_a_session_alive(app: TestApp) {
     app.signed_in("active@example.com").await;
     let a_while_ago = chrono::Utc::now().naive_utc() - Duration::minutes(20);
-    diesel::update(sessions::table)
-        .set(sessions::last_seen_at.eq(a_while_ago))
-        .execute(&mut app.db())
-        .unwrap();
+    sessions_last_seen_at(&app, a_while_ago);
     assert_eq!(app.me().await.status(), StatusCode::OK);
     let last_seen: chrono::NaiveDateTime = sessions::table
         .select(sessions::last_seen_at)

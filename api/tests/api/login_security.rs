@@ -8,10 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use portcullis_api::domain::TotpSecret;
 use portcullis_shared::{
     dto::{
-        ChallengeReason, ChangePasswordRequest, CodeSentDto, ConfirmTwoFactorRequest,
-        DisableTwoFactorRequest, LoginChallengeDto, MeResponse, PasswordConfirmation,
-        ResendLoginCodeRequest, SecurityEventKind, SecurityLogPage, StartSmsTwoFactorRequest,
-        TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto, TwoFactorPolicyRequest,
+        ChallengeReason, ChangePasswordRequest, CodeSentDto, ConfirmTwoFactorRequest, MeResponse,
+        SecurityEventKind, SecurityLogPage, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto,
         TwoFactorStatusDto, VerificationMethod,
     },
     problem::ProblemCode,
@@ -21,13 +19,9 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 
 use crate::harness::{
-    expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
+    expect_field_error, expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD,
+    SIGNUP_PHONE_E164,
 };
-
-async fn challenge(response: reqwest::Response) -> LoginChallengeDto {
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    response.json().await.expect("LoginChallengeDto")
-}
 
 async fn kinds(app: &TestApp) -> Vec<SecurityEventKind> {
     let page: SecurityLogPage = app.get_json(routes::SECURITY_LOG).await;
@@ -45,7 +39,7 @@ async fn new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time
     let owner = app.signed_in("held@example.com").await;
     let other = app.another_browser();
 
-    let held = challenge(other.login("held@example.com", GOOD_PASSWORD).await).await;
+    let held = other.held_sign_in("held@example.com", GOOD_PASSWORD).await;
     assert_eq!(held.reason, ChallengeReason::NewDevice);
     assert_eq!(held.sent_by, Some(VerificationMethod::Sms));
     assert_eq!(held.sent_to.as_deref(), Some("+48******200"));
@@ -59,15 +53,14 @@ async fn new_device_sign_in_is_held_for_an_sms_code_and_trust_skips_it_next_time
 
     // A wrong code: a field error, still no session.
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let problem = expect_problem(
+    expect_field_error(
         other
             .verify_login(&held, VerificationMethod::Sms, wrong, true)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     assert_eq!(other.me().await.status(), StatusCode::UNAUTHORIZED);
 
     // The right code with "trust this device".
@@ -124,7 +117,9 @@ async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_ag
     let me: MeResponse = app.signed_up(&request).await;
 
     let other = app.another_browser();
-    let held = challenge(other.login("nophone@example.com", GOOD_PASSWORD).await).await;
+    let held = other
+        .held_sign_in("nophone@example.com", GOOD_PASSWORD)
+        .await;
     assert_eq!(held.sent_by, Some(VerificationMethod::Email));
     assert_eq!(held.sent_to.as_deref(), Some("n****@example.com"));
     assert_eq!(held.methods, [VerificationMethod::Email]);
@@ -134,7 +129,9 @@ async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_ag
         .verify_login(&held, VerificationMethod::Email, &code, false)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    challenge(other.login("nophone@example.com", GOOD_PASSWORD).await).await;
+    other
+        .held_sign_in("nophone@example.com", GOOD_PASSWORD)
+        .await;
 
     // The signing-up browser is the one trusted device; removing it means a
     // code next time there too.
@@ -153,40 +150,7 @@ async fn without_a_phone_the_code_goes_by_email_and_removed_devices_are_asked_ag
         ProblemCode::NotFound,
     )
     .await;
-    challenge(app.login("nophone@example.com", GOOD_PASSWORD).await).await;
-}
-
-/// Turns SMS two-factor on for the signed-in account; returns the recovery codes.
-async fn enable_sms(app: &TestApp, csrf: &str) -> Vec<String> {
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: "+48 600 700 800".to_owned(),
-                code: None,
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let code = app.last_code_to("+48600700800");
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let enabled: TwoFactorEnabledDto = response.json().await.unwrap();
-    enabled
-        .recovery_codes
-        .expect("first method: recovery codes")
+    app.held_sign_in("nophone@example.com", GOOD_PASSWORD).await;
 }
 
 async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs_one(app: TestApp) {
@@ -194,86 +158,38 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     let csrf = me.session.csrf_token.clone();
 
     // Wrong password or a bad phone: refused, nothing sent.
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: "Wrong-Password-1".to_owned(),
-                phone: "+48600700800".to_owned(),
-                code: None,
-            },
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.start_sms_two_factor(&csrf, "Wrong-Password-1", "+48600700800")
+            .await,
+        "password",
+        codes::WRONG_PASSWORD,
     )
     .await;
-    assert_eq!(field_codes(&problem, "password"), [codes::WRONG_PASSWORD]);
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: "12".to_owned(),
-                code: None,
-            },
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.start_sms_two_factor(&csrf, GOOD_PASSWORD, "12").await,
+        "phone",
+        codes::INVALID_PHONE,
     )
     .await;
-    assert_eq!(field_codes(&problem, "phone"), [codes::INVALID_PHONE]);
     assert!(app.last_message_to("+48600700800").is_none());
     // Confirming before any code was sent.
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: "123456".to_owned(),
-            },
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.confirm_sms_two_factor(&csrf, "123456").await,
+        "code",
+        codes::NO_CODE_SENT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::NO_CODE_SENT]);
 
     // Only the first code turns it on.
     let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: "+48600700800".to_owned(),
-                code: None,
-            },
-        )
+        .start_sms_two_factor(&csrf, GOOD_PASSWORD, "+48600700800")
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let sent: CodeSentDto = response.json().await.unwrap();
     assert_eq!(sent.sent_to, "+48******800");
     // Asking again at once, to any number, waits: no SMS flood from a session.
     let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: "+48600700801".to_owned(),
-                code: None,
-            },
-        )
+        .start_sms_two_factor(&csrf, GOOD_PASSWORD, "+48600700801")
         .await;
     assert!(response.headers().contains_key(header::RETRY_AFTER));
     expect_problem(
@@ -285,33 +201,15 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert!(app.last_message_to("+48600700801").is_none());
     let code = app.last_code_to("+48600700800");
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: wrong.to_owned(),
-            },
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.confirm_sms_two_factor(&csrf, wrong).await,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     let status: TwoFactorStatusDto = app.get_json(routes::TWO_FACTOR).await;
     assert!(!status.enabled, "a wrong code turns nothing on");
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await;
+    let response = app.confirm_sms_two_factor(&csrf, &code).await;
     assert_eq!(response.status(), StatusCode::OK);
     let enabled: TwoFactorEnabledDto = response.json().await.unwrap();
     assert!(enabled.status.enabled);
@@ -320,15 +218,7 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     assert_eq!(enabled.status.recovery_codes_left, 10);
     // The same code cannot be confirmed twice.
     expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await,
+        app.confirm_sms_two_factor(&csrf, &code).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
@@ -339,7 +229,7 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
         .contains(&code));
 
     // From now on even a trusted browser needs the SMS code.
-    let held = challenge(app.login("sms2fa@example.com", GOOD_PASSWORD).await).await;
+    let held = app.held_sign_in("sms2fa@example.com", GOOD_PASSWORD).await;
     assert_eq!(held.reason, ChallengeReason::TwoFactor);
     assert_eq!(held.sent_by, Some(VerificationMethod::Sms));
     assert_eq!(
@@ -348,34 +238,23 @@ async fn sms_two_factor_is_set_up_with_a_first_code_and_then_every_sign_in_needs
     );
     let code = app.last_code_to("+48600700800");
     // An e-mail code is no second factor.
-    let problem = expect_problem(
+    expect_field_error(
         app.verify_login(&held, VerificationMethod::Email, &code, false)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "method",
+        codes::METHOD_UNAVAILABLE,
     )
     .await;
-    assert_eq!(field_codes(&problem, "method"), [codes::METHOD_UNAVAILABLE]);
     // A malformed code changes nothing.
-    let problem = expect_problem(
+    expect_field_error(
         app.verify_login(&held, VerificationMethod::Sms, "12ab", false)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INVALID_CODE,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INVALID_CODE]);
     // Asking again at once is refused with a wait.
-    let response = app
-        .post_json(
-            routes::LOGIN_RESEND,
-            &ResendLoginCodeRequest {
-                challenge_id: held.challenge_id.to_owned(),
-                method: None,
-            },
-            routes::PRE_SESSION_CSRF,
-        )
-        .await;
+    let response = app.resend_login_code(&held, None).await;
     assert!(response.headers().contains_key(header::RETRY_AFTER));
     expect_problem(
         response,
@@ -396,15 +275,7 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     let me = app.signed_in("totp@example.com").await;
     let csrf = me.session.csrf_token.clone();
     let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_TOTP,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: None,
-            },
-        )
+        .confirm_with_password(routes::TWO_FACTOR_TOTP, &csrf, None)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let setup: TotpSetupDto = response.json().await.unwrap();
@@ -412,7 +283,7 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     assert!(setup.qr_svg.starts_with("data:image/svg+xml;base64,"));
     let app_secret = TotpSecret::from_base32(&setup.secret).expect("base32 secret");
 
-    let problem = expect_problem(
+    expect_field_error(
         app.portal_json(
             Method::POST,
             routes::TWO_FACTOR_TOTP_CONFIRM,
@@ -422,11 +293,10 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
             },
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     let first = app_secret.code_at(now_unix());
     let response = app
         .portal_json(
@@ -444,27 +314,26 @@ async fn authenticator_app_codes_and_recovery_codes_work_once_each(app: TestApp)
     assert!(enabled.status.totp.is_some());
 
     // Sign-in: no SMS goes out for an app user; the code just used is spent.
-    let held = challenge(app.login("totp@example.com", GOOD_PASSWORD).await).await;
+    let held = app.held_sign_in("totp@example.com", GOOD_PASSWORD).await;
     assert_eq!(held.sent_by, None);
     assert_eq!(
         held.methods,
         [VerificationMethod::Totp, VerificationMethod::RecoveryCode]
     );
-    let problem = expect_problem(
+    expect_field_error(
         app.verify_login(&held, VerificationMethod::Totp, &first, false)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
 
     // A recovery code works once.
     let response = app
         .verify_login(&held, VerificationMethod::RecoveryCode, &recovery[0], false)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let held = challenge(app.login("totp@example.com", GOOD_PASSWORD).await).await;
+    let held = app.held_sign_in("totp@example.com", GOOD_PASSWORD).await;
     expect_problem(
         app.verify_login(&held, VerificationMethod::RecoveryCode, &recovery[0], false)
             .await,
@@ -489,15 +358,7 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
     let csrf = me.session.csrf_token.clone();
     // The policy needs the owner's own two-factor first.
     let problem = expect_problem(
-        app.portal_json(
-            Method::PUT,
-            routes::TWO_FACTOR_POLICY,
-            &csrf,
-            &TwoFactorPolicyRequest {
-                required_for_all_users: true,
-            },
-        )
-        .await,
+        app.set_two_factor_policy(&csrf, true).await,
         StatusCode::CONFLICT,
         ProblemCode::Conflict,
     )
@@ -506,54 +367,29 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
         field_codes(&problem, "required_for_all_users"),
         [codes::TWO_FACTOR_NOT_ENABLED]
     );
-    let recovery = enable_sms(&app, &csrf).await;
-    let response = app
-        .portal_json(
-            Method::PUT,
-            routes::TWO_FACTOR_POLICY,
-            &csrf,
-            &TwoFactorPolicyRequest {
-                required_for_all_users: true,
-            },
-        )
-        .await;
+    let recovery = app
+        .turn_on_sms_two_factor(&csrf, GOOD_PASSWORD, "+48 600 700 800")
+        .await
+        .recovery_codes
+        .expect("first method: recovery codes");
+    let response = app.set_two_factor_policy(&csrf, true).await;
     assert_eq!(response.status(), StatusCode::OK);
     let status: TwoFactorStatusDto = response.json().await.unwrap();
     assert!(status.required_for_all_users);
 
-    let disable = |password: &str, code: &str| DisableTwoFactorRequest {
-        method: VerificationMethod::Sms,
-        password: password.to_owned(),
-        code: code.to_owned(),
-    };
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_DISABLE,
-            &csrf,
-            &disable("Wrong-Password-1", &recovery[0]),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.turn_off_sms_two_factor(&csrf, "Wrong-Password-1", &recovery[0])
+            .await,
+        "password",
+        codes::WRONG_PASSWORD,
     )
     .await;
-    assert_eq!(field_codes(&problem, "password"), [codes::WRONG_PASSWORD]);
     // A step-up SMS code, but the account requires two-factor: the last
     // method cannot go.
-    let response = app
-        .portal(Method::POST, routes::TWO_FACTOR_CODE, &csrf, None)
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let step_up = app.last_code_to("+48600700800");
+    let step_up = app.sms_step_up_code(&csrf, "+48600700800").await;
     let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_DISABLE,
-            &csrf,
-            &disable(GOOD_PASSWORD, &step_up),
-        )
-        .await,
+        app.turn_off_sms_two_factor(&csrf, GOOD_PASSWORD, &step_up)
+            .await,
         StatusCode::CONFLICT,
         ProblemCode::Conflict,
     )
@@ -562,39 +398,19 @@ async fn turning_two_factor_off_needs_the_password_and_a_current_code(app: TestA
         field_codes(&problem, "method"),
         [codes::TWO_FACTOR_REQUIRED]
     );
-    let response = app
-        .portal_json(
-            Method::PUT,
-            routes::TWO_FACTOR_POLICY,
-            &csrf,
-            &TwoFactorPolicyRequest {
-                required_for_all_users: false,
-            },
-        )
-        .await;
+    let response = app.set_two_factor_policy(&csrf, false).await;
     assert_eq!(response.status(), StatusCode::OK);
     // A wrong code is refused; a recovery code does it.
-    let problem = expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_DISABLE,
-            &csrf,
-            &disable(GOOD_PASSWORD, "999999"),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.turn_off_sms_two_factor(&csrf, GOOD_PASSWORD, "999999")
+            .await,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     assert_eq!(app.count("second_factors"), 1);
     let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_DISABLE,
-            &csrf,
-            &disable(GOOD_PASSWORD, &recovery[1]),
-        )
+        .turn_off_sms_two_factor(&csrf, GOOD_PASSWORD, &recovery[1])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let status: TwoFactorStatusDto = response.json().await.unwrap();
@@ -669,7 +485,7 @@ async fn repeated_failures_lock_sign_in_whatever_the_password_and_across_process
 async fn wrong_codes_count_towards_the_lock_and_a_right_code_then_opens_nothing(app: TestApp) {
     app.signed_in("guess@example.com").await;
     let other = app.another_browser();
-    let held = challenge(other.login("guess@example.com", GOOD_PASSWORD).await).await;
+    let held = other.held_sign_in("guess@example.com", GOOD_PASSWORD).await;
     let code = app.last_code_to(SIGNUP_PHONE_E164);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for left in (0..5).rev() {
@@ -717,7 +533,7 @@ async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) 
         new_password: "Amber-Lantern-77".to_owned(),
     };
     for _ in 0..5 {
-        let problem = expect_problem(
+        expect_field_error(
             app.portal_json(
                 Method::POST,
                 routes::PASSWORD,
@@ -725,14 +541,10 @@ async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) 
                 &change("Wrong-Password-1"),
             )
             .await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::ValidationFailed,
+            "current_password",
+            codes::WRONG_PASSWORD,
         )
         .await;
-        assert_eq!(
-            field_codes(&problem, "current_password"),
-            [codes::WRONG_PASSWORD]
-        );
     }
     // Locked now: neither the right password nor a two-factor set-up gets through.
     expect_problem(
@@ -748,16 +560,8 @@ async fn a_signed_in_session_cannot_be_used_to_guess_the_password(app: TestApp) 
     )
     .await;
     expect_problem(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_TOTP,
-            &csrf,
-            &PasswordConfirmation {
-                password: GOOD_PASSWORD.to_owned(),
-                code: None,
-            },
-        )
-        .await,
+        app.confirm_with_password(routes::TWO_FACTOR_TOTP, &csrf, None)
+            .await,
         StatusCode::TOO_MANY_REQUESTS,
         ProblemCode::LoginLocked,
     )

@@ -45,10 +45,28 @@ async fn expect_guarded_problem(
 
 /// POSTs raw bytes to sign-up with this Content-Type.
 async fn post_raw(app: &TestApp, content_type: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+    post_raw_to(
+        app,
+        routes::SIGNUP,
+        routes::PRE_SESSION_CSRF,
+        content_type,
+        body,
+    )
+    .await
+}
+
+/// POSTs raw bytes to `path` with this CSRF token and Content-Type.
+async fn post_raw_to(
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> reqwest::Response {
     let mut request = app
         .client
-        .post(app.url(routes::SIGNUP))
-        .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
+        .post(app.url(path))
+        .header(routes::CSRF_HEADER, csrf)
         .body(body);
     if let Some(content_type) = content_type {
         request = request.header(header::CONTENT_TYPE, content_type);
@@ -185,15 +203,14 @@ async fn deeply_nested_json_gets_400(app: TestApp) {
         let depth = 60 * 1024 / open.len() / 2;
         let body = format!("{}1{}", open.repeat(depth), close.repeat(depth)).into_bytes();
         for path in [routes::SIGNUP, routes::LOGIN] {
-            let response = app
-                .client
-                .post(app.url(path))
-                .header(routes::CSRF_HEADER, routes::PRE_SESSION_CSRF)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .expect("request");
+            let response = post_raw_to(
+                &app,
+                path,
+                routes::PRE_SESSION_CSRF,
+                Some("application/json"),
+                body.clone(),
+            )
+            .await;
             expect_guarded_problem(
                 response,
                 StatusCode::BAD_REQUEST,
@@ -206,15 +223,14 @@ async fn deeply_nested_json_gets_400(app: TestApp) {
     let me = app.signed_in("nested@example.com").await;
     let nested = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let body = format!(r#"{{"name":"n","scopes":["profile"],"ip_allowlist":{nested}}}"#);
-    let response = app
-        .client
-        .post(app.url(routes::TOKENS))
-        .header(routes::CSRF_HEADER, &me.session.csrf_token)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("request");
+    let response = post_raw_to(
+        &app,
+        routes::TOKENS,
+        &me.session.csrf_token,
+        Some("application/json"),
+        body.into_bytes(),
+    )
+    .await;
     expect_guarded_problem(
         response,
         StatusCode::BAD_REQUEST,

@@ -9,8 +9,8 @@ use oauth2::{
 use portcullis_shared::{
     dto::{
         AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
-        IntrospectionResponse, JwkSet, MeResponse, OAuthClientDto, OAuthErrorResponse,
-        OAuthTokenResponse, UpdateOAuthClientRequest,
+        IntrospectionResponse, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenResponse,
+        UpdateOAuthClientRequest,
     },
     problem::ProblemCode,
     routes,
@@ -19,19 +19,7 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::harness::{expect_problem, token_request, TestApp};
-
-async fn register(
-    app: &TestApp,
-    me: &MeResponse,
-    request: &CreateOAuthClientRequest,
-) -> CreatedOAuthClientDto {
-    let response = app
-        .post_json(routes::OAUTH_CLIENTS, request, &me.session.csrf_token)
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
-}
+use crate::harness::{expect_problem, oauth_client_request, token_request, TestApp};
 
 /// An OAuth client's HTTP client: no redirects, as the `oauth2` crate asks.
 fn http(app: &TestApp) -> reqwest::Client {
@@ -82,17 +70,15 @@ async fn oauth_error(
 async fn client_credentials_round_trip_with_the_oauth2_crate(app: TestApp) {
     assert!(app.address.starts_with("https://"), "{}", app.address);
     let me = app.signed_in("oauth@example.com").await;
-    let registered = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "billing".to_owned(),
-            scopes: vec![Scope::Profile, Scope::Sms],
-            token_lifetime_secs: Some(600),
-            ..Default::default()
-        },
-    )
-    .await;
+    let registered = app
+        .register_oauth_client(
+            &me,
+            &CreateOAuthClientRequest {
+                token_lifetime_secs: Some(600),
+                ..oauth_client_request("billing", &[Scope::Profile, Scope::Sms])
+            },
+        )
+        .await;
     assert!(registered.client_secret.starts_with("pcl_cs_"));
     assert!(registered.client.id.starts_with("cli_"));
 
@@ -161,16 +147,9 @@ async fn client_credentials_round_trip_with_the_oauth2_crate(app: TestApp) {
 
 async fn client_credentials_round_trip_with_curl(app: TestApp) {
     let me = app.signed_in("curl@example.com").await;
-    let registered = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "curl".to_owned(),
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
+    let registered = app
+        .register_oauth_client(&me, &oauth_client_request("curl", &[Scope::Profile]))
+        .await;
     let curl = |args: Vec<String>| {
         let output = std::process::Command::new("curl")
             .arg("-sS")
@@ -252,16 +231,9 @@ async fn client_credentials_round_trip_with_curl(app: TestApp) {
 
 async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
     let me = app.signed_in("errors@example.com").await;
-    let registered = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "x".to_owned(),
-            scopes: vec![Scope::ContactsRead],
-            ..Default::default()
-        },
-    )
-    .await;
+    let registered = app
+        .register_oauth_client(&me, &oauth_client_request("x", &[Scope::ContactsRead]))
+        .await;
     let (id, secret) = (
         registered.client.id.as_str(),
         registered.client_secret.as_str(),
@@ -274,18 +246,14 @@ async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
         "Basic realm=\"portcullis\""
     );
     oauth_error(wrong, StatusCode::UNAUTHORIZED, "invalid_client").await;
-    oauth_error(
-        token_form(&app, &grant, Some(("cli_nope", secret))).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-    )
-    .await;
-    oauth_error(
-        token_form(&app, &grant, None).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-    )
-    .await;
+    for basic in [Some(("cli_nope", secret)), None] {
+        oauth_error(
+            token_form(&app, &grant, basic).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+        )
+        .await;
+    }
     let post_wrong = [
         ("grant_type", "client_credentials"),
         ("client_id", id),
@@ -295,53 +263,42 @@ async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
     assert!(response.headers().get(header::WWW_AUTHENTICATE).is_none());
     oauth_error(response, StatusCode::UNAUTHORIZED, "invalid_client").await;
 
-    oauth_error(
-        token_form(&app, &[("grant_type", "password")], Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "unsupported_grant_type",
-    )
-    .await;
-    oauth_error(
-        token_form(&app, &[], Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-    )
-    .await;
-    let too_wide = [("grant_type", "client_credentials"), ("scope", "contacts")];
-    oauth_error(
-        token_form(&app, &too_wide, Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_scope",
-    )
-    .await;
-    let unknown = [("grant_type", "client_credentials"), ("scope", "admin")];
-    oauth_error(
-        token_form(&app, &unknown, Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_scope",
-    )
-    .await;
-    let repeated = [
-        ("grant_type", "client_credentials"),
-        ("grant_type", "client_credentials"),
+    // Requests a client with the right credentials cannot make.
+    let refused_forms: [(&[(&str, &str)], &str); 6] = [
+        (&[("grant_type", "password")], "unsupported_grant_type"),
+        (&[], "invalid_request"),
+        (
+            &[("grant_type", "client_credentials"), ("scope", "contacts")],
+            "invalid_scope",
+        ),
+        (
+            &[("grant_type", "client_credentials"), ("scope", "admin")],
+            "invalid_scope",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("grant_type", "client_credentials"),
+            ],
+            "invalid_request",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", secret),
+            ],
+            "invalid_request",
+        ),
     ];
-    oauth_error(
-        token_form(&app, &repeated, Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-    )
-    .await;
-    let both = [
-        ("grant_type", "client_credentials"),
-        ("client_id", id),
-        ("client_secret", secret),
-    ];
-    oauth_error(
-        token_form(&app, &both, Some((id, secret))).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-    )
-    .await;
+    for (form, error) in refused_forms {
+        oauth_error(
+            token_form(&app, form, Some((id, secret))).await,
+            StatusCode::BAD_REQUEST,
+            error,
+        )
+        .await;
+    }
     let as_json = http(&app)
         .post(app.url(routes::OAUTH_TOKEN))
         .basic_auth(id, Some(secret))
@@ -369,36 +326,20 @@ async fn token_endpoint_errors_follow_rfc_6749(app: TestApp) {
 
 async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
     let me = app.signed_in("clientstate@example.com").await;
-    let registered = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "x".to_owned(),
-            scopes: vec![Scope::Profile, Scope::Sms],
-            ..Default::default()
-        },
-    )
-    .await;
+    let registered = app
+        .register_oauth_client(
+            &me,
+            &oauth_client_request("x", &[Scope::Profile, Scope::Sms]),
+        )
+        .await;
     let (id, secret) = (
         registered.client.id.clone(),
         registered.client_secret.clone(),
     );
-    let token: OAuthTokenResponse = token_form(
-        &app,
-        &[("grant_type", "client_credentials")],
-        Some((&id, &secret)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let token = app.client_credentials_token(&registered, None).await;
     assert_eq!(token.scope, "sms profile");
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &token.access_token, StatusCode::OK)
+        .await;
     let path = routes::OAUTH_CLIENT.replace("{id}", &id);
     let csrf = &me.session.csrf_token;
 
@@ -478,12 +419,8 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
         },
     )
     .await;
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &token.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &token.access_token, StatusCode::OK)
+        .await;
     assert_eq!(
         app.portal(Method::DELETE, &path, csrf, None).await.status(),
         StatusCode::NO_CONTENT
@@ -494,57 +431,21 @@ async fn client_changes_reach_its_tokens_on_the_next_call(app: TestApp) {
         ProblemCode::TokenRevoked,
     )
     .await;
-    let listed: Vec<OAuthClientDto> = app
-        .client
-        .get(app.url(routes::OAUTH_CLIENTS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<OAuthClientDto> = app.get_json(routes::OAUTH_CLIENTS).await;
     assert!(listed.is_empty());
 }
 
 async fn introspection_never_reveals_other_accounts_tokens(app: TestApp) {
     let me = app.signed_in("mine@example.com").await;
-    let mine = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "x".to_owned(),
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
-    let token: OAuthTokenResponse = token_form(
-        &app,
-        &[("grant_type", "client_credentials")],
-        Some((&mine.client.id, &mine.client_secret)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let other = TestApp {
-        client: reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap(),
-        ..app
-    };
+    let mine = app
+        .register_oauth_client(&me, &oauth_client_request("x", &[Scope::Profile]))
+        .await;
+    let token = app.client_credentials_token(&mine, None).await;
+    let other = app.another_browser();
     let them = other.signed_in("theirs@example.com").await;
-    let theirs = register(
-        &other,
-        &them,
-        &CreateOAuthClientRequest {
-            name: "y".to_owned(),
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
+    let theirs = other
+        .register_oauth_client(&them, &oauth_client_request("y", &[Scope::Profile]))
+        .await;
     let response = http(&other)
         .post(other.url(routes::OAUTH_INTROSPECT))
         .basic_auth(&theirs.client.id, Some(&theirs.client_secret))
@@ -562,24 +463,13 @@ async fn introspection_never_reveals_other_accounts_tokens(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        other
-            .bearer_get(routes::PROFILE, &token.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    other
+        .assert_bearer_get(routes::PROFILE, &token.access_token, StatusCode::OK)
+        .await;
 }
 
 async fn metadata_and_keys_let_clients_verify_tokens(app: TestApp) {
-    let metadata: AuthorizationServerMetadata = http(&app)
-        .get(app.url(routes::OAUTH_METADATA))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata: AuthorizationServerMetadata = app.get_json(routes::OAUTH_METADATA).await;
     assert_eq!(
         metadata.token_endpoint,
         format!("{}{}", metadata.issuer, routes::OAUTH_TOKEN)
@@ -588,36 +478,14 @@ async fn metadata_and_keys_let_clients_verify_tokens(app: TestApp) {
     assert!(metadata
         .scopes_supported
         .contains(&"contacts:read".to_owned()));
-    let jwks: JwkSet = http(&app)
-        .get(app.url(routes::JWKS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: JwkSet = app.get_json(routes::JWKS).await;
     assert_eq!(jwks.keys.len(), 1);
 
     let me = app.signed_in("jwks@example.com").await;
-    let registered = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "x".to_owned(),
-            scopes: vec![Scope::Sms],
-            ..Default::default()
-        },
-    )
-    .await;
-    let token: OAuthTokenResponse = token_form(
-        &app,
-        &[("grant_type", "client_credentials")],
-        Some((&registered.client.id, &registered.client_secret)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let registered = app
+        .register_oauth_client(&me, &oauth_client_request("x", &[Scope::Sms]))
+        .await;
+    let token = app.client_credentials_token(&registered, None).await;
     let key = jsonwebtoken::DecodingKey::from_ed_components(&jwks.keys[0].x).unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::EdDSA);
     validation.set_audience(&["portcullis-api"]);
@@ -647,35 +515,13 @@ on_both_backends!(
 /// about a portal token, gets `{"active": false}`.
 async fn introspection_answers_only_for_tokens_issued_to_the_calling_client(app: TestApp) {
     let me = app.signed_in("resource.server@example.com").await;
-    let a = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "a".to_owned(),
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
-    let b = register(
-        &app,
-        &me,
-        &CreateOAuthClientRequest {
-            name: "b".to_owned(),
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
-    let issued: OAuthTokenResponse = token_form(
-        &app,
-        &[("grant_type", "client_credentials")],
-        Some((&a.client.id, &a.client_secret)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let a = app
+        .register_oauth_client(&me, &oauth_client_request("a", &[Scope::Profile]))
+        .await;
+    let b = app
+        .register_oauth_client(&me, &oauth_client_request("b", &[Scope::Profile]))
+        .await;
+    let issued = app.client_credentials_token(&a, None).await;
     let portal_token = app
         .create_token(&me, &token_request("portal", &[Scope::Profile]))
         .await

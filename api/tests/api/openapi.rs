@@ -62,15 +62,7 @@ fn every_operation_documents_its_errors_as_problem_json() {
 #[tokio::test]
 async fn the_running_server_serves_the_document_and_swagger_ui() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let served: serde_json::Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served: serde_json::Value = app.get_json("/api/openapi.json").await;
     assert_eq!(served["info"]["title"], "Portcullis API");
     let ui = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(ui.status(), StatusCode::OK);

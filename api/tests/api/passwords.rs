@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use portcullis_api::db::schema::{accounts, password_reset_tokens};
 use portcullis_shared::{
     dto::{
-        ChangePasswordRequest, ConfirmPasswordResetRequest, MeResponse, PasswordPolicyDto,
-        PasswordResetRequest, SecurityEventKind, UpdatePasswordPolicyRequest,
+        ChangePasswordRequest, MeResponse, PasswordPolicyDto, PasswordResetRequest,
+        SecurityEventKind, UpdatePasswordPolicyRequest,
     },
     problem::ProblemCode,
     routes,
@@ -18,7 +18,9 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD};
+use crate::harness::{
+    expect_field_error, expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD,
+};
 
 const DEV_OUTBOX: &[(&str, &str)] = &[("PORTCULLIS_DEV_OUTBOX", "true")];
 
@@ -49,16 +51,12 @@ async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) 
     other.signed_in_again(email).await;
 
     // A wrong current password changes nothing.
-    let problem = expect_problem(
+    expect_field_error(
         change(&app, &me, "Not-The-Password-1", "Amber-Lantern-77").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "current_password",
+        codes::WRONG_PASSWORD,
     )
     .await;
-    assert_eq!(
-        field_codes(&problem, "current_password"),
-        [codes::WRONG_PASSWORD]
-    );
     // The policy, and the current password itself, are refused.
     let problem = expect_problem(
         change(&app, &me, GOOD_PASSWORD, "short").await,
@@ -67,16 +65,12 @@ async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) 
     )
     .await;
     assert!(field_codes(&problem, "new_password").contains(&codes::TOO_SHORT.to_owned()));
-    let problem = expect_problem(
+    expect_field_error(
         change(&app, &me, GOOD_PASSWORD, GOOD_PASSWORD).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "new_password",
+        codes::REUSED_PASSWORD,
     )
     .await;
-    assert_eq!(
-        field_codes(&problem, "new_password"),
-        [codes::REUSED_PASSWORD]
-    );
     assert_eq!(other.me().await.status(), StatusCode::OK);
     assert!(app
         .security_events(SecurityEventKind::PasswordChanged)
@@ -97,12 +91,7 @@ async fn a_password_change_ends_other_sessions_but_not_api_tokens(app: TestApp) 
         StatusCode::OK,
         "this session stays"
     );
-    expect_problem(
-        other.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    other.expect_signed_out().await;
     assert_eq!(
         app.bearer_get(routes::PROFILE, &secret).await.status(),
         StatusCode::OK,
@@ -198,18 +187,6 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
     .await
 }
 
-async fn confirm(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        routes::PASSWORD_RESET_CONFIRM,
-        &ConfirmPasswordResetRequest {
-            token: token.to_owned(),
-            new_password: password.to_owned(),
-        },
-        routes::PRE_SESSION_CSRF,
-    )
-    .await
-}
-
 async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
     let email = "forgot@example.com";
     let me = app.signed_in(email).await;
@@ -234,54 +211,48 @@ async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
 
     let stranger = app.another_browser();
     let problem = expect_problem(
-        confirm(&stranger, &token, "weak").await,
+        stranger.confirm_password_reset(&token, "weak").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::ValidationFailed,
     )
     .await;
     assert!(!field_codes(&problem, "new_password").is_empty());
-    let problem = expect_problem(
-        confirm(&stranger, &token, GOOD_PASSWORD).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        stranger.confirm_password_reset(&token, GOOD_PASSWORD).await,
+        "new_password",
+        codes::REUSED_PASSWORD,
     )
     .await;
-    assert_eq!(
-        field_codes(&problem, "new_password"),
-        [codes::REUSED_PASSWORD]
-    );
-    let problem = expect_problem(
-        confirm(&stranger, "not-a-token", "Amber-Lantern-77").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        stranger
+            .confirm_password_reset("not-a-token", "Amber-Lantern-77")
+            .await,
+        "token",
+        codes::INVALID_RESET_LINK,
     )
     .await;
-    assert_eq!(field_codes(&problem, "token"), [codes::INVALID_RESET_LINK]);
 
     assert_eq!(
-        confirm(&stranger, &token, "Amber-Lantern-77")
+        stranger
+            .confirm_password_reset(&token, "Amber-Lantern-77")
             .await
             .status(),
         StatusCode::NO_CONTENT
     );
-    expect_problem(
-        app.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    app.expect_signed_out().await;
     assert_eq!(
         app.bearer_get(routes::PROFILE, &secret).await.status(),
         StatusCode::OK,
         "API tokens are not affected"
     );
-    let problem = expect_problem(
-        confirm(&stranger, &token, "Amber-Lantern-78").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        stranger
+            .confirm_password_reset(&token, "Amber-Lantern-78")
+            .await,
+        "token",
+        codes::USED_RESET_LINK,
     )
     .await;
-    assert_eq!(field_codes(&problem, "token"), [codes::USED_RESET_LINK]);
 
     let again = app.another_browser();
     again.signed_in_again_with(email, "Amber-Lantern-77").await;
@@ -321,26 +292,24 @@ async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
         .set(password_reset_tokens::expires_at.eq(expired))
         .execute(&mut app.db())
         .unwrap();
-    let problem = expect_problem(
-        confirm(&app, &token, "Amber-Lantern-77").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        app.confirm_password_reset(&token, "Amber-Lantern-77").await,
+        "token",
+        codes::EXPIRED_RESET_LINK,
     )
     .await;
-    assert_eq!(field_codes(&problem, "token"), [codes::EXPIRED_RESET_LINK]);
     // The old password still signs in (from the trusted browser that signed up).
     assert_eq!(
         app.login(email, GOOD_PASSWORD).await.status(),
         StatusCode::OK
     );
 
-    let problem = expect_problem(
+    expect_field_error(
         ask_for_reset(&app, "not an e-mail").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "email",
+        codes::INVALID_EMAIL,
     )
     .await;
-    assert_eq!(field_codes(&problem, "email"), [codes::INVALID_EMAIL]);
 }
 
 async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
@@ -358,15 +327,7 @@ async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Respon
 async fn a_due_password_restricts_the_sign_in_to_changing_it(app: TestApp) {
     let email = "rotate@example.com";
     let me = app.signed_in(email).await;
-    let policy: PasswordPolicyDto = app
-        .client
-        .get(app.url(routes::PASSWORD_POLICY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let policy: PasswordPolicyDto = app.get_json(routes::PASSWORD_POLICY).await;
     assert!(!policy.rotation_required);
     assert_eq!(policy.change_due_at, None);
 

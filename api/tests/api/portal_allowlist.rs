@@ -5,7 +5,7 @@
 use portcullis_shared::{
     dto::{
         AddPortalAllowlistEntryRequest, LoginHistoryPage, LoginOutcome, MeResponse,
-        PortalAllowlistDto, PortalAllowlistEntryDto, SecurityEventDto, SecurityLogPage,
+        PortalAllowlistDto, SecurityEventDto, SecurityLogPage,
     },
     problem::ProblemCode,
     routes,
@@ -13,7 +13,9 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{expect_problem, field_codes, TestApp, GOOD_PASSWORD};
+use crate::harness::{
+    expect_field_error, expect_problem, field_codes, portal_allowlist_entry, TestApp, GOOD_PASSWORD,
+};
 
 /// The test server trusts its own loopback as a proxy, so each browser's
 /// `X-Forwarded-For` is its address.
@@ -38,26 +40,6 @@ async fn expect_locked_out(browser: &TestApp) {
         ProblemCode::IpNotAllowed,
     )
     .await;
-}
-
-async fn add(
-    browser: &TestApp,
-    me: &MeResponse,
-    body: &(impl serde::Serialize + ?Sized),
-) -> reqwest::Response {
-    browser
-        .post_json(routes::PORTAL_ALLOWLIST, body, &me.session.csrf_token)
-        .await
-}
-
-async fn added(
-    browser: &TestApp,
-    me: &MeResponse,
-    body: &AddPortalAllowlistEntryRequest,
-) -> PortalAllowlistEntryDto {
-    let response = add(browser, me, body).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
 }
 
 async fn remove(browser: &TestApp, me: &MeResponse, id: &str, query: &str) -> reqwest::Response {
@@ -88,43 +70,30 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     assert!(list.your_address_allowed);
     assert!(list.entries.is_empty());
 
-    let entry = added(
-        &office,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: " 203.0.113.0/255.255.255.0 ".to_owned(),
-            label: Some(" Office ".to_owned()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let entry = office
+        .portal_allowlist_entry_added(
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                label: Some(" Office ".to_owned()),
+                ..portal_allowlist_entry(" 203.0.113.0/255.255.255.0 ")
+            },
+        )
+        .await;
     assert_eq!(entry.value, "203.0.113.0/24");
     assert_eq!(entry.label.as_deref(), Some("Office"));
     assert!(entry.overlaps.is_empty());
-    let v6 = added(
-        &office,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "2001:db8::1/32".to_owned(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let v6 = office
+        .portal_allowlist_entry_added(&me, &portal_allowlist_entry("2001:db8::1/32"))
+        .await;
     assert_eq!(v6.value, "2001:db8::/32");
     assert_eq!(v6.label, None);
 
     // Not an address: a field error and nothing stored.
     for bad in ["10.0.0.0/33", "10.0.0.0/255.0.255.0", "example.com", ""] {
         let problem = expect_problem(
-            add(
-                &office,
-                &me,
-                &AddPortalAllowlistEntryRequest {
-                    value: bad.to_owned(),
-                    ..Default::default()
-                },
-            )
-            .await,
+            office
+                .add_portal_allowlist_entry(&me, &portal_allowlist_entry(bad))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             ProblemCode::ValidationFailed,
         )
@@ -135,33 +104,25 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
             "{bad}"
         );
     }
-    let problem = expect_problem(
-        add(
-            &office,
-            &me,
-            &AddPortalAllowlistEntryRequest {
-                value: "10.0.0.1".to_owned(),
-                label: Some("x".repeat(101)),
-                ..Default::default()
-            },
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+    expect_field_error(
+        office
+            .add_portal_allowlist_entry(
+                &me,
+                &AddPortalAllowlistEntryRequest {
+                    label: Some("x".repeat(101)),
+                    ..portal_allowlist_entry("10.0.0.1")
+                },
+            )
+            .await,
+        "label",
+        codes::TOO_LONG,
     )
     .await;
-    assert_eq!(field_codes(&problem, "label"), [codes::TOO_LONG]);
     // The same range twice is a conflict; an overlapping one is kept and named.
     let problem = expect_problem(
-        add(
-            &office,
-            &me,
-            &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await,
+        office
+            .add_portal_allowlist_entry(&me, &portal_allowlist_entry("203.0.113.0/24"))
+            .await,
         StatusCode::CONFLICT,
         ProblemCode::Conflict,
     )
@@ -170,16 +131,15 @@ async fn entries_are_normalised_and_shown_with_your_address(app: TestApp) {
     assert_eq!(app.count("portal_allowlist_entries"), 2);
     assert_eq!(changes(&office).await.len(), 2);
 
-    let wider = added(
-        &office,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "203.0.0.0/16".to_owned(),
-            label: Some("Campus".to_owned()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let wider = office
+        .portal_allowlist_entry_added(
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                label: Some("Campus".to_owned()),
+                ..portal_allowlist_entry("203.0.0.0/16")
+            },
+        )
+        .await;
     assert_eq!(wider.overlaps, ["203.0.113.0/24"]);
     let list = allowlist(&office).await;
     let values: Vec<&str> = list.entries.iter().map(|e| e.value.as_str()).collect();
@@ -195,13 +155,11 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
 
     // The first entry, without our address: refused, nothing stored.
     let problem = expect_problem(
-        add(
-            &home,
+        home.add_portal_allowlist_entry(
             &me,
             &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
                 label: Some("Office".to_owned()),
-                ..Default::default()
+                ..portal_allowlist_entry("203.0.113.0/24")
             },
         )
         .await,
@@ -218,24 +176,12 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     assert_eq!(changes(&home).await.len(), 0);
 
     // With our address it needs no confirmation; then removing it would lock us out.
-    let ours = added(
-        &home,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "198.51.100.5".to_owned(),
-            ..Default::default()
-        },
-    )
-    .await;
-    let office = added(
-        &home,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "203.0.113.0/24".to_owned(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let ours = home
+        .portal_allowlist_entry_added(&me, &portal_allowlist_entry("198.51.100.5"))
+        .await;
+    let office = home
+        .portal_allowlist_entry_added(&me, &portal_allowlist_entry("203.0.113.0/24"))
+        .await;
     expect_problem(
         remove(&home, &me, &ours.id, "").await,
         StatusCode::CONFLICT,
@@ -256,13 +202,11 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
     );
     // Confirmed, it happens; and the next request from here is refused.
     assert_eq!(
-        added(
-            &home,
+        home.portal_allowlist_entry_added(
             &me,
             &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
                 confirm_lockout: false,
-                ..Default::default()
+                ..portal_allowlist_entry("203.0.113.0/24")
             }
         )
         .await
@@ -297,13 +241,11 @@ async fn a_change_that_would_lock_you_out_needs_confirming(app: TestApp) {
 
 async fn adding_the_first_entry_with_confirmation_locks_out_at_once(app: TestApp) {
     let (home, me) = owner_at(&app, "198.51.100.5", "confirm@example.com").await;
-    added(
-        &home,
+    home.portal_allowlist_entry_added(
         &me,
         &AddPortalAllowlistEntryRequest {
-            value: "203.0.113.0/24".to_owned(),
             confirm_lockout: true,
-            ..Default::default()
+            ..portal_allowlist_entry("203.0.113.0/24")
         },
     )
     .await;
@@ -324,16 +266,15 @@ async fn portal_requests_and_logins_from_elsewhere_are_refused(app: TestApp) {
     let cafe_me = cafe.signed_in_again(email).await;
     assert_eq!(cafe.me().await.status(), StatusCode::OK);
 
-    added(
-        &office,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "203.0.113.0/24".to_owned(),
-            label: Some("Office".to_owned()),
-            ..Default::default()
-        },
-    )
-    .await;
+    office
+        .portal_allowlist_entry_added(
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                label: Some("Office".to_owned()),
+                ..portal_allowlist_entry("203.0.113.0/24")
+            },
+        )
+        .await;
     // Every portal request from the café is refused now, changes included,
     // and a refused request does not keep its session alive.
     let ten_minutes_ago = (chrono::Utc::now() - chrono::Duration::minutes(10)).naive_utc();
@@ -443,29 +384,22 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp)
 
     // Claiming to be on the list does not help: the guard sees the real address.
     expect_problem(
-        add(
-            &spoofer,
-            &me,
-            &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.7".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await,
+        spoofer
+            .add_portal_allowlist_entry(&me, &portal_allowlist_entry("203.0.113.7"))
+            .await,
         StatusCode::CONFLICT,
         ProblemCode::WouldLockOut,
     )
     .await;
-    added(
-        &spoofer,
-        &me,
-        &AddPortalAllowlistEntryRequest {
-            value: "203.0.113.7".to_owned(),
-            confirm_lockout: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    spoofer
+        .portal_allowlist_entry_added(
+            &me,
+            &AddPortalAllowlistEntryRequest {
+                confirm_lockout: true,
+                ..portal_allowlist_entry("203.0.113.7")
+            },
+        )
+        .await;
     expect_locked_out(&spoofer).await;
     expect_problem(
         spoofer.login("spoof@example.com", GOOD_PASSWORD).await,

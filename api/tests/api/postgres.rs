@@ -140,6 +140,23 @@ fn run(command: &mut Command, what: &str) {
 }
 
 /// `program args…`, as the `postgres` user when we are root (initdb refuses root).
+/// `initdb` of a cluster at `data` whose superuser is `postgres`, trusted locally.
+fn init_cluster(bin_dir: &Path, data: &Path, as_postgres_user: bool) {
+    run(
+        pg_command(bin_dir, "initdb", as_postgres_user)
+            .arg("-D")
+            .arg(data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ]),
+        "initdb",
+    );
+}
+
 fn pg_command(bin_dir: &Path, program: &str, as_postgres_user: bool) -> Command {
     let path = bin_dir.join(program);
     if as_postgres_user {
@@ -170,12 +187,13 @@ fn postgres_user_ids() -> (u32, u32) {
     (id("-u"), id("-g"))
 }
 
-fn start_local_server() -> String {
-    let bin_dir = find_bin_dir();
+/// A kept temp dir named `prefix…` for a cluster, handed to the `postgres`
+/// user when the tests run as root (whether they do is the second value).
+fn cluster_root(prefix: &str) -> (PathBuf, bool) {
     // SAFETY: geteuid has no preconditions.
     let as_postgres_user = unsafe { libc::geteuid() } == 0;
     let root = tempfile::Builder::new()
-        .prefix("portcullis-pg-")
+        .prefix(prefix)
         .tempdir()
         .expect("temp dir")
         .keep();
@@ -184,6 +202,12 @@ fn start_local_server() -> String {
         std::os::unix::fs::chown(&root, Some(uid), Some(gid))
             .expect("hand the temp dir to postgres");
     }
+    (root, as_postgres_user)
+}
+
+fn start_local_server() -> String {
+    let bin_dir = find_bin_dir();
+    let (root, as_postgres_user) = cluster_root("portcullis-pg-");
     let data = root.join("data");
     let port = free_port();
     RUNNING
@@ -197,19 +221,7 @@ fn start_local_server() -> String {
     // SAFETY: registering a plain extern "C" fn; it runs at process exit.
     unsafe { libc::atexit(stop_local_server) };
 
-    run(
-        pg_command(&bin_dir, "initdb", as_postgres_user)
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--no-sync",
-            ]),
-        "initdb",
-    );
+    init_cluster(&bin_dir, &data, as_postgres_user);
     let options = format!(
         "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=500",
@@ -263,36 +275,17 @@ impl OwnCluster {
     /// Creates and starts a cluster in a temp dir on a free port.
     pub fn start_new() -> Self {
         let bin_dir = find_bin_dir();
-        // SAFETY: geteuid has no preconditions.
-        let as_postgres_user = unsafe { libc::geteuid() } == 0;
-        let root = tempfile::Builder::new()
-            .prefix("portcullis-pg-own-")
-            .tempdir()
-            .expect("temp dir")
-            .keep();
-        if as_postgres_user {
-            let (uid, gid) = postgres_user_ids();
-            std::os::unix::fs::chown(&root, Some(uid), Some(gid))
-                .expect("hand the temp dir to postgres");
-        }
+        let (root, as_postgres_user) = cluster_root("portcullis-pg-own-");
         let cluster = Self {
             bin_dir,
             root,
             port: free_port(),
             as_postgres_user,
         };
-        run(
-            pg_command(&cluster.bin_dir, "initdb", as_postgres_user)
-                .arg("-D")
-                .arg(cluster.root.join("data"))
-                .args([
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--no-sync",
-                ]),
-            "initdb",
+        init_cluster(
+            &cluster.bin_dir,
+            &cluster.root.join("data"),
+            as_postgres_user,
         );
         cluster.start();
         cluster

@@ -9,10 +9,8 @@ use diesel::{sql_types::Text, RunQueryDsl};
 use portcullis_api::db::DbConnection;
 use portcullis_shared::{
     dto::{
-        AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, CreateOAuthClientRequest,
-        CreateSubuserRequest, CreateTokenRequest, CreatedOAuthClientDto, MeResponse,
-        OAuthTokenResponse, PortalPermission, ProfileDto, SessionDto, SubuserGrantsDto,
-        UpdateOAuthClientRequest, UpdateTokenRequest,
+        AddPortalAllowlistEntryRequest, MeResponse, PortalPermission, ProfileDto, SessionDto,
+        SubuserGrantsDto, UpdateOAuthClientRequest, UpdateTokenRequest,
     },
     problem::ProblemCode,
     routes,
@@ -20,40 +18,13 @@ use portcullis_shared::{
 };
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{sms_request, token_request, Backend, ServerProcess, TestApp};
+use crate::harness::{
+    allowlisted_token_request, answers_within, oauth_client_request, portal_allowlist_entry,
+    sms_request, token_request, Backend, ServerProcess, TestApp,
+};
 
 /// How soon the other process must enforce a change.
 const PROPAGATION: Duration = Duration::from_secs(1);
-
-/// The problem code of an answer, or `None` for a success.
-async fn outcome(response: reqwest::Response) -> Option<ProblemCode> {
-    if response.status().is_success() {
-        return None;
-    }
-    let problem: portcullis_shared::problem::Problem = response.json().await.expect("problem body");
-    Some(problem.code)
-}
-
-/// Calls `call` until it answers `expected` (`None`: success), failing when
-/// that takes longer than `within`.
-async fn within<F, Fut>(within: Duration, what: &str, expected: Option<ProblemCode>, mut call: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = reqwest::Response>,
-{
-    let started = Instant::now();
-    loop {
-        let got = outcome(call().await).await;
-        if got == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < within,
-            "{what}: still {got:?} after {within:?}, expected {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 async fn bearer(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
     app.bearer_get(path, token).await
@@ -70,22 +41,6 @@ async fn patch(
         .await;
     assert!(response.status().is_success(), "{}", response.status());
     response
-}
-
-async fn client_token(app: &TestApp, client: &CreatedOAuthClientDto) -> String {
-    let response = app
-        .client_builder()
-        .build()
-        .unwrap()
-        .post(app.url(routes::OAUTH_TOKEN))
-        .basic_auth(&client.client.id, Some(&client.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let issued: OAuthTokenResponse = response.json().await.unwrap();
-    issued.access_token
 }
 
 /// Ends this database's cache listeners, as a dropped connection would.
@@ -117,93 +72,61 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     let token = one
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["127.0.0.1".to_owned()],
-                ..token_request("crm", &[Scope::Profile, Scope::Sms])
-            },
+            &allowlisted_token_request("crm", &[Scope::Profile, Scope::Sms], &["127.0.0.1"]),
         )
         .await;
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     let secret = token.secret.clone();
     let profile_on_two = || bearer(two, routes::PROFILE, &secret);
     // Process two caches the token and the account's lists.
-    within(PROPAGATION, "token works on two", None, profile_on_two).await;
+    answers_within(PROPAGATION, "token works on two", None, profile_on_two).await;
 
-    // Disabled through one: refused by two; enabled again: accepted.
-    patch(
-        &one,
-        &me,
-        &token_path,
-        &UpdateTokenRequest {
-            disabled: Some(true),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(
-        PROPAGATION,
-        "disabled token",
-        Some(ProblemCode::TokenDisabled),
-        profile_on_two,
-    )
-    .await;
-    patch(
-        &one,
-        &me,
-        &token_path,
-        &UpdateTokenRequest {
-            disabled: Some(false),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(PROPAGATION, "re-enabled token", None, profile_on_two).await;
-
-    // The token's own allowlist.
-    patch(
-        &one,
-        &me,
-        &token_path,
-        &UpdateTokenRequest {
-            ip_allowlist: Some(vec!["192.0.2.1".to_owned()]),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(
-        PROPAGATION,
-        "token allowlist",
-        Some(ProblemCode::TokenIpNotAllowed),
-        profile_on_two,
-    )
-    .await;
-    patch(
-        &one,
-        &me,
-        &token_path,
-        &UpdateTokenRequest {
-            ip_allowlist: Some(Vec::new()),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(PROPAGATION, "token allowlist lifted", None, profile_on_two).await;
-
-    // The account's API allowlist.
-    let added = one
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            &csrf,
-            &AddAllowlistEntryRequest {
-                value: "198.51.100.0/24".to_owned(),
+    // Disabled through one: refused by two; enabled again: accepted. Then the
+    // token's own allowlist.
+    let token_changes = [
+        (
+            UpdateTokenRequest {
+                disabled: Some(true),
                 ..Default::default()
             },
-        )
-        .await;
+            "disabled token",
+            Some(ProblemCode::TokenDisabled),
+        ),
+        (
+            UpdateTokenRequest {
+                disabled: Some(false),
+                ..Default::default()
+            },
+            "re-enabled token",
+            None,
+        ),
+        (
+            UpdateTokenRequest {
+                ip_allowlist: Some(vec!["192.0.2.1".to_owned()]),
+                ..Default::default()
+            },
+            "token allowlist",
+            Some(ProblemCode::TokenIpNotAllowed),
+        ),
+        (
+            UpdateTokenRequest {
+                ip_allowlist: Some(Vec::new()),
+                ..Default::default()
+            },
+            "token allowlist lifted",
+            None,
+        ),
+    ];
+    for (change, what, expected) in token_changes {
+        patch(&one, &me, &token_path, &change).await;
+        answers_within(PROPAGATION, what, expected, profile_on_two).await;
+    }
+
+    // The account's API allowlist.
+    let added = one.add_api_allowlist_entry(&csrf, "198.51.100.0/24").await;
     assert_eq!(added.status(), StatusCode::CREATED);
     let entry: serde_json::Value = added.json().await.unwrap();
-    within(
+    answers_within(
         PROPAGATION,
         "account API allowlist",
         Some(ProblemCode::AccountIpNotAllowed),
@@ -219,7 +142,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         )
         .await;
     assert!(removed.status().is_success());
-    within(
+    answers_within(
         PROPAGATION,
         "account API allowlist lifted",
         None,
@@ -254,7 +177,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     // Deleted through one.
     let deleted = one.portal(Method::DELETE, &token_path, &csrf, None).await;
     assert!(deleted.status().is_success());
-    within(
+    answers_within(
         PROPAGATION,
         "deleted token",
         Some(ProblemCode::TokenRevoked),
@@ -263,86 +186,63 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
     .await;
 
     // An OAuth client: re-scoped, disabled, and a token revoked through one.
-    let registered = one
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &csrf,
-            &CreateOAuthClientRequest {
-                name: "billing".to_owned(),
-                scopes: vec![Scope::Profile, Scope::Sms],
-                ..Default::default()
-            },
+    let client = one
+        .register_oauth_client(
+            &me,
+            &oauth_client_request("billing", &[Scope::Profile, Scope::Sms]),
         )
         .await;
-    assert_eq!(registered.status(), StatusCode::CREATED);
-    let client: CreatedOAuthClientDto = registered.json().await.unwrap();
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
-    let access = client_token(&one, &client).await;
+    let access = one
+        .client_credentials_token(&client, None)
+        .await
+        .access_token;
     let client_profile_on_two = || bearer(two, routes::PROFILE, &access);
-    within(
+    answers_within(
         PROPAGATION,
         "client token on two",
         None,
         client_profile_on_two,
     )
     .await;
-    patch(
-        &one,
-        &me,
-        &client_path,
-        &UpdateOAuthClientRequest {
-            scopes: Some(vec![Scope::Sms]),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(
-        PROPAGATION,
-        "re-scoped client",
-        Some(ProblemCode::PermissionDenied),
-        client_profile_on_two,
-    )
-    .await;
-    patch(
-        &one,
-        &me,
-        &client_path,
-        &UpdateOAuthClientRequest {
-            scopes: Some(vec![Scope::Profile, Scope::Sms]),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(PROPAGATION, "scope given back", None, client_profile_on_two).await;
-    patch(
-        &one,
-        &me,
-        &client_path,
-        &UpdateOAuthClientRequest {
-            disabled: Some(true),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(
-        PROPAGATION,
-        "disabled client",
-        Some(ProblemCode::TokenDisabled),
-        client_profile_on_two,
-    )
-    .await;
-    patch(
-        &one,
-        &me,
-        &client_path,
-        &UpdateOAuthClientRequest {
-            disabled: Some(false),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(PROPAGATION, "client enabled", None, client_profile_on_two).await;
+    let client_changes = [
+        (
+            UpdateOAuthClientRequest {
+                scopes: Some(vec![Scope::Sms]),
+                ..Default::default()
+            },
+            "re-scoped client",
+            Some(ProblemCode::PermissionDenied),
+        ),
+        (
+            UpdateOAuthClientRequest {
+                scopes: Some(vec![Scope::Profile, Scope::Sms]),
+                ..Default::default()
+            },
+            "scope given back",
+            None,
+        ),
+        (
+            UpdateOAuthClientRequest {
+                disabled: Some(true),
+                ..Default::default()
+            },
+            "disabled client",
+            Some(ProblemCode::TokenDisabled),
+        ),
+        (
+            UpdateOAuthClientRequest {
+                disabled: Some(false),
+                ..Default::default()
+            },
+            "client enabled",
+            None,
+        ),
+    ];
+    for (change, what, expected) in client_changes {
+        patch(&one, &me, &client_path, &change).await;
+        answers_within(PROPAGATION, what, expected, client_profile_on_two).await;
+    }
     let revoked = one
         .client_builder()
         .build()
@@ -354,7 +254,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
         .await
         .unwrap();
     assert_eq!(revoked.status(), StatusCode::OK);
-    within(
+    answers_within(
         PROPAGATION,
         "revoked token",
         Some(ProblemCode::TokenRevoked),
@@ -373,7 +273,7 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
             .await
             .expect("request")
     };
-    within(PROPAGATION, "other session on two", None, other_me_on_two).await;
+    answers_within(PROPAGATION, "other session on two", None, other_me_on_two).await;
     let sessions: Vec<SessionDto> = one.get_json(routes::SESSIONS).await;
     let theirs = sessions
         .iter()
@@ -400,21 +300,20 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
             .await
             .expect("request")
     };
-    within(PROPAGATION, "session on two", None, me_on_two).await;
+    answers_within(PROPAGATION, "session on two", None, me_on_two).await;
     let listed = one
         .portal_json(
             Method::POST,
             routes::PORTAL_ALLOWLIST,
             &csrf,
             &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
                 confirm_lockout: true,
-                ..Default::default()
+                ..portal_allowlist_entry("203.0.113.0/24")
             },
         )
         .await;
     assert_eq!(listed.status(), StatusCode::CREATED);
-    within(
+    answers_within(
         PROPAGATION,
         "portal allowlist",
         Some(ProblemCode::IpNotAllowed),
@@ -425,79 +324,49 @@ async fn two_processes_on_one_postgres_enforce_each_others_changes_within_a_seco
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subusers_narrowed_grants_and_disabling_reach_the_other_process_within_a_second() {
-    use crate::subusers::{create_subuser, subuser_browser, update_grants};
+    use crate::subusers::{set_subuser_disabled, signed_in_subuser, update_grants};
 
     let one = TestApp::spawn(Backend::Postgres).await;
     // The other process: the real binary, on the same database.
     let second = ServerProcess::beside(&one).await;
     let two = &second.app;
     let owner = one.signed_in("company@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &one,
         &owner,
-        &CreateSubuserRequest {
-            email: "branch@example.com".to_owned(),
-            password: Some("Amber-Lantern-77".to_owned()),
-            grants: SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![Scope::Profile],
-                ..Default::default()
-            },
-            ..Default::default()
-        },
+        "branch@example.com",
+        crate::subusers::grants(&[PortalPermission::Tokens], &[Scope::Profile]),
     )
     .await;
-    let (browser, me) = subuser_browser(&one, "branch@example.com").await;
     let token = browser
         .create_token(&me, &token_request("branch", &[Scope::Profile]))
         .await;
     let secret = token.secret.clone();
     let profile_on_two = || bearer(two, routes::PROFILE, &secret);
     // Process two caches the subuser's grants along with the token.
-    within(PROPAGATION, "subuser token on two", None, profile_on_two).await;
+    answers_within(PROPAGATION, "subuser token on two", None, profile_on_two).await;
 
-    // The owner takes `profile` away through one: two refuses the token.
-    update_grants(
-        &one,
-        &owner,
-        &sub.id,
-        SubuserGrantsDto {
-            portal: vec![PortalPermission::Tokens],
-            scopes: Vec::new(),
-            ..Default::default()
-        },
-    )
-    .await;
-    within(
-        PROPAGATION,
-        "narrowed subuser",
-        Some(ProblemCode::PermissionDenied),
-        profile_on_two,
-    )
-    .await;
-    update_grants(
-        &one,
-        &owner,
-        &sub.id,
-        SubuserGrantsDto {
-            portal: vec![PortalPermission::Tokens],
-            scopes: vec![Scope::Profile],
-            ..Default::default()
-        },
-    )
-    .await;
-    within(PROPAGATION, "widened again", None, profile_on_two).await;
+    // The owner takes `profile` away through one: two refuses the token;
+    // given back, two accepts it again.
+    let grant_changes = [
+        (
+            Vec::new(),
+            "narrowed subuser",
+            Some(ProblemCode::PermissionDenied),
+        ),
+        (vec![Scope::Profile], "widened again", None),
+    ];
+    for (scopes, what, expected) in grant_changes {
+        let grants = SubuserGrantsDto {
+            scopes,
+            ..crate::subusers::grants(&[PortalPermission::Tokens], &[])
+        };
+        update_grants(&one, &owner, &sub.id, grants).await;
+        answers_within(PROPAGATION, what, expected, profile_on_two).await;
+    }
 
     // Disabled through one: two refuses the token.
-    let disabled = one
-        .portal(
-            Method::POST,
-            &routes::SUBUSER_DISABLE.replace("{id}", &sub.id),
-            &owner.session.csrf_token,
-            None,
-        )
-        .await;
-    assert!(disabled.status().is_success(), "{}", disabled.status());
+    set_subuser_disabled(&one, &owner, &sub.id, true).await;
     let started = Instant::now();
     loop {
         if !profile_on_two().await.status().is_success() {
@@ -523,7 +392,7 @@ async fn a_process_whose_listener_connection_dropped_resynchronises() {
         .await;
     let secret = token.secret.clone();
     let profile_on_two = || bearer(two, routes::PROFILE, &secret);
-    within(PROPAGATION, "token works on two", None, profile_on_two).await;
+    answers_within(PROPAGATION, "token works on two", None, profile_on_two).await;
 
     // A change nobody is told about (written straight into storage), then the
     // listeners' connections drop: on reconnecting they forget what they cached.
@@ -533,12 +402,12 @@ async fn a_process_whose_listener_connection_dropped_resynchronises() {
         .execute(&mut conn)
         .expect("disable behind the servers' backs");
     assert_eq!(
-        outcome(profile_on_two().await).await,
+        crate::harness::outcome(profile_on_two().await).await,
         None,
         "cached until told (or resynchronised)"
     );
     assert!(drop_listeners(&mut conn) >= 2, "both processes listen");
-    within(
+    answers_within(
         Duration::from_secs(5),
         "resynchronised after reconnecting",
         Some(ProblemCode::TokenDisabled),

@@ -8,10 +8,9 @@
 
 use portcullis_shared::{
     dto::{
-        ChangePasswordRequest, ConfirmPasswordResetRequest, ConfirmSignupRequest,
-        ConfirmTwoFactorRequest, CreateOAuthClientRequest, CreatedOAuthClientDto,
-        LoginChallengeDto, MeResponse, OAuthTokenResponse, PasswordResetRequest, SendCodeRequest,
-        SentCodeDto, SignupRequest, StartSmsTwoFactorRequest, TwoFactorEnabledDto,
+        ChangePasswordRequest, ConfirmPasswordResetRequest, CreateOAuthClientRequest,
+        CreatedOAuthClientDto, LoginChallengeDto, MeResponse, OAuthTokenResponse,
+        PasswordResetRequest, SendCodeRequest, SentCodeDto, SignupRequest, TwoFactorEnabledDto,
         VerificationMethod, VerifyCodeRequest,
     },
     routes,
@@ -19,7 +18,7 @@ use portcullis_shared::{
 };
 use reqwest::{header, Method, StatusCode};
 
-use crate::harness::{token_request, ServerProcess};
+use crate::harness::{signup_request, token_request, ServerProcess};
 
 /// The secrets the flow used, by what they are, and every error body it saw.
 #[derive(Default)]
@@ -101,32 +100,20 @@ async fn no_secret_reaches_the_logs_or_an_error_body(server: ServerProcess) {
     seen.secret("refused password", &weak);
     let (status, _) = seen
         .read(
-            app.post_json(
-                routes::SIGNUP,
-                &SignupRequest {
-                    email: email.to_owned(),
-                    password: weak.to_owned(),
-                    phone: Some("+48 500 100 200".to_owned()),
-                    country: "PL".to_owned(),
-                },
-                routes::PRE_SESSION_CSRF,
-            )
+            app.signup(&SignupRequest {
+                password: weak.to_owned(),
+                ..signup_request(&email)
+            })
             .await,
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = seen
         .read(
-            app.post_json(
-                routes::SIGNUP,
-                &SignupRequest {
-                    email: email.to_owned(),
-                    password: password.to_owned(),
-                    phone: Some("+48 500 100 200".to_owned()),
-                    country: "PL".to_owned(),
-                },
-                routes::PRE_SESSION_CSRF,
-            )
+            app.signup(&SignupRequest {
+                password: password.to_owned(),
+                ..signup_request(&email)
+            })
             .await,
         )
         .await;
@@ -137,18 +124,7 @@ async fn no_secret_reaches_the_logs_or_an_error_body(server: ServerProcess) {
         .await;
     let link = crate::harness::link_token(&mails[0]);
     seen.secret("sign-up link", &link);
-    let (status, _) = seen
-        .read(
-            app.post_json(
-                routes::SIGNUP_CONFIRM,
-                &ConfirmSignupRequest {
-                    token: link.to_owned(),
-                },
-                routes::PRE_SESSION_CSRF,
-            )
-            .await,
-        )
-        .await;
+    let (status, _) = seen.read(app.confirm_signup(&link).await).await;
     assert_eq!(status, StatusCode::OK);
 
     // A wrong password, then the right one.
@@ -181,17 +157,8 @@ async fn no_secret_reaches_the_logs_or_an_error_body(server: ServerProcess) {
     // SMS two-factor: a wrong code, then the right one; recovery codes come back.
     let (status, body) = seen
         .read(
-            app.portal_json(
-                Method::POST,
-                routes::TWO_FACTOR_SMS,
-                &csrf,
-                &StartSmsTwoFactorRequest {
-                    password: password.to_owned(),
-                    phone: "+48 600 700 800".to_owned(),
-                    code: None,
-                },
-            )
-            .await,
+            app.start_sms_two_factor(&csrf, &password, "+48 600 700 800")
+                .await,
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
@@ -199,31 +166,11 @@ async fn no_secret_reaches_the_logs_or_an_error_body(server: ServerProcess) {
     seen.secret("two-factor set-up code", &code);
     let wrong_code = if code == "000000" { "111111" } else { "000000" };
     let (status, _) = seen
-        .read(
-            app.portal_json(
-                Method::POST,
-                routes::TWO_FACTOR_SMS_CONFIRM,
-                &csrf,
-                &ConfirmTwoFactorRequest {
-                    code: wrong_code.to_owned(),
-                },
-            )
-            .await,
-        )
+        .read(app.confirm_sms_two_factor(&csrf, wrong_code).await)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = seen
-        .read(
-            app.portal_json(
-                Method::POST,
-                routes::TWO_FACTOR_SMS_CONFIRM,
-                &csrf,
-                &ConfirmTwoFactorRequest {
-                    code: code.to_owned(),
-                },
-            )
-            .await,
-        )
+        .read(app.confirm_sms_two_factor(&csrf, &code).await)
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let enabled: TwoFactorEnabledDto = parse(&body);

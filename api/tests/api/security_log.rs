@@ -328,21 +328,24 @@ async fn the_csv_export_escapes_and_defuses_cells(app: TestApp) {
     assert_eq!(events[2].user_agent.as_deref(), Some(tricky));
 }
 
+/// Security-log paths with a query each that the log refuses.
+const BAD_QUERIES: [(&str, &str); 9] = [
+    (routes::SECURITY_LOG, "kind=nope"),
+    (routes::SECURITY_LOG, "from=yesterday"),
+    (
+        routes::SECURITY_LOG,
+        "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
+    ),
+    (routes::SECURITY_LOG, "limit=0"),
+    (routes::SECURITY_LOG, "limit=201"),
+    (routes::SECURITY_LOG, "limit=abc"),
+    (routes::SECURITY_LOG, "cursor=sev_doesnotexist"),
+    (routes::SECURITY_LOG_EXPORT, "format=xml"),
+    (routes::SECURITY_LOG_EXPORT, "to=soon"),
+];
+
 async fn bad_queries_are_malformed_query_problems(app: TestApp) {
-    for (path, query) in [
-        (routes::SECURITY_LOG, "kind=nope"),
-        (routes::SECURITY_LOG, "from=yesterday"),
-        (
-            routes::SECURITY_LOG,
-            "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
-        ),
-        (routes::SECURITY_LOG, "limit=0"),
-        (routes::SECURITY_LOG, "limit=201"),
-        (routes::SECURITY_LOG, "limit=abc"),
-        (routes::SECURITY_LOG, "cursor=sev_doesnotexist"),
-        (routes::SECURITY_LOG_EXPORT, "format=xml"),
-        (routes::SECURITY_LOG_EXPORT, "to=soon"),
-    ] {
+    for (path, query) in BAD_QUERIES {
         // Unauthenticated first: the session check comes before anything else.
         let anonymous = reqwest::get(format!("{}?{query}", app.url(path)))
             .await
@@ -356,20 +359,7 @@ async fn bad_queries_are_malformed_query_problems(app: TestApp) {
     }
     app.signed_in("query@example.com").await;
     let before = app.count("security_events");
-    for (path, query) in [
-        (routes::SECURITY_LOG, "kind=nope"),
-        (routes::SECURITY_LOG, "from=yesterday"),
-        (
-            routes::SECURITY_LOG,
-            "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
-        ),
-        (routes::SECURITY_LOG, "limit=0"),
-        (routes::SECURITY_LOG, "limit=201"),
-        (routes::SECURITY_LOG, "limit=abc"),
-        (routes::SECURITY_LOG, "cursor=sev_doesnotexist"),
-        (routes::SECURITY_LOG_EXPORT, "format=xml"),
-        (routes::SECURITY_LOG_EXPORT, "to=soon"),
-    ] {
+    for (path, query) in BAD_QUERIES {
         let response = app
             .client
             .get(format!("{}?{query}", app.url(path)))

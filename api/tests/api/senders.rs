@@ -12,7 +12,7 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::harness::{expect_problem, field_codes, token_request, TestApp};
+use crate::harness::{expect_field_error, expect_problem, field_codes, token_request, TestApp};
 
 fn operator(database_url: &DatabaseUrl, verb: &str, id: &str) -> std::process::Output {
     let url = match database_url {
@@ -79,13 +79,7 @@ async fn sender_names_need_the_operators_approval(app: TestApp) {
 
     let message = json!({"to": "+48500100200", "text": "Sale!", "sender": "ACME"});
     let pending = post(routes::SMS, message.clone()).await.unwrap();
-    let problem = expect_problem(
-        pending,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "sender"), [codes::UNKNOWN_SENDER]);
+    expect_field_error(pending, "sender", codes::UNKNOWN_SENDER).await;
     assert_eq!(app.count("messages"), 0);
 
     let output = operator(&app.database_url, "approve", &sender.id);

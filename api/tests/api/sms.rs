@@ -2,18 +2,20 @@
 
 use portcullis_shared::{
     dto::{
-        CountryFilterDto, CreateSubuserRequest, CreatedTokenDto, MeResponse, MessageDto,
-        MessageStatus, PortalPermission, ProfileDto, SendSmsRequest, SubuserGrantsDto,
+        CountryFilterDto, CreatedTokenDto, MeResponse, MessageDto, MessageStatus, PortalPermission,
+        SendSmsRequest,
     },
     problem::ProblemCode,
     routes,
     scope::Scope,
     validate::codes,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{expect_problem, field_codes, sms_request, token_request, Backend, TestApp};
+use crate::harness::{
+    expect_field_error, expect_problem, field_codes, sms_request, token_request, Backend, TestApp,
+};
 
 async fn token(app: &TestApp, me: &MeResponse, scopes: &[Scope]) -> String {
     let response = app
@@ -42,19 +44,10 @@ async fn send(
     request.send().await.unwrap()
 }
 
-async fn balance(app: &TestApp, token: &str) -> i64 {
-    app.bearer_get(routes::PROFILE, token)
-        .await
-        .json::<ProfileDto>()
-        .await
-        .unwrap()
-        .points_balance
-}
-
 async fn a_message_is_charged_queued_and_readable(app: TestApp) {
     let me = app.signed_in("sender@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
-    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.points_balance(&token).await, 100);
     let response = send(
         &app,
         &token,
@@ -75,7 +68,7 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
     );
     assert_eq!(message.status, MessageStatus::Queued);
     assert_eq!(message.encoding, "gsm7");
-    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.points_balance(&token).await, 99);
 
     let long = send(
         &app,
@@ -89,7 +82,7 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
         (long.encoding.as_str(), long.parts, long.points),
         ("ucs2", 2, 2)
     );
-    assert_eq!(balance(&app, &token).await, 97);
+    assert_eq!(app.points_balance(&token).await, 97);
 
     let fetched: MessageDto = app
         .bearer_get(&routes::SMS_MESSAGE.replace("{id}", &message.id), &token)
@@ -153,15 +146,7 @@ async fn a_message_is_charged_queued_and_readable(app: TestApp) {
 async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
     let me = app.signed_in("countries@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
-    let filter: CountryFilterDto = app
-        .client
-        .get(app.url(routes::COUNTRY_FILTER))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filter: CountryFilterDto = app.get_json(routes::COUNTRY_FILTER).await;
     assert_eq!(
         filter.countries,
         ["PL"],
@@ -176,41 +161,16 @@ async fn the_country_filter_refuses_before_anything_is_charged(app: TestApp) {
     )
     .await;
     assert!(problem.detail.unwrap().contains("DE"));
-    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.points_balance(&token).await, 100);
     assert_eq!(app.count("messages"), 0);
 
     let csrf = &me.session.csrf_token;
-    let bad = app
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            csrf,
-            &CountryFilterDto {
-                countries: vec!["DE".to_owned(), "XX".to_owned()],
-            },
-        )
-        .await;
-    let problem = expect_problem(
-        bad,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&problem, "countries[1]"),
-        [codes::INVALID_COUNTRY]
-    );
+    let bad = app.put_country_filter(csrf, &["DE", "XX"]).await;
+    expect_field_error(bad, "countries[1]", codes::INVALID_COUNTRY).await;
     // Germany is beyond the home country: the operator lifts the trial restriction first.
     app.lift_trial_restriction("countries@example.com");
     let updated: CountryFilterDto = app
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            csrf,
-            &CountryFilterDto {
-                countries: vec!["pl".to_owned(), "DE".to_owned(), "DE".to_owned()],
-            },
-        )
+        .put_country_filter(csrf, &["pl", "DE", "DE"])
         .await
         .json()
         .await
@@ -232,33 +192,23 @@ async fn a_retried_send_with_the_same_key_sends_and_charges_once(app: TestApp) {
     let again = send(&app, &token, &body, Some("order-42")).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<MessageDto>().await.unwrap().id, first.id);
-    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.points_balance(&token).await, 99);
     assert_eq!(app.count("messages"), 1);
     let bad_key = send(&app, &token, &body, Some("has space")).await;
-    let problem = expect_problem(
-        bad_key,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&problem, "Idempotency-Key"),
-        [codes::INVALID_IDEMPOTENCY_KEY]
-    );
+    expect_field_error(bad_key, "Idempotency-Key", codes::INVALID_IDEMPOTENCY_KEY).await;
 }
 
 async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
     let me = app.signed_in("badsend@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
-    let problem = expect_problem(
+    let problem = expect_field_error(
         send(&app, &token, &sms_request("+48 12", " "), None).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "to",
+        codes::INVALID_PHONE,
     )
     .await;
-    assert_eq!(field_codes(&problem, "to"), [codes::INVALID_PHONE]);
     assert_eq!(field_codes(&problem, "text"), [codes::REQUIRED]);
-    let problem = expect_problem(
+    expect_field_error(
         send(
             &app,
             &token,
@@ -270,11 +220,10 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
             None,
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "sender",
+        codes::UNKNOWN_SENDER,
     )
     .await;
-    assert_eq!(field_codes(&problem, "sender"), [codes::UNKNOWN_SENDER]);
     expect_problem(
         send(&app, &token, &json!({"to": "+48500100200"}), None).await,
         StatusCode::BAD_REQUEST,
@@ -294,7 +243,7 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
         ProblemCode::PermissionDenied,
     )
     .await;
-    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.points_balance(&token).await, 100);
     assert_eq!(app.count("messages"), 0);
 }
 
@@ -322,16 +271,9 @@ async fn concurrent_sends_never_overspend(app: TestApp) {
         }
     });
     let statuses = futures_util::future::join_all(sends).await;
-    let created = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let refused = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::PAYMENT_REQUIRED)
-        .count();
+    let (created, refused) = crate::harness::created_and_payment_required(&statuses);
     assert_eq!((created, refused), (5, 15), "{statuses:?}");
-    assert_eq!(balance(&app, &token).await, 0);
+    assert_eq!(app.points_balance(&token).await, 0);
     assert_eq!(app.count("messages"), 5);
     let problem = expect_problem(
         send(&app, &token, &sms_request("+48500100200", "one more"), None).await,
@@ -395,7 +337,7 @@ async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
             .unwrap()
     };
     assert_eq!(texts, 1);
-    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.points_balance(&token).await, 99);
 }
 
 on_both_backends!(queued_messages_are_handed_to_the_transport);
@@ -429,9 +371,9 @@ async fn undeliverable_messages_fail_and_are_refunded() {
     .json()
     .await
     .unwrap();
-    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.points_balance(&token).await, 99);
     wait_for_status(&app, &token, &sent.id, MessageStatus::Failed).await;
-    assert_eq!(balance(&app, &token).await, 100, "points refunded");
+    assert_eq!(app.points_balance(&token).await, 100, "points refunded");
 }
 
 /// Issue 12: an `Idempotency-Key` belongs to whoever sent with it (the login
@@ -453,22 +395,13 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: MessageDto = first.json().await.unwrap();
 
-    crate::subusers::create_subuser(
+    let (_, browser, clerk) = crate::subusers::signed_in_subuser(
         &app,
         &owner,
-        &CreateSubuserRequest {
-            email: "key.clerk@example.com".to_owned(),
-            password: Some("Amber-Lantern-77".to_owned()),
-            grants: SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-            ..Default::default()
-        },
+        "key.clerk@example.com",
+        crate::subusers::grants(&[PortalPermission::Tokens], &[Scope::Sms]),
     )
     .await;
-    let (browser, clerk) = crate::subusers::subuser_browser(&app, "key.clerk@example.com").await;
     let clerk_token = browser
         .create_token(&clerk, &token_request("clerk", &[Scope::Sms]))
         .await
@@ -507,7 +440,7 @@ async fn a_subuser_replaying_the_owners_idempotency_key_never_gets_the_owners_me
     assert_eq!(other.status(), StatusCode::CREATED);
     assert_ne!(other.json::<MessageDto>().await.unwrap().id, first.id);
     assert_eq!(app.count("messages"), 3);
-    assert_eq!(balance(&app, &owner_token).await, 97);
+    assert_eq!(app.points_balance(&owner_token).await, 97);
 }
 
 /// Issue 12: the same key with a different request is a client bug, not a
@@ -536,7 +469,7 @@ async fn an_idempotency_key_reused_with_another_body_is_refused_with_409(app: Te
             .contains("Idempotency-Key"));
     }
     assert_eq!(app.count("messages"), 1);
-    assert_eq!(balance(&app, &token).await, 99);
+    assert_eq!(app.points_balance(&token).await, 99);
     // The same request, spelled differently (the number's spaces), is the same request.
     let replay = send(
         &app,

@@ -9,9 +9,8 @@ use diesel::prelude::*;
 use portcullis_api::db::schema::outbox_messages as outbox;
 use portcullis_shared::{
     dto::{
-        AuthenticatorLimitsDto, CountryFilterDto, CreatedTokenDto, LoginChallengeDto, MeResponse,
-        ResendLoginCodeRequest, SecurityEventKind, SendCodeRequest, StartSmsTwoFactorRequest,
-        VerificationMethod,
+        AuthenticatorLimitsDto, CreatedTokenDto, LoginChallengeDto, MeResponse, SecurityEventKind,
+        SendCodeRequest, VerificationMethod,
     },
     problem::ProblemCode,
     routes,
@@ -21,7 +20,8 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 
 use crate::harness::{
-    expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
+    expect_field_error, expect_problem, field_codes, token_request, TestApp, GOOD_PASSWORD,
+    SIGNUP_PHONE_E164,
 };
 
 /// Texts (not e-mails) in the outbox to `recipient`.
@@ -55,17 +55,8 @@ async fn account(app: &TestApp, email: &str) -> (TestApp, MeResponse) {
 /// Asks for an SMS two-factor set-up code to `phone` (a text to any number a
 /// signed-in user types: the classic pumping vector).
 async fn sms_setup(home: &TestApp, me: &MeResponse, phone: &str) -> reqwest::Response {
-    home.portal_json(
-        Method::POST,
-        routes::TWO_FACTOR_SMS,
-        &me.session.csrf_token,
-        &StartSmsTwoFactorRequest {
-            password: GOOD_PASSWORD.to_owned(),
-            phone: phone.to_owned(),
-            code: None,
-        },
-    )
-    .await
+    home.start_sms_two_factor(&me.session.csrf_token, GOOD_PASSWORD, phone)
+        .await
 }
 
 /// Lets the account of `email` text Germany too (the operator lifts the
@@ -74,14 +65,7 @@ async fn sms_setup(home: &TestApp, me: &MeResponse, phone: &str) -> reqwest::Res
 async fn allow_germany(app: &TestApp, home: &TestApp, me: &MeResponse, email: &str) {
     app.lift_trial_restriction(email);
     let response = home
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            &me.session.csrf_token,
-            &CountryFilterDto {
-                countries: vec!["PL".to_owned(), "DE".to_owned()],
-            },
-        )
+        .put_country_filter(&me.session.csrf_token, &["PL", "DE"])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
@@ -295,16 +279,7 @@ async fn repeated_sign_ins_from_one_browser_send_one_code(app: TestApp) {
     }
     assert_eq!(texts_to(&app, SIGNUP_PHONE_E164), 1);
     // The resend timer came along: no second text at once.
-    let response = browser
-        .post_json(
-            routes::LOGIN_RESEND,
-            &ResendLoginCodeRequest {
-                challenge_id: last.challenge_id.to_owned(),
-                method: None,
-            },
-            routes::PRE_SESSION_CSRF,
-        )
-        .await;
+    let response = browser.resend_login_code(&last, None).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(texts_to(&app, SIGNUP_PHONE_E164), 1);
     // The old handle stopped working; the newest completes with the one code.
@@ -349,15 +324,14 @@ async fn wrong_tries_carry_over_to_the_replacing_sign_in(app: TestApp) {
     }
     // Signing in again does not give the guesser five fresh tries.
     let again = challenge(browser.login("tries@example.com", GOOD_PASSWORD).await).await;
-    let problem = expect_problem(
+    let problem = expect_field_error(
         browser
             .verify_login(&again, VerificationMethod::Sms, wrong, false)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "code",
+        codes::INCORRECT,
     )
     .await;
-    assert_eq!(field_codes(&problem, "code"), [codes::INCORRECT]);
     assert!(
         problem.errors[0].message.contains("last try"),
         "{problem:?}"

@@ -5,15 +5,14 @@
 use diesel::prelude::*;
 use portcullis_shared::{
     dto::{
-        AddPortalAllowlistEntryRequest, ConfirmPasswordResetRequest, ConfirmTwoFactorRequest,
-        ContactDto, ContactGroupDto, CountryFilterDto, CreateContactGroupRequest,
+        ConfirmPasswordResetRequest, ContactDto, ContactGroupDto, CreateContactGroupRequest,
         CreateContactRequest, CreateOAuthClientRequest, CreateSubuserRequest, CreatedTokenDto,
-        DisableTwoFactorRequest, MeResponse, MessageDto, PortalPermission, RequestSenderRequest,
-        Role, SecurityEventKind, SecurityLogPage, SendSmsRequest, SenderDto, SendingWindowDto,
-        StartSmsTwoFactorRequest, SubuserDto, SubuserGrantsDto, SubuserStatus,
-        TwoFactorPolicyRequest, UpdateContactRequest, UpdatePasswordPolicyRequest,
-        UpdateSubuserRequest, UpdateTokenRequest, VerificationMethod, Weekday,
+        MeResponse, MessageDto, PortalPermission, RequestSenderRequest, Role, SecurityEventKind,
+        SecurityLogPage, SendSmsRequest, SenderDto, SendingWindowDto, SubuserDto, SubuserGrantsDto,
+        SubuserStatus, UpdateContactRequest, UpdatePasswordPolicyRequest, UpdateSubuserRequest,
+        Weekday,
     },
+    endpoints::{CreateContactGroup, CreateSender},
     problem::{Problem, ProblemCode},
     routes,
     scope::Scope,
@@ -21,7 +20,11 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::harness::{expect_problem, field_codes, sms_request, token_request, TestApp};
+use crate::harness::{
+    expect_field_error, expect_problem, field_codes, oauth_client_request, portal_allowlist_entry,
+    sms_request, token_request, TestApp,
+};
+use crate::typed_client::Caller;
 
 /// A subuser's password.
 const SUB_PASSWORD: &str = "Amber-Lantern-77";
@@ -34,17 +37,11 @@ pub async fn owner_with_senders_and_groups(
 ) -> (MeResponse, String, String) {
     let me = app.signed_in(email).await;
     for name in ["ACME", "OTHER"] {
-        let response = app
-            .portal_json(
-                Method::POST,
-                routes::SENDERS,
-                &me.session.csrf_token,
-                &RequestSenderRequest {
-                    name: name.to_owned(),
-                },
-            )
+        let request = RequestSenderRequest {
+            name: name.to_owned(),
+        };
+        app.call::<CreateSender>(Caller::Session(&me), &(), &request, StatusCode::CREATED)
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
     }
     {
         use portcullis_api::db::schema::sender_names;
@@ -56,22 +53,26 @@ pub async fn owner_with_senders_and_groups(
     }
     let mut groups = Vec::new();
     for name in ["Shop", "Office"] {
-        let response = app
-            .portal_json(
-                Method::POST,
-                routes::CONTACT_GROUPS,
-                &me.session.csrf_token,
-                &CreateContactGroupRequest {
-                    name: name.to_owned(),
-                },
-            )
+        let request = CreateContactGroupRequest {
+            name: name.to_owned(),
+        };
+        let group = app
+            .call::<CreateContactGroup>(Caller::Session(&me), &(), &request, StatusCode::CREATED)
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        groups.push(response.json::<ContactGroupDto>().await.unwrap().id);
+        groups.push(group.id);
     }
     let office = groups.pop().unwrap();
     let shop = groups.pop().unwrap();
     (me, shop, office)
+}
+
+/// Grants of these portal permissions and API scopes, and no other limit.
+pub fn grants(portal: &[PortalPermission], scopes: &[Scope]) -> SubuserGrantsDto {
+    SubuserGrantsDto {
+        portal: portal.to_vec(),
+        scopes: scopes.to_vec(),
+        ..SubuserGrantsDto::default()
+    }
 }
 
 /// A subuser with the password [`SUB_PASSWORD`] and these grants.
@@ -126,6 +127,65 @@ pub async fn subuser_browser(app: &TestApp, email: &str) -> (TestApp, MeResponse
     (browser, me)
 }
 
+/// A subuser of `owner` with these grants, signed in from a browser of their
+/// own: the subuser, that browser and its session.
+pub async fn signed_in_subuser(
+    app: &TestApp,
+    owner: &MeResponse,
+    email: &str,
+    grants: SubuserGrantsDto,
+) -> (SubuserDto, TestApp, MeResponse) {
+    let sub = create_subuser(app, owner, &subuser_request(email, grants)).await;
+    let (browser, me) = subuser_browser(app, email).await;
+    (sub, browser, me)
+}
+
+/// An owner with [`owner_with_senders_and_groups`] and a subuser of theirs,
+/// signed in, who may send SMS from the portal up to `limit` points a month:
+/// the owner's session, the subuser, their browser and their session.
+async fn owner_and_sms_subuser_with_monthly_limit(
+    app: &TestApp,
+    email: &str,
+    limit: i64,
+) -> (MeResponse, SubuserDto, TestApp, MeResponse) {
+    let (owner, _, _) = owner_with_senders_and_groups(app, "owner@example.com").await;
+    let grants = SubuserGrantsDto {
+        monthly_points_limit: Some(limit),
+        ..grants(&[PortalPermission::Sms], &[])
+    };
+    let (sub, browser, me) = signed_in_subuser(app, &owner, email, grants).await;
+    (owner, sub, browser, me)
+}
+
+/// Disables the subuser `id` (or enables them again) as `owner`; returns the
+/// subuser as they now stand.
+pub async fn set_subuser_disabled(
+    app: &TestApp,
+    owner: &MeResponse,
+    id: &str,
+    disabled: bool,
+) -> SubuserDto {
+    let path = if disabled {
+        routes::SUBUSER_DISABLE
+    } else {
+        routes::SUBUSER_ENABLE
+    };
+    let response = app
+        .portal(
+            Method::POST,
+            &path.replace("{id}", id),
+            &owner.session.csrf_token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "set disabled: {disabled}"
+    );
+    response.json().await.expect("SubuserDto")
+}
+
 async fn expect_denied(response: reqwest::Response, permission: &str) -> Problem {
     let problem = expect_problem(
         response,
@@ -172,11 +232,9 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
         &subuser_request(
             "branch@example.com",
             SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                scopes: vec![Scope::Sms],
                 senders: vec!["ACME".to_owned()],
                 contact_groups: vec![shop.clone()],
-                ..Default::default()
+                ..grants(&[PortalPermission::Sms], &[Scope::Sms])
             },
         ),
     )
@@ -213,10 +271,8 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     );
     let balance = owner_balance(&app).await;
     let refused = sub
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
+        .send_sms_from_portal(
+            &me,
             &SendSmsRequest {
                 to: "+48500100300".to_owned(),
                 text: "Hi".to_owned(),
@@ -224,13 +280,7 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
             },
         )
         .await;
-    let problem = expect_problem(
-        refused,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "sender"), ["unknown_sender"]);
+    expect_field_error(refused, "sender", "unknown_sender").await;
     assert_eq!(
         owner_balance(&app).await,
         balance,
@@ -238,10 +288,8 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
     );
 
     let sent = sub
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
+        .send_sms_from_portal(
+            &me,
             &SendSmsRequest {
                 to: "+48500100300".to_owned(),
                 text: "Hi".to_owned(),
@@ -268,12 +316,7 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
 
     // The owner's own message is not the subuser's to see; theirs is the owner's.
     let owners = app
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &owner.session.csrf_token,
-            &sms_request("+48500100301", "From the owner"),
-        )
+        .send_sms_from_portal(&owner, &sms_request("+48500100301", "From the owner"))
         .await;
     assert_eq!(owners.status(), StatusCode::CREATED);
     let owners: MessageDto = owners.json().await.unwrap();
@@ -300,25 +343,11 @@ async fn a_subuser_signs_in_and_sends_only_from_granted_sender_names(app: TestAp
         "the company's filter, read-only"
     );
     let change = sub
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            &me.session.csrf_token,
-            &CountryFilterDto {
-                countries: vec!["PL".to_owned(), "DE".to_owned()],
-            },
-        )
+        .put_country_filter(&me.session.csrf_token, &["PL", "DE"])
         .await;
     expect_denied(change, "settings").await;
     let policy = sub
-        .portal_json(
-            Method::PUT,
-            routes::TWO_FACTOR_POLICY,
-            &me.session.csrf_token,
-            &TwoFactorPolicyRequest {
-                required_for_all_users: true,
-            },
-        )
+        .set_two_factor_policy(&me.session.csrf_token, true)
         .await;
     expect_denied(policy, "settings").await;
 
@@ -376,13 +405,13 @@ fn portal_probe(
 
 async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: TestApp) {
     let (owner, shop, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request("clerk@example.com", SubuserGrantsDto::default()),
+        "clerk@example.com",
+        SubuserGrantsDto::default(),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "clerk@example.com").await;
     for permission in PortalPermission::ALL {
         let (method, path, body, ok) = portal_probe(permission, &shop);
         // With only this permission: allowed.
@@ -391,9 +420,8 @@ async fn each_portal_permission_allows_its_part_and_its_absence_refuses_it(app: 
             &owner,
             &sub.id,
             SubuserGrantsDto {
-                portal: vec![permission],
                 contact_groups: vec![shop.clone()],
-                ..Default::default()
+                ..grants(&[permission], &[])
             },
         )
         .await;
@@ -469,19 +497,13 @@ fn scope_probe(scope: Scope, shop: &str) -> (Method, &'static str, Option<Value>
 
 async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: TestApp) {
     let (owner, shop, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "robot@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                ..Default::default()
-            },
-        ),
+        "robot@example.com",
+        grants(&[PortalPermission::Tokens], &[]),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "robot@example.com").await;
     for scope in Scope::ALL {
         // A token can carry only scopes the subuser has.
         update_grants(
@@ -489,10 +511,8 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &owner,
             &sub.id,
             SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: Vec::new(),
                 contact_groups: vec![shop.clone()],
-                ..Default::default()
+                ..grants(&[PortalPermission::Tokens], &[])
             },
         )
         .await;
@@ -520,10 +540,8 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &owner,
             &sub.id,
             SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![scope],
                 contact_groups: vec![shop.clone()],
-                ..Default::default()
+                ..grants(&[PortalPermission::Tokens], &[scope])
             },
         )
         .await;
@@ -556,10 +574,9 @@ async fn each_scope_works_on_a_subusers_token_until_the_subuser_loses_it(app: Te
             &owner,
             &sub.id,
             SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
                 scopes: others.clone(),
                 contact_groups: vec![shop.clone()],
-                ..Default::default()
+                ..grants(&[PortalPermission::Tokens], &[])
             },
         )
         .await;
@@ -586,20 +603,13 @@ async fn a_token_lacking_a_scope_and_a_subuser_lacking_a_grant_get_the_same_refu
     let token = app
         .create_token(&owner, &token_request("sms only", &[Scope::Sms]))
         .await;
-    create_subuser(
+    let (_, sub, _) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "same-sub@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        ),
+        "same-sub@example.com",
+        grants(&[PortalPermission::Sms], &[Scope::Sms]),
     )
     .await;
-    let (sub, _) = subuser_browser(&app, "same-sub@example.com").await;
 
     let by_token = bearer(&app, Method::GET, routes::CONTACTS, &token.secret, None).await;
     let challenge = by_token.headers()[reqwest::header::WWW_AUTHENTICATE]
@@ -652,28 +662,19 @@ fn window_closed_now() -> (SendingWindowDto, chrono::DateTime<chrono::Utc>) {
 async fn sending_outside_the_window_is_refused_with_when_it_opens(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let (window, opens_at) = window_closed_now();
-    create_subuser(
+    let (_, sub, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "night@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                sending_window: Some(window),
-                ..Default::default()
-            },
-        ),
+        "night@example.com",
+        SubuserGrantsDto {
+            sending_window: Some(window),
+            ..grants(&[PortalPermission::Sms], &[])
+        },
     )
     .await;
-    let (sub, me) = subuser_browser(&app, "night@example.com").await;
     let balance = owner_balance(&app).await;
     let response = sub
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
-            &sms_request("+48500100300", "Late"),
-        )
+        .send_sms_from_portal(&me, &sms_request("+48500100300", "Late"))
         .await;
     let retry_after: i64 = response
         .headers()
@@ -714,44 +715,25 @@ async fn sending_outside_the_window_is_refused_with_when_it_opens(app: TestApp) 
         &owner,
         &sub_id,
         SubuserGrantsDto {
-            portal: vec![PortalPermission::Sms],
             sending_window: Some(SendingWindowDto {
                 days: Weekday::ALL.to_vec(),
                 start: "00:00".to_owned(),
                 end: "24:00".to_owned(),
                 time_zone: "Europe/Warsaw".to_owned(),
             }),
-            ..Default::default()
+            ..grants(&[PortalPermission::Sms], &[])
         },
     )
     .await;
     let response = sub
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
-            &sms_request("+48500100300", "Now"),
-        )
+        .send_sms_from_portal(&me, &sms_request("+48500100300", "Now"))
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
 async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(app: TestApp) {
-    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
-        &app,
-        &owner,
-        &subuser_request(
-            "budget@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                monthly_points_limit: Some(3),
-                ..Default::default()
-            },
-        ),
-    )
-    .await;
-    let (browser, me) = subuser_browser(&app, "budget@example.com").await;
+    let (owner, sub, browser, me) =
+        owner_and_sms_subuser_with_monthly_limit(&app, "budget@example.com", 3).await;
     let send = |text: String| {
         let request = sms_request("+48500100300", text);
         let (browser, csrf) = (&browser, &me.session.csrf_token);
@@ -794,9 +776,8 @@ async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(a
         &owner,
         &sub.id,
         SubuserGrantsDto {
-            portal: vec![PortalPermission::Sms],
             monthly_points_limit: Some(4),
-            ..Default::default()
+            ..grants(&[PortalPermission::Sms], &[])
         },
     )
     .await;
@@ -805,21 +786,8 @@ async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(a
 
 /// Twenty sends at once from two sessions of one subuser whose limit fits five.
 async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
-    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
-        &app,
-        &owner,
-        &subuser_request(
-            "rush@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                monthly_points_limit: Some(5),
-                ..Default::default()
-            },
-        ),
-    )
-    .await;
-    let (first, first_me) = subuser_browser(&app, "rush@example.com").await;
+    let (_, sub, first, first_me) =
+        owner_and_sms_subuser_with_monthly_limit(&app, "rush@example.com", 5).await;
     let (second, second_me) = subuser_browser(&app, "rush@example.com").await;
     let balance = owner_balance(&app).await;
     let sends = (0..20).map(|i| {
@@ -841,14 +809,7 @@ async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
         }
     });
     let statuses = futures_util::future::join_all(sends).await;
-    let created = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let refused = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::PAYMENT_REQUIRED)
-        .count();
+    let (created, refused) = crate::harness::created_and_payment_required(&statuses);
     assert_eq!((created, refused), (5, 15), "{statuses:?}");
     assert_eq!(owner_balance(&app).await, balance - 5);
     assert_eq!(app.count("messages"), 5);
@@ -862,41 +823,25 @@ on_both_backends!(workers = 4; concurrent_sends_cannot_overspend_the_limit);
 
 async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "leaver@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms, PortalPermission::Tokens],
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
+        "leaver@example.com",
+        grants(
+            &[PortalPermission::Sms, PortalPermission::Tokens],
+            &[Scope::Sms],
         ),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "leaver@example.com").await;
     let token = browser
         .create_token(&me, &token_request("script", &[Scope::Sms]))
         .await;
-    assert_eq!(
-        app.bearer_get(routes::SMS, &token.secret).await.status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::SMS, &token.secret, StatusCode::OK)
+        .await;
 
-    let disable = |path: &'static str| {
-        let path = path.replace("{id}", &sub.id);
-        let (app, csrf) = (&app, owner.session.csrf_token.clone());
-        async move { app.portal(Method::POST, &path, &csrf, None).await }
-    };
-    let disabled: SubuserDto = disable(routes::SUBUSER_DISABLE).await.json().await.unwrap();
+    let disabled = set_subuser_disabled(&app, &owner, &sub.id, true).await;
     assert_eq!(disabled.status, SubuserStatus::Disabled);
-    expect_problem(
-        browser.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    browser.expect_signed_out().await;
     expect_problem(
         app.bearer_get(routes::SMS, &token.secret).await,
         StatusCode::UNAUTHORIZED,
@@ -918,20 +863,13 @@ async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestAp
     )
     .await;
 
-    let enabled: SubuserDto = disable(routes::SUBUSER_ENABLE).await.json().await.unwrap();
+    let enabled = set_subuser_disabled(&app, &owner, &sub.id, false).await;
     assert_eq!(enabled.status, SubuserStatus::Active);
-    assert_eq!(
-        app.bearer_get(routes::SMS, &token.secret).await.status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::SMS, &token.secret, StatusCode::OK)
+        .await;
     let (again, again_me) = subuser_browser(&app, "leaver@example.com").await;
     let sent = again
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &again_me.session.csrf_token,
-            &sms_request("+48500100300", "Bye"),
-        )
+        .send_sms_from_portal(&again_me, &sms_request("+48500100300", "Bye"))
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     let sent: MessageDto = sent.json().await.unwrap();
@@ -946,12 +884,7 @@ async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestAp
         )
         .await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    expect_problem(
-        again.me().await,
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::Unauthenticated,
-    )
-    .await;
+    again.expect_signed_out().await;
     let refused = app.bearer_get(routes::SMS, &token.secret).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let kept: MessageDto = app
@@ -996,10 +929,7 @@ async fn an_invited_subuser_sets_a_password_from_the_emailed_link(app: TestApp) 
             email: "new.hire@example.com".to_owned(),
             password: None,
             phone: None,
-            grants: SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                ..Default::default()
-            },
+            grants: grants(&[PortalPermission::Sms], &[]),
         },
     )
     .await;
@@ -1070,76 +1000,26 @@ async fn an_invited_subuser_sets_a_password_from_the_emailed_link(app: TestApp) 
     expect_problem(again, StatusCode::CONFLICT, ProblemCode::Conflict).await;
 }
 
-/// Turns SMS two-factor on for the signed-in login of `app`.
-async fn turn_on_sms_two_factor(
-    app: &TestApp,
-    csrf: &str,
-    password: &str,
-    phone: &str,
-    e164: &str,
-) {
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            csrf,
-            &StartSmsTwoFactorRequest {
-                password: password.to_owned(),
-                phone: phone.to_owned(),
-                code: None,
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let code = app.last_code_to(e164);
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-}
-
 async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    create_subuser(
+    let (_, sub, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "clerk@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                ..Default::default()
-            },
-        ),
+        "clerk@example.com",
+        grants(&[PortalPermission::Sms], &[]),
     )
     .await;
-    let (sub, me) = subuser_browser(&app, "clerk@example.com").await;
     assert!(!me.session.two_factor_setup_required);
     assert_eq!(sub.get(routes::SMS).await.status(), StatusCode::OK);
 
-    turn_on_sms_two_factor(
-        &app,
+    app.turn_on_sms_two_factor(
         &owner.session.csrf_token,
         crate::harness::GOOD_PASSWORD,
         "+48 600 700 800",
-        "+48600700800",
     )
     .await;
     let response = app
-        .portal_json(
-            Method::PUT,
-            routes::TWO_FACTOR_POLICY,
-            &owner.session.csrf_token,
-            &TwoFactorPolicyRequest {
-                required_for_all_users: true,
-            },
-        )
+        .set_two_factor_policy(&owner.session.csrf_token, true)
         .await;
     assert!(response.status().is_success(), "{}", response.status());
 
@@ -1152,14 +1032,8 @@ async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     .await;
     let restricted: MeResponse = sub.get_json(routes::ME).await;
     assert!(restricted.session.two_factor_setup_required);
-    turn_on_sms_two_factor(
-        &sub,
-        &me.session.csrf_token,
-        SUB_PASSWORD,
-        "+48 600 700 801",
-        "+48600700801",
-    )
-    .await;
+    sub.turn_on_sms_two_factor(&me.session.csrf_token, SUB_PASSWORD, "+48 600 700 801")
+        .await;
     assert_eq!(sub.get(routes::SMS).await.status(), StatusCode::OK);
     let lifted: MeResponse = sub.get_json(routes::ME).await;
     assert!(!lifted.session.two_factor_setup_required);
@@ -1168,27 +1042,11 @@ async fn the_two_factor_requirement_sends_subusers_to_set_it_up(app: TestApp) {
     // The owner's requirement covers them: their only method cannot go.
     let status: portcullis_shared::dto::TwoFactorStatusDto = sub.get_json(routes::TWO_FACTOR).await;
     assert!(status.required_for_all_users);
-    let code = sub
-        .portal(
-            Method::POST,
-            routes::TWO_FACTOR_CODE,
-            &me.session.csrf_token,
-            None,
-        )
+    let step_up = sub
+        .sms_step_up_code(&me.session.csrf_token, "+48600700801")
         .await;
-    assert_eq!(code.status(), StatusCode::ACCEPTED);
-    let step_up = app.last_code_to("+48600700801");
     let off = sub
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_DISABLE,
-            &me.session.csrf_token,
-            &DisableTwoFactorRequest {
-                method: VerificationMethod::Sms,
-                password: SUB_PASSWORD.to_owned(),
-                code: step_up.to_owned(),
-            },
-        )
+        .turn_off_sms_two_factor(&me.session.csrf_token, SUB_PASSWORD, &step_up)
         .await;
     let problem = expect_problem(off, StatusCode::CONFLICT, ProblemCode::Conflict).await;
     assert_eq!(field_codes(&problem, "method"), ["two_factor_required"]);
@@ -1202,13 +1060,7 @@ async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     create_subuser(
         &office,
         &owner,
-        &subuser_request(
-            "remote@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                ..Default::default()
-            },
-        ),
+        &subuser_request("remote@example.com", grants(&[PortalPermission::Sms], &[])),
     )
     .await;
     let at_home = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.7")]);
@@ -1218,15 +1070,7 @@ async fn the_owners_portal_allowlist_applies_to_subusers(app: TestApp) {
     assert_eq!(at_home.get(routes::SMS).await.status(), StatusCode::OK);
 
     let added = office
-        .portal_json(
-            Method::POST,
-            routes::PORTAL_ALLOWLIST,
-            &owner.session.csrf_token,
-            &AddPortalAllowlistEntryRequest {
-                value: "203.0.113.0/24".to_owned(),
-                ..Default::default()
-            },
-        )
+        .add_portal_allowlist_entry(&owner, &portal_allowlist_entry("203.0.113.0/24"))
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
     // The subuser's own list is empty, but the owner's applies on top of it.
@@ -1274,21 +1118,16 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
         assert_eq!(response.status(), StatusCode::CREATED);
         ids.push(response.json::<ContactDto>().await.unwrap().id);
     }
-    create_subuser(
+    let (_, sub, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "shop@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Contacts],
-                scopes: vec![Scope::ContactsRead],
-                contact_groups: vec![shop.clone()],
-                ..Default::default()
-            },
-        ),
+        "shop@example.com",
+        SubuserGrantsDto {
+            contact_groups: vec![shop.clone()],
+            ..grants(&[PortalPermission::Contacts], &[Scope::ContactsRead])
+        },
     )
     .await;
-    let (sub, me) = subuser_browser(&app, "shop@example.com").await;
     let seen: Vec<ContactDto> = sub.get_json(routes::CONTACTS).await;
     assert_eq!(
         seen.iter().map(|c| &c.id).collect::<Vec<_>>(),
@@ -1334,13 +1173,7 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
             },
         )
         .await;
-    let problem = expect_problem(
-        into_hidden,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "groups"), ["unknown_group"]);
+    expect_field_error(into_hidden, "groups", "unknown_group").await;
     // Changing a shared contact's groups keeps the groups the subuser cannot see.
     let patched = sub
         .portal_json(
@@ -1566,29 +1399,11 @@ on_both_backends!(settings = DEV_OUTBOX; an_invited_subuser_sets_a_password_from
 /// A subuser's message the gateway cannot deliver gives the points back to
 /// the company balance and to the subuser's month.
 async fn a_failed_message_refunds_the_subusers_month_too(app: TestApp) {
-    let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
-        &app,
-        &owner,
-        &subuser_request(
-            "unlucky@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                monthly_points_limit: Some(1),
-                ..Default::default()
-            },
-        ),
-    )
-    .await;
-    let (browser, me) = subuser_browser(&app, "unlucky@example.com").await;
+    let (_, sub, browser, me) =
+        owner_and_sms_subuser_with_monthly_limit(&app, "unlucky@example.com", 1).await;
     let balance = owner_balance(&app).await;
     let sent = browser
-        .portal_json(
-            Method::POST,
-            routes::SMS,
-            &me.session.csrf_token,
-            &sms_request("+48500100300", "Nobody home"),
-        )
+        .send_sms_from_portal(&me, &sms_request("+48500100300", "Nobody home"))
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     let sent: MessageDto = sent.json().await.unwrap();
@@ -1635,20 +1450,13 @@ on_both_backends!(
 
 async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "integrator@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        ),
+        "integrator@example.com",
+        grants(&[PortalPermission::Tokens], &[Scope::Sms]),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "integrator@example.com").await;
     let too_wide = browser
         .portal_json(
             Method::POST,
@@ -1661,42 +1469,13 @@ async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
             },
         )
         .await;
-    let problem = expect_problem(
-        too_wide,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "scopes"), ["invalid_scope"]);
+    expect_field_error(too_wide, "scopes", "invalid_scope").await;
     let created = browser
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &me.session.csrf_token,
-            &CreateOAuthClientRequest {
-                name: "shop".to_owned(),
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        )
+        .register_oauth_client(&me, &oauth_client_request("shop", &[Scope::Sms]))
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let created: portcullis_shared::dto::CreatedOAuthClientDto = created.json().await.unwrap();
-    let issued = reqwest::Client::new()
-        .post(app.url(routes::OAUTH_TOKEN))
-        .basic_auth(&created.client.id, Some(&created.client_secret))
-        .form(&[("grant_type", "client_credentials"), ("scope", "sms")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(issued.status(), StatusCode::OK);
-    let issued: portcullis_shared::dto::OAuthTokenResponse = issued.json().await.unwrap();
-    assert_eq!(
-        app.bearer_get(routes::SMS, &issued.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let issued = app.client_credentials_token(&created, Some("sms")).await;
+    app.assert_bearer_get(routes::SMS, &issued.access_token, StatusCode::OK)
+        .await;
     // The owner lists it; narrowing the subuser narrows the issued token at once.
     let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
         app.get_json(routes::OAUTH_CLIENTS).await;
@@ -1705,11 +1484,7 @@ async fn a_subusers_oauth_client_stays_within_their_scopes(app: TestApp) {
         &app,
         &owner,
         &sub.id,
-        SubuserGrantsDto {
-            portal: vec![PortalPermission::Tokens],
-            scopes: Vec::new(),
-            ..Default::default()
-        },
+        grants(&[PortalPermission::Tokens], &[]),
     )
     .await;
     expect_denied(
@@ -1728,10 +1503,7 @@ async fn the_owners_password_rotation_policy_covers_subusers(app: TestApp) {
         &owner,
         &subuser_request(
             "old.hand@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Sms],
-                ..Default::default()
-            },
+            grants(&[PortalPermission::Sms], &[]),
         ),
     )
     .await;
@@ -1784,38 +1556,23 @@ on_both_backends!(the_owners_password_rotation_policy_covers_subusers);
 /// changes. Tightening further and renaming stay theirs to do.
 async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
     let owner = app.signed_in("strict.owner@example.com").await;
-    create_subuser(
+    let (_, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "tinkerer@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![Scope::Sms, Scope::Profile],
-                ..Default::default()
-            },
-        ),
+        "tinkerer@example.com",
+        grants(&[PortalPermission::Tokens], &[Scope::Sms, Scope::Profile]),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "tinkerer@example.com").await;
     let token = browser
         .create_token(&me, &token_request("script", &[Scope::Sms]))
         .await;
     let token_path = routes::TOKEN.replace("{id}", &token.token.id);
     let client = browser
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &me.session.csrf_token,
-            &CreateOAuthClientRequest {
-                name: "shop".to_owned(),
-                scopes: vec![Scope::Sms, Scope::Profile],
-                ..Default::default()
-            },
+        .register_oauth_client(
+            &me,
+            &oauth_client_request("shop", &[Scope::Sms, Scope::Profile]),
         )
         .await;
-    assert_eq!(client.status(), StatusCode::CREATED);
-    let client: portcullis_shared::dto::CreatedOAuthClientDto = client.json().await.unwrap();
     let client_path = routes::OAUTH_CLIENT.replace("{id}", &client.client.id);
 
     for (path, body) in [
@@ -1890,31 +1647,11 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
         assert_eq!(response.status(), StatusCode::OK, "tightening {path}");
     }
     // Once the owner lifts it, the token is the subuser's to switch again.
-    let lifted = app
-        .portal_json(
-            Method::PATCH,
-            &token_path,
-            &owner.session.csrf_token,
-            &UpdateTokenRequest {
-                disabled: Some(false),
-                ..Default::default()
-            },
-        )
-        .await;
-    assert_eq!(lifted.status(), StatusCode::OK);
+    app.set_token_disabled(&owner, &token.token.id, false).await;
     for disabled in [true, false] {
-        let response = browser
-            .portal_json(
-                Method::PATCH,
-                &token_path,
-                &me.session.csrf_token,
-                &UpdateTokenRequest {
-                    disabled: Some(disabled),
-                    ..Default::default()
-                },
-            )
+        browser
+            .set_token_disabled(&me, &token.token.id, disabled)
             .await;
-        assert_eq!(response.status(), StatusCode::OK);
     }
 }
 
@@ -1923,34 +1660,16 @@ async fn a_subuser_cannot_lift_a_restriction_the_owner_set(app: TestApp) {
 /// as active (nor work); re-enabling the subuser restores them.
 async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inactive(app: TestApp) {
     let owner = app.signed_in("lead@example.com").await;
-    let sub = create_subuser(
+    let (sub, browser, me) = signed_in_subuser(
         &app,
         &owner,
-        &subuser_request(
-            "contractor@example.com",
-            SubuserGrantsDto {
-                portal: vec![PortalPermission::Tokens],
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        ),
+        "contractor@example.com",
+        grants(&[PortalPermission::Tokens], &[Scope::Sms]),
     )
     .await;
-    let (browser, me) = subuser_browser(&app, "contractor@example.com").await;
-    let created = browser
-        .portal_json(
-            Method::POST,
-            routes::OAUTH_CLIENTS,
-            &me.session.csrf_token,
-            &CreateOAuthClientRequest {
-                name: "shop".to_owned(),
-                scopes: vec![Scope::Sms],
-                ..Default::default()
-            },
-        )
+    let client = browser
+        .register_oauth_client(&me, &oauth_client_request("shop", &[Scope::Sms]))
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let client: portcullis_shared::dto::CreatedOAuthClientDto = created.json().await.unwrap();
     let (id, secret) = (client.client.id.clone(), client.client_secret.clone());
     let issue = || {
         reqwest::Client::new()
@@ -1966,9 +1685,7 @@ async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inac
             .form(&[("token", token)])
             .send()
     };
-    let issued = issue().await.unwrap();
-    assert_eq!(issued.status(), StatusCode::OK);
-    let issued: portcullis_shared::dto::OAuthTokenResponse = issued.json().await.unwrap();
+    let issued = app.client_credentials_token(&client, None).await;
     let active: Value = introspect(issued.access_token.clone())
         .await
         .unwrap()
@@ -1977,15 +1694,7 @@ async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inac
         .unwrap();
     assert_eq!(active["active"], true);
 
-    let disabled = app
-        .portal(
-            Method::POST,
-            &routes::SUBUSER_DISABLE.replace("{id}", &sub.id),
-            &owner.session.csrf_token,
-            None,
-        )
-        .await;
-    assert_eq!(disabled.status(), StatusCode::OK);
+    set_subuser_disabled(&app, &owner, &sub.id, true).await;
 
     let refused = issue().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "no new tokens");
@@ -2004,15 +1713,7 @@ async fn a_disabled_subusers_oauth_client_gets_no_tokens_and_its_tokens_are_inac
     )
     .await;
 
-    let enabled = app
-        .portal(
-            Method::POST,
-            &routes::SUBUSER_ENABLE.replace("{id}", &sub.id),
-            &owner.session.csrf_token,
-            None,
-        )
-        .await;
-    assert_eq!(enabled.status(), StatusCode::OK);
+    set_subuser_disabled(&app, &owner, &sub.id, false).await;
     assert_eq!(issue().await.unwrap().status(), StatusCode::OK);
 }
 

@@ -4,8 +4,7 @@
 
 use portcullis_shared::{
     dto::{
-        ConfirmTwoFactorRequest, CountryFilterDto, CreateSubuserRequest, LoginChallengeDto,
-        MeResponse, ResendLoginCodeRequest, StartSmsTwoFactorRequest, SubuserGrantsDto,
+        CreateSubuserRequest, LoginChallengeDto, MeResponse, SubuserGrantsDto,
         UpdateSubuserRequest, VerificationMethod,
     },
     problem::ProblemCode,
@@ -15,7 +14,8 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 
 use crate::harness::{
-    expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164,
+    expect_field_error, expect_problem, field_codes, signup_request, TestApp, GOOD_PASSWORD,
+    SIGNUP_PHONE_E164,
 };
 
 /// A German mobile number: outside a new Polish account's filter.
@@ -34,14 +34,7 @@ fn clerk(phone: &str) -> CreateSubuserRequest {
 
 async fn set_countries(app: &TestApp, me: &MeResponse, countries: &[&str]) {
     let response = app
-        .portal_json(
-            Method::PUT,
-            routes::COUNTRY_FILTER,
-            &me.session.csrf_token,
-            &CountryFilterDto {
-                countries: countries.iter().map(|c| (*c).to_owned()).collect(),
-            },
-        )
+        .put_country_filter(&me.session.csrf_token, countries)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
@@ -77,17 +70,8 @@ async fn a_phone_outside_the_country_filter_is_refused_at_every_set_up(app: Test
 
     // Two-factor SMS set-up: nothing is texted to the German number.
     expect_phone_refused(
-        app.portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: GERMAN_PHONE.to_owned(),
-                code: None,
-            },
-        )
-        .await,
+        app.start_sms_two_factor(&csrf, GOOD_PASSWORD, GERMAN_PHONE)
+            .await,
     )
     .await;
     assert_eq!(texts_to(&app, GERMAN_PHONE_E164), 0);
@@ -140,79 +124,44 @@ async fn a_phone_outside_the_country_filter_is_refused_at_every_set_up(app: Test
     );
 }
 
+/// Asks for the code of a held sign-in by SMS, which the country filter refuses.
+async fn expect_sms_resend_refused(browser: &TestApp, held: &LoginChallengeDto) {
+    expect_field_error(
+        browser
+            .resend_login_code(held, Some(VerificationMethod::Sms))
+            .await,
+        "method",
+        codes::COUNTRY_NOT_ALLOWED,
+    )
+    .await;
+}
+
 async fn codes_are_not_texted_to_a_country_the_filter_blocks(app: TestApp) {
     let email = "narrowed@example.com";
     let me = app.signed_in(email).await;
     let csrf = me.session.csrf_token.clone();
     // SMS two-factor on a Polish phone, then the owner closes Poland.
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS,
-            &csrf,
-            &StartSmsTwoFactorRequest {
-                password: GOOD_PASSWORD.to_owned(),
-                phone: "+48 600 700 800".to_owned(),
-                code: None,
-            },
-        )
+    app.turn_on_sms_two_factor(&csrf, GOOD_PASSWORD, "+48 600 700 800")
         .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let code = app.last_code_to("+48600700800");
-    let response = app
-        .portal_json(
-            Method::POST,
-            routes::TWO_FACTOR_SMS_CONFIRM,
-            &csrf,
-            &ConfirmTwoFactorRequest {
-                code: code.to_owned(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
     set_countries(&app, &me, &[]).await;
     let texts_before = texts_to(&app, "+48600700800");
 
     // Step-up code for a security change: refused, nothing texted.
-    let problem = expect_problem(
+    expect_field_error(
         app.portal(Method::POST, routes::TWO_FACTOR_CODE, &csrf, None)
             .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
+        "method",
+        codes::COUNTRY_NOT_ALLOWED,
     )
     .await;
-    assert_eq!(
-        field_codes(&problem, "method"),
-        [codes::COUNTRY_NOT_ALLOWED]
-    );
 
     // A two-factor sign-in is held, but its code is not texted: recovery
     // codes remain; asking for the SMS is a clear refusal.
     let other = app.another_browser();
-    let response = other.login(email, GOOD_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let held: LoginChallengeDto = response.json().await.unwrap();
+    let held = other.held_sign_in(email, GOOD_PASSWORD).await;
     assert_eq!(held.sent_by, None, "{held:?}");
     assert!(!held.methods.contains(&VerificationMethod::Sms), "{held:?}");
-    let problem = expect_problem(
-        other
-            .post_json(
-                routes::LOGIN_RESEND,
-                &ResendLoginCodeRequest {
-                    challenge_id: held.challenge_id.to_owned(),
-                    method: Some(VerificationMethod::Sms),
-                },
-                routes::PRE_SESSION_CSRF,
-            )
-            .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&problem, "method"),
-        [codes::COUNTRY_NOT_ALLOWED]
-    );
+    expect_sms_resend_refused(&other, &held).await;
     assert_eq!(texts_to(&app, "+48600700800"), texts_before);
 }
 
@@ -222,32 +171,12 @@ async fn new_device_codes_fall_back_to_email_when_the_phone_is_blocked(app: Test
     set_countries(&app, &me, &[]).await;
 
     let other = app.another_browser();
-    let response = other.login(email, GOOD_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let held: LoginChallengeDto = response.json().await.unwrap();
+    let held = other.held_sign_in(email, GOOD_PASSWORD).await;
     assert_eq!(held.sent_by, Some(VerificationMethod::Email), "{held:?}");
     assert_eq!(held.methods, [VerificationMethod::Email]);
     assert_eq!(texts_to(&app, SIGNUP_PHONE_E164), 0);
     // Asking for it by SMS is refused, and still nothing is texted.
-    let problem = expect_problem(
-        other
-            .post_json(
-                routes::LOGIN_RESEND,
-                &ResendLoginCodeRequest {
-                    challenge_id: held.challenge_id.to_owned(),
-                    method: Some(VerificationMethod::Sms),
-                },
-                routes::PRE_SESSION_CSRF,
-            )
-            .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&problem, "method"),
-        [codes::COUNTRY_NOT_ALLOWED]
-    );
+    expect_sms_resend_refused(&other, &held).await;
     assert_eq!(texts_to(&app, SIGNUP_PHONE_E164), 0);
     let code = other.last_code_to(email);
     let response = other

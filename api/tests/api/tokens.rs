@@ -15,7 +15,10 @@ use portcullis_shared::{
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::harness::{expect_problem, field_codes, token_request, Backend, TestApp};
+use crate::harness::{
+    allowlisted_token_request, expect_field_error, expect_problem, field_codes, token_request,
+    Backend, TestApp,
+};
 use crate::typed_client::Caller;
 
 fn token_path(id: &str) -> String {
@@ -128,27 +131,10 @@ async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
         .create_token(&me, &token_request("x", &[Scope::Profile]))
         .await;
     let path = token_path(&created.token.id);
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
 
-    let disabled: TokenDto = app
-        .portal_json(
-            Method::PATCH,
-            &path,
-            &me.session.csrf_token,
-            &UpdateTokenRequest {
-                disabled: Some(true),
-                ..Default::default()
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let disabled = app.set_token_disabled(&me, &created.token.id, true).await;
     assert_eq!(disabled.state, TokenState::Disabled);
     let response = app.bearer_get(routes::PROFILE, &created.secret).await;
     assert!(response
@@ -165,27 +151,10 @@ async fn disabling_and_deleting_take_effect_on_the_next_call(app: TestApp) {
     )
     .await;
 
-    let enabled: TokenDto = app
-        .portal_json(
-            Method::PATCH,
-            &path,
-            &me.session.csrf_token,
-            &UpdateTokenRequest {
-                disabled: Some(false),
-                ..Default::default()
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let enabled = app.set_token_disabled(&me, &created.token.id, false).await;
     assert_eq!(enabled.state, TokenState::Active);
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
 
     assert_eq!(
         app.portal(Method::DELETE, &path, &me.session.csrf_token, None)
@@ -220,12 +189,8 @@ async fn expired_tokens_are_refused(app: TestApp) {
             },
         )
         .await;
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     expect_problem(
         app.bearer_get(routes::PROFILE, &created.secret).await,
@@ -233,15 +198,7 @@ async fn expired_tokens_are_refused(app: TestApp) {
         ProblemCode::TokenExpired,
     )
     .await;
-    let listed: Vec<TokenDto> = app
-        .client
-        .get(app.url(routes::TOKENS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<TokenDto> = app.get_json(routes::TOKENS).await;
     assert_eq!(listed[0].state, TokenState::Expired);
 }
 
@@ -250,10 +207,11 @@ async fn the_tokens_own_allowlist_is_enforced(app: TestApp) {
     let created = app
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["203.0.113.0/24".to_owned(), "2001:db8::/32".to_owned()],
-                ..token_request("x", &[Scope::Profile])
-            },
+            &allowlisted_token_request(
+                "x",
+                &[Scope::Profile],
+                &["203.0.113.0/24", "2001:db8::/32"],
+            ),
         )
         .await;
     assert_eq!(
@@ -289,12 +247,8 @@ async fn the_tokens_own_allowlist_is_enforced(app: TestApp) {
         updated.json::<TokenDto>().await.unwrap().ip_allowlist,
         ["127.0.0.0/8"]
     );
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
 }
 
 async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
@@ -302,10 +256,7 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
     let created = app
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["127.0.0.1".to_owned()],
-                ..token_request("x", &[Scope::Profile])
-            },
+            &allowlisted_token_request("x", &[Scope::Profile], &["127.0.0.1"]),
         )
         .await;
     let csrf = &me.session.csrf_token;
@@ -329,65 +280,17 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
     )
     .await;
 
-    let clash = app
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            csrf,
-            &AddAllowlistEntryRequest {
-                value: "198.51.100.7".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await;
+    let clash = app.add_api_allowlist_entry(csrf, "198.51.100.7").await;
     let problem = expect_problem(clash, StatusCode::CONFLICT, ProblemCode::Conflict).await;
     assert_eq!(field_codes(&problem, "value"), [codes::OVERLAPS]);
-    let bad = app
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            csrf,
-            &AddAllowlistEntryRequest {
-                value: "10.0.0.0/33".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await;
-    let problem = expect_problem(
-        bad,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "value"), [codes::INVALID_CIDR]);
+    let bad = app.add_api_allowlist_entry(csrf, "10.0.0.0/33").await;
+    expect_field_error(bad, "value", codes::INVALID_CIDR).await;
 
-    let local = app
-        .portal_json(
-            Method::POST,
-            routes::API_ALLOWLIST,
-            csrf,
-            &AddAllowlistEntryRequest {
-                value: "127.0.0.1".to_owned(),
-                ..Default::default()
-            },
-        )
-        .await;
+    let local = app.add_api_allowlist_entry(csrf, "127.0.0.1").await;
     assert_eq!(local.status(), StatusCode::CREATED);
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let listed: Vec<AllowlistEntryDto> = app
-        .client
-        .get(app.url(routes::API_ALLOWLIST))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
+    let listed: Vec<AllowlistEntryDto> = app.get_json(routes::API_ALLOWLIST).await;
     assert_eq!(
         listed.iter().map(|e| e.value.as_str()).collect::<Vec<_>>(),
         ["198.51.100.0/24", "127.0.0.1"]
@@ -409,12 +312,8 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
         app.portal(Method::DELETE, &path, csrf, None).await.status(),
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
 }
 
 async fn bad_token_requests_change_nothing(app: TestApp) {
@@ -448,13 +347,7 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
             },
         )
         .await;
-    let problem = expect_problem(
-        invalid,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::ValidationFailed,
-    )
-    .await;
-    assert_eq!(field_codes(&problem, "name"), [codes::REQUIRED]);
+    let problem = expect_field_error(invalid, "name", codes::REQUIRED).await;
     assert_eq!(field_codes(&problem, "scopes"), [codes::REQUIRED]);
     assert_eq!(field_codes(&problem, "expires_at"), [codes::INVALID_DATE]);
     assert_eq!(
@@ -537,13 +430,7 @@ async fn accounts_cannot_touch_each_others_tokens(app: TestApp) {
     let created = app
         .create_token(&owner, &token_request("mine", &[Scope::Profile]))
         .await;
-    let other = TestApp {
-        client: reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap(),
-        ..app
-    };
+    let other = app.another_browser();
     let intruder = other.signed_in("intruder@example.com").await;
     let path = token_path(&created.token.id);
     let csrf = &intruder.session.csrf_token;
@@ -569,15 +456,7 @@ async fn accounts_cannot_touch_each_others_tokens(app: TestApp) {
         ProblemCode::NotFound,
     )
     .await;
-    let listed: Vec<TokenDto> = other
-        .client
-        .get(other.url(routes::TOKENS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<TokenDto> = other.get_json(routes::TOKENS).await;
     assert!(listed.is_empty());
     assert_eq!(
         other
@@ -595,23 +474,11 @@ async fn last_use_is_recorded_with_its_address(app: TestApp) {
         .create_token(&me, &token_request("x", &[Scope::Profile]))
         .await;
     assert!(created.token.last_used_at.is_none());
-    assert_eq!(
-        app.bearer_get(routes::PROFILE, &created.secret)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.assert_bearer_get(routes::PROFILE, &created.secret, StatusCode::OK)
+        .await;
     let mut seen = None;
     for _ in 0..100 {
-        let listed: Vec<TokenDto> = app
-            .client
-            .get(app.url(routes::TOKENS))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let listed: Vec<TokenDto> = app.get_json(routes::TOKENS).await;
         if listed[0].last_used_at.is_some() {
             seen = Some(listed.into_iter().next().unwrap());
             break;
@@ -649,10 +516,7 @@ async fn allowlists_use_the_client_address_from_trusted_proxies_only() {
     let created = app
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["203.0.113.7".to_owned()],
-                ..token_request("x", &[Scope::Profile])
-            },
+            &allowlisted_token_request("x", &[Scope::Profile], &["203.0.113.7"]),
         )
         .await;
     let via_proxy = |xff: &'static str| {
@@ -680,10 +544,7 @@ async fn allowlists_use_the_client_address_from_trusted_proxies_only() {
     let created = direct
         .create_token(
             &me,
-            &CreateTokenRequest {
-                ip_allowlist: vec!["203.0.113.7".to_owned()],
-                ..token_request("x", &[Scope::Profile])
-            },
+            &allowlisted_token_request("x", &[Scope::Profile], &["203.0.113.7"]),
         )
         .await;
     let spoofed = reqwest::Client::new()

@@ -5,7 +5,7 @@
 
 use diesel::prelude::*;
 use portcullis_shared::{
-    dto::{CountryFilterDto, CreatedTokenDto, ProfileDto, SecurityEventKind},
+    dto::{CountryFilterDto, CreatedTokenDto, SecurityEventKind},
     problem::ProblemCode,
     routes,
     scope::Scope,
@@ -25,13 +25,17 @@ async fn send(app: &TestApp, token: &str, to: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn balance(app: &TestApp, token: &str) -> i64 {
-    app.bearer_get(routes::PROFILE, token)
-        .await
-        .json::<ProfileDto>()
-        .await
-        .unwrap()
-        .points_balance
+/// Puts Germany on the account's country filter behind the API's back, as
+/// the trial restriction would otherwise stop it.
+fn put_germany_on_the_filter_through_storage(app: &TestApp, account_id: &str) {
+    use portcullis_api::db::schema::account_countries;
+    diesel::insert_into(account_countries::table)
+        .values((
+            account_countries::account_id.eq(account_id),
+            account_countries::country.eq("DE"),
+        ))
+        .execute(&mut app.db())
+        .unwrap();
 }
 
 async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: TestApp) {
@@ -63,23 +67,14 @@ async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: Te
 
     // Even with Germany on the filter (put there through storage), sending
     // there is refused before anything is charged; home still works.
-    {
-        use portcullis_api::db::schema::account_countries;
-        diesel::insert_into(account_countries::table)
-            .values((
-                account_countries::account_id.eq(&me.account.id),
-                account_countries::country.eq("DE"),
-            ))
-            .execute(&mut app.db())
-            .unwrap();
-    }
+    put_germany_on_the_filter_through_storage(&app, &me.account.id);
     expect_problem(
         send(&app, &token, "+4915123456789").await,
         StatusCode::FORBIDDEN,
         ProblemCode::TrialRestricted,
     )
     .await;
-    assert_eq!(balance(&app, &token).await, 100);
+    assert_eq!(app.points_balance(&token).await, 100);
     assert_eq!(app.count("messages"), 0);
     assert_eq!(
         send(&app, &token, "+48500100200").await.status(),
@@ -118,21 +113,12 @@ async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: Te
         send(&app, &token, "+4915123456789").await.status(),
         StatusCode::CREATED
     );
-    assert_eq!(balance(&app, &token).await, 98);
+    assert_eq!(app.points_balance(&token).await, 98);
 }
 
 async fn a_subusers_sends_abroad_are_refused_while_the_company_is_on_trial(app: TestApp) {
     let me = app.signed_in("company@example.com").await;
-    {
-        use portcullis_api::db::schema::account_countries;
-        diesel::insert_into(account_countries::table)
-            .values((
-                account_countries::account_id.eq(&me.account.id),
-                account_countries::country.eq("DE"),
-            ))
-            .execute(&mut app.db())
-            .unwrap();
-    }
+    put_germany_on_the_filter_through_storage(&app, &me.account.id);
     let created = app
         .portal(
             Method::POST,

@@ -113,6 +113,22 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls [`TestApp::bearer_get`] and asserts the answer's status.
+    pub async fn assert_bearer_get(&self, path: &str, token: &str, status: StatusCode) {
+        let response = self.bearer_get(path, token).await;
+        assert_eq!(response.status(), status, "GET {path} with a bearer token");
+    }
+
+    /// Asserts that this browser is signed out: `/me` answers `401 unauthenticated`.
+    pub async fn expect_signed_out(&self) {
+        expect_problem(
+            self.me().await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::Unauthenticated,
+        )
+        .await;
+    }
+
     /// GETs `path` with this client (its cookies and default headers).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -186,6 +202,64 @@ pub async fn expect_problem(
     );
     assert!(problem.request_id.is_some(), "{problem:?}");
     problem
+}
+
+/// Asserts a `422 validation_failed` answer that reports `code` (and no other)
+/// for `field`, and returns it.
+pub async fn expect_field_error(response: reqwest::Response, field: &str, code: &str) -> Problem {
+    let problem = expect_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(field_codes(&problem, field), [code], "{problem:?}");
+    problem
+}
+
+/// The problem code of an answer, or `None` for a success.
+pub async fn outcome(response: reqwest::Response) -> Option<ProblemCode> {
+    if response.status().is_success() {
+        return None;
+    }
+    let problem: Problem = response.json().await.expect("problem body");
+    Some(problem.code)
+}
+
+/// Calls `call` until it answers `expected` (`None`: success), failing when
+/// that takes longer than `limit`: for changes that reach a cache or another
+/// process after a while.
+pub async fn answers_within<F, Fut>(
+    limit: Duration,
+    what: &str,
+    expected: Option<ProblemCode>,
+    mut call: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Response>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        let got = outcome(call().await).await;
+        if got == expected {
+            return;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{what}: still {got:?} after {limit:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// How many of `statuses` are `201 Created` and how many `402 Payment
+/// Required`: what concurrent sends against a points limit came to.
+pub fn created_and_payment_required(statuses: &[StatusCode]) -> (usize, usize) {
+    let count = |status| statuses.iter().filter(|s| **s == status).count();
+    (
+        count(StatusCode::CREATED),
+        count(StatusCode::PAYMENT_REQUIRED),
+    )
 }
 
 /// The field error codes a problem reports for `field`.

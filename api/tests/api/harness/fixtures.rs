@@ -5,9 +5,14 @@ use std::time::Duration;
 
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, CreateTokenRequest, CreatedTokenDto, LoginChallengeDto, LoginRequest,
-        MeResponse, OutboxMessageDto, OutboxPage, SecurityEventDto, SecurityEventKind,
-        SecurityLogPage, SendSmsRequest, SignupRequest, VerificationMethod, VerifyLoginRequest,
+        AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, ConfirmPasswordResetRequest,
+        ConfirmSignupRequest, ConfirmTwoFactorRequest, CountryFilterDto, CreateOAuthClientRequest,
+        CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, DisableTwoFactorRequest,
+        LoginChallengeDto, LoginRequest, MeResponse, OAuthTokenResponse, OutboxMessageDto,
+        OutboxPage, PasswordConfirmation, PortalAllowlistEntryDto, ProfileDto,
+        ResendLoginCodeRequest, SecurityEventDto, SecurityEventKind, SecurityLogPage,
+        SendSmsRequest, SignupRequest, StartSmsTwoFactorRequest, TokenDto, TwoFactorEnabledDto,
+        TwoFactorPolicyRequest, UpdateTokenRequest, VerificationMethod, VerifyLoginRequest,
     },
     routes,
     scope::Scope,
@@ -46,6 +51,35 @@ pub fn token_request(name: &str, scopes: &[Scope]) -> CreateTokenRequest {
         name: name.to_owned(),
         scopes: scopes.to_vec(),
         ..CreateTokenRequest::default()
+    }
+}
+
+/// A token request like [`token_request`], usable only from these addresses.
+pub fn allowlisted_token_request(
+    name: &str,
+    scopes: &[Scope],
+    ip_allowlist: &[&str],
+) -> CreateTokenRequest {
+    CreateTokenRequest {
+        ip_allowlist: ip_allowlist.iter().map(|a| (*a).to_owned()).collect(),
+        ..token_request(name, scopes)
+    }
+}
+
+/// An entry for the portal allowlist: `value`, no label, no lock-out confirmation.
+pub fn portal_allowlist_entry(value: &str) -> AddPortalAllowlistEntryRequest {
+    AddPortalAllowlistEntryRequest {
+        value: value.to_owned(),
+        ..AddPortalAllowlistEntryRequest::default()
+    }
+}
+
+/// An OAuth client named `name` for `scopes`, with no allowlist.
+pub fn oauth_client_request(name: &str, scopes: &[Scope]) -> CreateOAuthClientRequest {
+    CreateOAuthClientRequest {
+        name: name.to_owned(),
+        scopes: scopes.to_vec(),
+        ..CreateOAuthClientRequest::default()
     }
 }
 
@@ -146,6 +180,261 @@ impl TestApp {
         response.json().await.expect("CreatedTokenDto")
     }
 
+    /// Disables (or enables again) the token `token_id` in the portal as `me`;
+    /// returns it as it now stands.
+    pub async fn set_token_disabled(
+        &self,
+        me: &MeResponse,
+        token_id: &str,
+        disabled: bool,
+    ) -> TokenDto {
+        let body = UpdateTokenRequest {
+            disabled: Some(disabled),
+            ..UpdateTokenRequest::default()
+        };
+        let response = self
+            .portal_json(
+                reqwest::Method::PATCH,
+                &routes::TOKEN.replace("{id}", token_id),
+                &me.session.csrf_token,
+                &body,
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "set disabled: {disabled}"
+        );
+        response.json().await.expect("TokenDto")
+    }
+
+    /// Adds `value` to the account's API allowlist (with `csrf`, no label).
+    pub async fn add_api_allowlist_entry(&self, csrf: &str, value: &str) -> reqwest::Response {
+        let body = AddAllowlistEntryRequest {
+            value: value.to_owned(),
+            label: None,
+        };
+        self.post_json(routes::API_ALLOWLIST, &body, csrf).await
+    }
+
+    /// Asks to add an entry (any body, to test bad ones) to the portal allowlist as `me`.
+    pub async fn add_portal_allowlist_entry(
+        &self,
+        me: &MeResponse,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> reqwest::Response {
+        self.post_json(routes::PORTAL_ALLOWLIST, body, &me.session.csrf_token)
+            .await
+    }
+
+    /// Adds `entry` to the portal allowlist as `me`, expecting `201`; returns it as stored.
+    pub async fn portal_allowlist_entry_added(
+        &self,
+        me: &MeResponse,
+        entry: &AddPortalAllowlistEntryRequest,
+    ) -> PortalAllowlistEntryDto {
+        let response = self.add_portal_allowlist_entry(me, entry).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "add {}",
+            entry.value
+        );
+        response.json().await.expect("PortalAllowlistEntryDto")
+    }
+
+    /// The account's points balance, as the integrator holding `token` reads it.
+    pub async fn points_balance(&self, token: &str) -> i64 {
+        let response = self.bearer_get(routes::PROFILE, token).await;
+        let profile: ProfileDto = response.json().await.expect("ProfileDto");
+        profile.points_balance
+    }
+
+    /// Sets the account's country filter to `countries`, with `csrf`.
+    pub async fn put_country_filter(&self, csrf: &str, countries: &[&str]) -> reqwest::Response {
+        let body = CountryFilterDto {
+            countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        self.portal_json(reqwest::Method::PUT, routes::COUNTRY_FILTER, csrf, &body)
+            .await
+    }
+
+    /// Sends an SMS from the portal, as `me`.
+    pub async fn send_sms_from_portal(
+        &self,
+        me: &MeResponse,
+        request: &SendSmsRequest,
+    ) -> reqwest::Response {
+        self.post_json(routes::SMS, request, &me.session.csrf_token)
+            .await
+    }
+
+    /// Registers an OAuth client in the portal with `request`; returns it with its secret.
+    pub async fn register_oauth_client(
+        &self,
+        me: &MeResponse,
+        request: &CreateOAuthClientRequest,
+    ) -> CreatedOAuthClientDto {
+        let response = self
+            .post_json(routes::OAUTH_CLIENTS, request, &me.session.csrf_token)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "register the client"
+        );
+        response.json().await.expect("CreatedOAuthClientDto")
+    }
+
+    /// The answer to `client`'s client-credentials grant for `scope` (`None`:
+    /// all of the client's), asked from a client without cookies; expects `200`.
+    pub async fn client_credentials_token(
+        &self,
+        client: &CreatedOAuthClientDto,
+        scope: Option<&str>,
+    ) -> OAuthTokenResponse {
+        let mut form = vec![("grant_type", "client_credentials")];
+        form.extend(scope.map(|scope| ("scope", scope)));
+        let response = self
+            .client_builder()
+            .build()
+            .expect("http client")
+            .post(self.url(routes::OAUTH_TOKEN))
+            .basic_auth(&client.client.id, Some(&client.client_secret))
+            .form(&form)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "client-credentials grant"
+        );
+        response.json().await.expect("OAuthTokenResponse")
+    }
+
+    /// Asks, with the account's `password`, for the code that sets SMS
+    /// two-factor sign-in up on `phone`.
+    pub async fn start_sms_two_factor(
+        &self,
+        csrf: &str,
+        password: &str,
+        phone: &str,
+    ) -> reqwest::Response {
+        let body = StartSmsTwoFactorRequest {
+            password: password.to_owned(),
+            phone: phone.to_owned(),
+            code: None,
+        };
+        self.post_json(routes::TWO_FACTOR_SMS, &body, csrf).await
+    }
+
+    /// Confirms SMS two-factor set-up with `code`.
+    pub async fn confirm_sms_two_factor(&self, csrf: &str, code: &str) -> reqwest::Response {
+        let body = ConfirmTwoFactorRequest {
+            code: code.to_owned(),
+        };
+        self.post_json(routes::TWO_FACTOR_SMS_CONFIRM, &body, csrf)
+            .await
+    }
+
+    /// Turns SMS two-factor sign-in on for the signed-in account: asks (with
+    /// `password`) for a code to `phone` and confirms with the code texted
+    /// there; returns what the confirmation answered.
+    pub async fn turn_on_sms_two_factor(
+        &self,
+        csrf: &str,
+        password: &str,
+        phone: &str,
+    ) -> TwoFactorEnabledDto {
+        let response = self.start_sms_two_factor(csrf, password, phone).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::ACCEPTED,
+            "ask for a set-up code"
+        );
+        let e164: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
+        let code = self.last_code_to(&e164);
+        let response = self.confirm_sms_two_factor(csrf, &code).await;
+        assert_eq!(response.status(), StatusCode::OK, "confirm two-factor");
+        response.json().await.expect("TwoFactorEnabledDto")
+    }
+
+    /// Requires (or stops requiring) two-factor sign-in of every login of the account.
+    pub async fn set_two_factor_policy(
+        &self,
+        csrf: &str,
+        required_for_all_users: bool,
+    ) -> reqwest::Response {
+        let body = TwoFactorPolicyRequest {
+            required_for_all_users,
+        };
+        self.portal_json(reqwest::Method::PUT, routes::TWO_FACTOR_POLICY, csrf, &body)
+            .await
+    }
+
+    /// Asks for a step-up code by SMS (expecting `202`); returns the code texted to `phone_e164`.
+    pub async fn sms_step_up_code(&self, csrf: &str, phone_e164: &str) -> String {
+        let sent = self
+            .portal(reqwest::Method::POST, routes::TWO_FACTOR_CODE, csrf, None)
+            .await;
+        assert_eq!(
+            sent.status(),
+            StatusCode::ACCEPTED,
+            "ask for a step-up code"
+        );
+        self.last_code_to(phone_e164)
+    }
+
+    /// Turns SMS two-factor sign-in off with the account's `password` and `code`.
+    pub async fn turn_off_sms_two_factor(
+        &self,
+        csrf: &str,
+        password: &str,
+        code: &str,
+    ) -> reqwest::Response {
+        let body = DisableTwoFactorRequest {
+            method: VerificationMethod::Sms,
+            password: password.to_owned(),
+            code: code.to_owned(),
+        };
+        self.post_json(routes::TWO_FACTOR_DISABLE, &body, csrf)
+            .await
+    }
+
+    /// Follows a password-reset link: sets `new_password` with the link's `token`.
+    pub async fn confirm_password_reset(
+        &self,
+        token: &str,
+        new_password: &str,
+    ) -> reqwest::Response {
+        let body = ConfirmPasswordResetRequest {
+            token: token.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        self.post_json(
+            routes::PASSWORD_RESET_CONFIRM,
+            &body,
+            routes::PRE_SESSION_CSRF,
+        )
+        .await
+    }
+
+    /// POSTs the account's password ([`GOOD_PASSWORD`]), with a step-up `code`
+    /// if given, to a security change at `path` that asks for them.
+    pub async fn confirm_with_password(
+        &self,
+        path: &str,
+        csrf: &str,
+        code: Option<&str>,
+    ) -> reqwest::Response {
+        let body = PasswordConfirmation {
+            password: GOOD_PASSWORD.to_owned(),
+            code: code.map(str::to_owned),
+        };
+        self.post_json(path, &body, csrf).await
+    }
+
     /// Completes a held sign-in.
     pub async fn verify_login(
         &self,
@@ -161,6 +450,28 @@ impl TestApp {
             trust_device,
         };
         self.post_json(routes::LOGIN_VERIFY, &body, routes::PRE_SESSION_CSRF)
+            .await
+    }
+
+    /// Signs in with `email` and `password`, expecting the sign-in to be held
+    /// (`202`) for a code; returns the challenge.
+    pub async fn held_sign_in(&self, email: &str, password: &str) -> LoginChallengeDto {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "a held sign-in");
+        response.json().await.expect("LoginChallengeDto")
+    }
+
+    /// Asks for the code of a held sign-in again (by `method`, or as before).
+    pub async fn resend_login_code(
+        &self,
+        challenge: &LoginChallengeDto,
+        method: Option<VerificationMethod>,
+    ) -> reqwest::Response {
+        let body = ResendLoginCodeRequest {
+            challenge_id: challenge.challenge_id.clone(),
+            method,
+        };
+        self.post_json(routes::LOGIN_RESEND, &body, routes::PRE_SESSION_CSRF)
             .await
     }
 

@@ -14,9 +14,13 @@ pub mod database;
 pub mod fixtures;
 pub mod server;
 
-pub use client::{expect_problem, field_codes};
+pub use client::{
+    answers_within, created_and_payment_required, expect_field_error, expect_problem, field_codes,
+    outcome,
+};
 pub use fixtures::{
-    link_token, signup_request, sms_request, token_request, ACCOUNT_EXISTS_MAIL, GOOD_PASSWORD,
+    allowlisted_token_request, link_token, oauth_client_request, portal_allowlist_entry,
+    signup_request, sms_request, token_request, ACCOUNT_EXISTS_MAIL, GOOD_PASSWORD,
     SIGNUP_LINK_MAIL, SIGNUP_PHONE_E164,
 };
 pub use server::{Backend, ServerProcess, TestApp};
