@@ -302,18 +302,7 @@ async fn confirm_change(
         move |conn: &mut DbConnection| {
             let at = now();
             let factors = confirmed_factors(conn, &account_id)?;
-            let reservation = crate::services::sessions::login::reserve_guess(conn, &keys, at)??;
-            if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
-                crate::services::sessions::login::settle_failure(
-                    conn,
-                    &reservation,
-                    Some(&account_id),
-                    &client,
-                )?;
-                return Ok(Err(refusal));
-            }
-            throttle::release(conn, &reservation)?;
-            Ok(Ok(()))
+            check_counted_code(conn, &keys, &account_id, &factors, &typed, at, &client)
         }
     })
     .await?
@@ -699,20 +688,12 @@ pub async fn disable(
             if !has {
                 return Err(ApiError::NotFound);
             }
-            // Counted before it is checked, under the counters' lock, so
-            // parallel guesses get no more tries than the lock allows.
             let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
-            let reservation = crate::services::sessions::login::reserve_guess(conn, &keys, at)??;
-            if let Err(refusal) = check_current_code(conn, &account_id, &factors, &typed, at)? {
-                crate::services::sessions::login::settle_failure(
-                    conn,
-                    &reservation,
-                    Some(&account_id),
-                    &client,
-                )?;
+            if let Err(refusal) =
+                check_counted_code(conn, &keys, &account_id, &factors, &typed, at, &client)?
+            {
                 return Ok(Err(refusal));
             }
-            throttle::release(conn, &reservation)?;
             let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
             let account =
                 account_rows::find_by_id(conn, &account_id)?.ok_or(ApiError::Unauthenticated)?;
@@ -743,6 +724,32 @@ pub async fn disable(
 /// Checks a "current code" for a security change: an authenticator-app code,
 /// the last SMS step-up code, or a recovery code. `Ok(Err(_))` when wrong
 /// (attempts counted, to be committed).
+/// [`check_current_code`] as a counted guess: counted before it is checked, under the
+/// counters' lock, so parallel guesses get no more tries than the lock allows; a wrong
+/// code settles as a failure (and may lock), a right one gives its place back.
+fn check_counted_code(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    account_id: &str,
+    factors: &Factors,
+    typed: &str,
+    at: NaiveDateTime,
+    client: &ClientContext,
+) -> ApiResult<Result<(), ApiError>> {
+    let reservation = crate::services::sessions::login::reserve_guess(conn, keys, at)??;
+    if let Err(refusal) = check_current_code(conn, account_id, factors, typed, at)? {
+        crate::services::sessions::login::settle_failure(
+            conn,
+            &reservation,
+            Some(account_id),
+            client,
+        )?;
+        return Ok(Err(refusal));
+    }
+    throttle::release(conn, &reservation)?;
+    Ok(Ok(()))
+}
+
 fn check_current_code(
     conn: &mut DbConnection,
     account_id: &str,
