@@ -58,6 +58,8 @@ pub const ME: &str = "/api/v1/me";
 pub const SECURITY_LOG: &str = "/api/v1/security-log";
 /// The account's security log as a CSV or JSON download.
 pub const SECURITY_LOG_EXPORT: &str = "/api/v1/security-log/export";
+/// Walks the caller's security-log hash chains.
+pub const SECURITY_LOG_VERIFY: &str = "/api/v1/security-log/verify";
 /// The account's live portal sessions.
 pub const SESSIONS: &str = "/api/v1/sessions";
 /// One portal session (`DELETE` ends it).

@@ -60,6 +60,19 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         details -> Text,
         created_at -> Timestamp,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    security_log_heads (account_id) {
+        account_id -> Text,
+        seq -> BigInt,
+        last_hash -> Text,
+        pruned_through_seq -> BigInt,
+        pruned_hash -> Text,
     }
 }
 
@@ -169,6 +182,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sender_names,
     outbox_messages,
     security_events,
+    security_log_heads,
     second_factors,
     recovery_codes,
     verification_codes,

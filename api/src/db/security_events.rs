@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{accounts, security_events},
+    schema::{accounts, security_events, security_log_heads},
     DbConnection,
 };
 
@@ -19,6 +19,25 @@ pub struct SecurityEventRow {
     pub user_agent: Option<String>,
     pub details: String,
     pub created_at: NaiveDateTime,
+    /// Place in the login's hash chain (from 1); `None` for events from
+    /// before the log was chained.
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+}
+
+/// The head of one login's chain.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = security_log_heads)]
+pub struct ChainHeadRow {
+    pub account_id: String,
+    /// The last place given out.
+    pub seq: i64,
+    pub last_hash: String,
+    /// Events up to this place were deleted by the retention sweep…
+    pub pruned_through_seq: i64,
+    /// …and the chain continues from this hash (of the last deleted event).
+    pub pruned_hash: String,
 }
 
 /// Which of an account's events to read, newest first.
@@ -67,6 +86,107 @@ pub fn insert_event(conn: &mut DbConnection, event: &SecurityEventRow) -> QueryR
         .values(event)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Takes the next place in the login's chain and answers the head as it now
+/// is (`seq` is the place taken, `last_hash` the hash of the event before it).
+/// The update comes first, so the head's row lock (PostgreSQL) or the write
+/// lock (SQLite) is held from here until the transaction ends: writers of
+/// one chain take turns. Call it inside a transaction, then
+/// [`set_chain_hash`] with the new event's hash.
+pub fn take_chain_place(
+    conn: &mut DbConnection,
+    account_id: &str,
+    genesis: &str,
+) -> QueryResult<ChainHeadRow> {
+    // Two rounds: losing the race to insert a new chain's head means the
+    // other writer's row is there to update next time.
+    for _ in 0..2 {
+        let touched = diesel::update(security_log_heads::table.find(account_id))
+            .set(security_log_heads::seq.eq(security_log_heads::seq + 1))
+            .execute(conn)?;
+        if touched == 0 {
+            let fresh = ChainHeadRow {
+                account_id: account_id.to_owned(),
+                seq: 1,
+                last_hash: genesis.to_owned(),
+                pruned_through_seq: 0,
+                pruned_hash: genesis.to_owned(),
+            };
+            // A savepoint, so losing the race does not abort a PostgreSQL transaction.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(security_log_heads::table)
+                    .values(&fresh)
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => return Ok(fresh),
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        return chain_head(conn, account_id)?.ok_or(diesel::result::Error::NotFound);
+    }
+    Err(diesel::result::Error::RollbackTransaction)
+}
+
+/// Records the hash of the event that took the head's last place.
+pub fn set_chain_hash(conn: &mut DbConnection, account_id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(security_log_heads::table.find(account_id))
+        .set(security_log_heads::last_hash.eq(hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The head of the login's chain, if it has one.
+pub fn chain_head(conn: &mut DbConnection, account_id: &str) -> QueryResult<Option<ChainHeadRow>> {
+    security_log_heads::table
+        .find(account_id)
+        .select(ChainHeadRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Logins that have a chain, in id order after `after`, at most `limit`.
+pub fn chained_logins(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    security_log_heads::table
+        .filter(security_log_heads::account_id.gt(after))
+        .order(security_log_heads::account_id)
+        .select(security_log_heads::account_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// The login's chained events after place `after_seq`, in chain order, at most `limit`.
+pub fn chain_events(
+    conn: &mut DbConnection,
+    account_id: &str,
+    after_seq: i64,
+    limit: i64,
+) -> QueryResult<Vec<SecurityEventRow>> {
+    security_events::table
+        .filter(security_events::account_id.eq(account_id))
+        .filter(security_events::seq.gt(after_seq))
+        .order(security_events::seq.asc())
+        .select(SecurityEventRow::as_select())
+        .limit(limit)
+        .load(conn)
+}
+
+/// How many of the login's events are from before the log was chained.
+pub fn count_unchained(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+    security_events::table
+        .filter(security_events::account_id.eq(account_id))
+        .filter(security_events::seq.is_null())
+        .count()
+        .get_result(conn)
 }
 
 /// One of the account's events, for resolving a cursor.

@@ -17,6 +17,7 @@ mod totp;
 pub use country::CountryCode;
 pub use device::describe_user_agent;
 pub use email::Email;
+pub(crate) use ids::hex_sha256;
 pub use ids::{new_account_id, ChallengeToken, DeviceToken, ResetToken, SessionToken, SignupToken};
 pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use one_time_code::{OneTimeCode, RecoveryCode, RecoveryHashCache, RecoverySalt};

@@ -5,6 +5,7 @@ use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+        SecurityLogVerification,
     },
     problem::Problem,
     routes,
@@ -15,7 +16,10 @@ use crate::{
     auth::PortalUser,
     error::{ApiError, ApiResult},
     services::{
-        audit::security_log::{self, EventQuery},
+        audit::{
+            chain,
+            security_log::{self, EventQuery},
+        },
         now, AppState,
     },
 };
@@ -23,6 +27,7 @@ use crate::{
 endpoints! {
     routes::SECURITY_LOG => get(list);
     routes::SECURITY_LOG_EXPORT => get(export);
+    routes::SECURITY_LOG_VERIFY => get(verify);
 }
 
 /// The account's security log, newest first.
@@ -71,8 +76,10 @@ pub async fn list(
 ///
 /// The same filters as the list, without paging: the newest 10,000 matching
 /// events, newest first. CSV has a header row (`created_at, kind, actor, ip,
-/// user_agent, details, id`; `details` is a JSON object); cells that a
-/// spreadsheet would run as a formula get a leading `'`.
+/// user_agent, details, id, account_id, seq, prev_hash, hash`; `details` is a
+/// JSON object); cells that a spreadsheet would run as a formula get a
+/// leading `'`. Both carry each event's place and hashes in its login's hash
+/// chain, so an export can be verified offline (see the README).
 #[utoipa::path(
     get,
     path = "/api/v1/security-log/export",
@@ -129,4 +136,36 @@ pub async fn export(
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
+}
+
+/// Verify the security log's hash chains.
+///
+/// Each login's events (the account's, and each subuser's) form a hash
+/// chain: every event carries its place (`seq`), the hash of the event before
+/// it (`prev_hash`) and its own `hash` over a canonical encoding. This walks
+/// every chain the caller may read (an owner's: every subuser's too; a
+/// subuser with `security_log`: their own) and reports, per chain, the first
+/// broken link: an edited event (`altered`), a replaced or moved one
+/// (`prev_hash_mismatch`), a deleted or inserted one (`missing`), or deleted
+/// latest events (`tail_missing`). Keep `head_seq` and `head_hash` to check
+/// later that nothing was cut from the end. An export carries the hashes, so
+/// it can be verified offline too (see the README).
+#[utoipa::path(
+    get,
+    path = "/api/v1/security-log/verify",
+    operation_id = "verify_security_log",
+    tag = "security",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Each chain's walk; `intact` when all verified", body = SecurityLogVerification),
+        (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
+    )
+)]
+pub async fn verify(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ReadSecurityLog)?;
+    let reports = chain::verify_account(&state, &login.login_id, login.subuser.is_none()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(super::views::security_log::verification(reports)))
 }

@@ -44,6 +44,7 @@ macro_rules! on_both_backends {
 
 mod allowlist_entries;
 mod api_audit;
+mod audit_chain;
 mod authenticator;
 mod caches;
 mod contacts;

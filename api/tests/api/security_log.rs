@@ -4,9 +4,12 @@
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use portcullis_api::db::{
-    schema::{security_events, sessions},
-    security_events::{insert_event, SecurityEventRow},
+use portcullis_api::{
+    db::{
+        schema::{security_events, sessions},
+        security_events::{insert_event, SecurityEventRow},
+    },
+    services::audit::chain::link,
 };
 use portcullis_shared::{
     dto::{ConfirmSignupRequest, SecurityEventDto, SecurityEventKind, SecurityLogPage},
@@ -35,21 +38,28 @@ fn kinds(page: &SecurityLogPage) -> Vec<SecurityEventKind> {
     page.events.iter().map(|e| e.kind).collect()
 }
 
-/// Inserts an event for `account_id` at a chosen time, as `audit::record` would.
+/// Inserts an event for `account_id` at a chosen time, linked into its hash
+/// chain, as `audit::record` would.
 fn insert_at(app: &TestApp, account_id: &str, kind: &str, at: NaiveDateTime, user_agent: &str) {
-    insert_event(
-        &mut app.db(),
-        &SecurityEventRow {
-            id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
-            account_id: account_id.into(),
-            actor: account_id.into(),
-            kind: kind.into(),
-            ip: Some("198.51.100.7".into()),
-            user_agent: Some(user_agent.into()),
-            details: r#"{"note":"a, \"quoted\"\nvalue"}"#.into(),
-            created_at: at,
-        },
-    )
+    let details = r#"{"note":"a, \"quoted\"\nvalue"}"#;
+    let mut row = SecurityEventRow {
+        id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.into(),
+        actor: account_id.into(),
+        kind: kind.into(),
+        ip: Some("198.51.100.7".into()),
+        user_agent: Some(user_agent.into()),
+        details: details.into(),
+        created_at: at,
+        seq: None,
+        prev_hash: None,
+        hash: None,
+    };
+    let mut conn = app.db();
+    conn.transaction(|conn| {
+        link(conn, &mut row, &serde_json::from_str(details).unwrap())?;
+        insert_event(conn, &row)
+    })
     .unwrap();
 }
 
@@ -298,7 +308,11 @@ async fn the_csv_export_escapes_and_defuses_cells(app: TestApp) {
             "ip",
             "user_agent",
             "details",
-            "id"
+            "id",
+            "account_id",
+            "seq",
+            "prev_hash",
+            "hash"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -19,8 +19,8 @@ pub mod tokens;
 pub mod two_factor;
 
 pub use crate::vocabulary::{
-    ChallengeReason, LoginOutcome, MessageStatus, PortalPermission, Role, SecurityEventKind,
-    SubuserStatus, VerificationMethod, Weekday, SESSION_TIMEOUT_CHOICES_SECS,
+    ChainBreak, ChallengeReason, LoginOutcome, MessageStatus, PortalPermission, Role,
+    SecurityEventKind, SubuserStatus, VerificationMethod, Weekday, SESSION_TIMEOUT_CHOICES_SECS,
 };
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
 pub use auth::{ConfirmSignupRequest, LoginRequest, SignupAcceptedDto, SignupRequest};
@@ -47,7 +47,8 @@ pub use portal_allowlist::{
     RemovePortalAllowlistEntryQuery,
 };
 pub use security_log::{
-    ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
+    BrokenLinkDto, ChainVerificationDto, ExportFormat, SecurityEventDto, SecurityLogExportQuery,
+    SecurityLogPage, SecurityLogQuery, SecurityLogVerification,
 };
 pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sessions::{

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::vocabulary::SecurityEventKind;
+use crate::vocabulary::{ChainBreak, SecurityEventKind};
 
 /// One entry of the security log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,30 @@ pub struct SecurityEventDto {
     pub details: BTreeMap<String, String>,
     /// When it happened (RFC 3339, UTC).
     pub created_at: String,
+    /// The login whose log holds the event: the account, or one of its
+    /// subusers. Each login's events form one hash chain.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "acc_01j9z3q8m6e7r5t4y3w2v1u0s9")
+    )]
+    pub account_id: String,
+    /// The event's place in that chain, from 1; absent for events recorded
+    /// before the log was chained.
+    #[cfg_attr(feature = "openapi", schema(example = 42))]
+    pub seq: Option<i64>,
+    /// The `hash` of the event before it in the chain (64 zeros for the first).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "9f2c0d8e4b7a61f3c5d2e8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9")
+    )]
+    pub prev_hash: Option<String>,
+    /// SHA-256 (hex) of the event's canonical encoding, which includes
+    /// `prev_hash` and `seq`: see "Verifying the security log" in the README.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "4e1b9a7c3d2f0e8b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a")
+    )]
+    pub hash: Option<String>,
 }
 
 /// Body of `GET /api/v1/security-log`: one page, newest first.
@@ -108,4 +132,53 @@ pub struct SecurityLogExportQuery {
     /// Only events before this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+}
+
+/// Body of `GET /api/v1/security-log/verify`: each login's hash chain walked
+/// from its start (or where retention left it) to its last event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityLogVerification {
+    /// True when every chain below verified.
+    pub intact: bool,
+    /// The caller's chain, and for an owner each subuser's.
+    pub chains: Vec<ChainVerificationDto>,
+}
+
+/// One login's chain, walked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChainVerificationDto {
+    /// The login (the account or a subuser) whose events the chain links.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "acc_01j9z3q8m6e7r5t4y3w2v1u0s9")
+    )]
+    pub account_id: String,
+    /// Events found linked (up to the first broken link, if any).
+    pub verified_events: i64,
+    /// The last place the chain gave out, and that event's hash: keep them to
+    /// check later that nothing was removed from the end.
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// Places 1 to this were deleted by the retention period (0: none).
+    pub pruned_through_seq: i64,
+    /// Events recorded before the log was chained, which no hash covers.
+    pub unchained_events: i64,
+    /// The first broken link; absent when the chain verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<BrokenLinkDto>,
+}
+
+/// Where a chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BrokenLinkDto {
+    /// The place in the chain where it breaks.
+    pub seq: i64,
+    /// The event found at that place, if any (none when it was deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// What is wrong there.
+    pub reason: ChainBreak,
 }

@@ -41,7 +41,7 @@ pub use passwords::{
     ChangePassword, ConfirmPasswordReset, GetPasswordPolicy, RequestPasswordReset,
     SetPasswordPolicy,
 };
-pub use security_log::{SecurityLog, SubuserSecurityLog};
+pub use security_log::{SecurityLog, SubuserSecurityLog, VerifySecurityLog};
 pub use sessions::{
     GetSessionTimeout, ListSessions, LoginHistory, RevokeAllSessions, RevokeOtherSessions,
     RevokeSession, SetSessionTimeout,
@@ -233,6 +233,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<ConfirmPasswordReset>(),
     route::<SecurityLog>(),
     route::<SubuserSecurityLog>(),
+    route::<VerifySecurityLog>(),
     route::<ListSessions>(),
     route::<RevokeSession>(),
     route::<RevokeOtherSessions>(),

@@ -1,8 +1,8 @@
 //! The security log, the account's and one subuser's.
 
 use super::{Endpoint, Method};
-use crate::dto::{SecurityLogPage, SecurityLogQuery};
-use crate::routes::{SECURITY_LOG, SUBUSER_SECURITY_LOG};
+use crate::dto::{SecurityLogPage, SecurityLogQuery, SecurityLogVerification};
+use crate::routes::{SECURITY_LOG, SECURITY_LOG_VERIFY, SUBUSER_SECURITY_LOG};
 
 /// One page of the account's security log, newest first.
 #[derive(Debug, Clone, Copy)]
@@ -26,4 +26,16 @@ impl Endpoint for SubuserSecurityLog {
     type Path = str;
     type Request = SecurityLogQuery;
     type Response = SecurityLogPage;
+}
+
+/// Walks the caller's security-log hash chains (an owner's: every subuser's too).
+#[derive(Debug, Clone, Copy)]
+pub struct VerifySecurityLog;
+
+impl Endpoint for VerifySecurityLog {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = SECURITY_LOG_VERIFY;
+    type Path = ();
+    type Request = ();
+    type Response = SecurityLogVerification;
 }

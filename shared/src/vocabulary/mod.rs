@@ -9,7 +9,7 @@ mod sms;
 mod subusers;
 mod two_factor;
 
-pub use security_events::SecurityEventKind;
+pub use security_events::{ChainBreak, SecurityEventKind};
 pub use sessions::{LoginOutcome, SESSION_TIMEOUT_CHOICES_SECS};
 pub use sms::MessageStatus;
 pub use subusers::{PortalPermission, Role, SubuserStatus, Weekday};

@@ -208,3 +208,36 @@ mod tests {
         assert_eq!(unknown, SecurityEventKind::Unknown);
     }
 }
+
+/// Why a login's security-log hash chain does not verify, at its first broken link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChainBreak {
+    /// The event's stored contents do not hash to its stored hash: it was edited.
+    Altered,
+    /// The event does not name the hash of the one before it: an event was
+    /// replaced, or this one was moved or forged.
+    PrevHashMismatch,
+    /// The place after the last good event holds no event (deleted) or an
+    /// unexpected one (inserted, or out of order).
+    Missing,
+    /// The chain ends before the last place it gave out: its latest events were deleted.
+    TailMissing,
+    /// A reason this client version does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ChainBreak {
+    /// The stable snake_case name, as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Altered => "altered",
+            Self::PrevHashMismatch => "prev_hash_mismatch",
+            Self::Missing => "missing",
+            Self::TailMissing => "tail_missing",
+            Self::Unknown => "unknown",
+        }
+    }
+}

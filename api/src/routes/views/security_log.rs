@@ -1,9 +1,15 @@
 //! The security log as the portal shows it.
 
-use portcullis_shared::dto::{SecurityEventDto, SecurityLogPage, SecurityLogQuery};
+use portcullis_shared::dto::{
+    BrokenLinkDto, ChainVerificationDto, SecurityEventDto, SecurityLogPage, SecurityLogQuery,
+    SecurityLogVerification,
+};
 
 use crate::services::{
-    audit::security_log::{EventPage, EventQuery, LoggedEvent, Paging},
+    audit::{
+        chain::ChainReport,
+        security_log::{EventPage, EventQuery, LoggedEvent, Paging},
+    },
     rfc3339,
 };
 
@@ -17,6 +23,10 @@ impl From<LoggedEvent> for SecurityEventDto {
             user_agent: event.user_agent,
             details: event.details,
             created_at: rfc3339(event.created_at),
+            account_id: event.account_id,
+            seq: event.seq,
+            prev_hash: event.prev_hash,
+            hash: event.hash,
         }
     }
 }
@@ -40,4 +50,33 @@ pub fn event_query(query: SecurityLogQuery) -> (EventQuery, Paging) {
         limit,
     } = query;
     (EventQuery { kind, from, to }, Paging { cursor, limit })
+}
+
+impl From<ChainReport> for ChainVerificationDto {
+    fn from(report: ChainReport) -> Self {
+        Self {
+            account_id: report.account_id,
+            verified_events: report.verified_events,
+            head_seq: report.head_seq,
+            head_hash: report.head_hash,
+            pruned_through_seq: report.pruned_through_seq,
+            unchained_events: report.unchained_events,
+            broken: report.broken.map(|link| BrokenLinkDto {
+                seq: link.seq,
+                event_id: link.event_id,
+                reason: link.reason,
+            }),
+        }
+    }
+}
+
+/// Every chain's report, and whether all verified.
+pub fn verification(reports: Vec<ChainReport>) -> SecurityLogVerification {
+    SecurityLogVerification {
+        intact: reports.iter().all(|report| report.broken.is_none()),
+        chains: reports
+            .into_iter()
+            .map(ChainVerificationDto::from)
+            .collect(),
+    }
 }

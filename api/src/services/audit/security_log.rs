@@ -6,7 +6,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::QueryResult;
+use diesel::{Connection, QueryResult};
 
 use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, AppState};
 use crate::{
@@ -138,27 +138,33 @@ pub fn disabling(
     }
 }
 
-/// Appends `event` on `conn`. Call it inside the transaction that makes the
-/// change it describes.
+/// Appends `event` on `conn`, linked into its login's hash chain. Call it
+/// inside the transaction that makes the change it describes (without one it
+/// makes its own: the event and the chain's head move together).
 pub fn record(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<()> {
     let details = serde_json::to_string(&event.details)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    event_rows::insert_event(
-        conn,
-        &SecurityEventRow {
-            id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
-            account_id: event.account_id.clone(),
-            actor: event.actor.stored(),
-            kind: event.kind.as_str().to_owned(),
-            ip: event.ip.clone(),
-            user_agent: event
-                .user_agent
-                .as_ref()
-                .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect()),
-            details,
-            created_at: now(),
-        },
-    )
+    let mut row = SecurityEventRow {
+        id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
+        account_id: event.account_id.clone(),
+        actor: event.actor.stored(),
+        kind: event.kind.as_str().to_owned(),
+        ip: event.ip.clone(),
+        user_agent: event
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect()),
+        details,
+        created_at: now(),
+        seq: None,
+        prev_hash: None,
+        hash: None,
+    };
+    // A savepoint inside the caller's transaction, or a transaction of its own.
+    conn.transaction(|conn| {
+        super::chain::link(conn, &mut row, &event.details)?;
+        event_rows::insert_event(conn, &row)
+    })
 }
 
 fn malformed(why: &str) -> ApiError {
@@ -243,6 +249,11 @@ pub struct LoggedEvent {
     pub user_agent: Option<String>,
     pub details: BTreeMap<String, String>,
     pub created_at: NaiveDateTime,
+    /// The login whose log (and hash chain) holds it.
+    pub account_id: String,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 /// One page of events, newest first, and where the next (older) one starts.
@@ -263,6 +274,10 @@ fn logged_event(row: SecurityEventRow) -> ApiResult<LoggedEvent> {
         user_agent: row.user_agent,
         details,
         created_at: row.created_at,
+        account_id: row.account_id,
+        seq: row.seq,
+        prev_hash: row.prev_hash,
+        hash: row.hash,
     })
 }
 
@@ -382,6 +397,10 @@ pub fn to_csv(events: &[LoggedEvent]) -> ApiResult<Vec<u8>> {
             "user_agent",
             "details",
             "id",
+            "account_id",
+            "seq",
+            "prev_hash",
+            "hash",
         ])
         .map_err(ApiError::internal)?;
     for event in events {
@@ -395,6 +414,10 @@ pub fn to_csv(events: &[LoggedEvent]) -> ApiResult<Vec<u8>> {
                 &neutralise_formula(event.user_agent.as_deref().unwrap_or_default()),
                 &neutralise_formula(&details),
                 event.id.as_str(),
+                event.account_id.as_str(),
+                &event.seq.map(|seq| seq.to_string()).unwrap_or_default(),
+                event.prev_hash.as_deref().unwrap_or_default(),
+                event.hash.as_deref().unwrap_or_default(),
             ])
             .map_err(ApiError::internal)?;
     }
