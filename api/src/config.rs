@@ -141,6 +141,12 @@ pub struct Config {
     /// How often tokens expiring within 7 days are looked for, to warn their owners by e-mail
     /// (`PORTCULLIS_TOKEN_EXPIRY_CHECK_MS`, default 3600000).
     pub token_expiry_check: Duration,
+    /// How long security events are kept (`PORTCULLIS_SECURITY_LOG_RETENTION_DAYS`;
+    /// default: for ever). Older ones are deleted by a sweep
+    /// (`PORTCULLIS_SECURITY_LOG_SWEEP_MS`, default 3600000), the hash chains
+    /// staying verifiable.
+    pub security_log_retention: Option<Duration>,
+    pub security_log_sweep: Duration,
     /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
     /// comma-separated `scheme://host[:port]`; default none: CORS closed).
     pub cors_origins: Vec<String>,
@@ -351,6 +357,13 @@ impl Config {
         let token_expiry_check = Duration::from_millis(
             parse_u64("PORTCULLIS_TOKEN_EXPIRY_CHECK_MS", 3_600_000)?.max(10),
         );
+        let security_log_retention = match parse_u64("PORTCULLIS_SECURITY_LOG_RETENTION_DAYS", 0)? {
+            0 => None,
+            days => Some(Duration::from_secs(days.min(36_500) * 86_400)),
+        };
+        let security_log_sweep = Duration::from_millis(
+            parse_u64("PORTCULLIS_SECURITY_LOG_SWEEP_MS", 3_600_000)?.max(10),
+        );
 
         let cors_origins = get("PORTCULLIS_CORS_ORIGINS")
             .map(|list| {
@@ -380,6 +393,8 @@ impl Config {
             sqlite_max_size_mb,
             refused_calls_flush,
             token_expiry_check,
+            security_log_retention,
+            security_log_sweep,
             bind,
             metrics_addr,
             database_url,

@@ -20,7 +20,10 @@ use crate::{
     },
     openapi::ApiDoc,
     routes,
-    services::{cache::cache_sync, ip_allowlists::AllowlistCache, sms::dispatch, tokens::expiry},
+    services::{
+        audit::chain, cache::cache_sync, ip_allowlists::AllowlistCache, sms::dispatch,
+        tokens::expiry,
+    },
     services::{
         run_every, tokens::api_access::ApiAccess, tokens::signing::KeyRing, AppState, Db, Mailer,
         PasswordHasher, SmsTransport,
@@ -163,7 +166,7 @@ impl Application {
                 cache_sync::Caches::of(&access, &portal_allowlists),
             )?;
         }
-        let background = vec![
+        let mut background = vec![
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),
@@ -187,6 +190,17 @@ impl Application {
                 config.token_expiry_check,
             )),
         ];
+        if let Some(retention) = config.security_log_retention {
+            let db = db.clone();
+            background.push(tokio::spawn(run_every(
+                config.security_log_sweep,
+                "deleting security events past the retention period",
+                move || {
+                    let db = db.clone();
+                    async move { chain::sweep_expired(&db, retention).await }
+                },
+            )));
+        }
         let state = web::Data::new(AppState {
             db,
             hasher,

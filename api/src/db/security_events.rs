@@ -189,6 +189,95 @@ pub fn count_unchained(conn: &mut DbConnection, account_id: &str) -> QueryResult
         .get_result(conn)
 }
 
+/// Logins with events recorded before `cutoff`, at most `limit`.
+pub fn logins_with_events_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    security_events::table
+        .filter(security_events::created_at.lt(cutoff))
+        .select(security_events::account_id)
+        .distinct()
+        .limit(limit)
+        .load(conn)
+}
+
+/// The login's latest chained event recorded before `cutoff`.
+pub fn last_chained_before(
+    conn: &mut DbConnection,
+    account_id: &str,
+    cutoff: NaiveDateTime,
+) -> QueryResult<Option<(i64, String)>> {
+    security_events::table
+        .filter(security_events::account_id.eq(account_id))
+        .filter(security_events::created_at.lt(cutoff))
+        .filter(security_events::seq.is_not_null())
+        .order(security_events::seq.desc())
+        .select((security_events::seq, security_events::hash))
+        .first::<(Option<i64>, Option<String>)>(conn)
+        .optional()
+        .map(|found| found.and_then(|(seq, hash)| Some((seq?, hash?))))
+}
+
+/// Deletes the login's chained events up to place `through_seq`, and its
+/// unchained ones recorded before `cutoff`; records where the chain now
+/// starts. Call with the head locked ([`lock_chain_head`]).
+pub fn prune_chain(
+    conn: &mut DbConnection,
+    account_id: &str,
+    through_seq: i64,
+    through_hash: &str,
+    cutoff: NaiveDateTime,
+) -> QueryResult<usize> {
+    let chained = diesel::delete(
+        security_events::table
+            .filter(security_events::account_id.eq(account_id))
+            .filter(security_events::seq.le(through_seq)),
+    )
+    .execute(conn)?;
+    let unchained = diesel::delete(
+        security_events::table
+            .filter(security_events::account_id.eq(account_id))
+            .filter(security_events::seq.is_null())
+            .filter(security_events::created_at.lt(cutoff)),
+    )
+    .execute(conn)?;
+    diesel::update(security_log_heads::table.find(account_id))
+        .set((
+            security_log_heads::pruned_through_seq.eq(through_seq),
+            security_log_heads::pruned_hash.eq(through_hash),
+        ))
+        .execute(conn)?;
+    Ok(chained + unchained)
+}
+
+/// Deletes the login's unchained events recorded before `cutoff` (a login
+/// with no chain yet).
+pub fn prune_unchained(
+    conn: &mut DbConnection,
+    account_id: &str,
+    cutoff: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::delete(
+        security_events::table
+            .filter(security_events::account_id.eq(account_id))
+            .filter(security_events::seq.is_null())
+            .filter(security_events::created_at.lt(cutoff)),
+    )
+    .execute(conn)
+}
+
+/// Holds the login's chain head until the transaction ends (a no-op update:
+/// the row lock on PostgreSQL, the write lock on SQLite), so no event is
+/// linked while the chain's start moves. False when the login has no chain.
+pub fn lock_chain_head(conn: &mut DbConnection, account_id: &str) -> QueryResult<bool> {
+    diesel::update(security_log_heads::table.find(account_id))
+        .set(security_log_heads::seq.eq(security_log_heads::seq))
+        .execute(conn)
+        .map(|touched| touched > 0)
+}
+
 /// One of the account's events, for resolving a cursor.
 pub fn find_for_account(
     conn: &mut DbConnection,

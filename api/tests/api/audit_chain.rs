@@ -86,7 +86,8 @@ fn event_at(app: &TestApp, account_id: &str, seq: i64) -> String {
 async fn account_with_events(app: &TestApp, email: &str) -> MeResponse {
     let me = app.signed_in(email).await;
     for name in ["ci", "backup"] {
-        app.create_token(&me, &token_request(name, &[Scope::Profile])).await;
+        app.create_token(&me, &token_request(name, &[Scope::Profile]))
+            .await;
     }
     me
 }
@@ -251,6 +252,88 @@ async fn the_audit_command_explains_its_usage(app: TestApp) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Keep 30 days of events; sweep every 100 ms.
+const SHORT_RETENTION: &[(&str, &str)] = &[
+    ("PORTCULLIS_SECURITY_LOG_RETENTION_DAYS", "30"),
+    ("PORTCULLIS_SECURITY_LOG_SWEEP_MS", "100"),
+];
+
+/// Links an event dated `at` into the login's chain, as `audit::record` would.
+fn record_dated(app: &TestApp, account_id: &str, at: chrono::NaiveDateTime) -> String {
+    use portcullis_api::{
+        db::security_events::{insert_event, SecurityEventRow},
+        services::audit::chain::link,
+    };
+    let mut row = SecurityEventRow {
+        id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
+        account_id: account_id.into(),
+        actor: account_id.into(),
+        kind: "login_failed".into(),
+        ip: Some("198.51.100.7".into()),
+        user_agent: None,
+        details: "{}".into(),
+        created_at: at,
+        seq: None,
+        prev_hash: None,
+        hash: None,
+    };
+    let mut conn = app.db();
+    conn.transaction(|conn| {
+        link(conn, &mut row, &Default::default())?;
+        insert_event(conn, &row)
+    })
+    .unwrap();
+    row.id
+}
+
+async fn events_past_the_retention_period_are_deleted_and_the_chain_still_verifies(app: TestApp) {
+    let me = app.signed_in("retention@example.com").await;
+    let id = me.account.id.clone();
+    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(40);
+    let old: Vec<String> = (0..3).map(|_| record_dated(&app, &id, long_ago)).collect();
+    let kept = app
+        .create_token(&me, &token_request("after", &[Scope::Profile]))
+        .await;
+    let head = verify(&app, &me).await.chains[0].head_seq;
+
+    let mut report = verify(&app, &me).await;
+    for _ in 0..100 {
+        // The sweep may come between the old events: wait for the last round.
+        if report.chains[0].pruned_through_seq == head - 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        report = verify(&app, &me).await;
+    }
+    let chain = &report.chains[0];
+    assert!(report.intact, "{report:?}");
+    assert_eq!(
+        chain.pruned_through_seq,
+        head - 1,
+        "up to the last old event: {chain:?}"
+    );
+    assert_eq!(
+        chain.verified_events, 1,
+        "the token's event is left: {chain:?}"
+    );
+    let left: Vec<String> = security_events::table
+        .filter(security_events::account_id.eq(&id))
+        .select(security_events::id)
+        .load(&mut app.db())
+        .unwrap();
+    assert!(old.iter().all(|gone| !left.contains(gone)), "{left:?}");
+    assert_eq!(left.len(), 1, "{left:?} ({kept:?})");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (code, output) = offline_check(&export_to_file(&app, &dir).await);
+    assert_eq!(code, 0, "an export of a pruned chain verifies: {output}");
+    let command = app.operator(&["audit", "verify", "--account", &id]);
+    assert_eq!(command.status.code(), Some(0), "{command:?}");
+}
+
+on_both_backends!(settings = SHORT_RETENTION;
+    events_past_the_retention_period_are_deleted_and_the_chain_still_verifies);
 
 on_both_backends!(
     an_edited_event_is_found_by_the_api_the_command_and_the_offline_check,

@@ -255,6 +255,53 @@ pub fn verify_logins(
         .collect()
 }
 
+/// Logins whose old events one sweep round deletes at most.
+const SWEEP_BATCH: i64 = 500;
+
+/// Deletes events recorded more than `retention` ago, each login in a
+/// transaction of its own, keeping every chain verifiable: the head
+/// remembers the place and hash of the last deleted event, where the walk
+/// starts from. A chain is cut at its last event older than the cutoff, so
+/// everything before that place goes with it. Answers how many events went.
+pub async fn sweep_expired(
+    db: &crate::services::Db,
+    retention: std::time::Duration,
+) -> ApiResult<usize> {
+    let retention = chrono::Duration::from_std(retention).map_err(ApiError::internal)?;
+    let cutoff = crate::services::now() - retention;
+    let logins = db
+        .run(move |conn| {
+            Ok(event_rows::logins_with_events_before(
+                conn,
+                cutoff,
+                SWEEP_BATCH,
+            )?)
+        })
+        .await?;
+    let mut deleted = 0;
+    for login in logins {
+        deleted += db
+            .transaction(move |conn| {
+                if !event_rows::lock_chain_head(conn, &login)? {
+                    return Ok(event_rows::prune_unchained(conn, &login, cutoff)?);
+                }
+                Ok(
+                    match event_rows::last_chained_before(conn, &login, cutoff)? {
+                        Some((seq, hash)) => {
+                            event_rows::prune_chain(conn, &login, seq, &hash, cutoff)?
+                        }
+                        None => event_rows::prune_unchained(conn, &login, cutoff)?,
+                    },
+                )
+            })
+            .await?;
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, "security events past the retention period deleted");
+    }
+    Ok(deleted)
+}
+
 /// One line about a walked chain, for people.
 pub fn describe(report: &ChainReport) -> String {
     let unchained = match report.unchained_events {
