@@ -2,6 +2,7 @@
 //! of an SMS gateway. See the README for how to run it.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;

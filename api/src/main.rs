@@ -1,6 +1,7 @@
 //! `portcullis`: runs the server; `portcullis openapi` prints the OpenAPI
-//! document; `portcullis senders …`, `portcullis operator …` and
-//! `portcullis audit …` are the gateway operator's commands against the
+//! document; `portcullis admin …`, `portcullis audit …` and `portcullis
+//! migrate` (see `cli.rs`), and the older `portcullis senders …` and
+//! `portcullis operator …`, are the gateway operator's commands against the
 //! configured storage.
 
 use std::io::Write;
@@ -39,8 +40,10 @@ async fn serve() {
     if args.first().map(String::as_str) == Some("operator") {
         std::process::exit(operator_command(&args[1..]));
     }
-    if args.first().map(String::as_str) == Some("audit") {
-        std::process::exit(audit_command(&args[1..]));
+    if let Some(command) = args.first() {
+        if portcullis_api::cli::COMMANDS.contains(&command.as_str()) {
+            std::process::exit(portcullis_api::cli::run(&args));
+        }
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -136,7 +139,9 @@ fn operator_senders(args: &[String]) -> i32 {
         .map_err(anyhow::Error::from)
         .and_then(|config| portcullis_api::services::Db::connect(&config.database_url, 1))
         .and_then(|db| {
-            db.blocking_run(|conn| portcullis_api::services::senders::decide(conn, id, approve))
+            db.blocking_run(|conn| {
+                portcullis_api::services::operator::decide_sender(conn, id, approve)
+            })
         });
     match result {
         Ok(()) => {
@@ -151,60 +156,4 @@ fn operator_senders(args: &[String]) -> i32 {
             1
         }
     }
-}
-
-const AUDIT_USAGE: &str = "usage: portcullis audit verify [--account ACCOUNT_ID]
-
-Walks the security log's hash chains: every login's, or with --account that
-account's and its subusers'. Prints one line per chain; exits 0 when all
-verify, 1 when one is broken (or storage fails), 2 on bad usage.";
-
-/// `portcullis audit verify [--account ID]`: walks the security log's hash
-/// chains against the configured storage and reports each one's first
-/// broken link.
-fn audit_command(args: &[String]) -> i32 {
-    let account = match args {
-        [verb] if verb == "verify" => None,
-        [verb, flag, id] if verb == "verify" && flag == "--account" => Some(id.clone()),
-        [verb, flag_id] if verb == "verify" && flag_id.starts_with("--account=") => {
-            Some(flag_id["--account=".len()..].to_owned())
-        }
-        [help] if help == "--help" || help == "-h" => {
-            println!("{AUDIT_USAGE}");
-            return 0;
-        }
-        [verb, help] if verb == "verify" && (help == "--help" || help == "-h") => {
-            println!("{AUDIT_USAGE}");
-            return 0;
-        }
-        _ => {
-            eprintln!("{AUDIT_USAGE}");
-            return 2;
-        }
-    };
-    use portcullis_api::services::audit::chain;
-    let result = Config::from_env()
-        .map_err(anyhow::Error::from)
-        .and_then(|config| portcullis_api::services::Db::connect(&config.database_url, 1))
-        .and_then(|db| db.blocking_run(|conn| Ok(chain::verify_logins(conn, account.as_deref())?)));
-    let reports = match result {
-        Ok(reports) => reports,
-        Err(error) => {
-            eprintln!("portcullis: {error:#}");
-            return 1;
-        }
-    };
-    if reports.is_empty() {
-        if let Some(id) = &account {
-            eprintln!("portcullis: no account {id}");
-            return 1;
-        }
-    }
-    let mut broken = 0;
-    for report in &reports {
-        println!("{}", chain::describe(report));
-        broken += usize::from(report.broken.is_some());
-    }
-    println!("{} chain(s) walked, {} broken", reports.len(), broken);
-    i32::from(broken > 0)
 }

@@ -40,6 +40,24 @@ pub fn find_by_name(
         .optional()
 }
 
+/// Every account's sender names with this status (e.g. `requested`), oldest first.
+pub fn list_by_status(conn: &mut DbConnection, status: &str) -> QueryResult<Vec<SenderRow>> {
+    sender_names::table
+        .filter(sender_names::status.eq(status))
+        .order((sender_names::created_at.asc(), sender_names::id.asc()))
+        .select(SenderRow::as_select())
+        .load(conn)
+}
+
+/// One sender name, whoever's.
+pub fn find_sender(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SenderRow>> {
+    sender_names::table
+        .find(id)
+        .select(SenderRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn insert_sender(conn: &mut DbConnection, sender: &SenderRow) -> QueryResult<()> {
     diesel::insert_into(sender_names::table)
         .values(sender)

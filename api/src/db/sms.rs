@@ -197,6 +197,26 @@ pub fn charge_points(conn: &mut DbConnection, account_id: &str, points: i64) -> 
     .map(|n| n == 1)
 }
 
+/// Adds `delta` points (negative: deducts) unless that would leave the
+/// balance below zero; the new balance, or `None` (and no change).
+pub fn adjust_points(
+    conn: &mut DbConnection,
+    account_id: &str,
+    delta: i64,
+) -> QueryResult<Option<i64>> {
+    let changed = diesel::update(
+        accounts::table
+            .find(account_id)
+            .filter(accounts::points_balance.ge(-delta)),
+    )
+    .set(accounts::points_balance.eq(accounts::points_balance + delta))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    points_balance(conn, account_id).map(Some)
+}
+
 pub fn points_balance(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
     accounts::table
         .find(account_id)

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod delivery;
 pub mod ip_allowlists;
 pub mod low_priority;
+pub mod operator;
 pub mod passwords;
 pub mod senders;
 pub mod sessions;

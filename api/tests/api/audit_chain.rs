@@ -241,7 +241,7 @@ async fn an_owner_verifies_every_subusers_chain_and_a_subuser_only_their_own(app
 async fn the_audit_command_explains_its_usage(app: TestApp) {
     let usage = app.operator(&["audit"]);
     assert_eq!(usage.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&usage.stderr).contains("usage: portcullis audit verify"));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("Usage: portcullis audit"));
     let help = app.operator(&["audit", "--help"]);
     assert_eq!(help.status.code(), Some(0));
     let unknown = app.operator(&["audit", "verify", "--account", "acc_nobody"]);

@@ -63,6 +63,7 @@ mod malformed_clients;
 mod metrics;
 mod oauth;
 mod openapi;
+mod operator_cli;
 mod passwords;
 mod portal_allowlist;
 mod postgres;

@@ -90,6 +90,14 @@ pub enum SecurityEventKind {
     AuthenticatorLimitsChanged,
     /// The gateway's operator let the account send beyond its home country (actor `operator`).
     TrialRestrictionLifted,
+    /// The gateway's operator added or deducted points (details: `delta`, `balance`, `reason`;
+    /// actor `operator`).
+    PointsAdjusted,
+    /// The gateway's operator lifted a sign-in lock (actor `operator`).
+    SignInLockLifted,
+    /// The gateway's operator approved or rejected a sender name (details: `sender`,
+    /// `decision`; actor `operator`).
+    SenderDecided,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -97,7 +105,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 40] = [
+    pub const ALL: [SecurityEventKind; 43] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -138,6 +146,9 @@ impl SecurityEventKind {
         Self::SmsCountryPaused,
         Self::AuthenticatorLimitsChanged,
         Self::TrialRestrictionLifted,
+        Self::PointsAdjusted,
+        Self::SignInLockLifted,
+        Self::SenderDecided,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -183,6 +194,9 @@ impl SecurityEventKind {
             Self::SmsCountryPaused => "sms_country_paused",
             Self::AuthenticatorLimitsChanged => "authenticator_limits_changed",
             Self::TrialRestrictionLifted => "trial_restriction_lifted",
+            Self::PointsAdjusted => "points_adjusted",
+            Self::SignInLockLifted => "sign_in_lock_lifted",
+            Self::SenderDecided => "sender_decided",
             Self::Unknown => "unknown",
         }
     }

@@ -55,6 +55,9 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::SmsCountryPaused => "Code text held: country paused",
         SecurityEventKind::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
         SecurityEventKind::TrialRestrictionLifted => "Sending abroad allowed",
+        SecurityEventKind::PointsAdjusted => "Points adjusted by the operator",
+        SecurityEventKind::SignInLockLifted => "Sign-in lock lifted by the operator",
+        SecurityEventKind::SenderDecided => "Sender name decided",
         SecurityEventKind::Unknown => "Other event",
     }
 }

@@ -1,0 +1,217 @@
+//! The operator's command line (`portcullis admin …`, `portcullis migrate`),
+//! run as the real binary against the test's database: each action changes
+//! what it says, is recorded in the account's security log as done by
+//! `operator`, and a refused one changes nothing.
+
+use portcullis_shared::{
+    dto::{SecurityEventKind, SenderDto, SenderStatus},
+    problem::ProblemCode,
+    routes,
+    scope::Scope,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::harness::{expect_problem, token_request, TestApp, GOOD_PASSWORD};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn the_operator_adds_and_deducts_points_never_below_zero(app: TestApp) {
+    let email = "points@example.com";
+    let me = app.signed_in(email).await;
+    let token = app
+        .create_token(&me, &token_request("balance", &[Scope::Profile]))
+        .await
+        .secret;
+    let start = app.points_balance(&token).await;
+
+    let added = app.operator(&[
+        "admin",
+        "points",
+        "add",
+        "--email",
+        email,
+        "--amount",
+        "50",
+        "--reason",
+        "goodwill after outage",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{added:?}");
+    assert!(
+        stdout(&added).contains(&format!("balance {}", start + 50)),
+        "{added:?}"
+    );
+    assert_eq!(app.points_balance(&token).await, start + 50);
+
+    let too_much = (start + 51).to_string();
+    let refused = app.operator(&[
+        "admin",
+        "points",
+        "deduct",
+        "--email",
+        email,
+        "--amount",
+        &too_much,
+        "--reason",
+        "chargeback",
+    ]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(stderr(&refused).contains("fewer than none"), "{refused:?}");
+    assert_eq!(
+        app.points_balance(&token).await,
+        start + 50,
+        "nothing deducted"
+    );
+
+    let deducted = app.operator(&[
+        "admin",
+        "points",
+        "deduct",
+        "--email",
+        email,
+        "--amount",
+        "20",
+        "--reason",
+        "chargeback",
+    ]);
+    assert_eq!(deducted.status.code(), Some(0), "{deducted:?}");
+    assert_eq!(app.points_balance(&token).await, start + 30);
+
+    let events = app.security_events(SecurityEventKind::PointsAdjusted).await;
+    assert_eq!(
+        events.len(),
+        2,
+        "the refused deduction is not logged: {events:?}"
+    );
+    assert!(events.iter().all(|e| e.actor == "operator"));
+    assert_eq!(events[0].details["delta"], "-20");
+    assert_eq!(events[0].details["reason"], "chargeback");
+    assert_eq!(events[1].details["balance"], (start + 50).to_string());
+
+    for bad in [
+        vec![
+            "admin", "points", "add", "--email", email, "--amount", "-5", "--reason", "x",
+        ],
+        vec!["admin", "points", "add", "--email", email, "--amount", "5"],
+        vec!["admin", "points", "give", "--email", email],
+    ] {
+        let usage = app.operator(&bad);
+        assert_eq!(usage.status.code(), Some(2), "{bad:?}: {usage:?}");
+    }
+    let nobody = app.operator(&[
+        "admin",
+        "points",
+        "add",
+        "--email",
+        "nobody@example.com",
+        "--amount",
+        "5",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(stderr(&nobody).contains("no account with the e-mail nobody@example.com"));
+    assert_eq!(app.points_balance(&token).await, start + 30);
+}
+
+async fn the_operator_lifts_a_sign_in_lock(app: TestApp) {
+    let email = "locked-out@example.com";
+    app.signed_in(email).await;
+    let attacker = app.another_browser();
+    for _ in 0..5 {
+        attacker.login(email, "Wrong-Guess-1").await;
+    }
+    expect_problem(
+        app.login(email, GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+
+    let lifted = app.operator(&["admin", "lock", "lift", "--email", email]);
+    assert_eq!(lifted.status.code(), Some(0), "{lifted:?}");
+    assert_eq!(
+        app.login(email, GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    let events = app
+        .security_events(SecurityEventKind::SignInLockLifted)
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].actor, "operator");
+}
+
+async fn the_operator_lists_and_decides_sender_names_and_shows_an_account(app: TestApp) {
+    let email = "brand-owner@example.com";
+    let me = app.signed_in(email).await;
+    let token = app
+        .create_token(&me, &token_request("senders", &[Scope::SmsSender]))
+        .await;
+    let requested: SenderDto = reqwest::Client::new()
+        .post(app.url(routes::SENDERS))
+        .bearer_auth(&token.secret)
+        .json(&json!({"name": "ACME"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(requested.status, SenderStatus::Pending);
+
+    let listed = app.operator(&["admin", "senders", "list"]);
+    assert_eq!(listed.status.code(), Some(0), "{listed:?}");
+    let line = stdout(&listed);
+    assert!(
+        line.contains(&requested.id) && line.contains("ACME") && line.contains(email),
+        "{line}"
+    );
+    let approved = app.operator(&["admin", "senders", "approve", &requested.id]);
+    assert_eq!(approved.status.code(), Some(0), "{approved:?}");
+    assert!(!stdout(&app.operator(&["admin", "senders", "list"])).contains(&requested.id));
+    let events = app.security_events(SecurityEventKind::SenderDecided).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].details["sender"], "ACME");
+    assert_eq!(events[0].details["decision"], "approved");
+    let unknown = app.operator(&["admin", "senders", "reject", "snd_nope"]);
+    assert_eq!(unknown.status.code(), Some(1));
+
+    let shown = app.operator(&["admin", "show", "--email", email]);
+    assert_eq!(shown.status.code(), Some(0), "{shown:?}");
+    let state = stdout(&shown);
+    for expected in [
+        me.account.id.as_str(),
+        "two-factor methods: none",
+        "portal allowlist: open to every address",
+        "API tokens: 1",
+        "\"senders\"",
+    ] {
+        assert!(state.contains(expected), "{expected}: {state}");
+    }
+    assert!(!state.contains(&token.secret), "never a secret: {state}");
+    assert!(!state.contains("$argon2"), "never a hash: {state}");
+}
+
+async fn migrate_brings_the_database_up_to_date_and_exits(app: TestApp) {
+    let migrated = app.operator(&["migrate"]);
+    assert_eq!(migrated.status.code(), Some(0), "{migrated:?}");
+    assert!(stdout(&migrated).contains("up to date"));
+    let help = app.operator(&["admin", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    for command in ["senders", "points", "lock", "show"] {
+        assert!(stdout(&help).contains(command), "{command}: {help:?}");
+    }
+}
+
+on_both_backends!(
+    the_operator_adds_and_deducts_points_never_below_zero,
+    the_operator_lifts_a_sign_in_lock,
+    the_operator_lists_and_decides_sender_names_and_shows_an_account,
+    migrate_brings_the_database_up_to_date_and_exits,
+);
