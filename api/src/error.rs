@@ -369,6 +369,10 @@ impl ApiError {
                 }
                 _ => None,
             },
+            country: match self {
+                Self::CountryNotAllowed(country) => Some(country.clone()),
+                _ => None,
+            },
             errors,
         }
     }

@@ -163,6 +163,9 @@ pub struct Problem {
     /// When sending opens again (RFC 3339, UTC), when `code` is `outside_sending_hours`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<String>,
+    /// The destination country (ISO 3166-1 alpha-2), when `code` is `country_not_allowed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 impl Problem {
@@ -178,6 +181,7 @@ impl Problem {
             request_id: None,
             permission: None,
             opens_at: None,
+            country: None,
             errors,
         }
     }

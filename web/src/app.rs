@@ -13,6 +13,10 @@ use crate::pages::{
 };
 use crate::state::SessionProvider;
 
+/// The login page's query when the portal sent the visitor there because their session
+/// had ended (`/login?signed-out`): the page says so.
+pub const SIGNED_OUT_QUERY: &str = "signed-out";
+
 /// Every page of the portal.
 #[derive(Routable, Clone, Debug, PartialEq, Eq)]
 pub enum Route {

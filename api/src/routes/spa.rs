@@ -1,7 +1,7 @@
 //! Serves the built portal: its static files, and index.html for every other
 //! non-API path so client-side routes survive a reload.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
 use actix_web::{
@@ -22,12 +22,18 @@ fn is_api_path(path: &str) -> bool {
         || ["/api", "/oauth", "/livez", "/readyz"].contains(&path)
 }
 
+/// True for the paths that are the portal's index itself (`/`, `/index.html`): they go to
+/// the same handler as client-side routes, so every copy of the index is served `no-store`.
+fn is_index(relative: &Path) -> bool {
+    relative.as_os_str().is_empty() || relative == Path::new("index.html")
+}
+
 pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let index = dir.join("index.html");
         cfg.service(
             Files::new("/", dir)
-                .index_file("index.html")
+                .path_filter(|relative, _| !is_index(relative))
                 .default_handler(fn_service(move |req: ServiceRequest| {
                     let index = index.clone();
                     async move {
@@ -35,10 +41,17 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         if is_api_path(req.path()) {
                             return Ok(ServiceResponse::from_err(ApiError::NotFound, req));
                         }
-                        let mut response = NamedFile::open_async(&index).await?.into_response(&req);
+                        // Never stored: a signed-in page the back-forward cache kept could
+                        // otherwise come back on Back after a logout (the SPA also re-checks
+                        // its session on `pageshow`). Without validators nothing is revalidated.
+                        let mut response = NamedFile::open_async(&index)
+                            .await?
+                            .use_etag(false)
+                            .use_last_modified(false)
+                            .into_response(&req);
                         response.headers_mut().insert(
                             header::CACHE_CONTROL,
-                            header::HeaderValue::from_static("no-cache"),
+                            header::HeaderValue::from_static("no-store"),
                         );
                         Ok(ServiceResponse::new(req, response))
                     }
@@ -84,6 +97,15 @@ mod tests {
         assert!(super::is_api_path("/.well-known/jwks.json"));
         assert!(!super::is_api_path("/login"));
         assert!(!super::is_api_path("/apiary"));
+    }
+
+    #[test]
+    fn the_root_and_index_html_are_the_index() {
+        use std::path::Path;
+        assert!(super::is_index(Path::new("")));
+        assert!(super::is_index(Path::new("index.html")));
+        assert!(!super::is_index(Path::new("style.css")));
+        assert!(!super::is_index(Path::new("sub/index.html")));
     }
 
     #[test]

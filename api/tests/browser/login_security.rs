@@ -278,9 +278,27 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
     log_in(&client, email).await;
     find(&client, "[data-testid=dashboard]").await;
 
-    // Removed from the list, the browser is asked for a code again.
+    // Removing asks first; Cancel keeps the device.
     open_security_tab(&client, "/security/two-factor").await;
     click(&client, &format!("{this} .device-remove")).await;
+    let question = text_of(&client, &format!("{this} .confirm-panel")).await;
+    assert!(question.contains("needs a code again"), "{question}");
+    click(
+        &client,
+        &format!("{this} .confirm-panel button.button--secondary"),
+    )
+    .await;
+    wait_for_none(&client, ".confirm-panel").await;
+    client.refresh().await.unwrap();
+    find(&client, this).await;
+
+    // Removed from the list, the browser is asked for a code again.
+    click(&client, &format!("{this} .device-remove")).await;
+    click(
+        &client,
+        &format!("{this} .confirm-panel button.button--danger"),
+    )
+    .await;
     wait_for_none(&client, this).await;
     assert_eq!(
         client
@@ -396,7 +414,7 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
     click(&client, "#login-verify").await;
     find(&client, "[data-testid=dashboard]").await;
 
-    // Turning it off needs the password (checked by its field) and a current code.
+    // A new set of recovery codes asks first; Cancel keeps the old ones.
     open_security_tab(&client, "/security/two-factor").await;
     wait_for_text(
         &client,
@@ -404,9 +422,55 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
         "9 unused recovery codes left.",
     )
     .await;
+    fill(&client, "#recovery-password", PASSWORD).await;
+    fill(&client, "#recovery-current-code", &recovery[1]).await;
+    click(&client, "#recovery-regenerate").await;
+    let question = text_of(&client, "#recovery-regenerate-panel").await;
+    assert!(
+        question.contains("Your 9 unused codes stop working"),
+        "{question}"
+    );
+    save_screenshot(&client, "recovery-codes-confirm.png", 1280, 1300).await;
+    client.set_window_size(1280, 900).await.unwrap();
+    click(&client, "#recovery-regenerate-panel-cancel").await;
+    wait_for_none(&client, "#recovery-regenerate-panel").await;
+    assert!(!is_on_page(&client, "#recovery-codes-shown").await);
+    client.refresh().await.unwrap();
+    wait_for_text(
+        &client,
+        "#recovery-codes-left",
+        "9 unused recovery codes left.",
+    )
+    .await;
+
+    // Confirmed: ten new codes, shown once; the old ones are spent.
+    fill(&client, "#recovery-password", PASSWORD).await;
+    fill(&client, "#recovery-current-code", &recovery[1]).await;
+    click(&client, "#recovery-regenerate").await;
+    click(&client, "#recovery-regenerate-panel-confirm").await;
+    find(&client, "#recovery-codes-shown").await;
+    let mut renewed = Vec::new();
+    for code in client
+        .find_all(Locator::Css("#recovery-codes li"))
+        .await
+        .unwrap()
+    {
+        renewed.push(code.text().await.unwrap());
+    }
+    assert_eq!(renewed.len(), 10);
+    assert!(!renewed.contains(&recovery[2]));
+    click(&client, "#recovery-codes-done").await;
+    wait_for_text(
+        &client,
+        "#recovery-codes-left",
+        "10 unused recovery codes left.",
+    )
+    .await;
+
+    // Turning it off needs the password (checked by its field) and a current code.
     click(&client, "#totp-turn-off").await;
     fill(&client, "#totp-off-password", "Wrong-Password-9").await;
-    fill(&client, "#totp-off-code", &recovery[1]).await;
+    fill(&client, "#totp-off-code", &renewed[0]).await;
     click(&client, "#totp-off-confirm").await;
     let error = text_of(&client, "#totp-off-password-error").await;
     assert!(error.contains("not your current password"), "{error}");

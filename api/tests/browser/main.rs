@@ -4,6 +4,7 @@
 
 mod login_security;
 mod oauth_and_countries;
+mod portal_safety;
 mod sessions;
 mod subusers;
 mod support;

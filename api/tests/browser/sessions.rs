@@ -146,9 +146,41 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     save_screenshot(&client, "portal-allowlist.png", 1280, 1000).await;
     client.set_window_size(1280, 900).await.unwrap();
 
-    // "Log out everywhere" ends this one too: back to the login page.
+    // Removing the last entry would open the portal to every address: it asks first, and
+    // Cancel leaves the entry in place (also after a reload).
+    click(&client, "[data-entry-id] .portal-allowlist-delete").await;
+    let question = text_of(&client, "#portal-allowlist-last-panel").await;
+    assert!(question.contains("every address"), "{question}");
+    save_screenshot(&client, "portal-allowlist-last-entry.png", 1280, 1100).await;
+    click(&client, "#portal-allowlist-last-panel-cancel").await;
+    wait_for_none(&client, "#portal-allowlist-last-panel").await;
+    client.refresh().await.unwrap();
+    wait_for_text(&client, "#portal-allowlist-status", "Restricted · 1 entry").await;
+    click(&client, "[data-entry-id] .portal-allowlist-delete").await;
+    click(&client, "#portal-allowlist-last-panel-confirm").await;
+    find(&client, "#portal-allowlist-empty").await;
+    client.set_window_size(1280, 900).await.unwrap();
+
+    // "Log out everywhere" asks first; Cancel ends no session.
+    let phone = signed_in_elsewhere(&base, email).await;
     click(&client, "nav a[href='/sessions']").await;
     click(&client, "#revoke-all").await;
+    let question = text_of(&client, "#revoke-all-panel").await;
+    assert!(question.contains("this one included"), "{question}");
+    save_screenshot(&client, "sessions-log-out-everywhere.png", 1280, 1100).await;
+    client.set_window_size(1280, 900).await.unwrap();
+    click(&client, "#revoke-all-panel-cancel").await;
+    wait_for_none(&client, "#revoke-all-panel").await;
+    assert_eq!(me_status(&base, &phone).await.status(), StatusCode::OK);
+    find(&client, "tr.session--current").await;
+
+    // Confirmed, it ends this one too (back to the login page) and the phone's.
+    click(&client, "#revoke-all").await;
+    click(&client, "#revoke-all-panel-confirm").await;
     find(&client, "#login-submit").await;
+    assert_eq!(
+        me_status(&base, &phone).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     client.close().await.unwrap();
 }

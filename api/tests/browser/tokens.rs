@@ -171,7 +171,23 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
         ProblemCode::AccountIpNotAllowed,
     )
     .await;
+    // The last entry asks first: without it the API is open to every address. Cancel
+    // keeps it, and calls from elsewhere are still refused.
     click(&client, "[data-entry-id] .allowlist-delete").await;
+    let question = text_of(&client, "#allowlist-last-panel").await;
+    assert!(question.contains("every address"), "{question}");
+    click(&client, "#allowlist-last-panel-cancel").await;
+    wait_for_none(&client, "#allowlist-last-panel").await;
+    wait_for_text(&client, "#allowlist-status", "Restricted · 1 entry").await;
+    expect_refusal(
+        &base,
+        &secret,
+        StatusCode::FORBIDDEN,
+        ProblemCode::AccountIpNotAllowed,
+    )
+    .await;
+    click(&client, "[data-entry-id] .allowlist-delete").await;
+    click(&client, "#allowlist-last-panel-confirm").await;
     find(&client, "#allowlist-empty").await;
     expect_profile(&base, &secret, email).await;
 

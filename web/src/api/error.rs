@@ -107,6 +107,7 @@ fn synthetic(code: ProblemCode, status: u16, title: &str, detail: &str) -> Probl
         request_id: None,
         permission: None,
         opens_at: None,
+        country: None,
         errors: Vec::new(),
     }
 }

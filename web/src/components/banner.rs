@@ -3,6 +3,8 @@
 use portcullis_shared::problem::{Problem, ProblemCode};
 use yew::prelude::*;
 
+use super::message_html;
+
 /// Props of [`FormBanner`].
 #[derive(Properties, PartialEq)]
 pub struct FormBannerProps {
@@ -16,7 +18,7 @@ pub struct FormBannerProps {
 pub fn FormBanner(props: &FormBannerProps) -> Html {
     match &props.message {
         Some(message) => html! {
-            <div class="banner banner--error" id="form-error" role="alert">{ message.clone() }</div>
+            <div class="banner banner--error" id="form-error" role="alert">{ message_html(message) }</div>
         },
         None => Html::default(),
     }
@@ -126,6 +128,7 @@ mod tests {
             request_id: None,
             permission: None,
             opens_at: None,
+            country: None,
             errors: errors
                 .iter()
                 .map(|(field, message)| FieldError {

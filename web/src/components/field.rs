@@ -5,6 +5,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::message_html;
 use crate::hooks::{FormProblem, TextInput};
 
 /// Props of [`TextField`].
@@ -277,7 +278,7 @@ pub struct FieldMessageProps {
 pub fn FieldMessage(props: &FieldMessageProps) -> Html {
     match (&props.error, &props.hint) {
         (Some(error), _) => html! {
-            <p class="field-error" id={format!("{}-error", props.id)} role="alert">{ error.clone() }</p>
+            <p class="field-error" id={format!("{}-error", props.id)} role="alert">{ message_html(error) }</p>
         },
         (None, Some(hint)) => html! {
             <p class="field-hint" id={format!("{}-hint", props.id)}>{ hint.clone() }</p>

@@ -3,12 +3,14 @@
 mod allowlist_entry_fields;
 mod banner;
 mod checkbox_group;
+mod confirm_panel;
 mod copy_button;
 pub mod credentials;
 mod field;
 mod guard;
 mod layout;
 mod logout_button;
+mod message;
 mod scope_picker;
 mod section_tabs;
 mod shown_once;
@@ -20,6 +22,7 @@ pub use banner::{
     banner_message, list_entry, list_message, shows_field, FormBanner, FormBannerProps,
 };
 pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
+pub use confirm_panel::{ConfirmPanel, ConfirmPanelProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use field::{
     described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,
@@ -28,6 +31,7 @@ pub use field::{
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
 pub use layout::{Layout, LayoutProps};
 pub use logout_button::{LogoutButton, LogoutButtonProps};
+pub use message::message_html;
 pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};
 pub use section_tabs::{
     in_section, ApiAccessTabs, SectionTabs, SectionTabsProps, SecurityTabs, API_ACCESS_TABS,

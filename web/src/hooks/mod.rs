@@ -10,6 +10,7 @@ mod use_removal;
 mod use_session;
 mod use_session_calls;
 mod use_text_input;
+mod use_unsaved_guard;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
 pub use use_created::{use_created, Created};
@@ -21,3 +22,4 @@ pub use use_removal::{use_removal, Removal};
 pub use use_session::use_session;
 pub use use_session_calls::{use_session_calls, SessionCalls};
 pub use use_text_input::{use_text_input, TextInput};
+pub use use_unsaved_guard::{use_unsaved_guard, UnsavedGuard};

@@ -13,6 +13,8 @@ use crate::hooks::use_session_calls;
 pub struct Removal {
     /// Starts the removal (ignored while one is under way).
     pub start: Callback<MouseEvent>,
+    /// The same, from somewhere other than a click (a confirmation's answer).
+    pub run: Callback<()>,
     /// A removal is under way.
     pub busy: bool,
     /// Why the last attempt failed, for the row.
@@ -32,9 +34,9 @@ where
     let problem = use_state(|| None::<Problem>);
     let remove = Rc::new(remove);
 
-    let start = {
+    let run = {
         let (busy, problem, id) = (busy.clone(), problem.clone(), id.to_owned());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             if *busy {
                 return;
             }
@@ -63,7 +65,8 @@ where
         })
     };
     Removal {
-        start,
+        start: run.reform(|_: MouseEvent| ()),
+        run,
         busy: *busy,
         error: (*problem).as_ref().and_then(|p| banner_message(p, &[])),
     }

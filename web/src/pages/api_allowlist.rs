@@ -11,7 +11,8 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::{
-    banner_message, AllowlistEntryFields, AllowlistEntryText, ApiAccessTabs, FormBanner,
+    banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ApiAccessTabs,
+    ConfirmPanel, FormBanner,
 };
 use crate::format::format_timestamp;
 use crate::hooks::{use_collection, use_entry_form, use_removal};
@@ -124,7 +125,7 @@ pub fn AllowlistEntries(props: &AllowlistEntriesProps) -> Html {
         <ul class="entry-list" id="allowlist-entries">
             for entry in props.entries.iter() {
                 <AllowlistEntryRow key={entry.id.clone()} entry={entry.clone()}
-                    on_removed={props.on_removed.clone()} />
+                    last={props.entries.len() == 1} on_removed={props.on_removed.clone()} />
             }
         </ul>
     }
@@ -133,6 +134,8 @@ pub fn AllowlistEntries(props: &AllowlistEntriesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct AllowlistEntryRowProps {
     entry: AllowlistEntryDto,
+    /// The only entry: removing it opens the API to every address, so it asks first.
+    last: bool,
     on_removed: Callback<String>,
 }
 
@@ -144,6 +147,28 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
         |csrf, id| async move { api::delete_api_allowlist_entry(&csrf, &id).await },
         props.on_removed.clone(),
     );
+    let confirming = use_state(|| false);
+    let onclick = {
+        let (confirming, start, last) = (confirming.clone(), removal.start.clone(), props.last);
+        Callback::from(move |event: MouseEvent| {
+            if last {
+                confirming.set(true);
+            } else {
+                start.emit(event);
+            }
+        })
+    };
+    let on_confirm = {
+        let (confirming, run) = (confirming.clone(), removal.run.clone());
+        Callback::from(move |()| {
+            confirming.set(false);
+            run.emit(());
+        })
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |()| confirming.set(false))
+    };
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
@@ -151,11 +176,19 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
-                disabled={removal.busy} onclick={removal.start}>
+                disabled={removal.busy || *confirming} {onclick}>
                 { if removal.busy { "Removing…" } else { "Remove" } }
             </button>
+            if *confirming {
+                <ConfirmPanel id="allowlist-last-panel"
+                    title={format!("Remove {}, the last entry?", entry.value)}
+                    detail="With no entries the allowlist is off: API calls are accepted from \
+                        every address again, with any valid token."
+                    confirm_text="Remove and allow every address" busy={removal.busy}
+                    {on_confirm} {on_cancel} />
+            }
             if let Some(error) = removal.error {
-                <p class="row-error" role="alert">{ error }</p>
+                <p class="row-error" role="alert">{ message_html(&error) }</p>
             }
         </li>
     }

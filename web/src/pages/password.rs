@@ -30,6 +30,12 @@ pub fn PasswordPage() -> Html {
     let session = use_session();
     // The rotation policy is the account's, set by its owner.
     let owner = session.me().is_some_and(|me| me.access.is_owner());
+    // Each change makes the policy card load again: it shows when the password was set.
+    let changes = use_state(|| 0_u32);
+    let on_changed = {
+        let changes = changes.clone();
+        Callback::from(move |()| changes.set(*changes + 1))
+    };
     html! {
         <section class="password" data-testid="password">
             <div class="page-head">
@@ -45,10 +51,10 @@ pub fn PasswordPage() -> Html {
             <SecurityTabs />
             <div class="card card--narrow">
                 <h2>{ "Change your password" }</h2>
-                <ChangePasswordForm />
+                <ChangePasswordForm {on_changed} />
             </div>
             if owner {
-                <PasswordPolicyCard />
+                <PasswordPolicyCard changes={*changes} />
             }
         </section>
     }
@@ -74,9 +80,17 @@ pub fn ForcedPasswordChange() -> Html {
     }
 }
 
+/// Props of [`ChangePasswordForm`].
+#[derive(Properties, PartialEq)]
+pub struct ChangePasswordFormProps {
+    /// Called after the password was changed.
+    #[prop_or_default]
+    pub on_changed: Callback<()>,
+}
+
 /// The form that changes the signed-in account's password.
 #[component]
-pub fn ChangePasswordForm() -> Html {
+pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let session = use_session();
     let calls = use_session_calls();
     let current = use_text_input("");
@@ -96,6 +110,7 @@ pub fn ChangePasswordForm() -> Html {
             .unwrap_or_default();
         let (problem, submitting, changed) = (problem.clone(), submitting.clone(), changed.clone());
         let (current, new) = (current.clone(), new.clone());
+        let on_changed = props.on_changed.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *submitting {
@@ -110,7 +125,7 @@ pub fn ChangePasswordForm() -> Html {
             let (request, session, calls) = (request.clone(), session.clone(), calls.clone());
             let (problem, submitting, changed) =
                 (problem.clone(), submitting.clone(), changed.clone());
-            let (current, new) = (current.clone(), new.clone());
+            let (current, new, on_changed) = (current.clone(), new.clone(), on_changed.clone());
             spawn_local(async move {
                 match api::change_password(calls.csrf_token(), &request).await {
                     Ok(me) => {
@@ -118,6 +133,7 @@ pub fn ChangePasswordForm() -> Html {
                         new.set.emit(String::new());
                         changed.set(true);
                         session.dispatch(SessionAction::SignedIn(me.into()));
+                        on_changed.emit(());
                     }
                     Err(err) => problem.set(Some(calls.problem(err))),
                 }
@@ -178,9 +194,15 @@ fn check_change(request: &ChangePasswordRequest, email: &str) -> Vec<FieldError>
     errors
 }
 
+#[derive(Properties, PartialEq)]
+struct PasswordPolicyCardProps {
+    /// How many times the password was changed on this page: the card reloads on each.
+    changes: u32,
+}
+
 /// The "new password every 30 days" switch, saved as soon as it is flipped.
 #[component]
-fn PasswordPolicyCard() -> Html {
+fn PasswordPolicyCard(props: &PasswordPolicyCardProps) -> Html {
     let calls = use_session_calls();
     let policy = use_state(|| None::<PasswordPolicyDto>);
     let problem = use_form_problem();
@@ -188,7 +210,7 @@ fn PasswordPolicyCard() -> Html {
 
     {
         let (policy, problem, calls) = (policy.clone(), problem.clone(), calls.clone());
-        use_effect_with((), move |_| {
+        use_effect_with(props.changes, move |_| {
             spawn_local(async move {
                 match api::password_policy().await {
                     Ok(loaded) => policy.set(Some(loaded)),
@@ -256,7 +278,11 @@ fn PolicySummary(props: &PolicySummaryProps) -> Html {
     html! {
         <dl class="details">
             <dt>{ "Password set" }</dt>
-            <dd id="password-changed-at">{ format_timestamp(&policy.password_changed_at) }</dd>
+            <dd id="password-changed-at">
+                <time datetime={policy.password_changed_at.clone()}>
+                    { format_timestamp(&policy.password_changed_at) }
+                </time>
+            </dd>
             if let Some(due) = &policy.change_due_at {
                 <dt>{ "Next change due" }</dt>
                 <dd id="password-due-at">{ format_timestamp(due) }</dd>

@@ -13,7 +13,8 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{
-    banner_message, AllowlistEntryFields, AllowlistEntryText, FormBanner, SecurityTabs,
+    banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ConfirmPanel,
+    FormBanner, SecurityTabs,
 };
 use crate::format::format_timestamp;
 use crate::hooks::{use_entry_form, use_session_calls};
@@ -200,7 +201,7 @@ pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
         <ul class="entry-list" id="portal-allowlist-entries">
             for entry in props.entries.iter() {
                 <PortalEntryRow key={entry.id.clone()} entry={entry.clone()}
-                    your_address={props.your_address.clone()} on_changed={props.on_changed.clone()} />
+                    last={props.entries.len() == 1} your_address={props.your_address.clone()} on_changed={props.on_changed.clone()} />
             }
         </ul>
     }
@@ -209,6 +210,8 @@ pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PortalEntryRowProps {
     entry: PortalAllowlistEntryDto,
+    /// The only entry: removing it opens the portal to every address, so it asks first.
+    last: bool,
     your_address: AttrValue,
     on_changed: Callback<()>,
 }
@@ -258,6 +261,28 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
         let problem = problem.clone();
         Callback::from(move |()| problem.set(None))
     };
+    let confirming_last = use_state(|| false);
+    let onclick = {
+        let (confirming_last, remove, last) = (confirming_last.clone(), remove.clone(), props.last);
+        Callback::from(move |_: MouseEvent| {
+            if last {
+                confirming_last.set(true);
+            } else {
+                remove.emit(false);
+            }
+        })
+    };
+    let on_confirm_last = {
+        let (confirming_last, remove) = (confirming_last.clone(), remove.clone());
+        Callback::from(move |()| {
+            confirming_last.set(false);
+            remove.emit(false);
+        })
+    };
+    let on_cancel_last = {
+        let confirming_last = confirming_last.clone();
+        Callback::from(move |()| confirming_last.set(false))
+    };
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
@@ -271,9 +296,17 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small portal-allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
-                disabled={*removing} onclick={remove.reform(|_: MouseEvent| false)}>
+                disabled={*removing || *confirming_last} {onclick}>
                 { if *removing { "Removing…" } else { "Remove" } }
             </button>
+            if *confirming_last {
+                <ConfirmPanel id="portal-allowlist-last-panel"
+                    title={format!("Remove {}, the last entry?", entry.value)}
+                    detail="With no entries the allowlist is off: the portal can be used from every \
+                        address again, by anyone who has a login's password."
+                    confirm_text="Remove and allow every address" busy={*removing}
+                    on_confirm={on_confirm_last} on_cancel={on_cancel_last} />
+            }
             if pending {
                 <LockoutConfirm change={format!("Removing {}", entry.value)}
                     address={props.your_address.clone()}
@@ -281,7 +314,7 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
                     on_confirm={remove.reform(|()| true)} {on_cancel} />
             }
             if let Some(error) = error {
-                <p class="row-error" role="alert">{ error }</p>
+                <p class="row-error" role="alert">{ message_html(&error) }</p>
             }
         </li>
     }

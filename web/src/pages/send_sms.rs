@@ -8,11 +8,14 @@ use portcullis_shared::dto::{
 use portcullis_shared::problem::{FieldError, Problem, ProblemCode};
 use portcullis_shared::validate::{self, codes, SmsLength};
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api;
+use crate::app::Route;
 use crate::components::{banner_message, FormBanner, SelectField, TextAreaField, TextField};
 use crate::format::{format_points, format_timestamp};
 use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
+use crate::pages::country_filter::country_name;
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["to", "text", "sender"];
@@ -86,11 +89,19 @@ pub fn SendSmsPage() -> Html {
     };
 
     let length = validate::sms_length(&text.value);
+    // A blocked country is named, with the way to allow it when this login may.
+    let blocked_country = call
+        .problem
+        .get()
+        .filter(|p| p.code == ProblemCode::CountryNotAllowed)
+        .map(|p| p.country.clone().unwrap_or_default());
     let banner = call
         .problem
         .get()
+        .filter(|_| blocked_country.is_none())
         .and_then(send_refusal)
         .map(AttrValue::from);
+    let may_allow_countries = Route::CountryFilter.allowed_for(&access);
     let sender_options: Rc<Vec<(AttrValue, AttrValue)>> = Rc::new(if names.is_empty() {
         vec![("".into(), "Gateway default".into())]
     } else {
@@ -138,6 +149,9 @@ pub fn SendSmsPage() -> Html {
                 }
                 <form class="form" {onsubmit} novalidate=true>
                     <FormBanner message={banner} />
+                    if let Some(country) = blocked_country {
+                        <CountryRefusal {country} may_allow={may_allow_countries} />
+                    }
                     <TextField id="sms-to" label="To" input_type="tel" autocomplete="off"
                         placeholder="+48500100200" hint="The recipient's number in international format."
                         value={to.value.clone()}
@@ -203,6 +217,38 @@ pub fn counter_text(chars: usize, length: SmsLength) -> String {
         if length.parts == 1 { "" } else { "s" },
         length.units_per_part(),
     )
+}
+
+/// Props of [`CountryRefusal`].
+#[derive(Properties, PartialEq)]
+pub struct CountryRefusalProps {
+    /// The refused destination's country code, as the API named it (empty if it did not).
+    pub country: AttrValue,
+    /// This login may change the country filter.
+    pub may_allow: bool,
+}
+
+/// A send refused by the country filter: the country by name, and where to allow it.
+#[component]
+pub fn CountryRefusal(props: &CountryRefusalProps) -> Html {
+    let name = if props.country.is_empty() {
+        "this country".to_owned()
+    } else {
+        country_name(&props.country)
+    };
+    html! {
+        <div class="banner banner--error" id="form-error" role="alert">
+            { format!("Messages to {name} are blocked by your account's country filter. Nothing \
+                       was sent or charged. ") }
+            if props.may_allow {
+                <Link<Route> to={Route::CountryFilter} classes="banner-link">
+                    { format!("Allow {name} on the Countries page") }
+                </Link<Route>>
+            } else {
+                { "Ask the account's owner to allow it on the Countries page." }
+            }
+        </div>
+    }
 }
 
 /// What the form's banner says about a refused send, in the sender's terms.

@@ -3,10 +3,12 @@
 use std::rc::Rc;
 
 use portcullis_shared::dto::MeResponse;
+use wasm_bindgen::{closure::Closure, JsCast};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
+use crate::app::SIGNED_OUT_QUERY;
 
 /// Whether the browser has a portal session.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,9 @@ pub enum SessionAction {
     SignedIn(Rc<MeResponse>),
     /// There is no session (logout, or the API answered 401).
     SignedOut,
+    /// The page came back from the browser's back-forward cache: what it shows may belong
+    /// to a session that has ended since, so it is hidden until the API confirms it.
+    Recheck,
 }
 
 impl Reducible for Session {
@@ -45,6 +50,7 @@ impl Reducible for Session {
         match action {
             SessionAction::SignedIn(me) => Rc::new(Session::SignedIn(me)),
             SessionAction::SignedOut => Rc::new(Session::Anonymous),
+            SessionAction::Recheck => Rc::new(Session::Restoring),
         }
     }
 }
@@ -86,9 +92,61 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
         });
     }
 
+    // The `pageshow` listener outlives renders; it reads whether a session is shown here.
+    let signed_in = use_mut_ref(|| false);
+    *signed_in.borrow_mut() = session.me().is_some();
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+                let restored = event
+                    .dyn_ref::<web_sys::PageTransitionEvent>()
+                    .is_some_and(web_sys::PageTransitionEvent::persisted);
+                if restored && *signed_in.borrow() {
+                    recheck_restored_page(session.clone());
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback(
+                    "pageshow",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "pageshow",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+
     html! {
         <ContextProvider<SessionContext> context={session}>
             { props.children.clone() }
         </ContextProvider<SessionContext>>
     }
+}
+
+/// A signed-in page restored from the back-forward cache (Back after a logout, say): hide
+/// it at once, ask the API, and if the session has ended leave for the login page with a
+/// full load, so nothing the old page held in memory survives.
+fn recheck_restored_page(session: SessionContext) {
+    session.dispatch(SessionAction::Recheck);
+    spawn_local(async move {
+        match api::me().await {
+            Ok(me) => session.dispatch(SessionAction::SignedIn(me.into())),
+            Err(_) => {
+                session.dispatch(SessionAction::SignedOut);
+                if let Some(window) = web_sys::window() {
+                    let _ = window
+                        .location()
+                        .replace(&format!("/login?{SIGNED_OUT_QUERY}"));
+                }
+            }
+        }
+    });
 }

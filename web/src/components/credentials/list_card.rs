@@ -4,7 +4,7 @@
 use portcullis_shared::problem::Problem;
 use yew::prelude::*;
 
-use crate::components::banner_message;
+use crate::components::{banner_message, message_html};
 
 /// What a list holds, one and many ("token", "tokens").
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,7 +53,7 @@ pub fn ListCard(props: &ListCardProps) -> Html {
             } else {
                 format!("Could not load your {}.", props.noun.many)
             };
-            html! { <div class="banner banner--error" role="alert">{ format!("{prefix} {message}") }</div> }
+            html! { <div class="banner banner--error" role="alert">{ message_html(&format!("{prefix} {message}")) }</div> }
         });
     let body = if loaded {
         props.children.clone()

@@ -7,7 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{Credential, RowIdAttribute};
-use crate::components::banner_message;
+use crate::components::{banner_message, message_html};
 use crate::hooks::{use_removal, use_session_calls};
 
 /// What a row is waiting for.
@@ -185,7 +185,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
         .as_ref()
         .and_then(|p| banner_message(p, &[kind.edits_field]))
         .or_else(|| removal.error.clone())
-        .map(|message| html! { <p class="row-error" role="alert">{ message }</p> });
+        .map(|message| html! { <p class="row-error" role="alert">{ message_html(&message) }</p> });
     let (state_text, state_class) = state_label(item.state());
 
     let content = html! {

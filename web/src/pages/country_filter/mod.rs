@@ -18,8 +18,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::banner_message;
-use crate::hooks::{use_session, use_session_calls};
+use crate::components::{banner_message, ConfirmPanel};
+use crate::hooks::{use_session, use_session_calls, use_unsaved_guard};
 
 /// Where the page stands with the API.
 #[derive(Clone, PartialEq)]
@@ -134,6 +134,7 @@ pub fn CountryFilterPage() -> Html {
         .map(|me| country_name(&me.account.country))
         .unwrap_or_else(|| "its own country".to_owned());
     let dirty = saved.as_ref().is_some_and(|saved| *saved != *selected);
+    let guard = use_unsaved_guard(dirty);
     let sent: Vec<String> = selected.iter().cloned().collect();
     let error = (*problem)
         .as_ref()
@@ -168,6 +169,13 @@ pub fn CountryFilterPage() -> Html {
                     </p>
                 </div>
             </div>
+            if guard.leaving.is_some() {
+                <ConfirmPanel id="countries-leave-panel" title="Leave without saving?"
+                    detail="Your changes to the allowed countries are not saved: leaving this page \
+                        drops them, and messages keep going only to the countries saved before."
+                    confirm_text="Leave without saving" cancel_text="Stay on this page"
+                    on_confirm={guard.leave} on_cancel={guard.stay} />
+            }
             <form class="card country-card" onsubmit={onsubmit} novalidate=true
                 aria-labelledby="countries-title">
                 <div class="country-card-head">
@@ -183,6 +191,12 @@ pub fn CountryFilterPage() -> Html {
                 </p>
                 if let Some(message) = error {
                     <div class="banner banner--error" id="countries-error" role="alert">{ message }</div>
+                }
+                if dirty && *status != Status::Saving {
+                    <div class="banner banner--warning" id="countries-unsaved" role="status">
+                        { "You have unsaved changes. Save countries to apply them; leaving this \
+                           page drops them." }
+                    </div>
                 }
                 <div class="field country-search">
                     <label for="country-search">{ "Find a country" }</label>

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{self, LoginOutcome};
-use crate::app::Route;
+use crate::app::{Route, SIGNED_OUT_QUERY};
 use crate::components::{EmailField, FormBanner, TextField};
 use crate::hooks::{use_form_problem, use_session, use_text_input};
 use crate::state::SessionAction;
@@ -102,12 +102,24 @@ pub fn LoginPage() -> Html {
     };
 
     let banner = problem.banner(FIELDS);
+    let signed_out = use_location().is_some_and(|location| {
+        location
+            .query_str()
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair == SIGNED_OUT_QUERY)
+    });
 
     html! {
         <section class="auth">
             <div class="card card--narrow">
                 <h1>{ "Log in" }</h1>
                 <p class="muted">{ "Welcome back. Log in to manage your SMS account." }</p>
+                if signed_out {
+                    <div class="banner banner--info" id="signed-out" role="status">
+                        { "You were signed out. Log in again to continue." }
+                    </div>
+                }
                 <FormBanner message={banner} />
                 <form class="form" onsubmit={onsubmit} novalidate=true>
                     <EmailField input={email.clone()} problem={problem.clone()} />

@@ -6,6 +6,7 @@ use portcullis_shared::dto::SessionDto;
 use yew::prelude::*;
 
 use crate::api;
+use crate::components::message_html;
 use crate::format::format_timestamp;
 use crate::hooks::use_removal;
 
@@ -80,7 +81,7 @@ fn SessionRow(props: &SessionRowProps) -> Html {
                     </button>
                 }
                 if let Some(error) = removal.error {
-                    <p class="row-error" role="alert">{ error }</p>
+                    <p class="row-error" role="alert">{ message_html(&error) }</p>
                 }
             </td>
         </tr>

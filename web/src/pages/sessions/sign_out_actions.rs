@@ -5,7 +5,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::banner_message;
+use crate::components::{banner_message, message_html, ConfirmPanel};
 use crate::hooks::{use_session, use_session_calls};
 use crate::state::SessionAction;
 
@@ -25,6 +25,7 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
     let session = use_session();
     let busy = use_state(|| false);
     let problem = use_state(|| None::<Problem>);
+    let confirming = use_state(|| false);
 
     let others = {
         let (calls, busy, problem, on_done) = (
@@ -58,7 +59,7 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
             problem.clone(),
             session.clone(),
         );
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             busy.set(true);
             problem.set(None);
             let (calls, busy, problem, session) = (
@@ -79,6 +80,14 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
             });
         })
     };
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |()| confirming.set(false))
+    };
     let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
     html! {
         <div class="actions">
@@ -87,11 +96,19 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
                 { "Log out other sessions" }
             </button>
             <button id="revoke-all" type="button" class="button button--danger button--small"
-                disabled={*busy} onclick={everywhere}>
+                disabled={*busy || *confirming} onclick={ask}>
                 { "Log out everywhere" }
             </button>
+            if *confirming {
+                <ConfirmPanel id="revoke-all-panel" title="Log out everywhere?"
+                    detail="Every portal session ends at once, this one included: you go back to \
+                        the login page, and every other browser signed in must log in again. API \
+                        tokens and OAuth clients keep working."
+                    confirm_text="Log out everywhere" busy={*busy}
+                    on_confirm={everywhere} {on_cancel} />
+            }
             if let Some(error) = error {
-                <p class="row-error" role="alert">{ error }</p>
+                <p class="row-error" role="alert">{ message_html(&error) }</p>
             }
         </div>
     }

@@ -10,8 +10,8 @@ use super::form::{portal_label, GrantChoices, SubuserForm};
 use super::grants::window_summary;
 use crate::api::{self, SubuserAction};
 use crate::app::Route;
-use crate::components::banner_message;
 use crate::components::credentials::EmptyState;
+use crate::components::{banner_message, message_html};
 use crate::format::{format_points, format_timestamp};
 use crate::hooks::{use_form_call, use_removal};
 
@@ -147,7 +147,7 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
         .filter(|_| *panel != Panel::Edit)
         .and_then(|p| banner_message(p, &[]))
         .or(removal.error.clone())
-        .map(|message| html! { <p class="row-error" role="alert">{ message }</p> });
+        .map(|message| html! { <p class="row-error" role="alert">{ message_html(&message) }</p> });
 
     let panel_html = match *panel {
         Panel::None => Html::default(),

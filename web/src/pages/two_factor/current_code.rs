@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::TextField;
+use crate::components::{message_html, TextField};
 use crate::hooks::{use_form_call, FormCall};
 
 /// Props of [`CurrentCodeField`].
@@ -112,7 +112,7 @@ pub fn TextMeACode(props: &TextMeACodeProps) -> Html {
                 { props.sent_to.as_ref().map(|to| format!("We texted a code to {to}.")).unwrap_or_default() }
             </span>
             if let Some(error) = &props.error {
-                <span class="field-error" role="alert">{ error.clone() }</span>
+                <span class="field-error" role="alert">{ message_html(error) }</span>
             }
         </p>
     }

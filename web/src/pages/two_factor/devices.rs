@@ -5,7 +5,7 @@ use portcullis_shared::problem::ProblemCode;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::banner_message;
+use crate::components::{banner_message, message_html, ConfirmPanel};
 use crate::format::format_timestamp;
 use crate::hooks::{use_collection, use_form_call};
 
@@ -76,10 +76,14 @@ pub struct TrustedDeviceRowProps {
 #[component]
 pub fn TrustedDeviceRow(props: &TrustedDeviceRowProps) -> Html {
     let call = use_form_call();
+    let confirming = use_state(|| false);
     let device = &props.device;
-    let onclick = {
+    let name = browser_name(&device.user_agent);
+    let remove = {
         let (call, id, on_removed) = (call.clone(), device.id.clone(), props.on_removed.clone());
-        Callback::from(move |_: MouseEvent| {
+        let confirming = confirming.clone();
+        Callback::from(move |()| {
+            confirming.set(false);
             let (csrf_token, id, on_removed) = (call.csrf_token(), id.clone(), on_removed.clone());
             call.run(
                 async move {
@@ -91,6 +95,20 @@ pub fn TrustedDeviceRow(props: &TrustedDeviceRowProps) -> Html {
                 move |id| on_removed.emit(id),
             );
         })
+    };
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |()| confirming.set(false))
+    };
+    let detail = if device.current {
+        "This is the browser you are using: you stay signed in, but its next sign-in needs a \
+         code again."
+    } else {
+        "Its next sign-in needs a code again; sessions it has open now are not ended."
     };
     let error = call.problem.get().and_then(|p| banner_message(p, &[]));
 
@@ -108,12 +126,18 @@ pub fn TrustedDeviceRow(props: &TrustedDeviceRowProps) -> Html {
                 { format!("Last seen {} from {}", format_timestamp(&device.last_seen_at), device.last_ip) }
             </span>
             <button type="button" class="button button--ghost-danger button--small device-remove"
-                aria-label={format!("Remove {}", browser_name(&device.user_agent))}
-                disabled={call.busy()} {onclick}>
+                aria-label={format!("Remove {name}")}
+                disabled={call.busy() || *confirming} onclick={ask}>
                 { if call.busy() { "Removing…" } else { "Remove" } }
             </button>
+            if *confirming {
+                <ConfirmPanel id={format!("device-remove-{}", device.id)}
+                    title={format!("Remove {name} from your trusted devices?")}
+                    {detail} confirm_text="Remove" busy={call.busy()}
+                    on_confirm={remove} {on_cancel} />
+            }
             if let Some(error) = error {
-                <p class="row-error" role="alert">{ error }</p>
+                <p class="row-error" role="alert">{ message_html(&error) }</p>
             }
         </li>
     }

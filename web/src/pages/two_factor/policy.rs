@@ -5,7 +5,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FieldMessage};
+use crate::components::{banner_message, message_html, FieldMessage};
 use crate::hooks::use_form_call;
 
 /// The field the API names when it refuses the policy.
@@ -68,7 +68,7 @@ pub fn PolicyCard(props: &PolicyCardProps) -> Html {
             </label>
             <FieldMessage id="require-two-factor" {error} {hint} />
             if let Some(banner) = banner {
-                <p class="row-error" role="alert">{ banner }</p>
+                <p class="row-error" role="alert">{ message_html(&banner) }</p>
             }
         </div>
     }

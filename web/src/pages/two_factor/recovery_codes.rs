@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::current_code::CurrentCodeField;
 use super::password::password_missing;
 use crate::api;
-use crate::components::{CopyButton, FormBanner, ShownOnce, TextField};
+use crate::components::{ConfirmPanel, CopyButton, FormBanner, ShownOnce, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Props of [`RecoveryCodesShown`].
@@ -67,8 +67,10 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
     let current_code = use_text_input("");
     let call = use_form_call();
     let problem = &call.problem;
+    let confirming = use_state(|| false);
 
-    let onsubmit = {
+    // Submitting asks first; confirming makes the new set.
+    let make = {
         let call = call.clone();
         let request = PasswordConfirmation {
             password: password.value.clone(),
@@ -76,11 +78,9 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
         };
         let (on_codes, set_password) = (props.on_codes.clone(), password.set.clone());
         let set_code = current_code.set.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if password_missing(&call, &request.password) {
-                return;
-            }
+        let confirming = confirming.clone();
+        Callback::from(move |()| {
+            confirming.set(false);
             let (csrf_token, request) = (call.csrf_token(), request.clone());
             let (on_codes, set_password) = (on_codes.clone(), set_password.clone());
             let set_code = set_code.clone();
@@ -93,6 +93,24 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
                 },
             );
         })
+    };
+    let onsubmit = {
+        let (call, password, confirming) =
+            (call.clone(), password.value.clone(), confirming.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if !password_missing(&call, &password) {
+                confirming.set(true);
+            }
+        })
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |()| confirming.set(false))
+    };
+    let unused = match props.left {
+        1 => "Your 1 unused code stops".to_owned(),
+        n => format!("Your {n} unused codes stop"),
     };
     let banner = problem.banner(&["password", "code"]);
     let left = match props.left {
@@ -119,11 +137,18 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
                     error={problem.field_message("code")} />
                 <div class="form-inline-action">
                     <button id="recovery-regenerate" type="submit" class="button button--secondary"
-                        disabled={call.busy()}>
+                        disabled={call.busy() || *confirming}>
                         { if call.busy() { "Making…" } else { "Make new recovery codes" } }
                     </button>
                 </div>
             </form>
+            if *confirming {
+                <ConfirmPanel id="recovery-regenerate-panel" title="Make new recovery codes?"
+                    detail={format!("{unused} working at once. Ten new codes are shown here, \
+                        once: save them before you leave the page.")}
+                    confirm_text="Make new codes" busy={call.busy()}
+                    on_confirm={make} {on_cancel} />
+            }
             <FormBanner message={banner} />
         </div>
     }
