@@ -26,6 +26,9 @@ ENV PORTCULLIS_BIND=0.0.0.0:8080 \
     PORTCULLIS_STATIC_DIR=/srv/portcullis/web \
     PORTCULLIS_DATABASE_URL=sqlite:///var/lib/portcullis/portcullis.db \
     PORTCULLIS_LOG_FORMAT=json
+# Development mode (no PORTCULLIS_KEK_FILE) keeps its generated key in ./data/ here;
+# docker-compose.yml runs production mode with the key from a Docker secret.
+WORKDIR /var/lib/portcullis
 USER portcullis
 EXPOSE 8080
 STOPSIGNAL SIGTERM

@@ -106,7 +106,11 @@ fn token_fixture(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Db, A
                     created_by: None,
                 },
             )?;
-            KeyRing::load_or_create(conn, "http://bench.invalid".into())
+            KeyRing::load_or_create(
+                conn,
+                "http://bench.invalid".into(),
+                &portcullis_api::domain::Kek::generate(),
+            )
         })
         .expect("fixture");
     let claims = AccessClaims {

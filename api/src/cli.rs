@@ -1,5 +1,5 @@
-//! The operator's command line: `portcullis admin …`, `portcullis audit …` and
-//! `portcullis migrate`, run with the server's configuration (the same
+//! The operator's command line: `portcullis admin …` and `portcullis audit …`
+//! (`portcullis keys …` and `migrate` are in main.rs), run with the server's configuration (the same
 //! `PORTCULLIS_*` environment). Each command prints what it did; exit codes:
 //! 0 done, 1 refused or failed (the reason on stderr), 2 bad usage.
 
@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// The commands this module runs, by their first word.
-pub const COMMANDS: [&str; 3] = ["admin", "audit", "migrate"];
+pub const COMMANDS: [&str; 2] = ["admin", "audit"];
 
 #[derive(Parser)]
 #[command(
@@ -34,9 +34,6 @@ enum Command {
     /// The security log's hash chains.
     #[command(subcommand)]
     Audit(Audit),
-    /// Apply pending database migrations and exit (for deployments that
-    /// migrate before rolling out; the server also migrates on start).
-    Migrate,
 }
 
 #[derive(Subcommand)]
@@ -145,11 +142,6 @@ pub fn run(args: &[String]) -> i32 {
 
 fn execute(conn: &mut DbConnection, command: Command) -> anyhow::Result<i32> {
     match command {
-        Command::Migrate => {
-            crate::db::run_migrations(conn)?;
-            println!("migrations applied; the database is up to date");
-            Ok(0)
-        }
         Command::Audit(Audit::Verify { account }) => audit_verify(conn, account.as_deref()),
         Command::Admin(admin) => admin_command(conn, admin),
     }

@@ -5,6 +5,8 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use ipnetwork::IpNetwork;
 
+use crate::domain::Kek;
+
 mod delivery;
 mod sms_budget;
 
@@ -157,6 +159,29 @@ pub struct Config {
     /// Budgets of the texts the platform sends on its own behalf, and the
     /// per-country circuit breaker (`PORTCULLIS_SMS_BUDGET_*`, `PORTCULLIS_SMS_BREAKER*`).
     pub sms_budget: SmsBudgetConfig,
+    /// `production` or `development` (`PORTCULLIS_ENV`, default development). Production
+    /// refuses to start without a key-encryption key.
+    pub environment: Environment,
+    /// The key-encryption key that seals signing keys and TOTP secrets at rest
+    /// (`PORTCULLIS_KEK_FILE`, a file holding it, or `PORTCULLIS_KEK`; 32 bytes as 64 hex
+    /// digits or base64). Unset in development: one is generated under `data/`.
+    pub kek: Option<KekSetting>,
+}
+
+/// Whether the server runs for real or on a developer's machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Development,
+}
+
+/// Where the key-encryption key comes from.
+#[derive(Debug, Clone)]
+pub enum KekSetting {
+    /// `PORTCULLIS_KEK_FILE`: read at start-up.
+    File(PathBuf),
+    /// `PORTCULLIS_KEK`: given in the environment.
+    Value(Kek),
 }
 
 /// The PEM files the server's TLS identity is read from at start-up.
@@ -380,6 +405,36 @@ impl Config {
             parse_u64("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", 5000)?.clamp(100, 600_000),
         );
 
+        let environment = match get("PORTCULLIS_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_ENV",
+                    "must be production or development",
+                ))
+            }
+        };
+        let kek = match (get("PORTCULLIS_KEK_FILE"), get("PORTCULLIS_KEK")) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_KEK",
+                    "set PORTCULLIS_KEK_FILE or PORTCULLIS_KEK, not both",
+                ))
+            }
+            (Some(file), None) => Some(KekSetting::File(file.into())),
+            (None, Some(value)) => Some(KekSetting::Value(
+                Kek::parse(&value).map_err(|e| ConfigError::new("PORTCULLIS_KEK", e.to_string()))?,
+            )),
+            (None, None) if environment == Environment::Production => {
+                return Err(ConfigError::new(
+                    "PORTCULLIS_KEK_FILE",
+                    "production (PORTCULLIS_ENV=production) needs a key-encryption key: set PORTCULLIS_KEK_FILE to a file holding 32 bytes as 64 hex digits (e.g. `openssl rand -hex 32`), or PORTCULLIS_KEK",
+                ))
+            }
+            (None, None) => None,
+        };
+
         let signup_points = i64::try_from(parse_u64("PORTCULLIS_SIGNUP_POINTS", 100)?)
             .map_err(|_| ConfigError::new("PORTCULLIS_SIGNUP_POINTS", "is too large"))?;
 
@@ -412,6 +467,8 @@ impl Config {
             cors_origins,
             client_request_timeout,
             sms_budget,
+            environment,
+            kek,
         })
     }
 }
@@ -525,6 +582,29 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn production_needs_a_key_encryption_key_and_development_does_not() {
+        assert_eq!(config(&[]).unwrap().environment, Environment::Development);
+        assert!(config(&[]).unwrap().kek.is_none());
+        let refused = config(&[("PORTCULLIS_ENV", "production")]).unwrap_err();
+        assert_eq!(refused.variable, "PORTCULLIS_KEK_FILE");
+        let file = config(&[
+            ("PORTCULLIS_ENV", "production"),
+            ("PORTCULLIS_KEK_FILE", "/run/secrets/kek"),
+        ])
+        .unwrap();
+        assert!(matches!(file.kek, Some(KekSetting::File(_))));
+        let bad = config(&[("PORTCULLIS_KEK", "not-a-key")]).unwrap_err();
+        assert_eq!(bad.variable, "PORTCULLIS_KEK");
+        assert!(!bad.to_string().contains("not-a-key"));
+        assert_eq!(
+            config(&[("PORTCULLIS_ENV", "staging")])
+                .unwrap_err()
+                .variable,
+            "PORTCULLIS_ENV"
+        );
     }
 
     #[test]

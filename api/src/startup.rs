@@ -25,8 +25,8 @@ use crate::{
         tokens::expiry,
     },
     services::{
-        run_every, tokens::api_access::ApiAccess, tokens::signing::KeyRing, AppState, Db, Mailer,
-        PasswordHasher, SmsTransport,
+        run_every, secrets_at_rest, tokens::api_access::ApiAccess, tokens::signing::KeyRing,
+        AppState, Db, Mailer, PasswordHasher, SmsTransport,
     },
     telemetry, tls,
 };
@@ -60,6 +60,15 @@ async fn flush_refused_calls_forever(access: Arc<ApiAccess>, db: Db, every: std:
         async move { access.refused.flush(&db).await }
     })
     .await
+}
+
+/// What went wrong inside a start-up step, with its whole cause chain (an
+/// `ApiError`'s display hides an internal cause, as it does from clients).
+fn cause(error: ApiError) -> anyhow::Error {
+    match error {
+        ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
 }
 
 /// CORS for the origins in `PORTCULLIS_CORS_ORIGINS` (used only when there are
@@ -143,11 +152,32 @@ impl Application {
             dev_outbox_endpoint = config.delivery.dev_outbox,
             "message delivery"
         );
-        let keys = {
-            let issuer = config.public_url.clone();
-            db.run(move |conn| KeyRing::load_or_create(conn, issuer).map_err(ApiError::Internal))
+        let kek = {
+            let config = config.clone();
+            Arc::new(
+                tokio::task::spawn_blocking(move || secrets_at_rest::load_kek(&config))
+                    .await?
+                    .map_err(|e| anyhow::anyhow!("no key-encryption key: {e:#}"))?,
+            )
+        };
+        let sealing = {
+            let kek = kek.clone();
+            db.transaction(move |conn| secrets_at_rest::seal_at_start(conn, &kek))
                 .await
-                .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {e}"))?
+                .map_err(|e| anyhow::anyhow!("cannot open the secrets at rest: {:#}", cause(e)))?
+        };
+        tracing::info!(
+            kek_id = kek.id(),
+            sealed_now = sealing.sealed,
+            "secrets at rest sealed with the key-encryption key"
+        );
+        let keys = {
+            let (issuer, kek) = (config.public_url.clone(), kek.clone());
+            db.run(move |conn| {
+                KeyRing::load_or_create(conn, issuer, &kek).map_err(ApiError::Internal)
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {:#}", cause(e)))?
         };
         let access = Arc::new(ApiAccess::new(keys, config.cache_max_age));
         let portal_allowlists = Arc::new(AllowlistCache::new(
@@ -207,6 +237,7 @@ impl Application {
             access,
             portal_allowlists,
             config: config.clone(),
+            kek,
             sms,
             mailer,
         });

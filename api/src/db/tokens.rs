@@ -278,3 +278,21 @@ pub fn insert_signing_key(conn: &mut DbConnection, key: &SigningKeyRow) -> Query
         .execute(conn)
         .map(|_| ())
 }
+
+/// Replaces a signing key's stored private key, only if it still holds `old`
+/// (so two processes sealing at once do not undo each other); false if not.
+pub fn replace_private_key(
+    conn: &mut DbConnection,
+    kid: &str,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        signing_keys::table
+            .find(kid)
+            .filter(signing_keys::private_key.eq(old)),
+    )
+    .set(signing_keys::private_key.eq(new))
+    .execute(conn)
+    .map(|n| n > 0)
+}

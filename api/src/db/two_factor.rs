@@ -90,6 +90,45 @@ pub fn advance_totp_step(conn: &mut DbConnection, id: &str, step: i64) -> QueryR
     .map(|n| n > 0)
 }
 
+/// Every stored TOTP secret as (factor id, stored value) whose value does not
+/// start with `prefix` (`""` for all of them), in id order.
+pub fn totp_secrets_without_prefix(
+    conn: &mut DbConnection,
+    prefix: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    let mut query = second_factors::table
+        .filter(second_factors::totp_secret.is_not_null())
+        .select((second_factors::id, second_factors::totp_secret))
+        .order(second_factors::id)
+        .into_boxed();
+    if !prefix.is_empty() {
+        query = query.filter(second_factors::totp_secret.not_like(format!("{prefix}%")));
+    }
+    let rows: Vec<(String, Option<String>)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, secret)| secret.map(|s| (id, s)))
+        .collect())
+}
+
+/// Replaces a factor's stored TOTP secret, only if it still holds `old` (so two
+/// processes sealing at once do not undo each other); false if not.
+pub fn replace_totp_secret(
+    conn: &mut DbConnection,
+    id: &str,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        second_factors::table
+            .find(id)
+            .filter(second_factors::totp_secret.eq(old)),
+    )
+    .set(second_factors::totp_secret.eq(new))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = recovery_codes)]
 pub struct RecoveryCodeRow {

@@ -11,6 +11,7 @@ pub mod ip_allowlists;
 pub mod low_priority;
 pub mod operator;
 pub mod passwords;
+pub mod secrets_at_rest;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
@@ -38,6 +39,9 @@ pub struct AppState {
     /// Each account's compiled portal IP allowlist.
     pub portal_allowlists: Arc<ip_allowlists::AllowlistCache>,
     pub config: Arc<Config>,
+    /// Seals and opens the secrets stored at rest (TOTP secrets here; the
+    /// signing keys are opened once, into the key ring).
+    pub kek: Arc<crate::domain::Kek>,
     pub sms: SmsTransport,
     pub mailer: Mailer,
 }

@@ -12,6 +12,7 @@ use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
     now,
+    secrets_at_rest::{open_text, totp_secret_at},
     sessions::codes::{self, purposes, Check, Delivery},
     sessions::portal_session::{ClientContext, PortalSession},
     sessions::throttle::{self, ThrottleKeys},
@@ -24,7 +25,7 @@ use crate::{
         verification_codes as code_rows, DbConnection,
     },
     domain::{
-        OneTimeCode, Password, PhoneNumber, RecoveryCode, RecoveryHashCache, RecoverySalt,
+        Kek, OneTimeCode, Password, PhoneNumber, RecoveryCode, RecoveryHashCache, RecoverySalt,
         TotpSecret,
     },
     error::{ApiError, ApiResult},
@@ -69,25 +70,37 @@ pub fn confirmed_factors(
     Ok(factors)
 }
 
+/// The factor's TOTP secret, opened with the key-encryption key.
+fn totp_secret(kek: &Kek, row: &SecondFactorRow) -> ApiResult<Option<TotpSecret>> {
+    let Some(stored) = row.totp_secret.as_deref() else {
+        return Ok(None);
+    };
+    let base32 = open_text(kek, &totp_secret_at(&row.id), stored).map_err(ApiError::Internal)?;
+    Ok(TotpSecret::from_base32(&base32))
+}
+
 fn unix_seconds(at: NaiveDateTime) -> u64 {
     u64::try_from(at.and_utc().timestamp()).unwrap_or(0)
 }
 
 /// Checks an authenticator-app code for the account's confirmed TOTP method:
 /// `None` if it has none, `Some(false)` for a wrong or replayed code.
+/// A secret that does not open (moved from another row, sealed by another key)
+/// is a 500, logged: it is never used.
 pub fn check_totp(
     conn: &mut DbConnection,
+    kek: &Kek,
     account_id: &str,
     code: &OneTimeCode,
     at: NaiveDateTime,
-) -> diesel::QueryResult<Option<bool>> {
+) -> ApiResult<Option<bool>> {
     let Some(row) = factor_rows::factors(conn, account_id)?
         .into_iter()
         .find(|r| r.kind == kinds::TOTP && r.confirmed_at.is_some())
     else {
         return Ok(None);
     };
-    let Some(secret) = row.totp_secret.as_deref().and_then(TotpSecret::from_base32) else {
+    let Some(secret) = totp_secret(kek, &row)? else {
         return Ok(Some(false));
     };
     match secret.matching_step(code.expose(), unix_seconds(at)) {
@@ -293,16 +306,26 @@ async fn confirm_change(
         ThrottleKeys::new(&session.account.email_normalized, client.ip),
     );
     crate::services::sessions::login::in_turn(state, || {
-        let (account_id, keys, typed, client) = (
+        let (account_id, keys, typed, client, kek) = (
             account_id.clone(),
             keys.clone(),
             typed.clone(),
             client.clone(),
+            state.kek.clone(),
         );
         move |conn: &mut DbConnection| {
             let at = now();
             let factors = confirmed_factors(conn, &account_id)?;
-            check_counted_code(conn, &keys, &account_id, &factors, &typed, at, &client)
+            check_counted_code(
+                conn,
+                &kek,
+                &keys,
+                &account_id,
+                &factors,
+                &typed,
+                at,
+                &client,
+            )
         }
     })
     .await?
@@ -575,16 +598,20 @@ pub async fn start_totp(
     confirm_change(state, session, confirmation, client).await?;
     let secret = TotpSecret::generate();
     let account_id = session.account.id.clone();
-    let stored = SecondFactorRow {
+    let mut stored = SecondFactorRow {
         id: format!("2fa_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.clone(),
         kind: kinds::TOTP.into(),
         phone: None,
-        totp_secret: Some(secret.to_base32()),
+        totp_secret: None,
         totp_last_step: None,
         created_at: now(),
         confirmed_at: None,
     };
+    stored.totp_secret = Some(state.kek.seal(
+        &totp_secret_at(&stored.id),
+        zeroize::Zeroizing::new(secret.to_base32()).as_bytes(),
+    ));
     state
         .db
         .transaction(move |conn| {
@@ -616,7 +643,7 @@ pub async fn confirm_totp(
     client: &ClientContext,
 ) -> ApiResult<TwoFactorEnabled> {
     let code = OneTimeCode::parse("code", code).map_err(|e| ApiError::Validation(vec![e]))?;
-    let (session_in, client_in) = (session.clone(), client.clone());
+    let (session_in, client_in, kek) = (session.clone(), client.clone(), state.kek.clone());
     let enabled = state
         .db
         .transaction(move |conn| {
@@ -626,10 +653,7 @@ pub async fn confirm_totp(
                 .into_iter()
                 .find(|r| r.kind == kinds::TOTP && r.confirmed_at.is_none())
                 .ok_or_else(no_code_sent)?;
-            let step = pending
-                .totp_secret
-                .as_deref()
-                .and_then(TotpSecret::from_base32)
+            let step = totp_secret(&kek, &pending)?
                 .and_then(|s| s.matching_step(code.expose(), unix_seconds(at)));
             let Some(step) = step else {
                 return Err(ApiError::field(
@@ -674,7 +698,7 @@ pub async fn disable(
     };
     let typed = request.code.clone();
     confirm_password(state, session, request.password, client).await?;
-    let (session, client) = (session.clone(), client.clone());
+    let (session, client, kek) = (session.clone(), client.clone(), state.kek.clone());
     state
         .db
         .transaction(move |conn| {
@@ -689,9 +713,16 @@ pub async fn disable(
                 return Err(ApiError::NotFound);
             }
             let keys = ThrottleKeys::new(&session.account.email_normalized, client.ip);
-            if let Err(refusal) =
-                check_counted_code(conn, &keys, &account_id, &factors, &typed, at, &client)?
-            {
+            if let Err(refusal) = check_counted_code(
+                conn,
+                &kek,
+                &keys,
+                &account_id,
+                &factors,
+                &typed,
+                at,
+                &client,
+            )? {
                 return Ok(Err(refusal));
             }
             let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
@@ -729,6 +760,7 @@ pub async fn disable(
 /// code settles as a failure (and may lock), a right one gives its place back.
 fn check_counted_code(
     conn: &mut DbConnection,
+    kek: &Kek,
     keys: &ThrottleKeys,
     account_id: &str,
     factors: &Factors,
@@ -737,7 +769,7 @@ fn check_counted_code(
     client: &ClientContext,
 ) -> ApiResult<Result<(), ApiError>> {
     let reservation = crate::services::sessions::login::reserve_guess(conn, keys, at)??;
-    if let Err(refusal) = check_current_code(conn, account_id, factors, typed, at)? {
+    if let Err(refusal) = check_current_code(conn, kek, account_id, factors, typed, at)? {
         crate::services::sessions::login::settle_failure(
             conn,
             &reservation,
@@ -752,6 +784,7 @@ fn check_counted_code(
 
 fn check_current_code(
     conn: &mut DbConnection,
+    kek: &Kek,
     account_id: &str,
     factors: &Factors,
     typed: &str,
@@ -765,7 +798,7 @@ fn check_current_code(
         });
     }
     let code = OneTimeCode::parse("code", typed).map_err(|e| ApiError::Validation(vec![e]))?;
-    if factors.totp && check_totp(conn, account_id, &code, at)? == Some(true) {
+    if factors.totp && check_totp(conn, kek, account_id, &code, at)? == Some(true) {
         return Ok(Ok(()));
     }
     if let Some(row) = code_rows::latest_open(conn, account_id, purposes::STEP_UP)? {

@@ -119,6 +119,8 @@ fn the_production_compose_file_enables_no_development_outbox_and_publishes_only_
             }
             // An unauthenticated metrics listener is a development convenience.
             assert_ne!(key, "PORTCULLIS_METRICS_ADDR", "{name}");
+            // The key-encryption key comes from a secret file, never from the file itself.
+            assert_ne!(key, "PORTCULLIS_KEK", "{name}");
             // Passwords come from the operator's environment, never from the file.
             if key.ends_with("PASSWORD") || key.ends_with("DATABASE_URL") {
                 assert!(value.contains("${"), "{name}: {key} is written in the file");
@@ -129,6 +131,18 @@ fn the_production_compose_file_enables_no_development_outbox_and_publishes_only_
             !image.contains("mailpit") && !image.contains("mailhog"),
             "{name}: a mail catcher has no authentication"
         );
+        if name.starts_with("api") {
+            let env = environment(service);
+            assert!(
+                env.iter()
+                    .any(|(k, v)| k == "PORTCULLIS_ENV" && v == "production"),
+                "{name} runs in production mode"
+            );
+            assert!(
+                env.iter().any(|(k, _)| k == "PORTCULLIS_KEK_FILE"),
+                "{name} has a key-encryption key"
+            );
+        }
         let published = published_container_ports(service);
         if image.starts_with("nginx") {
             proxies.push((name.clone(), published));

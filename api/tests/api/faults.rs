@@ -242,6 +242,9 @@ async fn a_full_sqlite_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
     assert_eq!(app.count("contacts"), 2000);
 }
 
+/// The key-encryption key of the servers these tests start.
+const FAULTS_KEK: &str = "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000";
+
 /// The real server binary, started as a subprocess on `database_url`.
 struct ServerProcess {
     child: Child,
@@ -259,6 +262,8 @@ impl ServerProcess {
             .env("PORTCULLIS_STATIC_DIR", "/nonexistent-portal-dir")
             .env("PORTCULLIS_SIGNUP_POINTS", "100000")
             .env("PORTCULLIS_DB_POOL_SIZE", "4")
+            // One key for every process of these tests (they share databases).
+            .env("PORTCULLIS_KEK", FAULTS_KEK)
             .env("PORTCULLIS_HASH_CONCURRENCY", "2")
             .env("PORTCULLIS_LOG", "warn")
             .stdout(Stdio::piped())

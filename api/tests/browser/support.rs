@@ -59,6 +59,10 @@ pub fn start_server(database: &std::path::Path) -> (Process, String) {
             format!("sqlite://{}", database.display()),
         )
         .env("PORTCULLIS_STATIC_DIR", &dist)
+        .env(
+            "PORTCULLIS_KEK",
+            portcullis_api::domain::Kek::generate().to_hex().as_str(),
+        )
         // Codes are read from the development outbox, as a developer would.
         .env("PORTCULLIS_DEV_OUTBOX", "true")
         .env("PORTCULLIS_LOG", "warn")

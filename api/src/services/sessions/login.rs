@@ -655,8 +655,12 @@ pub async fn complete(
     // Parse before touching storage: a malformed code changes nothing.
     let typed = std::sync::Arc::new(TypedCode::parse(method, &code)?);
     let (row, account, verdict) = in_turn(state, || {
-        let (challenge_id, typed, verdict_client) =
-            (challenge_id.clone(), typed.clone(), client.clone());
+        let (challenge_id, typed, verdict_client, kek) = (
+            challenge_id.clone(),
+            typed.clone(),
+            client.clone(),
+            state.kek.clone(),
+        );
         move |conn: &mut DbConnection| {
             let at = now();
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
@@ -675,7 +679,7 @@ pub async fn complete(
                 }
             };
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
-            let verdict = match check_typed(conn, &row, &account, &typed, at)? {
+            let verdict = match check_typed(conn, &kek, &row, &account, &typed, at)? {
                 Ok(recovery_code_used) => {
                     if !code_rows::consume(conn, &row.id, at)? {
                         return Err(ApiError::LoginChallengeInvalid);
@@ -767,6 +771,7 @@ impl TypedCode {
 /// right; `Ok(Err(refusal))` when wrong (counted, to be committed).
 fn check_typed(
     conn: &mut DbConnection,
+    kek: &crate::domain::Kek,
     row: &VerificationRow,
     account: &AccountRow,
     typed: &TypedCode,
@@ -787,7 +792,7 @@ fn check_typed(
         }
         TypedCode::Totp(code) if two_factor => {
             codes::ensure_tries_left(row)?;
-            match two_factor::check_totp(conn, &account.id, code, at)? {
+            match two_factor::check_totp(conn, kek, &account.id, code, at)? {
                 Some(true) => Ok(Ok(false)),
                 Some(false) => Ok(Err(codes::wrong_code(codes::count_wrong(conn, row)?))),
                 None => Err(unavailable()),

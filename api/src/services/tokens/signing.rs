@@ -11,9 +11,13 @@ use ed25519_dalek::{pkcs8::EncodePrivateKey, SigningKey};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{
-    tokens::{self as token_rows, SigningKeyRow},
-    DbConnection,
+use crate::{
+    db::{
+        tokens::{self as token_rows, SigningKeyRow},
+        DbConnection,
+    },
+    domain::Kek,
+    services::secrets_at_rest::{open_text, signing_key_at},
 };
 
 /// Prefix of every access token, so secret scanners and people can recognise
@@ -60,15 +64,20 @@ pub enum VerifyError {
     Expired(Box<AccessClaims>),
 }
 
-fn generate_key(now: chrono::NaiveDateTime) -> anyhow::Result<SigningKeyRow> {
+/// A new key, its private half sealed with `kek` (the sealed text is the
+/// base64 PKCS#8 DER that rows held in clear before secrets were sealed).
+fn generate_key(now: chrono::NaiveDateTime, kek: &Kek) -> anyhow::Result<SigningKeyRow> {
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let der = key
         .to_pkcs8_der()
         .map_err(|e| anyhow::anyhow!("encode signing key: {e}"))?;
+    let kid = format!("key_{}", uuid::Uuid::now_v7().simple());
+    let clear = zeroize::Zeroizing::new(STANDARD.encode(der.as_bytes()));
+    let private_key = kek.seal(&signing_key_at(&kid), clear.as_bytes());
     Ok(SigningKeyRow {
-        kid: format!("key_{}", uuid::Uuid::now_v7().simple()),
+        kid,
         algorithm: "EdDSA".into(),
-        private_key: STANDARD.encode(der.as_bytes()),
+        private_key,
         public_key: URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes()),
         created_at: now,
         retired_at: None,
@@ -77,30 +86,36 @@ fn generate_key(now: chrono::NaiveDateTime) -> anyhow::Result<SigningKeyRow> {
 
 impl KeyRing {
     /// Loads the keys, creating the first one if there is none.
-    pub fn load_or_create(conn: &mut DbConnection, issuer: String) -> anyhow::Result<Self> {
+    pub fn load_or_create(
+        conn: &mut DbConnection,
+        issuer: String,
+        kek: &Kek,
+    ) -> anyhow::Result<Self> {
         let mut rows = token_rows::list_signing_keys(conn)?;
         if !rows.iter().any(|k| k.retired_at.is_none()) {
-            let row = generate_key(crate::services::now())?;
+            let row = generate_key(crate::services::now(), kek)?;
             token_rows::insert_signing_key(conn, &row)?;
             rows.push(row);
         }
-        Self::from_rows(&rows, issuer)
+        Self::from_rows(&rows, issuer, kek)
     }
 
     /// A ring holding one fresh key that is never stored: for tools and
     /// fuzzing, which need to sign and verify without a database.
     pub fn ephemeral(issuer: String) -> anyhow::Result<Self> {
-        Self::from_rows(&[generate_key(crate::services::now())?], issuer)
+        let kek = Kek::generate();
+        Self::from_rows(&[generate_key(crate::services::now(), &kek)?], issuer, &kek)
     }
 
     /// Builds the ring from stored keys: the newest unretired one signs, all verify.
-    fn from_rows(rows: &[SigningKeyRow], issuer: String) -> anyhow::Result<Self> {
+    fn from_rows(rows: &[SigningKeyRow], issuer: String, kek: &Kek) -> anyhow::Result<Self> {
         let active = rows
             .iter()
             .rev()
             .find(|k| k.retired_at.is_none())
             .ok_or_else(|| anyhow::anyhow!("no active signing key"))?;
-        let der = STANDARD.decode(&active.private_key)?;
+        let clear = open_text(kek, &signing_key_at(&active.kid), &active.private_key)?;
+        let der = zeroize::Zeroizing::new(STANDARD.decode(clear.as_bytes())?);
         let signing_key = EncodingKey::from_ed_der(&der);
         let mut verifying = HashMap::new();
         for row in rows {

@@ -183,11 +183,59 @@ impl TestApp {
             DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
         };
         let mut command = portcullis_command();
-        command
+        command.args(args).env("PORTCULLIS_DATABASE_URL", url);
+        if let Some(kek) = self.setting("PORTCULLIS_KEK") {
+            command.env("PORTCULLIS_KEK", kek);
+        }
+        command.output().expect("run the portcullis binary")
+    }
+
+    /// The value of a `PORTCULLIS_*` setting it was started with.
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Runs the real binary with `args` and this app's settings, `settings`
+    /// changed (a value of "" removes the setting); killed after `timeout`
+    /// (a server that should have refused to start, but did not).
+    pub fn run_binary(
+        &self,
+        args: &[&str],
+        settings: &[(&str, &str)],
+        timeout: Duration,
+    ) -> std::process::Output {
+        let vars: Vec<(String, String)> = with_settings(self.settings.clone(), settings);
+        let mut command = portcullis_command();
+        for (name, _) in &vars {
+            command.env_remove(name);
+        }
+        for (name, value) in &vars {
+            if value.is_empty() {
+                command.env_remove(name);
+            } else {
+                command.env(name, value);
+            }
+        }
+        let mut child = command
             .args(args)
-            .env("PORTCULLIS_DATABASE_URL", url)
-            .output()
-            .expect("run the portcullis binary")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the portcullis binary");
+        let deadline = std::time::Instant::now() + timeout;
+        while child.try_wait().expect("try_wait").is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().expect("the binary's output")
     }
 }
 
@@ -348,6 +396,11 @@ fn base_settings(database_url: String) -> Vec<(String, String)> {
             "/nonexistent-portal-dir".into(),
         ),
         ("PORTCULLIS_DB_POOL_SIZE".into(), "4".into()),
+        // Each database its own key-encryption key; every process on it gets the same.
+        (
+            "PORTCULLIS_KEK".into(),
+            portcullis_api::domain::Kek::generate().to_hex().to_string(),
+        ),
     ]
 }
 
