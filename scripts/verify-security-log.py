@@ -8,9 +8,12 @@ of the compact JSON, keys sorted, of its account_id, actor, created_at,
 details, id, ip, kind, prev_hash, seq and user_agent; `prev_hash` is the
 hash of the event before it (64 zeros for the first). This recomputes every
 hash and checks the links. An export filtered by kind or time has gaps:
-pass --allow-gaps to check only the links it holds. Give the head that
-GET /api/v1/security-log/verify reported (--head) to check that nothing
-was cut from the end. Exit 0: verified; 1: a broken link; 2: bad input.
+pass --allow-gaps to check only the links it holds. Give an anchor kept
+outside the database (--head ACCOUNT_ID:SEQ:HASH: the head_seq and
+head_hash GET /api/v1/security-log/verify reported, now or earlier) to
+check that the chain still reaches it and passes through it unchanged:
+nothing was cut from the end, and nothing before it was rewritten and
+re-hashed. Exit 0: verified; 1: a broken link; 2: bad input.
 """
 import hashlib
 import json
@@ -68,8 +71,13 @@ def main(argv):
             previous = event
         if not problem and account in heads:
             seq, digest = heads[account]
-            if (previous["seq"], previous["hash"]) != (seq, digest):
-                problem = f"the chain ends at place {previous['seq']}, the head is {seq}"
+            anchor = next((e for e in chain if e["seq"] == seq), None)
+            if chain[-1]["seq"] < seq:
+                problem = f"the chain ends at place {chain[-1]['seq']}, before the anchor's place {seq}"
+            elif anchor is None:
+                problem = f"place {seq} of the anchor is not in this export"
+            elif anchor["hash"] != digest:
+                problem = f"the event at place {seq} is not the one anchored: the chain was rewritten"
         if problem:
             broken += 1
             print(f"{account}: BROKEN: {problem}")

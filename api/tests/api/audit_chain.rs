@@ -180,6 +180,69 @@ async fn deleted_events_and_a_cut_tail_are_found(app: TestApp) {
     assert!(String::from_utf8_lossy(&command.stdout).contains("tail_missing"));
 }
 
+/// The attacker rewrites event 2 and re-hashes every later event and the
+/// head: the server's own walk cannot tell, but an anchor the customer kept
+/// from an earlier verification can.
+async fn a_rewritten_and_rehashed_chain_is_caught_by_an_anchor_kept_outside(app: TestApp) {
+    use portcullis_api::{
+        db::{
+            schema::security_log_heads,
+            security_events::SecurityEventRow,
+        },
+        services::audit::chain::{event_hash, Linked},
+    };
+    let me = account_with_events(&app, "rehashed@example.com").await;
+    let id = me.account.id.clone();
+    let earlier = verify(&app, &me).await.chains[0].clone();
+    let anchor = format!("{id}:{}:{}", earlier.head_seq, earlier.head_hash);
+
+    drop_append_only_trigger(&app);
+    let mut conn = app.db();
+    let rows: Vec<SecurityEventRow> = security_events::table
+        .filter(security_events::account_id.eq(&id))
+        .order(security_events::seq.asc())
+        .select(SecurityEventRow::as_select())
+        .load(&mut conn)
+        .unwrap();
+    let mut prev = rows[0].hash.clone().unwrap();
+    for mut row in rows.into_iter().skip(1) {
+        if row.seq == Some(2) {
+            row.ip = Some("192.0.2.250".into());
+        }
+        let details = serde_json::from_str(&row.details).unwrap();
+        let hash = event_hash(&Linked {
+            row: &row,
+            details: &details,
+            seq: row.seq.unwrap(),
+            prev_hash: &prev,
+        });
+        diesel::update(security_events::table.find(&row.id))
+            .set((
+                security_events::ip.eq(&row.ip),
+                security_events::prev_hash.eq(&prev),
+                security_events::hash.eq(&hash),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        prev = hash;
+    }
+    diesel::update(security_log_heads::table.find(&id))
+        .set(security_log_heads::last_hash.eq(&prev))
+        .execute(&mut conn)
+        .unwrap();
+
+    let inside = verify(&app, &me).await;
+    assert!(
+        inside.intact,
+        "a full re-hash is invisible from inside: that is what the anchor is for"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let export = export_to_file(&app, &dir).await;
+    let (code, output) = offline_check_with(&export, &["--head", &anchor]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("rewritten"), "{output}");
+}
+
 async fn parallel_events_of_one_login_form_one_chain(app: TestApp) {
     let me = app.signed_in("parallel@example.com").await;
     let requests: Vec<_> = (0..20)
@@ -338,6 +401,7 @@ on_both_backends!(settings = SHORT_RETENTION;
 on_both_backends!(
     an_edited_event_is_found_by_the_api_the_command_and_the_offline_check,
     deleted_events_and_a_cut_tail_are_found,
+    a_rewritten_and_rehashed_chain_is_caught_by_an_anchor_kept_outside,
     parallel_events_of_one_login_form_one_chain,
     an_owner_verifies_every_subusers_chain_and_a_subuser_only_their_own,
     the_audit_command_explains_its_usage,
