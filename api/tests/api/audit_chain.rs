@@ -45,6 +45,11 @@ async fn export_to_file(app: &TestApp, dir: &tempfile::TempDir) -> std::path::Pa
 
 /// Runs scripts/verify-security-log.py over an export: its exit code and output.
 fn offline_check(export: &std::path::Path) -> (i32, String) {
+    offline_check_with(export, &[])
+}
+
+/// [`offline_check`] with more arguments (e.g. `--head`).
+fn offline_check_with(export: &std::path::Path, args: &[&str]) -> (i32, String) {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scripts/verify-security-log.py"
@@ -52,6 +57,7 @@ fn offline_check(export: &std::path::Path) -> (i32, String) {
     let output = std::process::Command::new("python3")
         .arg(script)
         .arg(export)
+        .args(args)
         .output()
         .expect("python3 runs the offline check");
     (
@@ -185,10 +191,7 @@ async fn deleted_events_and_a_cut_tail_are_found(app: TestApp) {
 /// from an earlier verification can.
 async fn a_rewritten_and_rehashed_chain_is_caught_by_an_anchor_kept_outside(app: TestApp) {
     use portcullis_api::{
-        db::{
-            schema::security_log_heads,
-            security_events::SecurityEventRow,
-        },
+        db::{schema::security_log_heads, security_events::SecurityEventRow},
         services::audit::chain::{event_hash, Linked},
     };
     let me = account_with_events(&app, "rehashed@example.com").await;
