@@ -236,13 +236,7 @@ pub fn prune_chain(
             .filter(security_events::seq.le(through_seq)),
     )
     .execute(conn)?;
-    let unchained = diesel::delete(
-        security_events::table
-            .filter(security_events::account_id.eq(account_id))
-            .filter(security_events::seq.is_null())
-            .filter(security_events::created_at.lt(cutoff)),
-    )
-    .execute(conn)?;
+    let unchained = prune_unchained(conn, account_id, cutoff)?;
     diesel::update(security_log_heads::table.find(account_id))
         .set((
             security_log_heads::pruned_through_seq.eq(through_seq),

@@ -320,10 +320,12 @@ async fn confirm_change(
                 conn,
                 &kek,
                 &keys,
-                &account_id,
-                &factors,
-                &typed,
-                at,
+                &CurrentCode {
+                    account_id: &account_id,
+                    factors: &factors,
+                    typed: &typed,
+                    at,
+                },
                 &client,
             )
         }
@@ -717,10 +719,12 @@ pub async fn disable(
                 conn,
                 &kek,
                 &keys,
-                &account_id,
-                &factors,
-                &typed,
-                at,
+                &CurrentCode {
+                    account_id: &account_id,
+                    factors: &factors,
+                    typed: &typed,
+                    at,
+                },
                 &client,
             )? {
                 return Ok(Err(refusal));
@@ -752,9 +756,14 @@ pub async fn disable(
         .await?
 }
 
-/// Checks a "current code" for a security change: an authenticator-app code,
-/// the last SMS step-up code, or a recovery code. `Ok(Err(_))` when wrong
-/// (attempts counted, to be committed).
+/// A "current code" typed for a security change, and what it is checked against.
+struct CurrentCode<'a> {
+    account_id: &'a str,
+    factors: &'a Factors,
+    typed: &'a str,
+    at: NaiveDateTime,
+}
+
 /// [`check_current_code`] as a counted guess: counted before it is checked, under the
 /// counters' lock, so parallel guesses get no more tries than the lock allows; a wrong
 /// code settles as a failure (and may lock), a right one gives its place back.
@@ -762,18 +771,15 @@ fn check_counted_code(
     conn: &mut DbConnection,
     kek: &Kek,
     keys: &ThrottleKeys,
-    account_id: &str,
-    factors: &Factors,
-    typed: &str,
-    at: NaiveDateTime,
+    current: &CurrentCode<'_>,
     client: &ClientContext,
 ) -> ApiResult<Result<(), ApiError>> {
-    let reservation = crate::services::sessions::login::reserve_guess(conn, keys, at)??;
-    if let Err(refusal) = check_current_code(conn, kek, account_id, factors, typed, at)? {
+    let reservation = crate::services::sessions::login::reserve_guess(conn, keys, current.at)??;
+    if let Err(refusal) = check_current_code(conn, kek, current)? {
         crate::services::sessions::login::settle_failure(
             conn,
             &reservation,
-            Some(account_id),
+            Some(current.account_id),
             client,
         )?;
         return Ok(Err(refusal));
@@ -782,14 +788,20 @@ fn check_counted_code(
     Ok(Ok(()))
 }
 
+/// Checks a "current code" for a security change: an authenticator-app code,
+/// the last SMS step-up code, or a recovery code. `Ok(Err(_))` when wrong
+/// (attempts counted, to be committed).
 fn check_current_code(
     conn: &mut DbConnection,
     kek: &Kek,
-    account_id: &str,
-    factors: &Factors,
-    typed: &str,
-    at: NaiveDateTime,
+    current: &CurrentCode<'_>,
 ) -> ApiResult<Result<(), ApiError>> {
+    let &CurrentCode {
+        account_id,
+        factors,
+        typed,
+        at,
+    } = current;
     if let Ok(recovery) = RecoveryCode::parse("code", typed) {
         return Ok(if use_recovery_code(conn, account_id, &recovery, at)? {
             Ok(())
