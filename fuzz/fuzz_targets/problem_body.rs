@@ -107,6 +107,7 @@ fn round_trip(built: Built) {
             request_id,
             permission,
             opens_at,
+            country: None,
             errors: errors
                 .into_iter()
                 .map(|(field, code, message)| FieldError {
