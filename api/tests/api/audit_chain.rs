@@ -328,8 +328,7 @@ const SHORT_RETENTION: &[(&str, &str)] = &[
 /// Links an event dated `at` into the login's chain, as `audit::record` would.
 fn record_dated(app: &TestApp, account_id: &str, at: chrono::NaiveDateTime) -> String {
     use portcullis_api::{
-        db::security_events::{insert_event, SecurityEventRow},
-        services::audit::chain::link,
+        db::security_events::SecurityEventRow, services::audit::security_log::append,
     };
     let mut row = SecurityEventRow {
         id: format!("sev_{}", uuid::Uuid::now_v7().simple()),
@@ -344,12 +343,7 @@ fn record_dated(app: &TestApp, account_id: &str, at: chrono::NaiveDateTime) -> S
         prev_hash: None,
         hash: None,
     };
-    let mut conn = app.db();
-    conn.transaction(|conn| {
-        link(conn, &mut row, &Default::default())?;
-        insert_event(conn, &row)
-    })
-    .unwrap();
+    append(&mut app.db(), &mut row, &Default::default()).unwrap();
     row.id
 }
 

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use portcullis_api::{
     db::{
         schema::{security_events, sessions},
-        security_events::{insert_event, SecurityEventRow},
+        security_events::SecurityEventRow,
     },
-    services::audit::chain::link,
+    services::audit::security_log::append,
 };
 use portcullis_shared::{
     dto::{ConfirmSignupRequest, SecurityEventDto, SecurityEventKind, SecurityLogPage},
@@ -55,11 +55,11 @@ fn insert_at(app: &TestApp, account_id: &str, kind: &str, at: NaiveDateTime, use
         prev_hash: None,
         hash: None,
     };
-    let mut conn = app.db();
-    conn.transaction(|conn| {
-        link(conn, &mut row, &serde_json::from_str(details).unwrap())?;
-        insert_event(conn, &row)
-    })
+    append(
+        &mut app.db(),
+        &mut row,
+        &serde_json::from_str(details).unwrap(),
+    )
     .unwrap();
 }
 

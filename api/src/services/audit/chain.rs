@@ -208,15 +208,8 @@ pub async fn verify_account(
     state
         .db
         .run(move |conn| {
-            let mut logins = vec![account_id.clone()];
-            if with_subusers {
-                logins.extend(crate::db::subusers::all_subuser_ids(conn, &account_id)?);
-            }
-            logins
-                .iter()
-                .map(|login| verify_chain(conn, login))
-                .collect::<QueryResult<Vec<_>>>()
-                .map_err(ApiError::from)
+            let logins = logins_of(conn, &account_id, with_subusers)?;
+            Ok(verify_each(conn, &logins)?)
         })
         .await
 }
@@ -232,9 +225,7 @@ pub fn verify_logins(
             if crate::db::accounts::find_by_id(conn, id)?.is_none() {
                 return Ok(Vec::new());
             }
-            let mut logins = vec![id.to_owned()];
-            logins.extend(crate::db::subusers::all_subuser_ids(conn, id)?);
-            logins
+            logins_of(conn, id, true)?
         }
         None => {
             let mut logins: Vec<String> = Vec::new();
@@ -249,6 +240,24 @@ pub fn verify_logins(
             logins
         }
     };
+    verify_each(conn, &logins)
+}
+
+/// `account_id`, and with `with_subusers` each of its subusers after it.
+fn logins_of(
+    conn: &mut DbConnection,
+    account_id: &str,
+    with_subusers: bool,
+) -> QueryResult<Vec<String>> {
+    let mut logins = vec![account_id.to_owned()];
+    if with_subusers {
+        logins.extend(crate::db::subusers::all_subuser_ids(conn, account_id)?);
+    }
+    Ok(logins)
+}
+
+/// Each login's chain, walked.
+fn verify_each(conn: &mut DbConnection, logins: &[String]) -> QueryResult<Vec<ChainReport>> {
     logins
         .iter()
         .map(|login| verify_chain(conn, login))

@@ -160,10 +160,20 @@ pub fn record(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<()>
         prev_hash: None,
         hash: None,
     };
-    // A savepoint inside the caller's transaction, or a transaction of its own.
+    append(conn, &mut row, &event.details)
+}
+
+/// Stores `row` (its `details` the JSON of `details`) linked into its login's
+/// hash chain: the place is taken and the row inserted in one savepoint inside
+/// the caller's transaction, or a transaction of its own.
+pub fn append(
+    conn: &mut DbConnection,
+    row: &mut SecurityEventRow,
+    details: &BTreeMap<String, String>,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
-        super::chain::link(conn, &mut row, &event.details)?;
-        event_rows::insert_event(conn, &row)
+        super::chain::link(conn, row, details)?;
+        event_rows::insert_event(conn, row)
     })
 }
 
