@@ -49,6 +49,21 @@ enum Admin {
     Lock(Lock),
     /// Show an account's security state (no secret is ever shown).
     Show(ByEmail),
+    /// Suspend a company account: its users' sessions end, its API tokens and
+    /// OAuth clients are refused (`account_suspended`), nobody signs in.
+    Suspend(WithReason),
+    /// Reinstate a suspended company account.
+    Reinstate(WithReason),
+}
+
+#[derive(Args)]
+struct WithReason {
+    /// The owner account's e-mail.
+    #[arg(long)]
+    email: String,
+    /// Why, for the account's security log (1 to 200 characters).
+    #[arg(long)]
+    reason: String,
 }
 
 #[derive(Subcommand)]
@@ -190,6 +205,28 @@ fn admin_command(conn: &mut DbConnection, admin: Admin) -> anyhow::Result<i32> {
         Admin::Lock(Lock::Lift(ByEmail { email })) => {
             operator::lift_sign_in_lock(conn, &email)?;
             println!("{email}: sign-in lock lifted");
+        }
+        Admin::Suspend(WithReason { email, reason }) => {
+            let done = operator::set_suspended(conn, &email, true, &reason)?;
+            if done.changed {
+                println!(
+                    "{email}: suspended; {} session(s) ended",
+                    done.sessions_ended
+                );
+            } else {
+                println!("{email}: already suspended");
+            }
+        }
+        Admin::Reinstate(WithReason { email, reason }) => {
+            let done = operator::set_suspended(conn, &email, false, &reason)?;
+            println!(
+                "{email}: {}",
+                if done.changed {
+                    "reinstated"
+                } else {
+                    "was not suspended"
+                }
+            );
         }
         Admin::Show(ByEmail { email }) => {
             for line in operator::security_state(conn, &email)? {

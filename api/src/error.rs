@@ -38,6 +38,9 @@ pub enum ApiError {
     SessionExpired,
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The password was right, but the operator suspended the account.
+    #[error("account suspended")]
+    AccountSuspended,
     #[error("CSRF check failed")]
     CsrfFailed,
     #[error("forbidden: {0}")]
@@ -148,6 +151,7 @@ impl ApiError {
             Self::Unauthenticated => ProblemCode::Unauthenticated,
             Self::SessionExpired => ProblemCode::SessionExpired,
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
+            Self::AccountSuspended => ProblemCode::AccountSuspended,
             Self::CsrfFailed => ProblemCode::CsrfFailed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
             Self::PasswordChangeRequired => ProblemCode::PasswordChangeRequired,
@@ -163,6 +167,7 @@ impl ApiError {
                 TokenRefusal::Revoked => ProblemCode::TokenRevoked,
                 TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
+                TokenRefusal::AccountSuspended => ProblemCode::AccountSuspended,
                 // Lacking a capability is one answer whatever the credential;
                 // RFC 6750's `insufficient_scope` is in the challenge header.
                 TokenRefusal::InsufficientScope(_) => ProblemCode::PermissionDenied,
@@ -205,6 +210,7 @@ impl ApiError {
             Self::Unauthenticated => ("Sign in to continue", None),
             Self::SessionExpired => ("Your session has ended; sign in again", None),
             Self::InvalidCredentials => ("The e-mail or password is not correct", None),
+            Self::AccountSuspended => ("The account is suspended", Some(SUSPENDED_DETAIL.into())),
             Self::CsrfFailed => (
                 "Missing or invalid X-CSRF-Token header",
                 Some("State-changing portal requests must carry the session's CSRF token.".into()),
@@ -251,6 +257,10 @@ impl ApiError {
                 TokenRefusal::AccountIpNotAllowed => (
                     "Your address is not on the account's API IP allowlist",
                     None,
+                ),
+                TokenRefusal::AccountSuspended => (
+                    "The account is suspended",
+                    Some(SUSPENDED_DETAIL.into()),
                 ),
                 TokenRefusal::InsufficientScope(scope) => (
                     "The API token lacks the permission this needs",
@@ -414,6 +424,7 @@ impl ResponseError for ApiError {
                 StatusCode::UNAUTHORIZED
             }
             Self::CsrfFailed
+            | Self::AccountSuspended
             | Self::Forbidden(_)
             | Self::PasswordChangeRequired
             | Self::PermissionDenied(_)
@@ -424,6 +435,7 @@ impl ResponseError for ApiError {
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::TokenIpNotAllowed
                 | TokenRefusal::AccountIpNotAllowed
+                | TokenRefusal::AccountSuspended
                 | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
@@ -505,6 +517,10 @@ impl ResponseError for ApiError {
 }
 
 /// The RFC 6750 `WWW-Authenticate` challenge for a refused bearer token.
+/// What a suspended account's users are told.
+const SUSPENDED_DETAIL: &str =
+    "The gateway's operator suspended this account: its users cannot sign in and its API tokens are refused. Contact the gateway's support.";
+
 fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
     const REALM: &str = "Bearer realm=\"portcullis\"";
     match refusal {
@@ -519,8 +535,10 @@ fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
             "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
             scope.as_str()
         )),
-        // An address refusal is not an authentication failure: no challenge.
-        TokenRefusal::TokenIpNotAllowed | TokenRefusal::AccountIpNotAllowed => None,
+        // An address refusal or a suspension is not an authentication failure: no challenge.
+        TokenRefusal::TokenIpNotAllowed
+        | TokenRefusal::AccountIpNotAllowed
+        | TokenRefusal::AccountSuspended => None,
     }
 }
 

@@ -176,6 +176,7 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::PermissionDenied => "permission_denied",
         ProblemCode::TokenIpNotAllowed => "token_ip_not_allowed",
         ProblemCode::AccountIpNotAllowed => "account_ip_not_allowed",
+        ProblemCode::AccountSuspended => "account_suspended",
         ProblemCode::Unauthenticated => "unauthenticated",
         ProblemCode::SessionExpired => "session_expired",
         ProblemCode::InvalidCredentials => "invalid_credentials",

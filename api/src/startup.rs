@@ -190,13 +190,16 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
         // Several processes on one PostgreSQL keep their caches in step.
-        if let DatabaseUrl::Postgres(url) = &config.database_url {
-            cache_sync::spawn_listener(
-                url.clone(),
-                cache_sync::Caches::of(&access, &portal_allowlists),
-            )?;
+        let caches = cache_sync::Caches::of(&access, &portal_allowlists);
+        let mut background = Vec::new();
+        match &config.database_url {
+            DatabaseUrl::Postgres(url) => cache_sync::spawn_listener(url.clone(), caches)?,
+            // The operator's command line writes to the same file.
+            DatabaseUrl::Sqlite(_) => background.push(tokio::spawn(
+                cache_sync::poll_notices_forever(db.clone(), caches),
+            )),
         }
-        let mut background = vec![
+        background.extend([
             tokio::spawn(flush_last_used_forever(
                 access.clone(),
                 db.clone(),
@@ -219,7 +222,7 @@ impl Application {
                 config.public_url.clone(),
                 config.token_expiry_check,
             )),
-        ];
+        ]);
         if let Some(retention) = config.security_log_retention {
             let db = db.clone();
             background.push(tokio::spawn(run_every(

@@ -55,6 +55,9 @@ pub enum ProblemCode {
     TokenIpNotAllowed,
     /// The caller's address is not on the account's API IP allowlist.
     AccountIpNotAllowed,
+    /// The gateway's operator suspended the account: its tokens are refused and
+    /// it cannot sign in until reinstated (contact the gateway's support).
+    AccountSuspended,
     /// The caller's address is not on the account's portal IP allowlist.
     IpNotAllowed,
     /// The allowlist change would refuse the caller's own address; resend with `confirm_lockout`.

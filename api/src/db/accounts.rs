@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::accounts, DbConnection};
+use super::{
+    schema::{account_suspensions, accounts},
+    DbConnection,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
@@ -150,4 +153,50 @@ pub fn set_session_idle_timeout(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Suspends the account (`Some(reason)`, false if it already was) or
+/// reinstates it (`None`, false if it was not suspended).
+pub fn set_suspended(
+    conn: &mut DbConnection,
+    id: &str,
+    suspension: Option<(&str, NaiveDateTime)>,
+) -> QueryResult<bool> {
+    let changed = match suspension {
+        Some((reason, at)) => {
+            if is_suspended(conn, id)? {
+                0
+            } else {
+                diesel::insert_into(account_suspensions::table)
+                    .values((
+                        account_suspensions::account_id.eq(id),
+                        account_suspensions::suspended_at.eq(at),
+                        account_suspensions::reason.eq(reason),
+                    ))
+                    .execute(conn)?
+            }
+        }
+        None => diesel::delete(account_suspensions::table.find(id)).execute(conn)?,
+    };
+    Ok(changed > 0)
+}
+
+/// Since when (and why) the operator has suspended the account, if it is suspended.
+pub fn suspension(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(NaiveDateTime, String)>> {
+    account_suspensions::table
+        .find(id)
+        .select((
+            account_suspensions::suspended_at,
+            account_suspensions::reason,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Whether the account is suspended (an unknown account is not).
+pub fn is_suspended(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(account_suspensions::table.find(id))).get_result(conn)
 }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod authenticator;
+pub mod change_notices;
 pub mod contacts;
 pub mod devices;
 mod error;

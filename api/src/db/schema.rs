@@ -539,3 +539,19 @@ diesel::table! {
         lifted_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    change_notices (seq) {
+        seq -> BigInt,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_suspensions (account_id) {
+        account_id -> Text,
+        suspended_at -> Timestamp,
+        reason -> Text,
+    }
+}

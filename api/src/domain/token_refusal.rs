@@ -13,5 +13,7 @@ pub enum TokenRefusal {
     Revoked,
     TokenIpNotAllowed,
     AccountIpNotAllowed,
+    /// The gateway's operator suspended the account the credential belongs to.
+    AccountSuspended,
     InsufficientScope(Scope),
 }

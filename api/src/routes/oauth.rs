@@ -187,7 +187,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type, scope, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenForm),
     responses(
         (status = 200, description = "Access token", body = OAuthTokenResponse),
-        (status = 400, description = "invalid_request, unsupported_grant_type, invalid_scope", body = OAuthErrorResponse),
+        (status = 400, description = "invalid_request, unsupported_grant_type, invalid_scope, unauthorized_client (the account is suspended by the operator)", body = OAuthErrorResponse),
         (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )
@@ -222,7 +222,7 @@ pub async fn token(
     request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenActionForm),
     responses(
         (status = 200, description = "Revoked (or nothing to revoke)"),
-        (status = 400, description = "invalid_request", body = OAuthErrorResponse),
+        (status = 400, description = "invalid_request, unauthorized_client (the account is suspended by the operator)", body = OAuthErrorResponse),
         (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )
@@ -255,7 +255,7 @@ pub async fn revoke(
     request_body(content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint, client_id, client_secret", content = portcullis_shared::dto::OAuthTokenActionForm),
     responses(
         (status = 200, description = "Token state", body = IntrospectionResponse),
-        (status = 400, description = "invalid_request", body = OAuthErrorResponse),
+        (status = 400, description = "invalid_request, unauthorized_client (the account is suspended by the operator)", body = OAuthErrorResponse),
         (status = 401, description = "invalid_client (also: the client, or the subuser who made it, is disabled)", body = OAuthErrorResponse),
         (status = 503, description = "Storage unavailable (server_error)", body = OAuthErrorResponse),
     )

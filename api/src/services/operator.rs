@@ -10,15 +10,16 @@ use crate::{
     db::{
         accounts::{self as account_rows, AccountRow},
         oauth as oauth_rows, portal_allowlist as portal_rows, senders as sender_rows,
-        sms as sms_rows, subusers as subuser_rows, tokens as token_rows, two_factor as factor_rows,
-        write_transaction, DbConnection,
+        sessions as session_rows, sms as sms_rows, subusers as subuser_rows, tokens as token_rows,
+        two_factor as factor_rows, write_transaction, DbConnection,
     },
     domain::Email,
     error::ApiError,
     services::{
         audit::security_log::{self, Actor, SecurityEvent},
+        cache::cache_sync::{self, Change},
         rfc3339, senders,
-        sessions::throttle,
+        sessions::{portal_session::end_reasons, throttle},
     },
 };
 
@@ -111,6 +112,73 @@ pub fn lift_sign_in_lock(conn: &mut DbConnection, email: &str) -> anyhow::Result
     })
 }
 
+/// What a suspension or reinstatement did.
+pub struct Suspension {
+    /// False when the account already was as asked (nothing changed, nothing logged).
+    pub changed: bool,
+    /// The company's portal sessions it ended (owner's and subusers').
+    pub sessions_ended: usize,
+}
+
+/// Suspends (`suspend`) or reinstates the company account with this e-mail:
+/// in one transaction the account is marked, every session of the owner and
+/// its subusers ends, the event is logged as done by the operator, and every
+/// server process is told (its tokens and clients are refused from then on).
+pub fn set_suspended(
+    conn: &mut DbConnection,
+    email: &str,
+    suspend: bool,
+    reason: &str,
+) -> anyhow::Result<Suspension> {
+    let reason = checked_reason(reason)?;
+    in_transaction(conn, |conn| {
+        let account = account_by_email(conn, email)?;
+        if account.is_subuser() {
+            anyhow::bail!(
+                "{email} is a subuser; suspend the company's owner account (or let the owner disable the subuser)"
+            );
+        }
+        let at = crate::services::now();
+        let suspension = suspend.then_some((reason.as_str(), at));
+        if !account_rows::set_suspended(conn, &account.id, suspension)? {
+            return Ok(Suspension {
+                changed: false,
+                sessions_ended: 0,
+            });
+        }
+        let mut sessions_ended = 0;
+        let mut event = operator_event(
+            &account.id,
+            if suspend {
+                SecurityEventKind::AccountSuspended
+            } else {
+                SecurityEventKind::AccountReinstated
+            },
+        )
+        .detail("reason", reason.clone());
+        if suspend {
+            let mut logins = subuser_rows::all_subuser_ids(conn, &account.id)?;
+            logins.push(account.id.clone());
+            for login in &logins {
+                sessions_ended += session_rows::end_account_sessions(
+                    conn,
+                    login,
+                    None,
+                    at,
+                    end_reasons::SUSPENDED,
+                )?;
+            }
+            event = event.detail("sessions_ended", sessions_ended.to_string());
+        }
+        security_log::record(conn, &event)?;
+        cache_sync::announce(conn, &Change::Account(account.id.clone()))?;
+        Ok(Suspension {
+            changed: true,
+            sessions_ended,
+        })
+    })
+}
+
 /// One sender name waiting for (or past) the operator's decision.
 pub struct SenderLine {
     pub id: String,
@@ -182,9 +250,14 @@ pub fn security_state(conn: &mut DbConnection, email: &str) -> anyhow::Result<Ve
         format!("  created {}", rfc3339(account.created_at)),
         format!(
             "  status: {}",
-            match account.disabled_at {
-                Some(at) => format!("disabled since {}", rfc3339(at)),
-                None => "active".to_owned(),
+            match (
+                account_rows::suspension(conn, account.tenant_id())?,
+                account.disabled_at,
+            ) {
+                (Some((at, reason)), _) =>
+                    format!("suspended by the operator since {} ({reason})", rfc3339(at)),
+                (None, Some(at)) => format!("disabled since {}", rfc3339(at)),
+                (None, None) => "active".to_owned(),
             }
         ),
         format!("  points: {}", account.points_balance),

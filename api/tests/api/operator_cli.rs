@@ -12,7 +12,8 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{expect_problem, token_request, TestApp, GOOD_PASSWORD};
+use crate::harness::{expect_problem, oauth_client_request, token_request, TestApp, GOOD_PASSWORD};
+use crate::subusers::{grants, signed_in_subuser, SUB_PASSWORD};
 
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -198,6 +199,170 @@ async fn the_operator_lists_and_decides_sender_names_and_shows_an_account(app: T
     assert!(!state.contains("$argon2"), "never a hash: {state}");
 }
 
+/// Polls `check` (up to 3 s) until it holds: the running server learns of the
+/// command line's change through the change notices, not at once.
+async fn soon(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while !check().await {
+        assert!(std::time::Instant::now() < until, "{what}: not within 3 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_suspended_account_is_refused_everywhere_until_reinstated(app: TestApp) {
+    let email = "suspect@example.com";
+    let owner = app.signed_in(email).await;
+    let token = app
+        .create_token(&owner, &token_request("live", &[Scope::Profile]))
+        .await
+        .secret;
+    let client = app
+        .register_oauth_client(&owner, &oauth_client_request("crm", &[Scope::Profile]))
+        .await;
+    let issued = app.client_credentials_token(&client, None).await;
+    let (_, sub_browser, _) =
+        signed_in_subuser(&app, &owner, "suspect-sub@example.com", grants(&[], &[])).await;
+    // Warm the server's caches, so the suspension must evict them.
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &token).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &issued.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let subuser_refused = app.operator(&[
+        "admin",
+        "suspend",
+        "--email",
+        "suspect-sub@example.com",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(
+        subuser_refused.status.code(),
+        Some(1),
+        "{subuser_refused:?}"
+    );
+    assert!(
+        stderr(&subuser_refused).contains("is a subuser"),
+        "{subuser_refused:?}"
+    );
+    let no_reason = app.operator(&["admin", "suspend", "--email", email]);
+    assert_eq!(no_reason.status.code(), Some(2), "{no_reason:?}");
+
+    let suspended = app.operator(&[
+        "admin",
+        "suspend",
+        "--email",
+        email,
+        "--reason",
+        "SMS pumping to premium numbers",
+    ]);
+    assert_eq!(suspended.status.code(), Some(0), "{suspended:?}");
+    assert!(
+        stdout(&suspended).contains("suspended; 2 session(s) ended"),
+        "{suspended:?}"
+    );
+
+    soon("the portal token is refused", async || {
+        app.bearer_get(routes::PROFILE, &token).await.status() == StatusCode::FORBIDDEN
+    })
+    .await;
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &token).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::AccountSuspended,
+    )
+    .await;
+    expect_problem(
+        app.bearer_get(routes::PROFILE, &issued.access_token).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::AccountSuspended,
+    )
+    .await;
+    let grant = reqwest::Client::new()
+        .post(app.url(routes::OAUTH_TOKEN))
+        .basic_auth(&client.client.id, Some(&client.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(grant.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = grant.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized_client", "{body}");
+    // Both logins' sessions ended.
+    assert_eq!(app.me().await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(sub_browser.me().await.status(), StatusCode::UNAUTHORIZED);
+    // The right password learns of the suspension; a wrong one learns nothing.
+    expect_problem(
+        app.another_browser().login(email, GOOD_PASSWORD).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::AccountSuspended,
+    )
+    .await;
+    expect_problem(
+        app.another_browser()
+            .login("suspect-sub@example.com", SUB_PASSWORD)
+            .await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::AccountSuspended,
+    )
+    .await;
+    expect_problem(
+        app.another_browser().login(email, "Wrong-Guess-12").await,
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::InvalidCredentials,
+    )
+    .await;
+    let again = app.operator(&["admin", "suspend", "--email", email, "--reason", "twice"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stdout(&again).contains("already suspended"), "{again:?}");
+    let shown = stdout(&app.operator(&["admin", "show", "--email", email]));
+    assert!(shown.contains("suspended by the operator since"), "{shown}");
+
+    let reinstated = app.operator(&[
+        "admin",
+        "reinstate",
+        "--email",
+        email,
+        "--reason",
+        "customer verified",
+    ]);
+    assert_eq!(reinstated.status.code(), Some(0), "{reinstated:?}");
+    soon("the portal token works again", async || {
+        app.bearer_get(routes::PROFILE, &token).await.status() == StatusCode::OK
+    })
+    .await;
+    assert_eq!(
+        app.bearer_get(routes::PROFILE, &issued.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let me = app.signed_in_again(email).await;
+    assert_eq!(me.account.id, owner.account.id);
+
+    let suspensions = app
+        .security_events(SecurityEventKind::AccountSuspended)
+        .await;
+    assert_eq!(suspensions.len(), 1, "{suspensions:?}");
+    assert_eq!(suspensions[0].actor, "operator");
+    assert_eq!(
+        suspensions[0].details["reason"],
+        "SMS pumping to premium numbers"
+    );
+    assert_eq!(suspensions[0].details["sessions_ended"], "2");
+    let reinstatements = app
+        .security_events(SecurityEventKind::AccountReinstated)
+        .await;
+    assert_eq!(reinstatements.len(), 1, "{reinstatements:?}");
+    assert_eq!(reinstatements[0].details["reason"], "customer verified");
+}
+
 async fn migrate_brings_the_database_up_to_date_and_exits(app: TestApp) {
     let migrated = app.operator(&["migrate"]);
     assert_eq!(migrated.status.code(), Some(0), "{migrated:?}");
@@ -207,7 +372,7 @@ async fn migrate_brings_the_database_up_to_date_and_exits(app: TestApp) {
     );
     let help = app.operator(&["admin", "--help"]);
     assert_eq!(help.status.code(), Some(0));
-    for command in ["senders", "points", "lock", "show"] {
+    for command in ["senders", "points", "lock", "show", "suspend", "reinstate"] {
         assert!(stdout(&help).contains(command), "{command}: {help:?}");
     }
 }
@@ -217,4 +382,5 @@ on_both_backends!(
     the_operator_lifts_a_sign_in_lock,
     the_operator_lists_and_decides_sender_names_and_shows_an_account,
     migrate_brings_the_database_up_to_date_and_exits,
+    a_suspended_account_is_refused_everywhere_until_reinstated,
 );

@@ -27,7 +27,7 @@ use crate::harness::{
 use crate::typed_client::Caller;
 
 /// A subuser's password.
-const SUB_PASSWORD: &str = "Amber-Lantern-77";
+pub const SUB_PASSWORD: &str = "Amber-Lantern-77";
 
 /// The owner's session, with approved sender names `ACME` and `OTHER` and
 /// contact groups `Shop` and `Office`; returns the session and the group ids.

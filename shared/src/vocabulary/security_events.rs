@@ -98,6 +98,12 @@ pub enum SecurityEventKind {
     /// The gateway's operator approved or rejected a sender name (details: `sender`,
     /// `decision`; actor `operator`).
     SenderDecided,
+    /// The gateway's operator suspended the company account: its users' sessions ended, its
+    /// tokens and clients are refused (details: `reason`, `sessions_ended`; actor `operator`).
+    AccountSuspended,
+    /// The gateway's operator reinstated a suspended account (details: `reason`; actor
+    /// `operator`).
+    AccountReinstated,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -105,7 +111,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 43] = [
+    pub const ALL: [SecurityEventKind; 45] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -149,6 +155,8 @@ impl SecurityEventKind {
         Self::PointsAdjusted,
         Self::SignInLockLifted,
         Self::SenderDecided,
+        Self::AccountSuspended,
+        Self::AccountReinstated,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -197,6 +205,8 @@ impl SecurityEventKind {
             Self::PointsAdjusted => "points_adjusted",
             Self::SignInLockLifted => "sign_in_lock_lifted",
             Self::SenderDecided => "sender_decided",
+            Self::AccountSuspended => "account_suspended",
+            Self::AccountReinstated => "account_reinstated",
             Self::Unknown => "unknown",
         }
     }

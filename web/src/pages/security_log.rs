@@ -58,6 +58,8 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::PointsAdjusted => "Points adjusted by the operator",
         SecurityEventKind::SignInLockLifted => "Sign-in lock lifted by the operator",
         SecurityEventKind::SenderDecided => "Sender name decided",
+        SecurityEventKind::AccountSuspended => "Account suspended by the operator",
+        SecurityEventKind::AccountReinstated => "Account reinstated by the operator",
         SecurityEventKind::Unknown => "Other event",
     }
 }

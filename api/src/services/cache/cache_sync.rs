@@ -19,8 +19,11 @@
 //! Portal sessions, lockout counters and points balances are not cached: they
 //! are read from storage on each request, so every process sees the same.
 //!
-//! On SQLite (one process by design, the file is not shared between hosts)
-//! nothing is published or listened for.
+//! On SQLite one server process owns the file, but the operator's command
+//! line (`portcullis admin …`, `keys …`) is another process on the same file:
+//! there a change is announced by writing a row to `change_notices` in the
+//! change's transaction, and the server polls that table every
+//! [`NOTICE_POLL_INTERVAL`] ([`poll_notices_forever`]).
 
 use std::{
     sync::{Arc, Weak},
@@ -31,8 +34,8 @@ use diesel::{
     connection::SimpleConnection, sql_types::Text, Connection, PgConnection, RunQueryDsl,
 };
 
-use crate::db::{oauth as oauth_rows, DbConnection};
-use crate::services::{ip_allowlists::AllowlistCache, now, tokens::api_access::ApiAccess};
+use crate::db::{change_notices as notice_rows, oauth as oauth_rows, DbConnection};
+use crate::services::{ip_allowlists::AllowlistCache, now, tokens::api_access::ApiAccess, Db};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "portcullis_cache";
@@ -45,6 +48,10 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
 /// Wait before reconnecting after the listening connection failed.
 const RECONNECT_DELAY: Duration = Duration::from_millis(500);
+/// SQLite: how often the server reads the change notices other processes wrote.
+pub const NOTICE_POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// SQLite: notices older than this are deleted (every server has read them).
+const NOTICE_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// A change to something the processes cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +68,8 @@ pub enum Change {
     PortalAllowlist(String),
     /// A subuser's grants changed, or the subuser was disabled or deleted.
     Subuser(String),
+    /// The company account was suspended or reinstated by the operator.
+    Account(String),
 }
 
 impl Change {
@@ -73,6 +82,7 @@ impl Change {
             Self::ApiAllowlist(id) => ("api_allowlist", id),
             Self::PortalAllowlist(id) => ("portal_allowlist", id),
             Self::Subuser(id) => ("subuser", id),
+            Self::Account(id) => ("account", id),
         }
     }
 
@@ -92,6 +102,7 @@ impl Change {
             "api_allowlist" => Self::ApiAllowlist(id),
             "portal_allowlist" => Self::PortalAllowlist(id),
             "subuser" => Self::Subuser(id),
+            "account" => Self::Account(id),
             _ => return None,
         })
     }
@@ -112,6 +123,8 @@ pub fn announce(conn: &mut DbConnection, change: &Change) -> diesel::QueryResult
             .bind::<Text, _>(CHANNEL)
             .bind::<Text, _>(change.payload())
             .execute(pg)?;
+    } else {
+        notice_rows::insert(conn, &change.payload(), now())?;
     }
     Ok(())
 }
@@ -161,6 +174,7 @@ pub fn apply(change: Change, access: &ApiAccess, portal_allowlists: &AllowlistCa
         Change::ApiAllowlist(account) => access.forget_account_allowlist_here(&account),
         Change::PortalAllowlist(account) => portal_allowlists.forget_here(&account),
         Change::Subuser(id) => access.forget_subuser_here(&id),
+        Change::Account(id) => access.forget_account_here(&id),
     }
 }
 
@@ -174,6 +188,52 @@ fn resync(
     access.forget_everything_here(revoked);
     portal_allowlists.forget_all_here();
     Ok(())
+}
+
+/// SQLite: applies the change notices other processes (the operator's command
+/// line) write, until the caches' server is gone. Notices written before the
+/// server started need nothing: its caches started empty.
+pub async fn poll_notices_forever(db: Db, caches: Caches) {
+    let mut seen = None;
+    let mut pruned_at = Instant::now();
+    while let Some((access, portal_allowlists)) = caches.live() {
+        let after = seen;
+        let read = db
+            .run(move |conn| {
+                Ok(match after {
+                    None => (notice_rows::last_seq(conn)?, Vec::new()),
+                    Some(after) => {
+                        let notices = notice_rows::after(conn, after, 1_000)?;
+                        (notices.last().map_or(after, |n| n.0), notices)
+                    }
+                })
+            })
+            .await;
+        match read {
+            Ok((last, notices)) => {
+                seen = Some(last);
+                for (_, payload) in notices {
+                    match Change::parse(&payload) {
+                        Some(change) => apply(change, &access, &portal_allowlists),
+                        None => tracing::warn!(payload, "unknown change notice"),
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot read the change notices; will retry"),
+        }
+        drop((access, portal_allowlists));
+        if pruned_at.elapsed() >= KEEPALIVE_INTERVAL * 12 {
+            pruned_at = Instant::now();
+            let before = now() - NOTICE_KEPT_FOR;
+            if let Err(error) = db
+                .run(move |conn| Ok(notice_rows::prune(conn, before)?))
+                .await
+            {
+                tracing::warn!(%error, "cannot delete old change notices; will retry");
+            }
+        }
+        tokio::time::sleep(NOTICE_POLL_INTERVAL).await;
+    }
 }
 
 /// Listens for other processes' changes on a dedicated PostgreSQL connection,
@@ -255,6 +315,7 @@ mod tests {
             Change::ApiAllowlist("a1".into()),
             Change::PortalAllowlist("a2".into()),
             Change::Subuser("s1".into()),
+            Change::Account("a3".into()),
         ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }

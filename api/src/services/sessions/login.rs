@@ -62,6 +62,7 @@ mod reasons {
     pub const SECOND_FACTOR_FAILED: &str = "second_factor_failed";
     pub const NEW_DEVICE_FAILED: &str = "new_device_failed";
     pub const LOCKED: &str = "locked";
+    pub const SUSPENDED: &str = "account_suspended";
 }
 
 const TWO_FACTOR_SMS: &str =
@@ -296,6 +297,21 @@ pub async fn log_in(
         return Err(ApiError::InvalidCredentials);
     }
     release(state, reservation).await?;
+    // A suspended company's users learn it, but only once the password was
+    // right (and the address admitted), so a guesser learns nothing.
+    if state
+        .access
+        .account_suspended(&state.db, account.tenant_id())
+        .await?
+    {
+        let event = login_failed(&account.id, &client, reasons::SUSPENDED);
+        state
+            .db
+            .transaction(move |conn| Ok(security_log::record(conn, &event)?))
+            .await?;
+        tracing::info!(ip = %client.ip, "portal login of a suspended account refused");
+        return Err(ApiError::AccountSuspended);
+    }
 
     let device_hash = device.storage_id();
     let (factors, phones, trusted) = {

@@ -39,6 +39,8 @@ pub mod end_reasons {
     pub const LIFETIME: &str = "lifetime";
     /// Ended by the account from its sessions list.
     pub const REVOKED: &str = "revoked";
+    /// Ended when the gateway's operator suspended the account.
+    pub const SUSPENDED: &str = "account_suspended";
 }
 
 /// Where a request came from, as recorded with sessions.
@@ -240,6 +242,14 @@ pub async fn authenticate(state: &AppState, token: SessionToken) -> ApiResult<Po
             Ok((session, account, access))
         })
         .await?;
+    // A suspended company's sessions were ended; this covers a race with that.
+    if state
+        .access
+        .account_suspended(&state.db, account.tenant_id())
+        .await?
+    {
+        return Err(ApiError::Unauthenticated);
+    }
     Ok(PortalSession::new(token, session, account, access))
 }
 

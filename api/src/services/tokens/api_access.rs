@@ -29,7 +29,7 @@ use crate::services::subusers::{self, SubuserAccess};
 use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
-    db::{oauth as oauth_rows, tokens as token_rows},
+    db::{accounts as account_rows, oauth as oauth_rows, tokens as token_rows},
     domain::IpAllowlist,
     error::{ApiError, ApiResult},
     services::Db,
@@ -44,6 +44,8 @@ const TOKENS_CAPACITY: usize = 20_000;
 const CLIENTS_CAPACITY: usize = 10_000;
 /// Most subusers' grants kept.
 const SUBUSERS_CAPACITY: usize = 10_000;
+/// Most company accounts whose suspension state is kept.
+const ACCOUNTS_CAPACITY: usize = 10_000;
 /// Most accounts whose API allowlist is kept (the portal allowlists have their own).
 pub const ALLOWLISTS_CAPACITY: usize = 10_000;
 
@@ -202,6 +204,8 @@ pub struct ApiAccess {
     /// only an authenticated client can add one.
     revoked: RwLock<HashSet<String>>,
     subusers: StateCache<Option<Arc<SubuserAccess>>>,
+    /// Whether each company account is suspended by the operator.
+    suspended: StateCache<bool>,
     account_lists: AllowlistCache,
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
@@ -219,6 +223,7 @@ impl ApiAccess {
             clients: StateCache::new(CLIENTS_CAPACITY, max_age),
             revoked: RwLock::default(),
             subusers: StateCache::new(SUBUSERS_CAPACITY, max_age),
+            suspended: StateCache::new(ACCOUNTS_CAPACITY, max_age),
             account_lists: AllowlistCache::new("API", ALLOWLISTS_CAPACITY, max_age),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
@@ -370,6 +375,9 @@ impl ApiAccess {
             let Ok(subuser) = self.maker(db, view.created_by.as_deref()).await? else {
                 return refuse(TokenRefusal::Disabled);
             };
+            if self.account_suspended(db, &view.account_id).await? {
+                return refuse(TokenRefusal::AccountSuspended);
+            }
             return Ok(Ok(LiveToken {
                 account_id: view.account_id.clone(),
                 scopes: view.scopes.clone(),
@@ -400,6 +408,9 @@ impl ApiAccess {
         let Ok(subuser) = self.maker(db, client.created_by.as_deref()).await? else {
             return refuse(TokenRefusal::Disabled);
         };
+        if self.account_suspended(db, &client.account_id).await? {
+            return refuse(TokenRefusal::AccountSuspended);
+        }
         let scopes = parse_scopes(&claims.scope)
             .into_iter()
             .filter(|s| client.scopes.iter().any(|c| c.covers(*s)))
@@ -502,6 +513,27 @@ impl ApiAccess {
         Ok(access)
     }
 
+    /// Whether the operator has suspended the company account `account_id`
+    /// (cached until [`Self::forget_account_here`]).
+    pub async fn account_suspended(&self, db: &Db, account_id: &str) -> ApiResult<bool> {
+        if let Some(suspended) = self.suspended.get(account_id) {
+            return Ok(suspended);
+        }
+        let key = account_id.to_owned();
+        let load = self.suspended.load_started();
+        let suspended = db
+            .read(move |conn| Ok(account_rows::is_suspended(conn, &key)?))
+            .await?;
+        self.suspended.keep(account_id, suspended, load);
+        Ok(suspended)
+    }
+
+    /// Forgets whether the account is suspended, in this process (see
+    /// [`crate::services::AppState::forget_committed`]).
+    pub fn forget_account_here(&self, account_id: &str) {
+        self.suspended.evict(account_id);
+    }
+
     /// Forgets a subuser's cached grants in this process (see
     /// [`crate::services::AppState::forget_committed`]).
     pub fn forget_subuser_here(&self, id: &str) {
@@ -547,6 +579,7 @@ impl ApiAccess {
         self.tokens.clear();
         self.clients.clear();
         self.subusers.clear();
+        self.suspended.clear();
         self.account_lists.forget_all_here();
         let mut known = self.revoked.write().expect("cache lock");
         known.extend(revoked);

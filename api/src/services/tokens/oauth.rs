@@ -51,6 +51,9 @@ pub enum OAuthError {
     UnsupportedGrantType,
     #[error("invalid_scope: {0}")]
     InvalidScope(String),
+    /// The client authenticated, but the operator suspended its account.
+    #[error("unauthorized_client: account suspended")]
+    AccountSuspended,
     #[error(transparent)]
     Api(#[from] ApiError),
 }
@@ -63,6 +66,7 @@ impl OAuthError {
             Self::InvalidClient { .. } => "invalid_client",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidScope(_) => "invalid_scope",
+            Self::AccountSuspended => "unauthorized_client",
             Self::Api(_) => "server_error",
         }
     }
@@ -73,6 +77,7 @@ impl OAuthError {
             Self::InvalidClient { .. } => "Client authentication failed.".into(),
             Self::UnsupportedGrantType => "Only the client_credentials grant is supported.".into(),
             Self::InvalidScope(why) => why.clone(),
+            Self::AccountSuspended => "The gateway's operator suspended this account (account_suspended): no tokens are issued until it is reinstated.".into(),
             Self::Api(_) => "The server could not handle the request.".into(),
         }
     }
@@ -288,6 +293,14 @@ pub async fn authenticate_client(
         .map_err(|_| OAuthError::InvalidClient {
             basic: credentials.basic,
         })?;
+    // Said only to a client that proved its secret from an admitted address.
+    if state
+        .access
+        .account_suspended(&state.db, &client.account_id)
+        .await?
+    {
+        return Err(OAuthError::AccountSuspended);
+    }
     Ok(client)
 }
 

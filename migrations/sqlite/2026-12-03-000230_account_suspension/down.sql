@@ -1,0 +1,2 @@
+DROP TABLE change_notices;
+DROP TABLE account_suspensions;
