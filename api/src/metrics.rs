@@ -3,7 +3,14 @@
 //! storage pool. Served only on `PORTCULLIS_METRICS_ADDR` (a listener of its
 //! own, e.g. on an internal interface), never on the public port.
 
-use std::time::Instant;
+use std::{
+    collections::BTreeMap,
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Mutex,
+    },
+    time::Instant,
+};
 
 use actix_web::{
     body::MessageBody,
@@ -14,8 +21,8 @@ use actix_web::{
 };
 use portcullis_shared::problem::ProblemCode;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 use crate::{
@@ -33,6 +40,41 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
+/// What the server's background parts report for the metrics, counted where
+/// it happens: the cache listener (see [`crate::services::cache::cache_sync`])
+/// and the SMS-pumping circuit breaker. One per server, in [`AppState`].
+#[derive(Default)]
+pub struct Signals {
+    /// True while the server hears other processes' change notices (its
+    /// PostgreSQL LISTEN connection, or on SQLite its polling of the notices
+    /// table); false while that fails, when its caches may be stale for up to
+    /// `PORTCULLIS_CACHE_MAX_AGE_MS`.
+    cache_sync_up: AtomicBool,
+    /// Full cache resynchronisations after the listener reconnected.
+    cache_sync_resyncs: AtomicU64,
+    /// System texts held by the breaker, by destination calling code.
+    breaker_held: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Signals {
+    pub fn cache_sync_up(&self, up: bool) {
+        self.cache_sync_up.store(up, Ordering::Relaxed);
+    }
+
+    pub fn cache_sync_resynced(&self) {
+        self.cache_sync_resyncs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn breaker_held(&self, calling_code: &str) {
+        *self
+            .breaker_held
+            .lock()
+            .expect("signals lock")
+            .entry(calling_code.to_owned())
+            .or_default() += 1;
+    }
+}
+
 /// The process's metrics (one set per server, so that several in one test
 /// binary do not mix).
 pub struct Metrics {
@@ -42,6 +84,9 @@ pub struct Metrics {
     refusals: IntCounterVec,
     queue_depth: IntGauge,
     pool: IntGaugeVec,
+    cache_sync_up: IntGauge,
+    cache_sync_resyncs: IntCounter,
+    breaker_held: IntCounterVec,
 }
 
 impl Metrics {
@@ -83,12 +128,33 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let cache_sync_up = IntGauge::new(
+            "cache_sync_listener_up",
+            "1 while this process receives other processes' cache change notices, 0 while the listener is failing",
+        )
+        .expect("valid metric");
+        let cache_sync_resyncs = IntCounter::new(
+            "cache_sync_resyncs_total",
+            "Full cache resynchronisations after the change listener reconnected",
+        )
+        .expect("valid metric");
+        let breaker_held = IntCounterVec::new(
+            Opts::new(
+                "sms_breaker_held_texts_total",
+                "System texts held by the SMS-pumping circuit breaker, by destination calling code",
+            ),
+            &["calling_code"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(refusals.clone()),
             Box::new(queue_depth.clone()),
             Box::new(pool.clone()),
+            Box::new(cache_sync_up.clone()),
+            Box::new(cache_sync_resyncs.clone()),
+            Box::new(breaker_held.clone()),
         ] {
             registry.register(metric).expect("metric registered once");
         }
@@ -99,6 +165,9 @@ impl Metrics {
             refusals,
             queue_depth,
             pool,
+            cache_sync_up,
+            cache_sync_resyncs,
+            breaker_held,
         }
     }
 
@@ -132,6 +201,16 @@ impl Metrics {
         self.pool
             .with_label_values(&["max"])
             .set(i64::from(state.db.pool_max_size()));
+        let signals = &state.signals;
+        self.cache_sync_up
+            .set(i64::from(signals.cache_sync_up.load(Ordering::Relaxed)));
+        catch_up(
+            &self.cache_sync_resyncs,
+            signals.cache_sync_resyncs.load(Ordering::Relaxed),
+        );
+        for (code, held) in signals.breaker_held.lock().expect("signals lock").iter() {
+            catch_up(&self.breaker_held.with_label_values(&[code]), *held);
+        }
         let mut text = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut text)
@@ -144,6 +223,11 @@ impl Default for Metrics {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Moves a counter up to `total`, counted elsewhere.
+fn catch_up(counter: &IntCounter, total: u64) {
+    counter.inc_by(total.saturating_sub(counter.get()));
 }
 
 /// A status code as text without allocating.

@@ -190,7 +190,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
         // Several processes on one PostgreSQL keep their caches in step.
-        let caches = cache_sync::Caches::of(&access, &portal_allowlists);
+        let signals = Arc::new(crate::metrics::Signals::default());
+        let caches = cache_sync::Caches::of(&access, &portal_allowlists, &signals);
         let mut background = Vec::new();
         match &config.database_url {
             DatabaseUrl::Postgres(url) => cache_sync::spawn_listener(url.clone(), caches)?,
@@ -243,6 +244,7 @@ impl Application {
             kek,
             sms,
             mailer,
+            signals,
         });
         let shutdown_state = state.clone();
 

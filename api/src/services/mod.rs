@@ -44,6 +44,8 @@ pub struct AppState {
     pub kek: Arc<crate::domain::Kek>,
     pub sms: SmsTransport,
     pub mailer: Mailer,
+    /// What background parts report for the metrics.
+    pub signals: Arc<crate::metrics::Signals>,
 }
 
 impl AppState {

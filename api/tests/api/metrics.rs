@@ -3,17 +3,17 @@
 use portcullis_shared::{routes, scope::Scope};
 use reqwest::StatusCode;
 
-use crate::harness::{token_request, TestApp};
+use crate::harness::{token_request, Backend, TestApp};
 
-const METRICS: &[(&str, &str)] = &[("PORTCULLIS_METRICS_ADDR", "127.0.0.1:0")];
+pub const METRICS: &[(&str, &str)] = &[("PORTCULLIS_METRICS_ADDR", "127.0.0.1:0")];
 
 /// The value of the sample whose line starts with `series` (name and labels).
-fn sample(text: &str, series: &str) -> Option<f64> {
+pub fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
 }
 
-async fn scrape(app: &TestApp) -> String {
+pub async fn scrape(app: &TestApp) -> String {
     let address = app.metrics_address.as_ref().expect("metrics listener");
     let response = app
         .client
@@ -105,4 +105,42 @@ async fn metrics_count_requests_by_route_and_refusals_by_reason(app: TestApp) {
     assert!(sample(&text, r#"portcullis_db_pool_connections{state="idle"}"#).is_some());
 }
 
-on_both_backends!(settings = METRICS; metrics_count_requests_by_route_and_refusals_by_reason);
+/// Polls the metrics (up to 5 s) until `series` has `value`.
+async fn until_sample(app: &TestApp, series: &str, value: f64) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let text = scrape(app).await;
+        if sample(&text, series) == Some(value) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "{series} is not {value}: {text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn the_cache_sync_listener_reports_itself_up(app: TestApp) {
+    until_sample(&app, "portcullis_cache_sync_listener_up", 1.0).await;
+    assert_eq!(
+        sample(&scrape(&app).await, "portcullis_cache_sync_resyncs_total"),
+        Some(0.0)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_cache_sync_listener_is_counted_and_comes_back_up() {
+    let app = TestApp::spawn_with(Backend::Postgres, METRICS).await;
+    until_sample(&app, "portcullis_cache_sync_listener_up", 1.0).await;
+    let mut conn = app.db();
+    assert_eq!(crate::scale_out::drop_listeners(&mut conn), 1);
+    // It reconnects (after half a second), resynchronises and is counted.
+    until_sample(&app, "portcullis_cache_sync_resyncs_total", 1.0).await;
+    until_sample(&app, "portcullis_cache_sync_listener_up", 1.0).await;
+}
+
+on_both_backends!(settings = METRICS;
+    metrics_count_requests_by_route_and_refusals_by_reason,
+    the_cache_sync_listener_reports_itself_up,
+);

@@ -44,7 +44,7 @@ async fn patch(
 }
 
 /// Ends this database's cache listeners, as a dropped connection would.
-fn drop_listeners(conn: &mut DbConnection) -> usize {
+pub fn drop_listeners(conn: &mut DbConnection) -> usize {
     #[derive(diesel::QueryableByName)]
     struct Ended {
         #[diesel(sql_type = diesel::sql_types::Bool)]

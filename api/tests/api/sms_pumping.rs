@@ -341,6 +341,7 @@ async fn wrong_tries_carry_over_to_the_replacing_sign_in(app: TestApp) {
 // ---- 3. circuit breaker per country --------------------------------------
 
 const BREAKER_AT_3: &[(&str, &str)] = &[
+    ("PORTCULLIS_METRICS_ADDR", "127.0.0.1:0"),
     ("PORTCULLIS_SMS_BREAKER_MIN_COUNT", "3"),
     ("PORTCULLIS_SMS_BREAKER_FACTOR", "2"),
     ("PORTCULLIS_SMS_BREAKER_WINDOW_SECS", "3600"),
@@ -397,6 +398,16 @@ async fn a_surge_of_texts_to_one_country_pauses_it_and_codes_go_by_email(app: Te
     )
     .await;
     assert_eq!(texts_to(&app, "+48600700809"), 0);
+    // The operator's alert counts the held texts by calling code.
+    let metrics = crate::metrics::scrape(&app).await;
+    assert_eq!(
+        crate::metrics::sample(
+            &metrics,
+            r#"portcullis_sms_breaker_held_texts_total{calling_code="48"}"#
+        ),
+        Some(2.0),
+        "{metrics}"
+    );
     // Other countries are not paused.
     allow_germany(&app, home, me, "surge-4@example.com").await;
     assert_eq!(

@@ -35,6 +35,7 @@ use diesel::{
 };
 
 use crate::db::{change_notices as notice_rows, oauth as oauth_rows, DbConnection};
+use crate::metrics::Signals;
 use crate::services::{ip_allowlists::AllowlistCache, now, tokens::api_access::ApiAccess, Db};
 
 /// The PostgreSQL notification channel.
@@ -150,13 +151,20 @@ pub fn crash_point_after_commit(change: &Change) {
 pub struct Caches {
     pub access: Weak<ApiAccess>,
     pub portal_allowlists: Weak<AllowlistCache>,
+    /// Where the listener says whether it is up, for the metrics.
+    pub signals: Arc<Signals>,
 }
 
 impl Caches {
-    pub fn of(access: &Arc<ApiAccess>, portal_allowlists: &Arc<AllowlistCache>) -> Self {
+    pub fn of(
+        access: &Arc<ApiAccess>,
+        portal_allowlists: &Arc<AllowlistCache>,
+        signals: &Arc<Signals>,
+    ) -> Self {
         Self {
             access: Arc::downgrade(access),
             portal_allowlists: Arc::downgrade(portal_allowlists),
+            signals: signals.clone(),
         }
     }
 
@@ -209,6 +217,7 @@ pub async fn poll_notices_forever(db: Db, caches: Caches) {
                 })
             })
             .await;
+        caches.signals.cache_sync_up(read.is_ok());
         match read {
             Ok((last, notices)) => {
                 seen = Some(last);
@@ -251,6 +260,7 @@ fn listen_forever(url: &str, caches: &Caches) {
         match listen(url, caches, &mut connected_before) {
             Ok(()) => return,
             Err(error) => {
+                caches.signals.cache_sync_up(false);
                 tracing::warn!(%error, "cache listener lost its PostgreSQL connection; reconnecting (then a full resync)");
                 std::thread::sleep(RECONNECT_DELAY);
             }
@@ -273,8 +283,10 @@ fn listen(url: &str, caches: &Caches, connected_before: &mut bool) -> anyhow::Re
         resync(&mut conn, &access, &portal_allowlists)?;
     }
     if *connected_before {
+        caches.signals.cache_sync_resynced();
         tracing::info!("cache listener reconnected; caches resynchronised");
     }
+    caches.signals.cache_sync_up(true);
     *connected_before = true;
     let DbConnection::Postgres(pg) = &mut conn else {
         unreachable!("opened as PostgreSQL");

@@ -189,7 +189,7 @@ async fn deliver(
             }) => {
                 let fallback = delivery.fallback_email.take();
                 let how = if fallback.is_some() { "email" } else { "none" };
-                budget::alert_paused(&calling_code, delivery.purpose, how);
+                budget::alert_paused(state, &calling_code, delivery.purpose, how);
                 let detail_code = calling_code.clone();
                 record_refusal(
                     state,

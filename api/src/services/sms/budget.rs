@@ -199,7 +199,8 @@ pub fn admit(
 
 /// Tells the operator that texts to a calling code are held. The message is
 /// stable, for alerting on.
-pub fn alert_paused(calling_code: &str, purpose: &str, fallback: &str) {
+pub fn alert_paused(state: &AppState, calling_code: &str, purpose: &str, fallback: &str) {
+    state.signals.breaker_held(calling_code);
     tracing::warn!(
         calling_code,
         purpose,
