@@ -106,6 +106,13 @@ pub struct Config {
     pub log_format: LogFormat,
     /// tracing filter (`PORTCULLIS_LOG`, default `info`).
     pub log_filter: String,
+    /// OpenTelemetry traces: the OTLP/HTTP collector's base URL
+    /// (`PORTCULLIS_OTLP_ENDPOINT`, e.g. http://otel-collector:4318; spans go to
+    /// `<endpoint>/v1/traces` as JSON). Default none: no spans are made.
+    pub otlp_endpoint: Option<String>,
+    /// Most time spans wait before they are sent (`PORTCULLIS_OTLP_EXPORT_INTERVAL_MS`,
+    /// default 5000).
+    pub otlp_export_interval: Duration,
     /// Built SPA to serve, with index.html fallback (`PORTCULLIS_STATIC_DIR`, default web/dist;
     /// not served when the folder does not exist).
     pub static_dir: Option<PathBuf>,
@@ -327,6 +334,26 @@ impl Config {
             }
         };
         let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info".to_owned());
+        let otlp_endpoint = get("PORTCULLIS_OTLP_ENDPOINT")
+            .map(|v| {
+                let url = reqwest::Url::parse(v.trim()).map_err(|_| {
+                    ConfigError::new(
+                        "PORTCULLIS_OTLP_ENDPOINT",
+                        "must be the collector's http(s) URL, e.g. http://otel-collector:4318",
+                    )
+                })?;
+                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                    return Err(ConfigError::new(
+                        "PORTCULLIS_OTLP_ENDPOINT",
+                        "must be the collector's http(s) URL, e.g. http://otel-collector:4318",
+                    ));
+                }
+                Ok(url.as_str().trim_end_matches('/').to_owned())
+            })
+            .transpose()?;
+        let otlp_export_interval = Duration::from_millis(
+            parse_u64("PORTCULLIS_OTLP_EXPORT_INTERVAL_MS", 5000)?.clamp(10, 60_000),
+        );
         let static_dir = Some(PathBuf::from(
             get("PORTCULLIS_STATIC_DIR").unwrap_or_else(|| "web/dist".to_owned()),
         ));
@@ -459,6 +486,8 @@ impl Config {
             trusted_proxies,
             log_format,
             log_filter,
+            otlp_endpoint,
+            otlp_export_interval,
             static_dir,
             session_idle_timeout,
             session_lifetime,

@@ -361,6 +361,7 @@ impl Application {
         if let Err(error) = self.state.access.refused.flush(&self.state.db).await {
             tracing::warn!(%error, "could not log refused API calls at shutdown");
         }
+        crate::telemetry::flush_traces();
         result
     }
 }

@@ -10,7 +10,10 @@ use actix_web::{
     HttpMessage,
 };
 use portcullis_shared::routes::REQUEST_ID_HEADER;
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing::{Instrument, Level};
+use tracing_subscriber::{
+    filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
+};
 
 use crate::config::{Config, LogFormat};
 
@@ -27,23 +30,147 @@ pub fn current_request_id() -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The target of the spans made for OpenTelemetry (a span per request and per
+/// storage call). Only the OTLP layer listens to it, so without
+/// `PORTCULLIS_OTLP_ENDPOINT` these spans are disabled at their call sites and
+/// cost next to nothing; the log lines never show them.
+pub const TRACE_TARGET: &str = "portcullis::trace";
+
+/// The tracer provider, kept to flush the last spans at shutdown.
+static TRACER_PROVIDER: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> =
+    std::sync::OnceLock::new();
+
 /// Installs the global subscriber (logs go to stderr; stdout carries only the
-/// "listening on" line). Safe to call more than once.
+/// "listening on" line), and the OTLP span exporter when configured. Safe to
+/// call more than once (the first call wins).
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi);
-    let _ = match config.log_format {
-        LogFormat::Json => builder
+    let logs = match config.log_format {
+        LogFormat::Json => fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(false)
-            .try_init(),
-        LogFormat::Text => builder.try_init(),
+            .with_span_list(false)
+            .with_writer(std::io::stderr)
+            .boxed(),
+        LogFormat::Text => fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(ansi)
+            .boxed(),
     };
+    let traces = config.otlp_endpoint.as_deref().and_then(|endpoint| {
+        match otlp_provider(endpoint, config.otlp_export_interval) {
+            Ok(provider) => {
+                let tracer = opentelemetry::trace::TracerProvider::tracer(&provider, "portcullis");
+                let _ = TRACER_PROVIDER.set(provider);
+                Some(
+                    tracing_opentelemetry::layer()
+                        .with_tracer(tracer)
+                        .with_filter(Targets::new().with_target(TRACE_TARGET, Level::TRACE)),
+                )
+            }
+            Err(error) => {
+                eprintln!("portcullis: OpenTelemetry traces are off: {error:#}");
+                None
+            }
+        }
+    });
+    let installed = tracing_subscriber::registry()
+        .with(logs.with_filter(filter))
+        .with(traces)
+        .try_init();
+    if installed.is_ok() && config.otlp_endpoint.is_some() {
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        tracing::info!(
+            endpoint = config.otlp_endpoint.as_deref().unwrap_or_default(),
+            "OpenTelemetry traces are sent over OTLP/HTTP"
+        );
+    }
+}
+
+/// The OTLP/HTTP (JSON) exporter behind a batch processor that sends at least
+/// every `interval`. Built on a thread of its own: its blocking HTTP client
+/// must not be made on an async worker.
+fn otlp_provider(
+    endpoint: &str,
+    interval: std::time::Duration,
+) -> anyhow::Result<opentelemetry_sdk::trace::SdkTracerProvider> {
+    use opentelemetry_otlp::{Protocol, WithExportConfig};
+    use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
+    let endpoint = format!("{endpoint}/v1/traces");
+    std::thread::spawn(move || {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpJson)
+            .with_endpoint(endpoint)
+            .with_timeout(std::time::Duration::from_secs(5))
+            .build()?;
+        let processor = BatchSpanProcessor::builder(exporter)
+            .with_batch_config(
+                BatchConfigBuilder::default()
+                    .with_scheduled_delay(interval)
+                    .build(),
+            )
+            .build();
+        Ok(SdkTracerProvider::builder()
+            .with_span_processor(processor)
+            .with_resource(
+                opentelemetry_sdk::Resource::builder()
+                    .with_service_name("portcullis")
+                    .build(),
+            )
+            .build())
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the OTLP exporter could not be built"))?
+}
+
+/// Sends the spans not sent yet (at shutdown).
+pub fn flush_traces() {
+    if let Some(provider) = TRACER_PROVIDER.get() {
+        if let Err(error) = provider.force_flush() {
+            tracing::warn!(%error, "could not send the last OpenTelemetry spans");
+        }
+    }
+}
+
+/// Reads W3C trace context (`traceparent`) from request headers.
+struct HeaderExtractor<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// The request's span for OpenTelemetry (disabled, and free, without an OTLP
+/// endpoint), continuing the caller's trace when it sent a `traceparent`.
+fn request_span(req: &ServiceRequest, request_id: &str) -> tracing::Span {
+    let span = tracing::span!(
+        target: TRACE_TARGET,
+        Level::TRACE,
+        "request",
+        otel.kind = "server",
+        http.request.method = %req.method(),
+        url.path = req.path(),
+        http.route = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        request_id,
+    );
+    if !span.is_disabled() {
+        let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
+            propagator.extract(&HeaderExtractor(req.headers()))
+        });
+        let _ = tracing_opentelemetry::OpenTelemetrySpanExt::set_parent(&span, parent);
+    }
+    span
 }
 
 /// Accepts a caller's request id only when it is short and plain, so it can't
@@ -74,13 +201,28 @@ pub async fn request_log(
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
     let started = Instant::now();
+    let span = request_span(&req, &request_id);
 
-    let result = REQUEST_ID.scope(request_id.clone(), next.call(req)).await;
+    let result = REQUEST_ID
+        .scope(request_id.clone(), next.call(req))
+        .instrument(span.clone())
+        .await;
 
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     match result {
         Ok(mut response) => {
             let status = response.status().as_u16();
+            if !span.is_disabled() {
+                let route = response.request().match_pattern();
+                let route = route.as_deref().unwrap_or("unmatched");
+                // The span has started: its name changes through its context.
+                use opentelemetry::trace::TraceContextExt;
+                tracing_opentelemetry::OpenTelemetrySpanExt::context(&span)
+                    .span()
+                    .update_name(format!("{method} {route}"));
+                span.record("http.route", route);
+                span.record("http.response.status_code", status);
+            }
             tracing::info!(request_id, %method, path, status, elapsed_ms, peer, "request");
             if let Ok(value) = HeaderValue::from_str(&request_id) {
                 response

@@ -321,8 +321,31 @@ impl<E: WorkError> Db<E> {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
+        self.run_as("storage query", work).await
+    }
+
+    /// The span of a storage call for OpenTelemetry, a child of the request's
+    /// (disabled, and free, without `PORTCULLIS_OTLP_ENDPOINT`).
+    fn span(&self, name: &'static str) -> tracing::Span {
+        tracing::span!(
+            target: crate::telemetry::TRACE_TARGET,
+            tracing::Level::TRACE,
+            "storage",
+            otel.name = name,
+            otel.kind = "client",
+            db.system.name = if self.backend == "sqlite" { "sqlite" } else { "postgresql" },
+        )
+    }
+
+    async fn run_as<T, F>(&self, name: &'static str, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
         let pool = self.pool.clone();
+        let span = self.span(name);
         tokio::task::spawn_blocking(move || {
+            let _in_span = span.enter();
             let mut pooled = pool.get().map_err(StorageError::from)?;
             work_on(&mut pooled, work)
         })
@@ -343,6 +366,7 @@ impl<E: WorkError> Db<E> {
     {
         if self.backend == "sqlite" {
             if let Some(mut pooled) = self.pool.try_get() {
+                let _in_span = self.span("storage read").entered();
                 return work_on(&mut pooled, work);
             }
         }
@@ -369,7 +393,7 @@ impl<E: WorkError> Db<E> {
             Some(queue) => Some(queue.clone().lock_owned().await),
             None => None,
         };
-        self.run(move |conn| {
+        self.run_as("storage transaction", move |conn| {
             let result = write_transaction(conn, work);
             drop(turn);
             result

@@ -79,6 +79,7 @@ mod sms_pumping;
 mod subusers;
 mod system_texts;
 mod tokens;
+mod traces;
 mod transport_security;
 mod trial;
 mod typed_client;
