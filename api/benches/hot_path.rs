@@ -104,6 +104,7 @@ fn token_fixture(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Db, A
                     last_used_at: None,
                     last_used_ip: None,
                     created_by: None,
+                    signing_kid: None,
                 },
             )?;
             KeyRing::load_or_create(

@@ -149,6 +149,18 @@ pub struct Config {
     /// staying verifiable.
     pub security_log_retention: Option<Duration>,
     pub security_log_sweep: Duration,
+    /// A new token signing key is made when the signing one is older
+    /// (`PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS`, default 90, decimals allowed;
+    /// 0: only `portcullis keys rotate` rotates).
+    pub signing_key_max_age: Option<Duration>,
+    /// How long after a rotation a process may still sign with the old key
+    /// (it picks the new one up within a second; this covers one cut off from
+    /// storage, and clocks apart): no old key retires sooner
+    /// (`PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS`, default 300000).
+    pub signing_key_retire_grace: Duration,
+    /// How often each process compares its signing keys with the stored ones
+    /// and checks the schedule and retirements (`PORTCULLIS_SIGNING_KEY_CHECK_MS`, default 500).
+    pub signing_key_check: Duration,
     /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
     /// comma-separated `scheme://host[:port]`; default none: CORS closed).
     pub cors_origins: Vec<String>,
@@ -390,6 +402,29 @@ impl Config {
             parse_u64("PORTCULLIS_SECURITY_LOG_SWEEP_MS", 3_600_000)?.max(10),
         );
 
+        let signing_key_max_age = match get("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS") {
+            None => Some(Duration::from_secs(90 * 86_400)),
+            Some(days) => match days.parse::<f64>() {
+                Ok(days) if days == 0.0 => None,
+                Ok(days) if days.is_finite() && days > 0.0 && days <= 36_500.0 => {
+                    Some(Duration::from_secs_f64(days * 86_400.0).max(Duration::from_secs(1)))
+                }
+                _ => {
+                    return Err(ConfigError::new(
+                        "PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS",
+                        "must be a number of days from 0 (never rotate) to 36500",
+                    ))
+                }
+            },
+        };
+        let signing_key_retire_grace = Duration::from_millis(parse_u64(
+            "PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS",
+            300_000,
+        )?);
+        let signing_key_check = Duration::from_millis(
+            parse_u64("PORTCULLIS_SIGNING_KEY_CHECK_MS", 500)?.clamp(10, 60_000),
+        );
+
         let cors_origins = get("PORTCULLIS_CORS_ORIGINS")
             .map(|list| {
                 list.split(',')
@@ -450,6 +485,9 @@ impl Config {
             token_expiry_check,
             security_log_retention,
             security_log_sweep,
+            signing_key_max_age,
+            signing_key_retire_grace,
+            signing_key_check,
             bind,
             metrics_addr,
             database_url,

@@ -61,6 +61,8 @@ pub enum Change {
     PortalAllowlist(String),
     /// A subuser's grants changed, or the subuser was disabled or deleted.
     Subuser(String),
+    /// A signing key was made or retired: every process reloads its key ring.
+    SigningKeys,
 }
 
 impl Change {
@@ -73,6 +75,7 @@ impl Change {
             Self::ApiAllowlist(id) => ("api_allowlist", id),
             Self::PortalAllowlist(id) => ("portal_allowlist", id),
             Self::Subuser(id) => ("subuser", id),
+            Self::SigningKeys => ("signing_keys", ""),
         }
     }
 
@@ -92,6 +95,7 @@ impl Change {
             "api_allowlist" => Self::ApiAllowlist(id),
             "portal_allowlist" => Self::PortalAllowlist(id),
             "subuser" => Self::Subuser(id),
+            "signing_keys" => Self::SigningKeys,
             _ => return None,
         })
     }
@@ -161,6 +165,7 @@ pub fn apply(change: Change, access: &ApiAccess, portal_allowlists: &AllowlistCa
         Change::ApiAllowlist(account) => access.forget_account_allowlist_here(&account),
         Change::PortalAllowlist(account) => portal_allowlists.forget_here(&account),
         Change::Subuser(id) => access.forget_subuser_here(&id),
+        Change::SigningKeys => access.signing_keys_changed_elsewhere(),
     }
 }
 
@@ -173,6 +178,8 @@ fn resync(
     let revoked = oauth_rows::live_revoked(conn, now())?;
     access.forget_everything_here(revoked);
     portal_allowlists.forget_all_here();
+    // Keys made or retired meanwhile: the key task compares and reloads.
+    access.signing_keys_changed_elsewhere();
     Ok(())
 }
 
@@ -255,6 +262,7 @@ mod tests {
             Change::ApiAllowlist("a1".into()),
             Change::PortalAllowlist("a2".into()),
             Change::Subuser("s1".into()),
+            Change::SigningKeys,
         ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }
