@@ -405,7 +405,7 @@ impl Config {
         let signing_key_max_age = match get("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS") {
             None => Some(Duration::from_secs(90 * 86_400)),
             Some(days) => match days.parse::<f64>() {
-                Ok(days) if days == 0.0 => None,
+                Ok(0.0) => None,
                 Ok(days) if days.is_finite() && days > 0.0 && days <= 36_500.0 => {
                     Some(Duration::from_secs_f64(days * 86_400.0).max(Duration::from_secs(1)))
                 }
@@ -572,6 +572,22 @@ mod tests {
         );
         let err = config(&[("PORTCULLIS_DATABASE_URL", "mysql://h/db")]).unwrap_err();
         assert_eq!(err.variable, "PORTCULLIS_DATABASE_URL");
+    }
+
+    #[test]
+    fn the_signing_key_schedule_is_in_days_decimals_allowed_and_zero_turns_it_off() {
+        let max_age = |value: &str| {
+            config(&[("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS", value)]).map(|c| c.signing_key_max_age)
+        };
+        assert_eq!(
+            config(&[]).unwrap().signing_key_max_age,
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        assert_eq!(max_age("0").unwrap(), None);
+        assert_eq!(max_age("0.5").unwrap(), Some(Duration::from_secs(43_200)));
+        for refused in ["-1", "soon", "NaN", "inf", "40000"] {
+            assert!(max_age(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]
