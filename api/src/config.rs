@@ -159,7 +159,7 @@ pub struct Config {
     /// (`PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS`, default 300000).
     pub signing_key_retire_grace: Duration,
     /// How often each process compares its signing keys with the stored ones
-    /// and checks the schedule and retirements (`PORTCULLIS_SIGNING_KEY_CHECK_MS`, default 250).
+    /// and checks the schedule, retirements every 40th time (`PORTCULLIS_SIGNING_KEY_CHECK_MS`, default 250).
     pub signing_key_check: Duration,
     /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
     /// comma-separated `scheme://host[:port]`; default none: CORS closed).

@@ -43,6 +43,11 @@ use crate::{
     },
 };
 
+/// Retirements are looked for every this many checks (10 s by default): a
+/// key may wait a little longer to retire, and the oauth_clients scan it
+/// needs is not run four times a second for the day an old key verifies.
+const RETIREMENT_CHECK_TICKS: u32 = 40;
+
 /// When a rotation is due.
 #[derive(Debug, Clone, Copy)]
 pub enum Due {
@@ -67,8 +72,9 @@ pub struct Schedule {
     /// How long after a rotation another process may still sign with the old key
     /// (`PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS`).
     pub retire_grace: Duration,
-    /// How often the stored keys are compared, the age and the retirements
-    /// checked (`PORTCULLIS_SIGNING_KEY_CHECK_MS`).
+    /// How often the stored keys are compared and the age checked
+    /// (`PORTCULLIS_SIGNING_KEY_CHECK_MS`); retirements every
+    /// [`RETIREMENT_CHECK_TICKS`] times.
     pub check: Duration,
 }
 
@@ -175,12 +181,15 @@ pub fn retire_spent(
 pub async fn maintain_forever(access: Arc<ApiAccess>, db: Db, kek: Arc<Kek>, schedule: Schedule) {
     let mut ticks = tokio::time::interval(schedule.check);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut round = 0_u32;
     loop {
         tokio::select! {
             _ = ticks.tick() => {}
             () = access.signing_keys_changed() => {}
         }
-        if let Err(error) = maintain(&access, &db, &kek, &schedule).await {
+        let retirements = round % RETIREMENT_CHECK_TICKS == 0;
+        round = round.wrapping_add(1);
+        if let Err(error) = maintain(&access, &db, &kek, &schedule, retirements).await {
             tracing::warn!(%error, "signing key maintenance failed; will retry");
         }
     }
@@ -191,6 +200,7 @@ async fn maintain(
     db: &Db,
     kek: &Arc<Kek>,
     schedule: &Schedule,
+    retirements: bool,
 ) -> ApiResult<()> {
     let started = Instant::now();
     let stored = db
@@ -217,7 +227,7 @@ async fn maintain(
             access.reload_keys(db, Instant::now()).await?;
         }
     }
-    if access.keys().kids().len() > 1 {
+    if retirements && access.keys().kids().len() > 1 {
         let grace = schedule.retire_grace;
         // Read first: most of the time nothing is spent, and no write is needed.
         if !db
