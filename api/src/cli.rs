@@ -1,18 +1,26 @@
-//! The operator's command line: `portcullis admin …` and `portcullis audit …`
-//! (`portcullis keys …` and `migrate` are in main.rs), run with the server's configuration (the same
-//! `PORTCULLIS_*` environment). Each command prints what it did; exit codes:
-//! 0 done, 1 refused or failed (the reason on stderr), 2 bad usage.
+//! The operator's command line: `portcullis admin …`, `audit …`, `keys …` and
+//! `migrate`, run with the server's configuration (the same `PORTCULLIS_*`
+//! environment). Each command prints what it did; exit codes: 0 done, 1
+//! refused or failed (the reason on stderr), 2 bad usage (and, for `keys` and
+//! `migrate`, a configuration error).
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::{
     config::Config,
-    db::DbConnection,
-    services::{audit::chain, operator, Db},
+    db::{tokens as token_rows, write_transaction, DbConnection},
+    error::ApiError,
+    services::{
+        audit::chain,
+        now, operator, secrets_at_rest,
+        tokens::key_rotation::{self, Due},
+        Db,
+    },
+    telemetry,
 };
 
 /// The commands this module runs, by their first word.
-pub const COMMANDS: [&str; 2] = ["admin", "audit"];
+pub const COMMANDS: [&str; 4] = ["admin", "audit", "keys", "migrate"];
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +42,50 @@ enum Command {
     /// The security log's hash chains.
     #[command(subcommand)]
     Audit(Audit),
+    /// The keys that sign access tokens, and the key-encryption key that
+    /// seals the secrets at rest.
+    #[command(subcommand, after_help = KEYS_HELP)]
+    Keys(Keys),
+    /// Apply the pending storage migrations and seal the secrets still stored
+    /// in clear with the key-encryption key, as the server does when it
+    /// starts, then exit: for deployments that migrate before rolling out.
+    #[command(after_help = EXIT_CODES)]
+    Migrate,
+}
+
+const EXIT_CODES: &str =
+    "Exit codes: 0 done, 1 failed (nothing changed), 2 usage or configuration error.";
+
+const KEYS_HELP: &str = "\
+Examples:
+  portcullis keys rotate
+  portcullis keys list
+  portcullis keys rewrap --new-kek-file PATH
+
+Exit codes: 0 done, 1 failed (nothing changed), 2 usage or configuration error.";
+
+#[derive(Subcommand)]
+enum Keys {
+    /// Make a new token signing key (sealed with the key-encryption key): it
+    /// signs new tokens from now on (every server picks it up within a
+    /// second); the previous keys keep verifying, and stay in the JWKS, until
+    /// every token they signed has expired. Prints the new key's id on stdout.
+    #[command(after_help = EXIT_CODES)]
+    Rotate,
+    /// The token signing keys: id, made, retired, and which one signs.
+    List,
+    /// Re-seal every secret stored at rest (signing keys, TOTP secrets) from
+    /// the configured key-encryption key (PORTCULLIS_KEK_FILE or
+    /// PORTCULLIS_KEK) to the key in PATH (32 bytes as 64 hex digits or
+    /// base64), in one transaction. Stop the servers first; then point
+    /// PORTCULLIS_KEK_FILE at PATH and start them again. Running it again
+    /// after an interruption is safe.
+    #[command(after_help = EXIT_CODES)]
+    Rewrap {
+        /// The file holding the new key-encryption key.
+        #[arg(long, value_name = "PATH")]
+        new_kek_file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -136,6 +188,11 @@ pub fn run(args: &[String]) -> i32 {
             return code;
         }
     };
+    let command = match cli.command {
+        Command::Keys(keys) => return keys_command(keys),
+        Command::Migrate => return migrate_command(),
+        other => other,
+    };
     let result = Config::from_env()
         .map_err(anyhow::Error::from)
         .and_then(|config| Db::connect(&config.database_url, 1));
@@ -146,7 +203,7 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    match db.blocking_run(|conn| execute(conn, cli.command)) {
+    match db.blocking_run(|conn| execute(conn, command)) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("portcullis: {error:#}");
@@ -159,6 +216,7 @@ fn execute(conn: &mut DbConnection, command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Audit(Audit::Verify { account }) => audit_verify(conn, account.as_deref()),
         Command::Admin(admin) => admin_command(conn, admin),
+        Command::Keys(_) | Command::Migrate => unreachable!("run by run()"),
     }
 }
 
@@ -248,4 +306,185 @@ fn audit_verify(conn: &mut DbConnection, account: Option<&str>) -> anyhow::Resul
     }
     println!("{} chain(s) walked, {broken} broken", reports.len());
     Ok(i32::from(broken > 0))
+}
+
+/// The configuration, or exit code 2 with the reason.
+fn config_or_exit_code() -> Result<Config, i32> {
+    Config::from_env().map_err(|error| {
+        eprintln!("portcullis: configuration error: {error}");
+        2
+    })
+}
+
+/// The cause of an internal error, for a command line's message.
+fn api_error_cause(error: ApiError) -> anyhow::Error {
+    match error {
+        ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn keys_command(keys: Keys) -> i32 {
+    let config = match config_or_exit_code() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    match keys {
+        Keys::Rotate => keys_rotate(&config),
+        Keys::List => keys_list(&config),
+        Keys::Rewrap { new_kek_file } => keys_rewrap(&config, &new_kek_file),
+    }
+}
+
+/// `portcullis keys rotate`.
+fn keys_rotate(config: &Config) -> i32 {
+    let kek = match secrets_at_rest::load_kek(config) {
+        Ok(kek) => kek,
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            return 2;
+        }
+    };
+    let result = Db::connect(&config.database_url, 1).and_then(|db| {
+        db.blocking_run(|conn| {
+            write_transaction(conn, |conn| {
+                key_rotation::rotate(conn, &kek, now(), Due::Now)
+            })
+            .map_err(api_error_cause)
+        })
+    });
+    match result {
+        Ok(Some(rotated)) => {
+            match rotated.previous {
+                Some(previous) => eprintln!(
+                    "signing key {} now signs new tokens (every server picks it up within a \
+                     second); {previous} keeps verifying until every token it signed has expired",
+                    rotated.kid
+                ),
+                None => eprintln!("signing key {} now signs new tokens", rotated.kid),
+            }
+            println!("{}", rotated.kid);
+            0
+        }
+        Ok(None) => unreachable!("a rotation that is due now is never skipped"),
+        Err(error) => {
+            eprintln!("portcullis: rotation failed, nothing changed: {error:#}");
+            1
+        }
+    }
+}
+
+/// `portcullis keys list`.
+fn keys_list(config: &Config) -> i32 {
+    let result = Db::connect(&config.database_url, 1)
+        .and_then(|db| db.blocking_run(|conn| Ok(token_rows::list_signing_keys(conn)?)));
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            return 1;
+        }
+    };
+    let signer = rows
+        .iter()
+        .rev()
+        .find(|k| k.retired_at.is_none())
+        .map(|k| k.kid.clone());
+    for row in &rows {
+        let state = match (&row.retired_at, Some(&row.kid) == signer.as_ref()) {
+            (Some(_), _) => "retired",
+            (None, true) => "signing",
+            (None, false) => "verifying",
+        };
+        println!(
+            "{}\t{}\tmade {}\t{}",
+            row.kid,
+            state,
+            crate::services::rfc3339(row.created_at),
+            row.retired_at
+                .map(|at| format!("retired {}", crate::services::rfc3339(at)))
+                .unwrap_or_default()
+        );
+    }
+    0
+}
+
+/// `portcullis keys rewrap --new-kek-file PATH`.
+fn keys_rewrap(config: &Config, path: &std::path::Path) -> i32 {
+    let keys = secrets_at_rest::load_kek(config).and_then(|current| {
+        let new = secrets_at_rest::read_kek_file(path)?;
+        Ok((current, new))
+    });
+    let (current, new) = match keys {
+        Ok(keys) => keys,
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            return 2;
+        }
+    };
+    let path = path.display();
+    if current.id() == new.id() {
+        eprintln!(
+            "portcullis: {path} holds the key in use ({}); nothing to do",
+            current.id()
+        );
+        return 2;
+    }
+    let result = Db::connect(&config.database_url, 1).and_then(|db| {
+        db.blocking_run(|conn| {
+            write_transaction(conn, |conn| secrets_at_rest::rewrap(conn, &current, &new))
+                .map_err(api_error_cause)
+        })
+    });
+    match result {
+        Ok(changed) => {
+            println!(
+                "rewrapped {changed} secrets from key-encryption key {} to {}; \
+                 now set PORTCULLIS_KEK_FILE={path} and start the servers",
+                current.id(),
+                new.id()
+            );
+            0
+        }
+        Err(error) => {
+            eprintln!("portcullis: rewrap failed, nothing changed: {error:#}");
+            1
+        }
+    }
+}
+
+/// `portcullis migrate`.
+fn migrate_command() -> i32 {
+    let config = match config_or_exit_code() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    telemetry::init(&config);
+    let kek = match secrets_at_rest::load_kek(&config) {
+        Ok(kek) => kek,
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            return 2;
+        }
+    };
+    let result = Db::connect(&config.database_url, 1).and_then(|db| {
+        db.blocking_run(|conn| {
+            write_transaction(conn, |conn| secrets_at_rest::seal_at_start(conn, &kek))
+                .map_err(api_error_cause)
+        })
+    });
+    match result {
+        Ok(sealing) => {
+            println!(
+                "storage migrated; {} secrets sealed now with key-encryption key {}",
+                sealing.sealed,
+                kek.id()
+            );
+            0
+        }
+        Err(error) => {
+            eprintln!("portcullis: migration failed: {error:#}");
+            1
+        }
+    }
 }

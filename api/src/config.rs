@@ -156,6 +156,18 @@ pub struct Config {
     /// staying verifiable.
     pub security_log_retention: Option<Duration>,
     pub security_log_sweep: Duration,
+    /// A new token signing key is made when the signing one is older
+    /// (`PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS`, default 90, decimals allowed;
+    /// 0: only `portcullis keys rotate` rotates).
+    pub signing_key_max_age: Option<Duration>,
+    /// How long after a rotation a process may still sign with the old key
+    /// (it picks the new one up within a second; this covers one cut off from
+    /// storage, and clocks apart): no old key retires sooner
+    /// (`PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS`, default 300000).
+    pub signing_key_retire_grace: Duration,
+    /// How often each process compares its signing keys with the stored ones
+    /// and checks the schedule, retirements every 40th time (`PORTCULLIS_SIGNING_KEY_CHECK_MS`, default 250).
+    pub signing_key_check: Duration,
     /// Browser origins allowed to read the API cross-origin (`PORTCULLIS_CORS_ORIGINS`,
     /// comma-separated `scheme://host[:port]`; default none: CORS closed).
     pub cors_origins: Vec<String>,
@@ -417,6 +429,29 @@ impl Config {
             parse_u64("PORTCULLIS_SECURITY_LOG_SWEEP_MS", 3_600_000)?.max(10),
         );
 
+        let signing_key_max_age = match get("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS") {
+            None => Some(Duration::from_secs(90 * 86_400)),
+            Some(days) => match days.parse::<f64>() {
+                Ok(0.0) => None,
+                Ok(days) if days.is_finite() && days > 0.0 && days <= 36_500.0 => {
+                    Some(Duration::from_secs_f64(days * 86_400.0).max(Duration::from_secs(1)))
+                }
+                _ => {
+                    return Err(ConfigError::new(
+                        "PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS",
+                        "must be a number of days from 0 (never rotate) to 36500",
+                    ))
+                }
+            },
+        };
+        let signing_key_retire_grace = Duration::from_millis(parse_u64(
+            "PORTCULLIS_SIGNING_KEY_RETIRE_GRACE_MS",
+            300_000,
+        )?);
+        let signing_key_check = Duration::from_millis(
+            parse_u64("PORTCULLIS_SIGNING_KEY_CHECK_MS", 250)?.clamp(10, 60_000),
+        );
+
         let cors_origins = get("PORTCULLIS_CORS_ORIGINS")
             .map(|list| {
                 list.split(',')
@@ -477,6 +512,9 @@ impl Config {
             token_expiry_check,
             security_log_retention,
             security_log_sweep,
+            signing_key_max_age,
+            signing_key_retire_grace,
+            signing_key_check,
             bind,
             metrics_addr,
             database_url,
@@ -563,6 +601,22 @@ mod tests {
         );
         let err = config(&[("PORTCULLIS_DATABASE_URL", "mysql://h/db")]).unwrap_err();
         assert_eq!(err.variable, "PORTCULLIS_DATABASE_URL");
+    }
+
+    #[test]
+    fn the_signing_key_schedule_is_in_days_decimals_allowed_and_zero_turns_it_off() {
+        let max_age = |value: &str| {
+            config(&[("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS", value)]).map(|c| c.signing_key_max_age)
+        };
+        assert_eq!(
+            config(&[]).unwrap().signing_key_max_age,
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        assert_eq!(max_age("0").unwrap(), None);
+        assert_eq!(max_age("0.5").unwrap(), Some(Duration::from_secs(43_200)));
+        for refused in ["-1", "soon", "NaN", "inf", "40000"] {
+            assert!(max_age(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]

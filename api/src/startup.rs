@@ -25,8 +25,8 @@ use crate::{
         tokens::expiry,
     },
     services::{
-        run_every, secrets_at_rest, tokens::api_access::ApiAccess, tokens::signing::KeyRing,
-        AppState, Db, Mailer, PasswordHasher, SmsTransport,
+        run_every, secrets_at_rest, tokens::api_access::ApiAccess, tokens::key_rotation,
+        tokens::signing::KeyRing, AppState, Db, Mailer, PasswordHasher, SmsTransport,
     },
     telemetry, tls,
 };
@@ -179,7 +179,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot load the token signing keys: {:#}", cause(e)))?
         };
-        let access = Arc::new(ApiAccess::new(keys, config.cache_max_age));
+        let access =
+            Arc::new(ApiAccess::new(keys, config.cache_max_age).with_key_reloading(kek.clone()));
         let portal_allowlists = Arc::new(AllowlistCache::new(
             "portal",
             crate::services::tokens::api_access::ALLOWLISTS_CAPACITY,
@@ -224,6 +225,16 @@ impl Application {
                 config.token_expiry_check,
             )),
         ]);
+        background.push(tokio::spawn(key_rotation::maintain_forever(
+            access.clone(),
+            db.clone(),
+            kek.clone(),
+            key_rotation::Schedule {
+                max_age: config.signing_key_max_age,
+                retire_grace: config.signing_key_retire_grace,
+                check: config.signing_key_check,
+            },
+        )));
         if let Some(retention) = config.security_log_retention {
             let db = db.clone();
             background.push(tokio::spawn(run_every(

@@ -179,3 +179,12 @@ pub fn live_revoked(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<V
         .select(revoked_tokens::jti)
         .load(conn)
 }
+
+/// The longest access-token lifetime of any client (none: no clients). A
+/// client's lifetime is fixed when it is registered, and a deleted client's
+/// tokens are refused, so no live issued token outlives this.
+pub fn longest_token_lifetime_secs(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
+    oauth_clients::table
+        .select(diesel::dsl::max(oauth_clients::token_lifetime_secs))
+        .first(conn)
+}

@@ -107,6 +107,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         disabled_by_owner -> Bool,
         allowlist_set_by_owner -> Bool,
+        signing_kid -> Nullable<Text>,
     }
 }
 

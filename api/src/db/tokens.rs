@@ -26,6 +26,9 @@ pub struct TokenRow {
     pub last_used_ip: Option<String>,
     /// The subuser who made it (none: the owner).
     pub created_by: Option<String>,
+    /// The key that signed it (none: made by a version that did not record
+    /// it, which keeps every key from retiring while it lives).
+    pub signing_kid: Option<String>,
 }
 
 pub fn insert_token(conn: &mut DbConnection, token: &TokenRow) -> QueryResult<()> {
@@ -293,6 +296,66 @@ pub fn replace_private_key(
             .filter(signing_keys::private_key.eq(old)),
     )
     .set(signing_keys::private_key.eq(new))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// The unretired signing keys' ids, oldest first: what a process compares
+/// with its key ring to see whether it must reload.
+pub fn unretired_kids(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    signing_keys::table
+        .filter(signing_keys::retired_at.is_null())
+        .order((signing_keys::created_at.asc(), signing_keys::kid.asc()))
+        .select(signing_keys::kid)
+        .load(conn)
+}
+
+/// Serialises rotations and retirements until the transaction ends: a
+/// PostgreSQL advisory lock (SQLite's write transactions are serial already),
+/// so processes that find a key due at the same moment make one new key.
+pub fn lock_signing_keys(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('portcullis-signing-keys'))")
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Whether a portal token that is not expired (or never expires) was signed
+/// by `kid`, or by a key no one recorded.
+pub fn signed_live_token(
+    conn: &mut DbConnection,
+    kid: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        api_tokens::table
+            .filter(
+                api_tokens::signing_kid
+                    .eq(kid)
+                    .or(api_tokens::signing_kid.is_null()),
+            )
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(now)),
+            ),
+    ))
+    .get_result(conn)
+}
+
+/// Marks a key retired; false if it already was.
+pub fn retire_signing_key(
+    conn: &mut DbConnection,
+    kid: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        signing_keys::table
+            .find(kid)
+            .filter(signing_keys::retired_at.is_null()),
+    )
+    .set(signing_keys::retired_at.eq(at))
     .execute(conn)
     .map(|n| n > 0)
 }

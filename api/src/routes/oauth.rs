@@ -138,7 +138,7 @@ pub async fn metadata(state: web::Data<AppState>) -> HttpResponse {
         ]
     };
     HttpResponse::Ok().json(AuthorizationServerMetadata {
-        issuer: state.access.keys.issuer().to_owned(),
+        issuer: state.access.keys().issuer().to_owned(),
         token_endpoint: format!("{base}{}", routes::OAUTH_TOKEN),
         revocation_endpoint: format!("{base}{}", routes::OAUTH_REVOKE),
         introspection_endpoint: format!("{base}{}", routes::OAUTH_INTROSPECT),
@@ -158,7 +158,7 @@ pub async fn metadata(state: web::Data<AppState>) -> HttpResponse {
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     let keys = state
         .access
-        .keys
+        .keys()
         .public_keys()
         .into_iter()
         .map(|(kid, x)| Jwk {

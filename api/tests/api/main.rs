@@ -55,6 +55,7 @@ mod errors;
 mod faults;
 mod harness;
 mod health;
+mod key_rotation;
 mod keys_at_rest;
 mod lockout;
 mod login;

@@ -370,6 +370,10 @@ async fn migrate_brings_the_database_up_to_date_and_exits(app: TestApp) {
         stdout(&migrated).contains("storage migrated"),
         "{migrated:?}"
     );
+    let help = app.operator(&["migrate", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("migrations"), "{help:?}");
+    assert_eq!(app.operator(&["migrate", "now"]).status.code(), Some(2));
     let help = app.operator(&["admin", "--help"]);
     assert_eq!(help.status.code(), Some(0));
     for command in ["senders", "points", "lock", "show", "suspend", "reinstate"] {

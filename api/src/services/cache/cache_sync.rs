@@ -71,6 +71,8 @@ pub enum Change {
     Subuser(String),
     /// The company account was suspended or reinstated by the operator.
     Account(String),
+    /// A signing key was made or retired: every process reloads its key ring.
+    SigningKeys,
 }
 
 impl Change {
@@ -84,6 +86,7 @@ impl Change {
             Self::PortalAllowlist(id) => ("portal_allowlist", id),
             Self::Subuser(id) => ("subuser", id),
             Self::Account(id) => ("account", id),
+            Self::SigningKeys => ("signing_keys", ""),
         }
     }
 
@@ -104,6 +107,7 @@ impl Change {
             "portal_allowlist" => Self::PortalAllowlist(id),
             "subuser" => Self::Subuser(id),
             "account" => Self::Account(id),
+            "signing_keys" => Self::SigningKeys,
             _ => return None,
         })
     }
@@ -183,6 +187,7 @@ pub fn apply(change: Change, access: &ApiAccess, portal_allowlists: &AllowlistCa
         Change::PortalAllowlist(account) => portal_allowlists.forget_here(&account),
         Change::Subuser(id) => access.forget_subuser_here(&id),
         Change::Account(id) => access.forget_account_here(&id),
+        Change::SigningKeys => access.signing_keys_changed_elsewhere(),
     }
 }
 
@@ -195,6 +200,8 @@ fn resync(
     let revoked = oauth_rows::live_revoked(conn, now())?;
     access.forget_everything_here(revoked);
     portal_allowlists.forget_all_here();
+    // Keys made or retired meanwhile: the key task compares and reloads.
+    access.signing_keys_changed_elsewhere();
     Ok(())
 }
 
@@ -328,6 +335,7 @@ mod tests {
             Change::PortalAllowlist("a2".into()),
             Change::Subuser("s1".into()),
             Change::Account("a3".into()),
+            Change::SigningKeys,
         ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }

@@ -16,7 +16,7 @@ use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
     sync::{Arc, Mutex, RwLock},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use chrono::NaiveDateTime;
@@ -30,7 +30,7 @@ use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
     db::{accounts as account_rows, oauth as oauth_rows, tokens as token_rows},
-    domain::IpAllowlist,
+    domain::{IpAllowlist, Kek},
     error::{ApiError, ApiResult},
     services::Db,
 };
@@ -195,7 +195,15 @@ pub fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
 }
 
 pub struct ApiAccess {
-    pub keys: KeyRing,
+    /// The keys this process signs and verifies with, replaced whole when
+    /// storage has others (see [`crate::services::tokens::key_rotation`]).
+    keys: RwLock<Arc<KeyRing>>,
+    /// Opens the stored keys when they are reloaded; none: never reloaded.
+    kek: Option<Arc<Kek>>,
+    /// One reload at a time; when the last one started.
+    reloading: tokio::sync::Mutex<Option<Instant>>,
+    /// Another process changed the keys (its notice arrived).
+    keys_changed: tokio::sync::Notify,
     /// Signatures never change: this only saves verifying them again.
     verified: StateCache<Arc<AccessClaims>>,
     tokens: StateCache<Option<Arc<TokenView>>>,
@@ -217,7 +225,10 @@ impl ApiAccess {
     /// (`PORTCULLIS_CACHE_MAX_AGE_MS`).
     pub fn new(keys: KeyRing, max_age: Duration) -> Self {
         Self {
-            keys,
+            keys: RwLock::new(Arc::new(keys)),
+            kek: None,
+            reloading: tokio::sync::Mutex::new(None),
+            keys_changed: tokio::sync::Notify::new(),
             verified: StateCache::new(VERIFIED_CAPACITY, max_age),
             tokens: StateCache::new(TOKENS_CAPACITY, max_age),
             clients: StateCache::new(CLIENTS_CAPACITY, max_age),
@@ -230,12 +241,68 @@ impl ApiAccess {
         }
     }
 
+    /// Reloads the keys from storage (opening them with `kek`) when they
+    /// changed, and when a token names a key newer than this process knows.
+    pub fn with_key_reloading(mut self, kek: Arc<Kek>) -> Self {
+        self.kek = Some(kek);
+        self
+    }
+
+    /// The keys as they are now.
+    pub fn keys(&self) -> Arc<KeyRing> {
+        self.keys.read().expect("key ring lock").clone()
+    }
+
+    /// Tells the key maintenance task that another process changed the keys.
+    pub fn signing_keys_changed_elsewhere(&self) {
+        self.keys_changed.notify_one();
+    }
+
+    /// Waits for [`Self::signing_keys_changed_elsewhere`].
+    pub async fn signing_keys_changed(&self) {
+        self.keys_changed.notified().await;
+    }
+
+    /// Reads the keys from storage and uses them from now on, unless a reload
+    /// that started after `wanted_since` already did: many callers wanting
+    /// the keys at once cost one read. True when the keys changed.
+    pub async fn reload_keys(&self, db: &Db, wanted_since: Instant) -> ApiResult<bool> {
+        let Some(kek) = self.kek.clone() else {
+            return Ok(false);
+        };
+        let mut last = self.reloading.lock().await;
+        if last.is_some_and(|started| started >= wanted_since) {
+            return Ok(false);
+        }
+        *last = Some(Instant::now());
+        let issuer = self.keys().issuer().to_owned();
+        let ring = db
+            .run(move |conn| KeyRing::load(conn, issuer, &kek).map_err(ApiError::Internal))
+            .await?;
+        let old = self.keys();
+        if old.kids() == ring.kids() {
+            return Ok(false);
+        }
+        let dropped = old.kids().iter().any(|kid| !ring.kids().contains(kid));
+        tracing::info!(
+            signing_kid = ring.signing_kid(),
+            verifying = %ring.kids().join(" "),
+            "signing keys reloaded"
+        );
+        *self.keys.write().expect("key ring lock") = Arc::new(ring);
+        if dropped {
+            // Tokens of a retired key verify no more.
+            self.verified.clear();
+        }
+        Ok(true)
+    }
+
     fn verify(&self, secret: &str) -> Result<Arc<AccessClaims>, VerifyError> {
         if let Some(claims) = self.verified.get(secret) {
             return Ok(claims);
         }
         let load = self.verified.load_started();
-        let claims = Arc::new(self.keys.verify(secret)?);
+        let claims = Arc::new(self.keys().verify(secret)?);
         self.verified.keep(secret, claims.clone(), load);
         Ok(claims)
     }
@@ -343,7 +410,16 @@ impl ApiAccess {
         secret: &str,
         now: NaiveDateTime,
     ) -> ApiResult<Result<LiveToken, Refused>> {
-        let claims = match self.verify(secret) {
+        let mut verified = self.verify(secret);
+        if matches!(verified, Err(VerifyError::Malformed))
+            && self.kek.is_some()
+            && self.keys().names_newer_key(secret)
+        {
+            // Signed by another process with a key made a moment ago.
+            self.reload_keys(db, Instant::now()).await?;
+            verified = self.verify(secret);
+        }
+        let claims = match verified {
             Ok(claims) => claims,
             Err(VerifyError::Malformed) => {
                 return Ok(Err(Refused::unattributed(TokenRefusal::Invalid)))

@@ -202,8 +202,10 @@ pub async fn create_token(
 
     let id = format!("tok_{}", uuid::Uuid::now_v7().simple());
     let scope = scope_string(&scopes);
+    // One snapshot of the ring: the key that signs is the one recorded.
+    let keys = state.access.keys();
     let claims = AccessClaims {
-        iss: state.access.keys.issuer().to_owned(),
+        iss: keys.issuer().to_owned(),
         sub: account_id.to_owned(),
         aud: crate::services::tokens::signing::AUDIENCE.to_owned(),
         exp: expires_at.map(|at| at.and_utc().timestamp()),
@@ -212,11 +214,7 @@ pub async fn create_token(
         scope: scope.clone(),
         client_id: PORTAL_CLIENT_ID.to_owned(),
     };
-    let secret = state
-        .access
-        .keys
-        .sign(&claims)
-        .map_err(ApiError::Internal)?;
+    let secret = keys.sign(&claims).map_err(ApiError::Internal)?;
     let hint = secret
         .chars()
         .rev()
@@ -238,6 +236,7 @@ pub async fn create_token(
         last_used_at: None,
         last_used_ip: None,
         created_by: principal.sent_by().map(str::to_owned),
+        signing_kid: Some(keys.signing_kid().to_owned()),
     };
     let stored = row.clone();
     let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenCreated, client)

@@ -6,5 +6,6 @@
 pub mod api_access;
 pub mod api_tokens;
 pub mod expiry;
+pub mod key_rotation;
 pub mod oauth;
 pub mod signing;

@@ -337,8 +337,9 @@ pub async fn issue_token(
     };
     let issued_at = now().and_utc().timestamp();
     let scope = scope_string(&scopes);
+    let keys = state.access.keys();
     let claims = AccessClaims {
-        iss: state.access.keys.issuer().to_owned(),
+        iss: keys.issuer().to_owned(),
         sub: client.account_id.clone(),
         aud: AUDIENCE.to_owned(),
         exp: Some(issued_at + client.token_lifetime_secs),
@@ -347,9 +348,7 @@ pub async fn issue_token(
         scope: scope.clone(),
         client_id: client.id.clone(),
     };
-    let access_token = state
-        .access
-        .keys
+    let access_token = keys
         .sign(&claims)
         .map_err(|e| OAuthError::Api(ApiError::Internal(e)))?;
     Ok(IssuedToken {

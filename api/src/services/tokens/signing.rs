@@ -1,5 +1,7 @@
 //! The keys that sign API access tokens (Ed25519 JWTs, RFC 9068 profile).
 //! Kept in storage so every API process signs and verifies with the same keys.
+//! The newest unretired key signs; every unretired key verifies and is in the
+//! JWKS; a retired key does neither (see [`super::key_rotation`]).
 
 use std::collections::HashMap;
 
@@ -51,6 +53,10 @@ struct VerifyingKey {
 pub struct KeyRing {
     issuer: String,
     signing_kid: String,
+    /// When the signing key was made, for the rotation schedule.
+    signing_created_at: chrono::NaiveDateTime,
+    /// The unretired keys' ids, oldest first (as [`token_rows::unretired_kids`] lists them).
+    kids: Vec<String>,
     signing_key: EncodingKey,
     verifying: HashMap<String, VerifyingKey>,
     validation: Validation,
@@ -66,7 +72,7 @@ pub enum VerifyError {
 
 /// A new key, its private half sealed with `kek` (the sealed text is the
 /// base64 PKCS#8 DER that rows held in clear before secrets were sealed).
-fn generate_key(now: chrono::NaiveDateTime, kek: &Kek) -> anyhow::Result<SigningKeyRow> {
+pub(crate) fn generate_key(now: chrono::NaiveDateTime, kek: &Kek) -> anyhow::Result<SigningKeyRow> {
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let der = key
         .to_pkcs8_der()
@@ -100,6 +106,11 @@ impl KeyRing {
         Self::from_rows(&rows, issuer, kek)
     }
 
+    /// Loads the stored keys (for a process that is running: they exist).
+    pub fn load(conn: &mut DbConnection, issuer: String, kek: &Kek) -> anyhow::Result<Self> {
+        Self::from_rows(&token_rows::list_signing_keys(conn)?, issuer, kek)
+    }
+
     /// A ring holding one fresh key that is never stored: for tools and
     /// fuzzing, which need to sign and verify without a database.
     pub fn ephemeral(issuer: String) -> anyhow::Result<Self> {
@@ -107,7 +118,8 @@ impl KeyRing {
         Self::from_rows(&[generate_key(crate::services::now(), &kek)?], issuer, &kek)
     }
 
-    /// Builds the ring from stored keys: the newest unretired one signs, all verify.
+    /// Builds the ring from stored keys (oldest first): the newest unretired
+    /// one signs, every unretired one verifies.
     fn from_rows(rows: &[SigningKeyRow], issuer: String, kek: &Kek) -> anyhow::Result<Self> {
         let active = rows
             .iter()
@@ -118,7 +130,9 @@ impl KeyRing {
         let der = zeroize::Zeroizing::new(STANDARD.decode(clear.as_bytes())?);
         let signing_key = EncodingKey::from_ed_der(&der);
         let mut verifying = HashMap::new();
-        for row in rows {
+        let mut kids = Vec::new();
+        for row in rows.iter().filter(|k| k.retired_at.is_none()) {
+            kids.push(row.kid.clone());
             let key = DecodingKey::from_ed_components(&row.public_key)
                 .map_err(|e| anyhow::anyhow!("bad public key {}: {e}", row.kid))?;
             verifying.insert(
@@ -137,6 +151,8 @@ impl KeyRing {
         Ok(Self {
             issuer,
             signing_kid: active.kid.clone(),
+            signing_created_at: active.created_at,
+            kids,
             signing_key,
             verifying,
             validation,
@@ -145,6 +161,43 @@ impl KeyRing {
 
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The id of the key that signs new tokens.
+    pub fn signing_kid(&self) -> &str {
+        &self.signing_kid
+    }
+
+    /// When the signing key was made.
+    pub fn signing_created_at(&self) -> chrono::NaiveDateTime {
+        self.signing_created_at
+    }
+
+    /// The unretired keys' ids, oldest first.
+    pub fn kids(&self) -> &[String] {
+        &self.kids
+    }
+
+    /// Whether `secret` is a well-formed access token whose `kid` has our
+    /// form and is newer than every key of this ring: a key another process
+    /// has just made, which this one has not loaded yet. (Key ids are
+    /// `key_` and a UUIDv7, so they sort by creation time.)
+    pub fn names_newer_key(&self, secret: &str) -> bool {
+        let Some(jwt) = secret.strip_prefix(ACCESS_TOKEN_PREFIX) else {
+            return false;
+        };
+        if jwt.len() > 4096 {
+            return false;
+        }
+        let Ok(header) = jsonwebtoken::decode_header(jwt) else {
+            return false;
+        };
+        header.kid.is_some_and(|kid| {
+            kid.len() == self.signing_kid.len()
+                && kid.starts_with("key_")
+                && kid[4..].bytes().all(|b| b.is_ascii_hexdigit())
+                && kid.as_str() > self.signing_kid.as_str()
+        })
     }
 
     /// Signs claims into a prefixed bearer secret.
@@ -232,6 +285,37 @@ mod tests {
             ring.verify(&ring.sign(&expired).unwrap()),
             Err(VerifyError::Expired(Box::new(expired)))
         );
+    }
+
+    #[test]
+    fn retired_keys_neither_verify_nor_are_published_and_newer_keys_are_recognised() {
+        let (kek, issuer) = (Kek::generate(), "https://portcullis.test");
+        let now = crate::services::now();
+        let old = generate_key(now, &kek).unwrap();
+        // Key ids sort by creation time (UUIDv7, to the millisecond).
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let new = generate_key(now + chrono::Duration::seconds(1), &kek).unwrap();
+        let before = KeyRing::from_rows(std::slice::from_ref(&old), issuer.into(), &kek).unwrap();
+        let both = KeyRing::from_rows(&[old.clone(), new.clone()], issuer.into(), &kek).unwrap();
+        assert_eq!(both.signing_kid(), new.kid);
+        assert_eq!(both.kids(), [old.kid.clone(), new.kid.clone()]);
+        assert_eq!(both.public_keys().len(), 2);
+        let old_token = before.sign(&claims(None)).unwrap();
+        let new_token = both.sign(&claims(None)).unwrap();
+        assert_eq!(both.verify(&old_token), Ok(claims(None)));
+        assert!(before.names_newer_key(&new_token), "made after the ring");
+        assert!(!both.names_newer_key(&old_token));
+        assert!(!both.names_newer_key("pcl_at_not.a.jwt"));
+
+        let retired = SigningKeyRow {
+            retired_at: Some(now),
+            ..old
+        };
+        let after = KeyRing::from_rows(&[retired, new.clone()], issuer.into(), &kek).unwrap();
+        assert_eq!(after.verify(&old_token), Err(VerifyError::Malformed));
+        assert_eq!(after.verify(&new_token), Ok(claims(None)));
+        assert_eq!(after.kids(), std::slice::from_ref(&new.kid));
+        assert_eq!(after.public_keys().len(), 1);
     }
 
     #[test]
