@@ -42,6 +42,7 @@ pub struct Metrics {
     refusals: IntCounterVec,
     queue_depth: IntGauge,
     pool: IntGaugeVec,
+    stream_queue_depth: IntGauge,
 }
 
 impl Metrics {
@@ -83,8 +84,14 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let stream_queue_depth = IntGauge::new(
+            "security_stream_queue_depth",
+            "Security events waiting for delivery to the customers' log streams",
+        )
+        .expect("valid metric");
         for metric in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(stream_queue_depth.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(refusals.clone()),
             Box::new(queue_depth.clone()),
@@ -99,6 +106,7 @@ impl Metrics {
             refusals,
             queue_depth,
             pool,
+            stream_queue_depth,
         }
     }
 
@@ -123,6 +131,11 @@ impl Metrics {
             .run(|conn| Ok(sms_rows::count_waiting(conn)?))
             .await?;
         self.queue_depth.set(waiting);
+        let streaming = state
+            .db
+            .run(|conn| Ok(crate::db::security_streams::total_backlog(conn)?))
+            .await?;
+        self.stream_queue_depth.set(streaming);
         let pool = state.db.pool_state();
         let idle = i64::from(pool.idle_connections);
         self.pool

@@ -98,6 +98,16 @@ pub enum SecurityEventKind {
     /// The gateway's operator approved or rejected a sender name (details: `sender`,
     /// `decision`; actor `operator`).
     SenderDecided,
+    /// The owner set or replaced the security-log stream's endpoint (details: `url`, `change`:
+    /// `created` or `url`).
+    StreamConfigured,
+    /// The owner removed the security-log stream (detail `pending_dropped`: undelivered events
+    /// that were left in the log only).
+    StreamRemoved,
+    /// The owner replaced the security-log stream's signing secret.
+    StreamSecretRotated,
+    /// A test event, recorded to check that the stream's receiver gets it.
+    StreamTest,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -105,7 +115,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 43] = [
+    pub const ALL: [SecurityEventKind; 47] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -149,6 +159,10 @@ impl SecurityEventKind {
         Self::PointsAdjusted,
         Self::SignInLockLifted,
         Self::SenderDecided,
+        Self::StreamConfigured,
+        Self::StreamRemoved,
+        Self::StreamSecretRotated,
+        Self::StreamTest,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -197,6 +211,10 @@ impl SecurityEventKind {
             Self::PointsAdjusted => "points_adjusted",
             Self::SignInLockLifted => "sign_in_lock_lifted",
             Self::SenderDecided => "sender_decided",
+            Self::StreamConfigured => "stream_configured",
+            Self::StreamRemoved => "stream_removed",
+            Self::StreamSecretRotated => "stream_secret_rotated",
+            Self::StreamTest => "stream_test",
             Self::Unknown => "unknown",
         }
     }

@@ -58,6 +58,10 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::PointsAdjusted => "Points adjusted by the operator",
         SecurityEventKind::SignInLockLifted => "Sign-in lock lifted by the operator",
         SecurityEventKind::SenderDecided => "Sender name decided",
+        SecurityEventKind::StreamConfigured => "Log stream set",
+        SecurityEventKind::StreamRemoved => "Log stream removed",
+        SecurityEventKind::StreamSecretRotated => "Log stream secret replaced",
+        SecurityEventKind::StreamTest => "Log stream test",
         SecurityEventKind::Unknown => "Other event",
     }
 }
