@@ -105,6 +105,7 @@ pub fn SecurityLogPage() -> Html {
                 </div>
             </div>
             <SecurityTabs />
+            <super::security_stream::SecurityStreamCard />
             <SecurityLogView kind={*kind} {on_kind} />
         </section>
     }
