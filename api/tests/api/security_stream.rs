@@ -323,8 +323,19 @@ async fn deliveries_are_signed_and_carry_every_event_once(app: TestApp) {
     for _ in 0..5 {
         test_event(&app, &me).await;
     }
+    // A subuser's events belong to the company's stream too.
+    let (subuser, _sub_app, _sub) = signed_in_subuser(
+        &app,
+        &me,
+        "stream-signed-sub@example.com",
+        grants(&[PortalPermission::SecurityLog], &[]),
+    )
+    .await;
     let expected = streamed_events(&app, &me).await;
-    assert_eq!(expected.len(), 6, "stream_configured and five tests");
+    assert!(
+        expected.len() > 6,
+        "stream_configured, five tests and the subuser's"
+    );
     eventually("every event delivered", async || {
         receiver.accepted_event_ids().len() >= expected.len()
     })
@@ -354,9 +365,27 @@ async fn deliveries_are_signed_and_carry_every_event_once(app: TestApp) {
             for field in ["kind", "actor", "account_id", "seq", "prev_hash", "hash"] {
                 assert!(!event[field].is_null(), "{field} in {event}");
             }
-            assert_eq!(event["account_id"], me.account.id.as_str());
+            let login = event["account_id"].as_str().unwrap();
+            assert!(login == me.account.id || login == subuser.id, "{event}");
         }
     }
+    let logins: BTreeSet<String> = receiver
+        .received()
+        .iter()
+        .flat_map(|r| {
+            let batch: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            batch["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["account_id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        logins.contains(&subuser.id),
+        "the subuser's events were streamed"
+    );
     let stream = health(&app, &me).await;
     assert_eq!(stream.health.queue_depth, 0);
     assert_eq!(stream.health.consecutive_failures, 0);

@@ -257,7 +257,7 @@ pub async fn rotate_secret(
                     &client,
                 ),
             )?;
-            Ok(stream_rows::find(conn, &row.id)?.ok_or(ApiError::NotFound)?)
+            stream_rows::find(conn, &row.id)?.ok_or(ApiError::NotFound)
         })
         .await?;
     Ok(SavedStream {
