@@ -185,6 +185,28 @@ pub struct Config {
     /// (`PORTCULLIS_KEK_FILE`, a file holding it, or `PORTCULLIS_KEK`; 32 bytes as 64 hex
     /// digits or base64). Unset in development: one is generated under `data/`.
     pub kek: Option<KekSetting>,
+    /// Security-log streaming to the customers' endpoints (`PORTCULLIS_SECURITY_STREAM_*`).
+    pub security_stream: SecurityStreamConfig,
+}
+
+/// How security-log streams deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityStreamConfig {
+    /// Which endpoints are allowed beyond public `https://` ones:
+    /// `PORTCULLIS_SECURITY_STREAM_ALLOW_PLAIN_HTTP` (`http://`, default false) and
+    /// `PORTCULLIS_SECURITY_STREAM_ALLOW_PRIVATE` (loopback, private and link-local
+    /// addresses, default false; for development and tests).
+    pub policy: crate::domain::stream_url::StreamPolicy,
+    /// How often due streams are looked for (`PORTCULLIS_SECURITY_STREAM_INTERVAL_MS`, default 1000).
+    pub interval: Duration,
+    /// How long one delivery may take, connecting included
+    /// (`PORTCULLIS_SECURITY_STREAM_TIMEOUT_MS`, default 5000).
+    pub timeout: Duration,
+    /// Most events in one POST (`PORTCULLIS_SECURITY_STREAM_BATCH`, default 100, at most 1000).
+    pub batch: i64,
+    /// Longest wait between retries of a failing stream
+    /// (`PORTCULLIS_SECURITY_STREAM_MAX_BACKOFF_SECS`, default 3600).
+    pub max_backoff: Duration,
 }
 
 /// Whether the server runs for real or on a developer's machine.
@@ -477,6 +499,29 @@ impl Config {
                 ))
             }
         };
+        let parse_bool = |name: &'static str| -> Result<bool, ConfigError> {
+            match get(name).as_deref() {
+                None | Some("false") | Some("0") => Ok(false),
+                Some("true") | Some("1") => Ok(true),
+                Some(_) => Err(ConfigError::new(name, "must be true or false")),
+            }
+        };
+        let security_stream = SecurityStreamConfig {
+            policy: crate::domain::stream_url::StreamPolicy {
+                allow_plain_http: parse_bool("PORTCULLIS_SECURITY_STREAM_ALLOW_PLAIN_HTTP")?,
+                allow_private: parse_bool("PORTCULLIS_SECURITY_STREAM_ALLOW_PRIVATE")?,
+            },
+            interval: Duration::from_millis(
+                parse_u64("PORTCULLIS_SECURITY_STREAM_INTERVAL_MS", 1000)?.max(10),
+            ),
+            timeout: Duration::from_millis(
+                parse_u64("PORTCULLIS_SECURITY_STREAM_TIMEOUT_MS", 5000)?.clamp(100, 60_000),
+            ),
+            batch: parse_u64("PORTCULLIS_SECURITY_STREAM_BATCH", 100)?.clamp(1, 1000) as i64,
+            max_backoff: Duration::from_secs(
+                parse_u64("PORTCULLIS_SECURITY_STREAM_MAX_BACKOFF_SECS", 3600)?.clamp(1, 86_400),
+            ),
+        };
         let kek = match (get("PORTCULLIS_KEK_FILE"), get("PORTCULLIS_KEK")) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::new(
@@ -536,6 +581,7 @@ impl Config {
             sms_budget,
             environment,
             kek,
+            security_stream,
         })
     }
 }

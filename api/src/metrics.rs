@@ -87,6 +87,7 @@ pub struct Metrics {
     cache_sync_up: IntGauge,
     cache_sync_resyncs: IntCounter,
     breaker_held: IntCounterVec,
+    stream_queue_depth: IntGauge,
 }
 
 impl Metrics {
@@ -146,8 +147,14 @@ impl Metrics {
             &["calling_code"],
         )
         .expect("valid metric");
+        let stream_queue_depth = IntGauge::new(
+            "security_stream_queue_depth",
+            "Security events waiting for delivery to the customers' log streams",
+        )
+        .expect("valid metric");
         for metric in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(stream_queue_depth.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(refusals.clone()),
             Box::new(queue_depth.clone()),
@@ -168,6 +175,7 @@ impl Metrics {
             cache_sync_up,
             cache_sync_resyncs,
             breaker_held,
+            stream_queue_depth,
         }
     }
 
@@ -192,6 +200,11 @@ impl Metrics {
             .run(|conn| Ok(sms_rows::count_waiting(conn)?))
             .await?;
         self.queue_depth.set(waiting);
+        let streaming = state
+            .db
+            .run(|conn| Ok(crate::db::security_streams::total_backlog(conn)?))
+            .await?;
+        self.stream_queue_depth.set(streaming);
         let pool = state.db.pool_state();
         let idle = i64::from(pool.idle_connections);
         self.pool

@@ -246,6 +246,13 @@ impl Application {
                 },
             )));
         }
+        background.push(tokio::spawn(
+            crate::services::audit::stream_delivery::deliver_forever(
+                db.clone(),
+                kek.clone(),
+                config.security_stream.clone(),
+            ),
+        ));
         let state = web::Data::new(AppState {
             db,
             hasher,

@@ -60,6 +60,12 @@ pub const SECURITY_LOG: &str = "/api/v1/security-log";
 pub const SECURITY_LOG_EXPORT: &str = "/api/v1/security-log/export";
 /// Walks the caller's security-log hash chains.
 pub const SECURITY_LOG_VERIFY: &str = "/api/v1/security-log/verify";
+/// The account's security-log stream to its own HTTPS endpoint (a SIEM).
+pub const SECURITY_LOG_STREAM: &str = "/api/v1/security-log/stream";
+/// Replaces the stream's signing secret (`POST`).
+pub const SECURITY_LOG_STREAM_SECRET: &str = "/api/v1/security-log/stream/secret";
+/// Records a test event, delivered through the stream like any other (`POST`).
+pub const SECURITY_LOG_STREAM_TEST: &str = "/api/v1/security-log/stream/test";
 /// The account's live portal sessions.
 pub const SESSIONS: &str = "/api/v1/sessions";
 /// One portal session (`DELETE` ends it).

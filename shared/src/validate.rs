@@ -97,6 +97,19 @@ pub mod codes {
     pub const OUT_OF_RANGE: &str = "out_of_range";
     /// The phone's country is not on the account's country filter, so no SMS may go there.
     pub const COUNTRY_NOT_ALLOWED: &str = "country_not_allowed";
+    /// Not an absolute `https://` (or, where allowed, `http://`) URL with a host.
+    pub const INVALID_URL: &str = "invalid_url";
+    /// A plain `http://` URL where only `https://` is allowed.
+    pub const INSECURE_URL: &str = "insecure_url";
+    /// A URL carrying a user name or password, which would travel in every request.
+    pub const URL_CREDENTIALS: &str = "url_credentials";
+    /// A URL with a `#fragment`, which a server never sees.
+    pub const URL_FRAGMENT: &str = "url_fragment";
+    /// A host that is, or resolves to, a loopback, private, link-local or
+    /// metadata address: the server will not send there.
+    pub const ADDRESS_NOT_ALLOWED: &str = "address_not_allowed";
+    /// A host name that does not resolve.
+    pub const UNRESOLVABLE_HOST: &str = "unresolvable_host";
 }
 
 /// Minimum password length, in characters (the seed's policy).

@@ -20,6 +20,7 @@ pub mod pending_signups;
 pub mod portal_allowlist;
 pub mod schema;
 pub mod security_events;
+pub mod security_streams;
 pub mod senders;
 pub mod sessions;
 pub mod sms;

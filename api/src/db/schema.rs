@@ -184,6 +184,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_messages,
     security_events,
     security_log_heads,
+    security_streams,
+    security_stream_deliveries,
     second_factors,
     recovery_codes,
     verification_codes,
@@ -556,3 +558,32 @@ diesel::table! {
         reason -> Text,
     }
 }
+
+diesel::table! {
+    security_streams (id) {
+        id -> Text,
+        account_id -> Text,
+        url -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_success_at -> Nullable<Timestamp>,
+        last_failure_at -> Nullable<Timestamp>,
+        last_failure -> Nullable<Text>,
+        consecutive_failures -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    security_stream_deliveries (stream_id, event_id) {
+        stream_id -> Text,
+        event_id -> Text,
+        event_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(security_streams -> accounts (account_id));
+diesel::joinable!(security_stream_deliveries -> security_streams (stream_id));

@@ -12,6 +12,7 @@ mod one_time_code;
 mod password;
 mod phone;
 pub mod sms_text;
+pub mod stream_url;
 mod token_refusal;
 mod totp;
 

@@ -4,21 +4,23 @@ use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ExportFormat, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery,
-        SecurityLogVerification,
+        ExportFormat, RotateStreamSecretRequest, SavedSecurityStreamDto, SecurityEventDto,
+        SecurityLogExportQuery, SecurityLogPage, SecurityLogQuery, SecurityLogVerification,
+        SecurityStreamDto, SetSecurityStreamRequest, StreamTestQueuedDto,
     },
     problem::Problem,
     routes,
 };
 
-use super::responses::PortalErrors;
+use super::responses::{CsrfOrNotOwner, PortalErrors, PortalJsonErrors};
 use crate::{
-    auth::PortalUser,
+    auth::{ClientInfo, PortalUser},
     error::{ApiError, ApiResult},
     services::{
         audit::{
             chain,
             security_log::{self, EventQuery},
+            stream,
         },
         now, AppState,
     },
@@ -28,6 +30,9 @@ endpoints! {
     routes::SECURITY_LOG => get(list);
     routes::SECURITY_LOG_EXPORT => get(export);
     routes::SECURITY_LOG_VERIFY => get(verify);
+    routes::SECURITY_LOG_STREAM => get(get_stream).put(set_stream).delete(delete_stream);
+    routes::SECURITY_LOG_STREAM_SECRET => post(rotate_stream_secret);
+    routes::SECURITY_LOG_STREAM_TEST => post(test_stream);
 }
 
 /// The account's security log, newest first.
@@ -168,4 +173,168 @@ pub async fn verify(state: web::Data<AppState>, user: PortalUser) -> ApiResult<H
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(super::views::security_log::verification(reports)))
+}
+
+/// The security-log stream and its health.
+///
+/// The company's stream to its own endpoint (a SIEM), with how deliveries
+/// go: last success, last failure (a class such as `http_503` or `timeout`,
+/// never the receiver's answer), failures in a row, and the events waiting.
+/// Never the secret. Whoever may read the log may see it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/security-log/stream",
+    operation_id = "get_security_stream",
+    tag = "security",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The stream and its health", body = SecurityStreamDto),
+        (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No stream is set (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        PortalErrors,
+    )
+)]
+pub async fn get_stream(state: web::Data<AppState>, user: PortalUser) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ReadSecurityLog)?;
+    let found = stream::get_stream(&state, &login).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SecurityStreamDto::from(found)))
+}
+
+/// Stream the security log to an endpoint.
+///
+/// Sets the company's one stream (the account's events and every
+/// subuser's), or points it at a new URL (keeping its secret and the events
+/// waiting). Every event recorded from now on is POSTed, in signed JSON
+/// batches, to `url`: `https://`, no credentials or fragment, on a public
+/// address (checked again at each delivery). A new stream's answer holds its
+/// signing secret, shown this once. The owner's alone; the password is
+/// re-entered.
+#[utoipa::path(
+    put,
+    path = "/api/v1/security-log/stream",
+    operation_id = "set_security_stream",
+    tag = "security",
+    request_body = SetSecurityStreamRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved; `secret` only when the stream was created", body = SavedSecurityStreamDto),
+        (status = 422, description = "A refused URL (`validation_failed`: `invalid_url`, `insecure_url`, `url_credentials`, `url_fragment`, `too_long`, `address_not_allowed`, `unresolvable_host`) or a wrong password (`wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalJsonErrors,
+    )
+)]
+pub async fn set_stream(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    client: ClientInfo,
+    body: web::Json<SetSecurityStreamRequest>,
+) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ManageAccountSettings)?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    let SetSecurityStreamRequest { url, password } = body.into_inner();
+    let saved = stream::set_stream(&state, session, &login, &url, password, &client.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SavedSecurityStreamDto::from(saved)))
+}
+
+/// Remove the security-log stream.
+///
+/// Deliveries stop; events still waiting stay in the log only (the
+/// `stream_removed` event says how many). The owner's alone.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/security-log/stream",
+    operation_id = "delete_security_stream",
+    tag = "security",
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No stream is set (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
+    )
+)]
+pub async fn delete_stream(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    client: ClientInfo,
+) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ManageAccountSettings)?;
+    stream::remove_stream(&state, &login, &client.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replace the security-log stream's signing secret.
+///
+/// The new secret is in the answer, shown this once; the old one stops
+/// signing at once. The owner's alone; the password is re-entered.
+#[utoipa::path(
+    post,
+    path = "/api/v1/security-log/stream/secret",
+    operation_id = "rotate_security_stream_secret",
+    tag = "security",
+    request_body = RotateStreamSecretRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Replaced; `secret` is shown only now", body = SavedSecurityStreamDto),
+        (status = 404, description = "No stream is set (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A wrong password (`validation_failed`, `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalJsonErrors,
+    )
+)]
+pub async fn rotate_stream_secret(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    client: ClientInfo,
+    body: web::Json<RotateStreamSecretRequest>,
+) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ManageAccountSettings)?;
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    let saved = stream::rotate_secret(
+        &state,
+        session,
+        &login,
+        body.into_inner().password,
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SavedSecurityStreamDto::from(saved)))
+}
+
+/// Send a test event through the security-log stream.
+///
+/// Records a `stream_test` event in the log, which the stream then
+/// delivers like every other; watch its health for the outcome. The
+/// owner's alone.
+#[utoipa::path(
+    post,
+    path = "/api/v1/security-log/stream/test",
+    operation_id = "test_security_stream",
+    tag = "security",
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 202, description = "Recorded and queued", body = StreamTestQueuedDto),
+        (status = 404, description = "No stream is set (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        CsrfOrNotOwner,
+        PortalErrors,
+    )
+)]
+pub async fn test_stream(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    client: ClientInfo,
+) -> ApiResult<HttpResponse> {
+    let login = user.require(Capability::ManageAccountSettings)?;
+    let event_id = stream::test_stream(&state, &login, &client.0).await?;
+    Ok(HttpResponse::Accepted().json(StreamTestQueuedDto { event_id }))
 }

@@ -12,7 +12,10 @@ use anyhow::Context;
 
 use crate::{
     config::{Config, Environment, KekSetting},
-    db::{tokens as token_rows, two_factor as factor_rows, DbConnection},
+    db::{
+        security_streams as stream_rows, tokens as token_rows, two_factor as factor_rows,
+        DbConnection,
+    },
     domain::{
         kek::{sealed_by, OpenError, SEALED_PREFIX},
         Kek, SealedAt,
@@ -38,6 +41,15 @@ pub fn totp_secret_at(factor_id: &str) -> SealedAt<'_> {
         table: "second_factors",
         column: "totp_secret",
         row: factor_id,
+    }
+}
+
+/// The place of a security-log stream's signing secret.
+pub fn stream_secret_at(stream_id: &str) -> SealedAt<'_> {
+    SealedAt {
+        table: "security_streams",
+        column: "secret",
+        row: stream_id,
     }
 }
 
@@ -201,6 +213,13 @@ pub fn rewrap(conn: &mut DbConnection, from: &Kek, to: &Kek) -> ApiResult<usize>
         if let Some(value) = reseal(&totp_secret_at(&id), &stored)? {
             changed += usize::from(factor_rows::replace_totp_secret(
                 conn, &id, &stored, &value,
+            )?);
+        }
+    }
+    for (id, stored) in stream_rows::secrets(conn)? {
+        if let Some(value) = reseal(&stream_secret_at(&id), &stored)? {
+            changed += usize::from(stream_rows::replace_secret(
+                conn, &id, &stored, &value, None,
             )?);
         }
     }

@@ -47,8 +47,10 @@ pub use portal_allowlist::{
     RemovePortalAllowlistEntryQuery,
 };
 pub use security_log::{
-    BrokenLinkDto, ChainVerificationDto, ExportFormat, SecurityEventDto, SecurityLogExportQuery,
-    SecurityLogPage, SecurityLogQuery, SecurityLogVerification,
+    BrokenLinkDto, ChainVerificationDto, ExportFormat, RotateStreamSecretRequest,
+    SavedSecurityStreamDto, SecurityEventDto, SecurityLogExportQuery, SecurityLogPage,
+    SecurityLogQuery, SecurityLogVerification, SecurityStreamDto, SecurityStreamHealthDto,
+    SetSecurityStreamRequest, StreamTestQueuedDto,
 };
 pub use senders::{RequestSenderRequest, SenderDto, SenderStatus};
 pub use sessions::{

@@ -182,3 +182,91 @@ pub struct BrokenLinkDto {
     /// What is wrong there.
     pub reason: ChainBreak,
 }
+
+/// Body of `PUT /api/v1/security-log/stream`: where to stream the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetSecurityStreamRequest {
+    /// The receiver's URL: `https://`, without user name, password or
+    /// fragment, at most 2,048 characters, on a public address.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://siem.example.com/portcullis")
+    )]
+    pub url: String,
+    /// The current password, re-entered: where the log goes is a security change.
+    pub password: String,
+}
+
+/// Body of `POST /api/v1/security-log/stream/secret`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RotateStreamSecretRequest {
+    /// The current password, re-entered.
+    pub password: String,
+}
+
+/// How the stream's deliveries are going. Never holds a receiver's answer body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityStreamHealthDto {
+    /// When a batch was last accepted (a 2xx answer; RFC 3339, UTC).
+    pub last_success_at: Option<String>,
+    /// When a delivery last failed.
+    pub last_failure_at: Option<String>,
+    /// Why it failed: `http_<status>`, `timeout`, `connect`, `address_refused`,
+    /// `unresolvable`, `tls` or `other`.
+    #[cfg_attr(feature = "openapi", schema(example = "http_503"))]
+    pub last_failure: Option<String>,
+    /// Failed deliveries since the last success.
+    pub consecutive_failures: i64,
+    /// Events waiting to be delivered.
+    pub queue_depth: i64,
+    /// When the oldest waiting event happened.
+    pub oldest_pending_at: Option<String>,
+    /// When the next delivery is tried (after failures, with back-off).
+    pub next_attempt_at: String,
+}
+
+/// The account's security-log stream (`GET /api/v1/security-log/stream`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityStreamDto {
+    /// The stream's id.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "sst_0193a1b2c3d4e5f60718293a4b5c6d7e")
+    )]
+    pub id: String,
+    /// Where batches of events are POSTed.
+    pub url: String,
+    /// When it was set up, and last changed (RFC 3339, UTC).
+    pub created_at: String,
+    pub updated_at: String,
+    /// How deliveries are going.
+    pub health: SecurityStreamHealthDto,
+}
+
+/// Answer of `PUT /api/v1/security-log/stream` and `POST …/stream/secret`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedSecurityStreamDto {
+    /// The stream as it now is.
+    pub stream: SecurityStreamDto,
+    /// The signing secret, shown this once: when the stream was created or its
+    /// secret replaced. Absent when only the URL changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "whsec_5f0c1e6b0d9a4c3f8e2b7a6d5c4b3a291807f6e5d4c3b2a1908f7e6d5c4b3a29")
+    )]
+    pub secret: Option<String>,
+}
+
+/// Answer of `POST /api/v1/security-log/stream/test`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreamTestQueuedDto {
+    /// The id of the `stream_test` event recorded and queued for the receiver.
+    pub event_id: String,
+}

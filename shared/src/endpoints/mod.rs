@@ -41,7 +41,10 @@ pub use passwords::{
     ChangePassword, ConfirmPasswordReset, GetPasswordPolicy, RequestPasswordReset,
     SetPasswordPolicy,
 };
-pub use security_log::{SecurityLog, SubuserSecurityLog, VerifySecurityLog};
+pub use security_log::{
+    DeleteSecurityStream, GetSecurityStream, RotateStreamSecret, SecurityLog, SetSecurityStream,
+    SubuserSecurityLog, TestSecurityStream, VerifySecurityLog,
+};
 pub use sessions::{
     GetSessionTimeout, ListSessions, LoginHistory, RevokeAllSessions, RevokeOtherSessions,
     RevokeSession, SetSessionTimeout,
@@ -234,6 +237,11 @@ pub const CATALOGUE: &[Route] = &[
     route::<SecurityLog>(),
     route::<SubuserSecurityLog>(),
     route::<VerifySecurityLog>(),
+    route::<GetSecurityStream>(),
+    route::<SetSecurityStream>(),
+    route::<DeleteSecurityStream>(),
+    route::<RotateStreamSecret>(),
+    route::<TestSecurityStream>(),
     route::<ListSessions>(),
     route::<RevokeSession>(),
     route::<RevokeOtherSessions>(),

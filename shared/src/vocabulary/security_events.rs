@@ -104,6 +104,16 @@ pub enum SecurityEventKind {
     /// The gateway's operator reinstated a suspended account (details: `reason`; actor
     /// `operator`).
     AccountReinstated,
+    /// The owner set or replaced the security-log stream's endpoint (details: `url`, `change`:
+    /// `created` or `url`).
+    StreamConfigured,
+    /// The owner removed the security-log stream (detail `pending_dropped`: undelivered events
+    /// that were left in the log only).
+    StreamRemoved,
+    /// The owner replaced the security-log stream's signing secret.
+    StreamSecretRotated,
+    /// A test event, recorded to check that the stream's receiver gets it.
+    StreamTest,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -111,7 +121,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 45] = [
+    pub const ALL: [SecurityEventKind; 49] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -157,6 +167,10 @@ impl SecurityEventKind {
         Self::SenderDecided,
         Self::AccountSuspended,
         Self::AccountReinstated,
+        Self::StreamConfigured,
+        Self::StreamRemoved,
+        Self::StreamSecretRotated,
+        Self::StreamTest,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -207,6 +221,10 @@ impl SecurityEventKind {
             Self::SenderDecided => "sender_decided",
             Self::AccountSuspended => "account_suspended",
             Self::AccountReinstated => "account_reinstated",
+            Self::StreamConfigured => "stream_configured",
+            Self::StreamRemoved => "stream_removed",
+            Self::StreamSecretRotated => "stream_secret_rotated",
+            Self::StreamTest => "stream_test",
             Self::Unknown => "unknown",
         }
     }

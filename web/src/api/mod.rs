@@ -37,7 +37,10 @@ pub use passwords::{
 pub use portal_allowlist::{
     add_portal_allowlist_entry, get_portal_allowlist, remove_portal_allowlist_entry,
 };
-pub use security_log::{security_log, security_log_export_url};
+pub use security_log::{
+    delete_security_stream, rotate_stream_secret, security_log, security_log_export_url,
+    security_stream, set_security_stream, test_security_stream,
+};
 pub use sessions::{
     get_session_timeout, list_sessions, login_history, revoke_all_sessions, revoke_other_sessions,
     revoke_session, set_session_timeout,

@@ -10,6 +10,7 @@ pub mod oauth_clients;
 pub mod password;
 mod portal_allowlist;
 pub mod security_log;
+pub mod security_stream;
 pub mod send_sms;
 mod sessions;
 mod signup;

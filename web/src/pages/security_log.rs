@@ -60,6 +60,10 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::SenderDecided => "Sender name decided",
         SecurityEventKind::AccountSuspended => "Account suspended by the operator",
         SecurityEventKind::AccountReinstated => "Account reinstated by the operator",
+        SecurityEventKind::StreamConfigured => "Log stream set",
+        SecurityEventKind::StreamRemoved => "Log stream removed",
+        SecurityEventKind::StreamSecretRotated => "Log stream secret replaced",
+        SecurityEventKind::StreamTest => "Log stream test",
         SecurityEventKind::Unknown => "Other event",
     }
 }
@@ -103,6 +107,7 @@ pub fn SecurityLogPage() -> Html {
                 </div>
             </div>
             <SecurityTabs />
+            <super::security_stream::SecurityStreamCard />
             <SecurityLogView kind={*kind} {on_kind} />
         </section>
     }

@@ -80,3 +80,34 @@ pub fn verification(reports: Vec<ChainReport>) -> SecurityLogVerification {
             .collect(),
     }
 }
+
+impl From<crate::services::audit::stream::Stream> for portcullis_shared::dto::SecurityStreamDto {
+    fn from(stream: crate::services::audit::stream::Stream) -> Self {
+        Self {
+            id: stream.id,
+            url: stream.url,
+            created_at: rfc3339(stream.created_at),
+            updated_at: rfc3339(stream.updated_at),
+            health: portcullis_shared::dto::SecurityStreamHealthDto {
+                last_success_at: stream.last_success_at.map(rfc3339),
+                last_failure_at: stream.last_failure_at.map(rfc3339),
+                last_failure: stream.last_failure,
+                consecutive_failures: stream.consecutive_failures,
+                queue_depth: stream.backlog.depth,
+                oldest_pending_at: stream.backlog.oldest.map(rfc3339),
+                next_attempt_at: rfc3339(stream.next_attempt_at),
+            },
+        }
+    }
+}
+
+impl From<crate::services::audit::stream::SavedStream>
+    for portcullis_shared::dto::SavedSecurityStreamDto
+{
+    fn from(saved: crate::services::audit::stream::SavedStream) -> Self {
+        Self {
+            stream: saved.stream.into(),
+            secret: saved.secret.map(|secret| secret.as_str().to_owned()),
+        }
+    }
+}

@@ -4,3 +4,5 @@
 pub mod chain;
 pub mod refused_calls;
 pub mod security_log;
+pub mod stream;
+pub mod stream_delivery;

@@ -12,7 +12,7 @@ use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, App
 use crate::{
     db::{
         security_events::{self as event_rows, EventFilter, SecurityEventRow},
-        DbConnection,
+        security_streams as stream_rows, DbConnection,
     },
     error::{ApiError, ApiResult},
 };
@@ -142,6 +142,11 @@ pub fn disabling(
 /// inside the transaction that makes the change it describes (without one it
 /// makes its own: the event and the chain's head move together).
 pub fn record(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<()> {
+    record_with_id(conn, event).map(|_| ())
+}
+
+/// [`record`], answering the new event's id.
+pub fn record_with_id(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<String> {
     let details = serde_json::to_string(&event.details)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     let mut row = SecurityEventRow {
@@ -160,12 +165,15 @@ pub fn record(conn: &mut DbConnection, event: &SecurityEvent) -> QueryResult<()>
         prev_hash: None,
         hash: None,
     };
-    append(conn, &mut row, &event.details)
+    append(conn, &mut row, &event.details)?;
+    Ok(row.id)
 }
 
 /// Stores `row` (its `details` the JSON of `details`) linked into its login's
 /// hash chain: the place is taken and the row inserted in one savepoint inside
-/// the caller's transaction, or a transaction of its own.
+/// the caller's transaction, or a transaction of its own. When the company
+/// streams its log, the event is queued for the stream in the same savepoint:
+/// stored and queued together, or neither.
 pub fn append(
     conn: &mut DbConnection,
     row: &mut SecurityEventRow,
@@ -173,7 +181,11 @@ pub fn append(
 ) -> QueryResult<()> {
     conn.transaction(|conn| {
         super::chain::link(conn, row, details)?;
-        event_rows::insert_event(conn, row)
+        event_rows::insert_event(conn, row)?;
+        if let Some(stream_id) = stream_rows::stream_of_login(conn, &row.account_id)? {
+            stream_rows::enqueue(conn, &stream_id, &row.id, row.created_at)?;
+        }
+        Ok(())
     })
 }
 

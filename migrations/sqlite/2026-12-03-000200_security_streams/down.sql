@@ -1,0 +1,2 @@
+DROP TABLE security_stream_deliveries;
+DROP TABLE security_streams;
