@@ -80,6 +80,21 @@ enum Keys {
     /// base64), in one transaction. Stop the servers first; then point
     /// PORTCULLIS_KEK_FILE at PATH and start them again. Running it again
     /// after an interruption is safe.
+    /// Seal a setting's value with the key-encryption key, for the
+    /// configuration: prints `pcs1.…`, which the server opens at start-up, so
+    /// the value is never in clear in a file or the environment. Reads the
+    /// value from --value-file, or from standard input (never the command
+    /// line, which shell histories and `ps` keep). After `keys rewrap`, seal it
+    /// again with the new key.
+    #[command(after_help = EXIT_CODES)]
+    Seal {
+        /// The setting: PORTCULLIS_SMS_WEBHOOK_TOKEN.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(secrets_at_rest::SEALABLE_SETTINGS))]
+        setting: String,
+        /// A file holding the value (a trailing newline is dropped).
+        #[arg(long, value_name = "PATH")]
+        value_file: Option<std::path::PathBuf>,
+    },
     #[command(after_help = EXIT_CODES)]
     Rewrap {
         /// The file holding the new key-encryption key.
@@ -333,7 +348,45 @@ fn keys_command(keys: Keys) -> i32 {
         Keys::Rotate => keys_rotate(&config),
         Keys::List => keys_list(&config),
         Keys::Rewrap { new_kek_file } => keys_rewrap(&config, &new_kek_file),
+        Keys::Seal {
+            setting,
+            value_file,
+        } => keys_seal(&config, &setting, value_file.as_deref()),
     }
+}
+
+/// `portcullis keys seal`.
+fn keys_seal(config: &Config, setting: &str, value_file: Option<&std::path::Path>) -> i32 {
+    let kek = match secrets_at_rest::load_kek(config) {
+        Ok(kek) => kek,
+        Err(error) => {
+            eprintln!("portcullis: {error:#}");
+            return 2;
+        }
+    };
+    let mut value = zeroize::Zeroizing::new(String::new());
+    let read = match value_file {
+        Some(path) => std::fs::read_to_string(path).map(|text| *value = text),
+        None => std::io::Read::read_to_string(&mut std::io::stdin(), &mut value).map(|_| ()),
+    };
+    if let Err(error) = read {
+        eprintln!("portcullis: cannot read the value: {error}");
+        return 1;
+    }
+    let clear = value.trim_end_matches(['\r', '\n']);
+    if clear.is_empty() || clear.starts_with(crate::domain::kek::SEALED_PREFIX) {
+        eprintln!("portcullis: give the value in clear (it is empty or already sealed)");
+        return 1;
+    }
+    println!(
+        "{}",
+        kek.seal(&secrets_at_rest::setting_at(setting), clear.as_bytes())
+    );
+    eprintln!(
+        "set {setting} to the line above (sealed with key {})",
+        kek.id()
+    );
+    0
 }
 
 /// `portcullis keys rotate`.

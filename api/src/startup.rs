@@ -144,14 +144,6 @@ impl Application {
             let concurrency = config.hash_concurrency;
             tokio::task::spawn_blocking(move || PasswordHasher::new(concurrency)).await??
         };
-        let sms = SmsTransport::from_config(&config.delivery, db.clone())?;
-        let mailer = Mailer::from_config(&config.delivery, db.clone())?;
-        tracing::info!(
-            sms = sms.name(),
-            mail = mailer.name(),
-            dev_outbox_endpoint = config.delivery.dev_outbox,
-            "message delivery"
-        );
         let kek = {
             let config = config.clone();
             Arc::new(
@@ -160,6 +152,14 @@ impl Application {
                     .map_err(|e| anyhow::anyhow!("no key-encryption key: {e:#}"))?,
             )
         };
+        let sms = SmsTransport::from_config(&config.delivery, db.clone(), &kek)?;
+        let mailer = Mailer::from_config(&config.delivery, db.clone())?;
+        tracing::info!(
+            sms = sms.name(),
+            mail = mailer.name(),
+            dev_outbox_endpoint = config.delivery.dev_outbox,
+            "message delivery"
+        );
         let sealing = {
             let kek = kek.clone();
             db.transaction(move |conn| secrets_at_rest::seal_at_start(conn, &kek))

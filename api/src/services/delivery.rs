@@ -8,6 +8,7 @@ pub mod mail_text;
 pub mod smtp;
 pub mod webhook;
 
+use crate::config::Secret;
 use crate::services::{now, Db};
 use crate::{
     config::{DeliveryConfig, MailTransportConfig, SmsTransportConfig},
@@ -55,14 +56,32 @@ pub enum SmsTransport {
 }
 
 impl SmsTransport {
-    pub fn from_config(config: &DeliveryConfig, db: Db) -> anyhow::Result<Self> {
+    /// The configured transport; a webhook token given sealed is opened with `kek`.
+    pub fn from_config(
+        config: &DeliveryConfig,
+        db: Db,
+        kek: &crate::domain::Kek,
+    ) -> anyhow::Result<Self> {
         Ok(match &config.sms {
             SmsTransportConfig::Outbox => Self::Outbox(db),
             SmsTransportConfig::Webhook {
                 url,
                 token,
                 timeout,
-            } => Self::Webhook(WebhookSms::new(url.expose(), token.clone(), *timeout)?),
+            } => {
+                let token = token
+                    .as_ref()
+                    .map(|token| {
+                        crate::services::secrets_at_rest::open_setting(
+                            kek,
+                            "PORTCULLIS_SMS_WEBHOOK_TOKEN",
+                            token.expose(),
+                        )
+                        .map(|clear| Secret::new(clear.as_str()))
+                    })
+                    .transpose()?;
+                Self::Webhook(WebhookSms::new(url.expose(), token, *timeout)?)
+            }
         })
     }
 

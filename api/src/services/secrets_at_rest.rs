@@ -3,8 +3,10 @@
 //! sealing rows still in clear (the "migration" SQL cannot do), refusing to run
 //! with the wrong key, and moving every row to a new key (`portcullis keys rewrap`).
 //!
-//! The SMS webhook credential (`PORTCULLIS_SMS_WEBHOOK_TOKEN`) lives only in
-//! the configuration, never in storage, so there is nothing of it to seal.
+//! The SMS webhook credential (`PORTCULLIS_SMS_WEBHOOK_TOKEN`) lives in the
+//! configuration, not in storage: it may be given sealed with the same key
+//! (`portcullis keys seal`), so no file or environment dump holds it in clear
+//! ([`open_setting`]).
 
 use std::{io::Write, path::Path};
 
@@ -25,6 +27,34 @@ use crate::{
 
 /// Where development keeps the key it generated (next to the default SQLite file).
 pub const DEVELOPMENT_KEK_FILE: &str = "data/portcullis.kek";
+
+/// The settings that may be given sealed (`pcs1.…`, from `portcullis keys seal`).
+pub const SEALABLE_SETTINGS: [&str; 1] = ["PORTCULLIS_SMS_WEBHOOK_TOKEN"];
+
+/// The place of a sealed setting: the setting's name is its associated data,
+/// so a sealed value given to another setting does not open.
+pub fn setting_at(name: &str) -> SealedAt<'_> {
+    SealedAt {
+        table: "settings",
+        column: "value",
+        row: name,
+    }
+}
+
+/// The value of the setting `name`: opened with `kek` when it was given
+/// sealed, as it is otherwise.
+pub fn open_setting(
+    kek: &Kek,
+    name: &str,
+    value: &str,
+) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    if value.starts_with(SEALED_PREFIX) {
+        open_text(kek, &setting_at(name), value.trim())
+            .with_context(|| format!("{name} is sealed, but not with this key-encryption key"))
+    } else {
+        Ok(zeroize::Zeroizing::new(value.to_owned()))
+    }
+}
 
 /// The place of a signing key's private half.
 pub fn signing_key_at(kid: &str) -> SealedAt<'_> {

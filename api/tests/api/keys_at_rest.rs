@@ -357,3 +357,113 @@ on_both_backends!(
     rows_in_clear_are_sealed_at_start_even_by_two_processes_at_once,
     the_wrong_key_refuses_to_start_and_rewrap_moves_every_secret_to_a_new_key,
 );
+
+/// The SMS webhook credential is given to the server sealed (`portcullis keys
+/// seal`): the configuration never holds it in clear, and the gateway still
+/// receives the token in clear.
+async fn a_sealed_webhook_token_reaches_the_gateway_and_is_nowhere_in_clear(app: TestApp) {
+    const TOKEN: &str = "gw-t0ken-7c1f9e";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let sealed = app.operator(&[
+        "keys",
+        "seal",
+        "--setting",
+        "PORTCULLIS_SMS_WEBHOOK_TOKEN",
+        "--value-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(sealed.status.code(), Some(0), "{sealed:?}");
+    let sealed = String::from_utf8(sealed.stdout).unwrap().trim().to_owned();
+    assert!(sealed.starts_with("pcs1."), "{sealed}");
+    assert!(!sealed.contains(TOKEN));
+    let wrong = app.operator(&["keys", "seal", "--setting", "PORTCULLIS_DATABASE_URL"]);
+    assert_eq!(
+        wrong.status.code(),
+        Some(2),
+        "only sealable settings: {wrong:?}"
+    );
+
+    let gateway = crate::harness::receiver::Receiver::start().await;
+    let url = gateway.url_of("/sms");
+    let opened = portcullis_api::services::secrets_at_rest::open_setting(
+        &kek_of(&app),
+        "PORTCULLIS_SMS_WEBHOOK_TOKEN",
+        &sealed,
+    )
+    .unwrap();
+    assert_eq!(opened.as_str(), TOKEN, "the trailing newline dropped");
+    // A server of its own (another's dispatcher must not take the message),
+    // with the same key-encryption key.
+    let backend = match app.database_url {
+        DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+        DatabaseUrl::Postgres(_) => Backend::Postgres,
+    };
+    let kek = app.setting("PORTCULLIS_KEK").unwrap().to_owned();
+    let server = crate::harness::ServerProcess::spawn(
+        backend,
+        &[
+            ("PORTCULLIS_KEK", kek.as_str()),
+            ("PORTCULLIS_SMS_TRANSPORT", "webhook"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", url.as_str()),
+            ("PORTCULLIS_SMS_WEBHOOK_TOKEN", sealed.as_str()),
+        ],
+    )
+    .await;
+    let me = server.app.signed_in("sealed-gateway@example.com").await;
+    let token = server
+        .app
+        .create_token(&me, &token_request("sender", &[Scope::Sms]))
+        .await;
+    let response = server
+        .app
+        .client_builder()
+        .build()
+        .unwrap()
+        .post(server.app.url(routes::SMS))
+        .bearer_auth(&token.secret)
+        .json(&crate::harness::sms_request("+48500100200", "hello"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while gateway.received().is_empty() {
+        assert!(
+            std::time::Instant::now() < until,
+            "no SMS reached the gateway"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let handed = &gateway.received()[0];
+    assert_eq!(handed.header("authorization"), format!("Bearer {TOKEN}"));
+    assert!(!server.app.settings.iter().any(|(_, v)| v.contains(TOKEN)));
+
+    // Sealed for another setting, or under another key: the server refuses to start.
+    let other_key = Kek::generate();
+    let foreign = other_key.seal(
+        &portcullis_api::services::secrets_at_rest::setting_at("PORTCULLIS_SMS_WEBHOOK_TOKEN"),
+        TOKEN.as_bytes(),
+    );
+    let refused = app.run_binary(
+        &[],
+        &[
+            ("PORTCULLIS_BIND", "127.0.0.1:0"),
+            ("PORTCULLIS_SMS_TRANSPORT", "webhook"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", url.as_str()),
+            ("PORTCULLIS_SMS_WEBHOOK_TOKEN", foreign.as_str()),
+        ],
+        Duration::from_secs(30),
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_ne!(refused.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "PORTCULLIS_SMS_WEBHOOK_TOKEN is sealed, but not with this key-encryption key"
+        ),
+        "{stderr}"
+    );
+}
+
+on_both_backends!(a_sealed_webhook_token_reaches_the_gateway_and_is_nowhere_in_clear);

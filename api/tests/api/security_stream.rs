@@ -8,10 +8,7 @@
 
 use std::{
     collections::{BTreeMap, BTreeSet},
-    sync::{
-        atomic::{AtomicU16, AtomicU64, Ordering},
-        Arc, Mutex,
-    },
+    sync::atomic::Ordering,
     time::Duration,
 };
 
@@ -32,148 +29,24 @@ use portcullis_shared::{
 };
 use reqwest::StatusCode;
 use sha2::Sha256;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::{
-    harness::{expect_field_error, expect_problem, ServerProcess, TestApp, GOOD_PASSWORD},
+    harness::{
+        expect_field_error, expect_problem, receiver::Receiver, ServerProcess, TestApp,
+        GOOD_PASSWORD,
+    },
     subusers::{grants, signed_in_subuser},
     typed_client::Caller,
 };
 
-/// One POST the receiver got, and what it answered.
-#[derive(Debug, Clone)]
-struct Received {
-    signature: String,
-    delivery: String,
-    body: Vec<u8>,
-    answered: u16,
-}
-
-/// A real HTTP receiver on 127.0.0.1 that answers every request with the
-/// status it is told (200 unless told), after an optional delay.
-struct Receiver {
-    port: u16,
-    status: Arc<AtomicU16>,
-    delay_ms: Arc<AtomicU64>,
-    log: Arc<Mutex<Vec<Received>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn read_request(
-    stream: &mut tokio::net::TcpStream,
-) -> Option<(BTreeMap<String, String>, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let headers: BTreeMap<String, String> = head
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buffer[head_end..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some((headers, body))
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let status = Arc::new(AtomicU16::new(200));
-        let delay_ms = Arc::new(AtomicU64::new(0));
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (s, d, l) = (status.clone(), delay_ms.clone(), log.clone());
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let (s, d, l) = (s.clone(), d.clone(), l.clone());
-                tokio::spawn(async move {
-                    let Some((headers, body)) = read_request(&mut stream).await else {
-                        return;
-                    };
-                    let delay = d.load(Ordering::SeqCst);
-                    if delay > 0 {
-                        tokio::time::sleep(Duration::from_millis(delay)).await;
-                    }
-                    let answered = s.load(Ordering::SeqCst);
-                    l.lock().unwrap().push(Received {
-                        signature: headers
-                            .get("x-portcullis-signature")
-                            .cloned()
-                            .unwrap_or_default(),
-                        delivery: headers
-                            .get("x-portcullis-delivery")
-                            .cloned()
-                            .unwrap_or_default(),
-                        body,
-                        answered,
-                    });
-                    let reply = format!(
-                        "HTTP/1.1 {answered} X\r\ncontent-length: 7\r\nconnection: close\r\n\r\nignored"
-                    );
-                    let _ = stream.write_all(reply.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                });
-            }
-        });
-        Self {
-            port,
-            status,
-            delay_ms,
-            log,
-            task,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/siem/in", self.port)
-    }
-
-    fn answer(&self, status: u16) {
-        self.status.store(status, Ordering::SeqCst);
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Event ids of the batches it accepted (a 2xx answer), each as often as it came.
-    fn accepted_event_ids(&self) -> Vec<String> {
-        self.received()
-            .iter()
-            .filter(|r| (200..300).contains(&r.answered))
-            .flat_map(|r| event_ids(&r.body))
-            .collect()
-    }
+/// Event ids of the batches `receiver` accepted (a 2xx answer), each as often as it came.
+fn accepted_event_ids(receiver: &Receiver) -> Vec<String> {
+    receiver
+        .received()
+        .iter()
+        .filter(|r| (200..300).contains(&r.answered))
+        .flat_map(|r| event_ids(&r.body))
+        .collect()
 }
 
 fn event_ids(body: &[u8]) -> Vec<String> {
@@ -302,7 +175,7 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 
 /// Every expected event accepted exactly once, nothing else.
 fn assert_exactly_once(receiver: &Receiver, expected: &[String]) {
-    let accepted = receiver.accepted_event_ids();
+    let accepted = accepted_event_ids(receiver);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for id in &accepted {
         *counts.entry(id.as_str()).or_default() += 1;
@@ -337,23 +210,30 @@ async fn deliveries_are_signed_and_carry_every_event_once(app: TestApp) {
         "stream_configured, five tests and the subuser's"
     );
     eventually("every event delivered", async || {
-        receiver.accepted_event_ids().len() >= expected.len()
+        accepted_event_ids(&receiver).len() >= expected.len()
     })
     .await;
     assert_exactly_once(&receiver, &expected);
     for delivery in receiver.received() {
         assert!(
-            signature_is_valid(&secret, &delivery.signature, &delivery.body),
+            signature_is_valid(
+                &secret,
+                delivery.header("x-portcullis-signature"),
+                &delivery.body
+            ),
             "{delivery:?}"
         );
         assert!(!signature_is_valid(
             "whsec_wrong",
-            &delivery.signature,
+            delivery.header("x-portcullis-signature"),
             &delivery.body
         ));
-        assert!(delivery.delivery.starts_with("dlv_"));
+        assert!(delivery.header("x-portcullis-delivery").starts_with("dlv_"));
         let batch: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap();
-        assert_eq!(batch["delivery_id"], delivery.delivery.as_str());
+        assert_eq!(
+            batch["delivery_id"],
+            delivery.header("x-portcullis-delivery")
+        );
         // Each event as the export carries it, hashes included, oldest first.
         let events = batch["events"].as_array().unwrap();
         let times: Vec<&str> = events
@@ -412,7 +292,7 @@ async fn a_failing_receiver_loses_nothing_and_health_shows_it(app: TestApp) {
     assert!(failing.health.last_success_at.is_none());
     assert_eq!(failing.health.queue_depth, 5);
     assert!(failing.health.oldest_pending_at.is_some());
-    assert!(receiver.accepted_event_ids().is_empty());
+    assert!(accepted_event_ids(&receiver).is_empty());
     assert!(receiver.received().len() >= 2, "it kept trying");
     // More events while it is down; then it recovers.
     test_event(&app, &me).await;
@@ -436,7 +316,7 @@ async fn a_failing_receiver_loses_nothing_and_health_shows_it(app: TestApp) {
     for delivery in receiver.received() {
         assert!(signature_is_valid(
             &secret,
-            &delivery.signature,
+            delivery.header("x-portcullis-signature"),
             &delivery.body
         ));
     }
@@ -469,7 +349,7 @@ async fn pending_events_are_delivered_after_a_restart(first: ServerProcess) {
     let second = ServerProcess::beside(&carrier).await;
     eventually(
         "the waiting events delivered after the restart",
-        async || receiver.accepted_event_ids().len() >= expected.len(),
+        async || accepted_event_ids(&receiver).len() >= expected.len(),
     )
     .await;
     assert_exactly_once(&receiver, &expected);
@@ -489,7 +369,7 @@ async fn two_processes_never_send_one_event_twice(app: TestApp) {
     let expected = streamed_events(&app, &me).await;
     assert_eq!(expected.len(), 41);
     eventually("every event delivered", async || {
-        receiver.accepted_event_ids().len() >= expected.len()
+        accepted_event_ids(&receiver).len() >= expected.len()
     })
     .await;
     // Give a second sender the time to send what it should not.
@@ -659,7 +539,7 @@ async fn the_secret_is_shown_once_sealed_at_rest_and_changes_are_logged(app: Tes
     assert_ne!(rotated, secret);
     let id = test_event(&app, &me).await;
     eventually("the test event delivered", async || {
-        receiver.accepted_event_ids().contains(&id)
+        accepted_event_ids(&receiver).contains(&id)
     })
     .await;
     let last = receiver
@@ -668,8 +548,16 @@ async fn the_secret_is_shown_once_sealed_at_rest_and_changes_are_logged(app: Tes
         .rev()
         .find(|r| event_ids(&r.body).contains(&id))
         .unwrap();
-    assert!(signature_is_valid(&rotated, &last.signature, &last.body));
-    assert!(!signature_is_valid(&secret, &last.signature, &last.body));
+    assert!(signature_is_valid(
+        &rotated,
+        last.header("x-portcullis-signature"),
+        &last.body
+    ));
+    assert!(!signature_is_valid(
+        &secret,
+        last.header("x-portcullis-signature"),
+        &last.body
+    ));
 
     app.call::<DeleteSecurityStream>(Caller::Session(&me), &(), &(), StatusCode::NO_CONTENT)
         .await;

@@ -3,67 +3,11 @@
 //! request, with the request id, continuing the caller's W3C trace, and a
 //! child span per storage call.
 
-use std::sync::{Arc, Mutex};
-
 use portcullis_shared::routes;
 use reqwest::StatusCode;
 use serde_json::Value;
-use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
-    net::TcpListener,
-};
 
-use crate::harness::{Backend, ServerProcess};
-
-/// A collector stub on 127.0.0.1:0 that keeps every `POST /v1/traces` body.
-async fn collector() -> (String, Arc<Mutex<Vec<Value>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let kept = received.clone();
-    tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            let kept = kept.clone();
-            tokio::spawn(async move {
-                let mut reader = BufReader::new(stream);
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let length = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).await.unwrap();
-                if head.starts_with("POST /v1/traces ") {
-                    kept.lock()
-                        .unwrap()
-                        .push(serde_json::from_slice(&body).expect("OTLP JSON"));
-                }
-                let _ = reader
-                    .get_mut()
-                    .write_all(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
-                    )
-                    .await;
-            });
-        }
-    });
-    (url, received)
-}
+use crate::harness::{receiver::Receiver, Backend, ServerProcess};
 
 /// One received span, flattened from OTLP's resource/scope nesting.
 #[derive(Debug, Clone)]
@@ -107,9 +51,14 @@ fn attributes(list: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn spans(received: &Mutex<Vec<Value>>) -> Vec<Span> {
+/// The spans the collector stub got at OTLP/HTTP's traces path.
+fn spans(collector: &Receiver) -> Vec<Span> {
     let mut spans = Vec::new();
-    for body in received.lock().unwrap().iter() {
+    for request in collector.received() {
+        if request.path() != "/v1/traces" {
+            continue;
+        }
+        let body: Value = serde_json::from_slice(&request.body).expect("OTLP JSON");
         for resource in body["resourceSpans"].as_array().into_iter().flatten() {
             let service = attributes(&resource["resource"]["attributes"])
                 .into_iter()
@@ -138,11 +87,7 @@ fn spans(received: &Mutex<Vec<Value>>) -> Vec<Span> {
 }
 
 /// Waits (up to 10 s) for a received span that `wanted` accepts.
-async fn span_where(
-    received: &Mutex<Vec<Value>>,
-    what: &str,
-    wanted: impl Fn(&Span) -> bool,
-) -> Span {
+async fn span_where(received: &Receiver, what: &str, wanted: impl Fn(&Span) -> bool) -> Span {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         if let Some(span) = spans(received).into_iter().find(|s| wanted(s)) {
@@ -161,7 +106,8 @@ const CALLER_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_and_their_storage_calls_are_sent_as_spans_to_the_otlp_collector() {
-    let (endpoint, received) = collector().await;
+    let received = Receiver::start().await;
+    let endpoint = received.url_of("");
     let server = ServerProcess::spawn(
         Backend::Sqlite,
         &[

@@ -12,6 +12,7 @@ pub mod backends;
 pub mod client;
 pub mod database;
 pub mod fixtures;
+pub mod receiver;
 pub mod server;
 
 pub use client::{
