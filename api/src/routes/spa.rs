@@ -146,7 +146,7 @@ fn preferred_encodings(accepted: &AcceptEncoding) -> Vec<(ContentEncoding, &'sta
     })
     .collect();
     // Stable: equal q-values keep brotli first.
-    forms.sort_by(|a, b| b.0.cmp(&a.0));
+    forms.sort_by_key(|(quality, ..)| std::cmp::Reverse(*quality));
     forms
         .into_iter()
         .map(|(_, encoding, suffix)| (encoding, suffix))

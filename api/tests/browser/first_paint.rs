@@ -92,7 +92,7 @@ async fn served(base: &str, path: &str, encoding: &str) -> (u64, header::HeaderM
     (bytes, headers)
 }
 
-fn header_str<'a>(headers: &'a header::HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(headers: &header::HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
