@@ -4,13 +4,15 @@
 FROM rust:1.95-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends pkg-config libpq-dev libsqlite3-dev libssl-dev \
+    binaryen brotli \
  && rm -rf /var/lib/apt/lists/* \
  && rustup target add wasm32-unknown-unknown \
  && cargo install trunk --version 0.21.14 --locked \
  && cargo install wasm-bindgen-cli --version 0.2.130
 WORKDIR /src
 COPY . .
-RUN cd web && trunk build --release
+# trunk (wasm-opt -Oz, offline) and the .br/.gz copies the server sends: as scripts/run does.
+RUN bash -c 'source scripts/lib/setup.sh && build_portal'
 RUN cargo build --release --locked -p portcullis-api
 
 FROM debian:bookworm-slim

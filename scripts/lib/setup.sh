@@ -52,9 +52,24 @@ ensure_build_deps() {
   ensure_apt pkg-config libsqlite3-dev libpq-dev libssl-dev
 }
 
+# The portal, ready to serve: trunk builds web/dist (the wasm shrunk by binaryen's wasm-opt -Oz,
+# which index.html asks for; --offline: trunk uses the wasm-opt and wasm-bindgen on PATH and
+# never downloads one), then every .wasm, .js and .css gets a brotli (.br) and a gzip (.gz)
+# copy beside it, which the server sends to clients that accept them (routes/spa.rs).
 build_portal() {
+  ensure_apt binaryen brotli gzip
   say "building the portal (web/dist)"
-  (cd "$ROOT/web" && trunk build --release)
+  (cd "$ROOT/web" && trunk build --release --offline=true)
+  precompress_portal "$ROOT/web/dist"
+}
+
+precompress_portal() {
+  local file
+  for file in "$1"/*.wasm "$1"/*.js "$1"/*.css; do
+    [ -e "$file" ] || continue
+    brotli --force --best --output="$file.br" "$file"
+    gzip --force --best --keep --no-name "$file"
+  done
 }
 
 # schemathesis (spec-driven API testing) in a venv of its own, with every

@@ -17,6 +17,9 @@ use crate::state::SessionProvider;
 /// had ended (`/login?signed-out`): the page says so.
 pub const SIGNED_OUT_QUERY: &str = "signed-out";
 
+/// The id of index.html's loading state, painted while the wasm downloads.
+pub const LOADING_ID: &str = "app-loading";
+
 /// Every page of the portal.
 #[derive(Routable, Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -168,6 +171,13 @@ pub fn AppShell() -> Html {
 /// The browser application: history-API routing and a session restored from the API.
 #[component]
 pub fn App() -> Html {
+    // index.html's loading state goes once the app's first render is in the page.
+    use_effect_with((), |()| {
+        let document = web_sys::window().and_then(|window| window.document());
+        if let Some(loading) = document.and_then(|d| d.get_element_by_id(LOADING_ID)) {
+            loading.remove();
+        }
+    });
     html! {
         <BrowserRouter>
             <SessionProvider>

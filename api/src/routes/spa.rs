@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use actix_files::{Files, NamedFile};
 use actix_web::{
     dev::{fn_service, ServiceRequest, ServiceResponse},
-    http::header,
-    web,
+    guard,
+    http::header::{
+        self, AcceptEncoding, ContentEncoding, Encoding, Header, HeaderValue, Preference, Quality,
+    },
+    web, HttpRequest, HttpResponse,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use sha2::{Digest, Sha256};
@@ -28,9 +31,22 @@ fn is_index(relative: &Path) -> bool {
     relative.as_os_str().is_empty() || relative == Path::new("index.html")
 }
 
+/// The kinds of asset trunk writes, each with a brotli (`.br`) and a gzip (`.gz`) copy
+/// beside it (`build_portal` in scripts/lib/setup.sh).
+const ASSET_PATH: &str = r"/{file:[^/]+\.(?:wasm|js|css)}";
+
+/// How long a browser may keep a hashed asset: its name changes with its content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let index = dir.join("index.html");
+        cfg.service(
+            web::resource(ASSET_PATH)
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .app_data(web::Data::new(PortalDir(dir.clone())))
+                .to(asset),
+        );
         cfg.service(
             Files::new("/", dir)
                 .path_filter(|relative, _| !is_index(relative))
@@ -58,6 +74,92 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                 })),
         );
     }
+}
+
+/// Where the built portal is.
+struct PortalDir(PathBuf);
+
+/// One of the portal's assets, in the smallest form the client accepts: the build's
+/// brotli or gzip copy with `Content-Encoding` (the `Compress` middleware leaves an encoded
+/// body alone), else the file itself. Hashed names are cached for a year as immutable.
+async fn asset(
+    req: HttpRequest,
+    file: web::Path<String>,
+    dir: web::Data<PortalDir>,
+) -> actix_web::Result<HttpResponse> {
+    let name = file.into_inner();
+    if name.starts_with('.') || name.contains(['/', '\\']) {
+        return Err(ApiError::NotFound.into());
+    }
+    let plain_path = dir.0.join(&name);
+    let Ok(plain) = NamedFile::open_async(&plain_path).await else {
+        return Err(ApiError::NotFound.into());
+    };
+    let accepted = AcceptEncoding::parse(&req).unwrap_or(AcceptEncoding(Vec::new()));
+    let mut encoded = None;
+    for (encoding, suffix) in preferred_encodings(&accepted) {
+        let mut path = plain_path.clone().into_os_string();
+        path.push(suffix);
+        if let Ok(file) = NamedFile::open_async(&path).await {
+            encoded = Some(
+                file.set_content_type(plain.content_type().clone())
+                    .set_content_encoding(encoding),
+            );
+            break;
+        }
+    }
+    let mut response = encoded
+        .unwrap_or(plain)
+        .disable_content_disposition()
+        .into_response(&req);
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if is_hashed(&name) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
+    Ok(response)
+}
+
+/// The precompressed forms the client accepts (a q-value above 0, named or through `*`),
+/// best first: by the client's q-value, then brotli (the smaller) before gzip.
+fn preferred_encodings(accepted: &AcceptEncoding) -> Vec<(ContentEncoding, &'static str)> {
+    let quality = |wanted: &Encoding| {
+        let named = accepted
+            .0
+            .iter()
+            .find(|item| matches!(&item.item, Preference::Specific(e) if e == wanted));
+        let any = accepted
+            .0
+            .iter()
+            .find(|item| matches!(item.item, Preference::Any));
+        named.or(any).map(|item| item.quality)
+    };
+    let mut forms: Vec<_> = [
+        (Encoding::brotli(), ContentEncoding::Brotli, ".br"),
+        (Encoding::gzip(), ContentEncoding::Gzip, ".gz"),
+    ]
+    .into_iter()
+    .filter_map(|(name, encoding, suffix)| {
+        quality(&name)
+            .filter(|q| *q > Quality::ZERO)
+            .map(|q| (q, encoding, suffix))
+    })
+    .collect();
+    // Stable: equal q-values keep brotli first.
+    forms.sort_by_key(|(quality, ..)| std::cmp::Reverse(*quality));
+    forms
+        .into_iter()
+        .map(|(_, encoding, suffix)| (encoding, suffix))
+        .collect()
+}
+
+/// True for a name trunk hashed (`portcullis-web-4a0d0b6ccca92f99_bg.wasm`,
+/// `style-f4c479f2c57257c8.css`): 16 hex digits after the last `-` of the stem.
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The CSP hash sources (`'sha256-…'`) of the inline scripts in the portal's
@@ -106,6 +208,41 @@ mod tests {
         assert!(super::is_index(Path::new("index.html")));
         assert!(!super::is_index(Path::new("style.css")));
         assert!(!super::is_index(Path::new("sub/index.html")));
+    }
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(super::is_hashed("portcullis-web-4a0d0b6ccca92f99_bg.wasm"));
+        assert!(super::is_hashed("portcullis-web-4a0d0b6ccca92f99.js"));
+        assert!(super::is_hashed("style-f4c479f2c57257c8.css"));
+        assert!(!super::is_hashed("style.css"));
+        assert!(!super::is_hashed("portcullis-web.js"));
+        assert!(!super::is_hashed("style-f4c479f2c57257c.css"));
+        assert!(!super::is_hashed("style-f4c479f2c57257cx.css"));
+    }
+
+    #[test]
+    fn brotli_wins_ties_and_q_values_are_obeyed() {
+        use actix_web::http::header::{AcceptEncoding, ContentEncoding::*};
+        let forms = |value: &str| {
+            let accepted = AcceptEncoding(
+                value
+                    .split(',')
+                    .map(|item| item.trim().parse().unwrap())
+                    .collect(),
+            );
+            super::preferred_encodings(&accepted)
+                .into_iter()
+                .map(|(encoding, _)| encoding)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(forms("gzip, deflate, br, zstd"), [Brotli, Gzip]);
+        assert_eq!(forms("gzip"), [Gzip]);
+        assert_eq!(forms("br;q=0.5, gzip"), [Gzip, Brotli]);
+        assert_eq!(forms("br;q=0, gzip;q=0.1"), [Gzip]);
+        assert_eq!(forms("*"), [Brotli, Gzip]);
+        assert_eq!(forms("*, br;q=0"), [Gzip]);
+        assert_eq!(forms("identity"), []);
     }
 
     #[test]

@@ -177,6 +177,107 @@ async fn the_portal_allows_exactly_its_own_inline_loader(app: TestApp) {
     }
 }
 
+/// A built portal's hashed assets, with the copies `build_portal` writes beside them.
+const WASM: &str = "portcullis-web-0123456789abcdef_bg.wasm";
+const SCRIPT: &str = "portcullis-web-0123456789abcdef.js";
+
+async fn portal_assets_are_served_precompressed_as_the_client_accepts(app: TestApp) {
+    let portal = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: &[u8]| std::fs::write(portal.path().join(name), body).unwrap();
+    write("index.html", b"<!doctype html><title>Portal</title>");
+    write(WASM, b"\0asm plain");
+    write(&format!("{WASM}.br"), b"brotli bytes");
+    write(&format!("{WASM}.gz"), b"gzip bytes, longer");
+    write(SCRIPT, b"export default 1;");
+    write(&format!("{SCRIPT}.gz"), b"gzipped script");
+    write("style.css", b"body { margin: 0 }");
+    let dir = portal.path().to_str().unwrap();
+    let app = app
+        .second_process_with(&[("PORTCULLIS_STATIC_DIR", dir)])
+        .await;
+    // No automatic decompression and no Accept-Encoding of its own: the bytes as sent.
+    let client = reqwest::Client::new();
+    let fetch = |path: String, accept: Option<&'static str>| {
+        let mut request = client.get(format!("{}{path}", app.address));
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT_ENCODING, accept);
+        }
+        request.send()
+    };
+    const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+    // (Accept-Encoding, the encoding answered, the body): brotli when the client takes it
+    // (Chromium lists gzip first), gzip by q-value or when brotli is refused, else plain.
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "brotli bytes"),
+        (Some("br"), Some("br"), "brotli bytes"),
+        (Some("gzip"), Some("gzip"), "gzip bytes, longer"),
+        (Some("br;q=0.5, gzip"), Some("gzip"), "gzip bytes, longer"),
+        (Some("*, br;q=0"), Some("gzip"), "gzip bytes, longer"),
+        (Some("identity"), None, "\0asm plain"),
+        (None, None, "\0asm plain"),
+    ] {
+        let response = fetch(format!("/{WASM}"), accept).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+        assert_eq!(
+            header_of(&response, "content-encoding"),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(
+            header_of(&response, "content-type"),
+            Some("application/wasm"),
+            "{accept:?}"
+        );
+        assert_eq!(header_of(&response, "vary"), Some("Accept-Encoding"));
+        assert_eq!(header_of(&response, "cache-control"), Some(IMMUTABLE));
+        assert_eq!(
+            header_of(&response, "content-length"),
+            Some(body.len().to_string().as_str()),
+            "{accept:?}"
+        );
+        assert!(header_of(&response, "content-disposition").is_none());
+        assert_security_headers(&response);
+        assert_eq!(response.text().await.unwrap(), body, "{accept:?}");
+    }
+
+    // A HEAD answers the same headers.
+    let head = client
+        .head(format!("{}/{WASM}", app.address))
+        .header(header::ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(header_of(&head, "content-encoding"), Some("br"));
+
+    // No brotli copy of the script: its gzip copy, as JavaScript.
+    let script = fetch(format!("/{SCRIPT}"), Some("br, gzip")).await.unwrap();
+    assert_eq!(header_of(&script, "content-encoding"), Some("gzip"));
+    assert!(
+        header_of(&script, "content-type").is_some_and(|t| t.starts_with("text/javascript")),
+        "{:?}",
+        header_of(&script, "content-type")
+    );
+    assert_eq!(script.text().await.unwrap(), "gzipped script");
+
+    // Without a hash in its name a file is not cached as immutable; the index is not stored.
+    let style = fetch("/style.css".into(), None).await.unwrap();
+    assert_eq!(style.status(), StatusCode::OK);
+    assert_eq!(header_of(&style, "cache-control"), None);
+    let index = fetch("/".into(), Some("br, gzip")).await.unwrap();
+    assert_eq!(header_of(&index, "cache-control"), Some("no-store"));
+
+    // A missing asset is a 404 problem, not the index under an asset's name.
+    let missing = fetch("/portcullis-web-ffffffffffffffff.js".into(), Some("br"))
+        .await
+        .unwrap();
+    expect_problem(missing, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    // Nothing outside the portal's directory: an encoded slash stays in the name.
+    let outside = fetch("/..%2Fportcullis.db.js".into(), None).await.unwrap();
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+}
+
 async fn plain_http_sends_no_hsts_and_no_secure_cookies(app: TestApp) {
     assert!(app.address.starts_with("http://"));
     let token = app
@@ -291,6 +392,7 @@ async fn tls_1_2_is_the_oldest_version_served(app: TestApp) {
 on_both_backends!(
     every_answer_carries_the_security_headers,
     the_portal_allows_exactly_its_own_inline_loader,
+    portal_assets_are_served_precompressed_as_the_client_accepts,
     plain_http_sends_no_hsts_and_no_secure_cookies,
 );
 

@@ -128,8 +128,10 @@ pub fn LoginPage() -> Html {
                         value={password.value.clone()}
                         on_change={problem.on_change(&password.set, "password")}
                         error={problem.field_message("password")} />
+                    // Element Timing: the browser records when this text is painted (the
+                    // first-paint browser test reads it).
                     <button id="login-submit" type="submit" class="button button--block"
-                        disabled={*submitting}>
+                        elementtiming="login-form" disabled={*submitting}>
                         { if *submitting { "Logging in…" } else { "Log in" } }
                     </button>
                 </form>
