@@ -104,12 +104,13 @@ async fn span_where(received: &Receiver, what: &str, wanted: impl Fn(&Span) -> b
 
 const CALLER_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn requests_and_their_storage_calls_are_sent_as_spans_to_the_otlp_collector() {
+async fn requests_and_their_storage_calls_are_sent_as_spans_to_the_otlp_collector(
+    backend: Backend,
+) {
     let received = Receiver::start().await;
     let endpoint = received.url_of("");
     let server = ServerProcess::spawn(
-        Backend::Sqlite,
+        backend,
         &[
             ("PORTCULLIS_OTLP_ENDPOINT", endpoint.as_str()),
             ("PORTCULLIS_OTLP_EXPORT_INTERVAL_MS", "100"),
@@ -166,6 +167,12 @@ async fn requests_and_their_storage_calls_are_sent_as_spans_to_the_otlp_collecto
     .await;
     assert!(storage.name.starts_with("storage "), "{storage:?}");
     assert_eq!(storage.trace_id, request.trace_id);
-    assert_eq!(storage.attribute("db.system.name"), Some("sqlite"));
+    let system = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgresql",
+    };
+    assert_eq!(storage.attribute("db.system.name"), Some(system));
     assert_eq!(storage.kind, 3, "a client span: {storage:?}");
 }
+
+on_both_backends!(requests_and_their_storage_calls_are_sent_as_spans_to_the_otlp_collector);
