@@ -159,7 +159,11 @@ fn is_hashed(name: &str) -> bool {
     let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // trunk writes a 64-bit hash in hex without leading zeros: usually
+        // 16 digits, 15 one time in 16 (seen in a build), fewer rarely.
+        .is_some_and(|(_, hash)| {
+            (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 /// The CSP hash sources (`'sha256-…'`) of the inline scripts in the portal's
@@ -217,8 +221,11 @@ mod tests {
         assert!(super::is_hashed("style-f4c479f2c57257c8.css"));
         assert!(!super::is_hashed("style.css"));
         assert!(!super::is_hashed("portcullis-web.js"));
-        assert!(!super::is_hashed("style-f4c479f2c57257c.css"));
+        // A hash with its leading zero dropped (a real build's name).
+        assert!(super::is_hashed("portcullis-web-a742589fb1763a3.js"));
+        assert!(!super::is_hashed("style-f4c47.css"));
         assert!(!super::is_hashed("style-f4c479f2c57257cx.css"));
+        assert!(!super::is_hashed("style-f4c479f2c57257c800.css"));
     }
 
     #[test]
