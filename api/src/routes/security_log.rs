@@ -222,6 +222,7 @@ pub async fn get_stream(state: web::Data<AppState>, user: PortalUser) -> ApiResu
     responses(
         (status = 200, description = "Saved; `secret` only when the stream was created", body = SavedSecurityStreamDto),
         (status = 422, description = "A refused URL (`validation_failed`: `invalid_url`, `insecure_url`, `url_credentials`, `url_fragment`, `too_long`, `address_not_allowed`, `unresolvable_host`) or a wrong password (`wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         CsrfOrNotOwner,
         PortalJsonErrors,
     )
@@ -285,6 +286,7 @@ pub async fn delete_stream(
         (status = 200, description = "Replaced; `secret` is shown only now", body = SavedSecurityStreamDto),
         (status = 404, description = "No stream is set (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A wrong password (`validation_failed`, `wrong_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         CsrfOrNotOwner,
         PortalJsonErrors,
     )
