@@ -331,6 +331,14 @@ fn config_or_exit_code() -> Result<Config, i32> {
     })
 }
 
+/// The configured key-encryption key, or the exit code (2) after saying why not.
+fn kek_or_exit_code(config: &Config) -> Result<crate::domain::Kek, i32> {
+    secrets_at_rest::load_kek(config).map_err(|error| {
+        eprintln!("portcullis: {error:#}");
+        2
+    })
+}
+
 /// The cause of an internal error, for a command line's message.
 fn api_error_cause(error: ApiError) -> anyhow::Error {
     match error {
@@ -357,12 +365,9 @@ fn keys_command(keys: Keys) -> i32 {
 
 /// `portcullis keys seal`.
 fn keys_seal(config: &Config, setting: &str, value_file: Option<&std::path::Path>) -> i32 {
-    let kek = match secrets_at_rest::load_kek(config) {
+    let kek = match kek_or_exit_code(config) {
         Ok(kek) => kek,
-        Err(error) => {
-            eprintln!("portcullis: {error:#}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let mut value = zeroize::Zeroizing::new(String::new());
     let read = match value_file {
@@ -391,12 +396,9 @@ fn keys_seal(config: &Config, setting: &str, value_file: Option<&std::path::Path
 
 /// `portcullis keys rotate`.
 fn keys_rotate(config: &Config) -> i32 {
-    let kek = match secrets_at_rest::load_kek(config) {
+    let kek = match kek_or_exit_code(config) {
         Ok(kek) => kek,
-        Err(error) => {
-            eprintln!("portcullis: {error:#}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let result = Db::connect(&config.database_url, 1).and_then(|db| {
         db.blocking_run(|conn| {

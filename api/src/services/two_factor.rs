@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::{SecurityEventKind, VerificationMethod};
 use portcullis_shared::{problem::FieldError, validate::codes as field_codes};
 
+use crate::services::sessions::login::confirm_session_password;
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     delivery::Mail,
@@ -25,8 +26,7 @@ use crate::{
         verification_codes as code_rows, DbConnection,
     },
     domain::{
-        Kek, OneTimeCode, Password, PhoneNumber, RecoveryCode, RecoveryHashCache, RecoverySalt,
-        TotpSecret,
+        Kek, OneTimeCode, PhoneNumber, RecoveryCode, RecoveryHashCache, RecoverySalt, TotpSecret,
     },
     error::{ApiError, ApiResult},
 };
@@ -255,24 +255,6 @@ pub async fn status(state: &AppState, session: &PortalSession) -> ApiResult<TwoF
     state.db.run(move |conn| status_in(conn, &account_id)).await
 }
 
-/// The current password, re-entered to confirm a security change.
-async fn confirm_password(
-    state: &AppState,
-    session: &PortalSession,
-    password: String,
-    client: &ClientContext,
-) -> ApiResult<()> {
-    crate::services::sessions::login::confirm_password(
-        state,
-        &session.account,
-        session.account.password_hash.clone(),
-        Password::new(password),
-        client,
-        "password",
-    )
-    .await
-}
-
 /// Confirms a change to the second factors: the password, and when a second
 /// factor is on, a current code too (from the app, an SMS step-up code or a
 /// recovery code), so a stolen session and password cannot swap or add a
@@ -297,7 +279,7 @@ async fn confirm_change(
             "Two-factor sign-in is on: enter a code from your app, an SMS code, or a recovery code.",
         ));
     }
-    confirm_password(state, session, password, client).await?;
+    confirm_session_password(state, session, password, client).await?;
     let Some(typed) = code.filter(|_| factors.any()) else {
         return Ok(());
     };
@@ -699,7 +681,7 @@ pub async fn disable(
         }
     };
     let typed = request.code.clone();
-    confirm_password(state, session, request.password, client).await?;
+    confirm_session_password(state, session, request.password, client).await?;
     let (session, client, kek) = (session.clone(), client.clone(), state.kek.clone());
     state
         .db

@@ -3,6 +3,8 @@
 //! what it says, is recorded in the account's security log as done by
 //! `operator`, and a refused one changes nothing.
 
+use std::time::Duration;
+
 use portcullis_shared::{
     dto::{SecurityEventKind, SenderDto, SenderStatus},
     problem::ProblemCode,
@@ -12,7 +14,9 @@ use portcullis_shared::{
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{expect_problem, oauth_client_request, token_request, TestApp, GOOD_PASSWORD};
+use crate::harness::{
+    answers_within, expect_problem, oauth_client_request, token_request, TestApp, GOOD_PASSWORD,
+};
 use crate::subusers::{grants, signed_in_subuser, SUB_PASSWORD};
 
 fn stdout(output: &std::process::Output) -> String {
@@ -199,16 +203,6 @@ async fn the_operator_lists_and_decides_sender_names_and_shows_an_account(app: T
     assert!(!state.contains("$argon2"), "never a hash: {state}");
 }
 
-/// Polls `check` (up to 3 s) until it holds: the running server learns of the
-/// command line's change through the change notices, not at once.
-async fn soon(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    while !check().await {
-        assert!(std::time::Instant::now() < until, "{what}: not within 3 s");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 async fn a_suspended_account_is_refused_everywhere_until_reinstated(app: TestApp) {
     let email = "suspect@example.com";
     let owner = app.signed_in(email).await;
@@ -268,9 +262,14 @@ async fn a_suspended_account_is_refused_everywhere_until_reinstated(app: TestApp
         "{suspended:?}"
     );
 
-    soon("the portal token is refused", async || {
-        app.bearer_get(routes::PROFILE, &token).await.status() == StatusCode::FORBIDDEN
-    })
+    // The running server learns of the command line's change through the
+    // change notices, not at once.
+    answers_within(
+        Duration::from_secs(3),
+        "the portal token is refused",
+        Some(ProblemCode::AccountSuspended),
+        || app.bearer_get(routes::PROFILE, &token),
+    )
     .await;
     expect_problem(
         app.bearer_get(routes::PROFILE, &token).await,
@@ -333,9 +332,12 @@ async fn a_suspended_account_is_refused_everywhere_until_reinstated(app: TestApp
         "customer verified",
     ]);
     assert_eq!(reinstated.status.code(), Some(0), "{reinstated:?}");
-    soon("the portal token works again", async || {
-        app.bearer_get(routes::PROFILE, &token).await.status() == StatusCode::OK
-    })
+    answers_within(
+        Duration::from_secs(3),
+        "the portal token works again",
+        None,
+        || app.bearer_get(routes::PROFILE, &token),
+    )
     .await;
     assert_eq!(
         app.bearer_get(routes::PROFILE, &issued.access_token)

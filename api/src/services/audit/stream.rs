@@ -12,12 +12,10 @@ use rand::RngCore;
 use zeroize::Zeroizing;
 
 use super::security_log::{self, SecurityEvent};
+use crate::services::sessions::login::confirm_session_password;
 use crate::{
     db::security_streams::{self as stream_rows, Backlog, StreamRow},
-    domain::{
-        stream_url::{StreamUrl, UrlRefusal},
-        Password,
-    },
+    domain::stream_url::{StreamUrl, UrlRefusal},
     error::{ApiError, ApiResult},
     services::{
         access::Principal,
@@ -108,24 +106,6 @@ async fn checked_url(state: &AppState, url: &str) -> ApiResult<StreamUrl> {
     Ok(url)
 }
 
-/// The re-entered password, checked and counted like a sign-in attempt.
-async fn confirm_password(
-    state: &AppState,
-    session: &PortalSession,
-    password: String,
-    client: &ClientContext,
-) -> ApiResult<()> {
-    crate::services::sessions::login::confirm_password(
-        state,
-        &session.account,
-        session.account.password_hash.clone(),
-        Password::new(password),
-        client,
-        "password",
-    )
-    .await
-}
-
 /// The company's stream and its health; `not_found` when it has none.
 pub async fn get_stream(state: &AppState, principal: &Principal) -> ApiResult<Stream> {
     let company = principal.tenant_id.clone();
@@ -152,7 +132,7 @@ pub async fn set_stream(
 ) -> ApiResult<SavedStream> {
     let policy = state.config.security_stream.policy;
     StreamUrl::parse(url, policy).map_err(url_refused)?;
-    confirm_password(state, session, password, client).await?;
+    confirm_session_password(state, session, password, client).await?;
     let url = checked_url(state, url).await?;
     let fresh = new_secret();
     let (company, kek, client) = (
@@ -229,7 +209,7 @@ pub async fn rotate_secret(
     password: String,
     client: &ClientContext,
 ) -> ApiResult<SavedStream> {
-    confirm_password(state, session, password, client).await?;
+    confirm_session_password(state, session, password, client).await?;
     let fresh = new_secret();
     let (company, kek, client) = (
         principal.tenant_id.clone(),

@@ -53,6 +53,8 @@ const RECONNECT_DELAY: Duration = Duration::from_millis(500);
 pub const NOTICE_POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// SQLite: notices older than this are deleted (every server has read them).
 const NOTICE_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// SQLite: how often old notices are looked for.
+const NOTICE_PRUNE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A change to something the processes cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,7 +240,7 @@ pub async fn poll_notices_forever(db: Db, caches: Caches) {
             Err(error) => tracing::warn!(%error, "cannot read the change notices; will retry"),
         }
         drop((access, portal_allowlists));
-        if pruned_at.elapsed() >= KEEPALIVE_INTERVAL * 12 {
+        if pruned_at.elapsed() >= NOTICE_PRUNE_INTERVAL {
             pruned_at = Instant::now();
             let before = now() - NOTICE_KEPT_FOR;
             if let Err(error) = db

@@ -192,6 +192,25 @@ fn locked(for_: Duration) -> ApiError {
     }
 }
 
+/// [`confirm_password`] for the signed-in login's own password, re-entered in
+/// the `password` field (two-factor settings, the security-log stream).
+pub async fn confirm_session_password(
+    state: &AppState,
+    session: &PortalSession,
+    password: String,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    confirm_password(
+        state,
+        &session.account,
+        session.account.password_hash.clone(),
+        Password::new(password),
+        client,
+        "password",
+    )
+    .await
+}
+
 /// Checks a password re-entered to confirm a security change (two-factor
 /// settings, a password change). Wrong ones count towards the sign-in lock like
 /// failed sign-ins, and while the lock holds nothing can be confirmed, so a
