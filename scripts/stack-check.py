@@ -323,6 +323,16 @@ def proof_sigkill_under_load(owner):
     say(f"load: kill window (answers after the kill to requests started within 1 s of it): {n_w} sends, "
         f"{e_w} errors = {100.0 * e_w / max(n_w, 1):.2f}%; errors by status: {statuses or 'none'}")
     say(f"load: after the window: {n_a} sends, {e_a} errors, answered by replica(s) {sorted(served_after)}")
+    # What nginx saw of the dead replica: refused connections it passed on to the
+    # other replica, and requests it had handed over (not retried: POST).
+    reasons = {}
+    for line in open(os.path.join(ENV["PORTCULLIS_STACK_DIR"], "nginx", "error.log")):
+        found = re.search(r"(connect\(\) failed \(\d+: [^)]*\)|upstream prematurely closed connection"
+                          r"|recv\(\) failed \(\d+: [^)]*\)|writev?\(\) failed \(\d+: [^)]*\)"
+                          r"|no live upstreams)", line)
+        if found:
+            reasons[found.group(1)] = reasons.get(found.group(1), 0) + 1
+    say(f"load: nginx's error log about the upstreams: {reasons or 'nothing'}")
     check(n_a > 0 and e_a == 0 and served_after == {str(2 - victim)},
           f"kill: replica {2 - victim} alone served the {n_a} sends after the window, {e_a} errors")
 
