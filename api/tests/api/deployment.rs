@@ -194,3 +194,62 @@ fn the_development_conveniences_live_in_an_override_file() {
         .iter()
         .any(|(name, _)| production.contains(name)));
 }
+
+/// The replicas believe X-Forwarded-For from exactly the proxy: the address
+/// compose pins the proxy to is the one they trust.
+#[test]
+fn the_replicas_trust_exactly_the_proxys_fixed_address() {
+    let compose = compose("docker-compose.yml");
+    let services = services(&compose);
+    let (_, proxy) = services
+        .iter()
+        .find(|(_, service)| {
+            service["image"]
+                .as_str()
+                .is_some_and(|image| image.starts_with("nginx"))
+        })
+        .expect("an nginx proxy");
+    let proxy_address = proxy["networks"]["backend"]["ipv4_address"]
+        .as_str()
+        .expect("the proxy has a fixed address");
+    let replicas: Vec<_> = services
+        .iter()
+        .filter(|(name, _)| name.starts_with("api"))
+        .collect();
+    assert_eq!(replicas.len(), 2, "two API replicas");
+    for (name, service) in replicas {
+        let trusted: Vec<_> = environment(service)
+            .into_iter()
+            .filter(|(k, _)| k == "PORTCULLIS_TRUSTED_PROXIES")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(trusted, [proxy_address], "{name} trusts only the proxy");
+    }
+}
+
+/// `scripts/stack` runs this same nginx file outside Docker, replacing only the
+/// replicas' names and the listen port: those lines must stay as it expects.
+#[test]
+fn the_proxy_file_keeps_the_lines_scripts_stack_substitutes() {
+    let conf = repository_file("deploy/nginx/portcullis.conf");
+    let lines: Vec<&str> = conf.lines().map(str::trim).collect();
+    for expected in ["listen 80;"] {
+        assert_eq!(
+            lines.iter().filter(|line| **line == expected).count(),
+            1,
+            "{expected}"
+        );
+    }
+    for replica in ["api-1:8080", "api-2:8080"] {
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|line| line.starts_with(&format!("server {replica} ")))
+                .count(),
+            1,
+            "server {replica}"
+        );
+    }
+    let script = repository_file("scripts/stack");
+    assert!(script.contains("deploy/nginx/portcullis.conf"));
+}
