@@ -81,8 +81,7 @@ def sign_up(email):
                                {"email": email, "password": PASSWORD, "country": "PL"})
     assert status == 202, status
     for _ in range(100):
-        _, outbox, _ = client.call("GET", PROXY, "/api/v1/dev/outbox?" + urllib.parse.urlencode({"recipient": email}))
-        links = [m["body"] for m in outbox["messages"] if "token=" in m["body"]]
+        links = [m["body"] for m in outbox(email) if "token=" in m["body"]]
         if links:
             break
         time.sleep(0.1)
@@ -93,16 +92,28 @@ def sign_up(email):
     return client
 
 
+def outbox(email):
+    """The development outbox's messages to `email` (a shared table), read on
+    replica 1's own port so that nginx's round robin is not moved by it."""
+    query = urllib.parse.urlencode({"recipient": email})
+    _, found, _ = Client().call("GET", REPLICAS[0], "/api/v1/dev/outbox?" + query)
+    return found["messages"]
+
+
 def outbox_ids(email):
-    _, outbox, _ = Client().call("GET", REPLICAS[0], "/api/v1/dev/outbox?" + urllib.parse.urlencode({"recipient": email}))
-    return {m["id"] for m in outbox["messages"]}
+    return {m["id"] for m in outbox(email)}
+
+
+def current_session(client, base):
+    """The session `client` is signed in with, as the replica at `base` lists it."""
+    _, sessions, _ = client.call("GET", base, "/api/v1/sessions")
+    return next(s for s in sessions if s["current"])
 
 
 def new_code(email, seen):
     """The code in the first e-mail to `email` not in `seen` (the development outbox)."""
     for _ in range(100):
-        _, outbox, _ = Client().call("GET", REPLICAS[0], "/api/v1/dev/outbox?" + urllib.parse.urlencode({"recipient": email}))
-        for m in outbox["messages"]:
+        for m in outbox(email):
             found = re.search(r"\b(\d{6})\b", m["body"])
             if m["id"] not in seen and found:
                 return found.group(1)
@@ -163,8 +174,7 @@ def proof_client_address(email):
             check(False, f"address: no sign-in through nginx reached replica {n}")
             continue
         # Read back on the replica's own port: the session it recorded.
-        _, sessions, _ = client.call("GET", REPLICAS[int(n) - 1], "/api/v1/sessions")
-        ip = next(s["ip"] for s in sessions if s["current"])
+        ip = current_session(client, REPLICAS[int(n) - 1])["ip"]
         check(ip == "127.0.0.1",
               f"address: replica {n} recorded a sign-in through nginx with X-Forwarded-For: {SPOOFED} "
               f"as from {ip} (the client; nginx connects from {PROXY_ADDRESS})")
@@ -174,8 +184,7 @@ def proof_client_address(email):
     check(ips == ["127.0.0.1"], f"address: every security-log event's ip: {ips}")
     # A client calling a replica directly is no trusted proxy: its header is ignored too.
     direct, _ = sign_in(email, REPLICAS[0], "stack-check address direct")
-    _, sessions, _ = direct.call("GET", REPLICAS[0], "/api/v1/sessions")
-    ip = next(s["ip"] for s in sessions if s["current"])
+    ip = current_session(direct, REPLICAS[0])["ip"]
     check(ip == "127.0.0.1", f"address: a forged X-Forwarded-For sent straight to replica 1 gives {ip}")
 
 
@@ -204,8 +213,7 @@ def proof_session_end(owner, email):
         victim, _ = sign_in(email, PROXY, f"stack-check session {via}", spoof=False)
         me = lambda base: victim.call("GET", base, "/api/v1/me")[0]
         before = [me(REPLICAS[0]), me(REPLICAS[1])]
-        _, sessions, _ = victim.call("GET", PROXY, "/api/v1/sessions")
-        session_id = next(s["id"] for s in sessions if s["current"])
+        session_id = current_session(victim, PROXY)["id"]
         status, _, _ = owner.call("DELETE", REPLICAS[via], f"/api/v1/sessions/{session_id}")
         assert status == 204, status
         ms = until_refused(lambda: me(REPLICAS[other]))
