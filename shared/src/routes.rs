@@ -132,6 +132,8 @@ pub const CONTACT_GROUPS: &str = "/api/v1/contact-groups";
 pub const CONTACT_GROUP: &str = "/api/v1/contact-groups/{id}";
 /// Import contacts from CSV (scope `contacts`).
 pub const CONTACTS_IMPORT: &str = "/api/v1/contacts/import";
+/// Download contacts as CSV in the import's columns (scope `contacts:read`).
+pub const CONTACTS_EXPORT: &str = "/api/v1/contacts/export";
 /// Sender names (scope `sms_sender`).
 pub const SENDERS: &str = "/api/v1/senders";
 /// One sender name.

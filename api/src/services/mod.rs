@@ -15,6 +15,7 @@ pub mod secrets_at_rest;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod spreadsheet;
 pub mod subusers;
 pub mod tokens;
 pub mod two_factor;

@@ -6,6 +6,7 @@
 //! HttpOnly session cookie travels with every same-origin request without any handling here.
 
 mod api_allowlist;
+mod contacts;
 mod country_filter;
 mod devices;
 mod error;
@@ -15,6 +16,7 @@ mod passwords;
 mod portal_allowlist;
 mod request;
 mod security_log;
+mod senders;
 mod sessions;
 mod signup;
 mod sms;
@@ -23,6 +25,10 @@ mod tokens;
 mod two_factor;
 
 pub use api_allowlist::{add_api_allowlist_entry, delete_api_allowlist_entry, list_api_allowlist};
+pub use contacts::{
+    contacts_export_url, create_contact, create_contact_group, delete_contact,
+    delete_contact_group, import_contacts, list_contacts, rename_contact_group, update_contact,
+};
 pub use country_filter::{get_country_filter, set_country_filter};
 pub use devices::{list_devices, remove_device};
 pub use error::{client_validation_problem, ApiError};
@@ -41,6 +47,7 @@ pub use security_log::{
     delete_security_stream, rotate_stream_secret, security_log, security_log_export_url,
     security_stream, set_security_stream, test_security_stream,
 };
+pub use senders::{delete_sender, request_sender};
 pub use sessions::{
     get_session_timeout, list_sessions, login_history, revoke_all_sessions, revoke_other_sessions,
     revoke_session, set_session_timeout,

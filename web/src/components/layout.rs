@@ -4,7 +4,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::{in_section, API_ACCESS_TABS, SECURITY_TABS};
+use crate::components::{in_section, Tab, API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS};
 use crate::hooks::use_session;
 use crate::state::Session;
 
@@ -64,7 +64,7 @@ fn Nav() -> Html {
             html! {
                 <>
                     { link(Route::Dashboard, "Dashboard", current(Route::Dashboard)) }
-                    { link(Route::SendSms, "Send SMS", current(Route::SendSms)) }
+                    { link(first_allowed(MESSAGING_TABS, &me.access), "Messaging", section(MESSAGING_TABS)) }
                     { link(Route::Sessions, "Security", section(SECURITY_TABS)) }
                     { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }
                     { link(Route::CountryFilter, "Countries", current(Route::CountryFilter)) }
@@ -87,6 +87,15 @@ fn Nav() -> Html {
     };
 
     html! { <nav class="nav" aria-label="Main">{ links }</nav> }
+}
+
+/// The section's first page the login may open (the section's link goes there); the
+/// first page when it may open none, which the nav then leaves out.
+fn first_allowed(tabs: &[Tab], access: &portcullis_shared::dto::AccessDto) -> Route {
+    tabs.iter()
+        .map(|(target, _, _)| target.clone())
+        .find(|target| target.allowed_for(access))
+        .unwrap_or_else(|| tabs[0].0.clone())
 }
 
 /// The Subusers link is current on the list and on a subuser's security log.

@@ -12,7 +12,9 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, FormBanner, SelectField, TextAreaField, TextField};
+use crate::components::{
+    banner_message, FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
+};
 use crate::format::{format_points, format_timestamp};
 use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
 use crate::pages::country_filter::country_name;
@@ -138,6 +140,7 @@ pub fn SendSmsPage() -> Html {
                     </p>
                 </div>
             </div>
+            <MessagingTabs />
             <div class="card card--narrow">
                 if let Some(message) = &*queued {
                     <div class="banner banner--success" id="sms-queued" role="status">

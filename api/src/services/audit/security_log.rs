@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::{Connection, QueryResult};
 
-use crate::services::{now, rfc3339, sessions::portal_session::ClientContext, AppState};
+use crate::services::{
+    now, rfc3339, sessions::portal_session::ClientContext, spreadsheet::neutralise_formula,
+    AppState,
+};
 use crate::{
     db::{
         security_events::{self as event_rows, EventFilter, SecurityEventRow},
@@ -397,16 +400,6 @@ pub async fn export(
     rows.into_iter().map(logged_event).collect()
 }
 
-/// A spreadsheet would run a cell that starts like a formula; the user agent
-/// and details come from outside, so such cells get a leading apostrophe.
-fn neutralise_formula(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
 /// RFC 4180 CSV with a header row; quoting and escaping by the `csv` crate.
 pub fn to_csv(events: &[LoggedEvent]) -> ApiResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -480,14 +473,5 @@ mod tests {
                 Err(ApiError::MalformedQuery(_))
             ));
         }
-    }
-
-    #[test]
-    fn formula_like_cells_are_defused() {
-        assert_eq!(
-            neutralise_formula("=HYPERLINK(\"x\")"),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(neutralise_formula("Mozilla/5.0"), "Mozilla/5.0");
     }
 }
