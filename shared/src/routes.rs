@@ -52,8 +52,20 @@ pub const LOGIN_PAGE: &str = "/login";
 pub const FORGOT_PASSWORD_PAGE: &str = "/forgot-password";
 /// The portal page a password reset link opens (`?token=…`).
 pub const RESET_PASSWORD_PAGE: &str = "/reset-password";
+/// The portal's two-factor page (the security overview's fix for two-factor checks).
+pub const TWO_FACTOR_PAGE: &str = "/security/two-factor";
+/// The portal's API tokens page.
+pub const TOKENS_PAGE: &str = "/tokens";
+/// The portal's API IP allowlist page.
+pub const API_ALLOWLIST_PAGE: &str = "/api-allowlist";
+/// The portal's sign-in allowlist page.
+pub const PORTAL_ALLOWLIST_PAGE: &str = "/portal-allowlist";
+/// The portal's destination countries page.
+pub const COUNTRY_FILTER_PAGE: &str = "/country-filter";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
+/// The signed-in login's security checklist and score.
+pub const SECURITY_OVERVIEW: &str = "/api/v1/security-overview";
 /// The account's security log, newest first.
 pub const SECURITY_LOG: &str = "/api/v1/security-log";
 /// The account's security log as a CSV or JSON download.

@@ -403,3 +403,18 @@ pub fn count_waiting(conn: &mut DbConnection) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// The countries the account sent messages to since `since`, each once.
+pub fn countries_sent_to_since(
+    conn: &mut DbConnection,
+    account_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    messages::table
+        .filter(messages::account_id.eq(account_id))
+        .filter(messages::created_at.ge(since))
+        .select(messages::country)
+        .distinct()
+        .order(messages::country.asc())
+        .load(conn)
+}

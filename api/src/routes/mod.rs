@@ -42,6 +42,7 @@ pub mod portal_allowlist;
 pub mod profile;
 pub mod responses;
 pub mod security_log;
+pub mod security_overview;
 pub mod senders;
 pub mod session_timeout;
 pub mod sessions;
@@ -75,12 +76,13 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 24] = [
+pub const ALL: [Endpoints; 25] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
     devices::ENDPOINTS,
     me::ENDPOINTS,
+    security_overview::ENDPOINTS,
     sessions::ENDPOINTS,
     login_history::ENDPOINTS,
     session_timeout::ENDPOINTS,

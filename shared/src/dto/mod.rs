@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
+pub mod overview;
 pub mod passwords;
 pub mod portal_allowlist;
 pub mod security_log;
@@ -38,6 +39,7 @@ pub use oauth::{
     OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use overview::{CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto};
 pub use passwords::{
     ChangePasswordRequest, ConfirmPasswordResetRequest, PasswordPolicyDto, PasswordResetRequest,
     UpdatePasswordPolicyRequest,

@@ -21,7 +21,9 @@ mod subusers;
 mod tokens;
 mod two_factor;
 
-pub use account::{ConfirmSignup, Login, Logout, Me, ResendLoginCode, Signup, VerifyLogin};
+pub use account::{
+    ConfirmSignup, Login, Logout, Me, ResendLoginCode, SecurityOverview, Signup, VerifyLogin,
+};
 pub use allowlists::{
     AddApiAllowlistEntry, AddPortalAllowlistEntry, DeleteApiAllowlistEntry, GetPortalAllowlist,
     ListApiAllowlist, RemovePortalAllowlistEntry,
@@ -201,6 +203,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<ResendLoginCode>(),
     route::<Logout>(),
     route::<Me>(),
+    route::<SecurityOverview>(),
     route::<ListApiAllowlist>(),
     route::<AddApiAllowlistEntry>(),
     route::<DeleteApiAllowlistEntry>(),

@@ -32,7 +32,9 @@ pub use contacts::{
 pub use country_filter::{get_country_filter, set_country_filter};
 pub use devices::{list_devices, remove_device};
 pub use error::{client_validation_problem, ApiError};
-pub use login::{login, logout, me, resend_login_code, verify_login, LoginOutcome, NotResent};
+pub use login::{
+    login, logout, me, resend_login_code, security_overview, verify_login, LoginOutcome, NotResent,
+};
 pub use oauth_clients::{
     create_oauth_client, delete_oauth_client, list_oauth_clients, update_oauth_client,
 };

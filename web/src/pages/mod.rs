@@ -10,6 +10,7 @@ mod not_found;
 pub mod oauth_clients;
 pub mod password;
 mod portal_allowlist;
+pub mod security_checklist;
 pub mod security_log;
 pub mod security_stream;
 pub mod send_sms;
