@@ -38,10 +38,14 @@ async fn wait_for_phones(client: &Client, expected: &[&str]) {
 }
 
 /// The page is no wider than the window (nothing scrolls sideways).
-async fn fits_the_width(client: &Client) -> (i64, i64) {
+async fn fits_the_width(client: &Client) -> (i64, i64, String) {
     let widths = client
         .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            "const wide = [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+                .slice(0, 8).join(' | ');
+             return [document.documentElement.scrollWidth, window.innerWidth, wide]",
             Vec::new(),
         )
         .await
@@ -176,8 +180,11 @@ async fn contacts_and_sender_names_are_managed_from_the_portal() {
     assert!(!row.contains("Newsletter"), "{row}");
 
     client.set_window_size(390, 844).await.unwrap();
-    let (scroll, window) = fits_the_width(&client).await;
-    assert!(scroll <= window, "contacts at 390 px: {scroll} px wide");
+    let (scroll, window, wide) = fits_the_width(&client).await;
+    assert!(
+        scroll <= window,
+        "contacts at 390 px: {scroll} px wide: {wide}"
+    );
     save_screenshot(&client, "contacts-phone.png", 390, 1800).await;
     client.set_window_size(1280, 900).await.unwrap();
 
@@ -199,8 +206,11 @@ async fn contacts_and_sender_names_are_managed_from_the_portal() {
     wait_for_text(&client, "#senders-list .badge", "Waiting for approval").await;
     save_screenshot(&client, "senders.png", 1280, 900).await;
     client.set_window_size(390, 844).await.unwrap();
-    let (scroll, window) = fits_the_width(&client).await;
-    assert!(scroll <= window, "sender names at 390 px: {scroll} px wide");
+    let (scroll, window, wide) = fits_the_width(&client).await;
+    assert!(
+        scroll <= window,
+        "sender names at 390 px: {scroll} px wide: {wide}"
+    );
     client.set_window_size(1280, 900).await.unwrap();
     click(&client, "#senders-list .sender-delete").await;
     let question = text_of(&client, "#sender-delete-panel").await;

@@ -234,7 +234,7 @@ pub fn ContactsPage() -> Html {
             <div class="card card--flush">
                 <div class="card-head">
                     <h2>{ "Your contacts" }</h2>
-                    <a class="button button--ghost button--small" id="contacts-export"
+                    <a class="button button--secondary button--small" id="contacts-export"
                         href={export_url} download="">
                         { if searching { "Export these as CSV" } else { "Export as CSV" } }
                     </a>
@@ -256,7 +256,7 @@ pub fn ContactsPage() -> Html {
                 { list }
                 if listing.more {
                     <div class="list-more">
-                        <button type="button" class="button button--ghost" id="contacts-more"
+                        <button type="button" class="button button--secondary" id="contacts-more"
                             disabled={listing.loading} onclick={show_more}>
                             { if listing.loading { "Loading…" } else { "Show more" } }
                         </button>
@@ -318,7 +318,7 @@ struct ContactTableProps {
 fn ContactTable(props: &ContactTableProps) -> Html {
     html! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Contacts">
-            <table class="table" id="contacts-table">
+            <table class="table table--stack" id="contacts-table">
                 <thead>
                     <tr>
                         <th scope="col">{ "Phone" }</th>
@@ -399,7 +399,7 @@ fn ContactRow(props: &ContactRowProps) -> Html {
             </td>
             if props.may_edit {
                 <td class="row-actions">
-                    <button type="button" class="button button--ghost button--small contact-edit"
+                    <button type="button" class="button button--secondary button--small contact-edit"
                         aria-label={format!("Change {}", contact.phone)} onclick={on_edit}>
                         { "Change" }
                     </button>
@@ -570,7 +570,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                     } }
                 </button>
                 if editing {
-                    <button type="button" class="button button--ghost" id="contact-cancel"
+                    <button type="button" class="button button--secondary" id="contact-cancel"
                         onclick={on_cancel}>{ "Cancel" }</button>
                 }
             </div>
@@ -789,14 +789,14 @@ fn GroupRow(props: &GroupRowProps) -> Html {
                         error={problem.field_message("name")} />
                     <div class="form-actions">
                         <button type="submit" class="button button--small" disabled={call.busy()}>{ "Save" }</button>
-                        <button type="button" class="button button--ghost button--small"
+                        <button type="button" class="button button--secondary button--small"
                             onclick={toggle(&renaming, false)}>{ "Cancel" }</button>
                     </div>
                 </form>
             } else {
-                <span class="entry-value">{ group.name.clone() }</span>
+                <div class="entry-main"><span class="entry-value">{ group.name.clone() }</span></div>
                 if props.may_edit {
-                    <button type="button" class="button button--ghost button--small group-rename-start"
+                    <button type="button" class="button button--secondary button--small group-rename-start"
                         aria-label={format!("Rename {}", group.name)} onclick={toggle(&renaming, true)}>
                         { "Rename" }
                     </button>
@@ -953,7 +953,7 @@ fn ImportResult(props: &ImportResultProps) -> Html {
         <div id="import-result">
             <div class="banner banner--warning" role="status">{ format!("{imported} {skipped}") }</div>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Rows not imported">
-                <table class="table" id="import-errors">
+                <table class="table table--stack" id="import-errors">
                     <thead>
                         <tr>
                             <th scope="col">{ "Line" }</th>

@@ -139,9 +139,11 @@ fn SenderRow(props: &SenderRowProps) -> Html {
     let (badge, explanation) = status_text(sender.status);
     html! {
         <li class="entry" data-sender-id={sender.id.clone()}>
-            <span class="entry-value mono">{ sender.name.clone() }</span>
-            <span class={classes!("badge", status_class(sender.status))}
-                title={explanation}>{ badge }</span>
+            <div class="entry-main">
+                <code class="entry-value">{ sender.name.clone() }</code>
+                <span class={classes!("badge", status_class(sender.status))}
+                    title={explanation}>{ badge }</span>
+            </div>
             <span class="entry-added muted">{ format!("Asked {}", format_timestamp(&sender.created_at)) }</span>
             if props.may_manage {
                 <button type="button" class="button button--ghost-danger button--small sender-delete"
