@@ -124,6 +124,33 @@ impl Route {
             .is_none_or(|capability| access.may(capability))
     }
 
+    /// The page's title, for the browser's tab and history (`… · Portcullis`).
+    pub fn title(&self) -> &'static str {
+        match self {
+            Route::Dashboard => "Dashboard",
+            Route::Tokens => "API tokens",
+            Route::ApiAllowlist => "API IP allowlist",
+            Route::OAuthClients => "OAuth2 clients",
+            Route::CountryFilter => "Countries",
+            Route::Login => "Log in",
+            Route::Signup => "Create an account",
+            Route::SecurityLog => "Security log",
+            Route::Sessions => "Sessions",
+            Route::PortalAllowlist => "Portal allowlist",
+            Route::Password => "Password",
+            Route::ForgotPassword => "Forgot your password",
+            Route::VerifyEmail => "Confirm your e-mail",
+            Route::ResetPassword => "Choose a new password",
+            Route::TwoFactor | Route::Devices => "Two-factor sign-in",
+            Route::SendSms => "Send SMS",
+            Route::Contacts => "Contacts",
+            Route::Senders => "Sender names",
+            Route::Subusers => "Subusers",
+            Route::SubuserSecurityLog { .. } => "A subuser's security log",
+            Route::NotFound => "Page not found",
+        }
+    }
+
     /// The page a route shows, for marking the current tab (`/devices` is the two-factor page).
     pub fn page(&self) -> Route {
         match self {

@@ -64,6 +64,18 @@ async fn contacts_and_sender_names_are_managed_from_the_portal() {
     click(&client, "nav[aria-label='Main'] a[href='/send']").await;
     click(&client, "nav[aria-label='Messaging'] a[href='/contacts']").await;
     find(&client, "#contacts-empty").await;
+    // The tab is named after the page, and the focus moved to its heading.
+    assert_eq!(client.title().await.unwrap(), "Contacts · Portcullis");
+    let focused = client
+        .execute("return document.activeElement.outerHTML", Vec::new())
+        .await
+        .unwrap();
+    assert!(
+        focused
+            .as_str()
+            .is_some_and(|h| h.starts_with("<h1") && h.contains("Contacts")),
+        "{focused}"
+    );
 
     // A group, then a contact in it.
     fill(&client, "#group-name", "Newsletter").await;
