@@ -302,7 +302,7 @@ pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>) -> String {
 }
 
 /// `Reason: wrong password, Scopes: sms` from `{reason: wrong_password, scopes: sms}`:
-/// keys as words with a capital, values' underscores as spaces.
+/// keys as words with a capital, values' underscores as spaces, `true`/`false` as yes/no.
 pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) -> String {
     details
         .iter()
@@ -314,10 +314,11 @@ pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) ->
                 .map(|first| first.to_uppercase().chain(chars).collect::<String>())
                 .unwrap_or_default();
             let plain = value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-            let value = if plain {
-                value.replace('_', " ")
-            } else {
-                value.clone()
+            let value = match value.as_str() {
+                "true" => "yes".to_owned(),
+                "false" => "no".to_owned(),
+                _ if plain => value.replace('_', " "),
+                _ => value.clone(),
             };
             format!("{key}: {value}")
         })
@@ -370,11 +371,12 @@ mod tests {
         let details = [
             ("reason".to_owned(), "wrong_password".to_owned()),
             ("token_name".to_owned(), "CI_prod".to_owned()),
+            ("new_device".to_owned(), "true".to_owned()),
         ]
         .into();
         assert_eq!(
             details_in_words(&details),
-            "Reason: wrong password, Token name: CI_prod"
+            "New device: yes, Reason: wrong password, Token name: CI_prod"
         );
     }
 }
