@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod ip_allowlists;
 pub mod low_priority;
 pub mod operator;
+pub mod passkeys;
 pub mod passwords;
 pub mod secrets_at_rest;
 pub mod senders;

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
+pub mod passkeys;
 pub mod passwords;
 pub mod portal_allowlist;
 pub mod security_log;
@@ -38,6 +39,12 @@ pub use oauth::{
     OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use passkeys::{
+    FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
+    PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest,
+    RenamePasskeyRequest, StartHeldPasskeyRequest, StartPasskeyRegistrationRequest,
+    PASSKEY_NAME_MAX_CHARS,
+};
 pub use passwords::{
     ChangePasswordRequest, ConfirmPasswordResetRequest, PasswordPolicyDto, PasswordResetRequest,
     UpdatePasswordPolicyRequest,
