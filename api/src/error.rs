@@ -106,6 +106,15 @@ pub enum ApiError {
     LoginLocked { retry_after_secs: u64 },
     #[error("login challenge invalid")]
     LoginChallengeInvalid,
+    /// The public URL's host is an IP address: no WebAuthn relying party.
+    #[error("passkeys unavailable: the public URL's host is not a domain")]
+    PasskeysUnavailable,
+    /// A passkey's answer did not verify (the reason is logged, not shown).
+    #[error("passkey refused: {0}")]
+    PasskeyRefused(&'static str),
+    /// The WebAuthn ceremony is unknown, finished or timed out.
+    #[error("passkey ceremony invalid")]
+    PasskeyCeremonyInvalid,
     /// A budget of texts the platform sends on its own behalf is used up for a while.
     #[error("SMS budget exhausted ({scope})")]
     SmsBudgetExhausted {
@@ -188,6 +197,9 @@ impl ApiError {
             Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::LoginLocked { .. } => ProblemCode::LoginLocked,
             Self::LoginChallengeInvalid => ProblemCode::LoginChallengeInvalid,
+            Self::PasskeysUnavailable => ProblemCode::PasskeysUnavailable,
+            Self::PasskeyRefused(_) => ProblemCode::PasskeyRefused,
+            Self::PasskeyCeremonyInvalid => ProblemCode::PasskeyCeremonyInvalid,
             Self::SmsBudgetExhausted { .. } => ProblemCode::SmsBudgetExhausted,
             Self::SmsCountryPaused { .. } => ProblemCode::SmsCountryPaused,
             Self::Unavailable(_) => ProblemCode::Unavailable,
@@ -318,6 +330,18 @@ impl ApiError {
             Self::LoginChallengeInvalid => (
                 "This sign-in step has ended; sign in again",
                 None,
+            ),
+            Self::PasskeysUnavailable => (
+                "Passkeys cannot be used on this server",
+                Some("Its public address (PORTCULLIS_PUBLIC_URL) is an IP address; passkeys need a domain name. Ask the operator to serve the portal under a domain.".into()),
+            ),
+            Self::PasskeyRefused(_) => (
+                "The passkey was not accepted",
+                Some("Its answer did not verify for this site. Try again, or use another method.".into()),
+            ),
+            Self::PasskeyCeremonyInvalid => (
+                "This passkey request has ended; start again",
+                Some("Each passkey request works once, for 5 minutes.".into()),
             ),
             Self::SmsBudgetExhausted { retry_after_secs, .. } => (
                 "Too many codes were sent by text; try again later",
@@ -453,7 +477,9 @@ impl ResponseError for ApiError {
             | Self::LoginLocked { .. }
             | Self::SmsBudgetExhausted { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::SmsCountryPaused { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::LoginChallengeInvalid => StatusCode::UNAUTHORIZED,
+            Self::LoginChallengeInvalid | Self::PasskeyRefused(_) => StatusCode::UNAUTHORIZED,
+            Self::PasskeysUnavailable => StatusCode::CONFLICT,
+            Self::PasskeyCeremonyInvalid => StatusCode::GONE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::DeliveryFailed(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

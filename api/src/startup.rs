@@ -278,6 +278,10 @@ impl Application {
             None => tracing::info!("no built portal found (build it with `trunk build --release` in web/); serving the API only"),
         }
         tracing::info!(backend = state.db.backend(), database = ?config.database_url, "storage ready");
+        if !crate::services::passkeys::available(&config.public_url) {
+            // Never fatal: only the passkey endpoints answer 409 passkeys_unavailable.
+            tracing::warn!(public_url = %config.public_url, "passkeys unavailable: PORTCULLIS_PUBLIC_URL's host is not a domain name");
+        }
         let portal_script_hashes = match &static_dir {
             Some(dir) => {
                 let index = dir.join("index.html");

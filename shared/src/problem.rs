@@ -104,6 +104,14 @@ pub enum ProblemCode {
     SmsCountryPaused,
     /// The held sign-in is unknown, finished or timed out; sign in again.
     LoginChallengeInvalid,
+    /// Passkeys cannot be used on this server: its public URL's host is an IP
+    /// address, which cannot be a WebAuthn relying-party id.
+    PasskeysUnavailable,
+    /// The passkey's answer was not accepted (bad signature, wrong origin or
+    /// relying party, a signature counter that went backwards, an unknown passkey).
+    PasskeyRefused,
+    /// The passkey ceremony is unknown, already finished or timed out; start again.
+    PasskeyCeremonyInvalid,
     /// A dependency (storage) is unavailable; retry later.
     Unavailable,
     /// An SMS or e-mail could not be handed to the delivery service; retry later.

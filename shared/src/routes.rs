@@ -16,6 +16,24 @@ pub const LOGOUT: &str = "/api/v1/auth/logout";
 pub const LOGIN_VERIFY: &str = "/api/v1/auth/login/verify";
 /// Send a held sign-in's code again (or by another channel).
 pub const LOGIN_RESEND: &str = "/api/v1/auth/login/resend";
+/// Finish a held sign-in with a passkey: start (the options for `navigator.credentials.get`).
+pub const LOGIN_PASSKEY_START: &str = "/api/v1/auth/login/passkey/start";
+/// Finish a held sign-in with a passkey: the authenticator's answer.
+pub const LOGIN_PASSKEY_FINISH: &str = "/api/v1/auth/login/passkey/finish";
+/// Sign in with a passkey, without a password: start.
+pub const PASSKEY_SIGN_IN_START: &str = "/api/v1/auth/passkey/start";
+/// Sign in with a passkey, without a password: the authenticator's answer.
+pub const PASSKEY_SIGN_IN_FINISH: &str = "/api/v1/auth/passkey/finish";
+/// The login's passkeys.
+pub const PASSKEYS: &str = "/api/v1/passkeys";
+/// Start registering a passkey.
+pub const PASSKEY_REGISTER_START: &str = "/api/v1/passkeys/register/start";
+/// Finish registering a passkey.
+pub const PASSKEY_REGISTER_FINISH: &str = "/api/v1/passkeys/register/finish";
+/// One passkey (rename).
+pub const PASSKEY: &str = "/api/v1/passkeys/{id}";
+/// Remove one passkey (with the password).
+pub const PASSKEY_REMOVE: &str = "/api/v1/passkeys/{id}/remove";
 /// Two-factor sign-in: status.
 pub const TWO_FACTOR: &str = "/api/v1/two-factor";
 /// Start SMS two-factor set-up (sends a code).

@@ -15,6 +15,7 @@ pub mod devices;
 mod error;
 pub mod oauth;
 pub mod outbox;
+pub mod passkeys;
 pub mod passwords;
 pub mod pending_signups;
 pub mod portal_allowlist;

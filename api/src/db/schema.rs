@@ -206,6 +206,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     message_texts_to_deliver,
     trial_restriction_lifts,
+    passkeys,
+    webauthn_ceremonies,
 );
 
 diesel::table! {
@@ -587,3 +589,31 @@ diesel::table! {
 
 diesel::joinable!(security_streams -> accounts (account_id));
 diesel::joinable!(security_stream_deliveries -> security_streams (stream_id));
+
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        credential_id -> Text,
+        user_handle -> Text,
+        credential -> Text,
+        sign_count -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webauthn_ceremonies (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        kind -> Text,
+        challenge_id -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(passkeys -> accounts (account_id));

@@ -73,6 +73,13 @@ secret_token!(
 );
 
 secret_token!(
+    /// The handle a client finishes a WebAuthn ceremony (a passkey
+    /// registration or sign-in) with; single use.
+    CeremonyToken,
+    b"webauthn-ceremony:"
+);
+
+secret_token!(
     /// The secret of a password reset link. Only its hash is stored, so the
     /// database cannot be used to reset anyone's password.
     ResetToken,

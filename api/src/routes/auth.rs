@@ -4,8 +4,9 @@ use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
-        SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
+        ConfirmSignupRequest, FinishHeldPasskeyRequest, FinishPasskeySignInRequest,
+        LoginChallengeDto, LoginRequest, MeResponse, PasskeyCeremonyDto, ResendLoginCodeRequest,
+        SignupAcceptedDto, SignupRequest, StartHeldPasskeyRequest, VerifyLoginRequest,
     },
     problem::Problem,
     routes,
@@ -19,6 +20,7 @@ use crate::{
     services::{
         accounts,
         sessions::login::{self, Completion, LoginOutcome},
+        sessions::passkey_sign_in::{self, PasskeyAnswer},
         sessions::portal_session::{self, PortalSession},
         AppState,
     },
@@ -30,6 +32,10 @@ endpoints! {
     routes::LOGIN => post(login);
     routes::LOGIN_VERIFY => post(verify_login);
     routes::LOGIN_RESEND => post(resend_login_code);
+    routes::LOGIN_PASSKEY_START => post(start_held_passkey);
+    routes::LOGIN_PASSKEY_FINISH => post(finish_held_passkey);
+    routes::PASSKEY_SIGN_IN_START => post(start_passkey_sign_in);
+    routes::PASSKEY_SIGN_IN_FINISH => post(finish_passkey_sign_in);
     routes::LOGOUT => post(logout);
 }
 
@@ -260,6 +266,151 @@ pub async fn resend_login_code(
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(LoginChallengeDto::from(challenge)))
+}
+
+fn ceremony(started: crate::services::passkeys::CeremonyStarted) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(PasskeyCeremonyDto::from(started))
+}
+
+/// Start completing a held two-factor sign-in with a passkey: the options for
+/// `navigator.credentials.get` (the login's passkeys).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login/passkey/start",
+    tag = "auth",
+    request_body = StartHeldPasskeyRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Hand `options` to the authenticator, then finish within 5 minutes", body = PasskeyCeremonyDto),
+        (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The public URL's host is an IP address (`passkeys_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The login has no passkey, or the sign-in is held for a new-device code (field `method`: `method_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
+    )
+)]
+pub async fn start_held_passkey(
+    state: web::Data<AppState>,
+    body: web::Json<StartHeldPasskeyRequest>,
+) -> ApiResult<HttpResponse> {
+    let started = passkey_sign_in::start_held(&state, &body.challenge_id).await?;
+    Ok(ceremony(started))
+}
+
+/// Complete a held sign-in with the passkey's answer.
+///
+/// Counted like a code: a refused answer counts towards the sign-in lock and
+/// is recorded (`login_failed`, `method`: `passkey`); the session's
+/// `login_succeeded` event records `method`: `passkey`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login/passkey/finish",
+    tag = "auth",
+    request_body = FinishHeldPasskeyRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
+        (status = 401, description = "Unknown, finished or timed-out sign-in (`login_challenge_invalid`), or the answer did not verify (`passkey_refused`: signature, origin, relying party, a counter that went backwards)", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The ceremony is unknown, used or timed out (`passkey_ceremony_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A malformed answer (field `credential`: `invalid_passkey_response`); nothing changes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Sign-in locked (`login_locked`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
+    )
+)]
+pub async fn finish_held_passkey(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    device: BrowserDevice,
+    body: web::Json<FinishHeldPasskeyRequest>,
+) -> ApiResult<HttpResponse> {
+    let FinishHeldPasskeyRequest {
+        challenge_id,
+        ceremony_id,
+        credential,
+        trust_device,
+    } = body.into_inner();
+    let answer = PasskeyAnswer {
+        ceremony_id,
+        credential,
+        trust_device,
+    };
+    let session =
+        passkey_sign_in::finish_held(&state, challenge_id, answer, client.0, &device.token).await?;
+    Ok(signed_in(&state, &device, &session))
+}
+
+/// Start signing in with a passkey, without a password: the options for
+/// `navigator.credentials.get` (discoverable credentials: the browser offers
+/// the passkeys it holds for this site).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/passkey/start",
+    tag = "auth",
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Hand `options` to the authenticator, then finish within 5 minutes", body = PasskeyCeremonyDto),
+        (status = 409, description = "The public URL's host is an IP address (`passkeys_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        StorageUnavailable,
+    )
+)]
+pub async fn start_passkey_sign_in(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let started = passkey_sign_in::start_passwordless(&state).await?;
+    Ok(ceremony(started))
+}
+
+/// Sign in with a passkey's answer, without a password.
+///
+/// The same gate as a password sign-in: a locked e-mail or address is
+/// refused (`429 login_locked`), a refused answer counts towards the lock, an
+/// address outside the portal allowlist or a disabled subuser gets
+/// `401 invalid_credentials` (the reason is in the owner's log), a suspended
+/// account `403 account_suspended`. A passkey answers the new-device check: no
+/// code is asked, the owner is e-mailed about a new browser, and
+/// `trust_device` remembers it. The `login_succeeded` event records `method`:
+/// `passkey` and `passwordless`: `true`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/passkey/finish",
+    tag = "auth",
+    request_body = FinishPasskeySignInRequest,
+    params(("X-CSRF-Token" = String, Header, description = "Any non-empty value before sign-in")),
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie: portcullis_session=…`", body = MeResponse),
+        (status = 401, description = "The answer did not verify or names no passkey (`passkey_refused`), or the portal allowlist refuses the address (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account is suspended (`account_suspended`)", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The ceremony is unknown, used or timed out (`passkey_ceremony_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A malformed answer, or one without `response.userHandle` (field `credential`: `invalid_passkey_response`); nothing changes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Sign-in locked (`login_locked`)", body = Problem, content_type = "application/problem+json"),
+        CsrfHeaderMissing,
+        MalformedJson,
+        StorageUnavailable,
+    )
+)]
+pub async fn finish_passkey_sign_in(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    device: BrowserDevice,
+    body: web::Json<FinishPasskeySignInRequest>,
+) -> ApiResult<HttpResponse> {
+    let FinishPasskeySignInRequest {
+        ceremony_id,
+        credential,
+        trust_device,
+    } = body.into_inner();
+    let answer = PasskeyAnswer {
+        ceremony_id,
+        credential,
+        trust_device,
+    };
+    let session =
+        passkey_sign_in::finish_passwordless(&state, answer, client.0, &device.token).await?;
+    Ok(signed_in(&state, &device, &session))
 }
 
 /// Sign out: ends the current session and clears its cookie.

@@ -37,6 +37,7 @@ pub mod login_history;
 pub mod me;
 pub mod oauth;
 pub mod oauth_clients;
+pub mod passkeys;
 pub mod passwords;
 pub mod portal_allowlist;
 pub mod profile;
@@ -76,10 +77,11 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 25] = [
+pub const ALL: [Endpoints; 26] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
+    passkeys::ENDPOINTS,
     devices::ENDPOINTS,
     me::ENDPOINTS,
     security_overview::ENDPOINTS,

@@ -11,6 +11,7 @@ pub mod ip_allowlists;
 pub mod low_priority;
 pub mod operator;
 pub mod overview;
+pub mod passkeys;
 pub mod passwords;
 pub mod secrets_at_rest;
 pub mod senders;

@@ -1,6 +1,6 @@
 //! Two-factor sign-in: SMS codes (set up by verifying a first code sent to
-//! the phone) and authenticator apps (RFC 6238, set up by entering a first
-//! code), ten single-use recovery codes shown once when the first method is
+//! the phone), authenticator apps (RFC 6238, set up by entering a first
+//! code) and passkeys (see [`crate::services::passkeys`]), ten single-use recovery codes shown once when the first method is
 //! turned on, and the account's "require two-factor for all users" policy.
 //! Turning a method off needs the password and a current code.
 
@@ -44,11 +44,24 @@ pub struct Factors {
     /// The phone SMS codes go to, when SMS is on.
     pub sms_phone: Option<String>,
     pub totp: bool,
+    /// At least one passkey is registered.
+    pub passkeys: bool,
 }
 
 impl Factors {
     pub fn any(&self) -> bool {
+        self.any_code() || self.passkeys
+    }
+
+    /// Whether a method that gives a code (SMS or app) is on: then a security
+    /// change is confirmed with a current code as well as the password.
+    pub fn any_code(&self) -> bool {
         self.sms_phone.is_some() || self.totp
+    }
+
+    /// How many kinds of method are on (SMS, app, passkeys).
+    pub fn kinds_on(&self) -> u8 {
+        u8::from(self.sms_phone.is_some()) + u8::from(self.totp) + u8::from(self.passkeys)
     }
 }
 
@@ -67,6 +80,7 @@ pub fn confirmed_factors(
             _ => {}
         }
     }
+    factors.passkeys = crate::db::passkeys::count_for_account(conn, account_id)? > 0;
     Ok(factors)
 }
 
@@ -133,7 +147,7 @@ pub fn use_recovery_code(
 
 /// Whether two-factor is required of this login: by its own setting, or for
 /// a subuser by the owner's "require two-factor for all users".
-fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<bool> {
+pub(crate) fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<bool> {
     if account.require_two_factor {
         return Ok(true);
     }
@@ -150,6 +164,8 @@ fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::
 pub struct TwoFactorStatus {
     pub sms: Option<SmsFactor>,
     pub totp: Option<TotpFactor>,
+    /// Registered passkeys.
+    pub passkeys: u32,
     pub recovery_codes_left: u32,
     /// "Require two-factor sign-in for all users", the owner's when a subuser.
     pub required_for_all_users: bool,
@@ -158,7 +174,7 @@ pub struct TwoFactorStatus {
 impl TwoFactorStatus {
     /// True when any method is on.
     pub fn enabled(&self) -> bool {
-        self.sms.is_some() || self.totp.is_some()
+        self.sms.is_some() || self.totp.is_some() || self.passkeys > 0
     }
 }
 
@@ -227,6 +243,8 @@ fn status_in(conn: &mut DbConnection, account_id: &str) -> ApiResult<TwoFactorSt
     let mut status = TwoFactorStatus {
         sms: None,
         totp: None,
+        passkeys: u32::try_from(crate::db::passkeys::count_for_account(conn, account_id)?)
+            .unwrap_or(0),
         recovery_codes_left: 0,
         required_for_all_users: required_for_login(conn, &account)?,
     };
@@ -255,11 +273,11 @@ pub async fn status(state: &AppState, session: &PortalSession) -> ApiResult<TwoF
     state.db.run(move |conn| status_in(conn, &account_id)).await
 }
 
-/// Confirms a change to the second factors: the password, and when a second
-/// factor is on, a current code too (from the app, an SMS step-up code or a
-/// recovery code), so a stolen session and password cannot swap or add a
+/// Confirms a change to the second factors: the password, and while SMS codes
+/// or an app are on, a current code too (from the app, an SMS step-up code or
+/// a recovery code), so a stolen session and password cannot swap or add a
 /// factor. The code is counted towards the sign-in lock before it is checked.
-async fn confirm_change(
+pub(crate) async fn confirm_change(
     state: &AppState,
     session: &PortalSession,
     confirmation: ChangeConfirmation,
@@ -272,7 +290,7 @@ async fn confirm_change(
         .run(move |conn| Ok(confirmed_factors(conn, &account_id)?))
         .await?;
     let code = code.filter(|c| !c.trim().is_empty());
-    if factors.any() && code.is_none() {
+    if factors.any_code() && code.is_none() {
         return Err(ApiError::field(
             "code",
             field_codes::REQUIRED,
@@ -280,7 +298,7 @@ async fn confirm_change(
         ));
     }
     confirm_session_password(state, session, password, client).await?;
-    let Some(typed) = code.filter(|_| factors.any()) else {
+    let Some(typed) = code.filter(|_| factors.any_code()) else {
         return Ok(());
     };
     let (account_id, keys) = (
@@ -317,7 +335,7 @@ async fn confirm_change(
 
 /// Tells the account's holder about a change to their second factors. Best
 /// effort: the change stands whether or not the e-mail goes out.
-async fn notify_factor_change(
+pub(crate) async fn notify_factor_change(
     state: &AppState,
     session: &PortalSession,
     client: &ClientContext,
@@ -341,7 +359,7 @@ async fn notify_factor_change(
     }
 }
 
-fn event(
+pub(crate) fn event(
     session: &PortalSession,
     kind: SecurityEventKind,
     client: &ClientContext,
@@ -464,7 +482,7 @@ async fn start_code(
 }
 
 /// A fresh set of recovery codes: stored hashed, returned for showing once.
-fn new_recovery_codes(
+pub(crate) fn new_recovery_codes(
     conn: &mut DbConnection,
     account_id: &str,
     at: NaiveDateTime,
@@ -711,7 +729,7 @@ pub async fn disable(
             )? {
                 return Ok(Err(refusal));
             }
-            let last = (factors.sms_phone.is_some() as u8 + factors.totp as u8) == 1;
+            let last = factors.kinds_on() == 1;
             let account =
                 account_rows::find_by_id(conn, &account_id)?.ok_or(ApiError::Unauthenticated)?;
             if last && required_for_login(conn, &account)? {

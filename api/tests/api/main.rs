@@ -66,6 +66,7 @@ mod metrics;
 mod oauth;
 mod openapi;
 mod operator_cli;
+mod passkeys;
 mod passwords;
 mod portal_allowlist;
 mod postgres;

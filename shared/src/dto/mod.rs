@@ -9,6 +9,7 @@ pub mod health;
 pub mod oauth;
 pub mod outbox;
 pub mod overview;
+pub mod passkeys;
 pub mod passwords;
 pub mod portal_allowlist;
 pub mod security_log;
@@ -40,6 +41,12 @@ pub use oauth::{
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
 pub use overview::{CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto};
+pub use passkeys::{
+    FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
+    PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest,
+    RenamePasskeyRequest, StartHeldPasskeyRequest, StartPasskeyRegistrationRequest,
+    PASSKEY_NAME_MAX_CHARS,
+};
 pub use passwords::{
     ChangePasswordRequest, ConfirmPasswordResetRequest, PasswordPolicyDto, PasswordResetRequest,
     UpdatePasswordPolicyRequest,

@@ -74,6 +74,9 @@ pub struct TwoFactorStatusDto {
     pub sms: Option<SmsFactorDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<TotpFactorDto>,
+    /// Registered passkeys (each counts as a two-factor method).
+    #[serde(default)]
+    pub passkeys: u32,
     /// Unused recovery codes left.
     pub recovery_codes_left: u32,
     /// The account requires two-factor sign-in for all its users.

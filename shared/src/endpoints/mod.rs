@@ -13,6 +13,7 @@ mod authenticator;
 mod contacts;
 mod oauth_clients;
 mod operations;
+mod passkeys;
 mod passwords;
 mod security_log;
 mod sessions;
@@ -39,6 +40,10 @@ pub use oauth_clients::{
     CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
 };
 pub use operations::{DevOutbox, Livez, Readyz};
+pub use passkeys::{
+    FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys,
+    RemovePasskey, RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
+};
 pub use passwords::{
     ChangePassword, ConfirmPasswordReset, GetPasswordPolicy, RequestPasswordReset,
     SetPasswordPolicy,
@@ -202,6 +207,15 @@ pub const CATALOGUE: &[Route] = &[
     route::<VerifyLogin>(),
     route::<ResendLoginCode>(),
     route::<Logout>(),
+    route::<StartHeldPasskey>(),
+    route::<FinishHeldPasskey>(),
+    route::<StartPasskeySignIn>(),
+    route::<FinishPasskeySignIn>(),
+    route::<ListPasskeys>(),
+    route::<StartPasskeyRegistration>(),
+    route::<FinishPasskeyRegistration>(),
+    route::<RenamePasskey>(),
+    route::<RemovePasskey>(),
     route::<Me>(),
     route::<SecurityOverview>(),
     route::<ListApiAllowlist>(),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum SecurityEventKind {
     /// The account was created.
     Signup,
-    /// A portal sign-in succeeded (details: `new_device`, `method`).
+    /// A portal sign-in succeeded (details: `new_device`, `method`: absent for a password alone, `sms`, `email`, `totp`, `recovery_code` or `passkey`; `passwordless` for a passkey sign-in without password).
     LoginSucceeded,
     /// A portal sign-in was refused (detail `reason`: `wrong_password`, `second_factor_failed`, `new_device_failed`, `ip_blocked`, `locked`).
     LoginFailed,
@@ -114,6 +114,10 @@ pub enum SecurityEventKind {
     StreamSecretRotated,
     /// A test event, recorded to check that the stream's receiver gets it.
     StreamTest,
+    /// A passkey was registered (details: `passkey_id`, `name`).
+    PasskeyAdded,
+    /// A passkey was removed (details: `passkey_id`, `name`).
+    PasskeyRemoved,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -121,7 +125,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 49] = [
+    pub const ALL: [SecurityEventKind; 51] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -171,6 +175,8 @@ impl SecurityEventKind {
         Self::StreamRemoved,
         Self::StreamSecretRotated,
         Self::StreamTest,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -225,6 +231,8 @@ impl SecurityEventKind {
             Self::StreamRemoved => "stream_removed",
             Self::StreamSecretRotated => "stream_secret_rotated",
             Self::StreamTest => "stream_test",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
             Self::Unknown => "unknown",
         }
     }

@@ -15,12 +15,19 @@ pub enum VerificationMethod {
     Totp,
     /// One of the single-use recovery codes.
     RecoveryCode,
+    /// A passkey (WebAuthn): no code, an assertion from the authenticator.
+    Passkey,
 }
 
 impl VerificationMethod {
     /// Every method, in a stable order.
-    pub const ALL: [VerificationMethod; 4] =
-        [Self::Sms, Self::Email, Self::Totp, Self::RecoveryCode];
+    pub const ALL: [VerificationMethod; 5] = [
+        Self::Sms,
+        Self::Email,
+        Self::Totp,
+        Self::RecoveryCode,
+        Self::Passkey,
+    ];
 
     /// The method with this stable name.
     pub fn parse(name: &str) -> Option<Self> {
@@ -33,6 +40,7 @@ impl VerificationMethod {
             Self::Email => "email",
             Self::Totp => "totp",
             Self::RecoveryCode => "recovery_code",
+            Self::Passkey => "passkey",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod login;
 pub mod me;
 pub mod oauth;
 pub mod overview;
+pub mod passkeys;
 pub mod passwords;
 pub mod security_log;
 pub mod senders;

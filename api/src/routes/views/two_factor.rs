@@ -30,6 +30,7 @@ impl From<TwoFactorStatus> for TwoFactorStatusDto {
             totp: status.totp.map(|totp| TotpFactorDto {
                 enabled_at: rfc3339(totp.enabled_at),
             }),
+            passkeys: status.passkeys,
             recovery_codes_left: status.recovery_codes_left,
             required_for_all_users: status.required_for_all_users,
         }

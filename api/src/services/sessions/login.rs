@@ -57,12 +57,13 @@ pub struct LoginChallenge {
 }
 
 /// Login failure reasons as recorded in the security log.
-mod reasons {
+pub(in crate::services) mod reasons {
     pub const WRONG_PASSWORD: &str = "wrong_password";
     pub const SECOND_FACTOR_FAILED: &str = "second_factor_failed";
     pub const NEW_DEVICE_FAILED: &str = "new_device_failed";
     pub const LOCKED: &str = "locked";
     pub const SUSPENDED: &str = "account_suspended";
+    pub const PASSKEY_FAILED: &str = "passkey_failed";
 }
 
 const TWO_FACTOR_SMS: &str =
@@ -70,7 +71,7 @@ const TWO_FACTOR_SMS: &str =
 const NEW_DEVICE_SUBJECT: &str = "Portcullis: confirm a sign-in from a new device";
 const NEW_DEVICE_TEXT: &str = "{code} is your Portcullis code to confirm a sign-in from a new device. It expires in 5 minutes. If this was not you, change your password.";
 
-fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> SecurityEvent {
+pub(in crate::services) fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> SecurityEvent {
     SecurityEvent::new(account_id, Actor::Anonymous, SecurityEventKind::LoginFailed)
         .from_client(client)
         .detail("reason", reason)
@@ -151,7 +152,7 @@ where
 }
 
 /// Gives back the reservation of a guess that was right.
-async fn release(state: &AppState, reservation: Reservation) -> ApiResult<()> {
+pub(in crate::services) async fn release(state: &AppState, reservation: Reservation) -> ApiResult<()> {
     state
         .db
         .transaction(move |conn| Ok(throttle::release(conn, &reservation)?))
@@ -160,7 +161,7 @@ async fn release(state: &AppState, reservation: Reservation) -> ApiResult<()> {
 
 /// Tells the owner their sign-in was locked. Best effort: the lock holds
 /// whether or not the e-mail goes out.
-async fn notify_lock(
+pub(in crate::services) async fn notify_lock(
     state: &AppState,
     account: &AccountRow,
     lock: NewLock,
@@ -294,43 +295,7 @@ pub async fn log_in(
         }
     };
 
-    // A disabled subuser gets the wrong-password answer, and only once the
-    // password was right, so the answer reveals nothing to a guesser.
-    if account.disabled_at.is_some() {
-        release(state, reservation).await?;
-        tracing::info!(ip = %client.ip, "portal login of a disabled subuser refused");
-        return Err(ApiError::InvalidCredentials);
-    }
-    // So does an address outside the portal allowlist: the answer must not
-    // confirm the password. The real reason is in the owner's log, and the
-    // attempt counts towards the lock like a wrong password.
-    let admitted = crate::services::sessions::portal_allowlist::check_login(
-        state,
-        &account.id,
-        account.parent_id.as_deref(),
-        &client,
-    )
-    .await?;
-    if !admitted {
-        refuse_sign_in(state, Some(&account), reservation, &client, "").await?;
-        return Err(ApiError::InvalidCredentials);
-    }
-    release(state, reservation).await?;
-    // A suspended company's users learn it, but only once the password was
-    // right (and the address admitted), so a guesser learns nothing.
-    if state
-        .access
-        .account_suspended(&state.db, account.tenant_id())
-        .await?
-    {
-        let event = login_failed(&account.id, &client, reasons::SUSPENDED);
-        state
-            .db
-            .transaction(move |conn| Ok(security_log::record(conn, &event)?))
-            .await?;
-        tracing::info!(ip = %client.ip, "portal login of a suspended account refused");
-        return Err(ApiError::AccountSuspended);
-    }
+    admit(state, &account, reservation, &client).await?;
 
     let device_hash = device.storage_id();
     let (factors, phones, trusted) = {
@@ -363,10 +328,61 @@ pub async fn log_in(
     Ok(LoginOutcome::Session(Box::new(session)))
 }
 
+/// The gate every sign-in passes once its first proof (a password, or a
+/// passkey without one) was right, with the guess it reserved: a disabled
+/// subuser and an address outside the portal allowlist are refused with the
+/// answer a wrong proof gets (the allowlist refusal counts towards the lock),
+/// then a suspended company is told so. On success the guess is given back.
+pub(in crate::services) async fn admit(
+    state: &AppState,
+    account: &AccountRow,
+    reservation: Reservation,
+    client: &ClientContext,
+) -> ApiResult<()> {
+    // A disabled subuser gets the wrong-password answer, and only once the
+    // password was right, so the answer reveals nothing to a guesser.
+    if account.disabled_at.is_some() {
+        release(state, reservation).await?;
+        tracing::info!(ip = %client.ip, "portal login of a disabled subuser refused");
+        return Err(ApiError::InvalidCredentials);
+    }
+    // So does an address outside the portal allowlist: the answer must not
+    // confirm the password. The real reason is in the owner's log, and the
+    // attempt counts towards the lock like a wrong password.
+    let admitted = crate::services::sessions::portal_allowlist::check_login(
+        state,
+        &account.id,
+        account.parent_id.as_deref(),
+        client,
+    )
+    .await?;
+    if !admitted {
+        refuse_sign_in(state, Some(account), reservation, client, "").await?;
+        return Err(ApiError::InvalidCredentials);
+    }
+    release(state, reservation).await?;
+    // A suspended company's users learn it, but only once the password was
+    // right (and the address admitted), so a guesser learns nothing.
+    if state
+        .access
+        .account_suspended(&state.db, account.tenant_id())
+        .await?
+    {
+        let event = login_failed(&account.id, client, reasons::SUSPENDED);
+        state
+            .db
+            .transaction(move |conn| Ok(security_log::record(conn, &event)?))
+            .await?;
+        tracing::info!(ip = %client.ip, "portal login of a suspended account refused");
+        return Err(ApiError::AccountSuspended);
+    }
+    Ok(())
+}
+
 /// Settles a refused sign-in whose guess was counted: records the reason
 /// (`reason`, unless the caller recorded one already) and any lock it
 /// started, and tells the owner about a lock.
-async fn refuse_sign_in(
+pub(in crate::services) async fn refuse_sign_in(
     state: &AppState,
     account: Option<&AccountRow>,
     reservation: Reservation,
@@ -443,13 +459,15 @@ async fn hold(
         })
         .await?;
     tracing::info!(account_id = %account.id, purpose, trusted, replaced, "portal login held for a code");
-    // An authenticator app needs nothing sent; otherwise send the one code,
-    // unless the replaced sign-in's code is still good.
+    // An authenticator app or a passkey needs nothing sent; otherwise send
+    // the one code, unless the replaced sign-in's code is still good.
     let code_still_good = row
         .last_sent_at
         .is_some_and(|sent| now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES));
     let first = match default_delivery(account, phones, purpose) {
-        Some(delivery) if !factors.totp && !code_still_good => Some(delivery),
+        Some(delivery) if !factors.totp && !factors.passkeys && !code_still_good => {
+            Some(delivery)
+        }
         _ => None,
     };
     let mut row = row;
@@ -549,6 +567,9 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
 fn methods(factors: &Factors, phones: &Phones, purpose: &str) -> Vec<VerificationMethod> {
     if purpose == purposes::LOGIN_TWO_FACTOR {
         let mut methods = Vec::new();
+        if factors.passkeys {
+            methods.push(VerificationMethod::Passkey);
+        }
         if factors.totp {
             methods.push(VerificationMethod::Totp);
         }
@@ -591,7 +612,7 @@ fn challenge(
 }
 
 /// A held sign-in found by its handle, with its account.
-fn open_challenge(
+pub(in crate::services) fn open_challenge(
     conn: &mut DbConnection,
     token: &str,
     at: NaiveDateTime,
@@ -688,14 +709,63 @@ pub async fn complete(
         trust_device,
     } = completion;
     // Parse before touching storage: a malformed code changes nothing.
-    let typed = std::sync::Arc::new(TypedCode::parse(method, &code)?);
+    let typed = TypedCode::parse(method, &code)?;
+    let kek = state.kek.clone();
+    let check: HeldCheck = std::sync::Arc::new(
+        move |conn: &mut DbConnection,
+              row: &VerificationRow,
+              account: &AccountRow,
+              at: NaiveDateTime| { check_typed(conn, &kek, row, account, &typed, at) },
+    );
+    let held = HeldProof {
+        challenge_id,
+        method,
+        trust_device,
+        check,
+    };
+    complete_held(state, held, client, device).await
+}
+
+/// Checks the proof given for a held sign-in inside the transaction that
+/// counted the guess: `Ok(Ok(recovery_code_used))` when right,
+/// `Ok(Err(refusal))` when wrong (counted, and committed with whatever the
+/// check used up); `Err` rolls everything back (a malformed proof).
+pub(in crate::services) type HeldCheck = std::sync::Arc<
+    dyn Fn(
+            &mut DbConnection,
+            &VerificationRow,
+            &AccountRow,
+            NaiveDateTime,
+        ) -> ApiResult<Result<bool, ApiError>>
+        + Send
+        + Sync,
+>;
+
+/// A proof for a held sign-in: a code ([`complete`]) or a passkey.
+pub(in crate::services) struct HeldProof {
+    pub challenge_id: String,
+    pub method: VerificationMethod,
+    pub trust_device: bool,
+    pub check: HeldCheck,
+}
+
+/// Completes a held sign-in with `held`'s proof, counted like a password
+/// guess; when it is right, opens the session.
+pub(in crate::services) async fn complete_held(
+    state: &AppState,
+    held: HeldProof,
+    client: ClientContext,
+    device: &DeviceToken,
+) -> ApiResult<PortalSession> {
+    let HeldProof {
+        challenge_id,
+        method,
+        trust_device,
+        check,
+    } = held;
     let (row, account, verdict) = in_turn(state, || {
-        let (challenge_id, typed, verdict_client, kek) = (
-            challenge_id.clone(),
-            typed.clone(),
-            client.clone(),
-            state.kek.clone(),
-        );
+        let (challenge_id, check, verdict_client) =
+            (challenge_id.clone(), check.clone(), client.clone());
         move |conn: &mut DbConnection| {
             let at = now();
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
@@ -714,7 +784,7 @@ pub async fn complete(
                 }
             };
             let (row, account) = open_challenge(conn, &challenge_id, at)?;
-            let verdict = match check_typed(conn, &kek, &row, &account, &typed, at)? {
+            let verdict = match check(conn, &row, &account, at)? {
                 Ok(recovery_code_used) => {
                     if !code_rows::consume(conn, &row.id, at)? {
                         return Err(ApiError::LoginChallengeInvalid);
@@ -767,16 +837,19 @@ pub async fn complete(
         method: Some(method),
         new_device: !was_trusted,
         recovery_code_used,
+        passwordless: false,
     };
     finish(state, account, keys, client, trust, how).await
 }
 
 /// How a sign-in was completed, for the log and the new-device e-mail.
 #[derive(Debug, Clone, Copy, Default)]
-struct Completed {
-    method: Option<VerificationMethod>,
-    new_device: bool,
-    recovery_code_used: bool,
+pub(in crate::services) struct Completed {
+    pub method: Option<VerificationMethod>,
+    pub new_device: bool,
+    pub recovery_code_used: bool,
+    /// Signed in with a passkey and no password.
+    pub passwordless: bool,
 }
 
 /// A code as typed, parsed for its method.
@@ -797,6 +870,8 @@ impl TypedCode {
             VerificationMethod::RecoveryCode => {
                 RecoveryCode::parse("code", code).map(Self::Recovery)
             }
+            // A passkey has no code: POST /api/v1/auth/login/passkey/finish.
+            VerificationMethod::Passkey => return Err(unavailable()),
         };
         parsed.map_err(|e| ApiError::Validation(vec![e]))
     }
@@ -855,7 +930,7 @@ fn unavailable() -> ApiError {
 
 /// Step 4: clears the e-mail's failures, trusts the device if asked, opens
 /// the session; then tells the owner about a sign-in from a new device.
-async fn finish(
+pub(in crate::services) async fn finish(
     state: &AppState,
     account: AccountRow,
     keys: ThrottleKeys,
@@ -903,6 +978,9 @@ async fn finish(
             .detail("new_device", how.new_device.to_string());
             if let Some(method) = how.method {
                 event = event.detail("method", method.as_str());
+            }
+            if how.passwordless {
+                event = event.detail("passwordless", "true");
             }
             let opened = portal_session::start_session(
                 conn,

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod devices;
 pub mod login;
 pub mod login_history;
+pub mod passkey_sign_in;
 pub mod portal_allowlist;
 pub mod portal_session;
 pub mod session_timeout;
