@@ -142,6 +142,10 @@ pub const JWKS: &str = "/.well-known/jwks.json";
 pub const SMS: &str = "/api/v1/sms";
 /// One message (scope `sms`).
 pub const SMS_MESSAGE: &str = "/api/v1/sms/{id}";
+/// Send one text to many recipients, and list such bulk sends (scope `sms`).
+pub const SMS_BATCHES: &str = "/api/v1/sms/batches";
+/// One bulk send with its recipients' statuses (scope `sms`).
+pub const SMS_BATCH: &str = "/api/v1/sms/batches/{id}";
 /// The account's country filter (portal).
 pub const COUNTRY_FILTER: &str = "/api/v1/country-filter";
 /// Header that makes a retried `POST /api/v1/sms` safe: the same key never sends twice.

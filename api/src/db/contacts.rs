@@ -404,6 +404,33 @@ pub fn discard_stale_imports(conn: &mut DbConnection, before: NaiveDateTime) -> 
         .map(|_| ())
 }
 
+/// Whether the account has the group `id`.
+pub fn group_exists(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        contact_groups::table
+            .filter(contact_groups::id.eq(id))
+            .filter(contact_groups::account_id.eq(account_id)),
+    ))
+    .get_result(conn)
+}
+
+/// The phones of up to `limit` of the group's contacts, by contact id.
+pub fn group_phones(
+    conn: &mut DbConnection,
+    account_id: &str,
+    group_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    contacts::table
+        .inner_join(contact_group_members::table)
+        .filter(contact_group_members::group_id.eq(group_id))
+        .filter(contacts::account_id.eq(account_id))
+        .order(contacts::id.asc())
+        .limit(limit)
+        .select(contacts::phone)
+        .load(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

@@ -79,6 +79,7 @@ mod senders;
 mod sessions;
 mod signup;
 mod sms;
+mod sms_batches;
 mod sms_pumping;
 mod subusers;
 mod system_texts;

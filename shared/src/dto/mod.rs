@@ -66,7 +66,10 @@ pub use sessions::{
     LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, RevokedSessionsDto, SessionDto,
     SessionTimeoutDto, SetSessionTimeoutRequest,
 };
-pub use sms::{CountryFilterDto, MessageDto, SendSmsRequest};
+pub use sms::{
+    CountryFilterDto, MessageDto, SendSmsBatchRequest, SendSmsRequest, SmsBatchCountsDto,
+    SmsBatchDto, SmsBatchPageDto, SmsBatchRecipientDto,
+};
 pub use subusers::{
     AccessDto, CreateSubuserRequest, SendingWindowDto, SubuserDto, SubuserGrantsDto,
     UpdateSubuserRequest,

@@ -57,8 +57,8 @@ pub use sessions::{
     RevokeSession, SetSessionTimeout,
 };
 pub use sms::{
-    CreateSender, DeleteSender, GetCountryFilter, GetSms, ListSenders, ListSms, ListSmsQuery,
-    SendSms, SetCountryFilter,
+    CreateSender, DeleteSender, GetCountryFilter, GetSms, GetSmsBatch, ListSenders, ListSms,
+    ListSmsBatches, ListSmsQuery, SendSms, SendSmsBatch, SetCountryFilter, SmsBatchQuery,
 };
 pub use subusers::{
     CreateSubuser, DeleteSubuser, DisableSubuser, EnableSubuser, GetSubuser, ListSubusers,
@@ -269,6 +269,9 @@ pub const CATALOGUE: &[Route] = &[
     route::<SendSms>(),
     route::<ListSms>(),
     route::<GetSms>(),
+    route::<SendSmsBatch>(),
+    route::<ListSmsBatches>(),
+    route::<GetSmsBatch>(),
     route::<GetCountryFilter>(),
     route::<SetCountryFilter>(),
     route::<ListSenders>(),
