@@ -78,7 +78,12 @@ pub fn insert(conn: &mut DbConnection, row: &PasskeyRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn rename(conn: &mut DbConnection, account_id: &str, id: &str, name: &str) -> QueryResult<bool> {
+pub fn rename(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> QueryResult<bool> {
     diesel::update(
         passkeys::table
             .find(id)

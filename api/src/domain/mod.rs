@@ -20,7 +20,10 @@ pub use country::CountryCode;
 pub use device::describe_user_agent;
 pub use email::Email;
 pub(crate) use ids::hex_sha256;
-pub use ids::{new_account_id, CeremonyToken, ChallengeToken, DeviceToken, ResetToken, SessionToken, SignupToken};
+pub use ids::{
+    new_account_id, CeremonyToken, ChallengeToken, DeviceToken, ResetToken, SessionToken,
+    SignupToken,
+};
 pub use ip_allowlist::{IpAllowlist, IpRange};
 pub use kek::{Kek, SealedAt};
 pub use one_time_code::{OneTimeCode, RecoveryCode, RecoveryHashCache, RecoverySalt};

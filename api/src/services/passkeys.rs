@@ -11,9 +11,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use portcullis_shared::{
-    dto::PASSKEY_NAME_MAX_CHARS,
-    problem::FieldError,
-    validate::codes as field_codes,
+    dto::PASSKEY_NAME_MAX_CHARS, problem::FieldError, validate::codes as field_codes,
     vocabulary::SecurityEventKind,
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -152,7 +150,8 @@ fn malformed(message: String) -> ApiError {
 
 /// Parses the authenticator's answer as sent by the client.
 pub(crate) fn parse_answer<T: DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(value).map_err(|error| malformed(format!("Not a WebAuthn answer: {error}.")))
+    serde_json::from_value(value)
+        .map_err(|error| malformed(format!("Not a WebAuthn answer: {error}.")))
 }
 
 /// Parses the ceremony handle; one we never issued is an ended ceremony.
@@ -177,9 +176,7 @@ pub(crate) fn refusal(error: WebauthnError) -> ApiError {
         WebauthnError::MismatchedChallenge => "challenge",
         WebauthnError::UserNotVerified | WebauthnError::UserNotPresent => "user_verification",
         WebauthnError::CredentialPossibleCompromise => "counter",
-        WebauthnError::CredentialNotFound | WebauthnError::InvalidUserUniqueId => {
-            "unknown_passkey"
-        }
+        WebauthnError::CredentialNotFound | WebauthnError::InvalidUserUniqueId => "unknown_passkey",
         WebauthnError::AuthenticationFailure => "signature",
         _ => "invalid",
     };

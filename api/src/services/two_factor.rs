@@ -147,7 +147,10 @@ pub fn use_recovery_code(
 
 /// Whether two-factor is required of this login: by its own setting, or for
 /// a subuser by the owner's "require two-factor for all users".
-pub(crate) fn required_for_login(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<bool> {
+pub(crate) fn required_for_login(
+    conn: &mut DbConnection,
+    account: &AccountRow,
+) -> diesel::QueryResult<bool> {
     if account.require_two_factor {
         return Ok(true);
     }

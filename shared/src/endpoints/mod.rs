@@ -41,8 +41,8 @@ pub use oauth_clients::{
 };
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{
-    FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys,
-    RemovePasskey, RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
+    FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys, RemovePasskey,
+    RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
 };
 pub use passwords::{
     ChangePassword, ConfirmPasswordReset, GetPasswordPolicy, RequestPasswordReset,

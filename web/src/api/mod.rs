@@ -12,6 +12,7 @@ mod devices;
 mod error;
 mod login;
 mod oauth_clients;
+mod passkeys;
 mod passwords;
 mod portal_allowlist;
 mod request;
@@ -23,6 +24,7 @@ mod sms;
 mod subusers;
 mod tokens;
 mod two_factor;
+mod webauthn;
 
 pub use api_allowlist::{add_api_allowlist_entry, delete_api_allowlist_entry, list_api_allowlist};
 pub use contacts::{
@@ -37,6 +39,10 @@ pub use login::{
 };
 pub use oauth_clients::{
     create_oauth_client, delete_oauth_client, list_oauth_clients, update_oauth_client,
+};
+pub use passkeys::{
+    add_passkey, finish_held_sign_in_with_passkey, list_passkeys, remove_passkey, rename_passkey,
+    sign_in_with_passkey,
 };
 pub use passwords::{
     change_password, confirm_password_reset, password_policy, request_password_reset,

@@ -64,6 +64,8 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::StreamRemoved => "Log stream removed",
         SecurityEventKind::StreamSecretRotated => "Log stream secret replaced",
         SecurityEventKind::StreamTest => "Log stream test",
+        SecurityEventKind::PasskeyAdded => "Passkey added",
+        SecurityEventKind::PasskeyRemoved => "Passkey removed",
         SecurityEventKind::Unknown => "Other event",
     }
 }

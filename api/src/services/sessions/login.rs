@@ -71,7 +71,11 @@ const TWO_FACTOR_SMS: &str =
 const NEW_DEVICE_SUBJECT: &str = "Portcullis: confirm a sign-in from a new device";
 const NEW_DEVICE_TEXT: &str = "{code} is your Portcullis code to confirm a sign-in from a new device. It expires in 5 minutes. If this was not you, change your password.";
 
-pub(in crate::services) fn login_failed(account_id: &str, client: &ClientContext, reason: &str) -> SecurityEvent {
+pub(in crate::services) fn login_failed(
+    account_id: &str,
+    client: &ClientContext,
+    reason: &str,
+) -> SecurityEvent {
     SecurityEvent::new(account_id, Actor::Anonymous, SecurityEventKind::LoginFailed)
         .from_client(client)
         .detail("reason", reason)
@@ -152,7 +156,10 @@ where
 }
 
 /// Gives back the reservation of a guess that was right.
-pub(in crate::services) async fn release(state: &AppState, reservation: Reservation) -> ApiResult<()> {
+pub(in crate::services) async fn release(
+    state: &AppState,
+    reservation: Reservation,
+) -> ApiResult<()> {
     state
         .db
         .transaction(move |conn| Ok(throttle::release(conn, &reservation)?))
@@ -465,9 +472,7 @@ async fn hold(
         .last_sent_at
         .is_some_and(|sent| now() < sent + Duration::minutes(codes::CODE_TTL_MINUTES));
     let first = match default_delivery(account, phones, purpose) {
-        Some(delivery) if !factors.totp && !factors.passkeys && !code_still_good => {
-            Some(delivery)
-        }
+        Some(delivery) if !factors.totp && !factors.passkeys && !code_still_good => Some(delivery),
         _ => None,
     };
     let mut row = row;

@@ -102,32 +102,35 @@ pub async fn finish_held(
     let credential_answer: Arc<PublicKeyCredential> = Arc::new(parse_answer(answer.credential)?);
     let token = parse_ceremony(&answer.ceremony_id)?;
     let rp = Arc::new(relying_party(&state.config.public_url)?);
-    let check: HeldCheck = Arc::new(move |conn: &mut DbConnection,
-                                          row: &VerificationRow,
-                                          account: &AccountRow,
-                                          at: NaiveDateTime| {
-        let (ceremony, authentication): (CeremonyRow, PasskeyAuthentication) = take_ceremony(
-            conn,
-            &token,
-            ceremony_kinds::SECOND_FACTOR,
-            Some(&account.id),
-            at,
-        )?;
-        if ceremony.challenge_id.as_deref() != Some(row.id.as_str()) {
-            return Err(ApiError::PasskeyCeremonyInvalid);
-        }
-        let result = match rp.finish_passkey_authentication(&credential_answer, &authentication) {
-            Ok(result) => result,
-            Err(error) => return refused(refusal(error)),
-        };
-        let used = base64_url(result.cred_id().as_ref());
-        let Some(passkey) = passkey_rows::find_by_credential_id(conn, &used)?
-            .filter(|passkey| passkey.account_id == account.id)
-        else {
-            return Ok(Err(ApiError::PasskeyRefused("unknown_passkey")));
-        };
-        Ok(record_assertion(conn, &passkey, &result, at)?.map(|()| false))
-    });
+    let check: HeldCheck = Arc::new(
+        move |conn: &mut DbConnection,
+              row: &VerificationRow,
+              account: &AccountRow,
+              at: NaiveDateTime| {
+            let (ceremony, authentication): (CeremonyRow, PasskeyAuthentication) = take_ceremony(
+                conn,
+                &token,
+                ceremony_kinds::SECOND_FACTOR,
+                Some(&account.id),
+                at,
+            )?;
+            if ceremony.challenge_id.as_deref() != Some(row.id.as_str()) {
+                return Err(ApiError::PasskeyCeremonyInvalid);
+            }
+            let result = match rp.finish_passkey_authentication(&credential_answer, &authentication)
+            {
+                Ok(result) => result,
+                Err(error) => return refused(refusal(error)),
+            };
+            let used = base64_url(result.cred_id().as_ref());
+            let Some(passkey) = passkey_rows::find_by_credential_id(conn, &used)?
+                .filter(|passkey| passkey.account_id == account.id)
+            else {
+                return Ok(Err(ApiError::PasskeyRefused("unknown_passkey")));
+            };
+            Ok(record_assertion(conn, &passkey, &result, at)?.map(|()| false))
+        },
+    );
     let held = HeldProof {
         challenge_id,
         method: VerificationMethod::Passkey,
@@ -231,7 +234,9 @@ pub async fn finish_passwordless(
             return Err(ApiError::PasskeyRefused("unknown_passkey"));
         }
         Judged::Refused(refusal, lock) => {
-            if let Some((account, lock)) = lock.filter(|(_, l)| l.scope == throttle::LockScope::Email) {
+            if let Some((account, lock)) =
+                lock.filter(|(_, l)| l.scope == throttle::LockScope::Email)
+            {
                 login::notify_lock(state, &account, lock, &client).await;
             }
             return Err(refusal);
@@ -320,5 +325,8 @@ fn judge_passwordless(
             .detail("passkey_refusal", reason),
     )?;
     let lock = login::settle_failure(conn, &reservation, Some(&account.id), client)?;
-    Ok(Judged::Refused(refused_with, lock.map(|lock| (account, lock))))
+    Ok(Judged::Refused(
+        refused_with,
+        lock.map(|lock| (account, lock)),
+    ))
 }

@@ -134,6 +134,38 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
     let recovery = *method == VerificationMethod::RecoveryCode;
+    let use_passkey = {
+        let challenge_id = challenge.challenge_id.clone();
+        let (problem, submitting, ended) = (problem.clone(), submitting.clone(), ended.clone());
+        let trust_device = reason == ChallengeReason::NewDevice && *trust;
+        let on_signed_in = props.on_signed_in.clone();
+        Callback::from(move |_: MouseEvent| {
+            if *submitting {
+                return;
+            }
+            problem.set(None);
+            submitting.set(true);
+            let (challenge_id, problem, submitting, ended, on_signed_in) = (
+                challenge_id.clone(),
+                problem.clone(),
+                submitting.clone(),
+                ended.clone(),
+                on_signed_in.clone(),
+            );
+            spawn_local(async move {
+                match api::finish_held_sign_in_with_passkey(&challenge_id, trust_device).await {
+                    Ok(me) => on_signed_in.emit(me),
+                    Err(err) if err.code() == Some(ProblemCode::LoginChallengeInvalid) => {
+                        ended.set(true)
+                    }
+                    Err(err) => {
+                        problem.set(Some(err.into_problem()));
+                        submitting.set(false);
+                    }
+                }
+            });
+        })
+    };
 
     html! {
         <div class="code-step" data-testid="login-code-step"
@@ -144,6 +176,12 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
                 { wording::prompt(reason, *method, challenge.sent_to.as_deref()) }
             </p>
             <FormBanner message={banner} />
+            if *method == VerificationMethod::Passkey {
+                <button id="login-passkey" type="button" class="button button--block"
+                    onclick={use_passkey} disabled={*submitting}>
+                    { if *submitting { "Waiting for your passkey…" } else { "Use your passkey" } }
+                </button>
+            } else {
             <form class="form" {onsubmit} novalidate=true>
                 <TextField id="login-code" label={wording::code_label(*method)}
                     autocomplete={if recovery { "off" } else { "one-time-code" }}
@@ -160,6 +198,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
                     { if *submitting { "Checking…" } else { "Confirm and log in" } }
                 </button>
             </form>
+            }
             if wording::is_sent(*method) {
                 <ResendLine sending={resend.sending} wait={resend.wait}
                     notice={resend.notice.clone()}

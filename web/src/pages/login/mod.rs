@@ -58,6 +58,28 @@ pub fn LoginPage() -> Html {
         };
     }
 
+    // Passwordless: the browser offers the passkeys it holds for this site.
+    let on_passkey = {
+        let (session, problem, submitting) = (session.clone(), problem.clone(), submitting.clone());
+        Callback::from(move |_: MouseEvent| {
+            if *submitting {
+                return;
+            }
+            problem.set(None);
+            submitting.set(true);
+            let (session, problem, submitting) =
+                (session.clone(), problem.clone(), submitting.clone());
+            spawn_local(async move {
+                match api::sign_in_with_passkey().await {
+                    Ok(me) => session.dispatch(SessionAction::SignedIn(me.into())),
+                    Err(err) => {
+                        problem.set(Some(err.into_problem()));
+                        submitting.set(false);
+                    }
+                }
+            });
+        })
+    };
     let onsubmit = {
         let (email, password) = (email.value.clone(), password.value.clone());
         let (problem, submitting, challenge) =
@@ -135,6 +157,11 @@ pub fn LoginPage() -> Html {
                         { if *submitting { "Logging in…" } else { "Log in" } }
                     </button>
                 </form>
+                <button id="login-passkey-sign-in" type="button"
+                    class="button button--secondary button--block" onclick={on_passkey}
+                    disabled={*submitting}>
+                    { "Sign in with a passkey" }
+                </button>
                 <p class="card-footer" id="forgot-password">
                     <Link<Route> to={Route::ForgotPassword}>{ "Forgot password?" }</Link<Route>>
                 </p>

@@ -44,6 +44,11 @@ pub fn prompt(
                     sign-in. Each code works once."
                 .to_owned()
         }
+        VerificationMethod::Passkey => {
+            return "Use your passkey: your browser asks for your fingerprint, face, PIN or \
+                    security key."
+                .to_owned()
+        }
         VerificationMethod::Sms => to("your phone"),
         VerificationMethod::Email => to("your e-mail address"),
     };
@@ -60,6 +65,7 @@ pub fn code_label(method: VerificationMethod) -> &'static str {
     match method {
         VerificationMethod::RecoveryCode => "Recovery code",
         VerificationMethod::Totp => "Authenticator code",
+        VerificationMethod::Passkey => "Passkey",
         VerificationMethod::Sms | VerificationMethod::Email => "Code",
     }
 }
@@ -70,6 +76,7 @@ pub fn switch_label(method: VerificationMethod, already_sent: bool) -> &'static 
     match (method, already_sent) {
         (VerificationMethod::Totp, _) => "Use your authenticator app",
         (VerificationMethod::RecoveryCode, _) => "Use a recovery code",
+        (VerificationMethod::Passkey, _) => "Use a passkey",
         (VerificationMethod::Sms, true) => "Use the code we texted you",
         (VerificationMethod::Sms, false) => "Text me a code instead",
         (VerificationMethod::Email, true) => "Use the code we e-mailed you",

@@ -3,6 +3,7 @@
 
 mod current_code;
 mod devices;
+mod passkeys;
 mod password;
 mod policy;
 mod recovery_codes;
@@ -12,6 +13,7 @@ mod totp;
 mod turn_off;
 
 pub use devices::{browser_name, TrustedDeviceRow, TrustedDeviceRowProps, TrustedDevices};
+pub use passkeys::{PasskeysCard, PasskeysCardProps};
 pub use policy::{PolicyCard, PolicyCardProps};
 pub use recovery_codes::{
     RecoveryCodesCard, RecoveryCodesCardProps, RecoveryCodesShown, RecoveryCodesShownProps,
@@ -22,7 +24,7 @@ pub use turn_off::{TurnOffForm, TurnOffFormProps};
 
 use std::rc::Rc;
 
-use portcullis_shared::dto::{TwoFactorEnabledDto, TwoFactorStatusDto};
+use portcullis_shared::dto::{PasskeyAddedDto, TwoFactorEnabledDto, TwoFactorStatusDto};
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -92,6 +94,27 @@ pub fn TwoFactorPage() -> Html {
             fresh_codes.set(Some(Rc::new(codes)));
         })
     };
+    // Passkeys change the status (a method on or off): read it again.
+    let reload_status = {
+        let status = status.clone();
+        Callback::from(move |()| {
+            let status = status.clone();
+            spawn_local(async move {
+                if let Ok(answer) = api::two_factor_status().await {
+                    status.set(Some(answer));
+                }
+            });
+        })
+    };
+    let on_passkey_added = {
+        let (fresh_codes, reload_status) = (fresh_codes.clone(), reload_status.clone());
+        Callback::from(move |added: PasskeyAddedDto| {
+            if let Some(codes) = added.recovery_codes {
+                fresh_codes.set(Some(Rc::new(codes)));
+            }
+            reload_status.emit(());
+        })
+    };
     let on_codes_saved = {
         let fresh_codes = fresh_codes.clone();
         Callback::from(move |()| fresh_codes.set(None))
@@ -118,6 +141,8 @@ pub fn TwoFactorPage() -> Html {
                     <TotpMethod factor={status.totp.clone()} sms_on={status.sms.is_some()}
                         {on_enabled} on_status={on_status.clone()} />
                 </div>
+                <PasskeysCard code_needed={status.sms.is_some() || status.totp.is_some()}
+                    on_added={on_passkey_added} on_changed={reload_status} />
                 if status.enabled {
                     <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes}
                         sms_on={status.sms.is_some()} totp_on={status.totp.is_some()} />

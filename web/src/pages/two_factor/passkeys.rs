@@ -1,0 +1,368 @@
+//! The Passkeys card: the login's passkeys (name, added, last used), adding one with a
+//! name (the browser asks the authenticator), renaming one, removing one with the password.
+
+use portcullis_shared::dto::{
+    PasskeyAddedDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest, RenamePasskeyRequest,
+    StartPasskeyRegistrationRequest,
+};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::password::password_missing;
+use crate::api;
+use crate::components::{banner_message, FormBanner, TextField};
+use crate::format::format_timestamp;
+use crate::hooks::{use_form_call, use_text_input};
+
+/// Request fields the passkey forms show errors next to.
+const FIELDS: &[&str] = &["name", "password", "code", "credential"];
+
+/// Props of [`PasskeysCard`].
+#[derive(Properties, PartialEq)]
+pub struct PasskeysCardProps {
+    /// SMS codes or an app are on: changes need a current code too.
+    pub code_needed: bool,
+    /// Called with a passkey just added (its recovery codes, when it was the first method).
+    pub on_added: Callback<PasskeyAddedDto>,
+    /// Called when the passkeys changed, so the page reads the two-factor status again.
+    pub on_changed: Callback<()>,
+}
+
+/// The login's passkeys and the forms that change them.
+#[component]
+pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
+    let list = use_state(|| None::<PasskeyListDto>);
+    let adding = use_state(|| false);
+    {
+        let list = list.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if let Ok(answer) = api::list_passkeys().await {
+                    list.set(Some(answer));
+                }
+            });
+        });
+    }
+    let on_list = {
+        let (list, on_changed) = (list.clone(), props.on_changed.clone());
+        Callback::from(move |answer: PasskeyListDto| {
+            list.set(Some(answer));
+            on_changed.emit(());
+        })
+    };
+    let on_renamed = {
+        let list = list.clone();
+        Callback::from(move |renamed: PasskeyDto| {
+            if let Some(current) = &*list {
+                let mut next = current.clone();
+                for passkey in &mut next.passkeys {
+                    if passkey.id == renamed.id {
+                        *passkey = renamed.clone();
+                    }
+                }
+                list.set(Some(next));
+            }
+        })
+    };
+    let on_added = {
+        let (list, adding, on_added) = (list.clone(), adding.clone(), props.on_added.clone());
+        Callback::from(move |added: PasskeyAddedDto| {
+            if let Some(current) = &*list {
+                let mut next = current.clone();
+                next.passkeys.push(added.passkey.clone());
+                list.set(Some(next));
+            }
+            adding.set(false);
+            on_added.emit(added);
+        })
+    };
+    let open_add = {
+        let adding = adding.clone();
+        Callback::from(move |_: MouseEvent| adding.set(true))
+    };
+    let close_add = {
+        let adding = adding.clone();
+        Callback::from(move |()| adding.set(false))
+    };
+
+    let body = match &*list {
+        None => html! { <p class="muted" aria-busy="true">{ "Loading your passkeys…" }</p> },
+        Some(list) if !list.available => html! {
+            <p class="muted" id="passkeys-unavailable">
+                { "Passkeys need the portal to be served under a domain name; this server's \
+                   address is an IP address." }
+            </p>
+        },
+        Some(list) => html! {
+            <>
+                if list.passkeys.is_empty() {
+                    <p class="muted" id="passkeys-none">{ "No passkeys yet." }</p>
+                } else {
+                    <ul class="passkey-list" id="passkey-list">
+                        { for list.passkeys.iter().map(|passkey| html! {
+                            <PasskeyRow key={passkey.id.clone()} passkey={passkey.clone()}
+                                code_needed={props.code_needed}
+                                on_renamed={on_renamed.clone()} on_list={on_list.clone()} />
+                        }) }
+                    </ul>
+                }
+                if *adding {
+                    <AddPasskeyForm code_needed={props.code_needed} {on_added}
+                        on_cancel={close_add} />
+                } else {
+                    <button type="button" id="passkey-add" class="button button--small"
+                        onclick={open_add}>
+                        { "Add a passkey" }
+                    </button>
+                }
+            </>
+        },
+    };
+
+    html! {
+        <article class="card method" id="passkeys" data-testid="passkeys">
+            <h2>{ "Passkeys" }</h2>
+            <p class="muted">
+                { "A passkey is kept by your device or security key and unlocked with your \
+                   fingerprint, face or PIN. It works as a second step after your password, \
+                   or instead of it, and cannot be phished." }
+            </p>
+            { body }
+        </article>
+    }
+}
+
+/// Props of [`AddPasskeyForm`].
+#[derive(Properties, PartialEq)]
+struct AddPasskeyFormProps {
+    code_needed: bool,
+    on_added: Callback<PasskeyAddedDto>,
+    on_cancel: Callback<()>,
+}
+
+/// A name, the password (and a current code), then the browser's passkey prompt.
+#[component]
+fn AddPasskeyForm(props: &AddPasskeyFormProps) -> Html {
+    let name = use_text_input("");
+    let password = use_text_input("");
+    let code = use_text_input("");
+    let call = use_form_call();
+    let problem = &call.problem;
+    let onsubmit = {
+        let call = call.clone();
+        let (name, password, code) = (
+            name.value.trim().to_owned(),
+            password.value.clone(),
+            code.value.trim().to_owned(),
+        );
+        let on_added = props.on_added.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if password_missing(&call, &password) {
+                return;
+            }
+            let confirmation = StartPasskeyRegistrationRequest {
+                password: password.clone(),
+                code: (!code.is_empty()).then(|| code.clone()),
+            };
+            let (csrf_token, name, on_added) = (call.csrf_token(), name.clone(), on_added.clone());
+            call.run(
+                async move { api::add_passkey(&csrf_token, &confirmation, &name).await },
+                move |added| on_added.emit(added),
+            );
+        })
+    };
+    let cancel = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |_: MouseEvent| on_cancel.emit(()))
+    };
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+    html! {
+        <form class="token-panel form" id="passkey-add-form" {onsubmit} novalidate=true>
+            <FormBanner message={banner} />
+            <TextField id="passkey-name" label="Name" placeholder="Work laptop"
+                value={name.value.clone()}
+                on_change={problem.on_change(&name.set, "name")}
+                error={problem.field_message("name")} />
+            <TextField id="passkey-password" label="Your password" input_type="password"
+                autocomplete="current-password" value={password.value.clone()}
+                on_change={problem.on_change(&password.set, "password")}
+                error={problem.field_message("password")} />
+            if props.code_needed {
+                <TextField id="passkey-code" label="Current code" autocomplete="one-time-code"
+                    hint="A code from your authenticator app, a texted code, or a recovery code."
+                    value={code.value.clone()}
+                    on_change={problem.on_change(&code.set, "code")}
+                    error={problem.field_message("code")} />
+            }
+            <div class="panel-actions">
+                <button type="submit" id="passkey-add-confirm" class="button button--small"
+                    disabled={call.busy()}>
+                    { if call.busy() { "Waiting for your passkey…" } else { "Create passkey" } }
+                </button>
+                <button type="button" class="button button--secondary button--small"
+                    onclick={cancel}>
+                    { "Cancel" }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Props of [`PasskeyRow`].
+#[derive(Properties, PartialEq)]
+struct PasskeyRowProps {
+    passkey: PasskeyDto,
+    code_needed: bool,
+    on_renamed: Callback<PasskeyDto>,
+    on_list: Callback<PasskeyListDto>,
+}
+
+/// What a row shows below its summary.
+#[derive(Clone, Copy, PartialEq)]
+enum RowPanel {
+    None,
+    Rename,
+    Remove,
+}
+
+/// One passkey: its name and dates, and the rename and remove forms.
+#[component]
+fn PasskeyRow(props: &PasskeyRowProps) -> Html {
+    let panel = use_state(|| RowPanel::None);
+    let name = use_text_input(&props.passkey.name);
+    let password = use_text_input("");
+    let code = use_text_input("");
+    let call = use_form_call();
+    let problem = &call.problem;
+    let id = props.passkey.id.clone();
+    let open = |to: RowPanel| {
+        let (panel, problem) = (panel.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            panel.set(to);
+        })
+    };
+    let on_rename = {
+        let (call, panel, id) = (call.clone(), panel.clone(), id.clone());
+        let request = RenamePasskeyRequest {
+            name: name.value.trim().to_owned(),
+        };
+        let on_renamed = props.on_renamed.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (csrf_token, id, request, on_renamed, panel) = (
+                call.csrf_token(),
+                id.clone(),
+                request.clone(),
+                on_renamed.clone(),
+                panel.clone(),
+            );
+            call.run(
+                async move { api::rename_passkey(&csrf_token, &id, &request).await },
+                move |renamed| {
+                    panel.set(RowPanel::None);
+                    on_renamed.emit(renamed);
+                },
+            );
+        })
+    };
+    let on_remove = {
+        let (call, id) = (call.clone(), id.clone());
+        let request = RemovePasskeyRequest {
+            password: password.value.clone(),
+            code: Some(code.value.trim().to_owned()).filter(|c| !c.is_empty()),
+        };
+        let on_list = props.on_list.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if password_missing(&call, &request.password) {
+                return;
+            }
+            let (csrf_token, id, request, on_list) = (
+                call.csrf_token(),
+                id.clone(),
+                request.clone(),
+                on_list.clone(),
+            );
+            call.run(
+                async move { api::remove_passkey(&csrf_token, &id, &request).await },
+                move |left| on_list.emit(left),
+            );
+        })
+    };
+    let banner = problem
+        .get()
+        .and_then(|p| banner_message(p, FIELDS))
+        .map(AttrValue::from);
+    let last_used = props.passkey.last_used_at.as_deref().map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", format_timestamp(at)),
+    );
+
+    html! {
+        <li class="passkey" data-passkey-id={id.clone()}>
+            <p class="method-text">
+                <strong class="passkey-name">{ props.passkey.name.clone() }</strong>
+                <span class="muted">
+                    { format!(" · added {} · {last_used}", format_timestamp(&props.passkey.created_at)) }
+                </span>
+            </p>
+            { match *panel {
+                RowPanel::None => html! {
+                    <div class="panel-actions">
+                        <button type="button" class="button button--secondary button--small passkey-rename"
+                            onclick={open(RowPanel::Rename)}>{ "Rename" }</button>
+                        <button type="button" class="button button--ghost-danger button--small passkey-remove"
+                            onclick={open(RowPanel::Remove)}>{ "Remove" }</button>
+                    </div>
+                },
+                RowPanel::Rename => html! {
+                    <form class="token-panel form" onsubmit={on_rename} novalidate=true>
+                        <FormBanner message={banner} />
+                        <TextField id={format!("passkey-rename-{id}")} label="New name"
+                            value={name.value.clone()}
+                            on_change={problem.on_change(&name.set, "name")}
+                            error={problem.field_message("name")} />
+                        <div class="panel-actions">
+                            <button type="submit" class="button button--small" disabled={call.busy()}>
+                                { "Save" }
+                            </button>
+                            <button type="button" class="button button--secondary button--small"
+                                onclick={open(RowPanel::None)}>{ "Cancel" }</button>
+                        </div>
+                    </form>
+                },
+                RowPanel::Remove => html! {
+                    <form class="token-panel token-panel--danger form" onsubmit={on_remove} novalidate=true>
+                        <p>{ "Confirm with your password." }</p>
+                        <FormBanner message={banner} />
+                        <TextField id={format!("passkey-remove-password-{id}")} label="Your password"
+                            input_type="password" autocomplete="current-password"
+                            value={password.value.clone()}
+                            on_change={problem.on_change(&password.set, "password")}
+                            error={problem.field_message("password")} />
+                        if props.code_needed {
+                            <TextField id={format!("passkey-remove-code-{id}")} label="Current code"
+                                autocomplete="one-time-code"
+                                value={code.value.clone()}
+                                on_change={problem.on_change(&code.set, "code")}
+                                error={problem.field_message("code")} />
+                        }
+                        <div class="panel-actions">
+                            <button type="submit" class="button button--danger button--small"
+                                disabled={call.busy()}>
+                                { if call.busy() { "Removing…" } else { "Remove passkey" } }
+                            </button>
+                            <button type="button" class="button button--secondary button--small"
+                                onclick={open(RowPanel::None)}>{ "Cancel" }</button>
+                        </div>
+                    </form>
+                },
+            } }
+        </li>
+    }
+}
