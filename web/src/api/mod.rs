@@ -61,7 +61,9 @@ pub use sessions::{
     revoke_session, set_session_timeout,
 };
 pub use signup::{confirm_signup, signup};
-pub use sms::{list_contact_groups, list_messages, list_senders, send_sms};
+pub use sms::{
+    get_sms_batch, list_contact_groups, list_messages, list_senders, send_sms, send_sms_batch,
+};
 pub use subusers::{
     create_subuser, delete_subuser, list_subusers, subuser_action, update_subuser, SubuserAction,
 };

@@ -1,6 +1,7 @@
 //! One component per route.
 
 mod api_allowlist;
+pub mod bulk_sms;
 pub mod contacts;
 pub mod country_filter;
 mod dashboard;
