@@ -8,9 +8,13 @@ use chrono::{Duration, NaiveDateTime};
 use portcullis_shared::dto::{CheckStatus, SecurityCheckId, SubuserStatus};
 use portcullis_shared::routes;
 
-use crate::db::{portal_allowlist as portal_rows, sms as sms_rows, tokens as token_rows};
+use crate::db::{
+    portal_allowlist as portal_rows, sms as sms_rows, subusers as subuser_rows,
+    tokens as token_rows,
+};
 use crate::error::ApiResult;
 use crate::services::sessions::portal_session::PortalSession;
+use crate::services::subusers::SendingWindow;
 use crate::services::tokens::api_tokens::{self, TokenStatus};
 use crate::services::{access::Principal, now, subusers, two_factor, AppState};
 
@@ -33,10 +37,20 @@ pub struct Check {
 }
 
 /// The checklist and its score (the share of checks that are ok, 0 to 100).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
     pub score: u8,
     pub checks: Vec<Check>,
+    /// A subuser's own limits and usage; none for the owner.
+    pub limits: Option<Limits>,
+}
+
+/// What a subuser may spend and when, and what they spent this month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub points_used_this_month: i64,
+    pub monthly_points_limit: Option<i64>,
+    pub sending_window: Option<SendingWindow>,
 }
 
 /// A token as the checklist sees it.
@@ -95,7 +109,11 @@ pub fn checklist(facts: &Facts, at: NaiveDateTime) -> Overview {
         CheckStatus::Warning => 1,
         CheckStatus::Ok => 2,
     });
-    Overview { score, checks }
+    Overview {
+        score,
+        checks,
+        limits: None,
+    }
 }
 
 fn check(
@@ -397,7 +415,25 @@ pub async fn overview(
         tokens,
         account,
     };
-    Ok(checklist(&facts, at))
+    let limits = match &session.subuser {
+        Some(access) => {
+            let (id, month) = (access.id.clone(), at.format("%Y-%m").to_string());
+            let used = state
+                .db
+                .run(move |conn| Ok(subuser_rows::points_used(conn, &id, &month)?))
+                .await?;
+            Some(Limits {
+                points_used_this_month: used,
+                monthly_points_limit: access.monthly_points_limit,
+                sending_window: access.window.clone(),
+            })
+        }
+        None => None,
+    };
+    Ok(Overview {
+        limits,
+        ..checklist(&facts, at)
+    })
 }
 
 async fn account_facts(

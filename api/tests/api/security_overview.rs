@@ -4,7 +4,10 @@
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use portcullis_shared::{
-    dto::{CheckStatus, PortalPermission, SecurityCheckId, SecurityOverviewDto, SubuserGrantsDto},
+    dto::{
+        CheckStatus, PortalPermission, SecurityCheckId, SecurityOverviewDto, SendingWindowDto,
+        SubuserGrantsDto, Weekday,
+    },
     routes,
     scope::Scope,
 };
@@ -93,6 +96,13 @@ async fn each_check_follows_its_setting_and_names_its_fix(app: TestApp) {
         &owner,
         "clerk@example.com",
         SubuserGrantsDto {
+            monthly_points_limit: Some(500),
+            sending_window: Some(SendingWindowDto {
+                days: vec![Weekday::Mon, Weekday::Fri],
+                start: "08:00".to_owned(),
+                end: "18:00".to_owned(),
+                time_zone: "Europe/Warsaw".to_owned(),
+            }),
             ..grants(&[PortalPermission::Sms], &[Scope::Sms])
         },
     )
@@ -111,6 +121,18 @@ async fn each_check_follows_its_setting_and_names_its_fix(app: TestApp) {
         ],
         "the owner's token and the account's settings are not the subuser's"
     );
+    // The subuser sees their own limits and usage; the owner has none of their own.
+    let limits = theirs.limits.expect("a subuser's limits");
+    assert_eq!(
+        (limits.points_used_this_month, limits.monthly_points_limit),
+        (0, Some(500))
+    );
+    let window = limits.sending_window.expect("their sending window");
+    assert_eq!(
+        (window.start.as_str(), window.end.as_str()),
+        ("08:00", "18:00")
+    );
+    assert_eq!(now.limits, None);
 
     // Anonymous callers get nothing.
     let anonymous = reqwest::get(app.url(routes::SECURITY_OVERVIEW))

@@ -116,6 +116,10 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
     fill(&client, "#login-code", &code).await;
     click(&client, "#login-verify").await;
     find(&client, "[data-testid=dashboard]").await;
+    // Their dashboard shows the limit the owner set, and what they spent of it.
+    wait_for_text(&client, "#your-points", "0 of 1,000 points used").await;
+    save_screenshot(&client, "subuser-dashboard.png", 1280, 1300).await;
+    client.set_window_size(1280, 900).await.unwrap();
 
     // Their header offers sending and their own security pages, nothing of the owner's.
     let nav = find(&client, "nav[aria-label='Main']").await;

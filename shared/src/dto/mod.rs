@@ -40,7 +40,9 @@ pub use oauth::{
     OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
-pub use overview::{CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto};
+pub use overview::{
+    CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto, SubuserLimitsDto,
+};
 pub use passkeys::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
     PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::SendingWindowDto;
+
 /// How one check stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -65,4 +67,19 @@ pub struct SecurityOverviewDto {
     pub score: u8,
     /// The checks, the ones to fix first.
     pub checks: Vec<SecurityCheckDto>,
+    /// A subuser's own limits and usage; none for the owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<SubuserLimitsDto>,
+}
+
+/// What a subuser may spend and when, and what they spent this month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubuserLimitsDto {
+    /// Points their messages cost this calendar month (UTC).
+    pub points_used_this_month: i64,
+    /// The most they may spend a month; none: no limit of their own.
+    pub monthly_points_limit: Option<i64>,
+    /// When they may send; none: any time.
+    pub sending_window: Option<SendingWindowDto>,
 }

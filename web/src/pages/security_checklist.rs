@@ -1,7 +1,9 @@
 //! The dashboard's security checklist: the API's checks of this login (and, for the
 //! owner, of the account), the ones to fix first on top, each with a link to its page.
 
-use portcullis_shared::dto::{CheckStatus, SecurityCheckDto, SecurityOverviewDto};
+use portcullis_shared::dto::{
+    CheckStatus, SecurityCheckDto, SecurityOverviewDto, SubuserLimitsDto,
+};
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -10,7 +12,9 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner};
+use crate::format::format_points;
 use crate::hooks::use_session_calls;
+use crate::pages::subusers::window_summary;
 
 /// The checklist card; it reads the overview when it mounts.
 #[component]
@@ -67,12 +71,63 @@ pub fn SecurityChecklist() -> Html {
         },
         None => Html::default(),
     };
+    let limits = (*overview).as_ref().and_then(|o| o.limits.clone());
     html! {
-        <div class="card" id="security-overview">
-            <h2>{ "Security checklist" }</h2>
-            <FormBanner message={error} />
-            { body }
+        <>
+            if let Some(limits) = limits {
+                <YourLimits {limits} />
+            }
+            <div class="card" id="security-overview">
+                <h2>{ "Security checklist" }</h2>
+                <FormBanner message={error} />
+                { body }
+            </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct YourLimitsProps {
+    limits: SubuserLimitsDto,
+}
+
+/// A subuser's own limits, set by the account's owner, and what they spent.
+#[component]
+fn YourLimits(props: &YourLimitsProps) -> Html {
+    let limits = &props.limits;
+    html! {
+        <div class="card" id="your-limits">
+            <h2>{ "Your limits" }</h2>
+            <dl class="details">
+                <dt>{ "Points this month" }</dt>
+                <dd id="your-points">
+                    { points_text(limits.points_used_this_month, limits.monthly_points_limit) }
+                    if let Some(limit) = limits.monthly_points_limit {
+                        <meter class="score-bar usage-bar" aria-label="Points used this month"
+                            min="0" max={limit.to_string()} high={(limit * 8 / 10).to_string()}
+                            optimum="0" value={limits.points_used_this_month.to_string()}>
+                        </meter>
+                    }
+                </dd>
+                <dt>{ "You may send" }</dt>
+                <dd id="your-window">
+                    { limits.sending_window.as_ref().map_or_else(|| "At any time".to_owned(), window_summary) }
+                </dd>
+            </dl>
+            <p class="muted">{ "The account's owner sets these." }</p>
         </div>
+    }
+}
+
+/// "120 of 1,000 points used", or without a limit "120 points used, no monthly limit".
+pub fn points_text(used: i64, limit: Option<i64>) -> String {
+    match limit {
+        Some(limit) => format!(
+            "{} of {} points used",
+            format_points(used),
+            format_points(limit)
+        ),
+        None => format!("{} points used, no monthly limit", format_points(used)),
     }
 }
 
@@ -168,6 +223,12 @@ mod tests {
         assert_eq!(check_id(&check), "tokens_without_expiry");
         assert_eq!(Route::recognize(&check.fix), Some(Route::Tokens));
         assert_eq!(score_class(50), "score-fill--mid");
+    }
+
+    #[test]
+    fn usage_reads_against_the_limit() {
+        assert_eq!(points_text(120, Some(1000)), "120 of 1,000 points used");
+        assert_eq!(points_text(0, None), "0 points used, no monthly limit");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The security overview as the API shows it.
 
-use portcullis_shared::dto::{SecurityCheckDto, SecurityOverviewDto};
+use portcullis_shared::dto::{
+    SecurityCheckDto, SecurityOverviewDto, SendingWindowDto, SubuserLimitsDto,
+};
 
-use crate::services::overview::{Check, Overview};
+use crate::services::overview::{Check, Limits, Overview};
 
 impl From<Check> for SecurityCheckDto {
     fn from(check: Check) -> Self {
@@ -26,6 +28,17 @@ impl From<Overview> for SecurityOverviewDto {
                 .into_iter()
                 .map(SecurityCheckDto::from)
                 .collect(),
+            limits: overview.limits.map(SubuserLimitsDto::from),
+        }
+    }
+}
+
+impl From<Limits> for SubuserLimitsDto {
+    fn from(limits: Limits) -> Self {
+        Self {
+            points_used_this_month: limits.points_used_this_month,
+            monthly_points_limit: limits.monthly_points_limit,
+            sending_window: limits.sending_window.as_ref().map(SendingWindowDto::from),
         }
     }
 }
