@@ -1,4 +1,3 @@
-CREATE INDEX messages_status ON messages (status);
 DROP INDEX messages_status_created;
 DROP TABLE sms_batch_messages;
 DROP TABLE sms_batches;

@@ -35,8 +35,5 @@ CREATE TABLE sms_batch_messages (
 
 CREATE INDEX sms_batch_messages_message_id ON sms_batch_messages (message_id);
 
--- The dispatcher claims the oldest queued messages first. This index also
--- serves every lookup by status alone, so the older one on (status) goes:
--- each message changes status three times, and each change updated both.
+-- The dispatcher claims the oldest queued messages first.
 CREATE INDEX messages_status_created ON messages (status, created_at);
-DROP INDEX messages_status;
