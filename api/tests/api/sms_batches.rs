@@ -315,6 +315,38 @@ async fn any_bad_recipient_refuses_the_whole_batch_and_charges_nothing(app: Test
     .await;
     assert_eq!(app.points_balance(&token).await, 100);
     nothing_stored(&app);
+
+    // Germany allowed by the filter, but the account back on trial (its lift
+    // removed in storage): each German recipient is named as trial-restricted.
+    app.lift_trial_restriction("bulk.bad@example.com");
+    let allowed = app
+        .put_country_filter(&me.session.csrf_token, &["PL", "DE"])
+        .await;
+    assert_eq!(allowed.status(), StatusCode::OK);
+    {
+        use diesel::prelude::*;
+        use portcullis_api::db::schema::trial_restriction_lifts;
+        diesel::delete(trial_restriction_lifts::table)
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    let mixed = vec!["+4915123456789".to_owned(), "+48500100200".to_owned()];
+    let problem = expect_problem(
+        send(&app, &token, &to_list(mixed, "Hallo"), None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::InvalidRecipients,
+    )
+    .await;
+    assert_eq!(
+        problem
+            .recipients
+            .iter()
+            .map(|r| (r.index, r.code.as_str()))
+            .collect::<Vec<_>>(),
+        [(0, codes::TRIAL_RESTRICTED)]
+    );
+    assert_eq!(app.points_balance(&token).await, 100);
+    nothing_stored(&app);
 }
 
 async fn a_batch_the_balance_cannot_cover_is_refused_whole(app: TestApp) {

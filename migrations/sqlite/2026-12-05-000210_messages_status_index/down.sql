@@ -1,0 +1,1 @@
+CREATE INDEX messages_status ON messages (status);
