@@ -18,7 +18,7 @@ pub use use_entry_form::{use_entry_form, EntryForm};
 pub use use_form_call::{use_form_call, FormCall};
 pub use use_form_problem::{use_form_problem, FormProblem};
 pub use use_logout::{use_logout, Logout};
-pub use use_removal::{use_removal, Removal};
+pub use use_removal::{use_confirmation, use_removal, Confirmation, Removal};
 pub use use_session::use_session;
 pub use use_session_calls::{use_session_calls, SessionCalls};
 pub use use_text_input::{use_text_input, TextInput};

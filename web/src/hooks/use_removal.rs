@@ -71,3 +71,43 @@ where
         error: (*problem).as_ref().and_then(|p| banner_message(p, &[])),
     }
 }
+
+/// A destructive action that asks first: whether its question is open, what opens it,
+/// and the question's two answers.
+pub struct Confirmation {
+    /// The question is on screen.
+    pub open: bool,
+    /// Opens the question (a click on the action's button).
+    pub ask: Callback<MouseEvent>,
+    /// Closes the question and runs the action.
+    pub on_confirm: Callback<()>,
+    /// Closes the question; nothing happens.
+    pub on_cancel: Callback<()>,
+}
+
+/// Asks before `run`: wire `ask` to the button and the answers to a `ConfirmPanel`.
+#[hook]
+pub fn use_confirmation(run: Callback<()>) -> Confirmation {
+    let open = use_state(|| false);
+    let ask = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(true))
+    };
+    let on_confirm = {
+        let open = open.clone();
+        Callback::from(move |()| {
+            open.set(false);
+            run.emit(());
+        })
+    };
+    let on_cancel = {
+        let open = open.clone();
+        Callback::from(move |()| open.set(false))
+    };
+    Confirmation {
+        open: *open,
+        ask,
+        on_confirm,
+        on_cancel,
+    }
+}

@@ -24,8 +24,8 @@ use crate::components::{
     FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
 };
 use crate::hooks::{
-    use_collection, use_form_call, use_removal, use_session, use_session_calls, use_text_input,
-    CollectionHandle,
+    use_collection, use_confirmation, use_form_call, use_removal, use_session, use_session_calls,
+    use_text_input, CollectionHandle,
 };
 
 /// Contacts a page of the list holds.
@@ -359,7 +359,7 @@ fn ContactRow(props: &ContactRowProps) -> Html {
         |csrf, id| async move { api::delete_contact(&csrf, &id).await },
         props.on_removed.clone(),
     );
-    let confirming = use_state(|| false);
+    let confirm = use_confirmation(removal.run.clone());
     let name = display_name(contact);
     let groups: Vec<&str> = contact
         .groups
@@ -369,21 +369,6 @@ fn ContactRow(props: &ContactRowProps) -> Html {
     let on_edit = {
         let (on_edit, contact) = (props.on_edit.clone(), contact.clone());
         Callback::from(move |_: MouseEvent| on_edit.emit(contact.clone()))
-    };
-    let ask = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(true))
-    };
-    let on_confirm = {
-        let (confirming, run) = (confirming.clone(), removal.run.clone());
-        Callback::from(move |()| {
-            confirming.set(false);
-            run.emit(());
-        })
-    };
-    let on_cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |()| confirming.set(false))
     };
     html! {
         <tr data-contact-id={contact.id.clone()}>
@@ -405,16 +390,16 @@ fn ContactRow(props: &ContactRowProps) -> Html {
                     </button>
                     <button type="button" class="button button--ghost-danger button--small contact-delete"
                         aria-label={format!("Delete {}", contact.phone)}
-                        disabled={removal.busy || *confirming} onclick={ask}>
+                        disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
                         { if removal.busy { "Deleting…" } else { "Delete" } }
                     </button>
-                    if *confirming {
+                    if confirm.open {
                         <ConfirmPanel id="contact-delete-panel"
                             title={format!("Delete {}?", name.unwrap_or_else(|| contact.phone.clone()))}
                             detail="The contact is removed from every group. Messages already sent \
                                 to this number stay in your history."
                             confirm_text="Delete the contact" busy={removal.busy}
-                            {on_confirm} {on_cancel} />
+                            on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
                     }
                     if let Some(error) = removal.error {
                         <p class="row-error" role="alert">{ message_html(&error) }</p>
@@ -735,7 +720,6 @@ struct GroupRowProps {
 fn GroupRow(props: &GroupRowProps) -> Html {
     let group = &props.group;
     let renaming = use_state(|| false);
-    let confirming = use_state(|| false);
     let name = use_text_input(&group.name);
     let call = use_form_call();
     let removal = use_removal(
@@ -743,6 +727,7 @@ fn GroupRow(props: &GroupRowProps) -> Html {
         |csrf, id| async move { api::delete_contact_group(&csrf, &id).await },
         props.on_changed.reform(|_: String| ()),
     );
+    let confirm = use_confirmation(removal.run.clone());
     let on_rename = {
         let (call, name, renaming, on_changed, id) = (
             call.clone(),
@@ -768,17 +753,6 @@ fn GroupRow(props: &GroupRowProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.set(to))
     };
-    let on_confirm = {
-        let (confirming, run) = (confirming.clone(), removal.run.clone());
-        Callback::from(move |()| {
-            confirming.set(false);
-            run.emit(());
-        })
-    };
-    let on_cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |()| confirming.set(false))
-    };
     let problem = call.problem.clone();
     html! {
         <li class="entry" data-group-id={group.id.clone()}>
@@ -802,16 +776,17 @@ fn GroupRow(props: &GroupRowProps) -> Html {
                     </button>
                     <button type="button" class="button button--ghost-danger button--small group-delete"
                         aria-label={format!("Delete the group {}", group.name)}
-                        disabled={removal.busy || *confirming} onclick={toggle(&confirming, true)}>
+                        disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
                         { if removal.busy { "Deleting…" } else { "Delete" } }
                     </button>
                 }
             }
-            if *confirming {
+            if confirm.open {
                 <ConfirmPanel id="group-delete-panel" title={format!("Delete the group {}?", group.name)}
                     detail="Its contacts stay in your contacts; only the group goes. Subusers \
                         granted this group lose it."
-                    confirm_text="Delete the group" busy={removal.busy} {on_confirm} {on_cancel} />
+                    confirm_text="Delete the group" busy={removal.busy}
+                    on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
             }
             if let Some(error) = removal.error {
                 <p class="row-error" role="alert">{ message_html(&error) }</p>

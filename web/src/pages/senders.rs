@@ -14,7 +14,9 @@ use crate::components::{
     banner_message, message_html, ConfirmPanel, FormBanner, MessagingTabs, TextField,
 };
 use crate::format::format_timestamp;
-use crate::hooks::{use_collection, use_form_call, use_removal, use_session, use_text_input};
+use crate::hooks::{
+    use_collection, use_confirmation, use_form_call, use_removal, use_session, use_text_input,
+};
 
 /// The sender names page. Rendered only behind `RequireSession`, for logins that may see
 /// sender names.
@@ -120,22 +122,7 @@ fn SenderRow(props: &SenderRowProps) -> Html {
         |csrf, id| async move { api::delete_sender(&csrf, &id).await },
         props.on_removed.clone(),
     );
-    let confirming = use_state(|| false);
-    let ask = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(true))
-    };
-    let on_confirm = {
-        let (confirming, run) = (confirming.clone(), removal.run.clone());
-        Callback::from(move |()| {
-            confirming.set(false);
-            run.emit(());
-        })
-    };
-    let on_cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |()| confirming.set(false))
-    };
+    let confirm = use_confirmation(removal.run.clone());
     let (badge, explanation) = status_text(sender.status);
     html! {
         <li class="entry" data-sender-id={sender.id.clone()}>
@@ -148,14 +135,15 @@ fn SenderRow(props: &SenderRowProps) -> Html {
             if props.may_manage {
                 <button type="button" class="button button--ghost-danger button--small sender-delete"
                     aria-label={format!("Delete {}", sender.name)}
-                    disabled={removal.busy || *confirming} onclick={ask}>
+                    disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
                     { if removal.busy { "Deleting…" } else { "Delete" } }
                 </button>
             }
-            if *confirming {
+            if confirm.open {
                 <ConfirmPanel id="sender-delete-panel" title={format!("Delete {}?", sender.name)}
                     detail={delete_detail(sender.status)}
-                    confirm_text="Delete the name" busy={removal.busy} {on_confirm} {on_cancel} />
+                    confirm_text="Delete the name" busy={removal.busy}
+                    on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
             }
             if let Some(error) = removal.error {
                 <p class="row-error" role="alert">{ message_html(&error) }</p>
