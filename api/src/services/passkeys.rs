@@ -312,6 +312,16 @@ pub async fn start_registration(
     let (options, registration) = rp
         .start_passkey_registration(user_handle, email, email, Some(exclude))
         .map_err(ApiError::internal)?;
+    // Passwordless sign-in needs a discoverable credential (a passkey the browser can
+    // offer before anyone is named), so ask for one where the authenticator can keep it;
+    // one that cannot still registers a passkey for the second step.
+    let mut options = serde_json::to_value(options).map_err(ApiError::internal)?;
+    if let Some(selection) = options
+        .pointer_mut("/publicKey/authenticatorSelection")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        selection.insert("residentKey".into(), "preferred".into());
+    }
     let stored = StoredRegistration {
         user_handle: user_handle.to_string(),
         registration,

@@ -15,7 +15,7 @@ use crate::format::format_timestamp;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the passkey forms show errors next to.
-const FIELDS: &[&str] = &["name", "password", "code", "credential"];
+const FIELDS: &[&str] = &["name", "password", "code"];
 
 /// Props of [`PasskeysCard`].
 #[derive(Properties, PartialEq)]
