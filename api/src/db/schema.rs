@@ -208,6 +208,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     trial_restriction_lifts,
     passkeys,
     webauthn_ceremonies,
+    sign_in_policies,
 );
 
 diesel::table! {
@@ -617,3 +618,11 @@ diesel::table! {
 }
 
 diesel::joinable!(passkeys -> accounts (account_id));
+
+diesel::table! {
+    sign_in_policies (account_id) {
+        account_id -> Text,
+        require_phishing_resistant -> Bool,
+        updated_at -> Timestamp,
+    }
+}

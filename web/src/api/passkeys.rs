@@ -3,12 +3,13 @@
 use portcullis_shared::dto::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
     MeResponse, PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto,
-    RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
+    PasskeyPolicyRequest, RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
     StartPasskeyRegistrationRequest,
 };
 use portcullis_shared::endpoints::{
     FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys, RemovePasskey,
-    RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
+    RenamePasskey, SetPasskeyPolicy, StartHeldPasskey, StartPasskeyRegistration,
+    StartPasskeySignIn,
 };
 use portcullis_shared::routes::PRE_SESSION_CSRF;
 
@@ -42,6 +43,14 @@ pub async fn add_passkey(
         credential,
     };
     call::<FinishPasskeyRegistration>(Some(csrf_token), &(), &request).await
+}
+
+/// Sets the owner's "require a phishing-resistant method" (passkeys only) for the account.
+pub async fn set_passkey_policy(
+    csrf_token: &str,
+    request: &PasskeyPolicyRequest,
+) -> Result<PasskeyListDto, ApiError> {
+    call::<SetPasskeyPolicy>(Some(csrf_token), &(), request).await
 }
 
 /// Renames one of the login's passkeys.
