@@ -821,6 +821,32 @@ async fn the_phishing_resistant_requirement_takes_passkeys_only(app: TestApp) {
     );
 }
 
+/// Each passwordless start stores a ceremony before anyone is known: one
+/// address may start 30 an hour.
+async fn passwordless_starts_are_limited_per_address(app: TestApp) {
+    let browser = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.77")]);
+    for _ in 0..30 {
+        browser.passwordless_ceremony().await;
+    }
+    let before = app.count("webauthn_ceremonies");
+    expect_problem(
+        browser
+            .post_json(
+                routes::PASSKEY_SIGN_IN_START,
+                &serde_json::json!({}),
+                routes::PRE_SESSION_CSRF,
+            )
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::RateLimited,
+    )
+    .await;
+    assert_eq!(app.count("webauthn_ceremonies"), before);
+    // Another address is not held up.
+    let other = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.78")]);
+    other.passwordless_ceremony().await;
+}
+
 /// An IP-address public URL (the default, `http://127.0.0.1:…`) cannot be a
 /// relying party: the server starts, and only passkeys are unavailable.
 async fn an_ip_address_public_url_makes_passkeys_unavailable(app: TestApp) {
@@ -858,6 +884,7 @@ on_both_backends!(settings = SETTINGS;
     passwordless_is_refused_while_sign_in_is_locked,
     the_two_factor_requirement_counts_a_passkey,
     the_phishing_resistant_requirement_takes_passkeys_only,
+    passwordless_starts_are_limited_per_address,
 );
 
 on_both_backends!(an_ip_address_public_url_makes_passkeys_unavailable);
