@@ -821,6 +821,27 @@ async fn the_phishing_resistant_requirement_takes_passkeys_only(app: TestApp) {
     );
 }
 
+/// The ceremony's state is stored: a process that did not start it finishes it.
+async fn another_process_finishes_a_ceremony(app: TestApp) {
+    let me = app.signed_in("processes@example.com").await;
+    let mut key = soft_passkey();
+    app.passkey_added(&me, &mut key, "Laptop").await;
+    app.log_out(&me).await;
+
+    let ceremony = app.passwordless_ceremony().await;
+    let answer = key.sign(&ceremony, ORIGIN);
+    let other = app.second_process().await;
+    let response = other.finish_passwordless(&ceremony, answer.clone()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // And it is used up for the first one too.
+    expect_problem(
+        app.finish_passwordless(&ceremony, answer).await,
+        StatusCode::GONE,
+        ProblemCode::PasskeyCeremonyInvalid,
+    )
+    .await;
+}
+
 /// Each passwordless start stores a ceremony before anyone is known: one
 /// address may start 30 an hour.
 async fn passwordless_starts_are_limited_per_address(app: TestApp) {
@@ -885,6 +906,7 @@ on_both_backends!(settings = SETTINGS;
     the_two_factor_requirement_counts_a_passkey,
     the_phishing_resistant_requirement_takes_passkeys_only,
     passwordless_starts_are_limited_per_address,
+    another_process_finishes_a_ceremony,
 );
 
 on_both_backends!(an_ip_address_public_url_makes_passkeys_unavailable);
