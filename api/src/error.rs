@@ -6,7 +6,9 @@ use actix_web::{
     HttpResponse, ResponseError,
 };
 use portcullis_shared::{
-    problem::{FieldError, Problem, ProblemCode, OWNER_RESTRICTION, PROBLEM_CONTENT_TYPE},
+    problem::{
+        FieldError, Problem, ProblemCode, RecipientError, OWNER_RESTRICTION, PROBLEM_CONTENT_TYPE,
+    },
     validate::codes,
 };
 
@@ -77,6 +79,9 @@ pub enum ApiError {
     TrialRestricted { home_country: String },
     #[error("insufficient points: needs {needed}, has {balance}")]
     InsufficientPoints { needed: i64, balance: i64 },
+    /// Some recipients of a bulk send cannot be sent to (each named by index).
+    #[error("{} invalid recipients", .0.len())]
+    InvalidRecipients(Vec<RecipientError>),
     #[error("one-time code expired")]
     CodeExpired,
     #[error("one-time code already used")]
@@ -185,6 +190,7 @@ impl ApiError {
             Self::WouldLockOut(_) => ProblemCode::WouldLockOut,
             Self::CountryNotAllowed(_) => ProblemCode::CountryNotAllowed,
             Self::InsufficientPoints { .. } => ProblemCode::InsufficientPoints,
+            Self::InvalidRecipients(_) => ProblemCode::InvalidRecipients,
             Self::TrialRestricted { .. } => ProblemCode::TrialRestricted,
             Self::CodeExpired => ProblemCode::CodeExpired,
             Self::CodeUsed => ProblemCode::CodeUsed,
@@ -302,6 +308,10 @@ impl ApiError {
                 "Not enough points for this message",
                 Some(format!("The message costs {needed} points and the balance is {balance}.")),
             ),
+            Self::InvalidRecipients(recipients) => (
+                "Some recipients cannot be sent to",
+                Some(format!("{} of the recipients cannot be sent to; see `recipients`. Nothing was sent or charged.", recipients.len())),
+            ),
             Self::CodeExpired => ("The code has expired; send a new one", None),
             Self::CodeUsed => ("The code was already used; send a new one", None),
             Self::CodeLocked => ("Too many wrong attempts; send a new code", None),
@@ -407,6 +417,10 @@ impl ApiError {
                 Self::CountryNotAllowed(country) => Some(country.clone()),
                 _ => None,
             },
+            recipients: match self {
+                Self::InvalidRecipients(recipients) => recipients.clone(),
+                _ => Vec::new(),
+            },
             errors,
         }
     }
@@ -438,7 +452,7 @@ pub fn problem_response(problem: &Problem) -> HttpResponse {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::InvalidRecipients(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MalformedBody(_) | Self::MalformedPath(_) | Self::MalformedQuery(_) => {
                 StatusCode::BAD_REQUEST
             }

@@ -66,6 +66,9 @@ pub enum ProblemCode {
     CountryNotAllowed,
     /// The account's points balance does not cover the message.
     InsufficientPoints,
+    /// Some recipients of a bulk send cannot be sent to; see `recipients`.
+    /// Nothing was sent or charged.
+    InvalidRecipients,
     /// A new account may send only to its home country (and keep its country filter
     /// there) until the gateway's operator lifts the trial restriction.
     TrialRestricted,
@@ -146,6 +149,20 @@ impl FieldError {
     }
 }
 
+/// One recipient of a bulk send that cannot be sent to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientError {
+    /// Its index in the request's `to` (or in the group, by contact id), from 0.
+    pub index: u32,
+    /// The recipient as given (a group's: the contact's phone).
+    pub to: String,
+    /// Stable reason: `invalid_phone`, `duplicate`, `country_not_allowed`, `trial_restricted`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub detail: String,
+}
+
 /// An RFC 9457 problem details body with Portcullis' `code` and `errors` extensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -177,6 +194,9 @@ pub struct Problem {
     /// The destination country (ISO 3166-1 alpha-2), when `code` is `country_not_allowed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Every recipient that cannot be sent to, by index, when `code` is `invalid_recipients`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<RecipientError>,
 }
 
 impl Problem {
@@ -193,6 +213,7 @@ impl Problem {
             permission: None,
             opens_at: None,
             country: None,
+            recipients: Vec::new(),
             errors,
         }
     }

@@ -72,8 +72,20 @@ pub const LOGIN_PAGE: &str = "/login";
 pub const FORGOT_PASSWORD_PAGE: &str = "/forgot-password";
 /// The portal page a password reset link opens (`?token=…`).
 pub const RESET_PASSWORD_PAGE: &str = "/reset-password";
+/// The portal's two-factor page (the security overview's fix for two-factor checks).
+pub const TWO_FACTOR_PAGE: &str = "/security/two-factor";
+/// The portal's API tokens page.
+pub const TOKENS_PAGE: &str = "/tokens";
+/// The portal's API IP allowlist page.
+pub const API_ALLOWLIST_PAGE: &str = "/api-allowlist";
+/// The portal's sign-in allowlist page.
+pub const PORTAL_ALLOWLIST_PAGE: &str = "/portal-allowlist";
+/// The portal's destination countries page.
+pub const COUNTRY_FILTER_PAGE: &str = "/country-filter";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
+/// The signed-in login's security checklist and score.
+pub const SECURITY_OVERVIEW: &str = "/api/v1/security-overview";
 /// The account's security log, newest first.
 pub const SECURITY_LOG: &str = "/api/v1/security-log";
 /// The account's security log as a CSV or JSON download.
@@ -132,6 +144,10 @@ pub const JWKS: &str = "/.well-known/jwks.json";
 pub const SMS: &str = "/api/v1/sms";
 /// One message (scope `sms`).
 pub const SMS_MESSAGE: &str = "/api/v1/sms/{id}";
+/// Send one text to many recipients, and list such bulk sends (scope `sms`).
+pub const SMS_BATCHES: &str = "/api/v1/sms/batches";
+/// One bulk send with its recipients' statuses (scope `sms`).
+pub const SMS_BATCH: &str = "/api/v1/sms/batches/{id}";
 /// The account's country filter (portal).
 pub const COUNTRY_FILTER: &str = "/api/v1/country-filter";
 /// Header that makes a retried `POST /api/v1/sms` safe: the same key never sends twice.
@@ -152,6 +168,8 @@ pub const CONTACT_GROUPS: &str = "/api/v1/contact-groups";
 pub const CONTACT_GROUP: &str = "/api/v1/contact-groups/{id}";
 /// Import contacts from CSV (scope `contacts`).
 pub const CONTACTS_IMPORT: &str = "/api/v1/contacts/import";
+/// Download contacts as CSV in the import's columns (scope `contacts:read`).
+pub const CONTACTS_EXPORT: &str = "/api/v1/contacts/export";
 /// Sender names (scope `sms_sender`).
 pub const SENDERS: &str = "/api/v1/senders";
 /// One sender name.

@@ -114,6 +114,28 @@ pub mod codes {
     pub const ADDRESS_NOT_ALLOWED: &str = "address_not_allowed";
     /// A host name that does not resolve.
     pub const UNRESOLVABLE_HOST: &str = "unresolvable_host";
+    /// Beyond the home country of an account still on trial points.
+    pub const TRIAL_RESTRICTED: &str = "trial_restricted";
+    /// More items than allowed (a bulk send's recipients).
+    pub const TOO_MANY: &str = "too_many";
+    /// A contact group without contacts to send to.
+    pub const EMPTY_GROUP: &str = "empty_group";
+    /// Given together with a field it excludes (a bulk send's `to` and `group_id`).
+    pub const CONFLICTING: &str = "conflicting";
+}
+
+/// The most recipients one bulk send (`POST /api/v1/sms/batches`) may have.
+pub const MAX_BATCH_RECIPIENTS: usize = 1000;
+
+/// The numbers of a pasted recipient list: one per line or separated by
+/// commas or semicolons, blanks dropped (each is checked by the API).
+pub fn split_recipients(pasted: &str) -> Vec<String> {
+    pasted
+        .split(['\n', ',', ';'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Minimum password length, in characters (the seed's policy).
@@ -326,6 +348,15 @@ pub fn countries() -> Vec<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_recipients_split_on_lines_commas_and_semicolons() {
+        assert_eq!(
+            split_recipients("+48500100200\r\n +48500100201, +48500100202;\n\n,"),
+            ["+48500100200", "+48500100201", "+48500100202"]
+        );
+        assert!(split_recipients(" \n ").is_empty());
+    }
 
     #[test]
     fn sms_length_counts_septets_or_utf16_units_and_the_part_size_follows() {

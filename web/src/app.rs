@@ -6,10 +6,10 @@ use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
 use crate::pages::{
-    ApiAllowlistPage, CountryFilterPage, DashboardPage, ForgotPasswordPage, LoginPage,
-    NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage, ResetPasswordPage,
-    SecurityLogPage, SendSmsPage, SessionsPage, SignupPage, SubuserSecurityLogPage, SubusersPage,
-    TokensPage, TwoFactorPage, VerifyEmailPage,
+    ApiAllowlistPage, ContactsPage, CountryFilterPage, DashboardPage, ForgotPasswordPage,
+    LoginPage, NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage,
+    ResetPasswordPage, SecurityLogPage, SendSmsPage, SendersPage, SessionsPage, SignupPage,
+    SubuserSecurityLogPage, SubusersPage, TokensPage, TwoFactorPage, VerifyEmailPage,
 };
 use crate::state::SessionProvider;
 
@@ -72,6 +72,12 @@ pub enum Route {
     /// Send a text message and see the messages sent.
     #[at("/send")]
     SendSms,
+    /// The contact database: search, groups, add/change/delete, CSV import and export.
+    #[at("/contacts")]
+    Contacts,
+    /// Sender names: request one, see where each stands, delete one.
+    #[at("/senders")]
+    Senders,
     /// The account's subusers (owner only): list, create, edit, disable, delete.
     #[at("/subusers")]
     Subusers,
@@ -107,6 +113,8 @@ impl Route {
             Route::Tokens | Route::OAuthClients => Some(Capability::ManageTokens),
             Route::SecurityLog => Some(Capability::ReadSecurityLog),
             Route::SendSms => Some(Capability::SendSms),
+            Route::Contacts => Some(Capability::ReadContacts),
+            Route::Senders => Some(Capability::ReadSenders),
         }
     }
 
@@ -114,6 +122,33 @@ impl Route {
     pub fn allowed_for(&self, access: &AccessDto) -> bool {
         self.access()
             .is_none_or(|capability| access.may(capability))
+    }
+
+    /// The page's title, for the browser's tab and history (`… · Portcullis`).
+    pub fn title(&self) -> &'static str {
+        match self {
+            Route::Dashboard => "Dashboard",
+            Route::Tokens => "API tokens",
+            Route::ApiAllowlist => "API IP allowlist",
+            Route::OAuthClients => "OAuth2 clients",
+            Route::CountryFilter => "Countries",
+            Route::Login => "Log in",
+            Route::Signup => "Create an account",
+            Route::SecurityLog => "Security log",
+            Route::Sessions => "Sessions",
+            Route::PortalAllowlist => "Portal allowlist",
+            Route::Password => "Password",
+            Route::ForgotPassword => "Forgot your password",
+            Route::VerifyEmail => "Confirm your e-mail",
+            Route::ResetPassword => "Choose a new password",
+            Route::TwoFactor | Route::Devices => "Two-factor sign-in",
+            Route::SendSms => "Send SMS",
+            Route::Contacts => "Contacts",
+            Route::Senders => "Sender names",
+            Route::Subusers => "Subusers",
+            Route::SubuserSecurityLog { .. } => "A subuser's security log",
+            Route::NotFound => "Page not found",
+        }
     }
 
     /// The page a route shows, for marking the current tab (`/devices` is the two-factor page).
@@ -150,6 +185,8 @@ pub fn switch(route: Route) -> Html {
             html! { <RequireSession><TwoFactorPage /></RequireSession> }
         }
         Route::SendSms => html! { <RequireSession><SendSmsPage /></RequireSession> },
+        Route::Contacts => html! { <RequireSession><ContactsPage /></RequireSession> },
+        Route::Senders => html! { <RequireSession><SendersPage /></RequireSession> },
         Route::Subusers => html! { <RequireSession><SubusersPage /></RequireSession> },
         Route::SubuserSecurityLog { id } => html! {
             <RequireSession><SubuserSecurityLogPage id={AttrValue::from(id)} /></RequireSession>

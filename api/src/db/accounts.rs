@@ -200,3 +200,11 @@ pub fn suspension(
 pub fn is_suspended(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(account_suspensions::table.find(id))).get_result(conn)
 }
+
+/// The e-mail of each of the logins `ids` that exists, as `(id, email)`.
+pub fn emails_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select((accounts::id, accounts::email))
+        .load(conn)
+}

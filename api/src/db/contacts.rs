@@ -120,15 +120,51 @@ pub fn find_contact(
         .optional()
 }
 
-/// The account's contacts, by id, optionally only one group's, after `after`.
+diesel::define_sql_function! {
+    /// SQL's `lower`, on both backends (SQLite's folds ASCII only).
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// Which of an account's contacts a listing shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContactFilter<'a> {
+    /// Only this group's members.
+    pub group: Option<&'a str>,
+    /// Only members of one of these groups (what a subuser may see).
+    pub in_any_of: Option<&'a [String]>,
+    /// Only contacts whose phone, names or e-mail contain this text, in any
+    /// case; `%` and `_` in it are plain characters.
+    pub search: Option<&'a str>,
+}
+
+/// A `LIKE … ESCAPE '\\'` pattern matching `needle` anywhere, lower-cased,
+/// its wildcards escaped.
+pub fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The account's contacts, by id, as `filter` narrows them, after `after`.
 pub fn list_contacts(
     conn: &mut DbConnection,
     account_id: &str,
-    group: Option<&str>,
-    in_any_of: Option<&[String]>,
+    filter: ContactFilter<'_>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ContactRow>> {
+    let ContactFilter {
+        group,
+        in_any_of,
+        search,
+    } = filter;
     let mut query = contacts::table
         .filter(contacts::account_id.eq(account_id))
         .select(ContactRow::as_select())
@@ -146,6 +182,21 @@ pub fn list_contacts(
             .filter(contact_group_members::group_id.eq_any(groups.to_vec()))
             .select(contact_group_members::contact_id);
         query = query.filter(contacts::id.eq_any(members));
+    }
+    if let Some(search) = search {
+        let pattern = like_pattern(search);
+        query = query.filter(
+            lower(contacts::phone.nullable())
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(contacts::first_name)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(contacts::last_name)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(contacts::email).like(pattern).escape('\\')),
+        );
     }
     if let Some(after) = after {
         query = query.filter(contacts::id.gt(after.to_owned()));
@@ -351,4 +402,42 @@ pub fn discard_stale_imports(conn: &mut DbConnection, before: NaiveDateTime) -> 
     diesel::delete(contact_import_rows::table.filter(contact_import_rows::created_at.lt(before)))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Whether the account has the group `id`.
+pub fn group_exists(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        contact_groups::table
+            .filter(contact_groups::id.eq(id))
+            .filter(contact_groups::account_id.eq(account_id)),
+    ))
+    .get_result(conn)
+}
+
+/// The phones of up to `limit` of the group's contacts, by contact id.
+pub fn group_phones(
+    conn: &mut DbConnection,
+    account_id: &str,
+    group_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    contacts::table
+        .inner_join(contact_group_members::table)
+        .filter(contact_group_members::group_id.eq(group_id))
+        .filter(contacts::account_id.eq(account_id))
+        .order(contacts::id.asc())
+        .limit(limit)
+        .select(contacts::phone)
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn a_search_is_matched_anywhere_and_its_wildcards_are_plain_characters() {
+        assert_eq!(like_pattern("Kowal"), "%kowal%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 }

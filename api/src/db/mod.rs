@@ -25,6 +25,7 @@ pub mod security_streams;
 pub mod senders;
 pub mod sessions;
 pub mod sms;
+pub mod sms_batches;
 pub mod sms_budget;
 pub mod subusers;
 pub mod throttles;

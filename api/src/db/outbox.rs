@@ -7,6 +7,8 @@ use super::{schema::outbox_messages, DbConnection};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox_messages)]
+// `None` is stored as NULL, which lets SQLite take many rows in one INSERT.
+#[diesel(treat_none_as_default_value = false)]
 pub struct OutboxRow {
     pub id: String,
     pub channel: String,
@@ -22,6 +24,26 @@ pub fn insert_message(conn: &mut DbConnection, message: &OutboxRow) -> QueryResu
         .values(message)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Stores many messages in multi-row INSERTs (500 rows, 3,500 bound values
+/// each: inside both backends' limits); a row whose id is already stored (a
+/// delivery repeated after a crash) is skipped.
+pub fn insert_messages_once(conn: &mut DbConnection, rows: &[OutboxRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        // Per backend: the multi-backend connection has no batch insert.
+        match &mut *conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(outbox_messages::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(outbox_messages::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 /// The newest messages first, for one recipient or for all.

@@ -209,6 +209,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     passkeys,
     webauthn_ceremonies,
     sign_in_policies,
+    sms_batches,
+    sms_batch_messages,
 );
 
 diesel::table! {
@@ -626,3 +628,40 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    sms_batches (id) {
+        id -> Text,
+        account_id -> Text,
+        sent_by -> Nullable<Text>,
+        token_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        sender -> Nullable<Text>,
+        body -> Text,
+        encoding -> Text,
+        parts -> BigInt,
+        recipients -> BigInt,
+        points -> BigInt,
+        key_sender -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_batch_messages (batch_id, position) {
+        batch_id -> Text,
+        position -> BigInt,
+        message_id -> Text,
+    }
+}
+
+diesel::joinable!(sms_batches -> accounts (account_id));
+diesel::joinable!(sms_batch_messages -> sms_batches (batch_id));
+diesel::joinable!(sms_batch_messages -> messages (message_id));
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    sms_batch_messages::batch_id,
+    messages::status,
+);

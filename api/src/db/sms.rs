@@ -14,6 +14,9 @@ use super::{
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
+// `None` is stored as NULL (the columns' default anyway), which lets SQLite
+// take many rows in one INSERT (`sms_batches`).
+#[diesel(treat_none_as_default_value = false)]
 pub struct MessageRow {
     pub id: String,
     pub account_id: String,
@@ -311,60 +314,73 @@ pub fn set_countries(
     Ok(())
 }
 
-/// Claims up to `limit` messages to hand to the transport: queued ones, and
-/// ones whose claim is older than `stale_before` (their dispatcher died). Each
-/// claim is a conditional update, so two dispatchers never take the same one.
+/// Claims up to `limit` messages to hand to the transport, oldest first:
+/// queued ones, and ones whose claim is older than `stale_before` (their
+/// dispatcher died). One conditional UPDATE claims them all, in the caller's
+/// transaction; the rows it stamped with `at` are read back, because on
+/// PostgreSQL another dispatcher may have claimed some candidates between
+/// the SELECT and the UPDATE (the UPDATE then skips them), so two
+/// dispatchers never take the same message.
 pub fn claim_for_dispatch(
     conn: &mut DbConnection,
     limit: i64,
     at: NaiveDateTime,
     stale_before: NaiveDateTime,
 ) -> QueryResult<Vec<MessageRow>> {
-    let candidates: Vec<MessageRow> = messages::table
-        .filter(
-            messages::status.eq("queued").or(messages::status
-                .eq("sending")
-                .and(messages::claimed_at.lt(stale_before))),
-        )
+    let claimable = || {
+        messages::status.eq("queued").or(messages::status
+            .eq("sending")
+            .and(messages::claimed_at.lt(stale_before)))
+    };
+    let candidates: Vec<String> = messages::table
+        .filter(claimable())
         .order(messages::created_at.asc())
         .limit(limit)
-        .select(MessageRow::as_select())
+        .select(messages::id)
         .load(conn)?;
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for mut message in candidates {
-        let updated = diesel::update(
-            messages::table
-                .find(&message.id)
-                .filter(messages::status.eq(&message.status))
-                .filter(
-                    messages::claimed_at
-                        .is_null()
-                        .or(messages::claimed_at.lt(stale_before)),
-                ),
-        )
-        .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
-        .execute(conn)?;
-        if updated == 1 {
-            message.status = "sending".into();
-            message.claimed_at = Some(at);
-            claimed.push(message);
-        }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claimed)
+    diesel::update(
+        messages::table
+            .filter(messages::id.eq_any(&candidates))
+            .filter(claimable()),
+    )
+    .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
+    .execute(conn)?;
+    messages::table
+        .filter(messages::id.eq_any(&candidates))
+        .filter(messages::status.eq("sending"))
+        .filter(messages::claimed_at.eq(at))
+        .order(messages::created_at.asc())
+        .select(MessageRow::as_select())
+        .load(conn)
 }
 
-/// Marks a message sent; a text kept for the transport is dropped with it
-/// (run in one transaction).
-pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-    let updated = diesel::update(
-        messages::table
-            .find(id)
-            .filter(messages::status.eq("sending")),
-    )
-    .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
-    .execute(conn)?;
-    if updated == 1 {
-        forget_text_to_deliver(conn, id)?;
+/// Marks messages sent at once; texts kept for the transport are dropped
+/// with them (run in one transaction).
+pub fn mark_all_sent(
+    conn: &mut DbConnection,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    for chunk in ids.chunks(500) {
+        diesel::update(
+            messages::table
+                .filter(messages::id.eq_any(chunk))
+                .filter(messages::status.eq("sending")),
+        )
+        .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
+        .execute(conn)?;
+        let now_sent = messages::table
+            .filter(messages::id.eq_any(chunk))
+            .filter(messages::status.eq("sent"))
+            .select(messages::id);
+        diesel::delete(
+            message_texts_to_deliver::table
+                .filter(message_texts_to_deliver::message_id.eq_any(now_sent)),
+        )
+        .execute(conn)?;
     }
     Ok(())
 }
@@ -402,4 +418,19 @@ pub fn count_waiting(conn: &mut DbConnection) -> QueryResult<i64> {
         .filter(messages::status.eq_any(["queued", "sending"]))
         .count()
         .get_result(conn)
+}
+
+/// The countries the account sent messages to since `since`, each once.
+pub fn countries_sent_to_since(
+    conn: &mut DbConnection,
+    account_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    messages::table
+        .filter(messages::account_id.eq(account_id))
+        .filter(messages::created_at.ge(since))
+        .select(messages::country)
+        .distinct()
+        .order(messages::country.asc())
+        .load(conn)
 }

@@ -43,6 +43,7 @@ pub mod portal_allowlist;
 pub mod profile;
 pub mod responses;
 pub mod security_log;
+pub mod security_overview;
 pub mod senders;
 pub mod session_timeout;
 pub mod sessions;
@@ -76,13 +77,14 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 25] = [
+pub const ALL: [Endpoints; 26] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
     passkeys::ENDPOINTS,
     devices::ENDPOINTS,
     me::ENDPOINTS,
+    security_overview::ENDPOINTS,
     sessions::ENDPOINTS,
     login_history::ENDPOINTS,
     session_timeout::ENDPOINTS,

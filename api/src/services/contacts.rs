@@ -8,7 +8,9 @@ use portcullis_shared::{
     validate::{self, codes},
 };
 
-use crate::services::{access::Principal, low_priority, now, AppState};
+use crate::services::{
+    access::Principal, low_priority, now, spreadsheet::neutralise_formula, AppState,
+};
 use crate::{
     db::{
         contacts::{self as contact_rows, ContactRow, GroupRow},
@@ -328,10 +330,83 @@ pub async fn update_contact(
         .await
 }
 
+/// Which contacts a listing or an export shows, as asked, not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct ContactSearch {
+    /// Only this group's members.
+    pub group: Option<String>,
+    /// Free text found in the phone, names or e-mail, in any case.
+    pub text: Option<String>,
+}
+
+/// Most characters of a search text.
+const SEARCH_MAX_CHARS: usize = 100;
+/// Most contacts one export holds.
+pub const EXPORT_MAX_ROWS: usize = 100_000;
+
+impl ContactSearch {
+    /// The search checked against what the caller may see: a group the caller
+    /// cannot see is not found; a blank text searches for nothing.
+    fn checked(self, caller: &Principal) -> ApiResult<Self> {
+        let visible = caller.visible_groups();
+        if self
+            .group
+            .as_deref()
+            .is_some_and(|g| !is_visible(visible, g))
+        {
+            return Err(ApiError::NotFound);
+        }
+        let text = self
+            .text
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty());
+        if text
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > SEARCH_MAX_CHARS)
+        {
+            return Err(ApiError::MalformedQuery(
+                "`q` must be at most 100 characters.".into(),
+            ));
+        }
+        Ok(Self { text, ..self })
+    }
+
+    fn filter<'a>(&'a self, visible: Option<&'a [String]>) -> contact_rows::ContactFilter<'a> {
+        contact_rows::ContactFilter {
+            group: self.group.as_deref(),
+            in_any_of: visible,
+            search: self.text.as_deref(),
+        }
+    }
+}
+
+/// One page of the contacts `search` finds, with the groups the caller sees.
+fn contacts_page(
+    conn: &mut DbConnection,
+    account: &str,
+    search: &ContactSearch,
+    visible: Option<&[String]>,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<Contact>> {
+    let rows = contact_rows::list_contacts(conn, account, search.filter(visible), after, limit)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    for (contact, group) in contact_rows::memberships(conn, &ids)? {
+        if is_visible(visible, &group) {
+            groups.entry(contact).or_default().push(group);
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|r| Contact::from_row(r, groups.remove(&r.id).unwrap_or_default()))
+        .collect())
+}
+
 pub async fn list_contacts(
     state: &AppState,
     caller: &Principal,
-    group: Option<String>,
+    search: ContactSearch,
     after: Option<String>,
     limit: Option<i64>,
 ) -> ApiResult<Vec<Contact>> {
@@ -341,38 +416,90 @@ pub async fn list_contacts(
             "`limit` must be between 1 and 500.".into(),
         ));
     }
+    let search = search.checked(caller)?;
     let account = caller.tenant_id.clone();
     let visible = caller.visible_groups().map(<[String]>::to_vec);
-    if group
-        .as_deref()
-        .is_some_and(|g| !is_visible(visible.as_deref(), g))
-    {
-        return Err(ApiError::NotFound);
-    }
     state
         .db
         .run(move |conn| {
-            let rows = contact_rows::list_contacts(
+            contacts_page(
                 conn,
                 &account,
-                group.as_deref(),
+                &search,
                 visible.as_deref(),
                 after.as_deref(),
                 limit,
-            )?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-            for (contact, group) in contact_rows::memberships(conn, &ids)? {
-                if is_visible(visible.as_deref(), &group) {
-                    groups.entry(contact).or_default().push(group);
-                }
-            }
-            Ok(rows
-                .iter()
-                .map(|r| Contact::from_row(r, groups.remove(&r.id).unwrap_or_default()))
-                .collect())
+            )
         })
         .await
+}
+
+/// Every contact `search` finds, as CSV in the import's own columns (`phone,
+/// first_name, last_name, email, groups`, group names separated by `;`), so
+/// an export imports back as it was. Read in one transaction, page by page;
+/// cells a spreadsheet would run as a formula get a leading `'`.
+pub async fn export_csv(
+    state: &AppState,
+    caller: &Principal,
+    search: ContactSearch,
+) -> ApiResult<Vec<u8>> {
+    const PAGE: i64 = 500;
+    let search = search.checked(caller)?;
+    let account = caller.tenant_id.clone();
+    let visible = caller.visible_groups().map(<[String]>::to_vec);
+    let (contacts, groups) = state
+        .db
+        .transaction(move |conn| {
+            let names: HashMap<String, String> = contact_rows::list_groups(conn, &account)?
+                .into_iter()
+                .map(|g| (g.id, g.name))
+                .collect();
+            let mut found = Vec::new();
+            loop {
+                let after = found.last().map(|c: &Contact| c.id.clone());
+                let page = contacts_page(
+                    conn,
+                    &account,
+                    &search,
+                    visible.as_deref(),
+                    after.as_deref(),
+                    PAGE,
+                )?;
+                let last_page = page.len() < PAGE as usize;
+                found.extend(page);
+                if found.len() > EXPORT_MAX_ROWS {
+                    return Err(ApiError::MalformedQuery(
+                        "More than 100,000 contacts match: narrow the export with `group` or `q`."
+                            .into(),
+                    ));
+                }
+                if last_page {
+                    return Ok((found, names));
+                }
+            }
+        })
+        .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["phone", "first_name", "last_name", "email", "groups"])
+        .map_err(ApiError::internal)?;
+    for contact in &contacts {
+        let group_names: Vec<&str> = contact
+            .groups
+            .iter()
+            .filter_map(|id| groups.get(id).map(String::as_str))
+            .collect();
+        writer
+            .write_record([
+                contact.phone.as_str(),
+                &neutralise_formula(contact.first_name.as_deref().unwrap_or_default()),
+                &neutralise_formula(contact.last_name.as_deref().unwrap_or_default()),
+                &neutralise_formula(contact.email.as_deref().unwrap_or_default()),
+                &neutralise_formula(&group_names.join(";")),
+            ])
+            .map_err(ApiError::internal)?;
+    }
+    writer.into_inner().map_err(ApiError::internal)
 }
 
 pub async fn get_contact(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Contact> {

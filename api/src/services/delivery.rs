@@ -109,6 +109,50 @@ impl SmsTransport {
     }
 }
 
+/// SMS handed to the webhook at once by [`SmsTransport::send_many`].
+const WEBHOOK_CONCURRENCY: usize = 32;
+
+impl SmsTransport {
+    /// Sends many SMS: the outcome of each, in order, or an error when none
+    /// was handed over (retry them later). The development outbox stores them
+    /// all in one transaction; the webhook gets up to [`WEBHOOK_CONCURRENCY`]
+    /// requests in flight at once.
+    pub async fn send_many(&self, batch: &[Sms]) -> ApiResult<Vec<ApiResult<()>>> {
+        use futures_util::stream::{self, StreamExt};
+        match self {
+            Self::Outbox(db) => {
+                let rows: Vec<OutboxRow> = batch
+                    .iter()
+                    .map(|sms| {
+                        let id = sms.id.as_deref();
+                        outbox_row(id, "sms", &sms.to, None, &sms.body, &sms.purpose)
+                    })
+                    .collect();
+                // One line a hand-over, not a message; never the bodies.
+                tracing::warn!(
+                    target: "portcullis_api::dev_outbox",
+                    channel = "sms",
+                    count = rows.len(),
+                    "DEVELOPMENT OUTBOX: messages stored, NOT sent (read them at GET /api/v1/dev/outbox with PORTCULLIS_DEV_OUTBOX=true; configure a real transport in production)"
+                );
+                db.transaction(move |conn| Ok(outbox_rows::insert_messages_once(conn, &rows)?))
+                    .await?;
+                Ok(batch.iter().map(|_| Ok(())).collect())
+            }
+            // Owned items and futures: a stream of futures borrowing `batch`
+            // would not be `Send` for every lifetime, as a spawned task needs.
+            Self::Webhook(_) => Ok(stream::iter(batch.to_vec())
+                .map(|sms| {
+                    let transport = self.clone();
+                    async move { transport.send(&sms).await }
+                })
+                .buffered(WEBHOOK_CONCURRENCY)
+                .collect()
+                .await),
+        }
+    }
+}
+
 /// Where e-mail goes.
 #[derive(Clone)]
 pub enum Mailer {
@@ -162,16 +206,15 @@ impl Mailer {
     }
 }
 
-async fn store_in_outbox(
-    db: &Db,
+fn outbox_row(
     id: Option<&str>,
-    channel: &'static str,
+    channel: &str,
     recipient: &str,
     subject: Option<&str>,
     body: &str,
     purpose: &str,
-) -> ApiResult<()> {
-    let row = OutboxRow {
+) -> OutboxRow {
+    OutboxRow {
         id: id.map_or_else(
             || format!("msg_{}", uuid::Uuid::now_v7().simple()),
             str::to_owned,
@@ -182,7 +225,19 @@ async fn store_in_outbox(
         body: body.to_owned(),
         purpose: purpose.to_owned(),
         created_at: now(),
-    };
+    }
+}
+
+async fn store_in_outbox(
+    db: &Db,
+    id: Option<&str>,
+    channel: &'static str,
+    recipient: &str,
+    subject: Option<&str>,
+    body: &str,
+    purpose: &str,
+) -> ApiResult<()> {
+    let row = outbox_row(id, channel, recipient, subject, body, purpose);
     // Not the body: it carries codes and reset links, and no secret is ever
     // logged, not even in development. Read it from the outbox instead.
     tracing::warn!(

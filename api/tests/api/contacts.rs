@@ -645,8 +645,124 @@ async fn a_large_csv_import_does_not_hold_the_write_lock(app: TestApp) {
     assert_eq!(listed.status(), StatusCode::OK);
 }
 
+/// The lines of a CSV export after its header, sorted (ids order contacts,
+/// and two accounts' ids differ).
+fn export_rows(csv: &str) -> (String, Vec<String>) {
+    let mut lines = csv.lines().map(str::to_owned);
+    let header = lines.next().expect("a header row");
+    let mut rows: Vec<String> = lines.collect();
+    rows.sort();
+    (header, rows)
+}
+
+async fn export(app: &TestApp, token: &str, query: &str) -> reqwest::Response {
+    app.bearer_get(&format!("{}{query}", routes::CONTACTS_EXPORT), token)
+        .await
+}
+
+async fn contacts_are_searched_and_an_export_imports_back_as_it_was(app: TestApp) {
+    let (write, read) = tokens(&app, "search@example.com").await;
+    create_group(&app, &write, "Newsletter").await;
+    let csv = "phone,first_name,last_name,email,groups\n\
+               +48500100200,Ada,Lovelace,Ada@Example.com,Newsletter\n\
+               +48500100201,=HYPERLINK(\"x\"),\"O'Brien, Jr\",,\n\
+               +48500100202,Zofia,,,\n";
+    let imported: ImportResultDto = post(&app, &write, routes::CONTACTS_IMPORT)
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((imported.imported, imported.errors.len()), (3, 0));
+
+    let found = |query: &'static str| {
+        let (app, read) = (&app, &read);
+        async move {
+            let response = app
+                .bearer_get(&format!("{}?q={query}", routes::CONTACTS), read)
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "q={query}");
+            let listed: Vec<ContactDto> = response.json().await.unwrap();
+            listed.into_iter().map(|c| c.phone).collect::<Vec<String>>()
+        }
+    };
+    // Names and e-mail in any case, and digits of the phone.
+    assert_eq!(found("ADA").await, ["+48500100200"]);
+    assert_eq!(found("example.COM").await, ["+48500100200"]);
+    assert_eq!(found("100201").await, ["+48500100201"]);
+    assert_eq!(found("o%27brien").await, ["+48500100201"]);
+    // Wildcards are plain characters; a blank search is no search.
+    assert!(found("%25").await.is_empty());
+    assert!(found("_").await.is_empty());
+    assert_eq!(found("%20").await.len(), 3);
+    let too_long = app
+        .bearer_get(
+            &format!("{}?q={}", routes::CONTACTS, "a".repeat(101)),
+            &read,
+        )
+        .await;
+    expect_problem(
+        too_long,
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedQuery,
+    )
+    .await;
+
+    let response = export(&app, &read, "").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"contacts-"));
+    let exported = response.text().await.unwrap();
+    let (columns, rows) = export_rows(&exported);
+    assert_eq!(columns, "phone,first_name,last_name,email,groups");
+    assert_eq!(
+        rows,
+        [
+            "+48500100200,Ada,Lovelace,Ada@Example.com,Newsletter",
+            // A cell a spreadsheet would run gets a leading apostrophe.
+            "+48500100201,\"'=HYPERLINK(\"\"x\"\")\",\"O'Brien, Jr\",,",
+            "+48500100202,Zofia,,,",
+        ]
+    );
+    let searched = export(&app, &read, "?q=zofia").await.text().await.unwrap();
+    assert_eq!(export_rows(&searched).1, ["+48500100202,Zofia,,,"]);
+    // As the list: a group with no members of the account's gives an empty file.
+    let none = export(&app, &read, "?group=no-such-group")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(none, "phone,first_name,last_name,email,groups\n");
+
+    // Another account imports the file and exports the same file.
+    let (other_write, other_read) = tokens(&app, "copy@example.com").await;
+    create_group(&app, &other_write, "Newsletter").await;
+    let copied: ImportResultDto = post(&app, &other_write, routes::CONTACTS_IMPORT)
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(exported.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((copied.imported, copied.errors.len()), (3, 0));
+    let again = export(&app, &other_read, "").await.text().await.unwrap();
+    assert_eq!(export_rows(&again), export_rows(&exported));
+}
+
 on_both_backends!(
     contacts_and_groups_with_read_and_write_scopes,
+    contacts_are_searched_and_an_export_imports_back_as_it_was,
     csv_import_reports_each_bad_row,
     contacts_change_in_part_with_the_create_checks,
     groups_are_renamed_and_deleted_without_their_contacts,

@@ -20,7 +20,9 @@ use reqwest::{header, StatusCode};
 
 use crate::harness::{expect_problem, signup_request, TestApp, GOOD_PASSWORD};
 
-const USER_AGENT: &str = "LogTest/2.0";
+const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+/// [`USER_AGENT`] as the log shows it to a person.
+const USER_AGENT_IN_WORDS: &str = "Chrome on Linux";
 
 async fn log(app: &TestApp, query: &[(&str, &str)]) -> SecurityLogPage {
     let response = app
@@ -116,8 +118,12 @@ async fn signup_login_failure_and_logout_are_recorded(app: TestApp) {
     assert_eq!(signup_event.actor, account_id);
     assert_eq!(signup_event.ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(signup_event.user_agent.as_deref(), Some(USER_AGENT));
+    // Who and with what, in words: the login's e-mail and the browser.
+    assert_eq!(signup_event.actor_email.as_deref(), Some("log@example.com"));
+    assert_eq!(signup_event.device.as_deref(), Some(USER_AGENT_IN_WORDS));
     let failed = by_kind(SecurityEventKind::LoginFailed);
     assert_eq!(failed.actor, "anonymous");
+    assert_eq!(failed.actor_email, None);
     assert_eq!(failed.details["reason"], "wrong_password");
     assert_eq!(by_kind(SecurityEventKind::Logout).actor, account_id);
     assert!(page.next_cursor.is_none());

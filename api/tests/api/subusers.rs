@@ -1139,6 +1139,22 @@ async fn contacts_outside_the_granted_groups_are_invisible(app: TestApp) {
     );
     let groups: Vec<ContactGroupDto> = sub.get_json(routes::CONTACT_GROUPS).await;
     assert_eq!(groups.iter().map(|g| &g.id).collect::<Vec<_>>(), [&shop]);
+    // The export holds what the list shows, and only the groups they see.
+    let exported = sub.get(routes::CONTACTS_EXPORT).await;
+    assert_eq!(exported.status(), StatusCode::OK);
+    assert_eq!(
+        exported.text().await.unwrap(),
+        "phone,first_name,last_name,email,groups\n\
+         +48500100401,,,,Shop\n\
+         +48500100403,,,,Shop\n"
+    );
+    expect_problem(
+        sub.get(&format!("{}?group={office}", routes::CONTACTS_EXPORT))
+            .await,
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
     expect_problem(
         sub.get(&routes::CONTACT.replace("{id}", &ids[1])).await,
         StatusCode::NOT_FOUND,

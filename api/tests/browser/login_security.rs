@@ -118,6 +118,12 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
     );
     assert!(!is_on_page(&client, "#trust-device").await);
     let code_input = find(&client, "#login-code").await;
+    // The step opens with the focus on the code field.
+    let focused = client
+        .execute("return document.activeElement.id", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(focused, serde_json::json!("login-code"));
     assert_eq!(
         code_input.attr("autocomplete").await.unwrap().as_deref(),
         Some("one-time-code")

@@ -2,6 +2,7 @@
 //! headless Chromium, driven through chromedriver, against the real
 //! `portcullis` binary on a fresh SQLite file.
 
+mod contacts;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;
@@ -72,6 +73,41 @@ async fn sign_up_log_in_see_the_dashboard_and_log_out() {
     find(&client, "[data-testid=dashboard]").await;
     assert_eq!(text_of(&client, "#account-email").await, "ada@example.com");
     assert!(text_of(&client, "#account-id").await.starts_with("acc_"));
+    // The security checklist puts two-factor first, and its link leads to the page that
+    // turns it on.
+    let first = "#security-checklist li:first-child";
+    find(&client, first).await;
+    assert_eq!(
+        find(&client, first)
+            .await
+            .attr("data-check")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("two_factor")
+    );
+    assert!(text_of(&client, first)
+        .await
+        .contains("Two-factor sign-in is off"));
+    assert_eq!(text_of(&client, "#security-score").await, "50 / 100");
+    assert_eq!(
+        text_of(&client, "#security-summary").await,
+        "3 things to fix."
+    );
+    save_screenshot(&client, "dashboard-checklist.png", 1280, 1400).await;
+    client.set_window_size(1280, 900).await.unwrap();
+    find(&client, &format!("{first} .check-fix"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(
+        &client,
+        "nav[aria-label='Security'] a.tab--current[href='/security/two-factor']",
+    )
+    .await;
+    client.back().await.unwrap();
+    find(&client, "[data-testid=dashboard]").await;
     // The server's Content-Security-Policy lets the whole portal run.
     assert_eq!(csp_violations(&client).await, Vec::<String>::new());
 

@@ -161,9 +161,38 @@ async fn a_session_ended_in_the_sessions_page_is_refused_at_once() {
     find(&client, "#portal-allowlist-empty").await;
     client.set_window_size(1280, 900).await.unwrap();
 
+    // "Log out other sessions" asks first too: Cancel ends nothing, Confirm ends the
+    // others and keeps this one.
+    let tablet = signed_in_elsewhere(&base, email).await;
+    click(&client, "nav a[href='/sessions']").await;
+    find(&client, "tr[data-session-id]:not(.session--current)").await;
+    click(&client, "#revoke-others").await;
+    wait_for_text(
+        &client,
+        "#revoke-others-panel-title",
+        "Log out the other session?",
+    )
+    .await;
+    click(&client, "#revoke-others-panel-cancel").await;
+    wait_for_none(&client, "#revoke-others-panel").await;
+    assert_eq!(me_status(&base, &tablet).await.status(), StatusCode::OK);
+    click(&client, "#revoke-others").await;
+    click(&client, "#revoke-others-panel-confirm").await;
+    wait_for_text(
+        &client,
+        "#revoke-others-done",
+        "The other session was logged out.",
+    )
+    .await;
+    assert_eq!(
+        me_status(&base, &tablet).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    wait_for_none(&client, "tr[data-session-id]:not(.session--current)").await;
+
     // "Log out everywhere" asks first; Cancel ends no session.
     let phone = signed_in_elsewhere(&base, email).await;
-    click(&client, "nav a[href='/sessions']").await;
+    client.refresh().await.unwrap();
     click(&client, "#revoke-all").await;
     let question = text_of(&client, "#revoke-all-panel").await;
     assert!(question.contains("this one included"), "{question}");

@@ -193,6 +193,21 @@ async fn a_subuser_with_only_sms_sends_from_their_sender_name_and_nothing_else()
         "#security-log-table tr[data-kind='login_succeeded']",
     )
     .await;
+    // The owner reads who signed in by e-mail, and with what in words.
+    assert_eq!(
+        text_of(
+            &client,
+            "#security-log-table tr[data-kind='login_succeeded'] .event-actor"
+        )
+        .await,
+        BRANCH
+    );
+    let browser = text_of(
+        &client,
+        "#security-log-table tr[data-kind='login_succeeded'] td[data-label='Browser']",
+    )
+    .await;
+    assert!(browser.contains(" on "), "{browser}");
     save_screenshot(&client, "subuser-security-log.png", 1280, 900).await;
 
     // With two-factor required for everyone (the owner's own on first), the subuser's

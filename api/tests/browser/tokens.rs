@@ -61,6 +61,27 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     );
     assert!(client.find(Locator::Css("#token-secret")).await.is_err());
 
+    // "Never" is warned against; the default is 30 days.
+    find(&client, "#new-token-expiry-choice option[value='never']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let warning = text_of(&client, "#new-token-never-warning").await;
+    assert!(
+        warning.contains("keeps working wherever it leaks"),
+        "{warning}"
+    );
+    find(&client, "#new-token-expiry-choice option[value='30']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert!(client
+        .find(Locator::Css("#new-token-never-warning"))
+        .await
+        .is_err());
+
     // Fixed, the token is created and its secret shown, once.
     fill(&client, "#new-token-allowlist", "127.0.0.1").await;
     click(&client, "#create-token").await;
@@ -93,6 +114,15 @@ async fn a_token_made_in_the_portal_works_until_disabled_or_deleted() {
     assert!(text_of(&client, &format!("{row_css} .token-hint"))
         .await
         .ends_with(&secret[secret.len() - 6..]));
+    // It expires at the end of the 30th day from today, UTC.
+    let last_day = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%-d %b %Y")
+        .to_string();
+    let expires = text_of(&client, &format!("{row_css} .token-expires")).await;
+    assert!(
+        expires.contains(&last_day),
+        "{expires} is not on {last_day}"
+    );
 
     // The secret works against the API.
     expect_profile(&base, &secret, email).await;

@@ -37,12 +37,3 @@ CREATE TABLE webauthn_ceremonies (
 );
 
 CREATE INDEX webauthn_ceremonies_expiry ON webauthn_ceremonies (expires_at);
-
--- The owner's "require a phishing-resistant method" for the company account
--- (the owner and every subuser): sign-ins are then completed with a passkey
--- only, and a login without one may only set one up. No row: not required.
-CREATE TABLE sign_in_policies (
-    account_id TEXT PRIMARY KEY NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    require_phishing_resistant BOOLEAN NOT NULL,
-    updated_at TIMESTAMP NOT NULL
-);

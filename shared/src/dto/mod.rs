@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
+pub mod overview;
 pub mod passkeys;
 pub mod passwords;
 pub mod portal_allowlist;
@@ -39,6 +40,7 @@ pub use oauth::{
     OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
+pub use overview::{CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto};
 pub use passkeys::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
     PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, PasskeyPolicyRequest,
@@ -64,7 +66,10 @@ pub use sessions::{
     LoginAttemptDto, LoginHistoryPage, LoginHistoryQuery, RevokedSessionsDto, SessionDto,
     SessionTimeoutDto, SetSessionTimeoutRequest,
 };
-pub use sms::{CountryFilterDto, MessageDto, SendSmsRequest};
+pub use sms::{
+    CountryFilterDto, MessageDto, SendSmsBatchRequest, SendSmsRequest, SmsBatchCountsDto,
+    SmsBatchDto, SmsBatchPageDto, SmsBatchRecipientDto,
+};
 pub use subusers::{
     AccessDto, CreateSubuserRequest, SendingWindowDto, SubuserDto, SubuserGrantsDto,
     UpdateSubuserRequest,

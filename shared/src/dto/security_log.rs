@@ -24,6 +24,13 @@ pub struct SecurityEventDto {
         schema(example = "acc_01j9z3q8m6e7r5t4y3w2v1u0s9")
     )]
     pub actor: String,
+    /// The e-mail of the login that did it, when `actor` is one (the account
+    /// or one of its subusers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_email: Option<String>,
+    /// The browser and system of `user_agent` in words (`Chrome on Linux`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
     /// Client address the request came from, if there was a request.
     #[cfg_attr(feature = "openapi", schema(example = "203.0.113.7"))]
     pub ip: Option<String>,

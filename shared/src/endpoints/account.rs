@@ -3,9 +3,11 @@
 use super::{Endpoint, Method};
 use crate::dto::{
     ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
-    SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
+    SecurityOverviewDto, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
 };
-use crate::routes::{LOGIN, LOGIN_RESEND, LOGIN_VERIFY, LOGOUT, ME, SIGNUP, SIGNUP_CONFIRM};
+use crate::routes::{
+    LOGIN, LOGIN_RESEND, LOGIN_VERIFY, LOGOUT, ME, SECURITY_OVERVIEW, SIGNUP, SIGNUP_CONFIRM,
+};
 
 /// Starts a sign-up: the API e-mails a confirmation link (`202`).
 #[derive(Debug, Clone, Copy)]
@@ -89,4 +91,16 @@ impl Endpoint for Me {
     type Path = ();
     type Request = ();
     type Response = MeResponse;
+}
+
+/// The signed-in login's security checklist and score.
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityOverview;
+
+impl Endpoint for SecurityOverview {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = SECURITY_OVERVIEW;
+    type Path = ();
+    type Request = ();
+    type Response = SecurityOverviewDto;
 }

@@ -118,12 +118,15 @@ impl Endpoint for DeleteContactGroup {
 }
 
 /// Query of `GET /api/v1/contacts`, for clients (the API reads its own copy of the same
-/// three parameters).
+/// four parameters).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListContactsQuery {
     /// Only contacts in this group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Only contacts whose phone, names or e-mail contain this text, in any case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
     /// Only contacts after this contact id (for the next page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,

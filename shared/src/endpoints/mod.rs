@@ -22,7 +22,9 @@ mod subusers;
 mod tokens;
 mod two_factor;
 
-pub use account::{ConfirmSignup, Login, Logout, Me, ResendLoginCode, Signup, VerifyLogin};
+pub use account::{
+    ConfirmSignup, Login, Logout, Me, ResendLoginCode, SecurityOverview, Signup, VerifyLogin,
+};
 pub use allowlists::{
     AddApiAllowlistEntry, AddPortalAllowlistEntry, DeleteApiAllowlistEntry, GetPortalAllowlist,
     ListApiAllowlist, RemovePortalAllowlistEntry,
@@ -56,8 +58,8 @@ pub use sessions::{
     RevokeSession, SetSessionTimeout,
 };
 pub use sms::{
-    CreateSender, DeleteSender, GetCountryFilter, GetSms, ListSenders, ListSms, ListSmsQuery,
-    SendSms, SetCountryFilter,
+    CreateSender, DeleteSender, GetCountryFilter, GetSms, GetSmsBatch, ListSenders, ListSms,
+    ListSmsBatches, ListSmsQuery, SendSms, SendSmsBatch, SetCountryFilter, SmsBatchQuery,
 };
 pub use subusers::{
     CreateSubuser, DeleteSubuser, DisableSubuser, EnableSubuser, GetSubuser, ListSubusers,
@@ -217,6 +219,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<RenamePasskey>(),
     route::<RemovePasskey>(),
     route::<Me>(),
+    route::<SecurityOverview>(),
     route::<ListApiAllowlist>(),
     route::<AddApiAllowlistEntry>(),
     route::<DeleteApiAllowlistEntry>(),
@@ -268,6 +271,9 @@ pub const CATALOGUE: &[Route] = &[
     route::<SendSms>(),
     route::<ListSms>(),
     route::<GetSms>(),
+    route::<SendSmsBatch>(),
+    route::<ListSmsBatches>(),
+    route::<GetSmsBatch>(),
     route::<GetCountryFilter>(),
     route::<SetCountryFilter>(),
     route::<ListSenders>(),

@@ -3,8 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Endpoint, Method};
-use crate::dto::{CountryFilterDto, MessageDto, RequestSenderRequest, SendSmsRequest, SenderDto};
-use crate::routes::{COUNTRY_FILTER, SENDER, SENDERS, SMS, SMS_MESSAGE};
+use crate::dto::{
+    CountryFilterDto, MessageDto, RequestSenderRequest, SendSmsBatchRequest, SendSmsRequest,
+    SenderDto, SmsBatchDto, SmsBatchPageDto,
+};
+use crate::routes::{COUNTRY_FILTER, SENDER, SENDERS, SMS, SMS_BATCH, SMS_BATCHES, SMS_MESSAGE};
 
 /// Sends a text message (`201`; `200` for a retry with the same `Idempotency-Key`).
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +43,43 @@ impl Endpoint for GetSms {
     type Path = str;
     type Request = ();
     type Response = MessageDto;
+}
+
+/// Sends one text to many recipients (`201`; `200` for a retry with the same
+/// `Idempotency-Key`).
+#[derive(Debug, Clone, Copy)]
+pub struct SendSmsBatch;
+
+impl Endpoint for SendSmsBatch {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = SMS_BATCHES;
+    type Path = ();
+    type Request = SendSmsBatchRequest;
+    type Response = SmsBatchDto;
+}
+
+/// Bulk sends, newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSmsBatches;
+
+impl Endpoint for ListSmsBatches {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = SMS_BATCHES;
+    type Path = ();
+    type Request = ListSmsQuery;
+    type Response = Vec<SmsBatchDto>;
+}
+
+/// One bulk send with a page of its recipients.
+#[derive(Debug, Clone, Copy)]
+pub struct GetSmsBatch;
+
+impl Endpoint for GetSmsBatch {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = SMS_BATCH;
+    type Path = str;
+    type Request = SmsBatchQuery;
+    type Response = SmsBatchPageDto;
 }
 
 /// The destination countries messages may go to.
@@ -110,6 +150,17 @@ pub struct ListSmsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Page size, 1 to 100 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+/// Query of `GET /api/v1/sms/batches/{id}`, for clients.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsBatchQuery {
+    /// Only recipients after this index (the previous page's `next_after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<i64>,
+    /// Page size, 1 to 1,000 (default 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }

@@ -108,6 +108,7 @@ fn synthetic(code: ProblemCode, status: u16, title: &str, detail: &str) -> Probl
         permission: None,
         opens_at: None,
         country: None,
+        recipients: Vec::new(),
         errors: Vec::new(),
     }
 }

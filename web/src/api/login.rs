@@ -3,9 +3,12 @@
 
 use gloo_net::http::Response;
 use portcullis_shared::dto::{
-    LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest, VerifyLoginRequest,
+    LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest, SecurityOverviewDto,
+    VerifyLoginRequest,
 };
-use portcullis_shared::endpoints::{Login, Logout, Me, ResendLoginCode, VerifyLogin};
+use portcullis_shared::endpoints::{
+    Login, Logout, Me, ResendLoginCode, SecurityOverview, VerifyLogin,
+};
 use portcullis_shared::routes::PRE_SESSION_CSRF;
 
 use super::request::{body_text, call, decode, Call};
@@ -14,6 +17,11 @@ use super::{error, ApiError};
 /// The signed-in account and session, or an `unauthenticated` problem.
 pub async fn me() -> Result<MeResponse, ApiError> {
     call::<Me>(None, &(), &()).await
+}
+
+/// The signed-in login's security checklist and score.
+pub async fn security_overview() -> Result<SecurityOverviewDto, ApiError> {
+    call::<SecurityOverview>(None, &(), &()).await
 }
 
 /// Ends the current session; the API clears the session cookie.

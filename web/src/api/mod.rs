@@ -6,6 +6,7 @@
 //! HttpOnly session cookie travels with every same-origin request without any handling here.
 
 mod api_allowlist;
+mod contacts;
 mod country_filter;
 mod devices;
 mod error;
@@ -16,6 +17,7 @@ mod passwords;
 mod portal_allowlist;
 mod request;
 mod security_log;
+mod senders;
 mod sessions;
 mod signup;
 mod sms;
@@ -25,10 +27,16 @@ mod two_factor;
 mod webauthn;
 
 pub use api_allowlist::{add_api_allowlist_entry, delete_api_allowlist_entry, list_api_allowlist};
+pub use contacts::{
+    contacts_export_url, create_contact, create_contact_group, delete_contact,
+    delete_contact_group, import_contacts, list_contacts, rename_contact_group, update_contact,
+};
 pub use country_filter::{get_country_filter, set_country_filter};
 pub use devices::{list_devices, remove_device};
 pub use error::{client_validation_problem, ApiError};
-pub use login::{login, logout, me, resend_login_code, verify_login, LoginOutcome, NotResent};
+pub use login::{
+    login, logout, me, resend_login_code, security_overview, verify_login, LoginOutcome, NotResent,
+};
 pub use oauth_clients::{
     create_oauth_client, delete_oauth_client, list_oauth_clients, update_oauth_client,
 };
@@ -47,12 +55,15 @@ pub use security_log::{
     delete_security_stream, rotate_stream_secret, security_log, security_log_export_url,
     security_stream, set_security_stream, test_security_stream,
 };
+pub use senders::{delete_sender, request_sender};
 pub use sessions::{
     get_session_timeout, list_sessions, login_history, revoke_all_sessions, revoke_other_sessions,
     revoke_session, set_session_timeout,
 };
 pub use signup::{confirm_signup, signup};
-pub use sms::{list_contact_groups, list_messages, list_senders, send_sms};
+pub use sms::{
+    get_sms_batch, list_contact_groups, list_messages, list_senders, send_sms, send_sms_batch,
+};
 pub use subusers::{
     create_subuser, delete_subuser, list_subusers, subuser_action, update_subuser, SubuserAction,
 };

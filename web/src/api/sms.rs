@@ -1,9 +1,13 @@
 //! Text messages: sending one from the portal, the ones sent, and what a message is sent
 //! with (the sender names and contact groups this login may use).
 
-use portcullis_shared::dto::{ContactGroupDto, MessageDto, SendSmsRequest, SenderDto};
+use portcullis_shared::dto::{
+    ContactGroupDto, MessageDto, SendSmsBatchRequest, SendSmsRequest, SenderDto, SmsBatchDto,
+    SmsBatchPageDto,
+};
 use portcullis_shared::endpoints::{
-    ListContactGroups, ListSenders, ListSms, ListSmsQuery, SendSms,
+    GetSmsBatch, ListContactGroups, ListSenders, ListSms, ListSmsQuery, SendSms, SendSmsBatch,
+    SmsBatchQuery,
 };
 
 use super::request::call;
@@ -27,4 +31,22 @@ pub async fn send_sms(csrf_token: &str, request: &SendSmsRequest) -> Result<Mess
 /// The messages this login sent, newest first.
 pub async fn list_messages() -> Result<Vec<MessageDto>, ApiError> {
     call::<ListSms>(None, &(), &ListSmsQuery::default()).await
+}
+
+/// Sends one text to many recipients from the portal session; answers the batch, queued
+/// and charged whole.
+pub async fn send_sms_batch(
+    csrf_token: &str,
+    request: &SendSmsBatchRequest,
+) -> Result<SmsBatchDto, ApiError> {
+    call::<SendSmsBatch>(Some(csrf_token), &(), request).await
+}
+
+/// A batch and the first page of its recipients' statuses.
+pub async fn get_sms_batch(id: &str) -> Result<SmsBatchPageDto, ApiError> {
+    let query = SmsBatchQuery {
+        after: None,
+        limit: Some(1000),
+    };
+    call::<GetSmsBatch>(None, id, &query).await
 }

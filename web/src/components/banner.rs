@@ -129,6 +129,7 @@ mod tests {
             permission: None,
             opens_at: None,
             country: None,
+            recipients: Vec::new(),
             errors: errors
                 .iter()
                 .map(|(field, message)| FieldError {

@@ -1,10 +1,14 @@
 //! The page frame: header with the brand and navigation, the content, a footer.
 
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::{in_section, API_ACCESS_TABS, SECURITY_TABS};
+use crate::components::{in_section, Tab, API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS};
 use crate::hooks::use_session;
 use crate::state::Session;
 
@@ -18,6 +22,7 @@ pub struct LayoutProps {
 /// Header, main content and footer around every page.
 #[component]
 pub fn Layout(props: &LayoutProps) -> Html {
+    use_page_title_and_focus();
     html! {
         <div class="app">
             <header class="topbar">
@@ -35,6 +40,35 @@ pub fn Layout(props: &LayoutProps) -> Html {
             </footer>
         </div>
     }
+}
+
+/// Names the browser tab after the page, and on every navigation after the first load
+/// moves the focus to the new page's heading, so a screen reader reads where it landed and
+/// the keyboard goes on from there (the heading is focusable by script only).
+#[hook]
+fn use_page_title_and_focus() {
+    let route = use_route::<Route>();
+    let first_load = use_mut_ref(|| true);
+    use_effect_with(route, move |route| {
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(document) = &document {
+            let title = route.as_ref().map_or("Customer portal", Route::title);
+            document.set_title(&format!("{title} · Portcullis"));
+        }
+        if !std::mem::replace(&mut *first_load.borrow_mut(), false) {
+            // After the page has rendered its heading.
+            spawn_local(async move {
+                sleep(Duration::ZERO).await;
+                if let Some(heading) = document
+                    .and_then(|d| d.query_selector("main h1").ok().flatten())
+                    .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = heading.set_attribute("tabindex", "-1");
+                    let _ = heading.focus();
+                }
+            });
+        }
+    });
 }
 
 /// Links that depend on whether the visitor is signed in and, for a subuser, on what
@@ -64,7 +98,7 @@ fn Nav() -> Html {
             html! {
                 <>
                     { link(Route::Dashboard, "Dashboard", current(Route::Dashboard)) }
-                    { link(Route::SendSms, "Send SMS", current(Route::SendSms)) }
+                    { link(first_allowed(MESSAGING_TABS, &me.access), "Messaging", section(MESSAGING_TABS)) }
                     { link(Route::Sessions, "Security", section(SECURITY_TABS)) }
                     { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }
                     { link(Route::CountryFilter, "Countries", current(Route::CountryFilter)) }
@@ -87,6 +121,15 @@ fn Nav() -> Html {
     };
 
     html! { <nav class="nav" aria-label="Main">{ links }</nav> }
+}
+
+/// The section's first page the login may open (the section's link goes there); the
+/// first page when it may open none, which the nav then leaves out.
+fn first_allowed(tabs: &[Tab], access: &portcullis_shared::dto::AccessDto) -> Route {
+    tabs.iter()
+        .map(|(target, _, _)| target.clone())
+        .find(|target| target.allowed_for(access))
+        .unwrap_or_else(|| tabs[0].0.clone())
 }
 
 /// The Subusers link is current on the list and on a subuser's security log.

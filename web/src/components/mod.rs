@@ -34,7 +34,7 @@ pub use logout_button::{LogoutButton, LogoutButtonProps};
 pub use message::message_html;
 pub use scope_picker::{scope_input_id, toggle_scope, ScopePicker, ScopePickerProps};
 pub use section_tabs::{
-    in_section, ApiAccessTabs, SectionTabs, SectionTabsProps, SecurityTabs, API_ACCESS_TABS,
-    SECURITY_TABS,
+    in_section, ApiAccessTabs, MessagingTabs, SectionTabs, SectionTabsProps, SecurityTabs, Tab,
+    API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
 };
 pub use shown_once::{ShownOnce, ShownOnceProps};

@@ -1,4 +1,4 @@
-//! The tabs between the pages of one nav section ("API access", "Security"): only the
+//! The tabs between the pages of one nav section ("Messaging", "API access", "Security"): only the
 //! pages the signed-in login may open, the current one marked.
 
 use yew::prelude::*;
@@ -15,6 +15,13 @@ pub const API_ACCESS_TABS: &[Tab] = &[
     (Route::Tokens, "Tokens", "tab-tokens"),
     (Route::OAuthClients, "OAuth2 clients", "tab-oauth-clients"),
     (Route::ApiAllowlist, "IP allowlist", "tab-api-allowlist"),
+];
+
+/// The messaging pages, in tab order.
+pub const MESSAGING_TABS: &[Tab] = &[
+    (Route::SendSms, "Send SMS", "tab-send-sms"),
+    (Route::Contacts, "Contacts", "tab-contacts"),
+    (Route::Senders, "Sender names", "tab-senders"),
 ];
 
 /// The security pages, in tab order.
@@ -71,6 +78,12 @@ pub fn SectionTabs(props: &SectionTabsProps) -> Html {
 #[component]
 pub fn ApiAccessTabs() -> Html {
     html! { <SectionTabs label="API access" tabs={API_ACCESS_TABS} /> }
+}
+
+/// "Send SMS", "Contacts" and "Sender names".
+#[component]
+pub fn MessagingTabs() -> Html {
+    html! { <SectionTabs label="Messaging" tabs={MESSAGING_TABS} /> }
 }
 
 /// "Sessions", "Two-factor", "Password", "Portal allowlist" and "Security log".

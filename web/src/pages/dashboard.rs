@@ -5,6 +5,7 @@ use yew::prelude::*;
 use crate::components::{FormBanner, LogoutButton};
 use crate::format::{format_duration, format_points, format_timestamp};
 use crate::hooks::{use_logout, use_session};
+use crate::pages::security_checklist::SecurityChecklist;
 
 /// The signed-in account's overview. Rendered only behind `RequireSession`.
 #[component]
@@ -25,6 +26,7 @@ pub fn DashboardPage() -> Html {
                 <LogoutButton logout={logout.clone()} />
             </div>
             <FormBanner message={logout.banner.clone()} />
+            <SecurityChecklist />
             <AccountOverview me={me} />
         </section>
     }

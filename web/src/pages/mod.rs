@@ -1,6 +1,8 @@
 //! One component per route.
 
 mod api_allowlist;
+pub mod bulk_sms;
+pub mod contacts;
 pub mod country_filter;
 mod dashboard;
 pub mod forgot_password;
@@ -9,9 +11,11 @@ mod not_found;
 pub mod oauth_clients;
 pub mod password;
 mod portal_allowlist;
+pub mod security_checklist;
 pub mod security_log;
 pub mod security_stream;
 pub mod send_sms;
+mod senders;
 mod sessions;
 mod signup;
 pub mod subusers;
@@ -22,6 +26,7 @@ pub use api_allowlist::{
     add_entry_request, AddEntryForm, AddEntryFormProps, AllowlistEntries, AllowlistEntriesProps,
     ApiAllowlistPage,
 };
+pub use contacts::ContactsPage;
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
 pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
@@ -39,6 +44,7 @@ pub use security_log::{
     SecurityLogViewProps,
 };
 pub use send_sms::SendSmsPage;
+pub use senders::SendersPage;
 pub use sessions::{
     outcome_label, LoginHistory, LoginHistoryTable, LoginHistoryTableProps, SessionTable,
     SessionTableProps, SessionTimeoutForm, SessionsPage, SignOutActions, SignOutActionsProps,

@@ -209,7 +209,8 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
                 <SelectField id="security-log-kind" label="Show" options={kind_options()}
                     value={AttrValue::from(props.kind.map_or("", SecurityEventKind::as_str))}
                     on_change={on_kind} />
-                <SecurityEventTable events={Rc::new((*events).clone())} loading={*loading} />
+                <SecurityEventTable events={Rc::new((*events).clone())} loading={*loading}
+                    viewer={session.me().map(|me| AttrValue::from(me.account.id.clone()))} />
                 if next_cursor.is_some() {
                     <button id="load-older" type="button" class="button button--secondary"
                         onclick={on_older} disabled={*loading}>
@@ -229,6 +230,9 @@ pub struct SecurityEventTableProps {
     /// A page is being fetched.
     #[prop_or_default]
     pub loading: bool,
+    /// The signed-in login's id: its own events read "You".
+    #[prop_or_default]
+    pub viewer: Option<AttrValue>,
 }
 
 /// The events as a table: when, what, who, from where.
@@ -244,7 +248,7 @@ pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
     }
     html! {
         <div class="table-scroll">
-        <table class="table" id="security-log-table">
+        <table class="table table--stack" id="security-log-table">
             <thead>
                 <tr>
                     <th scope="col">{ "When (UTC)" }</th>
@@ -256,28 +260,125 @@ pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                { for props.events.iter().map(event_row) }
+                { for props.events.iter().map(|event| event_row(event, props.viewer.as_deref())) }
             </tbody>
         </table>
         </div>
     }
 }
 
-fn event_row(event: &SecurityEventDto) -> Html {
-    let details = event
-        .details
-        .iter()
-        .map(|(key, value)| format!("{key}: {value}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+fn event_row(event: &SecurityEventDto, viewer: Option<&str>) -> Html {
+    let details = details_in_words(&event.details);
+    let device = event
+        .device
+        .clone()
+        .or_else(|| event.user_agent.clone())
+        .unwrap_or_default();
     html! {
         <tr key={event.id.clone()} data-kind={event.kind.as_str()}>
-            <td><time datetime={event.created_at.clone()}>{ event.created_at.replace('T', " ").replace('Z', "") }</time></td>
-            <td>{ kind_label(event.kind) }</td>
-            <td>{ event.actor.clone() }</td>
-            <td>{ event.ip.clone().unwrap_or_default() }</td>
-            <td class="muted">{ event.user_agent.clone().unwrap_or_default() }</td>
-            <td>{ details }</td>
+            <td data-label="When (UTC)"><time datetime={event.created_at.clone()}>{ event.created_at.replace('T', " ").replace('Z', "") }</time></td>
+            <td data-label="Event">{ kind_label(event.kind) }</td>
+            <td data-label="By" class="event-actor">{ actor_name(event, viewer) }</td>
+            <td data-label="Address">{ event.ip.clone().unwrap_or_default() }</td>
+            <td data-label="Browser" class="muted" title={event.user_agent.clone()}>{ device }</td>
+            <td data-label="Details">{ details }</td>
         </tr>
+    }
+}
+
+/// Who did it, as a person reads it: "You", a subuser's e-mail, or what the server's
+/// own actors are.
+pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>) -> String {
+    if viewer == Some(event.actor.as_str()) {
+        return "You".to_owned();
+    }
+    if let Some(email) = &event.actor_email {
+        return email.clone();
+    }
+    match event.actor.as_str() {
+        "system" => "Portcullis".to_owned(),
+        "anonymous" => "Someone not signed in".to_owned(),
+        "operator" => "The gateway's operator".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `Reason: wrong password, Scopes: sms` from `{reason: wrong_password, scopes: sms}`:
+/// keys as words with a capital, values' underscores as spaces, `true`/`false` as yes/no.
+pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) -> String {
+    details
+        .iter()
+        .map(|(key, value)| {
+            let key = key.replace('_', " ");
+            let mut chars = key.chars();
+            let key = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default();
+            let plain = value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            let value = match value.as_str() {
+                "true" => "yes".to_owned(),
+                "false" => "no".to_owned(),
+                _ if plain => value.replace('_', " "),
+                _ => value.clone(),
+            };
+            format!("{key}: {value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(actor: &str, email: Option<&str>) -> SecurityEventDto {
+        SecurityEventDto {
+            id: "sev_1".into(),
+            kind: SecurityEventKind::LoginFailed,
+            actor: actor.into(),
+            actor_email: email.map(Into::into),
+            device: None,
+            ip: None,
+            user_agent: None,
+            details: Default::default(),
+            created_at: "2026-11-22T10:00:00Z".into(),
+            account_id: "acc_1".into(),
+            seq: None,
+            prev_hash: None,
+            hash: None,
+        }
+    }
+
+    #[test]
+    fn the_actor_reads_as_a_person_would_say_it() {
+        let viewer = Some("acc_1");
+        assert_eq!(
+            actor_name(&event("acc_1", Some("ada@example.com")), viewer),
+            "You"
+        );
+        assert_eq!(
+            actor_name(&event("sub_2", Some("clerk@example.com")), viewer),
+            "clerk@example.com"
+        );
+        assert_eq!(
+            actor_name(&event("anonymous", None), viewer),
+            "Someone not signed in"
+        );
+        assert_eq!(actor_name(&event("system", None), None), "Portcullis");
+    }
+
+    #[test]
+    fn details_read_as_words() {
+        let details = [
+            ("reason".to_owned(), "wrong_password".to_owned()),
+            ("token_name".to_owned(), "CI_prod".to_owned()),
+            ("new_device".to_owned(), "true".to_owned()),
+        ]
+        .into();
+        assert_eq!(
+            details_in_words(&details),
+            "New device: yes, Reason: wrong password, Token name: CI_prod"
+        );
     }
 }

@@ -12,9 +12,12 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{banner_message, FormBanner, SelectField, TextAreaField, TextField};
+use crate::components::{
+    banner_message, FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
+};
 use crate::format::{format_points, format_timestamp};
 use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
+use crate::pages::bulk_sms::BulkSendForm;
 use crate::pages::country_filter::country_name;
 
 /// Request fields the form shows errors next to.
@@ -42,6 +45,9 @@ pub fn SendSmsPage() -> Html {
     let text = use_text_input("");
     let sender = use_text_input("");
     let queued = use_state(|| None::<MessageDto>);
+    // One recipient, or many (a pasted list or a contact group).
+    let many = use_state(|| false);
+    let may_use_groups = access.is_owner() || access.allows(PortalPermission::ContactsRead);
 
     // Only approved names can be sent from; the API lists a subuser only their own.
     let names: Vec<String> = if lists_senders {
@@ -112,6 +118,14 @@ pub fn SendSmsPage() -> Html {
     });
     let busy = call.busy();
     let problem = call.problem.clone();
+    let mode = |to_many: bool| {
+        let many = many.clone();
+        Callback::from(move |_: MouseEvent| many.set(to_many))
+    };
+    let on_batch_sent = {
+        let messages = messages.clone();
+        Callback::from(move |()| messages.reload())
+    };
 
     let collection = messages.get();
     let list = match &collection.items {
@@ -138,43 +152,62 @@ pub fn SendSmsPage() -> Html {
                     </p>
                 </div>
             </div>
+            <MessagingTabs />
             <div class="card card--narrow">
-                if let Some(message) = &*queued {
-                    <div class="banner banner--success" id="sms-queued" role="status">
-                        { format!("Queued to {}: {} part{}, {} point{} charged.",
-                            message.to,
-                            message.parts, if message.parts == 1 { "" } else { "s" },
-                            format_points(message.points), if message.points == 1 { "" } else { "s" }) }
-                    </div>
-                }
-                <form class="form" {onsubmit} novalidate=true>
-                    <FormBanner message={banner} />
-                    if let Some(country) = blocked_country {
-                        <CountryRefusal {country} may_allow={may_allow_countries} />
+                <div class="tabs" role="tablist" aria-label="Recipients">
+                    <button type="button" role="tab" id="sms-mode-one"
+                        class={classes!("tab", (!*many).then_some("tab--current"))}
+                        aria-selected={(!*many).to_string()} onclick={mode(false)}>
+                        { "One recipient" }
+                    </button>
+                    <button type="button" role="tab" id="sms-mode-many"
+                        class={classes!("tab", many.then_some("tab--current"))}
+                        aria-selected={many.to_string()} onclick={mode(true)}>
+                        { "Many recipients" }
+                    </button>
+                </div>
+                if *many {
+                    <BulkSendForm sender_options={sender_options.clone()}
+                        default_sender={AttrValue::from(chosen_sender.clone())}
+                        {may_use_groups} on_sent={on_batch_sent} />
+                } else {
+                    if let Some(message) = &*queued {
+                        <div class="banner banner--success" id="sms-queued" role="status">
+                            { format!("Queued to {}: {} part{}, {} point{} charged.",
+                                message.to,
+                                message.parts, if message.parts == 1 { "" } else { "s" },
+                                format_points(message.points), if message.points == 1 { "" } else { "s" }) }
+                        </div>
                     }
-                    <TextField id="sms-to" label="To" input_type="tel" autocomplete="off"
-                        placeholder="+48500100200" hint="The recipient's number in international format."
-                        value={to.value.clone()}
-                        on_change={problem.on_change(&to.set, "to")}
-                        error={problem.field_message("to")} />
-                    <SelectField id="sms-sender" label="Sender name"
-                        options={Rc::new(Vec::new())} dynamic_options={sender_options}
-                        value={chosen_sender}
-                        on_change={problem.on_change(&sender.set, "sender")}
-                        error={problem.field_message("sender")} />
-                    <TextAreaField id="sms-text" label="Message" rows=5
-                        value={text.value.clone()}
-                        on_change={problem.on_change(&text.set, "text")}
-                        error={problem.field_message("text")} />
-                    <p class="text-counter" id="sms-counter" aria-live="polite">
-                        { counter_text(text.value.chars().count(), length) }
-                    </p>
-                    <div class="form-actions">
-                        <button type="submit" id="sms-send" class="button" disabled={busy}>
-                            { if busy { "Sending…" } else { "Send" } }
-                        </button>
-                    </div>
-                </form>
+                    <form class="form" {onsubmit} novalidate=true>
+                        <FormBanner message={banner} />
+                        if let Some(country) = blocked_country {
+                            <CountryRefusal {country} may_allow={may_allow_countries} />
+                        }
+                        <TextField id="sms-to" label="To" input_type="tel" autocomplete="off"
+                            placeholder="+48500100200" hint="The recipient's number in international format."
+                            value={to.value.clone()}
+                            on_change={problem.on_change(&to.set, "to")}
+                            error={problem.field_message("to")} />
+                        <SelectField id="sms-sender" label="Sender name"
+                            options={Rc::new(Vec::new())} dynamic_options={sender_options}
+                            value={chosen_sender}
+                            on_change={problem.on_change(&sender.set, "sender")}
+                            error={problem.field_message("sender")} />
+                        <TextAreaField id="sms-text" label="Message" rows=5
+                            value={text.value.clone()}
+                            on_change={problem.on_change(&text.set, "text")}
+                            error={problem.field_message("text")} />
+                        <p class="text-counter" id="sms-counter" aria-live="polite">
+                            { counter_text(text.value.chars().count(), length) }
+                        </p>
+                        <div class="form-actions">
+                            <button type="submit" id="sms-send" class="button" disabled={busy}>
+                                { if busy { "Sending…" } else { "Send" } }
+                            </button>
+                        </div>
+                    </form>
+                }
             </div>
             <div class="card card--flush">
                 <div class="card-head"><h2>{ "Sent messages" }</h2></div>

@@ -4,6 +4,7 @@
 //! to `SessionProvider` directly, and guard redirects show up as pages left empty.
 
 mod api_allowlist;
+mod bulk_sms;
 mod country_filter;
 mod login_security;
 mod oauth_clients;

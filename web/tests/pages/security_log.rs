@@ -55,6 +55,8 @@ async fn security_event_table_lists_events_and_escapes_what_came_from_outside() 
                 id: "sev_2".into(),
                 kind: SecurityEventKind::LoginFailed,
                 actor: "anonymous".into(),
+                actor_email: None,
+                device: None,
                 ip: Some("203.0.113.7".into()),
                 user_agent: Some("<script>alert(1)</script>".into()),
                 details: [("reason".to_owned(), "wrong_password".to_owned())].into(),
@@ -68,6 +70,8 @@ async fn security_event_table_lists_events_and_escapes_what_came_from_outside() 
                 id: "sev_1".into(),
                 kind: SecurityEventKind::Signup,
                 actor: "acc_1".into(),
+                actor_email: Some("ada@example.com".into()),
+                device: None,
                 ip: Some("203.0.113.7".into()),
                 user_agent: None,
                 details: Default::default(),
@@ -79,6 +83,7 @@ async fn security_event_table_lists_events_and_escapes_what_came_from_outside() 
             },
         ]),
         loading: false,
+        viewer: Some("acc_1".into()),
     })
     .hydratable(false)
     .render()
@@ -86,7 +91,11 @@ async fn security_event_table_lists_events_and_escapes_what_came_from_outside() 
     assert_eq!(html.matches("<tr data-kind=").count(), 2, "{html}");
     assert!(html.contains(r#"data-kind="login_failed""#));
     assert!(html.contains("Sign-in failed") && html.contains("Account created"));
-    assert!(html.contains("reason: wrong_password"));
+    assert!(html.contains("Reason: wrong password"));
+    assert!(
+        html.contains("Someone not signed in") && html.contains(">You<"),
+        "{html}"
+    );
     assert!(html.contains("2026-11-22 10:00:00"));
     assert!(
         !html.contains("<script>"),

@@ -87,9 +87,15 @@ async fn tokens_page_renders_the_new_token_form_with_stable_ids() {
         r#"value="contacts:read""#,
     );
 
-    let expiry = tag_with_id(&html, "new-token-expiry");
-    assert_has(expiry, r#"type="date""#);
-    assert!(html.contains("end of that day, UTC"), "{html}");
+    // The expiry is chosen from presets, 30 days up front; a date field only on asking.
+    let expiry = tag_with_id(&html, "new-token-expiry-choice");
+    assert!(expiry.starts_with("<select"), "{expiry}");
+    assert!(
+        html.contains("In 30 days") && html.contains("Never"),
+        "{html}"
+    );
+    assert!(!html.contains(r#"id="new-token-expiry""#), "{html}");
+    assert!(html.contains("end of its last day, UTC"), "{html}");
     let allowlist = tag_with_id(&html, "new-token-allowlist");
     assert!(allowlist.starts_with("<textarea"), "{allowlist}");
     assert!(html.contains("One address or range per line."));

@@ -7,6 +7,7 @@ pub mod devices;
 pub mod login;
 pub mod me;
 pub mod oauth;
+pub mod overview;
 pub mod passkeys;
 pub mod passwords;
 pub mod security_log;

@@ -19,6 +19,11 @@ impl From<LoggedEvent> for SecurityEventDto {
             id: event.id,
             kind: event.kind,
             actor: event.actor,
+            actor_email: event.actor_email,
+            device: event
+                .user_agent
+                .as_deref()
+                .map(crate::domain::describe_user_agent),
             ip: event.ip,
             user_agent: event.user_agent,
             details: event.details,

@@ -355,7 +355,7 @@ async fn queue_message(
     })
 }
 
-fn is_unique_violation(cause: &anyhow::Error) -> bool {
+pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
     matches!(
         cause.downcast_ref::<diesel::result::Error>(),
         Some(diesel::result::Error::DatabaseError(

@@ -4,6 +4,7 @@
 //! Serves `routes/{sms, country_filter, authenticator, authenticator_limits}.rs`.
 
 pub mod authenticator;
+pub mod batches;
 pub mod budget;
 pub mod dispatch;
 pub mod messages;

@@ -8,6 +8,7 @@ use portcullis_shared::dto::{
     VerifyLoginRequest,
 };
 use portcullis_shared::problem::{Problem, ProblemCode};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::platform::time::sleep;
@@ -44,6 +45,16 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
     let submitting = use_state(|| false);
     let ended = use_state(|| false);
     let resend = use_resend(challenge.clone(), method.clone(), ended.clone());
+    // The code is what this step asks for: the field has the focus when the step opens.
+    use_effect_with((), |_| {
+        if let Some(field) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("login-code"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = field.focus();
+        }
+    });
 
     if *ended {
         return html! { <StepEnded on_start_over={props.on_start_over.clone()} /> };

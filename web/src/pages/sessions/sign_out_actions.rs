@@ -18,34 +18,52 @@ pub struct SignOutActionsProps {
     pub on_done: Callback<()>,
 }
 
-/// "Log out other sessions" and "Log out everywhere".
+/// Which sign-out waits for its confirmation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Asking {
+    Others,
+    Everywhere,
+}
+
+/// "Log out other sessions" and "Log out everywhere", each asked first.
 #[component]
 pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
     let calls = use_session_calls();
     let session = use_session();
     let busy = use_state(|| false);
     let problem = use_state(|| None::<Problem>);
-    let confirming = use_state(|| false);
+    let confirming = use_state(|| None::<Asking>);
+    let ended = use_state(|| None::<usize>);
 
     let others = {
-        let (calls, busy, problem, on_done) = (
+        let (calls, busy, problem, on_done, confirming, ended, count) = (
             calls.clone(),
             busy.clone(),
             problem.clone(),
             props.on_done.clone(),
+            confirming.clone(),
+            ended.clone(),
+            props.others,
         );
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             busy.set(true);
             problem.set(None);
-            let (calls, busy, problem, on_done) = (
+            ended.set(None);
+            let (calls, busy, problem, on_done, confirming, ended) = (
                 calls.clone(),
                 busy.clone(),
                 problem.clone(),
                 on_done.clone(),
+                confirming.clone(),
+                ended.clone(),
             );
             spawn_local(async move {
                 match api::revoke_other_sessions(calls.csrf_token()).await {
-                    Ok(_) => on_done.emit(()),
+                    Ok(_) => {
+                        confirming.set(None);
+                        ended.set(Some(count));
+                        on_done.emit(());
+                    }
                     Err(error) => problem.set(Some(calls.problem(error))),
                 }
                 busy.set(false);
@@ -80,26 +98,39 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
             });
         })
     };
-    let ask = {
+    let ask = |what: Asking| {
         let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(true))
+        Callback::from(move |_: MouseEvent| confirming.set(Some(what)))
     };
     let on_cancel = {
         let confirming = confirming.clone();
-        Callback::from(move |()| confirming.set(false))
+        Callback::from(move |()| confirming.set(None))
     };
     let error = (*problem).as_ref().and_then(|p| banner_message(p, &[]));
     html! {
         <div class="actions">
             <button id="revoke-others" type="button" class="button button--secondary button--small"
-                disabled={*busy || props.others == 0} onclick={others}>
+                disabled={*busy || props.others == 0 || confirming.is_some()}
+                onclick={ask(Asking::Others)}>
                 { "Log out other sessions" }
             </button>
             <button id="revoke-all" type="button" class="button button--danger button--small"
-                disabled={*busy || *confirming} onclick={ask}>
+                disabled={*busy || confirming.is_some()} onclick={ask(Asking::Everywhere)}>
                 { "Log out everywhere" }
             </button>
-            if *confirming {
+            if *confirming == Some(Asking::Others) {
+                <ConfirmPanel id="revoke-others-panel" title={others_question(props.others)}
+                    detail="Every other browser and device signed in to this login must log in \
+                        again; this session goes on. API tokens and OAuth clients keep working."
+                    confirm_text="Log out the others" busy={*busy}
+                    on_confirm={others} on_cancel={on_cancel.clone()} />
+            }
+            if let Some(count) = *ended {
+                <p class="banner banner--success" id="revoke-others-done" role="status">
+                    { others_ended(count) }
+                </p>
+            }
+            if *confirming == Some(Asking::Everywhere) {
                 <ConfirmPanel id="revoke-all-panel" title="Log out everywhere?"
                     detail="Every portal session ends at once, this one included: you go back to \
                         the login page, and every other browser signed in must log in again. API \
@@ -111,5 +142,33 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
                 <p class="row-error" role="alert">{ message_html(&error) }</p>
             }
         </div>
+    }
+}
+
+/// "Log out the 2 other sessions?"
+fn others_question(others: usize) -> String {
+    match others {
+        1 => "Log out the other session?".to_owned(),
+        n => format!("Log out the {n} other sessions?"),
+    }
+}
+
+/// What the page says once the other sessions ended.
+fn others_ended(count: usize) -> String {
+    match count {
+        1 => "The other session was logged out.".to_owned(),
+        n => format!("The {n} other sessions were logged out."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_and_the_answer_count_the_sessions() {
+        assert_eq!(others_question(1), "Log out the other session?");
+        assert_eq!(others_question(3), "Log out the 3 other sessions?");
+        assert_eq!(others_ended(2), "The 2 other sessions were logged out.");
     }
 }

@@ -1,6 +1,7 @@
 //! The "New token" form and the checks it runs before asking the API.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto};
 use portcullis_shared::problem::FieldError;
@@ -12,7 +13,7 @@ use crate::api;
 use crate::components::credentials::{
     allowlist_entries, name_and_scope_errors, use_credential_fields,
 };
-use crate::components::{FormBanner, ScopePicker, TextField};
+use crate::components::{FormBanner, ScopePicker, SelectField, TextField};
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the form shows errors next to.
@@ -32,17 +33,20 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
     let problem = call.problem.clone();
     let fields = use_credential_fields(&problem);
     let expiry = use_text_input("");
+    let choice = use_text_input(DEFAULT_EXPIRY);
     let today = use_memo((), |_| today_utc());
 
     let onsubmit = {
-        let (call, fields, expiry) = (call.clone(), fields.clone(), expiry.clone());
+        let (call, fields, expiry, choice) =
+            (call.clone(), fields.clone(), expiry.clone(), choice.clone());
         let on_created = props.on_created.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            let date = expiry_date(&choice.value, &expiry.value, days_from_today);
             let request = new_token_request(
                 &fields.name.value,
                 &fields.scopes,
-                &expiry.value,
+                &date,
                 &fields.allowlist.value,
             );
             let (fields, expiry, on_created) =
@@ -68,12 +72,26 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             { fields.name_field("new-token", "e.g. CRM integration", &problem) }
             <ScopePicker id="new-token-scopes" name="scope" chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 error={problem.field_message("scopes")} />
-            <TextField id="new-token-expiry" label="Expires" input_type="date" optional=true
-                min={(*today).clone().map(AttrValue::from)}
-                hint="Leave empty for a token that never expires. It stops working at the end of that day, UTC."
-                value={expiry.value.clone()}
-                on_change={problem.on_change(&expiry.set, "expires_at")}
-                error={problem.field_message("expires_at")} />
+            <SelectField id="new-token-expiry-choice" label="Expires"
+                options={Rc::new(EXPIRY_CHOICES.to_vec())} value={choice.value.clone()}
+                on_change={problem.on_change(&choice.set, "expires_at")}
+                error={(choice.value != CUSTOM_EXPIRY).then(|| problem.field_message("expires_at")).flatten()}
+                hint="A token stops working at the end of its last day, UTC." />
+            if choice.value == CUSTOM_EXPIRY {
+                <TextField id="new-token-expiry" label="Last day" input_type="date"
+                    min={(*today).clone().map(AttrValue::from)}
+                    hint="It stops working at the end of that day, UTC."
+                    value={expiry.value.clone()}
+                    on_change={problem.on_change(&expiry.set, "expires_at")}
+                    error={problem.field_message("expires_at")} />
+            }
+            if choice.value == NEVER_EXPIRES {
+                <p class="banner banner--warning" id="new-token-never-warning" role="status">
+                    { "A token that never expires keeps working wherever it leaks, until someone \
+                       notices. Prefer an expiry and make a new token when it ends; the security \
+                       checklist on the dashboard lists tokens that never expire." }
+                </p>
+            }
             { fields.allowlist_field("new-token",
                 "One address or range per line. Leave empty to allow every address the account's API allowlist allows.",
                 &problem) }
@@ -83,6 +101,56 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The expiry chosen up front, as GitHub does: a token lives 30 days unless asked otherwise.
+const DEFAULT_EXPIRY: &str = "30";
+/// The choice that shows a date field.
+const CUSTOM_EXPIRY: &str = "custom";
+/// The choice of no expiry (warned against).
+const NEVER_EXPIRES: &str = "never";
+/// The expiry choices: days from today, a date, or never.
+const EXPIRY_CHOICES: &[(&str, &str)] = &[
+    ("7", "In 7 days"),
+    ("30", "In 30 days"),
+    ("90", "In 90 days"),
+    (CUSTOM_EXPIRY, "On a date…"),
+    (NEVER_EXPIRES, "Never"),
+];
+
+/// The last day (`2027-01-31`) the form's expiry choice means, or `""` for never:
+/// `days_from_today(n)` gives the date `n` days from today.
+pub fn expiry_date(
+    choice: &str,
+    custom: &str,
+    days_from_today: impl Fn(u32) -> Option<String>,
+) -> String {
+    match choice {
+        CUSTOM_EXPIRY => custom.to_owned(),
+        NEVER_EXPIRES => String::new(),
+        days => days
+            .parse()
+            .ok()
+            .and_then(days_from_today)
+            .unwrap_or_default(),
+    }
+}
+
+/// The UTC date `days` from now, from the browser's clock.
+fn days_from_today(days: u32) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let later = web_sys::js_sys::Date::now() + f64::from(days) * 86_400_000.0;
+        let date = web_sys::js_sys::Date::new(&later.into());
+        String::from(date.to_iso_string())
+            .get(..10)
+            .map(str::to_owned)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = days;
+        None
     }
 }
 
@@ -166,6 +234,30 @@ fn today_utc() -> Option<String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         None
+    }
+}
+
+#[cfg(test)]
+mod expiry_tests {
+    use super::*;
+
+    #[test]
+    fn each_choice_means_a_last_day_or_never() {
+        let clock = |days: u32| Some(format!("in-{days}-days"));
+        assert_eq!(expiry_date("30", "", clock), "in-30-days");
+        assert_eq!(expiry_date("7", "2027-01-31", clock), "in-7-days");
+        assert_eq!(
+            expiry_date(CUSTOM_EXPIRY, "2027-01-31", clock),
+            "2027-01-31"
+        );
+        assert_eq!(expiry_date(NEVER_EXPIRES, "2027-01-31", clock), "");
+        assert_eq!(
+            DEFAULT_EXPIRY, "30",
+            "a token expires unless asked otherwise"
+        );
+        assert!(EXPIRY_CHOICES
+            .iter()
+            .any(|(value, _)| *value == DEFAULT_EXPIRY));
     }
 }
 

@@ -1,0 +1,284 @@
+//! Sender names: the names messages may come from, where each request stands, asking for
+//! a new one and deleting one. Asking and deleting are the owner's (the API decides).
+
+use std::rc::Rc;
+
+use portcullis_shared::capability::Capability;
+use portcullis_shared::dto::{SenderDto, SenderStatus};
+use portcullis_shared::problem::FieldError;
+use portcullis_shared::validate::codes;
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::{
+    banner_message, message_html, ConfirmPanel, FormBanner, MessagingTabs, TextField,
+};
+use crate::format::format_timestamp;
+use crate::hooks::{use_collection, use_form_call, use_removal, use_session, use_text_input};
+
+/// The sender names page. Rendered only behind `RequireSession`, for logins that may see
+/// sender names.
+#[component]
+pub fn SendersPage() -> Html {
+    let session = use_session();
+    let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
+    let may_manage = access.may(Capability::ManageSenders);
+    let senders = use_collection(api::list_senders);
+    let collection = senders.get();
+
+    let load_error = collection
+        .problem
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| AttrValue::from(format!("Could not load the sender names. {message}")));
+    let body = match &collection.items {
+        Some(items) if items.is_empty() => html! {
+            <div class="empty-state" id="senders-empty">
+                <p class="empty-title">{ "No sender names yet" }</p>
+                <p class="muted">
+                    { if may_manage {
+                        "Until one is approved, messages come from the gateway's default name."
+                    } else {
+                        "No sender name is shared with you: your messages come from the gateway's default name."
+                    } }
+                </p>
+            </div>
+        },
+        Some(items) => html! {
+            <SenderList senders={items.clone()} {may_manage} on_removed={senders.remove_callback()} />
+        },
+        None if collection.problem.is_none() => html! {
+            <p class="loading muted" aria-busy="true">{ "Loading the sender names…" }</p>
+        },
+        None => Html::default(),
+    };
+    let on_requested = {
+        let senders = senders.clone();
+        Callback::from(move |_: SenderDto| senders.reload())
+    };
+
+    html! {
+        <section class="senders" data-testid="senders">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Messaging" }</p>
+                    <h1>{ "Sender names" }</h1>
+                    <p class="muted lead">
+                        { "The name a phone shows as the sender of your messages. The gateway \
+                           approves each name before it can be used, to stop anyone posing as \
+                           a bank or a courier." }
+                    </p>
+                </div>
+            </div>
+            <MessagingTabs />
+            <div class="card card--flush">
+                <div class="card-head"><h2>{ "Your sender names" }</h2></div>
+                <FormBanner message={load_error} />
+                { body }
+            </div>
+            if may_manage {
+                <div class="card card--narrow">
+                    <h2>{ "Ask for a sender name" }</h2>
+                    <RequestSenderForm {on_requested} />
+                </div>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SenderListProps {
+    senders: Rc<Vec<SenderDto>>,
+    may_manage: bool,
+    on_removed: Callback<String>,
+}
+
+#[component]
+fn SenderList(props: &SenderListProps) -> Html {
+    html! {
+        <ul class="entry-list" id="senders-list">
+            for sender in props.senders.iter() {
+                <SenderRow key={sender.id.clone()} sender={sender.clone()}
+                    may_manage={props.may_manage} on_removed={props.on_removed.clone()} />
+            }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SenderRowProps {
+    sender: SenderDto,
+    may_manage: bool,
+    on_removed: Callback<String>,
+}
+
+#[component]
+fn SenderRow(props: &SenderRowProps) -> Html {
+    let sender = &props.sender;
+    let removal = use_removal(
+        &sender.id,
+        |csrf, id| async move { api::delete_sender(&csrf, &id).await },
+        props.on_removed.clone(),
+    );
+    let confirming = use_state(|| false);
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let on_confirm = {
+        let (confirming, run) = (confirming.clone(), removal.run.clone());
+        Callback::from(move |()| {
+            confirming.set(false);
+            run.emit(());
+        })
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |()| confirming.set(false))
+    };
+    let (badge, explanation) = status_text(sender.status);
+    html! {
+        <li class="entry" data-sender-id={sender.id.clone()}>
+            <div class="entry-main">
+                <code class="entry-value">{ sender.name.clone() }</code>
+                <span class={classes!("badge", status_class(sender.status))}
+                    title={explanation}>{ badge }</span>
+            </div>
+            <span class="entry-added muted">{ format!("Asked {}", format_timestamp(&sender.created_at)) }</span>
+            if props.may_manage {
+                <button type="button" class="button button--ghost-danger button--small sender-delete"
+                    aria-label={format!("Delete {}", sender.name)}
+                    disabled={removal.busy || *confirming} onclick={ask}>
+                    { if removal.busy { "Deleting…" } else { "Delete" } }
+                </button>
+            }
+            if *confirming {
+                <ConfirmPanel id="sender-delete-panel" title={format!("Delete {}?", sender.name)}
+                    detail={delete_detail(sender.status)}
+                    confirm_text="Delete the name" busy={removal.busy} {on_confirm} {on_cancel} />
+            }
+            if let Some(error) = removal.error {
+                <p class="row-error" role="alert">{ message_html(&error) }</p>
+            }
+        </li>
+    }
+}
+
+/// The badge's text and what it means.
+pub fn status_text(status: SenderStatus) -> (&'static str, &'static str) {
+    match status {
+        SenderStatus::Pending => ("Waiting for approval", "The gateway has not decided yet."),
+        SenderStatus::Approved => ("Approved", "Messages may be sent from this name."),
+        SenderStatus::Rejected => (
+            "Rejected",
+            "The gateway refused this name; messages cannot be sent from it.",
+        ),
+    }
+}
+
+fn status_class(status: SenderStatus) -> &'static str {
+    match status {
+        SenderStatus::Pending => "badge--open",
+        SenderStatus::Approved => "badge--ok",
+        SenderStatus::Rejected => "badge--failed",
+    }
+}
+
+/// What deleting a name of this status does.
+fn delete_detail(status: SenderStatus) -> &'static str {
+    match status {
+        SenderStatus::Approved => {
+            "Messages can no longer be sent from it, by you, your subusers or your API tokens; \
+             using it again needs a new request and a new approval."
+        }
+        SenderStatus::Pending => "The request is withdrawn.",
+        SenderStatus::Rejected => "The refused request is removed from the list.",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RequestSenderFormProps {
+    on_requested: Callback<SenderDto>,
+}
+
+#[component]
+fn RequestSenderForm(props: &RequestSenderFormProps) -> Html {
+    let name = use_text_input("");
+    let call = use_form_call();
+    let requested = use_state(|| None::<String>);
+    let onsubmit = {
+        let (call, name, requested, on_requested) = (
+            call.clone(),
+            name.clone(),
+            requested.clone(),
+            props.on_requested.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (set_name, requested, on_requested) =
+                (name.set.clone(), requested.clone(), on_requested.clone());
+            requested.set(None);
+            call.run_checked(
+                sender_name(&name.value),
+                |csrf, name| async move { api::request_sender(&csrf, &name).await },
+                move |sender: SenderDto| {
+                    set_name.emit(String::new());
+                    requested.set(Some(format!(
+                        "Asked for {}. It can be used once the gateway approves it.",
+                        sender.name
+                    )));
+                    on_requested.emit(sender);
+                },
+            );
+        })
+    };
+    let problem = call.problem.clone();
+    html! {
+        <form class="form" id="sender-form" {onsubmit} novalidate=true>
+            if let Some(message) = &*requested {
+                <div class="banner banner--success" id="sender-requested" role="status">{ message.clone() }</div>
+            }
+            <FormBanner message={problem.banner(&["name"])} />
+            <TextField id="sender-name" label="Name" autocomplete="off" placeholder="ACME"
+                hint="1 to 11 letters, digits, spaces, dots or dashes, with at least one letter."
+                value={name.value.clone()} on_change={problem.on_change(&name.set, "name")}
+                error={problem.field_message("name")} />
+            <div class="form-actions">
+                <button type="submit" id="sender-request" class="button" disabled={call.busy()}>
+                    { if call.busy() { "Asking…" } else { "Ask for approval" } }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A name the form can send, or what to fix first; its rules are the API's.
+fn sender_name(name: &str) -> Result<String, Vec<FieldError>> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(vec![FieldError::new(
+            "name",
+            codes::REQUIRED,
+            "Enter the name phones should show.",
+        )]);
+    }
+    Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_reads_as_words() {
+        assert_eq!(status_text(SenderStatus::Pending).0, "Waiting for approval");
+        assert_eq!(status_class(SenderStatus::Rejected), "badge--failed");
+        assert!(delete_detail(SenderStatus::Approved).contains("new approval"));
+    }
+
+    #[test]
+    fn a_blank_name_is_refused_before_the_api() {
+        assert_eq!(sender_name("  ").unwrap_err()[0].code, codes::REQUIRED);
+        assert_eq!(sender_name(" ACME ").unwrap(), "ACME");
+    }
+}
