@@ -53,6 +53,7 @@ use crate::routes;
         dto::StartPasskeyRegistrationRequest,
         dto::FinishPasskeyRegistrationRequest,
         dto::RenamePasskeyRequest,
+        dto::PasskeyPolicyRequest,
         dto::RemovePasskeyRequest,
         dto::StartHeldPasskeyRequest,
         dto::FinishHeldPasskeyRequest,

@@ -30,6 +30,8 @@ pub const PASSKEYS: &str = "/api/v1/passkeys";
 pub const PASSKEY_REGISTER_START: &str = "/api/v1/passkeys/register/start";
 /// Finish registering a passkey.
 pub const PASSKEY_REGISTER_FINISH: &str = "/api/v1/passkeys/register/finish";
+/// "Require a phishing-resistant method" (passkeys only) for the account and its subusers.
+pub const PASSKEY_POLICY: &str = "/api/v1/passkeys/policy";
 /// One passkey (rename).
 pub const PASSKEY: &str = "/api/v1/passkeys/{id}";
 /// Remove one passkey (with the password).

@@ -63,6 +63,8 @@ pub mod codes {
     pub const NO_CODE_SENT: &str = "no_code_sent";
     /// The method is not available here (not set up, or not allowed for this step).
     pub const METHOD_UNAVAILABLE: &str = "method_unavailable";
+    /// The account requires a passkey here: register one first (or keep one).
+    pub const PASSKEY_REQUIRED: &str = "passkey_required";
     /// The WebAuthn answer is not one (missing or malformed fields, bad encoding).
     pub const INVALID_PASSKEY_RESPONSE: &str = "invalid_passkey_response";
     /// The account requires two-factor sign-in, so the last method cannot go.

@@ -1,10 +1,10 @@
-//! The `passkeys` and `webauthn_ceremonies` tables.
+//! The `passkeys`, `webauthn_ceremonies` and `sign_in_policies` tables.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{passkeys, webauthn_ceremonies},
+    schema::{passkeys, sign_in_policies, webauthn_ceremonies},
     DbConnection,
 };
 
@@ -168,4 +168,35 @@ pub fn take_ceremony(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Ce
 pub fn delete_expired_ceremonies(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::expires_at.lt(at)))
         .execute(conn)
+}
+
+/// Whether the company account `owner_id` requires a phishing-resistant method.
+pub fn phishing_resistant_required(conn: &mut DbConnection, owner_id: &str) -> QueryResult<bool> {
+    Ok(sign_in_policies::table
+        .find(owner_id)
+        .select(sign_in_policies::require_phishing_resistant)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Sets the company account's policy; false when it already was so.
+pub fn set_phishing_resistant_required(
+    conn: &mut DbConnection,
+    owner_id: &str,
+    required: bool,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    if phishing_resistant_required(conn, owner_id)? == required {
+        return Ok(false);
+    }
+    diesel::delete(sign_in_policies::table.find(owner_id)).execute(conn)?;
+    diesel::insert_into(sign_in_policies::table)
+        .values((
+            sign_in_policies::account_id.eq(owner_id),
+            sign_in_policies::require_phishing_resistant.eq(required),
+            sign_in_policies::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(true)
 }

@@ -208,6 +208,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     trial_restriction_lifts,
     passkeys,
     webauthn_ceremonies,
+    sign_in_policies,
     sms_batches,
     sms_batch_messages,
 );
@@ -619,6 +620,14 @@ diesel::table! {
 }
 
 diesel::joinable!(passkeys -> accounts (account_id));
+
+diesel::table! {
+    sign_in_policies (account_id) {
+        account_id -> Text,
+        require_phishing_resistant -> Bool,
+        updated_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     sms_batches (id) {

@@ -355,12 +355,16 @@ pub async fn finish_held_passkey(
     responses(
         (status = 200, description = "Hand `options` to the authenticator, then finish within 5 minutes", body = PasskeyCeremonyDto),
         (status = 409, description = "The public URL's host is an IP address (`passkeys_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "More than 30 started from this address (IPv6: its /64) within an hour (`rate_limited`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         CsrfHeaderMissing,
         StorageUnavailable,
     )
 )]
-pub async fn start_passkey_sign_in(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let started = passkey_sign_in::start_passwordless(&state).await?;
+pub async fn start_passkey_sign_in(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+) -> ApiResult<HttpResponse> {
+    let started = passkey_sign_in::start_passwordless(&state, &client.0).await?;
     Ok(ceremony(started))
 }
 

@@ -5,7 +5,7 @@ use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
         FinishPasskeyRegistrationRequest, PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto,
-        PasskeyListDto, RemovePasskeyRequest, RenamePasskeyRequest,
+        PasskeyListDto, PasskeyPolicyRequest, RemovePasskeyRequest, RenamePasskeyRequest,
         StartPasskeyRegistrationRequest,
     },
     problem::Problem,
@@ -23,6 +23,8 @@ endpoints! {
     routes::PASSKEYS => get(list_passkeys);
     routes::PASSKEY_REGISTER_START => post(start_registration);
     routes::PASSKEY_REGISTER_FINISH => post(finish_registration);
+    // Before `{id}`, which would take `policy` for an id.
+    routes::PASSKEY_POLICY => put(set_passkey_policy);
     routes::PASSKEY => patch(rename_passkey);
     routes::PASSKEY_REMOVE => post(remove_passkey);
 }
@@ -129,6 +131,37 @@ pub async fn finish_registration(
         .json(PasskeyAddedDto::from(added)))
 }
 
+/// Require a phishing-resistant method (passkeys only) for every user of the account.
+///
+/// While on, a held sign-in is completed with a passkey only (no SMS, app or
+/// recovery code), a login without a passkey may only register one, and the
+/// last passkey of a login cannot be removed. Turning it on needs your own passkey.
+#[utoipa::path(
+    put,
+    path = "/api/v1/passkeys/policy",
+    tag = "passkeys",
+    request_body = PasskeyPolicyRequest,
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved; your passkeys and the policy", body = PasskeyListDto),
+        (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "You have no passkey yet (field `require_phishing_resistant`: `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        PortalJsonErrors,
+    )
+)]
+pub async fn set_passkey_policy(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    body: web::Json<PasskeyPolicyRequest>,
+) -> ApiResult<HttpResponse> {
+    let session = user.require_session(Capability::ManageAccountSettings)?;
+    let list =
+        passkeys::set_policy(&state, session, body.require_phishing_resistant, &client.0).await?;
+    Ok(HttpResponse::Ok().json(PasskeyListDto::from(list)))
+}
+
 /// Rename one of your passkeys.
 #[utoipa::path(
     patch,
@@ -178,7 +211,7 @@ pub async fn rename_passkey(
     responses(
         (status = 200, description = "Removed; the passkeys left", body = PasskeyListDto),
         (status = 404, description = "No such passkey of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The account requires two-factor sign-in and this is the last method (field `id`: `two_factor_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The account requires two-factor sign-in and this is the last method (field `id`: `two_factor_required`), or requires passkeys and this is the last one (field `id`: `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (field `password`: `wrong_password`); with SMS codes or an app on, a missing or wrong current code (field `code`: `required`, `incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords: locked for a while (`login_locked`, `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         CsrfRefused,

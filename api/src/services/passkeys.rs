@@ -87,6 +87,33 @@ impl From<&PasskeyRow> for PasskeyView {
 pub struct PasskeyList {
     pub available: bool,
     pub passkeys: Vec<PasskeyView>,
+    /// The account requires a phishing-resistant method (passkeys only).
+    pub phishing_resistant_required: bool,
+}
+
+/// Whether the company account of `account` (its own, or its owner's for a
+/// subuser) requires a phishing-resistant method: passkeys only.
+pub(crate) fn phishing_resistant_required(
+    conn: &mut DbConnection,
+    account: &crate::db::accounts::AccountRow,
+) -> diesel::QueryResult<bool> {
+    passkey_rows::phishing_resistant_required(conn, account.tenant_id())
+}
+
+/// The login's passkeys as listed, with the account's policy.
+fn list_in(
+    conn: &mut DbConnection,
+    account: &crate::db::accounts::AccountRow,
+    available: bool,
+) -> ApiResult<PasskeyList> {
+    Ok(PasskeyList {
+        available,
+        passkeys: passkey_rows::for_account(conn, &account.id)?
+            .iter()
+            .map(PasskeyView::from)
+            .collect(),
+        phishing_resistant_required: phishing_resistant_required(conn, account)?,
+    })
 }
 
 /// A ceremony started: the client's handle, the options for the browser, the end.
@@ -271,15 +298,54 @@ pub(crate) fn record_assertion(
 }
 
 pub async fn list(state: &AppState, session: &PortalSession) -> ApiResult<PasskeyList> {
-    let account_id = session.account.id.clone();
-    let rows = state
+    let account = session.account.clone();
+    let available = available(&state.config.public_url);
+    state
         .db
-        .run(move |conn| Ok(passkey_rows::for_account(conn, &account_id)?))
-        .await?;
-    Ok(PasskeyList {
-        available: available(&state.config.public_url),
-        passkeys: rows.iter().map(PasskeyView::from).collect(),
-    })
+        .run(move |conn| list_in(conn, &account, available))
+        .await
+}
+
+/// Sets the owner's "require a phishing-resistant method" for the account and its
+/// subusers. Turning it on needs the owner's own passkey, so nobody locks themselves
+/// out; subusers without one may then only register one.
+pub async fn set_policy(
+    state: &AppState,
+    session: &PortalSession,
+    required: bool,
+    client: &ClientContext,
+) -> ApiResult<PasskeyList> {
+    let (session, client) = (session.clone(), client.clone());
+    let available = available(&state.config.public_url);
+    state
+        .db
+        .transaction(move |conn| {
+            let account = &session.account;
+            if required && passkey_rows::count_for_account(conn, &account.id)? == 0 {
+                return Err(ApiError::Conflict {
+                    detail: "Register a passkey for yourself first.".into(),
+                    errors: vec![FieldError::new(
+                        "require_phishing_resistant",
+                        field_codes::PASSKEY_REQUIRED,
+                        "Register a passkey for yourself first.",
+                    )],
+                });
+            }
+            let at = now();
+            if passkey_rows::set_phishing_resistant_required(conn, &account.id, required, at)? {
+                crate::services::audit::security_log::record(
+                    conn,
+                    &two_factor::event(
+                        &session,
+                        SecurityEventKind::TwoFactorPolicyChanged,
+                        &client,
+                    )
+                    .detail("require_phishing_resistant", required.to_string()),
+                )?;
+            }
+            list_in(conn, account, available)
+        })
+        .await
 }
 
 /// Starts registering a passkey, once the password (and a current code while
@@ -312,6 +378,16 @@ pub async fn start_registration(
     let (options, registration) = rp
         .start_passkey_registration(user_handle, email, email, Some(exclude))
         .map_err(ApiError::internal)?;
+    // Passwordless sign-in needs a discoverable credential (a passkey the browser can
+    // offer before anyone is named), so ask for one where the authenticator can keep it;
+    // one that cannot still registers a passkey for the second step.
+    let mut options = serde_json::to_value(options).map_err(ApiError::internal)?;
+    if let Some(selection) = options
+        .pointer_mut("/publicKey/authenticatorSelection")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        selection.insert("residentKey".into(), "preferred".into());
+    }
     let stored = StoredRegistration {
         user_handle: user_handle.to_string(),
         registration,
@@ -472,6 +548,7 @@ pub async fn remove(
     }
     two_factor::confirm_change(state, session, confirmation, client).await?;
     let (session_in, client_in, id) = (session.clone(), client.clone(), passkey_id.to_owned());
+    let available = available(&state.config.public_url);
     let left = state
         .db
         .transaction(move |conn| {
@@ -483,6 +560,16 @@ pub async fn remove(
             let last_method = last_passkey && factors.kinds_on() == 1;
             let account = crate::db::accounts::find_by_id(conn, &account_id)?
                 .ok_or(ApiError::Unauthenticated)?;
+            if last_passkey && phishing_resistant_required(conn, &account)? {
+                return Err(ApiError::Conflict {
+                    detail: "The account requires a passkey for every sign-in.".into(),
+                    errors: vec![FieldError::new(
+                        "id",
+                        field_codes::PASSKEY_REQUIRED,
+                        "Register another passkey first, or turn the requirement off.",
+                    )],
+                });
+            }
             if last_method && two_factor::required_for_login(conn, &account)? {
                 return Err(ApiError::Conflict {
                     detail: "The account requires two-factor sign-in for all users.".into(),
@@ -503,10 +590,7 @@ pub async fn remove(
                     .detail("passkey_id", &row.id)
                     .detail("name", &row.name),
             )?;
-            Ok(passkey_rows::for_account(conn, &account_id)?
-                .iter()
-                .map(PasskeyView::from)
-                .collect::<Vec<_>>())
+            list_in(conn, &account, available)
         })
         .await?;
     two_factor::notify_factor_change(
@@ -517,8 +601,5 @@ pub async fn remove(
         "a passkey was removed from your account",
     )
     .await;
-    Ok(PasskeyList {
-        available: available(&state.config.public_url),
-        passkeys: left,
-    })
+    Ok(left)
 }

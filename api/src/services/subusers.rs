@@ -208,14 +208,18 @@ pub fn load_access_by_id(
     }
 }
 
-/// True when the owner requires two-factor sign-in and this subuser has none yet.
+/// True when the owner requires two-factor sign-in and this subuser has none yet,
+/// or the owner requires a phishing-resistant method and this login has no passkey.
 pub fn two_factor_setup_required(
     conn: &mut DbConnection,
     account: &AccountRow,
     owner: Option<&AccountRow>,
 ) -> diesel::QueryResult<bool> {
     let required = account.is_subuser() && owner.is_some_and(|o| o.require_two_factor);
-    Ok(required && !super::two_factor::confirmed_factors(conn, &account.id)?.any())
+    let factors = super::two_factor::confirmed_factors(conn, &account.id)?;
+    let passkeys_required =
+        crate::db::passkeys::phishing_resistant_required(conn, account.tenant_id())?;
+    Ok((required && !factors.any()) || (passkeys_required && !factors.passkeys))
 }
 
 /// The calendar month (UTC) of `at`, as usage rows key it.

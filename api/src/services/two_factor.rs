@@ -46,6 +46,9 @@ pub struct Factors {
     pub totp: bool,
     /// At least one passkey is registered.
     pub passkeys: bool,
+    /// The account requires a phishing-resistant method and the login has a
+    /// passkey: a held sign-in is completed with a passkey only.
+    pub passkeys_only: bool,
 }
 
 impl Factors {

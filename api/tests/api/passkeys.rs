@@ -9,9 +9,9 @@ use portcullis_shared::{
     dto::{
         FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
         LoginChallengeDto, MeResponse, PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto,
-        PasskeyListDto, RemovePasskeyRequest, RenamePasskeyRequest, SecurityEventKind,
-        StartHeldPasskeyRequest, StartPasskeyRegistrationRequest, TwoFactorPolicyRequest,
-        TwoFactorStatusDto, VerificationMethod,
+        PasskeyListDto, PasskeyPolicyRequest, RemovePasskeyRequest, RenamePasskeyRequest,
+        SecurityEventKind, StartHeldPasskeyRequest, StartPasskeyRegistrationRequest,
+        TwoFactorPolicyRequest, TwoFactorStatusDto, VerificationMethod,
     },
     endpoints::{Endpoint, RemovePasskey, RenamePasskey},
     problem::ProblemCode,
@@ -726,6 +726,148 @@ async fn the_two_factor_requirement_counts_a_passkey(app: TestApp) {
     assert_eq!(app.passkeys().await.passkeys.len(), 1);
 }
 
+/// The owner's "require a phishing-resistant method": held sign-ins take a passkey only.
+async fn the_phishing_resistant_requirement_takes_passkeys_only(app: TestApp) {
+    let email = "phishproof@example.com";
+    let me = app.signed_in(email).await;
+    let set_policy = |required: bool| {
+        let (app, csrf) = (&app, me.session.csrf_token.clone());
+        async move {
+            let body = PasskeyPolicyRequest {
+                require_phishing_resistant: required,
+            };
+            app.portal_json(Method::PUT, routes::PASSKEY_POLICY, &csrf, &body)
+                .await
+        }
+    };
+    // The owner's own passkey comes first.
+    let problem = expect_problem(
+        set_policy(true).await,
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(problem.errors[0].code, codes::PASSKEY_REQUIRED);
+    let mut key = soft_passkey();
+    let added = app.passkey_added(&me, &mut key, "Laptop").await;
+    let recovery = added.recovery_codes.clone().expect("recovery codes");
+    let response = set_policy(true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let list: PasskeyListDto = response.json().await.unwrap();
+    assert!(list.phishing_resistant_required);
+    // The last passkey cannot go while it is required.
+    let problem = expect_problem(
+        app.remove_passkey(&me, &added.passkey.id, GOOD_PASSWORD)
+            .await,
+        StatusCode::CONFLICT,
+        ProblemCode::Conflict,
+    )
+    .await;
+    assert_eq!(problem.errors[0].code, codes::PASSKEY_REQUIRED);
+    app.log_out(&me).await;
+
+    // A held sign-in offers the passkey alone: a recovery code or a text does not do.
+    let challenge = app.held_sign_in(email, GOOD_PASSWORD).await;
+    assert_eq!(challenge.methods, [VerificationMethod::Passkey]);
+    expect_field_error(
+        app.verify_login(
+            &challenge,
+            VerificationMethod::RecoveryCode,
+            &recovery[0],
+            false,
+        )
+        .await,
+        "method",
+        codes::METHOD_UNAVAILABLE,
+    )
+    .await;
+    expect_field_error(
+        app.resend_login_code(&challenge, Some(VerificationMethod::Sms))
+            .await,
+        "method",
+        codes::METHOD_UNAVAILABLE,
+    )
+    .await;
+    let response = app
+        .post_json(
+            routes::LOGIN_PASSKEY_START,
+            &StartHeldPasskeyRequest {
+                challenge_id: challenge.challenge_id.clone(),
+            },
+            routes::PRE_SESSION_CSRF,
+        )
+        .await;
+    let ceremony: PasskeyCeremonyDto = response.json().await.unwrap();
+    let finish = FinishHeldPasskeyRequest {
+        challenge_id: challenge.challenge_id.clone(),
+        ceremony_id: ceremony.ceremony_id.clone(),
+        credential: key.sign(&ceremony, ORIGIN),
+        trust_device: false,
+    };
+    let response = app
+        .post_json(
+            routes::LOGIN_PASSKEY_FINISH,
+            &finish,
+            routes::PRE_SESSION_CSRF,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let policy_events = app
+        .security_events(SecurityEventKind::TwoFactorPolicyChanged)
+        .await;
+    assert_eq!(
+        policy_events[0].details["require_phishing_resistant"],
+        "true"
+    );
+}
+
+/// The ceremony's state is stored: a process that did not start it finishes it.
+async fn another_process_finishes_a_ceremony(app: TestApp) {
+    let me = app.signed_in("processes@example.com").await;
+    let mut key = soft_passkey();
+    app.passkey_added(&me, &mut key, "Laptop").await;
+    app.log_out(&me).await;
+
+    let ceremony = app.passwordless_ceremony().await;
+    let answer = key.sign(&ceremony, ORIGIN);
+    let other = app.second_process().await;
+    let response = other.finish_passwordless(&ceremony, answer.clone()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // And it is used up for the first one too.
+    expect_problem(
+        app.finish_passwordless(&ceremony, answer).await,
+        StatusCode::GONE,
+        ProblemCode::PasskeyCeremonyInvalid,
+    )
+    .await;
+}
+
+/// Each passwordless start stores a ceremony before anyone is known: one
+/// address may start 30 an hour.
+async fn passwordless_starts_are_limited_per_address(app: TestApp) {
+    let browser = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.77")]);
+    for _ in 0..30 {
+        browser.passwordless_ceremony().await;
+    }
+    let before = app.count("webauthn_ceremonies");
+    expect_problem(
+        browser
+            .post_json(
+                routes::PASSKEY_SIGN_IN_START,
+                &serde_json::json!({}),
+                routes::PRE_SESSION_CSRF,
+            )
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::RateLimited,
+    )
+    .await;
+    assert_eq!(app.count("webauthn_ceremonies"), before);
+    // Another address is not held up.
+    let other = app.another_browser_with(&[("X-Forwarded-For", "198.51.100.78")]);
+    other.passwordless_ceremony().await;
+}
+
 /// An IP-address public URL (the default, `http://127.0.0.1:…`) cannot be a
 /// relying party: the server starts, and only passkeys are unavailable.
 async fn an_ip_address_public_url_makes_passkeys_unavailable(app: TestApp) {
@@ -762,6 +904,9 @@ on_both_backends!(settings = SETTINGS;
     passwordless_is_refused_outside_the_portal_allowlist,
     passwordless_is_refused_while_sign_in_is_locked,
     the_two_factor_requirement_counts_a_passkey,
+    the_phishing_resistant_requirement_takes_passkeys_only,
+    passwordless_starts_are_limited_per_address,
+    another_process_finishes_a_ceremony,
 );
 
 on_both_backends!(an_ip_address_public_url_makes_passkeys_unavailable);

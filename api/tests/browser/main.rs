@@ -6,6 +6,7 @@ mod contacts;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;
+mod passkeys;
 mod portal_safety;
 mod sessions;
 mod subusers;

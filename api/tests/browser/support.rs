@@ -47,13 +47,37 @@ fn free_port() -> u16 {
 
 /// Starts the API binary serving the built portal; returns it and its base URL.
 pub fn start_server(database: &std::path::Path) -> (Process, String) {
+    start_server_with(database, "127.0.0.1:0", &[])
+}
+
+/// Like [`start_server`], with its public URL on `localhost` (a domain: a WebAuthn
+/// relying party, which an IP address cannot be); the browser then opens
+/// `http://localhost:PORT`.
+pub fn start_server_on_localhost(database: &std::path::Path) -> (Process, String) {
+    let port = free_port();
+    let public_url = format!("http://localhost:{port}");
+    let (server, _) = start_server_with(
+        database,
+        &format!("127.0.0.1:{port}"),
+        &[("PORTCULLIS_PUBLIC_URL", public_url.as_str())],
+    );
+    (server, public_url)
+}
+
+fn start_server_with(
+    database: &std::path::Path,
+    bind: &str,
+    settings: &[(&str, &str)],
+) -> (Process, String) {
     let dist = repo_root().join("web/dist");
     assert!(
         dist.join("index.html").is_file(),
         "web/dist is missing: build the portal first with `cd web && trunk build --release` (the README's test command does)"
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
-        .env("PORTCULLIS_BIND", "127.0.0.1:0")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+    command.envs(settings.iter().copied());
+    let mut child = command
+        .env("PORTCULLIS_BIND", bind)
         .env(
             "PORTCULLIS_DATABASE_URL",
             format!("sqlite://{}", database.display()),

@@ -45,9 +45,9 @@ pub use overview::{
 };
 pub use passkeys::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
-    PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest,
-    RenamePasskeyRequest, StartHeldPasskeyRequest, StartPasskeyRegistrationRequest,
-    PASSKEY_NAME_MAX_CHARS,
+    PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto, PasskeyPolicyRequest,
+    RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
+    StartPasskeyRegistrationRequest, PASSKEY_NAME_MAX_CHARS,
 };
 pub use passwords::{
     ChangePasswordRequest, ConfirmPasswordResetRequest, PasswordPolicyDto, PasswordResetRequest,

@@ -32,6 +32,18 @@ pub struct PasskeyListDto {
     /// False when this server cannot use passkeys (its public URL is an IP address).
     pub available: bool,
     pub passkeys: Vec<PasskeyDto>,
+    /// The account requires a phishing-resistant method: sign-ins are completed with a
+    /// passkey only (the owner's setting, for the owner and every subuser).
+    #[serde(default)]
+    pub phishing_resistant_required: bool,
+}
+
+/// Body of `PUT /api/v1/passkeys/policy` (the owner's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasskeyPolicyRequest {
+    /// Require a phishing-resistant method (passkeys only) for every user of the account.
+    pub require_phishing_resistant: bool,
 }
 
 /// Body of `POST /api/v1/passkeys/register/start`: the password, and a

@@ -42,7 +42,8 @@ pub use oauth_clients::{
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{
     FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys, RemovePasskey,
-    RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
+    RenamePasskey, SetPasskeyPolicy, StartHeldPasskey, StartPasskeyRegistration,
+    StartPasskeySignIn,
 };
 pub use passwords::{
     ChangePassword, ConfirmPasswordReset, GetPasswordPolicy, RequestPasswordReset,
@@ -214,6 +215,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<ListPasskeys>(),
     route::<StartPasskeyRegistration>(),
     route::<FinishPasskeyRegistration>(),
+    route::<SetPasskeyPolicy>(),
     route::<RenamePasskey>(),
     route::<RemovePasskey>(),
     route::<Me>(),

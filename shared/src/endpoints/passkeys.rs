@@ -4,12 +4,13 @@ use super::{Endpoint, Method};
 use crate::dto::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
     MeResponse, PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto,
-    RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
+    PasskeyPolicyRequest, RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
     StartPasskeyRegistrationRequest,
 };
 use crate::routes::{
-    LOGIN_PASSKEY_FINISH, LOGIN_PASSKEY_START, PASSKEY, PASSKEYS, PASSKEY_REGISTER_FINISH,
-    PASSKEY_REGISTER_START, PASSKEY_REMOVE, PASSKEY_SIGN_IN_FINISH, PASSKEY_SIGN_IN_START,
+    LOGIN_PASSKEY_FINISH, LOGIN_PASSKEY_START, PASSKEY, PASSKEYS, PASSKEY_POLICY,
+    PASSKEY_REGISTER_FINISH, PASSKEY_REGISTER_START, PASSKEY_REMOVE, PASSKEY_SIGN_IN_FINISH,
+    PASSKEY_SIGN_IN_START,
 };
 
 /// The login's passkeys.
@@ -46,6 +47,18 @@ impl Endpoint for FinishPasskeyRegistration {
     type Path = ();
     type Request = FinishPasskeyRegistrationRequest;
     type Response = PasskeyAddedDto;
+}
+
+/// Sets the owner's "require a phishing-resistant method" for the account.
+#[derive(Debug, Clone, Copy)]
+pub struct SetPasskeyPolicy;
+
+impl Endpoint for SetPasskeyPolicy {
+    const METHOD: Method = Method::Put;
+    const PATH: &'static str = PASSKEY_POLICY;
+    type Path = ();
+    type Request = PasskeyPolicyRequest;
+    type Response = PasskeyListDto;
 }
 
 /// Renames one of the login's passkeys.

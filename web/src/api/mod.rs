@@ -42,7 +42,7 @@ pub use oauth_clients::{
 };
 pub use passkeys::{
     add_passkey, finish_held_sign_in_with_passkey, list_passkeys, remove_passkey, rename_passkey,
-    sign_in_with_passkey,
+    set_passkey_policy, sign_in_with_passkey,
 };
 pub use passwords::{
     change_password, confirm_password_reset, password_policy, request_password_reset,

@@ -3,15 +3,19 @@
 use portcullis_shared::dto::{
     FinishHeldPasskeyRequest, FinishPasskeyRegistrationRequest, FinishPasskeySignInRequest,
     MeResponse, PasskeyAddedDto, PasskeyCeremonyDto, PasskeyDto, PasskeyListDto,
-    RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
+    PasskeyPolicyRequest, RemovePasskeyRequest, RenamePasskeyRequest, StartHeldPasskeyRequest,
     StartPasskeyRegistrationRequest,
 };
 use portcullis_shared::endpoints::{
     FinishHeldPasskey, FinishPasskeyRegistration, FinishPasskeySignIn, ListPasskeys, RemovePasskey,
-    RenamePasskey, StartHeldPasskey, StartPasskeyRegistration, StartPasskeySignIn,
+    RenamePasskey, SetPasskeyPolicy, StartHeldPasskey, StartPasskeyRegistration,
+    StartPasskeySignIn,
 };
 use portcullis_shared::routes::PRE_SESSION_CSRF;
 
+use portcullis_shared::problem::FieldError;
+
+use super::error::client_validation_problem;
 use super::request::call;
 use super::webauthn;
 use super::ApiError;
@@ -32,13 +36,21 @@ pub async fn add_passkey(
         call::<StartPasskeyRegistration>(Some(csrf_token), &(), confirmation).await?;
     let credential = webauthn::create(&ceremony.options)
         .await
-        .map_err(ApiError::Network)?;
+        .map_err(browser_refusal)?;
     let request = FinishPasskeyRegistrationRequest {
         ceremony_id: ceremony.ceremony_id,
         name: name.to_owned(),
         credential,
     };
     call::<FinishPasskeyRegistration>(Some(csrf_token), &(), &request).await
+}
+
+/// Sets the owner's "require a phishing-resistant method" (passkeys only) for the account.
+pub async fn set_passkey_policy(
+    csrf_token: &str,
+    request: &PasskeyPolicyRequest,
+) -> Result<PasskeyListDto, ApiError> {
+    call::<SetPasskeyPolicy>(Some(csrf_token), &(), request).await
 }
 
 /// Renames one of the login's passkeys.
@@ -71,7 +83,7 @@ pub async fn finish_held_sign_in_with_passkey(
         call::<StartHeldPasskey>(Some(PRE_SESSION_CSRF), &(), &start).await?;
     let credential = webauthn::get(&ceremony.options)
         .await
-        .map_err(ApiError::Network)?;
+        .map_err(browser_refusal)?;
     let finish = FinishHeldPasskeyRequest {
         challenge_id: challenge_id.to_owned(),
         ceremony_id: ceremony.ceremony_id,
@@ -87,11 +99,21 @@ pub async fn sign_in_with_passkey() -> Result<MeResponse, ApiError> {
         call::<StartPasskeySignIn>(Some(PRE_SESSION_CSRF), &(), &()).await?;
     let credential = webauthn::get(&ceremony.options)
         .await
-        .map_err(ApiError::Network)?;
+        .map_err(browser_refusal)?;
     let finish = FinishPasskeySignInRequest {
         ceremony_id: ceremony.ceremony_id,
         credential,
         trust_device: true,
     };
     call::<FinishPasskeySignIn>(Some(PRE_SESSION_CSRF), &(), &finish).await
+}
+
+/// The browser gave no passkey (cancelled, timed out, none for this site): shown by the
+/// form like a refused field, `credential`, with the browser's reason.
+fn browser_refusal(message: String) -> ApiError {
+    let error = FieldError::new("credential", "passkey_not_given", message);
+    match client_validation_problem(vec![error]) {
+        Some(problem) => ApiError::Problem(Box::new(problem)),
+        None => ApiError::Network("the browser gave no passkey".to_owned()),
+    }
 }

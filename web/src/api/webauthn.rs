@@ -84,7 +84,11 @@ fn refusal(error: JsValue) -> String {
     }
 }
 
+/// The options as a JS object, without the members the API sent as `null`: WebAuthn's
+/// dictionaries want them absent (a `null` `mediation` or `hints` is a TypeError).
 fn to_js(value: &serde_json::Value) -> Result<Object, String> {
+    let mut value = value.clone();
+    drop_nulls(&mut value);
     JSON::parse(&value.to_string())
         .map_err(|_| "The passkey options could not be read.".to_owned())
         .map(JsCast::unchecked_into)
@@ -133,4 +137,15 @@ fn encode(buffer: &JsValue) -> String {
 
 fn encoded(object: &JsValue, name: &str) -> Result<String, String> {
     Ok(encode(&field(object, name)?))
+}
+
+fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            members.retain(|_, member| !member.is_null());
+            members.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }

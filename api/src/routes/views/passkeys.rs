@@ -23,6 +23,7 @@ impl From<PasskeyList> for PasskeyListDto {
         Self {
             available: list.available,
             passkeys: list.passkeys.into_iter().map(PasskeyDto::from).collect(),
+            phishing_resistant_required: list.phishing_resistant_required,
         }
     }
 }

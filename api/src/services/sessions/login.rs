@@ -310,7 +310,7 @@ pub async fn log_in(
         state
             .db
             .run(move |conn| {
-                let factors = two_factor::confirmed_factors(conn, &account.id)?;
+                let factors = factors_of(conn, &account)?;
                 let phones = Phones::load(conn, &account, &factors)?;
                 let trusted = devices::is_trusted(conn, &account.id, &device_hash)?;
                 Ok((factors, phones, trusted))
@@ -384,6 +384,15 @@ pub(in crate::services) async fn admit(
         return Err(ApiError::AccountSuspended);
     }
     Ok(())
+}
+
+/// The login's confirmed methods, with whether its account takes passkeys only
+/// (the owner's "require a phishing-resistant method", once the login has one).
+fn factors_of(conn: &mut DbConnection, account: &AccountRow) -> diesel::QueryResult<Factors> {
+    let mut factors = two_factor::confirmed_factors(conn, &account.id)?;
+    factors.passkeys_only =
+        factors.passkeys && crate::services::passkeys::phishing_resistant_required(conn, account)?;
+    Ok(factors)
 }
 
 /// Settles a refused sign-in whose guess was counted: records the reason
@@ -571,6 +580,9 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
 
 fn methods(factors: &Factors, phones: &Phones, purpose: &str) -> Vec<VerificationMethod> {
     if purpose == purposes::LOGIN_TWO_FACTOR {
+        if factors.passkeys_only {
+            return vec![VerificationMethod::Passkey];
+        }
         let mut methods = Vec::new();
         if factors.passkeys {
             methods.push(VerificationMethod::Passkey);
@@ -645,7 +657,7 @@ pub async fn resend(
         .db
         .run(move |conn| {
             let (row, account) = open_challenge(conn, &token, now())?;
-            let factors = two_factor::confirmed_factors(conn, &account.id)?;
+            let factors = factors_of(conn, &account)?;
             let phones = Phones::load(conn, &account, &factors)?;
             Ok((row, account, factors, phones))
         })
@@ -653,7 +665,10 @@ pub async fn resend(
     let method = method
         .or_else(|| row.channel.as_deref().and_then(VerificationMethod::parse))
         .unwrap_or(VerificationMethod::Sms);
+    let passkeys_only = factors.passkeys_only && row.purpose == purposes::LOGIN_TWO_FACTOR;
     let delivery = match (row.purpose.as_str(), method) {
+        // The account takes passkeys only: no code is sent.
+        _ if passkeys_only => None,
         // Asked for by SMS: to the phone even when the filter blocks it, so
         // the refusal (codes::send) says why rather than "unavailable".
         (purposes::LOGIN_TWO_FACTOR, VerificationMethod::Sms) => {
@@ -720,7 +735,14 @@ pub async fn complete(
         move |conn: &mut DbConnection,
               row: &VerificationRow,
               account: &AccountRow,
-              at: NaiveDateTime| { check_typed(conn, &kek, row, account, &typed, at) },
+              at: NaiveDateTime| {
+            // Passkeys only: no code completes it (nothing is counted).
+            if row.purpose == purposes::LOGIN_TWO_FACTOR && factors_of(conn, account)?.passkeys_only
+            {
+                return Err(unavailable());
+            }
+            check_typed(conn, &kek, row, account, &typed, at)
+        },
     );
     let held = HeldProof {
         challenge_id,

@@ -151,9 +151,24 @@ fn refused<T>(refusal: ApiError) -> ApiResult<Result<T, ApiError>> {
 
 /// Starts a sign-in without a password: the browser offers the passkeys it
 /// holds for this site (discoverable credentials), and the one chosen names
-/// its login.
-pub async fn start_passwordless(state: &AppState) -> ApiResult<CeremonyStarted> {
+/// its login. At most [`throttle::PASSKEY_STARTS_PER_ADDRESS_PER_HOUR`] per
+/// source address (each stores a ceremony), then `429 rate_limited`.
+pub async fn start_passwordless(
+    state: &AppState,
+    client: &ClientContext,
+) -> ApiResult<CeremonyStarted> {
     let rp = relying_party(&state.config.public_url)?;
+    let ip = client.ip;
+    let within_limit = state
+        .db
+        .transaction(move |conn| Ok(throttle::count_passkey_start(conn, ip, now())?))
+        .await?;
+    if !within_limit {
+        tracing::info!(%ip, "passwordless passkey sign-ins started too often from one address");
+        return Err(ApiError::RateLimited {
+            retry_after_secs: 60,
+        });
+    }
     let (mut options, authentication) = rp
         .start_discoverable_authentication()
         .map_err(ApiError::internal)?;

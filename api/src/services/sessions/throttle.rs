@@ -320,6 +320,23 @@ pub fn count_signup(
     Ok(email <= SIGNUP_MAILS_PER_EMAIL_PER_HOUR && address <= SIGNUPS_PER_ADDRESS_PER_HOUR)
 }
 
+/// Passwordless passkey sign-ins one source address may start within an hour
+/// (IPv6 per /64): each stores a ceremony before anyone is known, so an
+/// address cannot fill storage with them.
+pub const PASSKEY_STARTS_PER_ADDRESS_PER_HOUR: i64 = 30;
+
+/// Counts one passwordless passkey sign-in started from `ip` (under a
+/// `passkey_start_ip:` key, row-locked); true while within the limit.
+pub fn count_passkey_start(
+    conn: &mut DbConnection,
+    ip: IpAddr,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let keys = ThrottleKeys::new("", ip);
+    let count = count_in_window(conn, &format!("passkey_start_{}", keys.addresses[0]), at)?;
+    Ok(count <= PASSKEY_STARTS_PER_ADDRESS_PER_HOUR)
+}
+
 /// Adds one to `key`'s count in its current window; returns the new count.
 fn count_in_window(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<i64> {
     let mut row = throttle_rows::lock_row(conn, key, at)?;

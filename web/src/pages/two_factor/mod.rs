@@ -141,7 +141,7 @@ pub fn TwoFactorPage() -> Html {
                     <TotpMethod factor={status.totp.clone()} sms_on={status.sms.is_some()}
                         {on_enabled} on_status={on_status.clone()} />
                 </div>
-                <PasskeysCard code_needed={status.sms.is_some() || status.totp.is_some()}
+                <PasskeysCard code_needed={status.sms.is_some() || status.totp.is_some()} {owner}
                     on_added={on_passkey_added} on_changed={reload_status} />
                 if status.enabled {
                     <RecoveryCodesCard left={status.recovery_codes_left} on_codes={on_new_codes}

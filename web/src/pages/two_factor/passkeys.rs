@@ -2,9 +2,10 @@
 //! name (the browser asks the authenticator), renaming one, removing one with the password.
 
 use portcullis_shared::dto::{
-    PasskeyAddedDto, PasskeyDto, PasskeyListDto, RemovePasskeyRequest, RenamePasskeyRequest,
-    StartPasskeyRegistrationRequest,
+    PasskeyAddedDto, PasskeyDto, PasskeyListDto, PasskeyPolicyRequest, RemovePasskeyRequest,
+    RenamePasskeyRequest, StartPasskeyRegistrationRequest,
 };
+use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -15,13 +16,15 @@ use crate::format::format_timestamp;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the passkey forms show errors next to.
-const FIELDS: &[&str] = &["name", "password", "code", "credential"];
+const FIELDS: &[&str] = &["name", "password", "code"];
 
 /// Props of [`PasskeysCard`].
 #[derive(Properties, PartialEq)]
 pub struct PasskeysCardProps {
     /// SMS codes or an app are on: changes need a current code too.
     pub code_needed: bool,
+    /// The account's owner, who sets "require a phishing-resistant method".
+    pub owner: bool,
     /// Called with a passkey just added (its recovery codes, when it was the first method).
     pub on_added: Callback<PasskeyAddedDto>,
     /// Called when the passkeys changed, so the page reads the two-factor status again.
@@ -106,6 +109,14 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
                         }) }
                     </ul>
                 }
+                if props.owner && !list.passkeys.is_empty() {
+                    <PhishingResistantPolicy required={list.phishing_resistant_required}
+                        on_list={on_list.clone()} />
+                } else if list.phishing_resistant_required {
+                    <p class="banner banner--info" id="passkeys-required">
+                        { "Your account requires a passkey for every sign-in." }
+                    </p>
+                }
                 if *adding {
                     <AddPasskeyForm code_needed={props.code_needed} {on_added}
                         on_cancel={close_add} />
@@ -129,6 +140,46 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
             </p>
             { body }
         </article>
+    }
+}
+
+/// Props of [`PhishingResistantPolicy`].
+#[derive(Properties, PartialEq)]
+struct PhishingResistantPolicyProps {
+    required: bool,
+    on_list: Callback<PasskeyListDto>,
+}
+
+/// The owner's checkbox: every sign-in of the account completed with a passkey only.
+#[component]
+fn PhishingResistantPolicy(props: &PhishingResistantPolicyProps) -> Html {
+    let call = use_form_call();
+    let onchange = {
+        let (call, on_list) = (call.clone(), props.on_list.clone());
+        Callback::from(move |event: Event| {
+            let request = PasskeyPolicyRequest {
+                require_phishing_resistant: event
+                    .target_unchecked_into::<HtmlInputElement>()
+                    .checked(),
+            };
+            let (csrf_token, on_list) = (call.csrf_token(), on_list.clone());
+            call.run(
+                async move { api::set_passkey_policy(&csrf_token, &request).await },
+                move |list| on_list.emit(list),
+            );
+        })
+    };
+    let banner = call.problem.banner(&[]);
+    html! {
+        <div class="form" id="passkey-policy">
+            <FormBanner message={banner} />
+            <label class="checkbox">
+                <input type="checkbox" id="passkey-policy-required" checked={props.required}
+                    disabled={call.busy()} {onchange} />
+                { " Require a passkey for every sign-in of this account and its subusers \
+                   (phishing-resistant: no SMS, app or recovery codes)" }
+            </label>
+        </div>
     }
 }
 
