@@ -7,8 +7,8 @@ use fantoccini::{wd::WebDriverCompatibleCommand, Client};
 use serde_json::json;
 
 use crate::support::{
-    click, fill, find, sign_up, start_browser, start_server_on_localhost, text_of, wait_for_text,
-    PASSWORD,
+    click, fill, find, save_screenshot, sign_up, start_browser, start_server_on_localhost, text_of,
+    wait_for_text, PASSWORD,
 };
 
 /// `POST /session/{id}/webauthn/authenticator`: a platform authenticator that keeps
@@ -71,8 +71,11 @@ async fn a_passkey_added_on_the_two_factor_page_signs_in_without_a_password() {
     find(&client, "#recovery-codes-shown").await;
     let listed = text_of(&client, "#passkey-list").await;
     assert!(listed.contains("never used"), "{listed}");
+    save_screenshot(&client, "passkeys.png", 1280, 1600).await;
+    client.set_window_size(1280, 900).await.unwrap();
 
     log_out(&client).await;
+    save_screenshot(&client, "login-with-passkey.png", 1280, 900).await;
     click(&client, "#login-passkey-sign-in").await;
     find(&client, "[data-testid=dashboard]").await;
 
