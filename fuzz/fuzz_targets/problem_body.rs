@@ -108,6 +108,7 @@ fn round_trip(built: Built) {
             permission,
             opens_at,
             country: None,
+            recipients: Vec::new(),
             errors: errors
                 .into_iter()
                 .map(|(field, code, message)| FieldError {
