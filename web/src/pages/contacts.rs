@@ -226,7 +226,7 @@ pub fn ContactsPage() -> Html {
                     <p class="eyebrow">{ "Messaging" }</p>
                     <h1>{ "Contacts" }</h1>
                     <p class="muted lead">
-                        { "The people you text, in groups. Send to a whole group from the API." }
+                        { "The people you text, in groups. Send to a whole group from Send SMS (Many recipients) or the API." }
                     </p>
                 </div>
             </div>
