@@ -32,7 +32,7 @@ use crate::{
     error::{ApiError, ApiResult},
 };
 
-use super::messages::{is_unique_violation, statuses, POINTS_PER_PART};
+use super::messages::{is_unique_violation, parse_optional_sender, statuses, POINTS_PER_PART};
 
 /// Most batches returned by one list call.
 pub const LIST_LIMIT_MAX: i64 = 100;
@@ -261,17 +261,7 @@ fn check_request(request: NewBatch) -> ApiResult<(Source, SmsText, Option<String
     let text = SmsText::parse("text", &request.text)
         .map_err(|e| errors.push(e))
         .ok();
-    let sender = match request
-        .sender
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(raw) => crate::services::senders::parse_name("sender", raw)
-            .map_err(|e| errors.push(e))
-            .ok(),
-    };
+    let sender = parse_optional_sender(request.sender.as_deref(), &mut errors);
     let group = request
         .group_id
         .map(|g| g.trim().to_owned())

@@ -143,6 +143,18 @@ pub struct Sent {
     pub created: bool,
 }
 
+/// The `sender` of a send, checked as a sender name; blank means the gateway's
+/// default. A bad name is pushed to `errors` (single sends and batches alike).
+pub(crate) fn parse_optional_sender(
+    raw: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    crate::services::senders::parse_name("sender", raw)
+        .map_err(|e| errors.push(e))
+        .ok()
+}
+
 /// Sends a message: checks the recipient, text and sender, the country filter
 /// and the balance, then charges and queues it in one transaction. Nothing is
 /// charged or queued when any check fails; a repeated idempotency key returns
@@ -160,17 +172,7 @@ pub async fn send(
     let text = SmsText::parse("text", &request.text)
         .map_err(|e| errors.push(e))
         .ok();
-    let sender = match request
-        .sender
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(raw) => crate::services::senders::parse_name("sender", raw)
-            .map_err(|e| errors.push(e))
-            .ok(),
-    };
+    let sender = parse_optional_sender(request.sender.as_deref(), &mut errors);
     let (Some(to), Some(text), true) = (to, text, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
