@@ -246,6 +246,26 @@ impl Application {
                 },
             )));
         }
+        {
+            let (db, access, portal_allowlists) =
+                (db.clone(), access.clone(), portal_allowlists.clone());
+            background.push(tokio::spawn(run_every(
+                config.exception_sweep,
+                "removing expired allowlist entries and country exceptions",
+                move || {
+                    let (db, access, portal_allowlists) =
+                        (db.clone(), access.clone(), portal_allowlists.clone());
+                    async move {
+                        crate::services::expiring_exceptions::sweep(
+                            &db,
+                            &access,
+                            &portal_allowlists,
+                        )
+                        .await
+                    }
+                },
+            )));
+        }
         background.push(tokio::spawn(
             crate::services::audit::stream_delivery::deliver_forever(
                 db.clone(),

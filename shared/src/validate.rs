@@ -116,6 +116,11 @@ pub mod codes {
     pub const UNRESOLVABLE_HOST: &str = "unresolvable_host";
     /// Beyond the home country of an account still on trial points.
     pub const TRIAL_RESTRICTED: &str = "trial_restricted";
+    /// An expiry (`expires_at`) that is not in the future.
+    pub const IN_THE_PAST: &str = "in_the_past";
+    /// An expiring allowlist entry without a permanent one beside it: when it
+    /// expired the list would refuse everyone, or once swept open to all.
+    pub const NEEDS_PERMANENT_ENTRY: &str = "needs_permanent_entry";
     /// More items than allowed (a bulk send's recipients).
     pub const TOO_MANY: &str = "too_many";
     /// A contact group without contacts to send to.

@@ -118,6 +118,7 @@ diesel::table! {
         value -> Text,
         label -> Nullable<Text>,
         created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -128,6 +129,7 @@ diesel::table! {
         value -> Text,
         label -> Nullable<Text>,
         created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -217,6 +219,7 @@ diesel::table! {
     account_countries (account_id, country) {
         account_id -> Text,
         country -> Text,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 

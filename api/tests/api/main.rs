@@ -52,6 +52,7 @@ mod cors;
 mod delivery;
 mod deployment;
 mod errors;
+mod expiring_exceptions;
 mod faults;
 mod harness;
 mod health;

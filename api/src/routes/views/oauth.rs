@@ -21,12 +21,14 @@ impl From<CreateOAuthClientRequest> for NewClient {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             token_lifetime_secs,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             token_lifetime_secs,
         }
     }
@@ -38,12 +40,14 @@ impl From<UpdateOAuthClientRequest> for ClientUpdate {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             disabled,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             disabled,
         }
     }
@@ -55,7 +59,8 @@ impl From<OAuthClient> for OAuthClientDto {
             id: client.id,
             name: client.name,
             scopes: client.scopes,
-            ip_allowlist: client.ip_allowlist,
+            ip_allowlist_expires_at: super::tokens::expiries(&client.ip_allowlist),
+            ip_allowlist: super::tokens::values(&client.ip_allowlist),
             token_lifetime_secs: client.token_lifetime_secs,
             disabled: client.disabled,
             created_at: rfc3339(client.created_at),

@@ -2,7 +2,10 @@
 
 use portcullis_shared::dto::{AllowlistEntryDto, CreatedTokenDto, TokenDto, TokenState};
 
+use std::collections::BTreeMap;
+
 use crate::services::{
+    ip_allowlists::StoredEntry,
     rfc3339,
     tokens::api_tokens::{ApiAllowlistEntry, CreatedToken, Token, TokenStatus},
 };
@@ -23,9 +26,23 @@ impl From<Token> for TokenDto {
             expires_at: token.expires_at.map(rfc3339),
             last_used_at: token.last_used_at.map(rfc3339),
             last_used_ip: token.last_used_ip,
-            ip_allowlist: token.ip_allowlist,
+            ip_allowlist_expires_at: expiries(&token.ip_allowlist),
+            ip_allowlist: values(&token.ip_allowlist),
         }
     }
+}
+
+/// A token's or client's list as the API shows it: the values…
+pub fn values(entries: &[StoredEntry]) -> Vec<String> {
+    entries.iter().map(|e| e.value.clone()).collect()
+}
+
+/// …and which of them expire, when.
+pub fn expiries(entries: &[StoredEntry]) -> BTreeMap<String, String> {
+    entries
+        .iter()
+        .filter_map(|e| Some((e.value.clone(), rfc3339(e.expires_at?))))
+        .collect()
 }
 
 impl From<CreatedToken> for CreatedTokenDto {
@@ -44,6 +61,7 @@ impl From<ApiAllowlistEntry> for AllowlistEntryDto {
             value: entry.value,
             label: entry.label,
             created_at: rfc3339(entry.created_at),
+            expires_at: entry.expires_at.map(rfc3339),
         }
     }
 }

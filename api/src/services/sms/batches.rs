@@ -353,7 +353,7 @@ fn destination_errors(
     tenant_id: &str,
     recipients: &[Recipient],
 ) -> ApiResult<Vec<RecipientError>> {
-    let allowed = sms_rows::allowed_countries(conn, tenant_id)?;
+    let allowed = sms_rows::allowed_countries(conn, tenant_id, crate::services::now())?;
     let home = sms_rows::trial_home_country(conn, tenant_id)?;
     Ok(recipients
         .iter()

@@ -24,7 +24,7 @@ use portcullis_shared::scope::Scope;
 
 use crate::services::audit::refused_calls::{Credential, RefusedCalls};
 use crate::services::cache::state_cache::StateCache;
-use crate::services::ip_allowlists::{self, AllowlistCache};
+use crate::services::ip_allowlists::{self, AllowlistCache, StoredEntry};
 use crate::services::subusers::{self, SubuserAccess};
 use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
@@ -178,20 +178,10 @@ pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
 }
 
-/// A token's or client's stored allowlist (one entry a line), as stored.
-pub fn stored_allowlist_entries(stored: &str) -> Vec<String> {
-    stored
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// A token's or client's stored allowlist, compiled; one that no longer
 /// parses refuses everyone (see [`ip_allowlists::compile_stored`]).
 pub fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
-    ip_allowlists::compile_stored(whose, stored.lines().filter(|l| !l.trim().is_empty()))
+    ip_allowlists::compile_stored(whose, &ip_allowlists::stored_lines(stored))
 }
 
 pub struct ApiAccess {
@@ -337,9 +327,9 @@ impl ApiAccess {
     async fn account_allowlist(&self, db: &Db, account_id: &str) -> ApiResult<Arc<IpAllowlist>> {
         self.account_lists
             .get_or_load(db, account_id, |conn, id| {
-                Ok(token_rows::list_allowlist(conn, id)?
+                Ok(token_rows::list_allowlist_values(conn, id)?
                     .into_iter()
-                    .map(|row| row.value)
+                    .map(StoredEntry::from)
                     .collect())
             })
             .await
@@ -547,13 +537,13 @@ impl ApiAccess {
         };
         // A disabled or deleted subuser's tokens were refused above.
         let subuser = live.subuser.clone();
-        if !live.allowlist.list().allows(ip) {
+        if !live.allowlist.list().allows(ip, now) {
             return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }
         if !self
             .account_allowlist(db, &live.account_id)
             .await?
-            .allows(ip)
+            .allows(ip, now)
         {
             return Err(self.refuse(owned(TokenRefusal::AccountIpNotAllowed), ip, now));
         }
@@ -622,8 +612,9 @@ impl ApiAccess {
         db: &Db,
         account_id: &str,
         ip: IpAddr,
+        now: NaiveDateTime,
     ) -> ApiResult<()> {
-        if self.account_allowlist(db, account_id).await?.allows(ip) {
+        if self.account_allowlist(db, account_id).await?.allows(ip, now) {
             Ok(())
         } else {
             Err(ApiError::TokenRefused(TokenRefusal::AccountIpNotAllowed))

@@ -20,7 +20,7 @@ use crate::services::{
     cache::cache_sync::{self, Change},
     now,
     sessions::portal_session::ClientContext,
-    tokens::api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
+    tokens::api_access::{parse_scopes, scope_string, ClientView},
     tokens::api_tokens::delete_credential,
     tokens::signing::{AccessClaims, AUDIENCE},
     AppState,
@@ -30,7 +30,8 @@ use crate::{
         oauth::{self as oauth_rows, ClientChanges, ClientRow},
         DbConnection,
     },
-    domain::ip_allowlist::{self, parse_entries},
+    services::ip_allowlists::{self, StoredEntry},
+    services::tokens::api_tokens::{expiries_without_list, parse_allowlist_with_expiries},
     error::{ApiError, ApiResult},
 };
 
@@ -89,6 +90,8 @@ pub struct NewClient {
     pub name: String,
     pub scopes: Vec<Scope>,
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire → when (RFC 3339).
+    pub ip_allowlist_expires_at: std::collections::BTreeMap<String, String>,
     /// Seconds its access tokens live; `None` for the default (an hour).
     pub token_lifetime_secs: Option<i64>,
 }
@@ -99,6 +102,8 @@ pub struct ClientUpdate {
     pub name: Option<String>,
     pub scopes: Option<Vec<Scope>>,
     pub ip_allowlist: Option<Vec<String>>,
+    /// With `ip_allowlist`: which of its entries expire, and when.
+    pub ip_allowlist_expires_at: Option<std::collections::BTreeMap<String, String>>,
     pub disabled: Option<bool>,
 }
 
@@ -108,7 +113,7 @@ pub struct OAuthClient {
     pub id: String,
     pub name: String,
     pub scopes: Vec<Scope>,
-    pub ip_allowlist: Vec<String>,
+    pub ip_allowlist: Vec<StoredEntry>,
     pub token_lifetime_secs: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
@@ -120,7 +125,7 @@ impl OAuthClient {
             id: row.id.clone(),
             name: row.name.clone(),
             scopes: parse_scopes(&row.scopes),
-            ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+            ip_allowlist: ip_allowlists::stored_lines(&row.ip_allowlist),
             token_lifetime_secs: row.token_lifetime_secs,
             disabled: row.disabled_at.is_some(),
             created_at: row.created_at,
@@ -275,7 +280,7 @@ pub async fn authenticate_client(
         .as_bytes()
         .ct_eq(client.secret_hash.as_bytes())
         .into();
-    if !matches || client.disabled || !client.allowlist.allows(ip) {
+    if !matches || client.disabled || !client.allowlist.allows(ip, now()) {
         return Err(refused);
     }
     // A disabled or deleted subuser's clients are disabled with them: no
@@ -288,7 +293,7 @@ pub async fn authenticate_client(
     }
     state
         .access
-        .check_account_allowlist(&state.db, &client.account_id, ip)
+        .check_account_allowlist(&state.db, &client.account_id, ip, now())
         .await
         .map_err(|_| OAuthError::InvalidClient {
             basic: credentials.basic,
@@ -468,10 +473,13 @@ pub async fn create_client(
             "Choose between 60 and 86400 seconds.",
         ));
     }
-    let allowlist = parse_entries("ip_allowlist", &request.ip_allowlist)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let (Some(name), Some(allowlist), true) = (name, allowlist, errors.is_empty()) else {
+    let allowlist = parse_allowlist_with_expiries(
+        &request.ip_allowlist,
+        &request.ip_allowlist_expires_at,
+        now(),
+        &mut errors,
+    );
+    let (Some(name), Some((_, allowlist)), true) = (name, allowlist, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
     let mut bytes = [0u8; 32];
@@ -483,7 +491,7 @@ pub async fn create_client(
         name,
         secret_hash: hash_secret(&secret),
         scopes: joined(&request.scopes),
-        ip_allowlist: ip_allowlist::to_stored(&allowlist),
+        ip_allowlist: ip_allowlists::to_stored_lines(&allowlist),
         token_lifetime_secs: lifetime,
         created_at: now(),
         disabled_at: None,
@@ -545,22 +553,27 @@ pub async fn update_client(
     if let Some(scopes) = &request.scopes {
         crate::services::tokens::api_tokens::check_within_grants(principal, scopes, &mut errors);
     }
-    let allowlist = request.ip_allowlist.as_deref().map(|list| {
-        parse_entries("ip_allowlist", list)
-            .map_err(|e| errors.extend(e))
-            .ok()
-    });
+    let at = now();
+    let expiries = request.ip_allowlist_expires_at.clone().unwrap_or_default();
+    if request.ip_allowlist.is_none() && !expiries.is_empty() {
+        errors.push(expiries_without_list());
+    }
+    let allowlist = request
+        .ip_allowlist
+        .as_deref()
+        .map(|list| parse_allowlist_with_expiries(list, &expiries, at, &mut errors));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let at = now();
-    let allowlist = allowlist.flatten();
+    let (allowlist, allowlist_entries) = allowlist.flatten().unzip();
     let scopes = request.scopes.clone();
     let by_owner = principal.sent_by().is_none();
     let changes = ClientChanges {
         name: name.flatten(),
         scopes: request.scopes.as_deref().map(joined),
-        ip_allowlist: allowlist.as_deref().map(ip_allowlist::to_stored),
+        ip_allowlist: allowlist_entries
+            .as_deref()
+            .map(ip_allowlists::to_stored_lines),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
         // The owner's disabling, allowlists and scopes bind the subuser; the
         // subuser's own changes leave the owner's marks as they are.
