@@ -5,6 +5,7 @@ mod banner;
 mod checkbox_group;
 mod confirm_panel;
 mod copy_button;
+mod exception_expiry;
 pub mod credentials;
 mod field;
 mod guard;
@@ -24,6 +25,10 @@ pub use banner::{
 pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
 pub use confirm_panel::{ConfirmPanel, ConfirmPanelProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
+pub use exception_expiry::{
+    browser_expiry_instant, expiry_instant, time_left, ExpiryFields, ExpiryFieldsProps,
+    ExpiryNote, ExpiryNoteProps, NEVER_EXPIRES,
+};
 pub use field::{
     described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,
     SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,

@@ -14,6 +14,7 @@ use crate::support::{
 
 fn client(id: &str, name: &str, disabled: bool) -> OAuthClientDto {
     OAuthClientDto {
+        ip_allowlist_expires_at: Default::default(),
         id: id.into(),
         name: name.into(),
         scopes: vec![Scope::Sms, Scope::Profile],

@@ -13,6 +13,7 @@ use crate::support::{
 
 fn token(id: &str, name: &str, state: TokenState) -> TokenDto {
     TokenDto {
+        ip_allowlist_expires_at: Default::default(),
         id: id.into(),
         name: name.into(),
         scopes: vec![Scope::Sms, Scope::Profile],

@@ -79,6 +79,8 @@ pub trait Credential: Clone + PartialEq + 'static {
     fn state(&self) -> TokenState;
     fn scopes(&self) -> &[Scope];
     fn ip_allowlist(&self) -> &[String];
+    /// Entries of the allowlist that end, with when (RFC 3339).
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String>;
 
     /// The change that disables it (`true`) or enables it again.
     fn switch(disabled: bool) -> Self::Change;

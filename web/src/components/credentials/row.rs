@@ -7,7 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{Credential, RowIdAttribute};
-use crate::components::{banner_message, message_html};
+use crate::components::{banner_message, message_html, ExpiryNote};
 use crate::hooks::{use_removal, use_session_calls};
 
 /// What a row is waiting for.
@@ -231,7 +231,10 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                         } else {
                             <ul class="chips chips--plain">
                                 for entry in item.ip_allowlist().iter() {
-                                    <li class="chip chip--mono">{ entry.clone() }</li>
+                                    <li class="chip chip--mono">
+                                        { entry.clone() }
+                                        <ExpiryNote expires_at={item.ip_allowlist_expires_at().get(entry).map(|at| AttrValue::from(at.clone()))} />
+                                    </li>
                                 }
                             </ul>
                         }

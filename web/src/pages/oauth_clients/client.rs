@@ -59,6 +59,10 @@ impl Credential for OAuthClientDto {
         &self.ip_allowlist
     }
 
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.ip_allowlist_expires_at
+    }
+
     fn switch(disabled: bool) -> UpdateOAuthClientRequest {
         UpdateOAuthClientRequest {
             disabled: Some(disabled),

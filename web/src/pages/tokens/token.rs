@@ -57,6 +57,10 @@ impl Credential for TokenDto {
         &self.ip_allowlist
     }
 
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.ip_allowlist_expires_at
+    }
+
     fn switch(disabled: bool) -> UpdateTokenRequest {
         UpdateTokenRequest {
             disabled: Some(disabled),
