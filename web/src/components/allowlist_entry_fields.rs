@@ -32,7 +32,7 @@ pub struct AllowlistEntryFieldsProps {
 pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
     let (value, label, problem) = (&props.value, &props.label, &props.problem);
     html! {
-        <div class="form-inline">
+        <div class="form-inline form-inline--entry">
             <TextField id={format!("{}-value", props.id_prefix)} label="Address or range"
                 autocomplete="off" placeholder="203.0.113.0/24"
                 hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
@@ -46,7 +46,7 @@ pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
                 error={problem.field_message("label")} />
             <ExpiryFields id_prefix={props.id_prefix} choice={props.expiry.clone()}
                 custom={props.expiry_at.clone()} error={problem.field_message("expires_at")}
-                hint="A temporary entry (a hotel, a conference) ends by itself and needs a permanent one beside it." />
+                hint="A temporary entry ends by itself; keep a permanent one beside it." />
             <div class="form-inline-action">
                 <button id={format!("{}-add", props.id_prefix)} type="submit" class="button"
                     disabled={props.submitting}>

@@ -140,7 +140,7 @@ pub fn ExpiryFields(props: &ExpiryFieldsProps) -> Html {
     let options = use_memo((), |_| CHOICES.to_vec());
     let custom = props.choice.value == CUSTOM;
     html! {
-        <>
+        <div class="expiry-fields">
             <SelectField id={format!("{}-expiry", props.id_prefix)} label={props.label.clone()}
                 options={Rc::clone(&options)} value={props.choice.value.clone()}
                 on_change={props.choice.set.clone()}
@@ -152,7 +152,7 @@ pub fn ExpiryFields(props: &ExpiryFieldsProps) -> Html {
                     on_change={props.custom.set.clone()} error={props.error.clone()}
                     hint="Your local time." />
             }
-        </>
+        </div>
     }
 }
 
