@@ -278,15 +278,6 @@ impl IpAllowlist {
     }
 }
 
-/// The storage form of a list: normalised entries, one per line.
-pub fn to_stored(ranges: &[IpRange]) -> String {
-    ranges
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Parses a list of entries, reporting each bad one as `field[i]`, and
 /// duplicates or overlaps among them.
 pub fn parse_entries(field: &str, raw: &[String]) -> Result<Vec<IpRange>, Vec<FieldError>> {

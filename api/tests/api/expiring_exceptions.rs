@@ -245,7 +245,8 @@ async fn a_token_allowlist_exception_expires_and_leaves_the_permanent_entries(ap
 
     // Bad input names the field and makes no token.
     let soon = rfc3339_in(LIFETIME);
-    let cases: [(&[(&str, String)], &str, &str); 3] = [
+    type Case<'a> = (&'a [(&'a str, String)], &'a str, &'a str);
+    let cases: [Case; 3] = [
         (
             &[("192.0.2.1", soon.clone())],
             "ip_allowlist_expires_at.192.0.2.1",

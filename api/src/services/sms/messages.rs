@@ -433,7 +433,7 @@ pub async fn country_filter(
         .await?;
     Ok(entries
         .into_iter()
-        .filter(|(_, until)| until.map_or(true, |until| until > at))
+        .filter(|(_, until)| until.is_none_or(|until| until > at))
         .collect())
 }
 
