@@ -282,6 +282,10 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::LoginLocked => "login_locked",
         ProblemCode::PasswordChangeRequired => "password_change_required",
         ProblemCode::Forbidden => "forbidden",
+        ProblemCode::TokenCountryNotAllowed => "token_country_not_allowed",
+        ProblemCode::OutsideTokenWindow => "outside_token_window",
+        ProblemCode::TokenPointsCapReached => "token_points_cap_reached",
+        ProblemCode::RateLimited => "rate_limited",
         _ => return None,
     })
 }

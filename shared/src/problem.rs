@@ -87,6 +87,12 @@ pub enum ProblemCode {
     OutsideSendingHours,
     /// The message would take the subuser over their monthly points limit.
     PointsLimitReached,
+    /// The destination country is not among those the credential's policy allows; `country` names it.
+    TokenCountryNotAllowed,
+    /// The credential's policy does not allow sending now; `opens_at` says when it opens again.
+    OutsideTokenWindow,
+    /// The message would take the credential over its daily or monthly points cap.
+    TokenPointsCapReached,
     /// The account requires two-factor sign-in: the session may only set it up
     /// (`/api/v1/two-factor/*`), read `GET /api/v1/me` and log out until it has.
     TwoFactorSetupRequired,

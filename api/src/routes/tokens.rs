@@ -50,12 +50,14 @@ pub async fn create_token(
         scopes,
         expires_at,
         ip_allowlist,
+        policy,
     } = body.into_inner();
     let request = api_tokens::NewToken {
         name,
         scopes,
         expires_at,
         ip_allowlist,
+        policy: policy.map(Into::into),
     };
     let created = api_tokens::create_token(
         &state,
@@ -125,11 +127,13 @@ pub async fn update_token(
         name,
         disabled,
         ip_allowlist,
+        policy,
     } = body.into_inner();
     let update = api_tokens::TokenUpdate {
         name,
         disabled,
         ip_allowlist,
+        policy: policy.map(Into::into),
     };
     let token = api_tokens::update_token(
         &state,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
+pub mod credential_policies;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
@@ -86,3 +87,4 @@ pub use two_factor::{
     StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto,
     TwoFactorPolicyRequest, TwoFactorStatusDto, VerifyLoginRequest,
 };
+pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};

@@ -21,6 +21,9 @@ pub struct CreateTokenRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["203.0.113.7", "10.0.0.0/24"])))]
     pub ip_allowlist: Vec<String>,
+    /// Optional rules the token obeys: countries, sending window, points caps, rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Body of `PATCH /api/v1/tokens/{id}`: only the fields present change.
@@ -36,6 +39,9 @@ pub struct UpdateTokenRequest {
     /// Replaces the token's IP allowlist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allowlist: Option<Vec<String>>,
+    /// Changes the token's policy: rules left out stay, rules sent as `null` are removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Whether a token works right now.
@@ -75,6 +81,9 @@ pub struct TokenDto {
     pub last_used_ip: Option<String>,
     /// The token's own IP allowlist, normalised; empty for no restriction.
     pub ip_allowlist: Vec<String>,
+    /// The token's policy; none when it has no rules.
+    #[serde(default)]
+    pub policy: Option<super::CredentialPolicyDto>,
 }
 
 /// Answer to `POST /api/v1/tokens`: the only time the secret is shown.

@@ -22,12 +22,14 @@ impl From<CreateOAuthClientRequest> for NewClient {
             scopes,
             ip_allowlist,
             token_lifetime_secs,
+            policy,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
             token_lifetime_secs,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -39,12 +41,14 @@ impl From<UpdateOAuthClientRequest> for ClientUpdate {
             scopes,
             ip_allowlist,
             disabled,
+            policy,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
             disabled,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -59,6 +63,10 @@ impl From<OAuthClient> for OAuthClientDto {
             token_lifetime_secs: client.token_lifetime_secs,
             disabled: client.disabled,
             created_at: rfc3339(client.created_at),
+            policy: client
+                .policy
+                .as_ref()
+                .map(portcullis_shared::dto::CredentialPolicyDto::from),
         }
     }
 }
