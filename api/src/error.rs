@@ -586,7 +586,8 @@ impl ResponseError for ApiError {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }
-        if let Self::OutsideSendingHours { opens_at } | Self::OutsideTokenWindow { opens_at } = self {
+        if let Self::OutsideSendingHours { opens_at } | Self::OutsideTokenWindow { opens_at } = self
+        {
             let wait = (*opens_at - chrono::Utc::now()).num_seconds().max(1);
             if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

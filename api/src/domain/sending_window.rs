@@ -87,7 +87,6 @@ fn first_instant_from(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     local.and_utc()
 }
 
-
 /// A sending window asked for, not yet checked.
 #[derive(Debug, Clone, Default)]
 pub struct RequestedWindow {
@@ -99,7 +98,6 @@ pub struct RequestedWindow {
     /// An IANA time zone name.
     pub time_zone: String,
 }
-
 
 impl SendingWindow {
     /// A window as stored (days comma-separated, `HH:MM`, zone name); `None`

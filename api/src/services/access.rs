@@ -13,8 +13,7 @@ use portcullis_shared::capability::{Capability, PortalGrant, Restriction};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{
     audit::refused_calls::Credential, sessions::portal_session::PortalSession,
-    subusers::SubuserAccess, tokens::api_access::ApiCallerInfo,
-    tokens::policies::CredentialPolicy,
+    subusers::SubuserAccess, tokens::api_access::ApiCallerInfo, tokens::policies::CredentialPolicy,
 };
 
 /// Who asks.

@@ -7,8 +7,8 @@ use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use portcullis_shared::vocabulary::{PortalPermission, SecurityEventKind, SubuserStatus};
 use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
-pub use crate::domain::sending_window::{hhmm, RequestedWindow, SendingWindow};
 use crate::domain::sending_window::parse_window;
+pub use crate::domain::sending_window::{hhmm, RequestedWindow, SendingWindow};
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},

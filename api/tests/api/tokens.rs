@@ -344,6 +344,7 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
                 scopes: vec![],
                 expires_at: Some("2001-01-01T00:00:00Z".to_owned()),
                 ip_allowlist: vec!["10.0.0.0/33".to_owned(), "::1".to_owned()],
+                ..CreateTokenRequest::default()
             },
         )
         .await;

@@ -98,9 +98,7 @@ fn describe_days(days: &[Weekday]) -> String {
             .unwrap_or_default()
     };
     match (indexes.first(), indexes.last()) {
-        (Some(&first), Some(&last))
-            if indexes.len() > 2 && last - first + 1 == indexes.len() =>
-        {
+        (Some(&first), Some(&last)) if indexes.len() > 2 && last - first + 1 == indexes.len() => {
             format!("{}–{}", name(first), name(last))
         }
         _ => indexes.into_iter().map(name).collect::<Vec<_>>().join(", "),

@@ -5,8 +5,8 @@ use portcullis_shared::dto::{
     SendingWindowDto, TokenDto, TokenState,
 };
 
-use crate::services::tokens::policies::{CredentialPolicy, PolicyChange};
 use crate::services::subusers::RequestedWindow;
+use crate::services::tokens::policies::{CredentialPolicy, PolicyChange};
 
 use crate::services::{
     rfc3339,

@@ -20,9 +20,7 @@ use portcullis_shared::{
     vocabulary::MessageStatus,
 };
 
-use crate::services::{
-    access::Principal, low_priority, now, subusers, tokens::policies, AppState,
-};
+use crate::services::{access::Principal, low_priority, now, subusers, tokens::policies, AppState};
 use crate::{
     db::{
         contacts as contact_rows,

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime};
 use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
+use crate::services::audit::refused_calls::Credential;
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
@@ -17,7 +18,6 @@ use crate::services::{
     tokens::signing::AccessClaims,
     AppState,
 };
-use crate::services::audit::refused_calls::Credential;
 use crate::{
     db::{
         tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},

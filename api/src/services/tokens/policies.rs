@@ -156,16 +156,14 @@ fn parse_countries(
         let field = format!("policy.countries[{i}]");
         match CountryCode::parse(&field, raw) {
             Err(error) => errors.push(error),
-            Ok(code) if !filter.iter().any(|c| c == code.as_str()) => {
-                errors.push(FieldError::new(
-                    &field,
-                    codes::NOT_ON_COUNTRY_FILTER,
-                    format!(
-                        "{} is not on the account's country filter; a credential may only narrow it.",
-                        code.as_str()
-                    ),
-                ))
-            }
+            Ok(code) if !filter.iter().any(|c| c == code.as_str()) => errors.push(FieldError::new(
+                &field,
+                codes::NOT_ON_COUNTRY_FILTER,
+                format!(
+                    "{} is not on the account's country filter; a credential may only narrow it.",
+                    code.as_str()
+                ),
+            )),
             Ok(code) => countries.push(code.as_str().to_owned()),
         }
     }
@@ -420,12 +418,7 @@ pub async fn count_request(
 }
 
 /// Counts a call refused by the rate limit, for the security log.
-pub fn note_rate_limited(
-    state: &AppState,
-    account_id: &str,
-    credential: &Credential,
-    ip: IpAddr,
-) {
+pub fn note_rate_limited(state: &AppState, account_id: &str, credential: &Credential, ip: IpAddr) {
     state.access.refused.note(
         account_id,
         credential.clone(),
