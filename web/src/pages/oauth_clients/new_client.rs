@@ -133,6 +133,7 @@ pub fn new_client_request(
         scopes: scopes.iter().copied().collect(),
         ip_allowlist: allowlist_entries(allowlist),
         token_lifetime_secs,
+        policy: None,
     })
 }
 

@@ -175,6 +175,7 @@ pub fn new_token_request(
         scopes: scopes.iter().copied().collect(),
         expires_at,
         ip_allowlist: allowlist_entries(allowlist),
+        policy: None,
     })
 }
 
@@ -327,6 +328,7 @@ mod tests {
                 scopes: vec![Scope::Sms, Scope::Profile],
                 expires_at: Some("2027-01-31T23:59:59Z".into()),
                 ip_allowlist: vec!["203.0.113.7".into(), "10.0.0.0/24".into()],
+                policy: None,
             }
         );
         let json = serde_json::to_value(&request).unwrap();
