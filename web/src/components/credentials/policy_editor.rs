@@ -123,14 +123,16 @@ impl PolicyDraft {
                 self.countries_on
                     .then(|| self.countries.iter().cloned().collect()),
             ),
-            window: Some(self.window_on.then(|| SendingWindowDto {
-                days: Weekday::ALL
-                    .into_iter()
-                    .filter(|d| self.days.contains(d.as_str()))
-                    .collect(),
-                start: self.start.clone(),
-                end: self.end.clone(),
-                time_zone: self.time_zone.clone(),
+            window: Some(self.window_on.then(|| {
+                SendingWindowDto {
+                    days: Weekday::ALL
+                        .into_iter()
+                        .filter(|d| self.days.contains(d.as_str()))
+                        .collect(),
+                    start: self.start.clone(),
+                    end: self.end.clone(),
+                    time_zone: self.time_zone.clone(),
+                }
             })),
             daily_points_cap: Some(daily_points_cap),
             monthly_points_cap: Some(monthly_points_cap),
