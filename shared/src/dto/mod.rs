@@ -34,6 +34,7 @@ pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,
 };
+pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
@@ -87,4 +88,3 @@ pub use two_factor::{
     StartSmsTwoFactorRequest, TotpFactorDto, TotpSetupDto, TrustedDeviceDto, TwoFactorEnabledDto,
     TwoFactorPolicyRequest, TwoFactorStatusDto, VerifyLoginRequest,
 };
-pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};
