@@ -796,4 +796,31 @@ async fn two_processes_share_one_rate_limit_on_postgres() {
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!((ok, limited), (4, 6), "{statuses:?}");
+
+    // Lifted through one process, the limit is gone in the other within a second:
+    // the edit evicts the cached token there too.
+    let lifted = one
+        .portal_json(
+            Method::PATCH,
+            &routes::TOKEN.replace("{id}", &token.token.id),
+            &me.session.csrf_token,
+            &UpdateTokenRequest {
+                policy: Some(CredentialPolicyRequest {
+                    requests_per_minute: Some(None),
+                    ..CredentialPolicyRequest::default()
+                }),
+                ..UpdateTokenRequest::default()
+            },
+        )
+        .await;
+    assert_eq!(lifted.status(), StatusCode::OK);
+    crate::harness::answers_within(
+        Duration::from_secs(1),
+        "the other process drops the lifted limit",
+        None,
+        || two.bearer_get(routes::PROFILE, &token.secret),
+    )
+    .await;
+    let response = two.bearer_get(routes::PROFILE, &token.secret).await;
+    assert_eq!(header(&response, "ratelimit-limit"), None);
 }
