@@ -167,17 +167,22 @@ pub struct PolicyEditorProps {
 #[component]
 pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
     // The countries offered: the account's country filter (a policy may only narrow it).
-    let filter = use_state(|| None::<Vec<String>>);
+    // `None` while it loads; `Some(Err(()))` when this login may not read it.
+    let filter = use_state(|| None::<Result<Vec<String>, ()>>);
     {
         let filter = filter.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                if let Ok(dto) = api::get_country_filter().await {
-                    filter.set(Some(dto.countries));
-                }
+                let read = api::get_country_filter().await;
+                filter.set(Some(read.map(|dto| dto.countries).map_err(|_| ())));
             });
         });
     }
+    let no_countries = match &*filter {
+        None => "Loading the account's country filter…",
+        Some(Ok(_)) => "The account's country filter allows no country.",
+        Some(Err(())) => "The account's country filter could not be read.",
+    };
     let id = |name: &str| AttrValue::from(format!("{}-{name}", props.id_prefix));
     let problem = props.problem.as_ref();
     let draft = &props.draft;
@@ -205,7 +210,10 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
             on_draft.emit(next);
         })
     };
-    let mut offered: Vec<String> = (*filter).clone().unwrap_or_default();
+    let mut offered: Vec<String> = match &*filter {
+        Some(Ok(countries)) => countries.clone(),
+        _ => Vec::new(),
+    };
     // A country chosen earlier and since taken off the filter stays visible (and refused).
     let unlisted: Vec<String> = draft
         .countries
@@ -231,7 +239,7 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
             </label>
             if draft.countries_on {
                 <CheckboxGroup id={id("countries")} legend="Countries"
-                    empty="Loading the account's country filter…"
+                    empty={no_countries}
                     options={country_options} chosen={Rc::new(draft.countries.clone())}
                     on_toggle={toggle(|d, (v, on)| d.countries = toggle_value(&d.countries, &v, on))}
                     error={field_message(problem, &["policy.countries[]"])} compact=true />
