@@ -313,6 +313,16 @@ pub async fn track(
     );
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());
+        // A bulk send refused whole because the credential's policy excludes some of
+        // its recipients' countries counts as that policy's refusal too.
+        if let ApiError::InvalidRecipients(recipients) = error {
+            if recipients
+                .iter()
+                .any(|r| r.code == portcullis_shared::validate::codes::TOKEN_COUNTRY_NOT_ALLOWED)
+            {
+                metrics.refused(ProblemCode::TokenCountryNotAllowed);
+            }
+        }
     }
     result
 }

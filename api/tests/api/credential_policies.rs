@@ -423,7 +423,7 @@ async fn sends_beyond_the_credentials_countries_are_refused(app: TestApp) {
             &text,
             r#"portcullis_auth_refusals_total{reason="token_country_not_allowed"}"#
         ),
-        Some(2.0),
+        Some(3.0),
         "{text}"
     );
 }
