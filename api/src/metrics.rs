@@ -282,6 +282,10 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::LoginLocked => "login_locked",
         ProblemCode::PasswordChangeRequired => "password_change_required",
         ProblemCode::Forbidden => "forbidden",
+        ProblemCode::TokenCountryNotAllowed => "token_country_not_allowed",
+        ProblemCode::OutsideTokenWindow => "outside_token_window",
+        ProblemCode::TokenPointsCapReached => "token_points_cap_reached",
+        ProblemCode::RateLimited => "rate_limited",
         _ => return None,
     })
 }
@@ -309,6 +313,16 @@ pub async fn track(
     );
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());
+        // A bulk send refused whole because the credential's policy excludes some of
+        // its recipients' countries counts as that policy's refusal too.
+        if let ApiError::InvalidRecipients(recipients) = error {
+            if recipients
+                .iter()
+                .any(|r| r.code == portcullis_shared::validate::codes::TOKEN_COUNTRY_NOT_ALLOWED)
+            {
+                metrics.refused(ProblemCode::TokenCountryNotAllowed);
+            }
+        }
     }
     result
 }

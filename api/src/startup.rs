@@ -333,6 +333,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extractors::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
                 .wrap(from_fn(require_csrf_header))
+                .wrap(from_fn(crate::middleware::rate_limit_headers))
                 .wrap(actix_middleware::Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

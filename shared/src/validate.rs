@@ -127,6 +127,12 @@ pub mod codes {
     pub const EMPTY_GROUP: &str = "empty_group";
     /// Given together with a field it excludes (a bulk send's `to` and `group_id`).
     pub const CONFLICTING: &str = "conflicting";
+    /// A destination country of a credential's policy is not on the account's country filter.
+    pub const NOT_ON_COUNTRY_FILTER: &str = "not_on_country_filter";
+    /// A number that must be at least 1 is 0 or less.
+    pub const NOT_POSITIVE: &str = "not_positive";
+    /// A destination refused by the sending credential's country policy.
+    pub const TOKEN_COUNTRY_NOT_ALLOWED: &str = "token_country_not_allowed";
 }
 
 /// The most recipients one bulk send (`POST /api/v1/sms/batches`) may have.

@@ -668,3 +668,38 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     sms_batch_messages::batch_id,
     messages::status,
 );
+
+diesel::table! {
+    credential_policies (credential_key) {
+        credential_key -> Text,
+        account_id -> Text,
+        token_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        countries -> Nullable<Text>,
+        window_days -> Nullable<Text>,
+        window_start -> Nullable<Text>,
+        window_end -> Nullable<Text>,
+        window_time_zone -> Nullable<Text>,
+        daily_points_cap -> Nullable<BigInt>,
+        monthly_points_cap -> Nullable<BigInt>,
+        requests_per_minute -> Nullable<BigInt>,
+        set_by_owner -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credential_usage (credential_key, period) {
+        credential_key -> Text,
+        period -> Text,
+        points_used -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_request_counts (credential_key) {
+        credential_key -> Text,
+        window_start -> BigInt,
+        requests -> BigInt,
+    }
+}

@@ -11,6 +11,7 @@ pub mod kek;
 mod one_time_code;
 mod password;
 mod phone;
+pub mod sending_window;
 pub mod sms_text;
 pub mod stream_url;
 mod token_refusal;

@@ -16,4 +16,12 @@ pub enum TokenRefusal {
     /// The gateway's operator suspended the account the credential belongs to.
     AccountSuspended,
     InsufficientScope(Scope),
+    /// The credential's policy does not allow the destination country.
+    CountryNotAllowed,
+    /// The credential's policy does not allow sending now.
+    OutsideWindow,
+    /// The send would pass the credential's daily or monthly points cap.
+    PointsCapReached,
+    /// The credential's requests per minute are used up.
+    RateLimited,
 }

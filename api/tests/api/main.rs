@@ -49,6 +49,7 @@ mod authenticator;
 mod caches;
 mod contacts;
 mod cors;
+mod credential_policies;
 mod delivery;
 mod deployment;
 mod errors;

@@ -3,6 +3,7 @@
 //! `portcullis` binary on a fresh SQLite file.
 
 mod contacts;
+mod credential_policies;
 mod expiring_exceptions;
 mod first_paint;
 mod login_security;

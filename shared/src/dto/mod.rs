@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
+pub mod credential_policies;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
@@ -33,6 +34,7 @@ pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,
 };
+pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,

@@ -26,6 +26,9 @@ pub struct CreateOAuthClientRequest {
     /// Lifetime of the access tokens issued to it, in seconds (60 to 86400; default 3600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_secs: Option<i64>,
+    /// Optional rules the client's tokens obey: countries, sending window, points caps, rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Body of `PATCH /api/v1/oauth-clients/{id}`: only the fields present change.
@@ -48,6 +51,9 @@ pub struct UpdateOAuthClientRequest {
     /// `true` disables the client and every token issued to it; `false` re-enables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
+    /// Changes the client's policy: rules left out stay, rules sent as `null` are removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// An OAuth2 client as listed in the portal. Its secret is never shown again.
@@ -72,6 +78,9 @@ pub struct OAuthClientDto {
     pub disabled: bool,
     /// Created (RFC 3339, UTC).
     pub created_at: String,
+    /// The client's policy (binding every token issued to it); none when it has no rules.
+    #[serde(default)]
+    pub policy: Option<super::CredentialPolicyDto>,
 }
 
 /// Answer to `POST /api/v1/oauth-clients`: the only time the secret is shown.

@@ -15,6 +15,7 @@ mod message;
 mod scope_picker;
 mod section_tabs;
 mod shown_once;
+mod window_fields;
 
 pub use allowlist_entry_fields::{
     AllowlistEntryFields, AllowlistEntryFieldsProps, AllowlistEntryText, AllowlistEntryTextProps,
@@ -43,3 +44,4 @@ pub use section_tabs::{
     API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
 };
 pub use shown_once::{ShownOnce, ShownOnceProps};
+pub use window_fields::{weekday_label, WindowFields, WindowFieldsProps, TIME_ZONES};

@@ -23,6 +23,7 @@ impl From<CreateOAuthClientRequest> for NewClient {
             ip_allowlist,
             ip_allowlist_expires_at,
             token_lifetime_secs,
+            policy,
         } = request;
         Self {
             name,
@@ -30,6 +31,7 @@ impl From<CreateOAuthClientRequest> for NewClient {
             ip_allowlist,
             ip_allowlist_expires_at,
             token_lifetime_secs,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -42,6 +44,7 @@ impl From<UpdateOAuthClientRequest> for ClientUpdate {
             ip_allowlist,
             ip_allowlist_expires_at,
             disabled,
+            policy,
         } = request;
         Self {
             name,
@@ -49,6 +52,7 @@ impl From<UpdateOAuthClientRequest> for ClientUpdate {
             ip_allowlist,
             ip_allowlist_expires_at,
             disabled,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -64,6 +68,10 @@ impl From<OAuthClient> for OAuthClientDto {
             token_lifetime_secs: client.token_lifetime_secs,
             disabled: client.disabled,
             created_at: rfc3339(client.created_at),
+            policy: client
+                .policy
+                .as_ref()
+                .map(portcullis_shared::dto::CredentialPolicyDto::from),
         }
     }
 }

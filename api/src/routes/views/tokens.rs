@@ -1,6 +1,12 @@
 //! API tokens and the API allowlist as the portal shows them.
 
-use portcullis_shared::dto::{AllowlistEntryDto, CreatedTokenDto, TokenDto, TokenState};
+use portcullis_shared::dto::{
+    AllowlistEntryDto, CreatedTokenDto, CredentialPolicyDto, CredentialPolicyRequest,
+    SendingWindowDto, TokenDto, TokenState,
+};
+
+use crate::services::subusers::RequestedWindow;
+use crate::services::tokens::policies::{CredentialPolicy, PolicyChange};
 
 use std::collections::BTreeMap;
 
@@ -28,6 +34,7 @@ impl From<Token> for TokenDto {
             last_used_ip: token.last_used_ip,
             ip_allowlist_expires_at: expiries(&token.ip_allowlist),
             ip_allowlist: values(&token.ip_allowlist),
+            policy: token.policy.as_ref().map(CredentialPolicyDto::from),
         }
     }
 }
@@ -62,6 +69,38 @@ impl From<ApiAllowlistEntry> for AllowlistEntryDto {
             label: entry.label,
             created_at: rfc3339(entry.created_at),
             expires_at: entry.expires_at.map(rfc3339),
+        }
+    }
+}
+
+impl From<&CredentialPolicy> for CredentialPolicyDto {
+    fn from(policy: &CredentialPolicy) -> Self {
+        Self {
+            countries: policy.countries.clone(),
+            window: policy.window.as_ref().map(SendingWindowDto::from),
+            daily_points_cap: policy.daily_points_cap,
+            monthly_points_cap: policy.monthly_points_cap,
+            requests_per_minute: policy.requests_per_minute,
+            set_by_owner: policy.set_by_owner,
+        }
+    }
+}
+
+impl From<CredentialPolicyRequest> for PolicyChange {
+    fn from(request: CredentialPolicyRequest) -> Self {
+        Self {
+            countries: request.countries,
+            window: request.window.map(|window| {
+                window.map(|w| RequestedWindow {
+                    days: w.days,
+                    start: w.start,
+                    end: w.end,
+                    time_zone: w.time_zone,
+                })
+            }),
+            daily_points_cap: request.daily_points_cap,
+            monthly_points_cap: request.monthly_points_cap,
+            requests_per_minute: request.requests_per_minute,
         }
     }
 }

@@ -13,7 +13,9 @@ use crate::services::{
     audit::security_log::{self, SecurityEvent},
     now,
     sessions::portal_session::ClientContext,
-    subusers, AppState,
+    subusers,
+    tokens::policies,
+    AppState,
 };
 use crate::{
     db::{
@@ -250,6 +252,7 @@ async fn queue_message(
         claimed_at: None,
     };
     let (idempotent, key_sender) = (idempotency.clone(), sender_key.clone());
+    let principal = caller.clone();
     let result = state
         .db
         .transaction(move |conn| {
@@ -285,10 +288,12 @@ async fn queue_message(
             {
                 return Err(ApiError::OutsideSendingHours { opens_at });
             }
+            policies::check_window(&principal, row.created_at)?;
             if !sms_rows::country_allowed(conn, &row.account_id, &row.country, row.created_at)? {
                 return Err(ApiError::CountryNotAllowed(row.country.clone()));
             }
             check_trial_allows(conn, &row.account_id, std::slice::from_ref(&row.country))?;
+            policies::check_country(&principal, &row.country)?;
             if let Some(subuser) = &subuser {
                 // Charged with the balance below, in this transaction: a refusal
                 // of either leaves both untouched.
@@ -302,6 +307,8 @@ async fn queue_message(
                     });
                 }
             }
+            // The credential's caps, with the balance below in this transaction.
+            policies::charge_caps(conn, &principal, row.points, row.created_at)?;
             if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
                 let balance = sms_rows::points_balance(conn, &row.account_id)?;
                 return Err(ApiError::InsufficientPoints {
@@ -348,7 +355,10 @@ async fn queue_message(
                 .ok_or(ApiError::Internal(cause))?;
             (idempotency.replay(existing, hash.as_deref())?, false)
         }
-        (Err(error), _) => return Err(error),
+        (Err(error), _) => {
+            policies::note_refusal(state, caller, &error);
+            return Err(error);
+        }
     };
     if created {
         tracing::info!(account_id = %row.account_id, message_id = %row.id, country = %row.country, parts = row.parts, "message queued");

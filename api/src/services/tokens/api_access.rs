@@ -27,6 +27,7 @@ use crate::services::cache::state_cache::StateCache;
 use crate::services::ip_allowlists::{self, AllowlistCache, StoredEntry};
 use crate::services::subusers::{self, SubuserAccess};
 use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
+use crate::services::tokens::policies::{self, CredentialPolicy};
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
     db::{accounts as account_rows, oauth as oauth_rows, tokens as token_rows},
@@ -60,6 +61,8 @@ pub struct TokenView {
     pub allowlist: IpAllowlist,
     /// The subuser who made it.
     pub created_by: Option<String>,
+    /// Its policy, if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// An OAuth2 client's current state, as storage has it.
@@ -74,6 +77,8 @@ pub struct ClientView {
     pub token_lifetime_secs: i64,
     /// The subuser who made it.
     pub created_by: Option<String>,
+    /// Its policy (binding every token issued to it), if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// A token that is usable right now (before address checks).
@@ -105,6 +110,13 @@ impl IpAllowlistRef {
             Self::Client(view) => &view.allowlist,
         }
     }
+
+    fn policy(&self) -> Option<&Arc<CredentialPolicy>> {
+        match self {
+            Self::Token(view) => view.policy.as_ref(),
+            Self::Client(view) => view.policy.as_ref(),
+        }
+    }
 }
 
 /// Who is calling the integrator API, once every rule passed.
@@ -119,6 +131,8 @@ pub struct ApiCallerInfo {
     /// The subuser whose token it is, with what they may do now: the token
     /// may use only the scopes both it and the subuser have.
     pub subuser: Option<Arc<SubuserAccess>>,
+    /// The token's (or its client's) policy, if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// A refused token, and whose it was (account, credential) when we signed it.
@@ -304,9 +318,15 @@ impl ApiAccess {
         let load = self.tokens.load_started();
         let key = id.to_owned();
         let row = db
-            .run(move |conn| Ok(token_rows::find_token(conn, &key)?))
+            .run(move |conn| {
+                let Some(row) = token_rows::find_token(conn, &key)? else {
+                    return Ok(None);
+                };
+                let policy = policies::load(conn, &Credential::Token(row.id.clone()))?;
+                Ok(Some((row, policy)))
+            })
             .await?;
-        let view = row.map(|row| {
+        let view = row.map(|(row, policy)| {
             Arc::new(TokenView {
                 allowlist: compile_stored_allowlist(
                     &format!("of token {}", row.id),
@@ -318,6 +338,7 @@ impl ApiAccess {
                 created_by: row.created_by,
                 account_id: row.account_id,
                 id: row.id,
+                policy,
             })
         });
         self.tokens.keep(id, view.clone(), load);
@@ -343,9 +364,15 @@ impl ApiAccess {
         let load = self.clients.load_started();
         let key = id.to_owned();
         let row = db
-            .run(move |conn| Ok(oauth_rows::find_client(conn, &key)?))
+            .run(move |conn| {
+                let Some(row) = oauth_rows::find_client(conn, &key)? else {
+                    return Ok(None);
+                };
+                let policy = policies::load(conn, &Credential::Client(row.id.clone()))?;
+                Ok(Some((row, policy)))
+            })
             .await?;
-        let view = row.map(|row| {
+        let view = row.map(|(row, policy)| {
             Arc::new(ClientView {
                 allowlist: compile_stored_allowlist(
                     &format!("of OAuth client {}", row.id),
@@ -358,6 +385,7 @@ impl ApiAccess {
                 secret_hash: row.secret_hash,
                 account_id: row.account_id,
                 id: row.id,
+                policy,
             })
         });
         self.clients.keep(id, view.clone(), load);
@@ -560,6 +588,7 @@ impl ApiAccess {
             scopes: live.scopes,
             ip,
             subuser,
+            policy: live.allowlist.policy().cloned(),
         })
     }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDateTime};
 use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
+use crate::services::audit::refused_calls::Credential;
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
@@ -14,6 +15,7 @@ use crate::services::{
     now, rfc3339,
     sessions::portal_session::ClientContext,
     tokens::api_access::{compile_stored_allowlist, parse_scopes, scope_string},
+    tokens::policies::{self, CredentialPolicy, PolicyChange},
     tokens::signing::AccessClaims,
     AppState,
 };
@@ -91,6 +93,8 @@ pub struct NewToken {
     pub ip_allowlist: Vec<String>,
     /// Entries of `ip_allowlist` that expire → when (RFC 3339).
     pub ip_allowlist_expires_at: BTreeMap<String, String>,
+    /// Its policy's rules, if any.
+    pub policy: Option<PolicyChange>,
 }
 
 /// Changes asked for one token, not yet checked; `None` leaves a part as it is.
@@ -101,6 +105,7 @@ pub struct TokenUpdate {
     pub ip_allowlist: Option<Vec<String>>,
     /// With `ip_allowlist`: which of its entries expire, and when.
     pub ip_allowlist_expires_at: Option<BTreeMap<String, String>>,
+    pub policy: Option<PolicyChange>,
 }
 
 /// Whether a token works, as of when it was read.
@@ -125,6 +130,8 @@ pub struct Token {
     pub last_used_at: Option<NaiveDateTime>,
     pub last_used_ip: Option<String>,
     pub ip_allowlist: Vec<StoredEntry>,
+    /// Its policy; none when it has no rules.
+    pub policy: Option<CredentialPolicy>,
 }
 
 impl Token {
@@ -148,6 +155,14 @@ impl Token {
             last_used_at: row.last_used_at,
             last_used_ip: row.last_used_ip.clone(),
             ip_allowlist: ip_allowlists::stored_lines(&row.ip_allowlist),
+            policy: None,
+        }
+    }
+
+    fn with_policy(self, policy: Option<CredentialPolicy>) -> Self {
+        Self {
+            policy: policy.filter(|p| !p.is_empty()),
+            ..self
         }
     }
 }
@@ -280,31 +295,55 @@ pub async fn create_token(
             "expires_at",
             row.expires_at.map(rfc3339).unwrap_or_default(),
         );
-    state
+    let (by_owner, made_by_subuser) = (principal.sent_by().is_none(), row.created_by.is_some());
+    let policy = state
         .db
         .transaction(move |conn| {
             token_rows::insert_token(conn, &stored)?;
-            Ok(security_log::record(conn, &event)?)
+            let credential = Credential::Token(stored.id.clone());
+            if let Some(change) = &request.policy {
+                policies::apply_change(
+                    conn,
+                    &stored.account_id,
+                    &credential,
+                    change,
+                    by_owner,
+                    made_by_subuser,
+                    "token",
+                )?;
+            }
+            security_log::record(conn, &event)?;
+            Ok(policies::load(conn, &credential)?)
         })
         .await?;
     tracing::info!(account_id, token_id = %row.id, "API token created");
     Ok(CreatedToken {
-        token: Token::from_row(&row, created_at),
+        token: Token::from_row(&row, created_at).with_policy(policy.as_deref().cloned()),
         secret,
     })
 }
 
 pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<Token>> {
     let key = principal.tenant_id.clone();
-    let rows = state
+    let (rows, mut policies) = state
         .db
-        .run(move |conn| Ok(token_rows::list_tokens(conn, &key)?))
+        .run(move |conn| {
+            Ok((
+                token_rows::list_tokens(conn, &key)?,
+                policies::load_for_account(conn, &key)?,
+            ))
+        })
         .await?;
     let at = now();
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(|row| Token::from_row(row, at))
+        .map(|row| {
+            let policy = policies.remove(&policies::credential_key(&Credential::Token(
+                row.id.clone(),
+            )));
+            Token::from_row(row, at).with_policy(policy)
+        })
         .collect())
 }
 
@@ -418,7 +457,7 @@ pub async fn update_token(
     );
     let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenChanged, client)
         .detail("token_id", id);
-    let row = state
+    let (row, policy) = state
         .db
         .transaction(move |conn| {
             let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
@@ -440,6 +479,19 @@ pub async fn update_token(
                     (&[], None),
                 )?;
             }
+            let credential = Credential::Token(token.clone());
+            let policy_changed = match &request.policy {
+                Some(change) => policies::apply_change(
+                    conn,
+                    &account,
+                    &credential,
+                    change,
+                    by_owner,
+                    existing.created_by.is_some(),
+                    "token",
+                )?,
+                None => false,
+            };
             let (disables, enables) =
                 security_log::disabling(changes.disabled_at, existing.disabled_at);
             let change = security_log::change_list(&[
@@ -456,6 +508,7 @@ pub async fn update_token(
                         .as_ref()
                         .is_some_and(|l| *l != existing.ip_allowlist),
                 ),
+                ("policy", policy_changed),
             ]);
             if !change.is_empty() {
                 security_log::record(
@@ -481,11 +534,12 @@ pub async fn update_token(
                 return Err(changed_meanwhile());
             }
             cache_sync::announce(conn, &Change::Token(token.clone()))?;
-            token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)
+            let row = token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)?;
+            Ok((row, policies::load(conn, &credential)?))
         })
         .await?;
     state.forget_committed(Change::Token(id.to_owned()));
-    Ok(Token::from_row(&row, at))
+    Ok(Token::from_row(&row, at).with_policy(policy.as_deref().cloned()))
 }
 
 /// Deletes one of the account's tokens; it stops working at once.

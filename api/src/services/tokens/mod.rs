@@ -8,4 +8,5 @@ pub mod api_tokens;
 pub mod expiry;
 pub mod key_rotation;
 pub mod oauth;
+pub mod policies;
 pub mod signing;

@@ -14,6 +14,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::services::audit::refused_calls::Credential;
+
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
@@ -22,6 +24,7 @@ use crate::services::{
     sessions::portal_session::ClientContext,
     tokens::api_access::{parse_scopes, scope_string, ClientView},
     tokens::api_tokens::delete_credential,
+    tokens::policies::{self, CredentialPolicy, PolicyChange},
     tokens::signing::{AccessClaims, AUDIENCE},
     AppState,
 };
@@ -94,6 +97,8 @@ pub struct NewClient {
     pub ip_allowlist_expires_at: std::collections::BTreeMap<String, String>,
     /// Seconds its access tokens live; `None` for the default (an hour).
     pub token_lifetime_secs: Option<i64>,
+    /// Its policy's rules, if any.
+    pub policy: Option<PolicyChange>,
 }
 
 /// Changes asked for one client, not yet checked; `None` leaves a part as it is.
@@ -105,6 +110,7 @@ pub struct ClientUpdate {
     /// With `ip_allowlist`: which of its entries expire, and when.
     pub ip_allowlist_expires_at: Option<std::collections::BTreeMap<String, String>>,
     pub disabled: Option<bool>,
+    pub policy: Option<PolicyChange>,
 }
 
 /// A client as listed in the portal (never its secret).
@@ -117,6 +123,8 @@ pub struct OAuthClient {
     pub token_lifetime_secs: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Its policy; none when it has no rules.
+    pub policy: Option<CredentialPolicy>,
 }
 
 impl OAuthClient {
@@ -129,6 +137,14 @@ impl OAuthClient {
             token_lifetime_secs: row.token_lifetime_secs,
             disabled: row.disabled_at.is_some(),
             created_at: row.created_at,
+            policy: None,
+        }
+    }
+
+    fn with_policy(self, policy: Option<CredentialPolicy>) -> Self {
+        Self {
+            policy: policy.filter(|p| !p.is_empty()),
+            ..self
         }
     }
 }
@@ -502,30 +518,55 @@ pub async fn create_client(
         .detail("client_id", row.id.clone())
         .detail("name", row.name.clone())
         .detail("scopes", row.scopes.clone());
-    state
+    let (by_owner, made_by_subuser) = (principal.sent_by().is_none(), row.created_by.is_some());
+    let policy_change = request.policy.clone();
+    let policy = state
         .db
         .transaction(move |conn| {
             oauth_rows::insert_client(conn, &insert)?;
-            Ok(security_log::record(conn, &event)?)
+            let credential = Credential::Client(insert.id.clone());
+            if let Some(change) = &policy_change {
+                policies::apply_change(
+                    conn,
+                    &insert.account_id,
+                    &credential,
+                    change,
+                    by_owner,
+                    made_by_subuser,
+                    "OAuth client",
+                )?;
+            }
+            security_log::record(conn, &event)?;
+            Ok(policies::load(conn, &credential)?)
         })
         .await?;
     tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
     Ok(CreatedClient {
-        client: OAuthClient::from_row(&row),
+        client: OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()),
         secret,
     })
 }
 
 pub async fn list_clients(state: &AppState, principal: &Principal) -> ApiResult<Vec<OAuthClient>> {
     let key = principal.tenant_id.clone();
-    let rows = state
+    let (rows, mut policies) = state
         .db
-        .run(move |conn| Ok(oauth_rows::list_clients(conn, &key)?))
+        .run(move |conn| {
+            Ok((
+                oauth_rows::list_clients(conn, &key)?,
+                policies::load_for_account(conn, &key)?,
+            ))
+        })
         .await?;
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(OAuthClient::from_row)
+        .map(|row| {
+            let policy = policies.remove(&policies::credential_key(&Credential::Client(
+                row.id.clone(),
+            )));
+            OAuthClient::from_row(row).with_policy(policy)
+        })
         .collect())
 }
 
@@ -588,7 +629,7 @@ pub async fn update_client(
     );
     let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientChanged, client)
         .detail("client_id", id);
-    let row = state
+    let (row, policy) = state
         .db
         .transaction(move |conn| {
             let existing =
@@ -607,6 +648,19 @@ pub async fn update_client(
                     (&parse_scopes(&existing.scopes), scopes.as_deref()),
                 )?;
             }
+            let credential = Credential::Client(client_id.clone());
+            let policy_changed = match &request.policy {
+                Some(change) => policies::apply_change(
+                    conn,
+                    &account,
+                    &credential,
+                    change,
+                    by_owner,
+                    existing.created_by.is_some(),
+                    "OAuth client",
+                )?,
+                None => false,
+            };
             let seen = (!by_owner).then_some(oauth_rows::ClientSeen {
                 restrictions,
                 ip_allowlist: &existing.ip_allowlist,
@@ -624,6 +678,7 @@ pub async fn update_client(
                 ("allowlist", row.ip_allowlist != existing.ip_allowlist),
                 ("disabled", disables),
                 ("enabled", enables),
+                ("policy", policy_changed),
             ]);
             if !change.is_empty() {
                 security_log::record(
@@ -634,11 +689,11 @@ pub async fn update_client(
                 )?;
             }
             cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
-            Ok(row)
+            Ok((row, policies::load(conn, &credential)?))
         })
         .await?;
     state.forget_committed(Change::Client(id.to_owned()));
-    Ok(OAuthClient::from_row(&row))
+    Ok(OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()))
 }
 
 /// The account's client `client_id`, if `who` may manage it (an owner any,

@@ -141,6 +141,7 @@ pub fn new_client_request(
         ip_allowlist: allowlist_entries(allowlist),
         ip_allowlist_expires_at: Default::default(),
         token_lifetime_secs,
+        policy: None,
     })
 }
 

@@ -183,6 +183,7 @@ pub fn new_token_request(
         expires_at,
         ip_allowlist: allowlist_entries(allowlist),
         ip_allowlist_expires_at: Default::default(),
+        policy: None,
     })
 }
 
@@ -336,6 +337,7 @@ mod tests {
                 expires_at: Some("2027-01-31T23:59:59Z".into()),
                 ip_allowlist: vec!["203.0.113.7".into(), "10.0.0.0/24".into()],
                 ip_allowlist_expires_at: Default::default(),
+                policy: None,
             }
         );
         let json = serde_json::to_value(&request).unwrap();

@@ -1,6 +1,8 @@
 //! An API token as a [`Credential`]: what its row shows and how it changes.
 
-use portcullis_shared::dto::{TokenDto, TokenState, UpdateTokenRequest};
+use portcullis_shared::dto::{
+    CredentialPolicyDto, CredentialPolicyRequest, TokenDto, TokenState, UpdateTokenRequest,
+};
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
 use yew::prelude::*;
@@ -75,6 +77,17 @@ impl Credential for TokenDto {
     fn save(draft: &String) -> UpdateTokenRequest {
         UpdateTokenRequest {
             ip_allowlist: Some(allowlist_entries(draft)),
+            ..UpdateTokenRequest::default()
+        }
+    }
+
+    fn policy(&self) -> Option<&CredentialPolicyDto> {
+        self.policy.as_ref()
+    }
+
+    fn save_policy(policy: CredentialPolicyRequest) -> UpdateTokenRequest {
+        UpdateTokenRequest {
+            policy: Some(policy),
             ..UpdateTokenRequest::default()
         }
     }
