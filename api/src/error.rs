@@ -182,6 +182,7 @@ impl ApiError {
                 TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
                 TokenRefusal::AccountSuspended => ProblemCode::AccountSuspended,
+                TokenRefusal::NetworkNotAllowed => ProblemCode::TokenNetworkNotAllowed,
                 // Lacking a capability is one answer whatever the credential;
                 // RFC 6750's `insufficient_scope` is in the challenge header.
                 TokenRefusal::InsufficientScope(_) => ProblemCode::PermissionDenied,
@@ -279,6 +280,10 @@ impl ApiError {
                 TokenRefusal::AccountSuspended => (
                     "The account is suspended",
                     Some(SUSPENDED_DETAIL.into()),
+                ),
+                TokenRefusal::NetworkNotAllowed => (
+                    "This credential refuses calls from new networks",
+                    Some("It is pinned to the networks it was used from, and your address is on none of them. The account can unpin it in the portal.".into()),
                 ),
                 TokenRefusal::InsufficientScope(scope) => (
                     "The API token lacks the permission this needs",
@@ -474,6 +479,7 @@ impl ResponseError for ApiError {
                 TokenRefusal::TokenIpNotAllowed
                 | TokenRefusal::AccountIpNotAllowed
                 | TokenRefusal::AccountSuspended
+                | TokenRefusal::NetworkNotAllowed
                 | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
@@ -578,7 +584,8 @@ fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
         // An address refusal or a suspension is not an authentication failure: no challenge.
         TokenRefusal::TokenIpNotAllowed
         | TokenRefusal::AccountIpNotAllowed
-        | TokenRefusal::AccountSuspended => None,
+        | TokenRefusal::AccountSuspended
+        | TokenRefusal::NetworkNotAllowed => None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod authenticator;
 pub mod change_notices;
 pub mod contacts;
+pub mod credential_networks;
 pub mod devices;
 mod error;
 pub mod oauth;

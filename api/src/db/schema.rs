@@ -665,3 +665,27 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     sms_batch_messages::batch_id,
     messages::status,
 );
+
+diesel::table! {
+    credential_networks (credential_kind, credential_id, network) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        network -> Text,
+        account_id -> Text,
+        first_used_at -> Timestamp,
+        last_used_at -> Timestamp,
+        calls -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_network_settings (credential_kind, credential_id) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        account_id -> Text,
+        pinned -> Bool,
+        pinned_by_owner -> Bool,
+        networks -> BigInt,
+        last_new_network_mail_at -> Nullable<Timestamp>,
+    }
+}

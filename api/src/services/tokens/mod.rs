@@ -5,6 +5,7 @@
 
 pub mod api_access;
 pub mod api_tokens;
+pub mod credential_networks;
 pub mod expiry;
 pub mod key_rotation;
 pub mod oauth;
