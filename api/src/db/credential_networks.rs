@@ -51,7 +51,11 @@ pub fn find_network(
 }
 
 /// The credential's networks, most recently used first.
-pub fn list_networks(conn: &mut DbConnection, kind: &str, id: &str) -> QueryResult<Vec<NetworkRow>> {
+pub fn list_networks(
+    conn: &mut DbConnection,
+    kind: &str,
+    id: &str,
+) -> QueryResult<Vec<NetworkRow>> {
     networks::table
         .filter(networks::credential_kind.eq(kind))
         .filter(networks::credential_id.eq(id))
@@ -119,10 +123,14 @@ pub fn claim_new_network(conn: &mut DbConnection, kind: &str, id: &str) -> Query
 
 /// Gives back a claim whose network another process recorded first.
 pub fn release_claim(conn: &mut DbConnection, kind: &str, id: &str) -> QueryResult<()> {
-    diesel::update(settings::table.find((kind, id)).filter(settings::networks.gt(0)))
-        .set(settings::networks.eq(settings::networks - 1))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        settings::table
+            .find((kind, id))
+            .filter(settings::networks.gt(0)),
+    )
+    .set(settings::networks.eq(settings::networks - 1))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Records a network; false when another process recorded it first.
@@ -194,7 +202,10 @@ pub fn set_pinned(
 ) -> QueryResult<()> {
     ensure_settings(conn, kind, id, account_id)?;
     diesel::update(settings::table.find((kind, id)))
-        .set((settings::pinned.eq(pinned), settings::pinned_by_owner.eq(pinned && by_owner)))
+        .set((
+            settings::pinned.eq(pinned),
+            settings::pinned_by_owner.eq(pinned && by_owner),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -14,7 +14,10 @@ impl CredentialNetwork {
     /// The network `ip` belongs to.
     pub fn of(ip: IpAddr) -> Self {
         let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
+            IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map(IpAddr::V4)
+                .unwrap_or(IpAddr::V6(v6)),
             v4 => v4,
         };
         Self(match ip {

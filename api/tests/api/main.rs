@@ -48,6 +48,7 @@ mod audit_chain;
 mod authenticator;
 mod caches;
 mod contacts;
+mod credential_networks;
 mod cors;
 mod delivery;
 mod deployment;

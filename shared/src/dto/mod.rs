@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
+pub mod credential_networks;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
@@ -32,6 +33,10 @@ pub use authenticator::{
 pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,
+};
+pub use credential_networks::{
+    CredentialNetworkDto, CredentialNetworksDto, SetNetworkPinRequest, TokenLeakDto,
+    TokenLeakReport, TokenLeaksAcceptedDto,
 };
 pub use health::HealthDto;
 pub use oauth::{

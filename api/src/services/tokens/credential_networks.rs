@@ -153,7 +153,12 @@ impl CredentialNetworks {
             ip,
             at,
         };
-        let decided = decide(db, sighting, self.notices.get().map(|n| n.public_url.clone())).await?;
+        let decided = decide(
+            db,
+            sighting,
+            self.notices.get().map(|n| n.public_url.clone()),
+        )
+        .await?;
         match decided {
             Decided::Refused => return Ok(false),
             Decided::Known => {
@@ -177,7 +182,14 @@ impl CredentialNetworks {
         Ok(true)
     }
 
-    fn note_use(&self, key: String, kind: &'static str, id: &str, network: String, at: NaiveDateTime) {
+    fn note_use(
+        &self,
+        key: String,
+        kind: &'static str,
+        id: &str,
+        network: String,
+        at: NaiveDateTime,
+    ) {
         let mut pending = self.pending.lock().expect("network uses lock");
         if let Some(entry) = pending.get_mut(&key) {
             entry.calls += 1;
@@ -268,10 +280,12 @@ async fn decide(db: &Db, sighting: Sighting, public_url: Option<String>) -> ApiR
         }
         if !network_rows::claim_new_network(conn, kind, &id)? {
             // Pinned; unless another process recorded this very network meanwhile.
-            return Ok(match network_rows::find_network(conn, kind, &id, &network)? {
-                Some(_) => Decided::Known,
-                None => Decided::Refused,
-            });
+            return Ok(
+                match network_rows::find_network(conn, kind, &id, &network)? {
+                    Some(_) => Decided::Known,
+                    None => Decided::Refused,
+                },
+            );
         }
         let row = NetworkRow {
             credential_kind: kind.to_owned(),
@@ -319,7 +333,14 @@ fn report(
         Actor::Anonymous,
         SecurityEventKind::TokenUsedFromNewNetwork,
     )
-    .detail(if kind == "token" { "token_id" } else { "client_id" }, id)
+    .detail(
+        if kind == "token" {
+            "token_id"
+        } else {
+            "client_id"
+        },
+        id,
+    )
     .detail("name", name.clone())
     .detail("network", network);
     event.ip = Some(ip.to_string());
@@ -334,15 +355,17 @@ fn report(
     let Some(email) = network_rows::account_email(conn, account_id)? else {
         return Ok(None);
     };
-    Ok(Some(NewNetworkMail {
-        to: email,
-        kind,
-        name: &name,
-        ip,
-        network,
-        at,
-    }
-    .mail(public_url)))
+    Ok(Some(
+        NewNetworkMail {
+            to: email,
+            kind,
+            name: &name,
+            ip,
+            network,
+            at,
+        }
+        .mail(public_url),
+    ))
 }
 
 /// The credential's name, if it still exists.
@@ -508,6 +531,10 @@ pub async fn set_pinned(
 }
 
 /// Forgets a deleted credential's networks (inside its deletion's transaction).
-pub fn forget_credential(conn: &mut DbConnection, kind: CredentialKind, id: &str) -> diesel::QueryResult<()> {
+pub fn forget_credential(
+    conn: &mut DbConnection,
+    kind: CredentialKind,
+    id: &str,
+) -> diesel::QueryResult<()> {
     network_rows::forget_credential(conn, kind.stored(), id)
 }
