@@ -30,6 +30,7 @@ pub mod sms_batches;
 pub mod sms_budget;
 pub mod subusers;
 pub mod throttles;
+pub mod token_leaks;
 pub mod tokens;
 pub mod two_factor;
 pub mod verification_codes;

@@ -51,6 +51,7 @@ pub mod sessions;
 pub mod sms;
 pub mod spa;
 pub mod subusers;
+pub mod token_leaks;
 pub mod tokens;
 pub mod two_factor;
 mod views;
@@ -78,7 +79,7 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 27] = [
+pub const ALL: [Endpoints; 28] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
@@ -106,6 +107,7 @@ pub const ALL: [Endpoints; 27] = [
     country_filter::ENDPOINTS,
     subusers::ENDPOINTS,
     credential_networks::ENDPOINTS,
+    token_leaks::ENDPOINTS,
 ];
 
 /// Registers every resource module's routes.

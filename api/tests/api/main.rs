@@ -84,6 +84,7 @@ mod sms_batches;
 mod sms_pumping;
 mod subusers;
 mod system_texts;
+mod token_leaks;
 mod tokens;
 mod traces;
 mod transport_security;

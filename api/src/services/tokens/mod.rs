@@ -10,3 +10,4 @@ pub mod expiry;
 pub mod key_rotation;
 pub mod oauth;
 pub mod signing;
+pub mod token_leaks;
