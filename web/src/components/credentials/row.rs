@@ -6,7 +6,7 @@ use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{Credential, RowIdAttribute};
+use super::{Credential, CredentialNetworks, RowIdAttribute};
 use crate::components::{banner_message, message_html};
 use crate::hooks::{use_removal, use_session_calls};
 
@@ -235,6 +235,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                                 }
                             </ul>
                         }
+                    </dd>
+                </div>
+                <div class="token-meta-wide">
+                    <dt>{ "Networks used from" }</dt>
+                    <dd class={class("networks")}>
+                        <CredentialNetworks of={kind.row_id} id={AttrValue::from(item.id().to_owned())} />
                     </dd>
                 </div>
             </dl>
