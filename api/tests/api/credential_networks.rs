@@ -306,8 +306,39 @@ async fn an_oauth_clients_tokens_count_for_the_client(app: TestApp) {
     assert!(mails[0].body.contains("OAuth client"), "{}", mails[0].body);
 }
 
+async fn a_token_pinned_before_its_first_use_accepts_exactly_one_network_under_a_race(
+    app: TestApp,
+) {
+    let me = app.signed_in("race@example.com").await;
+    let token = app
+        .create_token(&me, &token_request("Raced", &[Scope::Profile]))
+        .await;
+    let path = networks_path(routes::TOKEN_NETWORKS, &token.token.id);
+    set_pinned(&app, &me, &path, true).await;
+
+    // 20 first calls at once, each from its own network: the first use wins, only one.
+    let calls = (0..20).map(|i| {
+        let (app, secret) = (&app, token.secret.clone());
+        async move {
+            call_from(app, &secret, &format!("198.51.{i}.7"))
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(calls).await;
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::FORBIDDEN)
+        .count();
+    assert_eq!((ok, refused), (1, 19), "{statuses:?}");
+    let list = networks(&app, &path).await;
+    assert_eq!(list.networks.len(), 1, "{list:?}");
+}
+
 on_both_backends!(settings = SETTINGS;
     a_token_used_from_a_new_network_is_logged_and_mailed_once_an_hour,
     a_pinned_token_refuses_calls_from_new_networks,
     an_oauth_clients_tokens_count_for_the_client,
+    a_token_pinned_before_its_first_use_accepts_exactly_one_network_under_a_race,
 );

@@ -3,6 +3,7 @@
 //! `portcullis` binary on a fresh SQLite file.
 
 mod contacts;
+mod credential_networks;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;

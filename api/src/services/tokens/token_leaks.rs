@@ -296,7 +296,18 @@ async fn revoke_access_token(
     url: Option<String>,
     ip: IpAddr,
 ) -> ApiResult<Option<(Revoked, Option<String>)>> {
-    let claims = match state.access.keys().verify(secret) {
+    let mut verified = state.access.keys().verify(secret);
+    if matches!(verified, Err(VerifyError::Malformed))
+        && state.access.keys().names_newer_key(secret)
+    {
+        // Signed by another process with a key made a moment ago.
+        state
+            .access
+            .reload_keys(&state.db, std::time::Instant::now())
+            .await?;
+        verified = state.access.keys().verify(secret);
+    }
+    let claims = match verified {
         Ok(claims) => claims,
         // Expired or not ours: nothing to revoke.
         Err(VerifyError::Malformed | VerifyError::Expired(_)) => return Ok(None),
