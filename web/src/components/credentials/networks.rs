@@ -93,7 +93,8 @@ pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
                     <span class="muted networks-empty">{ "Not used yet" }</span>
                 },
                 Some(read) => html! {
-                    <table class="networks">
+                    <div class="table-scroll">
+                    <table class="table networks">
                         <thead>
                             <tr>
                                 <th>{ "Network" }</th>
@@ -113,6 +114,7 @@ pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
                             }
                         </tbody>
                     </table>
+                    </div>
                 },
             } }
             { error.unwrap_or_default() }
