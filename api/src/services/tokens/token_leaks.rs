@@ -109,7 +109,7 @@ pub fn parse_reports(posted: Vec<PostedReport>, listed: bool) -> ApiResult<Vec<L
             errors.push(FieldError::new(
                 &field("token"),
                 "too_long",
-                &format!("At most {MAX_TOKEN_CHARS} characters."),
+                format!("At most {MAX_TOKEN_CHARS} characters."),
             ));
         }
         let url = report
@@ -121,7 +121,7 @@ pub fn parse_reports(posted: Vec<PostedReport>, listed: bool) -> ApiResult<Vec<L
                 errors.push(FieldError::new(
                     &field("url"),
                     "too_long",
-                    &format!("At most {MAX_URL_CHARS} characters."),
+                    format!("At most {MAX_URL_CHARS} characters."),
                 ));
             } else if !is_web_url(url) {
                 errors.push(FieldError::new(
