@@ -7,7 +7,10 @@
 use std::time::Duration;
 
 use portcullis_shared::{
-    dto::{CredentialNetworksDto, MeResponse, SecurityEventKind, SetNetworkPinRequest},
+    dto::{
+        CredentialNetworksDto, MeResponse, PortalPermission, SecurityEventKind,
+        SetNetworkPinRequest,
+    },
     problem::ProblemCode,
     routes,
     scope::Scope,
@@ -336,9 +339,65 @@ async fn a_token_pinned_before_its_first_use_accepts_exactly_one_network_under_a
     assert_eq!(list.networks.len(), 1, "{list:?}");
 }
 
+async fn a_subuser_manages_only_their_own_credentials_networks(app: TestApp) {
+    let owner = app.signed_in("networks.owner@example.com").await;
+    let (_, browser, me) = crate::subusers::signed_in_subuser(
+        &app,
+        &owner,
+        "networks.sub@example.com",
+        crate::subusers::grants(&[PortalPermission::Tokens], &[Scope::Profile]),
+    )
+    .await;
+    let owners = app
+        .create_token(&owner, &token_request("Owner's", &[Scope::Profile]))
+        .await;
+    let theirs = browser
+        .create_token(&me, &token_request("Subuser's", &[Scope::Profile]))
+        .await;
+    let owners_path = networks_path(routes::TOKEN_NETWORKS, &owners.token.id);
+    let their_path = networks_path(routes::TOKEN_NETWORKS, &theirs.token.id);
+
+    // The owner's token is not theirs to see or pin.
+    expect_problem(
+        browser.get(&owners_path).await,
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+    expect_problem(
+        set_pinned(&browser, &me, &owners_path, true).await,
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+    )
+    .await;
+
+    // Their own they pin and unpin; a pin the owner set they cannot lift.
+    assert_eq!(
+        set_pinned(&browser, &me, &their_path, true).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        set_pinned(&browser, &me, &their_path, false).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        set_pinned(&app, &owner, &their_path, true).await.status(),
+        StatusCode::OK
+    );
+    expect_problem(
+        set_pinned(&browser, &me, &their_path, false).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::PermissionDenied,
+    )
+    .await;
+    assert!(networks(&browser, &their_path).await.pinned);
+    assert!(networks(&app, &their_path).await.pinned);
+}
+
 on_both_backends!(settings = SETTINGS;
     a_token_used_from_a_new_network_is_logged_and_mailed_once_an_hour,
     a_pinned_token_refuses_calls_from_new_networks,
     an_oauth_clients_tokens_count_for_the_client,
     a_token_pinned_before_its_first_use_accepts_exactly_one_network_under_a_race,
+    a_subuser_manages_only_their_own_credentials_networks,
 );
