@@ -201,6 +201,7 @@ impl ApiError {
                 TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
                 TokenRefusal::AccountSuspended => ProblemCode::AccountSuspended,
+                TokenRefusal::NetworkNotAllowed => ProblemCode::TokenNetworkNotAllowed,
                 // Lacking a capability is one answer whatever the credential;
                 // RFC 6750's `insufficient_scope` is in the challenge header.
                 TokenRefusal::InsufficientScope(_) => ProblemCode::PermissionDenied,
@@ -314,6 +315,10 @@ impl ApiError {
                 TokenRefusal::AccountSuspended => (
                     "The account is suspended",
                     Some(SUSPENDED_DETAIL.into()),
+                ),
+                TokenRefusal::NetworkNotAllowed => (
+                    "This credential refuses calls from new networks",
+                    Some("It is pinned to the networks it was used from, and your address is on none of them. The account can unpin it in the portal.".into()),
                 ),
                 TokenRefusal::InsufficientScope(scope) => (
                     "The API token lacks the permission this needs",
@@ -530,7 +535,8 @@ impl ResponseError for ApiError {
                 | TokenRefusal::AccountSuspended
                 | TokenRefusal::InsufficientScope(_)
                 | TokenRefusal::CountryNotAllowed
-                | TokenRefusal::OutsideWindow => StatusCode::FORBIDDEN,
+                | TokenRefusal::OutsideWindow
+                | TokenRefusal::NetworkNotAllowed => StatusCode::FORBIDDEN,
                 TokenRefusal::PointsCapReached => StatusCode::PAYMENT_REQUIRED,
                 TokenRefusal::RateLimited => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
@@ -641,7 +647,8 @@ fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
         | TokenRefusal::CountryNotAllowed
         | TokenRefusal::OutsideWindow
         | TokenRefusal::PointsCapReached
-        | TokenRefusal::RateLimited => None,
+        | TokenRefusal::RateLimited
+        | TokenRefusal::NetworkNotAllowed => None,
     }
 }
 

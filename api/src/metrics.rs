@@ -274,6 +274,7 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::TokenIpNotAllowed => "token_ip_not_allowed",
         ProblemCode::AccountIpNotAllowed => "account_ip_not_allowed",
         ProblemCode::AccountSuspended => "account_suspended",
+        ProblemCode::TokenNetworkNotAllowed => "token_network_not_allowed",
         ProblemCode::Unauthenticated => "unauthenticated",
         ProblemCode::SessionExpired => "session_expired",
         ProblemCode::InvalidCredentials => "invalid_credentials",

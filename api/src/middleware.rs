@@ -108,9 +108,11 @@ pub async fn require_csrf_header(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     // Only the portal's API uses cookies; OAuth endpoints authenticate clients by secret.
+    // Leak reports come from anyone (secret scanners), with no cookie to ride on.
     let needs_header = req.path().starts_with("/api/")
         && is_state_changing(req.method())
-        && !req.headers().contains_key(header::AUTHORIZATION);
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && req.path() != portcullis_shared::routes::TOKEN_LEAKS;
     let has_header = req
         .headers()
         .get(CSRF_HEADER)

@@ -187,6 +187,9 @@ impl Application {
             config.cache_max_age,
         ));
         access
+            .networks
+            .send_notices_with(mailer.clone(), config.public_url.clone());
+        access
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;

@@ -58,6 +58,9 @@ pub enum ProblemCode {
     /// The gateway's operator suspended the account: its tokens are refused and
     /// it cannot sign in until reinstated (contact the gateway's support).
     AccountSuspended,
+    /// The credential is pinned ("refuse calls from new networks") and the caller's
+    /// network (/24 for IPv4, /48 for IPv6) is not one it was used from.
+    TokenNetworkNotAllowed,
     /// The caller's address is not on the account's portal IP allowlist.
     IpNotAllowed,
     /// The allowlist change would refuse the caller's own address; resend with `confirm_lockout`.

@@ -689,6 +689,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    credential_networks (credential_kind, credential_id, network) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        network -> Text,
+        account_id -> Text,
+        first_used_at -> Timestamp,
+        last_used_at -> Timestamp,
+        calls -> BigInt,
+    }
+}
+
+diesel::table! {
     credential_usage (credential_key, period) {
         credential_key -> Text,
         period -> Text,
@@ -701,5 +713,17 @@ diesel::table! {
         credential_key -> Text,
         window_start -> BigInt,
         requests -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_network_settings (credential_kind, credential_id) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        account_id -> Text,
+        pinned -> Bool,
+        pinned_by_owner -> Bool,
+        networks -> BigInt,
+        last_new_network_mail_at -> Nullable<Timestamp>,
     }
 }

@@ -3,6 +3,7 @@
 //! see raw strings from outside.
 
 mod country;
+mod credential_network;
 mod device;
 mod email;
 mod ids;
@@ -18,6 +19,7 @@ mod token_refusal;
 mod totp;
 
 pub use country::CountryCode;
+pub use credential_network::CredentialNetwork;
 pub use device::describe_user_agent;
 pub use email::Email;
 pub(crate) use ids::hex_sha256;

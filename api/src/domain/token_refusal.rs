@@ -15,6 +15,8 @@ pub enum TokenRefusal {
     AccountIpNotAllowed,
     /// The gateway's operator suspended the account the credential belongs to.
     AccountSuspended,
+    /// The credential is pinned to the networks it was used from, and this call came from another.
+    NetworkNotAllowed,
     InsufficientScope(Scope),
     /// The credential's policy does not allow the destination country.
     CountryNotAllowed,

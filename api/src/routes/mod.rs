@@ -30,6 +30,7 @@ pub mod authenticator;
 pub mod authenticator_limits;
 pub mod contacts;
 pub mod country_filter;
+pub mod credential_networks;
 pub mod dev_outbox;
 pub mod devices;
 pub mod health;
@@ -50,6 +51,7 @@ pub mod sessions;
 pub mod sms;
 pub mod spa;
 pub mod subusers;
+pub mod token_leaks;
 pub mod tokens;
 pub mod two_factor;
 mod views;
@@ -77,7 +79,7 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 26] = [
+pub const ALL: [Endpoints; 28] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
@@ -104,6 +106,8 @@ pub const ALL: [Endpoints; 26] = [
     senders::ENDPOINTS,
     country_filter::ENDPOINTS,
     subusers::ENDPOINTS,
+    credential_networks::ENDPOINTS,
+    token_leaks::ENDPOINTS,
 ];
 
 /// Registers every resource module's routes.

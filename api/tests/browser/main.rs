@@ -5,6 +5,7 @@
 mod contacts;
 mod credential_policies;
 mod expiring_exceptions;
+mod credential_networks;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;

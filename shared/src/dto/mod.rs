@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
+pub mod credential_networks;
 pub mod credential_policies;
 pub mod health;
 pub mod oauth;
@@ -33,6 +34,10 @@ pub use authenticator::{
 pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,
+};
+pub use credential_networks::{
+    CredentialNetworkDto, CredentialNetworksDto, SetNetworkPinRequest, TokenLeakDto,
+    TokenLeakReport, TokenLeaksAcceptedDto,
 };
 pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};
 pub use health::HealthDto;

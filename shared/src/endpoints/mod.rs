@@ -11,6 +11,7 @@ mod account;
 mod allowlists;
 mod authenticator;
 mod contacts;
+mod credential_networks;
 mod oauth_clients;
 mod operations;
 mod passkeys;
@@ -38,6 +39,9 @@ pub use contacts::{
 };
 pub use oauth_clients::{
     CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
+};
+pub use credential_networks::{
+    OAuthClientNetworks, PinOAuthClientNetworks, PinTokenNetworks, ReportTokenLeaks, TokenNetworks,
 };
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{
@@ -303,6 +307,11 @@ pub const CATALOGUE: &[Route] = &[
     route::<SetTwoFactorPolicy>(),
     route::<ListDevices>(),
     route::<RemoveDevice>(),
+    route::<TokenNetworks>(),
+    route::<PinTokenNetworks>(),
+    route::<OAuthClientNetworks>(),
+    route::<PinOAuthClientNetworks>(),
+    route::<ReportTokenLeaks>(),
 ];
 
 #[cfg(test)]

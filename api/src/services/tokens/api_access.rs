@@ -27,6 +27,7 @@ use crate::services::cache::state_cache::StateCache;
 use crate::services::ip_allowlists::{self, AllowlistCache, StoredEntry};
 use crate::services::subusers::{self, SubuserAccess};
 use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
+use crate::services::tokens::credential_networks::{self, CredentialNetworks};
 use crate::services::tokens::policies::{self, CredentialPolicy};
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
@@ -222,6 +223,8 @@ pub struct ApiAccess {
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
     pub refused: RefusedCalls,
+    /// The networks each credential was used from (first use from a new network, pinning).
+    pub networks: CredentialNetworks,
 }
 
 impl ApiAccess {
@@ -242,6 +245,7 @@ impl ApiAccess {
             account_lists: AllowlistCache::new("API", ALLOWLISTS_CAPACITY, max_age),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
+            networks: CredentialNetworks::new(max_age),
         }
     }
 
@@ -575,6 +579,13 @@ impl ApiAccess {
         {
             return Err(self.refuse(owned(TokenRefusal::AccountIpNotAllowed), ip, now));
         }
+        if !self
+            .networks
+            .admit(db, &live.account_id, &credential, ip, now)
+            .await?
+        {
+            return Err(self.refuse(owned(TokenRefusal::NetworkNotAllowed), ip, now));
+        }
         if let Some(id) = &live.portal_token_id {
             self.last_used
                 .lock()
@@ -681,20 +692,23 @@ impl ApiAccess {
         known.extend(revoked);
     }
 
-    /// Writes the collected last-use times. Returns how many tokens were updated.
+    /// Writes the collected last-use times, and the uses of each
+    /// credential's networks. Returns how many tokens and networks were updated.
     pub async fn flush_last_used(&self, db: &Db) -> ApiResult<usize> {
         let batch: Vec<(String, (NaiveDateTime, IpAddr))> =
             std::mem::take(&mut *self.last_used.lock().expect("last-used lock"))
                 .into_iter()
                 .collect();
-        if batch.is_empty() {
+        let network_uses = self.networks.take_pending();
+        if batch.is_empty() && network_uses.is_empty() {
             return Ok(0);
         }
-        let count = batch.len();
+        let count = batch.len() + network_uses.len();
         db.transaction(move |conn| {
             for (id, (at, ip)) in &batch {
                 token_rows::record_use(conn, id, *at, &ip.to_string())?;
             }
+            credential_networks::write_uses(conn, &network_uses)?;
             Ok(())
         })
         .await?;

@@ -559,6 +559,11 @@ pub async fn delete_token(
         else {
             return Ok(None);
         };
+        super::credential_networks::forget_credential(
+            conn,
+            super::credential_networks::CredentialKind::Token,
+            &token,
+        )?;
         Ok(token_rows::delete_token(conn, &token)?.then_some(existing.name))
     })
     .await?;

@@ -264,7 +264,7 @@ impl ClientCredentials {
     }
 }
 
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -726,6 +726,11 @@ pub async fn delete_client(
         let Some(existing) = manageable_client(conn, &account, &client_id, &who)? else {
             return Ok(None);
         };
+        super::credential_networks::forget_credential(
+            conn,
+            super::credential_networks::CredentialKind::Client,
+            &client_id,
+        )?;
         Ok(oauth_rows::delete_client(conn, &account, &client_id)?.then_some(existing.name))
     })
     .await

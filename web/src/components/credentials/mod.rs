@@ -6,6 +6,7 @@
 mod allowlist_text;
 mod list;
 mod list_card;
+mod networks;
 mod new_form;
 mod page;
 mod policy_editor;
@@ -19,6 +20,7 @@ pub use list_card::{count_label, ListCard, ListCardProps, Noun};
 pub use new_form::{
     name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
 };
+pub use networks::{CredentialNetworks, CredentialNetworksProps};
 pub use page::{CredentialsPage, CredentialsPageProps};
 pub use policy_editor::{PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS};
 pub use row::{state_label, CredentialRow, CredentialRowProps};

@@ -6,7 +6,7 @@ use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{Credential, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS};
+use super::{Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS};
 use crate::components::{banner_message, message_html, ExpiryNote};
 use crate::hooks::{use_removal, use_session_calls};
 
@@ -295,6 +295,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                                 }
                             </ul>
                         }
+                    </dd>
+                </div>
+                <div class="token-meta-wide">
+                    <dt>{ "Networks used from" }</dt>
+                    <dd class={class("networks")}>
+                        <CredentialNetworks of={kind.row_id} id={AttrValue::from(item.id().to_owned())} />
                     </dd>
                 </div>
             </dl>
