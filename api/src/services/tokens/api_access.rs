@@ -695,20 +695,25 @@ impl ApiAccess {
     /// Writes the collected last-use times, and the uses of each
     /// credential's networks. Returns how many tokens and networks were updated.
     pub async fn flush_last_used(&self, db: &Db) -> ApiResult<usize> {
-        let batch: Vec<(String, (NaiveDateTime, IpAddr))> =
+        let mut batch: Vec<(String, (NaiveDateTime, IpAddr))> =
             std::mem::take(&mut *self.last_used.lock().expect("last-used lock"))
                 .into_iter()
                 .collect();
-        let network_uses = self.networks.take_pending();
+        let mut network_uses = self.networks.take_pending();
+        // Rows are locked in one order by every writer (networks before
+        // their token, each in key order), so a flush and a deletion, or two
+        // processes' flushes, cannot deadlock on PostgreSQL.
+        batch.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        network_uses.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         if batch.is_empty() && network_uses.is_empty() {
             return Ok(0);
         }
         let count = batch.len() + network_uses.len();
         db.transaction(move |conn| {
+            credential_networks::write_uses(conn, &network_uses)?;
             for (id, (at, ip)) in &batch {
                 token_rows::record_use(conn, id, *at, &ip.to_string())?;
             }
-            credential_networks::write_uses(conn, &network_uses)?;
             Ok(())
         })
         .await?;
