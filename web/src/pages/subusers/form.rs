@@ -11,7 +11,7 @@ use portcullis_shared::scope::Scope;
 use portcullis_shared::validate;
 use yew::prelude::*;
 
-use super::grants::{GrantsDraft, DEFAULT_TIME_ZONE, TIME_ZONES};
+use super::grants::{GrantsDraft, DEFAULT_TIME_ZONE};
 use crate::api;
 use crate::components::{
     banner_message, shows_field, toggle_scope, toggle_value, CheckOption, CheckboxGroup,
@@ -431,6 +431,7 @@ fn with_chosen(
 fn browser_time_zone() -> String {
     #[cfg(target_arch = "wasm32")]
     {
+        use super::grants::TIME_ZONES;
         use web_sys::js_sys::{Array, Intl, Object, Reflect};
         let options = Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
         if let Some(zone) = Reflect::get(&options, &"timeZone".into())
