@@ -85,6 +85,16 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
     assert_eq!(codes.len(), 10);
     let first = codes[0].text().await.unwrap();
     assert!(first.len() == 11 && first.as_bytes()[5] == b'-', "{first}");
+    // They can be kept as a text file (and printed).
+    let download = find(&client, "#download-recovery-codes").await;
+    assert_eq!(
+        download.attr("download").await.unwrap().as_deref(),
+        Some("portcullis-recovery-codes.txt")
+    );
+    let href = download.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.starts_with("data:text/plain;charset=utf-8,Portcullis%20recovery%20codes"), "{href:.80}");
+    assert!(href.contains(&first), "the file holds the codes: {href}");
+    find(&client, "#print-recovery-codes").await;
     wait_for_text(&client, "#two-factor-state", "On").await;
     let summary = text_of(&client, "#sms-summary").await;
     assert!(summary.contains(MASKED_PHONE), "{summary}");
@@ -364,7 +374,13 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
     let qr = find(&client, "#totp-qr").await;
     let src = qr.attr("src").await.unwrap().unwrap_or_default();
     assert!(src.starts_with("data:image/svg+xml"), "{src:.40}");
-    let secret = text_of(&client, "#totp-secret").await;
+    // The key to type by hand reads in groups of four; apps take it with the spaces.
+    let grouped = text_of(&client, "#totp-secret").await;
+    assert!(
+        grouped.split(' ').all(|group| (1..=4).contains(&group.len())),
+        "{grouped}"
+    );
+    let secret = grouped.replace(' ', "");
     save_screenshot(&client, "two-factor-totp-setup.png", 1280, 1100).await;
     client.set_window_size(1280, 900).await.unwrap();
 

@@ -20,10 +20,51 @@ pub struct RecoveryCodesShownProps {
     pub on_done: Callback<()>,
 }
 
-/// The one time the recovery codes are shown: with a Copy button and a plain warning.
+/// The file a person keeps the codes in: what they are for, then one code a line.
+pub fn recovery_codes_file(codes: &[String]) -> String {
+    let mut text = String::from(
+        "Portcullis recovery codes\n\
+         \n\
+         Sign in with one of these when you cannot use your phone, authenticator app or passkey.\n\
+         Each code works once. Keep this file somewhere safe, like a password manager.\n\
+         \n",
+    );
+    for code in codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    text
+}
+
+/// A `data:` link to `text` as a plain-text file (the browser's own URI encoding).
+fn text_file_href(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        format!(
+            "data:text/plain;charset=utf-8,{}",
+            String::from(web_sys::js_sys::encode_uri_component(text))
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        "data:text/plain;charset=utf-8,".to_owned()
+    }
+}
+
+/// Opens the browser's print dialog; the print style sheet shows only the codes.
+fn print_page(_: MouseEvent) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+/// The one time the recovery codes are shown: with Copy, Download and Print, and a plain
+/// warning.
 #[component]
 pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
     let all = props.codes.join("\n");
+    let file = text_file_href(&recovery_codes_file(&props.codes));
     html! {
         <ShownOnce id="recovery-codes-shown" shown={all.clone()} title="Save your recovery codes"
             subtitle={html! { "If you lose your phone, log in with one of these instead of a \
@@ -34,7 +75,17 @@ pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
             done_id="recovery-codes-done" done_label="I've saved them"
             on_done={props.on_done.clone()}
             actions={html! {
-                <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
+                <>
+                    <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
+                    <a id="download-recovery-codes" class="button button--secondary"
+                        href={file} download="portcullis-recovery-codes.txt">
+                        { "Download" }
+                    </a>
+                    <button type="button" id="print-recovery-codes"
+                        class="button button--secondary" onclick={print_page}>
+                        { "Print" }
+                    </button>
+                </>
             }}>
             <ol class="recovery-codes" id="recovery-codes">
                 for code in props.codes.iter() {
@@ -151,5 +202,18 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
             }
             <FormBanner message={banner} />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_says_what_the_codes_are_then_lists_them() {
+        let text = recovery_codes_file(&["abcde-fghij".into(), "klmno-pqrst".into()]);
+        assert!(text.starts_with("Portcullis recovery codes\n"), "{text}");
+        assert!(text.contains("Each code works once."), "{text}");
+        assert!(text.ends_with("\nabcde-fghij\nklmno-pqrst\n"), "{text}");
     }
 }

@@ -129,7 +129,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
     html! {
         <form class="form" onsubmit={on_confirm} novalidate=true>
             <div class="totp-setup">
-                <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="152" height="152"
+                <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="220" height="220"
                     alt="QR code to scan with your authenticator app" />
                 <ol class="totp-steps">
                     <li>{ "Scan the QR code with your authenticator app." }</li>
@@ -139,7 +139,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
             <div>
                 <p class="method-text muted">{ "Can't scan it? Type in this key:" }</p>
                 <div class="secret-box secret-box--plain totp-key">
-                    <code id="totp-secret" class="secret-value">{ setup.secret.clone() }</code>
+                    <code id="totp-secret" class="secret-value">{ in_groups_of_four(&setup.secret) }</code>
                     <CopyButton id="copy-totp-secret" text={setup.secret.clone()}
                         label="Copy the key" />
                 </div>
@@ -159,5 +159,28 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// A key to type by hand, in groups of four (`JBSW Y3DP EHPK 3PXP`); apps ignore the spaces.
+pub fn in_groups_of_four(key: &str) -> String {
+    key.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::in_groups_of_four;
+
+    #[test]
+    fn a_key_reads_in_groups_of_four() {
+        assert_eq!(in_groups_of_four("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP");
+        assert_eq!(in_groups_of_four("ABCDEF"), "ABCD EF");
+        assert_eq!(in_groups_of_four(""), "");
     }
 }
