@@ -24,6 +24,7 @@ macro_rules! endpoints {
     };
 }
 
+pub mod activity;
 pub mod api_allowlist;
 pub mod auth;
 pub mod authenticator;
@@ -77,7 +78,7 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 26] = [
+pub const ALL: [Endpoints; 27] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
@@ -104,6 +105,7 @@ pub const ALL: [Endpoints; 26] = [
     senders::ENDPOINTS,
     country_filter::ENDPOINTS,
     subusers::ENDPOINTS,
+    activity::ENDPOINTS,
 ];
 
 /// Registers every resource module's routes.
