@@ -17,6 +17,7 @@ pub const DEFAULT_ACTIVITY_DAYS: u32 = 30;
 pub struct ActivityQuery {
     /// Days to cover, today (UTC) included: 1 to 90 (default 30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 90))]
     pub days: Option<u32>,
 }
 

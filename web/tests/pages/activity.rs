@@ -147,7 +147,7 @@ async fn bar_lists_name_logins_reasons_and_countries() {
     let html = render(busy(ActivityScope::Account)).await;
 
     let logins = between(&html, r#"id="by-login-list""#, "</ul>");
-    assert!(logins.contains("You (owner@example.com)"), "{logins}");
+    assert!(logins.contains("owner@example.com (you)"), "{logins}");
     assert!(
         logins.contains(r#"data-label="clerk@example.com" data-value="3""#),
         "{logins}"
@@ -164,11 +164,11 @@ async fn bar_lists_name_logins_reasons_and_countries() {
     assert!(!countries.contains(">PL<"), "names, not codes: {countries}");
     assert_eq!(
         text_of(&html, "destinations-summary"),
-        "5 messages in the last 7 days; most to Poland (4)."
+        "5 messages in the last 7 days. Most sent to: Poland, 4 messages."
     );
     assert_eq!(
         text_of(&html, "refused-summary"),
-        "5 refused calls in the last 7 days; most often Token disabled (5)."
+        "5 refused calls in the last 7 days. Most often: Token disabled, 5 refused calls."
     );
     assert!(text_of(&html, "activity-scope").starts_with("The whole account"));
 }

@@ -12,14 +12,15 @@ pub const WIDTH: f64 = 300.0;
 /// Height of a day chart's coordinate space.
 pub const HEIGHT: f64 = 100.0;
 
-/// The smallest 1, 2 or 5 × 10ⁿ at or above `max` (0 for nothing): the top of the scale.
+/// The top of the scale for values up to `max` (0 for nothing): the smallest 2, 4, 6, 8
+/// or 10 × 10ⁿ at or above it, even so that the middle line is a whole number too.
 pub fn nice_ceiling(max: i64) -> i64 {
     if max <= 0 {
         return 0;
     }
     let mut step: i64 = 1;
     loop {
-        for factor in [1, 2, 5] {
+        for factor in [2, 4, 6, 8, 10] {
             if factor * step >= max {
                 return factor * step;
             }
@@ -158,7 +159,8 @@ pub fn sign_ins_summary(dates: &[String], succeeded: &[i64], failed: &[i64], day
     text
 }
 
-/// A bar list in words: "8 refused calls in the last 30 days; most often Token expired (5)."
+/// A bar list in words: "8 refused calls in the last 30 days. Most often: Token
+/// expired, 5 refused calls." (`most` names the largest item, the first of equals.)
 pub fn list_summary(
     items: &[(String, i64)],
     days: u32,
@@ -167,12 +169,14 @@ pub fn list_summary(
     nothing: &str,
 ) -> String {
     let total: i64 = items.iter().map(|(_, v)| v).sum();
-    match items.iter().max_by_key(|(_, v)| *v) {
-        Some((label, value)) if total > 0 => format!(
-            "{} {}; {most} {label} ({}).",
+    let values: Vec<i64> = items.iter().map(|(_, v)| *v).collect();
+    match busiest(&values) {
+        Some(first) if total > 0 => format!(
+            "{} {}. {most}: {}, {}.",
             count(total, one, many),
             period(days),
-            format_points(*value)
+            items[first].0,
+            count(items[first].1, one, many)
         ),
         _ => format!("{nothing} {}.", period(days)),
     }
@@ -183,12 +187,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_scale_tops_at_one_two_or_five_times_a_power_of_ten() {
-        let tops: Vec<i64> = [0, 1, 2, 3, 7, 10, 11, 40, 99, 101, 2500]
+    fn the_scale_tops_at_an_even_round_number() {
+        let tops: Vec<i64> = [0, 1, 2, 3, 5, 7, 10, 11, 45, 99, 101, 2500]
             .into_iter()
             .map(nice_ceiling)
             .collect();
-        assert_eq!(tops, [0, 1, 2, 5, 10, 10, 20, 50, 100, 200, 5000]);
+        assert_eq!(tops, [0, 2, 2, 4, 6, 8, 10, 20, 60, 100, 200, 4000]);
     }
 
     #[test]
@@ -245,10 +249,10 @@ mod tests {
                 &refused,
                 30,
                 ("refused call", "refused calls"),
-                "most often",
+                "Most often",
                 "No refused calls"
             ),
-            "8 refused calls in the last 30 days; most often Token expired (5)."
+            "8 refused calls in the last 30 days. Most often: Token expired, 5 refused calls."
         );
         assert_eq!(
             list_summary(&[], 1, ("message", "messages"), "most to", "No messages"),

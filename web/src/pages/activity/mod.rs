@@ -121,7 +121,7 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
                 title="Refused API calls by reason"
                 days={activity.days}
                 nouns={("refused call", "refused calls")}
-                most="most often"
+                most="Most often"
                 nothing="No API calls refused"
                 column="Reason"
                 value_column="Calls"
@@ -132,7 +132,7 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
                 title="Messages by destination"
                 days={activity.days}
                 nouns={("message", "messages")}
-                most="most to"
+                most="Most sent to"
                 nothing="No messages sent"
                 column="Country"
                 value_column="Messages"
@@ -200,6 +200,8 @@ fn DayChart(props: &DayChartProps) -> Html {
         }
     }
     let middle = props.dates.get(count / 2).map(|d| chart::short_date(d));
+    // The stripes failures are drawn with, defined once in the page.
+    let striped = props.series.iter().any(|s| s.class == "bar--failed");
     html! {
         <div class="chart">
             <div class="chart-plot">
@@ -211,13 +213,15 @@ fn DayChart(props: &DayChartProps) -> Html {
                 <svg class="chart-svg" id={format!("{}-chart", props.id)}
                     viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none"
                     aria-hidden="true" focusable="false">
-                    <defs>
-                        <pattern id="hatch-failed" patternUnits="userSpaceOnUse" width="4" height="4"
-                            patternTransform="rotate(45)">
-                            <rect class="hatch-ground" x="0" y="0" width="4" height="4" />
-                            <rect class="hatch-stripe" x="0" y="0" width="1.6" height="4" />
-                        </pattern>
-                    </defs>
+                    if striped {
+                        <defs>
+                            <pattern id="hatch-failed" patternUnits="userSpaceOnUse" width="4" height="4"
+                                patternTransform="rotate(45)">
+                                <rect class="hatch-ground" x="0" y="0" width="4" height="4" />
+                                <rect class="hatch-stripe" x="0" y="0" width="1.6" height="4" />
+                            </pattern>
+                        </defs>
+                    }
                     <line class="chart-grid" x1="0" x2={WIDTH.to_string()} y1="0.5" y2="0.5"
                         vector-effect="non-scaling-stroke" />
                     <line class="chart-grid" x1="0" x2={WIDTH.to_string()}
@@ -393,7 +397,7 @@ fn PointsByLogin(props: &PointsByLoginProps) -> Html {
         .iter()
         .map(|login| {
             let who = match login.subuser_id {
-                None => format!("You ({})", login.email),
+                None => format!("{} (you)", login.email),
                 Some(_) => login.email.clone(),
             };
             (who, login.points)
@@ -401,7 +405,7 @@ fn PointsByLogin(props: &PointsByLoginProps) -> Html {
         .collect();
     html! {
         <BarList id="by-login" title="Points by login" days={props.activity.days}
-            nouns={("point", "points")} most="most by" nothing="No points spent"
+            nouns={("point", "points")} most="Most spent by" nothing="No points spent"
             column="Login" value_column="Points" {items} />
     }
 }
@@ -413,7 +417,7 @@ struct BarListProps {
     days: u32,
     /// What the values count: ("message", "messages").
     nouns: (&'static str, &'static str),
-    /// Before the largest item in the summary: "most to".
+    /// Before the largest item in the summary: "Most sent to".
     most: &'static str,
     /// The summary when there is nothing: "No messages sent".
     nothing: &'static str,
