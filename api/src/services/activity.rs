@@ -304,3 +304,86 @@ pub fn fold(counted: Counted, company: bool, days: ActivityDays, today: NaiveDat
         destinations,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(date: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_day_is_listed_and_refusals_add_up_their_counts() {
+        let counted = Counted {
+            points: vec![
+                DaySenderPoints {
+                    day: "2026-12-02".into(),
+                    sent_by: None,
+                    points: 4,
+                    messages: 2,
+                },
+                DaySenderPoints {
+                    day: "2026-12-02".into(),
+                    sent_by: Some("sub".into()),
+                    points: 9,
+                    messages: 3,
+                },
+            ],
+            sign_ins: vec![
+                DayKindCount {
+                    day: "2026-12-04".into(),
+                    kind: "login_failed".into(),
+                    count: 2,
+                },
+                DayKindCount {
+                    day: "2026-12-04".into(),
+                    kind: "login_succeeded".into(),
+                    count: 1,
+                },
+            ],
+            refusals: vec![
+                r#"{"reason":"token_disabled","count":"40"}"#.into(),
+                r#"{"reason":"token_disabled","count":"2"}"#.into(),
+                r#"{"reason":"token_expired"}"#.into(),
+            ],
+            countries: Vec::new(),
+            emails: [
+                ("own".to_owned(), "o@example.com".to_owned()),
+                ("sub".to_owned(), "s@example.com".to_owned()),
+            ]
+            .into_iter()
+            .collect(),
+            owner_id: Some("own".into()),
+        };
+        let days = ActivityDays::parse(Some("3")).unwrap();
+        let activity = fold(counted, true, days, day("2026-12-04"));
+        let points: Vec<(NaiveDate, i64, i64)> = activity
+            .points_per_day
+            .iter()
+            .map(|d| (d.date, d.points, d.messages))
+            .collect();
+        assert_eq!(
+            points,
+            [
+                (day("2026-12-02"), 13, 5),
+                (day("2026-12-03"), 0, 0),
+                (day("2026-12-04"), 0, 0)
+            ]
+        );
+        let logins: Vec<(&str, i64)> = activity
+            .points_by_login
+            .iter()
+            .map(|l| (l.email.as_str(), l.points))
+            .collect();
+        assert_eq!(logins, [("s@example.com", 9), ("o@example.com", 4)]);
+        let today = activity.sign_ins_per_day.last().unwrap();
+        assert_eq!((today.succeeded, today.failed), (1, 2));
+        let refused: Vec<(&str, i64)> = activity
+            .refused_calls
+            .iter()
+            .map(|r| (r.reason.as_str(), r.count))
+            .collect();
+        assert_eq!(refused, [("token_disabled", 42), ("token_expired", 1)]);
+    }
+}

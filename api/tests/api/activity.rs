@@ -210,6 +210,8 @@ async fn days_are_utc_calendar_days_and_the_period_ends_today(app: TestApp) {
     let first = sent(&app, &owner, "+48500100200").await;
     let second = sent(&app, &owner, "+48500100201").await;
     let third = sent(&app, &owner, "+48500100202").await;
+    // A message the transport refused for good is refunded, and not counted.
+    let failed = sent(&app, &owner, "+48500100203").await;
     // The last instant of the day before yesterday, the first of yesterday, and 40 days ago.
     let today = Utc::now().date_naive();
     let day_before = today - Duration::days(2);
@@ -231,6 +233,10 @@ async fn days_are_utc_calendar_days_and_the_period_ends_today(app: TestApp) {
                 .execute(&mut app.db())
                 .unwrap();
         }
+        diesel::update(messages::table.find(&failed.id))
+            .set(messages::status.eq("failed"))
+            .execute(&mut app.db())
+            .unwrap();
     }
     let week = activity(&app, "?days=7").await;
     assert_eq!(week.days, 7);
