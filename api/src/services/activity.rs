@@ -227,7 +227,7 @@ pub fn fold(counted: Counted, company: bool, days: ActivityDays, today: NaiveDat
                 LoginPoints {
                     email: id
                         .and_then(|id| counted.emails.get(id).cloned())
-                        .unwrap_or_default(),
+                        .unwrap_or_else(|| "a deleted subuser".to_owned()),
                     subuser_id,
                     points,
                     messages,

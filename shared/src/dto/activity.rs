@@ -51,7 +51,7 @@ pub struct LoginPointsDto {
     /// The subuser's id; absent for the owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subuser_id: Option<String>,
-    /// The login's e-mail.
+    /// The login's e-mail ("a deleted subuser" once the subuser is gone).
     pub email: String,
     /// Points their messages cost.
     pub points: i64,
