@@ -156,6 +156,9 @@ pub struct Config {
     /// staying verifiable.
     pub security_log_retention: Option<Duration>,
     pub security_log_sweep: Duration,
+    /// How often expired allowlist entries and country exceptions are removed
+    /// and logged (they stop counting at their instant regardless).
+    pub exception_sweep: Duration,
     /// A new token signing key is made when the signing one is older
     /// (`PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS`, default 90, decimals allowed;
     /// 0: only `portcullis keys rotate` rotates).
@@ -450,6 +453,9 @@ impl Config {
         let security_log_sweep = Duration::from_millis(
             parse_u64("PORTCULLIS_SECURITY_LOG_SWEEP_MS", 3_600_000)?.max(10),
         );
+        let exception_sweep = Duration::from_millis(
+            parse_u64("PORTCULLIS_EXCEPTION_SWEEP_MS", 60_000)?.max(10),
+        );
 
         let signing_key_max_age = match get("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS") {
             None => Some(Duration::from_secs(90 * 86_400)),
@@ -557,6 +563,7 @@ impl Config {
             token_expiry_check,
             security_log_retention,
             security_log_sweep,
+            exception_sweep,
             signing_key_max_age,
             signing_key_retire_grace,
             signing_key_check,

@@ -61,6 +61,22 @@ pub enum ApiError {
     /// The message would take the subuser over their monthly points limit.
     #[error("monthly points limit reached: needs {needed}, {used} of {limit} used")]
     PointsLimitReached { needed: i64, used: i64, limit: i64 },
+    /// The sending credential's policy does not allow this destination country.
+    #[error("country not allowed for this credential: {0}")]
+    TokenCountryNotAllowed(String),
+    /// The sending credential's policy does not allow sending now; it opens at this time.
+    #[error("outside the credential's sending window until {opens_at}")]
+    OutsideTokenWindow {
+        opens_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// The message would take the credential over its daily or monthly points cap.
+    #[error("credential's {period} points cap reached: needs {needed}, {used} of {cap} used")]
+    TokenPointsCapReached {
+        period: &'static str,
+        needed: i64,
+        used: i64,
+        cap: i64,
+    },
     /// The owner requires two-factor sign-in and this login has not set it up.
     #[error("two-factor setup required")]
     TwoFactorSetupRequired,
@@ -172,6 +188,9 @@ impl ApiError {
             Self::PermissionDenied(_) => ProblemCode::PermissionDenied,
             Self::OutsideSendingHours { .. } => ProblemCode::OutsideSendingHours,
             Self::PointsLimitReached { .. } => ProblemCode::PointsLimitReached,
+            Self::TokenCountryNotAllowed(_) => ProblemCode::TokenCountryNotAllowed,
+            Self::OutsideTokenWindow { .. } => ProblemCode::OutsideTokenWindow,
+            Self::TokenPointsCapReached { .. } => ProblemCode::TokenPointsCapReached,
             Self::TwoFactorSetupRequired => ProblemCode::TwoFactorSetupRequired,
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::Missing => ProblemCode::MissingToken,
@@ -182,9 +201,14 @@ impl ApiError {
                 TokenRefusal::TokenIpNotAllowed => ProblemCode::TokenIpNotAllowed,
                 TokenRefusal::AccountIpNotAllowed => ProblemCode::AccountIpNotAllowed,
                 TokenRefusal::AccountSuspended => ProblemCode::AccountSuspended,
+                TokenRefusal::NetworkNotAllowed => ProblemCode::TokenNetworkNotAllowed,
                 // Lacking a capability is one answer whatever the credential;
                 // RFC 6750's `insufficient_scope` is in the challenge header.
                 TokenRefusal::InsufficientScope(_) => ProblemCode::PermissionDenied,
+                TokenRefusal::CountryNotAllowed => ProblemCode::TokenCountryNotAllowed,
+                TokenRefusal::OutsideWindow => ProblemCode::OutsideTokenWindow,
+                TokenRefusal::PointsCapReached => ProblemCode::TokenPointsCapReached,
+                TokenRefusal::RateLimited => ProblemCode::RateLimited,
             },
             Self::IpNotAllowed(_) => ProblemCode::IpNotAllowed,
             Self::WouldLockOut(_) => ProblemCode::WouldLockOut,
@@ -250,6 +274,18 @@ impl ApiError {
                 "This message would exceed your monthly points limit",
                 Some(format!("The message costs {needed} points; {used} of your {limit} points this month are used.")),
             ),
+            Self::TokenCountryNotAllowed(country) => (
+                "This credential may not send to this country",
+                Some(format!("Destination country {country} is not among the countries the policy of this API token or OAuth client allows; the account owner can change the policy in the portal.")),
+            ),
+            Self::OutsideTokenWindow { opens_at } => (
+                "This credential may not send at this time",
+                Some(format!("The policy of this API token or OAuth client allows sending again from {}.", opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+            ),
+            Self::TokenPointsCapReached { period, needed, used, cap } => (
+                "This message would exceed the credential's points cap",
+                Some(format!("The message costs {needed} points; {used} of this credential's {cap} points this {period} (UTC) are used.")),
+            ),
             Self::TwoFactorSetupRequired => (
                 "Set up two-factor sign-in first",
                 Some("The account requires two-factor sign-in for every user. Set it up under /api/v1/two-factor; until then only that, GET /api/v1/me and logout are allowed.".into()),
@@ -280,12 +316,29 @@ impl ApiError {
                     "The account is suspended",
                     Some(SUSPENDED_DETAIL.into()),
                 ),
+                TokenRefusal::NetworkNotAllowed => (
+                    "This credential refuses calls from new networks",
+                    Some("It is pinned to the networks it was used from, and your address is on none of them. The account can unpin it in the portal.".into()),
+                ),
                 TokenRefusal::InsufficientScope(scope) => (
                     "The API token lacks the permission this needs",
                     Some(format!(
                         "This endpoint needs the `{}` scope.",
                         scope.as_str()
                     )),
+                ),
+                TokenRefusal::CountryNotAllowed => (
+                    "This credential may not send to this country",
+                    None,
+                ),
+                TokenRefusal::OutsideWindow => ("This credential may not send at this time", None),
+                TokenRefusal::PointsCapReached => (
+                    "This message would exceed the credential's points cap",
+                    None,
+                ),
+                TokenRefusal::RateLimited => (
+                    "Too many requests with this credential",
+                    None,
                 ),
             },
             Self::IpNotAllowed(address) => (
@@ -408,13 +461,15 @@ impl ApiError {
                 _ => None,
             },
             opens_at: match self {
-                Self::OutsideSendingHours { opens_at } => {
+                Self::OutsideSendingHours { opens_at } | Self::OutsideTokenWindow { opens_at } => {
                     Some(opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 }
                 _ => None,
             },
             country: match self {
-                Self::CountryNotAllowed(country) => Some(country.clone()),
+                Self::CountryNotAllowed(country) | Self::TokenCountryNotAllowed(country) => {
+                    Some(country.clone())
+                }
                 _ => None,
             },
             recipients: match self {
@@ -468,13 +523,22 @@ impl ResponseError for ApiError {
             | Self::PermissionDenied(_)
             | Self::OwnerRestriction(_)
             | Self::OutsideSendingHours { .. }
+            | Self::TokenCountryNotAllowed(_)
+            | Self::OutsideTokenWindow { .. }
             | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
-            Self::PointsLimitReached { .. } => StatusCode::PAYMENT_REQUIRED,
+            Self::PointsLimitReached { .. } | Self::TokenPointsCapReached { .. } => {
+                StatusCode::PAYMENT_REQUIRED
+            }
             Self::TokenRefused(refusal) => match refusal {
                 TokenRefusal::TokenIpNotAllowed
                 | TokenRefusal::AccountIpNotAllowed
                 | TokenRefusal::AccountSuspended
-                | TokenRefusal::InsufficientScope(_) => StatusCode::FORBIDDEN,
+                | TokenRefusal::InsufficientScope(_)
+                | TokenRefusal::CountryNotAllowed
+                | TokenRefusal::OutsideWindow
+                | TokenRefusal::NetworkNotAllowed => StatusCode::FORBIDDEN,
+                TokenRefusal::PointsCapReached => StatusCode::PAYMENT_REQUIRED,
+                TokenRefusal::RateLimited => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             },
             Self::IpNotAllowed(_) | Self::CountryNotAllowed(_) | Self::TrialRestricted { .. } => {
@@ -528,7 +592,8 @@ impl ResponseError for ApiError {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }
-        if let Self::OutsideSendingHours { opens_at } = self {
+        if let Self::OutsideSendingHours { opens_at } | Self::OutsideTokenWindow { opens_at } = self
+        {
             let wait = (*opens_at - chrono::Utc::now()).num_seconds().max(1);
             if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -578,7 +643,12 @@ fn bearer_challenge(refusal: TokenRefusal) -> Option<String> {
         // An address refusal or a suspension is not an authentication failure: no challenge.
         TokenRefusal::TokenIpNotAllowed
         | TokenRefusal::AccountIpNotAllowed
-        | TokenRefusal::AccountSuspended => None,
+        | TokenRefusal::AccountSuspended
+        | TokenRefusal::CountryNotAllowed
+        | TokenRefusal::OutsideWindow
+        | TokenRefusal::PointsCapReached
+        | TokenRefusal::RateLimited
+        | TokenRefusal::NetworkNotAllowed => None,
     }
 }
 

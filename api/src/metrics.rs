@@ -274,6 +274,7 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::TokenIpNotAllowed => "token_ip_not_allowed",
         ProblemCode::AccountIpNotAllowed => "account_ip_not_allowed",
         ProblemCode::AccountSuspended => "account_suspended",
+        ProblemCode::TokenNetworkNotAllowed => "token_network_not_allowed",
         ProblemCode::Unauthenticated => "unauthenticated",
         ProblemCode::SessionExpired => "session_expired",
         ProblemCode::InvalidCredentials => "invalid_credentials",
@@ -282,6 +283,10 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
         ProblemCode::LoginLocked => "login_locked",
         ProblemCode::PasswordChangeRequired => "password_change_required",
         ProblemCode::Forbidden => "forbidden",
+        ProblemCode::TokenCountryNotAllowed => "token_country_not_allowed",
+        ProblemCode::OutsideTokenWindow => "outside_token_window",
+        ProblemCode::TokenPointsCapReached => "token_points_cap_reached",
+        ProblemCode::RateLimited => "rate_limited",
         _ => return None,
     })
 }
@@ -309,6 +314,16 @@ pub async fn track(
     );
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());
+        // A bulk send refused whole because the credential's policy excludes some of
+        // its recipients' countries counts as that policy's refusal too.
+        if let ApiError::InvalidRecipients(recipients) = error {
+            if recipients
+                .iter()
+                .any(|r| r.code == portcullis_shared::validate::codes::TOKEN_COUNTRY_NOT_ALLOWED)
+            {
+                metrics.refused(ProblemCode::TokenCountryNotAllowed);
+            }
+        }
     }
     result
 }

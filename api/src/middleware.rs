@@ -108,9 +108,11 @@ pub async fn require_csrf_header(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     // Only the portal's API uses cookies; OAuth endpoints authenticate clients by secret.
+    // Leak reports come from anyone (secret scanners), with no cookie to ride on.
     let needs_header = req.path().starts_with("/api/")
         && is_state_changing(req.method())
-        && !req.headers().contains_key(header::AUTHORIZATION);
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && req.path() != portcullis_shared::routes::TOKEN_LEAKS;
     let has_header = req
         .headers()
         .get(CSRF_HEADER)
@@ -223,6 +225,36 @@ pub async fn security_headers(
             Err(actix_web::error::InternalError::from_response(error, response).into())
         }
     }
+}
+
+/// Adds the RateLimit headers (draft-ietf-httpapi-ratelimit-headers-06:
+/// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds,
+/// and `RateLimit-Policy`) to every answer of a credential with a request
+/// rate limit, the `429` included. Others' answers are untouched.
+pub async fn rate_limit_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let rate = response
+        .request()
+        .extensions()
+        .get::<crate::services::tokens::policies::RateStatus>()
+        .copied();
+    if let Some(rate) = rate {
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", rate.limit.to_string()),
+            ("ratelimit-remaining", rate.remaining.to_string()),
+            ("ratelimit-reset", rate.reset_secs.to_string()),
+            ("ratelimit-policy", format!("{};w=60", rate.limit)),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -187,6 +187,9 @@ impl Application {
             config.cache_max_age,
         ));
         access
+            .networks
+            .send_notices_with(mailer.clone(), config.public_url.clone());
+        access
             .load_revoked(&db, crate::services::now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load revoked tokens: {e}"))?;
@@ -243,6 +246,26 @@ impl Application {
                 move || {
                     let db = db.clone();
                     async move { chain::sweep_expired(&db, retention).await }
+                },
+            )));
+        }
+        {
+            let (db, access, portal_allowlists) =
+                (db.clone(), access.clone(), portal_allowlists.clone());
+            background.push(tokio::spawn(run_every(
+                config.exception_sweep,
+                "removing expired allowlist entries and country exceptions",
+                move || {
+                    let (db, access, portal_allowlists) =
+                        (db.clone(), access.clone(), portal_allowlists.clone());
+                    async move {
+                        crate::services::expiring_exceptions::sweep(
+                            &db,
+                            &access,
+                            &portal_allowlists,
+                        )
+                        .await
+                    }
                 },
             )));
         }
@@ -313,6 +336,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extractors::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
                 .wrap(from_fn(require_csrf_header))
+                .wrap(from_fn(crate::middleware::rate_limit_headers))
                 .wrap(actix_middleware::Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

@@ -12,11 +12,12 @@ use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use portcullis_api::{
     domain::{
-        ip_allowlist::{canonical, parse_entries, to_stored},
+        ip_allowlist::{canonical, parse_entries},
         IpAllowlist, IpRange,
     },
-    services::{ip_allowlists::compile_stored, tokens::api_access::stored_allowlist_entries},
+    services::ip_allowlists::{compile_stored, stored_lines, to_stored_lines, StoredEntry},
 };
+
 
 /// Lines before a `--` line are entries as typed; lines after it are
 /// addresses to probe. Generated entries and probes come from the same bytes.
@@ -123,16 +124,13 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!a.overlaps(b), "{a} and {b} were both accepted");
                 }
             }
-            let stored = to_stored(&list);
-            let entries = stored_allowlist_entries(&stored);
-            assert_eq!(
-                entries,
-                list.iter().map(ToString::to_string).collect::<Vec<_>>()
-            );
-            assert_eq!(
-                compile_stored("fuzz", entries.iter().map(String::as_str)),
-                IpAllowlist::new(&list)
-            );
+            let permanent: Vec<StoredEntry> = list
+                .iter()
+                .map(|r| StoredEntry::permanent(r.to_string()))
+                .collect();
+            let entries = stored_lines(&to_stored_lines(&permanent));
+            assert_eq!(entries, permanent);
+            assert_eq!(compile_stored("fuzz", &entries), IpAllowlist::new(&list));
         }
         Err(errors) => {
             assert!(!errors.is_empty());
@@ -157,11 +155,14 @@ fuzz_target!(|data: &[u8]| {
         .chain(ranges.iter().map(network_address));
     // A stored list with an entry that does not parse refuses everyone.
     let unreadable = texts.iter().any(|t| IpRange::parse("ip", t).is_err());
-    let stored = compile_stored("fuzz", texts.iter().map(String::as_str));
+    let as_stored: Vec<StoredEntry> = texts.iter().map(StoredEntry::permanent).collect();
+    let stored = compile_stored("fuzz", &as_stored);
+    // The instant the lists are checked at (none of them expires).
+    let at = portcullis_api::services::now();
     for ip in probes {
         let expected = ranges.is_empty() || ranges.iter().any(|r| r.contains(ip));
-        assert_eq!(allowlist.allows(ip), expected, "{ip}");
-        assert_eq!(allowlist.allows(canonical(ip)), expected, "{ip}");
-        assert_eq!(stored.allows(ip), expected && !unreadable, "{ip}");
+        assert_eq!(allowlist.allows(ip, at), expected, "{ip}");
+        assert_eq!(allowlist.allows(canonical(ip), at), expected, "{ip}");
+        assert_eq!(stored.allows(ip, at), expected && !unreadable, "{ip}");
     }
 });

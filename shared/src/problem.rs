@@ -58,6 +58,9 @@ pub enum ProblemCode {
     /// The gateway's operator suspended the account: its tokens are refused and
     /// it cannot sign in until reinstated (contact the gateway's support).
     AccountSuspended,
+    /// The credential is pinned ("refuse calls from new networks") and the caller's
+    /// network (/24 for IPv4, /48 for IPv6) is not one it was used from.
+    TokenNetworkNotAllowed,
     /// The caller's address is not on the account's portal IP allowlist.
     IpNotAllowed,
     /// The allowlist change would refuse the caller's own address; resend with `confirm_lockout`.
@@ -87,6 +90,12 @@ pub enum ProblemCode {
     OutsideSendingHours,
     /// The message would take the subuser over their monthly points limit.
     PointsLimitReached,
+    /// The destination country is not among those the credential's policy allows; `country` names it.
+    TokenCountryNotAllowed,
+    /// The credential's policy does not allow sending now; `opens_at` says when it opens again.
+    OutsideTokenWindow,
+    /// The message would take the credential over its daily or monthly points cap.
+    TokenPointsCapReached,
     /// The account requires two-factor sign-in: the session may only set it up
     /// (`/api/v1/two-factor/*`), read `GET /api/v1/me` and log out until it has.
     TwoFactorSetupRequired,
@@ -157,7 +166,7 @@ pub struct RecipientError {
     pub index: u32,
     /// The recipient as given (a group's: the contact's phone).
     pub to: String,
-    /// Stable reason: `invalid_phone`, `duplicate`, `country_not_allowed`, `trial_restricted`.
+    /// Stable reason: `invalid_phone`, `duplicate`, `country_not_allowed`, `trial_restricted`, `token_country_not_allowed`.
     pub code: String,
     /// Human-readable explanation.
     pub detail: String,
@@ -188,10 +197,10 @@ pub struct Problem {
     /// The missing permission or scope, when `code` is `permission_denied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
-    /// When sending opens again (RFC 3339, UTC), when `code` is `outside_sending_hours`.
+    /// When sending opens again (RFC 3339, UTC), when `code` is `outside_sending_hours` or `outside_token_window`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<String>,
-    /// The destination country (ISO 3166-1 alpha-2), when `code` is `country_not_allowed`.
+    /// The destination country (ISO 3166-1 alpha-2), when `code` is `country_not_allowed` or `token_country_not_allowed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Every recipient that cannot be sent to, by index, when `code` is `invalid_recipients`.

@@ -130,6 +130,16 @@ pub const PROFILE: &str = "/api/v1/profile";
 pub const OAUTH_CLIENTS: &str = "/api/v1/oauth-clients";
 /// One OAuth2 client.
 pub const OAUTH_CLIENT: &str = "/api/v1/oauth-clients/{id}";
+/// The networks an API token was used from, and its pin.
+pub const TOKEN_NETWORKS: &str = "/api/v1/tokens/{id}/networks";
+/// An API token's "refuse calls from new networks".
+pub const TOKEN_NETWORKS_PINNED: &str = "/api/v1/tokens/{id}/networks/pinned";
+/// The networks an OAuth2 client (its tokens) was used from, and its pin.
+pub const OAUTH_CLIENT_NETWORKS: &str = "/api/v1/oauth-clients/{id}/networks";
+/// An OAuth2 client's "refuse calls from new networks".
+pub const OAUTH_CLIENT_NETWORKS_PINNED: &str = "/api/v1/oauth-clients/{id}/networks/pinned";
+/// Reports of leaked API tokens and client secrets (no authentication).
+pub const TOKEN_LEAKS: &str = "/api/v1/token-leaks";
 /// RFC 6749 token endpoint (client_credentials).
 pub const OAUTH_TOKEN: &str = "/oauth/token";
 /// RFC 7009 revocation endpoint.

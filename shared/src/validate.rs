@@ -116,12 +116,23 @@ pub mod codes {
     pub const UNRESOLVABLE_HOST: &str = "unresolvable_host";
     /// Beyond the home country of an account still on trial points.
     pub const TRIAL_RESTRICTED: &str = "trial_restricted";
+    /// An expiry (`expires_at`) that is not in the future.
+    pub const IN_THE_PAST: &str = "in_the_past";
+    /// An expiring allowlist entry without a permanent one beside it: when it
+    /// expired the list would refuse everyone, or once swept open to all.
+    pub const NEEDS_PERMANENT_ENTRY: &str = "needs_permanent_entry";
     /// More items than allowed (a bulk send's recipients).
     pub const TOO_MANY: &str = "too_many";
     /// A contact group without contacts to send to.
     pub const EMPTY_GROUP: &str = "empty_group";
     /// Given together with a field it excludes (a bulk send's `to` and `group_id`).
     pub const CONFLICTING: &str = "conflicting";
+    /// A destination country of a credential's policy is not on the account's country filter.
+    pub const NOT_ON_COUNTRY_FILTER: &str = "not_on_country_filter";
+    /// A number that must be at least 1 is 0 or less.
+    pub const NOT_POSITIVE: &str = "not_positive";
+    /// A destination refused by the sending credential's country policy.
+    pub const TOKEN_COUNTRY_NOT_ALLOWED: &str = "token_country_not_allowed";
 }
 
 /// The most recipients one bulk send (`POST /api/v1/sms/batches`) may have.

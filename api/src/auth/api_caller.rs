@@ -4,7 +4,7 @@
 use crate::domain::TokenRefusal;
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 
 use super::client_ip;
 use crate::{
@@ -13,6 +13,7 @@ use crate::{
         access::{self, Login},
         now,
         tokens::api_access::{ApiAccess, ApiCallerInfo},
+        tokens::policies,
         AppState,
     },
 };
@@ -65,6 +66,7 @@ impl FromRequest for ApiCaller {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         let ip = client_ip(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -75,6 +77,24 @@ impl FromRequest for ApiCaller {
                 .access
                 .authenticate(&state.db, &token, ip, now())
                 .await?;
+            // Only a credential with a rate limit pays for counting.
+            if let Some(rate) = policies::count_request(
+                &state,
+                &info.credential,
+                info.policy.as_ref(),
+                chrono::Utc::now(),
+            )
+            .await?
+            {
+                // The answer carries the RateLimit headers, refused or not.
+                req.extensions_mut().insert(rate);
+                if rate.exceeded {
+                    policies::note_rate_limited(&state, &info.account_id, &info.credential, ip);
+                    return Err(ApiError::RateLimited {
+                        retry_after_secs: u64::try_from(rate.reset_secs).unwrap_or(1),
+                    });
+                }
+            }
             Ok(ApiCaller {
                 info,
                 access: state.access.clone(),

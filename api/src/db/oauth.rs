@@ -188,3 +188,36 @@ pub fn longest_token_lifetime_secs(conn: &mut DbConnection) -> QueryResult<Optio
         .select(diesel::dsl::max(oauth_clients::token_lifetime_secs))
         .first(conn)
 }
+
+/// Clients whose allowlist has an entry with an expiry: (id, account,
+/// stored list).
+pub fn clients_with_expiring_allowlist(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, String, String)>> {
+    oauth_clients::table
+        .filter(oauth_clients::ip_allowlist.like("% until %"))
+        .select((
+            oauth_clients::id,
+            oauth_clients::account_id,
+            oauth_clients::ip_allowlist,
+        ))
+        .load(conn)
+}
+
+/// Replaces a client's stored allowlist if it is still `seen`; false when
+/// another change came first.
+pub fn replace_allowlist_if(
+    conn: &mut DbConnection,
+    id: &str,
+    seen: &str,
+    stored: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        oauth_clients::table
+            .find(id)
+            .filter(oauth_clients::ip_allowlist.eq(seen)),
+    )
+    .set(oauth_clients::ip_allowlist.eq(stored))
+    .execute(conn)
+    .map(|n| n == 1)
+}

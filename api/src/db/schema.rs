@@ -118,6 +118,7 @@ diesel::table! {
         value -> Text,
         label -> Nullable<Text>,
         created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -128,6 +129,7 @@ diesel::table! {
         value -> Text,
         label -> Nullable<Text>,
         created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -217,6 +219,7 @@ diesel::table! {
     account_countries (account_id, country) {
         account_id -> Text,
         country -> Text,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -665,3 +668,62 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     sms_batch_messages::batch_id,
     messages::status,
 );
+
+diesel::table! {
+    credential_policies (credential_key) {
+        credential_key -> Text,
+        account_id -> Text,
+        token_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        countries -> Nullable<Text>,
+        window_days -> Nullable<Text>,
+        window_start -> Nullable<Text>,
+        window_end -> Nullable<Text>,
+        window_time_zone -> Nullable<Text>,
+        daily_points_cap -> Nullable<BigInt>,
+        monthly_points_cap -> Nullable<BigInt>,
+        requests_per_minute -> Nullable<BigInt>,
+        set_by_owner -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credential_networks (credential_kind, credential_id, network) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        network -> Text,
+        account_id -> Text,
+        first_used_at -> Timestamp,
+        last_used_at -> Timestamp,
+        calls -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_usage (credential_key, period) {
+        credential_key -> Text,
+        period -> Text,
+        points_used -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_request_counts (credential_key) {
+        credential_key -> Text,
+        window_start -> BigInt,
+        requests -> BigInt,
+    }
+}
+
+diesel::table! {
+    credential_network_settings (credential_kind, credential_id) {
+        credential_kind -> Text,
+        credential_id -> Text,
+        account_id -> Text,
+        pinned -> Bool,
+        pinned_by_owner -> Bool,
+        networks -> BigInt,
+        last_new_network_mail_at -> Nullable<Timestamp>,
+    }
+}

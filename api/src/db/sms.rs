@@ -227,11 +227,36 @@ pub fn points_balance(conn: &mut DbConnection, account_id: &str) -> QueryResult<
         .first(conn)
 }
 
-pub fn allowed_countries(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<String>> {
+/// The countries the account may text at `at`, sorted: its country filter
+/// without the exceptions that expired by then.
+pub fn allowed_countries(
+    conn: &mut DbConnection,
+    account_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    account_countries::table
+        .filter(account_countries::account_id.eq(account_id))
+        .filter(
+            account_countries::expires_at
+                .is_null()
+                .or(account_countries::expires_at.gt(at)),
+        )
+        .order(account_countries::country.asc())
+        .select(account_countries::country)
+        .load(conn)
+}
+
+/// The account's country filter as stored, expired exceptions included
+/// (until the sweep removes them), sorted: each country and when it stops
+/// being allowed.
+pub fn country_filter_entries(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
     account_countries::table
         .filter(account_countries::account_id.eq(account_id))
         .order(account_countries::country.asc())
-        .select(account_countries::country)
+        .select((account_countries::country, account_countries::expires_at))
         .load(conn)
 }
 
@@ -239,15 +264,51 @@ pub fn country_allowed(
     conn: &mut DbConnection,
     account_id: &str,
     country: &str,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         account_countries::table.filter(
             account_countries::account_id
                 .eq(account_id)
-                .and(account_countries::country.eq(country)),
+                .and(account_countries::country.eq(country))
+                .and(
+                    account_countries::expires_at
+                        .is_null()
+                        .or(account_countries::expires_at.gt(at)),
+                ),
         ),
     ))
     .get_result(conn)
+}
+
+/// Deletes every country exception that expired at or before `at`; returns
+/// them as (account, country, expiry).
+pub fn delete_expired_countries(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    let expired: Vec<(String, String, Option<NaiveDateTime>)> = account_countries::table
+        .filter(account_countries::expires_at.le(at))
+        .select((
+            account_countries::account_id,
+            account_countries::country,
+            account_countries::expires_at,
+        ))
+        .load(conn)?;
+    let mut deleted = Vec::new();
+    for (account_id, country, until) in expired {
+        let n = diesel::delete(
+            account_countries::table
+                .filter(account_countries::account_id.eq(&account_id))
+                .filter(account_countries::country.eq(&country))
+                .filter(account_countries::expires_at.le(at)),
+        )
+        .execute(conn)?;
+        if let (1, Some(until)) = (n, until) {
+            deleted.push((account_id, country, until));
+        }
+    }
+    Ok(deleted)
 }
 
 /// The account's home country while it is restricted to it (trial points:
@@ -295,19 +356,21 @@ pub fn lift_trial_restriction(
     }
 }
 
-/// Replaces the account's country filter.
+/// Replaces the account's country filter: each country, and when it stops
+/// being allowed (`None`: it does not).
 pub fn set_countries(
     conn: &mut DbConnection,
     account_id: &str,
-    countries: &[String],
+    countries: &[(String, Option<NaiveDateTime>)],
 ) -> QueryResult<()> {
     diesel::delete(account_countries::table.filter(account_countries::account_id.eq(account_id)))
         .execute(conn)?;
-    for country in countries {
+    for (country, expires_at) in countries {
         diesel::insert_into(account_countries::table)
             .values((
                 account_countries::account_id.eq(account_id),
                 account_countries::country.eq(country),
+                account_countries::expires_at.eq(expires_at),
             ))
             .execute(conn)?;
     }

@@ -217,6 +217,8 @@ pub struct AllowlistEntryRow {
     pub value: String,
     pub label: Option<String>,
     pub created_at: NaiveDateTime,
+    /// When the entry stops letting addresses in; `None`: it does not expire.
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 pub fn list_allowlist(
@@ -231,6 +233,44 @@ pub fn list_allowlist(
         ))
         .select(AllowlistEntryRow::as_select())
         .load(conn)
+}
+
+/// Just the values of the account's entries and their expiry (what
+/// enforcement needs).
+pub fn list_allowlist_values(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
+    api_allowlist_entries::table
+        .filter(api_allowlist_entries::account_id.eq(account_id))
+        .select((api_allowlist_entries::value, api_allowlist_entries::expires_at))
+        .load(conn)
+}
+
+/// Deletes every entry that expired at or before `at`, in accounts where an
+/// entry that does not expire remains (see
+/// [`super::portal_allowlist::delete_expired`]). Returns what it deleted.
+pub fn delete_expired_allowlist_entries(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> QueryResult<Vec<AllowlistEntryRow>> {
+    let expired: Vec<AllowlistEntryRow> = api_allowlist_entries::table
+        .filter(api_allowlist_entries::expires_at.le(at))
+        .select(AllowlistEntryRow::as_select())
+        .load(conn)?;
+    let mut deleted = Vec::new();
+    for row in expired {
+        let keeps_permanent: bool = diesel::select(diesel::dsl::exists(
+            api_allowlist_entries::table
+                .filter(api_allowlist_entries::account_id.eq(&row.account_id))
+                .filter(api_allowlist_entries::expires_at.is_null()),
+        ))
+        .get_result(conn)?;
+        if keeps_permanent && delete_allowlist_entry(conn, &row.account_id, &row.id)? {
+            deleted.push(row);
+        }
+    }
+    Ok(deleted)
 }
 
 pub fn insert_allowlist_entry(
@@ -358,4 +398,33 @@ pub fn retire_signing_key(
     .set(signing_keys::retired_at.eq(at))
     .execute(conn)
     .map(|n| n > 0)
+}
+
+/// Tokens whose own allowlist has an entry with an expiry: (id, account,
+/// stored list).
+pub fn tokens_with_expiring_allowlist(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, String, String)>> {
+    api_tokens::table
+        .filter(api_tokens::ip_allowlist.like("% until %"))
+        .select((api_tokens::id, api_tokens::account_id, api_tokens::ip_allowlist))
+        .load(conn)
+}
+
+/// Replaces a token's stored allowlist if it is still `seen`; false when
+/// another change came first.
+pub fn replace_allowlist_if(
+    conn: &mut DbConnection,
+    id: &str,
+    seen: &str,
+    stored: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::ip_allowlist.eq(seen)),
+    )
+    .set(api_tokens::ip_allowlist.eq(stored))
+    .execute(conn)
+    .map(|n| n == 1)
 }

@@ -7,6 +7,7 @@ use std::{
     net::{IpAddr, Ipv4Addr},
 };
 
+use chrono::NaiveDateTime;
 use ipnetwork::IpNetwork;
 use portcullis_shared::{problem::FieldError, validate::codes};
 
@@ -87,6 +88,15 @@ impl IpRange {
         }
     }
 
+    /// True when every address of `other` is in this range.
+    pub fn covers_range(&self, other: &IpRange) -> bool {
+        match (self.bounds(), other.bounds()) {
+            (Bounds::V4(a, b), Bounds::V4(c, d)) => a <= c && d <= b,
+            (Bounds::V6(a, b), Bounds::V6(c, d)) => a <= c && d <= b,
+            _ => false,
+        }
+    }
+
     /// True when the two ranges share at least one address.
     pub fn overlaps(&self, other: &IpRange) -> bool {
         match (self.bounds(), other.bounds()) {
@@ -122,10 +132,19 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 }
 
 /// A compiled allowlist. Empty means "no restriction".
+///
+/// Entries that expire are kept apart and matched one by one against the
+/// instant of the check, so an expired entry stops letting addresses in at
+/// that instant on every process, with no job and no cache eviction. A list
+/// whose only entries expired stays a list: it refuses everyone rather than
+/// opening up (the API keeps a permanent entry beside expiring ones, so this
+/// is only a safety net).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IpAllowlist {
     v4: Vec<(u32, u32)>,
     v6: Vec<(u128, u128)>,
+    /// Entries with the instant (UTC) they stop matching.
+    expiring: Vec<(IpRange, NaiveDateTime)>,
     /// Set for a list that could not be read: it allows no address.
     refuses_everyone: bool,
 }
@@ -176,7 +195,20 @@ impl IpAllowlist {
         Self {
             v4: merge(v4),
             v6: merge(v6),
+            expiring: Vec::new(),
             refuses_everyone: false,
+        }
+    }
+
+    /// A list of permanent `ranges` and `expiring` ones, each with the
+    /// instant it stops matching.
+    pub fn with_expiring<'a>(
+        ranges: impl IntoIterator<Item = &'a IpRange>,
+        expiring: Vec<(IpRange, NaiveDateTime)>,
+    ) -> Self {
+        Self {
+            expiring,
+            ..Self::new(ranges)
         }
     }
 
@@ -190,8 +222,12 @@ impl IpAllowlist {
     }
 
     /// True for a list without restriction (no entries, and readable).
+    /// Entries that expired still count: they end access, never open it.
     pub fn is_empty(&self) -> bool {
-        !self.refuses_everyone && self.v4.is_empty() && self.v6.is_empty()
+        !self.refuses_everyone
+            && self.v4.is_empty()
+            && self.v6.is_empty()
+            && self.expiring.is_empty()
     }
 
     /// True when every address of `range` is allowed (an empty list allows all).
@@ -204,10 +240,15 @@ impl IpAllowlist {
             let index = ranges.partition_point(|(from, _)| *from <= start);
             index > 0 && end <= ranges[index - 1].1
         }
-        match range.bounds() {
+        let permanent = match range.bounds() {
             Bounds::V4(a, b) => within(&self.v4, (a, b)),
             Bounds::V6(a, b) => within(&self.v6, (a, b)),
-        }
+        };
+        permanent
+            || self
+                .expiring
+                .iter()
+                .any(|(entry, _)| entry.covers_range(range))
     }
 
     /// True when every address `ranges` allow, this list allows too: `ranges`
@@ -216,28 +257,25 @@ impl IpAllowlist {
         self.is_empty() || (!ranges.is_empty() && ranges.iter().all(|r| self.covers(r)))
     }
 
-    /// True when the list is empty or some entry contains `ip`.
-    pub fn allows(&self, ip: IpAddr) -> bool {
+    /// True when the list is empty or some entry contains `ip` at instant
+    /// `at` (UTC): an expiring entry matches strictly before its expiry.
+    pub fn allows(&self, ip: IpAddr, at: NaiveDateTime) -> bool {
         if self.refuses_everyone {
             return false;
         }
         if self.is_empty() {
             return true;
         }
-        match canonical(ip) {
+        let permanent = match canonical(ip) {
             IpAddr::V4(v4) => find(&self.v4, u32::from(v4)),
             IpAddr::V6(v6) => find(&self.v6, u128::from(v6)),
-        }
+        };
+        permanent
+            || self
+                .expiring
+                .iter()
+                .any(|(range, until)| at < *until && range.contains(ip))
     }
-}
-
-/// The storage form of a list: normalised entries, one per line.
-pub fn to_stored(ranges: &[IpRange]) -> String {
-    ranges
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Parses a list of entries, reporting each bad one as `field[i]`, and
@@ -279,6 +317,34 @@ pub fn parse_entries(field: &str, raw: &[String]) -> Result<Vec<IpRange>, Vec<Fi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at() -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    #[test]
+    fn expiring_entries_match_until_their_instant_and_never_open_the_list() {
+        let until = at() + chrono::Duration::hours(1);
+        let list = IpAllowlist::with_expiring(
+            &[range("10.0.0.0/24")],
+            vec![(range("203.0.113.0/24"), until)],
+        );
+        let hotel: IpAddr = "203.0.113.9".parse().unwrap();
+        let office: IpAddr = "10.0.0.7".parse().unwrap();
+        assert!(list.allows(hotel, at()));
+        assert!(list.allows(hotel, until - chrono::Duration::seconds(1)));
+        assert!(!list.allows(hotel, until), "expired at its instant");
+        assert!(list.allows(office, until + chrono::Duration::days(9)));
+        // Only expiring entries, all expired: the list still restricts.
+        let alone = IpAllowlist::with_expiring(&[], vec![(range("203.0.113.0/24"), until)]);
+        assert!(!alone.is_empty());
+        assert!(!alone.allows(office, at()));
+        assert!(!alone.allows(hotel, until));
+        assert!(alone.covers(&range("203.0.113.128/25")));
+        assert!(!alone.covers(&range("203.0.112.0/23")));
+    }
 
     fn range(s: &str) -> IpRange {
         IpRange::parse("ip", s).unwrap()
@@ -335,7 +401,7 @@ mod tests {
             "2001:db8:ffff::1",
             "::ffff:10.0.0.5",
         ] {
-            assert!(list.allows(ip.parse().unwrap()), "{ip}");
+            assert!(list.allows(ip.parse().unwrap(), at()), "{ip}");
         }
         for ip in [
             "10.0.2.0",
@@ -344,25 +410,25 @@ mod tests {
             "2001:db9::",
             "::1",
         ] {
-            assert!(!list.allows(ip.parse().unwrap()), "{ip}");
+            assert!(!list.allows(ip.parse().unwrap(), at()), "{ip}");
         }
         assert!(
-            IpAllowlist::default().allows("1.2.3.4".parse().unwrap()),
+            IpAllowlist::default().allows("1.2.3.4".parse().unwrap(), at()),
             "empty means unrestricted"
         );
         let everything = IpAllowlist::new(&[range("::/0"), range("0.0.0.0/0")]);
-        assert!(everything.allows("ffff::1".parse().unwrap()));
-        assert!(everything.allows("255.255.255.255".parse().unwrap()));
+        assert!(everything.allows("ffff::1".parse().unwrap(), at()));
+        assert!(everything.allows("255.255.255.255".parse().unwrap(), at()));
     }
 
     #[test]
     fn ipv4_mapped_ranges_match_ipv4_and_mapped_clients() {
         let list = IpAllowlist::new(&[range("::ffff:10.0.2.0/120")]);
         for ip in ["10.0.2.7", "::ffff:10.0.2.255"] {
-            assert!(list.allows(ip.parse().unwrap()), "{ip}");
+            assert!(list.allows(ip.parse().unwrap(), at()), "{ip}");
         }
         for ip in ["10.0.3.0", "::ffff:10.0.3.0", "::a00:207"] {
-            assert!(!list.allows(ip.parse().unwrap()), "{ip}");
+            assert!(!list.allows(ip.parse().unwrap(), at()), "{ip}");
         }
         assert!(range("::ffff:10.0.2.0/120").overlaps(&range("10.0.2.128/25")));
     }
@@ -372,7 +438,7 @@ mod tests {
         let list = IpAllowlist::refusing_everyone();
         assert!(!list.is_empty());
         for ip in ["10.0.0.1", "::1", "::ffff:127.0.0.1"] {
-            assert!(!list.allows(ip.parse().unwrap()), "{ip}");
+            assert!(!list.allows(ip.parse().unwrap(), at()), "{ip}");
         }
     }
 
@@ -394,7 +460,7 @@ mod tests {
                 0x0A00_0000u32.wrapping_add(probe.wrapping_mul(2_654_435_761) % 0x0700_0000),
             ));
             assert_eq!(
-                list.allows(ip),
+                list.allows(ip, at()),
                 ranges.iter().any(|r| r.contains(ip)),
                 "{ip}"
             );

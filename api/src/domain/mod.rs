@@ -4,6 +4,7 @@
 
 mod activity_days;
 mod country;
+mod credential_network;
 mod device;
 mod email;
 mod ids;
@@ -12,6 +13,7 @@ pub mod kek;
 mod one_time_code;
 mod password;
 mod phone;
+pub mod sending_window;
 pub mod sms_text;
 pub mod stream_url;
 mod token_refusal;
@@ -19,6 +21,7 @@ mod totp;
 
 pub use activity_days::ActivityDays;
 pub use country::CountryCode;
+pub use credential_network::CredentialNetwork;
 pub use device::describe_user_agent;
 pub use email::Email;
 pub(crate) use ids::hex_sha256;

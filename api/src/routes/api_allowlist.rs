@@ -58,7 +58,7 @@ pub async fn list_entries(user: PortalUser, state: web::Data<AppState>) -> ApiRe
         (status = 201, description = "Added", body = AllowlistEntryDto),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate of or overlapping an entry (`conflict`; field `value`: `duplicate`/`overlaps`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`); an expiry not in RFC 3339 (`expires_at`: `invalid_date`), in the past (`in_the_past`), more than a year ahead (`out_of_range`), or without a permanent entry on the list (`needs_permanent_entry`)", body = Problem, content_type = "application/problem+json"),
         PortalJsonErrors,
     )
 )]
@@ -69,10 +69,20 @@ pub async fn add_entry(
     body: web::Json<AddAllowlistEntryRequest>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let AddAllowlistEntryRequest { value, label } = body.into_inner();
-    let entry =
-        api_tokens::add_api_allowlist_entry(&state, &session.account.id, &value, label, &client.0)
-            .await?;
+    let AddAllowlistEntryRequest {
+        value,
+        label,
+        expires_at,
+    } = body.into_inner();
+    let entry = api_tokens::add_api_allowlist_entry(
+        &state,
+        &session.account.id,
+        &value,
+        label,
+        expires_at.as_deref(),
+        &client.0,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(AllowlistEntryDto::from(entry)))
 }
 
@@ -90,6 +100,7 @@ pub async fn add_entry(
         (status = 204, description = "Removed"),
         (status = 403, description = "Missing or wrong X-CSRF-Token; or a subuser: account-wide settings are the owner's (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last entry that does not expire, while expiring ones remain (`conflict`, field `id`: `needs_permanent_entry`)", body = Problem, content_type = "application/problem+json"),
         PortalErrors,
     )
 )]

@@ -8,7 +8,7 @@ use super::responses::{PortalErrors, PortalJsonErrors};
 use crate::{
     auth::{ClientInfo, PortalUser},
     error::ApiResult,
-    services::{sms::messages, AppState},
+    services::{rfc3339, sms::messages, AppState},
 };
 
 endpoints! {
@@ -30,8 +30,8 @@ endpoints! {
 pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ReadAccountSettings)?;
     // Subusers may read the company's filter (where they can send), not change it.
-    let countries = messages::country_filter(&state, session.tenant_id()).await?;
-    Ok(HttpResponse::Ok().json(CountryFilterDto { countries }))
+    let filter = messages::country_filter(&state, session.tenant_id()).await?;
+    Ok(HttpResponse::Ok().json(filter_dto(filter)))
 }
 
 /// Replace the country filter. An empty list blocks every destination.
@@ -45,7 +45,7 @@ pub async fn get_filter(user: PortalUser, state: web::Data<AppState>) -> ApiResu
     responses(
         (status = 200, description = "The filter after the change", body = CountryFilterDto),
         (status = 403, description = "Missing or wrong X-CSRF-Token; a subuser: account-wide settings are the owner's (`permission_denied`); or a country beyond the home one while the account is on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown country code (field `countries[i]`: `invalid_country`); an expiry for a country not in `countries` (`expires_at.XX`: `not_a_choice`), not RFC 3339 (`invalid_date`), in the past (`in_the_past`) or more than a year ahead (`out_of_range`)", body = Problem, content_type = "application/problem+json"),
         PortalJsonErrors,
     )
 )]
@@ -56,8 +56,23 @@ pub async fn set_filter(
     body: web::Json<CountryFilterDto>,
 ) -> ApiResult<HttpResponse> {
     let session = user.require_session(Capability::ManageAccountSettings)?;
-    let countries =
-        messages::set_country_filter(&state, &session.account.id, &body.countries, &client.0)
-            .await?;
-    Ok(HttpResponse::Ok().json(CountryFilterDto { countries }))
+    let filter = messages::set_country_filter(
+        &state,
+        &session.account.id,
+        &body.countries,
+        &body.expires_at,
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(filter_dto(filter)))
+}
+
+fn filter_dto(filter: Vec<(String, Option<chrono::NaiveDateTime>)>) -> CountryFilterDto {
+    CountryFilterDto {
+        expires_at: filter
+            .iter()
+            .filter_map(|(country, until)| Some((country.clone(), rfc3339((*until)?))))
+            .collect(),
+        countries: filter.into_iter().map(|(country, _)| country).collect(),
+    }
 }

@@ -31,6 +31,7 @@ pub mod authenticator;
 pub mod authenticator_limits;
 pub mod contacts;
 pub mod country_filter;
+pub mod credential_networks;
 pub mod dev_outbox;
 pub mod devices;
 pub mod health;
@@ -51,6 +52,7 @@ pub mod sessions;
 pub mod sms;
 pub mod spa;
 pub mod subusers;
+pub mod token_leaks;
 pub mod tokens;
 pub mod two_factor;
 mod views;
@@ -78,7 +80,7 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 27] = [
+pub const ALL: [Endpoints; 29] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
@@ -105,6 +107,8 @@ pub const ALL: [Endpoints; 27] = [
     senders::ENDPOINTS,
     country_filter::ENDPOINTS,
     subusers::ENDPOINTS,
+    credential_networks::ENDPOINTS,
+    token_leaks::ENDPOINTS,
     activity::ENDPOINTS,
 ];
 

@@ -35,7 +35,7 @@ endpoints! {
     responses(
         (status = 201, description = "Registered; `client_secret` is shown only now", body = CreatedOAuthClientDto),
         (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid name, scopes, lifetime or allowlist entry", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name, scopes, lifetime, allowlist entry or policy rule (`policy.…`); nothing was made", body = Problem, content_type = "application/problem+json"),
         CsrfRefused,
         PortalErrors,
     )
@@ -100,7 +100,7 @@ pub async fn list_clients(user: PortalUser, state: web::Data<AppState>) -> ApiRe
         (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, policy rules included (`policy.…`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         PortalJsonErrors,
     )
 )]

@@ -68,7 +68,7 @@ pub async fn list_portal_allowlist(
     responses(
         (status = 201, description = "Added", body = PortalAllowlistEntryDto),
         (status = 409, description = "Already on the list (`conflict`, field `value`: `duplicate`), or it would lock you out (`would_lock_out`, field `confirm_lockout`: `locks_you_out`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`) or label too long (field `label`: `too_long`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an address or range (field `value`: `invalid_cidr`); label too long (field `label`: `too_long`); an expiry not in RFC 3339 (`expires_at`: `invalid_date`), in the past (`in_the_past`), more than a year ahead (`out_of_range`), or without a permanent entry on the list (`needs_permanent_entry`)", body = Problem, content_type = "application/problem+json"),
         CsrfOrAddressRefused,
         PortalJsonErrors,
     )
@@ -83,11 +83,13 @@ pub async fn add_portal_allowlist_entry(
     let AddPortalAllowlistEntryRequest {
         value,
         label,
+        expires_at,
         confirm_lockout,
     } = body.into_inner();
     let entry = portal_allowlist::NewEntry {
         value,
         label,
+        expires_at,
         confirm_lockout,
     };
     let added = portal_allowlist::add(&state, session, &client.0, entry).await?;

@@ -74,6 +74,15 @@ pub struct CsrfOrNotOwner(pub Problem);
 )]
 pub struct ScopeRefused(pub Problem);
 
+/// 429: the credential's policy limits its requests a minute.
+#[derive(IntoResponses)]
+#[response(
+    status = 429,
+    description = "The token's or OAuth client's requests per minute are used up (`rate_limited`); see `Retry-After`. Every answer to a credential with a rate limit carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct CredentialRateLimited(pub Problem);
+
 /// 503: storage did not answer.
 #[derive(IntoResponses)]
 #[response(status = 503, description = "Storage unavailable", content_type = PROBLEM_CONTENT_TYPE)]
@@ -85,7 +94,7 @@ pub struct PortalErrors;
 /// A portal request with a JSON body: [`MalformedJson`] and [`PortalErrors`].
 pub struct PortalJsonErrors;
 
-/// A bearer-token request: [`BadToken`] and [`StorageUnavailable`].
+/// A bearer-token request: [`BadToken`], [`CredentialRateLimited`] and [`StorageUnavailable`].
 pub struct BearerErrors;
 
 /// A bearer-token request with a JSON body: [`MalformedJson`] and [`BearerErrors`].
@@ -111,7 +120,11 @@ impl IntoResponses for PortalJsonErrors {
 
 impl IntoResponses for BearerErrors {
     fn responses() -> Responses {
-        all_of([BadToken::responses(), StorageUnavailable::responses()])
+        all_of([
+            BadToken::responses(),
+            CredentialRateLimited::responses(),
+            StorageUnavailable::responses(),
+        ])
     }
 }
 

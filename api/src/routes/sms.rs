@@ -9,7 +9,7 @@ use portcullis_shared::{
 };
 use serde::Deserialize;
 
-use super::responses::{MalformedJson, StorageUnavailable};
+use super::responses::{CredentialRateLimited, MalformedJson, StorageUnavailable};
 use crate::{
     auth::Caller,
     error::ApiResult,
@@ -67,8 +67,9 @@ pub struct ListQuery {
         (status = 201, description = "Queued and charged", body = MessageDto),
         (status = 200, description = "Already sent with this Idempotency-Key: the first message", body = MessageDto),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
-        (status = 402, description = "The balance does not cover the message (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`), address not allowed, missing X-CSRF-Token, destination blocked by the country filter (`country_not_allowed`), or beyond the home country of an account on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The balance does not cover the message (`insufficient_points`), it would pass the subuser's monthly limit (`points_limit_reached`), or the token's or OAuth client's daily or monthly points cap (`token_points_cap_reached`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` missing, a subuser without `sms` (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`, with `opens_at` and `Retry-After`) or the credential policy's window (`outside_token_window`, likewise), address not allowed, missing X-CSRF-Token, destination blocked by the country filter (`country_not_allowed`) or by the credential's policy (`token_country_not_allowed`, with `country`), or beyond the home country of an account on trial (`trial_restricted`)", body = Problem, content_type = "application/problem+json"),
+        CredentialRateLimited,
         (status = 409, description = "This sender used the Idempotency-Key for a different request (`idempotency_key_reused`); nothing was sent or charged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, text, sender or Idempotency-Key (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         MalformedJson,
@@ -172,8 +173,9 @@ pub async fn get_sms(
         (status = 201, description = "Every recipient queued and the whole batch charged", body = SmsBatchDto),
         (status = 200, description = "Already sent with this Idempotency-Key: the first batch", body = SmsBatchDto),
         (status = 401, description = "Token missing, invalid, expired, disabled or revoked, or no live session", body = Problem, content_type = "application/problem+json"),
-        (status = 402, description = "The balance does not cover the whole batch (`insufficient_points`), or it would pass the subuser's monthly limit (`points_limit_reached`); nothing was charged or queued", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Scope `sms` (or, for `group_id`, `contacts:read`) missing or a subuser without the permission (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`), address not allowed, or missing X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The balance does not cover the whole batch (`insufficient_points`), it would pass the subuser's monthly limit (`points_limit_reached`) or the credential's daily or monthly points cap (`token_points_cap_reached`); nothing was charged or queued", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Scope `sms` (or, for `group_id`, `contacts:read`) missing or a subuser without the permission (`permission_denied`), outside the subuser's sending hours (`outside_sending_hours`) or the credential policy's window (`outside_token_window`), address not allowed, or missing X-CSRF-Token", body = Problem, content_type = "application/problem+json"),
+        CredentialRateLimited,
         (status = 409, description = "This sender used the Idempotency-Key for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Some recipients cannot be sent to (`invalid_recipients`, see `recipients`: index, to, code, detail), or an invalid text, sender, group, recipient count or Idempotency-Key (`validation_failed`); nothing was sent or charged", body = Problem, content_type = "application/problem+json"),
         MalformedJson,

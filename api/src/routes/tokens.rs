@@ -34,7 +34,7 @@ endpoints! {
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = CreatedTokenDto),
         (status = 400, description = "Malformed JSON or unknown scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid name, scopes, expiry or allowlist entry (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name, scopes, expiry, allowlist entry or policy rule (`validation_failed`; policy fields are named `policy.countries[i]`, `policy.window.end`, `policy.daily_points_cap`…); nothing was made", body = Problem, content_type = "application/problem+json"),
         CsrfRefused,
         PortalErrors,
     )
@@ -50,12 +50,16 @@ pub async fn create_token(
         scopes,
         expires_at,
         ip_allowlist,
+        ip_allowlist_expires_at,
+        policy,
     } = body.into_inner();
     let request = api_tokens::NewToken {
         name,
         scopes,
         expires_at,
         ip_allowlist,
+        ip_allowlist_expires_at,
+        policy: policy.map(Into::into),
     };
     let created = api_tokens::create_token(
         &state,
@@ -88,10 +92,11 @@ pub async fn list_tokens(
     Ok(HttpResponse::Ok().json(tokens.into_iter().map(TokenDto::from).collect::<Vec<_>>()))
 }
 
-/// Rename a token, disable or re-enable it, or replace its IP allowlist.
+/// Rename a token, disable or re-enable it, replace its IP allowlist, or change its policy.
 ///
-/// Takes effect on the very next API call made with the token. What the
-/// account owner did to a subuser's token (disabled it, set its allowlist)
+/// Takes effect on the very next API call made with the token. In `policy`,
+/// rules left out stay and rules sent as `null` are removed. What the
+/// account owner did to a subuser's token (disabled it, set its allowlist or policy)
 /// only the owner can undo: the subuser may rename it, disable it or narrow
 /// the allowlist, and anything else is `403 permission_denied` with
 /// `permission: owner_restriction`.
@@ -110,7 +115,7 @@ pub async fn list_tokens(
         (status = 403, description = "Missing or wrong X-CSRF-Token, or a subuser lifting the owner's restriction (`permission_denied`, `permission: owner_restriction`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token on this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid name or allowlist entry", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid name, allowlist entry or policy rule (`policy.…`); nothing was changed", body = Problem, content_type = "application/problem+json"),
         PortalJsonErrors,
     )
 )]
@@ -125,11 +130,15 @@ pub async fn update_token(
         name,
         disabled,
         ip_allowlist,
+        ip_allowlist_expires_at,
+        policy,
     } = body.into_inner();
     let update = api_tokens::TokenUpdate {
         name,
         disabled,
         ip_allowlist,
+        ip_allowlist_expires_at,
+        policy: policy.map(Into::into),
     };
     let token = api_tokens::update_token(
         &state,

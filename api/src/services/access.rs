@@ -13,7 +13,7 @@ use portcullis_shared::capability::{Capability, PortalGrant, Restriction};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{
     audit::refused_calls::Credential, sessions::portal_session::PortalSession,
-    subusers::SubuserAccess, tokens::api_access::ApiCallerInfo,
+    subusers::SubuserAccess, tokens::api_access::ApiCallerInfo, tokens::policies::CredentialPolicy,
 };
 
 /// Who asks.
@@ -108,6 +108,10 @@ pub struct Principal {
     pub token_id: Option<String>,
     /// The portal token or OAuth client of a bearer call; none for a portal session.
     pub credential: Option<Credential>,
+    /// The policy of that token or client, if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
+    /// The caller's address, for bearer calls (their refusals are logged with it).
+    pub ip: Option<std::net::IpAddr>,
 }
 
 impl Principal {
@@ -120,6 +124,8 @@ impl Principal {
                 subuser: session.subuser.clone(),
                 token_id: None,
                 credential: None,
+                policy: None,
+                ip: None,
             },
             Login::Token(info) => Self {
                 tenant_id: info.account_id.clone(),
@@ -127,6 +133,8 @@ impl Principal {
                 subuser: info.subuser.clone(),
                 token_id: Some(info.token_id.clone()),
                 credential: Some(info.credential.clone()),
+                policy: info.policy.clone(),
+                ip: Some(info.ip),
             },
         }
     }

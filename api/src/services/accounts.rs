@@ -296,7 +296,7 @@ pub async fn confirm_signup(
                     .from_client(&client),
             )?;
             // Country filtering: a new account may message only its own country.
-            crate::db::sms::set_countries(conn, &id, std::slice::from_ref(&pending.country))?;
+            crate::db::sms::set_countries(conn, &id, &[(pending.country.clone(), None)])?;
             let account = account_rows::find_by_id(conn, &id)?.ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("account vanished after insert"))
             })?;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cache;
 pub mod contacts;
 pub mod delivery;
+pub mod expiring_exceptions;
 pub mod ip_allowlists;
 pub mod low_priority;
 pub mod operator;

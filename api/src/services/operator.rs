@@ -294,7 +294,14 @@ pub fn security_state(conn: &mut DbConnection, email: &str) -> anyhow::Result<Ve
         if portal.is_empty() {
             "open to every address".to_owned()
         } else {
-            portal.join(", ")
+            portal
+                .iter()
+                .map(|(value, expires_at)| match expires_at {
+                    Some(until) => format!("{value} (until {})", crate::services::rfc3339(*until)),
+                    None => value.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     ));
     let api: Vec<String> = token_rows::list_allowlist(conn, account.tenant_id())?
@@ -309,7 +316,7 @@ pub fn security_state(conn: &mut DbConnection, email: &str) -> anyhow::Result<Ve
             api.join(", ")
         }
     ));
-    let countries = sms_rows::allowed_countries(conn, account.tenant_id())?;
+    let countries = sms_rows::allowed_countries(conn, account.tenant_id(), crate::services::now())?;
     lines.push(format!("  destination countries: {}", countries.join(", ")));
     let tokens = token_rows::list_tokens(conn, &id)?;
     lines.push(format!("  API tokens: {}", tokens.len()));

@@ -450,7 +450,7 @@ async fn account_facts(
             Ok((
                 token_rows::list_allowlist(conn, &account)?.len(),
                 portal_rows::list_entries(conn, &account)?.len(),
-                sms_rows::allowed_countries(conn, &account)?,
+                sms_rows::allowed_countries(conn, &account, at)?,
                 sms_rows::countries_sent_to_since(conn, &account, since)?,
             ))
         })

@@ -3,11 +3,12 @@
 //! The owner manages them here; what a subuser may do is [`SubuserAccess`],
 //! loaded with each session and cached for tokens.
 
-use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDateTime, Timelike, Utc};
-use chrono_tz::Tz;
-use portcullis_shared::vocabulary::{PortalPermission, SecurityEventKind, SubuserStatus, Weekday};
+use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use portcullis_shared::vocabulary::{PortalPermission, SecurityEventKind, SubuserStatus};
 use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
+use crate::domain::sending_window::parse_window;
+pub use crate::domain::sending_window::{hhmm, RequestedWindow, SendingWindow};
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
@@ -44,86 +45,6 @@ pub mod link_purposes {
     pub const INVITATION: &str = "invitation";
 }
 
-/// When a subuser may send: days, local minutes `[start, end)`, a time zone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SendingWindow {
-    pub days: Vec<Weekday>,
-    /// Minutes after local midnight, inclusive.
-    pub start: u32,
-    /// Minutes after local midnight, exclusive (1440 = midnight).
-    pub end: u32,
-    pub time_zone: Tz,
-}
-
-fn weekday_of(day: chrono::Weekday) -> Weekday {
-    match day {
-        chrono::Weekday::Mon => Weekday::Mon,
-        chrono::Weekday::Tue => Weekday::Tue,
-        chrono::Weekday::Wed => Weekday::Wed,
-        chrono::Weekday::Thu => Weekday::Thu,
-        chrono::Weekday::Fri => Weekday::Fri,
-        chrono::Weekday::Sat => Weekday::Sat,
-        chrono::Weekday::Sun => Weekday::Sun,
-    }
-}
-
-/// Minutes after midnight as `HH:MM` (`24:00` for 1440).
-pub fn hhmm(minutes: u32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
-/// `HH:MM` as minutes after midnight; `24:00` only when `allow_midnight_end`.
-fn parse_hhmm(raw: &str, allow_midnight_end: bool) -> Option<u32> {
-    let (h, m) = raw.trim().split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    match (h, m) {
-        (24, 0) if allow_midnight_end => Some(1440),
-        (0..=23, 0..=59) => Some(h * 60 + m),
-        _ => None,
-    }
-}
-
-impl SendingWindow {
-    fn allows_day(&self, day: chrono::Weekday) -> bool {
-        self.days.contains(&weekday_of(day))
-    }
-
-    /// `None` when sending is allowed at `at`; otherwise when it opens next.
-    pub fn opens_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = at.with_timezone(&self.time_zone);
-        let minute = local.hour() * 60 + local.minute();
-        let today = local.date_naive();
-        if self.allows_day(today.weekday()) && self.start <= minute && minute < self.end {
-            return None;
-        }
-        (0..=7)
-            .map(|d| today + ChronoDuration::days(d))
-            .filter(|date| self.allows_day(date.weekday()))
-            .map(|date| {
-                let opening = date.and_hms_opt(self.start / 60, self.start % 60, 0);
-                first_instant_from(self.time_zone, opening.unwrap_or_default())
-            })
-            .find(|opening| *opening > at)
-    }
-}
-
-/// The first real instant at or after local time `local` in `tz`: the earlier
-/// one when clocks go back, the end of the gap when they jump forward.
-fn first_instant_from(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    use chrono::{offset::LocalResult, TimeZone};
-    let mut probe = local;
-    for _ in 0..=(3 * 60) {
-        match tz.from_local_datetime(&probe) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
-            LocalResult::None => probe += ChronoDuration::minutes(1),
-        }
-    }
-    local.and_utc()
-}
-
 /// What a subuser may do and use, as storage has it now.
 #[derive(Debug, Clone)]
 pub struct SubuserAccess {
@@ -153,18 +74,12 @@ fn parse_portal(stored: &str) -> Vec<PortalPermission> {
 }
 
 fn window_of(row: &GrantsRow) -> Option<SendingWindow> {
-    let days = row
-        .window_days
-        .as_deref()?
-        .split(',')
-        .filter_map(|d| Weekday::ALL.into_iter().find(|w| w.as_str() == d))
-        .collect();
-    Some(SendingWindow {
-        days,
-        start: parse_hhmm(row.window_start.as_deref()?, false)?,
-        end: parse_hhmm(row.window_end.as_deref()?, true)?,
-        time_zone: row.window_time_zone.as_deref()?.parse().ok()?,
-    })
+    SendingWindow::from_stored(
+        row.window_days.as_deref(),
+        row.window_start.as_deref(),
+        row.window_end.as_deref(),
+        row.window_time_zone.as_deref(),
+    )
 }
 
 /// The access of `account` when it is a subuser (none for an owner).
@@ -238,18 +153,6 @@ pub struct RequestedGrants {
     pub contact_groups: Vec<String>,
     pub sending_window: Option<RequestedWindow>,
     pub monthly_points_limit: Option<i64>,
-}
-
-/// A sending window asked for, not yet checked.
-#[derive(Debug, Clone, Default)]
-pub struct RequestedWindow {
-    pub days: Vec<Weekday>,
-    /// `HH:MM`, local.
-    pub start: String,
-    /// `HH:MM`, local; `24:00` for midnight.
-    pub end: String,
-    /// An IANA time zone name.
-    pub time_zone: String,
 }
 
 /// A subuser asked for by the owner, not yet checked.
@@ -339,63 +242,10 @@ fn parse_grants(
     group_ids.sort();
     group_ids.dedup();
 
-    let mut window: Option<SendingWindow> = None;
-    if let Some(requested) = &grants.sending_window {
-        let field = |name: &str| format!("grants.sending_window.{name}");
-        let mut days = requested.days.clone();
-        days.sort();
-        days.dedup();
-        if days.is_empty() {
-            errors.push(FieldError::new(
-                &field("days"),
-                codes::REQUIRED,
-                "Choose at least one day.",
-            ));
-        }
-        let start = parse_hhmm(&requested.start, false);
-        let end = parse_hhmm(&requested.end, true);
-        if start.is_none() {
-            errors.push(FieldError::new(
-                &field("start"),
-                codes::INVALID_TIME,
-                "Use HH:MM, e.g. 08:00.",
-            ));
-        }
-        if end.is_none() {
-            errors.push(FieldError::new(
-                &field("end"),
-                codes::INVALID_TIME,
-                "Use HH:MM, e.g. 18:00 (24:00 for midnight).",
-            ));
-        }
-        if let (Some(start), Some(end)) = (start, end) {
-            if end <= start {
-                errors.push(FieldError::new(
-                    &field("end"),
-                    codes::END_BEFORE_START,
-                    "The end must be after the start.",
-                ));
-            }
-        }
-        let time_zone: Option<Tz> = requested.time_zone.trim().parse().ok();
-        if time_zone.is_none() {
-            errors.push(FieldError::new(
-                &field("time_zone"),
-                codes::INVALID_TIME_ZONE,
-                "Use an IANA time zone name, e.g. Europe/Warsaw.",
-            ));
-        }
-        if let (Some(start), Some(end), Some(time_zone), false) =
-            (start, end, time_zone, days.is_empty())
-        {
-            window = Some(SendingWindow {
-                days,
-                start,
-                end,
-                time_zone,
-            });
-        }
-    }
+    let window = grants
+        .sending_window
+        .as_ref()
+        .and_then(|requested| parse_window("grants.sending_window", requested, errors));
     if grants.monthly_points_limit.is_some_and(|l| l < 0) {
         errors.push(FieldError::new(
             "grants.monthly_points_limit",
@@ -890,80 +740,4 @@ pub async fn check_belongs(state: &AppState, owner_id: &str, id: &str) -> ApiRes
 /// Removes pending-invitation status once a password was set through a link.
 pub fn password_set(conn: &mut DbConnection, account_id: &str) -> diesel::QueryResult<()> {
     subuser_rows::set_invitation_pending(conn, account_id, false)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn window(days: &[Weekday], start: &str, end: &str, tz: &str) -> SendingWindow {
-        SendingWindow {
-            days: days.to_vec(),
-            start: parse_hhmm(start, false).unwrap(),
-            end: parse_hhmm(end, true).unwrap(),
-            time_zone: tz.parse().unwrap(),
-        }
-    }
-
-    #[test]
-    fn times_parse_as_hh_mm_with_midnight_only_as_an_end() {
-        assert_eq!(parse_hhmm("08:30", false), Some(510));
-        assert_eq!(parse_hhmm("24:00", true), Some(1440));
-        for bad in ["24:00", "8:30", "08:60", "25:00", "0830", "ab:cd"] {
-            assert_eq!(parse_hhmm(bad, false), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn open_window_has_no_opening_time() {
-        let w = window(&Weekday::ALL, "08:00", "18:00", "UTC");
-        let at = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
-        assert_eq!(w.opens_at(at), None);
-    }
-
-    #[test]
-    fn closed_window_opens_on_the_next_allowed_day_in_its_zone() {
-        // Friday 2026-11-27 19:00 in Warsaw (UTC+1): weekdays 08–18 open Monday 08:00 local.
-        let w = window(
-            &[
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-            ],
-            "08:00",
-            "18:00",
-            "Europe/Warsaw",
-        );
-        let at = Utc.with_ymd_and_hms(2026, 11, 27, 18, 0, 0).unwrap();
-        assert_eq!(
-            w.opens_at(at),
-            Some(Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap())
-        );
-        // Before the start on an allowed day: later the same day.
-        let early = Utc.with_ymd_and_hms(2026, 11, 30, 5, 0, 0).unwrap();
-        assert_eq!(
-            w.opens_at(early),
-            Some(Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap())
-        );
-    }
-
-    #[test]
-    fn opening_across_a_dst_change_uses_the_new_offset() {
-        // Europe/Warsaw goes to UTC+2 on Sunday 2027-03-28 at 02:00.
-        let w = window(&[Weekday::Mon], "08:00", "09:00", "Europe/Warsaw");
-        let saturday = Utc.with_ymd_and_hms(2027, 3, 27, 12, 0, 0).unwrap();
-        assert_eq!(
-            w.opens_at(saturday),
-            Some(Utc.with_ymd_and_hms(2027, 3, 29, 6, 0, 0).unwrap())
-        );
-        // A start inside the skipped hour opens when the clocks jump.
-        let gap = window(&[Weekday::Sun], "02:30", "04:00", "Europe/Warsaw");
-        assert_eq!(
-            gap.opens_at(saturday),
-            Some(Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap())
-        );
-    }
 }

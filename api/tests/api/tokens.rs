@@ -268,6 +268,7 @@ async fn the_accounts_api_allowlist_is_enforced_on_top(app: TestApp) {
             &AddAllowlistEntryRequest {
                 value: "198.51.100.0/24".to_owned(),
                 label: Some("office".to_owned()),
+                expires_at: None,
             },
         )
         .await;
@@ -344,6 +345,7 @@ async fn bad_token_requests_change_nothing(app: TestApp) {
                 scopes: vec![],
                 expires_at: Some("2001-01-01T00:00:00Z".to_owned()),
                 ip_allowlist: vec!["10.0.0.0/33".to_owned(), "::1".to_owned()],
+                ..CreateTokenRequest::default()
             },
         )
         .await;

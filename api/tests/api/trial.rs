@@ -48,6 +48,7 @@ async fn trial_points_cannot_be_spent_abroad_until_the_operator_lifts_it(app: Te
         .secret;
     let both = CountryFilterDto {
         countries: vec!["PL".to_owned(), "DE".to_owned()],
+        ..CountryFilterDto::default()
     };
     let widen = || app.portal_json(Method::PUT, routes::COUNTRY_FILTER, &csrf, &both);
 

@@ -4,6 +4,9 @@
 
 mod activity;
 mod contacts;
+mod credential_policies;
+mod expiring_exceptions;
+mod credential_networks;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;

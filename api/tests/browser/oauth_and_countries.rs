@@ -13,7 +13,7 @@ use crate::support::{
 
 /// The gateway operator lets the account send abroad, as in production: the
 /// `portcullis operator lift-trial-restriction` command against the same storage.
-fn lift_trial_restriction(database: &std::path::Path, email: &str) {
+pub fn lift_trial_restriction(database: &std::path::Path, email: &str) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
         .args(["operator", "lift-trial-restriction", "--email", email])
         .env(

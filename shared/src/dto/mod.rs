@@ -6,6 +6,8 @@ pub mod activity;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
+pub mod credential_networks;
+pub mod credential_policies;
 pub mod health;
 pub mod oauth;
 pub mod outbox;
@@ -38,6 +40,11 @@ pub use contacts::{
     ContactDto, ContactGroupDto, CreateContactGroupRequest, CreateContactRequest, ImportResultDto,
     ImportRowError, UpdateContactRequest,
 };
+pub use credential_networks::{
+    CredentialNetworkDto, CredentialNetworksDto, SetNetworkPinRequest, TokenLeakDto,
+    TokenLeakReport, TokenLeaksAcceptedDto,
+};
+pub use credential_policies::{CredentialPolicyDto, CredentialPolicyRequest};
 pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,

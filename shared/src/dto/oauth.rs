@@ -1,5 +1,7 @@
 //! OAuth2 clients (registered in the portal) and the OAuth2 wire formats.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::scope::Scope;
@@ -15,9 +17,18 @@ pub struct CreateOAuthClientRequest {
     /// Addresses or ranges the client and its tokens may be used from; empty for anywhere.
     #[serde(default)]
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire, each with when it stops letting
+    /// addresses in (RFC 3339, at most a year ahead). At least one entry must
+    /// stay without expiry.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(example = json!({"203.0.113.7": "2026-12-11T18:00:00Z"})))]
+    pub ip_allowlist_expires_at: BTreeMap<String, String>,
     /// Lifetime of the access tokens issued to it, in seconds (60 to 86400; default 3600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_secs: Option<i64>,
+    /// Optional rules the client's tokens obey: countries, sending window, points caps, rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Body of `PATCH /api/v1/oauth-clients/{id}`: only the fields present change.
@@ -33,9 +44,16 @@ pub struct UpdateOAuthClientRequest {
     /// Replaces the IP allowlist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allowlist: Option<Vec<String>>,
+    /// With `ip_allowlist`: which of its entries expire, and when (RFC 3339);
+    /// entries not named here do not expire. At least one must not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_allowlist_expires_at: Option<BTreeMap<String, String>>,
     /// `true` disables the client and every token issued to it; `false` re-enables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
+    /// Changes the client's policy: rules left out stay, rules sent as `null` are removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// An OAuth2 client as listed in the portal. Its secret is never shown again.
@@ -50,12 +68,19 @@ pub struct OAuthClientDto {
     pub scopes: Vec<Scope>,
     /// IP allowlist, normalised; tokens issued to the client inherit it.
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire → when (RFC 3339, UTC). An entry
+    /// stops matching at that instant and is then removed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ip_allowlist_expires_at: BTreeMap<String, String>,
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime_secs: i64,
     /// Whether the client is disabled.
     pub disabled: bool,
     /// Created (RFC 3339, UTC).
     pub created_at: String,
+    /// The client's policy (binding every token issued to it); none when it has no rules.
+    #[serde(default)]
+    pub policy: Option<super::CredentialPolicyDto>,
 }
 
 /// Answer to `POST /api/v1/oauth-clients`: the only time the secret is shown.

@@ -34,7 +34,9 @@ pub struct PortalAllowlistEntryDto {
     /// Other entries whose addresses this one shares some of (allowed, but worth a look).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["10.0.0.0/16"])))]
-    pub overlaps: Vec<String>,
+    pub overlaps: Vec<String>,    /// When it stops letting addresses in (RFC 3339, UTC); none: it does not expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// Body of `POST /api/v1/portal-allowlist`.
@@ -47,6 +49,12 @@ pub struct AddPortalAllowlistEntryRequest {
     /// Optional label, e.g. "office".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// When the entry stops letting addresses in (RFC 3339, in the future, at
+    /// most a year ahead); none for an entry that does not expire. An
+    /// expiring entry needs a permanent one on the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-12-11T18:00:00Z"))]
+    pub expires_at: Option<String>,
     /// Add it even though the list would then refuse your own address (`would_lock_out`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub confirm_lockout: bool,

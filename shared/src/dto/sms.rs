@@ -1,5 +1,7 @@
 //! The SMS API and country filtering.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::MessageStatus;
@@ -53,7 +55,13 @@ pub struct MessageDto {
 pub struct CountryFilterDto {
     /// ISO 3166-1 alpha-2 codes, sorted; messages to any other country are refused.
     #[cfg_attr(feature = "openapi", schema(example = json!(["DE", "PL"])))]
-    pub countries: Vec<String>,
+    pub countries: Vec<String>,    /// Countries of `countries` allowed only for a while ("exceptions"), each
+    /// with when it stops being allowed (RFC 3339, UTC; in a request: in the
+    /// future, at most a year ahead). Countries not named here stay allowed.
+    /// A `PUT` without it makes every country permanent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(example = json!({"DE": "2026-12-11T18:00:00Z"})))]
+    pub expires_at: BTreeMap<String, String>,
 }
 
 /// Body of `POST /api/v1/sms/batches` (scope `sms`): one text to many

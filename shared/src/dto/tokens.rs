@@ -1,5 +1,7 @@
 //! API tokens made in the portal, and the account's API IP allowlist.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::scope::Scope;
@@ -21,6 +23,15 @@ pub struct CreateTokenRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["203.0.113.7", "10.0.0.0/24"])))]
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire, each with when it stops letting
+    /// addresses in (RFC 3339, at most a year ahead). At least one entry must
+    /// stay without expiry.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(example = json!({"203.0.113.7": "2026-12-11T18:00:00Z"})))]
+    pub ip_allowlist_expires_at: BTreeMap<String, String>,
+    /// Optional rules the token obeys: countries, sending window, points caps, rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Body of `PATCH /api/v1/tokens/{id}`: only the fields present change.
@@ -36,6 +47,13 @@ pub struct UpdateTokenRequest {
     /// Replaces the token's IP allowlist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allowlist: Option<Vec<String>>,
+    /// With `ip_allowlist`: which of its entries expire, and when (RFC 3339);
+    /// entries not named here do not expire. At least one must not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_allowlist_expires_at: Option<BTreeMap<String, String>>,
+    /// Changes the token's policy: rules left out stay, rules sent as `null` are removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::CredentialPolicyRequest>,
 }
 
 /// Whether a token works right now.
@@ -75,6 +93,13 @@ pub struct TokenDto {
     pub last_used_ip: Option<String>,
     /// The token's own IP allowlist, normalised; empty for no restriction.
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire → when (RFC 3339, UTC). An entry
+    /// stops matching at that instant and is then removed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ip_allowlist_expires_at: BTreeMap<String, String>,
+    /// The token's policy; none when it has no rules.
+    #[serde(default)]
+    pub policy: Option<super::CredentialPolicyDto>,
 }
 
 /// Answer to `POST /api/v1/tokens`: the only time the secret is shown.
@@ -99,6 +124,9 @@ pub struct AllowlistEntryDto {
     pub label: Option<String>,
     /// Added (RFC 3339, UTC).
     pub created_at: String,
+    /// When it stops letting addresses in (RFC 3339, UTC); none: it does not expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// Body of `POST /api/v1/api-allowlist`.
@@ -111,6 +139,12 @@ pub struct AddAllowlistEntryRequest {
     /// Optional label, e.g. "office".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// When the entry stops letting addresses in (RFC 3339, in the future, at
+    /// most a year ahead); none for an entry that does not expire. An
+    /// expiring entry needs a permanent one on the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-12-11T18:00:00Z"))]
+    pub expires_at: Option<String>,
 }
 
 /// Body of `GET /api/v1/profile` (scope `profile`).

@@ -12,6 +12,7 @@ mod activity;
 mod allowlists;
 mod authenticator;
 mod contacts;
+mod credential_networks;
 mod oauth_clients;
 mod operations;
 mod passkeys;
@@ -40,6 +41,9 @@ pub use contacts::{
 };
 pub use oauth_clients::{
     CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
+};
+pub use credential_networks::{
+    OAuthClientNetworks, PinOAuthClientNetworks, PinTokenNetworks, ReportTokenLeaks, TokenNetworks,
 };
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{
@@ -305,6 +309,11 @@ pub const CATALOGUE: &[Route] = &[
     route::<SetTwoFactorPolicy>(),
     route::<ListDevices>(),
     route::<RemoveDevice>(),
+    route::<TokenNetworks>(),
+    route::<PinTokenNetworks>(),
+    route::<OAuthClientNetworks>(),
+    route::<PinOAuthClientNetworks>(),
+    route::<ReportTokenLeaks>(),
     route::<Activity>(),
 ];
 

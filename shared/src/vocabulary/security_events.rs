@@ -118,6 +118,10 @@ pub enum SecurityEventKind {
     PasskeyAdded,
     /// A passkey was removed (details: `passkey_id`, `name`).
     PasskeyRemoved,
+    /// An API token or OAuth client was used from a network outside every one it was used from in the last 90 days (details: `token_id` or `client_id`, `name`, `network`).
+    TokenUsedFromNewNetwork,
+    /// A leaked API token or client secret was reported and revoked (details: `token_id` or `client_id`, `name`, `action`, `url`).
+    TokenLeakReported,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -125,7 +129,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 51] = [
+    pub const ALL: [SecurityEventKind; 53] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -177,6 +181,8 @@ impl SecurityEventKind {
         Self::StreamTest,
         Self::PasskeyAdded,
         Self::PasskeyRemoved,
+        Self::TokenUsedFromNewNetwork,
+        Self::TokenLeakReported,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -233,6 +239,8 @@ impl SecurityEventKind {
             Self::StreamTest => "stream_test",
             Self::PasskeyAdded => "passkey_added",
             Self::PasskeyRemoved => "passkey_removed",
+            Self::TokenUsedFromNewNetwork => "token_used_from_new_network",
+            Self::TokenLeakReported => "token_leak_reported",
             Self::Unknown => "unknown",
         }
     }

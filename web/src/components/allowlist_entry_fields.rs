@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::TextField;
+use crate::components::{ExpiryFields, TextField};
 use crate::hooks::{FormProblem, TextInput};
 
 /// Props of [`AllowlistEntryFields`].
@@ -15,6 +15,10 @@ pub struct AllowlistEntryFieldsProps {
     pub value: TextInput,
     /// The optional label.
     pub label: TextInput,
+    /// How long the entry lasts.
+    pub expiry: TextInput,
+    /// Its chosen end, for "until a date and time".
+    pub expiry_at: TextInput,
     /// The form's problem: errors about `value` and `label` show by their fields.
     pub problem: FormProblem,
     /// Example label.
@@ -23,12 +27,12 @@ pub struct AllowlistEntryFieldsProps {
     pub submitting: bool,
 }
 
-/// Address or range, optional label, and the submit button, in one row.
+/// Address or range, optional label, how long it lasts, and the submit button, in one row.
 #[component]
 pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
     let (value, label, problem) = (&props.value, &props.label, &props.problem);
     html! {
-        <div class="form-inline">
+        <div class="form-inline form-inline--entry">
             <TextField id={format!("{}-value", props.id_prefix)} label="Address or range"
                 autocomplete="off" placeholder="203.0.113.0/24"
                 hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
@@ -40,6 +44,9 @@ pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
                 value={label.value.clone()}
                 on_change={problem.on_change(&label.set, "label")}
                 error={problem.field_message("label")} />
+            <ExpiryFields id_prefix={props.id_prefix} choice={props.expiry.clone()}
+                custom={props.expiry_at.clone()} error={problem.field_message("expires_at")}
+                hint="A temporary entry ends by itself; keep a permanent one beside it." />
             <div class="form-inline-action">
                 <button id={format!("{}-add", props.id_prefix)} type="submit" class="button"
                     disabled={props.submitting}>

@@ -5,6 +5,7 @@ mod banner;
 mod checkbox_group;
 mod confirm_panel;
 mod copy_button;
+mod exception_expiry;
 pub mod credentials;
 mod field;
 mod guard;
@@ -14,6 +15,7 @@ mod message;
 mod scope_picker;
 mod section_tabs;
 mod shown_once;
+mod window_fields;
 
 pub use allowlist_entry_fields::{
     AllowlistEntryFields, AllowlistEntryFieldsProps, AllowlistEntryText, AllowlistEntryTextProps,
@@ -24,6 +26,10 @@ pub use banner::{
 pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroupProps};
 pub use confirm_panel::{ConfirmPanel, ConfirmPanelProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
+pub use exception_expiry::{
+    browser_expiry_instant, expiry_instant, time_left, ExpiryFields, ExpiryFieldsProps,
+    ExpiryNote, ExpiryNoteProps, NEVER_EXPIRES,
+};
 pub use field::{
     described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,
     SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,
@@ -38,3 +44,4 @@ pub use section_tabs::{
     API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
 };
 pub use shown_once::{ShownOnce, ShownOnceProps};
+pub use window_fields::{weekday_label, WindowFields, WindowFieldsProps, TIME_ZONES};

@@ -6,6 +6,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::browser_expiry_instant;
 use crate::hooks::{use_form_problem, use_session_calls, use_text_input, FormProblem, TextInput};
 use crate::pages::add_entry_request;
 
@@ -16,6 +17,10 @@ pub struct EntryForm {
     pub value: TextInput,
     /// The optional label.
     pub label: TextInput,
+    /// How long the entry lasts (see [`crate::components::ExpiryFields`]).
+    pub expiry: TextInput,
+    /// The chosen end, when it lasts until a chosen time.
+    pub expiry_at: TextInput,
     /// What the form shows about the last attempt.
     pub problem: FormProblem,
     /// A request is under way.
@@ -36,18 +41,23 @@ where
     let calls = use_session_calls();
     let value = use_text_input("");
     let label = use_text_input("");
+    let expiry = use_text_input(crate::components::NEVER_EXPIRES);
+    let expiry_at = use_text_input("");
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let add = Rc::new(add);
 
     let submit = {
         let (value, label) = (value.clone(), label.clone());
+        let (expiry, expiry_at) = (expiry.clone(), expiry_at.clone());
         let (problem, submitting) = (problem.clone(), submitting.clone());
         Callback::from(move |confirmed: bool| {
             if *submitting {
                 return;
             }
-            let request = match add_entry_request(&value.value, &label.value) {
+            let request = browser_expiry_instant(&expiry.value, &expiry_at.value, "expires_at")
+                .and_then(|until| add_entry_request(&value.value, &label.value, until));
+            let request = match request {
                 Ok(request) => request,
                 Err(error) => {
                     problem.set(api::client_validation_problem(vec![error]));
@@ -64,11 +74,14 @@ where
                 on_added.clone(),
             );
             let (set_value, set_label) = (value.set.clone(), label.set.clone());
+            let (set_expiry, set_expiry_at) = (expiry.set.clone(), expiry_at.set.clone());
             spawn_local(async move {
                 match answer.await {
                     Ok(added) => {
                         set_value.emit(String::new());
                         set_label.emit(String::new());
+                        set_expiry.emit(crate::components::NEVER_EXPIRES.to_owned());
+                        set_expiry_at.emit(String::new());
                         on_added.emit(added);
                     }
                     Err(error) => problem.set(Some(calls.problem(error))),
@@ -80,6 +93,8 @@ where
     EntryForm {
         value,
         label,
+        expiry,
+        expiry_at,
         problem,
         submitting: *submitting,
         submit,

@@ -12,13 +12,13 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{
     banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ApiAccessTabs,
-    ConfirmPanel, FormBanner,
+    ConfirmPanel, ExpiryNote, FormBanner,
 };
 use crate::format::format_timestamp;
 use crate::hooks::{use_collection, use_entry_form, use_removal};
 
 /// Request fields the add form shows errors next to.
-const FIELDS: &[&str] = &["value", "label"];
+const FIELDS: &[&str] = &["value", "label", "expires_at"];
 
 /// The API allowlist: its entries, adding one, removing one. Rendered only behind
 /// `RequireSession`.
@@ -172,7 +172,9 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
 
     html! {
         <li class="entry" data-entry-id={entry.id.clone()}>
-            <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()} />
+            <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()}>
+                <ExpiryNote expires_at={entry.expires_at.clone().map(AttrValue::from)} />
+            </AllowlistEntryText>
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
                 aria-label={format!("Remove {}", entry.value)}
@@ -218,7 +220,8 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
             <AllowlistEntryFields id_prefix="allowlist" value={form.value.clone()}
-                label={form.label.clone()} problem={form.problem.clone()}
+                label={form.label.clone()} expiry={form.expiry.clone()}
+                expiry_at={form.expiry_at.clone()} problem={form.problem.clone()}
                 label_placeholder="e.g. Office, production servers" submitting={form.submitting} />
         </form>
     }
@@ -226,7 +229,11 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
 
 /// The request the form's values make; an empty label is left out. Whether the value is a
 /// valid address or range is the API's call.
-pub fn add_entry_request(value: &str, label: &str) -> Result<AddAllowlistEntryRequest, FieldError> {
+pub fn add_entry_request(
+    value: &str,
+    label: &str,
+    expires_at: Option<String>,
+) -> Result<AddAllowlistEntryRequest, FieldError> {
     let (value, label) = (value.trim(), label.trim());
     if value.is_empty() {
         return Err(FieldError {
@@ -238,6 +245,7 @@ pub fn add_entry_request(value: &str, label: &str) -> Result<AddAllowlistEntryRe
     Ok(AddAllowlistEntryRequest {
         value: value.to_owned(),
         label: (!label.is_empty()).then(|| label.to_owned()),
+        expires_at,
     })
 }
 
@@ -247,16 +255,17 @@ mod tests {
 
     #[test]
     fn the_value_is_needed_and_an_empty_label_is_left_out() {
-        let request = add_entry_request(" 10.0.0.0/24 ", "  ").unwrap();
+        let request = add_entry_request(" 10.0.0.0/24 ", "  ", None).unwrap();
         assert_eq!(request.value, "10.0.0.0/24");
         assert_eq!(request.label, None);
         let json = serde_json::to_value(&request).unwrap();
         assert!(json.get("label").is_none(), "{json}");
 
-        let request = add_entry_request("203.0.113.7", " Office ").unwrap();
+        let request = add_entry_request("203.0.113.7", " Office ", Some("2026-12-11T18:00:00Z".into())).unwrap();
         assert_eq!(request.label.as_deref(), Some("Office"));
+        assert_eq!(request.expires_at.as_deref(), Some("2026-12-11T18:00:00Z"));
 
-        let error = add_entry_request("  ", "Office").unwrap_err();
+        let error = add_entry_request("  ", "Office", None).unwrap_err();
         assert_eq!(error.field, "value");
         assert_eq!(error.code, codes::REQUIRED);
     }

@@ -14,13 +14,14 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{
     banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ConfirmPanel,
+    ExpiryNote,
     FormBanner, SecurityTabs,
 };
 use crate::format::format_timestamp;
 use crate::hooks::{use_entry_form, use_session_calls};
 
 /// Request fields the add form shows errors next to.
-const FIELDS: &[&str] = &["value", "label"];
+const FIELDS: &[&str] = &["value", "label", "expires_at"];
 
 /// The portal allowlist page. Rendered only behind `RequireSession`.
 #[component]
@@ -292,6 +293,7 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
                         { format!("Overlaps {}", entry.overlaps.join(", ")) }
                     </span>
                 }
+                <ExpiryNote expires_at={entry.expires_at.clone().map(AttrValue::from)} />
             </AllowlistEntryText>
             <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
             <button type="button" class="button button--ghost-danger button--small portal-allowlist-delete"
@@ -345,6 +347,7 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
             let request = AddPortalAllowlistEntryRequest {
                 value: request.value,
                 label: request.label,
+                expires_at: request.expires_at,
                 confirm_lockout,
             };
             api::add_portal_allowlist_entry(&csrf, &request).await
@@ -377,7 +380,8 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             <FormBanner message={banner} />
             <AllowlistEntryFields id_prefix="portal-allowlist" value={form.value.clone()}
-                label={form.label.clone()} problem={form.problem.clone()}
+                label={form.label.clone()} expiry={form.expiry.clone()}
+                expiry_at={form.expiry_at.clone()} problem={form.problem.clone()}
                 label_placeholder="e.g. Head office" submitting={form.submitting} />
             if pending {
                 <LockoutConfirm change={format!("Adding {}", form.value.value.trim())}

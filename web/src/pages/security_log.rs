@@ -66,6 +66,8 @@ pub fn kind_label(kind: SecurityEventKind) -> &'static str {
         SecurityEventKind::StreamTest => "Log stream test",
         SecurityEventKind::PasskeyAdded => "Passkey added",
         SecurityEventKind::PasskeyRemoved => "Passkey removed",
+        SecurityEventKind::TokenUsedFromNewNetwork => "Credential used from a new network",
+        SecurityEventKind::TokenLeakReported => "Leaked credential reported and revoked",
         SecurityEventKind::Unknown => "Other event",
     }
 }

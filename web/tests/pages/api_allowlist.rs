@@ -16,6 +16,7 @@ fn entry(id: &str, value: &str, label: Option<&str>) -> AllowlistEntryDto {
         value: value.into(),
         label: label.map(Into::into),
         created_at: "2026-11-21T12:00:00Z".into(),
+        expires_at: None,
     }
 }
 
@@ -76,6 +77,8 @@ async fn entries_show_their_value_and_label_with_a_remove_button() {
     assert!(remove.starts_with("<button"), "{remove}");
     assert_has(remove, r#"aria-label="Remove 203.0.113.0/24""#);
 
+    assert!(!office.contains("entry-expiry"), "a permanent entry: {office}");
+
     let v6 = between(&html, r#"data-entry-id="ipa_v6""#, "data-entry-id=");
     assert_eq!(text_of(v6, r#"class="entry-value""#), "2001:db8::/32");
     assert_eq!(text_of(v6, r#"class="entry-label muted""#), "No label");
@@ -88,4 +91,25 @@ async fn an_empty_allowlist_says_calls_come_from_anywhere() {
     assert!(html.contains(r#"id="allowlist-empty""#), "{html}");
     assert!(html.contains("accepted from anywhere"));
     assert!(!html.contains("data-entry-id"));
+}
+
+#[tokio::test]
+async fn a_temporary_entry_says_when_it_ends_and_the_form_offers_how_long() {
+    let html = render_entries(vec![
+        entry("ipa_office", "203.0.113.0/24", Some("Office")),
+        AllowlistEntryDto {
+            expires_at: Some("2026-12-11T18:00:00Z".into()),
+            ..entry("ipa_hotel", "198.51.100.7", Some("Hotel"))
+        },
+    ])
+    .await;
+    let hotel = between(&html, r#"data-entry-id="ipa_hotel""#, "</li>");
+    assert!(hotel.contains("entry-expiry"), "{hotel}");
+    assert!(hotel.contains("11 Dec 2026, 18:00 UTC"), "{hotel}");
+
+    let page = render_at("/api-allowlist", Given::SignedIn(Box::new(owner()))).await;
+    let choices = between(&page, r#"id="allowlist-expiry""#, "</select>");
+    for choice in ["Permanently", "For 1 hour", "For 1 day", "For 1 week", "Until a date and time"] {
+        assert!(choices.contains(choice), "{choice}: {choices}");
+    }
 }

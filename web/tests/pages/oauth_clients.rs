@@ -14,6 +14,7 @@ use crate::support::{
 
 fn client(id: &str, name: &str, disabled: bool) -> OAuthClientDto {
     OAuthClientDto {
+        ip_allowlist_expires_at: Default::default(),
         id: id.into(),
         name: name.into(),
         scopes: vec![Scope::Sms, Scope::Profile],
@@ -21,6 +22,7 @@ fn client(id: &str, name: &str, disabled: bool) -> OAuthClientDto {
         token_lifetime_secs: 3600,
         disabled,
         created_at: "2026-11-20T10:15:00Z".into(),
+        policy: None,
     }
 }
 

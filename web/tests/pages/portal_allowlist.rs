@@ -61,6 +61,7 @@ async fn entries_show_label_and_overlaps() {
     let html = render_signed_in(|| {
         let entries = vec![
             PortalAllowlistEntryDto {
+                expires_at: None,
                 id: "ppa_office".into(),
                 value: "203.0.113.0/24".into(),
                 label: Some("Office".into()),
@@ -68,6 +69,7 @@ async fn entries_show_label_and_overlaps() {
                 overlaps: vec!["203.0.0.0/16".into()],
             },
             PortalAllowlistEntryDto {
+                expires_at: None,
                 id: "ppa_campus".into(),
                 value: "203.0.0.0/16".into(),
                 label: None,

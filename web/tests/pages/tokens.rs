@@ -13,6 +13,7 @@ use crate::support::{
 
 fn token(id: &str, name: &str, state: TokenState) -> TokenDto {
     TokenDto {
+        ip_allowlist_expires_at: Default::default(),
         id: id.into(),
         name: name.into(),
         scopes: vec![Scope::Sms, Scope::Profile],
@@ -23,6 +24,7 @@ fn token(id: &str, name: &str, state: TokenState) -> TokenDto {
         last_used_at: None,
         last_used_ip: None,
         ip_allowlist: Vec::new(),
+        policy: None,
     }
 }
 
@@ -224,6 +226,35 @@ async fn each_token_shows_its_state_use_and_the_actions_it_allows() {
     assert!(expired.contains("token-delete"));
     assert!(expired.contains("<dt>Expired</dt>"), "{expired}");
     assert!(expired.contains("can't be re-enabled"));
+}
+
+#[tokio::test]
+async fn each_token_shows_its_policy_in_words_and_offers_to_edit_it() {
+    let mut tokens = three_tokens();
+    tokens[0].policy = Some(portcullis_shared::dto::CredentialPolicyDto {
+        countries: Some(vec!["GB".into(), "PL".into()]),
+        window: Some(portcullis_shared::dto::SendingWindowDto {
+            days: portcullis_shared::dto::Weekday::ALL[..5].to_vec(),
+            start: "08:00".into(),
+            end: "18:00".into(),
+            time_zone: "Europe/Warsaw".into(),
+        }),
+        daily_points_cap: Some(500),
+        ..Default::default()
+    });
+    let html = render_list(tokens).await;
+    let active = row(&html, "tok_active");
+    assert_eq!(
+        text_of(active, r#"class="token-policy""#),
+        "GB, PL only · Mon–Fri 08:00–18:00 Europe/Warsaw · 500 points/day"
+    );
+    assert!(active.contains("token-edit-policy"), "{active}");
+    let disabled = row(&html, "tok_disabled");
+    assert!(
+        between(disabled, r#"class="token-policy""#, "</dd>").contains("No limits of its own"),
+        "{disabled}"
+    );
+    assert!(!row(&html, "tok_expired").contains("token-edit-policy"));
 }
 
 #[tokio::test]

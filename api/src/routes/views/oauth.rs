@@ -21,13 +21,17 @@ impl From<CreateOAuthClientRequest> for NewClient {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             token_lifetime_secs,
+            policy,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             token_lifetime_secs,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -38,13 +42,17 @@ impl From<UpdateOAuthClientRequest> for ClientUpdate {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             disabled,
+            policy,
         } = request;
         Self {
             name,
             scopes,
             ip_allowlist,
+            ip_allowlist_expires_at,
             disabled,
+            policy: policy.map(Into::into),
         }
     }
 }
@@ -55,10 +63,15 @@ impl From<OAuthClient> for OAuthClientDto {
             id: client.id,
             name: client.name,
             scopes: client.scopes,
-            ip_allowlist: client.ip_allowlist,
+            ip_allowlist_expires_at: super::tokens::expiries(&client.ip_allowlist),
+            ip_allowlist: super::tokens::values(&client.ip_allowlist),
             token_lifetime_secs: client.token_lifetime_secs,
             disabled: client.disabled,
             created_at: rfc3339(client.created_at),
+            policy: client
+                .policy
+                .as_ref()
+                .map(portcullis_shared::dto::CredentialPolicyDto::from),
         }
     }
 }

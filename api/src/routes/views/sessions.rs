@@ -72,6 +72,7 @@ impl From<PortalAllowlistEntry> for PortalAllowlistEntryDto {
             label: entry.label,
             created_at: rfc3339(entry.created_at),
             overlaps: entry.overlaps,
+            expires_at: entry.expires_at.map(rfc3339),
         }
     }
 }

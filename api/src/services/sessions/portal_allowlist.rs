@@ -13,7 +13,8 @@ use diesel::QueryResult;
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     cache::cache_sync::{self, Change},
-    ip_allowlists, now,
+    ip_allowlists::{self, StoredEntry},
+    now, rfc3339,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
 };
@@ -26,12 +27,20 @@ use crate::{
     error::{ApiError, ApiResult},
 };
 
+/// The account's entries as enforcement reads them.
+fn stored_entries(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<StoredEntry>> {
+    Ok(entry_rows::list_values(conn, account_id)?
+        .into_iter()
+        .map(StoredEntry::from)
+        .collect())
+}
+
 /// Whether the account's list lets `ip` in (an empty list lets everyone in),
 /// read straight from storage.
 pub fn admits(conn: &mut DbConnection, account_id: &str, ip: IpAddr) -> QueryResult<bool> {
-    let values = entry_rows::list_values(conn, account_id)?;
+    let entries = stored_entries(conn, account_id)?;
     let whose = format!("of the portal allowlist of account {account_id}");
-    Ok(ip_allowlists::compile_stored(&whose, values.iter().map(String::as_str)).allows(ip))
+    Ok(ip_allowlists::compile_stored(&whose, &entries).allows(ip, now()))
 }
 
 /// Refuses a signed-in portal request from an address the account's list
@@ -39,9 +48,9 @@ pub fn admits(conn: &mut DbConnection, account_id: &str, ip: IpAddr) -> QueryRes
 pub async fn check_request(state: &AppState, account_id: &str, ip: IpAddr) -> ApiResult<()> {
     let list = state
         .portal_allowlists
-        .get_or_load(&state.db, account_id, entry_rows::list_values)
+        .get_or_load(&state.db, account_id, stored_entries)
         .await?;
-    if list.allows(ip) {
+    if list.allows(ip, now()) {
         Ok(())
     } else {
         Err(ApiError::IpNotAllowed(ip))
@@ -97,6 +106,8 @@ pub struct PortalAllowlistEntry {
     pub created_at: NaiveDateTime,
     /// The values of the other entries whose ranges overlap this one.
     pub overlaps: Vec<String>,
+    /// When it stops letting addresses in; `None`: it does not expire.
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 /// The list, and whether it lets the caller's address in.
@@ -112,6 +123,8 @@ pub struct PortalAllowlist {
 pub struct NewEntry {
     pub value: String,
     pub label: Option<String>,
+    /// RFC 3339; absent for an entry that does not expire.
+    pub expires_at: Option<String>,
     /// Add it even if the list would then refuse the caller's own address.
     pub confirm_lockout: bool,
 }
@@ -135,6 +148,7 @@ fn entries(rows: &[PortalAllowlistEntryRow]) -> Vec<PortalAllowlistEntry> {
                 label: row.label.clone(),
                 created_at: row.created_at,
                 overlaps,
+                expires_at: row.expires_at,
             }
         })
         .collect()
@@ -152,8 +166,7 @@ pub async fn list(
         .run(move |conn| Ok(entry_rows::list_entries(conn, &key)?))
         .await?;
     let whose = format!("of the portal allowlist of account {account_id}");
-    let allowed = ip_allowlists::compile_stored(&whose, rows.iter().map(|r| r.value.as_str()))
-        .allows(your_address);
+    let allowed = ip_allowlists::compile_stored(&whose, &stored(&rows)).allows(your_address, now());
     Ok(PortalAllowlist {
         your_address,
         your_address_allowed: allowed,
@@ -161,14 +174,20 @@ pub async fn list(
     })
 }
 
-/// Refuses a change after which the list (`values`) would not let `ip` in,
-/// unless the caller confirmed it.
-fn guard_lockout<'a>(
-    values: impl IntoIterator<Item = &'a str>,
-    ip: IpAddr,
-    confirmed: bool,
-) -> ApiResult<bool> {
-    let locks_out = !ip_allowlists::compile_stored("being changed", values).allows(ip);
+/// The rows as enforcement reads them.
+fn stored<'a>(rows: impl IntoIterator<Item = &'a PortalAllowlistEntryRow>) -> Vec<StoredEntry> {
+    rows.into_iter()
+        .map(|r| StoredEntry {
+            value: r.value.clone(),
+            expires_at: r.expires_at,
+        })
+        .collect()
+}
+
+/// Refuses a change after which the list (`entries`) would not let `ip` in
+/// now, unless the caller confirmed it.
+fn guard_lockout(entries: &[StoredEntry], ip: IpAddr, confirmed: bool) -> ApiResult<bool> {
+    let locks_out = !ip_allowlists::compile_stored("being changed", entries).allows(ip, now());
     if locks_out && !confirmed {
         return Err(ApiError::WouldLockOut(ip));
     }
@@ -205,14 +224,19 @@ pub async fn add(
     client: &ClientContext,
     request: NewEntry,
 ) -> ApiResult<PortalAllowlistEntry> {
+    let created_at = now();
     let range =
         IpRange::parse("value", &request.value).map_err(|e| ApiError::Validation(vec![e]))?;
+    let expires_at =
+        ip_allowlists::parse_expiry("expires_at", request.expires_at.as_deref(), created_at)
+            .map_err(|e| ApiError::Validation(vec![e]))?;
     let row = PortalAllowlistEntryRow {
         id: format!("ppa_{}", uuid::Uuid::now_v7().simple()),
         account_id: session.account.id.clone(),
         value: range.to_string(),
         label: ip_allowlists::parse_label(request.label)?,
-        created_at: now(),
+        created_at,
+        expires_at,
     };
     let (client_copy, confirmed, stored) = (client.clone(), request.confirm_lockout, row.clone());
     let overlaps = state
@@ -223,8 +247,10 @@ pub async fn add(
             if values().any(|value| value == stored.value) {
                 return Err(ip_allowlists::clash_conflict(&stored.value, &stored.value));
             }
-            let after = values().chain([stored.value.as_str()]);
-            let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
+            let after = self::stored(rows.iter().chain([&stored]));
+            ip_allowlists::require_permanent_entry("expires_at", &after)
+                .map_err(|e| ApiError::Validation(vec![e]))?;
+            let locked_out = guard_lockout(&after, client_copy.ip, confirmed)?;
             entry_rows::insert_entry(conn, &stored)?;
             cache_sync::announce(conn, &Change::PortalAllowlist(stored.account_id.clone()))?;
             let event = change_event(
@@ -234,6 +260,10 @@ pub async fn add(
                 &stored.value,
                 locked_out,
             );
+            let event = match stored.expires_at {
+                Some(until) => event.detail("expires_at", rfc3339(until)),
+                None => event,
+            };
             security_log::record(conn, &event)?;
             Ok(ip_allowlists::overlapping(values(), &range)
                 .into_iter()
@@ -249,6 +279,7 @@ pub async fn add(
         value: row.value,
         label: row.label,
         overlaps,
+        expires_at: row.expires_at,
     })
 }
 
@@ -269,11 +300,9 @@ pub async fn remove(
             let Some(entry) = rows.iter().find(|r| r.id == entry_id) else {
                 return Err(ApiError::NotFound);
             };
-            let after = rows
-                .iter()
-                .filter(|r| r.id != entry_id)
-                .map(|r| r.value.as_str());
-            let locked_out = guard_lockout(after, client_copy.ip, confirmed)?;
+            let after = stored(rows.iter().filter(|r| r.id != entry_id));
+            ip_allowlists::refuse_removing_last_permanent(&after)?;
+            let locked_out = guard_lockout(&after, client_copy.ip, confirmed)?;
             entry_rows::delete_entry(conn, &account_id, &entry_id)?;
             cache_sync::announce(conn, &Change::PortalAllowlist(account_id.clone()))?;
             let event = change_event(
@@ -299,15 +328,16 @@ mod tests {
     #[test]
     fn the_guard_refuses_only_unconfirmed_lockouts() {
         let me: IpAddr = "203.0.113.7".parse().unwrap();
-        assert!(!guard_lockout(["203.0.113.0/24"], me, false).unwrap());
+        let list = |value: &str| vec![StoredEntry::permanent(value)];
+        assert!(!guard_lockout(&list("203.0.113.0/24"), me, false).unwrap());
         assert!(
-            !guard_lockout(std::iter::empty(), me, false).unwrap(),
+            !guard_lockout(&[], me, false).unwrap(),
             "empty lets everyone in"
         );
         assert!(matches!(
-            guard_lockout(["10.0.0.0/8"], me, false),
+            guard_lockout(&list("10.0.0.0/8"), me, false),
             Err(ApiError::WouldLockOut(ip)) if ip == me
         ));
-        assert!(guard_lockout(["10.0.0.0/8"], me, true).unwrap());
+        assert!(guard_lockout(&list("10.0.0.0/8"), me, true).unwrap());
     }
 }

@@ -20,7 +20,7 @@ use portcullis_shared::{
     vocabulary::MessageStatus,
 };
 
-use crate::services::{access::Principal, low_priority, now, subusers, AppState};
+use crate::services::{access::Principal, low_priority, now, subusers, tokens::policies, AppState};
 use crate::{
     db::{
         contacts as contact_rows,
@@ -353,7 +353,7 @@ fn destination_errors(
     tenant_id: &str,
     recipients: &[Recipient],
 ) -> ApiResult<Vec<RecipientError>> {
-    let allowed = sms_rows::allowed_countries(conn, tenant_id)?;
+    let allowed = sms_rows::allowed_countries(conn, tenant_id, crate::services::now())?;
     let home = sms_rows::trial_home_country(conn, tenant_id)?;
     Ok(recipients
         .iter()
@@ -438,7 +438,10 @@ pub async fn send(
                 .await?;
             Stored::Replayed(row, counts)
         }
-        (Err(error), _) => return Err(error),
+        (Err(error), _) => {
+            policies::note_refusal(state, caller, &error);
+            return Err(error);
+        }
     };
     Ok(match stored {
         Stored::New(row) => {
@@ -507,7 +510,19 @@ fn store(
     {
         return Err(ApiError::OutsideSendingHours { opens_at });
     }
+    policies::check_window(caller, created_at)?;
     refused.extend(destination_errors(conn, tenant, &recipients)?);
+    // Recipients the account may text but the credential may not.
+    let beyond_policy: Vec<_> = policies::refused_recipients(
+        caller,
+        recipients
+            .iter()
+            .map(|r| (r.index, r.phone.as_str(), r.country.as_str())),
+    )
+    .into_iter()
+    .filter(|e| !refused.iter().any(|r| r.index == e.index))
+    .collect();
+    refused.extend(beyond_policy);
     if !refused.is_empty() {
         refused.sort_by_key(|e| e.index);
         return Err(ApiError::InvalidRecipients(refused));
@@ -528,6 +543,8 @@ fn store(
             });
         }
     }
+    // The whole batch against the credential's caps, or none of it.
+    policies::charge_caps(conn, caller, points, created_at)?;
     if !sms_rows::charge_points(conn, tenant, points)? {
         let balance = sms_rows::points_balance(conn, tenant)?;
         return Err(ApiError::InsufficientPoints {

@@ -2,6 +2,8 @@
 //! reading messages, the account's country filter (which system texts obey
 //! too), and the trial restriction to the home country.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::{MessageStatus, SecurityEventKind};
 use portcullis_shared::{problem::FieldError, validate::codes};
@@ -11,7 +13,9 @@ use crate::services::{
     audit::security_log::{self, SecurityEvent},
     now,
     sessions::portal_session::ClientContext,
-    subusers, AppState,
+    subusers,
+    tokens::policies,
+    AppState,
 };
 use crate::{
     db::{
@@ -248,6 +252,7 @@ async fn queue_message(
         claimed_at: None,
     };
     let (idempotent, key_sender) = (idempotency.clone(), sender_key.clone());
+    let principal = caller.clone();
     let result = state
         .db
         .transaction(move |conn| {
@@ -283,10 +288,12 @@ async fn queue_message(
             {
                 return Err(ApiError::OutsideSendingHours { opens_at });
             }
-            if !sms_rows::country_allowed(conn, &row.account_id, &row.country)? {
+            policies::check_window(&principal, row.created_at)?;
+            if !sms_rows::country_allowed(conn, &row.account_id, &row.country, row.created_at)? {
                 return Err(ApiError::CountryNotAllowed(row.country.clone()));
             }
             check_trial_allows(conn, &row.account_id, std::slice::from_ref(&row.country))?;
+            policies::check_country(&principal, &row.country)?;
             if let Some(subuser) = &subuser {
                 // Charged with the balance below, in this transaction: a refusal
                 // of either leaves both untouched.
@@ -300,6 +307,8 @@ async fn queue_message(
                     });
                 }
             }
+            // The credential's caps, with the balance below in this transaction.
+            policies::charge_caps(conn, &principal, row.points, row.created_at)?;
             if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
                 let balance = sms_rows::points_balance(conn, &row.account_id)?;
                 return Err(ApiError::InsufficientPoints {
@@ -346,7 +355,10 @@ async fn queue_message(
                 .ok_or(ApiError::Internal(cause))?;
             (idempotency.replay(existing, hash.as_deref())?, false)
         }
-        (Err(error), _) => return Err(error),
+        (Err(error), _) => {
+            policies::note_refusal(state, caller, &error);
+            return Err(error);
+        }
     };
     if created {
         tracing::info!(account_id = %row.account_id, message_id = %row.id, country = %row.country, parts = row.parts, "message queued");
@@ -417,23 +429,36 @@ pub async fn list(
     Ok(rows.iter().map(Message::from_row).collect())
 }
 
-/// The countries (ISO 3166-1 alpha-2) the account may text, sorted.
-pub async fn country_filter(state: &AppState, account_id: &str) -> ApiResult<Vec<String>> {
+/// The country filter: each country the account may text now (ISO 3166-1
+/// alpha-2, sorted) and, for an exception, when it stops being allowed.
+pub async fn country_filter(
+    state: &AppState,
+    account_id: &str,
+) -> ApiResult<Vec<(String, Option<NaiveDateTime>)>> {
     let account = account_id.to_owned();
-    state
+    let at = now();
+    let entries = state
         .db
-        .run(move |conn| Ok(sms_rows::allowed_countries(conn, &account)?))
-        .await
+        .run(move |conn| Ok(sms_rows::country_filter_entries(conn, &account)?))
+        .await?;
+    Ok(entries
+        .into_iter()
+        .filter(|(_, until)| until.is_none_or(|until| until > at))
+        .collect())
 }
 
-/// Replaces the country filter; every code must be ISO 3166-1 alpha-2.
-/// Returns the filter as stored (sorted, without repeats).
+/// Replaces the country filter; every code must be ISO 3166-1 alpha-2, and
+/// `expiries` (country → RFC 3339) may make some of them exceptions that
+/// stop at a given instant. Returns the filter as stored (sorted, without
+/// repeats).
 pub async fn set_country_filter(
     state: &AppState,
     account_id: &str,
     requested: &[String],
+    expiries: &BTreeMap<String, String>,
     client: &ClientContext,
-) -> ApiResult<Vec<String>> {
+) -> ApiResult<Vec<(String, Option<NaiveDateTime>)>> {
+    let at = now();
     let mut errors = Vec::new();
     let mut countries: Vec<String> = requested
         .iter()
@@ -445,33 +470,73 @@ pub async fn set_country_filter(
         })
         .map(|c| c.as_str().to_owned())
         .collect();
+    countries.sort();
+    countries.dedup();
+    let mut until: BTreeMap<String, NaiveDateTime> = BTreeMap::new();
+    for (key, raw) in expiries {
+        let field = format!("expires_at.{key}");
+        let country = CountryCode::parse(&field, key)
+            .ok()
+            .map(|c| c.as_str().to_owned())
+            .filter(|c| countries.contains(c));
+        let Some(country) = country else {
+            errors.push(FieldError::new(
+                &field,
+                codes::NOT_A_CHOICE,
+                "Only a country of `countries` can expire.",
+            ));
+            continue;
+        };
+        match crate::services::ip_allowlists::parse_expiry(&field, Some(raw), at) {
+            Ok(Some(instant)) => {
+                until.insert(country, instant);
+            }
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    countries.sort();
-    countries.dedup();
-    let (account, stored) = (account_id.to_owned(), countries.clone());
+    let entries: Vec<(String, Option<NaiveDateTime>)> = countries
+        .iter()
+        .map(|c| (c.clone(), until.get(c).copied()))
+        .collect();
+    let (account, stored) = (account_id.to_owned(), entries.clone());
+    let described = describe_filter(&entries);
     let event =
         SecurityEvent::by_owner(account_id, SecurityEventKind::CountryFilterChanged, client)
-            .detail("countries", countries.join(","));
+            .detail("countries", described.clone());
     state
         .db
         .transaction(move |conn| {
-            check_trial_allows(conn, &account, &stored)?;
-            let before = sms_rows::allowed_countries(conn, &account)?;
+            check_trial_allows(conn, &account, &countries)?;
+            let before = sms_rows::country_filter_entries(conn, &account)?;
             sms_rows::set_countries(conn, &account, &stored)?;
             if before != stored {
-                security_log::record(conn, &event.detail("previous", before.join(",")))?;
+                security_log::record(conn, &event.detail("previous", describe_filter(&before)))?;
             }
             Ok(())
         })
         .await?;
     tracing::info!(
         account_id,
-        countries = countries.join(","),
+        countries = described,
         "country filter changed"
     );
-    Ok(countries)
+    Ok(entries)
+}
+
+/// A filter in the security log: `DE,PL` (`DE until 2026-12-11T18:00:00Z,PL`).
+fn describe_filter(entries: &[(String, Option<NaiveDateTime>)]) -> String {
+    entries
+        .iter()
+        .map(|(country, until)| match until {
+            Some(until) => format!("{country} until {}", crate::services::rfc3339(*until)),
+            None => country.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Refuses `countries` (a destination, or a new country filter) beyond the
@@ -565,7 +630,7 @@ pub fn check_phone_country(
     field: &str,
     phone: &PhoneNumber,
 ) -> diesel::QueryResult<Option<FieldError>> {
-    let filter = sms_rows::allowed_countries(conn, tenant_id)?;
+    let filter = sms_rows::allowed_countries(conn, tenant_id, now())?;
     Ok(phone_country_error(field, phone, &filter))
 }
 
@@ -599,7 +664,7 @@ pub fn may_text(conn: &mut DbConnection, login_id: &str, phone: &str) -> diesel:
         .ok()
         .and_then(|p| p.country().map(str::to_owned));
     match country {
-        Some(country) => sms_rows::country_allowed(conn, account.tenant_id(), &country),
+        Some(country) => sms_rows::country_allowed(conn, account.tenant_id(), &country, now()),
         None => Ok(false),
     }
 }

@@ -24,9 +24,11 @@ use portcullis_shared::scope::Scope;
 
 use crate::services::audit::refused_calls::{Credential, RefusedCalls};
 use crate::services::cache::state_cache::StateCache;
-use crate::services::ip_allowlists::{self, AllowlistCache};
+use crate::services::ip_allowlists::{self, AllowlistCache, StoredEntry};
 use crate::services::subusers::{self, SubuserAccess};
 use crate::services::tokens::api_tokens::PORTAL_CLIENT_ID;
+use crate::services::tokens::credential_networks::{self, CredentialNetworks};
+use crate::services::tokens::policies::{self, CredentialPolicy};
 use crate::services::tokens::signing::{AccessClaims, KeyRing, VerifyError};
 use crate::{
     db::{accounts as account_rows, oauth as oauth_rows, tokens as token_rows},
@@ -60,6 +62,8 @@ pub struct TokenView {
     pub allowlist: IpAllowlist,
     /// The subuser who made it.
     pub created_by: Option<String>,
+    /// Its policy, if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// An OAuth2 client's current state, as storage has it.
@@ -74,6 +78,8 @@ pub struct ClientView {
     pub token_lifetime_secs: i64,
     /// The subuser who made it.
     pub created_by: Option<String>,
+    /// Its policy (binding every token issued to it), if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// A token that is usable right now (before address checks).
@@ -105,6 +111,13 @@ impl IpAllowlistRef {
             Self::Client(view) => &view.allowlist,
         }
     }
+
+    fn policy(&self) -> Option<&Arc<CredentialPolicy>> {
+        match self {
+            Self::Token(view) => view.policy.as_ref(),
+            Self::Client(view) => view.policy.as_ref(),
+        }
+    }
 }
 
 /// Who is calling the integrator API, once every rule passed.
@@ -119,6 +132,8 @@ pub struct ApiCallerInfo {
     /// The subuser whose token it is, with what they may do now: the token
     /// may use only the scopes both it and the subuser have.
     pub subuser: Option<Arc<SubuserAccess>>,
+    /// The token's (or its client's) policy, if it has one.
+    pub policy: Option<Arc<CredentialPolicy>>,
 }
 
 /// A refused token, and whose it was (account, credential) when we signed it.
@@ -178,20 +193,10 @@ pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
 }
 
-/// A token's or client's stored allowlist (one entry a line), as stored.
-pub fn stored_allowlist_entries(stored: &str) -> Vec<String> {
-    stored
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// A token's or client's stored allowlist, compiled; one that no longer
 /// parses refuses everyone (see [`ip_allowlists::compile_stored`]).
 pub fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
-    ip_allowlists::compile_stored(whose, stored.lines().filter(|l| !l.trim().is_empty()))
+    ip_allowlists::compile_stored(whose, &ip_allowlists::stored_lines(stored))
 }
 
 pub struct ApiAccess {
@@ -218,6 +223,8 @@ pub struct ApiAccess {
     last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
     pub refused: RefusedCalls,
+    /// The networks each credential was used from (first use from a new network, pinning).
+    pub networks: CredentialNetworks,
 }
 
 impl ApiAccess {
@@ -238,6 +245,7 @@ impl ApiAccess {
             account_lists: AllowlistCache::new("API", ALLOWLISTS_CAPACITY, max_age),
             last_used: Mutex::default(),
             refused: RefusedCalls::default(),
+            networks: CredentialNetworks::new(max_age),
         }
     }
 
@@ -314,9 +322,15 @@ impl ApiAccess {
         let load = self.tokens.load_started();
         let key = id.to_owned();
         let row = db
-            .run(move |conn| Ok(token_rows::find_token(conn, &key)?))
+            .run(move |conn| {
+                let Some(row) = token_rows::find_token(conn, &key)? else {
+                    return Ok(None);
+                };
+                let policy = policies::load(conn, &Credential::Token(row.id.clone()))?;
+                Ok(Some((row, policy)))
+            })
             .await?;
-        let view = row.map(|row| {
+        let view = row.map(|(row, policy)| {
             Arc::new(TokenView {
                 allowlist: compile_stored_allowlist(
                     &format!("of token {}", row.id),
@@ -328,6 +342,7 @@ impl ApiAccess {
                 created_by: row.created_by,
                 account_id: row.account_id,
                 id: row.id,
+                policy,
             })
         });
         self.tokens.keep(id, view.clone(), load);
@@ -337,9 +352,9 @@ impl ApiAccess {
     async fn account_allowlist(&self, db: &Db, account_id: &str) -> ApiResult<Arc<IpAllowlist>> {
         self.account_lists
             .get_or_load(db, account_id, |conn, id| {
-                Ok(token_rows::list_allowlist(conn, id)?
+                Ok(token_rows::list_allowlist_values(conn, id)?
                     .into_iter()
-                    .map(|row| row.value)
+                    .map(StoredEntry::from)
                     .collect())
             })
             .await
@@ -353,9 +368,15 @@ impl ApiAccess {
         let load = self.clients.load_started();
         let key = id.to_owned();
         let row = db
-            .run(move |conn| Ok(oauth_rows::find_client(conn, &key)?))
+            .run(move |conn| {
+                let Some(row) = oauth_rows::find_client(conn, &key)? else {
+                    return Ok(None);
+                };
+                let policy = policies::load(conn, &Credential::Client(row.id.clone()))?;
+                Ok(Some((row, policy)))
+            })
             .await?;
-        let view = row.map(|row| {
+        let view = row.map(|(row, policy)| {
             Arc::new(ClientView {
                 allowlist: compile_stored_allowlist(
                     &format!("of OAuth client {}", row.id),
@@ -368,6 +389,7 @@ impl ApiAccess {
                 secret_hash: row.secret_hash,
                 account_id: row.account_id,
                 id: row.id,
+                policy,
             })
         });
         self.clients.keep(id, view.clone(), load);
@@ -547,15 +569,22 @@ impl ApiAccess {
         };
         // A disabled or deleted subuser's tokens were refused above.
         let subuser = live.subuser.clone();
-        if !live.allowlist.list().allows(ip) {
+        if !live.allowlist.list().allows(ip, now) {
             return Err(self.refuse(owned(TokenRefusal::TokenIpNotAllowed), ip, now));
         }
         if !self
             .account_allowlist(db, &live.account_id)
             .await?
-            .allows(ip)
+            .allows(ip, now)
         {
             return Err(self.refuse(owned(TokenRefusal::AccountIpNotAllowed), ip, now));
+        }
+        if !self
+            .networks
+            .admit(db, &live.account_id, &credential, ip, now)
+            .await?
+        {
+            return Err(self.refuse(owned(TokenRefusal::NetworkNotAllowed), ip, now));
         }
         if let Some(id) = &live.portal_token_id {
             self.last_used
@@ -570,6 +599,7 @@ impl ApiAccess {
             scopes: live.scopes,
             ip,
             subuser,
+            policy: live.allowlist.policy().cloned(),
         })
     }
 
@@ -622,8 +652,9 @@ impl ApiAccess {
         db: &Db,
         account_id: &str,
         ip: IpAddr,
+        now: NaiveDateTime,
     ) -> ApiResult<()> {
-        if self.account_allowlist(db, account_id).await?.allows(ip) {
+        if self.account_allowlist(db, account_id).await?.allows(ip, now) {
             Ok(())
         } else {
             Err(ApiError::TokenRefused(TokenRefusal::AccountIpNotAllowed))
@@ -661,17 +692,25 @@ impl ApiAccess {
         known.extend(revoked);
     }
 
-    /// Writes the collected last-use times. Returns how many tokens were updated.
+    /// Writes the collected last-use times, and the uses of each
+    /// credential's networks. Returns how many tokens and networks were updated.
     pub async fn flush_last_used(&self, db: &Db) -> ApiResult<usize> {
-        let batch: Vec<(String, (NaiveDateTime, IpAddr))> =
+        let mut batch: Vec<(String, (NaiveDateTime, IpAddr))> =
             std::mem::take(&mut *self.last_used.lock().expect("last-used lock"))
                 .into_iter()
                 .collect();
-        if batch.is_empty() {
+        let mut network_uses = self.networks.take_pending();
+        // Rows are locked in one order by every writer (networks before
+        // their token, each in key order), so a flush and a deletion, or two
+        // processes' flushes, cannot deadlock on PostgreSQL.
+        batch.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        network_uses.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        if batch.is_empty() && network_uses.is_empty() {
             return Ok(0);
         }
-        let count = batch.len();
+        let count = batch.len() + network_uses.len();
         db.transaction(move |conn| {
+            credential_networks::write_uses(conn, &network_uses)?;
             for (id, (at, ip)) in &batch {
                 token_rows::record_use(conn, id, *at, &ip.to_string())?;
             }

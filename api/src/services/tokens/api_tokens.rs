@@ -1,18 +1,21 @@
 //! API tokens made in the portal, and the account's API IP allowlist.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDateTime};
 use portcullis_shared::vocabulary::SecurityEventKind;
 use portcullis_shared::{problem::FieldError, scope::Scope, validate::codes};
 
+use crate::services::audit::refused_calls::Credential;
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
-    ip_allowlists, now, rfc3339,
+    ip_allowlists::{self, StoredEntry},
+    now, rfc3339,
     sessions::portal_session::ClientContext,
-    tokens::api_access::{
-        compile_stored_allowlist, parse_scopes, scope_string, stored_allowlist_entries,
-    },
+    tokens::api_access::{compile_stored_allowlist, parse_scopes, scope_string},
+    tokens::policies::{self, CredentialPolicy, PolicyChange},
     tokens::signing::AccessClaims,
     AppState,
 };
@@ -21,10 +24,7 @@ use crate::{
         tokens::{self as token_rows, AllowlistEntryRow, TokenChanges, TokenRow},
         DbConnection,
     },
-    domain::{
-        ip_allowlist::{self, parse_entries},
-        IpRange,
-    },
+    domain::{ip_allowlist::parse_entries, IpRange},
     error::{ApiError, ApiResult},
 };
 
@@ -59,6 +59,30 @@ fn parse_allowlist(raw: &[String], errors: &mut Vec<FieldError>) -> Option<Vec<I
         .ok()
 }
 
+/// A token's or client's requested allowlist with the expiries asked for
+/// some entries (see [`ip_allowlists::with_expiries`]); `None` when any is wrong.
+pub fn parse_allowlist_with_expiries(
+    raw: &[String],
+    expiries: &BTreeMap<String, String>,
+    now: NaiveDateTime,
+    errors: &mut Vec<FieldError>,
+) -> Option<(Vec<IpRange>, Vec<StoredEntry>)> {
+    let ranges = parse_allowlist(raw, errors)?;
+    let entries = ip_allowlists::with_expiries(&ranges, expiries, now)
+        .map_err(|e| errors.extend(e))
+        .ok()?;
+    Some((ranges, entries))
+}
+
+/// The refusal of expiries sent without the list they belong to.
+pub fn expiries_without_list() -> FieldError {
+    FieldError::new(
+        "ip_allowlist",
+        codes::REQUIRED,
+        "Send the whole ip_allowlist with ip_allowlist_expires_at.",
+    )
+}
+
 /// A token asked for in the portal, not yet checked.
 #[derive(Debug, Clone, Default)]
 pub struct NewToken {
@@ -67,6 +91,10 @@ pub struct NewToken {
     /// RFC 3339; empty or absent for a token that never expires.
     pub expires_at: Option<String>,
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire → when (RFC 3339).
+    pub ip_allowlist_expires_at: BTreeMap<String, String>,
+    /// Its policy's rules, if any.
+    pub policy: Option<PolicyChange>,
 }
 
 /// Changes asked for one token, not yet checked; `None` leaves a part as it is.
@@ -75,6 +103,9 @@ pub struct TokenUpdate {
     pub name: Option<String>,
     pub disabled: Option<bool>,
     pub ip_allowlist: Option<Vec<String>>,
+    /// With `ip_allowlist`: which of its entries expire, and when.
+    pub ip_allowlist_expires_at: Option<BTreeMap<String, String>>,
+    pub policy: Option<PolicyChange>,
 }
 
 /// Whether a token works, as of when it was read.
@@ -98,7 +129,9 @@ pub struct Token {
     pub expires_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
     pub last_used_ip: Option<String>,
-    pub ip_allowlist: Vec<String>,
+    pub ip_allowlist: Vec<StoredEntry>,
+    /// Its policy; none when it has no rules.
+    pub policy: Option<CredentialPolicy>,
 }
 
 impl Token {
@@ -121,7 +154,15 @@ impl Token {
             expires_at: row.expires_at,
             last_used_at: row.last_used_at,
             last_used_ip: row.last_used_ip.clone(),
-            ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+            ip_allowlist: ip_allowlists::stored_lines(&row.ip_allowlist),
+            policy: None,
+        }
+    }
+
+    fn with_policy(self, policy: Option<CredentialPolicy>) -> Self {
+        Self {
+            policy: policy.filter(|p| !p.is_empty()),
+            ..self
         }
     }
 }
@@ -141,6 +182,8 @@ pub struct ApiAllowlistEntry {
     pub value: String,
     pub label: Option<String>,
     pub created_at: NaiveDateTime,
+    /// When it stops letting addresses in; `None`: it does not expire.
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 /// Creates a token and returns its secret, the only time it is shown.
@@ -192,8 +235,13 @@ pub async fn create_token(
             }
         },
     };
-    let allowlist = parse_allowlist(&request.ip_allowlist, &mut errors);
-    let (Some(name), Some(allowlist)) = (name, allowlist) else {
+    let allowlist = parse_allowlist_with_expiries(
+        &request.ip_allowlist,
+        &request.ip_allowlist_expires_at,
+        created_at,
+        &mut errors,
+    );
+    let (Some(name), Some((_, allowlist))) = (name, allowlist) else {
         return Err(ApiError::Validation(errors));
     };
     if !errors.is_empty() {
@@ -229,7 +277,7 @@ pub async fn create_token(
         name,
         scopes: scope,
         hint: format!("…{hint}"),
-        ip_allowlist: ip_allowlist::to_stored(&allowlist),
+        ip_allowlist: ip_allowlists::to_stored_lines(&allowlist),
         created_at,
         expires_at,
         disabled_at: None,
@@ -247,31 +295,55 @@ pub async fn create_token(
             "expires_at",
             row.expires_at.map(rfc3339).unwrap_or_default(),
         );
-    state
+    let (by_owner, made_by_subuser) = (principal.sent_by().is_none(), row.created_by.is_some());
+    let policy = state
         .db
         .transaction(move |conn| {
             token_rows::insert_token(conn, &stored)?;
-            Ok(security_log::record(conn, &event)?)
+            let credential = Credential::Token(stored.id.clone());
+            if let Some(change) = &request.policy {
+                policies::apply_change(
+                    conn,
+                    &stored.account_id,
+                    &credential,
+                    change,
+                    by_owner,
+                    made_by_subuser,
+                    "token",
+                )?;
+            }
+            security_log::record(conn, &event)?;
+            Ok(policies::load(conn, &credential)?)
         })
         .await?;
     tracing::info!(account_id, token_id = %row.id, "API token created");
     Ok(CreatedToken {
-        token: Token::from_row(&row, created_at),
+        token: Token::from_row(&row, created_at).with_policy(policy.as_deref().cloned()),
         secret,
     })
 }
 
 pub async fn list_tokens(state: &AppState, principal: &Principal) -> ApiResult<Vec<Token>> {
     let key = principal.tenant_id.clone();
-    let rows = state
+    let (rows, mut policies) = state
         .db
-        .run(move |conn| Ok(token_rows::list_tokens(conn, &key)?))
+        .run(move |conn| {
+            Ok((
+                token_rows::list_tokens(conn, &key)?,
+                policies::load_for_account(conn, &key)?,
+            ))
+        })
         .await?;
     let at = now();
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(|row| Token::from_row(row, at))
+        .map(|row| {
+            let policy = policies.remove(&policies::credential_key(&Credential::Token(
+                row.id.clone(),
+            )));
+            Token::from_row(row, at).with_policy(policy)
+        })
         .collect())
 }
 
@@ -352,21 +424,27 @@ pub async fn update_token(
     client: &ClientContext,
 ) -> ApiResult<Token> {
     let mut errors = Vec::new();
+    let at = now();
     let name = request.name.as_deref().map(|n| parse_name(n, &mut errors));
+    let expiries = request.ip_allowlist_expires_at.unwrap_or_default();
+    if request.ip_allowlist.is_none() && !expiries.is_empty() {
+        errors.push(expiries_without_list());
+    }
     let allowlist = request
         .ip_allowlist
         .as_deref()
-        .map(|list| parse_allowlist(list, &mut errors));
+        .map(|list| parse_allowlist_with_expiries(list, &expiries, at, &mut errors));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let at = now();
-    let allowlist = allowlist.flatten();
+    let (allowlist, allowlist_entries) = allowlist.flatten().unzip();
     let by_owner = principal.sent_by().is_none();
     let changes = TokenChanges {
         name: name.flatten(),
         disabled_at: request.disabled.map(|disabled| disabled.then_some(at)),
-        ip_allowlist: allowlist.as_deref().map(ip_allowlist::to_stored),
+        ip_allowlist: allowlist_entries
+            .as_deref()
+            .map(ip_allowlists::to_stored_lines),
         // The owner's disabling and allowlists bind the subuser; the
         // subuser's own changes leave the owner's marks as they are.
         disabled_by_owner: request.disabled.filter(|_| by_owner),
@@ -379,7 +457,7 @@ pub async fn update_token(
     );
     let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenChanged, client)
         .detail("token_id", id);
-    let row = state
+    let (row, policy) = state
         .db
         .transaction(move |conn| {
             let Some(existing) = token_rows::find_account_token(conn, &account, &token)?
@@ -401,6 +479,19 @@ pub async fn update_token(
                     (&[], None),
                 )?;
             }
+            let credential = Credential::Token(token.clone());
+            let policy_changed = match &request.policy {
+                Some(change) => policies::apply_change(
+                    conn,
+                    &account,
+                    &credential,
+                    change,
+                    by_owner,
+                    existing.created_by.is_some(),
+                    "token",
+                )?,
+                None => false,
+            };
             let (disables, enables) =
                 security_log::disabling(changes.disabled_at, existing.disabled_at);
             let change = security_log::change_list(&[
@@ -417,6 +508,7 @@ pub async fn update_token(
                         .as_ref()
                         .is_some_and(|l| *l != existing.ip_allowlist),
                 ),
+                ("policy", policy_changed),
             ]);
             if !change.is_empty() {
                 security_log::record(
@@ -442,11 +534,12 @@ pub async fn update_token(
                 return Err(changed_meanwhile());
             }
             cache_sync::announce(conn, &Change::Token(token.clone()))?;
-            token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)
+            let row = token_rows::find_token(conn, &token)?.ok_or(ApiError::NotFound)?;
+            Ok((row, policies::load(conn, &credential)?))
         })
         .await?;
     state.forget_committed(Change::Token(id.to_owned()));
-    Ok(Token::from_row(&row, at))
+    Ok(Token::from_row(&row, at).with_policy(policy.as_deref().cloned()))
 }
 
 /// Deletes one of the account's tokens; it stops working at once.
@@ -466,6 +559,11 @@ pub async fn delete_token(
         else {
             return Ok(None);
         };
+        super::credential_networks::forget_credential(
+            conn,
+            super::credential_networks::CredentialKind::Token,
+            &token,
+        )?;
         Ok(token_rows::delete_token(conn, &token)?.then_some(existing.name))
     })
     .await?;
@@ -508,6 +606,7 @@ fn allowlist_entry(row: &AllowlistEntryRow) -> ApiAllowlistEntry {
         value: row.value.clone(),
         label: row.label.clone(),
         created_at: row.created_at,
+        expires_at: row.expires_at,
     }
 }
 
@@ -529,21 +628,30 @@ pub async fn add_api_allowlist_entry(
     account_id: &str,
     value: &str,
     label: Option<String>,
+    expires_at: Option<&str>,
     client: &ClientContext,
 ) -> ApiResult<ApiAllowlistEntry> {
+    let created_at = now();
     let range = IpRange::parse("value", value).map_err(|e| ApiError::Validation(vec![e]))?;
     let label = ip_allowlists::parse_label(label)?;
+    let expires_at = ip_allowlists::parse_expiry("expires_at", expires_at, created_at)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     let row = AllowlistEntryRow {
         id: format!("ipa_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
         value: range.to_string(),
         label,
-        created_at: now(),
+        created_at,
+        expires_at,
     };
     let stored = row.clone();
     let event = SecurityEvent::by_owner(account_id, SecurityEventKind::ApiAllowlistChanged, client)
         .detail("action", "added")
         .detail("entry", row.value.clone());
+    let event = match expires_at {
+        Some(until) => event.detail("expires_at", rfc3339(until)),
+        None => event,
+    };
     state
         .db
         .transaction(move |conn| {
@@ -554,6 +662,19 @@ pub async fn add_api_allowlist_entry(
             {
                 return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
+            let after: Vec<StoredEntry> = existing
+                .iter()
+                .map(|e| StoredEntry {
+                    value: e.value.clone(),
+                    expires_at: e.expires_at,
+                })
+                .chain([StoredEntry {
+                    value: stored.value.clone(),
+                    expires_at: stored.expires_at,
+                }])
+                .collect();
+            ip_allowlists::require_permanent_entry("expires_at", &after)
+                .map_err(|e| ApiError::Validation(vec![e]))?;
             token_rows::insert_allowlist_entry(conn, &stored)?;
             cache_sync::announce(conn, &Change::ApiAllowlist(stored.account_id.clone()))?;
             Ok(security_log::record(conn, &event)?)
@@ -575,12 +696,19 @@ pub async fn delete_api_allowlist_entry(
     let deleted = state
         .db
         .transaction(move |conn| {
-            let Some(existing) = token_rows::list_allowlist(conn, &account)?
-                .into_iter()
-                .find(|e| e.id == entry)
-            else {
+            let list = token_rows::list_allowlist(conn, &account)?;
+            let Some(existing) = list.iter().find(|e| e.id == entry).cloned() else {
                 return Ok(false);
             };
+            let after: Vec<StoredEntry> = list
+                .iter()
+                .filter(|e| e.id != entry)
+                .map(|e| StoredEntry {
+                    value: e.value.clone(),
+                    expires_at: e.expires_at,
+                })
+                .collect();
+            ip_allowlists::refuse_removing_last_permanent(&after)?;
             security_log::record(conn, &event.detail("entry", existing.value))?;
             cache_sync::announce(conn, &Change::ApiAllowlist(account.clone()))?;
             Ok(token_rows::delete_allowlist_entry(conn, &account, &entry)?)

@@ -5,7 +5,10 @@
 
 pub mod api_access;
 pub mod api_tokens;
+pub mod credential_networks;
 pub mod expiry;
 pub mod key_rotation;
 pub mod oauth;
+pub mod policies;
 pub mod signing;
+pub mod token_leaks;

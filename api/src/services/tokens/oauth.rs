@@ -14,14 +14,17 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::services::audit::refused_calls::Credential;
+
 use crate::services::{
     access::Principal,
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
     now,
     sessions::portal_session::ClientContext,
-    tokens::api_access::{parse_scopes, scope_string, stored_allowlist_entries, ClientView},
+    tokens::api_access::{parse_scopes, scope_string, ClientView},
     tokens::api_tokens::delete_credential,
+    tokens::policies::{self, CredentialPolicy, PolicyChange},
     tokens::signing::{AccessClaims, AUDIENCE},
     AppState,
 };
@@ -30,7 +33,8 @@ use crate::{
         oauth::{self as oauth_rows, ClientChanges, ClientRow},
         DbConnection,
     },
-    domain::ip_allowlist::{self, parse_entries},
+    services::ip_allowlists::{self, StoredEntry},
+    services::tokens::api_tokens::{expiries_without_list, parse_allowlist_with_expiries},
     error::{ApiError, ApiResult},
 };
 
@@ -89,8 +93,12 @@ pub struct NewClient {
     pub name: String,
     pub scopes: Vec<Scope>,
     pub ip_allowlist: Vec<String>,
+    /// Entries of `ip_allowlist` that expire → when (RFC 3339).
+    pub ip_allowlist_expires_at: std::collections::BTreeMap<String, String>,
     /// Seconds its access tokens live; `None` for the default (an hour).
     pub token_lifetime_secs: Option<i64>,
+    /// Its policy's rules, if any.
+    pub policy: Option<PolicyChange>,
 }
 
 /// Changes asked for one client, not yet checked; `None` leaves a part as it is.
@@ -99,7 +107,10 @@ pub struct ClientUpdate {
     pub name: Option<String>,
     pub scopes: Option<Vec<Scope>>,
     pub ip_allowlist: Option<Vec<String>>,
+    /// With `ip_allowlist`: which of its entries expire, and when.
+    pub ip_allowlist_expires_at: Option<std::collections::BTreeMap<String, String>>,
     pub disabled: Option<bool>,
+    pub policy: Option<PolicyChange>,
 }
 
 /// A client as listed in the portal (never its secret).
@@ -108,10 +119,12 @@ pub struct OAuthClient {
     pub id: String,
     pub name: String,
     pub scopes: Vec<Scope>,
-    pub ip_allowlist: Vec<String>,
+    pub ip_allowlist: Vec<StoredEntry>,
     pub token_lifetime_secs: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Its policy; none when it has no rules.
+    pub policy: Option<CredentialPolicy>,
 }
 
 impl OAuthClient {
@@ -120,10 +133,18 @@ impl OAuthClient {
             id: row.id.clone(),
             name: row.name.clone(),
             scopes: parse_scopes(&row.scopes),
-            ip_allowlist: stored_allowlist_entries(&row.ip_allowlist),
+            ip_allowlist: ip_allowlists::stored_lines(&row.ip_allowlist),
             token_lifetime_secs: row.token_lifetime_secs,
             disabled: row.disabled_at.is_some(),
             created_at: row.created_at,
+            policy: None,
+        }
+    }
+
+    fn with_policy(self, policy: Option<CredentialPolicy>) -> Self {
+        Self {
+            policy: policy.filter(|p| !p.is_empty()),
+            ..self
         }
     }
 }
@@ -243,7 +264,7 @@ impl ClientCredentials {
     }
 }
 
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -275,7 +296,7 @@ pub async fn authenticate_client(
         .as_bytes()
         .ct_eq(client.secret_hash.as_bytes())
         .into();
-    if !matches || client.disabled || !client.allowlist.allows(ip) {
+    if !matches || client.disabled || !client.allowlist.allows(ip, now()) {
         return Err(refused);
     }
     // A disabled or deleted subuser's clients are disabled with them: no
@@ -288,7 +309,7 @@ pub async fn authenticate_client(
     }
     state
         .access
-        .check_account_allowlist(&state.db, &client.account_id, ip)
+        .check_account_allowlist(&state.db, &client.account_id, ip, now())
         .await
         .map_err(|_| OAuthError::InvalidClient {
             basic: credentials.basic,
@@ -468,10 +489,13 @@ pub async fn create_client(
             "Choose between 60 and 86400 seconds.",
         ));
     }
-    let allowlist = parse_entries("ip_allowlist", &request.ip_allowlist)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let (Some(name), Some(allowlist), true) = (name, allowlist, errors.is_empty()) else {
+    let allowlist = parse_allowlist_with_expiries(
+        &request.ip_allowlist,
+        &request.ip_allowlist_expires_at,
+        now(),
+        &mut errors,
+    );
+    let (Some(name), Some((_, allowlist)), true) = (name, allowlist, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
     let mut bytes = [0u8; 32];
@@ -483,7 +507,7 @@ pub async fn create_client(
         name,
         secret_hash: hash_secret(&secret),
         scopes: joined(&request.scopes),
-        ip_allowlist: ip_allowlist::to_stored(&allowlist),
+        ip_allowlist: ip_allowlists::to_stored_lines(&allowlist),
         token_lifetime_secs: lifetime,
         created_at: now(),
         disabled_at: None,
@@ -494,30 +518,55 @@ pub async fn create_client(
         .detail("client_id", row.id.clone())
         .detail("name", row.name.clone())
         .detail("scopes", row.scopes.clone());
-    state
+    let (by_owner, made_by_subuser) = (principal.sent_by().is_none(), row.created_by.is_some());
+    let policy_change = request.policy.clone();
+    let policy = state
         .db
         .transaction(move |conn| {
             oauth_rows::insert_client(conn, &insert)?;
-            Ok(security_log::record(conn, &event)?)
+            let credential = Credential::Client(insert.id.clone());
+            if let Some(change) = &policy_change {
+                policies::apply_change(
+                    conn,
+                    &insert.account_id,
+                    &credential,
+                    change,
+                    by_owner,
+                    made_by_subuser,
+                    "OAuth client",
+                )?;
+            }
+            security_log::record(conn, &event)?;
+            Ok(policies::load(conn, &credential)?)
         })
         .await?;
     tracing::info!(account_id, client_id = %row.id, "OAuth client registered");
     Ok(CreatedClient {
-        client: OAuthClient::from_row(&row),
+        client: OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()),
         secret,
     })
 }
 
 pub async fn list_clients(state: &AppState, principal: &Principal) -> ApiResult<Vec<OAuthClient>> {
     let key = principal.tenant_id.clone();
-    let rows = state
+    let (rows, mut policies) = state
         .db
-        .run(move |conn| Ok(oauth_rows::list_clients(conn, &key)?))
+        .run(move |conn| {
+            Ok((
+                oauth_rows::list_clients(conn, &key)?,
+                policies::load_for_account(conn, &key)?,
+            ))
+        })
         .await?;
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
-        .map(OAuthClient::from_row)
+        .map(|row| {
+            let policy = policies.remove(&policies::credential_key(&Credential::Client(
+                row.id.clone(),
+            )));
+            OAuthClient::from_row(row).with_policy(policy)
+        })
         .collect())
 }
 
@@ -545,22 +594,27 @@ pub async fn update_client(
     if let Some(scopes) = &request.scopes {
         crate::services::tokens::api_tokens::check_within_grants(principal, scopes, &mut errors);
     }
-    let allowlist = request.ip_allowlist.as_deref().map(|list| {
-        parse_entries("ip_allowlist", list)
-            .map_err(|e| errors.extend(e))
-            .ok()
-    });
+    let at = now();
+    let expiries = request.ip_allowlist_expires_at.clone().unwrap_or_default();
+    if request.ip_allowlist.is_none() && !expiries.is_empty() {
+        errors.push(expiries_without_list());
+    }
+    let allowlist = request
+        .ip_allowlist
+        .as_deref()
+        .map(|list| parse_allowlist_with_expiries(list, &expiries, at, &mut errors));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let at = now();
-    let allowlist = allowlist.flatten();
+    let (allowlist, allowlist_entries) = allowlist.flatten().unzip();
     let scopes = request.scopes.clone();
     let by_owner = principal.sent_by().is_none();
     let changes = ClientChanges {
         name: name.flatten(),
         scopes: request.scopes.as_deref().map(joined),
-        ip_allowlist: allowlist.as_deref().map(ip_allowlist::to_stored),
+        ip_allowlist: allowlist_entries
+            .as_deref()
+            .map(ip_allowlists::to_stored_lines),
         disabled_at: request.disabled.map(|d| d.then_some(at)),
         // The owner's disabling, allowlists and scopes bind the subuser; the
         // subuser's own changes leave the owner's marks as they are.
@@ -575,7 +629,7 @@ pub async fn update_client(
     );
     let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientChanged, client)
         .detail("client_id", id);
-    let row = state
+    let (row, policy) = state
         .db
         .transaction(move |conn| {
             let existing =
@@ -594,6 +648,19 @@ pub async fn update_client(
                     (&parse_scopes(&existing.scopes), scopes.as_deref()),
                 )?;
             }
+            let credential = Credential::Client(client_id.clone());
+            let policy_changed = match &request.policy {
+                Some(change) => policies::apply_change(
+                    conn,
+                    &account,
+                    &credential,
+                    change,
+                    by_owner,
+                    existing.created_by.is_some(),
+                    "OAuth client",
+                )?,
+                None => false,
+            };
             let seen = (!by_owner).then_some(oauth_rows::ClientSeen {
                 restrictions,
                 ip_allowlist: &existing.ip_allowlist,
@@ -611,6 +678,7 @@ pub async fn update_client(
                 ("allowlist", row.ip_allowlist != existing.ip_allowlist),
                 ("disabled", disables),
                 ("enabled", enables),
+                ("policy", policy_changed),
             ]);
             if !change.is_empty() {
                 security_log::record(
@@ -621,11 +689,11 @@ pub async fn update_client(
                 )?;
             }
             cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
-            Ok(row)
+            Ok((row, policies::load(conn, &credential)?))
         })
         .await?;
     state.forget_committed(Change::Client(id.to_owned()));
-    Ok(OAuthClient::from_row(&row))
+    Ok(OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()))
 }
 
 /// The account's client `client_id`, if `who` may manage it (an owner any,
@@ -658,6 +726,11 @@ pub async fn delete_client(
         let Some(existing) = manageable_client(conn, &account, &client_id, &who)? else {
             return Ok(None);
         };
+        super::credential_networks::forget_credential(
+            conn,
+            super::credential_networks::CredentialKind::Client,
+            &client_id,
+        )?;
         Ok(oauth_rows::delete_client(conn, &account, &client_id)?.then_some(existing.name))
     })
     .await

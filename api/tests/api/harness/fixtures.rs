@@ -213,6 +213,7 @@ impl TestApp {
         let body = AddAllowlistEntryRequest {
             value: value.to_owned(),
             label: None,
+            expires_at: None,
         };
         self.post_json(routes::API_ALLOWLIST, &body, csrf).await
     }
@@ -254,6 +255,7 @@ impl TestApp {
     pub async fn put_country_filter(&self, csrf: &str, countries: &[&str]) -> reqwest::Response {
         let body = CountryFilterDto {
             countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+            ..CountryFilterDto::default()
         };
         self.portal_json(reqwest::Method::PUT, routes::COUNTRY_FILTER, csrf, &body)
             .await

@@ -6,8 +6,10 @@
 mod allowlist_text;
 mod list;
 mod list_card;
+mod networks;
 mod new_form;
 mod page;
+mod policy_editor;
 mod row;
 
 pub use allowlist_text::{
@@ -18,12 +20,14 @@ pub use list_card::{count_label, ListCard, ListCardProps, Noun};
 pub use new_form::{
     name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
 };
+pub use networks::{CredentialNetworks, CredentialNetworksProps};
 pub use page::{CredentialsPage, CredentialsPageProps};
+pub use policy_editor::{PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS};
 pub use row::{state_label, CredentialRow, CredentialRowProps};
 
 use std::future::Future;
 
-use portcullis_shared::dto::TokenState;
+use portcullis_shared::dto::{CredentialPolicyDto, CredentialPolicyRequest, TokenState};
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
 use yew::prelude::*;
@@ -79,6 +83,8 @@ pub trait Credential: Clone + PartialEq + 'static {
     fn state(&self) -> TokenState;
     fn scopes(&self) -> &[Scope];
     fn ip_allowlist(&self) -> &[String];
+    /// Entries of the allowlist that end, with when (RFC 3339).
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String>;
 
     /// The change that disables it (`true`) or enables it again.
     fn switch(disabled: bool) -> Self::Change;
@@ -86,6 +92,10 @@ pub trait Credential: Clone + PartialEq + 'static {
     fn draft(&self) -> Self::Draft;
     /// The change that saves a draft.
     fn save(draft: &Self::Draft) -> Self::Change;
+    /// Its policy; none when it has no rules.
+    fn policy(&self) -> Option<&CredentialPolicyDto>;
+    /// The change that replaces its policy.
+    fn save_policy(policy: CredentialPolicyRequest) -> Self::Change;
     /// Whether a draft may be saved as it is.
     fn can_save(_draft: &Self::Draft) -> bool {
         true

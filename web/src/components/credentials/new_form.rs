@@ -1,15 +1,17 @@
 //! What the forms for a new credential share: the name and scope checks, and the state of
 //! the name, scope and IP allowlist fields.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
 use yew::prelude::*;
 
-use super::{allowlist_message, ALLOWLIST_FIELD};
-use crate::components::{toggle_scope, TextAreaField, TextField};
+use super::{allowlist_entries, allowlist_message, ALLOWLIST_FIELD};
+use crate::components::{
+    browser_expiry_instant, toggle_scope, ExpiryFields, TextAreaField, TextField,
+};
 use crate::hooks::{use_text_input, FormProblem, TextInput};
 
 /// The API's limit on credential names.
@@ -59,6 +61,35 @@ pub struct CredentialFields {
     pub allowlist: TextInput,
     /// Its change callback (it also clears the allowlist's errors).
     pub on_allowlist: Callback<String>,
+    /// Addresses allowed only for a while, one a line.
+    pub temporary: TextInput,
+    /// How long they are allowed (see [`ExpiryFields`]).
+    pub temporary_for: TextInput,
+    /// Their chosen end, for "until a date and time".
+    pub temporary_until: TextInput,
+}
+
+/// The request field of the temporary entries' end.
+const EXPIRIES_FIELD: &str = "ip_allowlist_expires_at";
+
+/// The allowlist to send: the permanent entries, then the temporary ones, and when each
+/// temporary one ends (`until`; `None` makes them permanent too).
+pub fn combined_allowlist(
+    permanent: &str,
+    temporary: &str,
+    until: Option<String>,
+) -> (Vec<String>, BTreeMap<String, String>) {
+    let temporary = allowlist_entries(temporary);
+    let expiries = match until {
+        Some(until) => temporary
+            .iter()
+            .map(|entry| (entry.clone(), until.clone()))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let mut entries = allowlist_entries(permanent);
+    entries.extend(temporary);
+    (entries, expiries)
 }
 
 impl CredentialFields {
@@ -66,7 +97,27 @@ impl CredentialFields {
     pub fn clear(&self) {
         self.name.set.emit(String::new());
         self.allowlist.set.emit(String::new());
+        self.temporary.set.emit(String::new());
+        self.temporary_until.set.emit(String::new());
         self.scopes.set(BTreeSet::new());
+    }
+
+    /// The allowlist and its expiries as the form holds them (see [`combined_allowlist`]).
+    pub fn allowlist_request(&self) -> Result<(Vec<String>, BTreeMap<String, String>), FieldError> {
+        let until = if allowlist_entries(&self.temporary.value).is_empty() {
+            None
+        } else {
+            browser_expiry_instant(
+                &self.temporary_for.value,
+                &self.temporary_until.value,
+                EXPIRIES_FIELD,
+            )?
+        };
+        Ok(combined_allowlist(
+            &self.allowlist.value,
+            &self.temporary.value,
+            until,
+        ))
     }
 }
 
@@ -108,6 +159,34 @@ impl CredentialFields {
                 {error} />
         }
     }
+
+    /// Addresses allowed only for a while (`#<id_prefix>-temporary`) and how long, in a
+    /// section that stays folded until wanted.
+    pub fn temporary_allowlist_field(&self, id_prefix: &str, problem: &FormProblem) -> Html {
+        let error = problem
+            .get()
+            .and_then(|p| {
+                p.errors
+                    .iter()
+                    .find(|e| e.field.starts_with(EXPIRIES_FIELD))
+                    .map(|e| e.message.clone())
+            })
+            .map(AttrValue::from);
+        html! {
+            <details class="temporary-allowlist" id={format!("{id_prefix}-temporary-section")}
+                open={!self.temporary.value.is_empty()}>
+                <summary>{ "Allow more addresses for a while" }</summary>
+                <TextAreaField id={format!("{id_prefix}-temporary")} label="Temporary addresses"
+                    optional=true rows=2 placeholder={"198.51.100.7"}
+                    hint="A hotel or a conference network: allowed until the time chosen below,                         then refused again. They need at least one permanent address above."
+                    value={self.temporary.value.clone()}
+                    on_change={self.temporary.set.clone()} />
+                <ExpiryFields id_prefix={format!("{id_prefix}-temporary")} label="Allowed"
+                    choice={self.temporary_for.clone()} custom={self.temporary_until.clone()}
+                    {error} />
+            </details>
+        }
+    }
 }
 
 /// State for the name, scopes and allowlist of a new credential's form, whose errors
@@ -117,6 +196,9 @@ pub fn use_credential_fields(problem: &FormProblem) -> CredentialFields {
     let name = use_text_input("");
     let scopes = use_state(BTreeSet::<Scope>::new);
     let allowlist = use_text_input("");
+    let temporary = use_text_input("");
+    let temporary_for = use_text_input("86400");
+    let temporary_until = use_text_input("");
     let on_scope = {
         let (scopes, problem) = (scopes.clone(), problem.clone());
         Callback::from(move |(scope, checked): (Scope, bool)| {
@@ -145,5 +227,28 @@ pub fn use_credential_fields(problem: &FormProblem) -> CredentialFields {
         on_scope,
         allowlist,
         on_allowlist,
+        temporary,
+        temporary_for,
+        temporary_until,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_entries_follow_the_permanent_ones_with_their_end() {
+        let (entries, expiries) = combined_allowlist(
+            "10.0.0.0/8",
+            "198.51.100.7, 203.0.113.0/24",
+            Some("2026-12-11T18:00:00.000Z".into()),
+        );
+        assert_eq!(entries, ["10.0.0.0/8", "198.51.100.7", "203.0.113.0/24"]);
+        assert_eq!(expiries.len(), 2);
+        assert_eq!(expiries["198.51.100.7"], "2026-12-11T18:00:00.000Z");
+        let (entries, expiries) = combined_allowlist("10.0.0.0/8", "198.51.100.7", None);
+        assert_eq!(entries, ["10.0.0.0/8", "198.51.100.7"]);
+        assert!(expiries.is_empty(), "permanently");
     }
 }

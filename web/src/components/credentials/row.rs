@@ -6,8 +6,8 @@ use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{Credential, RowIdAttribute};
-use crate::components::{banner_message, message_html};
+use super::{Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS};
+use crate::components::{banner_message, message_html, ExpiryNote};
 use crate::hooks::{use_removal, use_session_calls};
 
 /// What a row is waiting for.
@@ -24,6 +24,8 @@ enum Panel<D> {
     ConfirmDelete,
     /// Editing; what the panel holds so far.
     Edit(D),
+    /// Editing the policy; what the panel holds so far.
+    Policy(PolicyDraft),
 }
 
 /// Props of [`CredentialRow`].
@@ -124,6 +126,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
     };
     let can_edit = item.state() != TokenState::Expired;
     let editing = matches!(*panel, Panel::Edit(_));
+    let editing_policy = matches!(*panel, Panel::Policy(_));
 
     let panel_html = match &*panel {
         Panel::None => Html::default(),
@@ -180,10 +183,49 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                 </form>
             }
         }
+        Panel::Policy(draft) => {
+            let on_draft = {
+                let (panel, problem) = (panel.clone(), problem.clone());
+                Callback::from(move |draft: PolicyDraft| {
+                    panel.set(Panel::Policy(draft));
+                    problem.set(None);
+                })
+            };
+            let onsubmit = {
+                let (update, draft, problem) = (update.clone(), draft.clone(), problem.clone());
+                Callback::from(move |event: SubmitEvent| {
+                    event.prevent_default();
+                    match draft.to_request() {
+                        Ok(request) => update.emit((C::save_policy(request), Busy::Saving)),
+                        Err(errors) => problem.set(Some(Problem::validation_failed(errors))),
+                    }
+                })
+            };
+            html! {
+                <form class={classes!("token-panel", class("policy-panel"))} onsubmit={onsubmit} novalidate=true>
+                    <PolicyEditor id_prefix={format!("{}-policy-{}", kind.class, item.id())}
+                        draft={draft.clone()} {on_draft} problem={(*problem).clone()} />
+                    <div class="panel-actions">
+                        <button type="submit"
+                            class={classes!("button", "button--small", class("policy-save"))}
+                            disabled={is_busy}>
+                            { busy_label(Busy::Saving, "Saving…", "Save policy".to_owned()) }
+                        </button>
+                        <button type="button"
+                            class={classes!("button", "button--secondary", "button--small", class("policy-cancel"))}
+                            disabled={is_busy} onclick={open(Panel::None)}>
+                            { "Cancel" }
+                        </button>
+                    </div>
+                </form>
+            }
+        }
     };
+    let mut shown_fields = vec![kind.edits_field];
+    shown_fields.extend_from_slice(POLICY_FIELDS);
     let row_error = (*problem)
         .as_ref()
-        .and_then(|p| banner_message(p, &[kind.edits_field]))
+        .and_then(|p| banner_message(p, &shown_fields))
         .or_else(|| removal.error.clone())
         .map(|message| html! { <p class="row-error" role="alert">{ message_html(&message) }</p> });
     let (state_text, state_class) = state_label(item.state());
@@ -207,6 +249,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                             onclick={open(Panel::Edit(item.draft()))}>
                             { format!("Edit {}", kind.edits_label) }
                         </button>
+                        <button type="button"
+                            class={classes!("button", "button--secondary", "button--small", class("edit-policy"))}
+                            disabled={is_busy || editing_policy}
+                            onclick={open(Panel::Policy(PolicyDraft::from_dto(item.policy())))}>
+                            { "Edit policy" }
+                        </button>
                     }
                     <button type="button"
                         class={classes!("button", "button--ghost-danger", "button--small", class("delete"))}
@@ -224,6 +272,15 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             <dl class="token-meta">
                 { item.details() }
                 <div class="token-meta-wide">
+                    <dt>{ "Policy" }</dt>
+                    <dd class={class("policy")}>
+                        { match item.policy() {
+                            Some(policy) => html! { policy.describe() },
+                            None => html! { <span class="muted">{ "No limits of its own" }</span> },
+                        } }
+                    </dd>
+                </div>
+                <div class="token-meta-wide">
                     <dt>{ "IP allowlist" }</dt>
                     <dd class={class("allowlist")}>
                         if item.ip_allowlist().is_empty() {
@@ -231,10 +288,19 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                         } else {
                             <ul class="chips chips--plain">
                                 for entry in item.ip_allowlist().iter() {
-                                    <li class="chip chip--mono">{ entry.clone() }</li>
+                                    <li class="chip chip--mono">
+                                        { entry.clone() }
+                                        <ExpiryNote expires_at={item.ip_allowlist_expires_at().get(entry).map(|at| AttrValue::from(at.clone()))} />
+                                    </li>
                                 }
                             </ul>
                         }
+                    </dd>
+                </div>
+                <div class="token-meta-wide">
+                    <dt>{ "Networks used from" }</dt>
+                    <dd class={class("networks")}>
+                        <CredentialNetworks of={kind.row_id} id={AttrValue::from(item.id().to_owned())} />
                     </dd>
                 </div>
             </dl>

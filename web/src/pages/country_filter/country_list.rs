@@ -1,18 +1,23 @@
 //! The searchable list of countries, one check box each.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use portcullis_shared::validate;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::visible_countries;
+use crate::components::ExpiryNote;
 
 /// Props of [`CountryList`].
 #[derive(Properties, PartialEq)]
 pub struct CountryListProps {
     /// The codes ticked.
     pub selected: BTreeSet<String>,
+    /// Countries allowed only for a while: code → when it ends (RFC 3339).
+    #[prop_or_default]
+    pub expiries: Rc<BTreeMap<String, String>>,
     /// What the search box holds.
     #[prop_or_default]
     pub query: AttrValue,
@@ -47,6 +52,7 @@ pub fn CountryList(props: &CountryListProps) -> Html {
                         }
                         <CountryOption key={*code} code={*code} name={*name}
                             checked={props.selected.contains(*code)}
+                            expires_at={props.expiries.get(*code).map(|at| AttrValue::from(at.clone()))}
                             disabled={props.disabled}
                             on_toggle={props.on_toggle.clone()} />
                     }
@@ -61,6 +67,8 @@ struct CountryOptionProps {
     code: &'static str,
     name: &'static str,
     checked: bool,
+    /// When its exception ends, if it is allowed only for a while.
+    expires_at: Option<AttrValue>,
     disabled: bool,
     on_toggle: Callback<(String, bool)>,
 }
@@ -86,6 +94,9 @@ fn CountryOption(props: &CountryOptionProps) -> Html {
                 <span class="country-name">{ props.name }</span>
                 <code class="country-code">{ code }</code>
             </label>
+            if props.checked {
+                <ExpiryNote expires_at={props.expires_at.clone()} />
+            }
         </li>
     }
 }

@@ -9,7 +9,8 @@ pub use selection::{
     countries_message, countries_summary, country_name, matches_search, visible_countries,
 };
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use portcullis_shared::dto::CountryFilterDto;
 use portcullis_shared::problem::Problem;
@@ -18,8 +19,13 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, ConfirmPanel};
-use crate::hooks::{use_session, use_session_calls, use_unsaved_guard};
+use crate::components::{
+    banner_message, browser_expiry_instant, ConfirmPanel, ExpiryFields, SelectField,
+};
+use crate::hooks::{use_session, use_session_calls, use_text_input, use_unsaved_guard};
+
+/// Countries allowed only for a while: code → when it ends (RFC 3339).
+type Expiries = BTreeMap<String, String>;
 
 /// Where the page stands with the API.
 #[derive(Clone, PartialEq)]
@@ -36,27 +42,31 @@ enum Status {
 pub fn CountryFilterPage() -> Html {
     let session = use_session();
     let calls = use_session_calls();
-    let saved = use_state(|| None::<BTreeSet<String>>);
+    let saved = use_state(|| None::<(BTreeSet<String>, Expiries)>);
     let selected = use_state(BTreeSet::<String>::new);
+    let expiries = use_state(Expiries::new);
     let query = use_state(String::new);
     let status = use_state(|| Status::Loading);
     let problem = use_state(|| None::<Problem>);
 
+    // Shows a filter as the API answered it, and remembers it as saved.
+    let show = {
+        let (saved, selected, expiries) = (saved.clone(), selected.clone(), expiries.clone());
+        Callback::from(move |filter: CountryFilterDto| {
+            let codes: BTreeSet<String> = filter.countries.into_iter().collect();
+            selected.set(codes.clone());
+            expiries.set(filter.expires_at.clone());
+            saved.set(Some((codes, filter.expires_at)));
+        })
+    };
     {
-        let (calls, saved, selected, status, problem) = (
-            calls.clone(),
-            saved.clone(),
-            selected.clone(),
-            status.clone(),
-            problem.clone(),
-        );
+        let (calls, show, status, problem) =
+            (calls.clone(), show.clone(), status.clone(), problem.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
                 match api::get_country_filter().await {
                     Ok(filter) => {
-                        let codes: BTreeSet<String> = filter.countries.into_iter().collect();
-                        selected.set(codes.clone());
-                        saved.set(Some(codes));
+                        show.emit(filter);
                         status.set(Status::Ready);
                     }
                     Err(error) => problem.set(Some(calls.problem(error))),
@@ -66,14 +76,19 @@ pub fn CountryFilterPage() -> Html {
     }
 
     let on_toggle = {
-        let (selected, status, problem) = (selected.clone(), status.clone(), problem.clone());
+        let (selected, expiries) = (selected.clone(), expiries.clone());
+        let (status, problem) = (status.clone(), problem.clone());
         Callback::from(move |(code, checked): (String, bool)| {
             let mut chosen = (*selected).clone();
+            // A tick or untick by hand makes the country permanent, or removes it.
+            let mut ending = (*expiries).clone();
+            ending.remove(&code);
             if checked {
                 chosen.insert(code);
             } else {
                 chosen.remove(&code);
             }
+            expiries.set(ending);
             selected.set(chosen);
             problem.set(None);
             if *status == Status::Saved {
@@ -88,13 +103,13 @@ pub fn CountryFilterPage() -> Html {
         })
     };
     let onsubmit = {
-        let (calls, saved, selected, status, problem) = (
+        let (calls, show, selected, expiries) = (
             calls.clone(),
-            saved.clone(),
+            show.clone(),
             selected.clone(),
-            status.clone(),
-            problem.clone(),
+            expiries.clone(),
         );
+        let (status, problem) = (status.clone(), problem.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if matches!(*status, Status::Saving | Status::Loading) {
@@ -104,20 +119,18 @@ pub fn CountryFilterPage() -> Html {
             problem.set(None);
             let request = CountryFilterDto {
                 countries: selected.iter().cloned().collect(),
+                expires_at: expiries
+                    .iter()
+                    .filter(|(code, _)| selected.contains(*code))
+                    .map(|(code, at)| (code.clone(), at.clone()))
+                    .collect(),
             };
-            let (calls, saved, selected, status, problem) = (
-                calls.clone(),
-                saved.clone(),
-                selected.clone(),
-                status.clone(),
-                problem.clone(),
-            );
+            let (calls, show, status, problem) =
+                (calls.clone(), show.clone(), status.clone(), problem.clone());
             spawn_local(async move {
                 match api::set_country_filter(calls.csrf_token(), &request).await {
                     Ok(filter) => {
-                        let codes: BTreeSet<String> = filter.countries.into_iter().collect();
-                        selected.set(codes.clone());
-                        saved.set(Some(codes));
+                        show.emit(filter);
                         status.set(Status::Saved);
                     }
                     Err(error) => {
@@ -133,12 +146,31 @@ pub fn CountryFilterPage() -> Html {
         .me()
         .map(|me| country_name(&me.account.country))
         .unwrap_or_else(|| "its own country".to_owned());
-    let dirty = saved.as_ref().is_some_and(|saved| *saved != *selected);
+    let dirty = saved
+        .as_ref()
+        .is_some_and(|(codes, ending)| *codes != *selected || *ending != *expiries);
+    let on_allow_for_a_while = {
+        let (selected, expiries) = (selected.clone(), expiries.clone());
+        let (status, problem) = (status.clone(), problem.clone());
+        Callback::from(move |(code, until): (String, String)| {
+            let mut chosen = (*selected).clone();
+            chosen.insert(code.clone());
+            let mut ending = (*expiries).clone();
+            ending.insert(code, until);
+            selected.set(chosen);
+            expiries.set(ending);
+            problem.set(None);
+            if *status == Status::Saved {
+                status.set(Status::Ready);
+            }
+        })
+    };
     let guard = use_unsaved_guard(dirty);
     let sent: Vec<String> = selected.iter().cloned().collect();
     let error = (*problem)
         .as_ref()
         .and_then(|p| countries_message(p, &sent).or_else(|| banner_message(p, &["countries[]"])));
+    let temporary = Rc::new((*expiries).clone());
     let loading = *status == Status::Loading;
     let status_badge = match (&*status, dirty) {
         (Status::Loading, _) => Html::default(),
@@ -205,7 +237,8 @@ pub fn CountryFilterPage() -> Html {
                         value={(*query).clone()} oninput={on_search} />
                 </div>
                 <CountryList selected={(*selected).clone()} query={AttrValue::from((*query).clone())}
-                    disabled={loading} {on_toggle} />
+                    expiries={temporary} disabled={loading} {on_toggle} />
+                <AllowForAWhile disabled={loading} on_allow={on_allow_for_a_while} />
                 <div class="form-actions country-actions">
                     <button id="save-countries" type="submit" class="button"
                         disabled={loading || *status == Status::Saving}>
@@ -217,5 +250,72 @@ pub fn CountryFilterPage() -> Html {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Props of [`AllowForAWhile`].
+#[derive(Properties, PartialEq)]
+struct AllowForAWhileProps {
+    disabled: bool,
+    /// Called with a country code and when its exception ends (RFC 3339).
+    on_allow: Callback<(String, String)>,
+}
+
+/// "Allow a country for a while": a country, how long, and a button that ticks it with that
+/// end (saved with the rest by Save countries). For a trip or a one-off campaign abroad.
+#[function_component]
+fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
+    let country = use_text_input("");
+    let expiry = use_text_input("86400");
+    let expiry_at = use_text_input("");
+    let error = use_state(|| None::<AttrValue>);
+    let options = use_memo((), |_| {
+        portcullis_shared::validate::countries()
+            .iter()
+            .map(|(code, name)| (AttrValue::from(*code), AttrValue::from(format!("{name} ({code})"))))
+            .collect::<Vec<_>>()
+    });
+    let onclick = {
+        let (country, expiry, expiry_at, error) =
+            (country.clone(), expiry.clone(), expiry_at.clone(), error.clone());
+        let on_allow = props.on_allow.clone();
+        Callback::from(move |_: MouseEvent| {
+            if country.value.is_empty() {
+                error.set(Some("Choose a country.".into()));
+                return;
+            }
+            match browser_expiry_instant(&expiry.value, &expiry_at.value, "expires_at") {
+                Ok(Some(until)) => {
+                    error.set(None);
+                    on_allow.emit((country.value.clone(), until));
+                }
+                Ok(None) => error.set(Some(
+                    "Choose how long: to allow it for good, tick it in the list above.".into(),
+                )),
+                Err(problem) => error.set(Some(problem.message.into())),
+            }
+        })
+    };
+    html! {
+        <fieldset class="country-temporary" id="country-temporary">
+            <legend>{ "Allow a country for a while" }</legend>
+            <p class="muted">
+                { "For a trip or a one-off campaign: the country is allowed until the time you                    choose, then messages there are refused again, with nothing to remember." }
+            </p>
+            <div class="form-inline">
+                <SelectField id="country-temporary-code" label="Country"
+                    options={Rc::new(vec![("", "Choose a country…")])}
+                    dynamic_options={options} value={country.value.clone()}
+                    on_change={country.set.clone()} disabled={props.disabled} />
+                <ExpiryFields id_prefix="country-temporary" label="For" choice={expiry}
+                    custom={expiry_at} error={(*error).clone()} />
+                <div class="form-inline-action">
+                    <button type="button" id="country-temporary-add"
+                        class="button button--secondary" disabled={props.disabled} {onclick}>
+                        { "Allow for a while" }
+                    </button>
+                </div>
+            </div>
+        </fieldset>
     }
 }

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use portcullis_shared::dto::{OAuthClientDto, TokenState, UpdateOAuthClientRequest};
+use portcullis_shared::dto::{
+    CredentialPolicyDto, CredentialPolicyRequest, OAuthClientDto, TokenState,
+    UpdateOAuthClientRequest,
+};
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
 use yew::prelude::*;
@@ -59,6 +62,10 @@ impl Credential for OAuthClientDto {
         &self.ip_allowlist
     }
 
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.ip_allowlist_expires_at
+    }
+
     fn switch(disabled: bool) -> UpdateOAuthClientRequest {
         UpdateOAuthClientRequest {
             disabled: Some(disabled),
@@ -79,6 +86,17 @@ impl Credential for OAuthClientDto {
 
     fn can_save(draft: &BTreeSet<Scope>) -> bool {
         !draft.is_empty()
+    }
+
+    fn policy(&self) -> Option<&CredentialPolicyDto> {
+        self.policy.as_ref()
+    }
+
+    fn save_policy(policy: CredentialPolicyRequest) -> UpdateOAuthClientRequest {
+        UpdateOAuthClientRequest {
+            policy: Some(policy),
+            ..UpdateOAuthClientRequest::default()
+        }
     }
 
     async fn update(

@@ -54,7 +54,13 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
                 &fields.scopes,
                 &lifetime.value,
                 &fields.allowlist.value,
-            );
+            )
+            .and_then(|mut request| {
+                let (entries, expiries) = fields.allowlist_request().map_err(|e| vec![e])?;
+                request.ip_allowlist = entries;
+                request.ip_allowlist_expires_at = expiries;
+                Ok(request)
+            });
             let (fields, lifetime, on_created) =
                 (fields.clone(), lifetime.set.clone(), on_created.clone());
             call.run_checked(
@@ -91,6 +97,7 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
             { fields.allowlist_field("new-client",
                 "One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows.",
                 &problem) }
+            { fields.temporary_allowlist_field("new-client", &problem) }
             <div class="form-actions">
                 <button id="create-client" type="submit" class="button" disabled={submitting}>
                     { if submitting { "Registering…" } else { "Register client" } }
@@ -132,7 +139,9 @@ pub fn new_client_request(
         name: name.to_owned(),
         scopes: scopes.iter().copied().collect(),
         ip_allowlist: allowlist_entries(allowlist),
+        ip_allowlist_expires_at: Default::default(),
         token_lifetime_secs,
+        policy: None,
     })
 }
 

@@ -4,18 +4,18 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use portcullis_shared::dto::{
-    CreateSubuserRequest, PortalPermission, SubuserDto, UpdateSubuserRequest, Weekday,
+    CreateSubuserRequest, PortalPermission, SubuserDto, UpdateSubuserRequest,
 };
 use portcullis_shared::problem::{FieldError, Problem};
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate;
 use yew::prelude::*;
 
-use super::grants::{weekday_label, GrantsDraft, DEFAULT_TIME_ZONE, TIME_ZONES};
+use super::grants::{GrantsDraft, DEFAULT_TIME_ZONE};
 use crate::api;
 use crate::components::{
     banner_message, shows_field, toggle_scope, toggle_value, CheckOption, CheckboxGroup,
-    FormBanner, ScopePicker, SelectField, TextField,
+    FormBanner, ScopePicker, TextField, WindowFields,
 };
 use crate::hooks::{use_form_call, use_text_input, FormProblem};
 use crate::pages::password::NEW_PASSWORD_HINT;
@@ -235,12 +235,6 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             CheckOption::plain(id.clone(), name)
         },
     ));
-    let day_options = Rc::new(
-        Weekday::ALL
-            .iter()
-            .map(|d| CheckOption::plain(d.as_str(), weekday_label(*d)))
-            .collect::<Vec<_>>(),
-    );
     let busy = call.busy();
     let (submit_text, busy_text) = if existing.is_some() {
         ("Save changes", "Saving…")
@@ -308,25 +302,17 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
                     { " Only send within set hours" }
                 </label>
                 if draft.window_on {
-                    <CheckboxGroup id={id("days")} legend="Days"
-                        options={day_options} chosen={Rc::new(draft.days.clone())}
-                        on_toggle={on_days} error={message("sending_window.days")} compact=true />
-                    <div class="field-row">
-                        <TextField id={id("start")} label="From" input_type="time"
-                            value={draft.start.clone()}
-                            on_change={on_text("sending_window.start", |d, v| d.start = v)}
-                            error={message("sending_window.start")} />
-                        <TextField id={id("end")} label="Until" input_type="time"
-                            value={draft.end.clone()}
-                            on_change={on_text("sending_window.end", |d, v| d.end = v)}
-                            error={message("sending_window.end")} />
-                        <SelectField id={id("time-zone")} label="Time zone"
-                            options={Rc::new(TIME_ZONES.to_vec())}
-                            dynamic_options={unlisted_time_zone(&draft.time_zone)}
-                            value={draft.time_zone.clone()}
-                            on_change={on_text("sending_window.time_zone", |d, v| d.time_zone = v)}
-                            error={message("sending_window.time_zone")} />
-                    </div>
+                    <WindowFields id_prefix={AttrValue::from(prefix.clone())}
+                        days={draft.days.clone()} start={draft.start.clone()}
+                        end={draft.end.clone()} time_zone={draft.time_zone.clone()}
+                        on_day={on_days}
+                        on_start={on_text("sending_window.start", |d, v| d.start = v)}
+                        on_end={on_text("sending_window.end", |d, v| d.end = v)}
+                        on_time_zone={on_text("sending_window.time_zone", |d, v| d.time_zone = v)}
+                        days_error={message("sending_window.days")}
+                        start_error={message("sending_window.start")}
+                        end_error={message("sending_window.end")}
+                        time_zone_error={message("sending_window.time_zone")} />
                 }
                 <TextField id={id("points-limit")} label="Monthly points limit" input_type="number"
                     inputmode="numeric" optional=true min="0"
@@ -441,22 +427,11 @@ fn with_chosen(
     options
 }
 
-/// `current` as an extra choice when the offered time zones lack it (a zone stored
-/// through the API).
-fn unlisted_time_zone(current: &str) -> Rc<Vec<(AttrValue, AttrValue)>> {
-    let listed = TIME_ZONES.iter().any(|(zone, _)| *zone == current);
-    Rc::new(if listed {
-        Vec::new()
-    } else {
-        let zone = AttrValue::from(current.to_owned());
-        vec![(zone.clone(), zone)]
-    })
-}
-
 /// The browser's time zone when the list offers it, else the default.
 fn browser_time_zone() -> String {
     #[cfg(target_arch = "wasm32")]
     {
+        use super::grants::TIME_ZONES;
         use web_sys::js_sys::{Array, Intl, Object, Reflect};
         let options = Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
         if let Some(zone) = Reflect::get(&options, &"timeZone".into())

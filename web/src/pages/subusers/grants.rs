@@ -7,54 +7,7 @@ use portcullis_shared::problem::FieldError;
 use portcullis_shared::scope::Scope;
 use portcullis_shared::validate::codes;
 
-/// The time zones the sending window offers: UTC and the main zone of the countries
-/// customers mostly send from, then the rest of the world's largest ones.
-pub const TIME_ZONES: &[(&str, &str)] = &[
-    ("UTC", "UTC"),
-    ("Europe/Warsaw", "Europe/Warsaw (Poland)"),
-    ("Europe/London", "Europe/London (United Kingdom)"),
-    ("Europe/Dublin", "Europe/Dublin (Ireland)"),
-    ("Europe/Lisbon", "Europe/Lisbon (Portugal)"),
-    ("Europe/Berlin", "Europe/Berlin (Germany)"),
-    ("Europe/Paris", "Europe/Paris (France)"),
-    ("Europe/Madrid", "Europe/Madrid (Spain)"),
-    ("Europe/Rome", "Europe/Rome (Italy)"),
-    ("Europe/Amsterdam", "Europe/Amsterdam (Netherlands)"),
-    ("Europe/Brussels", "Europe/Brussels (Belgium)"),
-    ("Europe/Vienna", "Europe/Vienna (Austria)"),
-    ("Europe/Zurich", "Europe/Zurich (Switzerland)"),
-    ("Europe/Prague", "Europe/Prague (Czechia)"),
-    ("Europe/Bratislava", "Europe/Bratislava (Slovakia)"),
-    ("Europe/Budapest", "Europe/Budapest (Hungary)"),
-    ("Europe/Stockholm", "Europe/Stockholm (Sweden)"),
-    ("Europe/Oslo", "Europe/Oslo (Norway)"),
-    ("Europe/Copenhagen", "Europe/Copenhagen (Denmark)"),
-    ("Europe/Helsinki", "Europe/Helsinki (Finland)"),
-    ("Europe/Vilnius", "Europe/Vilnius (Lithuania)"),
-    ("Europe/Riga", "Europe/Riga (Latvia)"),
-    ("Europe/Tallinn", "Europe/Tallinn (Estonia)"),
-    ("Europe/Kyiv", "Europe/Kyiv (Ukraine)"),
-    ("Europe/Bucharest", "Europe/Bucharest (Romania)"),
-    ("Europe/Sofia", "Europe/Sofia (Bulgaria)"),
-    ("Europe/Athens", "Europe/Athens (Greece)"),
-    ("Europe/Istanbul", "Europe/Istanbul (Türkiye)"),
-    ("America/New_York", "America/New_York (US Eastern)"),
-    ("America/Chicago", "America/Chicago (US Central)"),
-    ("America/Denver", "America/Denver (US Mountain)"),
-    ("America/Los_Angeles", "America/Los_Angeles (US Pacific)"),
-    ("America/Toronto", "America/Toronto (Canada Eastern)"),
-    ("America/Mexico_City", "America/Mexico_City (Mexico)"),
-    ("America/Sao_Paulo", "America/Sao_Paulo (Brazil)"),
-    ("Africa/Johannesburg", "Africa/Johannesburg (South Africa)"),
-    ("Africa/Lagos", "Africa/Lagos (Nigeria)"),
-    ("Asia/Dubai", "Asia/Dubai (UAE)"),
-    ("Asia/Kolkata", "Asia/Kolkata (India)"),
-    ("Asia/Singapore", "Asia/Singapore"),
-    ("Asia/Shanghai", "Asia/Shanghai (China)"),
-    ("Asia/Tokyo", "Asia/Tokyo (Japan)"),
-    ("Australia/Sydney", "Australia/Sydney (Australia Eastern)"),
-    ("Pacific/Auckland", "Pacific/Auckland (New Zealand)"),
-];
+pub use crate::components::{weekday_label, TIME_ZONES};
 
 /// The zone a new sending window starts in when the browser's own is not offered.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Warsaw";
@@ -210,19 +163,6 @@ fn minutes(time: &str) -> Option<u32> {
     }
     let (hours, mins): (u32, u32) = (hours.parse().ok()?, mins.parse().ok()?);
     (hours < 24 && mins < 60).then_some(hours * 60 + mins)
-}
-
-/// A weekday's short name for its check box.
-pub fn weekday_label(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
-    }
 }
 
 /// A sending window in a line: `Mon–Fri 08:00–18:00 (Europe/Warsaw)`.

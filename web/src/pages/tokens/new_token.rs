@@ -48,7 +48,13 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
                 &fields.scopes,
                 &date,
                 &fields.allowlist.value,
-            );
+            )
+            .and_then(|mut request| {
+                let (entries, expiries) = fields.allowlist_request().map_err(|e| vec![e])?;
+                request.ip_allowlist = entries;
+                request.ip_allowlist_expires_at = expiries;
+                Ok(request)
+            });
             let (fields, expiry, on_created) =
                 (fields.clone(), expiry.set.clone(), on_created.clone());
             call.run_checked(
@@ -95,6 +101,7 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
             { fields.allowlist_field("new-token",
                 "One address or range per line. Leave empty to allow every address the account's API allowlist allows.",
                 &problem) }
+            { fields.temporary_allowlist_field("new-token", &problem) }
             <div class="form-actions">
                 <button id="create-token" type="submit" class="button" disabled={submitting}>
                     { if submitting { "Creating token…" } else { "Create token" } }
@@ -175,6 +182,8 @@ pub fn new_token_request(
         scopes: scopes.iter().copied().collect(),
         expires_at,
         ip_allowlist: allowlist_entries(allowlist),
+        ip_allowlist_expires_at: Default::default(),
+        policy: None,
     })
 }
 
@@ -327,6 +336,8 @@ mod tests {
                 scopes: vec![Scope::Sms, Scope::Profile],
                 expires_at: Some("2027-01-31T23:59:59Z".into()),
                 ip_allowlist: vec!["203.0.113.7".into(), "10.0.0.0/24".into()],
+                ip_allowlist_expires_at: Default::default(),
+                policy: None,
             }
         );
         let json = serde_json::to_value(&request).unwrap();

@@ -1,6 +1,8 @@
 //! An API token as a [`Credential`]: what its row shows and how it changes.
 
-use portcullis_shared::dto::{TokenDto, TokenState, UpdateTokenRequest};
+use portcullis_shared::dto::{
+    CredentialPolicyDto, CredentialPolicyRequest, TokenDto, TokenState, UpdateTokenRequest,
+};
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
 use yew::prelude::*;
@@ -57,6 +59,10 @@ impl Credential for TokenDto {
         &self.ip_allowlist
     }
 
+    fn ip_allowlist_expires_at(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.ip_allowlist_expires_at
+    }
+
     fn switch(disabled: bool) -> UpdateTokenRequest {
         UpdateTokenRequest {
             disabled: Some(disabled),
@@ -71,6 +77,17 @@ impl Credential for TokenDto {
     fn save(draft: &String) -> UpdateTokenRequest {
         UpdateTokenRequest {
             ip_allowlist: Some(allowlist_entries(draft)),
+            ..UpdateTokenRequest::default()
+        }
+    }
+
+    fn policy(&self) -> Option<&CredentialPolicyDto> {
+        self.policy.as_ref()
+    }
+
+    fn save_policy(policy: CredentialPolicyRequest) -> UpdateTokenRequest {
+        UpdateTokenRequest {
+            policy: Some(policy),
             ..UpdateTokenRequest::default()
         }
     }
