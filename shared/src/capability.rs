@@ -50,6 +50,8 @@ pub enum Capability {
     ManagePortalAllowlist,
     /// Read account settings every login lives by (password policy, country filter).
     ReadAccountSettings,
+    /// Read the activity charts' counts: a subuser their own, the owner the account's.
+    ReadActivity,
 }
 
 /// What a subuser's session needs for a capability.
@@ -131,7 +133,7 @@ const fn granted(scope: Scope, portal: &'static [PortalPermission]) -> Rule {
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 19] = [
+    pub const ALL: [Capability; 20] = [
         Capability::SendSms,
         Capability::ReadContacts,
         Capability::ManageContacts,
@@ -151,6 +153,7 @@ impl Capability {
         Capability::ManageSessions,
         Capability::ManagePortalAllowlist,
         Capability::ReadAccountSettings,
+        Capability::ReadActivity,
     ];
 
     /// The whole policy, one line a capability.
@@ -178,6 +181,8 @@ impl Capability {
             C::ChangePassword => own(&[PasswordChangeDue]),
             C::ManageTwoFactor => own(&[TwoFactorSetupDue]),
             C::ManageSessions | C::ManagePortalAllowlist | C::ReadAccountSettings => own(&[]),
+            // Every login sees its own activity; what "own" covers is decided in the API.
+            C::ReadActivity => own(&[]),
         }
     }
 

@@ -216,3 +216,7 @@ pub const SUBUSER_ENABLE: &str = "/api/v1/subusers/{id}/enable";
 pub const SUBUSER_INVITATION: &str = "/api/v1/subusers/{id}/invitation";
 /// One subuser's entries of the security log, newest first (same query and page as the log).
 pub const SUBUSER_SECURITY_LOG: &str = "/api/v1/subusers/{id}/security-log";
+/// The signed-in login's activity over the last days (the owner's: the whole account's), for charts.
+pub const ACTIVITY: &str = "/api/v1/activity";
+/// The portal's activity charts page.
+pub const ACTIVITY_PAGE: &str = "/activity";

@@ -5,6 +5,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession};
+use crate::pages::ActivityPage;
 use crate::pages::{
     ApiAllowlistPage, ContactsPage, CountryFilterPage, DashboardPage, ForgotPasswordPage,
     LoginPage, NotFoundPage, OAuthClientsPage, PasswordPage, PortalAllowlistPage,
@@ -84,6 +85,9 @@ pub enum Route {
     /// One subuser's entries of the security log (owner only).
     #[at("/subusers/:id/security-log")]
     SubuserSecurityLog { id: String },
+    /// Charts of points spent, sign-ins, refused API calls and destinations.
+    #[at("/activity")]
+    Activity,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -115,6 +119,7 @@ impl Route {
             Route::SendSms => Some(Capability::SendSms),
             Route::Contacts => Some(Capability::ReadContacts),
             Route::Senders => Some(Capability::ReadSenders),
+            Route::Activity => Some(Capability::ReadActivity),
         }
     }
 
@@ -148,6 +153,7 @@ impl Route {
             Route::Subusers => "Subusers",
             Route::SubuserSecurityLog { .. } => "A subuser's security log",
             Route::NotFound => "Page not found",
+            Route::Activity => "Activity",
         }
     }
 
@@ -192,6 +198,7 @@ pub fn switch(route: Route) -> Html {
             <RequireSession><SubuserSecurityLogPage id={AttrValue::from(id)} /></RequireSession>
         },
         Route::NotFound => html! { <NotFoundPage /> },
+        Route::Activity => html! { <RequireSession><ActivityPage /></RequireSession> },
     }
 }
 
@@ -264,6 +271,7 @@ mod tests {
             Route::Password,
             Route::TwoFactor,
             Route::SendSms,
+            Route::Activity,
         ] {
             assert!(route.allowed_for(&sms_only), "{route:?}");
         }

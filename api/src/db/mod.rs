@@ -8,6 +8,7 @@
 //! and runs work that fails with its caller's own error type ([`WorkError`]).
 
 pub mod accounts;
+pub mod activity;
 pub mod authenticator;
 pub mod change_notices;
 pub mod contacts;

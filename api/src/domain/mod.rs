@@ -2,6 +2,7 @@
 //! other room (a token refusal). Handlers parse requests into these; services never
 //! see raw strings from outside.
 
+mod activity_days;
 mod country;
 mod credential_network;
 mod device;
@@ -18,6 +19,7 @@ pub mod stream_url;
 mod token_refusal;
 mod totp;
 
+pub use activity_days::ActivityDays;
 pub use country::CountryCode;
 pub use credential_network::CredentialNetwork;
 pub use device::describe_user_agent;

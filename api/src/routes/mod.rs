@@ -24,6 +24,7 @@ macro_rules! endpoints {
     };
 }
 
+pub mod activity;
 pub mod api_allowlist;
 pub mod auth;
 pub mod authenticator;
@@ -79,7 +80,7 @@ pub struct Endpoints {
 
 /// Every resource module, in the order the app registers them (the portal's
 /// files, [`spa`], come after all of these).
-pub const ALL: [Endpoints; 28] = [
+pub const ALL: [Endpoints; 29] = [
     health::ENDPOINTS,
     auth::ENDPOINTS,
     two_factor::ENDPOINTS,
@@ -108,6 +109,7 @@ pub const ALL: [Endpoints; 28] = [
     subusers::ENDPOINTS,
     credential_networks::ENDPOINTS,
     token_leaks::ENDPOINTS,
+    activity::ENDPOINTS,
 ];
 
 /// Registers every resource module's routes.

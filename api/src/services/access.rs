@@ -174,3 +174,30 @@ impl Principal {
         }
     }
 }
+
+/// Whose activity a login's charts count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivityView {
+    /// The owner: the whole company, every subuser included.
+    Company { account_id: String },
+    /// A subuser: only what they did themselves (their messages, sign-ins and the
+    /// refused calls of the tokens and clients they made).
+    Own {
+        account_id: String,
+        subuser_id: String,
+    },
+}
+
+/// The one rule for the activity charts: the owner sees the company's, a subuser
+/// only their own, whatever permissions they hold.
+pub fn activity_view(principal: &Principal) -> ActivityView {
+    match principal.sent_by() {
+        None => ActivityView::Company {
+            account_id: principal.tenant_id.clone(),
+        },
+        Some(subuser) => ActivityView::Own {
+            account_id: principal.tenant_id.clone(),
+            subuser_id: subuser.to_owned(),
+        },
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod activity;
 pub mod audit;
 pub mod cache;
 pub mod contacts;

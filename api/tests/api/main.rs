@@ -42,6 +42,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod activity;
 mod allowlist_entries;
 mod api_audit;
 mod audit_chain;

@@ -2,6 +2,7 @@
 //! headless Chromium, driven through chromedriver, against the real
 //! `portcullis` binary on a fresh SQLite file.
 
+mod activity;
 mod contacts;
 mod credential_policies;
 mod expiring_exceptions;

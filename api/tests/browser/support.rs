@@ -64,7 +64,8 @@ pub fn start_server_on_localhost(database: &std::path::Path) -> (Process, String
     (server, public_url)
 }
 
-fn start_server_with(
+/// Like [`start_server`], bound to `bind` and with extra `PORTCULLIS_…` settings.
+pub fn start_server_with(
     database: &std::path::Path,
     bind: &str,
     settings: &[(&str, &str)],

@@ -2,6 +2,7 @@
 //! (event kinds, outcomes, roles, …) live in [`crate::vocabulary`] and are re-exported here.
 
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod authenticator;
 pub mod contacts;
@@ -27,6 +28,10 @@ pub use crate::vocabulary::{
     SecurityEventKind, SubuserStatus, VerificationMethod, Weekday, SESSION_TIMEOUT_CHOICES_SECS,
 };
 pub use account::{AccountDto, CurrentSessionDto, MeResponse};
+pub use activity::{
+    ActivityDto, ActivityQuery, ActivityScope, DayPointsDto, DaySignInsDto, DestinationDto,
+    LoginPointsDto, RefusedCallsDto, DEFAULT_ACTIVITY_DAYS, MAX_ACTIVITY_DAYS, MIN_ACTIVITY_DAYS,
+};
 pub use auth::{ConfirmSignupRequest, LoginRequest, SignupAcceptedDto, SignupRequest};
 pub use authenticator::{
     AuthenticatorLimitsDto, SendCodeRequest, SentCodeDto, VerifyCodeRequest, VerifyCodeResponse,

@@ -8,6 +8,7 @@
 //! security log download, the OpenAPI document) are not here.
 
 mod account;
+mod activity;
 mod allowlists;
 mod authenticator;
 mod contacts;
@@ -26,6 +27,7 @@ mod two_factor;
 pub use account::{
     ConfirmSignup, Login, Logout, Me, ResendLoginCode, SecurityOverview, Signup, VerifyLogin,
 };
+pub use activity::Activity;
 pub use allowlists::{
     AddApiAllowlistEntry, AddPortalAllowlistEntry, DeleteApiAllowlistEntry, GetPortalAllowlist,
     ListApiAllowlist, RemovePortalAllowlistEntry,
@@ -312,6 +314,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<OAuthClientNetworks>(),
     route::<PinOAuthClientNetworks>(),
     route::<ReportTokenLeaks>(),
+    route::<Activity>(),
 ];
 
 #[cfg(test)]

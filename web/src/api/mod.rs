@@ -5,6 +5,7 @@
 //! The portal is served from the API's origin (or proxied to it by `trunk serve`), so the
 //! HttpOnly session cookie travels with every same-origin request without any handling here.
 
+mod activity;
 mod api_allowlist;
 mod contacts;
 mod credential_networks;
@@ -27,6 +28,7 @@ mod tokens;
 mod two_factor;
 mod webauthn;
 
+pub use activity::activity;
 pub use api_allowlist::{add_api_allowlist_entry, delete_api_allowlist_entry, list_api_allowlist};
 pub use contacts::{
     contacts_export_url, create_contact, create_contact_group, delete_contact,

@@ -97,7 +97,7 @@ fn Nav() -> Html {
             };
             html! {
                 <>
-                    { link(Route::Dashboard, "Dashboard", current(Route::Dashboard)) }
+                    { link(Route::Dashboard, "Dashboard", current(Route::Dashboard).or(current(Route::Activity))) }
                     { link(first_allowed(MESSAGING_TABS, &me.access), "Messaging", section(MESSAGING_TABS)) }
                     { link(Route::Sessions, "Security", section(SECURITY_TABS)) }
                     { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }

@@ -1,7 +1,9 @@
 use portcullis_shared::dto::MeResponse;
 use portcullis_shared::validate;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use crate::app::Route;
 use crate::components::{FormBanner, LogoutButton};
 use crate::format::{format_duration, format_points, format_timestamp};
 use crate::hooks::{use_logout, use_session};
@@ -27,8 +29,23 @@ pub fn DashboardPage() -> Html {
             </div>
             <FormBanner message={logout.banner.clone()} />
             <SecurityChecklist />
+            <ActivityLink />
             <AccountOverview me={me} />
         </section>
+    }
+}
+
+/// Where the activity charts are.
+#[component]
+fn ActivityLink() -> Html {
+    html! {
+        <div class="card activity-link" id="activity-link">
+            <h2>{ "Activity" }</h2>
+            <p class="muted">
+                { "Points spent and sign-ins per day, refused API calls and where your messages went, as charts." }
+            </p>
+            <Link<Route> to={Route::Activity} classes="button button--secondary">{ "See your activity" }</Link<Route>>
+        </div>
     }
 }
 

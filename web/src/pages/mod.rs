@@ -1,5 +1,6 @@
 //! One component per route.
 
+pub mod activity;
 mod api_allowlist;
 pub mod bulk_sms;
 pub mod contacts;
@@ -22,6 +23,7 @@ pub mod subusers;
 pub mod tokens;
 pub mod two_factor;
 
+pub use activity::{ActivityCharts, ActivityChartsProps, ActivityPage};
 pub use api_allowlist::{
     add_entry_request, AddEntryForm, AddEntryFormProps, AllowlistEntries, AllowlistEntriesProps,
     ApiAllowlistPage,

@@ -3,6 +3,7 @@
 //! Effects do not run on the server, so nothing here calls the API: the session is given
 //! to `SessionProvider` directly, and guard redirects show up as pages left empty.
 
+mod activity;
 mod api_allowlist;
 mod bulk_sms;
 mod country_filter;

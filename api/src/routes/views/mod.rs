@@ -1,6 +1,7 @@
 //! How the handlers show what services return: `From` impls from the
 //! services' domain types to the wire DTOs of `portcullis_shared::dto`.
 
+pub mod activity;
 pub mod authenticator;
 pub mod contacts;
 pub mod devices;

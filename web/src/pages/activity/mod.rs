@@ -1,0 +1,480 @@
+//! The activity page: points spent and sign-ins per day, refused API calls by reason and
+//! messages by destination, drawn as SVG from `GET /api/v1/activity`. Each chart has a
+//! heading, a sentence saying what it shows and its numbers as a table, for those who
+//! would rather read (or cannot see the picture).
+
+pub mod chart;
+
+use std::rc::Rc;
+
+use portcullis_shared::dto::{
+    ActivityDto, ActivityScope, DayPointsDto, DaySignInsDto, DEFAULT_ACTIVITY_DAYS,
+};
+use portcullis_shared::problem::Problem;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::{banner_message, FormBanner};
+use crate::format::format_points;
+use crate::hooks::use_session_calls;
+use chart::{Rect, HEIGHT, WIDTH};
+
+/// The periods one may choose, in days.
+pub const PERIODS: [u32; 3] = [7, 30, 90];
+
+/// The activity page; it reads the counts when it mounts and when the period changes.
+#[component]
+pub fn ActivityPage() -> Html {
+    let calls = use_session_calls();
+    let days = use_state(|| DEFAULT_ACTIVITY_DAYS);
+    let found = use_state(|| None::<Rc<ActivityDto>>);
+    let problem = use_state(|| None::<Problem>);
+    {
+        let (found, problem) = (found.clone(), problem.clone());
+        use_effect_with(*days, move |days| {
+            let days = *days;
+            spawn_local(async move {
+                match api::activity(days).await {
+                    Ok(activity) => {
+                        problem.set(None);
+                        found.set(Some(Rc::new(activity)));
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+            });
+        });
+    }
+    let on_period = {
+        let days = days.clone();
+        Callback::from(move |event: Event| {
+            let chosen = event
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|select| select.value().parse::<u32>().ok());
+            if let Some(chosen) = chosen.filter(|d| PERIODS.contains(d)) {
+                days.set(chosen);
+            }
+        })
+    };
+    let error = (*problem)
+        .as_ref()
+        .and_then(|p| banner_message(p, &[]))
+        .map(|message| AttrValue::from(format!("Could not load your activity. {message}")));
+    let body = match &*found {
+        Some(activity) => html! { <ActivityCharts activity={activity.clone()} /> },
+        None if problem.is_none() => html! {
+            <p class="loading muted" aria-busy="true">{ "Counting your activity…" }</p>
+        },
+        None => Html::default(),
+    };
+    html! {
+        <section class="activity" data-testid="activity">
+            <div class="page-head">
+                <div>
+                    <p class="eyebrow">{ "Activity" }</p>
+                    <h1>{ "What happened lately" }</h1>
+                </div>
+                <div class="field period-field">
+                    <label for="activity-period">{ "Period" }</label>
+                    <select id="activity-period" name="period" onchange={on_period}>
+                        for period in PERIODS {
+                            <option value={period.to_string()} selected={period == *days}>
+                                { format!("Last {period} days") }
+                            </option>
+                        }
+                    </select>
+                </div>
+            </div>
+            <FormBanner message={error} />
+            { body }
+        </section>
+    }
+}
+
+/// Props of [`ActivityCharts`].
+#[derive(Properties, PartialEq)]
+pub struct ActivityChartsProps {
+    /// The counts to draw.
+    pub activity: Rc<ActivityDto>,
+}
+
+/// Every chart of one answer.
+#[component]
+pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
+    let activity = &props.activity;
+    let whose = match activity.scope {
+        ActivityScope::Account => "The whole account: you and every subuser. Days are UTC.",
+        ActivityScope::Own => {
+            "Your own activity: your messages, sign-ins and API tokens. Days are UTC."
+        }
+    };
+    html! {
+        <>
+            <p class="muted activity-scope" id="activity-scope">{ whose }</p>
+            <PointsChart days={activity.days} per_day={activity.points_per_day.clone()} />
+            if activity.scope == ActivityScope::Account {
+                <PointsByLogin activity={activity.clone()} />
+            }
+            <SignInsChart days={activity.days} per_day={activity.sign_ins_per_day.clone()} />
+            <BarList
+                id="refused"
+                title="Refused API calls by reason"
+                days={activity.days}
+                nouns={("refused call", "refused calls")}
+                most="Most often"
+                nothing="No API calls refused"
+                column="Reason"
+                value_column="Calls"
+                items={activity.refused_calls.iter().map(|r| (r.label.clone(), r.count)).collect::<Vec<_>>()}
+            />
+            <BarList
+                id="destinations"
+                title="Messages by destination"
+                days={activity.days}
+                nouns={("message", "messages")}
+                most="Most sent to"
+                nothing="No messages sent"
+                column="Country"
+                value_column="Messages"
+                items={activity.destinations.iter().map(|d| (d.name.clone(), d.messages)).collect::<Vec<_>>()}
+            />
+        </>
+    }
+}
+
+/// One series of a day chart: its class, its name in the legend and a value per day.
+#[derive(Debug, Clone, PartialEq)]
+struct Series {
+    class: &'static str,
+    name: &'static str,
+    values: Vec<i64>,
+}
+
+#[derive(Properties, PartialEq)]
+struct DayChartProps {
+    id: &'static str,
+    /// `YYYY-MM-DD`, oldest first.
+    dates: Vec<String>,
+    /// Stacked from the bottom, in order.
+    series: Vec<Series>,
+    /// What a bar's value counts, for its tooltip: ("point", "points").
+    unit: (&'static str, &'static str),
+}
+
+/// Bars per day, the series stacked, with a scale and dates beside the picture.
+#[component]
+fn DayChart(props: &DayChartProps) -> Html {
+    let count = props.dates.len();
+    let totals: Vec<i64> = (0..count)
+        .map(|day| props.series.iter().map(|s| s.values[day]).sum())
+        .collect();
+    let top = chart::nice_ceiling(totals.iter().copied().max().unwrap_or(0));
+    let mut bars = Vec::new();
+    for (day, date) in props.dates.iter().enumerate() {
+        let mut below = 0;
+        for series in &props.series {
+            let value = series.values[day];
+            if let Some(rect) = chart::segment(day, count, below, below + value, top) {
+                let noun = if value == 1 {
+                    props.unit.0
+                } else {
+                    props.unit.1
+                };
+                let tip = if props.series.len() > 1 {
+                    format!(
+                        "{}: {} {}",
+                        chart::short_date(date),
+                        format_points(value),
+                        series.name.to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "{}: {} {noun}",
+                        chart::short_date(date),
+                        format_points(value)
+                    )
+                };
+                bars.push(bar(&rect, series.class, date, value, tip));
+            }
+            below += value;
+        }
+    }
+    let middle = props.dates.get(count / 2).map(|d| chart::short_date(d));
+    // The stripes failures are drawn with, defined once in the page.
+    let striped = props.series.iter().any(|s| s.class == "bar--failed");
+    html! {
+        <div class="chart">
+            <div class="chart-plot">
+                <div class="chart-scale" aria-hidden="true">
+                    <span>{ format_points(top) }</span>
+                    <span>{ format_points(top / 2) }</span>
+                    <span>{ "0" }</span>
+                </div>
+                <svg class="chart-svg" id={format!("{}-chart", props.id)}
+                    viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none"
+                    aria-hidden="true" focusable="false">
+                    if striped {
+                        <defs>
+                            <pattern id="hatch-failed" patternUnits="userSpaceOnUse" width="4" height="4"
+                                patternTransform="rotate(45)">
+                                <rect class="hatch-ground" x="0" y="0" width="4" height="4" />
+                                <rect class="hatch-stripe" x="0" y="0" width="1.6" height="4" />
+                            </pattern>
+                        </defs>
+                    }
+                    <line class="chart-grid" x1="0" x2={WIDTH.to_string()} y1="0.5" y2="0.5"
+                        vector-effect="non-scaling-stroke" />
+                    <line class="chart-grid" x1="0" x2={WIDTH.to_string()}
+                        y1={(HEIGHT / 2.0).to_string()} y2={(HEIGHT / 2.0).to_string()}
+                        vector-effect="non-scaling-stroke" />
+                    <line class="chart-axis" x1="0" x2={WIDTH.to_string()}
+                        y1={(HEIGHT - 0.5).to_string()} y2={(HEIGHT - 0.5).to_string()}
+                        vector-effect="non-scaling-stroke" />
+                    { for bars }
+                </svg>
+                <div class="chart-dates" aria-hidden="true">
+                    <span>{ props.dates.first().map(|d| chart::short_date(d)).unwrap_or_default() }</span>
+                    if count > 2 {
+                        <span>{ middle.unwrap_or_default() }</span>
+                    }
+                    <span>{ props.dates.last().map(|d| chart::short_date(d)).unwrap_or_default() }</span>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+fn bar(rect: &Rect, class: &'static str, date: &str, value: i64, tip: String) -> Html {
+    html! {
+        <rect class={classes!("bar", class)} data-date={date.to_owned()} data-value={value.to_string()}
+            x={Rect::attr(rect.x)} y={Rect::attr(rect.y)}
+            width={Rect::attr(rect.width)} height={Rect::attr(rect.height)}>
+            <title>{ tip }</title>
+        </rect>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartCardProps {
+    id: &'static str,
+    title: &'static str,
+    summary: String,
+    children: Html,
+}
+
+/// A chart's card: its heading and the sentence saying what it shows, then the picture
+/// and its numbers.
+#[component]
+fn ChartCard(props: &ChartCardProps) -> Html {
+    html! {
+        <section class="card chart-card" id={props.id} aria-labelledby={format!("{}-title", props.id)}>
+            <h2 id={format!("{}-title", props.id)}>{ props.title }</h2>
+            <p class="chart-summary" id={format!("{}-summary", props.id)}>{ props.summary.clone() }</p>
+            { props.children.clone() }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PointsChartProps {
+    days: u32,
+    per_day: Vec<DayPointsDto>,
+}
+
+#[component]
+fn PointsChart(props: &PointsChartProps) -> Html {
+    let dates: Vec<String> = props.per_day.iter().map(|d| d.date.clone()).collect();
+    let points: Vec<i64> = props.per_day.iter().map(|d| d.points).collect();
+    let messages: i64 = props.per_day.iter().map(|d| d.messages).sum();
+    let summary = chart::points_summary(&dates, &points, messages, props.days);
+    let body = if messages == 0 && points.iter().all(|p| *p == 0) {
+        html! { <p class="empty-state muted" id="points-empty">{ "Messages you send show here, a bar a day." }</p> }
+    } else {
+        html! {
+            <>
+                <DayChart id="points" dates={dates} unit={("point", "points")}
+                    series={vec![Series { class: "bar--points", name: "Points", values: points }]} />
+                <details class="chart-numbers">
+                    <summary>{ "Points per day as a table" }</summary>
+                    <div class="table-scroll">
+                        <table class="table" id="points-table">
+                            <caption class="visually-hidden">{ "Points spent per day (UTC)" }</caption>
+                            <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Points" }</th><th scope="col">{ "Messages" }</th></tr></thead>
+                            <tbody>
+                                for day in props.per_day.iter() {
+                                    <tr>
+                                        <th scope="row">{ chart::short_date(&day.date) }</th>
+                                        <td>{ format_points(day.points) }</td>
+                                        <td>{ format_points(day.messages) }</td>
+                                    </tr>
+                                }
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            </>
+        }
+    };
+    html! {
+        <ChartCard id="points" title="Points spent per day" {summary}>{ body }</ChartCard>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignInsChartProps {
+    days: u32,
+    per_day: Vec<DaySignInsDto>,
+}
+
+#[component]
+fn SignInsChart(props: &SignInsChartProps) -> Html {
+    let dates: Vec<String> = props.per_day.iter().map(|d| d.date.clone()).collect();
+    let succeeded: Vec<i64> = props.per_day.iter().map(|d| d.succeeded).collect();
+    let failed: Vec<i64> = props.per_day.iter().map(|d| d.failed).collect();
+    let summary = chart::sign_ins_summary(&dates, &succeeded, &failed, props.days);
+    let nothing = succeeded.iter().chain(&failed).all(|v| *v == 0);
+    let body = if nothing {
+        html! { <p class="empty-state muted" id="sign-ins-empty">{ "Sign-ins to the portal show here, a bar a day." }</p> }
+    } else {
+        html! {
+            <>
+                <ul class="chart-legend" aria-label="Legend">
+                    <li>
+                        <svg class="legend-swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+                            <rect class="bar bar--succeeded" x="0" y="0" width="12" height="12" />
+                        </svg>
+                        { "Succeeded (solid)" }
+                    </li>
+                    <li>
+                        <svg class="legend-swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+                            <rect class="bar bar--failed" x="0" y="0" width="12" height="12" />
+                        </svg>
+                        { "Failed (striped, on top)" }
+                    </li>
+                </ul>
+                <DayChart id="sign-ins" dates={dates} unit={("sign-in", "sign-ins")}
+                    series={vec![
+                        Series { class: "bar--succeeded", name: "Succeeded", values: succeeded },
+                        Series { class: "bar--failed", name: "Failed", values: failed },
+                    ]} />
+                <details class="chart-numbers">
+                    <summary>{ "Sign-ins per day as a table" }</summary>
+                    <div class="table-scroll">
+                        <table class="table" id="sign-ins-table">
+                            <caption class="visually-hidden">{ "Sign-ins per day (UTC)" }</caption>
+                            <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Succeeded" }</th><th scope="col">{ "Failed" }</th></tr></thead>
+                            <tbody>
+                                for day in props.per_day.iter() {
+                                    <tr>
+                                        <th scope="row">{ chart::short_date(&day.date) }</th>
+                                        <td>{ format_points(day.succeeded) }</td>
+                                        <td class={classes!((day.failed > 0).then_some("failed-count"))}>{ format_points(day.failed) }</td>
+                                    </tr>
+                                }
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            </>
+        }
+    };
+    html! {
+        <ChartCard id="sign-ins" title="Sign-ins per day" {summary}>{ body }</ChartCard>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PointsByLoginProps {
+    activity: Rc<ActivityDto>,
+}
+
+/// The owner's view: who spent the points.
+#[component]
+fn PointsByLogin(props: &PointsByLoginProps) -> Html {
+    let items: Vec<(String, i64)> = props
+        .activity
+        .points_by_login
+        .iter()
+        .map(|login| {
+            let who = match login.subuser_id {
+                None => format!("{} (you)", login.email),
+                Some(_) => login.email.clone(),
+            };
+            (who, login.points)
+        })
+        .collect();
+    html! {
+        <BarList id="by-login" title="Points by login" days={props.activity.days}
+            nouns={("point", "points")} most="Most spent by" nothing="No points spent"
+            column="Login" value_column="Points" {items} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BarListProps {
+    id: &'static str,
+    title: &'static str,
+    days: u32,
+    /// What the values count: ("message", "messages").
+    nouns: (&'static str, &'static str),
+    /// Before the largest item in the summary: "Most sent to".
+    most: &'static str,
+    /// The summary when there is nothing: "No messages sent".
+    nothing: &'static str,
+    column: &'static str,
+    value_column: &'static str,
+    /// Label and value, largest first.
+    items: Vec<(String, i64)>,
+}
+
+/// A list of labelled bars, longest first, and the same as a table.
+#[component]
+fn BarList(props: &BarListProps) -> Html {
+    let summary = chart::list_summary(
+        &props.items,
+        props.days,
+        props.nouns,
+        props.most,
+        props.nothing,
+    );
+    let max = props.items.iter().map(|(_, v)| *v).max().unwrap_or(0);
+    let body = if props.items.is_empty() {
+        html! { <p class="empty-state muted" id={format!("{}-empty", props.id)}>{ "Nothing to draw." }</p> }
+    } else {
+        html! {
+            <>
+                <ul class="bar-list" id={format!("{}-list", props.id)}>
+                    for (label, value) in props.items.iter() {
+                        <li class="bar-row">
+                            <span class="bar-label">{ label.clone() }</span>
+                            <svg class="bar-track" viewBox="0 0 100 10" preserveAspectRatio="none"
+                                aria-hidden="true" focusable="false">
+                                <rect class={classes!("bar", format!("bar--{}", props.id))}
+                                    data-label={label.clone()} data-value={value.to_string()}
+                                    x="0" y="0" width={Rect::attr(chart::share(*value, max))} height="10" />
+                            </svg>
+                            <span class="bar-value">{ format_points(*value) }</span>
+                        </li>
+                    }
+                </ul>
+                <details class="chart-numbers">
+                    <summary>{ format!("{} as a table", props.title) }</summary>
+                    <div class="table-scroll">
+                        <table class="table" id={format!("{}-table", props.id)}>
+                            <caption class="visually-hidden">{ props.title }</caption>
+                            <thead><tr><th scope="col">{ props.column }</th><th scope="col">{ props.value_column }</th></tr></thead>
+                            <tbody>
+                                for (label, value) in props.items.iter() {
+                                    <tr><th scope="row">{ label.clone() }</th><td>{ format_points(*value) }</td></tr>
+                                }
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            </>
+        }
+    };
+    html! {
+        <ChartCard id={props.id} title={props.title} {summary}>{ body }</ChartCard>
+    }
+}
