@@ -12,62 +12,9 @@ use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField};
 use crate::hooks::{use_form_problem, use_session};
 use crate::state::SessionAction;
 
-/// The words the page shows for each kind.
+/// The words the page shows for each kind (the API's search matches the same words).
 pub fn kind_label(kind: SecurityEventKind) -> &'static str {
-    match kind {
-        SecurityEventKind::Signup => "Account created",
-        SecurityEventKind::LoginSucceeded => "Signed in",
-        SecurityEventKind::LoginFailed => "Sign-in failed",
-        SecurityEventKind::Logout => "Signed out",
-        SecurityEventKind::SessionExpired => "Session expired",
-        SecurityEventKind::SessionRevoked => "Sessions ended",
-        SecurityEventKind::SessionTimeoutChanged => "Inactivity timeout changed",
-        SecurityEventKind::AccountLocked => "Sign-in locked",
-        SecurityEventKind::TwoFactorEnabled => "Two-factor turned on",
-        SecurityEventKind::TwoFactorDisabled => "Two-factor turned off",
-        SecurityEventKind::TwoFactorPolicyChanged => "Two-factor requirement changed",
-        SecurityEventKind::RecoveryCodesGenerated => "Recovery codes renewed",
-        SecurityEventKind::RecoveryCodeUsed => "Recovery code used",
-        SecurityEventKind::DeviceTrusted => "Device trusted",
-        SecurityEventKind::DeviceRemoved => "Device removed",
-        SecurityEventKind::PasswordChanged => "Password changed",
-        SecurityEventKind::PasswordResetRequested => "Password reset requested",
-        SecurityEventKind::PasswordReset => "Password reset",
-        SecurityEventKind::PasswordPolicyChanged => "Password policy changed",
-        SecurityEventKind::PortalAllowlistChanged => "Portal allowlist changed",
-        SecurityEventKind::ApiAllowlistChanged => "API allowlist changed",
-        SecurityEventKind::TokenCreated => "Token created",
-        SecurityEventKind::TokenChanged => "Token changed",
-        SecurityEventKind::TokenDeleted => "Token deleted",
-        SecurityEventKind::TokenExpiryWarned => "Token expiry warning sent",
-        SecurityEventKind::OauthClientCreated => "OAuth client registered",
-        SecurityEventKind::OauthClientChanged => "OAuth client changed",
-        SecurityEventKind::OauthClientDeleted => "OAuth client deleted",
-        SecurityEventKind::ApiCallRefused => "API call refused",
-        SecurityEventKind::CountryFilterChanged => "Countries changed",
-        SecurityEventKind::SubuserCreated => "Subuser created",
-        SecurityEventKind::SubuserUpdated => "Subuser changed",
-        SecurityEventKind::SubuserDisabled => "Subuser disabled",
-        SecurityEventKind::SubuserEnabled => "Subuser enabled",
-        SecurityEventKind::SubuserDeleted => "Subuser deleted",
-        SecurityEventKind::SubuserInvited => "Subuser invited",
-        SecurityEventKind::SmsBudgetExhausted => "Code text refused: budget used up",
-        SecurityEventKind::SmsCountryPaused => "Code text held: country paused",
-        SecurityEventKind::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
-        SecurityEventKind::TrialRestrictionLifted => "Sending abroad allowed",
-        SecurityEventKind::PointsAdjusted => "Points adjusted by the operator",
-        SecurityEventKind::SignInLockLifted => "Sign-in lock lifted by the operator",
-        SecurityEventKind::SenderDecided => "Sender name decided",
-        SecurityEventKind::AccountSuspended => "Account suspended by the operator",
-        SecurityEventKind::AccountReinstated => "Account reinstated by the operator",
-        SecurityEventKind::StreamConfigured => "Log stream set",
-        SecurityEventKind::StreamRemoved => "Log stream removed",
-        SecurityEventKind::StreamSecretRotated => "Log stream secret replaced",
-        SecurityEventKind::StreamTest => "Log stream test",
-        SecurityEventKind::PasskeyAdded => "Passkey added",
-        SecurityEventKind::PasskeyRemoved => "Passkey removed",
-        SecurityEventKind::Unknown => "Other event",
-    }
+    kind.label()
 }
 
 /// `(value, text)` of the kind filter: every kind, after "all".
