@@ -98,7 +98,7 @@ pub struct SecurityLogQuery {
     /// Only events whose words contain this text, in any case: the kind as
     /// the portal names it, the actor's e-mail, the address, the browser
     /// (user agent) and the details. `%` and `_` are plain characters; at
-    /// most [`SECURITY_LOG_SEARCH_MAX_CHARS`] characters.
+    /// most 100 characters (`SECURITY_LOG_SEARCH_MAX_CHARS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// `next_cursor` of the previous page.

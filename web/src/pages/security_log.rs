@@ -237,7 +237,6 @@ fn export_href(format: ExportFormat, filters: &LogFilters) -> String {
 #[component]
 pub fn SecurityLogPage() -> Html {
     let filters = use_log_filters();
-    let narrowed = !filters.is_empty();
     let csv_href = export_href(ExportFormat::Csv, &filters);
     let json_href = export_href(ExportFormat::Json, &filters);
 
@@ -249,11 +248,13 @@ pub fn SecurityLogPage() -> Html {
                     <h1>{ "Security log" }</h1>
                 </div>
                 <div class="actions">
-                    <a id="export-csv" class="button button--secondary" href={csv_href} download="">
-                        { if narrowed { "Export these as CSV" } else { "Export CSV" } }
+                    <a id="export-csv" class="button button--secondary" href={csv_href} download=""
+                        title="The events the filters below show, as a spreadsheet file">
+                        { "Export CSV" }
                     </a>
-                    <a id="export-json" class="button button--secondary" href={json_href} download="">
-                        { if narrowed { "Export these as JSON" } else { "Export JSON" } }
+                    <a id="export-json" class="button button--secondary" href={json_href} download=""
+                        title="The events the filters below show, as a JSON file">
+                        { "Export JSON" }
                     </a>
                 </div>
             </div>
@@ -463,6 +464,7 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
         <>
             <FormBanner message={banner} />
             <div class="card">
+                <h2 class="log-title">{ "Events" }</h2>
                 <form class="log-filters" role="search" aria-label="Filter the security log"
                     onsubmit={on_search}>
                     <div class="field log-filters__search">
