@@ -471,7 +471,7 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
                         <label for="security-log-q">{ "Search" }</label>
                         <div class="log-filters__search-row">
                             <input id="security-log-q" name="q" type="search" autocomplete="off"
-                                placeholder="E-mail, address, browser, event or detail"
+                                placeholder="E-mail, address, event…"
                                 value={(*search).clone()} oninput={on_search_input}
                                 aria-invalid={problem.field_message("q").is_some().then_some("true")}
                                 aria-describedby={problem.field_message("q").map(|_| "security-log-q-error")} />
