@@ -336,7 +336,67 @@ async fn bad_search_and_times_name_the_parameter(app: TestApp) {
     assert_eq!(app.count("security_events"), before, "nothing was changed");
 }
 
+async fn a_subusers_email_finds_their_events_and_no_one_elses(app: TestApp) {
+    use crate::subusers::{create_subuser, subuser_browser, subuser_request};
+    use portcullis_shared::dto::SubuserGrantsDto;
+
+    let owner = app.signed_in("boss@example.com").await;
+    let sub = create_subuser(
+        &app,
+        &owner,
+        &subuser_request("clerk@example.com", SubuserGrantsDto::default()),
+    )
+    .await;
+    subuser_browser(&app, "clerk@example.com").await;
+    // Another company, whose logins the owner's search never finds.
+    app.another_browser()
+        .signed_in("clerk.stranger@example.com")
+        .await;
+
+    let found = page(&app, &[("q", "CLERK@")]).await;
+    assert!(!found.events.is_empty());
+    // The subuser's own events, and the owner's creating them (the details name them).
+    let clerk = Some("clerk@example.com");
+    assert!(
+        found
+            .events
+            .iter()
+            .all(|e| (e.actor == sub.id && e.actor_email.as_deref() == clerk)
+                || e.details.get("email").map(String::as_str) == clerk),
+        "{found:?}"
+    );
+    assert!(found
+        .events
+        .iter()
+        .any(|e| e.kind == portcullis_shared::dto::SecurityEventKind::LoginSucceeded));
+    assert!(page(&app, &[("q", "stranger")]).await.events.is_empty());
+
+    // The owner's view of the subuser's log takes the same search.
+    let theirs = routes::SUBUSER_SECURITY_LOG.replace("{id}", &sub.id);
+    let response = app
+        .client
+        .get(app.url(&theirs))
+        .query(&[("q", "clerk@"), ("kind", "login_succeeded")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let theirs_found: SecurityLogPage = response.json().await.unwrap();
+    assert!(!theirs_found.events.is_empty());
+    assert!(theirs_found.events.iter().all(|e| e.actor == sub.id));
+    let response = app
+        .client
+        .get(app.url(&theirs))
+        .query(&[("q", "boss@")])
+        .send()
+        .await
+        .unwrap();
+    let none: SecurityLogPage = response.json().await.unwrap();
+    assert!(none.events.is_empty(), "{none:?}");
+}
+
 on_both_backends!(
+    a_subusers_email_finds_their_events_and_no_one_elses,
     search_finds_what_a_person_sees,
     search_combines_with_kind_dates_paging_and_export,
     bad_search_and_times_name_the_parameter,
