@@ -67,6 +67,9 @@ pub struct EventSearch {
     pub pattern: String,
     /// The kinds whose words contain the text.
     pub kinds: Vec<String>,
+    /// Whether to look in the details: not for text with JSON's own marks
+    /// (`{`, `}`, `"`, `\\`), which would find the stored form, not the words.
+    pub in_details: bool,
     /// When the text reads "<browser> on <system>", as the portal names a
     /// device: a pattern for each part, both to be found in the user agent.
     pub device: Option<(String, String)>,
@@ -109,17 +112,22 @@ fn matching(account_id: &str, search: &EventSearch) -> EventCondition {
             .or(lower(security_events::user_agent)
                 .like(pattern.clone())
                 .escape('\\'))
-            .or(lower(security_events::details.nullable())
-                .like(pattern.clone())
-                .escape('\\'))
-            // Details read with spaces for underscores (`wrong password`).
-            .or(
-                lower(replace(security_events::details, "_", " ").nullable())
-                    .like(pattern)
-                    .escape('\\'),
-            )
             .or(security_events::actor.eq_any(actors).nullable()),
     );
+    if search.in_details {
+        condition = Box::new(
+            condition
+                .or(lower(security_events::details.nullable())
+                    .like(pattern.clone())
+                    .escape('\\'))
+                // Details read with spaces for underscores (`wrong password`).
+                .or(
+                    lower(replace(security_events::details, "_", " ").nullable())
+                        .like(pattern)
+                        .escape('\\'),
+                ),
+        );
+    }
     if !search.kinds.is_empty() {
         condition = Box::new(
             condition.or(security_events::kind

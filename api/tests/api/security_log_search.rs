@@ -161,6 +161,9 @@ async fn search_finds_what_a_person_sees(app: TestApp) {
     assert_eq!(found(&app, "%_done").await, ids([&token]));
     assert!(found(&app, "100_done").await.is_empty());
     assert!(found(&app, "nothing like this").await.is_empty());
+    // The details' stored form (JSON) is not what a person reads.
+    assert!(found(&app, "{").await.is_empty());
+    assert!(found(&app, "\"reason\"").await.is_empty());
     // A blank search is no search.
     assert_eq!(page(&app, &[("q", "  ")]).await.events.len(), 6);
 }

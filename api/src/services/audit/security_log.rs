@@ -252,6 +252,7 @@ fn parse_search(q: Option<&str>) -> ApiResult<Option<EventSearch>> {
         pattern: like_pattern(&needle),
         kinds,
         device,
+        in_details: !needle.contains(['{', '}', '"', '\\']),
     }))
 }
 
@@ -576,6 +577,8 @@ mod tests {
             Some(("%chrome%".to_owned(), "%linux%".to_owned()))
         );
         assert!(parse_search(Some("   ")).unwrap().is_none());
+        assert!(search.in_details);
+        assert!(!parse_search(Some("{}")).unwrap().unwrap().in_details);
         let long = "x".repeat(SECURITY_LOG_SEARCH_MAX_CHARS + 1);
         match parse_search(Some(&long)) {
             Err(ApiError::MalformedQueryField(error)) => assert_eq!(error.field, "q"),
