@@ -68,7 +68,7 @@ pub struct EventSearch {
     /// The kinds whose words contain the text.
     pub kinds: Vec<String>,
     /// Whether to look in the details: not for text with JSON's own marks
-    /// (`{`, `}`, `"`, `\\`), which would find the stored form, not the words.
+    /// (`{`, `}`, `"`, `\`), which would find the stored form, not the words.
     pub in_details: bool,
     /// When the text reads "<browser> on <system>", as the portal names a
     /// device: a pattern for each part, both to be found in the user agent.
