@@ -30,6 +30,10 @@ pub enum ApiError {
     MalformedPath(String),
     #[error("malformed query: {0}")]
     MalformedQuery(String),
+    /// One query-string parameter is wrong: a 400 `malformed_query` whose
+    /// `errors` names it, so a form can show the problem by its field.
+    #[error("malformed query parameter `{}`: {}", .0.field, .0.message)]
+    MalformedQueryField(FieldError),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -176,6 +180,7 @@ impl ApiError {
             Self::MalformedBody(_) => ProblemCode::MalformedBody,
             Self::MalformedPath(_) => ProblemCode::MalformedPath,
             Self::MalformedQuery(_) => ProblemCode::MalformedQuery,
+            Self::MalformedQueryField(_) => ProblemCode::MalformedQuery,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
             Self::Unauthenticated => ProblemCode::Unauthenticated,
@@ -247,6 +252,9 @@ impl ApiError {
             Self::MalformedBody(why) => ("The request body could not be read", Some(why.clone())),
             Self::MalformedPath(why) => ("The URL path is not valid", Some(why.clone())),
             Self::MalformedQuery(why) => ("The query string is not valid", Some(why.clone())),
+            Self::MalformedQueryField(error) => {
+                ("The query string is not valid", Some(error.message.clone()))
+            }
             Self::PayloadTooLarge => ("The request body is too large", None),
             Self::UnsupportedMediaType => ("Send the body as application/json", None),
             Self::Unauthenticated => ("Sign in to continue", None),
@@ -433,6 +441,7 @@ impl ApiError {
         let (title, detail) = self.title_and_detail();
         let errors = match self {
             Self::Validation(errors) | Self::Conflict { errors, .. } => errors.clone(),
+            Self::MalformedQueryField(error) => vec![error.clone()],
             // Code problems also name the field, so forms can show them by it.
             Self::CodeExpired => vec![FieldError::new("code", codes::CODE_EXPIRED, title)],
             Self::CodeUsed => vec![FieldError::new("code", codes::CODE_USED, title)],
@@ -511,6 +520,7 @@ impl ResponseError for ApiError {
             Self::MalformedBody(_) | Self::MalformedPath(_) | Self::MalformedQuery(_) => {
                 StatusCode::BAD_REQUEST
             }
+            Self::MalformedQueryField(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {

@@ -54,6 +54,100 @@ pub struct EventFilter {
     pub before: Option<(NaiveDateTime, String)>,
     /// Also the events of the account's subusers (the owner's whole log).
     pub with_subusers: bool,
+    /// Only events whose words contain a text.
+    pub search: Option<EventSearch>,
+}
+
+/// A free-text search over what a person sees of an event: its kind's words,
+/// the actor's e-mail, the address, the user agent and the details.
+#[derive(Debug, Clone, Default)]
+pub struct EventSearch {
+    /// The text as a lower-cased `LIKE … ESCAPE '\'` pattern
+    /// ([`like_pattern`](super::contacts::like_pattern)).
+    pub pattern: String,
+    /// The kinds whose words contain the text.
+    pub kinds: Vec<String>,
+    /// Whether to look in the details: not for text with JSON's own marks
+    /// (`{`, `}`, `"`, `\`), which would find the stored form, not the words.
+    pub in_details: bool,
+    /// When the text reads "<browser> on <system>", as the portal names a
+    /// device: a pattern for each part, both to be found in the user agent.
+    pub device: Option<(String, String)>,
+}
+
+diesel::define_sql_function! {
+    /// SQL's `replace`, on both backends.
+    fn replace(text: diesel::sql_types::Text, from: diesel::sql_types::Text, to: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+type EventCondition = Box<
+    dyn BoxableExpression<
+        security_events::table,
+        <DbConnection as diesel::Connection>::Backend,
+        SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+    >,
+>;
+
+/// The events of the account's log that `search` finds. The actor's e-mail
+/// is looked up among the account's own logins only.
+fn matching(account_id: &str, search: &EventSearch) -> EventCondition {
+    use super::contacts::lower;
+    let pattern = search.pattern.clone();
+    let actors = accounts::table
+        .filter(
+            accounts::id
+                .eq(account_id.to_owned())
+                .or(accounts::parent_id.eq(account_id.to_owned())),
+        )
+        .filter(
+            lower(accounts::email.nullable())
+                .like(pattern.clone())
+                .escape('\\'),
+        )
+        .select(accounts::id);
+    let mut condition: EventCondition = Box::new(
+        lower(security_events::ip)
+            .like(pattern.clone())
+            .escape('\\')
+            .or(lower(security_events::user_agent)
+                .like(pattern.clone())
+                .escape('\\'))
+            .or(security_events::actor.eq_any(actors).nullable()),
+    );
+    if search.in_details {
+        condition = Box::new(
+            condition
+                .or(lower(security_events::details.nullable())
+                    .like(pattern.clone())
+                    .escape('\\'))
+                // Details read with spaces for underscores (`wrong password`).
+                .or(
+                    lower(replace(security_events::details, "_", " ").nullable())
+                        .like(pattern)
+                        .escape('\\'),
+                ),
+        );
+    }
+    if !search.kinds.is_empty() {
+        condition = Box::new(
+            condition.or(security_events::kind
+                .eq_any(search.kinds.clone())
+                .nullable()),
+        );
+    }
+    if let Some((browser, system)) = &search.device {
+        condition = Box::new(
+            condition.or(lower(security_events::user_agent)
+                .like(browser.clone())
+                .escape('\\')
+                .and(
+                    lower(security_events::user_agent)
+                        .like(system.clone())
+                        .escape('\\'),
+                )),
+        );
+    }
+    condition
 }
 
 /// The events of `account_id`, and of its subusers when `with_subusers`.
@@ -314,6 +408,9 @@ pub fn list_for_account(
     }
     if let Some(to) = filter.to {
         query = query.filter(security_events::created_at.lt(to));
+    }
+    if let Some(search) = &filter.search {
+        query = query.filter(matching(account_id, search));
     }
     if let Some((at, id)) = &filter.before {
         query = query.filter(

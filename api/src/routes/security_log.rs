@@ -41,8 +41,11 @@ endpoints! {
 /// `security_log` permission sees only their own.
 ///
 /// Sign-ups, sign-ins (successful and failed), sign-outs and expired sessions,
-/// with who did it, from where and when. Page with `cursor` = the previous
-/// page's `next_cursor`.
+/// with who did it, from where and when. Narrow by `kind`, a time range
+/// (`from`, `to`) and free text `q` (found, in any case, in the kind's
+/// words, the actor's e-mail, the address, the browser and the details);
+/// page with `cursor` = the previous page's `next_cursor`, keeping the same
+/// filters.
 #[utoipa::path(
     get,
     path = "/api/v1/security-log",
@@ -52,7 +55,7 @@ endpoints! {
     security(("session" = [])),
     responses(
         (status = 200, description = "One page of events, newest first", body = SecurityLogPage),
-        (status = 400, description = "Bad filter, cursor or limit (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad filter, search, cursor or limit (`malformed_query`; `errors` names the parameter)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         PortalErrors,
     )
@@ -97,7 +100,7 @@ pub async fn list(
             (String = "text/csv"),
             (Vec<SecurityEventDto> = "application/json"),
         )),
-        (status = 400, description = "Bad format or filter (`malformed_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad format, filter or search (`malformed_query`; `errors` names the parameter)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A subuser without `security_log` (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         PortalErrors,
     )
@@ -113,8 +116,9 @@ pub async fn export(
         kind,
         from,
         to,
+        q,
     } = query.into_inner();
-    let filter = EventQuery { kind, from, to };
+    let filter = EventQuery { kind, from, to, q };
     let events =
         security_log::export(&state, &login.login_id, login.subuser.is_none(), &filter).await?;
     let (content_type, body) = match format {

@@ -77,6 +77,7 @@ mod postgres;
 mod scale_out;
 mod secrets_in_logs;
 mod security_log;
+mod security_log_search;
 mod security_overview;
 mod security_stream;
 mod senders;

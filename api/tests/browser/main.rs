@@ -12,6 +12,7 @@ mod login_security;
 mod oauth_and_countries;
 mod passkeys;
 mod portal_safety;
+mod security_log_search;
 mod sessions;
 mod subusers;
 mod support;

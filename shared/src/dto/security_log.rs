@@ -77,6 +77,9 @@ pub struct SecurityLogPage {
     pub next_cursor: Option<String>,
 }
 
+/// Longest free-text search (`q`) the security log takes, in characters.
+pub const SECURITY_LOG_SEARCH_MAX_CHARS: usize = 100;
+
 /// Query of `GET /api/v1/security-log`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -92,6 +95,12 @@ pub struct SecurityLogQuery {
     /// Only events before this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// Only events whose words contain this text, in any case: the kind as
+    /// the portal names it, the actor's e-mail, the address, the browser
+    /// (user agent) and the details. `%` and `_` are plain characters; at
+    /// most 100 characters (`SECURITY_LOG_SEARCH_MAX_CHARS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
     /// `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -139,6 +148,9 @@ pub struct SecurityLogExportQuery {
     /// Only events before this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// Free-text search, as for the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
 }
 
 /// Body of `GET /api/v1/security-log/verify`: each login's hash chain walked

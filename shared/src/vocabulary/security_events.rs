@@ -299,3 +299,66 @@ impl ChainBreak {
         }
     }
 }
+
+impl SecurityEventKind {
+    /// What the kind is called in words, as the portal shows it and the
+    /// security log's free-text search (`q`) matches it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Signup => "Account created",
+            Self::LoginSucceeded => "Signed in",
+            Self::LoginFailed => "Sign-in failed",
+            Self::Logout => "Signed out",
+            Self::SessionExpired => "Session expired",
+            Self::SessionRevoked => "Sessions ended",
+            Self::SessionTimeoutChanged => "Inactivity timeout changed",
+            Self::AccountLocked => "Sign-in locked",
+            Self::TwoFactorEnabled => "Two-factor turned on",
+            Self::TwoFactorDisabled => "Two-factor turned off",
+            Self::TwoFactorPolicyChanged => "Two-factor requirement changed",
+            Self::RecoveryCodesGenerated => "Recovery codes renewed",
+            Self::RecoveryCodeUsed => "Recovery code used",
+            Self::DeviceTrusted => "Device trusted",
+            Self::DeviceRemoved => "Device removed",
+            Self::PasswordChanged => "Password changed",
+            Self::PasswordResetRequested => "Password reset requested",
+            Self::PasswordReset => "Password reset",
+            Self::PasswordPolicyChanged => "Password policy changed",
+            Self::PortalAllowlistChanged => "Portal allowlist changed",
+            Self::ApiAllowlistChanged => "API allowlist changed",
+            Self::TokenCreated => "Token created",
+            Self::TokenChanged => "Token changed",
+            Self::TokenDeleted => "Token deleted",
+            Self::TokenExpiryWarned => "Token expiry warning sent",
+            Self::OauthClientCreated => "OAuth client registered",
+            Self::OauthClientChanged => "OAuth client changed",
+            Self::OauthClientDeleted => "OAuth client deleted",
+            Self::ApiCallRefused => "API call refused",
+            Self::CountryFilterChanged => "Countries changed",
+            Self::SubuserCreated => "Subuser created",
+            Self::SubuserUpdated => "Subuser changed",
+            Self::SubuserDisabled => "Subuser disabled",
+            Self::SubuserEnabled => "Subuser enabled",
+            Self::SubuserDeleted => "Subuser deleted",
+            Self::SubuserInvited => "Subuser invited",
+            Self::SmsBudgetExhausted => "Code text refused: budget used up",
+            Self::SmsCountryPaused => "Code text held: country paused",
+            Self::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
+            Self::TrialRestrictionLifted => "Sending abroad allowed",
+            Self::PointsAdjusted => "Points adjusted by the operator",
+            Self::SignInLockLifted => "Sign-in lock lifted by the operator",
+            Self::SenderDecided => "Sender name decided",
+            Self::AccountSuspended => "Account suspended by the operator",
+            Self::AccountReinstated => "Account reinstated by the operator",
+            Self::StreamConfigured => "Log stream set",
+            Self::StreamRemoved => "Log stream removed",
+            Self::StreamSecretRotated => "Log stream secret replaced",
+            Self::StreamTest => "Log stream test",
+            Self::PasskeyAdded => "Passkey added",
+            Self::PasskeyRemoved => "Passkey removed",
+            Self::TokenUsedFromNewNetwork => "Credential used from a new network",
+            Self::TokenLeakReported => "Leaked credential reported and revoked",
+            Self::Unknown => "Other event",
+        }
+    }
+}

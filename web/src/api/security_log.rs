@@ -1,9 +1,8 @@
 //! The security log: its pages and the export download.
 
 use portcullis_shared::dto::{
-    ExportFormat, RotateStreamSecretRequest, SavedSecurityStreamDto, SecurityEventKind,
-    SecurityLogPage, SecurityLogQuery, SecurityStreamDto, SetSecurityStreamRequest,
-    StreamTestQueuedDto,
+    RotateStreamSecretRequest, SavedSecurityStreamDto, SecurityLogExportQuery, SecurityLogPage,
+    SecurityLogQuery, SecurityStreamDto, SetSecurityStreamRequest, StreamTestQueuedDto,
 };
 use portcullis_shared::endpoints::{
     DeleteSecurityStream, GetSecurityStream, RotateStreamSecret, SecurityLog, SetSecurityStream,
@@ -15,35 +14,25 @@ use portcullis_shared::routes::SECURITY_LOG_EXPORT;
 use super::request::call;
 use super::ApiError;
 
-/// One page of the security log, newest first: of one `kind` or all, and older than
-/// `cursor` (the previous page's `next_cursor`) when given. The account's whole log, or
+/// One page of the security log, newest first, as `query` narrows it (older than its
+/// `cursor`, the previous page's `next_cursor`, when given). The account's whole log, or
 /// with `subuser`, that subuser's entries (owner only).
 pub async fn security_log(
     subuser: Option<&str>,
-    kind: Option<SecurityEventKind>,
-    cursor: Option<&str>,
+    query: &SecurityLogQuery,
 ) -> Result<SecurityLogPage, ApiError> {
-    let query = SecurityLogQuery {
-        kind: kind.map(|kind| kind.as_str().to_owned()),
-        cursor: cursor.map(str::to_owned),
-        ..SecurityLogQuery::default()
-    };
     match subuser {
-        Some(id) => call::<SubuserSecurityLog>(None, id, &query).await,
-        None => call::<SecurityLog>(None, &(), &query).await,
+        Some(id) => call::<SubuserSecurityLog>(None, id, query).await,
+        None => call::<SecurityLog>(None, &(), query).await,
     }
 }
 
-/// Where the browser downloads the security log as a file (the session cookie goes along).
-/// Kinds and formats are fixed snake_case names, so nothing needs escaping.
-pub fn security_log_export_url(format: ExportFormat, kind: Option<SecurityEventKind>) -> String {
-    match kind {
-        Some(kind) => format!(
-            "{SECURITY_LOG_EXPORT}?format={}&kind={}",
-            format.as_str(),
-            kind.as_str()
-        ),
-        None => format!("{SECURITY_LOG_EXPORT}?format={}", format.as_str()),
+/// Where the browser downloads the security log as a file, with the same filters as the
+/// page (the session cookie goes along).
+pub fn security_log_export_url(query: &SecurityLogExportQuery) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(encoded) => format!("{SECURITY_LOG_EXPORT}?{encoded}"),
+        Err(_) => format!("{SECURITY_LOG_EXPORT}?format={}", query.format.as_str()),
     }
 }
 

@@ -1,75 +1,29 @@
-//! The security log page: the account's events, newest first, filtered by kind, with
-//! "load older" paging and CSV / JSON export links.
+//! The security log page: the account's events, newest first, narrowed by a free-text
+//! search, a kind and a date range (or a preset: the last 24 hours, 7 or 30 days), all kept
+//! in the page's URL so a reload, Back / Forward and a shared link show the same; "Show
+//! more" paging, and CSV / JSON export links of what the page shows.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use portcullis_shared::dto::{ExportFormat, SecurityEventDto, SecurityEventKind};
+use portcullis_shared::dto::{
+    ExportFormat, SecurityEventDto, SecurityEventKind, SecurityLogExportQuery, SecurityLogQuery,
+};
+use serde::{Deserialize, Serialize};
+use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField};
+use crate::app::Route;
+use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField, TextField};
 use crate::hooks::{use_form_problem, use_session};
 use crate::state::SessionAction;
 
-/// The words the page shows for each kind.
+/// The words the page shows for each kind (the API's search matches the same words).
 pub fn kind_label(kind: SecurityEventKind) -> &'static str {
-    match kind {
-        SecurityEventKind::Signup => "Account created",
-        SecurityEventKind::LoginSucceeded => "Signed in",
-        SecurityEventKind::LoginFailed => "Sign-in failed",
-        SecurityEventKind::Logout => "Signed out",
-        SecurityEventKind::SessionExpired => "Session expired",
-        SecurityEventKind::SessionRevoked => "Sessions ended",
-        SecurityEventKind::SessionTimeoutChanged => "Inactivity timeout changed",
-        SecurityEventKind::AccountLocked => "Sign-in locked",
-        SecurityEventKind::TwoFactorEnabled => "Two-factor turned on",
-        SecurityEventKind::TwoFactorDisabled => "Two-factor turned off",
-        SecurityEventKind::TwoFactorPolicyChanged => "Two-factor requirement changed",
-        SecurityEventKind::RecoveryCodesGenerated => "Recovery codes renewed",
-        SecurityEventKind::RecoveryCodeUsed => "Recovery code used",
-        SecurityEventKind::DeviceTrusted => "Device trusted",
-        SecurityEventKind::DeviceRemoved => "Device removed",
-        SecurityEventKind::PasswordChanged => "Password changed",
-        SecurityEventKind::PasswordResetRequested => "Password reset requested",
-        SecurityEventKind::PasswordReset => "Password reset",
-        SecurityEventKind::PasswordPolicyChanged => "Password policy changed",
-        SecurityEventKind::PortalAllowlistChanged => "Portal allowlist changed",
-        SecurityEventKind::ApiAllowlistChanged => "API allowlist changed",
-        SecurityEventKind::TokenCreated => "Token created",
-        SecurityEventKind::TokenChanged => "Token changed",
-        SecurityEventKind::TokenDeleted => "Token deleted",
-        SecurityEventKind::TokenExpiryWarned => "Token expiry warning sent",
-        SecurityEventKind::OauthClientCreated => "OAuth client registered",
-        SecurityEventKind::OauthClientChanged => "OAuth client changed",
-        SecurityEventKind::OauthClientDeleted => "OAuth client deleted",
-        SecurityEventKind::ApiCallRefused => "API call refused",
-        SecurityEventKind::CountryFilterChanged => "Countries changed",
-        SecurityEventKind::SubuserCreated => "Subuser created",
-        SecurityEventKind::SubuserUpdated => "Subuser changed",
-        SecurityEventKind::SubuserDisabled => "Subuser disabled",
-        SecurityEventKind::SubuserEnabled => "Subuser enabled",
-        SecurityEventKind::SubuserDeleted => "Subuser deleted",
-        SecurityEventKind::SubuserInvited => "Subuser invited",
-        SecurityEventKind::SmsBudgetExhausted => "Code text refused: budget used up",
-        SecurityEventKind::SmsCountryPaused => "Code text held: country paused",
-        SecurityEventKind::AuthenticatorLimitsChanged => "SMS Authenticator limits changed",
-        SecurityEventKind::TrialRestrictionLifted => "Sending abroad allowed",
-        SecurityEventKind::PointsAdjusted => "Points adjusted by the operator",
-        SecurityEventKind::SignInLockLifted => "Sign-in lock lifted by the operator",
-        SecurityEventKind::SenderDecided => "Sender name decided",
-        SecurityEventKind::AccountSuspended => "Account suspended by the operator",
-        SecurityEventKind::AccountReinstated => "Account reinstated by the operator",
-        SecurityEventKind::StreamConfigured => "Log stream set",
-        SecurityEventKind::StreamRemoved => "Log stream removed",
-        SecurityEventKind::StreamSecretRotated => "Log stream secret replaced",
-        SecurityEventKind::StreamTest => "Log stream test",
-        SecurityEventKind::PasskeyAdded => "Passkey added",
-        SecurityEventKind::PasskeyRemoved => "Passkey removed",
-        SecurityEventKind::TokenUsedFromNewNetwork => "Credential used from a new network",
-        SecurityEventKind::TokenLeakReported => "Leaked credential reported and revoked",
-        SecurityEventKind::Unknown => "Other event",
-    }
+    kind.label()
 }
 
 /// `(value, text)` of the kind filter: every kind, after "all".
@@ -83,16 +37,208 @@ fn kind_options() -> Rc<Vec<(&'static str, &'static str)>> {
     Rc::new(options)
 }
 
+/// The preset time ranges: `(URL value, words, hours back from now)`.
+const RANGE_PRESETS: [(&str, &str, i64); 3] = [
+    ("24h", "Last 24 hours", 24),
+    ("7d", "Last 7 days", 24 * 7),
+    ("30d", "Last 30 days", 24 * 30),
+];
+
+/// The log's filters as the page's URL carries them
+/// (`?q=…&kind=…&from=2026-11-01&to=2026-11-30` or `?range=7d`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogFilters {
+    /// Free text, as the API's `q`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// A [`SecurityEventKind`] name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// A preset of [`RANGE_PRESETS`]: that long back from now (instead of dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    /// The first day shown (`YYYY-MM-DD`, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The last day shown, included (`YYYY-MM-DD`, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl LogFilters {
+    /// The filters a URL's query string (without `?`) names; what it gets wrong is dropped.
+    pub fn from_query_str(query: &str) -> Self {
+        serde_urlencoded::from_str::<Self>(query.trim_start_matches('?'))
+            .unwrap_or_default()
+            .normalised()
+    }
+
+    /// Blank values dropped, unknown kinds, presets and malformed dates too; a preset
+    /// wins over dates.
+    pub fn normalised(self) -> Self {
+        let keep =
+            |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let range = keep(self.range).filter(|r| preset_hours(r).is_some());
+        let date = |value: Option<String>| {
+            keep(value).filter(|d| range.is_none() && parse_date(d).is_some())
+        };
+        Self {
+            q: keep(self.q),
+            kind: keep(self.kind).filter(|k| SecurityEventKind::parse(k).is_some()),
+            from: date(self.from),
+            to: date(self.to),
+            range,
+        }
+    }
+
+    /// No filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The API's filters for these; `now_ms` tells the time now (ms since 1970, UTC),
+    /// asked only for a preset.
+    pub fn to_query(&self, now_ms: impl FnOnce() -> f64) -> SecurityLogQuery {
+        let (from, to) = match self.range.as_deref().and_then(preset_hours) {
+            Some(hours) => (
+                Some(rfc3339_from_ms(now_ms() - hours as f64 * 3_600_000.0)),
+                None,
+            ),
+            None => (
+                self.from.as_deref().map(|day| format!("{day}T00:00:00Z")),
+                // `to` is exclusive: the end of the chosen day is the next one's start.
+                self.to.as_deref().and_then(parse_date).map(|(y, m, d)| {
+                    let (y, m, d) = next_day(y, m, d);
+                    format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
+                }),
+            ),
+        };
+        SecurityLogQuery {
+            kind: self.kind.clone(),
+            q: self.q.clone(),
+            from,
+            to,
+            ..SecurityLogQuery::default()
+        }
+    }
+
+    /// What the filters ask, in words: `search "ada", Sign-in failed, 2026-11-01 to 2026-11-30`.
+    pub fn in_words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(q) = &self.q {
+            parts.push(format!("search \u{201c}{q}\u{201d}"));
+        }
+        if let Some(kind) = self.kind.as_deref().and_then(SecurityEventKind::parse) {
+            parts.push(kind.label().to_owned());
+        }
+        if let Some((_, words, _)) = RANGE_PRESETS
+            .iter()
+            .find(|(value, _, _)| Some(*value) == self.range.as_deref())
+        {
+            parts.push(words.to_lowercase());
+        }
+        match (&self.from, &self.to) {
+            (Some(from), Some(to)) => parts.push(format!("{from} to {to}")),
+            (Some(from), None) => parts.push(format!("from {from}")),
+            (None, Some(to)) => parts.push(format!("up to {to}")),
+            (None, None) => {}
+        }
+        parts.join(", ")
+    }
+}
+
+fn preset_hours(value: &str) -> Option<i64> {
+    RANGE_PRESETS
+        .iter()
+        .find(|(name, _, _)| *name == value)
+        .map(|(_, _, hours)| *hours)
+}
+
+/// `(year, month, day)` of a `YYYY-MM-DD` date that exists.
+fn parse_date(value: &str) -> Option<(i64, u32, u32)> {
+    let mut parts = value.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=days_in_month(y, m)).contains(&d)).then_some((y, m, d))
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn next_day(year: i64, month: u32, day: u32) -> (i64, u32, u32) {
+    if day < days_in_month(year, month) {
+        (year, month, day + 1)
+    } else if month < 12 {
+        (year, month + 1, 1)
+    } else {
+        (year + 1, 1, 1)
+    }
+}
+
+/// RFC 3339 (UTC, whole seconds) of a time in ms since 1970.
+fn rfc3339_from_ms(ms: f64) -> String {
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
+/// The time now, in ms since 1970 (the browser's clock).
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The filters in the current URL.
+#[hook]
+fn use_log_filters() -> LogFilters {
+    use_location()
+        .map(|location| LogFilters::from_query_str(location.query_str()))
+        .unwrap_or_default()
+}
+
+/// The export download of what the page shows.
+fn export_href(format: ExportFormat, filters: &LogFilters) -> String {
+    let SecurityLogQuery {
+        kind, from, to, q, ..
+    } = filters.to_query(now_ms);
+    api::security_log_export_url(&SecurityLogExportQuery {
+        format,
+        kind,
+        from,
+        to,
+        q,
+    })
+}
+
 /// The account's security log. Rendered only behind `RequireSession`.
 #[component]
 pub fn SecurityLogPage() -> Html {
-    let kind = use_state(|| None::<SecurityEventKind>);
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |chosen| kind.set(chosen))
-    };
-    let csv_href = api::security_log_export_url(ExportFormat::Csv, *kind);
-    let json_href = api::security_log_export_url(ExportFormat::Json, *kind);
+    let filters = use_log_filters();
+    let csv_href = export_href(ExportFormat::Csv, &filters);
+    let json_href = export_href(ExportFormat::Json, &filters);
 
     html! {
         <section class="security-log" data-testid="security-log">
@@ -102,17 +248,19 @@ pub fn SecurityLogPage() -> Html {
                     <h1>{ "Security log" }</h1>
                 </div>
                 <div class="actions">
-                    <a id="export-csv" class="button button--secondary" href={csv_href} download="">
+                    <a id="export-csv" class="button button--secondary" href={csv_href} download=""
+                        title="The events the filters below show, as a spreadsheet file">
                         { "Export CSV" }
                     </a>
-                    <a id="export-json" class="button button--secondary" href={json_href} download="">
+                    <a id="export-json" class="button button--secondary" href={json_href} download=""
+                        title="The events the filters below show, as a JSON file">
                         { "Export JSON" }
                     </a>
                 </div>
             </div>
             <SecurityTabs />
             <super::security_stream::SecurityStreamCard />
-            <SecurityLogView kind={*kind} {on_kind} />
+            <SecurityLogView />
         </section>
     }
 }
@@ -123,101 +271,273 @@ pub struct SecurityLogViewProps {
     /// Whose entries: a subuser's (by id), or the whole log when absent.
     #[prop_or_default]
     pub subuser: Option<AttrValue>,
-    /// The kind shown, or every kind.
-    pub kind: Option<SecurityEventKind>,
-    /// Called when the visitor picks another kind.
-    pub on_kind: Callback<Option<SecurityEventKind>>,
 }
 
-/// The log's kind filter, its events and "load older" paging.
+/// What the view has loaded for the current filters.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Loaded {
+    events: Vec<SecurityEventDto>,
+    next_cursor: Option<String>,
+    loading: bool,
+}
+
+/// The log's filters (kept in the URL of the page it is on), its events and "Show more"
+/// paging.
 #[component]
 pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
     let session = use_session();
     let problem = use_form_problem();
-    let events = use_state(Vec::<SecurityEventDto>::new);
-    let next_cursor = use_state(|| None::<String>);
-    let loading = use_state(|| true);
+    let loaded = use_state(|| Loaded {
+        loading: true,
+        ..Loaded::default()
+    });
+    // Answers to an older request (the filters changed since) are dropped.
+    let generation = use_mut_ref(|| Cell::new(0_u64));
+    let filters = use_log_filters();
+    let route = use_route::<Route>().unwrap_or(Route::SecurityLog);
+    let navigator = use_navigator();
+    let search = use_state(|| filters.q.clone().unwrap_or_default());
     let subuser = props.subuser.clone();
 
-    // Fetches a page: the first one for the current filter, or the next older one.
+    // Fetches a page: the first one for the filters, or the next older one.
     let load = {
-        let (session, problem, events, next_cursor, loading) = (
+        let (session, problem, loaded, generation) = (
             session.clone(),
             problem.clone(),
-            events.clone(),
-            next_cursor.clone(),
-            loading.clone(),
+            loaded.clone(),
+            generation.clone(),
         );
-        Callback::from(
-            move |(kind, cursor): (Option<SecurityEventKind>, Option<String>)| {
-                loading.set(true);
-                problem.set(None);
-                let (session, problem, events, next_cursor, loading, subuser) = (
-                    session.clone(),
-                    problem.clone(),
-                    events.clone(),
-                    next_cursor.clone(),
-                    loading.clone(),
-                    subuser.clone(),
-                );
-                spawn_local(async move {
-                    match api::security_log(subuser.as_deref(), kind, cursor.as_deref()).await {
-                        Ok(page) => {
-                            let mut shown = if cursor.is_some() {
-                                (*events).clone()
-                            } else {
-                                Vec::new()
-                            };
-                            shown.extend(page.events);
-                            events.set(shown);
-                            next_cursor.set(page.next_cursor);
-                        }
-                        Err(err) if err.is_signed_out() => {
-                            session.dispatch(SessionAction::SignedOut)
-                        }
-                        Err(err) => problem.set(Some(err.into_problem())),
+        Callback::from(move |(filters, more): (LogFilters, Option<Loaded>)| {
+            let ticket = generation.borrow().get() + 1;
+            generation.borrow().set(ticket);
+            problem.set(None);
+            let mut shown = more.clone().unwrap_or_default();
+            shown.loading = true;
+            if more.is_none() {
+                shown.events.clear();
+            }
+            loaded.set(shown.clone());
+            let mut query = filters.to_query(now_ms);
+            query.cursor = more.and_then(|page| page.next_cursor);
+            let (session, problem, loaded, generation, subuser) = (
+                session.clone(),
+                problem.clone(),
+                loaded.clone(),
+                generation.clone(),
+                subuser.clone(),
+            );
+            spawn_local(async move {
+                let answer = api::security_log(subuser.as_deref(), &query).await;
+                if generation.borrow().get() != ticket {
+                    return;
+                }
+                shown.loading = false;
+                match answer {
+                    Ok(page) => {
+                        shown.events.extend(page.events);
+                        shown.next_cursor = page.next_cursor;
                     }
-                    loading.set(false);
-                });
-            },
-        )
+                    Err(err) if err.is_signed_out() => session.dispatch(SessionAction::SignedOut),
+                    Err(err) => {
+                        shown.next_cursor = None;
+                        problem.set(Some(err.into_problem()));
+                    }
+                }
+                loaded.set(shown);
+            });
+        })
     };
 
     {
-        let load = load.clone();
-        use_effect_with(props.kind, move |kind| load.emit((*kind, None)));
+        // A new URL (a filter applied, Back or Forward, a reload) loads its first page,
+        // and puts its search text back in the box.
+        let (load, search) = (load.clone(), search.clone());
+        use_effect_with(filters.clone(), move |filters| {
+            search.set(filters.q.clone().unwrap_or_default());
+            load.emit((filters.clone(), None));
+        });
     }
 
-    let on_kind = props
-        .on_kind
-        .reform(|value: String| SecurityEventKind::parse(&value));
-    let on_older = {
-        let (load, kind, next_cursor) = (load.clone(), props.kind, next_cursor.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(cursor) = (*next_cursor).clone() {
-                load.emit((kind, Some(cursor)));
+    // Each change of filter is a new URL, so Back returns to the one before.
+    let apply = {
+        let (navigator, route) = (navigator.clone(), route.clone());
+        Callback::from(move |next: LogFilters| {
+            if let Some(navigator) = &navigator {
+                let next = next.normalised();
+                let pushed = if next.is_empty() {
+                    navigator.push(&route);
+                    Ok(())
+                } else {
+                    navigator.push_with_query(&route, &next)
+                };
+                if pushed.is_err() {
+                    navigator.push(&route);
+                }
             }
         })
     };
+    let on_search = {
+        let (apply, filters, search) = (apply.clone(), filters.clone(), search.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            apply.emit(LogFilters {
+                q: Some((*search).clone()),
+                ..filters.clone()
+            });
+        })
+    };
+    let on_search_input = {
+        let search = search.clone();
+        Callback::from(move |event: InputEvent| {
+            search.set(event.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
+    let on_kind = {
+        let (apply, filters) = (apply.clone(), filters.clone());
+        Callback::from(move |value: String| {
+            apply.emit(LogFilters {
+                kind: Some(value),
+                ..filters.clone()
+            })
+        })
+    };
+    let on_date = |set_from: bool| {
+        let (apply, filters) = (apply.clone(), filters.clone());
+        Callback::from(move |value: String| {
+            let mut next = LogFilters {
+                range: None,
+                ..filters.clone()
+            };
+            if set_from {
+                next.from = Some(value);
+            } else {
+                next.to = Some(value);
+            }
+            apply.emit(next)
+        })
+    };
+    let preset = |value: &'static str| {
+        let (apply, filters) = (apply.clone(), filters.clone());
+        Callback::from(move |_: MouseEvent| {
+            let chosen = filters.range.as_deref() == Some(value);
+            apply.emit(LogFilters {
+                // A second press on the chosen preset lifts it.
+                range: (!chosen).then(|| value.to_owned()),
+                from: None,
+                to: None,
+                ..filters.clone()
+            })
+        })
+    };
+    let on_more = {
+        let (load, loaded, filters) = (load.clone(), loaded.clone(), filters.clone());
+        Callback::from(move |_: MouseEvent| {
+            if loaded.next_cursor.is_some() {
+                load.emit((filters.clone(), Some((*loaded).clone())));
+            }
+        })
+    };
+    let fields = ["q", "kind", "from", "to"];
     let banner = problem
         .get()
-        .and_then(|p| banner_message(p, &[]))
+        .and_then(|p| banner_message(p, &fields))
         .map(|message| AttrValue::from(format!("Could not load the security log. {message}")));
+    let count = loaded.events.len();
+    let status = if loaded.loading && count == 0 {
+        "Loading…".to_owned()
+    } else if count == 0 {
+        String::new()
+    } else {
+        let noun = if count == 1 { "event" } else { "events" };
+        let more = if loaded.next_cursor.is_some() {
+            ", more older ones"
+        } else {
+            ""
+        };
+        format!("Showing {count} {noun}{more}.")
+    };
+    let clear = html! {
+        <Link<Route> to={route.clone()} classes="log-filters__clear">{ "Clear filters" }</Link<Route>>
+    };
 
     html! {
         <>
             <FormBanner message={banner} />
             <div class="card">
-                <SelectField id="security-log-kind" label="Show" options={kind_options()}
-                    value={AttrValue::from(props.kind.map_or("", SecurityEventKind::as_str))}
-                    on_change={on_kind} />
-                <SecurityEventTable events={Rc::new((*events).clone())} loading={*loading}
-                    viewer={session.me().map(|me| AttrValue::from(me.account.id.clone()))} />
-                if next_cursor.is_some() {
-                    <button id="load-older" type="button" class="button button--secondary"
-                        onclick={on_older} disabled={*loading}>
-                        { "Load older events" }
-                    </button>
+                <h2 class="log-title">{ "Events" }</h2>
+                <form class="log-filters" role="search" aria-label="Filter the security log"
+                    onsubmit={on_search}>
+                    <div class="field log-filters__search">
+                        <label for="security-log-q">{ "Search" }</label>
+                        <div class="log-filters__search-row">
+                            <input id="security-log-q" name="q" type="search" autocomplete="off"
+                                placeholder="E-mail, address, event…"
+                                value={(*search).clone()} oninput={on_search_input}
+                                aria-invalid={problem.field_message("q").is_some().then_some("true")}
+                                aria-describedby={problem.field_message("q").map(|_| "security-log-q-error")} />
+                            <button type="submit" class="button button--secondary" id="security-log-search">
+                                { "Search" }
+                            </button>
+                        </div>
+                        if let Some(message) = problem.field_message("q") {
+                            <p class="field-error" id="security-log-q-error">{ message }</p>
+                        }
+                    </div>
+                    <SelectField id="security-log-kind" label="Event" options={kind_options()}
+                        value={AttrValue::from(filters.kind.clone().unwrap_or_default())}
+                        on_change={on_kind} error={problem.field_message("kind")} />
+                    <TextField id="security-log-from" label="From (UTC)" input_type="date"
+                        value={AttrValue::from(filters.from.clone().unwrap_or_default())}
+                        on_change={on_date(true)} error={problem.field_message("from")} />
+                    <TextField id="security-log-to" label="To (UTC)" input_type="date"
+                        min={filters.from.clone().map(AttrValue::from)}
+                        value={AttrValue::from(filters.to.clone().unwrap_or_default())}
+                        on_change={on_date(false)} error={problem.field_message("to")} />
+                </form>
+                <div class="log-filters__presets">
+                    <div class="log-presets" role="group" aria-label="Time range">
+                        { for RANGE_PRESETS.iter().map(|(value, words, _)| {
+                            let pressed = filters.range.as_deref() == Some(*value);
+                            html! {
+                                <button type="button" id={format!("range-{value}")}
+                                    class={classes!("button", "button--small",
+                                        (!pressed).then_some("button--secondary"))}
+                                    aria-pressed={if pressed { "true" } else { "false" }}
+                                    onclick={preset(value)}>
+                                    { *words }
+                                </button>
+                            }
+                        }) }
+                    </div>
+                    if !filters.is_empty() { { clear.clone() } }
+                </div>
+                <p class="muted log-count" id="security-log-count" role="status" aria-live="polite">
+                    { status }
+                </p>
+                if !loaded.loading && count == 0 && problem.get().is_none() {
+                    <div class="empty-state" id="security-log-empty">
+                        if filters.is_empty() {
+                            <p class="empty-title">{ "No events yet" }</p>
+                            <p class="muted">{ "Sign-ins, changes and refusals appear here as they happen." }</p>
+                        } else {
+                            <p class="empty-title">{ "No events match these filters" }</p>
+                            <p class="muted" id="security-log-empty-filters">
+                                { format!("Nothing was found for {}.", filters.in_words()) }
+                            </p>
+                            <p>{ clear }</p>
+                        }
+                    </div>
+                } else if count > 0 {
+                    <SecurityEventTable events={Rc::new(loaded.events.clone())} loading={loaded.loading}
+                        viewer={session.me().map(|me| AttrValue::from(me.account.id.clone()))} />
+                }
+                if loaded.next_cursor.is_some() {
+                    <div class="list-more">
+                        <button id="load-older" type="button" class="button button--secondary"
+                            onclick={on_more} disabled={loaded.loading}>
+                            { "Show more" }
+                        </button>
+                    </div>
                 }
             </div>
         </>
@@ -368,6 +688,98 @@ mod tests {
             "Someone not signed in"
         );
         assert_eq!(actor_name(&event("system", None), None), "Portcullis");
+    }
+
+    #[test]
+    fn filters_come_from_the_url_and_bad_parts_are_dropped() {
+        let filters = LogFilters::from_query_str(
+            "?q=+ada%40example.com+&kind=login_failed&from=2026-11-01&to=2026-11-30",
+        );
+        assert_eq!(filters.q.as_deref(), Some("ada@example.com"));
+        assert_eq!(filters.kind.as_deref(), Some("login_failed"));
+        assert_eq!(filters.from.as_deref(), Some("2026-11-01"));
+        assert_eq!(
+            LogFilters::from_query_str("kind=nope&from=2026-02-30&to=yesterday&q=%20"),
+            LogFilters::default()
+        );
+        let preset = LogFilters::from_query_str("range=7d&from=2026-11-01");
+        assert_eq!((preset.range.as_deref(), preset.from), (Some("7d"), None));
+        assert_eq!(
+            LogFilters::from_query_str("range=1y"),
+            LogFilters::default()
+        );
+        assert_eq!(LogFilters::from_query_str("&&=="), LogFilters::default());
+        // What the page writes into the URL reads back the same.
+        let written = serde_urlencoded::to_string(&filters).unwrap();
+        assert_eq!(LogFilters::from_query_str(&written), filters);
+    }
+
+    #[test]
+    fn dates_become_the_apis_times_with_the_last_day_included() {
+        let days = LogFilters {
+            from: Some("2026-12-31".into()),
+            to: Some("2026-12-31".into()),
+            ..LogFilters::default()
+        };
+        let query = days.to_query(|| 0.0);
+        assert_eq!(query.from.as_deref(), Some("2026-12-31T00:00:00Z"));
+        assert_eq!(query.to.as_deref(), Some("2027-01-01T00:00:00Z"));
+        let leap = LogFilters {
+            to: Some("2028-02-28".into()),
+            ..LogFilters::default()
+        };
+        assert_eq!(
+            leap.to_query(|| 0.0).to.as_deref(),
+            Some("2028-02-29T00:00:00Z")
+        );
+        // 2026-11-22T10:00:00Z, and the preset a day back from it.
+        let now = 1_795_341_600_000.0;
+        assert_eq!(rfc3339_from_ms(now), "2026-11-22T10:00:00Z");
+        let day = LogFilters {
+            range: Some("24h".into()),
+            q: Some("ada".into()),
+            ..LogFilters::default()
+        };
+        let query = day.to_query(|| now);
+        assert_eq!(query.from.as_deref(), Some("2026-11-21T10:00:00Z"));
+        assert_eq!((query.to, query.q.as_deref()), (None, Some("ada")));
+    }
+
+    #[test]
+    fn the_exports_carry_the_pages_filters() {
+        let filters = LogFilters::from_query_str(
+            "q=ada%40example.com&kind=login_failed&from=2026-11-01&to=2026-11-30",
+        );
+        assert_eq!(
+            export_href(ExportFormat::Csv, &filters),
+            "/api/v1/security-log/export?format=csv&kind=login_failed&\
+             from=2026-11-01T00%3A00%3A00Z&to=2026-12-01T00%3A00%3A00Z&q=ada%40example.com"
+        );
+        assert_eq!(
+            export_href(ExportFormat::Json, &LogFilters::default()),
+            "/api/v1/security-log/export?format=json"
+        );
+    }
+
+    #[test]
+    fn the_empty_state_says_which_filters_found_nothing() {
+        let filters = LogFilters {
+            q: Some("ada".into()),
+            kind: Some("login_failed".into()),
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-30".into()),
+            range: None,
+        };
+        assert_eq!(
+            filters.in_words(),
+            "search \u{201c}ada\u{201d}, Sign-in failed, 2026-11-01 to 2026-11-30"
+        );
+        let preset = LogFilters {
+            range: Some("30d".into()),
+            ..LogFilters::default()
+        };
+        assert_eq!(preset.in_words(), "last 30 days");
+        assert!(LogFilters::default().is_empty());
     }
 
     #[test]

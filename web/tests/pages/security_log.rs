@@ -27,7 +27,14 @@ async fn security_log_page_offers_the_kind_filter_and_both_exports() {
         r#"href="/api/v1/security-log/export?format=json""#,
     );
     // Effects do not run on the server: the first page is still loading.
-    assert_eq!(text_of(&html, "security-log-empty"), "Loading…");
+    assert_eq!(text_of(&html, "security-log-count"), "Loading…");
+    // The search, the date range and its presets; nothing to clear yet.
+    assert_has(tag_with_id(&html, "security-log-q"), r#"type="search""#);
+    assert_has(tag_with_id(&html, "security-log-from"), r#"type="date""#);
+    assert_has(tag_with_id(&html, "security-log-to"), r#"type="date""#);
+    assert_eq!(text_of(&html, "range-7d"), "Last 7 days");
+    assert_has(tag_with_id(&html, "range-7d"), r#"aria-pressed="false""#);
+    assert!(!html.contains("Clear filters"), "{html}");
     assert!(
         html.contains(r#"href="/security-log""#),
         "the header links to the page: {html}"

@@ -51,10 +51,11 @@ pub fn event_query(query: SecurityLogQuery) -> (EventQuery, Paging) {
         kind,
         from,
         to,
+        q,
         cursor,
         limit,
     } = query;
-    (EventQuery { kind, from, to }, Paging { cursor, limit })
+    (EventQuery { kind, from, to, q }, Paging { cursor, limit })
 }
 
 impl From<ChainReport> for ChainVerificationDto {

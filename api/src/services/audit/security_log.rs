@@ -8,13 +8,17 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::{Connection, QueryResult};
 
+use portcullis_shared::dto::security_log::SECURITY_LOG_SEARCH_MAX_CHARS;
+use portcullis_shared::{problem::FieldError, validate::codes};
+
 use crate::services::{
     now, rfc3339, sessions::portal_session::ClientContext, spreadsheet::neutralise_formula,
     AppState,
 };
 use crate::{
     db::{
-        security_events::{self as event_rows, EventFilter, SecurityEventRow},
+        contacts::like_pattern,
+        security_events::{self as event_rows, EventFilter, EventSearch, SecurityEventRow},
         security_streams as stream_rows, DbConnection,
     },
     error::{ApiError, ApiResult},
@@ -192,8 +196,9 @@ pub fn append(
     })
 }
 
-fn malformed(why: &str) -> ApiError {
-    ApiError::MalformedQuery(why.to_owned())
+/// A 400 `malformed_query` naming the query parameter `field`.
+fn malformed(field: &str, code: &str, why: &str) -> ApiError {
+    ApiError::MalformedQueryField(FieldError::new(field, code, why))
 }
 
 fn parse_time(name: &str, value: Option<&str>) -> ApiResult<Option<NaiveDateTime>> {
@@ -204,48 +209,92 @@ fn parse_time(name: &str, value: Option<&str>) -> ApiResult<Option<NaiveDateTime
             chrono::DateTime::parse_from_rfc3339(v)
                 .map(|t| t.naive_utc())
                 .map_err(|_| {
-                    malformed(&format!(
-                        "`{name}` must be an RFC 3339 time, e.g. 2026-11-22T10:00:00Z"
-                    ))
+                    malformed(
+                        name,
+                        codes::INVALID_TIME,
+                        &format!("`{name}` must be an RFC 3339 time, e.g. 2026-11-22T10:00:00Z"),
+                    )
                 })
         })
         .transpose()
 }
 
+/// The free-text search `q` as the storage runs it; `None` when blank.
+fn parse_search(q: Option<&str>) -> ApiResult<Option<EventSearch>> {
+    let Some(text) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > SECURITY_LOG_SEARCH_MAX_CHARS {
+        return Err(malformed(
+            "q",
+            codes::TOO_LONG,
+            &format!("`q` must be at most {SECURITY_LOG_SEARCH_MAX_CHARS} characters"),
+        ));
+    }
+    let needle = text.to_lowercase();
+    // A kind is found by its words ("sign-in failed") or its name ("login_failed").
+    let kinds = SecurityEventKind::ALL
+        .iter()
+        .filter(|kind| {
+            kind.label().to_lowercase().contains(&needle)
+                || kind.as_str().contains(&needle)
+                || kind.as_str().replace('_', " ").contains(&needle)
+        })
+        .map(|kind| kind.as_str().to_owned())
+        .collect();
+    // "Chrome on Linux", as the portal names a device, is not in the user agent as such.
+    let device = needle
+        .split_once(" on ")
+        .map(|(browser, system)| (browser.trim(), system.trim()))
+        .filter(|(browser, system)| !browser.is_empty() && !system.is_empty())
+        .map(|(browser, system)| (like_pattern(browser), like_pattern(system)));
+    Ok(Some(EventSearch {
+        pattern: like_pattern(&needle),
+        kinds,
+        device,
+        in_details: !needle.contains(['{', '}', '"', '\\']),
+    }))
+}
+
 /// Parses the filters both the page and the export take.
-fn parse_filter(
-    kind: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> ApiResult<EventFilter> {
-    let kind = kind
+fn parse_filter(query: &EventQuery) -> ApiResult<EventFilter> {
+    let kind = query
+        .kind
+        .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(|k| {
             SecurityEventKind::parse(k).ok_or_else(|| {
                 let known: Vec<&str> = SecurityEventKind::ALL.iter().map(|k| k.as_str()).collect();
-                malformed(&format!("`kind` must be one of: {}", known.join(", ")))
+                malformed(
+                    "kind",
+                    codes::UNKNOWN_VALUE,
+                    &format!("`kind` must be one of: {}", known.join(", ")),
+                )
             })
         })
         .transpose()?;
-    let from = parse_time("from", from)?;
-    let to = parse_time("to", to)?;
+    let from = parse_time("from", query.from.as_deref())?;
+    let to = parse_time("to", query.to.as_deref())?;
     if let (Some(from), Some(to)) = (from, to) {
         if from > to {
-            return Err(malformed("`from` must not be later than `to`"));
+            return Err(malformed(
+                "from",
+                codes::END_BEFORE_START,
+                "`from` must not be later than `to`",
+            ));
         }
     }
     Ok(EventFilter {
         kind: kind.map(|k| k.as_str().to_owned()),
         from,
         to,
-        before: None,
-        kinds: Vec::new(),
-        with_subusers: false,
+        search: parse_search(query.q.as_deref())?,
+        ..EventFilter::default()
     })
 }
 
-/// Which events a reader asks for, as given (checked by [`list`] and [`export`]).
+/// Which events a reader asks for, as given (checked by [`list_events`] and [`export`]).
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
     /// A [`SecurityEventKind`] name.
@@ -253,6 +302,8 @@ pub struct EventQuery {
     /// RFC 3339 times, both ends included.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Free text found in the event's words.
+    pub q: Option<String>,
 }
 
 /// Where a page starts (the last event id of the previous page) and how many
@@ -318,11 +369,7 @@ pub async fn list_events(
     query: &EventQuery,
     page: Paging,
 ) -> ApiResult<EventPage> {
-    let mut filter = parse_filter(
-        query.kind.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-    )?;
+    let mut filter = parse_filter(query)?;
     filter.with_subusers = with_subusers;
     let (rows, next_cursor) = read_page(state, account_id, filter, page).await?;
     let events = rows
@@ -367,9 +414,11 @@ pub async fn read_page(
     let Paging { cursor, limit } = page;
     let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(malformed(&format!(
-            "`limit` must be between 1 and {MAX_PAGE_SIZE}"
-        )));
+        return Err(malformed(
+            "limit",
+            codes::OUT_OF_RANGE,
+            &format!("`limit` must be between 1 and {MAX_PAGE_SIZE}"),
+        ));
     }
     let cursor = cursor.filter(|c| !c.is_empty());
     let account_id = account_id.to_owned();
@@ -380,7 +429,13 @@ pub async fn read_page(
                 // Only the account's own events resolve: a cursor never reveals another's.
                 let at =
                     event_rows::find_for_account(conn, &account_id, filter.with_subusers, &cursor)?
-                        .ok_or_else(|| malformed("`cursor` is not a cursor this log gave out"))?;
+                        .ok_or_else(|| {
+                            malformed(
+                                "cursor",
+                                codes::UNKNOWN_VALUE,
+                                "`cursor` is not a cursor this log gave out",
+                            )
+                        })?;
                 filter.before = Some((at.created_at, at.id));
             }
             Ok(event_rows::list_for_account(
@@ -404,11 +459,7 @@ pub async fn export(
     with_subusers: bool,
     query: &EventQuery,
 ) -> ApiResult<Vec<LoggedEvent>> {
-    let mut filter = parse_filter(
-        query.kind.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-    )?;
+    let mut filter = parse_filter(query)?;
     filter.with_subusers = with_subusers;
     let account_id = account_id.to_owned();
     let rows = state
@@ -476,11 +527,17 @@ mod tests {
 
     #[test]
     fn filters_are_parsed_and_bad_ones_refused() {
-        let filter = parse_filter(
+        let query = |kind: Option<&str>, from: Option<&str>, to: Option<&str>| EventQuery {
+            kind: kind.map(Into::into),
+            from: from.map(Into::into),
+            to: to.map(Into::into),
+            q: None,
+        };
+        let filter = parse_filter(&query(
             Some("login_failed"),
             Some("2026-11-01T00:00:00Z"),
             Some("2026-11-02T00:00:00+01:00"),
-        )
+        ))
         .unwrap();
         assert_eq!(filter.kind.as_deref(), Some("login_failed"));
         assert_eq!(
@@ -488,19 +545,44 @@ mod tests {
             "2026-11-01 23:00:00",
             "offsets are turned into UTC"
         );
-        for (kind, from, to) in [
-            (Some("nope"), None, None),
-            (None, Some("yesterday"), None),
+        for (field, kind, from, to) in [
+            ("kind", Some("nope"), None, None),
+            ("from", None, Some("yesterday"), None),
+            ("to", None, None, Some("2026-13-01")),
             (
+                "from",
                 None,
                 Some("2026-11-02T00:00:00Z"),
                 Some("2026-11-01T00:00:00Z"),
             ),
         ] {
-            assert!(matches!(
-                parse_filter(kind, from, to),
-                Err(ApiError::MalformedQuery(_))
-            ));
+            match parse_filter(&query(kind, from, to)) {
+                Err(ApiError::MalformedQueryField(error)) => assert_eq!(error.field, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn search_finds_kinds_by_their_words_and_devices_by_their_parts() {
+        let search = parse_search(Some("  Sign-in FAILED ")).unwrap().unwrap();
+        assert_eq!(search.pattern, "%sign-in failed%");
+        assert_eq!(search.kinds, ["login_failed"]);
+        let search = parse_search(Some("login_failed")).unwrap().unwrap();
+        assert_eq!(search.kinds, ["login_failed"]);
+        assert_eq!(search.pattern, "%login\\_failed%");
+        let search = parse_search(Some("Chrome on Linux")).unwrap().unwrap();
+        assert_eq!(
+            search.device,
+            Some(("%chrome%".to_owned(), "%linux%".to_owned()))
+        );
+        assert!(parse_search(Some("   ")).unwrap().is_none());
+        assert!(search.in_details);
+        assert!(!parse_search(Some("{}")).unwrap().unwrap().in_details);
+        let long = "x".repeat(SECURITY_LOG_SEARCH_MAX_CHARS + 1);
+        match parse_search(Some(&long)) {
+            Err(ApiError::MalformedQueryField(error)) => assert_eq!(error.field, "q"),
+            other => panic!("{other:?}"),
         }
     }
 }

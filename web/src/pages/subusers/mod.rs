@@ -14,7 +14,7 @@ pub use subuser_list::{status_label, SubuserList, SubuserListProps, SubuserRow, 
 
 use std::rc::Rc;
 
-use portcullis_shared::dto::{SecurityEventKind, SenderStatus, SubuserDto};
+use portcullis_shared::dto::{SenderStatus, SubuserDto};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -120,11 +120,6 @@ pub struct SubuserSecurityLogPageProps {
 #[component]
 pub fn SubuserSecurityLogPage(props: &SubuserSecurityLogPageProps) -> Html {
     let subusers = use_collection(api::list_subusers);
-    let kind = use_state(|| None::<SecurityEventKind>);
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |chosen| kind.set(chosen))
-    };
     let email = subusers
         .get()
         .items
@@ -145,7 +140,7 @@ pub fn SubuserSecurityLogPage(props: &SubuserSecurityLogPageProps) -> Html {
                     </p>
                 </div>
             </div>
-            <SecurityLogView subuser={Some(props.id.clone())} kind={*kind} {on_kind} />
+            <SecurityLogView subuser={Some(props.id.clone())} />
         </section>
     }
 }
