@@ -453,9 +453,8 @@ impl Config {
         let security_log_sweep = Duration::from_millis(
             parse_u64("PORTCULLIS_SECURITY_LOG_SWEEP_MS", 3_600_000)?.max(10),
         );
-        let exception_sweep = Duration::from_millis(
-            parse_u64("PORTCULLIS_EXCEPTION_SWEEP_MS", 60_000)?.max(10),
-        );
+        let exception_sweep =
+            Duration::from_millis(parse_u64("PORTCULLIS_EXCEPTION_SWEEP_MS", 60_000)?.max(10));
 
         let signing_key_max_age = match get("PORTCULLIS_SIGNING_KEY_MAX_AGE_DAYS") {
             None => Some(Duration::from_secs(90 * 86_400)),

@@ -243,7 +243,10 @@ pub fn list_allowlist_values(
 ) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
     api_allowlist_entries::table
         .filter(api_allowlist_entries::account_id.eq(account_id))
-        .select((api_allowlist_entries::value, api_allowlist_entries::expires_at))
+        .select((
+            api_allowlist_entries::value,
+            api_allowlist_entries::expires_at,
+        ))
         .load(conn)
 }
 
@@ -407,7 +410,11 @@ pub fn tokens_with_expiring_allowlist(
 ) -> QueryResult<Vec<(String, String, String)>> {
     api_tokens::table
         .filter(api_tokens::ip_allowlist.like("% until %"))
-        .select((api_tokens::id, api_tokens::account_id, api_tokens::ip_allowlist))
+        .select((
+            api_tokens::id,
+            api_tokens::account_id,
+            api_tokens::ip_allowlist,
+        ))
         .load(conn)
 }
 

@@ -54,14 +54,20 @@ fn sweep_in(conn: &mut DbConnection) -> diesel::QueryResult<Vec<Change>> {
     for row in portal_rows::delete_expired(conn, at)? {
         let event = expired_event(&row.account_id, SecurityEventKind::PortalAllowlistChanged)
             .detail("entry", row.value.clone())
-            .detail("expires_at", row.expires_at.map(rfc3339).unwrap_or_default());
+            .detail(
+                "expires_at",
+                row.expires_at.map(rfc3339).unwrap_or_default(),
+            );
         security_log::record(conn, &event)?;
         changes.push(Change::PortalAllowlist(row.account_id));
     }
     for row in token_rows::delete_expired_allowlist_entries(conn, at)? {
         let event = expired_event(&row.account_id, SecurityEventKind::ApiAllowlistChanged)
             .detail("entry", row.value.clone())
-            .detail("expires_at", row.expires_at.map(rfc3339).unwrap_or_default());
+            .detail(
+                "expires_at",
+                row.expires_at.map(rfc3339).unwrap_or_default(),
+            );
         security_log::record(conn, &event)?;
         changes.push(Change::ApiAllowlist(row.account_id));
     }
@@ -130,7 +136,8 @@ mod tests {
             .naive_utc();
         let past = rfc3339(at - chrono::Duration::minutes(1));
         let future = rfc3339(at + chrono::Duration::minutes(1));
-        let stored = format!("10.0.0.0/24\n203.0.113.7 until {past}\n198.51.100.0/24 until {future}");
+        let stored =
+            format!("10.0.0.0/24\n203.0.113.7 until {past}\n198.51.100.0/24 until {future}");
         let (kept, expired) = without_expired(&stored, at).unwrap();
         assert_eq!(kept, format!("10.0.0.0/24\n198.51.100.0/24 until {future}"));
         assert_eq!(expired, ["203.0.113.7"]);

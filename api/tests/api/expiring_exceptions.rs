@@ -96,10 +96,17 @@ async fn an_api_allowlist_exception_admits_until_its_instant_then_is_swept_and_l
     for (raw, code) in [
         ("tomorrow", codes::INVALID_DATE),
         ("2001-01-01T00:00:00Z", codes::IN_THE_PAST),
-        (&rfc3339_in(chrono::Duration::days(400)), codes::OUT_OF_RANGE),
+        (
+            &rfc3339_in(chrono::Duration::days(400)),
+            codes::OUT_OF_RANGE,
+        ),
     ] {
         let response = app
-            .post_json(routes::API_ALLOWLIST, &add("127.0.0.1", Some(raw.to_owned())), csrf)
+            .post_json(
+                routes::API_ALLOWLIST,
+                &add("127.0.0.1", Some(raw.to_owned())),
+                csrf,
+            )
             .await;
         expect_field_error(response, "expires_at", code).await;
     }
@@ -117,12 +124,18 @@ async fn an_api_allowlist_exception_admits_until_its_instant_then_is_swept_and_l
 
     // The office (not us) for good, and our address until the exception ends.
     assert_eq!(
-        app.add_api_allowlist_entry(csrf, "198.51.100.0/24").await.status(),
+        app.add_api_allowlist_entry(csrf, "198.51.100.0/24")
+            .await
+            .status(),
         StatusCode::CREATED
     );
     let until = rfc3339_in(LIFETIME);
     let added = app
-        .post_json(routes::API_ALLOWLIST, &add("127.0.0.1", Some(until.clone())), csrf)
+        .post_json(
+            routes::API_ALLOWLIST,
+            &add("127.0.0.1", Some(until.clone())),
+            csrf,
+        )
         .await;
     assert_eq!(added.status(), StatusCode::CREATED);
     let entry: AllowlistEntryDto = added.json().await.unwrap();
@@ -189,7 +202,12 @@ async fn a_portal_allowlist_exception_lets_a_hotel_sign_in_until_it_ends(app: Te
             .id,
     );
     let refused = office
-        .portal(Method::DELETE, &format!("{path}?confirm_lockout=true"), &me.session.csrf_token, None)
+        .portal(
+            Method::DELETE,
+            &format!("{path}?confirm_lockout=true"),
+            &me.session.csrf_token,
+            None,
+        )
         .await;
     let problem = expect_problem(refused, StatusCode::CONFLICT, ProblemCode::Conflict).await;
     assert_eq!(field_codes(&problem, "id"), [codes::NEEDS_PERMANENT_ENTRY]);
@@ -264,7 +282,9 @@ async fn a_token_allowlist_exception_expires_and_leaves_the_permanent_entries(ap
         ),
     ];
     for (expiries, field, code) in cases {
-        let response = app.post_json(routes::TOKENS, &request(expiries), csrf).await;
+        let response = app
+            .post_json(routes::TOKENS, &request(expiries), csrf)
+            .await;
         expect_field_error(response, field, code).await;
     }
     let tokens: Vec<TokenDto> = app.get_json(routes::TOKENS).await;
@@ -364,16 +384,29 @@ async fn a_country_exception_allows_sending_until_it_ends(app: TestApp) {
 
     // Bad expiries name the field and change nothing.
     for (expiries, field, code) in [
-        (vec![("FR", rfc3339_in(LIFETIME))], "expires_at.FR", codes::NOT_A_CHOICE),
+        (
+            vec![("FR", rfc3339_in(LIFETIME))],
+            "expires_at.FR",
+            codes::NOT_A_CHOICE,
+        ),
         (
             vec![("DE", "2001-01-01T00:00:00Z".to_owned())],
             "expires_at.DE",
             codes::IN_THE_PAST,
         ),
-        (vec![("DE", "soon".to_owned())], "expires_at.DE", codes::INVALID_DATE),
+        (
+            vec![("DE", "soon".to_owned())],
+            "expires_at.DE",
+            codes::INVALID_DATE,
+        ),
     ] {
         let response = app
-            .portal_json(Method::PUT, routes::COUNTRY_FILTER, csrf, &put(&["PL", "DE"], &expiries))
+            .portal_json(
+                Method::PUT,
+                routes::COUNTRY_FILTER,
+                csrf,
+                &put(&["PL", "DE"], &expiries),
+            )
             .await;
         expect_field_error(response, field, code).await;
     }
@@ -392,7 +425,10 @@ async fn a_country_exception_allows_sending_until_it_ends(app: TestApp) {
     assert_eq!(set.status(), StatusCode::OK);
     let filter: CountryFilterDto = set.json().await.unwrap();
     assert_eq!(filter.countries, ["DE", "PL"]);
-    assert_eq!(filter.expires_at, BTreeMap::from([("DE".to_owned(), until.clone())]));
+    assert_eq!(
+        filter.expires_at,
+        BTreeMap::from([("DE".to_owned(), until.clone())])
+    );
 
     let token = app
         .create_token(&me, &token_request("sms", &[Scope::Sms]))

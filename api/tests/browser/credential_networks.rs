@@ -57,7 +57,11 @@ async fn the_tokens_page_shows_the_networks_a_token_was_used_from_and_pins_it() 
     assert_eq!(call_profile(&base, &secret).await, StatusCode::OK);
     assert_eq!(call_profile(&base, &secret).await, StatusCode::OK);
     client.refresh().await.unwrap();
-    let network = find(&client, &format!("{row} tr.network[data-network='127.0.0.0/24']")).await;
+    let network = find(
+        &client,
+        &format!("{row} tr.network[data-network='127.0.0.0/24']"),
+    )
+    .await;
     let cells = network.text().await.unwrap();
     assert!(cells.contains("127.0.0.0/24"), "{cells}");
 

@@ -4,7 +4,7 @@
 
 use crate::support::{
     click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
-    wait_for_text,
+    wait_for_part, wait_for_text,
 };
 
 /// Picks `value` in the `<select>` `css`, as a person choosing from its list.
@@ -14,20 +14,6 @@ async fn choose(client: &fantoccini::Client, css: &str, value: &str) {
         .click()
         .await
         .expect("choose an option");
-}
-
-/// Waits (up to 10 s) until `css` shows a text containing `part`; returns it.
-async fn wait_for_part(client: &fantoccini::Client, css: &str, part: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(element) = client.find(fantoccini::Locator::Css(css)).await {
-            let text = element.text().await.unwrap_or_default();
-            if text.contains(part) {
-                return text;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed “{part}”");
 }
 
 #[tokio::test]
@@ -53,9 +39,16 @@ async fn temporary_entries_and_countries_show_the_time_they_have_left() {
     click(&client, "#allowlist-add").await;
     wait_for_text(&client, "#allowlist-status", "Restricted · 2 entries").await;
     let left = wait_for_part(&client, "#allowlist-entries .entry-expiry", "Ends in").await;
-    assert!(left.contains("Ends in 59 min") || left.contains("Ends in 1 h"), "{left}");
+    assert!(
+        left.contains("Ends in 59 min") || left.contains("Ends in 1 h"),
+        "{left}"
+    );
     // The form is back to a permanent entry.
-    let choice = find(&client, "#allowlist-expiry").await.prop("value").await.unwrap();
+    let choice = find(&client, "#allowlist-expiry")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(choice.as_deref(), Some("never"));
     // "Until…" asks for a date and time; an empty one is refused in words.
     fill(&client, "#allowlist-value", "192.0.2.1").await;

@@ -92,7 +92,10 @@ async fn sms_two_factor_set_up_in_the_portal_is_asked_for_at_the_next_login() {
         Some("portcullis-recovery-codes.txt")
     );
     let href = download.attr("href").await.unwrap().unwrap_or_default();
-    assert!(href.starts_with("data:text/plain;charset=utf-8,Portcullis%20recovery%20codes"), "{href:.80}");
+    assert!(
+        href.starts_with("data:text/plain;charset=utf-8,Portcullis%20recovery%20codes"),
+        "{href:.80}"
+    );
     assert!(href.contains(&first), "the file holds the codes: {href}");
     find(&client, "#print-recovery-codes").await;
     wait_for_text(&client, "#two-factor-state", "On").await;
@@ -377,7 +380,9 @@ async fn an_authenticator_app_is_set_up_from_its_key_and_recovery_codes_stand_in
     // The key to type by hand reads in groups of four; apps take it with the spaces.
     let grouped = text_of(&client, "#totp-secret").await;
     assert!(
-        grouped.split(' ').all(|group| (1..=4).contains(&group.len())),
+        grouped
+            .split(' ')
+            .all(|group| (1..=4).contains(&group.len())),
         "{grouped}"
     );
     let secret = grouped.replace(' ', "");

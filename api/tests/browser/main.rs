@@ -4,9 +4,9 @@
 
 mod activity;
 mod contacts;
+mod credential_networks;
 mod credential_policies;
 mod expiring_exceptions;
-mod credential_networks;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;
@@ -16,6 +16,7 @@ mod security_log_search;
 mod sessions;
 mod subusers;
 mod support;
+mod token_leaks;
 mod tokens;
 
 use support::{

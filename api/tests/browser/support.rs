@@ -460,3 +460,17 @@ pub async fn outbox_code(base: &str, recipient: &str, purpose: &str) -> String {
         .unwrap_or_else(|| panic!("no code in {:?}", message.body))
         .to_owned()
 }
+
+/// Waits (up to 10 s) until `css` shows a text containing `part`; returns it.
+pub async fn wait_for_part(client: &fantoccini::Client, css: &str, part: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(fantoccini::Locator::Css(css)).await {
+            let text = element.text().await.unwrap_or_default();
+            if text.contains(part) {
+                return text;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed “{part}”");
+}

@@ -34,7 +34,8 @@ pub struct PortalAllowlistEntryDto {
     /// Other entries whose addresses this one shares some of (allowed, but worth a look).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["10.0.0.0/16"])))]
-    pub overlaps: Vec<String>,    /// When it stops letting addresses in (RFC 3339, UTC); none: it does not expire.
+    pub overlaps: Vec<String>,
+    /// When it stops letting addresses in (RFC 3339, UTC); none: it does not expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }

@@ -55,7 +55,8 @@ pub struct MessageDto {
 pub struct CountryFilterDto {
     /// ISO 3166-1 alpha-2 codes, sorted; messages to any other country are refused.
     #[cfg_attr(feature = "openapi", schema(example = json!(["DE", "PL"])))]
-    pub countries: Vec<String>,    /// Countries of `countries` allowed only for a while ("exceptions"), each
+    pub countries: Vec<String>,
+    /// Countries of `countries` allowed only for a while ("exceptions"), each
     /// with when it stops being allowed (RFC 3339, UTC; in a request: in the
     /// future, at most a year ahead). Countries not named here stay allowed.
     /// A `PUT` without it makes every country permanent.

@@ -39,11 +39,11 @@ pub use contacts::{
     CreateContact, CreateContactGroup, DeleteContact, DeleteContactGroup, GetContact,
     ListContactGroups, ListContacts, ListContactsQuery, RenameContactGroup, UpdateContact,
 };
-pub use oauth_clients::{
-    CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
-};
 pub use credential_networks::{
     OAuthClientNetworks, PinOAuthClientNetworks, PinTokenNetworks, ReportTokenLeaks, TokenNetworks,
+};
+pub use oauth_clients::{
+    CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
 };
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{

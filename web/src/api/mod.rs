@@ -8,8 +8,8 @@
 mod activity;
 mod api_allowlist;
 mod contacts;
-mod credential_networks;
 mod country_filter;
+mod credential_networks;
 mod devices;
 mod error;
 mod login;
@@ -34,8 +34,8 @@ pub use contacts::{
     contacts_export_url, create_contact, create_contact_group, delete_contact,
     delete_contact_group, import_contacts, list_contacts, rename_contact_group, update_contact,
 };
-pub use credential_networks::{credential_networks, pin_credential_networks, NetworksOf};
 pub use country_filter::{get_country_filter, set_country_filter};
+pub use credential_networks::{credential_networks, pin_credential_networks, NetworksOf};
 pub use devices::{list_devices, remove_device};
 pub use error::{client_validation_problem, ApiError};
 pub use login::{

@@ -200,14 +200,20 @@ mod tests {
     fn each_choice_means_an_instant_or_none() {
         assert_eq!(instant(NEVER, "").unwrap(), None);
         assert_eq!(instant("3600", "").unwrap().as_deref(), Some("now+3600"));
-        assert_eq!(instant("604800", "").unwrap().as_deref(), Some("now+604800"));
+        assert_eq!(
+            instant("604800", "").unwrap().as_deref(),
+            Some("now+604800")
+        );
         assert_eq!(
             instant(CUSTOM, "2026-12-11T18:00").unwrap().as_deref(),
             Some("2026-12-11T17:00:00.000Z")
         );
         assert_eq!(instant(CUSTOM, " ").unwrap_err().code, codes::REQUIRED);
         let bad = instant(CUSTOM, "someday").unwrap_err();
-        assert_eq!((bad.field.as_str(), bad.code.as_str()), ("expires_at", codes::INVALID_DATE));
+        assert_eq!(
+            (bad.field.as_str(), bad.code.as_str()),
+            ("expires_at", codes::INVALID_DATE)
+        );
     }
 
     #[test]

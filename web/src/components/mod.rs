@@ -5,8 +5,8 @@ mod banner;
 mod checkbox_group;
 mod confirm_panel;
 mod copy_button;
-mod exception_expiry;
 pub mod credentials;
+mod exception_expiry;
 mod field;
 mod guard;
 mod layout;
@@ -27,8 +27,8 @@ pub use checkbox_group::{toggle_value, CheckOption, CheckboxGroup, CheckboxGroup
 pub use confirm_panel::{ConfirmPanel, ConfirmPanelProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use exception_expiry::{
-    browser_expiry_instant, expiry_instant, time_left, ExpiryFields, ExpiryFieldsProps,
-    ExpiryNote, ExpiryNoteProps, NEVER_EXPIRES,
+    browser_expiry_instant, expiry_instant, time_left, ExpiryFields, ExpiryFieldsProps, ExpiryNote,
+    ExpiryNoteProps, NEVER_EXPIRES,
 };
 pub use field::{
     described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,

@@ -261,7 +261,12 @@ mod tests {
         let json = serde_json::to_value(&request).unwrap();
         assert!(json.get("label").is_none(), "{json}");
 
-        let request = add_entry_request("203.0.113.7", " Office ", Some("2026-12-11T18:00:00Z".into())).unwrap();
+        let request = add_entry_request(
+            "203.0.113.7",
+            " Office ",
+            Some("2026-12-11T18:00:00Z".into()),
+        )
+        .unwrap();
         assert_eq!(request.label.as_deref(), Some("Office"));
         assert_eq!(request.expires_at.as_deref(), Some("2026-12-11T18:00:00Z"));
 

@@ -14,8 +14,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{
     banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ConfirmPanel,
-    ExpiryNote,
-    FormBanner, SecurityTabs,
+    ExpiryNote, FormBanner, SecurityTabs,
 };
 use crate::format::format_timestamp;
 use crate::hooks::{use_entry_form, use_session_calls};

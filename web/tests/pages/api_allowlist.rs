@@ -77,7 +77,10 @@ async fn entries_show_their_value_and_label_with_a_remove_button() {
     assert!(remove.starts_with("<button"), "{remove}");
     assert_has(remove, r#"aria-label="Remove 203.0.113.0/24""#);
 
-    assert!(!office.contains("entry-expiry"), "a permanent entry: {office}");
+    assert!(
+        !office.contains("entry-expiry"),
+        "a permanent entry: {office}"
+    );
 
     let v6 = between(&html, r#"data-entry-id="ipa_v6""#, "data-entry-id=");
     assert_eq!(text_of(v6, r#"class="entry-value""#), "2001:db8::/32");
@@ -109,7 +112,13 @@ async fn a_temporary_entry_says_when_it_ends_and_the_form_offers_how_long() {
 
     let page = render_at("/api-allowlist", Given::SignedIn(Box::new(owner()))).await;
     let choices = between(&page, r#"id="allowlist-expiry""#, "</select>");
-    for choice in ["Permanently", "For 1 hour", "For 1 day", "For 1 week", "Until a date and time"] {
+    for choice in [
+        "Permanently",
+        "For 1 hour",
+        "For 1 day",
+        "For 1 week",
+        "Until a date and time",
+    ] {
         assert!(choices.contains(choice), "{choice}: {choices}");
     }
 }

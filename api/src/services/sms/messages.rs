@@ -519,11 +519,7 @@ pub async fn set_country_filter(
             Ok(())
         })
         .await?;
-    tracing::info!(
-        account_id,
-        countries = described,
-        "country filter changed"
-    );
+    tracing::info!(account_id, countries = described, "country filter changed");
     Ok(entries)
 }
 

@@ -654,7 +654,11 @@ impl ApiAccess {
         ip: IpAddr,
         now: NaiveDateTime,
     ) -> ApiResult<()> {
-        if self.account_allowlist(db, account_id).await?.allows(ip, now) {
+        if self
+            .account_allowlist(db, account_id)
+            .await?
+            .allows(ip, now)
+        {
             Ok(())
         } else {
             Err(ApiError::TokenRefused(TokenRefusal::AccountIpNotAllowed))

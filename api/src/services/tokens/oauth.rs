@@ -33,9 +33,9 @@ use crate::{
         oauth::{self as oauth_rows, ClientChanges, ClientRow},
         DbConnection,
     },
+    error::{ApiError, ApiResult},
     services::ip_allowlists::{self, StoredEntry},
     services::tokens::api_tokens::{expiries_without_list, parse_allowlist_with_expiries},
-    error::{ApiError, ApiResult},
 };
 
 /// Prefix of client secrets, so leaked ones can be recognised.

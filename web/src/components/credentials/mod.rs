@@ -17,10 +17,10 @@ pub use allowlist_text::{
 };
 pub use list::{CredentialList, CredentialListProps, EmptyState, EmptyStateProps};
 pub use list_card::{count_label, ListCard, ListCardProps, Noun};
+pub use networks::{CredentialNetworks, CredentialNetworksProps};
 pub use new_form::{
     name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
 };
-pub use networks::{CredentialNetworks, CredentialNetworksProps};
 pub use page::{CredentialsPage, CredentialsPageProps};
 pub use policy_editor::{PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS};
 pub use row::{state_label, CredentialRow, CredentialRowProps};

@@ -6,7 +6,9 @@ use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS};
+use super::{
+    Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS,
+};
 use crate::components::{banner_message, message_html, ExpiryNote};
 use crate::hooks::{use_removal, use_session_calls};
 

@@ -272,12 +272,21 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
     let options = use_memo((), |_| {
         portcullis_shared::validate::countries()
             .iter()
-            .map(|(code, name)| (AttrValue::from(*code), AttrValue::from(format!("{name} ({code})"))))
+            .map(|(code, name)| {
+                (
+                    AttrValue::from(*code),
+                    AttrValue::from(format!("{name} ({code})")),
+                )
+            })
             .collect::<Vec<_>>()
     });
     let onclick = {
-        let (country, expiry, expiry_at, error) =
-            (country.clone(), expiry.clone(), expiry_at.clone(), error.clone());
+        let (country, expiry, expiry_at, error) = (
+            country.clone(),
+            expiry.clone(),
+            expiry_at.clone(),
+            error.clone(),
+        );
         let on_allow = props.on_allow.clone();
         Callback::from(move |_: MouseEvent| {
             if country.value.is_empty() {
