@@ -74,6 +74,28 @@ async fn temporary_entries_and_countries_show_the_time_they_have_left() {
     assert!(left.contains("Ends in 6 days"), "{left}");
     save_screenshot(&client, "expiring-token.png", 1280, 1400).await;
 
+    // Editing the token's allowlist keeps the temporary entry temporary: the box shows its
+    // end, and saving it unchanged leaves the end as it was.
+    let id = find(&client, "[data-token-id]")
+        .await
+        .attr("data-token-id")
+        .await
+        .unwrap()
+        .expect("token id");
+    let row = format!("[data-token-id='{id}']");
+    click(&client, &format!("{row} .token-edit-allowlist")).await;
+    let draft = find(&client, &format!("#token-allowlist-{id}"))
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(draft.starts_with("127.0.0.1\n198.51.100.0/24 until "), "{draft}");
+    click(&client, &format!("{row} .token-allowlist-save")).await;
+    crate::support::wait_for_none(&client, &format!("#token-allowlist-{id}")).await;
+    let left = wait_for_part(&client, &format!("{row} .entry-expiry"), "Ends in").await;
+    assert!(left.contains("Ends in 6 days"), "still temporary after the edit: {left}");
+
     // Germany for a day, saved with the filter; the badge survives a reload.
     crate::oauth_and_countries::lift_trial_restriction(&database, email);
     click(&client, "nav a[href='/country-filter']").await;

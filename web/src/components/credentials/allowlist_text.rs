@@ -34,6 +34,44 @@ pub fn allowlist_text(entries: &[String]) -> String {
     entries.join("\n")
 }
 
+/// The separator of a temporary entry's end in the edit box: `198.51.100.7 until 2026-12-11T18:00:00Z`.
+const UNTIL: &str = " until ";
+
+/// The edit box's content for a stored list whose `expiries` (entry → RFC 3339) end:
+/// one entry a line, a temporary one followed by `until` and its end.
+pub fn allowlist_draft(
+    entries: &[String],
+    expiries: &std::collections::BTreeMap<String, String>,
+) -> String {
+    entries
+        .iter()
+        .map(|entry| match expiries.get(entry) {
+            Some(until) => format!("{entry}{UNTIL}{until}"),
+            None => entry.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The entries of an edit box, and the ends of those written with `until` — so saving a
+/// list keeps its temporary entries temporary (removing "until …" makes one permanent).
+pub fn parse_allowlist_draft(
+    text: &str,
+) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
+    let mut entries = Vec::new();
+    let mut expiries = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        match line.split_once(UNTIL) {
+            Some((entry, until)) if !entry.trim().is_empty() => {
+                entries.push(entry.trim().to_owned());
+                expiries.insert(entry.trim().to_owned(), until.trim().to_owned());
+            }
+            _ => entries.extend(allowlist_entries(line)),
+        }
+    }
+    (entries, expiries)
+}
+
 /// Every error the API reported about the list, each entry's prefixed with the line it
 /// was typed on (`ip_allowlist[2]` is the third entry, whatever blank lines came before).
 pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
@@ -46,6 +84,21 @@ pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_entries_keep_their_end_through_an_edit() {
+        let expiries = std::collections::BTreeMap::from([(
+            "198.51.100.0/24".to_owned(),
+            "2026-12-11T08:38:00Z".to_owned(),
+        )]);
+        let entries = vec!["127.0.0.1".to_owned(), "198.51.100.0/24".to_owned()];
+        let text = allowlist_draft(&entries, &expiries);
+        assert_eq!(text, "127.0.0.1\n198.51.100.0/24 until 2026-12-11T08:38:00Z");
+        assert_eq!(parse_allowlist_draft(&text), (entries, expiries));
+        let (entries, expiries) = parse_allowlist_draft("10.0.0.1, 10.0.0.2\n198.51.100.7");
+        assert_eq!(entries, ["10.0.0.1", "10.0.0.2", "198.51.100.7"]);
+        assert!(expiries.is_empty());
+    }
     use portcullis_shared::problem::FieldError;
 
     fn problem(errors: &[(&str, &str)]) -> Problem {

@@ -13,6 +13,7 @@ mod policy_editor;
 mod row;
 
 pub use allowlist_text::{
+    allowlist_draft, parse_allowlist_draft,
     allowlist_entries, allowlist_lines, allowlist_message, allowlist_text, ALLOWLIST_FIELD,
 };
 pub use list::{CredentialList, CredentialListProps, EmptyState, EmptyStateProps};

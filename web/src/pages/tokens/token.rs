@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::credentials::{
-    allowlist_entries, allowlist_message, allowlist_text, Credential, CredentialKind,
+    allowlist_draft, allowlist_message, parse_allowlist_draft, Credential, CredentialKind,
     CredentialList, RowIdAttribute,
 };
 use crate::components::TextAreaField;
@@ -71,12 +71,14 @@ impl Credential for TokenDto {
     }
 
     fn draft(&self) -> String {
-        allowlist_text(&self.ip_allowlist)
+        allowlist_draft(&self.ip_allowlist, &self.ip_allowlist_expires_at)
     }
 
     fn save(draft: &String) -> UpdateTokenRequest {
+        let (entries, expiries) = parse_allowlist_draft(draft);
         UpdateTokenRequest {
-            ip_allowlist: Some(allowlist_entries(draft)),
+            ip_allowlist: Some(entries),
+            ip_allowlist_expires_at: Some(expiries),
             ..UpdateTokenRequest::default()
         }
     }
@@ -151,7 +153,8 @@ impl Credential for TokenDto {
             <TextAreaField id={format!("token-allowlist-{}", self.id)}
                 label="IP allowlist for this token" rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24"}
-                hint="One address or range per line. Empty: every address the account's API allowlist allows."
+                hint="One address or range per line. Empty: every address the account's API allowlist allows. \
+                    A temporary entry ends on its “until” time; remove “until …” to keep it."
                 value={draft.clone()} on_change={on_draft} {error} />
         }
     }
