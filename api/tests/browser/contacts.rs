@@ -13,15 +13,26 @@ use crate::support::{
 
 /// The phones in the contacts table, top to bottom.
 async fn listed_phones(client: &Client) -> Vec<String> {
-    let mut phones = Vec::new();
-    for cell in client
-        .find_all(Locator::Css("#contacts-table tbody td[data-label='Phone']"))
-        .await
-        .unwrap()
-    {
-        phones.push(cell.text().await.unwrap());
+    // The table may re-render between finding its cells and reading them (a cell found
+    // is then stale): read it again, as a person would look again.
+    'read: for _ in 0..50 {
+        let mut phones = Vec::new();
+        for cell in client
+            .find_all(Locator::Css("#contacts-table tbody td[data-label='Phone']"))
+            .await
+            .unwrap()
+        {
+            match cell.text().await {
+                Ok(text) => phones.push(text),
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue 'read;
+                }
+            }
+        }
+        return phones;
     }
-    phones
+    panic!("the contacts table kept changing while it was read");
 }
 
 /// Waits until the contacts table lists exactly `expected`.
