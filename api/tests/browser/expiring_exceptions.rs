@@ -90,11 +90,17 @@ async fn temporary_entries_and_countries_show_the_time_they_have_left() {
         .await
         .unwrap()
         .unwrap_or_default();
-    assert!(draft.starts_with("127.0.0.1\n198.51.100.0/24 until "), "{draft}");
+    assert!(
+        draft.starts_with("127.0.0.1\n198.51.100.0/24 until "),
+        "{draft}"
+    );
     click(&client, &format!("{row} .token-allowlist-save")).await;
     crate::support::wait_for_none(&client, &format!("#token-allowlist-{id}")).await;
     let left = wait_for_part(&client, &format!("{row} .entry-expiry"), "Ends in").await;
-    assert!(left.contains("Ends in 6 days"), "still temporary after the edit: {left}");
+    assert!(
+        left.contains("Ends in 6 days"),
+        "still temporary after the edit: {left}"
+    );
 
     // Germany for a day, saved with the filter; the badge survives a reload.
     crate::oauth_and_countries::lift_trial_restriction(&database, email);

@@ -93,7 +93,10 @@ mod tests {
         )]);
         let entries = vec!["127.0.0.1".to_owned(), "198.51.100.0/24".to_owned()];
         let text = allowlist_draft(&entries, &expiries);
-        assert_eq!(text, "127.0.0.1\n198.51.100.0/24 until 2026-12-11T08:38:00Z");
+        assert_eq!(
+            text,
+            "127.0.0.1\n198.51.100.0/24 until 2026-12-11T08:38:00Z"
+        );
         assert_eq!(parse_allowlist_draft(&text), (entries, expiries));
         let (entries, expiries) = parse_allowlist_draft("10.0.0.1, 10.0.0.2\n198.51.100.7");
         assert_eq!(entries, ["10.0.0.1", "10.0.0.2", "198.51.100.7"]);

@@ -13,8 +13,8 @@ mod policy_editor;
 mod row;
 
 pub use allowlist_text::{
-    allowlist_draft, parse_allowlist_draft,
-    allowlist_entries, allowlist_lines, allowlist_message, allowlist_text, ALLOWLIST_FIELD,
+    allowlist_draft, allowlist_entries, allowlist_lines, allowlist_message, allowlist_text,
+    parse_allowlist_draft, ALLOWLIST_FIELD,
 };
 pub use list::{CredentialList, CredentialListProps, EmptyState, EmptyStateProps};
 pub use list_card::{count_label, ListCard, ListCardProps, Noun};
