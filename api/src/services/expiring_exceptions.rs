@@ -103,12 +103,15 @@ fn sweep_in(conn: &mut DbConnection) -> diesel::QueryResult<Vec<Change>> {
             .detail("expires_at", rfc3339(until));
         security_log::record(conn, &event)?;
     }
-    changes.sort_by_key(|c| format!("{c:?}"));
-    changes.dedup_by_key(|c| format!("{c:?}"));
-    for change in &changes {
-        cache_sync::announce(conn, change)?;
+    // One announcement per list, however many of its entries ended.
+    let mut announced: Vec<Change> = Vec::with_capacity(changes.len());
+    for change in changes {
+        if !announced.contains(&change) {
+            cache_sync::announce(conn, &change)?;
+            announced.push(change);
+        }
     }
-    Ok(changes)
+    Ok(announced)
 }
 
 /// One sweep; returns how many caches were told to forget something.

@@ -600,6 +600,14 @@ pub async fn delete_credential(
     Ok(())
 }
 
+/// An API allowlist row as enforcement reads it.
+fn stored_entry(row: &AllowlistEntryRow) -> StoredEntry {
+    StoredEntry {
+        value: row.value.clone(),
+        expires_at: row.expires_at,
+    }
+}
+
 fn allowlist_entry(row: &AllowlistEntryRow) -> ApiAllowlistEntry {
     ApiAllowlistEntry {
         id: row.id.clone(),
@@ -662,17 +670,8 @@ pub async fn add_api_allowlist_entry(
             {
                 return Err(ip_allowlists::clash_conflict(&stored.value, clash));
             }
-            let after: Vec<StoredEntry> = existing
-                .iter()
-                .map(|e| StoredEntry {
-                    value: e.value.clone(),
-                    expires_at: e.expires_at,
-                })
-                .chain([StoredEntry {
-                    value: stored.value.clone(),
-                    expires_at: stored.expires_at,
-                }])
-                .collect();
+            let after: Vec<StoredEntry> =
+                existing.iter().chain([&stored]).map(stored_entry).collect();
             ip_allowlists::require_permanent_entry("expires_at", &after)
                 .map_err(|e| ApiError::Validation(vec![e]))?;
             token_rows::insert_allowlist_entry(conn, &stored)?;
@@ -703,10 +702,7 @@ pub async fn delete_api_allowlist_entry(
             let after: Vec<StoredEntry> = list
                 .iter()
                 .filter(|e| e.id != entry)
-                .map(|e| StoredEntry {
-                    value: e.value.clone(),
-                    expires_at: e.expires_at,
-                })
+                .map(stored_entry)
                 .collect();
             ip_allowlists::refuse_removing_last_permanent(&after)?;
             security_log::record(conn, &event.detail("entry", existing.value))?;
