@@ -83,6 +83,7 @@ use crate::routes;
         portcullis_shared::scope::Scope,
         dto::CreateOAuthClientRequest,
         dto::UpdateOAuthClientRequest,
+        dto::RotateOAuthClientSecretRequest,
         dto::OAuthClientDto,
         dto::CreatedOAuthClientDto,
         dto::OAuthTokenResponse,

@@ -2,10 +2,16 @@
 //! target folder) on a fresh SQLite file, or on PostgreSQL with
 //! `--postgres URL`, loads it over loopback from this process, and prints a
 //! table: requests per second and p50/p99 latency per scenario, each as a ratio
-//! to the unauthenticated baseline, plus the server's peak memory. Scenario
-//! (h) sends 1,000-recipient batches and prints recipients per second.
+//! to the unauthenticated baseline and to the ceiling (a bare actix-web server,
+//! `src/bin/portcullis-bare.rs`, answering the same `/livez`), plus the
+//! server's peak memory. Scenario (h) sends 1,000-recipient batches and
+//! prints recipients per second.
 //!
 //! `cargo build --release -p portcullis-api -p portcullis-bench && target/release/portcullis-bench [--seconds N] [--connections N] [--postgres URL]`
+//!
+//! With `--against OTHER_PORTCULLIS [--rounds N]` it compares this build's
+//! (a) and (b) with another build's instead, alternating them in one run
+//! (see `compare.rs`).
 
 use std::{
     io::{BufRead, BufReader},
@@ -22,6 +28,8 @@ use portcullis_shared::{
     routes,
 };
 use serde_json::json;
+
+mod compare;
 
 struct Server(Child);
 
@@ -85,6 +93,10 @@ struct Options {
     seconds: u64,
     connections: usize,
     postgres: Option<String>,
+    /// Another `portcullis` binary to compare (a) and (b) against, in one run.
+    against: Option<std::path::PathBuf>,
+    /// How many alternated rounds the comparison runs.
+    rounds: usize,
 }
 
 fn options() -> Options {
@@ -92,6 +104,8 @@ fn options() -> Options {
         seconds: 10,
         connections: 32,
         postgres: None,
+        against: None,
+        rounds: 6,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -100,20 +114,35 @@ fn options() -> Options {
             "--seconds" => options.seconds = value().parse().expect("--seconds N"),
             "--connections" => options.connections = value().parse().expect("--connections N"),
             "--postgres" => options.postgres = Some(value()),
+            "--against" => options.against = Some(value().into()),
+            "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }
     }
     options
 }
 
-fn start_server(database_url: &str) -> (Server, String) {
-    let binary = std::env::current_exe()
-        .unwrap()
-        .with_file_name("portcullis");
-    assert!(
-        binary.is_file(),
-        "build the server first: cargo build --release -p portcullis-api"
-    );
+/// The binary `name` beside this one, which `build` makes.
+fn sibling_binary(name: &str, build: &str) -> std::path::PathBuf {
+    let binary = std::env::current_exe().unwrap().with_file_name(name);
+    assert!(binary.is_file(), "build {name} first: {build}");
+    binary
+}
+
+/// The bare actix-web server beside this one (`src/bin/portcullis-bare.rs`).
+fn bare_server_binary() -> std::path::PathBuf {
+    sibling_binary(
+        "portcullis-bare",
+        "cargo build --release -p portcullis-bench",
+    )
+}
+
+/// The `portcullis` binary beside this one.
+fn own_server_binary() -> std::path::PathBuf {
+    sibling_binary("portcullis", "cargo build --release -p portcullis-api")
+}
+
+fn start_server(binary: &std::path::Path, database_url: &str) -> (Server, String) {
     let mut child = Command::new(binary)
         .env("PORTCULLIS_BIND", "127.0.0.1:0")
         .env("PORTCULLIS_DATABASE_URL", database_url)
@@ -199,75 +228,22 @@ impl Figures {
     }
 }
 
-type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
-
-async fn run(
-    server: &Server,
-    name: &'static str,
-    connections: usize,
-    duration: Duration,
-    make: MakeRequest,
-) -> Figures {
-    let deadline = Instant::now() + duration;
-    let started = Instant::now();
-    let cpu_before = server.cpu_seconds();
-    let mut workers = Vec::new();
-    for _ in 0..connections {
-        let make = make.clone();
-        workers.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()
-                .unwrap();
-            let (mut latencies, mut errors) = (Vec::new(), 0usize);
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                match make(&client).send().await {
-                    Ok(response) if response.status().is_success() => {
-                        let _ = response.bytes().await;
-                        latencies.push(sent.elapsed().as_micros() as u64);
-                    }
-                    _ => errors += 1,
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut figures = Figures {
-        name,
-        requests: 0,
-        errors: 0,
-        seconds: 0.0,
-        latencies_us: Vec::new(),
-        rss_after: (f64::NAN, f64::NAN),
-        server_cpu: f64::NAN,
-    };
-    for worker in workers {
-        let (latencies, errors) = worker.await.unwrap();
-        figures.requests += latencies.len();
-        figures.errors += errors;
-        figures.latencies_us.extend(latencies);
-    }
-    figures.seconds = started.elapsed().as_secs_f64();
-    figures.server_cpu = server.cpu_seconds() - cpu_before;
-    figures.latencies_us.sort_unstable();
-    figures
+/// What every scenario uses: an account and its portal session, a token with
+/// a 5-entry allowlist, a message to read, an OAuth client and a token of it.
+struct Fixture {
+    portal: reqwest::Client,
+    me: MeResponse,
+    device_cookie: String,
+    login: serde_json::Value,
+    token: CreatedTokenDto,
+    message: MessageDto,
+    oauth: CreatedOAuthClientDto,
+    issued: OAuthTokenResponse,
 }
 
-#[tokio::main]
-async fn main() {
-    let options = options();
-    let scratch = tempfile::tempdir().unwrap();
-    let database_url = options
-        .postgres
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", scratch.path().join("bench.db").display()));
-    let load_before = load_average();
-    let (server, base) = start_server(&database_url);
-    let (idle_rss, _) = server.memory_mib();
+/// Signs up on the server at `base` and makes the [`Fixture`].
+async fn arrange(base: &str) -> Fixture {
     let url = |path: &str| format!("{base}{path}");
-
-    // Arrange: an account, a session, a token with a 5-entry allowlist, a message, an OAuth client.
     let portal = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -351,6 +327,104 @@ async fn main() {
         .await
         .unwrap();
 
+    Fixture {
+        portal,
+        me,
+        device_cookie,
+        login,
+        token,
+        message,
+        oauth,
+        issued,
+    }
+}
+
+type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
+pub(crate) async fn run(
+    server: &Server,
+    name: &'static str,
+    connections: usize,
+    duration: Duration,
+    make: MakeRequest,
+) -> Figures {
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let cpu_before = server.cpu_seconds();
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let make = make.clone();
+        workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            let (mut latencies, mut errors) = (Vec::new(), 0usize);
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                match make(&client).send().await {
+                    Ok(response) if response.status().is_success() => {
+                        let _ = response.bytes().await;
+                        latencies.push(sent.elapsed().as_micros() as u64);
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut figures = Figures {
+        name,
+        requests: 0,
+        errors: 0,
+        seconds: 0.0,
+        latencies_us: Vec::new(),
+        rss_after: (f64::NAN, f64::NAN),
+        server_cpu: f64::NAN,
+    };
+    for worker in workers {
+        let (latencies, errors) = worker.await.unwrap();
+        figures.requests += latencies.len();
+        figures.errors += errors;
+        figures.latencies_us.extend(latencies);
+    }
+    figures.seconds = started.elapsed().as_secs_f64();
+    figures.server_cpu = server.cpu_seconds() - cpu_before;
+    figures.latencies_us.sort_unstable();
+    figures
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    let scratch = tempfile::tempdir().unwrap();
+    let database_url = options
+        .postgres
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", scratch.path().join("bench.db").display()));
+    let load_before = load_average();
+    if let Some(other) = &options.against {
+        compare::run_comparison(&options, other, &database_url).await;
+        return;
+    }
+    let (server, base) = start_server(&own_server_binary(), &database_url);
+    let (bare, bare_base) = start_server(&bare_server_binary(), &database_url);
+    let (idle_rss, _) = server.memory_mib();
+    let url = |path: &str| format!("{base}{path}");
+
+    let fixture = arrange(&base).await;
+    let Fixture {
+        portal,
+        me,
+        device_cookie,
+        login,
+        token,
+        message,
+        oauth,
+        issued,
+    } = fixture;
+    let csrf = routes::CSRF_HEADER;
+
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // The ceiling for (e): the same Argon2id parameters, one thread per core,
     // in this process while the server idles.
@@ -363,6 +437,18 @@ async fn main() {
     let duration = Duration::from_secs(options.seconds);
     let n = options.connections;
     let mut results = Vec::new();
+    // The ceiling: the same answer from actix-web with nothing around it.
+    let bare_livez = format!("{bare_base}{}", routes::LIVEZ);
+    let ceiling = run(
+        &bare,
+        "bare actix-web GET /livez (the ceiling)",
+        n,
+        duration,
+        Arc::new(move |c| c.get(&bare_livez)),
+    )
+    .await
+    .with_rss(bare.memory_mib());
+    drop(bare);
     let livez = url(routes::LIVEZ);
     results.push(
         run(
@@ -471,7 +557,56 @@ async fn main() {
     results.push(during.with_rss(rss));
     results.push(storm.with_rss(rss));
 
-    // (g) sends, sign-ins and an authenticated read, one connection each,
+    // (g) sends: a bearer token, the country filter on, points charged, a
+    // distinct Idempotency-Key per request; the balance must then fall by
+    // exactly the points of the messages stored.
+    let profile_url = url(routes::PROFILE);
+    let balance = |secret: String| {
+        let (portal, profile_url) = (portal.clone(), profile_url.clone());
+        async move {
+            let account: portcullis_shared::dto::ProfileDto = portal
+                .get(&profile_url)
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            account.points_balance
+        }
+    };
+    let balance_before = balance(token.secret.clone()).await;
+    let send_url = url(routes::SMS);
+    let secret = token.secret.clone();
+    let keys = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let run_id = std::process::id();
+    let send_with_key: MakeRequest = Arc::new(move |c| {
+        let key = keys.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        c.post(&send_url)
+            .bearer_auth(&secret)
+            .header(
+                routes::IDEMPOTENCY_KEY_HEADER,
+                format!("bench-{run_id}-{key}"),
+            )
+            .json(&json!({"to": "+48500100200", "text": "benchmark"}))
+    });
+    let send_index = results.len();
+    results.push(
+        run(
+            &server,
+            "(g) POST /api/v1/sms (send: idempotency key, country filter, points)",
+            n,
+            duration,
+            send_with_key,
+        )
+        .await
+        .with_rss(server.memory_mib()),
+    );
+    let charged = balance_before - balance(token.secret.clone()).await;
+    let expected_charge = results[send_index].requests as i64 * message.points;
+
+    // (i) sends, sign-ins and an authenticated read, one connection each,
     // while 10,000-row CSV imports run back to back (each takes the write
     // lock only per 500-row chunk and for a short final step).
     let import_token: CreatedTokenDto = portal
@@ -525,21 +660,21 @@ async fn main() {
     let (sends, reads, sign_ins) = tokio::join!(
         run(
             &server,
-            "(g) POST /api/v1/sms during 10,000-row imports",
+            "(i) POST /api/v1/sms during 10,000-row imports",
             1,
             duration,
             send_request
         ),
         run(
             &server,
-            "(g) (b) during 10,000-row imports",
+            "(i) (b) during 10,000-row imports",
             1,
             duration,
             sms_request_g
         ),
         run(
             &server,
-            "(g) (e) during 10,000-row imports",
+            "(i) (e) during 10,000-row imports",
             1,
             duration,
             login_request_g
@@ -602,16 +737,18 @@ async fn main() {
         },
         options.seconds,
     );
-    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | server CPU µs/req | server RSS / peak after, MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for figures in &results {
+    let bare_rps = ceiling.rps();
+    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | × bare | errors | server CPU µs/req | server RSS / peak after, MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for figures in std::iter::once(&ceiling).chain(&results) {
         println!(
-            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {} | {:.1} / {:.1} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.3} | {} | {} | {:.1} / {:.1} |",
             figures.name,
             figures.rps(),
             figures.percentile_ms(0.50),
             figures.percentile_ms(0.99),
             figures.rps() / baseline,
+            figures.rps() / bare_rps,
             figures.errors,
             match figures.cpu_us_per_request() {
                 cpu if cpu.is_nan() => "(in the row below)".to_owned(),
@@ -642,6 +779,23 @@ async fn main() {
         results[1].rps() / baseline,
         verdict(results[1].rps() / baseline >= 0.7)
     );
+    // This process's own client shares the cores with the servers, which
+    // caps every throughput alike; the server CPU per request is the cost
+    // that does not depend on the load generator, so both are printed.
+    let bare_cpu = ceiling.cpu_us_per_request();
+    println!(
+        "- (a) >= 0.85 of bare actix-web: {:.3} — {} (server CPU per request: bare's is {:.2} of it)",
+        baseline / bare_rps,
+        verdict(baseline / bare_rps >= 0.85),
+        bare_cpu / results[0].cpu_us_per_request()
+    );
+    let read_target = if options.postgres.is_some() { 0.3 } else { 0.5 };
+    println!(
+        "- (b) >= {read_target} of bare actix-web: {:.3} — {} (server CPU per request: bare's is {:.2} of it)",
+        results[1].rps() / bare_rps,
+        verdict(results[1].rps() / bare_rps >= read_target),
+        bare_cpu / results[1].cpu_us_per_request()
+    );
     println!(
         "- (c) >= 5,000/s: {:.0} — {}",
         results[2].rps(),
@@ -657,7 +811,30 @@ async fn main() {
         during.percentile_ms(0.99),
         verdict(during.percentile_ms(0.99) < 20.0)
     );
-    for figures in &results[7..10] {
+    let send = &results[send_index];
+    let (send_target, send_name) = if options.postgres.is_some() {
+        (0.05, "PostgreSQL")
+    } else {
+        (0.15, "SQLite")
+    };
+    println!(
+        "- (g) >= {send_target} of bare actix-web on {send_name}: {:.3} — {} (server CPU per request: bare's is {:.2} of it)",
+        send.rps() / bare_rps,
+        verdict(send.rps() / bare_rps >= send_target),
+        bare_cpu / send.cpu_us_per_request()
+    );
+    println!(
+        "- (g)'s p99 < 25 ms: {:.2} ms — {}",
+        send.percentile_ms(0.99),
+        verdict(send.percentile_ms(0.99) < 25.0)
+    );
+    println!(
+        "- (g)'s balance fell by exactly the points of the messages stored: {charged} charged for {} messages of {} points — {}",
+        send.requests,
+        message.points,
+        verdict(charged == expected_charge && send.errors == 0)
+    );
+    for figures in &results[send_index + 1..send_index + 4] {
         println!(
             "- {}: p99 < 100 ms: {:.2} ms — {}",
             figures.name,

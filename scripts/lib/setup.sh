@@ -60,7 +60,23 @@ build_portal() {
   ensure_apt binaryen brotli gzip
   say "building the portal (web/dist)"
   (cd "$ROOT/web" && trunk build --release --offline=true)
+  write_login_page "$ROOT/web/dist"
   precompress_portal "$ROOT/web/dist"
+}
+
+# dist/login.html: the built index.html with the login form (web/login-shell.html) in place
+# of the loading card, so /login paints its form before the wasm arrives (routes/spa.rs).
+write_login_page() {
+  local shell="$ROOT/web/login-shell.html"
+  grep -q "<!-- page:start" "$1/index.html" && grep -q "<!-- page:end" "$1/index.html" || {
+    echo "build_portal: index.html has no page:start/page:end markers" >&2
+    return 1
+  }
+  awk -v shell="$shell" '
+    /<!-- page:start/ { skip = 1; while ((getline line < shell) > 0) print line; next }
+    /<!-- page:end/ { skip = 0; next }
+    !skip
+  ' "$1/index.html" > "$1/login.html"
 }
 
 precompress_portal() {

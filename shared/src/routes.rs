@@ -130,6 +130,12 @@ pub const PROFILE: &str = "/api/v1/profile";
 pub const OAUTH_CLIENTS: &str = "/api/v1/oauth-clients";
 /// One OAuth2 client.
 pub const OAUTH_CLIENT: &str = "/api/v1/oauth-clients/{id}";
+/// Regenerate one token: a new secret with the same settings, the old one revoked.
+pub const TOKEN_REGENERATE: &str = "/api/v1/tokens/{id}/regenerate";
+/// Replace one OAuth client's secret (the old one may keep working for a while).
+pub const OAUTH_CLIENT_SECRET: &str = "/api/v1/oauth-clients/{id}/secret";
+/// The previous secret of one OAuth client, during a rotation's overlap.
+pub const OAUTH_CLIENT_PREVIOUS_SECRET: &str = "/api/v1/oauth-clients/{id}/secret/previous";
 /// The networks an API token was used from, and its pin.
 pub const TOKEN_NETWORKS: &str = "/api/v1/tokens/{id}/networks";
 /// An API token's "refuse calls from new networks".

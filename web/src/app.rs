@@ -4,7 +4,7 @@ use portcullis_shared::{capability::Capability, dto::AccessDto};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{Layout, RequireAnonymous, RequireSession};
+use crate::components::{Layout, RequireAnonymous, RequireSession, ToastProvider};
 use crate::pages::ActivityPage;
 use crate::pages::{
     ApiAllowlistPage, ContactsPage, CountryFilterPage, DashboardPage, ForgotPasswordPage,
@@ -219,13 +219,17 @@ pub fn App() -> Html {
     use_effect_with((), |()| {
         let document = web_sys::window().and_then(|window| window.document());
         if let Some(loading) = document.and_then(|d| d.get_element_by_id(LOADING_ID)) {
+            // /login paints a static login form first: what was typed in it carries over.
+            crate::pages::keep_typed_before_mount();
             loading.remove();
         }
     });
     html! {
         <BrowserRouter>
             <SessionProvider>
-                <AppShell />
+                <ToastProvider>
+                    <AppShell />
+                </ToastProvider>
             </SessionProvider>
         </BrowserRouter>
     }

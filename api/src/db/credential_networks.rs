@@ -210,6 +210,27 @@ pub fn set_pinned(
         .map(|_| ())
 }
 
+/// Moves a credential's networks and settings (its pin) to the credential
+/// `to`, which replaces it.
+pub fn move_credential(
+    conn: &mut DbConnection,
+    kind: &str,
+    from: &str,
+    to: &str,
+) -> QueryResult<()> {
+    diesel::update(
+        networks::table
+            .filter(networks::credential_kind.eq(kind))
+            .filter(networks::credential_id.eq(from)),
+    )
+    .set(networks::credential_id.eq(to))
+    .execute(conn)?;
+    diesel::update(settings::table.find((kind, from)))
+        .set(settings::credential_id.eq(to))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Forgets a deleted credential's networks and settings.
 pub fn forget_credential(conn: &mut DbConnection, kind: &str, id: &str) -> QueryResult<()> {
     diesel::delete(

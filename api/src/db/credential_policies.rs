@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{credential_policies, credential_usage},
+    schema::{credential_policies, credential_request_counts, credential_usage},
     DbConnection,
 };
 
@@ -57,6 +57,35 @@ pub fn save(conn: &mut DbConnection, row: &PolicyRow) -> QueryResult<()> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Moves the policy of the token `from_key`, with what it spent and its
+/// request count, to the token `to_token_id` (key `to_key`), which replaces
+/// it: a regenerated token keeps its caps and their usage. The old row goes
+/// when its token is deleted.
+pub fn move_to_token(
+    conn: &mut DbConnection,
+    from_key: &str,
+    to_key: &str,
+    to_token_id: &str,
+) -> QueryResult<()> {
+    let Some(row) = find(conn, from_key)? else {
+        return Ok(());
+    };
+    diesel::insert_into(credential_policies::table)
+        .values(&PolicyRow {
+            credential_key: to_key.to_owned(),
+            token_id: Some(to_token_id.to_owned()),
+            ..row
+        })
+        .execute(conn)?;
+    diesel::update(credential_usage::table.filter(credential_usage::credential_key.eq(from_key)))
+        .set(credential_usage::credential_key.eq(to_key))
+        .execute(conn)?;
+    diesel::update(credential_request_counts::table.find(from_key))
+        .set(credential_request_counts::credential_key.eq(to_key))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Removes the credential's policy (with its usage and request counts).

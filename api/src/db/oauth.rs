@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{oauth_clients, revoked_tokens},
+    schema::{oauth_client_uses, oauth_clients, revoked_tokens},
     DbConnection,
 };
 
@@ -25,13 +25,41 @@ pub struct ClientRow {
     pub disabled_at: Option<NaiveDateTime>,
     /// The subuser who made it (none: the owner).
     pub created_by: Option<String>,
+    /// Hex SHA-256 of the secret it had before its last rotation, valid
+    /// until `previous_secret_expires_at`.
+    pub previous_secret_hash: Option<String>,
+    pub previous_secret_expires_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_client(conn: &mut DbConnection, client: &ClientRow) -> QueryResult<()> {
     diesel::insert_into(oauth_clients::table)
         .values(client)
+        .execute(conn)?;
+    diesel::insert_into(oauth_client_uses::table)
+        .values(oauth_client_uses::client_id.eq(&client.id))
         .execute(conn)
         .map(|_| ())
+}
+
+/// The last use (when, from where) of each of the account's clients used so far.
+pub fn last_uses(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime, Option<String>)>> {
+    let rows: Vec<(String, Option<NaiveDateTime>, Option<String>)> = oauth_client_uses::table
+        .inner_join(oauth_clients::table)
+        .filter(oauth_clients::account_id.eq(account_id))
+        .filter(oauth_client_uses::last_used_at.is_not_null())
+        .select((
+            oauth_client_uses::client_id,
+            oauth_client_uses::last_used_at,
+            oauth_client_uses::last_used_ip,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at, ip)| Some((id, at?, ip)))
+        .collect())
 }
 
 pub fn find_client(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ClientRow>> {
@@ -122,6 +150,68 @@ pub fn update_client(
         }
     };
     Ok(updated == 1)
+}
+
+/// Replaces a client's secret: the current hash becomes the previous one,
+/// valid until `previous_until` (none: not at all), if the client still has
+/// `seen_hash`; false when another rotation came first.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    id: &str,
+    seen_hash: &str,
+    new_hash: &str,
+    previous_until: Option<NaiveDateTime>,
+) -> QueryResult<bool> {
+    diesel::update(
+        oauth_clients::table
+            .find(id)
+            .filter(oauth_clients::secret_hash.eq(seen_hash)),
+    )
+    .set((
+        oauth_clients::secret_hash.eq(new_hash),
+        oauth_clients::previous_secret_hash.eq(previous_until.map(|_| seen_hash)),
+        oauth_clients::previous_secret_expires_at.eq(previous_until),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Ends the overlap of a rotation: only the current secret authenticates.
+/// False when there was none.
+pub fn end_secret_overlap(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::update(
+        oauth_clients::table
+            .find(id)
+            .filter(oauth_clients::previous_secret_hash.is_not_null()),
+    )
+    .set((
+        oauth_clients::previous_secret_hash.eq(None::<String>),
+        oauth_clients::previous_secret_expires_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Records a use, never moving `last_used_at` backwards.
+pub fn record_use(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+    ip: &str,
+) -> QueryResult<()> {
+    diesel::update(
+        oauth_client_uses::table.find(id).filter(
+            oauth_client_uses::last_used_at
+                .is_null()
+                .or(oauth_client_uses::last_used_at.lt(at)),
+        ),
+    )
+    .set((
+        oauth_client_uses::last_used_at.eq(at),
+        oauth_client_uses::last_used_ip.eq(ip),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Deletes the OAuth clients a subuser made; returns their ids.

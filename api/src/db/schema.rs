@@ -152,6 +152,16 @@ diesel::table! {
         disabled_by_owner -> Bool,
         allowlist_set_by_owner -> Bool,
         scopes_set_by_owner -> Bool,
+        previous_secret_hash -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_client_uses (client_id) {
+        client_id -> Text,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
     }
 }
 
@@ -166,6 +176,8 @@ diesel::table! {
 
 diesel::joinable!(oauth_clients -> accounts (account_id));
 diesel::joinable!(revoked_tokens -> accounts (account_id));
+diesel::joinable!(oauth_client_uses -> oauth_clients (client_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
@@ -173,6 +185,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     api_allowlist_entries,
     oauth_clients,
+    oauth_client_uses,
     revoked_tokens,
     account_countries,
     messages,
@@ -213,6 +226,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_policies,
     sms_batches,
     sms_batch_messages,
+    account_suspensions,
 );
 
 diesel::table! {

@@ -379,7 +379,7 @@ pub fn set_countries(
 
 /// Claims up to `limit` messages to hand to the transport, oldest first:
 /// queued ones, and ones whose claim is older than `stale_before` (their
-/// dispatcher died). One conditional UPDATE claims them all, in the caller's
+/// dispatcher died), except those of suspended companies. One conditional UPDATE claims them all, in the caller's
 /// transaction; the rows it stamped with `at` are read back, because on
 /// PostgreSQL another dispatcher may have claimed some candidates between
 /// the SELECT and the UPDATE (the UPDATE then skips them), so two
@@ -395,8 +395,13 @@ pub fn claim_for_dispatch(
             .eq("sending")
             .and(messages::claimed_at.lt(stale_before)))
     };
+    // A suspended company's messages are held (left queued) until it is
+    // reinstated: what it queued before the suspension does not go out.
+    let suspended = crate::db::schema::account_suspensions::table
+        .select(crate::db::schema::account_suspensions::account_id);
     let candidates: Vec<String> = messages::table
         .filter(claimable())
+        .filter(messages::account_id.ne_all(suspended))
         .order(messages::created_at.asc())
         .limit(limit)
         .select(messages::id)

@@ -90,6 +90,22 @@ pub fn owner_restrictions(conn: &mut DbConnection, id: &str) -> QueryResult<(boo
         .first(conn)
 }
 
+/// Sets the restrictions the account owner set on a token (see
+/// [`owner_restrictions`]): for a token that replaces another.
+pub fn set_owner_restrictions(
+    conn: &mut DbConnection,
+    id: &str,
+    (disabled, allowlist): (bool, bool),
+) -> QueryResult<()> {
+    diesel::update(api_tokens::table.find(id))
+        .set((
+            api_tokens::disabled_by_owner.eq(disabled),
+            api_tokens::allowlist_set_by_owner.eq(allowlist),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Applies `changes`. With `seen` (the owner's restrictions and the
 /// allowlist a subuser's change was checked against), only while the token
 /// still has them: one conditional UPDATE, so an owner's restriction made

@@ -230,8 +230,11 @@ impl IpAllowlist {
             && self.expiring.is_empty()
     }
 
-    /// True when every address of `range` is allowed (an empty list allows all).
-    pub fn covers(&self, range: &IpRange) -> bool {
+    /// True when every address of `range`, allowed until `until` (`None`:
+    /// for good), is allowed at least as long by this list at instant `at`:
+    /// a permanent entry holds it, or an entry that has not ended and ends no
+    /// sooner. An empty list allows everything for good.
+    pub fn covers(&self, range: &IpRange, until: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
         if self.is_empty() {
             return true;
         }
@@ -245,16 +248,26 @@ impl IpAllowlist {
             Bounds::V6(a, b) => within(&self.v6, (a, b)),
         };
         permanent
-            || self
-                .expiring
-                .iter()
-                .any(|(entry, _)| entry.covers_range(range))
+            || until.is_some_and(|until| {
+                self.expiring
+                    .iter()
+                    .any(|(entry, ends)| at < *ends && until <= *ends && entry.covers_range(range))
+            })
     }
 
-    /// True when every address `ranges` allow, this list allows too: `ranges`
-    /// narrows it (or keeps it). An empty `ranges` allows everything.
-    pub fn covers_all(&self, ranges: &[IpRange]) -> bool {
-        self.is_empty() || (!ranges.is_empty() && ranges.iter().all(|r| self.covers(r)))
+    /// True when `entries` (each with its end, `None` for good) narrow this
+    /// list at `at`, or keep it: see [`Self::covers`]. An empty `entries`
+    /// allows everything, so only an empty list covers it.
+    pub fn covers_all(
+        &self,
+        entries: &[(IpRange, Option<NaiveDateTime>)],
+        at: NaiveDateTime,
+    ) -> bool {
+        self.is_empty()
+            || (!entries.is_empty()
+                && entries
+                    .iter()
+                    .all(|(range, until)| self.covers(range, *until, at)))
     }
 
     /// True when the list is empty or some entry contains `ip` at instant
@@ -342,8 +355,17 @@ mod tests {
         assert!(!alone.is_empty());
         assert!(!alone.allows(office, at()));
         assert!(!alone.allows(hotel, until));
-        assert!(alone.covers(&range("203.0.113.128/25")));
-        assert!(!alone.covers(&range("203.0.112.0/23")));
+        let (soon, later) = (
+            Some(until - chrono::Duration::minutes(1)),
+            Some(until + chrono::Duration::minutes(1)),
+        );
+        assert!(alone.covers(&range("203.0.113.128/25"), soon, at()));
+        assert!(alone.covers(&range("203.0.113.128/25"), Some(until), at()));
+        assert!(!alone.covers(&range("203.0.112.0/23"), soon, at()));
+        // A temporary entry covers nothing for longer, nor for good, nor once ended.
+        assert!(!alone.covers(&range("203.0.113.128/25"), later, at()));
+        assert!(!alone.covers(&range("203.0.113.128/25"), None, at()));
+        assert!(!alone.covers(&range("203.0.113.128/25"), soon, until));
     }
 
     fn range(s: &str) -> IpRange {
@@ -470,8 +492,14 @@ mod tests {
     #[test]
     fn covering_means_every_address_of_the_narrower_list() {
         let owner = IpAllowlist::new(&[range("203.0.113.0/24"), range("2001:db8::/32")]);
-        assert!(owner.covers_all(&[range("203.0.113.7"), range("2001:db8:1::/48")]));
-        assert!(owner.covers_all(&[range("203.0.113.0/24")]));
+        let good = |ranges: Vec<IpRange>| -> Vec<(IpRange, Option<NaiveDateTime>)> {
+            ranges.into_iter().map(|r| (r, None)).collect()
+        };
+        assert!(owner.covers_all(
+            &good(vec![range("203.0.113.7"), range("2001:db8:1::/48")]),
+            at()
+        ));
+        assert!(owner.covers_all(&good(vec![range("203.0.113.0/24")]), at()));
         for wider in [
             vec![],
             vec![range("0.0.0.0/0")],
@@ -479,15 +507,15 @@ mod tests {
             vec![range("203.0.113.7"), range("198.51.100.1")],
             vec![range("2001:db9::1")],
         ] {
-            assert!(!owner.covers_all(&wider), "{wider:?}");
+            assert!(!owner.covers_all(&good(wider.clone()), at()), "{wider:?}");
         }
         let merged = IpAllowlist::new(&[range("10.0.0.0/25"), range("10.0.0.128/25")]);
         assert!(
-            merged.covers(&range("10.0.0.0/24")),
+            merged.covers(&range("10.0.0.0/24"), None, at()),
             "adjacent entries merge"
         );
         assert!(
-            IpAllowlist::default().covers_all(&[]),
+            IpAllowlist::default().covers_all(&[], at()),
             "unrestricted covers anything"
         );
     }

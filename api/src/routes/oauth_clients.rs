@@ -4,7 +4,8 @@ use actix_web::{http::header, web, HttpResponse};
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto, UpdateOAuthClientRequest,
+        CreateOAuthClientRequest, CreatedOAuthClientDto, OAuthClientDto,
+        RotateOAuthClientSecretRequest, UpdateOAuthClientRequest,
     },
     problem::Problem,
     routes,
@@ -20,6 +21,8 @@ use crate::{
 endpoints! {
     routes::OAUTH_CLIENTS => get(list_clients).post(create_client);
     routes::OAUTH_CLIENT => patch(update_client).delete(delete_client);
+    routes::OAUTH_CLIENT_SECRET => post(rotate_secret);
+    routes::OAUTH_CLIENT_PREVIOUS_SECRET => delete(end_secret_overlap);
 }
 
 /// Register an OAuth2 client for the client_credentials grant.
@@ -153,4 +156,83 @@ pub async fn delete_client(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replace a client's secret, optionally keeping the old one valid for a while.
+///
+/// With `old_secret_valid_for_secs` > 0 both secrets authenticate at
+/// `/oauth/token`, `/oauth/revoke` and `/oauth/introspect` until then (as a
+/// secondary key), so integrations can switch without downtime; with 0 the
+/// old one stops now. A secret from an earlier rotation stops at once. Tokens
+/// already issued stay valid. The new `client_secret` is shown this once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/oauth-clients/{id}/secret",
+    tag = "oauth",
+    request_body = RotateOAuthClientSecretRequest,
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Replaced; `client_secret` is shown only now", body = CreatedOAuthClientDto),
+        (status = 404, description = "No such client on this account (or, for a subuser, not theirs)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Rotated meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`old_secret_valid_for_secs` below 0 or above 604800 (`out_of_range`); nothing was changed", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalJsonErrors,
+    )
+)]
+pub async fn rotate_secret(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<RotateOAuthClientSecretRequest>,
+) -> ApiResult<HttpResponse> {
+    let rotated = oauth::rotate_secret(
+        &state,
+        &user.require(Capability::ManageTokens)?,
+        &id,
+        body.old_secret_valid_for_secs,
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(CreatedOAuthClientDto::from(rotated)))
+}
+
+/// End a rotation's overlap now: only the current secret authenticates.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/oauth-clients/{id}/secret/previous",
+    tag = "oauth",
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The client, with no previous secret (also when it had none: then nothing changes and nothing is logged)", body = OAuthClientDto),
+        (status = 404, description = "No such client on this account (or, for a subuser, not theirs)", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
+    )
+)]
+pub async fn end_secret_overlap(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let updated = oauth::end_secret_overlap(
+        &state,
+        &user.require(Capability::ManageTokens)?,
+        &id,
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(OAuthClientDto::from(updated)))
 }

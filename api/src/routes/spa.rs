@@ -25,10 +25,28 @@ fn is_api_path(path: &str) -> bool {
         || ["/api", "/oauth", "/livez", "/readyz"].contains(&path)
 }
 
-/// True for the paths that are the portal's index itself (`/`, `/index.html`): they go to
-/// the same handler as client-side routes, so every copy of the index is served `no-store`.
+/// True for the paths that are the portal's index itself (`/`, `/index.html`, and the
+/// login page's copy `/login.html`): they go to the same handler as client-side routes, so
+/// every copy of the index is served `no-store`.
 fn is_index(relative: &Path) -> bool {
-    relative.as_os_str().is_empty() || relative == Path::new("index.html")
+    relative.as_os_str().is_empty()
+        || relative == Path::new("index.html")
+        || relative == Path::new(LOGIN_PAGE)
+}
+
+/// The index with the login form painted in it instead of the loading card, which
+/// `build_portal` writes beside index.html: served for `/login`, so the form shows before
+/// the wasm arrives. The app replaces it when it mounts.
+const LOGIN_PAGE: &str = "login.html";
+
+/// The copy of the index to serve for `path`: the login page's own where the build has one.
+async fn index_for(dir: &Path, path: &str) -> std::io::Result<NamedFile> {
+    if path == "/login" {
+        if let Ok(file) = NamedFile::open_async(dir.join(LOGIN_PAGE)).await {
+            return Ok(file);
+        }
+    }
+    NamedFile::open_async(dir.join("index.html")).await
 }
 
 /// The kinds of asset trunk writes, each with a brotli (`.br`) and a gzip (`.gz`) copy
@@ -40,7 +58,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        let index = dir.join("index.html");
+        let portal = dir.clone();
         cfg.service(
             web::resource(ASSET_PATH)
                 .guard(guard::Any(guard::Get()).or(guard::Head()))
@@ -51,7 +69,7 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
             Files::new("/", dir)
                 .path_filter(|relative, _| !is_index(relative))
                 .default_handler(fn_service(move |req: ServiceRequest| {
-                    let index = index.clone();
+                    let portal = portal.clone();
                     async move {
                         let (req, _) = req.into_parts();
                         if is_api_path(req.path()) {
@@ -60,7 +78,7 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         // Never stored: a signed-in page the back-forward cache kept could
                         // otherwise come back on Back after a logout (the SPA also re-checks
                         // its session on `pageshow`). Without validators nothing is revalidated.
-                        let mut response = NamedFile::open_async(&index)
+                        let mut response = index_for(&portal, req.path())
                             .await?
                             .use_etag(false)
                             .use_last_modified(false)
@@ -210,6 +228,7 @@ mod tests {
         use std::path::Path;
         assert!(super::is_index(Path::new("")));
         assert!(super::is_index(Path::new("index.html")));
+        assert!(super::is_index(Path::new("login.html")));
         assert!(!super::is_index(Path::new("style.css")));
         assert!(!super::is_index(Path::new("sub/index.html")));
     }

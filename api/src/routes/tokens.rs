@@ -18,6 +18,7 @@ use crate::{
 endpoints! {
     routes::TOKENS => get(list_tokens).post(create_token);
     routes::TOKEN => patch(update_token).delete(delete_token);
+    routes::TOKEN_REGENERATE => post(regenerate_token);
 }
 
 /// Create an API token.
@@ -182,4 +183,45 @@ pub async fn delete_token(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Regenerate a token: a new secret with the same settings, the old one revoked.
+///
+/// The new token keeps the name, scopes, lifetime (counted from now), IP
+/// allowlist with its temporary entries, policy (and what it spent), networks
+/// and pin, and whether it is disabled; it gets a new id. The old secret is
+/// refused from the very next call. The new `secret` is shown this once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens/{id}/regenerate",
+    tag = "tokens",
+    params(
+        ("id" = String, Path, description = "Token id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Regenerated; `secret` is shown only now, `token.id` is new", body = CreatedTokenDto),
+        (status = 404, description = "No such token on this account (or, for a subuser, not theirs)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile by another request (`conflict`); nothing was changed", body = Problem, content_type = "application/problem+json"),
+        CsrfRefused,
+        PortalErrors,
+    )
+)]
+pub async fn regenerate_token(
+    user: PortalUser,
+    client: ClientInfo,
+    state: web::Data<crate::services::AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let regenerated = api_tokens::regenerate_token(
+        &state,
+        &user.require(Capability::ManageTokens)?,
+        &id,
+        &client.0,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(CreatedTokenDto::from(regenerated)))
 }

@@ -464,3 +464,115 @@ async fn a_country_exception_allows_sending_until_it_ends(app: TestApp) {
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["country"], "DE");
 }
+
+/// Attack (found reviewing issue 15): a subuser whose token's allowlist the
+/// owner set may only narrow it. An entry the owner let in for a while must
+/// not come back permanent, or for longer, from the subuser's own edit: that
+/// would lift the owner's restriction. Keeping the entry with the owner's end,
+/// or an earlier one, is narrowing and stays allowed. The same for OAuth clients.
+async fn a_subuser_cannot_make_the_owners_temporary_entry_last_longer(app: TestApp) {
+    use crate::subusers::{grants, signed_in_subuser};
+    use portcullis_shared::dto::PortalPermission;
+
+    let owner = app.signed_in("temp-owner@example.com").await;
+    let (_, browser, me) = signed_in_subuser(
+        &app,
+        &owner,
+        "temp-sub@example.com",
+        grants(&[PortalPermission::Tokens], &[Scope::Sms, Scope::Profile]),
+    )
+    .await;
+    let token = browser
+        .create_token(&me, &token_request("script", &[Scope::Sms]))
+        .await;
+    let client = browser
+        .register_oauth_client(
+            &me,
+            &crate::harness::oauth_client_request("shop", &[Scope::Sms]),
+        )
+        .await;
+    let paths = [
+        routes::TOKEN.replace("{id}", &token.token.id),
+        routes::OAUTH_CLIENT.replace("{id}", &client.client.id),
+    ];
+    let owners_end = rfc3339_in(chrono::Duration::hours(1));
+    let earlier = rfc3339_in(chrono::Duration::minutes(30));
+    let later = rfc3339_in(chrono::Duration::days(7));
+    let list = ["203.0.113.0/24", "198.51.100.0/24"];
+    for path in &paths {
+        let response = app
+            .portal(
+                Method::PATCH,
+                path,
+                &owner.session.csrf_token,
+                Some(serde_json::json!({
+                    "ip_allowlist": list,
+                    "ip_allowlist_expires_at": {"198.51.100.0/24": owners_end},
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "the owner sets {path}");
+    }
+
+    for path in &paths {
+        for (what, expiries) in [
+            ("permanent", serde_json::json!({})),
+            ("for longer", serde_json::json!({"198.51.100.0/24": later})),
+        ] {
+            let response = browser
+                .portal(
+                    Method::PATCH,
+                    path,
+                    &me.session.csrf_token,
+                    Some(serde_json::json!({
+                        "ip_allowlist": list,
+                        "ip_allowlist_expires_at": expiries,
+                    })),
+                )
+                .await;
+            let problem = expect_problem(
+                response,
+                StatusCode::FORBIDDEN,
+                ProblemCode::PermissionDenied,
+            )
+            .await;
+            assert_eq!(
+                problem.permission.as_deref(),
+                Some("owner_restriction"),
+                "{path} {what}: {problem:?}"
+            );
+        }
+    }
+    // Nothing changed: the entry still ends when the owner said.
+    let tokens: Vec<TokenDto> = app.get_json(routes::TOKENS).await;
+    assert_eq!(
+        tokens[0].ip_allowlist_expires_at.get("198.51.100.0/24"),
+        Some(&owners_end)
+    );
+    let clients: Vec<portcullis_shared::dto::OAuthClientDto> =
+        app.get_json(routes::OAUTH_CLIENTS).await;
+    assert_eq!(
+        clients[0].ip_allowlist_expires_at.get("198.51.100.0/24"),
+        Some(&owners_end)
+    );
+
+    // Ending it sooner, or keeping the owner's end, narrows: allowed.
+    for path in &paths {
+        for end in [&owners_end, &earlier] {
+            let response = browser
+                .portal(
+                    Method::PATCH,
+                    path,
+                    &me.session.csrf_token,
+                    Some(serde_json::json!({
+                        "ip_allowlist": list,
+                        "ip_allowlist_expires_at": {"198.51.100.0/24": end},
+                    })),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "{path} until {end}");
+        }
+    }
+}
+
+on_both_backends!(settings = SETTINGS; a_subuser_cannot_make_the_owners_temporary_entry_last_longer);

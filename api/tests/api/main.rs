@@ -52,6 +52,7 @@ mod contacts;
 mod cors;
 mod credential_networks;
 mod credential_policies;
+mod credential_rotation;
 mod delivery;
 mod deployment;
 mod errors;

@@ -390,3 +390,102 @@ on_both_backends!(
     migrate_brings_the_database_up_to_date_and_exits,
     a_suspended_account_is_refused_everywhere_until_reinstated,
 );
+
+/// Attack (SMS pumping): an operator suspends a company caught pumping, but
+/// what it queued before (a bulk batch, a burst of sends) must not go out
+/// anyway. A suspended company's queued messages are held by every
+/// dispatcher — another company's still go out — and go out once reinstated.
+async fn a_suspended_companys_queued_messages_are_held_until_reinstated(app: TestApp) {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::{messages, outbox_messages};
+    use portcullis_shared::dto::MessageDto;
+
+    let pumper = "pumper@example.com";
+    let owner = app.signed_in(pumper).await;
+    let token = app
+        .create_token(&owner, &token_request("script", &[Scope::Sms]))
+        .await
+        .secret;
+    let bystander = app.another_browser();
+    let other = bystander.signed_in("bystander@example.com").await;
+    let other_token = bystander
+        .create_token(&other, &token_request("shop", &[Scope::Sms]))
+        .await
+        .secret;
+    let send = |secret: String, to: &'static str| {
+        let request = reqwest::Client::new()
+            .post(app.url(routes::SMS))
+            .bearer_auth(secret)
+            .json(&json!({"to": to, "text": "queued before the suspension"}));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<MessageDto>().await.unwrap()
+        }
+    };
+    let held = send(token, "+48500100200").await;
+    let control = send(other_token, "+48500100201").await;
+
+    let suspended = app.operator(&[
+        "admin",
+        "suspend",
+        "--email",
+        pumper,
+        "--reason",
+        "SMS pumping",
+    ]);
+    assert_eq!(suspended.status.code(), Some(0), "{suspended:?}");
+
+    // A dispatcher starts: the bystander's message goes out, the pumper's stays queued.
+    let _dispatcher = app
+        .second_process_with(&[("PORTCULLIS_DISPATCH_INTERVAL_MS", "50")])
+        .await;
+    let mut conn = app.db();
+    let status = |conn: &mut _, id: &str| -> String {
+        messages::table
+            .find(id)
+            .select(messages::status)
+            .first(conn)
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    while status(&mut conn, &control.id) != "sent" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "control not sent"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A few more rounds of the dispatcher, to be sure it skipped, not missed, it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(status(&mut conn, &held.id), "queued");
+    let delivered: Vec<String> = outbox_messages::table
+        .filter(outbox_messages::purpose.eq("api_message"))
+        .select(outbox_messages::recipient)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(delivered, ["+48500100201"]);
+
+    let reinstated = app.operator(&[
+        "admin",
+        "reinstate",
+        "--email",
+        pumper,
+        "--reason",
+        "refunded the premium-rate traffic",
+    ]);
+    assert_eq!(reinstated.status.code(), Some(0), "{reinstated:?}");
+    let started = std::time::Instant::now();
+    while status(&mut conn, &held.id) != "sent" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "held message not sent after reinstating"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+on_both_backends!(
+    settings = &[("PORTCULLIS_DISPATCH_INTERVAL_MS", "3600000")];
+    a_suspended_companys_queued_messages_are_held_until_reinstated
+);

@@ -193,6 +193,65 @@ async fn a_leaked_client_secret_disables_the_client(app: TestApp) {
     assert_eq!(events[0].details["action"], "client_disabled");
 }
 
+/// Attack: an OAuth client's secret was rotated with an overlap, and the
+/// previous secret — still accepted until the overlap ends — is found in
+/// public. The report must stop it as it stops a current secret: the client
+/// is disabled and neither secret gets a token.
+async fn a_leaked_previous_secret_during_an_overlap_disables_the_client(app: TestApp) {
+    let email = "rotated-target@example.com";
+    let me = app.signed_in(email).await;
+    let client = app
+        .register_oauth_client(&me, &oauth_client_request("Shop", &[Scope::Profile]))
+        .await;
+    let rotated: portcullis_shared::dto::CreatedOAuthClientDto = app
+        .portal_json(
+            reqwest::Method::POST,
+            &routes::OAUTH_CLIENT_SECRET.replace("{id}", &client.client.id),
+            &me.session.csrf_token,
+            &portcullis_shared::dto::RotateOAuthClientSecretRequest {
+                old_secret_valid_for_secs: 86_400,
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let grant = |secret: String| {
+        let request = app
+            .client_builder()
+            .build()
+            .unwrap()
+            .post(app.url(routes::OAUTH_TOKEN))
+            .basic_auth(&client.client.id, Some(secret))
+            .form(&[("grant_type", "client_credentials")]);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(
+        grant(client.client_secret.clone()).await,
+        StatusCode::OK,
+        "the overlap"
+    );
+
+    let response = report_from(
+        &app,
+        "203.0.113.6",
+        &json!([{ "token": client.client_secret, "type": "portcullis_client_secret",
+                  "url": "https://github.com/octo/repo/blob/main/.env.old" }]),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let mails = app.wait_for_mails(email, LEAK_MAIL, 1).await;
+    assert!(mails[0].body.contains("Shop"), "{}", mails[0].body);
+    for secret in [&client.client_secret, &rotated.client_secret] {
+        assert_eq!(grant(secret.clone()).await, StatusCode::UNAUTHORIZED);
+    }
+    let events = app
+        .security_events(SecurityEventKind::TokenLeakReported)
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].details["action"], "client_disabled");
+}
+
 async fn an_issued_token_leak_revokes_only_that_token(app: TestApp) {
     let me = app.signed_in("issued@example.com").await;
     let client = app
@@ -308,6 +367,7 @@ async fn reports_are_rate_limited_per_source_address(app: TestApp) {
 on_both_backends!(settings = SETTINGS;
     a_leaked_token_is_revoked_and_its_owner_told,
     a_leaked_client_secret_disables_the_client,
+    a_leaked_previous_secret_during_an_overlap_disables_the_client,
     an_issued_token_leak_revokes_only_that_token,
     bad_reports_are_refused_naming_the_field,
     reports_are_rate_limited_per_source_address,

@@ -2,15 +2,18 @@
 //! headless Chromium, driven through chromedriver, against the real
 //! `portcullis` binary on a fresh SQLite file.
 
+mod accessibility;
 mod activity;
 mod contacts;
 mod credential_networks;
 mod credential_policies;
+mod credential_rotation;
 mod expiring_exceptions;
 mod first_paint;
 mod login_security;
 mod oauth_and_countries;
 mod passkeys;
+mod phone_layout;
 mod portal_safety;
 mod security_log_search;
 mod sessions;

@@ -51,7 +51,7 @@ async fn back_after_logout_shows_no_signed_in_page() {
         "[data-testid=tokens]",
         "[data-testid=dashboard]",
         "#logout",
-        ".nav-user",
+        "#account-menu-button",
     ] {
         assert!(
             client

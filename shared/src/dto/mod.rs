@@ -49,7 +49,7 @@ pub use health::HealthDto;
 pub use oauth::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto,
     IntrospectionResponse, Jwk, JwkSet, OAuthClientDto, OAuthErrorResponse, OAuthTokenActionForm,
-    OAuthTokenForm, OAuthTokenResponse, UpdateOAuthClientRequest,
+    OAuthTokenForm, OAuthTokenResponse, RotateOAuthClientSecretRequest, UpdateOAuthClientRequest,
 };
 pub use outbox::{OutboxMessageDto, OutboxPage, OutboxQuery};
 pub use overview::{

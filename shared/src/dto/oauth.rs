@@ -78,12 +78,32 @@ pub struct OAuthClientDto {
     pub disabled: bool,
     /// Created (RFC 3339, UTC).
     pub created_at: String,
+    /// After a secret rotation with an overlap: until when the previous
+    /// secret still authenticates (RFC 3339, UTC); none when only the current one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_expires_at: Option<String>,
+    /// Last use of the client's secret or of any token issued to it (RFC 3339, UTC); updated within seconds.
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    /// Address of that last use.
+    #[serde(default)]
+    pub last_used_ip: Option<String>,
     /// The client's policy (binding every token issued to it); none when it has no rules.
     #[serde(default)]
     pub policy: Option<super::CredentialPolicyDto>,
 }
 
-/// Answer to `POST /api/v1/oauth-clients`: the only time the secret is shown.
+/// Body of `POST /api/v1/oauth-clients/{id}/secret`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RotateOAuthClientSecretRequest {
+    /// How long the old secret keeps working beside the new one, in seconds:
+    /// 0 stops it now, at most 604800 (7 days).
+    #[cfg_attr(feature = "openapi", schema(example = 86400))]
+    pub old_secret_valid_for_secs: i64,
+}
+
+/// Answer to `POST /api/v1/oauth-clients` and to a secret rotation: the only time the secret is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedOAuthClientDto {

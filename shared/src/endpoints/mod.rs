@@ -43,7 +43,8 @@ pub use credential_networks::{
     OAuthClientNetworks, PinOAuthClientNetworks, PinTokenNetworks, ReportTokenLeaks, TokenNetworks,
 };
 pub use oauth_clients::{
-    CreateOAuthClient, DeleteOAuthClient, Jwks, ListOAuthClients, OAuthMetadata, UpdateOAuthClient,
+    CreateOAuthClient, DeleteOAuthClient, EndOAuthClientSecretOverlap, Jwks, ListOAuthClients,
+    OAuthMetadata, RotateOAuthClientSecret, UpdateOAuthClient,
 };
 pub use operations::{DevOutbox, Livez, Readyz};
 pub use passkeys::{
@@ -71,7 +72,7 @@ pub use subusers::{
     CreateSubuser, DeleteSubuser, DisableSubuser, EnableSubuser, GetSubuser, ListSubusers,
     ResendSubuserInvitation, UpdateSubuser,
 };
-pub use tokens::{CreateToken, DeleteToken, ListTokens, Profile, UpdateToken};
+pub use tokens::{CreateToken, DeleteToken, ListTokens, Profile, RegenerateToken, UpdateToken};
 pub use two_factor::{
     ConfirmSmsTwoFactor, ConfirmTotpTwoFactor, DisableTwoFactor, ListDevices, NewRecoveryCodes,
     RemoveDevice, SendTwoFactorCode, SetTwoFactorPolicy, StartSmsTwoFactor, StartTotpTwoFactor,
@@ -249,6 +250,8 @@ pub const CATALOGUE: &[Route] = &[
     route::<CreateOAuthClient>(),
     route::<UpdateOAuthClient>(),
     route::<DeleteOAuthClient>(),
+    route::<RotateOAuthClientSecret>(),
+    route::<EndOAuthClientSecretOverlap>(),
     route::<OAuthMetadata>(),
     route::<Jwks>(),
     route::<Livez>(),
@@ -297,6 +300,7 @@ pub const CATALOGUE: &[Route] = &[
     route::<CreateToken>(),
     route::<UpdateToken>(),
     route::<DeleteToken>(),
+    route::<RegenerateToken>(),
     route::<Profile>(),
     route::<TwoFactorStatus>(),
     route::<StartSmsTwoFactor>(),

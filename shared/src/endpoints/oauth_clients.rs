@@ -3,9 +3,12 @@
 use super::{Endpoint, Method};
 use crate::dto::{
     AuthorizationServerMetadata, CreateOAuthClientRequest, CreatedOAuthClientDto, JwkSet,
-    OAuthClientDto, UpdateOAuthClientRequest,
+    OAuthClientDto, RotateOAuthClientSecretRequest, UpdateOAuthClientRequest,
 };
-use crate::routes::{JWKS, OAUTH_CLIENT, OAUTH_CLIENTS, OAUTH_METADATA};
+use crate::routes::{
+    JWKS, OAUTH_CLIENT, OAUTH_CLIENTS, OAUTH_CLIENT_PREVIOUS_SECRET, OAUTH_CLIENT_SECRET,
+    OAUTH_METADATA,
+};
 
 /// The account's OAuth2 clients.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +56,31 @@ impl Endpoint for DeleteOAuthClient {
     type Path = str;
     type Request = ();
     type Response = ();
+}
+
+/// Replaces an OAuth2 client's secret; the old one may keep working for a
+/// while. The answer holds the new secret, once.
+#[derive(Debug, Clone, Copy)]
+pub struct RotateOAuthClientSecret;
+
+impl Endpoint for RotateOAuthClientSecret {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = OAUTH_CLIENT_SECRET;
+    type Path = str;
+    type Request = RotateOAuthClientSecretRequest;
+    type Response = CreatedOAuthClientDto;
+}
+
+/// Stops an OAuth2 client's previous secret now, ending a rotation's overlap.
+#[derive(Debug, Clone, Copy)]
+pub struct EndOAuthClientSecretOverlap;
+
+impl Endpoint for EndOAuthClientSecretOverlap {
+    const METHOD: Method = Method::Delete;
+    const PATH: &'static str = OAUTH_CLIENT_PREVIOUS_SECRET;
+    type Path = str;
+    type Request = ();
+    type Response = OAuthClientDto;
 }
 
 /// RFC 8414 authorization server metadata.

@@ -2,7 +2,7 @@
 
 use super::{Endpoint, Method};
 use crate::dto::{CreateTokenRequest, CreatedTokenDto, ProfileDto, TokenDto, UpdateTokenRequest};
-use crate::routes::{PROFILE, TOKEN, TOKENS};
+use crate::routes::{PROFILE, TOKEN, TOKENS, TOKEN_REGENERATE};
 
 /// The account's API tokens, newest first.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +50,19 @@ impl Endpoint for DeleteToken {
     type Path = str;
     type Request = ();
     type Response = ();
+}
+
+/// Regenerates a token: a new secret (and id) with the same settings, the
+/// old one revoked; the answer holds the secret, once (`201`).
+#[derive(Debug, Clone, Copy)]
+pub struct RegenerateToken;
+
+impl Endpoint for RegenerateToken {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = TOKEN_REGENERATE;
+    type Path = str;
+    type Request = ();
+    type Response = CreatedTokenDto;
 }
 
 /// The account profile, for integrators (scope `profile`).

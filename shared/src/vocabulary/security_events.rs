@@ -122,6 +122,12 @@ pub enum SecurityEventKind {
     TokenUsedFromNewNetwork,
     /// A leaked API token or client secret was reported and revoked (details: `token_id` or `client_id`, `name`, `action`, `url`).
     TokenLeakReported,
+    /// An API token was regenerated: a new secret with the same settings,
+    /// the old one revoked (details: `token_id` (new), `previous_token_id`, `name`).
+    TokenRegenerated,
+    /// An OAuth client's secret was replaced (details: `client_id`, `name`,
+    /// `previous_secret_valid_until`, empty when the old one stopped at once).
+    OauthClientSecretRotated,
     /// A kind this client version does not know yet.
     #[serde(other)]
     Unknown,
@@ -129,7 +135,7 @@ pub enum SecurityEventKind {
 
 impl SecurityEventKind {
     /// Every kind a server of this version records, in a stable order.
-    pub const ALL: [SecurityEventKind; 53] = [
+    pub const ALL: [SecurityEventKind; 55] = [
         Self::Signup,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -183,6 +189,8 @@ impl SecurityEventKind {
         Self::PasskeyRemoved,
         Self::TokenUsedFromNewNetwork,
         Self::TokenLeakReported,
+        Self::TokenRegenerated,
+        Self::OauthClientSecretRotated,
     ];
 
     /// The stable snake_case name, as stored and sent.
@@ -241,6 +249,8 @@ impl SecurityEventKind {
             Self::PasskeyRemoved => "passkey_removed",
             Self::TokenUsedFromNewNetwork => "token_used_from_new_network",
             Self::TokenLeakReported => "token_leak_reported",
+            Self::TokenRegenerated => "token_regenerated",
+            Self::OauthClientSecretRotated => "oauth_client_secret_rotated",
             Self::Unknown => "unknown",
         }
     }
@@ -358,6 +368,8 @@ impl SecurityEventKind {
             Self::PasskeyRemoved => "Passkey removed",
             Self::TokenUsedFromNewNetwork => "Credential used from a new network",
             Self::TokenLeakReported => "Leaked credential reported and revoked",
+            Self::TokenRegenerated => "Token regenerated",
+            Self::OauthClientSecretRotated => "OAuth client secret replaced",
             Self::Unknown => "Other event",
         }
     }

@@ -42,7 +42,8 @@ pub use login::{
     login, logout, me, resend_login_code, security_overview, verify_login, LoginOutcome, NotResent,
 };
 pub use oauth_clients::{
-    create_oauth_client, delete_oauth_client, list_oauth_clients, update_oauth_client,
+    create_oauth_client, delete_oauth_client, end_oauth_client_secret_overlap, list_oauth_clients,
+    rotate_oauth_client_secret, update_oauth_client,
 };
 pub use passkeys::{
     add_passkey, finish_held_sign_in_with_passkey, list_passkeys, remove_passkey, rename_passkey,
@@ -71,7 +72,7 @@ pub use sms::{
 pub use subusers::{
     create_subuser, delete_subuser, list_subusers, subuser_action, update_subuser, SubuserAction,
 };
-pub use tokens::{create_token, delete_token, list_tokens, update_token};
+pub use tokens::{create_token, delete_token, list_tokens, regenerate_token, update_token};
 pub use two_factor::{
     confirm_sms_two_factor, confirm_totp_two_factor, disable_two_factor, new_recovery_codes,
     send_two_factor_code, set_two_factor_policy, start_sms_two_factor, start_totp_two_factor,

@@ -1,7 +1,9 @@
 //! The account's API tokens.
 
 use portcullis_shared::dto::{CreateTokenRequest, CreatedTokenDto, TokenDto, UpdateTokenRequest};
-use portcullis_shared::endpoints::{CreateToken, DeleteToken, ListTokens, UpdateToken};
+use portcullis_shared::endpoints::{
+    CreateToken, DeleteToken, ListTokens, RegenerateToken, UpdateToken,
+};
 
 use super::request::call;
 use super::ApiError;
@@ -31,4 +33,10 @@ pub async fn update_token(
 /// Deletes a token: calls made with it are refused from then on.
 pub async fn delete_token(csrf_token: &str, id: &str) -> Result<(), ApiError> {
     call::<DeleteToken>(Some(csrf_token), id, &()).await
+}
+
+/// Regenerates a token: a new secret with the same settings; the old one is
+/// refused from then on. The answer holds the new secret, once.
+pub async fn regenerate_token(csrf_token: &str, id: &str) -> Result<CreatedTokenDto, ApiError> {
+    call::<RegenerateToken>(Some(csrf_token), id, &()).await
 }

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::Route;
+use crate::app::{Route, SIGNED_OUT_QUERY};
 use crate::hooks::use_session;
 use crate::pages::{ForcedPasswordChange, NoAccessPage};
 use crate::state::Session;
@@ -23,6 +23,12 @@ pub struct GuardProps {
 pub fn RequireSession(props: &GuardProps) -> Html {
     let session = use_session();
     let route = use_route::<Route>();
+    // Whether this page was shown signed in: if its session then ends (Log out, or the
+    // API answering 401 when it expired), the login page says so.
+    let was_signed_in = use_mut_ref(|| false);
+    if session.me().is_some() {
+        *was_signed_in.borrow_mut() = true;
+    }
     match &*session {
         Session::SignedIn(me) if me.session.password_change_required => {
             html! { <ForcedPasswordChange /> }
@@ -44,8 +50,21 @@ pub fn RequireSession(props: &GuardProps) -> Html {
         Session::Restoring => html! {
             <div class="card card--loading" aria-busy="true">{ "Loading your account…" }</div>
         },
+        Session::Anonymous if *was_signed_in.borrow() => html! { <SignedOutRedirect /> },
         Session::Anonymous => html! { <ReplaceRoute to={Route::Login} /> },
     }
+}
+
+/// Replaces the page with the login page and its "You were signed out" notice.
+#[component]
+fn SignedOutRedirect() -> Html {
+    let navigator = use_navigator();
+    use_effect_with((), move |()| {
+        if let Some(navigator) = navigator {
+            let _ = navigator.replace_with_query(&Route::Login, &[(SIGNED_OUT_QUERY, "")]);
+        }
+    });
+    Html::default()
 }
 
 /// Renders its children for a visitor who is not signed in; sends a signed-in one home.

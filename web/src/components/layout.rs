@@ -8,8 +8,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::{in_section, Tab, API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS};
-use crate::hooks::use_session;
+use crate::components::{
+    in_section, Tab, ToastRegion, API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
+};
+use crate::hooks::{use_logout, use_session};
 use crate::state::Session;
 
 /// Props of [`Layout`].
@@ -35,6 +37,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
                 </div>
             </header>
             <main class="content">{ props.children.clone() }</main>
+            <ToastRegion />
             <footer class="footer">
                 { "Portcullis SMS gateway · Customer portal" }
             </footer>
@@ -72,11 +75,31 @@ fn use_page_title_and_focus() {
 }
 
 /// Links that depend on whether the visitor is signed in and, for a subuser, on what
-/// they may use: a link to a page they may not open is left out.
+/// they may use: a link to a page they may not open is left out. On a phone the links
+/// fold behind a "Menu" button; the account menu stays beside it.
 #[component]
 fn Nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
+    let menu_open = use_state(|| false);
+    {
+        // A link followed closes the menu.
+        let menu_open = menu_open.clone();
+        use_effect_with(route.clone(), move |_| menu_open.set(false));
+    }
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |_: MouseEvent| menu_open.set(!*menu_open))
+    };
+    let close_on_escape = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" && *menu_open {
+                menu_open.set(false);
+                focus_by_id("menu-toggle");
+            }
+        })
+    };
     let current = |target: Route| (route.as_ref() == Some(&target)).then_some("nav-link--current");
     let section = |tabs| {
         route
@@ -103,7 +126,6 @@ fn Nav() -> Html {
                     { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }
                     { link(Route::CountryFilter, "Countries", current(Route::CountryFilter)) }
                     { link(Route::Subusers, "Subusers", subusers_current(route.as_ref())) }
-                    <span class="nav-user" title="Signed in">{ me.account.email.clone() }</span>
                 </>
             }
         }
@@ -120,7 +142,110 @@ fn Nav() -> Html {
         },
     };
 
-    html! { <nav class="nav" aria-label="Main">{ links }</nav> }
+    let signed_in = session.me().is_some();
+    html! {
+        <div class="nav-area" onkeydown={close_on_escape}>
+            <button type="button" id="menu-toggle" class="menu-toggle"
+                aria-expanded={menu_open.to_string()} aria-controls="main-nav"
+                onclick={toggle_menu}>
+                <span class="menu-toggle-bars" aria-hidden="true"></span>
+                { "Menu" }
+            </button>
+            <nav id="main-nav" class={classes!("nav", menu_open.then_some("nav--open"))}
+                aria-label="Main">{ links }</nav>
+            if signed_in {
+                <AccountMenu />
+            }
+        </div>
+    }
+}
+
+/// Moves the focus to the element with `id`, if it is there.
+fn focus_by_id(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// The signed-in login's menu, as GitHub's avatar menu: who is signed in, their security
+/// pages and "Log out". A disclosure button opens it; Escape closes it.
+#[component]
+fn AccountMenu() -> Html {
+    let session = use_session();
+    let route = use_route::<Route>();
+    let logout = use_logout();
+    let open = use_state(|| false);
+    {
+        let open = open.clone();
+        use_effect_with(route, move |_| open.set(false));
+    }
+    let Some(me) = session.me() else {
+        return Html::default();
+    };
+    let email = me.account.email.clone();
+    let initial = email
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let onkeydown = {
+        let open = open.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" && *open {
+                event.stop_propagation();
+                open.set(false);
+                focus_by_id("account-menu-button");
+            }
+        })
+    };
+    let link = |target: Route, text: &'static str| {
+        if !target.allowed_for(&me.access) {
+            return Html::default();
+        }
+        html! {
+            <li><Link<Route> to={target} classes="account-menu-link">{ text }</Link<Route>></li>
+        }
+    };
+    html! {
+        <div class="account" {onkeydown}>
+            <button type="button" id="account-menu-button" class="account-button"
+                aria-expanded={open.to_string()} aria-controls="account-menu"
+                title={email.clone()} onclick={toggle}>
+                <span class="account-avatar" aria-hidden="true">{ initial }</span>
+                <span class="account-email">{ email.clone() }</span>
+                <span class="visually-hidden">{ " — account menu" }</span>
+            </button>
+            if *open {
+                <div id="account-menu" class="account-menu">
+                    <p class="account-menu-who">
+                        { "Signed in as " }<strong id="account-menu-email">{ email }</strong>
+                    </p>
+                    <ul class="account-menu-links">
+                        { link(Route::Dashboard, "Dashboard") }
+                        { link(Route::Sessions, "Sessions") }
+                        { link(Route::SecurityLog, "Security log") }
+                        { link(Route::Password, "Password") }
+                    </ul>
+                    if let Some(banner) = logout.banner.clone() {
+                        <p class="row-error" role="alert">{ banner }</p>
+                    }
+                    <button type="button" id="account-menu-logout"
+                        class="button button--secondary button--block"
+                        onclick={logout.onclick.clone()} disabled={logout.busy}>
+                        { if logout.busy { "Logging out…" } else { "Log out" } }
+                    </button>
+                </div>
+            }
+        </div>
+    }
 }
 
 /// The section's first page the login may open (the section's link goes there); the

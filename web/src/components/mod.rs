@@ -15,6 +15,7 @@ mod message;
 mod scope_picker;
 mod section_tabs;
 mod shown_once;
+mod toast;
 mod window_fields;
 
 pub use allowlist_entry_fields::{
@@ -44,4 +45,7 @@ pub use section_tabs::{
     API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
 };
 pub use shown_once::{ShownOnce, ShownOnceProps};
+pub use toast::{
+    Toast, ToastAction, ToastContext, ToastProvider, ToastProviderProps, ToastRegion, Toasts,
+};
 pub use window_fields::{weekday_label, WindowFields, WindowFieldsProps, TIME_ZONES};

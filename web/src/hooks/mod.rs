@@ -10,6 +10,7 @@ mod use_removal;
 mod use_session;
 mod use_session_calls;
 mod use_text_input;
+mod use_toasts;
 mod use_unsaved_guard;
 
 pub use use_collection::{use_collection, Collection, CollectionAction, CollectionHandle, Keyed};
@@ -22,4 +23,5 @@ pub use use_removal::{use_confirmation, use_removal, Confirmation, Removal};
 pub use use_session::use_session;
 pub use use_session_calls::{use_session_calls, SessionCalls};
 pub use use_text_input::{use_text_input, TextInput};
+pub use use_toasts::{undo_call, use_toasts, ToastHandle};
 pub use use_unsaved_guard::{use_unsaved_guard, UnsavedGuard};

@@ -15,7 +15,9 @@ use crate::components::{
     ConfirmPanel, ExpiryNote, FormBanner,
 };
 use crate::format::format_timestamp;
-use crate::hooks::{use_collection, use_entry_form, use_removal};
+use crate::hooks::{
+    undo_call, use_collection, use_entry_form, use_removal, use_session_calls, use_toasts,
+};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label", "expires_at"];
@@ -48,16 +50,21 @@ pub fn ApiAllowlistPage() -> Html {
     });
     let body = match &collection.items {
         Some(items) => html! {
-            <AllowlistEntries entries={items.clone()} on_removed={entries.remove_callback()} />
+            <AllowlistEntries entries={items.clone()} on_removed={entries.remove_callback()}
+                on_restored={entries.reload_callback().reform(|_: AllowlistEntryDto| ())} />
         },
         None if collection.problem.is_none() => html! {
             <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
         },
         None => Html::default(),
     };
+    let toasts = use_toasts();
     let on_added = {
         let entries = entries.clone();
-        Callback::from(move |_: AllowlistEntryDto| entries.reload())
+        Callback::from(move |entry: AllowlistEntryDto| {
+            toasts.show(format!("Added {}", entry.value));
+            entries.reload();
+        })
     };
 
     html! {
@@ -106,6 +113,9 @@ pub struct AllowlistEntriesProps {
     pub entries: Rc<Vec<AllowlistEntryDto>>,
     /// Called with the id of an entry that is gone.
     pub on_removed: Callback<String>,
+    /// Called with an entry put back by the Undo of its removal's toast.
+    #[prop_or_default]
+    pub on_restored: Callback<AllowlistEntryDto>,
 }
 
 /// Each entry with its label and a Remove button, or what an empty list means.
@@ -125,7 +135,8 @@ pub fn AllowlistEntries(props: &AllowlistEntriesProps) -> Html {
         <ul class="entry-list" id="allowlist-entries">
             for entry in props.entries.iter() {
                 <AllowlistEntryRow key={entry.id.clone()} entry={entry.clone()}
-                    last={props.entries.len() == 1} on_removed={props.on_removed.clone()} />
+                    last={props.entries.len() == 1} on_removed={props.on_removed.clone()}
+                    on_restored={props.on_restored.clone()} />
             }
         </ul>
     }
@@ -137,15 +148,45 @@ struct AllowlistEntryRowProps {
     /// The only entry: removing it opens the API to every address, so it asks first.
     last: bool,
     on_removed: Callback<String>,
+    on_restored: Callback<AllowlistEntryDto>,
 }
 
 #[component]
 fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
     let entry = &props.entry;
+    let toasts = use_toasts();
+    let calls = use_session_calls();
+    // The toast's Undo adds the same value back, with its label and end.
+    let on_removed = {
+        let (entry, on_removed, on_restored) = (
+            entry.clone(),
+            props.on_removed.clone(),
+            props.on_restored.clone(),
+        );
+        Callback::from(move |id: String| {
+            on_removed.emit(id);
+            let request = AddAllowlistEntryRequest {
+                value: entry.value.clone(),
+                label: entry.label.clone(),
+                expires_at: entry.expires_at.clone(),
+            };
+            let undo = undo_call(
+                &toasts,
+                &calls,
+                &entry.value,
+                on_restored.clone(),
+                move |csrf| {
+                    let request = request.clone();
+                    async move { api::add_api_allowlist_entry(&csrf, &request).await }
+                },
+            );
+            toasts.show_with_undo(format!("Removed {}", entry.value), undo);
+        })
+    };
     let removal = use_removal(
         &entry.id,
         |csrf, id| async move { api::delete_api_allowlist_entry(&csrf, &id).await },
-        props.on_removed.clone(),
+        on_removed,
     );
     let confirming = use_state(|| false);
     let onclick = {

@@ -226,7 +226,7 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
                     <div class="banner banner--error" id="batch-refused" role="alert">
                         <p>{ format!("{} of the numbers cannot be sent to. Nothing was sent or \
                                       charged; fix or remove them and send again.", refused.len()) }</p>
-                        <table class="table" id="batch-refused-table">
+                        <table class="table table--stack" id="batch-refused-table">
                             <thead>
                                 <tr>
                                     <th scope="col">{ "#" }</th>
@@ -237,9 +237,9 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
                             <tbody>
                                 for r in refused.iter() {
                                     <tr key={r.index} data-index={r.index.to_string()}>
-                                        <td>{ r.index + 1 }</td>
-                                        <td>{ r.to.clone() }</td>
-                                        <td>{ r.detail.clone() }</td>
+                                        <td data-label="Row">{ r.index + 1 }</td>
+                                        <td data-label="Number">{ r.to.clone() }</td>
+                                        <td data-label="Problem">{ r.detail.clone() }</td>
                                     </tr>
                                 }
                             </tbody>

@@ -24,8 +24,8 @@ use crate::components::{
     FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
 };
 use crate::hooks::{
-    use_collection, use_confirmation, use_form_call, use_removal, use_session, use_session_calls,
-    use_text_input, CollectionHandle,
+    undo_call, use_collection, use_confirmation, use_form_call, use_removal, use_session,
+    use_session_calls, use_text_input, use_toasts, CollectionHandle,
 };
 
 /// Contacts a page of the list holds.
@@ -214,7 +214,7 @@ pub fn ContactsPage() -> Html {
     } else {
         html! {
             <ContactTable contacts={Rc::new(listing.items.clone())} group_names={group_names.clone()}
-                {may_edit} on_edit={on_edit} on_removed={on_removed} />
+                {may_edit} on_edit={on_edit} on_removed={on_removed} on_restored={reload.clone()} />
         }
     };
     let export_url = api::contacts_export_url(&applied);
@@ -312,6 +312,8 @@ struct ContactTableProps {
     may_edit: bool,
     on_edit: Callback<ContactDto>,
     on_removed: Callback<String>,
+    /// Called after the Undo of a removal's toast made the contact again.
+    on_restored: Callback<()>,
 }
 
 #[component]
@@ -334,7 +336,8 @@ fn ContactTable(props: &ContactTableProps) -> Html {
                     for contact in props.contacts.iter() {
                         <ContactRow key={contact.id.clone()} contact={contact.clone()}
                             group_names={props.group_names.clone()} may_edit={props.may_edit}
-                            on_edit={props.on_edit.clone()} on_removed={props.on_removed.clone()} />
+                            on_edit={props.on_edit.clone()} on_removed={props.on_removed.clone()}
+                            on_restored={props.on_restored.clone()} />
                     }
                 </tbody>
             </table>
@@ -349,15 +352,48 @@ struct ContactRowProps {
     may_edit: bool,
     on_edit: Callback<ContactDto>,
     on_removed: Callback<String>,
+    /// Called after the Undo of a removal's toast made the contact again.
+    on_restored: Callback<()>,
 }
 
 #[component]
 fn ContactRow(props: &ContactRowProps) -> Html {
     let contact = &props.contact;
+    let toasts = use_toasts();
+    let calls = use_session_calls();
+    // Says the contact went, with an Undo that makes it again with the same details.
+    let on_removed = {
+        let (contact, on_removed, on_restored) = (
+            contact.clone(),
+            props.on_removed.clone(),
+            props.on_restored.clone(),
+        );
+        Callback::from(move |id: String| {
+            on_removed.emit(id);
+            let request = CreateContactRequest {
+                phone: contact.phone.clone(),
+                first_name: contact.first_name.clone(),
+                last_name: contact.last_name.clone(),
+                email: contact.email.clone(),
+                groups: contact.groups.clone(),
+            };
+            let undo = undo_call(
+                &toasts,
+                &calls,
+                &contact.phone,
+                on_restored.reform(|_: ContactDto| ()),
+                move |csrf| {
+                    let request = request.clone();
+                    async move { api::create_contact(&csrf, &request).await }
+                },
+            );
+            toasts.show_with_undo(format!("Deleted {}", contact.phone), undo);
+        })
+    };
     let removal = use_removal(
         &contact.id,
         |csrf, id| async move { api::delete_contact(&csrf, &id).await },
-        props.on_removed.clone(),
+        on_removed,
     );
     let confirm = use_confirmation(removal.run.clone());
     let name = display_name(contact);
@@ -449,6 +485,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
     });
     let call = use_form_call();
     let saved = use_state(|| None::<String>);
+    let toasts = use_toasts();
 
     let on_toggle = {
         let chosen = chosen.clone();
@@ -474,7 +511,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                 email: email.value.clone(),
                 groups: chosen.iter().cloned().collect(),
             };
-            let (saved, on_saved) = (saved.clone(), on_saved.clone());
+            let (saved, on_saved, toasts) = (saved.clone(), on_saved.clone(), toasts.clone());
             let clear = [&phone, &first_name, &last_name, &email].map(|input| input.set.clone());
             match &existing {
                 Some(contact) => {
@@ -485,6 +522,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                             api::update_contact(&csrf, &id, &request).await
                         },
                         move |contact: ContactDto| {
+                            toasts.show(format!("Saved {}", contact.phone));
                             saved.set(Some(format!("Saved {}.", contact.phone)));
                             on_saved.emit(());
                         },
@@ -500,6 +538,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                                 set.emit(String::new());
                             }
                             chosen.set(Rc::default());
+                            toasts.show(format!("Added {}", contact.phone));
                             saved.set(Some(format!("Added {}.", contact.phone)));
                             on_saved.emit(());
                         },

@@ -32,7 +32,7 @@ pub use contacts::ContactsPage;
 pub use country_filter::CountryFilterPage;
 pub use dashboard::DashboardPage;
 pub use forgot_password::{ForgotPasswordPage, ResetPasswordPage};
-pub use login::{CodeStep, CodeStepProps, LoginPage};
+pub use login::{keep_typed_before_mount, CodeStep, CodeStepProps, LoginPage};
 pub use not_found::{NoAccessPage, NotFoundPage};
 pub use oauth_clients::OAuthClientsPage;
 pub use password::{ChangePasswordForm, ForcedPasswordChange, PasswordPage};

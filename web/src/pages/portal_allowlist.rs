@@ -17,7 +17,7 @@ use crate::components::{
     ExpiryNote, FormBanner, SecurityTabs,
 };
 use crate::format::format_timestamp;
-use crate::hooks::{use_entry_form, use_session_calls};
+use crate::hooks::{undo_call, use_entry_form, use_session_calls, use_toasts};
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label", "expires_at"];
@@ -222,10 +222,35 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
     let removing = use_state(|| false);
     let problem = use_state(|| None::<Problem>);
     let entry = &props.entry;
+    let toasts = use_toasts();
+    // Says the entry went, with an Undo that adds the same value, label and end back.
+    let removed = {
+        let (entry, calls, on_changed) = (entry.clone(), calls.clone(), props.on_changed.clone());
+        Callback::from(move |()| {
+            on_changed.emit(());
+            let request = AddPortalAllowlistEntryRequest {
+                value: entry.value.clone(),
+                label: entry.label.clone(),
+                expires_at: entry.expires_at.clone(),
+                confirm_lockout: false,
+            };
+            let undo = undo_call(
+                &toasts,
+                &calls,
+                &entry.value,
+                on_changed.reform(|_: PortalAllowlistEntryDto| ()),
+                move |csrf| {
+                    let request = request.clone();
+                    async move { api::add_portal_allowlist_entry(&csrf, &request).await }
+                },
+            );
+            toasts.show_with_undo(format!("Removed {}", entry.value), undo);
+        })
+    };
 
     let remove = {
         let (calls, removing, problem) = (calls.clone(), removing.clone(), problem.clone());
-        let (id, on_changed) = (entry.id.clone(), props.on_changed.clone());
+        let (id, on_changed) = (entry.id.clone(), removed);
         Callback::from(move |confirm: bool| {
             removing.set(true);
             let (calls, removing, problem, id, on_changed) = (
@@ -334,9 +359,11 @@ pub struct AddPortalEntryFormProps {
 #[component]
 pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
     let overlaps = use_state(Vec::<String>::new);
+    let toasts = use_toasts();
     let on_added = {
         let (overlaps, on_changed) = (overlaps.clone(), props.on_changed.clone());
         Callback::from(move |entry: PortalAllowlistEntryDto| {
+            toasts.show(format!("Added {}", entry.value));
             overlaps.set(entry.overlaps);
             on_changed.emit(());
         })

@@ -569,7 +569,7 @@ pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
         return html! { <p class="muted" id="security-log-empty">{ text }</p> };
     }
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Security log events">
         <table class="table table--stack" id="security-log-table">
             <thead>
                 <tr>

@@ -334,8 +334,8 @@ pub fn MessageTable(props: &MessageTableProps) -> Html {
         };
     }
     html! {
-        <div class="table-scroll">
-            <table class="table" id="messages-table">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Sent messages">
+            <table class="table table--stack" id="messages-table">
                 <thead>
                     <tr>
                         <th scope="col">{ "Sent" }</th>
@@ -350,15 +350,15 @@ pub fn MessageTable(props: &MessageTableProps) -> Html {
                 <tbody>
                     for message in props.messages.iter() {
                         <tr key={message.id.clone()} data-message-id={message.id.clone()}>
-                            <td>{ format_timestamp(&message.created_at) }</td>
-                            <td>{ message.to.clone() }</td>
-                            <td class="message-sender">
+                            <td data-label="Sent">{ format_timestamp(&message.created_at) }</td>
+                            <td data-label="To">{ message.to.clone() }</td>
+                            <td data-label="From" class="message-sender">
                                 { message.sender.clone().unwrap_or_else(|| "Default".to_owned()) }
                             </td>
-                            <td>{ message.text.clone() }</td>
-                            <td>{ message.parts }</td>
-                            <td>{ format_points(message.points) }</td>
-                            <td>{ status_label(message.status) }</td>
+                            <td data-label="Text">{ message.text.clone() }</td>
+                            <td data-label="Parts">{ message.parts }</td>
+                            <td data-label="Points">{ format_points(message.points) }</td>
+                            <td data-label="Status">{ status_label(message.status) }</td>
                         </tr>
                     }
                 </tbody>

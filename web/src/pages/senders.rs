@@ -16,6 +16,7 @@ use crate::components::{
 use crate::format::format_timestamp;
 use crate::hooks::{
     use_collection, use_confirmation, use_form_call, use_removal, use_session, use_text_input,
+    use_toasts,
 };
 
 /// The sender names page. Rendered only behind `RequireSession`, for logins that may see
@@ -26,6 +27,7 @@ pub fn SendersPage() -> Html {
     let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
     let may_manage = access.may(Capability::ManageSenders);
     let senders = use_collection(api::list_senders);
+    let toasts = use_toasts();
     let collection = senders.get();
 
     let load_error = collection
@@ -47,7 +49,7 @@ pub fn SendersPage() -> Html {
             </div>
         },
         Some(items) => html! {
-            <SenderList senders={items.clone()} {may_manage} on_removed={senders.remove_callback()} />
+            <SenderList senders={items.clone()} {may_manage} on_removed={toasts.after(senders.remove_callback(), |_| "Sender name deleted".to_owned())} />
         },
         None if collection.problem.is_none() => html! {
             <p class="loading muted" aria-busy="true">{ "Loading the sender names…" }</p>

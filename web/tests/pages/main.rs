@@ -225,7 +225,10 @@ async fn dashboard_shows_the_signed_in_account() {
         "the CSRF token is never shown"
     );
     // The header knows who is signed in and offers no login link.
-    assert_eq!(text_of(&html, r#"class="nav-user""#), "owner@example.com");
+    assert_eq!(
+        text_of(&html, r#"class="account-email""#),
+        "owner@example.com"
+    );
     assert!(!html.contains(r#"href="/login""#), "{html}");
 }
 

@@ -22,6 +22,9 @@ fn client(id: &str, name: &str, disabled: bool) -> OAuthClientDto {
         token_lifetime_secs: 3600,
         disabled,
         created_at: "2026-11-20T10:15:00Z".into(),
+        previous_secret_expires_at: None,
+        last_used_at: None,
+        last_used_ip: None,
         policy: None,
     }
 }
@@ -30,7 +33,7 @@ async fn render_list(clients: Vec<OAuthClientDto>) -> String {
     render_signed_in(move || {
         html! {
             <ClientList items={Rc::new(clients)} on_changed={Callback::noop()}
-                on_removed={Callback::noop()} />
+                on_removed={Callback::noop()} on_renewed={Callback::noop()} />
         }
     })
     .await

@@ -64,7 +64,10 @@ async fn a_subuser_with_only_sms_sees_only_what_they_may_use() {
             "{hidden}: {nav}"
         );
     }
-    assert_eq!(text_of(&html, r#"class="nav-user""#), "branch@example.com");
+    assert_eq!(
+        text_of(&html, r#"class="account-email""#),
+        "branch@example.com"
+    );
 
     // Their own security pages, without the account's allowlist or the log.
     let html = render_at("/sessions", signed_in_as(me)).await;
@@ -343,13 +346,13 @@ async fn sent_messages_list_sender_parts_and_points() {
     assert!(row.contains("22 Nov 2026, 07:00 UTC"), "{row}");
     assert!(row.contains("+48500100200"));
     assert!(
-        row.contains(r#"<td class="message-sender">ACME</td>"#),
+        row.contains(r#"<td data-label="From" class="message-sender">ACME</td>"#),
         "{row}"
     );
     assert!(
         row.contains("&lt;b&gt;Sale&lt;/b&gt;"),
         "text is escaped: {row}"
     );
-    assert!(row.contains("<td>16</td>"), "{row}");
+    assert!(row.contains(r#"<td data-label="Points">16</td>"#), "{row}");
     assert!(row.contains("Queued"));
 }

@@ -45,7 +45,7 @@ async fn render_list(tokens: Vec<TokenDto>) -> String {
     render_signed_in(move || {
         html! {
             <TokenList items={Rc::new(tokens)} on_changed={Callback::noop()}
-                on_removed={Callback::noop()} />
+                on_removed={Callback::noop()} on_renewed={Callback::noop()} />
         }
     })
     .await

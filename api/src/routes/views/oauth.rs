@@ -68,6 +68,9 @@ impl From<OAuthClient> for OAuthClientDto {
             token_lifetime_secs: client.token_lifetime_secs,
             disabled: client.disabled,
             created_at: rfc3339(client.created_at),
+            previous_secret_expires_at: client.previous_secret_expires_at.map(rfc3339),
+            last_used_at: client.last_used_at.map(rfc3339),
+            last_used_ip: client.last_used_ip,
             policy: client
                 .policy
                 .as_ref()

@@ -72,6 +72,9 @@ pub struct ClientView {
     pub id: String,
     pub account_id: String,
     pub secret_hash: String,
+    /// The secret it had before its last rotation, and until when that one
+    /// still authenticates.
+    pub previous_secret: Option<(String, NaiveDateTime)>,
     pub scopes: Vec<Scope>,
     pub allowlist: IpAllowlist,
     pub disabled: bool,
@@ -199,6 +202,11 @@ pub fn compile_stored_allowlist(whose: &str, stored: &str) -> IpAllowlist {
     ip_allowlists::compile_stored(whose, &ip_allowlists::stored_lines(stored))
 }
 
+/// A credential as its last use is stored: its kind (`token`, `client`) and id.
+type StoredCredential = (&'static str, String);
+/// When and from where a credential was last used.
+type LastUse = (NaiveDateTime, IpAddr);
+
 pub struct ApiAccess {
     /// The keys this process signs and verifies with, replaced whole when
     /// storage has others (see [`crate::services::tokens::key_rotation`]).
@@ -220,7 +228,8 @@ pub struct ApiAccess {
     /// Whether each company account is suspended by the operator.
     suspended: StateCache<bool>,
     account_lists: AllowlistCache,
-    last_used: Mutex<HashMap<String, (NaiveDateTime, IpAddr)>>,
+    /// Last use of each portal token and OAuth client since the last flush.
+    last_used: Mutex<HashMap<Credential, (NaiveDateTime, IpAddr)>>,
     /// Refused calls of tokens we signed, for the security log.
     pub refused: RefusedCalls,
     /// The networks each credential was used from (first use from a new network, pinning).
@@ -387,6 +396,7 @@ impl ApiAccess {
                 token_lifetime_secs: row.token_lifetime_secs,
                 created_by: row.created_by,
                 secret_hash: row.secret_hash,
+                previous_secret: row.previous_secret_hash.zip(row.previous_secret_expires_at),
                 account_id: row.account_id,
                 id: row.id,
                 policy,
@@ -586,12 +596,8 @@ impl ApiAccess {
         {
             return Err(self.refuse(owned(TokenRefusal::NetworkNotAllowed), ip, now));
         }
-        if let Some(id) = &live.portal_token_id {
-            self.last_used
-                .lock()
-                .expect("last-used lock")
-                .insert(id.clone(), (now, ip));
-        }
+        // A portal token's use, or its client's (any token issued to it).
+        self.note_use(credential.clone(), now, ip);
         Ok(ApiCallerInfo {
             account_id: live.account_id,
             token_id: live.claims.jti.clone(),
@@ -601,6 +607,15 @@ impl ApiAccess {
             subuser,
             policy: live.allowlist.policy().cloned(),
         })
+    }
+
+    /// Notes a use of a portal token or OAuth client, written with the next
+    /// [`Self::flush_last_used`] (no write per request).
+    pub fn note_use(&self, credential: Credential, at: NaiveDateTime, ip: IpAddr) {
+        self.last_used
+            .lock()
+            .expect("last-used lock")
+            .insert(credential, (at, ip));
     }
 
     /// What the subuser may do now (cached until [`Self::forget_subuser_here`]).
@@ -699,15 +714,22 @@ impl ApiAccess {
     /// Writes the collected last-use times, and the uses of each
     /// credential's networks. Returns how many tokens and networks were updated.
     pub async fn flush_last_used(&self, db: &Db) -> ApiResult<usize> {
-        let mut batch: Vec<(String, (NaiveDateTime, IpAddr))> =
+        let mut batch: Vec<(StoredCredential, LastUse)> =
             std::mem::take(&mut *self.last_used.lock().expect("last-used lock"))
                 .into_iter()
+                .map(|(credential, used)| match credential {
+                    Credential::Token(id) => (("token", id), used),
+                    Credential::Client(id) => (("client", id), used),
+                })
                 .collect();
         let mut network_uses = self.networks.take_pending();
         // Rows are locked in one order by every writer (networks before
-        // their token, each in key order), so a flush and a deletion, or two
-        // processes' flushes, cannot deadlock on PostgreSQL.
-        batch.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // their token or client, each in key order: tokens before clients),
+        // so a flush and a deletion, or two processes' flushes, cannot
+        // deadlock on PostgreSQL.
+        batch.sort_unstable_by(|a, b| {
+            (a.0 .0 != "token", &a.0 .1).cmp(&(b.0 .0 != "token", &b.0 .1))
+        });
         network_uses.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         if batch.is_empty() && network_uses.is_empty() {
             return Ok(0);
@@ -715,8 +737,12 @@ impl ApiAccess {
         let count = batch.len() + network_uses.len();
         db.transaction(move |conn| {
             credential_networks::write_uses(conn, &network_uses)?;
-            for (id, (at, ip)) in &batch {
-                token_rows::record_use(conn, id, *at, &ip.to_string())?;
+            for ((kind, id), (at, ip)) in &batch {
+                if *kind == "token" {
+                    token_rows::record_use(conn, id, *at, &ip.to_string())?;
+                } else {
+                    oauth_rows::record_use(conn, id, *at, &ip.to_string())?;
+                }
             }
             Ok(())
         })

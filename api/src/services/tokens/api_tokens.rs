@@ -248,35 +248,19 @@ pub async fn create_token(
         return Err(ApiError::Validation(errors));
     }
 
-    let id = format!("tok_{}", uuid::Uuid::now_v7().simple());
-    let scope = scope_string(&scopes);
-    // One snapshot of the ring: the key that signs is the one recorded.
-    let keys = state.access.keys();
-    let claims = AccessClaims {
-        iss: keys.issuer().to_owned(),
-        sub: account_id.to_owned(),
-        aud: crate::services::tokens::signing::AUDIENCE.to_owned(),
-        exp: expires_at.map(|at| at.and_utc().timestamp()),
-        iat: created_at.and_utc().timestamp(),
-        jti: id.clone(),
-        scope: scope.clone(),
-        client_id: PORTAL_CLIENT_ID.to_owned(),
-    };
-    let secret = keys.sign(&claims).map_err(ApiError::Internal)?;
-    let hint = secret
-        .chars()
-        .rev()
-        .take(6)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>();
+    let signed = sign_new_token(
+        state,
+        account_id,
+        &scope_string(&scopes),
+        created_at,
+        expires_at,
+    )?;
     let row = TokenRow {
-        id,
+        id: signed.id,
         account_id: account_id.to_owned(),
         name,
-        scopes: scope,
-        hint: format!("…{hint}"),
+        scopes: scope_string(&scopes),
+        hint: signed.hint,
         ip_allowlist: ip_allowlists::to_stored_lines(&allowlist),
         created_at,
         expires_at,
@@ -284,8 +268,9 @@ pub async fn create_token(
         last_used_at: None,
         last_used_ip: None,
         created_by: principal.sent_by().map(str::to_owned),
-        signing_kid: Some(keys.signing_kid().to_owned()),
+        signing_kid: Some(signed.signing_kid),
     };
+    let secret = signed.secret;
     let stored = row.clone();
     let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenCreated, client)
         .detail("token_id", row.id.clone())
@@ -320,6 +305,151 @@ pub async fn create_token(
     Ok(CreatedToken {
         token: Token::from_row(&row, created_at).with_policy(policy.as_deref().cloned()),
         secret,
+    })
+}
+
+/// A portal token just signed, not yet stored.
+struct SignedToken {
+    id: String,
+    secret: String,
+    /// The secret's last characters, as listed.
+    hint: String,
+    signing_kid: String,
+}
+
+/// Signs a new portal token of the account with a fresh id (its `jti`).
+fn sign_new_token(
+    state: &AppState,
+    account_id: &str,
+    scope: &str,
+    created_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+) -> ApiResult<SignedToken> {
+    let id = format!("tok_{}", uuid::Uuid::now_v7().simple());
+    // One snapshot of the ring: the key that signs is the one recorded.
+    let keys = state.access.keys();
+    let claims = AccessClaims {
+        iss: keys.issuer().to_owned(),
+        sub: account_id.to_owned(),
+        aud: crate::services::tokens::signing::AUDIENCE.to_owned(),
+        exp: expires_at.map(|at| at.and_utc().timestamp()),
+        iat: created_at.and_utc().timestamp(),
+        jti: id.clone(),
+        scope: scope.to_owned(),
+        client_id: PORTAL_CLIENT_ID.to_owned(),
+    };
+    let secret = keys.sign(&claims).map_err(ApiError::Internal)?;
+    let tail: Vec<char> = secret.chars().rev().take(6).collect();
+    let hint = format!("…{}", tail.into_iter().rev().collect::<String>());
+    Ok(SignedToken {
+        id,
+        secret,
+        hint,
+        signing_kid: keys.signing_kid().to_owned(),
+    })
+}
+
+/// Replaces one of the account's tokens with a new secret that has the same
+/// settings — name, scopes, lifetime (counted from now), allowlist with its
+/// temporary entries, policy with what it spent, networks and pin, state and
+/// the owner's restrictions — and deletes the old one, in one transaction:
+/// the old secret is refused at once on every process. The new secret is
+/// shown this once.
+pub async fn regenerate_token(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<CreatedToken> {
+    let at = now();
+    let (account, old_id, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
+    // Read first to sign with the token's scopes and lifetime; the
+    // transaction checks that nothing changed meanwhile.
+    let existing = {
+        let (account, old_id, who) = (account.clone(), old_id.clone(), who.clone());
+        state
+            .db
+            .run(move |conn| {
+                Ok(token_rows::find_account_token(conn, &account, &old_id)?
+                    .filter(|row| who.may_manage(row.created_by.as_deref())))
+            })
+            .await?
+            .ok_or(ApiError::NotFound)?
+    };
+    let expires_at = existing
+        .expires_at
+        .map(|old_expiry| at + (old_expiry - existing.created_at));
+    let signed = sign_new_token(state, &account, &existing.scopes, at, expires_at)?;
+    let row = TokenRow {
+        id: signed.id,
+        hint: signed.hint,
+        created_at: at,
+        expires_at,
+        last_used_at: None,
+        last_used_ip: None,
+        signing_kid: Some(signed.signing_kid),
+        ..existing.clone()
+    };
+    let stored = row.clone();
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::TokenRegenerated, client)
+        .detail("token_id", row.id.clone())
+        .detail("previous_token_id", id)
+        .detail("name", row.name.clone());
+    let policy = state
+        .db
+        .transaction(move |conn| {
+            let current = token_rows::find_account_token(conn, &account, &old_id)?
+                .filter(|row| who.may_manage(row.created_by.as_deref()))
+                .ok_or(ApiError::NotFound)?;
+            let restrictions = token_rows::owner_restrictions(conn, &old_id)?;
+            if (
+                &current.scopes,
+                &current.ip_allowlist,
+                current.expires_at,
+                current.disabled_at,
+            ) != (
+                &existing.scopes,
+                &existing.ip_allowlist,
+                existing.expires_at,
+                existing.disabled_at,
+            ) {
+                return Err(changed_meanwhile());
+            }
+            token_rows::insert_token(conn, &stored)?;
+            token_rows::set_owner_restrictions(conn, &stored.id, restrictions)?;
+            let (old, new) = (
+                Credential::Token(old_id.clone()),
+                Credential::Token(stored.id.clone()),
+            );
+            crate::db::credential_policies::move_to_token(
+                conn,
+                &policies::credential_key(&old),
+                &policies::credential_key(&new),
+                &stored.id,
+            )?;
+            super::credential_networks::move_credential(
+                conn,
+                super::credential_networks::CredentialKind::Token,
+                &old_id,
+                &stored.id,
+            )?;
+            if !token_rows::delete_token(conn, &old_id)? {
+                return Err(changed_meanwhile());
+            }
+            security_log::record(conn, &event)?;
+            cache_sync::announce(conn, &Change::Token(old_id.clone()))?;
+            Ok(policies::load(conn, &new)?)
+        })
+        .await?;
+    state.forget_committed(Change::Token(id.to_owned()));
+    tracing::info!(account_id = %principal.tenant_id, token_id = %row.id, previous_token_id = id, "API token regenerated");
+    Ok(CreatedToken {
+        token: Token::from_row(&row, at).with_policy(policy.as_deref().cloned()),
+        secret: signed.secret,
     })
 }
 
@@ -372,22 +502,36 @@ pub struct OwnerRestrictions {
     pub scopes: bool,
 }
 
+/// A requested allowlist: its ranges, and their stored entries (with their
+/// ends) in the same order.
+pub type RequestedAllowlist<'a> = (&'a [IpRange], &'a [StoredEntry]);
+
 /// Refuses a subuser's change to their `what` ("token", "OAuth client") that
-/// would lift one of the owner's `restrictions`: re-enabling it (`enables`),
-/// or an allowlist or scopes (`(current, requested)`) wider than the owner left.
+/// would lift one of the owner's `restrictions` at instant `at`: re-enabling
+/// it (`enables`), or an allowlist or scopes (`(current, requested)`) wider
+/// than the owner left. A requested allowlist entry is wider when it asks for
+/// more addresses, or for longer than the owner's temporary entry holding it.
 pub fn refuse_lifting(
     what: &str,
     restrictions: OwnerRestrictions,
     enables: bool,
-    allowlist: (&str, Option<&[IpRange]>),
+    allowlist: (&str, Option<RequestedAllowlist>),
     scopes: (&[Scope], Option<&[Scope]>),
+    at: NaiveDateTime,
 ) -> ApiResult<()> {
     if restrictions.disabled && enables {
         return Err(ApiError::OwnerRestriction(format!("disabled this {what}")));
     }
     if let (true, (current, Some(requested))) = (restrictions.allowlist, allowlist) {
         let current = compile_stored_allowlist(what, current);
-        if !current.covers_all(requested) {
+        // The ranges and their stored entries come in the same order.
+        let (ranges, entries) = requested;
+        let requested: Vec<_> = ranges
+            .iter()
+            .cloned()
+            .zip(entries.iter().map(|e| e.expires_at))
+            .collect();
+        if !current.covers_all(&requested, at) {
             return Err(ApiError::OwnerRestriction(format!(
                 "set this {what}'s IP allowlist, which you may only narrow"
             )));
@@ -475,8 +619,12 @@ pub async fn update_token(
                         scopes: false,
                     },
                     request.disabled == Some(false),
-                    (&existing.ip_allowlist, allowlist.as_deref()),
+                    (
+                        &existing.ip_allowlist,
+                        allowlist.as_deref().zip(allowlist_entries.as_deref()),
+                    ),
                     (&[], None),
+                    at,
                 )?;
             }
             let credential = Credential::Token(token.clone());

@@ -538,3 +538,14 @@ pub fn forget_credential(
 ) -> diesel::QueryResult<()> {
     network_rows::forget_credential(conn, kind.stored(), id)
 }
+
+/// Moves a credential's networks and pin to the credential that replaces it
+/// (inside the replacement's transaction).
+pub fn move_credential(
+    conn: &mut DbConnection,
+    kind: CredentialKind,
+    from: &str,
+    to: &str,
+) -> diesel::QueryResult<()> {
+    network_rows::move_credential(conn, kind.stored(), from, to)
+}

@@ -123,6 +123,12 @@ pub struct OAuthClient {
     pub token_lifetime_secs: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Until when the secret it had before its last rotation still works;
+    /// none when only the current one does.
+    pub previous_secret_expires_at: Option<NaiveDateTime>,
+    /// Last use of its secret or of a token issued to it, and from where.
+    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
     /// Its policy; none when it has no rules.
     pub policy: Option<CredentialPolicy>,
 }
@@ -137,6 +143,13 @@ impl OAuthClient {
             token_lifetime_secs: row.token_lifetime_secs,
             disabled: row.disabled_at.is_some(),
             created_at: row.created_at,
+            previous_secret_expires_at: row
+                .previous_secret_hash
+                .as_ref()
+                .and(row.previous_secret_expires_at)
+                .filter(|until| *until > now()),
+            last_used_at: None,
+            last_used_ip: None,
             policy: None,
         }
     }
@@ -292,11 +305,11 @@ pub async fn authenticate_client(
     let Some(client) = client else {
         return Err(refused);
     };
-    let matches: bool = presented
-        .as_bytes()
-        .ct_eq(client.secret_hash.as_bytes())
-        .into();
-    if !matches || client.disabled || !client.allowlist.allows(ip, now()) {
+    let at = now();
+    if !secret_matches(&client, &presented, at)
+        || client.disabled
+        || !client.allowlist.allows(ip, at)
+    {
         return Err(refused);
     }
     // A disabled or deleted subuser's clients are disabled with them: no
@@ -322,7 +335,24 @@ pub async fn authenticate_client(
     {
         return Err(OAuthError::AccountSuspended);
     }
+    state
+        .access
+        .note_use(Credential::Client(client.id.clone()), at, ip);
     Ok(client)
+}
+
+/// Whether `presented` (a secret's hash) is the client's secret, or its
+/// previous one while that is still valid at `at`. Both are compared in
+/// constant time, always, so the timing says nothing about which matched.
+fn secret_matches(client: &ClientView, presented: &str, at: NaiveDateTime) -> bool {
+    let current = presented.as_bytes().ct_eq(client.secret_hash.as_bytes());
+    let (previous_hash, valid) = match &client.previous_secret {
+        Some((hash, until)) => (hash.as_str(), *until > at),
+        None => (client.secret_hash.as_str(), false),
+    };
+    let previous = presented.as_bytes().ct_eq(previous_hash.as_bytes())
+        & subtle::Choice::from(u8::from(valid));
+    (current | previous).into()
 }
 
 /// The client_credentials grant: a short-lived access token with the requested
@@ -457,6 +487,126 @@ fn parse_client_name(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> 
     Some(name.to_owned())
 }
 
+/// A fresh client secret: 256 random bits, prefixed so leaks are recognised.
+fn new_client_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{CLIENT_SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Longest time the previous secret may keep working after a rotation.
+pub const MAX_SECRET_OVERLAP_SECS: i64 = 7 * 86_400;
+
+/// Replaces a client's secret. The old one keeps working for
+/// `old_secret_valid_for_secs` (0: it stops now; at most
+/// [`MAX_SECRET_OVERLAP_SECS`]), so integrations can switch without
+/// downtime; a secret from an earlier rotation stops at once. The new secret
+/// is shown this once; every process refuses the old one when its time ends.
+pub async fn rotate_secret(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    old_secret_valid_for_secs: i64,
+    client: &ClientContext,
+) -> ApiResult<CreatedClient> {
+    if !(0..=MAX_SECRET_OVERLAP_SECS).contains(&old_secret_valid_for_secs) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "old_secret_valid_for_secs",
+            codes::OUT_OF_RANGE,
+            "Choose between 0 (the old secret stops now) and 604800 seconds (7 days).",
+        )]));
+    }
+    let at = now();
+    let previous_until = (old_secret_valid_for_secs > 0)
+        .then(|| at + chrono::Duration::seconds(old_secret_valid_for_secs));
+    let secret = new_client_secret();
+    let new_hash = hash_secret(&secret);
+    let (account, client_id, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
+    let event = SecurityEvent::by_login(
+        principal,
+        SecurityEventKind::OauthClientSecretRotated,
+        client,
+    )
+    .detail("client_id", id)
+    .detail(
+        "previous_secret_valid_until",
+        previous_until
+            .map(crate::services::rfc3339)
+            .unwrap_or_default(),
+    );
+    let (row, policy) = state
+        .db
+        .transaction(move |conn| {
+            let existing =
+                manageable_client(conn, &account, &client_id, &who)?.ok_or(ApiError::NotFound)?;
+            if !oauth_rows::rotate_secret(
+                conn,
+                &client_id,
+                &existing.secret_hash,
+                &new_hash,
+                previous_until,
+            )? {
+                return Err(crate::services::tokens::api_tokens::changed_meanwhile());
+            }
+            security_log::record(conn, &event.detail("name", existing.name.clone()))?;
+            cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
+            let row = oauth_rows::find_client(conn, &client_id)?.ok_or(ApiError::NotFound)?;
+            Ok((
+                row,
+                policies::load(conn, &Credential::Client(client_id.clone()))?,
+            ))
+        })
+        .await?;
+    state.forget_committed(Change::Client(id.to_owned()));
+    tracing::info!(client_id = id, "OAuth client secret rotated");
+    Ok(CreatedClient {
+        client: OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()),
+        secret,
+    })
+}
+
+/// Ends a rotation's overlap now: only the current secret authenticates,
+/// on every process. `NotFound` when the client has no previous secret.
+pub async fn end_secret_overlap(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    client: &ClientContext,
+) -> ApiResult<OAuthClient> {
+    let (account, client_id, who) = (
+        principal.tenant_id.clone(),
+        id.to_owned(),
+        principal.clone(),
+    );
+    let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientChanged, client)
+        .detail("client_id", id)
+        .detail("change", "previous_secret_revoked");
+    let (row, policy) = state
+        .db
+        .transaction(move |conn| {
+            let existing =
+                manageable_client(conn, &account, &client_id, &who)?.ok_or(ApiError::NotFound)?;
+            // Ending an overlap that already ended changes nothing: the
+            // answer is the client as it stands (DELETE is idempotent).
+            if oauth_rows::end_secret_overlap(conn, &client_id)? {
+                security_log::record(conn, &event.detail("name", existing.name.clone()))?;
+                cache_sync::announce(conn, &Change::Client(client_id.clone()))?;
+            }
+            let row = oauth_rows::find_client(conn, &client_id)?.ok_or(ApiError::NotFound)?;
+            Ok((
+                row,
+                policies::load(conn, &Credential::Client(client_id.clone()))?,
+            ))
+        })
+        .await?;
+    state.forget_committed(Change::Client(id.to_owned()));
+    Ok(OAuthClient::from_row(&row).with_policy(policy.as_deref().cloned()))
+}
+
 /// Registers a client and returns its secret, the only time it is shown.
 pub async fn create_client(
     state: &AppState,
@@ -498,9 +648,7 @@ pub async fn create_client(
     let (Some(name), Some((_, allowlist)), true) = (name, allowlist, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = format!("{CLIENT_SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let secret = new_client_secret();
     let row = ClientRow {
         id: format!("cli_{}", uuid::Uuid::now_v7().simple()),
         account_id: account_id.to_owned(),
@@ -512,6 +660,8 @@ pub async fn create_client(
         created_at: now(),
         disabled_at: None,
         created_by: principal.sent_by().map(str::to_owned),
+        previous_secret_hash: None,
+        previous_secret_expires_at: None,
     };
     let insert = row.clone();
     let event = SecurityEvent::by_login(principal, SecurityEventKind::OauthClientCreated, client)
@@ -549,15 +699,20 @@ pub async fn create_client(
 
 pub async fn list_clients(state: &AppState, principal: &Principal) -> ApiResult<Vec<OAuthClient>> {
     let key = principal.tenant_id.clone();
-    let (rows, mut policies) = state
+    let (rows, mut policies, uses) = state
         .db
         .run(move |conn| {
             Ok((
                 oauth_rows::list_clients(conn, &key)?,
                 policies::load_for_account(conn, &key)?,
+                oauth_rows::last_uses(conn, &key)?,
             ))
         })
         .await?;
+    let mut uses: std::collections::HashMap<String, (NaiveDateTime, Option<String>)> = uses
+        .into_iter()
+        .map(|(id, at, ip)| (id, (at, ip)))
+        .collect();
     Ok(rows
         .iter()
         .filter(|row| principal.may_manage(row.created_by.as_deref()))
@@ -565,7 +720,14 @@ pub async fn list_clients(state: &AppState, principal: &Principal) -> ApiResult<
             let policy = policies.remove(&policies::credential_key(&Credential::Client(
                 row.id.clone(),
             )));
-            OAuthClient::from_row(row).with_policy(policy)
+            let (last_used_at, last_used_ip) = uses
+                .remove(&row.id)
+                .map_or((None, None), |(at, ip)| (Some(at), ip));
+            OAuthClient {
+                last_used_at,
+                last_used_ip,
+                ..OAuthClient::from_row(row).with_policy(policy)
+            }
         })
         .collect())
 }
@@ -644,8 +806,12 @@ pub async fn update_client(
                         scopes: restrictions.2,
                     },
                     request.disabled == Some(false),
-                    (&existing.ip_allowlist, allowlist.as_deref()),
+                    (
+                        &existing.ip_allowlist,
+                        allowlist.as_deref().zip(allowlist_entries.as_deref()),
+                    ),
                     (&parse_scopes(&existing.scopes), scopes.as_deref()),
+                    at,
                 )?;
             }
             let credential = Credential::Client(client_id.clone());

@@ -378,7 +378,7 @@ async fn disable_client(
     state
         .db
         .transaction(move |conn| {
-            let Some(client) = leak_rows::find_client_by_secret_hash(conn, &hashed)? else {
+            let Some(client) = leak_rows::find_client_by_secret_hash(conn, &hashed, now())? else {
                 return Ok(None);
             };
             let disabled_at = client.disabled_at.unwrap_or_else(now);

@@ -15,6 +15,8 @@ pub struct CredentialListProps<C: Credential> {
     pub on_changed: Callback<C>,
     /// Called with the id of a credential that is gone.
     pub on_removed: Callback<String>,
+    /// Called with the answer to a renewal, which holds the new secret.
+    pub on_renewed: Callback<C::Created>,
     /// A credential to draw attention to (the one just created).
     #[prop_or_default]
     pub highlight: Option<AttrValue>,
@@ -35,7 +37,8 @@ pub fn CredentialList<C: Credential>(props: &CredentialListProps<C>) -> Html {
                 <CredentialRow<C> key={item.id().to_owned()} item={item.clone()}
                     highlight={props.highlight.as_deref() == Some(item.id())}
                     on_changed={props.on_changed.clone()}
-                    on_removed={props.on_removed.clone()} />
+                    on_removed={props.on_removed.clone()}
+                    on_renewed={props.on_renewed.clone()} />
             }
         </ul>
     }

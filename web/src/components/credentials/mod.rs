@@ -24,7 +24,7 @@ pub use new_form::{
 };
 pub use page::{CredentialsPage, CredentialsPageProps};
 pub use policy_editor::{PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS};
-pub use row::{state_label, CredentialRow, CredentialRowProps};
+pub use row::{last_used, state_label, CredentialRow, CredentialRowProps, OVERLAPS};
 
 use std::future::Future;
 
@@ -57,6 +57,26 @@ pub struct CredentialKind {
     pub edits_class: &'static str,
     pub edits_label: &'static str,
     pub edits_field: &'static str,
+    /// How a row offers a new secret.
+    pub renewal: Renewal,
+}
+
+/// The words of a row's "new secret" action (regenerate a token, replace a client's
+/// secret) and of its confirmation.
+#[derive(Debug, PartialEq)]
+pub struct Renewal {
+    /// The button ("Regenerate"), and its class after the kind's prefix (`token-regenerate`).
+    pub button: &'static str,
+    pub class: &'static str,
+    /// The confirmation's question, before the name ("Regenerate").
+    pub question: &'static str,
+    /// What the confirmation says happens.
+    pub warning: &'static str,
+    /// The confirming button, and its text while it waits.
+    pub confirm: &'static str,
+    pub busy: &'static str,
+    /// Whether the old secret may keep working for a while (a choice in the confirmation).
+    pub offers_overlap: bool,
 }
 
 /// The `data-*-id` attribute of a row, which the tests and the browser test find rows by.
@@ -74,6 +94,8 @@ pub trait Credential: Clone + PartialEq + 'static {
     type Draft: Clone + PartialEq + 'static;
     /// The API's change request.
     type Change: 'static;
+    /// The answer that carries a new secret, shown once (as creating one answers).
+    type Created: Clone + PartialEq + 'static;
 
     /// Its words, ids and class names.
     const KIND: CredentialKind;
@@ -113,6 +135,25 @@ pub trait Credential: Clone + PartialEq + 'static {
         csrf_token: String,
         id: String,
     ) -> impl Future<Output = Result<(), ApiError>> + 'static;
+
+    /// Makes it a new secret; the old one keeps working for `overlap_secs` where the
+    /// kind offers that (0: it stops now).
+    fn renew(
+        csrf_token: String,
+        id: String,
+        overlap_secs: i64,
+    ) -> impl Future<Output = Result<Self::Created, ApiError>> + 'static;
+    /// Until when (RFC 3339) the secret it had before the last renewal still works.
+    fn previous_secret_until(&self) -> Option<&str> {
+        None
+    }
+    /// Stops the previous secret now. Only asked of a credential that has one.
+    fn end_overlap(
+        _csrf_token: String,
+        _id: String,
+    ) -> impl Future<Output = Result<Self, ApiError>> + 'static {
+        std::future::ready(Err(ApiError::UnexpectedResponse { status: 404 }))
+    }
 
     /// The entries of the row's details before the IP allowlist.
     fn details(&self) -> Html;

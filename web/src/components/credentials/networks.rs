@@ -93,8 +93,8 @@ pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
                     <span class="muted networks-empty">{ "Not used yet" }</span>
                 },
                 Some(read) => html! {
-                    <div class="table-scroll">
-                    <table class="table networks">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Networks used">
+                    <table class="table table--stack networks">
                         <thead>
                             <tr>
                                 <th>{ "Network" }</th>
@@ -106,10 +106,10 @@ pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
                         <tbody>
                             for network in read.networks.iter() {
                                 <tr class="network" data-network={network.network.clone()}>
-                                    <td><code>{ network.network.clone() }</code></td>
-                                    <td>{ format_timestamp(&network.first_used_at) }</td>
-                                    <td>{ format_timestamp(&network.last_used_at) }</td>
-                                    <td>{ network.calls }</td>
+                                    <td data-label="Network"><code>{ network.network.clone() }</code></td>
+                                    <td data-label="First used">{ format_timestamp(&network.first_used_at) }</td>
+                                    <td data-label="Last used">{ format_timestamp(&network.last_used_at) }</td>
+                                    <td data-label="Calls">{ network.calls }</td>
                                 </tr>
                             }
                         </tbody>

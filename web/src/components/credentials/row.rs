@@ -10,6 +10,7 @@ use super::{
     Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS,
 };
 use crate::components::{banner_message, message_html, ExpiryNote};
+use crate::format::format_timestamp;
 use crate::hooks::{use_removal, use_session_calls};
 
 /// What a row is waiting for.
@@ -17,13 +18,25 @@ use crate::hooks::{use_removal, use_session_calls};
 enum Busy {
     Switching,
     Saving,
+    Renewing,
+    EndingOverlap,
 }
+
+/// How long the old secret may keep working after a renewal, as offered: (seconds, label).
+pub const OVERLAPS: &[(i64, &str)] = &[
+    (0, "Stop it now"),
+    (3_600, "1 hour"),
+    (86_400, "24 hours"),
+    (7 * 86_400, "7 days"),
+];
 
 /// Which of the row's panels is open.
 #[derive(Clone, PartialEq)]
 enum Panel<D> {
     None,
     ConfirmDelete,
+    /// Confirming a new secret; how long the old one keeps working (seconds).
+    ConfirmRenew(i64),
     /// Editing; what the panel holds so far.
     Edit(D),
     /// Editing the policy; what the panel holds so far.
@@ -41,6 +54,8 @@ pub struct CredentialRowProps<C: Credential> {
     pub on_changed: Callback<C>,
     /// Called with the id of a credential that is gone.
     pub on_removed: Callback<String>,
+    /// Called with the answer to a renewal, which holds the new secret.
+    pub on_renewed: Callback<C::Created>,
 }
 
 /// One credential with its actions.
@@ -98,6 +113,62 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             panel.set(next.clone());
         })
     };
+    // Asks for a new secret; the page shows it once and reads the list again.
+    let renew = {
+        let (calls, busy, panel, problem) =
+            (calls.clone(), busy.clone(), panel.clone(), problem.clone());
+        let (id, on_renewed) = (item.id().to_owned(), props.on_renewed.clone());
+        Callback::from(move |overlap_secs: i64| {
+            if busy.is_some() {
+                return;
+            }
+            busy.set(Some(Busy::Renewing));
+            problem.set(None);
+            let (calls, busy, panel, problem, on_renewed) = (
+                calls.clone(),
+                busy.clone(),
+                panel.clone(),
+                problem.clone(),
+                on_renewed.clone(),
+            );
+            let answer = C::renew(calls.csrf_token().to_owned(), id.clone(), overlap_secs);
+            spawn_local(async move {
+                match answer.await {
+                    Ok(renewed) => {
+                        panel.set(Panel::None);
+                        on_renewed.emit(renewed);
+                    }
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                busy.set(None);
+            });
+        })
+    };
+    let end_overlap = {
+        let (calls, busy, problem) = (calls.clone(), busy.clone(), problem.clone());
+        let (id, on_changed) = (item.id().to_owned(), props.on_changed.clone());
+        Callback::from(move |_: MouseEvent| {
+            if busy.is_some() {
+                return;
+            }
+            busy.set(Some(Busy::EndingOverlap));
+            problem.set(None);
+            let (calls, busy, problem, on_changed) = (
+                calls.clone(),
+                busy.clone(),
+                problem.clone(),
+                on_changed.clone(),
+            );
+            let answer = C::end_overlap(calls.csrf_token().to_owned(), id.clone());
+            spawn_local(async move {
+                match answer.await {
+                    Ok(changed) => on_changed.emit(changed),
+                    Err(error) => problem.set(Some(calls.problem(error))),
+                }
+                busy.set(None);
+            });
+        })
+    };
     let removal = use_removal(item.id(), C::delete, props.on_removed.clone());
     let delete = removal.start.clone();
 
@@ -152,6 +223,61 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                 </div>
             </div>
         },
+        Panel::ConfirmRenew(overlap) => {
+            let renewal = &kind.renewal;
+            let confirm = {
+                let (renew, overlap) = (renew.clone(), *overlap);
+                Callback::from(move |_: MouseEvent| renew.emit(overlap))
+            };
+            let choose = {
+                let panel = panel.clone();
+                Callback::from(move |event: Event| {
+                    let chosen = event
+                        .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                        .value();
+                    panel.set(Panel::ConfirmRenew(chosen.parse().unwrap_or(0)));
+                })
+            };
+            let select_id = format!("{}-overlap-{}", kind.class, item.id());
+            html! {
+                <div class={classes!("token-panel", "token-panel--danger", class("renew-panel"))}
+                    role="group" aria-label={format!("Confirm: {}", renewal.button)}>
+                    <p>
+                        <strong>{ format!("{} “{}”?", renewal.question, item.name()) }</strong>
+                        { " " }{ renewal.warning }
+                    </p>
+                    if renewal.offers_overlap {
+                        <div class="field">
+                            <label for={select_id.clone()}>{ "Keep the old secret working for" }</label>
+                            <select id={select_id} class={class("overlap")} onchange={choose} disabled={is_busy}>
+                                for (secs, label) in OVERLAPS.iter() {
+                                    <option value={secs.to_string()} selected={*secs == *overlap}>{ *label }</option>
+                                }
+                            </select>
+                            <p class="hint muted">
+                                { if *overlap == 0 {
+                                    "The old secret stops working the moment you confirm.".to_owned()
+                                } else {
+                                    "Both secrets work until then, so you can switch your systems over;                                      after that only the new one does.".to_owned()
+                                } }
+                            </p>
+                        </div>
+                    }
+                    <div class="panel-actions">
+                        <button type="button"
+                            class={classes!("button", "button--danger", "button--small", class(&format!("{}-confirm", renewal.class)))}
+                            disabled={is_busy} onclick={confirm}>
+                            { busy_label(Busy::Renewing, renewal.busy, renewal.confirm.to_owned()) }
+                        </button>
+                        <button type="button"
+                            class={classes!("button", "button--secondary", "button--small", class(&format!("{}-cancel", renewal.class)))}
+                            disabled={is_busy} onclick={open(Panel::None)}>
+                            { "Cancel" }
+                        </button>
+                    </div>
+                </div>
+            }
+        }
         Panel::Edit(draft) => {
             let on_draft = {
                 let (panel, problem) = (panel.clone(), problem.clone());
@@ -259,6 +385,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                         </button>
                     }
                     <button type="button"
+                        class={classes!("button", "button--secondary", "button--small", class(kind.renewal.class))}
+                        disabled={is_busy || matches!(*panel, Panel::ConfirmRenew(_))}
+                        onclick={open(Panel::ConfirmRenew(if kind.renewal.offers_overlap { 86_400 } else { 0 }))}>
+                        { kind.renewal.button }
+                    </button>
+                    <button type="button"
                         class={classes!("button", "button--ghost-danger", "button--small", class("delete"))}
                         disabled={is_busy || *panel == Panel::ConfirmDelete}
                         onclick={open(Panel::ConfirmDelete)}>
@@ -273,6 +405,19 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             </ul>
             <dl class="token-meta">
                 { item.details() }
+                if let Some(until) = item.previous_secret_until() {
+                    <div class="token-meta-wide">
+                        <dt>{ "Previous secret" }</dt>
+                        <dd class={class("previous-secret")}>
+                            { "Still works until " }{ format_timestamp(until) }{ " " }
+                            <button type="button"
+                                class={classes!("button", "button--ghost-danger", "button--small", class("end-overlap"))}
+                                disabled={is_busy} onclick={end_overlap}>
+                                { busy_label(Busy::EndingOverlap, "Stopping…", "Stop it now".to_owned()) }
+                            </button>
+                        </dd>
+                    </div>
+                }
                 <div class="token-meta-wide">
                     <dt>{ "Policy" }</dt>
                     <dd class={class("policy")}>
@@ -331,5 +476,20 @@ pub fn state_label(state: TokenState) -> (&'static str, &'static str) {
         TokenState::Active => ("Active", "token-state--active"),
         TokenState::Disabled => ("Disabled", "token-state--disabled"),
         TokenState::Expired => ("Expired", "token-state--expired"),
+    }
+}
+
+/// When and from where a token or client was last used; `class` prefixes the classes.
+pub fn last_used(at: Option<&String>, ip: Option<&String>, class: &str) -> Html {
+    match (at, ip) {
+        (Some(at), Some(ip)) => html! {
+            <>
+                { format_timestamp(at) }
+                <span class="muted">{ " from " }</span>
+                <code class={format!("{class}-last-ip")}>{ ip.clone() }</code>
+            </>
+        },
+        (Some(at), None) => html! { format_timestamp(at) },
+        (None, _) => html! { <span class="muted">{ "Never used" }</span> },
     }
 }

@@ -296,7 +296,7 @@ fn PointsChart(props: &PointsChartProps) -> Html {
                     series={vec![Series { class: "bar--points", name: "Points", values: points }]} />
                 <details class="chart-numbers">
                     <summary>{ "Points per day as a table" }</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Points per day">
                         <table class="table" id="points-table">
                             <caption class="visually-hidden">{ "Points spent per day (UTC)" }</caption>
                             <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Points" }</th><th scope="col">{ "Messages" }</th></tr></thead>
@@ -359,7 +359,7 @@ fn SignInsChart(props: &SignInsChartProps) -> Html {
                     ]} />
                 <details class="chart-numbers">
                     <summary>{ "Sign-ins per day as a table" }</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Sign-ins per day">
                         <table class="table" id="sign-ins-table">
                             <caption class="visually-hidden">{ "Sign-ins per day (UTC)" }</caption>
                             <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Succeeded" }</th><th scope="col">{ "Failed" }</th></tr></thead>
@@ -459,7 +459,7 @@ fn BarList(props: &BarListProps) -> Html {
                 </ul>
                 <details class="chart-numbers">
                     <summary>{ format!("{} as a table", props.title) }</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={props.title}>
                         <table class="table" id={format!("{}-table", props.id)}>
                             <caption class="visually-hidden">{ props.title }</caption>
                             <thead><tr><th scope="col">{ props.column }</th><th scope="col">{ props.value_column }</th></tr></thead>

@@ -39,7 +39,7 @@ pub fn CountryList(props: &CountryListProps) -> Html {
         .filter(|(code, _)| props.selected.contains(*code))
         .count();
     html! {
-        <div class="country-list-frame">
+        <div class="country-list-frame" tabindex="0" role="region" aria-label="Countries">
             if visible.is_empty() {
                 <p class="muted country-none" id="countries-none">
                     { format!("No country matches “{}”.", props.query.trim()) }

@@ -6,6 +6,8 @@ pub mod wording;
 
 pub use code_step::{CodeStep, CodeStepProps};
 
+use std::cell::RefCell;
+
 use portcullis_shared::dto::{LoginChallengeDto, LoginRequest, MeResponse};
 use portcullis_shared::problem::FieldError;
 use portcullis_shared::validate::{self, codes};
@@ -28,8 +30,8 @@ const FIELDS: &[&str] = &["email", "password"];
 #[component]
 pub fn LoginPage() -> Html {
     let session = use_session();
-    let email = use_text_input("");
-    let password = use_text_input("");
+    let email = use_text_input(&typed_before_mount("email"));
+    let password = use_text_input(&typed_before_mount("password"));
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let challenge = use_state(|| None::<LoginChallengeDto>);
@@ -129,7 +131,7 @@ pub fn LoginPage() -> Html {
             .query_str()
             .trim_start_matches('?')
             .split('&')
-            .any(|pair| pair == SIGNED_OUT_QUERY)
+            .any(|pair| pair.split('=').next() == Some(SIGNED_OUT_QUERY))
     });
 
     html! {
@@ -172,6 +174,49 @@ pub fn LoginPage() -> Html {
             </div>
         </section>
     }
+}
+
+thread_local! {
+    /// What was typed into index.html's static login form (`/login`'s first paint), kept
+    /// when the app removes it: e-mail, then password.
+    static TYPED_BEFORE_MOUNT: RefCell<[String; 2]> = RefCell::default();
+}
+
+/// The value of the static login form's field `id` (`email` or `password`), if the page
+/// still shows it.
+fn static_field(id: &str) -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let selector = format!("#{} #{id}", crate::app::LOADING_ID);
+    let input = document.query_selector(&selector).ok()??;
+    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(input)
+        .ok()
+        .map(|input| input.value())
+}
+
+/// Keeps what the visitor typed into the static login form before the app removes it
+/// (app.rs), so the login page starts with it.
+pub fn keep_typed_before_mount() {
+    TYPED_BEFORE_MOUNT.with(|typed| {
+        let mut typed = typed.borrow_mut();
+        for (slot, id) in typed.iter_mut().zip(["email", "password"]) {
+            if let Some(value) = static_field(id) {
+                *slot = value;
+            }
+        }
+    });
+}
+
+/// What the visitor typed into the static login form's field `id` before the app mounted
+/// (empty if nothing), taken once.
+fn typed_before_mount(id: &str) -> String {
+    if cfg!(not(target_arch = "wasm32")) {
+        return String::new();
+    }
+    if let Some(value) = static_field(id) {
+        return value;
+    }
+    let slot = usize::from(id == "password");
+    TYPED_BEFORE_MOUNT.with(|typed| std::mem::take(&mut typed.borrow_mut()[slot]))
 }
 
 /// The checks worth making before asking the API. The password policy is not among them:

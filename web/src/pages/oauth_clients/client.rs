@@ -3,15 +3,17 @@
 use std::collections::BTreeSet;
 
 use portcullis_shared::dto::{
-    CredentialPolicyDto, CredentialPolicyRequest, OAuthClientDto, TokenState,
-    UpdateOAuthClientRequest,
+    CreatedOAuthClientDto, CredentialPolicyDto, CredentialPolicyRequest, OAuthClientDto,
+    TokenState, UpdateOAuthClientRequest,
 };
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::credentials::{Credential, CredentialKind, CredentialList, RowIdAttribute};
+use crate::components::credentials::{
+    last_used, Credential, CredentialKind, CredentialList, Renewal, RowIdAttribute,
+};
 use crate::components::{toggle_scope, ScopePicker};
 use crate::format::{format_duration, format_timestamp};
 
@@ -22,6 +24,7 @@ impl Credential for OAuthClientDto {
     /// The scopes ticked while they are edited.
     type Draft = BTreeSet<Scope>;
     type Change = UpdateOAuthClientRequest;
+    type Created = CreatedOAuthClientDto;
 
     const KIND: CredentialKind = CredentialKind {
         noun: "client",
@@ -36,6 +39,16 @@ impl Credential for OAuthClientDto {
         edits_class: "scopes",
         edits_label: "permissions",
         edits_field: "scopes",
+        renewal: Renewal {
+            button: "Replace secret",
+            class: "rotate",
+            question: "Replace the secret of",
+            warning: "You get a new secret, shown once. Access tokens already issued keep \
+                      working until they expire.",
+            confirm: "Replace secret",
+            busy: "Replacing…",
+            offers_overlap: true,
+        },
     };
 
     fn id(&self) -> &str {
@@ -111,6 +124,22 @@ impl Credential for OAuthClientDto {
         api::delete_oauth_client(&csrf_token, &id).await
     }
 
+    async fn renew(
+        csrf_token: String,
+        id: String,
+        overlap_secs: i64,
+    ) -> Result<CreatedOAuthClientDto, ApiError> {
+        api::rotate_oauth_client_secret(&csrf_token, &id, overlap_secs).await
+    }
+
+    fn previous_secret_until(&self) -> Option<&str> {
+        self.previous_secret_expires_at.as_deref()
+    }
+
+    async fn end_overlap(csrf_token: String, id: String) -> Result<Self, ApiError> {
+        api::end_oauth_client_secret_overlap(&csrf_token, &id).await
+    }
+
     fn details(&self) -> Html {
         html! {
             <>
@@ -125,6 +154,12 @@ impl Credential for OAuthClientDto {
                 <div>
                     <dt>{ "Registered" }</dt>
                     <dd class="client-created">{ format_timestamp(&self.created_at) }</dd>
+                </div>
+                <div>
+                    <dt>{ "Last used" }</dt>
+                    <dd class="client-last-used">
+                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "client") }
+                    </dd>
                 </div>
             </>
         }

@@ -14,7 +14,8 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::credentials::{CredentialList, CredentialsPage, ListCard, Noun};
 use crate::components::{CopyButton, ShownOnce};
-use crate::hooks::{use_collection, use_created};
+use crate::format::format_timestamp;
+use crate::hooks::{use_collection, use_created, use_toasts};
 
 /// What the clients page lists.
 const CLIENTS: Noun = Noun {
@@ -28,6 +29,23 @@ const CLIENTS: Noun = Noun {
 pub fn OAuthClientsPage() -> Html {
     let clients = use_collection(api::list_oauth_clients);
     let created = use_created::<CreatedOAuthClientDto>(clients.reload_callback());
+    // Whether the secret shown replaced an existing client's (not a new client's).
+    let renewed = use_state(|| false);
+    let on_created = {
+        let (renewed, on_created) = (renewed.clone(), created.on_created.clone());
+        Callback::from(move |client: CreatedOAuthClientDto| {
+            renewed.set(false);
+            on_created.emit(client);
+        })
+    };
+    let on_renewed = {
+        let (renewed, on_created) = (renewed.clone(), created.on_created.clone());
+        Callback::from(move |client: CreatedOAuthClientDto| {
+            renewed.set(true);
+            on_created.emit(client);
+        })
+    };
+    let toasts = use_toasts();
     let token_url = use_memo((), |_| token_endpoint_url());
     let collection = clients.get();
 
@@ -40,7 +58,7 @@ pub fn OAuthClientsPage() -> Html {
     let secret = (*created.item).as_ref().map(|created_client| {
         html! {
             <NewClientSecret created={created_client.clone()} token_url={(*token_url).clone()}
-                on_done={created.on_done.clone()} />
+                renewed={*renewed} on_done={created.on_done.clone()} />
         }
     });
     let list = html! {
@@ -51,7 +69,7 @@ pub fn OAuthClientsPage() -> Html {
                 <CredentialList<OAuthClientDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.client.id.clone()))}
                     on_changed={clients.replace_callback()}
-                    on_removed={clients.remove_callback()} />
+                    on_removed={toasts.after(clients.remove_callback(), |_| "OAuth2 client deleted".to_owned())} {on_renewed} />
             }
         </ListCard>
     };
@@ -59,7 +77,8 @@ pub fn OAuthClientsPage() -> Html {
         <CredentialsPage testid="oauth-clients" title="OAuth2 clients" {lead}
             secret={secret.unwrap_or_default()} {list}
             form_id="new-client" form_title="Register a client"
-            form={html! { <NewClientForm on_created={created.on_created.clone()} /> }}>
+            form={html! { <NewClientForm on_created={toasts.after(on_created,
+                |c: &CreatedOAuthClientDto| format!("Registered client {}", c.client.name))} /> }}>
             <div class="card" id="client-usage">
                 <h2>{ "How to use a client" }</h2>
                 <p class="muted">
@@ -110,6 +129,9 @@ pub struct NewClientSecretProps {
     pub token_url: String,
     /// Called when the user says the secret is stored.
     pub on_done: Callback<()>,
+    /// The secret replaced an existing client's, not a new client's.
+    #[prop_or_default]
+    pub renewed: bool,
 }
 
 /// The client ID and the secret, each with a Copy button, the warning that the secret is
@@ -123,8 +145,19 @@ pub fn NewClientSecret(props: &NewClientSecretProps) -> Html {
 
     html! {
         <ShownOnce id="new-client-created" shown={client.id.clone()}
-            title={format!("Client “{}” registered", client.name)}
-            subtitle={html! { "Give your system both values below." }}
+            title={if props.renewed {
+                format!("New secret for “{}”", client.name)
+            } else {
+                format!("Client “{}” registered", client.name)
+            }}
+            subtitle={match (props.renewed, &client.previous_secret_expires_at) {
+                (true, Some(until)) => html! { <span id="client-previous-until">
+                    { "The previous secret keeps working until " }{ format_timestamp(until) }
+                    { "; switch your system to the new one before then." }</span> },
+                (true, None) => html! { <span id="client-previous-until">
+                    { "The previous secret no longer works." }</span> },
+                (false, _) => html! { "Give your system both values below." },
+            }}
             warning="Copy the secret now — you won't see it again."
             warning_detail="Portcullis keeps only what it needs to check it. If you lose it, \
                 delete the client and register a new one."

@@ -123,8 +123,8 @@ pub fn LoginHistoryTable(props: &LoginHistoryTableProps) -> Html {
         return html! { <p class="muted" id="login-history-empty">{ text }</p> };
     }
     html! {
-        <div class="table-scroll">
-        <table class="table" id="login-history-table">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Sign-in history">
+        <table class="table table--stack" id="login-history-table">
             <thead>
                 <tr>
                     <th scope="col">{ "When" }</th>
@@ -136,14 +136,14 @@ pub fn LoginHistoryTable(props: &LoginHistoryTableProps) -> Html {
             <tbody>
                 for attempt in props.attempts.iter() {
                     <tr key={attempt.id.clone()} data-outcome={attempt.outcome.as_str()}>
-                        <td><time datetime={attempt.at.clone()}>{ format_timestamp(&attempt.at) }</time></td>
-                        <td>
+                        <td data-label="When"><time datetime={attempt.at.clone()}>{ format_timestamp(&attempt.at) }</time></td>
+                        <td data-label="Result">
                             <span class={classes!("badge", if attempt.succeeded { "badge--ok" } else { "badge--failed" })}>
                                 { outcome_label(attempt.outcome) }
                             </span>
                         </td>
-                        <td><code>{ attempt.ip.clone().unwrap_or_default() }</code></td>
-                        <td title={attempt.user_agent.clone().unwrap_or_default()}>{ attempt.device.clone() }</td>
+                        <td data-label="Address"><code>{ attempt.ip.clone().unwrap_or_default() }</code></td>
+                        <td data-label="Device" title={attempt.user_agent.clone().unwrap_or_default()}>{ attempt.device.clone() }</td>
                     </tr>
                 }
             </tbody>

@@ -15,12 +15,13 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner, SecurityTabs};
-use crate::hooks::use_collection;
+use crate::hooks::{use_collection, use_toasts};
 
 /// The account's sessions and sign-ins. Rendered only behind `RequireSession`.
 #[component]
 pub fn SessionsPage() -> Html {
     let sessions = use_collection(api::list_sessions);
+    let toasts = use_toasts();
     let collection = sessions.get();
     let load_error = collection
         .problem
@@ -33,7 +34,7 @@ pub fn SessionsPage() -> Html {
         .map_or(0, |items| items.iter().filter(|s| !s.current).count());
     let body = match &collection.items {
         Some(items) => html! {
-            <SessionTable sessions={items.clone()} on_removed={sessions.remove_callback()} />
+            <SessionTable sessions={items.clone()} on_removed={toasts.after(sessions.remove_callback(), |_| "Session logged out".to_owned())} />
         },
         None if collection.problem.is_none() => html! {
             <p class="loading muted" aria-busy="true">{ "Loading your sessions…" }</p>

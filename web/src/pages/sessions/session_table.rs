@@ -24,15 +24,15 @@ pub struct SessionTableProps {
 #[component]
 pub fn SessionTable(props: &SessionTableProps) -> Html {
     html! {
-        <div class="table-scroll">
-        <table class="table" id="sessions-table">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Sessions">
+        <table class="table table--stack" id="sessions-table">
             <thead>
                 <tr>
                     <th scope="col">{ "Device" }</th>
                     <th scope="col">{ "Address" }</th>
                     <th scope="col">{ "Signed in" }</th>
                     <th scope="col">{ "Last active" }</th>
-                    <th scope="col" aria-label="Actions"></th>
+                    <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -63,16 +63,16 @@ fn SessionRow(props: &SessionRowProps) -> Html {
 
     html! {
         <tr data-session-id={session.id.clone()} class={classes!(session.current.then_some("session--current"))}>
-            <td>
+            <td data-label="Device">
                 <span class="session-device" title={session.user_agent.clone()}>{ session.device.clone() }</span>
                 if session.current {
                     { " " }<span class="badge badge--new session-current">{ "This session" }</span>
                 }
             </td>
-            <td><code class="session-ip">{ session.ip.clone() }</code></td>
-            <td>{ format_timestamp(&session.created_at) }</td>
-            <td>{ if session.current { "Now".to_owned() } else { format_timestamp(&session.last_seen_at) } }</td>
-            <td>
+            <td data-label="Address"><code class="session-ip">{ session.ip.clone() }</code></td>
+            <td data-label="Signed in">{ format_timestamp(&session.created_at) }</td>
+            <td data-label="Last active">{ if session.current { "Now".to_owned() } else { format_timestamp(&session.last_seen_at) } }</td>
+            <td class="row-actions">
                 if !session.current {
                     <button type="button" class="button button--ghost-danger button--small session-remove"
                         aria-label={format!("Log out {} at {}", session.device, session.ip)}

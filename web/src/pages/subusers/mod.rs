@@ -21,7 +21,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::credentials::{ListCard, Noun};
-use crate::hooks::{use_collection, use_created};
+use crate::hooks::{use_collection, use_created, use_toasts};
 use crate::pages::security_log::SecurityLogView;
 
 /// Subusers: list, create, edit, disable, invite, delete. Rendered only behind
@@ -29,6 +29,7 @@ use crate::pages::security_log::SecurityLogView;
 #[component]
 pub fn SubusersPage() -> Html {
     let subusers = use_collection(api::list_subusers);
+    let toasts = use_toasts();
     let senders = use_collection(api::list_senders);
     let groups = use_collection(api::list_contact_groups);
     let created = use_created::<SubuserDto>(subusers.reload_callback());
@@ -59,7 +60,7 @@ pub fn SubusersPage() -> Html {
                 <SubuserList subusers={items.clone()} choices={choices.clone()}
                     on_changed={subusers.replace_callback()}
                     on_stale={subusers.reload_callback()}
-                    on_removed={subusers.remove_callback()} />
+                    on_removed={toasts.after(subusers.remove_callback(), |_| "Subuser deleted".to_owned())} />
             }
         </ListCard>
     };
@@ -85,7 +86,7 @@ pub fn SubusersPage() -> Html {
             { list }
             <div class="card" id="new-subuser">
                 <h2 id="new-subuser-title">{ "New subuser" }</h2>
-                <SubuserForm {choices} on_saved={created.on_created.clone()} />
+                <SubuserForm {choices} on_saved={toasts.after(created.on_created.clone(), |s: &SubuserDto| format!("Created subuser {}", s.email))} />
             </div>
         </section>
     }

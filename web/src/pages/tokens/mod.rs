@@ -15,7 +15,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::credentials::{CredentialList, CredentialsPage, ListCard, Noun};
-use crate::hooks::{use_collection, use_created};
+use crate::hooks::{use_collection, use_created, use_toasts};
 
 /// What the tokens page lists.
 const TOKENS: Noun = Noun {
@@ -29,7 +29,24 @@ const TOKENS: Noun = Noun {
 pub fn TokensPage() -> Html {
     let tokens = use_collection(api::list_tokens);
     let created = use_created::<CreatedTokenDto>(tokens.reload_callback());
+    // Whether the secret shown is a regenerated token's (not a new token's).
+    let renewed = use_state(|| false);
     let collection = tokens.get();
+    let on_created = {
+        let (renewed, on_created) = (renewed.clone(), created.on_created.clone());
+        Callback::from(move |token: CreatedTokenDto| {
+            renewed.set(false);
+            on_created.emit(token);
+        })
+    };
+    let on_renewed = {
+        let (renewed, on_created) = (renewed.clone(), created.on_created.clone());
+        Callback::from(move |token: CreatedTokenDto| {
+            renewed.set(true);
+            on_created.emit(token);
+        })
+    };
+    let toasts = use_toasts();
 
     let lead = html! {
         <>
@@ -41,7 +58,8 @@ pub fn TokensPage() -> Html {
         </>
     };
     let secret = (*created.item).as_ref().map(|created_token| {
-        html! { <NewTokenSecret created={created_token.clone()} on_done={created.on_done.clone()} /> }
+        html! { <NewTokenSecret created={created_token.clone()} renewed={*renewed}
+        on_done={created.on_done.clone()} /> }
     });
     let list = html! {
         <ListCard title="Your tokens" count_id="token-count" noun={TOKENS} says_refresh=true
@@ -51,7 +69,7 @@ pub fn TokensPage() -> Html {
                 <CredentialList<TokenDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.token.id.clone()))}
                     on_changed={tokens.replace_callback()}
-                    on_removed={tokens.remove_callback()} />
+                    on_removed={toasts.after(tokens.remove_callback(), |_| "Token deleted".to_owned())} {on_renewed} />
             }
         </ListCard>
     };
@@ -59,6 +77,7 @@ pub fn TokensPage() -> Html {
         <CredentialsPage testid="tokens" title="API tokens" {lead}
             secret={secret.unwrap_or_default()} {list}
             form_id="new-token" form_title="New token"
-            form={html! { <NewTokenForm on_created={created.on_created.clone()} /> }} />
+            form={html! { <NewTokenForm on_created={toasts.after(on_created,
+                |c: &CreatedTokenDto| format!("Created token {}", c.token.name))} /> }} />
     }
 }

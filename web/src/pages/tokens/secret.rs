@@ -12,6 +12,9 @@ pub struct NewTokenSecretProps {
     pub created: CreatedTokenDto,
     /// Called when the user says the secret is stored.
     pub on_done: Callback<()>,
+    /// The token was regenerated (its old secret was just revoked), not created.
+    #[prop_or_default]
+    pub renewed: bool,
 }
 
 /// The secret in a box of its own with a Copy button, and a plain warning that it will not
@@ -21,10 +24,18 @@ pub fn NewTokenSecret(props: &NewTokenSecretProps) -> Html {
     let CreatedTokenDto { token, secret } = &props.created;
     html! {
         <ShownOnce id="new-token-created" shown={token.id.clone()}
-            title={format!("Token “{}” created", token.name)}
+            title={if props.renewed {
+                format!("Token “{}” regenerated", token.name)
+            } else {
+                format!("Token “{}” created", token.name)
+            }}
             subtitle={html! { <>{ "Use it as a bearer token: " }
                 <code>{ "Authorization: Bearer <token>" }</code></> }}
-            warning="Copy it now — you won't see it again."
+            warning={if props.renewed {
+                "Copy the new secret now — you won't see it again. The old one no longer works."
+            } else {
+                "Copy it now — you won't see it again."
+            }}
             warning_detail="Portcullis keeps only what it needs to check the token, not the token \
                 itself. If you lose it, delete the token and create a new one."
             done_id="token-secret-done" done_label="I've stored it safely"

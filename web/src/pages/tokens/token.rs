@@ -1,7 +1,8 @@
 //! An API token as a [`Credential`]: what its row shows and how it changes.
 
 use portcullis_shared::dto::{
-    CredentialPolicyDto, CredentialPolicyRequest, TokenDto, TokenState, UpdateTokenRequest,
+    CreatedTokenDto, CredentialPolicyDto, CredentialPolicyRequest, TokenDto, TokenState,
+    UpdateTokenRequest,
 };
 use portcullis_shared::problem::Problem;
 use portcullis_shared::scope::Scope;
@@ -9,8 +10,8 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::credentials::{
-    allowlist_draft, allowlist_message, parse_allowlist_draft, Credential, CredentialKind,
-    CredentialList, RowIdAttribute,
+    allowlist_draft, allowlist_message, last_used, parse_allowlist_draft, Credential,
+    CredentialKind, CredentialList, Renewal, RowIdAttribute,
 };
 use crate::components::TextAreaField;
 use crate::format::format_timestamp;
@@ -22,6 +23,7 @@ impl Credential for TokenDto {
     /// The allowlist's text while it is edited.
     type Draft = String;
     type Change = UpdateTokenRequest;
+    type Created = CreatedTokenDto;
 
     const KIND: CredentialKind = CredentialKind {
         noun: "token",
@@ -37,6 +39,17 @@ impl Credential for TokenDto {
         edits_class: "allowlist",
         edits_label: "allowlist",
         edits_field: "ip_allowlist[]",
+        renewal: Renewal {
+            button: "Regenerate",
+            class: "regenerate",
+            question: "Regenerate",
+            warning: "You get a new secret with the same name, permissions, lifetime, allowlist \
+                      and policy. The current secret stops working now: calls made with it are \
+                      refused from the very next one.",
+            confirm: "Regenerate token",
+            busy: "Regenerating…",
+            offers_overlap: false,
+        },
     };
 
     fn id(&self) -> &str {
@@ -106,6 +119,14 @@ impl Credential for TokenDto {
         api::delete_token(&csrf_token, &id).await
     }
 
+    async fn renew(
+        csrf_token: String,
+        id: String,
+        _overlap_secs: i64,
+    ) -> Result<CreatedTokenDto, ApiError> {
+        api::regenerate_token(&csrf_token, &id).await
+    }
+
     fn details(&self) -> Html {
         html! {
             <>
@@ -128,7 +149,9 @@ impl Credential for TokenDto {
                 </div>
                 <div>
                     <dt>{ "Last used" }</dt>
-                    <dd class="token-last-used">{ last_used(self) }</dd>
+                    <dd class="token-last-used">
+                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "token") }
+                    </dd>
                 </div>
             </>
         }
@@ -157,20 +180,5 @@ impl Credential for TokenDto {
                     A temporary entry ends on its “until” time; remove “until …” to keep it."
                 value={draft.clone()} on_change={on_draft} {error} />
         }
-    }
-}
-
-/// When and from where the token was last used.
-fn last_used(token: &TokenDto) -> Html {
-    match (&token.last_used_at, &token.last_used_ip) {
-        (Some(at), Some(ip)) => html! {
-            <>
-                { format_timestamp(at) }
-                <span class="muted">{ " from " }</span>
-                <code class="token-last-ip">{ ip.clone() }</code>
-            </>
-        },
-        (Some(at), None) => html! { format_timestamp(at) },
-        (None, _) => html! { <span class="muted">{ "Never used" }</span> },
     }
 }

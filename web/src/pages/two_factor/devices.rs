@@ -7,12 +7,13 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{banner_message, message_html, ConfirmPanel};
 use crate::format::format_timestamp;
-use crate::hooks::{use_collection, use_form_call};
+use crate::hooks::{use_collection, use_form_call, use_toasts};
 
 /// The trusted devices card: each device with a Remove button.
 #[component]
 pub fn TrustedDevices() -> Html {
     let devices = use_collection(api::list_devices);
+    let toasts = use_toasts();
     let collection = devices.get();
     let load_error = collection
         .problem
@@ -35,7 +36,7 @@ pub fn TrustedDevices() -> Html {
             <ul class="entry-list" id="devices">
                 for device in items.iter() {
                     <TrustedDeviceRow key={device.id.clone()} device={device.clone()}
-                        on_removed={devices.remove_callback()} />
+                        on_removed={toasts.after(devices.remove_callback(), |_| "Device removed from trusted devices".to_owned())} />
                 }
             </ul>
         },
