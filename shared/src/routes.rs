@@ -84,6 +84,8 @@ pub const PORTAL_ALLOWLIST_PAGE: &str = "/portal-allowlist";
 pub const COUNTRY_FILTER_PAGE: &str = "/country-filter";
 /// The signed-in account.
 pub const ME: &str = "/api/v1/me";
+/// The signed-in login's language.
+pub const ME_LANGUAGE: &str = "/api/v1/me/language";
 /// The signed-in login's security checklist and score.
 pub const SECURITY_OVERVIEW: &str = "/api/v1/security-overview";
 /// The account's security log, newest first.

@@ -73,6 +73,7 @@ pub async fn signup(
         password,
         phone,
         country,
+        language: _,
     } = body.into_inner();
     let form = accounts::SignupForm {
         email,

@@ -209,6 +209,7 @@ async fn a_new_browser_is_held_for_a_code_until_it_is_trusted() {
             password: PASSWORD.into(),
             phone: Some(PHONE.into()),
             country: "PL".into(),
+            language: None,
         },
     )
     .await;

@@ -61,4 +61,15 @@ pub struct MeResponse {
     /// Owner or subuser, and what the login may do.
     #[serde(default)]
     pub access: crate::dto::AccessDto,
+    /// The language this login chose (the portal's and the e-mails').
+    #[serde(default)]
+    pub language: crate::dto::Language,
+}
+
+/// Body of `PUT /api/v1/me/language`: the language of this login's portal and mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetLanguageRequest {
+    /// `en` or `pl`.
+    pub language: crate::dto::Language,
 }

@@ -20,6 +20,10 @@ pub struct SignupRequest {
     /// Home country, ISO 3166-1 alpha-2.
     #[cfg_attr(feature = "openapi", schema(example = "PL"))]
     pub country: String,
+    /// The language of the portal and of the mail sent to the new login; the API picks one
+    /// from `Accept-Language` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::dto::Language>,
 }
 
 /// Answer of `POST /api/v1/auth/signup` (`202`): the same for every e-mail,

@@ -24,10 +24,10 @@ pub mod tokens;
 pub mod two_factor;
 
 pub use crate::vocabulary::{
-    ChainBreak, ChallengeReason, LoginOutcome, MessageStatus, PortalPermission, Role,
+    ChainBreak, ChallengeReason, Language, LoginOutcome, MessageStatus, PortalPermission, Role,
     SecurityEventKind, SubuserStatus, VerificationMethod, Weekday, SESSION_TIMEOUT_CHOICES_SECS,
 };
-pub use account::{AccountDto, CurrentSessionDto, MeResponse};
+pub use account::{AccountDto, CurrentSessionDto, MeResponse, SetLanguageRequest};
 pub use activity::{
     ActivityDto, ActivityQuery, ActivityScope, DayPointsDto, DaySignInsDto, DestinationDto,
     LoginPointsDto, RefusedCallsDto, DEFAULT_ACTIVITY_DAYS, MAX_ACTIVITY_DAYS, MIN_ACTIVITY_DAYS,

@@ -3,10 +3,11 @@
 use super::{Endpoint, Method};
 use crate::dto::{
     ConfirmSignupRequest, LoginChallengeDto, LoginRequest, MeResponse, ResendLoginCodeRequest,
-    SecurityOverviewDto, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
+    SecurityOverviewDto, SetLanguageRequest, SignupAcceptedDto, SignupRequest, VerifyLoginRequest,
 };
 use crate::routes::{
-    LOGIN, LOGIN_RESEND, LOGIN_VERIFY, LOGOUT, ME, SECURITY_OVERVIEW, SIGNUP, SIGNUP_CONFIRM,
+    LOGIN, LOGIN_RESEND, LOGIN_VERIFY, LOGOUT, ME, ME_LANGUAGE, SECURITY_OVERVIEW, SIGNUP,
+    SIGNUP_CONFIRM,
 };
 
 /// Starts a sign-up: the API e-mails a confirmation link (`202`).
@@ -91,6 +92,18 @@ impl Endpoint for Me {
     type Path = ();
     type Request = ();
     type Response = MeResponse;
+}
+
+/// Sets the signed-in login's language (`204`).
+#[derive(Debug, Clone, Copy)]
+pub struct SetLanguage;
+
+impl Endpoint for SetLanguage {
+    const METHOD: Method = Method::Put;
+    const PATH: &'static str = ME_LANGUAGE;
+    type Path = ();
+    type Request = SetLanguageRequest;
+    type Response = ();
 }
 
 /// The signed-in login's security checklist and score.

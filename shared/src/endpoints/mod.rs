@@ -25,7 +25,8 @@ mod tokens;
 mod two_factor;
 
 pub use account::{
-    ConfirmSignup, Login, Logout, Me, ResendLoginCode, SecurityOverview, Signup, VerifyLogin,
+    ConfirmSignup, Login, Logout, Me, ResendLoginCode, SecurityOverview, SetLanguage, Signup,
+    VerifyLogin,
 };
 pub use activity::Activity;
 pub use allowlists::{

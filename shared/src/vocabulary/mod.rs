@@ -3,12 +3,14 @@
 //! (they are domain values, not request or response bodies); `dto` re-exports them
 //! where a body carries one, so a wire type and its stored name never drift apart.
 
+mod language;
 mod security_events;
 mod sessions;
 mod sms;
 mod subusers;
 mod two_factor;
 
+pub use language::Language;
 pub use security_events::{ChainBreak, SecurityEventKind};
 pub use sessions::{LoginOutcome, SESSION_TIMEOUT_CHOICES_SECS};
 pub use sms::MessageStatus;

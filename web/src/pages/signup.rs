@@ -229,6 +229,7 @@ fn signup_request(email: &str, password: &str, phone: &str, country: &str) -> Si
         password: password.to_owned(),
         phone: (!phone.is_empty()).then(|| phone.to_owned()),
         country: country.to_owned(),
+        language: None,
     }
 }
 

@@ -86,6 +86,7 @@ pub fn owner() -> MeResponse {
             two_factor_setup_required: false,
         },
         access: AccessDto::owner("acc_01j9z3q8m6e7r5t4y3w2v1u0s9"),
+        language: Default::default(),
     }
 }
 

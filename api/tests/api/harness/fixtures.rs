@@ -98,6 +98,7 @@ pub fn signup_request(email: &str) -> SignupRequest {
         password: GOOD_PASSWORD.to_owned(),
         phone: Some("+48 500 100 200".to_owned()),
         country: "PL".to_owned(),
+        language: None,
     }
 }
 
