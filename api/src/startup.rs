@@ -306,12 +306,7 @@ impl Application {
             tracing::warn!(public_url = %config.public_url, "passkeys unavailable: PORTCULLIS_PUBLIC_URL's host is not a domain name");
         }
         let portal_script_hashes = match &static_dir {
-            Some(dir) => {
-                let index = dir.join("index.html");
-                let html = std::fs::read_to_string(&index)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", index.display()))?;
-                routes::spa::inline_script_hashes(&html)
-            }
+            Some(dir) => routes::spa::portal_script_hashes(dir)?,
             None => Vec::new(),
         };
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;

@@ -60,23 +60,36 @@ build_portal() {
   ensure_apt binaryen brotli gzip
   say "building the portal (web/dist)"
   (cd "$ROOT/web" && trunk build --release --offline=true)
-  write_login_page "$ROOT/web/dist"
+  build_sign_in_page "$ROOT/web/dist"
   precompress_portal "$ROOT/web/dist"
 }
 
-# dist/login.html: the built index.html with the login form (web/login-shell.html) in place
-# of the loading card, so /login paints its form before the wasm arrives (routes/spa.rs).
-write_login_page() {
-  local shell="$ROOT/web/login-shell.html"
-  grep -q "<!-- page:start" "$1/index.html" && grep -q "<!-- page:end" "$1/index.html" || {
-    echo "build_portal: index.html has no page:start/page:end markers" >&2
+# dist/login.html, served for /login (routes/spa.rs): index.html with the login form
+# (web/login-shell.html) in place of the loading card, so the form paints before any wasm
+# arrives, and with the sign-in bundle (`portcullis-login`, web/src/sign_in_app.rs: the
+# signed-out pages only) in place of the portal's, so a first visit downloads a fraction of
+# the portal. trunk builds it into a dist of its own; its files join the portal's.
+build_sign_in_page() {
+  local dist="$1" page="$ROOT/web/sign-in.gen.html" out
+  grep -q "<!-- page:start" "$ROOT/web/index.html" && grep -q "<!-- page:end" "$ROOT/web/index.html" \
+    && grep -q 'data-bin="portcullis-web"' "$ROOT/web/index.html" || {
+    echo "build_portal: web/index.html lacks the page:start/page:end markers or data-bin" >&2
     return 1
   }
-  awk -v shell="$shell" '
+  awk -v shell="$ROOT/web/login-shell.html" '
     /<!-- page:start/ { skip = 1; while ((getline line < shell) > 0) print line; next }
     /<!-- page:end/ { skip = 0; next }
-    !skip
-  ' "$1/index.html" > "$1/login.html"
+    !skip { sub(/data-bin="portcullis-web"/, "data-bin=\"portcullis-login\""); print }
+  ' "$ROOT/web/index.html" > "$page"
+  out="$(mktemp -d)"
+  say "building the sign-in bundle (web/dist/login.html)"
+  if ! (cd "$ROOT/web" && trunk build --release --offline=true --dist "$out" "$(basename "$page")"); then
+    rm -rf "$page" "$out"; return 1
+  fi
+  rm -f "$page"
+  cp "$out"/*.wasm "$out"/*.js "$out"/*.css "$dist"/
+  cp "$out/index.html" "$dist/login.html"
+  rm -rf "$out"
 }
 
 precompress_portal() {

@@ -212,18 +212,20 @@ pub fn AppShell() -> Html {
     }
 }
 
+/// Takes index.html's loading state (or login.html's static form) out of the page, once the
+/// app's first render is in it; what was typed into the static form carries over.
+pub fn remove_loading_state() {
+    let document = web_sys::window().and_then(|window| window.document());
+    if let Some(loading) = document.and_then(|d| d.get_element_by_id(LOADING_ID)) {
+        crate::pages::keep_typed_before_mount();
+        loading.remove();
+    }
+}
+
 /// The browser application: history-API routing and a session restored from the API.
 #[component]
 pub fn App() -> Html {
-    // index.html's loading state goes once the app's first render is in the page.
-    use_effect_with((), |()| {
-        let document = web_sys::window().and_then(|window| window.document());
-        if let Some(loading) = document.and_then(|d| d.get_element_by_id(LOADING_ID)) {
-            // /login paints a static login form first: what was typed in it carries over.
-            crate::pages::keep_typed_before_mount();
-            loading.remove();
-        }
-    });
+    use_effect_with((), |()| remove_loading_state());
     html! {
         <BrowserRouter>
             <SessionProvider>

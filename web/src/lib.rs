@@ -10,4 +10,5 @@ pub mod components;
 pub mod format;
 pub mod hooks;
 pub mod pages;
+pub mod sign_in_app;
 pub mod state;

@@ -41,12 +41,49 @@ const LOGIN_PAGE: &str = "login.html";
 
 /// The copy of the index to serve for `path`: the login page's own where the build has one.
 async fn index_for(dir: &Path, path: &str) -> std::io::Result<NamedFile> {
-    if path == "/login" {
+    if path == LOGIN_ROUTE {
         if let Ok(file) = NamedFile::open_async(dir.join(LOGIN_PAGE)).await {
             return Ok(file);
         }
     }
     NamedFile::open_async(dir.join("index.html")).await
+}
+
+/// The login page's route, which login.html (with the sign-in bundle) is served for.
+const LOGIN_ROUTE: &str = "/login";
+
+/// True when a visit to `path` goes straight to the login page: the portal's root asked
+/// for by a browser with no session cookie at all, which can only be signed out. It then
+/// loads the small sign-in bundle instead of the whole portal. Deep links are served as
+/// they are, whatever the cookies: a link followed from another site comes without the
+/// `SameSite=Strict` session cookie even when the browser is signed in, and the page must
+/// still open (the portal finds the session through its own requests).
+fn goes_to_login(req: &HttpRequest, dir: &Path) -> bool {
+    req.path() == "/"
+        && req
+            .cookie(portcullis_shared::routes::SESSION_COOKIE)
+            .is_none()
+        && dir.join(LOGIN_PAGE).is_file()
+}
+
+/// The CSP hash sources of the inline scripts of every copy of the index the portal serves
+/// (index.html's loader of the portal, login.html's of the sign-in bundle).
+pub fn portal_script_hashes(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut hashes = Vec::new();
+    for page in ["index.html", LOGIN_PAGE] {
+        let path = dir.join(page);
+        if page == LOGIN_PAGE && !path.is_file() {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        for hash in inline_script_hashes(&html) {
+            if !hashes.contains(&hash) {
+                hashes.push(hash);
+            }
+        }
+    }
+    Ok(hashes)
 }
 
 /// The kinds of asset trunk writes, each with a brotli (`.br`) and a gzip (`.gz`) copy
@@ -74,6 +111,13 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         let (req, _) = req.into_parts();
                         if is_api_path(req.path()) {
                             return Ok(ServiceResponse::from_err(ApiError::NotFound, req));
+                        }
+                        if goes_to_login(&req, &portal) {
+                            let response = HttpResponse::Found()
+                                .insert_header((header::LOCATION, LOGIN_ROUTE))
+                                .insert_header((header::CACHE_CONTROL, "no-store"))
+                                .finish();
+                            return Ok(ServiceResponse::new(req, response));
                         }
                         // Never stored: a signed-in page the back-forward cache kept could
                         // otherwise come back on Back after a logout (the SPA also re-checks
