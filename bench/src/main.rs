@@ -12,6 +12,10 @@
 //! With `--against OTHER_PORTCULLIS [--rounds N]` it compares this build's
 //! (a) and (b) with another build's instead, alternating them in one run
 //! (see `compare.rs`).
+//!
+//! With `--through-proxy` it runs the scenarios through the production topology instead:
+//! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
+//! nginx running deploy/nginx/portcullis.conf), and `scripts/stack down` at the end.
 
 use std::{
     io::{BufRead, BufReader},
@@ -31,45 +35,132 @@ use serde_json::json;
 
 mod compare;
 
-struct Server(Child);
+/// The processes that serve a scenario: the one `portcullis` (or bare server) this bench
+/// started, or with `--through-proxy` the stack's two replicas and its nginx.
+struct Server {
+    /// The process this bench started, killed when dropped.
+    child: Option<Child>,
+    /// Every process whose CPU time and memory count as the server's.
+    pids: Vec<u32>,
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
 impl Server {
-    /// Resident memory now and at peak, in MiB, from /proc.
-    fn memory_mib(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .map_or(f64::NAN, |kb| kb / 1024.0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
-    }
-
-    /// CPU time the server has used so far (user + system), in seconds.
-    fn cpu_seconds(&self) -> f64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.0.id())).unwrap_or_default();
-        // Fields after the command name (which may hold spaces): utime is the
-        // 14th field of the line, stime the 15th, in clock ticks.
-        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-        match (ticks(11), ticks(12)) {
-            (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
-            _ => f64::NAN,
+    fn started(child: Child) -> Self {
+        Self {
+            pids: vec![child.id()],
+            child: Some(child),
         }
     }
+
+    /// Resident memory now and at peak, in MiB, from /proc, summed over the processes.
+    fn memory_mib(&self) -> (f64, f64) {
+        let mut total = (0.0, 0.0);
+        for pid in &self.pids {
+            let status =
+                std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+                    .map_or(f64::NAN, |kb| kb / 1024.0)
+            };
+            total.0 += field("VmRSS:");
+            total.1 += field("VmHWM:");
+        }
+        total
+    }
+
+    /// CPU time the processes have used so far (user + system), in seconds.
+    fn cpu_seconds(&self) -> f64 {
+        let mut total = 0.0;
+        for pid in &self.pids {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // Fields after the command name (which may hold spaces): utime is the
+            // 14th field of the line, stime the 15th, in clock ticks.
+            let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            let fields: Vec<&str> = after_name.split_whitespace().collect();
+            let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+            total += match (ticks(11), ticks(12)) {
+                (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
+                _ => f64::NAN,
+            };
+        }
+        total
+    }
+}
+
+/// The production topology (`scripts/stack up`: a throw-away PostgreSQL, two replicas of
+/// this build, Debian's nginx in front), taken down when dropped.
+struct Stack {
+    /// The stack's state dir (`PORTCULLIS_STACK_DIR`), inside `_scratch`.
+    state: std::path::PathBuf,
+    _scratch: tempfile::TempDir,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(stack_script())
+            .arg("down")
+            .env("PORTCULLIS_STACK_DIR", &self.state)
+            .stdout(Stdio::null())
+            .status();
+    }
+}
+
+fn stack_script() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/stack")
+}
+
+/// Starts the stack with this build's `portcullis`: the server to measure (both replicas
+/// and nginx), nginx's URL and the stack's PostgreSQL URL.
+fn start_stack() -> (Stack, Server, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("stack");
+    let status = Command::new("bash")
+        .arg(stack_script())
+        .arg("up")
+        .env("PORTCULLIS_BIN", own_server_binary())
+        .env("PORTCULLIS_STACK_DIR", &state)
+        // Enough points for every sending scenario.
+        .env("PORTCULLIS_SIGNUP_POINTS", "100000000")
+        .stdout(Stdio::null())
+        .status()
+        .expect("run scripts/stack up");
+    assert!(status.success(), "scripts/stack up failed");
+    let env = std::fs::read_to_string(state.join("stack.env")).expect("stack.env");
+    let value = |name: &str| {
+        env.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} missing from stack.env"))
+            .to_owned()
+    };
+    let pids = [
+        "PORTCULLIS_STACK_REPLICA_1_PID",
+        "PORTCULLIS_STACK_REPLICA_2_PID",
+        "PORTCULLIS_STACK_NGINX_PID",
+    ]
+    .map(|name| value(name).parse().expect("a PID"))
+    .to_vec();
+    let server = Server { child: None, pids };
+    let stack = Stack {
+        state,
+        _scratch: dir,
+    };
+    let url = value("PORTCULLIS_STACK_URL");
+    let database_url = value("PORTCULLIS_STACK_DATABASE_URL");
+    (stack, server, url, database_url)
 }
 
 /// The 1, 5 and 15-minute load averages, as `uptime` prints them.
@@ -97,6 +188,8 @@ struct Options {
     against: Option<std::path::PathBuf>,
     /// How many alternated rounds the comparison runs.
     rounds: usize,
+    /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
+    through_proxy: bool,
 }
 
 fn options() -> Options {
@@ -106,6 +199,7 @@ fn options() -> Options {
         postgres: None,
         against: None,
         rounds: 6,
+        through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -116,6 +210,7 @@ fn options() -> Options {
             "--postgres" => options.postgres = Some(value()),
             "--against" => options.against = Some(value().into()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
+            "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }
     }
@@ -159,7 +254,7 @@ fn start_server(binary: &std::path::Path, database_url: &str) -> (Server, String
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-    (Server(child), url)
+    (Server::started(child), url)
 }
 
 /// The token of the sign-up link mailed to `email`, from the development outbox.
@@ -407,7 +502,16 @@ async fn main() {
         compare::run_comparison(&options, other, &database_url).await;
         return;
     }
-    let (server, base) = start_server(&own_server_binary(), &database_url);
+    let (stack, (server, base)) = if options.through_proxy {
+        assert!(
+            options.postgres.is_none(),
+            "--through-proxy runs on the stack's own PostgreSQL: leave out --postgres"
+        );
+        let (stack, server, url, _) = start_stack();
+        (Some(stack), (server, url))
+    } else {
+        (None, start_server(&own_server_binary(), &database_url))
+    };
     let (bare, bare_base) = start_server(&bare_server_binary(), &database_url);
     let (idle_rss, _) = server.memory_mib();
     let url = |path: &str| format!("{base}{path}");
@@ -728,12 +832,14 @@ async fn main() {
     let (_, peak_rss) = server.memory_mib();
 
     let baseline = results[0].rps();
+    let on_postgres = options.postgres.is_some() || stack.is_some();
     println!(
-        "\nPortcullis benchmark — {} backend, {n} connections, {}s per scenario, {cores} cores\n",
-        if options.postgres.is_some() {
-            "PostgreSQL"
+        "\nPortcullis benchmark — {} backend{}, {n} connections, {}s per scenario, {cores} cores\n",
+        if on_postgres { "PostgreSQL" } else { "SQLite" },
+        if stack.is_some() {
+            " through nginx to two replicas (scripts/stack; server CPU and memory are both replicas' and nginx's; the ceiling is the bare server reached directly)"
         } else {
-            "SQLite"
+            ""
         },
         options.seconds,
     );
@@ -789,7 +895,7 @@ async fn main() {
         verdict(baseline / bare_rps >= 0.85),
         bare_cpu / results[0].cpu_us_per_request()
     );
-    let read_target = if options.postgres.is_some() { 0.3 } else { 0.5 };
+    let read_target = if on_postgres { 0.3 } else { 0.5 };
     println!(
         "- (b) >= {read_target} of bare actix-web: {:.3} — {} (server CPU per request: bare's is {:.2} of it)",
         results[1].rps() / bare_rps,
@@ -812,7 +918,7 @@ async fn main() {
         verdict(during.percentile_ms(0.99) < 20.0)
     );
     let send = &results[send_index];
-    let (send_target, send_name) = if options.postgres.is_some() {
+    let (send_target, send_name) = if on_postgres {
         (0.05, "PostgreSQL")
     } else {
         (0.15, "SQLite")
@@ -850,7 +956,7 @@ async fn main() {
     let recipients_per_second = results[bulk_index].rps() * 1000.0;
     println!(
         "- (h) >= 50,000 recipients/s{}: {recipients_per_second:.0} recipients/s ({} errors) — {}",
-        if options.postgres.is_some() {
+        if on_postgres {
             " (the target is SQLite's; shown for comparison)"
         } else {
             ""
