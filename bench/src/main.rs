@@ -65,8 +65,7 @@ impl Server {
     fn memory_mib(&self) -> (f64, f64) {
         let mut total = (0.0, 0.0);
         for pid in &self.pids {
-            let status =
-                std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
             let field = |name: &str| {
                 status
                     .lines()

@@ -1,8 +1,9 @@
 //! Accessibility: axe-core (vendored, `vendor/axe.min.js`) on every page of the portal —
 //! signed out, and signed in as the owner with data in every list — in the light and the
 //! dark theme (Chromium's `prefers-color-scheme` emulated through chromedriver's DevTools
-//! endpoint), WCAG 2.0 / 2.1 / 2.2 A and AA rules; and a sign-in and a new token made with
-//! the keyboard alone.
+//! endpoint), WCAG 2.0 / 2.1 / 2.2 A and AA rules; the same on the screens inside the flows
+//! (code step, authenticator set-up, recovery codes, a token's secret, a subuser's edit
+//! form); and a sign-in and a new token made with the keyboard alone.
 //!
 //! axe is injected through WebDriver's "execute script", which the page's
 //! Content-Security-Policy (no inline scripts) does not govern; the test checks that it
@@ -19,9 +20,12 @@ use fantoccini::{
 use serde::Deserialize;
 use serde_json::json;
 
+use portcullis_api::domain::TotpSecret;
+use portcullis_shared::dto::SignupRequest;
+
 use crate::support::{
-    find, portal_fetch, save_screenshot, screenshots_dir, sign_up, start_browser, start_server,
-    wait_for_none, PASSWORD,
+    click, fill, find, outbox_code, portal_fetch, save_screenshot, screenshots_dir, sign_up,
+    sign_up_elsewhere, start_browser, start_server, text_of, wait_for_none, PASSWORD,
 };
 
 const AXE: &str = include_str!("vendor/axe.min.js");
@@ -155,7 +159,7 @@ async fn open(client: &Client, base: &str, path: &str) {
     tokio::time::sleep(Duration::from_millis(600)).await;
 }
 
-/// One page in one theme: its violations, described for the failure message.
+/// One page in one theme, opened afresh.
 async fn check_page(
     client: &Client,
     base: &str,
@@ -165,6 +169,18 @@ async fn check_page(
     failures: &mut Vec<String>,
 ) {
     open(client, base, path).await;
+    check_screen(client, path, theme, report, failures).await;
+}
+
+/// What the page shows now (a form opened, a step reached), in one theme: its violations,
+/// described for the failure message.
+async fn check_screen(
+    client: &Client,
+    path: &str,
+    theme: Theme,
+    report: &mut Vec<(String, Theme, usize)>,
+    failures: &mut Vec<String>,
+) {
     assert_eq!(page_theme(client).await, theme, "{path}: theme emulated");
     let violations = axe_violations(client).await;
     let count = violations.iter().map(|v| v.nodes.len()).sum();
@@ -443,5 +459,160 @@ async fn signing_in_and_making_a_token_need_no_mouse() {
     let secret = find(&client, "#token-secret").await.text().await.unwrap();
     assert!(secret.starts_with("pcl_"), "{secret}");
     save_screenshot(&client, "a11y-keyboard-token.png", 1280, 900).await;
+    client.close().await.unwrap();
+}
+
+/// The screens a page only shows on the way through a flow, each in both themes: the
+/// sign-in's code step (a new browser), the authenticator app's set-up (key and QR code) and
+/// the recovery codes it hands out, a new token's secret shown once, and a subuser's edit
+/// form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
+    let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+
+    // The account is made elsewhere: this browser is new to it, and held for a code.
+    let email = "hedy@example.com";
+    sign_up_elsewhere(
+        &base,
+        &SignupRequest {
+            email: email.into(),
+            password: PASSWORD.into(),
+            phone: Some("+48500100200".into()),
+            country: "PL".into(),
+            language: None,
+        },
+    )
+    .await;
+    open(&client, &base, "/login").await;
+    fill(&client, "#email", email).await;
+    fill(&client, "#password", PASSWORD).await;
+    click(&client, "#login-submit").await;
+    find(&client, "[data-testid=login-code-step]").await;
+    find(&client, "#login-code").await;
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(&client, theme).await;
+        check_screen(
+            &client,
+            "/login (code step)",
+            theme,
+            &mut report,
+            &mut failures,
+        )
+        .await;
+    }
+    emulate_theme(&client, Theme::Light).await;
+    let code = outbox_code(&base, "+48500100200", "new_device_code").await;
+    fill(&client, "#login-code", &code).await;
+    click(&client, "#login-verify").await;
+    wait_for_none(&client, "[data-testid=login-code-step]").await;
+    find(&client, "main h1").await;
+
+    // The authenticator app's set-up: its key in groups of four and the QR code.
+    open(&client, &base, "/security/two-factor").await;
+    fill(&client, "#totp-password", PASSWORD).await;
+    click(&client, "#totp-start").await;
+    find(&client, "#totp-qr").await;
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(&client, theme).await;
+        check_screen(
+            &client,
+            "/security/two-factor (app set-up)",
+            theme,
+            &mut report,
+            &mut failures,
+        )
+        .await;
+    }
+    emulate_theme(&client, Theme::Light).await;
+    let secret: String = text_of(&client, "#totp-secret")
+        .await
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let app_code = TotpSecret::from_base32(&secret)
+        .expect("a base32 key")
+        .code_at(now);
+    fill(&client, "#totp-code", &app_code).await;
+    click(&client, "#totp-confirm").await;
+    // The recovery codes it hands out, shown once.
+    find(&client, "#download-recovery-codes").await;
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(&client, theme).await;
+        check_screen(
+            &client,
+            "/security/two-factor (recovery codes)",
+            theme,
+            &mut report,
+            &mut failures,
+        )
+        .await;
+    }
+    emulate_theme(&client, Theme::Light).await;
+
+    // A new token's secret, shown once.
+    open(&client, &base, "/tokens").await;
+    fill(&client, "#new-token-name", "Shop notifications").await;
+    click(&client, "input[name=scope][value=sms]").await;
+    click(&client, "#create-token").await;
+    find(&client, "#token-secret").await;
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(&client, theme).await;
+        check_screen(
+            &client,
+            "/tokens (secret shown once)",
+            theme,
+            &mut report,
+            &mut failures,
+        )
+        .await;
+    }
+    emulate_theme(&client, Theme::Light).await;
+
+    // A subuser's edit form.
+    let (status, answer) = portal_fetch(
+        &client,
+        "POST",
+        "/api/v1/subusers",
+        Some(
+            json!({"email": "branch@example.com", "password": "Amber-Lantern-77",
+                    "grants": {"portal": ["sms"], "scopes": ["sms"]}}),
+        ),
+    )
+    .await;
+    assert!((200..300).contains(&status), "{status} {answer}");
+    open(&client, &base, "/subusers").await;
+    click(&client, ".subuser-edit").await;
+    find(&client, "[id^='edit-'][id$='-submit']").await;
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(&client, theme).await;
+        check_screen(
+            &client,
+            "/subusers (edit form)",
+            theme,
+            &mut report,
+            &mut failures,
+        )
+        .await;
+    }
+    save_screenshot(&client, "a11y-dark-subuser-edit.png", 1280, 1100).await;
+
+    println!("axe-core 4.14.1, WCAG 2.2 A + AA, screens inside flows: violations (nodes)");
+    for (path, theme, count) in &report {
+        println!("  {count:>3}  {:<5}  {path}", theme.name());
+    }
+    assert_eq!(report.len(), 10, "every screen in both themes");
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
     client.close().await.unwrap();
 }
