@@ -68,19 +68,19 @@ build_portal() {
 # (web/login-shell.html) in place of the loading card, so the form paints before any wasm
 # arrives, and with the sign-in bundle (`portcullis-login`, web/src/sign_in_app.rs: the
 # signed-out pages only) in place of the portal's, so a first visit downloads a fraction of
-# the portal. trunk builds it into a dist of its own; its files join the portal's.
+# the portal. trunk builds it into a dist of its own; its files join the portal's. Each
+# translated shell (web/login-shell.<lang>.html) makes a login.<lang>.html beside it, the
+# same page in that language, for browsers that ask for it.
 build_sign_in_page() {
-  local dist="$1" page="$ROOT/web/sign-in.gen.html" out
+  local dist="$1" page="$ROOT/web/sign-in.gen.html" out shell lang
   grep -q "<!-- page:start" "$ROOT/web/index.html" && grep -q "<!-- page:end" "$ROOT/web/index.html" \
     && grep -q 'data-bin="portcullis-web"' "$ROOT/web/index.html" || {
     echo "build_portal: web/index.html lacks the page:start/page:end markers or data-bin" >&2
     return 1
   }
-  awk -v shell="$ROOT/web/login-shell.html" '
-    /<!-- page:start/ { skip = 1; while ((getline line < shell) > 0) print line; next }
-    /<!-- page:end/ { skip = 0; next }
-    !skip { sub(/data-bin="portcullis-web"/, "data-bin=\"portcullis-login\""); print }
-  ' "$ROOT/web/index.html" > "$page"
+  # The markers stay, so each language's shell can take the English one's place after trunk.
+  awk '{ sub(/data-bin="portcullis-web"/, "data-bin=\"portcullis-login\""); print }' \
+    "$ROOT/web/index.html" | with_shell "$ROOT/web/login-shell.html" > "$page"
   out="$(mktemp -d)"
   say "building the sign-in bundle (web/dist/login.html)"
   if ! (cd "$ROOT/web" && trunk build --release --offline=true --dist "$out" "$(basename "$page")"); then
@@ -89,7 +89,23 @@ build_sign_in_page() {
   rm -f "$page"
   cp "$out"/*.wasm "$out"/*.js "$out"/*.css "$dist"/
   cp "$out/index.html" "$dist/login.html"
+  for shell in "$ROOT"/web/login-shell.*.html; do
+    [ -e "$shell" ] || continue
+    lang="$(basename "$shell" .html)"; lang="${lang#login-shell.}"
+    with_shell "$shell" < "$out/index.html" | sed "s/<html lang=\"en\">/<html lang=\"$lang\">/" \
+      > "$dist/login.$lang.html"
+  done
   rm -rf "$out"
+}
+
+# stdin with the lines between <!-- page:start --> and <!-- page:end --> replaced by the file
+# $1 (the markers kept).
+with_shell() {
+  awk -v shell="$1" '
+    /<!-- page:start/ { print; skip = 1; while ((getline line < shell) > 0) print line; close(shell); next }
+    /<!-- page:end/ { skip = 0 }
+    !skip
+  '
 }
 
 precompress_portal() {

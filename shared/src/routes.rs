@@ -210,6 +210,9 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 pub const PRE_SESSION_CSRF: &str = "1";
 /// Name of the HttpOnly portal session cookie.
 pub const SESSION_COOKIE: &str = "portcullis_session";
+/// Cookie the portal sets when a visitor picks a language (`en`, `pl`), so the server
+/// paints the login page in it before the portal's code has arrived.
+pub const LANGUAGE_COOKIE: &str = "portcullis_language";
 /// Header carrying the request id the server assigned (or accepted) for a request.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
 /// The account's subusers (owner only).

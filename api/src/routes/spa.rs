@@ -8,12 +8,15 @@ use actix_web::{
     dev::{fn_service, ServiceRequest, ServiceResponse},
     guard,
     http::header::{
-        self, AcceptEncoding, ContentEncoding, Encoding, Header, HeaderValue, Preference, Quality,
+        self, AcceptEncoding, AcceptLanguage, ContentEncoding, Encoding, Header, HeaderValue,
+        Preference, Quality,
     },
     web, HttpRequest, HttpResponse,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use sha2::{Digest, Sha256};
+
+use portcullis_shared::dto::Language;
 
 use crate::error::ApiError;
 
@@ -32,6 +35,37 @@ fn is_index(relative: &Path) -> bool {
     relative.as_os_str().is_empty()
         || relative == Path::new("index.html")
         || relative == Path::new(LOGIN_PAGE)
+        || Language::ALL
+            .iter()
+            .any(|language| relative == Path::new(&translated_login_page(*language)))
+}
+
+/// The login page in `language`, which `build_portal` writes from
+/// `web/login-shell.<language>.html` (English is login.html itself).
+fn translated_login_page(language: Language) -> String {
+    format!("login.{}.html", language.as_str())
+}
+
+/// The language the visitor reads: the one they picked in the portal (its cookie), else
+/// the first their browser asks for that the portal speaks (`Accept-Language`, by weight).
+fn visitor_language(req: &HttpRequest) -> Language {
+    if let Some(picked) = req
+        .cookie(portcullis_shared::routes::LANGUAGE_COOKIE)
+        .and_then(|cookie| Language::from_tag(cookie.value()))
+    {
+        return picked;
+    }
+    let asked = AcceptLanguage::parse(req)
+        .map(|header| header.ranked())
+        .unwrap_or_default();
+    let tags: Vec<String> = asked
+        .iter()
+        .filter_map(|preference| match preference {
+            Preference::Specific(tag) => Some(tag.to_string()),
+            Preference::Any => None,
+        })
+        .collect();
+    Language::first_offered(tags.iter().map(String::as_str))
 }
 
 /// The index with the login form painted in it instead of the loading card, which
@@ -39,9 +73,17 @@ fn is_index(relative: &Path) -> bool {
 /// the wasm arrives. The app replaces it when it mounts.
 const LOGIN_PAGE: &str = "login.html";
 
-/// The copy of the index to serve for `path`: the login page's own where the build has one.
-async fn index_for(dir: &Path, path: &str) -> std::io::Result<NamedFile> {
-    if path == LOGIN_ROUTE {
+/// The copy of the index to serve for `req`: the login page's own where the build has one,
+/// in the visitor's language where the build has that.
+async fn index_for(dir: &Path, req: &HttpRequest) -> std::io::Result<NamedFile> {
+    if req.path() == LOGIN_ROUTE {
+        let language = visitor_language(req);
+        if language != Language::default() {
+            if let Ok(file) = NamedFile::open_async(dir.join(translated_login_page(language))).await
+            {
+                return Ok(file);
+            }
+        }
         if let Ok(file) = NamedFile::open_async(dir.join(LOGIN_PAGE)).await {
             return Ok(file);
         }
@@ -70,9 +112,12 @@ fn goes_to_login(req: &HttpRequest, dir: &Path) -> bool {
 /// (index.html's loader of the portal, login.html's of the sign-in bundle).
 pub fn portal_script_hashes(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut hashes = Vec::new();
-    for page in ["index.html", LOGIN_PAGE] {
-        let path = dir.join(page);
-        if page == LOGIN_PAGE && !path.is_file() {
+    let pages = ["index.html".to_owned(), LOGIN_PAGE.to_owned()]
+        .into_iter()
+        .chain(Language::ALL.into_iter().map(translated_login_page));
+    for page in pages {
+        let path = dir.join(&page);
+        if page != "index.html" && !path.is_file() {
             continue;
         }
         let html = std::fs::read_to_string(&path)
@@ -122,7 +167,7 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         // Never stored: a signed-in page the back-forward cache kept could
                         // otherwise come back on Back after a logout (the SPA also re-checks
                         // its session on `pageshow`). Without validators nothing is revalidated.
-                        let mut response = index_for(&portal, req.path())
+                        let mut response = index_for(&portal, &req)
                             .await?
                             .use_etag(false)
                             .use_last_modified(false)
@@ -130,6 +175,11 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         response.headers_mut().insert(
                             header::CACHE_CONTROL,
                             header::HeaderValue::from_static("no-store"),
+                        );
+                        // /login is painted in the visitor's language.
+                        response.headers_mut().insert(
+                            header::VARY,
+                            header::HeaderValue::from_static("Accept-Language, Cookie"),
                         );
                         Ok(ServiceResponse::new(req, response))
                     }
@@ -273,6 +323,7 @@ mod tests {
         assert!(super::is_index(Path::new("")));
         assert!(super::is_index(Path::new("index.html")));
         assert!(super::is_index(Path::new("login.html")));
+        assert!(super::is_index(Path::new("login.pl.html")));
         assert!(!super::is_index(Path::new("style.css")));
         assert!(!super::is_index(Path::new("sub/index.html")));
     }

@@ -132,6 +132,32 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
         "no-store"
     );
     assert_eq!(direct.text().await.unwrap(), other_html);
+    // The login page is painted in the visitor's language: the one they picked in the
+    // portal (its cookie), else the first their browser asks for that the portal speaks.
+    let login_as = |accept_language: &'static str, cookie: Option<&'static str>| {
+        let base = base.clone();
+        async move {
+            let mut request = reqwest::Client::new()
+                .get(format!("{base}/login"))
+                .header(header::ACCEPT_LANGUAGE, accept_language);
+            if let Some(cookie) = cookie {
+                request = request.header(header::COOKIE, cookie);
+            }
+            request.send().await.unwrap().text().await.unwrap()
+        }
+    };
+    let polish = login_as("de-DE,pl;q=0.9,en;q=0.8", None).await;
+    assert!(
+        polish.contains("<html lang=\"pl\">") && polish.contains("<h1>Zaloguj się</h1>"),
+        "{polish}"
+    );
+    assert_eq!(assets_of(&polish), assets_of(&index_html));
+    let picked = login_as("pl", Some("portcullis_language=en")).await;
+    assert_eq!(picked, index_html);
+    let picked = login_as("en", Some("portcullis_language=pl")).await;
+    assert_eq!(picked, polish);
+    assert_eq!(login_as("fr, de;q=0.5", None).await, index_html);
+
     // /login loads the sign-in bundle, every other page the whole portal.
     let assets = assets_of(&index_html);
     let portal_assets = assets_of(&other_html);
