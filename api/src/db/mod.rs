@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod credential_networks;
 pub mod credential_policies;
 pub mod devices;
+pub mod login_preferences;
 mod error;
 pub mod oauth;
 pub mod outbox;

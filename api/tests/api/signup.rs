@@ -397,6 +397,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_written(app: TestApp) {
         password: "short".into(),
         phone: Some("+48 12".into()),
         country: "XX".into(),
+        language: None,
     };
     let problem =
         expect_field_error(app.signup(&request).await, "email", codes::INVALID_EMAIL).await;

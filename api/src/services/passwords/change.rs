@@ -10,7 +10,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
-    delivery::Mail,
+    delivery::i18n::{self, PasswordChangeWay},
     now, rfc3339,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -135,23 +135,25 @@ pub fn replace_password(
 /// Best effort: the change is made whether or not the mail goes out.
 pub async fn notify_password_changed(
     state: &AppState,
-    email: &str,
-    how: &str,
+    account: &PasswordStateRow,
+    way: PasswordChangeWay,
     client: &ClientContext,
 ) {
-    let mail = Mail {
-        to: email.to_owned(),
-        subject: "Your Portcullis password was changed".into(),
-        body: format!(
-            "The password of your Portcullis account was {how} at {} from {}.\n\n\
-             Every other portal session was signed out; API tokens and OAuth clients keep working.\n\n\
-             If this was not you, reset your password now: {}\n",
-            rfc3339(now()),
-            client.ip,
-            state.config.portal_links().forgot_password(),
-        ),
-        purpose: "password_changed".into(),
+    let language = match crate::services::accounts::language_of(state, &account.id).await {
+        Ok(language) => language,
+        Err(error) => {
+            tracing::warn!(%error, "could not send the password-changed e-mail");
+            return;
+        }
     };
+    let mail = i18n::password_changed(
+        language,
+        way,
+        &rfc3339(now()),
+        &client.ip.to_string(),
+        &state.config.portal_links().forgot_password(),
+    )
+    .mail(account.email.clone(), "password_changed");
     if let Err(error) = state.mailer.send(&mail).await {
         tracing::warn!(%error, "could not send the password-changed e-mail");
     }
@@ -224,7 +226,7 @@ pub async fn change_password(
         })
         .await?;
     tracing::info!(account_id = %session.account.id, other_sessions_ended = ended, "password changed");
-    notify_password_changed(state, &account.email, "changed", client).await;
+    notify_password_changed(state, &account, PasswordChangeWay::Changed, client).await;
     let mut session = session.clone();
     session.session.password_change_required = false;
     Ok(session)

@@ -6,7 +6,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::{mail_text, Mail},
+    delivery::i18n,
     now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -140,22 +140,21 @@ pub async fn notify_new_device_sign_in(
     account: &AccountRow,
     client: &ClientContext,
 ) {
-    let devices_page = state.config.portal_links().devices();
-    let body = format!(
-        "Your Portcullis account was signed in to from a new device.\n\n\
-         Time: {} UTC\nAddress: {}\nBrowser: {}\n\n\
-         If this was you, there is nothing to do. If not, change your password now \
-         and review your trusted devices and sessions: {devices_page}",
-        now().format("%Y-%m-%d %H:%M:%S"),
-        client.ip,
-        mail_text::untrusted(&client.user_agent, mail_text::USER_AGENT_MAX_CHARS),
-    );
-    let mail = Mail {
-        to: account.email.clone(),
-        subject: "Portcullis: new sign-in to your account".into(),
-        body,
-        purpose: "new_device_sign_in".into(),
+    let language = match crate::services::accounts::language_of(state, &account.id).await {
+        Ok(language) => language,
+        Err(error) => {
+            tracing::warn!(account_id = %account.id, error = %error, "new-device e-mail not sent");
+            return;
+        }
     };
+    let mail = i18n::new_device_sign_in(
+        language,
+        &now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        &client.ip.to_string(),
+        &client.user_agent,
+        &state.config.portal_links().devices(),
+    )
+    .mail(account.email.clone(), "new_device_sign_in");
     if let Err(error) = state.mailer.send(&mail).await {
         tracing::warn!(account_id = %account.id, error = %error, "new-device e-mail not sent");
     }
