@@ -243,4 +243,3 @@ pub fn forget_credential(conn: &mut DbConnection, kind: &str, id: &str) -> Query
         .execute(conn)
         .map(|_| ())
 }
-

@@ -7,9 +7,9 @@ use actix_web::{
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, FinishHeldPasskeyRequest, FinishPasskeySignInRequest,
+        ConfirmSignupRequest, FinishHeldPasskeyRequest, FinishPasskeySignInRequest, Language,
         LoginChallengeDto, LoginRequest, MeResponse, PasskeyCeremonyDto, ResendLoginCodeRequest,
-        Language, SignupAcceptedDto, SignupRequest, StartHeldPasskeyRequest, VerifyLoginRequest,
+        SignupAcceptedDto, SignupRequest, StartHeldPasskeyRequest, VerifyLoginRequest,
     },
     problem::Problem,
     routes,
@@ -115,7 +115,7 @@ fn browser_language(header: Option<&AcceptLanguage>) -> Language {
         .filter(|item| item.quality > Quality::ZERO)
         .collect();
     // Stable: equal weights keep the browser's order.
-    wanted.sort_by(|a, b| b.quality.cmp(&a.quality));
+    wanted.sort_by_key(|item| std::cmp::Reverse(item.quality));
     Language::first_offered(wanted.into_iter().filter_map(|item| match &item.item {
         Preference::Specific(tag) => Some(tag.as_str()),
         Preference::Any => None,

@@ -201,7 +201,8 @@ async fn send_link(
     token: &SignupToken,
 ) -> ApiResult<()> {
     let link = state.config.portal_links().verify_email(token.expose());
-    let mail = i18n::signup_link(language, &link, LINK_LIFETIME_HOURS).mail(to, mail_purposes::LINK);
+    let mail =
+        i18n::signup_link(language, &link, LINK_LIFETIME_HOURS).mail(to, mail_purposes::LINK);
     state.mailer.send(&mail).await
 }
 

@@ -21,8 +21,7 @@ use crate::services::{
 use crate::{
     db::{
         accounts::{self as account_rows, AccountRow, NewAccount},
-        contacts as contact_rows,
-        login_preferences as preference_rows,
+        contacts as contact_rows, login_preferences as preference_rows,
         passwords::{self as password_rows, ResetTokenRow},
         senders as sender_rows, sessions as session_rows,
         subusers::{self as subuser_rows, GrantsRow},
@@ -717,13 +716,8 @@ async fn send_invitation(
         .await?;
     let link = state.config.portal_links().reset_password(token.expose());
     // In the subuser's language: the owner's, unless they chose another since.
-    let mail = i18n::subuser_invitation(
-        language,
-        &owner_email,
-        &link,
-        INVITATION_LIFETIME_DAYS,
-    )
-    .mail(subuser.email, "subuser_invitation");
+    let mail = i18n::subuser_invitation(language, &owner_email, &link, INVITATION_LIFETIME_DAYS)
+        .mail(subuser.email, "subuser_invitation");
     state.mailer.send(&mail).await
 }
 

@@ -33,7 +33,6 @@ use crate::{
 
 pub const RECOVERY_CODES: usize = 10;
 
-
 /// The confirmed methods of an account.
 #[derive(Debug, Clone, Default)]
 pub struct Factors {

@@ -16,8 +16,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::harness::{
-    expect_problem, signup_request, TestApp, ACCOUNT_EXISTS_MAIL, GOOD_PASSWORD,
-    SIGNUP_LINK_MAIL, SIGNUP_PHONE_E164,
+    expect_problem, signup_request, TestApp, ACCOUNT_EXISTS_MAIL, GOOD_PASSWORD, SIGNUP_LINK_MAIL,
+    SIGNUP_PHONE_E164,
 };
 use crate::subusers::{create_subuser, subuser_request, SUB_PASSWORD};
 use crate::typed_client::Caller;
@@ -80,7 +80,8 @@ async fn a_polish_sign_up_makes_a_polish_account_and_polish_mail(app: TestApp) {
     let link = newest_mail(&app, email, SIGNUP_LINK_MAIL, 1).await;
     assert_eq!(link.subject.as_deref(), Some(POLISH_SIGNUP_SUBJECT));
     assert!(
-        link.body.contains("Jest ważny przez 24 godziny i działa tylko raz:"),
+        link.body
+            .contains("Jest ważny przez 24 godziny i działa tylko raz:"),
         "{}",
         link.body
     );
@@ -209,8 +210,12 @@ async fn a_language_not_offered_is_refused_and_nothing_changes(app: TestApp) {
         let response = app
             .portal_json(Method::PUT, routes::ME_LANGUAGE, csrf, &body)
             .await;
-        let problem =
-            expect_problem(response, StatusCode::BAD_REQUEST, ProblemCode::MalformedBody).await;
+        let problem = expect_problem(
+            response,
+            StatusCode::BAD_REQUEST,
+            ProblemCode::MalformedBody,
+        )
+        .await;
         let detail = problem.detail.unwrap_or_default();
         assert!(detail.contains(says), "{body}: {detail}");
     }

@@ -62,14 +62,23 @@ fn bundle(language: Language, files: &[(&str, &str)]) -> Bundle {
     // Plain-text mail and SMS: no Unicode isolation marks around placed values.
     bundle.set_use_isolating(false);
     for (name, source) in files {
-        let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(
-            |(resource, errors)| {
-                tracing::error!(language = language.as_str(), file = name, ?errors, "message file does not parse");
+        let resource =
+            FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(resource, errors)| {
+                tracing::error!(
+                    language = language.as_str(),
+                    file = name,
+                    ?errors,
+                    "message file does not parse"
+                );
                 resource
-            },
-        );
+            });
         if let Err(errors) = bundle.add_resource(resource) {
-            tracing::error!(language = language.as_str(), file = name, ?errors, "message file not loaded whole");
+            tracing::error!(
+                language = language.as_str(),
+                file = name,
+                ?errors,
+                "message file not loaded whole"
+            );
         }
     }
     bundle
@@ -99,7 +108,9 @@ fn try_text(
             .get_attribute(name)
             .map(|attribute| attribute.value())
             .ok_or_else(|| format!("no attribute {id}.{name}"))?,
-        None => message.value().ok_or_else(|| format!("{id} has no value"))?,
+        None => message
+            .value()
+            .ok_or_else(|| format!("{id} has no value"))?,
     };
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(args), &mut errors);
@@ -482,7 +493,12 @@ pub fn credential_leak(
     let found = url
         .map(|url| {
             let url = FluentValue::from(mail_text::untrusted(url, mail_text::URL_MAX_CHARS));
-            let found = text(language, "credential-leak-found", None, &args([("url", url)]));
+            let found = text(
+                language,
+                "credential-leak-found",
+                None,
+                &args([("url", url)]),
+            );
             format!("{found}\n\n")
         })
         .unwrap_or_default();
@@ -604,10 +620,8 @@ mod tests {
     #[test]
     fn every_bundle_loads_without_errors() {
         for (language, files) in SOURCES {
-            let mut bundle = FluentBundle::new_concurrent(vec![language
-                .as_str()
-                .parse()
-                .expect("tag")]);
+            let mut bundle =
+                FluentBundle::new_concurrent(vec![language.as_str().parse().expect("tag")]);
             for (name, source) in files {
                 let resource = FluentResource::try_new((*source).to_owned())
                     .unwrap_or_else(|(_, errors)| panic!("{name}: {errors:?}"));
@@ -625,8 +639,16 @@ mod tests {
             .map(|which| code(language, which, "123456", 5))
             .collect();
         texts.extend([
-            signup_link(language, "https://portal.example/verify-email?token=abc", 24),
-            signup_account_exists(language, "https://p.example/login", "https://p.example/forgot"),
+            signup_link(
+                language,
+                "https://portal.example/verify-email?token=abc",
+                24,
+            ),
+            signup_account_exists(
+                language,
+                "https://p.example/login",
+                "https://p.example/forgot",
+            ),
             password_reset(language, "https://p.example/reset?token=abc", 30),
             password_changed(
                 language,
@@ -733,8 +755,16 @@ mod tests {
         assert!(expires(1).contains("Wygasa za 1 minutę."), "{}", expires(1));
         assert!(expires(2).contains("Wygasa za 2 minuty."), "{}", expires(2));
         assert!(expires(5).contains("Wygasa za 5 minut."), "{}", expires(5));
-        assert!(expires(22).contains("Wygasa za 22 minuty."), "{}", expires(22));
-        assert!(expires(12).contains("Wygasa za 12 minut."), "{}", expires(12));
+        assert!(
+            expires(22).contains("Wygasa za 22 minuty."),
+            "{}",
+            expires(22)
+        );
+        assert!(
+            expires(12).contains("Wygasa za 12 minut."),
+            "{}",
+            expires(12)
+        );
         let english = code(Language::En, CodeText::SignIn, "123456", 1).body;
         assert!(english.contains("It expires in 1 minute."), "{english}");
         let invitation = |days| {
@@ -793,7 +823,10 @@ mod tests {
             "Firefox",
             "https://p.example/devices",
         );
-        assert_eq!(notice.subject, "Portcullis: nowe logowanie do Twojego konta");
+        assert_eq!(
+            notice.subject,
+            "Portcullis: nowe logowanie do Twojego konta"
+        );
         assert!(notice.body.starts_with(
             "Wykryliśmy logowanie do Twojego konta w Portcullis z nowego urządzenia.\n\n\
              Czas: 2026-12-04 10:00:00 UTC\nAdres IP: 203.0.113.9\nPrzeglądarka: Firefox\n\n"
@@ -809,16 +842,16 @@ mod tests {
             "Evil\r\nBcc: x https://evil.example",
         );
         assert!(
-            notice.body.contains("Przeglądarka: Evil Bcc: x hxxps[:]//evil[.]example\n"),
+            notice
+                .body
+                .contains("Przeglądarka: Evil Bcc: x hxxps[:]//evil[.]example\n"),
             "{}",
             notice.body
         );
-        let invitation = subuser_invitation(
-            Language::En,
-            "boss@corp.example",
-            "https://p.example/r",
-            7,
-        );
-        assert!(invitation.body.starts_with("boss@corp[.]example made you a login"));
+        let invitation =
+            subuser_invitation(Language::En, "boss@corp.example", "https://p.example/r", 7);
+        assert!(invitation
+            .body
+            .starts_with("boss@corp[.]example made you a login"));
     }
 }

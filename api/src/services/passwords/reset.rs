@@ -109,7 +109,8 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
         return Ok(());
     };
     let link = state.config.portal_links().reset_password(token.expose());
-    let mail = i18n::password_reset(language, &link, LINK_LIFETIME_MINUTES).mail(to, "password_reset");
+    let mail =
+        i18n::password_reset(language, &link, LINK_LIFETIME_MINUTES).mail(to, "password_reset");
     state.mailer.send(&mail).await
 }
 

@@ -241,12 +241,7 @@ async fn deliver(
             }
             Err(other) => return Err(other),
         };
-        let words = i18n::code(
-            language,
-            delivery.text,
-            code.expose(),
-            CODE_TTL_MINUTES,
-        );
+        let words = i18n::code(language, delivery.text, code.expose(), CODE_TTL_MINUTES);
         match delivery.method {
             VerificationMethod::Email => {
                 state

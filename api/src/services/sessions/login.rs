@@ -66,7 +66,6 @@ pub(in crate::services) mod reasons {
     pub const PASSKEY_FAILED: &str = "passkey_failed";
 }
 
-
 pub(in crate::services) fn login_failed(
     account_id: &str,
     client: &ClientContext,

@@ -50,8 +50,8 @@ use crate::services::{
 };
 use crate::{
     db::{
-        login_preferences::{self as preference_rows, Recipient},
         credential_networks::{self as network_rows, NetworkRow},
+        login_preferences::{self as preference_rows, Recipient},
         oauth as oauth_rows, tokens as token_rows, DbConnection,
     },
     domain::CredentialNetwork,
@@ -391,9 +391,15 @@ struct NewNetworkMail<'a> {
 impl NewNetworkMail<'_> {
     fn mail(&self, public_url: &str) -> Mail {
         let (credential, page) = if self.kind == "token" {
-            (i18n::Credential::Token, PortalLinks::new(public_url).tokens())
+            (
+                i18n::Credential::Token,
+                PortalLinks::new(public_url).tokens(),
+            )
         } else {
-            (i18n::Credential::Client, format!("{public_url}/oauth-clients"))
+            (
+                i18n::Credential::Client,
+                format!("{public_url}/oauth-clients"),
+            )
         };
         i18n::credential_new_network(
             self.to.language,

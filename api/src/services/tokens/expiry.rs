@@ -51,7 +51,13 @@ pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<
         {
             continue; // another process has it
         }
-        let mail = warning(&recipient, &token.name, &token.hint, &expires_at, public_url);
+        let mail = warning(
+            &recipient,
+            &token.name,
+            &token.hint,
+            &expires_at,
+            public_url,
+        );
         if let Err(error) = mailer.send(&mail).await {
             // The event is recorded only once the mail went out, so the log
             // never claims a warning nobody got; the claim goes back for the next round.

@@ -49,8 +49,8 @@ use crate::services::{
 use crate::{
     db::{
         login_preferences::{self as preference_rows, Recipient},
-        oauth as oauth_rows, throttles as throttle_rows,
-        token_leaks as leak_rows, tokens as token_rows, DbConnection,
+        oauth as oauth_rows, throttles as throttle_rows, token_leaks as leak_rows,
+        tokens as token_rows, DbConnection,
     },
     error::{ApiError, ApiResult},
     links::PortalLinks,
@@ -409,7 +409,10 @@ async fn disable_client(
 
 fn leak_mail(to: &Recipient, revoked: &Revoked, url: Option<&str>, public_url: &str) -> Mail {
     let (action, page) = match revoked.action {
-        "token_deleted" => (LeakAction::TokenDeleted, PortalLinks::new(public_url).tokens()),
+        "token_deleted" => (
+            LeakAction::TokenDeleted,
+            PortalLinks::new(public_url).tokens(),
+        ),
         "token_revoked" => (
             LeakAction::TokenRevoked,
             format!("{public_url}/oauth-clients"),
