@@ -50,7 +50,7 @@ password-changed =
        *[changed] zmienione
     } ({ $at }, adres IP { $ip }).
 
-    Wszystkie pozostałe sesje w portalu zostały wylogowane; tokeny API i klienci OAuth działają dalej.
+    Wszystkie pozostałe sesje w portalu zostały zakończone; tokeny API i klienci OAuth działają dalej.
 
     Jeśli to nie Ty, natychmiast zresetuj hasło: { $forgot }
     .subject = Hasło do Twojego konta w Portcullis zostało zmienione

@@ -6,7 +6,7 @@ use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::i18n,
+    delivery::{i18n, Mail},
     now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -342,6 +342,24 @@ pub async fn language_of(state: &AppState, account_id: &str) -> ApiResult<Langua
         .db
         .run(move |conn| Ok(preference_rows::language(conn, &id)?))
         .await
+}
+
+/// Sends the login `account_id` the notice `mail` writes in its language.
+/// Best effort: what the notice tells of stands whether or not it goes out;
+/// a failure is logged as `notice` not sent.
+pub async fn notify(
+    state: &AppState,
+    account_id: &str,
+    notice: &'static str,
+    mail: impl FnOnce(Language) -> Mail,
+) {
+    let sent = match language_of(state, account_id).await {
+        Ok(language) => state.mailer.send(&mail(language)).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = sent {
+        tracing::warn!(account_id, notice, %error, "notice e-mail not sent");
+    }
 }
 
 /// An account as its integrators see it: who it is, and its points balance.

@@ -4,10 +4,7 @@
 //! e-mail and text sent to a login written in it.
 
 use portcullis_shared::{
-    dto::{
-        Language, MeResponse, OutboxMessageDto, PasswordResetRequest, SetLanguageRequest,
-        SubuserGrantsDto,
-    },
+    dto::{Language, MeResponse, OutboxMessageDto, SetLanguageRequest, SubuserGrantsDto},
     endpoints::{Me, SetLanguage},
     problem::ProblemCode,
     routes,
@@ -53,16 +50,7 @@ async fn set_language(app: &TestApp, me: &MeResponse, language: Language) {
 }
 
 async fn ask_for_reset(app: &TestApp, email: &str) {
-    let response = app
-        .another_browser()
-        .post_json(
-            routes::PASSWORD_RESET,
-            &PasswordResetRequest {
-                email: email.to_owned(),
-            },
-            routes::PRE_SESSION_CSRF,
-        )
-        .await;
+    let response = crate::passwords::ask_for_reset(&app.another_browser(), email).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
 }
 

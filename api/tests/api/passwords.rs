@@ -176,7 +176,8 @@ async fn reset_token(app: &TestApp, email: &str, count: usize) -> String {
         .to_owned()
 }
 
-async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
+/// `POST /api/v1/auth/password-reset` for `email`, as the forgot-password page does.
+pub async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
     app.post_json(
         routes::PASSWORD_RESET,
         &PasswordResetRequest {

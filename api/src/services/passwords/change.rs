@@ -139,24 +139,13 @@ pub async fn notify_password_changed(
     way: PasswordChangeWay,
     client: &ClientContext,
 ) {
-    let language = match crate::services::accounts::language_of(state, &account.id).await {
-        Ok(language) => language,
-        Err(error) => {
-            tracing::warn!(%error, "could not send the password-changed e-mail");
-            return;
-        }
-    };
-    let mail = i18n::password_changed(
-        language,
-        way,
-        &rfc3339(now()),
-        &client.ip.to_string(),
-        &state.config.portal_links().forgot_password(),
-    )
-    .mail(account.email.clone(), "password_changed");
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(%error, "could not send the password-changed e-mail");
-    }
+    let (at, ip) = (rfc3339(now()), client.ip.to_string());
+    let forgot = state.config.portal_links().forgot_password();
+    crate::services::accounts::notify(state, &account.id, "password-changed e-mail", |language| {
+        i18n::password_changed(language, way, &at, &ip, &forgot)
+            .mail(account.email.clone(), "password_changed")
+    })
+    .await;
 }
 
 /// The current password and the new one, as given (checked by [`change_password`]).

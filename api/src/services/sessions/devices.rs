@@ -140,22 +140,14 @@ pub async fn notify_new_device_sign_in(
     account: &AccountRow,
     client: &ClientContext,
 ) {
-    let language = match crate::services::accounts::language_of(state, &account.id).await {
-        Ok(language) => language,
-        Err(error) => {
-            tracing::warn!(account_id = %account.id, error = %error, "new-device e-mail not sent");
-            return;
-        }
-    };
-    let mail = i18n::new_device_sign_in(
-        language,
-        &now().format("%Y-%m-%d %H:%M:%S").to_string(),
-        &client.ip.to_string(),
-        &client.user_agent,
-        &state.config.portal_links().devices(),
-    )
-    .mail(account.email.clone(), "new_device_sign_in");
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(account_id = %account.id, error = %error, "new-device e-mail not sent");
-    }
+    let (time, ip) = (
+        now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        client.ip.to_string(),
+    );
+    let devices_page = state.config.portal_links().devices();
+    crate::services::accounts::notify(state, &account.id, "new-device e-mail", |language| {
+        i18n::new_device_sign_in(language, &time, &ip, &client.user_agent, &devices_page)
+            .mail(account.email.clone(), "new_device_sign_in")
+    })
+    .await;
 }

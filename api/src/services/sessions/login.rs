@@ -169,23 +169,15 @@ pub(in crate::services) async fn notify_lock(
     lock: NewLock,
     client: &ClientContext,
 ) {
-    let language = match crate::services::accounts::language_of(state, &account.id).await {
-        Ok(language) => language,
-        Err(error) => {
-            tracing::warn!(account_id = %account.id, error = %error, "lock notification not sent");
-            return;
-        }
-    };
-    let mail = i18n::login_locked(
-        language,
-        &lock.until.format("%Y-%m-%d %H:%M").to_string(),
-        &client.ip.to_string(),
-        &client.user_agent,
-    )
-    .mail(account.email.clone(), "login_locked");
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(account_id = %account.id, error = %error, "lock notification not sent");
-    }
+    let (until, ip) = (
+        lock.until.format("%Y-%m-%d %H:%M").to_string(),
+        client.ip.to_string(),
+    );
+    crate::services::accounts::notify(state, &account.id, "lock notification", |language| {
+        i18n::login_locked(language, &until, &ip, &client.user_agent)
+            .mail(account.email.clone(), "login_locked")
+    })
+    .await;
 }
 
 fn locked(for_: Duration) -> ApiError {
