@@ -302,10 +302,33 @@ async fn a_subuser_starts_in_the_owners_language_and_changes_only_their_own(app:
     );
 }
 
+async fn a_restricted_session_may_still_choose_its_language(app: TestApp) {
+    let email = "due@example.com";
+    let me = app.signed_in(email).await;
+    let response = crate::passwords::set_policy(&app, &me, true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let long_ago = (chrono::Utc::now() - chrono::Duration::days(31)).naive_utc();
+    {
+        use diesel::prelude::*;
+        use portcullis_api::db::schema::accounts;
+        diesel::update(accounts::table)
+            .set(accounts::password_changed_at.eq(long_ago))
+            .execute(&mut app.db())
+            .expect("make the password old");
+    }
+    let browser = app.another_browser();
+    let due = browser.signed_in_again(email).await;
+    assert!(due.session.password_change_required);
+    // Restricted to changing the password, yet the language may change.
+    set_language(&browser, &due, Language::Pl).await;
+    assert_eq!(language_now(&browser, &due).await, Language::Pl);
+}
+
 on_both_backends!(settings = DEV_OUTBOX;
     a_polish_sign_up_makes_a_polish_account_and_polish_mail,
     without_a_choice_the_browser_language_decides,
     a_login_switches_its_language_and_its_next_mail_follows,
     a_language_not_offered_is_refused_and_nothing_changes,
     a_subuser_starts_in_the_owners_language_and_changes_only_their_own,
+    a_restricted_session_may_still_choose_its_language,
 );

@@ -313,7 +313,8 @@ async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
     .await;
 }
 
-async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
+/// Turns the account's "new password every 30 days" policy on or off.
+pub async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
     app.portal_json(
         Method::PUT,
         routes::PASSWORD_POLICY,
