@@ -100,7 +100,7 @@ async fn a_polish_sign_up_makes_a_polish_account_and_polish_mail(app: TestApp) {
     let (purpose, text) = app.last_message_to(SIGNUP_PHONE_E164).expect("a text");
     assert_eq!(purpose, "two_factor_setup");
     assert!(
-        text.starts_with("Kod włączenia uwierzytelniania dwuskładnikowego w Portcullis: "),
+        text.starts_with("Kod włączenia uwierzytelniania 2FA w Portcullis: "),
         "{text}"
     );
     let code = app.last_code_to(SIGNUP_PHONE_E164);
@@ -261,11 +261,11 @@ async fn a_subuser_starts_in_the_owners_language_and_changes_only_their_own(app:
     );
     assert!(
         code.body
-            .starts_with("Kod potwierdzenia logowania z nowego urządzenia w Portcullis: "),
+            .starts_with("Kod logowania z nowego urządzenia w Portcullis: "),
         "{}",
         code.body
     );
-    assert!(code.body.contains("Wygasa za 5 minut."), "{}", code.body);
+    assert!(code.body.contains(". Ważny 5 min. "), "{}", code.body);
 
     // The subuser switches to English: theirs changes, the owner's does not.
     set_language(&browser, &sub, Language::En).await;

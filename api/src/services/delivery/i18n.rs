@@ -751,20 +751,12 @@ mod tests {
 
     #[test]
     fn polish_plurals_follow_polish_rules() {
-        let expires = |minutes| code(Language::Pl, CodeText::SignIn, "123456", minutes).body;
-        assert!(expires(1).contains("Wygasa za 1 minutę."), "{}", expires(1));
-        assert!(expires(2).contains("Wygasa za 2 minuty."), "{}", expires(2));
-        assert!(expires(5).contains("Wygasa za 5 minut."), "{}", expires(5));
-        assert!(
-            expires(22).contains("Wygasa za 22 minuty."),
-            "{}",
-            expires(22)
-        );
-        assert!(
-            expires(12).contains("Wygasa za 12 minut."),
-            "{}",
-            expires(12)
-        );
+        let works = |minutes| password_reset(Language::Pl, "https://p.example/r", minutes).body;
+        assert!(works(1).contains("przez 1 minutę i"), "{}", works(1));
+        assert!(works(2).contains("przez 2 minuty i"), "{}", works(2));
+        assert!(works(5).contains("przez 5 minut i"), "{}", works(5));
+        assert!(works(22).contains("przez 22 minuty i"), "{}", works(22));
+        assert!(works(12).contains("przez 12 minut i"), "{}", works(12));
         let english = code(Language::En, CodeText::SignIn, "123456", 1).body;
         assert!(english.contains("It expires in 1 minute."), "{english}");
         let invitation = |days| {
@@ -811,10 +803,23 @@ mod tests {
     }
 
     #[test]
+    fn code_texts_fit_one_sms_part_where_they_can() {
+        // Polish needs UCS-2: 70 characters a part; English stays in GSM-7's 160.
+        for which in [CodeText::SignIn, CodeText::TwoFactorSetup, CodeText::StepUp] {
+            let polish = code(Language::Pl, which, "123456", 5).body;
+            assert!(polish.chars().count() <= 70, "{polish}");
+        }
+        for which in CodeText::ALL {
+            let english = code(Language::En, which, "123456", 5).body;
+            assert!(english.chars().count() <= 160, "{english}");
+        }
+    }
+
+    #[test]
     fn polish_reads_as_polish() {
         assert_eq!(
             code(Language::Pl, CodeText::SignIn, "123456", 5).body,
-            "Kod logowania do Portcullis: 123456. Wygasa za 5 minut. Nikomu go nie podawaj."
+            "Kod logowania do Portcullis: 123456. Ważny 5 min. Nie podawaj nikomu."
         );
         let notice = new_device_sign_in(
             Language::Pl,
