@@ -28,6 +28,8 @@ use crate::routes;
         dto::AccountDto,
         dto::CurrentSessionDto,
         dto::MeResponse,
+        dto::SetLanguageRequest,
+        vocabulary::Language,
         dto::ChangePasswordRequest,
         dto::PasswordResetRequest,
         dto::ConfirmPasswordResetRequest,

@@ -52,6 +52,8 @@ pub enum Capability {
     ReadAccountSettings,
     /// Read the activity charts' counts: a subuser their own, the owner the account's.
     ReadActivity,
+    /// Choose one's own language (of the portal and of the mail sent to one).
+    ChooseLanguage,
 }
 
 /// What a subuser's session needs for a capability.
@@ -133,7 +135,7 @@ const fn granted(scope: Scope, portal: &'static [PortalPermission]) -> Rule {
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 20] = [
+    pub const ALL: [Capability; 21] = [
         Capability::SendSms,
         Capability::ReadContacts,
         Capability::ManageContacts,
@@ -154,6 +156,7 @@ impl Capability {
         Capability::ManagePortalAllowlist,
         Capability::ReadAccountSettings,
         Capability::ReadActivity,
+        Capability::ChooseLanguage,
     ];
 
     /// The whole policy, one line a capability.
@@ -178,6 +181,8 @@ impl Capability {
             C::ManageAccountSettings => rule(None, PortalGrant::AnyLogin, Some(Settings)),
             C::ManageSubusers => rule(None, PortalGrant::AnyLogin, Some(Subusers)),
             C::ReadMe | C::SignOut => own(&[PasswordChangeDue, TwoFactorSetupDue]),
+            // Harmless, and a restricted login may need to read what it must fix.
+            C::ChooseLanguage => own(&[PasswordChangeDue, TwoFactorSetupDue]),
             C::ChangePassword => own(&[PasswordChangeDue]),
             C::ManageTwoFactor => own(&[TwoFactorSetupDue]),
             C::ManageSessions | C::ManagePortalAllowlist | C::ReadAccountSettings => own(&[]),
@@ -323,23 +328,26 @@ mod tests {
                 .filter(|c| c.allowed_while(r))
                 .collect::<Vec<_>>()
         };
-        // Was `allowed_while_change_required`: me, logout and the password change.
+        // Was `allowed_while_change_required`: me, logout and the password change
+        // (and the language, which changes nothing else).
         assert_eq!(
             while_due(Restriction::PasswordChangeDue),
             [
                 Capability::ReadMe,
                 Capability::SignOut,
-                Capability::ChangePassword
+                Capability::ChangePassword,
+                Capability::ChooseLanguage
             ]
         );
         // Was `allowed_while_two_factor_setup_required`: me, logout and the
-        // two-factor set-up, not the account's two-factor policy.
+        // two-factor set-up (and the language), not the account's two-factor policy.
         assert_eq!(
             while_due(Restriction::TwoFactorSetupDue),
             [
                 Capability::ReadMe,
                 Capability::SignOut,
-                Capability::ManageTwoFactor
+                Capability::ManageTwoFactor,
+                Capability::ChooseLanguage
             ]
         );
         assert!(!Capability::ManageAccountSettings.allowed_while(Restriction::TwoFactorSetupDue));

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{accounts, credential_network_settings as settings, credential_networks as networks},
+    schema::{credential_network_settings as settings, credential_networks as networks},
     DbConnection,
 };
 
@@ -242,13 +242,4 @@ pub fn forget_credential(conn: &mut DbConnection, kind: &str, id: &str) -> Query
     diesel::delete(settings::table.find((kind, id)))
         .execute(conn)
         .map(|_| ())
-}
-
-/// The e-mail of the account (the owner's login).
-pub fn account_email(conn: &mut DbConnection, account_id: &str) -> QueryResult<Option<String>> {
-    accounts::table
-        .find(account_id)
-        .select(accounts::email)
-        .first(conn)
-        .optional()
 }

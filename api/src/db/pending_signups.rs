@@ -25,6 +25,8 @@ pub struct PendingSignupRow {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
+    /// The language chosen at sign-up (`en`, `pl`): the confirmation e-mail's and the account's.
+    pub language: String,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &PendingSignupRow) -> QueryResult<()> {

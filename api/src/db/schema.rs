@@ -227,7 +227,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     sms_batches,
     sms_batch_messages,
     account_suspensions,
+    login_preferences,
 );
+
+diesel::table! {
+    login_preferences (account_id) {
+        account_id -> Text,
+        language -> Text,
+    }
+}
+
+diesel::joinable!(login_preferences -> accounts (account_id));
 
 diesel::table! {
     account_countries (account_id, country) {
@@ -390,6 +400,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        language -> Text,
     }
 }
 

@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{accounts, api_allowlist_entries, api_tokens, signing_keys},
+    login_preferences::Recipient,
+    schema::{accounts, api_allowlist_entries, api_tokens, login_preferences, signing_keys},
     DbConnection,
 };
 
@@ -181,23 +182,35 @@ pub fn record_use(
 }
 
 /// Live tokens that expire after `now` and by `until`, whose owner was not
-/// warned yet, with the account's e-mail; soonest first.
+/// warned yet, with where the account's mail goes; soonest first.
 pub fn expiring_unwarned(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     until: NaiveDateTime,
     limit: i64,
-) -> QueryResult<Vec<(TokenRow, String)>> {
+) -> QueryResult<Vec<(TokenRow, Recipient)>> {
     api_tokens::table
         .inner_join(accounts::table)
+        .left_join(
+            login_preferences::table.on(login_preferences::account_id.eq(api_tokens::account_id)),
+        )
         .filter(api_tokens::expires_at.gt(now))
         .filter(api_tokens::expires_at.le(until))
         .filter(api_tokens::expiry_warned_at.is_null())
         .filter(api_tokens::disabled_at.is_null())
         .order((api_tokens::expires_at.asc(), api_tokens::id.asc()))
         .limit(limit)
-        .select((TokenRow::as_select(), accounts::email))
-        .load(conn)
+        .select((
+            TokenRow::as_select(),
+            accounts::email,
+            login_preferences::language.nullable(),
+        ))
+        .load::<(TokenRow, String, Option<String>)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(token, email, language)| (token, Recipient::read(email, language)))
+                .collect()
+        })
 }
 
 /// Claims the expiry warning of a token: true for the one caller that set it,

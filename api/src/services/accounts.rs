@@ -1,12 +1,12 @@
 //! Signing up (verified by e-mail before anything exists) and reading accounts.
 
 use chrono::Duration as ChronoDuration;
-use portcullis_shared::vocabulary::SecurityEventKind;
+use portcullis_shared::vocabulary::{Language, SecurityEventKind};
 use portcullis_shared::{problem::FieldError, validate::codes};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::Mail,
+    delivery::{i18n, Mail},
     now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -14,6 +14,7 @@ use crate::services::{
 use crate::{
     db::{
         accounts::{self as account_rows, NewAccount},
+        login_preferences as preference_rows,
         pending_signups::{self as pending_rows, PendingSignupRow},
     },
     domain::{
@@ -29,6 +30,8 @@ pub struct SignupForm {
     pub password: String,
     pub phone: Option<String>,
     pub country: String,
+    /// Chosen in the form, or else the browser's (`Accept-Language`).
+    pub language: Language,
 }
 
 /// A sign-up request whose every field is valid.
@@ -38,6 +41,8 @@ pub struct Signup {
     pub password: NewPassword,
     pub phone: Option<PhoneNumber>,
     pub country: CountryCode,
+    /// The confirmation e-mail's, and the account's once confirmed.
+    pub language: Language,
 }
 
 impl Signup {
@@ -79,6 +84,7 @@ impl Signup {
                 password,
                 phone,
                 country,
+                language: request.language,
             }),
             _ => Err(ApiError::Validation(errors)),
         }
@@ -115,10 +121,15 @@ pub fn request_signup(state: &AppState, signup: Signup, client: ClientContext) {
 
 /// Who a sign-up request turned out to be for.
 enum Recipient {
-    /// A new e-mail: its pending sign-up is stored; mail the link.
-    New { to: String, token: SignupToken },
-    /// The e-mail of this existing account.
-    Existing(String),
+    /// A new e-mail: its pending sign-up is stored; mail the link in the
+    /// language chosen at sign-up.
+    New {
+        to: String,
+        language: Language,
+        token: SignupToken,
+    },
+    /// The e-mail of this existing account, told in the account's language.
+    Existing(String, Language),
     /// Over a limit: nothing is sent.
     Dropped,
 }
@@ -143,8 +154,9 @@ async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -
         created_at: at,
         expires_at: at + ChronoDuration::hours(LINK_LIFETIME_HOURS.into()),
         used_at: None,
+        language: signup.language.as_str().to_owned(),
     };
-    let ip = client.ip;
+    let (ip, language) = (client.ip, signup.language);
     let recipient = state
         .db
         .transaction(move |conn| {
@@ -158,61 +170,49 @@ async fn start_signup(state: &AppState, signup: Signup, client: ClientContext) -
                 return Ok(Recipient::Dropped);
             }
             if let Some(account) = account_rows::find_by_email(conn, &row.email_normalized)? {
-                return Ok(Recipient::Existing(account.email));
+                let language = preference_rows::language(conn, &account.id)?;
+                return Ok(Recipient::Existing(account.email, language));
             }
             pending_rows::delete_expired(conn, at - ChronoDuration::days(EXPIRED_KEPT_DAYS))?;
             pending_rows::insert(conn, &row)?;
             Ok(Recipient::New {
                 to: row.email,
+                language,
                 token,
             })
         })
         .await?;
     match recipient {
         Recipient::Dropped => Ok(()),
-        Recipient::Existing(to) => send_account_exists(state, to).await,
-        Recipient::New { to, token } => send_link(state, to, &token).await,
+        Recipient::Existing(to, language) => send_account_exists(state, to, language).await,
+        Recipient::New {
+            to,
+            language,
+            token,
+        } => send_link(state, to, language, &token).await,
     }
 }
 
 /// Mails the link of a stored pending sign-up.
-async fn send_link(state: &AppState, to: String, token: &SignupToken) -> ApiResult<()> {
+async fn send_link(
+    state: &AppState,
+    to: String,
+    language: Language,
+    token: &SignupToken,
+) -> ApiResult<()> {
     let link = state.config.portal_links().verify_email(token.expose());
-    state
-        .mailer
-        .send(&Mail {
-            to,
-            subject: "Confirm your e-mail to create your Portcullis account".into(),
-            body: format!(
-                "Someone (hopefully you) signed up for Portcullis with this e-mail address.\n\n\
-                 Open this link within {LINK_LIFETIME_HOURS} hours to confirm it and create your account; the link works once:\n{link}\n\n\
-                 Until then no account exists. If you did not sign up, ignore this e-mail and nothing will be created.\n"
-            ),
-            purpose: mail_purposes::LINK.into(),
-        })
-        .await
+    let mail =
+        i18n::signup_link(language, &link, LINK_LIFETIME_HOURS).mail(to, mail_purposes::LINK);
+    state.mailer.send(&mail).await
 }
 
 /// Tells the owner of an existing account that someone tried to sign up with
 /// its e-mail, and how to get in. Changes nothing.
-async fn send_account_exists(state: &AppState, to: String) -> ApiResult<()> {
+async fn send_account_exists(state: &AppState, to: String, language: Language) -> ApiResult<()> {
     let links = state.config.portal_links();
-    let (login, forgot) = (links.login(), links.forgot_password());
-    state
-        .mailer
-        .send(&Mail {
-            to,
-            subject: "You already have a Portcullis account".into(),
-            body: format!(
-                "Someone (hopefully you) tried to sign up for Portcullis with this e-mail address, \
-                 but you already have an account. Nothing was changed.\n\n\
-                 Sign in: {login}\n\
-                 Forgot your password? Reset it: {forgot}\n\n\
-                 If this was not you, you can ignore this e-mail.\n"
-            ),
-            purpose: mail_purposes::ACCOUNT_EXISTS.into(),
-        })
-        .await
+    let mail = i18n::signup_account_exists(language, &links.login(), &links.forgot_password())
+        .mail(to, mail_purposes::ACCOUNT_EXISTS);
+    state.mailer.send(&mail).await
 }
 
 fn link_refused(code: &str, message: &str) -> ApiError {
@@ -289,6 +289,9 @@ pub async fn confirm_signup(
                 return Err(used_link());
             }
             inserted?;
+            // The language chosen at sign-up.
+            let language = Language::from_tag(&pending.language).unwrap_or_default();
+            preference_rows::set_language(conn, &id, language)?;
             let actor = Actor::Account(id.clone());
             security_log::record(
                 conn,
@@ -314,6 +317,49 @@ pub async fn confirm_signup(
         .await?;
     tracing::info!(account_id = %account.id, "sign-up confirmed");
     Ok(PortalSession::new(token, session, account, access))
+}
+
+/// Sets the signed-in login's own language: of its portal, and of every
+/// e-mail and text sent to it from now on. Each login (owner or subuser)
+/// chooses only its own. Not a security setting, so the security log does not
+/// record it (it keeps security-relevant events only).
+pub async fn set_language(
+    state: &AppState,
+    session: &PortalSession,
+    language: Language,
+) -> ApiResult<()> {
+    let id = session.account.id.clone();
+    state
+        .db
+        .run(move |conn| Ok(preference_rows::set_language(conn, &id, language)?))
+        .await
+}
+
+/// The language of the login `account_id`, for mail sent to it.
+pub async fn language_of(state: &AppState, account_id: &str) -> ApiResult<Language> {
+    let id = account_id.to_owned();
+    state
+        .db
+        .run(move |conn| Ok(preference_rows::language(conn, &id)?))
+        .await
+}
+
+/// Sends the login `account_id` the notice `mail` writes in its language.
+/// Best effort: what the notice tells of stands whether or not it goes out;
+/// a failure is logged as `notice` not sent.
+pub async fn notify(
+    state: &AppState,
+    account_id: &str,
+    notice: &'static str,
+    mail: impl FnOnce(Language) -> Mail,
+) {
+    let sent = match language_of(state, account_id).await {
+        Ok(language) => state.mailer.send(&mail(language)).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = sent {
+        tracing::warn!(account_id, notice, %error, "notice e-mail not sent");
+    }
 }
 
 /// An account as its integrators see it: who it is, and its points balance.

@@ -4,6 +4,7 @@
 //! and e-mail to an SMTP server. Everything here is async: nothing blocks a
 //! worker, storage runs on the blocking pool.
 
+pub mod i18n;
 pub mod mail_text;
 pub mod smtp;
 pub mod webhook;

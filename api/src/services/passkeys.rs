@@ -21,6 +21,7 @@ use webauthn_rs::prelude::{
 };
 
 use crate::services::{
+    delivery::i18n::FactorChange,
     now,
     sessions::portal_session::{ClientContext, PortalSession},
     two_factor::{self, ChangeConfirmation},
@@ -494,7 +495,7 @@ pub async fn finish_registration(
         session,
         client,
         "passkey_added",
-        "a passkey was added to your account",
+        FactorChange::PasskeyAdded,
     )
     .await;
     Ok(added)
@@ -598,7 +599,7 @@ pub async fn remove(
         session,
         client,
         "passkey_removed",
-        "a passkey was removed from your account",
+        FactorChange::PasskeyRemoved,
     )
     .await;
     Ok(left)

@@ -12,7 +12,7 @@ pub use crate::domain::sending_window::{hhmm, RequestedWindow, SendingWindow};
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
     cache::cache_sync::{self, Change},
-    delivery::{mail_text, Mail},
+    delivery::i18n,
     now,
     sessions::portal_session::ClientContext,
     tokens::api_access::{parse_scopes, scope_string},
@@ -21,7 +21,7 @@ use crate::services::{
 use crate::{
     db::{
         accounts::{self as account_rows, AccountRow, NewAccount},
-        contacts as contact_rows,
+        contacts as contact_rows, login_preferences as preference_rows,
         passwords::{self as password_rows, ResetTokenRow},
         senders as sender_rows, sessions as session_rows,
         subusers::{self as subuser_rows, GrantsRow},
@@ -465,6 +465,9 @@ pub async fn create(
             }
             inserted?;
             account_rows::set_parent(conn, &subuser_id, &owner_row.id)?;
+            // The owner's language, until the subuser chooses their own.
+            let language = preference_rows::language(conn, &owner_row.id)?;
+            preference_rows::set_language(conn, &subuser_id, language)?;
             subuser_rows::insert_grants(
                 conn,
                 &GrantsRow {
@@ -686,7 +689,7 @@ async fn send_invitation(
     let ip = client.ip.to_string();
     let event = owner_event(owner_id, SecurityEventKind::SubuserInvited, id, client);
     let owner = owner_id.to_owned();
-    let (to, owner_email) = state
+    let (subuser, language, owner_email) = state
         .db
         .transaction(move |conn| {
             let at = now();
@@ -707,23 +710,15 @@ async fn send_invitation(
                 },
             )?;
             security_log::record(conn, &event)?;
-            Ok((subuser.email, owner_row.email))
+            let language = preference_rows::language(conn, &subuser.id)?;
+            Ok((subuser, language, owner_row.email))
         })
         .await?;
     let link = state.config.portal_links().reset_password(token.expose());
-    let owner_email = mail_text::untrusted(&owner_email, mail_text::LABEL_MAX_CHARS);
-    state
-        .mailer
-        .send(&Mail {
-            to,
-            subject: "You are invited to Portcullis".into(),
-            body: format!(
-                "{owner_email} made you a login on their Portcullis account.\n\n\
-                 Choose your password here within {INVITATION_LIFETIME_DAYS} days; the link works once:\n{link}\n"
-            ),
-            purpose: "subuser_invitation".into(),
-        })
-        .await
+    // In the subuser's language: the owner's, unless they chose another since.
+    let mail = i18n::subuser_invitation(language, &owner_email, &link, INVITATION_LIFETIME_DAYS)
+        .mail(subuser.email, "subuser_invitation");
+    state.mailer.send(&mail).await
 }
 
 /// True when the subuser `id` belongs to `owner_id` (deleted ones too), for

@@ -11,7 +11,7 @@ use portcullis_shared::{problem::FieldError, validate::codes as field_codes};
 use crate::services::sessions::login::confirm_session_password;
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::Mail,
+    delivery::i18n::{self, CodeText, FactorChange},
     now,
     secrets_at_rest::{open_text, totp_secret_at},
     sessions::codes::{self, purposes, Check, Delivery},
@@ -32,11 +32,6 @@ use crate::{
 };
 
 pub const RECOVERY_CODES: usize = 10;
-
-const SETUP_TEXT: &str =
-    "{code} is your Portcullis code to turn on two-factor sign-in. It expires in 5 minutes.";
-const STEP_UP_TEXT: &str =
-    "{code} is your Portcullis code to confirm a security change. It expires in 5 minutes.";
 
 /// The confirmed methods of an account.
 #[derive(Debug, Clone, Default)]
@@ -346,20 +341,15 @@ pub(crate) async fn notify_factor_change(
     session: &PortalSession,
     client: &ClientContext,
     purpose: &str,
-    what: &str,
+    change: FactorChange,
 ) {
-    let mail = Mail {
-        to: session.account.email.clone(),
-        subject: format!("Portcullis: {what}"),
-        body: format!(
-            "Security notice: {what}.\n\nFrom address: {}\nBrowser: {}\n\n\
-             If this was not you, someone has your password and a signed-in browser: \
-             reset your password, remove the method in the two-factor settings and review \
-             your security log.",
-            client.ip, client.user_agent,
-        ),
-        purpose: purpose.to_owned(),
-    };
+    let mail = i18n::factor_change(
+        session.language,
+        change,
+        &client.ip.to_string(),
+        &client.user_agent,
+    )
+    .mail(session.account.email.clone(), purpose);
     if let Err(error) = state.mailer.send(&mail).await {
         tracing::warn!(account_id = %session.account.id, error = %error, "factor change notice not sent");
     }
@@ -401,7 +391,7 @@ pub async fn start_sms(
         purposes::SETUP_SMS,
         phone.as_str(),
         "two_factor_setup",
-        SETUP_TEXT,
+        CodeText::TwoFactorSetup,
         client,
     )
     .await
@@ -434,7 +424,7 @@ pub async fn send_step_up_code(
         purposes::STEP_UP,
         &phone,
         "step_up_code",
-        STEP_UP_TEXT,
+        CodeText::StepUp,
         client,
     )
     .await
@@ -446,7 +436,7 @@ async fn start_code(
     purpose: &'static str,
     phone: &str,
     outbox_purpose: &'static str,
-    text: &'static str,
+    text: CodeText,
     client: &ClientContext,
 ) -> ApiResult<CodeSent> {
     // One open row per account and purpose, reused until its flow ends: the
@@ -476,7 +466,6 @@ async fn start_code(
             destination: phone.to_owned(),
             purpose: outbox_purpose,
             text,
-            subject: "",
             fallback_email: None,
         },
     )
@@ -582,7 +571,7 @@ pub async fn confirm_sms(
         session,
         client,
         "two_factor_added",
-        "a new two-factor method (SMS codes to a phone) was added to your account",
+        FactorChange::SmsAdded,
     )
     .await;
     Ok(enabled)
@@ -680,7 +669,7 @@ pub async fn confirm_totp(
         session,
         client,
         "two_factor_added",
-        "a new two-factor method (an authenticator app) was added to your account",
+        FactorChange::AppAdded,
     )
     .await;
     Ok(enabled)
@@ -864,7 +853,7 @@ pub async fn regenerate_recovery_codes(
         session,
         client,
         "recovery_codes_regenerated",
-        "new recovery codes were made for your account; the old ones no longer work",
+        FactorChange::RecoveryCodesRegenerated,
     )
     .await;
     Ok(codes)

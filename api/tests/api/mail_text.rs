@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, GOOD_PASSWORD, SIGNUP_PHONE_E164};
 
 /// A User-Agent carrying a link and a wall of text.
 fn hostile_user_agent() -> String {
@@ -43,10 +43,18 @@ async fn links_from_the_request_are_not_clickable_in_mails(app: TestApp) {
     let browser = app.another_browser_with(&[("User-Agent", ua.as_str())]);
 
     // The new-device e-mail names the browser.
-    browser.signed_in_again(email).await;
+    let me = browser.signed_in_again(email).await;
     let (purpose, body) = app.last_message_to(email).expect("a mail");
     assert_eq!(purpose, "new_device_sign_in");
     assert_defanged(&body, 1);
+
+    // So does the notice of a two-factor method added from it.
+    browser
+        .turn_on_sms_two_factor(&me.session.csrf_token, GOOD_PASSWORD, SIGNUP_PHONE_E164)
+        .await;
+    let (purpose, body) = app.last_message_to(email).expect("a mail");
+    assert_eq!(purpose, "two_factor_added");
+    assert_defanged(&body, 0);
 
     // So does the lock e-mail.
     for _ in 0..5 {

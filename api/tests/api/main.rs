@@ -62,6 +62,7 @@ mod harness;
 mod health;
 mod key_rotation;
 mod keys_at_rest;
+mod languages;
 mod lockout;
 mod login;
 mod login_security;

@@ -176,7 +176,8 @@ async fn reset_token(app: &TestApp, email: &str, count: usize) -> String {
         .to_owned()
 }
 
-async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
+/// `POST /api/v1/auth/password-reset` for `email`, as the forgot-password page does.
+pub async fn ask_for_reset(app: &TestApp, email: &str) -> reqwest::Response {
     app.post_json(
         routes::PASSWORD_RESET,
         &PasswordResetRequest {
@@ -312,7 +313,8 @@ async fn reset_links_expire_and_are_limited_per_hour(app: TestApp) {
     .await;
 }
 
-async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
+/// Turns the account's "new password every 30 days" policy on or off.
+pub async fn set_policy(app: &TestApp, me: &MeResponse, on: bool) -> reqwest::Response {
     app.portal_json(
         Method::PUT,
         routes::PASSWORD_POLICY,

@@ -55,8 +55,7 @@ impl From<&PortalSession> for MeResponse {
                 two_factor_setup_required: session.two_factor_setup_required,
             },
             access: access(session),
-            // Stored per login by the language work (issue 17); English until then.
-            language: Default::default(),
+            language: session.language,
         }
     }
 }

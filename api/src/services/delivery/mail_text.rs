@@ -10,6 +10,8 @@
 pub const USER_AGENT_MAX_CHARS: usize = 200;
 /// Most characters of a name, label or address shown in a mail.
 pub const LABEL_MAX_CHARS: usize = 100;
+/// Most characters of an address (URL) someone reported, shown in a mail.
+pub const URL_MAX_CHARS: usize = 300;
 
 /// `text` made safe to show in a mail: trimmed, control characters and line
 /// breaks turned into single spaces, invisible formatting characters (bidi

@@ -10,7 +10,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, SecurityEvent},
-    delivery::Mail,
+    delivery::i18n::{self, PasswordChangeWay},
     now, rfc3339,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -135,26 +135,17 @@ pub fn replace_password(
 /// Best effort: the change is made whether or not the mail goes out.
 pub async fn notify_password_changed(
     state: &AppState,
-    email: &str,
-    how: &str,
+    account: &PasswordStateRow,
+    way: PasswordChangeWay,
     client: &ClientContext,
 ) {
-    let mail = Mail {
-        to: email.to_owned(),
-        subject: "Your Portcullis password was changed".into(),
-        body: format!(
-            "The password of your Portcullis account was {how} at {} from {}.\n\n\
-             Every other portal session was signed out; API tokens and OAuth clients keep working.\n\n\
-             If this was not you, reset your password now: {}\n",
-            rfc3339(now()),
-            client.ip,
-            state.config.portal_links().forgot_password(),
-        ),
-        purpose: "password_changed".into(),
-    };
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(%error, "could not send the password-changed e-mail");
-    }
+    let (at, ip) = (rfc3339(now()), client.ip.to_string());
+    let forgot = state.config.portal_links().forgot_password();
+    crate::services::accounts::notify(state, &account.id, "password-changed e-mail", |language| {
+        i18n::password_changed(language, way, &at, &ip, &forgot)
+            .mail(account.email.clone(), "password_changed")
+    })
+    .await;
 }
 
 /// The current password and the new one, as given (checked by [`change_password`]).
@@ -224,7 +215,7 @@ pub async fn change_password(
         })
         .await?;
     tracing::info!(account_id = %session.account.id, other_sessions_ended = ended, "password changed");
-    notify_password_changed(state, &account.email, "changed", client).await;
+    notify_password_changed(state, &account, PasswordChangeWay::Changed, client).await;
     let mut session = session.clone();
     session.session.password_change_required = false;
     Ok(session)

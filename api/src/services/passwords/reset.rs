@@ -11,7 +11,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::Mail,
+    delivery::i18n::{self, PasswordChangeWay},
     now,
     passwords::change::{self, end_reasons},
     sessions::portal_session::ClientContext,
@@ -20,7 +20,7 @@ use crate::services::{
 };
 use crate::{
     db::{
-        accounts as account_rows, devices as device_rows,
+        accounts as account_rows, devices as device_rows, login_preferences as preference_rows,
         passwords::{self as password_rows, ResetTokenRow},
         sessions as session_rows,
     },
@@ -101,26 +101,17 @@ async fn send_link(state: &AppState, email: &str, client: ClientContext) -> ApiR
                 )
                 .from_client(&client),
             )?;
-            Ok(Some(account.email))
+            let language = preference_rows::language(conn, &account.id)?;
+            Ok(Some((account.email, language)))
         })
         .await?;
-    let Some(to) = recipient else {
+    let Some((to, language)) = recipient else {
         return Ok(());
     };
     let link = state.config.portal_links().reset_password(token.expose());
-    state
-        .mailer
-        .send(&Mail {
-            to,
-            subject: "Reset your Portcullis password".into(),
-            body: format!(
-                "Someone (hopefully you) asked to reset the password of your Portcullis account.\n\n\
-                 Choose a new password here within {LINK_LIFETIME_MINUTES} minutes; the link works once:\n{link}\n\n\
-                 If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
-            ),
-            purpose: "password_reset".into(),
-        })
-        .await
+    let mail =
+        i18n::password_reset(language, &link, LINK_LIFETIME_MINUTES).mail(to, "password_reset");
+    state.mailer.send(&mail).await
 }
 
 fn link_refused(code: &str, message: &str) -> ApiError {
@@ -234,6 +225,6 @@ pub async fn confirm_reset(
         })
         .await?;
     tracing::info!(account_id = %account.id, "password reset");
-    change::notify_password_changed(state, &account.email, "reset", client).await;
+    change::notify_password_changed(state, &account, PasswordChangeWay::Reset, client).await;
     Ok(())
 }

@@ -6,11 +6,14 @@
 
 use chrono::{Duration, NaiveDateTime};
 use portcullis_shared::validate::codes;
-use portcullis_shared::vocabulary::{SecurityEventKind, VerificationMethod};
+use portcullis_shared::vocabulary::{Language, SecurityEventKind, VerificationMethod};
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::{Mail, Sms},
+    delivery::{
+        i18n::{self, CodeText},
+        Sms,
+    },
     now,
     sessions::portal_session::ClientContext,
     sms::budget::{self, Admission, SystemText},
@@ -18,6 +21,7 @@ use crate::services::{
 };
 use crate::{
     db::{
+        login_preferences as preference_rows,
         verification_codes::{self as code_rows, VerificationRow},
         DbConnection,
     },
@@ -84,10 +88,9 @@ pub struct Delivery {
     pub destination: String,
     /// Why, for the outbox and logs (e.g. `login_code`).
     pub purpose: &'static str,
-    /// The message; `{code}` is replaced by the code.
-    pub text: &'static str,
-    /// E-mail subject (also of the fallback e-mail).
-    pub subject: &'static str,
+    /// What the code confirms: the words of the text (and of an e-mail's
+    /// subject), in the language of the row's login.
+    pub text: CodeText,
     /// Where a text's code may go by e-mail instead while texts to its
     /// country are paused; `None` when e-mail cannot stand in (a second factor).
     pub fallback_email: Option<String>,
@@ -95,7 +98,8 @@ pub struct Delivery {
 
 /// What storing a code for sending decided.
 enum Stored {
-    Sent(NaiveDateTime),
+    /// Stored at this time; send it in the login's language.
+    Sent(NaiveDateTime, Language),
     /// Texts to the destination's country are paused; nothing stored.
     Paused {
         calling_code: String,
@@ -178,11 +182,12 @@ async fn deliver(
                     &code_for_row.hash(salt(&row)),
                     at,
                 )?;
-                Ok(Stored::Sent(at))
+                let language = preference_rows::language(conn, &row.account_id)?;
+                Ok(Stored::Sent(at, language))
             })
             .await;
-        let sent_at = match outcome {
-            Ok(Stored::Sent(at)) => at,
+        let (sent_at, language) = match outcome {
+            Ok(Stored::Sent(at, language)) => (at, language),
             Ok(Stored::Paused {
                 calling_code,
                 retry_after_secs,
@@ -236,17 +241,12 @@ async fn deliver(
             }
             Err(other) => return Err(other),
         };
-        let body = delivery.text.replace("{code}", code.expose());
+        let words = i18n::code(language, delivery.text, code.expose(), CODE_TTL_MINUTES);
         match delivery.method {
             VerificationMethod::Email => {
                 state
                     .mailer
-                    .send(&Mail {
-                        to: delivery.destination.clone(),
-                        subject: delivery.subject.to_owned(),
-                        body,
-                        purpose: delivery.purpose.to_owned(),
-                    })
+                    .send(&words.mail(delivery.destination.clone(), delivery.purpose))
                     .await?
             }
             _ => {
@@ -255,7 +255,7 @@ async fn deliver(
                     .send(&Sms {
                         id: None,
                         to: delivery.destination.clone(),
-                        body,
+                        body: words.body,
                         purpose: delivery.purpose.to_owned(),
                     })
                     .await?

@@ -6,7 +6,7 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::{mail_text, Mail},
+    delivery::i18n,
     now,
     sessions::portal_session::{ClientContext, PortalSession},
     AppState,
@@ -140,23 +140,14 @@ pub async fn notify_new_device_sign_in(
     account: &AccountRow,
     client: &ClientContext,
 ) {
-    let devices_page = state.config.portal_links().devices();
-    let body = format!(
-        "Your Portcullis account was signed in to from a new device.\n\n\
-         Time: {} UTC\nAddress: {}\nBrowser: {}\n\n\
-         If this was you, there is nothing to do. If not, change your password now \
-         and review your trusted devices and sessions: {devices_page}",
-        now().format("%Y-%m-%d %H:%M:%S"),
-        client.ip,
-        mail_text::untrusted(&client.user_agent, mail_text::USER_AGENT_MAX_CHARS),
+    let (time, ip) = (
+        now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        client.ip.to_string(),
     );
-    let mail = Mail {
-        to: account.email.clone(),
-        subject: "Portcullis: new sign-in to your account".into(),
-        body,
-        purpose: "new_device_sign_in".into(),
-    };
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(account_id = %account.id, error = %error, "new-device e-mail not sent");
-    }
+    let devices_page = state.config.portal_links().devices();
+    crate::services::accounts::notify(state, &account.id, "new-device e-mail", |language| {
+        i18n::new_device_sign_in(language, &time, &ip, &client.user_agent, &devices_page)
+            .mail(account.email.clone(), "new_device_sign_in")
+    })
+    .await;
 }

@@ -15,7 +15,7 @@ use portcullis_shared::vocabulary::{ChallengeReason, SecurityEventKind, Verifica
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::{mail_text, Mail},
+    delivery::i18n::{self, CodeText},
     now, rfc3339,
     sessions::codes::{self, purposes, Check, Delivery},
     sessions::devices,
@@ -65,11 +65,6 @@ pub(in crate::services) mod reasons {
     pub const SUSPENDED: &str = "account_suspended";
     pub const PASSKEY_FAILED: &str = "passkey_failed";
 }
-
-const TWO_FACTOR_SMS: &str =
-    "{code} is your Portcullis sign-in code. It expires in 5 minutes. Never share it with anyone.";
-const NEW_DEVICE_SUBJECT: &str = "Portcullis: confirm a sign-in from a new device";
-const NEW_DEVICE_TEXT: &str = "{code} is your Portcullis code to confirm a sign-in from a new device. It expires in 5 minutes. If this was not you, change your password.";
 
 pub(in crate::services) fn login_failed(
     account_id: &str,
@@ -174,24 +169,15 @@ pub(in crate::services) async fn notify_lock(
     lock: NewLock,
     client: &ClientContext,
 ) {
-    let body = format!(
-        "Sign-in to your Portcullis account was locked until {} (UTC) after repeated failed attempts.\n\n\
-         Last attempt from: {}\nBrowser: {}\n\n\
-         If this was not you, someone may be guessing your password: after the lock ends, \
-         sign in, turn on two-factor sign-in and review your security log.",
-        lock.until.format("%Y-%m-%d %H:%M"),
-        client.ip,
-        mail_text::untrusted(&client.user_agent, mail_text::USER_AGENT_MAX_CHARS),
+    let (until, ip) = (
+        lock.until.format("%Y-%m-%d %H:%M").to_string(),
+        client.ip.to_string(),
     );
-    let mail = Mail {
-        to: account.email.clone(),
-        subject: "Portcullis: sign-in locked after failed attempts".into(),
-        body,
-        purpose: "login_locked".into(),
-    };
-    if let Err(error) = state.mailer.send(&mail).await {
-        tracing::warn!(account_id = %account.id, error = %error, "lock notification not sent");
-    }
+    crate::services::accounts::notify(state, &account.id, "lock notification", |language| {
+        i18n::login_locked(language, &until, &ip, &client.user_agent)
+            .mail(account.email.clone(), "login_locked")
+    })
+    .await;
 }
 
 fn locked(for_: Duration) -> ApiError {
@@ -547,8 +533,7 @@ fn default_delivery(account: &AccountRow, phones: &Phones, purpose: &str) -> Opt
             method: VerificationMethod::Sms,
             destination: phone,
             purpose: "login_code",
-            text: TWO_FACTOR_SMS,
-            subject: "",
+            text: CodeText::SignIn,
             // An e-mail can never stand in for the SMS second factor.
             fallback_email: None,
         });
@@ -562,8 +547,7 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
             method: VerificationMethod::Sms,
             destination: phone.clone(),
             purpose: "new_device_code",
-            text: NEW_DEVICE_TEXT,
-            subject: NEW_DEVICE_SUBJECT,
+            text: CodeText::NewDevice,
             // While texts to the phone's country are paused, by e-mail.
             fallback_email: Some(account.email.clone()),
         },
@@ -571,8 +555,7 @@ fn new_device_delivery(account: &AccountRow, by_sms: bool) -> Delivery {
             method: VerificationMethod::Email,
             destination: account.email.clone(),
             purpose: "new_device_code",
-            text: NEW_DEVICE_TEXT,
-            subject: NEW_DEVICE_SUBJECT,
+            text: CodeText::NewDevice,
             fallback_email: None,
         },
     }

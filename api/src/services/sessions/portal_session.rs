@@ -2,7 +2,7 @@
 //! session on each request, enforcing the idle timeout and absolute lifetime,
 //! logging out.
 
-use portcullis_shared::vocabulary::SecurityEventKind;
+use portcullis_shared::vocabulary::{Language, SecurityEventKind};
 use std::{net::IpAddr, sync::Arc};
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
@@ -62,14 +62,17 @@ pub struct PortalSession {
     pub two_factor_setup_required: bool,
     /// The company's points balance, for a subuser (whose own row holds none).
     pub company_points_balance: Option<i64>,
+    /// The login's language: of its portal and of what is sent to it.
+    pub language: Language,
 }
 
-/// What a session's login may do, read with the session.
+/// What a session's login may do, and its language, read with the session.
 #[derive(Debug, Clone, Default)]
 pub struct LoginAccess {
     pub subuser: Option<Arc<SubuserAccess>>,
     pub two_factor_setup_required: bool,
     pub company_points_balance: Option<i64>,
+    pub language: Language,
 }
 
 impl PortalSession {
@@ -78,14 +81,18 @@ impl PortalSession {
         self.account.tenant_id()
     }
 
-    /// Reads what the login may do: for a subuser, their grants, the owner's
-    /// two-factor requirement and the company balance.
+    /// Reads what the login may do (for a subuser, their grants, the owner's
+    /// two-factor requirement and the company balance) and its language.
     pub fn load_access(
         conn: &mut DbConnection,
         account: &AccountRow,
     ) -> diesel::QueryResult<LoginAccess> {
+        let language = crate::db::login_preferences::language(conn, &account.id)?;
         let Some(owner_id) = account.parent_id.as_deref() else {
-            return Ok(LoginAccess::default());
+            return Ok(LoginAccess {
+                language,
+                ..LoginAccess::default()
+            });
         };
         let owner = crate::db::accounts::find_by_id(conn, owner_id)?;
         Ok(LoginAccess {
@@ -96,6 +103,7 @@ impl PortalSession {
                 owner.as_ref(),
             )?,
             company_points_balance: owner.map(|o| o.points_balance),
+            language,
         })
     }
 
@@ -113,6 +121,7 @@ impl PortalSession {
             subuser: access.subuser,
             two_factor_setup_required: access.two_factor_setup_required,
             company_points_balance: access.company_points_balance,
+            language: access.language,
         }
     }
 }

@@ -43,7 +43,7 @@ use crate::services::{
         security_log::{self, Actor, SecurityEvent},
     },
     cache::state_cache::StateCache,
-    delivery::{mail_text, Mail, Mailer},
+    delivery::{i18n, Mail, Mailer},
     rfc3339,
     sessions::portal_session::ClientContext,
     AppState,
@@ -51,6 +51,7 @@ use crate::services::{
 use crate::{
     db::{
         credential_networks::{self as network_rows, NetworkRow},
+        login_preferences::{self as preference_rows, Recipient},
         oauth as oauth_rows, tokens as token_rows, DbConnection,
     },
     domain::CredentialNetwork,
@@ -352,12 +353,12 @@ fn report(
     if !network_rows::claim_new_network_mail(conn, kind, id, at, since)? {
         return Ok(None);
     }
-    let Some(email) = network_rows::account_email(conn, account_id)? else {
+    let Some(to) = preference_rows::recipient(conn, account_id)? else {
         return Ok(None);
     };
     Ok(Some(
         NewNetworkMail {
-            to: email,
+            to,
             kind,
             name: &name,
             ip,
@@ -379,7 +380,7 @@ fn credential_name(conn: &mut DbConnection, kind: &str, id: &str) -> ApiResult<O
 
 /// The owner's notice of a credential used from a new network.
 struct NewNetworkMail<'a> {
-    to: String,
+    to: Recipient,
     kind: &'a str,
     name: &'a str,
     ip: IpAddr,
@@ -389,29 +390,30 @@ struct NewNetworkMail<'a> {
 
 impl NewNetworkMail<'_> {
     fn mail(&self, public_url: &str) -> Mail {
-        let name = mail_text::untrusted(self.name, mail_text::LABEL_MAX_CHARS);
-        let (what, page) = if self.kind == "token" {
-            ("API token", PortalLinks::new(public_url).tokens())
+        let (credential, page) = if self.kind == "token" {
+            (
+                i18n::Credential::Token,
+                PortalLinks::new(public_url).tokens(),
+            )
         } else {
-            ("OAuth client", format!("{public_url}/oauth-clients"))
+            (
+                i18n::Credential::Client,
+                format!("{public_url}/oauth-clients"),
+            )
         };
-        Mail {
-            to: self.to.clone(),
-            subject: format!("Your Portcullis {what} “{name}” was used from a new network"),
-            body: format!(
-                "Your {what} “{name}” was used at {at} from {ip} (network {network}), a network \
-                 it was not used from in the last {QUIET_DAYS} days.\n\n\
-                 If this was you or your integration, there is nothing to do. If not, disable or \
-                 delete it now, and tick “Refuse calls from new networks” to keep it to the \
-                 networks it knows: {page}\n\n\
-                 At most one such e-mail is sent per {what} per hour; every new network is in \
-                 your security log.\n",
-                at = rfc3339(self.at),
-                ip = self.ip,
-                network = self.network,
-            ),
-            purpose: "token_new_network".into(),
-        }
+        i18n::credential_new_network(
+            self.to.language,
+            &i18n::NewNetwork {
+                credential,
+                name: self.name,
+                at: &rfc3339(self.at),
+                ip: &self.ip.to_string(),
+                network: self.network,
+                quiet_days: QUIET_DAYS,
+                page: &page,
+            },
+        )
+        .mail(self.to.email.clone(), "token_new_network")
     }
 }
 

@@ -10,30 +10,25 @@ use portcullis_shared::vocabulary::SecurityEventKind;
 
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
-    delivery::{mail_text, Mail, Mailer},
+    delivery::{i18n, Mail, Mailer},
     now, rfc3339,
 };
-use crate::{db::tokens as token_rows, error::ApiResult, links::PortalLinks, services::Db};
+use crate::{
+    db::{login_preferences::Recipient, tokens as token_rows},
+    error::ApiResult,
+    links::PortalLinks,
+    services::Db,
+};
 
 /// How long before its expiry a token's owner is warned.
 pub const WARN_DAYS_BEFORE: i64 = 7;
 /// Tokens looked at per round.
 const BATCH: i64 = 100;
 
-fn warning(to: String, name: &str, hint: &str, expires_at: &str, public_url: &str) -> Mail {
-    let name = mail_text::untrusted(name, mail_text::LABEL_MAX_CHARS);
+fn warning(to: &Recipient, name: &str, hint: &str, expires_at: &str, public_url: &str) -> Mail {
     let tokens_page = PortalLinks::new(public_url).tokens();
-    Mail {
-        to,
-        subject: format!("Your Portcullis API token “{name}” expires soon"),
-        body: format!(
-            "Your API token “{name}” ({hint}) expires at {expires_at}. Calls made with it \
-             will be refused from then on.\n\n\
-             To keep your integration working, create a new token and switch to it before then: \
-             {tokens_page}\n"
-        ),
-        purpose: "token_expiry_warning".into(),
-    }
+    i18n::token_expiry(to.language, name, hint, expires_at, &tokens_page)
+        .mail(to.email.clone(), "token_expiry_warning")
 }
 
 /// Warns about every token expiring within [`WARN_DAYS_BEFORE`] days that
@@ -45,7 +40,7 @@ pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<
         .run(move |conn| Ok(token_rows::expiring_unwarned(conn, at, until, BATCH)?))
         .await?;
     let mut sent = 0;
-    for (token, email) in due {
+    for (token, recipient) in due {
         let Some(expires_at) = token.expires_at.map(rfc3339) else {
             continue;
         };
@@ -56,7 +51,13 @@ pub async fn warn_once(db: &Db, mailer: &Mailer, public_url: &str) -> ApiResult<
         {
             continue; // another process has it
         }
-        let mail = warning(email, &token.name, &token.hint, &expires_at, public_url);
+        let mail = warning(
+            &recipient,
+            &token.name,
+            &token.hint,
+            &expires_at,
+            public_url,
+        );
         if let Err(error) = mailer.send(&mail).await {
             // The event is recorded only once the mail went out, so the log
             // never claims a warning nobody got; the claim goes back for the next round.

@@ -33,7 +33,10 @@ use rand::RngCore;
 use crate::services::{
     audit::security_log::{self, Actor, SecurityEvent},
     cache::cache_sync::{self, Change},
-    delivery::{mail_text, Mail},
+    delivery::{
+        i18n::{self, LeakAction},
+        Mail,
+    },
     now, rfc3339,
     tokens::{
         api_tokens::PORTAL_CLIENT_ID,
@@ -45,8 +48,9 @@ use crate::services::{
 };
 use crate::{
     db::{
-        credential_networks as network_rows, oauth as oauth_rows, throttles as throttle_rows,
-        token_leaks as leak_rows, tokens as token_rows, DbConnection,
+        login_preferences::{self as preference_rows, Recipient},
+        oauth as oauth_rows, throttles as throttle_rows, token_leaks as leak_rows,
+        tokens as token_rows, DbConnection,
     },
     error::{ApiError, ApiResult},
     links::PortalLinks,
@@ -60,8 +64,6 @@ pub const MAX_TOKEN_CHARS: usize = 4096;
 pub const MAX_URL_CHARS: usize = 2048;
 /// Requests one source address (IPv6: its /64) may make per hour.
 pub const REQUESTS_PER_ADDRESS_PER_HOUR: i64 = 20;
-/// Most characters of the URL shown in the owner's e-mail.
-const URL_IN_MAIL_MAX_CHARS: usize = 300;
 
 /// One report, checked for shape.
 #[derive(Debug, Clone)]
@@ -233,7 +235,7 @@ async fn check_report(state: &AppState, report: &LeakReport, ip: IpAddr) -> ApiR
     } else {
         None
     };
-    let Some((revoked, email)) = revoked else {
+    let Some((revoked, recipient)) = revoked else {
         return Ok(());
     };
     state.forget_committed(revoked.change.clone());
@@ -243,9 +245,9 @@ async fn check_report(state: &AppState, report: &LeakReport, ip: IpAddr) -> ApiR
         action = revoked.action,
         "leaked credential revoked"
     );
-    if let Some(email) = email {
+    if let Some(recipient) = recipient {
         let mail = leak_mail(
-            email,
+            &recipient,
             &revoked,
             report.url.as_deref(),
             &state.config.public_url,
@@ -278,16 +280,16 @@ fn event(revoked: &Revoked, url: Option<&str>, ip: IpAddr) -> SecurityEvent {
 }
 
 /// Records the revocation's event and announcement in the same transaction;
-/// answers the owner's e-mail.
+/// answers where the e-mail to the owner goes, and in which language.
 fn record(
     conn: &mut DbConnection,
     revoked: &Revoked,
     url: Option<&str>,
     ip: IpAddr,
-) -> ApiResult<Option<String>> {
+) -> ApiResult<Option<Recipient>> {
     security_log::record(conn, &event(revoked, url, ip))?;
     cache_sync::announce(conn, &revoked.change)?;
-    Ok(network_rows::account_email(conn, &revoked.account_id)?)
+    Ok(preference_rows::recipient(conn, &revoked.account_id)?)
 }
 
 async fn revoke_access_token(
@@ -295,7 +297,7 @@ async fn revoke_access_token(
     secret: &str,
     url: Option<String>,
     ip: IpAddr,
-) -> ApiResult<Option<(Revoked, Option<String>)>> {
+) -> ApiResult<Option<(Revoked, Option<Recipient>)>> {
     let mut verified = state.access.keys().verify(secret);
     if matches!(verified, Err(VerifyError::Malformed))
         && state.access.keys().names_newer_key(secret)
@@ -353,8 +355,8 @@ async fn revoke_access_token(
                     action: "token_revoked",
                 }
             };
-            let email = record(conn, &revoked, url.as_deref(), ip)?;
-            Ok(Some((revoked, email)))
+            let recipient = record(conn, &revoked, url.as_deref(), ip)?;
+            Ok(Some((revoked, recipient)))
         })
         .await
 }
@@ -364,7 +366,7 @@ async fn disable_client(
     hashed: String,
     url: Option<String>,
     ip: IpAddr,
-) -> ApiResult<Option<(Revoked, Option<String>)>> {
+) -> ApiResult<Option<(Revoked, Option<Recipient>)>> {
     let mut random = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut random);
     // Not hex: no secret ever hashes to it.
@@ -399,60 +401,34 @@ async fn disable_client(
                 name: client.name,
                 action: "client_disabled",
             };
-            let email = record(conn, &revoked, url.as_deref(), ip)?;
-            Ok(Some((revoked, email)))
+            let recipient = record(conn, &revoked, url.as_deref(), ip)?;
+            Ok(Some((revoked, recipient)))
         })
         .await
 }
 
-fn leak_mail(to: String, revoked: &Revoked, url: Option<&str>, public_url: &str) -> Mail {
-    let name = mail_text::untrusted(&revoked.name, mail_text::LABEL_MAX_CHARS);
-    let found = url
-        .map(|url| {
-            format!(
-                "It was found at: {}\n(the address as reported, made non-clickable)\n\n",
-                mail_text::untrusted(url, URL_IN_MAIL_MAX_CHARS)
-            )
-        })
-        .unwrap_or_default();
-    let (subject, done, page) = match revoked.action {
+fn leak_mail(to: &Recipient, revoked: &Revoked, url: Option<&str>, public_url: &str) -> Mail {
+    let (action, page) = match revoked.action {
         "token_deleted" => (
-            format!("Your Portcullis API token “{name}” was found in public and deleted"),
-            format!(
-                "Someone reported your API token “{name}” as published where others can see it. \
-                 It was a genuine token, so we deleted it at once: calls made with it are refused \
-                 from now on."
-            ),
+            LeakAction::TokenDeleted,
             PortalLinks::new(public_url).tokens(),
         ),
         "token_revoked" => (
-            format!("An access token of your Portcullis OAuth client “{name}” was found in public and revoked"),
-            format!(
-                "Someone reported an access token issued to your OAuth client “{name}” as \
-                 published where others can see it. We revoked that token at once; the client \
-                 itself keeps working."
-            ),
+            LeakAction::TokenRevoked,
             format!("{public_url}/oauth-clients"),
         ),
         _ => (
-            format!("The secret of your Portcullis OAuth client “{name}” was found in public"),
-            format!(
-                "Someone reported the client secret of your OAuth client “{name}” as published \
-                 where others can see it. We disabled the client at once and invalidated the \
-                 secret: its tokens are refused and no new ones are issued."
-            ),
+            LeakAction::ClientDisabled,
             format!("{public_url}/oauth-clients"),
         ),
     };
-    Mail {
-        to,
-        subject,
-        body: format!(
-            "{done}\n\n{found}Remove the secret from where it was published, make a new \
-             credential for your integration and check your security log for calls you do not \
-             recognise: {page}\n\nReported at {at}.\n",
-            at = rfc3339(now()),
-        ),
-        purpose: "token_leak".into(),
-    }
+    i18n::credential_leak(
+        to.language,
+        action,
+        &revoked.name,
+        url,
+        &rfc3339(now()),
+        &page,
+    )
+    .mail(to.email.clone(), "token_leak")
 }

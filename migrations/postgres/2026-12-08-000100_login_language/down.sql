@@ -1,0 +1,2 @@
+ALTER TABLE pending_signups DROP COLUMN language;
+DROP TABLE login_preferences;
