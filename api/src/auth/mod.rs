@@ -3,6 +3,7 @@
 //! [`ApiCaller`] or [`Caller`], which ask `services::access::decide`.
 
 mod api_caller;
+mod browser_language;
 mod caller;
 mod client_ip;
 mod device;
@@ -10,6 +11,7 @@ mod portal_user;
 
 pub use crate::services::access::Principal;
 pub use api_caller::{parse_bearer, ApiCaller};
+pub use browser_language::browser_language;
 pub use caller::Caller;
 pub use client_ip::{client_ip, resolve_client_ip, ClientInfo};
 pub use device::BrowserDevice;

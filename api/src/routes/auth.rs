@@ -1,13 +1,13 @@
 //! `/api/v1/auth/*`: sign up (and confirm by e-mail), log in (with its held second step), log out.
 
 use actix_web::{
-    http::header::{self, AcceptLanguage, Preference, Quality},
+    http::header::{self, AcceptLanguage},
     web, HttpResponse,
 };
 use portcullis_shared::capability::Capability;
 use portcullis_shared::{
     dto::{
-        ConfirmSignupRequest, FinishHeldPasskeyRequest, FinishPasskeySignInRequest, Language,
+        ConfirmSignupRequest, FinishHeldPasskeyRequest, FinishPasskeySignInRequest,
         LoginChallengeDto, LoginRequest, MeResponse, PasskeyCeremonyDto, ResendLoginCodeRequest,
         SignupAcceptedDto, SignupRequest, StartHeldPasskeyRequest, VerifyLoginRequest,
     },
@@ -17,7 +17,7 @@ use portcullis_shared::{
 
 use super::responses::{CsrfHeaderMissing, MalformedJson, PortalErrors, StorageUnavailable};
 use crate::{
-    auth::{session_cookie, BrowserDevice, ClientInfo, PortalUser},
+    auth::{browser_language, session_cookie, BrowserDevice, ClientInfo, PortalUser},
     domain::Password,
     error::ApiResult,
     services::{
@@ -101,25 +101,6 @@ pub async fn signup(
         .json(SignupAcceptedDto {
             link_valid_hours: accounts::LINK_LIFETIME_HOURS,
         }))
-}
-
-/// The first offered language of an `Accept-Language` header, highest weight
-/// first (equal weights in the order listed; `q=0` means "not this one");
-/// English when it offers none, or when there is no header or it does not parse.
-fn browser_language(header: Option<&AcceptLanguage>) -> Language {
-    let Some(AcceptLanguage(items)) = header else {
-        return Language::default();
-    };
-    let mut wanted: Vec<_> = items
-        .iter()
-        .filter(|item| item.quality > Quality::ZERO)
-        .collect();
-    // Stable: equal weights keep the browser's order.
-    wanted.sort_by_key(|item| std::cmp::Reverse(item.quality));
-    Language::first_offered(wanted.into_iter().filter_map(|item| match &item.item {
-        Preference::Specific(tag) => Some(tag.as_str()),
-        Preference::Any => None,
-    }))
 }
 
 /// Confirm a sign-up with the token from its e-mail's link.
@@ -473,35 +454,4 @@ pub async fn logout(
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(&state.config, None))
         .finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use actix_web::http::header::{AcceptLanguage, Header};
-
-    use super::browser_language;
-    use portcullis_shared::dto::Language;
-
-    fn of(value: &str) -> Language {
-        let request = actix_web::test::TestRequest::default()
-            .insert_header(("Accept-Language", value))
-            .to_http_request();
-        browser_language(AcceptLanguage::parse(&request).ok().as_ref())
-    }
-
-    #[test]
-    fn the_browser_language_is_the_first_offered_by_weight() {
-        assert_eq!(of("pl-PL,pl;q=0.9,en;q=0.8"), Language::Pl);
-        assert_eq!(of("en-GB,en;q=0.9,pl;q=0.8"), Language::En);
-        assert_eq!(of("de-DE,de;q=0.9"), Language::En);
-        assert_eq!(of("de"), Language::En);
-        // Weights, not the order listed, decide; equal weights keep the order.
-        assert_eq!(of("en;q=0.5, pl;q=0.8, de"), Language::Pl);
-        assert_eq!(of("de, pl, en"), Language::Pl);
-        // q=0: explicitly not wanted.
-        assert_eq!(of("pl;q=0, en;q=0.1"), Language::En);
-        assert_eq!(of("*"), Language::En);
-        assert_eq!(of("not a ; header ,,;q=x"), Language::En);
-        assert_eq!(browser_language(None), Language::En);
-    }
 }

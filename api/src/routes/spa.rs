@@ -55,17 +55,7 @@ fn visitor_language(req: &HttpRequest) -> Language {
     {
         return picked;
     }
-    let asked = AcceptLanguage::parse(req)
-        .map(|header| header.ranked())
-        .unwrap_or_default();
-    let tags: Vec<String> = asked
-        .iter()
-        .filter_map(|preference| match preference {
-            Preference::Specific(tag) => Some(tag.to_string()),
-            Preference::Any => None,
-        })
-        .collect();
-    Language::first_offered(tags.iter().map(String::as_str))
+    crate::auth::browser_language(AcceptLanguage::parse(req).ok().as_ref())
 }
 
 /// The index with the login form painted in it instead of the loading card, which
