@@ -13,15 +13,19 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp;
-use crate::hooks::{use_form_problem, use_logout, use_session, use_session_calls, use_text_input};
+use crate::hooks::{
+    use_form_problem, use_i18n, use_logout, use_session, use_session_calls, use_text_input,
+};
+use crate::i18n::Texts;
 use crate::state::SessionAction;
 
 /// Request fields the change form shows errors next to.
 const FIELDS: &[&str] = &["current_password", "new_password"];
 
 /// The policy's words, shared by the forms that set a new password.
-pub const NEW_PASSWORD_HINT: &str =
-    "At least 8 characters, with an uppercase letter and a digit; not one of your last 5.";
+pub fn new_password_hint(texts: Texts) -> String {
+    texts.t("password-new-hint")
+}
 
 /// The password page: the change form and the rotation policy. Rendered only behind
 /// `RequireSession`.
@@ -93,6 +97,7 @@ pub struct ChangePasswordFormProps {
 pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let session = use_session();
     let calls = use_session_calls();
+    let texts = use_i18n();
     let current = use_text_input("");
     let new = use_text_input("");
     let problem = use_form_problem();
@@ -157,7 +162,7 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
                 on_change={problem.on_change(&current.set, "current_password")}
                 error={problem.field_message("current_password")} />
             <TextField id="new_password" label="New password" input_type="password"
-                autocomplete="new-password" hint={NEW_PASSWORD_HINT}
+                autocomplete="new-password" hint={new_password_hint(texts)}
                 value={new.value.clone()}
                 on_change={problem.on_change(&new.set, "new_password")}
                 error={problem.field_message("new_password")} />

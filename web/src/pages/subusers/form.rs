@@ -18,7 +18,7 @@ use crate::components::{
     FormBanner, ScopePicker, TextField, WindowFields,
 };
 use crate::hooks::{use_form_call, use_text_input, FormProblem};
-use crate::pages::password::NEW_PASSWORD_HINT;
+use crate::pages::password::new_password_hint;
 
 /// Request fields the form shows next to a control: the login's, then the grants' (the
 /// API may name them with or without the `grants.` prefix).
@@ -97,6 +97,7 @@ pub struct SubuserFormProps {
 /// monthly points limit.
 #[component]
 pub fn SubuserForm(props: &SubuserFormProps) -> Html {
+    let texts = crate::hooks::use_i18n();
     let existing = props.existing.clone();
     let prefix = match &existing {
         Some(subuser) => format!("edit-{}", subuser.id),
@@ -255,7 +256,7 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
                     error={message("email")} />
                 <TextField id={id("password")} label="Password" input_type="password"
                     autocomplete="new-password" optional=true
-                    hint={format!("Leave empty to e-mail them an invitation to choose their own. {NEW_PASSWORD_HINT}")}
+                    hint={format!("Leave empty to e-mail them an invitation to choose their own. {}", new_password_hint(texts))}
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
                     error={message("password")} />
