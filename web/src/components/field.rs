@@ -168,6 +168,7 @@ pub struct SelectFieldProps {
     /// Visible label.
     pub label: AttrValue,
     /// `(value, text)` of each option, in display order.
+    #[prop_or_default]
     pub options: Rc<Vec<(&'static str, &'static str)>>,
     /// Options only known at run time (sender names, a stored time zone the list lacks),
     /// shown before `options`.

@@ -32,7 +32,19 @@ macro_rules! message_files {
     };
 }
 
-message_files!("common", "errors", "login", "signup", "dashboard");
+message_files!(
+    "common",
+    "errors",
+    "login",
+    "signup",
+    "dashboard",
+    "sessions",
+    "two-factor",
+    "tokens",
+    "clients",
+    "credentials",
+    "subusers",
+);
 
 thread_local! {
     /// The language the portal shows now (see [`Texts::current`]).

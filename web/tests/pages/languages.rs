@@ -119,6 +119,35 @@ async fn a_signed_in_login_sees_its_stored_language() {
 }
 
 #[tokio::test]
+async fn the_security_and_api_access_pages_are_in_polish() {
+    for (url, polish, english) in [
+        ("/sessions", "Sesje", "Sessions"),
+        (
+            "/security/two-factor",
+            "Uwierzytelnianie dwuskładnikowe",
+            "Two-factor sign-in",
+        ),
+        ("/password", "Hasło", "Password"),
+        ("/tokens", "Tokeny API", "API tokens"),
+        ("/oauth-clients", "Klienci OAuth2", "OAuth2 clients"),
+    ] {
+        let mut me = owner();
+        me.language = Language::Pl;
+        let html = render_at(url, Given::SignedIn(Box::new(me))).await;
+        assert!(heading(&html).starts_with(polish), "{url}: {html}");
+        assert!(!html.contains(&format!(">{english}<")), "{url}: {html}");
+        assert_no_message_ids(url, &html);
+    }
+    // The forms the pages hold before their lists arrive.
+    let mut me = owner();
+    me.language = Language::Pl;
+    let html = render_at("/tokens", Given::SignedIn(Box::new(me))).await;
+    assert_eq!(text_of(&html, "create-token"), "Utwórz token");
+    assert!(html.contains("Za 30 dni"), "{html}");
+    assert!(html.contains("Wczytywanie tokenów…"), "{html}");
+}
+
+#[tokio::test]
 async fn a_choice_made_in_the_browser_wins_over_the_stored_language() {
     let mut me = owner();
     me.language = Language::Pl;

@@ -22,6 +22,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::credentials::{ListCard, Noun};
 use crate::hooks::{use_collection, use_created, use_toasts};
+use crate::i18n::msg;
 use crate::pages::security_log::SecurityLogView;
 
 /// Subusers: list, create, edit, disable, invite, delete. Rendered only behind
@@ -105,8 +106,9 @@ fn created_message(subuser: &SubuserDto) -> String {
 
 /// What the subusers page lists.
 const SUBUSERS: Noun = Noun {
-    one: "subuser",
-    many: "subusers",
+    count: msg("subusers-count"),
+    loading: msg("subusers-loading"),
+    load_failed: msg("subusers-load-failed"),
 };
 
 /// Props of [`SubuserSecurityLogPage`].
