@@ -44,6 +44,11 @@ message_files!(
     "clients",
     "credentials",
     "subusers",
+    "allowlists",
+    "expiry",
+    "countries",
+    "window",
+    "security-log",
 );
 
 thread_local! {

@@ -119,7 +119,7 @@ async fn a_signed_in_login_sees_its_stored_language() {
 }
 
 #[tokio::test]
-async fn the_security_and_api_access_pages_are_in_polish() {
+async fn the_security_api_access_and_account_pages_are_in_polish() {
     for (url, polish, english) in [
         ("/sessions", "Sesje", "Sessions"),
         (
@@ -130,6 +130,19 @@ async fn the_security_and_api_access_pages_are_in_polish() {
         ("/password", "Hasło", "Password"),
         ("/tokens", "Tokeny API", "API tokens"),
         ("/oauth-clients", "Klienci OAuth2", "OAuth2 clients"),
+        (
+            "/api-allowlist",
+            "Lista dozwolonych adresów API",
+            "API IP allowlist",
+        ),
+        (
+            "/portal-allowlist",
+            "Lista dozwolonych adresów portalu",
+            "Portal IP allowlist",
+        ),
+        ("/country-filter", "Kraje docelowe", "Destination countries"),
+        ("/subusers", "Subkonta", "Subusers"),
+        ("/security-log", "Dziennik bezpieczeństwa", "Security log"),
     ] {
         let mut me = owner();
         me.language = Language::Pl;
