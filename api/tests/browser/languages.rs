@@ -122,15 +122,12 @@ async fn a_visitor_switches_to_polish_and_every_page_follows() {
     click(&client, "#account-menu-button").await;
     click(&client, "#language-pl").await;
     for _ in 0..50 {
-        if find(&client, "main h1").await.text().await.unwrap() == "Konto" {
+        if heading(&client).await == "Konto" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(
-        find(&client, "main h1").await.text().await.unwrap(),
-        "Konto"
-    );
+    assert_eq!(heading(&client).await, "Konto");
     assert_eq!(client.title().await.unwrap(), "Pulpit · Portcullis");
     let pressed = find(&client, "#language-pl")
         .await
@@ -168,14 +165,11 @@ async fn a_visitor_switches_to_polish_and_every_page_follows() {
     // And back to English from the login page's own switch.
     click(&client, "#language-en").await;
     for _ in 0..50 {
-        if find(&client, "main h1").await.text().await.unwrap() == "Log in" {
+        if heading(&client).await == "Log in" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(
-        find(&client, "main h1").await.text().await.unwrap(),
-        "Log in"
-    );
+    assert_eq!(heading(&client).await, "Log in");
     assert_eq!(document_language(&client).await, "en");
 }
