@@ -13,9 +13,9 @@ use crate::support::{click, find, save_screenshot, sign_up, start_browser, start
 const SIGNED_IN_PAGES: &[(&str, Option<&str>)] = &[
     ("/", Some("Konto")),
     ("/activity", None),
-    ("/send", None),
-    ("/contacts", None),
-    ("/senders", None),
+    ("/send", Some("Wyślij SMS")),
+    ("/contacts", Some("Kontakty")),
+    ("/senders", Some("Nazwy nadawcy")),
     ("/sessions", Some("Sesje")),
     (
         "/security/two-factor",

@@ -49,6 +49,9 @@ message_files!(
     "countries",
     "window",
     "security-log",
+    "sms",
+    "contacts",
+    "security-stream",
 );
 
 thread_local! {

@@ -119,7 +119,7 @@ async fn a_signed_in_login_sees_its_stored_language() {
 }
 
 #[tokio::test]
-async fn the_security_api_access_and_account_pages_are_in_polish() {
+async fn the_signed_in_pages_are_in_polish() {
     for (url, polish, english) in [
         ("/sessions", "Sesje", "Sessions"),
         (
@@ -143,6 +143,9 @@ async fn the_security_api_access_and_account_pages_are_in_polish() {
         ("/country-filter", "Kraje docelowe", "Destination countries"),
         ("/subusers", "Subkonta", "Subusers"),
         ("/security-log", "Dziennik bezpieczeństwa", "Security log"),
+        ("/send", "Wyślij SMS", "Send SMS"),
+        ("/contacts", "Kontakty", "Contacts"),
+        ("/senders", "Nazwy nadawcy", "Sender names"),
     ] {
         let mut me = owner();
         me.language = Language::Pl;
