@@ -52,6 +52,7 @@ message_files!(
     "sms",
     "contacts",
     "security-stream",
+    "activity",
 );
 
 thread_local! {

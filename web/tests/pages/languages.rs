@@ -146,6 +146,11 @@ async fn the_signed_in_pages_are_in_polish() {
         ("/send", "Wyślij SMS", "Send SMS"),
         ("/contacts", "Kontakty", "Contacts"),
         ("/senders", "Nazwy nadawcy", "Sender names"),
+        (
+            "/activity",
+            "Co się ostatnio działo",
+            "What happened lately",
+        ),
     ] {
         let mut me = owner();
         me.language = Language::Pl;
