@@ -108,3 +108,5 @@ sms-sender-rejected-removed = The refused request is removed from the list.
 sms-sender-requested = Asked for { $name }. It can be used once the gateway approves it.
 sms-sender-name-required = Enter the name phones should show.
 sms-sender-asked-at = Asked { $at }
+sms-sender-delete = Delete { $name }
+sms-sender-delete-question = Delete { $name }?

@@ -133,3 +133,7 @@ twofactor-code-hint-sms-or-recovery = The code we text you, or one of your recov
 twofactor-on-since = On since { $at }.
 password-current-required = Enter your current password.
 password-must-differ = Choose a password different from your current one.
+passkey-error-unsupported = This browser cannot use passkeys.
+passkey-error-cancelled = The passkey request was cancelled or timed out.
+passkey-error-registered = This passkey is already registered.
+passkey-error-refused = The browser refused the passkey request ({ $name }).

@@ -15,3 +15,6 @@ window-sat = Sat
 window-sun = Sun
 window-mon-fri = Mon–Fri
 window-every-day = Every day
+window-put-back = Put back { $what }
+window-put-back-failed = Could not put back { $what }. { $reason }
+window-unsaved-changes = You have unsaved changes.

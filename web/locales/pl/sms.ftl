@@ -109,3 +109,5 @@ sms-sender-rejected-removed = Odrzucona prośba zniknie z listy.
 sms-sender-requested = Poproszono o { $name }. Będzie można jej używać po zatwierdzeniu przez bramkę.
 sms-sender-name-required = Wpisz nazwę, którą mają pokazywać telefony.
 sms-sender-asked-at = Poproszono { $at }
+sms-sender-delete = Usuń { $name }
+sms-sender-delete-question = Usunąć { $name }?

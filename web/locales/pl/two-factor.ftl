@@ -135,3 +135,7 @@ twofactor-code-hint-sms-or-recovery = Kod z SMS-a albo jeden z kodów odzyskiwan
 twofactor-on-since = Włączone od { $at }.
 password-current-required = Wpisz obecne hasło.
 password-must-differ = Nowe hasło musi różnić się od obecnego.
+passkey-error-unsupported = Ta przeglądarka nie obsługuje kluczy dostępu.
+passkey-error-cancelled = Prośba o klucz dostępu została anulowana lub wygasła.
+passkey-error-registered = Ten klucz dostępu jest już zarejestrowany.
+passkey-error-refused = Przeglądarka odrzuciła prośbę o klucz dostępu ({ $name }).

@@ -15,3 +15,6 @@ window-sat = sob.
 window-sun = niedz.
 window-mon-fri = pon.–pt.
 window-every-day = Codziennie
+window-put-back = Przywrócono { $what }
+window-put-back-failed = Nie udało się przywrócić { $what }. { $reason }
+window-unsaved-changes = Są niezapisane zmiany.

@@ -136,13 +136,13 @@ fn SenderRow(props: &SenderRowProps) -> Html {
             <span class="entry-added muted">{ texts.t_args("sms-sender-asked-at", &[("at", format_timestamp_in(&sender.created_at, texts).into())]) }</span>
             if props.may_manage {
                 <button type="button" class="button button--ghost-danger button--small sender-delete"
-                    aria-label={format!("Delete {}", sender.name)}
+                    aria-label={texts.t_args("sms-sender-delete", &[("name", sender.name.as_str().into())])}
                     disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
                     { if removal.busy { texts.t("sms-deleting") } else { texts.t("sms-delete") } }
                 </button>
             }
             if confirm.open {
-                <ConfirmPanel id="sender-delete-panel" title={format!("Delete {}?", sender.name)}
+                <ConfirmPanel id="sender-delete-panel" title={texts.t_args("sms-sender-delete-question", &[("name", sender.name.as_str().into())])}
                     detail={delete_detail(sender.status, texts)}
                     confirm_text={texts.t("sms-delete-name")} busy={removal.busy}
                     on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
