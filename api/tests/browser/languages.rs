@@ -16,15 +16,9 @@ const SIGNED_IN_PAGES: &[(&str, &str)] = &[
     ("/contacts", "Kontakty"),
     ("/senders", "Nazwy nadawcy"),
     ("/sessions", "Sesje"),
-    (
-        "/security/two-factor",
-        Some("Uwierzytelnianie dwuskładnikowe"),
-    ),
+    ("/security/two-factor", "Uwierzytelnianie dwuskładnikowe"),
     ("/password", "Hasło"),
-    (
-        "/portal-allowlist",
-        Some("Lista dozwolonych adresów portalu"),
-    ),
+    ("/portal-allowlist", "Lista dozwolonych adresów portalu"),
     ("/security-log", "Dziennik bezpieczeństwa"),
     ("/tokens", "Tokeny API"),
     ("/oauth-clients", "Klienci OAuth2"),
