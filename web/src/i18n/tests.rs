@@ -139,7 +139,7 @@ fn ids_used_in(dir: &Path, found: &mut Vec<(String, String)>) {
             ids_used_in(&path, found);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let source = std::fs::read_to_string(&path).unwrap();
-            for call in [".t(", ".t_args(", " msg(", "(msg(", "[msg("] {
+            for call in [".t(", ".t_args(", " msg(", "(msg(", "[msg(", "{msg("] {
                 for (at, _) in source.match_indices(call) {
                     let rest = source[at + call.len()..].trim_start();
                     if let Some(literal) = rest.strip_prefix('"') {
@@ -170,6 +170,21 @@ fn every_id_the_code_uses_is_a_message() {
         .filter(|(id, _)| !english.contains_key(id))
         .collect();
     assert!(missing.is_empty(), "ids with no message: {missing:?}");
+}
+
+#[test]
+fn every_message_is_used_somewhere() {
+    let mut used = Vec::new();
+    ids_used_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut used,
+    );
+    let used: BTreeSet<String> = used.into_iter().map(|(id, _)| id).collect();
+    let unused: Vec<_> = messages(Language::En)
+        .into_keys()
+        .filter(|id| !used.contains(id))
+        .collect();
+    assert!(unused.is_empty(), "messages no code shows: {unused:?}");
 }
 
 #[test]
