@@ -5,6 +5,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Layout, RequireAnonymous, RequireSession, ToastProvider};
+use crate::i18n::Texts;
 use crate::pages::ActivityPage;
 use crate::pages::{
     ApiAllowlistPage, ContactsPage, CountryFilterPage, DashboardPage, ForgotPasswordPage,
@@ -12,7 +13,7 @@ use crate::pages::{
     ResetPasswordPage, SecurityLogPage, SendSmsPage, SendersPage, SessionsPage, SignupPage,
     SubuserSecurityLogPage, SubusersPage, TokensPage, TwoFactorPage, VerifyEmailPage,
 };
-use crate::state::SessionProvider;
+use crate::state::{LanguageProvider, SessionProvider};
 
 /// The login page's query when the portal sent the visitor there because their session
 /// had ended (`/login?signed-out`): the page says so.
@@ -130,30 +131,30 @@ impl Route {
     }
 
     /// The page's title, for the browser's tab and history (`… · Portcullis`).
-    pub fn title(&self) -> &'static str {
+    pub fn title(&self, texts: Texts) -> String {
         match self {
-            Route::Dashboard => "Dashboard",
-            Route::Tokens => "API tokens",
-            Route::ApiAllowlist => "API IP allowlist",
-            Route::OAuthClients => "OAuth2 clients",
-            Route::CountryFilter => "Countries",
-            Route::Login => "Log in",
-            Route::Signup => "Create an account",
-            Route::SecurityLog => "Security log",
-            Route::Sessions => "Sessions",
-            Route::PortalAllowlist => "Portal allowlist",
-            Route::Password => "Password",
-            Route::ForgotPassword => "Forgot your password",
-            Route::VerifyEmail => "Confirm your e-mail",
-            Route::ResetPassword => "Choose a new password",
-            Route::TwoFactor | Route::Devices => "Two-factor sign-in",
-            Route::SendSms => "Send SMS",
-            Route::Contacts => "Contacts",
-            Route::Senders => "Sender names",
-            Route::Subusers => "Subusers",
-            Route::SubuserSecurityLog { .. } => "A subuser's security log",
-            Route::NotFound => "Page not found",
-            Route::Activity => "Activity",
+            Route::Dashboard => texts.t("page-title-dashboard"),
+            Route::Tokens => texts.t("page-title-tokens"),
+            Route::ApiAllowlist => texts.t("page-title-api-allowlist"),
+            Route::OAuthClients => texts.t("page-title-oauth-clients"),
+            Route::CountryFilter => texts.t("page-title-countries"),
+            Route::Login => texts.t("page-title-login"),
+            Route::Signup => texts.t("page-title-signup"),
+            Route::SecurityLog => texts.t("page-title-security-log"),
+            Route::Sessions => texts.t("page-title-sessions"),
+            Route::PortalAllowlist => texts.t("page-title-portal-allowlist"),
+            Route::Password => texts.t("page-title-password"),
+            Route::ForgotPassword => texts.t("page-title-forgot-password"),
+            Route::VerifyEmail => texts.t("page-title-verify-email"),
+            Route::ResetPassword => texts.t("page-title-reset-password"),
+            Route::TwoFactor | Route::Devices => texts.t("page-title-two-factor"),
+            Route::SendSms => texts.t("page-title-send-sms"),
+            Route::Contacts => texts.t("page-title-contacts"),
+            Route::Senders => texts.t("page-title-senders"),
+            Route::Subusers => texts.t("page-title-subusers"),
+            Route::SubuserSecurityLog { .. } => texts.t("page-title-subuser-security-log"),
+            Route::NotFound => texts.t("page-title-not-found"),
+            Route::Activity => texts.t("page-title-activity"),
         }
     }
 
@@ -222,16 +223,19 @@ pub fn remove_loading_state() {
     }
 }
 
-/// The browser application: history-API routing and a session restored from the API.
+/// The browser application: history-API routing, a session restored from the API and
+/// the language chosen.
 #[component]
 pub fn App() -> Html {
     use_effect_with((), |()| remove_loading_state());
     html! {
         <BrowserRouter>
             <SessionProvider>
-                <ToastProvider>
-                    <AppShell />
-                </ToastProvider>
+                <LanguageProvider>
+                    <ToastProvider>
+                        <AppShell />
+                    </ToastProvider>
+                </LanguageProvider>
             </SessionProvider>
         </BrowserRouter>
     }

@@ -10,8 +10,9 @@ use yew_router::prelude::*;
 
 use crate::app::{remove_loading_state, Route};
 use crate::components::{Layout, RequireAnonymous, ToastProvider};
+use crate::hooks::use_i18n;
 use crate::pages::{ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage};
-use crate::state::SessionProvider;
+use crate::state::{LanguageProvider, SessionProvider};
 
 /// The sign-in bundle's page for `route`; the full portal's for every other route.
 pub fn switch_signed_out(route: Route) -> Html {
@@ -30,6 +31,7 @@ pub fn switch_signed_out(route: Route) -> Html {
 /// Loads the current address as a whole page: the server answers it with the full portal.
 #[component]
 fn LoadFullPortal() -> Html {
+    let texts = use_i18n();
     use_effect_with((), |()| {
         if let Some(window) = web_sys::window() {
             let location = window.location();
@@ -45,23 +47,26 @@ fn LoadFullPortal() -> Html {
     html! {
         <div class="card card--loading" role="status" aria-busy="true">
             <span class="spinner" aria-hidden="true"></span>
-            { "Loading the portal…" }
+            { texts.t("guard-loading-portal") }
         </div>
     }
 }
 
-/// The sign-in bundle's application: the same frame, session and routing as the portal's.
+/// The sign-in bundle's application: the same frame, session, language and routing as the
+/// portal's.
 #[component]
 pub fn SignInApp() -> Html {
     use_effect_with((), |()| remove_loading_state());
     html! {
         <BrowserRouter>
             <SessionProvider>
-                <ToastProvider>
-                    <Layout>
-                        <Switch<Route> render={switch_signed_out} />
-                    </Layout>
-                </ToastProvider>
+                <LanguageProvider>
+                    <ToastProvider>
+                        <Layout>
+                            <Switch<Route> render={switch_signed_out} />
+                        </Layout>
+                    </ToastProvider>
+                </LanguageProvider>
             </SessionProvider>
         </BrowserRouter>
     }

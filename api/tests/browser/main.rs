@@ -10,6 +10,7 @@ mod credential_policies;
 mod credential_rotation;
 mod expiring_exceptions;
 mod first_paint;
+mod languages;
 mod login_security;
 mod oauth_and_countries;
 mod passkeys;

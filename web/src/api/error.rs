@@ -3,6 +3,8 @@
 use portcullis_shared::problem::{Problem, ProblemCode};
 use serde::de::DeserializeOwned;
 
+use crate::i18n::Texts;
+
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -41,15 +43,17 @@ impl ApiError {
         )
     }
 
-    /// The error as a problem, so forms show API refusals and transport failures alike.
+    /// The error as a problem, so forms show API refusals and transport failures alike;
+    /// the portal's own words are in its current language.
     pub fn into_problem(self) -> Problem {
+        let texts = Texts::current();
         match self {
             ApiError::Problem(problem) => *problem,
             ApiError::Network(_) => synthetic(
                 ProblemCode::Unavailable,
                 0,
-                "Can't reach Portcullis",
-                "Check your connection and try again.",
+                texts.t("error-unreachable-title"),
+                texts.t("error-unreachable-connection"),
             ),
             // The API answers every error with a problem body, so a bare 5xx comes from
             // whatever is in front of it (trunk's proxy answers 500 while the API is down).
@@ -58,14 +62,18 @@ impl ApiError {
             } => synthetic(
                 ProblemCode::Unavailable,
                 status,
-                "Can't reach Portcullis",
-                "The service is not answering right now. Try again in a moment.",
+                texts.t("error-unreachable-title"),
+                texts.t("error-unreachable-service"),
             ),
             ApiError::UnexpectedResponse { status } => synthetic(
                 ProblemCode::Unknown,
                 status,
-                "Unexpected answer",
-                &format!("The server answered with HTTP {status}. Try again in a moment."),
+                texts.t("error-unexpected-title"),
+                texts.t_args(
+                    "error-unexpected-detail",
+                    // As text: a status is a code, not an amount to group.
+                    &[("status", status.to_string().into())],
+                ),
             ),
         }
     }
@@ -87,22 +95,23 @@ pub fn client_validation_problem(
     if errors.is_empty() {
         return None;
     }
+    let texts = Texts::current();
     let mut problem = synthetic(
         ProblemCode::ValidationFailed,
         422,
-        "Check the highlighted fields",
-        "Some fields need your attention.",
+        texts.t("error-validation-title"),
+        texts.t("error-validation-detail"),
     );
     problem.errors = errors;
     Some(problem)
 }
 
-fn synthetic(code: ProblemCode, status: u16, title: &str, detail: &str) -> Problem {
+fn synthetic(code: ProblemCode, status: u16, title: String, detail: String) -> Problem {
     Problem {
         type_uri: "about:blank".to_owned(),
-        title: title.to_owned(),
+        title,
         status,
-        detail: Some(detail.to_owned()),
+        detail: Some(detail),
         code,
         request_id: None,
         permission: None,

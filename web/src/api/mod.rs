@@ -5,6 +5,7 @@
 //! The portal is served from the API's origin (or proxied to it by `trunk serve`), so the
 //! HttpOnly session cookie travels with every same-origin request without any handling here.
 
+mod account;
 mod activity;
 mod api_allowlist;
 mod contacts;
@@ -28,6 +29,7 @@ mod tokens;
 mod two_factor;
 mod webauthn;
 
+pub use account::set_language;
 pub use activity::activity;
 pub use api_allowlist::{add_api_allowlist_entry, delete_api_allowlist_entry, list_api_allowlist};
 pub use contacts::{

@@ -2,6 +2,7 @@
 //! with the options the API sent (JSON, binary fields base64url), answered as the JSON
 //! the API reads back.
 
+use crate::i18n::Texts;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -68,7 +69,7 @@ pub async fn get(options: &serde_json::Value) -> Result<serde_json::Value, Strin
 fn credentials() -> Result<web_sys::CredentialsContainer, String> {
     web_sys::window()
         .map(|window| window.navigator().credentials())
-        .ok_or_else(|| "This browser cannot use passkeys.".to_owned())
+        .ok_or_else(|| Texts::current().t("passkey-error-unsupported"))
 }
 
 /// Why the browser gave no credential ("NotAllowedError" when the person cancelled).
@@ -78,9 +79,9 @@ fn refusal(error: JsValue) -> String {
         .and_then(|name| name.as_string())
         .unwrap_or_default();
     match name.as_str() {
-        "NotAllowedError" => "The passkey request was cancelled or timed out.".to_owned(),
-        "InvalidStateError" => "This passkey is already registered.".to_owned(),
-        _ => format!("The browser refused the passkey request ({name})."),
+        "NotAllowedError" => Texts::current().t("passkey-error-cancelled"),
+        "InvalidStateError" => Texts::current().t("passkey-error-registered"),
+        _ => Texts::current().t_args("passkey-error-refused", &[("name", name.as_str().into())]),
     }
 }
 

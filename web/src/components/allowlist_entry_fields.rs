@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::{ExpiryFields, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{FormProblem, TextInput};
 
 /// Props of [`AllowlistEntryFields`].
@@ -22,7 +23,7 @@ pub struct AllowlistEntryFieldsProps {
     /// The form's problem: errors about `value` and `label` show by their fields.
     pub problem: FormProblem,
     /// Example label.
-    pub label_placeholder: &'static str,
+    pub label_placeholder: AttrValue,
     /// A request is under way.
     pub submitting: bool,
 }
@@ -30,27 +31,28 @@ pub struct AllowlistEntryFieldsProps {
 /// Address or range, optional label, how long it lasts, and the submit button, in one row.
 #[component]
 pub fn AllowlistEntryFields(props: &AllowlistEntryFieldsProps) -> Html {
+    let texts = use_i18n();
     let (value, label, problem) = (&props.value, &props.label, &props.problem);
     html! {
         <div class="form-inline form-inline--entry">
-            <TextField id={format!("{}-value", props.id_prefix)} label="Address or range"
+            <TextField id={format!("{}-value", props.id_prefix)} label={texts.t("allowlist-address-range")}
                 autocomplete="off" placeholder="203.0.113.0/24"
-                hint="An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair."
+                hint={texts.t("allowlist-ipv4-ipv6-address-cidr")}
                 value={value.value.clone()}
                 on_change={problem.on_change(&value.set, "value")}
                 error={problem.field_message("value")} />
-            <TextField id={format!("{}-label", props.id_prefix)} label="Label" optional=true
-                autocomplete="off" placeholder={props.label_placeholder}
+            <TextField id={format!("{}-label", props.id_prefix)} label={texts.t("allowlist-label")} optional=true
+                autocomplete="off" placeholder={props.label_placeholder.clone()}
                 value={label.value.clone()}
                 on_change={problem.on_change(&label.set, "label")}
                 error={problem.field_message("label")} />
             <ExpiryFields id_prefix={props.id_prefix} choice={props.expiry.clone()}
                 custom={props.expiry_at.clone()} error={problem.field_message("expires_at")}
-                hint="A temporary entry ends by itself; keep a permanent one beside it." />
+                hint={texts.t("allowlist-temporary-entry-ends-itself")} />
             <div class="form-inline-action">
                 <button id={format!("{}-add", props.id_prefix)} type="submit" class="button"
                     disabled={props.submitting}>
-                    { if props.submitting { "Adding…" } else { "Add to allowlist" } }
+                    { if props.submitting { texts.t("allowlist-adding") } else { texts.t("allowlist-add-allowlist") } }
                 </button>
             </div>
         </div>
@@ -71,12 +73,13 @@ pub struct AllowlistEntryTextProps {
 /// An entry in its list: the address or range, and its label (or "No label").
 #[component]
 pub fn AllowlistEntryText(props: &AllowlistEntryTextProps) -> Html {
+    let texts = use_i18n();
     html! {
         <div class="entry-main">
             <code class="entry-value">{ props.value.clone() }</code>
             { match &props.label {
                 Some(label) => html! { <span class="entry-label">{ label.clone() }</span> },
-                None => html! { <span class="entry-label muted">{ "No label" }</span> },
+                None => html! { <span class="entry-label muted">{ texts.t("allowlist-no-label") }</span> },
             } }
             { props.children.clone() }
         </div>

@@ -4,6 +4,7 @@ use portcullis_shared::problem::{Problem, ProblemCode};
 use yew::prelude::*;
 
 use super::message_html;
+use crate::i18n::Texts;
 
 /// Props of [`FormBanner`].
 #[derive(Properties, PartialEq)]
@@ -42,27 +43,25 @@ pub fn banner_message(problem: &Problem, form_fields: &[&str]) -> Option<String>
     if !problem.errors.is_empty() {
         return None;
     }
+    let texts = Texts::current();
     let own_words = match problem.code {
         ProblemCode::ValidationFailed => return problem.detail.clone(),
-        ProblemCode::InvalidCredentials => Some("The e-mail address or password is incorrect."),
-        ProblemCode::RateLimited => Some("Too many attempts. Wait a minute and try again."),
-        ProblemCode::CsrfFailed => Some("Your session has changed. Reload the page and try again."),
-        ProblemCode::SessionExpired => Some("Your session has ended. Log in again."),
+        ProblemCode::InvalidCredentials => Some(texts.t("error-invalid-credentials")),
+        ProblemCode::RateLimited => Some(texts.t("error-rate-limited")),
+        ProblemCode::CsrfFailed => Some(texts.t("error-csrf-failed")),
+        ProblemCode::SessionExpired => Some(texts.t("error-session-expired")),
         _ => None,
     };
-    let mut message =
-        own_words
-            .map(str::to_owned)
-            .or_else(|| match (&problem.detail, problem.code) {
-                (Some(detail), _) => Some(format!("{} — {detail}", problem.title)),
-                (None, ProblemCode::Internal) => {
-                    Some("Something went wrong on our side. Try again in a moment.".to_owned())
-                }
-                (None, _) => Some(problem.title.clone()),
-            })?;
+    let mut message = own_words.or_else(|| match (&problem.detail, problem.code) {
+        (Some(detail), _) => Some(format!("{} — {detail}", problem.title)),
+        (None, ProblemCode::Internal) => Some(texts.t("error-internal")),
+        (None, _) => Some(problem.title.clone()),
+    })?;
     if let Some(request_id) = &problem.request_id {
         if problem.code == ProblemCode::Internal {
-            message.push_str(&format!(" (Request id: {request_id}.)"));
+            message.push(' ');
+            message
+                .push_str(&texts.t_args("error-request-id", &[("id", request_id.as_str().into())]));
         }
     }
     Some(message)

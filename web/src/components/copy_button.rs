@@ -1,5 +1,6 @@
 //! A button that copies a text to the clipboard and says whether it worked.
 
+use crate::hooks::use_i18n;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -12,9 +13,9 @@ pub struct CopyButtonProps {
     /// Element id.
     #[prop_or_default]
     pub id: Option<AttrValue>,
-    /// What the text is, for screen readers ("Copy the token").
-    #[prop_or(AttrValue::Static("Copy"))]
-    pub label: AttrValue,
+    /// What the text is, for screen readers ("Copy the token"); by default the caption.
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -31,6 +32,7 @@ type Pending = Option<(Closure<dyn FnMut(JsValue)>, Closure<dyn FnMut(JsValue)>)
 /// permission, an insecure origin), it says so: the text stays selectable by hand.
 #[component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
+    let texts = use_i18n();
     let copied = use_state(|| Copied::Not);
     let pending = use_mut_ref(|| Pending::None);
 
@@ -61,14 +63,21 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
     };
 
     let (caption, state_class) = match *copied {
-        Copied::Not => ("Copy", None),
-        Copied::Yes => ("Copied", Some("copy-button--done")),
-        Copied::Failed => ("Select and copy it by hand", Some("copy-button--failed")),
+        Copied::Not => (texts.t("credentials-copy"), None),
+        Copied::Yes => (texts.t("credentials-copied"), Some("copy-button--done")),
+        Copied::Failed => (
+            texts.t("credentials-copy-by-hand"),
+            Some("copy-button--failed"),
+        ),
     };
+    let label = props
+        .label
+        .clone()
+        .unwrap_or_else(|| caption.clone().into());
     html! {
         <button type="button" id={props.id.clone()}
             class={classes!("button", "button--secondary", "copy-button", state_class)}
-            aria-label={(*copied == Copied::Not).then(|| props.label.clone())}
+            aria-label={(*copied == Copied::Not).then_some(label)}
             aria-live="polite"
             {onclick}>
             <span class="copy-icon" aria-hidden="true"></span>

@@ -7,8 +7,9 @@ use portcullis_shared::{problem::FieldError, validate::codes};
 use yew::prelude::*;
 
 use crate::components::{SelectField, TextField};
-use crate::format::format_timestamp;
-use crate::hooks::TextInput;
+use crate::format::format_timestamp_in;
+use crate::hooks::{use_i18n, TextInput};
+use crate::i18n::{msg, MessageId, Texts};
 
 /// The choice of an exception that does not end.
 pub const NEVER: &str = "never";
@@ -17,12 +18,12 @@ pub const NEVER_EXPIRES: &str = NEVER;
 /// The choice that shows a date-and-time field.
 pub const CUSTOM: &str = "custom";
 /// The choices: seconds from now, a chosen time, or never.
-const CHOICES: &[(&str, &str)] = &[
-    (NEVER, "Permanently"),
-    ("3600", "For 1 hour"),
-    ("86400", "For 1 day"),
-    ("604800", "For 1 week"),
-    (CUSTOM, "Until a date and time…"),
+const CHOICES: &[(&str, MessageId)] = &[
+    (NEVER, msg("expiry-permanently")),
+    ("3600", msg("expiry-for-1-hour")),
+    ("86400", msg("expiry-for-1-day")),
+    ("604800", msg("expiry-for-1-week")),
+    (CUSTOM, msg("expiry-until-date")),
 ];
 
 /// The instant (RFC 3339, UTC) a choice means, `None` for an exception that does not end;
@@ -40,10 +41,14 @@ pub fn expiry_instant(
         CUSTOM if custom.trim().is_empty() => Err(FieldError::new(
             field,
             codes::REQUIRED,
-            "Choose the date and time it ends.",
+            Texts::current().t("expiry-custom-required"),
         )),
         CUSTOM => local_to_utc(custom.trim()).map(Some).ok_or_else(|| {
-            FieldError::new(field, codes::INVALID_DATE, "Choose a valid date and time.")
+            FieldError::new(
+                field,
+                codes::INVALID_DATE,
+                Texts::current().t("expiry-custom-invalid"),
+            )
         }),
         secs => Ok(secs.parse().ok().and_then(now_plus)),
     }
@@ -100,19 +105,19 @@ fn secs_until(rfc3339: &str) -> Option<i64> {
 
 /// What is left of an exception with `secs` to go: "Ends in 45 min", "Ends in 5 h 10 min",
 /// "Ends in 3 days", or "Ended".
-pub fn time_left(secs: i64) -> String {
+pub fn time_left(secs: i64, texts: Texts) -> String {
     match secs {
-        ..=0 => "Ended".to_owned(),
-        1..=59 => "Ends in under a minute".to_owned(),
-        60..=3_599 => format!("Ends in {} min", secs / 60),
-        3_600..=86_399 => match (secs % 3_600) / 60 {
-            0 => format!("Ends in {} h", secs / 3_600),
-            minutes => format!("Ends in {} h {minutes} min", secs / 3_600),
-        },
-        _ => match secs / 86_400 {
-            1 => "Ends in 1 day".to_owned(),
-            days => format!("Ends in {days} days"),
-        },
+        ..=0 => texts.t("expiry-ended"),
+        1..=59 => texts.t("expiry-under-a-minute"),
+        60..=3_599 => texts.t_args("expiry-ends-in-minutes", &[("minutes", (secs / 60).into())]),
+        3_600..=86_399 => texts.t_args(
+            "expiry-ends-in-hours",
+            &[
+                ("hours", (secs / 3_600).into()),
+                ("minutes", ((secs % 3_600) / 60).into()),
+            ],
+        ),
+        _ => texts.t_args("expiry-ends-in-days", &[("days", (secs / 86_400).into())]),
     }
 }
 
@@ -125,9 +130,9 @@ pub struct ExpiryFieldsProps {
     pub choice: TextInput,
     /// The chosen local date and time, for [`CUSTOM`].
     pub custom: TextInput,
-    /// Visible label of the select.
-    #[prop_or(AttrValue::Static("Allowed"))]
-    pub label: AttrValue,
+    /// Visible label of the select; by default "Allowed".
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
     #[prop_or_default]
     pub error: Option<AttrValue>,
     #[prop_or_default]
@@ -137,20 +142,28 @@ pub struct ExpiryFieldsProps {
 /// How long it lasts: the choices, and a date-and-time field for "until".
 #[component]
 pub fn ExpiryFields(props: &ExpiryFieldsProps) -> Html {
-    let options = use_memo((), |_| CHOICES.to_vec());
+    let texts = use_i18n();
+    let options: Vec<(AttrValue, AttrValue)> = CHOICES
+        .iter()
+        .map(|(value, label)| (AttrValue::from(*value), AttrValue::from(texts.msg(*label))))
+        .collect();
     let custom = props.choice.value == CUSTOM;
+    let label = props
+        .label
+        .clone()
+        .unwrap_or_else(|| texts.t("expiry-allowed").into());
     html! {
         <div class="expiry-fields">
-            <SelectField id={format!("{}-expiry", props.id_prefix)} label={props.label.clone()}
-                options={Rc::clone(&options)} value={props.choice.value.clone()}
+            <SelectField id={format!("{}-expiry", props.id_prefix)} {label}
+                dynamic_options={Rc::new(options)} value={props.choice.value.clone()}
                 on_change={props.choice.set.clone()}
                 error={(!custom).then(|| props.error.clone()).flatten()}
                 hint={props.hint.clone()} />
             if custom {
-                <TextField id={format!("{}-expiry-at", props.id_prefix)} label="Until"
+                <TextField id={format!("{}-expiry-at", props.id_prefix)} label={texts.t("expiry-until-label")}
                     input_type="datetime-local" value={props.custom.value.clone()}
                     on_change={props.custom.set.clone()} error={props.error.clone()}
-                    hint="Your local time." />
+                    hint={texts.t("expiry-local-time")} />
             }
         </div>
     }
@@ -166,17 +179,22 @@ pub struct ExpiryNoteProps {
 /// "Ends in 5 h · 11 Dec 2026, 18:00 UTC" for an exception that ends; nothing otherwise.
 #[component]
 pub fn ExpiryNote(props: &ExpiryNoteProps) -> Html {
+    let texts = use_i18n();
     let Some(at) = &props.expires_at else {
         return Html::default();
     };
-    let left = secs_until(at).map(time_left);
-    let ended = left.as_deref() == Some("Ended");
+    let secs = secs_until(at);
+    let ended = secs.is_some_and(|secs| secs <= 0);
+    let until = texts.t_args(
+        "expiry-until",
+        &[("at", format_timestamp_in(at, texts).into())],
+    );
     html! {
         <span class={classes!("badge", "entry-expiry", if ended { "badge--open" } else { "badge--temporary" })}
-            title={format!("Until {}", format_timestamp(at))}>
-            { match left {
-                Some(left) => format!("{left} · {}", format_timestamp(at)),
-                None => format!("Until {}", format_timestamp(at)),
+            title={until.clone()}>
+            { match secs {
+                Some(secs) => format!("{} · {}", time_left(secs, texts), format_timestamp_in(at, texts)),
+                None => until,
             } }
         </span>
     }
@@ -218,13 +236,16 @@ mod tests {
 
     #[test]
     fn time_left_reads_in_the_largest_unit() {
-        assert_eq!(time_left(-5), "Ended");
-        assert_eq!(time_left(0), "Ended");
-        assert_eq!(time_left(30), "Ends in under a minute");
-        assert_eq!(time_left(45 * 60), "Ends in 45 min");
-        assert_eq!(time_left(3_600), "Ends in 1 h");
-        assert_eq!(time_left(5 * 3_600 + 600), "Ends in 5 h 10 min");
-        assert_eq!(time_left(86_400 + 5), "Ends in 1 day");
-        assert_eq!(time_left(6 * 86_400), "Ends in 6 days");
+        assert_eq!(time_left(-5, Texts::default()), "Ended");
+        assert_eq!(time_left(0, Texts::default()), "Ended");
+        assert_eq!(time_left(30, Texts::default()), "Ends in under a minute");
+        assert_eq!(time_left(45 * 60, Texts::default()), "Ends in 45 min");
+        assert_eq!(time_left(3_600, Texts::default()), "Ends in 1 h");
+        assert_eq!(
+            time_left(5 * 3_600 + 600, Texts::default()),
+            "Ends in 5 h 10 min"
+        );
+        assert_eq!(time_left(86_400 + 5, Texts::default()), "Ends in 1 day");
+        assert_eq!(time_left(6 * 86_400, Texts::default()), "Ends in 6 days");
     }
 }

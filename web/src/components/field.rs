@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::message_html;
-use crate::hooks::{FormProblem, TextInput};
+use crate::hooks::{use_i18n, FormProblem, TextInput};
 
 /// Props of [`TextField`].
 #[derive(Properties, PartialEq)]
@@ -89,9 +89,10 @@ pub struct EmailFieldProps {
 /// The sign-in e-mail address (`#email`), as the login and password-reset forms ask it.
 #[component]
 pub fn EmailField(props: &EmailFieldProps) -> Html {
+    let texts = use_i18n();
     let problem = &props.problem;
     html! {
-        <TextField id="email" label="E-mail address" input_type="email"
+        <TextField id="email" label={texts.t("field-email")} input_type="email"
             autocomplete="email" placeholder="name@company.com"
             value={props.input.value.clone()}
             on_change={problem.on_change(&props.input.set, "email")}
@@ -167,6 +168,7 @@ pub struct SelectFieldProps {
     /// Visible label.
     pub label: AttrValue,
     /// `(value, text)` of each option, in display order.
+    #[prop_or_default]
     pub options: Rc<Vec<(&'static str, &'static str)>>,
     /// Options only known at run time (sender names, a stored time zone the list lacks),
     /// shown before `options`.
@@ -252,11 +254,12 @@ struct FieldLabelProps {
 
 #[component]
 fn FieldLabel(props: &FieldLabelProps) -> Html {
+    let texts = use_i18n();
     html! {
         <label for={props.id.clone()}>
             { props.label.clone() }
             if props.optional {
-                <span class="field-optional">{ "optional" }</span>
+                <span class="field-optional">{ texts.t("field-optional") }</span>
             }
         </label>
     }

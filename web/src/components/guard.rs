@@ -5,7 +5,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{Route, SIGNED_OUT_QUERY};
-use crate::hooks::use_session;
+use crate::hooks::{use_i18n, use_session};
 use crate::pages::{ForcedPasswordChange, NoAccessPage};
 use crate::state::Session;
 
@@ -22,6 +22,7 @@ pub struct GuardProps {
 #[component]
 pub fn RequireSession(props: &GuardProps) -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let route = use_route::<Route>();
     // Whether this page was shown signed in: if its session then ends (Log out, or the
     // API answering 401 when it expired), the login page says so.
@@ -48,7 +49,7 @@ pub fn RequireSession(props: &GuardProps) -> Html {
         }
         Session::SignedIn(_) => props.children.clone(),
         Session::Restoring => html! {
-            <div class="card card--loading" aria-busy="true">{ "Loading your account…" }</div>
+            <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
         },
         Session::Anonymous if *was_signed_in.borrow() => html! { <SignedOutRedirect /> },
         Session::Anonymous => html! { <ReplaceRoute to={Route::Login} /> },

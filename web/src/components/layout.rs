@@ -8,10 +8,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::LanguageSwitch;
 use crate::components::{
     in_section, Tab, ToastRegion, API_ACCESS_TABS, MESSAGING_TABS, SECURITY_TABS,
 };
-use crate::hooks::{use_logout, use_session};
+use crate::hooks::{use_i18n, use_logout, use_session};
 use crate::state::Session;
 
 /// Props of [`Layout`].
@@ -24,6 +25,7 @@ pub struct LayoutProps {
 /// Header, main content and footer around every page.
 #[component]
 pub fn Layout(props: &LayoutProps) -> Html {
+    let texts = use_i18n();
     use_page_title_and_focus();
     html! {
         <div class="app">
@@ -31,7 +33,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
                 <div class="topbar-inner">
                     <Link<Route> to={Route::Dashboard} classes="brand">
                         <span class="brand-mark" aria-hidden="true"></span>
-                        <span class="brand-name">{ "Portcullis" }</span>
+                        <span class="brand-name">{ texts.t("brand-name") }</span>
                     </Link<Route>>
                     <Nav />
                 </div>
@@ -39,7 +41,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
             <main class="content">{ props.children.clone() }</main>
             <ToastRegion />
             <footer class="footer">
-                { "Portcullis SMS gateway · Customer portal" }
+                { texts.t("layout-footer") }
             </footer>
         </div>
     }
@@ -51,14 +53,20 @@ pub fn Layout(props: &LayoutProps) -> Html {
 #[hook]
 fn use_page_title_and_focus() {
     let route = use_route::<Route>();
+    let texts = use_i18n();
     let first_load = use_mut_ref(|| true);
-    use_effect_with(route, move |route| {
+    let last_route = use_mut_ref(|| None::<Route>);
+    use_effect_with((route, texts), move |(route, texts)| {
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(document) = &document {
-            let title = route.as_ref().map_or("Customer portal", Route::title);
-            document.set_title(&format!("{title} · Portcullis"));
+            let page = route
+                .as_ref()
+                .map_or_else(|| texts.t("page-title-portal"), |route| route.title(*texts));
+            document.set_title(&texts.t_args("page-title", &[("page", page.into())]));
         }
-        if !std::mem::replace(&mut *first_load.borrow_mut(), false) {
+        // A new language alone is no navigation: the focus stays on the switch.
+        let navigated = std::mem::replace(&mut *last_route.borrow_mut(), route.clone()) != *route;
+        if navigated && !std::mem::replace(&mut *first_load.borrow_mut(), false) {
             // After the page has rendered its heading.
             spawn_local(async move {
                 sleep(Duration::ZERO).await;
@@ -80,6 +88,7 @@ fn use_page_title_and_focus() {
 #[component]
 fn Nav() -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let route = use_route::<Route>();
     let menu_open = use_state(|| false);
     {
@@ -110,7 +119,7 @@ fn Nav() -> Html {
 
     let links = match &*session {
         Session::SignedIn(me) => {
-            let link = |target: Route, text: &'static str, class: Option<&'static str>| {
+            let link = |target: Route, text: String, class: Option<&'static str>| {
                 if !target.allowed_for(&me.access) {
                     return Html::default();
                 }
@@ -120,23 +129,23 @@ fn Nav() -> Html {
             };
             html! {
                 <>
-                    { link(Route::Dashboard, "Dashboard", current(Route::Dashboard).or(current(Route::Activity))) }
-                    { link(first_allowed(MESSAGING_TABS, &me.access), "Messaging", section(MESSAGING_TABS)) }
-                    { link(Route::Sessions, "Security", section(SECURITY_TABS)) }
-                    { link(Route::Tokens, "API access", section(API_ACCESS_TABS)) }
-                    { link(Route::CountryFilter, "Countries", current(Route::CountryFilter)) }
-                    { link(Route::Subusers, "Subusers", subusers_current(route.as_ref())) }
+                    { link(Route::Dashboard, texts.t("nav-dashboard"), current(Route::Dashboard).or(current(Route::Activity))) }
+                    { link(first_allowed(MESSAGING_TABS, &me.access), texts.t("nav-messaging"), section(MESSAGING_TABS)) }
+                    { link(Route::Sessions, texts.t("nav-security"), section(SECURITY_TABS)) }
+                    { link(Route::Tokens, texts.t("nav-api-access"), section(API_ACCESS_TABS)) }
+                    { link(Route::CountryFilter, texts.t("nav-countries"), current(Route::CountryFilter)) }
+                    { link(Route::Subusers, texts.t("nav-subusers"), subusers_current(route.as_ref())) }
                 </>
             }
         }
         Session::Anonymous | Session::Restoring => html! {
             <>
                 <Link<Route> to={Route::Login} classes={classes!("nav-link", current(Route::Login))}>
-                    { "Log in" }
+                    { texts.t("nav-log-in") }
                 </Link<Route>>
                 <Link<Route> to={Route::Signup}
                     classes={classes!("nav-link", "nav-link--cta", current(Route::Signup))}>
-                    { "Create account" }
+                    { texts.t("nav-create-account") }
                 </Link<Route>>
             </>
         },
@@ -149,10 +158,10 @@ fn Nav() -> Html {
                 aria-expanded={menu_open.to_string()} aria-controls="main-nav"
                 onclick={toggle_menu}>
                 <span class="menu-toggle-bars" aria-hidden="true"></span>
-                { "Menu" }
+                { texts.t("nav-menu") }
             </button>
             <nav id="main-nav" class={classes!("nav", menu_open.then_some("nav--open"))}
-                aria-label="Main">{ links }</nav>
+                aria-label={texts.t("nav-main-label")}>{ links }</nav>
             if signed_in {
                 <AccountMenu />
             }
@@ -176,6 +185,7 @@ fn focus_by_id(id: &str) {
 #[component]
 fn AccountMenu() -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let route = use_route::<Route>();
     let logout = use_logout();
     let open = use_state(|| false);
@@ -206,7 +216,7 @@ fn AccountMenu() -> Html {
             }
         })
     };
-    let link = |target: Route, text: &'static str| {
+    let link = |target: Route, text: String| {
         if !target.allowed_for(&me.access) {
             return Html::default();
         }
@@ -221,18 +231,20 @@ fn AccountMenu() -> Html {
                 title={email.clone()} onclick={toggle}>
                 <span class="account-avatar" aria-hidden="true">{ initial }</span>
                 <span class="account-email">{ email.clone() }</span>
-                <span class="visually-hidden">{ " — account menu" }</span>
+                <span class="visually-hidden">{ format!(" {}", texts.t("account-menu-label")) }</span>
             </button>
             if *open {
                 <div id="account-menu" class="account-menu">
                     <p class="account-menu-who">
-                        { "Signed in as " }<strong id="account-menu-email">{ email }</strong>
+                        { texts.t("account-menu-signed-in-as") }{ " " }
+                        <strong id="account-menu-email">{ email }</strong>
                     </p>
+                    <LanguageSwitch />
                     <ul class="account-menu-links">
-                        { link(Route::Dashboard, "Dashboard") }
-                        { link(Route::Sessions, "Sessions") }
-                        { link(Route::SecurityLog, "Security log") }
-                        { link(Route::Password, "Password") }
+                        { link(Route::Dashboard, texts.t("account-menu-dashboard")) }
+                        { link(Route::Sessions, texts.t("account-menu-sessions")) }
+                        { link(Route::SecurityLog, texts.t("account-menu-security-log")) }
+                        { link(Route::Password, texts.t("account-menu-password")) }
                     </ul>
                     if let Some(banner) = logout.banner.clone() {
                         <p class="row-error" role="alert">{ banner }</p>
@@ -240,7 +252,7 @@ fn AccountMenu() -> Html {
                     <button type="button" id="account-menu-logout"
                         class="button button--secondary button--block"
                         onclick={logout.onclick.clone()} disabled={logout.busy}>
-                        { if logout.busy { "Logging out…" } else { "Log out" } }
+                        { if logout.busy { texts.t("account-logging-out") } else { texts.t("account-log-out") } }
                     </button>
                 </div>
             }
@@ -252,7 +264,7 @@ fn AccountMenu() -> Html {
 /// first page when it may open none, which the nav then leaves out.
 fn first_allowed(tabs: &[Tab], access: &portcullis_shared::dto::AccessDto) -> Route {
     tabs.iter()
-        .map(|(target, _, _)| target.clone())
+        .map(|(target, _)| target.clone())
         .find(|target| target.allowed_for(access))
         .unwrap_or_else(|| tabs[0].0.clone())
 }

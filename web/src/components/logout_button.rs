@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::hooks::Logout;
+use crate::hooks::{use_i18n, Logout};
 
 /// Props of [`LogoutButton`].
 #[derive(Properties, PartialEq)]
@@ -12,11 +12,12 @@ pub struct LogoutButtonProps {
 /// The "Log out" button (`id="logout"`).
 #[component]
 pub fn LogoutButton(props: &LogoutButtonProps) -> Html {
+    let texts = use_i18n();
     let busy = props.logout.busy;
     html! {
         <button id="logout" type="button" class="button button--secondary"
             onclick={props.logout.onclick.clone()} disabled={busy}>
-            { if busy { "Logging out…" } else { "Log out" } }
+            { if busy { texts.t("account-logging-out") } else { texts.t("account-log-out") } }
         </button>
     }
 }

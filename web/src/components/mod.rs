@@ -9,6 +9,7 @@ pub mod credentials;
 mod exception_expiry;
 mod field;
 mod guard;
+mod language_switch;
 mod layout;
 mod logout_button;
 mod message;
@@ -36,6 +37,7 @@ pub use field::{
     SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,
 };
 pub use guard::{GuardProps, RequireAnonymous, RequireSession};
+pub use language_switch::LanguageSwitch;
 pub use layout::{Layout, LayoutProps};
 pub use logout_button::{LogoutButton, LogoutButtonProps};
 pub use message::message_html;

@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::{described_by, FieldMessage};
+use crate::hooks::use_i18n;
 use crate::hooks::use_session;
 
 /// Props of [`ScopePicker`].
@@ -22,16 +23,19 @@ pub struct ScopePickerProps {
     pub on_toggle: Callback<(Scope, bool)>,
     #[prop_or_default]
     pub error: Option<AttrValue>,
-    #[prop_or(AttrValue::Static("Permissions"))]
-    pub legend: AttrValue,
-    #[prop_or(AttrValue::Static("Choose only what the integration needs."))]
-    pub hint: AttrValue,
+    /// By default "Permissions".
+    #[prop_or_default]
+    pub legend: Option<AttrValue>,
+    /// By default "Choose only what the integration needs."
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
 }
 
 /// One check box per scope the signed-in login may grant (a subuser: their own scopes),
 /// each with what it allows in plain words.
 #[component]
 pub fn ScopePicker(props: &ScopePickerProps) -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let offered: Vec<Scope> = Scope::ALL
         .into_iter()
@@ -46,8 +50,8 @@ pub fn ScopePicker(props: &ScopePickerProps) -> Html {
         <fieldset id={id.clone()}
             class={classes!("field", "scope-picker", props.error.is_some().then_some("field--invalid"))}
             aria-describedby={described_by(&id, props.error.is_some(), false)}>
-            <legend>{ props.legend.clone() }</legend>
-            <p class="field-hint">{ props.hint.clone() }</p>
+            <legend>{ props.legend.clone().unwrap_or_else(|| texts.t("credentials-permissions").into()) }</legend>
+            <p class="field-hint">{ props.hint.clone().unwrap_or_else(|| texts.t("credentials-scopes-hint").into()) }</p>
             <div class="scope-grid">
                 for scope in offered {
                     <ScopeOption {scope} name={props.name.clone()}

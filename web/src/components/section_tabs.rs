@@ -5,42 +5,57 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::hooks::use_session;
+use crate::hooks::{use_i18n, use_session};
+use crate::i18n::Texts;
 
-/// One tab: the page, its text, and the id of that text.
-pub type Tab = (Route, &'static str, &'static str);
+/// One tab: the page, and the id of the element holding its text.
+pub type Tab = (Route, &'static str);
 
 /// The API access pages, in tab order.
 pub const API_ACCESS_TABS: &[Tab] = &[
-    (Route::Tokens, "Tokens", "tab-tokens"),
-    (Route::OAuthClients, "OAuth2 clients", "tab-oauth-clients"),
-    (Route::ApiAllowlist, "IP allowlist", "tab-api-allowlist"),
+    (Route::Tokens, "tab-tokens"),
+    (Route::OAuthClients, "tab-oauth-clients"),
+    (Route::ApiAllowlist, "tab-api-allowlist"),
 ];
 
 /// The messaging pages, in tab order.
 pub const MESSAGING_TABS: &[Tab] = &[
-    (Route::SendSms, "Send SMS", "tab-send-sms"),
-    (Route::Contacts, "Contacts", "tab-contacts"),
-    (Route::Senders, "Sender names", "tab-senders"),
+    (Route::SendSms, "tab-send-sms"),
+    (Route::Contacts, "tab-contacts"),
+    (Route::Senders, "tab-senders"),
 ];
 
 /// The security pages, in tab order.
 pub const SECURITY_TABS: &[Tab] = &[
-    (Route::Sessions, "Sessions", "tab-sessions"),
-    (Route::TwoFactor, "Two-factor", "tab-two-factor"),
-    (Route::Password, "Password", "tab-password"),
-    (
-        Route::PortalAllowlist,
-        "Portal allowlist",
-        "tab-portal-allowlist",
-    ),
-    (Route::SecurityLog, "Security log", "tab-security-log"),
+    (Route::Sessions, "tab-sessions"),
+    (Route::TwoFactor, "tab-two-factor"),
+    (Route::Password, "tab-password"),
+    (Route::PortalAllowlist, "tab-portal-allowlist"),
+    (Route::SecurityLog, "tab-security-log"),
 ];
+
+/// The text of `route`'s tab (shorter than its title: the section says the rest).
+fn tab_text(route: &Route, texts: Texts) -> String {
+    match route {
+        Route::Tokens => texts.t("tab-tokens"),
+        Route::OAuthClients => texts.t("tab-oauth-clients"),
+        Route::ApiAllowlist => texts.t("tab-api-allowlist"),
+        Route::SendSms => texts.t("tab-send-sms"),
+        Route::Contacts => texts.t("tab-contacts"),
+        Route::Senders => texts.t("tab-senders"),
+        Route::Sessions => texts.t("tab-sessions"),
+        Route::TwoFactor => texts.t("tab-two-factor"),
+        Route::Password => texts.t("tab-password"),
+        Route::PortalAllowlist => texts.t("tab-portal-allowlist"),
+        Route::SecurityLog => texts.t("tab-security-log"),
+        other => other.title(texts),
+    }
+}
 
 /// True when `route` shows one of the pages of `tabs` (the nav marks the section).
 pub fn in_section(tabs: &[Tab], route: &Route) -> bool {
     let page = route.page();
-    tabs.iter().any(|(target, _, _)| *target == page)
+    tabs.iter().any(|(target, _)| *target == page)
 }
 
 /// Props of [`SectionTabs`].
@@ -56,16 +71,17 @@ pub struct SectionTabsProps {
 #[component]
 pub fn SectionTabs(props: &SectionTabsProps) -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let route = use_route::<Route>().map(|route| route.page());
     let tabs = props
         .tabs
         .iter()
-        .filter(|(target, _, _)| session.me().is_some_and(|me| target.allowed_for(&me.access)))
-        .map(|(target, text, id)| {
+        .filter(|(target, _)| session.me().is_some_and(|me| target.allowed_for(&me.access)))
+        .map(|(target, id)| {
             let current = route.as_ref() == Some(target);
             html! {
                 <Link<Route> to={target.clone()} classes={classes!("tab", current.then_some("tab--current"))}>
-                    <span id={*id}>{ *text }</span>
+                    <span id={*id}>{ tab_text(target, texts) }</span>
                 </Link<Route>>
             }
         });
@@ -77,17 +93,20 @@ pub fn SectionTabs(props: &SectionTabsProps) -> Html {
 /// "Tokens", "OAuth2 clients" and "IP allowlist".
 #[component]
 pub fn ApiAccessTabs() -> Html {
-    html! { <SectionTabs label="API access" tabs={API_ACCESS_TABS} /> }
+    let texts = use_i18n();
+    html! { <SectionTabs label={texts.t("nav-api-access")} tabs={API_ACCESS_TABS} /> }
 }
 
 /// "Send SMS", "Contacts" and "Sender names".
 #[component]
 pub fn MessagingTabs() -> Html {
-    html! { <SectionTabs label="Messaging" tabs={MESSAGING_TABS} /> }
+    let texts = use_i18n();
+    html! { <SectionTabs label={texts.t("nav-messaging")} tabs={MESSAGING_TABS} /> }
 }
 
 /// "Sessions", "Two-factor", "Password", "Portal allowlist" and "Security log".
 #[component]
 pub fn SecurityTabs() -> Html {
-    html! { <SectionTabs label="Security" tabs={SECURITY_TABS} /> }
+    let texts = use_i18n();
+    html! { <SectionTabs label={texts.t("nav-security")} tabs={SECURITY_TABS} /> }
 }

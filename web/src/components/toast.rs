@@ -4,6 +4,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use crate::hooks::use_i18n;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
@@ -109,6 +110,7 @@ struct ToastItemProps {
 
 #[component]
 fn ToastItem(props: &ToastItemProps) -> Html {
+    let texts = use_i18n();
     let id = props.toast.id;
     {
         let toasts = props.toasts.clone();
@@ -135,9 +137,9 @@ fn ToastItem(props: &ToastItemProps) -> Html {
             <p class="toast-message">{ props.toast.message.clone() }</p>
             if let Some(onclick) = undo {
                 <button type="button" class="button button--small button--secondary toast-undo"
-                    {onclick}>{ "Undo" }</button>
+                    {onclick}>{ texts.t("window-undo") }</button>
             }
-            <button type="button" class="toast-close" aria-label="Close this message"
+            <button type="button" class="toast-close" aria-label={texts.t("window-close-message")}
                 onclick={close}>{ "×" }</button>
         </div>
     }

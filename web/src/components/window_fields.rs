@@ -1,6 +1,7 @@
 //! The sending-window editor: days, from, until and time zone. Subusers' grants and the
 //! policies of API tokens and OAuth clients both edit a window with it.
 
+use crate::i18n::Texts;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -8,6 +9,7 @@ use portcullis_shared::dto::Weekday;
 use yew::prelude::*;
 
 use super::{CheckOption, CheckboxGroup, SelectField, TextField};
+use crate::hooks::use_i18n;
 
 /// The time zones a sending window offers: UTC and the main zone of the countries
 /// customers mostly send from, then the rest of the world's largest ones.
@@ -59,15 +61,15 @@ pub const TIME_ZONES: &[(&str, &str)] = &[
 ];
 
 /// A weekday's short name for its check box.
-pub fn weekday_label(day: Weekday) -> &'static str {
+pub fn weekday_label(day: Weekday, texts: Texts) -> String {
     match day {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
+        Weekday::Mon => texts.t("window-mon"),
+        Weekday::Tue => texts.t("window-tue"),
+        Weekday::Wed => texts.t("window-wed"),
+        Weekday::Thu => texts.t("window-thu"),
+        Weekday::Fri => texts.t("window-fri"),
+        Weekday::Sat => texts.t("window-sat"),
+        Weekday::Sun => texts.t("window-sun"),
     }
 }
 
@@ -111,26 +113,27 @@ pub struct WindowFieldsProps {
 /// A sending window's days, hours and time zone.
 #[component]
 pub fn WindowFields(props: &WindowFieldsProps) -> Html {
+    let texts = use_i18n();
     let id = |name: &str| AttrValue::from(format!("{}-{name}", props.id_prefix));
     let day_options = Rc::new(
         Weekday::ALL
             .iter()
-            .map(|d| CheckOption::plain(d.as_str(), weekday_label(*d)))
+            .map(|d| CheckOption::plain(d.as_str(), weekday_label(*d, texts)))
             .collect::<Vec<_>>(),
     );
     html! {
         <>
-            <CheckboxGroup id={id("days")} legend="Days"
+            <CheckboxGroup id={id("days")} legend={texts.t("window-days")}
                 options={day_options} chosen={Rc::new(props.days.clone())}
                 on_toggle={props.on_day.clone()} error={props.days_error.clone()} compact=true />
             <div class="field-row">
-                <TextField id={id("start")} label="From" input_type="time"
+                <TextField id={id("start")} label={texts.t("window-from")} input_type="time"
                     value={props.start.clone()} on_change={props.on_start.clone()}
                     error={props.start_error.clone()} />
-                <TextField id={id("end")} label="Until" input_type="time"
+                <TextField id={id("end")} label={texts.t("window-until")} input_type="time"
                     value={props.end.clone()} on_change={props.on_end.clone()}
                     error={props.end_error.clone()} />
-                <SelectField id={id("time-zone")} label="Time zone"
+                <SelectField id={id("time-zone")} label={texts.t("window-time-zone")}
                     options={Rc::new(TIME_ZONES.to_vec())}
                     dynamic_options={unlisted_time_zone(&props.time_zone)}
                     value={props.time_zone.clone()}

@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::banner_message;
-use crate::hooks::{use_form_problem, use_session};
+use crate::hooks::{use_form_problem, use_i18n, use_session};
 use crate::state::SessionAction;
 
 /// A log-out button's state: what it does when clicked, whether it is busy, and what
@@ -22,6 +22,7 @@ pub struct Logout {
 #[hook]
 pub fn use_logout() -> Logout {
     let session = use_session();
+    let texts = use_i18n();
     let problem = use_form_problem();
     let logging_out = use_state(|| false);
     let csrf_token = session
@@ -57,7 +58,9 @@ pub fn use_logout() -> Logout {
     let banner = problem
         .get()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not log out. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("account-log-out-failed", &[("reason", message.into())]))
+        });
     Logout {
         onclick,
         busy: *logging_out,

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::api::ApiError;
 use crate::components::{banner_message, ToastAction, ToastContext};
 use crate::hooks::SessionCalls;
+use crate::i18n::Texts;
 
 /// Shows toasts: a note after a change, optionally with an Undo.
 #[derive(Clone, PartialEq)]
@@ -77,12 +78,17 @@ where
             match answer.await {
                 Ok(restored) => {
                     on_restored.emit(restored);
-                    toasts.show(format!("Put back {what}"));
+                    let texts = Texts::current();
+                    toasts.show(texts.t_args("window-put-back", &[("what", what.as_str().into())]));
                 }
                 Err(error) => {
                     let problem = calls.problem(error);
                     let why = banner_message(&problem, &[]).unwrap_or_default();
-                    toasts.show(format!("Could not put back {what}. {why}"));
+                    let texts = Texts::current();
+                    toasts.show(texts.t_args(
+                        "window-put-back-failed",
+                        &[("what", what.as_str().into()), ("reason", why.into())],
+                    ));
                 }
             }
         });

@@ -86,7 +86,7 @@ fn listen(leaving: UseStateHandle<Option<Route>>) -> Option<Listeners> {
         // Either makes Chromium and Firefox ask; the text itself is never shown.
         event.prevent_default();
         if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
-            event.set_return_value("You have unsaved changes.");
+            event.set_return_value(&crate::i18n::Texts::current().t("window-unsaved-changes"));
         }
     });
     // On the window, capturing: it hears the click before the router's link does.

@@ -14,10 +14,12 @@ use crate::components::{
     banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ApiAccessTabs,
     ConfirmPanel, ExpiryNote, FormBanner,
 };
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{
     undo_call, use_collection, use_entry_form, use_removal, use_session_calls, use_toasts,
 };
+use crate::i18n::Texts;
 
 /// Request fields the add form shows errors next to.
 const FIELDS: &[&str] = &["value", "label", "expires_at"];
@@ -26,6 +28,7 @@ const FIELDS: &[&str] = &["value", "label", "expires_at"];
 /// `RequireSession`.
 #[component]
 pub fn ApiAllowlistPage() -> Html {
+    let texts = use_i18n();
     let entries = use_collection(api::list_api_allowlist);
     let collection = entries.get();
 
@@ -34,16 +37,15 @@ pub fn ApiAllowlistPage() -> Html {
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
         .map(|message| {
-            html! { <div class="banner banner--error" role="alert">{ format!("Could not load the allowlist. {message}") }</div> }
+            html! { <div class="banner banner--error" role="alert">{ texts.t_args("allowlist-load-failed", &[("reason", message.into())]) }</div> }
         });
     let status = collection.items.as_ref().map(|items| {
         if items.is_empty() {
-            html! { <span class="badge badge--open" id="allowlist-status">{ "Open to any address" }</span> }
+            html! { <span class="badge badge--open" id="allowlist-status">{ texts.t("allowlist-open-any-address") }</span> }
         } else {
-            let entries = if items.len() == 1 { "entry" } else { "entries" };
             html! {
                 <span class="badge badge--restricted" id="allowlist-status">
-                    { format!("Restricted · {} {entries}", items.len()) }
+                    { texts.t_args("allowlist-restricted", &[("count", items.len().into())]) }
                 </span>
             }
         }
@@ -54,7 +56,7 @@ pub fn ApiAllowlistPage() -> Html {
                 on_restored={entries.reload_callback().reform(|_: AllowlistEntryDto| ())} />
         },
         None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("allowlist-loading-allowlist") }</p>
         },
         None => Html::default(),
     };
@@ -62,7 +64,10 @@ pub fn ApiAllowlistPage() -> Html {
     let on_added = {
         let entries = entries.clone();
         Callback::from(move |entry: AllowlistEntryDto| {
-            toasts.show(format!("Added {}", entry.value));
+            toasts.show(texts.t_args(
+                "allowlist-added-toast",
+                &[("entry", entry.value.as_str().into())],
+            ));
             entries.reload();
         })
     };
@@ -71,35 +76,34 @@ pub fn ApiAllowlistPage() -> Html {
         <section class="api-access" data-testid="api-allowlist">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "API access" }</p>
-                    <h1>{ "API IP allowlist" }</h1>
+                    <p class="eyebrow">{ texts.t("allowlist-api-access") }</p>
+                    <h1>{ texts.t("allowlist-api-ip-allowlist") }</h1>
                     <p class="muted lead">
-                        { "The addresses your systems may call the Portcullis API from, whatever token \
-                           they use. It is separate from the portal's sign-in allowlist." }
+                        { texts.t("allowlist-addresses-systems-may-call") }
                     </p>
                 </div>
             </div>
             <ApiAccessTabs />
             <div class="callout" id="allowlist-rules">
                 <ul>
-                    <li><strong>{ "Empty list: " }</strong>{ "API calls are accepted from any address." }</li>
-                    <li><strong>{ "One entry or more: " }</strong>
-                        { "calls from every other address are refused, with any token." }</li>
-                    <li><strong>{ "Tokens can narrow it further: " }</strong>
-                        { "a token's own IP allowlist applies on top of this one, so a call must pass both. Set it on the " }
-                        <Link<Route> to={Route::Tokens}>{ "tokens page" }</Link<Route>>{ "." }</li>
+                    <li><strong>{ texts.t("allowlist-empty-list") }{ " " }</strong>{ texts.t("allowlist-api-calls-accepted-any") }</li>
+                    <li><strong>{ texts.t("allowlist-one-entry-more") }{ " " }</strong>
+                        { texts.t("allowlist-calls-every-other-address") }</li>
+                    <li><strong>{ texts.t("allowlist-tokens-can-narrow-further") }{ " " }</strong>
+                        { texts.t("allowlist-tokens-own-ip-allowlist") }{ " " }
+                        <Link<Route> to={Route::Tokens}>{ texts.t("allowlist-tokens-page") }</Link<Route>>{ "." }</li>
                 </ul>
             </div>
             <div class="card card--flush">
                 <div class="card-head">
-                    <h2>{ "Allowed addresses" }</h2>
+                    <h2>{ texts.t("allowlist-allowed-addresses") }</h2>
                     { status.unwrap_or_default() }
                 </div>
                 { load_error.unwrap_or_default() }
                 { body }
             </div>
             <div class="card">
-                <h2>{ "Add an address or range" }</h2>
+                <h2>{ texts.t("allowlist-add-address-range") }</h2>
                 <AddEntryForm {on_added} />
             </div>
         </section>
@@ -121,12 +125,13 @@ pub struct AllowlistEntriesProps {
 /// Each entry with its label and a Remove button, or what an empty list means.
 #[component]
 pub fn AllowlistEntries(props: &AllowlistEntriesProps) -> Html {
+    let texts = use_i18n();
     if props.entries.is_empty() {
         return html! {
             <div class="empty-state" id="allowlist-empty">
-                <p class="empty-title">{ "No entries: calls are accepted from anywhere" }</p>
+                <p class="empty-title">{ texts.t("allowlist-no-entries-calls-accepted") }</p>
                 <p class="muted">
-                    { "Add your servers' addresses below to refuse API calls from everywhere else." }
+                    { texts.t("allowlist-add-servers-addresses-below") }
                 </p>
             </div>
         };
@@ -153,6 +158,7 @@ struct AllowlistEntryRowProps {
 
 #[component]
 fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
+    let texts = use_i18n();
     let entry = &props.entry;
     let toasts = use_toasts();
     let calls = use_session_calls();
@@ -180,7 +186,13 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
                     async move { api::add_api_allowlist_entry(&csrf, &request).await }
                 },
             );
-            toasts.show_with_undo(format!("Removed {}", entry.value), undo);
+            toasts.show_with_undo(
+                texts.t_args(
+                    "allowlist-removed-toast",
+                    &[("entry", entry.value.as_str().into())],
+                ),
+                undo,
+            );
         })
     };
     let removal = use_removal(
@@ -216,18 +228,17 @@ fn AllowlistEntryRow(props: &AllowlistEntryRowProps) -> Html {
             <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()}>
                 <ExpiryNote expires_at={entry.expires_at.clone().map(AttrValue::from)} />
             </AllowlistEntryText>
-            <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
+            <span class="entry-added muted">{ texts.t_args("allowlist-added-at", &[("at", format_timestamp_in(&entry.created_at, texts).into())]) }</span>
             <button type="button" class="button button--ghost-danger button--small allowlist-delete"
-                aria-label={format!("Remove {}", entry.value)}
+                aria-label={texts.t_args("allowlist-remove-entry", &[("entry", entry.value.as_str().into())])}
                 disabled={removal.busy || *confirming} {onclick}>
-                { if removal.busy { "Removing…" } else { "Remove" } }
+                { if removal.busy { texts.t("allowlist-removing") } else { texts.t("allowlist-remove") } }
             </button>
             if *confirming {
                 <ConfirmPanel id="allowlist-last-panel"
-                    title={format!("Remove {}, the last entry?", entry.value)}
-                    detail="With no entries the allowlist is off: API calls are accepted from \
-                        every address again, with any valid token."
-                    confirm_text="Remove and allow every address" busy={removal.busy}
+                    title={texts.t_args("allowlist-remove-last-question", &[("entry", entry.value.as_str().into())])}
+                    detail={texts.t("allowlist-no-entries-allowlist-off")}
+                    confirm_text={texts.t("allowlist-remove-allow-every-address")} busy={removal.busy}
                     {on_confirm} {on_cancel} />
             }
             if let Some(error) = removal.error {
@@ -247,6 +258,7 @@ pub struct AddEntryFormProps {
 /// Value and optional label of a new entry.
 #[component]
 pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
+    let texts = use_i18n();
     let form = use_entry_form(
         |csrf, request, _confirmed| async move { api::add_api_allowlist_entry(&csrf, &request).await },
         props.on_added.clone(),
@@ -263,7 +275,7 @@ pub fn AddEntryForm(props: &AddEntryFormProps) -> Html {
             <AllowlistEntryFields id_prefix="allowlist" value={form.value.clone()}
                 label={form.label.clone()} expiry={form.expiry.clone()}
                 expiry_at={form.expiry_at.clone()} problem={form.problem.clone()}
-                label_placeholder="e.g. Office, production servers" submitting={form.submitting} />
+                label_placeholder={texts.t("allowlist-label-placeholder-servers")} submitting={form.submitting} />
         </form>
     }
 }
@@ -280,7 +292,7 @@ pub fn add_entry_request(
         return Err(FieldError {
             field: "value".to_owned(),
             code: codes::REQUIRED.to_owned(),
-            message: "Enter an address or a range, like 203.0.113.7 or 203.0.113.0/24.".to_owned(),
+            message: Texts::current().t("allowlist-value-required"),
         });
     }
     Ok(AddAllowlistEntryRequest {

@@ -11,8 +11,9 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{FormBanner, SelectField, TextAreaField};
-use crate::format::format_points;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_form_call, use_text_input};
+use crate::i18n::Texts;
 use crate::pages::send_sms::{counter_text, send_refusal};
 
 /// Where a batch's recipients come from.
@@ -32,6 +33,7 @@ pub fn bulk_request(
     text: &str,
     sender: &str,
 ) -> Result<SendSmsBatchRequest, Vec<FieldError>> {
+    let texts = Texts::current();
     let mut errors = Vec::new();
     let mut request = SendSmsBatchRequest {
         text: text.to_owned(),
@@ -45,15 +47,18 @@ pub fn bulk_request(
                 errors.push(FieldError::new(
                     "to",
                     codes::REQUIRED,
-                    "Paste at least one number, one per line or separated by commas.",
+                    texts.t("sms-bulk-numbers-required"),
                 ));
             } else if request.to.len() > MAX_BATCH_RECIPIENTS {
                 errors.push(FieldError::new(
                     "to",
                     codes::TOO_MANY,
-                    format!(
-                        "{} numbers: one batch takes at most {MAX_BATCH_RECIPIENTS}.",
-                        request.to.len()
+                    texts.t_args(
+                        "sms-bulk-too-many",
+                        &[
+                            ("count", request.to.len().into()),
+                            ("max", MAX_BATCH_RECIPIENTS.to_string().into()),
+                        ],
                     ),
                 ));
             }
@@ -61,7 +66,7 @@ pub fn bulk_request(
         Source::Group if group_id.is_empty() => errors.push(FieldError::new(
             "group_id",
             codes::REQUIRED,
-            "Choose a contact group.",
+            texts.t("sms-bulk-group-required"),
         )),
         Source::Group => request.group_id = Some(group_id.to_owned()),
     }
@@ -69,7 +74,7 @@ pub fn bulk_request(
         errors.push(FieldError::new(
             "text",
             codes::REQUIRED,
-            "Write the message text.",
+            texts.t("sms-text-required"),
         ));
     }
     if errors.is_empty() {
@@ -90,15 +95,15 @@ pub fn refused_recipients(problem: Option<&Problem>) -> Vec<RecipientError> {
 /// `1,000 recipients · 998 sent, 2 queued, 0 failed · 1,000 points charged`.
 pub fn batch_summary(batch: &SmsBatchDto) -> String {
     let c = batch.counts;
-    format!(
-        "{} recipient{} · {} sent, {} queued, {} failed · {} point{} charged",
-        format_points(batch.recipients),
-        if batch.recipients == 1 { "" } else { "s" },
-        format_points(c.sent),
-        format_points(c.queued),
-        format_points(c.failed),
-        format_points(batch.points),
-        if batch.points == 1 { "" } else { "s" },
+    Texts::current().t_args(
+        "sms-batch-summary",
+        &[
+            ("recipients", batch.recipients.into()),
+            ("sent", c.sent.into()),
+            ("queued", c.queued.into()),
+            ("failed", c.failed.into()),
+            ("points", batch.points.into()),
+        ],
     )
 }
 
@@ -118,6 +123,7 @@ pub struct BulkSendFormProps {
 /// The "many recipients" form.
 #[component]
 pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
+    let texts = use_i18n();
     let may_use_groups = props.may_use_groups;
     let groups = use_collection(move || async move {
         if may_use_groups {
@@ -193,7 +199,7 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
         .and_then(send_refusal)
         .map(AttrValue::from);
     let group_options: Rc<Vec<(AttrValue, AttrValue)>> = Rc::new(
-        std::iter::once(("".into(), "Choose a group".into()))
+        std::iter::once(("".into(), texts.t("sms-bulk-choose-group").into()))
             .chain(groups.get().items.iter().flat_map(|items| {
                 items
                     .iter()
@@ -215,31 +221,30 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
         <div class="bulk-send" data-testid="bulk-send-form">
             if let Some(queued) = &*batch {
                 <div class="banner banner--success" id="batch-status" role="status">
-                    { format!("Batch {} queued: {}.", queued.id, batch_summary(queued)) }
+                    { texts.t_args("sms-batch-queued", &[("id", queued.id.as_str().into()), ("summary", batch_summary(queued).into())]) }
                     <button type="button" class="button button--small" id="batch-refresh"
-                        onclick={refresh}>{ "Refresh status" }</button>
+                        onclick={refresh}>{ texts.t("sms-refresh-status") }</button>
                 </div>
             }
             <form class="form" {onsubmit} novalidate=true>
                 <FormBanner message={banner} />
                 if !refused.is_empty() {
                     <div class="banner banner--error" id="batch-refused" role="alert">
-                        <p>{ format!("{} of the numbers cannot be sent to. Nothing was sent or \
-                                      charged; fix or remove them and send again.", refused.len()) }</p>
+                        <p>{ texts.t_args("sms-batch-refused", &[("count", refused.len().into())]) }</p>
                         <table class="table table--stack" id="batch-refused-table">
                             <thead>
                                 <tr>
                                     <th scope="col">{ "#" }</th>
-                                    <th scope="col">{ "Number" }</th>
-                                    <th scope="col">{ "Problem" }</th>
+                                    <th scope="col">{ texts.t("sms-number") }</th>
+                                    <th scope="col">{ texts.t("sms-problem") }</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 for r in refused.iter() {
                                     <tr key={r.index} data-index={r.index.to_string()}>
-                                        <td data-label="Row">{ r.index + 1 }</td>
-                                        <td data-label="Number">{ r.to.clone() }</td>
-                                        <td data-label="Problem">{ r.detail.clone() }</td>
+                                        <td data-label={texts.t("sms-row")}>{ r.index + 1 }</td>
+                                        <td data-label={texts.t("sms-number")}>{ r.to.clone() }</td>
+                                        <td data-label={texts.t("sms-problem")}>{ r.detail.clone() }</td>
                                     </tr>
                                 }
                             </tbody>
@@ -248,40 +253,42 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
                 }
                 if may_use_groups {
                     <fieldset class="choice">
-                        <legend>{ "Recipients" }</legend>
+                        <legend>{ texts.t("sms-recipients") }</legend>
                         <label>
                             <input type="radio" name="bulk-source" id="bulk-source-list"
                                 checked={*source == Source::List} onchange={choose(Source::List)} />
-                            { " A list of numbers" }
+                            { " " }{ texts.t("sms-list-numbers") }
                         </label>
                         <label>
                             <input type="radio" name="bulk-source" id="bulk-source-group"
                                 checked={*source == Source::Group} onchange={choose(Source::Group)} />
-                            { " A contact group" }
+                            { " " }{ texts.t("sms-contact-group") }
                         </label>
                     </fieldset>
                 }
                 if *source == Source::List {
-                    <TextAreaField id="bulk-to" label="Numbers" rows=8
+                    <TextAreaField id="bulk-to" label={texts.t("sms-numbers")} rows=8
                         placeholder="+48500100200, +48500100201"
-                        hint={AttrValue::from(format!(
-                            "One per line or separated by commas, in international format; up to {MAX_BATCH_RECIPIENTS}. {pasted_count} so far."))}
+                        hint={texts.t_args("sms-bulk-numbers-hint", &[
+                            ("max", MAX_BATCH_RECIPIENTS.to_string().into()),
+                            ("count", pasted_count.into()),
+                        ])}
                         value={pasted.value.clone()}
                         on_change={problem.on_change(&pasted.set, "to")}
                         error={problem.field_message("to")} />
                 } else {
-                    <SelectField id="bulk-group" label="Contact group"
+                    <SelectField id="bulk-group" label={texts.t("sms-contact-group-2")}
                         options={Rc::new(Vec::new())} dynamic_options={group_options}
                         value={group.value.clone()}
                         on_change={problem.on_change(&group.set, "group_id")}
                         error={problem.field_message("group_id")} />
                 }
-                <SelectField id="bulk-sender" label="Sender name"
+                <SelectField id="bulk-sender" label={texts.t("sms-sender-name")}
                     options={Rc::new(Vec::new())} dynamic_options={props.sender_options.clone()}
                     value={chosen_sender}
                     on_change={problem.on_change(&sender.set, "sender")}
                     error={problem.field_message("sender")} />
-                <TextAreaField id="bulk-text" label="Message" rows=5
+                <TextAreaField id="bulk-text" label={texts.t("sms-message")} rows=5
                     value={text.value.clone()}
                     on_change={problem.on_change(&text.set, "text")}
                     error={problem.field_message("text")} />
@@ -290,7 +297,7 @@ pub fn BulkSendForm(props: &BulkSendFormProps) -> Html {
                 </p>
                 <div class="form-actions">
                     <button type="submit" id="bulk-send" class="button" disabled={busy}>
-                        { if busy { "Sending…" } else { "Send to all" } }
+                        { if busy { texts.t("sms-sending") } else { texts.t("sms-send-all") } }
                     </button>
                 </div>
             </form>

@@ -23,10 +23,12 @@ use crate::components::{
     banner_message, message_html, toggle_value, CheckOption, CheckboxGroup, ConfirmPanel,
     FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
 };
+use crate::hooks::use_i18n;
 use crate::hooks::{
     undo_call, use_collection, use_confirmation, use_form_call, use_removal, use_session,
     use_session_calls, use_text_input, use_toasts, CollectionHandle,
 };
+use crate::i18n::Texts;
 
 /// Contacts a page of the list holds.
 const PAGE_SIZE: i64 = 50;
@@ -48,6 +50,7 @@ struct Listing {
 /// contacts.
 #[component]
 pub fn ContactsPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
     let may_edit = access.may(Capability::ManageContacts);
@@ -179,7 +182,7 @@ pub fn ContactsPage() -> Html {
             .collect(),
     );
     let group_options: Rc<Vec<(AttrValue, AttrValue)>> = Rc::new(
-        std::iter::once(("".into(), "Every group".into()))
+        std::iter::once(("".into(), texts.t("contacts-every-group").into()))
             .chain(group_list.iter().map(|g| {
                 (
                     AttrValue::from(g.id.clone()),
@@ -193,20 +196,22 @@ pub fn ContactsPage() -> Html {
         .problem
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the contacts. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("contacts-load-failed", &[("reason", message.into())]))
+        });
     let list = if listing.items.is_empty() && listing.loading {
-        html! { <p class="loading muted" aria-busy="true">{ "Loading the contacts…" }</p> }
+        html! { <p class="loading muted" aria-busy="true">{ texts.t("contacts-loading-contacts") }</p> }
     } else if listing.items.is_empty() && listing.problem.is_none() {
         html! {
             <div class="empty-state" id="contacts-empty">
                 if searching {
-                    <p class="empty-title">{ "No contact matches" }</p>
-                    <p class="muted">{ "Try another text or group." }</p>
+                    <p class="empty-title">{ texts.t("contacts-no-contact-matches") }</p>
+                    <p class="muted">{ texts.t("contacts-try-another-text-group") }</p>
                 } else {
-                    <p class="empty-title">{ "No contacts yet" }</p>
+                    <p class="empty-title">{ texts.t("contacts-no-contacts-yet") }</p>
                     <p class="muted">
-                        { if may_edit { "Add one below or import a CSV file." }
-                          else { "The account's contacts you may see will appear here." } }
+                        { if may_edit { texts.t("contacts-add-one-below-import") }
+                          else { texts.t("contacts-accounts-contacts-you-may") } }
                     </p>
                 }
             </div>
@@ -223,32 +228,32 @@ pub fn ContactsPage() -> Html {
         <section class="contacts" data-testid="contacts">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Messaging" }</p>
-                    <h1>{ "Contacts" }</h1>
+                    <p class="eyebrow">{ texts.t("contacts-messaging") }</p>
+                    <h1>{ texts.t("contacts-contacts") }</h1>
                     <p class="muted lead">
-                        { "The people you text, in groups. Send to a whole group from Send SMS (Many recipients) or the API." }
+                        { texts.t("contacts-people-you-text-groups") }
                     </p>
                 </div>
             </div>
             <MessagingTabs />
             <div class="card card--flush">
                 <div class="card-head">
-                    <h2>{ "Your contacts" }</h2>
+                    <h2>{ texts.t("contacts-contacts-2") }</h2>
                     <a class="button button--secondary button--small" id="contacts-export"
                         href={export_url} download="">
-                        { if searching { "Export these as CSV" } else { "Export as CSV" } }
+                        { if searching { texts.t("contacts-export-these-csv") } else { texts.t("contacts-export-csv") } }
                     </a>
                 </div>
                 <form class="form form--inline contacts-search" role="search" onsubmit={on_search}>
-                    <TextField id="contacts-q" label="Search" input_type="search" autocomplete="off"
-                        placeholder="Name, phone or e-mail"
+                    <TextField id="contacts-q" label={texts.t("contacts-search")} input_type="search" autocomplete="off"
+                        placeholder={texts.t("contacts-name-phone-e-mail")}
                         value={search.value.clone()} on_change={search.set.clone()} />
-                    <SelectField id="contacts-group" label="Group" options={Rc::new(Vec::new())}
+                    <SelectField id="contacts-group" label={texts.t("contacts-group")} options={Rc::new(Vec::new())}
                         dynamic_options={group_options.clone()} value={group.value.clone()}
                         on_change={on_group} />
                     <div class="form-actions">
                         <button type="submit" class="button button--secondary" id="contacts-search">
-                            { "Search" }
+                            { texts.t("contacts-search") }
                         </button>
                     </div>
                 </form>
@@ -258,7 +263,7 @@ pub fn ContactsPage() -> Html {
                     <div class="list-more">
                         <button type="button" class="button button--secondary" id="contacts-more"
                             disabled={listing.loading} onclick={show_more}>
-                            { if listing.loading { "Loading…" } else { "Show more" } }
+                            { if listing.loading { texts.t("contacts-loading") } else { texts.t("contacts-show-more") } }
                         </button>
                     </div>
                 }
@@ -266,12 +271,12 @@ pub fn ContactsPage() -> Html {
             if may_edit {
                 <div class="card" id="contact-form-card">
                     if let Some(contact) = &*editing {
-                        <h2>{ format!("Change {}", contact.phone) }</h2>
+                        <h2>{ texts.t_args("contacts-change-phone", &[("phone", contact.phone.as_str().into())]) }</h2>
                         <ContactForm key={contact.id.clone()} contact={Some(contact.clone())}
                             groups={group_list.clone()} on_saved={on_saved.clone()}
                             on_cancel={on_cancel_edit} />
                     } else {
-                        <h2>{ "Add a contact" }</h2>
+                        <h2>{ texts.t("contacts-add-contact") }</h2>
                         <ContactForm key="new" contact={None::<ContactDto>} groups={group_list.clone()}
                             on_saved={on_saved.clone()} on_cancel={Callback::noop()} />
                     }
@@ -318,17 +323,18 @@ struct ContactTableProps {
 
 #[component]
 fn ContactTable(props: &ContactTableProps) -> Html {
+    let texts = use_i18n();
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Contacts">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("contacts-contacts")}>
             <table class="table table--stack" id="contacts-table">
                 <thead>
                     <tr>
-                        <th scope="col">{ "Phone" }</th>
-                        <th scope="col">{ "Name" }</th>
-                        <th scope="col">{ "E-mail" }</th>
-                        <th scope="col">{ "Groups" }</th>
+                        <th scope="col">{ texts.t("contacts-phone") }</th>
+                        <th scope="col">{ texts.t("contacts-name") }</th>
+                        <th scope="col">{ texts.t("contacts-e-mail") }</th>
+                        <th scope="col">{ texts.t("contacts-groups") }</th>
                         if props.may_edit {
-                            <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                            <th scope="col"><span class="visually-hidden">{ texts.t("contacts-actions") }</span></th>
                         }
                     </tr>
                 </thead>
@@ -358,6 +364,7 @@ struct ContactRowProps {
 
 #[component]
 fn ContactRow(props: &ContactRowProps) -> Html {
+    let texts = use_i18n();
     let contact = &props.contact;
     let toasts = use_toasts();
     let calls = use_session_calls();
@@ -387,7 +394,13 @@ fn ContactRow(props: &ContactRowProps) -> Html {
                     async move { api::create_contact(&csrf, &request).await }
                 },
             );
-            toasts.show_with_undo(format!("Deleted {}", contact.phone), undo);
+            toasts.show_with_undo(
+                texts.t_args(
+                    "contacts-deleted-toast",
+                    &[("phone", contact.phone.as_str().into())],
+                ),
+                undo,
+            );
         })
     };
     let removal = use_removal(
@@ -408,12 +421,12 @@ fn ContactRow(props: &ContactRowProps) -> Html {
     };
     html! {
         <tr data-contact-id={contact.id.clone()}>
-            <td data-label="Phone" class="mono">{ contact.phone.clone() }</td>
-            <td data-label="Name">{ name.clone().unwrap_or_else(|| "—".to_owned()) }</td>
-            <td data-label="E-mail">{ contact.email.clone().unwrap_or_else(|| "—".to_owned()) }</td>
-            <td data-label="Groups">
+            <td data-label={texts.t("contacts-phone")} class="mono">{ contact.phone.clone() }</td>
+            <td data-label={texts.t("contacts-name")}>{ name.clone().unwrap_or_else(|| "—".to_owned()) }</td>
+            <td data-label={texts.t("contacts-e-mail")}>{ contact.email.clone().unwrap_or_else(|| "—".to_owned()) }</td>
+            <td data-label={texts.t("contacts-groups")}>
                 if groups.is_empty() {
-                    <span class="muted">{ "None" }</span>
+                    <span class="muted">{ texts.t("contacts-none") }</span>
                 } else {
                     for g in groups { <span class="chip">{ g.to_owned() }</span> }
                 }
@@ -421,20 +434,19 @@ fn ContactRow(props: &ContactRowProps) -> Html {
             if props.may_edit {
                 <td class="row-actions">
                     <button type="button" class="button button--secondary button--small contact-edit"
-                        aria-label={format!("Change {}", contact.phone)} onclick={on_edit}>
-                        { "Change" }
+                        aria-label={texts.t_args("contacts-change-phone", &[("phone", contact.phone.as_str().into())])} onclick={on_edit}>
+                        { texts.t("contacts-change") }
                     </button>
                     <button type="button" class="button button--ghost-danger button--small contact-delete"
-                        aria-label={format!("Delete {}", contact.phone)}
+                        aria-label={texts.t_args("contacts-delete-phone", &[("phone", contact.phone.as_str().into())])}
                         disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
-                        { if removal.busy { "Deleting…" } else { "Delete" } }
+                        { if removal.busy { texts.t("contacts-deleting") } else { texts.t("contacts-delete") } }
                     </button>
                     if confirm.open {
                         <ConfirmPanel id="contact-delete-panel"
-                            title={format!("Delete {}?", name.unwrap_or_else(|| contact.phone.clone()))}
-                            detail="The contact is removed from every group. Messages already sent \
-                                to this number stay in your history."
-                            confirm_text="Delete the contact" busy={removal.busy}
+                            title={texts.t_args("contacts-delete-question", &[("name", name.unwrap_or_else(|| contact.phone.clone()).into())])}
+                            detail={texts.t("contacts-contact-removed-every-group")}
+                            confirm_text={texts.t("contacts-delete-contact")} busy={removal.busy}
                             on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
                     }
                     if let Some(error) = removal.error {
@@ -468,6 +480,7 @@ struct ContactFormProps {
 /// Phone, names, e-mail and groups of a new contact, or of one being changed.
 #[component]
 fn ContactForm(props: &ContactFormProps) -> Html {
+    let texts = use_i18n();
     let existing = props.contact.clone();
     let field =
         |f: fn(&ContactDto) -> Option<String>| existing.as_ref().and_then(f).unwrap_or_default();
@@ -522,8 +535,9 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                             api::update_contact(&csrf, &id, &request).await
                         },
                         move |contact: ContactDto| {
-                            toasts.show(format!("Saved {}", contact.phone));
-                            saved.set(Some(format!("Saved {}.", contact.phone)));
+                            let phone = [("phone", contact.phone.as_str().into())];
+                            toasts.show(texts.t_args("contacts-saved-toast", &phone));
+                            saved.set(Some(texts.t_args("contacts-saved", &phone)));
                             on_saved.emit(());
                         },
                     );
@@ -538,8 +552,9 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                                 set.emit(String::new());
                             }
                             chosen.set(Rc::default());
-                            toasts.show(format!("Added {}", contact.phone));
-                            saved.set(Some(format!("Added {}.", contact.phone)));
+                            let phone = [("phone", contact.phone.as_str().into())];
+                            toasts.show(texts.t_args("contacts-added-toast", &phone));
+                            saved.set(Some(texts.t_args("contacts-added", &phone)));
                             on_saved.emit(());
                         },
                     );
@@ -565,37 +580,37 @@ fn ContactForm(props: &ContactFormProps) -> Html {
                 <div class="banner banner--success" id="contact-saved" role="status">{ message.clone() }</div>
             }
             <FormBanner message={problem.banner(CONTACT_FIELDS)} />
-            <TextField id="contact-phone" label="Phone" input_type="tel" autocomplete="off"
-                placeholder="+48500100200" hint="International format."
+            <TextField id="contact-phone" label={texts.t("contacts-phone")} input_type="tel" autocomplete="off"
+                placeholder="+48500100200" hint={texts.t("contacts-international-format")}
                 value={phone.value.clone()} on_change={problem.on_change(&phone.set, "phone")}
                 error={problem.field_message("phone")} />
             <div class="form-row">
-                <TextField id="contact-first-name" label="First name" optional=true
+                <TextField id="contact-first-name" label={texts.t("contacts-first-name")} optional=true
                     value={first_name.value.clone()}
                     on_change={problem.on_change(&first_name.set, "first_name")}
                     error={problem.field_message("first_name")} />
-                <TextField id="contact-last-name" label="Last name" optional=true
+                <TextField id="contact-last-name" label={texts.t("contacts-last-name")} optional=true
                     value={last_name.value.clone()}
                     on_change={problem.on_change(&last_name.set, "last_name")}
                     error={problem.field_message("last_name")} />
             </div>
-            <TextField id="contact-email" label="E-mail" input_type="email" optional=true
+            <TextField id="contact-email" label={texts.t("contacts-e-mail")} input_type="email" optional=true
                 value={email.value.clone()} on_change={problem.on_change(&email.set, "email")}
                 error={problem.field_message("email")} />
-            <CheckboxGroup id="contact-groups" legend="Groups" {options} chosen={(*chosen).clone()}
+            <CheckboxGroup id="contact-groups" legend={texts.t("contacts-groups")} {options} chosen={(*chosen).clone()}
                 {on_toggle} error={problem.field_message("groups")} compact=true
-                empty="No groups yet: make one in Groups below." />
+                empty={texts.t("contacts-no-groups-yet-make")} />
             <div class="form-actions">
                 <button type="submit" id="contact-save" class="button" disabled={busy}>
                     { match (busy, editing) {
-                        (true, _) => "Saving…",
-                        (false, true) => "Save changes",
-                        (false, false) => "Add contact",
+                        (true, _) => texts.t("contacts-saving"),
+                        (false, true) => texts.t("contacts-save-changes"),
+                        (false, false) => texts.t("contacts-add-contact-button"),
                     } }
                 </button>
                 if editing {
                     <button type="button" class="button button--secondary" id="contact-cancel"
-                        onclick={on_cancel}>{ "Cancel" }</button>
+                        onclick={on_cancel}>{ texts.t("contacts-cancel") }</button>
                 }
             </div>
         </form>
@@ -620,7 +635,7 @@ fn checked_phone(phone: &str) -> Result<String, Vec<FieldError>> {
         return Err(vec![FieldError::new(
             "phone",
             codes::REQUIRED,
-            "Enter the phone number in international format, like +48500100200.",
+            Texts::current().t("contacts-phone-required"),
         )]);
     }
     Ok(phone.to_owned())
@@ -673,6 +688,7 @@ struct GroupsCardProps {
 /// The groups this login sees; creating, renaming and deleting them when it may.
 #[component]
 fn GroupsCard(props: &GroupsCardProps) -> Html {
+    let texts = use_i18n();
     let name = use_text_input("");
     let call = use_form_call();
     let collection = props.groups.get();
@@ -696,12 +712,16 @@ fn GroupsCard(props: &GroupsCardProps) -> Html {
         .problem
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the groups. {message}")));
+        .map(|message| {
+            AttrValue::from(
+                texts.t_args("contacts-groups-load-failed", &[("reason", message.into())]),
+            )
+        });
     let list = match &collection.items {
         Some(items) if items.is_empty() => html! {
             <p class="muted" id="groups-empty">
-                { if props.may_edit { "No groups yet. A group lets you text many contacts at once." }
-                  else { "No groups are shared with you." } }
+                { if props.may_edit { texts.t("contacts-no-groups-yet-group") }
+                  else { texts.t("contacts-no-groups-shared-you") } }
             </p>
         },
         Some(items) => html! {
@@ -716,18 +736,18 @@ fn GroupsCard(props: &GroupsCardProps) -> Html {
     };
     html! {
         <div class="card" id="groups-card">
-            <h2>{ "Groups" }</h2>
+            <h2>{ texts.t("contacts-groups") }</h2>
             <FormBanner message={load_error} />
             { list }
             if props.may_edit {
                 <form class="form form--inline" id="group-form" {onsubmit} novalidate=true>
                     <FormBanner message={problem.banner(&["name"])} />
-                    <TextField id="group-name" label="New group" placeholder="e.g. Newsletter"
+                    <TextField id="group-name" label={texts.t("contacts-new-group")} placeholder={texts.t("contacts-e-g-newsletter")}
                         value={name.value.clone()} on_change={problem.on_change(&name.set, "name")}
                         error={problem.field_message("name")} />
                     <div class="form-actions">
                         <button type="submit" class="button button--secondary" id="group-create"
-                            disabled={call.busy()}>{ "Create group" }</button>
+                            disabled={call.busy()}>{ texts.t("contacts-create-group") }</button>
                     </div>
                 </form>
             }
@@ -742,7 +762,7 @@ fn group_name(name: &str) -> Result<String, Vec<FieldError>> {
         return Err(vec![FieldError::new(
             "name",
             codes::REQUIRED,
-            "Give the group a name.",
+            Texts::current().t("contacts-group-name-required"),
         )]);
     }
     Ok(name.to_owned())
@@ -757,6 +777,7 @@ struct GroupRowProps {
 
 #[component]
 fn GroupRow(props: &GroupRowProps) -> Html {
+    let texts = use_i18n();
     let group = &props.group;
     let renaming = use_state(|| false);
     let name = use_text_input(&group.name);
@@ -797,34 +818,33 @@ fn GroupRow(props: &GroupRowProps) -> Html {
         <li class="entry" data-group-id={group.id.clone()}>
             if *renaming {
                 <form class="form form--inline group-rename" onsubmit={on_rename} novalidate=true>
-                    <TextField id={format!("group-rename-{}", group.id)} label={format!("New name for {}", group.name)}
+                    <TextField id={format!("group-rename-{}", group.id)} label={texts.t_args("contacts-group-new-name", &[("name", group.name.as_str().into())])}
                         value={name.value.clone()} on_change={problem.on_change(&name.set, "name")}
                         error={problem.field_message("name")} />
                     <div class="form-actions">
-                        <button type="submit" class="button button--small" disabled={call.busy()}>{ "Save" }</button>
+                        <button type="submit" class="button button--small" disabled={call.busy()}>{ texts.t("contacts-save") }</button>
                         <button type="button" class="button button--secondary button--small"
-                            onclick={toggle(&renaming, false)}>{ "Cancel" }</button>
+                            onclick={toggle(&renaming, false)}>{ texts.t("contacts-cancel") }</button>
                     </div>
                 </form>
             } else {
                 <div class="entry-main"><span class="entry-value">{ group.name.clone() }</span></div>
                 if props.may_edit {
                     <button type="button" class="button button--secondary button--small group-rename-start"
-                        aria-label={format!("Rename {}", group.name)} onclick={toggle(&renaming, true)}>
-                        { "Rename" }
+                        aria-label={texts.t_args("contacts-group-rename", &[("name", group.name.as_str().into())])} onclick={toggle(&renaming, true)}>
+                        { texts.t("contacts-rename") }
                     </button>
                     <button type="button" class="button button--ghost-danger button--small group-delete"
-                        aria-label={format!("Delete the group {}", group.name)}
+                        aria-label={texts.t_args("contacts-group-delete", &[("name", group.name.as_str().into())])}
                         disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
-                        { if removal.busy { "Deleting…" } else { "Delete" } }
+                        { if removal.busy { texts.t("contacts-deleting") } else { texts.t("contacts-delete") } }
                     </button>
                 }
             }
             if confirm.open {
-                <ConfirmPanel id="group-delete-panel" title={format!("Delete the group {}?", group.name)}
-                    detail="Its contacts stay in your contacts; only the group goes. Subusers \
-                        granted this group lose it."
-                    confirm_text="Delete the group" busy={removal.busy}
+                <ConfirmPanel id="group-delete-panel" title={texts.t_args("contacts-group-delete-question", &[("name", group.name.as_str().into())])}
+                    detail={texts.t("contacts-contacts-stay-contacts-only")}
+                    confirm_text={texts.t("contacts-delete-group")} busy={removal.busy}
                     on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
             }
             if let Some(error) = removal.error {
@@ -843,6 +863,7 @@ struct ImportCardProps {
 /// A CSV file, chosen or pasted, imported; each row that was not, with why.
 #[component]
 fn ImportCard(props: &ImportCardProps) -> Html {
+    let texts = use_i18n();
     let text = use_text_input("");
     let call = use_form_call();
     let result = use_state(|| None::<ImportResultDto>);
@@ -898,28 +919,27 @@ fn ImportCard(props: &ImportCardProps) -> Html {
     let busy = call.busy() || *reading;
     html! {
         <div class="card" id="import-card">
-            <h2>{ "Import from CSV" }</h2>
+            <h2>{ texts.t("contacts-import-csv") }</h2>
             <p class="muted">
-                { "A header row naming " }<code>{ "phone" }</code>{ " and any of " }
+                { texts.t("contacts-header-row-naming") }{ " " }<code>{ "phone" }</code>{ " " }{ texts.t("contacts-and-any-of") }{ " " }
                 <code>{ "first_name" }</code>{ ", " }<code>{ "last_name" }</code>{ ", " }
-                <code>{ "email" }</code>{ " and " }<code>{ "groups" }</code>
-                { " (group names separated by ;) — the columns of the export. Valid rows are \
-                   imported; each other row is listed with why." }
+                <code>{ "email" }</code>{ " " }{ texts.t("contacts-and") }{ " " }<code>{ "groups" }</code>
+                { " " }{ texts.t("contacts-group-names-separated-columns") }
             </p>
             <form class="form" id="import-form" {onsubmit} novalidate=true>
                 <FormBanner message={problem.banner(&["csv"])} />
                 <div class="field">
-                    <label for="import-file">{ "CSV file" }</label>
+                    <label for="import-file">{ texts.t("contacts-csv-file") }</label>
                     <input type="file" id="import-file" accept=".csv,text/csv" ref={file_input}
                         onchange={on_file} />
                 </div>
-                <TextAreaField id="import-csv" label="Or paste the rows" rows=6
-                    placeholder="phone,first_name,groups\n+48500100200,Ada,Newsletter"
+                <TextAreaField id="import-csv" label={texts.t("contacts-paste-rows")} rows=6
+                    placeholder={"phone,first_name,groups\n+48500100200,Ada,Newsletter"}
                     value={text.value.clone()} on_change={problem.on_change(&text.set, "csv")}
                     error={problem.field_message("csv")} />
                 <div class="form-actions">
                     <button type="submit" id="import-submit" class="button" disabled={busy}>
-                        { if call.busy() { "Importing…" } else { "Import" } }
+                        { if call.busy() { texts.t("contacts-importing") } else { texts.t("contacts-import") } }
                     </button>
                 </div>
             </form>
@@ -936,7 +956,7 @@ fn import_text(text: &str) -> Result<String, Vec<FieldError>> {
         return Err(vec![FieldError::new(
             "csv",
             codes::REQUIRED,
-            "Choose a CSV file or paste its rows.",
+            Texts::current().t("contacts-csv-required"),
         )]);
     }
     Ok(text.to_owned())
@@ -949,38 +969,33 @@ struct ImportResultProps {
 
 #[component]
 fn ImportResult(props: &ImportResultProps) -> Html {
+    let texts = use_i18n();
     let result = &props.result;
-    let imported = match result.imported {
-        1 => "1 contact imported.".to_owned(),
-        n => format!("{n} contacts imported."),
-    };
+    let imported = texts.t_args("contacts-imported", &[("count", result.imported.into())]);
     if result.errors.is_empty() {
         return html! {
             <div class="banner banner--success" id="import-result" role="status">{ imported }</div>
         };
     }
-    let skipped = match result.errors.len() {
-        1 => "1 row was not:".to_owned(),
-        n => format!("{n} rows were not:"),
-    };
+    let skipped = texts.t_args("contacts-skipped", &[("count", result.errors.len().into())]);
     html! {
         <div id="import-result">
             <div class="banner banner--warning" role="status">{ format!("{imported} {skipped}") }</div>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Rows not imported">
+            <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("contacts-rows-not-imported")}>
                 <table class="table table--stack" id="import-errors">
                     <thead>
                         <tr>
-                            <th scope="col">{ "Line" }</th>
-                            <th scope="col">{ "Column" }</th>
-                            <th scope="col">{ "Why" }</th>
+                            <th scope="col">{ texts.t("contacts-line") }</th>
+                            <th scope="col">{ texts.t("contacts-column") }</th>
+                            <th scope="col">{ texts.t("contacts-why") }</th>
                         </tr>
                     </thead>
                     <tbody>
                         for error in result.errors.iter() {
                             <tr>
-                                <td data-label="Line">{ error.line.to_string() }</td>
-                                <td data-label="Column"><code>{ error.field.clone() }</code></td>
-                                <td data-label="Why">{ message_html(&error.message) }</td>
+                                <td data-label={texts.t("contacts-line")}>{ error.line.to_string() }</td>
+                                <td data-label={texts.t("contacts-column")}><code>{ error.field.clone() }</code></td>
+                                <td data-label={texts.t("contacts-why")}>{ message_html(&error.message) }</td>
                             </tr>
                         }
                     </tbody>

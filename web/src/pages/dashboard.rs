@@ -5,14 +5,15 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::{FormBanner, LogoutButton};
-use crate::format::{format_duration, format_points, format_timestamp};
-use crate::hooks::{use_logout, use_session};
+use crate::format::{format_duration_in, format_points_in, format_timestamp_in};
+use crate::hooks::{use_i18n, use_logout, use_session};
 use crate::pages::security_checklist::SecurityChecklist;
 
 /// The signed-in account's overview. Rendered only behind `RequireSession`.
 #[component]
 pub fn DashboardPage() -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let logout = use_logout();
     let Some(me) = session.me().cloned() else {
         return Html::default();
@@ -22,8 +23,8 @@ pub fn DashboardPage() -> Html {
         <section class="dashboard" data-testid="dashboard">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Dashboard" }</p>
-                    <h1>{ "Your account" }</h1>
+                    <p class="eyebrow">{ texts.t("dashboard-eyebrow") }</p>
+                    <h1>{ texts.t("dashboard-title") }</h1>
                 </div>
                 <LogoutButton logout={logout.clone()} />
             </div>
@@ -38,13 +39,14 @@ pub fn DashboardPage() -> Html {
 /// Where the activity charts are.
 #[component]
 fn ActivityLink() -> Html {
+    let texts = use_i18n();
     html! {
         <div class="card activity-link" id="activity-link">
-            <h2>{ "Activity" }</h2>
-            <p class="muted">
-                { "Points spent and sign-ins per day, refused API calls and where your messages went, as charts." }
-            </p>
-            <Link<Route> to={Route::Activity} classes="button button--secondary">{ "See your activity" }</Link<Route>>
+            <h2>{ texts.t("dashboard-activity-title") }</h2>
+            <p class="muted">{ texts.t("dashboard-activity-text") }</p>
+            <Link<Route> to={Route::Activity} classes="button button--secondary">
+                { texts.t("dashboard-activity-link") }
+            </Link<Route>>
         </div>
     }
 }
@@ -56,6 +58,7 @@ struct AccountOverviewProps {
 
 #[component]
 fn AccountOverview(props: &AccountOverviewProps) -> Html {
+    let texts = use_i18n();
     let MeResponse {
         account, session, ..
     } = &props.me;
@@ -63,49 +66,54 @@ fn AccountOverview(props: &AccountOverviewProps) -> Html {
         <>
             <div class="stats">
                 <div class="card stat">
-                    <span class="stat-label">{ "Points balance" }</span>
-                    <span class="stat-value" id="points-balance">{ format_points(account.points_balance) }</span>
-                    <span class="stat-note">{ "Prepaid credit for sending messages" }</span>
+                    <span class="stat-label">{ texts.t("dashboard-points-balance") }</span>
+                    <span class="stat-value" id="points-balance">
+                        { format_points_in(account.points_balance, texts.language()) }
+                    </span>
+                    <span class="stat-note">{ texts.t("dashboard-points-note") }</span>
                 </div>
                 <div class="card stat">
-                    <span class="stat-label">{ "Session expires" }</span>
+                    <span class="stat-label">{ texts.t("dashboard-session-expires") }</span>
                     <span class="stat-value stat-value--small" id="session-expires">
-                        { format_timestamp(&session.expires_at) }
+                        { format_timestamp_in(&session.expires_at, texts) }
                     </span>
                     <span class="stat-note">
-                        { format!("Or after {} of inactivity", format_duration(session.idle_timeout_secs)) }
+                        { texts.t_args("dashboard-idle-note", &[(
+                            "duration",
+                            format_duration_in(session.idle_timeout_secs, texts).into(),
+                        )]) }
                     </span>
                 </div>
             </div>
             <div class="card">
-                <h2>{ "Account details" }</h2>
+                <h2>{ texts.t("dashboard-account-details") }</h2>
                 <dl class="details">
-                    <dt>{ "E-mail" }</dt>
+                    <dt>{ texts.t("dashboard-email") }</dt>
                     <dd id="account-email">{ account.email.clone() }</dd>
-                    <dt>{ "Account ID" }</dt>
+                    <dt>{ texts.t("dashboard-account-id") }</dt>
                     <dd id="account-id"><code>{ account.id.clone() }</code></dd>
-                    <dt>{ "Mobile phone" }</dt>
+                    <dt>{ texts.t("dashboard-phone") }</dt>
                     <dd id="account-phone">
                         { match &account.phone {
                             Some(phone) => html! { phone.clone() },
-                            None => html! { <span class="muted">{ "Not set" }</span> },
+                            None => html! { <span class="muted">{ texts.t("dashboard-not-set") }</span> },
                         } }
                     </dd>
-                    <dt>{ "Country" }</dt>
+                    <dt>{ texts.t("dashboard-country") }</dt>
                     <dd id="account-country">{ country_label(&account.country) }</dd>
-                    <dt>{ "Created" }</dt>
-                    <dd id="account-created">{ format_timestamp(&account.created_at) }</dd>
+                    <dt>{ texts.t("dashboard-created") }</dt>
+                    <dd id="account-created">{ format_timestamp_in(&account.created_at, texts) }</dd>
                 </dl>
             </div>
             <div class="card">
-                <h2>{ "This session" }</h2>
+                <h2>{ texts.t("dashboard-this-session") }</h2>
                 <dl class="details">
-                    <dt>{ "Signed in" }</dt>
-                    <dd id="session-created">{ format_timestamp(&session.created_at) }</dd>
-                    <dt>{ "Ends at the latest" }</dt>
-                    <dd>{ format_timestamp(&session.expires_at) }</dd>
-                    <dt>{ "Inactivity timeout" }</dt>
-                    <dd id="session-idle-timeout">{ format_duration(session.idle_timeout_secs) }</dd>
+                    <dt>{ texts.t("dashboard-signed-in") }</dt>
+                    <dd id="session-created">{ format_timestamp_in(&session.created_at, texts) }</dd>
+                    <dt>{ texts.t("dashboard-ends-at-latest") }</dt>
+                    <dd>{ format_timestamp_in(&session.expires_at, texts) }</dd>
+                    <dt>{ texts.t("dashboard-inactivity-timeout") }</dt>
+                    <dd id="session-idle-timeout">{ format_duration_in(session.idle_timeout_secs, texts) }</dd>
                 </dl>
             </div>
         </>

@@ -10,8 +10,8 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::{EmailField, FormBanner, TextField};
-use crate::hooks::{use_form_problem, use_session, use_text_input, FormProblem};
-use crate::pages::password::NEW_PASSWORD_HINT;
+use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input, FormProblem};
+use crate::pages::password::new_password_hint;
 use crate::state::SessionAction;
 
 /// Runs `call` for a form: clears the problem, marks it submitting, and on success marks
@@ -40,6 +40,7 @@ fn submit<F>(
 /// not the address has an account, and so is what this page says.
 #[component]
 pub fn ForgotPasswordPage() -> Html {
+    let texts = use_i18n();
     let email = use_text_input("");
     let problem = use_form_problem();
     let submitting = use_state(|| false);
@@ -73,28 +74,24 @@ pub fn ForgotPasswordPage() -> Html {
     html! {
         <section class="auth" data-testid="forgot-password">
             <div class="card card--narrow">
-                <h1>{ "Reset your password" }</h1>
+                <h1>{ texts.t("reset-request-title") }</h1>
                 if *sent {
                     <div class="banner banner--success" id="reset-sent" role="status">
-                        { "If an account uses this address, we have e-mailed it a link to choose a \
-                           new password. The link works once, for 30 minutes." }
+                        { texts.t("reset-request-sent") }
                     </div>
                 } else {
-                    <p class="muted">
-                        { "Enter your account's e-mail address and we will send you a link to \
-                           choose a new password." }
-                    </p>
+                    <p class="muted">{ texts.t("reset-request-intro") }</p>
                     <FormBanner message={banner} />
                     <form class="form" onsubmit={onsubmit} novalidate=true>
                         <EmailField input={email.clone()} problem={problem.clone()} />
                         <button id="reset-request-submit" type="submit" class="button button--block"
                             disabled={*submitting}>
-                            { if *submitting { "Sending…" } else { "Send the link" } }
+                            { if *submitting { texts.t("reset-request-sending") } else { texts.t("reset-request-submit") } }
                         </button>
                     </form>
                 }
                 <p class="card-footer">
-                    <Link<Route> to={Route::Login}>{ "Back to log in" }</Link<Route>>
+                    <Link<Route> to={Route::Login}>{ texts.t("reset-back-to-login") }</Link<Route>>
                 </p>
             </div>
         </section>
@@ -115,13 +112,14 @@ pub fn token_from_query(query: &str) -> String {
 /// The page a reset link opens: choose the new password (the link's `token` is in the query).
 #[component]
 pub fn ResetPasswordPage() -> Html {
+    let texts = use_i18n();
     let token = use_location()
         .map(|l| token_from_query(l.query_str()))
         .unwrap_or_default();
     html! {
         <section class="auth" data-testid="reset-password">
             <div class="card card--narrow">
-                <h1>{ "Choose a new password" }</h1>
+                <h1>{ texts.t("reset-title") }</h1>
                 <ResetPasswordForm {token} />
             </div>
         </section>
@@ -140,6 +138,7 @@ pub struct ResetPasswordFormProps {
 #[component]
 pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let password = use_text_input("");
     let problem = use_form_problem();
     let submitting = use_state(|| false);
@@ -176,16 +175,16 @@ pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
     if *done {
         return html! {
             <div class="banner banner--success" id="reset-done" role="status">
-                { "Your new password is set and every session was signed out. " }
-                <Link<Route> to={Route::Login}>{ "Log in with it" }</Link<Route>>
+                { texts.t("reset-done") }{ " " }
+                <Link<Route> to={Route::Login}>{ texts.t("reset-done-log-in") }</Link<Route>>
             </div>
         };
     }
     if props.token.is_empty() {
         return html! {
             <div class="banner banner--error" id="reset-no-token" role="alert">
-                { "This link is incomplete. Open the link from the e-mail again, or " }
-                <Link<Route> to={Route::ForgotPassword}>{ "ask for a new one" }</Link<Route>>
+                { texts.t("reset-incomplete") }{ " " }
+                <Link<Route> to={Route::ForgotPassword}>{ texts.t("reset-incomplete-link") }</Link<Route>>
                 { "." }
             </div>
         };
@@ -194,18 +193,18 @@ pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
         <>
             <FormBanner message={banner} />
             <form class="form" onsubmit={onsubmit} novalidate=true>
-                <TextField id="new_password" label="New password" input_type="password"
-                    autocomplete="new-password" hint={NEW_PASSWORD_HINT}
+                <TextField id="new_password" label={texts.t("reset-new-password")} input_type="password"
+                    autocomplete="new-password" hint={new_password_hint(texts)}
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "new_password")}
                     error={problem.field_message("new_password")} />
                 <button id="reset-submit" type="submit" class="button button--block"
                     disabled={*submitting}>
-                    { if *submitting { "Saving…" } else { "Set the new password" } }
+                    { if *submitting { texts.t("reset-saving") } else { texts.t("reset-submit") } }
                 </button>
             </form>
             <p class="card-footer">
-                <Link<Route> to={Route::ForgotPassword}>{ "Ask for a new link" }</Link<Route>>
+                <Link<Route> to={Route::ForgotPassword}>{ texts.t("reset-ask-again") }</Link<Route>>
             </p>
         </>
     }

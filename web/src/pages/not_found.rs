@@ -2,16 +2,18 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::hooks::use_i18n;
 
 /// Shown for any path the portal does not know.
 #[component]
 pub fn NotFoundPage() -> Html {
+    let texts = use_i18n();
     html! {
         <section class="card card--narrow not-found" data-testid="not-found">
-            <p class="eyebrow">{ "Error 404" }</p>
-            <h1>{ "Page not found" }</h1>
-            <p class="muted">{ "The address may be mistyped, or the page may have moved." }</p>
-            <Link<Route> to={Route::Dashboard} classes="button">{ "Go to your dashboard" }</Link<Route>>
+            <p class="eyebrow">{ texts.t("not-found-eyebrow") }</p>
+            <h1>{ texts.t("not-found-title") }</h1>
+            <p class="muted">{ texts.t("not-found-text") }</p>
+            <Link<Route> to={Route::Dashboard} classes="button">{ texts.t("not-found-home") }</Link<Route>>
         </section>
     }
 }
@@ -20,15 +22,15 @@ pub fn NotFoundPage() -> Html {
 /// permission it needs); the API refuses its calls as well.
 #[component]
 pub fn NoAccessPage() -> Html {
+    let texts = use_i18n();
     html! {
         <section class="card card--narrow not-found" data-testid="no-access">
-            <p class="eyebrow">{ "No access" }</p>
-            <h1>{ "You don't have access to this page" }</h1>
+            <p class="eyebrow">{ texts.t("no-access-eyebrow") }</p>
+            <h1>{ texts.t("no-access-title") }</h1>
             <p class="muted">
-                { "Your login does not include this part of the portal. If you need it, ask \
-                   the account's owner to give you the permission." }
+                { texts.t("no-access-text") }
             </p>
-            <Link<Route> to={Route::Dashboard} classes="button">{ "Go to your dashboard" }</Link<Route>>
+            <Link<Route> to={Route::Dashboard} classes="button">{ texts.t("not-found-home") }</Link<Route>>
         </section>
     }
 }

@@ -12,21 +12,26 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
-use crate::format::format_timestamp;
-use crate::hooks::{use_form_problem, use_logout, use_session, use_session_calls, use_text_input};
+use crate::format::format_timestamp_in;
+use crate::hooks::{
+    use_form_problem, use_i18n, use_logout, use_session, use_session_calls, use_text_input,
+};
+use crate::i18n::Texts;
 use crate::state::SessionAction;
 
 /// Request fields the change form shows errors next to.
 const FIELDS: &[&str] = &["current_password", "new_password"];
 
 /// The policy's words, shared by the forms that set a new password.
-pub const NEW_PASSWORD_HINT: &str =
-    "At least 8 characters, with an uppercase letter and a digit; not one of your last 5.";
+pub fn new_password_hint(texts: Texts) -> String {
+    texts.t("password-new-hint")
+}
 
 /// The password page: the change form and the rotation policy. Rendered only behind
 /// `RequireSession`.
 #[component]
 pub fn PasswordPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     // The rotation policy is the account's, set by its owner.
     let owner = session.me().is_some_and(|me| me.access.is_owner());
@@ -40,17 +45,16 @@ pub fn PasswordPage() -> Html {
         <section class="password" data-testid="password">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Security" }</p>
-                    <h1>{ "Password" }</h1>
+                    <p class="eyebrow">{ texts.t("twofactor-security") }</p>
+                    <h1>{ texts.t("twofactor-password-2") }</h1>
                     <p class="muted lead">
-                        { "Changing your password signs out every other portal session. \
-                           API tokens and OAuth clients keep working." }
+                        { texts.t("twofactor-changing-password-signs-out") }
                     </p>
                 </div>
             </div>
             <SecurityTabs />
             <div class="card card--narrow">
-                <h2>{ "Change your password" }</h2>
+                <h2>{ texts.t("twofactor-change-password") }</h2>
                 <ChangePasswordForm {on_changed} />
             </div>
             if owner {
@@ -63,14 +67,14 @@ pub fn PasswordPage() -> Html {
 /// What a session may see while a password change is due: the change form, and a way out.
 #[component]
 pub fn ForcedPasswordChange() -> Html {
+    let texts = use_i18n();
     let logout = use_logout();
     html! {
         <section class="auth" data-testid="password-change-required">
             <div class="card card--narrow">
-                <h1>{ "Choose a new password" }</h1>
+                <h1>{ texts.t("twofactor-choose-new-password") }</h1>
                 <p class="muted" id="password-due">
-                    { "Your account asks for a new password every 30 days, and yours is due. \
-                       Choose a new one to continue." }
+                    { texts.t("twofactor-account-asks-new-password") }
                 </p>
                 <FormBanner message={logout.banner.clone()} />
                 <ChangePasswordForm />
@@ -93,6 +97,7 @@ pub struct ChangePasswordFormProps {
 pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let session = use_session();
     let calls = use_session_calls();
+    let texts = use_i18n();
     let current = use_text_input("");
     let new = use_text_input("");
     let problem = use_form_problem();
@@ -116,7 +121,9 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
             if *submitting {
                 return;
             }
-            if let Some(invalid) = api::client_validation_problem(check_change(&request, &email)) {
+            if let Some(invalid) =
+                api::client_validation_problem(check_change(&request, &email, texts))
+            {
                 problem.set(Some(invalid));
                 return;
             }
@@ -147,36 +154,36 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
         <form class="form" onsubmit={onsubmit} novalidate=true>
             if *changed && problem.get().is_none() {
                 <div class="banner banner--success" id="password-changed" role="status">
-                    { "Your password was changed. Every other session was signed out." }
+                    { texts.t("twofactor-password-changed-every-other") }
                 </div>
             }
             <FormBanner message={banner} />
-            <TextField id="current_password" label="Current password" input_type="password"
+            <TextField id="current_password" label={texts.t("twofactor-current-password")} input_type="password"
                 autocomplete="current-password"
                 value={current.value.clone()}
                 on_change={problem.on_change(&current.set, "current_password")}
                 error={problem.field_message("current_password")} />
-            <TextField id="new_password" label="New password" input_type="password"
-                autocomplete="new-password" hint={NEW_PASSWORD_HINT}
+            <TextField id="new_password" label={texts.t("twofactor-new-password")} input_type="password"
+                autocomplete="new-password" hint={new_password_hint(texts)}
                 value={new.value.clone()}
                 on_change={problem.on_change(&new.set, "new_password")}
                 error={problem.field_message("new_password")} />
             <button id="change-password-submit" type="submit" class="button button--block"
                 disabled={*submitting}>
-                { if *submitting { "Changing…" } else { "Change password" } }
+                { if *submitting { texts.t("twofactor-changing") } else { texts.t("twofactor-change-password-2") } }
             </button>
         </form>
     }
 }
 
 /// The checks worth making before asking the API (which also checks the last 5).
-fn check_change(request: &ChangePasswordRequest, email: &str) -> Vec<FieldError> {
+fn check_change(request: &ChangePasswordRequest, email: &str, texts: Texts) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if request.current_password.is_empty() {
         errors.push(FieldError::new(
             "current_password",
             codes::REQUIRED,
-            "Enter your current password.",
+            texts.t("password-current-required"),
         ));
     }
     errors.extend(validate::check_password(
@@ -188,7 +195,7 @@ fn check_change(request: &ChangePasswordRequest, email: &str) -> Vec<FieldError>
         errors.push(FieldError::new(
             "new_password",
             codes::REUSED_PASSWORD,
-            "Choose a password different from your current one.",
+            texts.t("password-must-differ"),
         ));
     }
     errors
@@ -203,6 +210,7 @@ struct PasswordPolicyCardProps {
 /// The "new password every 30 days" switch, saved as soon as it is flipped.
 #[component]
 fn PasswordPolicyCard(props: &PasswordPolicyCardProps) -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let policy = use_state(|| None::<PasswordPolicyDto>);
     let problem = use_form_problem();
@@ -246,10 +254,9 @@ fn PasswordPolicyCard(props: &PasswordPolicyCardProps) -> Html {
 
     html! {
         <div class="card card--narrow" id="password-policy">
-            <h2>{ "Require a new password every 30 days" }</h2>
+            <h2>{ texts.t("twofactor-require-new-password-every") }</h2>
             <p class="muted">
-                { "When it is on and your password is 30 days old, the next sign-in can only \
-                   choose a new one before doing anything else." }
+                { texts.t("twofactor-when-password-30-days") }
             </p>
             <FormBanner message={banner} />
             <label class="checkbox" for="rotation-required">
@@ -257,7 +264,7 @@ fn PasswordPolicyCard(props: &PasswordPolicyCardProps) -> Html {
                     checked={policy.as_ref().is_some_and(|p| p.rotation_required)}
                     disabled={policy.is_none() || *saving}
                     {onchange} />
-                { " Ask for a new password every 30 days" }
+                { " " }{ texts.t("twofactor-ask-new-password-every") }
             </label>
             <PolicySummary policy={(*policy).clone()} />
         </div>
@@ -272,20 +279,21 @@ struct PolicySummaryProps {
 /// When the password was set, and when the next change is due.
 #[component]
 fn PolicySummary(props: &PolicySummaryProps) -> Html {
+    let texts = use_i18n();
     let Some(policy) = &props.policy else {
-        return html! { <p class="loading muted" aria-busy="true">{ "Loading your password policy…" }</p> };
+        return html! { <p class="loading muted" aria-busy="true">{ texts.t("twofactor-loading-password-policy") }</p> };
     };
     html! {
         <dl class="details">
-            <dt>{ "Password set" }</dt>
+            <dt>{ texts.t("twofactor-password-set") }</dt>
             <dd id="password-changed-at">
                 <time datetime={policy.password_changed_at.clone()}>
-                    { format_timestamp(&policy.password_changed_at) }
+                    { format_timestamp_in(&policy.password_changed_at, texts) }
                 </time>
             </dd>
             if let Some(due) = &policy.change_due_at {
-                <dt>{ "Next change due" }</dt>
-                <dd id="password-due-at">{ format_timestamp(due) }</dd>
+                <dt>{ texts.t("twofactor-next-change-due") }</dt>
+                <dd id="password-due-at">{ format_timestamp_in(due, texts) }</dd>
             }
         </dl>
     }
@@ -304,18 +312,27 @@ mod tests {
 
     #[test]
     fn the_form_needs_the_current_password_and_a_policy_password() {
-        let fields: Vec<String> = check_change(&request("", "weak"), "a@b.io")
+        let fields: Vec<String> = check_change(&request("", "weak"), "a@b.io", Texts::default())
             .into_iter()
             .map(|e| e.field)
             .collect();
         assert_eq!(fields[0], "current_password");
         assert!(fields[1..].iter().all(|f| f == "new_password"));
-        assert!(check_change(&request("Old-Pass-1", "Amber-Lantern-77"), "a@b.io").is_empty());
+        assert!(check_change(
+            &request("Old-Pass-1", "Amber-Lantern-77"),
+            "a@b.io",
+            Texts::default()
+        )
+        .is_empty());
     }
 
     #[test]
     fn the_new_password_must_differ_from_the_current_one() {
-        let errors = check_change(&request("Amber-Lantern-77", "Amber-Lantern-77"), "a@b.io");
+        let errors = check_change(
+            &request("Amber-Lantern-77", "Amber-Lantern-77"),
+            "a@b.io",
+            Texts::default(),
+        );
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].code, codes::REUSED_PASSWORD);
     }

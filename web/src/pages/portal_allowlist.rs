@@ -16,7 +16,8 @@ use crate::components::{
     banner_message, message_html, AllowlistEntryFields, AllowlistEntryText, ConfirmPanel,
     ExpiryNote, FormBanner, SecurityTabs,
 };
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{undo_call, use_entry_form, use_session_calls, use_toasts};
 
 /// Request fields the add form shows errors next to.
@@ -25,6 +26,7 @@ const FIELDS: &[&str] = &["value", "label", "expires_at"];
 /// The portal allowlist page. Rendered only behind `RequireSession`.
 #[component]
 pub fn PortalAllowlistPage() -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let list = use_state(|| None::<PortalAllowlistDto>);
     let problem = use_state(|| None::<Problem>);
@@ -50,18 +52,19 @@ pub fn PortalAllowlistPage() -> Html {
     let load_error = (*problem)
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the allowlist. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("allowlist-load-failed", &[("reason", message.into())]))
+        });
     let on_changed = reload.clone();
 
     html! {
         <section class="api-access" data-testid="portal-allowlist">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Security" }</p>
-                    <h1>{ "Portal IP allowlist" }</h1>
+                    <p class="eyebrow">{ texts.t("allowlist-security") }</p>
+                    <h1>{ texts.t("allowlist-portal-ip-allowlist") }</h1>
                     <p class="muted lead">
-                        { "The addresses your team may sign in to and use this portal from. It is \
-                           separate from the API allowlist, which limits where API calls come from." }
+                        { texts.t("allowlist-addresses-team-may-sign") }
                     </p>
                 </div>
             </div>
@@ -72,12 +75,12 @@ pub fn PortalAllowlistPage() -> Html {
                     restricted={!list.entries.is_empty()} />
                 <div class="card card--flush">
                     <div class="card-head">
-                        <h2>{ "Allowed addresses" }</h2>
+                        <h2>{ texts.t("allowlist-allowed-addresses") }</h2>
                         if list.entries.is_empty() {
-                            <span class="badge badge--open" id="portal-allowlist-status">{ "Open to any address" }</span>
+                            <span class="badge badge--open" id="portal-allowlist-status">{ texts.t("allowlist-open-any-address") }</span>
                         } else {
                             <span class="badge badge--restricted" id="portal-allowlist-status">
-                                { format!("Restricted · {} {}", list.entries.len(), if list.entries.len() == 1 { "entry" } else { "entries" }) }
+                                { texts.t_args("allowlist-restricted", &[("count", list.entries.len().into())]) }
                             </span>
                         }
                     </div>
@@ -85,10 +88,10 @@ pub fn PortalAllowlistPage() -> Html {
                         your_address={list.your_address.clone()} on_changed={on_changed.clone()} />
                 </div>
             } else if problem.is_none() {
-                <p class="loading muted" aria-busy="true">{ "Loading the allowlist…" }</p>
+                <p class="loading muted" aria-busy="true">{ texts.t("allowlist-loading-allowlist") }</p>
             }
             <div class="card">
-                <h2>{ "Add an address or range" }</h2>
+                <h2>{ texts.t("allowlist-add-address-range") }</h2>
                 <AddPortalEntryForm {on_changed}
                     your_address={(*list).as_ref().map(|l| AttrValue::from(l.your_address.clone()))} />
             </div>
@@ -110,15 +113,16 @@ pub struct YourAddressProps {
 /// "Your address as the server sees it", and what the list makes of it.
 #[component]
 pub fn YourAddress(props: &YourAddressProps) -> Html {
+    let texts = use_i18n();
     let verdict = match (props.restricted, props.allowed) {
-        (false, _) => "The list is empty, so the portal can be used from any address.",
-        (true, true) => "It is on the list.",
-        (true, false) => "It is not on the list: this browser will be refused.",
+        (false, _) => texts.t("allowlist-verdict-open"),
+        (true, true) => texts.t("allowlist-verdict-allowed"),
+        (true, false) => texts.t("allowlist-verdict-refused"),
     };
     html! {
         <div class="callout" id="your-address-box">
             <p>
-                { "Your address as the server sees it: " }
+                { texts.t("allowlist-address-server-sees") }{ " " }
                 <code id="your-address">{ props.address.clone() }</code>
             </p>
             <p class="muted" id="your-address-verdict">{ verdict }</p>
@@ -129,7 +133,7 @@ pub fn YourAddress(props: &YourAddressProps) -> Html {
 /// Props of [`LockoutConfirm`].
 #[derive(Properties, PartialEq)]
 pub struct LockoutConfirmProps {
-    /// What the change is, e.g. "Adding 10.0.0.0/8".
+    /// What the change would do, e.g. "Adding 10.0.0.0/8 would lock you out."
     pub change: AttrValue,
     /// This browser's address as the server sees it.
     pub address: AttrValue,
@@ -147,18 +151,17 @@ pub struct LockoutConfirmProps {
 /// The step between a `would_lock_out` answer and the confirmed change.
 #[component]
 pub fn LockoutConfirm(props: &LockoutConfirmProps) -> Html {
+    let texts = use_i18n();
     let confirm = props.on_confirm.reform(|_: MouseEvent| ());
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
     html! {
         <div class="token-panel token-panel--danger lockout-confirm" role="alertdialog"
             aria-labelledby="lockout-title" aria-describedby="lockout-detail">
             <p>
-                <strong id="lockout-title">{ format!("{} would lock you out.", props.change) }</strong>
+                <strong id="lockout-title">{ props.change.clone() }</strong>
                 { " " }
                 <span id="lockout-detail">
-                    { format!("Your address as the server sees it, {}, would not be on the list: this \
-                               browser would be refused from its next request, and you would need an \
-                               allowed address to get back in.", props.address) }
+                    { texts.t_args("allowlist-lockout-detail", &[("address", props.address.as_str().into())]) }
                 </span>
             </p>
             <div class="panel-actions">
@@ -168,7 +171,7 @@ pub fn LockoutConfirm(props: &LockoutConfirmProps) -> Html {
                 </button>
                 <button type="button" class="button button--secondary button--small" id="lockout-cancel"
                     disabled={props.busy} onclick={cancel}>
-                    { "Cancel" }
+                    { texts.t("allowlist-cancel") }
                 </button>
             </div>
         </div>
@@ -189,11 +192,12 @@ pub struct PortalAllowlistEntriesProps {
 /// Each entry with its label, overlaps and a Remove button, or what an empty list means.
 #[component]
 pub fn PortalAllowlistEntries(props: &PortalAllowlistEntriesProps) -> Html {
+    let texts = use_i18n();
     if props.entries.is_empty() {
         return html! {
             <div class="empty-state" id="portal-allowlist-empty">
-                <p class="empty-title">{ "No entries: the portal can be used from anywhere" }</p>
-                <p class="muted">{ "Add your offices' addresses below to refuse sign-ins from everywhere else." }</p>
+                <p class="empty-title">{ texts.t("allowlist-no-entries-portal-can") }</p>
+                <p class="muted">{ texts.t("allowlist-add-offices-addresses-below") }</p>
             </div>
         };
     }
@@ -218,6 +222,7 @@ struct PortalEntryRowProps {
 
 #[component]
 fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let removing = use_state(|| false);
     let problem = use_state(|| None::<Problem>);
@@ -244,7 +249,13 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
                     async move { api::add_portal_allowlist_entry(&csrf, &request).await }
                 },
             );
-            toasts.show_with_undo(format!("Removed {}", entry.value), undo);
+            toasts.show_with_undo(
+                texts.t_args(
+                    "allowlist-removed-toast",
+                    &[("entry", entry.value.as_str().into())],
+                ),
+                undo,
+            );
         })
     };
 
@@ -314,29 +325,28 @@ fn PortalEntryRow(props: &PortalEntryRowProps) -> Html {
             <AllowlistEntryText value={entry.value.clone()} label={entry.label.clone()}>
                 if !entry.overlaps.is_empty() {
                     <span class="entry-label muted entry-overlaps">
-                        { format!("Overlaps {}", entry.overlaps.join(", ")) }
+                        { texts.t_args("allowlist-overlaps", &[("entries", entry.overlaps.join(", ").into())]) }
                     </span>
                 }
                 <ExpiryNote expires_at={entry.expires_at.clone().map(AttrValue::from)} />
             </AllowlistEntryText>
-            <span class="entry-added muted">{ format!("Added {}", format_timestamp(&entry.created_at)) }</span>
+            <span class="entry-added muted">{ texts.t_args("allowlist-added-at", &[("at", format_timestamp_in(&entry.created_at, texts).into())]) }</span>
             <button type="button" class="button button--ghost-danger button--small portal-allowlist-delete"
-                aria-label={format!("Remove {}", entry.value)}
+                aria-label={texts.t_args("allowlist-remove-entry", &[("entry", entry.value.as_str().into())])}
                 disabled={*removing || *confirming_last} {onclick}>
-                { if *removing { "Removing…" } else { "Remove" } }
+                { if *removing { texts.t("allowlist-removing") } else { texts.t("allowlist-remove") } }
             </button>
             if *confirming_last {
                 <ConfirmPanel id="portal-allowlist-last-panel"
-                    title={format!("Remove {}, the last entry?", entry.value)}
-                    detail="With no entries the allowlist is off: the portal can be used from every \
-                        address again, by anyone who has a login's password."
-                    confirm_text="Remove and allow every address" busy={*removing}
+                    title={texts.t_args("allowlist-remove-last-question", &[("entry", entry.value.as_str().into())])}
+                    detail={texts.t("allowlist-no-entries-allowlist-off-2")}
+                    confirm_text={texts.t("allowlist-remove-allow-every-address")} busy={*removing}
                     on_confirm={on_confirm_last} on_cancel={on_cancel_last} />
             }
             if pending {
-                <LockoutConfirm change={format!("Removing {}", entry.value)}
+                <LockoutConfirm change={texts.t_args("allowlist-lockout-removing", &[("entry", entry.value.as_str().into())])}
                     address={props.your_address.clone()}
-                    confirm_text="Remove anyway" busy={*removing}
+                    confirm_text={texts.t("allowlist-remove-anyway")} busy={*removing}
                     on_confirm={remove.reform(|()| true)} {on_cancel} />
             }
             if let Some(error) = error {
@@ -358,12 +368,16 @@ pub struct AddPortalEntryFormProps {
 /// Value and optional label of a new entry; a `would_lock_out` answer asks first.
 #[component]
 pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
+    let texts = use_i18n();
     let overlaps = use_state(Vec::<String>::new);
     let toasts = use_toasts();
     let on_added = {
         let (overlaps, on_changed) = (overlaps.clone(), props.on_changed.clone());
         Callback::from(move |entry: PortalAllowlistEntryDto| {
-            toasts.show(format!("Added {}", entry.value));
+            toasts.show(texts.t_args(
+                "allowlist-added-toast",
+                &[("entry", entry.value.as_str().into())],
+            ));
             overlaps.set(entry.overlaps);
             on_changed.emit(());
         })
@@ -408,16 +422,16 @@ pub fn AddPortalEntryForm(props: &AddPortalEntryFormProps) -> Html {
             <AllowlistEntryFields id_prefix="portal-allowlist" value={form.value.clone()}
                 label={form.label.clone()} expiry={form.expiry.clone()}
                 expiry_at={form.expiry_at.clone()} problem={form.problem.clone()}
-                label_placeholder="e.g. Head office" submitting={form.submitting} />
+                label_placeholder={texts.t("allowlist-label-placeholder-office")} submitting={form.submitting} />
             if pending {
-                <LockoutConfirm change={format!("Adding {}", form.value.value.trim())}
-                    address={props.your_address.clone().unwrap_or_else(|| AttrValue::from("unknown"))}
-                    confirm_text="Add anyway" busy={form.submitting}
+                <LockoutConfirm change={texts.t_args("allowlist-lockout-adding", &[("entry", form.value.value.trim().into())])}
+                    address={props.your_address.clone().unwrap_or_else(|| AttrValue::from(texts.t("allowlist-unknown-address")))}
+                    confirm_text={texts.t("allowlist-add-anyway")} busy={form.submitting}
                     on_confirm={form.submit.reform(|()| true)} {on_cancel} />
             }
             if !overlaps.is_empty() {
                 <p class="banner banner--warning" id="portal-allowlist-overlaps" role="status">
-                    { format!("Added. It overlaps {}, already on the list.", overlaps.join(", ")) }
+                    { texts.t_args("allowlist-added-overlaps", &[("entries", overlaps.join(", ").into())]) }
                 </p>
             }
         </form>

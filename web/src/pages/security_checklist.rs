@@ -12,14 +12,15 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner};
-use crate::format::format_points;
-use crate::hooks::use_session_calls;
+use crate::hooks::{use_i18n, use_session_calls};
+use crate::i18n::Texts;
 use crate::pages::subusers::window_summary;
 
 /// The checklist card; it reads the overview when it mounts.
 #[component]
 pub fn SecurityChecklist() -> Html {
     let calls = use_session_calls();
+    let texts = use_i18n();
     let overview = use_state(|| None::<SecurityOverviewDto>);
     let problem = use_state(|| None::<Problem>);
     {
@@ -37,7 +38,7 @@ pub fn SecurityChecklist() -> Html {
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
         .map(|message| {
-            AttrValue::from(format!("Could not check your security settings. {message}"))
+            AttrValue::from(texts.t_args("checklist-failed", &[("reason", message.into())]))
         });
     let body = match &*overview {
         Some(overview) => {
@@ -52,11 +53,11 @@ pub fn SecurityChecklist() -> Html {
                         <span class="score-value" id="security-score">{ format!("{} / 100", overview.score) }</span>
                         // A native meter: the portal's CSP allows no inline style for a width.
                         <meter class={classes!("score-bar", score_class(overview.score))}
-                            aria-label="Security score" min="0" max="100" low="50" high="85"
+                            aria-label={texts.t("checklist-score-label")} min="0" max="100" low="50" high="85"
                             optimum="100" value={overview.score.to_string()}>
                             { format!("{} / 100", overview.score) }
                         </meter>
-                        <span class="muted" id="security-summary">{ summary(to_fix) }</span>
+                        <span class="muted" id="security-summary">{ summary(to_fix, texts) }</span>
                     </div>
                     <ul class="checklist" id="security-checklist">
                         for check in overview.checks.iter() {
@@ -67,7 +68,7 @@ pub fn SecurityChecklist() -> Html {
             }
         }
         None if problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Checking your security settings…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("checklist-checking") }</p>
         },
         None => Html::default(),
     };
@@ -78,7 +79,7 @@ pub fn SecurityChecklist() -> Html {
                 <YourLimits {limits} />
             }
             <div class="card" id="security-overview">
-                <h2>{ "Security checklist" }</h2>
+                <h2>{ texts.t("checklist-title") }</h2>
                 <FormBanner message={error} />
                 { body }
             </div>
@@ -94,40 +95,40 @@ struct YourLimitsProps {
 /// A subuser's own limits, set by the account's owner, and what they spent.
 #[component]
 fn YourLimits(props: &YourLimitsProps) -> Html {
+    let texts = use_i18n();
     let limits = &props.limits;
     html! {
         <div class="card" id="your-limits">
-            <h2>{ "Your limits" }</h2>
+            <h2>{ texts.t("limits-title") }</h2>
             <dl class="details">
-                <dt>{ "Points this month" }</dt>
+                <dt>{ texts.t("limits-points") }</dt>
                 <dd id="your-points">
-                    { points_text(limits.points_used_this_month, limits.monthly_points_limit) }
+                    { points_text(limits.points_used_this_month, limits.monthly_points_limit, texts) }
                     if let Some(limit) = limits.monthly_points_limit {
-                        <meter class="score-bar usage-bar" aria-label="Points used this month"
+                        <meter class="score-bar usage-bar" aria-label={texts.t("limits-points-label")}
                             min="0" max={limit.to_string()} high={(limit * 8 / 10).to_string()}
                             optimum="0" value={limits.points_used_this_month.to_string()}>
                         </meter>
                     }
                 </dd>
-                <dt>{ "You may send" }</dt>
+                <dt>{ texts.t("limits-window") }</dt>
                 <dd id="your-window">
-                    { limits.sending_window.as_ref().map_or_else(|| "At any time".to_owned(), window_summary) }
+                    { limits.sending_window.as_ref().map_or_else(|| texts.t("limits-any-time"), window_summary) }
                 </dd>
             </dl>
-            <p class="muted">{ "The account's owner sets these." }</p>
+            <p class="muted">{ texts.t("limits-owner-sets") }</p>
         </div>
     }
 }
 
 /// "120 of 1,000 points used", or without a limit "120 points used, no monthly limit".
-pub fn points_text(used: i64, limit: Option<i64>) -> String {
+pub fn points_text(used: i64, limit: Option<i64>, texts: Texts) -> String {
     match limit {
-        Some(limit) => format!(
-            "{} of {} points used",
-            format_points(used),
-            format_points(limit)
+        Some(limit) => texts.t_args(
+            "limits-used-of",
+            &[("used", used.into()), ("limit", limit.into())],
         ),
-        None => format!("{} points used, no monthly limit", format_points(used)),
+        None => texts.t_args("limits-used-unlimited", &[("used", used.into())]),
     }
 }
 
@@ -138,16 +139,27 @@ struct CheckItemProps {
 
 #[component]
 fn CheckItem(props: &CheckItemProps) -> Html {
+    let texts = use_i18n();
     let check = &props.check;
-    let (mark, class, link_text) = match check.status {
-        CheckStatus::Ok => ("✓", "check--ok", "Review"),
-        CheckStatus::Warning => ("!", "check--warning", "Fix"),
-        CheckStatus::Risk => ("✕", "check--risk", "Fix now"),
-    };
-    let label = match check.status {
-        CheckStatus::Ok => "Done",
-        CheckStatus::Warning => "Worth fixing",
-        CheckStatus::Risk => "Fix first",
+    let (mark, class, link_text, label) = match check.status {
+        CheckStatus::Ok => (
+            "✓",
+            "check--ok",
+            texts.t("checklist-review"),
+            texts.t("checklist-done"),
+        ),
+        CheckStatus::Warning => (
+            "!",
+            "check--warning",
+            texts.t("checklist-fix"),
+            texts.t("checklist-worth-fixing"),
+        ),
+        CheckStatus::Risk => (
+            "✕",
+            "check--risk",
+            texts.t("checklist-fix-now"),
+            texts.t("checklist-fix-first"),
+        ),
     };
     let link = match Route::recognize(&check.fix) {
         Some(route) if route != Route::NotFound => html! {
@@ -187,12 +199,8 @@ fn check_id(check: &SecurityCheckDto) -> String {
 }
 
 /// "2 things to fix", or that there are none.
-pub fn summary(to_fix: usize) -> String {
-    match to_fix {
-        0 => "Nothing to fix.".to_owned(),
-        1 => "1 thing to fix.".to_owned(),
-        n => format!("{n} things to fix."),
-    }
+pub fn summary(to_fix: usize, texts: Texts) -> String {
+    texts.t_args("checklist-summary", &[("count", to_fix.into())])
 }
 
 fn score_class(score: u8) -> &'static str {
@@ -210,8 +218,10 @@ mod tests {
 
     #[test]
     fn the_summary_counts_what_to_fix_and_the_id_is_its_wire_name() {
-        assert_eq!(summary(0), "Nothing to fix.");
-        assert_eq!(summary(2), "2 things to fix.");
+        assert_eq!(summary(0, Texts::default()), "Nothing to fix.");
+        assert_eq!(summary(2, Texts::default()), "2 things to fix.");
+        let pl = Texts::new(portcullis_shared::dto::Language::Pl);
+        assert_eq!(summary(3, pl), "3 rzeczy do poprawienia.");
         let check = SecurityCheckDto {
             id: SecurityCheckId::TokensWithoutExpiry,
             status: CheckStatus::Warning,
@@ -227,8 +237,14 @@ mod tests {
 
     #[test]
     fn usage_reads_against_the_limit() {
-        assert_eq!(points_text(120, Some(1000)), "120 of 1,000 points used");
-        assert_eq!(points_text(0, None), "0 points used, no monthly limit");
+        assert_eq!(
+            points_text(120, Some(1000), Texts::default()),
+            "120 of 1,000 points used"
+        );
+        assert_eq!(
+            points_text(0, None, Texts::default()),
+            "0 points used, no monthly limit"
+        );
     }
 
     #[test]

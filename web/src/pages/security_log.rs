@@ -18,30 +18,36 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner, SecurityTabs, SelectField, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_problem, use_session};
+use crate::i18n::{msg, MessageId, Texts};
 use crate::state::SessionAction;
 
 /// The words the page shows for each kind (the API's search matches the same words).
-pub fn kind_label(kind: SecurityEventKind) -> &'static str {
-    kind.label()
+pub fn kind_label(kind: SecurityEventKind, texts: Texts) -> String {
+    texts.t_args("securitylog-kind", &[("kind", kind.as_str().into())])
 }
 
 /// `(value, text)` of the kind filter: every kind, after "all".
-fn kind_options() -> Rc<Vec<(&'static str, &'static str)>> {
-    let mut options = vec![("", "All events")];
-    options.extend(
-        SecurityEventKind::ALL
-            .iter()
-            .map(|kind| (kind.as_str(), kind_label(*kind))),
-    );
+fn kind_options(texts: Texts) -> Rc<Vec<(AttrValue, AttrValue)>> {
+    let mut options = vec![(
+        AttrValue::Static(""),
+        texts.t("securitylog-all-events").into(),
+    )];
+    options.extend(SecurityEventKind::ALL.iter().map(|kind| {
+        (
+            AttrValue::from(kind.as_str()),
+            kind_label(*kind, texts).into(),
+        )
+    }));
     Rc::new(options)
 }
 
 /// The preset time ranges: `(URL value, words, hours back from now)`.
-const RANGE_PRESETS: [(&str, &str, i64); 3] = [
-    ("24h", "Last 24 hours", 24),
-    ("7d", "Last 7 days", 24 * 7),
-    ("30d", "Last 30 days", 24 * 30),
+const RANGE_PRESETS: [(&str, MessageId, i64); 3] = [
+    ("24h", msg("securitylog-last-24-hours"), 24),
+    ("7d", msg("securitylog-last-7-days"), 24 * 7),
+    ("30d", msg("securitylog-last-30-days"), 24 * 30),
 ];
 
 /// The log's filters as the page's URL carries them
@@ -123,24 +129,32 @@ impl LogFilters {
     }
 
     /// What the filters ask, in words: `search "ada", Sign-in failed, 2026-11-01 to 2026-11-30`.
-    pub fn in_words(&self) -> String {
+    pub fn in_words(&self, texts: Texts) -> String {
         let mut parts = Vec::new();
         if let Some(q) = &self.q {
-            parts.push(format!("search \u{201c}{q}\u{201d}"));
+            parts.push(texts.t_args("securitylog-words-search", &[("q", q.as_str().into())]));
         }
         if let Some(kind) = self.kind.as_deref().and_then(SecurityEventKind::parse) {
-            parts.push(kind.label().to_owned());
+            parts.push(kind_label(kind, texts));
         }
         if let Some((_, words, _)) = RANGE_PRESETS
             .iter()
             .find(|(value, _, _)| Some(*value) == self.range.as_deref())
         {
-            parts.push(words.to_lowercase());
+            parts.push(texts.msg(*words).to_lowercase());
         }
-        match (&self.from, &self.to) {
-            (Some(from), Some(to)) => parts.push(format!("{from} to {to}")),
-            (Some(from), None) => parts.push(format!("from {from}")),
-            (None, Some(to)) => parts.push(format!("up to {to}")),
+        let (from, to) = (self.from.as_deref(), self.to.as_deref());
+        match (from, to) {
+            (Some(from), Some(to)) => parts.push(texts.t_args(
+                "securitylog-words-between",
+                &[("from", from.into()), ("to", to.into())],
+            )),
+            (Some(from), None) => {
+                parts.push(texts.t_args("securitylog-words-from", &[("from", from.into())]))
+            }
+            (None, Some(to)) => {
+                parts.push(texts.t_args("securitylog-words-to", &[("to", to.into())]))
+            }
             (None, None) => {}
         }
         parts.join(", ")
@@ -236,6 +250,7 @@ fn export_href(format: ExportFormat, filters: &LogFilters) -> String {
 /// The account's security log. Rendered only behind `RequireSession`.
 #[component]
 pub fn SecurityLogPage() -> Html {
+    let texts = use_i18n();
     let filters = use_log_filters();
     let csv_href = export_href(ExportFormat::Csv, &filters);
     let json_href = export_href(ExportFormat::Json, &filters);
@@ -244,17 +259,17 @@ pub fn SecurityLogPage() -> Html {
         <section class="security-log" data-testid="security-log">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Security" }</p>
-                    <h1>{ "Security log" }</h1>
+                    <p class="eyebrow">{ texts.t("securitylog-security") }</p>
+                    <h1>{ texts.t("securitylog-security-log") }</h1>
                 </div>
                 <div class="actions">
                     <a id="export-csv" class="button button--secondary" href={csv_href} download=""
-                        title="The events the filters below show, as a spreadsheet file">
-                        { "Export CSV" }
+                        title={texts.t("securitylog-events-filters-below-show")}>
+                        { texts.t("securitylog-export-csv") }
                     </a>
                     <a id="export-json" class="button button--secondary" href={json_href} download=""
-                        title="The events the filters below show, as a JSON file">
-                        { "Export JSON" }
+                        title={texts.t("securitylog-events-filters-below-show-2")}>
+                        { texts.t("securitylog-export-json") }
                     </a>
                 </div>
             </div>
@@ -285,6 +300,7 @@ struct Loaded {
 /// paging.
 #[component]
 pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let problem = use_form_problem();
     let loaded = use_state(|| Loaded {
@@ -441,61 +457,59 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
     let banner = problem
         .get()
         .and_then(|p| banner_message(p, &fields))
-        .map(|message| AttrValue::from(format!("Could not load the security log. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("securitylog-load-failed", &[("reason", message.into())]))
+        });
     let count = loaded.events.len();
     let status = if loaded.loading && count == 0 {
-        "Loading…".to_owned()
+        texts.t("securitylog-loading")
     } else if count == 0 {
         String::new()
+    } else if loaded.next_cursor.is_some() {
+        texts.t_args("securitylog-showing-more", &[("count", count.into())])
     } else {
-        let noun = if count == 1 { "event" } else { "events" };
-        let more = if loaded.next_cursor.is_some() {
-            ", more older ones"
-        } else {
-            ""
-        };
-        format!("Showing {count} {noun}{more}.")
+        texts.t_args("securitylog-showing", &[("count", count.into())])
     };
     let clear = html! {
-        <Link<Route> to={route.clone()} classes="log-filters__clear">{ "Clear filters" }</Link<Route>>
+        <Link<Route> to={route.clone()} classes="log-filters__clear">{ texts.t("securitylog-clear-filters") }</Link<Route>>
     };
 
     html! {
         <>
             <FormBanner message={banner} />
             <div class="card">
-                <h2 class="log-title">{ "Events" }</h2>
-                <form class="log-filters" role="search" aria-label="Filter the security log"
+                <h2 class="log-title">{ texts.t("securitylog-events") }</h2>
+                <form class="log-filters" role="search" aria-label={texts.t("securitylog-filter-security-log")}
                     onsubmit={on_search}>
                     <div class="field log-filters__search">
-                        <label for="security-log-q">{ "Search" }</label>
+                        <label for="security-log-q">{ texts.t("securitylog-search") }</label>
                         <div class="log-filters__search-row">
                             <input id="security-log-q" name="q" type="search" autocomplete="off"
-                                placeholder="E-mail, address, event…"
+                                placeholder={texts.t("securitylog-e-mail-address-event")}
                                 value={(*search).clone()} oninput={on_search_input}
                                 aria-invalid={problem.field_message("q").is_some().then_some("true")}
                                 aria-describedby={problem.field_message("q").map(|_| "security-log-q-error")} />
                             <button type="submit" class="button button--secondary" id="security-log-search">
-                                { "Search" }
+                                { texts.t("securitylog-search") }
                             </button>
                         </div>
                         if let Some(message) = problem.field_message("q") {
                             <p class="field-error" id="security-log-q-error">{ message }</p>
                         }
                     </div>
-                    <SelectField id="security-log-kind" label="Event" options={kind_options()}
+                    <SelectField id="security-log-kind" label={texts.t("securitylog-event")} dynamic_options={kind_options(texts)}
                         value={AttrValue::from(filters.kind.clone().unwrap_or_default())}
                         on_change={on_kind} error={problem.field_message("kind")} />
-                    <TextField id="security-log-from" label="From (UTC)" input_type="date"
+                    <TextField id="security-log-from" label={texts.t("securitylog-from-utc")} input_type="date"
                         value={AttrValue::from(filters.from.clone().unwrap_or_default())}
                         on_change={on_date(true)} error={problem.field_message("from")} />
-                    <TextField id="security-log-to" label="To (UTC)" input_type="date"
+                    <TextField id="security-log-to" label={texts.t("securitylog-to-utc")} input_type="date"
                         min={filters.from.clone().map(AttrValue::from)}
                         value={AttrValue::from(filters.to.clone().unwrap_or_default())}
                         on_change={on_date(false)} error={problem.field_message("to")} />
                 </form>
                 <div class="log-filters__presets">
-                    <div class="log-presets" role="group" aria-label="Time range">
+                    <div class="log-presets" role="group" aria-label={texts.t("securitylog-time-range")}>
                         { for RANGE_PRESETS.iter().map(|(value, words, _)| {
                             let pressed = filters.range.as_deref() == Some(*value);
                             html! {
@@ -504,7 +518,7 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
                                         (!pressed).then_some("button--secondary"))}
                                     aria-pressed={if pressed { "true" } else { "false" }}
                                     onclick={preset(value)}>
-                                    { *words }
+                                    { texts.msg(*words) }
                                 </button>
                             }
                         }) }
@@ -517,12 +531,12 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
                 if !loaded.loading && count == 0 && problem.get().is_none() {
                     <div class="empty-state" id="security-log-empty">
                         if filters.is_empty() {
-                            <p class="empty-title">{ "No events yet" }</p>
-                            <p class="muted">{ "Sign-ins, changes and refusals appear here as they happen." }</p>
+                            <p class="empty-title">{ texts.t("securitylog-no-events-yet") }</p>
+                            <p class="muted">{ texts.t("securitylog-sign-ins-changes-refusals") }</p>
                         } else {
-                            <p class="empty-title">{ "No events match these filters" }</p>
+                            <p class="empty-title">{ texts.t("securitylog-no-events-match-these") }</p>
                             <p class="muted" id="security-log-empty-filters">
-                                { format!("Nothing was found for {}.", filters.in_words()) }
+                                { texts.t_args("securitylog-nothing-found", &[("filters", filters.in_words(texts).into())]) }
                             </p>
                             <p>{ clear }</p>
                         }
@@ -535,7 +549,7 @@ pub fn SecurityLogView(props: &SecurityLogViewProps) -> Html {
                     <div class="list-more">
                         <button id="load-older" type="button" class="button button--secondary"
                             onclick={on_more} disabled={loaded.loading}>
-                            { "Show more" }
+                            { texts.t("securitylog-show-more") }
                         </button>
                     </div>
                 }
@@ -560,36 +574,37 @@ pub struct SecurityEventTableProps {
 /// The events as a table: when, what, who, from where.
 #[component]
 pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
+    let texts = use_i18n();
     if props.events.is_empty() {
         let text = if props.loading {
-            "Loading…"
+            texts.t("securitylog-loading")
         } else {
-            "No events match."
+            texts.t("securitylog-no-events-match")
         };
         return html! { <p class="muted" id="security-log-empty">{ text }</p> };
     }
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Security log events">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("securitylog-security-log-events")}>
         <table class="table table--stack" id="security-log-table">
             <thead>
                 <tr>
-                    <th scope="col">{ "When (UTC)" }</th>
-                    <th scope="col">{ "Event" }</th>
-                    <th scope="col">{ "By" }</th>
-                    <th scope="col">{ "Address" }</th>
-                    <th scope="col">{ "Browser" }</th>
-                    <th scope="col">{ "Details" }</th>
+                    <th scope="col">{ texts.t("securitylog-when-utc") }</th>
+                    <th scope="col">{ texts.t("securitylog-event") }</th>
+                    <th scope="col">{ texts.t("securitylog-by") }</th>
+                    <th scope="col">{ texts.t("securitylog-address") }</th>
+                    <th scope="col">{ texts.t("securitylog-browser") }</th>
+                    <th scope="col">{ texts.t("securitylog-details") }</th>
                 </tr>
             </thead>
             <tbody>
-                { for props.events.iter().map(|event| event_row(event, props.viewer.as_deref())) }
+                { for props.events.iter().map(|event| event_row(event, props.viewer.as_deref(), texts)) }
             </tbody>
         </table>
         </div>
     }
 }
 
-fn event_row(event: &SecurityEventDto, viewer: Option<&str>) -> Html {
+fn event_row(event: &SecurityEventDto, viewer: Option<&str>, texts: Texts) -> Html {
     let details = details_in_words(&event.details);
     let device = event
         .device
@@ -598,29 +613,29 @@ fn event_row(event: &SecurityEventDto, viewer: Option<&str>) -> Html {
         .unwrap_or_default();
     html! {
         <tr key={event.id.clone()} data-kind={event.kind.as_str()}>
-            <td data-label="When (UTC)"><time datetime={event.created_at.clone()}>{ event.created_at.replace('T', " ").replace('Z', "") }</time></td>
-            <td data-label="Event">{ kind_label(event.kind) }</td>
-            <td data-label="By" class="event-actor">{ actor_name(event, viewer) }</td>
-            <td data-label="Address">{ event.ip.clone().unwrap_or_default() }</td>
-            <td data-label="Browser" class="muted" title={event.user_agent.clone()}>{ device }</td>
-            <td data-label="Details">{ details }</td>
+            <td data-label={texts.t("securitylog-when-utc")}><time datetime={event.created_at.clone()}>{ event.created_at.replace('T', " ").replace('Z', "") }</time></td>
+            <td data-label={texts.t("securitylog-event")}>{ kind_label(event.kind, texts) }</td>
+            <td data-label={texts.t("securitylog-by")} class="event-actor">{ actor_name(event, viewer, texts) }</td>
+            <td data-label={texts.t("securitylog-address")}>{ event.ip.clone().unwrap_or_default() }</td>
+            <td data-label={texts.t("securitylog-browser")} class="muted" title={event.user_agent.clone()}>{ device }</td>
+            <td data-label={texts.t("securitylog-details")}>{ details }</td>
         </tr>
     }
 }
 
 /// Who did it, as a person reads it: "You", a subuser's e-mail, or what the server's
 /// own actors are.
-pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>) -> String {
+pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>, texts: Texts) -> String {
     if viewer == Some(event.actor.as_str()) {
-        return "You".to_owned();
+        return texts.t("securitylog-actor-you");
     }
     if let Some(email) = &event.actor_email {
         return email.clone();
     }
     match event.actor.as_str() {
         "system" => "Portcullis".to_owned(),
-        "anonymous" => "Someone not signed in".to_owned(),
-        "operator" => "The gateway's operator".to_owned(),
+        "anonymous" => texts.t("securitylog-actor-anonymous"),
+        "operator" => texts.t("securitylog-actor-operator"),
         other => other.to_owned(),
     }
 }
@@ -676,18 +691,29 @@ mod tests {
     fn the_actor_reads_as_a_person_would_say_it() {
         let viewer = Some("acc_1");
         assert_eq!(
-            actor_name(&event("acc_1", Some("ada@example.com")), viewer),
+            actor_name(
+                &event("acc_1", Some("ada@example.com")),
+                viewer,
+                Texts::default()
+            ),
             "You"
         );
         assert_eq!(
-            actor_name(&event("sub_2", Some("clerk@example.com")), viewer),
+            actor_name(
+                &event("sub_2", Some("clerk@example.com")),
+                viewer,
+                Texts::default()
+            ),
             "clerk@example.com"
         );
         assert_eq!(
-            actor_name(&event("anonymous", None), viewer),
+            actor_name(&event("anonymous", None), viewer, Texts::default()),
             "Someone not signed in"
         );
-        assert_eq!(actor_name(&event("system", None), None), "Portcullis");
+        assert_eq!(
+            actor_name(&event("system", None), None, Texts::default()),
+            "Portcullis"
+        );
     }
 
     #[test]
@@ -771,14 +797,14 @@ mod tests {
             range: None,
         };
         assert_eq!(
-            filters.in_words(),
+            filters.in_words(Texts::default()),
             "search \u{201c}ada\u{201d}, Sign-in failed, 2026-11-01 to 2026-11-30"
         );
         let preset = LogFilters {
             range: Some("30d".into()),
             ..LogFilters::default()
         };
-        assert_eq!(preset.in_words(), "last 30 days");
+        assert_eq!(preset.in_words(Texts::default()), "last 30 days");
         assert!(LogFilters::default().is_empty());
     }
 

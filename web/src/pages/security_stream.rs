@@ -10,21 +10,23 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{ConfirmPanel, CopyButton, FormBanner, ShownOnce, TextField};
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_problem, use_session, use_session_calls, use_text_input};
+use crate::i18n::{msg, MessageId, Texts};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["url", "password"];
 
 /// What health says about the last failure's class.
-fn failure_text(class: &str) -> String {
+fn failure_text(class: &str, texts: Texts) -> String {
     match class {
-        "timeout" => "the receiver did not answer in time".into(),
-        "connect" => "could not connect".into(),
-        "address_refused" => "the host points to an address the server does not send to".into(),
-        "unresolvable" => "the host name does not resolve".into(),
+        "timeout" => texts.t("stream-failure-timeout"),
+        "connect" => texts.t("stream-failure-connect"),
+        "address_refused" => texts.t("stream-failure-address-refused"),
+        "unresolvable" => texts.t("stream-failure-unresolvable"),
         other => match other.strip_prefix("http_") {
-            Some(status) => format!("the receiver answered HTTP {status}"),
+            Some(status) => texts.t_args("stream-failure-http", &[("status", status.into())]),
             None => other.to_owned(),
         },
     }
@@ -39,32 +41,36 @@ pub struct StreamHealthProps {
 /// Last success, last failure, failures in a row and the backlog.
 #[component]
 pub fn StreamHealth(props: &StreamHealthProps) -> Html {
+    let texts = use_i18n();
     let health = &props.stream.health;
     let state = if health.consecutive_failures > 0 {
-        ("badge badge--failed", "Failing")
+        ("badge badge--failed", texts.t("stream-state-failing"))
     } else if health.last_success_at.is_some() {
-        ("badge badge--ok", "Delivering")
+        ("badge badge--ok", texts.t("stream-state-delivering"))
     } else {
-        ("badge", "Waiting for the first delivery")
+        ("badge", texts.t("stream-state-waiting"))
     };
     html! {
         <dl class="details" id="stream-health">
-            <dt>{ "Endpoint" }</dt>
+            <dt>{ texts.t("stream-endpoint") }</dt>
             <dd><code id="stream-url">{ props.stream.url.clone() }</code>{ " " }
                 <span class={state.0} id="stream-state">{ state.1 }</span></dd>
-            <dt>{ "Last delivered" }</dt>
+            <dt>{ texts.t("stream-last-delivered") }</dt>
             <dd id="stream-last-success">{ health.last_success_at.as_deref()
-                .map_or("never".to_owned(), format_timestamp) }</dd>
-            <dt>{ "Last failure" }</dt>
+                .map_or_else(|| texts.t("stream-never"), |at| format_timestamp_in(at, texts)) }</dd>
+            <dt>{ texts.t("stream-last-failure") }</dt>
             <dd id="stream-last-failure">{ match (&health.last_failure_at, &health.last_failure) {
-                (Some(at), Some(class)) => format!("{} — {}", format_timestamp(at), failure_text(class)),
-                _ => "none".to_owned(),
+                (Some(at), Some(class)) => format!("{} — {}", format_timestamp_in(at, texts), failure_text(class, texts)),
+                _ => texts.t("stream-none"),
             } }</dd>
-            <dt>{ "Failures in a row" }</dt>
+            <dt>{ texts.t("stream-failures-row") }</dt>
             <dd id="stream-failures">{ health.consecutive_failures }</dd>
-            <dt>{ "Waiting events" }</dt>
+            <dt>{ texts.t("stream-waiting-events") }</dt>
             <dd id="stream-backlog">{ match &health.oldest_pending_at {
-                Some(oldest) => format!("{} (oldest from {})", health.queue_depth, format_timestamp(oldest)),
+                Some(oldest) => texts.t_args("stream-backlog-oldest", &[
+                    ("count", health.queue_depth.into()),
+                    ("at", format_timestamp_in(oldest, texts).into()),
+                ]),
                 None => health.queue_depth.to_string(),
             } }</dd>
         </dl>
@@ -74,13 +80,14 @@ pub fn StreamHealth(props: &StreamHealthProps) -> Html {
 /// The "Streaming" card.
 #[component]
 pub fn SecurityStreamCard() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let owner = session.me().is_some_and(|me| me.access.is_owner());
     let calls = use_session_calls();
     let stream = use_state(|| None::<SecurityStreamDto>);
     let loaded = use_state(|| false);
     let secret = use_state(|| None::<String>);
-    let notice = use_state(|| None::<&'static str>);
+    let notice = use_state(|| None::<MessageId>);
     let confirming = use_state(|| false);
     let busy = use_state(|| false);
     let url = use_text_input("");
@@ -159,7 +166,7 @@ pub fn SecurityStreamCard() -> Html {
                 match api::set_security_stream(calls.csrf_token(), &request).await {
                     Ok(answer) => {
                         saved.emit(answer);
-                        notice.set(Some("The stream was saved."));
+                        notice.set(Some(msg("stream-saved")));
                     }
                     Err(err) => problem.set(Some(calls.problem(err))),
                 }
@@ -221,9 +228,7 @@ pub fn SecurityStreamCard() -> Html {
             spawn_local(async move {
                 match api::test_security_stream(calls.csrf_token()).await {
                     Ok(_) => {
-                        notice.set(Some(
-                            "A test event was recorded and queued; refresh to see how it went.",
-                        ));
+                        notice.set(Some(msg("stream-test-queued")));
                         reload.emit(());
                     }
                     Err(err) => problem.set(Some(calls.problem(err))),
@@ -258,7 +263,7 @@ pub fn SecurityStreamCard() -> Html {
                     Ok(()) => {
                         stream.set(None);
                         secret.set(None);
-                        notice.set(Some("The stream was removed."));
+                        notice.set(Some(msg("stream-removed")));
                     }
                     Err(err) => problem.set(Some(calls.problem(err))),
                 }
@@ -290,71 +295,68 @@ pub fn SecurityStreamCard() -> Html {
 
     html! {
         <div class="card" id="security-stream">
-            <h2>{ "Streaming" }</h2>
+            <h2>{ texts.t("stream-streaming") }</h2>
             <p class="muted">
-                { "Every event of this log (yours and your subusers') is POSTed as signed JSON to \
-                   your HTTPS endpoint, e.g. your SIEM, and retried until it accepts it. See the \
-                   README for how to check the " }<code>{ "X-Portcullis-Signature" }</code>{ " header." }
+                { texts.t("stream-every-event-log-yours") }{ " " }<code>{ "X-Portcullis-Signature" }</code>{ texts.t("stream-header") }
             </p>
             if let Some(new_secret) = (*secret).clone() {
                 <ShownOnce id="stream-secret-card" shown={new_secret.clone()}
-                    title="Signing secret"
-                    subtitle={html! { <>{ "Your receiver checks each delivery with it." }</> }}
-                    warning="Copy it now — you won't see it again."
-                    warning_detail="If you lose it, make a new one here and give it to your receiver."
-                    done_id="stream-secret-done" done_label="I've stored it safely"
+                    title={texts.t("stream-signing-secret")}
+                    subtitle={html! { <>{ texts.t("stream-receiver-checks-each-delivery") }</> }}
+                    warning={texts.t("stream-copy-now-you-wont")}
+                    warning_detail={texts.t("stream-if-you-lose-make")}
+                    done_id="stream-secret-done" done_label={texts.t("stream-ive-stored-safely")}
                     on_done={secret_done}>
                     <div class="secret-box">
                         <code id="stream-secret" class="secret-value">{ new_secret.clone() }</code>
-                        <CopyButton id="copy-stream-secret" text={new_secret} label="Copy the secret" />
+                        <CopyButton id="copy-stream-secret" text={new_secret} label={texts.t("stream-copy-secret")} />
                     </div>
                 </ShownOnce>
             }
             if let Some(message) = *notice {
-                <div class="banner banner--success" id="stream-notice" role="status">{ message }</div>
+                <div class="banner banner--success" id="stream-notice" role="status">{ texts.msg(message) }</div>
             }
             <FormBanner message={problem.banner(FIELDS)} />
             if let Some(current) = (*stream).clone() {
                 <StreamHealth stream={current} />
                 <div class="actions">
                     <button id="stream-refresh" type="button" class="button button--secondary"
-                        onclick={on_refresh}>{ "Refresh" }</button>
+                        onclick={on_refresh}>{ texts.t("stream-refresh") }</button>
                     if owner {
                         <button id="stream-test" type="button" class="button button--secondary"
-                            onclick={on_test}>{ "Send a test event" }</button>
+                            onclick={on_test}>{ texts.t("stream-send-test-event") }</button>
                         <button id="stream-remove" type="button" class="button button--danger"
-                            onclick={ask_remove} disabled={*busy}>{ "Remove" }</button>
+                            onclick={ask_remove} disabled={*busy}>{ texts.t("stream-remove") }</button>
                     }
                 </div>
                 if *confirming {
-                    <ConfirmPanel id="stream-remove-confirm" title="Stop streaming the log?"
-                        detail="Deliveries stop at once. Events not yet delivered stay in the log \
-                                only; export them if your receiver needs them."
-                        confirm_text="Remove the stream" on_confirm={on_remove}
+                    <ConfirmPanel id="stream-remove-confirm" title={texts.t("stream-stop-streaming-log")}
+                        detail={texts.t("stream-deliveries-stop-once-events")}
+                        confirm_text={texts.t("stream-remove-stream")} on_confirm={on_remove}
                         on_cancel={cancel_remove} busy={*busy} />
                 }
             }
             if owner {
                 <form class="form" onsubmit={on_save} novalidate=true>
-                    <TextField id="url" label={if stream.is_some() { "New endpoint URL" } else { "Endpoint URL" }}
+                    <TextField id="url" label={if stream.is_some() { texts.t("stream-new-endpoint-url") } else { texts.t("stream-endpoint-url") }}
                         input_type="url" placeholder="https://siem.example.com/portcullis"
-                        hint="https:// only, on a public address."
+                        hint={texts.t("stream-https-only-public-address")}
                         value={url.value.clone()}
                         on_change={problem.on_change(&url.set, "url")}
                         error={problem.field_message("url")} />
-                    <TextField id="password" label="Your password" input_type="password"
+                    <TextField id="password" label={texts.t("stream-password")} input_type="password"
                         autocomplete="current-password"
-                        hint="Where the log goes is a security change: confirm it with your password."
+                        hint={texts.t("stream-where-log-goes-security")}
                         value={password.value.clone()}
                         on_change={problem.on_change(&password.set, "password")}
                         error={problem.field_message("password")} />
                     <div class="actions">
                         <button id="stream-save" type="submit" class="button" disabled={*busy}>
-                            { if stream.is_some() { "Change the endpoint" } else { "Start streaming" } }
+                            { if stream.is_some() { texts.t("stream-change-endpoint") } else { texts.t("stream-start-streaming") } }
                         </button>
                         if stream.is_some() {
                             <button id="stream-rotate" type="button" class="button button--secondary"
-                                onclick={on_rotate} disabled={*busy}>{ "New signing secret" }</button>
+                                onclick={on_rotate} disabled={*busy}>{ texts.t("stream-new-signing-secret") }</button>
                         }
                     </div>
                 </form>

@@ -15,8 +15,10 @@ use crate::app::Route;
 use crate::components::{
     banner_message, FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
 };
-use crate::format::{format_points, format_timestamp};
+use crate::format::{format_points_in, format_timestamp_in};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_form_call, use_session, use_text_input};
+use crate::i18n::Texts;
 use crate::pages::bulk_sms::BulkSendForm;
 use crate::pages::country_filter::country_name;
 
@@ -27,6 +29,7 @@ const FIELDS: &[&str] = &["to", "text", "sender"];
 /// with the `sms` permission.
 #[component]
 pub fn SendSmsPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
     // The owner, and a subuser who may see sender names, read them from the API; a
@@ -109,7 +112,7 @@ pub fn SendSmsPage() -> Html {
         .map(AttrValue::from);
     let may_allow_countries = Route::CountryFilter.allowed_for(&access);
     let sender_options: Rc<Vec<(AttrValue, AttrValue)>> = Rc::new(if names.is_empty() {
-        vec![("".into(), "Gateway default".into())]
+        vec![("".into(), texts.t("sms-gateway-default").into())]
     } else {
         names
             .iter()
@@ -131,7 +134,7 @@ pub fn SendSmsPage() -> Html {
     let list = match &collection.items {
         Some(items) => html! { <MessageTable messages={items.clone()} /> },
         None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading your messages…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("sms-loading-messages") }</p>
         },
         None => Html::default(),
     };
@@ -139,31 +142,33 @@ pub fn SendSmsPage() -> Html {
         .problem
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load your messages. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("sms-load-failed", &[("reason", message.into())]))
+        });
 
     html! {
         <section class="send-sms" data-testid="send-sms">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Messaging" }</p>
-                    <h1>{ "Send SMS" }</h1>
+                    <p class="eyebrow">{ texts.t("sms-messaging") }</p>
+                    <h1>{ texts.t("sms-send-sms") }</h1>
                     <p class="muted lead">
-                        { "Each part of a message costs points; a long text is sent in several parts." }
+                        { texts.t("sms-each-part-message-costs") }
                     </p>
                 </div>
             </div>
             <MessagingTabs />
             <div class="card card--narrow">
-                <div class="tabs" role="tablist" aria-label="Recipients">
+                <div class="tabs" role="tablist" aria-label={texts.t("sms-recipients")}>
                     <button type="button" role="tab" id="sms-mode-one"
                         class={classes!("tab", (!*many).then_some("tab--current"))}
                         aria-selected={(!*many).to_string()} onclick={mode(false)}>
-                        { "One recipient" }
+                        { texts.t("sms-one-recipient") }
                     </button>
                     <button type="button" role="tab" id="sms-mode-many"
                         class={classes!("tab", many.then_some("tab--current"))}
                         aria-selected={many.to_string()} onclick={mode(true)}>
-                        { "Many recipients" }
+                        { texts.t("sms-many-recipients") }
                     </button>
                 </div>
                 if *many {
@@ -173,10 +178,11 @@ pub fn SendSmsPage() -> Html {
                 } else {
                     if let Some(message) = &*queued {
                         <div class="banner banner--success" id="sms-queued" role="status">
-                            { format!("Queued to {}: {} part{}, {} point{} charged.",
-                                message.to,
-                                message.parts, if message.parts == 1 { "" } else { "s" },
-                                format_points(message.points), if message.points == 1 { "" } else { "s" }) }
+                            { texts.t_args("sms-queued", &[
+                                ("to", message.to.as_str().into()),
+                                ("parts", message.parts.into()),
+                                ("points", message.points.into()),
+                            ]) }
                         </div>
                     }
                     <form class="form" {onsubmit} novalidate=true>
@@ -184,17 +190,17 @@ pub fn SendSmsPage() -> Html {
                         if let Some(country) = blocked_country {
                             <CountryRefusal {country} may_allow={may_allow_countries} />
                         }
-                        <TextField id="sms-to" label="To" input_type="tel" autocomplete="off"
-                            placeholder="+48500100200" hint="The recipient's number in international format."
+                        <TextField id="sms-to" label={texts.t("sms-to")} input_type="tel" autocomplete="off"
+                            placeholder="+48500100200" hint={texts.t("sms-recipients-number-international-format")}
                             value={to.value.clone()}
                             on_change={problem.on_change(&to.set, "to")}
                             error={problem.field_message("to")} />
-                        <SelectField id="sms-sender" label="Sender name"
+                        <SelectField id="sms-sender" label={texts.t("sms-sender-name")}
                             options={Rc::new(Vec::new())} dynamic_options={sender_options}
                             value={chosen_sender}
                             on_change={problem.on_change(&sender.set, "sender")}
                             error={problem.field_message("sender")} />
-                        <TextAreaField id="sms-text" label="Message" rows=5
+                        <TextAreaField id="sms-text" label={texts.t("sms-message")} rows=5
                             value={text.value.clone()}
                             on_change={problem.on_change(&text.set, "text")}
                             error={problem.field_message("text")} />
@@ -203,14 +209,14 @@ pub fn SendSmsPage() -> Html {
                         </p>
                         <div class="form-actions">
                             <button type="submit" id="sms-send" class="button" disabled={busy}>
-                                { if busy { "Sending…" } else { "Send" } }
+                                { if busy { texts.t("sms-sending") } else { texts.t("sms-send") } }
                             </button>
                         </div>
                     </form>
                 }
             </div>
             <div class="card card--flush">
-                <div class="card-head"><h2>{ "Sent messages" }</h2></div>
+                <div class="card-head"><h2>{ texts.t("sms-sent-messages") }</h2></div>
                 <FormBanner message={list_error} />
                 { list }
             </div>
@@ -220,6 +226,7 @@ pub fn SendSmsPage() -> Html {
 
 /// The request the form makes, or what to fix first. The API checks it all again.
 pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest, Vec<FieldError>> {
+    let texts = Texts::current();
     let mut errors = Vec::new();
     let to = to.trim();
     errors.extend(validate::check_phone_shape("to", to));
@@ -227,7 +234,7 @@ pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest
         errors.push(FieldError::new(
             "text",
             codes::REQUIRED,
-            "Write the message text.",
+            texts.t("sms-text-required"),
         ));
     }
     if !errors.is_empty() {
@@ -242,13 +249,20 @@ pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest
 
 /// `42 characters · 1 part (160 per part)` and the alphabet, under the text.
 pub fn counter_text(chars: usize, length: SmsLength) -> String {
-    let alphabet = if length.gsm7 { "GSM" } else { "Unicode" };
-    format!(
-        "{chars} character{} · {} part{} ({} per part, {alphabet})",
-        if chars == 1 { "" } else { "s" },
-        length.parts,
-        if length.parts == 1 { "" } else { "s" },
-        length.units_per_part(),
+    let texts = Texts::current();
+    let alphabet = if length.gsm7 {
+        texts.t("sms-gsm")
+    } else {
+        texts.t("sms-unicode")
+    };
+    texts.t_args(
+        "sms-counter",
+        &[
+            ("chars", chars.into()),
+            ("parts", length.parts.into()),
+            ("per_part", length.units_per_part().into()),
+            ("alphabet", alphabet.into()),
+        ],
     )
 }
 
@@ -264,21 +278,22 @@ pub struct CountryRefusalProps {
 /// A send refused by the country filter: the country by name, and where to allow it.
 #[component]
 pub fn CountryRefusal(props: &CountryRefusalProps) -> Html {
+    let texts = use_i18n();
     let name = if props.country.is_empty() {
-        "this country".to_owned()
+        texts.t("sms-this-country")
     } else {
         country_name(&props.country)
     };
+    let country = [("country", name.as_str().into())];
     html! {
         <div class="banner banner--error" id="form-error" role="alert">
-            { format!("Messages to {name} are blocked by your account's country filter. Nothing \
-                       was sent or charged. ") }
+            { texts.t_args("sms-country-blocked", &country) }{ " " }
             if props.may_allow {
                 <Link<Route> to={Route::CountryFilter} classes="banner-link">
-                    { format!("Allow {name} on the Countries page") }
+                    { texts.t_args("sms-allow-country", &country) }
                 </Link<Route>>
             } else {
-                { "Ask the account's owner to allow it on the Countries page." }
+                { texts.t("sms-ask-accounts-owner-allow") }
             }
         </div>
     }
@@ -286,30 +301,23 @@ pub fn CountryRefusal(props: &CountryRefusalProps) -> Html {
 
 /// What the form's banner says about a refused send, in the sender's terms.
 pub fn send_refusal(problem: &Problem) -> Option<String> {
+    let texts = Texts::current();
     match problem.code {
         ProblemCode::OutsideSendingHours => Some(match &problem.opens_at {
-            Some(at) => format!(
-                "You can't send at this time. Sending opens again at {}.",
-                format_timestamp(at)
+            Some(at) => texts.t_args(
+                "sms-outside-hours-until",
+                &[("at", format_timestamp_in(at, texts).into())],
             ),
-            None => "You can't send at this time.".to_owned(),
+            None => texts.t("sms-outside-hours"),
         }),
-        ProblemCode::PointsLimitReached => Some(
-            "This message would take you over your monthly points limit. Nothing was sent or \
-             charged; ask the account's owner to raise the limit."
-                .to_owned(),
-        ),
-        ProblemCode::InsufficientPoints => Some(
-            "The account does not have enough points for this message. Nothing was sent or \
-             charged."
-                .to_owned(),
-        ),
+        ProblemCode::PointsLimitReached => Some(texts.t("sms-points-limit-reached")),
+        ProblemCode::InsufficientPoints => Some(texts.t("sms-insufficient-points")),
         ProblemCode::PermissionDenied => Some(match &problem.permission {
-            Some(permission) => format!(
-                "Your login may not do this (it needs the “{permission}” permission). Ask the \
-                 account's owner."
+            Some(permission) => texts.t_args(
+                "sms-permission-denied-named",
+                &[("permission", permission.to_string().into())],
             ),
-            None => "Your login may not do this. Ask the account's owner.".to_owned(),
+            None => texts.t("sms-permission-denied"),
         }),
         _ => banner_message(problem, FIELDS),
     }
@@ -325,40 +333,41 @@ pub struct MessageTableProps {
 /// The sent messages: when, to, from, text, parts and points, status.
 #[component]
 pub fn MessageTable(props: &MessageTableProps) -> Html {
+    let texts = use_i18n();
     if props.messages.is_empty() {
         return html! {
             <div class="empty-state" id="messages-empty">
-                <p class="empty-title">{ "No messages yet" }</p>
-                <p class="muted">{ "Messages you send appear here." }</p>
+                <p class="empty-title">{ texts.t("sms-no-messages-yet") }</p>
+                <p class="muted">{ texts.t("sms-messages-you-send-appear") }</p>
             </div>
         };
     }
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Sent messages">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("sms-sent-messages")}>
             <table class="table table--stack" id="messages-table">
                 <thead>
                     <tr>
-                        <th scope="col">{ "Sent" }</th>
-                        <th scope="col">{ "To" }</th>
-                        <th scope="col">{ "From" }</th>
-                        <th scope="col">{ "Text" }</th>
-                        <th scope="col">{ "Parts" }</th>
-                        <th scope="col">{ "Points" }</th>
-                        <th scope="col">{ "Status" }</th>
+                        <th scope="col">{ texts.t("sms-sent") }</th>
+                        <th scope="col">{ texts.t("sms-to") }</th>
+                        <th scope="col">{ texts.t("sms-from") }</th>
+                        <th scope="col">{ texts.t("sms-text") }</th>
+                        <th scope="col">{ texts.t("sms-parts") }</th>
+                        <th scope="col">{ texts.t("sms-points") }</th>
+                        <th scope="col">{ texts.t("sms-status") }</th>
                     </tr>
                 </thead>
                 <tbody>
                     for message in props.messages.iter() {
                         <tr key={message.id.clone()} data-message-id={message.id.clone()}>
-                            <td data-label="Sent">{ format_timestamp(&message.created_at) }</td>
-                            <td data-label="To">{ message.to.clone() }</td>
-                            <td data-label="From" class="message-sender">
-                                { message.sender.clone().unwrap_or_else(|| "Default".to_owned()) }
+                            <td data-label={texts.t("sms-sent")}>{ format_timestamp_in(&message.created_at, texts) }</td>
+                            <td data-label={texts.t("sms-to")}>{ message.to.clone() }</td>
+                            <td data-label={texts.t("sms-from")} class="message-sender">
+                                { message.sender.clone().unwrap_or_else(|| texts.t("sms-default-sender")) }
                             </td>
-                            <td data-label="Text">{ message.text.clone() }</td>
-                            <td data-label="Parts">{ message.parts }</td>
-                            <td data-label="Points">{ format_points(message.points) }</td>
-                            <td data-label="Status">{ status_label(message.status) }</td>
+                            <td data-label={texts.t("sms-text")}>{ message.text.clone() }</td>
+                            <td data-label={texts.t("sms-parts")}>{ message.parts }</td>
+                            <td data-label={texts.t("sms-points")}>{ format_points_in(message.points, texts.language()) }</td>
+                            <td data-label={texts.t("sms-status")}>{ status_label(message.status, texts) }</td>
                         </tr>
                     }
                 </tbody>
@@ -367,11 +376,11 @@ pub fn MessageTable(props: &MessageTableProps) -> Html {
     }
 }
 
-fn status_label(status: MessageStatus) -> &'static str {
+fn status_label(status: MessageStatus, texts: Texts) -> String {
     match status {
-        MessageStatus::Queued => "Queued",
-        MessageStatus::Sent => "Sent",
-        MessageStatus::Failed => "Failed",
+        MessageStatus::Queued => texts.t("sms-status-queued"),
+        MessageStatus::Sent => texts.t("sms-status-sent"),
+        MessageStatus::Failed => texts.t("sms-status-failed"),
     }
 }
 

@@ -13,16 +13,19 @@ use crate::api;
 use crate::components::{
     banner_message, message_html, ConfirmPanel, FormBanner, MessagingTabs, TextField,
 };
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{
     use_collection, use_confirmation, use_form_call, use_removal, use_session, use_text_input,
     use_toasts,
 };
+use crate::i18n::Texts;
 
 /// The sender names page. Rendered only behind `RequireSession`, for logins that may see
 /// sender names.
 #[component]
 pub fn SendersPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let access = session.me().map(|me| me.access.clone()).unwrap_or_default();
     let may_manage = access.may(Capability::ManageSenders);
@@ -34,25 +37,23 @@ pub fn SendersPage() -> Html {
         .problem
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the sender names. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("sms-senders-load-failed", &[("reason", message.into())]))
+        });
     let body = match &collection.items {
         Some(items) if items.is_empty() => html! {
             <div class="empty-state" id="senders-empty">
-                <p class="empty-title">{ "No sender names yet" }</p>
+                <p class="empty-title">{ texts.t("sms-no-sender-names-yet") }</p>
                 <p class="muted">
-                    { if may_manage {
-                        "Until one is approved, messages come from the gateway's default name."
-                    } else {
-                        "No sender name is shared with you: your messages come from the gateway's default name."
-                    } }
+                    { if may_manage { texts.t("sms-until-one-approved-messages") } else { texts.t("sms-no-sender-name-shared") } }
                 </p>
             </div>
         },
         Some(items) => html! {
-            <SenderList senders={items.clone()} {may_manage} on_removed={toasts.after(senders.remove_callback(), |_| "Sender name deleted".to_owned())} />
+            <SenderList senders={items.clone()} {may_manage} on_removed={toasts.after(senders.remove_callback(), move |_| texts.t("sms-sender-deleted-toast"))} />
         },
         None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading the sender names…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("sms-loading-sender-names") }</p>
         },
         None => Html::default(),
     };
@@ -65,24 +66,22 @@ pub fn SendersPage() -> Html {
         <section class="senders" data-testid="senders">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Messaging" }</p>
-                    <h1>{ "Sender names" }</h1>
+                    <p class="eyebrow">{ texts.t("sms-messaging") }</p>
+                    <h1>{ texts.t("sms-sender-names") }</h1>
                     <p class="muted lead">
-                        { "The name a phone shows as the sender of your messages. The gateway \
-                           approves each name before it can be used, to stop anyone posing as \
-                           a bank or a courier." }
+                        { texts.t("sms-name-phone-shows-sender") }
                     </p>
                 </div>
             </div>
             <MessagingTabs />
             <div class="card card--flush">
-                <div class="card-head"><h2>{ "Your sender names" }</h2></div>
+                <div class="card-head"><h2>{ texts.t("sms-sender-names-2") }</h2></div>
                 <FormBanner message={load_error} />
                 { body }
             </div>
             if may_manage {
                 <div class="card card--narrow">
-                    <h2>{ "Ask for a sender name" }</h2>
+                    <h2>{ texts.t("sms-ask-sender-name") }</h2>
                     <RequestSenderForm {on_requested} />
                 </div>
             }
@@ -118,6 +117,7 @@ struct SenderRowProps {
 
 #[component]
 fn SenderRow(props: &SenderRowProps) -> Html {
+    let texts = use_i18n();
     let sender = &props.sender;
     let removal = use_removal(
         &sender.id,
@@ -125,7 +125,7 @@ fn SenderRow(props: &SenderRowProps) -> Html {
         props.on_removed.clone(),
     );
     let confirm = use_confirmation(removal.run.clone());
-    let (badge, explanation) = status_text(sender.status);
+    let (badge, explanation) = status_text(sender.status, texts);
     html! {
         <li class="entry" data-sender-id={sender.id.clone()}>
             <div class="entry-main">
@@ -133,18 +133,18 @@ fn SenderRow(props: &SenderRowProps) -> Html {
                 <span class={classes!("badge", status_class(sender.status))}
                     title={explanation}>{ badge }</span>
             </div>
-            <span class="entry-added muted">{ format!("Asked {}", format_timestamp(&sender.created_at)) }</span>
+            <span class="entry-added muted">{ texts.t_args("sms-sender-asked-at", &[("at", format_timestamp_in(&sender.created_at, texts).into())]) }</span>
             if props.may_manage {
                 <button type="button" class="button button--ghost-danger button--small sender-delete"
-                    aria-label={format!("Delete {}", sender.name)}
+                    aria-label={texts.t_args("sms-sender-delete", &[("name", sender.name.as_str().into())])}
                     disabled={removal.busy || confirm.open} onclick={confirm.ask.clone()}>
-                    { if removal.busy { "Deleting…" } else { "Delete" } }
+                    { if removal.busy { texts.t("sms-deleting") } else { texts.t("sms-delete") } }
                 </button>
             }
             if confirm.open {
-                <ConfirmPanel id="sender-delete-panel" title={format!("Delete {}?", sender.name)}
-                    detail={delete_detail(sender.status)}
-                    confirm_text="Delete the name" busy={removal.busy}
+                <ConfirmPanel id="sender-delete-panel" title={texts.t_args("sms-sender-delete-question", &[("name", sender.name.as_str().into())])}
+                    detail={delete_detail(sender.status, texts)}
+                    confirm_text={texts.t("sms-delete-name")} busy={removal.busy}
                     on_confirm={confirm.on_confirm.clone()} on_cancel={confirm.on_cancel.clone()} />
             }
             if let Some(error) = removal.error {
@@ -155,13 +155,19 @@ fn SenderRow(props: &SenderRowProps) -> Html {
 }
 
 /// The badge's text and what it means.
-pub fn status_text(status: SenderStatus) -> (&'static str, &'static str) {
+pub fn status_text(status: SenderStatus, texts: Texts) -> (String, String) {
     match status {
-        SenderStatus::Pending => ("Waiting for approval", "The gateway has not decided yet."),
-        SenderStatus::Approved => ("Approved", "Messages may be sent from this name."),
+        SenderStatus::Pending => (
+            texts.t("sms-sender-pending"),
+            texts.t("sms-sender-pending-detail"),
+        ),
+        SenderStatus::Approved => (
+            texts.t("sms-sender-approved"),
+            texts.t("sms-sender-approved-detail"),
+        ),
         SenderStatus::Rejected => (
-            "Rejected",
-            "The gateway refused this name; messages cannot be sent from it.",
+            texts.t("sms-sender-rejected"),
+            texts.t("sms-sender-rejected-detail"),
         ),
     }
 }
@@ -175,14 +181,11 @@ fn status_class(status: SenderStatus) -> &'static str {
 }
 
 /// What deleting a name of this status does.
-fn delete_detail(status: SenderStatus) -> &'static str {
+fn delete_detail(status: SenderStatus, texts: Texts) -> String {
     match status {
-        SenderStatus::Approved => {
-            "Messages can no longer be sent from it, by you, your subusers or your API tokens; \
-             using it again needs a new request and a new approval."
-        }
-        SenderStatus::Pending => "The request is withdrawn.",
-        SenderStatus::Rejected => "The refused request is removed from the list.",
+        SenderStatus::Approved => texts.t("sms-messages-can-no-longer"),
+        SenderStatus::Pending => texts.t("sms-sender-withdrawn"),
+        SenderStatus::Rejected => texts.t("sms-sender-rejected-removed"),
     }
 }
 
@@ -193,6 +196,7 @@ struct RequestSenderFormProps {
 
 #[component]
 fn RequestSenderForm(props: &RequestSenderFormProps) -> Html {
+    let texts = use_i18n();
     let name = use_text_input("");
     let call = use_form_call();
     let requested = use_state(|| None::<String>);
@@ -213,9 +217,9 @@ fn RequestSenderForm(props: &RequestSenderFormProps) -> Html {
                 |csrf, name| async move { api::request_sender(&csrf, &name).await },
                 move |sender: SenderDto| {
                     set_name.emit(String::new());
-                    requested.set(Some(format!(
-                        "Asked for {}. It can be used once the gateway approves it.",
-                        sender.name
+                    requested.set(Some(texts.t_args(
+                        "sms-sender-requested",
+                        &[("name", sender.name.as_str().into())],
                     )));
                     on_requested.emit(sender);
                 },
@@ -229,13 +233,13 @@ fn RequestSenderForm(props: &RequestSenderFormProps) -> Html {
                 <div class="banner banner--success" id="sender-requested" role="status">{ message.clone() }</div>
             }
             <FormBanner message={problem.banner(&["name"])} />
-            <TextField id="sender-name" label="Name" autocomplete="off" placeholder="ACME"
-                hint="1 to 11 letters, digits, spaces, dots or dashes, with at least one letter."
+            <TextField id="sender-name" label={texts.t("sms-name")} autocomplete="off" placeholder={texts.t("sms-acme")}
+                hint={texts.t("sms-1-11-letters-digits")}
                 value={name.value.clone()} on_change={problem.on_change(&name.set, "name")}
                 error={problem.field_message("name")} />
             <div class="form-actions">
                 <button type="submit" id="sender-request" class="button" disabled={call.busy()}>
-                    { if call.busy() { "Asking…" } else { "Ask for approval" } }
+                    { if call.busy() { texts.t("sms-asking") } else { texts.t("sms-ask-approval") } }
                 </button>
             </div>
         </form>
@@ -249,7 +253,7 @@ fn sender_name(name: &str) -> Result<String, Vec<FieldError>> {
         return Err(vec![FieldError::new(
             "name",
             codes::REQUIRED,
-            "Enter the name phones should show.",
+            Texts::current().t("sms-sender-name-required"),
         )]);
     }
     Ok(name.to_owned())
@@ -261,9 +265,12 @@ mod tests {
 
     #[test]
     fn each_status_reads_as_words() {
-        assert_eq!(status_text(SenderStatus::Pending).0, "Waiting for approval");
+        assert_eq!(
+            status_text(SenderStatus::Pending, Texts::default()).0,
+            "Waiting for approval"
+        );
         assert_eq!(status_class(SenderStatus::Rejected), "badge--failed");
-        assert!(delete_detail(SenderStatus::Approved).contains("new approval"));
+        assert!(delete_detail(SenderStatus::Approved, Texts::default()).contains("new approval"));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::{FormBanner, SelectField, TextField};
-use crate::hooks::{use_form_problem, use_session, use_text_input};
+use crate::components::{FormBanner, LanguageSwitch, SelectField, TextField};
+use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input};
 use crate::pages::forgot_password::token_from_query;
 use crate::state::SessionAction;
 
@@ -26,6 +26,7 @@ pub const DEFAULT_COUNTRY: &str = "PL";
 /// check the inbox (the same whether or not the address already has an account).
 #[component]
 pub fn SignupPage() -> Html {
+    let texts = use_i18n();
     let email = use_text_input("");
     let password = use_text_input("");
     let phone = use_text_input("");
@@ -37,7 +38,10 @@ pub fn SignupPage() -> Html {
     let countries = use_memo((), |_| validate::countries());
 
     let onsubmit = {
-        let request = signup_request(&email.value, &password.value, &phone.value, &country.value);
+        let mut request =
+            signup_request(&email.value, &password.value, &phone.value, &country.value);
+        // The new login's portal and mail start in the language this page is shown in.
+        request.language = Some(texts.language());
         let (problem, submitting, sent) = (problem.clone(), submitting.clone(), sent.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -68,18 +72,16 @@ pub fn SignupPage() -> Html {
         return html! {
             <section class="auth" data-testid="signup-sent">
                 <div class="card card--narrow">
-                    <h1>{ "Check your inbox" }</h1>
+                    <h1>{ texts.t("signup-sent-title") }</h1>
                     <div class="banner banner--success" id="signup-sent" role="status">
-                        { format!("We sent an e-mail to {address}. Open the link in it within \
-                                   {hours} hours to confirm your address and create your account.") }
+                        { texts.t_args("signup-sent-text", &[
+                            ("address", address.into()),
+                            ("hours", hours.into()),
+                        ]) }
                     </div>
-                    <p class="muted">
-                        { "Nothing is created until you open the link. No e-mail after a few \
-                           minutes? Check your spam folder, or sign up again to get a new link. \
-                           If the address already has an account, the e-mail says how to sign in." }
-                    </p>
+                    <p class="muted">{ texts.t("signup-sent-help") }</p>
                     <p class="card-footer">
-                        <Link<Route> to={Route::Login}>{ "Back to log in" }</Link<Route>>
+                        <Link<Route> to={Route::Login}>{ texts.t("signup-back-to-login") }</Link<Route>>
                     </p>
                 </div>
             </section>
@@ -89,42 +91,43 @@ pub fn SignupPage() -> Html {
     html! {
         <section class="auth">
             <div class="card card--narrow">
-                <h1>{ "Create your account" }</h1>
-                <p class="muted">{ "Start sending SMS in minutes. No card needed to sign up." }</p>
+                <h1>{ texts.t("signup-title") }</h1>
+                <p class="muted">{ texts.t("signup-intro") }</p>
                 <FormBanner message={banner} />
                 <form class="form" onsubmit={onsubmit} novalidate=true>
-                    <TextField id="email" label="Work e-mail" input_type="email"
+                    <TextField id="email" label={texts.t("signup-email")} input_type="email"
                         autocomplete="email" placeholder="name@company.com"
-                        hint="We e-mail you a link to confirm it."
+                        hint={texts.t("signup-email-hint")}
                         value={email.value.clone()}
                         on_change={problem.on_change(&email.set, "email")}
                         error={problem.field_message("email")} />
-                    <TextField id="password" label="Password" input_type="password"
+                    <TextField id="password" label={texts.t("signup-password")} input_type="password"
                         autocomplete="new-password"
-                        hint="At least 8 characters, with an uppercase letter and a digit."
+                        hint={texts.t("signup-password-hint")}
                         value={password.value.clone()}
                         on_change={problem.on_change(&password.set, "password")}
                         error={problem.field_message("password")} />
-                    <TextField id="phone" label="Mobile phone" input_type="tel" optional=true
+                    <TextField id="phone" label={texts.t("signup-phone")} input_type="tel" optional=true
                         autocomplete="tel" placeholder="+48500100200"
-                        hint="International format. Used for sign-in codes."
+                        hint={texts.t("signup-phone-hint")}
                         value={phone.value.clone()}
                         on_change={problem.on_change(&phone.set, "phone")}
                         error={problem.field_message("phone")} />
-                    <SelectField id="country" label="Country" autocomplete="country"
+                    <SelectField id="country" label={texts.t("signup-country")} autocomplete="country"
                         options={Rc::clone(&countries)}
                         value={country.value.clone()}
                         on_change={problem.on_change(&country.set, "country")}
                         error={problem.field_message("country")} />
                     <button id="signup-submit" type="submit" class="button button--block"
                         disabled={*submitting}>
-                        { if *submitting { "Creating account…" } else { "Create account" } }
+                        { if *submitting { texts.t("signup-submitting") } else { texts.t("signup-submit") } }
                     </button>
                 </form>
                 <p class="card-footer">
-                    { "Already have an account? " }
-                    <Link<Route> to={Route::Login}>{ "Log in" }</Link<Route>>
+                    { texts.t("signup-have-account") }{ " " }
+                    <Link<Route> to={Route::Login}>{ texts.t("signup-log-in") }</Link<Route>>
                 </p>
+                <LanguageSwitch />
             </div>
         </section>
     }
@@ -135,6 +138,7 @@ pub fn SignupPage() -> Html {
 /// Success creates the account, signs this browser in and opens the dashboard.
 #[component]
 pub fn VerifyEmailPage() -> Html {
+    let texts = use_i18n();
     let token = use_location()
         .map(|l| token_from_query(l.query_str()))
         .unwrap_or_default();
@@ -184,22 +188,20 @@ pub fn VerifyEmailPage() -> Html {
     let body = if token.is_empty() {
         html! {
             <div class="banner banner--error" id="verify-no-token" role="alert">
-                { "This link is incomplete. Open the link from the e-mail again, or " }
-                <Link<Route> to={Route::Signup}>{ "sign up again" }</Link<Route>>
-                { " to get a new one." }
+                { texts.t("verify-incomplete-before") }{ " " }
+                <Link<Route> to={Route::Signup}>{ texts.t("verify-incomplete-link") }</Link<Route>>
+                { texts.t("verify-incomplete-after") }
             </div>
         }
     } else {
         html! {
             <>
-                <p class="muted">
-                    { "Confirm your e-mail address to create your account and sign in." }
-                </p>
+                <p class="muted">{ texts.t("verify-intro") }</p>
                 <FormBanner message={banner} />
                 <form class="form" onsubmit={onsubmit} novalidate=true>
                     <button id="verify-email-submit" type="submit" class="button button--block"
                         disabled={*submitting}>
-                        { if *submitting { "Creating your account…" } else { "Confirm and create my account" } }
+                        { if *submitting { texts.t("verify-submitting") } else { texts.t("verify-submit") } }
                     </button>
                 </form>
             </>
@@ -208,13 +210,13 @@ pub fn VerifyEmailPage() -> Html {
     html! {
         <section class="auth" data-testid="verify-email">
             <div class="card card--narrow">
-                <h1>{ "Confirm your e-mail" }</h1>
+                <h1>{ texts.t("verify-title") }</h1>
                 { body }
                 <p class="card-footer">
-                    { "Link used or expired? " }
-                    <Link<Route> to={Route::Signup}>{ "Sign up again" }</Link<Route>>
-                    { " or " }
-                    <Link<Route> to={Route::Login}>{ "log in" }</Link<Route>>
+                    { texts.t("verify-link-used") }{ " " }
+                    <Link<Route> to={Route::Signup}>{ texts.t("verify-sign-up-again") }</Link<Route>>
+                    { format!(" {} ", texts.t("verify-or")) }
+                    <Link<Route> to={Route::Login}>{ texts.t("verify-log-in") }</Link<Route>>
                 </p>
             </div>
         </section>

@@ -7,6 +7,7 @@ mod activity;
 mod api_allowlist;
 mod bulk_sms;
 mod country_filter;
+mod languages;
 mod login_security;
 mod oauth_clients;
 mod passwords;

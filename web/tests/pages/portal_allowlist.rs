@@ -110,7 +110,7 @@ async fn entries_show_label_and_overlaps() {
 async fn the_lockout_confirmation_names_the_change_and_the_address() {
     let html = render_signed_in(|| {
         html! {
-            <LockoutConfirm change="Adding 10.0.0.0/8" address="198.51.100.5" confirm_text="Add anyway"
+            <LockoutConfirm change="Adding 10.0.0.0/8 would lock you out." address="198.51.100.5" confirm_text="Add anyway"
                 on_confirm={Callback::noop()} on_cancel={Callback::noop()} />
         }
     })

@@ -2,12 +2,12 @@
 //! and ways to find things in the HTML.
 
 use portcullis_shared::dto::{
-    AccessDto, AccountDto, CurrentSessionDto, MeResponse, PortalPermission, Role,
+    AccessDto, AccountDto, CurrentSessionDto, Language, MeResponse, PortalPermission, Role,
 };
 use portcullis_shared::scope::Scope;
 use portcullis_web::app::AppShell;
 use portcullis_web::components::{TextField, TextFieldProps};
-use portcullis_web::state::{Session, SessionProvider};
+use portcullis_web::state::{LanguageProvider, Session, SessionProvider};
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::history::{AnyHistory, History, MemoryHistory};
@@ -26,6 +26,8 @@ pub enum Given {
 struct PortalAtProps {
     url: AttrValue,
     given: Given,
+    /// A language chosen in the browser; without one, the login's or the default.
+    chosen: Option<Language>,
 }
 
 /// The portal as `App` builds it, with an in-memory history opened at `url`.
@@ -44,16 +46,24 @@ fn PortalAt(props: &PortalAtProps) -> Html {
     html! {
         <Router history={(*history).clone()}>
             <SessionProvider initial={session}>
-                <AppShell />
+                <LanguageProvider chosen={props.chosen}>
+                    <AppShell />
+                </LanguageProvider>
             </SessionProvider>
         </Router>
     }
 }
 
 pub async fn render_at(url: &'static str, given: Given) -> String {
+    render_in(url, given, None).await
+}
+
+/// The portal at `url`, with `chosen` as the language picked in the browser.
+pub async fn render_in(url: &'static str, given: Given, chosen: Option<Language>) -> String {
     yew::ServerRenderer::<PortalAt>::with_props(move || PortalAtProps {
         url: url.into(),
         given,
+        chosen,
     })
     .hydratable(false)
     .render()

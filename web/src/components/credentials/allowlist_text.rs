@@ -1,5 +1,6 @@
 //! A credential's IP allowlist as the text area shows it: one address or range a line.
 
+use crate::i18n::Texts;
 use portcullis_shared::problem::Problem;
 
 use crate::components::list_message;
@@ -77,7 +78,9 @@ pub fn parse_allowlist_draft(
 pub fn allowlist_message(problem: &Problem, text: &str) -> Option<String> {
     let lines = allowlist_lines(text);
     list_message(problem, ALLOWLIST_FIELD, |index| {
-        lines.get(index).map(|(line, _)| format!("Line {line}"))
+        lines.get(index).map(|(line, _)| {
+            Texts::current().t_args("credentials-line", &[("line", line.to_string().into())])
+        })
     })
 }
 

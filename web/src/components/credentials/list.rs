@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{Credential, CredentialRow};
+use crate::hooks::use_i18n;
 
 /// Props of [`CredentialList`].
 #[derive(Properties, PartialEq)]
@@ -25,10 +26,11 @@ pub struct CredentialListProps<C: Credential> {
 /// Every credential, or the kind's empty state when there are none.
 #[component]
 pub fn CredentialList<C: Credential>(props: &CredentialListProps<C>) -> Html {
+    let texts = use_i18n();
     let kind = &C::KIND;
     if props.items.is_empty() {
         return html! {
-            <EmptyState id={kind.empty_id} title={kind.empty_title}>{ kind.empty_text }</EmptyState>
+            <EmptyState id={kind.empty_id} title={texts.msg(kind.empty_title)}>{ texts.msg(kind.empty_text) }</EmptyState>
         };
     }
     html! {

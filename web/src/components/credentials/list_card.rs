@@ -5,18 +5,21 @@ use portcullis_shared::problem::Problem;
 use yew::prelude::*;
 
 use crate::components::{banner_message, message_html};
+use crate::hooks::use_i18n;
+use crate::i18n::{MessageId, Texts};
 
-/// What a list holds, one and many ("token", "tokens").
+/// What a list holds, in the words its card needs: the count (a message with `$count`),
+/// "Loading your …" and "Could not load your …".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Noun {
-    pub one: &'static str,
-    pub many: &'static str,
+    pub count: MessageId,
+    pub loading: MessageId,
+    pub load_failed: MessageId,
 }
 
-/// `1 token`, `3 tokens`.
-pub fn count_label(count: usize, noun: Noun) -> String {
-    let word = if count == 1 { noun.one } else { noun.many };
-    format!("{count} {word}")
+/// "1 client", "3 clients".
+pub fn count_label(count: usize, noun: Noun, texts: Texts) -> String {
+    texts.msg_args(noun.count, &[("count", count.into())])
 }
 
 /// Props of [`ListCard`].
@@ -42,6 +45,7 @@ pub struct ListCardProps {
 /// The list's card: heading and count, the load error, and the list or "Loading…".
 #[component]
 pub fn ListCard(props: &ListCardProps) -> Html {
+    let texts = use_i18n();
     let loaded = props.count.is_some();
     let load_error = props
         .problem
@@ -49,9 +53,9 @@ pub fn ListCard(props: &ListCardProps) -> Html {
         .and_then(|p| banner_message(p, &[]))
         .map(|message| {
             let prefix = if props.says_refresh && loaded {
-                "Could not refresh the list.".to_owned()
+                texts.t("credentials-refresh-failed")
             } else {
-                format!("Could not load your {}.", props.noun.many)
+                texts.msg(props.noun.load_failed)
             };
             html! { <div class="banner banner--error" role="alert">{ message_html(&format!("{prefix} {message}")) }</div> }
         });
@@ -59,7 +63,7 @@ pub fn ListCard(props: &ListCardProps) -> Html {
         props.children.clone()
     } else if props.problem.is_none() {
         html! {
-            <p class="loading muted" aria-busy="true">{ format!("Loading your {}…", props.noun.many) }</p>
+            <p class="loading muted" aria-busy="true">{ texts.msg(props.noun.loading) }</p>
         }
     } else {
         Html::default()
@@ -69,7 +73,7 @@ pub fn ListCard(props: &ListCardProps) -> Html {
             <div class="card-head">
                 <h2>{ props.title.clone() }</h2>
                 if let Some(count) = props.count {
-                    <span class="count" id={props.count_id.clone()}>{ count_label(count, props.noun) }</span>
+                    <span class="count" id={props.count_id.clone()}>{ count_label(count, props.noun, texts) }</span>
                 }
             </div>
             { load_error.unwrap_or_default() }
@@ -81,14 +85,21 @@ pub fn ListCard(props: &ListCardProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::msg;
+    use portcullis_shared::dto::Language;
 
     #[test]
     fn counts_read_naturally() {
         let clients = Noun {
-            one: "client",
-            many: "clients",
+            count: msg("clients-count"),
+            loading: msg("clients-loading"),
+            load_failed: msg("clients-load-failed"),
         };
-        assert_eq!(count_label(1, clients), "1 client");
-        assert_eq!(count_label(0, clients), "0 clients");
+        assert_eq!(count_label(1, clients, Texts::default()), "1 client");
+        assert_eq!(count_label(0, clients, Texts::default()), "0 clients");
+        let pl = Texts::new(Language::Pl);
+        assert_eq!(count_label(1, clients, pl), "1 klient");
+        assert_eq!(count_label(3, clients, pl), "3 klientów");
+        assert_eq!(count_label(22, clients, pl), "22 klientów");
     }
 }

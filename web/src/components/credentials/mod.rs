@@ -34,13 +34,17 @@ use portcullis_shared::scope::Scope;
 use yew::prelude::*;
 
 use crate::api::ApiError;
+use crate::i18n::{MessageId, Texts};
 
 /// The words, ids and class names that tell one kind of credential's markup from the
-/// other's. Class names are `<class>-<what>` (`token-disable`, `client-disable`).
+/// other's. Class names are `<class>-<what>` (`token-disable`, `client-disable`). Words are
+/// whole messages, as languages inflect the kind's name differently in each.
 #[derive(Debug, PartialEq)]
 pub struct CredentialKind {
-    /// What the kind is called in buttons ("Delete token").
-    pub noun: &'static str,
+    /// The delete confirmation's button ("Delete token").
+    pub delete_button: MessageId,
+    /// What a new one's empty name field says ("Give the token a name.").
+    pub name_required: MessageId,
     /// Prefix of the kind's class names and ids.
     pub class: &'static str,
     /// Which `data-*-id` attribute carries a row's id.
@@ -48,14 +52,15 @@ pub struct CredentialKind {
     /// Id of the list, and of the empty state shown instead when there is nothing.
     pub list_id: &'static str,
     pub empty_id: &'static str,
-    pub empty_title: &'static str,
-    pub empty_text: &'static str,
+    pub empty_title: MessageId,
+    pub empty_text: MessageId,
     /// What the delete confirmation says happens.
-    pub delete_warning: &'static str,
-    /// What a row's edit panel edits: in class names (`token-edit-allowlist`), in button
-    /// labels ("Edit allowlist", "Save allowlist"), and the request field its errors name.
+    pub delete_warning: MessageId,
+    /// What a row's edit panel edits: in class names (`token-edit-allowlist`), its buttons
+    /// ("Edit allowlist", "Save allowlist"), and the request field its errors name.
     pub edits_class: &'static str,
-    pub edits_label: &'static str,
+    pub edit_button: MessageId,
+    pub save_button: MessageId,
     pub edits_field: &'static str,
     /// How a row offers a new secret.
     pub renewal: Renewal,
@@ -66,15 +71,15 @@ pub struct CredentialKind {
 #[derive(Debug, PartialEq)]
 pub struct Renewal {
     /// The button ("Regenerate"), and its class after the kind's prefix (`token-regenerate`).
-    pub button: &'static str,
+    pub button: MessageId,
     pub class: &'static str,
-    /// The confirmation's question, before the name ("Regenerate").
-    pub question: &'static str,
+    /// The confirmation's question, with the credential's `$name`.
+    pub question: MessageId,
     /// What the confirmation says happens.
-    pub warning: &'static str,
+    pub warning: MessageId,
     /// The confirming button, and its text while it waits.
-    pub confirm: &'static str,
-    pub busy: &'static str,
+    pub confirm: MessageId,
+    pub busy: MessageId,
     /// Whether the old secret may keep working for a while (a choice in the confirmation).
     pub offers_overlap: bool,
 }
@@ -156,14 +161,15 @@ pub trait Credential: Clone + PartialEq + 'static {
     }
 
     /// The entries of the row's details before the IP allowlist.
-    fn details(&self) -> Html;
+    fn details(&self, texts: Texts) -> Html;
     /// A line under the details (why it can't be used), if there is one.
-    fn note(&self) -> Option<&'static str>;
+    fn note(&self) -> Option<MessageId>;
     /// The edit panel's field for `draft`, with the error to show next to it.
     fn edit_field(
         &self,
         draft: &Self::Draft,
         on_draft: Callback<Self::Draft>,
         problem: Option<&Problem>,
+        texts: Texts,
     ) -> Html;
 }

@@ -11,6 +11,7 @@ use super::RowIdAttribute;
 use crate::api::{self, NetworksOf};
 use crate::components::{banner_message, message_html};
 use crate::format::format_timestamp;
+use crate::hooks::use_i18n;
 use crate::hooks::use_session_calls;
 
 /// Props of [`CredentialNetworks`].
@@ -24,6 +25,7 @@ pub struct CredentialNetworksProps {
 /// The credential's networks and its pin, read when shown.
 #[component]
 pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let list = use_state(|| None::<CredentialNetworksDto>);
     let problem = use_state(|| None::<Problem>);
@@ -82,34 +84,34 @@ pub fn CredentialNetworks(props: &CredentialNetworksProps) -> Html {
             <label class="checkbox" for={box_id.clone()}>
                 <input type="checkbox" id={box_id} class="networks-pin" checked={pinned}
                     disabled={*busy || list.is_none()} onchange={on_pin} />
-                { " Refuse calls from new networks" }
+                { " " }{ texts.t("credentials-refuse-calls-new-networks") }
             </label>
             <p class="muted hint">
-                { "Pinned, calls from a network (/24, or /48 for IPv6) it was not used from are refused. Pinned before its first use, the first network is kept." }
+                { texts.t("credentials-pinned-calls-network-24") }
             </p>
             { match &*list {
-                None => html! { <span class="muted">{ "Loading networks…" }</span> },
+                None => html! { <span class="muted">{ texts.t("credentials-loading-networks") }</span> },
                 Some(read) if read.networks.is_empty() => html! {
-                    <span class="muted networks-empty">{ "Not used yet" }</span>
+                    <span class="muted networks-empty">{ texts.t("credentials-not-used-yet") }</span>
                 },
                 Some(read) => html! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Networks used">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("credentials-networks-used")}>
                     <table class="table table--stack networks">
                         <thead>
                             <tr>
-                                <th>{ "Network" }</th>
-                                <th>{ "First used" }</th>
-                                <th>{ "Last used" }</th>
-                                <th>{ "Calls" }</th>
+                                <th>{ texts.t("credentials-network") }</th>
+                                <th>{ texts.t("credentials-first-used") }</th>
+                                <th>{ texts.t("credentials-last-used") }</th>
+                                <th>{ texts.t("credentials-calls") }</th>
                             </tr>
                         </thead>
                         <tbody>
                             for network in read.networks.iter() {
                                 <tr class="network" data-network={network.network.clone()}>
-                                    <td data-label="Network"><code>{ network.network.clone() }</code></td>
-                                    <td data-label="First used">{ format_timestamp(&network.first_used_at) }</td>
-                                    <td data-label="Last used">{ format_timestamp(&network.last_used_at) }</td>
-                                    <td data-label="Calls">{ network.calls }</td>
+                                    <td data-label={texts.t("credentials-network")}><code>{ network.network.clone() }</code></td>
+                                    <td data-label={texts.t("credentials-first-used")}>{ format_timestamp(&network.first_used_at) }</td>
+                                    <td data-label={texts.t("credentials-last-used")}>{ format_timestamp(&network.last_used_at) }</td>
+                                    <td data-label={texts.t("credentials-calls")}>{ network.calls }</td>
                                 </tr>
                             }
                         </tbody>

@@ -12,17 +12,19 @@ use super::{allowlist_entries, allowlist_message, ALLOWLIST_FIELD};
 use crate::components::{
     browser_expiry_instant, toggle_scope, ExpiryFields, TextAreaField, TextField,
 };
-use crate::hooks::{use_text_input, FormProblem, TextInput};
+use crate::hooks::{use_i18n, use_text_input, FormProblem, TextInput};
+use crate::i18n::{MessageId, Texts};
 
 /// The API's limit on credential names.
 pub const NAME_MAX_CHARS: usize = 100;
 
-/// The name as sent (trimmed), and what to fix first about it and the scopes. `noun` names
-/// the credential in the message ("Give the token a name.").
+/// The name as sent (trimmed), and what to fix first about it and the scopes.
+/// `name_required` is the kind's own words for an empty name ("Give the token a name.").
 pub fn name_and_scope_errors<'a>(
     name: &'a str,
     scopes: &BTreeSet<Scope>,
-    noun: &str,
+    name_required: MessageId,
+    texts: Texts,
 ) -> (&'a str, Vec<FieldError>) {
     let mut errors = Vec::new();
     let name = name.trim();
@@ -30,20 +32,23 @@ pub fn name_and_scope_errors<'a>(
         errors.push(FieldError::new(
             "name",
             codes::REQUIRED,
-            format!("Give the {noun} a name."),
+            texts.msg(name_required),
         ));
     } else if name.chars().count() > NAME_MAX_CHARS {
         errors.push(FieldError::new(
             "name",
             codes::TOO_LONG,
-            "Use at most 100 characters.",
+            texts.t_args(
+                "credentials-name-too-long",
+                &[("max", NAME_MAX_CHARS.into())],
+            ),
         ));
     }
     if scopes.is_empty() {
         errors.push(FieldError::new(
             "scopes",
             codes::REQUIRED,
-            "Choose at least one permission.",
+            texts.t("credentials-scopes-required"),
         ));
     }
     (name, errors)
@@ -67,6 +72,8 @@ pub struct CredentialFields {
     pub temporary_for: TextInput,
     /// Their chosen end, for "until a date and time".
     pub temporary_until: TextInput,
+    /// The words the fields are labelled in.
+    pub texts: Texts,
 }
 
 /// The request field of the temporary entries' end.
@@ -123,16 +130,12 @@ impl CredentialFields {
 
 impl CredentialFields {
     /// The name field, `#<id_prefix>-name`, whose errors `problem` shows.
-    pub fn name_field(
-        &self,
-        id_prefix: &str,
-        placeholder: &'static str,
-        problem: &FormProblem,
-    ) -> Html {
+    pub fn name_field(&self, id_prefix: &str, placeholder: String, problem: &FormProblem) -> Html {
+        let texts = self.texts;
         html! {
-            <TextField id={format!("{id_prefix}-name")} label="Name" autocomplete="off"
+            <TextField id={format!("{id_prefix}-name")} label={texts.t("credentials-name")} autocomplete="off"
                 {placeholder}
-                hint="Something to recognise it by, like the system that will use it."
+                hint={texts.t("credentials-something-recognise-like-system")}
                 value={self.name.value.clone()}
                 on_change={problem.on_change(&self.name.set, "name")}
                 error={problem.field_message("name")} />
@@ -141,18 +144,14 @@ impl CredentialFields {
 
     /// The IP allowlist text area, `#<id_prefix>-allowlist`: one entry a line, each
     /// entry's error named by its line.
-    pub fn allowlist_field(
-        &self,
-        id_prefix: &str,
-        hint: &'static str,
-        problem: &FormProblem,
-    ) -> Html {
+    pub fn allowlist_field(&self, id_prefix: &str, hint: String, problem: &FormProblem) -> Html {
+        let texts = self.texts;
         let error = problem
             .get()
             .and_then(|p| allowlist_message(p, &self.allowlist.value))
             .map(AttrValue::from);
         html! {
-            <TextAreaField id={format!("{id_prefix}-allowlist")} label="IP allowlist" optional=true
+            <TextAreaField id={format!("{id_prefix}-allowlist")} label={texts.t("credentials-ip-allowlist")} optional=true
                 rows=3 placeholder={"203.0.113.7\n10.0.0.0/24\n2001:db8::/32"} {hint}
                 value={self.allowlist.value.clone()}
                 on_change={self.on_allowlist.clone()}
@@ -163,6 +162,7 @@ impl CredentialFields {
     /// Addresses allowed only for a while (`#<id_prefix>-temporary`) and how long, in a
     /// section that stays folded until wanted.
     pub fn temporary_allowlist_field(&self, id_prefix: &str, problem: &FormProblem) -> Html {
+        let texts = self.texts;
         let error = problem
             .get()
             .and_then(|p| {
@@ -175,13 +175,13 @@ impl CredentialFields {
         html! {
             <details class="temporary-allowlist" id={format!("{id_prefix}-temporary-section")}
                 open={!self.temporary.value.is_empty()}>
-                <summary>{ "Allow more addresses for a while" }</summary>
-                <TextAreaField id={format!("{id_prefix}-temporary")} label="Temporary addresses"
+                <summary>{ texts.t("credentials-allow-more-addresses-while") }</summary>
+                <TextAreaField id={format!("{id_prefix}-temporary")} label={texts.t("credentials-temporary-addresses")}
                     optional=true rows=2 placeholder={"198.51.100.7"}
-                    hint="A hotel or a conference network: allowed until the time chosen below,                         then refused again. They need at least one permanent address above."
+                    hint={texts.t("credentials-hotel-conference-network-allowed")}
                     value={self.temporary.value.clone()}
                     on_change={self.temporary.set.clone()} />
-                <ExpiryFields id_prefix={format!("{id_prefix}-temporary")} label="Allowed"
+                <ExpiryFields id_prefix={format!("{id_prefix}-temporary")} label={texts.t("credentials-allowed")}
                     choice={self.temporary_for.clone()} custom={self.temporary_until.clone()}
                     {error} />
             </details>
@@ -193,6 +193,7 @@ impl CredentialFields {
 /// `problem` shows.
 #[hook]
 pub fn use_credential_fields(problem: &FormProblem) -> CredentialFields {
+    let texts = use_i18n();
     let name = use_text_input("");
     let scopes = use_state(BTreeSet::<Scope>::new);
     let allowlist = use_text_input("");
@@ -230,6 +231,7 @@ pub fn use_credential_fields(problem: &FormProblem) -> CredentialFields {
         temporary,
         temporary_for,
         temporary_until,
+        texts,
     }
 }
 

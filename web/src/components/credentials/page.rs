@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::ApiAccessTabs;
+use crate::hooks::use_i18n;
 
 /// Props of [`CredentialsPage`].
 #[derive(Properties, PartialEq)]
@@ -30,11 +31,12 @@ pub struct CredentialsPageProps {
 /// A credentials page. Rendered only behind `RequireSession`.
 #[component]
 pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
+    let texts = use_i18n();
     html! {
         <section class="api-access" data-testid={props.testid.clone()}>
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "API access" }</p>
+                    <p class="eyebrow">{ texts.t("nav-api-access") }</p>
                     <h1>{ props.title.clone() }</h1>
                     <p class="muted lead">{ props.lead.clone() }</p>
                 </div>

@@ -17,6 +17,8 @@ use crate::api;
 use crate::components::{
     shows_field, toggle_value, CheckOption, CheckboxGroup, TextField, WindowFields,
 };
+use crate::hooks::use_i18n;
+use crate::i18n::Texts;
 
 /// The request fields the panel shows next to a control.
 pub const POLICY_FIELDS: &[&str] = &[
@@ -79,7 +81,7 @@ impl PolicyDraft {
 
     /// The request that replaces the credential's policy with this one, or what to fix
     /// first (fields named as the API names them).
-    pub fn to_request(&self) -> Result<CredentialPolicyRequest, Vec<FieldError>> {
+    pub fn to_request(&self, texts: Texts) -> Result<CredentialPolicyRequest, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut number = |field: &str, text: &str| -> Option<i64> {
             let text = text.trim();
@@ -92,7 +94,7 @@ impl PolicyDraft {
                     errors.push(FieldError::new(
                         field,
                         codes::NOT_POSITIVE,
-                        "Enter a whole number of at least 1, or leave it empty for no limit.",
+                        texts.t("credentials-policy-not-positive"),
                     ));
                     None
                 }
@@ -105,14 +107,14 @@ impl PolicyDraft {
             errors.push(FieldError::new(
                 "policy.countries",
                 codes::REQUIRED,
-                "Choose at least one country, or allow every country of the filter.",
+                texts.t("credentials-policy-countries-required"),
             ));
         }
         if self.window_on && self.days.is_empty() {
             errors.push(FieldError::new(
                 "policy.window.days",
                 codes::REQUIRED,
-                "Choose at least one day.",
+                texts.t("credentials-policy-days-required"),
             ));
         }
         if !errors.is_empty() {
@@ -166,6 +168,7 @@ pub struct PolicyEditorProps {
 /// The policy panel's fields.
 #[component]
 pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
+    let texts = use_i18n();
     // The countries offered: the account's country filter (a policy may only narrow it).
     // `None` while it loads; `Some(Err(()))` when this login may not read it.
     let filter = use_state(|| None::<Result<Vec<String>, ()>>);
@@ -179,9 +182,9 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
         });
     }
     let no_countries = match &*filter {
-        None => "Loading the account's country filter…",
-        Some(Ok(_)) => "The account's country filter allows no country.",
-        Some(Err(())) => "The account's country filter could not be read.",
+        None => texts.t("credentials-policy-filter-loading"),
+        Some(Ok(_)) => texts.t("credentials-policy-filter-empty"),
+        Some(Err(())) => texts.t("credentials-policy-filter-failed"),
     };
     let id = |name: &str| AttrValue::from(format!("{}-{name}", props.id_prefix));
     let problem = props.problem.as_ref();
@@ -230,15 +233,15 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
     );
     html! {
         <fieldset class="policy-editor">
-            <legend>{ "Policy" }</legend>
-            <p class="field-hint">{ "Rules this credential obeys on top of the account's. Empty fields: no limit." }</p>
+            <legend>{ texts.t("credentials-policy") }</legend>
+            <p class="field-hint">{ texts.t("credentials-rules-credential-obeys-top") }</p>
             <label class="checkbox" for={id("countries-on")}>
                 <input type="checkbox" id={id("countries-on")} checked={draft.countries_on}
                     onchange={switch(|d| d.countries_on = !d.countries_on)} />
-                { " Only send to some of the account's countries" }
+                { " " }{ texts.t("credentials-only-send-some-accounts") }
             </label>
             if draft.countries_on {
-                <CheckboxGroup id={id("countries")} legend="Countries"
+                <CheckboxGroup id={id("countries")} legend={texts.t("credentials-countries")}
                     empty={no_countries}
                     options={country_options} chosen={Rc::new(draft.countries.clone())}
                     on_toggle={toggle(|d, (v, on)| d.countries = toggle_value(&d.countries, &v, on))}
@@ -247,7 +250,7 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
             <label class="checkbox" for={id("window-on")}>
                 <input type="checkbox" id={id("window-on")} checked={draft.window_on}
                     onchange={switch(|d| d.window_on = !d.window_on)} />
-                { " Only send within set hours" }
+                { " " }{ texts.t("credentials-only-send-within-set") }
             </label>
             if draft.window_on {
                 <WindowFields id_prefix={id("window")}
@@ -263,15 +266,15 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
                     time_zone_error={field_message(problem, &["policy.window.time_zone"])} />
             }
             <div class="field-row">
-                <TextField id={id("daily-cap")} label="Points a day" input_type="number"
+                <TextField id={id("daily-cap")} label={texts.t("credentials-points-day")} input_type="number"
                     optional=true min="1" value={draft.daily_points_cap.clone()}
                     on_change={change(|d, v| d.daily_points_cap = v)}
                     error={field_message(problem, &["policy.daily_points_cap"])} />
-                <TextField id={id("monthly-cap")} label="Points a month" input_type="number"
+                <TextField id={id("monthly-cap")} label={texts.t("credentials-points-month")} input_type="number"
                     optional=true min="1" value={draft.monthly_points_cap.clone()}
                     on_change={change(|d, v| d.monthly_points_cap = v)}
                     error={field_message(problem, &["policy.monthly_points_cap"])} />
-                <TextField id={id("rate")} label="Requests a minute" input_type="number"
+                <TextField id={id("rate")} label={texts.t("credentials-requests-minute")} input_type="number"
                     optional=true min="1" value={draft.requests_per_minute.clone()}
                     on_change={change(|d, v| d.requests_per_minute = v)}
                     error={field_message(problem, &["policy.requests_per_minute"])} />
@@ -288,18 +291,18 @@ mod tests {
     fn a_draft_replaces_the_whole_policy_and_checks_numbers() {
         let mut draft = PolicyDraft::from_dto(None);
         assert_eq!(
-            draft.to_request().unwrap(),
+            draft.to_request(Texts::default()).unwrap(),
             CredentialPolicyRequest::replacing_with(&CredentialPolicyDto::default())
         );
         draft.countries_on = true;
         draft.countries.insert("PL".into());
         draft.daily_points_cap = "500".into();
-        let request = draft.to_request().unwrap();
+        let request = draft.to_request(Texts::default()).unwrap();
         assert_eq!(request.countries, Some(Some(vec!["PL".to_owned()])));
         assert_eq!(request.daily_points_cap, Some(Some(500)));
         assert_eq!(request.window, Some(None));
         draft.requests_per_minute = "0".into();
-        let errors = draft.to_request().unwrap_err();
+        let errors = draft.to_request(Texts::default()).unwrap_err();
         assert_eq!(errors[0].field, "policy.requests_per_minute");
     }
 }

@@ -10,8 +10,9 @@ use super::{
     Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS,
 };
 use crate::components::{banner_message, message_html, ExpiryNote};
-use crate::format::format_timestamp;
-use crate::hooks::{use_removal, use_session_calls};
+use crate::format::{format_duration_in, format_timestamp_in};
+use crate::hooks::{use_i18n, use_removal, use_session_calls};
+use crate::i18n::Texts;
 
 /// What a row is waiting for.
 #[derive(Clone, Copy, PartialEq)]
@@ -22,13 +23,20 @@ enum Busy {
     EndingOverlap,
 }
 
-/// How long the old secret may keep working after a renewal, as offered: (seconds, label).
-pub const OVERLAPS: &[(i64, &str)] = &[
-    (0, "Stop it now"),
-    (3_600, "1 hour"),
-    (86_400, "24 hours"),
-    (7 * 86_400, "7 days"),
-];
+/// How long the old secret may keep working after a renewal, as offered (seconds).
+pub const OVERLAPS: &[i64] = &[0, 3_600, 86_400, 7 * 86_400];
+
+/// An overlap as the choice reads: "Stop it now", "1 hour", "7 days".
+fn overlap_label(secs: i64, texts: Texts) -> String {
+    match secs {
+        0 => texts.t("credentials-stop-now"),
+        secs if secs % 86_400 == 0 && secs > 86_400 => texts.t_args(
+            "credentials-overlap-days",
+            &[("count", (secs / 86_400).into())],
+        ),
+        secs => format_duration_in(secs, texts),
+    }
+}
 
 /// Which of the row's panels is open.
 #[derive(Clone, PartialEq)]
@@ -62,6 +70,7 @@ pub struct CredentialRowProps<C: Credential> {
 #[component]
 pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
     let calls = use_session_calls();
+    let texts = use_i18n();
     let busy = use_state(|| None::<Busy>);
     let panel = use_state(|| Panel::<C::Draft>::None);
     let problem = use_state(|| None::<Problem>);
@@ -173,9 +182,9 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
     let delete = removal.start.clone();
 
     let is_busy = busy.is_some() || removal.busy;
-    let busy_label = |doing: Busy, busy_text: &'static str, text: String| -> String {
+    let busy_label = |doing: Busy, busy_text: String, text: String| -> String {
         if *busy == Some(doing) {
-            busy_text.to_owned()
+            busy_text
         } else {
             text
         }
@@ -185,14 +194,14 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             <button type="button"
                 class={classes!("button", "button--secondary", "button--small", class("disable"))}
                 disabled={is_busy} onclick={switch(true)}>
-                { busy_label(Busy::Switching, "Disabling…", "Disable".to_owned()) }
+                { busy_label(Busy::Switching, texts.t("credentials-disabling"), texts.t("credentials-disable")) }
             </button>
         },
         TokenState::Disabled => html! {
             <button type="button"
                 class={classes!("button", "button--secondary", "button--small", class("enable"))}
                 disabled={is_busy} onclick={switch(false)}>
-                { busy_label(Busy::Switching, "Enabling…", "Enable".to_owned()) }
+                { busy_label(Busy::Switching, texts.t("credentials-enabling"), texts.t("credentials-enable")) }
             </button>
         },
         TokenState::Expired => Html::default(),
@@ -204,21 +213,21 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
     let panel_html = match &*panel {
         Panel::None => Html::default(),
         Panel::ConfirmDelete => html! {
-            <div class="token-panel token-panel--danger" role="group" aria-label="Confirm deletion">
+            <div class="token-panel token-panel--danger" role="group" aria-label={texts.t("credentials-confirm-deletion")}>
                 <p>
-                    <strong>{ format!("Delete “{}”?", item.name()) }</strong>
-                    { kind.delete_warning }
+                    <strong>{ texts.t_args("credentials-delete-question", &[("name", item.name().into())]) }</strong>
+                    { " " }{ texts.msg(kind.delete_warning) }
                 </p>
                 <div class="panel-actions">
                     <button type="button"
                         class={classes!("button", "button--danger", "button--small", class("delete-confirm"))}
                         disabled={is_busy} onclick={delete}>
-                        { if removal.busy { "Deleting…".to_owned() } else { format!("Delete {}", kind.noun) } }
+                        { if removal.busy { texts.t("credentials-deleting") } else { texts.msg(kind.delete_button) } }
                     </button>
                     <button type="button"
                         class={classes!("button", "button--secondary", "button--small", class("delete-cancel"))}
                         disabled={is_busy} onclick={open(Panel::None)}>
-                        { "Cancel" }
+                        { texts.t("credentials-cancel") }
                     </button>
                 </div>
             </div>
@@ -241,24 +250,24 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             let select_id = format!("{}-overlap-{}", kind.class, item.id());
             html! {
                 <div class={classes!("token-panel", "token-panel--danger", class("renew-panel"))}
-                    role="group" aria-label={format!("Confirm: {}", renewal.button)}>
+                    role="group" aria-label={texts.t_args("credentials-confirm-label", &[("action", texts.msg(renewal.button).into())])}>
                     <p>
-                        <strong>{ format!("{} “{}”?", renewal.question, item.name()) }</strong>
-                        { " " }{ renewal.warning }
+                        <strong>{ texts.msg_args(renewal.question, &[("name", item.name().into())]) }</strong>
+                        { " " }{ texts.msg(renewal.warning) }
                     </p>
                     if renewal.offers_overlap {
                         <div class="field">
-                            <label for={select_id.clone()}>{ "Keep the old secret working for" }</label>
+                            <label for={select_id.clone()}>{ texts.t("credentials-keep-old-secret-working") }</label>
                             <select id={select_id} class={class("overlap")} onchange={choose} disabled={is_busy}>
-                                for (secs, label) in OVERLAPS.iter() {
-                                    <option value={secs.to_string()} selected={*secs == *overlap}>{ *label }</option>
+                                for secs in OVERLAPS.iter() {
+                                    <option value={secs.to_string()} selected={*secs == *overlap}>{ overlap_label(*secs, texts) }</option>
                                 }
                             </select>
                             <p class="hint muted">
                                 { if *overlap == 0 {
-                                    "The old secret stops working the moment you confirm.".to_owned()
+                                    texts.t("credentials-overlap-none-hint")
                                 } else {
-                                    "Both secrets work until then, so you can switch your systems over;                                      after that only the new one does.".to_owned()
+                                    texts.t("credentials-overlap-hint")
                                 } }
                             </p>
                         </div>
@@ -267,12 +276,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                         <button type="button"
                             class={classes!("button", "button--danger", "button--small", class(&format!("{}-confirm", renewal.class)))}
                             disabled={is_busy} onclick={confirm}>
-                            { busy_label(Busy::Renewing, renewal.busy, renewal.confirm.to_owned()) }
+                            { busy_label(Busy::Renewing, texts.msg(renewal.busy), texts.msg(renewal.confirm)) }
                         </button>
                         <button type="button"
                             class={classes!("button", "button--secondary", "button--small", class(&format!("{}-cancel", renewal.class)))}
                             disabled={is_busy} onclick={open(Panel::None)}>
-                            { "Cancel" }
+                            { texts.t("credentials-cancel") }
                         </button>
                     </div>
                 </div>
@@ -295,17 +304,17 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
             };
             html! {
                 <form class="token-panel" onsubmit={onsubmit} novalidate=true>
-                    { item.edit_field(draft, on_draft, (*problem).as_ref()) }
+                    { item.edit_field(draft, on_draft, (*problem).as_ref(), texts) }
                     <div class="panel-actions">
                         <button type="submit"
                             class={classes!("button", "button--small", class(&format!("{}-save", kind.edits_class)))}
                             disabled={is_busy || !C::can_save(draft)}>
-                            { busy_label(Busy::Saving, "Saving…", format!("Save {}", kind.edits_label)) }
+                            { busy_label(Busy::Saving, texts.t("credentials-saving"), texts.msg(kind.save_button)) }
                         </button>
                         <button type="button"
                             class={classes!("button", "button--secondary", "button--small", class(&format!("{}-cancel", kind.edits_class)))}
                             disabled={is_busy} onclick={open(Panel::None)}>
-                            { "Cancel" }
+                            { texts.t("credentials-cancel") }
                         </button>
                     </div>
                 </form>
@@ -323,7 +332,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                 let (update, draft, problem) = (update.clone(), draft.clone(), problem.clone());
                 Callback::from(move |event: SubmitEvent| {
                     event.prevent_default();
-                    match draft.to_request() {
+                    match draft.to_request(texts) {
                         Ok(request) => update.emit((C::save_policy(request), Busy::Saving)),
                         Err(errors) => problem.set(Some(Problem::validation_failed(errors))),
                     }
@@ -337,12 +346,12 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                         <button type="submit"
                             class={classes!("button", "button--small", class("policy-save"))}
                             disabled={is_busy}>
-                            { busy_label(Busy::Saving, "Saving…", "Save policy".to_owned()) }
+                            { busy_label(Busy::Saving, texts.t("credentials-saving"), texts.t("credentials-save-policy")) }
                         </button>
                         <button type="button"
                             class={classes!("button", "button--secondary", "button--small", class("policy-cancel"))}
                             disabled={is_busy} onclick={open(Panel::None)}>
-                            { "Cancel" }
+                            { texts.t("credentials-cancel") }
                         </button>
                     </div>
                 </form>
@@ -356,7 +365,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
         .and_then(|p| banner_message(p, &shown_fields))
         .or_else(|| removal.error.clone())
         .map(|message| html! { <p class="row-error" role="alert">{ message_html(&message) }</p> });
-    let (state_text, state_class) = state_label(item.state());
+    let (state_text, state_class) = state_label(item.state(), texts);
 
     let content = html! {
         <>
@@ -365,7 +374,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                     <span class="token-name">{ item.name().to_owned() }</span>
                     <span class={classes!("badge", class("state"), state_class)}>{ state_text }</span>
                     if props.highlight {
-                        <span class="badge badge--new">{ "New" }</span>
+                        <span class="badge badge--new">{ texts.t("credentials-new") }</span>
                     }
                 </div>
                 <div class="token-actions">
@@ -375,63 +384,63 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                             class={classes!("button", "button--secondary", "button--small", class(&format!("edit-{}", kind.edits_class)))}
                             disabled={is_busy || editing}
                             onclick={open(Panel::Edit(item.draft()))}>
-                            { format!("Edit {}", kind.edits_label) }
+                            { texts.msg(kind.edit_button) }
                         </button>
                         <button type="button"
                             class={classes!("button", "button--secondary", "button--small", class("edit-policy"))}
                             disabled={is_busy || editing_policy}
                             onclick={open(Panel::Policy(PolicyDraft::from_dto(item.policy())))}>
-                            { "Edit policy" }
+                            { texts.t("credentials-edit-policy") }
                         </button>
                     }
                     <button type="button"
                         class={classes!("button", "button--secondary", "button--small", class(kind.renewal.class))}
                         disabled={is_busy || matches!(*panel, Panel::ConfirmRenew(_))}
                         onclick={open(Panel::ConfirmRenew(if kind.renewal.offers_overlap { 86_400 } else { 0 }))}>
-                        { kind.renewal.button }
+                        { texts.msg(kind.renewal.button) }
                     </button>
                     <button type="button"
                         class={classes!("button", "button--ghost-danger", "button--small", class("delete"))}
                         disabled={is_busy || *panel == Panel::ConfirmDelete}
                         onclick={open(Panel::ConfirmDelete)}>
-                        { "Delete" }
+                        { texts.t("credentials-delete") }
                     </button>
                 </div>
             </div>
-            <ul class={classes!("chips", class("scopes"))} aria-label="Permissions">
+            <ul class={classes!("chips", class("scopes"))} aria-label={texts.t("credentials-permissions")}>
                 for scope in item.scopes().iter() {
                     <li class="chip" title={scope.description()}>{ scope.as_str() }</li>
                 }
             </ul>
             <dl class="token-meta">
-                { item.details() }
+                { item.details(texts) }
                 if let Some(until) = item.previous_secret_until() {
                     <div class="token-meta-wide">
-                        <dt>{ "Previous secret" }</dt>
+                        <dt>{ texts.t("credentials-previous-secret") }</dt>
                         <dd class={class("previous-secret")}>
-                            { "Still works until " }{ format_timestamp(until) }{ " " }
+                            { texts.t_args("credentials-previous-works-until", &[("at", format_timestamp_in(until, texts).into())]) }{ " " }
                             <button type="button"
                                 class={classes!("button", "button--ghost-danger", "button--small", class("end-overlap"))}
                                 disabled={is_busy} onclick={end_overlap}>
-                                { busy_label(Busy::EndingOverlap, "Stopping…", "Stop it now".to_owned()) }
+                                { busy_label(Busy::EndingOverlap, texts.t("credentials-stopping"), texts.t("credentials-stop-now")) }
                             </button>
                         </dd>
                     </div>
                 }
                 <div class="token-meta-wide">
-                    <dt>{ "Policy" }</dt>
+                    <dt>{ texts.t("credentials-policy") }</dt>
                     <dd class={class("policy")}>
                         { match item.policy() {
                             Some(policy) => html! { policy.describe() },
-                            None => html! { <span class="muted">{ "No limits of its own" }</span> },
+                            None => html! { <span class="muted">{ texts.t("credentials-no-limits-own") }</span> },
                         } }
                     </dd>
                 </div>
                 <div class="token-meta-wide">
-                    <dt>{ "IP allowlist" }</dt>
+                    <dt>{ texts.t("credentials-ip-allowlist") }</dt>
                     <dd class={class("allowlist")}>
                         if item.ip_allowlist().is_empty() {
-                            <span class="muted">{ "Any address the account allows" }</span>
+                            <span class="muted">{ texts.t("credentials-any-address-account-allows") }</span>
                         } else {
                             <ul class="chips chips--plain">
                                 for entry in item.ip_allowlist().iter() {
@@ -445,14 +454,14 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                     </dd>
                 </div>
                 <div class="token-meta-wide">
-                    <dt>{ "Networks used from" }</dt>
+                    <dt>{ texts.t("credentials-networks-used-2") }</dt>
                     <dd class={class("networks")}>
                         <CredentialNetworks of={kind.row_id} id={AttrValue::from(item.id().to_owned())} />
                     </dd>
                 </div>
             </dl>
             if let Some(note) = item.note() {
-                <p class="token-note muted">{ note }</p>
+                <p class="token-note muted">{ texts.msg(note) }</p>
             }
             { panel_html }
             { row_error.unwrap_or_default() }
@@ -471,25 +480,25 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
 }
 
 /// The state badge's text and class.
-pub fn state_label(state: TokenState) -> (&'static str, &'static str) {
+pub fn state_label(state: TokenState, texts: Texts) -> (String, &'static str) {
     match state {
-        TokenState::Active => ("Active", "token-state--active"),
-        TokenState::Disabled => ("Disabled", "token-state--disabled"),
-        TokenState::Expired => ("Expired", "token-state--expired"),
+        TokenState::Active => (texts.t("credentials-active"), "token-state--active"),
+        TokenState::Disabled => (texts.t("credentials-disabled"), "token-state--disabled"),
+        TokenState::Expired => (texts.t("credentials-expired"), "token-state--expired"),
     }
 }
 
 /// When and from where a token or client was last used; `class` prefixes the classes.
-pub fn last_used(at: Option<&String>, ip: Option<&String>, class: &str) -> Html {
+pub fn last_used(at: Option<&String>, ip: Option<&String>, class: &str, texts: Texts) -> Html {
     match (at, ip) {
         (Some(at), Some(ip)) => html! {
             <>
-                { format_timestamp(at) }
-                <span class="muted">{ " from " }</span>
+                { format_timestamp_in(at, texts) }
+                <span class="muted">{ format!(" {} ", texts.t("credentials-from")) }</span>
                 <code class={format!("{class}-last-ip")}>{ ip.clone() }</code>
             </>
         },
-        (Some(at), None) => html! { format_timestamp(at) },
-        (None, _) => html! { <span class="muted">{ "Never used" }</span> },
+        (Some(at), None) => html! { format_timestamp_in(at, texts) },
+        (None, _) => html! { <span class="muted">{ texts.t("credentials-never-used") }</span> },
     }
 }

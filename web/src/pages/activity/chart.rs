@@ -5,7 +5,7 @@
 //! the card's width by CSS (`preserveAspectRatio="none"`), so no text goes inside it:
 //! the scale and dates are HTML beside it and keep their size on a phone.
 
-use crate::format::format_points;
+use crate::i18n::{msg, MessageId, Texts};
 
 /// Width of a day chart's coordinate space.
 pub const WIDTH: f64 = 300.0;
@@ -77,34 +77,29 @@ pub fn share(value: i64, max: i64) -> f64 {
     (100.0 * value as f64 / max as f64).clamp(1.0, 100.0)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// `2026-12-04` as `4 Dec`; anything else as it came.
-pub fn short_date(date: &str) -> String {
+pub fn short_date(date: &str, texts: Texts) -> String {
     let mut parts = date.split('-');
     let (Some(_), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
         return date.to_owned();
     };
-    match (month.parse::<usize>(), day.parse::<u32>()) {
-        (Ok(month @ 1..=12), Ok(day)) => format!("{day} {}", MONTHS[month - 1]),
+    match (month.parse::<u8>(), day.parse::<u32>()) {
+        (Ok(month @ 1..=12), Ok(day)) => {
+            let month = texts.t_args("format-month-short", &[("month", month.into())]);
+            format!("{day} {month}")
+        }
         _ => date.to_owned(),
     }
 }
 
-/// `1 point`, `12,500 points`.
-pub fn count(value: i64, one: &str, many: &str) -> String {
-    let noun = if value == 1 { one } else { many };
-    format!("{} {noun}", format_points(value))
+/// `1 point`, `12,500 points`: `unit` is a message of `$count`.
+pub fn count(value: i64, unit: MessageId, texts: Texts) -> String {
+    texts.msg_args(unit, &[("count", value.into())])
 }
 
 /// "in the last 30 days", "today".
-pub fn period(days: u32) -> String {
-    match days {
-        1 => "today".to_owned(),
-        n => format!("in the last {n} days"),
-    }
+pub fn period(days: u32, texts: Texts) -> String {
+    texts.t_args("activity-period-words", &[("days", days.into())])
 }
 
 /// The index of the largest value (the first of equals), if any is above zero.
@@ -114,71 +109,122 @@ fn busiest(values: &[i64]) -> Option<usize> {
 }
 
 /// The points chart in words.
-pub fn points_summary(dates: &[String], points: &[i64], messages: i64, days: u32) -> String {
+pub fn points_summary(
+    dates: &[String],
+    points: &[i64],
+    messages: i64,
+    days: u32,
+    texts: Texts,
+) -> String {
     let total: i64 = points.iter().sum();
+    let period = period(days, texts);
     if total == 0 && messages == 0 {
-        return format!("No points spent {}.", period(days));
+        return texts.t_args("activity-points-none", &[("period", period.into())]);
     }
-    let mut text = format!(
-        "{} spent on {} {}.",
-        count(total, "point", "points"),
-        count(messages, "message", "messages"),
-        period(days)
+    let mut text = texts.t_args(
+        "activity-points-spent",
+        &[
+            (
+                "points",
+                count(total, msg("activity-unit-points"), texts).into(),
+            ),
+            (
+                "messages",
+                count(messages, msg("activity-unit-messages"), texts).into(),
+            ),
+            ("period", period.into()),
+        ],
     );
     if let Some(day) = busiest(points).filter(|_| days > 1) {
-        text.push_str(&format!(
-            " The most on {}: {}.",
-            short_date(&dates[day]),
-            count(points[day], "point", "points")
+        text.push(' ');
+        text.push_str(&texts.t_args(
+            "activity-points-most",
+            &[
+                ("day", short_date(&dates[day], texts).into()),
+                (
+                    "points",
+                    count(points[day], msg("activity-unit-points"), texts).into(),
+                ),
+            ],
         ));
     }
     text
 }
 
 /// The sign-ins chart in words.
-pub fn sign_ins_summary(dates: &[String], succeeded: &[i64], failed: &[i64], days: u32) -> String {
+pub fn sign_ins_summary(
+    dates: &[String],
+    succeeded: &[i64],
+    failed: &[i64],
+    days: u32,
+    texts: Texts,
+) -> String {
     let (ok, refused): (i64, i64) = (succeeded.iter().sum(), failed.iter().sum());
+    let period = period(days, texts);
     if ok == 0 && refused == 0 {
-        return format!("No sign-ins {}.", period(days));
+        return texts.t_args("activity-sign-ins-none", &[("period", period.into())]);
     }
-    let mut text = format!(
-        "{} succeeded and {} failed {}.",
-        count(ok, "sign-in", "sign-ins"),
-        format_points(refused),
-        period(days)
+    let mut text = texts.t_args(
+        "activity-sign-ins-summary",
+        &[
+            ("succeeded", ok.into()),
+            ("failed", refused.into()),
+            ("period", period.into()),
+        ],
     );
     match busiest(failed).filter(|_| days > 1) {
-        Some(day) => text.push_str(&format!(
-            " The most failures on {}: {}.",
-            short_date(&dates[day]),
-            format_points(failed[day])
-        )),
-        None if refused == 0 => text.push_str(" No failed sign-ins."),
+        Some(day) => {
+            text.push(' ');
+            text.push_str(&texts.t_args(
+                "activity-sign-ins-most-failures",
+                &[
+                    ("day", short_date(&dates[day], texts).into()),
+                    ("count", failed[day].into()),
+                ],
+            ));
+        }
+        None if refused == 0 => {
+            text.push(' ');
+            text.push_str(&texts.t("activity-sign-ins-no-failures"));
+        }
         None => {}
     }
     text
 }
 
+/// What a bar list's summary says: what its values count, the words before its largest
+/// item ("Most sent to") and the words when there is nothing ("No messages sent").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListWords {
+    pub unit: MessageId,
+    pub most: MessageId,
+    pub nothing: MessageId,
+}
+
 /// A bar list in words: "8 refused calls in the last 30 days. Most often: Token
 /// expired, 5 refused calls." (`most` names the largest item, the first of equals.)
-pub fn list_summary(
-    items: &[(String, i64)],
-    days: u32,
-    (one, many): (&str, &str),
-    most: &str,
-    nothing: &str,
-) -> String {
+pub fn list_summary(items: &[(String, i64)], days: u32, words: ListWords, texts: Texts) -> String {
     let total: i64 = items.iter().map(|(_, v)| v).sum();
     let values: Vec<i64> = items.iter().map(|(_, v)| *v).collect();
+    let period = period(days, texts);
     match busiest(&values) {
-        Some(first) if total > 0 => format!(
-            "{} {}. {most}: {}, {}.",
-            count(total, one, many),
-            period(days),
-            items[first].0,
-            count(items[first].1, one, many)
+        Some(first) if total > 0 => texts.t_args(
+            "activity-list-summary",
+            &[
+                ("total", count(total, words.unit, texts).into()),
+                ("period", period.into()),
+                ("most", texts.msg(words.most).into()),
+                ("top", items[first].0.as_str().into()),
+                ("top_count", count(items[first].1, words.unit, texts).into()),
+            ],
         ),
-        _ => format!("{nothing} {}.", period(days)),
+        _ => texts.t_args(
+            "activity-list-nothing",
+            &[
+                ("nothing", texts.msg(words.nothing).into()),
+                ("period", period.into()),
+            ],
+        ),
     }
 }
 
@@ -209,11 +255,16 @@ mod tests {
 
     #[test]
     fn dates_and_counts_read_as_words() {
-        assert_eq!(short_date("2026-12-04"), "4 Dec");
-        assert_eq!(short_date("2026-01-31"), "31 Jan");
-        assert_eq!(short_date("soon"), "soon");
-        assert_eq!(count(1, "point", "points"), "1 point");
-        assert_eq!(count(12_500, "point", "points"), "12,500 points");
+        let en = Texts::default();
+        let points = msg("activity-unit-points");
+        assert_eq!(short_date("2026-12-04", en), "4 Dec");
+        assert_eq!(short_date("2026-01-31", en), "31 Jan");
+        assert_eq!(short_date("soon", en), "soon");
+        assert_eq!(count(1, points, en), "1 point");
+        assert_eq!(count(12_500, points, en), "12,500 points");
+        let pl = Texts::new(portcullis_shared::dto::Language::Pl);
+        assert_eq!(short_date("2026-12-04", pl), "4 gru");
+        assert_eq!(count(3, points, pl), "3 punkty");
         assert_eq!(share(0, 10), 0.0);
         assert_eq!(share(1, 1000), 1.0, "a small value still shows");
         assert_eq!(share(5, 10), 50.0);
@@ -225,19 +276,19 @@ mod tests {
             .map(String::from)
             .to_vec();
         assert_eq!(
-            points_summary(&dates, &[0, 24, 8], 4, 3),
+            points_summary(&dates, &[0, 24, 8], 4, 3, Texts::default()),
             "32 points spent on 4 messages in the last 3 days. The most on 3 Dec: 24 points."
         );
         assert_eq!(
-            points_summary(&dates, &[0, 0, 0], 0, 3),
+            points_summary(&dates, &[0, 0, 0], 0, 3, Texts::default()),
             "No points spent in the last 3 days."
         );
         assert_eq!(
-            sign_ins_summary(&dates, &[1, 0, 2], &[0, 3, 1], 3),
+            sign_ins_summary(&dates, &[1, 0, 2], &[0, 3, 1], 3, Texts::default()),
             "3 sign-ins succeeded and 4 failed in the last 3 days. The most failures on 3 Dec: 3."
         );
         assert_eq!(
-            sign_ins_summary(&dates, &[1, 0, 0], &[0, 0, 0], 3),
+            sign_ins_summary(&dates, &[1, 0, 0], &[0, 0, 0], 3, Texts::default()),
             "1 sign-in succeeded and 0 failed in the last 3 days. No failed sign-ins."
         );
         let refused = [
@@ -248,15 +299,27 @@ mod tests {
             list_summary(
                 &refused,
                 30,
-                ("refused call", "refused calls"),
-                "Most often",
-                "No refused calls"
+                ListWords {
+                    unit: msg("activity-unit-refused-calls"),
+                    most: msg("activity-most-often"),
+                    nothing: msg("activity-no-refused-calls"),
+                },
+                Texts::default()
             ),
             "8 refused calls in the last 30 days. Most often: Token expired, 5 refused calls."
         );
         assert_eq!(
-            list_summary(&[], 1, ("message", "messages"), "most to", "No messages"),
-            "No messages today."
+            list_summary(
+                &[],
+                1,
+                ListWords {
+                    unit: msg("activity-unit-messages"),
+                    most: msg("activity-most-sent-to"),
+                    nothing: msg("activity-no-messages-sent"),
+                },
+                Texts::default()
+            ),
+            "No messages sent today."
         );
     }
 }

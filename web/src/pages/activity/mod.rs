@@ -16,9 +16,11 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner};
-use crate::format::format_points;
+use crate::format::format_points_in;
+use crate::hooks::use_i18n;
 use crate::hooks::use_session_calls;
-use chart::{Rect, HEIGHT, WIDTH};
+use crate::i18n::{msg, MessageId};
+use chart::{ListWords, Rect, HEIGHT, WIDTH};
 
 /// The periods one may choose, in days.
 pub const PERIODS: [u32; 3] = [7, 30, 90];
@@ -26,6 +28,7 @@ pub const PERIODS: [u32; 3] = [7, 30, 90];
 /// The activity page; it reads the counts when it mounts and when the period changes.
 #[component]
 pub fn ActivityPage() -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let days = use_state(|| DEFAULT_ACTIVITY_DAYS);
     let found = use_state(|| None::<Rc<ActivityDto>>);
@@ -59,11 +62,13 @@ pub fn ActivityPage() -> Html {
     let error = (*problem)
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load your activity. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("activity-load-failed", &[("reason", message.into())]))
+        });
     let body = match &*found {
         Some(activity) => html! { <ActivityCharts activity={activity.clone()} /> },
         None if problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Counting your activity…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("activity-counting-activity") }</p>
         },
         None => Html::default(),
     };
@@ -71,15 +76,15 @@ pub fn ActivityPage() -> Html {
         <section class="activity" data-testid="activity">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Activity" }</p>
-                    <h1>{ "What happened lately" }</h1>
+                    <p class="eyebrow">{ texts.t("activity-activity") }</p>
+                    <h1>{ texts.t("activity-what-happened-lately") }</h1>
                 </div>
                 <div class="field period-field">
-                    <label for="activity-period">{ "Period" }</label>
+                    <label for="activity-period">{ texts.t("activity-period") }</label>
                     <select id="activity-period" name="period" onchange={on_period}>
                         for period in PERIODS {
                             <option value={period.to_string()} selected={period == *days}>
-                                { format!("Last {period} days") }
+                                { texts.t_args("activity-last-days", &[("days", period.into())]) }
                             </option>
                         }
                     </select>
@@ -101,12 +106,11 @@ pub struct ActivityChartsProps {
 /// Every chart of one answer.
 #[component]
 pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
+    let texts = use_i18n();
     let activity = &props.activity;
     let whose = match activity.scope {
-        ActivityScope::Account => "The whole account: you and every subuser. Days are UTC.",
-        ActivityScope::Own => {
-            "Your own activity: your messages, sign-ins and API tokens. Days are UTC."
-        }
+        ActivityScope::Account => texts.t("activity-scope-account"),
+        ActivityScope::Own => texts.t("activity-own-activity-messages-sign"),
     };
     html! {
         <>
@@ -118,24 +122,28 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
             <SignInsChart days={activity.days} per_day={activity.sign_ins_per_day.clone()} />
             <BarList
                 id="refused"
-                title="Refused API calls by reason"
+                title={texts.t("activity-refused-api-calls-reason")}
                 days={activity.days}
-                nouns={("refused call", "refused calls")}
-                most="Most often"
-                nothing="No API calls refused"
-                column="Reason"
-                value_column="Calls"
+                words={ListWords {
+                    unit: msg("activity-unit-refused-calls"),
+                    most: msg("activity-most-often"),
+                    nothing: msg("activity-no-refused-calls"),
+                }}
+                column={texts.t("activity-column-reason")}
+                value_column={texts.t("activity-column-calls")}
                 items={activity.refused_calls.iter().map(|r| (r.label.clone(), r.count)).collect::<Vec<_>>()}
             />
             <BarList
                 id="destinations"
-                title="Messages by destination"
+                title={texts.t("activity-messages-destination")}
                 days={activity.days}
-                nouns={("message", "messages")}
-                most="Most sent to"
-                nothing="No messages sent"
-                column="Country"
-                value_column="Messages"
+                words={ListWords {
+                    unit: msg("activity-unit-messages"),
+                    most: msg("activity-most-sent-to"),
+                    nothing: msg("activity-no-messages-sent"),
+                }}
+                column={texts.t("activity-column-country")}
+                value_column={texts.t("activity-column-messages")}
                 items={activity.destinations.iter().map(|d| (d.name.clone(), d.messages)).collect::<Vec<_>>()}
             />
         </>
@@ -146,7 +154,7 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
 #[derive(Debug, Clone, PartialEq)]
 struct Series {
     class: &'static str,
-    name: &'static str,
+    name: String,
     values: Vec<i64>,
 }
 
@@ -157,13 +165,14 @@ struct DayChartProps {
     dates: Vec<String>,
     /// Stacked from the bottom, in order.
     series: Vec<Series>,
-    /// What a bar's value counts, for its tooltip: ("point", "points").
-    unit: (&'static str, &'static str),
+    /// What a bar's value counts, for its tooltip (a message of `$count`).
+    unit: MessageId,
 }
 
 /// Bars per day, the series stacked, with a scale and dates beside the picture.
 #[component]
 fn DayChart(props: &DayChartProps) -> Html {
+    let texts = use_i18n();
     let count = props.dates.len();
     let totals: Vec<i64> = (0..count)
         .map(|day| props.series.iter().map(|s| s.values[day]).sum())
@@ -175,23 +184,18 @@ fn DayChart(props: &DayChartProps) -> Html {
         for series in &props.series {
             let value = series.values[day];
             if let Some(rect) = chart::segment(day, count, below, below + value, top) {
-                let noun = if value == 1 {
-                    props.unit.0
-                } else {
-                    props.unit.1
-                };
                 let tip = if props.series.len() > 1 {
                     format!(
                         "{}: {} {}",
-                        chart::short_date(date),
-                        format_points(value),
+                        chart::short_date(date, texts),
+                        format_points_in(value, texts.language()),
                         series.name.to_lowercase()
                     )
                 } else {
                     format!(
-                        "{}: {} {noun}",
-                        chart::short_date(date),
-                        format_points(value)
+                        "{}: {}",
+                        chart::short_date(date, texts),
+                        chart::count(value, props.unit, texts)
                     )
                 };
                 bars.push(bar(&rect, series.class, date, value, tip));
@@ -199,15 +203,18 @@ fn DayChart(props: &DayChartProps) -> Html {
             below += value;
         }
     }
-    let middle = props.dates.get(count / 2).map(|d| chart::short_date(d));
+    let middle = props
+        .dates
+        .get(count / 2)
+        .map(|d| chart::short_date(d, texts));
     // The stripes failures are drawn with, defined once in the page.
     let striped = props.series.iter().any(|s| s.class == "bar--failed");
     html! {
         <div class="chart">
             <div class="chart-plot">
                 <div class="chart-scale" aria-hidden="true">
-                    <span>{ format_points(top) }</span>
-                    <span>{ format_points(top / 2) }</span>
+                    <span>{ format_points_in(top, texts.language()) }</span>
+                    <span>{ format_points_in(top / 2, texts.language()) }</span>
                     <span>{ "0" }</span>
                 </div>
                 <svg class="chart-svg" id={format!("{}-chart", props.id)}
@@ -233,11 +240,11 @@ fn DayChart(props: &DayChartProps) -> Html {
                     { for bars }
                 </svg>
                 <div class="chart-dates" aria-hidden="true">
-                    <span>{ props.dates.first().map(|d| chart::short_date(d)).unwrap_or_default() }</span>
+                    <span>{ props.dates.first().map(|d| chart::short_date(d, texts)).unwrap_or_default() }</span>
                     if count > 2 {
                         <span>{ middle.unwrap_or_default() }</span>
                     }
-                    <span>{ props.dates.last().map(|d| chart::short_date(d)).unwrap_or_default() }</span>
+                    <span>{ props.dates.last().map(|d| chart::short_date(d, texts)).unwrap_or_default() }</span>
                 </div>
             </div>
         </div>
@@ -257,7 +264,7 @@ fn bar(rect: &Rect, class: &'static str, date: &str, value: i64, tip: String) ->
 #[derive(Properties, PartialEq)]
 struct ChartCardProps {
     id: &'static str,
-    title: &'static str,
+    title: AttrValue,
     summary: String,
     children: Html,
 }
@@ -268,7 +275,7 @@ struct ChartCardProps {
 fn ChartCard(props: &ChartCardProps) -> Html {
     html! {
         <section class="card chart-card" id={props.id} aria-labelledby={format!("{}-title", props.id)}>
-            <h2 id={format!("{}-title", props.id)}>{ props.title }</h2>
+            <h2 id={format!("{}-title", props.id)}>{ props.title.clone() }</h2>
             <p class="chart-summary" id={format!("{}-summary", props.id)}>{ props.summary.clone() }</p>
             { props.children.clone() }
         </section>
@@ -283,29 +290,30 @@ struct PointsChartProps {
 
 #[component]
 fn PointsChart(props: &PointsChartProps) -> Html {
+    let texts = use_i18n();
     let dates: Vec<String> = props.per_day.iter().map(|d| d.date.clone()).collect();
     let points: Vec<i64> = props.per_day.iter().map(|d| d.points).collect();
     let messages: i64 = props.per_day.iter().map(|d| d.messages).sum();
-    let summary = chart::points_summary(&dates, &points, messages, props.days);
+    let summary = chart::points_summary(&dates, &points, messages, props.days, texts);
     let body = if messages == 0 && points.iter().all(|p| *p == 0) {
-        html! { <p class="empty-state muted" id="points-empty">{ "Messages you send show here, a bar a day." }</p> }
+        html! { <p class="empty-state muted" id="points-empty">{ texts.t("activity-messages-you-send-show") }</p> }
     } else {
         html! {
             <>
-                <DayChart id="points" dates={dates} unit={("point", "points")}
-                    series={vec![Series { class: "bar--points", name: "Points", values: points }]} />
+                <DayChart id="points" dates={dates} unit={msg("activity-unit-points")}
+                    series={vec![Series { class: "bar--points", name: texts.t("activity-points"), values: points }]} />
                 <details class="chart-numbers">
-                    <summary>{ "Points per day as a table" }</summary>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Points per day">
+                    <summary>{ texts.t("activity-points-per-day-table") }</summary>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("activity-points-per-day")}>
                         <table class="table" id="points-table">
-                            <caption class="visually-hidden">{ "Points spent per day (UTC)" }</caption>
-                            <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Points" }</th><th scope="col">{ "Messages" }</th></tr></thead>
+                            <caption class="visually-hidden">{ texts.t("activity-points-spent-per-day") }</caption>
+                            <thead><tr><th scope="col">{ texts.t("activity-day") }</th><th scope="col">{ texts.t("activity-points") }</th><th scope="col">{ texts.t("activity-messages") }</th></tr></thead>
                             <tbody>
                                 for day in props.per_day.iter() {
                                     <tr>
-                                        <th scope="row">{ chart::short_date(&day.date) }</th>
-                                        <td>{ format_points(day.points) }</td>
-                                        <td>{ format_points(day.messages) }</td>
+                                        <th scope="row">{ chart::short_date(&day.date, texts) }</th>
+                                        <td>{ format_points_in(day.points, texts.language()) }</td>
+                                        <td>{ format_points_in(day.messages, texts.language()) }</td>
                                     </tr>
                                 }
                             </tbody>
@@ -316,7 +324,7 @@ fn PointsChart(props: &PointsChartProps) -> Html {
         }
     };
     html! {
-        <ChartCard id="points" title="Points spent per day" {summary}>{ body }</ChartCard>
+        <ChartCard id="points" title={texts.t("activity-points-spent-per-day-2")} {summary}>{ body }</ChartCard>
     }
 }
 
@@ -328,47 +336,48 @@ struct SignInsChartProps {
 
 #[component]
 fn SignInsChart(props: &SignInsChartProps) -> Html {
+    let texts = use_i18n();
     let dates: Vec<String> = props.per_day.iter().map(|d| d.date.clone()).collect();
     let succeeded: Vec<i64> = props.per_day.iter().map(|d| d.succeeded).collect();
     let failed: Vec<i64> = props.per_day.iter().map(|d| d.failed).collect();
-    let summary = chart::sign_ins_summary(&dates, &succeeded, &failed, props.days);
+    let summary = chart::sign_ins_summary(&dates, &succeeded, &failed, props.days, texts);
     let nothing = succeeded.iter().chain(&failed).all(|v| *v == 0);
     let body = if nothing {
-        html! { <p class="empty-state muted" id="sign-ins-empty">{ "Sign-ins to the portal show here, a bar a day." }</p> }
+        html! { <p class="empty-state muted" id="sign-ins-empty">{ texts.t("activity-sign-ins-portal-show") }</p> }
     } else {
         html! {
             <>
-                <ul class="chart-legend" aria-label="Legend">
+                <ul class="chart-legend" aria-label={texts.t("activity-legend")}>
                     <li>
                         <svg class="legend-swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
                             <rect class="bar bar--succeeded" x="0" y="0" width="12" height="12" />
                         </svg>
-                        { "Succeeded (solid)" }
+                        { texts.t("activity-succeeded-solid") }
                     </li>
                     <li>
                         <svg class="legend-swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
                             <rect class="bar bar--failed" x="0" y="0" width="12" height="12" />
                         </svg>
-                        { "Failed (striped, on top)" }
+                        { texts.t("activity-failed-striped-top") }
                     </li>
                 </ul>
-                <DayChart id="sign-ins" dates={dates} unit={("sign-in", "sign-ins")}
+                <DayChart id="sign-ins" dates={dates} unit={msg("activity-unit-sign-ins")}
                     series={vec![
-                        Series { class: "bar--succeeded", name: "Succeeded", values: succeeded },
-                        Series { class: "bar--failed", name: "Failed", values: failed },
+                        Series { class: "bar--succeeded", name: texts.t("activity-succeeded"), values: succeeded },
+                        Series { class: "bar--failed", name: texts.t("activity-failed"), values: failed },
                     ]} />
                 <details class="chart-numbers">
-                    <summary>{ "Sign-ins per day as a table" }</summary>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Sign-ins per day">
+                    <summary>{ texts.t("activity-sign-ins-per-day") }</summary>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("activity-sign-ins-per-day-3")}>
                         <table class="table" id="sign-ins-table">
-                            <caption class="visually-hidden">{ "Sign-ins per day (UTC)" }</caption>
-                            <thead><tr><th scope="col">{ "Day" }</th><th scope="col">{ "Succeeded" }</th><th scope="col">{ "Failed" }</th></tr></thead>
+                            <caption class="visually-hidden">{ texts.t("activity-sign-ins-per-day-2") }</caption>
+                            <thead><tr><th scope="col">{ texts.t("activity-day") }</th><th scope="col">{ texts.t("activity-succeeded") }</th><th scope="col">{ texts.t("activity-failed") }</th></tr></thead>
                             <tbody>
                                 for day in props.per_day.iter() {
                                     <tr>
-                                        <th scope="row">{ chart::short_date(&day.date) }</th>
-                                        <td>{ format_points(day.succeeded) }</td>
-                                        <td class={classes!((day.failed > 0).then_some("failed-count"))}>{ format_points(day.failed) }</td>
+                                        <th scope="row">{ chart::short_date(&day.date, texts) }</th>
+                                        <td>{ format_points_in(day.succeeded, texts.language()) }</td>
+                                        <td class={classes!((day.failed > 0).then_some("failed-count"))}>{ format_points_in(day.failed, texts.language()) }</td>
                                     </tr>
                                 }
                             </tbody>
@@ -379,7 +388,7 @@ fn SignInsChart(props: &SignInsChartProps) -> Html {
         }
     };
     html! {
-        <ChartCard id="sign-ins" title="Sign-ins per day" {summary}>{ body }</ChartCard>
+        <ChartCard id="sign-ins" title={texts.t("activity-sign-ins-per-day-3")} {summary}>{ body }</ChartCard>
     }
 }
 
@@ -391,38 +400,42 @@ struct PointsByLoginProps {
 /// The owner's view: who spent the points.
 #[component]
 fn PointsByLogin(props: &PointsByLoginProps) -> Html {
+    let texts = use_i18n();
     let items: Vec<(String, i64)> = props
         .activity
         .points_by_login
         .iter()
         .map(|login| {
             let who = match login.subuser_id {
-                None => format!("{} (you)", login.email),
+                None => texts.t_args(
+                    "activity-login-you",
+                    &[("email", login.email.as_str().into())],
+                ),
                 Some(_) => login.email.clone(),
             };
             (who, login.points)
         })
         .collect();
     html! {
-        <BarList id="by-login" title="Points by login" days={props.activity.days}
-            nouns={("point", "points")} most="Most spent by" nothing="No points spent"
-            column="Login" value_column="Points" {items} />
+        <BarList id="by-login" title={texts.t("activity-points-login")} days={props.activity.days}
+            words={ListWords {
+                unit: msg("activity-unit-points"),
+                most: msg("activity-most-spent-by"),
+                nothing: msg("activity-no-points-spent"),
+            }}
+            column={texts.t("activity-column-login")} value_column={texts.t("activity-points")} {items} />
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct BarListProps {
     id: &'static str,
-    title: &'static str,
+    title: AttrValue,
     days: u32,
-    /// What the values count: ("message", "messages").
-    nouns: (&'static str, &'static str),
-    /// Before the largest item in the summary: "Most sent to".
-    most: &'static str,
-    /// The summary when there is nothing: "No messages sent".
-    nothing: &'static str,
-    column: &'static str,
-    value_column: &'static str,
+    /// What the values count, and the summary's words.
+    words: ListWords,
+    column: AttrValue,
+    value_column: AttrValue,
     /// Label and value, largest first.
     items: Vec<(String, i64)>,
 }
@@ -430,16 +443,11 @@ struct BarListProps {
 /// A list of labelled bars, longest first, and the same as a table.
 #[component]
 fn BarList(props: &BarListProps) -> Html {
-    let summary = chart::list_summary(
-        &props.items,
-        props.days,
-        props.nouns,
-        props.most,
-        props.nothing,
-    );
+    let texts = use_i18n();
+    let summary = chart::list_summary(&props.items, props.days, props.words, texts);
     let max = props.items.iter().map(|(_, v)| *v).max().unwrap_or(0);
     let body = if props.items.is_empty() {
-        html! { <p class="empty-state muted" id={format!("{}-empty", props.id)}>{ "Nothing to draw." }</p> }
+        html! { <p class="empty-state muted" id={format!("{}-empty", props.id)}>{ texts.t("activity-nothing-draw") }</p> }
     } else {
         html! {
             <>
@@ -453,19 +461,19 @@ fn BarList(props: &BarListProps) -> Html {
                                     data-label={label.clone()} data-value={value.to_string()}
                                     x="0" y="0" width={Rect::attr(chart::share(*value, max))} height="10" />
                             </svg>
-                            <span class="bar-value">{ format_points(*value) }</span>
+                            <span class="bar-value">{ format_points_in(*value, texts.language()) }</span>
                         </li>
                     }
                 </ul>
                 <details class="chart-numbers">
-                    <summary>{ format!("{} as a table", props.title) }</summary>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label={props.title}>
+                    <summary>{ texts.t_args("activity-as-table", &[("title", props.title.as_str().into())]) }</summary>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={props.title.clone()}>
                         <table class="table" id={format!("{}-table", props.id)}>
-                            <caption class="visually-hidden">{ props.title }</caption>
-                            <thead><tr><th scope="col">{ props.column }</th><th scope="col">{ props.value_column }</th></tr></thead>
+                            <caption class="visually-hidden">{ props.title.clone() }</caption>
+                            <thead><tr><th scope="col">{ props.column.clone() }</th><th scope="col">{ props.value_column.clone() }</th></tr></thead>
                             <tbody>
                                 for (label, value) in props.items.iter() {
-                                    <tr><th scope="row">{ label.clone() }</th><td>{ format_points(*value) }</td></tr>
+                                    <tr><th scope="row">{ label.clone() }</th><td>{ format_points_in(*value, texts.language()) }</td></tr>
                                 }
                             </tbody>
                         </table>
@@ -475,6 +483,6 @@ fn BarList(props: &BarListProps) -> Html {
         }
     };
     html! {
-        <ChartCard id={props.id} title={props.title} {summary}>{ body }</ChartCard>
+        <ChartCard id={props.id} title={props.title.clone()} {summary}>{ body }</ChartCard>
     }
 }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::visible_countries;
 use crate::components::ExpiryNote;
+use crate::hooks::use_i18n;
 
 /// Props of [`CountryList`].
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,7 @@ pub struct CountryListProps {
 /// "Other countries".
 #[component]
 pub fn CountryList(props: &CountryListProps) -> Html {
+    let texts = use_i18n();
     let all = use_memo((), |_| validate::countries());
     let visible = visible_countries(&all, &props.selected, &props.query);
     let allowed_shown = visible
@@ -39,16 +41,16 @@ pub fn CountryList(props: &CountryListProps) -> Html {
         .filter(|(code, _)| props.selected.contains(*code))
         .count();
     html! {
-        <div class="country-list-frame" tabindex="0" role="region" aria-label="Countries">
+        <div class="country-list-frame" tabindex="0" role="region" aria-label={texts.t("countries-countries")}>
             if visible.is_empty() {
                 <p class="muted country-none" id="countries-none">
-                    { format!("No country matches “{}”.", props.query.trim()) }
+                    { texts.t_args("countries-no-match", &[("query", props.query.trim().into())]) }
                 </p>
             } else {
-                <ul class="country-list" aria-label="Countries">
+                <ul class="country-list" aria-label={texts.t("countries-countries")}>
                     for (index, (code, name)) in visible.iter().enumerate() {
                         if index == allowed_shown && allowed_shown > 0 {
-                            <li class="country-divider" aria-hidden="true">{ "Other countries" }</li>
+                            <li class="country-divider" aria-hidden="true">{ texts.t("countries-other-countries") }</li>
                         }
                         <CountryOption key={*code} code={*code} name={*name}
                             checked={props.selected.contains(*code)}

@@ -22,6 +22,7 @@ use crate::api;
 use crate::components::{
     banner_message, browser_expiry_instant, ConfirmPanel, ExpiryFields, SelectField,
 };
+use crate::hooks::use_i18n;
 use crate::hooks::{use_session, use_session_calls, use_text_input, use_unsaved_guard};
 
 /// Countries allowed only for a while: code → when it ends (RFC 3339).
@@ -40,6 +41,7 @@ enum Status {
 /// those allowed and a Save button. Rendered only behind `RequireSession`.
 #[component]
 pub fn CountryFilterPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let calls = use_session_calls();
     let saved = use_state(|| None::<(BTreeSet<String>, Expiries)>);
@@ -145,7 +147,7 @@ pub fn CountryFilterPage() -> Html {
     let own_country = session
         .me()
         .map(|me| country_name(&me.account.country))
-        .unwrap_or_else(|| "its own country".to_owned());
+        .unwrap_or_else(|| texts.t("countries-its-own-country"));
     let dirty = saved
         .as_ref()
         .is_some_and(|(codes, ending)| *codes != *selected || *ending != *expiries);
@@ -175,13 +177,13 @@ pub fn CountryFilterPage() -> Html {
     let status_badge = match (&*status, dirty) {
         (Status::Loading, _) => Html::default(),
         (Status::Saving, _) => {
-            html! { <span class="badge" id="countries-status">{ "Saving…" }</span> }
+            html! { <span class="badge" id="countries-status">{ texts.t("countries-saving") }</span> }
         }
         (_, true) => {
-            html! { <span class="badge badge--open" id="countries-status">{ "Unsaved changes" }</span> }
+            html! { <span class="badge badge--open" id="countries-status">{ texts.t("countries-unsaved-changes") }</span> }
         }
         (Status::Saved, false) => {
-            html! { <span class="badge token-state--active" id="countries-status">{ "Saved" }</span> }
+            html! { <span class="badge token-state--active" id="countries-status">{ texts.t("countries-saved") }</span> }
         }
         (Status::Ready, false) => Html::default(),
     };
@@ -190,35 +192,31 @@ pub fn CountryFilterPage() -> Html {
         <section class="country-filter" data-testid="country-filter">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Account security" }</p>
-                    <h1>{ "Destination countries" }</h1>
+                    <p class="eyebrow">{ texts.t("countries-account-security") }</p>
+                    <h1>{ texts.t("countries-destination-countries") }</h1>
                     <p class="muted lead">
-                        { "Messages go only to the countries ticked here. A message to any other \
-                           country is refused before anything is charged, so a leaked token or a \
-                           compromised integration can't run up a bill sending SMS abroad. A new \
-                           account allows only its own country — for you, " }
+                        { texts.t("countries-messages-go-only-countries") }{ " " }
                         <strong>{ own_country }</strong>{ "." }
                     </p>
                 </div>
             </div>
             if guard.leaving.is_some() {
-                <ConfirmPanel id="countries-leave-panel" title="Leave without saving?"
-                    detail="Your changes to the allowed countries are not saved: leaving this page \
-                        drops them, and messages keep going only to the countries saved before."
-                    confirm_text="Leave without saving" cancel_text="Stay on this page"
+                <ConfirmPanel id="countries-leave-panel" title={texts.t("countries-leave-without-saving")}
+                    detail={texts.t("countries-changes-allowed-countries-not")}
+                    confirm_text={texts.t("countries-leave-without-saving-2")} cancel_text={texts.t("countries-stay-on-page")}
                     on_confirm={guard.leave} on_cancel={guard.stay} />
             }
             <form class="card country-card" onsubmit={onsubmit} novalidate=true
                 aria-labelledby="countries-title">
                 <div class="country-card-head">
-                    <h2 id="countries-title">{ "Allowed countries" }</h2>
+                    <h2 id="countries-title">{ texts.t("countries-allowed-countries") }</h2>
                     { status_badge }
                 </div>
                 <p class="countries-summary" id="countries-summary" aria-live="polite">
                     if loading {
-                        <span class="muted">{ "Loading your countries…" }</span>
+                        <span class="muted">{ texts.t("countries-loading-countries") }</span>
                     } else {
-                        { countries_summary(&selected) }
+                        { countries_summary(&selected, texts) }
                     }
                 </p>
                 if let Some(message) = error {
@@ -226,14 +224,13 @@ pub fn CountryFilterPage() -> Html {
                 }
                 if dirty && *status != Status::Saving {
                     <div class="banner banner--warning" id="countries-unsaved" role="status">
-                        { "You have unsaved changes. Save countries to apply them; leaving this \
-                           page drops them." }
+                        { texts.t("countries-you-have-unsaved-changes") }
                     </div>
                 }
                 <div class="field country-search">
-                    <label for="country-search">{ "Find a country" }</label>
+                    <label for="country-search">{ texts.t("countries-find-country") }</label>
                     <input id="country-search" type="search" autocomplete="off"
-                        placeholder="Name or code, e.g. Germany or DE"
+                        placeholder={texts.t("countries-name-code-e-g")}
                         value={(*query).clone()} oninput={on_search} />
                 </div>
                 <CountryList selected={(*selected).clone()} query={AttrValue::from((*query).clone())}
@@ -242,10 +239,10 @@ pub fn CountryFilterPage() -> Html {
                 <div class="form-actions country-actions">
                     <button id="save-countries" type="submit" class="button"
                         disabled={loading || *status == Status::Saving}>
-                        { if *status == Status::Saving { "Saving…" } else { "Save countries" } }
+                        { if *status == Status::Saving { texts.t("countries-saving") } else { texts.t("countries-save-countries") } }
                     </button>
                     <span class="muted">
-                        { "Changes apply to the next message sent, through the portal or the API." }
+                        { texts.t("countries-changes-apply-next-message") }
                     </span>
                 </div>
             </form>
@@ -269,8 +266,9 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
     let expiry = use_text_input("86400");
     let expiry_at = use_text_input("");
     let error = use_state(|| None::<AttrValue>);
-    let options = use_memo((), |_| {
-        portcullis_shared::validate::countries()
+    let texts = use_i18n();
+    let options = use_memo(texts, |texts| {
+        let mut options = portcullis_shared::validate::countries()
             .iter()
             .map(|(code, name)| {
                 (
@@ -278,7 +276,12 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
                     AttrValue::from(format!("{name} ({code})")),
                 )
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        options.push((
+            AttrValue::Static(""),
+            texts.t("countries-choose-country").into(),
+        ));
+        Rc::new(options)
     });
     let onclick = {
         let (country, expiry, expiry_at, error) = (
@@ -290,7 +293,7 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
         let on_allow = props.on_allow.clone();
         Callback::from(move |_: MouseEvent| {
             if country.value.is_empty() {
-                error.set(Some("Choose a country.".into()));
+                error.set(Some(texts.t("countries-country-required").into()));
                 return;
             }
             match browser_expiry_instant(&expiry.value, &expiry_at.value, "expires_at") {
@@ -298,30 +301,27 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
                     error.set(None);
                     on_allow.emit((country.value.clone(), until));
                 }
-                Ok(None) => error.set(Some(
-                    "Choose how long: to allow it for good, tick it in the list above.".into(),
-                )),
+                Ok(None) => error.set(Some(texts.t("countries-how-long-required").into())),
                 Err(problem) => error.set(Some(problem.message.into())),
             }
         })
     };
     html! {
         <fieldset class="country-temporary" id="country-temporary">
-            <legend>{ "Allow a country for a while" }</legend>
+            <legend>{ texts.t("countries-allow-country-while") }</legend>
             <p class="muted">
-                { "For a trip or a one-off campaign: the country is allowed until the time you                    choose, then messages there are refused again, with nothing to remember." }
+                { texts.t("countries-trip-one-off-campaign") }
             </p>
             <div class="form-inline">
-                <SelectField id="country-temporary-code" label="Country"
-                    options={Rc::new(vec![("", "Choose a country…")])}
-                    dynamic_options={options} value={country.value.clone()}
+                <SelectField id="country-temporary-code" label={texts.t("countries-country")}
+                    dynamic_options={(*options).clone()} value={country.value.clone()}
                     on_change={country.set.clone()} disabled={props.disabled} />
-                <ExpiryFields id_prefix="country-temporary" label="For" choice={expiry}
+                <ExpiryFields id_prefix="country-temporary" label={texts.t("countries-for")} choice={expiry}
                     custom={expiry_at} error={(*error).clone()} />
                 <div class="form-inline-action">
                     <button type="button" id="country-temporary-add"
                         class="button button--secondary" disabled={props.disabled} {onclick}>
-                        { "Allow for a while" }
+                        { texts.t("countries-allow-while") }
                     </button>
                 </div>
             </div>

@@ -1,6 +1,7 @@
 //! What the page shows about a selection of countries, worked out apart from the markup:
 //! the search, the order, the summary and the API's errors by country.
 
+use crate::i18n::Texts;
 use std::collections::BTreeSet;
 
 use portcullis_shared::problem::Problem;
@@ -51,21 +52,29 @@ pub fn country_name(code: &str) -> String {
 }
 
 /// "3 countries allowed: Germany, Poland, Spain", with only the first few names spelled out.
-pub fn countries_summary(selected: &BTreeSet<String>) -> String {
+pub fn countries_summary(selected: &BTreeSet<String>, texts: Texts) -> String {
     if selected.is_empty() {
-        return "No countries allowed: every message is refused.".to_owned();
+        return texts.t("countries-none-allowed");
     }
     let mut names: Vec<String> = selected.iter().map(|code| country_name(code)).collect();
     names.sort();
     let count = names.len();
-    let noun = if count == 1 { "country" } else { "countries" };
     let listed = if count > SUMMARY_NAMES {
         let shown = SUMMARY_NAMES - 1;
-        format!("{} and {} more", names[..shown].join(", "), count - shown)
+        texts.t_args(
+            "countries-and-more",
+            &[
+                ("names", names[..shown].join(", ").into()),
+                ("more", (count - shown).into()),
+            ],
+        )
     } else {
         names.join(", ")
     };
-    format!("{count} {noun} allowed: {listed}")
+    texts.t_args(
+        "countries-allowed-summary",
+        &[("count", count.into()), ("names", listed.into())],
+    )
 }
 
 /// Every error the API reported about the list, each naming the country it is about
@@ -134,23 +143,26 @@ mod tests {
     #[test]
     fn the_summary_names_the_first_few_countries() {
         assert_eq!(
-            countries_summary(&BTreeSet::new()),
+            countries_summary(&BTreeSet::new(), Texts::default()),
             "No countries allowed: every message is refused."
         );
         assert_eq!(
-            countries_summary(&selection(&["PL"])),
+            countries_summary(&selection(&["PL"]), Texts::default()),
             "1 country allowed: Poland"
         );
         assert_eq!(
-            countries_summary(&selection(&["PL", "DE", "FR"])),
+            countries_summary(&selection(&["PL", "DE", "FR"]), Texts::default()),
             "3 countries allowed: France, Germany, Poland"
         );
         assert_eq!(
-            countries_summary(&selection(&["PL", "DE", "FR", "CZ", "AT"])),
+            countries_summary(
+                &selection(&["PL", "DE", "FR", "CZ", "AT"]),
+                Texts::default()
+            ),
             "5 countries allowed: Austria, Czechia, France and 2 more"
         );
         assert_eq!(
-            countries_summary(&selection(&["XX"])),
+            countries_summary(&selection(&["XX"]), Texts::default()),
             "1 country allowed: XX"
         );
     }

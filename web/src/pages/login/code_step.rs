@@ -17,7 +17,8 @@ use yew::prelude::*;
 use super::wording;
 use crate::api::{self, NotResent};
 use crate::components::{banner_message, FormBanner, TextField};
-use crate::hooks::{use_form_problem, use_text_input};
+use crate::hooks::{use_form_problem, use_i18n, use_text_input};
+use crate::i18n::Texts;
 
 /// Request fields the code step shows errors next to.
 const FIELDS: &[&str] = &["code"];
@@ -37,6 +38,7 @@ pub struct CodeStepProps {
 /// the held sign-in has ended, only the way back is left.
 #[component]
 pub fn CodeStep(props: &CodeStepProps) -> Html {
+    let texts = use_i18n();
     let challenge = use_state(|| props.challenge.clone());
     let method = use_state(|| wording::first_method(&props.challenge));
     let code = use_text_input("");
@@ -44,7 +46,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let ended = use_state(|| false);
-    let resend = use_resend(challenge.clone(), method.clone(), ended.clone());
+    let resend = use_resend(challenge.clone(), method.clone(), ended.clone(), texts);
     // The code is what this step asks for: the field has the focus when the step opens.
     use_effect_with((), |_| {
         if let Some(field) = web_sys::window()
@@ -72,7 +74,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
                 return;
             }
             let code = wording::normalize_code(method, &code);
-            if let Some(invalid) = wording::check_code(method, &code) {
+            if let Some(invalid) = wording::check_code(method, &code, texts) {
                 problem.set(api::client_validation_problem(vec![invalid]));
                 return;
             }
@@ -170,20 +172,20 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
     html! {
         <div class="code-step" data-testid="login-code-step"
             data-reason={reason_name(reason)} data-method={method.as_str()}>
-            <p class="eyebrow">{ "Step 2 of 2" }</p>
-            <h1>{ wording::heading(reason) }</h1>
+            <p class="eyebrow">{ texts.t("code-step-eyebrow") }</p>
+            <h1>{ wording::heading(reason, texts) }</h1>
             <p class="muted" id="login-code-prompt">
-                { wording::prompt(reason, *method, challenge.sent_to.as_deref()) }
+                { wording::prompt(reason, *method, challenge.sent_to.as_deref(), texts) }
             </p>
             <FormBanner message={banner} />
             if *method == VerificationMethod::Passkey {
                 <button id="login-passkey" type="button" class="button button--block"
                     onclick={use_passkey} disabled={*submitting}>
-                    { if *submitting { "Waiting for your passkey…" } else { "Use your passkey" } }
+                    { if *submitting { texts.t("code-step-waiting-passkey") } else { texts.t("code-step-use-your-passkey") } }
                 </button>
             } else {
             <form class="form" {onsubmit} novalidate=true>
-                <TextField id="login-code" label={wording::code_label(*method)}
+                <TextField id="login-code" label={wording::code_label(*method, texts)}
                     autocomplete={if recovery { "off" } else { "one-time-code" }}
                     inputmode={if recovery { "text" } else { "numeric" }}
                     placeholder={if recovery { "xxxxx-xxxxx" } else { "123456" }}
@@ -195,7 +197,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
                 }
                 <button id="login-verify" type="submit" class="button button--block"
                     disabled={*submitting}>
-                    { if *submitting { "Checking…" } else { "Confirm and log in" } }
+                    { if *submitting { texts.t("code-step-checking") } else { texts.t("code-step-submit") } }
                 </button>
             </form>
             }
@@ -208,7 +210,7 @@ pub fn CodeStep(props: &CodeStepProps) -> Html {
                 sent_by={challenge.sent_by} disabled={resend.sending || resend.wait.is_some()}
                 on_switch={on_switch} />
             <p class="card-footer">
-                { "Not you, or wrong account? " }
+                { texts.t("code-step-not-you") }{ " " }
                 <StartOver on_start_over={props.on_start_over.clone()} link=true />
             </p>
         </div>
@@ -229,6 +231,7 @@ struct Resend {
     method: UseStateHandle<VerificationMethod>,
     /// Set when the API says the held sign-in is over.
     ended: UseStateHandle<bool>,
+    texts: Texts,
     sending: bool,
     set_sending: UseStateHandle<bool>,
     /// Seconds the API asked to wait before another code.
@@ -259,7 +262,8 @@ impl Resend {
                 Ok(challenge) => {
                     let method = challenge.sent_by.unwrap_or(*this.method);
                     this.set_notice.set(Some(
-                        wording::sent_message(method, challenge.sent_to.as_deref()).into(),
+                        wording::sent_message(method, challenge.sent_to.as_deref(), this.texts)
+                            .into(),
                     ));
                     this.method.set(method);
                     this.challenge.set(challenge);
@@ -293,6 +297,7 @@ fn use_resend(
     challenge: UseStateHandle<LoginChallengeDto>,
     method: UseStateHandle<VerificationMethod>,
     ended: UseStateHandle<bool>,
+    texts: Texts,
 ) -> Resend {
     let set_sending = use_state(|| false);
     let set_wait = use_state(|| None::<u32>);
@@ -313,6 +318,7 @@ fn use_resend(
         challenge,
         method,
         ended,
+        texts,
         sending: *set_sending,
         wait: *set_wait,
         notice: (*set_notice).clone(),
@@ -333,16 +339,16 @@ struct TrustBrowserProps {
 /// "Trust this browser", with what it means.
 #[component]
 fn TrustBrowser(props: &TrustBrowserProps) -> Html {
+    let texts = use_i18n();
     html! {
         <label class="check-option" for="trust-device">
             <input type="checkbox" id="trust-device" name="trust_device"
                 checked={props.checked} onchange={props.onchange.clone()}
                 aria-describedby="trust-device-hint" />
             <span>
-                <span class="check-option-title">{ "Trust this browser" }</span>
+                <span class="check-option-title">{ texts.t("code-step-trust") }</span>
                 <span class="check-option-hint" id="trust-device-hint">
-                    { "No code next time you log in from this browser. Leave it unticked on a \
-                       shared or public computer." }
+                    { texts.t("code-step-trust-hint") }
                 </span>
             </span>
         </label>
@@ -360,16 +366,17 @@ struct ResendLineProps {
 /// "Resend code", with the wait the API asks for or word that a code went out.
 #[component]
 fn ResendLine(props: &ResendLineProps) -> Html {
+    let texts = use_i18n();
     let onclick = props.on_resend.reform(|_: MouseEvent| ());
     let status = match (props.wait, &props.notice) {
-        (Some(seconds), _) => Some(AttrValue::from(wording::wait_message(seconds))),
+        (Some(seconds), _) => Some(AttrValue::from(wording::wait_message(seconds, texts))),
         (None, notice) => notice.clone(),
     };
     html! {
         <div class="code-resend">
             <button type="button" id="login-resend" class="button button--secondary button--small"
                 disabled={props.sending || props.wait.is_some()} {onclick}>
-                { if props.sending { "Sending…" } else { "Resend code" } }
+                { if props.sending { texts.t("code-step-sending") } else { texts.t("code-step-resend") } }
             </button>
             <span class="muted" id="login-resend-status" aria-live="polite">
                 { status.unwrap_or_default() }
@@ -390,6 +397,7 @@ struct OtherMethodsProps {
 /// The held sign-in's other methods, as links.
 #[component]
 fn OtherMethods(props: &OtherMethodsProps) -> Html {
+    let texts = use_i18n();
     let others: Vec<VerificationMethod> = props
         .methods
         .iter()
@@ -401,7 +409,7 @@ fn OtherMethods(props: &OtherMethodsProps) -> Html {
     }
     html! {
         <div class="code-methods">
-            <p class="muted">{ "Other ways to confirm:" }</p>
+            <p class="muted">{ texts.t("code-step-other-ways") }</p>
             <ul>
                 for method in others {
                     <li>
@@ -409,7 +417,7 @@ fn OtherMethods(props: &OtherMethodsProps) -> Html {
                             id={format!("use-{}", method.as_str())}
                             disabled={props.disabled && wording::is_sent(method)}
                             onclick={props.on_switch.reform(move |_: MouseEvent| method)}>
-                            { wording::switch_label(method, props.sent_by == Some(method)) }
+                            { wording::switch_label(method, props.sent_by == Some(method), texts) }
                         </button>
                     </li>
                 }
@@ -428,6 +436,7 @@ struct StartOverProps {
 
 #[component]
 fn StartOver(props: &StartOverProps) -> Html {
+    let texts = use_i18n();
     let onclick = props.on_start_over.reform(|_: MouseEvent| ());
     let class = if props.link {
         classes!("link-button")
@@ -435,7 +444,7 @@ fn StartOver(props: &StartOverProps) -> Html {
         classes!("button", "button--block")
     };
     html! {
-        <button type="button" id="login-start-over" {class} {onclick}>{ "Start over" }</button>
+        <button type="button" id="login-start-over" {class} {onclick}>{ texts.t("code-step-start-over") }</button>
     }
 }
 
@@ -447,12 +456,12 @@ struct StepEndedProps {
 /// The held sign-in timed out or was finished elsewhere: only starting over helps.
 #[component]
 fn StepEnded(props: &StepEndedProps) -> Html {
+    let texts = use_i18n();
     html! {
         <div class="code-step" data-testid="login-code-ended">
-            <h1>{ "This sign-in has ended" }</h1>
+            <h1>{ texts.t("code-step-ended-title") }</h1>
             <div class="banner banner--error" id="form-error" role="alert">
-                { "The code step timed out or was already used. Log in again with your e-mail \
-                   address and password." }
+                { texts.t("code-step-ended-text") }
             </div>
             <StartOver on_start_over={props.on_start_over.clone()} />
         </div>

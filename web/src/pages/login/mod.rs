@@ -17,8 +17,9 @@ use yew_router::prelude::*;
 
 use crate::api::{self, LoginOutcome};
 use crate::app::{Route, SIGNED_OUT_QUERY};
-use crate::components::{EmailField, FormBanner, TextField};
-use crate::hooks::{use_form_problem, use_session, use_text_input};
+use crate::components::{EmailField, FormBanner, LanguageSwitch, TextField};
+use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input};
+use crate::i18n::Texts;
 use crate::state::SessionAction;
 
 /// Request fields the login form shows errors next to.
@@ -30,6 +31,7 @@ const FIELDS: &[&str] = &["email", "password"];
 #[component]
 pub fn LoginPage() -> Html {
     let session = use_session();
+    let texts = use_i18n();
     let email = use_text_input(&typed_before_mount("email"));
     let password = use_text_input(&typed_before_mount("password"));
     let problem = use_form_problem();
@@ -95,7 +97,7 @@ pub fn LoginPage() -> Html {
                 email: email.trim().to_owned(),
                 password: password.clone(),
             };
-            if let Some(invalid) = api::client_validation_problem(check_login(&request)) {
+            if let Some(invalid) = api::client_validation_problem(check_login(&request, texts)) {
                 problem.set(Some(invalid));
                 return;
             }
@@ -137,17 +139,17 @@ pub fn LoginPage() -> Html {
     html! {
         <section class="auth">
             <div class="card card--narrow">
-                <h1>{ "Log in" }</h1>
-                <p class="muted">{ "Welcome back. Log in to manage your SMS account." }</p>
+                <h1>{ texts.t("login-title") }</h1>
+                <p class="muted">{ texts.t("login-intro") }</p>
                 if signed_out {
                     <div class="banner banner--info" id="signed-out" role="status">
-                        { "You were signed out. Log in again to continue." }
+                        { texts.t("login-signed-out") }
                     </div>
                 }
                 <FormBanner message={banner} />
                 <form class="form" onsubmit={onsubmit} novalidate=true>
                     <EmailField input={email.clone()} problem={problem.clone()} />
-                    <TextField id="password" label="Password" input_type="password"
+                    <TextField id="password" label={texts.t("login-password")} input_type="password"
                         autocomplete="current-password"
                         value={password.value.clone()}
                         on_change={problem.on_change(&password.set, "password")}
@@ -156,21 +158,22 @@ pub fn LoginPage() -> Html {
                     // first-paint browser test reads it).
                     <button id="login-submit" type="submit" class="button button--block"
                         elementtiming="login-form" disabled={*submitting}>
-                        { if *submitting { "Logging in…" } else { "Log in" } }
+                        { if *submitting { texts.t("login-submitting") } else { texts.t("login-submit") } }
                     </button>
                 </form>
                 <button id="login-passkey-sign-in" type="button"
                     class="button button--secondary button--block" onclick={on_passkey}
                     disabled={*submitting}>
-                    { "Sign in with a passkey" }
+                    { texts.t("login-passkey") }
                 </button>
                 <p class="card-footer" id="forgot-password">
-                    <Link<Route> to={Route::ForgotPassword}>{ "Forgot password?" }</Link<Route>>
+                    <Link<Route> to={Route::ForgotPassword}>{ texts.t("login-forgot-password") }</Link<Route>>
                 </p>
                 <p class="card-footer">
-                    { "New to Portcullis? " }
-                    <Link<Route> to={Route::Signup}>{ "Create an account" }</Link<Route>>
+                    { texts.t("login-new-here") }{ " " }
+                    <Link<Route> to={Route::Signup}>{ texts.t("login-create-account") }</Link<Route>>
                 </p>
+                <LanguageSwitch />
             </div>
         </section>
     }
@@ -221,7 +224,7 @@ fn typed_before_mount(id: &str) -> String {
 
 /// The checks worth making before asking the API. The password policy is not among them:
 /// it may have changed since the password was chosen.
-fn check_login(request: &LoginRequest) -> Vec<FieldError> {
+fn check_login(request: &LoginRequest, texts: Texts) -> Vec<FieldError> {
     let mut errors: Vec<FieldError> = validate::check_email("email", &request.email)
         .into_iter()
         .collect();
@@ -229,7 +232,7 @@ fn check_login(request: &LoginRequest) -> Vec<FieldError> {
         errors.push(FieldError {
             field: "password".to_owned(),
             code: codes::REQUIRED.to_owned(),
-            message: "Enter your password.".to_owned(),
+            message: texts.t("login-password-required"),
         });
     }
     errors
@@ -248,13 +251,13 @@ mod tests {
 
     #[test]
     fn login_needs_an_email_and_a_password() {
-        let errors = check_login(&request("", ""));
+        let errors = check_login(&request("", ""), Texts::default());
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "password"]);
     }
 
     #[test]
     fn login_does_not_apply_the_password_policy() {
-        assert!(check_login(&request("owner@example.com", "short")).is_empty());
+        assert!(check_login(&request("owner@example.com", "short"), Texts::default()).is_empty());
     }
 }

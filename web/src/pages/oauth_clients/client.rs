@@ -15,7 +15,8 @@ use crate::components::credentials::{
     last_used, Credential, CredentialKind, CredentialList, Renewal, RowIdAttribute,
 };
 use crate::components::{toggle_scope, ScopePicker};
-use crate::format::{format_duration, format_timestamp};
+use crate::format::{format_duration_in, format_timestamp_in};
+use crate::i18n::{msg, MessageId, Texts};
 
 /// The account's OAuth2 clients, each with its state and the ways to change it.
 pub type ClientList = CredentialList<OAuthClientDto>;
@@ -27,26 +28,26 @@ impl Credential for OAuthClientDto {
     type Created = CreatedOAuthClientDto;
 
     const KIND: CredentialKind = CredentialKind {
-        noun: "client",
+        delete_button: msg("clients-delete-client"),
+        name_required: msg("clients-name-required"),
         class: "client",
         row_id: RowIdAttribute::Client,
         list_id: "client-list",
         empty_id: "clients-empty",
-        empty_title: "No OAuth2 clients yet",
-        empty_text: "Register one below when a system should fetch short-lived access tokens \
-                     itself instead of holding a long-lived API token.",
-        delete_warning: " Its secret and every access token it was given stop working at once. This can't be undone.",
+        empty_title: msg("clients-empty-title"),
+        empty_text: msg("clients-empty-text"),
+        delete_warning: msg("clients-delete-warning"),
         edits_class: "scopes",
-        edits_label: "permissions",
+        edit_button: msg("clients-edit-permissions"),
+        save_button: msg("clients-save-permissions"),
         edits_field: "scopes",
         renewal: Renewal {
-            button: "Replace secret",
+            button: msg("clients-replace-secret"),
             class: "rotate",
-            question: "Replace the secret of",
-            warning: "You get a new secret, shown once. Access tokens already issued keep \
-                      working until they expire.",
-            confirm: "Replace secret",
-            busy: "Replacing…",
+            question: msg("clients-replace-question"),
+            warning: msg("clients-replace-warning"),
+            confirm: msg("clients-replace-secret"),
+            busy: msg("clients-replacing"),
             offers_overlap: true,
         },
     };
@@ -140,36 +141,33 @@ impl Credential for OAuthClientDto {
         api::end_oauth_client_secret_overlap(&csrf_token, &id).await
     }
 
-    fn details(&self) -> Html {
+    fn details(&self, texts: Texts) -> Html {
         html! {
             <>
                 <div class="token-meta-wide">
-                    <dt>{ "Client ID" }</dt>
+                    <dt>{ texts.t("clients-client-id") }</dt>
                     <dd><code class="client-id">{ self.id.clone() }</code></dd>
                 </div>
                 <div>
-                    <dt>{ "Access tokens last" }</dt>
-                    <dd class="client-lifetime">{ format_duration(self.token_lifetime_secs) }</dd>
+                    <dt>{ texts.t("clients-access-tokens-last") }</dt>
+                    <dd class="client-lifetime">{ format_duration_in(self.token_lifetime_secs, texts) }</dd>
                 </div>
                 <div>
-                    <dt>{ "Registered" }</dt>
-                    <dd class="client-created">{ format_timestamp(&self.created_at) }</dd>
+                    <dt>{ texts.t("clients-registered") }</dt>
+                    <dd class="client-created">{ format_timestamp_in(&self.created_at, texts) }</dd>
                 </div>
                 <div>
-                    <dt>{ "Last used" }</dt>
+                    <dt>{ texts.t("clients-last-used") }</dt>
                     <dd class="client-last-used">
-                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "client") }
+                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "client", texts) }
                     </dd>
                 </div>
             </>
         }
     }
 
-    fn note(&self) -> Option<&'static str> {
-        self.disabled.then_some(
-            "Disabled: the token endpoint refuses this client and the tokens it was given are \
-             refused too. Enable it to let them work again.",
-        )
+    fn note(&self) -> Option<MessageId> {
+        self.disabled.then_some(msg("clients-disabled-note"))
     }
 
     fn edit_field(
@@ -177,6 +175,7 @@ impl Credential for OAuthClientDto {
         draft: &BTreeSet<Scope>,
         on_draft: Callback<BTreeSet<Scope>>,
         problem: Option<&Problem>,
+        texts: Texts,
     ) -> Html {
         let on_toggle = {
             let chosen = draft.clone();
@@ -190,13 +189,13 @@ impl Credential for OAuthClientDto {
             .or_else(|| {
                 draft
                     .is_empty()
-                    .then_some(AttrValue::Static("Choose at least one permission."))
+                    .then(|| AttrValue::from(texts.t("credentials-scopes-required")))
             });
         html! {
             <ScopePicker id={format!("client-scopes-{}", self.id)}
                 name={format!("client-scope-{}", self.id)}
-                legend="Permissions of this client"
-                hint="Tokens already issued lose the permissions you remove."
+                legend={texts.t("clients-permissions-client")}
+                hint={texts.t("clients-tokens-already-issued-lose")}
                 chosen={draft.clone()} {on_toggle} {error} />
         }
     }

@@ -14,19 +14,23 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::credentials::{CredentialList, CredentialsPage, ListCard, Noun};
 use crate::components::{CopyButton, ShownOnce};
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_created, use_toasts};
+use crate::i18n::msg;
 
 /// What the clients page lists.
 const CLIENTS: Noun = Noun {
-    one: "client",
-    many: "clients",
+    count: msg("clients-count"),
+    loading: msg("clients-loading"),
+    load_failed: msg("clients-load-failed"),
 };
 
 /// OAuth2 clients: list, state and scope changes, deletion and registration. Rendered only
 /// behind `RequireSession`.
 #[component]
 pub fn OAuthClientsPage() -> Html {
+    let texts = use_i18n();
     let clients = use_collection(api::list_oauth_clients);
     let created = use_created::<CreatedOAuthClientDto>(clients.reload_callback());
     // Whether the secret shown replaced an existing client's (not a new client's).
@@ -50,10 +54,7 @@ pub fn OAuthClientsPage() -> Html {
     let collection = clients.get();
 
     let lead = html! {
-        { "A client holds an ID and a secret and exchanges them for a short-lived \
-           access token (the OAuth2 client credentials grant). If a \
-           token leaks, it expires on its own; disable the client to cut off every \
-           token it was given at once." }
+        { texts.t("clients-client-holds-id-secret") }
     };
     let secret = (*created.item).as_ref().map(|created_client| {
         html! {
@@ -62,29 +63,28 @@ pub fn OAuthClientsPage() -> Html {
         }
     });
     let list = html! {
-        <ListCard title="Your clients" count_id="client-count" noun={CLIENTS} says_refresh=true
+        <ListCard title={texts.t("clients-clients")} count_id="client-count" noun={CLIENTS} says_refresh=true
             count={collection.items.as_ref().map(|items| items.len())}
             problem={collection.problem.clone()}>
             if let Some(items) = &collection.items {
                 <CredentialList<OAuthClientDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.client.id.clone()))}
                     on_changed={clients.replace_callback()}
-                    on_removed={toasts.after(clients.remove_callback(), |_| "OAuth2 client deleted".to_owned())} {on_renewed} />
+                    on_removed={toasts.after(clients.remove_callback(), move |_| texts.t("clients-deleted-toast"))} {on_renewed} />
             }
         </ListCard>
     };
     html! {
-        <CredentialsPage testid="oauth-clients" title="OAuth2 clients" {lead}
+        <CredentialsPage testid="oauth-clients" title={texts.t("clients-oauth2-clients")} {lead}
             secret={secret.unwrap_or_default()} {list}
-            form_id="new-client" form_title="Register a client"
+            form_id="new-client" form_title={texts.t("clients-register-client-2")}
             form={html! { <NewClientForm on_created={toasts.after(on_created,
-                |c: &CreatedOAuthClientDto| format!("Registered client {}", c.client.name))} /> }}>
+                move |c: &CreatedOAuthClientDto| texts.t_args("clients-registered-toast", &[("name", c.client.name.as_str().into())]))} /> }}>
             <div class="card" id="client-usage">
-                <h2>{ "How to use a client" }</h2>
+                <h2>{ texts.t("clients-how-use-client") }</h2>
                 <p class="muted">
-                    { "Ask the token endpoint for an access token with HTTP Basic authentication, \
-                       then send it as a bearer token. Ask for a new one when " }
-                    <code>{ "expires_in" }</code>{ " seconds have passed." }
+                    { texts.t("clients-usage-before") }{ " " }
+                    <code>{ "expires_in" }</code>{ " " }{ texts.t("clients-usage-after") }
                 </p>
                 <pre class="code-block" id="client-usage-snippet">
                     { usage_snippet(&token_url, "<client_id>", "<client_secret>") }
@@ -138,6 +138,7 @@ pub struct NewClientSecretProps {
 /// not shown again, and the snippet filled in. Scrolled into view when it appears.
 #[component]
 pub fn NewClientSecret(props: &NewClientSecretProps) -> Html {
+    let texts = use_i18n();
     let CreatedOAuthClientDto {
         client,
         client_secret,
@@ -146,32 +147,30 @@ pub fn NewClientSecret(props: &NewClientSecretProps) -> Html {
     html! {
         <ShownOnce id="new-client-created" shown={client.id.clone()}
             title={if props.renewed {
-                format!("New secret for “{}”", client.name)
+                texts.t_args("clients-new-secret-title", &[("name", client.name.as_str().into())])
             } else {
-                format!("Client “{}” registered", client.name)
+                texts.t_args("clients-registered-title", &[("name", client.name.as_str().into())])
             }}
             subtitle={match (props.renewed, &client.previous_secret_expires_at) {
                 (true, Some(until)) => html! { <span id="client-previous-until">
-                    { "The previous secret keeps working until " }{ format_timestamp(until) }
-                    { "; switch your system to the new one before then." }</span> },
+                    { texts.t_args("clients-previous-until", &[("until", format_timestamp_in(until, texts).into())]) }</span> },
                 (true, None) => html! { <span id="client-previous-until">
-                    { "The previous secret no longer works." }</span> },
-                (false, _) => html! { "Give your system both values below." },
+                    { texts.t("clients-previous-secret-no-longer") }</span> },
+                (false, _) => html! { texts.t("clients-give-system-both-values") },
             }}
-            warning="Copy the secret now — you won't see it again."
-            warning_detail="Portcullis keeps only what it needs to check it. If you lose it, \
-                delete the client and register a new one."
-            done_id="client-secret-done" done_label="I've stored it safely"
+            warning={texts.t("clients-copy-secret-now-you")}
+            warning_detail={texts.t("clients-portcullis-keeps-only-what-2")}
+            done_id="client-secret-done" done_label={texts.t("clients-ive-stored-safely")}
             on_done={props.on_done.clone()}>
-            <p class="secret-label">{ "Client ID" }</p>
+            <p class="secret-label">{ texts.t("clients-client-id") }</p>
             <div class="secret-box secret-box--plain">
                 <code id="client-id" class="secret-value">{ client.id.clone() }</code>
-                <CopyButton id="copy-client-id" text={client.id.clone()} label="Copy the client ID" />
+                <CopyButton id="copy-client-id" text={client.id.clone()} label={texts.t("clients-copy-client-id")} />
             </div>
-            <p class="secret-label">{ "Client secret" }</p>
+            <p class="secret-label">{ texts.t("clients-client-secret") }</p>
             <div class="secret-box">
                 <code id="client-secret" class="secret-value">{ client_secret.clone() }</code>
-                <CopyButton id="copy-client-secret" text={client_secret.clone()} label="Copy the secret" />
+                <CopyButton id="copy-client-secret" text={client_secret.clone()} label={texts.t("clients-copy-secret")} />
             </div>
             <pre class="code-block">{ usage_snippet(&props.token_url, &client.id, client_secret) }</pre>
         </ShownOnce>

@@ -14,18 +14,19 @@ use crate::components::credentials::{
     allowlist_entries, name_and_scope_errors, use_credential_fields,
 };
 use crate::components::{FormBanner, ScopePicker, SelectField};
-use crate::hooks::{use_form_call, use_text_input};
+use crate::hooks::{use_form_call, use_i18n, use_text_input};
+use crate::i18n::{msg, MessageId, Texts};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "token_lifetime_secs", "ip_allowlist[]"];
 
 /// The access-token lifetimes offered, in seconds, with their labels; the API's default
 /// (one hour) first.
-pub const LIFETIMES: &[(&str, &str)] = &[
-    ("3600", "1 hour (recommended)"),
-    ("900", "15 minutes"),
-    ("28800", "8 hours"),
-    ("86400", "24 hours"),
+pub const LIFETIMES: &[(&str, MessageId)] = &[
+    ("3600", msg("clients-lifetime-1-hour")),
+    ("900", msg("clients-lifetime-15-minutes")),
+    ("28800", msg("clients-lifetime-8-hours")),
+    ("86400", msg("clients-lifetime-24-hours")),
 ];
 
 /// Props of [`NewClientForm`].
@@ -38,11 +39,15 @@ pub struct NewClientFormProps {
 /// Name, scopes, access-token lifetime and optional IP allowlist of a new OAuth2 client.
 #[component]
 pub fn NewClientForm(props: &NewClientFormProps) -> Html {
+    let texts = use_i18n();
     let call = use_form_call();
     let problem = call.problem.clone();
     let fields = use_credential_fields(&problem);
     let lifetime = use_text_input(LIFETIMES[0].0);
-    let lifetimes = use_memo((), |_| LIFETIMES.to_vec());
+    let lifetimes = LIFETIMES
+        .iter()
+        .map(|(value, label)| (AttrValue::from(*value), AttrValue::from(texts.msg(*label))))
+        .collect::<Vec<_>>();
 
     let onsubmit = {
         let (call, fields, lifetime) = (call.clone(), fields.clone(), lifetime.clone());
@@ -83,24 +88,22 @@ pub fn NewClientForm(props: &NewClientFormProps) -> Html {
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-client-title">
             <FormBanner message={banner} />
-            { fields.name_field("new-client", "e.g. Billing service", &problem) }
+            { fields.name_field("new-client", texts.t("clients-name-placeholder"), &problem) }
             <ScopePicker id="new-client-scopes" name="client-scope"
                 chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
-                hint="The scopes the client may ask for. Tokens it gets carry no more than these."
+                hint={texts.t("clients-scopes-client-may-ask")}
                 error={problem.field_message("scopes")} />
-            <SelectField id="new-client-lifetime" label="Access tokens last"
-                options={Rc::new((*lifetimes).clone())}
-                hint="Shorter is safer: the client simply asks for a new token when one runs out."
+            <SelectField id="new-client-lifetime" label={texts.t("clients-access-tokens-last")}
+                dynamic_options={Rc::new(lifetimes)}
+                hint={texts.t("clients-shorter-safer-client-simply")}
                 value={lifetime.value.clone()}
                 on_change={problem.on_change(&lifetime.set, "token_lifetime_secs")}
                 error={problem.field_message("token_lifetime_secs")} />
-            { fields.allowlist_field("new-client",
-                "One address or range per line. The client and its tokens work only from these; empty: every address the account's API allowlist allows.",
-                &problem) }
+            { fields.allowlist_field("new-client", texts.t("clients-allowlist-hint"), &problem) }
             { fields.temporary_allowlist_field("new-client", &problem) }
             <div class="form-actions">
                 <button id="create-client" type="submit" class="button" disabled={submitting}>
-                    { if submitting { "Registering…" } else { "Register client" } }
+                    { if submitting { texts.t("clients-registering") } else { texts.t("clients-register-client") } }
                 </button>
             </div>
         </form>
@@ -115,7 +118,9 @@ pub fn new_client_request(
     lifetime_secs: &str,
     allowlist: &str,
 ) -> Result<CreateOAuthClientRequest, Vec<FieldError>> {
-    let (name, mut errors) = name_and_scope_errors(name, scopes, "client");
+    let texts = Texts::current();
+    let (name, mut errors) =
+        name_and_scope_errors(name, scopes, msg("clients-name-required"), texts);
     let lifetime = lifetime_secs.trim();
     let token_lifetime_secs = if lifetime.is_empty() {
         None
@@ -126,7 +131,7 @@ pub fn new_client_request(
                 errors.push(FieldError::new(
                     "token_lifetime_secs",
                     codes::TOO_LONG,
-                    "Choose a lifetime between 1 minute and 24 hours.",
+                    texts.t("clients-lifetime-out-of-range"),
                 ));
                 None
             }

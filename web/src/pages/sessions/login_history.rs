@@ -9,25 +9,27 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner};
-use crate::format::format_timestamp;
-use crate::hooks::use_session_calls;
+use crate::format::format_timestamp_in;
+use crate::hooks::{use_i18n, use_session_calls};
+use crate::i18n::Texts;
 
 /// The words the page shows for each outcome.
-pub fn outcome_label(outcome: LoginOutcome) -> &'static str {
+pub fn outcome_label(outcome: LoginOutcome, texts: Texts) -> String {
     match outcome {
-        LoginOutcome::Succeeded => "Signed in",
-        LoginOutcome::WrongPassword => "Wrong password",
-        LoginOutcome::SecondFactorFailed => "Second factor failed",
-        LoginOutcome::NewDeviceFailed => "New device not confirmed",
-        LoginOutcome::IpBlocked => "Blocked: address not allowed",
-        LoginOutcome::Locked => "Blocked: sign-in locked",
-        LoginOutcome::Unknown => "Failed",
+        LoginOutcome::Succeeded => texts.t("sessions-outcome-succeeded"),
+        LoginOutcome::WrongPassword => texts.t("sessions-outcome-wrong-password"),
+        LoginOutcome::SecondFactorFailed => texts.t("sessions-outcome-second-factor-failed"),
+        LoginOutcome::NewDeviceFailed => texts.t("sessions-outcome-new-device-failed"),
+        LoginOutcome::IpBlocked => texts.t("sessions-outcome-ip-blocked"),
+        LoginOutcome::Locked => texts.t("sessions-outcome-locked"),
+        LoginOutcome::Unknown => texts.t("sessions-outcome-unknown"),
     }
 }
 
 /// The login history, newest first, with "load older" paging.
 #[component]
 pub fn LoginHistory() -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let attempts = use_state(Vec::<LoginAttemptDto>::new);
     let next_cursor = use_state(|| None::<String>);
@@ -85,7 +87,9 @@ pub fn LoginHistory() -> Html {
     let banner = (*problem)
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the login history. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("sessions-history-failed", &[("reason", message.into())]))
+        });
 
     html! {
         <>
@@ -94,7 +98,7 @@ pub fn LoginHistory() -> Html {
             if next_cursor.is_some() {
                 <button id="login-history-older" type="button" class="button button--secondary"
                     onclick={on_older} disabled={*loading}>
-                    { "Load older sign-ins" }
+                    { texts.t("sessions-load-older-sign-ins") }
                 </button>
             }
         </>
@@ -114,36 +118,37 @@ pub struct LoginHistoryTableProps {
 /// Sign-in attempts as a table: when, result, address, device.
 #[component]
 pub fn LoginHistoryTable(props: &LoginHistoryTableProps) -> Html {
+    let texts = use_i18n();
     if props.attempts.is_empty() {
         let text = if props.loading {
-            "Loading…"
+            texts.t("sessions-loading")
         } else {
-            "No sign-in attempts yet."
+            texts.t("sessions-no-sign-attempts-yet")
         };
         return html! { <p class="muted" id="login-history-empty">{ text }</p> };
     }
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Sign-in history">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("sessions-sign-history")}>
         <table class="table table--stack" id="login-history-table">
             <thead>
                 <tr>
-                    <th scope="col">{ "When" }</th>
-                    <th scope="col">{ "Result" }</th>
-                    <th scope="col">{ "Address" }</th>
-                    <th scope="col">{ "Device" }</th>
+                    <th scope="col">{ texts.t("sessions-when") }</th>
+                    <th scope="col">{ texts.t("sessions-result") }</th>
+                    <th scope="col">{ texts.t("sessions-address") }</th>
+                    <th scope="col">{ texts.t("sessions-device") }</th>
                 </tr>
             </thead>
             <tbody>
                 for attempt in props.attempts.iter() {
                     <tr key={attempt.id.clone()} data-outcome={attempt.outcome.as_str()}>
-                        <td data-label="When"><time datetime={attempt.at.clone()}>{ format_timestamp(&attempt.at) }</time></td>
-                        <td data-label="Result">
+                        <td data-label={texts.t("sessions-when")}><time datetime={attempt.at.clone()}>{ format_timestamp_in(&attempt.at, texts) }</time></td>
+                        <td data-label={texts.t("sessions-result")}>
                             <span class={classes!("badge", if attempt.succeeded { "badge--ok" } else { "badge--failed" })}>
-                                { outcome_label(attempt.outcome) }
+                                { outcome_label(attempt.outcome, texts) }
                             </span>
                         </td>
-                        <td data-label="Address"><code>{ attempt.ip.clone().unwrap_or_default() }</code></td>
-                        <td data-label="Device" title={attempt.user_agent.clone().unwrap_or_default()}>{ attempt.device.clone() }</td>
+                        <td data-label={texts.t("sessions-address")}><code>{ attempt.ip.clone().unwrap_or_default() }</code></td>
+                        <td data-label={texts.t("sessions-device")} title={attempt.user_agent.clone().unwrap_or_default()}>{ attempt.device.clone() }</td>
                     </tr>
                 }
             </tbody>

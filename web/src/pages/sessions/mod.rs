@@ -15,11 +15,13 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner, SecurityTabs};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_toasts};
 
 /// The account's sessions and sign-ins. Rendered only behind `RequireSession`.
 #[component]
 pub fn SessionsPage() -> Html {
+    let texts = use_i18n();
     let sessions = use_collection(api::list_sessions);
     let toasts = use_toasts();
     let collection = sessions.get();
@@ -27,17 +29,19 @@ pub fn SessionsPage() -> Html {
         .problem
         .as_ref()
         .and_then(|p| banner_message(p, &[]))
-        .map(|message| AttrValue::from(format!("Could not load the sessions. {message}")));
+        .map(|message| {
+            AttrValue::from(texts.t_args("sessions-load-failed", &[("reason", message.into())]))
+        });
     let others = collection
         .items
         .as_ref()
         .map_or(0, |items| items.iter().filter(|s| !s.current).count());
     let body = match &collection.items {
         Some(items) => html! {
-            <SessionTable sessions={items.clone()} on_removed={toasts.after(sessions.remove_callback(), |_| "Session logged out".to_owned())} />
+            <SessionTable sessions={items.clone()} on_removed={toasts.after(sessions.remove_callback(), move |_| texts.t("sessions-logged-out-toast"))} />
         },
         None if collection.problem.is_none() => html! {
-            <p class="loading muted" aria-busy="true">{ "Loading your sessions…" }</p>
+            <p class="loading muted" aria-busy="true">{ texts.t("sessions-loading-sessions") }</p>
         },
         None => Html::default(),
     };
@@ -46,29 +50,28 @@ pub fn SessionsPage() -> Html {
         <section class="sessions" data-testid="sessions">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Security" }</p>
-                    <h1>{ "Sessions" }</h1>
+                    <p class="eyebrow">{ texts.t("sessions-security") }</p>
+                    <h1>{ texts.t("sessions-sessions") }</h1>
                     <p class="muted lead">
-                        { "Where your account is signed in to the portal right now, and every \
-                           sign-in attempt. End any session you don't recognise, then change your password." }
+                        { texts.t("sessions-where-account-signed-portal") }
                     </p>
                 </div>
             </div>
             <SecurityTabs />
             <div class="card">
-                <h2>{ "Inactivity timeout" }</h2>
+                <h2>{ texts.t("sessions-inactivity-timeout") }</h2>
                 <SessionTimeoutForm />
             </div>
             <div class="card card--flush">
                 <div class="card-head">
-                    <h2>{ "Active sessions" }</h2>
+                    <h2>{ texts.t("sessions-active-sessions") }</h2>
                     <SignOutActions {others} on_done={sessions.reload_callback()} />
                 </div>
                 <FormBanner message={load_error} />
                 { body }
             </div>
             <div class="card">
-                <h2>{ "Login history" }</h2>
+                <h2>{ texts.t("sessions-login-history") }</h2>
                 <LoginHistory />
             </div>
         </section>

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::message_html;
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::use_removal;
 
 /// Props of [`SessionTable`].
@@ -23,16 +24,17 @@ pub struct SessionTableProps {
 /// (the current one is marked instead).
 #[component]
 pub fn SessionTable(props: &SessionTableProps) -> Html {
+    let texts = use_i18n();
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Sessions">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={texts.t("sessions-sessions")}>
         <table class="table table--stack" id="sessions-table">
             <thead>
                 <tr>
-                    <th scope="col">{ "Device" }</th>
-                    <th scope="col">{ "Address" }</th>
-                    <th scope="col">{ "Signed in" }</th>
-                    <th scope="col">{ "Last active" }</th>
-                    <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                    <th scope="col">{ texts.t("sessions-device") }</th>
+                    <th scope="col">{ texts.t("sessions-address") }</th>
+                    <th scope="col">{ texts.t("sessions-signed") }</th>
+                    <th scope="col">{ texts.t("sessions-last-active") }</th>
+                    <th scope="col"><span class="visually-hidden">{ texts.t("sessions-actions") }</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -54,6 +56,7 @@ struct SessionRowProps {
 
 #[component]
 fn SessionRow(props: &SessionRowProps) -> Html {
+    let texts = use_i18n();
     let session = &props.session;
     let removal = use_removal(
         &session.id,
@@ -63,21 +66,24 @@ fn SessionRow(props: &SessionRowProps) -> Html {
 
     html! {
         <tr data-session-id={session.id.clone()} class={classes!(session.current.then_some("session--current"))}>
-            <td data-label="Device">
+            <td data-label={texts.t("sessions-device")}>
                 <span class="session-device" title={session.user_agent.clone()}>{ session.device.clone() }</span>
                 if session.current {
-                    { " " }<span class="badge badge--new session-current">{ "This session" }</span>
+                    { " " }<span class="badge badge--new session-current">{ texts.t("sessions-session") }</span>
                 }
             </td>
-            <td data-label="Address"><code class="session-ip">{ session.ip.clone() }</code></td>
-            <td data-label="Signed in">{ format_timestamp(&session.created_at) }</td>
-            <td data-label="Last active">{ if session.current { "Now".to_owned() } else { format_timestamp(&session.last_seen_at) } }</td>
+            <td data-label={texts.t("sessions-address")}><code class="session-ip">{ session.ip.clone() }</code></td>
+            <td data-label={texts.t("sessions-signed")}>{ format_timestamp_in(&session.created_at, texts) }</td>
+            <td data-label={texts.t("sessions-last-active")}>{ if session.current { texts.t("sessions-now") } else { format_timestamp_in(&session.last_seen_at, texts) } }</td>
             <td class="row-actions">
                 if !session.current {
                     <button type="button" class="button button--ghost-danger button--small session-remove"
-                        aria-label={format!("Log out {} at {}", session.device, session.ip)}
+                        aria-label={texts.t_args("sessions-log-out-one", &[
+                            ("device", session.device.as_str().into()),
+                            ("address", session.ip.as_str().into()),
+                        ])}
                         disabled={removal.busy} onclick={removal.start}>
-                        { if removal.busy { "Logging out…" } else { "Log out" } }
+                        { if removal.busy { texts.t("sessions-logging-out") } else { texts.t("sessions-log-out") } }
                     </button>
                 }
                 if let Some(error) = removal.error {

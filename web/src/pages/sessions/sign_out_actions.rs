@@ -6,7 +6,9 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, message_html, ConfirmPanel};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_session, use_session_calls};
+use crate::i18n::Texts;
 use crate::state::SessionAction;
 
 /// Props of [`SignOutActions`].
@@ -28,6 +30,7 @@ enum Asking {
 /// "Log out other sessions" and "Log out everywhere", each asked first.
 #[component]
 pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let session = use_session();
     let busy = use_state(|| false);
@@ -112,30 +115,27 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
             <button id="revoke-others" type="button" class="button button--secondary button--small"
                 disabled={*busy || props.others == 0 || confirming.is_some()}
                 onclick={ask(Asking::Others)}>
-                { "Log out other sessions" }
+                { texts.t("sessions-log-out-other-sessions") }
             </button>
             <button id="revoke-all" type="button" class="button button--danger button--small"
                 disabled={*busy || confirming.is_some()} onclick={ask(Asking::Everywhere)}>
-                { "Log out everywhere" }
+                { texts.t("sessions-log-out-everywhere") }
             </button>
             if *confirming == Some(Asking::Others) {
-                <ConfirmPanel id="revoke-others-panel" title={others_question(props.others)}
-                    detail="Every other browser and device signed in to this login must log in \
-                        again; this session goes on. API tokens and OAuth clients keep working."
-                    confirm_text="Log out the others" busy={*busy}
+                <ConfirmPanel id="revoke-others-panel" title={others_question(props.others, texts)}
+                    detail={texts.t("sessions-log-out-others-detail")}
+                    confirm_text={texts.t("sessions-log-out-others")} busy={*busy}
                     on_confirm={others} on_cancel={on_cancel.clone()} />
             }
             if let Some(count) = *ended {
                 <p class="banner banner--success" id="revoke-others-done" role="status">
-                    { others_ended(count) }
+                    { others_ended(count, texts) }
                 </p>
             }
             if *confirming == Some(Asking::Everywhere) {
-                <ConfirmPanel id="revoke-all-panel" title="Log out everywhere?"
-                    detail="Every portal session ends at once, this one included: you go back to \
-                        the login page, and every other browser signed in must log in again. API \
-                        tokens and OAuth clients keep working."
-                    confirm_text="Log out everywhere" busy={*busy}
+                <ConfirmPanel id="revoke-all-panel" title={texts.t("sessions-log-out-everywhere-2")}
+                    detail={texts.t("sessions-log-out-everywhere-detail")}
+                    confirm_text={texts.t("sessions-log-out-everywhere")} busy={*busy}
                     on_confirm={everywhere} {on_cancel} />
             }
             if let Some(error) = error {
@@ -146,19 +146,13 @@ pub fn SignOutActions(props: &SignOutActionsProps) -> Html {
 }
 
 /// "Log out the 2 other sessions?"
-fn others_question(others: usize) -> String {
-    match others {
-        1 => "Log out the other session?".to_owned(),
-        n => format!("Log out the {n} other sessions?"),
-    }
+fn others_question(others: usize, texts: Texts) -> String {
+    texts.t_args("sessions-others-question", &[("count", others.into())])
 }
 
 /// What the page says once the other sessions ended.
-fn others_ended(count: usize) -> String {
-    match count {
-        1 => "The other session was logged out.".to_owned(),
-        n => format!("The {n} other sessions were logged out."),
-    }
+fn others_ended(count: usize, texts: Texts) -> String {
+    texts.t_args("sessions-others-ended", &[("count", count.into())])
 }
 
 #[cfg(test)]
@@ -167,8 +161,12 @@ mod tests {
 
     #[test]
     fn the_question_and_the_answer_count_the_sessions() {
-        assert_eq!(others_question(1), "Log out the other session?");
-        assert_eq!(others_question(3), "Log out the 3 other sessions?");
-        assert_eq!(others_ended(2), "The 2 other sessions were logged out.");
+        let en = Texts::default();
+        assert_eq!(others_question(1, en), "Log out the other session?");
+        assert_eq!(others_question(3, en), "Log out the 3 other sessions?");
+        assert_eq!(others_ended(2, en), "The 2 other sessions were logged out.");
+        let pl = Texts::new(portcullis_shared::dto::Language::Pl);
+        assert_eq!(others_question(3, pl), "Wylogować 3 pozostałe sesje?");
+        assert_eq!(others_ended(5, pl), "Wylogowano 5 pozostałych sesji.");
     }
 }

@@ -9,25 +9,23 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, FormBanner, SelectField};
-use crate::format::format_duration;
+use crate::format::format_duration_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_session, use_session_calls};
+use crate::i18n::Texts;
 use crate::state::SessionAction;
 
-/// `(value, text)` of the timeout choices.
-fn timeout_options(choices: &[i64]) -> Rc<Vec<(&'static str, &'static str)>> {
-    const NAMES: [(i64, &str, &str); 6] = [
-        (900, "900", "15 minutes"),
-        (1800, "1800", "30 minutes"),
-        (3600, "3600", "1 hour"),
-        (7200, "7200", "2 hours"),
-        (14_400, "14400", "4 hours"),
-        (28_800, "28800", "8 hours"),
-    ];
+/// `(value, text)` of the timeout choices the API offers, in its order.
+fn timeout_options(choices: &[i64], texts: Texts) -> Rc<Vec<(AttrValue, AttrValue)>> {
     Rc::new(
-        NAMES
+        choices
             .iter()
-            .filter(|(secs, _, _)| choices.contains(secs))
-            .map(|(_, value, text)| (*value, *text))
+            .map(|secs| {
+                (
+                    secs.to_string().into(),
+                    format_duration_in(*secs, texts).into(),
+                )
+            })
             .collect(),
     )
 }
@@ -35,6 +33,7 @@ fn timeout_options(choices: &[i64]) -> Rc<Vec<(&'static str, &'static str)>> {
 /// The inactivity timeout select; a choice is saved at once.
 #[component]
 pub fn SessionTimeoutForm() -> Html {
+    let texts = use_i18n();
     let calls = use_session_calls();
     let session = use_session();
     let timeout = use_state(|| None::<SessionTimeoutDto>);
@@ -105,25 +104,31 @@ pub fn SessionTimeoutForm() -> Html {
         return html! {
             <>
                 <FormBanner message={error} />
-                <p class="loading muted" aria-busy="true">{ "Loading…" }</p>
+                <p class="loading muted" aria-busy="true">{ texts.t("sessions-loading") }</p>
             </>
         };
     };
-    let hint = format!(
-        "Portal sessions end after this long without activity. Applies to every open session at once. Server default: {}.",
-        format_duration(current.default_secs)
+    let hint = texts.t_args(
+        "sessions-timeout-hint",
+        &[(
+            "default",
+            format_duration_in(current.default_secs, texts).into(),
+        )],
     );
     html! {
         <div class="form">
-            <SelectField id="session-timeout" label="Sign out after"
-                options={timeout_options(&current.choices)}
+            <SelectField id="session-timeout" label={texts.t("sessions-sign-out-after")}
+                dynamic_options={timeout_options(&current.choices, texts)}
                 value={AttrValue::from(current.idle_timeout_secs.to_string())}
                 disabled={*saving}
                 hint={Some(AttrValue::from(hint))}
                 {error} {on_change} />
             if *saved {
                 <p class="muted" id="session-timeout-saved" role="status">
-                    { format!("Saved: sessions end after {} of inactivity.", format_duration(current.idle_timeout_secs)) }
+                    { texts.t_args("sessions-timeout-saved", &[(
+                        "duration",
+                        format_duration_in(current.idle_timeout_secs, texts).into(),
+                    )]) }
                 </p>
             }
         </div>

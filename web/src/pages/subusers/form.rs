@@ -1,5 +1,6 @@
 //! The subuser form: a new subuser's login and grants, or an existing one's grants.
 
+use crate::i18n::Texts;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -18,7 +19,7 @@ use crate::components::{
     FormBanner, ScopePicker, TextField, WindowFields,
 };
 use crate::hooks::{use_form_call, use_text_input, FormProblem};
-use crate::pages::password::NEW_PASSWORD_HINT;
+use crate::pages::password::new_password_hint;
 
 /// Request fields the form shows next to a control: the login's, then the grants' (the
 /// API may name them with or without the `grants.` prefix).
@@ -97,6 +98,7 @@ pub struct SubuserFormProps {
 /// monthly points limit.
 #[component]
 pub fn SubuserForm(props: &SubuserFormProps) -> Html {
+    let texts = crate::hooks::use_i18n();
     let existing = props.existing.clone();
     let prefix = match &existing {
         Some(subuser) => format!("edit-{}", subuser.id),
@@ -210,7 +212,7 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
             .iter()
             .map(|p| CheckOption {
                 value: p.as_str().into(),
-                label: portal_label(*p).into(),
+                label: portal_label(*p, texts).into(),
                 description: Some(p.description().into()),
             })
             .collect::<Vec<_>>(),
@@ -237,9 +239,12 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
     ));
     let busy = call.busy();
     let (submit_text, busy_text) = if existing.is_some() {
-        ("Save changes", "Saving…")
+        (texts.t("subusers-save-changes"), texts.t("subusers-saving"))
     } else {
-        ("Create subuser", "Creating subuser…")
+        (
+            texts.t("subusers-create-subuser"),
+            texts.t("subusers-creating-subuser"),
+        )
     };
     let id = |name: &str| AttrValue::from(format!("{prefix}-{name}"));
 
@@ -247,59 +252,59 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
         <form class="form subuser-form" {onsubmit} novalidate=true>
             <FormBanner message={banner} />
             if existing.is_none() {
-                <TextField id={id("email")} label="E-mail address" input_type="email"
-                    autocomplete="off" placeholder="branch.krakow@example.com"
-                    hint="Their login. It must not be used by any other login."
+                <TextField id={id("email")} label={texts.t("subusers-e-mail-address")} input_type="email"
+                    autocomplete="off" placeholder={texts.t("subusers-branch-krakow-example-com")}
+                    hint={texts.t("subusers-their-login-must-not")}
                     value={email.value.clone()}
                     on_change={problem.on_change(&email.set, "email")}
                     error={message("email")} />
-                <TextField id={id("password")} label="Password" input_type="password"
+                <TextField id={id("password")} label={texts.t("subusers-password")} input_type="password"
                     autocomplete="new-password" optional=true
-                    hint={format!("Leave empty to e-mail them an invitation to choose their own. {NEW_PASSWORD_HINT}")}
+                    hint={texts.t_args("subusers-password-hint", &[("policy", new_password_hint(texts).into())])}
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
                     error={message("password")} />
             }
-            <TextField id={id("phone")} label="Mobile phone" input_type="tel" autocomplete="off"
+            <TextField id={id("phone")} label={texts.t("subusers-mobile-phone")} input_type="tel" autocomplete="off"
                 optional=true placeholder="+48500100200"
-                hint="For their sign-in codes, in international format."
+                hint={texts.t("subusers-their-sign-codes-international")}
                 value={phone.value.clone()}
                 on_change={problem.on_change(&phone.set, "phone")}
                 error={message("phone")} />
 
             <section class="form-section">
-                <h3>{ "Portal" }</h3>
-                <CheckboxGroup id={id("portal")} legend="Parts of the portal they may use"
-                    hint="Their own sessions, password and two-factor settings are always theirs."
+                <h3>{ texts.t("subusers-portal") }</h3>
+                <CheckboxGroup id={id("portal")} legend={texts.t("subusers-parts-portal-they-may")}
+                    hint={texts.t("subusers-their-own-sessions-password")}
                     options={portal_options} chosen={Rc::new(draft.portal.clone())}
                     on_toggle={on_portal} error={message("portal")} />
             </section>
             <section class="form-section">
-                <h3>{ "API" }</h3>
+                <h3>{ texts.t("subusers-api") }</h3>
                 <ScopePicker id={id("scopes")} name={id("scope")} chosen={draft.scopes.clone()}
-                    on_toggle={on_scope} legend="API scopes"
-                    hint="The most their own API tokens may carry."
+                    on_toggle={on_scope} legend={texts.t("subusers-api-scopes")}
+                    hint={texts.t("subusers-most-their-own-api")}
                     error={message("scopes")} />
             </section>
             <section class="form-section">
-                <h3>{ "Sender names and contacts" }</h3>
-                <CheckboxGroup id={id("senders")} legend="Sender names they may send from"
-                    hint="None ticked: only the gateway's default sender."
-                    empty="The account has no approved sender names yet."
+                <h3>{ texts.t("subusers-sender-names-contacts") }</h3>
+                <CheckboxGroup id={id("senders")} legend={texts.t("subusers-sender-names-they-may")}
+                    hint={texts.t("subusers-none-ticked-only-gateways")}
+                    empty={texts.t("subusers-account-has-no-approved")}
                     options={sender_options} chosen={Rc::new(draft.senders.clone())}
                     on_toggle={on_senders} error={message("senders")} compact=true />
-                <CheckboxGroup id={id("groups")} legend="Contact groups they may see"
-                    hint="Contacts outside these groups are invisible to them."
-                    empty="The account has no contact groups yet."
+                <CheckboxGroup id={id("groups")} legend={texts.t("subusers-contact-groups-they-may")}
+                    hint={texts.t("subusers-contacts-outside-these-groups")}
+                    empty={texts.t("subusers-account-has-no-contact")}
                     options={group_options} chosen={Rc::new(draft.contact_groups.clone())}
                     on_toggle={on_groups} error={message("contact_groups")} />
             </section>
             <section class="form-section">
-                <h3>{ "Limits" }</h3>
+                <h3>{ texts.t("subusers-limits") }</h3>
                 <label class="checkbox" for={id("window-on")}>
                     <input type="checkbox" id={id("window-on")} checked={draft.window_on}
                         onchange={on_window} />
-                    { " Only send within set hours" }
+                    { " " }{ texts.t("subusers-only-send-within-set") }
                 </label>
                 if draft.window_on {
                     <WindowFields id_prefix={AttrValue::from(prefix.clone())}
@@ -314,9 +319,9 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
                         end_error={message("sending_window.end")}
                         time_zone_error={message("sending_window.time_zone")} />
                 }
-                <TextField id={id("points-limit")} label="Monthly points limit" input_type="number"
+                <TextField id={id("points-limit")} label={texts.t("subusers-monthly-points-limit")} input_type="number"
                     inputmode="numeric" optional=true min="0"
-                    hint="Points they may spend per calendar month (UTC). Empty: no limit of their own."
+                    hint={texts.t("subusers-points-they-may-spend")}
                     value={draft.points_limit.clone()}
                     on_change={on_text("monthly_points_limit", |d, v| d.points_limit = v)}
                     error={message("monthly_points_limit")} />
@@ -328,7 +333,7 @@ pub fn SubuserForm(props: &SubuserFormProps) -> Html {
                 if let Some(on_cancel) = &props.on_cancel {
                     <button type="button" id={id("cancel")} class="button button--secondary"
                         disabled={busy} onclick={on_cancel.reform(|_: MouseEvent| ())}>
-                        { "Cancel" }
+                        { texts.t("subusers-cancel") }
                     </button>
                 }
             </div>
@@ -399,14 +404,14 @@ pub fn subuser_request(
 }
 
 /// A portal permission's name on its check box.
-pub fn portal_label(permission: PortalPermission) -> &'static str {
+pub fn portal_label(permission: PortalPermission, texts: Texts) -> String {
     match permission {
-        PortalPermission::Sms => "Send SMS",
-        PortalPermission::Contacts => "Contacts",
-        PortalPermission::ContactsRead => "Contacts (read only)",
-        PortalPermission::Senders => "Sender names",
-        PortalPermission::Tokens => "API tokens",
-        PortalPermission::SecurityLog => "Security log",
+        PortalPermission::Sms => texts.t("subusers-permission-sms"),
+        PortalPermission::Contacts => texts.t("subusers-permission-contacts"),
+        PortalPermission::ContactsRead => texts.t("subusers-permission-contacts-read"),
+        PortalPermission::Senders => texts.t("subusers-permission-senders"),
+        PortalPermission::Tokens => texts.t("subusers-permission-tokens"),
+        PortalPermission::SecurityLog => texts.t("subusers-permission-security-log"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What a subuser may do, as the form edits it, and the request it makes.
 
+use crate::i18n::Texts;
 use std::collections::BTreeSet;
 
 use portcullis_shared::dto::{PortalPermission, SendingWindowDto, SubuserGrantsDto, Weekday};
@@ -78,6 +79,7 @@ impl GrantsDraft {
     /// The grants to send, or what to fix first (fields named as in the request,
     /// under `grants.`). The API checks everything again.
     pub fn to_dto(&self) -> Result<SubuserGrantsDto, Vec<FieldError>> {
+        let texts = Texts::current();
         let mut errors = Vec::new();
         let sending_window = if self.window_on {
             let days: Vec<Weekday> = Weekday::ALL
@@ -88,7 +90,7 @@ impl GrantsDraft {
                 errors.push(FieldError::new(
                     "grants.sending_window.days",
                     codes::REQUIRED,
-                    "Choose at least one day.",
+                    texts.t("credentials-policy-days-required"),
                 ));
             }
             let start = minutes(&self.start);
@@ -97,19 +99,19 @@ impl GrantsDraft {
                 errors.push(FieldError::new(
                     "grants.sending_window.start",
                     codes::INVALID_TIME,
-                    "Enter a time like 08:00.",
+                    texts.t("subusers-start-invalid"),
                 ));
             }
             match (start, end) {
                 (_, None) => errors.push(FieldError::new(
                     "grants.sending_window.end",
                     codes::INVALID_TIME,
-                    "Enter a time like 18:00.",
+                    texts.t("subusers-end-invalid"),
                 )),
                 (Some(start), Some(end)) if end <= start => errors.push(FieldError::new(
                     "grants.sending_window.end",
                     codes::END_BEFORE_START,
-                    "End after the start time.",
+                    texts.t("subusers-end-before-start"),
                 )),
                 _ => {}
             }
@@ -132,7 +134,7 @@ impl GrantsDraft {
                     errors.push(FieldError::new(
                         "grants.monthly_points_limit",
                         codes::NEGATIVE,
-                        "Enter a whole number of points, or leave it empty for no limit.",
+                        texts.t("subusers-limit-invalid"),
                     ));
                     None
                 }
@@ -167,12 +169,17 @@ fn minutes(time: &str) -> Option<u32> {
 
 /// A sending window in a line: `Mon–Fri 08:00–18:00 (Europe/Warsaw)`.
 pub fn window_summary(window: &SendingWindowDto) -> String {
-    let days: Vec<&str> = window.days.iter().map(|d| weekday_label(*d)).collect();
+    let texts = Texts::current();
+    let days: Vec<String> = window
+        .days
+        .iter()
+        .map(|d| weekday_label(*d, texts))
+        .collect();
     let weekdays = Weekday::ALL[..5].to_vec();
     let days = if window.days == weekdays {
-        "Mon–Fri".to_owned()
+        texts.t("window-mon-fri")
     } else if window.days == Weekday::ALL.to_vec() {
-        "Every day".to_owned()
+        texts.t("window-every-day")
     } else {
         days.join(", ")
     };

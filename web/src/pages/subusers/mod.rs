@@ -12,6 +12,7 @@ pub use form::{
 pub use grants::{weekday_label, window_summary, GrantsDraft, DEFAULT_TIME_ZONE, TIME_ZONES};
 pub use subuser_list::{status_label, SubuserList, SubuserListProps, SubuserRow, SubuserRowProps};
 
+use crate::i18n::Texts;
 use std::rc::Rc;
 
 use portcullis_shared::dto::{SenderStatus, SubuserDto};
@@ -21,13 +22,16 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::credentials::{ListCard, Noun};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_created, use_toasts};
+use crate::i18n::msg;
 use crate::pages::security_log::SecurityLogView;
 
 /// Subusers: list, create, edit, disable, invite, delete. Rendered only behind
 /// `RequireSession`, for the owner.
 #[component]
 pub fn SubusersPage() -> Html {
+    let texts = use_i18n();
     let subusers = use_collection(api::list_subusers);
     let toasts = use_toasts();
     let senders = use_collection(api::list_senders);
@@ -53,14 +57,14 @@ pub fn SubusersPage() -> Html {
 
     let collection = subusers.get();
     let list = html! {
-        <ListCard title="Your subusers" count_id="subuser-count" noun={SUBUSERS}
+        <ListCard title={texts.t("subusers-subusers-2")} count_id="subuser-count" noun={SUBUSERS}
             count={collection.items.as_ref().map(|items| items.len())}
             problem={collection.problem.clone()}>
             if let Some(items) = &collection.items {
                 <SubuserList subusers={items.clone()} choices={choices.clone()}
                     on_changed={subusers.replace_callback()}
                     on_stale={subusers.reload_callback()}
-                    on_removed={toasts.after(subusers.remove_callback(), |_| "Subuser deleted".to_owned())} />
+                    on_removed={toasts.after(subusers.remove_callback(), move |_| texts.t("subusers-deleted-toast"))} />
             }
         </ListCard>
     };
@@ -69,44 +73,43 @@ pub fn SubusersPage() -> Html {
         <section class="subusers" data-testid="subusers">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Account" }</p>
-                    <h1>{ "Subusers" }</h1>
+                    <p class="eyebrow">{ texts.t("subusers-account") }</p>
+                    <h1>{ texts.t("subusers-subusers") }</h1>
                     <p class="muted lead">
-                        { "Separate logins for your employees and branches, each with only the \
-                           parts of the account, sender names, contacts, sending hours and points \
-                           you allow. The API refuses everything else." }
+                        { texts.t("subusers-separate-logins-employees-branches") }
                     </p>
                 </div>
             </div>
             if let Some(subuser) = &*created.item {
                 <div class="banner banner--success" id="subuser-created" role="status">
-                    { created_message(subuser) }
+                    { created_message(subuser, texts) }
                 </div>
             }
             { list }
             <div class="card" id="new-subuser">
-                <h2 id="new-subuser-title">{ "New subuser" }</h2>
-                <SubuserForm {choices} on_saved={toasts.after(created.on_created.clone(), |s: &SubuserDto| format!("Created subuser {}", s.email))} />
+                <h2 id="new-subuser-title">{ texts.t("subusers-new-subuser") }</h2>
+                <SubuserForm {choices} on_saved={toasts.after(created.on_created.clone(), move |s: &SubuserDto| texts.t_args("subusers-created-toast", &[("email", s.email.as_str().into())]))} />
             </div>
         </section>
     }
 }
 
 /// What the page says once a subuser is created.
-fn created_message(subuser: &SubuserDto) -> String {
+fn created_message(subuser: &SubuserDto, texts: Texts) -> String {
+    let email = [("email", subuser.email.as_str().into())];
     match subuser.status {
-        portcullis_shared::dto::SubuserStatus::Invited => format!(
-            "{} is created. We e-mailed them an invitation to choose a password.",
-            subuser.email
-        ),
-        _ => format!("{} is created and can sign in now.", subuser.email),
+        portcullis_shared::dto::SubuserStatus::Invited => {
+            texts.t_args("subusers-created-invited", &email)
+        }
+        _ => texts.t_args("subusers-created-active", &email),
     }
 }
 
 /// What the subusers page lists.
 const SUBUSERS: Noun = Noun {
-    one: "subuser",
-    many: "subusers",
+    count: msg("subusers-count"),
+    loading: msg("subusers-loading"),
+    load_failed: msg("subusers-load-failed"),
 };
 
 /// Props of [`SubuserSecurityLogPage`].
@@ -120,6 +123,7 @@ pub struct SubuserSecurityLogPageProps {
 /// the owner.
 #[component]
 pub fn SubuserSecurityLogPage(props: &SubuserSecurityLogPageProps) -> Html {
+    let texts = use_i18n();
     let subusers = use_collection(api::list_subusers);
     let email = subusers
         .get()
@@ -133,9 +137,9 @@ pub fn SubuserSecurityLogPage(props: &SubuserSecurityLogPageProps) -> Html {
             <div class="page-head">
                 <div>
                     <p class="eyebrow">
-                        <Link<Route> to={Route::Subusers}>{ "Subusers" }</Link<Route>>
+                        <Link<Route> to={Route::Subusers}>{ texts.t("subusers-subusers") }</Link<Route>>
                     </p>
-                    <h1>{ "Security log" }</h1>
+                    <h1>{ texts.t("subusers-security-log") }</h1>
                     <p class="muted lead" id="subuser-log-email">
                         { email.unwrap_or_else(|| props.id.to_string()) }
                     </p>

@@ -12,8 +12,10 @@ use crate::api::{self, SubuserAction};
 use crate::app::Route;
 use crate::components::credentials::EmptyState;
 use crate::components::{banner_message, message_html};
-use crate::format::{format_points, format_timestamp};
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_removal};
+use crate::i18n::Texts;
 
 /// Props of [`SubuserList`].
 #[derive(Properties, PartialEq)]
@@ -32,11 +34,11 @@ pub struct SubuserListProps {
 /// Every subuser, or a word on what subusers are for when there are none.
 #[component]
 pub fn SubuserList(props: &SubuserListProps) -> Html {
+    let texts = use_i18n();
     if props.subusers.is_empty() {
         return html! {
-            <EmptyState id="subusers-empty" title="No subusers yet">
-                { "Give each employee or branch their own login below, with only the parts \
-                   of the account they need, instead of sharing your password." }
+            <EmptyState id="subusers-empty" title={texts.t("subusers-no-subusers-yet")}>
+                { texts.t("subusers-give-each-employee-branch") }
             </EmptyState>
         };
     }
@@ -74,6 +76,7 @@ pub struct SubuserRowProps {
 /// ways to edit, disable or re-enable, invite again and delete.
 #[component]
 pub fn SubuserRow(props: &SubuserRowProps) -> Html {
+    let texts = use_i18n();
     let subuser = &props.subuser;
     let call = use_form_call();
     let panel = use_state(|| Panel::None);
@@ -122,24 +125,18 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
     let switch = match subuser.status {
         SubuserStatus::Disabled => html! {
             <button type="button" class="button button--secondary button--small subuser-enable"
-                disabled={busy} onclick={act(SubuserAction::Enable)}>{ "Enable" }</button>
+                disabled={busy} onclick={act(SubuserAction::Enable)}>{ texts.t("subusers-enable") }</button>
         },
         SubuserStatus::Active | SubuserStatus::Invited => html! {
             <button type="button" class="button button--secondary button--small subuser-disable"
-                disabled={busy} onclick={act(SubuserAction::Disable)}>{ "Disable" }</button>
+                disabled={busy} onclick={act(SubuserAction::Disable)}>{ texts.t("subusers-disable") }</button>
         },
     };
     let grants = &subuser.grants;
+    let used = ("used", subuser.points_used_this_month.into());
     let limit = match grants.monthly_points_limit {
-        Some(limit) => format!(
-            "{} / {}",
-            format_points(subuser.points_used_this_month),
-            format_points(limit)
-        ),
-        None => format!(
-            "{} / no limit",
-            format_points(subuser.points_used_this_month)
-        ),
+        Some(limit) => texts.t_args("subusers-points-of", &[used, ("limit", limit.into())]),
+        None => texts.t_args("subusers-points-unlimited", &[used]),
     };
     let row_error = call
         .problem
@@ -158,18 +155,18 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
             </div>
         },
         Panel::ConfirmDelete => html! {
-            <div class="token-panel token-panel--danger" role="group" aria-label="Confirm deletion">
+            <div class="token-panel token-panel--danger" role="group" aria-label={texts.t("subusers-confirm-deletion")}>
                 <p>
-                    <strong>{ format!("Delete {}?", subuser.email) }</strong>
-                    { " Their sessions end and their API tokens stop working at once. This can't be undone." }
+                    <strong>{ texts.t_args("subusers-delete-question", &[("email", subuser.email.as_str().into())]) }</strong>
+                    { " " }{ texts.t("subusers-their-sessions-end-their") }
                 </p>
                 <div class="panel-actions">
                     <button type="button" class="button button--danger button--small subuser-delete-confirm"
                         disabled={busy} onclick={removal.start.clone()}>
-                        { if removal.busy { "Deleting…" } else { "Delete subuser" } }
+                        { if removal.busy { texts.t("subusers-deleting") } else { texts.t("subusers-delete-subuser") } }
                     </button>
                     <button type="button" class="button button--secondary button--small subuser-delete-cancel"
-                        disabled={busy} onclick={open(Panel::None)}>{ "Cancel" }</button>
+                        disabled={busy} onclick={open(Panel::None)}>{ texts.t("subusers-cancel") }</button>
                 </div>
             </div>
         },
@@ -185,68 +182,68 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
                 <div class="token-actions">
                     <button type="button" class="button button--secondary button--small subuser-edit"
                         disabled={busy || *panel == Panel::Edit} onclick={open(Panel::Edit)}>
-                        { "Edit" }
+                        { texts.t("subusers-edit") }
                     </button>
                     { switch }
                     if subuser.status == SubuserStatus::Invited {
                         <button type="button" class="button button--secondary button--small subuser-invite"
                             disabled={busy} onclick={act(SubuserAction::ResendInvitation)}>
-                            { if *invited { "Invitation sent" } else { "Resend invitation" } }
+                            { if *invited { texts.t("subusers-invitation-sent") } else { texts.t("subusers-resend-invitation") } }
                         </button>
                     }
                     <Link<Route> to={Route::SubuserSecurityLog { id: subuser.id.clone() }}
                         classes="button button--secondary button--small subuser-log">
-                        { "Security log" }
+                        { texts.t("subusers-security-log") }
                     </Link<Route>>
                     <button type="button" class="button button--ghost-danger button--small subuser-delete"
                         disabled={busy || *panel == Panel::ConfirmDelete}
                         onclick={open(Panel::ConfirmDelete)}>
-                        { "Delete" }
+                        { texts.t("subusers-delete") }
                     </button>
                 </div>
             </div>
-            <ul class="chips token-scopes" aria-label="Portal permissions">
+            <ul class="chips token-scopes" aria-label={texts.t("subusers-portal-permissions")}>
                 for permission in grants.portal.iter() {
-                    <li class="chip" title={permission.description()}>{ portal_label(*permission) }</li>
+                    <li class="chip" title={permission.description()}>{ portal_label(*permission, texts) }</li>
                 }
                 if grants.portal.is_empty() {
-                    <li class="chip chip--mono">{ "No portal permissions" }</li>
+                    <li class="chip chip--mono">{ texts.t("subusers-no-portal-permissions") }</li>
                 }
             </ul>
             <dl class="token-meta">
                 <div>
-                    <dt>{ "Points this month" }</dt>
+                    <dt>{ texts.t("subusers-points-month") }</dt>
                     <dd class="subuser-points">{ limit }</dd>
                 </div>
                 <div>
-                    <dt>{ "Last sign-in" }</dt>
+                    <dt>{ texts.t("subusers-last-sign") }</dt>
                     <dd class="subuser-last-login">
                         { match &subuser.last_login_at {
-                            Some(at) => html! { format_timestamp(at) },
-                            None => html! { <span class="muted">{ "Never" }</span> },
+                            Some(at) => html! { format_timestamp_in(at, texts) },
+                            None => html! { <span class="muted">{ texts.t("subusers-never") }</span> },
                         } }
                     </dd>
                 </div>
                 <div>
-                    <dt>{ "Two-factor" }</dt>
+                    <dt>{ texts.t("subusers-two-factor") }</dt>
                     <dd class="subuser-two-factor">
-                        { if subuser.two_factor_enabled { "On" } else { "Off" } }
+                        { if subuser.two_factor_enabled { texts.t("subusers-on") } else { texts.t("subusers-off") } }
                     </dd>
                 </div>
                 <div>
-                    <dt>{ "Sending hours" }</dt>
+                    <dt>{ texts.t("subusers-sending-hours") }</dt>
                     <dd class="subuser-window">
                         { match &grants.sending_window {
                             Some(window) => html! { window_summary(window) },
-                            None => html! { <span class="muted">{ "Any time" }</span> },
+                            None => html! { <span class="muted">{ texts.t("subusers-any-time") }</span> },
                         } }
                     </dd>
                 </div>
                 <div class="token-meta-wide">
-                    <dt>{ "Sender names" }</dt>
+                    <dt>{ texts.t("subusers-sender-names") }</dt>
                     <dd class="subuser-senders">
                         if grants.senders.is_empty() {
-                            <span class="muted">{ "Gateway default only" }</span>
+                            <span class="muted">{ texts.t("subusers-gateway-default-only") }</span>
                         } else {
                             <ul class="chips chips--plain">
                                 for sender in grants.senders.iter() {
@@ -271,15 +268,16 @@ struct StatusBadgeProps {
 /// Invited, active or disabled, as a coloured badge.
 #[component]
 fn StatusBadge(props: &StatusBadgeProps) -> Html {
-    let (text, modifier) = status_label(props.status);
+    let texts = use_i18n();
+    let (text, modifier) = status_label(props.status, texts);
     html! { <span class={classes!("badge", "subuser-status", modifier)}>{ text }</span> }
 }
 
 /// The badge's text and class for a status.
-pub fn status_label(status: SubuserStatus) -> (&'static str, &'static str) {
+pub fn status_label(status: SubuserStatus, texts: Texts) -> (String, &'static str) {
     match status {
-        SubuserStatus::Active => ("Active", "badge--ok"),
-        SubuserStatus::Invited => ("Invited", "badge--new"),
-        SubuserStatus::Disabled => ("Disabled", "badge--open"),
+        SubuserStatus::Active => (texts.t("subusers-status-active"), "badge--ok"),
+        SubuserStatus::Invited => (texts.t("subusers-status-invited"), "badge--new"),
+        SubuserStatus::Disabled => (texts.t("subusers-status-disabled"), "badge--open"),
     }
 }

@@ -15,18 +15,22 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::credentials::{CredentialList, CredentialsPage, ListCard, Noun};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_collection, use_created, use_toasts};
+use crate::i18n::msg;
 
 /// What the tokens page lists.
 const TOKENS: Noun = Noun {
-    one: "token",
-    many: "tokens",
+    count: msg("tokens-count"),
+    loading: msg("tokens-loading"),
+    load_failed: msg("tokens-load-failed"),
 };
 
 /// API tokens: list, state changes, deletion and creation. Rendered only behind
 /// `RequireSession`.
 #[component]
 pub fn TokensPage() -> Html {
+    let texts = use_i18n();
     let tokens = use_collection(api::list_tokens);
     let created = use_created::<CreatedTokenDto>(tokens.reload_callback());
     // Whether the secret shown is a regenerated token's (not a new token's).
@@ -50,11 +54,9 @@ pub fn TokensPage() -> Html {
 
     let lead = html! {
         <>
-            { "Tokens let your own systems call the Portcullis API. Give each integration \
-               its own token with only the permissions it needs; a call must also come \
-               from an address the " }
-            <Link<Route> to={Route::ApiAllowlist}>{ "API IP allowlist" }</Link<Route>>
-            { " allows." }
+            { texts.t("tokens-lead-before") }{ " " }
+            <Link<Route> to={Route::ApiAllowlist}>{ texts.t("tokens-api-ip-allowlist") }</Link<Route>>
+            { texts.t("tokens-lead-after") }
         </>
     };
     let secret = (*created.item).as_ref().map(|created_token| {
@@ -62,22 +64,22 @@ pub fn TokensPage() -> Html {
         on_done={created.on_done.clone()} /> }
     });
     let list = html! {
-        <ListCard title="Your tokens" count_id="token-count" noun={TOKENS} says_refresh=true
+        <ListCard title={texts.t("tokens-tokens")} count_id="token-count" noun={TOKENS} says_refresh=true
             count={collection.items.as_ref().map(|items| items.len())}
             problem={collection.problem.clone()}>
             if let Some(items) = &collection.items {
                 <CredentialList<TokenDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.token.id.clone()))}
                     on_changed={tokens.replace_callback()}
-                    on_removed={toasts.after(tokens.remove_callback(), |_| "Token deleted".to_owned())} {on_renewed} />
+                    on_removed={toasts.after(tokens.remove_callback(), move |_| texts.t("tokens-deleted-toast"))} {on_renewed} />
             }
         </ListCard>
     };
     html! {
-        <CredentialsPage testid="tokens" title="API tokens" {lead}
+        <CredentialsPage testid="tokens" title={texts.t("tokens-api-tokens")} {lead}
             secret={secret.unwrap_or_default()} {list}
-            form_id="new-token" form_title="New token"
+            form_id="new-token" form_title={texts.t("tokens-new-token")}
             form={html! { <NewTokenForm on_created={toasts.after(on_created,
-                |c: &CreatedTokenDto| format!("Created token {}", c.token.name))} /> }} />
+                move |c: &CreatedTokenDto| texts.t_args("tokens-created-toast", &[("name", c.token.name.as_str().into())]))} /> }} />
     }
 }

@@ -14,7 +14,9 @@ use crate::components::credentials::{
     allowlist_entries, name_and_scope_errors, use_credential_fields,
 };
 use crate::components::{FormBanner, ScopePicker, SelectField, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
+use crate::i18n::{msg, MessageId, Texts};
 
 /// Request fields the form shows errors next to.
 const FIELDS: &[&str] = &["name", "scopes", "expires_at", "ip_allowlist[]"];
@@ -29,6 +31,7 @@ pub struct NewTokenFormProps {
 /// Name, scopes, optional expiry and optional IP allowlist of a new API token.
 #[component]
 pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
+    let texts = use_i18n();
     let call = use_form_call();
     let problem = call.problem.clone();
     let fields = use_credential_fields(&problem);
@@ -75,36 +78,33 @@ pub fn NewTokenForm(props: &NewTokenFormProps) -> Html {
     html! {
         <form class="form new-token" onsubmit={onsubmit} novalidate=true aria-labelledby="new-token-title">
             <FormBanner message={banner} />
-            { fields.name_field("new-token", "e.g. CRM integration", &problem) }
+            { fields.name_field("new-token", texts.t("tokens-name-placeholder"), &problem) }
             <ScopePicker id="new-token-scopes" name="scope" chosen={(*fields.scopes).clone()} on_toggle={fields.on_scope.clone()}
                 error={problem.field_message("scopes")} />
-            <SelectField id="new-token-expiry-choice" label="Expires"
-                options={Rc::new(EXPIRY_CHOICES.to_vec())} value={choice.value.clone()}
+            <SelectField id="new-token-expiry-choice" label={texts.t("tokens-expires")}
+                dynamic_options={Rc::new(EXPIRY_CHOICES.iter().map(|(value, label)| (AttrValue::from(*value), AttrValue::from(texts.msg(*label)))).collect::<Vec<_>>())}
+                value={choice.value.clone()}
                 on_change={problem.on_change(&choice.set, "expires_at")}
                 error={(choice.value != CUSTOM_EXPIRY).then(|| problem.field_message("expires_at")).flatten()}
-                hint="A token stops working at the end of its last day, UTC." />
+                hint={texts.t("tokens-token-stops-working-end")} />
             if choice.value == CUSTOM_EXPIRY {
-                <TextField id="new-token-expiry" label="Last day" input_type="date"
+                <TextField id="new-token-expiry" label={texts.t("tokens-last-day")} input_type="date"
                     min={(*today).clone().map(AttrValue::from)}
-                    hint="It stops working at the end of that day, UTC."
+                    hint={texts.t("tokens-stops-working-end-day")}
                     value={expiry.value.clone()}
                     on_change={problem.on_change(&expiry.set, "expires_at")}
                     error={problem.field_message("expires_at")} />
             }
             if choice.value == NEVER_EXPIRES {
                 <p class="banner banner--warning" id="new-token-never-warning" role="status">
-                    { "A token that never expires keeps working wherever it leaks, until someone \
-                       notices. Prefer an expiry and make a new token when it ends; the security \
-                       checklist on the dashboard lists tokens that never expire." }
+                    { texts.t("tokens-token-never-expires-keeps") }
                 </p>
             }
-            { fields.allowlist_field("new-token",
-                "One address or range per line. Leave empty to allow every address the account's API allowlist allows.",
-                &problem) }
+            { fields.allowlist_field("new-token", texts.t("tokens-allowlist-hint"), &problem) }
             { fields.temporary_allowlist_field("new-token", &problem) }
             <div class="form-actions">
                 <button id="create-token" type="submit" class="button" disabled={submitting}>
-                    { if submitting { "Creating token…" } else { "Create token" } }
+                    { if submitting { texts.t("tokens-creating-token") } else { texts.t("tokens-create-token") } }
                 </button>
             </div>
         </form>
@@ -118,12 +118,12 @@ const CUSTOM_EXPIRY: &str = "custom";
 /// The choice of no expiry (warned against).
 const NEVER_EXPIRES: &str = "never";
 /// The expiry choices: days from today, a date, or never.
-const EXPIRY_CHOICES: &[(&str, &str)] = &[
-    ("7", "In 7 days"),
-    ("30", "In 30 days"),
-    ("90", "In 90 days"),
-    (CUSTOM_EXPIRY, "On a date…"),
-    (NEVER_EXPIRES, "Never"),
+const EXPIRY_CHOICES: &[(&str, MessageId)] = &[
+    ("7", msg("tokens-expiry-7-days")),
+    ("30", msg("tokens-expiry-30-days")),
+    ("90", msg("tokens-expiry-90-days")),
+    (CUSTOM_EXPIRY, msg("tokens-expiry-on-date")),
+    (NEVER_EXPIRES, msg("tokens-expiry-never")),
 ];
 
 /// The last day (`2027-01-31`) the form's expiry choice means, or `""` for never:
@@ -169,7 +169,9 @@ pub fn new_token_request(
     expiry_date: &str,
     allowlist: &str,
 ) -> Result<CreateTokenRequest, Vec<FieldError>> {
-    let (name, mut errors) = name_and_scope_errors(name, scopes, "token");
+    let texts = Texts::current();
+    let (name, mut errors) =
+        name_and_scope_errors(name, scopes, msg("tokens-name-required"), texts);
     let expires_at = expiry_end_of_day(expiry_date).unwrap_or_else(|error| {
         errors.push(error);
         None
@@ -198,7 +200,7 @@ pub fn expiry_end_of_day(date: &str) -> Result<Option<String>, FieldError> {
         FieldError::new(
             "expires_at",
             codes::INVALID_DATE,
-            "Enter a date like 2027-01-31.",
+            Texts::current().t("tokens-expiry-invalid-date"),
         )
     };
     let mut parts = date.split('-');

@@ -4,6 +4,7 @@ use portcullis_shared::dto::CreatedTokenDto;
 use yew::prelude::*;
 
 use crate::components::{CopyButton, ShownOnce};
+use crate::hooks::use_i18n;
 
 /// Props of [`NewTokenSecret`].
 #[derive(Properties, PartialEq)]
@@ -21,28 +22,24 @@ pub struct NewTokenSecretProps {
 /// be shown again. Scrolled into view when it appears.
 #[component]
 pub fn NewTokenSecret(props: &NewTokenSecretProps) -> Html {
+    let texts = use_i18n();
     let CreatedTokenDto { token, secret } = &props.created;
     html! {
         <ShownOnce id="new-token-created" shown={token.id.clone()}
             title={if props.renewed {
-                format!("Token “{}” regenerated", token.name)
+                texts.t_args("tokens-regenerated-title", &[("name", token.name.as_str().into())])
             } else {
-                format!("Token “{}” created", token.name)
+                texts.t_args("tokens-created-title", &[("name", token.name.as_str().into())])
             }}
-            subtitle={html! { <>{ "Use it as a bearer token: " }
+            subtitle={html! { <>{ texts.t("tokens-use-bearer-token") }{ " " }
                 <code>{ "Authorization: Bearer <token>" }</code></> }}
-            warning={if props.renewed {
-                "Copy the new secret now — you won't see it again. The old one no longer works."
-            } else {
-                "Copy it now — you won't see it again."
-            }}
-            warning_detail="Portcullis keeps only what it needs to check the token, not the token \
-                itself. If you lose it, delete the token and create a new one."
-            done_id="token-secret-done" done_label="I've stored it safely"
+            warning={if props.renewed { texts.t("tokens-copy-new-secret-now") } else { texts.t("tokens-copy-now-you-wont") }}
+            warning_detail={texts.t("tokens-portcullis-keeps-only-what")}
+            done_id="token-secret-done" done_label={texts.t("tokens-ive-stored-safely")}
             on_done={props.on_done.clone()}>
             <div class="secret-box">
                 <code id="token-secret" class="secret-value">{ secret.clone() }</code>
-                <CopyButton id="copy-token-secret" text={secret.clone()} label="Copy the token" />
+                <CopyButton id="copy-token-secret" text={secret.clone()} label={texts.t("tokens-copy-token")} />
             </div>
         </ShownOnce>
     }

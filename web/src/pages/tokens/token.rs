@@ -14,7 +14,8 @@ use crate::components::credentials::{
     CredentialKind, CredentialList, Renewal, RowIdAttribute,
 };
 use crate::components::TextAreaField;
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::i18n::{msg, MessageId, Texts};
 
 /// The account's tokens, each with its state, use and the ways to change it.
 pub type TokenList = CredentialList<TokenDto>;
@@ -26,28 +27,26 @@ impl Credential for TokenDto {
     type Created = CreatedTokenDto;
 
     const KIND: CredentialKind = CredentialKind {
-        noun: "token",
+        delete_button: msg("tokens-delete-token"),
+        name_required: msg("tokens-name-required"),
         class: "token",
         row_id: RowIdAttribute::Token,
         list_id: "token-list",
         empty_id: "tokens-empty",
-        empty_title: "No API tokens yet",
-        empty_text: "Create one below to let your own systems send SMS, manage contacts or read \
-                     your balance through the API.",
-        delete_warning:
-            " Calls made with it are refused from the very next one. This can't be undone.",
+        empty_title: msg("tokens-empty-title"),
+        empty_text: msg("tokens-empty-text"),
+        delete_warning: msg("tokens-delete-warning"),
         edits_class: "allowlist",
-        edits_label: "allowlist",
+        edit_button: msg("tokens-edit-allowlist"),
+        save_button: msg("tokens-save-allowlist"),
         edits_field: "ip_allowlist[]",
         renewal: Renewal {
-            button: "Regenerate",
+            button: msg("tokens-regenerate"),
             class: "regenerate",
-            question: "Regenerate",
-            warning: "You get a new secret with the same name, permissions, lifetime, allowlist \
-                      and policy. The current secret stops working now: calls made with it are \
-                      refused from the very next one.",
-            confirm: "Regenerate token",
-            busy: "Regenerating…",
+            question: msg("tokens-regenerate-question"),
+            warning: msg("tokens-regenerate-warning"),
+            confirm: msg("tokens-regenerate-token"),
+            busy: msg("tokens-regenerating"),
             offers_overlap: false,
         },
     };
@@ -127,40 +126,38 @@ impl Credential for TokenDto {
         api::regenerate_token(&csrf_token, &id).await
     }
 
-    fn details(&self) -> Html {
+    fn details(&self, texts: Texts) -> Html {
         html! {
             <>
                 <div>
-                    <dt>{ "Token" }</dt>
+                    <dt>{ texts.t("tokens-token") }</dt>
                     <dd><code class="token-hint">{ self.hint.clone() }</code></dd>
                 </div>
                 <div>
-                    <dt>{ "Created" }</dt>
-                    <dd class="token-created">{ format_timestamp(&self.created_at) }</dd>
+                    <dt>{ texts.t("tokens-created") }</dt>
+                    <dd class="token-created">{ format_timestamp_in(&self.created_at, texts) }</dd>
                 </div>
                 <div>
-                    <dt>{ if self.state == TokenState::Expired { "Expired" } else { "Expires" } }</dt>
+                    <dt>{ if self.state == TokenState::Expired { texts.t("tokens-expired") } else { texts.t("tokens-expires") } }</dt>
                     <dd class="token-expires">
                         { match &self.expires_at {
-                            Some(at) => html! { format_timestamp(at) },
-                            None => html! { <span class="muted">{ "Never" }</span> },
+                            Some(at) => html! { format_timestamp_in(at, texts) },
+                            None => html! { <span class="muted">{ texts.t("tokens-never") }</span> },
                         } }
                     </dd>
                 </div>
                 <div>
-                    <dt>{ "Last used" }</dt>
+                    <dt>{ texts.t("tokens-last-used") }</dt>
                     <dd class="token-last-used">
-                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "token") }
+                        { last_used(self.last_used_at.as_ref(), self.last_used_ip.as_ref(), "token", texts) }
                     </dd>
                 </div>
             </>
         }
     }
 
-    fn note(&self) -> Option<&'static str> {
-        (self.state == TokenState::Expired).then_some(
-            "Expired tokens can't be re-enabled. Create a new token and delete this one.",
-        )
+    fn note(&self) -> Option<MessageId> {
+        (self.state == TokenState::Expired).then_some(msg("tokens-expired-note"))
     }
 
     fn edit_field(
@@ -168,16 +165,16 @@ impl Credential for TokenDto {
         draft: &String,
         on_draft: Callback<String>,
         problem: Option<&Problem>,
+        texts: Texts,
     ) -> Html {
         let error = problem
             .and_then(|p| allowlist_message(p, draft))
             .map(AttrValue::from);
         html! {
             <TextAreaField id={format!("token-allowlist-{}", self.id)}
-                label="IP allowlist for this token" rows=3
+                label={texts.t("tokens-ip-allowlist-token")} rows=3
                 placeholder={"203.0.113.7\n10.0.0.0/24"}
-                hint="One address or range per line. Empty: every address the account's API allowlist allows. \
-                    A temporary entry ends on its “until” time; remove “until …” to keep it."
+                hint={texts.t("tokens-one-address-range-per")}
                 value={draft.clone()} on_change={on_draft} {error} />
         }
     }

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{message_html, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, FormCall};
 
 /// Props of [`CurrentCodeField`].
@@ -24,20 +25,17 @@ pub struct CurrentCodeFieldProps {
 /// A code from the app, a texted code (with a button to text one) or a recovery code.
 #[component]
 pub fn CurrentCodeField(props: &CurrentCodeFieldProps) -> Html {
+    let texts = use_i18n();
     let texted = use_texted_code();
     let hint = match (props.totp_on, props.sms_on) {
-        (true, true) => {
-            "Two-factor sign-in is on: a code from your authenticator app, a texted code, or a recovery code."
-        }
-        (true, false) => {
-            "Two-factor sign-in is on: a code from your authenticator app, or a recovery code."
-        }
-        _ => "Two-factor sign-in is on: the code we text you, or a recovery code.",
+        (true, true) => texts.t("twofactor-two-factor-sign-code"),
+        (true, false) => texts.t("twofactor-two-factor-sign-code-2"),
+        _ => texts.t("twofactor-code-hint-sms"),
     };
     let prefix = props.prefix.clone();
     html! {
         <>
-            <TextField id={format!("{prefix}-current-code")} label="Current code"
+            <TextField id={format!("{prefix}-current-code")} label={texts.t("twofactor-current-code")}
                 autocomplete="one-time-code" hint={hint}
                 value={props.value.clone()}
                 on_change={props.on_change.clone()}
@@ -100,16 +98,17 @@ pub struct TextMeACodeProps {
 /// "Text me a code", and where the code went (or why it could not be sent).
 #[component]
 pub fn TextMeACode(props: &TextMeACodeProps) -> Html {
+    let texts = use_i18n();
     html! {
         <p class="method-text">
             <button type="button" id={props.id.clone()}
                 class="button button--secondary button--small"
                 disabled={props.busy} onclick={props.onclick.clone()}>
-                { if props.busy { "Sending…" } else { "Text me a code" } }
+                { if props.busy { texts.t("twofactor-sending") } else { texts.t("twofactor-text-me-code") } }
             </button>
             { " " }
             <span class="muted" aria-live="polite">
-                { props.sent_to.as_ref().map(|to| format!("We texted a code to {to}.")).unwrap_or_default() }
+                { props.sent_to.as_ref().map(|to| texts.t_args("twofactor-texted-to", &[("to", to.as_str().into())])).unwrap_or_default() }
             </span>
             if let Some(error) = &props.error {
                 <span class="field-error" role="alert">{ message_html(error) }</span>

@@ -31,12 +31,14 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::components::{banner_message, SecurityTabs};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_session, use_session_calls};
 use crate::state::SessionAction;
 
 /// Two-factor sign-in and trusted devices. Rendered only behind `RequireSession`.
 #[component]
 pub fn TwoFactorPage() -> Html {
+    let texts = use_i18n();
     let session = use_session();
     let calls = use_session_calls();
     let status = use_state(|| None::<TwoFactorStatusDto>);
@@ -155,19 +157,21 @@ pub fn TwoFactorPage() -> Html {
         },
         (None, Some(problem)) => html! {
             <div class="banner banner--error" role="alert">
-                { format!("Could not load your two-factor settings. {}",
-                    banner_message(problem, &[]).unwrap_or_default()) }
+                { texts.t_args("twofactor-settings-failed", &[(
+                    "reason",
+                    banner_message(problem, &[]).unwrap_or_default().into(),
+                )]) }
             </div>
         },
         (None, None) => html! {
-            <p class="card loading muted" aria-busy="true">{ "Loading your two-factor settings…" }</p>
+            <p class="card loading muted" aria-busy="true">{ texts.t("twofactor-loading-two-factor-settings") }</p>
         },
     };
     let state = (*status).as_ref().map(|status| {
         if status.enabled {
-            html! { <span class="badge badge--restricted" id="two-factor-state">{ "On" }</span> }
+            html! { <span class="badge badge--restricted" id="two-factor-state">{ texts.t("twofactor-on") }</span> }
         } else {
-            html! { <span class="badge badge--open" id="two-factor-state">{ "Off" }</span> }
+            html! { <span class="badge badge--open" id="two-factor-state">{ texts.t("twofactor-off") }</span> }
         }
     });
 
@@ -175,20 +179,18 @@ pub fn TwoFactorPage() -> Html {
         <section class="two-factor" data-testid="two-factor">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{ "Sign-in security" }</p>
-                    <h1>{ "Two-factor sign-in " }{ state.unwrap_or_default() }</h1>
+                    <p class="eyebrow">{ texts.t("twofactor-sign-security") }</p>
+                    <h1>{ texts.t("twofactor-two-factor-sign") }{ " " }{ state.unwrap_or_default() }</h1>
                     <p class="muted lead">
-                        { "After your password, Portcullis asks for a code from your phone or an \
-                           authenticator app, so a stolen password alone is not enough to sign in." }
+                        { texts.t("twofactor-after-password-portcullis-asks") }
                     </p>
                 </div>
             </div>
             <SecurityTabs />
             if setup_required {
                 <div class="banner banner--warning" id="two-factor-setup-required" role="alert">
-                    <strong>{ "Your account requires two-factor sign-in." }</strong>
-                    { " Set up SMS codes or an authenticator app below to continue; the rest of \
-                       the portal opens once it is on." }
+                    <strong>{ texts.t("twofactor-account-requires-two-factor") }</strong>
+                    { " " }{ texts.t("twofactor-set-up-sms-codes") }
                 </div>
             }
             { body }

@@ -12,7 +12,8 @@ use yew::prelude::*;
 use super::password::password_missing;
 use crate::api;
 use crate::components::{banner_message, FormBanner, TextField};
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the passkey forms show errors next to.
@@ -34,6 +35,7 @@ pub struct PasskeysCardProps {
 /// The login's passkeys and the forms that change them.
 #[component]
 pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
+    let texts = use_i18n();
     let list = use_state(|| None::<PasskeyListDto>);
     let adding = use_state(|| false);
     {
@@ -89,17 +91,18 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
     };
 
     let body = match &*list {
-        None => html! { <p class="muted" aria-busy="true">{ "Loading your passkeys…" }</p> },
+        None => {
+            html! { <p class="muted" aria-busy="true">{ texts.t("twofactor-loading-passkeys") }</p> }
+        }
         Some(list) if !list.available => html! {
             <p class="muted" id="passkeys-unavailable">
-                { "Passkeys need the portal to be served under a domain name; this server's \
-                   address is an IP address." }
+                { texts.t("twofactor-passkeys-need-portal-served") }
             </p>
         },
         Some(list) => html! {
             <>
                 if list.passkeys.is_empty() {
-                    <p class="muted" id="passkeys-none">{ "No passkeys yet." }</p>
+                    <p class="muted" id="passkeys-none">{ texts.t("twofactor-no-passkeys-yet") }</p>
                 } else {
                     <ul class="passkey-list" id="passkey-list">
                         { for list.passkeys.iter().map(|passkey| html! {
@@ -114,7 +117,7 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
                         on_list={on_list.clone()} />
                 } else if list.phishing_resistant_required {
                     <p class="banner banner--info" id="passkeys-required">
-                        { "Your account requires a passkey for every sign-in." }
+                        { texts.t("twofactor-account-requires-passkey-every") }
                     </p>
                 }
                 if *adding {
@@ -123,7 +126,7 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
                 } else {
                     <button type="button" id="passkey-add" class="button button--small"
                         onclick={open_add}>
-                        { "Add a passkey" }
+                        { texts.t("twofactor-add-passkey") }
                     </button>
                 }
             </>
@@ -132,11 +135,9 @@ pub fn PasskeysCard(props: &PasskeysCardProps) -> Html {
 
     html! {
         <article class="card method" id="passkeys" data-testid="passkeys">
-            <h2>{ "Passkeys" }</h2>
+            <h2>{ texts.t("twofactor-passkeys") }</h2>
             <p class="muted">
-                { "A passkey is kept by your device or security key and unlocked with your \
-                   fingerprint, face or PIN. It works as a second step after your password, \
-                   or instead of it, and cannot be phished." }
+                { texts.t("twofactor-passkey-kept-device-security") }
             </p>
             { body }
         </article>
@@ -153,6 +154,7 @@ struct PhishingResistantPolicyProps {
 /// The owner's checkbox: every sign-in of the account completed with a passkey only.
 #[component]
 fn PhishingResistantPolicy(props: &PhishingResistantPolicyProps) -> Html {
+    let texts = use_i18n();
     let call = use_form_call();
     let onchange = {
         let (call, on_list) = (call.clone(), props.on_list.clone());
@@ -176,8 +178,7 @@ fn PhishingResistantPolicy(props: &PhishingResistantPolicyProps) -> Html {
             <label class="checkbox">
                 <input type="checkbox" id="passkey-policy-required" checked={props.required}
                     disabled={call.busy()} {onchange} />
-                { " Require a passkey for every sign-in of this account and its subusers \
-                   (phishing-resistant: no SMS, app or recovery codes)" }
+                { " " }{ texts.t("twofactor-require-passkey-every-sign") }
             </label>
         </div>
     }
@@ -194,6 +195,7 @@ struct AddPasskeyFormProps {
 /// A name, the password (and a current code), then the browser's passkey prompt.
 #[component]
 fn AddPasskeyForm(props: &AddPasskeyFormProps) -> Html {
+    let texts = use_i18n();
     let name = use_text_input("");
     let password = use_text_input("");
     let code = use_text_input("");
@@ -234,17 +236,17 @@ fn AddPasskeyForm(props: &AddPasskeyFormProps) -> Html {
     html! {
         <form class="token-panel form" id="passkey-add-form" {onsubmit} novalidate=true>
             <FormBanner message={banner} />
-            <TextField id="passkey-name" label="Name" placeholder="Work laptop"
+            <TextField id="passkey-name" label={texts.t("twofactor-name")} placeholder={texts.t("twofactor-work-laptop")}
                 value={name.value.clone()}
                 on_change={problem.on_change(&name.set, "name")}
                 error={problem.field_message("name")} />
-            <TextField id="passkey-password" label="Your password" input_type="password"
+            <TextField id="passkey-password" label={texts.t("twofactor-password")} input_type="password"
                 autocomplete="current-password" value={password.value.clone()}
                 on_change={problem.on_change(&password.set, "password")}
                 error={problem.field_message("password")} />
             if props.code_needed {
-                <TextField id="passkey-code" label="Current code" autocomplete="one-time-code"
-                    hint="A code from your authenticator app, a texted code, or a recovery code."
+                <TextField id="passkey-code" label={texts.t("twofactor-current-code")} autocomplete="one-time-code"
+                    hint={texts.t("twofactor-code-authenticator-app-texted")}
                     value={code.value.clone()}
                     on_change={problem.on_change(&code.set, "code")}
                     error={problem.field_message("code")} />
@@ -252,11 +254,11 @@ fn AddPasskeyForm(props: &AddPasskeyFormProps) -> Html {
             <div class="panel-actions">
                 <button type="submit" id="passkey-add-confirm" class="button button--small"
                     disabled={call.busy()}>
-                    { if call.busy() { "Waiting for your passkey…" } else { "Create passkey" } }
+                    { if call.busy() { texts.t("twofactor-waiting-passkey") } else { texts.t("twofactor-create-passkey") } }
                 </button>
                 <button type="button" class="button button--secondary button--small"
                     onclick={cancel}>
-                    { "Cancel" }
+                    { texts.t("twofactor-cancel") }
                 </button>
             </div>
         </form>
@@ -283,6 +285,7 @@ enum RowPanel {
 /// One passkey: its name and dates, and the rename and remove forms.
 #[component]
 fn PasskeyRow(props: &PasskeyRowProps) -> Html {
+    let texts = use_i18n();
     let panel = use_state(|| RowPanel::None);
     let name = use_text_input(&props.passkey.name);
     let password = use_text_input("");
@@ -350,8 +353,13 @@ fn PasskeyRow(props: &PasskeyRowProps) -> Html {
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
     let last_used = props.passkey.last_used_at.as_deref().map_or_else(
-        || "never used".to_owned(),
-        |at| format!("last used {}", format_timestamp(at)),
+        || texts.t("twofactor-passkey-never-used"),
+        |at| {
+            texts.t_args(
+                "twofactor-passkey-last-used",
+                &[("at", format_timestamp_in(at, texts).into())],
+            )
+        },
     );
 
     html! {
@@ -359,45 +367,48 @@ fn PasskeyRow(props: &PasskeyRowProps) -> Html {
             <p class="method-text">
                 <strong class="passkey-name">{ props.passkey.name.clone() }</strong>
                 <span class="muted">
-                    { format!(" · added {} · {last_used}", format_timestamp(&props.passkey.created_at)) }
+                    { format!(" · {} · {last_used}", texts.t_args(
+                        "twofactor-passkey-added",
+                        &[("at", format_timestamp_in(&props.passkey.created_at, texts).into())],
+                    )) }
                 </span>
             </p>
             { match *panel {
                 RowPanel::None => html! {
                     <div class="panel-actions">
                         <button type="button" class="button button--secondary button--small passkey-rename"
-                            onclick={open(RowPanel::Rename)}>{ "Rename" }</button>
+                            onclick={open(RowPanel::Rename)}>{ texts.t("twofactor-rename") }</button>
                         <button type="button" class="button button--ghost-danger button--small passkey-remove"
-                            onclick={open(RowPanel::Remove)}>{ "Remove" }</button>
+                            onclick={open(RowPanel::Remove)}>{ texts.t("twofactor-remove") }</button>
                     </div>
                 },
                 RowPanel::Rename => html! {
                     <form class="token-panel form" onsubmit={on_rename} novalidate=true>
                         <FormBanner message={banner} />
-                        <TextField id={format!("passkey-rename-{id}")} label="New name"
+                        <TextField id={format!("passkey-rename-{id}")} label={texts.t("twofactor-new-name")}
                             value={name.value.clone()}
                             on_change={problem.on_change(&name.set, "name")}
                             error={problem.field_message("name")} />
                         <div class="panel-actions">
                             <button type="submit" class="button button--small" disabled={call.busy()}>
-                                { "Save" }
+                                { texts.t("twofactor-save") }
                             </button>
                             <button type="button" class="button button--secondary button--small"
-                                onclick={open(RowPanel::None)}>{ "Cancel" }</button>
+                                onclick={open(RowPanel::None)}>{ texts.t("twofactor-cancel") }</button>
                         </div>
                     </form>
                 },
                 RowPanel::Remove => html! {
                     <form class="token-panel token-panel--danger form" onsubmit={on_remove} novalidate=true>
-                        <p>{ "Confirm with your password." }</p>
+                        <p>{ texts.t("twofactor-confirm-password") }</p>
                         <FormBanner message={banner} />
-                        <TextField id={format!("passkey-remove-password-{id}")} label="Your password"
+                        <TextField id={format!("passkey-remove-password-{id}")} label={texts.t("twofactor-password")}
                             input_type="password" autocomplete="current-password"
                             value={password.value.clone()}
                             on_change={problem.on_change(&password.set, "password")}
                             error={problem.field_message("password")} />
                         if props.code_needed {
-                            <TextField id={format!("passkey-remove-code-{id}")} label="Current code"
+                            <TextField id={format!("passkey-remove-code-{id}")} label={texts.t("twofactor-current-code")}
                                 autocomplete="one-time-code"
                                 value={code.value.clone()}
                                 on_change={problem.on_change(&code.set, "code")}
@@ -406,10 +417,10 @@ fn PasskeyRow(props: &PasskeyRowProps) -> Html {
                         <div class="panel-actions">
                             <button type="submit" class="button button--danger button--small"
                                 disabled={call.busy()}>
-                                { if call.busy() { "Removing…" } else { "Remove passkey" } }
+                                { if call.busy() { texts.t("twofactor-removing") } else { texts.t("twofactor-remove-passkey") } }
                             </button>
                             <button type="button" class="button button--secondary button--small"
-                                onclick={open(RowPanel::None)}>{ "Cancel" }</button>
+                                onclick={open(RowPanel::None)}>{ texts.t("twofactor-cancel") }</button>
                         </div>
                     </form>
                 },

@@ -5,10 +5,15 @@ use portcullis_shared::validate::codes;
 
 use crate::api;
 use crate::hooks::FormCall;
+use crate::i18n::Texts;
 
 /// The error for a password left empty.
 pub fn password_required() -> FieldError {
-    FieldError::new("password", codes::REQUIRED, "Enter your password.")
+    FieldError::new(
+        "password",
+        codes::REQUIRED,
+        Texts::current().t("login-password-required"),
+    )
 }
 
 /// True, with the error shown by the field, when `password` is empty.

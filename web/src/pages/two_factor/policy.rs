@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{banner_message, message_html, FieldMessage};
 use crate::hooks::use_form_call;
+use crate::hooks::use_i18n;
 
 /// The field the API names when it refuses the policy.
 const FIELD: &str = "required_for_all_users";
@@ -25,6 +26,7 @@ pub struct PolicyCardProps {
 /// A switch saved as soon as it is flipped.
 #[component]
 pub fn PolicyCard(props: &PolicyCardProps) -> Html {
+    let texts = use_i18n();
     let call = use_form_call();
     let onchange = {
         let (call, on_status) = (call.clone(), props.on_status.clone());
@@ -45,24 +47,21 @@ pub fn PolicyCard(props: &PolicyCardProps) -> Html {
     let banner = problem.and_then(|p| banner_message(p, &[FIELD]));
     // Requiring it needs your own two-factor sign-in first; turning it off never does.
     let locked = !props.enabled && !props.required;
-    let hint = locked.then_some(AttrValue::Static(
-        "Turn on a method above for yourself first.",
-    ));
+    let hint = locked.then(|| AttrValue::from(texts.t("twofactor-policy-locked-hint")));
 
     html! {
         <div class="card" id="policy-card">
-            <h2>{ "For everyone on this account" }</h2>
+            <h2>{ texts.t("twofactor-everyone-account") }</h2>
             <label class="check-option" for="require-two-factor">
                 <input type="checkbox" id="require-two-factor" name={FIELD}
                     checked={props.required} disabled={locked || call.busy()} {onchange}
                     aria-describedby={error.as_ref().map(|_| "require-two-factor-error")} />
                 <span>
                     <span class="check-option-title">
-                        { "Require two-factor sign-in for all users" }
+                        { texts.t("twofactor-require-two-factor-sign") }
                     </span>
                     <span class="check-option-hint">
-                        { "While this is on, the last method can't be turned off, so signing in always \
-                           takes a second step." }
+                        { texts.t("twofactor-while-last-method-cant") }
                     </span>
                 </span>
             </label>

@@ -9,7 +9,9 @@ use super::current_code::CurrentCodeField;
 use super::password::password_missing;
 use crate::api;
 use crate::components::{ConfirmPanel, CopyButton, FormBanner, ShownOnce, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
+use crate::i18n::Texts;
 
 /// Props of [`RecoveryCodesShown`].
 #[derive(Properties, PartialEq)]
@@ -21,13 +23,12 @@ pub struct RecoveryCodesShownProps {
 }
 
 /// The file a person keeps the codes in: what they are for, then one code a line.
-pub fn recovery_codes_file(codes: &[String]) -> String {
-    let mut text = String::from(
-        "Portcullis recovery codes\n\
-         \n\
-         Sign in with one of these when you cannot use your phone, authenticator app or passkey.\n\
-         Each code works once. Keep this file somewhere safe, like a password manager.\n\
-         \n",
+pub fn recovery_codes_file(codes: &[String], texts: Texts) -> String {
+    let mut text = format!(
+        "{}\n\n{}\n{}\n\n",
+        texts.t("twofactor-codes-file-title"),
+        texts.t("twofactor-codes-file-use"),
+        texts.t("twofactor-codes-file-keep"),
     );
     for code in codes {
         text.push_str(code);
@@ -63,27 +64,26 @@ fn print_page(_: MouseEvent) {
 /// warning.
 #[component]
 pub fn RecoveryCodesShown(props: &RecoveryCodesShownProps) -> Html {
+    let texts = use_i18n();
     let all = props.codes.join("\n");
-    let file = text_file_href(&recovery_codes_file(&props.codes));
+    let file = text_file_href(&recovery_codes_file(&props.codes, texts));
     html! {
-        <ShownOnce id="recovery-codes-shown" shown={all.clone()} title="Save your recovery codes"
-            subtitle={html! { "If you lose your phone, log in with one of these instead of a \
-                code. Each works once." }}
-            warning="Save these now — you won't see them again."
-            warning_detail="Keep them somewhere safe, like a password manager. Portcullis keeps \
-                only what it needs to check them."
-            done_id="recovery-codes-done" done_label="I've saved them"
+        <ShownOnce id="recovery-codes-shown" shown={all.clone()} title={texts.t("twofactor-save-recovery-codes")}
+            subtitle={html! { texts.t("twofactor-if-you-lose-phone") }}
+            warning={texts.t("twofactor-save-these-now-you")}
+            warning_detail={texts.t("twofactor-keep-them-somewhere-safe")}
+            done_id="recovery-codes-done" done_label={texts.t("twofactor-ive-saved-them")}
             on_done={props.on_done.clone()}
             actions={html! {
                 <>
-                    <CopyButton id="copy-recovery-codes" text={all} label="Copy the recovery codes" />
+                    <CopyButton id="copy-recovery-codes" text={all} label={texts.t("twofactor-copy-recovery-codes")} />
                     <a id="download-recovery-codes" class="button button--secondary"
                         href={file} download="portcullis-recovery-codes.txt">
-                        { "Download" }
+                        { texts.t("twofactor-download") }
                     </a>
                     <button type="button" id="print-recovery-codes"
                         class="button button--secondary" onclick={print_page}>
-                        { "Print" }
+                        { texts.t("twofactor-print") }
                     </button>
                 </>
             }}>
@@ -114,6 +114,7 @@ pub struct RecoveryCodesCardProps {
 /// How many codes are left, and making a new set with the password and a current code.
 #[component]
 pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
+    let texts = use_i18n();
     let password = use_text_input("");
     let current_code = use_text_input("");
     let call = use_form_call();
@@ -159,25 +160,19 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
         let confirming = confirming.clone();
         Callback::from(move |()| confirming.set(false))
     };
-    let unused = match props.left {
-        1 => "Your 1 unused code stops".to_owned(),
-        n => format!("Your {n} unused codes stop"),
-    };
+
     let banner = problem.banner(&["password", "code"]);
-    let left = match props.left {
-        1 => "1 unused recovery code left.".to_owned(),
-        n => format!("{n} unused recovery codes left."),
-    };
+    let left = texts.t_args("twofactor-codes-left", &[("count", props.left.into())]);
 
     html! {
         <div class="card" id="recovery-codes-card">
-            <h2>{ "Recovery codes" }</h2>
+            <h2>{ texts.t("twofactor-recovery-codes") }</h2>
             <p class="method-text">
                 <span id="recovery-codes-left">{ left }</span>
-                { " Making a new set stops the old codes from working." }
+                { " " }{ texts.t("twofactor-making-new-set-stops") }
             </p>
             <form class="form" {onsubmit} novalidate=true>
-                <TextField id="recovery-password" label="Your password" input_type="password"
+                <TextField id="recovery-password" label={texts.t("twofactor-password")} input_type="password"
                     autocomplete="current-password"
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
@@ -189,15 +184,14 @@ pub fn RecoveryCodesCard(props: &RecoveryCodesCardProps) -> Html {
                 <div class="form-inline-action">
                     <button id="recovery-regenerate" type="submit" class="button button--secondary"
                         disabled={call.busy() || *confirming}>
-                        { if call.busy() { "Making…" } else { "Make new recovery codes" } }
+                        { if call.busy() { texts.t("twofactor-making") } else { texts.t("twofactor-make-new-recovery-codes") } }
                     </button>
                 </div>
             </form>
             if *confirming {
-                <ConfirmPanel id="recovery-regenerate-panel" title="Make new recovery codes?"
-                    detail={format!("{unused} working at once. Ten new codes are shown here, \
-                        once: save them before you leave the page.")}
-                    confirm_text="Make new codes" busy={call.busy()}
+                <ConfirmPanel id="recovery-regenerate-panel" title={texts.t("twofactor-make-new-recovery-codes-2")}
+                    detail={texts.t_args("twofactor-codes-regenerate-detail", &[("count", props.left.into())])}
+                    confirm_text={texts.t("twofactor-make-new-codes")} busy={call.busy()}
                     on_confirm={make} {on_cancel} />
             }
             <FormBanner message={banner} />
@@ -211,7 +205,10 @@ mod tests {
 
     #[test]
     fn the_file_says_what_the_codes_are_then_lists_them() {
-        let text = recovery_codes_file(&["abcde-fghij".into(), "klmno-pqrst".into()]);
+        let text = recovery_codes_file(
+            &["abcde-fghij".into(), "klmno-pqrst".into()],
+            Texts::default(),
+        );
         assert!(text.starts_with("Portcullis recovery codes\n"), "{text}");
         assert!(text.contains("Each code works once."), "{text}");
         assert!(text.ends_with("\nabcde-fghij\nklmno-pqrst\n"), "{text}");

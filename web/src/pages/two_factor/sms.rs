@@ -13,6 +13,7 @@ use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
 use crate::components::{FormBanner, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the SMS forms show errors next to.
@@ -38,16 +39,17 @@ pub struct SmsMethodProps {
 /// The SMS card.
 #[component]
 pub fn SmsMethod(props: &SmsMethodProps) -> Html {
+    let texts = use_i18n();
     html! {
         <div class="card method-card" id="sms-method">
             <div class="method-head">
-                <h2>{ "Text message (SMS)" }</h2>
+                <h2>{ texts.t("twofactor-text-message-sms") }</h2>
                 <MethodState on={props.factor.is_some()} />
             </div>
             { match &props.factor {
                 Some(factor) => html! {
                     <TurnOffForm method={VerificationMethod::Sms} sms_on=true
-                        summary={format!("Codes go to {}.", factor.phone)}
+                        summary={texts.t_args("twofactor-sms-goes-to", &[("phone", factor.phone.as_str().into())])}
                         since={factor.enabled_at.clone()}
                         on_status={props.on_status.clone()} />
                 },
@@ -71,6 +73,7 @@ struct SmsSetUpProps {
 /// Password and phone, then the code texted to that phone.
 #[component]
 fn SmsSetUp(props: &SmsSetUpProps) -> Html {
+    let texts = use_i18n();
     let password = use_text_input("");
     let phone = use_text_input(&props.account_phone);
     let code = use_text_input("");
@@ -118,15 +121,15 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
         return html! {
             <form class="form" onsubmit={on_send} novalidate=true>
                 <p class="method-text">
-                    { "We text a 6-digit code to your phone each time you log in." }
+                    { texts.t("twofactor-we-text-6-digit") }
                 </p>
                 <FormBanner message={banner} />
-                <TextField id="sms-phone" label="Mobile phone" input_type="tel" autocomplete="tel"
-                    placeholder="+48500100200" hint="International format, starting with +."
+                <TextField id="sms-phone" label={texts.t("twofactor-mobile-phone")} input_type="tel" autocomplete="tel"
+                    placeholder="+48500100200" hint={texts.t("twofactor-international-format-starting")}
                     value={phone.value.clone()}
                     on_change={problem.on_change(&phone.set, "phone")}
                     error={problem.field_message("phone")} />
-                <TextField id="sms-password" label="Your password" input_type="password"
+                <TextField id="sms-password" label={texts.t("twofactor-password")} input_type="password"
                     autocomplete="current-password"
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
@@ -139,7 +142,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
                 }
                 <div class="form-actions">
                     <button id="sms-send" type="submit" class="button" disabled={call.busy()}>
-                        { if call.busy() { "Sending…" } else { "Text me a code" } }
+                        { if call.busy() { texts.t("twofactor-sending") } else { texts.t("twofactor-text-me-code") } }
                     </button>
                 </div>
             </form>
@@ -148,20 +151,20 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
     html! {
         <form class="form" onsubmit={on_confirm} novalidate=true>
             <p class="method-text" id="sms-sent-to">
-                { format!("Enter the code we sent to {} to turn on SMS codes.", sent.sent_to) }
+                { texts.t_args("twofactor-sms-enter-code", &[("to", sent.sent_to.as_str().into())]) }
             </p>
             <FormBanner message={banner} />
-            <TextField id="sms-code" label="Code" autocomplete="one-time-code" inputmode="numeric"
+            <TextField id="sms-code" label={texts.t("twofactor-code")} autocomplete="one-time-code" inputmode="numeric"
                 placeholder="123456"
                 value={code.value.clone()}
                 on_change={problem.on_change(&code.set, "code")}
                 error={problem.field_message("code")} />
             <div class="form-actions">
                 <button id="sms-confirm" type="submit" class="button" disabled={call.busy()}>
-                    { if call.busy() { "Checking…" } else { "Turn on SMS codes" } }
+                    { if call.busy() { texts.t("twofactor-checking") } else { texts.t("twofactor-turn-sms-codes") } }
                 </button>
                 <button type="button" class="button button--secondary" onclick={on_change_number}>
-                    { "Use another number" }
+                    { texts.t("twofactor-use-another-number") }
                 </button>
             </div>
         </form>

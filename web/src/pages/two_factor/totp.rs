@@ -13,6 +13,7 @@ use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
 use crate::components::{CopyButton, FormBanner, TextField};
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the authenticator-app forms show errors next to.
@@ -34,16 +35,17 @@ pub struct TotpMethodProps {
 /// The authenticator-app card.
 #[component]
 pub fn TotpMethod(props: &TotpMethodProps) -> Html {
+    let texts = use_i18n();
     html! {
         <div class="card method-card" id="totp-method">
             <div class="method-head">
-                <h2>{ "Authenticator app" }</h2>
+                <h2>{ texts.t("twofactor-authenticator-app") }</h2>
                 <MethodState on={props.factor.is_some()} />
             </div>
             { match &props.factor {
                 Some(factor) => html! {
                     <TurnOffForm method={VerificationMethod::Totp} sms_on={props.sms_on}
-                        summary="Codes come from your authenticator app."
+                        summary={texts.t("twofactor-codes-come-authenticator-app")}
                         since={factor.enabled_at.clone()}
                         on_status={props.on_status.clone()} />
                 },
@@ -65,6 +67,7 @@ struct TotpSetUpProps {
 /// The password, then the QR code and secret with the first code from the app.
 #[component]
 fn TotpSetUp(props: &TotpSetUpProps) -> Html {
+    let texts = use_i18n();
     let password = use_text_input("");
     let code = use_text_input("");
     let current_code = use_text_input("");
@@ -103,11 +106,10 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         return html! {
             <form class="form" onsubmit={on_start} novalidate=true>
                 <p class="method-text">
-                    { "Use an app such as Google Authenticator, Microsoft Authenticator or 1Password \
-                       to make sign-in codes, even without signal." }
+                    { texts.t("twofactor-use-app-such-google") }
                 </p>
                 <FormBanner message={banner} />
-                <TextField id="totp-password" label="Your password" input_type="password"
+                <TextField id="totp-password" label={texts.t("twofactor-password")} input_type="password"
                     autocomplete="current-password"
                     value={password.value.clone()}
                     on_change={problem.on_change(&password.set, "password")}
@@ -120,7 +122,7 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
                 }
                 <div class="form-actions">
                     <button id="totp-start" type="submit" class="button" disabled={call.busy()}>
-                        { if call.busy() { "Checking…" } else { "Set up an app" } }
+                        { if call.busy() { texts.t("twofactor-checking") } else { texts.t("twofactor-set-up-app") } }
                     </button>
                 </div>
             </form>
@@ -130,32 +132,32 @@ fn TotpSetUp(props: &TotpSetUpProps) -> Html {
         <form class="form" onsubmit={on_confirm} novalidate=true>
             <div class="totp-setup">
                 <img id="totp-qr" class="totp-qr" src={setup.qr_svg.clone()} width="220" height="220"
-                    alt="QR code to scan with your authenticator app" />
+                    alt={texts.t("twofactor-qr-code-scan-authenticator")} />
                 <ol class="totp-steps">
-                    <li>{ "Scan the QR code with your authenticator app." }</li>
-                    <li>{ "Enter the 6-digit code the app shows below." }</li>
+                    <li>{ texts.t("twofactor-scan-qr-code-authenticator") }</li>
+                    <li>{ texts.t("twofactor-enter-6-digit-code") }</li>
                 </ol>
             </div>
             <div>
-                <p class="method-text muted">{ "Can't scan it? Type in this key:" }</p>
+                <p class="method-text muted">{ texts.t("twofactor-cant-scan-type-key") }</p>
                 <div class="secret-box secret-box--plain totp-key">
                     <code id="totp-secret" class="secret-value">{ in_groups_of_four(&setup.secret) }</code>
                     <CopyButton id="copy-totp-secret" text={setup.secret.clone()}
-                        label="Copy the key" />
+                        label={texts.t("twofactor-copy-key")} />
                 </div>
             </div>
             <FormBanner message={banner} />
-            <TextField id="totp-code" label="Code from the app" autocomplete="one-time-code"
+            <TextField id="totp-code" label={texts.t("twofactor-code-app")} autocomplete="one-time-code"
                 inputmode="numeric" placeholder="123456"
                 value={code.value.clone()}
                 on_change={problem.on_change(&code.set, "code")}
                 error={problem.field_message("code")} />
             <div class="form-actions">
                 <button id="totp-confirm" type="submit" class="button" disabled={call.busy()}>
-                    { if call.busy() { "Checking…" } else { "Turn on the app" } }
+                    { if call.busy() { texts.t("twofactor-checking") } else { texts.t("twofactor-turn-app") } }
                 </button>
                 <button type="button" class="button button--secondary" onclick={on_cancel}>
-                    { "Cancel" }
+                    { texts.t("twofactor-cancel") }
                 </button>
             </div>
         </form>

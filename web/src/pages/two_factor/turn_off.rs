@@ -7,7 +7,8 @@ use super::current_code::{use_texted_code, TextMeACode};
 use super::password::password_missing;
 use crate::api;
 use crate::components::{banner_message, FormBanner, TextField};
-use crate::format::format_timestamp;
+use crate::format::format_timestamp_in;
+use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
 
 /// Request fields the turn-off form shows errors next to.
@@ -21,10 +22,11 @@ pub struct MethodStateProps {
 /// A method's "On" / "Off" badge.
 #[component]
 pub fn MethodState(props: &MethodStateProps) -> Html {
+    let texts = use_i18n();
     if props.on {
-        html! { <span class="badge badge--restricted method-state">{ "On" }</span> }
+        html! { <span class="badge badge--restricted method-state">{ texts.t("twofactor-on") }</span> }
     } else {
-        html! { <span class="badge method-state">{ "Off" }</span> }
+        html! { <span class="badge method-state">{ texts.t("twofactor-off") }</span> }
     }
 }
 
@@ -46,6 +48,7 @@ pub struct TurnOffFormProps {
 /// The method's summary and a "Turn off" button that opens the confirmation.
 #[component]
 pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
+    let texts = use_i18n();
     let open = use_state(|| false);
     let password = use_text_input("");
     let code = use_text_input("");
@@ -88,36 +91,32 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
         .and_then(|p| banner_message(p, FIELDS))
         .map(AttrValue::from);
     let code_hint = match (props.method, props.sms_on) {
-        (VerificationMethod::Totp, true) => {
-            "A code from your authenticator app, a texted code, or one of your recovery codes."
-        }
-        (VerificationMethod::Totp, false) => {
-            "A code from your authenticator app, or one of your recovery codes."
-        }
-        _ => "The code we text you, or one of your recovery codes.",
+        (VerificationMethod::Totp, true) => texts.t("twofactor-code-authenticator-app-texted-2"),
+        (VerificationMethod::Totp, false) => texts.t("twofactor-code-authenticator-app-one"),
+        _ => texts.t("twofactor-code-hint-sms-or-recovery"),
     };
 
     html! {
         <div class="method-on">
             <p class="method-text" id={format!("{prefix}-summary")}>
                 { props.summary.clone() }{ " " }
-                <span class="muted">{ format!("On since {}.", format_timestamp(&props.since)) }</span>
+                <span class="muted">{ texts.t_args("twofactor-on-since", &[("at", format_timestamp_in(&props.since, texts).into())]) }</span>
             </p>
             if !*open {
                 <button type="button" id={format!("{prefix}-turn-off")}
                     class="button button--ghost-danger button--small" onclick={toggle(true)}>
-                    { "Turn off" }
+                    { texts.t("twofactor-turn-off") }
                 </button>
             } else {
                 <form class="token-panel token-panel--danger form" {onsubmit} novalidate=true>
-                    <p>{ "Confirm with your password and a current code." }</p>
+                    <p>{ texts.t("twofactor-confirm-password-current-code") }</p>
                     <FormBanner message={banner} />
-                    <TextField id={format!("{prefix}-off-password")} label="Your password"
+                    <TextField id={format!("{prefix}-off-password")} label={texts.t("twofactor-password")}
                         input_type="password" autocomplete="current-password"
                         value={password.value.clone()}
                         on_change={problem.on_change(&password.set, "password")}
                         error={problem.field_message("password")} />
-                    <TextField id={format!("{prefix}-off-code")} label="Code"
+                    <TextField id={format!("{prefix}-off-code")} label={texts.t("twofactor-code")}
                         autocomplete="one-time-code" hint={code_hint}
                         value={code.value.clone()}
                         on_change={problem.on_change(&code.set, "code")}
@@ -129,11 +128,11 @@ pub fn TurnOffForm(props: &TurnOffFormProps) -> Html {
                     <div class="panel-actions">
                         <button type="submit" id={format!("{prefix}-off-confirm")}
                             class="button button--danger button--small" disabled={call.busy()}>
-                            { if call.busy() { "Turning off…" } else { "Turn off" } }
+                            { if call.busy() { texts.t("twofactor-turning-off") } else { texts.t("twofactor-turn-off") } }
                         </button>
                         <button type="button" class="button button--secondary button--small"
                             onclick={toggle(false)}>
-                            { "Cancel" }
+                            { texts.t("twofactor-cancel") }
                         </button>
                     </div>
                 </form>

@@ -1,0 +1,61 @@
+# The API and portal IP allowlists.
+
+allowlist-open-any-address = Open to any address
+allowlist-loading-allowlist = Loading the allowlist…
+allowlist-api-access = API access
+allowlist-api-ip-allowlist = API IP allowlist
+allowlist-addresses-systems-may-call = The addresses your systems may call the Portcullis API from, whatever token they use. It is separate from the portal's sign-in allowlist.
+allowlist-empty-list = Empty list:
+allowlist-api-calls-accepted-any = API calls are accepted from any address.
+allowlist-one-entry-more = One entry or more:
+allowlist-calls-every-other-address = calls from every other address are refused, with any token.
+allowlist-tokens-can-narrow-further = Tokens can narrow it further:
+allowlist-tokens-own-ip-allowlist = a token's own IP allowlist applies on top of this one, so a call must pass both. Set it on the
+allowlist-allowed-addresses = Allowed addresses
+allowlist-add-address-range = Add an address or range
+allowlist-no-entries-calls-accepted = No entries: calls are accepted from anywhere
+allowlist-add-servers-addresses-below = Add your servers' addresses below to refuse API calls from everywhere else.
+allowlist-removing = Removing…
+allowlist-remove = Remove
+allowlist-no-entries-allowlist-off = With no entries the allowlist is off: API calls are accepted from every address again, with any valid token.
+allowlist-remove-allow-every-address = Remove and allow every address
+allowlist-security = Security
+allowlist-portal-ip-allowlist = Portal IP allowlist
+allowlist-addresses-team-may-sign = The addresses your team may sign in to and use this portal from. It is separate from the API allowlist, which limits where API calls come from.
+allowlist-address-server-sees = Your address as the server sees it:
+allowlist-cancel = Cancel
+allowlist-no-entries-portal-can = No entries: the portal can be used from anywhere
+allowlist-add-offices-addresses-below = Add your offices' addresses below to refuse sign-ins from everywhere else.
+allowlist-no-entries-allowlist-off-2 = With no entries the allowlist is off: the portal can be used from every address again, by anyone who has a login's password.
+allowlist-remove-anyway = Remove anyway
+allowlist-add-anyway = Add anyway
+allowlist-adding = Adding…
+allowlist-add-allowlist = Add to allowlist
+allowlist-no-label = No label
+allowlist-address-range = Address or range
+allowlist-ipv4-ipv6-address-cidr = An IPv4 or IPv6 address, a CIDR range, or an address/netmask pair.
+allowlist-label = Label
+allowlist-temporary-entry-ends-itself = A temporary entry ends by itself; keep a permanent one beside it.
+allowlist-tokens-page = tokens page
+allowlist-load-failed = Could not load the allowlist. { $reason }
+allowlist-restricted = { $count ->
+    [one] Restricted · { $count } entry
+   *[other] Restricted · { $count } entries
+}
+allowlist-added-toast = Added { $entry }
+allowlist-removed-toast = Removed { $entry }
+allowlist-added-at = Added { $at }
+allowlist-remove-entry = Remove { $entry }
+allowlist-remove-last-question = Remove { $entry }, the last entry?
+allowlist-value-required = Enter an address or a range, like 203.0.113.7 or 203.0.113.0/24.
+allowlist-verdict-open = The list is empty, so the portal can be used from any address.
+allowlist-verdict-allowed = It is on the list.
+allowlist-verdict-refused = It is not on the list: this browser will be refused.
+allowlist-lockout-detail = Your address as the server sees it, { $address }, would not be on the list: this browser would be refused from its next request, and you would need an allowed address to get back in.
+allowlist-overlaps = Overlaps { $entries }
+allowlist-lockout-removing = Removing { $entry } would lock you out.
+allowlist-lockout-adding = Adding { $entry } would lock you out.
+allowlist-label-placeholder-office = e.g. Head office
+allowlist-label-placeholder-servers = e.g. Office, production servers
+allowlist-unknown-address = unknown
+allowlist-added-overlaps = Added. It overlaps { $entries }, already on the list.
