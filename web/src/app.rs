@@ -223,22 +223,36 @@ pub fn remove_loading_state() {
     }
 }
 
-/// The browser application: history-API routing, a session restored from the API and
-/// the language chosen.
+/// Props of [`PortalRoot`].
+#[derive(Properties, PartialEq)]
+pub struct PortalRootProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// What every bundle's pages stand in: history-API routing, a session restored from the
+/// API, the language chosen and the toasts; index.html's loading state taken out once it
+/// renders.
 #[component]
-pub fn App() -> Html {
+pub fn PortalRoot(props: &PortalRootProps) -> Html {
     use_effect_with((), |()| remove_loading_state());
     html! {
         <BrowserRouter>
             <SessionProvider>
                 <LanguageProvider>
                     <ToastProvider>
-                        <AppShell />
+                        { props.children.clone() }
                     </ToastProvider>
                 </LanguageProvider>
             </SessionProvider>
         </BrowserRouter>
     }
+}
+
+/// The browser application: the whole portal.
+#[component]
+pub fn App() -> Html {
+    html! { <PortalRoot><AppShell /></PortalRoot> }
 }
 
 #[cfg(test)]

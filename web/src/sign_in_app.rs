@@ -8,11 +8,10 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{remove_loading_state, Route};
-use crate::components::{Layout, RequireAnonymous, ToastProvider};
+use crate::app::{PortalRoot, Route};
+use crate::components::{Layout, RequireAnonymous};
 use crate::hooks::use_i18n;
 use crate::pages::{ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage};
-use crate::state::{LanguageProvider, SessionProvider};
 
 /// The sign-in bundle's page for `route`; the full portal's for every other route.
 pub fn switch_signed_out(route: Route) -> Html {
@@ -56,18 +55,11 @@ fn LoadFullPortal() -> Html {
 /// portal's.
 #[component]
 pub fn SignInApp() -> Html {
-    use_effect_with((), |()| remove_loading_state());
     html! {
-        <BrowserRouter>
-            <SessionProvider>
-                <LanguageProvider>
-                    <ToastProvider>
-                        <Layout>
-                            <Switch<Route> render={switch_signed_out} />
-                        </Layout>
-                    </ToastProvider>
-                </LanguageProvider>
-            </SessionProvider>
-        </BrowserRouter>
+        <PortalRoot>
+            <Layout>
+                <Switch<Route> render={switch_signed_out} />
+            </Layout>
+        </PortalRoot>
     }
 }

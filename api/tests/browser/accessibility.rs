@@ -462,6 +462,20 @@ async fn signing_in_and_making_a_token_need_no_mouse() {
     client.close().await.unwrap();
 }
 
+/// What the page shows now in the light and then the dark theme, left in the light one.
+async fn check_in_both_themes(
+    client: &Client,
+    screen: &str,
+    report: &mut Vec<(String, Theme, usize)>,
+    failures: &mut Vec<String>,
+) {
+    for theme in [Theme::Light, Theme::Dark] {
+        emulate_theme(client, theme).await;
+        check_screen(client, screen, theme, report, failures).await;
+    }
+    emulate_theme(client, Theme::Light).await;
+}
+
 /// The screens a page only shows on the way through a flow, each in both themes: the
 /// sign-in's code step (a new browser), the authenticator app's set-up (key and QR code) and
 /// the recovery codes it hands out, a new token's secret shown once, and a subuser's edit
@@ -493,18 +507,7 @@ async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
     click(&client, "#login-submit").await;
     find(&client, "[data-testid=login-code-step]").await;
     find(&client, "#login-code").await;
-    for theme in [Theme::Light, Theme::Dark] {
-        emulate_theme(&client, theme).await;
-        check_screen(
-            &client,
-            "/login (code step)",
-            theme,
-            &mut report,
-            &mut failures,
-        )
-        .await;
-    }
-    emulate_theme(&client, Theme::Light).await;
+    check_in_both_themes(&client, "/login (code step)", &mut report, &mut failures).await;
     let code = outbox_code(&base, "+48500100200", "new_device_code").await;
     fill(&client, "#login-code", &code).await;
     click(&client, "#login-verify").await;
@@ -516,18 +519,13 @@ async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
     fill(&client, "#totp-password", PASSWORD).await;
     click(&client, "#totp-start").await;
     find(&client, "#totp-qr").await;
-    for theme in [Theme::Light, Theme::Dark] {
-        emulate_theme(&client, theme).await;
-        check_screen(
-            &client,
-            "/security/two-factor (app set-up)",
-            theme,
-            &mut report,
-            &mut failures,
-        )
-        .await;
-    }
-    emulate_theme(&client, Theme::Light).await;
+    check_in_both_themes(
+        &client,
+        "/security/two-factor (app set-up)",
+        &mut report,
+        &mut failures,
+    )
+    .await;
     let secret: String = text_of(&client, "#totp-secret")
         .await
         .chars()
@@ -544,18 +542,13 @@ async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
     click(&client, "#totp-confirm").await;
     // The recovery codes it hands out, shown once.
     find(&client, "#download-recovery-codes").await;
-    for theme in [Theme::Light, Theme::Dark] {
-        emulate_theme(&client, theme).await;
-        check_screen(
-            &client,
-            "/security/two-factor (recovery codes)",
-            theme,
-            &mut report,
-            &mut failures,
-        )
-        .await;
-    }
-    emulate_theme(&client, Theme::Light).await;
+    check_in_both_themes(
+        &client,
+        "/security/two-factor (recovery codes)",
+        &mut report,
+        &mut failures,
+    )
+    .await;
 
     // A new token's secret, shown once.
     open(&client, &base, "/tokens").await;
@@ -563,18 +556,13 @@ async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
     click(&client, "input[name=scope][value=sms]").await;
     click(&client, "#create-token").await;
     find(&client, "#token-secret").await;
-    for theme in [Theme::Light, Theme::Dark] {
-        emulate_theme(&client, theme).await;
-        check_screen(
-            &client,
-            "/tokens (secret shown once)",
-            theme,
-            &mut report,
-            &mut failures,
-        )
-        .await;
-    }
-    emulate_theme(&client, Theme::Light).await;
+    check_in_both_themes(
+        &client,
+        "/tokens (secret shown once)",
+        &mut report,
+        &mut failures,
+    )
+    .await;
 
     // A subuser's edit form.
     let (status, answer) = portal_fetch(
@@ -591,18 +579,8 @@ async fn axe_finds_no_wcag_violation_on_the_screens_inside_the_flows() {
     open(&client, &base, "/subusers").await;
     click(&client, ".subuser-edit").await;
     find(&client, "[id^='edit-'][id$='-submit']").await;
-    for theme in [Theme::Light, Theme::Dark] {
-        emulate_theme(&client, theme).await;
-        check_screen(
-            &client,
-            "/subusers (edit form)",
-            theme,
-            &mut report,
-            &mut failures,
-        )
-        .await;
-    }
-    save_screenshot(&client, "a11y-dark-subuser-edit.png", 1280, 1100).await;
+    check_in_both_themes(&client, "/subusers (edit form)", &mut report, &mut failures).await;
+    save_screenshot(&client, "a11y-subuser-edit.png", 1280, 1100).await;
 
     println!("axe-core 4.14.1, WCAG 2.2 A + AA, screens inside flows: violations (nodes)");
     for (path, theme, count) in &report {

@@ -251,6 +251,12 @@ async fn a_removal_says_so_and_undo_puts_it_back_and_the_account_menu_logs_out()
         .await
         .unwrap();
     wait_for_none(&client, "#account-menu").await;
+    // A press outside it closes it; one inside (on its text) does not.
+    click(&client, "#account-menu-button").await;
+    click(&client, "#account-menu-email").await;
+    find(&client, "#account-menu").await;
+    click(&client, "main h1").await;
+    wait_for_none(&client, "#account-menu").await;
     click(&client, "#account-menu-button").await;
     click(&client, "#account-menu-logout").await;
     let notice = text_of(&client, "#signed-out").await;

@@ -189,9 +189,18 @@ fn AccountMenu() -> Html {
     let route = use_route::<Route>();
     let logout = use_logout();
     let open = use_state(|| false);
+    let area = use_node_ref();
     {
         let open = open.clone();
         use_effect_with(route, move |_| open.set(false));
+    }
+    {
+        // A press anywhere outside the open menu closes it, as GitHub's does.
+        let (open_now, open, area) = (*open, open.clone(), area.clone());
+        use_effect_with(open_now, move |open_now| {
+            let listener = open_now.then(|| close_on_outside_press(area, open));
+            move || drop(listener)
+        });
     }
     let Some(me) = session.me() else {
         return Html::default();
@@ -225,7 +234,7 @@ fn AccountMenu() -> Html {
         }
     };
     html! {
-        <div class="account" {onkeydown}>
+        <div class="account" ref={area} {onkeydown}>
             <button type="button" id="account-menu-button" class="account-button"
                 aria-expanded={open.to_string()} aria-controls="account-menu"
                 title={email.clone()} onclick={toggle}>
@@ -258,6 +267,46 @@ fn AccountMenu() -> Html {
             }
         </div>
     }
+}
+
+/// A document listener, removed when dropped.
+struct DocumentListener {
+    event: &'static str,
+    callback: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for DocumentListener {
+    fn drop(&mut self) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.remove_event_listener_with_callback(
+                self.event,
+                self.callback.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Closes the menu (`open`) on a press outside `area`, until the listener is dropped.
+fn close_on_outside_press(area: NodeRef, open: UseStateHandle<bool>) -> Option<DocumentListener> {
+    let document = web_sys::window()?.document()?;
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |event: web_sys::Event| {
+            let target = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            let inside = area
+                .get()
+                .is_some_and(|area| area.contains(target.as_ref()));
+            if !inside {
+                open.set(false);
+            }
+        },
+    );
+    let event = "pointerdown";
+    document
+        .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+        .ok()?;
+    Some(DocumentListener { event, callback })
 }
 
 /// The section's first page the login may open (the section's link goes there); the
