@@ -236,12 +236,22 @@ def fetch(path, encoding):
 def proof_static_files():
     """The portal's assets through nginx: brotli or gzip as asked, the same bytes,
     hashed names cached for a year as immutable, the index never stored."""
-    status, headers, index = fetch("/", None)
-    check(status == 200 and headers.get("Cache-Control") == "no-store",
-          f"static: / is {status}, Cache-Control: {headers.get('Cache-Control')}")
-    assets = sorted(set(re.findall(r'(?:href|src)="/?([^"/]+\.(?:wasm|js|css))"', index.decode())))
-    if not assets:
-        check(False, "static: index.html names no .wasm/.js/.css asset")
+    # A browser with no session cookie is sent from the root to /login (the sign-in bundle).
+    status, headers, _ = fetch("/", None)
+    check(status == 302 and headers.get("Location") == "/login"
+          and headers.get("Cache-Control") == "no-store",
+          f"static: / without a session cookie is {status} to {headers.get('Location')}, "
+          f"Cache-Control: {headers.get('Cache-Control')}")
+    assets = set()
+    for page in ("/login", "/tokens"):
+        status, headers, index = fetch(page, None)
+        check(status == 200 and headers.get("Cache-Control") == "no-store",
+              f"static: {page} is {status}, Cache-Control: {headers.get('Cache-Control')}")
+        named = set(re.findall(r'(?:href|src)="/?([^"/]+\.(?:wasm|js|css))"', index.decode()))
+        if not named:
+            check(False, f"static: {page}'s index names no .wasm/.js/.css asset")
+        assets |= named
+    assets = sorted(assets)
     for name in assets:
         path = "/" + name
         _, plain_h, plain = fetch(path, None)
