@@ -89,13 +89,14 @@ const LOGIN_ROUTE: &str = "/login";
 /// loads the small sign-in bundle instead of the whole portal. Deep links are served as
 /// they are, whatever the cookies: a link followed from another site comes without the
 /// `SameSite=Strict` session cookie even when the browser is signed in, and the page must
-/// still open (the portal finds the session through its own requests).
-fn goes_to_login(req: &HttpRequest, dir: &Path) -> bool {
-    req.path() == "/"
+/// still open (the portal finds the session through its own requests). Only when the
+/// build has the login page (`has_login_page`, looked up once at start).
+fn goes_to_login(req: &HttpRequest, has_login_page: bool) -> bool {
+    has_login_page
+        && req.path() == "/"
         && req
             .cookie(portcullis_shared::routes::SESSION_COOKIE)
             .is_none()
-        && dir.join(LOGIN_PAGE).is_file()
 }
 
 /// The CSP hash sources of the inline scripts of every copy of the index the portal serves
@@ -131,6 +132,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let portal = dir.clone();
+        let has_login_page = dir.join(LOGIN_PAGE).is_file();
         cfg.service(
             web::resource(ASSET_PATH)
                 .guard(guard::Any(guard::Get()).or(guard::Head()))
@@ -147,7 +149,7 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
                         if is_api_path(req.path()) {
                             return Ok(ServiceResponse::from_err(ApiError::NotFound, req));
                         }
-                        if goes_to_login(&req, &portal) {
+                        if goes_to_login(&req, has_login_page) {
                             let response = HttpResponse::Found()
                                 .insert_header((header::LOCATION, LOGIN_ROUTE))
                                 .insert_header((header::CACHE_CONTROL, "no-store"))
