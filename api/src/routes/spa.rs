@@ -35,15 +35,21 @@ fn is_index(relative: &Path) -> bool {
     relative.as_os_str().is_empty()
         || relative == Path::new("index.html")
         || relative == Path::new(LOGIN_PAGE)
-        || Language::ALL
-            .iter()
-            .any(|language| relative == Path::new(&translated_login_page(*language)))
+        || translated_login_pages().any(|page| relative == Path::new(&page))
 }
 
 /// The login page in `language`, which `build_portal` writes from
 /// `web/login-shell.<language>.html` (English is login.html itself).
 fn translated_login_page(language: Language) -> String {
     format!("login.{}.html", language.as_str())
+}
+
+/// Every translated login page a build may have (every language but the default).
+fn translated_login_pages() -> impl Iterator<Item = String> {
+    Language::ALL
+        .into_iter()
+        .filter(|language| *language != Language::default())
+        .map(translated_login_page)
 }
 
 /// The language the visitor reads: the one they picked in the portal (its cookie), else
@@ -105,7 +111,7 @@ pub fn portal_script_hashes(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut hashes = Vec::new();
     let pages = ["index.html".to_owned(), LOGIN_PAGE.to_owned()]
         .into_iter()
-        .chain(Language::ALL.into_iter().map(translated_login_page));
+        .chain(translated_login_pages());
     for page in pages {
         let path = dir.join(&page);
         if page != "index.html" && !path.is_file() {
