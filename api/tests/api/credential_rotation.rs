@@ -51,6 +51,17 @@ async fn rotate(app: &TestApp, me: &MeResponse, id: &str, secs: i64) -> reqwest:
     .await
 }
 
+/// Ends the client's overlap: `DELETE` its previous secret.
+async fn end_overlap(app: &TestApp, me: &MeResponse, id: &str) -> reqwest::Response {
+    app.portal(
+        Method::DELETE,
+        &path(routes::OAUTH_CLIENT_PREVIOUS_SECRET, id),
+        &me.session.csrf_token,
+        None,
+    )
+    .await
+}
+
 async fn tokens(app: &TestApp) -> Vec<TokenDto> {
     app.get_json(routes::TOKENS).await
 }
@@ -429,14 +440,7 @@ async fn rotating_with_no_overlap_or_ending_it_stops_the_old_secret_now(app: Tes
         StatusCode::OK
     );
     // Ending an overlap that already ended changes nothing (idempotent).
-    let unchanged = app
-        .portal(
-            Method::DELETE,
-            &path(routes::OAUTH_CLIENT_PREVIOUS_SECRET, &id),
-            &me.session.csrf_token,
-            None,
-        )
-        .await;
+    let unchanged = end_overlap(&app, &me, &id).await;
     assert_eq!(unchanged.status(), StatusCode::OK);
     let unchanged: OAuthClientDto = unchanged.json().await.unwrap();
     assert_eq!(unchanged.previous_secret_expires_at, None);
@@ -457,14 +461,7 @@ async fn rotating_with_no_overlap_or_ending_it_stops_the_old_secret_now(app: Tes
         token_endpoint(&app, &id, &second.client_secret, "127.0.0.1").await,
         StatusCode::OK
     );
-    let response = app
-        .portal(
-            Method::DELETE,
-            &path(routes::OAUTH_CLIENT_PREVIOUS_SECRET, &id),
-            &me.session.csrf_token,
-            None,
-        )
-        .await;
+    let response = end_overlap(&app, &me, &id).await;
     assert_eq!(response.status(), StatusCode::OK);
     let ended: OAuthClientDto = response.json().await.unwrap();
     assert_eq!(ended.previous_secret_expires_at, None);
@@ -522,14 +519,7 @@ async fn bad_rotation_input_and_strangers_change_nothing(app: TestApp) {
     )
     .await;
     expect_problem(
-        browser
-            .portal(
-                Method::DELETE,
-                &path(routes::OAUTH_CLIENT_PREVIOUS_SECRET, &id),
-                &me.session.csrf_token,
-                None,
-            )
-            .await,
+        end_overlap(&browser, &me, &id).await,
         StatusCode::NOT_FOUND,
         ProblemCode::NotFound,
     )
