@@ -5,12 +5,13 @@ use portcullis_shared::dto::{
     ChangePasswordRequest, PasswordPolicyDto, UpdatePasswordPolicyRequest,
 };
 use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate::{self, codes};
+use portcullis_shared::validate::codes;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
+use crate::checks;
 use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp_in;
 use crate::hooks::{
@@ -186,7 +187,7 @@ fn check_change(request: &ChangePasswordRequest, email: &str, texts: Texts) -> V
             texts.t("password-current-required"),
         ));
     }
-    errors.extend(validate::check_password(
+    errors.extend(checks::check_password(
         "new_password",
         &request.new_password,
         email,

@@ -6,7 +6,8 @@ mod selection;
 
 pub use country_list::{CountryList, CountryListProps};
 pub use selection::{
-    countries_message, countries_summary, country_name, matches_search, visible_countries,
+    countries_in, countries_message, countries_summary, country_name, country_name_in,
+    matches_search, visible_countries,
 };
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -268,7 +269,7 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
     let error = use_state(|| None::<AttrValue>);
     let texts = use_i18n();
     let options = use_memo(texts, |texts| {
-        let mut options = portcullis_shared::validate::countries()
+        let mut options = countries_in(*texts)
             .iter()
             .map(|(code, name)| {
                 (
