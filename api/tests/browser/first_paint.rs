@@ -152,6 +152,13 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
         "{polish}"
     );
     assert_eq!(assets_of(&polish), assets_of(&index_html));
+    // The language switch is painted too, the page's own language marked (it works once
+    // the app has mounted, as the form does).
+    assert!(
+        polish.contains(r#"aria-label="Język""#)
+            && polish.contains(r#"lang="pl" aria-pressed="true" disabled>Polski</button>"#),
+        "{polish}"
+    );
     let picked = login_as("pl", Some("portcullis_language=en")).await;
     assert_eq!(picked, index_html);
     let picked = login_as("en", Some("portcullis_language=pl")).await;

@@ -163,7 +163,12 @@ async fn a_visitor_switches_to_polish_and_every_page_follows() {
     open(&client, &base, "/api-allowlist").await;
     fill(&client, "#allowlist-value", "not-an-address").await;
     click(&client, "#allowlist-add").await;
-    wait_for_part(&client, "#allowlist-value-error", "Podaj adres IP lub zakres").await;
+    wait_for_part(
+        &client,
+        "#allowlist-value-error",
+        "Podaj adres IP lub zakres",
+    )
+    .await;
     save_screenshot(&client, "languages-refusal-pl.png", 1280, 900).await;
 
     // Logged out, the choice stays with the browser.

@@ -16,6 +16,7 @@ use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp_in;
 use crate::hooks::{
     use_form_problem, use_i18n, use_logout, use_session, use_session_calls, use_text_input,
+    use_toasts,
 };
 use crate::i18n::Texts;
 use crate::state::SessionAction;
@@ -104,6 +105,7 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let changed = use_state(|| false);
+    let toasts = use_toasts();
 
     let onsubmit = {
         let request = ChangePasswordRequest {
@@ -116,7 +118,9 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
             .unwrap_or_default();
         let (problem, submitting, changed) = (problem.clone(), submitting.clone(), changed.clone());
         let (current, new) = (current.clone(), new.clone());
-        let on_changed = props.on_changed.clone();
+        let on_changed = toasts.after(props.on_changed.clone(), move |()| {
+            texts.t("twofactor-password-changed-toast")
+        });
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *submitting {

@@ -24,7 +24,7 @@ use crate::components::{
     banner_message, browser_expiry_instant, ConfirmPanel, ExpiryFields, SelectField,
 };
 use crate::hooks::use_i18n;
-use crate::hooks::{use_session, use_session_calls, use_text_input, use_unsaved_guard};
+use crate::hooks::{use_session, use_session_calls, use_text_input, use_toasts, use_unsaved_guard};
 
 /// Countries allowed only for a while: code → when it ends (RFC 3339).
 type Expiries = BTreeMap<String, String>;
@@ -45,6 +45,7 @@ pub fn CountryFilterPage() -> Html {
     let texts = use_i18n();
     let session = use_session();
     let calls = use_session_calls();
+    let toasts = use_toasts();
     let saved = use_state(|| None::<(BTreeSet<String>, Expiries)>);
     let selected = use_state(BTreeSet::<String>::new);
     let expiries = use_state(Expiries::new);
@@ -130,9 +131,14 @@ pub fn CountryFilterPage() -> Html {
             };
             let (calls, show, status, problem) =
                 (calls.clone(), show.clone(), status.clone(), problem.clone());
+            let toasts = toasts.clone();
             spawn_local(async move {
                 match api::set_country_filter(calls.csrf_token(), &request).await {
                     Ok(filter) => {
+                        toasts.show(texts.t_args(
+                            "countries-saved-toast",
+                            &[("count", filter.countries.len().into())],
+                        ));
                         show.emit(filter);
                         status.set(Status::Saved);
                     }
