@@ -887,8 +887,7 @@ mod tests {
         let polish = details_in_words(&details);
         Texts::default().make_current();
         assert_eq!(
-            polish,
-            "Nowe urządzenie: tak, Powód: wrong password, Token name: CI_prod",
+            polish, "Nowe urządzenie: tak, Powód: wrong password, Token name: CI_prod",
             "known names in Polish, unknown ones as words"
         );
     }
