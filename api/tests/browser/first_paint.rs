@@ -11,8 +11,8 @@ use reqwest::header;
 use serde_json::json;
 
 use crate::support::{
-    click, fill, find, screenshots_dir, sign_up, start_browser, start_server,
-    what_the_page_shows, PASSWORD,
+    click, fill, find, screenshots_dir, sign_up, start_browser, start_server, what_the_page_shows,
+    PASSWORD,
 };
 
 /// Budgets from issue 17.
