@@ -14,7 +14,9 @@ use yew_router::prelude::*;
 use crate::app::{PortalRoot, Route};
 use crate::components::{Layout, RequireAnonymous, ToLogin};
 use crate::hooks::{use_i18n, use_session};
-use crate::pages::{ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage};
+use crate::pages::{
+    ForgotPasswordPage, LoginPage, NotFoundPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
+};
 use crate::state::Session;
 
 /// The sign-in bundle's page for `route`; the full portal's for every other route.
@@ -27,6 +29,8 @@ pub fn switch_signed_out(route: Route) -> Html {
         }
         Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::VerifyEmail => html! { <VerifyEmailPage /> },
+        // As in the portal, whoever asks: an unknown address is not a reason to sign in.
+        Route::NotFound => html! { <NotFoundPage /> },
         _ => html! { <SignedInOnly /> },
     }
 }

@@ -472,6 +472,10 @@ async fn a_link_into_the_portal_loads_the_small_bundle_until_a_session_is_known(
     sign_up(&client, &base, "links@example.com", None).await;
     click(&client, "#logout").await;
     find(&client, "#login-submit").await;
+    // An address the portal does not know says so, signed in or not.
+    client.goto(&format!("{base}/no/such/page")).await.unwrap();
+    find(&client, "[data-testid=not-found]").await;
+    assert_eq!(bundles_fetched(&client).await, ["portcullis-login"]);
     client.goto(&format!("{base}/tokens")).await.unwrap();
     find(&client, "#login-submit").await;
     wait_for_path(&client, "/login").await;
