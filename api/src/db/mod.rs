@@ -378,6 +378,8 @@ impl<E: WorkError> Db<E> {
     /// it to a blocking thread and back (which doubled the cost of an API
     /// read). Otherwise — PostgreSQL, a network round trip, or no idle
     /// connection — it runs as [`Db::run`] does. Never for writes or scans.
+    /// A lookup written as one query is better off with [`Db::find`], which
+    /// PostgreSQL runs on the async worker itself.
     pub async fn read<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
