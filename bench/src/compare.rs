@@ -1,6 +1,6 @@
 //! `--against OTHER_BINARY [--rounds N]`: a before/after comparison in one
 //! run. This folder's `portcullis` and another build of it each get their own
-//! SQLite file and fixture; then (a) and (b) run on one server, then on the
+//! SQLite file (or PostgreSQL database) and fixture; then (a) and (b) run on one server, then on the
 //! other, alternating which goes first, for N rounds. A change's cost is the
 //! median over rounds of the (b)/(a) ratio and of the server CPU per (b)
 //! request, each divided by the other build's: the machine's noise moves
@@ -94,15 +94,23 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 pub async fn run_comparison(options: &Options, other: &Path, database_url: &str) {
     assert!(
-        options.postgres.is_none(),
-        "--against compares on SQLite: each build needs its own database"
-    );
-    assert!(
         other.is_file(),
         "--against {}: no such file",
         other.display()
     );
-    let other_url = format!("{database_url}.other");
+    // Each build needs its own database.
+    let other_url = match (&options.postgres, &options.against_postgres) {
+        (None, None) => format!("{database_url}.other"),
+        (Some(_), Some(other)) => other.clone(),
+        _ => {
+            panic!("--against on PostgreSQL: give --postgres URL and --against-postgres OTHER_URL")
+        }
+    };
+    let backend = if options.postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let this = contender("this build", &own_server_binary(), database_url).await;
     let that = contender("--against", other, &other_url).await;
     let duration = Duration::from_secs(options.seconds);
@@ -121,7 +129,7 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     }
 
     println!(
-        "\nPortcullis comparison — SQLite, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
+        "\nPortcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
         options.connections,
         options.seconds,
         options.rounds,
