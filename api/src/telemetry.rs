@@ -11,6 +11,7 @@ use actix_web::{
 };
 use portcullis_shared::routes::REQUEST_ID_HEADER;
 use tracing::{Instrument, Level};
+use tracing_appender::non_blocking::{NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{
     filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
 };
@@ -40,9 +41,47 @@ pub const TRACE_TARGET: &str = "portcullis::trace";
 static TRACER_PROVIDER: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> =
     std::sync::OnceLock::new();
 
+/// The log writer shared by every call of [`init`]: lines are formatted on the
+/// thread that logs them and handed to a thread of their own, which writes
+/// them to stderr through a buffer, as many to a `write(2)` as have queued up.
+/// A request's thread never waits on stderr's lock or its pipe, unless the
+/// queue is full ([`LOG_QUEUE_LINES`]): then it waits, and no line is dropped.
+static LOG_WRITER: std::sync::OnceLock<NonBlocking> = std::sync::OnceLock::new();
+
+/// The log thread's guard: dropped by [`flush_logs`], which writes out what
+/// is queued and ends the thread.
+static LOG_THREAD: std::sync::Mutex<Option<WorkerGuard>> = std::sync::Mutex::new(None);
+
+/// Lines queued for the log thread before a logging thread waits for it.
+const LOG_QUEUE_LINES: usize = 64 * 1024;
+
+fn log_writer() -> NonBlocking {
+    LOG_WRITER
+        .get_or_init(|| {
+            let (writer, guard) = NonBlockingBuilder::default()
+                .lossy(false)
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .thread_name("portcullis-log")
+                .finish(std::io::BufWriter::with_capacity(
+                    64 * 1024,
+                    std::io::stderr(),
+                ));
+            *LOG_THREAD.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
+            writer
+        })
+        .clone()
+}
+
+/// Writes out the log lines still queued and stops the log thread (before the
+/// process exits; later lines go nowhere).
+pub fn flush_logs() {
+    drop(LOG_THREAD.lock().unwrap_or_else(|e| e.into_inner()).take());
+}
+
 /// Installs the global subscriber (logs go to stderr; stdout carries only the
 /// "listening on" line), and the OTLP span exporter when configured. Safe to
-/// call more than once (the first call wins).
+/// call more than once (the first call wins). Call [`flush_logs`] before the
+/// process exits.
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -52,10 +91,10 @@ pub fn init(config: &Config) {
             .flatten_event(true)
             .with_current_span(false)
             .with_span_list(false)
-            .with_writer(std::io::stderr)
+            .with_writer(log_writer())
             .boxed(),
         LogFormat::Text => fmt::layer()
-            .with_writer(std::io::stderr)
+            .with_writer(log_writer())
             .with_ansi(ansi)
             .boxed(),
     };
