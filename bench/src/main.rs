@@ -246,11 +246,14 @@ fn start_server(binary: &std::path::Path, database_url: &str) -> (Server, String
         .env("PORTCULLIS_BIND", "127.0.0.1:0")
         .env("PORTCULLIS_DATABASE_URL", database_url)
         .env("PORTCULLIS_STATIC_DIR", "/nonexistent")
-        .env("PORTCULLIS_LOG", "warn")
+        // The request log on, as in production (the default `info`: a line per
+        // request), written to a file (unnamed, gone when the run ends).
+        .env("PORTCULLIS_LOG", "info")
         .env("PORTCULLIS_SIGNUP_POINTS", "100000000")
         // The sign-up link is read from the development outbox.
         .env("PORTCULLIS_DEV_OUTBOX", "true")
         .stdout(Stdio::piped())
+        .stderr(tempfile::tempfile().expect("a file for the server's log"))
         .spawn()
         .expect("start portcullis");
     let mut line = String::new();
@@ -838,7 +841,7 @@ async fn main() {
     let baseline = results[0].rps();
     let on_postgres = options.postgres.is_some() || stack.is_some();
     println!(
-        "\nPortcullis benchmark — {} backend{}, {n} connections, {}s per scenario, {cores} cores\n",
+        "\nPortcullis benchmark — {} backend{}, {n} connections, {}s per scenario, {cores} cores, request log on (a line per request)\n",
         if on_postgres { "PostgreSQL" } else { "SQLite" },
         if stack.is_some() {
             " through nginx to two replicas (scripts/stack; server CPU and memory are both replicas' and nginx's; the ceiling is the bare server reached directly)"
