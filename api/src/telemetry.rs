@@ -52,8 +52,10 @@ static LOG_WRITER: std::sync::OnceLock<NonBlocking> = std::sync::OnceLock::new()
 /// is queued and ends the thread.
 static LOG_THREAD: std::sync::Mutex<Option<WorkerGuard>> = std::sync::Mutex::new(None);
 
-/// Lines queued for the log thread before a logging thread waits for it.
-const LOG_QUEUE_LINES: usize = 64 * 1024;
+/// Lines queued for the log thread before a logging thread waits for it:
+/// tens of milliseconds of a busy server's lines, about a megabyte at most
+/// (65,536 would let a log thread falling behind hold some 15 MB).
+const LOG_QUEUE_LINES: usize = 4096;
 
 fn log_writer() -> NonBlocking {
     LOG_WRITER
