@@ -11,7 +11,6 @@ use actix_web::{
 };
 use portcullis_shared::routes::REQUEST_ID_HEADER;
 use tracing::{Instrument, Level};
-use tracing_appender::non_blocking::{NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{
     filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
 };
@@ -41,43 +40,87 @@ pub const TRACE_TARGET: &str = "portcullis::trace";
 static TRACER_PROVIDER: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> =
     std::sync::OnceLock::new();
 
-/// The log writer shared by every call of [`init`]: lines are formatted on the
-/// thread that logs them and handed to a thread of their own, which writes
-/// them to stderr through a buffer, as many to a `write(2)` as have queued up.
-/// A request's thread never waits on stderr's lock or its pipe, unless the
-/// queue is full ([`LOG_QUEUE_LINES`]): then it waits, and no line is dropped.
-static LOG_WRITER: std::sync::OnceLock<NonBlocking> = std::sync::OnceLock::new();
+/// The log's output. A line is formatted on the thread that logs it and
+/// appended to [`LOG_BUFFER`]; the log thread writes what has gathered to
+/// stderr every [`LOG_FLUSH_EVERY`], in one `write(2)`. A request's thread
+/// thus never waits on stderr (its lock, or a slow pipe) and never wakes
+/// another thread, whatever the load. (tracing-appender's non-blocking
+/// writer woke its thread for every line when the server was not busy: +5%
+/// CPU per authenticated read.) Should the buffer reach [`LOG_BUFFER_MAX`], the
+/// thread that logs writes it out itself: no line is ever dropped.
+static LOG_BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
 
-/// The log thread's guard: dropped by [`flush_logs`], which writes out what
-/// is queued and ends the thread.
-static LOG_THREAD: std::sync::Mutex<Option<WorkerGuard>> = std::sync::Mutex::new(None);
+/// Held while a batch is taken from [`LOG_BUFFER`] and written, so that
+/// batches reach stderr in the order their lines were logged.
+static LOG_WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Lines queued for the log thread before a logging thread waits for it:
-/// tens of milliseconds of a busy server's lines, about a megabyte at most
-/// (65,536 would let a log thread falling behind hold some 15 MB).
-const LOG_QUEUE_LINES: usize = 4096;
+/// How long a line waits at most before it is written (while the log thread runs).
+const LOG_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
 
-fn log_writer() -> NonBlocking {
-    LOG_WRITER
-        .get_or_init(|| {
-            let (writer, guard) = NonBlockingBuilder::default()
-                .lossy(false)
-                .buffered_lines_limit(LOG_QUEUE_LINES)
-                .thread_name("portcullis-log")
-                .finish(std::io::BufWriter::with_capacity(
-                    64 * 1024,
-                    std::io::stderr(),
-                ));
-            *LOG_THREAD.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
-            writer
-        })
-        .clone()
+/// The buffer's size at which a logging thread writes it out itself.
+const LOG_BUFFER_MAX: usize = 1 << 20;
+
+static LOG_THREAD: std::sync::Once = std::sync::Once::new();
+
+/// Writes out what [`LOG_BUFFER`] holds.
+fn write_log_batch(batch: &mut Vec<u8>) {
+    let _order = LOG_WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    std::mem::swap(
+        &mut *LOG_BUFFER.lock().unwrap_or_else(|e| e.into_inner()),
+        batch,
+    );
+    if !batch.is_empty() {
+        // Nowhere to report a failed write to: the log is stderr.
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), batch);
+        batch.clear();
+    }
 }
 
-/// Writes out the log lines still queued and stops the log thread (before the
-/// process exits; later lines go nowhere).
+/// A line's way into [`LOG_BUFFER`] (the subscriber writes each event with
+/// one `write_all`).
+struct LogLine;
+
+impl std::io::Write for LogLine {
+    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+        let full = {
+            let mut buffer = LOG_BUFFER.lock().unwrap_or_else(|e| e.into_inner());
+            buffer.extend_from_slice(line);
+            buffer.len() >= LOG_BUFFER_MAX
+        };
+        if full {
+            write_log_batch(&mut Vec::new());
+        }
+        Ok(line.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The writer of every call of [`init`]; starts the log thread once.
+fn log_writer() -> fn() -> LogLine {
+    LOG_THREAD.call_once(|| {
+        let started = std::thread::Builder::new()
+            .name("portcullis-log".into())
+            .spawn(|| {
+                let mut batch = Vec::new();
+                loop {
+                    std::thread::sleep(LOG_FLUSH_EVERY);
+                    write_log_batch(&mut batch);
+                }
+            });
+        if let Err(error) = started {
+            // Lines are then written when the buffer fills and by flush_logs.
+            eprintln!("portcullis: no log thread ({error}): log lines are written in batches");
+        }
+    });
+    || LogLine
+}
+
+/// Writes out the log lines not written yet (before the process exits).
 pub fn flush_logs() {
-    drop(LOG_THREAD.lock().unwrap_or_else(|e| e.into_inner()).take());
+    write_log_batch(&mut Vec::new());
 }
 
 /// Installs the global subscriber (logs go to stderr; stdout carries only the

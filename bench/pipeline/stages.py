@@ -56,7 +56,8 @@ def main():
     request_log = share("portcullis_api::telemetry::request_log::{{closure}}")
     log_line = share("tracing_subscriber::layer::layered::Layered<L,S> as "
                      "tracing_core::subscriber::Subscriber>::event")
-    log_thread = share("tracing_appender::worker::Worker<T>::work")
+    # The log thread's batches (api/src/telemetry.rs).
+    log_thread = share("portcullis_api::telemetry::write_log_batch")
     compress = share("CompressResponse<S,B> as core::future::future::Future>::poll ")
     headers = share(from_fn, 1)
     panic_guard = share("portcullis_api::middleware::catch_panic::{{closure}}")
