@@ -47,7 +47,9 @@ static TRACER_PROVIDER: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerP
 /// another thread, whatever the load. (tracing-appender's non-blocking
 /// writer woke its thread for every line when the server was not busy: +5%
 /// CPU per authenticated read.) Should the buffer reach [`LOG_BUFFER_MAX`], the
-/// thread that logs writes it out itself: no line is ever dropped.
+/// thread that logs writes it out itself: no line is ever dropped by the
+/// server (a process killed outright loses its last 10 ms of lines; a stop
+/// writes them out, see [`flush_logs`]).
 static LOG_BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
 
 /// Held while a batch is taken from [`LOG_BUFFER`] and written, so that
