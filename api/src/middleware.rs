@@ -19,29 +19,19 @@ use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
 
 use crate::error::{problem_response, ApiError};
 
-/// A panicking handler answers 500 problem+json instead of dropping the
-/// connection. The request itself is gone with the panic, so the response
-/// travels as an error whose body was rendered here, inside the request's scope.
-pub async fn catch_panic(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    match AssertUnwindSafe(async move { next.call(req).await })
-        .catch_unwind()
-        .await
-    {
-        Ok(result) => result,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".into());
-            let error = ApiError::Internal(anyhow::anyhow!("handler panicked: {message}"));
-            let response = actix_web::ResponseError::error_response(&error);
-            Err(actix_web::error::InternalError::from_response(error, response).into())
-        }
-    }
+/// The error a panicking handler's request travels on as: 500 problem+json
+/// instead of a dropped connection. The request itself is gone with the
+/// panic, so the response travels as an error whose body was rendered here,
+/// inside the request's scope.
+fn panic_error(panic: Box<dyn std::any::Any + Send>) -> actix_web::Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".into());
+    let error = ApiError::Internal(anyhow::anyhow!("handler panicked: {message}"));
+    let response = actix_web::ResponseError::error_response(&error);
+    actix_web::error::InternalError::from_response(error, response).into()
 }
 
 /// Turns any error response that is not already problem+json (actix's own 404,
@@ -87,7 +77,7 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
     let (request, _) = response.into_parts();
     let mut problem = error.to_problem();
     if let Some(id) = request.extensions().get::<crate::telemetry::RequestId>() {
-        problem.request_id = Some(id.0.clone());
+        problem.request_id = Some(id.as_str().to_owned());
     }
     let response = problem_response(&problem).map_into_boxed_body();
     Ok(ErrorHandlerResponse::Response(
@@ -103,7 +93,13 @@ fn is_state_changing(method: &Method) -> bool {
 /// carry `X-CSRF-Token`: a cross-site form cannot set a custom header, and a
 /// cross-site script cannot without a CORS preflight we never grant. The
 /// session's own token is checked against it by the `PortalUser` extractor.
-pub async fn require_csrf_header(
+///
+/// Then adds the RateLimit headers (draft-ietf-httpapi-ratelimit-headers-06:
+/// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds,
+/// and `RateLimit-Policy`) to every answer of a credential with a request
+/// rate limit, the `429` included. Others' answers are untouched. (One
+/// middleware for both: each layer costs every request two allocations.)
+pub async fn csrf_and_rate_limit_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
@@ -121,14 +117,37 @@ pub async fn require_csrf_header(
         let response = actix_web::ResponseError::error_response(&ApiError::CsrfFailed);
         return Ok(req.into_response(response).map_into_right_body());
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+    let mut response = next.call(req).await?;
+    add_rate_limit_headers(&mut response);
+    Ok(response.map_into_left_body())
 }
 
 /// Where Swagger UI is served: its bundle styles elements inline, so it gets
 /// a looser policy than the portal.
 const API_DOCS_PREFIX: &str = "/api/docs";
+
+/// What a path serves, as far as its security headers go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathKind {
+    /// Swagger UI, under [`API_DOCS_PREFIX`].
+    Docs,
+    /// The API and OAuth endpoints: answers per caller.
+    Api,
+    /// The portal's files and pages, health checks.
+    Other,
+}
+
+impl PathKind {
+    fn of(path: &str) -> Self {
+        if path.starts_with(API_DOCS_PREFIX) {
+            Self::Docs
+        } else if ["/api/", "/oauth/"].iter().any(|p| path.starts_with(p)) {
+            Self::Api
+        } else {
+            Self::Other
+        }
+    }
+}
 
 /// The security headers, computed once at start-up.
 pub struct SecurityHeaders {
@@ -184,58 +203,54 @@ impl SecurityHeaders {
         }
     }
 
-    fn apply(&self, path: &str, headers: &mut HeaderMap) {
+    fn apply(&self, kind: PathKind, headers: &mut HeaderMap) {
         for (name, value) in &self.common {
             headers.insert(name.clone(), value.clone());
         }
-        let is_docs = path.starts_with(API_DOCS_PREFIX);
-        let csp = if is_docs {
-            &self.docs_csp
-        } else {
-            &self.portal_csp
+        let csp = match kind {
+            PathKind::Docs => &self.docs_csp,
+            _ => &self.portal_csp,
         };
         headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
         // API answers are per caller and often carry secrets: never stored
         // unless the handler chose a caching policy (the public JWKS does).
-        let is_api = ["/api/", "/oauth/"].iter().any(|p| path.starts_with(p));
-        if is_api && !is_docs && !headers.contains_key(header::CACHE_CONTROL) {
+        if kind == PathKind::Api && !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
     }
 }
 
 /// Adds the security headers to every response, including errors that are
-/// still travelling as `Err` (a caught panic): their pre-rendered response
-/// gets them and travels on.
+/// still travelling as `Err`: their pre-rendered response gets them and
+/// travels on. A panicking handler answers 500 problem+json (with them)
+/// instead of dropping the connection, and the worker serves on.
 pub async fn security_headers(
     headers: web::Data<SecurityHeaders>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     // The request itself cannot be kept: the router needs it unshared.
-    let path = req.path().to_owned();
-    match next.call(req).await {
+    let kind = PathKind::of(req.path());
+    let result = AssertUnwindSafe(next.call(req))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(panic_error(panic)));
+    match result {
         Ok(mut response) => {
-            headers.apply(&path, response.headers_mut());
+            headers.apply(kind, response.headers_mut());
             Ok(response)
         }
         Err(error) => {
             let mut response = error.error_response();
-            headers.apply(&path, response.headers_mut());
+            headers.apply(kind, response.headers_mut());
             Err(actix_web::error::InternalError::from_response(error, response).into())
         }
     }
 }
 
-/// Adds the RateLimit headers (draft-ietf-httpapi-ratelimit-headers-06:
-/// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds,
-/// and `RateLimit-Policy`) to every answer of a credential with a request
-/// rate limit, the `429` included. Others' answers are untouched.
-pub async fn rate_limit_headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut response = next.call(req).await?;
+/// The RateLimit headers of a credential with a request rate limit (set by
+/// the credential's check in the request's extensions).
+fn add_rate_limit_headers<B>(response: &mut ServiceResponse<B>) {
     let rate = response
         .request()
         .extensions()
@@ -254,7 +269,6 @@ pub async fn rate_limit_headers(
             }
         }
     }
-    Ok(response)
 }
 
 #[cfg(test)]
@@ -276,7 +290,6 @@ mod tests {
                     &["'sha256-abc='".to_owned()],
                     true,
                 )))
-                .wrap(from_fn(catch_panic))
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(crate::telemetry::request_log))
                 .route("/explode", web::get().to(explode))
@@ -330,7 +343,7 @@ mod tests {
         let policy = SecurityHeaders::new(&[], false);
         let csp_for = |path: &str| {
             let mut headers = HeaderMap::new();
-            policy.apply(path, &mut headers);
+            policy.apply(PathKind::of(path), &mut headers);
             assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
             let cache = headers.get(header::CACHE_CONTROL).cloned();
             let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();

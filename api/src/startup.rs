@@ -15,8 +15,7 @@ use crate::{
     error::{extractors, ApiError},
     metrics::{self, Metrics},
     middleware::{
-        catch_panic, problem_for_stray_error, require_csrf_header, security_headers,
-        SecurityHeaders,
+        csrf_and_rate_limit_headers, problem_for_stray_error, security_headers, SecurityHeaders,
     },
     openapi::ApiDoc,
     routes,
@@ -330,14 +329,12 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(extractors::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
-                .wrap(from_fn(require_csrf_header))
-                .wrap(from_fn(crate::middleware::rate_limit_headers))
+                .wrap(from_fn(csrf_and_rate_limit_headers))
                 .wrap(actix_middleware::Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
-                .wrap(from_fn(catch_panic))
                 .wrap(from_fn(security_headers))
                 .wrap(actix_middleware::Compress::default())
                 .wrap(from_fn(telemetry::request_log))

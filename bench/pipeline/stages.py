@@ -10,11 +10,11 @@ minus that of the next middleware inside it is its own cost. The nesting is the
 order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
 
     metrics::track > telemetry::request_log > Compress > security_headers
-      > catch_panic > ErrorHandlers > Condition(CORS) > rate_limit_headers
-      > require_csrf_header > routing > handler
+      (with the panic guard, CatchUnwind) > ErrorHandlers > Condition(CORS)
+      > csrf_and_rate_limit_headers > routing > handler
 
-from_fn middlewares without a named frame of their own (track, security_headers,
-rate_limit_headers) are the outer and inner `MiddlewareFnService::call` frames.
+from_fn middlewares without a named frame of their own (track, security_headers)
+are the outer and inner `MiddlewareFnService::call` frames.
 Change this file with that order.
 """
 import re
@@ -54,16 +54,17 @@ def main():
                "<actix_web::service::ServiceRequest>>::call::{{closure}}")
     track = share(from_fn, 0)
     request_log = share("portcullis_api::telemetry::request_log::{{closure}}")
-    log_line = share("tracing_subscriber::layer::layered::Layered<L,S> as "
-                     "tracing_core::subscriber::Subscriber>::event")
+    # The request line (RequestLine::log), and any event logged through tracing.
+    log_line = (share("portcullis_api::telemetry::RequestLine::log")
+                + share("tracing_subscriber::layer::layered::Layered<L,S> as "
+                        "tracing_core::subscriber::Subscriber>::event"))
     # The log thread's batches (api/src/telemetry.rs).
     log_thread = share("portcullis_api::telemetry::write_log_batch")
     compress = share("CompressResponse<S,B> as core::future::future::Future>::poll ")
     headers = share(from_fn, 1)
-    panic_guard = share("portcullis_api::middleware::catch_panic::{{closure}}")
     error_handlers = share("ErrorHandlersFuture<Fut,B> as core::future::future::Future>::poll")
     condition = share("ConditionMiddlewareFuture<E,D> as core::future::future::Future>::poll")
-    csrf = share("portcullis_api::middleware::require_csrf_header::{{closure}}")
+    csrf = share("portcullis_api::middleware::csrf_and_rate_limit_headers::{{closure}}")
 
     stages = [
         ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
@@ -73,11 +74,10 @@ def main():
         ("request log: the log line (formatting, then the write or hand-off)", log_line),
         ("the log thread's writes (off the request's path)", log_thread),
         ("compression negotiation (Compress)", compress - headers),
-        ("security headers", headers - panic_guard),
-        ("panic guard", panic_guard - error_handlers),
+        ("security headers and the panic guard", headers - error_handlers),
         ("problem+json for stray errors (ErrorHandlers)", error_handlers - condition),
-        ("CORS (off) and RateLimit headers", condition - csrf),
-        ("CSRF check, routing and the /livez handler", csrf),
+        ("CORS (off)", condition - csrf),
+        ("CSRF check, RateLimit headers, routing and the /livez handler", csrf),
     ]
     us_per_request = samples / hz / (rps * seconds) * 1e6
     print(f"{samples} samples at {hz:.0f} Hz over {seconds:.0f} s at {rps:.0f} req/s: "
