@@ -292,6 +292,7 @@ mod tests {
                 )))
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(crate::telemetry::request_log))
+                .app_data(web::Data::new(crate::metrics::Metrics::new()))
                 .route("/explode", web::get().to(explode))
                 .route("/fine", web::get().to(HttpResponse::Ok)),
         )

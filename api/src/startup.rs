@@ -339,7 +339,6 @@ impl Application {
                 .wrap(actix_middleware::Compress::default())
                 .wrap(from_fn(telemetry::request_log))
                 .app_data(metrics_data.clone())
-                .wrap(from_fn(metrics::track))
                 .configure(routes::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

@@ -289,9 +289,12 @@ fn new_request_id() -> RequestId {
     RequestId(HeaderValue::from_str(text).expect("hex digits are a valid header value"))
 }
 
-/// Assigns the request id, echoes it in `X-Request-Id`, and logs one line when
-/// the response is ready. Only the path is logged: query strings may carry secrets.
+/// Assigns the request id, echoes it in `X-Request-Id`, logs one line when
+/// the response is ready, and counts and times the request in the metrics
+/// ([`crate::metrics::track`]). Only the path is logged: query strings may
+/// carry secrets.
 pub async fn request_log(
+    metrics: actix_web::web::Data<crate::metrics::Metrics>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -309,6 +312,7 @@ pub async fn request_log(
         .instrument(span.clone())
         .await;
 
+    crate::metrics::track(&metrics, &result, started);
     let elapsed = started.elapsed();
     match result {
         Ok(mut response) => {

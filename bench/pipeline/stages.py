@@ -9,11 +9,11 @@ middleware's frame is found in `perf report --children`; its inclusive share
 minus that of the next middleware inside it is its own cost. The nesting is the
 order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
 
-    metrics::track > telemetry::request_log > Compress > security_headers
+    telemetry::request_log (with metrics::track) > Compress > security_headers
       (with the panic guard, CatchUnwind) > ErrorHandlers > Condition(CORS)
       > csrf_and_rate_limit_headers > routing > handler
 
-from_fn middlewares without a named frame of their own (track, security_headers)
+from_fn middlewares without a named frame of their own (security_headers)
 are the outer and inner `MiddlewareFnService::call` frames.
 Change this file with that order.
 """
@@ -52,8 +52,8 @@ def main():
 
     from_fn = ("MiddlewareFnService<F,B,(E1,)> as actix_service::Service"
                "<actix_web::service::ServiceRequest>>::call::{{closure}}")
-    track = share(from_fn, 0)
-    request_log = share("portcullis_api::telemetry::request_log::{{closure}}")
+    outer = share(from_fn, 0)
+    track = share("portcullis_api::metrics::track")
     # The request line (RequestLine::log), and any event logged through tracing.
     log_line = (share("portcullis_api::telemetry::RequestLine::log")
                 + share("tracing_subscriber::layer::layered::Layered<L,S> as "
@@ -68,9 +68,10 @@ def main():
 
     stages = [
         ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
-         100 - track - log_thread),
-        ("metrics (route pattern, counter, histogram)", track - request_log),
-        ("request log: id, span, task-local, X-Request-Id", request_log - compress - log_line),
+         100 - outer - log_thread),
+        ("metrics (route pattern, counter, histogram)", track),
+        ("request log: id, span, task-local, X-Request-Id",
+         outer - track - compress - log_line),
         ("request log: the log line (formatting, then the write or hand-off)", log_line),
         ("the log thread's writes (off the request's path)", log_thread),
         ("compression negotiation (Compress)", compress - headers),
