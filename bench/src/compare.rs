@@ -118,23 +118,10 @@ async fn compare_batches(
 ) {
     let duration = Duration::from_secs(options.seconds);
     let load_before = crate::load_average();
-    let mut rounds = Vec::new();
-    for round in 0..options.rounds {
-        let (this_round, that_round) = if round % 2 == 0 {
-            let a = measure_batches(this, options.connections, duration).await;
-            (
-                a,
-                measure_batches(that, options.connections, duration).await,
-            )
-        } else {
-            let b = measure_batches(that, options.connections, duration).await;
-            (
-                measure_batches(this, options.connections, duration).await,
-                b,
-            )
-        };
-        rounds.push((this_round, that_round));
-    }
+    let rounds = alternate(options.rounds, this, that, |contender| {
+        measure_batches(contender, options.connections, duration)
+    })
+    .await;
     println!(
         "\nPortcullis comparison of (h) — {backend}, 1,000-recipient batches on {} connections with (b) on {} beside them, {}s per round, {} rounds\nthis build: {}\n--against:  {}\n",
         (options.connections / 4).max(2),
@@ -226,6 +213,27 @@ async fn measure(contender: &Contender, connections: usize, duration: Duration) 
     }
 }
 
+/// Runs `measure` on both servers for `rounds` rounds, each going first in
+/// every other round: (this build's figures, the other's) per round.
+async fn alternate<'a, R, F: std::future::Future<Output = R> + 'a>(
+    rounds: usize,
+    this: &'a Contender,
+    that: &'a Contender,
+    measure: impl Fn(&'a Contender) -> F,
+) -> Vec<(R, R)> {
+    let mut figures = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        figures.push(if round % 2 == 0 {
+            let a = measure(this).await;
+            (a, measure(that).await)
+        } else {
+            let b = measure(that).await;
+            (measure(this).await, b)
+        });
+    }
+    figures
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
@@ -263,18 +271,10 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     }
     let duration = Duration::from_secs(options.seconds);
     let load_before = crate::load_average();
-    let mut rounds = Vec::new();
-    for round in 0..options.rounds {
-        // Each build goes first in every other round.
-        let (this_round, that_round) = if round % 2 == 0 {
-            let a = measure(&this, options.connections, duration).await;
-            (a, measure(&that, options.connections, duration).await)
-        } else {
-            let b = measure(&that, options.connections, duration).await;
-            (measure(&this, options.connections, duration).await, b)
-        };
-        rounds.push((this_round, that_round));
-    }
+    let rounds = alternate(options.rounds, &this, &that, |contender| {
+        measure(contender, options.connections, duration)
+    })
+    .await;
 
     println!(
         "\nPortcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",

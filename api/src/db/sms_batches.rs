@@ -79,27 +79,38 @@ pub fn insert_batch(
         .values(batch)
         .execute(conn)?;
     let m = messages;
+    // What the messages share is bound first (parameters 1 to 9), the rows last.
+    let sql = match conn {
+        DbConnection::Postgres(_) => {
+            "INSERT INTO messages (account_id, token_id, sender, body, encoding, parts, \
+             points, status, created_at, id, recipient, country) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, m.id, m.recipient, m.country \
+             FROM unnest($10::text[], $11::text[], $12::text[]) AS m (id, recipient, country)"
+        }
+        DbConnection::Sqlite(_) => {
+            "INSERT INTO messages (account_id, token_id, sender, body, encoding, parts, \
+             points, status, created_at, id, recipient, country) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, value ->> 0, value ->> 1, value ->> 2 \
+             FROM json_each(?10) ORDER BY key"
+        }
+    };
+    let shared = diesel::sql_query(sql)
+        .bind::<Text, _>(m.account_id)
+        .bind::<Nullable<Text>, _>(m.token_id)
+        .bind::<Nullable<Text>, _>(m.sender)
+        .bind::<Text, _>(m.body)
+        .bind::<Text, _>(m.encoding)
+        .bind::<BigInt, _>(m.parts)
+        .bind::<BigInt, _>(m.points)
+        .bind::<Text, _>(m.status)
+        .bind::<Timestamp, _>(m.created_at);
     match conn {
         DbConnection::Postgres(c) => {
-            diesel::sql_query(
-                "INSERT INTO messages (id, recipient, country, account_id, token_id, sender, \
-                 body, encoding, parts, points, status, created_at) \
-                 SELECT m.id, m.recipient, m.country, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
-                 FROM unnest($1::text[], $2::text[], $3::text[]) AS m (id, recipient, country)",
-            )
-            .bind::<Array<Text>, _>(&m.ids)
-            .bind::<Array<Text>, _>(&m.recipients)
-            .bind::<Array<Text>, _>(&m.countries)
-            .bind::<Text, _>(m.account_id)
-            .bind::<Nullable<Text>, _>(m.token_id)
-            .bind::<Nullable<Text>, _>(m.sender)
-            .bind::<Text, _>(m.body)
-            .bind::<Text, _>(m.encoding)
-            .bind::<BigInt, _>(m.parts)
-            .bind::<BigInt, _>(m.points)
-            .bind::<Text, _>(m.status)
-            .bind::<Timestamp, _>(m.created_at)
-            .execute(c)?;
+            shared
+                .bind::<Array<Text>, _>(&m.ids)
+                .bind::<Array<Text>, _>(&m.recipients)
+                .bind::<Array<Text>, _>(&m.countries)
+                .execute(c)?;
             diesel::sql_query(
                 "INSERT INTO sms_batch_messages (batch_id, position, message_id) \
                  SELECT $1, t.n - 1, t.id FROM unnest($2::text[]) WITH ORDINALITY AS t (id, n)",
@@ -126,23 +137,7 @@ pub fn insert_batch(
                 .map(|((id, recipient), country)| [id.as_str(), recipient, country])
                 .collect();
             let rows = serde_json::to_string(&rows).map_err(json_error)?;
-            diesel::sql_query(
-                "INSERT INTO messages (id, recipient, country, account_id, token_id, sender, \
-                 body, encoding, parts, points, status, created_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 \
-                 FROM json_each(?1) ORDER BY key",
-            )
-            .bind::<Text, _>(&rows)
-            .bind::<Text, _>(m.account_id)
-            .bind::<Nullable<Text>, _>(m.token_id)
-            .bind::<Nullable<Text>, _>(m.sender)
-            .bind::<Text, _>(m.body)
-            .bind::<Text, _>(m.encoding)
-            .bind::<BigInt, _>(m.parts)
-            .bind::<BigInt, _>(m.points)
-            .bind::<Text, _>(m.status)
-            .bind::<Timestamp, _>(m.created_at)
-            .execute(c)?;
+            shared.bind::<Text, _>(&rows).execute(c)?;
             let ids = serde_json::to_string(&m.ids).map_err(json_error)?;
             diesel::sql_query(
                 "INSERT INTO sms_batch_messages (batch_id, position, message_id) \
