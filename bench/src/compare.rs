@@ -6,19 +6,27 @@
 //! request, each divided by the other build's: the machine's noise moves
 //! both builds within a round alike. (b)'s own req/s is printed too: when
 //! (a) itself changed between the builds, the ratio moves with it.
+//!
+//! With `--batches` the rounds run scenario (h) instead: 1,000-recipient
+//! batches on a quarter of the connections and (b) beside them on another
+//! quarter; the change is the median over rounds of recipients/s and of
+//! (b)'s p99 during (h), each divided by the other build's.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
 use portcullis_shared::routes;
 
-use crate::{arrange, own_server_binary, run, start_server, MakeRequest, Options, Server};
+use crate::{
+    arrange, bulk_request, own_server_binary, run, start_server, MakeRequest, Options, Server,
+};
 
-/// One server under comparison, with its two requests.
+/// One server under comparison, with its requests.
 struct Contender {
     name: &'static str,
     server: Server,
     livez: MakeRequest,
     read: MakeRequest,
+    bulk: MakeRequest,
 }
 
 /// One round's figures for one server.
@@ -49,7 +57,130 @@ async fn contender(name: &'static str, binary: &Path, database_url: &str) -> Con
         server,
         livez: Arc::new(move |c| c.get(&livez)),
         read: Arc::new(move |c| c.get(&read).bearer_auth(&secret)),
+        bulk: bulk_request(&base, &fixture.token.secret),
     }
+}
+
+/// One round of (h) for one server.
+#[derive(Clone, Copy)]
+struct BatchRound {
+    recipients_per_second: f64,
+    batch_p99_ms: f64,
+    read_p99_ms: f64,
+    read_rps: f64,
+    /// Server CPU per batch, the reads beside it included.
+    cpu_ms_per_batch: f64,
+}
+
+async fn measure_batches(
+    contender: &Contender,
+    connections: usize,
+    duration: Duration,
+) -> BatchRound {
+    let (bulk, read) = tokio::join!(
+        run(
+            &contender.server,
+            "(h)",
+            (connections / 4).max(2),
+            duration,
+            contender.bulk.clone(),
+        ),
+        run(
+            &contender.server,
+            "(h) (b)",
+            (connections / 4).max(1),
+            duration,
+            contender.read.clone(),
+        ),
+    );
+    assert_eq!(
+        bulk.errors + read.errors,
+        0,
+        "{}: requests failed",
+        contender.name
+    );
+    BatchRound {
+        recipients_per_second: bulk.rps() * 1000.0,
+        batch_p99_ms: bulk.percentile_ms(0.99),
+        read_p99_ms: read.percentile_ms(0.99),
+        read_rps: read.rps(),
+        cpu_ms_per_batch: bulk.cpu_us_per_request() / 1000.0,
+    }
+}
+
+/// Alternates (h) on the two servers for the rounds asked, and prints them.
+async fn compare_batches(
+    options: &Options,
+    this: &Contender,
+    that: &Contender,
+    backend: &str,
+    other: &Path,
+) {
+    let duration = Duration::from_secs(options.seconds);
+    let load_before = crate::load_average();
+    let rounds = alternate(options.rounds, this, that, |contender| {
+        measure_batches(contender, options.connections, duration)
+    })
+    .await;
+    println!(
+        "\nPortcullis comparison of (h) — {backend}, 1,000-recipient batches on {} connections with (b) on {} beside them, {}s per round, {} rounds\nthis build: {}\n--against:  {}\n",
+        (options.connections / 4).max(2),
+        (options.connections / 4).max(1),
+        options.seconds,
+        options.rounds,
+        own_server_binary().display(),
+        other.display()
+    );
+    println!("| round | (h) recipients/s this / against | (h) p99 ms this / against | (b) p99 ms during (h) this / against | (b) req/s during (h) this / against | server CPU ms per batch (reads included) this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (i, (a, b)) in rounds.iter().enumerate() {
+        println!(
+            "| {} | {:.0} / {:.0} | {:.1} / {:.1} | {:.2} / {:.2} | {:.0} / {:.0} | {:.1} / {:.1} |",
+            i + 1,
+            a.recipients_per_second,
+            b.recipients_per_second,
+            a.batch_p99_ms,
+            b.batch_p99_ms,
+            a.read_p99_ms,
+            b.read_p99_ms,
+            a.read_rps,
+            b.read_rps,
+            a.cpu_ms_per_batch,
+            b.cpu_ms_per_batch,
+        );
+    }
+    let change =
+        |f: fn(&BatchRound) -> f64| median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect());
+    let median_of = |f: fn(&BatchRound) -> f64, this: bool| {
+        median(
+            rounds
+                .iter()
+                .map(|(a, b)| f(if this { a } else { b }))
+                .collect(),
+        )
+    };
+    println!(
+        "\nmachine load average (1, 5, 15 min) before: {load_before}; after: {}",
+        crate::load_average()
+    );
+    println!("\nthis build against the other, median of the rounds' ratios:");
+    println!(
+        "- (h) recipients/s: {:.2}× (medians {:.0} / {:.0})",
+        change(|r| r.recipients_per_second),
+        median_of(|r| r.recipients_per_second, true),
+        median_of(|r| r.recipients_per_second, false),
+    );
+    println!(
+        "- (h) p99: {:.2}×; server CPU per batch: {:.2}×",
+        change(|r| r.batch_p99_ms),
+        change(|r| r.cpu_ms_per_batch),
+    );
+    println!(
+        "- (b)'s p99 during (h): {:.2}× (medians {:.2} ms / {:.2} ms; target < 20 ms)",
+        change(|r| r.read_p99_ms),
+        median_of(|r| r.read_p99_ms, true),
+        median_of(|r| r.read_p99_ms, false),
+    );
 }
 
 async fn measure(contender: &Contender, connections: usize, duration: Duration) -> Round {
@@ -80,6 +211,27 @@ async fn measure(contender: &Contender, connections: usize, duration: Duration) 
         read_rps: read.rps(),
         read_cpu_us: read.cpu_us_per_request(),
     }
+}
+
+/// Runs `measure` on both servers for `rounds` rounds, each going first in
+/// every other round: (this build's figures, the other's) per round.
+async fn alternate<'a, R, F: std::future::Future<Output = R> + 'a>(
+    rounds: usize,
+    this: &'a Contender,
+    that: &'a Contender,
+    measure: impl Fn(&'a Contender) -> F,
+) -> Vec<(R, R)> {
+    let mut figures = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        figures.push(if round % 2 == 0 {
+            let a = measure(this).await;
+            (a, measure(that).await)
+        } else {
+            let b = measure(that).await;
+            (measure(this).await, b)
+        });
+    }
+    figures
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -113,20 +265,16 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     };
     let this = contender("this build", &own_server_binary(), database_url).await;
     let that = contender("--against", other, &other_url).await;
+    if options.batches {
+        compare_batches(options, &this, &that, backend, other).await;
+        return;
+    }
     let duration = Duration::from_secs(options.seconds);
     let load_before = crate::load_average();
-    let mut rounds = Vec::new();
-    for round in 0..options.rounds {
-        // Each build goes first in every other round.
-        let (this_round, that_round) = if round % 2 == 0 {
-            let a = measure(&this, options.connections, duration).await;
-            (a, measure(&that, options.connections, duration).await)
-        } else {
-            let b = measure(&that, options.connections, duration).await;
-            (measure(&this, options.connections, duration).await, b)
-        };
-        rounds.push((this_round, that_round));
-    }
+    let rounds = alternate(options.rounds, &this, &that, |contender| {
+        measure(contender, options.connections, duration)
+    })
+    .await;
 
     println!(
         "\nPortcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",

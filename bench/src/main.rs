@@ -12,7 +12,8 @@
 //! With `--against OTHER_PORTCULLIS [--rounds N]` it compares this build's
 //! (a) and (b) with another build's instead, alternating them in one run
 //! (see `compare.rs`); on PostgreSQL, `--postgres URL --against-postgres OTHER_URL`
-//! gives each build its own database.
+//! gives each build its own database. With `--batches` too, it compares (h)
+//! (recipients/s, and the p99 of (b) beside it) instead of (a) and (b).
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -190,6 +191,8 @@ struct Options {
     against: Option<std::path::PathBuf>,
     /// How many alternated rounds the comparison runs.
     rounds: usize,
+    /// Compare (h) with (b) beside it instead of (a) and (b).
+    batches: bool,
     /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
     through_proxy: bool,
 }
@@ -202,6 +205,7 @@ fn options() -> Options {
         against_postgres: None,
         against: None,
         rounds: 6,
+        batches: false,
         through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
@@ -214,6 +218,7 @@ fn options() -> Options {
             "--against" => options.against = Some(value().into()),
             "--against-postgres" => options.against_postgres = Some(value()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
+            "--batches" => options.batches = true,
             "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }
@@ -442,6 +447,23 @@ async fn arrange(base: &str) -> Fixture {
 }
 
 type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
+/// Scenario (h)'s request: one text to the same 1,000 recipients, with the
+/// token `secret`, on the server at `base`.
+fn bulk_request(base: &str, secret: &str) -> MakeRequest {
+    let numbers: Vec<String> = (0..1000)
+        .map(|i| format!("+48500{:06}", 100_000 + i))
+        .collect();
+    let body = serde_json::to_vec(&json!({"to": numbers, "text": "bulk benchmark"})).unwrap();
+    let url = format!("{base}{}", routes::SMS_BATCHES);
+    let secret = secret.to_owned();
+    Arc::new(move |c| {
+        c.post(&url)
+            .bearer_auth(&secret)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.clone())
+    })
+}
 
 pub(crate) async fn run(
     server: &Server,
@@ -809,18 +831,7 @@ async fn main() {
 
     // (h) bulk sends of 1,000 recipients each, and (b) beside them.
     let bulk_index = results.len();
-    let numbers: Vec<String> = (0..1000)
-        .map(|i| format!("+48500{:06}", 100_000 + i))
-        .collect();
-    let bulk_body = serde_json::to_vec(&json!({"to": numbers, "text": "bulk benchmark"})).unwrap();
-    let bulk_url = url(routes::SMS_BATCHES);
-    let secret = token.secret.clone();
-    let bulk_request: MakeRequest = Arc::new(move |c| {
-        c.post(&bulk_url)
-            .bearer_auth(&secret)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bulk_body.clone())
-    });
+    let bulk_request = bulk_request(&base, &token.secret);
     let sms_url = url(&routes::SMS_MESSAGE.replace("{id}", &message.id));
     let secret = token.secret.clone();
     let read_request: MakeRequest = Arc::new(move |c| c.get(&sms_url).bearer_auth(&secret));

@@ -5,15 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{message_senders, messages, sms_batch_messages, sms_batches},
-    sms::MessageRow,
+    schema::{messages, sms_batch_messages, sms_batches},
     DbConnection,
 };
-
-/// Rows per multi-row INSERT. SQLite allows 32,766 bound values a statement
-/// (since 3.32) and PostgreSQL 65,535: 500 rows of `messages` (16 columns)
-/// bind 8,000, well inside both.
-const ROWS_PER_INSERT: usize = 500;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sms_batches)]
@@ -46,83 +40,129 @@ pub struct BatchRecipientRow {
     pub sent_at: Option<NaiveDateTime>,
 }
 
-/// Inserts `rows` into `table` a chunk at a time, as multi-row INSERTs on
-/// the backend's own connection (diesel's batch insert is not available on
-/// the multi-backend connection; the statement is the same SQL on both).
-macro_rules! insert_chunked {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        for chunk in $rows.chunks(ROWS_PER_INSERT) {
-            match &mut *$conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Postgres(c) => {
-                    diesel::insert_into($table).values(chunk).execute(c)?
-                }
-            };
-        }
-        Ok(())
-    }};
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = sms_batch_messages)]
-struct BatchMessageLink<'a> {
-    batch_id: &'a str,
-    position: i64,
-    message_id: &'a str,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = message_senders)]
-struct MessageSender<'a> {
-    message_id: &'a str,
-    account_id: &'a str,
+/// What every message of a batch shares, and what each has of its own, in
+/// the batch's order (`ids[i]` goes to `recipients[i]` in `countries[i]`).
+pub struct NewBatchMessages<'a> {
+    pub account_id: &'a str,
+    pub token_id: Option<&'a str>,
+    pub sender: Option<&'a str>,
+    pub body: &'a str,
+    pub encoding: &'a str,
+    pub parts: i64,
+    pub points: i64,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub ids: Vec<String>,
+    pub recipients: Vec<&'a str>,
+    pub countries: Vec<&'a str>,
 }
 
 /// Stores a batch with its messages (in the caller's transaction): the
-/// batch, every message in multi-row INSERTs, their indexes in the batch,
-/// and the subuser who sent them, if one did.
+/// batch, every message, their indexes in the batch, and the subuser who
+/// sent them, if one did.
+///
+/// Each table takes its rows in one short statement that is the same
+/// whatever the batch's size: what the messages share is bound once, and
+/// what each has of its own goes as arrays (PostgreSQL, `unnest`) or one
+/// JSON array (SQLite, `json_each`), which the database walks itself. A
+/// multi-row INSERT instead binds every column of every row (8,000 values
+/// for 500 rows), built and prepared again for each chunk, and on SQLite
+/// diesel runs it as a statement per row, built again for each row.
 pub fn insert_batch(
     conn: &mut DbConnection,
     batch: &BatchRow,
-    messages_in_order: &[MessageRow],
+    messages: &NewBatchMessages<'_>,
 ) -> QueryResult<()> {
+    use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+
     diesel::insert_into(sms_batches::table)
         .values(batch)
         .execute(conn)?;
-    insert_messages(conn, messages_in_order)?;
-    let links: Vec<BatchMessageLink<'_>> = messages_in_order
-        .iter()
-        .enumerate()
-        .map(|(position, message)| BatchMessageLink {
-            batch_id: &batch.id,
-            position: position as i64,
-            message_id: &message.id,
-        })
-        .collect();
-    insert_links(conn, &links)?;
-    if let Some(subuser) = &batch.sent_by {
-        let senders: Vec<MessageSender<'_>> = messages_in_order
-            .iter()
-            .map(|message| MessageSender {
-                message_id: &message.id,
-                account_id: subuser,
-            })
-            .collect();
-        insert_senders(conn, &senders)?;
+    let m = messages;
+    // What the messages share is bound first (parameters 1 to 9), the rows last.
+    let sql = match conn {
+        DbConnection::Postgres(_) => {
+            "INSERT INTO messages (account_id, token_id, sender, body, encoding, parts, \
+             points, status, created_at, id, recipient, country) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, m.id, m.recipient, m.country \
+             FROM unnest($10::text[], $11::text[], $12::text[]) AS m (id, recipient, country)"
+        }
+        DbConnection::Sqlite(_) => {
+            "INSERT INTO messages (account_id, token_id, sender, body, encoding, parts, \
+             points, status, created_at, id, recipient, country) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, value ->> 0, value ->> 1, value ->> 2 \
+             FROM json_each(?10) ORDER BY key"
+        }
+    };
+    let shared = diesel::sql_query(sql)
+        .bind::<Text, _>(m.account_id)
+        .bind::<Nullable<Text>, _>(m.token_id)
+        .bind::<Nullable<Text>, _>(m.sender)
+        .bind::<Text, _>(m.body)
+        .bind::<Text, _>(m.encoding)
+        .bind::<BigInt, _>(m.parts)
+        .bind::<BigInt, _>(m.points)
+        .bind::<Text, _>(m.status)
+        .bind::<Timestamp, _>(m.created_at);
+    match conn {
+        DbConnection::Postgres(c) => {
+            shared
+                .bind::<Array<Text>, _>(&m.ids)
+                .bind::<Array<Text>, _>(&m.recipients)
+                .bind::<Array<Text>, _>(&m.countries)
+                .execute(c)?;
+            diesel::sql_query(
+                "INSERT INTO sms_batch_messages (batch_id, position, message_id) \
+                 SELECT $1, t.n - 1, t.id FROM unnest($2::text[]) WITH ORDINALITY AS t (id, n)",
+            )
+            .bind::<Text, _>(&batch.id)
+            .bind::<Array<Text>, _>(&m.ids)
+            .execute(c)?;
+            if let Some(subuser) = &batch.sent_by {
+                diesel::sql_query(
+                    "INSERT INTO message_senders (message_id, account_id) \
+                     SELECT t.id, $2 FROM unnest($1::text[]) AS t (id)",
+                )
+                .bind::<Array<Text>, _>(&m.ids)
+                .bind::<Text, _>(subuser)
+                .execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            let rows: Vec<[&str; 3]> = m
+                .ids
+                .iter()
+                .zip(&m.recipients)
+                .zip(&m.countries)
+                .map(|((id, recipient), country)| [id.as_str(), recipient, country])
+                .collect();
+            let rows = serde_json::to_string(&rows).map_err(json_error)?;
+            shared.bind::<Text, _>(&rows).execute(c)?;
+            let ids = serde_json::to_string(&m.ids).map_err(json_error)?;
+            diesel::sql_query(
+                "INSERT INTO sms_batch_messages (batch_id, position, message_id) \
+                 SELECT ?1, key, value FROM json_each(?2) ORDER BY key",
+            )
+            .bind::<Text, _>(&batch.id)
+            .bind::<Text, _>(&ids)
+            .execute(c)?;
+            if let Some(subuser) = &batch.sent_by {
+                diesel::sql_query(
+                    "INSERT INTO message_senders (message_id, account_id) \
+                     SELECT value, ?2 FROM json_each(?1) ORDER BY key",
+                )
+                .bind::<Text, _>(&ids)
+                .bind::<Text, _>(subuser)
+                .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
 
-fn insert_messages(conn: &mut DbConnection, rows: &[MessageRow]) -> QueryResult<()> {
-    insert_chunked!(conn, messages::table, rows)
-}
-
-fn insert_links(conn: &mut DbConnection, rows: &[BatchMessageLink<'_>]) -> QueryResult<()> {
-    insert_chunked!(conn, sms_batch_messages::table, rows)
-}
-
-fn insert_senders(conn: &mut DbConnection, rows: &[MessageSender<'_>]) -> QueryResult<()> {
-    insert_chunked!(conn, message_senders::table, rows)
+/// Serialising strings to JSON cannot fail; should it, the batch is not stored.
+fn json_error(error: serde_json::Error) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(Box::new(error))
 }
 
 /// The account's batch `id`; for a subuser (`sent_by`) only one they sent.

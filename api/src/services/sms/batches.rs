@@ -23,8 +23,7 @@ use portcullis_shared::{
 use crate::services::{access::Principal, low_priority, now, subusers, tokens::policies, AppState};
 use crate::{
     db::{
-        contacts as contact_rows,
-        sms::{self as sms_rows, MessageRow},
+        contacts as contact_rows, sms as sms_rows,
         sms_batches::{self as batch_rows, BatchRow},
         subusers as subuser_rows, DbConnection,
     },
@@ -33,6 +32,15 @@ use crate::{
 };
 
 use super::messages::{is_unique_violation, parse_optional_sender, statuses, POINTS_PER_PART};
+
+/// This process stores one batch at a time; the others wait here, holding
+/// nothing. A batch's transaction holds its account's row (the charge) until
+/// its thousand messages are in: on PostgreSQL, which has no writer queue,
+/// concurrent batches of an account waited on that lock each holding a
+/// pooled connection and a blocking thread, and all of them together took
+/// the CPU from reads beside them. On SQLite the writer queue serialises
+/// them anyway.
+static BATCH_TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Most batches returned by one list call.
 pub const LIST_LIMIT_MAX: i64 = 100;
@@ -408,12 +416,18 @@ pub async fn send(
         .map(|key| Idempotency::new(key, caller.sender_key(), &source, &text, sender.as_deref()));
     let principal = caller.clone();
     let idempotent = idempotency.clone();
-    let result = state
-        .db
-        .transaction(move |conn| {
-            store(conn, &principal, source, &text, sender, idempotent.as_ref())
-        })
-        .await;
+    let result = {
+        let _turn = BATCH_TURN
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal(anyhow::anyhow!("batch queue closed")))?;
+        state
+            .db
+            .transaction(move |conn| {
+                store(conn, &principal, source, &text, sender, idempotent.as_ref())
+            })
+            .await
+    };
     let stored = match (result, idempotency) {
         (Ok(stored), _) => stored,
         // Two retries raced with one key: the other one stored it.
@@ -552,34 +566,30 @@ fn store(
             balance,
         });
     }
-    let messages: Vec<MessageRow> = recipients
-        .into_iter()
-        .map(|r| MessageRow {
-            id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
-            account_id: tenant.to_owned(),
-            token_id: caller.token_id.clone(),
-            recipient: r.phone.as_str().to_owned(),
-            country: r.country,
-            sender: sender.clone(),
-            body: text.as_str().to_owned(),
-            encoding: text.encoding().as_str().to_owned(),
-            parts: text.parts(),
-            points: points_each,
-            status: statuses::QUEUED.to_owned(),
-            idempotency_key: None,
-            error: None,
-            created_at,
-            sent_at: None,
-            claimed_at: None,
-        })
-        .collect();
+    let messages = batch_rows::NewBatchMessages {
+        account_id: tenant,
+        token_id: caller.token_id.as_deref(),
+        sender: sender.as_deref(),
+        body: text.as_str(),
+        encoding: text.encoding().as_str(),
+        parts: text.parts(),
+        points: points_each,
+        status: statuses::QUEUED,
+        created_at,
+        ids: recipients
+            .iter()
+            .map(|_| format!("msg_{}", uuid::Uuid::now_v7().simple()))
+            .collect(),
+        recipients: recipients.iter().map(|r| r.phone.as_str()).collect(),
+        countries: recipients.iter().map(|r| r.country.as_str()).collect(),
+    };
     let row = BatchRow {
         id: format!("bat_{}", uuid::Uuid::now_v7().simple()),
         account_id: tenant.to_owned(),
         sent_by: caller.sent_by().map(str::to_owned),
         token_id: caller.token_id.clone(),
         group_id,
-        sender,
+        sender: sender.clone(),
         body: text.as_str().to_owned(),
         encoding: text.encoding().as_str().to_owned(),
         parts: text.parts(),
