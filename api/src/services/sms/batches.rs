@@ -33,14 +33,34 @@ use crate::{
 
 use super::messages::{is_unique_violation, parse_optional_sender, statuses, POINTS_PER_PART};
 
-/// This process stores one batch at a time; the others wait here, holding
-/// nothing. A batch's transaction holds its account's row (the charge) until
-/// its thousand messages are in: on PostgreSQL, which has no writer queue,
-/// concurrent batches of an account waited on that lock each holding a
-/// pooled connection and a blocking thread, and all of them together took
-/// the CPU from reads beside them. On SQLite the writer queue serialises
-/// them anyway.
-static BATCH_TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+/// An account's batches are stored one at a time in this process; the others
+/// wait here, holding nothing. A batch's transaction holds its account's row
+/// (the charge) until its thousand messages are in: on PostgreSQL, which has
+/// no writer queue, concurrent batches of an account waited on that lock each
+/// holding a pooled connection and a blocking thread, and all of them
+/// together took the CPU from reads beside them. Other accounts' batches go
+/// on in parallel. (On SQLite the writer queue serialises them anyway.)
+static BATCH_TURNS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<tokio::sync::Mutex<()>>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Waits for `account`'s turn to store a batch (see [`BATCH_TURNS`]).
+async fn batch_turn(account: &str) -> tokio::sync::OwnedMutexGuard<()> {
+    let turn = {
+        let mut turns = BATCH_TURNS.lock().unwrap_or_else(|e| e.into_inner());
+        match turns.get(account).and_then(std::sync::Weak::upgrade) {
+            Some(turn) => turn,
+            None => {
+                // Forget the accounts no batch is waiting for any more.
+                turns.retain(|_, turn| turn.strong_count() > 0);
+                let turn = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+                turns.insert(account.to_owned(), std::sync::Arc::downgrade(&turn));
+                turn
+            }
+        }
+    };
+    turn.lock_owned().await
+}
 
 /// Most batches returned by one list call.
 pub const LIST_LIMIT_MAX: i64 = 100;
@@ -417,10 +437,7 @@ pub async fn send(
     let principal = caller.clone();
     let idempotent = idempotency.clone();
     let result = {
-        let _turn = BATCH_TURN
-            .acquire()
-            .await
-            .map_err(|_| ApiError::internal(anyhow::anyhow!("batch queue closed")))?;
+        let _turn = batch_turn(&caller.tenant_id).await;
         state
             .db
             .transaction(move |conn| {
