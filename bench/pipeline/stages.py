@@ -60,7 +60,6 @@ def main():
                         "tracing_core::subscriber::Subscriber>::event"))
     # The log thread's batches (api/src/telemetry.rs).
     log_thread = share("portcullis_api::telemetry::write_log_batch")
-    compress = share("CompressResponse<S,B> as core::future::future::Future>::poll ")
     headers = share(from_fn, 1)
     error_handlers = share("ErrorHandlersFuture<Fut,B> as core::future::future::Future>::poll")
     condition = share("ConditionMiddlewareFuture<E,D> as core::future::future::Future>::poll")
@@ -70,11 +69,11 @@ def main():
         ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
          100 - outer - log_thread),
         ("metrics (route pattern, counter, histogram)", track),
-        ("request log: id, span, task-local, X-Request-Id",
-         outer - track - compress - log_line),
+        # Compress's future is inlined into the request log's frame.
+        ("request log: id, span, task-local, X-Request-Id; Compress",
+         outer - track - log_line - headers),
         ("request log: the log line (formatting, then the write or hand-off)", log_line),
         ("the log thread's writes (off the request's path)", log_thread),
-        ("compression negotiation (Compress)", compress - headers),
         ("security headers and the panic guard", headers - error_handlers),
         ("problem+json for stray errors (ErrorHandlers)", error_handlers - condition),
         ("CORS (off)", condition - csrf),
