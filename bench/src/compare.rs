@@ -6,6 +6,13 @@
 //! request, each divided by the other build's: the machine's noise moves
 //! both builds within a round alike. (b)'s own req/s is printed too: when
 //! (a) itself changed between the builds, the ratio moves with it.
+//!
+//! With `--sends`, each round also runs (g) (single sends, a distinct
+//! Idempotency-Key each) and (h) (1,000-recipient batches, with (b) beside
+//! them) on both builds, and prints (g)'s ratio to (a) and p99, (h)'s
+//! recipients per second and (b)'s p99 during (h). With `--postgres URL`
+//! this build uses the database of URL and the other build the database of
+//! the same name with `_other` appended (create both first).
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -19,6 +26,8 @@ struct Contender {
     server: Server,
     livez: MakeRequest,
     read: MakeRequest,
+    send: MakeRequest,
+    bulk: MakeRequest,
 }
 
 /// One round's figures for one server.
@@ -27,6 +36,16 @@ struct Round {
     livez_rps: f64,
     read_rps: f64,
     read_cpu_us: f64,
+    /// With `--sends`: (g) req/s and p99 ms, (h) recipients/s and (b)'s p99 ms beside it.
+    sends: Option<SendRound>,
+}
+
+#[derive(Clone, Copy)]
+struct SendRound {
+    send_rps: f64,
+    send_p99_ms: f64,
+    bulk_recipients: f64,
+    read_during_bulk_p99_ms: f64,
 }
 
 impl Round {
@@ -44,15 +63,47 @@ async fn contender(name: &'static str, binary: &Path, database_url: &str) -> Con
         routes::SMS_MESSAGE.replace("{id}", &fixture.message.id)
     );
     let secret = fixture.token.secret.clone();
+    let send_url = format!("{base}{}", routes::SMS);
+    let send_secret = secret.clone();
+    let keys = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let key_prefix = format!("compare-{}-{}", std::process::id(), name.replace(' ', "-"));
+    let bulk_url = format!("{base}{}", routes::SMS_BATCHES);
+    let numbers: Vec<String> = (0..1000)
+        .map(|i| format!("+48500{:06}", 100_000 + i))
+        .collect();
+    let bulk_body =
+        serde_json::to_vec(&serde_json::json!({"to": numbers, "text": "bulk benchmark"})).unwrap();
+    let bulk_secret = secret.clone();
     Contender {
         name,
         server,
         livez: Arc::new(move |c| c.get(&livez)),
         read: Arc::new(move |c| c.get(&read).bearer_auth(&secret)),
+        send: Arc::new(move |c| {
+            let key = keys.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            c.post(&send_url)
+                .bearer_auth(&send_secret)
+                .header(
+                    routes::IDEMPOTENCY_KEY_HEADER,
+                    format!("{key_prefix}-{key}"),
+                )
+                .json(&serde_json::json!({"to": "+48500100200", "text": "benchmark"}))
+        }),
+        bulk: Arc::new(move |c| {
+            c.post(&bulk_url)
+                .bearer_auth(&bulk_secret)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bulk_body.clone())
+        }),
     }
 }
 
-async fn measure(contender: &Contender, connections: usize, duration: Duration) -> Round {
+async fn measure(
+    contender: &Contender,
+    connections: usize,
+    duration: Duration,
+    sends: bool,
+) -> Round {
     let livez = run(
         &contender.server,
         "(a)",
@@ -75,10 +126,52 @@ async fn measure(contender: &Contender, connections: usize, duration: Duration) 
         "{}: requests failed",
         contender.name
     );
+    let sends = if sends {
+        let send = run(
+            &contender.server,
+            "(g)",
+            connections,
+            duration,
+            contender.send.clone(),
+        )
+        .await;
+        let quarter = (connections / 4).max(1);
+        let (bulk, beside) = tokio::join!(
+            run(
+                &contender.server,
+                "(h)",
+                quarter.max(2),
+                duration,
+                contender.bulk.clone()
+            ),
+            run(
+                &contender.server,
+                "(h) (b)",
+                quarter,
+                duration,
+                contender.read.clone()
+            ),
+        );
+        assert_eq!(
+            send.errors + bulk.errors + beside.errors,
+            0,
+            "{}: sends failed",
+            contender.name
+        );
+        Some(SendRound {
+            send_rps: send.rps(),
+            send_p99_ms: send.percentile_ms(0.99),
+            bulk_recipients: bulk.rps() * 1000.0,
+            read_during_bulk_p99_ms: beside.percentile_ms(0.99),
+        })
+    } else {
+        None
+    };
     Round {
         livez_rps: livez.rps(),
         read_rps: read.rps(),
         read_cpu_us: read.cpu_us_per_request(),
+        sends,
     }
 }
 
@@ -94,15 +187,16 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 pub async fn run_comparison(options: &Options, other: &Path, database_url: &str) {
     assert!(
-        options.postgres.is_none(),
-        "--against compares on SQLite: each build needs its own database"
-    );
-    assert!(
         other.is_file(),
         "--against {}: no such file",
         other.display()
     );
-    let other_url = format!("{database_url}.other");
+    // Each build needs its own database.
+    let other_url = if options.postgres.is_some() {
+        format!("{database_url}_other")
+    } else {
+        format!("{database_url}.other")
+    };
     let this = contender("this build", &own_server_binary(), database_url).await;
     let that = contender("--against", other, &other_url).await;
     let duration = Duration::from_secs(options.seconds);
@@ -111,17 +205,28 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     for round in 0..options.rounds {
         // Each build goes first in every other round.
         let (this_round, that_round) = if round % 2 == 0 {
-            let a = measure(&this, options.connections, duration).await;
-            (a, measure(&that, options.connections, duration).await)
+            let a = measure(&this, options.connections, duration, options.sends).await;
+            (
+                a,
+                measure(&that, options.connections, duration, options.sends).await,
+            )
         } else {
-            let b = measure(&that, options.connections, duration).await;
-            (measure(&this, options.connections, duration).await, b)
+            let b = measure(&that, options.connections, duration, options.sends).await;
+            (
+                measure(&this, options.connections, duration, options.sends).await,
+                b,
+            )
         };
         rounds.push((this_round, that_round));
     }
 
     println!(
-        "\nPortcullis comparison — SQLite, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
+        "\nPortcullis comparison — {}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
+        if options.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         options.connections,
         options.seconds,
         options.rounds,
@@ -177,5 +282,65 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
         "- server CPU per (b) request: {:+.1}% — at most 5% more: {}",
         (cpu_change - 1.0) * 100.0,
         verdict(cpu_change <= 1.05)
+    );
+    if options.sends {
+        print_sends(&rounds);
+    }
+}
+
+/// (g) and (h) of each round and their medians, this build against the other.
+fn print_sends(rounds: &[(Round, Round)]) {
+    let sends: Vec<(SendRound, f64, SendRound, f64)> = rounds
+        .iter()
+        .filter_map(|(a, b)| Some((a.sends?, a.livez_rps, b.sends?, b.livez_rps)))
+        .collect();
+    println!("\n| round | (g) req/s this / against | (g)/(a) this / against | (g) p99 ms this / against | (h) recipients/s this / against | (b) p99 ms during (h) this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (i, (this, this_livez, that, that_livez)) in sends.iter().enumerate() {
+        println!(
+            "| {} | {:.0} / {:.0} | {:.3} / {:.3} | {:.2} / {:.2} | {:.0} / {:.0} | {:.2} / {:.2} |",
+            i + 1,
+            this.send_rps,
+            that.send_rps,
+            this.send_rps / this_livez,
+            that.send_rps / that_livez,
+            this.send_p99_ms,
+            that.send_p99_ms,
+            this.bulk_recipients,
+            that.bulk_recipients,
+            this.read_during_bulk_p99_ms,
+            that.read_during_bulk_p99_ms,
+        );
+    }
+    let of = |pick: fn(&SendRound) -> f64, this: bool| {
+        median(
+            sends
+                .iter()
+                .map(|(a, _, b, _)| pick(if this { a } else { b }))
+                .collect(),
+        )
+    };
+    println!("\nmedians of the rounds, this build / the other:");
+    println!(
+        "- (g) req/s: {:.0} / {:.0} ({:.2}×)",
+        of(|r| r.send_rps, true),
+        of(|r| r.send_rps, false),
+        of(|r| r.send_rps, true) / of(|r| r.send_rps, false)
+    );
+    println!(
+        "- (g) p99: {:.2} ms / {:.2} ms",
+        of(|r| r.send_p99_ms, true),
+        of(|r| r.send_p99_ms, false)
+    );
+    println!(
+        "- (h) recipients/s: {:.0} / {:.0} ({:.2}×)",
+        of(|r| r.bulk_recipients, true),
+        of(|r| r.bulk_recipients, false),
+        of(|r| r.bulk_recipients, true) / of(|r| r.bulk_recipients, false)
+    );
+    println!(
+        "- (b) p99 during (h): {:.2} ms / {:.2} ms",
+        of(|r| r.read_during_bulk_p99_ms, true),
+        of(|r| r.read_during_bulk_p99_ms, false)
     );
 }

@@ -9,9 +9,9 @@
 //!
 //! `cargo build --release -p portcullis-api -p portcullis-bench && target/release/portcullis-bench [--seconds N] [--connections N] [--postgres URL]`
 //!
-//! With `--against OTHER_PORTCULLIS [--rounds N]` it compares this build's
-//! (a) and (b) with another build's instead, alternating them in one run
-//! (see `compare.rs`).
+//! With `--against OTHER_PORTCULLIS [--rounds N] [--sends]` it compares this build's
+//! (a) and (b) (and with `--sends` (g) and (h)) with another build's instead,
+//! alternating them in one run, on SQLite or with `--postgres URL` (see `compare.rs`).
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -187,6 +187,8 @@ struct Options {
     against: Option<std::path::PathBuf>,
     /// How many alternated rounds the comparison runs.
     rounds: usize,
+    /// The comparison also runs (g) and (h).
+    sends: bool,
     /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
     through_proxy: bool,
 }
@@ -198,6 +200,7 @@ fn options() -> Options {
         postgres: None,
         against: None,
         rounds: 6,
+        sends: false,
         through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
@@ -209,6 +212,7 @@ fn options() -> Options {
             "--postgres" => options.postgres = Some(value()),
             "--against" => options.against = Some(value().into()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
+            "--sends" => options.sends = true,
             "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }

@@ -16,6 +16,7 @@ pub mod credential_networks;
 pub mod credential_policies;
 pub mod devices;
 mod error;
+pub mod group_commit;
 pub mod login_preferences;
 pub mod oauth;
 pub mod outbox;
