@@ -42,6 +42,8 @@ struct Round {
 
 #[derive(Clone, Copy)]
 struct SendRound {
+    /// Failed (g), (h) and (b) requests.
+    errors: usize,
     send_rps: f64,
     send_p99_ms: f64,
     bulk_recipients: f64,
@@ -120,21 +122,17 @@ async fn measure(
         contender.read.clone(),
     )
     .await;
-    assert_eq!(
-        livez.errors + read.errors,
-        0,
-        "{}: requests failed",
-        contender.name
-    );
+    if livez.errors + read.errors > 0 {
+        // Said, not fatal: on a loaded machine a request may time out.
+        eprintln!(
+            "{}: {} (a) and (b) requests failed",
+            contender.name,
+            livez.errors + read.errors
+        );
+    }
     let sends = if sends {
-        let send = run(
-            &contender.server,
-            "(g)",
-            connections,
-            duration,
-            contender.send.clone(),
-        )
-        .await;
+        // (h) first: the messages (g) queues would otherwise still be
+        // dispatching while (h) runs, more of them for the faster build.
         let quarter = (connections / 4).max(1);
         let (bulk, beside) = tokio::join!(
             run(
@@ -152,13 +150,18 @@ async fn measure(
                 contender.read.clone()
             ),
         );
-        assert_eq!(
-            send.errors + bulk.errors + beside.errors,
-            0,
-            "{}: sends failed",
-            contender.name
-        );
+        let send = run(
+            &contender.server,
+            "(g)",
+            connections,
+            duration,
+            contender.send.clone(),
+        )
+        .await;
+        // Reported, not fatal: on a loaded machine a request may time out,
+        // and one failure should not throw away a whole comparison.
         Some(SendRound {
+            errors: send.errors + bulk.errors + beside.errors,
             send_rps: send.rps(),
             send_p99_ms: send.percentile_ms(0.99),
             bulk_recipients: bulk.rps() * 1000.0,
@@ -294,11 +297,11 @@ fn print_sends(rounds: &[(Round, Round)]) {
         .iter()
         .filter_map(|(a, b)| Some((a.sends?, a.livez_rps, b.sends?, b.livez_rps)))
         .collect();
-    println!("\n| round | (g) req/s this / against | (g)/(a) this / against | (g) p99 ms this / against | (h) recipients/s this / against | (b) p99 ms during (h) this / against |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("\n| round | (g) req/s this / against | (g)/(a) this / against | (g) p99 ms this / against | (h) recipients/s this / against | (b) p99 ms during (h) this / against | errors this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (this, this_livez, that, that_livez)) in sends.iter().enumerate() {
         println!(
-            "| {} | {:.0} / {:.0} | {:.3} / {:.3} | {:.2} / {:.2} | {:.0} / {:.0} | {:.2} / {:.2} |",
+            "| {} | {:.0} / {:.0} | {:.3} / {:.3} | {:.2} / {:.2} | {:.0} / {:.0} | {:.2} / {:.2} | {} / {} |",
             i + 1,
             this.send_rps,
             that.send_rps,
@@ -310,6 +313,8 @@ fn print_sends(rounds: &[(Round, Round)]) {
             that.bulk_recipients,
             this.read_during_bulk_p99_ms,
             that.read_during_bulk_p99_ms,
+            this.errors,
+            that.errors,
         );
     }
     let of = |pick: fn(&SendRound) -> f64, this: bool| {

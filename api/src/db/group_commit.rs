@@ -154,3 +154,101 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::{sql_types::BigInt, RunQueryDsl};
+
+    use super::*;
+    use crate::config::DatabaseUrl;
+
+    /// A job's own refusal (rolled back alone), or storage's failure.
+    #[derive(Debug, thiserror::Error)]
+    enum Outcome {
+        #[error("refused")]
+        Refused,
+        #[error(transparent)]
+        Storage(#[from] StorageError),
+    }
+
+    impl From<diesel::result::Error> for Outcome {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Storage(error.into())
+        }
+    }
+
+    impl WorkError for Outcome {
+        fn into_failure(self) -> Result<StorageError, Self> {
+            match self {
+                Self::Storage(failure) => Ok(failure),
+                refusal => Err(refusal),
+            }
+        }
+    }
+
+    /// Stores `n`; refuses (after writing, so only its savepoint's rollback
+    /// undoes it) every multiple of 3.
+    fn store(conn: &mut DbConnection, n: &i64) -> Result<i64, Outcome> {
+        diesel::sql_query("INSERT INTO numbers (n) VALUES (?)")
+            .bind::<BigInt, _>(*n)
+            .execute(conn)?;
+        if n % 3 == 0 {
+            return Err(Outcome::Refused);
+        }
+        Ok(*n)
+    }
+
+    fn stored(db: &Db<Outcome>) -> Vec<i64> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        db.blocking_run(|conn| {
+            Ok(diesel::sql_query("SELECT n FROM numbers ORDER BY n")
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(|row| row.n)
+                .collect())
+        })
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_job_gets_its_own_result_and_a_refusal_undoes_only_its_own_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("group.db"));
+        let db: Db<Outcome> = Db::connect(&url, 4).unwrap();
+        db.blocking_run(|conn| {
+            diesel::sql_query("CREATE TABLE numbers (n BIGINT PRIMARY KEY)").execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+        let (writer, task) = GroupWriter::start(db.clone(), 8, |_| "", store);
+        // 1..=30 at once, and 5 again: its second store fails in storage (a
+        // duplicate key), so its group is rolled back and every job of it
+        // runs alone.
+        let jobs = (1..=30).chain([5]).map(|n| {
+            let writer = writer.clone();
+            async move { (n, writer.submit(n).await) }
+        });
+        let results = futures_util::future::join_all(jobs).await;
+        let mut duplicates_refused = 0;
+        for (i, (n, result)) in results.into_iter().enumerate() {
+            match result {
+                Ok(value) => assert_eq!((value, n % 3 == 0), (n, false)),
+                Err(Outcome::Refused) => assert_eq!(n % 3, 0, "{n}"),
+                Err(Outcome::Storage(_)) => {
+                    assert_eq!(n, 5);
+                    // Only one of the two stores of 5 failed.
+                    assert!(i == 4 || i == 30);
+                    duplicates_refused += 1;
+                }
+            }
+        }
+        assert_eq!(duplicates_refused, 1);
+        let expected: Vec<i64> = (1..=30).filter(|n| n % 3 != 0).collect();
+        assert_eq!(stored(&db), expected);
+        task.abort();
+    }
+}
