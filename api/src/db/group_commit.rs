@@ -1,15 +1,17 @@
 //! Group commit: many small writes of one kind, waiting at the same time,
 //! stored in one transaction instead of one each.
 //!
-//! A transaction's fixed costs — SQLite's write lock and its WAL commit,
-//! PostgreSQL's round trips and its commit, and the lock on a row every one
-//! of them updates (an account's balance) — dominate a write as small as a
-//! single send. A [`GroupWriter`] has one task that takes everything waiting
-//! (up to a limit) and runs it in one transaction, each job in its own
-//! savepoint: a job refused (its error is not a storage failure) is rolled
-//! back alone and the others are stored. Every caller gets its own job's
-//! result, and only once the transaction has committed: a process that dies
-//! mid-group has acknowledged nothing of it.
+//! On SQLite a transaction's fixed costs — taking the one write lock, the
+//! WAL frames of every page it touched, its commit — dominate a write as
+//! small as a single send, and writers run one at a time anyway. A
+//! [`GroupWriter`] has one task that takes everything waiting (up to a
+//! limit) and runs it in one transaction, each job in its own savepoint: a
+//! job refused (its error is not a storage failure) is rolled back alone
+//! and the others are stored. Every caller gets its own job's result, and
+//! only once the transaction has committed: a process that dies mid-group
+//! has acknowledged nothing of it. (On PostgreSQL, which takes many writers
+//! at once, one writer making every job's round trips in turn was slower
+//! than a transaction per job on several connections: sends do not group there.)
 //!
 //! When a job fails in storage (a uniqueness race with another process, a
 //! deadlock, a full disk) the group is rolled back and every job runs again

@@ -43,6 +43,28 @@ async fn send(
     request.send().await.unwrap()
 }
 
+/// `n` sends at once, the i-th to `to(i)` through `servers[i % servers.len()]`,
+/// each with its own key: their statuses.
+async fn sends_at_once(
+    servers: &[&TestApp],
+    token: &str,
+    n: usize,
+    to: fn(usize) -> &'static str,
+) -> Vec<StatusCode> {
+    join_all((0..n).map(|i| {
+        let (server, token) = (servers[i % servers.len()], token.to_owned());
+        async move {
+            let key = format!("key-{i}");
+            send(server, &token, to(i), "at once", Some(&key))
+                .await
+                .status()
+        }
+    }))
+    .await
+}
+
+const POLAND: fn(usize) -> &'static str = |_| "+48500100200";
+
 fn count_status(statuses: &[StatusCode], wanted: StatusCode) -> usize {
     statuses.iter().filter(|s| **s == wanted).count()
 }
@@ -73,19 +95,14 @@ async fn a_refused_send_leaves_the_others_of_its_group_stored(app: TestApp) {
     let me = app.signed_in("group.mixed@example.com").await;
     let token = token(&app, &me).await;
     // Every third send goes to Germany, outside the country filter (PL).
-    let statuses = join_all((0..30).map(|i| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            let to = if i % 3 == 0 {
-                "+4915112345678"
-            } else {
-                "+48500100200"
-            };
-            let key = format!("mixed-{i}");
-            send(app, &token, to, "mixed", Some(&key)).await.status()
+    let to = |i: usize| {
+        if i % 3 == 0 {
+            "+4915112345678"
+        } else {
+            "+48500100200"
         }
-    }))
-    .await;
+    };
+    let statuses = sends_at_once(&[&app], &token, 30, to).await;
     assert_eq!(
         count_status(&statuses, StatusCode::CREATED),
         20,
@@ -106,16 +123,7 @@ async fn sends_beyond_the_balance_are_refused_and_the_rest_charged(app: TestApp)
     let token = token(&app, &me).await;
     // 100 points: 130 concurrent one-point sends, some of them groups
     // that run out part-way.
-    let statuses = join_all((0..130).map(|i| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            let key = format!("poor-{i}");
-            send(app, &token, "+48500100200", "poor", Some(&key))
-                .await
-                .status()
-        }
-    }))
-    .await;
+    let statuses = sends_at_once(&[&app], &token, 130, POLAND).await;
     assert_eq!(
         count_status(&statuses, StatusCode::CREATED),
         100,
@@ -128,7 +136,7 @@ async fn sends_beyond_the_balance_are_refused_and_the_rest_charged(app: TestApp)
 
 /// Retries racing with one key: one message, one charge, every answer the
 /// same message (201 for the one that stored it, 200 for the others).
-async fn retries_racing<'a>(servers: &[&'a TestApp], token: &str) {
+async fn retries_racing(servers: &[&TestApp], token: &str) {
     let statuses = join_all((0..24).map(|i| {
         let (server, token) = (servers[i % servers.len()], token.to_owned());
         async move {
@@ -165,16 +173,7 @@ async fn two_processes_on_one_database_charge_each_send_once(app: TestApp) {
     let token = token(&app, &me).await;
     retries_racing(&[&app, two], &token).await;
     // 130 more sends, alternating processes, for the 99 points left.
-    let statuses = join_all((0..130).map(|i| {
-        let (server, token) = (if i % 2 == 0 { &app } else { two }, token.clone());
-        async move {
-            let key = format!("two-{i}");
-            send(server, &token, "+48500100200", "two", Some(&key))
-                .await
-                .status()
-        }
-    }))
-    .await;
+    let statuses = sends_at_once(&[&app, two], &token, 130, POLAND).await;
     assert_eq!(
         count_status(&statuses, StatusCode::CREATED),
         99,
