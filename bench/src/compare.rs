@@ -1,6 +1,6 @@
 //! `--against OTHER_BINARY [--rounds N]`: a before/after comparison in one
 //! run. This folder's `portcullis` and another build of it each get their own
-//! SQLite file and fixture; then (a) and (b) run on one server, then on the
+//! SQLite file (or PostgreSQL database) and fixture; then (a) and (b) run on one server, then on the
 //! other, alternating which goes first, for N rounds. A change's cost is the
 //! median over rounds of the (b)/(a) ratio and of the server CPU per (b)
 //! request, each divided by the other build's: the machine's noise moves
@@ -10,9 +10,7 @@
 //! With `--sends`, each round also runs (g) (single sends, a distinct
 //! Idempotency-Key each) and (h) (1,000-recipient batches, with (b) beside
 //! them) on both builds, and prints (g)'s ratio to (a) and p99, (h)'s
-//! recipients per second and (b)'s p99 during (h). With `--postgres URL`
-//! this build uses the database of URL and the other build the database of
-//! the same name with `_other` appended (create both first).
+//! recipients per second and (b)'s p99 during (h).
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -195,10 +193,17 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
         other.display()
     );
     // Each build needs its own database.
-    let other_url = if options.postgres.is_some() {
-        format!("{database_url}_other")
+    let other_url = match (&options.postgres, &options.against_postgres) {
+        (None, None) => format!("{database_url}.other"),
+        (Some(_), Some(other)) => other.clone(),
+        _ => {
+            panic!("--against on PostgreSQL: give --postgres URL and --against-postgres OTHER_URL")
+        }
+    };
+    let backend = if options.postgres.is_some() {
+        "PostgreSQL"
     } else {
-        format!("{database_url}.other")
+        "SQLite"
     };
     let this = contender("this build", &own_server_binary(), database_url).await;
     let that = contender("--against", other, &other_url).await;
@@ -224,12 +229,7 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     }
 
     println!(
-        "\nPortcullis comparison — {}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
-        if options.postgres.is_some() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        },
+        "\nPortcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
         options.connections,
         options.seconds,
         options.rounds,

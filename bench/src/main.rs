@@ -11,7 +11,8 @@
 //!
 //! With `--against OTHER_PORTCULLIS [--rounds N] [--sends]` it compares this build's
 //! (a) and (b) (and with `--sends` (g) and (h)) with another build's instead,
-//! alternating them in one run, on SQLite or with `--postgres URL` (see `compare.rs`).
+//! alternating them in one run (see `compare.rs`); on PostgreSQL,
+//! `--postgres URL --against-postgres OTHER_URL` gives each build its own database.
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -183,6 +184,8 @@ struct Options {
     seconds: u64,
     connections: usize,
     postgres: Option<String>,
+    /// The other build's PostgreSQL database in a comparison with `--postgres`.
+    against_postgres: Option<String>,
     /// Another `portcullis` binary to compare (a) and (b) against, in one run.
     against: Option<std::path::PathBuf>,
     /// How many alternated rounds the comparison runs.
@@ -198,6 +201,7 @@ fn options() -> Options {
         seconds: 10,
         connections: 32,
         postgres: None,
+        against_postgres: None,
         against: None,
         rounds: 6,
         sends: false,
@@ -211,6 +215,7 @@ fn options() -> Options {
             "--connections" => options.connections = value().parse().expect("--connections N"),
             "--postgres" => options.postgres = Some(value()),
             "--against" => options.against = Some(value().into()),
+            "--against-postgres" => options.against_postgres = Some(value()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--sends" => options.sends = true,
             "--through-proxy" => options.through_proxy = true,

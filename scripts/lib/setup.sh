@@ -89,6 +89,10 @@ build_sign_in_page() {
   rm -f "$page"
   cp "$out"/*.wasm "$out"/*.js "$out"/*.css "$dist"/
   cp "$out/index.html" "$dist/login.html"
+  # sign-in.html: the sign-in bundle under index.html's own loading card, for any other page
+  # a browser without a session cookie opens (routes/spa.rs).
+  sed -n '/<!-- page:start/,/<!-- page:end/p' "$ROOT/web/index.html" | sed '1d;$d' > "$out/loading.html"
+  with_shell "$out/loading.html" < "$out/index.html" > "$dist/sign-in.html"
   for shell in "$ROOT"/web/login-shell.*.html; do
     [ -e "$shell" ] || continue
     lang="$(basename "$shell" .html)"; lang="${lang#login-shell.}"

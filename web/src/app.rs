@@ -19,6 +19,19 @@ use crate::state::{LanguageProvider, SessionProvider};
 /// had ended (`/login?signed-out`): the page says so.
 pub const SIGNED_OUT_QUERY: &str = "signed-out";
 
+/// The login page's query naming the page a signed-out visitor was on
+/// (`/login?next=%2Ftokens`): signed in, they go back there instead of the dashboard.
+pub const NEXT_QUERY: &str = "next";
+
+/// Where a sign-in leads: the signed-in page `next` names (a path of the portal), else
+/// the dashboard. Only a page of this portal can be named, so the query cannot send
+/// anyone elsewhere.
+pub fn after_sign_in(next: Option<&str>) -> Route {
+    next.and_then(Route::recognize)
+        .filter(|route| route.access().is_some())
+        .unwrap_or(Route::Dashboard)
+}
+
 /// The id of index.html's loading state, painted while the wasm downloads.
 pub const LOADING_ID: &str = "app-loading";
 
@@ -259,6 +272,25 @@ pub fn App() -> Html {
 mod tests {
     use super::*;
     use portcullis_shared::dto::{PortalPermission, Role};
+
+    #[test]
+    fn a_sign_in_returns_to_a_page_of_the_portal_and_nowhere_else() {
+        assert_eq!(after_sign_in(Some("/tokens")), Route::Tokens);
+        assert_eq!(
+            after_sign_in(Some("/subusers/sub_1/security-log")),
+            Route::SubuserSecurityLog { id: "sub_1".into() }
+        );
+        for elsewhere in [
+            None,
+            Some("https://evil.example/tokens"),
+            Some("//evil.example/tokens"),
+            Some("/login"),
+            Some("/no/such/page"),
+            Some(""),
+        ] {
+            assert_eq!(after_sign_in(elsewhere), Route::Dashboard, "{elsewhere:?}");
+        }
+    }
 
     fn subuser(portal: &[PortalPermission]) -> AccessDto {
         AccessDto {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod checks;
 pub mod components;
 pub mod format;
 pub mod hooks;

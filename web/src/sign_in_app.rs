@@ -1,17 +1,23 @@
-//! The sign-in bundle (`portcullis-login`, served with login.html for `/login`): the pages
-//! a visitor who is not signed in uses — log in with its code step and passkeys, sign up,
+//! The sign-in bundle (`portcullis-login`, served with login.html for `/login` and with
+//! sign-in.html for any other page a browser without a session cookie opens): the pages a
+//! visitor who is not signed in uses — log in with its code step and passkeys, sign up,
 //! the password reset — and nothing else, so the first visit downloads a fraction of the
-//! portal. Every other route (the dashboard a sign-in leads to, any signed-in page) is
-//! loaded as a whole page, which brings the full portal (`portcullis-web`, index.html).
-//! The pages are the portal's own components: only the entry point differs.
+//! portal. Any other route (the dashboard a sign-in leads to, a signed-in page) is loaded
+//! as a whole page once the session is known to be there, which brings the full portal
+//! (`portcullis-web`, index.html); without a session it goes to the login page, as the
+//! portal's own guard would. The pages are the portal's own components: only the entry
+//! point differs.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{PortalRoot, Route};
-use crate::components::{Layout, RequireAnonymous};
-use crate::hooks::use_i18n;
-use crate::pages::{ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage};
+use crate::components::{Layout, RequireAnonymous, ToLogin};
+use crate::hooks::{use_i18n, use_session};
+use crate::pages::{
+    ForgotPasswordPage, LoginPage, NotFoundPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
+};
+use crate::state::Session;
 
 /// The sign-in bundle's page for `route`; the full portal's for every other route.
 pub fn switch_signed_out(route: Route) -> Html {
@@ -23,7 +29,25 @@ pub fn switch_signed_out(route: Route) -> Html {
         }
         Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::VerifyEmail => html! { <VerifyEmailPage /> },
-        _ => html! { <LoadFullPortal /> },
+        // As in the portal, whoever asks: an unknown address is not a reason to sign in.
+        Route::NotFound => html! { <NotFoundPage /> },
+        _ => html! { <SignedInOnly /> },
+    }
+}
+
+/// A page of the full portal: loaded as a whole page for a signed-in visitor (one who
+/// followed a link from another site arrives here without the session cookie, though the
+/// API still knows the session), the login page for anyone else.
+#[component]
+fn SignedInOnly() -> Html {
+    let session = use_session();
+    let texts = use_i18n();
+    match &*session {
+        Session::SignedIn(_) => html! { <LoadFullPortal /> },
+        Session::Restoring => html! {
+            <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
+        },
+        Session::Anonymous => html! { <ToLogin /> },
     }
 }
 

@@ -17,6 +17,7 @@ pub mod credential_policies;
 pub mod devices;
 mod error;
 pub mod group_commit;
+mod hot_reads;
 pub mod login_preferences;
 pub mod oauth;
 pub mod outbox;
@@ -49,6 +50,7 @@ use diesel::{
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use self::error::{StorageError, WorkError};
+pub use self::hot_reads::HotQuery;
 use crate::config::DatabaseUrl;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -238,6 +240,8 @@ pub struct Db<E> {
     /// SQLite only: this process's writers take turns here, first come first
     /// served, before `BEGIN IMMEDIATE` (see [`Db::transaction`]).
     writer_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// PostgreSQL only: the async connections of [`Db::find`].
+    pg_reads: Option<Arc<hot_reads::PgReadPools>>,
     work_error: PhantomData<fn() -> E>,
 }
 
@@ -248,6 +252,7 @@ impl<E> Clone for Db<E> {
             pool: self.pool.clone(),
             backend: self.backend,
             writer_turn: self.writer_turn.clone(),
+            pg_reads: self.pg_reads.clone(),
             work_error: PhantomData,
         }
     }
@@ -295,6 +300,12 @@ impl<E> Db<E> {
             backend: url.backend(),
             writer_turn: matches!(url, DatabaseUrl::Sqlite(_))
                 .then(|| Arc::new(tokio::sync::Mutex::new(()))),
+            pg_reads: match url {
+                DatabaseUrl::Postgres(url) => {
+                    Some(Arc::new(hot_reads::PgReadPools::new(url, pool_size)))
+                }
+                DatabaseUrl::Sqlite(_) => None,
+            },
             work_error: PhantomData,
         })
     }
@@ -368,6 +379,8 @@ impl<E: WorkError> Db<E> {
     /// it to a blocking thread and back (which doubled the cost of an API
     /// read). Otherwise — PostgreSQL, a network round trip, or no idle
     /// connection — it runs as [`Db::run`] does. Never for writes or scans.
+    /// A lookup written as one query is better off with [`Db::find`], which
+    /// PostgreSQL runs on the async worker itself.
     pub async fn read<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,

@@ -51,13 +51,16 @@ pub fn record_sent_by(
         .map(|_| ())
 }
 
-/// The subuser who sent a message, if one did.
-pub fn sent_by(conn: &mut DbConnection, message_id: &str) -> QueryResult<Option<String>> {
+/// The subuser who sent a message, if one did (a lookup for [`super::Db::find`]).
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn message_sender(message_id: String) -> _ {
     message_senders::table
         .find(message_id)
         .select(message_senders::account_id)
-        .first(conn)
-        .optional()
+}
+
+pub fn sent_by(conn: &mut DbConnection, message_id: &str) -> QueryResult<Option<String>> {
+    message_sender(message_id.to_owned()).first(conn).optional()
 }
 
 pub fn insert_message(conn: &mut DbConnection, message: &MessageRow) -> QueryResult<()> {
@@ -67,17 +70,14 @@ pub fn insert_message(conn: &mut DbConnection, message: &MessageRow) -> QueryRes
         .map(|_| ())
 }
 
-pub fn find_account_message(
-    conn: &mut DbConnection,
-    account_id: &str,
-    id: &str,
-) -> QueryResult<Option<MessageRow>> {
+/// The account's message `id` (a lookup for [`super::Db::find`]). Every
+/// column, which [`MessageRow`] takes in the table's order: the same query
+/// then suits both backends' connections (`as_select` is per backend).
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn account_message(account_id: String, id: String) -> _ {
     messages::table
         .find(id)
         .filter(messages::account_id.eq(account_id))
-        .select(MessageRow::as_select())
-        .first(conn)
-        .optional()
 }
 
 /// The message a sender (login and credential, see `services::sms::messages`) already

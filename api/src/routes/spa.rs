@@ -29,12 +29,13 @@ fn is_api_path(path: &str) -> bool {
 }
 
 /// True for the paths that are the portal's index itself (`/`, `/index.html`, and the
-/// login page's copy `/login.html`): they go to the same handler as client-side routes, so
-/// every copy of the index is served `no-store`.
+/// sign-in bundle's copies `/login.html`, `/sign-in.html`): they go to the same handler as
+/// client-side routes, so every copy of the index is served `no-store`.
 fn is_index(relative: &Path) -> bool {
     relative.as_os_str().is_empty()
         || relative == Path::new("index.html")
         || relative == Path::new(LOGIN_PAGE)
+        || relative == Path::new(SIGN_IN_PAGE)
         || translated_login_pages().any(|page| relative == Path::new(&page))
 }
 
@@ -69,8 +70,20 @@ fn visitor_language(req: &HttpRequest) -> Language {
 /// the wasm arrives. The app replaces it when it mounts.
 const LOGIN_PAGE: &str = "login.html";
 
+/// The index with the loading card and the sign-in bundle, which `build_portal` writes
+/// beside index.html: served for any other page to a browser without a session cookie.
+const SIGN_IN_PAGE: &str = "sign-in.html";
+
 /// The copy of the index to serve for `req`: the login page's own where the build has one,
-/// in the visitor's language where the build has that.
+/// in the visitor's language where the build has that; for any other page, the sign-in
+/// bundle's copy when the browser sent no session cookie, else the whole portal's.
+///
+/// A browser without the cookie is signed out, or followed a link from another site (the
+/// `SameSite=Strict` cookie stays behind then). Either way the small sign-in bundle starts:
+/// it asks the API for the session (a same-site request, which carries the cookie) and,
+/// signed in, loads the page again as a whole page (a same-site navigation now, with the
+/// cookie: the whole portal); signed out, it shows the login page. So a signed-out first
+/// visit by any link downloads only the sign-in bundle.
 async fn index_for(dir: &Path, req: &HttpRequest) -> std::io::Result<NamedFile> {
     if req.path() == LOGIN_ROUTE {
         let language = visitor_language(req);
@@ -83,6 +96,13 @@ async fn index_for(dir: &Path, req: &HttpRequest) -> std::io::Result<NamedFile> 
         if let Ok(file) = NamedFile::open_async(dir.join(LOGIN_PAGE)).await {
             return Ok(file);
         }
+    } else if req
+        .cookie(portcullis_shared::routes::SESSION_COOKIE)
+        .is_none()
+    {
+        if let Ok(file) = NamedFile::open_async(dir.join(SIGN_IN_PAGE)).await {
+            return Ok(file);
+        }
     }
     NamedFile::open_async(dir.join("index.html")).await
 }
@@ -91,12 +111,11 @@ async fn index_for(dir: &Path, req: &HttpRequest) -> std::io::Result<NamedFile> 
 const LOGIN_ROUTE: &str = "/login";
 
 /// True when a visit to `path` goes straight to the login page: the portal's root asked
-/// for by a browser with no session cookie at all, which can only be signed out. It then
-/// loads the small sign-in bundle instead of the whole portal. Deep links are served as
-/// they are, whatever the cookies: a link followed from another site comes without the
-/// `SameSite=Strict` session cookie even when the browser is signed in, and the page must
-/// still open (the portal finds the session through its own requests). Only when the
-/// build has the login page (`has_login_page`, looked up once at start).
+/// for by a browser with no session cookie at all, which can only be signed out. Deep
+/// links stay where they are, whatever the cookies (see [`index_for`]): a link followed
+/// from another site comes without the `SameSite=Strict` session cookie even when the
+/// browser is signed in, and the page must still open. Only when the build has the login
+/// page (`has_login_page`, looked up once at start).
 fn goes_to_login(req: &HttpRequest, has_login_page: bool) -> bool {
     has_login_page
         && req.path() == "/"
@@ -109,9 +128,13 @@ fn goes_to_login(req: &HttpRequest, has_login_page: bool) -> bool {
 /// (index.html's loader of the portal, login.html's of the sign-in bundle).
 pub fn portal_script_hashes(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut hashes = Vec::new();
-    let pages = ["index.html".to_owned(), LOGIN_PAGE.to_owned()]
-        .into_iter()
-        .chain(translated_login_pages());
+    let pages = [
+        "index.html".to_owned(),
+        LOGIN_PAGE.to_owned(),
+        SIGN_IN_PAGE.to_owned(),
+    ]
+    .into_iter()
+    .chain(translated_login_pages());
     for page in pages {
         let path = dir.join(&page);
         if page != "index.html" && !path.is_file() {
@@ -322,6 +345,7 @@ mod tests {
         assert!(super::is_index(Path::new("index.html")));
         assert!(super::is_index(Path::new("login.html")));
         assert!(super::is_index(Path::new("login.pl.html")));
+        assert!(super::is_index(Path::new("sign-in.html")));
         assert!(!super::is_index(Path::new("style.css")));
         assert!(!super::is_index(Path::new("sub/index.html")));
     }

@@ -32,6 +32,8 @@ pub struct Check {
     pub title: String,
     pub detail: String,
     pub items: Vec<String>,
+    /// What the title counts (see `SecurityCheckDto::count`).
+    pub count: u32,
     /// The portal page that fixes it.
     pub fix: &'static str,
 }
@@ -99,6 +101,10 @@ pub fn checklist(facts: &Facts, at: NaiveDateTime) -> Overview {
     if let Some(account) = &facts.account {
         checks.extend(account_checks(account));
     }
+    // What a check names, it counts, unless it counts something else.
+    for check in checks.iter_mut().filter(|c| c.count == 0) {
+        check.count = u32::try_from(check.items.len()).unwrap_or(u32::MAX);
+    }
     let ok = checks
         .iter()
         .filter(|c| c.status == CheckStatus::Ok)
@@ -129,14 +135,19 @@ fn check(
         title: title.into(),
         detail: detail.into(),
         items: Vec::new(),
+        count: 0,
         fix,
     }
 }
 
 fn two_factor_check(facts: &Facts) -> Check {
-    let methods: Vec<&str> = [
-        (facts.authenticator_app, "an authenticator app"),
-        (facts.sms_codes, "SMS codes"),
+    // (stable name, words)
+    let methods: Vec<(&str, &str)> = [
+        (
+            facts.authenticator_app,
+            ("authenticator_app", "an authenticator app"),
+        ),
+        (facts.sms_codes, ("sms", "SMS codes")),
     ]
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))
@@ -153,14 +164,19 @@ fn two_factor_check(facts: &Facts) -> Check {
         );
     }
     Check {
-        items: methods.iter().map(|m| (*m).to_owned()).collect(),
+        items: methods.iter().map(|(name, _)| (*name).to_owned()).collect(),
+        count: u32::try_from(methods.len()).unwrap_or(u32::MAX),
         ..check(
             SecurityCheckId::TwoFactor,
             CheckStatus::Ok,
             "Two-factor sign-in is on",
             format!(
                 "Signing in needs your password and {}.",
-                methods.join(" or ")
+                methods
+                    .iter()
+                    .map(|(_, words)| *words)
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
             page,
         )
@@ -184,13 +200,16 @@ fn recovery_codes_check(left: u32) -> Check {
         1 => "1 recovery code left".to_owned(),
         n => format!("{n} recovery codes left"),
     };
-    check(
-        SecurityCheckId::RecoveryCodes,
-        status,
-        title,
-        detail,
-        routes::TWO_FACTOR_PAGE,
-    )
+    Check {
+        count: left,
+        ..check(
+            SecurityCheckId::RecoveryCodes,
+            status,
+            title,
+            detail,
+            routes::TWO_FACTOR_PAGE,
+        )
+    }
 }
 
 fn token_checks(tokens: &[TokenFacts], at: NaiveDateTime) -> [Check; 2] {
@@ -257,6 +276,7 @@ fn token_checks(tokens: &[TokenFacts], at: NaiveDateTime) -> [Check; 2] {
 }
 
 fn account_checks(account: &AccountFacts) -> Vec<Check> {
+    let entries = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let mut checks = Vec::new();
     checks.push(if account.api_allowlist_entries == 0 {
         check(
@@ -267,17 +287,20 @@ fn account_checks(account: &AccountFacts) -> Vec<Check> {
             routes::API_ALLOWLIST_PAGE,
         )
     } else {
-        check(
-            SecurityCheckId::ApiAllowlist,
-            CheckStatus::Ok,
-            "API calls are limited to your addresses",
-            count(
-                account.api_allowlist_entries,
-                "address or range is allowed.",
-                "addresses or ranges are allowed.",
-            ),
-            routes::API_ALLOWLIST_PAGE,
-        )
+        Check {
+            count: entries(account.api_allowlist_entries),
+            ..check(
+                SecurityCheckId::ApiAllowlist,
+                CheckStatus::Ok,
+                "API calls are limited to your addresses",
+                count(
+                    account.api_allowlist_entries,
+                    "address or range is allowed.",
+                    "addresses or ranges are allowed.",
+                ),
+                routes::API_ALLOWLIST_PAGE,
+            )
+        }
     });
     checks.push(if account.portal_allowlist_entries == 0 {
         check(
@@ -288,17 +311,20 @@ fn account_checks(account: &AccountFacts) -> Vec<Check> {
             routes::PORTAL_ALLOWLIST_PAGE,
         )
     } else {
-        check(
-            SecurityCheckId::PortalAllowlist,
-            CheckStatus::Ok,
-            "Sign-ins are limited to your addresses",
-            count(
-                account.portal_allowlist_entries,
-                "address or range is allowed.",
-                "addresses or ranges are allowed.",
-            ),
-            routes::PORTAL_ALLOWLIST_PAGE,
-        )
+        Check {
+            count: entries(account.portal_allowlist_entries),
+            ..check(
+                SecurityCheckId::PortalAllowlist,
+                CheckStatus::Ok,
+                "Sign-ins are limited to your addresses",
+                count(
+                    account.portal_allowlist_entries,
+                    "address or range is allowed.",
+                    "addresses or ranges are allowed.",
+                ),
+                routes::PORTAL_ALLOWLIST_PAGE,
+            )
+        }
     });
     let unused: Vec<String> = account
         .allowed_countries

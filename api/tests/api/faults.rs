@@ -104,7 +104,11 @@ async fn postgres_stopped_while_serving_answers_503_and_recovers_by_itself() {
     .await;
     assert!(matches!(app.database_url, DatabaseUrl::Postgres(_)));
     let me = app.signed_in("owner@example.com").await;
-    let token = token(&app, &me, &[Scope::Profile]).await;
+    let token = token(&app, &me, &[Scope::Profile, Scope::Sms]).await;
+    // A hot read (PostgreSQL's async connections, on the worker itself).
+    let message = sent_message(&app, &token).await;
+    app.assert_bearer_get(&message, &token, StatusCode::OK)
+        .await;
     assert_eq!(app.get(routes::READYZ).await.status(), StatusCode::OK);
 
     let stopping = cluster.clone();
@@ -115,6 +119,9 @@ async fn postgres_stopped_while_serving_answers_503_and_recovers_by_itself() {
     expect_unavailable("/readyz", app.get(routes::READYZ)).await;
     expect_unavailable("GET /api/v1/me", app.get(routes::ME)).await;
     expect_unavailable("a bearer call", app.bearer_get(routes::PROFILE, &token)).await;
+    for _ in 0..3 {
+        expect_unavailable("a hot read", app.bearer_get(&message, &token)).await;
+    }
     expect_unavailable(
         "a sign-in",
         app.another_browser()
@@ -149,11 +156,83 @@ async fn postgres_stopped_while_serving_answers_503_and_recovers_by_itself() {
         app.bearer_get(routes::PROFILE, &token)
     })
     .await;
+    wait_for_ok("a hot read", Duration::from_secs(10), || {
+        app.bearer_get(&message, &token)
+    })
+    .await;
     // Writes work again too.
     let again = app
         .login("owner@example.com", crate::harness::GOOD_PASSWORD)
         .await;
     assert_eq!(again.status(), StatusCode::OK);
+}
+
+/// Sends an SMS with `token` and answers the path that reads it back.
+async fn sent_message(app: &TestApp, token: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(app.url(routes::SMS))
+        .bearer_auth(token)
+        .json(&sms_request("+48500100200", "Read me back"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::CREATED, "send an SMS");
+    let message: MessageDto = response.json().await.expect("MessageDto");
+    routes::SMS_MESSAGE.replace("{id}", &message.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_cut_under_the_server_are_replaced() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let DatabaseUrl::Postgres(url) = app.database_url.clone() else {
+        unreachable!("a PostgreSQL app");
+    };
+    let me = app.signed_in("owner@example.com").await;
+    let token = token(&app, &me, &[Scope::Sms]).await;
+    let message = sent_message(&app, &token).await;
+    // Several at once: the hot reads' pools hold several connections.
+    let reads = (0..6).map(|_| app.bearer_get(&message, &token));
+    for response in futures_util::future::join_all(reads).await {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    // An operator (or a failover) ends every connection of the server's.
+    let terminated = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).expect("connect");
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(&mut conn)
+        .expect("terminate the server's connections")
+    })
+    .await
+    .unwrap();
+    assert!(terminated > 0, "the server had connections open");
+
+    // A read on a connection found dead answers 503 (retryable), never 500;
+    // dead connections are dropped and new ones opened, without a restart.
+    let started = Instant::now();
+    loop {
+        let response = app.bearer_get(&message, &token).await;
+        if response.status() == StatusCode::OK {
+            break;
+        }
+        expect_problem(
+            response,
+            StatusCode::SERVICE_UNAVAILABLE,
+            ProblemCode::Unavailable,
+        )
+        .await;
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the hot read did not recover"
+        );
+    }
+    let reads = (0..6).map(|_| app.bearer_get(&message, &token));
+    for response in futures_util::future::join_all(reads).await {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
 }
 
 /// Grows the SQLite file past `mb` MiB with a table of random blobs, from a

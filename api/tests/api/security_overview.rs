@@ -84,9 +84,14 @@ async fn each_check_follows_its_setting_and_names_its_fix(app: TestApp) {
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     let now = overview(&app).await;
-    assert_eq!(items(&now, Id::TwoFactor), ["SMS codes"]);
+    assert_eq!(items(&now, Id::TwoFactor), ["sms"]);
     assert_eq!(items(&now, Id::CountryFilter), ["DE", "US"]);
     assert!(statuses(&now).contains(&(Id::ApiAllowlist, CheckStatus::Ok)));
+    // What each title counts, for clients that word the checks themselves.
+    let count = |id| now.checks.iter().find(|c| c.id == id).unwrap().count;
+    assert_eq!(count(Id::ApiAllowlist), 1, "one allowlist entry");
+    assert_eq!(count(Id::CountryFilter), 2, "two countries without traffic");
+    assert_eq!(count(Id::TwoFactor), 1, "one method");
     assert!(statuses(&now).contains(&(Id::TwoFactor, CheckStatus::Ok)));
 
     // A subuser without two-factor is a risk to the owner; the subuser sees only their own

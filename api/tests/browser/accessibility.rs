@@ -84,6 +84,21 @@ async fn emulate_theme(client: &Client, theme: Theme) {
         })
         .await
         .expect("emulate prefers-color-scheme");
+    // The colours change with a short transition (buttons' backgrounds, 0.15 s): measured
+    // halfway, a colour would be neither theme's.
+    for _ in 0..40 {
+        let running = client
+            .execute(
+                "return document.getAnimations().filter(a => a instanceof CSSTransition).length",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        if running == json!(0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// What the page's CSS sees, to check the emulation reached it.

@@ -49,7 +49,7 @@ async fn a_policy_set_on_a_token_in_the_portal_is_listed_in_words() {
     save_screenshot(&client, "token-policy-editor.png", 1280, 1900).await;
     click(&client, &format!("{row_css} .token-policy-save")).await;
 
-    let words = "PL only · Mon–Fri 08:00–18:00 Europe/Warsaw · 500 points/day";
+    let words = "PL only · Mon–Fri 08:00–18:00 (Europe/Warsaw) · 500 points/day";
     wait_for_text(&client, &format!("{row_css} .token-policy"), words).await;
     save_screenshot(&client, "token-policy.png", 1280, 1400).await;
 

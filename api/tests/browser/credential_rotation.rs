@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::support::{
     click, fill, find, save_screenshot, sign_up, start_browser, start_server, text_of,
-    wait_for_none, wait_for_text,
+    wait_for_none, wait_for_part, wait_for_text,
 };
 
 async fn profile_status(base: &str, secret: &str) -> StatusCode {
@@ -77,6 +77,12 @@ async fn a_token_is_regenerated_and_a_client_secret_replaced_in_the_portal() {
     assert_ne!(new_secret, old_secret);
     let title = text_of(&client, "#new-token-created h2").await;
     assert!(title.contains("regenerated"), "{title}");
+    wait_for_part(
+        &client,
+        "#toasts .toast:last-child .toast-message",
+        "New secret for token CRM integration",
+    )
+    .await;
     save_screenshot(&client, "token-regenerated.png", 1280, 1400).await;
     assert_eq!(
         profile_status(&base, &old_secret).await,
@@ -148,6 +154,12 @@ async fn a_token_is_regenerated_and_a_client_secret_replaced_in_the_portal() {
     click(&client, &format!("{row} .client-rotate-confirm")).await;
     let second_secret = text_of(&client, "#client-secret").await;
     assert!(second_secret.starts_with("pcl_cs_"), "{second_secret}");
+    wait_for_part(
+        &client,
+        "#toasts .toast:last-child .toast-message",
+        "New secret for client Billing service",
+    )
+    .await;
     assert_ne!(second_secret, first_secret);
     let until = text_of(&client, "#client-previous-until").await;
     assert!(until.contains("keeps working until"), "{until}");

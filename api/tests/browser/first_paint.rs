@@ -10,7 +10,10 @@ use fantoccini::{wd::WebDriverCompatibleCommand, Client, Locator};
 use reqwest::header;
 use serde_json::json;
 
-use crate::support::{find, screenshots_dir, start_browser, start_server, what_the_page_shows};
+use crate::support::{
+    click, fill, find, screenshots_dir, sign_up, start_browser, start_server, what_the_page_shows,
+    PASSWORD,
+};
 
 /// Budgets from issue 17.
 const BUDGET_BYTES: u64 = 400 * 1024;
@@ -103,8 +106,15 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
     let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
 
     // What index.html carries before any script runs: the loading state on every route
-    // but /login, which paints the login form itself (login.html).
-    let other = reqwest::get(format!("{base}/tokens")).await.unwrap();
+    // but /login, which paints the login form itself (login.html). A page asked for with a
+    // session cookie is the whole portal's; without one, the sign-in bundle's copy
+    // (sign-in.html), which finds out whether there is a session before it loads more.
+    let other = reqwest::Client::new()
+        .get(format!("{base}/tokens"))
+        .header(header::COOKIE, "portcullis_session=stale")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         other.headers().get(header::CACHE_CONTROL).unwrap(),
         "no-store"
@@ -113,6 +123,20 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
     assert!(other_html.contains("id=\"app-loading\""), "{other_html}");
     assert!(other_html.contains("Loading the portal…"), "{other_html}");
     assert!(!other_html.contains("elementtiming"), "{other_html}");
+    let signed_out = reqwest::get(format!("{base}/tokens")).await.unwrap();
+    assert_eq!(
+        signed_out.headers().get(header::CACHE_CONTROL).unwrap(),
+        "no-store"
+    );
+    let signed_out_html = signed_out.text().await.unwrap();
+    assert!(
+        signed_out_html.contains("Loading the portal…"),
+        "{signed_out_html}"
+    );
+    assert!(
+        !signed_out_html.contains("elementtiming"),
+        "{signed_out_html}"
+    );
     let index = reqwest::get(format!("{base}/login")).await.unwrap();
     assert_eq!(
         index.headers().get(header::CACHE_CONTROL).unwrap(),
@@ -131,7 +155,7 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
         direct.headers().get(header::CACHE_CONTROL).unwrap(),
         "no-store"
     );
-    assert_eq!(direct.text().await.unwrap(), other_html);
+    assert_eq!(direct.text().await.unwrap(), signed_out_html);
     // The login page is painted in the visitor's language: the one they picked in the
     // portal (its cookie), else the first their browser asks for that the portal speaks.
     let login_as = |accept_language: &'static str, cookie: Option<&'static str>| {
@@ -152,15 +176,24 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
         "{polish}"
     );
     assert_eq!(assets_of(&polish), assets_of(&index_html));
+    // The language switch is painted too, the page's own language marked (it works once
+    // the app has mounted, as the form does).
+    assert!(
+        polish.contains(r#"aria-label="Język""#)
+            && polish.contains(r#"lang="pl" aria-pressed="true" disabled>Polski</button>"#),
+        "{polish}"
+    );
     let picked = login_as("pl", Some("portcullis_language=en")).await;
     assert_eq!(picked, index_html);
     let picked = login_as("en", Some("portcullis_language=pl")).await;
     assert_eq!(picked, polish);
     assert_eq!(login_as("fr, de;q=0.5", None).await, index_html);
 
-    // /login loads the sign-in bundle, every other page the whole portal.
+    // /login and any page opened without a session cookie load the sign-in bundle; a page
+    // opened with one, the whole portal.
     let assets = assets_of(&index_html);
     let portal_assets = assets_of(&other_html);
+    assert_eq!(assets_of(&signed_out_html), assets);
     for (assets, bundle) in [
         (&assets, "portcullis-login"),
         (&portal_assets, "portcullis-web"),
@@ -176,9 +209,8 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
         );
     }
     // A browser with no session cookie asking for the portal's root can only be signed
-    // out: it goes to /login, the sign-in bundle. With a session cookie, or on any deep
-    // link (followed from another site, a SameSite=Strict cookie stays behind), the page
-    // is served as it is.
+    // out: it goes to /login. With a session cookie, or on any deep link (followed from
+    // another site, a SameSite=Strict cookie stays behind), the page stays where it is.
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -395,6 +427,87 @@ async fn the_portal_paints_a_loading_state_first_and_downloads_little() {
     println!(
         "first-paint: budget login painted < {BUDGET_PAINT_MS} ms: {} ({painted:.0} ms)",
         verdict(painted < BUDGET_PAINT_MS)
+    );
+    client.close().await.unwrap();
+}
+
+/// The wasm bundles this page has fetched so far (`portcullis-login`, `portcullis-web`).
+async fn bundles_fetched(client: &Client) -> Vec<String> {
+    let names = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)\
+             .filter(n => n.endsWith('.wasm'))",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let names: Vec<String> = serde_json::from_value(names).unwrap();
+    ["portcullis-login", "portcullis-web"]
+        .into_iter()
+        .filter(|bundle| names.iter().any(|n| n.contains(bundle)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until the address bar's path is `path`.
+async fn wait_for_path(client: &Client, path: &str) {
+    for _ in 0..100 {
+        if client.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("still at {}", client.current_url().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_into_the_portal_loads_the_small_bundle_until_a_session_is_known() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (_server, base) = start_server(&scratch.path().join("portcullis.db"));
+    let (_driver, client) = start_browser(&scratch.path().join("profile")).await;
+
+    // Signed out, a link to a page of the portal (an e-mail's "review your tokens") ends
+    // on the login page having downloaded only the sign-in bundle, and signing in leads
+    // back to the page.
+    sign_up(&client, &base, "links@example.com", None).await;
+    click(&client, "#logout").await;
+    find(&client, "#login-submit").await;
+    // An address the portal does not know says so, signed in or not.
+    client.goto(&format!("{base}/no/such/page")).await.unwrap();
+    find(&client, "[data-testid=not-found]").await;
+    assert_eq!(bundles_fetched(&client).await, ["portcullis-login"]);
+    client.goto(&format!("{base}/tokens")).await.unwrap();
+    find(&client, "#login-submit").await;
+    wait_for_path(&client, "/login").await;
+    assert_eq!(bundles_fetched(&client).await, ["portcullis-login"]);
+    let url = client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("next=%2Ftokens"), "{url}");
+    fill(&client, "input#email", "links@example.com").await;
+    fill(&client, "input#password", PASSWORD).await;
+    click(&client, "#login-submit").await;
+    find(&client, "[data-testid=tokens]").await;
+    wait_for_path(&client, "/tokens").await;
+
+    // Signed in, the same link followed from another site comes without the session
+    // cookie (SameSite=Strict): the sign-in bundle finds the session through the API and
+    // opens the page with the whole portal. (localhost is another site than 127.0.0.1.)
+    let elsewhere = base.replace("127.0.0.1", "localhost");
+    client.goto(&format!("{elsewhere}/login")).await.unwrap();
+    find(&client, "#login-submit").await;
+    client
+        .execute(
+            "location.href = arguments[0]",
+            vec![json!(format!("{base}/tokens"))],
+        )
+        .await
+        .unwrap();
+    find(&client, "[data-testid=tokens]").await;
+    wait_for_path(&client, "/tokens").await;
+    assert_eq!(bundles_fetched(&client).await, ["portcullis-web"]);
+    assert_eq!(
+        client.current_url().await.unwrap().host_str(),
+        Some("127.0.0.1"),
+        "the page opened where the link pointed"
     );
     client.close().await.unwrap();
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use fantoccini::Client;
 
-use crate::support::{click, find, save_screenshot, sign_up, start_browser, start_server};
+use crate::support::{
+    click, fill, find, save_screenshot, sign_up, start_browser, start_server, wait_for_part,
+};
 
 /// Every page of an owner, with the start of its heading in Polish.
 const SIGNED_IN_PAGES: &[(&str, &str)] = &[
@@ -140,7 +142,34 @@ async fn a_visitor_switches_to_polish_and_every_page_follows() {
         assert_polish(&client, path, &heading, expected).await;
     }
     open(&client, &base, "/").await;
+    // The checklist is worded by the portal from each check's kind and count, not shown
+    // in the API's English.
+    wait_for_part(
+        &client,
+        "[data-check='two_factor'] .check-title",
+        "Logowanie dwuskładnikowe jest wyłączone",
+    )
+    .await;
+    wait_for_part(
+        &client,
+        "[data-check='api_allowlist'] .check-detail",
+        "Dodaj adresy swoich serwerów",
+    )
+    .await;
     save_screenshot(&client, "languages-dashboard-pl.png", 1280, 900).await;
+
+    // A refusal of the API reads in Polish too, by its stable code: an address the API
+    // cannot parse (the portal does not check addresses itself).
+    open(&client, &base, "/api-allowlist").await;
+    fill(&client, "#allowlist-value", "not-an-address").await;
+    click(&client, "#allowlist-add").await;
+    wait_for_part(
+        &client,
+        "#allowlist-value-error",
+        "Podaj adres IP lub zakres",
+    )
+    .await;
+    save_screenshot(&client, "languages-refusal-pl.png", 1280, 900).await;
 
     // Logged out, the choice stays with the browser.
     click(&client, "#account-menu-button").await;

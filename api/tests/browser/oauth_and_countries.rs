@@ -129,6 +129,12 @@ async fn an_oauth_client_works_until_disabled_and_countries_are_chosen_by_search
         "2 countries allowed: Germany, Poland",
     )
     .await;
+    wait_for_text(
+        &client,
+        "#toasts .toast-message",
+        "Country filter saved: 2 countries allowed.",
+    )
+    .await;
     // Emptied key by key (as a user would: clearing the field fires no input event).
     find(&client, "#country-search")
         .await

@@ -171,18 +171,30 @@ pub async fn csp_violations(client: &Client) -> Vec<String> {
     serde_json::from_value(reports).expect("a list of reports")
 }
 
+/// Waits (up to 20 s) for an element at `css`. A page may load itself again meanwhile (the
+/// sign-in bundle hands a signed-in visitor to the whole portal by reloading the page):
+/// the wait that navigation aborts starts again on the new page.
 pub async fn find(client: &Client, css: &str) -> Element {
-    match client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-    {
-        Ok(element) => element,
-        Err(error) => panic!(
-            "waiting for `{css}`: {error}\n{}",
-            what_the_page_shows(client).await
-        ),
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match client
+            .wait()
+            .at_most(left)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => return element,
+            Err(error)
+                if error.to_string().contains("aborted by navigation") && !left.is_zero() =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!(
+                "waiting for `{css}`: {error}\n{}",
+                what_the_page_shows(client).await
+            ),
+        }
     }
 }
 

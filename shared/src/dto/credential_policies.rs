@@ -6,7 +6,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::subusers::SendingWindowDto;
-use crate::vocabulary::Weekday;
 
 /// A credential's policy as listed; a rule that is `null` does not apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,65 +42,6 @@ impl CredentialPolicyDto {
             && self.daily_points_cap.is_none()
             && self.monthly_points_cap.is_none()
             && self.requests_per_minute.is_none()
-    }
-
-    /// The policy in words, for lists: "GB, PL only · Mon–Fri 08:00–18:00
-    /// Europe/Warsaw · 500 points/day"; "No limits" when no rule applies.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(countries) = &self.countries {
-            parts.push(if countries.is_empty() {
-                "No countries".to_owned()
-            } else {
-                format!("{} only", countries.join(", "))
-            });
-        }
-        if let Some(window) = &self.window {
-            parts.push(format!(
-                "{} {}–{} {}",
-                describe_days(&window.days),
-                window.start,
-                window.end,
-                window.time_zone
-            ));
-        }
-        if let Some(cap) = self.daily_points_cap {
-            parts.push(format!("{cap} points/day"));
-        }
-        if let Some(cap) = self.monthly_points_cap {
-            parts.push(format!("{cap} points/month"));
-        }
-        if let Some(rate) = self.requests_per_minute {
-            parts.push(format!("{rate} requests/min"));
-        }
-        if parts.is_empty() {
-            "No limits".to_owned()
-        } else {
-            parts.join(" · ")
-        }
-    }
-}
-
-/// Days as a range where they run on ("Mon–Fri"), else listed ("Mon, Wed").
-fn describe_days(days: &[Weekday]) -> String {
-    let mut indexes: Vec<usize> = days
-        .iter()
-        .filter_map(|d| Weekday::ALL.iter().position(|w| w == d))
-        .collect();
-    indexes.sort_unstable();
-    indexes.dedup();
-    let name = |i: usize| {
-        let s = Weekday::ALL[i].as_str();
-        let mut c = s.chars();
-        c.next()
-            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    };
-    match (indexes.first(), indexes.last()) {
-        (Some(&first), Some(&last)) if indexes.len() > 2 && last - first + 1 == indexes.len() => {
-            format!("{}–{}", name(first), name(last))
-        }
-        _ => indexes.into_iter().map(name).collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -191,31 +131,5 @@ mod tests {
             back,
             serde_json::json!({"countries": null, "daily_points_cap": 5})
         );
-    }
-
-    #[test]
-    fn a_policy_reads_as_words() {
-        let policy = CredentialPolicyDto {
-            countries: Some(vec!["GB".into(), "PL".into()]),
-            window: Some(SendingWindowDto {
-                days: vec![
-                    Weekday::Mon,
-                    Weekday::Tue,
-                    Weekday::Wed,
-                    Weekday::Thu,
-                    Weekday::Fri,
-                ],
-                start: "08:00".into(),
-                end: "18:00".into(),
-                time_zone: "Europe/Warsaw".into(),
-            }),
-            daily_points_cap: Some(500),
-            ..CredentialPolicyDto::default()
-        };
-        assert_eq!(
-            policy.describe(),
-            "GB, PL only · Mon–Fri 08:00–18:00 Europe/Warsaw · 500 points/day"
-        );
-        assert_eq!(CredentialPolicyDto::default().describe(), "No limits");
     }
 }

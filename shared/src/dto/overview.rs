@@ -53,8 +53,13 @@ pub struct SecurityCheckDto {
     pub title: String,
     /// What it means, or what to do.
     pub detail: String,
-    /// What it is about, by name: tokens, countries, subusers' e-mails.
+    /// What it is about, by name: tokens, countries, subusers' e-mails; for
+    /// `two_factor`, the methods on (`authenticator_app`, `sms`).
     pub items: Vec<String>,
+    /// The number the title counts: recovery codes left, allowlist entries, or the
+    /// items'. Clients that word the check themselves (in another language) use it.
+    #[serde(default)]
+    pub count: u32,
     /// The portal page that fixes it (a path, e.g. `/tokens`).
     pub fix: String,
 }

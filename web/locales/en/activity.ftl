@@ -74,3 +74,14 @@ activity-most-sent-to = Most sent to
 activity-no-messages-sent = No messages sent
 activity-most-spent-by = Most spent by
 activity-no-points-spent = No points spent
+
+# Why API calls were refused.
+activity-refused-token-disabled = Token disabled
+activity-refused-token-expired = Token expired
+activity-refused-token-revoked = Token deleted or revoked
+activity-refused-token-invalid = Token not valid
+activity-refused-token-ip = Address not on the token's allowlist
+activity-refused-account-ip = Address not on the API allowlist
+activity-refused-suspended = Account suspended
+activity-refused-scope = Token lacks the scope
+activity-refused-other = Other refusals

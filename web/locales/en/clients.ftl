@@ -55,3 +55,4 @@ clients-lifetime-15-minutes = 15 minutes
 clients-lifetime-8-hours = 8 hours
 clients-lifetime-24-hours = 24 hours
 clients-lifetime-out-of-range = Choose a lifetime between 1 minute and 24 hours.
+clients-rotated-toast = New secret for client { $name }

@@ -85,3 +85,11 @@ contacts-skipped = { $count ->
     [one] { $count } row was not:
    *[other] { $count } rows were not:
 }
+contacts-group-created-toast = Created group { $name }
+contacts-group-renamed-toast = Renamed the group to { $name }
+contacts-group-deleted-toast = Deleted group { $name }; its contacts stay
+contacts-imported-toast = { $skipped ->
+    [0] Contacts imported: { $count }.
+    [one] Contacts imported: { $count }; 1 row skipped.
+   *[other] Contacts imported: { $count }; { $skipped } rows skipped.
+}

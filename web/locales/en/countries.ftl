@@ -35,3 +35,7 @@ countries-allowed-summary = { $count ->
     [one] { $count } country allowed: { $names }
    *[other] { $count } countries allowed: { $names }
 }
+countries-saved-toast = { $count ->
+    [one] Country filter saved: 1 country allowed.
+   *[other] Country filter saved: { $count } countries allowed.
+}

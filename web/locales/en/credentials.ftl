@@ -73,3 +73,11 @@ credentials-pinned-calls-network-24 = Pinned, calls from a network (/24, or /48 
 credentials-copy = Copy
 credentials-copied = Copied
 credentials-copy-by-hand = Select and copy it by hand
+
+# A credential's policy in one line, for its row.
+policy-words-no-countries = No countries
+policy-words-countries-only = { $countries } only
+policy-words-points-day = { $count } points/day
+policy-words-points-month = { $count } points/month
+policy-words-requests-minute = { $count } requests/min
+policy-words-no-limits = No limits

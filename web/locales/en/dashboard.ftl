@@ -51,3 +51,56 @@ limits-used-unlimited = { $used ->
     [one] { $used } point used, no monthly limit
    *[other] { $used } points used, no monthly limit
 }
+
+# Each check of the checklist, by what it looks at and how it stands.
+check-two-factor-off = Two-factor sign-in is off
+check-two-factor-off-detail = Anyone with your password can sign in, spend your points and read your contacts. Turn on an authenticator app or SMS codes.
+check-two-factor-on = Two-factor sign-in is on
+check-two-factor-on-detail = Signing in needs your password and { $methods }.
+check-method-app = an authenticator app
+check-method-sms = SMS codes
+check-method-or = { $first } or { $second }
+check-recovery-codes = { $count ->
+    [one] 1 recovery code left
+   *[other] { $count } recovery codes left
+}
+check-recovery-codes-few-detail = Make new recovery codes before you run out: without your phone they are the only way in.
+check-recovery-codes-detail = Each lets you in once if you lose the authenticator app.
+check-tokens-expire = Every API token expires
+check-tokens-expire-detail = A token that leaks stops working on its own.
+check-tokens-never-expire = { $count ->
+    [one] 1 API token never expires
+   *[other] { $count } API tokens never expire
+}
+check-tokens-never-expire-detail = A leaked token that never expires works until someone notices. Replace it with one that expires.
+check-tokens-used = No API token sits unused
+check-tokens-used-detail = Every active token was used in the last 90 days.
+check-tokens-unused = { $count ->
+    [one] 1 API token unused for 90 days
+   *[other] { $count } API tokens unused for 90 days
+}
+check-tokens-unused-detail = A token nobody uses is only a risk: disable or delete it.
+check-api-allowlist-empty = The API accepts calls from any address
+check-api-allowlist-empty-detail = List your servers' addresses so a stolen token is refused everywhere else.
+check-api-allowlist-set = API calls are limited to your addresses
+check-allowlist-entries = { $count ->
+    [one] 1 address or range is allowed.
+   *[other] { $count } addresses or ranges are allowed.
+}
+check-portal-allowlist-empty = The portal can be used from any address
+check-portal-allowlist-empty-detail = List your offices' addresses so a stolen password cannot be used elsewhere.
+check-portal-allowlist-set = Sign-ins are limited to your addresses
+check-countries-unused = { $count ->
+    [one] 1 allowed country had no messages in 90 days
+   *[other] { $count } allowed countries had no messages in 90 days
+}
+check-countries-unused-detail = Fraudsters pump texts to expensive destinations: allow only the countries you send to.
+check-countries-narrow = Messages go only where you send them
+check-countries-narrow-detail = The country filter allows no more than your traffic needs.
+check-subusers-two-factor = Every login signs in with two-factor
+check-subusers-two-factor-detail = Two-factor sign-in is required of your subusers.
+check-subusers-without = { $count ->
+    [one] 1 subuser signs in without two-factor
+   *[other] { $count } subusers sign in without two-factor
+}
+check-subusers-without-detail = Require two-factor sign-in of every login on the Two-factor page.

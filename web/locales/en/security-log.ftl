@@ -106,3 +106,56 @@ securitylog-kind = { $kind ->
     [oauth_client_secret_rotated] OAuth client secret replaced
    *[other] Other event
 }
+
+# The security log's detail names.
+securitylog-key-action = Action
+securitylog-key-balance = Balance
+securitylog-key-calling-code = Calling code
+securitylog-key-change = Change
+securitylog-key-client-id = Client id
+securitylog-key-confirmed-lockout = Confirmed lockout
+securitylog-key-count = Count
+securitylog-key-countries = Countries
+securitylog-key-country = Country
+securitylog-key-delta = Delta
+securitylog-key-device-id = Device id
+securitylog-key-email = Email
+securitylog-key-entry = Entry
+securitylog-key-expires-at = Expires at
+securitylog-key-fallback = Fallback
+securitylog-key-first-at = First at
+securitylog-key-home-country = Home country
+securitylog-key-idle-timeout-secs = Idle timeout secs
+securitylog-key-invited = Invited
+securitylog-key-last-at = Last at
+securitylog-key-method = Method
+securitylog-key-name = Name
+securitylog-key-network = Network
+securitylog-key-new-device = New device
+securitylog-key-other-sessions-ended = Other sessions ended
+securitylog-key-passkey-id = Passkey id
+securitylog-key-passkey-refusal = Passkey refusal
+securitylog-key-passwordless = Passwordless
+securitylog-key-pending-dropped = Pending dropped
+securitylog-key-per-number-per-day = Per number per day
+securitylog-key-previous = Previous
+securitylog-key-previous-secs = Previous secs
+securitylog-key-previous-token-id = Previous token id
+securitylog-key-purpose = Purpose
+securitylog-key-reason = Reason
+securitylog-key-require-phishing-resistant = Require phishing resistant
+securitylog-key-required-for-all-users = Required for all users
+securitylog-key-rotation-days = Rotation days
+securitylog-key-rotation-required = Rotation required
+securitylog-key-scope = Scope
+securitylog-key-scopes = Scopes
+securitylog-key-sender = Sender
+securitylog-key-sessions-ended = Sessions ended
+securitylog-key-subuser-id = Subuser id
+securitylog-key-token-id = Token id
+securitylog-key-tokens-revoked = Tokens revoked
+securitylog-key-trusted-devices-forgotten = Trusted devices forgotten
+securitylog-key-until = Until
+securitylog-key-url = Url
+securitylog-value-yes = yes
+securitylog-value-no = no

@@ -110,3 +110,4 @@ sms-sender-name-required = Enter the name phones should show.
 sms-sender-asked-at = Asked { $at }
 sms-sender-delete = Delete { $name }
 sms-sender-delete-question = Delete { $name }?
+sms-sender-requested-toast = Requested sender name { $name }

@@ -85,3 +85,4 @@ subusers-delete-question = Delete { $email }?
 subusers-status-active = Active
 subusers-status-invited = Invited
 subusers-status-disabled = Disabled
+subusers-saved-toast = Saved { $email }

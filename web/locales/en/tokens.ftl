@@ -58,3 +58,4 @@ tokens-copy-now-you-wont = Copy it now — you won't see it again.
 tokens-portcullis-keeps-only-what = Portcullis keeps only what it needs to check the token, not the token itself. If you lose it, delete the token and create a new one.
 tokens-ive-stored-safely = I've stored it safely
 tokens-copy-token = Copy the token
+tokens-regenerated-toast = New secret for token { $name }; the old one no longer works

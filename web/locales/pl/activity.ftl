@@ -75,3 +75,14 @@ activity-most-sent-to = Najwięcej do
 activity-no-messages-sent = Brak wysłanych wiadomości
 activity-most-spent-by = Najwięcej wydano przez
 activity-no-points-spent = Nie wydano punktów
+
+# Dlaczego wywołania API zostały odrzucone.
+activity-refused-token-disabled = Token wyłączony
+activity-refused-token-expired = Token wygasł
+activity-refused-token-revoked = Token usunięty lub unieważniony
+activity-refused-token-invalid = Nieprawidłowy token
+activity-refused-token-ip = Adres spoza listy dozwolonych tokenu
+activity-refused-account-ip = Adres spoza listy dozwolonych API
+activity-refused-suspended = Konto zawieszone
+activity-refused-scope = Token bez potrzebnego uprawnienia
+activity-refused-other = Inne odmowy

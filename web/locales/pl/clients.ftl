@@ -56,3 +56,4 @@ clients-lifetime-15-minutes = 15 minut
 clients-lifetime-8-hours = 8 godzin
 clients-lifetime-24-hours = 24 godziny
 clients-lifetime-out-of-range = Wybierz czas ważności od 1 minuty do 24 godzin.
+clients-rotated-toast = Nowy sekret klienta { $name }

@@ -87,3 +87,11 @@ contacts-skipped = { $count ->
     [few] { $count } wiersze nie zostały zaimportowane:
    *[many] { $count } wierszy nie zostało zaimportowanych:
 }
+contacts-group-created-toast = Utworzono grupę { $name }
+contacts-group-renamed-toast = Zmieniono nazwę grupy na { $name }
+contacts-group-deleted-toast = Usunięto grupę { $name }; jej kontakty zostają
+contacts-imported-toast = { $skipped ->
+    [0] Zaimportowano kontakty: { $count }.
+    [one] Zaimportowano kontakty: { $count }; pominięto 1 wiersz.
+   *[other] Zaimportowano kontakty: { $count }; pominięte wiersze: { $skipped }.
+}

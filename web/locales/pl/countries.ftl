@@ -36,3 +36,8 @@ countries-allowed-summary = { $count ->
     [few] { $count } dozwolone kraje: { $names }
    *[many] { $count } dozwolonych krajów: { $names }
 }
+countries-saved-toast = { $count ->
+    [one] Zapisano filtr krajów: dozwolony 1 kraj.
+    [few] Zapisano filtr krajów: dozwolone { $count } kraje.
+   *[other] Zapisano filtr krajów: dozwolonych { $count } krajów.
+}

@@ -73,3 +73,11 @@ credentials-pinned-calls-network-24 = Po przypięciu wywołania z sieci (/24, dl
 credentials-copy = Kopiuj
 credentials-copied = Skopiowano
 credentials-copy-by-hand = Zaznacz i skopiuj ręcznie
+
+# Zasady dostępu w jednym wierszu, do listy.
+policy-words-no-countries = Żadnych krajów
+policy-words-countries-only = Tylko { $countries }
+policy-words-points-day = { $count } pkt/dzień
+policy-words-points-month = { $count } pkt/miesiąc
+policy-words-requests-minute = { $count } żądań/min
+policy-words-no-limits = Bez limitów

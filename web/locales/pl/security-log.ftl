@@ -108,3 +108,56 @@ securitylog-kind = { $kind ->
     [oauth_client_secret_rotated] Zmieniono sekret klienta OAuth
    *[other] Inne zdarzenie
 }
+
+# Nazwy szczegółów dziennika bezpieczeństwa.
+securitylog-key-action = Działanie
+securitylog-key-balance = Saldo
+securitylog-key-calling-code = Numer kierunkowy
+securitylog-key-change = Zmiana
+securitylog-key-client-id = Klient
+securitylog-key-confirmed-lockout = Potwierdzone odcięcie
+securitylog-key-count = Liczba
+securitylog-key-countries = Kraje
+securitylog-key-country = Kraj
+securitylog-key-delta = Zmiana salda
+securitylog-key-device-id = Urządzenie
+securitylog-key-email = E-mail
+securitylog-key-entry = Wpis
+securitylog-key-expires-at = Wygasa
+securitylog-key-fallback = Metoda zapasowa
+securitylog-key-first-at = Pierwszy raz
+securitylog-key-home-country = Kraj konta
+securitylog-key-idle-timeout-secs = Limit bezczynności (s)
+securitylog-key-invited = Zaproszono
+securitylog-key-last-at = Ostatni raz
+securitylog-key-method = Metoda
+securitylog-key-name = Nazwa
+securitylog-key-network = Sieć
+securitylog-key-new-device = Nowe urządzenie
+securitylog-key-other-sessions-ended = Zakończone inne sesje
+securitylog-key-passkey-id = Klucz dostępu
+securitylog-key-passkey-refusal = Odmowa klucza dostępu
+securitylog-key-passwordless = Bez hasła
+securitylog-key-pending-dropped = Porzucone oczekujące
+securitylog-key-per-number-per-day = Na numer dziennie
+securitylog-key-previous = Poprzednio
+securitylog-key-previous-secs = Poprzedni okres (s)
+securitylog-key-previous-token-id = Poprzedni token
+securitylog-key-purpose = Cel
+securitylog-key-reason = Powód
+securitylog-key-require-phishing-resistant = Wymagane odporne na phishing
+securitylog-key-required-for-all-users = Wymagane od wszystkich
+securitylog-key-rotation-days = Zmiana co (dni)
+securitylog-key-rotation-required = Wymagana zmiana
+securitylog-key-scope = Uprawnienie
+securitylog-key-scopes = Uprawnienia
+securitylog-key-sender = Nadawca
+securitylog-key-sessions-ended = Zakończone sesje
+securitylog-key-subuser-id = Subkonto
+securitylog-key-token-id = Token
+securitylog-key-tokens-revoked = Unieważnione tokeny
+securitylog-key-trusted-devices-forgotten = Zapomniane zaufane urządzenia
+securitylog-key-until = Do
+securitylog-key-url = Adres URL
+securitylog-value-yes = tak
+securitylog-value-no = nie

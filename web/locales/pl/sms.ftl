@@ -111,3 +111,4 @@ sms-sender-name-required = Wpisz nazwę, którą mają pokazywać telefony.
 sms-sender-asked-at = Poproszono { $at }
 sms-sender-delete = Usuń { $name }
 sms-sender-delete-question = Usunąć { $name }?
+sms-sender-requested-toast = Zgłoszono nazwę nadawcy { $name }

@@ -86,3 +86,4 @@ subusers-delete-question = Usunąć { $email }?
 subusers-status-active = Aktywne
 subusers-status-invited = Zaproszone
 subusers-status-disabled = Wyłączone
+subusers-saved-toast = Zapisano { $email }

@@ -58,3 +58,4 @@ tokens-copy-now-you-wont = Skopiuj go teraz — nie będzie już widoczny.
 tokens-portcullis-keeps-only-what = Portcullis przechowuje tylko to, co potrzebne do sprawdzenia tokenu, a nie sam token. Po jego utracie usuń token i utwórz nowy.
 tokens-ive-stored-safely = Zapisano w bezpiecznym miejscu
 tokens-copy-token = Kopiuj token
+tokens-regenerated-toast = Nowy sekret tokenu { $name }; stary już nie działa

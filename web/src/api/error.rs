@@ -48,7 +48,7 @@ impl ApiError {
     pub fn into_problem(self) -> Problem {
         let texts = Texts::current();
         match self {
-            ApiError::Problem(problem) => *problem,
+            ApiError::Problem(problem) => super::problem_words::in_language(*problem, texts),
             ApiError::Network(_) => synthetic(
                 ProblemCode::Unavailable,
                 0,

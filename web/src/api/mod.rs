@@ -18,6 +18,7 @@ mod oauth_clients;
 mod passkeys;
 mod passwords;
 mod portal_allowlist;
+mod problem_words;
 mod request;
 mod security_log;
 mod senders;
@@ -58,6 +59,7 @@ pub use passwords::{
 pub use portal_allowlist::{
     add_portal_allowlist_entry, get_portal_allowlist, remove_portal_allowlist_entry,
 };
+pub use problem_words::field_error_in_language;
 pub use security_log::{
     delete_security_stream, rotate_stream_secret, security_log, security_log_export_url,
     security_stream, set_security_stream, test_security_stream,

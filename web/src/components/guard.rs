@@ -4,7 +4,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{Route, SIGNED_OUT_QUERY};
+use crate::app::{after_sign_in, Route, NEXT_QUERY, SIGNED_OUT_QUERY};
 use crate::hooks::{use_i18n, use_session};
 use crate::pages::{ForcedPasswordChange, NoAccessPage};
 use crate::state::Session;
@@ -52,7 +52,7 @@ pub fn RequireSession(props: &GuardProps) -> Html {
             <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
         },
         Session::Anonymous if *was_signed_in.borrow() => html! { <SignedOutRedirect /> },
-        Session::Anonymous => html! { <ReplaceRoute to={Route::Login} /> },
+        Session::Anonymous => html! { <ToLogin /> },
     }
 }
 
@@ -68,28 +68,63 @@ fn SignedOutRedirect() -> Html {
     Html::default()
 }
 
-/// Renders its children for a visitor who is not signed in; sends a signed-in one home.
+/// Replaces a signed-in page with the login page, which remembers the page
+/// (`?next=/tokens`) to return to once signed in; the dashboard needs no mention.
+#[component]
+pub fn ToLogin() -> Html {
+    let navigator = use_navigator();
+    let route = use_route::<Route>();
+    use_effect_with(route, move |route| {
+        if let Some(navigator) = navigator {
+            match route {
+                Some(route) if *route != Route::Dashboard && route.access().is_some() => {
+                    let path = route.to_path();
+                    let _ = navigator.replace_with_query(&Route::Login, &[(NEXT_QUERY, path)]);
+                }
+                _ => navigator.replace(&Route::Login),
+            }
+        }
+    });
+    Html::default()
+}
+
+/// The `next` of the login page's query.
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Renders its children for a visitor who is not signed in; sends a signed-in one to the
+/// page they were sent here from (`?next=`), else home.
 ///
 /// While the session is still being restored the children (a login or sign-up form) show:
 /// they work without an API round trip.
 #[component]
 pub fn RequireAnonymous(props: &GuardProps) -> Html {
     let session = use_session();
+    let location = use_location();
     match &*session {
-        Session::SignedIn(_) => html! { <ReplaceRoute to={Route::Dashboard} /> },
+        Session::SignedIn(_) => {
+            let next = location
+                .and_then(|location| location.query::<NextQuery>().ok())
+                .and_then(|query| query.next);
+            html! { <ReplaceRoute to={after_sign_in(next.as_deref())} /> }
+        }
         Session::Restoring | Session::Anonymous => props.children.clone(),
     }
 }
 
+/// Props of [`ReplaceRoute`].
 #[derive(Properties, PartialEq)]
-struct ReplaceRouteProps {
-    to: Route,
+pub struct ReplaceRouteProps {
+    /// Where to go.
+    pub to: Route,
 }
 
 /// Replaces the current history entry, so Back does not return to a page that would
 /// only redirect again (unlike yew-router's `Redirect`, which pushes on every render).
 #[component]
-fn ReplaceRoute(props: &ReplaceRouteProps) -> Html {
+pub fn ReplaceRoute(props: &ReplaceRouteProps) -> Html {
     let navigator = use_navigator();
     use_effect_with(props.to.clone(), move |to| {
         if let Some(navigator) = navigator {

@@ -36,7 +36,9 @@ pub use field::{
     described_by, EmailField, EmailFieldProps, FieldMessage, FieldMessageProps, SelectField,
     SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,
 };
-pub use guard::{GuardProps, RequireAnonymous, RequireSession};
+pub use guard::{
+    GuardProps, ReplaceRoute, ReplaceRouteProps, RequireAnonymous, RequireSession, ToLogin,
+};
 pub use language_switch::LanguageSwitch;
 pub use layout::{Layout, LayoutProps};
 pub use logout_button::{LogoutButton, LogoutButtonProps};

@@ -691,16 +691,22 @@ fn GroupsCard(props: &GroupsCardProps) -> Html {
     let texts = use_i18n();
     let name = use_text_input("");
     let call = use_form_call();
+    let toasts = use_toasts();
     let collection = props.groups.get();
     let onsubmit = {
         let (call, name, on_changed) = (call.clone(), name.clone(), props.on_changed.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (set_name, on_changed) = (name.set.clone(), on_changed.clone());
+            let (set_name, on_changed, toasts) =
+                (name.set.clone(), on_changed.clone(), toasts.clone());
             call.run_checked(
                 group_name(&name.value),
                 |csrf, name| async move { api::create_contact_group(&csrf, &name).await },
-                move |_: ContactGroupDto| {
+                move |group: ContactGroupDto| {
+                    toasts.show(texts.t_args(
+                        "contacts-group-created-toast",
+                        &[("name", group.name.as_str().into())],
+                    ));
                     set_name.emit(String::new());
                     on_changed.emit(());
                 },
@@ -782,10 +788,19 @@ fn GroupRow(props: &GroupRowProps) -> Html {
     let renaming = use_state(|| false);
     let name = use_text_input(&group.name);
     let call = use_form_call();
+    let toasts = use_toasts();
     let removal = use_removal(
         &group.id,
         |csrf, id| async move { api::delete_contact_group(&csrf, &id).await },
-        props.on_changed.reform(|_: String| ()),
+        toasts.after(props.on_changed.reform(|_: String| ()), {
+            let name = group.name.clone();
+            move |_| {
+                texts.t_args(
+                    "contacts-group-deleted-toast",
+                    &[("name", name.as_str().into())],
+                )
+            }
+        }),
     );
     let confirm = use_confirmation(removal.run.clone());
     let on_rename = {
@@ -799,10 +814,15 @@ fn GroupRow(props: &GroupRowProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let (renaming, on_changed, id) = (renaming.clone(), on_changed.clone(), id.clone());
+            let toasts = toasts.clone();
             call.run_checked(
                 group_name(&name.value),
                 move |csrf, name| async move { api::rename_contact_group(&csrf, &id, &name).await },
-                move |_: ContactGroupDto| {
+                move |group: ContactGroupDto| {
+                    toasts.show(texts.t_args(
+                        "contacts-group-renamed-toast",
+                        &[("name", group.name.as_str().into())],
+                    ));
                     renaming.set(false);
                     on_changed.emit(());
                 },
@@ -866,6 +886,7 @@ fn ImportCard(props: &ImportCardProps) -> Html {
     let texts = use_i18n();
     let text = use_text_input("");
     let call = use_form_call();
+    let toasts = use_toasts();
     let result = use_state(|| None::<ImportResultDto>);
     let file_input = use_node_ref();
     let reading = use_state(|| false);
@@ -901,12 +922,20 @@ fn ImportCard(props: &ImportCardProps) -> Html {
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (result, on_imported) = (result.clone(), on_imported.clone());
+            let (result, on_imported, toasts) =
+                (result.clone(), on_imported.clone(), toasts.clone());
             result.set(None);
             call.run_checked(
                 import_text(&text.value),
                 |csrf, csv| async move { api::import_contacts(&csrf, csv).await },
                 move |answer: ImportResultDto| {
+                    toasts.show(texts.t_args(
+                        "contacts-imported-toast",
+                        &[
+                            ("count", answer.imported.into()),
+                            ("skipped", answer.errors.len().into()),
+                        ],
+                    ));
                     if answer.imported > 0 {
                         on_imported.emit(());
                     }

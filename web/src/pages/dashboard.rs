@@ -1,5 +1,4 @@
 use portcullis_shared::dto::MeResponse;
-use portcullis_shared::validate;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -7,6 +6,7 @@ use crate::app::Route;
 use crate::components::{FormBanner, LogoutButton};
 use crate::format::{format_duration_in, format_points_in, format_timestamp_in};
 use crate::hooks::{use_i18n, use_logout, use_session};
+use crate::pages::country_filter::country_name;
 use crate::pages::security_checklist::SecurityChecklist;
 
 /// The signed-in account's overview. Rendered only behind `RequireSession`.
@@ -120,13 +120,13 @@ fn AccountOverview(props: &AccountOverviewProps) -> Html {
     }
 }
 
-/// `"Poland (PL)"`, or the bare code for one the picker does not know.
+/// `"Poland (PL)"` in the portal's language, or the bare code for one the picker does
+/// not know.
 fn country_label(code: &str) -> String {
-    validate::countries()
-        .into_iter()
-        .find(|(alpha2, _)| *alpha2 == code)
-        .map(|(alpha2, name)| format!("{name} ({alpha2})"))
-        .unwrap_or_else(|| code.to_owned())
+    match country_name(code) {
+        name if name != code => format!("{name} ({code})"),
+        _ => code.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 
 use portcullis_shared::dto::{ConfirmPasswordResetRequest, PasswordResetRequest};
 use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
+use crate::checks;
 use crate::components::{EmailField, FormBanner, TextField};
 use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input, FormProblem};
 use crate::pages::password::new_password_hint;
@@ -56,7 +56,7 @@ pub fn ForgotPasswordPage() -> Html {
             if *submitting {
                 return;
             }
-            let errors: Vec<FieldError> = validate::check_email("email", &request.email)
+            let errors: Vec<FieldError> = checks::check_email("email", &request.email)
                 .into_iter()
                 .collect();
             if let Some(invalid) = api::client_validation_problem(errors) {
@@ -156,7 +156,7 @@ pub fn ResetPasswordForm(props: &ResetPasswordFormProps) -> Html {
                 return;
             }
             // The e-mail is not known here; the API checks that part of the policy.
-            let errors = validate::check_password("new_password", &request.new_password, "");
+            let errors = checks::check_password("new_password", &request.new_password, "");
             if let Some(invalid) = api::client_validation_problem(errors) {
                 problem.set(Some(invalid));
                 return;

@@ -5,16 +5,18 @@ use portcullis_shared::dto::{
     ChangePasswordRequest, PasswordPolicyDto, UpdatePasswordPolicyRequest,
 };
 use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate::{self, codes};
+use portcullis_shared::validate::codes;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
+use crate::checks;
 use crate::components::{FormBanner, LogoutButton, SecurityTabs, TextField};
 use crate::format::format_timestamp_in;
 use crate::hooks::{
     use_form_problem, use_i18n, use_logout, use_session, use_session_calls, use_text_input,
+    use_toasts,
 };
 use crate::i18n::Texts;
 use crate::state::SessionAction;
@@ -103,6 +105,7 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let problem = use_form_problem();
     let submitting = use_state(|| false);
     let changed = use_state(|| false);
+    let toasts = use_toasts();
 
     let onsubmit = {
         let request = ChangePasswordRequest {
@@ -115,7 +118,9 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
             .unwrap_or_default();
         let (problem, submitting, changed) = (problem.clone(), submitting.clone(), changed.clone());
         let (current, new) = (current.clone(), new.clone());
-        let on_changed = props.on_changed.clone();
+        let on_changed = toasts.after(props.on_changed.clone(), move |()| {
+            texts.t("twofactor-password-changed-toast")
+        });
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *submitting {
@@ -186,7 +191,7 @@ fn check_change(request: &ChangePasswordRequest, email: &str, texts: Texts) -> V
             texts.t("password-current-required"),
         ));
     }
-    errors.extend(validate::check_password(
+    errors.extend(checks::check_password(
         "new_password",
         &request.new_password,
         email,

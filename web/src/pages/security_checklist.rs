@@ -2,7 +2,7 @@
 //! owner, of the account), the ones to fix first on top, each with a link to its page.
 
 use portcullis_shared::dto::{
-    CheckStatus, SecurityCheckDto, SecurityOverviewDto, SubuserLimitsDto,
+    CheckStatus, SecurityCheckDto, SecurityCheckId, SecurityOverviewDto, SubuserLimitsDto,
 };
 use portcullis_shared::problem::Problem;
 use yew::platform::spawn_local;
@@ -13,7 +13,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{banner_message, FormBanner};
 use crate::hooks::{use_i18n, use_session_calls};
-use crate::i18n::Texts;
+use crate::i18n::{msg, MessageId, Texts};
 use crate::pages::subusers::window_summary;
 
 /// The checklist card; it reads the overview when it mounts.
@@ -141,6 +141,7 @@ struct CheckItemProps {
 fn CheckItem(props: &CheckItemProps) -> Html {
     let texts = use_i18n();
     let check = &props.check;
+    let (title, detail) = check_words(check, texts);
     let (mark, class, link_text, label) = match check.status {
         CheckStatus::Ok => (
             "✓",
@@ -165,7 +166,7 @@ fn CheckItem(props: &CheckItemProps) -> Html {
         Some(route) if route != Route::NotFound => html! {
             <Link<Route> to={route} classes="check-fix">
                 { link_text }
-                <span class="visually-hidden">{ format!(": {}", check.title) }</span>
+                <span class="visually-hidden">{ format!(": {title}") }</span>
             </Link<Route>>
         },
         _ => Html::default(),
@@ -176,9 +177,9 @@ fn CheckItem(props: &CheckItemProps) -> Html {
             <div class="check-body">
                 <p class="check-title">
                     <span class="visually-hidden">{ format!("{label}: ") }</span>
-                    { check.title.clone() }
+                    { title.clone() }
                 </p>
-                <p class="check-detail muted">{ check.detail.clone() }</p>
+                <p class="check-detail muted">{ detail }</p>
                 if !check.items.is_empty() && check.status != CheckStatus::Ok {
                     <p class="check-items">
                         for item in check.items.iter() { <span class="chip">{ item.clone() }</span> }
@@ -187,6 +188,99 @@ fn CheckItem(props: &CheckItemProps) -> Html {
             </div>
             { link }
         </li>
+    }
+}
+
+/// A check's title and detail in the portal's words, from what it looks at, how it
+/// stands and what it counts (the API's English words are for integrators).
+pub fn check_words(check: &SecurityCheckDto, texts: Texts) -> (String, String) {
+    let counted = |id: MessageId| texts.msg_args(id, &[("count", check.count.into())]);
+    let warned = check.status != CheckStatus::Ok;
+    let pair = |title: MessageId, detail: MessageId| (texts.msg(title), texts.msg(detail));
+    match check.id {
+        SecurityCheckId::TwoFactor if warned => pair(
+            msg("check-two-factor-off"),
+            msg("check-two-factor-off-detail"),
+        ),
+        SecurityCheckId::TwoFactor => {
+            let names: Vec<String> = check
+                .items
+                .iter()
+                .map(|method| match method.as_str() {
+                    "authenticator_app" => texts.t("check-method-app"),
+                    "sms" => texts.t("check-method-sms"),
+                    other => other.to_owned(),
+                })
+                .collect();
+            let methods = names
+                .into_iter()
+                .reduce(|first, second| {
+                    texts.t_args(
+                        "check-method-or",
+                        &[("first", first.into()), ("second", second.into())],
+                    )
+                })
+                .unwrap_or_default();
+            (
+                texts.t("check-two-factor-on"),
+                texts.t_args("check-two-factor-on-detail", &[("methods", methods.into())]),
+            )
+        }
+        SecurityCheckId::RecoveryCodes => (
+            counted(msg("check-recovery-codes")),
+            texts.msg(if warned {
+                msg("check-recovery-codes-few-detail")
+            } else {
+                msg("check-recovery-codes-detail")
+            }),
+        ),
+        SecurityCheckId::TokensWithoutExpiry if warned => (
+            counted(msg("check-tokens-never-expire")),
+            texts.t("check-tokens-never-expire-detail"),
+        ),
+        SecurityCheckId::TokensWithoutExpiry => pair(
+            msg("check-tokens-expire"),
+            msg("check-tokens-expire-detail"),
+        ),
+        SecurityCheckId::UnusedTokens if warned => (
+            counted(msg("check-tokens-unused")),
+            texts.t("check-tokens-unused-detail"),
+        ),
+        SecurityCheckId::UnusedTokens => {
+            pair(msg("check-tokens-used"), msg("check-tokens-used-detail"))
+        }
+        SecurityCheckId::ApiAllowlist if warned => pair(
+            msg("check-api-allowlist-empty"),
+            msg("check-api-allowlist-empty-detail"),
+        ),
+        SecurityCheckId::ApiAllowlist => (
+            texts.t("check-api-allowlist-set"),
+            counted(msg("check-allowlist-entries")),
+        ),
+        SecurityCheckId::PortalAllowlist if warned => pair(
+            msg("check-portal-allowlist-empty"),
+            msg("check-portal-allowlist-empty-detail"),
+        ),
+        SecurityCheckId::PortalAllowlist => (
+            texts.t("check-portal-allowlist-set"),
+            counted(msg("check-allowlist-entries")),
+        ),
+        SecurityCheckId::CountryFilter if warned => (
+            counted(msg("check-countries-unused")),
+            texts.t("check-countries-unused-detail"),
+        ),
+        SecurityCheckId::CountryFilter => pair(
+            msg("check-countries-narrow"),
+            msg("check-countries-narrow-detail"),
+        ),
+        SecurityCheckId::SubusersTwoFactor if warned => (
+            counted(msg("check-subusers-without")),
+            texts.t("check-subusers-without-detail"),
+        ),
+        SecurityCheckId::SubusersTwoFactor => pair(
+            msg("check-subusers-two-factor"),
+            msg("check-subusers-two-factor-detail"),
+        ),
     }
 }
 
@@ -214,7 +308,6 @@ fn score_class(score: u8) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portcullis_shared::dto::SecurityCheckId;
 
     #[test]
     fn the_summary_counts_what_to_fix_and_the_id_is_its_wire_name() {
@@ -228,11 +321,67 @@ mod tests {
             title: String::new(),
             detail: String::new(),
             items: Vec::new(),
+            count: 0,
             fix: "/tokens".to_owned(),
         };
         assert_eq!(check_id(&check), "tokens_without_expiry");
         assert_eq!(Route::recognize(&check.fix), Some(Route::Tokens));
         assert_eq!(score_class(50), "score-fill--mid");
+    }
+
+    fn a_check(
+        id: SecurityCheckId,
+        status: CheckStatus,
+        items: &[&str],
+        count: u32,
+    ) -> SecurityCheckDto {
+        SecurityCheckDto {
+            id,
+            status,
+            title: "English from the API".to_owned(),
+            detail: String::new(),
+            items: items.iter().map(|i| (*i).to_owned()).collect(),
+            count,
+            fix: "/tokens".to_owned(),
+        }
+    }
+
+    #[test]
+    fn checks_are_worded_in_the_portals_language_from_what_they_count() {
+        use portcullis_shared::dto::Language;
+        let (en, pl) = (Texts::new(Language::En), Texts::new(Language::Pl));
+        let tokens = a_check(
+            SecurityCheckId::TokensWithoutExpiry,
+            CheckStatus::Warning,
+            &["a", "b", "c"],
+            3,
+        );
+        assert_eq!(check_words(&tokens, en).0, "3 API tokens never expire");
+        assert_eq!(
+            check_words(&tokens, pl).0,
+            "3 tokeny API nigdy nie wygasają"
+        );
+        let methods = a_check(
+            SecurityCheckId::TwoFactor,
+            CheckStatus::Ok,
+            &["authenticator_app", "sms"],
+            2,
+        );
+        assert_eq!(
+            check_words(&methods, en).1,
+            "Signing in needs your password and an authenticator app or SMS codes."
+        );
+        assert_eq!(
+            check_words(&methods, pl).1,
+            "Logowanie wymaga hasła oraz aplikacji uwierzytelniającej lub kodu SMS."
+        );
+        let codes = a_check(SecurityCheckId::RecoveryCodes, CheckStatus::Warning, &[], 2);
+        assert_eq!(check_words(&codes, pl).0, "Zostały 2 kody odzyskiwania");
+        let entries = a_check(SecurityCheckId::PortalAllowlist, CheckStatus::Ok, &[], 5);
+        assert_eq!(
+            check_words(&entries, pl).1,
+            "Dozwolonych jest 5 adresów lub zakresów."
+        );
     }
 
     #[test]

@@ -641,21 +641,28 @@ pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>, texts: Texts) 
 }
 
 /// `Reason: wrong password, Scopes: sms` from `{reason: wrong_password, scopes: sms}`:
-/// keys as words with a capital, values' underscores as spaces, `true`/`false` as yes/no.
+/// keys in the portal's words (an unknown one as words with a capital), values'
+/// underscores as spaces, `true`/`false` as yes/no.
 pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) -> String {
+    let texts = Texts::current();
     details
         .iter()
         .map(|(key, value)| {
-            let key = key.replace('_', " ");
-            let mut chars = key.chars();
-            let key = chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
-                .unwrap_or_default();
+            let key = match detail_name(key) {
+                Some(id) => texts.msg(id),
+                None => {
+                    let key = key.replace('_', " ");
+                    let mut chars = key.chars();
+                    chars
+                        .next()
+                        .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                        .unwrap_or_default()
+                }
+            };
             let plain = value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
             let value = match value.as_str() {
-                "true" => "yes".to_owned(),
-                "false" => "no".to_owned(),
+                "true" => texts.t("securitylog-value-yes"),
+                "false" => texts.t("securitylog-value-no"),
                 _ if plain => value.replace('_', " "),
                 _ => value.clone(),
             };
@@ -663,6 +670,62 @@ pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) ->
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The words for a detail the API records on security events.
+fn detail_name(key: &str) -> Option<MessageId> {
+    Some(match key {
+        "action" => msg("securitylog-key-action"),
+        "balance" => msg("securitylog-key-balance"),
+        "calling_code" => msg("securitylog-key-calling-code"),
+        "change" => msg("securitylog-key-change"),
+        "client_id" => msg("securitylog-key-client-id"),
+        "confirmed_lockout" => msg("securitylog-key-confirmed-lockout"),
+        "count" => msg("securitylog-key-count"),
+        "countries" => msg("securitylog-key-countries"),
+        "country" => msg("securitylog-key-country"),
+        "delta" => msg("securitylog-key-delta"),
+        "device_id" => msg("securitylog-key-device-id"),
+        "email" => msg("securitylog-key-email"),
+        "entry" => msg("securitylog-key-entry"),
+        "expires_at" => msg("securitylog-key-expires-at"),
+        "fallback" => msg("securitylog-key-fallback"),
+        "first_at" => msg("securitylog-key-first-at"),
+        "home_country" => msg("securitylog-key-home-country"),
+        "idle_timeout_secs" => msg("securitylog-key-idle-timeout-secs"),
+        "invited" => msg("securitylog-key-invited"),
+        "last_at" => msg("securitylog-key-last-at"),
+        "method" => msg("securitylog-key-method"),
+        "name" => msg("securitylog-key-name"),
+        "network" => msg("securitylog-key-network"),
+        "new_device" => msg("securitylog-key-new-device"),
+        "other_sessions_ended" => msg("securitylog-key-other-sessions-ended"),
+        "passkey_id" => msg("securitylog-key-passkey-id"),
+        "passkey_refusal" => msg("securitylog-key-passkey-refusal"),
+        "passwordless" => msg("securitylog-key-passwordless"),
+        "pending_dropped" => msg("securitylog-key-pending-dropped"),
+        "per_number_per_day" => msg("securitylog-key-per-number-per-day"),
+        "previous" => msg("securitylog-key-previous"),
+        "previous_secs" => msg("securitylog-key-previous-secs"),
+        "previous_token_id" => msg("securitylog-key-previous-token-id"),
+        "purpose" => msg("securitylog-key-purpose"),
+        "reason" => msg("securitylog-key-reason"),
+        "require_phishing_resistant" => msg("securitylog-key-require-phishing-resistant"),
+        "required_for_all_users" => msg("securitylog-key-required-for-all-users"),
+        "rotation_days" => msg("securitylog-key-rotation-days"),
+        "rotation_required" => msg("securitylog-key-rotation-required"),
+        "scope" => msg("securitylog-key-scope"),
+        "scopes" => msg("securitylog-key-scopes"),
+        "sender" => msg("securitylog-key-sender"),
+        "sessions_ended" => msg("securitylog-key-sessions-ended"),
+        "subuser_id" => msg("securitylog-key-subuser-id"),
+        "token_id" => msg("securitylog-key-token-id"),
+        "tokens_revoked" => msg("securitylog-key-tokens-revoked"),
+        "trusted_devices_forgotten" => msg("securitylog-key-trusted-devices-forgotten"),
+        "until" => msg("securitylog-key-until"),
+        "url" => msg("securitylog-key-url"),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -819,6 +882,13 @@ mod tests {
         assert_eq!(
             details_in_words(&details),
             "New device: yes, Reason: wrong password, Token name: CI_prod"
+        );
+        Texts::new(portcullis_shared::dto::Language::Pl).make_current();
+        let polish = details_in_words(&details);
+        Texts::default().make_current();
+        assert_eq!(
+            polish, "Nowe urządzenie: tak, Powód: wrong password, Token name: CI_prod",
+            "known names in Polish, unknown ones as words"
         );
     }
 }

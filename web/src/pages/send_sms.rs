@@ -12,6 +12,7 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
+use crate::checks;
 use crate::components::{
     banner_message, FormBanner, MessagingTabs, SelectField, TextAreaField, TextField,
 };
@@ -229,7 +230,7 @@ pub fn send_request(to: &str, text: &str, sender: &str) -> Result<SendSmsRequest
     let texts = Texts::current();
     let mut errors = Vec::new();
     let to = to.trim();
-    errors.extend(validate::check_phone_shape("to", to));
+    errors.extend(checks::check_phone_shape("to", to));
     if text.trim().is_empty() {
         errors.push(FieldError::new(
             "text",

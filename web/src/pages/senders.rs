@@ -82,7 +82,7 @@ pub fn SendersPage() -> Html {
             if may_manage {
                 <div class="card card--narrow">
                     <h2>{ texts.t("sms-ask-sender-name") }</h2>
-                    <RequestSenderForm {on_requested} />
+                    <RequestSenderForm on_requested={toasts.after(on_requested, move |s: &SenderDto| texts.t_args("sms-sender-requested-toast", &[("name", s.name.as_str().into())]))} />
                 </div>
             }
         </section>

@@ -4,15 +4,16 @@ use std::rc::Rc;
 
 use portcullis_shared::dto::{ConfirmSignupRequest, SignupRequest};
 use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
+use crate::checks;
 use crate::components::{FormBanner, LanguageSwitch, SelectField, TextField};
 use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input};
+use crate::pages::country_filter::countries_in;
 use crate::pages::forgot_password::token_from_query;
 use crate::state::SessionAction;
 
@@ -35,7 +36,12 @@ pub fn SignupPage() -> Html {
     let submitting = use_state(|| false);
     // The address the link went to, and for how many hours it works, once sent.
     let sent = use_state(|| None::<(String, u32)>);
-    let countries = use_memo((), |_| validate::countries());
+    let countries = use_memo(texts, |texts| {
+        countries_in(*texts)
+            .into_iter()
+            .map(|(code, name)| (AttrValue::from(code), AttrValue::from(name)))
+            .collect::<Vec<_>>()
+    });
 
     let onsubmit = {
         let mut request =
@@ -114,7 +120,7 @@ pub fn SignupPage() -> Html {
                         on_change={problem.on_change(&phone.set, "phone")}
                         error={problem.field_message("phone")} />
                     <SelectField id="country" label={texts.t("signup-country")} autocomplete="country"
-                        options={Rc::clone(&countries)}
+                        dynamic_options={Rc::clone(&countries)}
                         value={country.value.clone()}
                         on_change={problem.on_change(&country.set, "country")}
                         error={problem.field_message("country")} />
@@ -238,16 +244,16 @@ fn signup_request(email: &str, password: &str, phone: &str, country: &str) -> Si
 /// The shared checks, run before asking the API (which runs them again, and more).
 fn check_signup(request: &SignupRequest) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    errors.extend(validate::check_email("email", &request.email));
-    errors.extend(validate::check_password(
+    errors.extend(checks::check_email("email", &request.email));
+    errors.extend(checks::check_password(
         "password",
         &request.password,
         &request.email,
     ));
     if let Some(phone) = &request.phone {
-        errors.extend(validate::check_phone_shape("phone", phone));
+        errors.extend(checks::check_phone_shape("phone", phone));
     }
-    errors.extend(validate::check_country("country", &request.country));
+    errors.extend(checks::check_country("country", &request.country));
     errors
 }
 
@@ -285,7 +291,7 @@ mod tests {
 
     #[test]
     fn the_default_country_is_in_the_picker() {
-        assert!(validate::countries()
+        assert!(portcullis_shared::validate::countries()
             .iter()
             .any(|(code, _)| *code == DEFAULT_COUNTRY));
     }

@@ -246,7 +246,7 @@ async fn each_token_shows_its_policy_in_words_and_offers_to_edit_it() {
     let active = row(&html, "tok_active");
     assert_eq!(
         text_of(active, r#"class="token-policy""#),
-        "GB, PL only · Mon–Fri 08:00–18:00 Europe/Warsaw · 500 points/day"
+        "GB, PL only · Mon–Fri 08:00–18:00 (Europe/Warsaw) · 500 points/day"
     );
     assert!(active.contains("token-edit-policy"), "{active}");
     let disabled = row(&html, "tok_disabled");

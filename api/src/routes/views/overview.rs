@@ -14,6 +14,7 @@ impl From<Check> for SecurityCheckDto {
             title: check.title,
             detail: check.detail,
             items: check.items,
+            count: check.count,
             fix: check.fix.to_owned(),
         }
     }

@@ -431,22 +431,26 @@ pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
 
 /// One message; a subuser sees only the messages they sent.
 pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Message> {
-    let (account, message) = (caller.tenant_id.clone(), id.to_owned());
-    let sent_by = caller.sent_by().map(str::to_owned);
-    let row = state
+    let Some(row) = state
         .db
-        .read(move |conn| {
-            let row = sms_rows::find_account_message(conn, &account, &message)?;
-            let visible = match (&row, &sent_by) {
-                (Some(_), Some(by)) => sms_rows::sent_by(conn, &message)?.as_ref() == Some(by),
-                _ => true,
-            };
-            Ok(row.filter(|_| visible))
-        })
-        .await?;
-    row.as_ref()
-        .map(Message::from_row)
-        .ok_or(ApiError::NotFound)
+        .find(sms_rows::account_message(
+            caller.tenant_id.clone(),
+            id.to_owned(),
+        ))
+        .await?
+    else {
+        return Err(ApiError::NotFound);
+    };
+    if let Some(by) = caller.sent_by() {
+        let sender: Option<String> = state
+            .db
+            .find(sms_rows::message_sender(id.to_owned()))
+            .await?;
+        if sender.as_deref() != Some(by) {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(Message::from_row(&row))
 }
 
 /// Messages, newest first; a subuser sees only the messages they sent.

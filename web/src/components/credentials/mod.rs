@@ -23,7 +23,9 @@ pub use new_form::{
     name_and_scope_errors, use_credential_fields, CredentialFields, NAME_MAX_CHARS,
 };
 pub use page::{CredentialsPage, CredentialsPageProps};
-pub use policy_editor::{PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS};
+pub use policy_editor::{
+    policy_in_words, PolicyDraft, PolicyEditor, PolicyEditorProps, POLICY_FIELDS,
+};
 pub use row::{last_used, state_label, CredentialRow, CredentialRowProps, OVERLAPS};
 
 use std::future::Future;

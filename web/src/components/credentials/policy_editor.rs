@@ -18,7 +18,8 @@ use crate::components::{
     shows_field, toggle_value, CheckOption, CheckboxGroup, TextField, WindowFields,
 };
 use crate::hooks::use_i18n;
-use crate::i18n::Texts;
+use crate::i18n::{msg, Texts};
+use crate::pages::subusers::window_summary;
 
 /// The request fields the panel shows next to a control.
 pub const POLICY_FIELDS: &[&str] = &[
@@ -140,6 +141,43 @@ impl PolicyDraft {
             monthly_points_cap: Some(monthly_points_cap),
             requests_per_minute: Some(requests_per_minute),
         })
+    }
+}
+
+/// The policy in words, for lists, in the language of `texts`: "GB, PL only · Mon–Fri
+/// 08:00–18:00 (Europe/Warsaw) · 500 points/day"; "No limits" when no rule applies.
+pub fn policy_in_words(policy: &CredentialPolicyDto, texts: Texts) -> String {
+    let mut parts = Vec::new();
+    if let Some(countries) = &policy.countries {
+        parts.push(if countries.is_empty() {
+            texts.t("policy-words-no-countries")
+        } else {
+            texts.t_args(
+                "policy-words-countries-only",
+                &[("countries", countries.join(", ").into())],
+            )
+        });
+    }
+    if let Some(window) = &policy.window {
+        parts.push(window_summary(window));
+    }
+    let rules = [
+        (policy.daily_points_cap, msg("policy-words-points-day")),
+        (policy.monthly_points_cap, msg("policy-words-points-month")),
+        (
+            policy.requests_per_minute,
+            msg("policy-words-requests-minute"),
+        ),
+    ];
+    for (value, id) in rules {
+        if let Some(value) = value {
+            parts.push(texts.msg_args(id, &[("count", value.into())]));
+        }
+    }
+    if parts.is_empty() {
+        texts.t("policy-words-no-limits")
+    } else {
+        parts.join(" · ")
     }
 }
 
@@ -286,6 +324,39 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_reads_as_words_in_the_portals_language() {
+        let policy = CredentialPolicyDto {
+            countries: Some(vec!["GB".into(), "PL".into()]),
+            window: Some(SendingWindowDto {
+                days: Weekday::ALL[..5].to_vec(),
+                start: "08:00".into(),
+                end: "18:00".into(),
+                time_zone: "Europe/Warsaw".into(),
+            }),
+            daily_points_cap: Some(500),
+            ..CredentialPolicyDto::default()
+        };
+        assert_eq!(
+            policy_in_words(&policy, Texts::default()),
+            "GB, PL only · Mon–Fri 08:00–18:00 (Europe/Warsaw) · 500 points/day"
+        );
+        let polish = Texts::new(portcullis_shared::dto::Language::Pl);
+        let caps = CredentialPolicyDto {
+            monthly_points_cap: Some(12_500),
+            requests_per_minute: Some(120),
+            ..CredentialPolicyDto::default()
+        };
+        assert_eq!(
+            policy_in_words(&caps, polish),
+            "12\u{a0}500 pkt/miesiąc · 120 żądań/min"
+        );
+        assert_eq!(
+            policy_in_words(&CredentialPolicyDto::default(), polish),
+            "Bez limitów"
+        );
+    }
 
     #[test]
     fn a_draft_replaces_the_whole_policy_and_checks_numbers() {

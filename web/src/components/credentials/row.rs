@@ -7,7 +7,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{
-    Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute, POLICY_FIELDS,
+    policy_in_words, Credential, CredentialNetworks, PolicyDraft, PolicyEditor, RowIdAttribute,
+    POLICY_FIELDS,
 };
 use crate::components::{banner_message, message_html, ExpiryNote};
 use crate::format::{format_duration_in, format_timestamp_in};
@@ -431,7 +432,7 @@ pub fn CredentialRow<C: Credential>(props: &CredentialRowProps<C>) -> Html {
                     <dt>{ texts.t("credentials-policy") }</dt>
                     <dd class={class("policy")}>
                         { match item.policy() {
-                            Some(policy) => html! { policy.describe() },
+                            Some(policy) => html! { policy_in_words(policy, texts) },
                             None => html! { <span class="muted">{ texts.t("credentials-no-limits-own") }</span> },
                         } }
                     </dd>

@@ -19,7 +19,8 @@ use crate::components::{banner_message, FormBanner};
 use crate::format::format_points_in;
 use crate::hooks::use_i18n;
 use crate::hooks::use_session_calls;
-use crate::i18n::{msg, MessageId};
+use crate::i18n::{msg, MessageId, Texts};
+use crate::pages::country_filter::country_name_in;
 use chart::{ListWords, Rect, HEIGHT, WIDTH};
 
 /// The periods one may choose, in days.
@@ -131,7 +132,7 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
                 }}
                 column={texts.t("activity-column-reason")}
                 value_column={texts.t("activity-column-calls")}
-                items={activity.refused_calls.iter().map(|r| (r.label.clone(), r.count)).collect::<Vec<_>>()}
+                items={activity.refused_calls.iter().map(|r| (refusal_words(&r.reason, texts), r.count)).collect::<Vec<_>>()}
             />
             <BarList
                 id="destinations"
@@ -144,7 +145,7 @@ pub fn ActivityCharts(props: &ActivityChartsProps) -> Html {
                 }}
                 column={texts.t("activity-column-country")}
                 value_column={texts.t("activity-column-messages")}
-                items={activity.destinations.iter().map(|d| (d.name.clone(), d.messages)).collect::<Vec<_>>()}
+                items={activity.destinations.iter().map(|d| (country_name_in(&d.country, texts), d.messages)).collect::<Vec<_>>()}
             />
         </>
     }
@@ -485,4 +486,19 @@ fn BarList(props: &BarListProps) -> Html {
     html! {
         <ChartCard id={props.id} title={props.title.clone()} {summary}>{ body }</ChartCard>
     }
+}
+/// A refused API call's reason (as in the security log's `api_call_refused` events) in
+/// the portal's words.
+pub fn refusal_words(reason: &str, texts: Texts) -> String {
+    texts.msg(match reason {
+        "token_disabled" => msg("activity-refused-token-disabled"),
+        "token_expired" => msg("activity-refused-token-expired"),
+        "token_revoked" => msg("activity-refused-token-revoked"),
+        "token_invalid" => msg("activity-refused-token-invalid"),
+        "token_ip_not_allowed" => msg("activity-refused-token-ip"),
+        "account_ip_not_allowed" => msg("activity-refused-account-ip"),
+        "account_suspended" => msg("activity-refused-suspended"),
+        "insufficient_scope" => msg("activity-refused-scope"),
+        _ => msg("activity-refused-other"),
+    })
 }

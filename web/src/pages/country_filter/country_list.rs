@@ -3,11 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use portcullis_shared::validate;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::visible_countries;
+use super::{countries_in, visible_countries};
 use crate::components::ExpiryNote;
 use crate::hooks::use_i18n;
 
@@ -34,7 +33,7 @@ pub struct CountryListProps {
 #[component]
 pub fn CountryList(props: &CountryListProps) -> Html {
     let texts = use_i18n();
-    let all = use_memo((), |_| validate::countries());
+    let all = use_memo(texts, |texts| countries_in(*texts));
     let visible = visible_countries(&all, &props.selected, &props.query);
     let allowed_shown = visible
         .iter()
@@ -52,7 +51,7 @@ pub fn CountryList(props: &CountryListProps) -> Html {
                         if index == allowed_shown && allowed_shown > 0 {
                             <li class="country-divider" aria-hidden="true">{ texts.t("countries-other-countries") }</li>
                         }
-                        <CountryOption key={*code} code={*code} name={*name}
+                        <CountryOption key={*code} code={*code} name={name.clone()}
                             checked={props.selected.contains(*code)}
                             expires_at={props.expiries.get(*code).map(|at| AttrValue::from(at.clone()))}
                             disabled={props.disabled}
@@ -67,7 +66,7 @@ pub fn CountryList(props: &CountryListProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CountryOptionProps {
     code: &'static str,
-    name: &'static str,
+    name: String,
     checked: bool,
     /// When its exception ends, if it is allowed only for a while.
     expires_at: Option<AttrValue>,
@@ -93,7 +92,7 @@ fn CountryOption(props: &CountryOptionProps) -> Html {
             <label for={id.clone()}>
                 <input type="checkbox" {id} name="country" value={code}
                     checked={props.checked} disabled={props.disabled} {onchange} />
-                <span class="country-name">{ props.name }</span>
+                <span class="country-name">{ props.name.clone() }</span>
                 <code class="country-code">{ code }</code>
             </label>
             if props.checked {

@@ -6,7 +6,8 @@ mod selection;
 
 pub use country_list::{CountryList, CountryListProps};
 pub use selection::{
-    countries_message, countries_summary, country_name, matches_search, visible_countries,
+    countries_in, countries_message, countries_summary, country_name, country_name_in,
+    matches_search, visible_countries,
 };
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,7 @@ use crate::components::{
     banner_message, browser_expiry_instant, ConfirmPanel, ExpiryFields, SelectField,
 };
 use crate::hooks::use_i18n;
-use crate::hooks::{use_session, use_session_calls, use_text_input, use_unsaved_guard};
+use crate::hooks::{use_session, use_session_calls, use_text_input, use_toasts, use_unsaved_guard};
 
 /// Countries allowed only for a while: code → when it ends (RFC 3339).
 type Expiries = BTreeMap<String, String>;
@@ -44,6 +45,7 @@ pub fn CountryFilterPage() -> Html {
     let texts = use_i18n();
     let session = use_session();
     let calls = use_session_calls();
+    let toasts = use_toasts();
     let saved = use_state(|| None::<(BTreeSet<String>, Expiries)>);
     let selected = use_state(BTreeSet::<String>::new);
     let expiries = use_state(Expiries::new);
@@ -129,9 +131,14 @@ pub fn CountryFilterPage() -> Html {
             };
             let (calls, show, status, problem) =
                 (calls.clone(), show.clone(), status.clone(), problem.clone());
+            let toasts = toasts.clone();
             spawn_local(async move {
                 match api::set_country_filter(calls.csrf_token(), &request).await {
                     Ok(filter) => {
+                        toasts.show(texts.t_args(
+                            "countries-saved-toast",
+                            &[("count", filter.countries.len().into())],
+                        ));
                         show.emit(filter);
                         status.set(Status::Saved);
                     }
@@ -268,7 +275,7 @@ fn AllowForAWhile(props: &AllowForAWhileProps) -> Html {
     let error = use_state(|| None::<AttrValue>);
     let texts = use_i18n();
     let options = use_memo(texts, |texts| {
-        let mut options = portcullis_shared::validate::countries()
+        let mut options = countries_in(*texts)
             .iter()
             .map(|(code, name)| {
                 (

@@ -4,6 +4,8 @@
 use crate::i18n::Texts;
 use std::collections::BTreeSet;
 
+use portcullis_shared::dto::Language;
+
 use portcullis_shared::problem::Problem;
 use portcullis_shared::validate;
 
@@ -29,26 +31,96 @@ pub fn matches_search(code: &str, name: &str, query: &str) -> bool {
 
 /// The countries to list for a search: the allowed ones first, then the rest, each group in
 /// the order of `all` (by name).
-pub fn visible_countries(
-    all: &[(&'static str, &'static str)],
+pub fn visible_countries<N: AsRef<str> + Clone>(
+    all: &[(&'static str, N)],
     selected: &BTreeSet<String>,
     query: &str,
-) -> Vec<(&'static str, &'static str)> {
+) -> Vec<(&'static str, N)> {
     let matching = all
         .iter()
-        .filter(|(code, name)| matches_search(code, name, query));
+        .filter(|(code, name)| matches_search(code, name.as_ref(), query));
     let (mut first, rest): (Vec<_>, Vec<_>) =
         matching.partition(|(code, _)| selected.contains(*code));
     first.extend(rest);
-    first.into_iter().copied().collect()
+    first.into_iter().cloned().collect()
 }
 
-/// The name of the country with `code`, or the code itself if it is not known.
-pub fn country_name(code: &str) -> String {
-    validate::countries()
+/// Every country as (code, name in the language of `texts`), sorted by that name as the
+/// language sorts (Ł after L in Polish).
+pub fn countries_in(texts: Texts) -> Vec<(&'static str, String)> {
+    let mut all: Vec<(&'static str, String)> = validate::countries()
         .into_iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_owned(), |(_, name)| name.to_owned())
+        .map(|(code, _)| (code, country_name_in(code, texts)))
+        .collect();
+    if texts.language() != Language::En {
+        all.sort_by(|(_, a), (_, b)| compare_names(a, b, texts.language()));
+    }
+    all
+}
+
+#[cfg(target_arch = "wasm32")]
+fn compare_names(a: &str, b: &str, language: Language) -> std::cmp::Ordering {
+    let locales = js_sys::Array::of1(&language.as_str().into());
+    js_sys::JsString::from(a)
+        .locale_compare(b, &locales, &js_sys::Object::new())
+        .cmp(&0)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn compare_names(a: &str, b: &str, _: Language) -> std::cmp::Ordering {
+    a.to_lowercase().cmp(&b.to_lowercase())
+}
+
+/// The name of the country with `code` in the portal's current language, or the code
+/// itself if it is not known.
+pub fn country_name(code: &str) -> String {
+    country_name_in(code, Texts::current())
+}
+
+/// The name of the country with `code` in the language of `texts`: the browser's own
+/// names (`Intl.DisplayNames`, from its CLDR data) for a language other than English,
+/// the shared list's English names otherwise.
+pub fn country_name_in(code: &str, texts: Texts) -> String {
+    let english = || {
+        validate::countries()
+            .into_iter()
+            .find(|(c, _)| *c == code)
+            .map_or_else(|| code.to_owned(), |(_, name)| name.to_owned())
+    };
+    if texts.language() == Language::En {
+        return english();
+    }
+    browser_region_name(code, texts.language()).unwrap_or_else(english)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn browser_region_name(code: &str, language: Language) -> Option<String> {
+    use js_sys::{Array, Intl, JsString};
+    thread_local! {
+        static NAMES: std::cell::RefCell<Option<(Language, Intl::DisplayNames)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if names
+            .as_ref()
+            .is_none_or(|(made_for, _)| *made_for != language)
+        {
+            let options = Intl::DisplayNamesOptions::new();
+            options.set_type(Intl::DisplayNamesType::Region);
+            options.set_fallback(Intl::DisplayNamesFallback::None);
+            let locales = Array::of1(&JsString::from(language.as_str()));
+            *names = Some((language, Intl::DisplayNames::new(&locales, &options)));
+        }
+        let (_, display) = names.as_ref()?;
+        display.of(code).map(String::from)
+    })
+}
+
+/// Outside a browser (the unit tests) there are no CLDR names: English is shown.
+#[cfg(not(target_arch = "wasm32"))]
+fn browser_region_name(_: &str, _: Language) -> Option<String> {
+    None
 }
 
 /// "3 countries allowed: Germany, Poland, Spain", with only the first few names spelled out.

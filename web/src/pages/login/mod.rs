@@ -10,13 +10,14 @@ use std::cell::RefCell;
 
 use portcullis_shared::dto::{LoginChallengeDto, LoginRequest, MeResponse};
 use portcullis_shared::problem::FieldError;
-use portcullis_shared::validate::{self, codes};
+use portcullis_shared::validate::codes;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{self, LoginOutcome};
 use crate::app::{Route, SIGNED_OUT_QUERY};
+use crate::checks;
 use crate::components::{EmailField, FormBanner, LanguageSwitch, TextField};
 use crate::hooks::{use_form_problem, use_i18n, use_session, use_text_input};
 use crate::i18n::Texts;
@@ -225,7 +226,7 @@ fn typed_before_mount(id: &str) -> String {
 /// The checks worth making before asking the API. The password policy is not among them:
 /// it may have changed since the password was chosen.
 fn check_login(request: &LoginRequest, texts: Texts) -> Vec<FieldError> {
-    let mut errors: Vec<FieldError> = validate::check_email("email", &request.email)
+    let mut errors: Vec<FieldError> = checks::check_email("email", &request.email)
         .into_iter()
         .collect();
     if request.password.is_empty() {

@@ -70,7 +70,8 @@ pub fn OAuthClientsPage() -> Html {
                 <CredentialList<OAuthClientDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.client.id.clone()))}
                     on_changed={clients.replace_callback()}
-                    on_removed={toasts.after(clients.remove_callback(), move |_| texts.t("clients-deleted-toast"))} {on_renewed} />
+                    on_removed={toasts.after(clients.remove_callback(), move |_| texts.t("clients-deleted-toast"))}
+                    on_renewed={toasts.after(on_renewed, move |c: &CreatedOAuthClientDto| texts.t_args("clients-rotated-toast", &[("name", c.client.name.as_str().into())]))} />
             }
         </ListCard>
     };

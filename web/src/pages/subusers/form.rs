@@ -1,5 +1,6 @@
 //! The subuser form: a new subuser's login and grants, or an existing one's grants.
 
+use crate::checks;
 use crate::i18n::Texts;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -9,7 +10,6 @@ use portcullis_shared::dto::{
 };
 use portcullis_shared::problem::{FieldError, Problem};
 use portcullis_shared::scope::Scope;
-use portcullis_shared::validate;
 use yew::prelude::*;
 
 use super::grants::{GrantsDraft, DEFAULT_TIME_ZONE};
@@ -376,12 +376,12 @@ pub fn subuser_request(
     let mut errors = Vec::new();
     let phone = phone.trim();
     if !phone.is_empty() {
-        errors.extend(validate::check_phone_shape("phone", phone));
+        errors.extend(checks::check_phone_shape("phone", phone));
     }
     if let Some((email, password)) = login {
-        errors.extend(validate::check_email("email", email.trim()));
+        errors.extend(checks::check_email("email", email.trim()));
         if !password.is_empty() {
-            errors.extend(validate::check_password("password", password, email.trim()));
+            errors.extend(checks::check_password("password", password, email.trim()));
         }
     }
     let grants = draft.to_dto().unwrap_or_else(|mut more| {

@@ -62,7 +62,7 @@ pub fn SubusersPage() -> Html {
             problem={collection.problem.clone()}>
             if let Some(items) = &collection.items {
                 <SubuserList subusers={items.clone()} choices={choices.clone()}
-                    on_changed={subusers.replace_callback()}
+                    on_changed={toasts.after(subusers.replace_callback(), move |s: &SubuserDto| texts.t_args("subusers-saved-toast", &[("email", s.email.as_str().into())]))}
                     on_stale={subusers.reload_callback()}
                     on_removed={toasts.after(subusers.remove_callback(), move |_| texts.t("subusers-deleted-toast"))} />
             }

@@ -71,7 +71,8 @@ pub fn TokensPage() -> Html {
                 <CredentialList<TokenDto> items={items.clone()}
                     highlight={(*created.item).as_ref().map(|c| AttrValue::from(c.token.id.clone()))}
                     on_changed={tokens.replace_callback()}
-                    on_removed={toasts.after(tokens.remove_callback(), move |_| texts.t("tokens-deleted-toast"))} {on_renewed} />
+                    on_removed={toasts.after(tokens.remove_callback(), move |_| texts.t("tokens-deleted-toast"))}
+                    on_renewed={toasts.after(on_renewed, move |c: &CreatedTokenDto| texts.t_args("tokens-regenerated-toast", &[("name", c.token.name.as_str().into())]))} />
             }
         </ListCard>
     };

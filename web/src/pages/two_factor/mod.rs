@@ -32,7 +32,8 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{banner_message, SecurityTabs};
 use crate::hooks::use_i18n;
-use crate::hooks::{use_session, use_session_calls};
+use crate::hooks::{use_session, use_session_calls, use_toasts};
+use crate::i18n::msg;
 use crate::state::SessionAction;
 
 /// Two-factor sign-in and trusted devices. Rendered only behind `RequireSession`.
@@ -57,9 +58,26 @@ pub fn TwoFactorPage() -> Html {
         });
     }
 
+    let toasts = use_toasts();
     let on_status = {
         let status = status.clone();
         Callback::from(move |answer: TwoFactorStatusDto| status.set(Some(answer)))
+    };
+    // A method turned off, or the requirement changed: the status says which.
+    let on_status = {
+        let before = (*status).clone();
+        toasts.after(on_status, move |after: &TwoFactorStatusDto| {
+            let was = before.as_ref();
+            if was.is_some_and(|b| b.required_for_all_users != after.required_for_all_users) {
+                texts.msg(if after.required_for_all_users {
+                    msg("twofactor-required-toast")
+                } else {
+                    msg("twofactor-not-required-toast")
+                })
+            } else {
+                texts.t("twofactor-method-off-toast")
+            }
+        })
     };
     let on_enabled = {
         let (status, fresh_codes, session) = (status.clone(), fresh_codes.clone(), session.clone());
@@ -83,6 +101,7 @@ pub fn TwoFactorPage() -> Html {
             }
         })
     };
+    let on_enabled = toasts.after(on_enabled, move |_| texts.t("twofactor-method-on-toast"));
     let on_new_codes = {
         let (status, fresh_codes) = (status.clone(), fresh_codes.clone());
         Callback::from(move |codes: Vec<String>| {
@@ -117,6 +136,10 @@ pub fn TwoFactorPage() -> Html {
             reload_status.emit(());
         })
     };
+    let on_new_codes = toasts.after(on_new_codes, move |_| texts.t("twofactor-new-codes-toast"));
+    let on_passkey_added = toasts.after(on_passkey_added, move |_| {
+        texts.t("twofactor-passkey-added-toast")
+    });
     let on_codes_saved = {
         let fresh_codes = fresh_codes.clone();
         Callback::from(move |()| fresh_codes.set(None))

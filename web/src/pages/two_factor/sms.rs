@@ -4,7 +4,6 @@ use portcullis_shared::dto::{
     CodeSentDto, SmsFactorDto, StartSmsTwoFactorRequest, TwoFactorEnabledDto, TwoFactorStatusDto,
     VerificationMethod,
 };
-use portcullis_shared::validate;
 use yew::prelude::*;
 
 use super::current_code::CurrentCodeField;
@@ -12,6 +11,7 @@ use super::password::password_required;
 use super::set_up::{back_callback, confirm_callback};
 use super::turn_off::{MethodState, TurnOffForm};
 use crate::api;
+use crate::checks;
 use crate::components::{FormBanner, TextField};
 use crate::hooks::use_i18n;
 use crate::hooks::{use_form_call, use_text_input};
@@ -91,7 +91,7 @@ fn SmsSetUp(props: &SmsSetUpProps) -> Html {
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let mut invalid: Vec<_> = validate::check_phone_shape("phone", &request.phone)
+            let mut invalid: Vec<_> = checks::check_phone_shape("phone", &request.phone)
                 .into_iter()
                 .collect();
             if request.password.is_empty() {
