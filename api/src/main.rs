@@ -41,7 +41,9 @@ async fn serve() {
     }
     if let Some(command) = args.first() {
         if portcullis_api::cli::COMMANDS.contains(&command.as_str()) {
-            std::process::exit(portcullis_api::cli::run(&args));
+            let code = portcullis_api::cli::run(&args);
+            telemetry::flush_logs();
+            std::process::exit(code);
         }
     }
     let config = match Config::from_env() {
@@ -62,6 +64,7 @@ async fn serve() {
         Ok(app) => app,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "cannot start");
+            telemetry::flush_logs();
             eprintln!("portcullis: cannot start: {error:#}");
             std::process::exit(1);
         }
@@ -75,9 +78,11 @@ async fn serve() {
     let _ = std::io::stdout().flush();
     if let Err(error) = app.run_until_stopped().await {
         tracing::error!(%error, "server stopped with an error");
+        telemetry::flush_logs();
         std::process::exit(1);
     }
     tracing::info!("stopped");
+    telemetry::flush_logs();
 }
 
 /// `portcullis operator lift-trial-restriction --email EMAIL`: lets an account

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{PortalRoot, Route};
-use crate::components::{Layout, RequireAnonymous, ToLogin};
+use crate::components::{AccountLoading, Layout, RequireAnonymous, ToLogin};
 use crate::hooks::{use_i18n, use_session};
 use crate::pages::{
     ForgotPasswordPage, LoginPage, NotFoundPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
@@ -41,12 +41,9 @@ pub fn switch_signed_out(route: Route) -> Html {
 #[component]
 fn SignedInOnly() -> Html {
     let session = use_session();
-    let texts = use_i18n();
     match &*session {
         Session::SignedIn(_) => html! { <LoadFullPortal /> },
-        Session::Restoring => html! {
-            <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
-        },
+        Session::Restoring => html! { <AccountLoading /> },
         Session::Anonymous => html! { <ToLogin /> },
     }
 }

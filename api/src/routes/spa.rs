@@ -96,10 +96,7 @@ async fn index_for(dir: &Path, req: &HttpRequest) -> std::io::Result<NamedFile> 
         if let Ok(file) = NamedFile::open_async(dir.join(LOGIN_PAGE)).await {
             return Ok(file);
         }
-    } else if req
-        .cookie(portcullis_shared::routes::SESSION_COOKIE)
-        .is_none()
-    {
+    } else if without_session_cookie(req) {
         if let Ok(file) = NamedFile::open_async(dir.join(SIGN_IN_PAGE)).await {
             return Ok(file);
         }
@@ -117,11 +114,14 @@ const LOGIN_ROUTE: &str = "/login";
 /// browser is signed in, and the page must still open. Only when the build has the login
 /// page (`has_login_page`, looked up once at start).
 fn goes_to_login(req: &HttpRequest, has_login_page: bool) -> bool {
-    has_login_page
-        && req.path() == "/"
-        && req
-            .cookie(portcullis_shared::routes::SESSION_COOKIE)
-            .is_none()
+    has_login_page && req.path() == "/" && without_session_cookie(req)
+}
+
+/// True when the browser sent no session cookie: it is signed out, or it followed a link
+/// from another site (the `SameSite=Strict` cookie stays behind then).
+fn without_session_cookie(req: &HttpRequest) -> bool {
+    req.cookie(portcullis_shared::routes::SESSION_COOKIE)
+        .is_none()
 }
 
 /// The CSP hash sources of the inline scripts of every copy of the index the portal serves

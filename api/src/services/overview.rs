@@ -564,7 +564,7 @@ mod tests {
         let unused = find(SecurityCheckId::UnusedTokens);
         assert_eq!(unused.title, "1 API token unused for 90 days");
         assert_eq!(unused.items, ["legacy"]);
-        assert_eq!(find(SecurityCheckId::TwoFactor).items, ["SMS codes"]);
+        assert_eq!(find(SecurityCheckId::TwoFactor).items, ["sms"]);
         assert_eq!(overview.score, 33);
     }
 

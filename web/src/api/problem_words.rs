@@ -86,6 +86,7 @@ fn detail(problem: &Problem, texts: Texts) -> Option<String> {
             "problem-invalid-recipients-detail",
             &[("count", problem.recipients.len().into())],
         )),
+        ProblemCode::ValidationFailed => Some(texts.t("error-validation-detail")),
         ProblemCode::AccountSuspended => Some(texts.t("problem-account-suspended-detail")),
         ProblemCode::PasswordChangeRequired => {
             Some(texts.t("problem-password-change-required-detail"))

@@ -22,7 +22,6 @@ pub struct GuardProps {
 #[component]
 pub fn RequireSession(props: &GuardProps) -> Html {
     let session = use_session();
-    let texts = use_i18n();
     let route = use_route::<Route>();
     // Whether this page was shown signed in: if its session then ends (Log out, or the
     // API answering 401 when it expired), the login page says so.
@@ -48,11 +47,18 @@ pub fn RequireSession(props: &GuardProps) -> Html {
             html! { <NoAccessPage /> }
         }
         Session::SignedIn(_) => props.children.clone(),
-        Session::Restoring => html! {
-            <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
-        },
+        Session::Restoring => html! { <AccountLoading /> },
         Session::Anonymous if *was_signed_in.borrow() => html! { <SignedOutRedirect /> },
         Session::Anonymous => html! { <ToLogin /> },
+    }
+}
+
+/// What a page that needs the session shows while it is being restored.
+#[component]
+pub fn AccountLoading() -> Html {
+    let texts = use_i18n();
+    html! {
+        <div class="card card--loading" aria-busy="true">{ texts.t("guard-loading-account") }</div>
     }
 }
 

@@ -37,7 +37,8 @@ pub use field::{
     SelectFieldProps, TextAreaField, TextAreaFieldProps, TextField, TextFieldProps,
 };
 pub use guard::{
-    GuardProps, ReplaceRoute, ReplaceRouteProps, RequireAnonymous, RequireSession, ToLogin,
+    AccountLoading, GuardProps, ReplaceRoute, ReplaceRouteProps, RequireAnonymous, RequireSession,
+    ToLogin,
 };
 pub use language_switch::LanguageSwitch;
 pub use layout::{Layout, LayoutProps};

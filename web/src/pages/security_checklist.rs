@@ -113,7 +113,7 @@ fn YourLimits(props: &YourLimitsProps) -> Html {
                 </dd>
                 <dt>{ texts.t("limits-window") }</dt>
                 <dd id="your-window">
-                    { limits.sending_window.as_ref().map_or_else(|| texts.t("limits-any-time"), window_summary) }
+                    { limits.sending_window.as_ref().map_or_else(|| texts.t("limits-any-time"), |window| window_summary(window, texts)) }
                 </dd>
             </dl>
             <p class="muted">{ texts.t("limits-owner-sets") }</p>

@@ -605,7 +605,7 @@ pub fn SecurityEventTable(props: &SecurityEventTableProps) -> Html {
 }
 
 fn event_row(event: &SecurityEventDto, viewer: Option<&str>, texts: Texts) -> Html {
-    let details = details_in_words(&event.details);
+    let details = details_in_words(&event.details, texts);
     let device = event
         .device
         .clone()
@@ -643,8 +643,10 @@ pub fn actor_name(event: &SecurityEventDto, viewer: Option<&str>, texts: Texts) 
 /// `Reason: wrong password, Scopes: sms` from `{reason: wrong_password, scopes: sms}`:
 /// keys in the portal's words (an unknown one as words with a capital), values'
 /// underscores as spaces, `true`/`false` as yes/no.
-pub fn details_in_words(details: &std::collections::BTreeMap<String, String>) -> String {
-    let texts = Texts::current();
+pub fn details_in_words(
+    details: &std::collections::BTreeMap<String, String>,
+    texts: Texts,
+) -> String {
     details
         .iter()
         .map(|(key, value)| {
@@ -880,12 +882,10 @@ mod tests {
         ]
         .into();
         assert_eq!(
-            details_in_words(&details),
+            details_in_words(&details, Texts::default()),
             "New device: yes, Reason: wrong password, Token name: CI_prod"
         );
-        Texts::new(portcullis_shared::dto::Language::Pl).make_current();
-        let polish = details_in_words(&details);
-        Texts::default().make_current();
+        let polish = details_in_words(&details, Texts::new(portcullis_shared::dto::Language::Pl));
         assert_eq!(
             polish, "Nowe urządzenie: tak, Powód: wrong password, Token name: CI_prod",
             "known names in Polish, unknown ones as words"

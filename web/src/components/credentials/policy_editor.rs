@@ -159,7 +159,7 @@ pub fn policy_in_words(policy: &CredentialPolicyDto, texts: Texts) -> String {
         });
     }
     if let Some(window) = &policy.window {
-        parts.push(window_summary(window));
+        parts.push(window_summary(window, texts));
     }
     let rules = [
         (policy.daily_points_cap, msg("policy-words-points-day")),

@@ -48,9 +48,16 @@ pub fn visible_countries<N: AsRef<str> + Clone>(
 /// Every country as (code, name in the language of `texts`), sorted by that name as the
 /// language sorts (Ł after L in Polish).
 pub fn countries_in(texts: Texts) -> Vec<(&'static str, String)> {
+    let language = texts.language();
     let mut all: Vec<(&'static str, String)> = validate::countries()
         .into_iter()
-        .map(|(code, _)| (code, country_name_in(code, texts)))
+        .map(|(code, english)| {
+            let name = match language {
+                Language::En => None,
+                other => browser_region_name(code, other),
+            };
+            (code, name.unwrap_or_else(|| english.to_owned()))
+        })
         .collect();
     if texts.language() != Language::En {
         all.sort_by(|(_, a), (_, b)| compare_names(a, b, texts.language()));

@@ -167,9 +167,8 @@ fn minutes(time: &str) -> Option<u32> {
     (hours < 24 && mins < 60).then_some(hours * 60 + mins)
 }
 
-/// A sending window in a line: `Mon–Fri 08:00–18:00 (Europe/Warsaw)`.
-pub fn window_summary(window: &SendingWindowDto) -> String {
-    let texts = Texts::current();
+/// A sending window in a line, in the words of `texts`: `Mon–Fri 08:00–18:00 (Europe/Warsaw)`.
+pub fn window_summary(window: &SendingWindowDto, texts: Texts) -> String {
     let days: Vec<String> = window
         .days
         .iter()
@@ -289,7 +288,7 @@ mod tests {
             time_zone: "Europe/Warsaw".into(),
         };
         assert_eq!(
-            window_summary(&window),
+            window_summary(&window, Texts::default()),
             "Mon–Fri 08:00–18:00 (Europe/Warsaw)"
         );
         let weekend = SendingWindowDto {
@@ -297,7 +296,7 @@ mod tests {
             ..window
         };
         assert_eq!(
-            window_summary(&weekend),
+            window_summary(&weekend, Texts::default()),
             "Sat, Sun 08:00–18:00 (Europe/Warsaw)"
         );
     }

@@ -234,7 +234,7 @@ pub fn SubuserRow(props: &SubuserRowProps) -> Html {
                     <dt>{ texts.t("subusers-sending-hours") }</dt>
                     <dd class="subuser-window">
                         { match &grants.sending_window {
-                            Some(window) => html! { window_summary(window) },
+                            Some(window) => html! { window_summary(window, texts) },
                             None => html! { <span class="muted">{ texts.t("subusers-any-time") }</span> },
                         } }
                     </dd>

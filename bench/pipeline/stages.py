@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Server CPU per request by stage of the request pipeline, from a perf profile.
+
+    stages.py PERF_DATA REQUESTS_PER_SECOND [SECONDS_SAMPLED=4] [HZ=499]
+
+PERF_DATA is `perf record --call-graph dwarf -p <server>` taken while wrk loaded
+GET /livez at REQUESTS_PER_SECOND (bench/pipeline/profile does both). Each
+middleware's frame is found in `perf report --children`; its inclusive share
+minus that of the next middleware inside it is its own cost. The nesting is the
+order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
+
+    metrics::track > telemetry::request_log > Compress > security_headers
+      > catch_panic > ErrorHandlers > Condition(CORS) > rate_limit_headers
+      > require_csrf_header > routing > handler
+
+from_fn middlewares without a named frame of their own (track, security_headers,
+rate_limit_headers) are the outer and inner `MiddlewareFnService::call` frames.
+Change this file with that order.
+"""
+import re
+import subprocess
+import sys
+
+
+def perf_report(data, *args):
+    return subprocess.run(
+        ["perf", "report", "-i", data, "-g", "none", *args],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+def main():
+    data, rps = sys.argv[1], float(sys.argv[2])
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 4.0
+    hz = float(sys.argv[4]) if len(sys.argv) > 4 else 499.0
+
+    rows = []
+    for line in perf_report(data, "--children", "--sort", "symbol").splitlines():
+        m = re.match(r"\s+([\d.]+)%\s+[\d.]+%\s+\[.\]\s+(.*)", line)
+        if m:
+            rows.append((float(m.group(1)), m.group(2)))
+    samples = sum(
+        int(line.split()[1])
+        for line in perf_report(data, "-n", "--no-children", "--sort", "dso").splitlines()
+        if re.match(r"\s+[\d.]+%\s+\d+", line)
+    )
+
+    def share(pattern, nth=0):
+        """Inclusive % of the nth frame (by share) whose symbol holds pattern."""
+        hits = [pct for pct, symbol in rows if pattern in symbol]
+        return hits[nth] if len(hits) > nth else 0.0
+
+    from_fn = ("MiddlewareFnService<F,B,(E1,)> as actix_service::Service"
+               "<actix_web::service::ServiceRequest>>::call::{{closure}}")
+    track = share(from_fn, 0)
+    request_log = share("portcullis_api::telemetry::request_log::{{closure}}")
+    log_line = share("tracing_subscriber::layer::layered::Layered<L,S> as "
+                     "tracing_core::subscriber::Subscriber>::event")
+    # The log thread's batches (api/src/telemetry.rs).
+    log_thread = share("portcullis_api::telemetry::write_log_batch")
+    compress = share("CompressResponse<S,B> as core::future::future::Future>::poll ")
+    headers = share(from_fn, 1)
+    panic_guard = share("portcullis_api::middleware::catch_panic::{{closure}}")
+    error_handlers = share("ErrorHandlersFuture<Fut,B> as core::future::future::Future>::poll")
+    condition = share("ConditionMiddlewareFuture<E,D> as core::future::future::Future>::poll")
+    csrf = share("portcullis_api::middleware::require_csrf_header::{{closure}}")
+
+    stages = [
+        ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
+         100 - track - log_thread),
+        ("metrics (route pattern, counter, histogram)", track - request_log),
+        ("request log: id, span, task-local, X-Request-Id", request_log - compress - log_line),
+        ("request log: the log line (formatting, then the write or hand-off)", log_line),
+        ("the log thread's writes (off the request's path)", log_thread),
+        ("compression negotiation (Compress)", compress - headers),
+        ("security headers", headers - panic_guard),
+        ("panic guard", panic_guard - error_handlers),
+        ("problem+json for stray errors (ErrorHandlers)", error_handlers - condition),
+        ("CORS (off) and RateLimit headers", condition - csrf),
+        ("CSRF check, routing and the /livez handler", csrf),
+    ]
+    us_per_request = samples / hz / (rps * seconds) * 1e6
+    print(f"{samples} samples at {hz:.0f} Hz over {seconds:.0f} s at {rps:.0f} req/s: "
+          f"{us_per_request:.2f} µs of server CPU per request")
+    print("| stage | % of server CPU | µs per request |")
+    print("|---|---:|---:|")
+    for name, pct in stages:
+        print(f"| {name} | {pct:.1f} | {pct / 100 * us_per_request:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
