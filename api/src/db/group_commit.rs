@@ -38,12 +38,14 @@ struct Waiting<J, T, E> {
 /// Hands jobs to a writer task that stores them in groups (see the module).
 pub struct GroupWriter<J, T, E> {
     queue: mpsc::UnboundedSender<Waiting<J, T, E>>,
+    db: Db<E>,
 }
 
 impl<J, T, E> Clone for GroupWriter<J, T, E> {
     fn clone(&self) -> Self {
         Self {
             queue: self.queue.clone(),
+            db: self.db.clone(),
         }
     }
 }
@@ -65,7 +67,9 @@ where
         work: Work<J, T, E>,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (queue, mut waiting) = mpsc::unbounded_channel::<Waiting<J, T, E>>();
+        let group_db = db.clone();
         let writer = tokio::spawn(async move {
+            let db = group_db;
             while let Some(first) = waiting.recv().await {
                 let mut group = vec![first];
                 while group.len() < max_group {
@@ -78,11 +82,14 @@ where
                 store_group(&db, group, work).await;
             }
         });
-        (Self { queue }, writer)
+        (Self { queue, db }, writer)
     }
 
     /// Stores `job` with whatever else is waiting; its own result, once committed.
     pub async fn submit(&self, job: J) -> Result<T, E> {
+        // Waiting in the queue counts as a request-path write under way:
+        // background writers let the group go first.
+        let _pending = self.db.request_write_pending();
         let (reply, answer) = oneshot::channel();
         let gone = || StorageError::Unavailable(anyhow::anyhow!("the group writer has stopped"));
         self.queue

@@ -281,6 +281,38 @@ pub fn country_allowed(
     .get_result(conn)
 }
 
+/// A send's destination checks in one query (one round trip instead of
+/// three): whether `country` is on the account's filter at `at`
+/// ([`country_allowed`]), and its [`trial_home_country`].
+pub fn destination_checks(
+    conn: &mut DbConnection,
+    account_id: &str,
+    country: &str,
+    at: NaiveDateTime,
+) -> QueryResult<(bool, Option<String>)> {
+    let (allowed, lifted, home): (bool, bool, Option<String>) = diesel::select((
+        diesel::dsl::exists(
+            account_countries::table.filter(
+                account_countries::account_id
+                    .eq(account_id)
+                    .and(account_countries::country.eq(country))
+                    .and(
+                        account_countries::expires_at
+                            .is_null()
+                            .or(account_countries::expires_at.gt(at)),
+                    ),
+            ),
+        ),
+        diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
+        accounts::table
+            .find(account_id)
+            .select(accounts::country)
+            .single_value(),
+    ))
+    .get_result(conn)?;
+    Ok((allowed, home.filter(|_| !lifted)))
+}
+
 /// Deletes every country exception that expired at or before `at`; returns
 /// them as (account, country, expiry).
 pub fn delete_expired_countries(

@@ -373,10 +373,12 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
         return Err(ApiError::OutsideSendingHours { opens_at });
     }
     policies::check_window(principal, row.created_at)?;
-    if !sms_rows::country_allowed(conn, &row.account_id, &row.country, row.created_at)? {
+    let (allowed, trial_home) =
+        sms_rows::destination_checks(conn, &row.account_id, &row.country, row.created_at)?;
+    if !allowed {
         return Err(ApiError::CountryNotAllowed(row.country.clone()));
     }
-    check_trial_allows(conn, &row.account_id, std::slice::from_ref(&row.country))?;
+    trial_allows(trial_home, std::slice::from_ref(&row.country))?;
     policies::check_country(principal, &row.country)?;
     if let Some(subuser) = subuser {
         // Charged with the balance below, in this transaction: a refusal
@@ -599,7 +601,12 @@ fn check_trial_allows(
     tenant_id: &str,
     countries: &[String],
 ) -> ApiResult<()> {
-    match sms_rows::trial_home_country(conn, tenant_id)? {
+    trial_allows(sms_rows::trial_home_country(conn, tenant_id)?, countries)
+}
+
+/// [`check_trial_allows`] with the home country already read.
+fn trial_allows(trial_home: Option<String>, countries: &[String]) -> ApiResult<()> {
+    match trial_home {
         Some(home) if countries.iter().any(|c| *c != home) => {
             Err(ApiError::TrialRestricted { home_country: home })
         }
