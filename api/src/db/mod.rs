@@ -405,8 +405,10 @@ impl<E: WorkError> Db<E> {
     /// writes, made the slowest answers take hundreds of milliseconds. So
     /// this process's writers queue here instead, in arrival order, and each
     /// takes a pooled connection only when its turn has come (waiting writers
-    /// hold none). Other processes on the same file still meet the busy
-    /// handler. PostgreSQL locks rows, not the database: no queue there.
+    /// hold none); the dispatcher's writes let them go first
+    /// ([`Db::background_transaction`]). Other processes on the same file
+    /// still meet the busy handler. PostgreSQL locks rows, not the database:
+    /// no queue there.
     pub async fn transaction<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,

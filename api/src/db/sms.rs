@@ -281,36 +281,63 @@ pub fn country_allowed(
     .get_result(conn)
 }
 
-/// A send's destination checks in one query (one round trip instead of
-/// three): whether `country` is on the account's filter at `at`
-/// ([`country_allowed`]), and its [`trial_home_country`].
-pub fn destination_checks(
+/// What a send reads before it charges, in one query (one round trip
+/// instead of four).
+#[derive(Debug)]
+pub struct SendChecks {
+    /// The sender already used the idempotency key (then
+    /// [`find_by_idempotency_key`] has the first message).
+    pub key_used: bool,
+    /// [`country_allowed`].
+    pub country_allowed: bool,
+    /// [`trial_home_country`].
+    pub trial_home: Option<String>,
+}
+
+/// [`SendChecks`] of a send by `sender` (its idempotency key, if any) from
+/// `account_id` to `country` at `at`.
+pub fn send_checks(
     conn: &mut DbConnection,
     account_id: &str,
+    sender: &str,
+    key: Option<&str>,
     country: &str,
     at: NaiveDateTime,
-) -> QueryResult<(bool, Option<String>)> {
-    let (allowed, lifted, home): (bool, bool, Option<String>) = diesel::select((
-        diesel::dsl::exists(
-            account_countries::table.filter(
-                account_countries::account_id
-                    .eq(account_id)
-                    .and(account_countries::country.eq(country))
-                    .and(
-                        account_countries::expires_at
-                            .is_null()
-                            .or(account_countries::expires_at.gt(at)),
-                    ),
+) -> QueryResult<SendChecks> {
+    // No key is ever empty, so a send without one finds nothing.
+    let key = key.unwrap_or("");
+    let (key_used, country_allowed, lifted, home): (bool, bool, bool, Option<String>) =
+        diesel::select((
+            diesel::dsl::exists(
+                idempotency_keys::table
+                    .filter(idempotency_keys::account_id.eq(account_id))
+                    .filter(idempotency_keys::sender.eq(sender))
+                    .filter(idempotency_keys::idempotency_key.eq(key)),
             ),
-        ),
-        diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
-        accounts::table
-            .find(account_id)
-            .select(accounts::country)
-            .single_value(),
-    ))
-    .get_result(conn)?;
-    Ok((allowed, home.filter(|_| !lifted)))
+            diesel::dsl::exists(
+                account_countries::table.filter(
+                    account_countries::account_id
+                        .eq(account_id)
+                        .and(account_countries::country.eq(country))
+                        .and(
+                            account_countries::expires_at
+                                .is_null()
+                                .or(account_countries::expires_at.gt(at)),
+                        ),
+                ),
+            ),
+            diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
+            accounts::table
+                .find(account_id)
+                .select(accounts::country)
+                .single_value(),
+        ))
+        .get_result(conn)?;
+    Ok(SendChecks {
+        key_used,
+        country_allowed,
+        trial_home: home.filter(|_| !lifted),
+    })
 }
 
 /// Deletes every country exception that expired at or before `at`; returns
@@ -429,34 +456,15 @@ pub fn claim_for_dispatch(
     };
     // A suspended company's messages are held (left queued) until it is
     // reinstated: what it queued before the suspension does not go out.
-    let suspended = || {
-        crate::db::schema::account_suspensions::table
-            .select(crate::db::schema::account_suspensions::account_id)
-    };
-    // Stale claims first, then queued messages: each a walk of the index on
-    // (status, created_at) that stops at `limit`. One query for both (an OR
-    // of the two statuses) read every queued message and sorted them, which
-    // made each claim cost as much as the whole backlog behind a bulk send.
-    let mut candidates: Vec<String> = messages::table
-        .filter(messages::status.eq("sending"))
-        .filter(messages::claimed_at.lt(stale_before))
-        .filter(messages::account_id.ne_all(suspended()))
+    let suspended = crate::db::schema::account_suspensions::table
+        .select(crate::db::schema::account_suspensions::account_id);
+    let candidates: Vec<String> = messages::table
+        .filter(claimable())
+        .filter(messages::account_id.ne_all(suspended))
         .order(messages::created_at.asc())
         .limit(limit)
         .select(messages::id)
         .load(conn)?;
-    let room = limit - candidates.len() as i64;
-    if room > 0 {
-        candidates.extend(
-            messages::table
-                .filter(messages::status.eq("queued"))
-                .filter(messages::account_id.ne_all(suspended()))
-                .order(messages::created_at.asc())
-                .limit(room)
-                .select(messages::id)
-                .load::<String>(conn)?,
-        );
-    }
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
