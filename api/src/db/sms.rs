@@ -260,24 +260,32 @@ pub fn country_filter_entries(
         .load(conn)
 }
 
+/// The filter's entry for `country` if it allows it at `at`.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn allowing_entry(account_id: String, country: String, at: NaiveDateTime) -> _ {
+    account_countries::table.filter(
+        account_countries::account_id
+            .eq(account_id)
+            .and(account_countries::country.eq(country))
+            .and(
+                account_countries::expires_at
+                    .is_null()
+                    .or(account_countries::expires_at.gt(at)),
+            ),
+    )
+}
+
 pub fn country_allowed(
     conn: &mut DbConnection,
     account_id: &str,
     country: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        account_countries::table.filter(
-            account_countries::account_id
-                .eq(account_id)
-                .and(account_countries::country.eq(country))
-                .and(
-                    account_countries::expires_at
-                        .is_null()
-                        .or(account_countries::expires_at.gt(at)),
-                ),
-        ),
-    ))
+    diesel::select(diesel::dsl::exists(allowing_entry(
+        account_id.to_owned(),
+        country.to_owned(),
+        at,
+    )))
     .get_result(conn)
 }
 
@@ -314,18 +322,11 @@ pub fn send_checks(
                     .filter(idempotency_keys::sender.eq(sender))
                     .filter(idempotency_keys::idempotency_key.eq(key)),
             ),
-            diesel::dsl::exists(
-                account_countries::table.filter(
-                    account_countries::account_id
-                        .eq(account_id)
-                        .and(account_countries::country.eq(country))
-                        .and(
-                            account_countries::expires_at
-                                .is_null()
-                                .or(account_countries::expires_at.gt(at)),
-                        ),
-                ),
-            ),
+            diesel::dsl::exists(allowing_entry(
+                account_id.to_owned(),
+                country.to_owned(),
+                at,
+            )),
             diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
             accounts::table
                 .find(account_id)

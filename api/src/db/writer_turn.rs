@@ -24,8 +24,7 @@ pub type Turn = (OwnedMutexGuard<()>, Option<Demand>);
 #[derive(Default)]
 pub struct WriterTurn {
     lock: Arc<Mutex<()>>,
-    /// Request-path writes waiting for or holding the writer (or, for a
-    /// group of sends, waiting to be stored).
+    /// Request-path writes waiting for or holding the writer.
     demand: AtomicUsize,
     /// Told when `demand` falls to zero.
     quiet: Notify,

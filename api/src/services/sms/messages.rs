@@ -15,12 +15,11 @@ use crate::services::{
     sessions::portal_session::ClientContext,
     subusers,
     tokens::policies,
-    AppState, Db,
+    AppState,
 };
 use crate::{
     db::{
         accounts as account_rows,
-        group_commit::GroupWriter,
         sms::{self as sms_rows, MessageRow},
         subusers as subuser_rows, DbConnection,
     },
@@ -258,20 +257,10 @@ async fn queue_message(
         key_sender: sender_key.clone(),
         principal: caller.clone(),
     };
-    // SQLite has one writer at a time: sends waiting for it are stored
-    // together. PostgreSQL takes many writers at once, and sends in their own
-    // transactions on several connections beat one writer making every
-    // send's round trips in turn (measured: 1.7x the sends per second).
-    let result = if state.db.backend() == "sqlite"
-        && std::env::var_os("PORTCULLIS_MEASURE_NO_GROUPS").is_none()
-    {
-        state.sends.submit(pending).await
-    } else {
-        state
-            .db
-            .transaction(move |conn| store_send(conn, &pending))
-            .await
-    };
+    let result = state
+        .db
+        .transaction(move |conn| store_send(conn, &pending))
+        .await;
     let (row, created) = match (result, idempotency) {
         (Ok(outcome), _) => outcome,
         // Two retries raced with one key: the other one sent it; answer with
@@ -306,10 +295,8 @@ async fn queue_message(
     })
 }
 
-/// A checked send on its way to storage: charged and queued by [`store_send`]
-/// (on SQLite with other sends waiting at the same time, in one transaction:
-/// see [`crate::db::group_commit`]).
-pub struct PendingSend {
+/// A checked send on its way to storage: charged and queued by [`store_send`].
+struct PendingSend {
     row: MessageRow,
     /// A secret text for the transport, when `row.body` is masked.
     to_deliver: Option<String>,
@@ -317,22 +304,6 @@ pub struct PendingSend {
     /// Whose idempotency keys these are ([`Principal::sender_key`]).
     key_sender: String,
     principal: Principal,
-}
-
-/// The group writer of single sends, one per process.
-pub type SendWriter = GroupWriter<PendingSend, (MessageRow, bool), ApiError>;
-
-/// Sends waiting together that one transaction stores, at most.
-const MAX_SENDS_PER_TRANSACTION: usize = 64;
-
-/// Starts this process's [`SendWriter`]; its task ends when the last handle is dropped.
-pub fn start_send_writer(db: Db) -> (SendWriter, tokio::task::JoinHandle<()>) {
-    GroupWriter::start(
-        db,
-        MAX_SENDS_PER_TRANSACTION,
-        |send| send.row.account_id.as_str(),
-        store_send,
-    )
 }
 
 /// Checks, charges and stores one send in the caller's transaction: the

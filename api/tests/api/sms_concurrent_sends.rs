@@ -1,8 +1,8 @@
-//! Single sends stored many to a transaction (issue 14, group commit): each
-//! send is still checked and charged on its own — charged exactly once, a
-//! refusal leaving the others of its group stored, one message per
-//! idempotency key however many retries race, in one process or two on one
-//! database — and bulk sends racing for too few points never overspend.
+//! Single sends arriving at once (issue 14's send path): each is checked and
+//! charged on its own — charged exactly once, a refusal leaving the others
+//! sent beside it stored, one message per idempotency key however many
+//! retries race, in one process or two on one database — and bulk sends
+//! racing for too few points never overspend.
 
 use futures_util::future::join_all;
 use portcullis_shared::{
