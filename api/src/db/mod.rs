@@ -38,6 +38,7 @@ pub mod token_leaks;
 pub mod tokens;
 pub mod two_factor;
 pub mod verification_codes;
+mod writer_turn;
 
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
@@ -237,8 +238,9 @@ pub struct Db<E> {
     pool: r2d2::Pool<ConnectionOpener>,
     backend: &'static str,
     /// SQLite only: this process's writers take turns here, first come first
-    /// served, before `BEGIN IMMEDIATE` (see [`Db::transaction`]).
-    writer_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// served (the request path before the dispatcher), before `BEGIN
+    /// IMMEDIATE` (see [`Db::transaction`]).
+    writer_turn: Option<Arc<writer_turn::WriterTurn>>,
     /// PostgreSQL only: the async connections of [`Db::find`].
     pg_reads: Option<Arc<hot_reads::PgReadPools>>,
     work_error: PhantomData<fn() -> E>,
@@ -297,8 +299,7 @@ impl<E> Db<E> {
         Ok(Self {
             pool,
             backend: url.backend(),
-            writer_turn: matches!(url, DatabaseUrl::Sqlite(_))
-                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
+            writer_turn: matches!(url, DatabaseUrl::Sqlite(_)).then(Default::default),
             pg_reads: match url {
                 DatabaseUrl::Postgres(url) => {
                     Some(Arc::new(hot_reads::PgReadPools::new(url, pool_size)))
@@ -403,17 +404,47 @@ impl<E: WorkError> Db<E> {
     /// writes, made the slowest answers take hundreds of milliseconds. So
     /// this process's writers queue here instead, in arrival order, and each
     /// takes a pooled connection only when its turn has come (waiting writers
-    /// hold none). Other processes on the same file still meet the busy
-    /// handler. PostgreSQL locks rows, not the database: no queue there.
+    /// hold none); the dispatcher's writes let them go first
+    /// ([`Db::background_transaction`]). Other processes on the same file
+    /// still meet the busy handler. PostgreSQL locks rows, not the database:
+    /// no queue there.
     pub async fn transaction<T, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let turn = match &self.writer_turn {
-            Some(queue) => Some(queue.clone().lock_owned().await),
+            Some(queue) => Some(queue.request().await),
             None => None,
         };
+        self.transaction_in_turn(turn, work).await
+    }
+
+    /// [`Db::transaction`] for work off the request path (the dispatcher): on
+    /// SQLite it lets request-path writes go first, waiting up to 50 ms for
+    /// them (see [`writer_turn`]).
+    pub async fn background_transaction<T, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
+        const PATIENCE: Duration = Duration::from_millis(50);
+        let turn = match &self.writer_turn {
+            Some(queue) => Some(queue.background(PATIENCE).await),
+            None => None,
+        };
+        self.transaction_in_turn(turn, work).await
+    }
+
+    async fn transaction_in_turn<T, F>(
+        &self,
+        turn: Option<writer_turn::Turn>,
+        work: F,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
         self.run_as("storage transaction", move |conn| {
             let result = write_transaction(conn, work);
             drop(turn);

@@ -260,25 +260,85 @@ pub fn country_filter_entries(
         .load(conn)
 }
 
+/// The filter's entry for `country` if it allows it at `at`.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn allowing_entry(account_id: String, country: String, at: NaiveDateTime) -> _ {
+    account_countries::table.filter(
+        account_countries::account_id
+            .eq(account_id)
+            .and(account_countries::country.eq(country))
+            .and(
+                account_countries::expires_at
+                    .is_null()
+                    .or(account_countries::expires_at.gt(at)),
+            ),
+    )
+}
+
 pub fn country_allowed(
     conn: &mut DbConnection,
     account_id: &str,
     country: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        account_countries::table.filter(
-            account_countries::account_id
-                .eq(account_id)
-                .and(account_countries::country.eq(country))
-                .and(
-                    account_countries::expires_at
-                        .is_null()
-                        .or(account_countries::expires_at.gt(at)),
-                ),
-        ),
-    ))
+    diesel::select(diesel::dsl::exists(allowing_entry(
+        account_id.to_owned(),
+        country.to_owned(),
+        at,
+    )))
     .get_result(conn)
+}
+
+/// What a send reads before it charges, in one query (one round trip
+/// instead of four).
+#[derive(Debug)]
+pub struct SendChecks {
+    /// The sender already used the idempotency key (then
+    /// [`find_by_idempotency_key`] has the first message).
+    pub key_used: bool,
+    /// [`country_allowed`].
+    pub country_allowed: bool,
+    /// [`trial_home_country`].
+    pub trial_home: Option<String>,
+}
+
+/// [`SendChecks`] of a send by `sender` (its idempotency key, if any) from
+/// `account_id` to `country` at `at`.
+pub fn send_checks(
+    conn: &mut DbConnection,
+    account_id: &str,
+    sender: &str,
+    key: Option<&str>,
+    country: &str,
+    at: NaiveDateTime,
+) -> QueryResult<SendChecks> {
+    // No key is ever empty, so a send without one finds nothing.
+    let key = key.unwrap_or("");
+    let (key_used, country_allowed, lifted, home): (bool, bool, bool, Option<String>) =
+        diesel::select((
+            diesel::dsl::exists(
+                idempotency_keys::table
+                    .filter(idempotency_keys::account_id.eq(account_id))
+                    .filter(idempotency_keys::sender.eq(sender))
+                    .filter(idempotency_keys::idempotency_key.eq(key)),
+            ),
+            diesel::dsl::exists(allowing_entry(
+                account_id.to_owned(),
+                country.to_owned(),
+                at,
+            )),
+            diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
+            accounts::table
+                .find(account_id)
+                .select(accounts::country)
+                .single_value(),
+        ))
+        .get_result(conn)?;
+    Ok(SendChecks {
+        key_used,
+        country_allowed,
+        trial_home: home.filter(|_| !lifted),
+    })
 }
 
 /// Deletes every country exception that expired at or before `at`; returns

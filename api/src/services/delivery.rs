@@ -136,8 +136,10 @@ impl SmsTransport {
                     count = rows.len(),
                     "DEVELOPMENT OUTBOX: messages stored, NOT sent (read them at GET /api/v1/dev/outbox with PORTCULLIS_DEV_OUTBOX=true; configure a real transport in production)"
                 );
-                db.transaction(move |conn| Ok(outbox_rows::insert_messages_once(conn, &rows)?))
-                    .await?;
+                db.background_transaction(move |conn| {
+                    Ok(outbox_rows::insert_messages_once(conn, &rows)?)
+                })
+                .await?;
                 Ok(batch.iter().map(|_| Ok(())).collect())
             }
             // Owned items and futures: a stream of futures borrowing `batch`

@@ -87,6 +87,7 @@ mod sessions;
 mod signup;
 mod sms;
 mod sms_batches;
+mod sms_concurrent_sends;
 mod sms_pumping;
 mod subusers;
 mod system_texts;

@@ -194,6 +194,20 @@ async fn a_retried_send_with_the_same_key_sends_and_charges_once(app: TestApp) {
     assert_eq!(again.json::<MessageDto>().await.unwrap().id, first.id);
     assert_eq!(app.points_balance(&token).await, 99);
     assert_eq!(app.count("messages"), 1);
+    // A retry answers with what was sent even once the country is blocked:
+    // the key is looked up before the send's checks.
+    let blocked = app.put_country_filter(&me.session.csrf_token, &[]).await;
+    assert_eq!(blocked.status(), StatusCode::OK);
+    let replayed = send(&app, &token, &body, Some("order-42")).await;
+    assert_eq!(replayed.status(), StatusCode::OK);
+    assert_eq!(replayed.json::<MessageDto>().await.unwrap().id, first.id);
+    expect_problem(
+        send(&app, &token, &body, Some("order-43")).await,
+        StatusCode::FORBIDDEN,
+        ProblemCode::CountryNotAllowed,
+    )
+    .await;
+    assert_eq!(app.points_balance(&token).await, 99);
     let bad_key = send(&app, &token, &body, Some("has space")).await;
     expect_field_error(bad_key, "Idempotency-Key", codes::INVALID_IDEMPOTENCY_KEY).await;
 }

@@ -31,7 +31,7 @@ pub async fn dispatch_once(
     let stale_before =
         at - ChronoDuration::from_std(stale_claim).unwrap_or(ChronoDuration::seconds(300));
     let (claimed, mut texts): (Vec<MessageRow>, HashMap<String, String>) = db
-        .transaction(move |conn| {
+        .background_transaction(move |conn| {
             let claimed = sms_rows::claim_for_dispatch(conn, BATCH, at, stale_before)?;
             let ids: Vec<String> = claimed.iter().map(|m| m.id.clone()).collect();
             let texts = sms_rows::texts_to_deliver(conn, &ids)?;
@@ -69,7 +69,7 @@ pub async fn dispatch_once(
             }
         }
     }
-    db.transaction(move |conn| {
+    db.background_transaction(move |conn| {
         sms_rows::mark_all_sent(conn, &sent, now())?;
         for (message, reason) in &failed {
             sms_rows::mark_failed_and_refund(conn, message, reason)?;

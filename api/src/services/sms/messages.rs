@@ -227,7 +227,6 @@ async fn queue_message(
     })?;
 
     let account_id = caller.tenant_id.clone();
-    let subuser = caller.subuser.clone();
     let sender_key = caller.sender_key();
     // Only the shown text is stored as the body; a secret text is kept apart
     // for the transport and dropped once it has it.
@@ -251,89 +250,16 @@ async fn queue_message(
         sent_at: None,
         claimed_at: None,
     };
-    let (idempotent, key_sender) = (idempotency.clone(), sender_key.clone());
-    let principal = caller.clone();
+    let pending = PendingSend {
+        row,
+        to_deliver,
+        idempotency: idempotency.clone(),
+        key_sender: sender_key.clone(),
+        principal: caller.clone(),
+    };
     let result = state
         .db
-        .transaction(move |conn| {
-            if let Some(idempotency) = &idempotent {
-                if let Some((existing, hash)) = sms_rows::find_by_idempotency_key(
-                    conn,
-                    &row.account_id,
-                    &key_sender,
-                    &idempotency.key,
-                )? {
-                    return Ok((idempotency.replay(existing, hash.as_deref())?, false));
-                }
-            }
-            if let Some(sender) = &row.sender {
-                // A name outside a subuser's grants is as unknown to them as an unapproved one.
-                let granted = subuser
-                    .as_ref()
-                    .is_none_or(|s| s.sender_names.iter().any(|n| n == sender));
-                if !granted
-                    || !crate::services::senders::is_approved(conn, &row.account_id, sender)?
-                {
-                    return Err(ApiError::field(
-                        "sender",
-                        codes::UNKNOWN_SENDER,
-                        "This sender name is not approved for the account.",
-                    ));
-                }
-            }
-            if let Some(opens_at) = subuser
-                .as_ref()
-                .and_then(|s| s.window.as_ref())
-                .and_then(|w| w.opens_at(row.created_at.and_utc()))
-            {
-                return Err(ApiError::OutsideSendingHours { opens_at });
-            }
-            policies::check_window(&principal, row.created_at)?;
-            if !sms_rows::country_allowed(conn, &row.account_id, &row.country, row.created_at)? {
-                return Err(ApiError::CountryNotAllowed(row.country.clone()));
-            }
-            check_trial_allows(conn, &row.account_id, std::slice::from_ref(&row.country))?;
-            policies::check_country(&principal, &row.country)?;
-            if let Some(subuser) = &subuser {
-                // Charged with the balance below, in this transaction: a refusal
-                // of either leaves both untouched.
-                let month = subusers::month_of(row.created_at);
-                let limit = subuser.monthly_points_limit;
-                if !subuser_rows::charge_usage(conn, &subuser.id, &month, row.points, limit)? {
-                    return Err(ApiError::PointsLimitReached {
-                        needed: row.points,
-                        used: subuser_rows::points_used(conn, &subuser.id, &month)?,
-                        limit: limit.unwrap_or_default(),
-                    });
-                }
-            }
-            // The credential's caps, with the balance below in this transaction.
-            policies::charge_caps(conn, &principal, row.points, row.created_at)?;
-            if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
-                let balance = sms_rows::points_balance(conn, &row.account_id)?;
-                return Err(ApiError::InsufficientPoints {
-                    needed: row.points,
-                    balance,
-                });
-            }
-            sms_rows::insert_message(conn, &row)?;
-            if let Some(text) = &to_deliver {
-                sms_rows::insert_text_to_deliver(conn, &row.id, text)?;
-            }
-            if let Some(idempotency) = &idempotent {
-                sms_rows::insert_idempotency_key(
-                    conn,
-                    &row,
-                    &key_sender,
-                    &idempotency.key,
-                    &idempotency.request_hash,
-                )?;
-            }
-            if let Some(subuser) = &subuser {
-                sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
-            }
-            Ok((row, true))
-        })
+        .transaction(move |conn| store_send(conn, &pending))
         .await;
     let (row, created) = match (result, idempotency) {
         (Ok(outcome), _) => outcome,
@@ -367,6 +293,111 @@ async fn queue_message(
         message: Message::from_row(&row),
         created,
     })
+}
+
+/// A checked send on its way to storage: charged and queued by [`store_send`].
+struct PendingSend {
+    row: MessageRow,
+    /// A secret text for the transport, when `row.body` is masked.
+    to_deliver: Option<String>,
+    idempotency: Option<Idempotency>,
+    /// Whose idempotency keys these are ([`Principal::sender_key`]).
+    key_sender: String,
+    principal: Principal,
+}
+
+/// Checks, charges and stores one send in the caller's transaction: the
+/// message, or the first message again for a repeated idempotency key
+/// (`false`), or the refusal, which leaves nothing charged.
+fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(MessageRow, bool)> {
+    let PendingSend {
+        row,
+        to_deliver,
+        idempotency,
+        key_sender,
+        principal,
+    } = send;
+    let subuser = &principal.subuser;
+    let checks = sms_rows::send_checks(
+        conn,
+        &row.account_id,
+        key_sender,
+        idempotency.as_ref().map(|i| i.key.as_str()),
+        &row.country,
+        row.created_at,
+    )?;
+    if let Some(idempotency) = idempotency.as_ref().filter(|_| checks.key_used) {
+        if let Some((existing, hash)) =
+            sms_rows::find_by_idempotency_key(conn, &row.account_id, key_sender, &idempotency.key)?
+        {
+            return Ok((idempotency.replay(existing, hash.as_deref())?, false));
+        }
+    }
+    if let Some(sender) = &row.sender {
+        // A name outside a subuser's grants is as unknown to them as an unapproved one.
+        let granted = subuser
+            .as_ref()
+            .is_none_or(|s| s.sender_names.iter().any(|n| n == sender));
+        if !granted || !crate::services::senders::is_approved(conn, &row.account_id, sender)? {
+            return Err(ApiError::field(
+                "sender",
+                codes::UNKNOWN_SENDER,
+                "This sender name is not approved for the account.",
+            ));
+        }
+    }
+    if let Some(opens_at) = subuser
+        .as_ref()
+        .and_then(|s| s.window.as_ref())
+        .and_then(|w| w.opens_at(row.created_at.and_utc()))
+    {
+        return Err(ApiError::OutsideSendingHours { opens_at });
+    }
+    policies::check_window(principal, row.created_at)?;
+    if !checks.country_allowed {
+        return Err(ApiError::CountryNotAllowed(row.country.clone()));
+    }
+    trial_allows(checks.trial_home, std::slice::from_ref(&row.country))?;
+    policies::check_country(principal, &row.country)?;
+    if let Some(subuser) = subuser {
+        // Charged with the balance below, in this transaction: a refusal
+        // of either leaves both untouched.
+        let month = subusers::month_of(row.created_at);
+        let limit = subuser.monthly_points_limit;
+        if !subuser_rows::charge_usage(conn, &subuser.id, &month, row.points, limit)? {
+            return Err(ApiError::PointsLimitReached {
+                needed: row.points,
+                used: subuser_rows::points_used(conn, &subuser.id, &month)?,
+                limit: limit.unwrap_or_default(),
+            });
+        }
+    }
+    // The credential's caps, with the balance below in this transaction.
+    policies::charge_caps(conn, principal, row.points, row.created_at)?;
+    if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
+        let balance = sms_rows::points_balance(conn, &row.account_id)?;
+        return Err(ApiError::InsufficientPoints {
+            needed: row.points,
+            balance,
+        });
+    }
+    sms_rows::insert_message(conn, row)?;
+    if let Some(text) = to_deliver {
+        sms_rows::insert_text_to_deliver(conn, &row.id, text)?;
+    }
+    if let Some(idempotency) = idempotency {
+        sms_rows::insert_idempotency_key(
+            conn,
+            row,
+            key_sender,
+            &idempotency.key,
+            &idempotency.request_hash,
+        )?;
+    }
+    if let Some(subuser) = subuser {
+        sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
+    }
+    Ok((row.clone(), true))
 }
 
 pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
@@ -549,7 +580,12 @@ fn check_trial_allows(
     tenant_id: &str,
     countries: &[String],
 ) -> ApiResult<()> {
-    match sms_rows::trial_home_country(conn, tenant_id)? {
+    trial_allows(sms_rows::trial_home_country(conn, tenant_id)?, countries)
+}
+
+/// [`check_trial_allows`] with the home country already read.
+fn trial_allows(trial_home: Option<String>, countries: &[String]) -> ApiResult<()> {
+    match trial_home {
         Some(home) if countries.iter().any(|c| *c != home) => {
             Err(ApiError::TrialRestricted { home_country: home })
         }
