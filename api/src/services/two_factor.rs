@@ -776,6 +776,7 @@ fn check_counted_code(
             &reservation,
             Some(current.account_id),
             client,
+            None,
         )?;
         return Ok(Err(refusal));
     }

@@ -647,8 +647,48 @@ on_both_backends!(settings = SETTINGS;
     a_stolen_session_and_password_cannot_regenerate_recovery_codes,
 );
 
+/// The owner signs in while someone guesses the password at the same moment.
+/// A refused guess settles its throttle rows and writes the owner's security
+/// log; a sign-in clears the e-mail's row and writes that log too. On
+/// PostgreSQL, taking those rows in opposite orders deadlocked: one of the two
+/// was aborted after a second and answered 500, its writes undone. Every
+/// answer must be a sign-in, a refusal or a lock.
+async fn the_owner_signing_in_during_guesses_gets_no_server_error(app: TestApp) {
+    let email = "busy-owner@example.com".to_owned();
+    app.signed_in(&email).await; // this browser is trusted: no codes
+    let attacker = app.another_browser();
+    for round in 0..30 {
+        let burst = (0..16).map(|i| {
+            let (app, attacker, email) = (&app, &attacker, &email);
+            async move {
+                if i % 3 == 0 {
+                    attacker
+                        .login(email, &format!("Wrong-Guess-{round}-{i}"))
+                        .await
+                } else {
+                    app.login(email, GOOD_PASSWORD).await
+                }
+            }
+        });
+        for response in futures_util::future::join_all(burst).await {
+            let status = response.status();
+            assert!(
+                [
+                    StatusCode::OK,
+                    StatusCode::UNAUTHORIZED,
+                    StatusCode::TOO_MANY_REQUESTS
+                ]
+                .contains(&status),
+                "round {round}: {status} {}",
+                response.text().await.unwrap_or_default()
+            );
+        }
+    }
+}
+
 on_both_backends!(settings = SETTINGS;
     parallel_right_passwords_are_all_let_in,
+    the_owner_signing_in_during_guesses_gets_no_server_error,
     an_office_signing_in_at_once_is_not_locked_out,
     rotating_ipv6_64s_within_one_56_share_one_address_limit,
     a_sign_in_from_outside_the_allowlist_answers_like_a_wrong_password,

@@ -77,14 +77,23 @@ pub(in crate::services) fn login_failed(
 }
 
 /// Settles a reserved guess that turned out wrong (see
-/// [`throttle::settle_failure`]) and records the lock it started, if any.
+/// [`throttle::settle_failure`]), then records `refusal` (the failed
+/// sign-in's event, when the caller has one) and the lock it started, if any.
+///
+/// The throttle's rows are locked before the security log's head, as a
+/// successful sign-in's [`finish`] locks them: two transactions taking them
+/// in opposite orders deadlocked on PostgreSQL (one aborted, answered 500).
 pub(in crate::services) fn settle_failure(
     conn: &mut DbConnection,
     reservation: &Reservation,
     account_id: Option<&str>,
     client: &ClientContext,
+    refusal: Option<SecurityEvent>,
 ) -> ApiResult<Option<NewLock>> {
     let lock = throttle::settle_failure(conn, reservation, now())?;
+    if let Some(refusal) = refusal {
+        security_log::record(conn, &refusal)?;
+    }
     if let (Some(lock), Some(account_id)) = (lock, account_id) {
         security_log::record(
             conn,
@@ -232,7 +241,7 @@ pub async fn confirm_password(
     let lock = state
         .db
         .transaction(move |conn| {
-            settle_failure(conn, &reservation, Some(&account_id), &failed_client)
+            settle_failure(conn, &reservation, Some(&account_id), &failed_client, None)
         })
         .await?;
     if let Some(lock) = lock.filter(|l| l.scope == throttle::LockScope::Email) {
@@ -396,10 +405,17 @@ pub(in crate::services) async fn refuse_sign_in(
     let lock = state
         .db
         .transaction(move |conn| {
-            if let (Some(id), false) = (account_id.as_deref(), reason.is_empty()) {
-                security_log::record(conn, &login_failed(id, &failed_client, reason))?;
-            }
-            settle_failure(conn, &reservation, account_id.as_deref(), &failed_client)
+            let refusal = match (account_id.as_deref(), reason.is_empty()) {
+                (Some(id), false) => Some(login_failed(id, &failed_client, reason)),
+                _ => None,
+            };
+            settle_failure(
+                conn,
+                &reservation,
+                account_id.as_deref(),
+                &failed_client,
+                refusal,
+            )
         })
         .await?;
     if let (Some(account), Some(lock)) = (account, lock) {
@@ -808,13 +824,15 @@ pub(in crate::services) async fn complete_held(
                     } else {
                         reasons::NEW_DEVICE_FAILED
                     };
-                    security_log::record(
+                    let failed = login_failed(&account.id, &verdict_client, reason)
+                        .detail("method", method.as_str());
+                    let lock = settle_failure(
                         conn,
-                        &login_failed(&account.id, &verdict_client, reason)
-                            .detail("method", method.as_str()),
+                        &reservation,
+                        Some(&account.id),
+                        &verdict_client,
+                        Some(failed),
                     )?;
-                    let lock =
-                        settle_failure(conn, &reservation, Some(&account.id), &verdict_client)?;
                     Verdict::Wrong(refusal, lock)
                 }
             };

@@ -333,13 +333,10 @@ fn judge_passwordless(
         ApiError::PasskeyRefused(reason) => *reason,
         _ => "invalid",
     };
-    security_log::record(
-        conn,
-        &login::login_failed(&account.id, client, login::reasons::PASSKEY_FAILED)
-            .detail("method", VerificationMethod::Passkey.as_str())
-            .detail("passkey_refusal", reason),
-    )?;
-    let lock = login::settle_failure(conn, &reservation, Some(&account.id), client)?;
+    let refusal = login::login_failed(&account.id, client, login::reasons::PASSKEY_FAILED)
+        .detail("method", VerificationMethod::Passkey.as_str())
+        .detail("passkey_refusal", reason);
+    let lock = login::settle_failure(conn, &reservation, Some(&account.id), client, Some(refusal))?;
     Ok(Judged::Refused(
         refused_with,
         lock.map(|lock| (account, lock)),
