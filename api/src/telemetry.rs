@@ -353,7 +353,7 @@ pub async fn request_log(
 
 /// The log's format once [`init`] installed our subscriber: request lines are
 /// then written by [`RequestLine::log`] itself (the same line the subscriber
-/// would write, without its field visitors: a third of a request's logging
+/// would write, without its field visitors: most of a request's logging
 /// cost on `GET /livez`). Unset (another subscriber, as in unit tests), they
 /// go through `tracing`.
 static REQUEST_LINES: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
