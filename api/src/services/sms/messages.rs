@@ -259,7 +259,7 @@ async fn queue_message(
     };
     let result = state
         .db
-        .transaction(move |conn| store_send(conn, &pending))
+        .transaction(move |conn| store_send(conn, pending))
         .await;
     let (row, created) = match (result, idempotency) {
         (Ok(outcome), _) => outcome,
@@ -309,7 +309,7 @@ struct PendingSend {
 /// Checks, charges and stores one send in the caller's transaction: the
 /// message, or the first message again for a repeated idempotency key
 /// (`false`), or the refusal, which leaves nothing charged.
-fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(MessageRow, bool)> {
+fn store_send(conn: &mut DbConnection, send: PendingSend) -> ApiResult<(MessageRow, bool)> {
     let PendingSend {
         row,
         to_deliver,
@@ -321,14 +321,14 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
     let checks = sms_rows::send_checks(
         conn,
         &row.account_id,
-        key_sender,
+        &key_sender,
         idempotency.as_ref().map(|i| i.key.as_str()),
         &row.country,
         row.created_at,
     )?;
     if let Some(idempotency) = idempotency.as_ref().filter(|_| checks.key_used) {
         if let Some((existing, hash)) =
-            sms_rows::find_by_idempotency_key(conn, &row.account_id, key_sender, &idempotency.key)?
+            sms_rows::find_by_idempotency_key(conn, &row.account_id, &key_sender, &idempotency.key)?
         {
             return Ok((idempotency.replay(existing, hash.as_deref())?, false));
         }
@@ -353,12 +353,12 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
     {
         return Err(ApiError::OutsideSendingHours { opens_at });
     }
-    policies::check_window(principal, row.created_at)?;
+    policies::check_window(&principal, row.created_at)?;
     if !checks.country_allowed {
         return Err(ApiError::CountryNotAllowed(row.country.clone()));
     }
     trial_allows(checks.trial_home, std::slice::from_ref(&row.country))?;
-    policies::check_country(principal, &row.country)?;
+    policies::check_country(&principal, &row.country)?;
     if let Some(subuser) = subuser {
         // Charged with the balance below, in this transaction: a refusal
         // of either leaves both untouched.
@@ -373,7 +373,7 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
         }
     }
     // The credential's caps, with the balance below in this transaction.
-    policies::charge_caps(conn, principal, row.points, row.created_at)?;
+    policies::charge_caps(conn, &principal, row.points, row.created_at)?;
     if !sms_rows::charge_points(conn, &row.account_id, row.points)? {
         let balance = sms_rows::points_balance(conn, &row.account_id)?;
         return Err(ApiError::InsufficientPoints {
@@ -381,15 +381,15 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
             balance,
         });
     }
-    sms_rows::insert_message(conn, row)?;
-    if let Some(text) = to_deliver {
+    sms_rows::insert_message(conn, &row)?;
+    if let Some(text) = &to_deliver {
         sms_rows::insert_text_to_deliver(conn, &row.id, text)?;
     }
-    if let Some(idempotency) = idempotency {
+    if let Some(idempotency) = &idempotency {
         sms_rows::insert_idempotency_key(
             conn,
-            row,
-            key_sender,
+            &row,
+            &key_sender,
             &idempotency.key,
             &idempotency.request_hash,
         )?;
@@ -397,7 +397,7 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
     if let Some(subuser) = subuser {
         sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
     }
-    Ok((row.clone(), true))
+    Ok((row, true))
 }
 
 pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
