@@ -275,8 +275,11 @@ impl Application {
                 config.security_stream.clone(),
             ),
         ));
+        let (sends, send_writer) = crate::services::sms::messages::start_send_writer(db.clone());
+        background.push(send_writer);
         let state = web::Data::new(AppState {
             db,
+            sends,
             hasher,
             access,
             portal_allowlists,

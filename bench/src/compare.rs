@@ -10,14 +10,21 @@
 //! With `--batches` the rounds run scenario (h) instead: 1,000-recipient
 //! batches on a quarter of the connections and (b) beside them on another
 //! quarter; the change is the median over rounds of recipients/s and of
-//! (b)'s p99 during (h), each divided by the other build's.
+//! (b)'s p99 during (h), each divided by the other build's; after each round
+//! the dispatcher's delivery of the round's recipients is awaited, and
+//! recipients/s accepted and delivered is compared too.
+//!
+//! With `--sends` the rounds run scenario (g) instead (single sends with an
+//! idempotency key each, once the dispatcher has drained), comparing sends/s,
+//! their p99 and the server CPU per send.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
 use portcullis_shared::routes;
 
 use crate::{
-    arrange, bulk_request, own_server_binary, run, start_server, MakeRequest, Options, Server,
+    arrange, bulk_request, own_server_binary, run, send_request, start_server, MakeRequest,
+    Options, Server,
 };
 
 /// One server under comparison, with its requests.
@@ -27,6 +34,11 @@ struct Contender {
     livez: MakeRequest,
     read: MakeRequest,
     bulk: MakeRequest,
+    send: MakeRequest,
+    /// A client, the server's address and the token: to wait for the dispatcher.
+    client: reqwest::Client,
+    base: String,
+    secret: String,
 }
 
 /// One round's figures for one server.
@@ -58,6 +70,10 @@ async fn contender(name: &'static str, binary: &Path, database_url: &str) -> Con
         livez: Arc::new(move |c| c.get(&livez)),
         read: Arc::new(move |c| c.get(&read).bearer_auth(&secret)),
         bulk: bulk_request(&base, &fixture.token.secret),
+        send: send_request(&base, &fixture.token.secret),
+        client: fixture.portal,
+        base,
+        secret: fixture.token.secret,
     }
 }
 
@@ -70,6 +86,8 @@ struct BatchRound {
     read_rps: f64,
     /// Server CPU per batch, the reads beside it included.
     cpu_ms_per_batch: f64,
+    /// Recipients accepted, over the round and the dispatcher's delivery of them after it.
+    delivered_per_second: f64,
 }
 
 async fn measure_batches(
@@ -99,13 +117,93 @@ async fn measure_batches(
         "{}: requests failed",
         contender.name
     );
+    let drain = crate::drained(&contender.client, &contender.base, &contender.secret).await;
     BatchRound {
         recipients_per_second: bulk.rps() * 1000.0,
         batch_p99_ms: bulk.percentile_ms(0.99),
         read_p99_ms: read.percentile_ms(0.99),
         read_rps: read.rps(),
         cpu_ms_per_batch: bulk.cpu_us_per_request() / 1000.0,
+        delivered_per_second: bulk.requests as f64 * 1000.0 / (bulk.seconds + drain.as_secs_f64()),
     }
+}
+
+/// One round of (g) for one server.
+#[derive(Clone, Copy)]
+struct SendRound {
+    sends_per_second: f64,
+    p99_ms: f64,
+    cpu_us_per_send: f64,
+}
+
+async fn measure_sends(contender: &Contender, connections: usize, duration: Duration) -> SendRound {
+    // Each round on an idle dispatcher: the previous round's delivery is not this one's cost.
+    crate::drained(&contender.client, &contender.base, &contender.secret).await;
+    let sends = run(
+        &contender.server,
+        "(g)",
+        connections,
+        duration,
+        contender.send.clone(),
+    )
+    .await;
+    assert_eq!(sends.errors, 0, "{}: sends failed", contender.name);
+    SendRound {
+        sends_per_second: sends.rps(),
+        p99_ms: sends.percentile_ms(0.99),
+        cpu_us_per_send: sends.cpu_us_per_request(),
+    }
+}
+
+/// Alternates (g) on the two servers for the rounds asked, and prints them.
+async fn compare_sends(
+    options: &Options,
+    this: &Contender,
+    that: &Contender,
+    backend: &str,
+    other: &Path,
+) {
+    let duration = Duration::from_secs(options.seconds);
+    let load_before = crate::load_average();
+    let rounds = alternate(options.rounds, this, that, |contender| {
+        measure_sends(contender, options.connections, duration)
+    })
+    .await;
+    println!(
+        "\nPortcullis comparison of (g) — {backend}, single sends with an idempotency key each on {} connections, {}s per round, {} rounds\nthis build: {}\n--against:  {}\n",
+        options.connections,
+        options.seconds,
+        options.rounds,
+        own_server_binary().display(),
+        other.display()
+    );
+    println!("| round | (g) sends/s this / against | p99 ms this / against | server CPU µs per send this / against |");
+    println!("|---:|---:|---:|---:|");
+    for (i, (a, b)) in rounds.iter().enumerate() {
+        println!(
+            "| {} | {:.0} / {:.0} | {:.1} / {:.1} | {:.0} / {:.0} |",
+            i + 1,
+            a.sends_per_second,
+            b.sends_per_second,
+            a.p99_ms,
+            b.p99_ms,
+            a.cpu_us_per_send,
+            b.cpu_us_per_send,
+        );
+    }
+    let change =
+        |f: fn(&SendRound) -> f64| median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect());
+    println!(
+        "\nmachine load average (1, 5, 15 min) before: {load_before}; after: {}",
+        crate::load_average()
+    );
+    println!("\nthis build against the other, median of the rounds' ratios:");
+    println!(
+        "- (g) sends/s: {:.2}×; p99: {:.2}×; server CPU per send: {:.2}×",
+        change(|r| r.sends_per_second),
+        change(|r| r.p99_ms),
+        change(|r| r.cpu_us_per_send),
+    );
 }
 
 /// Alternates (h) on the two servers for the rounds asked, and prints them.
@@ -131,14 +229,16 @@ async fn compare_batches(
         own_server_binary().display(),
         other.display()
     );
-    println!("| round | (h) recipients/s this / against | (h) p99 ms this / against | (b) p99 ms during (h) this / against | (b) req/s during (h) this / against | server CPU ms per batch (reads included) this / against |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| round | (h) recipients/s this / against | accepted and delivered this / against | (h) p99 ms this / against | (b) p99 ms during (h) this / against | (b) req/s during (h) this / against | server CPU ms per batch (reads included) this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (a, b)) in rounds.iter().enumerate() {
         println!(
-            "| {} | {:.0} / {:.0} | {:.1} / {:.1} | {:.2} / {:.2} | {:.0} / {:.0} | {:.1} / {:.1} |",
+            "| {} | {:.0} / {:.0} | {:.0} / {:.0} | {:.1} / {:.1} | {:.2} / {:.2} | {:.0} / {:.0} | {:.1} / {:.1} |",
             i + 1,
             a.recipients_per_second,
             b.recipients_per_second,
+            a.delivered_per_second,
+            b.delivered_per_second,
             a.batch_p99_ms,
             b.batch_p99_ms,
             a.read_p99_ms,
@@ -169,6 +269,12 @@ async fn compare_batches(
         change(|r| r.recipients_per_second),
         median_of(|r| r.recipients_per_second, true),
         median_of(|r| r.recipients_per_second, false),
+    );
+    println!(
+        "- recipients/s accepted and delivered: {:.2}× (medians {:.0} / {:.0})",
+        change(|r| r.delivered_per_second),
+        median_of(|r| r.delivered_per_second, true),
+        median_of(|r| r.delivered_per_second, false),
     );
     println!(
         "- (h) p99: {:.2}×; server CPU per batch: {:.2}×",
@@ -267,6 +373,10 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     let that = contender("--against", other, &other_url).await;
     if options.batches {
         compare_batches(options, &this, &that, backend, other).await;
+        return;
+    }
+    if options.sends {
+        compare_sends(options, &this, &that, backend, other).await;
         return;
     }
     let duration = Duration::from_secs(options.seconds);

@@ -13,7 +13,8 @@
 //! (a) and (b) with another build's instead, alternating them in one run
 //! (see `compare.rs`); on PostgreSQL, `--postgres URL --against-postgres OTHER_URL`
 //! gives each build its own database. With `--batches` too, it compares (h)
-//! (recipients/s, and the p99 of (b) beside it) instead of (a) and (b).
+//! (recipients/s accepted, and accepted and delivered, and the p99 of (b)
+//! beside it) instead of (a) and (b); with `--sends`, it compares (g).
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -28,8 +29,8 @@ use std::{
 
 use portcullis_shared::{
     dto::{
-        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, MessageDto, OAuthTokenResponse,
-        OutboxPage,
+        CreatedOAuthClientDto, CreatedTokenDto, MeResponse, MessageDto, MessageStatus,
+        OAuthTokenResponse, OutboxPage,
     },
     routes,
 };
@@ -193,6 +194,8 @@ struct Options {
     rounds: usize,
     /// Compare (h) with (b) beside it instead of (a) and (b).
     batches: bool,
+    /// Compare (g), single sends, instead of (a) and (b).
+    sends: bool,
     /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
     through_proxy: bool,
 }
@@ -206,6 +209,7 @@ fn options() -> Options {
         against: None,
         rounds: 6,
         batches: false,
+        sends: false,
         through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
@@ -219,6 +223,7 @@ fn options() -> Options {
             "--against-postgres" => options.against_postgres = Some(value()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--batches" => options.batches = true,
+            "--sends" => options.sends = true,
             "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }
@@ -465,6 +470,61 @@ fn bulk_request(base: &str, secret: &str) -> MakeRequest {
     })
 }
 
+/// Waits until the dispatcher has handed everything queued so far to the
+/// transport, so that a send scenario measures its own sends and not the
+/// delivery of an earlier scenario's backlog: queues one more message and
+/// waits for it to be sent (the dispatcher claims the oldest first).
+/// Returns how long that took.
+async fn drained(client: &reqwest::Client, base: &str, secret: &str) -> Duration {
+    let started = Instant::now();
+    let probe: MessageDto = client
+        .post(format!("{base}{}", routes::SMS))
+        .bearer_auth(secret)
+        .json(&json!({"to": "+48500100200", "text": "benchmark: drained?"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!("{base}{}", routes::SMS_MESSAGE.replace("{id}", &probe.id));
+    while started.elapsed() < Duration::from_secs(600) {
+        let message: MessageDto = client
+            .get(&url)
+            .bearer_auth(secret)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if message.status != MessageStatus::Queued {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the dispatcher did not drain its queue in 10 minutes");
+}
+
+/// Scenario (g)'s request: one text with a distinct idempotency key each
+/// time, with the token `secret`, on the server at `base`.
+fn send_request(base: &str, secret: &str) -> MakeRequest {
+    let url = format!("{base}{}", routes::SMS);
+    let secret = secret.to_owned();
+    let keys = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let run_id = std::process::id();
+    Arc::new(move |c| {
+        let key = keys.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        c.post(&url)
+            .bearer_auth(&secret)
+            .header(
+                routes::IDEMPOTENCY_KEY_HEADER,
+                format!("bench-{run_id}-{key}"),
+            )
+            .json(&json!({"to": "+48500100200", "text": "benchmark"}))
+    })
+}
+
 pub(crate) async fn run(
     server: &Server,
     name: &'static str,
@@ -485,6 +545,13 @@ pub(crate) async fn run(
                 .unwrap()
         })
         .collect();
+    // Where each scenario starts, on stderr, for a profiler sampling the server
+    // (`perf record -p PID` once a given scenario's line appears).
+    eprintln!(
+        "bench: {name}: {} s, {connections} connections, server pids {:?}",
+        duration.as_secs(),
+        server.pids
+    );
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let cpu_before = server.cpu_seconds();
@@ -718,21 +785,9 @@ async fn main() {
             account.points_balance
         }
     };
+    let drained_before_g = drained(&portal, &base, &token.secret).await;
     let balance_before = balance(token.secret.clone()).await;
-    let send_url = url(routes::SMS);
-    let secret = token.secret.clone();
-    let keys = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let run_id = std::process::id();
-    let send_with_key: MakeRequest = Arc::new(move |c| {
-        let key = keys.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        c.post(&send_url)
-            .bearer_auth(&secret)
-            .header(
-                routes::IDEMPOTENCY_KEY_HEADER,
-                format!("bench-{run_id}-{key}"),
-            )
-            .json(&json!({"to": "+48500100200", "text": "benchmark"}))
-    });
+    let send_with_key = send_request(&base, &token.secret);
     let send_index = results.len();
     results.push(
         run(
@@ -829,7 +884,9 @@ async fn main() {
         results.push(figures.with_rss(rss));
     }
 
-    // (h) bulk sends of 1,000 recipients each, and (b) beside them.
+    // (h) bulk sends of 1,000 recipients each, and (b) beside them, once
+    // the dispatcher has delivered what (g) and (i) queued.
+    let drained_before_h = drained(&portal, &base, &token.secret).await;
     let bulk_index = results.len();
     let bulk_request = bulk_request(&base, &token.secret);
     let sms_url = url(&routes::SMS_MESSAGE.replace("{id}", &message.id));
@@ -852,6 +909,10 @@ async fn main() {
         ),
     );
     let rss = server.memory_mib();
+    // The recipients (h) queued, handed to the transport: accepted and delivered.
+    let drained_after_h = drained(&portal, &base, &token.secret).await;
+    let delivered_per_second =
+        bulk.requests as f64 * 1000.0 / (bulk.seconds + drained_after_h.as_secs_f64());
     let mut reads = reads;
     reads.server_cpu = f64::NAN;
     results.push(bulk.with_rss(rss));
@@ -990,6 +1051,13 @@ async fn main() {
         },
         results[bulk_index].errors,
         verdict(recipients_per_second >= 50_000.0 && results[bulk_index].errors == 0)
+    );
+    println!(
+        "  (the dispatcher delivered (h)'s last recipients {:.1} s after the scenario ended: {delivered_per_second:.0} recipients/s accepted and delivered; \
+         the backlog of (g) and (i) took {:.1} s to deliver before (h) started, and {:.1} s before (g))",
+        drained_after_h.as_secs_f64(),
+        drained_before_h.as_secs_f64(),
+        drained_before_g.as_secs_f64(),
     );
     println!(
         "- (b)'s p99 < 20 ms during (h): {:.2} ms — {}",

@@ -16,6 +16,7 @@ pub mod credential_networks;
 pub mod credential_policies;
 pub mod devices;
 mod error;
+pub mod group_commit;
 mod hot_reads;
 pub mod login_preferences;
 pub mod oauth;
@@ -434,6 +435,13 @@ impl<E: WorkError> Db<E> {
             None => None,
         };
         self.transaction_in_turn(turn, work).await
+    }
+
+    /// Marks a request-path write under way until the answer is dropped (a
+    /// send waiting in a group: see [`group_commit`]), so that background
+    /// writes let it go first. Nothing on PostgreSQL.
+    pub fn request_write_pending(&self) -> Option<writer_turn::Demand> {
+        self.writer_turn.as_ref().map(|turn| turn.demand())
     }
 
     async fn transaction_in_turn<T, F>(

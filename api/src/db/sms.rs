@@ -457,15 +457,34 @@ pub fn claim_for_dispatch(
     };
     // A suspended company's messages are held (left queued) until it is
     // reinstated: what it queued before the suspension does not go out.
-    let suspended = crate::db::schema::account_suspensions::table
-        .select(crate::db::schema::account_suspensions::account_id);
-    let candidates: Vec<String> = messages::table
-        .filter(claimable())
-        .filter(messages::account_id.ne_all(suspended))
+    let suspended = || {
+        crate::db::schema::account_suspensions::table
+            .select(crate::db::schema::account_suspensions::account_id)
+    };
+    // Stale claims first, then queued messages: each a walk of the index on
+    // (status, created_at) that stops at `limit`. One query for both (an OR
+    // of the two statuses) read every queued message and sorted them, which
+    // made each claim cost as much as the whole backlog behind a bulk send.
+    let mut candidates: Vec<String> = messages::table
+        .filter(messages::status.eq("sending"))
+        .filter(messages::claimed_at.lt(stale_before))
+        .filter(messages::account_id.ne_all(suspended()))
         .order(messages::created_at.asc())
         .limit(limit)
         .select(messages::id)
         .load(conn)?;
+    let room = limit - candidates.len() as i64;
+    if room > 0 {
+        candidates.extend(
+            messages::table
+                .filter(messages::status.eq("queued"))
+                .filter(messages::account_id.ne_all(suspended()))
+                .order(messages::created_at.asc())
+                .limit(room)
+                .select(messages::id)
+                .load::<String>(conn)?,
+        );
+    }
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -485,11 +504,12 @@ pub fn claim_for_dispatch(
         .load(conn)
 }
 
-/// Marks messages sent at once; texts kept for the transport are dropped
-/// with them (run in one transaction).
+/// Marks messages sent at once, and drops the texts kept for the transport
+/// of those among them that had one (`with_texts`), in the caller's transaction.
 pub fn mark_all_sent(
     conn: &mut DbConnection,
     ids: &[String],
+    with_texts: &[String],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     for chunk in ids.chunks(500) {
@@ -500,6 +520,8 @@ pub fn mark_all_sent(
         )
         .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
         .execute(conn)?;
+    }
+    for chunk in with_texts.chunks(500) {
         let now_sent = messages::table
             .filter(messages::id.eq_any(chunk))
             .filter(messages::status.eq("sent"))

@@ -24,7 +24,8 @@ pub type Turn = (OwnedMutexGuard<()>, Option<Demand>);
 #[derive(Default)]
 pub struct WriterTurn {
     lock: Arc<Mutex<()>>,
-    /// Request-path writes waiting for or holding the writer.
+    /// Request-path writes waiting for or holding the writer (or, for a
+    /// group of sends, waiting to be stored).
     demand: AtomicUsize,
     /// Told when `demand` falls to zero.
     quiet: Notify,

@@ -48,6 +48,8 @@ pub struct AppState {
     /// signing keys are opened once, into the key ring).
     pub kek: Arc<crate::domain::Kek>,
     pub sms: SmsTransport,
+    /// Stores single sends, many to a transaction (`sms::messages`).
+    pub sends: sms::messages::SendWriter,
     pub mailer: Mailer,
     /// What background parts report for the metrics.
     pub signals: Arc<crate::metrics::Signals>,

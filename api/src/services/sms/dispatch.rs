@@ -42,6 +42,8 @@ pub async fn dispatch_once(
     if count == 0 {
         return Ok(0);
     }
+    // Most messages have no text kept apart: only those that did have one to drop.
+    let with_texts: Vec<String> = texts.keys().cloned().collect();
     let batch: Vec<Sms> = claimed
         .iter()
         .map(|message| Sms {
@@ -70,7 +72,7 @@ pub async fn dispatch_once(
         }
     }
     db.background_transaction(move |conn| {
-        sms_rows::mark_all_sent(conn, &sent, now())?;
+        sms_rows::mark_all_sent(conn, &sent, &with_texts, now())?;
         for (message, reason) in &failed {
             sms_rows::mark_failed_and_refund(conn, message, reason)?;
         }

@@ -1,0 +1,263 @@
+//! Group commit: many small writes of one kind, waiting at the same time,
+//! stored in one transaction instead of one each.
+//!
+//! On SQLite a transaction's fixed costs — taking the one write lock, the
+//! WAL frames of every page it touched, its commit — dominate a write as
+//! small as a single send, and writers run one at a time anyway. A
+//! [`GroupWriter`] has one task that takes everything waiting (up to a
+//! limit) and runs it in one transaction, each job in its own savepoint: a
+//! job refused (its error is not a storage failure) is rolled back alone
+//! and the others are stored. Every caller gets its own job's result, and
+//! only once the transaction has committed: a process that dies mid-group
+//! has acknowledged nothing of it. (On PostgreSQL, which takes many writers
+//! at once, one writer making every job's round trips in turn was slower
+//! than a transaction per job on several connections: sends do not group there.)
+//!
+//! When a job fails in storage (a uniqueness race with another process, a
+//! deadlock, a full disk) the group is rolled back and every job runs again
+//! alone, in its own transaction, as it would have without grouping.
+
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+
+use diesel::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Db, DbConnection, StorageError, WorkError};
+
+/// What a job does inside the group's transaction.
+pub type Work<J, T, E> = fn(&mut DbConnection, &J) -> Result<T, E>;
+
+struct Waiting<J, T, E> {
+    job: Arc<J>,
+    reply: oneshot::Sender<Result<T, E>>,
+}
+
+/// Hands jobs to a writer task that stores them in groups (see the module).
+pub struct GroupWriter<J, T, E> {
+    queue: mpsc::UnboundedSender<Waiting<J, T, E>>,
+    db: Db<E>,
+}
+
+impl<J, T, E> Clone for GroupWriter<J, T, E> {
+    fn clone(&self) -> Self {
+        Self {
+            queue: self.queue.clone(),
+            db: self.db.clone(),
+        }
+    }
+}
+
+impl<J, T, E> GroupWriter<J, T, E>
+where
+    J: Send + Sync + 'static,
+    T: Send + 'static,
+    E: WorkError + std::fmt::Display,
+{
+    /// Starts the writer task, which runs until every handle is dropped.
+    /// Groups hold at most `max_group` jobs, run in the order of `lock_key`
+    /// (so that two processes' groups take rows of PostgreSQL in the same
+    /// order), arrival order among equal keys.
+    pub fn start(
+        db: Db<E>,
+        max_group: usize,
+        lock_key: fn(&J) -> &str,
+        work: Work<J, T, E>,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
+        let (queue, mut waiting) = mpsc::unbounded_channel::<Waiting<J, T, E>>();
+        let group_db = db.clone();
+        let writer = tokio::spawn(async move {
+            let db = group_db;
+            while let Some(first) = waiting.recv().await {
+                let mut group = vec![first];
+                while group.len() < max_group {
+                    match waiting.try_recv() {
+                        Ok(next) => group.push(next),
+                        Err(_) => break,
+                    }
+                }
+                group.sort_by(|a, b| lock_key(&a.job).cmp(lock_key(&b.job)));
+                store_group(&db, group, work).await;
+            }
+        });
+        (Self { queue, db }, writer)
+    }
+
+    /// Stores `job` with whatever else is waiting; its own result, once committed.
+    pub async fn submit(&self, job: J) -> Result<T, E> {
+        // Waiting in the queue counts as a request-path write under way:
+        // background writers let the group go first.
+        let _pending = self.db.request_write_pending();
+        let (reply, answer) = oneshot::channel();
+        let gone = || StorageError::Unavailable(anyhow::anyhow!("the group writer has stopped"));
+        self.queue
+            .send(Waiting {
+                job: Arc::new(job),
+                reply,
+            })
+            .map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+/// Runs `group` in one transaction and answers each job; see the module.
+async fn store_group<J, T, E>(db: &Db<E>, group: Vec<Waiting<J, T, E>>, work: Work<J, T, E>)
+where
+    J: Send + Sync + 'static,
+    T: Send + 'static,
+    E: WorkError + std::fmt::Display,
+{
+    let jobs: Vec<Arc<J>> = group.iter().map(|w| w.job.clone()).collect();
+    let worked = Arc::new(AtomicBool::new(false));
+    let work_done = worked.clone();
+    let stored = db
+        .transaction(move |conn| {
+            let mut outcomes = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                // Nested: a savepoint, rolled back alone when the job is refused.
+                match conn.transaction(|conn| work(conn, job)) {
+                    Ok(value) => outcomes.push(Ok(value)),
+                    Err(error) => match error.into_failure() {
+                        Err(refusal) => outcomes.push(Err(refusal)),
+                        Ok(failure) => return Err(failure.into()),
+                    },
+                }
+            }
+            work_done.store(true, Ordering::Release);
+            Ok(outcomes)
+        })
+        .await;
+    match stored {
+        Ok(outcomes) => {
+            for (waiting, outcome) in group.into_iter().zip(outcomes) {
+                // A caller that went away no longer wants its answer.
+                let _ = waiting.reply.send(outcome);
+            }
+        }
+        // Every job ran but the commit failed: whether it took effect is not
+        // known (a connection lost during COMMIT), so none is run again or
+        // acknowledged; each caller is told to retry (with its idempotency key).
+        Err(error) if worked.load(Ordering::Acquire) => {
+            tracing::warn!(%error, jobs = group.len(), "committing a group of writes failed");
+            let message = error.to_string();
+            for waiting in group {
+                let failure = StorageError::Unavailable(anyhow::anyhow!(
+                    "committing a group of writes failed: {message}"
+                ));
+                let _ = waiting.reply.send(Err(failure.into()));
+            }
+        }
+        // Rolled back, or never begun: nothing of it is stored.
+        Err(error) => {
+            tracing::debug!(%error, jobs = group.len(), "a group of writes failed; each runs alone");
+            for waiting in group {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let job = waiting.job;
+                    let alone = db.transaction(move |conn| work(conn, &job)).await;
+                    let _ = waiting.reply.send(alone);
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::{sql_types::BigInt, RunQueryDsl};
+
+    use super::*;
+    use crate::config::DatabaseUrl;
+
+    /// A job's own refusal (rolled back alone), or storage's failure.
+    #[derive(Debug, thiserror::Error)]
+    enum Outcome {
+        #[error("refused")]
+        Refused,
+        #[error(transparent)]
+        Storage(#[from] StorageError),
+    }
+
+    impl From<diesel::result::Error> for Outcome {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Storage(error.into())
+        }
+    }
+
+    impl WorkError for Outcome {
+        fn into_failure(self) -> Result<StorageError, Self> {
+            match self {
+                Self::Storage(failure) => Ok(failure),
+                refusal => Err(refusal),
+            }
+        }
+    }
+
+    /// Stores `n`; refuses (after writing, so only its savepoint's rollback
+    /// undoes it) every multiple of 3.
+    fn store(conn: &mut DbConnection, n: &i64) -> Result<i64, Outcome> {
+        diesel::sql_query("INSERT INTO numbers (n) VALUES (?)")
+            .bind::<BigInt, _>(*n)
+            .execute(conn)?;
+        if n % 3 == 0 {
+            return Err(Outcome::Refused);
+        }
+        Ok(*n)
+    }
+
+    fn stored(db: &Db<Outcome>) -> Vec<i64> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        db.blocking_run(|conn| {
+            Ok(diesel::sql_query("SELECT n FROM numbers ORDER BY n")
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(|row| row.n)
+                .collect())
+        })
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_job_gets_its_own_result_and_a_refusal_undoes_only_its_own_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("group.db"));
+        let db: Db<Outcome> = Db::connect(&url, 4).unwrap();
+        db.blocking_run(|conn| {
+            diesel::sql_query("CREATE TABLE numbers (n BIGINT PRIMARY KEY)").execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+        let (writer, task) = GroupWriter::start(db.clone(), 8, |_| "", store);
+        // 1..=30 at once, and 5 again: its second store fails in storage (a
+        // duplicate key), so its group is rolled back and every job of it
+        // runs alone.
+        let jobs = (1..=30).chain([5]).map(|n| {
+            let writer = writer.clone();
+            async move { (n, writer.submit(n).await) }
+        });
+        let results = futures_util::future::join_all(jobs).await;
+        let mut duplicates_refused = 0;
+        for (i, (n, result)) in results.into_iter().enumerate() {
+            match result {
+                Ok(value) => assert_eq!((value, n % 3 == 0), (n, false)),
+                Err(Outcome::Refused) => assert_eq!(n % 3, 0, "{n}"),
+                Err(Outcome::Storage(_)) => {
+                    assert_eq!(n, 5);
+                    // Only one of the two stores of 5 failed.
+                    assert!(i == 4 || i == 30);
+                    duplicates_refused += 1;
+                }
+            }
+        }
+        assert_eq!(duplicates_refused, 1);
+        let expected: Vec<i64> = (1..=30).filter(|n| n % 3 != 0).collect();
+        assert_eq!(stored(&db), expected);
+        task.abort();
+    }
+}
