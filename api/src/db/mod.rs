@@ -242,6 +242,12 @@ pub struct Db<E> {
     /// served (the request path before the dispatcher), before `BEGIN
     /// IMMEDIATE` (see [`Db::transaction`]).
     writer_turn: Option<Arc<writer_turn::WriterTurn>>,
+    /// SQLite only: the one connection this process's transactions write
+    /// on, in their turns. A connection's page cache lasts while no other
+    /// connection writes, so the writer's stays warm (with the pool's
+    /// connections taking turns, each transaction began by reading back
+    /// from the file the pages that the last writer had changed).
+    writer: Option<r2d2::Pool<ConnectionOpener>>,
     /// PostgreSQL only: the async connections of [`Db::find`].
     pg_reads: Option<Arc<hot_reads::PgReadPools>>,
     work_error: PhantomData<fn() -> E>,
@@ -254,6 +260,7 @@ impl<E> Clone for Db<E> {
             pool: self.pool.clone(),
             backend: self.backend,
             writer_turn: self.writer_turn.clone(),
+            writer: self.writer.clone(),
             pg_reads: self.pg_reads.clone(),
             work_error: PhantomData,
         }
@@ -290,17 +297,22 @@ impl<E> Db<E> {
             .map_err(|e| anyhow::anyhow!("cannot connect to {url:?}: {e}"))?;
         run_migrations(&mut first)?;
         drop(first);
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(false)
-            .build(opener)
-            .map_err(|e| anyhow::anyhow!("cannot open the connection pool for {url:?}: {e}"))?;
+        let pool_of = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(Duration::from_secs(3))
+                .test_on_check_out(false)
+                .build(opener.clone())
+                .map_err(|e| anyhow::anyhow!("cannot open the connection pool for {url:?}: {e}"))
+        };
+        let pool = pool_of(pool_size)?;
+        let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
         Ok(Self {
             pool,
             backend: url.backend(),
-            writer_turn: matches!(url, DatabaseUrl::Sqlite(_)).then(Default::default),
+            writer_turn: sqlite.then(Default::default),
+            writer: if sqlite { Some(pool_of(1)?) } else { None },
             pg_reads: match url {
                 DatabaseUrl::Postgres(url) => {
                     Some(Arc::new(hot_reads::PgReadPools::new(url, pool_size)))
@@ -363,12 +375,32 @@ impl<E: WorkError> Db<E> {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        self.run_on(&self.pool, name, (), work).await
+    }
+
+    /// Runs `work` on a connection of `pool` on a blocking thread; `held` is
+    /// dropped once the connection is back in the pool.
+    async fn run_on<T, F>(
+        &self,
+        pool: &r2d2::Pool<ConnectionOpener>,
+        name: &'static str,
+        held: impl Send + 'static,
+        work: F,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
+        let pool = pool.clone();
         let span = self.span(name);
         tokio::task::spawn_blocking(move || {
             let _in_span = span.enter();
-            let mut pooled = pool.get().map_err(StorageError::from)?;
-            work_on(&mut pooled, work)
+            let result = match pool.get() {
+                Ok(mut pooled) => work_on(&mut pooled, work),
+                Err(error) => Err(StorageError::from(error).into()),
+            };
+            drop(held);
+            result
         })
         .await
         .map_err(|e| StorageError::internal(anyhow::anyhow!("storage task failed: {e}")))?
@@ -453,10 +485,14 @@ impl<E: WorkError> Db<E> {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
-        self.run_as("storage transaction", move |conn| {
-            let result = write_transaction(conn, work);
-            drop(turn);
-            result
+        // In its turn, a transaction has the writer's connection to itself.
+        let pool = match (&turn, &self.writer) {
+            (Some(_), Some(writer)) => writer,
+            _ => &self.pool,
+        };
+        // The turn ends once the connection is back in its pool.
+        self.run_on(pool, "storage transaction", turn, move |conn| {
+            write_transaction(conn, work)
         })
         .await
     }

@@ -190,15 +190,50 @@ pub fn list_messages(
 /// Takes `points` from the balance if it covers them; false (and no change) otherwise.
 /// One conditional UPDATE, so concurrent sends can never overspend.
 pub fn charge_points(conn: &mut DbConnection, account_id: &str, points: i64) -> QueryResult<bool> {
-    diesel::update(
-        accounts::table
-            .find(account_id)
-            .filter(accounts::points_balance.ge(points)),
-    )
-    .set(accounts::points_balance.eq(accounts::points_balance - points))
-    .execute(conn)
-    .map(|n| n == 1)
+    ChargePoints { account_id, points }
+        .execute(conn)
+        .map(|n| n == 1)
 }
+
+/// [`charge_points`]' UPDATE, written as a query of its own because it runs
+/// on every send: diesel prepares every UPDATE it builds anew each time (it
+/// never caches one), and on SQLite that preparing cost more than the
+/// update itself. A fixed text with a static query id is prepared once per
+/// connection and then reused.
+struct ChargePoints<'a> {
+    account_id: &'a str,
+    points: i64,
+}
+
+impl diesel::query_builder::QueryId for ChargePoints<'_> {
+    type QueryId = ChargePoints<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for ChargePoints<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Text};
+        out.push_sql("UPDATE accounts SET points_balance = points_balance - ");
+        out.push_bind_param::<BigInt, _>(&self.points)?;
+        out.push_sql(" WHERE id = ");
+        out.push_bind_param::<Text, _>(self.account_id)?;
+        out.push_sql(" AND points_balance >= ");
+        out.push_bind_param::<BigInt, _>(&self.points)?;
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for ChargePoints<'_> {}
 
 /// Adds `delta` points (negative: deducts) unless that would leave the
 /// balance below zero; the new balance, or `None` (and no change).
@@ -438,12 +473,15 @@ pub fn set_countries(
 }
 
 /// Claims up to `limit` messages to hand to the transport, oldest first:
-/// queued ones, and ones whose claim is older than `stale_before` (their
-/// dispatcher died), except those of suspended companies. One conditional UPDATE claims them all, in the caller's
-/// transaction; the rows it stamped with `at` are read back, because on
-/// PostgreSQL another dispatcher may have claimed some candidates between
-/// the SELECT and the UPDATE (the UPDATE then skips them), so two
-/// dispatchers never take the same message.
+/// ones whose claim is older than `stale_before` (their dispatcher died),
+/// then queued ones, except those of suspended companies, in the caller's
+/// transaction. The candidates are each a walk of the index on (status,
+/// created_at) that stops at the limit (one query for both kinds, an OR of
+/// the two statuses, read and sorted the whole backlog on every claim
+/// behind a bulk send). One conditional UPDATE claims them and returns the
+/// rows it stamped: on PostgreSQL another dispatcher may claim a candidate
+/// first, and the UPDATE's own condition (still claimable) then skips it,
+/// so two dispatchers never take the same message.
 pub fn claim_for_dispatch(
     conn: &mut DbConnection,
     limit: i64,
@@ -461,10 +499,6 @@ pub fn claim_for_dispatch(
         crate::db::schema::account_suspensions::table
             .select(crate::db::schema::account_suspensions::account_id)
     };
-    // Stale claims first, then queued messages: each a walk of the index on
-    // (status, created_at) that stops at `limit`. One query for both (an OR
-    // of the two statuses) read every queued message and sorted them, which
-    // made each claim cost as much as the whole backlog behind a bulk send.
     let mut candidates: Vec<String> = messages::table
         .filter(messages::status.eq("sending"))
         .filter(messages::claimed_at.lt(stale_before))
@@ -488,20 +522,17 @@ pub fn claim_for_dispatch(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    diesel::update(
+    let mut claimed: Vec<MessageRow> = diesel::update(
         messages::table
             .filter(messages::id.eq_any(&candidates))
             .filter(claimable()),
     )
     .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
-    .execute(conn)?;
-    messages::table
-        .filter(messages::id.eq_any(&candidates))
-        .filter(messages::status.eq("sending"))
-        .filter(messages::claimed_at.eq(at))
-        .order(messages::created_at.asc())
-        .select(MessageRow::as_select())
-        .load(conn)
+    .returning(messages::all_columns)
+    .get_results(conn)?;
+    // RETURNING keeps no order.
+    claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(claimed)
 }
 
 /// Marks messages sent at once, and drops the texts kept for the transport
