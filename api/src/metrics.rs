@@ -9,7 +9,7 @@ use std::{
         atomic::{AtomicBool, AtomicU64, Ordering},
         Mutex,
     },
-    time::Instant,
+    time::Duration,
 };
 
 use actix_web::{dev::ServiceResponse, http::header, web, HttpResponse};
@@ -293,10 +293,10 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
 pub fn track<B>(
     metrics: &Metrics,
     result: &Result<ServiceResponse<B>, actix_web::Error>,
-    started: Instant,
+    elapsed: Duration,
 ) {
     let Ok(answered) = result else { return };
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = elapsed.as_secs_f64();
     let (request, response) = (answered.request(), answered.response());
     let route = request.match_pattern();
     metrics.observe(
