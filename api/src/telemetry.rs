@@ -597,7 +597,11 @@ mod tests {
                 peer: peers[i % peers.len()],
             };
             let mut out = Vec::new();
-            line.format(LogFormat::Text, Timestamp("2026-12-04T23:36:19", 7), &mut out);
+            line.format(
+                LogFormat::Text,
+                Timestamp("2026-12-04T23:36:19", 7),
+                &mut out,
+            );
             let micros = elapsed[i];
             let peer = line.peer.map(|ip| ip.to_string()).unwrap_or_default();
             let expected = format!(
