@@ -73,6 +73,9 @@ impl Signals {
     }
 }
 
+/// A request series' labels: method, route pattern, status.
+type SeriesKey = (Method, String, u16);
+
 /// The process's metrics (one set per server, so that several in one test
 /// binary do not mix).
 pub struct Metrics {
@@ -83,7 +86,7 @@ pub struct Metrics {
     /// once: `with_label_values` hashes the three labels and takes the
     /// vector's lock, twice per request otherwise. Bounded as the series are:
     /// routes are patterns, unmatched paths one label.
-    series: RwLock<HashMap<(Method, String, u16), (IntCounter, Histogram)>>,
+    series: RwLock<HashMap<SeriesKey, (IntCounter, Histogram)>>,
     refusals: IntCounterVec,
     queue_depth: IntGauge,
     pool: IntGaugeVec,
