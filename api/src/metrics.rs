@@ -4,19 +4,23 @@
 //! own, e.g. on an internal interface), never on the public port.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, HashMap},
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
-        Mutex,
+        Mutex, RwLock,
     },
-    time::Instant,
+    time::Duration,
 };
 
-use actix_web::{dev::ServiceResponse, http::header, web, HttpResponse};
+use actix_web::{
+    dev::ServiceResponse,
+    http::{header, Method},
+    web, HttpResponse,
+};
 use portcullis_shared::problem::ProblemCode;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 use crate::{
@@ -69,12 +73,20 @@ impl Signals {
     }
 }
 
+/// A request series' labels: method, route pattern, status.
+type SeriesKey = (Method, String, u16);
+
 /// The process's metrics (one set per server, so that several in one test
 /// binary do not mix).
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    /// Each series' counter and histogram by (method, route, status), resolved
+    /// once: `with_label_values` hashes the three labels and takes the
+    /// vector's lock, twice per request otherwise. Bounded as the series are:
+    /// routes are patterns, unmatched paths one label.
+    series: RwLock<HashMap<SeriesKey, (IntCounter, Histogram)>>,
     refusals: IntCounterVec,
     queue_depth: IntGauge,
     pool: IntGaugeVec,
@@ -163,6 +175,7 @@ impl Metrics {
             registry,
             requests,
             latency,
+            series: RwLock::default(),
             refusals,
             queue_depth,
             pool,
@@ -173,12 +186,27 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: &Method, route: String, status: u16, seconds: f64) {
+        let key = (method.clone(), route, status);
+        let series = self.series.read().unwrap_or_else(|e| e.into_inner());
+        if let Some((requests, latency)) = series.get(&key) {
+            requests.inc();
+            latency.observe(seconds);
+            return;
+        }
+        drop(series);
         let code = itoa_status(status);
-        let status = code.as_str();
-        let labels = [method, route, status];
-        self.requests.with_label_values(&labels).inc();
-        self.latency.with_label_values(&labels).observe(seconds);
+        let labels = [key.0.as_str(), key.1.as_str(), code.as_str()];
+        let handles = (
+            self.requests.with_label_values(&labels),
+            self.latency.with_label_values(&labels),
+        );
+        handles.0.inc();
+        handles.1.observe(seconds);
+        self.series
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, handles);
     }
 
     fn refused(&self, code: ProblemCode) {
@@ -293,18 +321,15 @@ fn refusal_reason(code: ProblemCode) -> Option<&'static str> {
 pub fn track<B>(
     metrics: &Metrics,
     result: &Result<ServiceResponse<B>, actix_web::Error>,
-    started: Instant,
+    elapsed: Duration,
 ) {
     let Ok(answered) = result else { return };
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = elapsed.as_secs_f64();
     let (request, response) = (answered.request(), answered.response());
-    let route = request.match_pattern();
-    metrics.observe(
-        request.method().as_str(),
-        route.as_deref().unwrap_or(UNMATCHED),
-        response.status().as_u16(),
-        seconds,
-    );
+    let route = request
+        .match_pattern()
+        .unwrap_or_else(|| UNMATCHED.to_owned());
+    metrics.observe(request.method(), route, response.status().as_u16(), seconds);
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());
         // A bulk send refused whole because the credential's policy excludes some of
@@ -340,6 +365,30 @@ mod tests {
         assert_eq!(itoa_status(200).as_str(), "200");
         assert_eq!(itoa_status(404).as_str(), "404");
         assert_eq!(itoa_status(1000).as_str(), "999");
+    }
+
+    #[test]
+    fn each_series_counts_its_own_requests_through_the_resolved_handles() {
+        let metrics = Metrics::new();
+        for _ in 0..3 {
+            metrics.observe(&Method::GET, "/livez".to_owned(), 200, 0.001);
+        }
+        metrics.observe(&Method::GET, "/livez".to_owned(), 503, 0.001);
+        metrics.observe(&Method::POST, "/livez".to_owned(), 200, 0.001);
+        let count = |method, status| {
+            metrics
+                .requests
+                .with_label_values(&[method, "/livez", status])
+                .get()
+        };
+        assert_eq!(count("GET", "200"), 3);
+        assert_eq!(count("GET", "503"), 1);
+        assert_eq!(count("POST", "200"), 1);
+        let latency = metrics
+            .latency
+            .with_label_values(&["GET", "/livez", "200"])
+            .get_sample_count();
+        assert_eq!(latency, 3);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use actix_web::{
         Method, StatusCode,
     },
     middleware::{ErrorHandlerResponse, Next},
-    web, HttpMessage,
+    HttpMessage,
 };
 use futures_util::FutureExt;
 use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
@@ -149,10 +149,28 @@ impl PathKind {
     }
 }
 
+/// The policy of JSON answers (the API's, problems, health checks): they load
+/// nothing and are never framed. Every directive of the portal's policy is
+/// matched or tightened (`base-uri` and `form-action` do not fall back to
+/// `default-src`, so they are named), in a fifth of its bytes.
+const JSON_CSP: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Whether an answer is JSON (`application/json`, `application/problem+json`).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .map(HeaderValue::as_bytes)
+        .is_some_and(|v| {
+            v.starts_with(b"application/json") || v.starts_with(PROBLEM_CONTENT_TYPE.as_bytes())
+        })
+}
+
 /// The security headers, computed once at start-up.
 pub struct SecurityHeaders {
     portal_csp: HeaderValue,
     docs_csp: HeaderValue,
+    json_csp: HeaderValue,
     /// Those every response carries, whatever its path.
     common: Vec<(HeaderName, HeaderValue)>,
 }
@@ -196,6 +214,7 @@ impl SecurityHeaders {
             portal_csp: HeaderValue::from_str(&portal_csp)
                 .expect("hash sources are base64, a valid header value"),
             docs_csp: HeaderValue::from_static(docs_csp),
+            json_csp: HeaderValue::from_static(JSON_CSP),
             common: common
                 .into_iter()
                 .map(|(name, value)| (name, HeaderValue::from_static(value)))
@@ -208,6 +227,7 @@ impl SecurityHeaders {
             headers.insert(name.clone(), value.clone());
         }
         let csp = match kind {
+            _ if is_json(headers) => &self.json_csp,
             PathKind::Docs => &self.docs_csp,
             _ => &self.portal_csp,
         };
@@ -220,15 +240,19 @@ impl SecurityHeaders {
     }
 }
 
-/// Adds the security headers to every response, including errors that are
-/// still travelling as `Err`: their pre-rendered response gets them and
-/// travels on. A panicking handler answers 500 problem+json (with them)
-/// instead of dropping the connection, and the worker serves on.
-pub async fn security_headers(
-    headers: web::Data<SecurityHeaders>,
+/// Serves the request and adds the security headers to its response,
+/// including errors that are still travelling as `Err`: their pre-rendered
+/// response gets them and travels on. A panicking handler answers 500
+/// problem+json (with them) instead of dropping the connection, and the
+/// worker serves on. Called by the request log's middleware
+/// ([`crate::telemetry::request_log`]) inside the request's id scope, so that
+/// a panic's problem carries the request id: one middleware for both, as each
+/// layer costs every request two allocations and moves of its response.
+pub async fn with_security_headers<B: MessageBody + 'static>(
+    headers: &SecurityHeaders,
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
     // The request itself cannot be kept: the router needs it unshared.
     let kind = PathKind::of(req.path());
     let result = AssertUnwindSafe(next.call(req))
@@ -290,7 +314,6 @@ mod tests {
                     &["'sha256-abc='".to_owned()],
                     true,
                 )))
-                .wrap(from_fn(security_headers))
                 .wrap(from_fn(crate::telemetry::request_log))
                 .app_data(web::Data::new(crate::metrics::Metrics::new()))
                 .route("/explode", web::get().to(explode))
@@ -310,13 +333,11 @@ mod tests {
             headers.get(header::CONTENT_TYPE).unwrap(),
             PROBLEM_CONTENT_TYPE
         );
-        // The security headers reach even this pre-rendered response.
-        let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
-        assert!(
-            csp.to_str()
-                .unwrap()
-                .contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"),
-            "{csp:?}"
+        // The security headers reach even this pre-rendered response (a
+        // problem, so the JSON policy).
+        assert_eq!(
+            headers.get(header::CONTENT_SECURITY_POLICY).unwrap(),
+            JSON_CSP
         );
         assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
         assert_eq!(
@@ -357,5 +378,26 @@ mod tests {
         assert!(!api.contains("unsafe-inline"), "{api}");
         assert_eq!(api_cache, Some(HeaderValue::from_static("no-store")));
         assert_eq!(csp_for("/login").1, None);
+    }
+
+    #[actix_web::test]
+    async fn json_answers_get_the_strict_policy_wherever_they_are_served() {
+        let policy = SecurityHeaders::new(&["'sha256-abc='".to_owned()], false);
+        for (path, content_type, expected) in [
+            ("/livez", "application/json", JSON_CSP),
+            ("/api/v1/me", "application/problem+json", JSON_CSP),
+            ("/api/docs/openapi.json", "application/json", JSON_CSP),
+            ("/nothing-here", "application/problem+json", JSON_CSP),
+            ("/login", "text/html; charset=utf-8", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            policy.apply(PathKind::of(path), &mut headers);
+            assert_eq!(
+                headers.get(header::CONTENT_SECURITY_POLICY).unwrap(),
+                expected,
+                "{path}"
+            );
+        }
     }
 }

@@ -14,9 +14,7 @@ use crate::{
     config::{Config, DatabaseUrl},
     error::{extractors, ApiError},
     metrics::{self, Metrics},
-    middleware::{
-        csrf_and_rate_limit_headers, problem_for_stray_error, security_headers, SecurityHeaders,
-    },
+    middleware::{csrf_and_rate_limit_headers, problem_for_stray_error, SecurityHeaders},
     openapi::ApiDoc,
     routes,
     services::{
@@ -338,8 +336,8 @@ impl Application {
                     cors(&cors_origins),
                 ))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
-                .wrap(from_fn(security_headers))
                 .wrap(actix_middleware::Compress::default())
+                // Also the security headers and the panic guard.
                 .wrap(from_fn(telemetry::request_log))
                 .app_data(metrics_data.clone())
                 .configure(routes::configure)

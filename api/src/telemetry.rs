@@ -289,12 +289,15 @@ fn new_request_id() -> RequestId {
     RequestId(HeaderValue::from_str(text).expect("hex digits are a valid header value"))
 }
 
-/// Assigns the request id, echoes it in `X-Request-Id`, logs one line when
-/// the response is ready, and counts and times the request in the metrics
+/// Assigns the request id, echoes it in `X-Request-Id`, serves the request
+/// with the panic guard and the security headers
+/// ([`crate::middleware::with_security_headers`]), logs one line when the
+/// response is ready, and counts and times the request in the metrics
 /// ([`crate::metrics::track`]). Only the path is logged: query strings may
 /// carry secrets.
 pub async fn request_log(
     metrics: actix_web::web::Data<crate::metrics::Metrics>,
+    security_headers: actix_web::web::Data<crate::middleware::SecurityHeaders>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -307,13 +310,14 @@ pub async fn request_log(
     let started = Instant::now();
     let span = request_span(&req, request_id);
 
+    let served = crate::middleware::with_security_headers(&security_headers, req, next);
     let result = REQUEST_ID
-        .scope(id.clone(), next.call(req))
+        .scope(id.clone(), served)
         .instrument(span.clone())
         .await;
 
-    crate::metrics::track(&metrics, &result, started);
     let elapsed = started.elapsed();
+    crate::metrics::track(&metrics, &result, elapsed);
     match result {
         Ok(mut response) => {
             let status = response.status().as_u16();
@@ -413,37 +417,119 @@ impl RequestLine<'_> {
     /// The line as the subscriber's text or JSON format writes an event:
     /// `2026-12-04T23:36:19.690666Z  INFO portcullis_api::telemetry: request
     /// request_id="…" method=GET path="/livez" status=200 elapsed_ms=0.051 peer="127.0.0.1"`.
+    /// Written piece by piece rather than through `format_args!`, which was
+    /// most of the line's cost; the unit tests pin the bytes.
     fn format(&self, format: LogFormat, timestamp: Timestamp, out: &mut Vec<u8>) {
-        use std::io::Write;
-        let micros = self.elapsed.as_micros();
-        let elapsed_ms = format_args!("{}.{:03}", micros / 1000, micros % 1000);
-        let peer = PeerIp(self.peer);
-        let target = module_path!();
-        // Writing into a Vec cannot fail, nor serializing a string.
-        let _ = match format {
-            LogFormat::Text => writeln!(
-                out,
-                "{timestamp}  INFO {target}: request request_id={:?} method={} path={:?} \
-                 status={} elapsed_ms={elapsed_ms} peer=\"{peer}\"",
-                self.request_id, self.method, self.path, self.status,
-            ),
+        let target = module_path!().as_bytes();
+        match format {
+            LogFormat::Text => {
+                timestamp.write(out);
+                out.extend_from_slice(b"  INFO ");
+                out.extend_from_slice(target);
+                out.extend_from_slice(b": request request_id=");
+                write_debug_str(out, self.request_id);
+                out.extend_from_slice(b" method=");
+                out.extend_from_slice(self.method.as_bytes());
+                out.extend_from_slice(b" path=");
+                write_debug_str(out, self.path);
+                out.extend_from_slice(b" status=");
+                write_decimal(out, u64::from(self.status));
+                out.extend_from_slice(b" elapsed_ms=");
+                write_elapsed_ms(out, self.elapsed);
+                out.extend_from_slice(b" peer=\"");
+                write_peer(out, self.peer);
+                out.extend_from_slice(b"\"\n");
+            }
             LogFormat::Json => {
-                let _ = write!(
-                    out,
-                    "{{\"timestamp\":\"{timestamp}\",\"level\":\"INFO\",\"message\":\"request\",\"request_id\":"
+                // Serializing a string into a Vec cannot fail.
+                out.extend_from_slice(b"{\"timestamp\":\"");
+                timestamp.write(out);
+                out.extend_from_slice(
+                    b"\",\"level\":\"INFO\",\"message\":\"request\",\"request_id\":",
                 );
                 let _ = serde_json::to_writer(&mut *out, self.request_id);
                 out.extend_from_slice(b",\"method\":");
                 let _ = serde_json::to_writer(&mut *out, self.method);
                 out.extend_from_slice(b",\"path\":");
                 let _ = serde_json::to_writer(&mut *out, self.path);
-                writeln!(
-                    out,
-                    ",\"status\":{},\"elapsed_ms\":{elapsed_ms},\"peer\":\"{peer}\",\"target\":\"{target}\"}}",
-                    self.status,
-                )
+                out.extend_from_slice(b",\"status\":");
+                write_decimal(out, u64::from(self.status));
+                out.extend_from_slice(b",\"elapsed_ms\":");
+                write_elapsed_ms(out, self.elapsed);
+                out.extend_from_slice(b",\"peer\":\"");
+                write_peer(out, self.peer);
+                out.extend_from_slice(b"\",\"target\":\"");
+                out.extend_from_slice(target);
+                out.extend_from_slice(b"\"}\n");
             }
-        };
+        }
+    }
+}
+
+/// `n` in decimal.
+fn write_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// `n` in decimal, zero-padded to `width` digits (`n` has at most that many).
+fn write_padded(out: &mut Vec<u8>, mut n: u32, width: usize) {
+    let at = out.len();
+    out.resize(at + width, b'0');
+    for digit in out[at..].iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+}
+
+/// Milliseconds with three decimals (`51.456`).
+fn write_elapsed_ms(out: &mut Vec<u8>, elapsed: std::time::Duration) {
+    let micros = elapsed.as_micros();
+    write_decimal(out, u64::try_from(micros / 1000).unwrap_or(u64::MAX));
+    out.push(b'.');
+    write_padded(out, (micros % 1000) as u32, 3);
+}
+
+/// A string as `{:?}` writes it: quoted, and escaped when it holds anything
+/// but printable ASCII other than `"` and `\` (which `{:?}` writes as is).
+fn write_debug_str(out: &mut Vec<u8>, text: &str) {
+    let plain = text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = std::io::Write::write_fmt(out, format_args!("{text:?}"));
+    }
+}
+
+/// The client's address as the line shows it (nothing when unknown).
+fn write_peer(out: &mut Vec<u8>, peer: Option<std::net::IpAddr>) {
+    match peer {
+        Some(std::net::IpAddr::V4(ip)) => {
+            for (i, octet) in ip.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                write_decimal(out, u64::from(octet));
+            }
+        }
+        Some(ip) => {
+            let _ = std::io::Write::write_fmt(out, format_args!("{ip}"));
+        }
+        None => {}
     }
 }
 
@@ -451,21 +537,12 @@ impl RequestLine<'_> {
 /// prefix (cached per thread) and the microseconds.
 struct Timestamp<'a>(&'a str, u32);
 
-impl std::fmt::Display for Timestamp<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{:06}Z", self.0, self.1)
-    }
-}
-
-/// The client's address as the line shows it (nothing when unknown).
-struct PeerIp(Option<std::net::IpAddr>);
-
-impl std::fmt::Display for PeerIp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(ip) => ip.fmt(f),
-            None => Ok(()),
-        }
+impl Timestamp<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.0.as_bytes());
+        out.push(b'.');
+        write_padded(out, self.1, 6);
+        out.push(b'Z');
     }
 }
 
@@ -498,6 +575,47 @@ mod tests {
         // A path can't forge a line: it is quoted and escaped.
         let forged = line(LogFormat::Text, "/x\"\n2026 INFO forged");
         assert_eq!(forged.lines().count(), 1, "{forged}");
+    }
+
+    #[test]
+    fn the_text_line_writes_each_field_as_the_format_machinery_would() {
+        let peers = [
+            None,
+            Some("10.200.3.45".parse().unwrap()),
+            Some("::1".parse().unwrap()),
+            Some("2001:db8::8a2e:370:7334".parse().unwrap()),
+        ];
+        let paths = ["/", "/a b/~'x", "/x\\y", "/é/\u{7f}", "/\"q\"\r\n"];
+        let elapsed = [0, 7, 999, 1_000, 51_456, 123_456_789];
+        for (i, path) in paths.into_iter().enumerate() {
+            let line = RequestLine {
+                request_id: "req-1_A",
+                method: "DELETE",
+                path,
+                status: [200, 404, 503, 101, 999][i],
+                elapsed: std::time::Duration::from_micros(elapsed[i]),
+                peer: peers[i % peers.len()],
+            };
+            let mut out = Vec::new();
+            line.format(
+                LogFormat::Text,
+                Timestamp("2026-12-04T23:36:19", 7),
+                &mut out,
+            );
+            let micros = elapsed[i];
+            let peer = line.peer.map(|ip| ip.to_string()).unwrap_or_default();
+            let expected = format!(
+                "2026-12-04T23:36:19.000007Z  INFO portcullis_api::telemetry: request \
+                 request_id={:?} method={} path={:?} status={} elapsed_ms={}.{:03} peer=\"{peer}\"\n",
+                line.request_id,
+                line.method,
+                path,
+                line.status,
+                micros / 1000,
+                micros % 1000
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
     }
 
     #[test]

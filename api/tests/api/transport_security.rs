@@ -23,6 +23,12 @@ const API_ONLY_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-e
     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of JSON answers (the API's, problems, health checks), wherever
+/// they are served: they load nothing. Every directive is at least as strict as
+/// the portal's.
+const JSON_CSP: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 fn header_of<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
@@ -72,20 +78,20 @@ async fn every_answer_carries_the_security_headers(app: TestApp) {
     // A JSON answer.
     let livez = cross_site(Method::GET, routes::LIVEZ).send().await.unwrap();
     assert_eq!(livez.status(), StatusCode::OK);
-    assert_eq!(assert_security_headers(&livez), API_ONLY_CSP);
+    assert_eq!(assert_security_headers(&livez), JSON_CSP);
     assert_eq!(header_of(&livez, "strict-transport-security"), None);
     livez.json::<HealthDto>().await.unwrap();
 
     // A problem+json error from a handler, never stored by a cache.
     let me = cross_site(Method::GET, routes::ME).send().await.unwrap();
-    assert_eq!(assert_security_headers(&me), API_ONLY_CSP);
+    assert_eq!(assert_security_headers(&me), JSON_CSP);
     assert_eq!(header_of(&me, "cache-control"), Some("no-store"));
     expect_problem(me, StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated).await;
 
     // Actix's own 404, turned into a problem, inside and outside the API.
     for path in ["/api/v1/nothing-here", "/nothing-here"] {
         let missing = cross_site(Method::GET, path).send().await.unwrap();
-        assert_eq!(assert_security_headers(&missing), API_ONLY_CSP, "{path}");
+        assert_eq!(assert_security_headers(&missing), JSON_CSP, "{path}");
         expect_problem(missing, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
     }
 
@@ -93,7 +99,7 @@ async fn every_answer_carries_the_security_headers(app: TestApp) {
     app.signed_in("headers@example.com").await;
     let me = app.me().await;
     assert_eq!(me.status(), StatusCode::OK);
-    assert_security_headers(&me);
+    assert_eq!(assert_security_headers(&me), JSON_CSP);
     assert_eq!(header_of(&me, "cache-control"), Some("no-store"));
 
     // A CORS preflight is granted nothing: a browser on another origin may not call the API.
