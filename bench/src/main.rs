@@ -13,7 +13,8 @@
 //! (a) and (b) with another build's instead, alternating them in one run
 //! (see `compare.rs`); on PostgreSQL, `--postgres URL --against-postgres OTHER_URL`
 //! gives each build its own database. With `--batches` too, it compares (h)
-//! (recipients/s, and the p99 of (b) beside it) instead of (a) and (b).
+//! (recipients/s, and the p99 of (b) beside it) instead of (a) and (b); with
+//! `--logins`, the login storm (e) and (b)'s p99 beside it.
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -193,6 +194,8 @@ struct Options {
     rounds: usize,
     /// Compare (h) with (b) beside it instead of (a) and (b).
     batches: bool,
+    /// Compare the login storm (e), and (b) beside it, instead of (a) and (b).
+    logins: bool,
     /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
     through_proxy: bool,
 }
@@ -206,6 +209,7 @@ fn options() -> Options {
         against: None,
         rounds: 6,
         batches: false,
+        logins: false,
         through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
@@ -219,6 +223,7 @@ fn options() -> Options {
             "--against-postgres" => options.against_postgres = Some(value()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--batches" => options.batches = true,
+            "--logins" => options.logins = true,
             "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }
