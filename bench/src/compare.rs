@@ -163,16 +163,8 @@ async fn compare_batches(
             b.cpu_ms_per_batch,
         );
     }
-    let change =
-        |f: fn(&BatchRound) -> f64| median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect());
-    let median_of = |f: fn(&BatchRound) -> f64, this: bool| {
-        median(
-            rounds
-                .iter()
-                .map(|(a, b)| f(if this { a } else { b }))
-                .collect(),
-        )
-    };
+    let change = |f: fn(&BatchRound) -> f64| change_of(&rounds, f);
+    let median_of = |f: fn(&BatchRound) -> f64, this: bool| median_of(&rounds, f, this);
     println!(
         "\nmachine load average (1, 5, 15 min) before: {load_before}; after: {}",
         crate::load_average()
@@ -296,16 +288,8 @@ async fn compare_logins(
             b.errors,
         );
     }
-    let change =
-        |f: fn(&LoginRound) -> f64| median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect());
-    let median_of = |f: fn(&LoginRound) -> f64, this: bool| {
-        median(
-            rounds
-                .iter()
-                .map(|(a, b)| f(if this { a } else { b }))
-                .collect(),
-        )
-    };
+    let change = |f: fn(&LoginRound) -> f64| change_of(&rounds, f);
+    let median_of = |f: fn(&LoginRound) -> f64, this: bool| median_of(&rounds, f, this);
     let (this_rate, that_rate) = (
         median_of(|r| r.logins_per_sec, true),
         median_of(|r| r.logins_per_sec, false),
@@ -386,6 +370,21 @@ async fn alternate<'a, R, F: std::future::Future<Output = R> + 'a>(
         });
     }
     figures
+}
+
+/// The median over rounds of a figure of this build divided by the other's.
+fn change_of<R>(rounds: &[(R, R)], f: fn(&R) -> f64) -> f64 {
+    median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect())
+}
+
+/// The median over rounds of a figure of this build (`this`) or the other's.
+fn median_of<R>(rounds: &[(R, R)], f: fn(&R) -> f64, this: bool) -> f64 {
+    median(
+        rounds
+            .iter()
+            .map(|(a, b)| f(if this { a } else { b }))
+            .collect(),
+    )
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
