@@ -286,6 +286,7 @@ impl Application {
             sms,
             mailer,
             signals,
+            guess_queue: Default::default(),
         });
         let shutdown_state = state.clone();
 

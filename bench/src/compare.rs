@@ -17,6 +17,11 @@
 //! With `--sends` the rounds run scenario (g) instead (single sends with an
 //! idempotency key each, once the dispatcher has drained), comparing sends/s,
 //! their p99 and the server CPU per send.
+//!
+//! With `--logins` the rounds run the login storm (e) alone, then again with
+//! (b) beside it at a quarter of the connections, as (f) does: the logins/s of
+//! each build against the raw Argon2id rate (measured once, before the
+//! rounds), the server CPU per login, and (b)'s p99 during the storm.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -39,6 +44,7 @@ struct Contender {
     client: reqwest::Client,
     base: String,
     secret: String,
+    login: MakeRequest,
 }
 
 /// One round's figures for one server.
@@ -64,6 +70,8 @@ async fn contender(name: &'static str, binary: &Path, database_url: &str) -> Con
         routes::SMS_MESSAGE.replace("{id}", &fixture.message.id)
     );
     let secret = fixture.token.secret.clone();
+    let login_url = format!("{base}{}", routes::LOGIN);
+    let (device_cookie, login) = (fixture.device_cookie.clone(), fixture.login.clone());
     Contender {
         name,
         server,
@@ -74,6 +82,12 @@ async fn contender(name: &'static str, binary: &Path, database_url: &str) -> Con
         client: fixture.portal,
         base,
         secret: fixture.token.secret,
+        login: Arc::new(move |c| {
+            c.post(&login_url)
+                .header(routes::CSRF_HEADER, "1")
+                .header(reqwest::header::COOKIE, &device_cookie)
+                .json(&login)
+        }),
     }
 }
 
@@ -249,16 +263,8 @@ async fn compare_batches(
             b.cpu_ms_per_batch,
         );
     }
-    let change =
-        |f: fn(&BatchRound) -> f64| median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect());
-    let median_of = |f: fn(&BatchRound) -> f64, this: bool| {
-        median(
-            rounds
-                .iter()
-                .map(|(a, b)| f(if this { a } else { b }))
-                .collect(),
-        )
-    };
+    let change = |f: fn(&BatchRound) -> f64| change_of(&rounds, f);
+    let median_of = |f: fn(&BatchRound) -> f64, this: bool| median_of(&rounds, f, this);
     println!(
         "\nmachine load average (1, 5, 15 min) before: {load_before}; after: {}",
         crate::load_average()
@@ -286,6 +292,138 @@ async fn compare_batches(
         change(|r| r.read_p99_ms),
         median_of(|r| r.read_p99_ms, true),
         median_of(|r| r.read_p99_ms, false),
+    );
+}
+
+/// One round of the login storm for one server.
+#[derive(Clone, Copy)]
+struct LoginRound {
+    logins_per_sec: f64,
+    /// Logins refused (429) or failed during (e) alone.
+    errors: usize,
+    cpu_ms_per_login: f64,
+    /// (b)'s p99 while the storm runs, ms.
+    read_p99_ms: f64,
+}
+
+async fn measure_logins(
+    contender: &Contender,
+    connections: usize,
+    duration: Duration,
+) -> LoginRound {
+    // (e) alone, as the full bench runs it: its rate and CPU per login.
+    let storm = run(
+        &contender.server,
+        "(e)",
+        connections,
+        duration,
+        contender.login.clone(),
+    )
+    .await;
+    // Then (f): (b) at a quarter of the connections during another storm.
+    let (_, during) = tokio::join!(
+        run(
+            &contender.server,
+            "(e) during (f)",
+            connections,
+            duration,
+            contender.login.clone()
+        ),
+        run(
+            &contender.server,
+            "(f)",
+            (connections / 4).max(1),
+            duration,
+            contender.read.clone()
+        ),
+    );
+    // (b) must not fail; a login may (429), and counts as the storm's error.
+    assert_eq!(during.errors, 0, "{}: reads failed", contender.name);
+    LoginRound {
+        errors: storm.errors,
+        logins_per_sec: storm.rps(),
+        cpu_ms_per_login: storm.cpu_us_per_request() / 1000.0,
+        read_p99_ms: during.percentile_ms(0.99),
+    }
+}
+
+/// Alternates the login storm on the two servers, and prints the rounds.
+async fn compare_logins(
+    options: &Options,
+    this: &Contender,
+    that: &Contender,
+    backend: &str,
+    other: &Path,
+) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let raw_hash_rate = tokio::task::spawn_blocking(move || {
+        portcullis_api::services::passwords::hasher::raw_hash_rate(cores, Duration::from_secs(5))
+    })
+    .await
+    .unwrap();
+    let duration = Duration::from_secs(options.seconds);
+    let load_before = crate::load_average();
+    let n = options.connections;
+    let rounds = alternate(options.rounds, this, that, |contender| {
+        measure_logins(contender, n, duration)
+    })
+    .await;
+    println!(
+        "\nPortcullis login comparison — {backend}, (e) on {n} connections, then again with (b) on {} beside it, {}s each, {} rounds\nthis build: {}\n--against:  {}\nraw Argon2id on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s\n",
+        (n / 4).max(1),
+        options.seconds,
+        options.rounds,
+        own_server_binary().display(),
+        other.display()
+    );
+    println!("| round | (e) logins/s this / against | × raw Argon2id this / against | server CPU ms/login this / against | (b) p99 ms during (e) this / against | (e) errors this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (i, (a, b)) in rounds.iter().enumerate() {
+        println!(
+            "| {} | {:.1} / {:.1} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {} / {} |",
+            i + 1,
+            a.logins_per_sec,
+            b.logins_per_sec,
+            a.logins_per_sec / raw_hash_rate,
+            b.logins_per_sec / raw_hash_rate,
+            a.cpu_ms_per_login,
+            b.cpu_ms_per_login,
+            a.read_p99_ms,
+            b.read_p99_ms,
+            a.errors,
+            b.errors,
+        );
+    }
+    let change = |f: fn(&LoginRound) -> f64| change_of(&rounds, f);
+    let median_of = |f: fn(&LoginRound) -> f64, this: bool| median_of(&rounds, f, this);
+    let (this_rate, that_rate) = (
+        median_of(|r| r.logins_per_sec, true),
+        median_of(|r| r.logins_per_sec, false),
+    );
+    println!(
+        "\nmachine load average (1, 5, 15 min) before: {load_before}; after: {}",
+        crate::load_average()
+    );
+    let verdict = |met: bool| if met { "met" } else { "UNMET" };
+    let this_p99 = median_of(|r| r.read_p99_ms, true);
+    println!("\nmedians of the rounds:");
+    println!(
+        "- (e) this build: {:.2} of raw Argon2id ({this_rate:.1}/s); --against: {:.2} ({that_rate:.1}/s); >= 0.8: {}",
+        this_rate / raw_hash_rate,
+        that_rate / raw_hash_rate,
+        verdict(this_rate / raw_hash_rate >= 0.8)
+    );
+    println!(
+        "- (e) logins/s, this build against the other: {:.2}×; server CPU per login: {:.2}× ({:.2} / {:.2} ms)",
+        change(|r| r.logins_per_sec),
+        change(|r| r.cpu_ms_per_login),
+        median_of(|r| r.cpu_ms_per_login, true),
+        median_of(|r| r.cpu_ms_per_login, false),
+    );
+    println!(
+        "- (b)'s p99 during (e), this build: {this_p99:.2} ms (--against: {:.2} ms); < 20 ms: {}",
+        median_of(|r| r.read_p99_ms, false),
+        verdict(this_p99 < 20.0)
     );
 }
 
@@ -340,6 +478,21 @@ async fn alternate<'a, R, F: std::future::Future<Output = R> + 'a>(
     figures
 }
 
+/// The median over rounds of a figure of this build divided by the other's.
+fn change_of<R>(rounds: &[(R, R)], f: fn(&R) -> f64) -> f64 {
+    median(rounds.iter().map(|(a, b)| f(a) / f(b)).collect())
+}
+
+/// The median over rounds of a figure of this build (`this`) or the other's.
+fn median_of<R>(rounds: &[(R, R)], f: fn(&R) -> f64, this: bool) -> f64 {
+    median(
+        rounds
+            .iter()
+            .map(|(a, b)| f(if this { a } else { b }))
+            .collect(),
+    )
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
@@ -377,6 +530,10 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     }
     if options.sends {
         compare_sends(options, &this, &that, backend, other).await;
+        return;
+    }
+    if options.logins {
+        compare_logins(options, &this, &that, backend, other).await;
         return;
     }
     let duration = Duration::from_secs(options.seconds);

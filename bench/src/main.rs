@@ -14,7 +14,8 @@
 //! (see `compare.rs`); on PostgreSQL, `--postgres URL --against-postgres OTHER_URL`
 //! gives each build its own database. With `--batches` too, it compares (h)
 //! (recipients/s accepted, and accepted and delivered, and the p99 of (b)
-//! beside it) instead of (a) and (b); with `--sends`, it compares (g).
+//! beside it) instead of (a) and (b); with `--sends`, it compares (g); with
+//! `--logins`, the login storm (e) and (b)'s p99 beside it.
 //!
 //! With `--through-proxy` it runs the scenarios through the production topology instead:
 //! `scripts/stack up` with this build (a throw-away PostgreSQL, two replicas, Debian's
@@ -196,6 +197,8 @@ struct Options {
     batches: bool,
     /// Compare (g), single sends, instead of (a) and (b).
     sends: bool,
+    /// Compare the login storm (e), and (b) beside it, instead of (a) and (b).
+    logins: bool,
     /// Run the scenarios through nginx in front of two replicas on PostgreSQL (`scripts/stack`).
     through_proxy: bool,
 }
@@ -210,6 +213,7 @@ fn options() -> Options {
         rounds: 6,
         batches: false,
         sends: false,
+        logins: false,
         through_proxy: false,
     };
     let mut args = std::env::args().skip(1);
@@ -224,6 +228,7 @@ fn options() -> Options {
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--batches" => options.batches = true,
             "--sends" => options.sends = true,
+            "--logins" => options.logins = true,
             "--through-proxy" => options.through_proxy = true,
             other => panic!("unknown argument {other}; see the doc comment in bench/src/main.rs"),
         }

@@ -29,64 +29,78 @@ pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRo
         .optional()
 }
 
-/// Makes sure the row exists, then locks it for this transaction on
-/// PostgreSQL (the no-op UPDATE takes the row lock) so concurrent failures
-/// from several processes are counted one after another.
+/// Makes sure the row exists and locks it for this transaction on
+/// PostgreSQL, in one statement (an upsert, returning the row), so concurrent
+/// failures from several processes are counted one after another. On SQLite
+/// the write transaction holds the database already.
 pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<ThrottleRow> {
-    // A row can come and go under us on PostgreSQL: another process inserts
-    // it first (our insert then fails), and a completed sign-in may delete it
-    // again before our UPDATE runs. Each round either locks the row or sees
-    // it change hands; the bound keeps a pathological storm from spinning.
-    const ROUNDS: usize = 8;
-    for _ in 0..ROUNDS {
-        let touched = diesel::update(login_throttles::table.find(key))
+    let fresh = ThrottleRow {
+        throttle_key: key.to_owned(),
+        failures: 0,
+        window_started_at: at,
+        locked_until: None,
+        lock_count: 0,
+        updated_at: at,
+        pending: 0,
+        pending_until: None,
+    };
+    // Per backend: the multi-backend connection has no upsert.
+    match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(login_throttles::table)
+            .values(&fresh)
+            .on_conflict(login_throttles::throttle_key)
+            .do_update()
             .set(login_throttles::updated_at.eq(at))
-            .execute(conn)?;
-        if touched == 0 {
-            let fresh = ThrottleRow {
-                throttle_key: key.to_owned(),
-                failures: 0,
-                window_started_at: at,
-                locked_until: None,
-                lock_count: 0,
-                updated_at: at,
-                pending: 0,
-                pending_until: None,
-            };
-            // A savepoint, so losing the race to another process's insert
-            // does not abort the surrounding PostgreSQL transaction.
-            let inserted = conn.transaction(|conn| {
-                diesel::insert_into(login_throttles::table)
-                    .values(&fresh)
-                    .execute(conn)
-            });
-            match inserted {
-                Ok(_) => {}
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => continue,
-                Err(other) => return Err(other),
-            }
-        }
-        // The UPDATE (or our insert) holds the row's lock until the
-        // transaction ends.
-        return login_throttles::table
-            .find(key)
-            .select(ThrottleRow::as_select())
-            .first(conn);
+            .returning(ThrottleRow::as_returning())
+            .get_result(c),
+        DbConnection::Postgres(c) => diesel::insert_into(login_throttles::table)
+            .values(&fresh)
+            .on_conflict(login_throttles::throttle_key)
+            .do_update()
+            .set(login_throttles::updated_at.eq(at))
+            .returning(ThrottleRow::as_returning())
+            .get_result(c),
     }
-    // Never seen: every round lost its row to another transaction.
-    Err(diesel::result::Error::RollbackTransaction)
 }
 
-/// The row, locked for this transaction (a no-op UPDATE takes the lock on
-/// PostgreSQL; a SQLite write transaction holds the database already).
+/// The row, locked for this transaction (a no-op UPDATE returning it takes
+/// the lock on PostgreSQL; a SQLite write transaction holds the database
+/// already).
 pub fn find_for_update(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
-    diesel::update(login_throttles::table.find(key))
-        .set(login_throttles::updated_at.eq(login_throttles::updated_at))
-        .execute(conn)?;
-    find(conn, key)
+    let no_op = diesel::update(login_throttles::table.find(key))
+        .set(login_throttles::updated_at.eq(login_throttles::updated_at));
+    // Per backend: the multi-backend connection does not return rows from an UPDATE.
+    match conn {
+        DbConnection::Sqlite(c) => no_op
+            .returning(ThrottleRow::as_returning())
+            .get_result(c)
+            .optional(),
+        DbConnection::Postgres(c) => no_op
+            .returning(ThrottleRow::as_returning())
+            .get_result(c)
+            .optional(),
+    }
+}
+
+/// Clears a row's settled failures (those in flight stay counted) and its
+/// locks, in one conditional UPDATE: a row with nothing to clear is neither
+/// written nor locked.
+pub fn clear_settled_failures(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+    diesel::update(
+        login_throttles::table.find(key).filter(
+            login_throttles::failures
+                .gt(login_throttles::pending)
+                .or(login_throttles::lock_count.gt(0))
+                .or(login_throttles::locked_until.is_not_null()),
+        ),
+    )
+    .set((
+        login_throttles::failures.eq(login_throttles::pending),
+        login_throttles::lock_count.eq(0),
+        login_throttles::locked_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {

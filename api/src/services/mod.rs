@@ -53,6 +53,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// What background parts report for the metrics.
     pub signals: Arc<crate::metrics::Signals>,
+    /// This process's sign-in guesses waiting for a try, in line per e-mail.
+    pub guess_queue: Arc<sessions::guess_queue::GuessQueue>,
 }
 
 impl AppState {

@@ -306,7 +306,7 @@ pub(crate) async fn confirm_change(
         session.account.id.clone(),
         ThrottleKeys::new(&session.account.email_normalized, client.ip),
     );
-    crate::services::sessions::login::in_turn(state, || {
+    let checked = crate::services::sessions::login::in_turn(state, Some(&keys), || {
         let (account_id, keys, typed, client, kek) = (
             account_id.clone(),
             keys.clone(),
@@ -331,7 +331,10 @@ pub(crate) async fn confirm_change(
             )
         }
     })
-    .await?
+    .await;
+    // The guess was settled in that transaction, if one was counted.
+    state.guess_queue.settled(keys.email_key());
+    checked?
 }
 
 /// Tells the account's holder about a change to their second factors. Best

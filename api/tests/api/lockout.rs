@@ -649,7 +649,7 @@ on_both_backends!(settings = SETTINGS;
 
 /// The owner signs in while someone guesses the password at the same moment.
 /// A refused guess settles its throttle rows and writes the owner's security
-/// log; a sign-in clears the e-mail's row and writes that log too. On
+/// log; a sign-in clears the e-mail's failures and writes that log too. On
 /// PostgreSQL, taking those rows in opposite orders deadlocked: one of the two
 /// was aborted after a second and answered 500, its writes undone. Every
 /// answer must be a sign-in, a refusal or a lock.
@@ -686,7 +686,48 @@ async fn the_owner_signing_in_during_guesses_gets_no_server_error(app: TestApp) 
     }
 }
 
+/// A sign-in clears the e-mail's failures settled before it: the owner who
+/// mistyped a few times and then got in starts again from none. (It keeps
+/// the e-mail's counter, so guesses still being checked stay counted.)
+async fn a_sign_in_clears_the_e_mails_failures_before_it(app: TestApp) {
+    let email = "typos@example.com".to_owned();
+    app.signed_in(&email).await; // this browser is trusted: no codes
+    let guesser = app.another_browser();
+    let wrong = |i: usize| {
+        let (guesser, email) = (&guesser, &email);
+        async move { guesser.login(email, &format!("Wrong-Guess-{i}")).await }
+    };
+    for i in 0..EMAIL_LIMIT - 1 {
+        expect_problem(
+            wrong(i).await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+    assert_eq!(
+        app.login(&email, GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    // The full limit again, then the lock.
+    for i in 0..EMAIL_LIMIT {
+        expect_problem(
+            wrong(10 + i).await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+    expect_problem(
+        app.login(&email, GOOD_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ProblemCode::LoginLocked,
+    )
+    .await;
+}
+
 on_both_backends!(settings = SETTINGS;
+    a_sign_in_clears_the_e_mails_failures_before_it,
     parallel_right_passwords_are_all_let_in,
     the_owner_signing_in_during_guesses_gets_no_server_error,
     an_office_signing_in_at_once_is_not_locked_out,

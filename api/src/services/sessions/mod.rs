@@ -7,6 +7,7 @@
 pub mod active_sessions;
 pub mod codes;
 pub mod devices;
+pub mod guess_queue;
 pub mod login;
 pub mod login_history;
 pub mod passkey_sign_in;

@@ -221,7 +221,7 @@ pub async fn finish_passwordless(
                 "The answer has no `response.userHandle`: sign in with a passkey saved for this site.",
             )
         })?;
-    let judged = login::in_turn(state, || {
+    let judged = login::in_turn(state, None, || {
         let (token, rp, credential_answer, user_handle, credential_id, client) = (
             token.clone(),
             rp.clone(),

@@ -93,6 +93,12 @@ impl ThrottleKeys {
         }
     }
 
+    /// The e-mail's counter key (the line its guesses wait in, see
+    /// [`GuessQueue`](super::guess_queue::GuessQueue)).
+    pub fn email_key(&self) -> &str {
+        &self.email
+    }
+
     /// Every key with its limit, the e-mail first: rows are always locked in
     /// this order, so two attempts never wait on each other in a cycle.
     fn limits(&self) -> impl Iterator<Item = (&str, i64, LockScope)> {
@@ -178,6 +184,16 @@ struct Reserved {
 #[derive(Debug, Clone)]
 pub struct Reservation {
     counters: Vec<Reserved>,
+}
+
+impl Reservation {
+    /// The e-mail's counter key (see [`ThrottleKeys::email_key`]).
+    pub fn email_key(&self) -> &str {
+        self.counters
+            .iter()
+            .find(|c| c.scope == LockScope::Email)
+            .map_or("", |c| c.key.as_str())
+    }
 }
 
 /// Why a guess may not be checked now.
@@ -350,10 +366,18 @@ fn count_in_window(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> Que
     Ok(row.failures)
 }
 
-/// A completed sign-in clears the e-mail's failures. The address counter is
-/// kept: otherwise one account of their own would let an attacker reset it.
+/// A completed sign-in clears the e-mail's failures and its earlier locks.
+/// The address counter is kept: otherwise one account of their own would let
+/// an attacker reset it.
+///
+/// The row stays, with its window and the guesses still in flight counted
+/// (they are settled against it later), and is only written when there is
+/// something to clear: so a sign-in neither waits for nor holds the lock of a
+/// row other guesses for the e-mail are counted on. (Deleting it, as this did
+/// before, forgot the guesses in flight: up to four times the limit could be
+/// checked at once, and each next guess had to insert the row again.)
 pub fn record_success(conn: &mut DbConnection, keys: &ThrottleKeys) -> QueryResult<()> {
-    throttle_rows::delete(conn, &keys.email)
+    throttle_rows::clear_settled_failures(conn, &keys.email)
 }
 
 /// A password reset proves the owner holds the mailbox: the e-mail's
