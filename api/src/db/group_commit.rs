@@ -9,9 +9,13 @@
 //! job refused (its error is not a storage failure) is rolled back alone
 //! and the others are stored. Every caller gets its own job's result, and
 //! only once the transaction has committed: a process that dies mid-group
-//! has acknowledged nothing of it. (On PostgreSQL, which takes many writers
-//! at once, one writer making every job's round trips in turn was slower
-//! than a transaction per job on several connections: sends do not group there.)
+//! has acknowledged nothing of it.
+//!
+//! On PostgreSQL the savepoint is two more round trips per job, so a job
+//! that cannot write before it is refused (its writer says so) runs without
+//! one. Grouping pays there when a job is few round trips: jobs that all
+//! change one row (an account's balance) otherwise wait for each other's
+//! whole transactions in turn, commits included.
 //!
 //! When a job fails in storage (a uniqueness race with another process, a
 //! deadlock, a full disk) the group is rolled back and every job runs again
@@ -41,6 +45,27 @@ pub struct GroupWriter<J, T, E> {
     db: Db<E>,
 }
 
+/// How a [`GroupWriter`] stores its jobs.
+pub struct GroupWork<J, T, E> {
+    /// Groups hold at most this many jobs.
+    pub max_group: usize,
+    /// Groups run in this key's order (so that two processes' groups take
+    /// rows of PostgreSQL in the same order), arrival order among equal keys.
+    pub lock_key: fn(&J) -> &str,
+    /// Whether the job may write and then be refused: only such a job needs
+    /// a savepoint of its own to be rolled back alone.
+    pub writes_before_refusal: fn(&J) -> bool,
+    pub work: Work<J, T, E>,
+}
+
+impl<J, T, E> Clone for GroupWork<J, T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<J, T, E> Copy for GroupWork<J, T, E> {}
+
 impl<J, T, E> Clone for GroupWriter<J, T, E> {
     fn clone(&self) -> Self {
         Self {
@@ -57,29 +82,21 @@ where
     E: WorkError + std::fmt::Display,
 {
     /// Starts the writer task, which runs until every handle is dropped.
-    /// Groups hold at most `max_group` jobs, run in the order of `lock_key`
-    /// (so that two processes' groups take rows of PostgreSQL in the same
-    /// order), arrival order among equal keys.
-    pub fn start(
-        db: Db<E>,
-        max_group: usize,
-        lock_key: fn(&J) -> &str,
-        work: Work<J, T, E>,
-    ) -> (Self, tokio::task::JoinHandle<()>) {
+    pub fn start(db: Db<E>, how: GroupWork<J, T, E>) -> (Self, tokio::task::JoinHandle<()>) {
         let (queue, mut waiting) = mpsc::unbounded_channel::<Waiting<J, T, E>>();
         let group_db = db.clone();
         let writer = tokio::spawn(async move {
             let db = group_db;
             while let Some(first) = waiting.recv().await {
                 let mut group = vec![first];
-                while group.len() < max_group {
+                while group.len() < how.max_group {
                     match waiting.try_recv() {
                         Ok(next) => group.push(next),
                         Err(_) => break,
                     }
                 }
-                group.sort_by(|a, b| lock_key(&a.job).cmp(lock_key(&b.job)));
-                store_group(&db, group, work).await;
+                group.sort_by(|a, b| (how.lock_key)(&a.job).cmp((how.lock_key)(&b.job)));
+                store_group(&db, group, how).await;
             }
         });
         (Self { queue, db }, writer)
@@ -103,7 +120,7 @@ where
 }
 
 /// Runs `group` in one transaction and answers each job; see the module.
-async fn store_group<J, T, E>(db: &Db<E>, group: Vec<Waiting<J, T, E>>, work: Work<J, T, E>)
+async fn store_group<J, T, E>(db: &Db<E>, group: Vec<Waiting<J, T, E>>, how: GroupWork<J, T, E>)
 where
     J: Send + Sync + 'static,
     T: Send + 'static,
@@ -117,7 +134,12 @@ where
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 // Nested: a savepoint, rolled back alone when the job is refused.
-                match conn.transaction(|conn| work(conn, job)) {
+                let done = if (how.writes_before_refusal)(job) {
+                    conn.transaction(|conn| (how.work)(conn, job))
+                } else {
+                    (how.work)(conn, job)
+                };
+                match done {
                     Ok(value) => outcomes.push(Ok(value)),
                     Err(error) => match error.into_failure() {
                         Err(refusal) => outcomes.push(Err(refusal)),
@@ -156,7 +178,7 @@ where
                 let db = db.clone();
                 tokio::spawn(async move {
                     let job = waiting.job;
-                    let alone = db.transaction(move |conn| work(conn, &job)).await;
+                    let alone = db.transaction(move |conn| (how.work)(conn, &job)).await;
                     let _ = waiting.reply.send(alone);
                 });
             }
@@ -233,7 +255,14 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let (writer, task) = GroupWriter::start(db.clone(), 8, |_| "", store);
+        // Only the multiples of 3, which write and then refuse, get a savepoint.
+        let how = GroupWork {
+            max_group: 8,
+            lock_key: |_| "",
+            writes_before_refusal: |n| n % 3 == 0,
+            work: store,
+        };
+        let (writer, task) = GroupWriter::start(db.clone(), how);
         // 1..=30 at once, and 5 again: its second store fails in storage (a
         // duplicate key), so its group is rolled back and every job of it
         // runs alone.
