@@ -298,7 +298,7 @@ async fn queue_message(
 }
 
 /// A checked send on its way to storage: charged and queued by [`store_send`]
-/// (on SQLite with other sends waiting at the same time, in one transaction:
+/// (with the other sends waiting at the same time, in one transaction:
 /// see [`crate::db::group_commit`]).
 pub struct PendingSend {
     row: MessageRow,
