@@ -183,14 +183,11 @@ async fn compare_sends(
         measure_sends(contender, options.connections, duration)
     })
     .await;
-    println!(
-        "\nPortcullis comparison of (g) — {backend}, single sends with an idempotency key each on {} connections, {}s per round, {} rounds\nthis build: {}\n--against:  {}\n",
-        options.connections,
-        options.seconds,
-        options.rounds,
-        own_server_binary().display(),
-        other.display()
+    let title = format!(
+        "Portcullis comparison of (g) — {backend}, single sends with an idempotency key each on {} connections, {}s per round, {} rounds",
+        options.connections, options.seconds, options.rounds,
     );
+    print_title(&title, other, "");
     println!("| round | (g) sends/s this / against | p99 ms this / against | server CPU µs per send this / against |");
     println!("|---:|---:|---:|---:|");
     for (i, (a, b)) in rounds.iter().enumerate() {
@@ -234,15 +231,14 @@ async fn compare_batches(
         measure_batches(contender, options.connections, duration)
     })
     .await;
-    println!(
-        "\nPortcullis comparison of (h) — {backend}, 1,000-recipient batches on {} connections with (b) on {} beside them, {}s per round, {} rounds\nthis build: {}\n--against:  {}\n",
+    let title = format!(
+        "Portcullis comparison of (h) — {backend}, 1,000-recipient batches on {} connections with (b) on {} beside them, {}s per round, {} rounds",
         (options.connections / 4).max(2),
         (options.connections / 4).max(1),
         options.seconds,
         options.rounds,
-        own_server_binary().display(),
-        other.display()
     );
+    print_title(&title, other, "");
     println!("| round | (h) recipients/s this / against | accepted and delivered this / against | (h) p99 ms this / against | (b) p99 ms during (h) this / against | (b) req/s during (h) this / against | server CPU ms per batch (reads included) this / against |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (a, b)) in rounds.iter().enumerate() {
@@ -368,14 +364,16 @@ async fn compare_logins(
         measure_logins(contender, n, duration)
     })
     .await;
-    println!(
-        "\nPortcullis login comparison — {backend}, (e) on {n} connections, then again with (b) on {} beside it, {}s each, {} rounds\nthis build: {}\n--against:  {}\nraw Argon2id on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s\n",
+    let title = format!(
+        "Portcullis login comparison — {backend}, (e) on {n} connections, then again with (b) on {} beside it, {}s each, {} rounds",
         (n / 4).max(1),
         options.seconds,
         options.rounds,
-        own_server_binary().display(),
-        other.display()
     );
+    let raw = format!(
+        "raw Argon2id on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s\n"
+    );
+    print_title(&title, other, &raw);
     println!("| round | (e) logins/s this / against | × raw Argon2id this / against | server CPU ms/login this / against | (b) p99 ms during (e) this / against | (e) errors this / against |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for (i, (a, b)) in rounds.iter().enumerate() {
@@ -543,14 +541,11 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
     })
     .await;
 
-    println!(
-        "\nPortcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds\nthis build: {}\n--against:  {}\n",
-        options.connections,
-        options.seconds,
-        options.rounds,
-        own_server_binary().display(),
-        other.display()
+    let title = format!(
+        "Portcullis comparison — {backend}, {} connections, {}s per scenario, {} rounds",
+        options.connections, options.seconds, options.rounds,
     );
+    print_title(&title, other, "");
     println!("| round | (a) req/s this / against | (b) req/s this / against | (b)/(a) this / against | (b) CPU µs/req this / against |");
     println!("|---:|---:|---:|---:|---:|");
     for (i, (this_round, that_round)) in rounds.iter().enumerate() {
@@ -600,5 +595,15 @@ pub async fn run_comparison(options: &Options, other: &Path, database_url: &str)
         "- server CPU per (b) request: {:+.1}% — at most 5% more: {}",
         (cpu_change - 1.0) * 100.0,
         verdict(cpu_change <= 1.05)
+    );
+}
+
+/// Prints a comparison's title, the two builds it compares and `more` (a
+/// line ending in a newline, or nothing), then a blank line.
+fn print_title(title: &str, other: &Path, more: &str) {
+    println!(
+        "\n{title}\nthis build: {}\n--against:  {}\n{more}",
+        own_server_binary().display(),
+        other.display()
     );
 }

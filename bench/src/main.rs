@@ -412,16 +412,7 @@ async fn arrange(base: &str) -> Fixture {
         .json()
         .await
         .unwrap();
-    let message: MessageDto = portal
-        .post(url(routes::SMS))
-        .bearer_auth(&token.secret)
-        .json(&json!({"to": "+48500100200", "text": "benchmark"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let message = queue_message(&portal, base, &token.secret, "benchmark").await;
     let client_body = json!({"name": "bench", "scopes": ["profile"]});
     let oauth: CreatedOAuthClientDto = portal
         .post(url(routes::OAUTH_CLIENTS))
@@ -475,6 +466,25 @@ fn bulk_request(base: &str, secret: &str) -> MakeRequest {
     })
 }
 
+/// Sends `text` to the bench's number with the token `secret`: the queued message.
+async fn queue_message(
+    client: &reqwest::Client,
+    base: &str,
+    secret: &str,
+    text: &str,
+) -> MessageDto {
+    client
+        .post(format!("{base}{}", routes::SMS))
+        .bearer_auth(secret)
+        .json(&json!({"to": "+48500100200", "text": text}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Waits until the dispatcher has handed everything queued so far to the
 /// transport, so that a send scenario measures its own sends and not the
 /// delivery of an earlier scenario's backlog: queues one more message and
@@ -482,16 +492,7 @@ fn bulk_request(base: &str, secret: &str) -> MakeRequest {
 /// Returns how long that took.
 async fn drained(client: &reqwest::Client, base: &str, secret: &str) -> Duration {
     let started = Instant::now();
-    let probe: MessageDto = client
-        .post(format!("{base}{}", routes::SMS))
-        .bearer_auth(secret)
-        .json(&json!({"to": "+48500100200", "text": "benchmark: drained?"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let probe = queue_message(client, base, secret, "benchmark: drained?").await;
     let url = format!("{base}{}", routes::SMS_MESSAGE.replace("{id}", &probe.id));
     while started.elapsed() < Duration::from_secs(600) {
         let message: MessageDto = client
