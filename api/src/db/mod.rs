@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod authenticator;
+pub mod cached;
 pub mod change_notices;
 pub mod contacts;
 pub mod credential_networks;

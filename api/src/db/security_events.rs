@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
+    cached::Cached,
     schema::{accounts, security_events, security_log_heads},
     DbConnection,
 };
@@ -176,10 +177,13 @@ fn of_account(
 }
 
 pub fn insert_event(conn: &mut DbConnection, event: &SecurityEventRow) -> QueryResult<()> {
-    diesel::insert_into(security_events::table)
-        .values(event)
-        .execute(conn)
-        .map(|_| ())
+    crate::per_backend!(conn, |c| Cached(
+        diesel::insert_into(security_events::table)
+            .values(event)
+            .returning(security_events::id)
+    )
+    .load::<String>(c))
+    .map(|_| ())
 }
 
 /// Takes the next place in the login's chain and answers the head as it now
@@ -196,10 +200,15 @@ pub fn take_chain_place(
     // Two rounds: losing the race to insert a new chain's head means the
     // other writer's row is there to update next time.
     for _ in 0..2 {
-        let touched = diesel::update(security_log_heads::table.find(account_id))
-            .set(security_log_heads::seq.eq(security_log_heads::seq + 1))
-            .execute(conn)?;
-        if touched == 0 {
+        // The head as the update left it: one statement takes the place and reads it.
+        let taken = crate::per_backend!(conn, |c| Cached(
+            diesel::update(security_log_heads::table.find(account_id))
+                .set(security_log_heads::seq.eq(security_log_heads::seq + 1))
+                .returning(security_log_heads::all_columns)
+        )
+        .get_result::<ChainHeadRow>(c)
+        .optional())?;
+        let Some(head) = taken else {
             let fresh = ChainHeadRow {
                 account_id: account_id.to_owned(),
                 seq: 1,
@@ -221,18 +230,21 @@ pub fn take_chain_place(
                 )) => continue,
                 Err(other) => return Err(other),
             }
-        }
-        return chain_head(conn, account_id)?.ok_or(diesel::result::Error::NotFound);
+        };
+        return Ok(head);
     }
     Err(diesel::result::Error::RollbackTransaction)
 }
 
 /// Records the hash of the event that took the head's last place.
 pub fn set_chain_hash(conn: &mut DbConnection, account_id: &str, hash: &str) -> QueryResult<()> {
-    diesel::update(security_log_heads::table.find(account_id))
-        .set(security_log_heads::last_hash.eq(hash))
-        .execute(conn)
-        .map(|_| ())
+    crate::per_backend!(conn, |c| Cached(
+        diesel::update(security_log_heads::table.find(account_id))
+            .set(security_log_heads::last_hash.eq(hash))
+            .returning(security_log_heads::account_id)
+    )
+    .load::<String>(c))
+    .map(|_| ())
 }
 
 /// The head of the login's chain, if it has one.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::{
     accounts::AccountRow,
+    cached::Cached,
     schema::{accounts, sessions},
     DbConnection,
 };
@@ -45,10 +46,13 @@ pub struct NewSession<'a> {
 /// Stores a new session under a fresh public id.
 pub fn insert_session(conn: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<()> {
     let public_id = format!("ses_{}", uuid::Uuid::now_v7().simple());
-    diesel::insert_into(sessions::table)
-        .values((session, sessions::public_id.eq(public_id)))
-        .execute(conn)
-        .map(|_| ())
+    crate::per_backend!(conn, |c| Cached(
+        diesel::insert_into(sessions::table)
+            .values((session, sessions::public_id.eq(&public_id)))
+            .returning(sessions::id)
+    )
+    .load::<String>(c))
+    .map(|_| ())
 }
 
 /// The session with this id and its account, ended or not.

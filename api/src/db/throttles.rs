@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::login_throttles, DbConnection};
+use super::{cached::Cached, schema::login_throttles, DbConnection};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = login_throttles)]
@@ -45,77 +45,71 @@ pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryR
         pending_until: None,
     };
     // Per backend: the multi-backend connection has no upsert.
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(login_throttles::table)
+    crate::per_backend!(conn, |c| Cached(
+        diesel::insert_into(login_throttles::table)
             .values(&fresh)
             .on_conflict(login_throttles::throttle_key)
             .do_update()
             .set(login_throttles::updated_at.eq(at))
-            .returning(ThrottleRow::as_returning())
-            .get_result(c),
-        DbConnection::Postgres(c) => diesel::insert_into(login_throttles::table)
-            .values(&fresh)
-            .on_conflict(login_throttles::throttle_key)
-            .do_update()
-            .set(login_throttles::updated_at.eq(at))
-            .returning(ThrottleRow::as_returning())
-            .get_result(c),
-    }
+            .returning(login_throttles::all_columns)
+    )
+    .get_result(c))
 }
 
 /// The row, locked for this transaction (a no-op UPDATE returning it takes
 /// the lock on PostgreSQL; a SQLite write transaction holds the database
 /// already).
 pub fn find_for_update(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
-    let no_op = diesel::update(login_throttles::table.find(key))
-        .set(login_throttles::updated_at.eq(login_throttles::updated_at));
     // Per backend: the multi-backend connection does not return rows from an UPDATE.
-    match conn {
-        DbConnection::Sqlite(c) => no_op
-            .returning(ThrottleRow::as_returning())
-            .get_result(c)
-            .optional(),
-        DbConnection::Postgres(c) => no_op
-            .returning(ThrottleRow::as_returning())
-            .get_result(c)
-            .optional(),
-    }
+    crate::per_backend!(conn, |c| Cached(
+        diesel::update(login_throttles::table.find(key))
+            .set(login_throttles::updated_at.eq(login_throttles::updated_at))
+            .returning(login_throttles::all_columns)
+    )
+    .get_result(c)
+    .optional())
 }
 
 /// Clears a row's settled failures (those in flight stay counted) and its
 /// locks, in one conditional UPDATE: a row with nothing to clear is neither
 /// written nor locked.
 pub fn clear_settled_failures(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
-    diesel::update(
-        login_throttles::table.find(key).filter(
-            login_throttles::failures
-                .gt(login_throttles::pending)
-                .or(login_throttles::lock_count.gt(0))
-                .or(login_throttles::locked_until.is_not_null()),
-        ),
+    crate::per_backend!(conn, |c| Cached(
+        diesel::update(
+            login_throttles::table.find(key).filter(
+                login_throttles::failures
+                    .gt(login_throttles::pending)
+                    .or(login_throttles::lock_count.gt(0))
+                    .or(login_throttles::locked_until.is_not_null()),
+            ),
+        )
+        .set((
+            login_throttles::failures.eq(login_throttles::pending),
+            login_throttles::lock_count.eq(0),
+            login_throttles::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .returning(login_throttles::throttle_key)
     )
-    .set((
-        login_throttles::failures.eq(login_throttles::pending),
-        login_throttles::lock_count.eq(0),
-        login_throttles::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
+    .load::<String>(c))
     .map(|_| ())
 }
 
 pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
-    diesel::update(login_throttles::table.find(&row.throttle_key))
-        .set((
-            login_throttles::failures.eq(row.failures),
-            login_throttles::window_started_at.eq(row.window_started_at),
-            login_throttles::locked_until.eq(row.locked_until),
-            login_throttles::lock_count.eq(row.lock_count),
-            login_throttles::updated_at.eq(row.updated_at),
-            login_throttles::pending.eq(row.pending),
-            login_throttles::pending_until.eq(row.pending_until),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    crate::per_backend!(conn, |c| Cached(
+        diesel::update(login_throttles::table.find(&row.throttle_key))
+            .set((
+                login_throttles::failures.eq(row.failures),
+                login_throttles::window_started_at.eq(row.window_started_at),
+                login_throttles::locked_until.eq(row.locked_until),
+                login_throttles::lock_count.eq(row.lock_count),
+                login_throttles::updated_at.eq(row.updated_at),
+                login_throttles::pending.eq(row.pending),
+                login_throttles::pending_until.eq(row.pending_until),
+            ))
+            .returning(login_throttles::throttle_key)
+    )
+    .load::<String>(c))
+    .map(|_| ())
 }
 
 pub fn delete(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
