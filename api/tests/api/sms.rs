@@ -261,7 +261,50 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
     assert_eq!(app.count("messages"), 0);
 }
 
+/// Another company's message is as unknown as a missing one: the lookup is by
+/// id alone (see `db::sms::message_by_id`), and the account is checked after.
+async fn another_companys_message_is_not_found(app: TestApp) {
+    let owner = app.signed_in("owner-of-the-text@example.com").await;
+    let owner_token = token(&app, &owner, &[Scope::Sms, Scope::Profile]).await;
+    let sent: MessageDto = send(
+        &app,
+        &owner_token,
+        &sms_request("+48500100200", "For the owner's eyes only"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = routes::SMS_MESSAGE.replace("{id}", &sent.id);
+    let stranger = app.signed_in("someone-else@example.com").await;
+    let stranger_token = token(&app, &stranger, &[Scope::Sms, Scope::Profile]).await;
+    let refused = app.bearer_get(&path, &stranger_token).await;
+    let refused = expect_problem(refused, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    let shown = serde_json::to_string(&refused).unwrap();
+    assert!(
+        !shown.contains("For the owner's eyes only") && !shown.contains("500100200"),
+        "nothing of the message shows: {shown}"
+    );
+    let missing = app
+        .bearer_get(
+            &routes::SMS_MESSAGE.replace("{id}", "msg_nope"),
+            &stranger_token,
+        )
+        .await;
+    let missing = expect_problem(missing, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
+    assert_eq!(
+        (refused.title, refused.detail),
+        (missing.title, missing.detail),
+        "the same answer as a missing id"
+    );
+    // The owner still reads it.
+    let mine = app.bearer_get(&path, &owner_token).await;
+    assert_eq!(mine.status(), StatusCode::OK);
+}
+
 on_both_backends!(
+    another_companys_message_is_not_found,
     a_message_is_charged_queued_and_readable,
     the_country_filter_refuses_before_anything_is_charged,
     a_retried_send_with_the_same_key_sends_and_charges_once,

@@ -438,14 +438,12 @@ pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
 
 /// One message; a subuser sees only the messages they sent.
 pub async fn get(state: &AppState, caller: &Principal, id: &str) -> ApiResult<Message> {
-    let Some(row) = state
+    let row: Option<MessageRow> = state
         .db
-        .find(sms_rows::account_message(
-            caller.tenant_id.clone(),
-            id.to_owned(),
-        ))
-        .await?
-    else {
+        .find(sms_rows::message_by_id(id.to_owned()))
+        .await?;
+    // Another account's message is as unknown as a missing one.
+    let Some(row) = row.filter(|row| row.account_id == caller.tenant_id) else {
         return Err(ApiError::NotFound);
     };
     if let Some(by) = caller.sent_by() {
