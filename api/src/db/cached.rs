@@ -52,20 +52,6 @@ impl<Q: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for Cached<Q> {
 
 impl<Q, Conn> RunQueryDsl<Conn> for Cached<Q> {}
 
-/// Runs `$body` with `$c` bound to the backend's own connection behind
-/// `$conn` (a [`DbConnection`](super::DbConnection)): for a query written
-/// once that the multi-backend connection cannot run (an upsert, an UPDATE
-/// returning rows) or that should run [`Cached`].
-#[macro_export]
-macro_rules! per_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::DbConnection::Postgres($c) => $body,
-            $crate::db::DbConnection::Sqlite($c) => $body,
-        }
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use diesel::{connection::SimpleConnection, prelude::*, sqlite::SqliteConnection};

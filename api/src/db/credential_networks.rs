@@ -94,16 +94,10 @@ pub fn ensure_settings(
         last_new_network_mail_at: None,
     };
     // Per backend: the multi-backend connection has no upsert.
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(settings::table)
-            .values(&fresh)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(settings::table)
-            .values(&fresh)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    crate::per_backend!(conn, |c| diesel::insert_into(settings::table)
+        .values(&fresh)
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(())
 }
 
@@ -135,16 +129,10 @@ pub fn release_claim(conn: &mut DbConnection, kind: &str, id: &str) -> QueryResu
 
 /// Records a network; false when another process recorded it first.
 pub fn insert_network(conn: &mut DbConnection, row: &NetworkRow) -> QueryResult<bool> {
-    let inserted = match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(networks::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(networks::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    let inserted = crate::per_backend!(conn, |c| diesel::insert_into(networks::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(inserted == 1)
 }
 

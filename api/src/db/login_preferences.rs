@@ -40,20 +40,12 @@ pub fn set_language(
     );
     let update = login_preferences::language.eq(language.as_str());
     // Per backend: the multi-backend connection has no upsert.
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(login_preferences::table)
-            .values(values)
-            .on_conflict(login_preferences::account_id)
-            .do_update()
-            .set(update)
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(login_preferences::table)
-            .values(values)
-            .on_conflict(login_preferences::account_id)
-            .do_update()
-            .set(update)
-            .execute(c)?,
-    };
+    crate::per_backend!(conn, |c| diesel::insert_into(login_preferences::table)
+        .values(values)
+        .on_conflict(login_preferences::account_id)
+        .do_update()
+        .set(update)
+        .execute(c))?;
     Ok(())
 }
 

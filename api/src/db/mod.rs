@@ -58,6 +58,20 @@ use crate::config::DatabaseUrl;
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 
+/// Runs `$body` with `$c` bound to the backend's own connection behind
+/// `$conn` (a [`DbConnection`]): for a query written once that the
+/// multi-backend connection cannot run (an upsert, a batch insert, an UPDATE
+/// returning rows) or that should run [`Cached`](cached::Cached).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// A connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -32,16 +32,10 @@ pub fn insert_message(conn: &mut DbConnection, message: &OutboxRow) -> QueryResu
 pub fn insert_messages_once(conn: &mut DbConnection, rows: &[OutboxRow]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
         // Per backend: the multi-backend connection has no batch insert.
-        match &mut *conn {
-            DbConnection::Sqlite(c) => diesel::insert_into(outbox_messages::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-            DbConnection::Postgres(c) => diesel::insert_into(outbox_messages::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(outbox_messages::table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .execute(c))?;
     }
     Ok(())
 }
