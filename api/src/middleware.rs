@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 
 use actix_web::{
     body::{EitherBody, MessageBody},
-    dev::{ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceRequest, ServiceResponse},
     http::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
         Method, StatusCode,
@@ -245,17 +245,21 @@ impl SecurityHeaders {
 /// response gets them and travels on. A panicking handler answers 500
 /// problem+json (with them) instead of dropping the connection, and the
 /// worker serves on. Called by the request log's middleware
-/// ([`crate::telemetry::request_log`]) inside the request's id scope, so that
+/// ([`crate::telemetry::RequestLog`]) inside the request's id scope, so that
 /// a panic's problem carries the request id: one middleware for both, as each
 /// layer costs every request two allocations and moves of its response.
-pub async fn with_security_headers<B: MessageBody + 'static>(
+pub async fn with_security_headers<S, B>(
     headers: &SecurityHeaders,
+    service: &S,
     req: ServiceRequest,
-    next: Next<B>,
-) -> Result<ServiceResponse<B>, actix_web::Error> {
+) -> Result<ServiceResponse<B>, actix_web::Error>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
     // The request itself cannot be kept: the router needs it unshared.
     let kind = PathKind::of(req.path());
-    let result = AssertUnwindSafe(next.call(req))
+    // A panic while the call builds its future is caught as one while it runs.
+    let result = AssertUnwindSafe(async { service.call(req).await })
         .catch_unwind()
         .await
         .unwrap_or_else(|panic| Err(panic_error(panic)));
@@ -297,7 +301,7 @@ fn add_rate_limit_headers<B>(response: &mut ServiceResponse<B>) {
 
 #[cfg(test)]
 mod tests {
-    use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
+    use actix_web::{test, web, App, HttpResponse};
     use portcullis_shared::problem::{Problem, ProblemCode};
 
     use super::*;
@@ -310,12 +314,10 @@ mod tests {
     async fn a_panicking_handler_answers_500_problem_json_with_the_security_headers() {
         let app = test::init_service(
             App::new()
-                .app_data(web::Data::new(SecurityHeaders::new(
-                    &["'sha256-abc='".to_owned()],
-                    true,
-                )))
-                .wrap(from_fn(crate::telemetry::request_log))
-                .app_data(web::Data::new(crate::metrics::Metrics::new()))
+                .wrap(crate::telemetry::RequestLog::new(
+                    web::Data::new(crate::metrics::Metrics::new()),
+                    web::Data::new(SecurityHeaders::new(&["'sha256-abc='".to_owned()], true)),
+                ))
                 .route("/explode", web::get().to(explode))
                 .route("/fine", web::get().to(HttpResponse::Ok)),
         )

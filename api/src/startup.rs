@@ -323,7 +323,6 @@ impl Application {
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(state.clone())
-                .app_data(security_headers_data.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(JSON_LIMIT_BYTES)
@@ -339,7 +338,10 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
                 .wrap(actix_middleware::Compress::default())
                 // Also the security headers and the panic guard.
-                .wrap(from_fn(telemetry::request_log))
+                .wrap(telemetry::RequestLog::new(
+                    metrics_data.clone(),
+                    security_headers_data.clone(),
+                ))
                 .app_data(metrics_data.clone())
                 .configure(routes::configure)
                 .service(

@@ -14,8 +14,8 @@ order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
       > Compress > ErrorHandlers > Condition(CORS)
       > csrf_and_rate_limit_headers > routing > handler
 
-The request log's from_fn is the `MiddlewareFnService<F,B,(E1,E2)>::call` frame;
-Compress's future is inlined into the frame that polls it.
+The request log is the `telemetry::request_log::{{closure}}` frame (its Transform's
+future); Compress's future is inlined into the frame that polls it.
 Change this file with that order.
 """
 import re
@@ -51,10 +51,8 @@ def main():
         hits = [pct for pct, symbol in rows if pattern in symbol]
         return hits[nth] if len(hits) > nth else 0.0
 
-    # The request log's from_fn takes two extractors (the metrics, the security headers).
-    from_fn = ("MiddlewareFnService<F,B,(E1,E2)> as actix_service::Service"
-               "<actix_web::service::ServiceRequest>>::call::{{closure}}")
-    outer = share(from_fn, 0)
+    # The request log's Transform (telemetry::RequestLog) runs this async fn.
+    outer = share("portcullis_api::telemetry::request_log::{{closure}}")
     track = share("portcullis_api::metrics::track")
     # The request line (RequestLine::log), and any event logged through tracing.
     log_line = (share("portcullis_api::telemetry::RequestLine::log")

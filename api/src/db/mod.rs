@@ -79,6 +79,19 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+impl DbConnection {
+    /// Whether a transaction is open on the connection (a caller's, which
+    /// commits or rolls back what runs inside it as a whole).
+    pub fn in_transaction(&mut self) -> bool {
+        use diesel::connection::TransactionManager;
+        matches!(
+            <Self as Connection>::TransactionManager::transaction_manager_status_mut(self)
+                .transaction_depth(),
+            Ok(Some(_))
+        )
+    }
+}
+
 /// Opens connections for the pool, applying SQLite's per-connection settings.
 #[derive(Debug, Clone)]
 pub struct ConnectionOpener {

@@ -44,15 +44,18 @@ pub struct NewSession<'a> {
 }
 
 /// Stores a new session under a fresh public id.
-pub fn insert_session(conn: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<()> {
+/// Stores a new session and answers it as stored (one round trip).
+pub fn insert_session(
+    conn: &mut DbConnection,
+    session: &NewSession<'_>,
+) -> QueryResult<SessionRow> {
     let public_id = format!("ses_{}", uuid::Uuid::now_v7().simple());
     crate::per_backend!(conn, |c| Cached(
         diesel::insert_into(sessions::table)
             .values((session, sessions::public_id.eq(&public_id)))
-            .returning(sessions::id)
+            .returning(SessionRow::as_returning())
     )
-    .load::<String>(c))
-    .map(|_| ())
+    .get_result::<SessionRow>(c))
 }
 
 /// The session with this id and its account, ended or not.

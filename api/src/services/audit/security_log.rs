@@ -177,23 +177,30 @@ pub fn record_with_id(conn: &mut DbConnection, event: &SecurityEvent) -> QueryRe
 }
 
 /// Stores `row` (its `details` the JSON of `details`) linked into its login's
-/// hash chain: the place is taken and the row inserted in one savepoint inside
-/// the caller's transaction, or a transaction of its own. When the company
-/// streams its log, the event is queued for the stream in the same savepoint:
-/// stored and queued together, or neither.
+/// hash chain: the place is taken and the row inserted together. When the
+/// company streams its log, the event is queued for the stream with them:
+/// stored and queued together, or neither. Inside a caller's transaction they
+/// are part of it, with no savepoint of their own (two round trips on
+/// PostgreSQL, and every caller returns the error, so the transaction never
+/// commits a place taken without its event); else in a transaction of their own.
 pub fn append(
     conn: &mut DbConnection,
     row: &mut SecurityEventRow,
     details: &BTreeMap<String, String>,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    let mut store = |conn: &mut DbConnection| {
         super::chain::link(conn, row, details)?;
         event_rows::insert_event(conn, row)?;
         if let Some(stream_id) = stream_rows::stream_of_login(conn, &row.account_id)? {
             stream_rows::enqueue(conn, &stream_id, &row.id, row.created_at)?;
         }
         Ok(())
-    })
+    };
+    if conn.in_transaction() {
+        store(conn)
+    } else {
+        conn.transaction(store)
+    }
 }
 
 /// A 400 `malformed_query` naming the query parameter `field`.

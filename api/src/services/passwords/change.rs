@@ -42,13 +42,15 @@ pub fn change_due_at(account: &PasswordStateRow) -> Option<NaiveDateTime> {
         .then(|| account.changed_at() + ChronoDuration::days(i64::from(ROTATION_DAYS)))
 }
 
-/// Whether a session of the account opened at `at` must change the password first.
+/// Whether a session of the login opened at `at` must change the password
+/// first. `owner_id` is the login's owner (none for an owner).
 pub fn change_due(
     conn: &mut DbConnection,
     account_id: &str,
+    owner_id: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    Ok(effective_state(conn, account_id)?
+    Ok(state_under(conn, account_id, owner_id)?
         .and_then(|account| change_due_at(&account))
         .is_some_and(|due| due <= at))
 }
@@ -59,12 +61,21 @@ fn effective_state(
     conn: &mut DbConnection,
     account_id: &str,
 ) -> QueryResult<Option<PasswordStateRow>> {
+    let owner_id = crate::db::accounts::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
+    state_under(conn, account_id, owner_id.as_deref())
+}
+
+/// [`effective_state`] of a login whose owner is known (none for an owner).
+fn state_under(
+    conn: &mut DbConnection,
+    account_id: &str,
+    owner_id: Option<&str>,
+) -> QueryResult<Option<PasswordStateRow>> {
     let Some(mut state) = password_rows::find_state(conn, account_id)? else {
         return Ok(None);
     };
-    let owner_id = crate::db::accounts::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
     if let Some(owner_id) = owner_id {
-        state.password_rotation_required |= password_rows::find_state(conn, &owner_id)?
+        state.password_rotation_required |= password_rows::find_state(conn, owner_id)?
             .is_some_and(|owner| owner.password_rotation_required);
     }
     Ok(Some(state))

@@ -137,8 +137,15 @@ pub fn start_session(
 ) -> ApiResult<(SessionToken, SessionRow)> {
     let token = SessionToken::generate();
     let storage_id = token.storage_id();
-    let idle_timeout_secs =
-        crate::services::sessions::session_timeout::for_new_session_in(conn, config, &account.id)?;
+    // A login's owner is fixed when the subuser is made: the row read before
+    // the password check names it as well as a fresh read would.
+    let owner_id = account.parent_id.as_deref();
+    let idle_timeout_secs = crate::services::sessions::session_timeout::for_new_session_in(
+        conn,
+        config,
+        &account.id,
+        owner_id,
+    )?;
     let lifetime = ChronoDuration::from_std(config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
         .user_agent
@@ -148,8 +155,8 @@ pub fn start_session(
     security_log::record(conn, &event)?;
     let created_at = now();
     // Opened while a password change is due: it may only change the password.
-    let password_change_required = change::change_due(conn, &account.id, created_at)?;
-    session_rows::insert_session(
+    let password_change_required = change::change_due(conn, &account.id, owner_id, created_at)?;
+    let session = session_rows::insert_session(
         conn,
         &NewSession {
             id: &storage_id,
@@ -163,9 +170,6 @@ pub fn start_session(
             password_change_required,
         },
     )?;
-    let session = session_rows::find_with_account(conn, &storage_id)?
-        .map(|(session, _)| session)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session vanished after insert")))?;
     tracing::info!(account_id = %account.id, ip = %client.ip, "portal login");
     Ok((token, session))
 }

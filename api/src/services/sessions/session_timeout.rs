@@ -67,10 +67,19 @@ fn bounds(
     account_id: &str,
 ) -> diesel::QueryResult<Bounds> {
     let owner_id = account_rows::find_by_id(conn, account_id)?.and_then(|a| a.parent_id);
+    bounds_under(conn, config, owner_id.as_deref())
+}
+
+/// The bounds of an owner's (`owner_id` none) or a subuser's timeout.
+fn bounds_under(
+    conn: &mut crate::db::DbConnection,
+    config: &Config,
+    owner_id: Option<&str>,
+) -> diesel::QueryResult<Bounds> {
     Ok(match owner_id {
         Some(owner_id) => {
             let owners =
-                effective_secs(config, account_rows::session_idle_timeout(conn, &owner_id)?);
+                effective_secs(config, account_rows::session_idle_timeout(conn, owner_id)?);
             Bounds {
                 default: owners,
                 ceiling: Some(owners),
@@ -83,23 +92,17 @@ fn bounds(
     })
 }
 
-/// The inactivity timeout a new session of the account gets.
-pub async fn for_new_session(state: &AppState, account_id: &str) -> ApiResult<i64> {
-    let (id, config) = (account_id.to_owned(), state.config.clone());
-    state
-        .db
-        .run(move |conn| Ok(for_new_session_in(conn, &config, &id)?))
-        .await
-}
-
-/// [`for_new_session`] inside the caller's transaction.
+/// The inactivity timeout a new session of the login gets, inside the
+/// caller's transaction. `owner_id` is the login's owner (its `parent_id`,
+/// set when the subuser was made and never changed), none for an owner.
 pub fn for_new_session_in(
     conn: &mut crate::db::DbConnection,
     config: &Config,
     account_id: &str,
+    owner_id: Option<&str>,
 ) -> diesel::QueryResult<i64> {
     let chosen = account_rows::session_idle_timeout(conn, account_id)?;
-    Ok(bounds(conn, config, account_id)?.apply(chosen))
+    Ok(bounds_under(conn, config, owner_id)?.apply(chosen))
 }
 
 /// An account's inactivity timeout and what it may choose instead.
@@ -193,7 +196,8 @@ pub async fn set(
             account_rows::set_session_idle_timeout(conn, &account_id, secs, now())?;
             session_rows::set_account_idle_timeout(conn, &account_id, secs)?;
             for subuser_id in subuser_rows::all_subuser_ids(conn, &account_id)? {
-                let effective = for_new_session_in(conn, &config, &subuser_id)?;
+                let effective =
+                    for_new_session_in(conn, &config, &subuser_id, Some(&account_id))?;
                 session_rows::set_account_idle_timeout(conn, &subuser_id, effective)?;
             }
             if before != Some(secs) {
