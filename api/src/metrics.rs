@@ -7,7 +7,7 @@ use std::{
     collections::{BTreeMap, HashMap},
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
-        Mutex, RwLock,
+        Mutex,
     },
     time::Duration,
 };
@@ -76,17 +76,28 @@ impl Signals {
 /// A request series' labels: method, route pattern, status.
 type SeriesKey = (Method, String, u16);
 
+/// The ids of [`Metrics`] sets.
+static METRICS_IDS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Each series' counter and histogram by set and (method, route, status),
+    /// resolved once per thread: `with_label_values` hashes the three labels
+    /// and takes the vector's lock, twice per request otherwise, and a map
+    /// shared by the workers would take a lock (an atomic write to a cache
+    /// line every worker writes) per request. Bounded as the series are:
+    /// routes are patterns, unmatched paths one label.
+    static SERIES: std::cell::RefCell<HashMap<(u64, SeriesKey), (IntCounter, Histogram)>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 /// The process's metrics (one set per server, so that several in one test
 /// binary do not mix).
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
-    /// Each series' counter and histogram by (method, route, status), resolved
-    /// once: `with_label_values` hashes the three labels and takes the
-    /// vector's lock, twice per request otherwise. Bounded as the series are:
-    /// routes are patterns, unmatched paths one label.
-    series: RwLock<HashMap<SeriesKey, (IntCounter, Histogram)>>,
+    /// Tells this set's series apart in [`SERIES`].
+    id: u64,
     refusals: IntCounterVec,
     queue_depth: IntGauge,
     pool: IntGaugeVec,
@@ -175,7 +186,7 @@ impl Metrics {
             registry,
             requests,
             latency,
-            series: RwLock::default(),
+            id: METRICS_IDS.fetch_add(1, Ordering::Relaxed),
             refusals,
             queue_depth,
             pool,
@@ -187,26 +198,20 @@ impl Metrics {
     }
 
     fn observe(&self, method: &Method, route: String, status: u16, seconds: f64) {
-        let key = (method.clone(), route, status);
-        let series = self.series.read().unwrap_or_else(|e| e.into_inner());
-        if let Some((requests, latency)) = series.get(&key) {
+        SERIES.with_borrow_mut(|series| {
+            let (requests, latency) = series
+                .entry((self.id, (method.clone(), route, status)))
+                .or_insert_with_key(|(_, (method, route, status))| {
+                    let code = itoa_status(*status);
+                    let labels = [method.as_str(), route.as_str(), code.as_str()];
+                    (
+                        self.requests.with_label_values(&labels),
+                        self.latency.with_label_values(&labels),
+                    )
+                });
             requests.inc();
             latency.observe(seconds);
-            return;
-        }
-        drop(series);
-        let code = itoa_status(status);
-        let labels = [key.0.as_str(), key.1.as_str(), code.as_str()];
-        let handles = (
-            self.requests.with_label_values(&labels),
-            self.latency.with_label_values(&labels),
-        );
-        handles.0.inc();
-        handles.1.observe(seconds);
-        self.series
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, handles);
+        });
     }
 
     fn refused(&self, code: ProblemCode) {

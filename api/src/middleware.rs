@@ -6,15 +6,19 @@ use std::panic::AssertUnwindSafe;
 
 use actix_web::{
     body::{EitherBody, MessageBody},
-    dev::{Service, ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
         Method, StatusCode,
     },
-    middleware::{ErrorHandlerResponse, Next},
+    middleware::ErrorHandlerResponse,
     HttpMessage,
 };
-use futures_util::FutureExt;
+use futures_util::{
+    future::{Either, Map},
+    FutureExt,
+};
+use std::future::{ready, Ready};
 use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
 
 use crate::error::{problem_response, ApiError};
@@ -98,26 +102,71 @@ fn is_state_changing(method: &Method) -> bool {
 /// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds,
 /// and `RateLimit-Policy`) to every answer of a credential with a request
 /// rate limit, the `429` included. Others' answers are untouched. (One
-/// middleware for both: each layer costs every request two allocations.)
-pub async fn csrf_and_rate_limit_headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    // Only the portal's API uses cookies; OAuth endpoints authenticate clients by secret.
-    // Leak reports come from anyone (secret scanners), with no cookie to ride on.
-    let needs_header = req.path().starts_with("/api/")
-        && is_state_changing(req.method())
-        && !req.headers().contains_key(header::AUTHORIZATION)
-        && req.path() != portcullis_shared::routes::TOKEN_LEAKS;
-    let has_header = req
-        .headers()
-        .get(CSRF_HEADER)
-        .is_some_and(|v| !v.as_bytes().is_empty());
-    if needs_header && !has_header {
-        let response = actix_web::ResponseError::error_response(&ApiError::CsrfFailed);
-        return Ok(req.into_response(response).map_into_right_body());
+/// middleware for both, its future the wrapped service's own with a function
+/// mapped over its answer: no allocation per request.)
+pub struct CsrfAndRateLimitHeaders;
+
+/// [`CsrfAndRateLimitHeaders`] around one worker's service.
+pub struct CsrfAndRateLimitHeadersService<S> {
+    service: S,
+}
+
+/// What [`CsrfAndRateLimitHeadersService`] answers.
+type Answer<B> = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+
+impl<S, B> Transform<S, ServiceRequest> for CsrfAndRateLimitHeaders
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = CsrfAndRateLimitHeadersService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CsrfAndRateLimitHeadersService { service }))
     }
-    let mut response = next.call(req).await?;
+}
+
+impl<S, B> Service<ServiceRequest> for CsrfAndRateLimitHeadersService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    #[allow(clippy::type_complexity)] // the two futures, named
+    type Future = Either<
+        Ready<Answer<B>>,
+        Map<S::Future, fn(Result<ServiceResponse<B>, actix_web::Error>) -> Answer<B>>,
+    >;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        // Only the portal's API uses cookies; OAuth endpoints authenticate clients by secret.
+        // Leak reports come from anyone (secret scanners), with no cookie to ride on.
+        let needs_header = req.path().starts_with("/api/")
+            && is_state_changing(req.method())
+            && !req.headers().contains_key(header::AUTHORIZATION)
+            && req.path() != portcullis_shared::routes::TOKEN_LEAKS;
+        let has_header = req
+            .headers()
+            .get(CSRF_HEADER)
+            .is_some_and(|v| !v.as_bytes().is_empty());
+        if needs_header && !has_header {
+            let response = actix_web::ResponseError::error_response(&ApiError::CsrfFailed);
+            return Either::Left(ready(Ok(req.into_response(response).map_into_right_body())));
+        }
+        Either::Right(self.service.call(req).map(with_rate_limit_headers::<B> as fn(_) -> _))
+    }
+}
+
+/// A served request's answer with its RateLimit headers.
+fn with_rate_limit_headers<B>(result: Result<ServiceResponse<B>, actix_web::Error>) -> Answer<B> {
+    let mut response = result?;
     add_rate_limit_headers(&mut response);
     Ok(response.map_into_left_body())
 }
@@ -326,8 +375,7 @@ mod tests {
         let error =
             test::try_call_service(&app, test::TestRequest::get().uri("/explode").to_request())
                 .await
-                .err()
-                .expect("the panic surfaces as an error response");
+                .expect_err("the panic surfaces as an error response");
         let response = error.error_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers();

@@ -4,7 +4,7 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{
     dev::Server,
-    middleware::{self as actix_middleware, from_fn, ErrorHandlers},
+    middleware::{self as actix_middleware, ErrorHandlers},
     web, App, HttpServer,
 };
 use utoipa::OpenApi;
@@ -14,7 +14,7 @@ use crate::{
     config::{Config, DatabaseUrl},
     error::{extractors, ApiError},
     metrics::{self, Metrics},
-    middleware::{csrf_and_rate_limit_headers, problem_for_stray_error, SecurityHeaders},
+    middleware::{problem_for_stray_error, CsrfAndRateLimitHeaders, SecurityHeaders},
     openapi::ApiDoc,
     routes,
     services::{
@@ -330,7 +330,7 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(extractors::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
-                .wrap(from_fn(csrf_and_rate_limit_headers))
+                .wrap(CsrfAndRateLimitHeaders)
                 .wrap(actix_middleware::Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

@@ -12,7 +12,10 @@ order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
     telemetry::request_log (with metrics::track, and inside it
       middleware::with_security_headers with the panic guard, CatchUnwind)
       > Compress > ErrorHandlers > Condition(CORS)
-      > csrf_and_rate_limit_headers > routing > handler
+      > CsrfAndRateLimitHeaders > routing > handler
+
+(Each middleware's `call` runs inside the request log's future, so the routing
+is in CsrfAndRateLimitHeaders' call frame, not under the futures it wraps.)
 
 The request log is the `telemetry::request_log::{{closure}}` frame (its Transform's
 future); Compress's future is inlined into the frame that polls it.
@@ -65,20 +68,24 @@ def main():
     headers = share("portcullis_api::middleware::with_security_headers::{{closure}}") \
         or error_handlers
     condition = share("ConditionMiddlewareFuture<E,D> as core::future::future::Future>::poll")
-    csrf = share("portcullis_api::middleware::csrf_and_rate_limit_headers::{{closure}}")
+    # The CSRF middleware's call runs the routing and calls the handler (each
+    # middleware's `call` runs inside the request log's future); its future, the
+    # handler's with the RateLimit headers mapped over it, is inlined into the
+    # CORS Condition's poll.
+    csrf = share("CsrfAndRateLimitHeadersService<S> as actix_service::Service")
 
     stages = [
         ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
          100 - outer - log_thread),
         ("metrics (route pattern, counter, histogram)", track),
         ("request log: id, span, task-local, X-Request-Id",
-         outer - track - log_line - headers),
+         outer - track - log_line - headers - csrf),
         ("request log: the log line (formatting, then the write or hand-off)", log_line),
         ("the log thread's writes (off the request's path)", log_thread),
         ("security headers, the panic guard; Compress", headers - error_handlers),
         ("problem+json for stray errors (ErrorHandlers)", error_handlers - condition),
-        ("CORS (off)", condition - csrf),
-        ("CSRF check, RateLimit headers, routing and the /livez handler", csrf),
+        ("CSRF check, routing, calling the /livez handler", csrf),
+        ("CORS (off); the handler's future and the RateLimit headers", condition),
     ]
     us_per_request = samples / hz / (rps * seconds) * 1e6
     print(f"{samples} samples at {hz:.0f} Hz over {seconds:.0f} s at {rps:.0f} req/s: "
