@@ -16,7 +16,7 @@
 
 use std::{collections::HashMap, sync::Mutex, thread::ThreadId, time::Duration};
 
-use diesel::{query_dsl::LoadQuery, OptionalExtension};
+use diesel::{query_dsl::LoadQuery, OptionalExtension, PgConnection, SqliteConnection};
 use diesel_async::{
     pooled_connection::{
         bb8, AsyncDieselConnectionManager, ManagerConfig, PoolableConnection, RecyclingMethod,
@@ -25,12 +25,13 @@ use diesel_async::{
 };
 use tracing::Instrument;
 
-use super::{Db, DbConnection, StorageError, WorkError};
+use super::{Db, StorageError, WorkError};
 
 /// A lookup on the hot path: a diesel query both connections can load, which
 /// selects at most one row of interest (its first row is taken).
 pub trait HotQuery<U>:
-    LoadQuery<'static, DbConnection, U>
+    LoadQuery<'static, SqliteConnection, U>
+    + LoadQuery<'static, PgConnection, U>
     + diesel_async::methods::LoadQuery<'static, AsyncPgConnection, U>
     + Send
     + 'static
@@ -38,7 +39,8 @@ pub trait HotQuery<U>:
 }
 
 impl<U, Q> HotQuery<U> for Q where
-    Q: LoadQuery<'static, DbConnection, U>
+    Q: LoadQuery<'static, SqliteConnection, U>
+        + LoadQuery<'static, PgConnection, U>
         + diesel_async::methods::LoadQuery<'static, AsyncPgConnection, U>
         + Send
         + 'static
@@ -121,8 +123,13 @@ impl<E: WorkError> Db<E> {
         Q: HotQuery<U>,
     {
         let Some(pools) = &self.pg_reads else {
+            // On the backend's own connection: the multi-backend layer would
+            // build the statement's text twice per run (4% of the server's
+            // CPU on an authenticated read, measured on SQLite).
             return self
-                .read(move |conn| Ok(query.get_result(conn).optional()?))
+                .read(move |conn| {
+                    Ok(crate::per_backend!(conn, |c| query.get_result(c).optional())?)
+                })
                 .await;
         };
         let pool = pools.here();
