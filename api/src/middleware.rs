@@ -18,8 +18,8 @@ use futures_util::{
     future::{Either, Map},
     FutureExt,
 };
-use std::future::{ready, Ready};
 use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
+use std::future::{ready, Ready};
 
 use crate::error::{problem_response, ApiError};
 
@@ -160,7 +160,11 @@ where
             let response = actix_web::ResponseError::error_response(&ApiError::CsrfFailed);
             return Either::Left(ready(Ok(req.into_response(response).map_into_right_body())));
         }
-        Either::Right(self.service.call(req).map(with_rate_limit_headers::<B> as fn(_) -> _))
+        Either::Right(
+            self.service
+                .call(req)
+                .map(with_rate_limit_headers::<B> as fn(_) -> _),
+        )
     }
 }
 

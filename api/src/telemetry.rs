@@ -364,7 +364,10 @@ where
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<ServiceResponse<B>, actix_web::Error>>;
 
-    fn poll_ready(&self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+    fn poll_ready(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
         self.inner.0.poll_ready(cx)
     }
 
@@ -382,7 +385,13 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let (service, RequestLog { metrics, security_headers }) = &*inner;
+    let (
+        service,
+        RequestLog {
+            metrics,
+            security_headers,
+        },
+    ) = &*inner;
     let id = incoming_request_id(&req).unwrap_or_else(new_request_id);
     req.extensions_mut().insert(id.clone());
     let request_id = id.as_str();

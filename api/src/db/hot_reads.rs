@@ -128,7 +128,9 @@ impl<E: WorkError> Db<E> {
             // CPU on an authenticated read, measured on SQLite).
             return self
                 .read(move |conn| {
-                    Ok(crate::per_backend!(conn, |c| query.get_result(c).optional())?)
+                    Ok(crate::per_backend!(conn, |c| query
+                        .get_result(c)
+                        .optional())?)
                 })
                 .await;
         };

@@ -196,8 +196,7 @@ pub async fn set(
             account_rows::set_session_idle_timeout(conn, &account_id, secs, now())?;
             session_rows::set_account_idle_timeout(conn, &account_id, secs)?;
             for subuser_id in subuser_rows::all_subuser_ids(conn, &account_id)? {
-                let effective =
-                    for_new_session_in(conn, &config, &subuser_id, Some(&account_id))?;
+                let effective = for_new_session_in(conn, &config, &subuser_id, Some(&account_id))?;
                 session_rows::set_account_idle_timeout(conn, &subuser_id, effective)?;
             }
             if before != Some(secs) {
