@@ -2,7 +2,10 @@
 //! state-changing portal requests need a CSRF header, every response carries
 //! the security headers.
 
-use std::panic::AssertUnwindSafe;
+use std::{
+    future::{ready, Ready},
+    panic::AssertUnwindSafe,
+};
 
 use actix_web::{
     body::{EitherBody, MessageBody},
@@ -19,7 +22,6 @@ use futures_util::{
     FutureExt,
 };
 use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
-use std::future::{ready, Ready};
 
 use crate::error::{problem_response, ApiError};
 

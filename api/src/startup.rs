@@ -342,7 +342,6 @@ impl Application {
                     metrics_data.clone(),
                     security_headers_data.clone(),
                 ))
-                .app_data(metrics_data.clone())
                 .configure(routes::configure)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

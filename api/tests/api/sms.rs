@@ -44,6 +44,13 @@ async fn send(
     request.send().await.unwrap()
 }
 
+/// Sends one text with no idempotency key and answers the stored message.
+async fn sent_message(app: &TestApp, token: &str, to: &str, text: &str) -> MessageDto {
+    let response = send(app, token, &sms_request(to, text), None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
 async fn a_message_is_charged_queued_and_readable(app: TestApp) {
     let me = app.signed_in("sender@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
@@ -266,16 +273,13 @@ async fn bad_sends_are_refused_and_charge_nothing(app: TestApp) {
 async fn another_companys_message_is_not_found(app: TestApp) {
     let owner = app.signed_in("owner-of-the-text@example.com").await;
     let owner_token = token(&app, &owner, &[Scope::Sms, Scope::Profile]).await;
-    let sent: MessageDto = send(
+    let sent = sent_message(
         &app,
         &owner_token,
-        &sms_request("+48500100200", "For the owner's eyes only"),
-        None,
+        "+48500100200",
+        "For the owner's eyes only",
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let path = routes::SMS_MESSAGE.replace("{id}", &sent.id);
     let stranger = app.signed_in("someone-else@example.com").await;
     let stranger_token = token(&app, &stranger, &[Scope::Sms, Scope::Profile]).await;
@@ -370,16 +374,7 @@ async fn wait_for_status(
 async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
     let me = app.signed_in("dispatch@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
-    let sent: MessageDto = send(
-        &app,
-        &token,
-        &sms_request("+48500100200", "Dispatched"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let sent = sent_message(&app, &token, "+48500100200", "Dispatched").await;
     let delivered = wait_for_status(&app, &token, &sent.id, MessageStatus::Sent).await;
     assert!(delivered.sent_at.is_some());
     // The development transport keeps what it "sent" in the outbox, exactly once
@@ -418,16 +413,7 @@ async fn undeliverable_messages_fail_and_are_refunded() {
     .await;
     let me = app.signed_in("undeliverable@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
-    let sent: MessageDto = send(
-        &app,
-        &token,
-        &sms_request("+48500100200", "Nobody home"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let sent = sent_message(&app, &token, "+48500100200", "Nobody home").await;
     assert_eq!(sent.points, 1);
     // Charged at send: 99 — unless the transport (a closed port refuses at once) has
     // already failed it, and the refund comes in the same transaction as the failure.
