@@ -8,6 +8,9 @@ use super::{cached::Cached, schema::login_throttles, DbConnection};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = login_throttles)]
+// `None` is written as NULL, never as `DEFAULT`: a row is always written
+// whole, and SQLite takes several rows in one insert only without `DEFAULT`.
+#[diesel(treat_none_as_default_value = false)]
 pub struct ThrottleRow {
     pub throttle_key: String,
     pub failures: i64,
@@ -29,45 +32,88 @@ pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRo
         .optional()
 }
 
-/// Makes sure the row exists and locks it for this transaction on
-/// PostgreSQL, in one statement (an upsert, returning the row), so concurrent
-/// failures from several processes are counted one after another. On SQLite
-/// the write transaction holds the database already.
-pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<ThrottleRow> {
-    let fresh = ThrottleRow {
-        throttle_key: key.to_owned(),
-        failures: 0,
-        window_started_at: at,
-        locked_until: None,
-        lock_count: 0,
-        updated_at: at,
-        pending: 0,
-        pending_until: None,
-    };
-    // Per backend: the multi-backend connection has no upsert.
-    crate::per_backend!(conn, |c| Cached(
-        diesel::insert_into(login_throttles::table)
-            .values(&fresh)
-            .on_conflict(login_throttles::throttle_key)
-            .do_update()
-            .set(login_throttles::updated_at.eq(at))
-            .returning(login_throttles::all_columns)
-    )
-    .get_result(c))
+impl ThrottleRow {
+    /// A counter that has counted nothing yet.
+    fn fresh(key: &str, at: NaiveDateTime) -> Self {
+        Self {
+            throttle_key: key.to_owned(),
+            failures: 0,
+            window_started_at: at,
+            locked_until: None,
+            lock_count: 0,
+            updated_at: at,
+            pending: 0,
+            pending_until: None,
+        }
+    }
 }
 
-/// The row, locked for this transaction (a no-op UPDATE returning it takes
-/// the lock on PostgreSQL; a SQLite write transaction holds the database
-/// already).
-pub fn find_for_update(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
-    // Per backend: the multi-backend connection does not return rows from an UPDATE.
-    crate::per_backend!(conn, |c| Cached(
-        diesel::update(login_throttles::table.find(key))
-            .set(login_throttles::updated_at.eq(login_throttles::updated_at))
-            .returning(login_throttles::all_columns)
-    )
-    .get_result(c)
-    .optional())
+/// Makes sure the row exists and locks it for this transaction on
+/// PostgreSQL (see [`lock_rows`]).
+pub fn lock_row(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> QueryResult<ThrottleRow> {
+    let mut rows = lock_rows(conn, &[key], at)?;
+    rows.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Makes sure each key's row exists and locks them for this transaction on
+/// PostgreSQL, in one statement (an upsert of every key, returning the rows),
+/// so concurrent attempts from several processes are counted one after
+/// another. The rows are locked in the order of `keys` (PostgreSQL takes
+/// the rows of a multi-row insert in the order of its values), so callers
+/// that always list keys in one order never wait on each other in a cycle.
+/// On SQLite the write transaction holds the database already. Returns the
+/// rows in the order of `keys`.
+///
+/// One statement for all keys instead of one per key: a sign-in's guess locks
+/// two or three counters, on its way to the hash and back, and every round
+/// trip there kept the hash threads waiting for the next guess (a login storm
+/// on PostgreSQL left them idle 15% of the time).
+pub fn lock_rows(
+    conn: &mut DbConnection,
+    keys: &[&str],
+    at: NaiveDateTime,
+) -> QueryResult<Vec<ThrottleRow>> {
+    let fresh: Vec<ThrottleRow> = keys.iter().map(|key| ThrottleRow::fresh(key, at)).collect();
+    macro_rules! lock {
+        ($values:expr, $c:expr) => {
+            Cached(
+                diesel::insert_into(login_throttles::table)
+                    .values($values)
+                    .on_conflict(login_throttles::throttle_key)
+                    .do_update()
+                    .set(login_throttles::updated_at.eq(at))
+                    .returning(login_throttles::all_columns),
+            )
+            .load::<ThrottleRow>($c)
+        };
+    }
+    // Per backend: the multi-backend connection has no upsert, and diesel
+    // writes several rows in one statement only on PostgreSQL (a call into
+    // SQLite is no round trip: one statement per row costs nothing there).
+    let rows = match conn {
+        DbConnection::Postgres(c) => lock!(&fresh, c)?,
+        DbConnection::Sqlite(c) => {
+            let mut rows = Vec::with_capacity(fresh.len());
+            for row in &fresh {
+                rows.extend(lock!(row, c)?);
+            }
+            rows
+        }
+    };
+    in_order_of(keys, rows)
+}
+
+/// `rows` in the order of `keys`, one per key.
+fn in_order_of(keys: &[&str], mut rows: Vec<ThrottleRow>) -> QueryResult<Vec<ThrottleRow>> {
+    keys.iter()
+        .map(|key| {
+            let at = rows
+                .iter()
+                .position(|row| row.throttle_key == *key)
+                .ok_or(diesel::result::Error::NotFound)?;
+            Ok(rows.swap_remove(at))
+        })
+        .collect()
 }
 
 /// Clears a row's settled failures (those in flight stay counted) and its
@@ -94,22 +140,49 @@ pub fn clear_settled_failures(conn: &mut DbConnection, key: &str) -> QueryResult
     .map(|_| ())
 }
 
+/// Writes a locked row back.
 pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
-    crate::per_backend!(conn, |c| Cached(
-        diesel::update(login_throttles::table.find(&row.throttle_key))
-            .set((
-                login_throttles::failures.eq(row.failures),
-                login_throttles::window_started_at.eq(row.window_started_at),
-                login_throttles::locked_until.eq(row.locked_until),
-                login_throttles::lock_count.eq(row.lock_count),
-                login_throttles::updated_at.eq(row.updated_at),
-                login_throttles::pending.eq(row.pending),
-                login_throttles::pending_until.eq(row.pending_until),
-            ))
-            .returning(login_throttles::throttle_key)
-    )
-    .load::<String>(c))
-    .map(|_| ())
+    save_all(conn, std::slice::from_ref(row))
+}
+
+/// Writes locked rows back, all in one statement (an upsert whose every row
+/// is already there, so each is overwritten with the values given).
+pub fn save_all(conn: &mut DbConnection, rows: &[ThrottleRow]) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    macro_rules! save {
+        ($values:expr, $c:expr) => {
+            Cached(
+                diesel::insert_into(login_throttles::table)
+                    .values($values)
+                    .on_conflict(login_throttles::throttle_key)
+                    .do_update()
+                    .set((
+                        login_throttles::failures.eq(excluded(login_throttles::failures)),
+                        login_throttles::window_started_at
+                            .eq(excluded(login_throttles::window_started_at)),
+                        login_throttles::locked_until.eq(excluded(login_throttles::locked_until)),
+                        login_throttles::lock_count.eq(excluded(login_throttles::lock_count)),
+                        login_throttles::updated_at.eq(excluded(login_throttles::updated_at)),
+                        login_throttles::pending.eq(excluded(login_throttles::pending)),
+                        login_throttles::pending_until.eq(excluded(login_throttles::pending_until)),
+                    ))
+                    .returning(login_throttles::throttle_key),
+            )
+            .load::<String>($c)
+        };
+    }
+    // Per backend, as in `lock_rows`.
+    match conn {
+        DbConnection::Postgres(c) => {
+            save!(rows, c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for row in rows {
+                save!(row, c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn delete(conn: &mut DbConnection, key: &str) -> QueryResult<()> {

