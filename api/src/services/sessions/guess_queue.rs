@@ -225,8 +225,8 @@ mod tests {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         let key = "email:a@x.io";
         let mut first = queue.place(key);
-        let mut second = queue.place(key);
-        let mut third = queue.place(key);
+        let second = queue.place(key);
+        let third = queue.place(key);
         let started = tokio::time::Instant::now();
         assert!(first.wait_turn(deadline).await);
         let turn = |mut place: Place<'static>| {
