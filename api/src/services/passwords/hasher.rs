@@ -5,7 +5,8 @@
 //! threshold rises to their size), so a login storm measured over 2 GiB of
 //! resident memory. Instead, each of the `concurrency` hashing threads keeps one
 //! buffer (allocated on its first hash) and reuses it: memory stays at
-//! `concurrency × 19 MiB`.
+//! `concurrency × 19 MiB` during sign-ins, and a thread with nothing to hash
+//! for [`RELEASE_BUFFER_AFTER`] gives its buffer back.
 //!
 //! The threads run at a lower scheduling priority (nice 5) than the request
 //! workers: a login storm then uses every idle cycle, while other requests
@@ -15,7 +16,8 @@
 //! single sign-ins take 120–150 ms at p99 instead of 83 ms (benchmark (g)).
 
 use std::{
-    sync::{mpsc, Arc, Mutex},
+    collections::VecDeque,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -39,22 +41,112 @@ fn params() -> Params {
 /// Working memory for one hash at a time, reused across hashes.
 type Buffer = Vec<Block>;
 
+/// How long a hashing thread keeps its buffer with nothing to hash.
+const RELEASE_BUFFER_AFTER: Duration = Duration::from_secs(5);
+
 /// One hash or verification, run on a hashing thread with its buffer.
 type Job = Box<dyn FnOnce(&mut Buffer) + Send>;
+
+/// The jobs waiting for a hashing thread, and the threads waiting for a job.
+///
+/// A new job goes to the thread that became idle last: under a light load
+/// (sign-ins one at a time) one thread does them all, with its buffer and
+/// caches warm, and the others give their buffers back after
+/// [`RELEASE_BUFFER_AFTER`]. (A shared channel handed jobs to the threads in
+/// turn, so every thread kept 19 MiB for an occasional sign-in.)
+#[derive(Default)]
+struct JobQueue {
+    state: Mutex<JobQueueState>,
+}
+
+#[derive(Default)]
+struct JobQueueState {
+    jobs: VecDeque<Job>,
+    /// Threads waiting for a job, the one that became idle last at the end.
+    idle: Vec<std::thread::Thread>,
+    /// The hasher was dropped: the threads end.
+    closed: bool,
+}
+
+/// What a hashing thread does next.
+enum Next {
+    Job(Job),
+    /// Nothing came for [`RELEASE_BUFFER_AFTER`].
+    Idle,
+    Closed,
+}
+
+impl JobQueue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, JobQueueState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, job: Job) {
+        let mut state = self.lock();
+        state.jobs.push_back(job);
+        if let Some(thread) = state.idle.pop() {
+            thread.unpark();
+        }
+    }
+
+    fn close(&self) {
+        let mut state = self.lock();
+        state.closed = true;
+        for thread in state.idle.drain(..) {
+            thread.unpark();
+        }
+    }
+
+    /// The calling thread's next job, waiting for one at most `patience`.
+    fn next(&self, patience: Duration) -> Next {
+        let me = std::thread::current();
+        let deadline = Instant::now() + patience;
+        loop {
+            {
+                let mut state = self.lock();
+                let waited_out = Instant::now() >= deadline;
+                let next = match state.jobs.pop_front() {
+                    Some(job) => Some(Next::Job(job)),
+                    None if state.closed => Some(Next::Closed),
+                    None if waited_out => Some(Next::Idle),
+                    None => None,
+                };
+                if next.is_some() {
+                    state.idle.retain(|thread| thread.id() != me.id());
+                    return next.expect("checked");
+                }
+                if !state.idle.iter().any(|thread| thread.id() == me.id()) {
+                    state.idle.push(me.clone());
+                }
+            }
+            // Woken by `push` or `close`, or (rarely) for no reason: look again.
+            std::thread::park_timeout(deadline.saturating_duration_since(Instant::now()));
+        }
+    }
+}
+
+/// Closes the queue once the last clone of the hasher is dropped.
+struct CloseOnDrop(Arc<JobQueue>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// Hashes and verifies passwords. At most `concurrency` hashes run at once, so a
 /// login storm queues instead of exhausting memory or starving other requests.
 #[derive(Clone)]
 pub struct PasswordHasher {
     /// Two per hashing thread: a job is handed over only with a permit, so
-    /// at most one job per thread waits in the channel. That one is the
+    /// at most one job per thread waits in the queue. That one is the
     /// thread's next, ready the moment it finishes a hash: with exactly one
     /// permit per thread, a finished thread slept until its caller's task
     /// ran, dropped the permit, and the next caller's task ran and sent its
     /// job. A caller that gives up (its client went away) while its job
     /// waits costs no hash: the thread skips a job nobody awaits.
     permits: Arc<Semaphore>,
-    jobs: mpsc::Sender<Job>,
+    jobs: Arc<CloseOnDrop>,
     /// Verified against when the account does not exist, so an unknown e-mail
     /// costs the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -67,8 +159,7 @@ impl PasswordHasher {
             &mut Vec::new(),
             &Password::new(uuid::Uuid::now_v7().to_string()),
         )?;
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let queue = Arc::new(Mutex::new(queue));
+        let queue = Arc::new(JobQueue::default());
         for i in 0..concurrency {
             let queue = queue.clone();
             std::thread::Builder::new()
@@ -79,17 +170,21 @@ impl PasswordHasher {
                     );
                     let mut buffer = Buffer::new();
                     loop {
-                        // Every sender gone: the hasher was dropped.
-                        let Ok(job) = queue.lock().expect("hash queue lock").recv() else {
-                            return;
-                        };
-                        job(&mut buffer);
+                        match queue.next(RELEASE_BUFFER_AFTER) {
+                            Next::Job(job) => job(&mut buffer),
+                            // No sign-in for a while: the 19 MiB go back to
+                            // the system (the allocation is a mapping of its
+                            // own, see `tune_malloc` in main.rs), and come
+                            // back with the next hash.
+                            Next::Idle => buffer = Buffer::new(),
+                            Next::Closed => return,
+                        }
                     }
                 })?;
         }
         Ok(Self {
             permits: Arc::new(Semaphore::new(2 * concurrency)),
-            jobs,
+            jobs: Arc::new(CloseOnDrop(queue)),
             dummy_hash: dummy_hash.into(),
         })
     }
@@ -125,13 +220,11 @@ impl PasswordHasher {
             .await
             .map_err(|_| failed("pool closed"))?;
         let (answer, answered) = oneshot::channel();
-        self.jobs
-            .send(Box::new(move |buffer: &mut Buffer| {
-                if !answer.is_closed() {
-                    let _ = answer.send(work(buffer));
-                }
-            }))
-            .map_err(|_| failed("threads gone"))?;
+        self.jobs.0.push(Box::new(move |buffer: &mut Buffer| {
+            if !answer.is_closed() {
+                let _ = answer.send(work(buffer));
+            }
+        }));
         answered.await.map_err(|_| failed("thread failed"))?
     }
 }
@@ -282,6 +375,47 @@ fn verify_with(buffer: &mut Buffer, password: &Password, stored: &str) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Jobs arriving one at a time all go to the thread that finished last;
+    /// a thread with nothing to do for the patience given hears `Idle`, and
+    /// every thread ends once the queue is closed.
+    #[test]
+    fn the_thread_idle_last_takes_the_next_job_and_the_others_rest() {
+        let queue = Arc::new(JobQueue::default());
+        let (done, finished) = std::sync::mpsc::channel::<std::thread::ThreadId>();
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (queue, done) = (queue.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let mut idle_seen = false;
+                    loop {
+                        match queue.next(Duration::from_millis(300)) {
+                            Next::Job(job) => job(&mut Vec::new()),
+                            Next::Idle => idle_seen = true,
+                            Next::Closed => return idle_seen,
+                        }
+                    }
+                })
+            })
+            .collect();
+        // Both threads wait before the first job.
+        std::thread::sleep(Duration::from_millis(50));
+        let mut workers = std::collections::HashSet::new();
+        for _ in 0..20 {
+            let done = done.clone();
+            queue.push(Box::new(move |_| {
+                let _ = done.send(std::thread::current().id());
+            }));
+            workers.insert(finished.recv().unwrap());
+            // The thread that ran it is back waiting before the next.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(workers.len(), 1, "one thread ran every job");
+        std::thread::sleep(Duration::from_millis(400));
+        queue.close();
+        let idle_seen: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(idle_seen.iter().any(|idle| *idle), "the other thread rested");
+    }
 
     #[test]
     fn hashes_are_standard_phc_strings_the_argon2_crate_verifies() {
