@@ -385,7 +385,7 @@ mod tests {
         let (done, finished) = std::sync::mpsc::channel::<std::thread::ThreadId>();
         let threads: Vec<_> = (0..2)
             .map(|_| {
-                let (queue, done) = (queue.clone(), done.clone());
+                let queue = queue.clone();
                 std::thread::spawn(move || {
                     let mut idle_seen = false;
                     loop {
