@@ -111,9 +111,9 @@ impl JobQueue {
                     None if waited_out => Some(Next::Idle),
                     None => None,
                 };
-                if next.is_some() {
+                if let Some(next) = next {
                     state.idle.retain(|thread| thread.id() != me.id());
-                    return next.expect("checked");
+                    return next;
                 }
                 if !state.idle.iter().any(|thread| thread.id() == me.id()) {
                     state.idle.push(me.clone());
@@ -414,7 +414,10 @@ mod tests {
         std::thread::sleep(Duration::from_millis(400));
         queue.close();
         let idle_seen: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-        assert!(idle_seen.iter().any(|idle| *idle), "the other thread rested");
+        assert!(
+            idle_seen.iter().any(|idle| *idle),
+            "the other thread rested"
+        );
     }
 
     #[test]
