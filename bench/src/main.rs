@@ -997,7 +997,7 @@ async fn main() {
     // that does not depend on the load generator, so both are printed.
     let bare_cpu = ceiling.cpu_us_per_request();
     println!(
-        "- (a) >= 0.85 of bare actix-web: {:.3} — {} (server CPU per request: bare's is {:.2} of it)",
+        "- (a) >= 0.85 of bare actix-web: {:.3} — {} (server CPU per request: bare's is {:.2} of it; this client saturates before either server, so the issue's figure for (a) is wrk's: bench/pipeline/wrk-livez)",
         baseline / bare_rps,
         verdict(baseline / bare_rps >= 0.85),
         bare_cpu / results[0].cpu_us_per_request()
