@@ -32,6 +32,30 @@ pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRo
         .optional()
 }
 
+/// Runs the upsert `$query` of `$rows` (a slice) on the backend's own
+/// connection (the multi-backend connection has no upsert): on PostgreSQL
+/// once, with every row in one statement; on SQLite once per row, since
+/// diesel writes several rows in one statement only on PostgreSQL (and a
+/// call into SQLite is no round trip). `$values` is the slice, or one row
+/// of it; the loaded results of every run are collected.
+macro_rules! upsert_each {
+    ($conn:expr, $rows:expr, |$values:ident, $c:ident| $query:expr) => {
+        match $conn {
+            DbConnection::Postgres($c) => {
+                let $values = $rows;
+                $query
+            }
+            DbConnection::Sqlite($c) => {
+                let mut loaded = Vec::new();
+                for $values in $rows {
+                    loaded.extend($query?);
+                }
+                Ok(loaded)
+            }
+        }
+    };
+}
+
 impl ThrottleRow {
     /// A counter that has counted nothing yet.
     fn fresh(key: &str, at: NaiveDateTime) -> Self {
@@ -74,32 +98,15 @@ pub fn lock_rows(
     at: NaiveDateTime,
 ) -> QueryResult<Vec<ThrottleRow>> {
     let fresh: Vec<ThrottleRow> = keys.iter().map(|key| ThrottleRow::fresh(key, at)).collect();
-    macro_rules! lock {
-        ($values:expr, $c:expr) => {
-            Cached(
-                diesel::insert_into(login_throttles::table)
-                    .values($values)
-                    .on_conflict(login_throttles::throttle_key)
-                    .do_update()
-                    .set(login_throttles::updated_at.eq(at))
-                    .returning(login_throttles::all_columns),
-            )
-            .load::<ThrottleRow>($c)
-        };
-    }
-    // Per backend: the multi-backend connection has no upsert, and diesel
-    // writes several rows in one statement only on PostgreSQL (a call into
-    // SQLite is no round trip: one statement per row costs nothing there).
-    let rows = match conn {
-        DbConnection::Postgres(c) => lock!(&fresh, c)?,
-        DbConnection::Sqlite(c) => {
-            let mut rows = Vec::with_capacity(fresh.len());
-            for row in &fresh {
-                rows.extend(lock!(row, c)?);
-            }
-            rows
-        }
-    };
+    let rows = upsert_each!(conn, &fresh, |values, c| Cached(
+        diesel::insert_into(login_throttles::table)
+            .values(values)
+            .on_conflict(login_throttles::throttle_key)
+            .do_update()
+            .set(login_throttles::updated_at.eq(at))
+            .returning(login_throttles::all_columns),
+    )
+    .load::<ThrottleRow>(c))?;
     in_order_of(keys, rows)
 }
 
@@ -149,40 +156,24 @@ pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
 /// is already there, so each is overwritten with the values given).
 pub fn save_all(conn: &mut DbConnection, rows: &[ThrottleRow]) -> QueryResult<()> {
     use diesel::upsert::excluded;
-    macro_rules! save {
-        ($values:expr, $c:expr) => {
-            Cached(
-                diesel::insert_into(login_throttles::table)
-                    .values($values)
-                    .on_conflict(login_throttles::throttle_key)
-                    .do_update()
-                    .set((
-                        login_throttles::failures.eq(excluded(login_throttles::failures)),
-                        login_throttles::window_started_at
-                            .eq(excluded(login_throttles::window_started_at)),
-                        login_throttles::locked_until.eq(excluded(login_throttles::locked_until)),
-                        login_throttles::lock_count.eq(excluded(login_throttles::lock_count)),
-                        login_throttles::updated_at.eq(excluded(login_throttles::updated_at)),
-                        login_throttles::pending.eq(excluded(login_throttles::pending)),
-                        login_throttles::pending_until.eq(excluded(login_throttles::pending_until)),
-                    ))
-                    .returning(login_throttles::throttle_key),
-            )
-            .load::<String>($c)
-        };
-    }
-    // Per backend, as in `lock_rows`.
-    match conn {
-        DbConnection::Postgres(c) => {
-            save!(rows, c)?;
-        }
-        DbConnection::Sqlite(c) => {
-            for row in rows {
-                save!(row, c)?;
-            }
-        }
-    }
-    Ok(())
+    upsert_each!(conn, rows, |values, c| Cached(
+        diesel::insert_into(login_throttles::table)
+            .values(values)
+            .on_conflict(login_throttles::throttle_key)
+            .do_update()
+            .set((
+                login_throttles::failures.eq(excluded(login_throttles::failures)),
+                login_throttles::window_started_at.eq(excluded(login_throttles::window_started_at)),
+                login_throttles::locked_until.eq(excluded(login_throttles::locked_until)),
+                login_throttles::lock_count.eq(excluded(login_throttles::lock_count)),
+                login_throttles::updated_at.eq(excluded(login_throttles::updated_at)),
+                login_throttles::pending.eq(excluded(login_throttles::pending)),
+                login_throttles::pending_until.eq(excluded(login_throttles::pending_until)),
+            ))
+            .returning(login_throttles::throttle_key),
+    )
+    .load::<String>(c))
+    .map(|_| ())
 }
 
 pub fn delete(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
