@@ -140,7 +140,81 @@ async fn a_dropped_cache_sync_listener_is_counted_and_comes_back_up() {
     until_sample(&app, "portcullis_cache_sync_listener_up", 1.0).await;
 }
 
+/// A client choosing the method's name must not choose the metrics' series: each
+/// new label set is a counter and a histogram kept for the process's life (and a
+/// scrape that grows with it), so made-up methods are counted as `_OTHER`.
+async fn made_up_methods_do_not_make_new_series(app: TestApp) {
+    let series = |text: &str| {
+        text.lines()
+            .filter(|line| line.starts_with("portcullis_http_requests_total{"))
+            .count()
+    };
+    // The series a made-up method's answers fall into, made beforehand.
+    let livez = reqwest::Method::from_bytes(b"PROBE").unwrap();
+    let answer = app
+        .client
+        .request(livez, app.url(routes::LIVEZ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let unknown = reqwest::Method::from_bytes(b"PROBE").unwrap();
+    let answer = app
+        .client
+        .request(unknown, app.url("/nowhere"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    let before = scrape(&app).await;
+
+    for i in 0..40 {
+        for path in [routes::LIVEZ, "/nowhere"] {
+            let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+            let answer = app
+                .client
+                .request(method, app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert!(answer.status().is_client_error(), "{}", answer.status());
+        }
+    }
+    let after = scrape(&app).await;
+    assert!(
+        !after.contains("MADEUP") && !after.contains("PROBE"),
+        "{after}"
+    );
+    assert_eq!(series(&after), series(&before), "{after}");
+    assert_eq!(
+        sample(
+            &after,
+            r#"portcullis_http_requests_total{method="_OTHER",route="/livez",status="405"}"#
+        ),
+        Some(41.0),
+        "{after}"
+    );
+    // Every standard method keeps its own name.
+    let delete = app
+        .client
+        .delete(app.url(routes::LIVEZ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let text = scrape(&app).await;
+    assert_eq!(
+        sample(
+            &text,
+            r#"portcullis_http_requests_total{method="DELETE",route="/livez",status="405"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+}
+
 on_both_backends!(settings = METRICS;
     metrics_count_requests_by_route_and_refusals_by_reason,
+    made_up_methods_do_not_make_new_series,
     the_cache_sync_listener_reports_itself_up,
 );
