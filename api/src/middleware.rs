@@ -82,9 +82,8 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
     let error = cors_refusal.map_or(error, ApiError::Forbidden);
     let (request, _) = response.into_parts();
     let mut problem = error.to_problem();
-    if let Some(id) = request.extensions().get::<crate::telemetry::RequestId>() {
-        problem.request_id = Some(id.as_str().to_owned());
-    }
+    // Called within the request log's scope (ErrorHandlers is inside it).
+    problem.request_id = crate::telemetry::current_request_id();
     let response = problem_response(&problem).map_into_boxed_body();
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(request, response).map_into_right_body(),

@@ -8,7 +8,6 @@ use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::header::{HeaderName, HeaderValue},
-    HttpMessage,
 };
 use futures_util::future::LocalBoxFuture;
 use portcullis_shared::routes::REQUEST_ID_HEADER;
@@ -28,14 +27,36 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok()
 }
 
-/// The request id, as stored in the request's extensions: the header value
-/// it is echoed in (shared, not copied, wherever it goes). Always ASCII.
-#[derive(Debug, Clone)]
-pub struct RequestId(HeaderValue);
+/// The longest request id a caller may send (see [`incoming_request_id`]).
+const REQUEST_ID_MAX: usize = 64;
+
+/// A request id, kept inline: copied into the task-local and the log line
+/// without an allocation or a reference count; its header value is made once,
+/// for the answer. Always ASCII letters, digits, `-` and `_`.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestId {
+    len: u8,
+    bytes: [u8; REQUEST_ID_MAX],
+}
 
 impl RequestId {
+    /// `text` must be 1 to [`REQUEST_ID_MAX`] ASCII letters, digits, `-` or `_`.
+    fn new(text: &[u8]) -> Self {
+        let mut bytes = [0; REQUEST_ID_MAX];
+        bytes[..text.len()].copy_from_slice(text);
+        Self {
+            len: text.len() as u8,
+            bytes,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
-        self.0.to_str().unwrap_or_default()
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    fn header_value(&self) -> HeaderValue {
+        HeaderValue::from_bytes(&self.bytes[..usize::from(self.len)])
+            .expect("letters, digits, - and _ are a valid header value")
     }
 }
 
@@ -277,11 +298,11 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<RequestId> {
     let value = req.headers().get(REQUEST_ID_HEADER)?;
     let bytes = value.as_bytes();
     let plain = !bytes.is_empty()
-        && bytes.len() <= 64
+        && bytes.len() <= REQUEST_ID_MAX
         && bytes
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    plain.then(|| RequestId(value.clone()))
+    plain.then(|| RequestId::new(bytes))
 }
 
 thread_local! {
@@ -299,8 +320,7 @@ fn new_request_id() -> RequestId {
     let id = uuid::Uuid::new_v7(uuid::Timestamp::now(
         uuid::timestamp::context::ThreadLocalContext::new(&REQUEST_ID_CLOCK),
     ));
-    let text = id.simple().encode_lower(&mut hex);
-    RequestId(HeaderValue::from_str(text).expect("hex digits are a valid header value"))
+    RequestId::new(id.simple().encode_lower(&mut hex).as_bytes())
 }
 
 /// The request log's middleware: assigns the request id, echoes it in
@@ -393,7 +413,6 @@ where
         },
     ) = &*inner;
     let id = incoming_request_id(&req).unwrap_or_else(new_request_id);
-    req.extensions_mut().insert(id.clone());
     let request_id = id.as_str();
     let method = req.method().clone();
     let path = req.path().to_owned();
@@ -402,10 +421,7 @@ where
     let span = request_span(&req, request_id);
 
     let served = crate::middleware::with_security_headers(security_headers, service, req);
-    let result = REQUEST_ID
-        .scope(id.clone(), served)
-        .instrument(span.clone())
-        .await;
+    let result = REQUEST_ID.scope(id, served).instrument(span.clone()).await;
 
     let elapsed = started.elapsed();
     crate::metrics::track(metrics, &result, elapsed);
@@ -434,7 +450,7 @@ where
             line.log();
             response
                 .headers_mut()
-                .insert(HeaderName::from_static("x-request-id"), id.0.clone());
+                .insert(HeaderName::from_static("x-request-id"), id.header_value());
             Ok(response)
         }
         Err(error) => {
