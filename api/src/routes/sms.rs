@@ -23,8 +23,11 @@ endpoints! {
     routes::SMS => post(send_sms).get(list_sms);
     // Before `/api/v1/sms/{id}`, which `batches` would match too.
     routes::SMS_BATCHES => post(send_sms_batch).get(list_sms_batches);
-    routes::SMS_BATCH => get(get_sms_batch);
+    // Before `/api/v1/sms/batches/{id}` (whose paths it never matches, having
+    // one more segment): the router captures a dynamic path with a regular
+    // expression per resource it tries, and integrators read messages most.
     routes::SMS_MESSAGE => get(get_sms);
+    routes::SMS_BATCH => get(get_sms_batch);
 }
 
 /// Query of `GET /api/v1/sms/batches/{id}`.

@@ -138,11 +138,17 @@ impl CredentialNetworks {
         ip: IpAddr,
         at: NaiveDateTime,
     ) -> ApiResult<bool> {
-        let network = CredentialNetwork::of(ip).as_string();
         let (kind, id) = kind_and_id(credential);
-        let key = format!("{kind}:{id} {network}");
+        // `{kind}:{id} {network}`, written once (the network is its tail).
+        let mut key = String::with_capacity(kind.len() + id.len() + 46);
+        key.push_str(kind);
+        key.push(':');
+        key.push_str(id);
+        key.push(' ');
+        let network_at = key.len();
+        CredentialNetwork::of(ip).write_to(&mut key);
         if self.known.get(&key).is_some() {
-            self.note_use(key, kind, id, network, at);
+            self.note_use(key, network_at, kind, id, at);
             return Ok(true);
         }
         let load = self.known.load_started();
@@ -150,7 +156,7 @@ impl CredentialNetworks {
             account_id: account_id.to_owned(),
             kind,
             id: id.to_owned(),
-            network: network.clone(),
+            network: key[network_at..].to_owned(),
             ip,
             at,
         };
@@ -164,7 +170,7 @@ impl CredentialNetworks {
             Decided::Refused => return Ok(false),
             Decided::Known => {
                 self.known.keep(&key, (), load);
-                self.note_use(key, kind, id, network, at);
+                self.note_use(key, network_at, kind, id, at);
             }
             Decided::Recorded(mail) => {
                 self.known.keep(&key, (), load);
@@ -183,12 +189,13 @@ impl CredentialNetworks {
         Ok(true)
     }
 
+    /// Counts a use of the pair `key` (whose network starts at `network_at`).
     fn note_use(
         &self,
         key: String,
+        network_at: usize,
         kind: &'static str,
         id: &str,
-        network: String,
         at: NaiveDateTime,
     ) {
         let mut pending = self.pending.lock().expect("network uses lock");
@@ -196,6 +203,7 @@ impl CredentialNetworks {
             entry.calls += 1;
             entry.last_at = entry.last_at.max(at);
         } else if pending.len() < PENDING_CAPACITY {
+            let network = key[network_at..].to_owned();
             pending.insert(
                 key,
                 PendingUse {
