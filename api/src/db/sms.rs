@@ -2,7 +2,11 @@
 //! `account_countries` and `trial_restriction_lifts` tables, and points.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
+use diesel::{
+    dsl::case_when,
+    prelude::*,
+    sql_types::{Bool, Nullable},
+};
 
 use super::{
     schema::{
@@ -612,6 +616,20 @@ pub fn set_countries(
     Ok(())
 }
 
+/// `messages.status = status`, written so that no database looks rows up by it:
+/// for a condition on rows found by their ids (`id IN (…)`). SQLite, which has
+/// no statistics here (nothing runs ANALYZE), takes an equality on an indexed
+/// column as more selective than a list of ids, and so walked every queued
+/// message of the backlog, through `messages_status_created`, to claim 500 of
+/// them: 55 ms per claim behind a 300,000-message bulk send (2.6 ms by id), most
+/// of the dispatcher's time and a third of a core taken from the senders. A
+/// CASE is used by no index, on either database.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn status_is(status: &'static str) -> _ {
+    let is: diesel::dsl::Eq<messages::status, &'static str> = messages::status.eq(status);
+    case_when::<_, _, Bool>(is, true).otherwise(false)
+}
+
 /// Claims up to `limit` messages to hand to the transport, oldest first:
 /// ones whose claim is older than `stale_before` (their dispatcher died),
 /// then queued ones, except those of suspended companies, in the caller's
@@ -628,11 +646,6 @@ pub fn claim_for_dispatch(
     at: NaiveDateTime,
     stale_before: NaiveDateTime,
 ) -> QueryResult<Vec<MessageRow>> {
-    let claimable = || {
-        messages::status.eq("queued").or(messages::status
-            .eq("sending")
-            .and(messages::claimed_at.lt(stale_before)))
-    };
     // A suspended company's messages are held (left queued) until it is
     // reinstated: what it queued before the suspension does not go out.
     let suspended = || {
@@ -662,10 +675,18 @@ pub fn claim_for_dispatch(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
+    // Still claimable: queued, or claimed before `stale_before`. Checked on the
+    // candidates' rows, never used to find them (see [`status_is`]).
+    let claimable = case_when::<_, _, Nullable<Bool>>(messages::status.eq("queued"), Some(true))
+        .when(
+            messages::status.eq("sending"),
+            messages::claimed_at.lt(stale_before),
+        )
+        .otherwise(Some(false));
     let mut claimed: Vec<MessageRow> = diesel::update(
         messages::table
             .filter(messages::id.eq_any(&candidates))
-            .filter(claimable()),
+            .filter(claimable),
     )
     .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
     .returning(messages::all_columns)
@@ -687,7 +708,7 @@ pub fn mark_all_sent(
         diesel::update(
             messages::table
                 .filter(messages::id.eq_any(chunk))
-                .filter(messages::status.eq("sending")),
+                .filter(status_is("sending")),
         )
         .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
         .execute(conn)?;
@@ -695,7 +716,7 @@ pub fn mark_all_sent(
     for chunk in with_texts.chunks(500) {
         let now_sent = messages::table
             .filter(messages::id.eq_any(chunk))
-            .filter(messages::status.eq("sent"))
+            .filter(status_is("sent"))
             .select(messages::id);
         diesel::delete(
             message_texts_to_deliver::table

@@ -394,6 +394,87 @@ async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
 
 on_both_backends!(queued_messages_are_handed_to_the_transport);
 
+/// The message's status as stored (the API shows `sending` as queued).
+fn stored_status(app: &TestApp, id: &str) -> (String, Option<chrono::NaiveDateTime>) {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::messages;
+    messages::table
+        .find(id)
+        .select((messages::status, messages::sent_at))
+        .first(&mut app.db())
+        .unwrap()
+}
+
+/// A claim left by a dispatcher that died (older than the claim timeout) is
+/// taken over and the message sent; a live claim is left to its dispatcher, and
+/// a sent message stays sent. (The claim finds its candidates by status and
+/// age, then claims them by id, checking on each row that it is still claimable.)
+async fn a_dead_dispatchers_claims_are_taken_over_and_live_ones_left(app: TestApp) {
+    use diesel::prelude::*;
+    use portcullis_api::db::schema::messages;
+    let me = app.signed_in("takeover@example.com").await;
+    let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
+    let mut ids = Vec::new();
+    for text in ["dead claim", "live claim", "already sent"] {
+        let sent = sent_message(&app, &token, "+48500100200", text).await;
+        wait_for_status(&app, &token, &sent.id, MessageStatus::Sent).await;
+        ids.push(sent.id);
+    }
+    let (dead, live, done) = (&ids[0], &ids[1], &ids[2]);
+    let (_, done_at) = stored_status(&app, done);
+    let now = chrono::Utc::now().naive_utc();
+    for (id, claimed_at) in [(dead, now - chrono::Duration::hours(1)), (live, now)] {
+        diesel::update(messages::table.find(id))
+            .set((
+                messages::status.eq("sending"),
+                messages::claimed_at.eq(claimed_at),
+                messages::sent_at.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(&mut app.db())
+            .unwrap();
+    }
+
+    // The dispatcher runs every 50 ms; the claim timeout is 10 s.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    while stored_status(&app, dead).0 != "sent" {
+        assert!(
+            std::time::Instant::now() < until,
+            "the dead claim was never taken over"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(stored_status(&app, dead).1.is_some());
+    assert_eq!(stored_status(&app, live), ("sending".to_owned(), None));
+    assert_eq!(stored_status(&app, done), ("sent".to_owned(), done_at));
+    // Taken over means handed to the transport again, under the same message id:
+    // the development transport, like the webhook's Idempotency-Key, keeps it once.
+    let texts: Vec<String> = {
+        use portcullis_api::db::schema::outbox_messages;
+        outbox_messages::table
+            .filter(outbox_messages::channel.eq("sms"))
+            .select(outbox_messages::body)
+            .load(&mut app.db())
+            .unwrap()
+    };
+    let count = |text: &str| texts.iter().filter(|body| body.contains(text)).count();
+    assert_eq!(
+        (
+            count("dead claim"),
+            count("live claim"),
+            count("already sent")
+        ),
+        (1, 1, 1),
+        "{texts:?}"
+    );
+}
+
+const QUICK_DISPATCH: &[(&str, &str)] = &[
+    ("PORTCULLIS_DISPATCH_INTERVAL_MS", "50"),
+    ("PORTCULLIS_DISPATCH_CLAIM_TIMEOUT_SECS", "10"),
+];
+
+on_both_backends!(settings = QUICK_DISPATCH; a_dead_dispatchers_claims_are_taken_over_and_live_ones_left);
+
 /// A gateway that cannot be reached: the message fails for good and its points come back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undeliverable_messages_fail_and_are_refunded() {
