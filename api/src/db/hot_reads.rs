@@ -15,7 +15,11 @@
 //! would wake that worker twice per query, the hand-off this avoids.
 
 use std::{
-    any::TypeId, cell::RefCell, collections::HashMap, rc::Rc, sync::Mutex, thread::ThreadId,
+    any::TypeId,
+    cell::RefCell,
+    collections::HashMap,
+    rc::Rc,
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
@@ -68,9 +72,21 @@ const CONNECTIONS_PER_THREAD: u32 = 4;
 /// PostgreSQL's async connections for hot reads: a pool per thread that reads
 /// (see the module's comment), each opened on first use.
 pub(super) struct PgReadPools {
+    /// Tells these pools apart in [`HERE`].
+    id: u64,
     url: String,
     per_thread: u32,
-    pools: Mutex<HashMap<ThreadId, bb8::Pool<AsyncPgConnection>>>,
+}
+
+/// The ids of [`PgReadPools`].
+static PG_READ_POOLS_IDS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's pool of each [`PgReadPools`] it read through: no lock per
+    /// read (a map of the pools by thread behind a mutex was a cache line both
+    /// cores wrote at every read). A pool, and its connections, last as long as
+    /// its thread: a worker's, as long as its server.
+    static HERE: RefCell<Vec<(u64, bb8::Pool<AsyncPgConnection>)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl PgReadPools {
@@ -78,45 +94,53 @@ impl PgReadPools {
     /// (the blocking pool's size) and never more than [`CONNECTIONS_PER_THREAD`].
     pub(super) fn new(url: &str, pool_size: u32) -> Self {
         Self {
+            id: PG_READ_POOLS_IDS.fetch_add(1, Ordering::Relaxed),
             url: url.to_owned(),
             per_thread: pool_size.clamp(1, CONNECTIONS_PER_THREAD),
-            pools: Mutex::new(HashMap::new()),
         }
     }
 
     /// This thread's pool, made now if it has none.
     fn here(&self) -> bb8::Pool<AsyncPgConnection> {
-        let mut pools = self.pools.lock().expect("hot read pools lock");
-        pools
-            .entry(std::thread::current().id())
-            .or_insert_with(|| {
-                let mut config = ManagerConfig::default();
-                // Checked out only if it is still open (its driver has seen no
-                // end of the socket), which costs no round trip: a ping per
-                // lookup would double its cost. A failed lookup pings instead.
-                config.recycling_method =
-                    RecyclingMethod::CustomFunction(Box::new(|conn: &mut AsyncPgConnection| {
-                        let broken = conn.is_broken();
-                        Box::pin(async move {
-                            if broken {
-                                Err(diesel::result::Error::BrokenTransactionManager)
-                            } else {
-                                Ok(())
-                            }
-                        })
-                    }));
-                let manager =
-                    AsyncDieselConnectionManager::new_with_config(self.url.clone(), config);
-                bb8::Pool::builder()
-                    .max_size(self.per_thread)
-                    .min_idle(None)
-                    // As the blocking pool: storage that does not answer is a
-                    // prompt 503, not a hang.
-                    .connection_timeout(Duration::from_secs(3))
-                    .test_on_check_out(true)
-                    .build_unchecked(manager)
-            })
-            .clone()
+        let known = HERE.with_borrow(|here| {
+            here.iter()
+                .find(|(id, _)| *id == self.id)
+                .map(|(_, pool)| pool.clone())
+        });
+        if let Some(pool) = known {
+            return pool;
+        }
+        let pool = self.new_pool();
+        HERE.with_borrow_mut(|here| here.push((self.id, pool.clone())));
+        pool
+    }
+
+    /// A pool for this thread.
+    fn new_pool(&self) -> bb8::Pool<AsyncPgConnection> {
+        let mut config = ManagerConfig::default();
+        // Checked out only if it is still open (its driver has seen no
+        // end of the socket), which costs no round trip: a ping per
+        // lookup would double its cost. A failed lookup pings instead.
+        config.recycling_method =
+            RecyclingMethod::CustomFunction(Box::new(|conn: &mut AsyncPgConnection| {
+                let broken = conn.is_broken();
+                Box::pin(async move {
+                    if broken {
+                        Err(diesel::result::Error::BrokenTransactionManager)
+                    } else {
+                        Ok(())
+                    }
+                })
+            }));
+        let manager = AsyncDieselConnectionManager::new_with_config(self.url.clone(), config);
+        bb8::Pool::builder()
+            .max_size(self.per_thread)
+            .min_idle(None)
+            // As the blocking pool: storage that does not answer is a
+            // prompt 503, not a hang.
+            .connection_timeout(Duration::from_secs(3))
+            .test_on_check_out(true)
+            .build_unchecked(manager)
     }
 }
 
