@@ -61,7 +61,12 @@ struct JobQueue {
 
 #[derive(Default)]
 struct JobQueueState {
+    /// Jobs that came while every thread was busy: the first thread free takes the first.
     jobs: VecDeque<Job>,
+    /// Jobs handed to the waiting thread that was woken for each: only that
+    /// thread takes it (another, waking at that moment from its own wait,
+    /// would otherwise take it first, cold).
+    handed: Vec<(std::thread::ThreadId, Job)>,
     /// Threads waiting for a job, the one that became idle last at the end.
     idle: Vec<std::thread::Thread>,
     /// The hasher was dropped: the threads end.
@@ -83,9 +88,12 @@ impl JobQueue {
 
     fn push(&self, job: Job) {
         let mut state = self.lock();
-        state.jobs.push_back(job);
-        if let Some(thread) = state.idle.pop() {
-            thread.unpark();
+        match state.idle.pop() {
+            Some(thread) => {
+                state.handed.push((thread.id(), job));
+                thread.unpark();
+            }
+            None => state.jobs.push_back(job),
         }
     }
 
@@ -97,15 +105,25 @@ impl JobQueue {
         }
     }
 
-    /// The calling thread's next job, waiting for one at most `patience`.
-    fn next(&self, patience: Duration) -> Next {
+    /// The calling thread's next job, waiting for one at most `patience`. A
+    /// `cold` thread (no buffer: it has not hashed yet, or rested and gave
+    /// its buffer back) waits under every other: it is woken only when all
+    /// the threads with a buffer are busy. (It used to wait on top again after
+    /// each rest, so sign-ins one at a time came to it every 5 s and both
+    /// threads kept 19 MiB.)
+    fn next(&self, patience: Duration, cold: bool) -> Next {
         let me = std::thread::current();
         let deadline = Instant::now() + patience;
         loop {
             {
                 let mut state = self.lock();
                 let waited_out = Instant::now() >= deadline;
-                let next = match state.jobs.pop_front() {
+                let handed = state.handed.iter().position(|(id, _)| *id == me.id());
+                let job = match handed {
+                    Some(at) => Some(state.handed.swap_remove(at).1),
+                    None => state.jobs.pop_front(),
+                };
+                let next = match job {
                     Some(job) => Some(Next::Job(job)),
                     None if state.closed => Some(Next::Closed),
                     None if waited_out => Some(Next::Idle),
@@ -116,7 +134,11 @@ impl JobQueue {
                     return next;
                 }
                 if !state.idle.iter().any(|thread| thread.id() == me.id()) {
-                    state.idle.push(me.clone());
+                    if cold {
+                        state.idle.insert(0, me.clone());
+                    } else {
+                        state.idle.push(me.clone());
+                    }
                 }
             }
             // Woken by `push` or `close`, or (rarely) for no reason: look again.
@@ -170,7 +192,7 @@ impl PasswordHasher {
                     );
                     let mut buffer = Buffer::new();
                     loop {
-                        match queue.next(RELEASE_BUFFER_AFTER) {
+                        match queue.next(RELEASE_BUFFER_AFTER, buffer.is_empty()) {
                             Next::Job(job) => job(&mut buffer),
                             // No sign-in for a while: the 19 MiB go back to
                             // the system (the allocation is a mapping of its
@@ -389,7 +411,7 @@ mod tests {
                 std::thread::spawn(move || {
                     let mut idle_seen = false;
                     loop {
-                        match queue.next(Duration::from_millis(300)) {
+                        match queue.next(Duration::from_millis(300), false) {
                             Next::Job(job) => job(&mut Vec::new()),
                             Next::Idle => idle_seen = true,
                             Next::Closed => return idle_seen,
@@ -418,6 +440,48 @@ mod tests {
             idle_seen.iter().any(|idle| *idle),
             "the other thread rested"
         );
+    }
+
+    /// Sign-ins one at a time over longer than the patience: the thread that
+    /// rested (and gave its buffer back) is not the next to work when it starts
+    /// waiting again; the thread that just worked, with its buffer, is.
+    #[test]
+    fn a_rested_thread_waits_under_the_one_that_just_worked() {
+        let queue = Arc::new(JobQueue::default());
+        let (done, finished) = std::sync::mpsc::channel::<std::thread::ThreadId>();
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = queue.clone();
+                std::thread::spawn(move || {
+                    let mut buffer = Buffer::new();
+                    loop {
+                        match queue.next(Duration::from_millis(60), buffer.is_empty()) {
+                            Next::Job(job) => {
+                                buffer = vec![Block::new(); 1];
+                                job(&mut buffer)
+                            }
+                            Next::Idle => buffer = Buffer::new(),
+                            Next::Closed => return,
+                        }
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        let mut workers = std::collections::HashSet::new();
+        // 25 jobs 25 ms apart: the resting thread hears Idle and waits again
+        // about ten times meanwhile.
+        for _ in 0..25 {
+            let done = done.clone();
+            queue.push(Box::new(move |_| {
+                let _ = done.send(std::thread::current().id());
+            }));
+            workers.insert(finished.recv().unwrap());
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        queue.close();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(workers.len(), 1, "one thread ran every job");
     }
 
     #[test]
