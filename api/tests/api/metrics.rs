@@ -149,35 +149,29 @@ async fn made_up_methods_do_not_make_new_series(app: TestApp) {
             .filter(|line| line.starts_with("portcullis_http_requests_total{"))
             .count()
     };
+    // The status of a request with `method` to `path`.
+    let answer = |method: String, path: &'static str| {
+        let request = app.client.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            app.url(path),
+        );
+        async move { request.send().await.unwrap().status() }
+    };
     // The series a made-up method's answers fall into, made beforehand.
-    let livez = reqwest::Method::from_bytes(b"PROBE").unwrap();
-    let answer = app
-        .client
-        .request(livez, app.url(routes::LIVEZ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let unknown = reqwest::Method::from_bytes(b"PROBE").unwrap();
-    let answer = app
-        .client
-        .request(unknown, app.url("/nowhere"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        answer("PROBE".into(), routes::LIVEZ).await,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(
+        answer("PROBE".into(), "/nowhere").await,
+        StatusCode::NOT_FOUND
+    );
     let before = scrape(&app).await;
 
     for i in 0..40 {
         for path in [routes::LIVEZ, "/nowhere"] {
-            let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
-            let answer = app
-                .client
-                .request(method, app.url(path))
-                .send()
-                .await
-                .unwrap();
-            assert!(answer.status().is_client_error(), "{}", answer.status());
+            let status = answer(format!("MADEUP{i}"), path).await;
+            assert!(status.is_client_error(), "{status}");
         }
     }
     let after = scrape(&app).await;
@@ -195,13 +189,10 @@ async fn made_up_methods_do_not_make_new_series(app: TestApp) {
         "{after}"
     );
     // Every standard method keeps its own name.
-    let delete = app
-        .client
-        .delete(app.url(routes::LIVEZ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(delete.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        answer("DELETE".into(), routes::LIVEZ).await,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
     let text = scrape(&app).await;
     assert_eq!(
         sample(

@@ -398,13 +398,32 @@ fn verify_with(buffer: &mut Buffer, password: &Password, stored: &str) -> Result
 mod tests {
     use super::*;
 
+    /// Pushes `jobs` jobs one at a time, each after the last has run and
+    /// `gap` has passed; returns the threads that ran them.
+    fn one_at_a_time(
+        queue: &JobQueue,
+        jobs: usize,
+        gap: Duration,
+    ) -> std::collections::HashSet<std::thread::ThreadId> {
+        let (done, finished) = std::sync::mpsc::channel();
+        let mut workers = std::collections::HashSet::new();
+        for _ in 0..jobs {
+            let done = done.clone();
+            queue.push(Box::new(move |_| {
+                let _ = done.send(std::thread::current().id());
+            }));
+            workers.insert(finished.recv().unwrap());
+            std::thread::sleep(gap);
+        }
+        workers
+    }
+
     /// Jobs arriving one at a time all go to the thread that finished last;
     /// a thread with nothing to do for the patience given hears `Idle`, and
     /// every thread ends once the queue is closed.
     #[test]
     fn the_thread_idle_last_takes_the_next_job_and_the_others_rest() {
         let queue = Arc::new(JobQueue::default());
-        let (done, finished) = std::sync::mpsc::channel::<std::thread::ThreadId>();
         let threads: Vec<_> = (0..2)
             .map(|_| {
                 let queue = queue.clone();
@@ -422,16 +441,8 @@ mod tests {
             .collect();
         // Both threads wait before the first job.
         std::thread::sleep(Duration::from_millis(50));
-        let mut workers = std::collections::HashSet::new();
-        for _ in 0..20 {
-            let done = done.clone();
-            queue.push(Box::new(move |_| {
-                let _ = done.send(std::thread::current().id());
-            }));
-            workers.insert(finished.recv().unwrap());
-            // The thread that ran it is back waiting before the next.
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        // The thread that ran a job is back waiting before the next.
+        let workers = one_at_a_time(&queue, 20, Duration::from_millis(5));
         assert_eq!(workers.len(), 1, "one thread ran every job");
         std::thread::sleep(Duration::from_millis(400));
         queue.close();
@@ -448,7 +459,6 @@ mod tests {
     #[test]
     fn a_rested_thread_waits_under_the_one_that_just_worked() {
         let queue = Arc::new(JobQueue::default());
-        let (done, finished) = std::sync::mpsc::channel::<std::thread::ThreadId>();
         let threads: Vec<_> = (0..2)
             .map(|_| {
                 let queue = queue.clone();
@@ -468,17 +478,9 @@ mod tests {
             })
             .collect();
         std::thread::sleep(Duration::from_millis(20));
-        let mut workers = std::collections::HashSet::new();
         // 25 jobs 25 ms apart: the resting thread hears Idle and waits again
         // about ten times meanwhile.
-        for _ in 0..25 {
-            let done = done.clone();
-            queue.push(Box::new(move |_| {
-                let _ = done.send(std::thread::current().id());
-            }));
-            workers.insert(finished.recv().unwrap());
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        let workers = one_at_a_time(&queue, 25, Duration::from_millis(25));
         queue.close();
         threads.into_iter().for_each(|t| t.join().unwrap());
         assert_eq!(workers.len(), 1, "one thread ran every job");
