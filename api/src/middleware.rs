@@ -2,10 +2,7 @@
 //! state-changing portal requests need a CSRF header, every response carries
 //! the security headers.
 
-use std::{
-    future::{ready, Ready},
-    panic::AssertUnwindSafe,
-};
+use std::future::{ready, Ready};
 
 use actix_web::{
     body::{EitherBody, MessageBody},
@@ -14,7 +11,6 @@ use actix_web::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
         Method, StatusCode,
     },
-    middleware::ErrorHandlerResponse,
     HttpMessage,
 };
 use futures_util::{
@@ -29,7 +25,7 @@ use crate::error::{problem_response, ApiError};
 /// instead of a dropped connection. The request itself is gone with the
 /// panic, so the response travels as an error whose body was rendered here,
 /// inside the request's scope.
-fn panic_error(panic: Box<dyn std::any::Any + Send>) -> actix_web::Error {
+pub(crate) fn panic_error(panic: Box<dyn std::any::Any + Send>) -> actix_web::Error {
     let message = panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
@@ -40,11 +36,18 @@ fn panic_error(panic: Box<dyn std::any::Any + Send>) -> actix_web::Error {
     actix_web::error::InternalError::from_response(error, response).into()
 }
 
-/// Turns any error response that is not already problem+json (actix's own 404,
-/// 405, 413…) into one, so clients never see a plain-text default.
-pub fn problem_for_stray_error<B: MessageBody + 'static>(
+/// Turns any error response (4xx, 5xx) that is not already problem+json
+/// (actix's own 404, 405, 413…) into one, so clients never see a plain-text
+/// default. Called by the request log's future
+/// ([`crate::telemetry::RequestLog`]) in the request's id scope, before the
+/// security headers.
+pub(crate) fn problem_for_stray_error<B>(
     response: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
+) -> ServiceResponse<EitherBody<B>> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response.map_into_left_body();
+    }
     // Our own error bodies are problem+json, or (OAuth endpoints) JSON in the
     // RFC 6749 shape; actix's defaults are plain text.
     let is_problem = response
@@ -53,9 +56,7 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"));
     if is_problem {
-        return Ok(ErrorHandlerResponse::Response(
-            response.map_into_left_body(),
-        ));
+        return response.map_into_left_body();
     }
     let cors_refusal = response
         .response()
@@ -82,12 +83,9 @@ pub fn problem_for_stray_error<B: MessageBody + 'static>(
     let error = cors_refusal.map_or(error, ApiError::Forbidden);
     let (request, _) = response.into_parts();
     let mut problem = error.to_problem();
-    // Called within the request log's scope (ErrorHandlers is inside it).
     problem.request_id = crate::telemetry::current_request_id();
     let response = problem_response(&problem).map_into_boxed_body();
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(request, response).map_into_right_body(),
-    ))
+    ServiceResponse::new(request, response).map_into_right_body()
 }
 
 fn is_state_changing(method: &Method) -> bool {
@@ -182,7 +180,7 @@ const API_DOCS_PREFIX: &str = "/api/docs";
 
 /// What a path serves, as far as its security headers go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PathKind {
+pub(crate) enum PathKind {
     /// Swagger UI, under [`API_DOCS_PREFIX`].
     Docs,
     /// The API and OAuth endpoints: answers per caller.
@@ -192,7 +190,7 @@ enum PathKind {
 }
 
 impl PathKind {
-    fn of(path: &str) -> Self {
+    pub(crate) fn of(path: &str) -> Self {
         if path.starts_with(API_DOCS_PREFIX) {
             Self::Docs
         } else if ["/api/", "/oauth/"].iter().any(|p| path.starts_with(p)) {
@@ -294,38 +292,25 @@ impl SecurityHeaders {
     }
 }
 
-/// Serves the request and adds the security headers to its response,
-/// including errors that are still travelling as `Err`: their pre-rendered
-/// response gets them and travels on. A panicking handler answers 500
-/// problem+json (with them) instead of dropping the connection, and the
-/// worker serves on. Called by the request log's middleware
-/// ([`crate::telemetry::RequestLog`]) inside the request's id scope, so that
-/// a panic's problem carries the request id: one middleware for both, as each
-/// layer costs every request two allocations and moves of its response.
-pub async fn with_security_headers<S, B>(
+/// Adds the security headers to a served request's answer, including errors
+/// that are still travelling as `Err`: their pre-rendered response gets them
+/// and travels on. Called by the request log's future
+/// ([`crate::telemetry::RequestLog`]) inside the request's id scope, with the
+/// panic guard ([`panic_error`]) around the call and every poll of the
+/// wrapped service: one middleware for all three, as each layer costs every
+/// request moves of its future and of its response.
+pub(crate) fn secure<B>(
     headers: &SecurityHeaders,
-    service: &S,
-    req: ServiceRequest,
-) -> Result<ServiceResponse<B>, actix_web::Error>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-{
-    // The request itself cannot be kept: the router needs it unshared.
-    let kind = PathKind::of(req.path());
-    // A panic while the call builds its future is caught as one while it runs.
-    let result = AssertUnwindSafe(async { service.call(req).await })
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|panic| Err(panic_error(panic)));
+    kind: PathKind,
+    result: &mut Result<ServiceResponse<B>, actix_web::Error>,
+) {
     match result {
-        Ok(mut response) => {
-            headers.apply(kind, response.headers_mut());
-            Ok(response)
-        }
+        Ok(response) => headers.apply(kind, response.headers_mut()),
         Err(error) => {
             let mut response = error.error_response();
             headers.apply(kind, response.headers_mut());
-            Err(actix_web::error::InternalError::from_response(error, response).into())
+            let error = std::mem::replace(error, actix_web::error::ErrorInternalServerError(""));
+            *result = Err(actix_web::error::InternalError::from_response(error, response).into());
         }
     }
 }

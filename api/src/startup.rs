@@ -4,7 +4,7 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{
     dev::Server,
-    middleware::{self as actix_middleware, ErrorHandlers},
+    middleware::{self as actix_middleware},
     web, App, HttpServer,
 };
 use utoipa::OpenApi;
@@ -14,7 +14,7 @@ use crate::{
     config::{Config, DatabaseUrl},
     error::{extractors, ApiError},
     metrics::{self, Metrics},
-    middleware::{problem_for_stray_error, CsrfAndRateLimitHeaders, SecurityHeaders},
+    middleware::{CsrfAndRateLimitHeaders, SecurityHeaders},
     openapi::ApiDoc,
     routes,
     services::{
@@ -335,9 +335,8 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(ErrorHandlers::new().default_handler(problem_for_stray_error))
                 .wrap(actix_middleware::Compress::default())
-                // Also the security headers and the panic guard.
+                // Also the security headers, the panic guard and problem+json for stray errors.
                 .wrap(telemetry::RequestLog::new(
                     metrics_data.clone(),
                     security_headers_data.clone(),

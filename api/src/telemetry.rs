@@ -1,17 +1,14 @@
 //! Logging: the subscriber, request ids, and one log line per request.
 
-use std::time::Instant;
-
-use std::rc::Rc;
+use std::{panic::AssertUnwindSafe, rc::Rc, time::Instant};
 
 use actix_web::{
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::header::{HeaderName, HeaderValue},
 };
-use futures_util::future::LocalBoxFuture;
 use portcullis_shared::routes::REQUEST_ID_HEADER;
-use tracing::{Instrument, Level};
+use tracing::Level;
 use tracing_subscriber::{
     filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
 };
@@ -325,7 +322,7 @@ fn new_request_id() -> RequestId {
 
 /// The request log's middleware: assigns the request id, echoes it in
 /// `X-Request-Id`, serves the request with the panic guard and the security
-/// headers ([`crate::middleware::with_security_headers`]), logs one line when
+/// headers ([`crate::middleware::secure`]), logs one line when
 /// the response is ready, and counts and times the request in the metrics
 /// ([`crate::metrics::track`]). Only the path is logged: query strings may
 /// carry secrets.
@@ -354,15 +351,16 @@ impl RequestLog {
 
 /// [`RequestLog`] around one worker's service.
 pub struct RequestLogService<S> {
-    inner: Rc<(S, RequestLog)>,
+    service: S,
+    log: Rc<RequestLog>,
 }
 
 impl<S, B> Transform<S, ServiceRequest> for RequestLog
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
-    B: MessageBody + 'static,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
 {
-    type Response = ServiceResponse<B>;
+    type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
     type Transform = RequestLogService<S>;
     type InitError = ();
@@ -370,95 +368,169 @@ where
 
     fn new_transform(&self, service: S) -> Self::Future {
         std::future::ready(Ok(RequestLogService {
-            inner: Rc::new((service, self.clone())),
+            service,
+            log: Rc::new(self.clone()),
         }))
     }
 }
 
 impl<S, B> Service<ServiceRequest> for RequestLogService<S>
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<ServiceResponse<B>, actix_web::Error>>;
-
-    fn poll_ready(
-        &self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        self.inner.0.poll_ready(cx)
-    }
-
-    fn call(&self, req: ServiceRequest) -> Self::Future {
-        Box::pin(request_log(self.inner.clone(), req))
-    }
-}
-
-/// One request through [`RequestLog`].
-async fn request_log<S, B>(
-    inner: Rc<(S, RequestLog)>,
-    req: ServiceRequest,
-) -> Result<ServiceResponse<B>, actix_web::Error>
-where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let (
-        service,
-        RequestLog {
-            metrics,
-            security_headers,
-        },
-    ) = &*inner;
-    let id = incoming_request_id(&req).unwrap_or_else(new_request_id);
-    let request_id = id.as_str();
-    let method = req.method().clone();
-    let path = req.path().to_owned();
-    let peer = req.peer_addr().map(|a| a.ip());
-    let started = Instant::now();
-    let span = request_span(&req, request_id);
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = RequestLogFuture<S::Future>;
 
-    let served = crate::middleware::with_security_headers(security_headers, service, req);
-    let result = REQUEST_ID.scope(id, served).instrument(span.clone()).await;
+    actix_web::dev::forward_ready!(service);
 
-    let elapsed = started.elapsed();
-    crate::metrics::track(metrics, &result, elapsed);
-    match result {
-        Ok(mut response) => {
-            let status = response.status().as_u16();
-            if !span.is_disabled() {
-                let route = response.request().match_pattern();
-                let route = route.as_deref().unwrap_or("unmatched");
-                // The span has started: its name changes through its context.
-                use opentelemetry::trace::TraceContextExt;
-                tracing_opentelemetry::OpenTelemetrySpanExt::context(&span)
-                    .span()
-                    .update_name(format!("{method} {route}"));
-                span.record("http.route", route);
-                span.record("http.response.status_code", status);
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let id = incoming_request_id(&req).unwrap_or_else(new_request_id);
+        let method = req.method().clone();
+        let path = req.path().to_owned();
+        let kind = crate::middleware::PathKind::of(&path);
+        let peer = req.peer_addr().map(|a| a.ip());
+        let started = Instant::now();
+        let span = request_span(&req, id.as_str());
+        // The wrapped services' calls (routing, extractors, refusals) run in
+        // the request's scope as their futures do; a panic while they build
+        // the future is caught as one while it runs.
+        let called = {
+            let _entered = span.enter();
+            REQUEST_ID.sync_scope(id, || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req))).map_err(
+                    |panic| {
+                        let mut refused = Err(crate::middleware::panic_error(panic));
+                        crate::middleware::secure::<B>(
+                            &self.log.security_headers,
+                            kind,
+                            &mut refused,
+                        );
+                        refused.err().expect("an error stays one")
+                    },
+                )
+            })
+        };
+        let (served, refused) = match called {
+            Ok(served) => (Some(served), None),
+            Err(error) => (None, Some(error)),
+        };
+        RequestLogFuture {
+            served,
+            refused,
+            log: self.log.clone(),
+            id,
+            kind,
+            method,
+            path,
+            peer,
+            started,
+            span,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// One request through [`RequestLog`]: the wrapped service's future,
+    /// polled in the request's id scope and span with the panic guard, then
+    /// the security headers, the metrics, the log line and `X-Request-Id`.
+    /// One future written out by hand, not nested async blocks in a box:
+    /// each nesting moved the whole chain of futures below it once more
+    /// per request (a memcpy of hundreds of bytes), and the box was an
+    /// allocation.
+    pub struct RequestLogFuture<F> {
+        #[pin]
+        served: Option<F>,
+        // The call itself panicked: its answer, rendered.
+        refused: Option<actix_web::Error>,
+        log: Rc<RequestLog>,
+        id: RequestId,
+        kind: crate::middleware::PathKind,
+        method: actix_web::http::Method,
+        path: String,
+        peer: Option<std::net::IpAddr>,
+        started: Instant,
+        span: tracing::Span,
+    }
+}
+
+impl<F, B> std::future::Future for RequestLogFuture<F>
+where
+    F: std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: MessageBody,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = self.project();
+        let security_headers = &this.log.security_headers;
+        let kind = *this.kind;
+        let result = match this.served.as_pin_mut() {
+            Some(served) => {
+                let _entered = this.span.enter();
+                let polled = REQUEST_ID.sync_scope(*this.id, || {
+                    let polled = std::panic::catch_unwind(AssertUnwindSafe(|| served.poll(cx)))
+                        .unwrap_or_else(|panic| {
+                            std::task::Poll::Ready(Err(crate::middleware::panic_error(panic)))
+                        });
+                    polled.map(|result| {
+                        let mut result = result.map(crate::middleware::problem_for_stray_error);
+                        crate::middleware::secure(security_headers, kind, &mut result);
+                        result
+                    })
+                });
+                std::task::ready!(polled)
             }
-            let line = RequestLine {
-                request_id,
-                method: method.as_str(),
-                path: &path,
-                status,
-                elapsed,
-                peer,
-            };
-            line.log();
-            response
-                .headers_mut()
-                .insert(HeaderName::from_static("x-request-id"), id.header_value());
-            Ok(response)
-        }
-        Err(error) => {
-            let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
-            let peer = peer.map(|ip| ip.to_string()).unwrap_or_default();
-            tracing::warn!(request_id, %method, path, elapsed_ms, peer, error = %error, "request failed");
-            Err(error)
-        }
+            None => Err(this
+                .refused
+                .take()
+                .expect("a request log future polled after it answered")),
+        };
+        let (id, span) = (*this.id, &*this.span);
+        let elapsed = this.started.elapsed();
+        crate::metrics::track(&this.log.metrics, &result, elapsed);
+        let request_id = id.as_str();
+        let method = this.method.as_str();
+        std::task::Poll::Ready(match result {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                if !span.is_disabled() {
+                    let route = response.request().match_pattern();
+                    let route = route.as_deref().unwrap_or("unmatched");
+                    // The span has started: its name changes through its context.
+                    use opentelemetry::trace::TraceContextExt;
+                    tracing_opentelemetry::OpenTelemetrySpanExt::context(span)
+                        .span()
+                        .update_name(format!("{method} {route}"));
+                    span.record("http.route", route);
+                    span.record("http.response.status_code", status);
+                }
+                let line = RequestLine {
+                    request_id,
+                    method,
+                    path: this.path,
+                    status,
+                    elapsed,
+                    peer: *this.peer,
+                };
+                line.log();
+                response
+                    .headers_mut()
+                    .insert(HeaderName::from_static("x-request-id"), id.header_value());
+                Ok(response)
+            }
+            Err(error) => {
+                let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+                let peer = this.peer.map(|ip| ip.to_string()).unwrap_or_default();
+                let path = this.path.as_str();
+                tracing::warn!(request_id, method, path, elapsed_ms, peer, error = %error, "request failed");
+                Err(error)
+            }
+        })
     }
 }
 
