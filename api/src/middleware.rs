@@ -4,11 +4,14 @@
 
 use std::future::{ready, Ready};
 
+use actix_http::encoding::Encoder;
 use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
-        header::{self, HeaderMap, HeaderName, HeaderValue},
+        header::{
+            self, AcceptEncoding, ContentEncoding, Encoding, HeaderMap, HeaderName, HeaderValue,
+        },
         Method, StatusCode,
     },
     HttpMessage,
@@ -315,6 +318,73 @@ pub(crate) fn secure<B>(
     }
 }
 
+/// The encodings an answer may be compressed with, in the order actix-web's
+/// `Compress` offers them (its gzip and deflate are built in).
+static ENCODINGS: [Encoding; 3] = [Encoding::identity(), Encoding::gzip(), Encoding::deflate()];
+
+/// The encoding the request's `Accept-Encoding` takes of ours (identity when
+/// it sends none), as actix-web's `Compress` negotiates it; `None` when it
+/// allows none of them.
+pub(crate) fn negotiate_encoding(req: &ServiceRequest) -> Option<ContentEncoding> {
+    let Some(accepted) = req.get_header::<AcceptEncoding>() else {
+        return Some(ContentEncoding::Identity);
+    };
+    match accepted.negotiate(ENCODINGS.iter())? {
+        Encoding::Known(encoding) => Some(encoding),
+        Encoding::Unknown(_) => Some(ContentEncoding::Identity),
+    }
+}
+
+/// The answer to a request whose `Accept-Encoding` allows none of ours: 406
+/// with the ones we have, as actix-web's `Compress` answers it.
+pub(crate) fn refuse_encodings<B>(req: ServiceRequest) -> ServiceResponse<EitherBody<B>> {
+    let mut response =
+        actix_web::HttpResponse::with_body(StatusCode::NOT_ACCEPTABLE, "identity, gzip, deflate");
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    req.into_response(response)
+        .map_into_boxed_body()
+        .map_into_right_body()
+}
+
+/// The answer compressed with `encoding` (what [`negotiate_encoding`] chose),
+/// unless it is an image other than SVG or a video (actix-web's `Compress`
+/// rule), or empty, or encoded already (`Encoder::response`'s).
+pub(crate) fn compress<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+    encoding: ContentEncoding,
+) -> ServiceResponse<EitherBody<Encoder<B>>> {
+    response.map_body(|head, body| {
+        let encoding = match head.headers.get(header::CONTENT_TYPE) {
+            // (Identity needs no look at the media type.)
+            Some(content_type)
+                if encoding != ContentEncoding::Identity && !compressible(content_type) =>
+            {
+                ContentEncoding::Identity
+            }
+            _ => encoding,
+        };
+        EitherBody::left(Encoder::response(encoding, head, body))
+    })
+}
+
+/// Whether a `Content-Type` is worth compressing: all but images (SVG
+/// excepted) and videos, from the parsed media type, as actix-web's
+/// `Compress` decides (`image/svg+xml` has the subtype `svg`).
+fn compressible(content_type: &HeaderValue) -> bool {
+    use actix_web::mime;
+    let parsed = content_type
+        .to_str()
+        .ok()
+        .and_then(|text| text.parse::<mime::Mime>().ok());
+    match parsed {
+        Some(media) if media.type_() == mime::IMAGE => media.subtype() == mime::SVG,
+        Some(media) => media.type_() != mime::VIDEO,
+        None => true,
+    }
+}
+
 /// The RateLimit headers of a credential with a request rate limit (set by
 /// the credential's check in the request's extensions).
 fn add_rate_limit_headers<B>(response: &mut ServiceResponse<B>) {
@@ -398,6 +468,25 @@ mod tests {
         let response =
             test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
         assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[actix_web::test]
+    async fn only_images_but_svg_and_videos_are_left_uncompressed() {
+        for (content_type, expected) in [
+            ("application/json", true),
+            ("application/problem+json", true),
+            ("text/html; charset=utf-8", true),
+            ("application/wasm", true),
+            ("image/svg+xml", true),
+            ("IMAGE/SVG+XML; charset=utf-8", true),
+            ("image/png", false),
+            ("Image/PNG", false),
+            ("video/mp4", false),
+            ("not a media type", true),
+        ] {
+            let value = HeaderValue::from_static(content_type);
+            assert_eq!(compressible(&value), expected, "{content_type}");
+        }
     }
 
     #[actix_web::test]

@@ -335,8 +335,8 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(actix_middleware::Compress::default())
-                // Also the security headers, the panic guard and problem+json for stray errors.
+                // Also the security headers, the panic guard, problem+json for stray errors
+                // and the compression.
                 .wrap(telemetry::RequestLog::new(
                     metrics_data.clone(),
                     security_headers_data.clone(),

@@ -2,9 +2,11 @@
 
 use std::{panic::AssertUnwindSafe, rc::Rc, time::Instant};
 
+use actix_http::encoding::Encoder;
 use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
+    http::header::ContentEncoding,
     http::header::{HeaderName, HeaderValue},
 };
 use portcullis_shared::routes::REQUEST_ID_HEADER;
@@ -67,37 +69,63 @@ pub const TRACE_TARGET: &str = "portcullis::trace";
 static TRACER_PROVIDER: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> =
     std::sync::OnceLock::new();
 
-/// The log's output. A line is formatted on the thread that logs it and
-/// appended to [`LOG_BUFFER`]; the log thread writes what has gathered to
-/// stderr every [`LOG_FLUSH_EVERY`], in one `write(2)`. A request's thread
-/// thus never waits on stderr (its lock, or a slow pipe) and never wakes
-/// another thread, whatever the load. (tracing-appender's non-blocking
-/// writer woke its thread for every line when the server was not busy: +5%
-/// CPU per authenticated read.) Should the buffer reach [`LOG_BUFFER_MAX`], the
-/// thread that logs writes it out itself: no line is ever dropped by the
-/// server (a process killed outright loses its last 10 ms of lines; a stop
-/// writes them out, see [`flush_logs`]).
-static LOG_BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+/// A thread's log lines not written yet.
+type LogBuffer = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
 
-/// Held while a batch is taken from [`LOG_BUFFER`] and written, so that
+/// The log's output. A line is formatted on the thread that logs it and
+/// appended to that thread's [`LogBuffer`]; the log thread writes what has
+/// gathered in them all to stderr every [`LOG_FLUSH_EVERY`], in one
+/// `write(2)`. A request's thread thus never waits on stderr (its lock, or a
+/// slow pipe), never wakes another thread, and never takes a lock another
+/// worker takes, whatever the load. (tracing-appender's non-blocking writer
+/// woke its thread for every line when the server was not busy: +5% CPU per
+/// authenticated read; one buffer for all threads was a lock and a cache line
+/// the workers took from each other at every line.) Each thread's lines keep
+/// their order; lines of different threads logged within the same
+/// [`LOG_FLUSH_EVERY`] are written thread by thread (each carries its
+/// timestamp, to the microsecond). Should a thread's buffer reach
+/// [`LOG_BUFFER_MAX`], that thread writes out the batch itself: no line is
+/// ever dropped by the server (a process killed outright loses its last 10 ms
+/// of lines; a stop writes them out, see [`flush_logs`]).
+static LOG_BUFFERS: std::sync::Mutex<Vec<LogBuffer>> = std::sync::Mutex::new(Vec::new());
+
+thread_local! {
+    /// This thread's [`LogBuffer`], in [`LOG_BUFFERS`] from its first line.
+    static LOG_BUFFER: LogBuffer = {
+        let buffer = LogBuffer::default();
+        LOG_BUFFERS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(buffer.clone());
+        buffer
+    };
+}
+
+/// Held while a batch is taken from the [`LOG_BUFFERS`] and written, so that
 /// batches reach stderr in the order their lines were logged.
 static LOG_WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How long a line waits at most before it is written (while the log thread runs).
 const LOG_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
 
-/// The buffer's size at which a logging thread writes it out itself.
+/// The size of a thread's buffer at which it writes out the batch itself.
 const LOG_BUFFER_MAX: usize = 1 << 20;
 
 static LOG_THREAD: std::sync::Once = std::sync::Once::new();
 
-/// Writes out what [`LOG_BUFFER`] holds.
+/// Writes out what the [`LOG_BUFFERS`] hold.
 fn write_log_batch(batch: &mut Vec<u8>) {
     let _order = LOG_WRITING.lock().unwrap_or_else(|e| e.into_inner());
-    std::mem::swap(
-        &mut *LOG_BUFFER.lock().unwrap_or_else(|e| e.into_inner()),
-        batch,
-    );
+    {
+        let mut buffers = LOG_BUFFERS.lock().unwrap_or_else(|e| e.into_inner());
+        for buffer in buffers.iter() {
+            let mut lines = buffer.lock().unwrap_or_else(|e| e.into_inner());
+            batch.extend_from_slice(&lines);
+            lines.clear();
+        }
+        // A thread that has ended left its last lines, taken above.
+        buffers.retain(|buffer| std::sync::Arc::strong_count(buffer) > 1);
+    }
     if !batch.is_empty() {
         // Nowhere to report a failed write to: the log is stderr.
         let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), batch);
@@ -105,19 +133,25 @@ fn write_log_batch(batch: &mut Vec<u8>) {
     }
 }
 
-/// A line's way into [`LOG_BUFFER`] (the subscriber writes each event with
-/// one `write_all`).
+/// A line's way into its thread's [`LogBuffer`] (the subscriber writes each
+/// event with one `write_all`).
 struct LogLine;
 
 impl std::io::Write for LogLine {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        let full = {
-            let mut buffer = LOG_BUFFER.lock().unwrap_or_else(|e| e.into_inner());
-            buffer.extend_from_slice(line);
-            buffer.len() >= LOG_BUFFER_MAX
-        };
-        if full {
-            write_log_batch(&mut Vec::new());
+        let full = LOG_BUFFER.try_with(|buffer| {
+            let mut lines = buffer.lock().unwrap_or_else(|e| e.into_inner());
+            lines.extend_from_slice(line);
+            lines.len() >= LOG_BUFFER_MAX
+        });
+        match full {
+            Ok(false) => {}
+            Ok(true) => write_log_batch(&mut Vec::new()),
+            // The thread is ending and its buffer is gone: straight out.
+            Err(_) => {
+                let _order = LOG_WRITING.lock().unwrap_or_else(|e| e.into_inner());
+                let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line);
+            }
         }
         Ok(line.len())
     }
@@ -358,9 +392,9 @@ pub struct RequestLogService<S> {
 impl<S, B> Transform<S, ServiceRequest> for RequestLog
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<AnswerBody<B>>;
     type Error = actix_web::Error;
     type Transform = RequestLogService<S>;
     type InitError = ();
@@ -374,14 +408,22 @@ where
     }
 }
 
+/// The body of an answer through [`RequestLog`]: the wrapped service's, or a
+/// problem for a stray error, compressed as negotiated; or the refusal of an
+/// `Accept-Encoding` that allows none of ours.
+pub type AnswerBody<B> = EitherBody<Encoder<EitherBody<B>>>;
+
+/// An answer through [`RequestLog`].
+type Answer<B> = Result<ServiceResponse<AnswerBody<B>>, actix_web::Error>;
+
 impl<S, B> Service<ServiceRequest> for RequestLogService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<AnswerBody<B>>;
     type Error = actix_web::Error;
-    type Future = RequestLogFuture<S::Future>;
+    type Future = RequestLogFuture<S::Future, B>;
 
     actix_web::dev::forward_ready!(service);
 
@@ -393,35 +435,36 @@ where
         let peer = req.peer_addr().map(|a| a.ip());
         let started = Instant::now();
         let span = request_span(&req, id.as_str());
+        let encoding = crate::middleware::negotiate_encoding(&req);
         // The wrapped services' calls (routing, extractors, refusals) run in
         // the request's scope as their futures do; a panic while they build
         // the future is caught as one while it runs.
-        let called = {
+        let (served, early) = {
             let _entered = span.enter();
             REQUEST_ID.sync_scope(id, || {
-                std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req))).map_err(
-                    |panic| {
-                        let mut refused = Err(crate::middleware::panic_error(panic));
-                        crate::middleware::secure::<B>(
-                            &self.log.security_headers,
-                            kind,
-                            &mut refused,
-                        );
-                        refused.err().expect("an error stays one")
-                    },
-                )
+                let called = match encoding {
+                    Some(_) => {
+                        std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req)))
+                            .map_err(|panic| Err(crate::middleware::panic_error(panic)))
+                    }
+                    None => Err(Ok(crate::middleware::refuse_encodings(req))),
+                };
+                match called {
+                    Ok(served) => (Some(served), None),
+                    Err(mut answer) => {
+                        crate::middleware::secure(&self.log.security_headers, kind, &mut answer);
+                        (None, Some(Box::new(answer)))
+                    }
+                }
             })
-        };
-        let (served, refused) = match called {
-            Ok(served) => (Some(served), None),
-            Err(error) => (None, Some(error)),
         };
         RequestLogFuture {
             served,
-            refused,
+            early,
             log: self.log.clone(),
             id,
             kind,
+            encoding: encoding.unwrap_or(ContentEncoding::Identity),
             method,
             path,
             peer,
@@ -434,19 +477,23 @@ where
 pin_project_lite::pin_project! {
     /// One request through [`RequestLog`]: the wrapped service's future,
     /// polled in the request's id scope and span with the panic guard, then
-    /// the security headers, the metrics, the log line and `X-Request-Id`.
-    /// One future written out by hand, not nested async blocks in a box:
-    /// each nesting moved the whole chain of futures below it once more
-    /// per request (a memcpy of hundreds of bytes), and the box was an
+    /// problem+json for a stray error, the compression, the security headers,
+    /// the metrics, the log line and `X-Request-Id`. One future written out
+    /// by hand for what were five layers (actix-web's `ErrorHandlers` and
+    /// `Compress` among them), not nested async blocks in a box: each layer
+    /// moved the future below it, and then its answer, once more per request
+    /// (a memcpy of hundreds of bytes each time), and the box was an
     /// allocation.
-    pub struct RequestLogFuture<F> {
+    pub struct RequestLogFuture<F, B> {
         #[pin]
         served: Option<F>,
-        // The call itself panicked: its answer, rendered.
-        refused: Option<actix_web::Error>,
+        // The answer given without calling the service (a panic in the call,
+        // or no acceptable encoding), security headers on.
+        early: Option<Box<Answer<B>>>,
         log: Rc<RequestLog>,
         id: RequestId,
         kind: crate::middleware::PathKind,
+        encoding: ContentEncoding,
         method: actix_web::http::Method,
         path: String,
         peer: Option<std::net::IpAddr>,
@@ -455,12 +502,12 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<F, B> std::future::Future for RequestLogFuture<F>
+impl<F, B> std::future::Future for RequestLogFuture<F, B>
 where
     F: std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+    type Output = Answer<B>;
 
     fn poll(
         self: std::pin::Pin<&mut Self>,
@@ -468,7 +515,7 @@ where
     ) -> std::task::Poll<Self::Output> {
         let this = self.project();
         let security_headers = &this.log.security_headers;
-        let kind = *this.kind;
+        let (kind, encoding) = (*this.kind, *this.encoding);
         let result = match this.served.as_pin_mut() {
             Some(served) => {
                 let _entered = this.span.enter();
@@ -478,17 +525,19 @@ where
                             std::task::Poll::Ready(Err(crate::middleware::panic_error(panic)))
                         });
                     polled.map(|result| {
-                        let mut result = result.map(crate::middleware::problem_for_stray_error);
+                        let mut result = result
+                            .map(crate::middleware::problem_for_stray_error)
+                            .map(|response| crate::middleware::compress(response, encoding));
                         crate::middleware::secure(security_headers, kind, &mut result);
                         result
                     })
                 });
                 std::task::ready!(polled)
             }
-            None => Err(this
-                .refused
+            None => *this
+                .early
                 .take()
-                .expect("a request log future polled after it answered")),
+                .expect("a request log future polled after it answered"),
         };
         let (id, span) = (*this.id, &*this.span);
         let elapsed = this.started.elapsed();
@@ -582,12 +631,19 @@ impl RequestLine<'_> {
         }
         LINE.with_borrow_mut(|(line, second, prefix)| {
             line.clear();
-            let now = chrono::Utc::now();
-            if now.timestamp() != *second {
-                *second = now.timestamp();
-                *prefix = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+            // The calendar is worked out once a second.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            let now_second = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+            if now_second != *second {
+                *second = now_second;
+                *prefix = chrono::DateTime::from_timestamp(now_second, 0)
+                    .unwrap_or_default()
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string();
             }
-            let timestamp = Timestamp(prefix, now.timestamp_subsec_micros());
+            let timestamp = Timestamp(prefix, now.subsec_micros());
             self.format(*format, timestamp, line);
             let _ = std::io::Write::write_all(&mut LogLine, line);
         });
@@ -672,10 +728,15 @@ fn write_padded(out: &mut Vec<u8>, mut n: u32, width: usize) {
 
 /// Milliseconds with three decimals (`51.456`).
 fn write_elapsed_ms(out: &mut Vec<u8>, elapsed: std::time::Duration) {
-    let micros = elapsed.as_micros();
-    write_decimal(out, u64::try_from(micros / 1000).unwrap_or(u64::MAX));
+    // In u64 (a u128 division is a call of its own).
+    let micros = elapsed.subsec_micros();
+    let ms = elapsed
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(micros / 1000));
+    write_decimal(out, ms);
     out.push(b'.');
-    write_padded(out, (micros % 1000) as u32, 3);
+    write_padded(out, micros % 1000, 3);
 }
 
 /// A string as `{:?}` writes it: quoted, and escaped when it holds anything

@@ -284,6 +284,69 @@ async fn portal_assets_are_served_precompressed_as_the_client_accepts(app: TestA
     assert_eq!(outside.status(), StatusCode::NOT_FOUND);
 }
 
+/// The API's own answers are compressed as negotiated with the client's
+/// `Accept-Encoding` (gzip or deflate), problems and health checks included,
+/// with the security headers; a client that allows none of ours is told so.
+async fn api_answers_are_compressed_as_the_client_accepts(app: TestApp) {
+    // No automatic decompression: the bytes as sent.
+    let client = reqwest::Client::new();
+    let fetch = |path: &str, accept: Option<&'static str>| {
+        let mut request = client.get(format!("{}{path}", app.address));
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT_ENCODING, accept);
+        }
+        request.send()
+    };
+    let gunzip = |bytes: &[u8]| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text).unwrap();
+        text
+    };
+
+    let plain = fetch("/livez", None).await.unwrap();
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert_eq!(header_of(&plain, "content-encoding"), None);
+    let plain_body = plain.text().await.unwrap();
+
+    for accept in ["gzip", "br, gzip;q=0.8", "deflate;q=0.1, gzip"] {
+        let gzipped = fetch("/livez", Some(accept)).await.unwrap();
+        assert_eq!(gzipped.status(), StatusCode::OK, "{accept}");
+        assert_eq!(
+            header_of(&gzipped, "content-encoding"),
+            Some("gzip"),
+            "{accept}"
+        );
+        assert_eq!(
+            header_of(&gzipped, "vary"),
+            Some("accept-encoding"),
+            "{accept}"
+        );
+        assert_eq!(assert_security_headers(&gzipped), JSON_CSP);
+        assert!(header_of(&gzipped, "x-request-id").is_some());
+        let body = gunzip(&gzipped.bytes().await.unwrap());
+        assert_eq!(body, plain_body, "{accept}");
+        let health: HealthDto = serde_json::from_str(&body).unwrap();
+        assert_eq!(health.status, "ok");
+    }
+    let deflated = fetch("/livez", Some("deflate")).await.unwrap();
+    assert_eq!(header_of(&deflated, "content-encoding"), Some("deflate"));
+
+    // A stray error's problem is compressed too.
+    let missing = fetch("/no-such-page", Some("gzip")).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header_of(&missing, "content-encoding"), Some("gzip"));
+    let problem: serde_json::Value =
+        serde_json::from_str(&gunzip(&missing.bytes().await.unwrap())).unwrap();
+    assert_eq!(problem["code"], "not_found");
+
+    // Identity refused and nothing else offered: 406, naming what we have.
+    let refused = fetch("/livez", Some("identity;q=0")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_ACCEPTABLE);
+    assert_eq!(header_of(&refused, "vary"), Some("Accept-Encoding"));
+    assert_security_headers(&refused);
+    assert_eq!(refused.text().await.unwrap(), "identity, gzip, deflate");
+}
+
 async fn plain_http_sends_no_hsts_and_no_secure_cookies(app: TestApp) {
     assert!(app.address.starts_with("http://"));
     let token = app
@@ -399,6 +462,7 @@ on_both_backends!(
     every_answer_carries_the_security_headers,
     the_portal_allows_exactly_its_own_inline_loader,
     portal_assets_are_served_precompressed_as_the_client_accepts,
+    api_answers_are_compressed_as_the_client_accepts,
     plain_http_sends_no_hsts_and_no_secure_cookies,
 );
 
