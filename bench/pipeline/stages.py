@@ -5,20 +5,20 @@
 
 PERF_DATA is `perf record --call-graph dwarf -p <server>` taken while wrk loaded
 GET /livez at REQUESTS_PER_SECOND (bench/pipeline/profile does both). Each
-middleware's frame is found in `perf report --children`; its inclusive share
-minus that of the next middleware inside it is its own cost. The nesting is the
-order of the `.wrap` calls in api/src/startup.rs, the last one outermost:
+stage is the inclusive share of its frames in `perf report --children`. The
+middleware is two layers, in the order of the `.wrap` calls in
+api/src/startup.rs, the last one outermost:
 
-    telemetry::request_log (with metrics::track, and inside it
-      middleware::with_security_headers with the panic guard, CatchUnwind)
-      > Compress > ErrorHandlers > Condition(CORS)
-      > CsrfAndRateLimitHeaders > routing > handler
+    telemetry::RequestLog: its service's call (request id, span, the encoding
+      negotiated), inlined into actix-web's AppInitService call, and its
+      future (RequestLogFuture::poll: the panic guard and the id's scope
+      around the inner future, problem+json for stray errors, the
+      compression, the security headers, metrics::track, the log line,
+      X-Request-Id)
+      > Condition(CORS, off)
+      > CsrfAndRateLimitHeaders, whose call runs the routing and calls the
+        handler; its future maps the RateLimit headers over the handler's.
 
-(Each middleware's `call` runs inside the request log's future, so the routing
-is in CsrfAndRateLimitHeaders' call frame, not under the futures it wraps.)
-
-The request log is the `telemetry::request_log::{{closure}}` frame (its Transform's
-future); Compress's future is inlined into the frame that polls it.
 Change this file with that order.
 """
 import re
@@ -54,8 +54,12 @@ def main():
         hits = [pct for pct, symbol in rows if pattern in symbol]
         return hits[nth] if len(hits) > nth else 0.0
 
-    # The request log's Transform (telemetry::RequestLog) runs this async fn.
-    outer = share("portcullis_api::telemetry::request_log::{{closure}}")
+    # The request log: actix-web's App call (which makes the HttpRequest and
+    # calls RequestLogService::call, inlined) and the request log's future.
+    call = share("AppInitService<T,B> as actix_service::Service")
+    future = share("portcullis_api::telemetry::RequestLogFuture<F,B> as "
+                   "core::future::future::Future>::poll")
+    outer = call + future
     track = share("portcullis_api::metrics::track")
     # The request line (RequestLine::log), and any event logged through tracing.
     log_line = (share("portcullis_api::telemetry::RequestLine::log")
@@ -63,29 +67,38 @@ def main():
                         "tracing_core::subscriber::Subscriber>::event"))
     # The log thread's batches (api/src/telemetry.rs).
     log_thread = share("portcullis_api::telemetry::write_log_batch")
-    error_handlers = share("ErrorHandlersFuture<Fut,B> as core::future::future::Future>::poll")
-    # When the compiler inlines it, its cost shows in the request log's stage.
-    headers = share("portcullis_api::middleware::with_security_headers::{{closure}}") \
-        or error_handlers
+    request_id = share("portcullis_api::telemetry::new_request_id")
+    headers = share("portcullis_api::middleware::SecurityHeaders::apply")
+    answer = sum(share(p) for p in (
+        "portcullis_api::middleware::problem_for_stray_error",
+        "portcullis_api::middleware::negotiate_encoding",
+        "portcullis_api::middleware::compress",
+        "actix_http::encoding::encoder::Encoder<B>::response",
+        "actix_http::encoding::encoder::Encoder<B> as "
+        "actix_http::body::message_body::MessageBody>::poll_next",
+    ))
+    # The CSRF middleware's call runs the routing and calls the handler.
+    csrf_call = share("CsrfAndRateLimitHeadersService<S> as actix_service::Service")
+    routing = share("actix_web::app_service::AppRouting as actix_service::Service")
+    rate_limit_headers = share("portcullis_api::middleware::with_rate_limit_headers")
     condition = share("ConditionMiddlewareFuture<E,D> as core::future::future::Future>::poll")
-    # The CSRF middleware's call runs the routing and calls the handler (each
-    # middleware's `call` runs inside the request log's future); its future, the
-    # handler's with the RateLimit headers mapped over it, is inlined into the
-    # CORS Condition's poll.
-    csrf = share("CsrfAndRateLimitHeadersService<S> as actix_service::Service")
+    handler_future = condition or rate_limit_headers
+    inside = track + log_line + request_id + headers + answer + csrf_call + handler_future
 
     stages = [
         ("HTTP/1.1 and TCP outside the middleware (kernel, parsing, encoding)",
          100 - outer - log_thread),
+        ("routing and the /livez handler's call", routing),
+        ("CSRF check", csrf_call - routing),
+        ("the handler's future, CORS (off), the RateLimit headers", handler_future),
+        ("request id (UUIDv7)", request_id),
+        ("problem+json for stray errors, compression negotiated and applied", answer),
+        ("security headers", headers),
         ("metrics (route pattern, counter, histogram)", track),
-        ("request log: id, span, task-local, X-Request-Id",
-         outer - track - log_line - headers - csrf),
-        ("request log: the log line (formatting, then the write or hand-off)", log_line),
+        ("the log line (formatting, then into the thread's buffer)", log_line),
         ("the log thread's writes (off the request's path)", log_thread),
-        ("security headers, the panic guard; Compress", headers - error_handlers),
-        ("problem+json for stray errors (ErrorHandlers)", error_handlers - condition),
-        ("CSRF check, routing, calling the /livez handler", csrf),
-        ("CORS (off); the handler's future and the RateLimit headers", condition),
+        ("the rest of the request log and App call: span, id scope, panic guard, "
+         "X-Request-Id, HttpRequest", outer - inside),
     ]
     us_per_request = samples / hz / (rps * seconds) * 1e6
     print(f"{samples} samples at {hz:.0f} Hz over {seconds:.0f} s at {rps:.0f} req/s: "
