@@ -213,7 +213,7 @@ pub fn configure(dir: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
 struct PortalDir(PathBuf);
 
 /// One of the portal's assets, in the smallest form the client accepts: the build's
-/// brotli or gzip copy with `Content-Encoding` (the `Compress` middleware leaves an encoded
+/// brotli or gzip copy with `Content-Encoding` (the request log's compression leaves an encoded
 /// body alone), else the file itself. Hashed names are cached for a year as immutable.
 async fn asset(
     req: HttpRequest,
