@@ -154,12 +154,17 @@ thread_local! {
 
 /// The request counter (`http_requests_total`) and latency histogram
 /// (`http_request_duration_seconds`) of one set, labelled by method, route
-/// and status: every thread's [`ThreadSeries`], summed when scraped.
+/// and status: every thread's [`ThreadSeries`], summed when scraped. A clone
+/// shares them (one is registered, one kept to add the threads' series).
+#[derive(Clone)]
 struct RequestSeries {
     requests: Desc,
     latency: Desc,
-    threads: Mutex<Vec<(SeriesKey, Arc<ThreadSeries>)>>,
+    threads: Arc<Mutex<Vec<LabelledSeries>>>,
 }
+
+/// A series on one thread, with its labels.
+type LabelledSeries = (SeriesKey, Arc<ThreadSeries>);
 
 /// A series' counts summed over the threads: requests by bucket, latency sum.
 type Summed = ([u64; LATENCY_BUCKETS_NANOS.len() + 1], u64);
@@ -177,7 +182,7 @@ impl RequestSeries {
                 "http_request_duration_seconds",
                 "Time from the request's arrival to its answer",
             ),
-            threads: Mutex::new(Vec::new()),
+            threads: Default::default(),
         }
     }
 
@@ -261,7 +266,7 @@ impl prometheus::core::Collector for RequestSeries {
 /// binary do not mix).
 pub struct Metrics {
     registry: Registry,
-    series: Arc<RequestSeries>,
+    series: RequestSeries,
     /// Tells this set's series apart in [`SERIES`].
     id: u64,
     refusals: IntCounterVec,
@@ -277,7 +282,7 @@ impl Metrics {
     pub fn new() -> Self {
         let registry =
             Registry::new_custom(Some("portcullis".into()), None).expect("a valid metrics prefix");
-        let series = Arc::new(RequestSeries::new());
+        let series = RequestSeries::new();
         let refusals = IntCounterVec::new(
             Opts::new(
                 "auth_refusals_total",
@@ -324,7 +329,7 @@ impl Metrics {
         .expect("valid metric");
         for metric in [
             Box::new(stream_queue_depth.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(ArcCollector(series.clone())),
+            Box::new(series.clone()),
             Box::new(refusals.clone()),
             Box::new(queue_depth.clone()),
             Box::new(pool.clone()),
@@ -408,19 +413,6 @@ impl Metrics {
             .encode(&self.registry.gather(), &mut text)
             .map_err(|e| ApiError::internal(anyhow::anyhow!("encoding metrics: {e}")))?;
         String::from_utf8(text).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
-    }
-}
-
-/// A shared collector, registered (the registry owns what it is given).
-struct ArcCollector(Arc<RequestSeries>);
-
-impl prometheus::core::Collector for ArcCollector {
-    fn desc(&self) -> Vec<&Desc> {
-        self.0.desc()
-    }
-
-    fn collect(&self) -> Vec<MetricFamily> {
-        self.0.collect()
     }
 }
 
