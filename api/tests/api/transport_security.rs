@@ -183,6 +183,22 @@ async fn the_portal_allows_exactly_its_own_inline_loader(app: TestApp) {
     }
 }
 
+/// GETs `path` with `accept` as its `Accept-Encoding` (none: no header). The
+/// client decompresses nothing and sends no Accept-Encoding of its own: the
+/// answer's bytes are as sent.
+fn get_encoded(
+    client: &reqwest::Client,
+    address: &str,
+    path: &str,
+    accept: Option<&'static str>,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    let mut request = client.get(format!("{address}{path}"));
+    if let Some(accept) = accept {
+        request = request.header(header::ACCEPT_ENCODING, accept);
+    }
+    request.send()
+}
+
 /// A built portal's hashed assets, with the copies `build_portal` writes beside them.
 const WASM: &str = "portcullis-web-0123456789abcdef_bg.wasm";
 const SCRIPT: &str = "portcullis-web-0123456789abcdef.js";
@@ -201,15 +217,8 @@ async fn portal_assets_are_served_precompressed_as_the_client_accepts(app: TestA
     let app = app
         .second_process_with(&[("PORTCULLIS_STATIC_DIR", dir)])
         .await;
-    // No automatic decompression and no Accept-Encoding of its own: the bytes as sent.
     let client = reqwest::Client::new();
-    let fetch = |path: String, accept: Option<&'static str>| {
-        let mut request = client.get(format!("{}{path}", app.address));
-        if let Some(accept) = accept {
-            request = request.header(header::ACCEPT_ENCODING, accept);
-        }
-        request.send()
-    };
+    let fetch = |path: String, accept| get_encoded(&client, &app.address, &path, accept);
     const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
     // (Accept-Encoding, the encoding answered, the body): brotli when the client takes it
@@ -288,15 +297,8 @@ async fn portal_assets_are_served_precompressed_as_the_client_accepts(app: TestA
 /// `Accept-Encoding` (gzip or deflate), problems and health checks included,
 /// with the security headers; a client that allows none of ours is told so.
 async fn api_answers_are_compressed_as_the_client_accepts(app: TestApp) {
-    // No automatic decompression: the bytes as sent.
     let client = reqwest::Client::new();
-    let fetch = |path: &str, accept: Option<&'static str>| {
-        let mut request = client.get(format!("{}{path}", app.address));
-        if let Some(accept) = accept {
-            request = request.header(header::ACCEPT_ENCODING, accept);
-        }
-        request.send()
-    };
+    let fetch = |path: &str, accept| get_encoded(&client, &app.address, path, accept);
     let gunzip = |bytes: &[u8]| {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text).unwrap();
