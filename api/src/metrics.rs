@@ -4,6 +4,7 @@
 //! own, e.g. on an internal interface), never on the public port.
 
 use std::{
+    borrow::Cow,
     collections::BTreeMap,
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -89,7 +90,8 @@ impl Signals {
 }
 
 /// A request series' labels: method (see [`method_label`]), route pattern, status.
-type SeriesKey = (&'static str, String, u16);
+/// (Our resources' patterns are static: see [`crate::routes::RoutePattern`].)
+type SeriesKey = (&'static str, Cow<'static, str>, u16);
 
 /// The method's label: its name for the standard methods, `_OTHER` (as
 /// OpenTelemetry's `http.request.method`) for any other. A client names the
@@ -210,7 +212,7 @@ impl prometheus::core::Collector for RequestSeries {
         for ((method, route, status), (buckets, sum_nanos)) in self.summed() {
             let labels = [
                 ("method", method),
-                ("route", route.as_str()),
+                ("route", route.as_ref()),
                 ("status", itoa_status(status).as_str()),
             ]
             .map(|(name, value)| {
@@ -353,7 +355,13 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &Method, route: String, status: u16, elapsed: Duration) {
+    fn observe(
+        &self,
+        method: &Method,
+        route: Cow<'static, str>,
+        status: u16,
+        elapsed: Duration,
+    ) {
         let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
         SERIES.with_borrow_mut(|series| {
             series
@@ -487,9 +495,12 @@ pub fn track<B>(
 ) {
     let Ok(answered) = result else { return };
     let (request, response) = (answered.request(), answered.response());
-    let route = request
-        .match_pattern()
-        .unwrap_or_else(|| UNMATCHED.to_owned());
+    let route = match request.app_data::<crate::routes::RoutePattern>() {
+        Some(pattern) => Cow::Borrowed(pattern.0),
+        None => request
+            .match_pattern()
+            .map_or(Cow::Borrowed(UNMATCHED), Cow::Owned),
+    };
     metrics.observe(request.method(), route, response.status().as_u16(), elapsed);
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());
@@ -559,22 +570,23 @@ mod tests {
         let metrics = Arc::new(Metrics::new());
         let ms = Duration::from_millis;
         for _ in 0..3 {
-            metrics.observe(&Method::GET, "/livez".to_owned(), 200, ms(1));
+            metrics.observe(&Method::GET, "/livez".into(), 200, ms(1));
         }
         // Another thread's requests of the same series, counted on its own.
         let other = metrics.clone();
         std::thread::spawn(move || {
-            other.observe(&Method::GET, "/livez".to_owned(), 200, ms(30));
+            // (A pattern worked out from the map, as for routes not ours.)
+            other.observe(&Method::GET, Cow::Owned("/livez".to_owned()), 200, ms(30));
             other.observe(
                 &Method::GET,
-                "/livez".to_owned(),
+                "/livez".into(),
                 503,
                 Duration::from_secs(9),
             );
         })
         .join()
         .unwrap();
-        metrics.observe(&Method::POST, "/livez".to_owned(), 200, ms(1));
+        metrics.observe(&Method::POST, "/livez".into(), 200, ms(1));
         let count = |method, status| {
             scraped(&metrics, "http_requests_total", method, status)
                 .map(|m| m.get_counter().get_value())

@@ -337,21 +337,86 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<RequestId> {
 }
 
 thread_local! {
-    /// The UUIDv7 clock of a thread's request ids. `Uuid::now_v7`'s clock is
-    /// one for the process behind a mutex, taken by every request of every
-    /// worker. Ids of one thread are time-ordered, those of different threads
-    /// by the millisecond; each has at least 32 random bits after its
-    /// randomly seeded counter, so ids stay unique across threads.
-    static REQUEST_ID_CLOCK: uuid::ContextV7 = const { uuid::ContextV7::new() };
+    /// A thread's reading of the wall clock beside the monotonic one, taken
+    /// again once a second: a request's wall-clock times (its id's
+    /// millisecond, its log line's timestamp) are worked out from the
+    /// `Instant`s it reads anyway, without a clock read of their own. (The
+    /// two clocks are slewed alike by NTP; a step of the wall clock shows
+    /// within a second.)
+    static WALL_CLOCK: std::cell::Cell<Option<(Instant, std::time::Duration)>> =
+        const { std::cell::Cell::new(None) };
+
+    /// The millisecond of a thread's last request id and its counter.
+    static REQUEST_ID_COUNTER: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
 }
 
-/// A new request id: a UUIDv7 in 32 hex digits (time-ordered, unique).
-fn new_request_id() -> RequestId {
+/// How long a thread's [`WALL_CLOCK`] reading serves.
+const WALL_CLOCK_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The wall-clock time at `at`, since the Unix epoch.
+fn wall_clock(at: Instant) -> std::time::Duration {
+    WALL_CLOCK.with(|reading| {
+        let (instant, wall) = match reading.get() {
+            Some(taken) if at.saturating_duration_since(taken.0) < WALL_CLOCK_FOR => taken,
+            _ => {
+                let taken = (
+                    Instant::now(),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap_or_default(),
+                );
+                reading.set(Some(taken));
+                taken
+            }
+        };
+        match at.checked_duration_since(instant) {
+            Some(since) => wall + since,
+            None => wall.saturating_sub(instant - at),
+        }
+    })
+}
+
+/// The bits of a request id's counter (RFC 9562's method 1, as `uuid`'s
+/// `ContextV7` counts): 12 in `rand_a`, 30 at the head of `rand_b`.
+const REQUEST_ID_COUNTER_BITS: u32 = 42;
+
+/// A new request id for a request that started `at`: a UUIDv7 in 32 hex
+/// digits. Ids of one thread are time-ordered (by millisecond, then by a
+/// counter seeded at random each millisecond), those of different threads by
+/// the millisecond; each ends in 32 random bits, so ids stay unique across
+/// threads and processes. The same layout as `uuid`'s `ContextV7`, without
+/// its clock read and 128-bit divisions.
+fn new_request_id(at: Instant) -> RequestId {
+    let wall = wall_clock(at);
+    let now = wall.as_secs() * 1000 + u64::from(wall.subsec_millis());
+    let (millis, counter) = REQUEST_ID_COUNTER.with(|state| {
+        let (last, counter) = state.get();
+        // A seed in the lower half leaves room to count within the millisecond.
+        let reseed = || rand::random::<u64>() >> (64 - (REQUEST_ID_COUNTER_BITS - 1));
+        let next = if now > last {
+            (now, reseed())
+        } else if counter + 1 < 1 << REQUEST_ID_COUNTER_BITS {
+            // The same millisecond, or the wall clock stepped back: count on.
+            (last, counter + 1)
+        } else {
+            (last + 1, reseed())
+        };
+        state.set(next);
+        next
+    });
+    let id = (u128::from(millis & 0xffff_ffff_ffff) << 80)
+        | (0x7 << 76)
+        | (u128::from(counter >> 30) << 64)
+        | (0b10 << 62)
+        | (u128::from(counter & 0x3fff_ffff) << 32)
+        | u128::from(rand::random::<u32>());
     let mut hex = [0u8; uuid::fmt::Simple::LENGTH];
-    let id = uuid::Uuid::new_v7(uuid::Timestamp::now(
-        uuid::timestamp::context::ThreadLocalContext::new(&REQUEST_ID_CLOCK),
-    ));
-    RequestId::new(id.simple().encode_lower(&mut hex).as_bytes())
+    RequestId::new(
+        uuid::Uuid::from_u128(id)
+            .simple()
+            .encode_lower(&mut hex)
+            .as_bytes(),
+    )
 }
 
 /// The request log's middleware: assigns the request id, echoes it in
@@ -428,12 +493,12 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let id = incoming_request_id(&req).unwrap_or_else(new_request_id);
+        let started = Instant::now();
+        let id = incoming_request_id(&req).unwrap_or_else(|| new_request_id(started));
         let method = req.method().clone();
         let path = req.path().to_owned();
         let kind = crate::middleware::PathKind::of(&path);
         let peer = req.peer_addr().map(|a| a.ip());
-        let started = Instant::now();
         let span = request_span(&req, id.as_str());
         let encoding = crate::middleware::negotiate_encoding(&req);
         // The wrapped services' calls (routing, extractors, refusals) run in
@@ -540,7 +605,8 @@ where
                 .expect("a request log future polled after it answered"),
         };
         let (id, span) = (*this.id, &*this.span);
-        let elapsed = this.started.elapsed();
+        let ended = Instant::now();
+        let elapsed = ended.saturating_duration_since(*this.started);
         crate::metrics::track(&this.log.metrics, &result, elapsed);
         let request_id = id.as_str();
         let method = this.method.as_str();
@@ -566,7 +632,7 @@ where
                     elapsed,
                     peer: *this.peer,
                 };
-                line.log();
+                line.log(ended);
                 response
                     .headers_mut()
                     .insert(HeaderName::from_static("x-request-id"), id.header_value());
@@ -603,15 +669,15 @@ struct RequestLine<'a> {
 thread_local! {
     /// A logging thread's line being written, and the second its timestamp
     /// prefix (`2026-12-04T23:36:19`) was formatted for.
-    static LINE: std::cell::RefCell<(Vec<u8>, i64, String)> =
-        const { std::cell::RefCell::new((Vec::new(), i64::MIN, String::new())) };
+    static LINE: std::cell::RefCell<(Vec<u8>, u64, String)> =
+        const { std::cell::RefCell::new((Vec::new(), u64::MAX, String::new())) };
 }
 
 impl RequestLine<'_> {
-    /// Logs the line at INFO under this module's target, honouring the
-    /// filter (`PORTCULLIS_LOG`) as any event does.
+    /// Logs the line, timestamped `ended`, at INFO under this module's
+    /// target, honouring the filter (`PORTCULLIS_LOG`) as any event does.
     #[inline(never)] // a frame of its own in profiles (bench/pipeline/stages.py)
-    fn log(&self) {
+    fn log(&self, ended: Instant) {
         let Some(format) = REQUEST_LINES.get() else {
             let RequestLine {
                 request_id,
@@ -632,13 +698,12 @@ impl RequestLine<'_> {
         LINE.with_borrow_mut(|(line, second, prefix)| {
             line.clear();
             // The calendar is worked out once a second.
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            let now_second = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
-            if now_second != *second {
-                *second = now_second;
-                *prefix = chrono::DateTime::from_timestamp(now_second, 0)
+            let now = wall_clock(ended);
+            if now.as_secs() != *second {
+                *second = now.as_secs();
+                *prefix = i64::try_from(now.as_secs())
+                    .ok()
+                    .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
                     .unwrap_or_default()
                     .format("%Y-%m-%dT%H:%M:%S")
                     .to_string();
@@ -856,6 +921,58 @@ mod tests {
             );
             assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
+    }
+
+    fn unix_millis_now() -> u64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        u64::try_from(now.as_millis()).unwrap()
+    }
+
+    #[test]
+    fn request_ids_are_uuidv7s_in_order_within_a_thread_and_unique_across_threads() {
+        let ids = || {
+            let before = unix_millis_now();
+            let ids: Vec<uuid::Uuid> = (0..20_000)
+                .map(|_| uuid::Uuid::parse_str(new_request_id(Instant::now()).as_str()).unwrap())
+                .collect();
+            let after = unix_millis_now();
+            for id in &ids {
+                assert_eq!(id.get_version(), Some(uuid::Version::SortRand), "{id}");
+                assert_eq!(id.get_variant(), uuid::Variant::RFC4122, "{id}");
+                let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
+                let millis = secs * 1000 + u64::from(nanos / 1_000_000);
+                assert!((before..=after + 1).contains(&millis), "{id}: {millis} not in {before}..={after}");
+            }
+            assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "in order");
+            ids
+        };
+        let mut all = ids();
+        all.extend(std::thread::spawn(ids).join().unwrap());
+        let count = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), count, "unique");
+        // Lower-case hex digits only.
+        assert!(new_request_id(Instant::now())
+            .as_str()
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    }
+
+    #[test]
+    fn the_wall_clock_is_read_from_the_monotonic_one() {
+        let (at, wall) = (Instant::now(), unix_millis_now());
+        let derived = u64::try_from(wall_clock(at).as_millis()).unwrap();
+        assert!(derived.abs_diff(wall) <= 1, "{derived} vs {wall}");
+        // Earlier and later instants, across a new reading of the clock.
+        let earlier = at - std::time::Duration::from_secs(5);
+        let later = at + std::time::Duration::from_secs(3);
+        assert_eq!(
+            wall_clock(later) - wall_clock(earlier),
+            std::time::Duration::from_secs(8)
+        );
     }
 
     #[test]

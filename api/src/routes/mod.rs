@@ -62,10 +62,20 @@ use actix_web::{web, HttpResponse, Resource};
 use crate::error::ApiError;
 
 /// A resource that answers 405 problem+json to methods it does not route.
-/// (`.get()`/`.post()` on it add the `Allow`-worthy routes.)
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// (`.get()`/`.post()` on it add the `Allow`-worthy routes.) Its pattern
+/// travels with each request it serves as a [`RoutePattern`].
+pub fn resource(path: &'static str) -> Resource {
+    web::resource(path)
+        .app_data(RoutePattern(path))
+        .default_service(web::to(method_not_allowed))
 }
+
+/// The pattern of the resource that served a request (`/api/v1/sms/{id}`),
+/// in its app data: the metrics' route label, without working it out again
+/// from the resource map for every request (`HttpRequest::match_pattern`
+/// walks the map and allocates the string).
+#[derive(Debug, Clone, Copy)]
+pub struct RoutePattern(pub &'static str);
 
 async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
     Err(ApiError::MethodNotAllowed)
