@@ -20,7 +20,7 @@ use futures_util::{
     future::{Either, Map},
     FutureExt,
 };
-use portcullis_shared::{problem::PROBLEM_CONTENT_TYPE, routes::CSRF_HEADER};
+use portcullis_shared::problem::PROBLEM_CONTENT_TYPE;
 
 use crate::error::{problem_response, ApiError};
 
@@ -91,6 +91,10 @@ pub(crate) fn problem_for_stray_error<B>(
     ServiceResponse::new(request, response).map_into_right_body()
 }
 
+/// [`portcullis_shared::routes::CSRF_HEADER`] as a header name, made once (a `&str` is parsed into one
+/// at every lookup).
+pub(crate) const CSRF_HEADER_NAME: HeaderName = HeaderName::from_static("x-csrf-token");
+
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -154,11 +158,12 @@ where
             && is_state_changing(req.method())
             && !req.headers().contains_key(header::AUTHORIZATION)
             && req.path() != portcullis_shared::routes::TOKEN_LEAKS;
-        let has_header = req
-            .headers()
-            .get(CSRF_HEADER)
-            .is_some_and(|v| !v.as_bytes().is_empty());
-        if needs_header && !has_header {
+        let has_header = || {
+            req.headers()
+                .get(&CSRF_HEADER_NAME)
+                .is_some_and(|v| !v.as_bytes().is_empty())
+        };
+        if needs_header && !has_header() {
             let response = actix_web::ResponseError::error_response(&ApiError::CsrfFailed);
             return Either::Left(ready(Ok(req.into_response(response).map_into_right_body())));
         }

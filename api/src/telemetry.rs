@@ -9,7 +9,6 @@ use actix_web::{
     http::header::ContentEncoding,
     http::header::{HeaderName, HeaderValue},
 };
-use portcullis_shared::routes::REQUEST_ID_HEADER;
 use tracing::Level;
 use tracing_subscriber::{
     filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
@@ -25,6 +24,10 @@ tokio::task_local! {
 pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok()
 }
+
+/// [`portcullis_shared::routes::REQUEST_ID_HEADER`] as a header name, made once (a `&str` is parsed into
+/// one at every lookup).
+const REQUEST_ID_HEADER_NAME: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The longest request id a caller may send (see [`incoming_request_id`]).
 const REQUEST_ID_MAX: usize = 64;
@@ -326,7 +329,7 @@ fn request_span(req: &ServiceRequest, request_id: &str) -> tracing::Span {
 /// Accepts a caller's request id only when it is short and plain, so it can't
 /// forge log lines.
 fn incoming_request_id(req: &ServiceRequest) -> Option<RequestId> {
-    let value = req.headers().get(REQUEST_ID_HEADER)?;
+    let value = req.headers().get(&REQUEST_ID_HEADER_NAME)?;
     let bytes = value.as_bytes();
     let plain = !bytes.is_empty()
         && bytes.len() <= REQUEST_ID_MAX
@@ -635,7 +638,7 @@ where
                 line.log(ended);
                 response
                     .headers_mut()
-                    .insert(HeaderName::from_static("x-request-id"), id.header_value());
+                    .insert(REQUEST_ID_HEADER_NAME, id.header_value());
                 Ok(response)
             }
             Err(error) => {
@@ -959,6 +962,13 @@ mod tests {
             .as_str()
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    }
+
+    #[test]
+    fn the_request_id_header_name_is_the_shared_one() {
+        assert!(REQUEST_ID_HEADER_NAME
+            .as_str()
+            .eq_ignore_ascii_case(portcullis_shared::routes::REQUEST_ID_HEADER));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use actix_web::{
     http::Method,
     web, FromRequest, HttpRequest,
 };
-use portcullis_shared::routes::{CSRF_HEADER, SESSION_COOKIE};
+use portcullis_shared::routes::SESSION_COOKIE;
 use subtle::ConstantTimeEq;
 
 use crate::{
@@ -65,7 +65,7 @@ impl FromRequest for PortalUser {
         let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         let csrf_header = req
             .headers()
-            .get(CSRF_HEADER)
+            .get(&crate::middleware::CSRF_HEADER_NAME)
             .map(|v| v.as_bytes().to_vec());
         let ip = client_ip(req);
         Box::pin(async move {
