@@ -39,17 +39,35 @@ pub(crate) fn panic_error(panic: Box<dyn std::any::Any + Send>) -> actix_web::Er
     actix_web::error::InternalError::from_response(error, response).into()
 }
 
+/// A served answer as it leaves: a stray error as problem+json (see
+/// [`problem_for_stray_error`]), then compressed as negotiated ([`compress`]).
+/// Called by the request log's future ([`crate::telemetry::RequestLog`]) in
+/// the request's id scope, before the security headers. (Its body is mapped
+/// once: each map moves the whole answer.)
+pub(crate) fn finish<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+    encoding: ContentEncoding,
+) -> ServiceResponse<EitherBody<Encoder<EitherBody<B>>>> {
+    match problem_for_stray_error(response) {
+        Checked::AsItWas(response) => compress(response, encoding, EitherBody::left),
+        Checked::Problem(problem) => compress(problem, encoding, EitherBody::right),
+    }
+}
+
+/// An answer as [`problem_for_stray_error`] leaves it.
+enum Checked<B> {
+    AsItWas(ServiceResponse<B>),
+    /// The problem+json that replaces a stray error.
+    Problem(ServiceResponse),
+}
+
 /// Turns any error response (4xx, 5xx) that is not already problem+json
 /// (actix's own 404, 405, 413…) into one, so clients never see a plain-text
-/// default. Called by the request log's future
-/// ([`crate::telemetry::RequestLog`]) in the request's id scope, before the
-/// security headers.
-pub(crate) fn problem_for_stray_error<B>(
-    response: ServiceResponse<B>,
-) -> ServiceResponse<EitherBody<B>> {
+/// default; any other answer is given back as it is.
+fn problem_for_stray_error<B>(response: ServiceResponse<B>) -> Checked<B> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
-        return response.map_into_left_body();
+        return Checked::AsItWas(response);
     }
     // Our own error bodies are problem+json, or (OAuth endpoints) JSON in the
     // RFC 6749 shape; actix's defaults are plain text.
@@ -59,7 +77,7 @@ pub(crate) fn problem_for_stray_error<B>(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"));
     if is_problem {
-        return response.map_into_left_body();
+        return Checked::AsItWas(response);
     }
     let cors_refusal = response
         .response()
@@ -88,7 +106,7 @@ pub(crate) fn problem_for_stray_error<B>(
     let mut problem = error.to_problem();
     problem.request_id = crate::telemetry::current_request_id();
     let response = problem_response(&problem).map_into_boxed_body();
-    ServiceResponse::new(request, response).map_into_right_body()
+    Checked::Problem(ServiceResponse::new(request, response))
 }
 
 /// [`portcullis_shared::routes::CSRF_HEADER`] as a header name, made once (a `&str` is parsed into one
@@ -356,10 +374,11 @@ pub(crate) fn refuse_encodings<B>(req: ServiceRequest) -> ServiceResponse<Either
 /// The answer compressed with `encoding` (what [`negotiate_encoding`] chose),
 /// unless it is an image other than SVG or a video (actix-web's `Compress`
 /// rule), or empty, or encoded already (`Encoder::response`'s).
-pub(crate) fn compress<B: MessageBody + 'static>(
+pub(crate) fn compress<B, C: MessageBody + 'static>(
     response: ServiceResponse<B>,
     encoding: ContentEncoding,
-) -> ServiceResponse<EitherBody<Encoder<B>>> {
+    body_as: impl FnOnce(B) -> C,
+) -> ServiceResponse<EitherBody<Encoder<C>>> {
     response.map_body(|head, body| {
         let encoding = match head.headers.get(header::CONTENT_TYPE) {
             // (Identity needs no look at the media type.)
@@ -370,7 +389,7 @@ pub(crate) fn compress<B: MessageBody + 'static>(
             }
             _ => encoding,
         };
-        EitherBody::left(Encoder::response(encoding, head, body))
+        EitherBody::left(Encoder::response(encoding, head, body_as(body)))
     })
 }
 

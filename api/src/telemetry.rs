@@ -453,7 +453,7 @@ impl RequestLog {
 
 /// [`RequestLog`] around one worker's service.
 pub struct RequestLogService<S> {
-    service: S,
+    service: Rc<S>,
     log: Rc<RequestLog>,
 }
 
@@ -470,7 +470,7 @@ where
 
     fn new_transform(&self, service: S) -> Self::Future {
         std::future::ready(Ok(RequestLogService {
-            service,
+            service: Rc::new(service),
             log: Rc::new(self.clone()),
         }))
     }
@@ -491,7 +491,7 @@ where
 {
     type Response = ServiceResponse<AnswerBody<B>>;
     type Error = actix_web::Error;
-    type Future = RequestLogFuture<S::Future, B>;
+    type Future = RequestLogFuture<S, S::Future, B>;
 
     actix_web::dev::forward_ready!(service);
 
@@ -504,47 +504,76 @@ where
         let peer = req.peer_addr().map(|a| a.ip());
         let span = request_span(&req, id.as_str());
         let encoding = crate::middleware::negotiate_encoding(&req);
-        // The wrapped services' calls (routing, extractors, refusals) run in
-        // the request's scope as their futures do; a panic while they build
-        // the future is caught as one while it runs.
-        let (served, early) = {
-            let _entered = span.enter();
-            REQUEST_ID.sync_scope(id, || {
-                let called = match encoding {
-                    Some(_) => {
-                        std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req)))
-                            .map_err(|panic| Err(crate::middleware::panic_error(panic)))
-                    }
-                    None => Err(Ok(crate::middleware::refuse_encodings(req))),
-                };
-                match called {
-                    Ok(served) => (Some(served), None),
-                    Err(mut answer) => {
-                        crate::middleware::secure(&self.log.security_headers, kind, &mut answer);
-                        (None, Some(Box::new(answer)))
-                    }
-                }
-            })
-        };
         RequestLogFuture {
-            served,
-            early,
+            stage: Stage::Calling {
+                service: self.service.clone(),
+                req: Some(req),
+            },
             log: self.log.clone(),
             id,
             kind,
-            encoding: encoding.unwrap_or(ContentEncoding::Identity),
+            encoding,
             method,
             path,
             peer,
             started,
             span,
+            body: std::marker::PhantomData,
         }
     }
 }
 
 pin_project_lite::pin_project! {
-    /// One request through [`RequestLog`]: the wrapped service's future,
-    /// polled in the request's id scope and span with the panic guard, then
+    /// Where a request through [`RequestLog`] is.
+    #[project = StageProjection]
+    enum Stage<S, F> {
+        /// Not served yet: the wrapped service is called at the first poll,
+        /// in the request's scope and under the panic guard with the first
+        /// poll of its future (one scope, not one for the call and one for
+        /// each poll).
+        Calling { service: Rc<S>, req: Option<ServiceRequest> },
+        /// The wrapped service's future.
+        Serving { #[pin] served: F },
+    }
+}
+
+/// Calls the wrapped service (or refuses the request when no encoding of
+/// ours is acceptable) and polls its future; a stray error becomes
+/// problem+json, and the answer is compressed as negotiated.
+fn serve<S, B>(
+    mut stage: std::pin::Pin<&mut Stage<S, S::Future>>,
+    encoding: Option<ContentEncoding>,
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<Answer<B>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody + 'static,
+{
+    loop {
+        match stage.as_mut().project() {
+            StageProjection::Calling { service, req } => {
+                let req = req.take().expect("a request log future called its service twice");
+                if encoding.is_none() {
+                    return std::task::Poll::Ready(Ok(crate::middleware::refuse_encodings(req)));
+                }
+                let served = service.call(req);
+                stage.set(Stage::Serving { served });
+            }
+            StageProjection::Serving { served } => {
+                let result = std::task::ready!(std::future::Future::poll(served, cx));
+                let encoding = encoding.unwrap_or(ContentEncoding::Identity);
+                return std::task::Poll::Ready(
+                    result.map(|response| crate::middleware::finish(response, encoding)),
+                );
+            }
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// One request through [`RequestLog`]: the wrapped service, called at the
+    /// first poll, and its future, polled in the request's id scope and span
+    /// with the panic guard (see [`serve`]), then
     /// problem+json for a stray error, the compression, the security headers,
     /// the metrics, the log line and `X-Request-Id`. One future written out
     /// by hand for what were five layers (actix-web's `ErrorHandlers` and
@@ -552,27 +581,26 @@ pin_project_lite::pin_project! {
     /// moved the future below it, and then its answer, once more per request
     /// (a memcpy of hundreds of bytes each time), and the box was an
     /// allocation.
-    pub struct RequestLogFuture<F, B> {
+    pub struct RequestLogFuture<S, F, B> {
         #[pin]
-        served: Option<F>,
-        // The answer given without calling the service (a panic in the call,
-        // or no acceptable encoding), security headers on.
-        early: Option<Box<Answer<B>>>,
+        stage: Stage<S, F>,
         log: Rc<RequestLog>,
         id: RequestId,
         kind: crate::middleware::PathKind,
-        encoding: ContentEncoding,
+        // None: no encoding of ours is acceptable.
+        encoding: Option<ContentEncoding>,
         method: actix_web::http::Method,
         path: String,
         peer: Option<std::net::IpAddr>,
         started: Instant,
         span: tracing::Span,
+        body: std::marker::PhantomData<fn() -> B>,
     }
 }
 
-impl<F, B> std::future::Future for RequestLogFuture<F, B>
+impl<S, B> std::future::Future for RequestLogFuture<S, S::Future, B>
 where
-    F: std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody + 'static,
 {
     type Output = Answer<B>;
@@ -584,29 +612,21 @@ where
         let this = self.project();
         let security_headers = &this.log.security_headers;
         let (kind, encoding) = (*this.kind, *this.encoding);
-        let result = match this.served.as_pin_mut() {
-            Some(served) => {
-                let _entered = this.span.enter();
-                let polled = REQUEST_ID.sync_scope(*this.id, || {
-                    let polled = std::panic::catch_unwind(AssertUnwindSafe(|| served.poll(cx)))
+        let polled = {
+            let _entered = this.span.enter();
+            REQUEST_ID.sync_scope(*this.id, || {
+                let mut polled =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| serve(this.stage, encoding, cx)))
                         .unwrap_or_else(|panic| {
                             std::task::Poll::Ready(Err(crate::middleware::panic_error(panic)))
                         });
-                    polled.map(|result| {
-                        let mut result = result
-                            .map(crate::middleware::problem_for_stray_error)
-                            .map(|response| crate::middleware::compress(response, encoding));
-                        crate::middleware::secure(security_headers, kind, &mut result);
-                        result
-                    })
-                });
-                std::task::ready!(polled)
-            }
-            None => *this
-                .early
-                .take()
-                .expect("a request log future polled after it answered"),
+                if let std::task::Poll::Ready(result) = &mut polled {
+                    crate::middleware::secure(security_headers, kind, result);
+                }
+                polled
+            })
         };
+        let result = std::task::ready!(polled);
         let (id, span) = (*this.id, &*this.span);
         let ended = Instant::now();
         let elapsed = ended.saturating_duration_since(*this.started);

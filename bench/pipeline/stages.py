@@ -12,7 +12,8 @@ api/src/startup.rs, the last one outermost:
     telemetry::RequestLog: its service's call (request id, span, the encoding
       negotiated), inlined into actix-web's AppInitService call, and its
       future (RequestLogFuture::poll: the panic guard and the id's scope
-      around the inner future, problem+json for stray errors, the
+      around the wrapped service's call, made at the first poll, and its
+      future; problem+json for stray errors, the
       compression, the security headers, metrics::track, the log line,
       X-Request-Id)
       > Condition(CORS, off)
@@ -57,7 +58,7 @@ def main():
     # The request log: actix-web's App call (which makes the HttpRequest and
     # calls RequestLogService::call, inlined) and the request log's future.
     call = share("AppInitService<T,B> as actix_service::Service")
-    future = share("portcullis_api::telemetry::RequestLogFuture<F,B> as "
+    future = share("portcullis_api::telemetry::RequestLogFuture<S,F,B> as "
                    "core::future::future::Future>::poll")
     outer = call + future
     track = share("portcullis_api::metrics::track")
@@ -69,14 +70,16 @@ def main():
     log_thread = share("portcullis_api::telemetry::write_log_batch")
     request_id = share("portcullis_api::telemetry::new_request_id")
     headers = share("portcullis_api::middleware::SecurityHeaders::apply")
-    answer = sum(share(p) for p in (
-        "portcullis_api::middleware::problem_for_stray_error",
-        "portcullis_api::middleware::negotiate_encoding",
-        "portcullis_api::middleware::compress",
-        "actix_http::encoding::encoder::Encoder<B>::response",
-        "actix_http::encoding::encoder::Encoder<B> as "
-        "actix_http::body::message_body::MessageBody>::poll_next",
-    ))
+    # Inclusive shares nest (finish > problem_for_stray_error, compress >
+    # Encoder::response) and inlining removes frames: the outermost found.
+    finish = (share("portcullis_api::middleware::finish")
+              or (share("portcullis_api::middleware::problem_for_stray_error")
+                  + (share("portcullis_api::middleware::compress")
+                     or share("actix_http::encoding::encoder::Encoder<B>::response"))))
+    answer = (finish
+              + share("portcullis_api::middleware::negotiate_encoding")
+              + share("actix_http::encoding::encoder::Encoder<B> as "
+                      "actix_http::body::message_body::MessageBody>::poll_next"))
     # The CSRF middleware's call runs the routing and calls the handler.
     csrf_call = share("CsrfAndRateLimitHeadersService<S> as actix_service::Service")
     routing = share("actix_web::app_service::AppRouting as actix_service::Service")
