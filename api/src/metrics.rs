@@ -355,13 +355,7 @@ impl Metrics {
         }
     }
 
-    fn observe(
-        &self,
-        method: &Method,
-        route: Cow<'static, str>,
-        status: u16,
-        elapsed: Duration,
-    ) {
+    fn observe(&self, method: &Method, route: Cow<'static, str>, status: u16, elapsed: Duration) {
         let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
         SERIES.with_borrow_mut(|series| {
             series
@@ -577,12 +571,7 @@ mod tests {
         std::thread::spawn(move || {
             // (A pattern worked out from the map, as for routes not ours.)
             other.observe(&Method::GET, Cow::Owned("/livez".to_owned()), 200, ms(30));
-            other.observe(
-                &Method::GET,
-                "/livez".into(),
-                503,
-                Duration::from_secs(9),
-            );
+            other.observe(&Method::GET, "/livez".into(), 503, Duration::from_secs(9));
         })
         .join()
         .unwrap();

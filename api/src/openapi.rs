@@ -247,6 +247,22 @@ impl Modify for BodyProblems {
     }
 }
 
+/// The document as JSON, serialised once at start-up and shared by the
+/// workers: Swagger UI's own route kept the document per worker (a tree of
+/// thousands of strings) and serialised it again for every request.
+pub fn json() -> actix_web::web::Bytes {
+    serde_json::to_vec(&ApiDoc::openapi())
+        .expect("the OpenAPI document serialises to JSON")
+        .into()
+}
+
+/// `GET /api/openapi.json`: the document Swagger UI (`/api/docs/`) loads.
+pub async fn serve(document: actix_web::web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(document)
+}
+
 /// The document as YAML, exactly as committed in `openapi.yaml`.
 pub fn yaml() -> String {
     ApiDoc::openapi()

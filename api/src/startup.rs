@@ -7,7 +7,6 @@ use actix_web::{
     middleware::{self as actix_middleware},
     web, App, HttpServer,
 };
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
@@ -15,7 +14,6 @@ use crate::{
     error::{extractors, ApiError},
     metrics::{self, Metrics},
     middleware::{CsrfAndRateLimitHeaders, SecurityHeaders},
-    openapi::ApiDoc,
     routes,
     services::{
         audit::chain, cache::cache_sync, ip_allowlists::AllowlistCache, sms::dispatch,
@@ -320,6 +318,7 @@ impl Application {
         };
 
         let cors_origins = config.cors_origins.clone();
+        let openapi_json = crate::openapi::json();
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(state.clone())
@@ -343,9 +342,14 @@ impl Application {
                 ))
                 .configure(routes::configure)
                 .service(
-                    SwaggerUi::new("/api/docs/{_:.*}")
-                        .url(portcullis_shared::routes::OPENAPI_JSON, ApiDoc::openapi()),
-                );
+                    routes::resource(portcullis_shared::routes::OPENAPI_JSON).get({
+                        let document = openapi_json.clone();
+                        move || crate::openapi::serve(document.clone())
+                    }),
+                )
+                .service(SwaggerUi::new("/api/docs/{_:.*}").config(
+                    utoipa_swagger_ui::Config::from(portcullis_shared::routes::OPENAPI_JSON),
+                ));
             match &static_dir {
                 Some(dir) => app.configure(routes::spa::configure(dir.clone())),
                 None => app.default_service(web::to(routes::spa::not_found)),

@@ -552,7 +552,9 @@ where
     loop {
         match stage.as_mut().project() {
             StageProjection::Calling { service, req } => {
-                let req = req.take().expect("a request log future called its service twice");
+                let req = req
+                    .take()
+                    .expect("a request log future called its service twice");
                 if encoding.is_none() {
                     return std::task::Poll::Ready(Ok(crate::middleware::refuse_encodings(req)));
                 }
@@ -966,7 +968,10 @@ mod tests {
                 assert_eq!(id.get_variant(), uuid::Variant::RFC4122, "{id}");
                 let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
                 let millis = secs * 1000 + u64::from(nanos / 1_000_000);
-                assert!((before..=after + 1).contains(&millis), "{id}: {millis} not in {before}..={after}");
+                assert!(
+                    (before..=after + 1).contains(&millis),
+                    "{id}: {millis} not in {before}..={after}"
+                );
             }
             assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "in order");
             ids
