@@ -51,15 +51,20 @@ def main():
     )
 
     def share(pattern, nth=0):
-        """Inclusive % of the nth frame (by share) whose symbol holds pattern."""
-        hits = [pct for pct, symbol in rows if pattern in symbol]
+        """Inclusive % of the nth frame (by share) whose symbol holds pattern
+        (a regular expression after "re:")."""
+        if pattern.startswith("re:"):
+            hits = [pct for pct, symbol in rows if re.search(pattern[3:], symbol)]
+        else:
+            hits = [pct for pct, symbol in rows if pattern in symbol]
         return hits[nth] if len(hits) > nth else 0.0
 
     # The request log: actix-web's App call (which makes the HttpRequest and
     # calls RequestLogService::call, inlined) and the request log's future.
     call = share("AppInitService<T,B> as actix_service::Service")
-    future = share("portcullis_api::telemetry::RequestLogFuture<S,F,B> as "
-                   "core::future::future::Future>::poll")
+    # (Its type parameters print as the service's own future: `<S as Service<…>>::Future`.)
+    future = share(r"re:portcullis_api::telemetry::RequestLogFuture<.*> as "
+                   r"core::future::future::Future>::poll")
     outer = call + future
     track = share("portcullis_api::metrics::track")
     # The request line (RequestLine::log), and any event logged through tracing.
