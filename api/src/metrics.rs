@@ -32,10 +32,6 @@ use crate::{
     services::AppState,
 };
 
-/// Route label of requests no route matched (scans of random paths must not
-/// create a series each).
-const UNMATCHED: &str = "unmatched";
-
 /// Latency buckets' upper bounds, in nanoseconds (0.5 ms to 5 s): sub-millisecond
 /// reads to Argon2 sign-ins queueing.
 const LATENCY_BUCKETS_NANOS: [u64; 13] = [
@@ -489,12 +485,7 @@ pub fn track<B>(
 ) {
     let Ok(answered) = result else { return };
     let (request, response) = (answered.request(), answered.response());
-    let route = match request.app_data::<crate::routes::RoutePattern>() {
-        Some(pattern) => Cow::Borrowed(pattern.0),
-        None => request
-            .match_pattern()
-            .map_or(Cow::Borrowed(UNMATCHED), Cow::Owned),
-    };
+    let route = crate::routes::RoutePattern::of(request);
     metrics.observe(request.method(), route, response.status().as_u16(), elapsed);
     if let Some(error) = response.error().and_then(|e| e.as_error::<ApiError>()) {
         metrics.refused(error.code());

@@ -109,8 +109,8 @@ fn problem_for_stray_error<B>(response: ServiceResponse<B>) -> Checked<B> {
     Checked::Problem(ServiceResponse::new(request, response))
 }
 
-/// [`portcullis_shared::routes::CSRF_HEADER`] as a header name, made once (a `&str` is parsed into one
-/// at every lookup).
+/// [`portcullis_shared::routes::CSRF_HEADER`] as a header name, made once
+/// (a `&str` is parsed into one at every lookup).
 pub(crate) const CSRF_HEADER_NAME: HeaderName = HeaderName::from_static("x-csrf-token");
 
 fn is_state_changing(method: &Method) -> bool {
@@ -374,7 +374,7 @@ pub(crate) fn refuse_encodings<B>(req: ServiceRequest) -> ServiceResponse<Either
 /// The answer compressed with `encoding` (what [`negotiate_encoding`] chose),
 /// unless it is an image other than SVG or a video (actix-web's `Compress`
 /// rule), or empty, or encoded already (`Encoder::response`'s).
-pub(crate) fn compress<B, C: MessageBody + 'static>(
+fn compress<B, C: MessageBody + 'static>(
     response: ServiceResponse<B>,
     encoding: ContentEncoding,
     body_as: impl FnOnce(B) -> C,

@@ -25,8 +25,8 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok()
 }
 
-/// [`portcullis_shared::routes::REQUEST_ID_HEADER`] as a header name, made once (a `&str` is parsed into
-/// one at every lookup).
+/// [`portcullis_shared::routes::REQUEST_ID_HEADER`] as a header name, made
+/// once (a `&str` is parsed into one at every lookup).
 const REQUEST_ID_HEADER_NAME: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The longest request id a caller may send (see [`incoming_request_id`]).
@@ -639,8 +639,8 @@ where
             Ok(mut response) => {
                 let status = response.status().as_u16();
                 if !span.is_disabled() {
-                    let route = response.request().match_pattern();
-                    let route = route.as_deref().unwrap_or("unmatched");
+                    let route = crate::routes::RoutePattern::of(response.request());
+                    let route = route.as_ref();
                     // The span has started: its name changes through its context.
                     use opentelemetry::trace::TraceContextExt;
                     tracing_opentelemetry::OpenTelemetrySpanExt::context(span)

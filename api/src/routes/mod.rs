@@ -77,6 +77,25 @@ pub fn resource(path: &'static str) -> Resource {
 #[derive(Debug, Clone, Copy)]
 pub struct RoutePattern(pub &'static str);
 
+/// Route label of requests no route matched (scans of random paths must not
+/// create a metrics series each).
+const UNMATCHED: &str = "unmatched";
+
+impl RoutePattern {
+    /// The pattern of the route that served `request` (the metrics' and the
+    /// trace span's route label): ours from its [`RoutePattern`], others'
+    /// (Swagger UI, the portal's files) worked out from the resource map,
+    /// `unmatched` when none matched.
+    pub fn of(request: &actix_web::HttpRequest) -> std::borrow::Cow<'static, str> {
+        match request.app_data::<Self>() {
+            Some(pattern) => pattern.0.into(),
+            None => request
+                .match_pattern()
+                .map_or(UNMATCHED.into(), std::borrow::Cow::Owned),
+        }
+    }
+}
+
 async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
     Err(ApiError::MethodNotAllowed)
 }
