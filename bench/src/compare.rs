@@ -298,6 +298,8 @@ struct LoginRound {
     /// Logins refused (429) or failed during (e) alone.
     errors: usize,
     cpu_ms_per_login: f64,
+    /// PostgreSQL's CPU per login, ms (NaN on SQLite).
+    database_cpu_ms_per_login: f64,
     /// (b)'s p99 while the storm runs, ms.
     read_p99_ms: f64,
 }
@@ -339,6 +341,7 @@ async fn measure_logins(
         errors: storm.errors,
         logins_per_sec: storm.rps(),
         cpu_ms_per_login: storm.cpu_us_per_request() / 1000.0,
+        database_cpu_ms_per_login: storm.database_cpu_us_per_request() / 1000.0,
         read_p99_ms: during.percentile_ms(0.99),
     }
 }
@@ -374,11 +377,11 @@ async fn compare_logins(
         "raw Argon2id on {cores} threads in the bench process: {raw_hash_rate:.1} hashes/s\n"
     );
     print_title(&title, other, &raw);
-    println!("| round | (e) logins/s this / against | × raw Argon2id this / against | server CPU ms/login this / against | (b) p99 ms during (e) this / against | (e) errors this / against |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| round | (e) logins/s this / against | × raw Argon2id this / against | server CPU ms/login this / against | PostgreSQL CPU ms/login this / against | (b) p99 ms during (e) this / against | (e) errors this / against |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (a, b)) in rounds.iter().enumerate() {
         println!(
-            "| {} | {:.1} / {:.1} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {} / {} |",
+            "| {} | {:.1} / {:.1} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {} / {} |",
             i + 1,
             a.logins_per_sec,
             b.logins_per_sec,
@@ -386,6 +389,8 @@ async fn compare_logins(
             b.logins_per_sec / raw_hash_rate,
             a.cpu_ms_per_login,
             b.cpu_ms_per_login,
+            a.database_cpu_ms_per_login,
+            b.database_cpu_ms_per_login,
             a.read_p99_ms,
             b.read_p99_ms,
             a.errors,
@@ -418,6 +423,14 @@ async fn compare_logins(
         median_of(|r| r.cpu_ms_per_login, true),
         median_of(|r| r.cpu_ms_per_login, false),
     );
+    if this.server.database.is_some() {
+        println!(
+            "- PostgreSQL CPU per login, this build against the other: {:.2}× ({:.2} / {:.2} ms)",
+            change(|r| r.database_cpu_ms_per_login),
+            median_of(|r| r.database_cpu_ms_per_login, true),
+            median_of(|r| r.database_cpu_ms_per_login, false),
+        );
+    }
     println!(
         "- (b)'s p99 during (e), this build: {this_p99:.2} ms (--against: {:.2} ms); < 20 ms: {}",
         median_of(|r| r.read_p99_ms, false),

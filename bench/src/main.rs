@@ -46,6 +46,8 @@ struct Server {
     child: Option<Child>,
     /// Every process whose CPU time and memory count as the server's.
     pids: Vec<u32>,
+    /// The PostgreSQL server it stores in, when that runs on this machine.
+    database: Option<Database>,
 }
 
 impl Drop for Server {
@@ -58,10 +60,11 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn started(child: Child) -> Self {
+    fn started(child: Child, database_url: &str) -> Self {
         Self {
             pids: vec![child.id()],
             child: Some(child),
+            database: Database::of(database_url),
         }
     }
 
@@ -86,20 +89,96 @@ impl Server {
 
     /// CPU time the processes have used so far (user + system), in seconds.
     fn cpu_seconds(&self) -> f64 {
-        let mut total = 0.0;
-        for pid in &self.pids {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // Fields after the command name (which may hold spaces): utime is the
-            // 14th field of the line, stime the 15th, in clock ticks.
-            let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-            let fields: Vec<&str> = after_name.split_whitespace().collect();
-            let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-            total += match (ticks(11), ticks(12)) {
-                (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
-                _ => f64::NAN,
-            };
+        self.pids
+            .iter()
+            .map(|pid| process_cpu_seconds(*pid, false))
+            .sum()
+    }
+
+    /// CPU time its PostgreSQL server has used so far, in seconds (NaN on SQLite).
+    fn database_cpu_seconds(&self) -> f64 {
+        self.database.map_or(f64::NAN, |db| db.cpu_seconds())
+    }
+}
+
+/// The fields of `/proc/PID/stat` after the command name (which may hold
+/// spaces): the state is the first, the parent's PID the second, utime the
+/// 12th, stime the 13th, cutime and cstime (children waited for) the 14th
+/// and 15th.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, after_name) = stat.rsplit_once(')')?;
+    Some(after_name.split_whitespace().map(str::to_owned).collect())
+}
+
+/// CPU time (user + system) process `pid` has used so far, in seconds; with
+/// `with_children`, also that of its children that ended and were waited for.
+fn process_cpu_seconds(pid: u32, with_children: bool) -> f64 {
+    let Some(fields) = stat_fields(pid) else {
+        return f64::NAN;
+    };
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    let used = [Some(11), Some(12)]
+        .into_iter()
+        .chain(
+            with_children
+                .then_some([13, 14])
+                .into_iter()
+                .flatten()
+                .map(Some),
+        )
+        .flatten()
+        .map(ticks)
+        .sum::<Option<f64>>();
+    used.map_or(f64::NAN, |ticks| ticks / clock_ticks_per_second())
+}
+
+/// A PostgreSQL server on this machine, by its postmaster: every backend, the
+/// WAL writer and the checkpointer are its children, so their CPU time is
+/// what the database spent on a scenario.
+#[derive(Debug, Clone, Copy)]
+struct Database {
+    postmaster: u32,
+}
+
+impl Database {
+    /// The server behind `url`, found by asking it for a backend's PID (whose
+    /// parent is the postmaster); none for SQLite, or a server elsewhere.
+    fn of(url: &str) -> Option<Self> {
+        use diesel::{Connection, RunQueryDsl};
+        if !url.starts_with("postgres") {
+            return None;
         }
-        total
+        let mut conn = diesel::PgConnection::establish(url).ok()?;
+        let backend: i32 = diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+            "pg_backend_pid()",
+        ))
+        .get_result(&mut conn)
+        .ok()?;
+        let postmaster = stat_fields(u32::try_from(backend).ok()?)?
+            .get(1)?
+            .parse()
+            .ok()?;
+        Some(Self { postmaster })
+    }
+
+    /// CPU time (user + system) the postmaster and its children have used so
+    /// far, in seconds: the children alive now, and those that ended (which
+    /// the postmaster's own figures carry once it has waited for them).
+    fn cpu_seconds(&self) -> f64 {
+        let children: f64 = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                stat_fields(*pid)
+                    .and_then(|fields| fields.get(1)?.parse::<u32>().ok())
+                    .is_some_and(|parent| parent == self.postmaster)
+            })
+            .map(|pid| process_cpu_seconds(pid, false))
+            .filter(|cpu| !cpu.is_nan())
+            .sum();
+        process_cpu_seconds(self.postmaster, true) + children
     }
 }
 
@@ -156,13 +235,17 @@ fn start_stack() -> (Stack, Server, String, String) {
     ]
     .map(|name| value(name).parse().expect("a PID"))
     .to_vec();
-    let server = Server { child: None, pids };
+    let database_url = value("PORTCULLIS_STACK_DATABASE_URL");
+    let server = Server {
+        child: None,
+        pids,
+        database: Database::of(&database_url),
+    };
     let stack = Stack {
         state,
         _scratch: dir,
     };
     let url = value("PORTCULLIS_STACK_URL");
-    let database_url = value("PORTCULLIS_STACK_DATABASE_URL");
     (stack, server, url, database_url)
 }
 
@@ -276,7 +359,7 @@ fn start_server(binary: &std::path::Path, database_url: &str) -> (Server, String
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-    (Server::started(child), url)
+    (Server::started(child, database_url), url)
 }
 
 /// The token of the sign-up link mailed to `email`, from the development outbox.
@@ -318,6 +401,8 @@ struct Figures {
     rss_after: (f64, f64),
     /// Server CPU seconds used during the scenario.
     server_cpu: f64,
+    /// Its PostgreSQL server's CPU seconds during the scenario (NaN on SQLite).
+    database_cpu: f64,
 }
 
 impl Figures {
@@ -330,6 +415,11 @@ impl Figures {
     /// costs, whatever else the machine was doing.
     fn cpu_us_per_request(&self) -> f64 {
         self.server_cpu * 1e6 / self.requests.max(1) as f64
+    }
+
+    /// PostgreSQL's CPU time per answered request, microseconds (NaN on SQLite).
+    fn database_cpu_us_per_request(&self) -> f64 {
+        self.database_cpu * 1e6 / self.requests.max(1) as f64
     }
 
     fn rps(&self) -> f64 {
@@ -560,7 +650,7 @@ pub(crate) async fn run(
     );
     let deadline = Instant::now() + duration;
     let started = Instant::now();
-    let cpu_before = server.cpu_seconds();
+    let (cpu_before, database_cpu_before) = (server.cpu_seconds(), server.database_cpu_seconds());
     let mut workers = Vec::new();
     for client in clients {
         let make = make.clone();
@@ -587,6 +677,7 @@ pub(crate) async fn run(
         latencies_us: Vec::new(),
         rss_after: (f64::NAN, f64::NAN),
         server_cpu: f64::NAN,
+        database_cpu: f64::NAN,
     };
     for worker in workers {
         let (latencies, errors) = worker.await.unwrap();
@@ -596,6 +687,7 @@ pub(crate) async fn run(
     }
     figures.seconds = started.elapsed().as_secs_f64();
     figures.server_cpu = server.cpu_seconds() - cpu_before;
+    figures.database_cpu = server.database_cpu_seconds() - database_cpu_before;
     figures.latencies_us.sort_unstable();
     figures
 }
@@ -769,6 +861,7 @@ async fn main() {
     // Both ran in the same window: the CPU figure is the storm's, shared.
     let mut during = during;
     during.server_cpu = f64::NAN;
+    during.database_cpu = f64::NAN;
     results.push(during.with_rss(rss));
     results.push(storm.with_rss(rss));
 
@@ -887,6 +980,7 @@ async fn main() {
     let rss = server.memory_mib();
     for mut figures in [sends, reads, sign_ins] {
         figures.server_cpu = f64::NAN;
+        figures.database_cpu = f64::NAN;
         results.push(figures.with_rss(rss));
     }
 
@@ -934,6 +1028,7 @@ async fn main() {
     // Both ran in the same window: the CPU figure is the bulk sends', shared.
     let mut reads = reads;
     reads.server_cpu = f64::NAN;
+    reads.database_cpu = f64::NAN;
     results.push(reads.with_rss(rss));
     results.push(bulk_beside.with_rss(rss));
     let (_, peak_rss) = server.memory_mib();
@@ -951,11 +1046,31 @@ async fn main() {
         options.seconds,
     );
     let bare_rps = ceiling.rps();
-    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | × bare | errors | server CPU µs/req | server RSS / peak after, MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // On PostgreSQL, the database's CPU per request beside the server's.
+    let database_column = server.database.is_some();
+    let (database_header, database_rule) = if database_column {
+        (" PostgreSQL CPU µs/req |", "---:|")
+    } else {
+        ("", "")
+    };
+    println!("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | × bare | errors | server CPU µs/req |{database_header} server RSS / peak after, MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|{database_rule}---:|");
+    let per_request = |cpu: f64| {
+        if cpu.is_nan() {
+            "(in the row below)".to_owned()
+        } else {
+            format!("{cpu:.0}")
+        }
+    };
     for figures in std::iter::once(&ceiling).chain(&results) {
+        // The bare server stores nothing: its database figure is left out.
+        let database = match (database_column, std::ptr::eq(figures, &ceiling)) {
+            (false, _) => String::new(),
+            (true, true) => " – |".to_owned(),
+            (true, false) => format!(" {} |", per_request(figures.database_cpu_us_per_request())),
+        };
         println!(
-            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.3} | {} | {} | {:.1} / {:.1} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.3} | {} | {} |{database} {:.1} / {:.1} |",
             figures.name,
             figures.rps(),
             figures.percentile_ms(0.50),
@@ -963,10 +1078,7 @@ async fn main() {
             figures.rps() / baseline,
             figures.rps() / bare_rps,
             figures.errors,
-            match figures.cpu_us_per_request() {
-                cpu if cpu.is_nan() => "(in the row below)".to_owned(),
-                cpu => format!("{cpu:.0}"),
-            },
+            per_request(figures.cpu_us_per_request()),
             figures.rss_after.0,
             figures.rss_after.1
         );

@@ -29,6 +29,27 @@ impl PasswordStateRow {
     }
 }
 
+/// What a new portal session of a login opens under, read in one statement:
+/// its inactivity timeout choice and its password's state.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct SessionTermsRow {
+    pub session_idle_timeout_secs: Option<i64>,
+    #[diesel(embed)]
+    pub password: PasswordStateRow,
+}
+
+pub fn session_terms(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Option<SessionTermsRow>> {
+    accounts::table
+        .find(account_id)
+        .select(SessionTermsRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find_state(
     conn: &mut DbConnection,
     account_id: &str,

@@ -42,17 +42,22 @@ pub fn change_due_at(account: &PasswordStateRow) -> Option<NaiveDateTime> {
         .then(|| account.changed_at() + ChronoDuration::days(i64::from(ROTATION_DAYS)))
 }
 
-/// Whether a session of the login opened at `at` must change the password
-/// first. `owner_id` is the login's owner (none for an owner).
+/// Whether a session opened at `at` by a login whose password is in `state`
+/// must change the password first; `owner` is its owner's (none for an owner).
 pub fn change_due(
-    conn: &mut DbConnection,
-    account_id: &str,
-    owner_id: Option<&str>,
+    state: PasswordStateRow,
+    owner: Option<&PasswordStateRow>,
     at: NaiveDateTime,
-) -> QueryResult<bool> {
-    Ok(state_under(conn, account_id, owner_id)?
-        .and_then(|account| change_due_at(&account))
-        .is_some_and(|due| due <= at))
+) -> bool {
+    change_due_at(&under_owner(state, owner)).is_some_and(|due| due <= at)
+}
+
+/// A login's password state under its owner's policy (`owner` none for an
+/// owner): the owner's "new password every 30 days" covers the company's
+/// subusers too.
+fn under_owner(mut state: PasswordStateRow, owner: Option<&PasswordStateRow>) -> PasswordStateRow {
+    state.password_rotation_required |= owner.is_some_and(|o| o.password_rotation_required);
+    state
 }
 
 /// The login's password state under the policy that applies to it: the
@@ -71,14 +76,14 @@ fn state_under(
     account_id: &str,
     owner_id: Option<&str>,
 ) -> QueryResult<Option<PasswordStateRow>> {
-    let Some(mut state) = password_rows::find_state(conn, account_id)? else {
+    let Some(state) = password_rows::find_state(conn, account_id)? else {
         return Ok(None);
     };
-    if let Some(owner_id) = owner_id {
-        state.password_rotation_required |= password_rows::find_state(conn, owner_id)?
-            .is_some_and(|owner| owner.password_rotation_required);
-    }
-    Ok(Some(state))
+    let owner = match owner_id {
+        Some(owner_id) => password_rows::find_state(conn, owner_id)?,
+        None => None,
+    };
+    Ok(Some(under_owner(state, owner.as_ref())))
 }
 
 fn reused() -> ApiError {

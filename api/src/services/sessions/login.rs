@@ -319,23 +319,22 @@ pub async fn log_in(
         }
     };
 
-    admit(state, &account, reservation, &client).await?;
+    let reservation = admit(state, &account, reservation, &client).await?;
 
     let device_hash = device.storage_id();
     let (factors, phones, trusted) = {
         let (account, device_hash) = (account.clone(), device_hash.clone());
-        state
-            .db
-            .run(move |conn| {
-                let factors = factors_of(conn, &account)?;
-                let phones = Phones::load(conn, &account, &factors)?;
-                let trusted = devices::is_trusted(conn, &account.id, &device_hash)?;
-                Ok((factors, phones, trusted))
-            })
-            .await?
+        let loaded = state.db.run(move |conn| {
+            let factors = factors_of(conn, &account)?;
+            let phones = Phones::load(conn, &account, &factors)?;
+            let trusted = devices::is_trusted(conn, &account.id, &device_hash)?;
+            Ok((factors, phones, trusted))
+        });
+        giving_back_on_error(state, &reservation, loaded).await?
     };
 
     if factors.any() || !trusted {
+        release(state, reservation).await?;
         return hold(
             state,
             &account,
@@ -348,21 +347,42 @@ pub async fn log_in(
         .await
         .map(LoginOutcome::Challenge);
     }
-    let session = finish(state, account, keys, client, None, Completed::default()).await?;
+    let guess = Guess::Reserved(reservation);
+    let session = finish(state, account, guess, client, None, Completed::default()).await?;
     Ok(LoginOutcome::Session(Box::new(session)))
+}
+
+/// Awaits `step`, taken while a right guess is still reserved: when it fails,
+/// the guess is given back before the error is answered (unsettled, it would
+/// count as a failure once [its time](throttle) is up).
+pub(in crate::services) async fn giving_back_on_error<T>(
+    state: &AppState,
+    reservation: &Reservation,
+    step: impl std::future::Future<Output = ApiResult<T>>,
+) -> ApiResult<T> {
+    match step.await {
+        Ok(done) => Ok(done),
+        Err(error) => {
+            release(state, reservation.clone()).await?;
+            Err(error)
+        }
+    }
 }
 
 /// The gate every sign-in passes once its first proof (a password, or a
 /// passkey without one) was right, with the guess it reserved: a disabled
 /// subuser and an address outside the portal allowlist are refused with the
 /// answer a wrong proof gets (the allowlist refusal counts towards the lock),
-/// then a suspended company is told so. On success the guess is given back.
+/// then a suspended company is told so. A refused sign-in's guess is
+/// settled; an admitted one's is handed back still reserved, for [`finish`]
+/// to give back in the transaction that opens the session (or for the caller
+/// to [`release`] when the sign-in is held for a code).
 pub(in crate::services) async fn admit(
     state: &AppState,
     account: &AccountRow,
     reservation: Reservation,
     client: &ClientContext,
-) -> ApiResult<()> {
+) -> ApiResult<Reservation> {
     // A disabled subuser gets the wrong-password answer, and only once the
     // password was right, so the answer reveals nothing to a guesser.
     if account.disabled_at.is_some() {
@@ -378,29 +398,34 @@ pub(in crate::services) async fn admit(
         &account.id,
         account.parent_id.as_deref(),
         client,
-    )
-    .await?;
+    );
+    let admitted = giving_back_on_error(state, &reservation, admitted).await?;
     if !admitted {
         refuse_sign_in(state, Some(account), reservation, client, "").await?;
         return Err(ApiError::InvalidCredentials);
     }
-    release(state, reservation).await?;
     // A suspended company's users learn it, but only once the password was
     // right (and the address admitted), so a guesser learns nothing.
-    if state
+    let suspended = state
         .access
-        .account_suspended(&state.db, account.tenant_id())
-        .await?
-    {
+        .account_suspended(&state.db, account.tenant_id());
+    if giving_back_on_error(state, &reservation, suspended).await? {
         let event = login_failed(&account.id, client, reasons::SUSPENDED);
+        let email_key = reservation.email_key().to_owned();
+        // The guess is given back and the refusal logged together, the
+        // throttle's rows locked first (see [`settle_failure`]).
         state
             .db
-            .transaction(move |conn| Ok(security_log::record(conn, &event)?))
+            .transaction(move |conn| {
+                throttle::release(conn, &reservation)?;
+                Ok(security_log::record(conn, &event)?)
+            })
             .await?;
+        state.guess_queue.settled(&email_key);
         tracing::info!(ip = %client.ip, "portal login of a suspended account refused");
         return Err(ApiError::AccountSuspended);
     }
-    Ok(())
+    Ok(reservation)
 }
 
 /// The login's confirmed methods, with whether its account takes passkeys only
@@ -887,7 +912,7 @@ pub(in crate::services) async fn complete_held(
             .run(move |conn| Ok(devices::is_trusted(conn, &account_id, &device_hash)?))
             .await?
     };
-    let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
+    let guess = Guess::Settled(ThrottleKeys::new(&account.email_normalized, client.ip));
     let trust = (trust_device && same_browser).then_some(device_hash);
     let how = Completed {
         method: Some(method),
@@ -895,7 +920,7 @@ pub(in crate::services) async fn complete_held(
         recovery_code_used,
         passwordless: false,
     };
-    finish(state, account, keys, client, trust, how).await
+    finish(state, account, guess, client, trust, how).await
 }
 
 /// How a sign-in was completed, for the log and the new-device e-mail.
@@ -984,22 +1009,44 @@ fn unavailable() -> ApiError {
     )
 }
 
-/// Step 4: clears the e-mail's failures, trusts the device if asked, opens
-/// the session; then tells the owner about a sign-in from a new device.
+/// The guess of a sign-in that [`finish`] completes.
+pub(in crate::services) enum Guess {
+    /// Settled already (a held sign-in's code, checked in the transaction
+    /// that counted it): only the e-mail's failures are left to clear.
+    Settled(ThrottleKeys),
+    /// Still reserved (a right password or passkey, [`admit`]ted): given
+    /// back in the transaction that opens the session, so a sign-in writes
+    /// the throttle once after its check, not in a transaction of its own
+    /// and again in the session's.
+    Reserved(Reservation),
+}
+
+/// Step 4: settles the guess and clears the e-mail's failures, trusts the
+/// device if asked, opens the session; then tells the owner about a sign-in
+/// from a new device.
 pub(in crate::services) async fn finish(
     state: &AppState,
     account: AccountRow,
-    keys: ThrottleKeys,
+    guess: Guess,
     client: ClientContext,
     trust_device_hash: Option<String>,
     how: Completed,
 ) -> ApiResult<PortalSession> {
     let config = state.config.clone();
     let (session_account, session_client) = (account.clone(), client.clone());
+    let reserved = match &guess {
+        Guess::Reserved(reservation) => Some(reservation.clone()),
+        Guess::Settled(_) => None,
+    };
     let opened = state
         .db
         .transaction(move |conn| {
-            throttle::record_success(conn, &keys)?;
+            // The throttle's rows first, as every sign-in locks them (see
+            // [`settle_failure`]).
+            match &guess {
+                Guess::Settled(keys) => throttle::record_success(conn, keys)?,
+                Guess::Reserved(reservation) => throttle::release_signed_in(conn, reservation)?,
+            }
             let actor = Actor::Account(session_account.id.clone());
             if let Some(hash) = trust_device_hash.as_deref() {
                 if devices::trust(conn, &session_account, hash, &session_client)? {
@@ -1047,8 +1094,15 @@ pub(in crate::services) async fn finish(
             )?;
             Ok((opened, PortalSession::load_access(conn, &session_account)?))
         })
-        .await?;
-    let ((token, session), access) = opened;
+        .await;
+    if let Some(reservation) = reserved {
+        match &opened {
+            Ok(_) => state.guess_queue.settled(reservation.email_key()),
+            // Rolled back with the session: given back on its own.
+            Err(_) => release(state, reservation).await?,
+        }
+    }
+    let ((token, session), access) = opened?;
     if how.new_device {
         devices::notify_new_device_sign_in(state, &account, &client).await;
     }

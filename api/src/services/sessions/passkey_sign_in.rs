@@ -257,16 +257,15 @@ pub async fn finish_passwordless(
             return Err(refusal);
         }
     };
-    login::admit(state, &account, reservation, &client).await?;
+    let reservation = login::admit(state, &account, reservation, &client).await?;
     let device_hash = device.storage_id();
     let was_trusted = {
         let (account_id, device_hash) = (account.id.clone(), device_hash.clone());
-        state
+        let trusted = state
             .db
-            .run(move |conn| Ok(devices::is_trusted(conn, &account_id, &device_hash)?))
-            .await?
+            .run(move |conn| Ok(devices::is_trusted(conn, &account_id, &device_hash)?));
+        login::giving_back_on_error(state, &reservation, trusted).await?
     };
-    let keys = ThrottleKeys::new(&account.email_normalized, client.ip);
     let how = Completed {
         method: Some(VerificationMethod::Passkey),
         new_device: !was_trusted,
@@ -276,7 +275,7 @@ pub async fn finish_passwordless(
     login::finish(
         state,
         account,
-        keys,
+        login::Guess::Reserved(reservation),
         client,
         trust_device.then_some(device_hash),
         how,

@@ -19,6 +19,7 @@ use crate::{
     config::Config,
     db::{
         accounts::AccountRow,
+        passwords as password_rows,
         sessions::{self as session_rows, NewSession, SessionRow},
         DbConnection,
     },
@@ -140,12 +141,20 @@ pub fn start_session(
     // A login's owner is fixed when the subuser is made: the row read before
     // the password check names it as well as a fresh read would.
     let owner_id = account.parent_id.as_deref();
-    let idle_timeout_secs = crate::services::sessions::session_timeout::for_new_session_in(
-        conn,
+    // The login's terms (and its owner's) in one read each: the timeout
+    // chosen and the password's state.
+    let terms = password_rows::session_terms(conn, &account.id)?;
+    let owners = match owner_id {
+        Some(owner_id) => Some(password_rows::session_terms(conn, owner_id)?),
+        None => None,
+    };
+    let idle_timeout_secs = crate::services::sessions::session_timeout::for_new_session(
         config,
-        &account.id,
-        owner_id,
-    )?;
+        terms.as_ref().and_then(|t| t.session_idle_timeout_secs),
+        owners
+            .as_ref()
+            .map(|owner| owner.as_ref().and_then(|o| o.session_idle_timeout_secs)),
+    );
     let lifetime = ChronoDuration::from_std(config.session_lifetime).map_err(ApiError::internal)?;
     let user_agent: String = client
         .user_agent
@@ -155,7 +164,10 @@ pub fn start_session(
     security_log::record(conn, &event)?;
     let created_at = now();
     // Opened while a password change is due: it may only change the password.
-    let password_change_required = change::change_due(conn, &account.id, owner_id, created_at)?;
+    let owners_password = owners.flatten().map(|owner| owner.password);
+    let password_change_required = terms.is_some_and(|terms| {
+        change::change_due(terms.password, owners_password.as_ref(), created_at)
+    });
     let session = session_rows::insert_session(
         conn,
         &NewSession {

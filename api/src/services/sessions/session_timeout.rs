@@ -76,10 +76,18 @@ fn bounds_under(
     config: &Config,
     owner_id: Option<&str>,
 ) -> diesel::QueryResult<Bounds> {
-    Ok(match owner_id {
-        Some(owner_id) => {
-            let owners =
-                effective_secs(config, account_rows::session_idle_timeout(conn, owner_id)?);
+    let owners_choice = owner_id
+        .map(|owner_id| account_rows::session_idle_timeout(conn, owner_id))
+        .transpose()?;
+    Ok(bounds_given(config, owners_choice))
+}
+
+/// The bounds of an owner's timeout (`owners_choice` none) or of a subuser's
+/// whose owner stored `owners_choice`.
+fn bounds_given(config: &Config, owners_choice: Option<Option<i64>>) -> Bounds {
+    match owners_choice {
+        Some(chosen) => {
+            let owners = effective_secs(config, chosen);
             Bounds {
                 default: owners,
                 ceiling: Some(owners),
@@ -89,7 +97,18 @@ fn bounds_under(
             default: default_secs(config),
             ceiling: None,
         },
-    })
+    }
+}
+
+/// The inactivity timeout a new session gets from the login's stored choice
+/// (`chosen`) and, for a subuser, its owner's (`owners_choice`, none for an
+/// owner): [`for_new_session_in`] with the choices read already.
+pub fn for_new_session(
+    config: &Config,
+    chosen: Option<i64>,
+    owners_choice: Option<Option<i64>>,
+) -> i64 {
+    bounds_given(config, owners_choice).apply(chosen)
 }
 
 /// The inactivity timeout a new session of the login gets, inside the
