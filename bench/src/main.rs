@@ -1099,8 +1099,15 @@ async fn main() {
     let verdict = |met: bool| if met { "met" } else { "UNMET" };
     let during = &results[5];
     println!("\ntargets:");
+    // The benchmark's own target from before the ceiling was measured, set on
+    // SQLite; on PostgreSQL the is (b) against bare actix-web (below).
     println!(
-        "- (b) >= 0.7 of (a): {:.3} — {}",
+        "- (b) >= 0.7 of (a){}: {:.3} — {}",
+        if on_postgres {
+            " (the target is SQLite's; shown for comparison)"
+        } else {
+            ""
+        },
         results[1].rps() / baseline,
         verdict(results[1].rps() / baseline >= 0.7)
     );
