@@ -726,7 +726,72 @@ async fn a_sign_in_clears_the_e_mails_failures_before_it(app: TestApp) {
     .await;
 }
 
+/// Storage refuses new sessions (a trigger stands in for a failing write).
+fn refuse_sessions(app: &TestApp, refuse: bool) {
+    use diesel::RunQueryDsl;
+    let mut conn = app.db();
+    let statements: &[&str] = match (&conn, refuse) {
+        (portcullis_api::db::DbConnection::Sqlite(_), true) => {
+            &["CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions \
+             BEGIN SELECT RAISE(ABORT, 'sessions refused'); END"]
+        }
+        (portcullis_api::db::DbConnection::Sqlite(_), false) => &["DROP TRIGGER refuse_sessions"],
+        (portcullis_api::db::DbConnection::Postgres(_), true) => &[
+            "CREATE FUNCTION refuse_sessions() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN RAISE EXCEPTION 'sessions refused'; END $$",
+            "CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions \
+             FOR EACH ROW EXECUTE FUNCTION refuse_sessions()",
+        ],
+        (portcullis_api::db::DbConnection::Postgres(_), false) => &[
+            "DROP TRIGGER refuse_sessions ON sessions",
+            "DROP FUNCTION refuse_sessions()",
+        ],
+    };
+    for statement in statements {
+        diesel::sql_query(*statement)
+            .execute(&mut conn)
+            .expect("arrange the trigger");
+    }
+}
+
+/// A right password whose session cannot be stored (the transaction that
+/// opens it fails) leaves nothing counted: its guess, still reserved until
+/// that transaction, is given back on its own. Otherwise a few such failures
+/// would fill the e-mail's tries with guesses "in flight", and the owner's
+/// next sign-in would wait for them and be refused.
+async fn sign_ins_whose_session_cannot_be_stored_leave_nothing_counted(app: TestApp) {
+    let email = "unlucky@example.com".to_owned();
+    app.signed_in(&email).await; // this browser is trusted: no codes
+    refuse_sessions(&app, true);
+    for _ in 0..=EMAIL_LIMIT {
+        let failed = app.login(&email, GOOD_PASSWORD).await;
+        assert!(failed.status().is_server_error(), "{}", failed.status());
+    }
+    refuse_sessions(&app, false);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        app.login(&email, GOOD_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "the sign-in waited for guesses left in flight: {:?}",
+        started.elapsed()
+    );
+    // Nor was anything left counted as a failure: the whole limit of wrong
+    // guesses is still there before the lock.
+    for i in 0..EMAIL_LIMIT {
+        expect_problem(
+            app.login(&email, &format!("Wrong-Guess-{i}")).await,
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        )
+        .await;
+    }
+}
+
 on_both_backends!(settings = SETTINGS;
+    sign_ins_whose_session_cannot_be_stored_leave_nothing_counted,
     a_sign_in_clears_the_e_mails_failures_before_it,
     parallel_right_passwords_are_all_let_in,
     the_owner_signing_in_during_guesses_gets_no_server_error,

@@ -363,9 +363,18 @@ pub(in crate::services) async fn giving_back_on_error<T>(
     match step.await {
         Ok(done) => Ok(done),
         Err(error) => {
-            release(state, reservation.clone()).await?;
+            give_back(state, reservation.clone()).await;
             Err(error)
         }
+    }
+}
+
+/// [`release`] on the way out of a failed sign-in, whose own error is the
+/// answer: a failure to give the guess back is logged (the guess then counts
+/// as a failure once its time is up), not answered instead.
+async fn give_back(state: &AppState, reservation: Reservation) {
+    if let Err(error) = release(state, reservation).await {
+        tracing::warn!(error = %error, "a reserved guess of a failed sign-in could not be given back");
     }
 }
 
@@ -1099,7 +1108,7 @@ pub(in crate::services) async fn finish(
         match &opened {
             Ok(_) => state.guess_queue.settled(reservation.email_key()),
             // Rolled back with the session: given back on its own.
-            Err(_) => release(state, reservation).await?,
+            Err(_) => give_back(state, reservation).await,
         }
     }
     let ((token, session), access) = opened?;
