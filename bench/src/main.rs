@@ -118,18 +118,13 @@ fn process_cpu_seconds(pid: u32, with_children: bool) -> f64 {
         return f64::NAN;
     };
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    let used = [Some(11), Some(12)]
-        .into_iter()
-        .chain(
-            with_children
-                .then_some([13, 14])
-                .into_iter()
-                .flatten()
-                .map(Some),
-        )
-        .flatten()
-        .map(ticks)
-        .sum::<Option<f64>>();
+    // utime and stime; with the children's, cutime and cstime too.
+    let counted: &[usize] = if with_children {
+        &[11, 12, 13, 14]
+    } else {
+        &[11, 12]
+    };
+    let used: Option<f64> = counted.iter().map(|&i| ticks(i)).sum();
     used.map_or(f64::NAN, |ticks| ticks / clock_ticks_per_second())
 }
 
