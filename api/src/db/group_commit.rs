@@ -15,11 +15,15 @@
 //! that cannot write before it is refused (its writer says so) runs without
 //! one. Grouping pays there when a job is few round trips: jobs that all
 //! change one row (an account's balance) otherwise wait for each other's
-//! whole transactions in turn, commits included.
+//! whole transactions in turn, commits included. A writer may also store a
+//! group in fewer statements than one per job (see [`GroupWork::together`]):
+//! on PostgreSQL every statement is a round trip to another process, and the
+//! one writer task waits for each in turn.
 //!
 //! When a job fails in storage (a uniqueness race with another process, a
-//! deadlock, a full disk) the group is rolled back and every job runs again
-//! alone, in its own transaction, as it would have without grouping.
+//! deadlock, a full disk), or the writer finds that the group cannot be
+//! stored together, the group is rolled back and every job runs again alone,
+//! in its own transaction, as it would have without grouping.
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -45,6 +49,13 @@ pub struct GroupWriter<J, T, E> {
     db: Db<E>,
 }
 
+/// What a group's jobs came to, stored together: each job's own result, in
+/// the jobs' order, or `None` when they cannot be stored together.
+pub type Together<T, E> = Option<Vec<Result<T, E>>>;
+
+/// Stores a group's jobs together (see [`GroupWork::together`]).
+pub type WorkTogether<J, T, E> = fn(&mut DbConnection, &[Arc<J>]) -> Result<Together<T, E>, E>;
+
 /// How a [`GroupWriter`] stores its jobs.
 pub struct GroupWork<J, T, E> {
     /// Groups hold at most this many jobs.
@@ -52,10 +63,50 @@ pub struct GroupWork<J, T, E> {
     /// Groups run in this key's order (so that two processes' groups take
     /// rows of PostgreSQL in the same order), arrival order among equal keys.
     pub lock_key: fn(&J) -> &str,
-    /// Whether the job may write and then be refused: only such a job needs
-    /// a savepoint of its own to be rolled back alone.
-    pub writes_before_refusal: fn(&J) -> bool,
-    pub work: Work<J, T, E>,
+    /// Stores a group's jobs (in `lock_key` order) in the group's
+    /// transaction. A job's refusal is its result and must leave nothing of
+    /// that job behind (see [`job_outcome`]); an error is a failure of the
+    /// whole group. `None` rolls the group back and stores each job `alone`.
+    pub together: WorkTogether<J, T, E>,
+    /// Stores one job in a transaction of its own.
+    pub alone: Work<J, T, E>,
+}
+
+/// One job's part of a group: `work` in a savepoint of its own when the job
+/// may write and then be refused (so that the refusal is rolled back alone),
+/// else as it is. `Ok` holds the job's own result, a refusal included; `Err`
+/// is a failure in storage, which fails the group.
+pub fn job_outcome<T, E: WorkError>(
+    conn: &mut DbConnection,
+    writes_before_refusal: bool,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<Result<T, E>, E> {
+    let done = if writes_before_refusal {
+        // Nested: a savepoint, rolled back alone when the job is refused.
+        conn.transaction(work)
+    } else {
+        work(conn)
+    };
+    match done {
+        Ok(value) => Ok(Ok(value)),
+        Err(error) => match error.into_failure() {
+            Err(refusal) => Ok(Err(refusal)),
+            Ok(failure) => Err(failure.into()),
+        },
+    }
+}
+
+/// [`GroupWork::together`] as each job's `work` in turn, in a savepoint when
+/// `writes_before_refusal` says the job needs one (see [`job_outcome`]).
+pub fn one_by_one<J, T, E: WorkError>(
+    conn: &mut DbConnection,
+    jobs: &[Arc<J>],
+    work: Work<J, T, E>,
+    writes_before_refusal: fn(&J) -> bool,
+) -> Result<Vec<Result<T, E>>, E> {
+    jobs.iter()
+        .map(|job| job_outcome(conn, writes_before_refusal(job), |conn| work(conn, job)))
+        .collect()
 }
 
 impl<J, T, E> Clone for GroupWork<J, T, E> {
@@ -129,26 +180,23 @@ where
     let jobs: Vec<Arc<J>> = group.iter().map(|w| w.job.clone()).collect();
     let worked = Arc::new(AtomicBool::new(false));
     let work_done = worked.clone();
+    let apart = Arc::new(AtomicBool::new(false));
+    let set_apart = apart.clone();
     let stored = db
-        .transaction(move |conn| {
-            let mut outcomes = Vec::with_capacity(jobs.len());
-            for job in &jobs {
-                // Nested: a savepoint, rolled back alone when the job is refused.
-                let done = if (how.writes_before_refusal)(job) {
-                    conn.transaction(|conn| (how.work)(conn, job))
-                } else {
-                    (how.work)(conn, job)
-                };
-                match done {
-                    Ok(value) => outcomes.push(Ok(value)),
-                    Err(error) => match error.into_failure() {
-                        Err(refusal) => outcomes.push(Err(refusal)),
-                        Ok(failure) => return Err(failure.into()),
-                    },
-                }
+        .transaction(move |conn| match (how.together)(conn, &jobs)? {
+            Some(outcomes) => {
+                debug_assert_eq!(outcomes.len(), jobs.len());
+                work_done.store(true, Ordering::Release);
+                Ok(outcomes)
             }
-            work_done.store(true, Ordering::Release);
-            Ok(outcomes)
+            // Rolled back like a failure, and then stored job by job below.
+            None => {
+                set_apart.store(true, Ordering::Release);
+                Err(
+                    StorageError::Conflict(anyhow::anyhow!("the group is stored job by job"))
+                        .into(),
+                )
+            }
         })
         .await;
     match stored {
@@ -173,12 +221,14 @@ where
         }
         // Rolled back, or never begun: nothing of it is stored.
         Err(error) => {
-            tracing::debug!(%error, jobs = group.len(), "a group of writes failed; each runs alone");
+            if !apart.load(Ordering::Acquire) {
+                tracing::debug!(%error, jobs = group.len(), "a group of writes failed; each runs alone");
+            }
             for waiting in group {
                 let db = db.clone();
                 tokio::spawn(async move {
                     let job = waiting.job;
-                    let alone = db.transaction(move |conn| (how.work)(conn, &job)).await;
+                    let alone = db.transaction(move |conn| (how.alone)(conn, &job)).await;
                     let _ = waiting.reply.send(alone);
                 });
             }
@@ -259,8 +309,8 @@ mod tests {
         let how = GroupWork {
             max_group: 8,
             lock_key: |_| "",
-            writes_before_refusal: |n| n % 3 == 0,
-            work: store,
+            together: |conn, jobs| one_by_one(conn, jobs, store, |n| n % 3 == 0).map(Some),
+            alone: store,
         };
         let (writer, task) = GroupWriter::start(db.clone(), how);
         // 1..=30 at once, and 5 again: its second store fails in storage (a

@@ -246,6 +246,7 @@ impl<Conn> RunQueryDsl<Conn> for ChargePoints<'_> {}
 
 /// The idempotency key a message is sent with, recorded with it by
 /// [`charge_and_store`] (see [`insert_idempotency_key`]).
+#[derive(Clone, Copy)]
 pub struct KeyToRecord<'a> {
     pub sender: &'a str,
     pub key: &'a str,
@@ -378,6 +379,175 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ChargeAndStore<'_>
 }
 
 impl<Conn> RunQueryDsl<Conn> for ChargeAndStore<'_> {}
+
+/// A message to store with [`charge_and_store_all`], and the key it was sent with.
+pub struct ToStore<'a> {
+    pub message: &'a MessageRow,
+    pub key: Option<KeyToRecord<'a>>,
+}
+
+/// [`charge_and_store`] for many messages of one account at once: their
+/// points taken from its balance together, if it covers them all, and every
+/// message and key stored; false (and nothing changed) when it does not.
+///
+/// On PostgreSQL this is one statement for all of them, whatever their
+/// number (their columns bound as arrays, which `unnest` turns into rows):
+/// a group of sends costs the writer one round trip instead of one each.
+/// On SQLite it is one UPDATE of the balance and the rows' INSERTs.
+pub fn charge_and_store_all(
+    conn: &mut DbConnection,
+    account_id: &str,
+    messages: &[ToStore<'_>],
+) -> QueryResult<bool> {
+    let points = messages.iter().map(|m| m.message.points).sum();
+    match (conn, messages) {
+        (conn, [one]) => charge_and_store(conn, one.message, one.key),
+        (DbConnection::Postgres(c), _) => {
+            let stored = ChargeAndStoreAll::new(account_id, points, messages).execute(c)?;
+            Ok(stored == messages.len())
+        }
+        (conn, _) => {
+            if !charge_points(conn, account_id, points)? {
+                return Ok(false);
+            }
+            for m in messages {
+                insert_message(conn, m.message)?;
+                if let Some(k) = &m.key {
+                    insert_idempotency_key(conn, m.message, k.sender, k.key, k.request_hash)?;
+                }
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// [`charge_and_store_all`]'s statement on PostgreSQL: each column of the
+/// messages (and of their keys) is one array parameter, so the text is the
+/// same for any number of messages (prepared once per connection).
+struct ChargeAndStoreAll<'a> {
+    account_id: &'a str,
+    points: i64,
+    id: Vec<&'a str>,
+    token_id: Vec<Option<&'a str>>,
+    recipient: Vec<&'a str>,
+    country: Vec<&'a str>,
+    sender: Vec<Option<&'a str>>,
+    body: Vec<&'a str>,
+    encoding: Vec<&'a str>,
+    parts: Vec<i64>,
+    message_points: Vec<i64>,
+    status: Vec<&'a str>,
+    idempotency_key: Vec<Option<&'a str>>,
+    error: Vec<Option<&'a str>>,
+    created_at: Vec<NaiveDateTime>,
+    sent_at: Vec<Option<NaiveDateTime>>,
+    claimed_at: Vec<Option<NaiveDateTime>>,
+    key_sender: Vec<Option<&'a str>>,
+    key: Vec<Option<&'a str>>,
+    request_hash: Vec<Option<&'a str>>,
+}
+
+impl<'a> ChargeAndStoreAll<'a> {
+    fn new(account_id: &'a str, points: i64, messages: &'a [ToStore<'a>]) -> Self {
+        let column = |f: fn(&'a ToStore<'a>) -> &'a str| messages.iter().map(f).collect();
+        let optional = |f: fn(&'a ToStore<'a>) -> Option<&'a str>| messages.iter().map(f).collect();
+        Self {
+            account_id,
+            points,
+            id: column(|m| &m.message.id),
+            token_id: optional(|m| m.message.token_id.as_deref()),
+            recipient: column(|m| &m.message.recipient),
+            country: column(|m| &m.message.country),
+            sender: optional(|m| m.message.sender.as_deref()),
+            body: column(|m| &m.message.body),
+            encoding: column(|m| &m.message.encoding),
+            parts: messages.iter().map(|m| m.message.parts).collect(),
+            message_points: messages.iter().map(|m| m.message.points).collect(),
+            status: column(|m| &m.message.status),
+            idempotency_key: optional(|m| m.message.idempotency_key.as_deref()),
+            error: optional(|m| m.message.error.as_deref()),
+            created_at: messages.iter().map(|m| m.message.created_at).collect(),
+            sent_at: messages.iter().map(|m| m.message.sent_at).collect(),
+            claimed_at: messages.iter().map(|m| m.message.claimed_at).collect(),
+            key_sender: optional(|m| m.key.as_ref().map(|k| k.sender)),
+            key: optional(|m| m.key.as_ref().map(|k| k.key)),
+            request_hash: optional(|m| m.key.as_ref().map(|k| k.request_hash)),
+        }
+    }
+}
+
+impl diesel::query_builder::QueryId for ChargeAndStoreAll<'_> {
+    type QueryId = ChargeAndStoreAll<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ChargeAndStoreAll<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+        out.push_sql("WITH charged AS (UPDATE accounts SET points_balance = points_balance - ");
+        out.push_bind_param::<BigInt, _>(&self.points)?;
+        out.push_sql(" WHERE id = ");
+        out.push_bind_param::<Text, _>(self.account_id)?;
+        out.push_sql(" AND points_balance >= ");
+        out.push_bind_param::<BigInt, _>(&self.points)?;
+        out.push_sql(" RETURNING id), m AS (SELECT * FROM unnest(");
+        out.push_bind_param::<Array<Text>, _>(&self.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.token_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.recipient)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.country)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.sender)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.body)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.encoding)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.parts)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.message_points)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.status)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.idempotency_key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.error)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.sent_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.claimed_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.key_sender)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.request_hash)?;
+        out.push_sql(
+            ") AS m (id, token_id, recipient, country, sender, body, encoding, parts, points, \
+             status, idempotency_key, error, created_at, sent_at, claimed_at, key_sender, \
+             key, request_hash)), \
+             recorded AS (INSERT INTO idempotency_keys \
+             (account_id, sender, idempotency_key, request_hash, message_id, created_at) \
+             SELECT charged.id, m.key_sender, m.key, m.request_hash, m.id, m.created_at \
+             FROM charged, m WHERE m.key IS NOT NULL) \
+             INSERT INTO messages (id, account_id, token_id, recipient, country, sender, body, \
+             encoding, parts, points, status, idempotency_key, error, created_at, sent_at, \
+             claimed_at) SELECT m.id, charged.id, m.token_id, m.recipient, m.country, \
+             m.sender, m.body, m.encoding, m.parts, m.points, m.status, m.idempotency_key, \
+             m.error, m.created_at, m.sent_at, m.claimed_at FROM charged, m",
+        );
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for ChargeAndStoreAll<'_> {}
 
 /// Adds `delta` points (negative: deducts) unless that would leave the
 /// balance below zero; the new balance, or `None` (and no change).
@@ -519,6 +689,106 @@ pub fn send_checks(
         trial_home: home.filter(|_| !lifted),
     })
 }
+
+/// What [`send_checks`] is asked about one send.
+pub struct SendToCheck<'a> {
+    pub account_id: &'a str,
+    pub sender: &'a str,
+    pub key: Option<&'a str>,
+    pub country: &'a str,
+    pub at: NaiveDateTime,
+}
+
+/// [`send_checks`] of many sends, in their order. On PostgreSQL one query for
+/// all of them (their arguments as arrays, which `unnest` turns into rows);
+/// on SQLite, whose queries are calls within the process, one each.
+pub fn send_checks_all(
+    conn: &mut DbConnection,
+    sends: &[SendToCheck<'_>],
+) -> QueryResult<Vec<SendChecks>> {
+    let one = |conn: &mut DbConnection, s: &SendToCheck<'_>| {
+        send_checks(conn, s.account_id, s.sender, s.key, s.country, s.at)
+    };
+    match conn {
+        DbConnection::Postgres(c) if sends.len() > 1 => {
+            let rows: Vec<(bool, bool, bool, Option<String>)> = SendChecksAll {
+                account_id: sends.iter().map(|s| s.account_id).collect(),
+                sender: sends.iter().map(|s| s.sender).collect(),
+                // No key is ever empty, so a send without one finds nothing.
+                key: sends.iter().map(|s| s.key.unwrap_or("")).collect(),
+                country: sends.iter().map(|s| s.country).collect(),
+                at: sends.iter().map(|s| s.at).collect(),
+            }
+            .load(c)?;
+            if rows.len() != sends.len() {
+                return Err(diesel::result::Error::DeserializationError(
+                    format!("{} checks for {} sends", rows.len(), sends.len()).into(),
+                ));
+            }
+            Ok(rows
+                .into_iter()
+                .map(|(key_used, country_allowed, lifted, home)| SendChecks {
+                    key_used,
+                    country_allowed,
+                    trial_home: home.filter(|_| !lifted),
+                })
+                .collect())
+        }
+        conn => sends.iter().map(|s| one(conn, s)).collect(),
+    }
+}
+
+/// [`send_checks_all`]'s query on PostgreSQL: [`send_checks`]' four answers
+/// for each send, in the sends' order.
+struct SendChecksAll<'a> {
+    account_id: Vec<&'a str>,
+    sender: Vec<&'a str>,
+    key: Vec<&'a str>,
+    country: Vec<&'a str>,
+    at: Vec<NaiveDateTime>,
+}
+
+impl diesel::query_builder::QueryId for SendChecksAll<'_> {
+    type QueryId = SendChecksAll<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for SendChecksAll<'_> {
+    type SqlType = (Bool, Bool, Bool, Nullable<diesel::sql_types::Text>);
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for SendChecksAll<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Array, Text, Timestamp};
+        out.push_sql(
+            "SELECT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.account_id = s.account_id \
+             AND k.sender = s.sender AND k.idempotency_key = s.key), \
+             EXISTS (SELECT 1 FROM account_countries c WHERE c.account_id = s.account_id \
+             AND c.country = s.country AND (c.expires_at IS NULL OR c.expires_at > s.at)), \
+             EXISTS (SELECT 1 FROM trial_restriction_lifts t WHERE t.account_id = s.account_id), \
+             (SELECT a.country FROM accounts a WHERE a.id = s.account_id) \
+             FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.account_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.sender)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.country)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.at)?;
+        out.push_sql(
+            ") WITH ORDINALITY AS s (account_id, sender, key, country, at, n) ORDER BY s.n",
+        );
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for SendChecksAll<'_> {}
 
 /// Deletes every country exception that expired at or before `at`; returns
 /// them as (account, country, expiry).

@@ -4,6 +4,7 @@
 //! retries race, in one process or two on one database — and bulk sends
 //! racing for too few points never overspend.
 
+use diesel::RunQueryDsl;
 use futures_util::future::join_all;
 use portcullis_shared::{
     dto::{CreatedTokenDto, MeResponse, MessageDto, SendSmsBatchRequest},
@@ -220,6 +221,75 @@ async fn bulk_sends_racing_for_too_few_points_charge_only_the_stored(app: TestAp
     assert_eq!(app.count("sms_batches"), 3);
 }
 
+/// Sends of two accounts at once, stored in the same groups: each account
+/// is charged for its own messages only, one running out of points holds
+/// up neither the other's sends nor its own that fit, and refusals and
+/// replays in the same groups change nothing.
+async fn sends_of_two_accounts_in_one_group_are_charged_each_to_its_own(app: TestApp) {
+    let rich = app.signed_in("group.rich@example.com").await;
+    let rich_token = token(&app, &rich).await;
+    let poor = app.signed_in("group.short@example.com").await;
+    let poor_token = token(&app, &poor).await;
+    // The poor account has 7 points left.
+    let sql = format!(
+        "UPDATE accounts SET points_balance = 7 WHERE id = '{}'",
+        poor.account.id
+    );
+    let changed = diesel::sql_query(sql).execute(&mut app.db()).unwrap();
+    assert_eq!(changed, 1);
+    // The rich account's first send, so that it can be sent again below.
+    let first = send(&app, &rich_token, "+48500100200", "again", Some("again")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: MessageDto = first.json().await.unwrap();
+    // 60 at once, in turn: the rich account to Poland (20, charged), to
+    // Germany (10, outside its filter) and its first key again (10,
+    // replayed); the poor account to Poland (20, 7 of which fit).
+    let answers = join_all((0..60).map(|i| {
+        let (app, rich_token, poor_token) = (&app, &rich_token, &poor_token);
+        async move {
+            let response = match i % 6 {
+                0 | 3 => {
+                    let key = format!("rich-{i}");
+                    send(app, rich_token, "+48500100200", "rich", Some(&key)).await
+                }
+                1 => send(app, rich_token, "+4915112345678", "rich", None).await,
+                4 => send(app, rich_token, "+48500100200", "again", Some("again")).await,
+                _ => {
+                    let key = format!("poor-{i}");
+                    send(app, poor_token, "+48500100200", "poor", Some(&key)).await
+                }
+            };
+            let status = response.status();
+            let id = match status.is_success() {
+                true => Some(response.json::<MessageDto>().await.unwrap().id),
+                false => None,
+            };
+            (i % 6, status, id)
+        }
+    }))
+    .await;
+    let of = |kinds: &[usize], status: StatusCode| {
+        answers
+            .iter()
+            .filter(|(kind, s, _)| kinds.contains(kind) && *s == status)
+            .count()
+    };
+    assert_eq!(of(&[0, 3], StatusCode::CREATED), 20, "{answers:?}");
+    assert_eq!(of(&[1], StatusCode::FORBIDDEN), 10, "{answers:?}");
+    assert_eq!(of(&[4], StatusCode::OK), 10, "{answers:?}");
+    assert!(answers
+        .iter()
+        .filter(|(kind, _, _)| *kind == 4)
+        .all(|(_, _, id)| id.as_deref() == Some(first.id.as_str())));
+    assert_eq!(of(&[2, 5], StatusCode::CREATED), 7, "{answers:?}");
+    assert_eq!(of(&[2, 5], StatusCode::PAYMENT_REQUIRED), 13, "{answers:?}");
+    // 100 less the first send and the 20 new ones; the poor account's 7.
+    assert_eq!(app.points_balance(&rich_token).await, 79);
+    assert_eq!(app.points_balance(&poor_token).await, 0);
+    assert_eq!(app.count("messages"), 1 + 20 + 7);
+    assert_eq!(app.count("idempotency_keys"), 1 + 20 + 7);
+}
+
 // Many fresh connections at once: a generous head deadline, so a loaded
 // machine's slow client is not answered 408 (not what these tests are about).
 const PATIENT: &[(&str, &str)] = &[("PORTCULLIS_CLIENT_REQUEST_TIMEOUT_MS", "60000")];
@@ -232,4 +302,5 @@ on_both_backends!(
     concurrent_retries_with_one_key_store_one_message,
     two_processes_on_one_database_charge_each_send_once,
     bulk_sends_racing_for_too_few_points_charge_only_the_stored,
+    sends_of_two_accounts_in_one_group_are_charged_each_to_its_own,
 );

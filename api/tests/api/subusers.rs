@@ -820,6 +820,50 @@ async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
 }
 
 on_both_backends!(workers = 4; concurrent_sends_cannot_overspend_the_limit);
+/// A subuser's sends at once for more points than the owner has left: only
+/// those the balance covers are sent, and the month counts only them (the
+/// others' usage, charged before the balance, is undone with them).
+async fn sends_beyond_the_owners_balance_count_only_the_sent_in_the_month(app: TestApp) {
+    let (owner, sub, first, first_me) =
+        owner_and_sms_subuser_with_monthly_limit(&app, "short@example.com", 50).await;
+    let (second, second_me) = subuser_browser(&app, "short@example.com").await;
+    let sql = format!(
+        "UPDATE accounts SET points_balance = 3 WHERE id = '{}'",
+        owner.account.id
+    );
+    assert_eq!(diesel::sql_query(sql).execute(&mut app.db()).unwrap(), 1);
+    let sends = (0..20).map(|i| {
+        let (browser, csrf) = if i % 2 == 0 {
+            (&first, first_me.session.csrf_token.clone())
+        } else {
+            (&second, second_me.session.csrf_token.clone())
+        };
+        async move {
+            browser
+                .portal_json(
+                    Method::POST,
+                    routes::SMS,
+                    &csrf,
+                    &sms_request("+48500100300", format!("Short {i}")),
+                )
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(sends).await;
+    let (created, refused) = crate::harness::created_and_payment_required(&statuses);
+    assert_eq!((created, refused), (3, 17), "{statuses:?}");
+    assert_eq!(owner_balance(&app).await, 0);
+    assert_eq!(app.count("messages"), 3);
+    assert_eq!(app.count("message_senders"), 3);
+    let seen: SubuserDto = app
+        .get_json(&routes::SUBUSER.replace("{id}", &sub.id))
+        .await;
+    assert_eq!(seen.points_used_this_month, 3);
+}
+
+on_both_backends!(workers = 4; sends_beyond_the_owners_balance_count_only_the_sent_in_the_month);
+
 
 async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;

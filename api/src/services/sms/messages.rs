@@ -2,7 +2,7 @@
 //! reading messages, the account's country filter (which system texts obey
 //! too), and the trial restriction to the home country.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::NaiveDateTime;
 use portcullis_shared::vocabulary::{MessageStatus, SecurityEventKind};
@@ -20,7 +20,7 @@ use crate::services::{
 use crate::{
     db::{
         accounts as account_rows,
-        group_commit::{GroupWork, GroupWriter},
+        group_commit::{job_outcome, GroupWork, GroupWriter, Together},
         sms::{self as sms_rows, MessageRow},
         subusers as subuser_rows, DbConnection,
     },
@@ -323,13 +323,13 @@ pub fn start_send_writer(db: Db) -> (SendWriter, tokio::task::JoinHandle<()>) {
         GroupWork {
             max_group: MAX_SENDS_PER_TRANSACTION,
             lock_key: |send| send.row.account_id.as_str(),
-            writes_before_refusal,
-            work: store_send,
+            together: store_sends,
+            alone: store_send,
         },
     )
 }
 
-/// Whether [`store_send`] may write before it refuses the send: a subuser's
+/// Whether [`admit`] may write before it refuses the send: a subuser's
 /// monthly usage and a credential's caps are charged before the balance.
 /// (The balance, message and key are one [`sms_rows::charge_and_store`],
 /// which writes nothing when it refuses.)
@@ -337,31 +337,144 @@ fn writes_before_refusal(send: &PendingSend) -> bool {
     send.principal.subuser.is_some() || send.principal.policy.is_some()
 }
 
-/// Checks, charges and stores one send in the caller's transaction: the
+impl PendingSend {
+    fn to_check(&self) -> sms_rows::SendToCheck<'_> {
+        sms_rows::SendToCheck {
+            account_id: &self.row.account_id,
+            sender: &self.key_sender,
+            key: self.idempotency.as_ref().map(|i| i.key.as_str()),
+            country: &self.row.country,
+            at: self.row.created_at,
+        }
+    }
+
+    fn to_store(&self) -> sms_rows::ToStore<'_> {
+        sms_rows::ToStore {
+            message: &self.row,
+            key: self.idempotency.as_ref().map(|i| sms_rows::KeyToRecord {
+                sender: &self.key_sender,
+                key: &i.key,
+                request_hash: &i.request_hash,
+            }),
+        }
+    }
+}
+
+/// What [`admit`] found a send to be.
+enum Admitted {
+    /// The first message of a repeated idempotency key, sent again.
+    Replay(Box<MessageRow>),
+    /// A new message, to be charged and stored.
+    New,
+}
+
+/// Checks, charges and stores one send in a transaction of its own: the
 /// message, or the first message again for a repeated idempotency key
 /// (`false`), or the refusal, which leaves nothing charged.
 fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(MessageRow, bool)> {
+    let checks = sms_rows::send_checks_all(conn, &[send.to_check()])?;
+    if let Admitted::Replay(existing) = admit(conn, send, &checks[0])? {
+        return Ok((*existing, false));
+    }
+    let row = &send.row;
+    if !sms_rows::charge_and_store_all(conn, &row.account_id, &[send.to_store()])? {
+        let balance = sms_rows::points_balance(conn, &row.account_id)?;
+        return Err(ApiError::InsufficientPoints {
+            needed: row.points,
+            balance,
+        });
+    }
+    stored(conn, send)?;
+    Ok((row.clone(), true))
+}
+
+/// Stores a group of sends together (see [`crate::db::group_commit`]), in
+/// account order: one query checks them all, each is admitted (a refusal
+/// undoes only its own writes), and each account is charged once for its
+/// admitted sends and gets them stored in one statement. On PostgreSQL a
+/// group of plain sends is four round trips, whatever their number.
+///
+/// When an account's balance does not cover all its admitted sends, they
+/// are charged and stored one by one, in order, and those it no longer
+/// covers are refused. If one of them wrote before its balance (a subuser's
+/// month, a credential's caps), only rolling back undoes that: then the
+/// group is stored send by send ([`store_send`], `None`).
+fn store_sends(
+    conn: &mut DbConnection,
+    sends: &[Arc<PendingSend>],
+) -> ApiResult<Together<(MessageRow, bool), ApiError>> {
+    let to_check: Vec<_> = sends.iter().map(|send| send.to_check()).collect();
+    let checks = sms_rows::send_checks_all(conn, &to_check)?;
+    let mut outcomes = Vec::with_capacity(sends.len());
+    // The admitted new messages, by their index in `sends`.
+    let mut new = Vec::new();
+    for (i, (send, checks)) in sends.iter().zip(&checks).enumerate() {
+        let admitted = job_outcome(conn, writes_before_refusal(send), |conn| {
+            admit(conn, send, checks)
+        })?;
+        outcomes.push(match admitted {
+            Ok(Admitted::Replay(existing)) => Ok((*existing, false)),
+            Ok(Admitted::New) => {
+                new.push(i);
+                Ok((send.row.clone(), true))
+            }
+            Err(refusal) => Err(refusal),
+        });
+    }
+    let mut short = Vec::new();
+    for account in new.chunk_by(|&a, &b| sends[a].row.account_id == sends[b].row.account_id) {
+        let account_id = &sends[account[0]].row.account_id;
+        let to_store: Vec<_> = account.iter().map(|&i| sends[i].to_store()).collect();
+        if sms_rows::charge_and_store_all(conn, account_id, &to_store)? {
+            continue;
+        }
+        if account.iter().any(|&i| writes_before_refusal(&sends[i])) {
+            return Ok(None);
+        }
+        for (&i, one) in account.iter().zip(&to_store) {
+            if !sms_rows::charge_and_store_all(conn, account_id, std::slice::from_ref(one))? {
+                short.push(i);
+            }
+        }
+    }
+    for &i in &short {
+        let row = &sends[i].row;
+        outcomes[i] = Err(ApiError::InsufficientPoints {
+            needed: row.points,
+            balance: sms_rows::points_balance(conn, &row.account_id)?,
+        });
+    }
+    for &i in new.iter().filter(|i| !short.contains(i)) {
+        stored(conn, &sends[i])?;
+    }
+    Ok(Some(outcomes))
+}
+
+/// Everything a send is checked for before its balance, with the writes
+/// that go before it (a subuser's monthly usage, a credential's caps), in
+/// the caller's transaction: a repeated idempotency key, the sender name,
+/// sending hours, the country filter and trial restriction, the subuser's
+/// month and the credential's caps. `checks` are the send's
+/// [`sms_rows::send_checks`].
+fn admit(
+    conn: &mut DbConnection,
+    send: &PendingSend,
+    checks: &sms_rows::SendChecks,
+) -> ApiResult<Admitted> {
     let PendingSend {
         row,
-        to_deliver,
         idempotency,
         key_sender,
         principal,
+        ..
     } = send;
     let subuser = &principal.subuser;
-    let checks = sms_rows::send_checks(
-        conn,
-        &row.account_id,
-        key_sender,
-        idempotency.as_ref().map(|i| i.key.as_str()),
-        &row.country,
-        row.created_at,
-    )?;
     if let Some(idempotency) = idempotency.as_ref().filter(|_| checks.key_used) {
         if let Some((existing, hash)) =
             sms_rows::find_by_idempotency_key(conn, &row.account_id, key_sender, &idempotency.key)?
         {
-            return Ok((idempotency.replay(existing, hash.as_deref())?, false));
+            let existing = idempotency.replay(existing, hash.as_deref())?;
+            return Ok(Admitted::Replay(Box::new(existing)));
         }
     }
     if let Some(sender) = &row.sender {
@@ -388,11 +501,14 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
     if !checks.country_allowed {
         return Err(ApiError::CountryNotAllowed(row.country.clone()));
     }
-    trial_allows(checks.trial_home, std::slice::from_ref(&row.country))?;
+    trial_allows(
+        checks.trial_home.as_deref(),
+        std::slice::from_ref(&row.country),
+    )?;
     policies::check_country(principal, &row.country)?;
     if let Some(subuser) = subuser {
-        // Charged with the balance below, in this transaction: a refusal
-        // of either leaves both untouched.
+        // Charged with the balance after this, in the same transaction: a
+        // refusal of either leaves both untouched.
         let month = subusers::month_of(row.created_at);
         let limit = subuser.monthly_points_limit;
         if !subuser_rows::charge_usage(conn, &subuser.id, &month, row.points, limit)? {
@@ -403,27 +519,21 @@ fn store_send(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<(Message
             });
         }
     }
-    // The credential's caps, with the balance below in this transaction.
+    // The credential's caps, with the balance after this in the same transaction.
     policies::charge_caps(conn, principal, row.points, row.created_at)?;
-    let key = idempotency.as_ref().map(|i| sms_rows::KeyToRecord {
-        sender: key_sender,
-        key: &i.key,
-        request_hash: &i.request_hash,
-    });
-    if !sms_rows::charge_and_store(conn, row, key)? {
-        let balance = sms_rows::points_balance(conn, &row.account_id)?;
-        return Err(ApiError::InsufficientPoints {
-            needed: row.points,
-            balance,
-        });
+    Ok(Admitted::New)
+}
+
+/// What goes with a message once it is stored: the text for the transport
+/// when the stored body is masked, and the subuser who sent it.
+fn stored(conn: &mut DbConnection, send: &PendingSend) -> ApiResult<()> {
+    if let Some(text) = &send.to_deliver {
+        sms_rows::insert_text_to_deliver(conn, &send.row.id, text)?;
     }
-    if let Some(text) = to_deliver {
-        sms_rows::insert_text_to_deliver(conn, &row.id, text)?;
+    if let Some(subuser) = &send.principal.subuser {
+        sms_rows::record_sent_by(conn, &send.row.id, &subuser.id)?;
     }
-    if let Some(subuser) = subuser {
-        sms_rows::record_sent_by(conn, &row.id, &subuser.id)?;
-    }
-    Ok((row.clone(), true))
+    Ok(())
 }
 
 pub(crate) fn is_unique_violation(cause: &anyhow::Error) -> bool {
@@ -604,15 +714,18 @@ fn check_trial_allows(
     tenant_id: &str,
     countries: &[String],
 ) -> ApiResult<()> {
-    trial_allows(sms_rows::trial_home_country(conn, tenant_id)?, countries)
+    trial_allows(
+        sms_rows::trial_home_country(conn, tenant_id)?.as_deref(),
+        countries,
+    )
 }
 
 /// [`check_trial_allows`] with the home country already read.
-fn trial_allows(trial_home: Option<String>, countries: &[String]) -> ApiResult<()> {
+fn trial_allows(trial_home: Option<&str>, countries: &[String]) -> ApiResult<()> {
     match trial_home {
-        Some(home) if countries.iter().any(|c| *c != home) => {
-            Err(ApiError::TrialRestricted { home_country: home })
-        }
+        Some(home) if countries.iter().any(|c| c != home) => Err(ApiError::TrialRestricted {
+            home_country: home.to_owned(),
+        }),
         _ => Ok(()),
     }
 }
