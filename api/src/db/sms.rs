@@ -763,12 +763,20 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for SendChecksAll<'_> 
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
         use diesel::sql_types::{Array, Text, Timestamp};
+        // Each lookup is by a primary key, as a scalar subquery: PostgreSQL
+        // may turn `EXISTS` into a hash of the whole table when it plans the
+        // statement while the table is small (a new database), and keeps
+        // that plan for the connection while the table grows: 1 ms per
+        // group at 25,000 keys instead of 0.2.
         out.push_sql(
-            "SELECT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.account_id = s.account_id \
-             AND k.sender = s.sender AND k.idempotency_key = s.key), \
-             EXISTS (SELECT 1 FROM account_countries c WHERE c.account_id = s.account_id \
-             AND c.country = s.country AND (c.expires_at IS NULL OR c.expires_at > s.at)), \
-             EXISTS (SELECT 1 FROM trial_restriction_lifts t WHERE t.account_id = s.account_id), \
+            "SELECT COALESCE((SELECT true FROM idempotency_keys k \
+             WHERE k.account_id = s.account_id AND k.sender = s.sender \
+             AND k.idempotency_key = s.key), false), \
+             COALESCE((SELECT true FROM account_countries c \
+             WHERE c.account_id = s.account_id AND c.country = s.country \
+             AND (c.expires_at IS NULL OR c.expires_at > s.at)), false), \
+             COALESCE((SELECT true FROM trial_restriction_lifts t \
+             WHERE t.account_id = s.account_id), false), \
              (SELECT a.country FROM accounts a WHERE a.id = s.account_id) \
              FROM unnest(",
         );

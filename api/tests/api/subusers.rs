@@ -864,7 +864,6 @@ async fn sends_beyond_the_owners_balance_count_only_the_sent_in_the_month(app: T
 
 on_both_backends!(workers = 4; sends_beyond_the_owners_balance_count_only_the_sent_in_the_month);
 
-
 async fn a_disabled_subuser_cannot_sign_in_or_use_sessions_or_tokens(app: TestApp) {
     let (owner, _, _) = owner_with_senders_and_groups(&app, "owner@example.com").await;
     let (sub, browser, me) = signed_in_subuser(
