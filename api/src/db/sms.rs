@@ -403,8 +403,15 @@ pub fn charge_and_store_all(
     match (conn, messages) {
         (conn, [one]) => charge_and_store(conn, one.message, one.key),
         (DbConnection::Postgres(c), _) => {
-            let stored = ChargeAndStoreAll::new(account_id, points, messages).execute(c)?;
-            Ok(stored == messages.len())
+            // Every message is stored when the balance is charged (its rows
+            // join the charged account's), none when it is not.
+            match ChargeAndStoreAll::new(account_id, points, messages).execute(c)? {
+                0 => Ok(false),
+                n if n == messages.len() => Ok(true),
+                n => Err(diesel::result::Error::DeserializationError(
+                    format!("{n} messages stored of {}", messages.len()).into(),
+                )),
+            }
         }
         (conn, _) => {
             if !charge_points(conn, account_id, points)? {
