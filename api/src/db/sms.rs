@@ -67,11 +67,14 @@ pub fn sent_by(conn: &mut DbConnection, message_id: &str) -> QueryResult<Option<
     message_sender(message_id.to_owned()).first(conn).optional()
 }
 
+/// Stores a message. On the backend's own connection: through the
+/// multi-backend one, the statement's text is built (and looked up by it)
+/// on every run.
 pub fn insert_message(conn: &mut DbConnection, message: &MessageRow) -> QueryResult<()> {
-    diesel::insert_into(messages::table)
+    crate::per_backend!(conn, |c| diesel::insert_into(messages::table)
         .values(message)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c)
+        .map(|_| ()))
 }
 
 /// The message `id`, whichever account's (a lookup for [`super::Db::find`];
@@ -118,17 +121,16 @@ pub fn insert_idempotency_key(
     key: &str,
     request_hash: &str,
 ) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::account_id.eq(&message.account_id),
-            idempotency_keys::sender.eq(sender),
-            idempotency_keys::idempotency_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::message_id.eq(&message.id),
-            idempotency_keys::created_at.eq(message.created_at),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    // On the backend's own connection, as [`insert_message`].
+    let insert = diesel::insert_into(idempotency_keys::table).values((
+        idempotency_keys::account_id.eq(&message.account_id),
+        idempotency_keys::sender.eq(sender),
+        idempotency_keys::idempotency_key.eq(key),
+        idempotency_keys::request_hash.eq(request_hash),
+        idempotency_keys::message_id.eq(&message.id),
+        idempotency_keys::created_at.eq(message.created_at),
+    ));
+    crate::per_backend!(conn, |c| insert.execute(c).map(|_| ()))
 }
 
 /// Keeps the text to deliver of a message whose stored body is redacted,
@@ -670,26 +672,27 @@ pub fn send_checks(
 ) -> QueryResult<SendChecks> {
     // No key is ever empty, so a send without one finds nothing.
     let key = key.unwrap_or("");
+    // On the backend's own connection, as [`insert_message`].
+    let checks = diesel::select((
+        diesel::dsl::exists(
+            idempotency_keys::table
+                .filter(idempotency_keys::account_id.eq(account_id))
+                .filter(idempotency_keys::sender.eq(sender))
+                .filter(idempotency_keys::idempotency_key.eq(key)),
+        ),
+        diesel::dsl::exists(allowing_entry(
+            account_id.to_owned(),
+            country.to_owned(),
+            at,
+        )),
+        diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
+        accounts::table
+            .find(account_id)
+            .select(accounts::country)
+            .single_value(),
+    ));
     let (key_used, country_allowed, lifted, home): (bool, bool, bool, Option<String>) =
-        diesel::select((
-            diesel::dsl::exists(
-                idempotency_keys::table
-                    .filter(idempotency_keys::account_id.eq(account_id))
-                    .filter(idempotency_keys::sender.eq(sender))
-                    .filter(idempotency_keys::idempotency_key.eq(key)),
-            ),
-            diesel::dsl::exists(allowing_entry(
-                account_id.to_owned(),
-                country.to_owned(),
-                at,
-            )),
-            diesel::dsl::exists(trial_restriction_lifts::table.find(account_id)),
-            accounts::table
-                .find(account_id)
-                .select(accounts::country)
-                .single_value(),
-        ))
-        .get_result(conn)?;
+        crate::per_backend!(conn, |c| checks.get_result(c))?;
     Ok(SendChecks {
         key_used,
         country_allowed,
