@@ -96,19 +96,6 @@ pub fn job_outcome<T, E: WorkError>(
     }
 }
 
-/// [`GroupWork::together`] as each job's `work` in turn, in a savepoint when
-/// `writes_before_refusal` says the job needs one (see [`job_outcome`]).
-pub fn one_by_one<J, T, E: WorkError>(
-    conn: &mut DbConnection,
-    jobs: &[Arc<J>],
-    work: Work<J, T, E>,
-    writes_before_refusal: fn(&J) -> bool,
-) -> Result<Vec<Result<T, E>>, E> {
-    jobs.iter()
-        .map(|job| job_outcome(conn, writes_before_refusal(job), |conn| work(conn, job)))
-        .collect()
-}
-
 impl<J, T, E> Clone for GroupWork<J, T, E> {
     fn clone(&self) -> Self {
         *self
@@ -265,6 +252,19 @@ mod tests {
                 refusal => Err(refusal),
             }
         }
+    }
+
+    /// [`GroupWork::together`] as each job's `work` in turn, in a savepoint
+    /// when `writes_before_refusal` says the job needs one.
+    fn one_by_one<J, T, E: WorkError>(
+        conn: &mut DbConnection,
+        jobs: &[Arc<J>],
+        work: Work<J, T, E>,
+        writes_before_refusal: fn(&J) -> bool,
+    ) -> Result<Vec<Result<T, E>>, E> {
+        jobs.iter()
+            .map(|job| job_outcome(conn, writes_before_refusal(job), |conn| work(conn, job)))
+            .collect()
     }
 
     /// Stores `n`; refuses (after writing, so only its savepoint's rollback

@@ -233,15 +233,33 @@ where
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::{BigInt, Text};
-        out.push_sql("UPDATE accounts SET points_balance = points_balance - ");
-        out.push_bind_param::<BigInt, _>(&self.points)?;
-        out.push_sql(" WHERE id = ");
-        out.push_bind_param::<Text, _>(self.account_id)?;
-        out.push_sql(" AND points_balance >= ");
-        out.push_bind_param::<BigInt, _>(&self.points)?;
-        Ok(())
+        push_charge(&mut out, self.account_id, &self.points)
     }
+}
+
+/// The conditional UPDATE that takes `points` from the account's balance if
+/// it covers them: [`ChargePoints`], and the first part of the statements
+/// that charge and store at once.
+fn push_charge<'b, DB>(
+    out: &mut diesel::query_builder::AstPass<'_, 'b, DB>,
+    account_id: &'b str,
+    points: &'b i64,
+) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    use diesel::sql_types::{BigInt, Text};
+    out.push_sql("UPDATE accounts SET points_balance = points_balance - ");
+    out.push_bind_param::<BigInt, _>(points)?;
+    out.push_sql(" WHERE id = ");
+    out.push_bind_param::<Text, _>(account_id)?;
+    out.push_sql(" AND points_balance >= ");
+    out.push_bind_param::<BigInt, _>(points)?;
+    Ok(())
 }
 
 impl<Conn> RunQueryDsl<Conn> for ChargePoints<'_> {}
@@ -319,12 +337,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ChargeAndStore<'_>
     ) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
         let m = self.message;
-        out.push_sql("WITH charged AS (UPDATE accounts SET points_balance = points_balance - ");
-        out.push_bind_param::<BigInt, _>(&m.points)?;
-        out.push_sql(" WHERE id = ");
-        out.push_bind_param::<Text, _>(&m.account_id)?;
-        out.push_sql(" AND points_balance >= ");
-        out.push_bind_param::<BigInt, _>(&m.points)?;
+        out.push_sql("WITH charged AS (");
+        push_charge(&mut out, &m.account_id, &m.points)?;
         out.push_sql(
             " RETURNING id), recorded AS (INSERT INTO idempotency_keys \
              (account_id, sender, idempotency_key, request_hash, message_id, created_at) \
@@ -496,12 +510,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ChargeAndStoreAll<
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
         use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
-        out.push_sql("WITH charged AS (UPDATE accounts SET points_balance = points_balance - ");
-        out.push_bind_param::<BigInt, _>(&self.points)?;
-        out.push_sql(" WHERE id = ");
-        out.push_bind_param::<Text, _>(self.account_id)?;
-        out.push_sql(" AND points_balance >= ");
-        out.push_bind_param::<BigInt, _>(&self.points)?;
+        out.push_sql("WITH charged AS (");
+        push_charge(&mut out, self.account_id, &self.points)?;
         out.push_sql(" RETURNING id), m AS (SELECT * FROM unnest(");
         out.push_bind_param::<Array<Text>, _>(&self.id)?;
         out.push_sql(", ");

@@ -4,7 +4,6 @@
 //! retries race, in one process or two on one database — and bulk sends
 //! racing for too few points never overspend.
 
-use diesel::RunQueryDsl;
 use futures_util::future::join_all;
 use portcullis_shared::{
     dto::{CreatedTokenDto, MeResponse, MessageDto, SendSmsBatchRequest},
@@ -231,12 +230,7 @@ async fn sends_of_two_accounts_in_one_group_are_charged_each_to_its_own(app: Tes
     let poor = app.signed_in("group.short@example.com").await;
     let poor_token = token(&app, &poor).await;
     // The poor account has 7 points left.
-    let sql = format!(
-        "UPDATE accounts SET points_balance = 7 WHERE id = '{}'",
-        poor.account.id
-    );
-    let changed = diesel::sql_query(sql).execute(&mut app.db()).unwrap();
-    assert_eq!(changed, 1);
+    app.set_points_balance(&poor.account.id, 7);
     // The rich account's first send, so that it can be sent again below.
     let first = send(&app, &rich_token, "+48500100200", "again", Some("again")).await;
     assert_eq!(first.status(), StatusCode::CREATED);

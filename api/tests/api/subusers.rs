@@ -784,31 +784,36 @@ async fn the_monthly_points_limit_refuses_before_anything_is_queued_or_charged(a
     assert_eq!(send("Again".into()).await.status(), StatusCode::CREATED);
 }
 
+/// Twenty portal sends at once, alternating between two browsers (each with
+/// its session): their statuses, in order.
+async fn twenty_sends_at_once(
+    browsers: [(&TestApp, &MeResponse); 2],
+    text: &str,
+) -> Vec<StatusCode> {
+    let sends = (0..20).map(|i| {
+        let (browser, me) = browsers[i % 2];
+        async move {
+            browser
+                .portal_json(
+                    Method::POST,
+                    routes::SMS,
+                    &me.session.csrf_token,
+                    &sms_request("+48500100300", format!("{text} {i}")),
+                )
+                .await
+                .status()
+        }
+    });
+    futures_util::future::join_all(sends).await
+}
+
 /// Twenty sends at once from two sessions of one subuser whose limit fits five.
 async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
     let (_, sub, first, first_me) =
         owner_and_sms_subuser_with_monthly_limit(&app, "rush@example.com", 5).await;
     let (second, second_me) = subuser_browser(&app, "rush@example.com").await;
     let balance = owner_balance(&app).await;
-    let sends = (0..20).map(|i| {
-        let (browser, csrf) = if i % 2 == 0 {
-            (&first, first_me.session.csrf_token.clone())
-        } else {
-            (&second, second_me.session.csrf_token.clone())
-        };
-        async move {
-            browser
-                .portal_json(
-                    Method::POST,
-                    routes::SMS,
-                    &csrf,
-                    &sms_request("+48500100300", format!("Rush {i}")),
-                )
-                .await
-                .status()
-        }
-    });
-    let statuses = futures_util::future::join_all(sends).await;
+    let statuses = twenty_sends_at_once([(&first, &first_me), (&second, &second_me)], "Rush").await;
     let (created, refused) = crate::harness::created_and_payment_required(&statuses);
     assert_eq!((created, refused), (5, 15), "{statuses:?}");
     assert_eq!(owner_balance(&app).await, balance - 5);
@@ -820,6 +825,7 @@ async fn concurrent_sends_cannot_overspend_the_limit(app: TestApp) {
 }
 
 on_both_backends!(workers = 4; concurrent_sends_cannot_overspend_the_limit);
+
 /// A subuser's sends at once for more points than the owner has left: only
 /// those the balance covers are sent, and the month counts only them (the
 /// others' usage, charged before the balance, is undone with them).
@@ -827,30 +833,9 @@ async fn sends_beyond_the_owners_balance_count_only_the_sent_in_the_month(app: T
     let (owner, sub, first, first_me) =
         owner_and_sms_subuser_with_monthly_limit(&app, "short@example.com", 50).await;
     let (second, second_me) = subuser_browser(&app, "short@example.com").await;
-    let sql = format!(
-        "UPDATE accounts SET points_balance = 3 WHERE id = '{}'",
-        owner.account.id
-    );
-    assert_eq!(diesel::sql_query(sql).execute(&mut app.db()).unwrap(), 1);
-    let sends = (0..20).map(|i| {
-        let (browser, csrf) = if i % 2 == 0 {
-            (&first, first_me.session.csrf_token.clone())
-        } else {
-            (&second, second_me.session.csrf_token.clone())
-        };
-        async move {
-            browser
-                .portal_json(
-                    Method::POST,
-                    routes::SMS,
-                    &csrf,
-                    &sms_request("+48500100300", format!("Short {i}")),
-                )
-                .await
-                .status()
-        }
-    });
-    let statuses = futures_util::future::join_all(sends).await;
+    app.set_points_balance(&owner.account.id, 3);
+    let statuses =
+        twenty_sends_at_once([(&first, &first_me), (&second, &second_me)], "Short").await;
     let (created, refused) = crate::harness::created_and_payment_required(&statuses);
     assert_eq!((created, refused), (3, 17), "{statuses:?}");
     assert_eq!(owner_balance(&app).await, 0);

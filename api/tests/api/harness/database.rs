@@ -16,6 +16,17 @@ impl TestApp {
             .expect("open test database")
     }
 
+    /// Sets the account's points balance to `points` (a company that has
+    /// spent most of its points).
+    pub fn set_points_balance(&self, account_id: &str, points: i64) {
+        let sql =
+            format!("UPDATE accounts SET points_balance = {points} WHERE id = '{account_id}'");
+        let changed = diesel::sql_query(sql)
+            .execute(&mut self.db())
+            .expect("set the points balance");
+        assert_eq!(changed, 1, "no account {account_id}");
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         #[derive(QueryableByName)]
         struct Count {
