@@ -21,6 +21,7 @@ pub mod group_commit;
 mod hot_reads;
 pub mod login_preferences;
 pub mod oauth;
+pub mod one_of;
 pub mod outbox;
 pub mod passkeys;
 pub mod passwords;

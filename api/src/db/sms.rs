@@ -9,6 +9,8 @@ use diesel::{
 };
 
 use super::{
+    cached::Cached,
+    one_of::OneOf,
     schema::{
         account_countries, accounts, idempotency_keys, message_senders, message_texts_to_deliver,
         messages, trial_restriction_lifts,
@@ -154,13 +156,14 @@ pub fn texts_to_deliver(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> QueryResult<Vec<(String, String)>> {
-    message_texts_to_deliver::table
-        .filter(message_texts_to_deliver::message_id.eq_any(ids))
+    let ids = OneOf::new(message_texts_to_deliver::message_id, ids);
+    crate::per_backend!(conn, |c| message_texts_to_deliver::table
+        .filter(&ids)
         .select((
             message_texts_to_deliver::message_id,
             message_texts_to_deliver::body,
         ))
-        .load(conn)
+        .load(c))
 }
 
 fn forget_text_to_deliver(conn: &mut DbConnection, message_id: &str) -> QueryResult<()> {
@@ -981,14 +984,14 @@ pub fn claim_for_dispatch(
             messages::claimed_at.lt(stale_before),
         )
         .otherwise(Some(false));
-    let mut claimed: Vec<MessageRow> = diesel::update(
-        messages::table
-            .filter(messages::id.eq_any(&candidates))
-            .filter(claimable),
+    // One text whatever the count (see `OneOf`), prepared once (`Cached`).
+    let candidates = OneOf::new(messages::id, &candidates);
+    let mut claimed: Vec<MessageRow> = crate::per_backend!(conn, |c| Cached(
+        diesel::update(messages::table.filter(&candidates).filter(claimable))
+            .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
+            .returning(messages::all_columns)
     )
-    .set((messages::status.eq("sending"), messages::claimed_at.eq(at)))
-    .returning(messages::all_columns)
-    .get_results(conn)?;
+    .get_results(c))?;
     // RETURNING keeps no order.
     claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     Ok(claimed)
@@ -1002,25 +1005,30 @@ pub fn mark_all_sent(
     with_texts: &[String],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    for chunk in ids.chunks(500) {
-        diesel::update(
-            messages::table
-                .filter(messages::id.eq_any(chunk))
-                .filter(status_is("sending")),
+    if !ids.is_empty() {
+        // One text whatever the count (see `OneOf`), prepared once (`Cached`,
+        // which runs as a load).
+        let ids = OneOf::new(messages::id, ids);
+        let _: Vec<String> = crate::per_backend!(conn, |c| Cached(
+            diesel::update(messages::table.filter(&ids).filter(status_is("sending")))
+                .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
+                .returning(messages::id)
         )
-        .set((messages::status.eq("sent"), messages::sent_at.eq(at)))
-        .execute(conn)?;
+        .load(c))?;
     }
-    for chunk in with_texts.chunks(500) {
-        let now_sent = messages::table
-            .filter(messages::id.eq_any(chunk))
-            .filter(status_is("sent"))
-            .select(messages::id);
-        diesel::delete(
-            message_texts_to_deliver::table
-                .filter(message_texts_to_deliver::message_id.eq_any(now_sent)),
-        )
-        .execute(conn)?;
+    if !with_texts.is_empty() {
+        let with_texts = OneOf::new(messages::id, with_texts);
+        crate::per_backend!(conn, |c| {
+            let now_sent = messages::table
+                .filter(&with_texts)
+                .filter(status_is("sent"))
+                .select(messages::id);
+            diesel::delete(
+                message_texts_to_deliver::table
+                    .filter(message_texts_to_deliver::message_id.eq_any(now_sent)),
+            )
+            .execute(c)
+        })?;
     }
     Ok(())
 }

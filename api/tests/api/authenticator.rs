@@ -12,7 +12,7 @@ use portcullis_shared::{
 use reqwest::{Method, StatusCode};
 
 use crate::harness::{expect_field_error, expect_problem, token_request, TestApp};
-use portcullis_shared::dto::MessageDto;
+use portcullis_shared::{dto::MessageDto, vocabulary::MessageStatus};
 
 async fn setup(app: &TestApp, email: &str) -> String {
     let me = app.signed_in(email).await;
@@ -291,6 +291,10 @@ async fn authenticator_codes_never_appear_in_the_message_history(app: TestApp) {
         !stored.contains(&code),
         "the code is stored in clear: {stored}"
     );
+    // The text kept for the transport is dropped once the transport has it.
+    app.wait_for_message_status(&token, &sent.message_id, MessageStatus::Sent)
+        .await;
+    assert_eq!(app.count("message_texts_to_deliver"), 0);
     let response: VerifyCodeResponse = verify(&app, &token, &sent.id, &code)
         .await
         .json()

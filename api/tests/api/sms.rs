@@ -354,28 +354,13 @@ const FIVE_POINTS_AND_PATIENT: &[(&str, &str)] = &[
 
 on_both_backends!(settings = FIVE_POINTS_AND_PATIENT; concurrent_sends_never_overspend);
 
-async fn wait_for_status(
-    app: &TestApp,
-    token: &str,
-    id: &str,
-    wanted: MessageStatus,
-) -> MessageDto {
-    let path = routes::SMS_MESSAGE.replace("{id}", id);
-    for _ in 0..100 {
-        let message: MessageDto = app.bearer_get(&path, token).await.json().await.unwrap();
-        if message.status == wanted {
-            return message;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("message {id} never reached {wanted:?}");
-}
-
 async fn queued_messages_are_handed_to_the_transport(app: TestApp) {
     let me = app.signed_in("dispatch@example.com").await;
     let token = token(&app, &me, &[Scope::Sms, Scope::Profile]).await;
     let sent = sent_message(&app, &token, "+48500100200", "Dispatched").await;
-    let delivered = wait_for_status(&app, &token, &sent.id, MessageStatus::Sent).await;
+    let delivered = app
+        .wait_for_message_status(&token, &sent.id, MessageStatus::Sent)
+        .await;
     assert!(delivered.sent_at.is_some());
     // The development transport keeps what it "sent" in the outbox, exactly once
     // (beside the sign-up's e-mail).
@@ -417,7 +402,8 @@ async fn a_dead_dispatchers_claims_are_taken_over_and_live_ones_left(app: TestAp
     let mut ids = Vec::new();
     for text in ["dead claim", "live claim", "already sent"] {
         let sent = sent_message(&app, &token, "+48500100200", text).await;
-        wait_for_status(&app, &token, &sent.id, MessageStatus::Sent).await;
+        app.wait_for_message_status(&token, &sent.id, MessageStatus::Sent)
+            .await;
         ids.push(sent.id);
     }
     let (dead, live, done) = (&ids[0], &ids[1], &ids[2]);
@@ -509,7 +495,8 @@ async fn undeliverable_messages_fail_and_are_refunded() {
             "points back only with the failure"
         );
     }
-    wait_for_status(&app, &token, &sent.id, MessageStatus::Failed).await;
+    app.wait_for_message_status(&token, &sent.id, MessageStatus::Failed)
+        .await;
     assert_eq!(app.points_balance(&token).await, 100, "points refunded");
 }
 

@@ -8,14 +8,15 @@ use portcullis_shared::{
         AddAllowlistEntryRequest, AddPortalAllowlistEntryRequest, ConfirmPasswordResetRequest,
         ConfirmSignupRequest, ConfirmTwoFactorRequest, CountryFilterDto, CreateOAuthClientRequest,
         CreateTokenRequest, CreatedOAuthClientDto, CreatedTokenDto, DisableTwoFactorRequest,
-        LoginChallengeDto, LoginRequest, MeResponse, OAuthTokenResponse, OutboxMessageDto,
-        OutboxPage, PasswordConfirmation, PortalAllowlistEntryDto, ProfileDto,
+        LoginChallengeDto, LoginRequest, MeResponse, MessageDto, OAuthTokenResponse,
+        OutboxMessageDto, OutboxPage, PasswordConfirmation, PortalAllowlistEntryDto, ProfileDto,
         ResendLoginCodeRequest, SecurityEventDto, SecurityEventKind, SecurityLogPage,
         SendSmsRequest, SignupRequest, StartSmsTwoFactorRequest, TokenDto, TwoFactorEnabledDto,
         TwoFactorPolicyRequest, UpdateTokenRequest, VerificationMethod, VerifyLoginRequest,
     },
     routes,
     scope::Scope,
+    vocabulary::MessageStatus,
 };
 use reqwest::StatusCode;
 
@@ -103,6 +104,24 @@ pub fn signup_request(email: &str) -> SignupRequest {
 }
 
 impl TestApp {
+    /// Message `id`, read with `token` until its status is `wanted` (5 s at most).
+    pub async fn wait_for_message_status(
+        &self,
+        token: &str,
+        id: &str,
+        wanted: MessageStatus,
+    ) -> MessageDto {
+        let path = routes::SMS_MESSAGE.replace("{id}", id);
+        for _ in 0..100 {
+            let message: MessageDto = self.bearer_get(&path, token).await.json().await.unwrap();
+            if message.status == wanted {
+                return message;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("message {id} never reached {wanted:?}");
+    }
+
     pub async fn signup(&self, request: &SignupRequest) -> reqwest::Response {
         self.post_json(routes::SIGNUP, request, routes::PRE_SESSION_CSRF)
             .await
