@@ -44,8 +44,13 @@ type Buffer = Vec<Block>;
 /// How long a hashing thread keeps its buffer with nothing to hash.
 const RELEASE_BUFFER_AFTER: Duration = Duration::from_secs(5);
 
-/// One hash or verification, run on a hashing thread with its buffer.
-type Job = Box<dyn FnOnce(&mut Buffer) + Send>;
+/// One hash or verification, run on a hashing thread with its buffer; what
+/// it returns hands the result to its caller, once the thread is back
+/// among the idle ones (see [`run_jobs`]).
+type Job = Box<dyn FnOnce(&mut Buffer) -> Answer + Send>;
+
+/// Hands a job's result to its caller.
+type Answer = Box<dyn FnOnce() + Send>;
 
 /// The jobs waiting for a hashing thread, and the threads waiting for a job.
 ///
@@ -94,6 +99,22 @@ impl JobQueue {
                 thread.unpark();
             }
             None => state.jobs.push_back(job),
+        }
+    }
+
+    /// The calling thread, done with a job, waits for the next one: on top,
+    /// or under every other if it is `cold` (as in [`Self::next`]; a job it
+    /// skipped left it without a buffer). Not when jobs are queued: it takes
+    /// the first at once in [`Self::next`].
+    fn ready(&self, cold: bool) {
+        let me = std::thread::current();
+        let mut state = self.lock();
+        if state.jobs.is_empty() && !state.idle.iter().any(|thread| thread.id() == me.id()) {
+            if cold {
+                state.idle.insert(0, me);
+            } else {
+                state.idle.push(me);
+            }
         }
     }
 
@@ -147,6 +168,30 @@ impl JobQueue {
     }
 }
 
+/// A hashing thread's life: runs the jobs `queue` gives it with its buffer
+/// until the queue closes, giving the buffer back after `patience` without one.
+fn run_jobs(queue: &JobQueue, patience: Duration) {
+    let mut buffer = Buffer::new();
+    loop {
+        match queue.next(patience, buffer.is_empty()) {
+            Next::Job(job) => {
+                let answer = job(&mut buffer);
+                // Idle again before the caller hears: its client's next
+                // sign-in, sent the moment the answer arrives, then comes
+                // to this thread and its buffer, not to a cold thread that
+                // would map 19 MiB more for sign-ins that never overlap.
+                queue.ready(buffer.is_empty());
+                answer();
+            }
+            // No sign-in for a while: the 19 MiB go back to the system (the
+            // allocation is a mapping of its own, see `tune_allocator` in
+            // main.rs), and come back with the next hash.
+            Next::Idle => buffer = Buffer::new(),
+            Next::Closed => return,
+        }
+    }
+}
+
 /// Closes the queue once the last clone of the hasher is dropped.
 struct CloseOnDrop(Arc<JobQueue>);
 
@@ -190,18 +235,7 @@ impl PasswordHasher {
                     crate::services::low_priority::lower_priority(
                         crate::services::low_priority::Niceness::Hashing,
                     );
-                    let mut buffer = Buffer::new();
-                    loop {
-                        match queue.next(RELEASE_BUFFER_AFTER, buffer.is_empty()) {
-                            Next::Job(job) => job(&mut buffer),
-                            // No sign-in for a while: the 19 MiB go back to
-                            // the system (the allocation is a mapping of its
-                            // own, see `tune_malloc` in main.rs), and come
-                            // back with the next hash.
-                            Next::Idle => buffer = Buffer::new(),
-                            Next::Closed => return,
-                        }
-                    }
+                    run_jobs(&queue, RELEASE_BUFFER_AFTER);
                 })?;
         }
         Ok(Self {
@@ -243,9 +277,12 @@ impl PasswordHasher {
             .map_err(|_| failed("pool closed"))?;
         let (answer, answered) = oneshot::channel();
         self.jobs.0.push(Box::new(move |buffer: &mut Buffer| {
-            if !answer.is_closed() {
-                let _ = answer.send(work(buffer));
-            }
+            let result = (!answer.is_closed()).then(|| work(buffer));
+            Box::new(move || {
+                if let Some(result) = result {
+                    let _ = answer.send(result);
+                }
+            })
         }));
         answered.await.map_err(|_| failed("thread failed"))?
     }
@@ -399,7 +436,8 @@ mod tests {
     use super::*;
 
     /// Pushes `jobs` jobs one at a time, each after the last has run and
-    /// `gap` has passed; returns the threads that ran them.
+    /// `gap` has passed; returns the threads that ran them. Each job leaves
+    /// its thread with a buffer, as a hash does.
     fn one_at_a_time(
         queue: &JobQueue,
         jobs: usize,
@@ -409,8 +447,14 @@ mod tests {
         let mut workers = std::collections::HashSet::new();
         for _ in 0..jobs {
             let done = done.clone();
-            queue.push(Box::new(move |_| {
-                let _ = done.send(std::thread::current().id());
+            queue.push(Box::new(move |buffer: &mut Buffer| {
+                if buffer.is_empty() {
+                    *buffer = vec![Block::new(); 1];
+                }
+                let me = std::thread::current().id();
+                Box::new(move || {
+                    let _ = done.send(me);
+                })
             }));
             workers.insert(finished.recv().unwrap());
             std::thread::sleep(gap);
@@ -431,7 +475,11 @@ mod tests {
                     let mut idle_seen = false;
                     loop {
                         match queue.next(Duration::from_millis(300), false) {
-                            Next::Job(job) => job(&mut Vec::new()),
+                            Next::Job(job) => {
+                                let answer = job(&mut Vec::new());
+                                queue.ready(false);
+                                answer();
+                            }
                             Next::Idle => idle_seen = true,
                             Next::Closed => return idle_seen,
                         }
@@ -453,6 +501,26 @@ mod tests {
         );
     }
 
+    /// A client's next sign-in comes the moment it hears the last answer:
+    /// it still goes to the thread that just worked (back among the idle
+    /// before the answer left), never to a cold one, which would allocate a
+    /// second 19 MiB buffer for sign-ins that never overlap.
+    #[test]
+    fn the_next_job_right_after_an_answer_goes_to_the_same_thread() {
+        let queue = Arc::new(JobQueue::default());
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = queue.clone();
+                std::thread::spawn(move || run_jobs(&queue, Duration::from_secs(5)))
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        let workers = one_at_a_time(&queue, 200, Duration::ZERO);
+        queue.close();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(workers.len(), 1, "one thread ran every job");
+    }
+
     /// Sign-ins one at a time over longer than the patience: the thread that
     /// rested (and gave its buffer back) is not the next to work when it starts
     /// waiting again; the thread that just worked, with its buffer, is.
@@ -468,7 +536,9 @@ mod tests {
                         match queue.next(Duration::from_millis(60), buffer.is_empty()) {
                             Next::Job(job) => {
                                 buffer = vec![Block::new(); 1];
-                                job(&mut buffer)
+                                let answer = job(&mut buffer);
+                                queue.ready(false);
+                                answer();
                             }
                             Next::Idle => buffer = Buffer::new(),
                             Next::Closed => return,
