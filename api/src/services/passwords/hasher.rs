@@ -41,8 +41,13 @@ fn params() -> Params {
 /// Working memory for one hash at a time, reused across hashes.
 type Buffer = Vec<Block>;
 
-/// How long a hashing thread keeps its buffer with nothing to hash.
-const RELEASE_BUFFER_AFTER: Duration = Duration::from_secs(5);
+/// How long a hashing thread keeps its buffer with nothing to hash. Under a
+/// login storm the buffers stay in use; after it, each thread's 19 MiB go
+/// back within a second (with 5 s, the benchmark's server still held both
+/// buffers well into the next scenario, its peak memory: 38 MiB on top of
+/// the sends' own). A sign-in after a quiet second maps its buffer afresh:
+/// a few 2 MiB pages zeroed by the kernel (~2 ms) on a hash of ~15 ms.
+const RELEASE_BUFFER_AFTER: Duration = Duration::from_secs(1);
 
 /// One hash or verification, run on a hashing thread with its buffer; what
 /// it returns hands the result to its caller, once the thread is back
