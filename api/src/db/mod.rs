@@ -73,6 +73,12 @@ macro_rules! per_backend {
     };
 }
 
+/// Values bound as one JSON text (SQLite's `json_each`): serialising strings
+/// cannot fail; should it, the statement is not run.
+pub(crate) fn json_error(error: serde_json::Error) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(Box::new(error))
+}
+
 /// A connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -23,15 +23,17 @@ use diesel::{
 pub struct OneOf<'a, C> {
     column: C,
     ids: &'a [String],
-    /// The ids as a JSON array, for SQLite.
-    json: String,
+    /// The ids as a JSON array, written when SQLite's statement is built.
+    json: std::cell::OnceCell<String>,
 }
 
 impl<'a, C> OneOf<'a, C> {
     pub fn new(column: C, ids: &'a [String]) -> Self {
-        // A JSON array of strings: serialising strings cannot fail.
-        let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
-        Self { column, ids, json }
+        Self {
+            column,
+            ids,
+            json: std::cell::OnceCell::new(),
+        }
     }
 }
 
@@ -66,8 +68,12 @@ impl<C: QueryFragment<Pg>> QueryFragment<Pg> for OneOf<'_, C> {
 impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for OneOf<'_, C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
+        if self.json.get().is_none() {
+            let json = serde_json::to_string(self.ids).map_err(super::json_error)?;
+            let _ = self.json.set(json);
+        }
         out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, _>(&self.json)?;
+        out.push_bind_param::<Text, _>(self.json.get().expect("set above"))?;
         out.push_sql("))");
         Ok(())
     }

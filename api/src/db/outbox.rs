@@ -68,7 +68,7 @@ pub fn insert_messages_once(conn: &mut DbConnection, rows: &[OutboxRow]) -> Quer
                 })
                 .collect();
             let json = serde_json::to_string(&json)
-                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+                .map_err(super::json_error)?;
             // `WHERE true`: SQLite's parser needs it before an upsert's ON CONFLICT.
             diesel::sql_query(
                 "INSERT INTO outbox_messages (id, channel, recipient, subject, body, purpose, created_at) \

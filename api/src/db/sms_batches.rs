@@ -136,9 +136,9 @@ pub fn insert_batch(
                 .zip(&m.countries)
                 .map(|((id, recipient), country)| [id.as_str(), recipient, country])
                 .collect();
-            let rows = serde_json::to_string(&rows).map_err(json_error)?;
+            let rows = serde_json::to_string(&rows).map_err(super::json_error)?;
             shared.bind::<Text, _>(&rows).execute(c)?;
-            let ids = serde_json::to_string(&m.ids).map_err(json_error)?;
+            let ids = serde_json::to_string(&m.ids).map_err(super::json_error)?;
             diesel::sql_query(
                 "INSERT INTO sms_batch_messages (batch_id, position, message_id) \
                  SELECT ?1, key, value FROM json_each(?2) ORDER BY key",
@@ -158,11 +158,6 @@ pub fn insert_batch(
         }
     }
     Ok(())
-}
-
-/// Serialising strings to JSON cannot fail; should it, the batch is not stored.
-fn json_error(error: serde_json::Error) -> diesel::result::Error {
-    diesel::result::Error::SerializationError(Box::new(error))
 }
 
 /// The account's batch `id`; for a subuser (`sent_by`) only one they sent.

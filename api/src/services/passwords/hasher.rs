@@ -535,21 +535,7 @@ mod tests {
         let threads: Vec<_> = (0..2)
             .map(|_| {
                 let queue = queue.clone();
-                std::thread::spawn(move || {
-                    let mut buffer = Buffer::new();
-                    loop {
-                        match queue.next(Duration::from_millis(60), buffer.is_empty()) {
-                            Next::Job(job) => {
-                                buffer = vec![Block::new(); 1];
-                                let answer = job(&mut buffer);
-                                queue.ready(false);
-                                answer();
-                            }
-                            Next::Idle => buffer = Buffer::new(),
-                            Next::Closed => return,
-                        }
-                    }
-                })
+                std::thread::spawn(move || run_jobs(&queue, Duration::from_millis(60)))
             })
             .collect();
         std::thread::sleep(Duration::from_millis(20));
