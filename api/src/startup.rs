@@ -342,10 +342,12 @@ impl Application {
                 ))
                 .configure(routes::configure)
                 .service(
-                    routes::resource(portcullis_shared::routes::OPENAPI_JSON).get({
-                        let document = openapi_json.clone();
-                        move || crate::openapi::serve(document.clone())
-                    }),
+                    routes::resource(portcullis_shared::routes::OPENAPI_JSON, &["get"]).route(
+                        routes::route("get").to({
+                            let document = openapi_json.clone();
+                            move || crate::openapi::serve(document.clone())
+                        }),
+                    ),
                 )
                 .service(SwaggerUi::new("/api/docs/{_:.*}").config(
                     utoipa_swagger_ui::Config::from(portcullis_shared::routes::OPENAPI_JSON),

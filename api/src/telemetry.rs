@@ -142,25 +142,38 @@ struct LogLine;
 
 impl std::io::Write for LogLine {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        let full = LOG_BUFFER.try_with(|buffer| {
-            let mut lines = buffer.lock().unwrap_or_else(|e| e.into_inner());
-            lines.extend_from_slice(line);
-            lines.len() >= LOG_BUFFER_MAX
-        });
-        match full {
-            Ok(false) => {}
-            Ok(true) => write_log_batch(&mut Vec::new()),
-            // The thread is ending and its buffer is gone: straight out.
-            Err(_) => {
-                let _order = LOG_WRITING.lock().unwrap_or_else(|e| e.into_inner());
-                let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line);
-            }
-        }
+        append_line(|lines| lines.extend_from_slice(line));
         Ok(line.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// Appends a line, written by `write`, to this thread's [`LogBuffer`] (in
+/// place: no copy of its own first).
+fn append_line(write: impl FnOnce(&mut Vec<u8>)) {
+    let mut write = Some(write);
+    let full = LOG_BUFFER.try_with(|buffer| {
+        let mut lines = buffer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(write) = write.take() {
+            write(&mut lines);
+        }
+        lines.len() >= LOG_BUFFER_MAX
+    });
+    match full {
+        Ok(false) => {}
+        Ok(true) => write_log_batch(&mut Vec::new()),
+        // The thread is ending and its buffer is gone: straight out.
+        Err(_) => {
+            let mut line = Vec::new();
+            if let Some(write) = write.take() {
+                write(&mut line);
+            }
+            let _order = LOG_WRITING.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), &line);
+        }
     }
 }
 
@@ -195,6 +208,7 @@ pub fn flush_logs() {
 /// process exits.
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let request_lines_pass = request_lines_pass(&filter);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let logs = match config.log_format {
         LogFormat::Json => fmt::layer()
@@ -231,7 +245,7 @@ pub fn init(config: &Config) {
         .with(traces)
         .try_init();
     if installed.is_ok() {
-        let _ = REQUEST_LINES.set(config.log_format);
+        let _ = REQUEST_LINES.set(request_lines_pass.then_some(config.log_format));
     }
     if installed.is_ok() && config.otlp_endpoint.is_some() {
         opentelemetry::global::set_text_map_propagator(
@@ -242,6 +256,26 @@ pub fn init(config: &Config) {
             "OpenTelemetry traces are sent over OTLP/HTTP"
         );
     }
+}
+
+/// Whether `filter` lets through this module's INFO events: the request
+/// lines ([`RequestLine::log`]), decided once (the filter never changes) by
+/// the filter itself. (`tracing::enabled!` said yes to them whenever the
+/// filter let any INFO event through, as the log layer's filter is its own.)
+/// A filter whose directives name spans or fields decides per event: the
+/// lines then pass, as they are logged outside any span.
+fn request_lines_pass(filter: &EnvFilter) -> bool {
+    let callsite = tracing::callsite! {
+        name: "request",
+        kind: tracing::metadata::Kind::EVENT,
+        level: Level::INFO,
+        fields:
+    };
+    let interest = <EnvFilter as tracing_subscriber::layer::Filter<tracing_subscriber::Registry>>::callsite_enabled(
+        filter,
+        tracing::callsite::Callsite::metadata(callsite),
+    );
+    !interest.is_never()
 }
 
 /// The OTLP/HTTP (JSON) exporter behind a batch processor that sends at least
@@ -677,9 +711,10 @@ where
 /// The log's format once [`init`] installed our subscriber: request lines are
 /// then written by [`RequestLine::log`] itself (the same line the subscriber
 /// would write, without its field visitors: most of a request's logging
-/// cost on `GET /livez`). Unset (another subscriber, as in unit tests), they
-/// go through `tracing`.
-static REQUEST_LINES: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+/// cost on `GET /livez`), or not at all (`None`) when the filter
+/// (`PORTCULLIS_LOG`) leaves out this module's INFO events. Unset (another
+/// subscriber, as in unit tests), they go through `tracing`.
+static REQUEST_LINES: std::sync::OnceLock<Option<LogFormat>> = std::sync::OnceLock::new();
 
 /// The one line logged per answered request.
 struct RequestLine<'a> {
@@ -692,10 +727,10 @@ struct RequestLine<'a> {
 }
 
 thread_local! {
-    /// A logging thread's line being written, and the second its timestamp
-    /// prefix (`2026-12-04T23:36:19`) was formatted for.
-    static LINE: std::cell::RefCell<(Vec<u8>, u64, String)> =
-        const { std::cell::RefCell::new((Vec::new(), u64::MAX, String::new())) };
+    /// The second a logging thread's timestamp prefix (`2026-12-04T23:36:19`)
+    /// was formatted for, and that prefix.
+    static TIMESTAMP_PREFIX: std::cell::RefCell<(u64, String)> =
+        const { std::cell::RefCell::new((u64::MAX, String::new())) };
 }
 
 impl RequestLine<'_> {
@@ -703,7 +738,7 @@ impl RequestLine<'_> {
     /// target, honouring the filter (`PORTCULLIS_LOG`) as any event does.
     #[inline(never)] // a frame of its own in profiles (bench/pipeline/stages.py)
     fn log(&self, ended: Instant) {
-        let Some(format) = REQUEST_LINES.get() else {
+        let Some(lines) = REQUEST_LINES.get() else {
             let RequestLine {
                 request_id,
                 method,
@@ -717,11 +752,10 @@ impl RequestLine<'_> {
             tracing::info!(request_id, method, path, status, elapsed_ms, peer, "request");
             return;
         };
-        if !tracing::enabled!(Level::INFO) {
+        let Some(format) = lines else {
             return;
-        }
-        LINE.with_borrow_mut(|(line, second, prefix)| {
-            line.clear();
+        };
+        TIMESTAMP_PREFIX.with_borrow_mut(|(second, prefix)| {
             // The calendar is worked out once a second.
             let now = wall_clock(ended);
             if now.as_secs() != *second {
@@ -734,8 +768,7 @@ impl RequestLine<'_> {
                     .to_string();
             }
             let timestamp = Timestamp(prefix, now.subsec_micros());
-            self.format(*format, timestamp, line);
-            let _ = std::io::Write::write_all(&mut LogLine, line);
+            append_line(|lines| self.format(*format, timestamp, lines));
         });
     }
 

@@ -9,7 +9,11 @@
 macro_rules! endpoints {
     ($($path:expr => $($method:ident($handler:ident)).+ $(, app_data($data:expr))?;)+) => {
         pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-            $(cfg.service(super::resource($path)$(.$method($handler))+$(.app_data($data))?);)+
+            $(cfg.service(
+                super::resource($path, &[$(stringify!($method)),+])
+                    $(.route(super::route(stringify!($method)).to($handler)))+
+                    $(.app_data($data))?
+            );)+
         }
 
         /// This module's operations in the OpenAPI document.
@@ -57,17 +61,59 @@ pub mod tokens;
 pub mod two_factor;
 mod views;
 
-use actix_web::{web, HttpResponse, Resource};
+use actix_web::{
+    guard::{Guard, GuardContext},
+    http::{
+        header::{self, HeaderValue},
+        Method,
+    },
+    web, Resource, Route,
+};
 
 use crate::error::ApiError;
 
-/// A resource that answers 405 problem+json to methods it does not route.
-/// (`.get()`/`.post()` on it add the `Allow`-worthy routes.) Its pattern
-/// travels with each request it serves as a [`RoutePattern`].
-pub fn resource(path: &'static str) -> Resource {
+/// A resource with routes for `methods` (added with [`route`], named as
+/// [`endpoints!`] names them: `get`, `post`…), answering 405 problem+json
+/// with `Allow` listing them (RFC 9110 §15.5.6) to any other method. Its
+/// pattern travels with each request it serves as a [`RoutePattern`].
+pub fn resource(path: &'static str, methods: &[&str]) -> Resource {
+    let allow = methods
+        .iter()
+        .map(|name| http_method(name).to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let allow = HeaderValue::from_str(&allow).expect("method names are a valid header value");
     web::resource(path)
         .app_data(RoutePattern(path))
-        .default_service(web::to(method_not_allowed))
+        .default_service(web::to(move || {
+            let mut response =
+                actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
+            response.headers_mut().insert(header::ALLOW, allow.clone());
+            std::future::ready(response)
+        }))
+}
+
+/// A route of a [`resource`] answering `method` (`get`, `post`…) only.
+pub fn route(method: &str) -> Route {
+    web::route().guard(MethodIs(http_method(method)))
+}
+
+/// The HTTP method [`endpoints!`] names in lower case.
+fn http_method(name: &str) -> Method {
+    Method::from_bytes(name.to_ascii_uppercase().as_bytes()).expect("a method name")
+}
+
+/// The guard of a [`route`]: the request's method is this one. (actix-web's
+/// own, which `Resource::get` and `web::get` use, also records every method
+/// it is asked about in the request's data, for a 405 of actix's making
+/// that [`resource`] makes itself: two allocations per request and route
+/// tried.)
+struct MethodIs(Method);
+
+impl Guard for MethodIs {
+    fn check(&self, ctx: &GuardContext<'_>) -> bool {
+        ctx.head().method == self.0
+    }
 }
 
 /// The pattern of the resource that served a request (`/api/v1/sms/{id}`),
@@ -94,10 +140,6 @@ impl RoutePattern {
                 .map_or(UNMATCHED.into(), std::borrow::Cow::Owned),
         }
     }
-}
-
-async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed)
 }
 
 /// What one resource module serves: its routes and their documentation.

@@ -21,6 +21,8 @@ async fn unknown_routes_and_methods_get_problems_not_plain_text() {
         .unwrap();
     expect_problem(response, StatusCode::NOT_FOUND, ProblemCode::NotFound).await;
     let response = app.client.get(app.url(routes::LOGIN)).send().await.unwrap();
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource has.
+    assert_eq!(response.headers().get("allow").unwrap(), "POST");
     let problem = expect_problem(
         response,
         StatusCode::METHOD_NOT_ALLOWED,
@@ -28,6 +30,31 @@ async fn unknown_routes_and_methods_get_problems_not_plain_text() {
     )
     .await;
     assert!(problem.detail.is_none());
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, routes::SMS, "POST, GET"),
+        (reqwest::Method::PUT, "/livez", "GET"),
+        (reqwest::Method::PATCH, routes::OPENAPI_JSON, "GET"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            // (Past the CSRF check, which comes before routing.)
+            .header("x-csrf-token", "any")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers().get("allow").map(|v| v.to_str().unwrap()),
+            Some(allow),
+            "{method} {path}"
+        );
+        expect_problem(
+            response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            ProblemCode::MethodNotAllowed,
+        )
+        .await;
+    }
 }
 
 #[tokio::test]
@@ -117,4 +144,49 @@ async fn storage_loss_answers_503_and_readyz_says_not_ready() {
             .status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn the_request_log_honours_the_log_filter() {
+    // (log filter, request id, whether its request line is written)
+    for (filter, id, logged) in [
+        ("warn", "filter-warn", false),
+        (
+            "warn,portcullis_api::telemetry=info",
+            "filter-telemetry-info",
+            true,
+        ),
+        (
+            "info,portcullis_api::telemetry=warn",
+            "filter-telemetry-warn",
+            false,
+        ),
+    ] {
+        let server =
+            crate::harness::ServerProcess::spawn(Backend::Sqlite, &[("PORTCULLIS_LOG", filter)])
+                .await;
+        let response = server
+            .app
+            .client
+            .get(server.app.url("/livez"))
+            .header("X-Request-Id", id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let lines = tokio::task::spawn_blocking(move || server.stop())
+            .await
+            .unwrap();
+        let line = lines
+            .iter()
+            .find(|line| line.contains(&format!("request_id=\"{id}\"")));
+        assert_eq!(line.is_some(), logged, "{filter}:\n{}", lines.join("\n"));
+        if let Some(line) = line {
+            assert!(
+                line.contains(" INFO portcullis_api::telemetry: request ")
+                    && line.contains("method=GET path=\"/livez\" status=200 "),
+                "{line}"
+            );
+        }
+    }
 }
