@@ -262,8 +262,9 @@ pub fn init(config: &Config) {
 /// lines ([`RequestLine::log`]), decided once (the filter never changes) by
 /// the filter itself. (`tracing::enabled!` said yes to them whenever the
 /// filter let any INFO event through, as the log layer's filter is its own.)
-/// A filter whose directives name spans or fields decides per event: the
-/// lines then pass, as they are logged outside any span.
+/// A line is logged outside any span, so only the directives that name no
+/// span apply to it: those make the callsite's interest `always` or not
+/// (`sometimes` says a directive naming a span might, inside that span).
 fn request_lines_pass(filter: &EnvFilter) -> bool {
     let callsite = tracing::callsite! {
         name: "request",
@@ -275,7 +276,7 @@ fn request_lines_pass(filter: &EnvFilter) -> bool {
         filter,
         tracing::callsite::Callsite::metadata(callsite),
     );
-    !interest.is_never()
+    interest.is_always()
 }
 
 /// The OTLP/HTTP (JSON) exporter behind a batch processor that sends at least

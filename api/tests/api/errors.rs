@@ -161,6 +161,9 @@ async fn the_request_log_honours_the_log_filter() {
             "filter-telemetry-warn",
             false,
         ),
+        // A directive for a span's insides: the line is logged outside any span.
+        ("warn,[request]=info", "filter-span-info", false),
+        ("info,[request]=warn", "filter-span-warn", true),
     ] {
         let server =
             crate::harness::ServerProcess::spawn(Backend::Sqlite, &[("PORTCULLIS_LOG", filter)])
