@@ -467,6 +467,28 @@ mod tests {
         workers
     }
 
+    /// [`one_at_a_time`] on two threads running the real loop ([`run_jobs`])
+    /// with this patience, both waiting before the first job; the threads
+    /// end (the queue closed) before it returns.
+    fn on_two_threads(
+        patience: Duration,
+        jobs: usize,
+        gap: Duration,
+    ) -> std::collections::HashSet<std::thread::ThreadId> {
+        let queue = Arc::new(JobQueue::default());
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = queue.clone();
+                std::thread::spawn(move || run_jobs(&queue, patience))
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        let workers = one_at_a_time(&queue, jobs, gap);
+        queue.close();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        workers
+    }
+
     /// Jobs arriving one at a time all go to the thread that finished last;
     /// a thread with nothing to do for the patience given hears `Idle`, and
     /// every thread ends once the queue is closed.
@@ -512,17 +534,7 @@ mod tests {
     /// second 19 MiB buffer for sign-ins that never overlap.
     #[test]
     fn the_next_job_right_after_an_answer_goes_to_the_same_thread() {
-        let queue = Arc::new(JobQueue::default());
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                let queue = queue.clone();
-                std::thread::spawn(move || run_jobs(&queue, Duration::from_secs(5)))
-            })
-            .collect();
-        std::thread::sleep(Duration::from_millis(20));
-        let workers = one_at_a_time(&queue, 200, Duration::ZERO);
-        queue.close();
-        threads.into_iter().for_each(|t| t.join().unwrap());
+        let workers = on_two_threads(Duration::from_secs(5), 200, Duration::ZERO);
         assert_eq!(workers.len(), 1, "one thread ran every job");
     }
 
@@ -531,19 +543,9 @@ mod tests {
     /// waiting again; the thread that just worked, with its buffer, is.
     #[test]
     fn a_rested_thread_waits_under_the_one_that_just_worked() {
-        let queue = Arc::new(JobQueue::default());
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                let queue = queue.clone();
-                std::thread::spawn(move || run_jobs(&queue, Duration::from_millis(60)))
-            })
-            .collect();
-        std::thread::sleep(Duration::from_millis(20));
         // 25 jobs 25 ms apart: the resting thread hears Idle and waits again
         // about ten times meanwhile.
-        let workers = one_at_a_time(&queue, 25, Duration::from_millis(25));
-        queue.close();
-        threads.into_iter().for_each(|t| t.join().unwrap());
+        let workers = on_two_threads(Duration::from_millis(60), 25, Duration::from_millis(25));
         assert_eq!(workers.len(), 1, "one thread ran every job");
     }
 
